@@ -1,0 +1,64 @@
+/**
+ * Error classes with codes. Match on `err.code`, never `instanceof`: class identity does not
+ * survive a worker boundary (a piscina worker's custom error arrives as a bare Error), so worker
+ * tasks return `{ ok: false, code, message }` and the pool turns that back into a ParseError.
+ */
+
+export type ErrorCode =
+  // run-level: end the run with one line and a non-zero exit
+  | 'CRAWL_USAGE'
+  | 'CRAWL_CONFIG_INVALID'
+  | 'CRAWL_SEED_INVALID'
+  | 'CRAWL_STORE_OPEN'
+  | 'CRAWL_STORE_LOCKED'
+  | 'CRAWL_STORE_WRITE'
+  | 'CRAWL_STORE_MISSING'
+  | 'CRAWL_BENCH_FAILED'
+  // per-URL: recorded as data, the crawl goes on
+  | 'CRAWL_SCOPE_OUT'
+  | 'CRAWL_SCOPE_EXCLUDED'
+  | 'CRAWL_DEPTH_LIMIT'
+  | 'CRAWL_URL_INVALID'
+  | 'CRAWL_FETCH_TIMEOUT'
+  | 'CRAWL_FETCH_NETWORK'
+  | 'CRAWL_FETCH_DNS'
+  | 'CRAWL_FETCH_REFUSED'
+  | 'CRAWL_FETCH_RESET'
+  | 'CRAWL_FETCH_TLS'
+  | 'CRAWL_FETCH_TOO_LARGE'
+  | 'CRAWL_FETCH_DECODE'
+  | 'CRAWL_FETCH_ABORTED'
+  | 'CRAWL_REDIRECT_LIMIT'
+  | 'CRAWL_REDIRECT_LOOP'
+  | 'CRAWL_REDIRECT_INVALID'
+  | 'CRAWL_REDIRECT_OUT_OF_SCOPE'
+  | 'CRAWL_PARSE_FAILED'
+  | 'CRAWL_PARSE_CRASHED'
+  | 'CRAWL_PARSE_TIMEOUT';
+
+export class CrawlError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, opts: { cause?: unknown; retryable?: boolean } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retryable = opts.retryable ?? false;
+  }
+}
+
+/** Bad command line, config or seed: exit code 2. */
+export class UsageError extends CrawlError {}
+/** The database cannot be opened, is locked, or a write failed. */
+export class StoreError extends CrawlError {}
+/** A fetch failed; `cause` keeps undici's UND_ERR_* error. */
+export class FetchError extends CrawlError {}
+/** A parse task failed in the pool. */
+export class ParseError extends CrawlError {}
+
+/** Narrow an unknown thrown value to something with a code, for the CLI's one-line message. */
+export function isCrawlError(err: unknown): err is CrawlError {
+  const code = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('CRAWL_');
+}

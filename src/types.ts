@@ -1,0 +1,130 @@
+/**
+ * The data that flows between pipeline stages. Stages import these types, never each other's
+ * internals. Everything that crosses the worker boundary (ParseTask, ParseOutcome) must survive
+ * structured clone: plain objects, strings, numbers, typed arrays; no classes, functions or Errors.
+ */
+import type { ErrorCode } from './errors.js';
+
+/** A URL taken from the frontier, ready to fetch. */
+export interface FrontierEntry {
+  /** urls.id in the database. */
+  id: number;
+  /** Normalized absolute URL. */
+  url: string;
+  /** Origin key `scheme://host:port` used for per-host limits. */
+  host: string;
+  /** Link distance from a seed (seeds are depth 0). */
+  depth: number;
+  /** Fetch attempts already made for this URL (0 on the first). */
+  attempt: number;
+}
+
+/** One hop of a redirect chain. */
+export interface RedirectHop {
+  url: string;
+  status: number;
+}
+
+/** What the fetch stage hands on for a response that arrived. */
+export interface FetchResult {
+  entry: FrontierEntry;
+  status: number;
+  /** Response headers, lowercased names; repeated headers joined with ", " (set-cookie with "\n"). */
+  headers: Record<string, string>;
+  /** Decoded body (content-encoding removed), at most maxBodyBytes long. */
+  body: Uint8Array;
+  /** True when the body was cut at maxBodyBytes. */
+  isTruncated: boolean;
+  /** Bytes received on the wire (before content-encoding was removed). */
+  wireBytes: number;
+  /** Normalized URL after redirects (equals entry.url when there were none). */
+  finalUrl: string;
+  /** Redirect hops before the final response, in order. */
+  redirects: RedirectHop[];
+  contentType: string;
+  fetchedAt: number;
+  elapsedMs: number;
+}
+
+/** A fetch that produced no response worth parsing. */
+export interface FetchFailure {
+  entry: FrontierEntry;
+  code: ErrorCode;
+  message: string;
+  retryable: boolean;
+  /** Redirect hops seen before the failure. */
+  redirects: RedirectHop[];
+}
+
+/** Sent to a parse worker. `body` is transferred, not copied. */
+export interface ParseTask {
+  /** URL the body was served from (after redirects); links resolve against it or <base href>. */
+  url: string;
+  contentType: string;
+  body: Uint8Array;
+  /** Whether to parse for links and text (HTML) or only compress the body. */
+  isHtml: boolean;
+  /** Most links kept per page; the rest are counted, not returned. */
+  maxLinks: number;
+}
+
+export interface ExtractedLink {
+  /** Normalized absolute http(s) URL, fragment dropped. */
+  url: string;
+  /** Visible anchor text, whitespace collapsed, at most 500 chars. */
+  text: string;
+  /** rel="nofollow" on the anchor. */
+  isNofollow: boolean;
+}
+
+/** What a worker returns for a page it parsed. */
+export interface ParsedPage {
+  ok: true;
+  title: string | null;
+  description: string | null;
+  /** Canonical URL, resolved and normalized, when the page declares one. */
+  canonical: string | null;
+  language: string | null;
+  /** Character encoding used to decode the body (WHATWG label, e.g. "utf-8"). */
+  encoding: string;
+  links: ExtractedLink[];
+  /** Links found in the page, including those beyond maxLinks. */
+  linksFound: number;
+  /** Length of the visible text in UTF-8 bytes. */
+  textBytes: number;
+  /** Length of the HTML in bytes (the decoded body as received). */
+  htmlBytes: number;
+  /** One compressed frame holding the HTML bytes followed by the text's UTF-8 bytes (see store/content.ts). */
+  content: Uint8Array;
+  /** Codec of `content`, e.g. "br". */
+  codec: string;
+  /** Hex SHA-256 of the HTML bytes, for storing identical bodies once. */
+  contentHash: string;
+}
+
+/** A parse that failed; errors do not cross threads, so a code and message do. */
+export interface ParseFailure {
+  ok: false;
+  code: ErrorCode;
+  message: string;
+}
+
+export type ParseOutcome = ParsedPage | ParseFailure;
+
+/** What the writer stores for one response. */
+export interface PageRecord {
+  entry: FrontierEntry;
+  fetch: Omit<FetchResult, 'entry' | 'body'>;
+  parsed: ParsedPage | null;
+  /** Set when the page was fetched but could not be parsed. */
+  error: { code: ErrorCode; message: string } | null;
+}
+
+/** A URL discovered on a page, after the scope decision. */
+export interface Discovered {
+  url: string;
+  host: string;
+  depth: number;
+  /** null when the URL may be crawled; otherwise why it is not. */
+  skipCode: ErrorCode | null;
+}
