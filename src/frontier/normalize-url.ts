@@ -1,0 +1,60 @@
+/**
+ * URL normalization, so that one resource has one spelling in the frontier. WHATWG URL parsing
+ * already lowercases scheme and host, maps IDN hosts to punycode, drops default ports and resolves
+ * `.` and `..` segments; on top of that we drop the fragment, give an empty path "/", and
+ * normalize percent-encoding: escapes of unreserved characters are decoded (%7E -> ~) and the
+ * hex of the rest is uppercased (%2f -> %2F), per RFC 3986 section 6.2.2.2. Reserved characters
+ * stay escaped, because decoding them can change what the server sees.
+ */
+
+const ESCAPE = /%([0-9a-fA-F]{2})/g;
+
+function isUnreserved(code: number): boolean {
+  return (
+    (code >= 0x41 && code <= 0x5a) || // A-Z
+    (code >= 0x61 && code <= 0x7a) || // a-z
+    (code >= 0x30 && code <= 0x39) || // 0-9
+    code === 0x2d || code === 0x2e || code === 0x5f || code === 0x7e // - . _ ~
+  );
+}
+
+function normalizeEscapes(part: string): string {
+  if (!part.includes('%')) return part;
+  return part.replace(ESCAPE, (_m, hex: string) => {
+    const code = parseInt(hex, 16);
+    return isUnreserved(code) ? String.fromCharCode(code) : `%${hex.toUpperCase()}`;
+  });
+}
+
+/**
+ * Resolves `input` against `base` and normalizes it. Returns null for anything that is not an
+ * http(s) URL with a host, or that does not parse.
+ */
+export function normalizeUrl(input: string, base?: string | URL): string | null {
+  let url: URL;
+  try {
+    url = new URL(input.trim(), base);
+  } catch {
+    return null; // unparseable: the caller records or ignores it, it never reaches the frontier
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.hostname === '') return null;
+  url.hash = '';
+  // Trailing dots make www.example.org. and www.example.org two hosts for the same site.
+  if (url.hostname.endsWith('.')) url.hostname = url.hostname.replace(/\.+$/, '');
+  const path = normalizeEscapes(url.pathname);
+  if (path !== url.pathname) url.pathname = path;
+  if (url.search === '?') url.search = '';
+  else if (url.search) {
+    const search = normalizeEscapes(url.search);
+    if (search !== url.search) url.search = search;
+  }
+  return url.href;
+}
+
+/** The origin key used for per-host limits: `scheme://host:port`, the port always explicit. */
+export function originKey(url: string | URL): string {
+  const u = typeof url === 'string' ? new URL(url) : url;
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  return `${u.protocol}//${u.hostname}:${port}`;
+}
