@@ -1,10 +1,11 @@
 /**
  * URL normalization, so that one resource has one spelling in the frontier. WHATWG URL parsing
- * already lowercases scheme and host, maps IDN hosts to punycode, drops default ports and resolves
- * `.` and `..` segments; on top of that we drop the fragment, give an empty path "/", and
- * normalize percent-encoding: escapes of unreserved characters are decoded (%7E -> ~) and the
- * hex of the rest is uppercased (%2f -> %2F), per RFC 3986 section 6.2.2.2. Reserved characters
- * stay escaped, because decoding them can change what the server sees.
+ * already lowercases scheme and host, maps IDN hosts to punycode, drops default ports, resolves
+ * `.` and `..` segments and gives an empty path "/"; on top of that we drop the fragment and an
+ * empty query ("?" alone), strip trailing dots from the host, and normalize percent-encoding:
+ * escapes of unreserved characters are decoded (%7E -> ~) and the hex of the rest is uppercased
+ * (%2f -> %2F), per RFC 3986 section 6.2.2.2. Reserved characters stay escaped, because decoding
+ * them can change what the server sees.
  */
 
 const ESCAPE = /%([0-9a-fA-F]{2})/g;
@@ -41,15 +42,24 @@ export function normalizeUrl(input: string, base?: string | URL): string | null 
   if (url.hostname === '') return null;
   url.hash = '';
   // Trailing dots make www.example.org. and www.example.org two hosts for the same site.
-  if (url.hostname.endsWith('.')) url.hostname = url.hostname.replace(/\.+$/, '');
+  if (url.hostname.endsWith('.')) {
+    const host = url.hostname.replace(/\.+$/, '');
+    // "http://./" parses, but has no host left to fetch; the hostname setter would silently
+    // ignore the empty string and keep ".".
+    if (host === '') return null;
+    url.hostname = host;
+  }
   const path = normalizeEscapes(url.pathname);
   if (path !== url.pathname) url.pathname = path;
-  if (url.search === '?') url.search = '';
-  else if (url.search) {
+  if (url.search) {
     const search = normalizeEscapes(url.search);
     if (search !== url.search) url.search = search;
   }
-  return url.href;
+  const href = url.href;
+  // An empty query ("/a?") reads back as search === '' yet still serializes its "?", so it has to
+  // be cut from href. With search === '' and the fragment gone, a trailing "?" can only be that;
+  // a query of "?" ("/a??") has a non-empty search and is kept.
+  return url.search === '' && href.endsWith('?') ? href.slice(0, -1) : href;
 }
 
 /** The origin key used for per-host limits: `scheme://host:port`, the port always explicit. */

@@ -1,0 +1,29 @@
+import type { CommandModule } from 'yargs';
+
+export interface BenchFlags {
+  pages: unknown;
+  pageBytes: unknown;
+  concurrency: unknown;
+  workers?: unknown;
+  db: string;
+  json?: boolean;
+}
+
+export const benchCommand: CommandModule<object, BenchFlags> = {
+  command: 'bench',
+  describe: 'Serve a generated site on 127.0.0.1 and crawl it: pages/s, CPU per page, peak memory',
+  builder: (y) =>
+    y
+      .option('pages', { describe: 'Pages in the generated site', default: 1000, requiresArg: true })
+      .option('page-bytes', { describe: 'Average page size in bytes', default: 50_000, requiresArg: true })
+      .option('concurrency', { describe: 'Requests in flight', default: 32, requiresArg: true })
+      .option('workers', { describe: 'Parse threads (0 = parse on the main thread)', requiresArg: true, defaultDescription: 'CPU cores' })
+      .option('db', { describe: 'SQLite file to write (replaced on each run)', type: 'string', default: 'data/bench.db', requiresArg: true })
+      .option('json', { describe: 'Print the result as JSON', type: 'boolean', default: false })
+      .example('$0 bench', 'Crawl a 1,000-page local site; no internet needed')
+      .example('$0 bench --pages 5000 --workers 2', 'The benchmark used for the README figures'),
+  handler: async (argv) => {
+    const { runBench } = await import('../run-bench.js');
+    process.exitCode = await runBench(argv);
+  },
+};

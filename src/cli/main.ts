@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/**
+ * The crawlite binary: parse the command line, run the command, map any error to one line and an
+ * exit code. Nothing outside cli/ exits the process. Command handlers import the pipeline lazily
+ * so that `crawlite --help` loads only yargs.
+ *
+ * Exit codes: 0 done, 1 failed, 2 bad usage, 130 interrupted.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { commands } from './commands/index.js';
+import { VERSION } from '../config/schema.js';
+import { reportError } from './report-error.js';
+
+async function main(argv: string[]): Promise<void> {
+  const isDebug = argv.includes('--debug');
+  const cli = yargs(argv)
+    .scriptName('crawlite')
+    .usage('$0 <command> [options]\n\nA concurrent web crawler whose whole result is one SQLite file.')
+    .command(commands)
+    .demandCommand(1, 'name a command: crawl, stats, export or bench')
+    .option('debug', { type: 'boolean', describe: 'Show stack traces on errors', global: true })
+    .strict()
+    .recommendCommands()
+    .version(VERSION)
+    .alias('h', 'help')
+    .alias('v', 'version')
+    .epilog('Exit codes: 0 done, 1 failed, 2 bad usage, 130 interrupted.\nDocs: README.md')
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .fail((message, err) => {
+      // yargs calls this for its own validation errors (message) and for errors thrown by handlers (err).
+      if (err) throw err;
+      throw Object.assign(new Error(message), { code: 'CRAWL_USAGE', isYargs: true });
+    });
+  try {
+    await cli.parseAsync();
+  } catch (err) {
+    process.exitCode = reportError(err, isDebug);
+  }
+}
+
+await main(hideBin(process.argv));

@@ -1,0 +1,72 @@
+/**
+ * `crawlite bench`: serve a generated site from a child process on 127.0.0.1 and crawl it with the
+ * same pipeline a real crawl uses, then print what it cost. The site runs in its own process so
+ * that the crawler's CPU and memory figures are its own.
+ */
+import { rmSync } from 'node:fs';
+import { defaultConfig, type CrawlConfig } from '../config/schema.js';
+import { optionalInt } from '../config/load.js';
+import { runCrawl } from '../crawl.js';
+import { startSiteServer } from '../bench/serve-site.js';
+import { formatBytes, formatProgressLine } from './summary.js';
+import { onInterrupt } from './run-crawl.js';
+import type { BenchFlags } from './commands/bench.js';
+import type { CrawlSummary } from '../crawl.js';
+
+export async function runBench(flags: BenchFlags): Promise<number> {
+  const pages = optionalInt('--pages', flags.pages, 1, 10_000_000)!;
+  const pageBytes = optionalInt('--page-bytes', flags.pageBytes, 500, 20_000_000)!;
+  const concurrency = optionalInt('--concurrency', flags.concurrency, 1, 1024)!;
+  const base = defaultConfig();
+  const workers = optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers;
+  for (const suffix of ['', '-wal', '-shm']) rmSync(flags.db + suffix, { force: true });
+
+  process.stderr.write(`crawlite bench: serving ${pages} generated pages of ~${formatBytes(pageBytes)} on 127.0.0.1\n`);
+  const site = await startSiteServer({ pages, pageBytes });
+  const stop = new AbortController();
+  const detach = onInterrupt(stop);
+  let summary: CrawlSummary;
+  try {
+    const config: CrawlConfig = {
+      ...base,
+      seeds: [site.url],
+      dbPath: flags.db,
+      // The site is ours and local, so the per-host bound is the global one.
+      fetch: { ...base.fetch, concurrency, perHost: concurrency },
+      parse: { ...base.parse, workers },
+    };
+    summary = await runCrawl(config, {
+      signal: stop.signal,
+      onProgress: flags.json ? undefined : (p) => process.stderr.write(`${formatProgressLine(p)}\n`),
+    });
+  } finally {
+    detach();
+    await site.close();
+  }
+  const result = { pages, pageBytes, concurrency, workers, ...summary };
+  if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else process.stdout.write(formatBench(result));
+  if (summary.status === 'interrupted') return 130;
+  if (summary.pagesStored < pages) {
+    process.stderr.write(`crawlite bench: only ${summary.pagesStored} of ${pages} pages were stored; see crawlite stats --db ${flags.db}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function formatBench(r: CrawlSummary & { pages: number; concurrency: number; workers: number }): string {
+  const rows: Array<[string, string]> = [
+    ['pages stored', `${r.pagesStored} / ${r.pages}`],
+    ['pages per second', r.pagesPerSecond.toFixed(1)],
+    ['CPU per page', `${r.cpuMsPerPage.toFixed(2)} ms`],
+    ['peak memory (RSS)', formatBytes(r.peakRssBytes)],
+    ['event-loop delay p50 / p99', `${r.loopDelayP50Ms.toFixed(1)} / ${r.loopDelayP99Ms.toFixed(1)} ms`],
+    ['parse pool utilization', `${(r.poolUtilization * 100).toFixed(0)} %`],
+    ['writer batch / commit', `${r.avgBatchSize.toFixed(1)} rows / ${r.avgCommitMs.toFixed(1)} ms`],
+    ['concurrency / workers', `${r.concurrency} / ${r.workers}`],
+    ['elapsed', `${(r.elapsedMs / 1000).toFixed(2)} s`],
+    ['database', r.dbPath],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return `\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n\n`;
+}

@@ -1,0 +1,42 @@
+/** Text for the terminal: the periodic progress line and the end-of-crawl summary. */
+import type { CrawlProgress, CrawlSummary } from '../crawl.js';
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i += 1;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+export function formatDuration(ms: number): string {
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${Math.round(s % 60)}s`;
+  return `${Math.floor(m / 60)}h${m % 60}m`;
+}
+
+export function formatProgressLine(p: CrawlProgress): string {
+  return (
+    `crawlite: ${p.pagesStored} pages (${p.pagesPerSecond.toFixed(0)}/s), ${p.failures} errors, ` +
+    `${p.inFlight} in flight, ${formatBytes(p.wireBytes)}, ${formatDuration(p.elapsedMs)}`
+  );
+}
+
+export function formatSummary(s: CrawlSummary): string {
+  const errors = Object.entries(s.errorsByCode).sort((a, b) => b[1] - a[1]);
+  const lines = [
+    '',
+    `crawl ${s.status}: ${s.pagesStored} pages stored, ${s.failures} failed, in ${formatDuration(s.elapsedMs)} (${s.pagesPerSecond.toFixed(1)} pages/s)`,
+    ...errors.map(([code, n]) => `  ${String(n).padStart(7)}  ${code}`),
+    `database: ${s.dbPath}`,
+    `next: crawlite stats --db ${s.dbPath}  |  crawlite export --db ${s.dbPath} --format jsonl > pages.jsonl`,
+    '',
+  ];
+  return lines.join('\n');
+}

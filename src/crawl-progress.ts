@@ -1,0 +1,106 @@
+/**
+ * What a running crawl reports about itself: a progress snapshot for the terminal and the summary
+ * at the end, including the figures the benchmark prints (CPU per page, peak memory, event-loop
+ * delay, writer batches).
+ */
+import type { IntervalHistogram } from 'node:perf_hooks';
+import type { Writer } from './store/writer.js';
+import type { Frontier } from './frontier/frontier.js';
+
+export interface CrawlProgress {
+  runId: number;
+  elapsedMs: number;
+  pagesStored: number;
+  failures: number;
+  /** Pages between the frontier and the writer. */
+  active: number;
+  inFlight: number;
+  taken: number;
+  wireBytes: number;
+  errorsByCode: Record<string, number>;
+  pagesPerSecond: number;
+}
+
+export interface CrawlSummary extends CrawlProgress {
+  status: 'done' | 'interrupted' | 'failed';
+  dbPath: string;
+  duplicates: number;
+  /** user + system CPU of the whole process (main thread and workers), per stored page. */
+  cpuMsPerPage: number;
+  peakRssBytes: number;
+  loopDelayP50Ms: number;
+  loopDelayP99Ms: number;
+  transactions: number;
+  avgBatchSize: number;
+  avgCommitMs: number;
+  poolUtilization: number;
+}
+
+interface Sources {
+  runId: number;
+  dbPath: string;
+  writer: Writer;
+  limits: { inFlight: number };
+  pool: { utilization: number };
+  frontier: Frontier;
+  loopDelay: IntervalHistogram;
+}
+
+export function createProgressTracker(src: Sources) {
+  const started = performance.now();
+  const cpuStart = process.cpuUsage();
+  const errorsByCode: Record<string, number> = {};
+  let wireBytes = 0;
+  let fetched = 0;
+
+  const snapshot = (active: number): CrawlProgress => {
+    const elapsedMs = performance.now() - started;
+    const pagesStored = src.writer.counts.pagesStored;
+    return {
+      runId: src.runId,
+      elapsedMs,
+      pagesStored,
+      failures: Object.values(errorsByCode).reduce((a, b) => a + b, 0),
+      active,
+      inFlight: src.limits.inFlight,
+      taken: src.frontier.taken,
+      wireBytes,
+      errorsByCode: { ...errorsByCode },
+      pagesPerSecond: elapsedMs > 0 ? (pagesStored * 1000) / elapsedMs : 0,
+    };
+  };
+
+  return {
+    countPage(bytes: number): void {
+      fetched += 1;
+      wireBytes += bytes;
+    },
+    countFailure(code: string): void {
+      errorsByCode[code] = (errorsByCode[code] ?? 0) + 1;
+    },
+    get fetched(): number {
+      return fetched;
+    },
+    snapshot,
+    summary(status: CrawlSummary['status'], active: number): CrawlSummary {
+      const base = snapshot(active);
+      const cpu = process.cpuUsage(cpuStart);
+      const w = src.writer;
+      const writes = w.counts.pagesStored + w.counts.duplicates + w.counts.failures;
+      return {
+        ...base,
+        status,
+        dbPath: src.dbPath,
+        duplicates: w.counts.duplicates,
+        cpuMsPerPage: base.pagesStored ? (cpu.user + cpu.system) / 1000 / base.pagesStored : 0,
+        peakRssBytes: process.resourceUsage().maxRSS * 1024,
+        loopDelayP50Ms: src.loopDelay.percentile(50) / 1e6,
+        loopDelayP99Ms: src.loopDelay.percentile(99) / 1e6,
+        transactions: w.counts.transactions,
+        avgBatchSize: w.counts.transactions ? writes / w.counts.transactions : 0,
+        avgCommitMs: w.counts.transactions ? w.totalCommitMs / w.counts.transactions : 0,
+        poolUtilization: src.pool.utilization,
+      };
+    },
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * Wires the stages and owns start and stop; holds no stage logic of its own.
+ *
+ *   frontier (SQLite queue, bounded window) -> fetch (p-queue: global + per host, undici)
+ *     -> parse pool (worker_threads, bounded queue) -> writer (single connection, batched)
+ *
+ * Backpressure: the scheduler starts a page only while fewer than `concurrency + pool capacity`
+ * pages are between the frontier and the writer, so when the pool is full fetching slows down,
+ * and the writer commits synchronously, so it is never behind. Everything in memory is bounded by
+ * that count, the frontier window and one write batch.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { Dispatcher } from 'undici';
+import type { CrawlConfig } from './config/schema.js';
+import type { FetchFailure, FetchResult, FrontierEntry, ParseOutcome } from './types.js';
+import type { StoreError } from './errors.js';
+import { openForWrite } from './store/db.js';
+import { Writer } from './store/writer.js';
+import { Frontier } from './frontier/frontier.js';
+import { createScope } from './frontier/scope.js';
+import { createFetcher } from './fetch/fetcher.js';
+import { createHostLimits } from './fetch/host-limits.js';
+import { ParsePool } from './parse/pool.js';
+import { createProgressTracker, type CrawlProgress, type CrawlSummary } from './crawl-progress.js';
+
+export type { CrawlProgress, CrawlSummary } from './crawl-progress.js';
+
+export interface CrawlOptions {
+  /** Aborting it stops the crawl gracefully: no new fetches, in-flight ones abandoned and requeued, parsed pages stored. */
+  signal?: AbortSignal;
+  /** Test seam: an undici Dispatcher to fetch through instead of the crawler's own Agent. */
+  dispatcher?: Dispatcher;
+  onProgress?: (p: CrawlProgress) => void;
+  progressIntervalMs?: number;
+}
+
+/** After a stop, pages still being parsed get this long before they are requeued instead. */
+const STOP_GRACE_MS = 3_000;
+
+export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Promise<CrawlSummary> {
+  const scope = createScope(config.seeds, config.scope);
+  const db = openForWrite(config.dbPath);
+  const writer = new Writer(db, config.store);
+  try {
+    writer.acquireLock(config.dbPath);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  writer.recoverInterrupted();
+  const runId = writer.startRun({ ...config, parse: { ...config.parse, workerUrl: undefined } });
+
+  const pool = new ParsePool(config.parse);
+  const limits = createHostLimits({ concurrency: config.fetch.concurrency, perHost: config.fetch.perHost });
+  const fetcher = createFetcher({ config: config.fetch, dispatcher: opts.dispatcher, checkRedirect: scope });
+  const frontier = new Frontier(writer, {
+    scope,
+    maxDepth: config.maxDepth,
+    maxPages: config.maxPages,
+    windowSize: Math.max(64, config.fetch.concurrency * 2),
+  });
+  frontier.seed(config.seeds);
+
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort();
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  let storeError: StoreError | null = null;
+  writer.onError((err) => {
+    storeError = err;
+    stop.abort();
+  });
+
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const tracker = createProgressTracker({ runId, dbPath: config.dbPath, writer, limits, pool, frontier, loopDelay });
+  const progressTimer = opts.onProgress
+    ? setInterval(() => opts.onProgress!(tracker.snapshot(active.size)), opts.progressIntervalMs ?? 2_000)
+    : null;
+  progressTimer?.unref();
+
+  const active = new Set<FrontierEntry>();
+  const maxActive = config.fetch.concurrency + pool.capacity;
+  let wake: (() => void) | null = null;
+  const wakeUp = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const nextEvent = () => new Promise<void>((resolve) => (wake = resolve));
+  stop.signal.addEventListener('abort', wakeUp, { once: true });
+
+  const processEntry = async (entry: FrontierEntry): Promise<void> => {
+    const result = await limits.run(entry.host, () => fetcher.fetch(entry, stop.signal));
+    if (stop.signal.aborted && 'code' in result && result.code === 'CRAWL_FETCH_ABORTED') {
+      writer.requeue(entry);
+      return;
+    }
+    if ('code' in result) {
+      tracker.countFailure(result.code);
+      writer.recordFailure(entry, result.code, result.message, redirectTarget(result));
+      return;
+    }
+    const outcome = await parse(pool, result, config.parse.maxLinksPerPage);
+    if (!active.has(entry)) return; // given up on at shutdown and already requeued
+    storeOutcome(entry, result, outcome);
+  };
+
+  const storeOutcome = (entry: FrontierEntry, result: FetchResult, outcome: ParseOutcome): void => {
+    const { body: _body, entry: _entry, ...fetch } = result;
+    if (!outcome.ok) {
+      tracker.countFailure(outcome.code);
+      writer.storePage({ entry, fetch, parsed: null, error: { code: outcome.code, message: outcome.message } }, [], []);
+      return;
+    }
+    // Links of error pages are kept for the link graph but not followed.
+    const { links, discovered } = frontier.discover(entry, outcome.links);
+    const follow = result.status >= 200 && result.status < 300 ? discovered : [];
+    tracker.countPage(result.wireBytes);
+    writer.storePage({ entry, fetch, parsed: outcome, error: null }, links, follow);
+  };
+
+  let status: CrawlSummary['status'] = 'done';
+  try {
+    for (;;) {
+      if (stop.signal.aborted) break;
+      if (active.size >= maxActive) {
+        await nextEvent();
+        continue;
+      }
+      const entry = frontier.next((host) => limits.hasRoom(host));
+      if (!entry) {
+        if (active.size === 0 && frontier.isExhausted()) break;
+        if (active.size === 0) {
+          // Queued URLs exist but none could be claimed (all hosts busy cannot be, nothing is in
+          // flight): yield once and retry rather than spin.
+          await new Promise((r) => setImmediate(r));
+          continue;
+        }
+        await nextEvent();
+        continue;
+      }
+      active.add(entry);
+      processEntry(entry)
+        .catch((err: unknown) => {
+          // A bug in a stage must cost one URL, not the crawl.
+          writer.recordFailure(entry, 'CRAWL_FETCH_NETWORK', `internal error: ${(err as Error).message}`);
+        })
+        .finally(() => {
+          active.delete(entry);
+          wakeUp();
+        });
+    }
+    if (stop.signal.aborted) status = storeError ? 'failed' : 'interrupted';
+    await drain(active, nextEvent, STOP_GRACE_MS, (entry) => writer.requeue(entry));
+  } finally {
+    for (const entry of frontier.drainWindow()) writer.requeue(entry);
+    if (progressTimer) clearInterval(progressTimer);
+    opts.signal?.removeEventListener('abort', onOuterAbort);
+    writer.flush();
+    if (!writer.failure) {
+      writer.endRun(status);
+      writer.releaseLock();
+    }
+    writer.close();
+    loopDelay.disable();
+    await Promise.allSettled([pool.close(), fetcher.close()]);
+    db.close();
+  }
+  const summary = tracker.summary(status, active.size);
+  if (storeError) throw storeError;
+  return summary;
+}
+
+function parse(pool: ParsePool, result: FetchResult, maxLinks: number): Promise<ParseOutcome> {
+  const type = result.contentType.toLowerCase();
+  const isHtml = type === '' || type.includes('text/html') || type.includes('application/xhtml+xml');
+  return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks });
+}
+
+function redirectTarget(failure: FetchFailure): string | null {
+  const last = failure.redirects.at(-1);
+  return last ? last.url : null;
+}
+
+/** Waits for in-flight pages; after `graceMs` the stragglers are requeued and left behind. */
+async function drain(
+  active: Set<FrontierEntry>,
+  nextEvent: () => Promise<void>,
+  graceMs: number,
+  requeue: (e: FrontierEntry) => void,
+): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  while (active.size > 0) {
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      for (const entry of active) requeue(entry);
+      active.clear();
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([nextEvent(), new Promise<void>((r) => (timer = setTimeout(r, left)))]);
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The frontier's policy. The queue itself lives in SQLite (urls.state = 'queued'), so a crawl never
+ * holds every URL in memory: only a bounded window of claimed URLs is kept here. What enters the
+ * queue is decided here (scope, depth); every URL that does not enter is still recorded, with why.
+ * Writes go through the writer; this module only decides.
+ */
+import type { Discovered, ExtractedLink, FrontierEntry } from '../types.js';
+import type { ErrorCode } from '../errors.js';
+import type { StoredLink } from '../store/writer.js';
+import { originKey } from './normalize-url.js';
+
+/** The writer operations the frontier needs; shaped like a shared frontier service. */
+export interface FrontierStore {
+  addUrls(urls: Discovered[]): void;
+  claim(limit: number, excludeHosts: string[]): FrontierEntry[];
+  hasQueued(): boolean;
+}
+
+export interface FrontierOptions {
+  /** Decides whether a normalized URL is in scope (null) or why not. */
+  scope: (url: string) => ErrorCode | null;
+  maxDepth: number | null;
+  /** Most URLs this run may take; null for no limit. */
+  maxPages: number | null;
+  /** Most claimed-but-not-started URLs held in memory. */
+  windowSize: number;
+}
+
+export class Frontier {
+  readonly #store: FrontierStore;
+  readonly #opts: FrontierOptions;
+  #window: FrontierEntry[] = [];
+  #taken = 0;
+
+  constructor(store: FrontierStore, opts: FrontierOptions) {
+    this.#store = store;
+    this.#opts = opts;
+  }
+
+  /** URLs handed out in this run. */
+  get taken(): number {
+    return this.#taken;
+  }
+
+  get windowed(): number {
+    return this.#window.length;
+  }
+
+  get isAtLimit(): boolean {
+    return this.#opts.maxPages !== null && this.#taken >= this.#opts.maxPages;
+  }
+
+  /** Seeds enter at depth 0; their scope defines the crawl, so they are only checked by include/exclude. */
+  seed(urls: string[]): void {
+    this.#store.addUrls(
+      urls.map((url) => {
+        const code = this.#opts.scope(url);
+        return { url, host: originKey(url), depth: 0, skipCode: code === 'CRAWL_SCOPE_EXCLUDED' ? code : null };
+      }),
+    );
+  }
+
+  /**
+   * The next URL whose host has room, or null when none is ready now. Refills the window from the
+   * store, skipping hosts that are full, so one busy host cannot starve the others.
+   */
+  next(hasRoom: (host: string) => boolean): FrontierEntry | null {
+    if (this.isAtLimit) return null;
+    let entry = this.#takeFromWindow(hasRoom);
+    if (!entry && this.#window.length < this.#opts.windowSize) {
+      const full = new Set<string>();
+      for (const e of this.#window) full.add(e.host);
+      const room = this.#opts.windowSize - this.#window.length;
+      const limit = this.#opts.maxPages === null ? room : Math.min(room, this.#opts.maxPages - this.#taken - this.#window.length);
+      if (limit > 0) this.#window.push(...this.#store.claim(limit, [...full]));
+      entry = this.#takeFromWindow(hasRoom);
+    }
+    if (entry) this.#taken += 1;
+    return entry;
+  }
+
+  /** True when nothing is windowed and nothing is queued in the store. */
+  isExhausted(): boolean {
+    return this.#window.length === 0 && (this.isAtLimit || !this.#store.hasQueued());
+  }
+
+  /** Claimed URLs that were never started; the caller requeues them at shutdown. */
+  drainWindow(): FrontierEntry[] {
+    const rest = this.#window;
+    this.#window = [];
+    return rest;
+  }
+
+  /** Scope and depth decisions for a page's links: what is stored as links, what enters the queue. */
+  discover(from: FrontierEntry, links: ExtractedLink[]): { links: StoredLink[]; discovered: Discovered[] } {
+    const depth = from.depth + 1;
+    const isTooDeep = this.#opts.maxDepth !== null && depth > this.#opts.maxDepth;
+    const stored: StoredLink[] = [];
+    const discovered: Discovered[] = [];
+    for (const link of links) {
+      const scopeCode = this.#opts.scope(link.url);
+      stored.push({ url: link.url, text: link.text, isNofollow: link.isNofollow, isInScope: scopeCode === null });
+      const skipCode: ErrorCode | null = scopeCode ?? (isTooDeep ? 'CRAWL_DEPTH_LIMIT' : null);
+      discovered.push({ url: link.url, host: originKey(link.url), depth, skipCode });
+    }
+    return { links: stored, discovered };
+  }
+
+  #takeFromWindow(hasRoom: (host: string) => boolean): FrontierEntry | null {
+    for (let i = 0; i < this.#window.length; i++) {
+      const e = this.#window[i]!;
+      if (hasRoom(e.host)) {
+        this.#window.splice(i, 1);
+        return e;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The scope decision: may a discovered URL enter the frontier? It runs on the main thread for
+ * every link found (about 20 per page at 400+ pages/s), so everything that depends only on the
+ * seeds and the config is computed once in createScope, and the per-URL check works on the
+ * normalized string with indexOf/slice instead of parsing it again with `new URL`.
+ *
+ * Modes, all comparing against any of the seeds:
+ * - host: the same hostname. `www.example.com` and `example.com` are different hosts here: they
+ *   are often different servers or sites, and when they are the same site one of them usually
+ *   redirects to the other. Whoever wants both asks for `domain`.
+ * - domain: the same registrable domain (eTLD+1 per the Public Suffix List, via tldts), so
+ *   `blog.example.co.uk` is in scope of `www.example.co.uk`. IP addresses, `localhost` and public
+ *   suffixes have no registrable domain and fall back to the exact hostname.
+ * - prefix: the same origin and a path under the seed's directory (its path up to and including
+ *   the last '/'): seed `/docs/intro.html` admits `/docs/...`; seed `/docs` admits the whole origin.
+ * - any: every http(s) URL.
+ * host and domain ignore the scheme and the port (http and https of one host are one site);
+ * prefix compares the whole origin, as its name promises.
+ *
+ * Then --include / --exclude: regular expressions tested (unanchored) against the whole
+ * normalized URL. With any include pattern a URL must match one; a matching exclude rejects it.
+ */
+import { getDomain } from 'tldts';
+import type { ScopeConfig, ScopeMode } from '../config/schema.js';
+import { UsageError, type ErrorCode } from '../errors.js';
+import { normalizeUrl } from './normalize-url.js';
+
+/** Takes a normalized URL; returns null when it may be crawled, otherwise the reason it may not. */
+export type ScopeCheck = (url: string) => ErrorCode | null;
+
+/**
+ * allowPrivateDomains: without it `alice.github.io` and `bob.github.io` share the registrable
+ * domain `github.io` (likewise blogspot.com, herokuapp.com), and a domain crawl of one user's
+ * site would spread to every user's. extractHostname: we already pass a bare hostname.
+ */
+const DOMAIN_OPTIONS = { allowPrivateDomains: true, extractHostname: false } as const;
+
+/**
+ * Domain decisions are cached per hostname because getDomain walks the suffix trie on every call.
+ * A crawl meets few distinct hosts per domain; the bound only guards against a link farm of
+ * random subdomains, and clearing costs no more than the misses it causes.
+ */
+const MAX_CACHED_HOSTS = 4096;
+
+export function createScope(seeds: string[], config: ScopeConfig): ScopeCheck {
+  const include = compilePatterns(config.include, 'include');
+  const exclude = compilePatterns(config.exclude, 'exclude');
+  const isInMode = createModeCheck(seeds.map(normalizeSeed), config.mode);
+  return (url) => {
+    if (!isInMode(url)) return 'CRAWL_SCOPE_OUT';
+    if (include.length > 0 && !matchesAny(include, url)) return 'CRAWL_SCOPE_EXCLUDED';
+    if (matchesAny(exclude, url)) return 'CRAWL_SCOPE_EXCLUDED';
+    return null;
+  };
+}
+
+function createModeCheck(seeds: string[], mode: ScopeMode): (url: string) => boolean {
+  switch (mode) {
+    case 'any':
+      return () => true;
+    case 'host': {
+      const hosts = new Set(seeds.map(hostnameOf));
+      return (url) => hosts.has(hostnameOf(url));
+    }
+    case 'domain': {
+      const domains = new Set(seeds.map((seed) => domainOf(hostnameOf(seed))));
+      const cache = new Map<string, boolean>();
+      return (url) => {
+        const host = hostnameOf(url);
+        let isIn = cache.get(host);
+        if (isIn === undefined) {
+          isIn = domains.has(domainOf(host));
+          if (cache.size >= MAX_CACHED_HOSTS) cache.clear();
+          cache.set(host, isIn);
+        }
+        return isIn;
+      };
+    }
+    case 'prefix': {
+      const prefixes = seeds.map(directoryPrefixOf);
+      return (url) => prefixes.some((prefix) => url.startsWith(prefix));
+    }
+  }
+}
+
+function normalizeSeed(seed: string): string {
+  const url = normalizeUrl(seed);
+  if (url === null) throw new UsageError('CRAWL_SEED_INVALID', `invalid seed '${seed}': not an http(s) URL`);
+  return url;
+}
+
+function compilePatterns(sources: string[], flag: 'include' | 'exclude'): RegExp[] {
+  return sources.map((source) => {
+    try {
+      return new RegExp(source);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new UsageError('CRAWL_CONFIG_INVALID', `invalid --${flag} pattern '${source}': ${reason}`, { cause: err });
+    }
+  });
+}
+
+function matchesAny(patterns: RegExp[], url: string): boolean {
+  for (const pattern of patterns) if (pattern.test(url)) return true;
+  return false;
+}
+
+function domainOf(hostname: string): string {
+  return getDomain(hostname, DOMAIN_OPTIONS) ?? hostname;
+}
+
+/** Index just past the authority: normalized http(s) URLs always have a path starting with '/'. */
+function authorityEnd(url: string, authorityStart: number): number {
+  const slash = url.indexOf('/', authorityStart);
+  return slash === -1 ? url.length : slash;
+}
+
+/**
+ * The hostname of a normalized URL, without userinfo or port; IPv6 keeps its brackets, as
+ * URL.hostname does. Serialized userinfo has '/', '@' and ':' percent-encoded, so the last '@'
+ * before the path ends it.
+ */
+function hostnameOf(url: string): string {
+  const start = url.indexOf('//') + 2;
+  const end = authorityEnd(url, start);
+  const at = url.lastIndexOf('@', end);
+  const hostStart = at >= start ? at + 1 : start;
+  if (url.charCodeAt(hostStart) === 0x5b /* [ */) return url.slice(hostStart, url.indexOf(']', hostStart) + 1);
+  const colon = url.indexOf(':', hostStart);
+  return url.slice(hostStart, colon !== -1 && colon < end ? colon : end);
+}
+
+/** `scheme://authority/dir/` of a normalized seed; a URL is under the seed when it starts with this. */
+function directoryPrefixOf(seed: string): string {
+  const pathStart = authorityEnd(seed, seed.indexOf('//') + 2);
+  const queryStart = seed.indexOf('?', pathStart);
+  const pathEnd = queryStart === -1 ? seed.length : queryStart;
+  return seed.slice(0, seed.lastIndexOf('/', pathEnd - 1) + 1);
+}

@@ -1,0 +1,49 @@
+/**
+ * Every SQL statement the writer runs, prepared once (never inside a loop).
+ */
+import type { Db } from './db.js';
+
+export function prepareStatements(db: Db) {
+  return {
+    insertUrl: db.prepare(
+      `INSERT OR IGNORE INTO urls (url, host, depth, state, parent_id, error_code, error_message, discovered_at, updated_at, run_id)
+       VALUES (@url, @host, @depth, @state, @parentId, @errorCode, @errorMessage, @now, @now, @runId)`,
+    ),
+    selectUrl: db.prepare('SELECT id, state FROM urls WHERE url = ?'),
+    claimAny: db.prepare(
+      `SELECT id, url, host, depth, attempts FROM urls WHERE state = 'queued' ORDER BY depth, id LIMIT ?`,
+    ),
+    claimExcluding: db.prepare(
+      `SELECT id, url, host, depth, attempts FROM urls
+       WHERE state = 'queued' AND host NOT IN (SELECT value FROM json_each(?))
+       ORDER BY depth, id LIMIT ?`,
+    ),
+    markFetching: db.prepare(`UPDATE urls SET state = 'fetching', attempts = attempts + 1, updated_at = ?, run_id = ? WHERE id = ?`),
+    markState: db.prepare(
+      `UPDATE urls SET state = @state, error_code = @errorCode, error_message = @errorMessage, redirect_to = @redirectTo, updated_at = @now
+       WHERE id = @id`,
+    ),
+    requeue: db.prepare(`UPDATE urls SET state = 'queued', attempts = MAX(attempts - 1, 0), updated_at = ? WHERE id = ? AND state = 'fetching'`),
+    recoverFetching: db.prepare(`UPDATE urls SET state = 'queued', updated_at = ? WHERE state = 'fetching'`),
+    countQueued: db.prepare(`SELECT count(*) AS n FROM urls WHERE state = 'queued'`),
+    insertContent: db.prepare(
+      `INSERT OR IGNORE INTO contents (hash, codec, html_bytes, text_bytes, data) VALUES (?, ?, ?, ?, ?)`,
+    ),
+    insertPage: db.prepare(
+      `INSERT OR IGNORE INTO pages (url_id, url, final_url, status, content_type, headers, redirects, fetched_at, elapsed_ms, depth,
+         title, description, canonical, language, encoding, raw_bytes, wire_bytes, stored_bytes, is_truncated, links_found,
+         content_hash, error_code, error_message, run_id)
+       VALUES (@urlId, @url, @finalUrl, @status, @contentType, @headers, @redirects, @fetchedAt, @elapsedMs, @depth,
+         @title, @description, @canonical, @language, @encoding, @rawBytes, @wireBytes, @storedBytes, @isTruncated, @linksFound,
+         @contentHash, @errorCode, @errorMessage, @runId)`,
+    ),
+    insertLink: db.prepare(`INSERT INTO links (page_id, to_url, anchor, in_scope, is_nofollow) VALUES (?, ?, ?, ?, ?)`),
+    startRun: db.prepare(`INSERT INTO runs (started_at, options) VALUES (?, ?)`),
+    endRun: db.prepare(`UPDATE runs SET ended_at = ?, status = ?, pages = ?, failures = ? WHERE id = ?`),
+    readLock: db.prepare(`SELECT value FROM meta WHERE key = 'writer_pid'`),
+    writeLock: db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('writer_pid', ?)`),
+    dropLock: db.prepare(`DELETE FROM meta WHERE key = 'writer_pid' AND value = ?`),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { normalizeUrl, originKey } from '../../src/frontier/normalize-url.js';
+
+/** [input, base, expected]; every row is also checked for idempotence below. */
+type Case = readonly [input: string, base: string | undefined, expected: string | null];
+
+const groups: Record<string, Case[]> = {
+  'default ports': [
+    ['http://example.com:80/a', undefined, 'http://example.com/a'],
+    ['https://example.com:443/a', undefined, 'https://example.com/a'],
+    ['http://example.com:443/a', undefined, 'http://example.com:443/a'],
+    ['https://example.com:80/a', undefined, 'https://example.com:80/a'],
+    ['http://example.com:8080/a', undefined, 'http://example.com:8080/a'],
+    ['http://example.com:/a', undefined, 'http://example.com/a'],
+    ['http://[::1]:80/', undefined, 'http://[::1]/'],
+  ],
+  'scheme and host case': [
+    ['HTTP://Example.COM/Path', undefined, 'http://example.com/Path'],
+    ['hTTpS://WWW.EXAMPLE.org/A/b', undefined, 'https://www.example.org/A/b'],
+  ],
+  'percent-encoding': [
+    ['http://example.com/%7euser/', undefined, 'http://example.com/~user/'],
+    ['http://example.com/%7Euser/', undefined, 'http://example.com/~user/'],
+    ['http://example.com/a%2fb', undefined, 'http://example.com/a%2Fb'],
+    ['http://example.com/a%2Fb', undefined, 'http://example.com/a%2Fb'],
+    ['http://example.com/%41%62%2d%5f%2E%30', undefined, 'http://example.com/Ab-_.0'],
+    ['http://example.com/caf%c3%a9', undefined, 'http://example.com/caf%C3%A9'],
+    ['http://example.com/café', undefined, 'http://example.com/caf%C3%A9'],
+    ['http://example.com/a%20b', undefined, 'http://example.com/a%20b'],
+    ['http://example.com/a b', undefined, 'http://example.com/a%20b'],
+    ['http://example.com/?q=%7e&r=%2f&s=%3d', undefined, 'http://example.com/?q=~&r=%2F&s=%3D'],
+    ['http://example.com/?q=a%2bb+c', undefined, 'http://example.com/?q=a%2Bb+c'],
+    // "%25" is the percent sign itself: decoding it would turn %257e into %7e, a different URL
+    ['http://example.com/%257e', undefined, 'http://example.com/%257e'],
+    ['http://example.com/%zz%', undefined, 'http://example.com/%zz%'],
+  ],
+  'IDN hosts': [
+    ['http://münchen.de/', undefined, 'http://xn--mnchen-3ya.de/'],
+    ['http://MÜNCHEN.DE/', undefined, 'http://xn--mnchen-3ya.de/'],
+    ['http://bücher.example/x', undefined, 'http://xn--bcher-kva.example/x'],
+    ['http://ｅｘａｍｐｌｅ.com/', undefined, 'http://example.com/'],
+    ['http://xn--mnchen-3ya.de/', undefined, 'http://xn--mnchen-3ya.de/'],
+  ],
+  'dot segments': [
+    ['http://example.com/a/b/../c', undefined, 'http://example.com/a/c'],
+    ['http://example.com/a/./b/.', undefined, 'http://example.com/a/b/'],
+    ['http://example.com/../../a', undefined, 'http://example.com/a'],
+    ['http://example.com/a/%2e%2E/b', undefined, 'http://example.com/b'],
+    ['http://example.com/a/%2e/b', undefined, 'http://example.com/a/b'],
+    ['http://example.com/a/..%2fb', undefined, 'http://example.com/a/..%2Fb'],
+    ['http://example.com/a/.../b', undefined, 'http://example.com/a/.../b'],
+  ],
+  'empty path, fragment, empty query': [
+    ['http://example.com', undefined, 'http://example.com/'],
+    ['http://example.com?a=1', undefined, 'http://example.com/?a=1'],
+    ['http://example.com/a#frag', undefined, 'http://example.com/a'],
+    ['http://example.com/a#', undefined, 'http://example.com/a'],
+    ['http://example.com/a?', undefined, 'http://example.com/a'],
+    ['http://example.com/a?#x', undefined, 'http://example.com/a'],
+    ['http://example.com/?', undefined, 'http://example.com/'],
+    // a query of "?" is not empty, so it stays
+    ['http://example.com/a??', undefined, 'http://example.com/a??'],
+    ['http://example.com/a?b#c?', undefined, 'http://example.com/a?b'],
+  ],
+  'relative resolution': [
+    ['../c?x=1#y', 'http://example.com/a/b/page.html', 'http://example.com/a/c?x=1'],
+    ['/root', 'https://example.com/a/b', 'https://example.com/root'],
+    ['//other.org/p', 'https://example.com/a', 'https://other.org/p'],
+    ['sib.html', 'http://example.com/dir/', 'http://example.com/dir/sib.html'],
+    ['?q=1', 'http://example.com/a/b', 'http://example.com/a/b?q=1'],
+    ['#top', 'http://example.com/a/b?q=1', 'http://example.com/a/b?q=1'],
+    ['', 'http://example.com/a#x', 'http://example.com/a'],
+    ['HTTP://Other.ORG:80', 'http://example.com/', 'http://other.org/'],
+    ['mailto:a@example.com', 'http://example.com/', null],
+    ['page', 'not a url', null],
+  ],
+  'trailing-dot host': [
+    ['http://example.com./a', undefined, 'http://example.com/a'],
+    ['http://Example.COM.:8080/a', undefined, 'http://example.com:8080/a'],
+    ['http://example.com../', undefined, 'http://example.com/'],
+    ['http://1.2.3.4./', undefined, 'http://1.2.3.4/'],
+    ['http://./', undefined, null],
+    ['http://../', undefined, null],
+  ],
+  'non-http schemes': [
+    ['mailto:someone@example.com', undefined, null],
+    ['javascript:alert(1)', undefined, null],
+    ['JavaScript:void(0)', undefined, null],
+    ['data:text/html,<p>hi</p>', undefined, null],
+    ['ftp://example.com/file', undefined, null],
+    ['file:///etc/passwd', undefined, null],
+    ['tel:+123456', undefined, null],
+    ['ws://example.com/', undefined, null],
+  ],
+  garbage: [
+    ['', undefined, null],
+    ['   ', undefined, null],
+    ['not a url', undefined, null],
+    ['http://', undefined, null],
+    ['http://exa mple.com/', undefined, null],
+    ['http://[::1/', undefined, null],
+    ['http://example.com:99999/', undefined, null],
+    ['//example.com/', undefined, null],
+  ],
+  whitespace: [
+    ['  http://example.com/a  ', undefined, 'http://example.com/a'],
+    ['\n\thttp://example.com/a\n', undefined, 'http://example.com/a'],
+    ['\u00a0http://example.com/a\u00a0', undefined, 'http://example.com/a'],
+    ['http://example.com/a\nb', undefined, 'http://example.com/ab'],
+    ['  ../x  ', 'http://example.com/a/b', 'http://example.com/x'],
+  ],
+  'hosts that are addresses': [
+    ['http://127.0.0.1:8080/', undefined, 'http://127.0.0.1:8080/'],
+    ['http://0x7f.1/', undefined, 'http://127.0.0.1/'],
+    ['http://[0:0::1]/', undefined, 'http://[::1]/'],
+    ['http://LOCALHOST:3000', undefined, 'http://localhost:3000/'],
+  ],
+};
+
+describe('normalizeUrl', () => {
+  for (const [group, cases] of Object.entries(groups)) {
+    test(group, () => {
+      for (const [input, base, expected] of cases) {
+        assert.equal(normalizeUrl(input, base), expected, `normalizeUrl(${JSON.stringify(input)}, ${base})`);
+      }
+    });
+  }
+
+  test('accepts a URL object as base', () => {
+    assert.equal(normalizeUrl('b', new URL('http://example.com/a/')), 'http://example.com/a/b');
+  });
+
+  test('is idempotent over every case', () => {
+    let checked = 0;
+    for (const cases of Object.values(groups)) {
+      for (const [input, base] of cases) {
+        const once = normalizeUrl(input, base);
+        if (once === null) continue;
+        assert.equal(normalizeUrl(once), once, `not idempotent for ${JSON.stringify(input)}`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 60, `only ${checked} cases checked`);
+  });
+
+  test('spellings of one resource meet', () => {
+    const spellings = [
+      'HTTP://WWW.Example.com:80/a/./b/../%7Euser?x=%2f#top',
+      'http://www.example.com./a/~user?x=%2F',
+      '  http://www.example.com/a/b/../%7euser?x=%2f  ',
+    ];
+    const normalized = new Set(spellings.map((s) => normalizeUrl(s)));
+    assert.deepEqual([...normalized], ['http://www.example.com/a/~user?x=%2F']);
+  });
+});
+
+describe('originKey', () => {
+  test('makes the port explicit', () => {
+    assert.equal(originKey('http://example.com/a?b'), 'http://example.com:80');
+    assert.equal(originKey('https://example.com/a'), 'https://example.com:443');
+    assert.equal(originKey('http://example.com:8080/a'), 'http://example.com:8080');
+    assert.equal(originKey('https://example.com:8443/'), 'https://example.com:8443');
+  });
+
+  test('an explicit default port gives the same key as none', () => {
+    assert.equal(originKey('http://example.com:80/'), originKey('http://example.com/'));
+    assert.equal(originKey('https://example.com:443/'), originKey('https://example.com/'));
+  });
+
+  test('http and https of one host are different origins', () => {
+    assert.notEqual(originKey('http://example.com/'), originKey('https://example.com/'));
+    assert.equal(originKey('http://example.com:443/'), 'http://example.com:443');
+    assert.notEqual(originKey('http://example.com:443/'), originKey('https://example.com/'));
+  });
+
+  test('drops userinfo, path and query; keeps IPv6 brackets', () => {
+    assert.equal(originKey('http://user:pw@example.com/a'), 'http://example.com:80');
+    assert.equal(originKey('http://[::1]:3000/x'), 'http://[::1]:3000');
+    assert.equal(originKey('https://[::1]/'), 'https://[::1]:443');
+  });
+
+  test('accepts a URL object', () => {
+    assert.equal(originKey(new URL('https://Example.com/a')), 'https://example.com:443');
+  });
+});

@@ -1,0 +1,130 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openForWrite, type Db } from '../../src/store/db.js';
+import { Writer } from '../../src/store/writer.js';
+import type { FrontierEntry, PageRecord, ParsedPage } from '../../src/types.js';
+import { tempDbPath } from '../helpers/config.js';
+import type { TestContext } from 'node:test';
+
+const HOST = 'http://site.test:80';
+
+function open(t: TestContext, batchSize = 10): { db: Db; writer: Writer; path: string } {
+  const path = tempDbPath(t);
+  const db = openForWrite(path);
+  t.after(() => db.close());
+  const writer = new Writer(db, { batchSize, flushIntervalMs: 60_000 });
+  writer.startRun({ test: true });
+  return { db, writer, path };
+}
+
+function parsed(title: string): ParsedPage {
+  return {
+    ok: true, title, description: null, canonical: null, language: 'en', encoding: 'utf-8', links: [], linksFound: 0,
+    textBytes: 5, htmlBytes: 20, content: new Uint8Array([1, 2, 3]), codec: 'none', contentHash: `hash-${title}`,
+  };
+}
+
+function record(entry: FrontierEntry, finalUrl = entry.url, title = entry.url): PageRecord {
+  return {
+    entry,
+    fetch: {
+      status: 200, headers: { 'content-type': 'text/html' }, isTruncated: false, wireBytes: 20, finalUrl,
+      redirects: finalUrl === entry.url ? [] : [{ url: entry.url, status: 301 }], contentType: 'text/html', fetchedAt: Date.now(), elapsedMs: 3,
+    },
+    parsed: parsed(title),
+    error: null,
+  };
+}
+
+const seed = (url: string, depth = 0) => ({ url: `http://site.test${url}`, host: HOST, depth, skipCode: null });
+
+test('claims shallowest first and moves URLs to fetching; recoverInterrupted requeues them', (t) => {
+  const { db, writer } = open(t);
+  writer.addUrls([seed('/deep', 2), seed('/a', 0), seed('/b', 1), seed('/c', 0)]);
+  const claimed = writer.claim(3, []);
+  assert.deepEqual(claimed.map((e) => e.url.slice(16)), ['/a', '/c', '/b']);
+  const states = db.prepare(`SELECT state, count(*) AS n FROM urls GROUP BY state ORDER BY state`).all();
+  assert.deepEqual(states, [{ state: 'fetching', n: 3 }, { state: 'queued', n: 1 }]);
+  assert.equal(writer.recoverInterrupted(), 3);
+  assert.equal(writer.claim(10, []).length, 4);
+});
+
+test('claim skips excluded hosts', (t) => {
+  const { writer } = open(t);
+  writer.addUrls([seed('/a'), { url: 'http://other.test/x', host: 'http://other.test:80', depth: 0, skipCode: null }]);
+  assert.deepEqual(writer.claim(10, [HOST]).map((e) => e.url), ['http://other.test/x']);
+});
+
+test('commits N pages in at most ceil(N / batchSize) transactions', (t) => {
+  const { db, writer } = open(t, 10);
+  const urls = Array.from({ length: 35 }, (_, i) => seed(`/p${i}`));
+  writer.addUrls(urls);
+  const entries = writer.claim(100, []);
+  const before = writer.counts.transactions;
+  for (const e of entries) writer.storePage(record(e), [], []);
+  writer.flush();
+  assert.equal((db.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n, 35);
+  assert.ok(writer.counts.transactions - before <= Math.ceil(35 / 10), `${writer.counts.transactions - before} transactions`);
+});
+
+test('a page reached directly and through a redirect is stored once', (t) => {
+  const { db, writer } = open(t);
+  writer.addUrls([seed('/old'), seed('/new')]);
+  const [oldEntry, newEntry] = writer.claim(10, []);
+  writer.storePage(record(oldEntry!, newEntry!.url, 'via redirect'), [], []);
+  writer.storePage(record(newEntry!, newEntry!.url, 'direct'), [], []);
+  writer.flush();
+  const pages = db.prepare('SELECT url, final_url, title FROM pages').all() as Array<{ final_url: string; title: string }>;
+  assert.equal(pages.length, 1);
+  assert.equal(pages[0]!.final_url, 'http://site.test/new');
+  assert.equal(writer.counts.duplicates, 1);
+  const old = db.prepare(`SELECT state, redirect_to FROM urls WHERE url = 'http://site.test/old'`).get();
+  assert.deepEqual(old, { state: 'redirected', redirect_to: 'http://site.test/new' });
+  const fresh = db.prepare(`SELECT state FROM urls WHERE url = 'http://site.test/new'`).get();
+  assert.deepEqual(fresh, { state: 'done' });
+});
+
+test('a redirect to a URL not yet known creates it as done, so it is never fetched again', (t) => {
+  const { db, writer } = open(t);
+  writer.addUrls([seed('/old')]);
+  const [entry] = writer.claim(10, []);
+  writer.storePage(record(entry!, 'http://site.test/moved'), [], [seed('/moved', 1)]);
+  writer.flush();
+  assert.deepEqual(db.prepare(`SELECT state FROM urls WHERE url = 'http://site.test/moved'`).get(), { state: 'done' });
+  assert.equal(writer.claim(10, []).length, 0);
+});
+
+test('identical bodies are stored once in contents', (t) => {
+  const { db, writer } = open(t);
+  writer.addUrls([seed('/a'), seed('/b')]);
+  const [a, b] = writer.claim(10, []);
+  const same = (e: FrontierEntry) => ({ ...record(e), parsed: { ...parsed('same'), contentHash: 'h1' } });
+  writer.storePage(same(a!), [], []);
+  writer.storePage(same(b!), [], []);
+  writer.flush();
+  assert.equal((db.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n, 2);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM contents').get() as { n: number }).n, 1);
+});
+
+test('failures and skips are recorded with their codes', (t) => {
+  const { db, writer } = open(t);
+  writer.addUrls([seed('/a'), { ...seed('/out'), skipCode: 'CRAWL_SCOPE_OUT' }]);
+  const [a] = writer.claim(10, []);
+  writer.recordFailure(a!, 'CRAWL_FETCH_TIMEOUT', 'no response in 30 s');
+  writer.flush();
+  const rows = db.prepare('SELECT url, state, error_code FROM urls ORDER BY url').all();
+  assert.deepEqual(rows, [
+    { url: 'http://site.test/a', state: 'failed', error_code: 'CRAWL_FETCH_TIMEOUT' },
+    { url: 'http://site.test/out', state: 'skipped', error_code: 'CRAWL_SCOPE_OUT' },
+  ]);
+});
+
+test('a second live writer on the same file is refused with CRAWL_STORE_LOCKED; a dead one is taken over', (t) => {
+  const { db, writer, path } = open(t);
+  // The parent of this test process is alive, so its pid stands for another running crawl.
+  db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('writer_pid', ?)`).run(String(process.ppid));
+  assert.throws(() => writer.acquireLock(path), (err: Error & { code?: string }) => err.code === 'CRAWL_STORE_LOCKED' && /in use by another crawl/.test(err.message));
+  db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('writer_pid', ?)`).run('2147483646');
+  writer.acquireLock(path);
+  assert.deepEqual(db.prepare(`SELECT value FROM meta WHERE key = 'writer_pid'`).get(), { value: String(process.pid) });
+});
