@@ -8,6 +8,7 @@ import { defaultConfig, type CrawlConfig } from '../config/schema.js';
 import { optionalInt } from '../config/load.js';
 import { runCrawl } from '../crawl.js';
 import { startSiteServer } from '../bench/serve-site.js';
+import { MAX_PAGE_BYTES, MIN_PAGE_BYTES } from '../bench/site.js';
 import { formatBytes, formatProgressLine } from './summary.js';
 import { onInterrupt } from './run-crawl.js';
 import type { BenchFlags } from './commands/bench.js';
@@ -15,7 +16,7 @@ import type { CrawlSummary } from '../crawl.js';
 
 export async function runBench(flags: BenchFlags): Promise<number> {
   const pages = optionalInt('--pages', flags.pages, 1, 10_000_000)!;
-  const pageBytes = optionalInt('--page-bytes', flags.pageBytes, 500, 20_000_000)!;
+  const pageBytes = optionalInt('--page-bytes', flags.pageBytes, MIN_PAGE_BYTES, MAX_PAGE_BYTES)!;
   const concurrency = optionalInt('--concurrency', flags.concurrency, 1, 1024)!;
   const base = defaultConfig();
   const workers = optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers;

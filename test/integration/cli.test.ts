@@ -52,7 +52,7 @@ test('bad seeds, flags and numbers get one line and exit code 2', async () => {
   assertOneLineError(await crawlite(['crawl', 'http://127.0.0.1:9/', '--include', '(']), 2, /invalid --include pattern '\('/);
   assertOneLineError(await crawlite(['crawl', 'http://127.0.0.1:9/', '--max-bytes', '12 parsecs']), 2, /invalid --max-bytes/);
   assertOneLineError(await crawlite(['stats', '--db', '/nonexistent/dir/crawl.db']), 1, /no database at \/nonexistent\/dir\/crawl.db.*\[CRAWL_STORE_MISSING\]/);
-  assertOneLineError(await crawlite(['export', '--fields', 'url,nope', '--db', '/nonexistent/x.db']), 1, /^crawlite: /);
+  assertOneLineError(await crawlite(['export', '--fields', 'url,nope', '--db', '/nonexistent/x.db']), 2, /^crawlite: unknown field 'nope' \(known: url, /);
 });
 
 test('--help and --version answer without a crawl', async () => {

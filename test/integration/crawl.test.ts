@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { runCrawl } from '../../src/crawl.js';
-import { startSite, page, Gauge } from '../helpers/site.js';
+import { startSite, page, Gauge, type TestSite } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 
 function rows<T>(dbPath: string, sql: string, ...params: unknown[]): T[] {
@@ -75,7 +75,7 @@ test('every reachable page is stored exactly once, with its title and links', as
 
 test('never more than --concurrency requests in flight, nor --per-host per host', async (t) => {
   const shared = new Gauge();
-  const sites = [];
+  const sites: TestSite[] = [];
   for (let s = 0; s < 3; s++) {
     const routes: Record<string, string> = {};
     for (let n = 0; n < 15; n++) {

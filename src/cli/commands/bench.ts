@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 
 export interface BenchFlags {
   pages: unknown;
@@ -21,7 +21,7 @@ export const benchCommand: CommandModule<object, BenchFlags> = {
       .option('db', { describe: 'SQLite file to write (replaced on each run)', type: 'string', default: 'data/bench.db', requiresArg: true })
       .option('json', { describe: 'Print the result as JSON', type: 'boolean', default: false })
       .example('$0 bench', 'Crawl a 1,000-page local site; no internet needed')
-      .example('$0 bench --pages 5000 --workers 2', 'The benchmark used for the README figures'),
+      .example('$0 bench --pages 5000 --workers 2', 'The benchmark used for the README figures') as unknown as Argv<BenchFlags>,
   handler: async (argv) => {
     const { runBench } = await import('../run-bench.js');
     process.exitCode = await runBench(argv);

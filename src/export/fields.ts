@@ -1,0 +1,115 @@
+/**
+ * The columns `crawlite export` can write, in one place: their names, how a stored value becomes
+ * an output value, and which of them a plain `crawlite export` writes. rows.ts builds its SELECT
+ * from this table, so adding a pages column to the export means adding one line here.
+ */
+import { UsageError } from '../errors.js';
+
+/**
+ * How a stored value is shown:
+ * - `text` and `integer` as stored;
+ * - `time` is epoch milliseconds, written as ISO 8601 UTC;
+ * - `boolean` is SQLite's 0/1;
+ * - `json` is stored JSON text, parsed in JSONL and written as the JSON string in CSV;
+ * - `content` comes from the compressed contents frame, not from a pages column.
+ */
+export type FieldKind = 'text' | 'integer' | 'time' | 'boolean' | 'json' | 'content';
+
+export interface FieldDef {
+  readonly name: string;
+  readonly kind: FieldKind;
+  readonly description: string;
+}
+
+/** Every pages column that can be exported, in the default output order. */
+export const PAGE_FIELDS = [
+  { name: 'url', kind: 'text', description: 'URL as queued (normalized)' },
+  { name: 'final_url', kind: 'text', description: 'URL the response came from, after redirects' },
+  { name: 'status', kind: 'integer', description: 'HTTP status' },
+  { name: 'content_type', kind: 'text', description: 'Content-Type header as received' },
+  { name: 'fetched_at', kind: 'time', description: 'when the response arrived (ISO 8601, UTC)' },
+  { name: 'depth', kind: 'integer', description: 'link distance from a seed' },
+  { name: 'title', kind: 'text', description: '<title>' },
+  { name: 'description', kind: 'text', description: '<meta name=description>' },
+  { name: 'canonical', kind: 'text', description: '<link rel=canonical>, resolved' },
+  { name: 'language', kind: 'text', description: '<html lang>' },
+  { name: 'encoding', kind: 'text', description: 'charset the body was decoded with' },
+  { name: 'raw_bytes', kind: 'integer', description: 'body size after content-encoding was removed' },
+  { name: 'stored_bytes', kind: 'integer', description: 'compressed size kept in the database' },
+  { name: 'wire_bytes', kind: 'integer', description: 'body size on the wire' },
+  { name: 'is_truncated', kind: 'boolean', description: 'body was cut at the size cap' },
+  { name: 'links_found', kind: 'integer', description: 'links on the page, including those not kept' },
+  { name: 'elapsed_ms', kind: 'integer', description: 'request start to body end' },
+  { name: 'error_code', kind: 'text', description: 'why the page could not be parsed, if it could not' },
+  { name: 'error_message', kind: 'text', description: 'the matching message' },
+  { name: 'headers', kind: 'json', description: 'response headers (object)' },
+  { name: 'redirects', kind: 'json', description: 'redirect hops [{url, status}], null when none' },
+  { name: 'content_hash', kind: 'text', description: 'SHA-256 of the body; pages with equal bodies share it' },
+] as const satisfies readonly FieldDef[];
+
+/** Decompressed from the contents frame; written only when asked for (`--with text,html`). */
+export const CONTENT_FIELDS = [
+  { name: 'text', kind: 'content', description: 'visible text' },
+  { name: 'html', kind: 'content', description: 'the HTML body, decoded with the page encoding' },
+] as const satisfies readonly FieldDef[];
+
+export type PageFieldName = (typeof PAGE_FIELDS)[number]['name'];
+export type ContentFieldName = (typeof CONTENT_FIELDS)[number]['name'];
+export type FieldName = PageFieldName | ContentFieldName;
+
+const ALL_FIELDS: readonly FieldDef[] = [...PAGE_FIELDS, ...CONTENT_FIELDS];
+const BY_NAME = new Map<string, FieldDef>(ALL_FIELDS.map((f) => [f.name, f]));
+
+/**
+ * What a plain `crawlite export` writes: every pages column except `headers` and `redirects`.
+ * Those two are JSON values, several hundred bytes a page for headers, and turn a CSV into
+ * something no spreadsheet shows well; ask for them with `--fields`. Text and HTML are never
+ * default: decompressing them is most of an export's cost and most of its size.
+ */
+export const DEFAULT_FIELDS: readonly FieldName[] = PAGE_FIELDS.map((f) => f.name).filter(
+  (name) => name !== 'headers' && name !== 'redirects',
+);
+
+export function fieldDef(name: FieldName): FieldDef {
+  // Every FieldName is in the table, by construction of the type.
+  return BY_NAME.get(name)!;
+}
+
+export function isContentField(name: FieldName): name is ContentFieldName {
+  return name === 'text' || name === 'html';
+}
+
+function splitList(list: string): string[] {
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/**
+ * The output columns, in order, from `--fields` (a comma list; default DEFAULT_FIELDS) and
+ * `--with` (text and/or html, appended unless --fields already names them). Names repeated are
+ * kept once, at their first place. Throws UsageError CRAWL_USAGE naming the first bad name.
+ */
+export function parseFieldList(fields?: string, withList?: string): FieldName[] {
+  let chosen: FieldName[];
+  if (fields === undefined) {
+    chosen = [...DEFAULT_FIELDS];
+  } else {
+    const names = splitList(fields);
+    if (names.length === 0) throw new UsageError('CRAWL_USAGE', `--fields is empty (known: ${ALL_FIELDS.map((f) => f.name).join(', ')})`);
+    chosen = names.map((name) => {
+      if (!BY_NAME.has(name)) {
+        throw new UsageError('CRAWL_USAGE', `unknown field '${name}' (known: ${ALL_FIELDS.map((f) => f.name).join(', ')})`);
+      }
+      return name as FieldName;
+    });
+  }
+  for (const name of withList === undefined ? [] : splitList(withList)) {
+    if (name !== 'text' && name !== 'html') {
+      throw new UsageError('CRAWL_USAGE', `unknown --with value '${name}' (known: ${CONTENT_FIELDS.map((f) => f.name).join(', ')})`);
+    }
+    chosen.push(name);
+  }
+  return [...new Set(chosen)];
+}

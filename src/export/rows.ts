@@ -1,0 +1,145 @@
+/**
+ * Pages as output rows, streamed: one prepared SELECT, read with `.iterate()`, so a million pages
+ * cost one row of memory at a time. The statement is a single read transaction, so an export made
+ * while a crawl writes is a consistent snapshot of the moment it started (WAL readers never block
+ * the writer, nor it them). The price: while the export runs, checkpoints cannot pass that
+ * snapshot and the crawl's WAL file grows until the export ends.
+ */
+import type { Statement } from 'better-sqlite3';
+import { TextDecoder } from 'node:util';
+import type { Db } from '../store/db.js';
+import { unpackContent } from '../content-frame.js';
+import { StoreError } from '../errors.js';
+import { fieldDef, isContentField, type FieldName } from './fields.js';
+
+export type ExportValue = string | number | boolean | null | { [key: string]: unknown } | unknown[];
+/** Keys are the requested field names, in the requested order. */
+export type ExportRow = Record<string, ExportValue>;
+
+export interface IterateOptions {
+  /**
+   * Keep JSON columns (headers, redirects) as the stored JSON text instead of parsing them,
+   * which is what CSV writes anyway.
+   * @default false
+   */
+  isJsonAsText?: boolean;
+}
+
+/**
+ * Rows come back as arrays (better-sqlite3's raw mode), which halves the cost of reading them:
+ * no object per row, no property per column. The layout is the page columns in field order,
+ * then the page URL, then, when text or html is asked for, the content columns.
+ */
+type RawRow = unknown[];
+
+interface Layout {
+  sql: string;
+  /** Per output field: where its value is, or -1 for text/html. */
+  positions: number[];
+  urlAt: number;
+  /** codec, html_bytes, data, page encoding follow here; -1 without content. */
+  contentAt: number;
+}
+
+function planSelect(fields: readonly FieldName[]): Layout {
+  const columns: string[] = [];
+  const positions = fields.map((f) => (isContentField(f) ? -1 : columns.push(`p.${f}`) - 1));
+  // The URL names the row in errors, and keeps the query valid when only text/html are asked for.
+  const urlAt = columns.push('p.url') - 1;
+  const withContent = fields.some(isContentField);
+  const contentAt = withContent ? columns.push('c.codec', 'c.html_bytes', 'c.data', 'p.encoding') - 4 : -1;
+  const join = withContent ? ' LEFT JOIN contents c ON c.hash = p.content_hash' : '';
+  return { sql: `SELECT ${columns.join(', ')} FROM pages p${join} ORDER BY p.id`, positions, urlAt, contentAt };
+}
+
+const decoders = new Map<string, TextDecoder>();
+
+/**
+ * The HTML is stored as the bytes the server sent, in the page's own charset; pages.encoding is
+ * the WHATWG label the parser decoded it with, so decoding with it gives the text the parser saw.
+ */
+function decodeHtml(html: Uint8Array, encoding: unknown): string {
+  const label = typeof encoding === 'string' && encoding !== '' ? encoding.toLowerCase() : 'utf-8';
+  let decoder = decoders.get(label);
+  if (decoder === undefined) {
+    try {
+      decoder = new TextDecoder(label);
+    } catch {
+      // A label this Node build does not know (small-icu): UTF-8 with replacement characters
+      // beats failing the whole export.
+      decoder = new TextDecoder('utf-8');
+    }
+    decoders.set(label, decoder);
+  }
+  return decoder.decode(html);
+}
+
+function parseJson(text: unknown): ExportValue {
+  if (typeof text !== 'string') return null;
+  try {
+    return JSON.parse(text) as ExportValue;
+  } catch {
+    // The writer always stores valid JSON; if a row was edited by hand, show what is there
+    // rather than abort a long export on it.
+    return text;
+  }
+}
+
+type Convert = (raw: unknown) => ExportValue;
+
+/** The conversion for one field, chosen once per export rather than once per cell. */
+function converterFor(name: FieldName, opts: IterateOptions): Convert {
+  switch (fieldDef(name).kind) {
+    case 'time':
+      return (raw) => (raw === null ? null : new Date(Number(raw)).toISOString());
+    case 'boolean':
+      return (raw) => (raw === null ? null : Number(raw) !== 0);
+    case 'json':
+      return opts.isJsonAsText ? (raw) => (raw === null ? null : String(raw)) : parseJson;
+    default:
+      return (raw) => (raw ?? null) as ExportValue;
+  }
+}
+
+function unpackRow(raw: RawRow, layout: Layout): { text: string; html: Uint8Array } | null {
+  const data = raw[layout.contentAt + 2];
+  if (!(data instanceof Uint8Array)) return null; // no content row: a non-HTML page or a failed parse
+  try {
+    return unpackContent(data, String(raw[layout.contentAt]), Number(raw[layout.contentAt + 1]));
+  } catch (err) {
+    const url = String(raw[layout.urlAt]);
+    throw new StoreError('CRAWL_STORE_OPEN', `cannot decompress the stored content of ${url}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function prepareSelect(db: Db, sql: string): Statement<[], RawRow> {
+  try {
+    return db.prepare<[], RawRow>(sql).raw(true);
+  } catch (err) {
+    throw new StoreError('CRAWL_STORE_OPEN', `${db.name} is not a crawlite database: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * Streams the pages, ordered by pages.id (the order they were stored), as rows holding `fields`.
+ * The statement is prepared now, so a file that is not a crawlite database fails here with
+ * CRAWL_STORE_OPEN, not on the first read. Stop early with `return()` (a `break` in for-of) to
+ * release the statement.
+ */
+export function iteratePages(db: Db, fields: readonly FieldName[], opts: IterateOptions = {}): IterableIterator<ExportRow> {
+  const layout = planSelect(fields);
+  const stmt = prepareSelect(db, layout.sql);
+  const converters = fields.map((f) => converterFor(f, opts));
+  return (function* () {
+    for (const raw of stmt.iterate()) {
+      const content = layout.contentAt < 0 ? null : unpackRow(raw, layout);
+      const row: ExportRow = {};
+      fields.forEach((name, i) => {
+        if (name === 'text') row.text = content?.text ?? null;
+        else if (name === 'html') row.html = content === null ? null : decodeHtml(content.html, raw[layout.contentAt + 3]);
+        else row[name] = converters[i]!(raw[layout.positions[i]!]);
+      });
+      yield row;
+    }
+  })();
+}

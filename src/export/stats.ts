@@ -1,0 +1,248 @@
+/**
+ * `crawlite stats`: what a crawl database holds, read over its own read-only connection, so it
+ * can run while a crawl is writing. All queries run in one read transaction, so the numbers
+ * agree with each other even while pages are being added. `Stats` is plain JSON for `--json`.
+ */
+import { statSync } from 'node:fs';
+import { StoreError } from '../errors.js';
+import { openReadOnly, type Db } from '../store/db.js';
+
+export const URL_STATES = ['queued', 'fetching', 'done', 'failed', 'skipped', 'redirected'] as const;
+export type UrlState = (typeof URL_STATES)[number];
+
+export interface ErrorCount {
+  code: string;
+  /** `url`: urls.error_code (fetch failures and skip reasons); `page`: pages.error_code (parse failures). */
+  source: 'url' | 'page';
+  /** The URL state the code was recorded with; null for page errors. */
+  state: string | null;
+  count: number;
+  /** One message recorded with this code. */
+  sampleMessage: string | null;
+}
+
+export interface RunSummary {
+  id: number;
+  status: string;
+  startedAt: string;
+  endedAt: string | null;
+  pages: number;
+  failures: number;
+}
+
+export interface Stats {
+  dbPath: string;
+  pages: number;
+  urls: { total: number; byState: Record<UrlState, number> };
+  byStatus: Array<{ status: number; count: number }>;
+  /** Media type, lowercased and without parameters; '' when the response had none. */
+  byContentType: Array<{ contentType: string; count: number }>;
+  byDepth: Array<{ depth: number; count: number }>;
+  /** By count, most frequent first. */
+  errors: ErrorCount[];
+  bytes: {
+    /** Bodies after content-encoding was removed (sum of pages.raw_bytes). */
+    raw: number;
+    /** Bodies as transferred (sum of pages.wire_bytes). */
+    wire: number;
+    /** Compressed contents, each distinct body once. */
+    stored: number;
+    /** The database file, and its write-ahead log (pages not yet checkpointed into it). */
+    dbFile: number;
+    walFile: number;
+  };
+  timing: {
+    firstFetchedAt: string | null;
+    lastFetchedAt: string | null;
+    /**
+     * Time spent crawling: the sum of the runs' durations (a run without an end, still going or
+     * killed, ends at its last page), so resumed crawls do not count the pause between runs.
+     * Without runs, first to last fetched page.
+     */
+    durationMs: number | null;
+    pagesPerSecond: number | null;
+  };
+  runs: number;
+  latestRun: RunSummary | null;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function fileBytes(path: string): number {
+  return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+}
+
+function countUrlStates(db: Db): Stats['urls'] {
+  const byState = Object.fromEntries(URL_STATES.map((s) => [s, 0])) as Record<UrlState, number>;
+  let total = 0;
+  for (const { state, n } of db.prepare<[], { state: UrlState; n: number }>('SELECT state, COUNT(*) AS n FROM urls GROUP BY state').iterate()) {
+    byState[state] = n;
+    total += n;
+  }
+  return { total, byState };
+}
+
+function countErrors(db: Db): ErrorCount[] {
+  // MIN() picks the sample so that the same database always shows the same one.
+  return db
+    .prepare<[], ErrorCount>(
+      `SELECT error_code AS code, 'url' AS source, state, COUNT(*) AS count, MIN(error_message) AS sampleMessage
+         FROM urls WHERE error_code IS NOT NULL GROUP BY error_code, state
+       UNION ALL
+       SELECT error_code, 'page', NULL, COUNT(*), MIN(error_message)
+         FROM pages WHERE error_code IS NOT NULL GROUP BY error_code
+       ORDER BY count DESC, code, source, state`,
+    )
+    .all();
+}
+
+function readLatestRun(db: Db): RunSummary | null {
+  const run = db
+    .prepare<[], { id: number; status: string; started_at: number; ended_at: number | null; pages: number; failures: number }>(
+      'SELECT id, status, started_at, ended_at, pages, failures FROM runs ORDER BY id DESC LIMIT 1',
+    )
+    .get();
+  if (run === undefined) return null;
+  return { id: run.id, status: run.status, startedAt: iso(run.started_at)!, endedAt: iso(run.ended_at), pages: run.pages, failures: run.failures };
+}
+
+function readTiming(db: Db, pages: number): Stats['timing'] {
+  // MIN/MAX on fetched_at are answered from the pages_fetched index, not a scan.
+  const span = db.prepare<[], { first: number | null; last: number | null }>('SELECT MIN(fetched_at) AS first, MAX(fetched_at) AS last FROM pages').get();
+  const first = span?.first ?? null;
+  const last = span?.last ?? null;
+  // The subquery scans pages; COALESCE stops at its first non-null argument, so it runs only for
+  // runs with no end (normally just the live one).
+  const runTotal = db
+    .prepare<[], { runs: number; ms: number | null }>(
+      `SELECT COUNT(*) AS runs,
+              SUM(MAX(0, COALESCE(ended_at, (SELECT MAX(fetched_at) FROM pages p WHERE p.run_id = r.id), started_at) - started_at)) AS ms
+         FROM runs r`,
+    )
+    .get();
+  let durationMs: number | null = null;
+  if (runTotal !== undefined && runTotal.runs > 0) durationMs = runTotal.ms ?? 0;
+  else if (first !== null && last !== null) durationMs = last - first;
+  const pagesPerSecond = durationMs !== null && durationMs > 0 ? pages / (durationMs / 1000) : null;
+  return { firstFetchedAt: iso(first), lastFetchedAt: iso(last), durationMs, pagesPerSecond };
+}
+
+function readCounts(db: Db, dbPath: string): Stats {
+  const totals = db
+    .prepare<[], { pages: number; raw: number | null; wire: number | null }>('SELECT COUNT(*) AS pages, SUM(raw_bytes) AS raw, SUM(wire_bytes) AS wire FROM pages')
+    .get()!;
+  // length() of a BLOB reads its size from the record header, not the blob itself.
+  const stored = db.prepare<[], { n: number | null }>('SELECT SUM(length(data)) AS n FROM contents').get()?.n ?? 0;
+  return {
+    dbPath,
+    pages: totals.pages,
+    urls: countUrlStates(db),
+    byStatus: db.prepare<[], { status: number; count: number }>('SELECT status, COUNT(*) AS count FROM pages GROUP BY status ORDER BY status').all(),
+    byContentType: db
+      .prepare<[], { contentType: string; count: number }>(
+        `SELECT lower(trim(CASE WHEN instr(content_type, ';') > 0 THEN substr(content_type, 1, instr(content_type, ';') - 1) ELSE content_type END)) AS contentType,
+                COUNT(*) AS count
+           FROM pages GROUP BY contentType ORDER BY count DESC, contentType`,
+      )
+      .all(),
+    byDepth: db.prepare<[], { depth: number; count: number }>('SELECT depth, COUNT(*) AS count FROM pages GROUP BY depth ORDER BY depth').all(),
+    errors: countErrors(db),
+    bytes: { raw: totals.raw ?? 0, wire: totals.wire ?? 0, stored, dbFile: fileBytes(dbPath), walFile: fileBytes(`${dbPath}-wal`) },
+    timing: readTiming(db, totals.pages),
+    runs: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM runs').get()!.n,
+    latestRun: readLatestRun(db),
+  };
+}
+
+/**
+ * Reads the statistics of the crawl database at `dbPath`. Throws StoreError CRAWL_STORE_MISSING
+ * when there is no file, CRAWL_STORE_OPEN when it cannot be read as a crawlite database.
+ */
+export function readStats(dbPath: string): Stats {
+  const db = openReadOnly(dbPath);
+  try {
+    return db.transaction(() => readCounts(db, dbPath))();
+  } catch (err) {
+    if ((err as { code?: string }).code?.startsWith('SQLITE_')) {
+      throw new StoreError('CRAWL_STORE_OPEN', `cannot read ${dbPath} as a crawlite database: ${(err as Error).message}`, { cause: err });
+    }
+    throw err;
+  } finally {
+    db.close();
+  }
+}
+
+// ---- text output ----
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${n} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${s}s`;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}h ${m}m ${s % 60}s` : `${m}m ${s % 60}s`;
+}
+
+/** Pads each column to its widest cell; `right` marks the columns aligned right (numbers). */
+function alignColumns(rows: string[][], right: readonly boolean[], indent = '  '): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => indent + row.map((cell, i) => (right[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+}
+
+const MAX_LISTED = 15;
+const MAX_SAMPLE_CHARS = 100;
+
+const clip = (text: string): string => (text.length > MAX_SAMPLE_CHARS ? `${text.slice(0, MAX_SAMPLE_CHARS - 1)}…` : text);
+
+/** A titled table, cut to MAX_LISTED rows with a line saying how many more there are. */
+function section(title: string, rows: string[][], right: readonly boolean[]): string[] {
+  if (rows.length === 0) return [];
+  const shown = rows.slice(0, MAX_LISTED);
+  const lines = ['', title, ...alignColumns(shown, right)];
+  if (rows.length > shown.length) lines.push(`  … ${rows.length - shown.length} more`);
+  return lines;
+}
+
+/** Stats as an aligned text block for a terminal; the same numbers as the JSON, rounded for reading. */
+export function formatStats(stats: Stats): string {
+  const { bytes, timing, latestRun: run } = stats;
+  const head: string[][] = [['database', `${stats.dbPath} (${formatBytes(bytes.dbFile)}${bytes.walFile > 0 ? `, WAL ${formatBytes(bytes.walFile)}` : ''})`]];
+  if (run !== null) {
+    const end = run.endedAt === null ? '' : `, ended ${run.endedAt}`;
+    head.push(['latest run', `#${run.id} ${run.status}, started ${run.startedAt}${end} (${count(stats.runs)} run${stats.runs === 1 ? '' : 's'} in all)`]);
+  }
+  head.push(['pages', count(stats.pages)]);
+  head.push(['urls', count(stats.urls.total)]);
+  if (timing.durationMs !== null) {
+    const rate = timing.pagesPerSecond === null ? '' : `, ${timing.pagesPerSecond.toFixed(1)} pages/s`;
+    head.push(['crawl time', `${formatDuration(timing.durationMs)}${rate}`]);
+  }
+  head.push(['bytes', `${formatBytes(bytes.raw)} raw, ${formatBytes(bytes.wire)} on the wire, ${formatBytes(bytes.stored)} stored`]);
+
+  const lines = [
+    ...alignColumns(head, [false, false], ''),
+    ...section('url states', URL_STATES.map((s) => [s, count(stats.urls.byState[s])]), [false, true]),
+    ...section('status', stats.byStatus.map((r) => [String(r.status), count(r.count)]), [false, true]),
+    ...section('content type', stats.byContentType.map((r) => [r.contentType || '(none)', count(r.count)]), [false, true]),
+    ...section('depth', stats.byDepth.map((r) => [String(r.depth), count(r.count)]), [true, true]),
+    ...section(
+      'errors',
+      stats.errors.map((e) => [e.code, e.source === 'url' ? `url ${e.state ?? ''}` : 'page', count(e.count), clip((e.sampleMessage ?? '').replace(/\s+/g, ' '))]),
+      [false, false, true, false],
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,37 @@
+/**
+ * The one undici Agent every fetch shares. A single keep-alive pool per origin lets a crawl of
+ * many pages on few hosts reuse its TCP/TLS connections instead of paying a handshake per page.
+ */
+import { Agent } from 'undici';
+import type { FetchConfig } from '../config/schema.js';
+
+/** Upper bound for the connect phase alone; a host that cannot accept in 10 s is not worth more. */
+const MAX_CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Creates the shared keep-alive Agent for the fetch stage. The caller owns it and must `close()` it.
+ *
+ * Redirects are not followed here: undici 7's Agent only follows them through the redirect
+ * interceptor, which we do not install, because the fetcher follows each hop itself so that it
+ * can check scope, loops and the hop limit (see fetcher.ts).
+ */
+export function createAgent(config: FetchConfig): Agent {
+  const timeoutMs = Math.max(1, Math.ceil(config.timeoutMs));
+  return new Agent({
+    keepAliveTimeout: Math.max(1, config.keepAliveMs),
+    // A server's Keep-Alive hint may shorten the idle time but never lengthen it past our setting:
+    // idle sockets to hosts we have finished with are file descriptors we want back.
+    keepAliveMaxTimeout: Math.max(1, config.keepAliveMs),
+    // host-limits.ts puts at most perHost requests on one origin, so with a pool of that size a
+    // request waits inside undici for a socket only when redirect hops from other hosts land on
+    // the same origin (and that wait still counts against the fetcher's deadline).
+    connections: Math.max(1, config.perHost),
+    // No pipelining: a slow response would hold up the ones queued behind it on the same socket.
+    pipelining: 1,
+    connect: { timeout: Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS) },
+    // The fetcher's own deadline covers the whole response; these only make sure undici never
+    // waits longer than that on its own.
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+}

@@ -1,0 +1,190 @@
+/**
+ * The fetch stage: one GET per frontier entry through undici's request() on the shared Agent,
+ * redirects followed by hand (so each hop is checked), the body decoded under a size cap, and
+ * every per-URL problem returned as a FetchFailure rather than thrown.
+ */
+import { request, type Dispatcher } from 'undici';
+import type { FetchConfig } from '../config/schema.js';
+import type { ErrorCode, FetchError } from '../errors.js';
+import { normalizeUrl } from '../frontier/normalize-url.js';
+import type { FetchFailure, FetchResult, FrontierEntry, RedirectHop } from '../types.js';
+import { decodeBody } from './decode-body.js';
+import { createAgent } from './dispatcher.js';
+import { createFetchError, mapFetchError } from './map-error.js';
+
+export interface FetcherOptions {
+  config: FetchConfig;
+  /** Injected dispatcher (tests, a proxy); the fetcher then does not close it. @default createAgent(config) */
+  dispatcher?: Dispatcher;
+  /** Decides whether a redirect target may be followed; a non-null code (e.g. CRAWL_SCOPE_OUT) refuses it. */
+  checkRedirect?: (url: string) => ErrorCode | null;
+}
+
+export interface Fetcher {
+  /** Fetches one entry. Never rejects for a per-URL problem: that comes back as a FetchFailure. */
+  fetch(entry: FrontierEntry, signal?: AbortSignal): Promise<FetchResult | FetchFailure>;
+  /** Closes the Agent the fetcher created (an injected dispatcher is left to its owner). */
+  close(): Promise<void>;
+}
+
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+type RawHeaders = Record<string, string | string[] | undefined>;
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function flattenHeaders(raw: RawHeaders): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    const key = name.toLowerCase();
+    // Cookies may contain ", " in their Expires attribute, so they are kept one per line.
+    headers[key] = Array.isArray(value) ? value.join(key === 'set-cookie' ? '\n' : ', ') : value;
+  }
+  return headers;
+}
+
+interface Deadline {
+  signal: AbortSignal;
+  isTimedOut(): boolean;
+  isCallerAborted(): boolean;
+  remainingMs(): number;
+  dispose(): void;
+}
+
+/**
+ * One deadline for the whole response (every hop and the body), combined with the caller's signal.
+ * A cleared setTimeout rather than AbortSignal.timeout(), whose timer cannot be cancelled and would
+ * outlive every fetch that finished early.
+ */
+function startDeadline(timeoutMs: number, caller: AbortSignal | undefined): Deadline {
+  const deadline = new AbortController();
+  const startedAt = performance.now();
+  const timer = setTimeout(() => {
+    deadline.abort(new DOMException(`no complete response within ${timeoutMs} ms`, 'TimeoutError'));
+  }, timeoutMs);
+  const signal = caller ? AbortSignal.any([caller, deadline.signal]) : deadline.signal;
+  // The combined signal keeps the reason of whichever fired first.
+  const isTimedOut = (): boolean => deadline.signal.aborted && signal.reason === deadline.signal.reason;
+  return {
+    signal,
+    isTimedOut,
+    isCallerAborted: () => signal.aborted && !isTimedOut(),
+    remainingMs: () => Math.max(1, Math.ceil(timeoutMs - (performance.now() - startedAt))),
+    dispose: () => clearTimeout(timer),
+  };
+}
+
+/**
+ * Creates the fetch stage. Without an injected dispatcher it makes (and on close() closes) one
+ * shared keep-alive Agent; concurrency limits are the caller's job (host-limits.ts).
+ */
+export function createFetcher(opts: FetcherOptions): Fetcher {
+  const { config, checkRedirect } = opts;
+  const isOwnDispatcher = opts.dispatcher === undefined;
+  const dispatcher = opts.dispatcher ?? createAgent(config);
+  const requestHeaders = {
+    'user-agent': config.userAgent,
+    accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8',
+    'accept-encoding': 'gzip, deflate, br',
+    'accept-language': 'en;q=1.0, *;q=0.5',
+  };
+  let closing: Promise<void> | null = null;
+
+  /** Where a redirect from `from` leads, or why it is not followed. `redirects` already holds `from`. */
+  function nextHop(from: string, location: string, redirects: RedirectHop[]): string | FetchError {
+    const target = normalizeUrl(location, from);
+    if (target === null) {
+      return createFetchError('CRAWL_REDIRECT_INVALID', `redirect from ${from} to a non-http(s) or invalid URL: ${location}`);
+    }
+    if (redirects.some((hop) => hop.url === target)) {
+      const chain = [...redirects.map((hop) => hop.url), target].join(' -> ');
+      return createFetchError('CRAWL_REDIRECT_LOOP', `redirect loop: ${chain}`);
+    }
+    if (redirects.length > config.maxRedirects) {
+      return createFetchError('CRAWL_REDIRECT_LIMIT', `more than ${config.maxRedirects} redirects (next: ${target})`);
+    }
+    const refusal = checkRedirect?.(target) ?? null;
+    if (refusal !== null) {
+      return createFetchError('CRAWL_REDIRECT_OUT_OF_SCOPE', `redirect to ${target} refused [${refusal}]`);
+    }
+    return target;
+  }
+
+  async function fetchEntry(entry: FrontierEntry, signal?: AbortSignal): Promise<FetchResult | FetchFailure> {
+    const fetchedAt = Date.now();
+    const startedAt = performance.now();
+    const deadline = startDeadline(config.timeoutMs, signal);
+    const redirects: RedirectHop[] = [];
+    let url = entry.url;
+    const fail = (err: FetchError): FetchFailure => ({
+      entry,
+      code: err.code,
+      message: url === entry.url || err.message.includes(url) ? err.message : `${err.message} (at ${url})`,
+      retryable: err.retryable,
+      redirects,
+    });
+
+    try {
+      for (;;) {
+        const res = await request(url, {
+          dispatcher,
+          method: 'GET',
+          headers: requestHeaders,
+          signal: deadline.signal,
+          // undici's own timers never outlast our deadline (bodyTimeout is per chunk, so the
+          // deadline is what ends a body dripped slowly).
+          headersTimeout: deadline.remainingMs(),
+          bodyTimeout: deadline.remainingMs(),
+        });
+        const location = firstValue(res.headers.location);
+        if (REDIRECT_STATUSES.has(res.statusCode) && location !== undefined) {
+          // A redirect's body is never wanted; dump() drains a small one so the socket can be
+          // reused and drops the connection for a larger one (undici's default limit, 128 KiB).
+          await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
+          redirects.push({ url, status: res.statusCode });
+          const next = nextHop(url, location, redirects);
+          if (typeof next !== 'string') return fail(next);
+          url = next;
+          continue;
+        }
+        const decoded = await decodeBody(res.body, firstValue(res.headers['content-encoding']), config.maxBodyBytes);
+        const headers = flattenHeaders(res.headers);
+        return {
+          entry,
+          status: res.statusCode,
+          headers,
+          body: decoded.body,
+          isTruncated: decoded.isTruncated,
+          wireBytes: decoded.wireBytes,
+          finalUrl: url,
+          redirects,
+          contentType: headers['content-type'] ?? '',
+          fetchedAt,
+          elapsedMs: Math.round(performance.now() - startedAt),
+        };
+      }
+    } catch (err) {
+      return fail(
+        mapFetchError(err, {
+          isTimedOut: deadline.isTimedOut(),
+          isCallerAborted: deadline.isCallerAborted(),
+          timeoutMs: config.timeoutMs,
+        }),
+      );
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  return {
+    fetch: fetchEntry,
+    close() {
+      if (!isOwnDispatcher) return Promise.resolve();
+      closing ??= dispatcher.close();
+      return closing;
+    },
+  };
+}

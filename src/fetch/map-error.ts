@@ -1,0 +1,112 @@
+/**
+ * Turns whatever undici or Node threw for one request into a FetchError with a CRAWL_FETCH_* code.
+ * Codes are matched, never classes (undici's advice, and our errors.ts rule); the original error
+ * stays as `cause` so its UND_ERR_* / E* code is still there for debugging.
+ */
+import { CrawlError, FetchError, type ErrorCode } from '../errors.js';
+
+/** Failures worth another attempt later: the server or the path to it may recover. */
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'CRAWL_FETCH_TIMEOUT',
+  'CRAWL_FETCH_RESET',
+  'CRAWL_FETCH_NETWORK',
+  'CRAWL_FETCH_REFUSED',
+]);
+
+const BY_CODE: Readonly<Record<string, ErrorCode>> = {
+  UND_ERR_CONNECT_TIMEOUT: 'CRAWL_FETCH_TIMEOUT',
+  UND_ERR_HEADERS_TIMEOUT: 'CRAWL_FETCH_TIMEOUT',
+  UND_ERR_BODY_TIMEOUT: 'CRAWL_FETCH_TIMEOUT',
+  ETIMEDOUT: 'CRAWL_FETCH_TIMEOUT',
+  ECONNREFUSED: 'CRAWL_FETCH_REFUSED',
+  ENOTFOUND: 'CRAWL_FETCH_DNS',
+  EAI_AGAIN: 'CRAWL_FETCH_DNS',
+  EAI_FAIL: 'CRAWL_FETCH_DNS',
+  EAI_NODATA: 'CRAWL_FETCH_DNS',
+  ECONNRESET: 'CRAWL_FETCH_RESET',
+  ECONNABORTED: 'CRAWL_FETCH_RESET',
+  EPIPE: 'CRAWL_FETCH_RESET',
+  UND_ERR_SOCKET: 'CRAWL_FETCH_RESET',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'CRAWL_FETCH_RESET',
+  ERR_STREAM_PREMATURE_CLOSE: 'CRAWL_FETCH_RESET',
+  // The request was cut from our side without one of our signals: the Agent was closed or destroyed.
+  UND_ERR_ABORTED: 'CRAWL_FETCH_ABORTED',
+  ABORT_ERR: 'CRAWL_FETCH_ABORTED',
+  UND_ERR_DESTROYED: 'CRAWL_FETCH_ABORTED',
+  UND_ERR_CLOSED: 'CRAWL_FETCH_ABORTED',
+};
+
+/** OpenSSL verify errors (CERT_HAS_EXPIRED, UNABLE_TO_VERIFY_LEAF_SIGNATURE, ...), TLS and handshake errors. */
+const TLS_CODE = /CERT|^UNABLE_TO_|^ERR_TLS_|^ERR_SSL_|^ERR_OSSL_|^EPROTO$/;
+
+const LABELS: Partial<Record<ErrorCode, string>> = {
+  CRAWL_FETCH_TIMEOUT: 'timed out',
+  CRAWL_FETCH_REFUSED: 'connection refused',
+  CRAWL_FETCH_DNS: 'DNS lookup failed',
+  CRAWL_FETCH_RESET: 'connection reset',
+  CRAWL_FETCH_TLS: 'TLS failed',
+  CRAWL_FETCH_ABORTED: 'aborted',
+  CRAWL_FETCH_NETWORK: 'network error',
+};
+
+export interface AbortState {
+  /** The fetch's own deadline fired. */
+  isTimedOut: boolean;
+  /** The caller's signal fired. */
+  isCallerAborted: boolean;
+  timeoutMs: number;
+}
+
+function codeOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Finds the first code we know along the `cause` chain; undici and Node wrap socket errors in
+ * their own (and happy-eyeballs connects report an AggregateError whose `errors` hold the detail).
+ */
+function classify(err: unknown): { code: ErrorCode; raw: string | undefined } {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current != null; depth++) {
+    const raw = codeOf(current);
+    if (raw !== undefined) {
+      const code = BY_CODE[raw] ?? (TLS_CODE.test(raw) ? 'CRAWL_FETCH_TLS' : undefined);
+      if (code) return { code, raw };
+    }
+    if ((current as Error).name === 'AbortError') return { code: 'CRAWL_FETCH_ABORTED', raw };
+    const nested = current as { cause?: unknown; errors?: unknown };
+    current = nested.cause ?? (Array.isArray(nested.errors) ? nested.errors[0] : undefined);
+  }
+  return { code: 'CRAWL_FETCH_NETWORK', raw: codeOf(err) };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  if (typeof err === 'object' && err !== null && 'message' in err) return String(err.message);
+  return String(err);
+}
+
+/** A FetchError whose `retryable` follows from its code. */
+export function createFetchError(code: ErrorCode, message: string, cause?: unknown): FetchError {
+  return new FetchError(code, message, { cause, retryable: RETRYABLE.has(code) });
+}
+
+/**
+ * Maps an error thrown while fetching. Which signal fired is decided by the caller's bookkeeping,
+ * not by the error: an abort surfaces as whatever reason undici was given, or as a socket error
+ * from the stream it destroyed.
+ */
+export function mapFetchError(err: unknown, state: AbortState): FetchError {
+  if (state.isTimedOut) {
+    return createFetchError('CRAWL_FETCH_TIMEOUT', `no complete response within ${state.timeoutMs} ms`, err);
+  }
+  if (state.isCallerAborted) return createFetchError('CRAWL_FETCH_ABORTED', 'aborted by the crawl', err);
+  // Already ours, e.g. CRAWL_FETCH_DECODE from decode-body.ts.
+  if (err instanceof FetchError) return err;
+  if (err instanceof CrawlError) return createFetchError(err.code, err.message, err);
+  const { code, raw } = classify(err);
+  const detail = describe(err);
+  const suffix = raw && !detail.includes(raw) ? ` [${raw}]` : '';
+  return createFetchError(code, `${LABELS[code] ?? code}: ${detail}${suffix}`, err);
+}

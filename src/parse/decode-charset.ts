@@ -1,0 +1,223 @@
+/**
+ * Turns a response body into a string the way a browser would pick the encoding (WHATWG HTML
+ * "determining the character encoding"): byte order mark, then the Content-Type charset, then a
+ * prescan of the first 1024 bytes for <meta charset>, then UTF-8 when the bytes are valid UTF-8,
+ * else windows-1252. An encoding label TextDecoder does not know falls through to the next step
+ * rather than failing the page.
+ */
+
+export interface DecodedHtml {
+  html: string;
+  /** WHATWG canonical name of the encoding used, e.g. "utf-8", "windows-1251". */
+  encoding: string;
+}
+
+const PRESCAN_BYTES = 1024;
+const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+export function decodeHtml(bytes: Uint8Array, contentType: string): DecodedHtml {
+  const encoding =
+    sniffBom(bytes) ?? toEncoding(charsetParam(contentType)) ?? prescanMetaCharset(bytes) ?? sniffUtf8(bytes);
+  if (encoding === 'windows-1252') return { html: decodeWindows1252(bytes), encoding };
+  // TextDecoder drops a BOM that matches its encoding, so a BOM never reaches the parser.
+  return { html: new TextDecoder(encoding).decode(bytes), encoding };
+}
+
+/**
+ * Node's TextDecoder('windows-1252') decodes as ISO-8859-1 since 20.18.3 (nodejs/node#60888,
+ * #56542): bytes 0x80-0x9F come out as C1 controls instead of curly quotes, dashes and the euro
+ * sign. So: latin1, then the WHATWG index for those 32 bytes.
+ */
+const WINDOWS_1252_C1 =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+const C1 = /[\u0080-\u009f]/g;
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return latin1.replace(C1, (c) => WINDOWS_1252_C1[c.charCodeAt(0) - 0x80] as string);
+}
+
+function sniffBom(bytes: Uint8Array): string | null {
+  const [a, b, c] = bytes;
+  if (a === 0xef && b === 0xbb && c === 0xbf) return 'utf-8';
+  if (a === 0xff && b === 0xfe) return 'utf-16le';
+  if (a === 0xfe && b === 0xff) return 'utf-16be';
+  return null;
+}
+
+/** The canonical name for a label, or null when TextDecoder does not support it. */
+function toEncoding(label: string | null): string | null {
+  if (label === null || label === '') return null;
+  try {
+    return new TextDecoder(label).encoding;
+  } catch {
+    return null; // unknown or unsupported label: the next step of the algorithm decides
+  }
+}
+
+const CHARSET_PARAM = /(?:^|;)\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i;
+
+function charsetParam(contentType: string): string | null {
+  const m = CHARSET_PARAM.exec(contentType);
+  if (!m) return null;
+  return (m[1] ?? m[2] ?? '').trim();
+}
+
+/**
+ * Valid UTF-8 decodes as UTF-8, anything else as windows-1252 (the web's legacy default). A body
+ * cut at maxBodyBytes can end inside a multi-byte character; that tail alone must not demote a
+ * UTF-8 page to windows-1252, so it is left out of the check.
+ */
+function sniffUtf8(bytes: Uint8Array): string {
+  try {
+    FATAL_UTF8.decode(bytes.subarray(0, bytes.length - partialUtf8Tail(bytes)));
+    return 'utf-8';
+  } catch {
+    return 'windows-1252'; // invalid UTF-8 is the signal for the legacy default
+  }
+}
+
+/** Length (0-3) of an incomplete UTF-8 sequence at the end of `bytes`. */
+function partialUtf8Tail(bytes: Uint8Array): number {
+  const n = bytes.length;
+  for (let k = 1; k <= 3 && k <= n; k++) {
+    const byte = bytes[n - k] ?? 0;
+    if ((byte & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
+    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return need > k ? k : 0;
+  }
+  return 0;
+}
+
+// --- the WHATWG prescan, over the first 1024 bytes read as latin1 (one char per byte) -----------
+
+const isSpace = (c: string | undefined): boolean =>
+  c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f';
+const isAsciiAlpha = (c: string | undefined): boolean => c !== undefined && /^[A-Za-z]$/.test(c);
+
+function prescanMetaCharset(bytes: Uint8Array): string | null {
+  const end = Math.min(bytes.length, PRESCAN_BYTES);
+  const s = Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('latin1');
+  let pos = 0;
+  while (pos < s.length) {
+    const lt = s.indexOf('<', pos);
+    if (lt < 0) return null;
+    if (s.startsWith('<!--', lt)) {
+      const close = s.indexOf('-->', lt + 4);
+      if (close < 0) return null;
+      pos = close + 3;
+    } else if (s.slice(lt + 1, lt + 5).toLowerCase() === 'meta' && (isSpace(s[lt + 5]) || s[lt + 5] === '/')) {
+      const found = readMeta(s, lt + 5);
+      if (found.encoding !== null) return found.encoding;
+      pos = found.next;
+    } else if (isAsciiAlpha(s[lt + 1]) || (s[lt + 1] === '/' && isAsciiAlpha(s[lt + 2]))) {
+      // Another tag: skip its name and attributes so that a quoted ">" cannot end it early.
+      pos = lt + 1;
+      while (pos < s.length && !isSpace(s[pos]) && s[pos] !== '>') pos++;
+      let attr: Attribute | null;
+      while ((attr = readAttribute(s, pos)) !== null) pos = attr.next;
+      pos++;
+    } else if (s[lt + 1] === '!' || s[lt + 1] === '/' || s[lt + 1] === '?') {
+      const gt = s.indexOf('>', lt + 1);
+      if (gt < 0) return null;
+      pos = gt + 1;
+    } else {
+      pos = lt + 1;
+    }
+  }
+  return null;
+}
+
+function readMeta(s: string, start: number): { encoding: string | null; next: number } {
+  const seen = new Set<string>();
+  let gotPragma = false;
+  let needPragma: boolean | null = null;
+  let charset: string | null = null;
+  let pos = start;
+  let attr: Attribute | null;
+  while ((attr = readAttribute(s, pos)) !== null) {
+    pos = attr.next;
+    if (seen.has(attr.name)) continue;
+    seen.add(attr.name);
+    if (attr.name === 'http-equiv' && attr.value === 'content-type') gotPragma = true;
+    else if (attr.name === 'content' && charset === null) {
+      const label = charsetFromContent(attr.value);
+      if (label !== null) {
+        charset = metaEncoding(label);
+        needPragma = true;
+      }
+    } else if (attr.name === 'charset') {
+      charset = metaEncoding(attr.value);
+      needPragma = false;
+    }
+  }
+  if (needPragma === null || (needPragma && !gotPragma) || charset === null) return { encoding: null, next: pos };
+  // A meta cannot truthfully declare UTF-16 (the prescan itself read the bytes as ASCII).
+  if (charset === 'utf-16le' || charset === 'utf-16be') charset = 'utf-8';
+  return { encoding: charset, next: pos };
+}
+
+/** Labels are already lowercased; x-user-defined is a byte-per-char hack the spec maps to 1252. */
+function metaEncoding(label: string): string | null {
+  return label.trim() === 'x-user-defined' ? 'windows-1252' : toEncoding(label);
+}
+
+interface Attribute {
+  name: string;
+  value: string;
+  next: number;
+}
+
+/** WHATWG "get an attribute"; names and values are lowercased. Null at ">" or the end. */
+function readAttribute(s: string, start: number): Attribute | null {
+  let pos = start;
+  while (isSpace(s[pos]) || s[pos] === '/') pos++;
+  if (pos >= s.length || s[pos] === '>') return null;
+  let name = '';
+  for (;;) {
+    const c = s[pos];
+    if (c === undefined) return null;
+    if (c === '=' && name !== '') break;
+    if (isSpace(c)) {
+      while (isSpace(s[pos])) pos++;
+      if (s[pos] !== '=') return { name, value: '', next: pos };
+      break;
+    }
+    if (c === '/' || c === '>') return { name, value: '', next: pos };
+    name += c.toLowerCase();
+    pos++;
+  }
+  pos++; // past "="
+  while (isSpace(s[pos])) pos++;
+  const quote = s[pos];
+  if (quote === '"' || quote === "'") {
+    const close = s.indexOf(quote, pos + 1);
+    if (close < 0) return null;
+    return { name, value: s.slice(pos + 1, close).toLowerCase(), next: close + 1 };
+  }
+  const from = pos;
+  while (pos < s.length && !isSpace(s[pos]) && s[pos] !== '>') pos++;
+  return { name, value: s.slice(from, pos).toLowerCase(), next: pos };
+}
+
+/** WHATWG "extracting a character encoding from a meta element" (content="text/html; charset=x"). */
+function charsetFromContent(content: string): string | null {
+  let pos = 0;
+  for (;;) {
+    const at = content.indexOf('charset', pos);
+    if (at < 0) return null;
+    pos = at + 7;
+    while (isSpace(content[pos])) pos++;
+    if (content[pos] !== '=') continue;
+    pos++;
+    while (isSpace(content[pos])) pos++;
+    const quote = content[pos];
+    if (quote === '"' || quote === "'") {
+      const close = content.indexOf(quote, pos + 1);
+      return close < 0 ? null : content.slice(pos + 1, close);
+    }
+    const m = /^[^\s;]+/.exec(content.slice(pos));
+    return m ? m[0] : null;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * One parse task, start to finish: decode, extract, pack HTML and text into one frame, hash.
+ * Runs on a pool worker (or inline when workers is 0). Nothing thrown escapes: the result is
+ * plain data either way, because an Error does not survive the trip back to the main thread
+ * with its code.
+ */
+import { createHash } from 'node:crypto';
+import { DEFAULT_PACK, packContent } from '../content-frame.js';
+import type { ParseOutcome, ParseTask } from '../types.js';
+import { decodeHtml } from './decode-charset.js';
+import { extractPage } from './extract.js';
+
+export function parsePage(task: ParseTask): ParseOutcome {
+  try {
+    const body = task.body;
+    const contentHash = createHash('sha256').update(body).digest('hex');
+    if (!task.isHtml) {
+      // Not ours to parse (PDF, image, JSON...): stored as received, so nothing is decoded.
+      const { data } = packContent(body, '', DEFAULT_PACK);
+      return {
+        ok: true, title: null, description: null, canonical: null, language: null, encoding: '',
+        links: [], linksFound: 0, textBytes: 0, htmlBytes: body.byteLength,
+        content: ownedBytes(data), codec: DEFAULT_PACK.codec, contentHash,
+      };
+    }
+    const { html, encoding } = decodeHtml(body, task.contentType);
+    const page = extractPage(html, task.url, task.maxLinks);
+    // The frame holds the bytes as received, not `html`: re-encoding could change them.
+    const { data, textBytes } = packContent(body, page.text, DEFAULT_PACK);
+    return {
+      ok: true,
+      title: page.title,
+      description: page.description,
+      canonical: page.canonical,
+      language: page.language,
+      encoding,
+      links: page.links,
+      linksFound: page.linksFound,
+      textBytes,
+      htmlBytes: body.byteLength,
+      content: ownedBytes(data),
+      codec: DEFAULT_PACK.codec,
+      contentHash,
+    };
+  } catch (err) {
+    return { ok: false, code: 'CRAWL_PARSE_FAILED', message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/**
+ * A plain Uint8Array that owns its whole ArrayBuffer. zlib may hand back a slice of Node's
+ * shared Buffer pool; transferring that to another thread would detach unrelated buffers, so
+ * such a slice is copied. A plain Uint8Array also compares equal to what a worker returns
+ * (structured clone turns a Buffer into a Uint8Array).
+ */
+function ownedBytes(data: Uint8Array): Uint8Array {
+  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) {
+    return new Uint8Array(data.buffer, 0, data.byteLength);
+  }
+  return new Uint8Array(data);
+}

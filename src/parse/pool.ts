@@ -1,0 +1,177 @@
+/**
+ * The parse stage's owner: a fixed set of worker threads (piscina) with a bounded queue in front.
+ *
+ * Backpressure: the pool holds at most `workers` running tasks plus `maxQueued` waiting ones.
+ * A producer awaits `onRoom()` before each `run()`, so a slow parse stage slows the fetchers
+ * instead of piling bodies up in memory:
+ *
+ *     await pool.onRoom();
+ *     void pool.run(task).then(handleOutcome);
+ *
+ * run() itself never refuses work (a race of several producers can overshoot by one each); the
+ * bound holds for producers that wait.
+ *
+ * The waiting queue lives here rather than in piscina so that the task timeout counts running
+ * time only: piscina gets a task when a thread is free, and the timer starts then.
+ */
+import { Piscina } from 'piscina';
+import type { ParseConfig } from '../config/schema.js';
+import { ParseError } from '../errors.js';
+import type { ParseFailure, ParseOutcome, ParseTask } from '../types.js';
+import { parsePage } from './parse-page.js';
+
+/** Waiting tasks per thread; a handful keeps threads busy between a task's end and the next run(). */
+const QUEUED_PER_WORKER = 4;
+
+interface QueuedTask {
+  task: ParseTask;
+  transferList: ArrayBuffer[];
+  resolve: (outcome: ParseOutcome) => void;
+}
+
+export class ParsePool {
+  readonly #piscina: Piscina<ParseTask, ParseOutcome> | null;
+  readonly #workers: number;
+  readonly #maxQueued: number;
+  readonly #taskTimeoutMs: number;
+  readonly #queue: QueuedTask[] = [];
+  #running = 0;
+  #roomWaiters: Array<() => void> = [];
+  #idleWaiters: Array<() => void> = [];
+  #isClosed = false;
+
+  constructor(config: ParseConfig) {
+    if (!Number.isInteger(config.workers) || config.workers < 0) {
+      throw new TypeError(`parse.workers must be a non-negative integer, got ${String(config.workers)}`);
+    }
+    if (!(config.taskTimeoutMs > 0)) {
+      throw new TypeError(`parse.taskTimeoutMs must be a positive number, got ${String(config.taskTimeoutMs)}`);
+    }
+    this.#workers = config.workers;
+    this.#maxQueued = config.workers * QUEUED_PER_WORKER;
+    this.#taskTimeoutMs = config.taskTimeoutMs;
+    this.#piscina =
+      config.workers === 0
+        ? null
+        : new Piscina<ParseTask, ParseOutcome>({
+            filename: (config.workerUrl ?? new URL('./worker.js', import.meta.url)).href,
+            minThreads: config.workers,
+            maxThreads: config.workers,
+            // Never reached (we hand over at most `workers` tasks); a backstop, not the bound.
+            maxQueue: this.#maxQueued,
+            idleTimeout: Infinity,
+          });
+    // A thread that fails outside any task has no task to fail, so piscina emits 'error' instead,
+    // and an 'error' nobody listens to ends the process. piscina replaces the thread either way
+    // and a task in flight gets its own CRAWL_PARSE_CRASHED, so there is nothing more to do.
+    this.#piscina?.on('error', () => {});
+  }
+
+  /** Worker threads; 0 when parsing runs inline on the calling thread. */
+  get size(): number {
+    return this.#workers;
+  }
+
+  /** Most tasks held at once (running + queued); 0 inline, where run() completes synchronously. */
+  get capacity(): number {
+    return this.#piscina === null ? 0 : this.#workers + this.#maxQueued;
+  }
+
+  /** Share of thread time spent on tasks since the pool started (piscina's figure); 1 inline. */
+  get utilization(): number {
+    return this.#piscina === null ? 1 : this.#piscina.utilization;
+  }
+
+  /** Tasks accepted but not yet running. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  /** Tasks accepted and not yet finished (running + queued). */
+  get pending(): number {
+    return this.#running + this.#queue.length;
+  }
+
+  /** True when run() can take a task without going over the bound. Always true inline. */
+  get hasRoom(): boolean {
+    return this.#piscina === null || this.pending < this.#workers + this.#maxQueued;
+  }
+
+  /** Resolves when hasRoom is true; each freed slot wakes one waiter, in order. */
+  onRoom(): Promise<void> {
+    if (this.hasRoom && this.#roomWaiters.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#roomWaiters.push(resolve));
+  }
+
+  /**
+   * Parses one page. Resolves with a ParseFailure (never rejects) for anything that goes wrong
+   * with the page: CRAWL_PARSE_FAILED, CRAWL_PARSE_TIMEOUT, CRAWL_PARSE_CRASHED. Rejects only
+   * when called after close().
+   *
+   * task.body is transferred to the worker: the caller must not use it afterwards.
+   */
+  run(task: ParseTask): Promise<ParseOutcome> {
+    if (this.#isClosed) return Promise.reject(new ParseError('CRAWL_PARSE_FAILED', 'the parse pool is closed'));
+    if (this.#piscina === null) return Promise.resolve(parsePage(task));
+    const { body } = task;
+    // Only a Uint8Array that owns its whole ArrayBuffer may be transferred: a Buffer from Node's
+    // pool shares one ArrayBuffer with unrelated buffers, which transferring would detach.
+    const isOwner =
+      body.buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+    const sent = isOwner ? task : { ...task, body: new Uint8Array(body) };
+    return new Promise((resolve) => {
+      this.#queue.push({ task: sent, transferList: [sent.body.buffer as ArrayBuffer], resolve });
+      this.#dispatch();
+    });
+  }
+
+  /** Finishes the accepted tasks, then stops the threads. run() afterwards rejects. */
+  async close(): Promise<void> {
+    this.#isClosed = true;
+    if (this.pending > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    await this.#piscina?.destroy(); // idle by now: nothing is cut short
+    // Nothing more will free a slot; release producers still waiting so they can see the close.
+    for (const wake of this.#roomWaiters.splice(0)) wake();
+  }
+
+  #dispatch(): void {
+    while (this.#running < this.#workers && this.#queue.length > 0) {
+      const next = this.#queue.shift() as QueuedTask;
+      this.#running++;
+      void this.#runOnThread(next).then((outcome) => {
+        this.#running--;
+        next.resolve(outcome);
+        this.#dispatch();
+        this.#wakeWaiters();
+      });
+    }
+  }
+
+  async #runOnThread({ task, transferList }: QueuedTask): Promise<ParseOutcome> {
+    const pool = this.#piscina as Piscina<ParseTask, ParseOutcome>;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.#taskTimeoutMs);
+    try {
+      return await pool.run(task, { transferList, signal: timeout.signal });
+    } catch (err) {
+      // piscina rejects on abort (and then replaces the thread) or when the thread died: an
+      // uncaught throw, process.exit(), running out of memory. The pool carries on either way.
+      if (timeout.signal.aborted) {
+        return failure('CRAWL_PARSE_TIMEOUT', `parse took longer than ${this.#taskTimeoutMs} ms`);
+      }
+      return failure('CRAWL_PARSE_CRASHED', `parse worker failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #wakeWaiters(): void {
+    let free = this.#workers + this.#maxQueued - this.pending;
+    while (free-- > 0 && this.#roomWaiters.length > 0) (this.#roomWaiters.shift() as () => void)();
+    if (this.pending === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
+  }
+}
+
+function failure(code: ParseFailure['code'], message: string): ParseFailure {
+  return { ok: false, code, message };
+}

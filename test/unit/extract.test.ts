@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Parser } from 'htmlparser2';
+import { emitHtmlEvents, extractPage, MAX_TEXT_CHARS, type HtmlSink } from '../../src/parse/extract.js';
+
+const PAGE = 'https://example.org/dir/page.html';
+const extract = (html: string, maxLinks = 100) => extractPage(html, PAGE, maxLinks);
+const urls = (html: string, maxLinks = 100) => extract(html, maxLinks).links.map((l) => l.url);
+
+describe('extractPage: head fields', () => {
+  it('reads title, description, canonical and language', () => {
+    const page = extract(`<!doctype html><html lang="en-GB"><head>
+      <title>  Hello
+        &amp;   world </title>
+      <meta name="Description" content="  A   short page ">
+      <link rel="Canonical" href="/canonical/#frag">
+      </head><body><p>x</p></body></html>`);
+    assert.equal(page.title, 'Hello & world');
+    assert.equal(page.description, 'A short page');
+    assert.equal(page.canonical, 'https://example.org/canonical/');
+    assert.equal(page.language, 'en-GB');
+  });
+
+  it('gives null for missing or empty fields', () => {
+    const page = extract('<html><head><title>  </title><meta name="description" content=""></head><body>x</body></html>');
+    assert.deepEqual(
+      { title: page.title, description: page.description, canonical: page.canonical, language: page.language },
+      { title: null, description: null, canonical: null, language: null },
+    );
+  });
+
+  it('takes the first <title>, not an svg tooltip title', () => {
+    const page = extract('<body><svg><title>icon</title></svg><title>Real</title><title>Second</title></body>');
+    assert.equal(page.title, 'Real');
+  });
+
+  it('resolves the canonical against <base href>', () => {
+    const page = extract('<head><base href="https://cdn.example.net/a/"><link rel="canonical" href="b.html"></head>');
+    assert.equal(page.canonical, 'https://cdn.example.net/a/b.html');
+  });
+});
+
+describe('extractPage: links', () => {
+  it('resolves relative links against the page URL', () => {
+    assert.deepEqual(urls('<a href="a.html">A</a><a href="/root">R</a><a href="../up?q=1">U</a><a href="//cdn.example.net/x">C</a>'), [
+      'https://example.org/dir/a.html',
+      'https://example.org/root',
+      'https://example.org/up?q=1',
+      'https://cdn.example.net/x',
+    ]);
+  });
+
+  it('resolves against the first <base href>, itself resolved against the page URL', () => {
+    const html = '<head><base href="/sub/"><base href="https://ignored.example/"></head><a href="a.html">A</a>';
+    assert.deepEqual(urls(html), ['https://example.org/sub/a.html']);
+    assert.deepEqual(urls('<base href="https://other.example/x/"><a href="y">Y</a>'), ['https://other.example/x/y']);
+  });
+
+  it('applies <base href> to links that come before it, as a browser does', () => {
+    assert.deepEqual(urls('<a href="early">E</a><base href="/late/">'), ['https://example.org/late/early']);
+  });
+
+  it('ignores a <base> without href and an unparseable one', () => {
+    assert.deepEqual(urls('<base target="_blank"><a href="a">A</a>'), ['https://example.org/dir/a']);
+    assert.deepEqual(urls('<base href="http://[bad"><a href="a">A</a>'), ['https://example.org/dir/a']);
+  });
+
+  it('skips javascript:, mailto:, tel: and data: links', () => {
+    const html = '<a href="javascript:void(0)">j</a><a href="mailto:a@b.c">m</a><a href="tel:123">t</a>' +
+      '<a href="data:text/html,hi">d</a><a href="ftp://x.example/">f</a><a href="/ok">ok</a>';
+    const page = extract(html);
+    assert.deepEqual(page.links.map((l) => l.url), ['https://example.org/ok']);
+    assert.equal(page.linksFound, 1);
+  });
+
+  it('skips fragment-only links and drops fragments from the rest', () => {
+    const page = extract('<a href="#top">Top</a><a href="">Self</a><a href="/x#a">X</a><a href="/x#b">X again</a>');
+    assert.deepEqual(page.links, [{ url: 'https://example.org/x', text: 'X', isNofollow: false }]);
+    assert.equal(page.linksFound, 1);
+  });
+
+  it('keeps a fragment link that a <base> sends to another page', () => {
+    assert.deepEqual(urls('<base href="https://other.example/"><a href="#top">Top</a>'), ['https://other.example/']);
+  });
+
+  it('deduplicates, keeping the first anchor text and document order', () => {
+    const page = extract('<a href="/b">first b</a><a href="/a">A</a><a href="https://EXAMPLE.org/b">second b</a>');
+    assert.deepEqual(page.links, [
+      { url: 'https://example.org/b', text: 'first b', isNofollow: false },
+      { url: 'https://example.org/a', text: 'A', isNofollow: false },
+    ]);
+  });
+
+  it('reads nofollow from rel tokens', () => {
+    const page = extract('<a href="/1" rel="NoFollow noopener">1</a><a href="/2" rel="nofollower">2</a><a href="/3">3</a>');
+    assert.deepEqual(page.links.map((l) => l.isNofollow), [true, false, false]);
+  });
+
+  it('keeps at most maxLinks but counts every distinct link', () => {
+    const html = Array.from({ length: 30 }, (_, i) => `<a href="/p${i % 25}">p</a>`).join('');
+    const page = extract(html, 10);
+    assert.equal(page.links.length, 10);
+    assert.equal(page.linksFound, 25);
+    assert.equal(page.links[9]?.url, 'https://example.org/p9');
+    assert.equal(extract(html, 0).links.length, 0);
+  });
+
+  it('collapses anchor text, excludes hidden text and caps it at 500 chars', () => {
+    const page = extract(`<a href="/a">  Read
+      <b>more</b><script>x()</script><div>now</div></a><a href="/long">${'abcd'.repeat(300)}</a>`);
+    assert.equal(page.links[0]?.text, 'Read more now');
+    assert.equal(page.links[1]?.text.length, 500);
+  });
+
+  it('takes <area href> with its alt text', () => {
+    assert.deepEqual(extract('<map><area href="/region" alt=" North  side "></map>').links, [
+      { url: 'https://example.org/region', text: 'North side', isNofollow: false },
+    ]);
+  });
+
+  it('decodes entities in hrefs', () => {
+    assert.deepEqual(urls('<a href="/s?a=1&amp;b=2&#38;c=3">s</a>'), ['https://example.org/s?a=1&b=2&c=3']);
+  });
+});
+
+describe('extractPage: visible text', () => {
+  it('leaves out script, style, noscript, template, svg, iframe, object and the head', () => {
+    const page = extract(`<html><head><title>T</title><style>.a{}</style><script>var s = "<p>no</p>";</script></head>
+      <body><p>one</p><noscript>ns</noscript><template><p>tpl</p></template><svg><text>svg</text></svg>
+      <iframe>frame</iframe><object>obj</object><script type="module">import "x";</script><p>two</p></body></html>`);
+    assert.equal(page.text, 'one\ntwo');
+  });
+
+  it('puts blocks on their own lines and collapses runs of whitespace', () => {
+    const page = extract(`<h1>Head  line</h1><p>Some <b>bold</b>
+        and <i>italic</i> text.</p><ul><li>a</li><li>b</li></ul>x<br>y<table><tr><td>c1</td><td>c2</td></tr></table>`);
+    assert.equal(page.text, 'Head line\nSome bold and italic text.\na\nb\nx\ny\nc1 c2');
+  });
+
+  it('decodes entities', () => {
+    assert.equal(extract('<p>Fish &amp; chips &lt;3 &copy;&nbsp;2024 &#x263A; &eacute;</p>').text, 'Fish & chips <3 © 2024 ☺ é');
+  });
+
+  it('keeps the line breaks of <pre>', () => {
+    assert.equal(extract('<pre>line 1\n    line 2</pre>').text, 'line 1\nline 2');
+  });
+
+  it('treats text after an unclosed <head> as body text once body content starts', () => {
+    assert.equal(extract('<head><title>T</title><div>body text</div>').text, 'body text');
+  });
+});
+
+describe('extractPage: hostile input', () => {
+  it('finishes 20,000-deep nesting without overflowing the stack', () => {
+    const page = extract(`${'<div><span>'.repeat(20_000)}deep<a href="/deep">d</a>${'</span></div>'.repeat(20_000)}`);
+    assert.equal(page.text, 'deepd');
+    assert.deepEqual(page.links.map((l) => l.url), ['https://example.org/deep']);
+  });
+
+  it('stays linear with deep nesting followed by unmatched end tags', () => {
+    // htmlparser2's own Parser spends ~9 s here (indexOf over the open-element stack per end tag).
+    const started = performance.now();
+    const page = extract(`${'<div>'.repeat(20_000)}x${'</q>'.repeat(250_000)}`);
+    assert.equal(page.text, 'x');
+    assert.ok(performance.now() - started < 3000, 'took too long');
+  });
+
+  it('turns NUL and other control bytes into spaces in text and titles', () => {
+    const page = extract('<title>a\u0000b</title><p>x\u0000y\u0001z</p><a href="/n\u0000">n\u0000</a>');
+    assert.equal(page.title, 'a b');
+    assert.equal(page.text, 'x y z\nn');
+    assert.ok(!page.text.includes('\u0000'));
+  });
+
+  it('survives a 1 MB attribute, binary junk and unclosed tags', () => {
+    const big = extract(`<p title="${'z'.repeat(1 << 20)}">ok</p><a href="/${'y'.repeat(1 << 20)}">long</a><a href="/fine">f</a>`);
+    assert.equal(big.text, 'ok\nlongf');
+    assert.deepEqual(big.links.map((l) => l.url), ['https://example.org/fine']); // an 1 MB href is not a link
+
+    let junk = '';
+    let seed = 7;
+    for (let i = 0; i < 200_000; i++) junk += String.fromCharCode((seed = (seed * 1103515245 + 12345) % 2 ** 31) % 256);
+    const page = extract(junk);
+    assert.equal(typeof page.text, 'string');
+
+    const unclosed = extract('<div><p>text<a href="/x">link<b>bold');
+    assert.equal(unclosed.text, 'textlinkbold');
+    assert.deepEqual(unclosed.links, [{ url: 'https://example.org/x', text: 'linkbold', isNofollow: false }]);
+  });
+
+  it('caps the text', () => {
+    const page = extract(`<p>${'abcdefghi '.repeat(300_000)}</p>`);
+    assert.ok(page.text.length <= MAX_TEXT_CHARS);
+    assert.ok(page.text.length > MAX_TEXT_CHARS - 16);
+  });
+
+  it('copes with an unusable page URL by keeping absolute links only', () => {
+    assert.deepEqual(extractPage('<a href="/rel">r</a><a href="https://abs.example/">a</a>', 'not a url', 10).links.map((l) => l.url), [
+      'https://abs.example/',
+    ]);
+  });
+});
+
+describe('emitHtmlEvents', () => {
+  /** Events as strings; attributes only for the tags the tree builder reads them on. */
+  function recorder(): HtmlSink & { events: string[] } {
+    const events: string[] = [];
+    return {
+      events,
+      onopentag: (name, attribs) =>
+        events.push(`<${name}${['a', 'area', 'base', 'meta', 'link', 'html'].includes(name) ? JSON.stringify(attribs) : ''}>`),
+      ontext: (text) => events.push(text),
+      onclosetag: (name) => events.push(`</${name}>`),
+    };
+  }
+
+  it('produces the same events as htmlparser2\'s Parser on tricky markup', () => {
+    const samples = [
+      '<p>one<p>two<div>three</p></div>',
+      '<ul><li>a<li>b</ul><dl><dt>t<dd>d</dl>',
+      '<table><tr><td>1<td>2<tr><td>3</table>',
+      '</p></br><br/><img src=x>text',
+      '<svg><path d="M0"/><circle/></svg><div/>after',
+      '<select><option>a<option>b</select><input><textarea>x<b></textarea>',
+      '<head><title>a &amp; b</title><script>if (a < b) {}</script><body>x',
+      '<a href="/1" rel=nofollow>x<a href=/2>y</a></a>',
+      '<b><i>unclosed <em>tags',
+      '<A HREF="/upper" Rel="X" href="/dup">caps</A>',
+      '<!-- c --><![CDATA[d]]><?pi?><!doctype html>t&nbsp;&notanentity; &#0; &#x1F600;',
+    ];
+    for (const html of samples) {
+      const ours = recorder();
+      emitHtmlEvents(html, ours);
+      const theirs = recorder();
+      new Parser(theirs, { decodeEntities: true }).end(html);
+      assert.deepEqual(ours.events, theirs.events, html);
+    }
+  });
+
+  it('closes every element it opens', () => {
+    const html = '<div><p>a<span>b<table><tr><td>c</div></q><svg><g></svg>';
+    const sink = recorder();
+    emitHtmlEvents(html, sink);
+    const opens = sink.events.filter((e) => /^<[a-z]/.test(e)).length;
+    const closes = sink.events.filter((e) => e.startsWith('</')).length;
+    assert.equal(opens, closes);
+  });
+});

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ParsePool } from '../../src/parse/pool.js';
+import { parsePage } from '../../src/parse/parse-page.js';
+import type { ParseTask } from '../../src/types.js';
+
+// Compiled fixtures sit beside the compiled tests, so resolve from this file's own URL.
+const FAULTY_WORKER = new URL('../fixtures/faulty-worker.js', import.meta.url);
+const PAGE_URL = 'https://example.org/articles/one.html';
+
+function htmlTask(html: string, extra: Partial<ParseTask> = {}): ParseTask {
+  // A fresh ArrayBuffer per body (not Node's shared Buffer pool), as the fetcher produces.
+  return { url: PAGE_URL, contentType: 'text/html; charset=utf-8', body: new TextEncoder().encode(html), isHtml: true, maxLinks: 50, ...extra };
+}
+
+const PAGE = '<html lang="en"><head><title>One</title><link rel="canonical" href="/one"></head><body>' +
+  '<p>Hello <a href="/two">two</a> and <a href="https://other.example/x" rel="nofollow">x</a>.</p></body></html>';
+
+/** parsePage on a copy, so the original body can still be transferred to the pool. */
+const inline = (task: ParseTask) => parsePage({ ...task, body: task.body.slice() });
+
+describe('ParsePool with worker threads', () => {
+  it('returns what parsePage returns inline, and transfers the body', async (t) => {
+    const pool = new ParsePool({ workers: 2, maxLinksPerPage: 50, taskTimeoutMs: 10_000 });
+    t.after(() => pool.close());
+    assert.equal(pool.size, 2);
+    const windows1251 = htmlTask('', {
+      contentType: 'text/html',
+      body: Uint8Array.from(Buffer.from('<meta charset="windows-1251"><title>\xcf\xf0\xe8\xe2\xe5\xf2</title>', 'latin1')),
+    });
+    const tasks = [
+      htmlTask(PAGE),
+      windows1251,
+      { ...htmlTask(''), body: Uint8Array.of(0x25, 0x50, 0x44, 0x46, 0x00, 0xff), contentType: 'application/pdf', isHtml: false },
+    ];
+    for (const task of tasks) {
+      const expected = inline(task);
+      const outcome = await pool.run(task);
+      assert.deepEqual(outcome, expected);
+      assert.equal(task.body.byteLength, 0, 'an owned body is transferred, not copied');
+    }
+    const first = inline(htmlTask(PAGE));
+    assert.ok(first.ok);
+    assert.equal(first.title, 'One');
+    assert.equal(first.links.length, 2);
+    const cyrillic = await pool.run(htmlTask('', { contentType: 'text/html', body: Buffer.from('<meta charset="windows-1251"><title>\xcf\xf0\xe8\xe2\xe5\xf2</title>', 'latin1') }));
+    assert.ok(cyrillic.ok);
+    assert.deepEqual([cyrillic.title, cyrillic.encoding], ['Привет', 'windows-1251']);
+  });
+
+  it('copies, never transfers, a body that shares its ArrayBuffer', async (t) => {
+    const pool = new ParsePool({ workers: 1, maxLinksPerPage: 50, taskTimeoutMs: 10_000 });
+    t.after(() => pool.close());
+    const shared = new Uint8Array(1024);
+    const bytes = new TextEncoder().encode('<title>slice</title>');
+    shared.set(bytes, 100);
+    const neighbour = shared.subarray(0, 100);
+    neighbour.fill(7);
+    const task = htmlTask('', { body: shared.subarray(100, 100 + bytes.length) });
+    const outcome = await pool.run(task);
+    assert.ok(outcome.ok);
+    assert.equal(outcome.title, 'slice');
+    assert.equal(task.body.byteLength, bytes.length, 'the slice is still usable');
+    assert.equal(neighbour[99], 7, 'unrelated data in the same ArrayBuffer is intact');
+  });
+
+  it('bounds the tasks it holds when producers wait for room', async (t) => {
+    const pool = new ParsePool({ workers: 1, maxLinksPerPage: 50, taskTimeoutMs: 10_000 });
+    t.after(() => pool.close());
+    let most = 0;
+    const runs: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 30; i++) {
+      await pool.onRoom();
+      assert.ok(pool.hasRoom);
+      runs.push(pool.run(htmlTask(`<p>page ${i}</p>`)));
+      most = Math.max(most, pool.pending);
+    }
+    const outcomes = await Promise.all(runs);
+    assert.ok(outcomes.every((o) => (o as { ok: boolean }).ok));
+    assert.ok(most <= 5, `held ${most} tasks, bound is 1 running + 4 queued`);
+    assert.equal(most, 5, 'the queue does fill up to its bound');
+    assert.equal(pool.pending, 0);
+  });
+
+  it('runs inline when workers is 0', async () => {
+    const pool = new ParsePool({ workers: 0, maxLinksPerPage: 50, taskTimeoutMs: 10_000 });
+    assert.equal(pool.size, 0);
+    assert.ok(pool.hasRoom);
+    const task = htmlTask(PAGE);
+    assert.deepEqual(await pool.run(task), inline(task));
+    await pool.close();
+  });
+
+  it('rejects work after close() and closes cleanly', async () => {
+    const pool = new ParsePool({ workers: 1, maxLinksPerPage: 50, taskTimeoutMs: 10_000 });
+    const outcome = await pool.run(htmlTask(PAGE));
+    assert.ok(outcome.ok);
+    await pool.close();
+    await assert.rejects(pool.run(htmlTask(PAGE)), { code: 'CRAWL_PARSE_FAILED' });
+  });
+
+  it('rejects a bad worker count with a message naming it', () => {
+    assert.throws(() => new ParsePool({ workers: -1, maxLinksPerPage: 1, taskTimeoutMs: 1 }), /workers .* -1/);
+  });
+});
+
+describe('ParsePool faults', () => {
+  const pool = () => {
+    const p = new ParsePool({ workers: 1, maxLinksPerPage: 50, taskTimeoutMs: 1500, workerUrl: FAULTY_WORKER });
+    return p;
+  };
+  const expectRecovery = async (p: ParsePool) => {
+    const next = await p.run(htmlTask(PAGE));
+    assert.ok(next.ok, 'the pool parses the next page');
+    assert.equal(next.title, 'One');
+  };
+
+  it('turns a throwing task into a failure code and keeps going', async (t) => {
+    const p = pool();
+    t.after(() => p.close());
+    const outcome = await p.run(htmlTask('<p>FAULT:THROW</p>'));
+    assert.equal(outcome.ok, false);
+    assert.ok(!outcome.ok && ['CRAWL_PARSE_FAILED', 'CRAWL_PARSE_CRASHED'].includes(outcome.code), JSON.stringify(outcome));
+    assert.match(!outcome.ok ? outcome.message : '', /injected throw/);
+    await expectRecovery(p);
+  });
+
+  it('reports a thread that exits as CRAWL_PARSE_CRASHED and replaces it', async (t) => {
+    const p = pool();
+    t.after(() => p.close());
+    const outcome = await p.run(htmlTask('<p>FAULT:EXIT</p>'));
+    assert.deepEqual(outcome.ok ? null : outcome.code, 'CRAWL_PARSE_CRASHED');
+    await expectRecovery(p);
+  });
+
+  it('reports an uncaught exception in the thread as CRAWL_PARSE_CRASHED', async (t) => {
+    const p = pool();
+    t.after(() => p.close());
+    const outcome = await p.run(htmlTask('<p>FAULT:UNCAUGHT</p>'));
+    assert.deepEqual(outcome.ok ? null : outcome.code, 'CRAWL_PARSE_CRASHED');
+    assert.match(!outcome.ok ? outcome.message : '', /injected uncaught/);
+    await expectRecovery(p);
+  });
+
+  it('abandons a task past taskTimeoutMs as CRAWL_PARSE_TIMEOUT, with tasks queued behind it', async (t) => {
+    const p = pool();
+    t.after(() => p.close());
+    const hung = p.run(htmlTask('<p>FAULT:HANG</p>'));
+    const queued = p.run(htmlTask(PAGE));
+    assert.equal(p.queued, 1);
+    const outcome = await hung;
+    assert.deepEqual(outcome.ok ? null : outcome.code, 'CRAWL_PARSE_TIMEOUT');
+    const after = await queued;
+    assert.ok(after.ok, 'the queued page ran on the replacement thread');
+    await expectRecovery(p);
+  });
+});
