@@ -21,6 +21,11 @@ export interface CrawlProgress {
   pagesPerSecond: number;
 }
 
+/** One event per stored page and per failed URL, for machine-readable logs. */
+export type CrawlEvent =
+  | { type: 'page'; url: string; finalUrl: string; status: number; depth: number; bytes: number; elapsedMs: number; title: string | null; errorCode: string | null }
+  | { type: 'error'; url: string; depth: number; code: string; message: string };
+
 export interface CrawlSummary extends CrawlProgress {
   status: 'done' | 'interrupted' | 'failed';
   dbPath: string;

@@ -21,9 +21,9 @@ import { createScope } from './frontier/scope.js';
 import { createFetcher } from './fetch/fetcher.js';
 import { createHostLimits } from './fetch/host-limits.js';
 import { ParsePool } from './parse/pool.js';
-import { createProgressTracker, type CrawlProgress, type CrawlSummary } from './crawl-progress.js';
+import { createProgressTracker, type CrawlEvent, type CrawlProgress, type CrawlSummary } from './crawl-progress.js';
 
-export type { CrawlProgress, CrawlSummary } from './crawl-progress.js';
+export type { CrawlEvent, CrawlProgress, CrawlSummary } from './crawl-progress.js';
 
 export interface CrawlOptions {
   /** Aborting it stops the crawl gracefully: no new fetches, in-flight ones abandoned and requeued, parsed pages stored. */
@@ -32,6 +32,8 @@ export interface CrawlOptions {
   dispatcher?: Dispatcher;
   onProgress?: (p: CrawlProgress) => void;
   progressIntervalMs?: number;
+  /** Called synchronously for every stored page and failed URL; keep it cheap. */
+  onEvent?: (e: CrawlEvent) => void;
 }
 
 /** After a stop, pages still being parsed get this long before they are requeued instead. */
@@ -98,6 +100,7 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     if ('code' in result) {
       tracker.countFailure(result.code);
       writer.recordFailure(entry, result.code, result.message, redirectTarget(result));
+      opts.onEvent?.({ type: 'error', url: entry.url, depth: entry.depth, code: result.code, message: result.message });
       return;
     }
     const outcome = await parse(pool, result, config.parse.maxLinksPerPage);
@@ -107,6 +110,10 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
 
   const storeOutcome = (entry: FrontierEntry, result: FetchResult, outcome: ParseOutcome): void => {
     const { body: _body, entry: _entry, ...fetch } = result;
+    opts.onEvent?.({
+      type: 'page', url: entry.url, finalUrl: result.finalUrl, status: result.status, depth: entry.depth, bytes: result.wireBytes,
+      elapsedMs: result.elapsedMs, title: outcome.ok ? outcome.title : null, errorCode: outcome.ok ? null : outcome.code,
+    });
     if (!outcome.ok) {
       tracker.countFailure(outcome.code);
       writer.storePage({ entry, fetch, parsed: null, error: { code: outcome.code, message: outcome.message } }, [], []);
