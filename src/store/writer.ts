@@ -9,19 +9,12 @@ import type { Db } from './db.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { StoreError, type ErrorCode } from '../errors.js';
 import { originKey } from '../frontier/normalize-url.js';
-import type { Discovered, FrontierEntry, PageRecord } from '../types.js';
+import type { Discovered, FrontierEntry, LinkRecord, PageRecord } from '../types.js';
 import type { StoreConfig } from '../config/schema.js';
-
-/** A link as stored: the page's extracted link plus the scope decision. */
-export interface StoredLink {
-  url: string;
-  text: string;
-  isNofollow: boolean;
-  isInScope: boolean;
-}
+import { UrlIdCache } from './url-id-cache.js';
 
 type Op =
-  | { kind: 'page'; record: PageRecord; links: StoredLink[]; discovered: Discovered[] }
+  | { kind: 'page'; record: PageRecord; links: LinkRecord[] }
   | { kind: 'failure'; entry: FrontierEntry; code: ErrorCode; message: string; redirectTo: string | null }
   | { kind: 'requeue'; entry: FrontierEntry };
 
@@ -42,6 +35,7 @@ export class Writer {
   #runId: number | null = null;
   #failed: StoreError | null = null;
   #isClosed = false;
+  readonly #urlIds = new UrlIdCache();
   #onError: (err: StoreError) => void = () => {};
   readonly counts: WriterCounts = { pagesStored: 0, duplicates: 0, failures: 0, transactions: 0 };
   /** Milliseconds spent in the last commit, and their total; for the benchmark. */
@@ -136,8 +130,9 @@ export class Writer {
     return (this.#s.countQueued.get() as { n: number }).n > 0;
   }
 
-  storePage(record: PageRecord, links: StoredLink[], discovered: Discovered[]): void {
-    this.#push({ kind: 'page', record, links, discovered });
+  /** Stores a page, its links, and the links' targets in the frontier (queued, or skipped with why). */
+  storePage(record: PageRecord, links: LinkRecord[]): void {
+    this.#push({ kind: 'page', record, links });
   }
 
   recordFailure(entry: FrontierEntry, code: ErrorCode, message: string, redirectTo: string | null = null): void {
@@ -202,7 +197,7 @@ export class Writer {
     } else if (op.kind === 'failure') {
       s.markState.run({ id: op.entry.id, state: 'failed', errorCode: op.code, errorMessage: op.message, redirectTo: op.redirectTo, now });
     } else {
-      this.#applyPage(op.record, op.links, op.discovered, now);
+      this.#applyPage(op.record, op.links, now);
     }
   }
 
@@ -211,7 +206,7 @@ export class Writer {
    * redirect to a URL that is (or will be) fetched directly, or two concurrent paths to the same
    * page, meet at pages.url_id's UNIQUE constraint and only the first is kept.
    */
-  #applyPage(record: PageRecord, links: StoredLink[], discovered: Discovered[], now: number): void {
+  #applyPage(record: PageRecord, links: LinkRecord[], now: number): void {
     const s = this.#s;
     const { entry, fetch, parsed, error } = record;
     let urlId = entry.id;
@@ -245,8 +240,29 @@ export class Writer {
     }
     this.counts.pagesStored += 1;
     const pageId = info.lastInsertRowid;
-    for (const l of links) s.insertLink.run(pageId, l.url, l.text, l.isInScope ? 1 : 0, l.isNofollow ? 1 : 0);
-    for (const d of discovered) this.#insertDiscovered(d, urlId, now);
+    for (const l of links) {
+      const targetId = this.#linkTargetId(l, urlId, now);
+      s.insertLink.run(pageId, targetId, l.text, l.isInScope ? 1 : 0, l.isNofollow ? 1 : 0);
+    }
+  }
+
+  /**
+   * The urls.id of a link's target, inserting or upgrading its frontier row as needed. Most links
+   * of a site (its navigation) repeat on every page; the cache answers those without SQL.
+   */
+  #linkTargetId(l: LinkRecord, parentId: number, now: number): number {
+    const cached = this.#urlIds.get(l.url);
+    if (cached !== undefined && (cached.isSettled || l.skipCode !== null)) return cached.id;
+    const s = this.#s;
+    const row = s.upsertLinkTarget.get({
+      url: l.url, host: l.host, depth: l.depth, state: l.skipCode ? 'skipped' : 'queued', parentId,
+      errorCode: l.skipCode, errorMessage: l.skipCode ? skipMessage(l.skipCode) : null, now, runId: this.#runId,
+    }) as { id: number } | undefined;
+    const id = row?.id ?? (s.selectUrl.get(l.url) as { id: number }).id;
+    // A row left skipped for depth or not-followed may still be queued by a later link; ask again then.
+    const isSettled = l.skipCode === null || (l.skipCode !== 'CRAWL_DEPTH_LIMIT' && l.skipCode !== 'CRAWL_NOT_FOLLOWED');
+    this.#urlIds.set(l.url, id, isSettled);
+    return id;
   }
 
   #insertDiscovered(d: Discovered, parentId: number | null, now: number): void {
@@ -262,6 +278,7 @@ function skipMessage(code: ErrorCode): string {
     case 'CRAWL_SCOPE_OUT': return 'outside the crawl scope';
     case 'CRAWL_SCOPE_EXCLUDED': return 'rejected by --include/--exclude';
     case 'CRAWL_DEPTH_LIMIT': return 'deeper than --max-depth';
+    case 'CRAWL_NOT_FOLLOWED': return 'linked only from pages whose links are not followed';
     default: return code;
   }
 }

@@ -57,7 +57,7 @@ test('every reachable page is stored exactly once, with its title and links', as
 
   const links = rows<{ to_url: string; anchor: string; in_scope: number }>(
     config.dbPath,
-    'SELECT to_url, anchor, in_scope FROM links JOIN pages ON pages.id = links.page_id WHERE pages.final_url = ? ORDER BY to_url',
+    'SELECT to_url, anchor, in_scope FROM link_edges WHERE from_url = ? ORDER BY to_url',
     site.url('/'),
   );
   const linked = links.map((l) => l.to_url);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openForWrite, type Db } from '../../src/store/db.js';
 import { Writer } from '../../src/store/writer.js';
-import type { FrontierEntry, PageRecord, ParsedPage } from '../../src/types.js';
+import type { FrontierEntry, LinkRecord, PageRecord, ParsedPage } from '../../src/types.js';
 import { tempDbPath } from '../helpers/config.js';
 import type { TestContext } from 'node:test';
 
@@ -37,6 +37,9 @@ function record(entry: FrontierEntry, finalUrl = entry.url, title = entry.url): 
 }
 
 const seed = (url: string, depth = 0) => ({ url: `http://site.test${url}`, host: HOST, depth, skipCode: null });
+const link = (url: string, depth = 1, skipCode: LinkRecord['skipCode'] = null): LinkRecord => ({
+  ...seed(url, depth), skipCode, text: `to ${url}`, isNofollow: false, isInScope: skipCode !== 'CRAWL_SCOPE_OUT',
+});
 
 test('claims shallowest first and moves URLs to fetching; recoverInterrupted requeues them', (t) => {
   const { db, writer } = open(t);
@@ -61,7 +64,7 @@ test('commits N pages in at most ceil(N / batchSize) transactions', (t) => {
   writer.addUrls(urls);
   const entries = writer.claim(100, []);
   const before = writer.counts.transactions;
-  for (const e of entries) writer.storePage(record(e), [], []);
+  for (const e of entries) writer.storePage(record(e), []);
   writer.flush();
   assert.equal((db.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n, 35);
   assert.ok(writer.counts.transactions - before <= Math.ceil(35 / 10), `${writer.counts.transactions - before} transactions`);
@@ -71,8 +74,8 @@ test('a page reached directly and through a redirect is stored once', (t) => {
   const { db, writer } = open(t);
   writer.addUrls([seed('/old'), seed('/new')]);
   const [oldEntry, newEntry] = writer.claim(10, []);
-  writer.storePage(record(oldEntry!, newEntry!.url, 'via redirect'), [], []);
-  writer.storePage(record(newEntry!, newEntry!.url, 'direct'), [], []);
+  writer.storePage(record(oldEntry!, newEntry!.url, 'via redirect'), []);
+  writer.storePage(record(newEntry!, newEntry!.url, 'direct'), []);
   writer.flush();
   const pages = db.prepare('SELECT url, final_url, title FROM pages').all() as Array<{ final_url: string; title: string }>;
   assert.equal(pages.length, 1);
@@ -88,7 +91,7 @@ test('a redirect to a URL not yet known creates it as done, so it is never fetch
   const { db, writer } = open(t);
   writer.addUrls([seed('/old')]);
   const [entry] = writer.claim(10, []);
-  writer.storePage(record(entry!, 'http://site.test/moved'), [], [seed('/moved', 1)]);
+  writer.storePage(record(entry!, 'http://site.test/moved'), [link('/moved', 1)]);
   writer.flush();
   assert.deepEqual(db.prepare(`SELECT state FROM urls WHERE url = 'http://site.test/moved'`).get(), { state: 'done' });
   assert.equal(writer.claim(10, []).length, 0);
@@ -99,8 +102,8 @@ test('identical bodies are stored once in contents', (t) => {
   writer.addUrls([seed('/a'), seed('/b')]);
   const [a, b] = writer.claim(10, []);
   const same = (e: FrontierEntry) => ({ ...record(e), parsed: { ...parsed('same'), contentHash: 'h1' } });
-  writer.storePage(same(a!), [], []);
-  writer.storePage(same(b!), [], []);
+  writer.storePage(same(a!), []);
+  writer.storePage(same(b!), []);
   writer.flush();
   assert.equal((db.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n, 2);
   assert.equal((db.prepare('SELECT count(*) AS n FROM contents').get() as { n: number }).n, 1);
@@ -127,4 +130,27 @@ test('a second live writer on the same file is refused with CRAWL_STORE_LOCKED; 
   db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('writer_pid', ?)`).run('2147483646');
   writer.acquireLock(path);
   assert.deepEqual(db.prepare(`SELECT value FROM meta WHERE key = 'writer_pid'`).get(), { value: String(process.pid) });
+});
+
+test('links point at urls rows; a target skipped for depth or not-followed is queued by a later followable link', (t) => {
+  const { db, writer } = open(t);
+  writer.addUrls([seed('/a'), seed('/b')]);
+  const [a, b] = writer.claim(10, []);
+  writer.storePage(record(a!), [link('/x', 1, 'CRAWL_DEPTH_LIMIT'), link('/y', 1, 'CRAWL_NOT_FOLLOWED'), link('/out', 1, 'CRAWL_SCOPE_OUT'), link('/b')]);
+  writer.flush();
+  const state = (u: string) => db.prepare('SELECT state, error_code FROM urls WHERE url = ?').get(`http://site.test${u}`);
+  assert.deepEqual(state('/x'), { state: 'skipped', error_code: 'CRAWL_DEPTH_LIMIT' });
+  assert.deepEqual(state('/y'), { state: 'skipped', error_code: 'CRAWL_NOT_FOLLOWED' });
+  assert.deepEqual(state('/b'), { state: 'fetching', error_code: null }, 'a link never demotes a claimed URL');
+  writer.storePage(record(b!), [link('/x'), link('/y'), link('/out', 1, 'CRAWL_SCOPE_OUT'), link('/a')]);
+  writer.flush();
+  assert.deepEqual(state('/x'), { state: 'queued', error_code: null });
+  assert.deepEqual(state('/y'), { state: 'queued', error_code: null });
+  assert.deepEqual(state('/out'), { state: 'skipped', error_code: 'CRAWL_SCOPE_OUT' });
+  const edges = db.prepare('SELECT from_url, to_url, anchor, in_scope FROM link_edges ORDER BY from_url, to_url').all() as Array<{ from_url: string; to_url: string; in_scope: number }>;
+  assert.equal(edges.length, 8);
+  assert.deepEqual(edges.filter((e) => e.from_url.endsWith('/a')).map((e) => e.to_url.slice(16)), ['/b', '/out', '/x', '/y']);
+  assert.equal(edges.find((e) => e.to_url.endsWith('/out'))!.in_scope, 0);
+  const urlRows = (db.prepare('SELECT count(*) AS n FROM urls').get() as { n: number }).n;
+  assert.equal(urlRows, 5, 'each URL has one row however many pages link to it');
 });
