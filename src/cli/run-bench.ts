@@ -1,7 +1,7 @@
 /**
  * `crawlite bench`: serve a generated site from a child process on 127.0.0.1 and crawl it with the
  * same pipeline a real crawl uses, then print what it cost. The site runs in its own process so
- * that the crawler's CPU and memory figures are its own.
+ * that the crawler's CPU and memory figures are its own. Also the matrix and frontier modes.
  */
 import { rmSync } from 'node:fs';
 import { defaultConfig, type CrawlConfig } from '../config/schema.js';
@@ -9,12 +9,15 @@ import { optionalInt } from '../config/load.js';
 import { runCrawl } from '../crawl.js';
 import { startSiteServer } from '../bench/serve-site.js';
 import { MAX_PAGE_BYTES, MIN_PAGE_BYTES } from '../bench/site.js';
+import { saveResult } from '../bench/results.js';
 import { formatBytes, formatProgressLine } from './summary.js';
 import { onInterrupt } from './run-crawl.js';
 import type { BenchFlags } from './commands/bench.js';
 import type { CrawlSummary } from '../crawl.js';
 
 export async function runBench(flags: BenchFlags): Promise<number> {
+  if (flags.matrix) return runMatrixBench(flags);
+  if (flags.frontier !== undefined) return runFrontierBenchCommand(flags);
   const pages = optionalInt('--pages', flags.pages, 1, 10_000_000)!;
   const pageBytes = optionalInt('--page-bytes', flags.pageBytes, MIN_PAGE_BYTES, MAX_PAGE_BYTES)!;
   const concurrency = optionalInt('--concurrency', flags.concurrency, 1, 1024)!;
@@ -22,7 +25,7 @@ export async function runBench(flags: BenchFlags): Promise<number> {
   const workers = optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers;
   for (const suffix of ['', '-wal', '-shm']) rmSync(flags.db + suffix, { force: true });
 
-  process.stderr.write(`crawlite bench: serving ${pages} generated pages of ~${formatBytes(pageBytes)} on 127.0.0.1\n`);
+  if (!flags.json) process.stderr.write(`crawlite bench: serving ${pages} generated pages of ~${formatBytes(pageBytes)} on 127.0.0.1\n`);
   const site = await startSiteServer({ pages, pageBytes });
   const stop = new AbortController();
   const detach = onInterrupt(stop);
@@ -47,11 +50,39 @@ export async function runBench(flags: BenchFlags): Promise<number> {
   const result = { pages, pageBytes, concurrency, workers, ...summary };
   if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(formatBench(result));
+  if (flags.save) process.stderr.write(`crawlite bench: saved ${saveResult('crawl', result).path}\n`);
   if (summary.status === 'interrupted') return 130;
   if (summary.pagesStored < pages) {
     process.stderr.write(`crawlite bench: only ${summary.pagesStored} of ${pages} pages were stored; see crawlite stats --db ${flags.db}\n`);
     return 1;
   }
+  return 0;
+}
+
+async function runMatrixBench(flags: BenchFlags): Promise<number> {
+  const { runMatrix, DEFAULT_MATRIX, formatCell } = await import('../bench/matrix.js');
+  process.stderr.write('crawlite bench --matrix: 36 cells, each a separate crawl of a generated site\n');
+  const cells = await runMatrix({ ...DEFAULT_MATRIX, onCell: (c) => process.stdout.write(`${formatCell(c)}\n`) });
+  if (flags.json) process.stdout.write(`${JSON.stringify(cells, null, 2)}\n`);
+  if (flags.save) process.stderr.write(`crawlite bench: saved ${saveResult('matrix', cells).path}\n`);
+  return 0;
+}
+
+async function runFrontierBenchCommand(flags: BenchFlags): Promise<number> {
+  const urls = optionalInt('--frontier', flags.frontier, 1000, 100_000_000)!;
+  const { runFrontierBench } = await import('../bench/frontier-bench.js');
+  const r = runFrontierBench(urls, flags.db === 'data/bench.db' ? 'data/frontier-bench.db' : flags.db, (line) => process.stderr.write(`${line}\n`));
+  if (flags.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+  else {
+    process.stdout.write(
+      `\n  URLs                       ${r.urls.toLocaleString('en-US')} over ${r.hosts} hosts\n` +
+        `  added                      ${r.addPerSecond.toFixed(0)} URLs/s\n` +
+        `  taken and marked done      ${r.takeAndMarkPerSecond.toFixed(0)} URLs/s\n` +
+        `  RSS after adding / peak    ${formatBytes(r.rssAfterAddBytes)} / ${formatBytes(r.peakRssBytes)}\n` +
+        `  database                   ${r.dbPath}\n\n`,
+    );
+  }
+  if (flags.save) process.stderr.write(`crawlite bench: saved ${saveResult('frontier', r).path}\n`);
   return 0;
 }
 

@@ -7,6 +7,9 @@ export interface BenchFlags {
   workers?: unknown;
   db: string;
   json?: boolean;
+  save?: boolean;
+  matrix?: boolean;
+  frontier?: unknown;
 }
 
 export const benchCommand: CommandModule<object, BenchFlags> = {
@@ -20,8 +23,13 @@ export const benchCommand: CommandModule<object, BenchFlags> = {
       .option('workers', { describe: 'Parse threads (0 = parse on the main thread)', requiresArg: true, defaultDescription: 'CPU cores' })
       .option('db', { describe: 'SQLite file to write (replaced on each run)', type: 'string', default: 'data/bench.db', requiresArg: true })
       .option('json', { describe: 'Print the result as JSON', type: 'boolean', default: false })
+      .option('save', { describe: 'Also write the result as JSON under bench/results/ (named by date and commit)', type: 'boolean', default: false })
+      .option('matrix', { describe: 'Run every cell of workers 0,1,2,4 x concurrency 8,32,128 x pages of 5 KB, 50 KB, 500 KB', type: 'boolean', default: false })
+      .option('frontier', { describe: 'Benchmark the frontier alone with this many URLs (no network), e.g. 1000000', requiresArg: true })
       .example('$0 bench', 'Crawl a 1,000-page local site; no internet needed')
-      .example('$0 bench --pages 5000 --workers 2', 'The benchmark used for the README figures') as unknown as Argv<BenchFlags>,
+      .example('$0 bench --pages 5000 --save', 'The benchmark behind the README figures (npm run bench)')
+      .example('$0 bench --matrix --save', 'Where the parse pool pays: the matrix the defaults come from')
+      .example('$0 bench --frontier 1000000', 'Memory and rate of a million-URL frontier') as unknown as Argv<BenchFlags>,
   handler: async (argv) => {
     const { runBench } = await import('../run-bench.js');
     process.exitCode = await runBench(argv);
