@@ -49,6 +49,8 @@ interface Sources {
   pool: { utilization: number };
   frontier: Frontier;
   loopDelay: IntervalHistogram;
+  /** The histogram records whole timer intervals; the delay is what exceeds the resolution. */
+  loopDelayResolutionMs: number;
 }
 
 export function createProgressTracker(src: Sources) {
@@ -99,8 +101,8 @@ export function createProgressTracker(src: Sources) {
         duplicates: w.counts.duplicates,
         cpuMsPerPage: base.pagesStored ? (cpu.user + cpu.system) / 1000 / base.pagesStored : 0,
         peakRssBytes: process.resourceUsage().maxRSS * 1024,
-        loopDelayP50Ms: src.loopDelay.percentile(50) / 1e6,
-        loopDelayP99Ms: src.loopDelay.percentile(99) / 1e6,
+        loopDelayP50Ms: Math.max(0, src.loopDelay.percentile(50) / 1e6 - src.loopDelayResolutionMs),
+        loopDelayP99Ms: Math.max(0, src.loopDelay.percentile(99) / 1e6 - src.loopDelayResolutionMs),
         transactions: w.counts.transactions,
         avgBatchSize: w.counts.transactions ? writes / w.counts.transactions : 0,
         avgCommitMs: w.counts.transactions ? w.totalCommitMs / w.counts.transactions : 0,

@@ -36,6 +36,8 @@ export interface CrawlOptions {
   onEvent?: (e: CrawlEvent) => void;
 }
 
+const LOOP_DELAY_RESOLUTION_MS = 5;
+
 /** After a stop, pages still being parsed get this long before they are requeued instead. */
 const STOP_GRACE_MS = 3_000;
 
@@ -72,9 +74,9 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     stop.abort();
   });
 
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
-  const tracker = createProgressTracker({ runId, dbPath: config.dbPath, writer, limits, pool, frontier, loopDelay });
+  const tracker = createProgressTracker({ runId, dbPath: config.dbPath, writer, limits, pool, frontier, loopDelay, loopDelayResolutionMs: LOOP_DELAY_RESOLUTION_MS });
   const progressTimer = opts.onProgress
     ? setInterval(() => opts.onProgress!(tracker.snapshot(active.size)), opts.progressIntervalMs ?? 2_000)
     : null;
