@@ -23,6 +23,16 @@ export interface PackOptions {
 
 export const DEFAULT_PACK: PackOptions = { codec: 'br', level: 4 };
 
+/**
+ * The smallest brotli window that holds the whole frame, so the text can still reach back to any
+ * byte of the HTML. The default (22 bits, 4 MiB) costs every call that much encoder memory, which
+ * glibc keeps per thread: the parse workers' RSS grew by tens of MB for nothing.
+ */
+function windowBits(length: number): number {
+  const bits = Math.ceil(Math.log2(Math.max(length, 1))) + 1;
+  return Math.min(constants.BROTLI_MAX_WINDOW_BITS, Math.max(constants.BROTLI_MIN_WINDOW_BITS, bits));
+}
+
 export function packContent(html: Uint8Array, text: string, opts: PackOptions = DEFAULT_PACK): { data: Uint8Array; textBytes: number } {
   const textBuf = Buffer.from(text, 'utf8');
   const joined = Buffer.concat([html, textBuf]);
@@ -32,6 +42,7 @@ export function packContent(html: Uint8Array, text: string, opts: PackOptions = 
       data = brotliCompressSync(joined, {
         params: {
           [constants.BROTLI_PARAM_QUALITY]: opts.level,
+          [constants.BROTLI_PARAM_LGWIN]: windowBits(joined.length),
           [constants.BROTLI_PARAM_SIZE_HINT]: joined.length,
           [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
         },

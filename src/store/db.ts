@@ -132,7 +132,7 @@ export function openForWrite(path: string): Db {
     db.pragma('wal_autocheckpoint = 8000');
     // A batch writes ~1.5 MB of compressed pages plus index pages; SQLite's default 2 MB cache
     // would spill dirty pages to the WAL mid-transaction and re-read the urls index from the file.
-    db.pragma('cache_size = -32000');
+    db.pragma('cache_size = -16000');
     db.pragma('foreign_keys = OFF');
     db.exec(SCHEMA);
     db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
