@@ -88,19 +88,30 @@ export class Writer {
     this.#s.dropLock.run(String(process.pid));
   }
 
-  /** URLs left in 'fetching' by a crash or a kill go back to the queue. */
+  /**
+   * URLs left in 'fetching' by a crash or a kill go back to the queue, and the runs that never
+   * ended are marked 'crashed'. Called after acquireLock, so no live crawl owns either.
+   */
   recoverInterrupted(): number {
-    return this.#s.recoverFetching.run(Date.now()).changes;
+    const recover = this.#db.transaction(() => {
+      this.#s.markCrashedRuns.run();
+      return this.#s.recoverFetching.run(Date.now()).changes;
+    });
+    return recover();
   }
 
-  startRun(options: unknown): number {
-    this.#runId = Number(this.#s.startRun.run(Date.now(), JSON.stringify(options)).lastInsertRowid);
+  /** `job` names the job file the run came from, when there was one. */
+  startRun(options: unknown, job: { name: string; file: string } | null = null): number {
+    const info = this.#s.startRun.run(Date.now(), JSON.stringify(options), job?.name ?? null, job?.file ?? null, process.pid);
+    this.#runId = Number(info.lastInsertRowid);
     return this.#runId;
   }
 
   endRun(status: 'done' | 'interrupted' | 'failed'): void {
     if (this.#runId === null) return;
-    this.#s.endRun.run(Date.now(), status, this.counts.pagesStored, this.counts.failures, this.#runId);
+    const queued = (this.#s.countQueued.get() as { n: number }).n;
+    const { pagesStored, failures, duplicates } = this.counts;
+    this.#s.endRun.run(Date.now(), status, pagesStored, failures, duplicates, queued, this.#runId);
   }
 
   /** Seeds and other URLs that enter the frontier outside a page's transaction. Immediate. */
@@ -247,6 +258,7 @@ export class Writer {
     const pageId = info.lastInsertRowid;
     for (const l of links) s.insertLink.run(pageId, l.url, l.text, l.isInScope ? 1 : 0, l.isNofollow ? 1 : 0);
     for (const d of discovered) this.#insertDiscovered(d, urlId, now);
+    if (parsed?.fields) s.setPageFields.run(JSON.stringify(parsed.fields), pageId);
   }
 
   #insertDiscovered(d: Discovered, parentId: number | null, now: number): void {
