@@ -81,7 +81,14 @@ export class Writer {
       }
       this.#s.writeLock.run(String(process.pid));
     });
-    take.immediate();
+    try {
+      take.immediate();
+    } catch (err) {
+      // The other crawl held the write lock past busy_timeout (e.g. both started at once).
+      const code = (err as { code?: string }).code;
+      if (code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') throw err;
+      throw new StoreError('CRAWL_STORE_LOCKED', `database ${dbPath} is in use by another crawl; wait for it or use --db`, { cause: err });
+    }
   }
 
   releaseLock(): void {
