@@ -101,6 +101,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     const known = keys.length > 0 ? ` (known: ${keys.join(', ')})` : '';
     return `${at}${issue.keys[0]}: unknown key${known}`;
   }
+  if (issue.code === 'invalid_key' && issue.issues[0]) {
+    return `${path}: ${issue.issues[0].message}, got ${show(issue.path.at(-1))}`;
+  }
   const got = 'input' in issue && issue.input !== undefined ? `, got ${show(issue.input)}` : '';
   return `${path === '' ? '' : `${path}: `}${issue.message}${got}`;
 }

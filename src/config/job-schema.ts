@@ -60,12 +60,16 @@ const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 
 const selector = nonEmpty('a CSS selector').refine(isValidSelector, { error: 'expected a valid CSS selector' });
 
-/** `price: ".price"` is shorthand for `price: { selector: ".price" }`. */
+/** `price: ".price"` is shorthand for `price: { selector: ".price" }`; errors then name `.selector`. */
 const fieldSpec = z
-  .union([selector, z.strictObject({ selector, attr: nonEmpty('an attribute name').optional(), many: z.boolean({ error: 'expected true or false' }).optional() })], {
-    error: 'expected a CSS selector, or { selector, attr?, many? }',
-  })
-  .transform((v): FieldSpec => (typeof v === 'string' ? { selector: v, attr: null, many: false } : { selector: v.selector, attr: v.attr ?? null, many: v.many ?? false }));
+  .preprocess(
+    (v) => (typeof v === 'string' ? { selector: v } : v),
+    z.strictObject(
+      { selector, attr: nonEmpty('an attribute name').optional(), many: z.boolean({ error: 'expected true or false' }).optional() },
+      { error: 'expected a CSS selector, or { selector, attr?, many? }' },
+    ),
+  )
+  .transform((v): FieldSpec => ({ selector: v.selector, attr: v.attr ?? null, many: v.many ?? false }));
 
 const fields = z.record(
   z.string().regex(FIELD_NAME, { error: 'expected field names of letters, digits, _ and - (starting with a letter or _)' }),
@@ -73,13 +77,18 @@ const fields = z.record(
   { error: 'expected a mapping of field names to CSS selectors' },
 );
 
-const scope = z.strictObject({
+/** A mapping of options whose wrong-type message lists its keys. */
+function slice<T extends z.ZodRawShape>(name: string, shape: T) {
+  return z.strictObject(shape, { error: `expected a mapping of ${name} options (${Object.keys(shape).join(', ')})` });
+}
+
+const scope = slice('scope', {
   mode: oneOf(['host', 'domain', 'prefix', 'any']),
   include: list(regex, 'regular expressions'),
   exclude: list(regex, 'regular expressions'),
 });
 
-const fetch = z.strictObject({
+const fetch = slice('fetch', {
   concurrency: int(1, 1024),
   perHost: int(1, 1024),
   userAgent: nonEmpty('a User-Agent string'),
@@ -89,13 +98,13 @@ const fetch = z.strictObject({
   keepAliveMs: int(0, 600_000),
 });
 
-const parse = z.strictObject({
+const parse = slice('parse', {
   workers: int(0, 64),
   maxLinksPerPage: int(0, 1_000_000),
   taskTimeoutMs: int(1, 3_600_000),
 });
 
-const store = z.strictObject({
+const store = slice('store', {
   batchSize: int(1, 100_000),
   flushIntervalMs: int(1, 60_000),
 });
