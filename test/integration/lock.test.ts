@@ -79,3 +79,25 @@ test('two crawls started at once: exactly one runs, the other is refused', async
   assert.match(runs.find((r) => r.code === 1)!.stderr, LOCKED);
   assert.deepEqual(check(db), { pages: 62, distinct: 62, integrity: 'ok' });
 });
+
+test('crawlite bench refuses to replace a database a live crawl is writing', async (t) => {
+  const site = await slowSite(t, 120);
+  const db = tempDbPath(t);
+  let bench: Run | null = null;
+  const first = await crawlite(['crawl', site.url('/p0'), '--db', db, '--concurrency', '2', '--workers', '1', '--no-progress'], {
+    onSpawn: (child: ChildProcess) =>
+      whenPages(child, db, 3, () => {
+        void crawlite(['bench', '--db', db, '--pages', '10', '--page-bytes', '5000', '--workers', '0']).then((run) => {
+          bench = run;
+          child.kill('SIGINT');
+        });
+      }),
+  });
+  assert.equal(first.code, 130, first.stderr);
+  const refused = bench as Run | null;
+  assert.equal(refused?.code, 1, refused?.stderr);
+  assert.match(refused!.stderr, LOCKED);
+  const after = check(db);
+  assert.equal(after.integrity, 'ok');
+  assert.ok(after.pages >= 3, `${after.pages} pages kept`);
+});
