@@ -1,11 +1,13 @@
 /**
  * The job file's schema (config/<job>.yaml or .json), in zod: the validation and the JobFile type
  * come from this one place. Keys and units are those of CrawlConfig (config/schema.ts), so a key in
- * the file is the option of the same name; every key is optional here, and what a file leaves out
- * comes from the defaults, what a flag gives overrides it (config/load-job.ts).
+ * the file is the option of the same name (`db` is CrawlConfig.dbPath, `fields` is parse.fields);
+ * every key is optional here, and what a file leaves out comes from the defaults, what a flag gives
+ * overrides it (config/load-job.ts).
  *
- * Adding an option is one line in its slice below; the type checks at the end of this file fail
- * the build while CrawlConfig has an option the file cannot set.
+ * Adding an option is one line in its slice below (a new slice: one `slice(...)` and one line in
+ * jobFileSchema); the type checks at the end of this file fail the build while CrawlConfig has an
+ * option the file cannot set.
  *
  * Every schema carries its own "expected ..." message, which job-file.ts prints after the key
  * path: `config/x.yaml: scope.mode: expected one of host, domain, prefix, any`.
@@ -133,9 +135,9 @@ export type JobFile = z.infer<typeof jobFileSchema>;
 export function knownKeys(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(jobFileSchema.shape);
   if (path[0] === 'fields') return ['selector', 'attr', 'many'];
-  const slices: Record<string, z.ZodObject> = { scope, fetch, parse, store };
-  const slice = slices[String(path[0])];
-  return slice ? Object.keys(slice.shape) : [];
+  let slice: unknown = jobFileSchema.shape[String(path[0]) as keyof typeof jobFileSchema.shape];
+  if (slice instanceof z.ZodOptional) slice = slice.unwrap();
+  return slice instanceof z.ZodObject ? Object.keys(slice.shape) : [];
 }
 
 // Compile-time guard: every CrawlConfig option is settable in the file, with a compatible type.
@@ -144,6 +146,7 @@ type Slice<K extends 'scope' | 'fetch' | 'parse' | 'store'> = Required<NonNullab
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
 type Assert<T extends true> = T;
 export type JobSchemaCoversConfig = [
+  Assert<SameKeys<Omit<Required<JobFile>, 'name' | 'db' | 'fields'>, Omit<CrawlConfig, 'dbPath'>>>,
   Assert<SameKeys<Slice<'scope'>, CrawlConfig['scope']>>,
   Assert<SameKeys<Slice<'fetch'>, CrawlConfig['fetch']>>,
   Assert<SameKeys<Slice<'parse'>, Omit<CrawlConfig['parse'], 'workerUrl' | 'fields'>>>,
