@@ -6,6 +6,9 @@
  *
  * Values: an attribute's value as written, or the element's text with whitespace collapsed;
  * the first match (null when none) or, with `many`, every match (an empty list when none).
+ * Bounded like everything else a page yields: at most MAX_FIELD_VALUES values per field and
+ * MAX_FIELD_CHARS characters per value (a `many` selector such as `a` on a link farm, or `body`'s
+ * text, would otherwise put megabytes of JSON in one pages row).
  */
 import { createRequire } from 'node:module';
 import type { FieldSpec, FieldValue } from '../types.js';
@@ -20,6 +23,8 @@ function loadCheerio(): CheerioSlim {
 }
 
 const SPACE = /\s+/g;
+export const MAX_FIELD_VALUES = 1000;
+export const MAX_FIELD_CHARS = 10_000;
 
 export function extractFields(html: string, fields: Record<string, FieldSpec>): Record<string, FieldValue> {
   const $ = loadCheerio().load(html, { xml: { xmlMode: false } });
@@ -28,12 +33,12 @@ export function extractFields(html: string, fields: Record<string, FieldSpec>): 
     const matches = $(spec.selector);
     const read = (i: number): string | null => {
       const el = matches.eq(i);
-      if (spec.attr === null) return el.text().replace(SPACE, ' ').trim();
-      return el.attr(spec.attr) ?? null;
+      const value = spec.attr === null ? el.text().replace(SPACE, ' ').trim() : (el.attr(spec.attr) ?? null);
+      return value !== null && value.length > MAX_FIELD_CHARS ? value.slice(0, MAX_FIELD_CHARS) : value;
     };
     if (spec.many) {
       const all: string[] = [];
-      for (let i = 0; i < matches.length; i++) {
+      for (let i = 0; i < matches.length && all.length < MAX_FIELD_VALUES; i++) {
         const v = read(i);
         if (v !== null) all.push(v);
       }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractFields, isValidSelector } from '../../src/parse/extract-fields.js';
+import { extractFields, isValidSelector, MAX_FIELD_CHARS, MAX_FIELD_VALUES } from '../../src/parse/extract-fields.js';
 import { parsePage } from '../../src/parse/parse-page.js';
 import type { FieldSpec } from '../../src/types.js';
 
@@ -52,4 +52,11 @@ test('parsePage returns fields only when the task asks for them', () => {
   const withFields = parsePage({ ...task, body: body.slice(), fields: { price: spec('.price') } });
   assert.ok(withFields.ok);
   assert.deepEqual(withFields.fields, { price: '€ 12.50' });
+});
+
+test('values are bounded: a list at MAX_FIELD_VALUES, a value at MAX_FIELD_CHARS', () => {
+  const html = `<p>${'x'.repeat(MAX_FIELD_CHARS + 50)}</p>${'<a href="/l">l</a>'.repeat(MAX_FIELD_VALUES + 5)}`;
+  const values = extractFields(html, { text: spec('p'), links: spec('a', 'href', true) });
+  assert.equal((values.text as string).length, MAX_FIELD_CHARS);
+  assert.equal((values.links as string[]).length, MAX_FIELD_VALUES);
 });
