@@ -12,7 +12,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { CrawlConfig } from './config/schema.js';
-import type { FetchFailure, FetchResult, FrontierEntry, ParseOutcome } from './types.js';
+import type { FetchFailure, FetchResult, FieldSpec, FrontierEntry, ParseOutcome } from './types.js';
 import type { StoreError } from './errors.js';
 import { openForWrite } from './store/db.js';
 import { Writer } from './store/writer.js';
@@ -34,6 +34,8 @@ export interface CrawlOptions {
   progressIntervalMs?: number;
   /** Called synchronously for every stored page and failed URL; keep it cheap. */
   onEvent?: (e: CrawlEvent) => void;
+  /** The job file this crawl runs, recorded on its run row. */
+  job?: { name: string; file: string };
 }
 
 const LOOP_DELAY_RESOLUTION_MS = 5;
@@ -52,7 +54,7 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     throw err;
   }
   writer.recoverInterrupted();
-  const runId = writer.startRun({ ...config, parse: { ...config.parse, workerUrl: undefined } });
+  const runId = writer.startRun({ ...config, parse: { ...config.parse, workerUrl: undefined } }, opts.job ?? null);
 
   const pool = new ParsePool(config.parse);
   const limits = createHostLimits({ concurrency: config.fetch.concurrency, perHost: config.fetch.perHost });
@@ -105,7 +107,7 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
       opts.onEvent?.({ type: 'error', url: entry.url, depth: entry.depth, code: result.code, message: result.message });
       return;
     }
-    const outcome = await parse(pool, result, config.parse.maxLinksPerPage);
+    const outcome = await parse(pool, result, config.parse.maxLinksPerPage, config.parse.fields);
     if (!active.has(entry)) return; // given up on at shutdown and already requeued
     storeOutcome(entry, result, outcome);
   };
@@ -180,10 +182,10 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
   return summary;
 }
 
-function parse(pool: ParsePool, result: FetchResult, maxLinks: number): Promise<ParseOutcome> {
+function parse(pool: ParsePool, result: FetchResult, maxLinks: number, fields?: Record<string, FieldSpec>): Promise<ParseOutcome> {
   const type = result.contentType.toLowerCase();
   const isHtml = type === '' || type.includes('text/html') || type.includes('application/xhtml+xml');
-  return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks });
+  return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks, ...(isHtml && fields ? { fields } : {}) });
 }
 
 function redirectTarget(failure: FetchFailure): string | null {

@@ -66,7 +66,20 @@ export interface ParseTask {
   isHtml: boolean;
   /** Most links kept per page; the rest are counted, not returned. */
   maxLinks: number;
+  /** The job's extraction fields (parse/extract-fields.ts); absent when it has none. */
+  fields?: Record<string, FieldSpec>;
 }
+
+/** One extraction field of a job: a CSS selector, read as text or as one attribute, first match or all. */
+export interface FieldSpec {
+  selector: string;
+  /** Attribute to read; null reads the element's text (whitespace collapsed). */
+  attr: string | null;
+  /** All matches as a list (possibly empty) instead of the first match (or null). */
+  many: boolean;
+}
+
+export type FieldValue = string | null | string[];
 
 export interface ExtractedLink {
   /** Normalized absolute http(s) URL, fragment dropped. */
@@ -100,6 +113,8 @@ export interface ParsedPage {
   codec: string;
   /** Hex SHA-256 of the HTML bytes, for storing identical bodies once. */
   contentHash: string;
+  /** Values of the task's extraction fields, by name; absent when the task had none. */
+  fields?: Record<string, FieldValue>;
 }
 
 /** A parse that failed; errors do not cross threads, so a code and message do. */

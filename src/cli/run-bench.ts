@@ -6,6 +6,10 @@
 import { rmSync } from 'node:fs';
 import { defaultConfig, type CrawlConfig } from '../config/schema.js';
 import { optionalInt } from '../config/load.js';
+import { readJobFile } from '../config/job-file.js';
+import { mergeJob } from '../config/load-job.js';
+import { liveWriterPid } from '../store/live-writer.js';
+import { StoreError } from '../errors.js';
 import { runCrawl } from '../crawl.js';
 import { startSiteServer } from '../bench/serve-site.js';
 import { MAX_PAGE_BYTES, MIN_PAGE_BYTES } from '../bench/site.js';
@@ -20,9 +24,14 @@ export async function runBench(flags: BenchFlags): Promise<number> {
   if (flags.frontier !== undefined) return runFrontierBenchCommand(flags);
   const pages = optionalInt('--pages', flags.pages, 1, 10_000_000)!;
   const pageBytes = optionalInt('--page-bytes', flags.pageBytes, MIN_PAGE_BYTES, MAX_PAGE_BYTES)!;
-  const concurrency = optionalInt('--concurrency', flags.concurrency, 1, 1024)!;
-  const base = defaultConfig();
+  // A job file (--config) supplies every option but the seeds and the db; flags still win.
+  const job = flags.config === undefined ? null : readJobFile(flags.config);
+  const base = job ? mergeJob(defaultConfig(), job.job) : defaultConfig();
+  const concurrency = optionalInt('--concurrency', flags.concurrency, 1, 1024) ?? (job?.job.fetch?.concurrency ?? 32);
   const workers = optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers;
+  // Deleting the files under a live crawl would lose its data; refuse as the writer's lock would.
+  const owner = liveWriterPid(flags.db);
+  if (owner !== null) throw new StoreError('CRAWL_STORE_LOCKED', `database ${flags.db} is in use by another crawl (pid ${owner}); wait for it or use --db`);
   for (const suffix of ['', '-wal', '-shm']) rmSync(flags.db + suffix, { force: true });
 
   if (!flags.json) process.stderr.write(`crawlite bench: serving ${pages} generated pages of ~${formatBytes(pageBytes)} on 127.0.0.1\n`);
@@ -31,8 +40,9 @@ export async function runBench(flags: BenchFlags): Promise<number> {
   const detach = onInterrupt(stop);
   let summary: CrawlSummary;
   try {
+    const { seeds: _seeds, ...options } = base as typeof base & { seeds?: string[] };
     const config: CrawlConfig = {
-      ...base,
+      ...options,
       seeds: [site.url],
       dbPath: flags.db,
       // The site is ours and local, so the per-host bound is the global one.
@@ -41,6 +51,7 @@ export async function runBench(flags: BenchFlags): Promise<number> {
     };
     summary = await runCrawl(config, {
       signal: stop.signal,
+      job: job ? { name: job.name, file: job.path } : undefined,
       onProgress: flags.json ? undefined : (p) => process.stderr.write(`${formatProgressLine(p)}\n`),
     });
   } finally {

@@ -2,15 +2,15 @@
  * The crawl command's body: flags -> config, Ctrl+C -> graceful stop, progress and summary on
  * stderr (stdout stays free for data). Returns the exit code.
  */
-import { configFromFlags, type CrawlFlags } from '../config/load.js';
+import { loadCrawlConfig, type JobFlags } from '../config/load-job.js';
 import { runCrawl, type CrawlOptions } from '../crawl.js';
 import { formatProgressLine, formatSummary } from './summary.js';
 
-export async function runCrawlCommand(flags: CrawlFlags & { progress?: boolean }): Promise<number> {
-  const config = configFromFlags(flags);
+export async function runCrawlCommand(flags: JobFlags & { progress?: boolean }): Promise<number> {
+  const { config, job } = loadCrawlConfig(flags);
   const stop = new AbortController();
   const detach = onInterrupt(stop);
-  const opts: CrawlOptions = { signal: stop.signal };
+  const opts: CrawlOptions = { signal: stop.signal, job: job ? { name: job.name, file: job.path } : undefined };
   if (flags.progress !== false) opts.onProgress = (p) => process.stderr.write(`${formatProgressLine(p)}\n`);
   try {
     const summary = await runCrawl(config, opts);

@@ -24,9 +24,13 @@ export interface CrawlFlags {
 
 const SCOPES: readonly ScopeMode[] = ['host', 'domain', 'prefix', 'any'];
 
-export function configFromFlags(flags: CrawlFlags): CrawlConfig {
-  const base = defaultConfig();
-  const seeds = (flags.urls ?? []).map((u) => String(u));
+/**
+ * `base` holds what the flags override: the defaults, or the defaults with a job file merged in
+ * (config/load-job.ts). A flag left out (undefined) keeps the base value; seeds, --include and
+ * --exclude given on the command line replace the base's lists.
+ */
+export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seeds'> & { seeds?: string[] } = defaultConfig()): CrawlConfig {
+  const seeds = (flags.urls?.length ? flags.urls : (base.seeds ?? [])).map((u) => String(u));
   if (seeds.length === 0) throw new UsageError('CRAWL_USAGE', 'give at least one URL to crawl, e.g. crawlite crawl https://example.org/');
   const normalized = seeds.map((seed) => {
     const url = normalizeUrl(seed);
@@ -42,9 +46,9 @@ export function configFromFlags(flags: CrawlFlags): CrawlConfig {
   const config: CrawlConfig = {
     seeds: [...new Set(normalized)],
     dbPath: flags.db ?? base.dbPath,
-    maxPages: optionalInt('--max-pages', flags.maxPages, 1),
-    maxDepth: optionalInt('--max-depth', flags.maxDepth, 0),
-    scope: { mode: scope as ScopeMode, include: strings(flags.include), exclude: strings(flags.exclude) },
+    maxPages: flags.maxPages === undefined ? base.maxPages : optionalInt('--max-pages', flags.maxPages, 1),
+    maxDepth: flags.maxDepth === undefined ? base.maxDepth : optionalInt('--max-depth', flags.maxDepth, 0),
+    scope: { mode: scope as ScopeMode, include: flags.include ? strings(flags.include) : base.scope.include, exclude: flags.exclude ? strings(flags.exclude) : base.scope.exclude },
     fetch: {
       ...base.fetch,
       concurrency: optionalInt('--concurrency', flags.concurrency, 1, 1024) ?? base.fetch.concurrency,
@@ -54,7 +58,7 @@ export function configFromFlags(flags: CrawlFlags): CrawlConfig {
       maxBodyBytes: byteSize('--max-bytes', flags.maxBytes) ?? base.fetch.maxBodyBytes,
     },
     parse: { ...base.parse, workers: optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers },
-    store: base.store,
+    store: { ...base.store },
   };
   if (config.dbPath.trim() === '') throw new UsageError('CRAWL_USAGE', '--db needs a file path');
   return Object.freeze(config);

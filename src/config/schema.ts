@@ -4,6 +4,7 @@
  * process.argv or process.env.
  */
 import { availableParallelism } from 'node:os';
+import type { FieldSpec } from '../types.js';
 
 export type ScopeMode = 'host' | 'domain' | 'prefix' | 'any';
 
@@ -42,6 +43,8 @@ export interface ParseConfig {
   taskTimeoutMs: number;
   /** Worker module URL; tests substitute one that injects faults. */
   workerUrl?: URL;
+  /** Extraction fields by name (a job file's `fields`); none when absent. */
+  fields?: Record<string, FieldSpec>;
 }
 
 export interface StoreConfig {

@@ -16,6 +16,7 @@ import { writeCsv } from './csv.js';
 import { parseFieldList, type FieldName } from './fields.js';
 import { writeJsonl } from './jsonl.js';
 import { iteratePages } from './rows.js';
+import { withExtractedFields } from './extracted-fields.js';
 
 export type ExportFormat = 'jsonl' | 'csv';
 const FORMATS: readonly string[] = ['jsonl', 'csv'] satisfies ExportFormat[];
@@ -60,8 +61,9 @@ function checkOptions(opts: ExportOptions): FieldName[] {
 async function writeRows(opts: ExportOptions, fields: FieldName[], out: Writable): Promise<number> {
   const db = openReadOnly(opts.dbPath);
   try {
-    const rows = iteratePages(db, fields, { isJsonAsText: opts.format === 'csv' });
-    return opts.format === 'csv' ? await writeCsv(rows, fields, out) : await writeJsonl(rows, out);
+    const columns = opts.fields === undefined ? withExtractedFields(db, fields) : fields;
+    const rows = iteratePages(db, columns, { isJsonAsText: opts.format === 'csv' });
+    return opts.format === 'csv' ? await writeCsv(rows, columns, out) : await writeJsonl(rows, out);
   } finally {
     db.close();
   }

@@ -12,8 +12,9 @@ import { UsageError } from '../errors.js';
  * - `boolean` is SQLite's 0/1;
  * - `json` is stored JSON text, parsed in JSONL and written as the JSON string in CSV;
  * - `content` comes from the compressed contents frame, not from a pages column.
+ * - `extracted` is one of a job's extraction fields, `field.<name>`, read from pages.fields (JSON).
  */
-export type FieldKind = 'text' | 'integer' | 'time' | 'boolean' | 'json' | 'content';
+export type FieldKind = 'text' | 'integer' | 'time' | 'boolean' | 'json' | 'content' | 'extracted';
 
 export interface FieldDef {
   readonly name: string;
@@ -55,7 +56,15 @@ export const CONTENT_FIELDS = [
 
 export type PageFieldName = (typeof PAGE_FIELDS)[number]['name'];
 export type ContentFieldName = (typeof CONTENT_FIELDS)[number]['name'];
-export type FieldName = PageFieldName | ContentFieldName;
+/** A job's extraction field (pages.fields), exported as the column `field.<name>`. */
+export type ExtractedFieldName = `field.${string}`;
+export type FieldName = PageFieldName | ContentFieldName | ExtractedFieldName;
+
+const EXTRACTED_FIELD = /^field\.[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+
+export function isExtractedField(name: string): name is ExtractedFieldName {
+  return EXTRACTED_FIELD.test(name);
+}
 
 const ALL_FIELDS: readonly FieldDef[] = [...PAGE_FIELDS, ...CONTENT_FIELDS];
 const BY_NAME = new Map<string, FieldDef>(ALL_FIELDS.map((f) => [f.name, f]));
@@ -71,7 +80,8 @@ export const DEFAULT_FIELDS: readonly FieldName[] = PAGE_FIELDS.map((f) => f.nam
 );
 
 export function fieldDef(name: FieldName): FieldDef {
-  // Every FieldName is in the table, by construction of the type.
+  if (isExtractedField(name)) return { name, kind: 'extracted', description: `extraction field ${name.slice(6)} of the job` };
+  // Every other FieldName is in the table, by construction of the type.
   return BY_NAME.get(name)!;
 }
 
@@ -99,7 +109,7 @@ export function parseFieldList(fields?: string, withList?: string): FieldName[] 
     const names = splitList(fields);
     if (names.length === 0) throw new UsageError('CRAWL_USAGE', `--fields is empty (known: ${ALL_FIELDS.map((f) => f.name).join(', ')})`);
     chosen = names.map((name) => {
-      if (!BY_NAME.has(name)) {
+      if (!BY_NAME.has(name) && !isExtractedField(name)) {
         throw new UsageError('CRAWL_USAGE', `unknown field '${name}' (known: ${ALL_FIELDS.map((f) => f.name).join(', ')})`);
       }
       return name as FieldName;

@@ -10,7 +10,7 @@ import { TextDecoder } from 'node:util';
 import type { Db } from '../store/db.js';
 import { unpackContent } from '../content-frame.js';
 import { StoreError } from '../errors.js';
-import { fieldDef, isContentField, type FieldName } from './fields.js';
+import { fieldDef, isContentField, isExtractedField, type FieldName } from './fields.js';
 
 export type ExportValue = string | number | boolean | null | { [key: string]: unknown } | unknown[];
 /** Keys are the requested field names, in the requested order. */
@@ -43,13 +43,18 @@ interface Layout {
 
 function planSelect(fields: readonly FieldName[]): Layout {
   const columns: string[] = [];
-  const positions = fields.map((f) => (isContentField(f) ? -1 : columns.push(`p.${f}`) - 1));
+  const positions = fields.map((f) => (isContentField(f) ? -1 : columns.push(pageColumn(f)) - 1));
   // The URL names the row in errors, and keeps the query valid when only text/html are asked for.
   const urlAt = columns.push('p.url') - 1;
   const withContent = fields.some(isContentField);
   const contentAt = withContent ? columns.push('c.codec', 'c.html_bytes', 'c.data', 'p.encoding') - 4 : -1;
   const join = withContent ? ' LEFT JOIN contents c ON c.hash = p.content_hash' : '';
   return { sql: `SELECT ${columns.join(', ')} FROM pages p${join} ORDER BY p.id`, positions, urlAt, contentAt };
+}
+
+/** A pages column, or for `field.<name>` that key of pages.fields as JSON (names are [A-Za-z0-9_-], see fields.ts). */
+function pageColumn(name: FieldName): string {
+  return isExtractedField(name) ? `p.fields -> '$."${name.slice(6)}"'` : `p.${name}`;
 }
 
 const decoders = new Map<string, TextDecoder>();
@@ -94,6 +99,8 @@ function converterFor(name: FieldName, opts: IterateOptions): Convert {
       return (raw) => (raw === null ? null : new Date(Number(raw)).toISOString());
     case 'boolean':
       return (raw) => (raw === null ? null : Number(raw) !== 0);
+    case 'extracted':
+      return parseJson; // a string, a list or null; CSV writes a list as its JSON text
     case 'json':
       return opts.isJsonAsText ? (raw) => (raw === null ? null : String(raw)) : parseJson;
     default:

@@ -9,6 +9,7 @@ import { DEFAULT_PACK, packContent } from '../content-frame.js';
 import type { ParseOutcome, ParseTask } from '../types.js';
 import { decodeHtml } from './decode-charset.js';
 import { extractPage } from './extract.js';
+import { extractFields } from './extract-fields.js';
 
 export function parsePage(task: ParseTask): ParseOutcome {
   try {
@@ -41,6 +42,7 @@ export function parsePage(task: ParseTask): ParseOutcome {
       content: ownedBytes(data),
       codec: DEFAULT_PACK.codec,
       contentHash,
+      ...(task.fields ? { fields: extractFields(html, task.fields) } : {}),
     };
   } catch (err) {
     return { ok: false, code: 'CRAWL_PARSE_FAILED', message: err instanceof Error ? err.message : String(err) };

@@ -27,7 +27,12 @@ CREATE TABLE IF NOT EXISTS runs (
   status TEXT NOT NULL DEFAULT 'running',
   options TEXT NOT NULL,
   pages INTEGER NOT NULL DEFAULT 0,
-  failures INTEGER NOT NULL DEFAULT 0
+  failures INTEGER NOT NULL DEFAULT 0,
+  job TEXT,
+  job_file TEXT,
+  pid INTEGER,
+  duplicates INTEGER NOT NULL DEFAULT 0,
+  queued INTEGER
 );
 
 CREATE TABLE IF NOT EXISTS urls (
@@ -81,7 +86,8 @@ CREATE TABLE IF NOT EXISTS pages (
   content_hash TEXT REFERENCES contents(hash),
   error_code TEXT,
   error_message TEXT,
-  run_id INTEGER
+  run_id INTEGER,
+  fields TEXT
 );
 CREATE INDEX IF NOT EXISTS pages_fetched ON pages (fetched_at);
 
@@ -135,6 +141,7 @@ export function openForWrite(path: string): Db {
     db.pragma('cache_size = -16000');
     db.pragma('foreign_keys = OFF');
     db.exec(SCHEMA);
+    addMissingColumns(db);
     db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
   } catch (err) {
     db.close();
@@ -145,6 +152,32 @@ export function openForWrite(path: string): Db {
     throw new StoreError('CRAWL_STORE_OPEN', `cannot use database ${path}: ${(err as Error).message}`, { cause: err });
   }
   return db;
+}
+
+/**
+ * Columns added to a table after it first shipped: CREATE TABLE IF NOT EXISTS leaves an older
+ * file's table as it was, so each is added here when missing (SQLite's ADD COLUMN is cheap: it
+ * rewrites no rows). One line per column, in the order they were added.
+ */
+const ADDED_COLUMNS: ReadonlyArray<[table: string, column: string, definition: string]> = [
+  ['runs', 'job', 'TEXT'],
+  ['runs', 'job_file', 'TEXT'],
+  ['runs', 'pid', 'INTEGER'],
+  ['runs', 'duplicates', 'INTEGER NOT NULL DEFAULT 0'],
+  ['runs', 'queued', 'INTEGER'],
+  ['pages', 'fields', 'TEXT'],
+];
+
+function addMissingColumns(db: Db): void {
+  const have = new Map<string, Set<string>>();
+  for (const [table, column, definition] of ADDED_COLUMNS) {
+    let columns = have.get(table);
+    if (!columns) {
+      columns = new Set((db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((c) => c.name));
+      have.set(table, columns);
+    }
+    if (!columns.has(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
 }
 
 /** Opens an existing database read-only; works while a crawl is writing (WAL). */

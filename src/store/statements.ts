@@ -48,8 +48,18 @@ export function prepareStatements(db: Db) {
          @contentHash, @errorCode, @errorMessage, @runId)`,
     ),
     insertLink: db.prepare(`INSERT OR IGNORE INTO links (page_id, to_url_id, anchor, in_scope, is_nofollow) VALUES (?, ?, ?, ?, ?)`),
-    startRun: db.prepare(`INSERT INTO runs (started_at, options) VALUES (?, ?)`),
-    endRun: db.prepare(`UPDATE runs SET ended_at = ?, status = ?, pages = ?, failures = ? WHERE id = ?`),
+    startRun: db.prepare(`INSERT INTO runs (started_at, options, job, job_file, pid) VALUES (?, ?, ?, ?, ?)`),
+    endRun: db.prepare(`UPDATE runs SET ended_at = ?, status = ?, pages = ?, failures = ?, duplicates = ?, queued = ? WHERE id = ?`),
+    // A run still 'running' when the next one starts died without ending (kill -9, a crash, power
+    // loss): its end is the last write it made, its counts what it committed.
+    markCrashedRuns: db.prepare(
+      `UPDATE runs SET status = 'crashed',
+         ended_at = coalesce((SELECT max(updated_at) FROM urls WHERE run_id = runs.id), started_at),
+         pages = (SELECT count(*) FROM pages WHERE run_id = runs.id),
+         failures = (SELECT count(*) FROM urls WHERE run_id = runs.id AND state = 'failed')
+       WHERE status = 'running'`,
+    ),
+    setPageFields: db.prepare(`UPDATE pages SET fields = ? WHERE id = ?`),
     readLock: db.prepare(`SELECT value FROM meta WHERE key = 'writer_pid'`),
     writeLock: db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('writer_pid', ?)`),
     dropLock: db.prepare(`DELETE FROM meta WHERE key = 'writer_pid' AND value = ?`),

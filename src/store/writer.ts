@@ -75,26 +75,44 @@ export class Writer {
       }
       this.#s.writeLock.run(String(process.pid));
     });
-    take.immediate();
+    try {
+      take.immediate();
+    } catch (err) {
+      // The other crawl held the write lock past busy_timeout (e.g. both started at once).
+      const code = (err as { code?: string }).code;
+      if (code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') throw err;
+      throw new StoreError('CRAWL_STORE_LOCKED', `database ${dbPath} is in use by another crawl; wait for it or use --db`, { cause: err });
+    }
   }
 
   releaseLock(): void {
     this.#s.dropLock.run(String(process.pid));
   }
 
-  /** URLs left in 'fetching' by a crash or a kill go back to the queue. */
+  /**
+   * URLs left in 'fetching' by a crash or a kill go back to the queue, and the runs that never
+   * ended are marked 'crashed'. Called after acquireLock, so no live crawl owns either.
+   */
   recoverInterrupted(): number {
-    return this.#s.recoverFetching.run(Date.now()).changes;
+    const recover = this.#db.transaction(() => {
+      this.#s.markCrashedRuns.run();
+      return this.#s.recoverFetching.run(Date.now()).changes;
+    });
+    return recover();
   }
 
-  startRun(options: unknown): number {
-    this.#runId = Number(this.#s.startRun.run(Date.now(), JSON.stringify(options)).lastInsertRowid);
+  /** `job` names the job file the run came from, when there was one. */
+  startRun(options: unknown, job: { name: string; file: string } | null = null): number {
+    const info = this.#s.startRun.run(Date.now(), JSON.stringify(options), job?.name ?? null, job?.file ?? null, process.pid);
+    this.#runId = Number(info.lastInsertRowid);
     return this.#runId;
   }
 
   endRun(status: 'done' | 'interrupted' | 'failed'): void {
     if (this.#runId === null) return;
-    this.#s.endRun.run(Date.now(), status, this.counts.pagesStored, this.counts.failures, this.#runId);
+    const queued = (this.#s.countQueued.get() as { n: number }).n;
+    const { pagesStored, failures, duplicates } = this.counts;
+    this.#s.endRun.run(Date.now(), status, pagesStored, failures, duplicates, queued, this.#runId);
   }
 
   /** Seeds and other URLs that enter the frontier outside a page's transaction. Immediate. */
@@ -244,6 +262,7 @@ export class Writer {
       const targetId = this.#linkTargetId(l, urlId, now);
       s.insertLink.run(pageId, targetId, l.text, l.isInScope ? 1 : 0, l.isNofollow ? 1 : 0);
     }
+    if (parsed?.fields) s.setPageFields.run(JSON.stringify(parsed.fields), pageId);
   }
 
   /**

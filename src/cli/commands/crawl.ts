@@ -1,19 +1,21 @@
 import type { CommandModule } from 'yargs';
 import { DEFAULT_DB_PATH } from '../../config/schema.js';
-import type { CrawlFlags } from '../../config/load.js';
+import type { JobFlags } from '../../config/load-job.js';
 
-export const crawlCommand: CommandModule<object, CrawlFlags & { progress?: boolean }> = {
-  command: 'crawl <urls..>',
+export const crawlCommand: CommandModule<object, JobFlags & { progress?: boolean }> = {
+  command: 'crawl [urls..]',
   describe: 'Crawl from one or more seed URLs into a SQLite file',
   builder: (y) =>
     y
-      .positional('urls', { describe: 'Seed URLs (http or https)', type: 'string', array: true })
-      .option('db', { describe: 'SQLite file to write', type: 'string', default: DEFAULT_DB_PATH, requiresArg: true })
+      .positional('urls', { describe: 'Seed URLs (http or https); replace the job file\'s seeds', type: 'string', array: true })
+      // No yargs defaults below: an option the user did not type must not override the job file.
+      .option('config', { describe: 'Job file (.yaml or .json); flags override its values', type: 'string', requiresArg: true })
+      .option('db', { describe: 'SQLite file to write', type: 'string', requiresArg: true, defaultDescription: DEFAULT_DB_PATH })
       .option('max-pages', { describe: 'Most URLs to fetch in this run', requiresArg: true, defaultDescription: 'no limit' })
       .option('max-depth', { describe: 'Deepest link distance from a seed', requiresArg: true, defaultDescription: 'no limit' })
       .option('concurrency', { describe: 'Requests in flight overall', requiresArg: true, defaultDescription: '16' })
       .option('per-host', { describe: 'Requests in flight per host', requiresArg: true, defaultDescription: '4' })
-      .option('scope', { describe: 'Which links to follow', choices: ['host', 'domain', 'prefix', 'any'], default: 'host' })
+      .option('scope', { describe: 'Which links to follow', choices: ['host', 'domain', 'prefix', 'any'], defaultDescription: 'host' })
       .option('include', { describe: 'Only follow URLs matching this regular expression (repeatable)', type: 'string', array: true, requiresArg: true })
       .option('exclude', { describe: 'Never follow URLs matching this regular expression (repeatable)', type: 'string', array: true, requiresArg: true })
       .option('user-agent', { describe: 'User-Agent header', type: 'string', requiresArg: true, defaultDescription: 'crawlite/<version>' })
@@ -21,6 +23,7 @@ export const crawlCommand: CommandModule<object, CrawlFlags & { progress?: boole
       .option('max-bytes', { describe: 'Cap on a decoded body (e.g. 10MB); longer bodies are cut', requiresArg: true, defaultDescription: '10MB' })
       .option('workers', { describe: 'Parse threads (0 = parse on the main thread)', requiresArg: true, defaultDescription: 'CPU cores' })
       .option('progress', { describe: 'Print a progress line every few seconds', type: 'boolean', default: true })
+      .example('$0 crawl --config config/example-docs.yaml', 'Run a job file (seeds, scope, limits, extraction fields)')
       .example('$0 crawl https://example.org/ --max-pages 500', 'Crawl up to 500 pages of one site into data/crawl.db')
       .example('$0 crawl https://example.org/docs/ --scope prefix --exclude "\\?page="', 'Only URLs under /docs/, skipping paginated lists')
       .example('$0 crawl https://a.example/ https://b.example/ --db data/ab.db --per-host 2', 'Two sites, gently, into their own file'),

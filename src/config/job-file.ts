@@ -1,0 +1,114 @@
+/**
+ * Reading a job file: YAML or JSON (by extension; YAML 1.2 reads JSON too, with line numbers),
+ * validated once against config/job-schema.ts. Whatever is wrong becomes one UsageError line
+ * that names the file, the key path and what was expected:
+ *
+ *   config/x.yaml: scope.mode: expected one of host, domain, prefix, any   [CRAWL_CONFIG_INVALID]
+ *
+ * Only the first problem is reported (with a count of the others): one line, fixed, run again.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { jobFileSchema, knownKeys, type JobFile } from './job-schema.js';
+
+export interface LoadedJob {
+  /** The job's `name`, or the file's name without its extension. */
+  name: string;
+  path: string;
+  job: JobFile;
+}
+
+export function readJobFile(path: string): LoadedJob {
+  const raw = readSource(path);
+  const data = parseSource(path, raw);
+  const result = jobFileSchema.safeParse(data, { reportInput: true });
+  if (!result.success) throw invalid(path, describeIssues(result.error.issues));
+  const job = result.data;
+  return { name: job.name ?? basename(path, extname(path)), path, job };
+}
+
+function invalid(path: string, what: string): UsageError {
+  return new UsageError('CRAWL_CONFIG_INVALID', `${path}: ${what}`);
+}
+
+function readSource(path: string): string {
+  const ext = extname(path).toLowerCase();
+  if (!['.yaml', '.yml', '.json'].includes(ext)) {
+    throw invalid(path, 'expected a .yaml, .yml or .json job file');
+  }
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    throw invalid(path, `cannot read the job file: ${why}`);
+  }
+}
+
+function parseSource(path: string, source: string): unknown {
+  const data = extname(path).toLowerCase() === '.json' ? parseJson(path, source) : parseYaml(path, source);
+  if (data === null || data === undefined) throw invalid(path, 'the job file is empty; give at least seeds');
+  return data;
+}
+
+function parseYaml(path: string, source: string): unknown {
+  // uniqueKeys (the default) makes a repeated key an error rather than a silent last-one-wins.
+  const doc = parseDocument(source);
+  const error = doc.errors[0];
+  if (error) {
+    const pos = error.linePos?.[0];
+    const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
+    // yaml appends " at line L, column C:" and a code excerpt; the position is already given.
+    const what = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw invalid(path, `${where}YAML syntax error: ${what}`);
+  }
+  return doc.toJS();
+}
+
+/** Strict JSON for .json files (no trailing commas or comments), with the line of a syntax error. */
+function parseJson(path: string, source: string): unknown {
+  if (source.trim() === '') return null;
+  try {
+    return JSON.parse(source) as unknown;
+  } catch (err) {
+    const message = (err as Error).message;
+    const at = /at position (\d+)/.exec(message);
+    let where = '';
+    if (at) {
+      const before = source.slice(0, Number(at[1]));
+      const line = before.split('\n').length;
+      where = `line ${line}, column ${before.length - before.lastIndexOf('\n')}: `;
+    }
+    throw invalid(path, `${where}JSON syntax error: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
+  }
+}
+
+function describeIssues(issues: z.core.$ZodIssue[]): string {
+  const first = issues[0];
+  if (!first) return 'invalid job';
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
+  return describeIssue(first) + more;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+  if (issue.code === 'unrecognized_keys') {
+    const at = path === '' ? '' : `${path}.`;
+    const keys = knownKeys(issue.path);
+    const known = keys.length > 0 ? ` (known: ${keys.join(', ')})` : '';
+    return `${at}${issue.keys[0]}: unknown key${known}`;
+  }
+  if (issue.code === 'invalid_key' && issue.issues[0]) {
+    return `${path}: ${issue.issues[0].message}, got ${show(issue.path.at(-1))}`;
+  }
+  const got = 'input' in issue && issue.input !== undefined ? `, got ${show(issue.input)}` : '';
+  return `${path === '' ? '' : `${path}: `}${issue.message}${got}`;
+}
+
+function show(value: unknown): string {
+  const text = typeof value === 'string' ? `'${value}'` : Array.isArray(value) ? 'a list' : typeof value === 'object' && value ? 'a mapping' : String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

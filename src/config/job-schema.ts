@@ -1,0 +1,156 @@
+/**
+ * The job file's schema (config/<job>.yaml or .json), in zod: the validation and the JobFile type
+ * come from this one place. Keys and units are those of CrawlConfig (config/schema.ts), so a key in
+ * the file is the option of the same name (`db` is CrawlConfig.dbPath, `fields` is parse.fields);
+ * every key is optional here, and what a file leaves out comes from the defaults, what a flag gives
+ * overrides it (config/load-job.ts).
+ *
+ * Adding an option is one line in its slice below (a new slice: one `slice(...)` and one line in
+ * jobFileSchema); the type checks at the end of this file fail the build while CrawlConfig has an
+ * option the file cannot set.
+ *
+ * Every schema carries its own "expected ..." message, which job-file.ts prints after the key
+ * path: `config/x.yaml: scope.mode: expected one of host, domain, prefix, any`.
+ */
+import { z } from 'zod';
+import type { CrawlConfig } from './schema.js';
+import type { FieldSpec } from '../types.js';
+import { byteSize } from './load.js';
+import { normalizeUrl } from '../frontier/normalize-url.js';
+import { isValidSelector } from '../parse/extract-fields.js';
+
+function int(min: number, max = Number.MAX_SAFE_INTEGER) {
+  const error = max === Number.MAX_SAFE_INTEGER ? `expected a whole number >= ${min}` : `expected a whole number from ${min} to ${max}`;
+  return z.int({ error }).min(min, { error }).max(max, { error });
+}
+
+const text = (what = 'a string') => z.string({ error: `expected ${what}` });
+const nonEmpty = (what: string) => text(what).trim().min(1, { error: `expected ${what}` });
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `expected one of ${values.join(', ')}` });
+const list = <T extends z.ZodType>(item: T, what: string) => z.array(item, { error: `expected a list of ${what}` });
+
+const httpUrl = nonEmpty('an absolute http:// or https:// URL').refine(
+  (s) => /^https?:\/\//i.test(s) && normalizeUrl(s) !== null,
+  { error: 'expected an absolute http:// or https:// URL' },
+);
+
+const regex = text('a regular expression').refine(
+  (s) => {
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false; // the message below says what was expected
+    }
+  },
+  { error: 'expected a valid regular expression' },
+);
+
+/** A size in bytes, as a number or with a unit: 512k, 10MB, 1GiB (binary units). */
+const bytes = z.union([z.number(), z.string()], { error: 'expected a size such as 10MB or a number of bytes' }).transform((v, ctx) => {
+  try {
+    return byteSize('', v) as number;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'expected a size from 1KB to 2GB, e.g. 10MB' });
+    return z.NEVER;
+  }
+});
+
+/** Field names become export columns (`field.<name>`), so they are kept to identifier characters. */
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+
+const selector = nonEmpty('a CSS selector').refine(isValidSelector, { error: 'expected a valid CSS selector' });
+
+/** `price: ".price"` is shorthand for `price: { selector: ".price" }`; errors then name `.selector`. */
+const fieldSpec = z
+  .preprocess(
+    (v) => (typeof v === 'string' ? { selector: v } : v),
+    z.strictObject(
+      { selector, attr: nonEmpty('an attribute name').optional(), many: z.boolean({ error: 'expected true or false' }).optional() },
+      { error: 'expected a CSS selector, or { selector, attr?, many? }' },
+    ),
+  )
+  .transform((v): FieldSpec => ({ selector: v.selector, attr: v.attr ?? null, many: v.many ?? false }));
+
+const fields = z.record(
+  z.string().regex(FIELD_NAME, { error: 'expected field names of letters, digits, _ and - (starting with a letter or _)' }),
+  fieldSpec,
+  { error: 'expected a mapping of field names to CSS selectors' },
+);
+
+/** A mapping of options whose wrong-type message lists its keys. */
+function slice<T extends z.ZodRawShape>(name: string, shape: T) {
+  return z.strictObject(shape, { error: `expected a mapping of ${name} options (${Object.keys(shape).join(', ')})` });
+}
+
+const scope = slice('scope', {
+  mode: oneOf(['host', 'domain', 'prefix', 'any']),
+  include: list(regex, 'regular expressions'),
+  exclude: list(regex, 'regular expressions'),
+});
+
+const fetch = slice('fetch', {
+  concurrency: int(1, 1024),
+  perHost: int(1, 1024),
+  userAgent: nonEmpty('a User-Agent string'),
+  timeoutMs: int(1, 3_600_000),
+  maxBodyBytes: bytes,
+  maxRedirects: int(0, 100),
+  keepAliveMs: int(0, 600_000),
+});
+
+const parse = slice('parse', {
+  workers: int(0, 64),
+  maxLinksPerPage: int(0, 1_000_000),
+  taskTimeoutMs: int(1, 3_600_000),
+});
+
+const store = slice('store', {
+  batchSize: int(1, 100_000),
+  flushIntervalMs: int(1, 60_000),
+});
+
+export const jobFileSchema = z.strictObject(
+  {
+    /** Names the job in the runs table; the file's name without extension when absent. */
+    name: nonEmpty('a job name').optional(),
+    seeds: list(httpUrl, 'absolute http(s) URLs').min(1, { error: 'expected at least one seed URL' }).optional(),
+    db: nonEmpty('a file path').optional(),
+    maxPages: int(1).nullable().optional(),
+    maxDepth: int(0).nullable().optional(),
+    scope: scope.partial().optional(),
+    fetch: fetch.partial().optional(),
+    parse: parse.partial().optional(),
+    store: store.partial().optional(),
+    /** Named CSS selectors evaluated on every HTML page; stored per page as JSON (pages.fields). */
+    fields: fields.optional(),
+  },
+  { error: 'expected a mapping of job options (seeds, scope, fetch, ...)' },
+);
+
+export type JobFile = z.infer<typeof jobFileSchema>;
+
+/** The keys known at a path ('' for the top level), for the "unknown key" message. */
+export function knownKeys(path: readonly PropertyKey[]): string[] {
+  if (path.length === 0) return Object.keys(jobFileSchema.shape);
+  if (path[0] === 'fields') return ['selector', 'attr', 'many'];
+  let slice: unknown = jobFileSchema.shape[String(path[0]) as keyof typeof jobFileSchema.shape];
+  if (slice instanceof z.ZodOptional) slice = slice.unwrap();
+  return slice instanceof z.ZodObject ? Object.keys(slice.shape) : [];
+}
+
+// Compile-time guard: every CrawlConfig option is settable in the file, with a compatible type.
+// (parse.workerUrl is a test seam and parse.fields is set by the top-level `fields` key.)
+type Slice<K extends 'scope' | 'fetch' | 'parse' | 'store'> = Required<NonNullable<JobFile[K]>>;
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
+type Assert<T extends true> = T;
+export type JobSchemaCoversConfig = [
+  Assert<SameKeys<Omit<Required<JobFile>, 'name' | 'db' | 'fields'>, Omit<CrawlConfig, 'dbPath'>>>,
+  Assert<SameKeys<Slice<'scope'>, CrawlConfig['scope']>>,
+  Assert<SameKeys<Slice<'fetch'>, CrawlConfig['fetch']>>,
+  Assert<SameKeys<Slice<'parse'>, Omit<CrawlConfig['parse'], 'workerUrl' | 'fields'>>>,
+  Assert<SameKeys<Slice<'store'>, CrawlConfig['store']>>,
+  Assert<Slice<'fetch'> extends CrawlConfig['fetch'] ? true : false>,
+  Assert<Slice<'parse'> extends Omit<CrawlConfig['parse'], 'workerUrl' | 'fields'> ? true : false>,
+];

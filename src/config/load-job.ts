@@ -1,0 +1,55 @@
+/**
+ * The crawl command's configuration: defaults < job file (--config) < command-line flags, then
+ * validated and frozen. The file is validated whole before anything else happens (job-file.ts),
+ * so a bad job fails with one line before a byte is fetched; the flags keep their own checks and
+ * messages (load.ts).
+ */
+import { defaultConfig, type CrawlConfig } from './schema.js';
+import { configFromFlags, type CrawlFlags } from './load.js';
+import { readJobFile, type LoadedJob } from './job-file.js';
+import type { JobFile } from './job-schema.js';
+import { UsageError } from '../errors.js';
+
+export interface JobFlags extends CrawlFlags {
+  /** Path of a job file (.yaml, .yml or .json). */
+  config?: string;
+}
+
+export interface ResolvedJob {
+  config: CrawlConfig;
+  /** The job file, when one was given; its name labels the run. */
+  job: LoadedJob | null;
+}
+
+export function loadCrawlConfig(flags: JobFlags): ResolvedJob {
+  if (flags.config === undefined) return { config: configFromFlags(flags), job: null };
+  const job = readJobFile(flags.config);
+  if (!flags.urls?.length && !job.job.seeds?.length) {
+    throw new UsageError('CRAWL_CONFIG_INVALID', `${job.path}: seeds: expected a list of seed URLs (in the file or on the command line)`);
+  }
+  return { config: configFromFlags(flags, mergeJob(defaultConfig(), job.job)), job };
+}
+
+/** The defaults with the file's values laid over them, slice by slice (lists are replaced, not joined). */
+export function mergeJob(base: Omit<CrawlConfig, 'seeds'>, file: JobFile): Omit<CrawlConfig, 'seeds'> & { seeds?: string[] } {
+  const { name: _name, db, fields, seeds, ...options } = file;
+  const merged = deepMerge(base, options) as Omit<CrawlConfig, 'seeds'> & { seeds?: string[] };
+  if (seeds) merged.seeds = seeds;
+  if (db !== undefined) merged.dbPath = db;
+  if (fields && Object.keys(fields).length > 0) merged.parse = { ...merged.parse, fields };
+  return merged;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function deepMerge(base: object, over: object): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}

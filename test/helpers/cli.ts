@@ -1,0 +1,60 @@
+/**
+ * The crawlite binary as a user runs it: a child process, its exit code or signal, its output;
+ * and a poller that acts once a crawl has committed a number of pages (a reader, as sqlite3 is).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
+
+export const MAIN = new URL('../../src/cli/main.js', import.meta.url).pathname;
+
+export interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function crawlite(args: string[], opts: { onSpawn?: (child: ChildProcess) => void; timeoutMs?: number; cwd?: string } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`crawlite ${args.join(' ')} did not exit in time; stderr: ${stderr}`));
+    }, opts.timeoutMs ?? 90_000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    opts.onSpawn?.(child);
+  });
+}
+
+/** Committed pages in `db`, or -1 while the file or its tables do not exist yet. */
+export function countPages(db: string): number {
+  try {
+    const reader = new Database(db, { readonly: true, fileMustExist: true });
+    try {
+      return (reader.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n;
+    } finally {
+      reader.close();
+    }
+  } catch {
+    return -1; // not created yet: the caller polls again
+  }
+}
+
+/** Calls `act` once `db` holds at least `pages` committed pages; polls until the child exits. */
+export function whenPages(child: ChildProcess, db: string, pages: number, act: (seen: number) => void): void {
+  const poll = setInterval(() => {
+    const n = countPages(db);
+    if (n >= pages) {
+      clearInterval(poll);
+      act(n);
+    }
+  }, 15);
+  child.on('exit', () => clearInterval(poll));
+}

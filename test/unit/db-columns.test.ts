@@ -1,0 +1,40 @@
+/**
+ * A database made before a column was added gets the column when a crawl opens it, so resuming an
+ * older crawl works (CREATE TABLE IF NOT EXISTS alone would leave its tables as they were).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { openForWrite } from '../../src/store/db.js';
+import { tempDbPath } from '../helpers/config.js';
+
+// runs and pages as the first release created them.
+const OLD_SCHEMA = `
+CREATE TABLE runs (id INTEGER PRIMARY KEY, started_at INTEGER NOT NULL, ended_at INTEGER, status TEXT NOT NULL DEFAULT 'running',
+  options TEXT NOT NULL, pages INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE pages (id INTEGER PRIMARY KEY, url_id INTEGER NOT NULL UNIQUE, url TEXT NOT NULL, final_url TEXT NOT NULL,
+  status INTEGER NOT NULL, content_type TEXT NOT NULL, headers TEXT NOT NULL, redirects TEXT, fetched_at INTEGER NOT NULL,
+  elapsed_ms INTEGER NOT NULL, depth INTEGER NOT NULL, title TEXT, description TEXT, canonical TEXT, language TEXT, encoding TEXT,
+  raw_bytes INTEGER NOT NULL, wire_bytes INTEGER NOT NULL, stored_bytes INTEGER NOT NULL, is_truncated INTEGER NOT NULL DEFAULT 0,
+  links_found INTEGER NOT NULL DEFAULT 0, content_hash TEXT, error_code TEXT, error_message TEXT, run_id INTEGER);
+INSERT INTO runs (started_at, options, status) VALUES (1, '{}', 'done');
+`;
+
+test('columns added since a database was made are added when it is opened for writing', (t) => {
+  const path = tempDbPath(t);
+  const old = new Database(path);
+  old.exec(OLD_SCHEMA);
+  old.close();
+
+  const db = openForWrite(path);
+  t.after(() => db.close());
+  const columns = (table: string) => (db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((c) => c.name);
+  assert.deepEqual(columns('runs').slice(-5), ['job', 'job_file', 'pid', 'duplicates', 'queued']);
+  assert.equal(columns('pages').at(-1), 'fields');
+  assert.deepEqual(db.prepare('SELECT status, duplicates, job FROM runs').get(), { status: 'done', duplicates: 0, job: null });
+  // Opening again changes nothing.
+  db.close();
+  const again = openForWrite(path);
+  assert.equal((again.pragma('table_info(runs)') as unknown[]).length, 12);
+  again.close();
+});

@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { extractFields, isValidSelector, MAX_FIELD_CHARS, MAX_FIELD_VALUES } from '../../src/parse/extract-fields.js';
+import { parsePage } from '../../src/parse/parse-page.js';
+import type { FieldSpec } from '../../src/types.js';
+
+const HTML = `<!doctype html><html><head><title>Shop</title><meta property="og:price" content="12.50"></head><body>
+<h1>  The   <em>best</em>
+  kettle </h1>
+<p class="price">€&nbsp;12.50</p>
+<ul><li class="tag">steel</li><li class="tag">1.7 &amp; l</li><li class="tag"></li></ul>
+<a href="/a" class="more">A</a><a class="more">no href</a><a href="https://x.example/b" class="more">B</a>
+</body></html>`;
+
+const spec = (selector: string, attr: string | null = null, many = false): FieldSpec => ({ selector, attr, many });
+
+test('text (whitespace collapsed, entities decoded), attributes, first match or all', () => {
+  const values = extractFields(HTML, {
+    title: spec('h1'),
+    price: spec('.price'),
+    ogPrice: spec('meta[property="og:price"]', 'content'),
+    tags: spec('.tag', null, true),
+    links: spec('a.more', 'href', true),
+    firstLink: spec('a.more', 'href'),
+  });
+  assert.deepEqual(values, {
+    title: 'The best kettle',
+    price: '€ 12.50',
+    ogPrice: '12.50',
+    tags: ['steel', '1.7 & l', ''],
+    links: ['/a', 'https://x.example/b'], // an element without the attribute is left out of a list
+    firstLink: '/a',
+  });
+});
+
+test('no match: null for one, an empty list for many; a missing attribute is null', () => {
+  assert.deepEqual(extractFields(HTML, { a: spec('.nope'), b: spec('.nope', null, true), c: spec('h1', 'data-x') }), { a: null, b: [], c: null });
+});
+
+test('selectors are checked up front', () => {
+  assert.equal(isValidSelector('ul > li.tag:nth-child(2)'), true);
+  assert.equal(isValidSelector('a['), false);
+  assert.equal(isValidSelector(':no-such-pseudo'), false);
+});
+
+test('parsePage returns fields only when the task asks for them', () => {
+  const body = new TextEncoder().encode(HTML);
+  const task = { url: 'https://shop.example/k', contentType: 'text/html; charset=utf-8', isHtml: true, maxLinks: 100 };
+  const plain = parsePage({ ...task, body: body.slice() });
+  assert.ok(plain.ok);
+  assert.equal('fields' in plain, false);
+  const withFields = parsePage({ ...task, body: body.slice(), fields: { price: spec('.price') } });
+  assert.ok(withFields.ok);
+  assert.deepEqual(withFields.fields, { price: '€ 12.50' });
+});
+
+test('values are bounded: a list at MAX_FIELD_VALUES, a value at MAX_FIELD_CHARS', () => {
+  const html = `<p>${'x'.repeat(MAX_FIELD_CHARS + 50)}</p>${'<a href="/l">l</a>'.repeat(MAX_FIELD_VALUES + 5)}`;
+  const values = extractFields(html, { text: spec('p'), links: spec('a', 'href', true) });
+  assert.equal((values.text as string).length, MAX_FIELD_CHARS);
+  assert.equal((values.links as string[]).length, MAX_FIELD_VALUES);
+});

@@ -1,0 +1,174 @@
+/**
+ * Job files: every kind of mistake is one line naming the file, the key path and what was
+ * expected; a valid file lands in the config with defaults < file < flags.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { loadCrawlConfig, type JobFlags } from '../../src/config/load-job.js';
+import { readJobFile } from '../../src/config/job-file.js';
+import { defaultConfig } from '../../src/config/schema.js';
+
+function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'crawlite-job-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function jobFile(t: TestContext, name: string, text: string): string {
+  const path = join(tempDir(t), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** The error's message with the temp path replaced by FILE, after checking code and one line. */
+function errorOf(fn: () => unknown, path: string): string {
+  try {
+    fn();
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    assert.equal(e.code, 'CRAWL_CONFIG_INVALID', e.message);
+    assert.ok(!e.message.includes('\n'), `one line: ${e.message}`);
+    assert.ok(e.message.startsWith(`${path}: `), e.message);
+    return e.message.replace(path, 'FILE');
+  }
+  assert.fail('expected an error');
+}
+
+const SEED = 'seeds: [https://example.org/]\n';
+
+const CASES: Array<[what: string, file: string, message: string]> = [
+  ['bad enum value', `${SEED}scope:\n  mode: hosts\n`, "FILE: scope.mode: expected one of host, domain, prefix, any, got 'hosts'"],
+  ['unknown top-level key', `${SEED}maxpages: 3\n`, 'FILE: maxpages: unknown key (known: name, seeds, db, maxPages, maxDepth, scope, fetch, parse, store, fields)'],
+  ['unknown nested key', `${SEED}fetch:\n  timeout: 30\n`, 'FILE: fetch.timeout: unknown key (known: concurrency, perHost, userAgent, timeoutMs, maxBodyBytes, maxRedirects, keepAliveMs)'],
+  ['wrong type', `${SEED}fetch:\n  concurrency: lots\n`, "FILE: fetch.concurrency: expected a whole number from 1 to 1024, got 'lots'"],
+  ['out of range', `${SEED}fetch:\n  perHost: 0\n`, 'FILE: fetch.perHost: expected a whole number from 1 to 1024, got 0'],
+  ['not a whole number', `${SEED}maxPages: 2.5\n`, 'FILE: maxPages: expected a whole number >= 1, got 2.5'],
+  ['slice not a mapping', `${SEED}scope: host\n`, "FILE: scope: expected a mapping of scope options (mode, include, exclude), got 'host'"],
+  ['bad seed', 'seeds:\n  - https://example.org/\n  - ftp://example.org/\n', "FILE: seeds[1]: expected an absolute http:// or https:// URL, got 'ftp://example.org/'"],
+  ['seeds not a list', 'seeds: https://example.org/\n', "FILE: seeds: expected a list of absolute http(s) URLs, got 'https://example.org/'"],
+  ['bad regex', `${SEED}scope:\n  exclude: ["(unclosed"]\n`, "FILE: scope.exclude[0]: expected a valid regular expression, got '(unclosed'"],
+  ['bad size', `${SEED}fetch:\n  maxBodyBytes: 12 parsecs\n`, "FILE: fetch.maxBodyBytes: expected a size from 1KB to 2GB, e.g. 10MB, got '12 parsecs'"],
+  ['bad selector', `${SEED}fields:\n  price: "a["\n`, "FILE: fields.price.selector: expected a valid CSS selector, got 'a['"],
+  ['field not a selector', `${SEED}fields:\n  price: 3\n`, 'FILE: fields.price: expected a CSS selector, or { selector, attr?, many? }, got 3'],
+  ['bad field option', `${SEED}fields:\n  price: { selector: .p, many: 3 }\n`, 'FILE: fields.price.many: expected true or false, got 3'],
+  ['unknown field option', `${SEED}fields:\n  price: { selector: .p, text: true }\n`, 'FILE: fields.price.text: unknown key (known: selector, attr, many)'],
+  ['bad field name', `${SEED}fields:\n  "my price": .p\n`, "FILE: fields.my price: expected field names of letters, digits, _ and - (starting with a letter or _), got 'my price'"],
+  ['several problems', `${SEED}maxDepth: -1\nmaxPages: 0\n`, 'FILE: maxPages: expected a whole number >= 1, got 0 (and 1 more problem)'],
+  ['not a mapping', '- https://example.org/\n', "FILE: expected a mapping of job options (seeds, scope, fetch, ...), got a list"],
+  ['empty file', '# nothing yet\n', 'FILE: the job file is empty; give at least seeds'],
+  ['YAML syntax error', `${SEED}scope:\n  mode: [host\nfetch: {}\n`, 'FILE: line 4, column 1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+  ['duplicate key', `${SEED}maxPages: 1\nmaxPages: 2\n`, 'FILE: line 3, column 1: YAML syntax error: Map keys must be unique'],
+];
+
+for (const [what, text, message] of CASES) {
+  test(`job file error: ${what}`, (t) => {
+    const path = jobFile(t, 'job.yaml', text);
+    assert.equal(errorOf(() => readJobFile(path), path), message);
+  });
+}
+
+test('job file error: JSON syntax error names the line', (t) => {
+  const path = jobFile(t, 'job.json', '{\n  "seeds": ["https://example.org/"],\n}\n');
+  assert.equal(errorOf(() => readJobFile(path), path), 'FILE: line 3, column 1: JSON syntax error: Expected double-quoted property name');
+});
+
+test('job file error: missing, a directory, or not .yaml/.json', (t) => {
+  const dir = tempDir(t);
+  const missing = join(dir, 'nope.yaml');
+  assert.equal(errorOf(() => readJobFile(missing), missing), 'FILE: cannot read the job file: no such file');
+  const folder = join(dir, 'folder.yaml');
+  mkdirSync(folder);
+  assert.equal(errorOf(() => readJobFile(folder), folder), 'FILE: cannot read the job file: is a directory');
+  const toml = join(dir, 'job.toml');
+  writeFileSync(toml, 'seeds = []');
+  assert.equal(errorOf(() => readJobFile(toml), toml), 'FILE: expected a .yaml, .yml or .json job file');
+});
+
+test('job file error: no seeds in the file nor on the command line', (t) => {
+  const path = jobFile(t, 'job.yaml', 'maxPages: 10\n');
+  assert.equal(
+    errorOf(() => loadCrawlConfig({ config: path }), path),
+    'FILE: seeds: expected a list of seed URLs (in the file or on the command line)',
+  );
+  // Seeds on the command line make the same file valid.
+  assert.deepEqual(loadCrawlConfig({ config: path, urls: ['https://example.org/'] }).config.seeds, ['https://example.org/']);
+});
+
+const FULL = `
+name: docs
+seeds: [https://example.org/docs/, https://example.org/docs/]
+db: data/docs.db
+maxPages: 50
+maxDepth: 3
+scope: { mode: prefix, include: ["/docs/"], exclude: ["\\\\?page="] }
+fetch: { concurrency: 8, perHost: 2, userAgent: test-agent, timeoutMs: 5000, maxBodyBytes: 2MB, maxRedirects: 3, keepAliveMs: 1000 }
+parse: { workers: 1, maxLinksPerPage: 100, taskTimeoutMs: 2000 }
+store: { batchSize: 10, flushIntervalMs: 50 }
+fields:
+  title: h1
+  price: { selector: .price, attr: content }
+  tags: { selector: .tag, many: true }
+`;
+
+test('every option in the file lands in the config; defaults fill the rest', (t) => {
+  const path = jobFile(t, 'docs.yaml', FULL);
+  const { config, job } = loadCrawlConfig({ config: path });
+  assert.equal(job?.name, 'docs');
+  assert.deepEqual(config.seeds, ['https://example.org/docs/']);
+  assert.equal(config.dbPath, 'data/docs.db');
+  assert.equal(config.maxPages, 50);
+  assert.equal(config.maxDepth, 3);
+  assert.deepEqual(config.scope, { mode: 'prefix', include: ['/docs/'], exclude: ['\\?page='] });
+  assert.deepEqual(config.fetch, {
+    concurrency: 8, perHost: 2, userAgent: 'test-agent', timeoutMs: 5000, maxBodyBytes: 2 * 1024 * 1024, maxRedirects: 3, keepAliveMs: 1000,
+  });
+  assert.deepEqual(config.store, { batchSize: 10, flushIntervalMs: 50 });
+  assert.deepEqual(config.parse, {
+    workers: 1, maxLinksPerPage: 100, taskTimeoutMs: 2000,
+    fields: {
+      title: { selector: 'h1', attr: null, many: false },
+      price: { selector: '.price', attr: 'content', many: false },
+      tags: { selector: '.tag', attr: null, many: true },
+    },
+  });
+});
+
+test('a small file keeps the defaults; the job is named after the file', (t) => {
+  const path = jobFile(t, 'tiny.json', '{ "seeds": ["https://example.org/"], "fetch": { "perHost": 1 } }');
+  const { config, job } = loadCrawlConfig({ config: path });
+  const base = defaultConfig();
+  assert.equal(job?.name, 'tiny');
+  assert.deepEqual(config.fetch, { ...base.fetch, perHost: 1 });
+  assert.deepEqual(config.scope, base.scope);
+  assert.equal(config.dbPath, base.dbPath);
+  assert.equal(config.parse.fields, undefined);
+});
+
+test('flags override the file; flags not given do not', (t) => {
+  const path = jobFile(t, 'docs.yaml', FULL);
+  const flags: JobFlags = {
+    config: path, urls: ['https://other.example/'], maxPages: '7', concurrency: '3', scope: 'host', exclude: ['x'], db: 'other.db',
+  };
+  const { config } = loadCrawlConfig(flags);
+  assert.deepEqual(config.seeds, ['https://other.example/']);
+  assert.equal(config.maxPages, 7);
+  assert.equal(config.fetch.concurrency, 3);
+  assert.equal(config.scope.mode, 'host');
+  assert.deepEqual(config.scope.exclude, ['x']);
+  assert.deepEqual(config.scope.include, ['/docs/'], 'not given on the command line: from the file');
+  assert.equal(config.dbPath, 'other.db');
+  assert.equal(config.maxDepth, 3);
+  assert.equal(config.fetch.perHost, 2);
+  assert.equal(config.fetch.userAgent, 'test-agent');
+  assert.equal(config.fetch.timeoutMs, 5000);
+  assert.equal(config.parse.workers, 1);
+});
+
+test('a bad flag still names the flag, even with a job file', (t) => {
+  const path = jobFile(t, 'docs.yaml', FULL);
+  assert.throws(() => loadCrawlConfig({ config: path, maxPages: 'lots' }), { code: 'CRAWL_USAGE', message: /invalid --max-pages 'lots'/ });
+});
