@@ -16,6 +16,7 @@ import type { FetchFailure, FetchResult, FrontierEntry, ParseOutcome } from './t
 import type { StoreError } from './errors.js';
 import { openForWrite } from './store/db.js';
 import { Writer } from './store/writer.js';
+import { applyMaxDbSize } from './store/max-db-size.js';
 import { Frontier } from './frontier/frontier.js';
 import { createScope } from './frontier/scope.js';
 import { createFetcher } from './fetch/fetcher.js';
@@ -42,6 +43,7 @@ const STOP_GRACE_MS = 3_000;
 export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Promise<CrawlSummary> {
   const scope = createScope(config.seeds, config.scope);
   const db = openForWrite(config.dbPath);
+  if (config.store.maxDbBytes) applyMaxDbSize(db, config.store.maxDbBytes);
   const writer = new Writer(db, config.store);
   try {
     writer.acquireLock(config.dbPath);

@@ -5,6 +5,7 @@
 import { defaultConfig, type CrawlConfig, type ScopeMode } from './schema.js';
 import { UsageError } from '../errors.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
+import { parseDbSize } from './db-size.js';
 
 export interface CrawlFlags {
   urls?: unknown[];
@@ -20,6 +21,7 @@ export interface CrawlFlags {
   timeout?: unknown;
   maxBytes?: unknown;
   workers?: unknown;
+  maxDbSize?: unknown;
 }
 
 const SCOPES: readonly ScopeMode[] = ['host', 'domain', 'prefix', 'any'];
@@ -54,10 +56,15 @@ export function configFromFlags(flags: CrawlFlags): CrawlConfig {
       maxBodyBytes: byteSize('--max-bytes', flags.maxBytes) ?? base.fetch.maxBodyBytes,
     },
     parse: { ...base.parse, workers: optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers },
-    store: base.store,
+    store: { ...base.store, ...maxDbBytes(flags.maxDbSize) },
   };
   if (config.dbPath.trim() === '') throw new UsageError('CRAWL_USAGE', '--db needs a file path');
   return Object.freeze(config);
+}
+
+function maxDbBytes(value: unknown): { maxDbBytes?: number } {
+  const n = parseDbSize('--max-db-size', value);
+  return n === null ? {} : { maxDbBytes: n };
 }
 
 function strings(values: unknown[] | undefined): string[] {

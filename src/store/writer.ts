@@ -136,6 +136,21 @@ export class Writer {
     return (this.#s.countQueued.get() as { n: number }).n > 0;
   }
 
+  #queuedSample = { n: 0, at: -Infinity };
+
+  /**
+   * URLs queued in the store, for the progress display: re-counted at most every `maxAgeMs`, so a
+   * status line refreshed several times a second does not run a COUNT over a million-row index
+   * each time. Buffered (uncommitted) discoveries are not included.
+   */
+  queuedCount(maxAgeMs = 2_000): number {
+    const now = performance.now();
+    if (now - this.#queuedSample.at >= maxAgeMs && !this.#failed && !this.#isClosed) {
+      this.#queuedSample = { n: (this.#s.countQueued.get() as { n: number }).n, at: now };
+    }
+    return this.#queuedSample.n;
+  }
+
   storePage(record: PageRecord, links: StoredLink[], discovered: Discovered[]): void {
     this.#push({ kind: 'page', record, links, discovered });
   }
@@ -167,7 +182,10 @@ export class Writer {
       this.#commit(ops);
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'unknown';
-      this.#failed = new StoreError('CRAWL_STORE_WRITE', `cannot write to the database (${code}): ${(err as Error).message}`, { cause: err });
+      const message = code === 'SQLITE_FULL'
+        ? STORE_FULL_MESSAGE
+        : `cannot write to the database (${code}): ${(err as Error).message}`;
+      this.#failed = new StoreError('CRAWL_STORE_WRITE', message, { cause: err });
       this.#onError(this.#failed);
       return;
     }
@@ -256,6 +274,10 @@ export class Writer {
     });
   }
 }
+
+/** SQLITE_FULL: the disk is full or --max-db-size was reached; the failed batch was rolled back. */
+export const STORE_FULL_MESSAGE =
+  'database full (disk full or --max-db-size reached); pages stored so far are kept: free space or raise --max-db-size, then rerun the crawl to continue';
 
 function skipMessage(code: ErrorCode): string {
   switch (code) {
