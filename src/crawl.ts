@@ -169,6 +169,8 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     if (!writer.failure) {
       writer.endRun(status);
       writer.releaseLock();
+    } else {
+      markFailedRun(writer);
     }
     writer.close();
     loopDelay.disable();
@@ -178,6 +180,20 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
   const summary = tracker.summary(status, active.size);
   if (storeError) throw storeError;
   return summary;
+}
+
+/**
+ * After a failed commit (disk full) a one-row UPDATE usually still fits, so the run is marked
+ * failed and the lock released; if even that fails the run stays 'running' and the next crawl
+ * takes over the lock of the dead pid.
+ */
+function markFailedRun(writer: Writer): void {
+  try {
+    writer.endRun('failed');
+    writer.releaseLock();
+  } catch {
+    // the database is still unwritable; see above
+  }
 }
 
 function parse(pool: ParsePool, result: FetchResult, maxLinks: number): Promise<ParseOutcome> {

@@ -32,10 +32,10 @@ export function formatProgressLine(p: CrawlProgress): string {
 function nextCommands(dbPath: string): string[] {
   const db = /^[\w./-]+$/.test(dbPath) ? dbPath : `'${dbPath.replace(/'/g, `'\\''`)}'`;
   const rows: Array<[string, string]> = [
-    [`crawlite stats --db ${db}`, 'counts by status, type and depth; errors; bytes'],
-    [`crawlite export --db ${db} --format jsonl > pages.jsonl`, 'every page, one JSON object per line'],
-    [`crawlite search --db ${db} "<query>"`, 'full-text search of the stored pages'],
-    [`crawlite report --db ${db} --out report.html`, 'charts of the crawl in one HTML file'],
+    [`crawlite stats --db ${db}`, 'counts, errors, bytes'],
+    [`crawlite export --db ${db} --format jsonl > pages.jsonl`, 'one JSON object per page'],
+    [`crawlite search --db ${db} "<query>"`, 'full-text search'],
+    [`crawlite report --db ${db} --out report.html`, 'charts in one HTML file'],
   ];
   const width = Math.max(...rows.map(([cmd]) => cmd.length));
   return rows.map(([cmd, what]) => `  ${cmd.padEnd(width)}  # ${what}`);

@@ -100,6 +100,8 @@ function ensureDir(path: string): void {
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
 }
 
+const WRITABLE_HINT = 'pass --db a writable file path (a new file, or a crawlite database)';
+
 /** Opens (creating if needed) the database for the single writer. */
 export function openForWrite(path: string): Db {
   let db: Db;
@@ -107,7 +109,7 @@ export function openForWrite(path: string): Db {
     if (path !== ':memory:') ensureDir(path);
     db = new Database(path);
   } catch (err) {
-    throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: ${(err as Error).message}`, { cause: err });
+    throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: ${(err as Error).message}; ${WRITABLE_HINT}`, { cause: err });
   }
   try {
     db.pragma('journal_mode = WAL');
@@ -125,7 +127,7 @@ export function openForWrite(path: string): Db {
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
       throw new StoreError('CRAWL_STORE_LOCKED', `database ${path} is in use by another crawl`, { cause: err });
     }
-    throw new StoreError('CRAWL_STORE_OPEN', `cannot use database ${path}: ${(err as Error).message}`, { cause: err });
+    throw new StoreError('CRAWL_STORE_OPEN', `cannot use database ${path}: ${(err as Error).message}; ${WRITABLE_HINT}`, { cause: err });
   }
   return db;
 }
