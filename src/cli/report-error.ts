@@ -9,11 +9,27 @@ const USAGE_CODES = new Set(['CRAWL_USAGE', 'CRAWL_CONFIG_INVALID', 'CRAWL_SEED_
 export function reportError(err: unknown, isDebug: boolean): number {
   const code = isCrawlError(err) ? err.code : (err as { code?: unknown })?.code === 'CRAWL_USAGE' ? 'CRAWL_USAGE' : null;
   const message = err instanceof Error ? err.message : String(err);
-  const firstLine = message.split('\n')[0];
+  // yargs spreads some messages over lines ("Invalid values:\n  Argument: ..."): join those;
+  // our own messages are one line already, anything after the first is detail for --debug.
+  const firstLine = (err as { isYargs?: boolean })?.isYargs ? tidyYargsMessage(message) : message.split('\n')[0];
   process.stderr.write(`crawlite: ${firstLine}${code ? ` [${code}]` : ''}\n`);
   if (code === 'CRAWL_USAGE' && (err as { isYargs?: boolean }).isYargs) {
     process.stderr.write('crawlite: run crawlite --help (or crawlite <command> --help) for usage\n');
   }
   if (isDebug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   return code && USAGE_CODES.has(code) ? 2 : 1;
+}
+
+/**
+ * yargs' messages, made one line: "Invalid values:\n  Argument: ..." is joined, and "Unknown
+ * arguments: max-pagse, maxPagse" loses the camelCase twin that yargs adds for every --kebab-flag.
+ */
+function tidyYargsMessage(message: string): string {
+  const line = message.replace(/:?\s*\n\s*/g, ': ');
+  const unknown = /^Unknown arguments?: (.*)$/.exec(line);
+  if (!unknown) return line;
+  const names = unknown[1]!.split(', ');
+  const kebab = new Set(names.filter((n) => n.includes('-')).map((n) => n.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())));
+  const kept = names.filter((n) => !kebab.has(n));
+  return `Unknown argument${kept.length === 1 ? '' : 's'}: ${kept.join(', ')}`;
 }

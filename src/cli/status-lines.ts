@@ -34,7 +34,8 @@ export function formatEta(p: CrawlProgress, ctx: Pick<StatusContext, 'maxPages' 
   const rate = p.elapsedMs > 0 ? (p.taken * 1000) / p.elapsedMs : 0;
   if (left === 0) return '0s';
   if (rate <= 0) return null;
-  return formatDuration((left / rate) * 1000).replace(/\.\ds$/, 's');
+  const seconds = Math.ceil(left / rate);
+  return seconds < 60 ? `${seconds}s` : formatDuration(seconds * 1000);
 }
 
 function bar(done: number, total: number, width: number): string {
