@@ -125,7 +125,7 @@ export function openForWrite(path: string): Db {
     db.close();
     const code = (err as { code?: string }).code;
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-      throw new StoreError('CRAWL_STORE_LOCKED', `database ${path} is in use by another crawl`, { cause: err });
+      throw new StoreError('CRAWL_STORE_LOCKED', `database ${path} is in use by another crawl; wait for it or use --db`, { cause: err });
     }
     throw new StoreError('CRAWL_STORE_OPEN', `cannot use database ${path}: ${(err as Error).message}; ${WRITABLE_HINT}`, { cause: err });
   }

@@ -42,6 +42,14 @@ test('a database path that cannot be written: one line, exit 1', async (t) => {
   }
 });
 
+test('--debug adds the stack to the one line', async (t) => {
+  const dir = tempDir(t);
+  const run = await runCli(['crawl', 'http://127.0.0.1:9/', '--db', dir, '--debug']);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr.split('\n')[0]!, /^crawlite: cannot open database .*\[CRAWL_STORE_OPEN\]$/);
+  assert.match(run.stderr, /\n\s+at /, 'stack shown');
+});
+
 test('a database in use by another crawl is refused: one line naming the pid, exit 1', async (t) => {
   const routes: Record<string, string> = {};
   for (let i = 0; i < 300; i++) routes[`/p${i}`] = page(`slow ${i}`, [`/p${i + 1}`]);

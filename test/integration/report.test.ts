@@ -14,6 +14,7 @@ import { runCrawl } from '../../src/crawl.js';
 import { runCli } from '../helpers/cli.js';
 import { findChromium, visitPage } from '../helpers/chromium.js';
 import { readReport } from '../../src/report/read-report.js';
+import { renderReport } from '../../src/report/render-report.js';
 
 async function crawlMixedSite(t: import('node:test').TestContext): Promise<string> {
   const routes: Parameters<typeof startSite>[0] = {
@@ -46,6 +47,14 @@ test('the report data: every section filled from the database', async (t) => {
   assert.match(r.largestPages[0]!.url, /\/big$/);
   assert.equal(r.slowestHosts.length, 1);
   assert.equal(r.slowestHosts[0]!.pages, 10);
+});
+
+test('a crawl that stored nothing still gets a report, saying so', async (t) => {
+  const config = testConfig(t, ['http://127.0.0.1:9/']);
+  await runCrawl(config);
+  const html = renderReport(readReport(config.dbPath));
+  assert.match(html, /no pages stored/);
+  assert.match(html, /CRAWL_FETCH_REFUSED/);
 });
 
 test('crawlite report writes one self-contained file that Chromium draws without errors', async (t) => {
