@@ -2,11 +2,14 @@
  * One line on stderr for any error, and the exit code that goes with it. The stack is shown only
  * under --debug: a user who mistyped a flag needs the fix, not our internals.
  */
-import { isCrawlError } from '../errors.js';
+import { isCrawlError, StoreError } from '../errors.js';
+import { STORE_FULL_MESSAGE, isStoreFull } from '../store/store-full.js';
 
 const USAGE_CODES = new Set(['CRAWL_USAGE', 'CRAWL_CONFIG_INVALID', 'CRAWL_SEED_INVALID']);
 
 export function reportError(err: unknown, isDebug: boolean): number {
+  // A disk that fills outside a batch commit reaches here as SQLite's own error.
+  if (isStoreFull(err)) err = new StoreError('CRAWL_STORE_WRITE', STORE_FULL_MESSAGE, { cause: err });
   const code = isCrawlError(err) ? err.code : (err as { code?: unknown })?.code === 'CRAWL_USAGE' ? 'CRAWL_USAGE' : null;
   const message = err instanceof Error ? err.message : String(err);
   // yargs spreads some messages over lines ("Invalid values:\n  Argument: ..."): join those;

@@ -9,6 +9,7 @@ import type { Db } from './db.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { StoreError, type ErrorCode } from '../errors.js';
 import { originKey } from '../frontier/normalize-url.js';
+import { STORE_FULL_MESSAGE, isStoreFull } from './store-full.js';
 import type { Discovered, FrontierEntry, PageRecord } from '../types.js';
 import type { StoreConfig } from '../config/schema.js';
 
@@ -182,7 +183,8 @@ export class Writer {
       this.#commit(ops);
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'unknown';
-      const message = code === 'SQLITE_FULL'
+      // The failed batch was rolled back: what was committed before it stays.
+      const message = isStoreFull(err)
         ? STORE_FULL_MESSAGE
         : `cannot write to the database (${code}): ${(err as Error).message}`;
       this.#failed = new StoreError('CRAWL_STORE_WRITE', message, { cause: err });
@@ -274,10 +276,6 @@ export class Writer {
     });
   }
 }
-
-/** SQLITE_FULL: the disk is full or --max-db-size was reached; the failed batch was rolled back. */
-export const STORE_FULL_MESSAGE =
-  'database full (disk full or --max-db-size reached); pages stored so far are kept: free space or raise --max-db-size, then rerun the crawl to continue';
 
 function skipMessage(code: ErrorCode): string {
   switch (code) {
