@@ -8,8 +8,8 @@ export const reportCommand: CommandModule<object, { db: string; out: string }> =
     y
       .option('db', { describe: 'SQLite file to read', type: 'string', default: DEFAULT_DB_PATH, requiresArg: true })
       .option('out', { describe: 'HTML file to write; - for stdout', type: 'string', default: 'report.html', requiresArg: true })
-      .example('$0 report', 'Pages over time, status, content types, depth, slow hosts, failures, largest pages -> report.html')
-      .example('$0 report --db data/ab.db --out ab.html', 'The report of another crawl, to a file of your choosing')
+      .example('$0 report', 'Charts of data/crawl.db in report.html')
+      .example('$0 report --db data/ab.db --out ab.html', 'Another crawl, another file')
       .example('$0 report --out - | gzip > report.html.gz', 'To stdout'),
   handler: async (argv) => {
     const { writeReport } = await import('../../report/write-report.js');
