@@ -112,6 +112,14 @@ async function drive(wsUrl: string, url: string, expression: string, isScreensho
     const loaded = new Promise<void>((resolve) => (onLoad = resolve));
     await send('Page.navigate', { url }, sessionId);
     await loaded;
+    // The load event is the navigated page's (about:blank loaded before Page.enable); check anyway,
+    // with a bounded wait, that the document is the one asked for and complete.
+    for (let i = 0; ; i++) {
+      const state = (await send('Runtime.evaluate', { expression: 'document.readyState + " " + location.href', returnByValue: true }, sessionId)) as { result: { value?: string } };
+      if (state.result.value === `complete ${url}`) break;
+      if (i >= 50) throw new Error(`page never finished loading: ${state.result.value}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const evaluated = (await send('Runtime.evaluate', { expression, returnByValue: true }, sessionId)) as { result: { value?: unknown } };
     let screenshot: Buffer | null = null;
     if (isScreenshot) {
