@@ -16,6 +16,8 @@ export interface CrawlProgress {
   active: number;
   inFlight: number;
   taken: number;
+  /** URLs waiting: the frontier's window plus the store's queue (sampled every few seconds). */
+  queued: number;
   wireBytes: number;
   errorsByCode: Record<string, number>;
   pagesPerSecond: number;
@@ -71,6 +73,7 @@ export function createProgressTracker(src: Sources) {
       active,
       inFlight: src.limits.inFlight,
       taken: src.frontier.taken,
+      queued: src.frontier.windowed + src.writer.queuedCount(),
       wireBytes,
       errorsByCode: { ...errorsByCode },
       pagesPerSecond: elapsedMs > 0 ? (pagesStored * 1000) / elapsedMs : 0,

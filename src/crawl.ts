@@ -16,6 +16,7 @@ import type { FetchFailure, FetchResult, FieldSpec, FrontierEntry, ParseOutcome 
 import type { StoreError } from './errors.js';
 import { openForWrite } from './store/db.js';
 import { Writer } from './store/writer.js';
+import { applyMaxDbSize } from './store/max-db-size.js';
 import { Frontier } from './frontier/frontier.js';
 import { createScope } from './frontier/scope.js';
 import { createFetcher } from './fetch/fetcher.js';
@@ -46,6 +47,7 @@ const STOP_GRACE_MS = 3_000;
 export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Promise<CrawlSummary> {
   const scope = createScope(config.seeds, config.scope);
   const db = openForWrite(config.dbPath);
+  if (config.store.maxDbBytes) applyMaxDbSize(db, config.store.maxDbBytes);
   const writer = new Writer(db, config.store);
   try {
     writer.acquireLock(config.dbPath);
@@ -171,6 +173,8 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     if (!writer.failure) {
       writer.endRun(status);
       writer.releaseLock();
+    } else {
+      markFailedRun(writer);
     }
     writer.close();
     loopDelay.disable();
@@ -180,6 +184,20 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
   const summary = tracker.summary(status, active.size);
   if (storeError) throw storeError;
   return summary;
+}
+
+/**
+ * After a failed commit (disk full) a one-row UPDATE usually still fits, so the run is marked
+ * failed and the lock released; if even that fails the run stays 'running' and the next crawl
+ * takes over the lock of the dead pid.
+ */
+function markFailedRun(writer: Writer): void {
+  try {
+    writer.endRun('failed');
+    writer.releaseLock();
+  } catch {
+    // the database is still unwritable; see above
+  }
 }
 
 function parse(pool: ParsePool, result: FetchResult, maxLinks: number, fields?: Record<string, FieldSpec>): Promise<ParseOutcome> {

@@ -18,7 +18,7 @@ async function main(argv: string[]): Promise<void> {
     .scriptName('crawlite')
     .usage('$0 <command> [options]\n\nA concurrent web crawler whose whole result is one SQLite file.')
     .command(commands)
-    .demandCommand(1, 'name a command: crawl, stats, export or bench')
+    .demandCommand(1, 'name a command: crawl, stats, export, report or bench')
     .option('debug', { type: 'boolean', describe: 'Show stack traces on errors', global: true })
     .strict()
     .recommendCommands()

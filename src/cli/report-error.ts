@@ -2,18 +2,37 @@
  * One line on stderr for any error, and the exit code that goes with it. The stack is shown only
  * under --debug: a user who mistyped a flag needs the fix, not our internals.
  */
-import { isCrawlError } from '../errors.js';
+import { isCrawlError, StoreError } from '../errors.js';
+import { STORE_FULL_MESSAGE, isStoreFull } from '../store/store-full.js';
 
 const USAGE_CODES = new Set(['CRAWL_USAGE', 'CRAWL_CONFIG_INVALID', 'CRAWL_SEED_INVALID']);
 
 export function reportError(err: unknown, isDebug: boolean): number {
+  // A disk that fills outside a batch commit reaches here as SQLite's own error.
+  if (isStoreFull(err)) err = new StoreError('CRAWL_STORE_WRITE', STORE_FULL_MESSAGE, { cause: err });
   const code = isCrawlError(err) ? err.code : (err as { code?: unknown })?.code === 'CRAWL_USAGE' ? 'CRAWL_USAGE' : null;
   const message = err instanceof Error ? err.message : String(err);
-  const firstLine = message.split('\n')[0];
+  // yargs spreads some messages over lines ("Invalid values:\n  Argument: ..."): join those;
+  // our own messages are one line already, anything after the first is detail for --debug.
+  const firstLine = (err as { isYargs?: boolean })?.isYargs ? tidyYargsMessage(message) : message.split('\n')[0];
   process.stderr.write(`crawlite: ${firstLine}${code ? ` [${code}]` : ''}\n`);
   if (code === 'CRAWL_USAGE' && (err as { isYargs?: boolean }).isYargs) {
     process.stderr.write('crawlite: run crawlite --help (or crawlite <command> --help) for usage\n');
   }
   if (isDebug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   return code && USAGE_CODES.has(code) ? 2 : 1;
+}
+
+/**
+ * yargs' messages, made one line: "Invalid values:\n  Argument: ..." is joined, and "Unknown
+ * arguments: max-pagse, maxPagse" loses the camelCase twin that yargs adds for every --kebab-flag.
+ */
+function tidyYargsMessage(message: string): string {
+  const line = message.replace(/:?\s*\n\s*/g, ': ');
+  const unknown = /^Unknown arguments?: (.*)$/.exec(line);
+  if (!unknown) return line;
+  const names = unknown[1]!.split(', ');
+  const kebab = new Set(names.filter((n) => n.includes('-')).map((n) => n.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())));
+  const kept = names.filter((n) => !kebab.has(n));
+  return `Unknown argument${kept.length === 1 ? '' : 's'}: ${kept.join(', ')}`;
 }

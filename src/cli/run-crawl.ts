@@ -3,20 +3,22 @@
  * stderr (stdout stays free for data). Returns the exit code.
  */
 import { loadCrawlConfig, type JobFlags } from '../config/load-job.js';
-import { runCrawl, type CrawlOptions } from '../crawl.js';
-import { formatProgressLine, formatSummary } from './summary.js';
+import { runCrawl, type CrawlOptions, type CrawlSummary } from '../crawl.js';
+import { createViewFromFlags, type ViewFlags } from './progress-view.js';
 
-export async function runCrawlCommand(flags: JobFlags & { progress?: boolean }): Promise<number> {
+export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<number> {
   const { config, job } = loadCrawlConfig(flags);
+  const view = createViewFromFlags(flags, config.maxPages);
   const stop = new AbortController();
-  const detach = onInterrupt(stop);
-  const opts: CrawlOptions = { signal: stop.signal, job: job ? { name: job.name, file: job.path } : undefined };
-  if (flags.progress !== false) opts.onProgress = (p) => process.stderr.write(`${formatProgressLine(p)}\n`);
+  const detach = onInterrupt(stop, view.say);
+  const opts: CrawlOptions = { signal: stop.signal, job: job ? { name: job.name, file: job.path } : undefined, ...view.crawlOptions };
+  let summary: CrawlSummary | null = null;
   try {
-    const summary = await runCrawl(config, opts);
-    process.stderr.write(formatSummary(summary));
+    summary = await runCrawl(config, opts);
     return summary.status === 'interrupted' ? 130 : 0;
   } finally {
+    // Erases the live status (also when the crawl failed) before the summary or the error line.
+    view.finish(summary);
     detach();
   }
 }
@@ -26,13 +28,13 @@ export async function runCrawlCommand(flags: JobFlags & { progress?: boolean }):
  * pages are stored); a second one exits at once. Committed data is safe either way: SQLite's WAL
  * keeps the last commit, and URLs left 'fetching' are requeued by the next run.
  */
-export function onInterrupt(stop: AbortController): () => void {
+export function onInterrupt(stop: AbortController, say: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): () => void {
   const handler = (signal: NodeJS.Signals) => {
     if (stop.signal.aborted) {
-      process.stderr.write(`crawlite: ${signal} again, exiting now\n`);
+      say(`crawlite: ${signal} again, exiting now`);
       process.exit(130);
     }
-    process.stderr.write(`\ncrawlite: ${signal} received, storing pages in progress (Ctrl+C again to quit at once)\n`);
+    say(`\ncrawlite: ${signal} received, storing pages in progress (Ctrl+C again to quit at once)`);
     stop.abort();
   };
   process.on('SIGINT', handler);

@@ -28,6 +28,19 @@ export function formatProgressLine(p: CrawlProgress): string {
   );
 }
 
+/** What to run next, with the database named so the lines can be pasted as they are. */
+function nextCommands(dbPath: string): string[] {
+  const db = /^[\w./-]+$/.test(dbPath) ? dbPath : `'${dbPath.replace(/'/g, `'\\''`)}'`;
+  const rows: Array<[string, string]> = [
+    [`crawlite stats --db ${db}`, 'counts, errors, bytes'],
+    [`crawlite export --db ${db} --format jsonl > pages.jsonl`, 'one JSON object per page'],
+    [`crawlite search --db ${db} "<query>"`, 'full-text search'],
+    [`crawlite report --db ${db} --out report.html`, 'charts in one HTML file'],
+  ];
+  const width = Math.max(...rows.map(([cmd]) => cmd.length));
+  return rows.map(([cmd, what]) => `  ${cmd.padEnd(width)}  # ${what}`);
+}
+
 export function formatSummary(s: CrawlSummary): string {
   const errors = Object.entries(s.errorsByCode).sort((a, b) => b[1] - a[1]);
   const lines = [
@@ -35,7 +48,8 @@ export function formatSummary(s: CrawlSummary): string {
     `crawl ${s.status}: ${s.pagesStored} pages stored, ${s.failures} failed, in ${formatDuration(s.elapsedMs)} (${s.pagesPerSecond.toFixed(1)} pages/s)`,
     ...errors.map(([code, n]) => `  ${String(n).padStart(7)}  ${code}`),
     `database: ${s.dbPath}`,
-    `next: crawlite stats --db ${s.dbPath}  |  crawlite export --db ${s.dbPath} --format jsonl > pages.jsonl`,
+    'next:',
+    ...nextCommands(s.dbPath),
     '',
   ];
   return lines.join('\n');

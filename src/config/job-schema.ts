@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import type { CrawlConfig } from './schema.js';
 import type { FieldSpec } from '../types.js';
+import { parseDbSize } from './db-size.js';
 import { byteSize } from './load.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
 import { isValidSelector } from '../parse/extract-fields.js';
@@ -47,15 +48,19 @@ const regex = text('a regular expression').refine(
   { error: 'expected a valid regular expression' },
 );
 
-/** A size in bytes, as a number or with a unit: 512k, 10MB, 1GiB (binary units). */
-const bytes = z.union([z.number(), z.string()], { error: 'expected a size such as 10MB or a number of bytes' }).transform((v, ctx) => {
-  try {
-    return byteSize('', v) as number;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'expected a size from 1KB to 2GB, e.g. 10MB' });
-    return z.NEVER;
-  }
-});
+/** A size written as a number of bytes or with a unit (10MB), checked by the flag's own parser. */
+function size(parse: (value: unknown) => number | null, expected: string) {
+  return z.union([z.number(), z.string()], { error: `expected ${expected}` }).transform((v, ctx) => {
+    try {
+      return parse(v) as number;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `expected ${expected}` });
+      return z.NEVER;
+    }
+  });
+}
+
+const bytes = size((v) => byteSize('', v), 'a size from 1KB to 2GB, e.g. 10MB');
 
 /** Field names become export columns (`field.<name>`), so they are kept to identifier characters. */
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
@@ -106,9 +111,13 @@ const parse = slice('parse', {
   taskTimeoutMs: int(1, 3_600_000),
 });
 
+const dbBytes = size((v) => parseDbSize('', v), 'a size of at least 256KB, e.g. 500MB or 2GB');
+
 const store = slice('store', {
   batchSize: int(1, 100_000),
   flushIntervalMs: int(1, 60_000),
+  /** Stop cleanly when the database reaches this size (SQLite max_page_count); as --max-db-size. */
+  maxDbBytes: dbBytes,
 });
 
 export const jobFileSchema = z.strictObject(

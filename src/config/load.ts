@@ -5,6 +5,8 @@
 import { defaultConfig, type CrawlConfig, type ScopeMode } from './schema.js';
 import { UsageError } from '../errors.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
+import { parseByteSize } from './byte-size.js';
+import { parseDbSize } from './db-size.js';
 
 export interface CrawlFlags {
   urls?: unknown[];
@@ -20,6 +22,7 @@ export interface CrawlFlags {
   timeout?: unknown;
   maxBytes?: unknown;
   workers?: unknown;
+  maxDbSize?: unknown;
 }
 
 const SCOPES: readonly ScopeMode[] = ['host', 'domain', 'prefix', 'any'];
@@ -58,10 +61,15 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
       maxBodyBytes: byteSize('--max-bytes', flags.maxBytes) ?? base.fetch.maxBodyBytes,
     },
     parse: { ...base.parse, workers: optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers },
-    store: { ...base.store },
+    store: { ...base.store, ...maxDbBytes(flags.maxDbSize) },
   };
   if (config.dbPath.trim() === '') throw new UsageError('CRAWL_USAGE', '--db needs a file path');
   return Object.freeze(config);
+}
+
+function maxDbBytes(value: unknown): { maxDbBytes?: number } {
+  const n = parseDbSize('--max-db-size', value);
+  return n === null ? {} : { maxDbBytes: n };
 }
 
 function strings(values: unknown[] | undefined): string[] {
@@ -88,14 +96,10 @@ function seconds(flag: string, value: unknown): number | null {
   return Math.round(n * 1000);
 }
 
-const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
-
 /** A byte count, plain or with a unit: 500000, 512k, 10MB, 1GiB (binary units). */
 export function byteSize(flag: string, value: unknown): number | null {
   if (value === undefined || value === null) return null;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(String(value));
-  const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
-  const n = m && unit ? Math.floor(Number(m[1]) * unit) : NaN;
+  const n = parseByteSize(value);
   if (!Number.isFinite(n) || n < 1024 || n > 2 ** 31) {
     throw new UsageError('CRAWL_USAGE', `invalid ${flag} '${String(value)}': expected a size from 1KB to 2GB, e.g. 10MB`);
   }

@@ -52,6 +52,8 @@ export interface StoreConfig {
   batchSize: number;
   /** A partial batch is committed after this long. @default 250 */
   flushIntervalMs: number;
+  /** Cap on the database file in bytes (SQLite max_page_count); reaching it stops the crawl like a full disk. @default no cap */
+  maxDbBytes?: number;
 }
 
 export interface CrawlConfig {

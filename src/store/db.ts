@@ -113,6 +113,8 @@ function ensureDir(path: string): void {
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
 }
 
+const WRITABLE_HINT = 'pass --db a writable file path (a new file, or a crawlite database)';
+
 /** Opens (creating if needed) the database for the single writer. */
 export function openForWrite(path: string): Db {
   let db: Db;
@@ -124,7 +126,7 @@ export function openForWrite(path: string): Db {
     // blob bytes, measured on the bench site).
     db.pragma('page_size = 2048');
   } catch (err) {
-    throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: ${(err as Error).message}`, { cause: err });
+    throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: ${(err as Error).message}; ${WRITABLE_HINT}`, { cause: err });
   }
   try {
     db.pragma('journal_mode = WAL');
@@ -147,9 +149,9 @@ export function openForWrite(path: string): Db {
     db.close();
     const code = (err as { code?: string }).code;
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-      throw new StoreError('CRAWL_STORE_LOCKED', `database ${path} is in use by another crawl`, { cause: err });
+      throw new StoreError('CRAWL_STORE_LOCKED', `database ${path} is in use by another crawl; wait for it or use --db`, { cause: err });
     }
-    throw new StoreError('CRAWL_STORE_OPEN', `cannot use database ${path}: ${(err as Error).message}`, { cause: err });
+    throw new StoreError('CRAWL_STORE_OPEN', `cannot use database ${path}: ${(err as Error).message}; ${WRITABLE_HINT}`, { cause: err });
   }
   return db;
 }

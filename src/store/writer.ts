@@ -9,6 +9,7 @@ import type { Db } from './db.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { StoreError, type ErrorCode } from '../errors.js';
 import { originKey } from '../frontier/normalize-url.js';
+import { STORE_FULL_MESSAGE, isStoreFull } from './store-full.js';
 import type { Discovered, FrontierEntry, LinkRecord, PageRecord } from '../types.js';
 import type { StoreConfig } from '../config/schema.js';
 import { UrlIdCache } from './url-id-cache.js';
@@ -148,6 +149,21 @@ export class Writer {
     return (this.#s.countQueued.get() as { n: number }).n > 0;
   }
 
+  #queuedSample = { n: 0, at: -Infinity };
+
+  /**
+   * URLs queued in the store, for the progress display: re-counted at most every `maxAgeMs`, so a
+   * status line refreshed several times a second does not run a COUNT over a million-row index
+   * each time. Buffered (uncommitted) discoveries are not included.
+   */
+  queuedCount(maxAgeMs = 2_000): number {
+    const now = performance.now();
+    if (now - this.#queuedSample.at >= maxAgeMs && !this.#failed && !this.#isClosed) {
+      this.#queuedSample = { n: (this.#s.countQueued.get() as { n: number }).n, at: now };
+    }
+    return this.#queuedSample.n;
+  }
+
   /** Stores a page, its links, and the links' targets in the frontier (queued, or skipped with why). */
   storePage(record: PageRecord, links: LinkRecord[]): void {
     this.#push({ kind: 'page', record, links });
@@ -180,7 +196,11 @@ export class Writer {
       this.#commit(ops);
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'unknown';
-      this.#failed = new StoreError('CRAWL_STORE_WRITE', `cannot write to the database (${code}): ${(err as Error).message}`, { cause: err });
+      // The failed batch was rolled back: what was committed before it stays.
+      const message = isStoreFull(err)
+        ? STORE_FULL_MESSAGE
+        : `cannot write to the database (${code}): ${(err as Error).message}`;
+      this.#failed = new StoreError('CRAWL_STORE_WRITE', message, { cause: err });
       this.#onError(this.#failed);
       return;
     }

@@ -1,8 +1,10 @@
 /**
  * The crawlite binary as a user runs it: a child process, its exit code or signal, its output;
- * and a poller that acts once a crawl has committed a number of pages (a reader, as sqlite3 is).
+ * a poller that acts once a crawl has committed a number of pages (a reader, as sqlite3 is); and
+ * the one-line-error assertion every bad-input test makes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 
 export const MAIN = new URL('../../src/cli/main.js', import.meta.url).pathname;
@@ -14,9 +16,16 @@ export interface Run {
   stderr: string;
 }
 
-export function crawlite(args: string[], opts: { onSpawn?: (child: ChildProcess) => void; timeoutMs?: number; cwd?: string } = {}): Promise<Run> {
+export interface RunOptions {
+  onSpawn?: (child: ChildProcess) => void;
+  timeoutMs?: number;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function crawlite(args: string[], opts: RunOptions = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd });
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd, env: opts.env ?? process.env });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
@@ -31,6 +40,16 @@ export function crawlite(args: string[], opts: { onSpawn?: (child: ChildProcess)
     });
     opts.onSpawn?.(child);
   });
+}
+
+/** Exit code, a first line matching `pattern`, nothing else but blank lines, and no stack trace. */
+export function assertOneLineError(run: Run, code: number, pattern: RegExp): void {
+  assert.equal(run.code, code, `exit code; stderr: ${run.stderr}`);
+  const lines = run.stderr.split('\n').filter((l) => l.trim() !== '');
+  assert.match(lines[0] ?? '', pattern);
+  assert.ok(!/\n\s+at /.test(run.stderr), `no stack trace: ${run.stderr}`);
+  // yargs' own errors add one hint line pointing at --help; nothing else may follow.
+  assert.ok(lines.length === 1 || (lines.length === 2 && /--help/.test(lines[1]!)), `one line: ${run.stderr}`);
 }
 
 /** Committed pages in `db`, or -1 while the file or its tables do not exist yet. */

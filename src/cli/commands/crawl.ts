@@ -1,8 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { DEFAULT_DB_PATH } from '../../config/schema.js';
 import type { JobFlags } from '../../config/load-job.js';
+import type { ViewFlags } from '../progress-view.js';
 
-export const crawlCommand: CommandModule<object, JobFlags & { progress?: boolean }> = {
+export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
   command: 'crawl [urls..]',
   describe: 'Crawl from one or more seed URLs into a SQLite file',
   builder: (y) =>
@@ -22,11 +23,17 @@ export const crawlCommand: CommandModule<object, JobFlags & { progress?: boolean
       .option('timeout', { describe: 'Seconds allowed for a whole response', requiresArg: true, defaultDescription: '30' })
       .option('max-bytes', { describe: 'Cap on a decoded body (e.g. 10MB); longer bodies are cut', requiresArg: true, defaultDescription: '10MB' })
       .option('workers', { describe: 'Parse threads (0 = parse on the main thread)', requiresArg: true, defaultDescription: 'CPU cores' })
-      .option('progress', { describe: 'Print a progress line every few seconds', type: 'boolean', default: true })
+      .option('progress', { describe: 'Live status on a terminal; --no-progress prints a plain line every few seconds instead', type: 'boolean', default: true })
+      .option('progress-interval', { describe: 'Seconds between plain progress lines (not a terminal, or --no-progress)', requiresArg: true, defaultDescription: '5' })
+      .option('quiet', { alias: 'q', describe: 'Print nothing but errors', type: 'boolean', default: false })
+      .option('log-format', { describe: 'json: one JSON event per page and per failed URL on stderr, for machines', choices: ['text', 'json'], default: 'text' })
+      .option('max-db-size', { describe: 'Stop cleanly, keeping what is stored, when the database reaches this size (e.g. 2GB)', requiresArg: true, defaultDescription: 'no limit' })
       .example('$0 crawl --config config/example-docs.yaml', 'Run a job file (seeds, scope, limits, extraction fields)')
       .example('$0 crawl https://example.org/ --max-pages 500', 'Crawl up to 500 pages of one site into data/crawl.db')
       .example('$0 crawl https://example.org/docs/ --scope prefix --exclude "\\?page="', 'Only URLs under /docs/, skipping paginated lists')
-      .example('$0 crawl https://a.example/ https://b.example/ --db data/ab.db --per-host 2', 'Two sites, gently, into their own file'),
+      .example('$0 crawl https://a.example/ https://b.example/ --db data/ab.db --per-host 2', 'Two sites, gently, into their own file')
+      .example('$0 crawl https://example.org/ --log-format json 2> events.jsonl', 'One JSON object per page and per error, for scripts')
+      .example('$0 crawl https://example.org/ --max-db-size 2GB --quiet', 'Stop before the file passes 2 GB; print only errors'),
   handler: async (argv) => {
     const { runCrawlCommand } = await import('../run-crawl.js');
     process.exitCode = await runCrawlCommand(argv);

@@ -3,6 +3,8 @@ import { crawlCommand } from './crawl.js';
 import { statsCommand } from './stats.js';
 import { exportCommand } from './export.js';
 import { benchCommand } from './bench.js';
+import { reportCommand } from './report.js';
 
 // yargs' CommandModule generics differ per command; the array only needs the common shape.
 export const commands = [crawlCommand, statsCommand, exportCommand, benchCommand] as CommandModule[];
+commands.push(reportCommand as CommandModule);

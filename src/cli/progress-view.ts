@@ -1,0 +1,138 @@
+/**
+ * What a crawl shows on stderr while it runs (stdout stays free for data):
+ *   tty    a status block redrawn in place (log-update), erased when the crawl ends or is killed
+ *   plain  one line every few seconds: stderr is not a terminal (a pipe, a log file), or --no-progress
+ *   json   one JSON event per page and per failed URL, then a summary event (--log-format json)
+ *   quiet  nothing but errors (--quiet)
+ * Every mode but quiet ends with the summary.
+ */
+import { createLogUpdate } from 'log-update';
+import type { CrawlEvent, CrawlOptions, CrawlProgress, CrawlSummary } from '../crawl.js';
+import { createRateMeter, formatStatusBlock, formatStatusLine } from './status-lines.js';
+import { formatJsonEvent, formatJsonSummary } from './log-json.js';
+import { formatSummary } from './summary.js';
+import { UsageError } from '../errors.js';
+
+export type ViewMode = 'tty' | 'plain' | 'json' | 'quiet';
+
+export interface ViewFlags {
+  progress?: boolean;
+  quiet?: boolean;
+  logFormat?: string;
+  /** Seconds between plain progress lines. */
+  progressInterval?: unknown;
+}
+
+/** A terminal gets the live block; a pipe, a file or TERM=dumb gets lines. */
+export function chooseViewMode(flags: ViewFlags, stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): ViewMode {
+  if (flags.quiet) return 'quiet';
+  if (flags.logFormat === 'json') return 'json';
+  return flags.progress !== false && stream.isTTY && env.TERM !== 'dumb' ? 'tty' : 'plain';
+}
+
+/** https://no-color.org: NO_COLOR set to anything but '' turns colour off. */
+export function shouldColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(stream.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
+}
+
+export interface ProgressView {
+  /** Hooks for runCrawl. */
+  crawlOptions: Pick<CrawlOptions, 'onProgress' | 'onEvent' | 'progressIntervalMs'>;
+  /** A line that must not be drawn over by the status block (e.g. "SIGINT received"). */
+  say(line: string): void;
+  /** Erases the status block and prints the summary for this mode. */
+  finish(summary: CrawlSummary | null): void;
+}
+
+interface ViewOptions {
+  mode: ViewMode;
+  stream: NodeJS.WriteStream;
+  maxPages: number | null;
+  isColor: boolean;
+  plainIntervalMs: number;
+}
+
+const TTY_REFRESH_MS = 250;
+
+export function createProgressView(o: ViewOptions): ProgressView {
+  const rate = createRateMeter();
+  const write = (text: string) => o.stream.write(text);
+  if (o.mode === 'tty') return createTtyView(o, rate);
+  const crawlOptions: ProgressView['crawlOptions'] = {};
+  if (o.mode === 'plain') {
+    crawlOptions.progressIntervalMs = o.plainIntervalMs;
+    crawlOptions.onProgress = (p) => write(`${formatStatusLine(p, { maxPages: o.maxPages, recentRate: rate(p) })}\n`);
+  }
+  if (o.mode === 'json') crawlOptions.onEvent = (e: CrawlEvent) => write(formatJsonEvent(e));
+  return {
+    crawlOptions,
+    say: (line) => {
+      if (o.mode !== 'json' && o.mode !== 'quiet') write(`${line}\n`);
+    },
+    finish: (summary) => {
+      if (!summary || o.mode === 'quiet') return;
+      write(o.mode === 'json' ? formatJsonSummary(summary) : formatSummary(summary));
+    },
+  };
+}
+
+function createTtyView(o: ViewOptions, rate: (p: CrawlProgress) => number | null): ProgressView {
+  const render = createLogUpdate(o.stream);
+  let last: CrawlProgress | null = null;
+  let isDone = false;
+  let lastRate: number | null = null;
+  const draw = () => {
+    if (!last || isDone) return;
+    render(formatStatusBlock(last, { maxPages: o.maxPages, recentRate: lastRate, isColor: o.isColor, columns: o.stream.columns || 80 }));
+  };
+  // A second Ctrl+C calls process.exit(): erase the block on the way out so the shell prompt
+  // does not land in the middle of it (log-update itself restores the cursor).
+  const erase = () => {
+    if (isDone) return;
+    isDone = true;
+    render.clear();
+    render.done();
+  };
+  process.once('exit', erase);
+  return {
+    crawlOptions: {
+      progressIntervalMs: TTY_REFRESH_MS,
+      onProgress: (p) => {
+        last = p;
+        lastRate = rate(p);
+        draw();
+      },
+    },
+    say: (line) => {
+      render.clear();
+      o.stream.write(`${line}\n`);
+      draw();
+    },
+    finish: (summary) => {
+      erase();
+      process.off('exit', erase);
+      if (summary) o.stream.write(formatSummary(summary));
+    },
+  };
+}
+
+/** The view the crawl command's flags ask for, on stderr. */
+export function createViewFromFlags(flags: ViewFlags, maxPages: number | null): ProgressView {
+  const stream = process.stderr;
+  return createProgressView({
+    mode: chooseViewMode(flags, stream, process.env),
+    stream,
+    maxPages,
+    isColor: shouldColor(stream, process.env),
+    plainIntervalMs: intervalMs(flags.progressInterval),
+  });
+}
+
+function intervalMs(value: unknown): number {
+  if (value === undefined || value === null) return 5_000;
+  const n = Number(String(value).trim());
+  if (!Number.isFinite(n) || n < 0.1 || n > 3600) {
+    throw new UsageError('CRAWL_USAGE', `invalid --progress-interval '${String(value)}': expected seconds from 0.1 to 3600`);
+  }
+  return Math.round(n * 1000);
+}

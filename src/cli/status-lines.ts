@@ -1,0 +1,105 @@
+/**
+ * The text of the live status: the block redrawn in place on a terminal and the plain line written
+ * every few seconds elsewhere. Pure functions of a progress snapshot, so tests call them directly.
+ */
+import type { CrawlProgress } from '../crawl.js';
+import { formatBytes, formatDuration } from './summary.js';
+
+export interface StatusContext {
+  /** --max-pages, for the bar and the ETA; null when the crawl is unbounded. */
+  maxPages: number | null;
+  /** Pages per second over the last few seconds; null until there are two samples. */
+  recentRate: number | null;
+  isColor: boolean;
+  /** Terminal width; lines are cut to fit so that the block never wraps. */
+  columns: number;
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+const shortCode = (code: string): string => code.replace(/^CRAWL_/, '').toLowerCase();
+
+/** `CRAWL_FETCH_TIMEOUT 3, CRAWL_FETCH_REFUSED 1` as `fetch_timeout 3, fetch_refused 1`, most frequent first. */
+export function formatErrorKinds(errorsByCode: Record<string, number>, limit = 3): string {
+  const kinds = Object.entries(errorsByCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const shown = kinds.slice(0, limit).map(([code, n]) => `${shortCode(code)} ${count(n)}`);
+  if (kinds.length > limit) shown.push(`+${kinds.length - limit} more kinds`);
+  return shown.join(', ');
+}
+
+/** Seconds left at the recent rate (or the average one), as 1m05s; null when it cannot be told. */
+export function formatEta(p: CrawlProgress, ctx: Pick<StatusContext, 'maxPages' | 'recentRate'>): string | null {
+  if (ctx.maxPages === null) return null;
+  const left = Math.max(0, ctx.maxPages - p.taken) + p.active;
+  // taken counts failures too, so the rate of URLs taken is the one that finishes the bound.
+  const rate = p.elapsedMs > 0 ? (p.taken * 1000) / p.elapsedMs : 0;
+  if (left === 0) return '0s';
+  if (rate <= 0) return null;
+  const seconds = Math.ceil(left / rate);
+  return seconds < 60 ? `${seconds}s` : formatDuration(seconds * 1000);
+}
+
+function bar(done: number, total: number, width: number): string {
+  const filled = Math.round((Math.min(done, total) / total) * width);
+  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+}
+
+const paint = (isColor: boolean, code: string, text: string): string => (isColor ? `\u001B[${code}m${text}\u001B[0m` : text);
+
+/** Cuts a line to `columns` visible characters, ignoring colour escapes when counting. */
+function fit(line: string, columns: number): string {
+  let visible = 0;
+  let out = '';
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '\u001B') {
+      const end = line.indexOf('m', i);
+      out += line.slice(i, end + 1);
+      i = end;
+      continue;
+    }
+    if (visible >= columns - 1) break;
+    out += line[i];
+    visible += 1;
+  }
+  return out;
+}
+
+/** The status block for a terminal: two lines, three with a bar when --max-pages bounds the crawl. */
+export function formatStatusBlock(p: CrawlProgress, ctx: StatusContext): string {
+  const c = ctx.isColor;
+  const recent = ctx.recentRate === null ? '–' : ctx.recentRate.toFixed(1);
+  const lines = [
+    `${paint(c, '1', 'crawlite')} ${paint(c, '32', `${count(p.pagesStored)} pages stored`)}  ` +
+      `${recent}/s now  ${p.pagesPerSecond.toFixed(1)}/s avg  ${formatBytes(p.wireBytes)}  ${formatDuration(p.elapsedMs)} elapsed`,
+    `  ${count(p.inFlight)} in flight  ${count(p.queued)} queued  ` +
+      (p.failures > 0 ? paint(c, '31', `${count(p.failures)} errors: ${formatErrorKinds(p.errorsByCode)}`) : '0 errors'),
+  ];
+  if (ctx.maxPages !== null) {
+    const eta = formatEta(p, ctx);
+    const pct = Math.min(100, Math.floor((p.taken / ctx.maxPages) * 100));
+    lines.push(`  ${paint(c, '36', bar(p.taken, ctx.maxPages, 24))} ${pct}%  ${count(p.taken)}/${count(ctx.maxPages)} URLs  ETA ${eta ?? '–'}`);
+  }
+  return lines.map((l) => fit(l, ctx.columns)).join('\n');
+}
+
+/** The one-line form for logs and pipes. */
+export function formatStatusLine(p: CrawlProgress, ctx: Pick<StatusContext, 'maxPages' | 'recentRate'>): string {
+  const recent = ctx.recentRate === null ? '' : `, ${ctx.recentRate.toFixed(1)}/s now`;
+  const errors = p.failures > 0 ? `${count(p.failures)} errors (${formatErrorKinds(p.errorsByCode)})` : '0 errors';
+  const bound = ctx.maxPages === null ? '' : `, ${count(p.taken)}/${count(ctx.maxPages)} URLs, ETA ${formatEta(p, ctx) ?? '?'}`;
+  return (
+    `crawlite: ${count(p.pagesStored)} pages (${p.pagesPerSecond.toFixed(1)}/s avg${recent}), ${errors}, ` +
+    `${p.inFlight} in flight, ${count(p.queued)} queued, ${formatBytes(p.wireBytes)}, ${formatDuration(p.elapsedMs)}${bound}`
+  );
+}
+
+/** Pages per second over a sliding window of recent snapshots. */
+export function createRateMeter(windowMs = 10_000) {
+  const samples: Array<{ at: number; pages: number }> = [];
+  return (p: CrawlProgress): number | null => {
+    samples.push({ at: p.elapsedMs, pages: p.pagesStored });
+    while (samples.length > 2 && p.elapsedMs - samples[0]!.at > windowMs) samples.shift();
+    const first = samples[0]!;
+    const dt = p.elapsedMs - first.at;
+    return dt > 0 ? ((p.pagesStored - first.pages) * 1000) / dt : null;
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * Inline SVG charts as strings: no script, no fonts, no network, so the report renders the same
+ * in any browser, offline, years later. Each bar or point carries a <title> for a hover tooltip.
+ */
+
+export interface Datum {
+  label: string;
+  value: number;
+  /** Tooltip; defaults to "label: value". */
+  title?: string;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const num = (n: number): string => n.toLocaleString('en-US');
+const PALETTE = ['#3b6fb6', '#e0803a', '#4c9a5b', '#c2474a', '#8a62b3', '#8c6d4f', '#d16fb0', '#7f7f7f', '#b5b23a', '#3bb0c2'];
+
+export function colorAt(i: number): string {
+  return PALETTE[i % PALETTE.length]!;
+}
+
+/** Horizontal bars, one row per datum, labels on the left and values on the right. */
+export function barChart(data: Datum[], opts: { label: string; format?: (n: number) => string; colors?: boolean }): string {
+  const format = opts.format ?? num;
+  const rowH = 24;
+  const labelW = 230;
+  const barW = 340;
+  const width = labelW + barW + 110;
+  const height = Math.max(1, data.length) * rowH + 8;
+  const max = Math.max(1, ...data.map((d) => d.value));
+  const rows = data.map((d, i) => {
+    const y = 4 + i * rowH;
+    const w = Math.max(1, Math.round((d.value / max) * barW));
+    const label = d.label.length > 34 ? `${d.label.slice(0, 33)}…` : d.label;
+    const fill = opts.colors ? colorAt(i) : PALETTE[0];
+    return (
+      `<g class="bar"><title>${escapeHtml(d.title ?? `${d.label}: ${format(d.value)}`)}</title>` +
+      `<text x="${labelW - 8}" y="${y + 16}" text-anchor="end">${escapeHtml(label)}</text>` +
+      `<rect x="${labelW}" y="${y + 3}" width="${w}" height="${rowH - 8}" rx="2" fill="${fill}"/>` +
+      `<text x="${labelW + w + 6}" y="${y + 16}">${escapeHtml(format(d.value))}</text></g>`
+    );
+  });
+  return svg(width, height, opts.label, rows.join(''));
+}
+
+/** Vertical columns over a category axis (depth 0, 1, 2, ...). */
+export function columnChart(data: Datum[], opts: { label: string; xLabel: string }): string {
+  const plotH = 180;
+  const left = 56;
+  const colW = Math.max(8, Math.min(48, Math.floor(620 / Math.max(1, data.length))));
+  const width = left + data.length * colW + 20;
+  const height = plotH + 50;
+  const max = Math.max(1, ...data.map((d) => d.value));
+  const cols = data.map((d, i) => {
+    const h = Math.max(1, Math.round((d.value / max) * plotH));
+    const x = left + i * colW;
+    return (
+      `<g class="bar"><title>${escapeHtml(d.title ?? `${opts.xLabel} ${d.label}: ${num(d.value)}`)}</title>` +
+      `<rect x="${x + 2}" y="${10 + plotH - h}" width="${colW - 4}" height="${h}" rx="2" fill="${PALETTE[0]}"/>` +
+      (data.length <= 30 || i % Math.ceil(data.length / 30) === 0
+        ? `<text x="${x + colW / 2}" y="${plotH + 26}" text-anchor="middle">${escapeHtml(d.label)}</text>`
+        : '') +
+      `</g>`
+    );
+  });
+  return svg(width, height, opts.label, axes(left, plotH, width, max, opts.xLabel) + cols.join(''));
+}
+
+/** Pages per time bucket as an area, with the cumulative count as a line on its own scale. */
+export function timeChart(buckets: Array<{ at: number; pages: number }>, bucketMs: number, opts: { label: string }): string {
+  const plotH = 180;
+  const left = 56;
+  const plotW = 1000;
+  const width = left + plotW + 70;
+  const height = plotH + 50;
+  if (buckets.length === 0) return svg(width, height, opts.label, `<text x="${left}" y="40">no pages stored</text>`);
+  const max = Math.max(1, ...buckets.map((b) => b.pages));
+  const total = buckets.reduce((a, b) => a + b.pages, 0);
+  const step = plotW / Math.max(1, buckets.length);
+  const y = (v: number, top: number) => 10 + plotH - (v / top) * plotH;
+  let area = `M${left},${10 + plotH}`;
+  let line = '';
+  let cumulative = 0;
+  const dots: string[] = [];
+  buckets.forEach((b, i) => {
+    const x0 = left + i * step;
+    area += ` L${x0.toFixed(1)},${y(b.pages, max).toFixed(1)} L${(x0 + step).toFixed(1)},${y(b.pages, max).toFixed(1)}`;
+    cumulative += b.pages;
+    line += `${i === 0 ? 'M' : ' L'}${(x0 + step).toFixed(1)},${y(cumulative, total).toFixed(1)}`;
+    const sec = ((b.at - buckets[0]!.at) / 1000).toFixed(0);
+    dots.push(`<rect x="${x0.toFixed(1)}" y="10" width="${step.toFixed(1)}" height="${plotH}" fill="transparent"><title>${sec}s: ${num(b.pages)} pages (${num(cumulative)} in all)</title></rect>`);
+  });
+  area += ` L${left + buckets.length * step},${10 + plotH} Z`;
+  const spanS = (buckets.length * bucketMs) / 1000;
+  const xLabels = [0, 0.25, 0.5, 0.75, 1]
+    .map((f) => `<text x="${(left + f * plotW).toFixed(0)}" y="${plotH + 26}" text-anchor="middle">${formatSeconds(f * spanS)}</text>`)
+    .join('');
+  const body =
+    axes(left, plotH, left + plotW, max, `time since the first page (bucket ${formatSeconds(bucketMs / 1000)})`) +
+    `<path class="area" d="${area}" fill="${PALETTE[0]}" fill-opacity="0.35" stroke="${PALETTE[0]}"/>` +
+    `<path class="cumulative" d="${line}" fill="none" stroke="${PALETTE[1]}" stroke-width="2"/>` +
+    `<text x="${left + plotW + 6}" y="16" fill="${PALETTE[1]}">${num(total)}</text>` +
+    xLabels +
+    dots.join('');
+  return svg(width, height, opts.label, body);
+}
+
+function formatSeconds(s: number): string {
+  if (s < 120) return `${Math.round(s)}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  return `${(s / 3600).toFixed(1)}h`;
+}
+
+function axes(left: number, plotH: number, right: number, max: number, xLabel: string): string {
+  return (
+    `<line x1="${left}" y1="10" x2="${left}" y2="${10 + plotH}" class="axis"/>` +
+    `<line x1="${left}" y1="${10 + plotH}" x2="${right}" y2="${10 + plotH}" class="axis"/>` +
+    `<text x="${left - 6}" y="16" text-anchor="end">${num(max)}</text>` +
+    `<text x="${left - 6}" y="${10 + plotH}" text-anchor="end">0</text>` +
+    `<text x="${left}" y="${plotH + 44}" class="muted">${escapeHtml(xLabel)}</text>`
+  );
+}
+
+function svg(width: number, height: number, label: string, body: string): string {
+  return (
+    `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ` +
+    `role="img" aria-label="${escapeHtml(label)}">${body}</svg>`
+  );
+}

@@ -1,0 +1,27 @@
+/**
+ * Writes the report file: under a temporary name beside it, renamed into place when complete, so
+ * an existing report is never left half-written. `-` writes to stdout.
+ */
+import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { readReport } from './read-report.js';
+import { renderReport } from './render-report.js';
+import { StoreError } from '../errors.js';
+
+export function writeReport(dbPath: string, out: string): { bytes: number } {
+  const html = renderReport(readReport(dbPath));
+  if (out === '-') {
+    process.stdout.write(html);
+    return { bytes: Buffer.byteLength(html) };
+  }
+  const temp = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(temp, html, { flag: 'wx' });
+    renameSync(temp, out);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw new StoreError('CRAWL_STORE_WRITE', `cannot write the report to ${out}: ${(err as Error).message}; pass --out a writable file path`, { cause: err });
+  }
+  return { bytes: Buffer.byteLength(html) };
+}

@@ -1,0 +1,165 @@
+/**
+ * Every mistake a user can make with the database, and the disk filling up, each answered with one
+ * line that names the problem and the fix, the right exit code, and no stack trace.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { startSite, page } from '../helpers/site.js';
+import { tempDbPath } from '../helpers/config.js';
+import { assertOneLineError, crawlite } from '../helpers/cli.js';
+
+function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'crawlite-errors-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const NOT_WRITABLE = /pass --db a writable file path .*\[CRAWL_STORE_OPEN\]$/;
+
+test('a database path that cannot be written: one line, exit 1', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'not a folder');
+  const seed = 'http://127.0.0.1:9/';
+  // The folder cannot be created: a regular file is in the way.
+  assertOneLineError(await crawlite(['crawl', seed, '--db', join(file, 'sub', 'crawl.db')]), 1, /^crawlite: cannot open database .*a-file\/sub\/crawl.db: .*pass --db a writable/);
+  // The path is a folder.
+  assertOneLineError(await crawlite(['crawl', seed, '--db', dir]), 1, NOT_WRITABLE);
+  // The file is something else than a database.
+  assertOneLineError(await crawlite(['crawl', seed, '--db', file]), 1, /^crawlite: cannot use database .*a-file: file is not a database; pass --db/);
+  if (process.getuid?.() === 0) {
+    t.diagnostic('running as root: file permissions do not stop root, so the read-only file case is not tested here');
+  } else {
+    const ro = join(dir, 'ro');
+    mkdirSync(ro);
+    chmodSync(ro, 0o555);
+    assertOneLineError(await crawlite(['crawl', seed, '--db', join(ro, 'crawl.db')]), 1, NOT_WRITABLE);
+  }
+});
+
+test('--debug adds the stack to the one line', async (t) => {
+  const dir = tempDir(t);
+  const run = await crawlite(['crawl', 'http://127.0.0.1:9/', '--db', dir, '--debug']);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr.split('\n')[0]!, /^crawlite: cannot open database .*\[CRAWL_STORE_OPEN\]$/);
+  assert.match(run.stderr, /\n\s+at /, 'stack shown');
+});
+
+test('a database in use by another crawl is refused: one line naming the pid, exit 1', async (t) => {
+  const routes: Record<string, string> = {};
+  for (let i = 0; i < 300; i++) routes[`/p${i}`] = page(`slow ${i}`, [`/p${i + 1}`]);
+  const site = await startSite(routes, { delayMs: 50 });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  let second: Awaited<ReturnType<typeof crawlite>> | null = null;
+  let firstPid = 0;
+  const first = await crawlite(['crawl', site.url('/p0'), '--db', db, '--concurrency', '1', '--workers', '1', '--quiet'], {
+    onSpawn: (child) => {
+      firstPid = child.pid!;
+      // Once the first crawl has stored a page (so it holds the lock), start a second one on the same file.
+      const poll = setInterval(() => {
+        try {
+          const reader = new Database(db, { readonly: true });
+          const n = (reader.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n;
+          reader.close();
+          if (n < 2) return;
+        } catch {
+          return; // the file or its tables do not exist yet: poll again
+        }
+        clearInterval(poll);
+        void crawlite(['crawl', site.url('/p0'), '--db', db]).then((run) => {
+          second = run;
+          child.kill('SIGINT');
+        });
+      }, 50);
+      child.on('exit', () => clearInterval(poll));
+    },
+  });
+  assert.equal(first.code, 130, first.stderr);
+  assert.ok(second, 'the second crawl ran');
+  const run = second as Awaited<ReturnType<typeof crawlite>>;
+  assertOneLineError(run, 1, new RegExp(`^crawlite: database .* is in use by another crawl \\(pid ${firstPid}\\); wait for it or use --db .*\\[CRAWL_STORE_LOCKED\\]$`));
+  // The refused crawl changed nothing: the first one's run is the only one.
+  const reader = new Database(db, { readonly: true });
+  t.after(() => reader.close());
+  assert.deepEqual(reader.prepare('SELECT status FROM runs').all(), [{ status: 'interrupted' }]);
+});
+
+test('a full database (--max-db-size, as a full disk) stops the crawl cleanly; what is stored stays readable', async (t) => {
+  const routes: Record<string, string> = {};
+  // Random text does not compress, so each page costs about 4 KB of database.
+  for (let i = 0; i < 300; i++) routes[`/p${i}`] = page(`page ${i}`, [`/p${i + 1}`, `/p${i + 2}`], randomBytes(3000).toString('base64'));
+  const site = await startSite(routes);
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+
+  const full = await crawlite(['crawl', site.url('/p0'), '--db', db, '--max-db-size', '400KB', '--workers', '1']);
+  assertOneLineError(
+    { ...full, stderr: full.stderr.split('\n').filter((l) => !/^crawlite: \d+ pages \(/.test(l)).join('\n') },
+    1,
+    /^crawlite: database full \(disk full or --max-db-size reached\); pages stored so far are kept: free space or raise --max-db-size, then rerun the crawl to continue \[CRAWL_STORE_WRITE\]$/,
+  );
+  const reader = new Database(db, { readonly: true });
+  assert.equal(reader.pragma('integrity_check', { simple: true }), 'ok');
+  const stored = (reader.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n;
+  assert.ok(stored > 10 && stored < 300, `${stored} pages kept`);
+  assert.equal((reader.prepare(`SELECT count(*) AS n FROM urls WHERE state = 'done'`).get() as { n: number }).n, stored, 'every done URL has its page');
+  assert.deepEqual(reader.prepare('SELECT status FROM runs').all(), [{ status: 'failed' }]);
+  reader.close();
+
+  const exported = await crawlite(['export', '--db', db, '--with', 'text']);
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.equal(exported.stdout.trim().split('\n').length, stored, 'every kept page exports, text included');
+
+  // With room again, the same crawl continues where it stopped.
+  const resumed = await crawlite(['crawl', site.url('/p0'), '--db', db, '--workers', '1']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /crawl done: \d+ pages stored/);
+  const after = new Database(db, { readonly: true });
+  t.after(() => after.close());
+  assert.equal((after.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n, 302, 'p0..p299 and the 404s for p300 and p301');
+});
+
+test('bad flags, values, URLs and commands: one line, exit 2', async () => {
+  const seed = 'http://127.0.0.1:9/';
+  assertOneLineError(await crawlite(['crawl', seed, '--max-db-size', 'huge']), 2, /^crawlite: invalid --max-db-size 'huge': expected a size of at least 256KB, e\.g\. 500MB or 2GB \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['crawl', seed, '--max-db-size', '10KB']), 2, /invalid --max-db-size '10KB'/);
+  assertOneLineError(await crawlite(['crawl', seed, '--progress-interval', '0']), 2, /^crawlite: invalid --progress-interval '0': expected seconds from 0.1 to 3600 \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['crawl', seed, '--log-format', 'xml']), 2, /^crawlite: Invalid values:.*log-format.*"xml".*"text", "json".*\[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['crawl', seed, '--concurrency', '-3']), 2, /^crawlite: invalid --concurrency '-3': expected a whole number from 1 to 1024 \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['crawl', 'example.org']), 2, /^crawlite: invalid seed URL 'example.org': give an absolute http:\/\/ or https:\/\/ URL \[CRAWL_SEED_INVALID\]$/);
+  assertOneLineError(await crawlite(['crawl', seed, '--max-pagse', '5']), 2, /^crawlite: Unknown argument: max-pagse \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['crawl']), 2, /^crawlite: give at least one URL to crawl, e.g. crawlite crawl https:\/\/example.org\/ \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['reprot']), 2, /^crawlite: Did you mean report\? \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['crawl', seed, '--max-pagse', '5', '--quite']), 2, /^crawlite: Unknown arguments: max-pagse, quite \[CRAWL_USAGE\]$/);
+});
+
+test('report: a missing database or an unwritable --out is one line, exit 1', async (t) => {
+  const dir = tempDir(t);
+  assertOneLineError(await crawlite(['report', '--db', join(dir, 'none.db')]), 1, /^crawlite: no database at .*none\.db \(run a crawl first, or pass --db\) \[CRAWL_STORE_MISSING\]$/);
+  const db = join(dir, 'crawl.db');
+  const site = await startSite({ '/': page('one') });
+  t.after(() => site.close());
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
+  assertOneLineError(await crawlite(['report', '--db', db, '--out', join(dir, 'no', 'such', 'report.html')]), 1, /^crawlite: cannot write the report to .*report\.html: .*pass --out a writable file path \[CRAWL_STORE_WRITE\]$/);
+});
+
+test('--help on every command shows examples; the top help lists the exit codes', async () => {
+  const top = await crawlite(['--help']);
+  assert.equal(top.code, 0);
+  for (const cmd of ['crawl', 'stats', 'export', 'report', 'bench']) assert.match(top.stdout, new RegExp(`crawlite ${cmd}`));
+  assert.match(top.stdout, /Exit codes: 0 done, 1 failed, 2 bad usage, 130 interrupted/);
+  for (const cmd of ['crawl', 'stats', 'export', 'report', 'bench']) {
+    const help = await crawlite([cmd, '--help']);
+    assert.equal(help.code, 0, `${cmd} --help`);
+    assert.match(help.stdout, /Examples:\n\s+crawlite /, `${cmd} --help has examples`);
+    assert.match(help.stdout, /--db/, `${cmd} --help names --db`);
+  }
+  const crawl = await crawlite(['crawl', '--help']);
+  for (const flag of ['--quiet', '--log-format', '--no-progress', '--progress-interval', '--max-db-size']) assert.ok(crawl.stdout.includes(flag), flag);
+});

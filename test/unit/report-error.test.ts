@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { reportError } from '../../src/cli/report-error.js';
+import { UsageError } from '../../src/errors.js';
+
+/** Runs reportError with stderr captured. */
+function report(err: unknown, isDebug = false): { code: number; text: string } {
+  const original = process.stderr.write;
+  let text = '';
+  process.stderr.write = ((chunk: string) => {
+    text += chunk;
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return { code: reportError(err, isDebug), text };
+  } finally {
+    process.stderr.write = original;
+  }
+}
+
+test('SQLite full outside a batch commit gets the same line as inside one', () => {
+  const r = report(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }));
+  assert.equal(r.code, 1);
+  assert.match(r.text, /^crawlite: database full \(disk full or --max-db-size reached\); .* \[CRAWL_STORE_WRITE\]\n$/);
+});
+
+test('yargs messages become one line, without camelCase twins', () => {
+  const yargsError = (message: string) => Object.assign(new Error(message), { code: 'CRAWL_USAGE', isYargs: true });
+  const unknown = report(yargsError('Unknown arguments: max-pagse, maxPagse, quite'));
+  assert.equal(unknown.code, 2);
+  assert.equal(unknown.text.split('\n')[0], 'crawlite: Unknown arguments: max-pagse, quite [CRAWL_USAGE]');
+  const invalid = report(yargsError('Invalid values:\n  Argument: scope, Given: "x", Choices: "host", "any"'));
+  assert.equal(invalid.text.split('\n')[0], 'crawlite: Invalid values: Argument: scope, Given: "x", Choices: "host", "any" [CRAWL_USAGE]');
+});
+
+test('usage errors exit 2, with the stack only under --debug', () => {
+  const err = new UsageError('CRAWL_SEED_INVALID', 'invalid seed URL');
+  assert.equal(report(err).text, 'crawlite: invalid seed URL [CRAWL_SEED_INVALID]\n');
+  assert.equal(report(err).code, 2);
+  assert.match(report(err, true).text, /\n\s+at /);
+});
