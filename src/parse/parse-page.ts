@@ -41,6 +41,8 @@ export function parsePage(task: ParseTask): ParseOutcome {
       content: ownedBytes(data),
       codec: DEFAULT_PACK.codec,
       contentHash,
+      metaRobots: page.metaRobots,
+      metaRefresh: page.metaRefresh,
     };
   } catch (err) {
     return { ok: false, code: 'CRAWL_PARSE_FAILED', message: err instanceof Error ? err.message : String(err) };

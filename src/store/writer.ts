@@ -23,7 +23,8 @@ export interface StoredLink {
 type Op =
   | { kind: 'page'; record: PageRecord; links: StoredLink[]; discovered: Discovered[] }
   | { kind: 'failure'; entry: FrontierEntry; code: ErrorCode; message: string; redirectTo: string | null }
-  | { kind: 'requeue'; entry: FrontierEntry };
+  | { kind: 'requeue'; entry: FrontierEntry }
+  | { kind: 'defer'; entry: FrontierEntry; dueAt: number; isAttempt: boolean; code: ErrorCode | null; message: string };
 
 export interface WriterCounts {
   pagesStored: number;
@@ -122,8 +123,8 @@ export class Writer {
     if (this.#failed) return [];
     const take = this.#db.transaction(() => {
       const rows = (excludeHosts.length === 0
-        ? this.#s.claimAny.all(limit)
-        : this.#s.claimExcluding.all(JSON.stringify(excludeHosts), limit)) as Array<{ id: number; url: string; host: string; depth: number; attempts: number }>;
+        ? this.#s.claimAny.all(Date.now(), limit)
+        : this.#s.claimExcluding.all(Date.now(), JSON.stringify(excludeHosts), limit)) as Array<{ id: number; url: string; host: string; depth: number; attempts: number }>;
       const now = Date.now();
       for (const r of rows) this.#s.markFetching.run(now, this.#runId, r.id);
       return rows.map((r) => ({ id: r.id, url: r.url, host: r.host, depth: r.depth, attempt: r.attempts }));
@@ -147,6 +148,21 @@ export class Writer {
   /** A URL whose fetch was abandoned at shutdown goes back to the queue for the next run. */
   requeue(entry: FrontierEntry): void {
     this.#push({ kind: 'requeue', entry });
+  }
+
+  /**
+   * Puts a fetching URL back in the queue, not to be claimed before `dueAt`: a retry (`isAttempt`,
+   * the attempt stays counted) or a wait that was no attempt (robots.txt unreachable). The last
+   * reason is kept in error_code / error_message until the URL is done.
+   */
+  defer(entry: FrontierEntry, dueAt: number, opts: { isAttempt: boolean; code: ErrorCode | null; message: string }): void {
+    this.#push({ kind: 'defer', entry, dueAt, ...opts });
+  }
+
+  /** The earliest not-before time of a waiting URL, or null when none waits. */
+  nextDueAt(now = Date.now()): number | null {
+    this.flush();
+    return (this.#s.nextDueAt.get(now) as { t: number | null }).t;
   }
 
   get buffered(): number {
@@ -199,6 +215,8 @@ export class Writer {
     const s = this.#s;
     if (op.kind === 'requeue') {
       s.requeue.run(now, op.entry.id);
+    } else if (op.kind === 'defer') {
+      s.deferUrl.run({ id: op.entry.id, dueAt: op.dueAt, uncount: op.isAttempt ? 0 : 1, errorCode: op.code, errorMessage: op.message, now });
     } else if (op.kind === 'failure') {
       s.markState.run({ id: op.entry.id, state: 'failed', errorCode: op.code, errorMessage: op.message, redirectTo: op.redirectTo, now });
     } else {
@@ -227,7 +245,9 @@ export class Writer {
       }
       s.markState.run({ id: entry.id, state: 'redirected', errorCode: null, errorMessage: null, redirectTo: fetch.finalUrl, now });
     }
-    if (parsed) s.insertContent.run(parsed.contentHash, parsed.codec, parsed.htmlBytes, parsed.textBytes, parsed.content);
+    // An empty frame means the content is not kept (noindex, or a non-HTML body not asked for).
+    const hasContent = parsed !== null && parsed.content.byteLength > 0;
+    if (hasContent) s.insertContent.run(parsed.contentHash, parsed.codec, parsed.htmlBytes, parsed.textBytes, parsed.content);
     const info = s.insertPage.run({
       urlId, url: entry.url, finalUrl: fetch.finalUrl, status: fetch.status, contentType: fetch.contentType,
       headers: JSON.stringify(fetch.headers), redirects: fetch.redirects.length ? JSON.stringify(fetch.redirects) : null,
@@ -235,8 +255,10 @@ export class Writer {
       title: parsed?.title ?? null, description: parsed?.description ?? null, canonical: parsed?.canonical ?? null,
       language: parsed?.language ?? null, encoding: parsed?.encoding ?? null,
       rawBytes: parsed?.htmlBytes ?? 0, wireBytes: fetch.wireBytes, storedBytes: parsed?.content.byteLength ?? 0,
-      isTruncated: fetch.isTruncated ? 1 : 0, linksFound: parsed?.linksFound ?? 0, contentHash: parsed?.contentHash ?? null,
+      isTruncated: fetch.isTruncated ? 1 : 0, linksFound: parsed?.linksFound ?? 0, contentHash: hasContent ? parsed.contentHash : null,
       errorCode: error?.code ?? null, errorMessage: error?.message ?? null, runId: this.#runId,
+      robots: record.directives?.robots ?? null, refreshUrl: record.directives?.refreshUrl ?? null,
+      isLinksCapped: parsed !== null && parsed.linksFound > parsed.links.length ? 1 : 0,
     });
     s.markState.run({ id: urlId, state: 'done', errorCode: error?.code ?? null, errorMessage: error?.message ?? null, redirectTo: null, now });
     if (info.changes === 0) {
@@ -262,6 +284,10 @@ function skipMessage(code: ErrorCode): string {
     case 'CRAWL_SCOPE_OUT': return 'outside the crawl scope';
     case 'CRAWL_SCOPE_EXCLUDED': return 'rejected by --include/--exclude';
     case 'CRAWL_DEPTH_LIMIT': return 'deeper than --max-depth';
+    case 'CRAWL_TRAP_URL_LENGTH': return 'spider trap: URL too long';
+    case 'CRAWL_TRAP_PATH_DEPTH': return 'spider trap: too many path segments';
+    case 'CRAWL_TRAP_REPEATED_SEGMENT': return 'spider trap: a path segment repeats too often';
+    case 'CRAWL_TRAP_QUERY_VARIANTS': return 'spider trap: too many distinct query strings for this path';
     default: return code;
   }
 }
