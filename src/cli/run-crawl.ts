@@ -8,6 +8,9 @@ import { formatProgressLine, formatSummary } from './summary.js';
 
 export async function runCrawlCommand(flags: CrawlFlags & { progress?: boolean }): Promise<number> {
   const config = configFromFlags(flags);
+  if (config.fetch.politeness?.ignoreRobots) {
+    process.stderr.write('crawlite: --ignore-robots: robots.txt is neither fetched nor obeyed in this crawl\n');
+  }
   const stop = new AbortController();
   const detach = onInterrupt(stop);
   const opts: CrawlOptions = { signal: stop.signal };

@@ -2,7 +2,7 @@
  * Command-line flags -> a validated, frozen CrawlConfig (defaults < flags). Every bad value is a
  * UsageError whose message names the flag and the value, so the CLI prints one line and exits 2.
  */
-import { defaultConfig, type CrawlConfig, type ScopeMode } from './schema.js';
+import { defaultConfig, defaultPolitenessConfig, type CrawlConfig, type ScopeMode } from './schema.js';
 import { UsageError } from '../errors.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
 
@@ -20,6 +20,12 @@ export interface CrawlFlags {
   timeout?: unknown;
   maxBytes?: unknown;
   workers?: unknown;
+  delay?: unknown;
+  retries?: unknown;
+  maxRedirects?: unknown;
+  ignoreRobots?: boolean;
+  followNofollow?: boolean;
+  storeNonHtml?: boolean;
 }
 
 const SCOPES: readonly ScopeMode[] = ['host', 'domain', 'prefix', 'any'];
@@ -44,7 +50,7 @@ export function configFromFlags(flags: CrawlFlags): CrawlConfig {
     dbPath: flags.db ?? base.dbPath,
     maxPages: optionalInt('--max-pages', flags.maxPages, 1),
     maxDepth: optionalInt('--max-depth', flags.maxDepth, 0),
-    scope: { mode: scope as ScopeMode, include: strings(flags.include), exclude: strings(flags.exclude) },
+    scope: { mode: scope as ScopeMode, include: strings(flags.include), exclude: strings(flags.exclude), followNofollow: flags.followNofollow === true },
     fetch: {
       ...base.fetch,
       concurrency: optionalInt('--concurrency', flags.concurrency, 1, 1024) ?? base.fetch.concurrency,
@@ -52,12 +58,28 @@ export function configFromFlags(flags: CrawlFlags): CrawlConfig {
       userAgent: flags.userAgent?.trim() || base.fetch.userAgent,
       timeoutMs: seconds('--timeout', flags.timeout) ?? base.fetch.timeoutMs,
       maxBodyBytes: byteSize('--max-bytes', flags.maxBytes) ?? base.fetch.maxBodyBytes,
+      maxRedirects: optionalInt('--max-redirects', flags.maxRedirects, 0, 100) ?? base.fetch.maxRedirects,
+      politeness: politenessFromFlags(flags),
     },
-    parse: { ...base.parse, workers: optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers },
+    parse: { ...base.parse, workers: optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers, storeNonHtml: flags.storeNonHtml === true },
     store: base.store,
   };
   if (config.dbPath.trim() === '') throw new UsageError('CRAWL_USAGE', '--db needs a file path');
   return Object.freeze(config);
+}
+
+function politenessFromFlags(flags: CrawlFlags): NonNullable<CrawlConfig['fetch']['politeness']> {
+  const base = defaultPolitenessConfig();
+  const delay = flags.delay === undefined || flags.delay === null ? null : Number(String(flags.delay).trim());
+  if (delay !== null && (!Number.isFinite(delay) || delay < 0 || delay > 3600)) {
+    throw new UsageError('CRAWL_USAGE', `invalid --delay '${String(flags.delay)}': expected seconds from 0 to 3600, e.g. 1.5`);
+  }
+  return {
+    ...base,
+    delayMs: delay === null ? base.delayMs : Math.round(delay * 1000),
+    retries: optionalInt('--retries', flags.retries, 0, 20) ?? base.retries,
+    ignoreRobots: flags.ignoreRobots === true,
+  };
 }
 
 function strings(values: unknown[] | undefined): string[] {
