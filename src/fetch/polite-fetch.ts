@@ -41,6 +41,13 @@ export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEnt
   const { fetcher, limits, schedule, robots, config, signal } = opts;
   const now = opts.now ?? Date.now;
 
+  /** How long a 429/503 rests the host: the retry's wait when there is one, else the cool-down alone. */
+  const holdMs = (r: FetchResult, attempt: number): number => {
+    const at = now();
+    const retry = decideRetry({ attempt, status: r.status, headers: r.headers }, config, at, () => 1);
+    return retry?.delayMs ?? cooldownMs(r.headers, attempt, config, at);
+  };
+
   return async (entry) => {
     const { host } = entry;
     const verdict = await robots.check(entry.url);
@@ -59,17 +66,32 @@ export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEnt
         break;
     }
     await schedule.turn(host, signal);
-    const result = await limits.run(host, () => {
+    const result = await limits.run<FetchResult | FetchFailure | number>(host, () => {
+      // The host may have been cooled down (a 429/503 to another of its URLs) while this one
+      // waited for its slot: then it waits too, rather than knock on a door that said "later".
+      const heldUntil = schedule.heldUntil(host);
+      if (heldUntil > now() && !signal.aborted) {
+        schedule.cancel(host);
+        return Promise.resolve(heldUntil);
+      }
       schedule.start(host);
-      return fetcher.fetch(entry, signal);
+      // The cool-down is set before the slot is released, so no request of the host slips in
+      // between the 429/503 arriving and the crawl reading it.
+      return fetcher.fetch(entry, signal).then((r) => {
+        if (!('code' in r) && (r.status === 429 || r.status === 503)) schedule.hold(host, now() + holdMs(r, entry.attempt));
+        return r;
+      });
     });
+    if (typeof result === 'number') {
+      return { kind: 'deferred', dueAt: result, isAttempt: false, code: null, message: 'host cooling down after 429/503; waiting' };
+    }
     if (signal.aborted && 'code' in result && result.code === 'CRAWL_FETCH_ABORTED') return { kind: 'aborted' };
 
     const status = 'code' in result ? null : result.status;
     const headers = 'code' in result ? {} : result.headers;
     const at = now();
     const retry = decideRetry({ attempt: entry.attempt, status, isRetryableFailure: 'code' in result && result.retryable, headers }, config, at);
-    if (status === 429 || status === 503) schedule.hold(host, at + (retry?.delayMs ?? cooldownMs(headers, entry.attempt, config, at)));
+    if (status === 429 || status === 503) schedule.hold(host, at + (retry?.delayMs ?? holdMs(result as FetchResult, entry.attempt)));
     if (retry) {
       const code = 'code' in result ? result.code : null;
       const detail = 'code' in result ? `: ${result.message}` : '';

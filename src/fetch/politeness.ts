@@ -28,6 +28,8 @@ export interface HostSchedule {
   cancel(host: string): void;
   /** Cool the host down: nothing of it is taken before `untilMs`. */
   hold(host: string, untilMs: number): void;
+  /** Until when the host is cooled down (0 when it is not). */
+  heldUntil(host: string): number;
   /** Robots.txt Crawl-delay for the host, in ms (capped); the gap becomes max(--delay, it). */
   setCrawlDelay(host: string, delayMs: number): void;
   /** Hosts not ready now (for the frontier: do not claim their URLs). */
@@ -100,6 +102,9 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
     hold(host, untilMs) {
       const s = get(host);
       s.heldUntil = Math.max(s.heldUntil, untilMs);
+    },
+    heldUntil(host) {
+      return hosts.get(host)?.heldUntil ?? 0;
     },
     setCrawlDelay(host, delayMs) {
       get(host).crawlDelayMs = Math.min(Math.max(0, delayMs), opts.maxCrawlDelayMs);
