@@ -159,9 +159,13 @@ export class Writer {
     this.#push({ kind: 'defer', entry, dueAt, ...opts });
   }
 
-  /** The earliest not-before time of a waiting URL, or null when none waits. */
+  /**
+   * The earliest not-before time of a committed waiting URL, or null. It does not flush (the
+   * scheduler asks on every idle turn, and flushing there would break up the batches); a deferral
+   * still buffered is committed by the next claim.
+   */
   nextDueAt(now = Date.now()): number | null {
-    this.flush();
+    if (this.#failed) return null;
     return (this.#s.nextDueAt.get(now) as { t: number | null }).t;
   }
 
