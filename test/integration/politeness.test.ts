@@ -217,3 +217,21 @@ test('retries: a 500 that stays and a connection reset end after 1 + --retries a
   assert.equal(by.get('/reset')!.attempts, 3);
   assert.match(by.get('/reset')!.error_message!, /after 3 attempts/);
 });
+
+test('robots.txt follows 5 redirects even when --max-redirects is lower, to another path or host', async (t) => {
+  const rules = await site(t, { '/rules.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nDisallow: /private\n' } });
+  const routes: Record<string, Route> = {
+    '/robots.txt': { status: 301, headers: { location: '/r1' } },
+    '/r4': { status: 302, headers: { location: rules.url('/rules.txt') } },
+    '/': page('home', ['/private', '/public']),
+    '/private': page('private'),
+    '/public': page('public'),
+  };
+  for (let i = 1; i < 4; i++) routes[`/r${i}`] = { status: 302, headers: { location: `/r${i + 1}` } };
+  const s = await site(t, routes);
+  const config = testConfig(t, [s.url('/')], { fetch: { maxRedirects: 1, politeness: fast() } });
+  await runCrawl(config);
+  assert.equal(rules.hits.get('/rules.txt'), 1, 'the fifth redirect was followed');
+  assert.equal(s.hits.get('/private'), undefined);
+  assert.equal(s.hits.get('/public'), 1);
+});
