@@ -11,20 +11,16 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
-import { defaultPolitenessConfig, defaultTrapConfig, type CrawlConfig } from './config/schema.js';
+import { defaultTrapConfig, type CrawlConfig } from './config/schema.js';
 import type { FetchFailure, FetchResult, FrontierEntry, ParseOutcome } from './types.js';
 import type { StoreError } from './errors.js';
 import { openForWrite } from './store/db.js';
 import { Writer } from './store/writer.js';
 import { Frontier } from './frontier/frontier.js';
 import { createScope } from './frontier/scope.js';
-import { originKey } from './frontier/normalize-url.js';
-import { createFetcher } from './fetch/fetcher.js';
+import { createPoliteStage } from './fetch/polite-stage.js';
 import { createHostLimits } from './fetch/host-limits.js';
 import { ParsePool } from './parse/pool.js';
-import { createHostSchedule } from './fetch/politeness.js';
-import { createRobotsPolicy } from './fetch/robots.js';
-import { createPoliteFetch } from './fetch/polite-fetch.js';
 import { createTrapCheck } from './frontier/traps.js';
 import { formatDirectives, parseRefreshUrl, parseRobotsDirectives } from './parse/directives.js';
 import { metadataOnly } from './parse/metadata-only.js';
@@ -61,35 +57,9 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
 
   const pool = new ParsePool(config.parse);
   const limits = createHostLimits({ concurrency: config.fetch.concurrency, perHost: config.fetch.perHost });
-  const politeness = config.fetch.politeness ?? defaultPolitenessConfig();
-  const schedule = createHostSchedule(politeness);
   const stop = new AbortController();
-  const robots = createRobotsPolicy({
-    userAgent: config.fetch.userAgent,
-    config: politeness,
-    onCrawlDelay: (host, ms) => schedule.setCrawlDelay(host, ms),
-    fetchRobots: (url, isNested) => {
-      const host = originKey(url);
-      const entry = { id: 0, url, host, depth: 0, attempt: 0 };
-      // RFC 9309: follow at least 5 redirects, to any host; read at least 500 KiB (+1 to see a cut).
-      const overrides = { maxRedirects: Math.max(5, config.fetch.maxRedirects), maxBodyBytes: politeness.robotsMaxBytes + 1, isUnchecked: true };
-      const run = () => {
-        schedule.touch(host);
-        return fetcher.fetch(entry, stop.signal, overrides);
-      };
-      // From inside a fetch (a redirect hop) waiting for another slot could deadlock the limits.
-      return isNested ? run() : limits.run(host, run);
-    },
-  });
-  const fetcher = createFetcher({
-    config: config.fetch, dispatcher: opts.dispatcher, checkRedirect: scope,
-    checkHop: async (url) => {
-      const verdict = await robots.check(url, { isNested: true });
-      if (verdict.kind === 'allow') return null;
-      return verdict.kind === 'disallow' ? 'CRAWL_ROBOTS_DISALLOWED' : 'CRAWL_ROBOTS_UNAVAILABLE';
-    },
-  });
-  const politeFetch = createPoliteFetch({ fetcher, limits, schedule, robots, config: politeness, signal: stop.signal });
+  const polite = createPoliteStage({ config: config.fetch, limits, dispatcher: opts.dispatcher, checkRedirect: scope, signal: stop.signal });
+  const { fetcher, schedule } = polite;
   const frontier = new Frontier(writer, {
     scope,
     maxDepth: config.maxDepth,
@@ -128,24 +98,24 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
   stop.signal.addEventListener('abort', wakeUp, { once: true });
 
   const processEntry = async (entry: FrontierEntry): Promise<void> => {
-    const polite = await politeFetch(entry);
-    if (polite.kind === 'aborted') {
+    const fetched = await polite.fetchPolitely(entry);
+    if (fetched.kind === 'aborted') {
       writer.requeue(entry);
       return;
     }
-    if (polite.kind === 'deferred') {
+    if (fetched.kind === 'deferred') {
       frontier.untake();
-      writer.defer(entry, polite.dueAt, { isAttempt: polite.isAttempt, code: polite.code, message: polite.message });
+      writer.defer(entry, fetched.dueAt, { isAttempt: fetched.isAttempt, code: fetched.code, message: fetched.message });
       return;
     }
-    if (polite.kind === 'blocked' || polite.kind === 'failed') {
-      const { code, message } = polite.kind === 'blocked' ? polite : polite.failure;
+    if (fetched.kind === 'blocked' || fetched.kind === 'failed') {
+      const { code, message } = fetched.kind === 'blocked' ? fetched : fetched.failure;
       tracker.countFailure(code);
-      writer.recordFailure(entry, code, message, polite.kind === 'failed' ? redirectTarget(polite.failure) : null);
+      writer.recordFailure(entry, code, message, fetched.kind === 'failed' ? redirectTarget(fetched.failure) : null);
       opts.onEvent?.({ type: 'error', url: entry.url, depth: entry.depth, code, message });
       return;
     }
-    const result = polite.result;
+    const result = fetched.result;
     const outcome = await parse(pool, result, config.parse.maxLinksPerPage, config.parse.storeNonHtml === true);
     if (!active.has(entry)) return; // given up on at shutdown and already requeued
     storeOutcome(entry, result, outcome);
@@ -184,10 +154,7 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
         await nextEvent();
         continue;
       }
-      const entry = frontier.next(
-        (host) => limits.hasRoom(host) && schedule.isReady(host) && !robots.isPending(host),
-        () => [...schedule.notReadyHosts(), ...robots.pendingHosts()],
-      );
+      const entry = frontier.next(polite.isReady, polite.restingHosts);
       if (!entry) {
         if (active.size === 0 && frontier.isExhausted()) break;
         // Nothing ready now: wait for a page to finish or for the next resting host or waiting
