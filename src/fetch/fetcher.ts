@@ -90,6 +90,25 @@ function startDeadline(timeoutMs: number, caller: AbortSignal | undefined): Dead
   };
 }
 
+/** Settles as `promise` does, or rejects with the signal's reason when it aborts first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
 /**
  * Creates the fetch stage. Without an injected dispatcher it makes (and on close() closes) one
  * shared keep-alive Agent; concurrency limits are the caller's job (host-limits.ts).
@@ -162,7 +181,9 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           redirects.push({ url, status: res.statusCode });
           const next = nextHop(url, location, redirects, overrides);
           if (typeof next !== 'string') return fail(next);
-          const hopRefusal = overrides.isUnchecked || !checkHop ? null : await checkHop(next);
+          // Raced against the deadline: the hop's robots.txt may wait for a slot that this very
+          // fetch (and others like it) holds, and the deadline is what breaks such a wait.
+          const hopRefusal = overrides.isUnchecked || !checkHop ? null : await untilAborted(checkHop(next), deadline.signal);
           if (hopRefusal !== null) return fail(createFetchError(hopRefusal, `redirect to ${next} refused by its robots.txt`));
           url = next;
           continue;
