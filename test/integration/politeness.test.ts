@@ -235,3 +235,29 @@ test('robots.txt follows 5 redirects even when --max-redirects is lower, to anot
   assert.equal(s.hits.get('/private'), undefined);
   assert.equal(s.hits.get('/public'), 1);
 });
+
+test('429 without Retry-After cools the host for the backoff before anything else is sent to it', async (t) => {
+  const log: LoggedRequest[] = [];
+  let limited = 0;
+  let t429 = 0;
+  const routes: Record<string, Route> = {
+    '/robots.txt': { status: 404 },
+    '/': page('home', ['/limited', '/y1', '/y2', '/y3']),
+    '/limited': (_req, res) => {
+      limited++;
+      if (limited === 1) {
+        t429 = Date.now();
+        res.writeHead(429).end('slow down');
+      } else res.writeHead(200, { 'content-type': 'text/html' }).end(page('fine now'));
+    },
+  };
+  for (let i = 1; i <= 3; i++) routes[`/y${i}`] = { body: page(`y${i}`), delayMs: 20 };
+  const s = await site(t, logRequests(routes, log));
+  const config = testConfig(t, [s.url('/')], { fetch: { perHost: 1, politeness: fast({ retryBaseMs: 500, retryMaxDelayMs: 1_000 }) } });
+  await runCrawl(config);
+  assert.equal(limited, 2);
+  const after = log.filter((r) => r.at > t429);
+  assert.ok(after.length >= 1);
+  // One request at a time, so nothing was in flight beside the 429: everything after it waited.
+  for (const r of after) assert.ok(r.at - t429 >= 450, `${r.path} started ${r.at - t429} ms after the 429`);
+});
