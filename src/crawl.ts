@@ -11,7 +11,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
-import type { CrawlConfig } from './config/schema.js';
+import { defaultTrapConfig, type CrawlConfig } from './config/schema.js';
 import type { FetchFailure, FetchResult, FieldSpec, FrontierEntry, ParseOutcome } from './types.js';
 import type { StoreError } from './errors.js';
 import { openForWrite } from './store/db.js';
@@ -19,9 +19,12 @@ import { Writer } from './store/writer.js';
 import { applyMaxDbSize } from './store/max-db-size.js';
 import { Frontier } from './frontier/frontier.js';
 import { createScope } from './frontier/scope.js';
-import { createFetcher } from './fetch/fetcher.js';
+import { createPoliteStage } from './fetch/polite-stage.js';
 import { createHostLimits } from './fetch/host-limits.js';
 import { ParsePool } from './parse/pool.js';
+import { createTrapCheck } from './frontier/traps.js';
+import { formatDirectives, parseRefreshUrl, parseRobotsDirectives } from './parse/directives.js';
+import { metadataOnly } from './parse/metadata-only.js';
 import { createProgressTracker, type CrawlEvent, type CrawlProgress, type CrawlSummary } from './crawl-progress.js';
 
 export type { CrawlEvent, CrawlProgress, CrawlSummary } from './crawl-progress.js';
@@ -60,16 +63,19 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
 
   const pool = new ParsePool(config.parse);
   const limits = createHostLimits({ concurrency: config.fetch.concurrency, perHost: config.fetch.perHost });
-  const fetcher = createFetcher({ config: config.fetch, dispatcher: opts.dispatcher, checkRedirect: scope });
+  const stop = new AbortController();
+  const polite = createPoliteStage({ config: config.fetch, limits, dispatcher: opts.dispatcher, checkRedirect: scope, signal: stop.signal });
+  const { fetcher, schedule } = polite;
   const frontier = new Frontier(writer, {
     scope,
     maxDepth: config.maxDepth,
     maxPages: config.maxPages,
     windowSize: Math.max(64, config.fetch.concurrency * 2),
+    trap: createTrapCheck(config.traps ?? defaultTrapConfig()),
+    followNofollow: config.scope.followNofollow === true,
   });
   frontier.seed(config.seeds);
 
-  const stop = new AbortController();
   const onOuterAbort = () => stop.abort();
   opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
   let storeError: StoreError | null = null;
@@ -98,18 +104,25 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
   stop.signal.addEventListener('abort', wakeUp, { once: true });
 
   const processEntry = async (entry: FrontierEntry): Promise<void> => {
-    const result = await limits.run(entry.host, () => fetcher.fetch(entry, stop.signal));
-    if (stop.signal.aborted && 'code' in result && result.code === 'CRAWL_FETCH_ABORTED') {
+    const fetched = await polite.fetchPolitely(entry);
+    if (fetched.kind === 'aborted') {
       writer.requeue(entry);
       return;
     }
-    if ('code' in result) {
-      tracker.countFailure(result.code);
-      writer.recordFailure(entry, result.code, result.message, redirectTarget(result));
-      opts.onEvent?.({ type: 'error', url: entry.url, depth: entry.depth, code: result.code, message: result.message });
+    if (fetched.kind === 'deferred') {
+      frontier.untake();
+      writer.defer(entry, fetched.dueAt, { isAttempt: fetched.isAttempt, code: fetched.code, message: fetched.message });
       return;
     }
-    const outcome = await parse(pool, result, config.parse.maxLinksPerPage, config.parse.fields);
+    if (fetched.kind === 'blocked' || fetched.kind === 'failed') {
+      const { code, message } = fetched.kind === 'blocked' ? fetched : fetched.failure;
+      tracker.countFailure(code);
+      writer.recordFailure(entry, code, message, fetched.kind === 'failed' ? redirectTarget(fetched.failure) : null);
+      opts.onEvent?.({ type: 'error', url: entry.url, depth: entry.depth, code, message });
+      return;
+    }
+    const result = fetched.result;
+    const outcome = await parse(pool, result, config.parse.maxLinksPerPage, config.parse.storeNonHtml === true, config.parse.fields);
     if (!active.has(entry)) return; // given up on at shutdown and already requeued
     storeOutcome(entry, result, outcome);
   };
@@ -125,11 +138,17 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
       writer.storePage({ entry, fetch, parsed: null, error: { code: outcome.code, message: outcome.message } }, []);
       return;
     }
-    // Links of error pages are kept for the link graph but not followed.
-    const isFollowable = result.status >= 200 && result.status < 300;
-    const links = frontier.discover(entry, outcome.links, isFollowable);
+    // Links of error pages are kept for the link graph but not followed; nor are a nofollow page's.
+    const directives = parseRobotsDirectives([outcome.metaRobots, result.headers['x-robots-tag']]);
+    const refreshUrl = parseRefreshUrl(outcome.metaRefresh, result.finalUrl);
+    const isOk = result.status >= 200 && result.status < 300;
+    const links = frontier.discover(entry, outcome.links, isOk && !directives.isNofollow);
+    // A meta refresh is followed like a redirect (at the page's depth), whatever nofollow says.
+    const extraUrls = isOk && refreshUrl !== null ? [frontier.discoverRedirect(entry, refreshUrl)] : [];
+    // noindex: the page's row stays (status, headers, title), its content is not stored.
+    const parsed = directives.isNoindex ? { ...outcome, content: new Uint8Array(0) } : outcome;
     tracker.countPage(result.wireBytes);
-    writer.storePage({ entry, fetch, parsed: outcome, error: null }, links);
+    writer.storePage({ entry, fetch, parsed, error: null, directives: { robots: formatDirectives(directives), refreshUrl } }, links, extraUrls);
   };
 
   let status: CrawlSummary['status'] = 'done';
@@ -140,22 +159,20 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
         await nextEvent();
         continue;
       }
-      const entry = frontier.next((host) => limits.hasRoom(host));
+      const entry = frontier.next(polite.isReady, polite.restingHosts);
       if (!entry) {
         if (active.size === 0 && frontier.isExhausted()) break;
-        if (active.size === 0) {
-          // Queued URLs exist but none could be claimed (all hosts busy cannot be, nothing is in
-          // flight): yield once and retry rather than spin.
-          await new Promise((r) => setImmediate(r));
-          continue;
-        }
-        await nextEvent();
+        // Nothing ready now: wait for a page to finish or for the next resting host or waiting
+        // URL to come due, whichever is first; never sleep while another host could go on.
+        await waitForWork(nextEvent, active.size > 0, [schedule.nextReadyAt(), writer.nextDueAt()]);
         continue;
       }
+      schedule.take(entry.host);
       active.add(entry);
       processEntry(entry)
         .catch((err: unknown) => {
           // A bug in a stage must cost one URL, not the crawl.
+          schedule.cancel(entry.host);
           writer.recordFailure(entry, 'CRAWL_FETCH_NETWORK', `internal error: ${(err as Error).message}`);
         })
         .finally(() => {
@@ -200,15 +217,28 @@ function markFailedRun(writer: Writer): void {
   }
 }
 
-function parse(pool: ParsePool, result: FetchResult, maxLinks: number, fields?: Record<string, FieldSpec>): Promise<ParseOutcome> {
+function parse(
+  pool: ParsePool, result: FetchResult, maxLinks: number, shouldStoreNonHtml: boolean, fields?: Record<string, FieldSpec>,
+): Promise<ParseOutcome> {
   const type = result.contentType.toLowerCase();
   const isHtml = type === '' || type.includes('text/html') || type.includes('application/xhtml+xml');
+  if (!isHtml && !shouldStoreNonHtml) return Promise.resolve(metadataOnly(result.body));
   return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks, ...(isHtml && fields ? { fields } : {}) });
 }
 
 function redirectTarget(failure: FetchFailure): string | null {
   const last = failure.redirects.at(-1);
   return last ? last.url : null;
+}
+
+/** Until the next event, or the earliest of `dueTimes` (at least 1 ms, at most 1 s, so a stop or a new due time is seen). */
+async function waitForWork(nextEvent: () => Promise<void>, hasActive: boolean, dueTimes: Array<number | null>): Promise<void> {
+  const due = dueTimes.filter((t): t is number => t !== null);
+  if (due.length === 0 && hasActive) return nextEvent();
+  const waitMs = due.length === 0 ? 50 : Math.min(1_000, Math.max(1, Math.min(...due) - Date.now()));
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([nextEvent(), new Promise<void>((r) => (timer = setTimeout(r, waitMs)))]);
+  clearTimeout(timer);
 }
 
 /** Waits for in-flight pages; after `graceMs` the stragglers are requeued and left behind. */

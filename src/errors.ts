@@ -35,7 +35,14 @@ export type ErrorCode =
   | 'CRAWL_REDIRECT_OUT_OF_SCOPE'
   | 'CRAWL_PARSE_FAILED'
   | 'CRAWL_PARSE_CRASHED'
-  | 'CRAWL_PARSE_TIMEOUT';
+  | 'CRAWL_PARSE_TIMEOUT'
+  // politeness and hostile sites (issue 3)
+  | 'CRAWL_ROBOTS_DISALLOWED'
+  | 'CRAWL_ROBOTS_UNAVAILABLE'
+  | 'CRAWL_TRAP_URL_LENGTH'
+  | 'CRAWL_TRAP_PATH_DEPTH'
+  | 'CRAWL_TRAP_REPEATED_SEGMENT'
+  | 'CRAWL_TRAP_QUERY_VARIANTS';
 
 export class CrawlError extends Error {
   readonly code: ErrorCode;

@@ -115,6 +115,10 @@ export interface ParsedPage {
   contentHash: string;
   /** Values of the task's extraction fields, by name; absent when the task had none. */
   fields?: Record<string, FieldValue>;
+  /** `<meta name="robots">` contents, joined; parse/directives.ts reads them. */
+  metaRobots?: string | null;
+  /** `<meta http-equiv="refresh">` content as written. */
+  metaRefresh?: string | null;
 }
 
 /** A parse that failed; errors do not cross threads, so a code and message do. */
@@ -133,6 +137,8 @@ export interface PageRecord {
   parsed: ParsedPage | null;
   /** Set when the page was fetched but could not be parsed. */
   error: { code: ErrorCode; message: string } | null;
+  /** Robots directives that applied ("noindex,nofollow") and a meta refresh target; issue 3. */
+  directives?: { robots: string | null; refreshUrl: string | null };
 }
 
 /** A URL discovered on a page, after the scope decision. */

@@ -9,6 +9,9 @@ import { createViewFromFlags, type ViewFlags } from './progress-view.js';
 export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<number> {
   const { config, job } = loadCrawlConfig(flags);
   const view = createViewFromFlags(flags, config.maxPages);
+  if (config.fetch.politeness?.ignoreRobots) {
+    process.stderr.write('crawlite: --ignore-robots: robots.txt is neither fetched nor obeyed in this crawl\n');
+  }
   const stop = new AbortController();
   const detach = onInterrupt(stop, view.say);
   const opts: CrawlOptions = { signal: stop.signal, job: job ? { name: job.name, file: job.path } : undefined, ...view.crawlOptions };

@@ -13,7 +13,7 @@
  * path: `config/x.yaml: scope.mode: expected one of host, domain, prefix, any`.
  */
 import { z } from 'zod';
-import type { CrawlConfig } from './schema.js';
+import type { CrawlConfig, PolitenessConfig, TrapConfig } from './schema.js';
 import type { FieldSpec } from '../types.js';
 import { parseDbSize } from './db-size.js';
 import { byteSize } from './load.js';
@@ -93,6 +93,26 @@ const scope = slice('scope', {
   mode: oneOf(['host', 'domain', 'prefix', 'any']),
   include: list(regex, 'regular expressions'),
   exclude: list(regex, 'regular expressions'),
+  followNofollow: z.boolean({ error: 'expected true or false' }),
+});
+
+const politeness = slice('fetch.politeness', {
+  delayMs: int(0, 3_600_000),
+  maxCrawlDelayMs: int(0, 3_600_000),
+  retries: int(0, 20),
+  retryBaseMs: int(0, 3_600_000),
+  retryMaxDelayMs: int(0, 3_600_000),
+  retryAfterMaxMs: int(0, 86_400_000),
+  ignoreRobots: z.boolean({ error: 'expected true or false' }),
+  robotsMaxBytes: int(1024, 100 * 1024 * 1024),
+  robotsTtlMs: int(0, 7 * 86_400_000),
+});
+
+const traps = slice('traps', {
+  maxUrlLength: int(16, 1_000_000),
+  maxPathDepth: int(1, 10_000),
+  maxRepeatedSegment: int(1, 10_000),
+  maxQueriesPerPath: int(1, 1_000_000),
 });
 
 const fetch = slice('fetch', {
@@ -103,12 +123,14 @@ const fetch = slice('fetch', {
   maxBodyBytes: bytes,
   maxRedirects: int(0, 100),
   keepAliveMs: int(0, 600_000),
+  politeness: politeness.partial(),
 });
 
 const parse = slice('parse', {
   workers: int(0, 64),
   maxLinksPerPage: int(0, 1_000_000),
   taskTimeoutMs: int(1, 3_600_000),
+  storeNonHtml: z.boolean({ error: 'expected true or false' }),
 });
 
 const dbBytes = size((v) => parseDbSize('', v), 'a size of at least 256KB, e.g. 500MB or 2GB');
@@ -132,6 +154,7 @@ export const jobFileSchema = z.strictObject(
     fetch: fetch.partial().optional(),
     parse: parse.partial().optional(),
     store: store.partial().optional(),
+    traps: traps.partial().optional(),
     /** Named CSS selectors evaluated on every HTML page; stored per page as JSON (pages.fields). */
     fields: fields.optional(),
   },
@@ -158,8 +181,10 @@ export type JobSchemaCoversConfig = [
   Assert<SameKeys<Omit<Required<JobFile>, 'name' | 'db' | 'fields'>, Omit<CrawlConfig, 'dbPath'>>>,
   Assert<SameKeys<Slice<'scope'>, CrawlConfig['scope']>>,
   Assert<SameKeys<Slice<'fetch'>, CrawlConfig['fetch']>>,
+  Assert<SameKeys<Required<Slice<'fetch'>['politeness']>, PolitenessConfig>>,
+  Assert<SameKeys<Required<NonNullable<JobFile['traps']>>, TrapConfig>>,
   Assert<SameKeys<Slice<'parse'>, Omit<CrawlConfig['parse'], 'workerUrl' | 'fields'>>>,
   Assert<SameKeys<Slice<'store'>, CrawlConfig['store']>>,
-  Assert<Slice<'fetch'> extends CrawlConfig['fetch'] ? true : false>,
+  Assert<Omit<Slice<'fetch'>, 'politeness'> extends Omit<CrawlConfig['fetch'], 'politeness'> ? true : false>,
   Assert<Slice<'parse'> extends Omit<CrawlConfig['parse'], 'workerUrl' | 'fields'> ? true : false>,
 ];

@@ -2,7 +2,7 @@
  * Command-line flags -> a validated, frozen CrawlConfig (defaults < flags). Every bad value is a
  * UsageError whose message names the flag and the value, so the CLI prints one line and exits 2.
  */
-import { defaultConfig, type CrawlConfig, type ScopeMode } from './schema.js';
+import { defaultConfig, defaultPolitenessConfig, type CrawlConfig, type ScopeMode } from './schema.js';
 import { UsageError } from '../errors.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
 import { parseByteSize } from './byte-size.js';
@@ -23,6 +23,12 @@ export interface CrawlFlags {
   maxBytes?: unknown;
   workers?: unknown;
   maxDbSize?: unknown;
+  delay?: unknown;
+  retries?: unknown;
+  maxRedirects?: unknown;
+  ignoreRobots?: boolean;
+  followNofollow?: boolean;
+  storeNonHtml?: boolean;
 }
 
 const SCOPES: readonly ScopeMode[] = ['host', 'domain', 'prefix', 'any'];
@@ -51,7 +57,8 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
     dbPath: flags.db ?? base.dbPath,
     maxPages: flags.maxPages === undefined ? base.maxPages : optionalInt('--max-pages', flags.maxPages, 1),
     maxDepth: flags.maxDepth === undefined ? base.maxDepth : optionalInt('--max-depth', flags.maxDepth, 0),
-    scope: { mode: scope as ScopeMode, include: flags.include ? strings(flags.include) : base.scope.include, exclude: flags.exclude ? strings(flags.exclude) : base.scope.exclude },
+    scope: { mode: scope as ScopeMode, include: flags.include ? strings(flags.include) : base.scope.include, exclude: flags.exclude ? strings(flags.exclude) : base.scope.exclude,
+      followNofollow: flags.followNofollow ?? base.scope.followNofollow },
     fetch: {
       ...base.fetch,
       concurrency: optionalInt('--concurrency', flags.concurrency, 1, 1024) ?? base.fetch.concurrency,
@@ -59,8 +66,11 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
       userAgent: flags.userAgent?.trim() || base.fetch.userAgent,
       timeoutMs: seconds('--timeout', flags.timeout) ?? base.fetch.timeoutMs,
       maxBodyBytes: byteSize('--max-bytes', flags.maxBytes) ?? base.fetch.maxBodyBytes,
+      maxRedirects: optionalInt('--max-redirects', flags.maxRedirects, 0, 100) ?? base.fetch.maxRedirects,
+      politeness: politenessFromFlags(flags, base.fetch.politeness),
     },
-    parse: { ...base.parse, workers: optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers },
+    parse: { ...base.parse, workers: optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers,
+      storeNonHtml: flags.storeNonHtml ?? base.parse.storeNonHtml },
     store: { ...base.store, ...maxDbBytes(flags.maxDbSize) },
   };
   if (config.dbPath.trim() === '') throw new UsageError('CRAWL_USAGE', '--db needs a file path');
@@ -70,6 +80,20 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
 function maxDbBytes(value: unknown): { maxDbBytes?: number } {
   const n = parseDbSize('--max-db-size', value);
   return n === null ? {} : { maxDbBytes: n };
+}
+
+function politenessFromFlags(flags: CrawlFlags, fromFile: CrawlConfig['fetch']['politeness']): NonNullable<CrawlConfig['fetch']['politeness']> {
+  const base = fromFile ?? defaultPolitenessConfig();
+  const delay = flags.delay === undefined || flags.delay === null ? null : Number(String(flags.delay).trim());
+  if (delay !== null && (!Number.isFinite(delay) || delay < 0 || delay > 3600)) {
+    throw new UsageError('CRAWL_USAGE', `invalid --delay '${String(flags.delay)}': expected seconds from 0 to 3600, e.g. 1.5`);
+  }
+  return {
+    ...base,
+    delayMs: delay === null ? base.delayMs : Math.round(delay * 1000),
+    retries: optionalInt('--retries', flags.retries, 0, 20) ?? base.retries,
+    ignoreRobots: flags.ignoreRobots ?? base.ignoreRobots,
+  };
 }
 
 function strings(values: unknown[] | undefined): string[] {

@@ -15,6 +15,20 @@ export interface ScopeConfig {
   include: string[];
   /** Regular-expression sources; a URL matching one is skipped. */
   exclude: string[];
+  /** Enqueue links marked rel="nofollow" too. @default false */
+  followNofollow?: boolean;
+}
+
+/** Spider-trap caps (frontier/traps.ts); a URL over one is recorded with its CRAWL_TRAP_* code. */
+export interface TrapConfig {
+  /** Longest URL, in characters. @default 2048 */
+  maxUrlLength: number;
+  /** Most path segments. @default 32 */
+  maxPathDepth: number;
+  /** Most times one path segment may appear in a path. @default 3 */
+  maxRepeatedSegment: number;
+  /** Most distinct query strings followed per path (scheme, host, port, path). @default 500 */
+  maxQueriesPerPath: number;
 }
 
 export interface FetchConfig {
@@ -32,6 +46,29 @@ export interface FetchConfig {
   maxRedirects: number;
   /** Idle keep-alive of pooled connections. @default 4000 */
   keepAliveMs: number;
+  /** Politeness, retries and robots.txt (politeness.ts, retry-policy.ts, robots.ts). @default defaultPolitenessConfig() */
+  politeness?: PolitenessConfig;
+}
+
+export interface PolitenessConfig {
+  /** Least time between the starts of two requests to one host; a robots.txt Crawl-delay may raise it. @default 0 */
+  delayMs: number;
+  /** Highest Crawl-delay honoured; a longer one is cut to this. @default 30000 */
+  maxCrawlDelayMs: number;
+  /** Further attempts after a network error, timeout, 5xx, 408 or 429. @default 3 */
+  retries: number;
+  /** First retry waits about this long, doubling per attempt, with jitter. @default 1000 */
+  retryBaseMs: number;
+  /** Longest backoff between attempts. @default 60000 */
+  retryMaxDelayMs: number;
+  /** Longest Retry-After honoured; a longer one is cut to this. @default 300000 */
+  retryAfterMaxMs: number;
+  /** Do not fetch or obey robots.txt. @default false */
+  ignoreRobots: boolean;
+  /** robots.txt bytes parsed; the rest is ignored (RFC 9309 asks for at least 500 KiB). @default 512000 */
+  robotsMaxBytes: number;
+  /** A fetched robots.txt is kept this long before it is fetched again. @default 86400000 (24 h) */
+  robotsTtlMs: number;
 }
 
 export interface ParseConfig {
@@ -41,6 +78,8 @@ export interface ParseConfig {
   maxLinksPerPage: number;
   /** A parse task that runs longer is abandoned and its worker replaced. @default 15000 */
   taskTimeoutMs: number;
+  /** Store the bodies of non-HTML responses (PDF, images, JSON); otherwise only their metadata. @default false */
+  storeNonHtml?: boolean;
   /** Worker module URL; tests substitute one that injects faults. */
   workerUrl?: URL;
   /** Extraction fields by name (a job file's `fields`); none when absent. */
@@ -67,6 +106,8 @@ export interface CrawlConfig {
   fetch: FetchConfig;
   parse: ParseConfig;
   store: StoreConfig;
+  /** @default see defaultTrapConfig() */
+  traps?: TrapConfig;
 }
 
 export const VERSION = '0.1.0';
@@ -78,7 +119,7 @@ export function defaultConfig(): Omit<CrawlConfig, 'seeds'> {
     dbPath: DEFAULT_DB_PATH,
     maxPages: null,
     maxDepth: null,
-    scope: { mode: 'host', include: [], exclude: [] },
+    scope: { mode: 'host', include: [], exclude: [], followNofollow: false },
     fetch: {
       concurrency: 16,
       perHost: 4,
@@ -87,8 +128,28 @@ export function defaultConfig(): Omit<CrawlConfig, 'seeds'> {
       maxBodyBytes: 10 * 1024 * 1024,
       maxRedirects: 10,
       keepAliveMs: 4_000,
+      politeness: defaultPolitenessConfig(),
     },
-    parse: { workers: Math.max(1, availableParallelism()), maxLinksPerPage: 2000, taskTimeoutMs: 15_000 },
+    parse: { workers: Math.max(1, availableParallelism()), maxLinksPerPage: 2000, taskTimeoutMs: 15_000, storeNonHtml: false },
     store: { batchSize: 64, flushIntervalMs: 250 },
+    traps: defaultTrapConfig(),
   };
+}
+
+export function defaultPolitenessConfig(): PolitenessConfig {
+  return {
+    delayMs: 0,
+    maxCrawlDelayMs: 30_000,
+    retries: 3,
+    retryBaseMs: 1_000,
+    retryMaxDelayMs: 60_000,
+    retryAfterMaxMs: 300_000,
+    ignoreRobots: false,
+    robotsMaxBytes: 500 * 1024,
+    robotsTtlMs: 24 * 60 * 60 * 1000,
+  };
+}
+
+export function defaultTrapConfig(): TrapConfig {
+  return { maxUrlLength: 2048, maxPathDepth: 32, maxRepeatedSegment: 3, maxQueriesPerPath: 500 };
 }

@@ -18,11 +18,24 @@ export interface FetcherOptions {
   dispatcher?: Dispatcher;
   /** Decides whether a redirect target may be followed; a non-null code (e.g. CRAWL_SCOPE_OUT) refuses it. */
   checkRedirect?: (url: string) => ErrorCode | null;
+  /**
+   * Checked after checkRedirect for each redirect target (robots.txt of its origin); a non-null
+   * code fails the fetch with that code (e.g. CRAWL_ROBOTS_DISALLOWED), and the target is not requested.
+   */
+  checkHop?: (url: string) => Promise<ErrorCode | null>;
+}
+
+/** Per-call changes, for robots.txt: its own redirect limit and body cap, and no scope or hop checks. */
+export interface FetchOverrides {
+  maxRedirects?: number;
+  maxBodyBytes?: number;
+  /** When true, redirect targets are not checked (checkRedirect and checkHop are skipped). */
+  isUnchecked?: boolean;
 }
 
 export interface Fetcher {
   /** Fetches one entry. Never rejects for a per-URL problem: that comes back as a FetchFailure. */
-  fetch(entry: FrontierEntry, signal?: AbortSignal): Promise<FetchResult | FetchFailure>;
+  fetch(entry: FrontierEntry, signal?: AbortSignal, overrides?: FetchOverrides): Promise<FetchResult | FetchFailure>;
   /** Closes the Agent the fetcher created (an injected dispatcher is left to its owner). */
   close(): Promise<void>;
 }
@@ -77,12 +90,31 @@ function startDeadline(timeoutMs: number, caller: AbortSignal | undefined): Dead
   };
 }
 
+/** Settles as `promise` does, or rejects with the signal's reason when it aborts first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
 /**
  * Creates the fetch stage. Without an injected dispatcher it makes (and on close() closes) one
  * shared keep-alive Agent; concurrency limits are the caller's job (host-limits.ts).
  */
 export function createFetcher(opts: FetcherOptions): Fetcher {
-  const { config, checkRedirect } = opts;
+  const { config, checkRedirect, checkHop } = opts;
   const isOwnDispatcher = opts.dispatcher === undefined;
   const dispatcher = opts.dispatcher ?? createAgent(config);
   const requestHeaders = {
@@ -94,7 +126,8 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
   let closing: Promise<void> | null = null;
 
   /** Where a redirect from `from` leads, or why it is not followed. `redirects` already holds `from`. */
-  function nextHop(from: string, location: string, redirects: RedirectHop[]): string | FetchError {
+  function nextHop(from: string, location: string, redirects: RedirectHop[], overrides: FetchOverrides = {}): string | FetchError {
+    const maxRedirects = overrides.maxRedirects ?? config.maxRedirects;
     const target = normalizeUrl(location, from);
     if (target === null) {
       return createFetchError('CRAWL_REDIRECT_INVALID', `redirect from ${from} to a non-http(s) or invalid URL: ${location}`);
@@ -103,9 +136,10 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       const chain = [...redirects.map((hop) => hop.url), target].join(' -> ');
       return createFetchError('CRAWL_REDIRECT_LOOP', `redirect loop: ${chain}`);
     }
-    if (redirects.length > config.maxRedirects) {
-      return createFetchError('CRAWL_REDIRECT_LIMIT', `more than ${config.maxRedirects} redirects (next: ${target})`);
+    if (redirects.length > maxRedirects) {
+      return createFetchError('CRAWL_REDIRECT_LIMIT', `more than ${maxRedirects} redirects (next: ${target})`);
     }
+    if (overrides.isUnchecked) return target;
     const refusal = checkRedirect?.(target) ?? null;
     if (refusal !== null) {
       return createFetchError('CRAWL_REDIRECT_OUT_OF_SCOPE', `redirect to ${target} refused [${refusal}]`);
@@ -113,7 +147,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
     return target;
   }
 
-  async function fetchEntry(entry: FrontierEntry, signal?: AbortSignal): Promise<FetchResult | FetchFailure> {
+  async function fetchEntry(entry: FrontierEntry, signal?: AbortSignal, overrides: FetchOverrides = {}): Promise<FetchResult | FetchFailure> {
     const fetchedAt = Date.now();
     const startedAt = performance.now();
     const deadline = startDeadline(config.timeoutMs, signal);
@@ -145,12 +179,16 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           // reused and drops the connection for a larger one (undici's default limit, 128 KiB).
           await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
           redirects.push({ url, status: res.statusCode });
-          const next = nextHop(url, location, redirects);
+          const next = nextHop(url, location, redirects, overrides);
           if (typeof next !== 'string') return fail(next);
+          // Raced against the deadline: the hop's robots.txt may wait for a slot that this very
+          // fetch (and others like it) holds, and the deadline is what breaks such a wait.
+          const hopRefusal = overrides.isUnchecked || !checkHop ? null : await untilAborted(checkHop(next), deadline.signal);
+          if (hopRefusal !== null) return fail(createFetchError(hopRefusal, `redirect to ${next} refused by its robots.txt`));
           url = next;
           continue;
         }
-        const decoded = await decodeBody(res.body, firstValue(res.headers['content-encoding']), config.maxBodyBytes);
+        const decoded = await decodeBody(res.body, firstValue(res.headers['content-encoding']), overrides.maxBodyBytes ?? config.maxBodyBytes);
         const headers = flattenHeaders(res.headers);
         return {
           entry,

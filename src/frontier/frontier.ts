@@ -13,6 +13,8 @@ export interface FrontierStore {
   addUrls(urls: Discovered[]): void;
   claim(limit: number, excludeHosts: string[]): FrontierEntry[];
   hasQueued(): boolean;
+  /** Gives a claimed URL back to the queue untouched (issue 3: window entries of a resting host). */
+  requeue(entry: FrontierEntry): void;
 }
 
 export interface FrontierOptions {
@@ -23,6 +25,10 @@ export interface FrontierOptions {
   maxPages: number | null;
   /** Most claimed-but-not-started URLs held in memory. */
   windowSize: number;
+  /** Spider-trap caps (traps.ts), checked after scope; null when the URL may enter. */
+  trap?: (url: string) => ErrorCode | null;
+  /** Enqueue rel="nofollow" links too; by default they are stored as links only. */
+  followNofollow?: boolean;
 }
 
 export class Frontier {
@@ -63,11 +69,15 @@ export class Frontier {
    * The next URL whose host has room, or null when none is ready now. Refills the window from the
    * store, skipping hosts that are full, so one busy host cannot starve the others.
    */
-  next(hasRoom: (host: string) => boolean): FrontierEntry | null {
+  next(hasRoom: (host: string) => boolean, avoidHosts: () => readonly string[] = () => []): FrontierEntry | null {
     if (this.isAtLimit) return null;
     let entry = this.#takeFromWindow(hasRoom);
+    // Hosts that are resting (a politeness delay, a cool-down, robots.txt pending) are not claimed;
+    // a window full of their URLs would starve every other host, so those are given back.
+    const avoid = entry ? [] : avoidHosts();
+    if (!entry && avoid.length > 0 && this.#window.length >= this.#opts.windowSize) this.#releaseHosts(new Set(avoid));
     if (!entry && this.#window.length < this.#opts.windowSize) {
-      const full = new Set<string>();
+      const full = new Set<string>(avoid);
       for (const e of this.#window) full.add(e.host);
       const room = this.#opts.windowSize - this.#window.length;
       const limit = this.#opts.maxPages === null ? room : Math.min(room, this.#opts.maxPages - this.#taken - this.#window.length);
@@ -76,6 +86,11 @@ export class Frontier {
     }
     if (entry) this.#taken += 1;
     return entry;
+  }
+
+  /** A URL handed out by next() that waits instead of being fetched: it does not count against maxPages. */
+  untake(): void {
+    if (this.#taken > 0) this.#taken -= 1;
   }
 
   /** True when nothing is windowed and nothing is queued in the store. */
@@ -100,14 +115,32 @@ export class Frontier {
     const records: LinkRecord[] = [];
     for (const link of links) {
       const scopeCode = this.#opts.scope(link.url);
+      // rel="nofollow" links stay in `links` (is_nofollow = 1); their targets are recorded as
+      // CRAWL_NOT_FOLLOWED, which the writer lifts when the same URL is linked normally elsewhere.
+      const isNotFollowed = !shouldFollow || (link.isNofollow && !this.#opts.followNofollow);
       const skipCode: ErrorCode | null =
-        scopeCode ?? (isTooDeep ? 'CRAWL_DEPTH_LIMIT' : shouldFollow ? null : 'CRAWL_NOT_FOLLOWED');
+        scopeCode ?? this.#opts.trap?.(link.url) ?? (isTooDeep ? 'CRAWL_DEPTH_LIMIT' : isNotFollowed ? 'CRAWL_NOT_FOLLOWED' : null);
       records.push({
         url: link.url, host: originKey(link.url), depth, skipCode,
         text: link.text, isNofollow: link.isNofollow, isInScope: scopeCode === null,
       });
     }
     return records;
+  }
+
+  /** A target followed like a redirect (meta refresh): same depth as the page, scope and traps checked. */
+  discoverRedirect(from: FrontierEntry, url: string): Discovered {
+    const skipCode = this.#opts.scope(url) ?? this.#opts.trap?.(url) ?? null;
+    return { url, host: originKey(url), depth: from.depth, skipCode };
+  }
+
+  #releaseHosts(hosts: ReadonlySet<string>): void {
+    const keep: FrontierEntry[] = [];
+    for (const e of this.#window) {
+      if (hosts.has(e.host)) this.#store.requeue(e);
+      else keep.push(e);
+    }
+    this.#window = keep;
   }
 
   #takeFromWindow(hasRoom: (host: string) => boolean): FrontierEntry | null {

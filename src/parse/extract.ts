@@ -32,6 +32,10 @@ export interface ExtractedPage {
   linksFound: number;
   /** Visible text: blocks on their own lines, runs of whitespace collapsed, at most MAX_TEXT_CHARS. */
   text: string;
+  /** Contents of every `<meta name="robots">` (or name="crawlite"), joined with ", "; null when none. */
+  metaRobots: string | null;
+  /** Content of the first `<meta http-equiv="refresh">`, as written; null when none. */
+  metaRefresh: string | null;
 }
 
 /** Visible text kept per page (UTF-16 code units); 2 M is far beyond any real article. */
@@ -208,6 +212,8 @@ class PageCollector implements HtmlSink {
   #isTitleSeen = false;
   #isInTitle = false;
   #description: string | null = null;
+  #metaRobots: string | null = null;
+  #metaRefresh: string | null = null;
   #canonicalHref: string | null = null;
   #language: string | null = null;
   #isHtmlSeen = false;
@@ -240,6 +246,7 @@ class PageCollector implements HtmlSink {
         if (this.#description === null && attribs.name?.trim().toLowerCase() === 'description') {
           this.#description = collapse(attribs.content ?? '', MAX_DESCRIPTION_CHARS);
         }
+        this.#readDirective(attribs);
         break;
       case 'link':
         if (this.#canonicalHref === null && attribs.href && hasToken(attribs.rel, 'canonical')) {
@@ -339,7 +346,23 @@ class PageCollector implements HtmlSink {
       links,
       linksFound: seen.size,
       text: this.#text.toString(),
+      metaRobots: this.#metaRobots,
+      metaRefresh: this.#metaRefresh,
     };
+  }
+
+  /** Robots and refresh directives (parse/directives.ts reads them); bounded like the description. */
+  #readDirective(attribs: Readonly<Record<string, string>>): void {
+    const name = attribs.name?.trim().toLowerCase();
+    if ((name === 'robots' || name === 'crawlite') && attribs.content) {
+      const value = collapse(attribs.content, MAX_DESCRIPTION_CHARS);
+      if ((this.#metaRobots?.length ?? 0) < MAX_DESCRIPTION_CHARS) {
+        this.#metaRobots = this.#metaRobots === null ? value : `${this.#metaRobots}, ${value}`;
+      }
+    }
+    if (this.#metaRefresh === null && attribs['http-equiv']?.trim().toLowerCase() === 'refresh' && attribs.content) {
+      this.#metaRefresh = attribs.content.slice(0, MAX_HREF_CHARS);
+    }
   }
 
   #openLink(name: string, attribs: Readonly<Record<string, string>>): void {

@@ -43,6 +43,8 @@ export function parsePage(task: ParseTask): ParseOutcome {
       codec: DEFAULT_PACK.codec,
       contentHash,
       ...(task.fields ? { fields: extractFields(html, task.fields) } : {}),
+      metaRobots: page.metaRobots,
+      metaRefresh: page.metaRefresh,
     };
   } catch (err) {
     return { ok: false, code: 'CRAWL_PARSE_FAILED', message: err instanceof Error ? err.message : String(err) };

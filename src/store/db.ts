@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError } from '../errors.js';
+import { addPolitenessColumns } from './politeness-columns.js';
 
 export type Db = Database.Database;
 
@@ -48,7 +49,8 @@ CREATE TABLE IF NOT EXISTS urls (
   redirect_to TEXT,
   discovered_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
-  run_id INTEGER
+  run_id INTEGER,
+  due_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS urls_ready ON urls (state, depth, id);
 CREATE INDEX IF NOT EXISTS urls_error ON urls (error_code) WHERE error_code IS NOT NULL;
@@ -87,7 +89,10 @@ CREATE TABLE IF NOT EXISTS pages (
   error_code TEXT,
   error_message TEXT,
   run_id INTEGER,
-  fields TEXT
+  fields TEXT,
+  robots TEXT,
+  refresh_url TEXT,
+  is_links_capped INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS pages_fetched ON pages (fetched_at);
 
@@ -144,6 +149,7 @@ export function openForWrite(path: string): Db {
     db.pragma('foreign_keys = OFF');
     db.exec(SCHEMA);
     addMissingColumns(db);
+    addPolitenessColumns(db);
     db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
   } catch (err) {
     db.close();

@@ -21,11 +21,11 @@ export function prepareStatements(db: Db) {
        RETURNING id`,
     ),
     claimAny: db.prepare(
-      `SELECT id, url, host, depth, attempts FROM urls WHERE state = 'queued' ORDER BY depth, id LIMIT ?`,
+      `SELECT id, url, host, depth, attempts FROM urls WHERE state = 'queued' AND (due_at IS NULL OR due_at <= ?) ORDER BY depth, id LIMIT ?`,
     ),
     claimExcluding: db.prepare(
       `SELECT id, url, host, depth, attempts FROM urls
-       WHERE state = 'queued' AND host NOT IN (SELECT value FROM json_each(?))
+       WHERE state = 'queued' AND (due_at IS NULL OR due_at <= ?) AND host NOT IN (SELECT value FROM json_each(?))
        ORDER BY depth, id LIMIT ?`,
     ),
     markFetching: db.prepare(`UPDATE urls SET state = 'fetching', attempts = attempts + 1, updated_at = ?, run_id = ? WHERE id = ?`),
@@ -42,10 +42,10 @@ export function prepareStatements(db: Db) {
     insertPage: db.prepare(
       `INSERT OR IGNORE INTO pages (url_id, url, final_url, status, content_type, headers, redirects, fetched_at, elapsed_ms, depth,
          title, description, canonical, language, encoding, raw_bytes, wire_bytes, stored_bytes, is_truncated, links_found,
-         content_hash, error_code, error_message, run_id)
+         content_hash, error_code, error_message, run_id, robots, refresh_url, is_links_capped)
        VALUES (@urlId, @url, @finalUrl, @status, @contentType, @headers, @redirects, @fetchedAt, @elapsedMs, @depth,
          @title, @description, @canonical, @language, @encoding, @rawBytes, @wireBytes, @storedBytes, @isTruncated, @linksFound,
-         @contentHash, @errorCode, @errorMessage, @runId)`,
+         @contentHash, @errorCode, @errorMessage, @runId, @robots, @refreshUrl, @isLinksCapped)`,
     ),
     insertLink: db.prepare(`INSERT OR IGNORE INTO links (page_id, to_url_id, anchor, in_scope, is_nofollow) VALUES (?, ?, ?, ?, ?)`),
     startRun: db.prepare(`INSERT INTO runs (started_at, options, job, job_file, pid) VALUES (?, ?, ?, ?, ?)`),
@@ -60,6 +60,12 @@ export function prepareStatements(db: Db) {
        WHERE status = 'running'`,
     ),
     setPageFields: db.prepare(`UPDATE pages SET fields = ? WHERE id = ?`),
+    // Issue 3: a URL that waits (a retry, its host's robots.txt) goes back to the queue with a not-before time.
+    deferUrl: db.prepare(
+      `UPDATE urls SET state = 'queued', due_at = @dueAt, attempts = MAX(attempts - @uncount, 0), error_code = @errorCode,
+         error_message = @errorMessage, updated_at = @now WHERE id = @id AND state = 'fetching'`,
+    ),
+    nextDueAt: db.prepare(`SELECT min(due_at) AS t FROM urls WHERE state = 'queued' AND due_at > ?`),
     readLock: db.prepare(`SELECT value FROM meta WHERE key = 'writer_pid'`),
     writeLock: db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('writer_pid', ?)`),
     dropLock: db.prepare(`DELETE FROM meta WHERE key = 'writer_pid' AND value = ?`),

@@ -15,9 +15,10 @@ import type { StoreConfig } from '../config/schema.js';
 import { UrlIdCache } from './url-id-cache.js';
 
 type Op =
-  | { kind: 'page'; record: PageRecord; links: LinkRecord[] }
+  | { kind: 'page'; record: PageRecord; links: LinkRecord[]; extraUrls: Discovered[] }
   | { kind: 'failure'; entry: FrontierEntry; code: ErrorCode; message: string; redirectTo: string | null }
-  | { kind: 'requeue'; entry: FrontierEntry };
+  | { kind: 'requeue'; entry: FrontierEntry }
+  | { kind: 'defer'; entry: FrontierEntry; dueAt: number; isAttempt: boolean; code: ErrorCode | null; message: string };
 
 export interface WriterCounts {
   pagesStored: number;
@@ -135,8 +136,8 @@ export class Writer {
     if (this.#failed) return [];
     const take = this.#db.transaction(() => {
       const rows = (excludeHosts.length === 0
-        ? this.#s.claimAny.all(limit)
-        : this.#s.claimExcluding.all(JSON.stringify(excludeHosts), limit)) as Array<{ id: number; url: string; host: string; depth: number; attempts: number }>;
+        ? this.#s.claimAny.all(Date.now(), limit)
+        : this.#s.claimExcluding.all(Date.now(), JSON.stringify(excludeHosts), limit)) as Array<{ id: number; url: string; host: string; depth: number; attempts: number }>;
       const now = Date.now();
       for (const r of rows) this.#s.markFetching.run(now, this.#runId, r.id);
       return rows.map((r) => ({ id: r.id, url: r.url, host: r.host, depth: r.depth, attempt: r.attempts }));
@@ -165,8 +166,12 @@ export class Writer {
   }
 
   /** Stores a page, its links, and the links' targets in the frontier (queued, or skipped with why). */
-  storePage(record: PageRecord, links: LinkRecord[]): void {
-    this.#push({ kind: 'page', record, links });
+  /**
+   * Stores a page, its links, and the links' targets in the frontier (queued, or skipped with why).
+   * `extraUrls` enter the frontier without being links of the page (a meta refresh target).
+   */
+  storePage(record: PageRecord, links: LinkRecord[], extraUrls: Discovered[] = []): void {
+    this.#push({ kind: 'page', record, links, extraUrls });
   }
 
   recordFailure(entry: FrontierEntry, code: ErrorCode, message: string, redirectTo: string | null = null): void {
@@ -176,6 +181,25 @@ export class Writer {
   /** A URL whose fetch was abandoned at shutdown goes back to the queue for the next run. */
   requeue(entry: FrontierEntry): void {
     this.#push({ kind: 'requeue', entry });
+  }
+
+  /**
+   * Puts a fetching URL back in the queue, not to be claimed before `dueAt`: a retry (`isAttempt`,
+   * the attempt stays counted) or a wait that was no attempt (robots.txt unreachable). The last
+   * reason is kept in error_code / error_message until the URL is done.
+   */
+  defer(entry: FrontierEntry, dueAt: number, opts: { isAttempt: boolean; code: ErrorCode | null; message: string }): void {
+    this.#push({ kind: 'defer', entry, dueAt, ...opts });
+  }
+
+  /**
+   * The earliest not-before time of a committed waiting URL, or null. It does not flush (the
+   * scheduler asks on every idle turn, and flushing there would break up the batches); a deferral
+   * still buffered is committed by the next claim.
+   */
+  nextDueAt(now = Date.now()): number | null {
+    if (this.#failed) return null;
+    return (this.#s.nextDueAt.get(now) as { t: number | null }).t;
   }
 
   get buffered(): number {
@@ -232,10 +256,12 @@ export class Writer {
     const s = this.#s;
     if (op.kind === 'requeue') {
       s.requeue.run(now, op.entry.id);
+    } else if (op.kind === 'defer') {
+      s.deferUrl.run({ id: op.entry.id, dueAt: op.dueAt, uncount: op.isAttempt ? 0 : 1, errorCode: op.code, errorMessage: op.message, now });
     } else if (op.kind === 'failure') {
       s.markState.run({ id: op.entry.id, state: 'failed', errorCode: op.code, errorMessage: op.message, redirectTo: op.redirectTo, now });
     } else {
-      this.#applyPage(op.record, op.links, now);
+      this.#applyPage(op.record, op.links, op.extraUrls, now);
     }
   }
 
@@ -244,7 +270,7 @@ export class Writer {
    * redirect to a URL that is (or will be) fetched directly, or two concurrent paths to the same
    * page, meet at pages.url_id's UNIQUE constraint and only the first is kept.
    */
-  #applyPage(record: PageRecord, links: LinkRecord[], now: number): void {
+  #applyPage(record: PageRecord, links: LinkRecord[], extraUrls: Discovered[], now: number): void {
     const s = this.#s;
     const { entry, fetch, parsed, error } = record;
     let urlId = entry.id;
@@ -260,7 +286,9 @@ export class Writer {
       }
       s.markState.run({ id: entry.id, state: 'redirected', errorCode: null, errorMessage: null, redirectTo: fetch.finalUrl, now });
     }
-    if (parsed) s.insertContent.run(parsed.contentHash, parsed.codec, parsed.htmlBytes, parsed.textBytes, parsed.content);
+    // An empty frame means the content is not kept (noindex, or a non-HTML body not asked for).
+    const hasContent = parsed !== null && parsed.content.byteLength > 0;
+    if (hasContent) s.insertContent.run(parsed.contentHash, parsed.codec, parsed.htmlBytes, parsed.textBytes, parsed.content);
     const info = s.insertPage.run({
       urlId, url: entry.url, finalUrl: fetch.finalUrl, status: fetch.status, contentType: fetch.contentType,
       headers: JSON.stringify(fetch.headers), redirects: fetch.redirects.length ? JSON.stringify(fetch.redirects) : null,
@@ -268,8 +296,10 @@ export class Writer {
       title: parsed?.title ?? null, description: parsed?.description ?? null, canonical: parsed?.canonical ?? null,
       language: parsed?.language ?? null, encoding: parsed?.encoding ?? null,
       rawBytes: parsed?.htmlBytes ?? 0, wireBytes: fetch.wireBytes, storedBytes: parsed?.content.byteLength ?? 0,
-      isTruncated: fetch.isTruncated ? 1 : 0, linksFound: parsed?.linksFound ?? 0, contentHash: parsed?.contentHash ?? null,
+      isTruncated: fetch.isTruncated ? 1 : 0, linksFound: parsed?.linksFound ?? 0, contentHash: hasContent ? parsed.contentHash : null,
       errorCode: error?.code ?? null, errorMessage: error?.message ?? null, runId: this.#runId,
+      robots: record.directives?.robots ?? null, refreshUrl: record.directives?.refreshUrl ?? null,
+      isLinksCapped: parsed !== null && parsed.linksFound > parsed.links.length ? 1 : 0,
     });
     s.markState.run({ id: urlId, state: 'done', errorCode: error?.code ?? null, errorMessage: error?.message ?? null, redirectTo: null, now });
     if (info.changes === 0) {
@@ -282,6 +312,7 @@ export class Writer {
       const targetId = this.#linkTargetId(l, urlId, now);
       s.insertLink.run(pageId, targetId, l.text, l.isInScope ? 1 : 0, l.isNofollow ? 1 : 0);
     }
+    for (const d of extraUrls) this.#insertDiscovered(d, urlId, now);
     if (parsed?.fields) s.setPageFields.run(JSON.stringify(parsed.fields), pageId);
   }
 
@@ -318,6 +349,10 @@ function skipMessage(code: ErrorCode): string {
     case 'CRAWL_SCOPE_EXCLUDED': return 'rejected by --include/--exclude';
     case 'CRAWL_DEPTH_LIMIT': return 'deeper than --max-depth';
     case 'CRAWL_NOT_FOLLOWED': return 'linked only from pages whose links are not followed';
+    case 'CRAWL_TRAP_URL_LENGTH': return 'spider trap: URL too long';
+    case 'CRAWL_TRAP_PATH_DEPTH': return 'spider trap: too many path segments';
+    case 'CRAWL_TRAP_REPEATED_SEGMENT': return 'spider trap: a path segment repeats too often';
+    case 'CRAWL_TRAP_QUERY_VARIANTS': return 'spider trap: too many distinct query strings for this path';
     default: return code;
   }
 }

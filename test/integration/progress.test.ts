@@ -36,7 +36,7 @@ test('on a terminal: one status block redrawn in place, erased at the end, curso
   if (!terminalOrSkip(t)) return;
   const site = await slowSite(t, 40, 60);
   const db = tempDbPath(t);
-  const cmd = `${shellQuote(process.execPath)} ${shellQuote(MAIN)} crawl ${site.url('/p0')} --db ${shellQuote(db)} --concurrency 1 --workers 1 --max-pages 30; echo EXIT=$?; sleep 60`;
+  const cmd = `${shellQuote(process.execPath)} ${shellQuote(MAIN)} crawl ${site.url('/p0')} --db ${shellQuote(db)} --concurrency 1 --workers 1 --retries 0 --max-pages 30; echo EXIT=$?; sleep 60`;
   const term = openTerminal(t, cmd);
 
   const first = await term.waitFor(/\d+ pages stored/);
@@ -102,7 +102,7 @@ test('colour on a terminal, none with NO_COLOR', async (t) => {
 test('not a terminal: a plain progress line every --progress-interval, then the summary; stdout empty', async (t) => {
   const site = await slowSite(t, 30, 60);
   const db = tempDbPath(t);
-  const run = await crawlite(['crawl', site.url('/p0'), '--db', db, '--concurrency', '1', '--workers', '1', '--progress-interval', '0.3', '--max-pages', '20']);
+  const run = await crawlite(['crawl', site.url('/p0'), '--db', db, '--concurrency', '1', '--workers', '1', '--retries', '0', '--progress-interval', '0.3', '--max-pages', '20']);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stdout, '');
   const lines = run.stderr.split('\n').filter((l) => l.startsWith('crawlite: '));

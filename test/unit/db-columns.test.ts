@@ -30,11 +30,12 @@ test('columns added since a database was made are added when it is opened for wr
   t.after(() => db.close());
   const columns = (table: string) => (db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((c) => c.name);
   assert.deepEqual(columns('runs').slice(-5), ['job', 'job_file', 'pid', 'duplicates', 'queued']);
-  assert.equal(columns('pages').at(-1), 'fields');
+  assert.ok(columns('pages').includes('fields'));
   assert.deepEqual(db.prepare('SELECT status, duplicates, job FROM runs').get(), { status: 'done', duplicates: 0, job: null });
   // Opening again changes nothing.
+  const runColumns = columns('runs').length;
   db.close();
   const again = openForWrite(path);
-  assert.equal((again.pragma('table_info(runs)') as unknown[]).length, 12);
+  assert.equal((again.pragma('table_info(runs)') as unknown[]).length, runColumns);
   again.close();
 });

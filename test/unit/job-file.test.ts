@@ -42,12 +42,12 @@ const SEED = 'seeds: [https://example.org/]\n';
 
 const CASES: Array<[what: string, file: string, message: string]> = [
   ['bad enum value', `${SEED}scope:\n  mode: hosts\n`, "FILE: scope.mode: expected one of host, domain, prefix, any, got 'hosts'"],
-  ['unknown top-level key', `${SEED}maxpages: 3\n`, 'FILE: maxpages: unknown key (known: name, seeds, db, maxPages, maxDepth, scope, fetch, parse, store, fields)'],
-  ['unknown nested key', `${SEED}fetch:\n  timeout: 30\n`, 'FILE: fetch.timeout: unknown key (known: concurrency, perHost, userAgent, timeoutMs, maxBodyBytes, maxRedirects, keepAliveMs)'],
+  ['unknown top-level key', `${SEED}maxpages: 3\n`, 'FILE: maxpages: unknown key (known: name, seeds, db, maxPages, maxDepth, scope, fetch, parse, store, traps, fields)'],
+  ['unknown nested key', `${SEED}fetch:\n  timeout: 30\n`, 'FILE: fetch.timeout: unknown key (known: concurrency, perHost, userAgent, timeoutMs, maxBodyBytes, maxRedirects, keepAliveMs, politeness)'],
   ['wrong type', `${SEED}fetch:\n  concurrency: lots\n`, "FILE: fetch.concurrency: expected a whole number from 1 to 1024, got 'lots'"],
   ['out of range', `${SEED}fetch:\n  perHost: 0\n`, 'FILE: fetch.perHost: expected a whole number from 1 to 1024, got 0'],
   ['not a whole number', `${SEED}maxPages: 2.5\n`, 'FILE: maxPages: expected a whole number >= 1, got 2.5'],
-  ['slice not a mapping', `${SEED}scope: host\n`, "FILE: scope: expected a mapping of scope options (mode, include, exclude), got 'host'"],
+  ['slice not a mapping', `${SEED}scope: host\n`, "FILE: scope: expected a mapping of scope options (mode, include, exclude, followNofollow), got 'host'"],
   ['bad seed', 'seeds:\n  - https://example.org/\n  - ftp://example.org/\n', "FILE: seeds[1]: expected an absolute http:// or https:// URL, got 'ftp://example.org/'"],
   ['seeds not a list', 'seeds: https://example.org/\n', "FILE: seeds: expected a list of absolute http(s) URLs, got 'https://example.org/'"],
   ['bad regex', `${SEED}scope:\n  exclude: ["(unclosed"]\n`, "FILE: scope.exclude[0]: expected a valid regular expression, got '(unclosed'"],
@@ -117,18 +117,19 @@ fields:
 test('every option in the file lands in the config; defaults fill the rest', (t) => {
   const path = jobFile(t, 'docs.yaml', FULL);
   const { config, job } = loadCrawlConfig({ config: path });
+  const base = defaultConfig();
   assert.equal(job?.name, 'docs');
   assert.deepEqual(config.seeds, ['https://example.org/docs/']);
   assert.equal(config.dbPath, 'data/docs.db');
   assert.equal(config.maxPages, 50);
   assert.equal(config.maxDepth, 3);
-  assert.deepEqual(config.scope, { mode: 'prefix', include: ['/docs/'], exclude: ['\\?page='] });
+  assert.deepEqual(config.scope, { ...base.scope, mode: 'prefix', include: ['/docs/'], exclude: ['\\?page='] });
   assert.deepEqual(config.fetch, {
-    concurrency: 8, perHost: 2, userAgent: 'test-agent', timeoutMs: 5000, maxBodyBytes: 2 * 1024 * 1024, maxRedirects: 3, keepAliveMs: 1000,
+    ...base.fetch, concurrency: 8, perHost: 2, userAgent: 'test-agent', timeoutMs: 5000, maxBodyBytes: 2 * 1024 * 1024, maxRedirects: 3, keepAliveMs: 1000,
   });
   assert.deepEqual(config.store, { batchSize: 10, flushIntervalMs: 50 });
   assert.deepEqual(config.parse, {
-    workers: 1, maxLinksPerPage: 100, taskTimeoutMs: 2000,
+    ...base.parse, workers: 1, maxLinksPerPage: 100, taskTimeoutMs: 2000,
     fields: {
       title: { selector: 'h1', attr: null, many: false },
       price: { selector: '.price', attr: 'content', many: false },

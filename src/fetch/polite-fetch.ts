@@ -1,0 +1,114 @@
+/**
+ * One frontier entry through the politeness rules, before and after its fetch:
+ *
+ *   robots.txt verdict -> the host's turn (delay / Crawl-delay) -> a connection slot (host-limits)
+ *     -> fetch -> retry decision (backoff, Retry-After, host cool-down)
+ *
+ * It decides and returns what happened; the crawl records it (crawl.ts), so every outcome is a
+ * row. The scheduler has already called `schedule.take(entry.host)`; every path here ends that
+ * with `start` (inside the slot) or `cancel`.
+ */
+import type { PolitenessConfig } from '../config/schema.js';
+import type { ErrorCode } from '../errors.js';
+import type { FetchFailure, FetchResult, FrontierEntry } from '../types.js';
+import type { Fetcher } from './fetcher.js';
+import type { HostLimits } from './host-limits.js';
+import type { HostSchedule } from './politeness.js';
+import type { RobotsPolicy } from './robots.js';
+import { decideRetry, parseRetryAfter } from './retry-policy.js';
+
+export type PoliteOutcome =
+  | { kind: 'fetched'; result: FetchResult }
+  | { kind: 'failed'; failure: FetchFailure }
+  /** Never requested: robots.txt forbids it, or robots.txt stayed unreachable. */
+  | { kind: 'blocked'; code: ErrorCode; message: string }
+  /** Requeue, not before `dueAt`; `isAttempt` when a request was made (a retry). */
+  | { kind: 'deferred'; dueAt: number; isAttempt: boolean; code: ErrorCode | null; message: string }
+  /** The crawl is stopping: requeue as it was. */
+  | { kind: 'aborted' };
+
+export interface PoliteFetchOptions {
+  fetcher: Fetcher;
+  limits: HostLimits;
+  schedule: HostSchedule;
+  robots: RobotsPolicy;
+  config: PolitenessConfig;
+  signal: AbortSignal;
+  now?: () => number;
+}
+
+export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEntry) => Promise<PoliteOutcome> {
+  const { fetcher, limits, schedule, robots, config, signal } = opts;
+  const now = opts.now ?? Date.now;
+
+  /** How long a 429/503 rests the host: the retry's wait when there is one, else the cool-down alone. */
+  const holdMs = (r: FetchResult, attempt: number): number => {
+    const at = now();
+    const retry = decideRetry({ attempt, status: r.status, headers: r.headers }, config, at, () => 1);
+    return retry?.delayMs ?? cooldownMs(r.headers, attempt, config, at);
+  };
+
+  return async (entry) => {
+    const { host } = entry;
+    const verdict = await robots.check(entry.url);
+    if (signal.aborted || verdict.kind !== 'allow') schedule.cancel(host);
+    if (signal.aborted) return { kind: 'aborted' };
+    switch (verdict.kind) {
+      case 'disallow':
+        return { kind: 'blocked', code: 'CRAWL_ROBOTS_DISALLOWED', message: `disallowed by ${host}/robots.txt` };
+      case 'unavailable':
+        return { kind: 'blocked', code: 'CRAWL_ROBOTS_UNAVAILABLE', message: verdict.message };
+      case 'wait':
+        // Unreachable robots.txt means "disallow all" for now: the host rests, its URLs wait.
+        schedule.hold(host, verdict.untilMs);
+        return { kind: 'deferred', dueAt: verdict.untilMs, isAttempt: false, code: 'CRAWL_ROBOTS_UNAVAILABLE', message: `${verdict.message}; waiting` };
+      case 'allow':
+        break;
+    }
+    await schedule.turn(host, signal);
+    const result = await limits.run<FetchResult | FetchFailure | number>(host, () => {
+      // The host may have been cooled down (a 429/503 to another of its URLs) while this one
+      // waited for its slot: then it waits too, rather than knock on a door that said "later".
+      const heldUntil = schedule.heldUntil(host);
+      if (heldUntil > now() && !signal.aborted) {
+        schedule.cancel(host);
+        return Promise.resolve(heldUntil);
+      }
+      schedule.start(host);
+      // The cool-down is set before the slot is released, so no request of the host slips in
+      // between the 429/503 arriving and the crawl reading it.
+      return fetcher.fetch(entry, signal).then((r) => {
+        if (!('code' in r) && (r.status === 429 || r.status === 503)) schedule.hold(host, now() + holdMs(r, entry.attempt));
+        return r;
+      });
+    });
+    if (typeof result === 'number') {
+      return { kind: 'deferred', dueAt: result, isAttempt: false, code: null, message: 'host cooling down after 429/503; waiting' };
+    }
+    if (signal.aborted && 'code' in result && result.code === 'CRAWL_FETCH_ABORTED') return { kind: 'aborted' };
+
+    const status = 'code' in result ? null : result.status;
+    const headers = 'code' in result ? {} : result.headers;
+    const at = now();
+    const retry = decideRetry({ attempt: entry.attempt, status, isRetryableFailure: 'code' in result && result.retryable, headers }, config, at);
+    if (status === 429 || status === 503) schedule.hold(host, at + (retry?.delayMs ?? holdMs(result as FetchResult, entry.attempt)));
+    if (retry) {
+      const code = 'code' in result ? result.code : null;
+      const detail = 'code' in result ? `: ${result.message}` : '';
+      return { kind: 'deferred', dueAt: at + retry.delayMs, isAttempt: true, code, message: `${retry.reason}${detail}` };
+    }
+    if ('code' in result) {
+      const tries = entry.attempt + 1;
+      const failure = tries > 1 ? { ...result, message: `${result.message} (after ${tries} attempts)` } : result;
+      return { kind: 'failed', failure };
+    }
+    return { kind: 'fetched', result };
+  };
+}
+
+/** A final 429/503 (no retries left) still rests the host: Retry-After, else the backoff it would have had. */
+function cooldownMs(headers: Record<string, string>, attempt: number, config: PolitenessConfig, now: number): number {
+  const retryAfter = parseRetryAfter(headers['retry-after'], now);
+  if (retryAfter !== null) return Math.min(retryAfter, config.retryAfterMaxMs);
+  return Math.min(config.retryMaxDelayMs, config.retryBaseMs * 2 ** attempt);
+}

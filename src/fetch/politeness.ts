@@ -1,0 +1,129 @@
+/**
+ * Per-host timing: the least gap between request starts (`--delay`, raised by a robots.txt
+ * Crawl-delay up to a cap) and cool-downs (429/503, robots.txt unreachable). It only answers
+ * "may this host start now?" and "when is the next host ready?": the scheduler skips hosts that
+ * are not ready and takes another host's URL instead, so a slow or resting host never blocks the
+ * others, and nothing sleeps while holding a connection slot.
+ *
+ * With a gap, at most one URL per host is between being taken and starting (`pending`), so a
+ * host's requests start one gap apart even while earlier ones are still in flight. Without one,
+ * only the per-host bound (host-limits.ts) applies.
+ *
+ * Memory: an entry exists only while a host has something to remember (a gap running, a hold, a
+ * pending start, or a Crawl-delay); entries with nothing left are dropped as they are met.
+ */
+
+export interface HostSchedule {
+  /** May a URL of `host` be taken now? */
+  isReady(host: string, now?: number): boolean;
+  /** A URL of `host` was taken; until it starts, no other is (when the host has a gap). */
+  take(host: string): void;
+  /** Resolves when the taken URL may start (its gap has passed); rejects never, resolves early on `signal`. */
+  turn(host: string, signal?: AbortSignal): Promise<void>;
+  /** The request really starts now; call it from inside the connection slot. */
+  start(host: string, now?: number): void;
+  /** Another request to the host starts now (robots.txt): it counts for the gap but was never taken. */
+  touch(host: string, now?: number): void;
+  /** The taken URL will not start (deferred, disallowed, failed before fetching). */
+  cancel(host: string): void;
+  /** Cool the host down: nothing of it is taken before `untilMs`. */
+  hold(host: string, untilMs: number): void;
+  /** Until when the host is cooled down (0 when it is not). */
+  heldUntil(host: string): number;
+  /** Robots.txt Crawl-delay for the host, in ms (capped); the gap becomes max(--delay, it). */
+  setCrawlDelay(host: string, delayMs: number): void;
+  /** Hosts not ready now (for the frontier: do not claim their URLs). */
+  notReadyHosts(now?: number): string[];
+  /** Earliest time a host that is not ready becomes ready, or null. */
+  nextReadyAt(now?: number): number | null;
+}
+
+interface HostState {
+  lastStartAt: number;
+  heldUntil: number;
+  pending: number;
+  crawlDelayMs: number;
+}
+
+export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: number }): HostSchedule {
+  const hosts = new Map<string, HostState>();
+  const get = (host: string): HostState => {
+    let s = hosts.get(host);
+    if (!s) {
+      s = { lastStartAt: -Infinity, heldUntil: 0, pending: 0, crawlDelayMs: 0 };
+      hosts.set(host, s);
+    }
+    return s;
+  };
+  const gapOf = (s: HostState) => Math.max(opts.delayMs, s.crawlDelayMs);
+  const readyAt = (s: HostState) => Math.max(s.heldUntil, gapOf(s) > 0 ? s.lastStartAt + gapOf(s) : 0);
+  const isReadyState = (s: HostState, now: number) => readyAt(s) <= now && (gapOf(s) === 0 || s.pending === 0);
+  const forget = (host: string, s: HostState, now: number) => {
+    if (s.pending === 0 && s.crawlDelayMs === 0 && readyAt(s) <= now) hosts.delete(host);
+  };
+
+  return {
+    isReady(host, now = Date.now()) {
+      const s = hosts.get(host);
+      return s === undefined || isReadyState(s, now);
+    },
+    take(host) {
+      get(host).pending += 1;
+    },
+    async turn(host, signal) {
+      const s = hosts.get(host);
+      if (!s) return;
+      const wait = readyAt(s) - Date.now();
+      if (wait <= 0 || signal?.aborted) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, wait);
+        function done() {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        }
+        signal?.addEventListener('abort', done, { once: true });
+      });
+    },
+    start(host, now = Date.now()) {
+      const s = get(host);
+      s.lastStartAt = now;
+      if (s.pending > 0) s.pending -= 1;
+    },
+    touch(host, now = Date.now()) {
+      get(host).lastStartAt = now;
+    },
+    cancel(host) {
+      const s = hosts.get(host);
+      if (!s) return;
+      if (s.pending > 0) s.pending -= 1;
+      forget(host, s, Date.now());
+    },
+    hold(host, untilMs) {
+      const s = get(host);
+      s.heldUntil = Math.max(s.heldUntil, untilMs);
+    },
+    heldUntil(host) {
+      return hosts.get(host)?.heldUntil ?? 0;
+    },
+    setCrawlDelay(host, delayMs) {
+      get(host).crawlDelayMs = Math.min(Math.max(0, delayMs), opts.maxCrawlDelayMs);
+    },
+    notReadyHosts(now = Date.now()) {
+      const out: string[] = [];
+      for (const [host, s] of hosts) {
+        if (!isReadyState(s, now)) out.push(host);
+        else forget(host, s, now);
+      }
+      return out;
+    },
+    nextReadyAt(now = Date.now()) {
+      let next: number | null = null;
+      for (const s of hosts.values()) {
+        const at = readyAt(s);
+        if (at > now && (next === null || at < next)) next = at;
+      }
+      return next;
+    },
+  };
+}

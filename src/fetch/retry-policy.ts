@@ -1,0 +1,76 @@
+/**
+ * Whether a failed attempt is tried again, and when. Pure: the crawl asks, then requeues the URL
+ * in SQLite with a not-before time (urls.due_at), so a waiting retry holds no memory and survives
+ * a restart, and other hosts go on meanwhile.
+ *
+ * Retried: network errors and timeouts (FetchError.retryable), 5xx, 408 and 429; up to `retries`
+ * further attempts. The wait is exponential (retryBaseMs * 2^attempt, capped at retryMaxDelayMs)
+ * with "equal jitter" (half fixed, half random), so many URLs failing together do not come back
+ * together. A Retry-After header (delta-seconds or an HTTP date, RFC 9110 section 10.2.3) replaces
+ * the backoff, capped at retryAfterMaxMs: a server asking for a day does not stall a crawl for one.
+ * 429 and 503 also cool the whole host down for that long: the server said it is overloaded, so
+ * none of its URLs should be sent meanwhile (Scrapy ignores Retry-After; we do not).
+ */
+import type { PolitenessConfig } from '../config/schema.js';
+
+export interface AttemptOutcome {
+  /** Attempts made before this one (FrontierEntry.attempt). */
+  attempt: number;
+  /** HTTP status of a response, or null when the attempt failed without one. */
+  status: number | null;
+  /** For a failure: whether its code is worth another attempt (FetchError.retryable). */
+  isRetryableFailure?: boolean;
+  /** Response headers (lowercased names), for Retry-After. */
+  headers?: Record<string, string>;
+}
+
+export interface RetryDecision {
+  /** Wait this long, then try again. */
+  delayMs: number;
+  /** The whole host waits too (429, 503). */
+  shouldHoldHost: boolean;
+  /** One line for urls.error_message while the URL waits. */
+  reason: string;
+}
+
+const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429]);
+
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || RETRY_STATUSES.has(status);
+}
+
+/**
+ * A retry decision, or null when the outcome is final (success, a non-retryable failure, or no
+ * attempts left). `random` is injectable so tests can pin the jitter.
+ */
+export function decideRetry(
+  outcome: AttemptOutcome,
+  config: Pick<PolitenessConfig, 'retries' | 'retryBaseMs' | 'retryMaxDelayMs' | 'retryAfterMaxMs'>,
+  now = Date.now(),
+  random: () => number = Math.random,
+): RetryDecision | null {
+  if (outcome.attempt >= config.retries) return null;
+  const { status } = outcome;
+  if (status === null ? !outcome.isRetryableFailure : !isRetryableStatus(status)) return null;
+  const backoff = Math.min(config.retryMaxDelayMs, config.retryBaseMs * 2 ** outcome.attempt);
+  let delayMs = Math.round(backoff / 2 + (backoff / 2) * random());
+  const retryAfter = status === null ? null : parseRetryAfter(outcome.headers?.['retry-after'], now);
+  if (retryAfter !== null) delayMs = Math.min(retryAfter, config.retryAfterMaxMs);
+  const label = status === null ? 'failed' : `HTTP ${status}`;
+  return {
+    delayMs,
+    shouldHoldHost: status === 429 || status === 503,
+    reason: `attempt ${outcome.attempt + 1} ${label}; retry ${outcome.attempt + 1} of ${config.retries} in ${delayMs} ms`,
+  };
+}
+
+/** Retry-After in milliseconds from `now`: delta-seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | null {
+  if (value === undefined) return null;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Only something that looks like a date; Date.parse accepts many odd strings ("1" among them).
+  if (!/[a-z]/i.test(text)) return null;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}

@@ -1,0 +1,178 @@
+/**
+ * robots.txt per RFC 9309, one per origin (scheme, host, port), fetched through the crawl's own
+ * fetch stage before the origin's first page and kept for the run (at most robotsTtlMs, 24 h).
+ *
+ * - 2xx: the first robotsMaxBytes (500 KiB) are parsed, cut at the last whole line; the group of
+ *   our user-agent's product token ("crawlite"), else "*". Matching is robots-parser's: longest
+ *   pattern wins, Allow wins a tie, `*` and `$` wildcards, percent-encoding normalized.
+ * - 4xx (but 429), too many redirects: "unavailable", so everything is allowed (RFC 9309 2.3.1.3).
+ * - 5xx, 429, network failure or timeout: "unreachable", so everything is disallowed (2.3.1.4).
+ *   The origin's URLs wait (the crawl requeues them with a not-before time) and robots.txt is
+ *   fetched again after a backoff; after `retries` more failures the crawl gives up on the origin
+ *   and records its URLs as CRAWL_ROBOTS_UNAVAILABLE. Never fail open: Crawlee and Scrapy crawl a
+ *   site whose robots.txt answers 500, the very moment it may be struggling.
+ *
+ * Memory: at most MAX_ORIGINS origins are remembered (least recently used dropped first; a dropped
+ * origin's robots.txt is simply fetched again when it is met again).
+ */
+import robotsParserModule from 'robots-parser';
+import type { PolitenessConfig } from '../config/schema.js';
+import type { FetchFailure, FetchResult } from '../types.js';
+import { originKey } from '../frontier/normalize-url.js';
+import { decideRetry } from './retry-policy.js';
+
+export type RobotsVerdict =
+  | { kind: 'allow' }
+  | { kind: 'disallow' }
+  /** robots.txt is unreachable for now: URLs of the origin wait until `untilMs`. */
+  | { kind: 'wait'; untilMs: number; message: string }
+  /** robots.txt stayed unreachable through every retry: the origin is given up. */
+  | { kind: 'unavailable'; message: string };
+
+export interface RobotsPolicy {
+  /** The verdict for a normalized URL, fetching its origin's robots.txt first if needed (once per origin at a time). */
+  check(url: string, opts?: { isNested?: boolean }): Promise<RobotsVerdict>;
+  /** Origins whose robots.txt is being fetched; the scheduler takes none of their URLs meanwhile. */
+  pendingHosts(): string[];
+  isPending(host: string): boolean;
+}
+
+export interface RobotsOptions {
+  userAgent: string;
+  config: PolitenessConfig;
+  /**
+   * Fetches a robots.txt URL through the fetch stage (at least 5 redirects, any host, a body cap
+   * of at least robotsMaxBytes). `isNested` is set when the check comes from inside a fetch (a
+   * redirect hop), where waiting for another connection slot could deadlock.
+   */
+  fetchRobots(url: string, isNested: boolean): Promise<FetchResult | FetchFailure>;
+  /** Told an origin's Crawl-delay (ms, uncapped) whenever its robots.txt is parsed. */
+  onCrawlDelay?(host: string, delayMs: number): void;
+  now?: () => number;
+}
+
+interface Robot {
+  isAllowed(url: string, ua?: string): boolean | undefined;
+  getCrawlDelay(ua?: string): number | undefined;
+}
+// robots-parser's index.d.ts wraps its types in `declare module`, which NodeNext resolution reads
+// as a module without a callable default export; the CommonJS export is the function itself.
+const robotsParser = robotsParserModule as unknown as (url: string, contents: string) => Robot;
+
+type OriginState =
+  | { kind: 'ready'; robot: Robot | null; expiresAt: number }
+  | { kind: 'pending'; done: Promise<void>; failures: number }
+  | { kind: 'unreachable'; retryAt: number; failures: number; message: string }
+  | { kind: 'gaveUp'; message: string };
+
+const MAX_ORIGINS = 10_000;
+
+export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
+  const { config } = opts;
+  const now = opts.now ?? Date.now;
+  const origins = new Map<string, OriginState>();
+  const pending = new Set<string>();
+
+  const remember = (host: string, state: OriginState) => {
+    origins.delete(host); // re-inserting keeps the Map in least-recently-used order
+    origins.set(host, state);
+    if (origins.size > MAX_ORIGINS) {
+      for (const [key, s] of origins) {
+        if (s.kind !== 'pending') {
+          origins.delete(key);
+          break;
+        }
+      }
+    }
+  };
+
+  async function load(host: string, failures: number, isNested: boolean): Promise<void> {
+    const url = `${host}/robots.txt`;
+    let result: FetchResult | FetchFailure;
+    try {
+      result = await opts.fetchRobots(url, isNested);
+    } catch (err) {
+      result = { code: 'CRAWL_FETCH_NETWORK', message: (err as Error).message } as FetchFailure;
+    }
+    const state = interpret(host, url, result, failures);
+    remember(host, state);
+    if (state.kind === 'ready' && state.robot) {
+      const delay = state.robot.getCrawlDelay(opts.userAgent);
+      if (typeof delay === 'number' && delay > 0) opts.onCrawlDelay?.(host, delay * 1000);
+    }
+  }
+
+  function interpret(host: string, url: string, result: FetchResult | FetchFailure, failures: number): OriginState {
+    const expiresAt = now() + config.robotsTtlMs;
+    let detail: string;
+    let headers: Record<string, string> = {};
+    let status: number | null = null;
+    if ('code' in result) {
+      // Too many redirects or a redirect we cannot follow: RFC 9309 lets that count as unavailable.
+      if (result.code.startsWith('CRAWL_REDIRECT_')) return { kind: 'ready', robot: null, expiresAt };
+      detail = `${result.code}: ${result.message}`;
+    } else {
+      status = result.status;
+      headers = result.headers;
+      if (status >= 200 && status < 300) {
+        return { kind: 'ready', robot: robotsParser(url, robotsText(result.body, config.robotsMaxBytes)), expiresAt };
+      }
+      if (status < 500 && status !== 429) return { kind: 'ready', robot: null, expiresAt };
+      detail = `HTTP ${status}`;
+    }
+    const retry = decideRetry({ attempt: failures, status, isRetryableFailure: true, headers }, config, now());
+    const message = `robots.txt of ${host} unreachable (${detail})`;
+    if (retry === null) return { kind: 'gaveUp', message: `${message}; gave up after ${failures + 1} attempts` };
+    return { kind: 'unreachable', retryAt: now() + retry.delayMs, failures: failures + 1, message };
+  }
+
+  function verdictOf(state: OriginState, url: string): RobotsVerdict | null {
+    switch (state.kind) {
+      case 'ready':
+        if (state.expiresAt <= now()) return null;
+        return state.robot === null || state.robot.isAllowed(url, opts.userAgent) !== false ? { kind: 'allow' } : { kind: 'disallow' };
+      case 'unreachable':
+        return state.retryAt > now() ? { kind: 'wait', untilMs: state.retryAt, message: state.message } : null;
+      case 'gaveUp':
+        return { kind: 'unavailable', message: state.message };
+      case 'pending':
+        return null;
+    }
+  }
+
+  return {
+    async check(url, checkOpts = {}) {
+      if (config.ignoreRobots) return { kind: 'allow' };
+      const host = originKey(url);
+      for (;;) {
+        const state = origins.get(host);
+        if (state?.kind === 'pending') {
+          await state.done;
+          continue;
+        }
+        const verdict = state ? verdictOf(state, url) : null;
+        if (verdict) return verdict;
+        const failures = state?.kind === 'unreachable' ? state.failures : 0;
+        // Set synchronously, so the scheduler sees the origin as pending before this awaits.
+        pending.add(host);
+        const done = load(host, failures, checkOpts.isNested === true).finally(() => pending.delete(host));
+        origins.set(host, { kind: 'pending', done, failures });
+        await done;
+      }
+    },
+    pendingHosts: () => [...pending],
+    isPending: (host) => pending.has(host),
+  };
+}
+
+/** The first maxBytes of a robots.txt as text, cut after the last whole line when cut at all. */
+export function robotsText(body: Uint8Array, maxBytes: number): string {
+  let bytes = body;
+  if (bytes.byteLength > maxBytes) {
+    const cut = bytes.subarray(0, maxBytes);
+    const lastNewline = cut.lastIndexOf(0x0a);
+    bytes = lastNewline === -1 ? cut : cut.subarray(0, lastNewline + 1);
+  }
+  // TextDecoder drops a UTF-8 BOM and replaces invalid bytes; robots.txt is UTF-8 (RFC 9309 2.3).
+  return new TextDecoder('utf-8').decode(bytes);
+}

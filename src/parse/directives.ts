@@ -1,0 +1,65 @@
+/**
+ * Page-level directives: `<meta name="robots">` with the X-Robots-Tag header, and
+ * `<meta http-equiv="refresh">`. Pure functions; the crawl applies them (crawl.ts):
+ * - noindex: the page row is kept (status, headers, title...) but its content is not stored;
+ * - nofollow: its links are stored in `links` but none is enqueued;
+ * - "none" means both; a refresh URL is followed like a redirect (queued at the page's depth).
+ */
+import { normalizeUrl } from '../frontier/normalize-url.js';
+
+export interface RobotsDirectives {
+  isNoindex: boolean;
+  isNofollow: boolean;
+}
+
+/**
+ * Reads meta robots contents and X-Robots-Tag values ("noindex, nofollow"). A header part aimed at
+ * another crawler ("googlebot: noindex") is ignored; one aimed at `botName` or at no one applies.
+ */
+export function parseRobotsDirectives(values: ReadonlyArray<string | null | undefined>, botName = 'crawlite'): RobotsDirectives {
+  const out: RobotsDirectives = { isNoindex: false, isNofollow: false };
+  for (const value of values) {
+    if (!value) continue;
+    // X-Robots-Tag values may be repeated (joined with ", ") and may start with "<bot>:".
+    let isForUs = true;
+    for (const raw of value.toLowerCase().split(',')) {
+      let token = raw.trim();
+      const colon = token.indexOf(':');
+      if (colon !== -1 && !/^(unavailable_after|max-)/.test(token)) {
+        const bot = token.slice(0, colon).trim();
+        isForUs = bot === botName || bot === '*';
+        token = token.slice(colon + 1).trim();
+      }
+      if (!isForUs) continue;
+      for (const word of token.split(/\s+/)) {
+        if (word === 'noindex' || word === 'none') out.isNoindex = true;
+        if (word === 'nofollow' || word === 'none') out.isNofollow = true;
+      }
+    }
+  }
+  return out;
+}
+
+/** "noindex,nofollow" for storing, or null when neither applies. */
+export function formatDirectives(d: RobotsDirectives): string | null {
+  const words = [d.isNoindex ? 'noindex' : null, d.isNofollow ? 'nofollow' : null].filter((w) => w !== null);
+  return words.length > 0 ? words.join(',') : null;
+}
+
+/**
+ * The URL of a `<meta http-equiv="refresh" content="5; url=/next">`, resolved and normalized;
+ * null for a plain reload ("30"), a non-http(s) target or junk. Parsed as the HTML standard's
+ * "shared declarative refresh steps" do: a number, then `;` or `,`, then optional `url=`, quotes.
+ */
+export function parseRefreshUrl(content: string | null | undefined, pageUrl: string): string | null {
+  if (!content) return null;
+  const m = /^\s*\d*(?:\.[\d.]*)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$/is.exec(content);
+  let target = m?.[1]?.trim() ?? '';
+  if (target.startsWith('"') || target.startsWith("'")) {
+    const quote = target[0]!;
+    const end = target.indexOf(quote, 1);
+    target = end === -1 ? target.slice(1) : target.slice(1, end);
+  }
+  if (target === '') return null;
+  return normalizeUrl(target, pageUrl);
+}

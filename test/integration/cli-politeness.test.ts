@@ -1,0 +1,62 @@
+/**
+ * The politeness flags from the command line: --ignore-robots is announced on stderr, bad values
+ * are one-line usage errors, and stats groups robots refusals by code.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { startSite, page } from '../helpers/site.js';
+import { tempDbPath } from '../helpers/config.js';
+
+const MAIN = new URL('../../src/cli/main.js', import.meta.url).pathname;
+
+function crawlite(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`crawlite ${args.join(' ')} did not exit in time; stderr: ${stderr}`));
+    }, 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+test('robots.txt is obeyed by default, --ignore-robots is announced, stats counts refusals by code', async (t) => {
+  const site = await startSite({
+    '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nDisallow: /\n' },
+    '/': page('home', ['/a']),
+    '/a': page('a'),
+  });
+  t.after(() => site.close());
+
+  const politeDb = tempDbPath(t);
+  const polite = await crawlite(['crawl', site.url('/'), '--db', politeDb, '--no-progress', '--workers', '0']);
+  assert.equal(polite.code, 0, polite.stderr);
+  assert.doesNotMatch(polite.stderr, /ignore-robots/);
+  assert.equal(site.hits.get('/'), undefined);
+  const stats = await crawlite(['stats', '--db', politeDb, '--json']);
+  assert.match(stats.stdout, /CRAWL_ROBOTS_DISALLOWED/);
+
+  const rudeDb = tempDbPath(t);
+  const rude = await crawlite(['crawl', site.url('/'), '--db', rudeDb, '--no-progress', '--workers', '0', '--ignore-robots',
+    '--delay', '0.01', '--retries', '1', '--max-redirects', '3', '--follow-nofollow', '--store-non-html']);
+  assert.equal(rude.code, 0, rude.stderr);
+  assert.match(rude.stderr.split('\n')[0]!, /^crawlite: --ignore-robots: robots.txt is neither fetched nor obeyed/);
+  assert.equal(site.hits.get('/a'), 1);
+});
+
+test('bad politeness flags are one line and exit code 2', async () => {
+  for (const [flag, value] of [['--delay', 'later'], ['--retries', '-1'], ['--max-redirects', 'x']] as const) {
+    const run = await crawlite(['crawl', 'https://example.org/', flag, value]);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, new RegExp(`invalid ${flag} '${value}'`));
+    assert.equal(run.stderr.trim().split('\n').length, 1);
+  }
+});

@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatDirectives, parseRefreshUrl, parseRobotsDirectives } from '../../src/parse/directives.js';
+import { extractPage } from '../../src/parse/extract.js';
+
+test('meta robots and X-Robots-Tag: noindex, nofollow, none; other bots ignored', () => {
+  assert.deepEqual(parseRobotsDirectives(['noindex']), { isNoindex: true, isNofollow: false });
+  assert.deepEqual(parseRobotsDirectives([null, 'NoFollow, noarchive']), { isNoindex: false, isNofollow: true });
+  assert.deepEqual(parseRobotsDirectives(['none']), { isNoindex: true, isNofollow: true });
+  assert.deepEqual(parseRobotsDirectives(['googlebot: noindex']), { isNoindex: false, isNofollow: false });
+  assert.deepEqual(parseRobotsDirectives(['googlebot: noindex, crawlite: nofollow']), { isNoindex: false, isNofollow: true });
+  assert.deepEqual(parseRobotsDirectives(['unavailable_after: 2030-01-01, index, follow']), { isNoindex: false, isNofollow: false });
+  assert.equal(formatDirectives({ isNoindex: true, isNofollow: true }), 'noindex,nofollow');
+  assert.equal(formatDirectives({ isNoindex: false, isNofollow: false }), null);
+});
+
+test('meta refresh targets', () => {
+  const page = 'https://a.test/dir/page';
+  assert.equal(parseRefreshUrl('0; url=/next', page), 'https://a.test/next');
+  assert.equal(parseRefreshUrl("5;URL='other?x=1'", page), 'https://a.test/dir/other?x=1');
+  assert.equal(parseRefreshUrl('3, https://b.test/', page), 'https://b.test/');
+  assert.equal(parseRefreshUrl('30', page), null, 'a plain reload');
+  assert.equal(parseRefreshUrl('0; url=javascript:alert(1)', page), null);
+  assert.equal(parseRefreshUrl(null, page), null);
+});
+
+test('extractPage reports meta robots and meta refresh', () => {
+  const html = '<html><head><meta name="ROBOTS" content="noindex"><meta name="crawlite" content="nofollow">' +
+    '<meta http-equiv="Refresh" content="0; url=/there"><title>t</title></head><body></body></html>';
+  const page = extractPage(html, 'https://a.test/', 10);
+  assert.equal(page.metaRobots, 'noindex, nofollow');
+  assert.equal(page.metaRefresh, '0; url=/there');
+  const plain = extractPage('<title>x</title>', 'https://a.test/', 10);
+  assert.equal(plain.metaRobots, null);
+  assert.equal(plain.metaRefresh, null);
+});

@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHostSchedule } from '../../src/fetch/politeness.js';
+
+const A = 'http://a.test:80';
+const B = 'http://b.test:80';
+
+test('without a delay only holds matter; hosts are independent', () => {
+  const s = createHostSchedule({ delayMs: 0, maxCrawlDelayMs: 30_000 });
+  s.take(A);
+  s.take(A);
+  assert.ok(s.isReady(A, 1_000), 'no gap: several URLs of a host may be taken');
+  s.start(A, 1_000);
+  s.hold(A, 5_000);
+  assert.equal(s.isReady(A, 4_999), false);
+  assert.ok(s.isReady(B, 4_999), 'another host goes on');
+  assert.ok(s.isReady(A, 5_000));
+  assert.deepEqual(s.notReadyHosts(2_000), [A]);
+  assert.equal(s.nextReadyAt(2_000), 5_000);
+});
+
+test('with a delay, one URL per host is pending and starts are a gap apart', () => {
+  const s = createHostSchedule({ delayMs: 1_000, maxCrawlDelayMs: 30_000 });
+  assert.ok(s.isReady(A, 0));
+  s.take(A);
+  assert.equal(s.isReady(A, 0), false, 'one pending start at a time');
+  s.start(A, 10_000);
+  assert.equal(s.isReady(A, 10_999), false);
+  assert.ok(s.isReady(A, 11_000));
+  assert.equal(s.nextReadyAt(10_500), 11_000);
+  s.take(A);
+  s.cancel(A);
+  assert.ok(s.isReady(A, 11_000), 'a cancelled take frees the host');
+});
+
+test('Crawl-delay raises the gap above --delay, capped at maxCrawlDelayMs', () => {
+  const s = createHostSchedule({ delayMs: 100, maxCrawlDelayMs: 2_000 });
+  s.setCrawlDelay(A, 60_000);
+  s.touch(A, 0);
+  assert.equal(s.isReady(A, 1_999), false);
+  assert.ok(s.isReady(A, 2_000), 'capped at 2 s');
+  s.touch(B, 0);
+  assert.ok(s.isReady(B, 100), 'B keeps the --delay floor');
+});
+
+test('turn() waits for the gap and ends early on abort', async () => {
+  const s = createHostSchedule({ delayMs: 60_000, maxCrawlDelayMs: 30_000 });
+  s.touch(A);
+  const stop = new AbortController();
+  const turn = s.turn(A, stop.signal);
+  stop.abort();
+  await turn; // would take a minute without the abort
+  await s.turn(B); // unknown host: at once
+});
+
+test('hosts with nothing to remember are forgotten', () => {
+  const s = createHostSchedule({ delayMs: 10, maxCrawlDelayMs: 30_000 });
+  for (let i = 0; i < 1000; i++) s.touch(`http://h${i}.test:80`, 0);
+  assert.equal(s.notReadyHosts(5).length, 1000);
+  assert.equal(s.notReadyHosts(100).length, 0);
+  assert.equal(s.nextReadyAt(100), null);
+});

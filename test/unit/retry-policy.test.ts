@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decideRetry, isRetryableStatus, parseRetryAfter } from '../../src/fetch/retry-policy.js';
+
+const config = { retries: 3, retryBaseMs: 1_000, retryMaxDelayMs: 10_000, retryAfterMaxMs: 60_000 };
+const NOW = Date.UTC(2026, 0, 1);
+
+test('5xx, 408 and 429 are retried; other statuses and successes are final', () => {
+  for (const status of [500, 502, 503, 504, 408, 429]) assert.ok(isRetryableStatus(status), String(status));
+  for (const status of [200, 301, 400, 403, 404, 410]) {
+    assert.equal(isRetryableStatus(status), false, String(status));
+    assert.equal(decideRetry({ attempt: 0, status }, config, NOW), null);
+  }
+});
+
+test('network failures are retried only when retryable, and only `retries` times', () => {
+  assert.ok(decideRetry({ attempt: 0, status: null, isRetryableFailure: true }, config, NOW));
+  assert.equal(decideRetry({ attempt: 0, status: null, isRetryableFailure: false }, config, NOW), null);
+  assert.ok(decideRetry({ attempt: 2, status: 500 }, config, NOW));
+  assert.equal(decideRetry({ attempt: 3, status: 500 }, config, NOW), null, 'the 4th attempt was the last');
+  assert.equal(decideRetry({ attempt: 0, status: 500 }, { ...config, retries: 0 }, NOW), null);
+});
+
+test('backoff doubles per attempt with jitter in [half, whole], capped at retryMaxDelayMs', () => {
+  const at = (attempt: number, r: number) => decideRetry({ attempt, status: 500 }, { ...config, retries: 10 }, NOW, () => r)!.delayMs;
+  assert.equal(at(0, 0), 500);
+  assert.equal(at(0, 1), 1_000);
+  assert.equal(at(1, 0), 1_000);
+  assert.equal(at(2, 1), 4_000);
+  assert.equal(at(8, 1), 10_000, 'capped');
+  const d = at(1, Math.random());
+  assert.ok(d >= 1_000 && d <= 2_000);
+});
+
+test('Retry-After in seconds or as an HTTP date replaces the backoff, capped at retryAfterMaxMs', () => {
+  const retry = (value: string) => decideRetry({ attempt: 0, status: 503, headers: { 'retry-after': value } }, config, NOW, () => 0)!;
+  assert.equal(retry('7').delayMs, 7_000);
+  assert.equal(retry(new Date(NOW + 20_000).toUTCString()).delayMs, 20_000);
+  assert.equal(retry('86400').delayMs, 60_000, 'a day is cut to the cap');
+  assert.equal(retry('soon').delayMs, 500, 'unreadable: the backoff');
+  assert.equal(retry('7').shouldHoldHost, true, '503 cools the host');
+  assert.equal(decideRetry({ attempt: 0, status: 429 }, config, NOW)!.shouldHoldHost, true);
+  assert.equal(decideRetry({ attempt: 0, status: 500 }, config, NOW)!.shouldHoldHost, false);
+});
+
+test('parseRetryAfter', () => {
+  assert.equal(parseRetryAfter(undefined, NOW), null);
+  assert.equal(parseRetryAfter(' 3 ', NOW), 3_000);
+  assert.equal(parseRetryAfter('-3', NOW), null);
+  assert.equal(parseRetryAfter('1.5', NOW), null);
+  assert.equal(parseRetryAfter(new Date(NOW - 5_000).toUTCString(), NOW), 0, 'a past date means now');
+  assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.UTC(2015, 9, 21, 7, 27, 0)), 60_000);
+});

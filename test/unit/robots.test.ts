@@ -1,0 +1,149 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRobotsPolicy, robotsText, type RobotsOptions } from '../../src/fetch/robots.js';
+import { defaultPolitenessConfig } from '../../src/config/schema.js';
+import type { FetchFailure, FetchResult, FrontierEntry } from '../../src/types.js';
+
+const HOST = 'http://a.test:80';
+const ENTRY: FrontierEntry = { id: 0, url: `${HOST}/robots.txt`, host: HOST, depth: 0, attempt: 0 };
+
+function response(status: number, body = '', headers: Record<string, string> = {}): FetchResult {
+  return {
+    entry: ENTRY, status, headers, body: new TextEncoder().encode(body), isTruncated: false, wireBytes: body.length,
+    finalUrl: ENTRY.url, redirects: [], contentType: 'text/plain', fetchedAt: 0, elapsedMs: 1,
+  };
+}
+function failure(code: FetchFailure['code']): FetchFailure {
+  return { entry: ENTRY, code, message: code, retryable: true, redirects: [] };
+}
+
+function policy(answers: Array<FetchResult | FetchFailure>, extra: Partial<RobotsOptions> & { clock?: { t: number } } = {}) {
+  const calls: string[] = [];
+  const clock = extra.clock ?? { t: 1_000_000 };
+  const robots = createRobotsPolicy({
+    userAgent: 'crawlite/0.1.0 (+https://github.com/crawlite/crawlite)',
+    config: { ...defaultPolitenessConfig(), retries: 2, retryBaseMs: 1_000 },
+    fetchRobots: async (url) => {
+      calls.push(url);
+      return answers.shift() ?? response(404);
+    },
+    now: () => clock.t,
+    ...extra,
+  });
+  return { robots, calls, clock };
+}
+
+const RULES = `
+User-agent: *
+Disallow: /private
+Allow: /private/open
+Crawl-delay: 2
+
+User-agent: crawlite
+Disallow: /secret
+Disallow: /*.pdf$
+Allow: /secret/yes
+Disallow: /tie
+Allow: /tie
+`;
+
+test('our group wins over *; longest match, Allow on ties, * and $ wildcards', async () => {
+  const { robots, calls } = policy([response(200, RULES)]);
+  const verdict = async (path: string) => (await robots.check(`${HOST}${path}`)).kind;
+  assert.equal(await verdict('/secret/x'), 'disallow');
+  assert.equal(await verdict('/secret/yes/1'), 'allow', 'the longer Allow wins');
+  assert.equal(await verdict('/private'), 'allow', 'the * group does not apply to us');
+  assert.equal(await verdict('/doc.pdf'), 'disallow');
+  assert.equal(await verdict('/doc.pdf?x=1'), 'allow', '$ anchors the end');
+  assert.equal(await verdict('/tie'), 'allow', 'Allow wins a tie');
+  assert.deepEqual(calls, [`${HOST}/robots.txt`], 'fetched once per origin');
+});
+
+test('the * group applies to other agents, with its Crawl-delay reported', async () => {
+  const delays: Array<[string, number]> = [];
+  const { robots } = policy([response(200, RULES)], { userAgent: 'otherbot/2.0', onCrawlDelay: (h, ms) => delays.push([h, ms]) });
+  assert.equal((await robots.check(`${HOST}/private/x`)).kind, 'disallow');
+  assert.equal((await robots.check(`${HOST}/private/open/x`)).kind, 'allow');
+  assert.deepEqual(delays, [[HOST, 2_000]]);
+});
+
+test('concurrent checks of one origin share one fetch, and the origin is pending meanwhile', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let fetches = 0;
+  const robots = createRobotsPolicy({
+    userAgent: 'crawlite', config: defaultPolitenessConfig(),
+    fetchRobots: async () => {
+      fetches++;
+      await gate;
+      return response(200, 'User-agent: *\nDisallow: /x');
+    },
+  });
+  const checks = [robots.check(`${HOST}/x`), robots.check(`${HOST}/y`), robots.check(`${HOST}/x/z`)];
+  assert.ok(robots.isPending(HOST));
+  assert.deepEqual(robots.pendingHosts(), [HOST]);
+  release();
+  assert.deepEqual((await Promise.all(checks)).map((v) => v.kind), ['disallow', 'allow', 'disallow']);
+  assert.equal(fetches, 1);
+  assert.equal(robots.isPending(HOST), false);
+});
+
+test('4xx and too many redirects allow everything; 429, 5xx and network failures disallow and wait', async () => {
+  for (const answer of [response(404), response(403), response(410), failure('CRAWL_REDIRECT_LIMIT')]) {
+    const { robots } = policy([answer]);
+    assert.equal((await robots.check(`${HOST}/any`)).kind, 'allow');
+  }
+  for (const answer of [response(500), response(503), response(429), failure('CRAWL_FETCH_TIMEOUT'), failure('CRAWL_FETCH_REFUSED')]) {
+    const { robots } = policy([answer]);
+    const v = await robots.check(`${HOST}/any`);
+    assert.equal(v.kind, 'wait', JSON.stringify(answer).slice(0, 80));
+  }
+});
+
+test('an unreachable robots.txt is fetched again after a backoff, then the origin is given up', async () => {
+  const { robots, calls, clock } = policy([response(503, '', { 'retry-after': '5' }), response(500), response(500)]);
+  const first = await robots.check(`${HOST}/a`);
+  assert.equal(first.kind, 'wait');
+  assert.equal(first.kind === 'wait' && first.untilMs, clock.t + 5_000, 'Retry-After honoured');
+  assert.equal((await robots.check(`${HOST}/b`)).kind, 'wait', 'not fetched again before its time');
+  assert.equal(calls.length, 1);
+  clock.t += 5_000;
+  assert.equal((await robots.check(`${HOST}/a`)).kind, 'wait');
+  clock.t += 60_000;
+  const last = await robots.check(`${HOST}/a`);
+  assert.equal(last.kind, 'unavailable');
+  assert.match(last.kind === 'unavailable' ? last.message : '', /unreachable \(HTTP 500\); gave up after 3 attempts/);
+  assert.equal(calls.length, 3);
+});
+
+test('a 503 that recovers: the origin is crawled by the rules it then serves', async () => {
+  const { robots, clock } = policy([response(503), response(200, 'User-agent: *\nDisallow: /no')]);
+  assert.equal((await robots.check(`${HOST}/yes`)).kind, 'wait');
+  clock.t += 120_000;
+  assert.equal((await robots.check(`${HOST}/yes`)).kind, 'allow');
+  assert.equal((await robots.check(`${HOST}/no`)).kind, 'disallow');
+});
+
+test('the cache lasts robotsTtlMs, then robots.txt is fetched again', async () => {
+  const { robots, calls, clock } = policy([response(200, 'User-agent: *\nDisallow: /a'), response(200, '')]);
+  assert.equal((await robots.check(`${HOST}/a`)).kind, 'disallow');
+  clock.t += 23 * 3600_000;
+  assert.equal((await robots.check(`${HOST}/a`)).kind, 'disallow');
+  clock.t += 2 * 3600_000;
+  assert.equal((await robots.check(`${HOST}/a`)).kind, 'allow', 'refetched after 24 h');
+  assert.equal(calls.length, 2);
+});
+
+test('--ignore-robots: nothing fetched, everything allowed', async () => {
+  const { robots, calls } = policy([response(200, 'User-agent: *\nDisallow: /')], {
+    config: { ...defaultPolitenessConfig(), ignoreRobots: true },
+  });
+  assert.equal((await robots.check(`${HOST}/x`)).kind, 'allow');
+  assert.equal(calls.length, 0);
+});
+
+test('robotsText keeps the first maxBytes, cut after the last whole line', () => {
+  const body = new TextEncoder().encode('\uFEFFUser-agent: *\nDisallow: /a\nDisallow: /bbbbbb\n');
+  assert.equal(robotsText(body, 1000), 'User-agent: *\nDisallow: /a\nDisallow: /bbbbbb\n', 'BOM dropped');
+  assert.equal(robotsText(body, 35), 'User-agent: *\nDisallow: /a\n', 'a half line is not a rule');
+});
