@@ -100,6 +100,8 @@ export interface ParsedPage {
   codec: string;
   /** Hex SHA-256 of the HTML bytes, for storing identical bodies once. */
   contentHash: string;
+  /** The visible text (at most SEARCH_TEXT_CHARS of it) for the full-text index; absent for non-HTML. */
+  text?: string;
 }
 
 /** A parse that failed; errors do not cross threads, so a code and message do. */
@@ -118,6 +120,8 @@ export interface PageRecord {
   parsed: ParsedPage | null;
   /** Set when the page was fetched but could not be parsed. */
   error: { code: ErrorCode; message: string } | null;
+  /** Set when this response re-fetches a stored page in a recrawl (store/recrawl.ts): the row is replaced. */
+  recrawl?: { id: number; status: 'changed' | 'unchanged' | 'gone' };
 }
 
 /** A URL discovered on a page, after the scope decision. */

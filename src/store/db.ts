@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS urls (
   redirect_to TEXT,
   discovered_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
-  run_id INTEGER
+  run_id INTEGER,
+  recrawl_id INTEGER
 );
 CREATE INDEX IF NOT EXISTS urls_ready ON urls (state, depth, id);
 CREATE INDEX IF NOT EXISTS urls_error ON urls (error_code) WHERE error_code IS NOT NULL;
@@ -81,7 +82,9 @@ CREATE TABLE IF NOT EXISTS pages (
   content_hash TEXT REFERENCES contents(hash),
   error_code TEXT,
   error_message TEXT,
-  run_id INTEGER
+  run_id INTEGER,
+  recrawl_id INTEGER,
+  recrawl_status TEXT
 );
 CREATE INDEX IF NOT EXISTS pages_fetched ON pages (fetched_at);
 
@@ -93,6 +96,24 @@ CREATE TABLE IF NOT EXISTS links (
   is_nofollow INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS links_from ON links (page_id);
+
+-- Recrawls (store/recrawl.ts): one row per --recrawl pass; the one with ended_at NULL is in
+-- progress and a later run continues it. urls.recrawl_id marks the URLs it requeued, and
+-- pages.recrawl_id/recrawl_status what it found (unchanged, changed, gone).
+CREATE TABLE IF NOT EXISTS recrawls (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  queued INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS pages_recrawl ON pages (recrawl_id, recrawl_status);
+
+-- Full-text search (search/): contentless (the text lives once, compressed, in contents), with
+-- per-column detail only, so the index stays a small fraction of the raw HTML. rowid = pages.id.
+CREATE VIRTUAL TABLE IF NOT EXISTS page_search USING fts5(
+  title, text, content='', contentless_delete=1, detail=column, tokenize='unicode61 remove_diacritics 2'
+);
 `;
 
 function ensureDir(path: string): void {

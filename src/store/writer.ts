@@ -23,7 +23,19 @@ export interface StoredLink {
 type Op =
   | { kind: 'page'; record: PageRecord; links: StoredLink[]; discovered: Discovered[] }
   | { kind: 'failure'; entry: FrontierEntry; code: ErrorCode; message: string; redirectTo: string | null }
-  | { kind: 'requeue'; entry: FrontierEntry };
+  | { kind: 'requeue'; entry: FrontierEntry }
+  | { kind: 'apply'; apply: (now: number) => void };
+
+/**
+ * Writes other store modules (store/recrawl.ts, search/search-index.ts) add to a page's own
+ * transaction, on this connection, so they commit or roll back with the page.
+ */
+export interface PageHooks {
+  /** Before the page row is inserted under `urlId` (e.g. to remove the row a recrawl replaces). */
+  beforeInsert?(urlId: number, record: PageRecord, now: number): void;
+  /** After the row was inserted as `pageId` (not called for a duplicate that was not stored). */
+  afterInsert?(pageId: number, record: PageRecord, now: number): void;
+}
 
 export interface WriterCounts {
   pagesStored: number;
@@ -43,6 +55,7 @@ export class Writer {
   #failed: StoreError | null = null;
   #isClosed = false;
   #onError: (err: StoreError) => void = () => {};
+  readonly #hooks: PageHooks[] = [];
   readonly counts: WriterCounts = { pagesStored: 0, duplicates: 0, failures: 0, transactions: 0 };
   /** Milliseconds spent in the last commit, and their total; for the benchmark. */
   lastCommitMs = 0;
@@ -62,6 +75,15 @@ export class Writer {
   /** Called once when a commit fails (disk full, I/O error): the crawl must stop. */
   onError(handler: (err: StoreError) => void): void {
     this.#onError = handler;
+  }
+
+  addPageHooks(hooks: PageHooks): void {
+    this.#hooks.push(hooks);
+  }
+
+  /** Buffers a write made by another store module; it runs, in order, inside the next batch's transaction. */
+  enqueue(apply: (now: number) => void): void {
+    this.#push({ kind: 'apply', apply });
   }
 
   get failure(): StoreError | null {
@@ -197,7 +219,9 @@ export class Writer {
 
   #apply(op: Op, now: number): void {
     const s = this.#s;
-    if (op.kind === 'requeue') {
+    if (op.kind === 'apply') {
+      op.apply(now);
+    } else if (op.kind === 'requeue') {
       s.requeue.run(now, op.entry.id);
     } else if (op.kind === 'failure') {
       s.markState.run({ id: op.entry.id, state: 'failed', errorCode: op.code, errorMessage: op.message, redirectTo: op.redirectTo, now });
@@ -228,6 +252,7 @@ export class Writer {
       s.markState.run({ id: entry.id, state: 'redirected', errorCode: null, errorMessage: null, redirectTo: fetch.finalUrl, now });
     }
     if (parsed) s.insertContent.run(parsed.contentHash, parsed.codec, parsed.htmlBytes, parsed.textBytes, parsed.content);
+    for (const h of this.#hooks) h.beforeInsert?.(urlId, record, now);
     const info = s.insertPage.run({
       urlId, url: entry.url, finalUrl: fetch.finalUrl, status: fetch.status, contentType: fetch.contentType,
       headers: JSON.stringify(fetch.headers), redirects: fetch.redirects.length ? JSON.stringify(fetch.redirects) : null,
@@ -247,6 +272,7 @@ export class Writer {
     const pageId = info.lastInsertRowid;
     for (const l of links) s.insertLink.run(pageId, l.url, l.text, l.isInScope ? 1 : 0, l.isNofollow ? 1 : 0);
     for (const d of discovered) this.#insertDiscovered(d, urlId, now);
+    for (const h of this.#hooks) h.afterInsert?.(Number(pageId), record, now);
   }
 
   #insertDiscovered(d: Discovered, parentId: number | null, now: number): void {

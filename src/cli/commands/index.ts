@@ -3,6 +3,7 @@ import { crawlCommand } from './crawl.js';
 import { statsCommand } from './stats.js';
 import { exportCommand } from './export.js';
 import { benchCommand } from './bench.js';
+import { searchCommand } from './search.js';
 
 // yargs' CommandModule generics differ per command; the array only needs the common shape.
-export const commands = [crawlCommand, statsCommand, exportCommand, benchCommand] as CommandModule[];
+export const commands = [crawlCommand, statsCommand, exportCommand, benchCommand, searchCommand] as CommandModule[];
