@@ -21,6 +21,9 @@ import { createScope } from './frontier/scope.js';
 import { createFetcher } from './fetch/fetcher.js';
 import { createHostLimits } from './fetch/host-limits.js';
 import { ParsePool } from './parse/pool.js';
+import { createSearchIndexHooks } from './search/search-index.js';
+import { openRecrawl, type PriorPage } from './store/recrawl.js';
+import { addSitemapSeeds } from './frontier/sitemaps.js';
 import { createProgressTracker, type CrawlEvent, type CrawlProgress, type CrawlSummary } from './crawl-progress.js';
 
 export type { CrawlEvent, CrawlProgress, CrawlSummary } from './crawl-progress.js';
@@ -50,7 +53,9 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     throw err;
   }
   writer.recoverInterrupted();
+  writer.addPageHooks(createSearchIndexHooks(db));
   const runId = writer.startRun({ ...config, parse: { ...config.parse, workerUrl: undefined } });
+  const recrawl = openRecrawl(db, writer, { start: config.recrawl, runId });
 
   const pool = new ParsePool(config.parse);
   const limits = createHostLimits({ concurrency: config.fetch.concurrency, perHost: config.fetch.perHost });
@@ -92,7 +97,8 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
   stop.signal.addEventListener('abort', wakeUp, { once: true });
 
   const processEntry = async (entry: FrontierEntry): Promise<void> => {
-    const result = await limits.run(entry.host, () => fetcher.fetch(entry, stop.signal));
+    const prior = recrawl.lookup(entry);
+    const result = await limits.run(entry.host, () => fetcher.fetch(entry, stop.signal, prior?.headers));
     if (stop.signal.aborted && 'code' in result && result.code === 'CRAWL_FETCH_ABORTED') {
       writer.requeue(entry);
       return;
@@ -103,31 +109,40 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
       opts.onEvent?.({ type: 'error', url: entry.url, depth: entry.depth, code: result.code, message: result.message });
       return;
     }
+    if (prior && result.status === 304) {
+      tracker.countPage(result.wireBytes);
+      recrawl.keepUnchanged(entry, prior, result);
+      return;
+    }
     const outcome = await parse(pool, result, config.parse.maxLinksPerPage);
     if (!active.has(entry)) return; // given up on at shutdown and already requeued
-    storeOutcome(entry, result, outcome);
+    storeOutcome(entry, result, outcome, prior);
   };
 
-  const storeOutcome = (entry: FrontierEntry, result: FetchResult, outcome: ParseOutcome): void => {
+  const storeOutcome = (entry: FrontierEntry, result: FetchResult, outcome: ParseOutcome, prior: PriorPage | null): void => {
     const { body: _body, entry: _entry, ...fetch } = result;
+    const recrawled = prior ? { recrawl: { id: prior.recrawlId, status: recrawl.classify(prior, result, outcome) } } : {};
     opts.onEvent?.({
       type: 'page', url: entry.url, finalUrl: result.finalUrl, status: result.status, depth: entry.depth, bytes: result.wireBytes,
       elapsedMs: result.elapsedMs, title: outcome.ok ? outcome.title : null, errorCode: outcome.ok ? null : outcome.code,
     });
     if (!outcome.ok) {
       tracker.countFailure(outcome.code);
-      writer.storePage({ entry, fetch, parsed: null, error: { code: outcome.code, message: outcome.message } }, [], []);
+      writer.storePage({ entry, fetch, parsed: null, error: { code: outcome.code, message: outcome.message }, ...recrawled }, [], []);
       return;
     }
     // Links of error pages are kept for the link graph but not followed.
     const { links, discovered } = frontier.discover(entry, outcome.links);
     const follow = result.status >= 200 && result.status < 300 ? discovered : [];
     tracker.countPage(result.wireBytes);
-    writer.storePage({ entry, fetch, parsed: outcome, error: null }, links, follow);
+    writer.storePage({ entry, fetch, parsed: outcome, error: null, ...recrawled }, links, follow);
   };
 
   let status: CrawlSummary['status'] = 'done';
   try {
+    if (config.sitemaps) {
+      await addSitemapSeeds({ seeds: config.seeds, fetcher, limits, scope, writer, signal: stop.signal });
+    }
     for (;;) {
       if (stop.signal.aborted) break;
       if (active.size >= maxActive) {
@@ -163,6 +178,7 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     for (const entry of frontier.drainWindow()) writer.requeue(entry);
     if (progressTimer) clearInterval(progressTimer);
     opts.signal?.removeEventListener('abort', onOuterAbort);
+    recrawl.finish();
     writer.flush();
     if (!writer.failure) {
       writer.endRun(status);

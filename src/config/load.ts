@@ -20,6 +20,8 @@ export interface CrawlFlags {
   timeout?: unknown;
   maxBytes?: unknown;
   workers?: unknown;
+  recrawl?: boolean;
+  sitemaps?: boolean;
 }
 
 const SCOPES: readonly ScopeMode[] = ['host', 'domain', 'prefix', 'any'];
@@ -55,6 +57,8 @@ export function configFromFlags(flags: CrawlFlags): CrawlConfig {
     },
     parse: { ...base.parse, workers: optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers },
     store: base.store,
+    recrawl: flags.recrawl === true,
+    sitemaps: flags.sitemaps === true,
   };
   if (config.dbPath.trim() === '') throw new UsageError('CRAWL_USAGE', '--db needs a file path');
   return Object.freeze(config);

@@ -62,6 +62,10 @@ export interface CrawlConfig {
   fetch: FetchConfig;
   parse: ParseConfig;
   store: StoreConfig;
+  /** Fetch the stored pages again, conditionally (store/recrawl.ts). @default false */
+  recrawl: boolean;
+  /** Also seed from the seeds' sitemaps (robots.txt Sitemap: lines and /sitemap.xml). @default false */
+  sitemaps: boolean;
 }
 
 export const VERSION = '0.1.0';
@@ -85,5 +89,7 @@ export function defaultConfig(): Omit<CrawlConfig, 'seeds'> {
     },
     parse: { workers: Math.max(1, availableParallelism()), maxLinksPerPage: 2000, taskTimeoutMs: 15_000 },
     store: { batchSize: 64, flushIntervalMs: 250 },
+    recrawl: false,
+    sitemaps: false,
   };
 }

@@ -21,8 +21,11 @@ export interface FetcherOptions {
 }
 
 export interface Fetcher {
-  /** Fetches one entry. Never rejects for a per-URL problem: that comes back as a FetchFailure. */
-  fetch(entry: FrontierEntry, signal?: AbortSignal): Promise<FetchResult | FetchFailure>;
+  /**
+   * Fetches one entry. Never rejects for a per-URL problem: that comes back as a FetchFailure.
+   * `extraHeaders` (e.g. a recrawl's If-None-Match) go with the first request only, not redirects.
+   */
+  fetch(entry: FrontierEntry, signal?: AbortSignal, extraHeaders?: Record<string, string>): Promise<FetchResult | FetchFailure>;
   /** Closes the Agent the fetcher created (an injected dispatcher is left to its owner). */
   close(): Promise<void>;
 }
@@ -113,7 +116,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
     return target;
   }
 
-  async function fetchEntry(entry: FrontierEntry, signal?: AbortSignal): Promise<FetchResult | FetchFailure> {
+  async function fetchEntry(entry: FrontierEntry, signal?: AbortSignal, extraHeaders?: Record<string, string>): Promise<FetchResult | FetchFailure> {
     const fetchedAt = Date.now();
     const startedAt = performance.now();
     const deadline = startDeadline(config.timeoutMs, signal);
@@ -132,7 +135,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         const res = await request(url, {
           dispatcher,
           method: 'GET',
-          headers: requestHeaders,
+          headers: extraHeaders && url === entry.url ? { ...requestHeaders, ...extraHeaders } : requestHeaders,
           signal: deadline.signal,
           // undici's own timers never outlast our deadline (bodyTimeout is per chunk, so the
           // deadline is what ends a body dripped slowly).

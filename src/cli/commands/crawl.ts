@@ -20,9 +20,12 @@ export const crawlCommand: CommandModule<object, CrawlFlags & { progress?: boole
       .option('timeout', { describe: 'Seconds allowed for a whole response', requiresArg: true, defaultDescription: '30' })
       .option('max-bytes', { describe: 'Cap on a decoded body (e.g. 10MB); longer bodies are cut', requiresArg: true, defaultDescription: '10MB' })
       .option('workers', { describe: 'Parse threads (0 = parse on the main thread)', requiresArg: true, defaultDescription: 'CPU cores' })
+      .option('recrawl', { describe: 'Fetch the stored pages again (If-None-Match / If-Modified-Since); stats shows unchanged, changed, gone', type: 'boolean', default: false })
+      .option('sitemaps', { describe: "Also seed from the seeds' sitemaps (robots.txt Sitemap: lines, /sitemap.xml)", type: 'boolean', default: false })
       .option('progress', { describe: 'Print a progress line every few seconds', type: 'boolean', default: true })
       .example('$0 crawl https://example.org/ --max-pages 500', 'Crawl up to 500 pages of one site into data/crawl.db')
       .example('$0 crawl https://example.org/docs/ --scope prefix --exclude "\\?page="', 'Only URLs under /docs/, skipping paginated lists')
+      .example('$0 crawl https://example.org/ --recrawl', 'Fetch every stored page again; keep unchanged ones (304)')
       .example('$0 crawl https://a.example/ https://b.example/ --db data/ab.db --per-host 2', 'Two sites, gently, into their own file'),
   handler: async (argv) => {
     const { runCrawlCommand } = await import('../run-crawl.js');
