@@ -22,10 +22,36 @@ function termPattern(terms: SearchQuery['terms']): RegExp | null {
   return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
 }
 
-/** About `width` characters of `text` around the first match, whitespace collapsed, ellipses where cut. */
+/** Matches looked at when choosing where to cut; enough for any sensible page, bounded for any page. */
+const MAX_MATCHES_SCANNED = 500;
+
+/**
+ * The match to cut around: the first one whose window holds the most distinct query words, so a
+ * query for two words shows them together when the page has them together.
+ */
+function bestMatch(text: string, pattern: RegExp, width: number): { index: number } | null {
+  const found: Array<{ index: number; word: string }> = [];
+  for (const m of text.matchAll(pattern)) {
+    found.push({ index: m.index, word: m[0].toLowerCase() });
+    if (found.length >= MAX_MATCHES_SCANNED) break;
+  }
+  let best: { index: number } | null = null;
+  let bestCount = 0;
+  for (let i = 0; i < found.length; i++) {
+    const words = new Set<string>();
+    for (let j = i; j < found.length && found[j]!.index - found[i]!.index < (width * 2) / 3; j++) words.add(found[j]!.word);
+    if (words.size > bestCount) {
+      best = found[i]!;
+      bestCount = words.size;
+    }
+  }
+  return best;
+}
+
+/** About `width` characters of `text` around the best match, whitespace collapsed, ellipses where cut. */
 export function makeSnippet(text: string, terms: SearchQuery['terms'], width = 200): Snippet {
   const pattern = termPattern(terms);
-  const first = pattern ? pattern.exec(text) : null;
+  const first = pattern ? bestMatch(text, pattern, width) : null;
   let start = 0;
   if (first) start = Math.max(0, first.index - Math.floor(width / 3));
   let end = Math.min(text.length, start + width);
