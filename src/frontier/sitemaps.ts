@@ -116,12 +116,14 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
   };
   for (const origin of new Set(opts.seeds.map(originKey))) {
     if (opts.signal?.aborted) return report;
-    const robots = await get(`${origin}/robots.txt`);
+    // originKey spells the port out (https://a.test:443); normalizing drops a default one.
+    const robotsUrl = normalizeUrl(`${origin}/robots.txt`);
+    const robots = robotsUrl === null ? null : await get(robotsUrl);
     if (robots !== null) {
-      const robotsUrl = `${origin}/robots.txt`;
-      for (const url of parseRobotsSitemaps(Buffer.from(robots).toString('utf8'), robotsUrl)) enqueue(url);
-      report.failures = report.failures.filter((f) => f.url !== robotsUrl);
+      for (const url of parseRobotsSitemaps(Buffer.from(robots).toString('utf8'), robotsUrl!)) enqueue(url);
     }
+    // A site without robots.txt is ordinary, not a sitemap failure.
+    report.failures = report.failures.filter((f) => f.url !== robotsUrl);
     const fallback = normalizeUrl(`${origin}/sitemap.xml`);
     if (fallback !== null) enqueue(fallback);
   }
