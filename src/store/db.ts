@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError } from '../errors.js';
+import { addMissingColumns } from './add-columns.js';
 
 export type Db = Database.Database;
 
@@ -138,6 +139,7 @@ export function openForWrite(path: string): Db {
     // Another writer holding the lock is reported instead of waited on forever.
     db.pragma('busy_timeout = 2000');
     db.pragma('foreign_keys = OFF');
+    addMissingColumns(db);
     db.exec(SCHEMA);
     db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
   } catch (err) {
