@@ -22,6 +22,7 @@ import { createFetcher } from './fetch/fetcher.js';
 import { createHostLimits } from './fetch/host-limits.js';
 import { ParsePool } from './parse/pool.js';
 import { createSearchIndexHooks } from './search/search-index.js';
+import { createArchiveHooks } from './store/archive.js';
 import { openRecrawl, type PriorPage } from './store/recrawl.js';
 import { addSitemapSeeds } from './frontier/sitemaps.js';
 import { createProgressTracker, type CrawlEvent, type CrawlProgress, type CrawlSummary } from './crawl-progress.js';
@@ -54,12 +55,13 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
   }
   writer.recoverInterrupted();
   writer.addPageHooks(createSearchIndexHooks(db));
+  writer.addPageHooks(createArchiveHooks(db));
   const runId = writer.startRun({ ...config, parse: { ...config.parse, workerUrl: undefined } });
   const recrawl = openRecrawl(db, writer, { start: config.recrawl, runId });
 
   const pool = new ParsePool(config.parse);
   const limits = createHostLimits({ concurrency: config.fetch.concurrency, perHost: config.fetch.perHost });
-  const fetcher = createFetcher({ config: config.fetch, dispatcher: opts.dispatcher, checkRedirect: scope });
+  const fetcher = createFetcher({ config: config.fetch, dispatcher: opts.dispatcher, checkRedirect: scope, shouldKeepWire: config.archive });
   const frontier = new Frontier(writer, {
     scope,
     maxDepth: config.maxDepth,

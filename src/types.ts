@@ -44,6 +44,8 @@ export interface FetchResult {
   contentType: string;
   fetchedAt: number;
   elapsedMs: number;
+  /** With --archive: the body as received, when a content-coding (gzip, br...) was removed from it. */
+  wireBody?: Uint8Array;
 }
 
 /** A fetch that produced no response worth parsing. */

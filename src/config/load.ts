@@ -22,6 +22,7 @@ export interface CrawlFlags {
   workers?: unknown;
   recrawl?: boolean;
   sitemaps?: boolean;
+  archive?: boolean;
 }
 
 const SCOPES: readonly ScopeMode[] = ['host', 'domain', 'prefix', 'any'];
@@ -59,6 +60,7 @@ export function configFromFlags(flags: CrawlFlags): CrawlConfig {
     store: base.store,
     recrawl: flags.recrawl === true,
     sitemaps: flags.sitemaps === true,
+    archive: flags.archive === true,
   };
   if (config.dbPath.trim() === '') throw new UsageError('CRAWL_USAGE', '--db needs a file path');
   return Object.freeze(config);

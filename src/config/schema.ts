@@ -66,6 +66,8 @@ export interface CrawlConfig {
   recrawl: boolean;
   /** Also seed from the seeds' sitemaps (robots.txt Sitemap: lines and /sitemap.xml). @default false */
   sitemaps: boolean;
+  /** Also keep compressed response bodies as received, for exact WARC export (store/archive.ts). @default false */
+  archive: boolean;
 }
 
 export const VERSION = '0.1.0';
@@ -91,5 +93,6 @@ export function defaultConfig(): Omit<CrawlConfig, 'seeds'> {
     store: { batchSize: 64, flushIntervalMs: 250 },
     recrawl: false,
     sitemaps: false,
+    archive: false,
   };
 }

@@ -6,7 +6,9 @@
  * WARC-Concurrent-To. What the file can and cannot say:
  * - The body is the one stored: content-encoding already removed (the parse workers hash and
  *   parse the decoded bytes). So the response's HTTP headers drop Content-Encoding and
- *   Transfer-Encoding and carry a Content-Length that matches the body written.
+ *   Transfer-Encoding and carry a Content-Length that matches the body written. Pages crawled
+ *   with --archive have their compressed body as received (store/archive.ts); it is written
+ *   instead, with its Content-Encoding.
  * - Header names are as undici gives them, lowercased; repeated headers were joined with ", "
  *   when stored (Set-Cookie is kept one per line and written back one per line).
  * - The request record is rebuilt: the fetcher's fixed headers and the run's User-Agent; the
@@ -28,6 +30,8 @@ import { writeBuffers } from './write-buffers.js';
 
 const CRLF = '\r\n';
 const DROPPED_HEADERS = new Set(['content-encoding', 'transfer-encoding', 'content-length']);
+/** With the body as received (--archive), its Content-Encoding is true and stays. */
+const DROPPED_HEADERS_RAW = new Set(['transfer-encoding', 'content-length']);
 /** What the fetcher sends besides User-Agent (src/fetch/fetcher.ts). */
 const REQUEST_HEADERS: Array<[string, string]> = [
   ['Accept', 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8'],
@@ -75,7 +79,7 @@ function record(fields: Array<[string, string]>, blockParts: Uint8Array[]): Buff
   return gzipSync(Buffer.concat([Buffer.from(head, 'utf8'), ...blockParts, latin1(CRLF + CRLF)]));
 }
 
-function httpResponseHead(status: number, headersJson: string, bodyBytes: number): Buffer {
+function httpResponseHead(status: number, headersJson: string, bodyBytes: number, isRaw: boolean): Buffer {
   let headers: Record<string, string> = {};
   try {
     headers = JSON.parse(headersJson) as Record<string, string>;
@@ -84,7 +88,7 @@ function httpResponseHead(status: number, headersJson: string, bodyBytes: number
   }
   const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd()];
   for (const [name, value] of Object.entries(headers)) {
-    if (DROPPED_HEADERS.has(name)) continue;
+    if ((isRaw ? DROPPED_HEADERS_RAW : DROPPED_HEADERS).has(name)) continue;
     for (const v of name === 'set-cookie' ? value.split('\n') : [value]) lines.push(`${headerName(name)}: ${v}`);
   }
   lines.push(`Content-Length: ${bodyBytes}`, '', '');
@@ -109,6 +113,7 @@ interface WarcRow {
   codec: string;
   html_bytes: number;
   data: Uint8Array;
+  raw_body: Uint8Array | null;
 }
 
 function* warcRecords(db: Db, filter: PageFilter): Generator<Buffer> {
@@ -118,15 +123,19 @@ function* warcRecords(db: Db, filter: PageFilter): Generator<Buffer> {
     [['WARC-Type', 'warcinfo'], ['WARC-Record-ID', infoId], ['WARC-Date', warcDate(Date.now())], ['Content-Type', 'application/warc-fields'], ['WARC-Block-Digest', sha1(info)]],
     [info],
   );
+  // A file made before --archive existed has no archive table (readers do not create tables).
+  const hasArchive = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'archive'").get() !== undefined;
   const stmt = db.prepare<unknown[], WarcRow>(
     `SELECT p.final_url, p.status, p.headers, p.fetched_at, p.is_truncated,
-            json_extract(r.options, '$.fetch.userAgent') AS user_agent, c.codec, c.html_bytes, c.data
+            json_extract(r.options, '$.fetch.userAgent') AS user_agent, c.codec, c.html_bytes, c.data, ${hasArchive ? 'a.body' : 'NULL'} AS raw_body
        FROM pages p JOIN contents c ON c.hash = p.content_hash LEFT JOIN runs r ON r.id = p.run_id
+       ${hasArchive ? 'LEFT JOIN archive a ON a.page_id = p.id' : ''}
        ${filter.sql} ORDER BY p.id`,
   );
   for (const row of stmt.iterate(...filter.params)) {
-    const body = unpackContent(row.data, row.codec, row.html_bytes).html;
-    const head = httpResponseHead(row.status, row.headers, body.byteLength);
+    const isRaw = row.raw_body !== null;
+    const body = row.raw_body ?? unpackContent(row.data, row.codec, row.html_bytes).html;
+    const head = httpResponseHead(row.status, row.headers, body.byteLength, isRaw);
     const date = warcDate(row.fetched_at);
     const responseId = recordId();
     const responseFields: Array<[string, string]> = [

@@ -18,6 +18,8 @@ export interface FetcherOptions {
   dispatcher?: Dispatcher;
   /** Decides whether a redirect target may be followed; a non-null code (e.g. CRAWL_SCOPE_OUT) refuses it. */
   checkRedirect?: (url: string) => ErrorCode | null;
+  /** Keep the body as received (FetchResult.wireBody) when a content-coding was removed; for --archive. @default false */
+  shouldKeepWire?: boolean;
 }
 
 export interface Fetcher {
@@ -153,7 +155,9 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           url = next;
           continue;
         }
-        const decoded = await decodeBody(res.body, firstValue(res.headers['content-encoding']), config.maxBodyBytes);
+        const decoded = await decodeBody(res.body, firstValue(res.headers['content-encoding']), config.maxBodyBytes, {
+          shouldKeepWire: opts.shouldKeepWire === true,
+        });
         const headers = flattenHeaders(res.headers);
         return {
           entry,
@@ -167,6 +171,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           contentType: headers['content-type'] ?? '',
           fetchedAt,
           elapsedMs: Math.round(performance.now() - startedAt),
+          ...(decoded.wire ? { wireBody: decoded.wire } : {}),
         };
       }
     } catch (err) {

@@ -115,6 +115,14 @@ CREATE INDEX IF NOT EXISTS pages_recrawl ON pages (recrawl_id, recrawl_status);
 CREATE VIRTUAL TABLE IF NOT EXISTS page_search USING fts5(
   title, text, content='', contentless_delete=1, detail=column, tokenize='unicode61 remove_diacritics 2'
 );
+
+-- --archive (store/archive.ts): a page's body as received, when a content-coding was removed
+-- from it (contents holds the decoded body). For byte-exact WARC export.
+CREATE TABLE IF NOT EXISTS archive (
+  page_id INTEGER PRIMARY KEY,
+  content_encoding TEXT NOT NULL,
+  body BLOB NOT NULL
+);
 `;
 
 function ensureDir(path: string): void {

@@ -139,6 +139,7 @@ function createReplaceHooks(db: Db): PageHooks {
   const findPage = db.prepare<[number], { id: number }>('SELECT id FROM pages WHERE url_id = ?');
   const deleteLinks = db.prepare('DELETE FROM links WHERE page_id = ?');
   const deletePage = db.prepare('DELETE FROM pages WHERE id = ?');
+  const deleteArchived = db.prepare('DELETE FROM archive WHERE page_id = ?');
   const removeFromSearch = prepareSearchRemoval(db);
   const mark = db.prepare('UPDATE pages SET recrawl_id = ?, recrawl_status = ? WHERE id = ?');
   const markGone = db.prepare(`UPDATE pages SET recrawl_id = ?, recrawl_status = 'gone' WHERE url_id = ?`);
@@ -154,6 +155,7 @@ function createReplaceHooks(db: Db): PageHooks {
       if (old === undefined) return;
       deleteLinks.run(old.id);
       removeFromSearch(old.id);
+      deleteArchived.run(old.id);
       deletePage.run(old.id);
     },
     afterInsert(pageId, record) {

@@ -90,6 +90,40 @@ test('--format warc: WARC 1.1 that warcio reads record by record, gzip per recor
   for (const at of starts) assert.deepEqual([bytes[at], bytes[at + 1]], [0x1f, 0x8b], `gzip member at ${at}`);
 });
 
+test('--archive keeps compressed bodies as received; the WARC then carries them with their Content-Encoding', async (t) => {
+  const html = page('zipped page', ['/'], '<p>compressed on the wire</p>');
+  const wire = gzipSync(html, { level: 9 });
+  const site = await startSite({
+    '/': page('home', ['/zipped', '/plain']),
+    '/zipped': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip', 'transfer-encoding': 'chunked' });
+      res.end(wire);
+    },
+    '/plain': page('plain page'),
+  });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], { archive: true });
+  await runCrawl(config);
+  const out = join(dirname(config.dbPath), 'archive.warc.gz');
+  await exportPages({ dbPath: config.dbPath, format: 'warc', out }, process.stdout);
+  const responses = new Map<string, { raw: Buffer; content: string; headers: Headers; digest: string | null | undefined }>();
+  for await (const record of new WARCParser(createReadStream(out))) {
+    if (record.warcType !== 'response') continue;
+    const headers = record.httpHeaders!.headers as Headers;
+    const raw = Buffer.from(await record.readFully(false));
+    responses.set(record.warcTargetURI!, { raw, content: '', headers, digest: record.warcPayloadDigest });
+  }
+  const zipped = responses.get(site.url('/zipped'))!;
+  assert.equal(zipped.headers.get('content-encoding'), 'gzip', 'Content-Encoding kept with the bytes it describes');
+  assert.equal(zipped.headers.get('transfer-encoding'), null);
+  assert.equal(zipped.headers.get('content-length'), String(wire.length));
+  assert.ok(zipped.raw.subarray(zipped.raw.length - wire.length).equals(wire), 'the body is the gzip bytes as sent');
+  assert.equal(zipped.digest, `sha1:${base32(createHash('sha1').update(wire).digest())}`);
+  const plain = responses.get(site.url('/plain'))!;
+  assert.equal(plain.headers.get('content-encoding'), null);
+  assert.match(plain.raw.toString('utf8'), /plain page/);
+});
+
 test('base32 is RFC 4648', () => {
   assert.equal(base32(Buffer.from('foobar')), 'MZXW6YTBOI======');
   assert.equal(base32(Buffer.from('')), '');

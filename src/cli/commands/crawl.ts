@@ -22,6 +22,7 @@ export const crawlCommand: CommandModule<object, CrawlFlags & { progress?: boole
       .option('workers', { describe: 'Parse threads (0 = parse on the main thread)', requiresArg: true, defaultDescription: 'CPU cores' })
       .option('recrawl', { describe: 'Fetch the stored pages again (If-None-Match / If-Modified-Since); stats shows unchanged, changed, gone', type: 'boolean', default: false })
       .option('sitemaps', { describe: "Also seed from the seeds' sitemaps (robots.txt Sitemap: lines, /sitemap.xml)", type: 'boolean', default: false })
+      .option('archive', { describe: 'Also keep compressed bodies as received, so WARC exports are byte-exact', type: 'boolean', default: false })
       .option('progress', { describe: 'Print a progress line every few seconds', type: 'boolean', default: true })
       .example('$0 crawl https://example.org/ --max-pages 500', 'Crawl up to 500 pages of one site into data/crawl.db')
       .example('$0 crawl https://example.org/docs/ --scope prefix --exclude "\\?page="', 'Only URLs under /docs/, skipping paginated lists')
