@@ -112,6 +112,10 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
       return;
     }
     if (prior && result.status === 304) {
+      opts.onEvent?.({
+        type: 'page', url: entry.url, finalUrl: result.finalUrl, status: 304, depth: entry.depth, bytes: result.wireBytes,
+        elapsedMs: result.elapsedMs, title: null, errorCode: null,
+      });
       tracker.countPage(result.wireBytes);
       recrawl.keepUnchanged(entry, prior, result);
       return;

@@ -169,3 +169,29 @@ test('an interrupted recrawl is continued by the next run, without requeueing wh
   assert.equal(stats.recrawl?.unchanged, 13);
   assert.equal(query<{ n: number }>(config.dbPath, 'SELECT count(*) AS n FROM pages')[0]!.n, 13);
 });
+
+test('a recrawled URL that now redirects: its row is marked gone, the target is stored as a new page', async (t) => {
+  let isMoved = false;
+  const site = await startSite({
+    '/': page('home', ['/old']),
+    '/old': (_req, res) => {
+      if (isMoved) res.writeHead(301, { location: '/new' }).end();
+      else res.writeHead(200, { 'content-type': 'text/html', etag: '"1"' }).end(page('old'));
+    },
+    '/new': page('new home of old'),
+  });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')]);
+  await runCrawl(config);
+  isMoved = true;
+  await runCrawl({ ...config, recrawl: true });
+  // pages.url is the URL requested (both rows were reached through /old); final_url tells them apart.
+  const rows = query<{ url: string; recrawl_status: string | null; title: string }>(config.dbPath, 'SELECT final_url AS url, recrawl_status, title FROM pages ORDER BY id');
+  const byPath = new Map(rows.map((r) => [r.url.slice(site.origin.length), r]));
+  assert.equal(byPath.get('/old')!.recrawl_status, 'gone');
+  assert.equal(byPath.get('/old')!.title, 'old', 'the old row is kept as it was');
+  assert.equal(rows.filter((r) => r.title === 'new home of old').length, 1);
+  const old = query<{ state: string; redirect_to: string }>(config.dbPath, 'SELECT state, redirect_to FROM urls WHERE url = ?', site.url('/old'));
+  assert.deepEqual(old, [{ state: 'redirected', redirect_to: site.url('/new') }]);
+  assert.equal(readStats(config.dbPath).recrawl?.gone, 1);
+});
