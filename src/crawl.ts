@@ -24,7 +24,7 @@ import { ParsePool } from './parse/pool.js';
 import { createSearchIndexHooks } from './search/search-index.js';
 import { createArchiveHooks } from './store/archive.js';
 import { openRecrawl, type PriorPage } from './store/recrawl.js';
-import { addSitemapSeeds } from './frontier/sitemaps.js';
+import { addSitemapSeeds, type SitemapReport } from './frontier/sitemaps.js';
 import { createProgressTracker, type CrawlEvent, type CrawlProgress, type CrawlSummary } from './crawl-progress.js';
 
 export type { CrawlEvent, CrawlProgress, CrawlSummary } from './crawl-progress.js';
@@ -36,6 +36,8 @@ export interface CrawlOptions {
   dispatcher?: Dispatcher;
   onProgress?: (p: CrawlProgress) => void;
   progressIntervalMs?: number;
+  /** With config.sitemaps: what reading the sitemaps found, once, before the first page. */
+  onSitemaps?: (report: SitemapReport) => void;
   /** Called synchronously for every stored page and failed URL; keep it cheap. */
   onEvent?: (e: CrawlEvent) => void;
 }
@@ -147,7 +149,8 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
   let status: CrawlSummary['status'] = 'done';
   try {
     if (config.sitemaps) {
-      await addSitemapSeeds({ seeds: config.seeds, fetcher, limits, scope, writer, signal: stop.signal });
+      const report = await addSitemapSeeds({ seeds: config.seeds, fetcher, limits, scope, writer, signal: stop.signal });
+      opts.onSitemaps?.(report);
     }
     for (;;) {
       if (stop.signal.aborted) break;

@@ -12,6 +12,10 @@ export async function runCrawlCommand(flags: CrawlFlags & { progress?: boolean }
   const detach = onInterrupt(stop);
   const opts: CrawlOptions = { signal: stop.signal };
   if (flags.progress !== false) opts.onProgress = (p) => process.stderr.write(`${formatProgressLine(p)}\n`);
+  opts.onSitemaps = (r) => {
+    const failed = r.failures.map((f) => `\n  ${f.url}: ${f.message}`).join('');
+    process.stderr.write(`crawlite: sitemaps: ${r.sitemaps} read, ${r.urls} URLs queued${r.failures.length ? `; skipped:${failed}` : ''}\n`);
+  };
   try {
     const summary = await runCrawl(config, opts);
     process.stderr.write(formatSummary(summary));

@@ -119,6 +119,8 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
       writer.enqueue((now) => {
         touchPage.run(result.fetchedAt, Math.round(result.elapsedMs), runId, prior.recrawlId, JSON.stringify(refreshed), entry.id);
         markDone.run(now, entry.id);
+        // The row was fetched and stored again in this run: it counts in the run's pages.
+        writer.counts.pagesStored += 1;
       });
     },
     finish() {

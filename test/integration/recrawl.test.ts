@@ -162,8 +162,11 @@ test('an interrupted recrawl is continued by the next run, without requeueing wh
   assert.notEqual(stats.recrawl?.endedAt, null);
   assert.equal(conditional.length, 13, 'each page asked for exactly once in the recrawl');
 
-  // A new --recrawl starts a second pass.
-  await runCrawl({ ...config, recrawl: true });
+  // A new --recrawl starts a second pass; its 304s count as the run's pages.
+  const second = await runCrawl({ ...config, recrawl: true });
+  assert.equal(second.pagesStored, 13);
+  const run = query<{ pages: number }>(config.dbPath, 'SELECT pages FROM runs ORDER BY id DESC LIMIT 1');
+  assert.equal(run[0]!.pages, 13);
   stats = readStats(config.dbPath);
   assert.equal(stats.recrawl?.id, 2);
   assert.equal(stats.recrawl?.unchanged, 13);
