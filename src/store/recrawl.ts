@@ -106,7 +106,9 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
       return { recrawlId: id, headers, contentHash: row.hash, status: row.status };
     },
     classify(prior, result, outcome) {
-      if (result.status === 404 || result.status === 410) return 'gone';
+      // A page already stored as a 404 that is still one is unchanged, not gone again.
+      const isGone = (status: number): boolean => status === 404 || status === 410;
+      if (isGone(result.status) && !isGone(prior.status)) return 'gone';
       const hash = outcome.ok ? outcome.contentHash : null;
       return hash !== null && hash === prior.contentHash && result.status === prior.status ? 'unchanged' : 'changed';
     },

@@ -176,7 +176,7 @@ test('an interrupted recrawl is continued by the next run, without requeueing wh
 test('a recrawled URL that now redirects: its row is marked gone, the target is stored as a new page', async (t) => {
   let isMoved = false;
   const site = await startSite({
-    '/': page('home', ['/old']),
+    '/': page('home', ['/old', '/missing']),
     '/old': (_req, res) => {
       if (isMoved) res.writeHead(301, { location: '/new' }).end();
       else res.writeHead(200, { 'content-type': 'text/html', etag: '"1"' }).end(page('old'));
@@ -197,4 +197,5 @@ test('a recrawled URL that now redirects: its row is marked gone, the target is 
   const old = query<{ state: string; redirect_to: string }>(config.dbPath, 'SELECT state, redirect_to FROM urls WHERE url = ?', site.url('/old'));
   assert.deepEqual(old, [{ state: 'redirected', redirect_to: site.url('/new') }]);
   assert.equal(readStats(config.dbPath).recrawl?.gone, 1);
+  assert.equal(byPath.get('/missing')!.recrawl_status, 'unchanged', 'a 404 that is still a 404 is not gone again');
 });
