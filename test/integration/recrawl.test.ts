@@ -199,3 +199,33 @@ test('a recrawled URL that now redirects: its row is marked gone, the target is 
   assert.equal(readStats(config.dbPath).recrawl?.gone, 1);
   assert.equal(byPath.get('/missing')!.recrawl_status, 'unchanged', 'a 404 that is still a 404 is not gone again');
 });
+
+test('a recrawl stopped mid-flight (Ctrl+C) requeues what was in flight, and the next run finishes it', async (t) => {
+  const conditional: string[] = [];
+  const links = Array.from({ length: 20 }, (_, i) => `/p${i}`);
+  const routes: Record<string, Route> = { '/': serve({ body: page('home', links), version: 1, validator: 'etag' }, conditional) };
+  for (const l of links) routes[l] = serve({ body: page(`page ${l}`), version: 1, validator: 'last-modified' }, conditional);
+  const site = await startSite(routes);
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], { fetch: { concurrency: 4, perHost: 4 } });
+  await runCrawl(config);
+
+  const stop = new AbortController();
+  let events = 0;
+  const first = await runCrawl({ ...config, recrawl: true }, { signal: stop.signal, onEvent: () => ++events === 5 && stop.abort() });
+  assert.equal(first.status, 'interrupted');
+  let stats = readStats(config.dbPath);
+  assert.ok(stats.recrawl!.pending > 0, 'something was left to do');
+  assert.equal(stats.urls.byState.fetching, 0, 'nothing left in flight');
+
+  await runCrawl(config);
+  stats = readStats(config.dbPath);
+  assert.equal(stats.recrawl?.unchanged, 21);
+  assert.equal(stats.recrawl?.pending, 0);
+  assert.notEqual(stats.recrawl?.endedAt, null);
+  const asked = new Map<string, number>();
+  for (const path of conditional) asked.set(path, (asked.get(path) ?? 0) + 1);
+  assert.equal(asked.size, 21, 'every page asked for conditionally');
+  assert.ok([...asked.values()].every((n) => n <= 2), 'at most twice: once more only if abandoned in flight');
+  assert.equal(query<{ n: number }>(config.dbPath, 'SELECT count(*) AS n FROM pages')[0]!.n, 21);
+});
