@@ -25,6 +25,10 @@ import { ParsePool } from './parse/pool.js';
 import { createTrapCheck } from './frontier/traps.js';
 import { formatDirectives, parseRefreshUrl, parseRobotsDirectives } from './parse/directives.js';
 import { metadataOnly } from './parse/metadata-only.js';
+import { createSearchIndexHooks } from './search/search-index.js';
+import { createArchiveHooks } from './store/archive.js';
+import { openRecrawl, type PriorPage } from './store/recrawl.js';
+import { addSitemapSeeds, type SitemapReport } from './frontier/sitemaps.js';
 import { createProgressTracker, type CrawlEvent, type CrawlProgress, type CrawlSummary } from './crawl-progress.js';
 
 export type { CrawlEvent, CrawlProgress, CrawlSummary } from './crawl-progress.js';
@@ -36,6 +40,8 @@ export interface CrawlOptions {
   dispatcher?: Dispatcher;
   onProgress?: (p: CrawlProgress) => void;
   progressIntervalMs?: number;
+  /** With config.sitemaps: what reading the sitemaps found, once, before the first page. */
+  onSitemaps?: (report: SitemapReport) => void;
   /** Called synchronously for every stored page and failed URL; keep it cheap. */
   onEvent?: (e: CrawlEvent) => void;
   /** The job file this crawl runs, recorded on its run row. */
@@ -59,12 +65,17 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     throw err;
   }
   writer.recoverInterrupted();
+  writer.addPageHooks(createSearchIndexHooks(db));
+  writer.addPageHooks(createArchiveHooks(db));
   const runId = writer.startRun({ ...config, parse: { ...config.parse, workerUrl: undefined } }, opts.job ?? null);
+  const recrawl = openRecrawl(db, writer, { start: config.recrawl, runId });
 
   const pool = new ParsePool(config.parse);
   const limits = createHostLimits({ concurrency: config.fetch.concurrency, perHost: config.fetch.perHost });
   const stop = new AbortController();
-  const polite = createPoliteStage({ config: config.fetch, limits, dispatcher: opts.dispatcher, checkRedirect: scope, signal: stop.signal });
+  const polite = createPoliteStage({
+    config: config.fetch, limits, dispatcher: opts.dispatcher, checkRedirect: scope, signal: stop.signal, shouldKeepWire: config.archive,
+  });
   const { fetcher, schedule } = polite;
   const frontier = new Frontier(writer, {
     scope,
@@ -104,7 +115,8 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
   stop.signal.addEventListener('abort', wakeUp, { once: true });
 
   const processEntry = async (entry: FrontierEntry): Promise<void> => {
-    const fetched = await polite.fetchPolitely(entry);
+    const prior = recrawl.lookup(entry);
+    const fetched = await polite.fetchPolitely(entry, prior?.headers);
     if (fetched.kind === 'aborted') {
       writer.requeue(entry);
       return;
@@ -122,20 +134,30 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
       return;
     }
     const result = fetched.result;
+    if (prior && result.status === 304) {
+      opts.onEvent?.({
+        type: 'page', url: entry.url, finalUrl: result.finalUrl, status: 304, depth: entry.depth, bytes: result.wireBytes,
+        elapsedMs: result.elapsedMs, title: null, errorCode: null,
+      });
+      tracker.countPage(result.wireBytes);
+      recrawl.keepUnchanged(entry, prior, result);
+      return;
+    }
     const outcome = await parse(pool, result, config.parse.maxLinksPerPage, config.parse.storeNonHtml === true, config.parse.fields);
     if (!active.has(entry)) return; // given up on at shutdown and already requeued
-    storeOutcome(entry, result, outcome);
+    storeOutcome(entry, result, outcome, prior);
   };
 
-  const storeOutcome = (entry: FrontierEntry, result: FetchResult, outcome: ParseOutcome): void => {
+  const storeOutcome = (entry: FrontierEntry, result: FetchResult, outcome: ParseOutcome, prior: PriorPage | null): void => {
     const { body: _body, entry: _entry, ...fetch } = result;
+    const recrawled = prior ? { recrawl: { id: prior.recrawlId, status: recrawl.classify(prior, result, outcome) } } : {};
     opts.onEvent?.({
       type: 'page', url: entry.url, finalUrl: result.finalUrl, status: result.status, depth: entry.depth, bytes: result.wireBytes,
       elapsedMs: result.elapsedMs, title: outcome.ok ? outcome.title : null, errorCode: outcome.ok ? null : outcome.code,
     });
     if (!outcome.ok) {
       tracker.countFailure(outcome.code);
-      writer.storePage({ entry, fetch, parsed: null, error: { code: outcome.code, message: outcome.message } }, []);
+      writer.storePage({ entry, fetch, parsed: null, error: { code: outcome.code, message: outcome.message }, ...recrawled }, []);
       return;
     }
     // Links of error pages are kept for the link graph but not followed; nor are a nofollow page's.
@@ -148,11 +170,15 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     // noindex: the page's row stays (status, headers, title), its content is not stored.
     const parsed = directives.isNoindex ? { ...outcome, content: new Uint8Array(0) } : outcome;
     tracker.countPage(result.wireBytes);
-    writer.storePage({ entry, fetch, parsed, error: null, directives: { robots: formatDirectives(directives), refreshUrl } }, links, extraUrls);
+    writer.storePage({ entry, fetch, parsed, error: null, directives: { robots: formatDirectives(directives), refreshUrl }, ...recrawled }, links, extraUrls);
   };
 
   let status: CrawlSummary['status'] = 'done';
   try {
+    if (config.sitemaps) {
+      const report = await addSitemapSeeds({ seeds: config.seeds, fetcher, limits, scope, writer, signal: stop.signal });
+      opts.onSitemaps?.(report);
+    }
     for (;;) {
       if (stop.signal.aborted) break;
       if (active.size >= maxActive) {
@@ -186,6 +212,7 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     for (const entry of frontier.drainWindow()) writer.requeue(entry);
     if (progressTimer) clearInterval(progressTimer);
     opts.signal?.removeEventListener('abort', onOuterAbort);
+    recrawl.finish();
     writer.flush();
     if (!writer.failure) {
       writer.endRun(status);

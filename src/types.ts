@@ -44,6 +44,8 @@ export interface FetchResult {
   contentType: string;
   fetchedAt: number;
   elapsedMs: number;
+  /** With --archive: the body as received, when a content-coding (gzip, br...) was removed from it. */
+  wireBody?: Uint8Array;
 }
 
 /** A fetch that produced no response worth parsing. */
@@ -119,6 +121,8 @@ export interface ParsedPage {
   metaRobots?: string | null;
   /** `<meta http-equiv="refresh">` content as written. */
   metaRefresh?: string | null;
+  /** The visible text (at most SEARCH_TEXT_CHARS of it) for the full-text index; absent for non-HTML. */
+  text?: string;
 }
 
 /** A parse that failed; errors do not cross threads, so a code and message do. */
@@ -139,6 +143,8 @@ export interface PageRecord {
   error: { code: ErrorCode; message: string } | null;
   /** Robots directives that applied ("noindex,nofollow") and a meta refresh target; issue 3. */
   directives?: { robots: string | null; refreshUrl: string | null };
+  /** Set when this response re-fetches a stored page in a recrawl (store/recrawl.ts): the row is replaced. */
+  recrawl?: { id: number; status: 'changed' | 'unchanged' | 'gone' };
 }
 
 /** A URL discovered on a page, after the scope decision. */

@@ -16,6 +16,10 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   const detach = onInterrupt(stop, view.say);
   const opts: CrawlOptions = { signal: stop.signal, job: job ? { name: job.name, file: job.path } : undefined, ...view.crawlOptions };
   let summary: CrawlSummary | null = null;
+  opts.onSitemaps = (r) => {
+    const failed = r.failures.map((f) => `\n  ${f.url}: ${f.message}`).join('');
+    view.say(`crawlite: sitemaps: ${r.sitemaps} read, ${r.urls} URLs queued${r.failures.length ? `; skipped:${failed}` : ''}`);
+  };
   try {
     summary = await runCrawl(config, opts);
     return summary.status === 'interrupted' ? 130 : 0;

@@ -155,6 +155,12 @@ export const jobFileSchema = z.strictObject(
     parse: parse.partial().optional(),
     store: store.partial().optional(),
     traps: traps.partial().optional(),
+    /** Fetch the stored pages again, conditionally; as --recrawl. */
+    recrawl: z.boolean({ error: 'expected true or false' }).optional(),
+    /** Also seed from the seeds' sitemaps; as --sitemaps. */
+    sitemaps: z.boolean({ error: 'expected true or false' }).optional(),
+    /** Keep compressed bodies as received, for byte-exact WARC; as --archive. */
+    archive: z.boolean({ error: 'expected true or false' }).optional(),
     /** Named CSS selectors evaluated on every HTML page; stored per page as JSON (pages.fields). */
     fields: fields.optional(),
   },

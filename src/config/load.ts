@@ -29,6 +29,9 @@ export interface CrawlFlags {
   ignoreRobots?: boolean;
   followNofollow?: boolean;
   storeNonHtml?: boolean;
+  recrawl?: boolean;
+  sitemaps?: boolean;
+  archive?: boolean;
 }
 
 const SCOPES: readonly ScopeMode[] = ['host', 'domain', 'prefix', 'any'];
@@ -72,6 +75,9 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
     parse: { ...base.parse, workers: optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers,
       storeNonHtml: flags.storeNonHtml ?? base.parse.storeNonHtml },
     store: { ...base.store, ...maxDbBytes(flags.maxDbSize) },
+    recrawl: flags.recrawl ?? base.recrawl,
+    sitemaps: flags.sitemaps ?? base.sitemaps,
+    archive: flags.archive ?? base.archive,
   };
   if (config.dbPath.trim() === '') throw new UsageError('CRAWL_USAGE', '--db needs a file path');
   return Object.freeze(config);

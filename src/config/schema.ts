@@ -108,6 +108,12 @@ export interface CrawlConfig {
   store: StoreConfig;
   /** @default see defaultTrapConfig() */
   traps?: TrapConfig;
+  /** Fetch the stored pages again, conditionally (store/recrawl.ts). @default false */
+  recrawl: boolean;
+  /** Also seed from the seeds' sitemaps (robots.txt Sitemap: lines and /sitemap.xml). @default false */
+  sitemaps: boolean;
+  /** Also keep compressed response bodies as received, for exact WARC export (store/archive.ts). @default false */
+  archive: boolean;
 }
 
 export const VERSION = '0.1.0';
@@ -133,6 +139,9 @@ export function defaultConfig(): Omit<CrawlConfig, 'seeds'> {
     parse: { workers: Math.max(1, availableParallelism()), maxLinksPerPage: 2000, taskTimeoutMs: 15_000, storeNonHtml: false },
     store: { batchSize: 64, flushIntervalMs: 250 },
     traps: defaultTrapConfig(),
+    recrawl: false,
+    sitemaps: false,
+    archive: false,
   };
 }
 

@@ -17,9 +17,12 @@ import { parseFieldList, type FieldName } from './fields.js';
 import { writeJsonl } from './jsonl.js';
 import { iteratePages } from './rows.js';
 import { withExtractedFields } from './extracted-fields.js';
+import { parseFilter, type FilterFlags } from './filters.js';
+import { writeLinks } from './links.js';
+import { writeWarc } from './warc.js';
 
-export type ExportFormat = 'jsonl' | 'csv';
-const FORMATS: readonly string[] = ['jsonl', 'csv'] satisfies ExportFormat[];
+export type ExportFormat = 'jsonl' | 'csv' | 'warc' | 'links';
+const FORMATS: readonly string[] = ['jsonl', 'csv', 'warc', 'links'] satisfies ExportFormat[];
 
 export interface ExportOptions {
   /** The crawl database. */
@@ -31,6 +34,8 @@ export interface ExportOptions {
   fields?: string;
   /** Comma list of content fields to add: text, html. */
   with?: string;
+  /** Which pages: --run, --status, --since, --until, --content-type (export/filters.ts). */
+  filter?: FilterFlags;
 }
 
 function isDirectory(path: string): boolean {
@@ -44,6 +49,9 @@ function isDirectory(path: string): boolean {
 function checkOptions(opts: ExportOptions): FieldName[] {
   if (!FORMATS.includes(opts.format)) {
     throw new UsageError('CRAWL_USAGE', `unknown export format '${String(opts.format)}' (known: ${FORMATS.join(', ')})`);
+  }
+  if ((opts.format === 'warc' || opts.format === 'links') && (opts.fields !== undefined || opts.with !== undefined)) {
+    throw new UsageError('CRAWL_USAGE', `--fields and --with apply to jsonl and csv, not to --format ${opts.format}`);
   }
   const fields = parseFieldList(opts.fields, opts.with);
   if (opts.out !== undefined) {
@@ -59,10 +67,13 @@ function checkOptions(opts: ExportOptions): FieldName[] {
 }
 
 async function writeRows(opts: ExportOptions, fields: FieldName[], out: Writable): Promise<number> {
+  const filter = parseFilter(opts.filter ?? {});
   const db = openReadOnly(opts.dbPath);
   try {
+    if (opts.format === 'warc') return await writeWarc(db, out, filter);
+    if (opts.format === 'links') return await writeLinks(db, out, filter);
     const columns = opts.fields === undefined ? withExtractedFields(db, fields) : fields;
-    const rows = iteratePages(db, columns, { isJsonAsText: opts.format === 'csv' });
+    const rows = iteratePages(db, columns, { isJsonAsText: opts.format === 'csv', filter });
     return opts.format === 'csv' ? await writeCsv(rows, columns, out) : await writeJsonl(rows, out);
   } finally {
     db.close();
@@ -100,6 +111,7 @@ async function writeFileAtomically(out: string, write: (stream: Writable) => Pro
  */
 export async function exportPages(opts: ExportOptions, stdout: Writable): Promise<{ rows: number }> {
   const fields = checkOptions(opts);
+  parseFilter(opts.filter ?? {}); // bad filter values fail before any file is created
   const rows =
     opts.out === undefined
       ? await writeRows(opts, fields, stdout)

@@ -23,6 +23,8 @@ export interface IterateOptions {
    * @default false
    */
   isJsonAsText?: boolean;
+  /** Which pages (export/filters.ts); every page when absent. */
+  filter?: { sql: string; params: Array<string | number> };
 }
 
 /**
@@ -41,7 +43,7 @@ interface Layout {
   contentAt: number;
 }
 
-function planSelect(fields: readonly FieldName[]): Layout {
+function planSelect(fields: readonly FieldName[], where = ''): Layout {
   const columns: string[] = [];
   const positions = fields.map((f) => (isContentField(f) ? -1 : columns.push(pageColumn(f)) - 1));
   // The URL names the row in errors, and keeps the query valid when only text/html are asked for.
@@ -49,7 +51,7 @@ function planSelect(fields: readonly FieldName[]): Layout {
   const withContent = fields.some(isContentField);
   const contentAt = withContent ? columns.push('c.codec', 'c.html_bytes', 'c.data', 'p.encoding') - 4 : -1;
   const join = withContent ? ' LEFT JOIN contents c ON c.hash = p.content_hash' : '';
-  return { sql: `SELECT ${columns.join(', ')} FROM pages p${join} ORDER BY p.id`, positions, urlAt, contentAt };
+  return { sql: `SELECT ${columns.join(', ')} FROM pages p${join} ${where} ORDER BY p.id`, positions, urlAt, contentAt };
 }
 
 /** A pages column, or for `field.<name>` that key of pages.fields as JSON (names are [A-Za-z0-9_-], see fields.ts). */
@@ -119,9 +121,9 @@ function unpackRow(raw: RawRow, layout: Layout): { text: string; html: Uint8Arra
   }
 }
 
-function prepareSelect(db: Db, sql: string): Statement<[], RawRow> {
+function prepareSelect(db: Db, sql: string): Statement<unknown[], RawRow> {
   try {
-    return db.prepare<[], RawRow>(sql).raw(true);
+    return db.prepare<unknown[], RawRow>(sql).raw(true);
   } catch (err) {
     throw new StoreError('CRAWL_STORE_OPEN', `${db.name} is not a crawlite database: ${(err as Error).message}`, { cause: err });
   }
@@ -134,11 +136,11 @@ function prepareSelect(db: Db, sql: string): Statement<[], RawRow> {
  * release the statement.
  */
 export function iteratePages(db: Db, fields: readonly FieldName[], opts: IterateOptions = {}): IterableIterator<ExportRow> {
-  const layout = planSelect(fields);
+  const layout = planSelect(fields, opts.filter?.sql);
   const stmt = prepareSelect(db, layout.sql);
   const converters = fields.map((f) => converterFor(f, opts));
   return (function* () {
-    for (const raw of stmt.iterate()) {
+    for (const raw of stmt.iterate(...(opts.filter?.params ?? []))) {
       const content = layout.contentAt < 0 ? null : unpackRow(raw, layout);
       const row: ExportRow = {};
       fields.forEach((name, i) => {

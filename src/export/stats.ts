@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import { StoreError } from '../errors.js';
 import { openReadOnly, type Db } from '../store/db.js';
+import { readRecrawlStats, type RecrawlStats } from '../store/recrawl.js';
 
 export const URL_STATES = ['queued', 'fetching', 'done', 'failed', 'skipped', 'redirected'] as const;
 export type UrlState = (typeof URL_STATES)[number];
@@ -64,6 +65,8 @@ export interface Stats {
   };
   runs: number;
   latestRun: RunSummary | null;
+  /** The latest --recrawl: unchanged, changed, gone, failed, pending; null if never recrawled. */
+  recrawl: RecrawlStats | null;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -151,6 +154,7 @@ function readCounts(db: Db, dbPath: string): Stats {
     timing: readTiming(db, totals.pages),
     runs: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM runs').get()!.n,
     latestRun: readLatestRun(db),
+    recrawl: readRecrawlStats(db),
   };
 }
 
@@ -229,6 +233,11 @@ export function formatStats(stats: Stats): string {
   if (timing.durationMs !== null) {
     const rate = timing.pagesPerSecond === null ? '' : `, ${timing.pagesPerSecond.toFixed(1)} pages/s`;
     head.push(['crawl time', `${formatDuration(timing.durationMs)}${rate}`]);
+  }
+  if (stats.recrawl !== null) {
+    const r = stats.recrawl;
+    const state = r.endedAt === null ? `in progress, ${count(r.pending)} to go` : `ended ${r.endedAt}`;
+    head.push(['latest recrawl', `#${r.id} ${state}: ${count(r.unchanged)} unchanged, ${count(r.changed)} changed, ${count(r.gone)} gone, ${count(r.failed)} failed`]);
   }
   head.push(['bytes', `${formatBytes(bytes.raw)} raw, ${formatBytes(bytes.wire)} on the wire, ${formatBytes(bytes.stored)} stored`]);
 

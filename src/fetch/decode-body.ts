@@ -18,6 +18,8 @@ export interface DecodedBody {
   wireBytes: number;
   /** A content-coding we cannot remove; the body is then the bytes as received. null otherwise. */
   unknownEncoding: string | null;
+  /** With shouldKeepWire, the body as received when a content-coding was removed (cut where reading stopped). */
+  wire?: Uint8Array;
 }
 
 type Stage = NodeJS.ReadWriteStream | ((source: AsyncIterable<Buffer>) => AsyncIterable<Buffer>);
@@ -97,6 +99,7 @@ export async function decodeBody(
   source: Readable,
   contentEncoding: string | undefined,
   maxBodyBytes: number,
+  opts: { shouldKeepWire?: boolean } = {},
 ): Promise<DecodedBody> {
   // Codings are listed in the order they were applied, so they come off in reverse.
   const codings = (contentEncoding ?? '')
@@ -109,9 +112,12 @@ export async function decodeBody(
   const unknownEncoding = unknownIndex === -1 ? null : (codings[unknownIndex] ?? null);
 
   let wireBytes = 0;
+  // --archive: the bytes as received, kept only when decoding changes them.
+  const wire: Buffer[] | null = opts.shouldKeepWire && unknownEncoding === null && decoders.length > 0 ? [] : null;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       wireBytes += chunk.length;
+      wire?.push(chunk);
       done(null, chunk);
     },
   });
@@ -153,5 +159,7 @@ export async function decodeBody(
     body.set(chunk, offset);
     offset += chunk.length;
   }
-  return { body, isTruncated, wireBytes, unknownEncoding };
+  const result: DecodedBody = { body, isTruncated, wireBytes, unknownEncoding };
+  if (wire !== null) result.wire = new Uint8Array(Buffer.concat(wire));
+  return result;
 }

@@ -23,6 +23,8 @@ export interface FetcherOptions {
    * code fails the fetch with that code (e.g. CRAWL_ROBOTS_DISALLOWED), and the target is not requested.
    */
   checkHop?: (url: string) => Promise<ErrorCode | null>;
+  /** Keep the body as received (FetchResult.wireBody) when a content-coding was removed; for --archive. @default false */
+  shouldKeepWire?: boolean;
 }
 
 /** Per-call changes, for robots.txt: its own redirect limit and body cap, and no scope or hop checks. */
@@ -31,6 +33,8 @@ export interface FetchOverrides {
   maxBodyBytes?: number;
   /** When true, redirect targets are not checked (checkRedirect and checkHop are skipped). */
   isUnchecked?: boolean;
+  /** Sent with the first request only, not redirects (a recrawl's If-None-Match / If-Modified-Since). */
+  extraHeaders?: Record<string, string>;
 }
 
 export interface Fetcher {
@@ -166,7 +170,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         const res = await request(url, {
           dispatcher,
           method: 'GET',
-          headers: requestHeaders,
+          headers: overrides.extraHeaders && url === entry.url ? { ...requestHeaders, ...overrides.extraHeaders } : requestHeaders,
           signal: deadline.signal,
           // undici's own timers never outlast our deadline (bodyTimeout is per chunk, so the
           // deadline is what ends a body dripped slowly).
@@ -188,7 +192,9 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           url = next;
           continue;
         }
-        const decoded = await decodeBody(res.body, firstValue(res.headers['content-encoding']), overrides.maxBodyBytes ?? config.maxBodyBytes);
+        const decoded = await decodeBody(res.body, firstValue(res.headers['content-encoding']), overrides.maxBodyBytes ?? config.maxBodyBytes, {
+          shouldKeepWire: opts.shouldKeepWire === true,
+        });
         const headers = flattenHeaders(res.headers);
         return {
           entry,
@@ -202,6 +208,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           contentType: headers['content-type'] ?? '',
           fetchedAt,
           elapsedMs: Math.round(performance.now() - startedAt),
+          ...(decoded.wire ? { wireBody: decoded.wire } : {}),
         };
       }
     } catch (err) {

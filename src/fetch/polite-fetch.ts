@@ -37,7 +37,7 @@ export interface PoliteFetchOptions {
   now?: () => number;
 }
 
-export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEntry) => Promise<PoliteOutcome> {
+export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEntry, extraHeaders?: Record<string, string>) => Promise<PoliteOutcome> {
   const { fetcher, limits, schedule, robots, config, signal } = opts;
   const now = opts.now ?? Date.now;
 
@@ -48,7 +48,7 @@ export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEnt
     return retry?.delayMs ?? cooldownMs(r.headers, attempt, config, at);
   };
 
-  return async (entry) => {
+  return async (entry, extraHeaders) => {
     const { host } = entry;
     const verdict = await robots.check(entry.url);
     if (signal.aborted || verdict.kind !== 'allow') schedule.cancel(host);
@@ -77,7 +77,7 @@ export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEnt
       schedule.start(host);
       // The cool-down is set before the slot is released, so no request of the host slips in
       // between the 429/503 arriving and the crawl reading it.
-      return fetcher.fetch(entry, signal).then((r) => {
+      return fetcher.fetch(entry, signal, extraHeaders ? { extraHeaders } : undefined).then((r) => {
         if (!('code' in r) && (r.status === 429 || r.status === 503)) schedule.hold(host, now() + holdMs(r, entry.attempt));
         return r;
       });

@@ -24,6 +24,8 @@ export interface PoliteStageOptions {
   checkRedirect: (url: string) => ErrorCode | null;
   /** The crawl's stop signal. */
   signal: AbortSignal;
+  /** Keep bodies as received when a content-coding was removed (--archive). */
+  shouldKeepWire?: boolean;
 }
 
 export interface PoliteStage {
@@ -35,7 +37,8 @@ export interface PoliteStage {
   isReady(host: string): boolean;
   /** Hosts whose URLs should not be claimed now. */
   restingHosts(): string[];
-  fetchPolitely(entry: FrontierEntry): Promise<PoliteOutcome>;
+  /** `extraHeaders` go with the first request only (a recrawl's conditional headers). */
+  fetchPolitely(entry: FrontierEntry, extraHeaders?: Record<string, string>): Promise<PoliteOutcome>;
 }
 
 export function createPoliteStage(opts: PoliteStageOptions): PoliteStage {
@@ -62,6 +65,7 @@ export function createPoliteStage(opts: PoliteStageOptions): PoliteStage {
     config,
     dispatcher: opts.dispatcher,
     checkRedirect: opts.checkRedirect,
+    shouldKeepWire: opts.shouldKeepWire === true,
     checkHop: async (url) => {
       const verdict = await robots.check(url, { isNested: true });
       if (verdict.kind === 'allow') return null;

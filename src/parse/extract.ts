@@ -326,17 +326,26 @@ class PageCollector implements HtmlSink {
     this.#closeAnchor();
     const base = resolveBase(this.#baseHref, this.#pageUrl);
     const self = normalizeUrl(this.#pageUrl);
-    const seen = new Set<string>();
+    // URL -> its kept link (undefined once past maxLinks): a repeat keeps the first anchor text,
+    // but a URL linked normally anywhere on the page is followable even if another link to it
+    // says rel="nofollow".
+    const seen = new Map<string, ExtractedLink | undefined>();
     const links: ExtractedLink[] = [];
     for (const raw of this.#rawLinks) {
       if (raw.href.length > MAX_HREF_CHARS) continue;
       const url = normalizeUrl(raw.href, base);
-      if (url === null || seen.has(url)) continue;
+      if (url === null) continue;
+      if (seen.has(url)) {
+        const kept = seen.get(url);
+        if (kept && !raw.isNofollow) kept.isNofollow = false;
+        continue;
+      }
       // "#section" (or "") points into this page, not at another one; with a <base> elsewhere it
       // resolves elsewhere, as in a browser, and is kept.
       if (url === self && isSameDocumentRef(raw.href)) continue;
-      seen.add(url);
-      if (links.length < this.#maxLinks) links.push({ url, text: raw.text, isNofollow: raw.isNofollow });
+      const link = links.length < this.#maxLinks ? { url, text: raw.text, isNofollow: raw.isNofollow } : undefined;
+      seen.set(url, link);
+      if (link) links.push(link);
     }
     return {
       title: this.#title,

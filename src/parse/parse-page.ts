@@ -11,6 +11,12 @@ import { decodeHtml } from './decode-charset.js';
 import { extractPage } from './extract.js';
 import { extractFields } from './extract-fields.js';
 
+/**
+ * Text sent back for the full-text index (UTF-16 code units). The whole text is in the frame;
+ * this is only what search can match, and a structured-clone copy per page, so it is capped.
+ */
+export const SEARCH_TEXT_CHARS = 200_000;
+
 export function parsePage(task: ParseTask): ParseOutcome {
   try {
     const body = task.body;
@@ -45,6 +51,7 @@ export function parsePage(task: ParseTask): ParseOutcome {
       ...(task.fields ? { fields: extractFields(html, task.fields) } : {}),
       metaRobots: page.metaRobots,
       metaRefresh: page.metaRefresh,
+      text: page.text.length > SEARCH_TEXT_CHARS ? page.text.slice(0, SEARCH_TEXT_CHARS) : page.text,
     };
   } catch (err) {
     return { ok: false, code: 'CRAWL_PARSE_FAILED', message: err instanceof Error ? err.message : String(err) };

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError } from '../errors.js';
-import { addPolitenessColumns } from './politeness-columns.js';
+import { addMissingColumns } from './add-columns.js';
 
 export type Db = Database.Database;
 
@@ -50,10 +50,13 @@ CREATE TABLE IF NOT EXISTS urls (
   discovered_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   run_id INTEGER,
-  due_at INTEGER
+  due_at INTEGER,
+  recrawl_id INTEGER
 );
 CREATE INDEX IF NOT EXISTS urls_ready ON urls (state, depth, id);
 CREATE INDEX IF NOT EXISTS urls_error ON urls (error_code) WHERE error_code IS NOT NULL;
+-- Only URLs waiting for a retry (or for their host's robots.txt) are in this index.
+CREATE INDEX IF NOT EXISTS urls_due ON urls (due_at) WHERE state = 'queued' AND due_at IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS contents (
   hash TEXT PRIMARY KEY,
@@ -92,7 +95,9 @@ CREATE TABLE IF NOT EXISTS pages (
   fields TEXT,
   robots TEXT,
   refresh_url TEXT,
-  is_links_capped INTEGER NOT NULL DEFAULT 0
+  is_links_capped INTEGER NOT NULL DEFAULT 0,
+  recrawl_id INTEGER,
+  recrawl_status TEXT
 );
 CREATE INDEX IF NOT EXISTS pages_fetched ON pages (fetched_at);
 
@@ -111,6 +116,32 @@ CREATE TABLE IF NOT EXISTS links (
 CREATE VIEW IF NOT EXISTS link_edges AS
   SELECT l.page_id, p.final_url AS from_url, u.url AS to_url, l.anchor, l.in_scope, l.is_nofollow
   FROM links l JOIN pages p ON p.id = l.page_id JOIN urls u ON u.id = l.to_url_id;
+
+-- Recrawls (store/recrawl.ts): one row per --recrawl pass; the one with ended_at NULL is in
+-- progress and a later run continues it. urls.recrawl_id marks the URLs it requeued, and
+-- pages.recrawl_id/recrawl_status what it found (unchanged, changed, gone).
+CREATE TABLE IF NOT EXISTS recrawls (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  queued INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS pages_recrawl ON pages (recrawl_id, recrawl_status);
+
+-- Full-text search (search/): contentless (the text lives once, compressed, in contents), with
+-- per-column detail only, so the index stays a small fraction of the raw HTML. rowid = pages.id.
+CREATE VIRTUAL TABLE IF NOT EXISTS page_search USING fts5(
+  title, text, content='', contentless_delete=1, detail=column, tokenize='unicode61 remove_diacritics 2'
+);
+
+-- --archive (store/archive.ts): a page's body as received, when a content-coding was removed
+-- from it (contents holds the decoded body). For byte-exact WARC export.
+CREATE TABLE IF NOT EXISTS archive (
+  page_id INTEGER PRIMARY KEY,
+  content_encoding TEXT NOT NULL,
+  body BLOB NOT NULL
+);
 `;
 
 function ensureDir(path: string): void {
@@ -147,9 +178,8 @@ export function openForWrite(path: string): Db {
     // would spill dirty pages to the WAL mid-transaction and re-read the urls index from the file.
     db.pragma('cache_size = -16000');
     db.pragma('foreign_keys = OFF');
-    db.exec(SCHEMA);
     addMissingColumns(db);
-    addPolitenessColumns(db);
+    db.exec(SCHEMA);
     db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
   } catch (err) {
     db.close();
@@ -167,26 +197,6 @@ export function openForWrite(path: string): Db {
  * file's table as it was, so each is added here when missing (SQLite's ADD COLUMN is cheap: it
  * rewrites no rows). One line per column, in the order they were added.
  */
-const ADDED_COLUMNS: ReadonlyArray<[table: string, column: string, definition: string]> = [
-  ['runs', 'job', 'TEXT'],
-  ['runs', 'job_file', 'TEXT'],
-  ['runs', 'pid', 'INTEGER'],
-  ['runs', 'duplicates', 'INTEGER NOT NULL DEFAULT 0'],
-  ['runs', 'queued', 'INTEGER'],
-  ['pages', 'fields', 'TEXT'],
-];
-
-function addMissingColumns(db: Db): void {
-  const have = new Map<string, Set<string>>();
-  for (const [table, column, definition] of ADDED_COLUMNS) {
-    let columns = have.get(table);
-    if (!columns) {
-      columns = new Set((db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((c) => c.name));
-      have.set(table, columns);
-    }
-    if (!columns.has(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
-  }
-}
 
 /** Opens an existing database read-only; works while a crawl is writing (WAL). */
 export function openReadOnly(path: string): Db {

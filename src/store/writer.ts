@@ -18,7 +18,19 @@ type Op =
   | { kind: 'page'; record: PageRecord; links: LinkRecord[]; extraUrls: Discovered[] }
   | { kind: 'failure'; entry: FrontierEntry; code: ErrorCode; message: string; redirectTo: string | null }
   | { kind: 'requeue'; entry: FrontierEntry }
-  | { kind: 'defer'; entry: FrontierEntry; dueAt: number; isAttempt: boolean; code: ErrorCode | null; message: string };
+  | { kind: 'defer'; entry: FrontierEntry; dueAt: number; isAttempt: boolean; code: ErrorCode | null; message: string }
+  | { kind: 'apply'; apply: (now: number) => void };
+
+/**
+ * Writes other store modules (store/recrawl.ts, search/search-index.ts) add to a page's own
+ * transaction, on this connection, so they commit or roll back with the page.
+ */
+export interface PageHooks {
+  /** Before the page row is inserted under `urlId` (e.g. to remove the row a recrawl replaces). */
+  beforeInsert?(urlId: number, record: PageRecord, now: number): void;
+  /** After the row was inserted as `pageId` (not called for a duplicate that was not stored). */
+  afterInsert?(pageId: number, record: PageRecord, now: number): void;
+}
 
 export interface WriterCounts {
   pagesStored: number;
@@ -39,6 +51,7 @@ export class Writer {
   #isClosed = false;
   readonly #urlIds = new UrlIdCache();
   #onError: (err: StoreError) => void = () => {};
+  readonly #hooks: PageHooks[] = [];
   readonly counts: WriterCounts = { pagesStored: 0, duplicates: 0, failures: 0, transactions: 0 };
   /** Milliseconds spent in the last commit, and their total; for the benchmark. */
   lastCommitMs = 0;
@@ -58,6 +71,15 @@ export class Writer {
   /** Called once when a commit fails (disk full, I/O error): the crawl must stop. */
   onError(handler: (err: StoreError) => void): void {
     this.#onError = handler;
+  }
+
+  addPageHooks(hooks: PageHooks): void {
+    this.#hooks.push(hooks);
+  }
+
+  /** Buffers a write made by another store module; it runs, in order, inside the next batch's transaction. */
+  enqueue(apply: (now: number) => void): void {
+    this.#push({ kind: 'apply', apply });
   }
 
   get failure(): StoreError | null {
@@ -254,7 +276,9 @@ export class Writer {
 
   #apply(op: Op, now: number): void {
     const s = this.#s;
-    if (op.kind === 'requeue') {
+    if (op.kind === 'apply') {
+      op.apply(now);
+    } else if (op.kind === 'requeue') {
       s.requeue.run(now, op.entry.id);
     } else if (op.kind === 'defer') {
       s.deferUrl.run({ id: op.entry.id, dueAt: op.dueAt, uncount: op.isAttempt ? 0 : 1, errorCode: op.code, errorMessage: op.message, now });
@@ -289,6 +313,7 @@ export class Writer {
     // An empty frame means the content is not kept (noindex, or a non-HTML body not asked for).
     const hasContent = parsed !== null && parsed.content.byteLength > 0;
     if (hasContent) s.insertContent.run(parsed.contentHash, parsed.codec, parsed.htmlBytes, parsed.textBytes, parsed.content);
+    for (const h of this.#hooks) h.beforeInsert?.(urlId, record, now);
     const info = s.insertPage.run({
       urlId, url: entry.url, finalUrl: fetch.finalUrl, status: fetch.status, contentType: fetch.contentType,
       headers: JSON.stringify(fetch.headers), redirects: fetch.redirects.length ? JSON.stringify(fetch.redirects) : null,
@@ -314,6 +339,7 @@ export class Writer {
     }
     for (const d of extraUrls) this.#insertDiscovered(d, urlId, now);
     if (parsed?.fields) s.setPageFields.run(JSON.stringify(parsed.fields), pageId);
+    for (const h of this.#hooks) h.afterInsert?.(Number(pageId), record, now);
   }
 
   /**

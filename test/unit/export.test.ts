@@ -213,7 +213,7 @@ describe('exportPages', () => {
       code: 'CRAWL_USAGE',
       message: /^unknown field 'foo' \(known: url, final_url, /,
     });
-    await assert.rejects(exportPages({ dbPath, format: 'xml' as 'csv' }, sink()), { code: 'CRAWL_USAGE', message: "unknown export format 'xml' (known: jsonl, csv)" });
+    await assert.rejects(exportPages({ dbPath, format: 'xml' as 'csv' }, sink()), { code: 'CRAWL_USAGE', message: "unknown export format 'xml' (known: jsonl, csv, warc, links)" });
     await assert.rejects(exportPages({ dbPath: join(tempDir(t), 'none.db'), format: 'csv' }, sink()), { code: 'CRAWL_STORE_MISSING' });
     const notCrawl = join(tempDir(t), 'other.db');
     writeFileSync(notCrawl, '');

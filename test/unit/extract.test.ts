@@ -246,3 +246,14 @@ describe('emitHtmlEvents', () => {
     assert.equal(opens, closes);
   });
 });
+
+describe('duplicate links', () => {
+  it('a URL linked both with and without rel=nofollow on one page is followable, with its first anchor text', () => {
+  const html = '<a href="/x" rel="nofollow">first</a> <a href="/x">second</a> <a href="/y" rel="nofollow">only nofollow</a>';
+  const { links } = extractPage(html, 'http://example.org/', 100);
+  assert.deepEqual(links, [
+    { url: 'http://example.org/x', text: 'first', isNofollow: false },
+    { url: 'http://example.org/y', text: 'only nofollow', isNofollow: true },
+  ]);
+});
+});

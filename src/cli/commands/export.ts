@@ -7,25 +7,40 @@ interface ExportFlags {
   out?: string;
   fields?: string;
   with?: string;
+  run?: number;
+  status?: string;
+  since?: string;
+  until?: string;
+  contentType?: string;
 }
 
 export const exportCommand: CommandModule<object, ExportFlags> = {
   command: 'export',
-  describe: 'Stream the stored pages as JSON Lines or CSV',
+  describe: 'Stream the stored pages as JSON Lines, CSV, WARC or link-graph CSV',
   builder: (y) =>
     y
       .option('db', { describe: 'SQLite file to read', type: 'string', default: DEFAULT_DB_PATH, requiresArg: true })
-      .option('format', { describe: 'Output format', type: 'string', choices: ['jsonl', 'csv'], default: 'jsonl' })
+      .option('format', { describe: 'Output format', type: 'string', choices: ['jsonl', 'csv', 'warc', 'links'], default: 'jsonl' })
       .option('out', { describe: 'Write to this file instead of stdout', type: 'string', requiresArg: true })
       .option('fields', { describe: 'Comma-separated columns to include, in order', type: 'string', requiresArg: true })
       .option('with', { describe: 'Also include decompressed content: text, html or text,html', type: 'string', requiresArg: true })
+      .option('run', { describe: 'Only pages fetched in this run (ids: crawlite stats)', type: 'number', requiresArg: true })
+      .option('status', { describe: 'Only these HTTP statuses: codes or classes, e.g. 200 or 2xx,404', type: 'string', requiresArg: true })
+      .option('since', { describe: 'Only pages fetched at or after this ISO time', type: 'string', requiresArg: true })
+      .option('until', { describe: 'Only pages fetched before this ISO time', type: 'string', requiresArg: true })
+      .option('content-type', { describe: 'Only these media types, e.g. text/html or image/*', type: 'string', requiresArg: true })
+      .example('$0 export --format warc --out crawl.warc.gz', 'WARC 1.1, request and response records, gzip per record')
+      .example('$0 export --format links --status 2xx > edges.csv', 'The link graph of the 2xx pages as CSV edges')
       .example('$0 export > pages.jsonl', 'Every page as one JSON object per line')
       .example('$0 export --format csv --fields url,status,title --out pages.csv', 'Three columns as CSV')
       .example('$0 export --with text | jq -r .text', 'Include the visible text of each page'),
   handler: async (argv) => {
     const { exportPages } = await import('../../export/export.js');
     await exportPages(
-      { dbPath: argv.db, format: argv.format as 'jsonl' | 'csv', out: argv.out, fields: argv.fields, with: argv.with },
+      {
+        dbPath: argv.db, format: argv.format as 'jsonl' | 'csv' | 'warc' | 'links', out: argv.out, fields: argv.fields, with: argv.with,
+        filter: { run: argv.run, status: argv.status, since: argv.since, until: argv.until, contentType: argv.contentType },
+      },
       process.stdout,
     );
   },

@@ -1,0 +1,65 @@
+// Search on 100,000 pages, and the index's size against the raw HTML.
+//
+// Takes a database made by `crawlite bench` (default data/bench.db), copies it, and grows its
+// pages and search index to `--pages` (default 100,000) by re-indexing the stored pages' text
+// under new ids, each copy with a word changed so no two documents are identical. Then it times
+// searchPages() (open, rank, decompress the hits, cut snippets) for a few queries.
+//
+//   npm run build && node dist/src/cli/main.js bench --pages 2000 && node bench/search.mjs [data/bench.db] [--pages=100000]
+import { copyFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+
+const args = process.argv.slice(2);
+const source = resolve(args.find((a) => !a.startsWith('--')) ?? 'data/bench.db');
+const target = Number(args.find((a) => a.startsWith('--pages='))?.slice(8) ?? 100_000);
+const load = (p) => import(pathToFileURL(resolve('dist', p)).href);
+const { unpackContent } = await load('src/content-frame.js');
+const { searchPages } = await load('src/search/search.js');
+
+const src = new Database(source, { readonly: true });
+const raw = src.prepare('SELECT sum(raw_bytes) AS n FROM pages').get().n;
+const indexBytes = src.prepare("SELECT sum(pgsize) AS n FROM dbstat WHERE name LIKE 'page_search%'").get().n;
+const dbBytes = src.prepare('SELECT sum(pgsize) AS n FROM dbstat').get().n;
+console.log(`${source}: raw HTML ${(raw / 1e6).toFixed(1)} MB, search index ${(indexBytes / 1e6).toFixed(2)} MB = ${((indexBytes / raw) * 100).toFixed(2)} %, whole database ${((dbBytes / raw) * 100).toFixed(1)} %`);
+src.close();
+
+const path = `${source}.search-bench.db`;
+rmSync(path, { force: true });
+copyFileSync(source, path);
+const db = new Database(path);
+db.pragma('foreign_keys = OFF');
+const columns = db.prepare('SELECT name FROM pragma_table_info(\'pages\')').all().map((c) => c.name);
+const pages = db.prepare('SELECT p.id, p.title, c.codec, c.html_bytes, c.data FROM pages p JOIN contents c ON c.hash = p.content_hash').all()
+  .map((r) => ({ id: r.id, title: r.title ?? '', text: unpackContent(r.data, r.codec, r.html_bytes).text }));
+const maxId = db.prepare('SELECT max(id) AS n FROM pages').get().n;
+const stride = 10 ** Math.ceil(Math.log10(maxId + 1));
+const copies = Math.ceil(target / pages.length);
+const copyPages = db.prepare(`INSERT INTO pages (${columns.join(', ')}) SELECT ${columns
+  .map((c) => (c === 'id' ? 'id + @off' : c === 'url_id' ? 'url_id + @off' : c === 'url' || c === 'final_url' ? `${c} || '?copy=' || @k` : c))
+  .join(', ')} FROM pages WHERE id <= @maxId`);
+const index = db.prepare('INSERT INTO page_search (rowid, title, text) VALUES (?, ?, ?)');
+const words = pages.flatMap((p) => p.text.split(/\s+/).slice(0, 50));
+const started = performance.now();
+for (let k = 1; k < copies; k++) {
+  db.transaction(() => {
+    copyPages.run({ off: k * stride, k, maxId });
+    for (const p of pages) index.run(p.id + k * stride, p.title, `${words[(p.id * 7919 + k * 104729) % words.length]} ${p.text}`);
+  })();
+}
+const indexMs = performance.now() - started;
+db.exec("INSERT INTO page_search (page_search) VALUES ('optimize')");
+const total = db.prepare('SELECT count(*) AS n FROM pages').get().n;
+console.log(`grew to ${total} pages; indexing took ${(indexMs / ((copies - 1) * pages.length)).toFixed(2)} ms per page`);
+db.close();
+
+for (const query of ['the', 'research policy', 'gallery hospital', 'gall*', 'kowalski OR nakamura -gallery', 'zzzz']) {
+  searchPages({ dbPath: path, query, limit: 10 });
+  const runs = 5;
+  const t0 = performance.now();
+  let hits = [];
+  for (let i = 0; i < runs; i++) hits = searchPages({ dbPath: path, query, limit: 10 });
+  console.log(`${JSON.stringify(query).padEnd(34)} ${((performance.now() - t0) / runs).toFixed(1).padStart(6)} ms  ${hits.length} hits  ${hits[0]?.title ?? ''}`);
+}
+rmSync(path, { force: true });

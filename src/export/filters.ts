@@ -1,0 +1,98 @@
+/**
+ * Filters every export takes: `--run <id>`, `--status <code|class,...>`, `--since`/`--until`
+ * <ISO time>, `--content-type <type,...>`. They become one SQL condition on the pages table
+ * (alias `p`) with bound parameters; each bad value is a UsageError naming the flag and value.
+ */
+import { UsageError } from '../errors.js';
+
+export interface FilterFlags {
+  run?: unknown;
+  status?: unknown;
+  since?: unknown;
+  until?: unknown;
+  contentType?: unknown;
+}
+
+export interface PageFilter {
+  /** `WHERE ...` on alias p, or '' for every page. */
+  sql: string;
+  params: Array<string | number>;
+}
+
+export const NO_FILTER: PageFilter = { sql: '', params: [] };
+
+const list = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : [value])
+    .flatMap((v) => String(v).split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+function statusCondition(value: unknown, params: PageFilter['params']): string {
+  const parts = list(value).map((item) => {
+    const cls = /^([1-5])xx$/i.exec(item);
+    if (cls) {
+      params.push(Number(cls[1]) * 100, Number(cls[1]) * 100 + 99);
+      return 'p.status BETWEEN ? AND ?';
+    }
+    if (/^[1-5][0-9][0-9]$/.test(item)) {
+      params.push(Number(item));
+      return 'p.status = ?';
+    }
+    throw new UsageError('CRAWL_USAGE', `invalid --status '${item}': expected a code like 200 or a class like 2xx (comma-separated)`);
+  });
+  if (parts.length === 0) throw new UsageError('CRAWL_USAGE', '--status is empty: give a code like 200 or a class like 4xx');
+  return `(${parts.join(' OR ')})`;
+}
+
+/** The media type as stats.ts shows it: lowercased, parameters dropped. */
+const MEDIA_TYPE = `lower(trim(CASE WHEN instr(p.content_type, ';') > 0 THEN substr(p.content_type, 1, instr(p.content_type, ';') - 1) ELSE p.content_type END))`;
+
+function contentTypeCondition(value: unknown, params: PageFilter['params']): string {
+  const parts = list(value).map((item) => {
+    const type = item.toLowerCase();
+    if (!/^[a-z0-9!#$&^_.+-]+\/(?:\*|[a-z0-9!#$&^_.+-]+)$/.test(type)) {
+      throw new UsageError('CRAWL_USAGE', `invalid --content-type '${item}': expected a media type like text/html or text/*`);
+    }
+    if (type.endsWith('/*')) {
+      params.push(`${type.slice(0, -1)}%`);
+      return `${MEDIA_TYPE} LIKE ?`;
+    }
+    params.push(type);
+    return `${MEDIA_TYPE} = ?`;
+  });
+  if (parts.length === 0) throw new UsageError('CRAWL_USAGE', '--content-type is empty: give a media type like text/html');
+  return `(${parts.join(' OR ')})`;
+}
+
+function time(flag: string, value: unknown): number {
+  const text = String(value).trim();
+  // Only ISO 8601 forms: Date.parse also takes loose strings like "May 1" that mean different things in different places.
+  const ms = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i.test(text) ? Date.parse(text) : NaN;
+  if (!Number.isFinite(ms)) {
+    throw new UsageError('CRAWL_USAGE', `invalid ${flag} '${text}': expected an ISO 8601 time like 2024-05-01 or 2024-05-01T12:00:00Z`);
+  }
+  return ms;
+}
+
+/** Builds the condition; absent flags add nothing. --since is inclusive, --until exclusive. */
+export function parseFilter(flags: FilterFlags): PageFilter {
+  const conditions: string[] = [];
+  const params: PageFilter['params'] = [];
+  if (flags.run !== undefined) {
+    const run = Number(flags.run);
+    if (!Number.isInteger(run) || run < 1) throw new UsageError('CRAWL_USAGE', `invalid --run '${String(flags.run)}': expected a run id (see crawlite stats)`);
+    conditions.push('p.run_id = ?');
+    params.push(run);
+  }
+  if (flags.status !== undefined) conditions.push(statusCondition(flags.status, params));
+  if (flags.since !== undefined) {
+    conditions.push('p.fetched_at >= ?');
+    params.push(time('--since', flags.since));
+  }
+  if (flags.until !== undefined) {
+    conditions.push('p.fetched_at < ?');
+    params.push(time('--until', flags.until));
+  }
+  if (flags.contentType !== undefined) conditions.push(contentTypeCondition(flags.contentType, params));
+  return conditions.length === 0 ? NO_FILTER : { sql: `WHERE ${conditions.join(' AND ')}`, params };
+}

@@ -1,0 +1,166 @@
+/**
+ * `crawlite export --format warc`: WARC 1.1 (ISO 28500:2017), one gzip member per record, so
+ * standard tools (warcio, pywb, wget's readers) can read it and seek to any record.
+ *
+ * A warcinfo record first, then per page a `response` and its `request`, linked by
+ * WARC-Concurrent-To. What the file can and cannot say:
+ * - The body is the one stored: content-encoding already removed (the parse workers hash and
+ *   parse the decoded bytes). So the response's HTTP headers drop Content-Encoding and
+ *   Transfer-Encoding and carry a Content-Length that matches the body written. Pages crawled
+ *   with --archive have their compressed body as received (store/archive.ts); it is written
+ *   instead, with its Content-Encoding.
+ * - Header names are as undici gives them, lowercased; repeated headers were joined with ", "
+ *   when stored (Set-Cookie is kept one per line and written back one per line).
+ * - The request record is rebuilt: the fetcher's fixed headers and the run's User-Agent; the
+ *   crawler does not store the request it sent.
+ * - A body cut at --max-bytes is marked `WARC-Truncated: length`. Pages with no stored body
+ *   (a failed parse) are left out; redirect hops are not recorded.
+ * Digests are SHA-1 in base32 (WARC-Block-Digest for each record, WARC-Payload-Digest for a
+ * response's body), the form every WARC tool checks.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Writable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { VERSION } from '../config/schema.js';
+import { unpackContent } from '../content-frame.js';
+import type { Db } from '../store/db.js';
+import { NO_FILTER, type PageFilter } from './filters.js';
+import { writeBuffers } from './write-buffers.js';
+
+const CRLF = '\r\n';
+const DROPPED_HEADERS = new Set(['content-encoding', 'transfer-encoding', 'content-length']);
+/** With the body as received (--archive), its Content-Encoding is true and stays. */
+const DROPPED_HEADERS_RAW = new Set(['transfer-encoding', 'content-length']);
+/** What the fetcher sends besides User-Agent (src/fetch/fetcher.ts). */
+const REQUEST_HEADERS: Array<[string, string]> = [
+  ['Accept', 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8'],
+  ['Accept-Encoding', 'gzip, deflate, br'],
+  ['Accept-Language', 'en;q=1.0, *;q=0.5'],
+];
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** RFC 4648 base32 (no padding is needed for a 20-byte SHA-1: 160 bits = 32 characters). */
+export function base32(bytes: Uint8Array): string {
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
+  return out.padEnd(Math.ceil(out.length / 8) * 8, '=');
+}
+
+const sha1 = (...parts: Uint8Array[]): string => {
+  const hash = createHash('sha1');
+  for (const p of parts) hash.update(p);
+  return `sha1:${base32(hash.digest())}`;
+};
+
+/** WARC-Date: UTC to the second, the precision every reader accepts. */
+const warcDate = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const recordId = (): string => `<urn:uuid:${randomUUID()}>`;
+/** content-type -> Content-Type, for readers that compare names case-sensitively. */
+const headerName = (name: string): string => name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+/** Header bytes are latin1 on the wire; undici hands them over as latin1 strings. */
+const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
+
+/** One record, gzip'd on its own: WARC headers, the block, and the two CRLFs that end a record. */
+function record(fields: Array<[string, string]>, blockParts: Uint8Array[]): Buffer {
+  const length = blockParts.reduce((n, p) => n + p.byteLength, 0);
+  const head = ['WARC/1.1', ...fields.map(([k, v]) => `${k}: ${v}`), `Content-Length: ${length}`, '', ''].join(CRLF);
+  return gzipSync(Buffer.concat([Buffer.from(head, 'utf8'), ...blockParts, latin1(CRLF + CRLF)]));
+}
+
+function httpResponseHead(status: number, headersJson: string, bodyBytes: number, isRaw: boolean): Buffer {
+  let headers: Record<string, string> = {};
+  try {
+    headers = JSON.parse(headersJson) as Record<string, string>;
+  } catch {
+    // The writer stores valid JSON; a hand-edited row still gets a status line and Content-Length.
+  }
+  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd()];
+  for (const [name, value] of Object.entries(headers)) {
+    if ((isRaw ? DROPPED_HEADERS_RAW : DROPPED_HEADERS).has(name)) continue;
+    for (const v of name === 'set-cookie' ? value.split('\n') : [value]) lines.push(`${headerName(name)}: ${v}`);
+  }
+  lines.push(`Content-Length: ${bodyBytes}`, '', '');
+  return latin1(lines.join(CRLF));
+}
+
+function httpRequestHead(url: string, userAgent: string): Buffer {
+  const u = new URL(url);
+  const lines = [`GET ${u.pathname}${u.search} HTTP/1.1`, `Host: ${u.host}`, `User-Agent: ${userAgent}`];
+  for (const [k, v] of REQUEST_HEADERS) lines.push(`${k}: ${v}`);
+  lines.push('', '');
+  return latin1(lines.join(CRLF));
+}
+
+interface WarcRow {
+  final_url: string;
+  status: number;
+  headers: string;
+  fetched_at: number;
+  is_truncated: number;
+  user_agent: string | null;
+  codec: string;
+  html_bytes: number;
+  data: Uint8Array;
+  raw_body: Uint8Array | null;
+}
+
+function* warcRecords(db: Db, filter: PageFilter): Generator<Buffer> {
+  const infoId = recordId();
+  const info = latin1(`software: crawlite/${VERSION}${CRLF}format: WARC File Format 1.1${CRLF}conformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/${CRLF}`);
+  yield record(
+    [['WARC-Type', 'warcinfo'], ['WARC-Record-ID', infoId], ['WARC-Date', warcDate(Date.now())], ['Content-Type', 'application/warc-fields'], ['WARC-Block-Digest', sha1(info)]],
+    [info],
+  );
+  // A file made before --archive existed has no archive table (readers do not create tables).
+  const hasArchive = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'archive'").get() !== undefined;
+  const stmt = db.prepare<unknown[], WarcRow>(
+    `SELECT p.final_url, p.status, p.headers, p.fetched_at, p.is_truncated,
+            json_extract(r.options, '$.fetch.userAgent') AS user_agent, c.codec, c.html_bytes, c.data, ${hasArchive ? 'a.body' : 'NULL'} AS raw_body
+       FROM pages p JOIN contents c ON c.hash = p.content_hash LEFT JOIN runs r ON r.id = p.run_id
+       ${hasArchive ? 'LEFT JOIN archive a ON a.page_id = p.id' : ''}
+       ${filter.sql} ORDER BY p.id`,
+  );
+  for (const row of stmt.iterate(...filter.params)) {
+    const isRaw = row.raw_body !== null;
+    const body = row.raw_body ?? unpackContent(row.data, row.codec, row.html_bytes).html;
+    const head = httpResponseHead(row.status, row.headers, body.byteLength, isRaw);
+    const date = warcDate(row.fetched_at);
+    const responseId = recordId();
+    const responseFields: Array<[string, string]> = [
+      ['WARC-Type', 'response'], ['WARC-Record-ID', responseId], ['WARC-Warcinfo-ID', infoId], ['WARC-Date', date],
+      ['WARC-Target-URI', row.final_url], ['Content-Type', 'application/http;msgtype=response'],
+      ['WARC-Payload-Digest', sha1(body)], ['WARC-Block-Digest', sha1(head, body)],
+    ];
+    if (row.is_truncated) responseFields.push(['WARC-Truncated', 'length']);
+    const request = httpRequestHead(row.final_url, row.user_agent ?? `crawlite/${VERSION}`);
+    yield Buffer.concat([
+      record(responseFields, [head, body]),
+      record(
+        [
+          ['WARC-Type', 'request'], ['WARC-Record-ID', recordId()], ['WARC-Warcinfo-ID', infoId], ['WARC-Date', date],
+          ['WARC-Target-URI', row.final_url], ['WARC-Concurrent-To', responseId], ['Content-Type', 'application/http;msgtype=request'],
+          ['WARC-Block-Digest', sha1(request)],
+        ],
+        [request],
+      ),
+    ]);
+  }
+}
+
+/** Writes the WARC; resolves with the number of pages (response + request pairs) written. */
+export async function writeWarc(db: Db, out: Writable, filter: PageFilter = NO_FILTER): Promise<number> {
+  const written = await writeBuffers(warcRecords(db, filter), out);
+  return Math.max(0, written - 1);
+}

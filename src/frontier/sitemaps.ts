@@ -1,0 +1,159 @@
+/**
+ * Sitemaps as seeds (`--sitemaps`): for each seed's origin, the Sitemap: lines of its robots.txt
+ * and /sitemap.xml; sitemap indexes are followed, gzip'd sitemaps unpacked. Every URL found goes
+ * through the crawl's scope like a link (a URL out of scope is recorded as skipped, with why) and
+ * enters the frontier at depth 0; robots rules apply to it when it is fetched, like any URL.
+ *
+ * Bounded: at most `maxSitemaps` sitemap files per crawl, `maxUrls` URLs from all of them, and
+ * `maxBytes` per unpacked file (the sitemap protocol's own limits are 50,000 URLs and 50 MB).
+ * Sitemaps are fetched through the crawler's own fetcher and per-host limits, so they get its
+ * timeouts, size cap, redirect checks and politeness. A sitemap that fails is skipped.
+ */
+import { gunzipSync } from 'node:zlib';
+import type { ErrorCode } from '../errors.js';
+import type { Discovered, FetchFailure, FetchResult, FrontierEntry } from '../types.js';
+import { normalizeUrl, originKey } from './normalize-url.js';
+
+export interface SitemapOptions {
+  seeds: string[];
+  fetcher: { fetch(entry: FrontierEntry, signal?: AbortSignal): Promise<FetchResult | FetchFailure> };
+  limits: { run<T>(host: string, fn: () => Promise<T>): Promise<T> };
+  scope: (url: string) => ErrorCode | null;
+  writer: { addUrls(urls: Discovered[]): void };
+  signal?: AbortSignal;
+  /** @default 50 */
+  maxSitemaps?: number;
+  /** @default 100_000 */
+  maxUrls?: number;
+  /** Unpacked size of one sitemap. @default 50 MiB */
+  maxBytes?: number;
+}
+
+export interface SitemapReport {
+  /** Sitemap files read (indexes included). */
+  sitemaps: number;
+  /** URLs added to the frontier (in scope or recorded as skipped). */
+  urls: number;
+  failures: Array<{ url: string; message: string }>;
+}
+
+/** The Sitemap: lines of a robots.txt, resolved against its URL (the field name is case-insensitive). */
+export function parseRobotsSitemaps(robotsTxt: string, robotsUrl: string): string[] {
+  const found: string[] = [];
+  for (const m of robotsTxt.matchAll(/^[ \t]*sitemap[ \t]*:[ \t]*(\S+)/gim)) {
+    const url = normalizeUrl(m[1]!, robotsUrl);
+    if (url !== null) found.push(url);
+  }
+  return found;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function decodeXmlText(text: string): string {
+  return text
+    .replace(/^\s*<!\[CDATA\[([\s\S]*?)\]\]>\s*$/, '$1')
+    .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (all, name: string) => {
+      if (name[0] === '#') {
+        const cp = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+        return Number.isFinite(cp) && cp <= 0x10ffff ? String.fromCodePoint(cp) : all;
+      }
+      return ENTITIES[name.toLowerCase()] ?? all;
+    })
+    .trim();
+}
+
+/**
+ * A sitemap or sitemap index, read with a regular expression rather than a DOM: the format is
+ * flat (<loc> in <url> or <sitemap>), and a scan keeps a 50 MB file cheap. Namespace prefixes
+ * (<sm:loc>) are accepted.
+ */
+export function parseSitemap(xml: string): { isIndex: boolean; locs: string[] } {
+  const isIndex = /<(?:[\w.-]+:)?sitemapindex[\s>]/i.test(xml);
+  const locs: string[] = [];
+  for (const m of xml.matchAll(/<(?:[\w.-]+:)?loc(?:\s[^>]*)?>([\s\S]*?)<\/(?:[\w.-]+:)?loc\s*>/gi)) {
+    const loc = decodeXmlText(m[1]!);
+    if (loc !== '') locs.push(loc);
+  }
+  return { isIndex, locs };
+}
+
+function unpack(body: Uint8Array, maxBytes: number): string {
+  const isGzip = body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b;
+  // maxOutputLength makes gunzip throw (RangeError) past the cap instead of inflating a bomb.
+  const bytes = isGzip ? gunzipSync(body, { maxOutputLength: maxBytes }) : body;
+  if (bytes.byteLength > maxBytes) throw new RangeError(`larger than ${maxBytes} bytes`);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapReport> {
+  const maxSitemaps = opts.maxSitemaps ?? 50;
+  const maxUrls = opts.maxUrls ?? 100_000;
+  const maxBytes = opts.maxBytes ?? 50 * 1024 * 1024;
+  const report: SitemapReport = { sitemaps: 0, urls: 0, failures: [] };
+
+  const get = async (url: string): Promise<Uint8Array | null> => {
+    const entry: FrontierEntry = { id: -1, url, host: originKey(url), depth: 0, attempt: 0 };
+    const result = await opts.limits.run(entry.host, () => opts.fetcher.fetch(entry, opts.signal));
+    if ('code' in result) {
+      report.failures.push({ url, message: `${result.message} [${result.code}]` });
+      return null;
+    }
+    if (result.status !== 200) {
+      report.failures.push({ url, message: `HTTP ${result.status}` });
+      return null;
+    }
+    return result.body;
+  };
+
+  // Where to look first: each origin's robots.txt Sitemap lines, then its /sitemap.xml.
+  const queue: string[] = [];
+  const seen = new Set<string>();
+  const enqueue = (url: string): void => {
+    if (!seen.has(url) && seen.size < maxSitemaps) {
+      seen.add(url);
+      queue.push(url);
+    }
+  };
+  for (const origin of new Set(opts.seeds.map(originKey))) {
+    if (opts.signal?.aborted) return report;
+    // originKey spells the port out (https://a.test:443); normalizing drops a default one.
+    const robotsUrl = normalizeUrl(`${origin}/robots.txt`);
+    const robots = robotsUrl === null ? null : await get(robotsUrl);
+    if (robots !== null) {
+      for (const url of parseRobotsSitemaps(Buffer.from(robots).toString('utf8'), robotsUrl!)) enqueue(url);
+    }
+    // A site without robots.txt is ordinary, not a sitemap failure.
+    report.failures = report.failures.filter((f) => f.url !== robotsUrl);
+    const fallback = normalizeUrl(`${origin}/sitemap.xml`);
+    if (fallback !== null) enqueue(fallback);
+  }
+
+  while (queue.length > 0 && report.urls < maxUrls && !opts.signal?.aborted) {
+    const sitemapUrl = queue.shift()!;
+    const body = await get(sitemapUrl);
+    if (body === null) continue;
+    let parsed: { isIndex: boolean; locs: string[] };
+    try {
+      parsed = parseSitemap(unpack(body, maxBytes));
+    } catch (err) {
+      report.failures.push({ url: sitemapUrl, message: (err as Error).message });
+      continue;
+    }
+    report.sitemaps += 1;
+    const found: Discovered[] = [];
+    for (const loc of parsed.locs) {
+      const url = normalizeUrl(loc, sitemapUrl);
+      if (url === null) continue;
+      if (parsed.isIndex) {
+        // A child sitemap on the index's own origin is always read; elsewhere only within scope.
+        if (originKey(url) === originKey(sitemapUrl) || opts.scope(url) === null) enqueue(url);
+        continue;
+      }
+      if (report.urls + found.length >= maxUrls) break;
+      found.push({ url, host: originKey(url), depth: 0, skipCode: opts.scope(url) });
+    }
+    if (found.length > 0) opts.writer.addUrls(found);
+    report.urls += found.length;
+  }
+  return report;
+}

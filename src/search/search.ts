@@ -1,0 +1,164 @@
+/**
+ * `crawlite search`: the pages whose title or text match a query, best first (rare words and
+ * title matches weigh more), each with a snippet cut from its stored text.
+ * Read-only connection, so it runs while a crawl writes. The ranking runs in the index; only the
+ * `limit` best pages are decompressed for their snippets, so the cost is nearly independent of
+ * how many pages the database holds.
+ */
+import { unpackContent } from '../content-frame.js';
+import { StoreError, UsageError } from '../errors.js';
+import { openReadOnly, type Db } from '../store/db.js';
+import { parseSearchQuery, type SearchQuery } from './query.js';
+import { makeSnippet, type Snippet } from './snippet.js';
+
+export interface SearchOptions {
+  dbPath: string;
+  query: string;
+  /** Most results. @default 10 */
+  limit?: number;
+}
+
+export interface SearchHit {
+  rank: number;
+  url: string;
+  title: string | null;
+  /** Relevance (see rankedIds); higher is better; 0 for matches with no distinctive word in the title. */
+  score: number;
+  snippet: Snippet;
+}
+
+/** A word found in a page's title counts this many times a word found in its text. */
+const TITLE_WEIGHT = 3;
+/** A word in more titles than this does not single pages out; it is left out of the first tier. */
+const MAX_TITLE_TIER = 5_000;
+/** Query words that take part in the score; further words still filter. */
+const MAX_SCORED_TERMS = 8;
+export const MAX_SEARCH_LIMIT = 1000;
+
+interface Row {
+  url: string;
+  title: string | null;
+  codec: string | null;
+  html_bytes: number | null;
+  data: Uint8Array | null;
+}
+
+const termExpr = (t: SearchQuery['terms'][number], column: 'title' | 'text'): string => `${column} : "${t.word}"${t.isPrefix ? '*' : ''}`;
+
+/**
+ * Ranking. FTS5's bm25() needs per-row term counts, which a contentless index with
+ * detail=column does not keep (it returns 0 for every row); keeping them (detail=full) would
+ * make the index ~10x larger, about 30 % of the raw HTML. So the score is computed from what
+ * the index has: each query word weighs its inverse document frequency (rare words weigh
+ * more), once if it is in the page's text, and by its rarity among titles, TITLE_WEIGHT times
+ * over, if it is in the title.
+ *
+ * Scoring every match of a common word on 100,000 pages takes hundreds of milliseconds, so it is
+ * done in two tiers. First the pages whose title holds one of the query's distinctive words (in
+ * at most MAX_TITLE_TIER titles), scored and sorted; then, if there are too few, the other matches in
+ * the order they were stored (the frontier is breadth-first, so nearest a seed first), which
+ * FTS5 answers without reading the rest of the match list.
+ */
+function rankedIds(db: Db, query: SearchQuery, limit: number): Array<{ id: number; score: number }> {
+  const count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM page_search WHERE page_search MATCH ?');
+  const total = (db.prepare<[], { n: number }>('SELECT count(*) AS n FROM pages').get()?.n ?? 0) + 1;
+  const idf = (n: number): number => Math.log((total - n + 0.5) / (n + 0.5) + 1);
+  const scored = new Map<string, { term: SearchQuery['terms'][number]; n: number; inTitles: number }>();
+  for (const term of query.terms) {
+    const key = `"${term.word}"${term.isPrefix ? '*' : ''}`;
+    if (scored.has(key) || scored.size >= MAX_SCORED_TERMS) continue;
+    const n = count.get(key)?.n ?? 0;
+    const inTitles = count.get(termExpr(term, 'title'))?.n ?? 0;
+    scored.set(key, { term, n, inTitles });
+  }
+  const distinctive = [...scored.values()].filter((s) => s.inTitles > 0 && s.inTitles <= MAX_TITLE_TIER);
+  const ranked: Array<{ id: number; score: number }> = [];
+  let rest = query.match;
+  if (distinctive.length > 0) {
+    const inTitle = distinctive.map((s) => termExpr(s.term, 'title')).join(' OR ');
+    const parts: string[] = [];
+    const params: Array<string | number> = [];
+    const add = (expr: string, weight: number): void => {
+      parts.push('(CASE WHEN m.rowid IN (SELECT rowid FROM page_search WHERE page_search MATCH ?) THEN ? ELSE 0 END)');
+      params.push(expr, weight);
+    };
+    for (const s of distinctive) add(termExpr(s.term, 'title'), idf(s.inTitles) * TITLE_WEIGHT);
+    // A word in most pages adds next to nothing, and its match list is the costly one to read.
+    for (const s of scored.values()) if (s.n <= total / 2) add(termExpr(s.term, 'text'), idf(s.n));
+    ranked.push(
+      ...db
+        .prepare<Array<string | number>, { id: number; score: number }>(
+          `SELECT m.rowid AS id, ${parts.join(' + ')} AS score FROM page_search m WHERE page_search MATCH ? ORDER BY score DESC, m.rowid LIMIT ?`,
+        )
+        .all(...params, `(${query.match}) AND (${inTitle})`, limit),
+    );
+    rest = `(${query.match}) NOT (${inTitle})`;
+  }
+  if (ranked.length < limit) {
+    const more = db
+      .prepare<[string, number], { id: number }>('SELECT rowid AS id FROM page_search WHERE page_search MATCH ? ORDER BY rowid LIMIT ?')
+      .all(rest, limit - ranked.length);
+    for (const { id } of more) ranked.push({ id, score: 0 });
+  }
+  return ranked;
+}
+
+function runSearch(db: Db, query: SearchQuery, limit: number): SearchHit[] {
+  let ranked: Array<{ id: number; score: number }>;
+  try {
+    ranked = rankedIds(db, query, limit);
+  } catch (err) {
+    if ((err as Error).message.includes('no such table')) {
+      throw new StoreError('CRAWL_STORE_OPEN', `${db.name} has no search index (made by an older crawlite)`, { cause: err });
+    }
+    throw err;
+  }
+  const page = db.prepare<[number], Row>(
+    `SELECT p.final_url AS url, p.title, c.codec, c.html_bytes, c.data FROM pages p LEFT JOIN contents c ON c.hash = p.content_hash WHERE p.id = ?`,
+  );
+  const hits: SearchHit[] = [];
+  for (const { id, score } of ranked) {
+    const row = page.get(id);
+    if (row === undefined) continue; // removed between the two reads; cannot happen inside one read transaction
+    let text = '';
+    if (row.data !== null && row.codec !== null) text = unpackContent(row.data, row.codec, Number(row.html_bytes)).text;
+    hits.push({ rank: hits.length + 1, url: row.url, title: row.title, score, snippet: makeSnippet(text, query.terms) });
+  }
+  return hits;
+}
+
+export function searchPages(opts: SearchOptions): SearchHit[] {
+  const limit = opts.limit ?? 10;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
+    throw new UsageError('CRAWL_USAGE', `invalid --limit '${String(opts.limit)}': expected a whole number from 1 to ${MAX_SEARCH_LIMIT}`);
+  }
+  const query = parseSearchQuery(opts.query);
+  const db = openReadOnly(opts.dbPath);
+  try {
+    // One read transaction: the ranking and the pages it names are the same snapshot.
+    return db.transaction(() => runSearch(db, query, limit))();
+  } finally {
+    db.close();
+  }
+}
+
+/** Results as text: rank and title, the URL, the snippet (matches in bold when `isColor`). */
+export function formatHits(hits: SearchHit[], isColor: boolean): string {
+  if (hits.length === 0) return 'no matches\n';
+  const lines: string[] = [];
+  for (const hit of hits) {
+    lines.push(`${hit.rank}. ${hit.title?.trim() || '(no title)'}`, `   ${hit.url}`);
+    if (hit.snippet.text !== '') lines.push(`   ${isColor ? highlight(hit.snippet) : hit.snippet.text}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function highlight(snippet: Snippet): string {
+  let out = '';
+  let at = 0;
+  for (const [start, end] of snippet.matches) {
+    out += `${snippet.text.slice(at, start)}\x1b[1m${snippet.text.slice(start, end)}\x1b[22m`;
+    at = end;
+  }
+  return out + snippet.text.slice(at);
+}

@@ -1,0 +1,219 @@
+/**
+ * Recrawls: fetching the stored pages again, conditionally, and recording what changed.
+ *
+ * Starting one (`--recrawl`) is a single write: a recrawls row, and every URL that has a stored
+ * page ('done', or 'failed' in an earlier recrawl) goes back to 'queued' marked with the recrawl's
+ * id. From then on the ordinary frontier claims them, so a recrawl is as durable and resumable as
+ * any crawl: the recrawl stays open (ended_at NULL) until no URL marked with it is queued or in
+ * flight, and any later run on the file, with or without --recrawl, carries on with it.
+ *
+ * For a claimed URL with a stored page not yet seen in this recrawl, lookup() gives the
+ * conditional request headers (If-None-Match from the stored ETag, If-Modified-Since from
+ * Last-Modified) and the stored content hash. Then:
+ * - 304: keepUnchanged() updates the fetch time (and any validators the 304 carried); the stored
+ *   content and links stay;
+ * - 200 with the same body: unchanged; another body: changed; 404/410: gone. The new response
+ *   replaces the stored row (the hooks below, inside the page's transaction), so there is still
+ *   exactly one pages row per URL.
+ * All writes go through the writer (its enqueue() and page hooks), on its one connection.
+ */
+import type { Db } from './db.js';
+import type { PageHooks, Writer } from './writer.js';
+import type { FetchResult, FrontierEntry, ParseOutcome, PageRecord } from '../types.js';
+import { prepareSearchRemoval } from '../search/search-index.js';
+
+export type RecrawlStatus = 'changed' | 'unchanged' | 'gone';
+
+/** What lookup() knows about a page being recrawled. */
+export interface PriorPage {
+  recrawlId: number;
+  /** If-None-Match / If-Modified-Since; empty when the page had no validators. */
+  headers: Record<string, string>;
+  contentHash: string | null;
+  status: number;
+}
+
+export interface Recrawl {
+  /** The recrawl in progress (started now or continued), or null. */
+  readonly id: number | null;
+  /** URLs this run requeued when it started a recrawl (0 when it continued one). */
+  readonly queued: number;
+  lookup(entry: FrontierEntry): PriorPage | null;
+  classify(prior: PriorPage, result: FetchResult, outcome: ParseOutcome): RecrawlStatus;
+  /** A 304: the stored page stands, fetched again now. */
+  keepUnchanged(entry: FrontierEntry, prior: PriorPage, result: FetchResult): void;
+  /** Closes the recrawl when nothing marked with it is left; call before the last flush. */
+  finish(): void;
+}
+
+/** Response headers a 304 may update on the stored page (RFC 9110 §15.4.5). */
+const REFRESHED_HEADERS = ['etag', 'last-modified', 'date', 'expires', 'cache-control'];
+
+/**
+ * Opens the recrawl state for a run: continues an open recrawl, or starts one when `start` is
+ * set and none is open. Writes through `writer` and flushes, so the requeue is durable before the
+ * first claim.
+ */
+export function openRecrawl(db: Db, writer: Writer, opts: { start: boolean; runId: number }): Recrawl {
+  const open = db.prepare<[], { id: number }>('SELECT id FROM recrawls WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1').get();
+  let id = open?.id ?? null;
+  let queued = 0;
+  if (id === null && opts.start) {
+    const insert = db.prepare('INSERT INTO recrawls (run_id, started_at) VALUES (?, ?)');
+    const requeue = db.prepare(
+      `UPDATE urls SET state = 'queued', recrawl_id = ?, attempts = 0, error_code = NULL, error_message = NULL, updated_at = ?
+        WHERE id IN (SELECT url_id FROM pages) AND state IN ('done', 'failed')`,
+    );
+    const count = db.prepare('UPDATE recrawls SET queued = ? WHERE id = ?');
+    writer.enqueue((now) => {
+      id = Number(insert.run(opts.runId, now).lastInsertRowid);
+      queued = requeue.run(id, now).changes;
+      count.run(queued, id);
+    });
+    writer.flush();
+    if (writer.failure) throw writer.failure;
+  }
+  if (id !== null) writer.addPageHooks(createReplaceHooks(db));
+  return createRecrawl(db, writer, id, queued, opts.runId);
+}
+
+function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number, runId: number): Recrawl {
+  const select = db.prepare<[number, number, number], { etag: unknown; lastModified: unknown; hash: string | null; status: number }>(
+    `SELECT json_extract(p.headers, '$.etag') AS etag, json_extract(p.headers, '$."last-modified"') AS lastModified,
+            p.content_hash AS hash, p.status
+       FROM pages p JOIN urls u ON u.id = p.url_id
+      WHERE p.url_id = ? AND u.recrawl_id = ? AND p.recrawl_id IS NOT ?`,
+  );
+  const touchPage = db.prepare(
+    `UPDATE pages SET fetched_at = ?, elapsed_ms = ?, run_id = ?, recrawl_id = ?, recrawl_status = 'unchanged', headers = json_patch(headers, ?)
+      WHERE url_id = ?`,
+  );
+  const markDone = db.prepare(`UPDATE urls SET state = 'done', error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?`);
+  const close = db.prepare(
+    `UPDATE recrawls SET ended_at = ? WHERE id = ? AND ended_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM urls WHERE recrawl_id = ? AND state IN ('queued', 'fetching'))`,
+  );
+  return {
+    id,
+    queued,
+    lookup(entry) {
+      if (id === null) return null;
+      const row = select.get(entry.id, id, id);
+      if (row === undefined) return null;
+      const headers: Record<string, string> = {};
+      if (typeof row.etag === 'string' && row.etag !== '') headers['if-none-match'] = row.etag;
+      if (typeof row.lastModified === 'string' && row.lastModified !== '') headers['if-modified-since'] = row.lastModified;
+      return { recrawlId: id, headers, contentHash: row.hash, status: row.status };
+    },
+    classify(prior, result, outcome) {
+      // A page already stored as a 404 that is still one is unchanged, not gone again.
+      const isGone = (status: number): boolean => status === 404 || status === 410;
+      if (isGone(result.status) && !isGone(prior.status)) return 'gone';
+      const hash = outcome.ok ? outcome.contentHash : null;
+      return hash !== null && hash === prior.contentHash && result.status === prior.status ? 'unchanged' : 'changed';
+    },
+    keepUnchanged(entry, prior, result) {
+      const refreshed: Record<string, string> = {};
+      for (const name of REFRESHED_HEADERS) {
+        const value = result.headers[name];
+        if (value !== undefined) refreshed[name] = value;
+      }
+      writer.enqueue((now) => {
+        touchPage.run(result.fetchedAt, Math.round(result.elapsedMs), runId, prior.recrawlId, JSON.stringify(refreshed), entry.id);
+        markDone.run(now, entry.id);
+        // The row was fetched and stored again in this run: it counts in the run's pages.
+        writer.counts.pagesStored += 1;
+      });
+    },
+    finish() {
+      if (id === null) return;
+      const recrawlId = id;
+      writer.enqueue((now) => close.run(now, recrawlId, recrawlId));
+    },
+  };
+}
+
+/**
+ * Inside a recrawled page's transaction: the stored row (its links and its search entry too) is
+ * removed just before the new response is inserted, and the new row is marked with what the
+ * recrawl found. A URL that now redirects elsewhere keeps its old row, marked gone; the page it
+ * leads to is stored as any new page.
+ */
+function createReplaceHooks(db: Db): PageHooks {
+  const findPage = db.prepare<[number], { id: number }>('SELECT id FROM pages WHERE url_id = ?');
+  const deleteLinks = db.prepare('DELETE FROM links WHERE page_id = ?');
+  const deletePage = db.prepare('DELETE FROM pages WHERE id = ?');
+  const deleteArchived = db.prepare('DELETE FROM archive WHERE page_id = ?');
+  const removeFromSearch = prepareSearchRemoval(db);
+  const mark = db.prepare('UPDATE pages SET recrawl_id = ?, recrawl_status = ? WHERE id = ?');
+  const markGone = db.prepare(`UPDATE pages SET recrawl_id = ?, recrawl_status = 'gone' WHERE url_id = ?`);
+  const isReplacing = (urlId: number, record: PageRecord): boolean => record.recrawl !== undefined && urlId === record.entry.id;
+  return {
+    beforeInsert(urlId, record) {
+      if (record.recrawl === undefined) return;
+      if (!isReplacing(urlId, record)) {
+        markGone.run(record.recrawl.id, record.entry.id);
+        return;
+      }
+      const old = findPage.get(urlId);
+      if (old === undefined) return;
+      deleteLinks.run(old.id);
+      removeFromSearch(old.id);
+      deleteArchived.run(old.id);
+      deletePage.run(old.id);
+    },
+    afterInsert(pageId, record) {
+      if (record.recrawl === undefined) return;
+      // A redirect's target page has no urls row of the recrawl's entry; it is a new page.
+      const fetchedUrlId = record.entry.id;
+      const stored = findPage.get(fetchedUrlId);
+      if (stored?.id === pageId) mark.run(record.recrawl.id, record.recrawl.status, pageId);
+    },
+  };
+}
+
+export interface RecrawlStats {
+  id: number;
+  startedAt: string;
+  endedAt: string | null;
+  /** URLs it requeued when it started. */
+  queued: number;
+  unchanged: number;
+  changed: number;
+  gone: number;
+  /** Fetches that failed (network, timeout...); the stored page stays as it was. */
+  failed: number;
+  /** Still queued or in flight (an interrupted recrawl, continued by the next run). */
+  pending: number;
+}
+
+/** Figures of the latest recrawl, for `crawlite stats`; null when the file has never been recrawled. */
+export function readRecrawlStats(db: Db): RecrawlStats | null {
+  let latest: { id: number; started_at: number; ended_at: number | null; queued: number } | undefined;
+  try {
+    latest = db.prepare<[], NonNullable<typeof latest>>('SELECT id, started_at, ended_at, queued FROM recrawls ORDER BY id DESC LIMIT 1').get();
+  } catch {
+    return null; // a file made before recrawls existed: never recrawled
+  }
+  if (latest === undefined) return null;
+  const counts = { unchanged: 0, changed: 0, gone: 0 };
+  for (const row of db
+    .prepare<[number], { status: keyof typeof counts; n: number }>('SELECT recrawl_status AS status, COUNT(*) AS n FROM pages WHERE recrawl_id = ? GROUP BY 1')
+    .all(latest.id)) {
+    if (row.status in counts) counts[row.status] = row.n;
+  }
+  const urls = db
+    .prepare<[number], { failed: number | null; pending: number | null }>(
+      `SELECT SUM(state = 'failed') AS failed, SUM(state IN ('queued', 'fetching')) AS pending FROM urls WHERE recrawl_id = ?`,
+    )
+    .get(latest.id);
+  return {
+    id: latest.id,
+    startedAt: new Date(latest.started_at).toISOString(),
+    endedAt: latest.ended_at === null ? null : new Date(latest.ended_at).toISOString(),
+    queued: latest.queued,
+    ...counts,
+    failed: urls?.failed ?? 0,
+    pending: urls?.pending ?? 0,
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Sitemaps as seeds: robots.txt Sitemap: lines, /sitemap.xml, sitemap indexes, gzip'd sitemaps,
+ * scope, and the bounds.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import { runCrawl } from '../../src/crawl.js';
+import { addSitemapSeeds, parseRobotsSitemaps, parseSitemap } from '../../src/frontier/sitemaps.js';
+import type { Discovered, FetchResult, FrontierEntry } from '../../src/types.js';
+import { startSite, page } from '../helpers/site.js';
+import { testConfig } from '../helpers/config.js';
+
+const urlset = (urls: string[]) =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.map((u) => `<url><loc>${u}</loc><lastmod>2024-01-01</lastmod></url>`).join('\n')}</urlset>`;
+const index = (urls: string[]) =>
+  `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.map((u) => `<sitemap><loc>${u}</loc></sitemap>`).join('')}</sitemapindex>`;
+
+test('parseRobotsSitemaps reads Sitemap: lines in any case, resolving relative ones', () => {
+  const robots = 'User-agent: *\nDisallow: /private\nSitemap: https://a.test/s1.xml\nsitemap:/s2.xml.gz\n  SITEMAP :  https://b.test/s3.xml # note\n';
+  assert.deepEqual(parseRobotsSitemaps(robots, 'https://a.test/robots.txt'), ['https://a.test/s1.xml', 'https://a.test/s2.xml.gz', 'https://b.test/s3.xml']);
+});
+
+test('parseSitemap: urlset, index, namespaces, entities, CDATA', () => {
+  assert.deepEqual(parseSitemap(urlset(['https://a.test/x?a=1&amp;b=2', ' https://a.test/y '])), { isIndex: false, locs: ['https://a.test/x?a=1&b=2', 'https://a.test/y'] });
+  assert.deepEqual(parseSitemap(index(['https://a.test/s.xml'])), { isIndex: true, locs: ['https://a.test/s.xml'] });
+  assert.deepEqual(parseSitemap('<sm:urlset xmlns:sm="x"><sm:url><sm:loc><![CDATA[https://a.test/c]]></sm:loc></sm:url></sm:urlset>').locs, ['https://a.test/c']);
+});
+
+test('--sitemaps: robots.txt Sitemap lines, an index, a gzip sitemap and /sitemap.xml seed the crawl, within scope', async (t) => {
+  let origin = '';
+  const site = await startSite({
+    '/': page('home'),
+    '/robots.txt': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`User-agent: *\nAllow: /\nSitemap: ${origin}/sitemap-index.xml\n`);
+    },
+    '/sitemap-index.xml': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(index([`${origin}/news.xml.gz`, 'https://cdn.elsewhere.invalid/s.xml']));
+    },
+    '/news.xml.gz': (_req, res) => {
+      // Served as a gzip file, not with Content-Encoding: the sitemap itself must be unpacked.
+      res.writeHead(200, { 'content-type': 'application/gzip' }).end(gzipSync(urlset([`${origin}/news/1`, `${origin}/news/2`, 'https://elsewhere.invalid/off'])));
+    },
+    '/sitemap.xml': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(urlset([`${origin}/about`, `${origin}/news/1`]));
+    },
+    '/news/1': page('news one'),
+    '/news/2': page('news two'),
+    '/about': page('about'),
+  });
+  origin = site.origin;
+  t.after(() => site.close());
+
+  const config = testConfig(t, [site.url('/')], { sitemaps: true });
+  await runCrawl(config);
+  const db = new Database(config.dbPath, { readonly: true });
+  t.after(() => db.close());
+  const stored = (db.prepare('SELECT url FROM pages ORDER BY url').all() as Array<{ url: string }>).map((r) => r.url.slice(origin.length));
+  assert.deepEqual(stored, ['/', '/about', '/news/1', '/news/2'], 'pages no link leads to, found through the sitemaps');
+  const off = db.prepare('SELECT state, error_code FROM urls WHERE url = ?').get('https://elsewhere.invalid/off');
+  assert.deepEqual(off, { state: 'skipped', error_code: 'CRAWL_SCOPE_OUT' }, 'a sitemap URL out of scope is recorded, not fetched');
+  assert.equal(site.hits.get('/sitemap-index.xml'), 1);
+  assert.equal(site.hits.get('/news.xml.gz'), 1);
+  assert.equal(site.hits.get('/news/1'), 1, 'listed twice, fetched once');
+
+  // Without --sitemaps nothing of this is read.
+  const plain = testConfig(t, [site.url('/')]);
+  site.hits.clear();
+  await runCrawl(plain);
+  // robots.txt is still read once, for politeness; its Sitemap: lines and /sitemap.xml are not followed.
+  assert.equal(site.hits.get('/robots.txt'), 1);
+  assert.equal(site.hits.get('/sitemap.xml') ?? 0, 0);
+  assert.equal(site.hits.get('/sitemap-index.xml') ?? 0, 0);
+});
+
+test('sitemap reading is bounded: files, URLs and unpacked size', async () => {
+  const bodies = new Map<string, Uint8Array>();
+  const origin = 'https://a.test';
+  bodies.set(`${origin}/robots.txt`, Buffer.from(`Sitemap: ${origin}/index.xml\n`));
+  // An index naming itself and 100 children; each child lists 1,000 URLs.
+  bodies.set(`${origin}/index.xml`, Buffer.from(index([`${origin}/index.xml`, ...Array.from({ length: 100 }, (_, i) => `${origin}/s${i}.xml`)])));
+  for (let i = 0; i < 100; i++) bodies.set(`${origin}/s${i}.xml`, Buffer.from(urlset(Array.from({ length: 1000 }, (_, j) => `${origin}/p/${i}/${j}`))));
+  bodies.set(`${origin}/sitemap.xml`, gzipSync(Buffer.from(urlset([`${origin}/${'x'.repeat(300_000)}`]))));
+  const fetched: string[] = [];
+  const fetcher = {
+    async fetch(entry: FrontierEntry): Promise<FetchResult> {
+      fetched.push(entry.url);
+      const body = bodies.get(entry.url);
+      return {
+        entry, status: body ? 200 : 404, headers: {}, body: body ?? new Uint8Array(), isTruncated: false, wireBytes: 0,
+        finalUrl: entry.url, redirects: [], contentType: 'application/xml', fetchedAt: 0, elapsedMs: 0,
+      };
+    },
+  };
+  const added: Discovered[] = [];
+  const report = await addSitemapSeeds({
+    seeds: [`${origin}/`], fetcher, limits: { run: (_h, fn) => fn() }, scope: () => null,
+    writer: { addUrls: (urls) => added.push(...urls) }, maxSitemaps: 5, maxUrls: 2500, maxBytes: 200_000,
+  });
+  assert.equal(new Set(fetched).size, fetched.length, 'no sitemap fetched twice, even one that lists itself');
+  assert.ok(fetched.length <= 6, `at most 5 sitemaps and robots.txt, fetched ${fetched.length}`);
+  assert.equal(added.length, 2500, 'URL cap');
+  assert.equal(report.urls, 2500);
+  assert.ok(report.failures.some((f) => f.url === `${origin}/sitemap.xml`), 'a sitemap unpacking past maxBytes is skipped');
+  assert.ok(added.every((d) => d.depth === 0 && d.skipCode === null));
+});
