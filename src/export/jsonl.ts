@@ -7,29 +7,9 @@
 import type { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ExportRow } from './rows.js';
+import { isBrokenPipe, whenWritable } from './stream-backpressure.js';
 
 const CHUNK_CHARS = 64 * 1024;
-
-/** The reader went away (`crawlite export | head`): an ordinary end, not a failure. */
-function isBrokenPipe(err: Error): boolean {
-  return (err as NodeJS.ErrnoException).code === 'EPIPE';
-}
-
-/** Resolves on 'drain', or when the stream dies and no drain will come. */
-function whenWritable(out: Writable): Promise<void> {
-  if (out.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      out.off('drain', done);
-      out.off('close', done);
-      out.off('error', done);
-      resolve();
-    };
-    out.on('drain', done);
-    out.on('close', done);
-    out.on('error', done);
-  });
-}
 
 /**
  * Writes each line (which carries its own line end) to `out`, respecting backpressure, and

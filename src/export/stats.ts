@@ -4,8 +4,7 @@
  * agree with each other even while pages are being added. `Stats` is plain JSON for `--json`.
  */
 import { statSync } from 'node:fs';
-import { StoreError } from '../errors.js';
-import { openReadOnly, type Db } from '../store/db.js';
+import { readSnapshot, type Db } from '../store/db.js';
 import { readRecrawlStats, type RecrawlStats } from '../store/recrawl.js';
 
 export const URL_STATES = ['queued', 'fetching', 'done', 'failed', 'skipped', 'redirected'] as const;
@@ -163,17 +162,7 @@ function readCounts(db: Db, dbPath: string): Stats {
  * when there is no file, CRAWL_STORE_OPEN when it cannot be read as a crawlite database.
  */
 export function readStats(dbPath: string): Stats {
-  const db = openReadOnly(dbPath);
-  try {
-    return db.transaction(() => readCounts(db, dbPath))();
-  } catch (err) {
-    if ((err as { code?: string }).code?.startsWith('SQLITE_')) {
-      throw new StoreError('CRAWL_STORE_OPEN', `cannot read ${dbPath} as a crawlite database: ${(err as Error).message}`, { cause: err });
-    }
-    throw err;
-  } finally {
-    db.close();
-  }
+  return readSnapshot(dbPath, (db) => readCounts(db, dbPath));
 }
 
 // ---- text output ----

@@ -6,21 +6,7 @@
  */
 import type { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-
-function whenWritable(out: Writable): Promise<void> {
-  if (out.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      out.off('drain', done);
-      out.off('close', done);
-      out.off('error', done);
-      resolve();
-    };
-    out.on('drain', done);
-    out.on('close', done);
-    out.on('error', done);
-  });
-}
+import { isBrokenPipe, whenWritable } from './stream-backpressure.js';
 
 /** Resolves with the number of buffers handed to the stream. Does not end `out`: it may be stdout. */
 export async function writeBuffers(chunks: Iterable<Uint8Array>, out: Writable): Promise<number> {
@@ -43,6 +29,6 @@ export async function writeBuffers(chunks: Iterable<Uint8Array>, out: Writable):
     if (!out.destroyed) out.off('error', onError);
   }
   const err = failure ?? (out.errored as Error | null);
-  if (err !== null && (err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+  if (err !== null && !isBrokenPipe(err)) throw err;
   return written;
 }

@@ -54,7 +54,9 @@ export class ParsePool {
       config.workers === 0
         ? null
         : new Piscina<ParseTask, ParseOutcome>({
-            filename: (config.workerUrl ?? new URL('./worker.js', import.meta.url)).href,
+            // A CommonJS entry that imports the worker module (see worker-entry.cts for why).
+            filename: new URL('./worker-entry.cjs', import.meta.url).href,
+            workerData: { moduleUrl: (config.workerUrl ?? new URL('./worker.js', import.meta.url)).href },
             minThreads: config.workers,
             maxThreads: config.workers,
             // Never reached (we hand over at most `workers` tasks); a backstop, not the bound.

@@ -3,8 +3,7 @@
  * (so it works while a crawl is writing). Every list is bounded: the report of a ten-million-page
  * crawl is as small as that of a hundred pages.
  */
-import { StoreError } from '../errors.js';
-import { openReadOnly, type Db } from '../store/db.js';
+import { readSnapshot, type Db } from '../store/db.js';
 import { readStats, type Stats } from '../export/stats.js';
 
 export interface TimeBucket {
@@ -82,22 +81,12 @@ function readLargestPages(db: Db): ReportData['largestPages'] {
 /** Reads everything the report shows. Throws StoreError like `crawlite stats` does. */
 export function readReport(dbPath: string, now = new Date()): ReportData {
   const stats = readStats(dbPath);
-  const db = openReadOnly(dbPath);
-  try {
-    return db.transaction(() => ({
-      stats,
-      generatedAt: now.toISOString(),
-      overTime: readOverTime(db),
-      slowestHosts: readSlowestHosts(db),
-      failures: readFailures(db),
-      largestPages: readLargestPages(db),
-    }))();
-  } catch (err) {
-    if ((err as { code?: string }).code?.startsWith('SQLITE_')) {
-      throw new StoreError('CRAWL_STORE_OPEN', `cannot read ${dbPath} as a crawlite database: ${(err as Error).message}`, { cause: err });
-    }
-    throw err;
-  } finally {
-    db.close();
-  }
+  return readSnapshot(dbPath, (db) => ({
+    stats,
+    generatedAt: now.toISOString(),
+    overTime: readOverTime(db),
+    slowestHosts: readSlowestHosts(db),
+    failures: readFailures(db),
+    largestPages: readLargestPages(db),
+  }));
 }

@@ -198,6 +198,25 @@ export function openForWrite(path: string): Db {
  * rewrites no rows). One line per column, in the order they were added.
  */
 
+/**
+ * Runs `read` on a read-only connection inside one read transaction, so every figure it reads
+ * comes from the same snapshot while a crawl writes; a file that is not a crawlite database is
+ * CRAWL_STORE_OPEN rather than a bare SQLite error.
+ */
+export function readSnapshot<T>(path: string, read: (db: Db) => T): T {
+  const db = openReadOnly(path);
+  try {
+    return db.transaction(() => read(db))();
+  } catch (err) {
+    if ((err as { code?: string }).code?.startsWith('SQLITE_')) {
+      throw new StoreError('CRAWL_STORE_OPEN', `cannot read ${path} as a crawlite database: ${(err as Error).message}`, { cause: err });
+    }
+    throw err;
+  } finally {
+    db.close();
+  }
+}
+
 /** Opens an existing database read-only; works while a crawl is writing (WAL). */
 export function openReadOnly(path: string): Db {
   if (!existsSync(path)) {

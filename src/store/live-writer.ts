@@ -24,7 +24,8 @@ export function liveWriterPid(dbPath: string): number | null {
   return pid && pid !== process.pid && isAlive(pid) ? pid : null;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (the lock's owner may belong to another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -13,6 +13,7 @@ import { STORE_FULL_MESSAGE, isStoreFull } from './store-full.js';
 import type { Discovered, FrontierEntry, LinkRecord, PageRecord } from '../types.js';
 import type { StoreConfig } from '../config/schema.js';
 import { UrlIdCache } from './url-id-cache.js';
+import { isAlive } from './live-writer.js';
 
 type Op =
   | { kind: 'page'; record: PageRecord; links: LinkRecord[]; extraUrls: Discovered[] }
@@ -380,15 +381,5 @@ function skipMessage(code: ErrorCode): string {
     case 'CRAWL_TRAP_REPEATED_SEGMENT': return 'spider trap: a path segment repeats too often';
     case 'CRAWL_TRAP_QUERY_VARIANTS': return 'spider trap: too many distinct query strings for this path';
     default: return code;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else, so it is alive.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

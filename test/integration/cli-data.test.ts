@@ -3,31 +3,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startSite, page } from '../helpers/site.js';
 import { tempDbPath } from '../helpers/config.js';
-
-const MAIN = new URL('../../src/cli/main.js', import.meta.url).pathname;
-
-function crawlite(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`crawlite ${args.join(' ')} did not exit in time; stderr: ${stderr}`));
-    }, 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { crawlite } from '../helpers/cli.js';
 
 test('crawl, crawl --recrawl, stats, search, export --format links|warc with filters', async (t) => {
   const site = await startSite({

@@ -4,45 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { startSite, page } from '../helpers/site.js';
 import { tempDbPath } from '../helpers/config.js';
-
-const MAIN = new URL('../../src/cli/main.js', import.meta.url).pathname;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function crawlite(args: string[], opts: { onSpawn?: (child: ReturnType<typeof spawn>) => void; timeoutMs?: number } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`crawlite ${args.join(' ')} did not exit in time; stderr: ${stderr}`));
-    }, opts.timeoutMs ?? 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    opts.onSpawn?.(child);
-  });
-}
-
-function assertOneLineError(run: Run, code: number, pattern: RegExp): void {
-  assert.equal(run.code, code, `exit code; stderr: ${run.stderr}`);
-  const first = run.stderr.split('\n')[0]!;
-  assert.match(first, pattern);
-  assert.ok(!/\n\s+at /.test(run.stderr), 'no stack trace');
-}
+import { crawlite, assertOneLineError } from '../helpers/cli.js';
 
 test('bad seeds, flags and numbers get one line and exit code 2', async () => {
   assertOneLineError(await crawlite(['crawl', 'not a url']), 2, /^crawlite: invalid seed URL 'not a url'.*\[CRAWL_SEED_INVALID\]$/);

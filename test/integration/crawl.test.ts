@@ -4,19 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { runCrawl } from '../../src/crawl.js';
 import { startSite, page, Gauge, type TestSite } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
-
-function rows<T>(dbPath: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+import { rows } from '../helpers/db.js';
 
 test('every reachable page is stored exactly once, with its title and links', async (t) => {
   const other = await startSite({ '/x': page('other') });

@@ -6,20 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import Database from 'better-sqlite3';
 import { runCrawl } from '../../src/crawl.js';
 import { defaultPolitenessConfig, defaultTrapConfig } from '../../src/config/schema.js';
 import { startSite, page, type Route } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
-
-function rows<T>(dbPath: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+import { rows } from '../helpers/db.js';
 
 const bytes = (...parts: Array<string | number[] | Buffer>): Buffer =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p as number[]))));

@@ -4,21 +4,12 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { runCrawl } from '../../src/crawl.js';
 import { defaultPolitenessConfig, type PolitenessConfig } from '../../src/config/schema.js';
 import { startSite, page, type Route } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
+import { rows } from '../helpers/db.js';
 import { logRequests, minGap, type LoggedRequest } from '../helpers/request-log.js';
-
-function rows<T>(dbPath: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
 
 /** Test-sized retry clock: retries in tens of milliseconds. */
 function fast(o: Partial<PolitenessConfig> = {}): PolitenessConfig {

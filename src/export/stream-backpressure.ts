@@ -1,0 +1,26 @@
+/**
+ * What every export writer needs from a Writable: waiting for room, and telling a reader that went
+ * away (`crawlite export | head`, an ordinary end) from a real failure.
+ */
+import type { Writable } from 'node:stream';
+
+/** The reader closed the pipe: not a failure. */
+export function isBrokenPipe(err: Error): boolean {
+  return (err as NodeJS.ErrnoException).code === 'EPIPE';
+}
+
+/** Resolves on 'drain', or when the stream dies and no drain will come. */
+export function whenWritable(out: Writable): Promise<void> {
+  if (out.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      out.off('drain', done);
+      out.off('close', done);
+      out.off('error', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+    out.on('error', done);
+  });
+}
