@@ -28,9 +28,10 @@ async function main(argv: string[]): Promise<void> {
     .epilog('Exit codes: 0 done, 1 failed, 2 bad usage, 130 interrupted.\nDocs: README.md')
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((message, err) => {
-      // yargs calls this for its own validation errors (message) and for errors thrown by handlers (err).
-      if (err) throw err;
-      throw Object.assign(new Error(message), { code: 'CRAWL_USAGE', isYargs: true });
+      // yargs calls this for its own validation errors (message), for its parser's errors (a YError,
+      // e.g. a flag missing its value) and for errors thrown by handlers (err).
+      if (err && err.name !== 'YError') throw err;
+      throw Object.assign(new Error(err?.message ?? message), { code: 'CRAWL_USAGE', isYargs: true });
     });
   try {
     await cli.parseAsync();

@@ -15,6 +15,7 @@ test('bad seeds, flags and numbers get one line and exit code 2', async () => {
   assertOneLineError(await crawlite(['crawl', 'ftp://example.org/']), 2, /invalid seed URL 'ftp:\/\/example.org\/'/);
   assertOneLineError(await crawlite(['crawl', 'http://127.0.0.1:9/', '--max-pages', 'lots']), 2, /invalid --max-pages 'lots': expected a whole number >= 1/);
   assertOneLineError(await crawlite(['crawl', 'http://127.0.0.1:9/', '--bogus']), 2, /Unknown argument: bogus/);
+  assertOneLineError(await crawlite(['crawl', 'http://127.0.0.1:9/', '--db']), 2, /^crawlite: Not enough arguments following: db.*\[CRAWL_USAGE\]$/);
   assertOneLineError(await crawlite(['crawl', 'http://127.0.0.1:9/', '--include', '(']), 2, /invalid --include pattern '\('/);
   assertOneLineError(await crawlite(['crawl', 'http://127.0.0.1:9/', '--max-bytes', '12 parsecs']), 2, /invalid --max-bytes/);
   assertOneLineError(await crawlite(['stats', '--db', '/nonexistent/dir/crawl.db']), 1, /no database at \/nonexistent\/dir\/crawl.db.*\[CRAWL_STORE_MISSING\]/);
