@@ -22,7 +22,7 @@ test('crawlite bench --json crawls the whole generated site and reports its figu
   assert.equal(run.status, 0, run.stderr);
   const r = JSON.parse(run.stdout) as Record<string, number>;
   assert.equal(r.pagesStored, 40);
-  for (const key of ['pagesPerSecond', 'cpuMsPerPage', 'peakRssBytes', 'loopDelayP99Ms', 'avgBatchSize', 'avgCommitMs']) {
+  for (const key of ['pagesPerSecond', 'cpuMsPerPage', 'peakRssBytes', 'loopDelayP99Ms', 'avgBatchSize', 'avgCommitMs', 'poolUtilization']) {
     assert.ok(typeof r[key] === 'number' && r[key]! > 0, `${key} = ${r[key]}`);
   }
 });
