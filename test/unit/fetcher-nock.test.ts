@@ -12,8 +12,9 @@ import { Agent, type Dispatcher } from 'undici';
 import type { FetchConfig } from '../../src/config/schema.js';
 import { createFetcher, type Fetcher } from '../../src/fetch/fetcher.js';
 import { originKey } from '../../src/frontier/normalize-url.js';
-import type { FetchFailure, FetchResult, FrontierEntry } from '../../src/types.js';
+import type { FrontierEntry } from '../../src/types.js';
 import { NockDispatcher } from '../helpers/nock-dispatcher.js';
+import { assertFailure, assertResult, text } from '../helpers/fetch-outcome.js';
 
 const CONFIG: FetchConfig = {
   concurrency: 4,
@@ -60,16 +61,6 @@ function entryFor(path: string): FrontierEntry {
   const url = `${origin}${path}`;
   return { id: 7, url, host: originKey(url), depth: 1, attempt: 0 };
 }
-
-function assertResult(r: FetchResult | FetchFailure): asserts r is FetchResult {
-  if (!('status' in r)) assert.fail(`expected a response, got ${r.code}: ${r.message}`);
-}
-
-function assertFailure(r: FetchResult | FetchFailure): asserts r is FetchFailure {
-  if ('status' in r) assert.fail(`expected a failure, got HTTP ${r.status}`);
-}
-
-const text = (body: Uint8Array): string => new TextDecoder().decode(body);
 
 // An interceptor that changes nothing; going through compose() makes undici hand the bridge the
 // newer handler API (onRequestStart/onResponseStart/...) instead of request()'s legacy one.

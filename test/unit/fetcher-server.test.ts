@@ -10,7 +10,8 @@ import { Agent } from 'undici';
 import type { FetchConfig } from '../../src/config/schema.js';
 import { createFetcher, type Fetcher, type FetcherOptions } from '../../src/fetch/fetcher.js';
 import { originKey } from '../../src/frontier/normalize-url.js';
-import type { FetchFailure, FetchResult, FrontierEntry } from '../../src/types.js';
+import type { FrontierEntry } from '../../src/types.js';
+import { assertFailure, assertResult, text } from '../helpers/fetch-outcome.js';
 
 const HTML = '<!doctype html><title>héllo</title><p>' + 'crawl '.repeat(500) + '</p>';
 
@@ -46,16 +47,6 @@ function makeFetcher(t: TestContext, overrides: Partial<FetchConfig> = {}, extra
 function entryFor(url: string): FrontierEntry {
   return { id: 1, url, host: originKey(url), depth: 0, attempt: 0 };
 }
-
-function assertResult(r: FetchResult | FetchFailure): asserts r is FetchResult {
-  if (!('status' in r)) assert.fail(`expected a response, got ${r.code}: ${r.message}`);
-}
-
-function assertFailure(r: FetchResult | FetchFailure): asserts r is FetchFailure {
-  if ('status' in r) assert.fail(`expected a failure, got HTTP ${r.status}`);
-}
-
-const text = (body: Uint8Array): string => new TextDecoder().decode(body);
 
 test('removes gzip, x-gzip, deflate (zlib and raw), br and chained encodings', async (t) => {
   const html = Buffer.from(HTML);
