@@ -5,6 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { readSnapshot, type Db } from '../store/db.js';
+import { formatBinaryBytes, formatCount } from '../format-numbers.js';
 import { readRecrawlStats, type RecrawlStats } from '../store/recrawl.js';
 
 export const URL_STATES = ['queued', 'fetching', 'done', 'failed', 'skipped', 'redirected'] as const;
@@ -167,18 +168,6 @@ export function readStats(dbPath: string): Stats {
 
 // ---- text output ----
 
-const count = (n: number): string => n.toLocaleString('en-US');
-
-function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${n} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
 
 function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -212,33 +201,33 @@ function section(title: string, rows: string[][], right: readonly boolean[]): st
 /** Stats as an aligned text block for a terminal; the same numbers as the JSON, rounded for reading. */
 export function formatStats(stats: Stats): string {
   const { bytes, timing, latestRun: run } = stats;
-  const head: string[][] = [['database', `${stats.dbPath} (${formatBytes(bytes.dbFile)}${bytes.walFile > 0 ? `, WAL ${formatBytes(bytes.walFile)}` : ''})`]];
+  const head: string[][] = [['database', `${stats.dbPath} (${formatBinaryBytes(bytes.dbFile)}${bytes.walFile > 0 ? `, WAL ${formatBinaryBytes(bytes.walFile)}` : ''})`]];
   if (run !== null) {
     const end = run.endedAt === null ? '' : `, ended ${run.endedAt}`;
-    head.push(['latest run', `#${run.id} ${run.status}, started ${run.startedAt}${end} (${count(stats.runs)} run${stats.runs === 1 ? '' : 's'} in all)`]);
+    head.push(['latest run', `#${run.id} ${run.status}, started ${run.startedAt}${end} (${formatCount(stats.runs)} run${stats.runs === 1 ? '' : 's'} in all)`]);
   }
-  head.push(['pages', count(stats.pages)]);
-  head.push(['urls', count(stats.urls.total)]);
+  head.push(['pages', formatCount(stats.pages)]);
+  head.push(['urls', formatCount(stats.urls.total)]);
   if (timing.durationMs !== null) {
     const rate = timing.pagesPerSecond === null ? '' : `, ${timing.pagesPerSecond.toFixed(1)} pages/s`;
     head.push(['crawl time', `${formatDuration(timing.durationMs)}${rate}`]);
   }
   if (stats.recrawl !== null) {
     const r = stats.recrawl;
-    const state = r.endedAt === null ? `in progress, ${count(r.pending)} to go` : `ended ${r.endedAt}`;
-    head.push(['latest recrawl', `#${r.id} ${state}: ${count(r.unchanged)} unchanged, ${count(r.changed)} changed, ${count(r.gone)} gone, ${count(r.failed)} failed`]);
+    const state = r.endedAt === null ? `in progress, ${formatCount(r.pending)} to go` : `ended ${r.endedAt}`;
+    head.push(['latest recrawl', `#${r.id} ${state}: ${formatCount(r.unchanged)} unchanged, ${formatCount(r.changed)} changed, ${formatCount(r.gone)} gone, ${formatCount(r.failed)} failed`]);
   }
-  head.push(['bytes', `${formatBytes(bytes.raw)} raw, ${formatBytes(bytes.wire)} on the wire, ${formatBytes(bytes.stored)} stored`]);
+  head.push(['bytes', `${formatBinaryBytes(bytes.raw)} raw, ${formatBinaryBytes(bytes.wire)} on the wire, ${formatBinaryBytes(bytes.stored)} stored`]);
 
   const lines = [
     ...alignColumns(head, [false, false], ''),
-    ...section('url states', URL_STATES.map((s) => [s, count(stats.urls.byState[s])]), [false, true]),
-    ...section('status', stats.byStatus.map((r) => [String(r.status), count(r.count)]), [false, true]),
-    ...section('content type', stats.byContentType.map((r) => [r.contentType || '(none)', count(r.count)]), [false, true]),
-    ...section('depth', stats.byDepth.map((r) => [String(r.depth), count(r.count)]), [true, true]),
+    ...section('url states', URL_STATES.map((s) => [s, formatCount(stats.urls.byState[s])]), [false, true]),
+    ...section('status', stats.byStatus.map((r) => [String(r.status), formatCount(r.count)]), [false, true]),
+    ...section('content type', stats.byContentType.map((r) => [r.contentType || '(none)', formatCount(r.count)]), [false, true]),
+    ...section('depth', stats.byDepth.map((r) => [String(r.depth), formatCount(r.count)]), [true, true]),
     ...section(
       'errors',
-      stats.errors.map((e) => [e.code, e.source === 'url' ? `url ${e.state ?? ''}` : 'page', count(e.count), clip((e.sampleMessage ?? '').replace(/\s+/g, ' '))]),
+      stats.errors.map((e) => [e.code, e.source === 'url' ? `url ${e.state ?? ''}` : 'page', formatCount(e.count), clip((e.sampleMessage ?? '').replace(/\s+/g, ' '))]),
       [false, false, true, false],
     ),
   ];

@@ -4,19 +4,8 @@
  */
 import type { ReportData } from './read-report.js';
 import { barChart, columnChart, escapeHtml, timeChart } from './svg-charts.js';
+import { formatBinaryBytes, formatCount } from '../format-numbers.js';
 
-const num = (n: number): string => n.toLocaleString('en-US');
-
-function bytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
-}
 
 function duration(ms: number | null): string {
   if (ms === null) return '–';
@@ -68,14 +57,14 @@ function tiles(d: ReportData): string {
   const s = d.stats;
   const failed = s.urls.byState.failed;
   const items: Array<[string, string]> = [
-    ['pages stored', num(s.pages)],
-    ['URLs seen', num(s.urls.total)],
-    ['failed URLs', num(failed)],
-    ['queued', num(s.urls.byState.queued)],
+    ['pages stored', formatCount(s.pages)],
+    ['URLs seen', formatCount(s.urls.total)],
+    ['failed URLs', formatCount(failed)],
+    ['queued', formatCount(s.urls.byState.queued)],
     ['crawl time', duration(s.timing.durationMs)],
     ['pages / s', s.timing.pagesPerSecond === null ? '–' : s.timing.pagesPerSecond.toFixed(1)],
-    ['on the wire', bytes(s.bytes.wire)],
-    ['stored (compressed)', bytes(s.bytes.stored)],
+    ['on the wire', formatBinaryBytes(s.bytes.wire)],
+    ['stored (compressed)', formatBinaryBytes(s.bytes.stored)],
   ];
   return `<div class="tiles">${items.map(([k, v]) => `<div class="tile"><b>${escapeHtml(v)}</b><span class="muted">${escapeHtml(k)}</span></div>`).join('')}</div>`;
 }
@@ -90,10 +79,10 @@ export function renderReport(d: ReportData): string {
   const hostData = d.slowestHosts.map((h) => ({
     label: h.host.replace(/^https?:\/\//, ''),
     value: h.avgMs,
-    title: `${h.host}: ${num(h.avgMs)} ms on average, ${num(h.maxMs)} ms at most, ${num(h.pages)} pages`,
+    title: `${h.host}: ${formatCount(h.avgMs)} ms on average, ${formatCount(h.maxMs)} ms at most, ${formatCount(h.pages)} pages`,
   }));
-  const failureData = d.failures.map((f) => ({ label: f.code, value: f.count, title: `${f.code}: ${num(f.count)} (e.g. ${f.sampleUrl}: ${f.sampleMessage})` }));
-  const ms = (n: number) => `${num(n)} ms`;
+  const failureData = d.failures.map((f) => ({ label: f.code, value: f.count, title: `${f.code}: ${formatCount(f.count)} (e.g. ${f.sampleUrl}: ${f.sampleMessage})` }));
+  const ms = (n: number) => `${formatCount(n)} ms`;
   const body = [
     section('Pages over time', timeChart(d.overTime.buckets, d.overTime.bucketMs, { label: 'Pages stored over time' }), 'Pages stored per interval (area) and in all (line).'),
     `<div class="grid">`,
@@ -106,9 +95,9 @@ export function renderReport(d: ReportData): string {
       failureData.length === 0
         ? '<p class="empty">none</p>'
         : barChart(failureData, { label: 'Failed URLs by code' }) +
-          table(['code', 'URLs', 'example'], d.failures.map((f) => [f.code, num(f.count), `${f.sampleUrl} — ${f.sampleMessage}`]), [false, true, false]),
+          table(['code', 'URLs', 'example'], d.failures.map((f) => [f.code, formatCount(f.count), `${f.sampleUrl} — ${f.sampleMessage}`]), [false, true, false]),
     ),
-    section('Largest pages', table(['URL', 'size', 'status', 'type'], d.largestPages.map((p) => [p.url, bytes(p.bytes), String(p.status), p.contentType]), [false, true, true, false])),
+    section('Largest pages', table(['URL', 'size', 'status', 'type'], d.largestPages.map((p) => [p.url, formatBinaryBytes(p.bytes), String(p.status), p.contentType]), [false, true, true, false])),
     `</div>`,
   ].join('\n');
   return `<!doctype html>

@@ -44,16 +44,26 @@ export async function visitPage(bin: string, url: string, expression: string, op
     '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--disable-extensions', '--disable-default-apps',
     '--hide-scrollbars', '--window-size=1400,1300', `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const deadline = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+  ], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  // Chromium's renderer and helper processes outlive its main one; its own process group holds
+  // them all, so killing the group leaves nothing behind writing into the profile.
+  const killAll = (): void => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL'); // the group is already gone
+    }
+  };
+  const deadline = setTimeout(killAll, opts.timeoutMs ?? 60_000);
   try {
     const wsUrl = await devtoolsUrl(child);
     return await drive(wsUrl, url, expression, Boolean(opts.screenshot));
   } finally {
     clearTimeout(deadline);
-    child.kill('SIGKILL');
+    killAll();
     await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
-    rmSync(profile, { recursive: true, force: true });
+    // A helper process killed a moment ago may still be closing a file in the profile.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 

@@ -14,17 +14,9 @@ import { createFetcher, type Fetcher } from '../../src/fetch/fetcher.js';
 import { originKey } from '../../src/frontier/normalize-url.js';
 import type { FrontierEntry } from '../../src/types.js';
 import { NockDispatcher } from '../helpers/nock-dispatcher.js';
-import { assertFailure, assertResult, text } from '../helpers/fetch-outcome.js';
+import { assertFailure, assertResult, testFetchConfig, text } from '../helpers/fetch.js';
 
-const CONFIG: FetchConfig = {
-  concurrency: 4,
-  perHost: 2,
-  userAgent: 'crawlite-test/1',
-  timeoutMs: 5_000,
-  maxBodyBytes: 1024 * 1024,
-  maxRedirects: 5,
-  keepAliveMs: 10,
-};
+const CONFIG = testFetchConfig();
 
 let origin = '';
 

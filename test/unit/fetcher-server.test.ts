@@ -11,7 +11,7 @@ import type { FetchConfig } from '../../src/config/schema.js';
 import { createFetcher, type Fetcher, type FetcherOptions } from '../../src/fetch/fetcher.js';
 import { originKey } from '../../src/frontier/normalize-url.js';
 import type { FrontierEntry } from '../../src/types.js';
-import { assertFailure, assertResult, text } from '../helpers/fetch-outcome.js';
+import { assertFailure, assertResult, testFetchConfig, text } from '../helpers/fetch.js';
 
 const HTML = '<!doctype html><title>héllo</title><p>' + 'crawl '.repeat(500) + '</p>';
 
@@ -25,21 +25,8 @@ async function startServer(t: TestContext, handler: http.RequestListener): Promi
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-function testConfig(overrides: Partial<FetchConfig> = {}): FetchConfig {
-  return {
-    concurrency: 4,
-    perHost: 2,
-    userAgent: 'crawlite-test/1',
-    timeoutMs: 5_000,
-    maxBodyBytes: 1024 * 1024,
-    maxRedirects: 5,
-    keepAliveMs: 10, // short, so idle sockets do not keep the test process alive
-    ...overrides,
-  };
-}
-
 function makeFetcher(t: TestContext, overrides: Partial<FetchConfig> = {}, extra: Omit<FetcherOptions, 'config'> = {}): Fetcher {
-  const fetcher = createFetcher({ config: testConfig(overrides), ...extra });
+  const fetcher = createFetcher({ config: testFetchConfig(overrides), ...extra });
   t.after(() => fetcher.close());
   return fetcher;
 }
@@ -307,13 +294,13 @@ test('close() closes the Agent the fetcher made but not an injected one', async 
   const origin = await startServer(t, (_req, res) => res.end('ok'));
   const injected = new Agent({ keepAliveTimeout: 10 });
   t.after(() => injected.close());
-  const withInjected = createFetcher({ config: testConfig(), dispatcher: injected });
+  const withInjected = createFetcher({ config: testFetchConfig(), dispatcher: injected });
   assertResult(await withInjected.fetch(entryFor(`${origin}/`)));
   await withInjected.close();
   assert.equal(injected.closed, false);
   assertResult(await withInjected.fetch(entryFor(`${origin}/`)));
 
-  const own = createFetcher({ config: testConfig() });
+  const own = createFetcher({ config: testFetchConfig() });
   assertResult(await own.fetch(entryFor(`${origin}/`)));
   await own.close();
   const after = await own.fetch(entryFor(`${origin}/`));

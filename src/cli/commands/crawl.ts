@@ -37,7 +37,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .option('quiet', { alias: 'q', describe: 'Print nothing but errors', type: 'boolean', default: false })
       .option('log-format', { describe: 'json: one JSON event per page and per failed URL on stderr, for machines', choices: ['text', 'json'], default: 'text' })
       .option('max-db-size', { describe: 'Stop cleanly, keeping what is stored, when the database reaches this size (e.g. 2GB)', requiresArg: true, defaultDescription: 'no limit' })
-      .example('$0 crawl --config config/example-docs.yaml', 'Run a job file (seeds, scope, limits, extraction fields)')
+      .example('$0 crawl --config config/books.yaml', 'Run a job file (seeds, scope, limits, extraction fields)')
       .example('$0 crawl https://example.org/ --max-pages 500', 'Crawl up to 500 pages of one site into data/crawl.db')
       .example('$0 crawl https://example.org/docs/ --scope prefix --exclude "\\?page="', 'Only URLs under /docs/, skipping paginated lists')
       .example('$0 crawl https://example.org/ --recrawl', 'Fetch every stored page again; keep unchanged ones (304)')
