@@ -109,9 +109,9 @@ export interface ParsedPage {
   textBytes: number;
   /** Length of the HTML in bytes (the decoded body as received). */
   htmlBytes: number;
-  /** One compressed frame holding the HTML bytes followed by the text's UTF-8 bytes (see store/content.ts). */
+  /** One compressed frame holding the HTML bytes and the text (see content-frame.ts). */
   content: Uint8Array;
-  /** Codec of `content`, e.g. "br". */
+  /** Codec and layout of `content`, e.g. "br+spans" (content-frame.ts). */
   codec: string;
   /** Hex SHA-256 of the HTML bytes, for storing identical bodies once. */
   contentHash: string;
@@ -121,8 +121,8 @@ export interface ParsedPage {
   metaRobots?: string | null;
   /** `<meta http-equiv="refresh">` content as written. */
   metaRefresh?: string | null;
-  /** The visible text (at most SEARCH_TEXT_CHARS of it) for the full-text index; absent for non-HTML. */
-  text?: string;
+  /** The text's distinct words for the full-text index (parse/search-words.ts); absent for non-HTML. */
+  searchWords?: string;
 }
 
 /** A parse that failed; errors do not cross threads, so a code and message do. */

@@ -18,9 +18,17 @@ const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true });
 export function decodeHtml(bytes: Uint8Array, contentType: string): DecodedHtml {
   const encoding =
     sniffBom(bytes) ?? toEncoding(charsetParam(contentType)) ?? prescanMetaCharset(bytes) ?? sniffUtf8(bytes);
-  if (encoding === 'windows-1252') return { html: decodeWindows1252(bytes), encoding };
+  return { html: decodeAs(bytes, encoding), encoding };
+}
+
+/**
+ * The bytes as text in an encoding decodeHtml chose. Also what rebuilds a stored page's HTML
+ * string (content-frame.ts), so it must stay a pure function of its arguments.
+ */
+export function decodeAs(bytes: Uint8Array, encoding: string): string {
+  if (encoding === 'windows-1252') return decodeWindows1252(bytes);
   // TextDecoder drops a BOM that matches its encoding, so a BOM never reaches the parser.
-  return { html: new TextDecoder(encoding).decode(bytes), encoding };
+  return new TextDecoder(encoding).decode(bytes);
 }
 
 /**

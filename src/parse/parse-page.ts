@@ -5,17 +5,18 @@
  * with its code.
  */
 import { createHash } from 'node:crypto';
-import { DEFAULT_PACK, packContent } from '../content-frame.js';
+import { DEFAULT_PACK, packContent, packPage } from '../content-frame.js';
 import type { ParseOutcome, ParseTask } from '../types.js';
 import { decodeHtml } from './decode-charset.js';
 import { extractPage } from './extract.js';
 import { extractFields } from './extract-fields.js';
+import { searchWords } from './search-words.js';
 
 /**
- * Text sent back for the full-text index (UTF-16 code units). The whole text is in the frame;
- * this is only what search can match, and a structured-clone copy per page, so it is capped.
+ * Most of a page's distinct words sent back for the full-text index (UTF-16 code units): a
+ * structured-clone copy per page, so it is capped. Far beyond any real page's vocabulary.
  */
-export const SEARCH_TEXT_CHARS = 200_000;
+export const SEARCH_WORDS_CHARS = 200_000;
 
 export function parsePage(task: ParseTask): ParseOutcome {
   try {
@@ -33,7 +34,7 @@ export function parsePage(task: ParseTask): ParseOutcome {
     const { html, encoding } = decodeHtml(body, task.contentType);
     const page = extractPage(html, task.url, task.maxLinks);
     // The frame holds the bytes as received, not `html`: re-encoding could change them.
-    const { data, textBytes } = packContent(body, page.text, DEFAULT_PACK);
+    const { data, codec, textBytes } = packPage(body, { htmlString: html, encoding, text: page.text }, DEFAULT_PACK);
     return {
       ok: true,
       title: page.title,
@@ -46,12 +47,12 @@ export function parsePage(task: ParseTask): ParseOutcome {
       textBytes,
       htmlBytes: body.byteLength,
       content: ownedBytes(data),
-      codec: DEFAULT_PACK.codec,
+      codec,
       contentHash,
       ...(task.fields ? { fields: extractFields(html, task.fields) } : {}),
       metaRobots: page.metaRobots,
       metaRefresh: page.metaRefresh,
-      text: page.text.length > SEARCH_TEXT_CHARS ? page.text.slice(0, SEARCH_TEXT_CHARS) : page.text,
+      searchWords: searchWords(page.text, SEARCH_WORDS_CHARS),
     };
   } catch (err) {
     return { ok: false, code: 'CRAWL_PARSE_FAILED', message: err instanceof Error ? err.message : String(err) };

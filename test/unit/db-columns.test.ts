@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { openForWrite } from '../../src/store/db.js';
 import { tempDbPath } from '../helpers/config.js';
+import { packContent, packPage, unpackContent } from '../../src/content-frame.js';
 
 // runs and pages as the first release created them.
 const OLD_SCHEMA = `
@@ -38,4 +39,23 @@ test('columns added since a database was made are added when it is opened for wr
   const again = openForWrite(path);
   assert.equal((again.pragma('table_info(runs)') as unknown[]).length, runColumns);
   again.close();
+});
+
+test('a database whose contents table is the older WITHOUT ROWID one still stores and reads pages', (t) => {
+  const path = tempDbPath(t);
+  const old = new Database(path);
+  old.exec(`CREATE TABLE contents (hash TEXT PRIMARY KEY, codec TEXT NOT NULL, html_bytes INTEGER NOT NULL,
+    text_bytes INTEGER NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;`);
+  const legacy = packContent(Buffer.from('<p>old page</p>'), 'old page', { codec: 'br', level: 4 });
+  old.prepare('INSERT INTO contents VALUES (?, ?, ?, ?, ?)').run('a'.repeat(64), 'br', 15, 8, legacy.data);
+  old.close();
+
+  const db = openForWrite(path);
+  t.after(() => db.close());
+  const body = Buffer.from('<p>new page</p>');
+  const fresh = packPage(body, { htmlString: body.toString(), encoding: 'utf-8', text: 'new page' });
+  db.prepare('INSERT OR IGNORE INTO contents (hash, codec, html_bytes, text_bytes, data) VALUES (?, ?, ?, ?, ?)')
+    .run('b'.repeat(64), fresh.codec, body.length, fresh.textBytes, fresh.data);
+  const rows = db.prepare('SELECT codec, html_bytes, data FROM contents ORDER BY hash').all() as Array<{ codec: string; html_bytes: number; data: Uint8Array }>;
+  assert.deepEqual(rows.map((r) => unpackContent(r.data, r.codec, r.html_bytes).text), ['old page', 'new page']);
 });

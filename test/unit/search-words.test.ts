@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { searchWords } from '../../src/parse/search-words.js';
+
+function random(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+}
+
+describe('searchWords', () => {
+  it('keeps each word once, in first-seen order, lowercased in ASCII text', () => {
+    assert.equal(searchWords('The cat saw the CAT, then the dog.', 1000), 'the cat saw then dog');
+  });
+
+  it('cuts only at ASCII separators and leaves other characters to the index', () => {
+    assert.equal(searchWords('Grüße—mir 🌍 naïve_naïve x-y Grüße', 1000), 'Grüße—mir 🌍 naïve x y Grüße');
+  });
+
+  it('does not lowercase text holding non-ASCII characters', () => {
+    // 'İ'.toLowerCase() is 'i' plus a combining dot, which the tokenizer splits differently.
+    assert.equal(searchWords('İstanbul The the', 1000), 'İstanbul The the');
+  });
+
+  it('stops at maxChars without cutting a word', () => {
+    assert.equal(searchWords('alpha beta gamma delta', 11), 'alpha beta');
+    assert.equal(searchWords('', 10), '');
+    assert.equal(searchWords('... !!! ...', 10), '');
+  });
+
+  it('handles more distinct words than its first table holds', () => {
+    const text = Array.from({ length: 5000 }, (_, i) => `w${i} w${i % 7}`).join(' ');
+    const words = searchWords(text, 1_000_000).split(' ');
+    assert.equal(words.length, 5000);
+    assert.equal(new Set(words).size, 5000);
+  });
+
+  it('gives the FTS5 index the same matches as the whole text', () => {
+    const db = new Database(':memory:');
+    const schema = "USING fts5(title, text, content='', contentless_delete=1, detail=column, tokenize='unicode61 remove_diacritics 2')";
+    db.exec(`CREATE VIRTUAL TABLE full ${schema}; CREATE VIRTUAL TABLE words ${schema};`);
+    const rand = random(3);
+    const vocab = ['Café', 'cafe', 'the', 'The', 'NAÏVE', 'x_y', 'a-b', 'mir', 'мир', 'Grüße', '42', 'e.g.', 'İstanbul', 'ǅemal', '🌍', '—', 'don’t', "don't"];
+    const docs: string[] = [];
+    for (let id = 1; id <= 300; id++) {
+      const text = Array.from({ length: 1 + Math.floor(rand() * 30) }, () => vocab[Math.floor(rand() * vocab.length)]).join(rand() < 0.5 ? ' ' : ', ');
+      docs.push(text);
+      db.prepare('INSERT INTO full (rowid, title, text) VALUES (?, ?, ?)').run(id, '', text);
+      db.prepare('INSERT INTO words (rowid, title, text) VALUES (?, ?, ?)').run(id, '', searchWords(text, 100_000));
+    }
+    db.exec("CREATE VIRTUAL TABLE full_v USING fts5vocab(full, 'row')");
+    const terms = db.prepare('SELECT term FROM full_v').pluck().all() as string[];
+    assert.ok(terms.length > 10, `${terms.length} terms`);
+    for (const term of terms) {
+      const q = `text : "${term.replaceAll('"', '""')}"`;
+      const full = db.prepare('SELECT rowid FROM full WHERE full MATCH ? ORDER BY rowid').pluck().all(q);
+      const words = db.prepare('SELECT rowid FROM words WHERE words MATCH ? ORDER BY rowid').pluck().all(q);
+      assert.deepEqual(words, full, `term ${term}`);
+    }
+  });
+});
