@@ -17,9 +17,17 @@
  * page once, so it would only make a second crawl against the same server cheaper than the
  * first, which skews a comparison. A fixed prefix of pre-rendered pages costs the same on every
  * run and stays bounded when pages x pageBytes is large.
+ *
+ * HTTP is spoken by http-responder.ts (node:net) rather than node:http: a pre-rendered page is
+ * stored with its response head in front of it and goes out in one write. Measured on a fresh
+ * server (JIT warm-up included) asked for each of 2,000 pre-rendered pages once by undici at
+ * 32 connections, server CPU per request: node:http 0.22-0.26 ms user + 0.04-0.065 ms sys,
+ * this server 0.085-0.105 ms user + 0.025-0.035 ms sys. Rendering every page per request
+ * (--prerender-bytes 0): 0.40-0.47 ms user before, 0.30-0.36 ms after.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
+import { createHttpResponder } from './http-responder.js';
+import { createResponse, createResponsePacker, KEEP_ALIVE_TIMEOUT_S, type HttpResponse } from './http-response.js';
 import { checkSiteOptions, pageIndexOf, renderPage, type SiteOptions } from './site.js';
 
 /** Messages from the parent. */
@@ -31,15 +39,19 @@ export type SiteServerMessage =
 
 const DEFAULT_MAX_LIFETIME_MS = 60 * 60 * 1000;
 const DEFAULT_PRERENDER_BYTES = 256 * 1024 * 1024;
-// Pre-rendered pages are packed into slabs: a page from renderPage sits in an allocation sized
-// for the largest possible page, which would waste ~20% of the budget.
+// Pre-rendered responses are packed into slabs: a page from renderPage sits in an allocation
+// sized for the largest possible page, which would waste ~20% of the budget.
 const SLAB_BYTES = 16 * 1024 * 1024;
+// node:http's keep-alive timeout was the same; the Keep-Alive header announces it to clients.
+const IDLE_TIMEOUT_MS = KEEP_ALIVE_TIMEOUT_S * 1000;
 
 const ROBOTS_TXT = Buffer.from('User-agent: *\nAllow: /\n');
 // The pages link this stylesheet; serving it keeps a crawler that fetches assets free of 404s.
 const SITE_CSS = Buffer.from('body{font:16px/1.5 Georgia,serif;max-width:42em;margin:auto;padding:0 1em}nav ul{list-style:none;padding:0}\n');
 const NOT_FOUND = Buffer.from('<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><h1>Not found</h1></body></html>\n');
 const HTML = 'text/html; charset=utf-8';
+// Absolute-form targets (RFC 9112 §3.2.2: a server must accept them) name the path after the authority.
+const ABSOLUTE_FORM = /^https?:\/\/[^/?#]*/i;
 
 type ServerOptions = Required<SiteOptions> & { port: number; maxLifetimeMs: number; prerenderBytes: number };
 
@@ -76,60 +88,55 @@ function parseOptions(argv: string[]): ServerOptions {
   return { ...site, port, maxLifetimeMs, prerenderBytes };
 }
 
-/** Pages 0..k-1 rendered, for the largest k whose pages fit in opts.prerenderBytes. */
-function prerender(opts: ServerOptions): Buffer[] {
-  const pages: Buffer[] = [];
-  let slab = Buffer.alloc(0);
-  let slabUsed = 0;
+type Pack = ReturnType<typeof createResponsePacker>;
+
+/**
+ * Responses for pages 0..k-1, for the largest k whose bodies fit in opts.prerenderBytes (the
+ * heads, ~120 bytes a page, are not counted, so k is what it was before they were stored).
+ */
+function prerender(opts: ServerOptions, pack: Pack): HttpResponse[] {
+  const pages: HttpResponse[] = [];
   let total = 0;
   for (let index = 0; index < opts.pages; index++) {
     const page = renderPage(index, opts);
     total += page.length;
     if (total > opts.prerenderBytes) break;
-    if (slabUsed + page.length > slab.length) {
-      slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, page.length));
-      slabUsed = 0;
-    }
-    page.copy(slab, slabUsed);
-    pages.push(slab.subarray(slabUsed, slabUsed + page.length));
-    slabUsed += page.length;
+    pages.push(pack(200, HTML, page));
   }
   return pages;
 }
 
+/** The path a request-target names, without its query; '' if it names none (a 404). */
+function pathOf(target: string): string {
+  const query = target.indexOf('?');
+  const beforeQuery = query === -1 ? target : target.slice(0, query);
+  if (beforeQuery.startsWith('/')) return beforeQuery;
+  const authority = ABSOLUTE_FORM.exec(beforeQuery);
+  return authority === null ? '' : beforeQuery.slice(authority[0].length) || '/';
+}
+
 function main(): void {
   const opts = parseOptions(process.argv.slice(2));
-  const prerendered = prerender(opts);
+  const pack = createResponsePacker(SLAB_BYTES);
+  const prerendered = prerender(opts, pack);
   renderPage(0, opts); // builds the text corpus even when nothing is pre-rendered
-  let requests = 0;
-  let bytes = 0;
+  const robots = pack(200, 'text/plain; charset=utf-8', ROBOTS_TXT);
+  const css = pack(200, 'text/css; charset=utf-8', SITE_CSS);
+  const notFound = pack(404, HTML, NOT_FOUND);
+  // The 405 body has always been the 404 page; kept so the bytes stay what they were.
+  const methodNotAllowed = pack(405, HTML, NOT_FOUND, 'Allow: GET, HEAD\r\n');
 
-  const send = (req: IncomingMessage, res: ServerResponse, status: number, type: string, body: Buffer): void => {
-    requests++;
-    res.writeHead(status, { 'content-type': type, 'content-length': body.length });
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    bytes += body.length;
-    res.end(body);
-  };
-
-  const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('allow', 'GET, HEAD');
-      send(req, res, 405, HTML, NOT_FOUND);
-      return;
-    }
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
-    if (path === '/robots.txt') return send(req, res, 200, 'text/plain; charset=utf-8', ROBOTS_TXT);
-    if (path === '/static/site.css') return send(req, res, 200, 'text/css; charset=utf-8', SITE_CSS);
+  const route = (method: string, target: string): HttpResponse => {
+    if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed;
+    const path = pathOf(target);
+    if (path === '/robots.txt') return robots;
+    if (path === '/static/site.css') return css;
     const index = pageIndexOf(path, opts.pages);
-    if (index === undefined) return send(req, res, 404, HTML, NOT_FOUND);
-    send(req, res, 200, HTML, prerendered[index] ?? renderPage(index, opts));
-  });
+    if (index === undefined) return notFound;
+    return prerendered[index] ?? createResponse(200, HTML, renderPage(index, opts));
+  };
+  const responder = createHttpResponder({ route, idleTimeoutMs: IDLE_TIMEOUT_MS });
+  const { server } = responder;
 
   let isStopping = false;
   const stop = (): void => {
@@ -138,7 +145,7 @@ function main(): void {
     clearTimeout(lifetime);
     server.close();
     // Keep-alive sockets would hold the process open until their timeout.
-    server.closeAllConnections();
+    responder.destroyConnections();
     if (process.connected) process.disconnect();
     // Everything above should let the event loop drain; if some handle still holds it, this
     // is a process entry and must not outlive its parent, so leave anyway.
@@ -152,7 +159,9 @@ function main(): void {
   process.on('SIGINT', stop);
 
   process.on('message', (message: SiteServerRequest) => {
-    if (message?.type === 'stats') reply({ type: 'stats', requests, bytes });
+    if (message?.type !== 'stats') return;
+    const { responses, bodyBytes } = responder.stats();
+    reply({ type: 'stats', requests: responses, bytes: bodyBytes });
   });
 
   server.on('error', (err) => {

@@ -1,11 +1,15 @@
-import { test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
-import { startSiteServer } from '../../src/bench/serve-site.js';
-import { generatePage } from '../../src/bench/site.js';
+import { createHttpResponder } from '../../src/bench/http-responder.js';
+import { createResponse } from '../../src/bench/http-response.js';
+import { startSiteServer, type SiteServer } from '../../src/bench/serve-site.js';
+import { generatePage, renderPage } from '../../src/bench/site.js';
 
 const SITE_SERVER = fileURLToPath(new URL('../../src/bench/site-server.js', import.meta.url));
 
@@ -156,4 +160,224 @@ test('startSiteServer rejects bad options and a server that does not start in ti
     code: 'CRAWL_BENCH_FAILED',
     message: /did not start within 1 ms/,
   });
+});
+
+interface RawResponse {
+  status: number;
+  /** Lower-cased names. */
+  headers: Map<string, string>;
+  body: Buffer;
+}
+
+/** One response from the front of `buf`, or undefined if it has not all arrived. */
+function parseResponse(buf: Buffer, isHead: boolean): { response: RawResponse; size: number } | undefined {
+  const headEnd = buf.indexOf('\r\n\r\n');
+  if (headEnd === -1) return undefined;
+  const [statusLine, ...fields] = buf.toString('latin1', 0, headEnd).split('\r\n');
+  const status = /^HTTP\/1\.1 (\d{3}) [A-Za-z ]+$/.exec(statusLine as string)?.[1];
+  assert.ok(status !== undefined, `bad status line: ${statusLine}`);
+  const headers = new Map(fields.map((field) => [field.slice(0, field.indexOf(':')).toLowerCase(), field.slice(field.indexOf(':') + 1).trim()]));
+  const length = headers.get('content-length');
+  assert.match(length ?? '', /^\d+$/, 'every response has a Content-Length');
+  assert.equal(headers.has('transfer-encoding'), false);
+  const size = headEnd + 4 + (isHead ? 0 : Number(length));
+  if (buf.length < size) return undefined;
+  return { response: { status: Number(status), headers, body: buf.subarray(headEnd + 4, size) }, size };
+}
+
+/** A bare TCP client: the test decides exactly which bytes go out in which write. */
+function connectRaw(port: number): { socket: Socket; read: (isHead?: boolean) => Promise<RawResponse>; ended: Promise<Buffer> } {
+  const socket = connect(port, '127.0.0.1').setNoDelay(true);
+  let buf = Buffer.alloc(0);
+  let wake: (() => void) | undefined;
+  let isEnded = false;
+  socket.on('data', (chunk: Buffer) => {
+    buf = Buffer.concat([buf, chunk]);
+    wake?.();
+  });
+  /** Resolves with what arrived but was not read, once the server has closed its side. */
+  const ended = new Promise<Buffer>((resolve, reject) => {
+    socket.on('end', () => {
+      isEnded = true;
+      wake?.();
+      resolve(buf);
+    });
+    socket.on('error', reject);
+  });
+  const read = async (isHead = false): Promise<RawResponse> => {
+    for (;;) {
+      const parsed = parseResponse(buf, isHead);
+      if (parsed !== undefined) {
+        buf = buf.subarray(parsed.size);
+        return parsed.response;
+      }
+      if (isEnded) throw new Error(`the server closed the connection with ${buf.length} bytes unread`);
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+  return { socket, read, ended };
+}
+
+const PAGES = 120;
+const getText = (path: string, extra = ''): string => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extra}\r\n`;
+
+describe('HTTP/1.1 on the wire', { timeout: 20_000 }, () => {
+  let server: SiteServer;
+  let port: number;
+  before(async () => {
+    server = await startSiteServer({ pages: PAGES });
+    port = Number(new URL(server.origin).port);
+  });
+  after(() => server.close());
+
+  test('keep-alive: sequential requests share one connection, which stays open', async (t) => {
+    const client = connectRaw(port);
+    t.after(() => client.socket.destroy());
+    for (const index of [0, 7, 99]) {
+      client.socket.write(getText(index === 0 ? '/' : `/articles/${index}.html`));
+      const res = await client.read();
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8');
+      assert.equal(res.headers.get('connection'), 'keep-alive');
+      assert.deepEqual(res.body, renderPage(index, { pages: PAGES }));
+    }
+    assert.equal(client.socket.readyState, 'open');
+  });
+
+  test('three pipelined requests in one write are answered in order; HEAD has no body and counts 0 bytes', async (t) => {
+    const client = connectRaw(port);
+    t.after(() => client.socket.destroy());
+    const statsBefore = await server.stats();
+    client.socket.write(getText('/articles/3.html') + 'HEAD /articles/4.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n' + getText('/robots.txt'));
+    const page = await client.read();
+    const head = await client.read(true);
+    const robots = await client.read();
+    assert.deepEqual(page.body, renderPage(3, { pages: PAGES }));
+    assert.equal(head.status, 200);
+    assert.equal(Number(head.headers.get('content-length')), renderPage(4, { pages: PAGES }).length);
+    // Had HEAD sent a body, its bytes would have been parsed here as the third response's head.
+    assert.equal(robots.status, 200);
+    assert.equal(robots.headers.get('content-type'), 'text/plain; charset=utf-8');
+    assert.equal(robots.body.toString(), 'User-agent: *\nAllow: /\n');
+    const statsAfter = await server.stats();
+    assert.equal(statsAfter.requests - statsBefore.requests, 3);
+    assert.equal(statsAfter.bytes - statsBefore.bytes, page.body.length + robots.body.length);
+  });
+
+  test('a request split across two writes, mid-header, is answered once whole', async (t) => {
+    const client = connectRaw(port);
+    t.after(() => client.socket.destroy());
+    const text = getText('/static/site.css', 'User-Agent: split-test\r\n');
+    const cut = text.indexOf('split-') + 3;
+    client.socket.write(text.slice(0, cut));
+    // Long enough for the first part to arrive, and be looked at, on its own.
+    await sleep(50);
+    client.socket.write(text.slice(cut));
+    const res = await client.read();
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/css; charset=utf-8');
+    assert.match(res.body.toString(), /^body\{/);
+  });
+
+  test('unknown paths get the 404 page, other methods a 405 with Allow, and the connection stays usable', async (t) => {
+    const client = connectRaw(port);
+    t.after(() => client.socket.destroy());
+    client.socket.write(getText(`/articles/${PAGES}.html`) + 'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n' + 'DELETE /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n');
+    const missing = await client.read();
+    assert.equal(missing.status, 404);
+    assert.match(missing.body.toString(), /<title>Not found<\/title>/);
+    for (const res of [await client.read(), await client.read()]) {
+      assert.equal(res.status, 405);
+      assert.equal(res.headers.get('allow'), 'GET, HEAD');
+    }
+    client.socket.write(getText('/'));
+    assert.equal((await client.read()).status, 200);
+  });
+
+  test('absolute-form targets and query strings name the same pages', async (t) => {
+    const client = connectRaw(port);
+    t.after(() => client.socket.destroy());
+    client.socket.write(getText(`http://127.0.0.1:${port}/articles/5.html?x=1`) + getText(`http://127.0.0.1:${port}`) + getText('/?utm=1'));
+    assert.deepEqual((await client.read()).body, renderPage(5, { pages: PAGES }));
+    assert.deepEqual((await client.read()).body, renderPage(0, { pages: PAGES }));
+    assert.deepEqual((await client.read()).body, renderPage(0, { pages: PAGES }));
+  });
+
+  test('Connection: close, and HTTP/1.0 without keep-alive, get their response and then a close', async () => {
+    for (const [text, index] of [
+      [getText('/articles/1.html', 'Connection: close\r\n') + getText('/'), 1],
+      ['GET /articles/2.html HTTP/1.0\r\n\r\n' + getText('/'), 2],
+    ] as const) {
+      const client = connectRaw(port);
+      client.socket.write(text);
+      const res = await client.read();
+      assert.equal(res.headers.get('connection'), 'close');
+      assert.deepEqual(res.body, renderPage(index, { pages: PAGES }));
+      // The pipelined request after the close is not answered.
+      assert.equal((await client.ended).length, 0);
+    }
+  });
+
+  test('HTTP/1.0 with Connection: keep-alive keeps the connection', async (t) => {
+    const client = connectRaw(port);
+    t.after(() => client.socket.destroy());
+    client.socket.write('GET /robots.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\nHEAD / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n');
+    assert.equal((await client.read()).headers.get('connection'), 'keep-alive');
+    assert.equal((await client.read(true)).status, 200);
+    assert.equal(client.socket.readyState, 'open');
+  });
+
+  test('bad requests get a 400 (505 for HTTP/2) and a close', async () => {
+    const cases: Array<[string, number]> = [
+      [`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`, 400], // head over 16 KB
+      [`GET /${'a'.repeat(17 * 1024)}`, 400], // over 16 KB and still no line end
+      ['\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n', 400], // a TLS ClientHello
+      ['GET / HTTP/1.1\r\n\r\n', 400], // no Host
+      ['GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n', 400], // obs-fold
+      ['GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello', 400], // a body
+      ['POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400],
+      ['GET / HTTP/2.0\r\n\r\n', 505],
+    ];
+    for (const [text, status] of cases) {
+      const client = connectRaw(port);
+      client.socket.write(text);
+      const res = await client.read();
+      assert.equal(res.status, status, JSON.stringify(text.slice(0, 60)));
+      assert.equal(res.headers.get('connection'), 'close');
+      await client.ended;
+    }
+  });
+
+  test('300 pipelined page requests from a client that is not reading yet all arrive whole and in order', async (t) => {
+    const client = connectRaw(port);
+    t.after(() => client.socket.destroy());
+    // ~15 MB of responses: more than the socket buffers hold, so the server has to stop reading
+    // requests until the client drains what is queued, and then go on where it stopped. The
+    // client half-closes after its last request, as it may: that must not cut the answers short.
+    const indexes = Array.from({ length: 300 }, (_, i) => (i * 37) % PAGES);
+    client.socket.pause();
+    client.socket.end(indexes.map((index) => getText(index === 0 ? '/' : `/articles/${index}.html`)).join(''));
+    await sleep(300);
+    client.socket.resume();
+    for (const index of indexes) assert.deepEqual((await client.read()).body, renderPage(index, { pages: PAGES }), `page ${index}`);
+    // Then the server closes its side too.
+    assert.equal((await client.ended).length, 0);
+  });
+});
+
+test('an idle connection is closed after the idle timeout', async (t) => {
+  const ok = createResponse(200, 'text/plain; charset=utf-8', Buffer.from('ok\n'));
+  const responder = createHttpResponder({ route: () => ok, idleTimeoutMs: 200 });
+  responder.server.listen(0, '127.0.0.1');
+  await once(responder.server, 'listening');
+  t.after(() => responder.server.close());
+  const client = connectRaw((responder.server.address() as AddressInfo).port);
+  t.after(() => client.socket.destroy());
+  client.socket.write(getText('/'));
+  assert.equal((await client.read()).body.toString(), 'ok\n');
+  const answeredAt = performance.now();
+  // The server destroys the socket, which the client sees as an end (or a reset).
+  await Promise.race([client.ended.catch(() => undefined), once(client.socket, 'close')]);
+  assert.ok(performance.now() - answeredAt >= 150, 'closed before the idle timeout');
+  assert.deepEqual(responder.stats(), { responses: 1, bodyBytes: 3 });
 });
