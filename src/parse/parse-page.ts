@@ -13,10 +13,10 @@ import { extractFields } from './extract-fields.js';
 import { searchWords } from './search-words.js';
 
 /**
- * Most of a page's distinct words sent back for the full-text index (UTF-16 code units): a
+ * Most of a page's distinct words sent back for the full-text index (UTF-8 bytes): a
  * structured-clone copy per page, so it is capped. Far beyond any real page's vocabulary.
  */
-export const SEARCH_WORDS_CHARS = 200_000;
+export const SEARCH_WORDS_BYTES = 200_000;
 
 export function parsePage(task: ParseTask): ParseOutcome {
   try {
@@ -52,7 +52,7 @@ export function parsePage(task: ParseTask): ParseOutcome {
       ...(task.fields ? { fields: extractFields(html, task.fields) } : {}),
       metaRobots: page.metaRobots,
       metaRefresh: page.metaRefresh,
-      searchWords: searchWords(page.text, SEARCH_WORDS_CHARS),
+      searchWords: searchWords(page.text, SEARCH_WORDS_BYTES),
     };
   } catch (err) {
     return { ok: false, code: 'CRAWL_PARSE_FAILED', message: err instanceof Error ? err.message : String(err) };

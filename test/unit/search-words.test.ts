@@ -9,21 +9,23 @@ function random(seed: number): () => number {
 }
 
 describe('searchWords', () => {
-  it('keeps each word once, in first-seen order, lowercased in ASCII text', () => {
+  it('keeps each word once, in first-seen order, with ASCII capitals lowercased', () => {
     assert.equal(searchWords('The cat saw the CAT, then the dog.', 1000), 'the cat saw then dog');
   });
 
   it('cuts only at ASCII separators and leaves other characters to the index', () => {
-    assert.equal(searchWords('Grüße—mir 🌍 naïve_naïve x-y Grüße', 1000), 'Grüße—mir 🌍 naïve x y Grüße');
+    assert.equal(searchWords('Grüße—mir 🌍 naïve_naïve x-y Grüße', 1000), 'grüße—mir 🌍 naïve x y grüße');
   });
 
-  it('does not lowercase text holding non-ASCII characters', () => {
+  it('lowercases only ASCII capitals', () => {
     // 'İ'.toLowerCase() is 'i' plus a combining dot, which the tokenizer splits differently.
-    assert.equal(searchWords('İstanbul The the', 1000), 'İstanbul The the');
+    assert.equal(searchWords('İstanbul The the ÉCOLE', 1000), 'İstanbul the École');
   });
 
-  it('stops at maxChars without cutting a word', () => {
-    assert.equal(searchWords('alpha beta gamma delta', 11), 'alpha beta');
+  it('stops at maxBytes without cutting a word', () => {
+    assert.equal(searchWords('alpha beta gamma delta', 10), 'alpha beta');
+    assert.equal(searchWords('alpha beta gamma delta', 9), 'alpha');
+    assert.equal(searchWords('é é', 1), '');
     assert.equal(searchWords('', 10), '');
     assert.equal(searchWords('... !!! ...', 10), '');
   });
