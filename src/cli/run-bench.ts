@@ -3,12 +3,13 @@
  * same pipeline a real crawl uses, then print what it cost. The site runs in its own process so
  * that the crawler's CPU and memory figures are its own. Also the matrix and frontier modes.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { defaultConfig, type CrawlConfig } from '../config/schema.js';
 import { optionalInt } from '../config/load.js';
 import { readJobFile } from '../config/job-file.js';
 import { mergeJob } from '../config/load-job.js';
 import { liveWriterPid } from '../store/live-writer.js';
+import { openReadOnly } from '../store/db.js';
 import { StoreError } from '../errors.js';
 import { runCrawl } from '../crawl.js';
 import { startSiteServer } from '../bench/serve-site.js';
@@ -58,7 +59,7 @@ export async function runBench(flags: BenchFlags): Promise<number> {
     detach();
     await site.close();
   }
-  const result = { pages, pageBytes, concurrency, workers, ...summary };
+  const result = { pages, pageBytes, concurrency, workers, ...summary, ...storageFigures(flags.db) };
   if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(formatBench(result));
   if (flags.save) process.stderr.write(`crawlite bench: saved ${saveResult('crawl', result).path}\n`);
@@ -97,7 +98,22 @@ async function runFrontierBenchCommand(flags: BenchFlags): Promise<number> {
   return 0;
 }
 
-function formatBench(r: CrawlSummary & { pages: number; concurrency: number; workers: number }): string {
+/**
+ * The database file against the HTML it holds (issue 6: at most 50 %, html and text both kept).
+ * Read after the crawl, whose close checkpointed the WAL into the file.
+ */
+function storageFigures(dbPath: string): { dbBytes: number; rawHtmlBytes: number } {
+  const size = (suffix: string): number => statSync(dbPath + suffix, { throwIfNoEntry: false })?.size ?? 0;
+  const db = openReadOnly(dbPath);
+  try {
+    const raw = db.prepare<[], { n: number | null }>('SELECT SUM(raw_bytes) AS n FROM pages').get()?.n ?? 0;
+    return { dbBytes: size('') + size('-wal'), rawHtmlBytes: raw };
+  } finally {
+    db.close();
+  }
+}
+
+function formatBench(r: CrawlSummary & { pages: number; concurrency: number; workers: number; dbBytes: number; rawHtmlBytes: number }): string {
   const rows: Array<[string, string]> = [
     ['pages stored', `${r.pagesStored} / ${r.pages}`],
     ['pages per second', r.pagesPerSecond.toFixed(1)],
@@ -108,6 +124,7 @@ function formatBench(r: CrawlSummary & { pages: number; concurrency: number; wor
     ['writer batch / commit', `${r.avgBatchSize.toFixed(1)} rows / ${r.avgCommitMs.toFixed(1)} ms`],
     ['concurrency / workers', `${r.concurrency} / ${r.workers}`],
     ['elapsed', `${(r.elapsedMs / 1000).toFixed(2)} s`],
+    ['database / raw HTML', r.rawHtmlBytes > 0 ? `${formatBytes(r.dbBytes)} / ${formatBytes(r.rawHtmlBytes)} = ${((100 * r.dbBytes) / r.rawHtmlBytes).toFixed(1)} %` : '-'],
     ['database', r.dbPath],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

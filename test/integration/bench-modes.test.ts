@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -25,6 +25,12 @@ test('crawlite bench --json crawls the whole generated site and reports its figu
   for (const key of ['pagesPerSecond', 'cpuMsPerPage', 'peakRssBytes', 'loopDelayP99Ms', 'avgBatchSize', 'avgCommitMs', 'poolUtilization']) {
     assert.ok(typeof r[key] === 'number' && r[key]! > 0, `${key} = ${r[key]}`);
   }
+  // The storage figures are the files' and the pages' own.
+  assert.equal(r.dbBytes, statSync(db).size + (statSync(`${db}-wal`, { throwIfNoEntry: false })?.size ?? 0));
+  const reader = new Database(db, { readonly: true });
+  t.after(() => reader.close());
+  assert.equal(r.rawHtmlBytes, (reader.prepare('SELECT SUM(raw_bytes) AS n FROM pages').get() as { n: number }).n);
+  assert.ok(r.rawHtmlBytes! > 40 * 4_000, `raw HTML ${r.rawHtmlBytes}`);
 });
 
 test('the frontier bench takes and marks every URL it added, leaving none queued', (t) => {
