@@ -58,13 +58,18 @@ CREATE INDEX IF NOT EXISTS urls_error ON urls (error_code) WHERE error_code IS N
 -- Only URLs waiting for a retry (or for their host's robots.txt) are in this index.
 CREATE INDEX IF NOT EXISTS urls_due ON urls (due_at) WHERE state = 'queued' AND due_at IS NOT NULL;
 
+-- A rowid table, not WITHOUT ROWID (as files made before issue 6 have it; both work): a WITHOUT
+-- ROWID row lives in an index b-tree, so every ~20 KB body went in at a random hash position
+-- among leaves holding ~500 bytes of it each, dirtying old pages; here bodies are appended at
+-- the end and only the small hash index is random. Measured: 0.21 -> 0.13 ms CPU per body
+-- inserted, and a slightly smaller file.
 CREATE TABLE IF NOT EXISTS contents (
-  hash TEXT PRIMARY KEY,
+  hash TEXT PRIMARY KEY NOT NULL,
   codec TEXT NOT NULL,
   html_bytes INTEGER NOT NULL,
   text_bytes INTEGER NOT NULL,
   data BLOB NOT NULL
-) WITHOUT ROWID;
+);
 
 CREATE TABLE IF NOT EXISTS pages (
   id INTEGER PRIMARY KEY,
