@@ -12,17 +12,12 @@ export function prepareStatements(db: Db) {
       `INSERT OR IGNORE INTO urls (url, host, depth, state, parent_id, error_code, error_message, discovered_at, updated_at, run_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    selectUrl: db.prepare('SELECT id, state FROM urls WHERE url = ?'),
+    selectUrl: db.prepare('SELECT id, state, error_code FROM urls WHERE url = ?'),
     // A URL first met where it could not be followed (too deep, on a page whose links are not
-    // followed) is queued when a later link can follow it; other skips are decided by the URL alone.
-    // Parameters as insertUrl's.
-    upsertLinkTarget: db.prepare(
-      `INSERT INTO urls (url, host, depth, state, parent_id, error_code, error_message, discovered_at, updated_at, run_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (url) DO UPDATE SET state = 'queued', depth = excluded.depth, parent_id = excluded.parent_id,
-         error_code = NULL, error_message = NULL, updated_at = excluded.updated_at
-       WHERE urls.state = 'skipped' AND excluded.state = 'queued' AND urls.error_code IN ('CRAWL_DEPTH_LIMIT', 'CRAWL_NOT_FOLLOWED')
-       RETURNING id`,
+    // followed) is queued when a later link can follow it (store/writer.ts #linkTargetId); other
+    // skips are decided by the URL alone. Parameters: depth, parent_id, now, id.
+    liftSkipped: db.prepare(
+      `UPDATE urls SET state = 'queued', depth = ?, parent_id = ?, error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?`,
     ),
     claimAny: db.prepare(
       `SELECT id, url, host, depth, attempts FROM urls WHERE state = 'queued' AND (due_at IS NULL OR due_at <= ?) ORDER BY depth, id LIMIT ?`,
