@@ -111,9 +111,78 @@ export async function decodeBody(
   const unknownIndex = decoders.indexOf(null);
   const unknownEncoding = unknownIndex === -1 ? null : (codings[unknownIndex] ?? null);
 
+  // An unknown coding anywhere means we cannot peel any layer correctly: keep the raw bytes.
+  const stages = unknownEncoding === null ? (decoders as Stage[]) : [];
+  const read = stages.length === 0
+    ? await readCapped(source, maxBodyBytes, source)
+    : await readDecoded(source, stages, maxBodyBytes, contentEncoding, opts.shouldKeepWire === true);
+
+  // A fresh Uint8Array rather than Buffer.concat: small Buffers are slices of a shared pool, and
+  // the parse pool transfers this ArrayBuffer to a worker, which needs it whole and unshared.
+  const body = new Uint8Array(read.total);
+  let offset = 0;
+  for (const chunk of read.chunks) {
+    body.set(chunk, offset);
+    offset += chunk.length;
+  }
+  const wireBytes = read.wireBytes ?? read.readBytes;
+  const result: DecodedBody = { body, isTruncated: read.isTruncated, wireBytes, unknownEncoding };
+  if (read.wire) result.wire = new Uint8Array(Buffer.concat(read.wire));
+  return result;
+}
+
+interface CappedRead {
+  chunks: Buffer[];
+  /** Bytes kept, at most the cap. */
+  total: number;
+  /** Bytes taken from the iterable, including the part of the last chunk beyond the cap. */
+  readBytes: number;
+  isTruncated: boolean;
+  /** Set when the iterable was a decoder: the bytes it read from the wire. */
+  wireBytes?: number;
+  wire?: Buffer[];
+}
+
+/**
+ * Collects chunks up to `maxBodyBytes`. Leaving the loop early destroys `source` (and, for a
+ * pipeline, every stage), so undici drops the connection instead of reading on; `toDestroy` is
+ * destroyed too, which covers a source that ignores its downstream closing.
+ */
+async function readCapped(source: AsyncIterable<Buffer>, maxBodyBytes: number, toDestroy: Readable | null): Promise<CappedRead> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let readBytes = 0;
+  let isTruncated = false;
+  try {
+    for await (const chunk of source) {
+      readBytes += chunk.length;
+      const room = maxBodyBytes - total;
+      if (chunk.length > room) {
+        if (room > 0) chunks.push(chunk.subarray(0, room));
+        total += Math.max(0, room);
+        isTruncated = true;
+        break;
+      }
+      chunks.push(chunk);
+      total += chunk.length;
+    }
+  } finally {
+    if (isTruncated) toDestroy?.destroy();
+  }
+  return { chunks, total, readBytes, isTruncated };
+}
+
+/**
+ * Through the decoders. pipeline() costs an AbortController and a DOMException per call (Node
+ * aborts its internal controller when the pipeline ends), which is why an identity-coded body,
+ * the common case, is read directly instead.
+ */
+async function readDecoded(
+  source: Readable, stages: Stage[], maxBodyBytes: number, contentEncoding: string | undefined, shouldKeepWire: boolean,
+): Promise<CappedRead> {
   let wireBytes = 0;
   // --archive: the bytes as received, kept only when decoding changes them.
-  const wire: Buffer[] | null = opts.shouldKeepWire && unknownEncoding === null && decoders.length > 0 ? [] : null;
+  const wire: Buffer[] | null = shouldKeepWire ? [] : null;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       wireBytes += chunk.length;
@@ -121,45 +190,14 @@ export async function decodeBody(
       done(null, chunk);
     },
   });
-  // An unknown coding anywhere means we cannot peel any layer correctly: keep the raw bytes.
-  const stages = unknownEncoding === null ? decoders : [];
-  // Errors arrive through the for-await below; the callback only has to exist.
+  // Errors arrive through the for-await in readCapped; the callback only has to exist.
   const decoded = pipe([source, counter, ...stages], () => {});
-
-  const chunks: Buffer[] = [];
-  let total = 0;
-  let isTruncated = false;
   try {
-    for await (const chunk of decoded as AsyncIterable<Buffer>) {
-      const room = maxBodyBytes - total;
-      if (chunk.length > room) {
-        if (room > 0) chunks.push(chunk.subarray(0, room));
-        total += Math.max(0, room);
-        isTruncated = true;
-        break; // leaving the loop destroys the pipeline, and with it the source
-      }
-      chunks.push(chunk);
-      total += chunk.length;
-    }
+    const read = await readCapped(decoded as AsyncIterable<Buffer>, maxBodyBytes, source);
+    return { ...read, wireBytes, ...(wire ? { wire } : {}) };
   } catch (err) {
     if (!isCodecError(err)) throw err;
     const detail = err instanceof Error ? err.message : String(err);
     throw new FetchError('CRAWL_FETCH_DECODE', `cannot decode "${contentEncoding}" body: ${detail}`, { cause: err });
-  } finally {
-    // pipeline() already destroys every stage on an early stop; doing it here too makes the
-    // socket's fate obvious and covers a source that ignores its downstream closing.
-    if (isTruncated) source.destroy();
   }
-
-  // A fresh Uint8Array rather than Buffer.concat: small Buffers are slices of a shared pool, and
-  // the parse pool transfers this ArrayBuffer to a worker, which needs it whole and unshared.
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.length;
-  }
-  const result: DecodedBody = { body, isTruncated, wireBytes, unknownEncoding };
-  if (wire !== null) result.wire = new Uint8Array(Buffer.concat(wire));
-  return result;
 }

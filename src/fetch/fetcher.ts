@@ -9,6 +9,7 @@ import type { ErrorCode, FetchError } from '../errors.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
 import type { FetchFailure, FetchResult, FrontierEntry, RedirectHop } from '../types.js';
 import { decodeBody } from './decode-body.js';
+import { startDeadline } from './deadline.js';
 import { createAgent } from './dispatcher.js';
 import { createFetchError, mapFetchError } from './map-error.js';
 
@@ -61,37 +62,6 @@ function flattenHeaders(raw: RawHeaders): Record<string, string> {
     headers[key] = Array.isArray(value) ? value.join(key === 'set-cookie' ? '\n' : ', ') : value;
   }
   return headers;
-}
-
-interface Deadline {
-  signal: AbortSignal;
-  isTimedOut(): boolean;
-  isCallerAborted(): boolean;
-  remainingMs(): number;
-  dispose(): void;
-}
-
-/**
- * One deadline for the whole response (every hop and the body), combined with the caller's signal.
- * A cleared setTimeout rather than AbortSignal.timeout(), whose timer cannot be cancelled and would
- * outlive every fetch that finished early.
- */
-function startDeadline(timeoutMs: number, caller: AbortSignal | undefined): Deadline {
-  const deadline = new AbortController();
-  const startedAt = performance.now();
-  const timer = setTimeout(() => {
-    deadline.abort(new DOMException(`no complete response within ${timeoutMs} ms`, 'TimeoutError'));
-  }, timeoutMs);
-  const signal = caller ? AbortSignal.any([caller, deadline.signal]) : deadline.signal;
-  // The combined signal keeps the reason of whichever fired first.
-  const isTimedOut = (): boolean => deadline.signal.aborted && signal.reason === deadline.signal.reason;
-  return {
-    signal,
-    isTimedOut,
-    isCallerAborted: () => signal.aborted && !isTimedOut(),
-    remainingMs: () => Math.max(1, Math.ceil(timeoutMs - (performance.now() - startedAt))),
-    dispose: () => clearTimeout(timer),
-  };
 }
 
 /** Settles as `promise` does, or rejects with the signal's reason when it aborts first. */

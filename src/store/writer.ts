@@ -13,6 +13,7 @@ import { STORE_FULL_MESSAGE, isStoreFull } from './store-full.js';
 import type { Discovered, FrontierEntry, LinkRecord, PageRecord } from '../types.js';
 import type { StoreConfig } from '../config/schema.js';
 import { UrlIdCache } from './url-id-cache.js';
+import { createLinkInserter, type LinkRow } from './link-inserts.js';
 import { isAlive } from './live-writer.js';
 
 type Op =
@@ -43,6 +44,7 @@ export interface WriterCounts {
 export class Writer {
   readonly #db: Db;
   readonly #s: Statements;
+  readonly #insertLinks: (pageId: number | bigint, rows: LinkRow[]) => void;
   readonly #config: StoreConfig;
   readonly #commit: (ops: Op[]) => void;
   #ops: Op[] = [];
@@ -61,6 +63,7 @@ export class Writer {
   constructor(db: Db, config: StoreConfig) {
     this.#db = db;
     this.#s = prepareStatements(db);
+    this.#insertLinks = createLinkInserter(db);
     this.#config = config;
     // better-sqlite3's transaction(): BEGIN/COMMIT around a synchronous function, ROLLBACK if it throws.
     this.#commit = db.transaction((ops: Op[]) => {
@@ -284,7 +287,7 @@ export class Writer {
     } else if (op.kind === 'defer') {
       s.deferUrl.run({ id: op.entry.id, dueAt: op.dueAt, uncount: op.isAttempt ? 0 : 1, errorCode: op.code, errorMessage: op.message, now });
     } else if (op.kind === 'failure') {
-      s.markState.run({ id: op.entry.id, state: 'failed', errorCode: op.code, errorMessage: op.message, redirectTo: op.redirectTo, now });
+      s.markState.run('failed', op.code, op.message, op.redirectTo, now, op.entry.id);
     } else {
       this.#applyPage(op.record, op.links, op.extraUrls, now);
     }
@@ -303,41 +306,38 @@ export class Writer {
       const existing = s.selectUrl.get(fetch.finalUrl) as { id: number } | undefined;
       if (existing) urlId = existing.id;
       else {
-        const info = s.insertUrl.run({
-          url: fetch.finalUrl, host: originKey(fetch.finalUrl), depth: entry.depth, state: 'fetching',
-          parentId: entry.id, errorCode: null, errorMessage: null, now, runId: this.#runId,
-        });
+        const info = s.insertUrl.run(fetch.finalUrl, originKey(fetch.finalUrl), entry.depth, 'fetching', entry.id, null, null, now, now, this.#runId);
         urlId = Number(info.lastInsertRowid);
       }
-      s.markState.run({ id: entry.id, state: 'redirected', errorCode: null, errorMessage: null, redirectTo: fetch.finalUrl, now });
+      s.markState.run('redirected', null, null, fetch.finalUrl, now, entry.id);
     }
     // An empty frame means the content is not kept (noindex, or a non-HTML body not asked for).
     const hasContent = parsed !== null && parsed.content.byteLength > 0;
     if (hasContent) s.insertContent.run(parsed.contentHash, parsed.codec, parsed.htmlBytes, parsed.textBytes, parsed.content);
     for (const h of this.#hooks) h.beforeInsert?.(urlId, record, now);
-    const info = s.insertPage.run({
-      urlId, url: entry.url, finalUrl: fetch.finalUrl, status: fetch.status, contentType: fetch.contentType,
-      headers: JSON.stringify(fetch.headers), redirects: fetch.redirects.length ? JSON.stringify(fetch.redirects) : null,
-      fetchedAt: fetch.fetchedAt, elapsedMs: Math.round(fetch.elapsedMs), depth: entry.depth,
-      title: parsed?.title ?? null, description: parsed?.description ?? null, canonical: parsed?.canonical ?? null,
-      language: parsed?.language ?? null, encoding: parsed?.encoding ?? null,
-      rawBytes: parsed?.htmlBytes ?? 0, wireBytes: fetch.wireBytes, storedBytes: parsed?.content.byteLength ?? 0,
-      isTruncated: fetch.isTruncated ? 1 : 0, linksFound: parsed?.linksFound ?? 0, contentHash: hasContent ? parsed.contentHash : null,
-      errorCode: error?.code ?? null, errorMessage: error?.message ?? null, runId: this.#runId,
-      robots: record.directives?.robots ?? null, refreshUrl: record.directives?.refreshUrl ?? null,
-      isLinksCapped: parsed !== null && parsed.linksFound > parsed.links.length ? 1 : 0,
-    });
-    s.markState.run({ id: urlId, state: 'done', errorCode: error?.code ?? null, errorMessage: error?.message ?? null, redirectTo: null, now });
+    const info = s.insertPage.run(
+      urlId, entry.url, fetch.finalUrl, fetch.status, fetch.contentType,
+      JSON.stringify(fetch.headers), fetch.redirects.length ? JSON.stringify(fetch.redirects) : null,
+      fetch.fetchedAt, Math.round(fetch.elapsedMs), entry.depth,
+      parsed?.title ?? null, parsed?.description ?? null, parsed?.canonical ?? null, parsed?.language ?? null, parsed?.encoding ?? null,
+      parsed?.htmlBytes ?? 0, fetch.wireBytes, parsed?.content.byteLength ?? 0, fetch.isTruncated ? 1 : 0, parsed?.linksFound ?? 0,
+      hasContent ? parsed.contentHash : null, error?.code ?? null, error?.message ?? null, this.#runId,
+      record.directives?.robots ?? null, record.directives?.refreshUrl ?? null,
+      parsed !== null && parsed.linksFound > parsed.links.length ? 1 : 0,
+    );
+    s.markState.run('done', error?.code ?? null, error?.message ?? null, null, now, urlId);
     if (info.changes === 0) {
       this.counts.duplicates += 1;
       return;
     }
     this.counts.pagesStored += 1;
     const pageId = info.lastInsertRowid;
-    for (const l of links) {
-      const targetId = this.#linkTargetId(l, urlId, now);
-      s.insertLink.run(pageId, targetId, l.text, l.isInScope ? 1 : 0, l.isNofollow ? 1 : 0);
+    const rows: LinkRow[] = new Array(links.length);
+    for (let i = 0; i < links.length; i++) {
+      const l = links[i]!;
+      rows[i] = [this.#linkTargetId(l, urlId, now), l.text, l.isInScope ? 1 : 0, l.isNofollow ? 1 : 0];
     }
+    this.#insertLinks(pageId, rows);
     for (const d of extraUrls) this.#insertDiscovered(d, urlId, now);
     if (parsed?.fields) s.setPageFields.run(JSON.stringify(parsed.fields), pageId);
     for (const h of this.#hooks) h.afterInsert?.(Number(pageId), record, now);
@@ -351,11 +351,24 @@ export class Writer {
     const cached = this.#urlIds.get(l.url);
     if (cached !== undefined && (cached.isSettled || l.skipCode !== null)) return cached.id;
     const s = this.#s;
-    const row = s.upsertLinkTarget.get({
-      url: l.url, host: l.host, depth: l.depth, state: l.skipCode ? 'skipped' : 'queued', parentId,
-      errorCode: l.skipCode, errorMessage: l.skipCode ? skipMessage(l.skipCode) : null, now, runId: this.#runId,
-    }) as { id: number } | undefined;
-    const id = row?.id ?? (s.selectUrl.get(l.url) as { id: number }).id;
+    // INSERT OR IGNORE and a one-row UPDATE rather than one upsert (INSERT ... ON CONFLICT DO
+    // UPDATE ... RETURNING): SQLite gives an upsert a statement journal, and opening one inside a
+    // transaction calls every virtual table's xSavepoint, on which FTS5 flushes its pending terms
+    // (search/search-index.ts) to a new segment. Each page's upserts thus flushed the previous
+    // page's text: in a crawl the upsert took ~4x its cost without the index, plus the flush.
+    const state = l.skipCode ? 'skipped' : 'queued';
+    const info = s.insertUrl.run(
+      l.url, l.host, l.depth, state, parentId, l.skipCode, l.skipCode ? skipMessage(l.skipCode) : null, now, now, this.#runId,
+    );
+    let id: number;
+    if (info.changes > 0) id = Number(info.lastInsertRowid);
+    else {
+      const row = s.selectUrl.get(l.url) as { id: number; state: string; error_code: string | null };
+      id = row.id;
+      if (state === 'queued' && row.state === 'skipped' && (row.error_code === 'CRAWL_DEPTH_LIMIT' || row.error_code === 'CRAWL_NOT_FOLLOWED')) {
+        s.liftSkipped.run(l.depth, parentId, now, id);
+      }
+    }
     // A row left skipped for depth or not-followed may still be queued by a later link; ask again then.
     const isSettled = l.skipCode === null || (l.skipCode !== 'CRAWL_DEPTH_LIMIT' && l.skipCode !== 'CRAWL_NOT_FOLLOWED');
     this.#urlIds.set(l.url, id, isSettled);
@@ -363,10 +376,9 @@ export class Writer {
   }
 
   #insertDiscovered(d: Discovered, parentId: number | null, now: number): void {
-    this.#s.insertUrl.run({
-      url: d.url, host: d.host, depth: d.depth, state: d.skipCode ? 'skipped' : 'queued', parentId,
-      errorCode: d.skipCode, errorMessage: d.skipCode ? skipMessage(d.skipCode) : null, now, runId: this.#runId,
-    });
+    this.#s.insertUrl.run(
+      d.url, d.host, d.depth, d.skipCode ? 'skipped' : 'queued', parentId, d.skipCode, d.skipCode ? skipMessage(d.skipCode) : null, now, now, this.#runId,
+    );
   }
 }
 
