@@ -10,6 +10,7 @@
  */
 import { Tokenizer } from 'htmlparser2';
 import { TagFlag, tagInfo, type TagInfo } from './html-tags.js';
+import { skipPlainText } from './skip-plain-text.js';
 
 /** The open / text / close events of an HTML document, as htmlparser2's Handler shapes them. */
 export interface HtmlSink {
@@ -145,6 +146,7 @@ export function emitTagEvents(html: string, sink: TagSink): void {
       while (stack.length > 0) pop();
     },
   });
+  skipPlainText(tokenizer);
   tokenizer.write(html);
   tokenizer.end();
 }

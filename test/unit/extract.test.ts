@@ -252,6 +252,11 @@ describe('emitHtmlEvents', () => {
       '<b><i>unclosed <em>tags',
       '<A HREF="/upper" Rel="X" href="/dup">caps</A>',
       '<!-- c --><![CDATA[d]]><?pi?><!doctype html>t&nbsp;&notanentity; &#0; &#x1F600;',
+      // Text the tokenizer skips with indexOf (skip-plain-text.ts): stops at every "<" and "&".
+      'plain text, no markup at all',
+      'a < b && c <= d & e<f <3 &amp&lt;<<p>>x&',
+      '&amp;start and end&amp;<b>&',
+      '<title>x & y < z</title><textarea>a & b</textarea><script>a<b&&c</script>after &',
     ];
     for (const html of samples) {
       const ours = recorder();
