@@ -40,6 +40,16 @@ export function normalizeUrl(input: string, base?: string | URL): string | null 
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   if (url.hostname === '') return null;
+  const parsed = url.href;
+  // Most links need none of the rewriting below; each URL setter costs a reparse, and this path
+  // was half of normalizeUrl's time on bench pages. Without a "%" there is no escape to rewrite,
+  // and the first "#" can only start the fragment ("#" elsewhere serializes as %23), so cutting
+  // there is what `url.hash = ''` does.
+  if (!parsed.includes('%') && !url.hostname.endsWith('.')) {
+    const hash = parsed.indexOf('#');
+    const bare = hash === -1 ? parsed : parsed.slice(0, hash);
+    return url.search === '' && bare.endsWith('?') ? bare.slice(0, -1) : bare;
+  }
   url.hash = '';
   // Trailing dots make www.example.org. and www.example.org two hosts for the same site.
   if (url.hostname.endsWith('.')) {
@@ -67,4 +77,31 @@ export function originKey(url: string | URL): string {
   const u = typeof url === 'string' ? new URL(url) : url;
   const port = u.port || (u.protocol === 'https:' ? '443' : '80');
   return `${u.protocol}//${u.hostname}:${port}`;
+}
+
+/** Hrefs made only of unreserved characters and "/": nothing in them is escaped or rewritten. */
+const PLAIN_PATH = /^[\w.~/-]+$/;
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
+
+/**
+ * normalizeUrl(href, base) for many hrefs against one base, as a page's links are. A plain path
+ * ("a.html", "/docs/x") resolves by string concatenation onto the normalized base: the relative
+ * reference only replaces the base's last path segment (or its whole path), it has no escape,
+ * query, fragment or dot segment of its own, so every other step of normalizeUrl gives the same
+ * result as for the probes "x" and "/". Anything else takes the full path. Saves a URL parse per
+ * link, about a tenth of extractPage's time on bench pages.
+ */
+export function createUrlResolver(base?: string | URL): (href: string) => string | null {
+  let dir: string | null | undefined; // the probes cost two URL parses: only made for a plain href
+  let root: string | null = null;
+  return (href) => {
+    if (PLAIN_PATH.test(href) && !href.startsWith('//') && !DOT_SEGMENT.test(href)) {
+      if (dir === undefined) {
+        dir = normalizeUrl('x', base)?.slice(0, -1) ?? null;
+        root = normalizeUrl('/', base)?.slice(0, -1) ?? null;
+      }
+      if (dir !== null && root !== null) return href.charCodeAt(0) === 0x2f ? root + href : dir + href;
+    }
+    return normalizeUrl(href, base);
+  };
 }

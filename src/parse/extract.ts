@@ -3,22 +3,21 @@
  * links and visible text. Pure and synchronous, so unit tests call it on the main thread and the
  * pool calls it on a worker.
  *
- * No DOM is built. htmlparser2's Tokenizer feeds a small tree builder here, which feeds a
- * collector (PageCollector) that keeps only the state it needs. On a generated 50 KB article
- * (bench/parser.mjs, a busy 2-core machine) this took 1.95 ms/page against 2.14 for htmlparser2's
- * Parser callbacks, 2.27 for parseDocument + a DOM walk and 5.6 for cheerio.load (parse5), with
- * identical output from all four. The collector is a plain open/text/close sink, so a job that
- * needs a DOM anyway (cheerio, for selector fields) can walk it into the same collector.
- *
- * Why not htmlparser2's own Parser: it keeps its open-element stack with Array#unshift and
- * searches it with indexOf on every end tag, so 20,000 nested <div>s take ~250 ms, 100,000 take
- * ~5 s, and deep nesting followed by unmatched end tags is quadratic (9 s for 20,000 + 1 MB). The
- * tree builder below keeps the same implied-end-tag rules over a push/pop stack plus a count of
- * open elements per name, so an unmatched end tag costs O(1) and every page is linear time.
+ * No DOM is built. htmlparser2's Tokenizer feeds a small tree builder (html-events.ts), which
+ * feeds a collector (PageCollector) that keeps only the state it needs. On a generated 50 KB
+ * article (bench/parser.mjs, a busy 2-core machine) this took 1.95 ms/page against 2.14 for
+ * htmlparser2's Parser callbacks, 2.27 for parseDocument + a DOM walk and 5.6 for cheerio.load
+ * (parse5), with identical output from all four. The collector also takes plain open/text/close
+ * events (createPageCollector), so a job that needs a DOM anyway (cheerio, for selector fields)
+ * can walk it into the same collector.
  */
-import { Tokenizer } from 'htmlparser2';
-import { normalizeUrl } from '../frontier/normalize-url.js';
+import { createUrlResolver, normalizeUrl } from '../frontier/normalize-url.js';
 import type { ExtractedLink } from '../types.js';
+import { emitTagEvents, type HtmlSink, type TagSink } from './html-events.js';
+import { TagFlag, TagKind, tagInfo, type TagInfo } from './html-tags.js';
+import { collapse, TextBuffer } from './text-buffer.js';
+
+export { emitHtmlEvents, type HtmlSink } from './html-events.js';
 
 export interface ExtractedPage {
   title: string | null;
@@ -49,16 +48,9 @@ const MAX_ANCHORS = 100_000;
 /** Longer hrefs are junk (or an attack on the links table), not links. */
 const MAX_HREF_CHARS = 8192;
 
-/** The open / text / close events of an HTML document, as htmlparser2's Handler shapes them. */
-export interface HtmlSink {
-  onopentag(name: string, attribs: Readonly<Record<string, string>>): void;
-  ontext(text: string): void;
-  onclosetag(name: string): void;
-}
-
 export function extractPage(html: string, pageUrl: string, maxLinks: number): ExtractedPage {
-  const collector = createPageCollector(pageUrl, maxLinks);
-  emitHtmlEvents(html, collector);
+  const collector = new PageCollector(pageUrl, maxLinks);
+  emitTagEvents(html, collector);
   return collector.finish();
 }
 
@@ -67,129 +59,14 @@ export function extractPage(html: string, pageUrl: string, maxLinks: number): Ex
  * needs cheerio anyway, or the parser comparison in bench/parser.mjs.
  */
 export function createPageCollector(pageUrl: string, maxLinks: number): HtmlSink & { finish(): ExtractedPage } {
-  return new PageCollector(pageUrl, maxLinks);
-}
-
-// --- tree builder: htmlparser2's Parser rules, linear time ----------------------------------
-
-const P = new Set(['p']);
-const FORM = new Set(['input', 'option', 'optgroup', 'select', 'button', 'datalist', 'textarea']);
-const DD_DT = new Set(['dd', 'dt']);
-const RT_RP = new Set(['rt', 'rp']);
-const TABLE_SECTION = new Set(['thead', 'tbody']);
-/** Opening the key closes any of these on top of the stack (htmlparser2 10's openImpliesClose). */
-const IMPLIED_CLOSE = new Map<string, ReadonlySet<string>>([
-  ['tr', new Set(['tr', 'th', 'td'])], ['th', new Set(['th'])], ['td', new Set(['thead', 'th', 'td'])],
-  ['body', new Set(['head', 'link', 'script'])], ['li', new Set(['li'])],
-  ['option', new Set(['option'])], ['optgroup', new Set(['optgroup', 'option'])],
-  ['dd', DD_DT], ['dt', DD_DT], ['rt', RT_RP], ['rp', RT_RP], ['tbody', TABLE_SECTION], ['tfoot', TABLE_SECTION],
-  ...['select', 'input', 'output', 'button', 'datalist', 'textarea'].map((t) => [t, FORM] as const),
-  ...['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'address', 'article', 'aside', 'blockquote', 'details', 'div',
-    'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'header', 'hr', 'main', 'nav', 'ol', 'pre',
-    'section', 'table', 'ul'].map((t) => [t, P] as const),
-]);
-const VOID = new Set(['area', 'base', 'basefont', 'br', 'col', 'command', 'embed', 'frame', 'hr', 'img', 'input',
-  'isindex', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
-const FOREIGN = new Set(['math', 'svg']);
-const INTEGRATION = new Set(['mi', 'mo', 'mn', 'ms', 'mtext', 'annotation-xml', 'foreignobject', 'desc', 'title']);
-/** Only these tags' attributes are read; skipping the rest saves an object per tag. */
-const ATTRIBUTE_TAGS = new Set(['a', 'area', 'base', 'meta', 'link', 'html']);
-const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
-
-/** Drives `sink` with the document's events; every opened element is closed exactly once. */
-export function emitHtmlEvents(html: string, sink: HtmlSink): void {
-  const stack: string[] = [];
-  const openByName = new Map<string, number>();
-  const foreign: boolean[] = [false]; // self-closing "/>" only counts inside svg/math
-  let tag = '';
-  let attribs: Record<string, string> | null = null;
-  let attrName = '';
-  let attrValue = '';
-
-  const pop = (): string => {
-    const name = stack.pop() as string;
-    openByName.set(name, (openByName.get(name) ?? 1) - 1);
-    sink.onclosetag(name);
-    return name;
+  const collector = new PageCollector(pageUrl, maxLinks);
+  return {
+    onopentag: (name, attribs) => collector.openTag(tagInfo(name), attribs),
+    ontext: (text) => collector.text(text, 0, text.length),
+    onclosetag: (name) => collector.closeTag(tagInfo(name)),
+    finish: () => collector.finish(),
   };
-  const endOpenTag = (): void => {
-    sink.onopentag(tag, attribs ?? NO_ATTRIBUTES);
-    if (VOID.has(tag)) sink.onclosetag(tag);
-    attribs = null;
-  };
-  const tokenizer = new Tokenizer({ decodeEntities: true }, {
-    ontext: (start, end) => sink.ontext(html.slice(start, end)),
-    ontextentity: (cp) => sink.ontext(String.fromCodePoint(cp)),
-    onopentagname(start, end) {
-      tag = html.slice(start, end).toLowerCase();
-      const closes = IMPLIED_CLOSE.get(tag);
-      if (closes) while (stack.length > 0 && closes.has(stack[stack.length - 1] as string)) pop();
-      if (!VOID.has(tag)) {
-        stack.push(tag);
-        openByName.set(tag, (openByName.get(tag) ?? 0) + 1);
-        if (FOREIGN.has(tag)) foreign.push(true);
-        else if (INTEGRATION.has(tag)) foreign.push(false);
-      }
-      attribs = ATTRIBUTE_TAGS.has(tag) ? {} : null;
-    },
-    onattribname(start, end) {
-      if (attribs) attrName = html.slice(start, end).toLowerCase();
-    },
-    onattribdata(start, end) {
-      if (attribs) attrValue += html.slice(start, end);
-    },
-    onattribentity(cp) {
-      if (attribs) attrValue += String.fromCodePoint(cp);
-    },
-    onattribend() {
-      if (attribs && !Object.hasOwn(attribs, attrName)) attribs[attrName] = attrValue; // first one wins
-      attrValue = '';
-    },
-    onopentagend: endOpenTag,
-    onselfclosingtag() {
-      const name = tag;
-      endOpenTag();
-      if (foreign[foreign.length - 1] === true && stack[stack.length - 1] === name) pop();
-    },
-    onclosetag(start, end) {
-      const name = html.slice(start, end).toLowerCase();
-      if ((FOREIGN.has(name) || INTEGRATION.has(name)) && foreign.length > 1) foreign.pop();
-      if (!VOID.has(name)) {
-        if ((openByName.get(name) ?? 0) > 0) while (pop() !== name);
-        else if (name === 'p') {
-          sink.onopentag('p', NO_ATTRIBUTES); // "</p>" alone means an empty paragraph
-          sink.onclosetag('p');
-        }
-      } else if (name === 'br') {
-        sink.onopentag('br', NO_ATTRIBUTES); // "</br>" is read as "<br>"
-        sink.onclosetag('br');
-      }
-    },
-    oncomment() {},
-    oncdata() {},
-    ondeclaration() {},
-    onprocessinginstruction() {},
-    onend() {
-      while (stack.length > 0) pop();
-    },
-  });
-  tokenizer.write(html);
-  tokenizer.end();
 }
-
-// --- collector ---------------------------------------------------------------------------------
-
-/** Text never shown: script bodies, styles, fallbacks, embedded documents. */
-const HIDDEN = new Set(['script', 'style', 'noscript', 'template', 'svg', 'iframe', 'object', 'noembed', 'noframes']);
-/** Elements that may sit in <head>; any other opens the body, as in a browser. */
-const HEAD_CONTENT = new Set(['title', 'meta', 'link', 'style', 'script', 'noscript', 'base', 'template',
-  'basefont', 'bgsound', 'head']);
-const BLOCK = new Set(['address', 'article', 'aside', 'blockquote', 'body', 'br', 'caption', 'center', 'dd',
-  'details', 'dialog', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2',
-  'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'html', 'legend', 'li', 'main', 'menu', 'nav', 'ol',
-  'option', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'tfoot', 'thead', 'tr', 'ul']);
-/** Table cells sit side by side: a space, not a line, between them. */
-const CELL = new Set(['td', 'th']);
 
 interface RawLink {
   href: string;
@@ -203,7 +80,10 @@ const enum Head {
   Left,
 }
 
-class PageCollector implements HtmlSink {
+/** Any non-whitespace character, as the HTML tree builder leaves <head> for it. */
+const NON_SPACE = /\S/;
+
+class PageCollector implements TagSink {
   readonly #pageUrl: string;
   readonly #maxLinks: number;
   readonly #text = new TextBuffer(MAX_TEXT_CHARS, '\n');
@@ -221,6 +101,7 @@ class PageCollector implements HtmlSink {
   // Hrefs wait for finish(): the first <base href> applies to every link, even those before it.
   readonly #rawLinks: RawLink[] = [];
   #anchor: RawLink | null = null;
+  // Only written while #anchor is set: it is reset when an anchor opens and read when it closes.
   readonly #anchorText = new TextBuffer(MAX_ANCHOR_CHARS, ' ');
   #hiddenDepth = 0;
   #foreignDepth = 0;
@@ -232,32 +113,35 @@ class PageCollector implements HtmlSink {
     this.#maxLinks = maxLinks;
   }
 
-  onopentag(name: string, attribs: Readonly<Record<string, string>>): void {
-    if (this.#head === Head.Open && !HEAD_CONTENT.has(name)) this.#head = Head.Left;
-    switch (name) {
-      case 'a':
-      case 'area':
-        this.#openLink(name, attribs);
+  openTag(tag: TagInfo, attribs: Readonly<Record<string, string>>): void {
+    const flags = tag.flags;
+    if (this.#head === Head.Open && (flags & TagFlag.HeadContent) === 0) this.#head = Head.Left;
+    switch (tag.kind) {
+      case TagKind.Other:
         break;
-      case 'base':
+      case TagKind.A:
+      case TagKind.Area:
+        this.#openLink(tag.kind, attribs);
+        break;
+      case TagKind.Base:
         if (this.#baseHref === null && attribs.href !== undefined) this.#baseHref = attribs.href;
         break;
-      case 'meta':
+      case TagKind.Meta:
         if (this.#description === null && attribs.name?.trim().toLowerCase() === 'description') {
           this.#description = collapse(attribs.content ?? '', MAX_DESCRIPTION_CHARS);
         }
         this.#readDirective(attribs);
         break;
-      case 'link':
+      case TagKind.Link:
         if (this.#canonicalHref === null && attribs.href && hasToken(attribs.rel, 'canonical')) {
           this.#canonicalHref = attribs.href;
         }
         break;
-      case 'html':
+      case TagKind.Html:
         if (!this.#isHtmlSeen) this.#language = collapse(attribs.lang ?? '', MAX_LANGUAGE_CHARS);
         this.#isHtmlSeen = true;
         break;
-      case 'title':
+      case TagKind.Title:
         // The document's title is the first <title> outside svg/math (an svg <title> is a tooltip).
         this.#isInTitle = true;
         if (!this.#isTitleSeen && this.#foreignDepth === 0) {
@@ -265,61 +149,62 @@ class PageCollector implements HtmlSink {
           this.#titleText = new TextBuffer(MAX_TITLE_CHARS, ' ');
         }
         break;
-      case 'head':
+      case TagKind.Head:
         if (this.#head === Head.NotSeen) this.#head = Head.Open;
         break;
-      case 'svg':
-      case 'math':
+      case TagKind.Svg:
+      case TagKind.Math:
         this.#foreignDepth++;
         break;
-      case 'pre':
+      case TagKind.Pre:
         this.#preDepth++;
         break;
     }
-    if (HIDDEN.has(name)) this.#hiddenDepth++;
-    this.#separate(name);
+    if ((flags & TagFlag.Hidden) !== 0) this.#hiddenDepth++;
+    this.#separate(flags);
   }
 
-  ontext(data: string): void {
+  text(source: string, start: number, end: number): void {
     if (this.#isInTitle) {
-      this.#titleText?.append(data);
+      this.#titleText?.append(source, start, end);
       return;
     }
     if (this.#hiddenDepth > 0) return;
     if (this.#head === Head.Open) {
-      if (!/\S/.test(data)) return;
+      if (!NON_SPACE.test(source.slice(start, end))) return;
       this.#head = Head.Left; // text in <head> is moved into the body by browsers
     }
-    if (this.#preDepth > 0) this.#text.appendPreformatted(data);
-    else this.#text.append(data);
-    if (this.#anchor) this.#anchorText.append(data);
+    this.#text.append(source, start, end, this.#preDepth > 0);
+    if (this.#anchor) this.#anchorText.append(source, start, end);
   }
 
-  onclosetag(name: string): void {
-    switch (name) {
-      case 'a':
+  closeTag(tag: TagInfo): void {
+    switch (tag.kind) {
+      case TagKind.A:
         this.#closeAnchor();
         break;
-      case 'title':
+      case TagKind.Title:
         this.#isInTitle = false;
         if (this.#titleText) {
           this.#title = this.#titleText.toString() || null;
           this.#titleText = null;
         }
         break;
-      case 'head':
+      case TagKind.Head:
         if (this.#head === Head.Open) this.#head = Head.Left;
         break;
-      case 'svg':
-      case 'math':
+      case TagKind.Svg:
+      case TagKind.Math:
         if (this.#foreignDepth > 0) this.#foreignDepth--;
         break;
-      case 'pre':
+      case TagKind.Pre:
         if (this.#preDepth > 0) this.#preDepth--;
         break;
+      default:
+        break;
     }
-    if (HIDDEN.has(name) && this.#hiddenDepth > 0) this.#hiddenDepth--;
-    this.#separate(name);
+    if ((tag.flags & TagFlag.Hidden) !== 0 && this.#hiddenDepth > 0) this.#hiddenDepth--;
+    this.#separate(tag.flags);
   }
 
   finish(): ExtractedPage {
@@ -330,10 +215,14 @@ class PageCollector implements HtmlSink {
     // but a URL linked normally anywhere on the page is followable even if another link to it
     // says rel="nofollow".
     const seen = new Map<string, ExtractedLink | undefined>();
+    const resolve = createUrlResolver(base);
+    // Menus and footers repeat hrefs; each is resolved once per page.
+    const resolved = new Map<string, string | null>();
     const links: ExtractedLink[] = [];
     for (const raw of this.#rawLinks) {
       if (raw.href.length > MAX_HREF_CHARS) continue;
-      const url = normalizeUrl(raw.href, base);
+      let url = resolved.get(raw.href);
+      if (url === undefined) resolved.set(raw.href, (url = resolve(raw.href)));
       if (url === null) continue;
       if (seen.has(url)) {
         const kept = seen.get(url);
@@ -374,13 +263,13 @@ class PageCollector implements HtmlSink {
     }
   }
 
-  #openLink(name: string, attribs: Readonly<Record<string, string>>): void {
-    if (name === 'a') this.#closeAnchor(); // an <a> inside an <a> ends the first, as browsers do
+  #openLink(kind: TagKind, attribs: Readonly<Record<string, string>>): void {
+    if (kind === TagKind.A) this.#closeAnchor(); // an <a> inside an <a> ends the first, as browsers do
     const href = attribs.href;
     if (href === undefined || this.#rawLinks.length >= MAX_ANCHORS) return;
     const link: RawLink = { href, text: '', isNofollow: hasToken(attribs.rel, 'nofollow') };
     this.#rawLinks.push(link);
-    if (name === 'area') link.text = collapse(attribs.alt ?? '', MAX_ANCHOR_CHARS);
+    if (kind === TagKind.Area) link.text = collapse(attribs.alt ?? '', MAX_ANCHOR_CHARS);
     else {
       this.#anchor = link;
       this.#anchorText.reset();
@@ -393,26 +282,27 @@ class PageCollector implements HtmlSink {
     this.#anchor = null;
   }
 
-  #separate(name: string): void {
-    if (BLOCK.has(name)) {
+  #separate(flags: number): void {
+    if ((flags & TagFlag.Block) !== 0) {
       this.#text.breakLine();
-      this.#anchorText.breakLine();
-    } else if (CELL.has(name)) {
+      if (this.#anchor) this.#anchorText.breakLine();
+    } else if ((flags & TagFlag.Cell) !== 0) {
       this.#text.space();
-      this.#anchorText.space();
+      if (this.#anchor) this.#anchorText.space();
     }
   }
 }
 
-function resolveBase(baseHref: string | null, pageUrl: string): URL | undefined {
+/** The base URL's href: `new URL(href, base)` stringifies a URL base on every call anyway. */
+function resolveBase(baseHref: string | null, pageUrl: string): string | undefined {
   // An unusable <base href> is ignored: browsers fall back to the document's URL.
   if (baseHref !== null && baseHref.length <= MAX_HREF_CHARS) {
     try {
-      return new URL(baseHref, pageUrl);
+      return new URL(baseHref, pageUrl).href;
     } catch { /* fall through to the page URL */ }
   }
   try {
-    return new URL(pageUrl);
+    return new URL(pageUrl).href;
   } catch {
     return undefined; // no usable base: only absolute hrefs resolve
   }
@@ -425,147 +315,4 @@ function isSameDocumentRef(href: string): boolean {
 
 function hasToken(list: string | undefined, token: string): boolean {
   return list !== undefined && list.toLowerCase().split(/\s+/).includes(token);
-}
-
-function collapse(value: string, maxChars: number): string {
-  const buf = new TextBuffer(maxChars, ' ');
-  buf.append(value);
-  return buf.toString();
-}
-
-/** Stands for a block boundary inside a TextBuffer; NUL in page text is turned into a space. */
-const BREAK = '\u0000';
-const BREAK_CODE = 0;
-
-/**
- * Whitespace as JavaScript's \s sees it, plus the other C0 controls and DEL (junk in text, poison
- * for SQLite TEXT). NUL is not here: it is the block BREAK.
- */
-function isSpaceLike(c: number): boolean {
-  if (c <= 0x20) return c !== BREAK_CODE;
-  if (c < 0x7f) return false;
-  return (
-    c === 0x7f || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
-    c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
-  );
-}
-
-/**
- * One pass over the raw text: each run of whitespace becomes one space, and a run of spaces and
- * BREAKs holding at least one BREAK becomes one BREAK. Words separated by a single plain space are
- * copied as one slice, so a page costs a slice per line, not per word. (It replaced two regex
- * passes that took a fifth of extract()'s time on 50 KB article pages.)
- */
-function collapseSpaces(raw: string): string {
-  let out = '';
-  let runStart = -1;
-  let pendingSpace = false;
-  let pendingBreak = false;
-  const n = raw.length;
-  for (let i = 0; i < n; i++) {
-    const c = raw.charCodeAt(i);
-    const isBreak = c === BREAK_CODE;
-    if (!isBreak && !isSpaceLike(c)) {
-      if (runStart === -1) {
-        if (pendingBreak) out += BREAK;
-        else if (pendingSpace) out += ' ';
-        pendingBreak = pendingSpace = false;
-        runStart = i;
-      }
-      continue;
-    }
-    // A lone plain space between two word characters stays inside the current slice.
-    if (c === 0x20 && runStart !== -1 && i + 1 < n) {
-      const next = raw.charCodeAt(i + 1);
-      if (next !== BREAK_CODE && !isSpaceLike(next)) continue;
-    }
-    if (runStart !== -1) {
-      out += raw.slice(runStart, i);
-      runStart = -1;
-    }
-    if (isBreak) pendingBreak = true;
-    else pendingSpace = true;
-  }
-  if (runStart !== -1) out += raw.slice(runStart);
-  else if (pendingBreak) out += BREAK;
-  else if (pendingSpace) out += ' ';
-  return out;
-}
-
-/**
- * Accumulates text up to maxChars with whitespace runs collapsed to one space, no leading or
- * trailing space, and one separator between blocks. Pieces are kept raw and collapsed in one
- * regex pass at the end (collapsing each of the tokenizer's many small pieces cost more than the
- * tokenizer); a compaction pass whenever the raw pieces reach twice maxChars keeps memory bounded.
- */
-class TextBuffer {
-  readonly #maxChars: number;
-  readonly #separator: string;
-  #parts: string[] = [];
-  #rawLength = 0;
-  #isFull = false;
-
-  constructor(maxChars: number, separator: string) {
-    this.#maxChars = maxChars;
-    this.#separator = separator;
-  }
-
-  append(data: string): void {
-    if (!this.#isFull) this.#add(data.includes(BREAK) ? data.replaceAll(BREAK, ' ') : data);
-  }
-
-  /** Inside <pre> the author's line breaks are kept; spaces still collapse. */
-  appendPreformatted(data: string): void {
-    if (this.#isFull) return;
-    const s = data.includes(BREAK) ? data.replaceAll(BREAK, ' ') : data;
-    this.#add(s.replaceAll('\n', BREAK));
-  }
-
-  breakLine(): void {
-    if (!this.#isFull) this.#add(BREAK);
-  }
-
-  space(): void {
-    if (!this.#isFull) this.#add(' ');
-  }
-
-  reset(): void {
-    this.#parts = [];
-    this.#rawLength = 0;
-    this.#isFull = false;
-  }
-
-  toString(): string {
-    let s = trimEdges(this.#collapsed()).replaceAll(BREAK, this.#separator);
-    if (s.length > this.#maxChars) {
-      s = s.slice(0, this.#maxChars);
-      const last = s.charCodeAt(s.length - 1);
-      if (last >= 0xd800 && last <= 0xdbff) s = s.slice(0, -1); // never split a surrogate pair
-      s = s.trimEnd();
-    }
-    return s;
-  }
-
-  #add(s: string): void {
-    this.#parts.push(s);
-    this.#rawLength += s.length;
-    if (this.#rawLength >= 2 * this.#maxChars + 64) {
-      const compacted = this.#collapsed();
-      this.#parts = [compacted];
-      this.#rawLength = compacted.length;
-      this.#isFull = compacted.length > this.#maxChars + 2; // + 2 for edges trimmed at the end
-    }
-  }
-
-  #collapsed(): string {
-    return collapseSpaces(this.#parts.join(''));
-  }
-}
-
-function trimEdges(s: string): string {
-  let start = 0;
-  let end = s.length;
-  while (start < end && (s[start] === ' ' || s[start] === BREAK)) start++;
-  while (end > start && (s[end - 1] === ' ' || s[end - 1] === BREAK)) end--;
-  return start === 0 && end === s.length ? s : s.slice(start, end);
 }

@@ -145,6 +145,31 @@ describe('extractPage: visible text', () => {
     assert.equal(extract('<pre>line 1\n    line 2</pre>').text, 'line 1\nline 2');
   });
 
+  it('breaks lines at <pre> newlines only, and turns other controls and Unicode spaces into spaces', () => {
+    assert.equal(extract('<pre>a\n\n  b\r\nc\u0000d\u00a0 e</pre><p>f\tg</p>').text, 'a\nb\nc d e\nf g');
+    assert.equal(extract('<p>\u007f\ufeffz\u3000&nbsp;y\u2003</p>').text, 'z y');
+  });
+
+  it('gives anchor text the spaces of blocks and cells, on one line', () => {
+    const page = extract('<a href=/a> x<div>y </div><td>z</td>\u2003</a>w');
+    assert.deepEqual(page.links.map((l) => l.text), ['x y z']);
+    assert.equal(page.text, 'x\ny\nz w');
+  });
+
+  it('never ends a capped text on half a surrogate pair, and ignores text past the cap', () => {
+    assert.equal(extract(`<a href=/y>${'a'.repeat(499)}\u{1F600}</a>`).links[0]?.text, 'a'.repeat(499));
+    assert.equal(extract(`<p>${'x'.repeat(MAX_TEXT_CHARS - 1)}\u{1F600}</p><p>after</p>`).text, 'x'.repeat(MAX_TEXT_CHARS - 1));
+    assert.equal(extract(`<p>${'x'.repeat(MAX_TEXT_CHARS)}</p><p>after</p>`).text, 'x'.repeat(MAX_TEXT_CHARS));
+  });
+
+  it('reads the text after an unterminated end tag as the tree builder emits it', () => {
+    for (const html of ['</tit\fle', '</a b', 'x</a b', '<b>y</b\tz']) {
+      const texts: string[] = [];
+      emitHtmlEvents(html, { onopentag() {}, ontext: (t) => texts.push(t), onclosetag() {} });
+      assert.equal(extract(html).text, texts.join('').trim(), JSON.stringify(html));
+    }
+  });
+
   it('treats text after an unclosed <head> as body text once body content starts', () => {
     assert.equal(extract('<head><title>T</title><div>body text</div>').text, 'body text');
   });
@@ -227,6 +252,11 @@ describe('emitHtmlEvents', () => {
       '<b><i>unclosed <em>tags',
       '<A HREF="/upper" Rel="X" href="/dup">caps</A>',
       '<!-- c --><![CDATA[d]]><?pi?><!doctype html>t&nbsp;&notanentity; &#0; &#x1F600;',
+      // Text the tokenizer skips with indexOf (skip-plain-text.ts): stops at every "<" and "&".
+      'plain text, no markup at all',
+      'a < b && c <= d & e<f <3 &amp&lt;<<p>>x&',
+      '&amp;start and end&amp;<b>&',
+      '<title>x & y < z</title><textarea>a & b</textarea><script>a<b&&c</script>after &',
     ];
     for (const html of samples) {
       const ours = recorder();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { normalizeUrl, originKey } from '../../src/frontier/normalize-url.js';
+import { createUrlResolver, normalizeUrl, originKey } from '../../src/frontier/normalize-url.js';
 
 /** [input, base, expected]; every row is also checked for idempotence below. */
 type Case = readonly [input: string, base: string | undefined, expected: string | null];
@@ -110,6 +110,13 @@ const groups: Record<string, Case[]> = {
     ['http://example.com/a\nb', undefined, 'http://example.com/ab'],
     ['  ../x  ', 'http://example.com/a/b', 'http://example.com/x'],
   ],
+  'fragments and empty queries with no escape to rewrite': [
+    ['http://example.com/a#', undefined, 'http://example.com/a'],
+    ['http://example.com/a?#x', undefined, 'http://example.com/a'],
+    ['http://example.com/a??#x', undefined, 'http://example.com/a??'],
+    ['http://example.com/a#b#c?d', undefined, 'http://example.com/a'],
+    ['http://example.com/a?b#c%41', undefined, 'http://example.com/a?b'],
+  ],
   'hosts that are addresses': [
     ['http://127.0.0.1:8080/', undefined, 'http://127.0.0.1:8080/'],
     ['http://0x7f.1/', undefined, 'http://127.0.0.1/'],
@@ -182,5 +189,27 @@ describe('originKey', () => {
 
   test('accepts a URL object', () => {
     assert.equal(originKey(new URL('https://Example.com/a')), 'https://example.com:443');
+  });
+});
+
+describe('createUrlResolver', () => {
+  const bases = [undefined, 'http://example.com/a/b.html?q#f', 'https://u:p@Example.com:8443/%7ea/%2f/x', 'http://example.com./dir/',
+    'http://example.com', 'mailto:x@example.com', 'not a url', new URL('http://example.com/a/')];
+  const hrefs = ['b.html', 'c/d.e', '/root', '/', 'x', '.x', '...', 'a/./b', 'a/../b', '..', '.', './', 'a/..', '//other.example/p',
+    '', '#f', '?q', 'a b', 'A-Z_0~9', 'http://example.org/%7e', '%7e', 'a%2fb', 'javascript:x'];
+
+  test('gives what normalizeUrl gives, for plain paths and everything else', () => {
+    for (const base of bases) {
+      const resolve = createUrlResolver(base);
+      for (const href of hrefs) {
+        assert.equal(resolve(href), normalizeUrl(href, base), `${JSON.stringify(href)} against ${base}`);
+      }
+    }
+  });
+
+  test('resolves plain paths by concatenation onto the normalized base', () => {
+    const resolve = createUrlResolver('https://Example.com:443/%7euser/page.html#top');
+    assert.equal(resolve('next.html'), 'https://example.com/~user/next.html');
+    assert.equal(resolve('/up'), 'https://example.com/up');
   });
 });
