@@ -1,33 +1,52 @@
 /**
- * Keeps the full-text index (the page_search FTS5 table, see store/db.ts) in step with pages:
- * a writer hook that indexes each stored page's title and visible text inside the page's own
- * transaction, so the index never holds a page the database does not, nor misses one.
+ * Keeps the full-text index (store/db.ts: page_words and page_titles, or page_search in files
+ * made before 0.2) in step with pages: a writer hook that indexes each stored page's title and
+ * visible text inside the page's own transaction, so the index never holds a page the database
+ * does not, nor misses one.
  *
- * The table is contentless (content=''): FTS5 keeps only the inverted index, not a second copy of
- * the text, which already lives compressed in contents. Snippets are cut from that copy
- * (search/snippet.ts). detail=column drops token positions, which is most of an FTS index's
- * size; the price is that phrases are matched as all their words (search/query.ts).
+ * The tables are contentless (content=''): FTS5 keeps only the inverted index, not a second copy
+ * of the text, which already lives compressed in contents; snippets are cut from that copy
+ * (search/snippet.ts). They keep which pages hold a word, no counts and no positions, so phrases
+ * are matched as all their words (search/query.ts), and the workers send each page's distinct
+ * words rather than its text (parse/search-words.ts): the same index for a tenth of the work.
  */
-import type { Db } from '../store/db.js';
+import { searchLayout, type Db } from '../store/db.js';
 import type { PageHooks } from '../store/writer.js';
 
 export function createSearchIndexHooks(db: Db): PageHooks {
-  const insert = db.prepare('INSERT INTO page_search (rowid, title, text) VALUES (?, ?, ?)');
+  const index = createIndexer(db);
   return {
     afterInsert(pageId, record) {
       const parsed = record.parsed;
       // Non-HTML bodies and failed parses have no text worth searching.
       if (parsed === null || (parsed.searchWords === undefined && parsed.title === null)) return;
-      // The text's distinct words, not the text: the same index for a tenth of the work.
-      insert.run(pageId, parsed.title ?? '', parsed.searchWords ?? '');
+      index(pageId, parsed.title ?? '', parsed.searchWords ?? '');
     },
+  };
+}
+
+function createIndexer(db: Db): (pageId: number, title: string, words: string) => void {
+  if (searchLayout(db) === 'columns') {
+    const insert = db.prepare('INSERT INTO page_search (rowid, title, text) VALUES (?, ?, ?)');
+    return (pageId, title, words) => {
+      insert.run(pageId, title, words);
+    };
+  }
+  const insertWords = db.prepare('INSERT INTO page_words (rowid, words) VALUES (?, ?)');
+  const insertTitle = db.prepare('INSERT INTO page_titles (rowid, title) VALUES (?, ?)');
+  return (pageId, title, words) => {
+    // The title's words go in page_words too: a query matches a page by its title or its text.
+    insertWords.run(pageId, title === '' ? words : `${title} ${words}`);
+    if (title !== '') insertTitle.run(pageId, title);
   };
 }
 
 /** Removes a page from the index (a recrawl replacing its row). contentless_delete=1 allows DELETE. */
 export function prepareSearchRemoval(db: Db): (pageId: number) => void {
-  const remove = db.prepare('DELETE FROM page_search WHERE rowid = ?');
+  const tables = searchLayout(db) === 'columns' ? ['page_search'] : ['page_words', 'page_titles'];
+  const removals = tables.map((table) => db.prepare(`DELETE FROM ${table} WHERE rowid = ?`));
   return (pageId) => {
-    remove.run(pageId);
+    for (const remove of removals) remove.run(pageId);
   };
 }
+

@@ -7,7 +7,7 @@
  */
 import { unpackContent } from '../content-frame.js';
 import { StoreError, UsageError } from '../errors.js';
-import { openReadOnly, type Db } from '../store/db.js';
+import { openReadOnly, searchLayout, type Db } from '../store/db.js';
 import { parseSearchQuery, type SearchQuery } from './query.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 
@@ -43,15 +43,46 @@ interface Row {
   data: Uint8Array | null;
 }
 
-const termExpr = (t: SearchQuery['terms'][number], column: 'title' | 'text'): string => `${column} : "${t.word}"${t.isPrefix ? '*' : ''}`;
+/**
+ * Where a layout keeps its words (store/db.ts searchLayout): each field is a table and a MATCH
+ * expression for it. 'words' has page_words (title and text) and page_titles; 'columns', in
+ * files made before 0.2, one page_search table with title and text columns.
+ */
+interface IndexLayout {
+  /** Pages holding a query expression anywhere. */
+  any: (expr: string) => [table: string, match: string];
+  /** Pages whose title holds any of these quoted terms. */
+  title: (keys: string[]) => [table: string, match: string];
+  /** Pages whose text holds the quoted term (in 'words', its title or text). */
+  text: (key: string) => [table: string, match: string];
+}
+
+const LAYOUTS: Record<'words' | 'columns', IndexLayout> = {
+  words: {
+    any: (expr) => ['page_words', expr],
+    title: (keys) => ['page_titles', keys.join(' OR ')],
+    text: (key) => ['page_words', key],
+  },
+  columns: {
+    any: (expr) => ['page_search', expr],
+    title: (keys) => ['page_search', keys.map((k) => `title : ${k}`).join(' OR ')],
+    text: (key) => ['page_search', `text : ${key}`],
+  },
+};
+
+const termKey = (t: SearchQuery['terms'][number]): string => `"${t.word}"${t.isPrefix ? '*' : ''}`;
+
+/** `rowid IN (pages matching)`, as SQL with its parameter. */
+function inMatch([table, match]: [string, string]): { sql: string; param: string } {
+  return { sql: `m.rowid IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ?)`, param: match };
+}
 
 /**
- * Ranking. FTS5's bm25() needs per-row term counts, which a contentless index with
- * detail=column does not keep (it returns 0 for every row); keeping them (detail=full) would
- * make the index ~10x larger, about 30 % of the raw HTML. So the score is computed from what
- * the index has: each query word weighs its inverse document frequency (rare words weigh
- * more), once if it is in the page's text, and by its rarity among titles, TITLE_WEIGHT times
- * over, if it is in the title.
+ * Ranking. FTS5's bm25() needs per-row term counts, which a contentless index that keeps no
+ * counts or positions does not have; keeping them (detail=full) would make the index ~10x
+ * larger, about 30 % of the raw HTML. So the score is computed from what the index has: each
+ * query word weighs its inverse document frequency (rare words weigh more), once if it is in
+ * the page, and by its rarity among titles, TITLE_WEIGHT times over, if it is in the title.
  *
  * Scoring every match of a common word on 100,000 pages takes hundreds of milliseconds, so it is
  * done in two tiers. First the pages whose title holds one of the query's distinctive words (in
@@ -60,44 +91,48 @@ const termExpr = (t: SearchQuery['terms'][number], column: 'title' | 'text'): st
  * FTS5 answers without reading the rest of the match list.
  */
 function rankedIds(db: Db, query: SearchQuery, limit: number): Array<{ id: number; score: number }> {
-  const count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM page_search WHERE page_search MATCH ?');
+  const kind = searchLayout(db);
+  if (kind === null) throw new StoreError('CRAWL_STORE_OPEN', `${db.name} has no search index (made by an older crawlite)`);
+  const layout = LAYOUTS[kind];
+  const count = (where: [string, string]): number =>
+    db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM ${where[0]} WHERE ${where[0]} MATCH ?`).get(where[1])?.n ?? 0;
   const total = (db.prepare<[], { n: number }>('SELECT count(*) AS n FROM pages').get()?.n ?? 0) + 1;
   const idf = (n: number): number => Math.log((total - n + 0.5) / (n + 0.5) + 1);
-  const scored = new Map<string, { term: SearchQuery['terms'][number]; n: number; inTitles: number }>();
+  const scored = new Map<string, { key: string; n: number; inTitles: number }>();
   for (const term of query.terms) {
-    const key = `"${term.word}"${term.isPrefix ? '*' : ''}`;
+    const key = termKey(term);
     if (scored.has(key) || scored.size >= MAX_SCORED_TERMS) continue;
-    const n = count.get(key)?.n ?? 0;
-    const inTitles = count.get(termExpr(term, 'title'))?.n ?? 0;
-    scored.set(key, { term, n, inTitles });
+    scored.set(key, { key, n: count(layout.any(key)), inTitles: count(layout.title([key])) });
   }
   const distinctive = [...scored.values()].filter((s) => s.inTitles > 0 && s.inTitles <= MAX_TITLE_TIER);
+  const [anyTable, anyMatch] = layout.any(query.match);
   const ranked: Array<{ id: number; score: number }> = [];
-  let rest = query.match;
+  let rest = { sql: '', params: [] as string[] };
   if (distinctive.length > 0) {
-    const inTitle = distinctive.map((s) => termExpr(s.term, 'title')).join(' OR ');
+    const inTitle = inMatch(layout.title(distinctive.map((s) => s.key)));
     const parts: string[] = [];
     const params: Array<string | number> = [];
-    const add = (expr: string, weight: number): void => {
-      parts.push('(CASE WHEN m.rowid IN (SELECT rowid FROM page_search WHERE page_search MATCH ?) THEN ? ELSE 0 END)');
-      params.push(expr, weight);
+    const add = (where: [string, string], weight: number): void => {
+      const m = inMatch(where);
+      parts.push(`(CASE WHEN ${m.sql} THEN ? ELSE 0 END)`);
+      params.push(m.param, weight);
     };
-    for (const s of distinctive) add(termExpr(s.term, 'title'), idf(s.inTitles) * TITLE_WEIGHT);
+    for (const s of distinctive) add(layout.title([s.key]), idf(s.inTitles) * TITLE_WEIGHT);
     // A word in most pages adds next to nothing, and its match list is the costly one to read.
-    for (const s of scored.values()) if (s.n <= total / 2) add(termExpr(s.term, 'text'), idf(s.n));
+    for (const s of scored.values()) if (s.n <= total / 2) add(layout.text(s.key), idf(s.n));
     ranked.push(
       ...db
         .prepare<Array<string | number>, { id: number; score: number }>(
-          `SELECT m.rowid AS id, ${parts.join(' + ')} AS score FROM page_search m WHERE page_search MATCH ? ORDER BY score DESC, m.rowid LIMIT ?`,
+          `SELECT m.rowid AS id, ${parts.join(' + ')} AS score FROM ${anyTable} m WHERE ${anyTable} MATCH ? AND ${inTitle.sql} ORDER BY score DESC, m.rowid LIMIT ?`,
         )
-        .all(...params, `(${query.match}) AND (${inTitle})`, limit),
+        .all(...params, anyMatch, inTitle.param, limit),
     );
-    rest = `(${query.match}) NOT (${inTitle})`;
+    rest = { sql: ` AND NOT ${inTitle.sql}`, params: [inTitle.param] };
   }
   if (ranked.length < limit) {
     const more = db
-      .prepare<[string, number], { id: number }>('SELECT rowid AS id FROM page_search WHERE page_search MATCH ? ORDER BY rowid LIMIT ?')
-      .all(rest, limit - ranked.length);
+      .prepare<Array<string | number>, { id: number }>(`SELECT m.rowid AS id FROM ${anyTable} m WHERE ${anyTable} MATCH ?${rest.sql} ORDER BY m.rowid LIMIT ?`)
+      .all(anyMatch, ...rest.params, limit - ranked.length);
     for (const { id } of more) ranked.push({ id, score: 0 });
   }
   return ranked;

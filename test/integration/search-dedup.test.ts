@@ -10,7 +10,12 @@ import { formatHits, searchPages } from '../../src/search/search.js';
 import { startSite, page } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 
-test('search finds known text, ranks title matches first, and cuts a snippet around the words', async (t) => {
+// Files made before 0.2 keep one page_search table (title and text columns, detail=column):
+// crawls into them index there, and search reads them the same way.
+const COLUMNS_LAYOUT = `CREATE VIRTUAL TABLE page_search USING fts5(title, text, content='', contentless_delete=1,
+  detail=column, tokenize='unicode61 remove_diacritics 2')`;
+
+for (const layout of ['words', 'columns'] as const) test(`search (${layout} index) finds known text, ranks title matches first, and cuts a snippet around the words`, async (t) => {
   const filler = 'Lorem ipsum dolor sit amet. '.repeat(40);
   const site = await startSite({
     // page() writes each link's href into its anchor text, so the paths hold none of the searched words.
@@ -22,7 +27,16 @@ test('search finds known text, ranks title matches first, and cuts a snippet aro
   });
   t.after(() => site.close());
   const config = testConfig(t, [site.url('/')]);
+  if (layout === 'columns') {
+    const old = new Database(config.dbPath);
+    old.exec(COLUMNS_LAYOUT);
+    old.close();
+  }
   await runCrawl(config);
+  const tables = new Database(config.dbPath, { readonly: true });
+  const names = tables.prepare("SELECT name FROM sqlite_schema WHERE name IN ('page_search', 'page_words', 'page_titles') ORDER BY name").pluck().all();
+  tables.close();
+  assert.deepEqual(names, layout === 'words' ? ['page_titles', 'page_words'] : ['page_search']);
   const search = (query: string, limit?: number) => searchPages({ dbPath: config.dbPath, query, limit });
 
   const otters = search('otters');
