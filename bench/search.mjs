@@ -17,10 +17,12 @@ const target = Number(args.find((a) => a.startsWith('--pages='))?.slice(8) ?? 10
 const load = (p) => import(pathToFileURL(resolve('dist', p)).href);
 const { unpackContent } = await load('src/content-frame.js');
 const { searchPages } = await load('src/search/search.js');
+const { searchWords } = await load('src/parse/search-words.js');
+const { searchLayout } = await load('src/store/db.js');
 
 const src = new Database(source, { readonly: true });
 const raw = src.prepare('SELECT sum(raw_bytes) AS n FROM pages').get().n;
-const indexBytes = src.prepare("SELECT sum(pgsize) AS n FROM dbstat WHERE name LIKE 'page_search%'").get().n;
+const indexBytes = src.prepare("SELECT sum(pgsize) AS n FROM dbstat WHERE name LIKE 'page_search%' OR name LIKE 'page_words%' OR name LIKE 'page_titles%'").get().n;
 const dbBytes = src.prepare('SELECT sum(pgsize) AS n FROM dbstat').get().n;
 console.log(`${source}: raw HTML ${(raw / 1e6).toFixed(1)} MB, search index ${(indexBytes / 1e6).toFixed(2)} MB = ${((indexBytes / raw) * 100).toFixed(2)} %, whole database ${((dbBytes / raw) * 100).toFixed(1)} %`);
 src.close();
@@ -39,7 +41,19 @@ const copies = Math.ceil(target / pages.length);
 const copyPages = db.prepare(`INSERT INTO pages (${columns.join(', ')}) SELECT ${columns
   .map((c) => (c === 'id' ? 'id + @off' : c === 'url_id' ? 'url_id + @off' : c === 'url' || c === 'final_url' ? `${c} || '?copy=' || @k` : c))
   .join(', ')} FROM pages WHERE id <= @maxId`);
-const index = db.prepare('INSERT INTO page_search (rowid, title, text) VALUES (?, ?, ?)');
+// Indexed as the crawl's writer hook does (search/search-index.ts), in either layout.
+const isColumns = searchLayout(db) === 'columns';
+const insertColumns = isColumns ? db.prepare('INSERT INTO page_search (rowid, title, text) VALUES (?, ?, ?)') : null;
+const insertWords = isColumns ? null : db.prepare('INSERT INTO page_words (rowid, words) VALUES (?, ?)');
+const insertTitle = isColumns ? null : db.prepare('INSERT INTO page_titles (rowid, title) VALUES (?, ?)');
+const index = {
+  run(id, title, text) {
+    const words = searchWords(text, 200_000);
+    if (isColumns) return insertColumns.run(id, title, words);
+    insertWords.run(id, title ? `${title} ${words}` : words);
+    if (title) insertTitle.run(id, title);
+  },
+};
 const words = pages.flatMap((p) => p.text.split(/\s+/).slice(0, 50));
 const started = performance.now();
 for (let k = 1; k < copies; k++) {
@@ -49,7 +63,7 @@ for (let k = 1; k < copies; k++) {
   })();
 }
 const indexMs = performance.now() - started;
-db.exec("INSERT INTO page_search (page_search) VALUES ('optimize')");
+for (const table of isColumns ? ['page_search'] : ['page_words', 'page_titles']) db.exec(`INSERT INTO ${table} (${table}) VALUES ('optimize')`);
 const total = db.prepare('SELECT count(*) AS n FROM pages').get().n;
 console.log(`grew to ${total} pages; indexing took ${(indexMs / ((copies - 1) * pages.length)).toFixed(2)} ms per page`);
 db.close();

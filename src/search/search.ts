@@ -72,9 +72,13 @@ const LAYOUTS: Record<'words' | 'columns', IndexLayout> = {
 
 const termKey = (t: SearchQuery['terms'][number]): string => `"${t.word}"${t.isPrefix ? '*' : ''}`;
 
-/** `rowid IN (pages matching)`, as SQL with its parameter. */
+/**
+ * `rowid IN (pages matching)`, as SQL with its parameter. The unary + keeps SQLite from handing
+ * the IN list to the outer FTS5 scan as rowid lookups, which re-ran its MATCH once per listed
+ * page (a prefix query over 30,000 pages took 760 ms); as a filter the list is built once.
+ */
 function inMatch([table, match]: [string, string]): { sql: string; param: string } {
-  return { sql: `m.rowid IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ?)`, param: match };
+  return { sql: `+m.rowid IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ?)`, param: match };
 }
 
 /**
