@@ -29,7 +29,7 @@ export interface PackOptions {
   level: number;
 }
 
-export const DEFAULT_PACK: PackOptions = { codec: 'br', level: 4 };
+export const DEFAULT_PACK: PackOptions = { codec: 'br', level: 3 };
 
 const SPANS = '+spans';
 /** First byte of a spans section; a later layout change gets a new one. */

@@ -10,7 +10,7 @@
  */
 import { Tokenizer } from 'htmlparser2';
 import { TagFlag, tagInfo, type TagInfo } from './html-tags.js';
-import { skipPlainText } from './skip-plain-text.js';
+import { createTokenizer } from './skip-plain-text.js';
 
 /** The open / text / close events of an HTML document, as htmlparser2's Handler shapes them. */
 export interface HtmlSink {
@@ -74,7 +74,7 @@ export function emitTagEvents(html: string, sink: TagSink): void {
     if ((current.tag.flags & TagFlag.Void) !== 0) sink.closeTag(current.tag);
     attribs = null;
   };
-  const tokenizer = new Tokenizer({ decodeEntities: true }, {
+  const tokenizer = createTokenizer({ decodeEntities: true }, {
     ontext(start, end) {
       // Text left after an unterminated end tag ("</a b") arrives with start -1, which the
       // Parser's slice reads as the last character; slice keeps that reading here.
@@ -146,7 +146,6 @@ export function emitTagEvents(html: string, sink: TagSink): void {
       while (stack.length > 0) pop();
     },
   });
-  skipPlainText(tokenizer);
   tokenizer.write(html);
   tokenizer.end();
 }
