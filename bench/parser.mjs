@@ -177,7 +177,7 @@ print(timeGroup([
   ['decodeHtml (meta charset prescan, UTF-8)', () => decodeHtml(bytes, 'text/html')],
   ['decodeHtml (header charset)', () => decodeHtml(bytes, 'text/html; charset=utf-8')],
   ['sha256 of the HTML', () => createHash('sha256').update(bytes).digest('hex')],
-  ['parsePage (decode+extract+br4+sha256)', () => parsePage(task())],
+  ['parsePage (decode+extract+pack+words+sha256)', () => parsePage(task())],
 ]));
 
 console.log(`\n${'packContent'.padEnd(44)}  median     p90      n   html-alone text-alone  joint  (% of raw HTML)`);
