@@ -79,10 +79,12 @@ describe('content frame: the spans layout', () => {
       [Buffer.from('<p>Grüße — “quoted” &amp; 🌍</p>', 'utf8'), 'text/html; charset=utf-8'],
       [Buffer.from([0x3c, 0x70, 0x3e, 0x93, 0x71, 0x94, 0x20, 0x80, 0x20, 0xe9, 0x3c, 0x2f, 0x70, 0x3e]), 'text/html; charset=windows-1252'],
       [Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<p>after a BOM</p>')]), 'text/html'],
+      [Buffer.from('\ufeff<p>UTF-16, “sixteen” &amp; 🌍</p>', 'utf16le'), 'text/html'],
     ];
     for (const [body, contentType] of cases) {
       const { html, encoding } = decodeHtml(body, contentType);
       const { text } = extractPage(html, 'https://example.org/', 10);
+      assert.ok(text.length > 0, `${encoding}: some text`);
       for (const codec of ['br', 'gzip', 'none'] as const) {
         const packed = packPage(body, { htmlString: html, encoding, text }, { codec, level: 2 });
         assert.equal(packed.codec, `${codec}+spans`);
