@@ -28,7 +28,7 @@ console.log(`${source}: raw HTML ${(raw / 1e6).toFixed(1)} MB, search index ${(i
 src.close();
 
 const path = `${source}.search-bench.db`;
-rmSync(path, { force: true });
+for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
 copyFileSync(source, path);
 const db = new Database(path);
 db.pragma('foreign_keys = OFF');
@@ -76,4 +76,4 @@ for (const query of ['the', 'research policy', 'gallery hospital', 'gall*', 'kow
   for (let i = 0; i < runs; i++) hits = searchPages({ dbPath: path, query, limit: 10 });
   console.log(`${JSON.stringify(query).padEnd(34)} ${((performance.now() - t0) / runs).toFixed(1).padStart(6)} ms  ${hits.length} hits  ${hits[0]?.title ?? ''}`);
 }
-rmSync(path, { force: true });
+for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
