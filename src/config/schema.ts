@@ -119,7 +119,7 @@ export interface CrawlConfig {
   archive: boolean;
 }
 
-export const VERSION = '0.1.0';
+export const VERSION = '0.2.0';
 export const DEFAULT_USER_AGENT = `crawlite/${VERSION} (+https://github.com/crawlite/crawlite)`;
 export const DEFAULT_DB_PATH = 'data/crawl.db';
 
