@@ -29,6 +29,57 @@ const FNV_OFFSET = 0x811c9dc5 | 0; // an int32 from the start, or V8 keeps the h
 const FNV_PRIME = 0x01000193;
 
 /**
+ * Scratch space kept between calls (one module instance per thread, and the function never
+ * yields, so calls cannot interleave). Allocating the text's bytes, the output and three tables
+ * afresh for every page cost a third of the function's time on the bench article (0.71 against
+ * 0.50 ms, median of 20 interleaved rounds). Buffers past SCRATCH_KEEP_BYTES are used once and
+ * dropped, so one huge page does not pin its size in every worker for good.
+ */
+const SCRATCH_KEEP_BYTES = 4 << 20;
+const INITIAL_SLOTS = 4096;
+const KEEP_SLOTS = 1 << 16;
+const encoder = new TextEncoder();
+let textScratch = new Uint8Array(64 * 1024);
+let outScratch = Buffer.allocUnsafeSlow(16 * 1024);
+
+/**
+ * Open-addressing table over (start, length, hash) of the words seen. A slot is live when its
+ * stamp equals the current call's, so a new call starts with an empty table without clearing it.
+ */
+let slots = INITIAL_SLOTS;
+let starts = new Int32Array(slots);
+let lengths = new Int32Array(slots);
+let hashes = new Int32Array(slots);
+let stamps = new Int32Array(slots);
+let stamp = 0;
+
+function resetTable(size: number): void {
+  slots = size;
+  starts = new Int32Array(size);
+  lengths = new Int32Array(size);
+  hashes = new Int32Array(size);
+  stamps = new Int32Array(size);
+  stamp = 0;
+}
+
+/** Doubles the table, moving this call's live slots. */
+function growTable(): void {
+  const old = { starts, lengths, hashes, stamps, stamp };
+  resetTable(slots * 2);
+  stamp = 1;
+  const mask = slots - 1;
+  for (let k = 0; k < old.starts.length; k++) {
+    if (old.stamps[k] !== old.stamp) continue;
+    let to = (old.hashes[k] as number) & mask;
+    while (stamps[to] === stamp) to = (to + 1) & mask;
+    stamps[to] = stamp;
+    starts[to] = old.starts[k] as number;
+    lengths[to] = old.lengths[k] as number;
+    hashes[to] = old.hashes[k] as number;
+  }
+}
+
+/**
  * Distinct words of `text`, space-separated, in first-seen order, at most `maxBytes` of UTF-8.
  *
  * One pass over the text's UTF-8 bytes with a hand-rolled open-addressing table over (start,
@@ -38,34 +89,47 @@ const FNV_PRIME = 0x01000193;
  * the distinct words are copied into one output buffer, decoded once.
  */
 export function searchWords(text: string, maxBytes: number): string {
-  const bytes = Buffer.from(text, 'utf8');
-  const n = bytes.length;
-  const out = Buffer.allocUnsafe(Math.min(n, maxBytes));
-  let outLength = 0;
-  let capacity = 1024;
-  let mask = capacity - 1;
-  let starts = new Int32Array(capacity).fill(-1);
-  let lengths = new Int32Array(capacity);
-  let hashes = new Int32Array(capacity);
+  // encodeInto writes at most 3 bytes per UTF-16 unit (a surrogate pair makes 4 from 2), and
+  // one more byte holds a space that ends the last word, so the loop needs no end test.
+  const need = text.length * 3 + 1;
+  let bytes = textScratch;
+  if (need > bytes.length) {
+    bytes = new Uint8Array(need);
+    if (need <= SCRATCH_KEEP_BYTES) textScratch = bytes;
+  }
+  const n = encoder.encodeInto(text, bytes).written;
+  bytes[n] = 0x20;
+  const limit = Math.min(n, Math.max(0, maxBytes));
+  let out = outScratch;
+  if (limit > out.length) {
+    out = Buffer.allocUnsafeSlow(limit);
+    if (limit <= SCRATCH_KEEP_BYTES) outScratch = out;
+  }
+  if (slots > KEEP_SLOTS) resetTable(INITIAL_SLOTS); // a huge vocabulary last time
+  if (++stamp === 0x7fffffff) resetTable(slots);
+  if (stamp === 0) stamp = 1;
+  let mask = slots - 1;
   let size = 0;
+  let outLength = 0;
   let hash = FNV_OFFSET;
   let start = -1;
   for (let i = 0; i <= n; i++) {
-    const cls = i < n ? (CLASS[bytes[i] as number] as number) : 0;
+    const b = bytes[i] as number;
+    const cls = CLASS[b] as number;
     if (cls !== 0) {
-      if (cls === 2) bytes[i] = (bytes[i] as number) | 0x20;
+      const folded = cls === 2 ? b | 0x20 : b;
+      if (cls === 2) bytes[i] = folded;
       if (start === -1) start = i;
-      hash = Math.imul(hash ^ (bytes[i] as number), FNV_PRIME);
+      hash = Math.imul(hash ^ folded, FNV_PRIME);
       continue;
     }
     if (start === -1) continue;
     const length = i - start;
     let slot = hash & mask;
     let isNew = true;
-    for (;;) {
-      const at = starts[slot] as number;
-      if (at === -1) break;
+    while (stamps[slot] === stamp) {
       if (hashes[slot] === hash && lengths[slot] === length) {
+        const at = starts[slot] as number;
         let k = 0;
         while (k < length && bytes[at + k] === bytes[start + k]) k++;
         if (k === length) {
@@ -76,29 +140,18 @@ export function searchWords(text: string, maxBytes: number): string {
       slot = (slot + 1) & mask;
     }
     if (isNew) {
-      if (outLength + (outLength > 0 ? 1 : 0) + length > out.length) break;
+      if (outLength + (outLength > 0 ? 1 : 0) + length > limit) break;
       if (outLength > 0) out[outLength++] = 0x20;
-      bytes.copy(out, outLength, start, i);
+      out.set(bytes.subarray(start, i), outLength);
       outLength += length;
+      stamps[slot] = stamp;
       starts[slot] = start;
       lengths[slot] = length;
       hashes[slot] = hash;
-      if (++size * 2 > capacity) {
-        // Keep the table at most half full: rehash into twice the room.
-        const old = { starts, lengths, hashes };
-        capacity *= 2;
-        mask = capacity - 1;
-        starts = new Int32Array(capacity).fill(-1);
-        lengths = new Int32Array(capacity);
-        hashes = new Int32Array(capacity);
-        for (let k = 0; k < old.starts.length; k++) {
-          if (old.starts[k] === -1) continue;
-          let to = (old.hashes[k] as number) & mask;
-          while (starts[to] !== -1) to = (to + 1) & mask;
-          starts[to] = old.starts[k] as number;
-          lengths[to] = old.lengths[k] as number;
-          hashes[to] = old.hashes[k] as number;
-        }
+      // Keep the table at most half full.
+      if (++size * 2 > slots) {
+        growTable();
+        mask = slots - 1;
       }
     }
     start = -1;
