@@ -6,6 +6,7 @@
 import type { IntervalHistogram } from 'node:perf_hooks';
 import type { Writer } from './store/writer.js';
 import type { Frontier } from './frontier/frontier.js';
+import type { RunOutcome } from './run-outcome.js';
 
 export interface CrawlProgress {
   runId: number;
@@ -41,6 +42,8 @@ export interface CrawlSummary extends CrawlProgress {
   avgBatchSize: number;
   avgCommitMs: number;
   poolUtilization: number;
+  /** Whether the run got any answer, and a few URLs that got none (run-outcome.ts). */
+  outcome: RunOutcome;
 }
 
 interface Sources {
@@ -53,6 +56,7 @@ interface Sources {
   loopDelay: IntervalHistogram;
   /** The histogram records whole timer intervals; the delay is what exceeds the resolution. */
   loopDelayResolutionMs: number;
+  outcome: { result(): RunOutcome };
 }
 
 export function createProgressTracker(src: Sources) {
@@ -110,6 +114,7 @@ export function createProgressTracker(src: Sources) {
         avgBatchSize: w.counts.transactions ? writes / w.counts.transactions : 0,
         avgCommitMs: w.counts.transactions ? w.totalCommitMs / w.counts.transactions : 0,
         poolUtilization: src.pool.utilization,
+        outcome: src.outcome.result(),
       };
     },
   };

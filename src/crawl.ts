@@ -30,6 +30,7 @@ import { createArchiveHooks } from './store/archive.js';
 import { openRecrawl, type PriorPage } from './store/recrawl.js';
 import { addSitemapSeeds, type SitemapReport } from './frontier/sitemaps.js';
 import { createProgressTracker, type CrawlEvent, type CrawlProgress, type CrawlSummary } from './crawl-progress.js';
+import { createRunOutcome } from './run-outcome.js';
 
 export type { CrawlEvent, CrawlProgress, CrawlSummary } from './crawl-progress.js';
 
@@ -97,7 +98,8 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
 
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
-  const tracker = createProgressTracker({ runId, dbPath: config.dbPath, writer, limits, pool, frontier, loopDelay, loopDelayResolutionMs: LOOP_DELAY_RESOLUTION_MS });
+  const runOutcome = createRunOutcome();
+  const tracker = createProgressTracker({ runId, dbPath: config.dbPath, writer, limits, pool, frontier, loopDelay, loopDelayResolutionMs: LOOP_DELAY_RESOLUTION_MS, outcome: runOutcome });
   const progressTimer = opts.onProgress
     ? setInterval(() => opts.onProgress!(tracker.snapshot(active.size)), opts.progressIntervalMs ?? 2_000)
     : null;
@@ -129,11 +131,13 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     if (fetched.kind === 'blocked' || fetched.kind === 'failed') {
       const { code, message } = fetched.kind === 'blocked' ? fetched : fetched.failure;
       tracker.countFailure(code);
+      runOutcome.noteFailure(entry, code);
       writer.recordFailure(entry, code, message, fetched.kind === 'failed' ? redirectTarget(fetched.failure) : null);
       opts.onEvent?.({ type: 'error', url: entry.url, depth: entry.depth, code, message });
       return;
     }
     const result = fetched.result;
+    runOutcome.noteResponse(entry, result.status);
     if (prior && result.status === 304) {
       opts.onEvent?.({
         type: 'page', url: entry.url, finalUrl: result.finalUrl, status: 304, depth: entry.depth, bytes: result.wireBytes,
@@ -199,6 +203,8 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
         .catch((err: unknown) => {
           // A bug in a stage must cost one URL, not the crawl.
           schedule.cancel(entry.host);
+          tracker.countFailure('CRAWL_FETCH_NETWORK');
+          runOutcome.noteFailure(entry, 'CRAWL_FETCH_NETWORK');
           writer.recordFailure(entry, 'CRAWL_FETCH_NETWORK', `internal error: ${(err as Error).message}`);
         })
         .finally(() => {

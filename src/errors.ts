@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'CRAWL_STORE_WRITE'
   | 'CRAWL_STORE_MISSING'
   | 'CRAWL_BENCH_FAILED'
+  | 'CRAWL_NOTHING_FETCHED'
   // per-URL: recorded as data, the crawl goes on
   | 'CRAWL_SCOPE_OUT'
   | 'CRAWL_SCOPE_EXCLUDED'
@@ -43,6 +44,32 @@ export type ErrorCode =
   | 'CRAWL_TRAP_PATH_DEPTH'
   | 'CRAWL_TRAP_REPEATED_SEGMENT'
   | 'CRAWL_TRAP_QUERY_VARIANTS';
+
+/**
+ * A few words for a per-URL code, for lines that name many URLs at once (the CLI's verdict on a
+ * crawl that fetched nothing); the code itself is there for anything longer.
+ */
+const CODE_LABELS: Partial<Record<ErrorCode, string>> = {
+  CRAWL_FETCH_TIMEOUT: 'timed out',
+  CRAWL_FETCH_REFUSED: 'connection refused',
+  CRAWL_FETCH_DNS: 'DNS lookup failed',
+  CRAWL_FETCH_RESET: 'connection reset',
+  CRAWL_FETCH_TLS: 'TLS failed',
+  CRAWL_FETCH_ABORTED: 'aborted',
+  CRAWL_FETCH_NETWORK: 'network error',
+  CRAWL_FETCH_DECODE: 'body could not be decoded',
+  CRAWL_REDIRECT_LIMIT: 'too many redirects',
+  CRAWL_REDIRECT_LOOP: 'redirect loop',
+  CRAWL_REDIRECT_INVALID: 'redirect to a non-http(s) URL',
+  CRAWL_REDIRECT_OUT_OF_SCOPE: 'redirected out of scope',
+  CRAWL_ROBOTS_DISALLOWED: 'disallowed by robots.txt',
+  CRAWL_ROBOTS_UNAVAILABLE: 'robots.txt unavailable',
+};
+
+/** What a code means in a few words ('connection refused'), or the code itself when it has none. */
+export function describeCode(code: ErrorCode): string {
+  return CODE_LABELS[code] ?? code;
+}
 
 export class CrawlError extends Error {
   readonly code: ErrorCode;

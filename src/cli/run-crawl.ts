@@ -1,10 +1,12 @@
 /**
  * The crawl command's body: flags -> config, Ctrl+C -> graceful stop, progress and summary on
- * stderr (stdout stays free for data). Returns the exit code.
+ * stderr (stdout stays free for data). Returns the exit code; throws, for main's one line, when
+ * the run failed, including a run that fetched nothing (nothing-fetched.ts).
  */
 import { loadCrawlConfig, type JobFlags } from '../config/load-job.js';
 import { runCrawl, type CrawlOptions, type CrawlSummary } from '../crawl.js';
 import { createViewFromFlags, type ViewFlags } from './progress-view.js';
+import { nothingFetchedError } from './nothing-fetched.js';
 
 export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<number> {
   const { config, job } = loadCrawlConfig(flags);
@@ -22,7 +24,11 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   };
   try {
     summary = await runCrawl(config, opts);
-    return summary.status === 'interrupted' ? 130 : 0;
+    if (summary.status === 'interrupted') return 130;
+    // Thrown after the summary is printed (finally below), so main's one line comes last: exit 1.
+    const nothing = nothingFetchedError(summary);
+    if (nothing) throw nothing;
+    return 0;
   } finally {
     // Erases the live status (also when the crawl failed) before the summary or the error line.
     view.finish(summary);

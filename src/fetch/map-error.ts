@@ -3,7 +3,7 @@
  * Codes are matched, never classes (undici's advice, and our errors.ts rule); the original error
  * stays as `cause` so its UND_ERR_* / E* code is still there for debugging.
  */
-import { CrawlError, FetchError, type ErrorCode } from '../errors.js';
+import { CrawlError, FetchError, describeCode, type ErrorCode } from '../errors.js';
 
 /** Failures worth another attempt later: the server or the path to it may recover. */
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -38,16 +38,6 @@ const BY_CODE: Readonly<Record<string, ErrorCode>> = {
 
 /** OpenSSL verify errors (CERT_HAS_EXPIRED, UNABLE_TO_VERIFY_LEAF_SIGNATURE, ...), TLS and handshake errors. */
 const TLS_CODE = /CERT|^UNABLE_TO_|^ERR_TLS_|^ERR_SSL_|^ERR_OSSL_|^EPROTO$/;
-
-const LABELS: Partial<Record<ErrorCode, string>> = {
-  CRAWL_FETCH_TIMEOUT: 'timed out',
-  CRAWL_FETCH_REFUSED: 'connection refused',
-  CRAWL_FETCH_DNS: 'DNS lookup failed',
-  CRAWL_FETCH_RESET: 'connection reset',
-  CRAWL_FETCH_TLS: 'TLS failed',
-  CRAWL_FETCH_ABORTED: 'aborted',
-  CRAWL_FETCH_NETWORK: 'network error',
-};
 
 export interface AbortState {
   /** The fetch's own deadline fired. */
@@ -108,5 +98,5 @@ export function mapFetchError(err: unknown, state: AbortState): FetchError {
   const { code, raw } = classify(err);
   const detail = describe(err);
   const suffix = raw && !detail.includes(raw) ? ` [${raw}]` : '';
-  return createFetchError(code, `${LABELS[code] ?? code}: ${detail}${suffix}`, err);
+  return createFetchError(code, `${describeCode(code)}: ${detail}${suffix}`, err);
 }

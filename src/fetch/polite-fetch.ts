@@ -20,7 +20,7 @@ import { decideRetry, parseRetryAfter } from './retry-policy.js';
 export type PoliteOutcome =
   | { kind: 'fetched'; result: FetchResult }
   | { kind: 'failed'; failure: FetchFailure }
-  /** Never requested: robots.txt forbids it, or robots.txt stayed unreachable. */
+  /** Never requested: robots.txt forbids it, or robots.txt stayed unreachable (its host may be down). */
   | { kind: 'blocked'; code: ErrorCode; message: string }
   /** Requeue, not before `dueAt`; `isAttempt` when a request was made (a retry). */
   | { kind: 'deferred'; dueAt: number; isAttempt: boolean; code: ErrorCode | null; message: string }
@@ -57,11 +57,12 @@ export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEnt
       case 'disallow':
         return { kind: 'blocked', code: 'CRAWL_ROBOTS_DISALLOWED', message: `disallowed by ${host}/robots.txt` };
       case 'unavailable':
-        return { kind: 'blocked', code: 'CRAWL_ROBOTS_UNAVAILABLE', message: verdict.message };
+        // CRAWL_ROBOTS_UNAVAILABLE, or the network code when the host never answered (robots.ts).
+        return { kind: 'blocked', code: verdict.code, message: verdict.message };
       case 'wait':
         // Unreachable robots.txt means "disallow all" for now: the host rests, its URLs wait.
         schedule.hold(host, verdict.untilMs);
-        return { kind: 'deferred', dueAt: verdict.untilMs, isAttempt: false, code: 'CRAWL_ROBOTS_UNAVAILABLE', message: `${verdict.message}; waiting` };
+        return { kind: 'deferred', dueAt: verdict.untilMs, isAttempt: false, code: verdict.code, message: `${verdict.message}; waiting` };
       case 'allow':
         break;
     }

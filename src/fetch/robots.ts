@@ -11,12 +11,15 @@
  *   fetched again after a backoff; after `retries` more failures the crawl gives up on the origin
  *   and records its URLs as CRAWL_ROBOTS_UNAVAILABLE. Never fail open: Crawlee and Scrapy crawl a
  *   site whose robots.txt answers 500, the very moment it may be struggling.
+ *   When no answer came at all (refused, DNS, reset, timeout, TLS), the verdict carries the
+ *   fetcher's own code instead: the host is down, not its robots.txt, and the user should read so.
  *
  * Memory: at most MAX_ORIGINS origins are remembered (least recently used dropped first; a dropped
  * origin's robots.txt is simply fetched again when it is met again).
  */
 import robotsParserModule from 'robots-parser';
 import type { PolitenessConfig } from '../config/schema.js';
+import type { ErrorCode } from '../errors.js';
 import type { FetchFailure, FetchResult } from '../types.js';
 import { originKey } from '../frontier/normalize-url.js';
 import { decideRetry } from './retry-policy.js';
@@ -24,10 +27,13 @@ import { decideRetry } from './retry-policy.js';
 export type RobotsVerdict =
   | { kind: 'allow' }
   | { kind: 'disallow' }
-  /** robots.txt is unreachable for now: URLs of the origin wait until `untilMs`. */
-  | { kind: 'wait'; untilMs: number; message: string }
-  /** robots.txt stayed unreachable through every retry: the origin is given up. */
-  | { kind: 'unavailable'; message: string };
+  /**
+   * robots.txt is unreachable for now: URLs of the origin wait until `untilMs`. `code` is
+   * CRAWL_ROBOTS_UNAVAILABLE, or the network failure's own code when the host did not answer.
+   */
+  | { kind: 'wait'; untilMs: number; code: ErrorCode; message: string }
+  /** robots.txt stayed unreachable through every retry: the origin is given up. `code` as for 'wait'. */
+  | { kind: 'unavailable'; code: ErrorCode; message: string };
 
 export interface RobotsPolicy {
   /** The verdict for a normalized URL, fetching its origin's robots.txt first if needed (once per origin at a time). */
@@ -62,10 +68,19 @@ const robotsParser = robotsParserModule as unknown as (url: string, contents: st
 type OriginState =
   | { kind: 'ready'; robot: Robot | null; expiresAt: number }
   | { kind: 'pending'; done: Promise<void>; failures: number }
-  | { kind: 'unreachable'; retryAt: number; failures: number; message: string }
-  | { kind: 'gaveUp'; message: string };
+  | { kind: 'unreachable'; retryAt: number; failures: number; code: ErrorCode; message: string }
+  | { kind: 'gaveUp'; code: ErrorCode; message: string };
 
 const MAX_ORIGINS = 10_000;
+
+/**
+ * Fetch failures where the host itself gave no answer. The origin's URLs are then recorded with
+ * the failure's code, as their own fetch would have been: CRAWL_ROBOTS_UNAVAILABLE would send the
+ * user looking at a robots.txt that was never reached.
+ */
+const NO_ANSWER_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'CRAWL_FETCH_TIMEOUT', 'CRAWL_FETCH_NETWORK', 'CRAWL_FETCH_DNS', 'CRAWL_FETCH_REFUSED', 'CRAWL_FETCH_RESET', 'CRAWL_FETCH_TLS',
+]);
 
 export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
   const { config } = opts;
@@ -92,7 +107,9 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
     try {
       result = await opts.fetchRobots(url, isNested);
     } catch (err) {
-      result = { code: 'CRAWL_FETCH_NETWORK', message: (err as Error).message } as FetchFailure;
+      // The fetch stage returns failures rather than throw, so this is a bug: recorded the way
+      // crawl.ts records one, so it is not mistaken for a network failure.
+      result = { code: 'CRAWL_FETCH_NETWORK', message: `internal error: ${(err as Error).message}` } as FetchFailure;
     }
     const state = interpret(host, url, result, failures);
     remember(host, state);
@@ -107,10 +124,12 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
     let detail: string;
     let headers: Record<string, string> = {};
     let status: number | null = null;
+    let noAnswer: ErrorCode | null = null;
     if ('code' in result) {
       // Too many redirects or a redirect we cannot follow: RFC 9309 lets that count as unavailable.
       if (result.code.startsWith('CRAWL_REDIRECT_')) return { kind: 'ready', robot: null, expiresAt };
       detail = `${result.code}: ${result.message}`;
+      if (NO_ANSWER_CODES.has(result.code)) noAnswer = result.code;
     } else {
       status = result.status;
       headers = result.headers;
@@ -120,10 +139,20 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
       if (status < 500 && status !== 429) return { kind: 'ready', robot: null, expiresAt };
       detail = `HTTP ${status}`;
     }
+    // Every failure is retried here, even those a page fetch would not retry (DNS, TLS): the
+    // verdict holds for the whole origin, so it is worth a second look.
     const retry = decideRetry({ attempt: failures, status, isRetryableFailure: true, headers }, config, now());
+    const tries = failures + 1;
+    if (noAnswer !== null) {
+      // Worded like a page's own fetch failure, "(after N attempts)" included.
+      const message = `robots.txt ${url}: ${(result as FetchFailure).message}`;
+      if (retry === null) return { kind: 'gaveUp', code: noAnswer, message: tries > 1 ? `${message} (after ${tries} attempts)` : message };
+      return { kind: 'unreachable', retryAt: now() + retry.delayMs, failures: tries, code: noAnswer, message };
+    }
+    const code: ErrorCode = 'CRAWL_ROBOTS_UNAVAILABLE';
     const message = `robots.txt of ${host} unreachable (${detail})`;
-    if (retry === null) return { kind: 'gaveUp', message: `${message}; gave up after ${failures + 1} attempts` };
-    return { kind: 'unreachable', retryAt: now() + retry.delayMs, failures: failures + 1, message };
+    if (retry === null) return { kind: 'gaveUp', code, message: `${message}; gave up after ${tries} attempts` };
+    return { kind: 'unreachable', retryAt: now() + retry.delayMs, failures: tries, code, message };
   }
 
   function verdictOf(state: OriginState, url: string): RobotsVerdict | null {
@@ -132,9 +161,9 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
         if (state.expiresAt <= now()) return null;
         return state.robot === null || state.robot.isAllowed(url, opts.userAgent) !== false ? { kind: 'allow' } : { kind: 'disallow' };
       case 'unreachable':
-        return state.retryAt > now() ? { kind: 'wait', untilMs: state.retryAt, message: state.message } : null;
+        return state.retryAt > now() ? { kind: 'wait', untilMs: state.retryAt, code: state.code, message: state.message } : null;
       case 'gaveUp':
-        return { kind: 'unavailable', message: state.message };
+        return { kind: 'unavailable', code: state.code, message: state.message };
       case 'pending':
         return null;
     }

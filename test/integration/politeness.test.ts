@@ -81,6 +81,22 @@ test('robots.txt answering 503 stops all fetching from that host; other hosts go
   ], 'waiting for robots.txt costs no attempts; giving up is recorded');
 });
 
+test('a host whose robots.txt cannot be reached at all: its URLs are recorded with the network code, after the same retries', async (t) => {
+  // Bound to find a free port, then closed: connections to it are refused.
+  const gone = await startSite({});
+  await gone.close();
+  const config = testConfig(t, [gone.url('/'), gone.url('/a')], { fetch: { politeness: fast() } });
+  const summary = await runCrawl(config);
+  assert.deepEqual(summary.errorsByCode, { CRAWL_FETCH_REFUSED: 2 });
+  const failed = rows<{ state: string; error_code: string; error_message: string; attempts: number }>(config.dbPath, 'SELECT state, error_code, error_message, attempts FROM urls ORDER BY url');
+  const port = new URL(gone.origin).port;
+  for (const { error_message: message, ...row } of failed) {
+    assert.deepEqual(row, { state: 'failed', error_code: 'CRAWL_FETCH_REFUSED', attempts: 1 }, 'waiting for robots.txt costs no attempts');
+    assert.match(message, new RegExp(`^robots\\.txt ${gone.origin}/robots\\.txt: connection refused: .*ECONNREFUSED 127\\.0\\.0\\.1:${port}.* \\(after 3 attempts\\)$`));
+  }
+  assert.equal(failed.length, 2);
+});
+
 test('robots.txt 503 that recovers: the waiting URLs are fetched, not dropped', async (t) => {
   let robotsHits = 0;
   const s = await site(t, {

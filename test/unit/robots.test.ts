@@ -147,3 +147,30 @@ test('robotsText keeps the first maxBytes, cut after the last whole line', () =>
   assert.equal(robotsText(body, 1000), 'User-agent: *\nDisallow: /a\nDisallow: /bbbbbb\n', 'BOM dropped');
   assert.equal(robotsText(body, 35), 'User-agent: *\nDisallow: /a\n', 'a half line is not a rule');
 });
+
+test('a host that does not answer: the verdict carries the network code and says what happened; a 5xx stays CRAWL_ROBOTS_UNAVAILABLE', async () => {
+  const refused = (): FetchFailure => ({ ...failure('CRAWL_FETCH_REFUSED'), message: 'connection refused: connect ECONNREFUSED 127.0.0.1:9' });
+  const { robots, clock } = policy([refused(), refused(), refused()]);
+  const first = await robots.check(`${HOST}/a`);
+  assert.deepEqual(first.kind === 'wait' && { code: first.code, message: first.message }, {
+    code: 'CRAWL_FETCH_REFUSED', message: `robots.txt ${HOST}/robots.txt: connection refused: connect ECONNREFUSED 127.0.0.1:9`,
+  });
+  clock.t += 120_000;
+  assert.equal((await robots.check(`${HOST}/a`)).kind, 'wait');
+  clock.t += 120_000;
+  const last = await robots.check(`${HOST}/a`);
+  assert.deepEqual(last, {
+    kind: 'unavailable', code: 'CRAWL_FETCH_REFUSED',
+    message: `robots.txt ${HOST}/robots.txt: connection refused: connect ECONNREFUSED 127.0.0.1:9 (after 3 attempts)`,
+  });
+
+  for (const code of ['CRAWL_FETCH_DNS', 'CRAWL_FETCH_TIMEOUT', 'CRAWL_FETCH_RESET', 'CRAWL_FETCH_NETWORK', 'CRAWL_FETCH_TLS'] as const) {
+    const v = await policy([failure(code)]).robots.check(`${HOST}/a`);
+    assert.equal(v.kind === 'wait' && v.code, code);
+  }
+  // The host answered, badly: that is robots.txt's problem, and never fails open.
+  for (const answer of [response(500), response(429), failure('CRAWL_FETCH_DECODE')]) {
+    const v = await policy([answer]).robots.check(`${HOST}/a`);
+    assert.equal(v.kind === 'wait' && v.code, 'CRAWL_ROBOTS_UNAVAILABLE', JSON.stringify(answer).slice(0, 80));
+  }
+});

@@ -1,0 +1,45 @@
+/**
+ * Whether a run got anything at all, for the CLI's exit code: how many URLs were answered (a
+ * response below 400, a recrawl's 304 included, or a robots.txt that forbids them) and a few of
+ * those that were not (a failure, or a 4xx/5xx answer, which is stored as a page but is not what
+ * the user asked for). Bounded: two counts and at most MAX_EXAMPLES URLs, however long the crawl.
+ */
+import { describeCode, type ErrorCode } from './errors.js';
+import type { FrontierEntry } from './types.js';
+
+export interface RunOutcome {
+  /** URLs answered with a status below 400, or forbidden by a robots.txt that was read. */
+  answered: number;
+  /** URLs that failed or were answered with a status of 400 or more. */
+  unanswered: number;
+  /** Every unanswered URL was a seed (depth 0). */
+  isSeedsOnly: boolean;
+  /** The first few unanswered URLs and why, in a few words: 'connection refused', 'HTTP 404'. */
+  examples: Array<{ url: string; reason: string }>;
+}
+
+const MAX_EXAMPLES = 3;
+
+export function createRunOutcome() {
+  const outcome: RunOutcome = { answered: 0, unanswered: 0, isSeedsOnly: true, examples: [] };
+  const miss = (entry: FrontierEntry, reason: string) => {
+    outcome.unanswered += 1;
+    if (entry.depth > 0) outcome.isSeedsOnly = false;
+    if (outcome.examples.length < MAX_EXAMPLES) outcome.examples.push({ url: entry.url, reason });
+  };
+  return {
+    /** A response arrived (after redirects and retries). */
+    noteResponse(entry: FrontierEntry, status: number): void {
+      if (status < 400) outcome.answered += 1;
+      else miss(entry, `HTTP ${status}`);
+    },
+    /** The URL ends failed, or blocked by robots.txt. */
+    noteFailure(entry: FrontierEntry, code: ErrorCode): void {
+      // The site answered and the crawl obeyed: a crawl of a site that forbids it did what it was
+      // told, and exits 0 (test/integration/cli-politeness.test.ts holds it to that).
+      if (code === 'CRAWL_ROBOTS_DISALLOWED') outcome.answered += 1;
+      else miss(entry, describeCode(code));
+    },
+    result: (): RunOutcome => ({ ...outcome, examples: [...outcome.examples] }),
+  };
+}
