@@ -37,6 +37,21 @@ describe('searchWords', () => {
     assert.equal(new Set(words).size, 5000);
   });
 
+  it('gives the same words whatever the calls before it left in its reused buffers', () => {
+    const small = 'Rain in Spain rain SPAIN plain';
+    const expected = 'rain in spain plain';
+    assert.equal(searchWords(small, 1000), expected);
+    // A vocabulary past the table size it keeps, then a text past the buffers it keeps.
+    const many = Array.from({ length: 70_000 }, (_, i) => `v${i}`).join(' ');
+    assert.equal(searchWords(many, 10_000_000).split(' ').length, 70_000);
+    assert.equal(searchWords(small, 1000), expected);
+    const huge = `${'ab '.repeat(2_000_000)}Zed`;
+    assert.equal(searchWords(huge, 1000), 'ab zed');
+    assert.equal(searchWords(small, 1000), expected);
+    assert.equal(searchWords('', 1000), '');
+    assert.equal(searchWords(small, 1000), expected);
+  });
+
   for (const detail of ['none', 'column']) it(`gives the FTS5 index (detail=${detail}) the same matches as the whole text`, () => {
     const db = new Database(':memory:');
     const schema = `USING fts5(title, text, content='', contentless_delete=1, detail=${detail}, tokenize='unicode61 remove_diacritics 2')`;
