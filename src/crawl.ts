@@ -180,7 +180,7 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
   let status: CrawlSummary['status'] = 'done';
   try {
     if (config.sitemaps) {
-      const report = await addSitemapSeeds({ seeds: config.seeds, fetcher, limits, scope, writer, signal: stop.signal });
+      const report = await addSitemapSeeds({ seeds: config.seeds, fetcher, limits, scope, writer, signal: stop.signal, robots: polite.robots });
       opts.onSitemaps?.(report);
     }
     for (;;) {

@@ -164,3 +164,15 @@ export interface LinkRecord extends Discovered {
   /** Inside --scope and --include/--exclude (skipCode may still be set, e.g. for depth). */
   isInScope: boolean;
 }
+
+/** An origin's robots.txt as the robots policy read it, for the Sitemap: lines of --sitemaps (fetch/robots.ts). */
+export type RobotsText =
+  /** The first robotsMaxBytes of a 2xx robots.txt, as parsed for the rules. */
+  | { kind: 'text'; text: string }
+  /** Fetched (or already known to be) without a text to read: 4xx, redirect failure, unreachable, given up. */
+  | { kind: 'none' }
+  /**
+   * Not fetched by the policy: --ignore-robots, or the origin's rules were already loaded and
+   * their text is not kept. The caller fetches robots.txt itself if it wants it.
+   */
+  | { kind: 'notLoaded' };

@@ -12,7 +12,9 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   const { config, job } = loadCrawlConfig(flags);
   const view = createViewFromFlags(flags, config.maxPages);
   if (config.fetch.politeness?.ignoreRobots) {
-    process.stderr.write('crawlite: --ignore-robots: robots.txt is neither fetched nor obeyed in this crawl\n');
+    // With --sitemaps robots.txt is still fetched, once per seed origin, for its Sitemap: lines.
+    const detail = config.sitemaps ? 'robots.txt is not obeyed in this crawl (--sitemaps still reads its Sitemap: lines)' : 'robots.txt is neither fetched nor obeyed in this crawl';
+    process.stderr.write(`crawlite: --ignore-robots: ${detail}\n`);
   }
   const stop = new AbortController();
   const detach = onInterrupt(stop, view.say);

@@ -63,7 +63,7 @@ export interface PolitenessConfig {
   retryMaxDelayMs: number;
   /** Longest Retry-After honoured; a longer one is cut to this. @default 300000 */
   retryAfterMaxMs: number;
-  /** Do not fetch or obey robots.txt. @default false */
+  /** Do not fetch or obey robots.txt (with --sitemaps it is still read for its Sitemap: lines). @default false */
   ignoreRobots: boolean;
   /** robots.txt bytes parsed; the rest is ignored (RFC 9309 asks for at least 500 KiB). @default 512000 */
   robotsMaxBytes: number;

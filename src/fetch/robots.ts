@@ -14,13 +14,19 @@
  *   When no answer came at all (refused, DNS, reset, timeout, TLS), the verdict carries the
  *   fetcher's own code instead: the host is down, not its robots.txt, and the user should read so.
  *
+ * With --sitemaps, the sitemap phase reads an origin's Sitemap: lines through readText(), which is
+ * this same load: one request serves the rules and the sitemaps, and it is the origin's first
+ * robots.txt fetch in every respect (failure count, backoff, TTL, Crawl-delay).
+ *
  * Memory: at most MAX_ORIGINS origins are remembered (least recently used dropped first; a dropped
- * origin's robots.txt is simply fetched again when it is met again).
+ * origin's robots.txt is simply fetched again when it is met again). Only parsed rules are kept:
+ * the text readText() returns lives in a pending load's promise, so at most one capped text per
+ * origin being fetched, gone once its awaiting callers are done with it.
  */
 import robotsParserModule from 'robots-parser';
 import type { PolitenessConfig } from '../config/schema.js';
 import type { ErrorCode } from '../errors.js';
-import type { FetchFailure, FetchResult } from '../types.js';
+import type { FetchFailure, FetchResult, RobotsText } from '../types.js';
 import { originKey } from '../frontier/normalize-url.js';
 import { decideRetry } from './retry-policy.js';
 
@@ -41,6 +47,12 @@ export interface RobotsPolicy {
   /** Origins whose robots.txt is being fetched; the scheduler takes none of their URLs meanwhile. */
   pendingHosts(): string[];
   isPending(host: string): boolean;
+  /**
+   * For --sitemaps: loads the origin's robots.txt now if it is not known yet, exactly as check()
+   * would before the origin's first URL, and returns the text its rules were parsed from, so the
+   * Sitemap: lines cost no second request. The text is handed to this caller and not kept.
+   */
+  readText(origin: string): Promise<RobotsText>;
 }
 
 export interface RobotsOptions {
@@ -67,7 +79,8 @@ const robotsParser = robotsParserModule as unknown as (url: string, contents: st
 
 type OriginState =
   | { kind: 'ready'; robot: Robot | null; expiresAt: number }
-  | { kind: 'pending'; done: Promise<void>; failures: number }
+  /** `done` resolves to the text of a 2xx robots.txt (null otherwise), for readText(). */
+  | { kind: 'pending'; done: Promise<string | null>; failures: number }
   | { kind: 'unreachable'; retryAt: number; failures: number; code: ErrorCode; message: string }
   | { kind: 'gaveUp'; code: ErrorCode; message: string };
 
@@ -101,7 +114,7 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
     }
   };
 
-  async function load(host: string, failures: number, isNested: boolean): Promise<void> {
+  async function load(host: string, failures: number, isNested: boolean): Promise<string | null> {
     const url = `${host}/robots.txt`;
     let result: FetchResult | FetchFailure;
     try {
@@ -111,15 +124,18 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
       // crawl.ts records one, so it is not mistaken for a network failure.
       result = { code: 'CRAWL_FETCH_NETWORK', message: `internal error: ${(err as Error).message}` } as FetchFailure;
     }
-    const state = interpret(host, url, result, failures);
+    const text = !('code' in result) && result.status >= 200 && result.status < 300 ? robotsText(result.body, config.robotsMaxBytes) : null;
+    const state = interpret(host, url, result, failures, text);
     remember(host, state);
     if (state.kind === 'ready' && state.robot) {
       const delay = state.robot.getCrawlDelay(opts.userAgent);
       if (typeof delay === 'number' && delay > 0) opts.onCrawlDelay?.(host, delay * 1000);
     }
+    return text;
   }
 
-  function interpret(host: string, url: string, result: FetchResult | FetchFailure, failures: number): OriginState {
+  /** `text` is robotsText() of the body when the status is 2xx. */
+  function interpret(host: string, url: string, result: FetchResult | FetchFailure, failures: number, text: string | null): OriginState {
     const expiresAt = now() + config.robotsTtlMs;
     let detail: string;
     let headers: Record<string, string> = {};
@@ -133,9 +149,7 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
     } else {
       status = result.status;
       headers = result.headers;
-      if (status >= 200 && status < 300) {
-        return { kind: 'ready', robot: robotsParser(url, robotsText(result.body, config.robotsMaxBytes)), expiresAt };
-      }
+      if (text !== null) return { kind: 'ready', robot: robotsParser(url, text), expiresAt };
       if (status < 500 && status !== 429) return { kind: 'ready', robot: null, expiresAt };
       detail = `HTTP ${status}`;
     }
@@ -169,6 +183,16 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
     }
   }
 
+  /** Starts the origin's load; `failures` carries an unreachable origin's count into its retry. */
+  function startLoad(host: string, state: OriginState | undefined, isNested: boolean): Promise<string | null> {
+    const failures = state?.kind === 'unreachable' ? state.failures : 0;
+    // Set synchronously, so the scheduler sees the origin as pending before this awaits.
+    pending.add(host);
+    const done = load(host, failures, isNested).finally(() => pending.delete(host));
+    origins.set(host, { kind: 'pending', done, failures });
+    return done;
+  }
+
   return {
     async check(url, checkOpts = {}) {
       if (config.ignoreRobots) return { kind: 'allow' };
@@ -181,13 +205,26 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
         }
         const verdict = state ? verdictOf(state, url) : null;
         if (verdict) return verdict;
-        const failures = state?.kind === 'unreachable' ? state.failures : 0;
-        // Set synchronously, so the scheduler sees the origin as pending before this awaits.
-        pending.add(host);
-        const done = load(host, failures, checkOpts.isNested === true).finally(() => pending.delete(host));
-        origins.set(host, { kind: 'pending', done, failures });
-        await done;
+        await startLoad(host, state, checkOpts.isNested === true);
       }
+    },
+    async readText(origin) {
+      if (config.ignoreRobots) return { kind: 'notLoaded' };
+      const host = originKey(origin);
+      const state = origins.get(host);
+      let text: string | null;
+      if (state?.kind === 'pending') {
+        text = await state.done;
+      } else if (state && verdictOf(state, `${host}/`) !== null) {
+        // Already decided and not due again: a parsed robots.txt's text was not kept (see
+        // RobotsText); a 4xx has none; an unreachable origin is not asked again before its backoff,
+        // for its sitemaps either.
+        return state.kind === 'ready' && state.robot !== null ? { kind: 'notLoaded' } : { kind: 'none' };
+      } else {
+        // Unknown, expired, or an unreachable origin whose retry is due: the load check() would make.
+        text = await startLoad(host, state, false);
+      }
+      return text === null ? { kind: 'none' } : { kind: 'text', text };
     },
     pendingHosts: () => [...pending],
     isPending: (host) => pending.has(host),

@@ -8,10 +8,19 @@
  * `maxBytes` per unpacked file (the sitemap protocol's own limits are 50,000 URLs and 50 MB).
  * Sitemaps are fetched through the crawler's own fetcher and per-host limits, so they get its
  * timeouts, size cap, redirect checks and politeness. A sitemap that fails is skipped.
+ *
+ * robots.txt itself is asked of the crawl's robots policy (`robots`), not fetched here: the policy
+ * must fetch it anyway before the origin's first page, and fetching it twice doubles the cost of a
+ * large robots.txt on exactly the hostile sites that serve one. So the Sitemap: lines come from the
+ * policy's request and follow its rules rather than a sitemap's: RFC 9309's at least 5 redirects to
+ * any host (scope does not apply to robots.txt), the first robotsMaxBytes (500 KiB) instead of
+ * --max-bytes, any 2xx rather than only 200; same fetcher, user agent, timeouts and per-host slot.
+ * With --ignore-robots the policy fetches nothing, and robots.txt is fetched here as a sitemap
+ * would be, for its Sitemap: lines only (what --sitemaps did before the policy served it).
  */
 import { gunzipSync } from 'node:zlib';
 import type { ErrorCode } from '../errors.js';
-import type { Discovered, FetchFailure, FetchResult, FrontierEntry } from '../types.js';
+import type { Discovered, FetchFailure, FetchResult, FrontierEntry, RobotsText } from '../types.js';
 import { normalizeUrl, originKey } from './normalize-url.js';
 
 export interface SitemapOptions {
@@ -21,6 +30,11 @@ export interface SitemapOptions {
   scope: (url: string) => ErrorCode | null;
   writer: { addUrls(urls: Discovered[]): void };
   signal?: AbortSignal;
+  /**
+   * The crawl's robots policy, asked for each origin's robots.txt (see above). Without it
+   * robots.txt is fetched here like a sitemap.
+   */
+  robots?: { readText(origin: string): Promise<RobotsText> };
   /** @default 50 */
   maxSitemaps?: number;
   /** @default 100_000 */
@@ -105,6 +119,14 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
     return result.body;
   };
 
+  const readRobots = async (origin: string, robotsUrl: string): Promise<string | null> => {
+    const read: RobotsText = opts.robots ? await opts.robots.readText(origin) : { kind: 'notLoaded' };
+    if (read.kind === 'text') return read.text;
+    if (read.kind === 'none') return null;
+    const body = await get(robotsUrl);
+    return body === null ? null : Buffer.from(body).toString('utf8');
+  };
+
   // Where to look first: each origin's robots.txt Sitemap lines, then its /sitemap.xml.
   const queue: string[] = [];
   const seen = new Set<string>();
@@ -118,9 +140,9 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
     if (opts.signal?.aborted) return report;
     // originKey spells the port out (https://a.test:443); normalizing drops a default one.
     const robotsUrl = normalizeUrl(`${origin}/robots.txt`);
-    const robots = robotsUrl === null ? null : await get(robotsUrl);
+    const robots = robotsUrl === null ? null : await readRobots(origin, robotsUrl);
     if (robots !== null) {
-      for (const url of parseRobotsSitemaps(Buffer.from(robots).toString('utf8'), robotsUrl!)) enqueue(url);
+      for (const url of parseRobotsSitemaps(robots, robotsUrl!)) enqueue(url);
     }
     // A site without robots.txt is ordinary, not a sitemap failure.
     report.failures = report.failures.filter((f) => f.url !== robotsUrl);

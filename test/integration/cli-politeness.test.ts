@@ -30,6 +30,13 @@ test('robots.txt is obeyed by default, --ignore-robots is announced, stats count
   assert.equal(rude.code, 0, rude.stderr);
   assert.match(rude.stderr.split('\n')[0]!, /^crawlite: --ignore-robots: robots.txt is neither fetched nor obeyed/);
   assert.equal(site.hits.get('/a'), 1);
+
+  // With --sitemaps robots.txt is still read for its Sitemap: lines, and the announcement says so.
+  const robotsBefore = site.hits.get('/robots.txt') ?? 0;
+  const listed = await crawlite(['crawl', site.url('/'), '--db', tempDbPath(t), '--no-progress', '--workers', '0', '--ignore-robots', '--sitemaps']);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stderr.split('\n')[0]!, /^crawlite: --ignore-robots: robots.txt is not obeyed in this crawl \(--sitemaps still reads its Sitemap: lines\)$/);
+  assert.equal(site.hits.get('/robots.txt'), robotsBefore + 1);
 });
 
 test('bad politeness flags are one line and exit code 2', async () => {

@@ -2,15 +2,17 @@
  * Sitemaps as seeds: robots.txt Sitemap: lines, /sitemap.xml, sitemap indexes, gzip'd sitemaps,
  * scope, and the bounds.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { runCrawl } from '../../src/crawl.js';
-import { addSitemapSeeds, parseRobotsSitemaps, parseSitemap } from '../../src/frontier/sitemaps.js';
+import { addSitemapSeeds, parseRobotsSitemaps, parseSitemap, type SitemapReport } from '../../src/frontier/sitemaps.js';
 import type { Discovered, FetchResult, FrontierEntry } from '../../src/types.js';
-import { startSite, page } from '../helpers/site.js';
+import { defaultPolitenessConfig, type PolitenessConfig } from '../../src/config/schema.js';
+import { startSite, page, type TestSite } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
+import { rows } from '../helpers/db.js';
 
 const urlset = (urls: string[]) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.map((u) => `<url><loc>${u}</loc><lastmod>2024-01-01</lastmod></url>`).join('\n')}</urlset>`;
@@ -72,6 +74,81 @@ test('--sitemaps: robots.txt Sitemap lines, an index, a gzip sitemap and /sitema
   assert.equal(site.hits.get('/robots.txt'), 1);
   assert.equal(site.hits.get('/sitemap.xml') ?? 0, 0);
   assert.equal(site.hits.get('/sitemap-index.xml') ?? 0, 0);
+});
+
+/** Test-sized retry clock, as in politeness.test.ts. */
+const fast = (o: Partial<PolitenessConfig> = {}): PolitenessConfig =>
+  ({ ...defaultPolitenessConfig(), retries: 2, retryBaseMs: 20, retryMaxDelayMs: 100, retryAfterMaxMs: 3_000, ...o });
+
+/** A site whose robots.txt disallows /private and names /listed.xml, which lists /public and /private/x. */
+async function listedSite(t: TestContext, robots: (hit: number) => { status: number; body: string } = () => ({ status: 200, body: '' })): Promise<TestSite> {
+  let hits = 0;
+  let origin = '';
+  const site = await startSite({
+    '/': page('home'),
+    '/robots.txt': (_req, res) => {
+      const { status, body } = robots(++hits);
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(body || `User-agent: *\nDisallow: /private\nSitemap: ${origin}/listed.xml\n`);
+    },
+    '/listed.xml': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(urlset([`${origin}/public`, `${origin}/private/x`]));
+    },
+    '/public': page('public'),
+    '/private/x': page('private'),
+  });
+  origin = site.origin;
+  t.after(() => site.close());
+  return site;
+}
+
+test('--sitemaps: one robots.txt request per origin serves its Sitemap: lines and its rules', async (t) => {
+  const a = await listedSite(t);
+  const b = await listedSite(t);
+  const config = testConfig(t, [a.url('/'), b.url('/')], { sitemaps: true, scope: { mode: 'any' }, fetch: { politeness: fast() } });
+  const reports: SitemapReport[] = [];
+  await runCrawl(config, { onSitemaps: (r) => reports.push(r) });
+
+  for (const site of [a, b]) {
+    assert.equal(site.hits.get('/robots.txt'), 1, `${site.origin}: robots.txt requested once, for the sitemaps and the rules`);
+    assert.equal(site.hits.get('/listed.xml'), 1, 'the Sitemap: line was read');
+    assert.equal(site.hits.get('/public'), 1, 'a sitemap URL is queued and fetched');
+    assert.equal(site.hits.get('/private/x'), undefined, 'a sitemap URL robots.txt disallows is never requested');
+    const listed = rows<{ url: string; state: string; error_code: string | null }>(
+      config.dbPath, 'SELECT url, state, error_code FROM urls WHERE host = ? AND url LIKE ? ORDER BY url', site.origin, `${site.origin}/p%`,
+    );
+    assert.deepEqual(listed.map((r) => [r.url.slice(site.origin.length), r.state, r.error_code]), [
+      ['/private/x', 'failed', 'CRAWL_ROBOTS_DISALLOWED'],
+      ['/public', 'done', null],
+    ]);
+  }
+  assert.equal(reports[0]?.urls, 4);
+});
+
+test('--sitemaps: a robots.txt that fails in the sitemap phase counts as its first attempt, not an extra one', async (t) => {
+  const down = await listedSite(t, () => ({ status: 503, body: 'overloaded' }));
+  const config = testConfig(t, [down.url('/')], { sitemaps: true, fetch: { politeness: fast() } });
+  await runCrawl(config);
+  assert.equal(down.hits.get('/robots.txt'), 3, 'robots.txt requested 1 + --retries 2 times, as without --sitemaps');
+  assert.equal(down.hits.get('/'), undefined, 'never fails open');
+  assert.deepEqual(rows(config.dbPath, 'SELECT state, error_code FROM urls'), [{ state: 'failed', error_code: 'CRAWL_ROBOTS_UNAVAILABLE' }]);
+
+  // A 503 that recovers on the policy's retry: the rules it then serves apply. Its Sitemap: lines
+  // are not read (the sitemap phase is over), as before.
+  const flaky = await listedSite(t, (hit) => (hit === 1 ? { status: 503, body: 'later' } : { status: 200, body: '' }));
+  const again = testConfig(t, [flaky.url('/'), flaky.url('/private/x')], { sitemaps: true, fetch: { politeness: fast() } });
+  await runCrawl(again);
+  assert.equal(flaky.hits.get('/robots.txt'), 2);
+  assert.equal(flaky.hits.get('/'), 1);
+  assert.equal(flaky.hits.get('/private/x'), undefined);
+});
+
+test('--sitemaps with --ignore-robots: robots.txt is fetched once, for its Sitemap: lines only, and not obeyed', async (t) => {
+  const site = await listedSite(t);
+  const config = testConfig(t, [site.url('/')], { sitemaps: true, fetch: { politeness: fast({ ignoreRobots: true }) } });
+  await runCrawl(config);
+  assert.equal(site.hits.get('/robots.txt'), 1);
+  assert.equal(site.hits.get('/listed.xml'), 1);
+  assert.equal(site.hits.get('/private/x'), 1, 'Disallow is not obeyed');
 });
 
 test('sitemap reading is bounded: files, URLs and unpacked size', async () => {

@@ -174,3 +174,65 @@ test('a host that does not answer: the verdict carries the network code and says
     assert.equal(v.kind === 'wait' && v.code, 'CRAWL_ROBOTS_UNAVAILABLE', JSON.stringify(answer).slice(0, 80));
   }
 });
+
+test('readText: one fetch serves the Sitemap: lines and the rules, as the origin\'s first load', async () => {
+  const delays: number[] = [];
+  const { robots, calls } = policy([response(200, '\uFEFFUser-agent: *\nDisallow: /x\nCrawl-delay: 1\nSitemap: /s.xml\n')], { onCrawlDelay: (_h, ms) => delays.push(ms) });
+  assert.deepEqual(await robots.readText(HOST), { kind: 'text', text: 'User-agent: *\nDisallow: /x\nCrawl-delay: 1\nSitemap: /s.xml\n' });
+  assert.equal((await robots.check(`${HOST}/x`)).kind, 'disallow');
+  assert.equal((await robots.check(`${HOST}/y`)).kind, 'allow');
+  assert.deepEqual(calls, [`${HOST}/robots.txt`]);
+  assert.deepEqual(delays, [1_000]);
+  assert.deepEqual(await robots.readText(HOST), { kind: 'notLoaded' }, 'the text is not kept; asking again fetches nothing');
+  assert.equal(calls.length, 1);
+});
+
+test('readText: the text is capped like the rules; a 4xx has none', async () => {
+  const { robots } = policy([response(200, 'Sitemap: /a.xml\nSitemap: /b.xml\n')], { config: { ...defaultPolitenessConfig(), robotsMaxBytes: 20 } });
+  assert.deepEqual(await robots.readText(HOST), { kind: 'text', text: 'Sitemap: /a.xml\n' });
+  const notFound = policy([response(404, 'Sitemap: /a.xml\n')]);
+  assert.deepEqual(await notFound.robots.readText(HOST), { kind: 'none' });
+  assert.equal((await notFound.robots.check(`${HOST}/any`)).kind, 'allow');
+  assert.equal(notFound.calls.length, 1);
+});
+
+test('readText shares a pending fetch with check()', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let fetches = 0;
+  const robots = createRobotsPolicy({
+    userAgent: 'crawlite', config: defaultPolitenessConfig(),
+    fetchRobots: async () => {
+      fetches++;
+      await gate;
+      return response(200, 'User-agent: *\nDisallow: /x\n');
+    },
+  });
+  const verdict = robots.check(`${HOST}/x`);
+  const text = robots.readText(HOST);
+  release();
+  assert.equal((await verdict).kind, 'disallow');
+  assert.deepEqual(await text, { kind: 'text', text: 'User-agent: *\nDisallow: /x\n' });
+  assert.equal(fetches, 1);
+});
+
+test('readText: a failure is the origin\'s first failure; its retries and backoff are those of check()', async () => {
+  const { robots, calls, clock } = policy([response(503, '', { 'retry-after': '5' }), response(500), response(500)]);
+  assert.deepEqual(await robots.readText(HOST), { kind: 'none' });
+  const first = await robots.check(`${HOST}/a`);
+  assert.equal(first.kind === 'wait' && first.untilMs, clock.t + 5_000, 'waits out the sitemap phase\'s Retry-After');
+  assert.deepEqual(await robots.readText(HOST), { kind: 'none' }, 'not asked again before its time');
+  assert.equal(calls.length, 1);
+  clock.t += 5_000;
+  assert.equal((await robots.check(`${HOST}/a`)).kind, 'wait');
+  clock.t += 60_000;
+  const last = await robots.check(`${HOST}/a`);
+  assert.match(last.kind === 'unavailable' ? last.message : '', /gave up after 3 attempts/, '1 + retries 2, the sitemap phase\'s included');
+  assert.equal(calls.length, 3);
+});
+
+test('readText with --ignore-robots fetches nothing and leaves robots.txt to the caller', async () => {
+  const { robots, calls } = policy([response(200, 'Sitemap: /s.xml\n')], { config: { ...defaultPolitenessConfig(), ignoreRobots: true } });
+  assert.deepEqual(await robots.readText(HOST), { kind: 'notLoaded' });
+  assert.equal(calls.length, 0);
+});
