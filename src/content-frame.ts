@@ -19,7 +19,7 @@
  */
 import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from 'node:zlib';
 import { decodeAs } from './parse/decode-charset.js';
-import { decodeTextSpans, encodeTextSpans } from './text-spans.js';
+import { decodeTextSpans, encodeTextSpans, textSpansMatch } from './text-spans.js';
 
 export type Codec = 'br' | 'gzip' | 'none';
 
@@ -70,7 +70,7 @@ export function packPage(html: Uint8Array, page: PageText, opts: PackOptions = D
   let spans = encodeTextSpans(page.htmlString, page.text);
   // The recipe is checked against the text it stands for, so a gap in its matching can cost
   // bytes but never change what is read back: on any mismatch the text goes in as one literal.
-  if (decodeTextSpans(page.htmlString, spans) !== page.text) spans = literalSpans(page.text);
+  if (!textSpansMatch(page.htmlString, spans, page.text)) spans = literalSpans(page.text);
   const label = Buffer.from(page.encoding, 'latin1');
   if (label.length > 255) throw new RangeError(`encoding label too long: ${page.encoding}`);
   const header = Uint8Array.of(SPANS_VERSION, label.length);

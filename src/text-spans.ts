@@ -133,6 +133,41 @@ export function decodeTextSpans(html: string, spans: Uint8Array): string {
   return parts.join('');
 }
 
+/**
+ * Whether the recipe rebuilds exactly `text` from `html`: what decodeTextSpans(html, spans) ===
+ * text answers, without building the text. Each op is compared where it lands, as slices (O(1)
+ * in V8, compared natively), so checking a page costs a fraction of decoding it. A malformed
+ * recipe is a mismatch, not a throw.
+ */
+export function textSpansMatch(html: string, spans: Uint8Array, text: string): boolean {
+  const reader = new VarintReader(spans);
+  let h = 0;
+  let t = 0;
+  try {
+    while (!reader.isDone) {
+      const head = reader.next();
+      const n = Math.floor(head / 2);
+      if (head % 2 === 1) {
+        const literal = LITERAL_DECODER.decode(reader.take(n));
+        if (text.slice(t, t + literal.length) !== literal) return false;
+        t += literal.length;
+        continue;
+      }
+      const len = reader.next();
+      const from = h + n;
+      if (from + len > html.length || t + len > text.length) return false;
+      if (html.slice(from, from + len) !== text.slice(t, t + len)) return false;
+      h = from + len;
+      t += len;
+    }
+  } catch {
+    return false;
+  }
+  return t === text.length;
+}
+
+const LITERAL_DECODER = new TextDecoder('utf-8');
+
 class VarintWriter {
   #buf: Uint8Array;
   #at = 0;

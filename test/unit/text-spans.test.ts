@@ -4,7 +4,7 @@ import { renderPage } from '../../src/bench/site.js';
 import { packContent, packPage, unpackContent } from '../../src/content-frame.js';
 import { decodeHtml } from '../../src/parse/decode-charset.js';
 import { extractPage } from '../../src/parse/extract.js';
-import { decodeTextSpans, encodeTextSpans } from '../../src/text-spans.js';
+import { decodeTextSpans, encodeTextSpans, textSpansMatch } from '../../src/text-spans.js';
 
 /** A deterministic pseudo-random generator, so a failure names a reproducible case. */
 function random(seed: number): () => number {
@@ -64,6 +64,33 @@ describe('text spans', () => {
     const spans = roundTrip(html, text);
     // All literal: the spans hold the text's bytes plus a few bytes of framing per run.
     assert.ok(spans.length >= Buffer.byteLength(text), `spans ${spans.length} B`);
+  });
+
+  it('checks a recipe against a text with the same answer as decoding it, for good and damaged recipes', () => {
+    const rand = random(11);
+    const alphabet = ['a', 'b', ' ', '\n', '<p>', '&amp;', 'é', '🌍', 'the ', 'word'];
+    const pick = (n: number): string => Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+    let damaged = 0;
+    for (let k = 0; k < 3000; k++) {
+      const html = pick(1 + Math.floor(rand() * 60));
+      const text = rand() < 0.7 ? html.slice(Math.floor(rand() * html.length)).replaceAll('<p>', '\n') : pick(Math.floor(rand() * 20));
+      const spans = new Uint8Array(encodeTextSpans(html, text));
+      // Damage one byte of some recipes, and check some against another text.
+      if (spans.length > 0 && rand() < 0.4) {
+        const at = Math.floor(rand() * spans.length);
+        spans[at] = (spans[at] as number) ^ (1 << Math.floor(rand() * 8));
+      }
+      const against = rand() < 0.2 ? `${text}x` : text;
+      let decoded: string | null;
+      try {
+        decoded = decodeTextSpans(html, spans);
+      } catch {
+        decoded = null;
+      }
+      if (decoded !== against) damaged++;
+      assert.equal(textSpansMatch(html, spans, against), decoded === against, `html ${JSON.stringify(html)} text ${JSON.stringify(against)}`);
+    }
+    assert.ok(damaged > 500 && damaged < 2500, `${damaged} mismatches of 3000`);
   });
 
   it('rejects a recipe that points past the HTML', () => {
