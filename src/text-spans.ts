@@ -80,6 +80,83 @@ export function encodeTextSpans(html: string, text: string): Uint8Array {
   return out.bytes();
 }
 
+/**
+ * The recipe written while the text is collected (parse/text-buffer.ts), where each piece of
+ * text is known to be a slice of the HTML or not: no searching, unlike encodeTextSpans, which
+ * has to find every piece again (0.17-0.25 ms of a 50 KB bench page, against a few hundredths).
+ * Pieces arrive in document order; adjacent copies merge, and a separator the HTML has at that
+ * very point extends the copy instead of being written out.
+ */
+export class TextSpansRecorder {
+  readonly #html: string;
+  readonly #out = new VarintWriter(1024);
+  /** End of the last copy written: copies are stored as a gap after it. */
+  #h = 0;
+  /** The copy not written yet, [from, from + len) of the HTML, or from = -1. */
+  #copyFrom = -1;
+  #copyLen = 0;
+  /** Literal text after that copy, not written yet. */
+  #literal = '';
+  #isValid = true;
+
+  constructor(html: string) {
+    this.#html = html;
+  }
+
+  get html(): string {
+    return this.#html;
+  }
+
+  /** The text goes on with html[at, at + len). */
+  copy(at: number, len: number): void {
+    if (len <= 0) return;
+    if (this.#literal === '' && this.#copyFrom !== -1 && at === this.#copyFrom + this.#copyLen) {
+      this.#copyLen += len;
+      return;
+    }
+    this.#flush();
+    // Gaps are unsigned: a piece from before the last one cannot be stored, so the recipe is
+    // given up and the caller searches for the pieces instead.
+    if (at < this.#h) this.#isValid = false;
+    this.#copyFrom = at;
+    this.#copyLen = len;
+  }
+
+  /** The text goes on with `s`, which is not (known to be) at this point of the HTML. */
+  literal(s: string): void {
+    if (s === '') return;
+    const next = this.#copyFrom + this.#copyLen;
+    if (this.#literal === '' && this.#copyFrom !== -1 && this.#html.startsWith(s, next)) {
+      this.#copyLen += s.length;
+      return;
+    }
+    this.#literal += s;
+  }
+
+  /** The text collected did not end up as recorded (it was cut, say): no recipe. */
+  invalidate(): void {
+    this.#isValid = false;
+  }
+
+  /** The recipe, or null when it was given up. */
+  finish(): Uint8Array | null {
+    this.#flush();
+    return this.#isValid ? this.#out.bytes() : null;
+  }
+
+  #flush(): void {
+    if (this.#copyFrom !== -1) {
+      if (this.#copyFrom >= this.#h) this.#out.copy(this.#copyFrom - this.#h, this.#copyLen);
+      this.#h = this.#copyFrom + this.#copyLen;
+      this.#copyFrom = -1;
+    }
+    if (this.#literal !== '') {
+      this.#out.literal(this.#literal);
+      this.#literal = '';
+    }
+  }
+}
+
 function isHighSurrogate(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
 }
