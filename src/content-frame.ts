@@ -63,20 +63,14 @@ export interface PageText {
   /** The label decodeAs was given (decode-charset.ts). */
   encoding: string;
   text: string;
-  /** The text's recipe if the extractor recorded one (extractPageWithSpans); searched for if not. */
-  spans?: Uint8Array | null;
 }
 
 /** HTML bytes plus the text as spans of the decoded HTML: the `<codec>+spans` layout. */
 export function packPage(html: Uint8Array, page: PageText, opts: PackOptions = DEFAULT_PACK): { data: Uint8Array; codec: string; textBytes: number } {
-  // Every recipe is checked against the text it stands for, so a flaw in recording or matching
-  // can cost bytes but never change what is read back: a recorded recipe that does not match is
-  // searched for again, and a searched one that does not match becomes one literal.
-  let spans = page.spans ?? null;
-  if (spans === null || !textSpansMatch(page.htmlString, spans, page.text)) {
-    spans = encodeTextSpans(page.htmlString, page.text);
-    if (!textSpansMatch(page.htmlString, spans, page.text)) spans = literalSpans(page.text);
-  }
+  let spans = encodeTextSpans(page.htmlString, page.text);
+  // The recipe is checked against the text it stands for, so a gap in its matching can cost
+  // bytes but never change what is read back: on any mismatch the text goes in as one literal.
+  if (!textSpansMatch(page.htmlString, spans, page.text)) spans = literalSpans(page.text);
   const label = Buffer.from(page.encoding, 'latin1');
   if (label.length > 255) throw new RangeError(`encoding label too long: ${page.encoding}`);
   const header = Uint8Array.of(SPANS_VERSION, label.length);

@@ -15,7 +15,6 @@ import { createUrlResolver, normalizeUrl } from '../frontier/normalize-url.js';
 import type { ExtractedLink } from '../types.js';
 import { emitTagEvents, type HtmlSink, type TagSink } from './html-events.js';
 import { TagFlag, TagKind, tagInfo, type TagInfo } from './html-tags.js';
-import { TextSpansRecorder } from '../text-spans.js';
 import { collapse, TextBuffer } from './text-buffer.js';
 
 export { emitHtmlEvents, type HtmlSink } from './html-events.js';
@@ -50,21 +49,9 @@ const MAX_ANCHORS = 100_000;
 const MAX_HREF_CHARS = 8192;
 
 export function extractPage(html: string, pageUrl: string, maxLinks: number): ExtractedPage {
-  const collector = new PageCollector(pageUrl, maxLinks, null);
+  const collector = new PageCollector(pageUrl, maxLinks);
   emitTagEvents(html, collector);
   return collector.finish();
-}
-
-/**
- * extractPage, plus the text as spans of `html` (text-spans.ts), recorded while the text was
- * collected; textSpans is null when no recipe could be kept (text cut at MAX_TEXT_CHARS).
- */
-export function extractPageWithSpans(html: string, pageUrl: string, maxLinks: number): { page: ExtractedPage; textSpans: Uint8Array | null } {
-  const spans = new TextSpansRecorder(html);
-  const collector = new PageCollector(pageUrl, maxLinks, spans);
-  emitTagEvents(html, collector);
-  const page = collector.finish();
-  return { page, textSpans: spans.finish() };
 }
 
 /**
@@ -72,7 +59,7 @@ export function extractPageWithSpans(html: string, pageUrl: string, maxLinks: nu
  * needs cheerio anyway, or the parser comparison in bench/parser.mjs.
  */
 export function createPageCollector(pageUrl: string, maxLinks: number): HtmlSink & { finish(): ExtractedPage } {
-  const collector = new PageCollector(pageUrl, maxLinks, null);
+  const collector = new PageCollector(pageUrl, maxLinks);
   return {
     onopentag: (name, attribs) => collector.openTag(tagInfo(name), attribs),
     ontext: (text) => collector.text(text, 0, text.length),
@@ -99,7 +86,7 @@ const NON_SPACE = /\S/;
 class PageCollector implements TagSink {
   readonly #pageUrl: string;
   readonly #maxLinks: number;
-  readonly #text: TextBuffer;
+  readonly #text = new TextBuffer(MAX_TEXT_CHARS, '\n');
   #title: string | null = null;
   #titleText: TextBuffer | null = null;
   #isTitleSeen = false;
@@ -121,10 +108,9 @@ class PageCollector implements TagSink {
   #preDepth = 0;
   #head = Head.NotSeen;
 
-  constructor(pageUrl: string, maxLinks: number, spans: TextSpansRecorder | null) {
+  constructor(pageUrl: string, maxLinks: number) {
     this.#pageUrl = pageUrl;
     this.#maxLinks = maxLinks;
-    this.#text = new TextBuffer(MAX_TEXT_CHARS, '\n', spans);
   }
 
   openTag(tag: TagInfo, attribs: Readonly<Record<string, string>>): void {

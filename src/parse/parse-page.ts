@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { DEFAULT_PACK, packContent, packPage } from '../content-frame.js';
 import type { ParseOutcome, ParseTask } from '../types.js';
 import { decodeHtml } from './decode-charset.js';
-import { extractPageWithSpans } from './extract.js';
+import { extractPage } from './extract.js';
 import { extractFields } from './extract-fields.js';
 import { searchWords } from './search-words.js';
 
@@ -32,9 +32,9 @@ export function parsePage(task: ParseTask): ParseOutcome {
       };
     }
     const { html, encoding } = decodeHtml(body, task.contentType);
-    const { page, textSpans } = extractPageWithSpans(html, task.url, task.maxLinks);
+    const page = extractPage(html, task.url, task.maxLinks);
     // The frame holds the bytes as received, not `html`: re-encoding could change them.
-    const { data, codec, textBytes } = packPage(body, { htmlString: html, encoding, text: page.text, spans: textSpans }, DEFAULT_PACK);
+    const { data, codec, textBytes } = packPage(body, { htmlString: html, encoding, text: page.text }, DEFAULT_PACK);
     return {
       ok: true,
       title: page.title,

@@ -8,8 +8,6 @@
  * the same work in one pass with no intermediate strings.
  */
 
-import type { TextSpansRecorder } from '../text-spans.js';
-
 const enum Pending {
   None,
   Space,
@@ -19,15 +17,12 @@ const enum Pending {
 export class TextBuffer {
   readonly #maxChars: number;
   readonly #separator: string;
-  readonly #spans: TextSpansRecorder | null;
   #out = '';
   #pending = Pending.None;
 
-  /** With `spans`, every piece of text is also recorded as a copy of its HTML or a literal. */
-  constructor(maxChars: number, separator: string, spans: TextSpansRecorder | null = null) {
+  constructor(maxChars: number, separator: string) {
     this.#maxChars = maxChars;
     this.#separator = separator;
-    this.#spans = spans;
   }
 
   /**
@@ -48,11 +43,7 @@ export class TextBuffer {
         i++;
         continue;
       }
-      if (pending !== Pending.None && out.length > 0) {
-        const gap = pending === Pending.Break ? this.#separator : ' ';
-        out += gap;
-        this.#spans?.literal(gap);
-      }
+      if (pending !== Pending.None && out.length > 0) out += pending === Pending.Break ? this.#separator : ' ';
       pending = Pending.None;
       // The run of words goes out as one slice: a lone plain space between two word characters
       // stays inside it, so a line of words costs one slice, not one per word.
@@ -64,13 +55,7 @@ export class TextBuffer {
         else if (d > 0x7f && !isWideSpace(d)) i++;
         else break;
       }
-      const run = source.slice(runStart, i);
-      out += run;
-      if (this.#spans !== null) {
-        // A text node's run is a slice of the HTML; a decoded entity's is not.
-        if (source === this.#spans.html) this.#spans.copy(runStart, i - runStart);
-        else this.#spans.literal(run);
-      }
+      out += source.slice(runStart, i);
     }
     this.#out = out;
     this.#pending = pending;
@@ -88,13 +73,11 @@ export class TextBuffer {
   reset(): void {
     this.#out = '';
     this.#pending = Pending.None;
-    this.#spans?.invalidate(); // a recipe cannot take text back
   }
 
   toString(): string {
     let s = this.#out;
     if (s.length > this.#maxChars) {
-      this.#spans?.invalidate();
       s = s.slice(0, this.#maxChars);
       const last = s.charCodeAt(s.length - 1);
       if (last >= 0xd800 && last <= 0xdbff) s = s.slice(0, -1); // never split a surrogate pair

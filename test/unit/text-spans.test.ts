@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { renderPage } from '../../src/bench/site.js';
 import { packContent, packPage, unpackContent } from '../../src/content-frame.js';
 import { decodeHtml } from '../../src/parse/decode-charset.js';
-import { extractPage, extractPageWithSpans } from '../../src/parse/extract.js';
+import { extractPage } from '../../src/parse/extract.js';
 import { decodeTextSpans, encodeTextSpans, textSpansMatch } from '../../src/text-spans.js';
 
 /** A deterministic pseudo-random generator, so a failure names a reproducible case. */
@@ -97,45 +97,6 @@ describe('text spans', () => {
     const spans = encodeTextSpans('hello world', 'world');
     assert.throws(() => decodeTextSpans('hello', spans), /beyond the end/);
     assert.throws(() => decodeTextSpans('hello', Uint8Array.of(0x80)), /truncated/);
-  });
-});
-
-describe('text spans recorded by the extractor', () => {
-  it('rebuild the text of any document, and of a 50 KB article in as few bytes as searching does', () => {
-    const rand = random(5);
-    const parts = ['<p>', '</p>', '<div>', ' ', '  ', '\n', '\t', 'word', 'Wörd', '&amp;', '&lt;', '&nbsp;', '&#x1F30D;', '🌍', '<pre>', '</pre>',
-      '<br>', '<a href="/x">', '</a>', '<script>var a = "<p>";</script>', '<title>T &amp; t</title>', '<head>', '</head>', '<!-- c -->',
-      '<b>', '</b>', '\u00a0', '\u3000', '<svg><title>s</title></svg>', '&', '<', '<textarea>a &amp; <b></textarea>', '\r\n', '\u0000'];
-    for (let k = 0; k < 3000; k++) {
-      const html = Array.from({ length: Math.floor(rand() * 50) }, () => parts[Math.floor(rand() * parts.length)]).join('');
-      const { page, textSpans } = extractPageWithSpans(html, 'http://127.0.0.1/', 100);
-      assert.deepEqual(page, extractPage(html, 'http://127.0.0.1/', 100));
-      assert.ok(textSpans !== null, JSON.stringify(html));
-      assert.equal(decodeTextSpans(html, textSpans), page.text, JSON.stringify(html));
-    }
-    const { html } = decodeHtml(renderPage(3, { pages: 100, pageBytes: 50_000, seed: 1 }), 'text/html');
-    const { page, textSpans } = extractPageWithSpans(html, 'http://127.0.0.1/', 1000);
-    assert.ok(textSpans !== null);
-    assert.equal(decodeTextSpans(html, textSpans), page.text);
-    assert.ok(textSpans.length <= encodeTextSpans(html, page.text).length * 1.05, `${textSpans.length} B recorded`);
-  });
-
-  it('are given up when the text is cut at its cap, and packPage then searches for them', () => {
-    const html = `<p>${'abc '.repeat(600_000)}</p>`;
-    const { page, textSpans } = extractPageWithSpans(html, 'http://127.0.0.1/', 10);
-    assert.equal(textSpans, null);
-    assert.ok(page.text.length <= 2 * 1024 * 1024);
-    const body = Buffer.from(html);
-    const { data, codec } = packPage(body, { htmlString: html, encoding: 'utf-8', text: page.text, spans: textSpans });
-    assert.equal(unpackContent(data, codec, body.length).text, page.text);
-  });
-
-  it('a recorded recipe that does not match the text is not stored', () => {
-    const html = '<p>hello world</p>';
-    const body = Buffer.from(html);
-    const wrong = encodeTextSpans(html, 'hello');
-    const { data, codec } = packPage(body, { htmlString: html, encoding: 'utf-8', text: 'hello world', spans: wrong });
-    assert.equal(unpackContent(data, codec, body.length).text, 'hello world');
   });
 });
 
