@@ -1,0 +1,41 @@
+// Instructions per page of parsePage, counted by valgrind's callgrind: unlike CPU time on this
+// 2-vCPU machine (whose speed drifts ±15 % from one minute to the next), the count repeats
+// within about ±1.5 % (JIT and GC threads vary a little), so two builds can be told apart
+// by a few percent. Runs parsePage over N and 2N generated bench pages and reports the
+// difference per page, which leaves out start-up, page rendering and most JIT warm-up.
+//
+//   npm run build && node bench/parse-instructions.mjs [compiled-dir=dist] [--pages=120]
+//
+// Needs valgrind (Debian: apt install valgrind); each count takes a few minutes.
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const args = process.argv.slice(2);
+if (args[0] === '--child') {
+  const [, dir, count] = args;
+  const load = (p) => import(pathToFileURL(resolve(dir, p)).href);
+  const { renderPage } = await load('src/bench/site.js');
+  const { parsePage } = await load('src/parse/parse-page.js');
+  for (let i = 0; i < Number(count); i++) {
+    const body = renderPage(i * 7, { pages: 5000 });
+    parsePage({ url: `http://127.0.0.1/articles/${i}.html`, body, contentType: 'text/html', isHtml: true, maxLinks: 1000 });
+  }
+  process.exit(0);
+}
+
+const dir = resolve(args.find((a) => !a.startsWith('--')) ?? 'dist');
+const pages = Number(args.find((a) => a.startsWith('--pages='))?.slice(8) ?? 120);
+if (!(pages > 0)) throw new RangeError('--pages must be a positive number');
+
+function instructions(count) {
+  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, new URL(import.meta.url).pathname, '--child', dir, String(count)], { encoding: 'utf8' });
+  if (run.error) throw new Error(`valgrind: ${run.error.message} (is valgrind installed?)`);
+  const m = /I\s+refs:\s+([\d,]+)/.exec(run.stderr);
+  if (run.status !== 0 || !m) throw new Error(`valgrind run failed (exit ${run.status}): ${run.stderr.slice(-500)}`);
+  return Number(m[1].replaceAll(',', ''));
+}
+
+const one = instructions(pages);
+const two = instructions(2 * pages);
+console.log(`${dir}: ${((two - one) / pages / 1e6).toFixed(2)} M instructions per page (${pages} -> ${2 * pages} pages: ${(one / 1e9).toFixed(3)} G -> ${(two / 1e9).toFixed(3)} G)`);
