@@ -7,6 +7,7 @@ import type { IntervalHistogram } from 'node:perf_hooks';
 import type { Writer } from './store/writer.js';
 import type { Frontier } from './frontier/frontier.js';
 import type { RunOutcome } from './run-outcome.js';
+import { mainThreadCpuMs } from './thread-cpu.js';
 
 export interface CrawlProgress {
   runId: number;
@@ -35,6 +36,8 @@ export interface CrawlSummary extends CrawlProgress {
   duplicates: number;
   /** user + system CPU of the whole process (main thread and workers), per stored page. */
   cpuMsPerPage: number;
+  /** The main thread's share of cpuMsPerPage; null where the OS does not tell (thread-cpu.ts). */
+  mainThreadCpuMsPerPage: number | null;
   peakRssBytes: number;
   loopDelayP50Ms: number;
   loopDelayP99Ms: number;
@@ -62,6 +65,7 @@ interface Sources {
 export function createProgressTracker(src: Sources) {
   const started = performance.now();
   const cpuStart = process.cpuUsage();
+  const mainCpuStart = mainThreadCpuMs();
   const errorsByCode: Record<string, number> = {};
   let wireBytes = 0;
   let fetched = 0;
@@ -99,6 +103,7 @@ export function createProgressTracker(src: Sources) {
     summary(status: CrawlSummary['status'], active: number): CrawlSummary {
       const base = snapshot(active);
       const cpu = process.cpuUsage(cpuStart);
+      const mainCpuEnd = mainThreadCpuMs();
       const w = src.writer;
       const writes = w.counts.pagesStored + w.counts.duplicates + w.counts.failures;
       return {
@@ -107,6 +112,8 @@ export function createProgressTracker(src: Sources) {
         dbPath: src.dbPath,
         duplicates: w.counts.duplicates,
         cpuMsPerPage: base.pagesStored ? (cpu.user + cpu.system) / 1000 / base.pagesStored : 0,
+        mainThreadCpuMsPerPage:
+          mainCpuStart === null || mainCpuEnd === null ? null : base.pagesStored ? (mainCpuEnd - mainCpuStart) / base.pagesStored : 0,
         peakRssBytes: process.resourceUsage().maxRSS * 1024,
         loopDelayP50Ms: Math.max(0, src.loopDelay.percentile(50) / 1e6 - src.loopDelayResolutionMs),
         loopDelayP99Ms: Math.max(0, src.loopDelay.percentile(99) / 1e6 - src.loopDelayResolutionMs),

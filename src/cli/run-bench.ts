@@ -115,11 +115,17 @@ function storageFigures(dbPath: string): { dbBytes: number; rawHtmlBytes: number
   }
 }
 
+/** All threads, and the main thread's share where the OS tells it. */
+function formatCpu(all: number, main: number | null): string {
+  if (main === null) return `${all.toFixed(2)} ms`;
+  return `${all.toFixed(2)} ms (main thread ${main.toFixed(2)}, other threads ${Math.max(0, all - main).toFixed(2)})`;
+}
+
 function formatBench(r: CrawlSummary & { pages: number; concurrency: number; workers: number; dbBytes: number; rawHtmlBytes: number }): string {
   const rows: Array<[string, string]> = [
     ['pages stored', `${r.pagesStored} / ${r.pages}`],
     ['pages per second', r.pagesPerSecond.toFixed(1)],
-    ['CPU per page', `${r.cpuMsPerPage.toFixed(2)} ms`],
+    ['CPU per page', formatCpu(r.cpuMsPerPage, r.mainThreadCpuMsPerPage)],
     ['peak memory (RSS)', formatBytes(r.peakRssBytes)],
     ['event-loop delay p50 / p99', `${r.loopDelayP50Ms.toFixed(1)} / ${r.loopDelayP99Ms.toFixed(1)} ms`],
     ['parse pool utilization', `${(r.poolUtilization * 100).toFixed(0)} %`],

@@ -25,6 +25,10 @@ test('crawlite bench --json crawls the whole generated site and reports its figu
   for (const key of ['pagesPerSecond', 'cpuMsPerPage', 'peakRssBytes', 'loopDelayP99Ms', 'avgBatchSize', 'avgCommitMs', 'poolUtilization']) {
     assert.ok(typeof r[key] === 'number' && r[key]! > 0, `${key} = ${r[key]}`);
   }
+  // The main thread's share, where Linux tells it: parsing runs on the worker, so it is a part.
+  if (process.platform === 'linux') {
+    assert.ok(r.mainThreadCpuMsPerPage! > 0 && r.mainThreadCpuMsPerPage! < r.cpuMsPerPage!, `main ${r.mainThreadCpuMsPerPage} of ${r.cpuMsPerPage}`);
+  }
   // The storage figures are the files' and the pages' own.
   assert.equal(r.dbBytes, statSync(db).size + (statSync(`${db}-wal`, { throwIfNoEntry: false })?.size ?? 0));
   const reader = new Database(db, { readonly: true });
