@@ -1,9 +1,9 @@
 /**
  * What the full-text index is given for a page: its text's distinct words, once each.
  *
- * The index is contentless with detail=column (search/search-index.ts): for each term it keeps
- * which pages and columns hold it, no counts and no positions, and ranking uses nothing else
- * (search/search.ts). So a page's distinct words index exactly as its whole text does, and
+ * The index is contentless with detail=none (search/search-index.ts; detail=column in files
+ * made by 0.1): for each term it keeps which pages (and columns) hold it, no counts and no
+ * positions, and ranking uses nothing else (search/search.ts). So a page's distinct words index exactly as its whole text does, and
  * FTS5 tokenizes a tenth as much on the writer's thread: on the 50 KB bench article, ~800
  * distinct words instead of ~8,000.
  *
@@ -31,8 +31,8 @@ const FNV_PRIME = 0x01000193;
 /**
  * Scratch space kept between calls (one module instance per thread, and the function never
  * yields, so calls cannot interleave). Allocating the text's bytes, the output and three tables
- * afresh for every page cost a third of the function's time on the bench article (0.71 against
- * 0.50 ms, median of 20 interleaved rounds). Buffers past SCRATCH_KEEP_BYTES are used once and
+ * afresh for every page cost 0.50 against 0.44 ms on the bench article, and 4 % of parsePage's
+ * instructions (bench/parse-instructions.mjs). Buffers past SCRATCH_KEEP_BYTES are used once and
  * dropped, so one huge page does not pin its size in every worker for good.
  */
 const SCRATCH_KEEP_BYTES = 4 << 20;
