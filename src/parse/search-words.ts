@@ -1,7 +1,7 @@
 /**
  * What the full-text index is given for a page: its text's distinct words, once each.
  *
- * The index is contentless with detail=none (search/search-index.ts; detail=column in files
+ * The index is contentless with detail=none (store/db.ts; detail=column in files
  * made by 0.1): for each term it keeps which pages (and columns) hold it, no counts and no
  * positions, and ranking uses nothing else (search/search.ts). So a page's distinct words index exactly as its whole text does, and
  * FTS5 tokenizes a tenth as much on the writer's thread: on the 50 KB bench article, ~800
