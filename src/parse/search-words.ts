@@ -3,9 +3,9 @@
  *
  * The index is contentless with detail=none (store/db.ts; detail=column in files
  * made by 0.1): for each term it keeps which pages (and columns) hold it, no counts and no
- * positions, and ranking uses nothing else (search/search.ts). So a page's distinct words index exactly as its whole text does, and
- * FTS5 tokenizes a tenth as much on the writer's thread: on the 50 KB bench article, ~800
- * distinct words instead of ~8,000.
+ * positions, and ranking uses nothing else (search/search.ts). So a page's distinct words
+ * index exactly as its whole text does, and FTS5 tokenizes a tenth as much on the writer's
+ * thread: on the 50 KB bench article, ~800 distinct words instead of ~8,000.
  *
  * The split must never join what FTS5 would split, nor the other way round after FTS5 splits
  * again: it cuts only at ASCII characters that are not letters or digits, which unicode61 (the
