@@ -1,8 +1,9 @@
 // Instructions per page of parsePage, counted by valgrind's callgrind: unlike CPU time on this
-// 2-vCPU machine (whose speed drifts ±15 % from one minute to the next), the count repeats
-// within about ±1.5 % (JIT and GC threads vary a little), so two builds can be told apart
-// by a few percent. Runs parsePage over N and 2N generated bench pages and reports the
-// difference per page, which leaves out start-up, page rendering and most JIT warm-up.
+// 2-vCPU machine (whose speed drifts ±15 % from one minute to the next), a run's total repeats
+// within about ±1.5 % (JIT and GC threads vary a little), so builds that differ by more than
+// ~6 % per page can be told apart. Runs parsePage over N and 2N generated bench pages and reports the
+// difference per page, which leaves out start-up, page rendering and most JIT warm-up (the
+// transfer of pages between threads is not counted: parsePage runs on this one thread).
 //
 //   npm run build && node bench/parse-instructions.mjs [compiled-dir=dist] [--pages=120]
 //
@@ -13,13 +14,14 @@ import { pathToFileURL } from 'node:url';
 
 const args = process.argv.slice(2);
 if (args[0] === '--child') {
-  const [, dir, count] = args;
+  const [, dir, count, rendered] = args;
   const load = (p) => import(pathToFileURL(resolve(dir, p)).href);
   const { renderPage } = await load('src/bench/site.js');
   const { parsePage } = await load('src/parse/parse-page.js');
+  // Both runs render the same pages, so the difference between them is parsing alone.
+  const bodies = Array.from({ length: Number(rendered) }, (_, i) => renderPage(i * 7, { pages: 5000 }));
   for (let i = 0; i < Number(count); i++) {
-    const body = renderPage(i * 7, { pages: 5000 });
-    parsePage({ url: `http://127.0.0.1/articles/${i}.html`, body, contentType: 'text/html', isHtml: true, maxLinks: 1000 });
+    parsePage({ url: `http://127.0.0.1/articles/${i}.html`, body: bodies[i], contentType: 'text/html', isHtml: true, maxLinks: 1000 });
   }
   process.exit(0);
 }
@@ -29,7 +31,8 @@ const pages = Number(args.find((a) => a.startsWith('--pages='))?.slice(8) ?? 120
 if (!(pages > 0)) throw new RangeError('--pages must be a positive number');
 
 function instructions(count) {
-  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, new URL(import.meta.url).pathname, '--child', dir, String(count)], { encoding: 'utf8' });
+  const child = [new URL(import.meta.url).pathname, '--child', dir, String(count), String(2 * pages)];
+  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, ...child], { encoding: 'utf8' });
   if (run.error) throw new Error(`valgrind: ${run.error.message} (is valgrind installed?)`);
   const m = /I\s+refs:\s+([\d,]+)/.exec(run.stderr);
   if (run.status !== 0 || !m) throw new Error(`valgrind run failed (exit ${run.status}): ${run.stderr.slice(-500)}`);

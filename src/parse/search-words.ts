@@ -31,8 +31,8 @@ const FNV_PRIME = 0x01000193;
 /**
  * Scratch space kept between calls (one module instance per thread, and the function never
  * yields, so calls cannot interleave). Allocating the text's bytes, the output and three tables
- * afresh for every page cost 0.50 against 0.44 ms on the bench article, and 4 % of parsePage's
- * instructions (bench/parse-instructions.mjs). Buffers past SCRATCH_KEEP_BYTES are used once and
+ * afresh for every page cost 0.50 against 0.44 ms on the bench article (timed alone; in the
+ * whole of parsePage the difference is within bench/parse-instructions.mjs's noise). Buffers past SCRATCH_KEEP_BYTES are used once and
  * dropped, so one huge page does not pin its size in every worker for good.
  */
 const SCRATCH_KEEP_BYTES = 4 << 20;
