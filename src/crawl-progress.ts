@@ -7,6 +7,7 @@ import type { IntervalHistogram } from 'node:perf_hooks';
 import type { Writer } from './store/writer.js';
 import type { Frontier } from './frontier/frontier.js';
 import type { RunOutcome } from './run-outcome.js';
+import type { EarlierFailures } from './store/retry-failed.js';
 import { mainThreadCpuMs } from './thread-cpu.js';
 
 export interface CrawlProgress {
@@ -47,6 +48,10 @@ export interface CrawlSummary extends CrawlProgress {
   poolUtilization: number;
   /** Whether the run got any answer, and a few URLs that got none (run-outcome.ts). */
   outcome: RunOutcome;
+  /** With --retry-failed: failed URLs this run queued again when it started. */
+  retriedFailed?: number;
+  /** A run that tried no URL, without --retry-failed: the failed URLs that flag would queue again. */
+  earlierFailures?: EarlierFailures;
 }
 
 interface Sources {

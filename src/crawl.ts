@@ -28,6 +28,7 @@ import { metadataOnly } from './parse/metadata-only.js';
 import { createSearchIndexHooks } from './search/search-index.js';
 import { createArchiveHooks } from './store/archive.js';
 import { openRecrawl, type PriorPage } from './store/recrawl.js';
+import { readEarlierFailures, requeueFailed, type EarlierFailures } from './store/retry-failed.js';
 import { addSitemapSeeds, type SitemapReport } from './frontier/sitemaps.js';
 import { createProgressTracker, type CrawlEvent, type CrawlProgress, type CrawlSummary } from './crawl-progress.js';
 import { createRunOutcome } from './run-outcome.js';
@@ -43,6 +44,8 @@ export interface CrawlOptions {
   progressIntervalMs?: number;
   /** With config.sitemaps: what reading the sitemaps found, once, before the first page. */
   onSitemaps?: (report: SitemapReport) => void;
+  /** With config.retryFailed: how many failed URLs went back to the queue, once, before the first page. */
+  onRetryFailed?: (queued: number) => void;
   /** Called synchronously for every stored page and failed URL; keep it cheap. */
   onEvent?: (e: CrawlEvent) => void;
   /** The job file this crawl runs, recorded on its run row. */
@@ -70,6 +73,8 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
   writer.addPageHooks(createArchiveHooks(db));
   const runId = writer.startRun({ ...config, parse: { ...config.parse, workerUrl: undefined } }, opts.job ?? null);
   const recrawl = openRecrawl(db, writer, { start: config.recrawl, runId });
+  const retriedFailed = config.retryFailed ? requeueFailed(db, writer, runId) : null;
+  if (retriedFailed !== null) opts.onRetryFailed?.(retriedFailed);
 
   const pool = new ParsePool(config.parse);
   const limits = createHostLimits({ concurrency: config.fetch.concurrency, perHost: config.fetch.perHost });
@@ -178,6 +183,7 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
   };
 
   let status: CrawlSummary['status'] = 'done';
+  let earlierFailures: EarlierFailures | null = null;
   try {
     if (config.sitemaps) {
       const report = await addSitemapSeeds({ seeds: config.seeds, fetcher, limits, scope, writer, signal: stop.signal, robots: polite.robots });
@@ -214,6 +220,10 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     }
     if (stop.signal.aborted) status = storeError ? 'failed' : 'interrupted';
     await drain(active, nextEvent, STOP_GRACE_MS, (entry) => writer.requeue(entry));
+    // A run that tried no URL says why when earlier failures are the reason: resuming never
+    // fetches a failed URL again, only --retry-failed does. (Nothing tried: nothing buffered.)
+    const tried = runOutcome.result();
+    if (!config.retryFailed && status === 'done' && tried.answered + tried.unanswered === 0) earlierFailures = readEarlierFailures(db);
   } finally {
     for (const entry of frontier.drainWindow()) writer.requeue(entry);
     if (progressTimer) clearInterval(progressTimer);
@@ -231,7 +241,11 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     await Promise.allSettled([pool.close(), fetcher.close()]);
     db.close();
   }
-  const summary = tracker.summary(status, active.size);
+  const summary: CrawlSummary = {
+    ...tracker.summary(status, active.size),
+    ...(retriedFailed !== null ? { retriedFailed } : {}),
+    ...(earlierFailures !== null ? { earlierFailures } : {}),
+  };
   if (storeError) throw storeError;
   return summary;
 }

@@ -7,6 +7,7 @@ import { loadCrawlConfig, type JobFlags } from '../config/load-job.js';
 import { runCrawl, type CrawlOptions, type CrawlSummary } from '../crawl.js';
 import { createViewFromFlags, type ViewFlags } from './progress-view.js';
 import { nothingFetchedError } from './nothing-fetched.js';
+import { formatRetryFailed } from './summary.js';
 
 export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<number> {
   const { config, job } = loadCrawlConfig(flags);
@@ -24,6 +25,8 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
     const failed = r.failures.map((f) => `\n  ${f.url}: ${f.message}`).join('');
     view.say(`crawlite: sitemaps: ${r.sitemaps} read, ${r.urls} URLs queued${r.failures.length ? `; skipped:${failed}` : ''}`);
   };
+  // Like the sitemaps line: on stderr in text modes; --log-format json has it in the summary object.
+  opts.onRetryFailed = (queued) => view.say(formatRetryFailed(queued));
   try {
     summary = await runCrawl(config, opts);
     if (summary.status === 'interrupted') return 130;

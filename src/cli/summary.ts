@@ -41,12 +41,28 @@ function nextCommands(dbPath: string): string[] {
   return rows.map(([cmd, what]) => `  ${cmd.padEnd(width)}  # ${what}`);
 }
 
+/** The start-of-run notice of --retry-failed. */
+export function formatRetryFailed(queued: number): string {
+  if (queued === 0) return 'crawlite: --retry-failed: no failed URLs to queue again';
+  return `crawlite: --retry-failed: ${queued} failed URL${queued === 1 ? '' : 's'} queued again`;
+}
+
+/** A run that had nothing to do while failed URLs wait: resuming never retries them (store/retry-failed.ts). */
+function formatEarlierFailures(e: NonNullable<CrawlSummary['earlierFailures']>): string {
+  const one = e.count === 1;
+  const code = e.topCode === null ? '' : one ? ` (${e.topCode})` : ` (most often ${e.topCode})`;
+  return one
+    ? `1 URL failed in an earlier run${code}; --retry-failed queues it again`
+    : `${e.count} URLs failed in earlier runs${code}; --retry-failed queues them again`;
+}
+
 export function formatSummary(s: CrawlSummary): string {
   const errors = Object.entries(s.errorsByCode).sort((a, b) => b[1] - a[1]);
   const lines = [
     '',
     `crawl ${s.status}: ${s.pagesStored} pages stored, ${s.failures} failed, in ${formatDuration(s.elapsedMs)} (${s.pagesPerSecond.toFixed(1)} pages/s)`,
     ...errors.map(([code, n]) => `  ${String(n).padStart(7)}  ${code}`),
+    ...(s.earlierFailures ? [formatEarlierFailures(s.earlierFailures)] : []),
     `database: ${s.dbPath}`,
     'next:',
     ...nextCommands(s.dbPath),

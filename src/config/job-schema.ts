@@ -157,6 +157,8 @@ export const jobFileSchema = z.strictObject(
     traps: traps.partial().optional(),
     /** Fetch the stored pages again, conditionally; as --recrawl. */
     recrawl: z.boolean({ error: 'expected true or false' }).optional(),
+    /** Queue the URLs that failed in earlier runs again; as --retry-failed. */
+    retryFailed: z.boolean({ error: 'expected true or false' }).optional(),
     /** Also seed from the seeds' sitemaps; as --sitemaps. */
     sitemaps: z.boolean({ error: 'expected true or false' }).optional(),
     /** Keep compressed bodies as received, for byte-exact WARC; as --archive. */

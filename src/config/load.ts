@@ -30,6 +30,7 @@ export interface CrawlFlags {
   followNofollow?: boolean;
   storeNonHtml?: boolean;
   recrawl?: boolean;
+  retryFailed?: boolean;
   sitemaps?: boolean;
   archive?: boolean;
 }
@@ -76,6 +77,7 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
       storeNonHtml: flags.storeNonHtml ?? base.parse.storeNonHtml },
     store: { ...base.store, ...maxDbBytes(flags.maxDbSize) },
     recrawl: flags.recrawl ?? base.recrawl,
+    retryFailed: flags.retryFailed ?? base.retryFailed,
     sitemaps: flags.sitemaps ?? base.sitemaps,
     archive: flags.archive ?? base.archive,
   };

@@ -113,6 +113,11 @@ export interface CrawlConfig {
   traps?: TrapConfig;
   /** Fetch the stored pages again, conditionally (store/recrawl.ts). @default false */
   recrawl: boolean;
+  /**
+   * Queue the URLs that failed in earlier runs again, at the start of this run
+   * (store/retry-failed.ts). @default false
+   */
+  retryFailed: boolean;
   /** Also seed from the seeds' sitemaps (robots.txt Sitemap: lines and /sitemap.xml). @default false */
   sitemaps: boolean;
   /** Also keep compressed response bodies as received, for exact WARC export (store/archive.ts). @default false */
@@ -147,6 +152,7 @@ export function defaultConfig(): Omit<CrawlConfig, 'seeds'> {
     store: { batchSize: 16, flushIntervalMs: 250 },
     traps: defaultTrapConfig(),
     recrawl: false,
+    retryFailed: false,
     sitemaps: false,
     archive: false,
   };

@@ -33,7 +33,8 @@ export interface TestSite {
   close(): Promise<void>;
 }
 
-export async function startSite(routes: Record<string, Route>, opts: { delayMs?: number; shared?: Gauge } = {}): Promise<TestSite> {
+/** `port`: listen there instead of on a free port (rejects with EADDRINUSE when it is taken). */
+export async function startSite(routes: Record<string, Route>, opts: { delayMs?: number; shared?: Gauge; port?: number } = {}): Promise<TestSite> {
   const hits = new Map<string, number>();
   const gauge = new Gauge();
   const server = createServer(async (req, res) => {
@@ -60,7 +61,13 @@ export async function startSite(routes: Record<string, Route>, opts: { delayMs?:
   });
   // Keep-alive sockets would hold the server open after the test; close them when idle.
   server.keepAliveTimeout = 200;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
   return {

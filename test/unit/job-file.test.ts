@@ -42,7 +42,7 @@ const SEED = 'seeds: [https://example.org/]\n';
 
 const CASES: Array<[what: string, file: string, message: string]> = [
   ['bad enum value', `${SEED}scope:\n  mode: hosts\n`, "FILE: scope.mode: expected one of host, domain, prefix, any, got 'hosts'"],
-  ['unknown top-level key', `${SEED}maxpages: 3\n`, 'FILE: maxpages: unknown key (known: name, seeds, db, maxPages, maxDepth, scope, fetch, parse, store, traps, recrawl, sitemaps, archive, fields)'],
+  ['unknown top-level key', `${SEED}maxpages: 3\n`, 'FILE: maxpages: unknown key (known: name, seeds, db, maxPages, maxDepth, scope, fetch, parse, store, traps, recrawl, retryFailed, sitemaps, archive, fields)'],
   ['unknown nested key', `${SEED}fetch:\n  timeout: 30\n`, 'FILE: fetch.timeout: unknown key (known: concurrency, perHost, userAgent, timeoutMs, maxBodyBytes, maxRedirects, keepAliveMs, politeness)'],
   ['wrong type', `${SEED}fetch:\n  concurrency: lots\n`, "FILE: fetch.concurrency: expected a whole number from 1 to 1024, got 'lots'"],
   ['out of range', `${SEED}fetch:\n  perHost: 0\n`, 'FILE: fetch.perHost: expected a whole number from 1 to 1024, got 0'],
@@ -54,6 +54,7 @@ const CASES: Array<[what: string, file: string, message: string]> = [
   ['bad size', `${SEED}fetch:\n  maxBodyBytes: 12 parsecs\n`, "FILE: fetch.maxBodyBytes: expected a size from 1KB to 2GB, e.g. 10MB, got '12 parsecs'"],
   ['bad selector', `${SEED}fields:\n  price: "a["\n`, "FILE: fields.price.selector: expected a valid CSS selector, got 'a['"],
   ['field not a selector', `${SEED}fields:\n  price: 3\n`, 'FILE: fields.price: expected a CSS selector, or { selector, attr?, many? }, got 3'],
+  ['retryFailed not a boolean', `${SEED}retryFailed: yes please\n`, "FILE: retryFailed: expected true or false, got 'yes please'"],
   ['bad field option', `${SEED}fields:\n  price: { selector: .p, many: 3 }\n`, 'FILE: fields.price.many: expected true or false, got 3'],
   ['unknown field option', `${SEED}fields:\n  price: { selector: .p, text: true }\n`, 'FILE: fields.price.text: unknown key (known: selector, attr, many)'],
   ['bad field name', `${SEED}fields:\n  "my price": .p\n`, "FILE: fields.my price: expected field names of letters, digits, _ and - (starting with a letter or _), got 'my price'"],
@@ -172,4 +173,14 @@ test('flags override the file; flags not given do not', (t) => {
 test('a bad flag still names the flag, even with a job file', (t) => {
   const path = jobFile(t, 'docs.yaml', FULL);
   assert.throws(() => loadCrawlConfig({ config: path, maxPages: 'lots' }), { code: 'CRAWL_USAGE', message: /invalid --max-pages 'lots'/ });
+});
+
+test('retryFailed in the file sets the option; --retry-failed on the command line, or --no-retry-failed, overrides it', (t) => {
+  assert.equal(loadCrawlConfig({ urls: ['https://example.org/'] }).config.retryFailed, false, 'off by default');
+  const on = jobFile(t, 'retry.yaml', `${SEED}retryFailed: true\n`);
+  assert.equal(loadCrawlConfig({ config: on }).config.retryFailed, true);
+  assert.equal(loadCrawlConfig({ config: on, retryFailed: false }).config.retryFailed, false);
+  const off = jobFile(t, 'plain.json', '{ "seeds": ["https://example.org/"] }');
+  assert.equal(loadCrawlConfig({ config: off }).config.retryFailed, false);
+  assert.equal(loadCrawlConfig({ config: off, retryFailed: true }).config.retryFailed, true);
 });

@@ -30,6 +30,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .option('store-non-html', { describe: 'Store the bodies of non-HTML responses (PDF, images...), not only their metadata', type: 'boolean' })
       .option('workers', { describe: 'Parse threads (0 = parse on the main thread)', requiresArg: true, defaultDescription: 'CPU cores' })
       .option('recrawl', { describe: 'Fetch the stored pages again (If-None-Match / If-Modified-Since); stats shows unchanged, changed, gone', type: 'boolean' })
+      .option('retry-failed', { describe: 'Queue the URLs that failed in earlier runs on this --db again (refused, timed out, 5xx...)', type: 'boolean' })
       .option('sitemaps', { describe: "Also seed from the seeds' sitemaps (robots.txt Sitemap: lines, /sitemap.xml)", type: 'boolean' })
       .option('archive', { describe: 'Also keep compressed bodies as received, so WARC exports are byte-exact', type: 'boolean' })
       .option('progress', { describe: 'Live status on a terminal; --no-progress prints a plain line every few seconds instead', type: 'boolean', default: true })
@@ -41,6 +42,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .example('$0 crawl https://example.org/ --max-pages 500', 'Crawl up to 500 pages of one site into data/crawl.db')
       .example('$0 crawl https://example.org/docs/ --scope prefix --exclude "\\?page="', 'Only URLs under /docs/, skipping paginated lists')
       .example('$0 crawl https://example.org/ --recrawl', 'Fetch every stored page again; keep unchanged ones (304)')
+      .example('$0 crawl http://localhost:8080/ --retry-failed', 'Fetch again the URLs that failed last time')
       .example('$0 crawl https://a.example/ https://b.example/ --db data/ab.db --per-host 2', 'Two sites, gently, into their own file')
       .example('$0 crawl https://example.org/ --log-format json 2> events.jsonl', 'One JSON object per page and per error, for scripts')
       .example('$0 crawl https://example.org/ --max-db-size 2GB --quiet', 'Stop before the file passes 2 GB; print only errors'),
