@@ -208,7 +208,11 @@ export function openForWrite(path: string): Db {
     addMissingColumns(db);
     db.exec(SCHEMA);
     if (searchLayout(db) === null) db.exec(SEARCH_SCHEMA);
-    db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+    // Read first: a write here, before the writer checks the lock, would be a commit under a
+    // live crawl's feet on a file it is about to be refused.
+    if (!db.prepare("SELECT 1 FROM meta WHERE key = 'schema_version'").get()) {
+      db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+    }
   } catch (err) {
     db.close();
     const code = (err as { code?: string }).code;

@@ -6,6 +6,7 @@
  * and a page's rows all-or-nothing.
  */
 import type { Db } from './db.js';
+import type { Transaction } from 'better-sqlite3';
 import { prepareStatements, type Statements } from './statements.js';
 import { StoreError, type ErrorCode } from '../errors.js';
 import { originKey } from '../frontier/normalize-url.js';
@@ -46,7 +47,7 @@ export class Writer {
   readonly #s: Statements;
   readonly #insertLinks: (pageId: number | bigint, rows: LinkRow[]) => void;
   readonly #config: StoreConfig;
-  readonly #commit: (ops: Op[]) => void;
+  readonly #commit: Transaction<(ops: Op[]) => void>;
   #ops: Op[] = [];
   #timer: NodeJS.Timeout | null = null;
   #runId: number | null = null;
@@ -66,6 +67,10 @@ export class Writer {
     this.#insertLinks = createLinkInserter(db);
     this.#config = config;
     // better-sqlite3's transaction(): BEGIN/COMMIT around a synchronous function, ROLLBACK if it throws.
+    // Every write transaction here is run .immediate(): it takes the write lock at BEGIN, waiting
+    // up to busy_timeout for it. A deferred one that reads first and then writes fails at once
+    // (SQLITE_BUSY_SNAPSHOT, no waiting) if any other connection committed in between, such as a
+    // second crawl being refused on the same file.
     this.#commit = db.transaction((ops: Op[]) => {
       const now = Date.now();
       for (const op of ops) this.#apply(op, now);
@@ -126,7 +131,7 @@ export class Writer {
       this.#s.markCrashedRuns.run();
       return this.#s.recoverFetching.run(Date.now()).changes;
     });
-    return recover();
+    return recover.immediate();
   }
 
   /** `job` names the job file the run came from, when there was one. */
@@ -149,7 +154,7 @@ export class Writer {
       const now = Date.now();
       for (const d of urls) this.#insertDiscovered(d, parentId, now);
     });
-    insert();
+    insert.immediate();
   }
 
   /**
@@ -168,7 +173,7 @@ export class Writer {
       for (const r of rows) this.#s.markFetching.run(now, this.#runId, r.id);
       return rows.map((r) => ({ id: r.id, url: r.url, host: r.host, depth: r.depth, attempt: r.attempts }));
     });
-    return take();
+    return take.immediate();
   }
 
   hasQueued(): boolean {
@@ -243,7 +248,7 @@ export class Writer {
     this.#ops = [];
     const started = performance.now();
     try {
-      this.#commit(ops);
+      this.#commit.immediate(ops);
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'unknown';
       // The failed batch was rolled back: what was committed before it stays.
