@@ -5,21 +5,11 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { startSite, page, type Route } from '../helpers/site.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { crawlite, type Run } from '../helpers/cli.js';
-
-/** A port on 127.0.0.1 where nothing listens: bound to find it free, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { closedPort } from '../helpers/ports.js';
 
 async function site(t: TestContext, routes: Record<string, Route>) {
   const s = await startSite(routes);

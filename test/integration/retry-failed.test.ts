@@ -5,21 +5,11 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { startSite, page, type Route, type TestSite } from '../helpers/site.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { crawlite } from '../helpers/cli.js';
-
-/** A port on 127.0.0.1 where nothing listens: bound to find it free, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { closedPort } from '../helpers/ports.js';
 
 /** The site on that very port; the port may be briefly unavailable, so listening is retried a few times. */
 async function siteOnPort(t: TestContext, port: number, routes: Record<string, Route>): Promise<TestSite> {

@@ -4,7 +4,6 @@
  * does not answer fails with ECONNREFUSED instead of reaching anything.
  */
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
 import { after, before, test, type TestContext } from 'node:test';
 import zlib from 'node:zlib';
 import nock from 'nock';
@@ -15,19 +14,11 @@ import { originKey } from '../../src/frontier/normalize-url.js';
 import type { FrontierEntry } from '../../src/types.js';
 import { NockDispatcher } from '../helpers/nock-dispatcher.js';
 import { assertFailure, assertResult, testFetchConfig, text } from '../helpers/fetch.js';
+import { closedPort } from '../helpers/ports.js';
 
 const CONFIG = testFetchConfig();
 
 let origin = '';
-
-/** A port that was free a moment ago; connecting to it is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 before(async () => {
   origin = `http://127.0.0.1:${await closedPort()}`;

@@ -67,24 +67,30 @@ test('the * group applies to other agents, with its Crawl-delay reported', async
   assert.deepEqual(delays, [[HOST, 2_000]]);
 });
 
-test('concurrent checks of one origin share one fetch, and the origin is pending meanwhile', async () => {
+/** A policy whose robots.txt answers `body` only once release() is called; counts its fetches. */
+function gatedPolicy(body: string) {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  let fetches = 0;
+  const counts = { fetches: 0 };
   const robots = createRobotsPolicy({
     userAgent: 'crawlite', config: defaultPolitenessConfig(),
     fetchRobots: async () => {
-      fetches++;
+      counts.fetches++;
       await gate;
-      return response(200, 'User-agent: *\nDisallow: /x');
+      return response(200, body);
     },
   });
+  return { robots, release, counts };
+}
+
+test('concurrent checks of one origin share one fetch, and the origin is pending meanwhile', async () => {
+  const { robots, release, counts } = gatedPolicy('User-agent: *\nDisallow: /x');
   const checks = [robots.check(`${HOST}/x`), robots.check(`${HOST}/y`), robots.check(`${HOST}/x/z`)];
   assert.ok(robots.isPending(HOST));
   assert.deepEqual(robots.pendingHosts(), [HOST]);
   release();
   assert.deepEqual((await Promise.all(checks)).map((v) => v.kind), ['disallow', 'allow', 'disallow']);
-  assert.equal(fetches, 1);
+  assert.equal(counts.fetches, 1);
   assert.equal(robots.isPending(HOST), false);
 });
 
@@ -197,23 +203,13 @@ test('readText: the text is capped like the rules; a 4xx has none', async () => 
 });
 
 test('readText shares a pending fetch with check()', async () => {
-  let release!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  let fetches = 0;
-  const robots = createRobotsPolicy({
-    userAgent: 'crawlite', config: defaultPolitenessConfig(),
-    fetchRobots: async () => {
-      fetches++;
-      await gate;
-      return response(200, 'User-agent: *\nDisallow: /x\n');
-    },
-  });
+  const { robots, release, counts } = gatedPolicy('User-agent: *\nDisallow: /x\n');
   const verdict = robots.check(`${HOST}/x`);
   const text = robots.readText(HOST);
   release();
   assert.equal((await verdict).kind, 'disallow');
   assert.deepEqual(await text, { kind: 'text', text: 'User-agent: *\nDisallow: /x\n' });
-  assert.equal(fetches, 1);
+  assert.equal(counts.fetches, 1);
 });
 
 test('readText: a failure is the origin\'s first failure; its retries and backoff are those of check()', async () => {
