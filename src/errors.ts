@@ -58,6 +58,7 @@ const CODE_LABELS: Partial<Record<ErrorCode, string>> = {
   CRAWL_FETCH_ABORTED: 'aborted',
   CRAWL_FETCH_NETWORK: 'network error',
   CRAWL_FETCH_DECODE: 'body could not be decoded',
+  CRAWL_FETCH_TOO_LARGE: 'response headers too large',
   CRAWL_REDIRECT_LIMIT: 'too many redirects',
   CRAWL_REDIRECT_LOOP: 'redirect loop',
   CRAWL_REDIRECT_INVALID: 'redirect to a non-http(s) URL',

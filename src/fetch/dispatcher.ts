@@ -9,6 +9,13 @@ import type { FetchConfig } from '../config/schema.js';
 const MAX_CONNECT_TIMEOUT_MS = 10_000;
 
 /**
+ * The response head's size limit, as Chromium's (256 KiB). undici's default is Node's 16 KiB, and
+ * real sites pass it (long Set-Cookie and Content-Security-Policy headers): pages a browser opens
+ * failed as network errors. It stays bounded: a head past this is CRAWL_FETCH_TOO_LARGE.
+ */
+export const MAX_HEADER_BYTES = 256 * 1024;
+
+/**
  * Creates the shared keep-alive Agent for the fetch stage. The caller owns it and must `close()` it.
  *
  * Redirects are not followed here: undici 7's Agent only follows them through the redirect
@@ -33,5 +40,6 @@ export function createAgent(config: FetchConfig): Agent {
     // waits longer than that on its own.
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
+    maxHeaderSize: MAX_HEADER_BYTES,
   });
 }

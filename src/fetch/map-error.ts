@@ -34,6 +34,8 @@ const BY_CODE: Readonly<Record<string, ErrorCode>> = {
   ABORT_ERR: 'CRAWL_FETCH_ABORTED',
   UND_ERR_DESTROYED: 'CRAWL_FETCH_ABORTED',
   UND_ERR_CLOSED: 'CRAWL_FETCH_ABORTED',
+  // The same oversized head comes back on every attempt: not retried.
+  UND_ERR_HEADERS_OVERFLOW: 'CRAWL_FETCH_TOO_LARGE',
 };
 
 /** OpenSSL verify errors (CERT_HAS_EXPIRED, UNABLE_TO_VERIFY_LEAF_SIGNATURE, ...), TLS and handshake errors. */

@@ -307,3 +307,23 @@ test('close() closes the Agent the fetcher made but not an injected one', async 
   assertFailure(after);
   assert.equal(after.code, 'CRAWL_FETCH_ABORTED');
 });
+
+test('a 40 KB response head is read (as browsers do); one over 256 KiB is CRAWL_FETCH_TOO_LARGE, not retried', async (t) => {
+  const origin = await startServer(t, (req, res) => {
+    const bytes = req.url === '/huge' ? 300 * 1024 : 40 * 1024;
+    // Many cookies, as sites with long Set-Cookie and CSP headers send them.
+    const cookies = Array.from({ length: Math.ceil(bytes / 1024) }, (_, i) => `c${i}=${'v'.repeat(1000)}`);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'set-cookie': cookies });
+    res.end(HTML);
+  });
+  const fetcher = makeFetcher(t);
+  const ok = await fetcher.fetch(entryFor(`${origin}/big`));
+  assertResult(ok);
+  assert.equal(ok.status, 200);
+  assert.equal(text(ok.body), HTML);
+  const huge = await fetcher.fetch(entryFor(`${origin}/huge`));
+  assertFailure(huge);
+  assert.equal(huge.code, 'CRAWL_FETCH_TOO_LARGE');
+  assert.equal(huge.retryable, false);
+  assert.match(huge.message, /^response headers too large/);
+});
