@@ -9,6 +9,7 @@ import { defaultPolitenessConfig, type PolitenessConfig } from '../../src/config
 import { startSite, page, type Route } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
+import { closedPort } from '../helpers/ports.js';
 import { logRequests, minGap, type LoggedRequest } from '../helpers/request-log.js';
 
 /** Test-sized retry clock: retries in tens of milliseconds. */
@@ -113,9 +114,8 @@ test('a redirect to a host whose robots.txt answers 503: the URL waits and retri
 });
 
 test('a redirect to a host that does not answer: the network code and a message naming its robots.txt, after the same retries', async (t) => {
-  const gone = await startSite({});
-  await gone.close();
-  const s = await site(t, { '/robots.txt': { status: 404 }, '/r-port': { status: 302, headers: { location: gone.url('/') } } });
+  const gone = `http://127.0.0.1:${await closedPort()}`;
+  const s = await site(t, { '/robots.txt': { status: 404 }, '/r-port': { status: 302, headers: { location: `${gone}/` } } });
   const config = testConfig(t, [s.url('/r-port')], { scope: { mode: 'any' }, fetch: { politeness: fast() } });
   const summary = await runCrawl(config);
   assert.deepEqual(summary.errorsByCode, { CRAWL_FETCH_REFUSED: 1 });
@@ -123,8 +123,8 @@ test('a redirect to a host that does not answer: the network code and a message 
   const [row] = rows<{ state: string; error_code: string; error_message: string }>(config.dbPath, 'SELECT state, error_code, error_message FROM urls WHERE url = ?', s.url('/r-port'));
   assert.equal(row?.state, 'failed');
   assert.equal(row?.error_code, 'CRAWL_FETCH_REFUSED');
-  const port = new URL(gone.origin).port;
-  assert.match(row!.error_message, new RegExp(`^redirect to ${gone.origin}/: robots\\.txt ${gone.origin}/robots\\.txt: connection refused: .*ECONNREFUSED 127\\.0\\.0\\.1:${port}.* \\(after 3 attempts\\)$`));
+  const port = new URL(gone).port;
+  assert.match(row!.error_message, new RegExp(`^redirect to ${gone}/: robots\\.txt ${gone}/robots\\.txt: connection refused: .*ECONNREFUSED 127\\.0\\.0\\.1:${port}.* \\(after 3 attempts\\)$`));
   assert.doesNotMatch(row!.error_message, /refused by its robots\.txt/);
 });
 
