@@ -174,8 +174,8 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     const refreshUrl = parseRefreshUrl(outcome.metaRefresh, result.finalUrl);
     const isOk = result.status >= 200 && result.status < 300;
     const links = frontier.discover(entry, outcome.links, isOk && !directives.isNofollow);
-    // A meta refresh is followed like a redirect (at the page's depth), whatever nofollow says.
-    const extraUrls = isOk && refreshUrl !== null ? [frontier.discoverRedirect(entry, refreshUrl)] : [];
+    // A meta refresh is followed whatever nofollow says (the page itself points there), one level deeper.
+    const extraUrls = isOk && refreshUrl !== null ? [frontier.discoverRefresh(entry, refreshUrl)] : [];
     // noindex: the page's row stays (status, headers, title), its content is not stored.
     const parsed = directives.isNoindex ? { ...outcome, content: new Uint8Array(0) } : outcome;
     tracker.countPage(result.wireBytes);

@@ -56,6 +56,11 @@ export interface FetchFailure {
   retryable: boolean;
   /** Redirect hops seen before the failure. */
   redirects: RedirectHop[];
+  /**
+   * Not the URL's own failure but a wait: a redirect target's robots.txt is unreachable for now
+   * and is fetched again at this time (ms since the epoch). The URL waits until then.
+   */
+  retryAt?: number;
 }
 
 /** Sent to a parse worker. `body` is transferred, not copied. */

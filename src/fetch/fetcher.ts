@@ -5,7 +5,7 @@
  */
 import { request, type Dispatcher } from 'undici';
 import type { FetchConfig } from '../config/schema.js';
-import type { ErrorCode, FetchError } from '../errors.js';
+import { FetchError, type ErrorCode } from '../errors.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
 import type { FetchFailure, FetchResult, FrontierEntry, RedirectHop } from '../types.js';
 import { decodeBody } from './decode-body.js';
@@ -20,12 +20,22 @@ export interface FetcherOptions {
   /** Decides whether a redirect target may be followed; a non-null code (e.g. CRAWL_SCOPE_OUT) refuses it. */
   checkRedirect?: (url: string) => ErrorCode | null;
   /**
-   * Checked after checkRedirect for each redirect target (robots.txt of its origin); a non-null
-   * code fails the fetch with that code (e.g. CRAWL_ROBOTS_DISALLOWED), and the target is not requested.
+   * Checked after checkRedirect for each redirect target (robots.txt of its origin); a refusal
+   * fails the fetch with its code and message, and the target is not requested.
    */
-  checkHop?: (url: string) => Promise<ErrorCode | null>;
+  checkHop?: (url: string) => Promise<HopRefusal | null>;
   /** Keep the body as received (FetchResult.wireBody) when a content-coding was removed; for --archive. @default false */
   shouldKeepWire?: boolean;
+}
+
+/** Why a redirect target is not requested (see checkHop). */
+export interface HopRefusal {
+  /** CRAWL_ROBOTS_DISALLOWED, CRAWL_ROBOTS_UNAVAILABLE, or a network code when its host did not answer. */
+  code: ErrorCode;
+  /** Follows "redirect to <target>: " in the failure's message. */
+  message: string;
+  /** Set when the refusal is temporary (robots.txt unreachable for now): becomes FetchFailure.retryAt. */
+  retryAt?: number;
 }
 
 /** Per-call changes, for robots.txt: its own redirect limit and body cap, and no scope or hop checks. */
@@ -127,12 +137,13 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
     const deadline = startDeadline(config.timeoutMs, signal);
     const redirects: RedirectHop[] = [];
     let url = entry.url;
-    const fail = (err: FetchError): FetchFailure => ({
+    const fail = (err: FetchError, retryAt?: number): FetchFailure => ({
       entry,
       code: err.code,
       message: url === entry.url || err.message.includes(url) ? err.message : `${err.message} (at ${url})`,
       retryable: err.retryable,
       redirects,
+      ...(retryAt === undefined ? {} : { retryAt }),
     });
 
     try {
@@ -158,7 +169,11 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           // Raced against the deadline: the hop's robots.txt may wait for a slot that this very
           // fetch (and others like it) holds, and the deadline is what breaks such a wait.
           const hopRefusal = overrides.isUnchecked || !checkHop ? null : await untilAborted(checkHop(next), deadline.signal);
-          if (hopRefusal !== null) return fail(createFetchError(hopRefusal, `redirect to ${next} refused by its robots.txt`));
+          if (hopRefusal !== null) {
+            // Never retryable as a fetch failure, even with a network code: the robots policy
+            // retries the target's robots.txt itself, and says when through retryAt.
+            return fail(new FetchError(hopRefusal.code, `redirect to ${next}: ${hopRefusal.message}`, { retryable: false }), hopRefusal.retryAt);
+          }
           url = next;
           continue;
         }

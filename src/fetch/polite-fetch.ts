@@ -87,6 +87,12 @@ export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEnt
       return { kind: 'deferred', dueAt: result, isAttempt: false, code: null, message: 'host cooling down after 429/503; waiting' };
     }
     if (signal.aborted && 'code' in result && result.code === 'CRAWL_FETCH_ABORTED') return { kind: 'aborted' };
+    if ('code' in result && result.retryAt !== undefined) {
+      // A redirect target's robots.txt is unreachable for now: the URL waits for its next fetch,
+      // like a URL of that origin met directly. No attempt is counted: robots.txt's own failures
+      // bound the wait (its verdict turns final after --retries), not the page's.
+      return { kind: 'deferred', dueAt: result.retryAt, isAttempt: false, code: result.code, message: result.message };
+    }
 
     const status = 'code' in result ? null : result.status;
     const headers = 'code' in result ? {} : result.headers;

@@ -68,8 +68,18 @@ export function createPoliteStage(opts: PoliteStageOptions): PoliteStage {
     shouldKeepWire: opts.shouldKeepWire === true,
     checkHop: async (url) => {
       const verdict = await robots.check(url, { isNested: true });
-      if (verdict.kind === 'allow') return null;
-      return verdict.kind === 'disallow' ? 'CRAWL_ROBOTS_DISALLOWED' : 'CRAWL_ROBOTS_UNAVAILABLE';
+      switch (verdict.kind) {
+        case 'allow':
+          return null;
+        case 'disallow':
+          return { code: 'CRAWL_ROBOTS_DISALLOWED', message: 'refused by its robots.txt' };
+        // An unreachable robots.txt is not a Disallow: its own code (the network one when the
+        // host did not answer) and message; while retries remain the URL waits, as a direct one does.
+        case 'wait':
+          return { code: verdict.code, message: `${verdict.message}; waiting`, retryAt: verdict.untilMs };
+        case 'unavailable':
+          return { code: verdict.code, message: verdict.message };
+      }
     },
   });
   const fetchPolitely = createPoliteFetch({ fetcher, limits, schedule, robots, config: politeness, signal });

@@ -128,10 +128,16 @@ export class Frontier {
     return records;
   }
 
-  /** A target followed like a redirect (meta refresh): same depth as the page, scope and traps checked. */
-  discoverRedirect(from: FrontierEntry, url: string): Discovered {
-    const skipCode = this.#opts.scope(url) ?? this.#opts.trap?.(url) ?? null;
-    return { url, host: originKey(url), depth: from.depth, skipCode };
+  /**
+   * A meta refresh target: one level deeper than the page, like a link, so --max-depth bounds a
+   * chain of refreshes (at the page's own depth, /rp/0 -> /rp/1 -> ... stayed at depth 0 and only
+   * --max-pages ended it). Scope and traps are checked; nofollow does not apply (the caller's call).
+   */
+  discoverRefresh(from: FrontierEntry, url: string): Discovered {
+    const depth = from.depth + 1;
+    const isTooDeep = this.#opts.maxDepth !== null && depth > this.#opts.maxDepth;
+    const skipCode = this.#opts.scope(url) ?? this.#opts.trap?.(url) ?? (isTooDeep ? 'CRAWL_DEPTH_LIMIT' : null);
+    return { url, host: originKey(url), depth, skipCode };
   }
 
   #releaseHosts(hosts: ReadonlySet<string>): void {

@@ -3,7 +3,8 @@
  * `<meta http-equiv="refresh">`. Pure functions; the crawl applies them (crawl.ts):
  * - noindex: the page row is kept (status, headers, title...) but its content is not stored;
  * - nofollow: its links are stored in `links` but none is enqueued;
- * - "none" means both; a refresh URL is followed like a redirect (queued at the page's depth).
+ * - "none" means both; a refresh URL is followed even so, queued one level deeper than the page
+ *   (like a link, so --max-depth ends a chain of refreshes).
  */
 import { normalizeUrl } from '../frontier/normalize-url.js';
 

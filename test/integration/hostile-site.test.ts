@@ -193,3 +193,23 @@ test('--follow-nofollow follows rel=nofollow links; --store-non-html keeps non-H
   const pdf = rows<{ content_hash: string | null }>(config.dbPath, 'SELECT content_hash FROM pages WHERE url = ?', site.url('/doc.pdf'));
   assert.notEqual(pdf[0]?.content_hash, null);
 });
+
+test('a chain of meta refreshes goes one level deeper per page, so --max-depth ends it', async (t) => {
+  // /rp/N refreshes to /rp/N+1: an endless chain as far as the crawler can tell. /rp/1 is also
+  // nofollow, which a refresh ignores (the page itself points there, no link does).
+  const routes: Record<string, Route> = {};
+  for (let n = 0; n < 50; n++) {
+    const nofollow = n === 1 ? '<meta name="robots" content="nofollow">' : '';
+    routes[`/rp/${n}`] = page(`rp${n}`, [], `${nofollow}<meta http-equiv="refresh" content="0; url=/rp/${n + 1}">`);
+  }
+  const site = await startSite(routes);
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/rp/0')], { maxDepth: 3 });
+  const summary = await runCrawl(config);
+  assert.equal(summary.status, 'done');
+  const stored = rows<{ url: string; depth: number }>(config.dbPath, 'SELECT url, depth FROM pages ORDER BY depth');
+  assert.deepEqual(stored.map((p) => [p.url.slice(site.origin.length), p.depth]), [['/rp/0', 0], ['/rp/1', 1], ['/rp/2', 2], ['/rp/3', 3]]);
+  assert.deepEqual(rows(config.dbPath, 'SELECT depth, state, error_code FROM urls WHERE url = ?', site.url('/rp/4')),
+    [{ depth: 4, state: 'skipped', error_code: 'CRAWL_DEPTH_LIMIT' }], 'the target past --max-depth is recorded, not fetched');
+  assert.equal(site.hits.get('/rp/4'), undefined);
+});

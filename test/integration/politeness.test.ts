@@ -9,6 +9,7 @@ import { defaultPolitenessConfig, type PolitenessConfig } from '../../src/config
 import { startSite, page, type Route } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
+import { closedPort } from '../helpers/ports.js';
 import { logRequests, minGap, type LoggedRequest } from '../helpers/request-log.js';
 
 /** Test-sized retry clock: retries in tens of milliseconds. */
@@ -95,6 +96,55 @@ test('a host whose robots.txt cannot be reached at all: its URLs are recorded wi
     assert.match(message, new RegExp(`^robots\\.txt ${gone.origin}/robots\\.txt: connection refused: .*ECONNREFUSED 127\\.0\\.0\\.1:${port}.* \\(after 3 attempts\\)$`));
   }
   assert.equal(failed.length, 2);
+});
+
+test('a redirect to a host whose robots.txt answers 503: the URL waits and retries like a direct one, then fails as unavailable, not disallowed', async (t) => {
+  const target = await site(t, { '/robots.txt': { status: 503, body: 'overloaded' }, '/': page('never') });
+  const s = await site(t, { '/robots.txt': { status: 404 }, '/r-port': { status: 302, headers: { location: target.url('/') } } });
+  const config = testConfig(t, [s.url('/r-port')], { scope: { mode: 'any' }, fetch: { politeness: fast() } });
+  const summary = await runCrawl(config);
+  assert.equal(target.hits.get('/robots.txt'), 3, "the target's robots.txt retried (1 + --retries 2), as for a direct URL");
+  assert.equal(target.hits.get('/'), undefined, 'never fails open');
+  assert.deepEqual(summary.errorsByCode, { CRAWL_ROBOTS_UNAVAILABLE: 1 });
+  const [row] = rows<{ state: string; error_code: string; error_message: string }>(config.dbPath, 'SELECT state, error_code, error_message FROM urls WHERE url = ?', s.url('/r-port'));
+  assert.deepEqual(row, {
+    state: 'failed', error_code: 'CRAWL_ROBOTS_UNAVAILABLE',
+    error_message: `redirect to ${target.url('/')}: robots.txt of ${target.origin} unreachable (HTTP 503); gave up after 3 attempts`,
+  });
+});
+
+test('a redirect to a host that does not answer: the network code and a message naming its robots.txt, after the same retries', async (t) => {
+  const gone = `http://127.0.0.1:${await closedPort()}`;
+  const s = await site(t, { '/robots.txt': { status: 404 }, '/r-port': { status: 302, headers: { location: `${gone}/` } } });
+  const config = testConfig(t, [s.url('/r-port')], { scope: { mode: 'any' }, fetch: { politeness: fast() } });
+  const summary = await runCrawl(config);
+  assert.deepEqual(summary.errorsByCode, { CRAWL_FETCH_REFUSED: 1 });
+  assert.equal(s.hits.get('/r-port'), 3, 'fetched again each time the target robots.txt was due');
+  const [row] = rows<{ state: string; error_code: string; error_message: string }>(config.dbPath, 'SELECT state, error_code, error_message FROM urls WHERE url = ?', s.url('/r-port'));
+  assert.equal(row?.state, 'failed');
+  assert.equal(row?.error_code, 'CRAWL_FETCH_REFUSED');
+  const port = new URL(gone).port;
+  assert.match(row!.error_message, new RegExp(`^redirect to ${gone}/: robots\\.txt ${gone}/robots\\.txt: connection refused: .*ECONNREFUSED 127\\.0\\.0\\.1:${port}.* \\(after 3 attempts\\)$`));
+  assert.doesNotMatch(row!.error_message, /refused by its robots\.txt/);
+});
+
+test('a redirect whose target robots.txt answers 503 once: the URL waits, then the target is fetched and stored', async (t) => {
+  let robotsHits = 0;
+  const target = await site(t, {
+    '/robots.txt': (_req, res) => {
+      robotsHits++;
+      if (robotsHits === 1) res.writeHead(503, { 'retry-after': '1' }).end();
+      else res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /no\n');
+    },
+    '/': page('target'),
+  });
+  const s = await site(t, { '/robots.txt': { status: 404 }, '/r-port': { status: 302, headers: { location: target.url('/') } } });
+  const config = testConfig(t, [s.url('/r-port')], { scope: { mode: 'any' }, fetch: { politeness: fast() } });
+  const summary = await runCrawl(config);
+  assert.equal(summary.pagesStored, 1);
+  assert.equal(robotsHits, 2);
+  assert.equal(target.hits.get('/'), 1);
+  assert.deepEqual(rows(config.dbPath, 'SELECT final_url, status FROM pages'), [{ final_url: target.url('/'), status: 200 }]);
 });
 
 test('robots.txt 503 that recovers: the waiting URLs are fetched, not dropped', async (t) => {

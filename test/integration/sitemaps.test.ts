@@ -30,6 +30,50 @@ test('parseSitemap: urlset, index, namespaces, entities, CDATA', () => {
   assert.deepEqual(parseSitemap('<sm:urlset xmlns:sm="x"><sm:url><sm:loc><![CDATA[https://a.test/c]]></sm:loc></sm:url></sm:urlset>').locs, ['https://a.test/c']);
 });
 
+// The old single lazy regex rescanned to the end of the file from every unclosed <loc>: 500 KB
+// took 20 s and the cost grew with the square of the size, so the inputs below (5-10 MB) would
+// have taken hours. The timeouts are far above what a linear scan needs, far below that.
+test('parseSitemap is linear on hostile input: unclosed tags, unclosed attributes, huge unclosed content', { timeout: 20_000 }, () => {
+  const good = '<url><loc>https://a.test/1</loc></url><url><sm:loc>https://a.test/2</sm:loc></url>';
+  for (const [name, tail] of [
+    ['1,000,000 unclosed <loc>', '<loc>'.repeat(1_000_000)],
+    ['1,000,000 unclosed <sm:loc>', '<sm:loc>'.repeat(1_000_000)],
+    ['500,000 start tags never ending their attributes', '<loc a="1" '.repeat(500_000)],
+    ['one <loc> with 10 MB of unclosed content', `<loc>${'x'.repeat(10_000_000)}`],
+    ['one <loc> with 500,000 other end tags inside, never closed', `<loc>${'</x>'.repeat(500_000)}`],
+  ] as const) {
+    assert.deepEqual(parseSitemap(`<urlset>${good}${tail}`).locs, ['https://a.test/1', 'https://a.test/2'], name);
+  }
+});
+
+test('parseSitemap takes at most maxLocs entries', () => {
+  const xml = urlset(Array.from({ length: 1000 }, (_, i) => `https://a.test/${i}`));
+  assert.deepEqual(parseSitemap(xml, 3).locs, ['https://a.test/0', 'https://a.test/1', 'https://a.test/2']);
+  assert.equal(parseSitemap(xml).locs.length, 1000);
+});
+
+test('--sitemaps: a sitemap of 1,000,000 unclosed <loc> (5 MB) is read in linear time and the crawl goes on', { timeout: 60_000 }, async (t) => {
+  let origin = '';
+  const site = await startSite({
+    '/': page('home'),
+    '/robots.txt': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`User-agent: *\nSitemap: ${origin}/hostile.xml\n`);
+    },
+    '/hostile.xml': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0"?><urlset><url><loc>${origin}/listed</loc></url>${'<loc>'.repeat(1_000_000)}`);
+    },
+    '/listed': page('listed'),
+  });
+  origin = site.origin;
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], { sitemaps: true });
+  const reports: SitemapReport[] = [];
+  await runCrawl(config, { onSitemaps: (r) => reports.push(r) });
+  assert.equal(reports[0]?.urls, 1, 'the one closed <loc> before the junk is taken');
+  assert.equal(site.hits.get('/listed'), 1);
+  assert.deepEqual(rows<{ url: string }>(config.dbPath, 'SELECT url FROM pages ORDER BY url').map((r) => r.url), [site.url('/'), site.url('/listed')]);
+});
+
 test('--sitemaps: robots.txt Sitemap lines, an index, a gzip sitemap and /sitemap.xml seed the crawl, within scope', async (t) => {
   let origin = '';
   const site = await startSite({

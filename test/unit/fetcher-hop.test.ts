@@ -15,13 +15,27 @@ test('a hop refused by checkHop fails with its code and is never requested', asy
   const site = await startSite({ '/go': { status: 302, headers: { location: '/blocked' } }, '/blocked': 'no' });
   t.after(() => site.close());
   const checked: string[] = [];
-  const fetcher = createFetcher({ config, checkHop: async (url) => (checked.push(url), 'CRAWL_ROBOTS_DISALLOWED') });
+  const fetcher = createFetcher({ config, checkHop: async (url) => (checked.push(url), { code: 'CRAWL_ROBOTS_DISALLOWED', message: 'refused by its robots.txt' }) });
   t.after(() => fetcher.close());
   const r = await fetcher.fetch(entryFor(site.url('/go')));
   assert.ok('code' in r);
   assert.equal(r.code, 'CRAWL_ROBOTS_DISALLOWED');
+  assert.equal(r.message, `redirect to ${site.url('/blocked')}: refused by its robots.txt`);
+  assert.equal(r.retryAt, undefined, 'a Disallow is final');
   assert.deepEqual(checked, [site.url('/blocked')]);
   assert.equal(site.hits.get('/blocked'), undefined);
+});
+
+test('a temporary hop refusal (robots.txt unreachable) keeps its code and message and says when to retry, never as a retryable fetch', async (t) => {
+  const site = await startSite({ '/go': { status: 302, headers: { location: '/later' } }, '/later': 'no' });
+  t.after(() => site.close());
+  const retryAt = Date.now() + 60_000;
+  const fetcher = createFetcher({ config, checkHop: async () => ({ code: 'CRAWL_FETCH_REFUSED', message: 'robots.txt down; waiting', retryAt }) });
+  t.after(() => fetcher.close());
+  const r = await fetcher.fetch(entryFor(site.url('/go')));
+  assert.ok('code' in r);
+  assert.deepEqual([r.code, r.message, r.retryAt, r.retryable], ['CRAWL_FETCH_REFUSED', `redirect to ${site.url('/later')}: robots.txt down; waiting`, retryAt, false]);
+  assert.equal(site.hits.get('/later'), undefined);
 });
 
 test('a hop check that never answers ends at the deadline, not never', async (t) => {
@@ -42,7 +56,7 @@ test('overrides: more redirects, a bigger body cap, and no hop checks (robots.tx
     '/big': { headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(3000) },
   });
   t.after(() => site.close());
-  const fetcher = createFetcher({ config: { ...config, maxBodyBytes: 1024 }, checkRedirect: () => 'CRAWL_SCOPE_OUT', checkHop: async () => 'CRAWL_ROBOTS_DISALLOWED' });
+  const fetcher = createFetcher({ config: { ...config, maxBodyBytes: 1024 }, checkRedirect: () => 'CRAWL_SCOPE_OUT', checkHop: async () => ({ code: 'CRAWL_ROBOTS_DISALLOWED', message: 'refused by its robots.txt' }) });
   t.after(() => fetcher.close());
   const plain = await fetcher.fetch(entryFor(site.url('/r0')));
   assert.ok('code' in plain);
