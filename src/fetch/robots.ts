@@ -3,8 +3,9 @@
  * fetch stage before the origin's first page and kept for the run (at most robotsTtlMs, 24 h).
  *
  * - 2xx: the first robotsMaxBytes (500 KiB) are parsed, cut at the last whole line; the group of
- *   our user-agent's product token ("crawlite"), else "*". Matching is robots-parser's: longest
- *   pattern wins, Allow wins a tie, `*` and `$` wildcards, percent-encoding normalized.
+ *   our user-agent's product token ("crawlite"), else "*". Verdicts are robots-parser's: longest
+ *   pattern wins, Allow wins a tie, `*` and `$` wildcards, percent-encoding normalized; the
+ *   matching itself is robots-matcher.ts's, whose cost stays bounded on hostile rule sets.
  * - 4xx (but 429), too many redirects: "unavailable", so everything is allowed (RFC 9309 2.3.1.3).
  * - 5xx, 429, network failure or timeout: "unreachable", so everything is disallowed (2.3.1.4).
  *   The origin's URLs wait (the crawl requeues them with a not-before time) and robots.txt is
@@ -29,6 +30,7 @@ import type { ErrorCode } from '../errors.js';
 import type { FetchFailure, FetchResult, RobotsText } from '../types.js';
 import { originKey } from '../frontier/normalize-url.js';
 import { decideRetry } from './retry-policy.js';
+import { createRobotsMatcher, type RobotsMatcher } from './robots-matcher.js';
 
 export type RobotsVerdict =
   | { kind: 'allow' }
@@ -78,7 +80,8 @@ interface Robot {
 const robotsParser = robotsParserModule as unknown as (url: string, contents: string) => Robot;
 
 type OriginState =
-  | { kind: 'ready'; robot: Robot | null; expiresAt: number }
+  /** `rules` null: no robots.txt to obey (4xx, too many redirects). */
+  | { kind: 'ready'; rules: RobotsMatcher | null; expiresAt: number }
   /** `done` resolves to the text of a 2xx robots.txt (null otherwise), for readText(). */
   | { kind: 'pending'; done: Promise<string | null>; failures: number }
   | { kind: 'unreachable'; retryAt: number; failures: number; code: ErrorCode; message: string }
@@ -127,10 +130,6 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
     const text = !('code' in result) && result.status >= 200 && result.status < 300 ? robotsText(result.body, config.robotsMaxBytes) : null;
     const state = interpret(host, url, result, failures, text);
     remember(host, state);
-    if (state.kind === 'ready' && state.robot) {
-      const delay = state.robot.getCrawlDelay(opts.userAgent);
-      if (typeof delay === 'number' && delay > 0) opts.onCrawlDelay?.(host, delay * 1000);
-    }
     return text;
   }
 
@@ -143,14 +142,14 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
     let noAnswer: ErrorCode | null = null;
     if ('code' in result) {
       // Too many redirects or a redirect we cannot follow: RFC 9309 lets that count as unavailable.
-      if (result.code.startsWith('CRAWL_REDIRECT_')) return { kind: 'ready', robot: null, expiresAt };
+      if (result.code.startsWith('CRAWL_REDIRECT_')) return { kind: 'ready', rules: null, expiresAt };
       detail = `${result.code}: ${result.message}`;
       if (NO_ANSWER_CODES.has(result.code)) noAnswer = result.code;
     } else {
       status = result.status;
       headers = result.headers;
-      if (text !== null) return { kind: 'ready', robot: robotsParser(url, text), expiresAt };
-      if (status < 500 && status !== 429) return { kind: 'ready', robot: null, expiresAt };
+      if (text !== null) return { kind: 'ready', rules: parseRules(host, url, text), expiresAt };
+      if (status < 500 && status !== 429) return { kind: 'ready', rules: null, expiresAt };
       detail = `HTTP ${status}`;
     }
     // Every failure is retried here, even those a page fetch would not retry (DNS, TLS): the
@@ -173,7 +172,7 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
     switch (state.kind) {
       case 'ready':
         if (state.expiresAt <= now()) return null;
-        return state.robot === null || state.robot.isAllowed(url, opts.userAgent) !== false ? { kind: 'allow' } : { kind: 'disallow' };
+        return state.rules === null || state.rules.isAllowed(url) !== false ? { kind: 'allow' } : { kind: 'disallow' };
       case 'unreachable':
         return state.retryAt > now() ? { kind: 'wait', untilMs: state.retryAt, code: state.code, message: state.message } : null;
       case 'gaveUp':
@@ -181,6 +180,17 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
       case 'pending':
         return null;
     }
+  }
+
+  /**
+   * Parses a 2xx robots.txt and reports its Crawl-delay. Only our group's matcher is kept, not
+   * robots-parser's object: its other groups are of no use for the rest of the run.
+   */
+  function parseRules(host: string, url: string, text: string): RobotsMatcher {
+    const robot = robotsParser(url, text);
+    const delay = robot.getCrawlDelay(opts.userAgent);
+    if (typeof delay === 'number' && delay > 0) opts.onCrawlDelay?.(host, delay * 1000);
+    return createRobotsMatcher(robot, url, opts.userAgent);
   }
 
   /** Starts the origin's load; `failures` carries an unreachable origin's count into its retry. */
@@ -219,7 +229,7 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
         // Already decided and not due again: a parsed robots.txt's text was not kept (see
         // RobotsText); a 4xx has none; an unreachable origin is not asked again before its backoff,
         // for its sitemaps either.
-        return state.kind === 'ready' && state.robot !== null ? { kind: 'notLoaded' } : { kind: 'none' };
+        return state.kind === 'ready' && state.rules !== null ? { kind: 'notLoaded' } : { kind: 'none' };
       } else {
         // Unknown, expired, or an unreachable origin whose retry is due: the load check() would make.
         text = await startLoad(host, state, false);
