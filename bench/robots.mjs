@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Per-check cost of robots.txt matching, robots-parser's isAllowed() against robots-matcher.ts,
-// on hostile rule sets (build first: npx tsc -p tsconfig.json). Usage: node scripts/bench-robots.mjs
+// on hostile rule sets (build first). Usage: npm run build && node bench/robots.mjs
 import robotsParser from 'robots-parser';
 import { createRobotsMatcher } from '../dist/src/fetch/robots-matcher.js';
 
