@@ -137,10 +137,13 @@ count_stored() {
 rows=$tmp/rows.tsv
 : >"$rows"
 bad=0
-fmt='%-13s %-16s %9s %-10s %8s %8s %12s %13s\n'
+fmt='%-13s %-16s %9s %-10s %8s %8s %12s %13s %10s\n'
+# The 1-minute load average before and after each crawl: on a shared machine, a figure well
+# above ~2 (the crawler and the server) means something else competed for the CPU.
+loadavg() { cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?'; }
 printf "site: %d pages of ~50 KB on 127.0.0.1, 32 requests in flight; %d run(s) each; %s, %d cores\n\n" \
   "$pages" "$runs" "$(node -v)" "$(nproc)"
-printf "$fmt" crawler version pages complete "wall s" pages/s "CPU ms/page" "peak RSS MB"
+printf "$fmt" crawler version pages complete "wall s" pages/s "CPU ms/page" "peak RSS MB" "load"
 for c in "${crawlers[@]}"; do
   version=$(version_of "$c")
   if [ -z "$version" ]; then
@@ -153,7 +156,9 @@ for c in "${crawlers[@]}"; do
     mkdir -p "$work"
     start_server
     url="http://127.0.0.1:$port/"
+    load_before=$(loadavg)
     run_crawler "$c" "$url" "$work"
+    load_after=$(loadavg)
     stop_server
     read -r items distinct empty offsite < <(count_stored "$c" "$url" "$work")
     if [ "$rc" -ne 0 ] || [ ! -s "$work/time" ]; then
@@ -174,10 +179,10 @@ for c in "${crawlers[@]}"; do
     [ "$complete" = yes ] || bad=1
     read -r pps cpu_ms rss_mb < <(awk -v n="$distinct" -v w="$wall" -v u="$user" -v s="$sys" -v m="$rss_kb" \
       'BEGIN { d = n > 0 ? n : 1; printf "%.0f %.2f %.0f\n", n / w, (u + s) * 1000 / d, m / 1024 }')
-    printf "$fmt" "$c" "$version" "$distinct" "$complete" "$wall" "$pps" "$cpu_ms" "$rss_mb"
+    printf "$fmt" "$c" "$version" "$distinct" "$complete" "$wall" "$pps" "$cpu_ms" "$rss_mb" "$load_before>$load_after"
     if [ -s "$work/log" ]; then sed 's/^/    | /' "$work/log" | head -5; fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$version" ok "$run" "$items" "$distinct" "$empty" "$offsite" \
-      "$wall" "$user" "$sys" "$rss_kb" "$complete" >>"$rows"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$version" ok "$run" "$items" "$distinct" "$empty" "$offsite" \
+      "$wall" "$user" "$sys" "$rss_kb" "$complete" "$load_before" "$load_after" >>"$rows"
   done
 done
 
@@ -188,12 +193,13 @@ if [ "$save" -eq 1 ]; then
 const [rowsPath, pages, runs, commit] = process.argv.slice(2);
 const os = require('node:os');
 const rows = require('node:fs').readFileSync(rowsPath, 'utf8').split('\n').filter(Boolean).map((line) => {
-  const [crawler, version, status, run, items, distinct, empty, offsite, wall, user, sys, rssKb, complete] = line.split('\t');
+  const [crawler, version, status, run, items, distinct, empty, offsite, wall, user, sys, rssKb, complete, loadBefore, loadAfter] = line.split('\t');
   if (status !== 'ok') return { crawler, version, status, ...(run ? { run: +run, pagesStored: +distinct } : {}) };
   return {
     crawler, version, status, run: +run, pagesStored: +distinct, items: +items, emptyItems: +empty, offsiteItems: +offsite,
     complete: complete === 'yes', wallS: +wall, pagesPerS: +(distinct / wall).toFixed(1),
     cpuMsPerPage: +(((+user + +sys) * 1000) / distinct).toFixed(3), userS: +user, sysS: +sys, peakRssMb: +(rssKb / 1024).toFixed(1),
+    loadAvg1Before: +loadBefore, loadAvg1After: +loadAfter,
   };
 });
 const result = {
