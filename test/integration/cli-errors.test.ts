@@ -4,7 +4,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -40,6 +40,13 @@ test('a database path that cannot be written: one line, exit 1', async (t) => {
     chmodSync(ro, 0o555);
     assertOneLineError(await crawlite(['crawl', seed, '--db', join(ro, 'crawl.db')]), 1, NOT_WRITABLE);
   }
+});
+
+test('a --db under /proc (where recursive mkdir loops forever) is one line, exit 1, at once', { skip: !existsSync('/proc/self') && 'no /proc' }, async () => {
+  // Node's recursive mkdir spun at 100 % CPU here, deaf to SIGTERM; the helper SIGKILLs a child
+  // that outlives timeoutMs, so a regression fails this test instead of hanging the suite.
+  const run = await crawlite(['crawl', 'http://127.0.0.1:9/', '--db', '/proc/self/x/y.db'], { timeoutMs: 20_000 });
+  assertOneLineError(run, 1, /^crawlite: cannot open database \/proc\/self\/x\/y\.db: .*\[CRAWL_STORE_OPEN\]$/);
 });
 
 test('--debug adds the stack to the one line', async (t) => {
