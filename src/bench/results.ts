@@ -3,9 +3,10 @@
  * the history accumulates in git when a result is committed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { arch, cpus, platform, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { makeDirs } from '../make-dirs.js';
 
 function currentCommit(): string {
   try {
@@ -24,7 +25,7 @@ export interface SavedResult {
 export function saveResult(kind: string, result: unknown, dir = 'bench/results'): SavedResult {
   const commit = currentCommit();
   const date = new Date().toISOString();
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const path = join(dir, `${date.slice(0, 19).replace(/:/g, '')}-${commit}-${kind}.json`);
   const machine = { node: process.version, platform: platform(), arch: arch(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryBytes: totalmem() };
   writeFileSync(path, `${JSON.stringify({ kind, date, commit, machine, result }, null, 2)}\n`);

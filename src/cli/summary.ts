@@ -13,12 +13,19 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * 12.3s under a minute, 1m05s under an hour, then 2h05m. The value is rounded to the shown unit
+ * before it is split, so 119.6 s reads 2m00s (not 1m60s) and 59.96 s reads 1m00s (not 60.0s).
+ */
 export function formatDuration(ms: number): string {
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${Math.round(s % 60)}s`;
-  return `${Math.floor(m / 60)}h${m % 60}m`;
+  const tenths = Math.round(ms / 100);
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${pad2(seconds % 60)}s`;
+  const minutes = Math.round(ms / 60_000);
+  return `${Math.floor(minutes / 60)}h${pad2(minutes % 60)}m`;
 }
 
 export function formatProgressLine(p: CrawlProgress): string {

@@ -58,6 +58,11 @@ function checkOptions(opts: ExportOptions): FieldName[] {
     if (resolve(opts.out) === resolve(opts.dbPath)) {
       throw new UsageError('CRAWL_USAGE', `--out ${opts.out} is the database itself`);
     }
+    // Refused before any work: otherwise the whole export is written and only the final rename
+    // fails, with a bare EISDIR naming our temporary file.
+    if (isDirectory(opts.out)) {
+      throw new UsageError('CRAWL_USAGE', `cannot write ${opts.out}: it is a directory; pass --out a file path (e.g. ${join(opts.out, `pages.${opts.format === 'links' ? 'csv' : opts.format}`)})`);
+    }
     const dir = dirname(resolve(opts.out));
     if (!isDirectory(dir)) {
       throw new UsageError('CRAWL_USAGE', `cannot write ${opts.out}: no directory ${dir}`);

@@ -3,13 +3,17 @@
  * an existing report is never left half-written. `-` writes to stdout.
  */
 import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { readReport } from './read-report.js';
 import { renderReport } from './render-report.js';
 import { StoreError } from '../errors.js';
 
 export function writeReport(dbPath: string, out: string): { bytes: number } {
+  // Refused before the database is read: otherwise only the final rename fails, with EISDIR.
+  if (out !== '-' && statSync(out, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new StoreError('CRAWL_STORE_WRITE', `cannot write the report to ${out}: it is a directory; pass --out a file path (e.g. ${join(out, 'report.html')})`);
+  }
   const html = renderReport(readReport(dbPath));
   if (out === '-') {
     process.stdout.write(html);

@@ -7,7 +7,7 @@
  */
 import { unpackContent } from '../content-frame.js';
 import { StoreError, UsageError } from '../errors.js';
-import { openReadOnly, searchLayout, type Db } from '../store/db.js';
+import { readSnapshot, searchLayout, type Db } from '../store/db.js';
 import { parseSearchQuery, type SearchQuery } from './query.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 
@@ -172,13 +172,9 @@ export function searchPages(opts: SearchOptions): SearchHit[] {
     throw new UsageError('CRAWL_USAGE', `invalid --limit '${String(opts.limit)}': expected a whole number from 1 to ${MAX_SEARCH_LIMIT}`);
   }
   const query = parseSearchQuery(opts.query);
-  const db = openReadOnly(opts.dbPath);
-  try {
-    // One read transaction: the ranking and the pages it names are the same snapshot.
-    return db.transaction(() => runSearch(db, query, limit))();
-  } finally {
-    db.close();
-  }
+  // One read transaction: the ranking and the pages it names are the same snapshot. readSnapshot
+  // also turns a file that is not a crawlite database into CRAWL_STORE_OPEN, as stats does.
+  return readSnapshot(opts.dbPath, (db) => runSearch(db, query, limit));
 }
 
 /** Results as text: rank and title, the URL, the snippet (matches in bold when `isColor`). */

@@ -3,10 +3,11 @@
  * Only store/writer.ts opens a write connection (openForWrite); everything else uses openReadOnly.
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError } from '../errors.js';
 import { addMissingColumns } from './add-columns.js';
+import { makeDirs } from '../make-dirs.js';
 
 export type Db = Database.Database;
 
@@ -145,8 +146,7 @@ CREATE TABLE IF NOT EXISTS archive (
 `;
 
 function ensureDir(path: string): void {
-  const dir = dirname(path);
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  makeDirs(dirname(path));
 }
 
 const WRITABLE_HINT = 'pass --db a writable file path (a new file, or a crawlite database)';

@@ -122,7 +122,7 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
         touchPage.run(result.fetchedAt, Math.round(result.elapsedMs), runId, prior.recrawlId, JSON.stringify(refreshed), entry.id);
         markDone.run(now, entry.id);
         // The row was fetched and stored again in this run: it counts in the run's pages.
-        writer.counts.pagesStored += 1;
+        writer.countPageStored();
       });
     },
     finish() {

@@ -57,6 +57,11 @@ export class Writer {
   #onError: (err: StoreError) => void = () => {};
   readonly #hooks: PageHooks[] = [];
   readonly counts: WriterCounts = { pagesStored: 0, duplicates: 0, failures: 0, transactions: 0 };
+  /**
+   * What the batch being committed adds to `counts`, added only once it commits: a batch rolled
+   * back (disk full) must not count in the run row, which endRun writes from `counts`.
+   */
+  #batchCounts = { pagesStored: 0, duplicates: 0 };
   /** Milliseconds spent in the last commit, and their total; for the benchmark. */
   lastCommitMs = 0;
   totalCommitMs = 0;
@@ -73,6 +78,7 @@ export class Writer {
     // second crawl being refused on the same file.
     this.#commit = db.transaction((ops: Op[]) => {
       const now = Date.now();
+      this.#batchCounts = { pagesStored: 0, duplicates: 0 };
       for (const op of ops) this.#apply(op, now);
     });
   }
@@ -89,6 +95,11 @@ export class Writer {
   /** Buffers a write made by another store module; it runs, in order, inside the next batch's transaction. */
   enqueue(apply: (now: number) => void): void {
     this.#push({ kind: 'apply', apply });
+  }
+
+  /** For an `enqueue`d write that stores a page again (a recrawl's 304): counted if its batch commits. */
+  countPageStored(): void {
+    this.#batchCounts.pagesStored += 1;
   }
 
   get failure(): StoreError | null {
@@ -262,6 +273,8 @@ export class Writer {
     this.lastCommitMs = performance.now() - started;
     this.totalCommitMs += this.lastCommitMs;
     this.counts.transactions += 1;
+    this.counts.pagesStored += this.#batchCounts.pagesStored;
+    this.counts.duplicates += this.#batchCounts.duplicates;
     for (const op of ops) {
       if (op.kind === 'failure') this.counts.failures += 1;
     }
@@ -332,10 +345,10 @@ export class Writer {
     );
     s.markState.run('done', error?.code ?? null, error?.message ?? null, null, now, urlId);
     if (info.changes === 0) {
-      this.counts.duplicates += 1;
+      this.#batchCounts.duplicates += 1;
       return;
     }
-    this.counts.pagesStored += 1;
+    this.#batchCounts.pagesStored += 1;
     const pageId = info.lastInsertRowid;
     const rows: LinkRow[] = new Array(links.length);
     for (let i = 0; i < links.length; i++) {

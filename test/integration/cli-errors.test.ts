@@ -4,7 +4,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -40,6 +40,13 @@ test('a database path that cannot be written: one line, exit 1', async (t) => {
     chmodSync(ro, 0o555);
     assertOneLineError(await crawlite(['crawl', seed, '--db', join(ro, 'crawl.db')]), 1, NOT_WRITABLE);
   }
+});
+
+test('a --db under /proc (where recursive mkdir loops forever) is one line, exit 1, at once', { skip: !existsSync('/proc/self') && 'no /proc' }, async () => {
+  // Node's recursive mkdir spun at 100 % CPU here, deaf to SIGTERM; the helper SIGKILLs a child
+  // that outlives timeoutMs, so a regression fails this test instead of hanging the suite.
+  const run = await crawlite(['crawl', 'http://127.0.0.1:9/', '--db', '/proc/self/x/y.db'], { timeoutMs: 20_000 });
+  assertOneLineError(run, 1, /^crawlite: cannot open database \/proc\/self\/x\/y\.db: .*\[CRAWL_STORE_OPEN\]$/);
 });
 
 test('--debug adds the stack to the one line', async (t) => {
@@ -109,7 +116,8 @@ test('a full database (--max-db-size, as a full disk) stops the crawl cleanly; w
   const stored = (reader.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n;
   assert.ok(stored > 10 && stored < 300, `${stored} pages kept`);
   assert.equal((reader.prepare(`SELECT count(*) AS n FROM urls WHERE state = 'done'`).get() as { n: number }).n, stored, 'every done URL has its page');
-  assert.deepEqual(reader.prepare('SELECT status FROM runs').all(), [{ status: 'failed' }]);
+  // The batch that failed to commit is not counted in the run row.
+  assert.deepEqual(reader.prepare('SELECT status, pages FROM runs').all(), [{ status: 'failed', pages: stored }]);
   reader.close();
 
   const exported = await crawlite(['export', '--db', db, '--with', 'text']);
@@ -147,6 +155,27 @@ test('report: a missing database or an unwritable --out is one line, exit 1', as
   t.after(() => site.close());
   assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
   assertOneLineError(await crawlite(['report', '--db', db, '--out', join(dir, 'no', 'such', 'report.html')]), 1, /^crawlite: cannot write the report to .*report\.html: .*pass --out a writable file path \[CRAWL_STORE_WRITE\]$/);
+});
+
+test('export and report --out an existing directory: refused up front, one line with a code', async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  const site = await startSite({ '/': page('one') });
+  t.after(() => site.close());
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
+  const target = join(dir, 'isdir.db');
+  mkdirSync(target);
+  assertOneLineError(await crawlite(['export', '--db', db, '--format', 'csv', '--out', target]), 2, /^crawlite: cannot write .*isdir\.db: it is a directory; pass --out a file path \(e\.g\. .*isdir\.db\/pages\.csv\) \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['report', '--db', db, '--out', target]), 1, /^crawlite: cannot write the report to .*isdir\.db: it is a directory; .*\[CRAWL_STORE_WRITE\]$/);
+  assert.deepEqual(readdirSync(dir).sort(), ['crawl.db', 'isdir.db'], 'no temporary file left behind');
+});
+
+test('a --db that is not a SQLite file: stats, export, search and report all say CRAWL_STORE_OPEN', async (t) => {
+  const file = join(tempDir(t), 'notsqlite.db');
+  writeFileSync(file, 'plain text, not a database '.repeat(10));
+  for (const args of [['stats'], ['export'], ['search', 'x'], ['report', '--out', '-']]) {
+    assertOneLineError(await crawlite([...args, '--db', file]), 1, /^crawlite: .*notsqlite\.db.*: file is not a database \[CRAWL_STORE_OPEN\]$/);
+  }
 });
 
 test('--help on every command shows examples; the top help lists the exit codes', async () => {

@@ -154,3 +154,28 @@ test('links point at urls rows; a target skipped for depth or not-followed is qu
   const urlRows = (db.prepare('SELECT count(*) AS n FROM urls').get() as { n: number }).n;
   assert.equal(urlRows, 5, 'each URL has one row however many pages link to it');
 });
+
+test('a batch that fails to commit adds nothing to the counts, so the run row matches the pages table', (t) => {
+  const { db, writer } = open(t, 100);
+  writer.addUrls([seed('/a'), seed('/b'), seed('/c'), seed('/d')]);
+  const [a, b, c, d] = writer.claim(4, []);
+  writer.storePage(record(a!), []);
+  writer.flush();
+  const errors: string[] = [];
+  writer.onError((err) => errors.push(err.code));
+  writer.storePage(record(b!), []);
+  writer.storePage(record(c!), []);
+  writer.recordFailure(d!, 'CRAWL_FETCH_TIMEOUT', 'timed out');
+  // As a full disk does at COMMIT: the whole batch is rolled back.
+  writer.enqueue(() => {
+    throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+  });
+  writer.flush();
+  assert.deepEqual(errors, ['CRAWL_STORE_WRITE']);
+  assert.equal(writer.counts.pagesStored, 1);
+  assert.equal(writer.counts.failures, 0);
+  writer.endRun('failed');
+  const stored = (db.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n;
+  assert.equal(stored, 1);
+  assert.deepEqual(db.prepare('SELECT status, pages, failures FROM runs').get(), { status: 'failed', pages: 1, failures: 0 });
+});

@@ -1,0 +1,39 @@
+/**
+ * `crawlite crawl … 2>&1 | head -1`: the reader of the crawl's output goes away after one line.
+ * The crawl must carry on to its end without output and leave the database as an open stream
+ * would have: the run row finished with its counts, no URL left 'fetching'.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSite, page } from '../helpers/site.js';
+import { tempDbPath } from '../helpers/config.js';
+import { crawlite } from '../helpers/cli.js';
+import { rows } from '../helpers/db.js';
+
+for (const mode of [['--no-progress', '--progress-interval', '0.1'], ['--log-format', 'json']]) {
+  test(`stderr closed early (${mode.join(' ')}): the crawl finishes, run row and URL states final, exit 0`, async (t) => {
+    const routes: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) routes[`/p${i}`] = page(`page ${i}`, i < 59 ? [`/p${i + 1}`] : []);
+    const site = await startSite(routes, { delayMs: 20 });
+    t.after(() => site.close());
+    const db = tempDbPath(t);
+    let closedAfter = '';
+    const run = await crawlite(['crawl', site.url('/p0'), '--db', db, '--concurrency', '1', '--workers', '1', ...mode], {
+      onSpawn: (child) => {
+        // As `head -1` does: read the first output, then close the pipe while the crawl writes on.
+        child.stderr!.once('data', (d: Buffer) => {
+          closedAfter = String(d);
+          child.stderr!.destroy();
+        });
+      },
+    });
+    assert.ok(closedAfter.length > 0, 'the pipe was closed after the first output');
+    assert.equal(run.code, 0, `exit code (first output: ${closedAfter})`);
+    const [runRow] = rows<{ status: string; pages: number }>(db, 'SELECT status, pages FROM runs');
+    const [stored] = rows<{ n: number }>(db, 'SELECT count(*) AS n FROM pages');
+    assert.equal(runRow!.status, 'done');
+    assert.equal(stored!.n, 60, 'every page crawled');
+    assert.equal(runRow!.pages, stored!.n);
+    assert.deepEqual(rows(db, "SELECT url FROM urls WHERE state = 'fetching'"), []);
+  });
+}

@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatDuration } from '../../src/cli/summary.js';
+
+test('formatDuration rounds before splitting: never 60s or 60m in a field', () => {
+  const cases: Array<[number, string]> = [
+    [0, '0.0s'],
+    [12_340, '12.3s'],
+    [59_500, '59.5s'],
+    [59_940, '59.9s'],
+    [59_960, '1m00s'],
+    [60_000, '1m00s'],
+    [65_000, '1m05s'],
+    [119_400, '1m59s'],
+    [119_600, '2m00s'],
+    [3_599_400, '59m59s'],
+    [3_599_600, '1h00m'],
+    [3_600_000, '1h00m'],
+    [7_500_000, '2h05m'],
+    [3 * 3_600_000 + 59 * 60_000 + 40_000, '4h00m'],
+    [30 * 3_600_000, '30h00m'],
+  ];
+  for (const [ms, text] of cases) assert.equal(formatDuration(ms), text, `${ms} ms`);
+});
