@@ -1,7 +1,7 @@
 /**
  * `crawlite crawl … 2>&1 | head -1`: the reader of the crawl's output goes away after one line.
  * The crawl must carry on to its end without output and leave the database as an open stream
- * would have: the run row finished with its counts, no URL left 'fetching'.
+ * would have: the run row finished with its counts, no URL left 'fetching'. `bench` likewise.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,3 +37,23 @@ for (const mode of [['--no-progress', '--progress-interval', '0.1'], ['--log-for
     assert.deepEqual(rows(db, "SELECT url FROM urls WHERE state = 'fetching'"), []);
   });
 }
+
+test('bench with stderr and stdout closed early: the crawl of the generated site finishes, exit 0', async (t) => {
+  const db = tempDbPath(t);
+  let closedAfter = '';
+  const run = await crawlite(['bench', '--pages', '40', '--workers', '1', '--db', db], {
+    onSpawn: (child) => {
+      child.stdout!.destroy(); // the table would go here; nobody reads it
+      child.stderr!.once('data', (d: Buffer) => {
+        closedAfter = String(d);
+        child.stderr!.destroy();
+      });
+    },
+  });
+  assert.ok(closedAfter.length > 0, 'the pipe was closed after the first output');
+  assert.equal(run.code, 0, `exit code (first output: ${closedAfter})`);
+  const [stored] = rows<{ n: number }>(db, 'SELECT count(*) AS n FROM pages');
+  const [runRow] = rows<{ status: string }>(db, 'SELECT status FROM runs');
+  assert.equal(stored!.n, 40, 'every generated page stored');
+  assert.equal(runRow!.status, 'done');
+});
