@@ -143,6 +143,15 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     }
     const result = fetched.result;
     runOutcome.noteResponse(entry, result.status);
+    // A recrawled page whose server still errs after every retry keeps its stored row (store/recrawl.ts).
+    const recrawlFailure = prior ? recrawl.failed(entry, result) : null;
+    if (recrawlFailure) {
+      const { code, message } = recrawlFailure;
+      tracker.countFailure(code);
+      writer.recordFailure(entry, code, message);
+      opts.onEvent?.({ type: 'error', url: entry.url, depth: entry.depth, code, message });
+      return;
+    }
     if (prior && result.status === 304) {
       opts.onEvent?.({
         type: 'page', url: entry.url, finalUrl: result.finalUrl, status: 304, depth: entry.depth, bytes: result.wireBytes,

@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'CRAWL_FETCH_TOO_LARGE'
   | 'CRAWL_FETCH_DECODE'
   | 'CRAWL_FETCH_ABORTED'
+  | 'CRAWL_RECRAWL_UNAVAILABLE'
   | 'CRAWL_REDIRECT_LIMIT'
   | 'CRAWL_REDIRECT_LOOP'
   | 'CRAWL_REDIRECT_INVALID'
@@ -56,6 +57,7 @@ const CODE_LABELS: Partial<Record<ErrorCode, string>> = {
   CRAWL_FETCH_RESET: 'connection reset',
   CRAWL_FETCH_TLS: 'TLS failed',
   CRAWL_FETCH_ABORTED: 'aborted',
+  CRAWL_RECRAWL_UNAVAILABLE: 'server error on recrawl',
   CRAWL_FETCH_NETWORK: 'network error',
   CRAWL_FETCH_DECODE: 'body could not be decoded',
   CRAWL_FETCH_TOO_LARGE: 'response headers too large',

@@ -14,13 +14,18 @@
  *   content and links stay;
  * - 200 with the same body: unchanged; another body: changed; 404/410: gone. The new response
  *   replaces the stored row (the hooks below, inside the page's transaction), so there is still
- *   exactly one pages row per URL.
+ *   exactly one pages row per URL. Another 4xx (403, say) is the server's final word and replaces
+ *   the row as changed, as a first crawl would store it;
+ * - a status the retry policy retries (5xx, 408, 429) that is still the answer after the last
+ *   retry: failed() turns it into a failure. The server could not answer, which says nothing about
+ *   the page, so the stored row stays untouched and the next --recrawl asks again.
  * All writes go through the writer (its enqueue() and page hooks), on its one connection.
  */
 import type { Db } from './db.js';
 import type { PageHooks, Writer } from './writer.js';
 import type { FetchResult, FrontierEntry, ParseOutcome, PageRecord } from '../types.js';
 import { prepareSearchRemoval } from '../search/search-index.js';
+import { isRetryableStatus } from '../fetch/retry-policy.js';
 
 export type RecrawlStatus = 'changed' | 'unchanged' | 'gone';
 
@@ -40,6 +45,8 @@ export interface Recrawl {
   readonly queued: number;
   lookup(entry: FrontierEntry): PriorPage | null;
   classify(prior: PriorPage, result: FetchResult, outcome: ParseOutcome): RecrawlStatus;
+  /** For a recrawled page's final answer: the failure to record instead of storing it, or null. */
+  failed(entry: FrontierEntry, result: FetchResult): { code: 'CRAWL_RECRAWL_UNAVAILABLE'; message: string } | null;
   /** A 304: the stored page stands, fetched again now. */
   keepUnchanged(entry: FrontierEntry, prior: PriorPage, result: FetchResult): void;
   /** Closes the recrawl when nothing marked with it is left; call before the last flush. */
@@ -112,6 +119,12 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
       const hash = outcome.ok ? outcome.contentHash : null;
       return hash !== null && hash === prior.contentHash && result.status === prior.status ? 'unchanged' : 'changed';
     },
+    failed(entry, result) {
+      if (!isRetryableStatus(result.status)) return null;
+      const tries = entry.attempt + 1;
+      const after = tries > 1 ? ` (after ${tries} attempts)` : '';
+      return { code: 'CRAWL_RECRAWL_UNAVAILABLE', message: `HTTP ${result.status}${after}; the stored page is kept` };
+    },
     keepUnchanged(entry, prior, result) {
       const refreshed: Record<string, string> = {};
       for (const name of REFRESHED_HEADERS) {
@@ -181,7 +194,7 @@ export interface RecrawlStats {
   unchanged: number;
   changed: number;
   gone: number;
-  /** Fetches that failed (network, timeout...); the stored page stays as it was. */
+  /** Fetches that failed (network, timeout, a 5xx after every retry...); the stored page stays as it was. */
   failed: number;
   /** Still queued or in flight (an interrupted recrawl, continued by the next run). */
   pending: number;

@@ -12,6 +12,7 @@ import { readStats } from '../../src/export/stats.js';
 import { searchPages } from '../../src/search/search.js';
 import { startSite, page, type Route } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
+import { defaultPolitenessConfig } from '../../src/config/schema.js';
 
 interface Versioned {
   body: string;
@@ -228,4 +229,51 @@ test('a recrawl stopped mid-flight (Ctrl+C) requeues what was in flight, and the
   assert.equal(asked.size, 21, 'every page asked for conditionally');
   assert.ok([...asked.values()].every((n) => n <= 2), 'at most twice: once more only if abandoned in flight');
   assert.equal(query<{ n: number }>(config.dbPath, 'SELECT count(*) AS n FROM pages')[0]!.n, 21);
+});
+
+test('a recrawl answered 5xx after every retry keeps the stored page, counts it failed, and the next --recrawl updates it', async (t) => {
+  let answer: 'ok' | 'down' | 'back' = 'ok';
+  let asked = 0;
+  const site = await startSite({
+    '/': page('home', ['/c9', '/locked']),
+    '/c9': (_req, res) => {
+      asked += 1;
+      if (answer === 'down') res.writeHead(503, { 'content-type': 'text/html' }).end('<title>down</title>');
+      else res.writeHead(200, { 'content-type': 'text/html' }).end(page(answer === 'ok' ? 'c9' : 'c9 back', [], answer === 'ok' ? '<p>steady narwhal</p>' : '<p>fresh ibex</p>'));
+    },
+    // Another 4xx is the server's final word, not a failure: it replaces the row, as a first crawl stores it.
+    '/locked': (_req, res) => {
+      if (answer === 'ok') res.writeHead(200, { 'content-type': 'text/html' }).end(page('locked'));
+      else res.writeHead(403, { 'content-type': 'text/html' }).end('<title>forbidden</title>');
+    },
+  });
+  t.after(() => site.close());
+  const politeness = { ...defaultPolitenessConfig(), retries: 2, retryBaseMs: 10, retryMaxDelayMs: 20 };
+  const config = testConfig(t, [site.url('/')], { fetch: { politeness } });
+  await runCrawl(config);
+  const c9 = () => query<{ status: number; title: string; recrawl_id: number | null }>(config.dbPath, 'SELECT status, title, recrawl_id FROM pages WHERE url = ?', site.url('/c9'))[0];
+
+  answer = 'down';
+  asked = 0;
+  assert.equal((await runCrawl({ ...config, recrawl: true })).status, 'done');
+  assert.equal(asked, 3, 'asked once and retried twice');
+  assert.deepEqual(c9(), { status: 200, title: 'c9', recrawl_id: null }, 'the stored page is untouched');
+  assert.deepEqual(searchPages({ dbPath: config.dbPath, query: 'narwhal' }).map((h) => h.url), [site.url('/c9')], 'its text is still searchable');
+  const url = query<{ state: string; error_code: string; error_message: string }>(config.dbPath, 'SELECT state, error_code, error_message FROM urls WHERE url = ?', site.url('/c9'));
+  assert.deepEqual(url, [{ state: 'failed', error_code: 'CRAWL_RECRAWL_UNAVAILABLE', error_message: 'HTTP 503 (after 3 attempts); the stored page is kept' }]);
+  let stats = readStats(config.dbPath);
+  assert.equal(stats.recrawl?.failed, 1);
+  assert.equal(stats.recrawl?.changed, 1, '/locked, now a 403');
+  assert.equal(stats.recrawl?.unchanged, 1, '/');
+  const locked = query<{ status: number; recrawl_status: string }>(config.dbPath, 'SELECT status, recrawl_status FROM pages WHERE url = ?', site.url('/locked'));
+  assert.deepEqual(locked, [{ status: 403, recrawl_status: 'changed' }]);
+
+  answer = 'back';
+  await runCrawl({ ...config, recrawl: true });
+  assert.deepEqual(c9(), { status: 200, title: 'c9 back', recrawl_id: 2 }, 'the next --recrawl fetches it again and replaces it');
+  assert.equal(searchPages({ dbPath: config.dbPath, query: 'narwhal' }).length, 0);
+  assert.deepEqual(searchPages({ dbPath: config.dbPath, query: 'ibex' }).map((h) => h.url), [site.url('/c9')]);
+  stats = readStats(config.dbPath);
+  assert.equal(stats.recrawl?.failed, 0);
+  assert.equal(stats.recrawl?.changed, 1);
 });
