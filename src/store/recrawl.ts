@@ -2,9 +2,12 @@
  * Recrawls: fetching the stored pages again, conditionally, and recording what changed.
  *
  * Starting one (`--recrawl`) is a single write: a recrawls row, and every URL that has a stored
- * page ('done', or 'failed' in an earlier recrawl) goes back to 'queued' marked with the recrawl's
- * id. From then on the ordinary frontier claims them, so a recrawl is as durable and resumable as
- * any crawl: the recrawl stays open (ended_at NULL) until no URL marked with it is queued or in
+ * page goes back to 'queued' marked with the recrawl's id, whatever its state: 'done', 'failed' in
+ * an earlier recrawl, or 'redirected' (it redirected in an earlier recrawl and kept its old row,
+ * marked gone; it may serve its own page again, and a requeue by state would strand it). Only a
+ * URL's own pages row counts: one that redirected in the first crawl has none, its target does.
+ * From then on the ordinary frontier claims them, so a recrawl is as durable and resumable as any
+ * crawl: the recrawl stays open (ended_at NULL) until no URL marked with it is queued or in
  * flight, and any later run on the file, with or without --recrawl, carries on with it.
  *
  * For a claimed URL with a stored page not yet seen in this recrawl, lookup() gives the
@@ -68,8 +71,9 @@ export function openRecrawl(db: Db, writer: Writer, opts: { start: boolean; runI
   if (id === null && opts.start) {
     const insert = db.prepare('INSERT INTO recrawls (run_id, started_at) VALUES (?, ?)');
     const requeue = db.prepare(
-      `UPDATE urls SET state = 'queued', recrawl_id = ?, attempts = 0, error_code = NULL, error_message = NULL, updated_at = ?
-        WHERE id IN (SELECT url_id FROM pages) AND state IN ('done', 'failed')`,
+      `UPDATE urls SET state = 'queued', recrawl_id = ?, attempts = 0, error_code = NULL, error_message = NULL, redirect_to = NULL,
+         due_at = NULL, updated_at = ?
+        WHERE id IN (SELECT url_id FROM pages)`,
     );
     const count = db.prepare('UPDATE recrawls SET queued = ? WHERE id = ?');
     writer.enqueue((now) => {

@@ -277,3 +277,55 @@ test('a recrawl answered 5xx after every retry keeps the stored page, counts it 
   assert.equal(stats.recrawl?.failed, 0);
   assert.equal(stats.recrawl?.changed, 1);
 });
+
+test('a URL that redirected in one recrawl is recrawled by the next: gone again while it redirects, replaced once it serves a page', async (t) => {
+  let mode: 'page' | 'moved' | 'back' = 'page';
+  const asked: Record<string, number> = {};
+  const count = (path: string) => (asked[path] = (asked[path] ?? 0) + 1);
+  const site = await startSite({
+    '/': page('home', ['/c4']),
+    '/c4': (_req, res) => {
+      count('/c4');
+      if (mode === 'moved') res.writeHead(301, { location: '/c5' }).end();
+      else res.writeHead(200, { 'content-type': 'text/html' }).end(page(mode === 'page' ? 'c4' : 'c4 back', [], mode === 'page' ? '<p>old marmot</p>' : '<p>new pangolin</p>'));
+    },
+    '/c5': (_req, res) => {
+      count('/c5');
+      res.writeHead(200, { 'content-type': 'text/html' }).end(page('c5'));
+    },
+  });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')]);
+  await runCrawl(config);
+  const c4 = () => ({
+    url: query<{ state: string; recrawl_id: number | null }>(config.dbPath, 'SELECT state, recrawl_id FROM urls WHERE url = ?', site.url('/c4'))[0],
+    page: query<{ title: string; recrawl_id: number; recrawl_status: string }>(config.dbPath, 'SELECT title, recrawl_id, recrawl_status FROM pages WHERE url_id = (SELECT id FROM urls WHERE url = ?)', site.url('/c4'))[0],
+  });
+
+  mode = 'moved';
+  await runCrawl({ ...config, recrawl: true });
+  assert.deepEqual(c4(), { url: { state: 'redirected', recrawl_id: 1 }, page: { title: 'c4', recrawl_id: 1, recrawl_status: 'gone' } });
+
+  // Still redirecting: asked again, and gone again in this recrawl; /c5 (now a stored page) is not stored twice.
+  for (const k of Object.keys(asked)) delete asked[k];
+  await runCrawl({ ...config, recrawl: true });
+  assert.equal(asked['/c4'], 1);
+  assert.ok((asked['/c5'] ?? 0) <= 2, 'at most once through the redirect and once on its own');
+  assert.deepEqual(c4(), { url: { state: 'redirected', recrawl_id: 2 }, page: { title: 'c4', recrawl_id: 2, recrawl_status: 'gone' } });
+  assert.equal(query<{ n: number }>(config.dbPath, 'SELECT count(*) AS n FROM pages WHERE final_url = ?', site.url('/c5'))[0]!.n, 1);
+  assert.equal(readStats(config.dbPath).recrawl?.pending, 0);
+
+  // Serving its own page again: fetched and replaced.
+  mode = 'back';
+  for (const k of Object.keys(asked)) delete asked[k];
+  await runCrawl({ ...config, recrawl: true });
+  assert.equal(asked['/c4'], 1);
+  assert.deepEqual(c4(), { url: { state: 'done', recrawl_id: 3 }, page: { title: 'c4 back', recrawl_id: 3, recrawl_status: 'changed' } });
+  assert.deepEqual(searchPages({ dbPath: config.dbPath, query: 'pangolin' }).map((h) => h.url), [site.url('/c4')]);
+  assert.equal(searchPages({ dbPath: config.dbPath, query: 'marmot' }).length, 0);
+  const redirectTo = query<{ redirect_to: string | null }>(config.dbPath, 'SELECT redirect_to FROM urls WHERE url = ?', site.url('/c4'));
+  assert.deepEqual(redirectTo, [{ redirect_to: null }]);
+  const stats = readStats(config.dbPath);
+  assert.equal(stats.recrawl?.changed, 1);
+  assert.equal(stats.recrawl?.pending, 0);
+});
