@@ -142,13 +142,18 @@ function rankedIds(db: Db, query: SearchQuery, limit: number): Array<{ id: numbe
   return ranked;
 }
 
-function runSearch(db: Db, query: SearchQuery, limit: number): SearchHit[] {
+function runSearch(db: Db, input: string, query: SearchQuery, limit: number): SearchHit[] {
   let ranked: Array<{ id: number; score: number }>;
   try {
     ranked = rankedIds(db, query, limit);
   } catch (err) {
     if ((err as Error).message.includes('no such table')) {
       throw new StoreError('CRAWL_STORE_OPEN', `${db.name} has no search index (made by an older crawlite)`, { cause: err });
+    }
+    // parseSearchQuery means to build only valid expressions; should FTS5 still refuse one, the
+    // query is at fault, not the database (readSnapshot would report any SQLite error as the latter).
+    if ((err as Error).message.startsWith('fts5:')) {
+      throw new UsageError('CRAWL_USAGE', `cannot search for '${input}': ${(err as Error).message}`, { cause: err });
     }
     throw err;
   }
@@ -174,7 +179,7 @@ export function searchPages(opts: SearchOptions): SearchHit[] {
   const query = parseSearchQuery(opts.query);
   // One read transaction: the ranking and the pages it names are the same snapshot. readSnapshot
   // also turns a file that is not a crawlite database into CRAWL_STORE_OPEN, as stats does.
-  return readSnapshot(opts.dbPath, (db) => runSearch(db, query, limit));
+  return readSnapshot(opts.dbPath, (db) => runSearch(db, opts.query, query, limit));
 }
 
 /** Results as text: rank and title, the URL, the snippet (matches in bold when `isColor`). */
