@@ -21,11 +21,11 @@ export const searchCommand: CommandModule<object, SearchFlags> = {
       .example('$0 search "crawl* -robots" --limit 50 --json', 'A prefix, an exclusion, JSON output'),
   handler: async (argv) => {
     const { searchPages, formatHits } = await import('../../search/search.js');
+    const { writeWhole } = await import('../../export/stream-backpressure.js');
     const hits = searchPages({ dbPath: argv.db, query: argv.query, limit: argv.limit });
-    if (argv.json) {
-      process.stdout.write(hits.map((h) => `${JSON.stringify({ rank: h.rank, url: h.url, title: h.title, score: h.score, snippet: h.snippet.text })}\n`).join(''));
-    } else {
-      process.stdout.write(formatHits(hits, process.stdout.isTTY === true));
-    }
+    const text = argv.json
+      ? hits.map((h) => `${JSON.stringify({ rank: h.rank, url: h.url, title: h.title, score: h.score, snippet: h.snippet.text })}\n`).join('')
+      : formatHits(hits, process.stdout.isTTY === true);
+    await writeWhole(process.stdout, text);
   },
 };
