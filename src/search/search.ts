@@ -14,8 +14,8 @@ import { makeSnippet, type Snippet } from './snippet.js';
 export interface SearchOptions {
   dbPath: string;
   query: string;
-  /** Most results. @default 10 */
-  limit?: number;
+  /** Most results; the text typed on the command line is checked here too. @default 10 */
+  limit?: number | string;
 }
 
 export interface SearchHit {
@@ -172,7 +172,7 @@ function runSearch(db: Db, input: string, query: SearchQuery, limit: number): Se
 }
 
 export function searchPages(opts: SearchOptions): SearchHit[] {
-  const limit = opts.limit ?? 10;
+  const limit = opts.limit === undefined ? 10 : Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
     throw new UsageError('CRAWL_USAGE', `invalid --limit '${String(opts.limit)}': expected a whole number from 1 to ${MAX_SEARCH_LIMIT}`);
   }
