@@ -24,3 +24,16 @@ export function whenWritable(out: Writable): Promise<void> {
     out.on('error', done);
   });
 }
+
+/**
+ * Writes `text` and resolves once the stream has taken it. A reader that went away (`crawlite
+ * search … | head -c 100`) ends the output quietly, as it ends an export; any other stream error
+ * rejects. Without an 'error' listener, the EPIPE would be an uncaught exception and a stack trace.
+ */
+export function writeWhole(out: Writable, text: string): Promise<void> {
+  // Kept after the write: a destroyed stream may still emit its error on a later tick.
+  out.on('error', () => {});
+  return new Promise((resolve, reject) => {
+    out.write(text, (err) => (err && !isBrokenPipe(err) ? reject(err) : resolve()));
+  });
+}

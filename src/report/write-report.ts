@@ -8,15 +8,16 @@ import { basename, dirname, join } from 'node:path';
 import { readReport } from './read-report.js';
 import { renderReport } from './render-report.js';
 import { StoreError } from '../errors.js';
+import { writeWhole } from '../export/stream-backpressure.js';
 
-export function writeReport(dbPath: string, out: string): { bytes: number } {
+export async function writeReport(dbPath: string, out: string): Promise<{ bytes: number }> {
   // Refused before the database is read: otherwise only the final rename fails, with EISDIR.
   if (out !== '-' && statSync(out, { throwIfNoEntry: false })?.isDirectory()) {
     throw new StoreError('CRAWL_STORE_WRITE', `cannot write the report to ${out}: it is a directory; pass --out a file path (e.g. ${join(out, 'report.html')})`);
   }
   const html = renderReport(readReport(dbPath));
   if (out === '-') {
-    process.stdout.write(html);
+    await writeWhole(process.stdout, html); // `report --out - | head` ends quietly
     return { bytes: Buffer.byteLength(html) };
   }
   const temp = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString('hex')}.tmp`);

@@ -14,8 +14,8 @@ import { makeSnippet, type Snippet } from './snippet.js';
 export interface SearchOptions {
   dbPath: string;
   query: string;
-  /** Most results. @default 10 */
-  limit?: number;
+  /** Most results; the text typed on the command line is checked here too. @default 10 */
+  limit?: number | string;
 }
 
 export interface SearchHit {
@@ -142,13 +142,18 @@ function rankedIds(db: Db, query: SearchQuery, limit: number): Array<{ id: numbe
   return ranked;
 }
 
-function runSearch(db: Db, query: SearchQuery, limit: number): SearchHit[] {
+function runSearch(db: Db, input: string, query: SearchQuery, limit: number): SearchHit[] {
   let ranked: Array<{ id: number; score: number }>;
   try {
     ranked = rankedIds(db, query, limit);
   } catch (err) {
     if ((err as Error).message.includes('no such table')) {
       throw new StoreError('CRAWL_STORE_OPEN', `${db.name} has no search index (made by an older crawlite)`, { cause: err });
+    }
+    // parseSearchQuery means to build only valid expressions; should FTS5 still refuse one, the
+    // query is at fault, not the database (readSnapshot would report any SQLite error as the latter).
+    if ((err as Error).message.startsWith('fts5:')) {
+      throw new UsageError('CRAWL_USAGE', `cannot search for '${input}': ${(err as Error).message}`, { cause: err });
     }
     throw err;
   }
@@ -167,14 +172,14 @@ function runSearch(db: Db, query: SearchQuery, limit: number): SearchHit[] {
 }
 
 export function searchPages(opts: SearchOptions): SearchHit[] {
-  const limit = opts.limit ?? 10;
+  const limit = opts.limit === undefined ? 10 : Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
     throw new UsageError('CRAWL_USAGE', `invalid --limit '${String(opts.limit)}': expected a whole number from 1 to ${MAX_SEARCH_LIMIT}`);
   }
   const query = parseSearchQuery(opts.query);
   // One read transaction: the ranking and the pages it names are the same snapshot. readSnapshot
   // also turns a file that is not a crawlite database into CRAWL_STORE_OPEN, as stats does.
-  return readSnapshot(opts.dbPath, (db) => runSearch(db, query, limit));
+  return readSnapshot(opts.dbPath, (db) => runSearch(db, opts.query, query, limit));
 }
 
 /** Results as text: rank and title, the URL, the snippet (matches in bold when `isColor`). */

@@ -57,3 +57,17 @@ test('bench with stderr and stdout closed early: the crawl of the generated site
   assert.equal(stored!.n, 40, 'every generated page stored');
   assert.equal(runRow!.status, 'done');
 });
+
+// `crawlite search … | head -c 100`: the reader is gone before the output is written; the command
+// ends quietly, as export does, with no stack trace.
+test('search, stats and report --out - with stdout closed: exit 0, nothing on stderr', async (t) => {
+  const site = await startSite({ '/': page('Home common', ['/a']), '/a': page('A common page', ['/']) });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--no-progress', '--workers', '0'])).code, 0);
+  for (const args of [['search', 'common', '--limit', '1000'], ['search', 'common', '--json'], ['stats'], ['stats', '--json'], ['report', '--out', '-']]) {
+    const run = await crawlite([...args, '--db', db], { onSpawn: (child) => child.stdout!.destroy() });
+    assert.equal(run.code, 0, `${args.join(' ')}: exit code; stderr: ${run.stderr}`);
+    assert.equal(run.stderr, '', args.join(' '));
+  }
+});

@@ -1,19 +1,62 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { parseSearchQuery } from '../../src/search/query.js';
 import { makeSnippet } from '../../src/search/snippet.js';
 
 test('parseSearchQuery: words ANDed, OR, -word, prefix*, phrases as all their words, punctuation harmless', () => {
-  assert.equal(parseSearchQuery('Sqlite WAL').match, '"sqlite" "wal"');
+  assert.equal(parseSearchQuery('Sqlite WAL').match, '"sqlite" AND "wal"');
   assert.equal(parseSearchQuery('cats OR dogs').match, '"cats" OR "dogs"');
   assert.equal(parseSearchQuery('-robots crawl*').match, '"crawl"* NOT "robots"');
-  assert.equal(parseSearchQuery('"hold hands" e-mail').match, '("hold" AND "hands") ("e" AND "mail")');
+  assert.equal(parseSearchQuery('"hold hands" e-mail').match, '("hold" AND "hands") AND ("e" AND "mail")');
   assert.equal(parseSearchQuery('OR a OR OR b OR').match, '"a" OR "b"');
-  assert.equal(parseSearchQuery('a"b (c) NEAR: ^d').match, '("a" AND "b") "c" "near" "d"', 'FTS5 syntax in a query is only words');
+  assert.equal(parseSearchQuery('a"b (c) NEAR: ^d').match, '("a" AND "b") AND "c" AND "near" AND "d"', 'FTS5 syntax in a query is only words');
+  assert.equal(parseSearchQuery('NEAR(x y)').match, '("near" AND "x") AND "y"');
   assert.deepEqual(parseSearchQuery('Café crawl* -x').terms, [{ word: 'café', isPrefix: false }, { word: 'crawl', isPrefix: true }]);
   assert.throws(() => parseSearchQuery('  '), { code: 'CRAWL_USAGE' });
   assert.throws(() => parseSearchQuery('-only -excluded'), { code: 'CRAWL_USAGE' });
+  assert.throws(() => parseSearchQuery('OR -only'), { code: 'CRAWL_USAGE' });
 });
+
+test('parseSearchQuery: a group beside a word is ANDed explicitly (FTS5 rejects an implicit AND next to parentheses)', () => {
+  assert.equal(parseSearchQuery('"sqlite wal" hello').match, '("sqlite" AND "wal") AND "hello"');
+  assert.equal(parseSearchQuery('hello "sqlite wal"').match, '"hello" AND ("sqlite" AND "wal")');
+  assert.equal(parseSearchQuery('hello sqlite-wal*').match, '"hello" AND ("sqlite" AND "wal"*)');
+  assert.equal(parseSearchQuery('a b OR c').match, '("a" AND "b") OR "c"', 'AND binds tighter than OR');
+});
+
+test('parseSearchQuery: exclusions apply to every OR branch', () => {
+  assert.equal(parseSearchQuery('world OR lorem -hello').match, '("world" OR "lorem") NOT "hello"');
+  assert.equal(parseSearchQuery('-a x -b-c OR y').match, '("x" OR "y") NOT ("a" OR ("b" AND "c"))');
+  assert.equal(parseSearchQuery('x y -z').match, '("x" AND "y") NOT "z"');
+});
+
+// The expressions run against tables made as store/db.ts makes them (detail=none), and as files
+// made before 0.2 have them (detail=column): every one is valid FTS5 and finds the right pages.
+const DOCS = ['hello world', 'lorem ipsum', 'hello lorem', 'sqlite wal hello', 'wal sqlite', 'e mail here', 'crawler robots', 'crawling'];
+for (const detail of ['none', 'column']) {
+  test(`parseSearchQuery: each expression runs on an FTS5 table (detail=${detail}) and matches the right rows`, (t) => {
+    const db = new Database(':memory:');
+    t.after(() => db.close());
+    db.exec(`CREATE VIRTUAL TABLE t USING fts5(words, content='', contentless_delete=1, detail=${detail}, tokenize='unicode61 remove_diacritics 2')`);
+    const insert = db.prepare('INSERT INTO t (rowid, words) VALUES (?, ?)');
+    DOCS.forEach((d, i) => insert.run(i + 1, d));
+    const find = (query: string): string[] =>
+      db.prepare<[string], { rowid: number }>('SELECT rowid FROM t WHERE t MATCH ? ORDER BY rowid').all(parseSearchQuery(query).match).map((r) => DOCS[r.rowid - 1]!);
+    assert.deepEqual(find('"sqlite wal" hello'), ['sqlite wal hello']);
+    assert.deepEqual(find('hello "sqlite wal"'), ['sqlite wal hello']);
+    assert.deepEqual(find('hello sqlite-wal'), ['sqlite wal hello']);
+    assert.deepEqual(find('"wal sqlite"'), ['sqlite wal hello', 'wal sqlite'], 'a phrase matches its words in any order');
+    assert.deepEqual(find('NEAR(sqlite wal)'), []);
+    assert.deepEqual(find('world OR lorem -hello'), ['lorem ipsum']);
+    assert.deepEqual(find('hello OR wal -world -sqlite-wal'), ['hello lorem']);
+    assert.deepEqual(find('hello -lorem OR ipsum'), ['hello world', 'sqlite wal hello']);
+    assert.deepEqual(find('crawl* -robots'), ['crawling']);
+    assert.deepEqual(find('e-mail'), ['e mail here']);
+    assert.deepEqual(find('hello NOT world'), [], 'NOT typed in a query is a word to find');
+    assert.deepEqual(find('(hello) ^world: "'), ['hello world']);
+  });
+}
 
 test('makeSnippet: cut around the words, at word boundaries, with ellipses and match offsets', () => {
   const text = `${'intro '.repeat(100)}the quick brown fox jumps${' outro'.repeat(100)}`;

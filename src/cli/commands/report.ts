@@ -13,7 +13,7 @@ export const reportCommand: CommandModule<object, { db: string; out: string }> =
       .example('$0 report --out - | gzip > report.html.gz', 'To stdout'),
   handler: async (argv) => {
     const { writeReport } = await import('../../report/write-report.js');
-    const { bytes } = writeReport(argv.db, argv.out);
+    const { bytes } = await writeReport(argv.db, argv.out);
     if (argv.out !== '-') process.stderr.write(`crawlite: wrote ${argv.out} (${Math.ceil(bytes / 1024)} KB); open it in a browser\n`);
   },
 };

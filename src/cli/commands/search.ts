@@ -1,31 +1,38 @@
 import type { CommandModule } from 'yargs';
 import { DEFAULT_DB_PATH } from '../../config/schema.js';
+import { UsageError } from '../../errors.js';
 
 interface SearchFlags {
-  query: string;
+  query?: string;
   db: string;
-  limit: number;
+  /** A number, or the text typed when it is not one (the error message quotes it). */
+  limit: number | string;
   json?: boolean;
 }
 
 export const searchCommand: CommandModule<object, SearchFlags> = {
-  command: 'search <query>',
+  command: 'search [query]',
   describe: 'Full-text search over the stored pages, best matches first',
   builder: (y) =>
     y
-      .positional('query', { describe: 'Words to find (all of them); OR, -word, word*, "a phrase"', type: 'string', demandOption: true })
+      .positional('query', { describe: 'Words to find (all of them); OR, -word, word*, "a phrase"; after --, a query may start with -', type: 'string' })
       .option('db', { describe: 'SQLite file to read', type: 'string', default: DEFAULT_DB_PATH, requiresArg: true })
-      .option('limit', { describe: 'Most results', type: 'number', default: 10, requiresArg: true })
+      .option('limit', { describe: 'Most results', default: 10, requiresArg: true })
       .option('json', { describe: 'One JSON object per result: rank, url, title, score, snippet', type: 'boolean', default: false })
       .example('$0 search "sqlite wal"', 'Pages mentioning both words, best first')
-      .example('$0 search "crawl* -robots" --limit 50 --json', 'A prefix, an exclusion, JSON output'),
+      .example('$0 search "crawl* -robots" --limit 50 --json', 'A prefix, an exclusion, JSON output')
+      .example('$0 search --limit 5 -- "-robots crawl*"', 'A query starting with -: options before --'),
   handler: async (argv) => {
     const { searchPages, formatHits } = await import('../../search/search.js');
-    const hits = searchPages({ dbPath: argv.db, query: argv.query, limit: argv.limit });
-    if (argv.json) {
-      process.stdout.write(hits.map((h) => `${JSON.stringify({ rank: h.rank, url: h.url, title: h.title, score: h.score, snippet: h.snippet.text })}\n`).join(''));
-    } else {
-      process.stdout.write(formatHits(hits, process.stdout.isTTY === true));
-    }
+    const { writeWhole } = await import('../../export/stream-backpressure.js');
+    // yargs fills no positional from the words after `--` (`search --db x.db -- "-robots crawl*"`);
+    // they stay in argv._ after the command's name, and belong to the query.
+    const query = [argv.query ?? '', ...argv._.slice(1)].join(' ').trim();
+    if (query === '') throw new UsageError('CRAWL_USAGE', 'give a query: crawlite search "<words>" (one starting with -: crawlite search [options] -- "-word words")');
+    const hits = searchPages({ dbPath: argv.db, query, limit: argv.limit });
+    const text = argv.json
+      ? hits.map((h) => `${JSON.stringify({ rank: h.rank, url: h.url, title: h.title, score: h.score, snippet: h.snippet.text })}\n`).join('')
+      : formatHits(hits, process.stdout.isTTY === true);
+    await writeWhole(process.stdout, text);
   },
 };

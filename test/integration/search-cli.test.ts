@@ -1,0 +1,46 @@
+/**
+ * `crawlite search` queries as a user types them, in child processes: phrases and hyphenated words
+ * beside other words, exclusions with OR, and a query FTS5 still refuses (a usage error, not a
+ * broken database); a query starting with - after --; bad flag values quoted as typed.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSite, page } from '../helpers/site.js';
+import { tempDbPath } from '../helpers/config.js';
+import { assertOneLineError, crawlite } from '../helpers/cli.js';
+
+test('search: phrases, hyphens and NEAR( beside words, exclusions from every OR branch; an FTS5 refusal is CRAWL_USAGE', async (t) => {
+  const site = await startSite({
+    // page() writes each link's href into its anchor text, so the paths hold none of the searched words.
+    '/': page('Home', ['/p1', '/p2', '/p3']),
+    '/p1': page('Journal', ['/'], '<p>hello, the sqlite wal file</p>'),
+    '/p2': page('Greeting', ['/'], '<p>hello world</p>'),
+    '/p3': page('Filler', ['/'], '<p>lorem ipsum near x y</p>'),
+  });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--no-progress', '--workers', '0'])).code, 0);
+  const urls = async (query: string): Promise<string[]> => {
+    const run = await crawlite(['search', query, '--db', db, '--json']);
+    assert.equal(run.code, 0, `${query}: ${run.stderr}`);
+    return run.stdout.trim().split('\n').filter((l) => l !== '').map((l) => new URL((JSON.parse(l) as { url: string }).url).pathname).sort();
+  };
+  assert.deepEqual(await urls('"sqlite wal" hello'), ['/p1']);
+  assert.deepEqual(await urls('hello "sqlite wal"'), ['/p1']);
+  assert.deepEqual(await urls('hello sqlite-wal'), ['/p1']);
+  assert.deepEqual(await urls('NEAR(x y)'), ['/p3']);
+  assert.deepEqual(await urls('world OR lorem -hello'), ['/p3']);
+  assert.deepEqual(await urls('hello OR lorem -sqlite -world'), ['/p3']);
+  // A query starting with - goes after --, with the options before it.
+  const afterDashes = await crawlite(['search', '--db', db, '--json', '--', '-sqlite hello']);
+  assert.equal(afterDashes.code, 0, afterDashes.stderr);
+  assert.deepEqual(afterDashes.stdout.trim().split('\n').map((l) => new URL((JSON.parse(l) as { url: string }).url).pathname), ['/p2']);
+  assertOneLineError(await crawlite(['search', '--db', db]), 2, /^crawlite: give a query: .* \[CRAWL_USAGE\]$/);
+  // A flag's bad value is quoted as typed, not as NaN.
+  assertOneLineError(await crawlite(['search', 'hello', '--db', db, '--limit', 'abc']), 2, /^crawlite: invalid --limit 'abc': .* \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['export', '--db', db, '--run', 'abc']), 2, /^crawlite: invalid --run 'abc': .* \[CRAWL_USAGE\]$/);
+  // U+19B0 is a letter to the query's word pattern but a separator to SQLite's unicode61 tables:
+  // the word becomes a phrase, which an index without positions refuses.
+  const refused = await crawlite(['search', 'a\u19b0b', '--db', db]);
+  assertOneLineError(refused, 2, /^crawlite: cannot search for 'a\u19b0b': fts5: .* \[CRAWL_USAGE\]$/);
+});
