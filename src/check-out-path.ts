@@ -46,6 +46,9 @@ function isSameFile(a: string, b: string): boolean {
  * its side files. `-` passes (report's stdout; no database is named `-`).
  */
 export function checkOutPath(out: string, dbPath: string): void {
+  // Caught here, not by the final rename: that fails with a bare EISDIR or ENOENT naming our
+  // temporary file, after the whole export has been written.
+  if (out.trim() === '') throw new UsageError('CRAWL_USAGE', `--out '${out}' is empty; pass --out a file path`);
   if (out === '-') return; // report's stdout
   const outReal = realPath(out);
   for (const db of new Set([resolve(dbPath), realPath(dbPath)])) {

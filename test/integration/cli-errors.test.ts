@@ -216,3 +216,17 @@ test('export and report --out the database, a link to it, or its -wal/-shm file:
   // Beside the database, in the same folder, a report is still fine.
   assert.equal((await crawlite(['report', '--db', db, '--out', join(dir, 'crawl.db.html')])).code, 0);
 });
+
+test("export and report --out '': refused up front, one line, exit 2", async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  const site = await startSite({ '/': page('one') });
+  t.after(() => site.close());
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
+  for (const out of ['', ' ']) {
+    for (const args of [['report'], ['export'], ['export', '--format', 'links']]) {
+      assertOneLineError(await crawlite([...args, '--db', db, '--out', out], { cwd: dir }), 2, /^crawlite: --out ' ?' is empty; pass --out a file path \[CRAWL_USAGE\]$/);
+    }
+  }
+  assert.deepEqual(readdirSync(dir).filter((f) => !/-(wal|shm)$/.test(f)), ['crawl.db'], 'no temporary file left behind');
+});
