@@ -13,6 +13,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { jobFileSchema, knownKeys, type JobFile } from './job-schema.js';
+import { escapeControls } from './header-value.js';
 
 export interface LoadedJob {
   /** The job's `name`, or the file's name without its extension. */
@@ -109,6 +110,6 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? `'${value}'` : Array.isArray(value) ? 'a list' : typeof value === 'object' && value ? 'a mapping' : String(value);
+  const text = typeof value === 'string' ? `'${escapeControls(value)}'` : Array.isArray(value) ? 'a list' : typeof value === 'object' && value ? 'a mapping' : String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
