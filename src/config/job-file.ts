@@ -57,7 +57,12 @@ function parseSource(path: string, source: string): unknown {
 
 function parseYaml(path: string, source: string): unknown {
   // uniqueKeys (the default) makes a repeated key an error rather than a silent last-one-wins.
-  const doc = parseDocument(source);
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(source);
+  } catch (err) {
+    throw yamlFailure(path, err); // it collects syntax errors rather than throwing; this is for the rest
+  }
   const error = doc.errors[0];
   if (error) {
     const pos = error.linePos?.[0];
@@ -66,7 +71,17 @@ function parseYaml(path: string, source: string): unknown {
     const what = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     throw invalid(path, `${where}YAML syntax error: ${what}`);
   }
-  return doc.toJS();
+  try {
+    return doc.toJS();
+  } catch (err) {
+    // toJS() has its own failures, past the syntax: an alias bomb ("billion laughs") trips yaml's
+    // maxAliasCount with "Excessive alias count indicates a resource exhaustion attack".
+    throw yamlFailure(path, err);
+  }
+}
+
+function yamlFailure(path: string, err: unknown): UsageError {
+  return invalid(path, `YAML error: ${String((err as Error)?.message ?? err).split('\n')[0]!}`);
 }
 
 /** Strict JSON for .json files (no trailing commas or comments), with the line of a syntax error. */

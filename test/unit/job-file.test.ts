@@ -198,3 +198,10 @@ test('--user-agent with a newline or control character is a one-line usage error
   }
   assert.equal(loadCrawlConfig({ urls: ['https://example.org/'], userAgent: ' crawlite-café/1.0\n' }).config.fetch.userAgent, 'crawlite-café/1.0');
 });
+
+test('job file error: a YAML alias bomb is a config error naming the file, not a crash', (t) => {
+  const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+  const levels = keys.map((k, i) => `${k}: &${k} [${Array(9).fill(i === 0 ? 'x' : `*${keys[i - 1]}`).join(',')}]`);
+  const path = jobFile(t, 'bomb.yaml', `${SEED}${levels.join('\n')}\n`);
+  assert.equal(errorOf(() => readJobFile(path), path), 'FILE: YAML error: Excessive alias count indicates a resource exhaustion attack');
+});
