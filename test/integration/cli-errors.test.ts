@@ -240,3 +240,18 @@ test('a User-Agent with a newline, from --user-agent or a job file: refused at l
   assertOneLineError(await crawlite(['crawl', '--config', job]), 2, /^crawlite: .*ua\.yaml: fetch\.userAgent: expected a User-Agent of printable .*, got 'a\\nb' \[CRAWL_CONFIG_INVALID\]$/);
   assert.deepEqual(readdirSync(dir), ['ua.yaml'], 'no database created');
 });
+
+test('export of a SQLite file that is not a crawlite database: every format says CRAWL_STORE_OPEN before writing anything', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'blank.db');
+  const other = new Database(file);
+  other.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)');
+  other.close();
+  for (const format of ['jsonl', 'csv', 'links', 'warc']) {
+    const run = await crawlite(['export', '--format', format, '--db', file]);
+    assertOneLineError(run, 1, /^crawlite: .*blank\.db is not a crawlite database: no such table: pages \[CRAWL_STORE_OPEN\]$/);
+    assert.equal(run.stdout, '', `${format}: nothing on stdout`);
+    assertOneLineError(await crawlite(['export', '--format', format, '--db', file, '--out', join(dir, `out.${format}`)]), 1, /\[CRAWL_STORE_OPEN\]$/);
+  }
+  assert.deepEqual(readdirSync(dir), ['blank.db'], 'no output or temporary file left');
+});
