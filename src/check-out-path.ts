@@ -1,10 +1,10 @@
 /**
  * Refuses an --out that `export` and `report` must never write: an empty path, and the database
  * they read (or its -wal, -shm or -journal file). Writing the report over the database once turned
- * a crawl into 8 KB of HTML, with exit 0. Both commands rename a finished temporary file onto
- * --out, so the check has to see through a symlink (the rename replaces the link, but a link to the
- * database in another spelling, e.g. `./x/../crawl.db` or a linked folder, is the same file) and a
- * hard link (same device and inode).
+ * a crawl into 8 KB of HTML, with exit 0. The path is compared after resolving symlinked folders
+ * and `..` (which lead the final rename onto the database itself); an --out that is a symlink or
+ * hard link to the database is refused too: the rename would only replace the link, but a user who
+ * names the database that way meant the database.
  */
 import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
