@@ -13,6 +13,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { jobFileSchema, knownKeys, type JobFile } from './job-schema.js';
+import { escapeControls } from './header-value.js';
 
 export interface LoadedJob {
   /** The job's `name`, or the file's name without its extension. */
@@ -56,7 +57,12 @@ function parseSource(path: string, source: string): unknown {
 
 function parseYaml(path: string, source: string): unknown {
   // uniqueKeys (the default) makes a repeated key an error rather than a silent last-one-wins.
-  const doc = parseDocument(source);
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(source);
+  } catch (err) {
+    throw yamlFailure(path, err); // it collects syntax errors rather than throwing; this is for the rest
+  }
   const error = doc.errors[0];
   if (error) {
     const pos = error.linePos?.[0];
@@ -65,7 +71,17 @@ function parseYaml(path: string, source: string): unknown {
     const what = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     throw invalid(path, `${where}YAML syntax error: ${what}`);
   }
-  return doc.toJS();
+  try {
+    return doc.toJS();
+  } catch (err) {
+    // toJS() has its own failures, past the syntax: an alias bomb ("billion laughs") trips yaml's
+    // maxAliasCount with "Excessive alias count indicates a resource exhaustion attack".
+    throw yamlFailure(path, err);
+  }
+}
+
+function yamlFailure(path: string, err: unknown): UsageError {
+  return invalid(path, `YAML error: ${String((err as Error)?.message ?? err).split('\n')[0]!}`);
 }
 
 /** Strict JSON for .json files (no trailing commas or comments), with the line of a syntax error. */
@@ -109,6 +125,6 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? `'${value}'` : Array.isArray(value) ? 'a list' : typeof value === 'object' && value ? 'a mapping' : String(value);
+  const text = typeof value === 'string' ? `'${escapeControls(value)}'` : Array.isArray(value) ? 'a list' : typeof value === 'object' && value ? 'a mapping' : String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

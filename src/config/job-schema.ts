@@ -19,6 +19,7 @@ import { parseDbSize } from './db-size.js';
 import { byteSize } from './load.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
 import { isValidSelector } from '../parse/extract-fields.js';
+import { HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
 
 function int(min: number, max = Number.MAX_SAFE_INTEGER) {
   const error = max === Number.MAX_SAFE_INTEGER ? `expected a whole number >= ${min}` : `expected a whole number from ${min} to ${max}`;
@@ -118,7 +119,7 @@ const traps = slice('traps', {
 const fetch = slice('fetch', {
   concurrency: int(1, 1024),
   perHost: int(1, 1024),
-  userAgent: nonEmpty('a User-Agent string'),
+  userAgent: nonEmpty('a User-Agent string').refine(isHeaderValue, { error: `expected a User-Agent of ${HEADER_VALUE_EXPECTED}` }),
   timeoutMs: int(1, 3_600_000),
   maxBodyBytes: bytes,
   maxRedirects: int(0, 100),

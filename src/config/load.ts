@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
 import { parseByteSize } from './byte-size.js';
 import { parseDbSize } from './db-size.js';
+import { escapeControls, HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
 
 export interface CrawlFlags {
   urls?: unknown[];
@@ -67,7 +68,7 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
       ...base.fetch,
       concurrency: optionalInt('--concurrency', flags.concurrency, 1, 1024) ?? base.fetch.concurrency,
       perHost: optionalInt('--per-host', flags.perHost, 1, 1024) ?? base.fetch.perHost,
-      userAgent: flags.userAgent?.trim() || base.fetch.userAgent,
+      userAgent: userAgent(flags.userAgent) ?? base.fetch.userAgent,
       timeoutMs: seconds('--timeout', flags.timeout) ?? base.fetch.timeoutMs,
       maxBodyBytes: byteSize('--max-bytes', flags.maxBytes) ?? base.fetch.maxBodyBytes,
       maxRedirects: optionalInt('--max-redirects', flags.maxRedirects, 0, 100) ?? base.fetch.maxRedirects,
@@ -83,6 +84,15 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
   };
   if (config.dbPath.trim() === '') throw new UsageError('CRAWL_USAGE', '--db needs a file path');
   return Object.freeze(config);
+}
+
+function userAgent(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  if (!trimmed) return undefined;
+  if (!isHeaderValue(trimmed)) {
+    throw new UsageError('CRAWL_USAGE', `invalid --user-agent '${escapeControls(trimmed)}': expected ${HEADER_VALUE_EXPECTED}`);
+  }
+  return trimmed;
 }
 
 function maxDbBytes(value: unknown): { maxDbBytes?: number } {

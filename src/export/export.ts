@@ -11,6 +11,7 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { UsageError } from '../errors.js';
+import { checkOutPath } from '../check-out-path.js';
 import { openReadOnly } from '../store/db.js';
 import { writeCsv } from './csv.js';
 import { parseFieldList, type FieldName } from './fields.js';
@@ -55,9 +56,7 @@ function checkOptions(opts: ExportOptions): FieldName[] {
   }
   const fields = parseFieldList(opts.fields, opts.with);
   if (opts.out !== undefined) {
-    if (resolve(opts.out) === resolve(opts.dbPath)) {
-      throw new UsageError('CRAWL_USAGE', `--out ${opts.out} is the database itself`);
-    }
+    checkOutPath(opts.out, opts.dbPath);
     // Refused before any work: otherwise the whole export is written and only the final rename
     // fails, with a bare EISDIR naming our temporary file.
     if (isDirectory(opts.out)) {

@@ -5,21 +5,28 @@
  * links are written.
  */
 import type { Writable } from 'node:stream';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/db.js';
+import { prepareExportQuery } from './rows.js';
 import { formatCsvRecord } from './csv.js';
 import { writeLines } from './jsonl.js';
 import { NO_FILTER, type PageFilter } from './filters.js';
 
 export const LINK_COLUMNS = ['from_url', 'to_url', 'anchor', 'in_scope', 'nofollow'] as const;
 
-function* linkLines(db: Db, filter: PageFilter): Generator<string> {
-  const stmt = db
-    .prepare<unknown[], [string, string, string, number, number]>(
-      `SELECT p.final_url, u.url, l.anchor, l.in_scope, l.is_nofollow
-         FROM pages p JOIN links l ON l.page_id = p.id JOIN urls u ON u.id = l.to_url_id ${filter.sql}
-        ORDER BY p.id, l.to_url_id`,
-    )
-    .raw(true);
+function linkLines(db: Db, filter: PageFilter): Generator<string> {
+  // Prepared here, not in the generator: a file that is not a crawlite database fails before the
+  // header line is written.
+  const stmt = prepareExportQuery<[string, string, string, number, number]>(
+    db,
+    `SELECT p.final_url, u.url, l.anchor, l.in_scope, l.is_nofollow
+       FROM pages p JOIN links l ON l.page_id = p.id JOIN urls u ON u.id = l.to_url_id ${filter.sql}
+      ORDER BY p.id, l.to_url_id`,
+  ).raw(true);
+  return edgeLines(stmt, filter);
+}
+
+function* edgeLines(stmt: Statement<unknown[], [string, string, string, number, number]>, filter: PageFilter): Generator<string> {
   yield formatCsvRecord(LINK_COLUMNS);
   for (const [from, to, anchor, inScope, nofollow] of stmt.iterate(...filter.params)) {
     yield formatCsvRecord([from, to, anchor, inScope !== 0, nofollow !== 0]);

@@ -121,12 +121,21 @@ function unpackRow(raw: RawRow, layout: Layout): { text: string; html: Uint8Arra
   }
 }
 
-function prepareSelect(db: Db, sql: string): Statement<unknown[], RawRow> {
+/**
+ * Prepares an export's query. Every format prepares before it writes its first byte, so a file
+ * that is not a crawlite database (not SQLite, or no pages table) fails here with
+ * CRAWL_STORE_OPEN and nothing written, not with a bare "no such table" after a header.
+ */
+export function prepareExportQuery<R>(db: Db, sql: string): Statement<unknown[], R> {
   try {
-    return db.prepare<unknown[], RawRow>(sql).raw(true);
+    return db.prepare<unknown[], R>(sql);
   } catch (err) {
     throw new StoreError('CRAWL_STORE_OPEN', `${db.name} is not a crawlite database: ${(err as Error).message}`, { cause: err });
   }
+}
+
+function prepareSelect(db: Db, sql: string): Statement<unknown[], RawRow> {
+  return prepareExportQuery<RawRow>(db, sql).raw(true);
 }
 
 /**

@@ -24,7 +24,9 @@ import type { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { VERSION } from '../config/schema.js';
 import { unpackContent } from '../content-frame.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/db.js';
+import { prepareExportQuery } from './rows.js';
 import { NO_FILTER, type PageFilter } from './filters.js';
 import { writeBuffers } from './write-buffers.js';
 
@@ -116,21 +118,28 @@ interface WarcRow {
   raw_body: Uint8Array | null;
 }
 
-function* warcRecords(db: Db, filter: PageFilter): Generator<Buffer> {
-  const infoId = recordId();
-  const info = latin1(`software: crawlite/${VERSION}${CRLF}format: WARC File Format 1.1${CRLF}conformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/${CRLF}`);
-  yield record(
-    [['WARC-Type', 'warcinfo'], ['WARC-Record-ID', infoId], ['WARC-Date', warcDate(Date.now())], ['Content-Type', 'application/warc-fields'], ['WARC-Block-Digest', sha1(info)]],
-    [info],
-  );
+function warcRecords(db: Db, filter: PageFilter): Generator<Buffer> {
+  // Prepared here, not in the generator: a file that is not a crawlite database fails before the
+  // warcinfo record is written.
   // A file made before --archive existed has no archive table (readers do not create tables).
-  const hasArchive = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'archive'").get() !== undefined;
-  const stmt = db.prepare<unknown[], WarcRow>(
+  const hasArchive = prepareExportQuery(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'archive'").get() !== undefined;
+  const stmt = prepareExportQuery<WarcRow>(
+    db,
     `SELECT p.final_url, p.status, p.headers, p.fetched_at, p.is_truncated,
             json_extract(r.options, '$.fetch.userAgent') AS user_agent, c.codec, c.html_bytes, c.data, ${hasArchive ? 'a.body' : 'NULL'} AS raw_body
        FROM pages p JOIN contents c ON c.hash = p.content_hash LEFT JOIN runs r ON r.id = p.run_id
        ${hasArchive ? 'LEFT JOIN archive a ON a.page_id = p.id' : ''}
        ${filter.sql} ORDER BY p.id`,
+  );
+  return recordsOf(stmt, filter);
+}
+
+function* recordsOf(stmt: Statement<unknown[], WarcRow>, filter: PageFilter): Generator<Buffer> {
+  const infoId = recordId();
+  const info = latin1(`software: crawlite/${VERSION}${CRLF}format: WARC File Format 1.1${CRLF}conformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/${CRLF}`);
+  yield record(
+    [['WARC-Type', 'warcinfo'], ['WARC-Record-ID', infoId], ['WARC-Date', warcDate(Date.now())], ['Content-Type', 'application/warc-fields'], ['WARC-Block-Digest', sha1(info)]],
+    [info],
   );
   for (const row of stmt.iterate(...filter.params)) {
     const isRaw = row.raw_body !== null;

@@ -9,8 +9,10 @@ import { readReport } from './read-report.js';
 import { renderReport } from './render-report.js';
 import { StoreError } from '../errors.js';
 import { writeWhole } from '../export/stream-backpressure.js';
+import { checkOutPath } from '../check-out-path.js';
 
 export async function writeReport(dbPath: string, out: string): Promise<{ bytes: number }> {
+  checkOutPath(out, dbPath);
   // Refused before the database is read: otherwise only the final rename fails, with EISDIR.
   if (out !== '-' && statSync(out, { throwIfNoEntry: false })?.isDirectory()) {
     throw new StoreError('CRAWL_STORE_WRITE', `cannot write the report to ${out}: it is a directory; pass --out a file path (e.g. ${join(out, 'report.html')})`);

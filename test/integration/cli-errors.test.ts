@@ -4,14 +4,14 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { startSite, page } from '../helpers/site.js';
 import { tempDbPath } from '../helpers/config.js';
-import { assertOneLineError, crawlite } from '../helpers/cli.js';
+import { assertOneLineError, countPages, crawlite } from '../helpers/cli.js';
 
 function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'crawlite-errors-'));
@@ -191,4 +191,67 @@ test('--help on every command shows examples; the top help lists the exit codes'
   }
   const crawl = await crawlite(['crawl', '--help']);
   for (const flag of ['--quiet', '--log-format', '--no-progress', '--progress-interval', '--max-db-size']) assert.ok(crawl.stdout.includes(flag), flag);
+});
+
+test('export and report --out the database, a link to it, or its -wal/-shm file: refused, the database intact', async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  const site = await startSite({ '/': page('one', ['/two']), '/two': page('two') });
+  t.after(() => site.close());
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
+  symlinkSync(db, join(dir, 'link.db'));
+  mkdirSync(join(dir, 'sub'));
+  symlinkSync(dir, join(dir, 'sub', 'up'));
+  linkSync(db, join(dir, 'hard.db'));
+  const before = readFileSync(db);
+  const targets = [db, join(dir, 'link.db'), join(dir, 'sub', '..', 'crawl.db'), join(dir, 'sub', 'up', 'crawl.db'), join(dir, 'hard.db'), `${db}-wal`, `${db}-shm`];
+  for (const out of targets) {
+    for (const args of [['report'], ['export', '--format', 'csv'], ['export', '--format', 'warc']]) {
+      assertOneLineError(await crawlite([...args, '--db', db, '--out', out]), 2, /^crawlite: --out .* is the database('s (wal|shm) file| itself) \(.*crawl\.db\); pass --out another file path \[CRAWL_USAGE\]$/);
+    }
+  }
+  assert.ok(readFileSync(db).equals(before), 'the database is untouched');
+  assert.deepEqual(readdirSync(dir).sort(), ['crawl.db', 'hard.db', 'link.db', 'sub'], 'no report, no temporary file, no -wal written');
+  assert.equal(countPages(db), 2);
+  // Beside the database, in the same folder, a report is still fine.
+  assert.equal((await crawlite(['report', '--db', db, '--out', join(dir, 'crawl.db.html')])).code, 0);
+});
+
+test("export and report --out '': refused up front, one line, exit 2", async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  const site = await startSite({ '/': page('one') });
+  t.after(() => site.close());
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
+  for (const out of ['', ' ']) {
+    for (const args of [['report'], ['export'], ['export', '--format', 'links']]) {
+      assertOneLineError(await crawlite([...args, '--db', db, '--out', out], { cwd: dir }), 2, /^crawlite: --out ' ?' is empty; pass --out a file path \[CRAWL_USAGE\]$/);
+    }
+  }
+  assert.deepEqual(readdirSync(dir).filter((f) => !/-(wal|shm)$/.test(f)), ['crawl.db'], 'no temporary file left behind');
+});
+
+test('a User-Agent with a newline, from --user-agent or a job file: refused at load, one line, exit 2', async (t) => {
+  const dir = tempDir(t);
+  const seed = 'http://127.0.0.1:9/';
+  assertOneLineError(await crawlite(['crawl', seed, '--db', join(dir, 'c.db'), '--user-agent', 'bot\nX-Evil: 1']), 2, /^crawlite: invalid --user-agent 'bot\\nX-Evil: 1': expected printable ASCII .*\[CRAWL_USAGE\]$/);
+  const job = join(dir, 'ua.yaml');
+  writeFileSync(job, `seeds: [${seed}]\ndb: ${join(dir, 'c.db')}\nfetch: {userAgent: "a\\nb"}\n`);
+  assertOneLineError(await crawlite(['crawl', '--config', job]), 2, /^crawlite: .*ua\.yaml: fetch\.userAgent: expected a User-Agent of printable .*, got 'a\\nb' \[CRAWL_CONFIG_INVALID\]$/);
+  assert.deepEqual(readdirSync(dir), ['ua.yaml'], 'no database created');
+});
+
+test('export of a SQLite file that is not a crawlite database: every format says CRAWL_STORE_OPEN before writing anything', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'blank.db');
+  const other = new Database(file);
+  other.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)');
+  other.close();
+  for (const format of ['jsonl', 'csv', 'links', 'warc']) {
+    const run = await crawlite(['export', '--format', format, '--db', file]);
+    assertOneLineError(run, 1, /^crawlite: .*blank\.db is not a crawlite database: no such table: pages \[CRAWL_STORE_OPEN\]$/);
+    assert.equal(run.stdout, '', `${format}: nothing on stdout`);
+    assertOneLineError(await crawlite(['export', '--format', format, '--db', file, '--out', join(dir, `out.${format}`)]), 1, /\[CRAWL_STORE_OPEN\]$/);
+  }
+  assert.deepEqual(readdirSync(dir), ['blank.db'], 'no output or temporary file left');
 });

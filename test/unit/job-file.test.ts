@@ -58,6 +58,9 @@ const CASES: Array<[what: string, file: string, message: string]> = [
   ['bad field option', `${SEED}fields:\n  price: { selector: .p, many: 3 }\n`, 'FILE: fields.price.many: expected true or false, got 3'],
   ['unknown field option', `${SEED}fields:\n  price: { selector: .p, text: true }\n`, 'FILE: fields.price.text: unknown key (known: selector, attr, many)'],
   ['bad field name', `${SEED}fields:\n  "my price": .p\n`, "FILE: fields.my price: expected field names of letters, digits, _ and - (starting with a letter or _), got 'my price'"],
+  ['userAgent with a newline', `${SEED}fetch:\n  userAgent: "bot\\nv2"\n`, "FILE: fetch.userAgent: expected a User-Agent of printable ASCII or Latin-1 characters (no newline, tab or other control character), got 'bot\\nv2'"],
+  ['userAgent with a control character', `${SEED}fetch: { userAgent: "bot\\a" }\n`, "FILE: fetch.userAgent: expected a User-Agent of printable ASCII or Latin-1 characters (no newline, tab or other control character), got 'bot\\u0007'"],
+  ['userAgent beyond Latin-1', `${SEED}fetch: { userAgent: "bot 日本" }\n`, "FILE: fetch.userAgent: expected a User-Agent of printable ASCII or Latin-1 characters (no newline, tab or other control character), got 'bot 日本'"],
   ['several problems', `${SEED}maxDepth: -1\nmaxPages: 0\n`, 'FILE: maxPages: expected a whole number >= 1, got 0 (and 1 more problem)'],
   ['not a mapping', '- https://example.org/\n', "FILE: expected a mapping of job options (seeds, scope, fetch, ...), got a list"],
   ['empty file', '# nothing yet\n', 'FILE: the job file is empty; give at least seeds'],
@@ -183,4 +186,22 @@ test('retryFailed in the file sets the option; --retry-failed on the command lin
   const off = jobFile(t, 'plain.json', '{ "seeds": ["https://example.org/"] }');
   assert.equal(loadCrawlConfig({ config: off }).config.retryFailed, false);
   assert.equal(loadCrawlConfig({ config: off, retryFailed: true }).config.retryFailed, true);
+});
+
+test('--user-agent with a newline or control character is a one-line usage error; Latin-1 is fine', () => {
+  for (const [ua, shown] of [['bot\nv2', 'bot\\nv2'], ['bot\r\nX-Evil: 1', 'bot\\r\\nX-Evil: 1'], ['a\u0000b', 'a\\u0000b'], ['a\tb', 'a\\tb']]) {
+    assert.throws(() => loadCrawlConfig({ urls: ['https://example.org/'], userAgent: ua }), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'CRAWL_USAGE');
+      assert.equal(err.message, `invalid --user-agent '${shown}': expected printable ASCII or Latin-1 characters (no newline, tab or other control character)`);
+      return true;
+    });
+  }
+  assert.equal(loadCrawlConfig({ urls: ['https://example.org/'], userAgent: ' crawlite-café/1.0\n' }).config.fetch.userAgent, 'crawlite-café/1.0');
+});
+
+test('job file error: a YAML alias bomb is a config error naming the file, not a crash', (t) => {
+  const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+  const levels = keys.map((k, i) => `${k}: &${k} [${Array(9).fill(i === 0 ? 'x' : `*${keys[i - 1]}`).join(',')}]`);
+  const path = jobFile(t, 'bomb.yaml', `${SEED}${levels.join('\n')}\n`);
+  assert.equal(errorOf(() => readJobFile(path), path), 'FILE: YAML error: Excessive alias count indicates a resource exhaustion attack');
 });
