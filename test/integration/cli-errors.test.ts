@@ -19,6 +19,13 @@ function tempDir(t: TestContext): string {
   return dir;
 }
 
+/** A database holding a crawl of a one-page site, for the commands that read one. */
+async function crawlOnePage(t: TestContext, db: string): Promise<void> {
+  const site = await startSite({ '/': page('one') });
+  t.after(() => site.close());
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
+}
+
 const NOT_WRITABLE = /pass --db a writable file path .*\[CRAWL_STORE_OPEN\]$/;
 
 test('a database path that cannot be written: one line, exit 1', async (t) => {
@@ -151,18 +158,14 @@ test('report: a missing database or an unwritable --out is one line, exit 1', as
   const dir = tempDir(t);
   assertOneLineError(await crawlite(['report', '--db', join(dir, 'none.db')]), 1, /^crawlite: no database at .*none\.db \(run a crawl first, or pass --db\) \[CRAWL_STORE_MISSING\]$/);
   const db = join(dir, 'crawl.db');
-  const site = await startSite({ '/': page('one') });
-  t.after(() => site.close());
-  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
+  await crawlOnePage(t, db);
   assertOneLineError(await crawlite(['report', '--db', db, '--out', join(dir, 'no', 'such', 'report.html')]), 1, /^crawlite: cannot write the report to .*report\.html: .*pass --out a writable file path \[CRAWL_STORE_WRITE\]$/);
 });
 
 test('export and report --out an existing directory: refused up front, one line with a code', async (t) => {
   const dir = tempDir(t);
   const db = join(dir, 'crawl.db');
-  const site = await startSite({ '/': page('one') });
-  t.after(() => site.close());
-  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
+  await crawlOnePage(t, db);
   const target = join(dir, 'isdir.db');
   mkdirSync(target);
   assertOneLineError(await crawlite(['export', '--db', db, '--format', 'csv', '--out', target]), 2, /^crawlite: cannot write .*isdir\.db: it is a directory; pass --out a file path \(e\.g\. .*isdir\.db\/pages\.csv\) \[CRAWL_USAGE\]$/);
@@ -220,9 +223,7 @@ test('export and report --out the database, a link to it, or its -wal/-shm file:
 test("export and report --out '': refused up front, one line, exit 2", async (t) => {
   const dir = tempDir(t);
   const db = join(dir, 'crawl.db');
-  const site = await startSite({ '/': page('one') });
-  t.after(() => site.close());
-  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
+  await crawlOnePage(t, db);
   for (const out of ['', ' ']) {
     for (const args of [['report'], ['export'], ['export', '--format', 'links']]) {
       assertOneLineError(await crawlite([...args, '--db', db, '--out', out], { cwd: dir }), 2, /^crawlite: --out ' ?' is empty; pass --out a file path \[CRAWL_USAGE\]$/);
