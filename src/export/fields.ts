@@ -38,7 +38,7 @@ export const PAGE_FIELDS = [
   { name: 'raw_bytes', kind: 'integer', description: 'body size after content-encoding was removed' },
   { name: 'stored_bytes', kind: 'integer', description: 'compressed size kept in the database' },
   { name: 'wire_bytes', kind: 'integer', description: 'body size on the wire' },
-  { name: 'is_truncated', kind: 'boolean', description: 'body was cut at the size cap' },
+  { name: 'is_truncated', kind: 'boolean', description: 'body was cut: at the size cap, or its compressed stream ended early' },
   { name: 'links_found', kind: 'integer', description: 'links on the page, including those not kept' },
   { name: 'elapsed_ms', kind: 'integer', description: 'request start to body end' },
   { name: 'error_code', kind: 'text', description: 'why the page could not be parsed, if it could not' },

@@ -8,11 +8,12 @@
 import { pipeline, Transform, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { FetchError } from '../errors.js';
+import { decodeChecked, type CutMark } from './decode-checked.js';
 
 export interface DecodedBody {
   /** Decoded bytes, at most maxBodyBytes; owns its whole ArrayBuffer so it can be transferred. */
   body: Uint8Array;
-  /** True when there was more decoded data than maxBodyBytes. */
+  /** True when there was more decoded data than maxBodyBytes, or the compressed stream ended early. */
   isTruncated: boolean;
   /** Bytes read from the wire, before decoding. */
   wireBytes: number;
@@ -22,14 +23,13 @@ export interface DecodedBody {
   wire?: Uint8Array;
 }
 
-type Stage = NodeJS.ReadWriteStream | ((source: AsyncIterable<Buffer>) => AsyncIterable<Buffer>);
+type Stage = (source: AsyncIterable<Buffer>) => AsyncIterable<Buffer>;
 
 // @types/node's variadic pipeline() lists streams only, but Node accepts async generator functions
 // at any stage and returns a readable stream for the last one.
 const pipe = pipeline as unknown as (stages: readonly unknown[], done: (err: Error | null) => void) => Readable;
 
-// Like browsers and undici's fetch(), accept a compressed stream that ends without its trailer:
-// the bytes before the cut are real content. Data that is corrupt still fails.
+// Every write is flushed, so each chunk's output can be read before the next (decode-checked.ts).
 const ZLIB_OPTIONS: zlib.ZlibOptions = {
   flush: zlib.constants.Z_SYNC_FLUSH,
   finishFlush: zlib.constants.Z_SYNC_FLUSH,
@@ -51,7 +51,7 @@ function isZlibHeader(head: Buffer): boolean {
  * "deflate" is meant to be zlib-wrapped (RFC 9110 section 8.4.1.2), but some servers send raw
  * deflate and browsers accept both; the first two bytes tell them apart.
  */
-async function* inflateEither(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+async function* inflateEither(source: AsyncIterable<Buffer>, mark: CutMark): AsyncGenerator<Buffer> {
   const upstream = source[Symbol.asyncIterator]();
   let head = Buffer.alloc(0);
   while (head.length < 2) {
@@ -65,19 +65,18 @@ async function* inflateEither(source: AsyncIterable<Buffer>): AsyncGenerator<Buf
     yield head;
     yield* { [Symbol.asyncIterator]: () => upstream };
   }
-  // Errors and early stops travel through the iteration; the callback only has to exist.
-  yield* pipeline(replay(), inflate, () => {}) as AsyncIterable<Buffer>;
+  yield* decodeChecked(replay(), inflate, zlib.constants.Z_FINISH, mark);
 }
 
-function createDecoder(coding: string): Stage | null {
+function createDecoder(coding: string, mark: CutMark): Stage | null {
   switch (coding) {
     case 'gzip':
     case 'x-gzip':
-      return zlib.createGunzip(ZLIB_OPTIONS);
+      return (source) => decodeChecked(source, zlib.createGunzip(ZLIB_OPTIONS), zlib.constants.Z_FINISH, mark);
     case 'deflate':
-      return inflateEither;
+      return (source) => inflateEither(source, mark);
     case 'br':
-      return zlib.createBrotliDecompress(BROTLI_OPTIONS);
+      return (source) => decodeChecked(source, zlib.createBrotliDecompress(BROTLI_OPTIONS), zlib.constants.BROTLI_OPERATION_FINISH, mark);
     default:
       return null;
   }
@@ -107,7 +106,8 @@ export async function decodeBody(
     .map((c) => c.trim().toLowerCase())
     .filter((c) => c !== '' && c !== 'identity')
     .reverse();
-  const decoders = codings.map(createDecoder);
+  const mark: CutMark = { isCut: false };
+  const decoders = codings.map((coding) => createDecoder(coding, mark));
   const unknownIndex = decoders.indexOf(null);
   const unknownEncoding = unknownIndex === -1 ? null : (codings[unknownIndex] ?? null);
 
@@ -126,7 +126,7 @@ export async function decodeBody(
     offset += chunk.length;
   }
   const wireBytes = read.wireBytes ?? read.readBytes;
-  const result: DecodedBody = { body, isTruncated: read.isTruncated, wireBytes, unknownEncoding };
+  const result: DecodedBody = { body, isTruncated: read.isTruncated || mark.isCut, wireBytes, unknownEncoding };
   if (read.wire) result.wire = new Uint8Array(Buffer.concat(read.wire));
   return result;
 }

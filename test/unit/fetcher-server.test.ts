@@ -77,6 +77,47 @@ test('removes gzip, x-gzip, deflate (zlib and raw), br and chained encodings', a
   assert.ok(seenHeaders['accept-language']);
 });
 
+test('a compressed body whose stream stops early is kept, marked truncated; a whole one, also close-delimited, is not', async (t) => {
+  // Words in a shuffled order compress about 3:1, so half the wire is well into the text.
+  const words = ['crawl', 'fetch', 'parse', 'store', 'queue', 'frontier', 'worker', 'page', 'link', 'body'];
+  const html = Buffer.from('<!doctype html><title>cut</title><p>' + Array.from({ length: 6000 }, (_, i) => words[(i * 7919) % 10]! + ((i * 31) % 97)).join(' '));
+  const codings: Record<string, [string, Buffer]> = {
+    gzip: ['gzip', zlib.gzipSync(html)],
+    deflate: ['deflate', zlib.deflateSync(html)],
+    'raw-deflate': ['deflate', zlib.deflateRawSync(html)],
+    br: ['br', zlib.brotliCompressSync(html)],
+    chain: ['deflate, gzip', zlib.gzipSync(zlib.deflateRawSync(html))],
+  };
+  const origin = await startServer(t, (req, res) => {
+    const [, name, cut] = /^\/([^/]+)\/(whole|cut|framed-cut)$/.exec(req.url ?? '') ?? [];
+    const [encoding, wire] = codings[name ?? ''] ?? ['identity', Buffer.alloc(0)];
+    const body = cut === 'whole' ? wire : wire.subarray(0, Math.floor(wire.length / 2));
+    if (cut === 'framed-cut') {
+      // Framing intact (Content-Length matches), the compressed stream inside it cut: a cut file served as is.
+      return void res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': encoding, 'content-length': body.length }).end(body);
+    }
+    // No Content-Length, not chunked: the body ends when the server closes the connection, so
+    // undici cannot tell a cut from a complete body and only the decoder can.
+    const head = `HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-encoding: ${encoding}\r\nconnection: close\r\n\r\n`;
+    req.socket.end(Buffer.concat([Buffer.from(head, 'latin1'), body]));
+  });
+  const fetcher = makeFetcher(t);
+  for (const name of Object.keys(codings)) {
+    const whole = await fetcher.fetch(entryFor(`${origin}/${name}/whole`));
+    assertResult(whole);
+    assert.equal(text(whole.body), html.toString(), `${name} whole`);
+    assert.equal(whole.isTruncated, false, `${name} whole`);
+    for (const cut of ['cut', 'framed-cut']) {
+      const r = await fetcher.fetch(entryFor(`${origin}/${name}/${cut}`));
+      assertResult(r);
+      assert.equal(r.status, 200);
+      assert.equal(r.isTruncated, true, `${name} ${cut}: marked truncated`);
+      assert.ok(r.body.length > 1000 && r.body.length < html.length, `${name} ${cut}: the part before the cut is kept (${r.body.length} of ${html.length} bytes)`);
+      assert.ok(html.toString().startsWith(text(r.body)), `${name} ${cut}: a prefix of the page`);
+    }
+  }
+});
+
 test('headers are lowercased; repeats joined with ", " and set-cookie with newlines', async (t) => {
   const origin = await startServer(t, (_req, res) => {
     res.setHeader('Set-Cookie', ['a=1; Expires=Wed, 21 Oct 2015 07:28:00 GMT', 'b=2']);
