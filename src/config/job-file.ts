@@ -57,9 +57,12 @@ function parseSource(path: string, source: string): unknown {
 
 function parseYaml(path: string, source: string): unknown {
   // uniqueKeys (the default) makes a repeated key an error rather than a silent last-one-wins.
+  // merge: YAML 1.2 dropped `<<: *anchor` from the core schema, but users of YAML configs expect
+  // it (YAML 1.1, docker compose). Merged aliases count toward maxAliasCount like any other, so
+  // a bomb built of merge keys is refused as below.
   let doc: ReturnType<typeof parseDocument>;
   try {
-    doc = parseDocument(source);
+    doc = parseDocument(source, { merge: true });
   } catch (err) {
     throw yamlFailure(path, err); // it collects syntax errors rather than throwing; this is for the rest
   }

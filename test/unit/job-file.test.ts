@@ -205,3 +205,28 @@ test('job file error: a YAML alias bomb is a config error naming the file, not a
   const path = jobFile(t, 'bomb.yaml', `${SEED}${levels.join('\n')}\n`);
   assert.equal(errorOf(() => readJobFile(path), path), 'FILE: YAML error: Excessive alias count indicates a resource exhaustion attack');
 });
+
+test('YAML merge keys: an anchored mapping merges in, keys beside the merge win, merged keys are still checked', (t) => {
+  const path = jobFile(t, 'merge.yaml', `${SEED}fields:
+  price: &price { selector: .price, attr: content }
+  oldPrice: { <<: *price, selector: .old-price }
+  prices: { <<: [*price], many: true }
+`);
+  assert.deepEqual(loadCrawlConfig({ config: path }).config.parse.fields, {
+    price: { selector: '.price', attr: 'content', many: false },
+    oldPrice: { selector: '.old-price', attr: 'content', many: false },
+    prices: { selector: '.price', attr: 'content', many: true },
+  });
+
+  const unknown = jobFile(t, 'merge-unknown.yaml', `${SEED}scope: &scope { mode: prefix }\nfetch: { <<: *scope }\n`);
+  assert.match(errorOf(() => readJobFile(unknown), unknown), /^FILE: fetch\.mode: unknown key \(known: /);
+  const notMap = jobFile(t, 'merge-scalar.yaml', `${SEED}maxPages: &n 5\nfetch: { <<: *n }\n`);
+  assert.equal(errorOf(() => readJobFile(notMap), notMap), 'FILE: YAML error: Merge sources must be maps or map aliases');
+});
+
+test('job file error: an alias bomb built of merge keys is a config error, not a hang', (t) => {
+  const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+  const levels = keys.map((k, i) => `${k}: &${k} ${i === 0 ? '{ x: 1 }' : `{ <<: [${Array(9).fill(`*${keys[i - 1]}`).join(', ')}] }`}`);
+  const path = jobFile(t, 'merge-bomb.yaml', `${SEED}${levels.join('\n')}\n`);
+  assert.equal(errorOf(() => readJobFile(path), path), 'FILE: YAML error: Excessive alias count indicates a resource exhaustion attack');
+});
