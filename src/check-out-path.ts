@@ -1,16 +1,18 @@
 /**
  * Refuses an --out that `export` and `report` must never write: an empty path, and the database
  * they read (or its -wal, -shm or -journal file). Writing the report over the database once turned
- * a crawl into 8 KB of HTML, with exit 0. The path is compared after resolving symlinked folders
- * and `..` (which lead the final rename onto the database itself); an --out that is a symlink or
- * hard link to the database is refused too: the rename would only replace the link, but a user who
- * names the database that way meant the database.
+ * a crawl into 8 KB of HTML, with exit 0. The path is compared after resolving symlinks and `..`,
+ * because the file is written where they lead (outTarget): an --out that is a symlink to the
+ * database, or a hard link to it, is refused.
  */
-import { realpathSync, statSync } from 'node:fs';
+import { readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
 const SIDE_FILES = ['', '-wal', '-shm', '-journal'];
+
+// Linux's own limit on symlinks followed in one lookup (MAXSYMLINKS).
+const MAX_LINK_HOPS = 40;
 
 /** The path with its folder's symlinks resolved, and the file's own when it exists. */
 function realPath(path: string): string {
@@ -25,6 +27,32 @@ function realPath(path: string): string {
       return full; // no such folder either: the write fails later with its own message
     }
   }
+}
+
+/** Where a dangling symlink leads: the file that `> link` in a shell would create. */
+function followDangling(path: string): string {
+  let current = resolve(path);
+  for (let hops = 0; hops < MAX_LINK_HOPS; hops++) {
+    let target: string;
+    try {
+      target = readlinkSync(current);
+    } catch {
+      return current; // EINVAL: not a symlink (or ENOENT: nothing there): the path itself
+    }
+    // Relative to the link's real folder, as the kernel resolves it (`..` after a symlinked folder).
+    current = resolve(realPath(dirname(current)), target);
+  }
+  return current; // a loop: the write fails later with ELOOP, in its own words
+}
+
+/**
+ * The file that writing `out` should replace. Shell redirection and most tools write through a
+ * symlink to its target; renaming a finished export onto the link itself would swap the link
+ * for a regular file and leave the target stale. So export and report write beside, and rename
+ * onto, the target (symlinked folders and `..` resolved), and checkOutPath checks that path.
+ */
+export function outTarget(out: string): string {
+  return realPath(followDangling(out));
 }
 
 function statOrNone(path: string): { dev: number; ino: number } | undefined {
@@ -50,7 +78,7 @@ export function checkOutPath(out: string, dbPath: string): void {
   // temporary file, after the whole export has been written.
   if (out.trim() === '') throw new UsageError('CRAWL_USAGE', `--out '${out}' is empty; pass --out a file path`);
   if (out === '-') return; // report's stdout
-  const outReal = realPath(out);
+  const outReal = outTarget(out);
   for (const db of new Set([resolve(dbPath), realPath(dbPath)])) {
     for (const suffix of SIDE_FILES) {
       const file = db + suffix;

@@ -8,10 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { UsageError } from '../errors.js';
-import { checkOutPath } from '../check-out-path.js';
+import { checkOutPath, outTarget } from '../check-out-path.js';
 import { openReadOnly } from '../store/db.js';
 import { writeCsv } from './csv.js';
 import { parseFieldList, type FieldName } from './fields.js';
@@ -62,7 +62,7 @@ function checkOptions(opts: ExportOptions): FieldName[] {
     if (isDirectory(opts.out)) {
       throw new UsageError('CRAWL_USAGE', `cannot write ${opts.out}: it is a directory; pass --out a file path (e.g. ${join(opts.out, `pages.${opts.format === 'links' ? 'csv' : opts.format}`)})`);
     }
-    const dir = dirname(resolve(opts.out));
+    const dir = dirname(outTarget(opts.out));
     if (!isDirectory(dir)) {
       throw new UsageError('CRAWL_USAGE', `cannot write ${opts.out}: no directory ${dir}`);
     }
@@ -84,9 +84,9 @@ async function writeRows(opts: ExportOptions, fields: FieldName[], out: Writable
   }
 }
 
-/** Writes to `<dir>/.<name>.<random>.tmp`, then renames it to `out` once flushed to disk. */
+/** Writes to `<dir>/.<name>.<random>.tmp`, then renames it to `out` (or its symlink's target) once flushed to disk. */
 async function writeFileAtomically(out: string, write: (stream: Writable) => Promise<number>): Promise<number> {
-  const target = resolve(out);
+  const target = outTarget(out);
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   // flush: fsync before close, or a power loss after the rename can leave an empty file under the
   // real name. (Not a FileHandle stream with autoClose: false and our own sync: its close() never

@@ -9,7 +9,7 @@ import { readReport } from './read-report.js';
 import { renderReport } from './render-report.js';
 import { StoreError } from '../errors.js';
 import { writeWhole } from '../export/stream-backpressure.js';
-import { checkOutPath } from '../check-out-path.js';
+import { checkOutPath, outTarget } from '../check-out-path.js';
 
 export async function writeReport(dbPath: string, out: string): Promise<{ bytes: number }> {
   checkOutPath(out, dbPath);
@@ -22,10 +22,12 @@ export async function writeReport(dbPath: string, out: string): Promise<{ bytes:
     await writeWhole(process.stdout, html); // `report --out - | head` ends quietly
     return { bytes: Buffer.byteLength(html) };
   }
-  const temp = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString('hex')}.tmp`);
+  // Beside the symlink's target when --out is a link: renaming onto the link would replace it.
+  const target = outTarget(out);
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     writeFileSync(temp, html, { flag: 'wx' });
-    renameSync(temp, out);
+    renameSync(temp, target);
   } catch (err) {
     rmSync(temp, { force: true });
     throw new StoreError('CRAWL_STORE_WRITE', `cannot write the report to ${out}: ${(err as Error).message}; pass --out a writable file path`, { cause: err });

@@ -4,7 +4,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -218,6 +218,43 @@ test('export and report --out the database, a link to it, or its -wal/-shm file:
   assert.equal(countPages(db), 2);
   // Beside the database, in the same folder, a report is still fine.
   assert.equal((await crawlite(['report', '--db', db, '--out', join(dir, 'crawl.db.html')])).code, 0);
+});
+
+test('export and report --out a symlink to a file write through it to the target, as `>` does; the link stays a link', async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  await crawlOnePage(t, db);
+  mkdirSync(join(dir, 'real'));
+  mkdirSync(join(dir, 'links'));
+  for (const args of [['export', '--format', 'csv'], ['export', '--format', 'warc'], ['report']]) {
+    const name = args.at(-1)!;
+    const target = join(dir, 'real', name);
+    writeFileSync(target, 'old contents\n');
+    const link = join(dir, 'links', name);
+    symlinkSync(join('..', 'real', name), link); // relative, as `ln -s` makes them
+    const run = await crawlite([...args, '--db', db, '--out', link]);
+    assert.equal(run.code, 0, `${name}: ${run.stderr}`);
+    assert.ok(lstatSync(link).isSymbolicLink(), `${name}: --out is still a symlink`);
+    const written = readFileSync(target);
+    assert.notEqual(written.toString('latin1'), 'old contents\n', `${name}: the target was rewritten`);
+    if (name === 'csv') assert.match(written.toString(), /^url,/);
+    if (name === 'report') assert.match(written.toString(), /^<!doctype html>/);
+  }
+  // A dangling link: the file it names is created, as `> link` would.
+  const dangling = join(dir, 'links', 'dangling');
+  symlinkSync(join(dir, 'real', 'new.jsonl'), dangling);
+  assert.equal((await crawlite(['export', '--db', db, '--out', dangling])).code, 0);
+  assert.ok(lstatSync(dangling).isSymbolicLink());
+  assert.match(readFileSync(join(dir, 'real', 'new.jsonl'), 'utf8'), /^\{"url":/);
+  // Writing through links must not reach the database: a link to its -wal file (there or not) is refused.
+  const walLink = join(dir, 'links', 'wal');
+  symlinkSync(`${db}-wal`, walLink);
+  for (const args of [['report'], ['export']]) {
+    assertOneLineError(await crawlite([...args, '--db', db, '--out', walLink]), 2, /^crawlite: --out .*wal is the database's wal file \(.*crawl\.db\); pass --out another file path \[CRAWL_USAGE\]$/);
+  }
+  assert.deepEqual(readdirSync(join(dir, 'links')).sort(), ['csv', 'dangling', 'report', 'wal', 'warc'], 'links kept, no temporary file');
+  assert.deepEqual(readdirSync(join(dir, 'real')).sort(), ['csv', 'new.jsonl', 'report', 'warc'], 'no temporary file');
+  assert.equal(countPages(db), 1);
 });
 
 test("export and report --out '': refused up front, one line, exit 2", async (t) => {
