@@ -21,6 +21,11 @@ export interface HttpResponderOptions {
   idleTimeoutMs: number;
   /** A request head longer than this is a 400. @default 16_384 */
   maxHeadBytes?: number;
+  /**
+   * A connection whose request head is not complete this long after it opened, or after the
+   * head's first byte arrived, is closed without an answer. @default 5_000
+   */
+  headTimeoutMs?: number;
 }
 
 export interface HttpResponder {
@@ -32,6 +37,9 @@ export interface HttpResponder {
 }
 
 const DEFAULT_MAX_HEAD_BYTES = 16 * 1024;
+// The idle timeout alone let a client that sends a head a byte at a time (slowloris), each byte
+// within the idle timeout, hold a socket forever. Any crawler sends its head in one write.
+const DEFAULT_HEAD_TIMEOUT_MS = 5_000;
 // Stop reading a connection while this much of its responses is still queued: a client that
 // pipelines requests without reading the answers must not grow this process's memory.
 const MAX_QUEUED_BYTES = 1024 * 1024;
@@ -40,7 +48,7 @@ const BAD_REQUEST = createResponse(400, TEXT, Buffer.from('Bad request\n'));
 const VERSION_NOT_SUPPORTED = createResponse(505, TEXT, Buffer.from('HTTP version not supported\n'));
 
 export function createHttpResponder(opts: HttpResponderOptions): HttpResponder {
-  const { route, idleTimeoutMs, maxHeadBytes = DEFAULT_MAX_HEAD_BYTES } = opts;
+  const { route, idleTimeoutMs, maxHeadBytes = DEFAULT_MAX_HEAD_BYTES, headTimeoutMs = DEFAULT_HEAD_TIMEOUT_MS } = opts;
   const counts = { responses: 0, bodyBytes: 0 };
   const sockets = new Set<Socket>();
 
@@ -71,6 +79,20 @@ export function createHttpResponder(opts: HttpResponderOptions): HttpResponder {
     // A peer that resets the connection is routine for a server; 'close' follows and cleans up.
     socket.on('error', () => {});
     socket.setTimeout(idleTimeoutMs, () => socket.destroy());
+
+    // Runs while a head is awaited on a new connection or is partly received; not between
+    // keep-alive requests (the idle timeout's business), nor while answers wait for a drain.
+    // Never restarted by more bytes of the same head, so a drip cannot stretch it.
+    let headTimer: NodeJS.Timeout | undefined;
+    const awaitHead = (isAwaiting: boolean): void => {
+      if (isAwaiting) headTimer ??= setTimeout(() => socket.destroy(), headTimeoutMs);
+      else if (headTimer !== undefined) {
+        clearTimeout(headTimer);
+        headTimer = undefined;
+      }
+    };
+    awaitHead(true);
+    socket.once('close', () => awaitHead(false));
 
     /** Bytes received and not yet parsed: part of a request head, or pipelined requests. */
     let pending: Buffer | undefined;
@@ -111,6 +133,7 @@ export function createHttpResponder(opts: HttpResponderOptions): HttpResponder {
       // the idle timeout fires): closing with unread bytes would reset the connection, and the
       // client could lose the response it has not read yet.
       pending = isEnding || offset === buf.length ? undefined : buf.subarray(offset);
+      awaitHead(pending !== undefined && !isWaitingForDrain);
       if (isPeerDone && !isWaitingForDrain) endAfterAnswers();
     };
 

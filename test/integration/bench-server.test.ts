@@ -381,3 +381,49 @@ test('an idle connection is closed after the idle timeout', async (t) => {
   assert.ok(performance.now() - answeredAt >= 150, 'closed before the idle timeout');
   assert.deepEqual(responder.stats(), { responses: 1, bodyBytes: 3 });
 });
+
+test('a request head not complete within the head timeout is closed, however steadily it drips; an idle keep-alive connection is not', async (t) => {
+  const ok = createResponse(200, 'text/plain; charset=utf-8', Buffer.from('ok\n'));
+  // The idle timeout is far away: only the head timeout can close these connections in time.
+  const responder = createHttpResponder({ route: () => ok, idleTimeoutMs: 30_000, headTimeoutMs: 300 });
+  responder.server.listen(0, '127.0.0.1');
+  await once(responder.server, 'listening');
+  t.after(() => responder.server.close());
+  const port = (responder.server.address() as AddressInfo).port;
+  const closedWithin = async (client: ReturnType<typeof connectRaw>, startedAt: number): Promise<number> => {
+    await Promise.race([client.ended.catch(() => undefined), once(client.socket, 'close')]);
+    return performance.now() - startedAt;
+  };
+
+  // Slowloris: one byte of a head every 50 ms, each well inside the idle timeout.
+  const dripped = connectRaw(port);
+  t.after(() => dripped.socket.destroy());
+  const dripStart = performance.now();
+  const text = getText('/', `X-Slow: ${'s'.repeat(200)}\r\n`);
+  let sent = 0;
+  const drip = setInterval(() => {
+    if (!dripped.socket.destroyed && sent < text.length) dripped.socket.write(text[sent++]!);
+  }, 50);
+  t.after(() => clearInterval(drip));
+  const dripMs = await closedWithin(dripped, dripStart);
+  clearInterval(drip);
+  assert.ok(dripMs >= 250 && dripMs < 5_000, `dripped head closed after ${dripMs.toFixed(0)} ms`);
+  assert.ok(sent < text.length, 'the head was still incomplete when the connection closed');
+
+  // A connection that opens and sends nothing.
+  const silent = connectRaw(port);
+  t.after(() => silent.socket.destroy());
+  const silentMs = await closedWithin(silent, performance.now());
+  assert.ok(silentMs >= 250 && silentMs < 5_000, `silent connection closed after ${silentMs.toFixed(0)} ms`);
+
+  // Between keep-alive requests the head timeout does not run: the connection outlives it.
+  const kept = connectRaw(port);
+  t.after(() => kept.socket.destroy());
+  kept.socket.write(getText('/'));
+  assert.equal((await kept.read()).body.toString(), 'ok\n');
+  await sleep(600);
+  assert.equal(kept.socket.readyState, 'open');
+  kept.socket.write(getText('/again'));
+  assert.equal((await kept.read()).body.toString(), 'ok\n');
+  assert.equal(responder.stats().responses, 2, 'the incomplete heads got no answer');
+});
