@@ -11,8 +11,12 @@ import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
 import { VERSION } from '../config/schema.js';
 import { reportError } from './report-error.js';
+import { keepRunningWhenOutputCloses } from './closed-output.js';
 
 async function main(argv: string[]): Promise<void> {
+  // For every command, before anything is written: `report`'s closing line, an error line, or a
+  // table after a bench may meet a stderr or stdout whose reader has gone.
+  keepRunningWhenOutputCloses();
   const isDebug = argv.includes('--debug');
   const cli = yargs(argv)
     .scriptName('crawlite')

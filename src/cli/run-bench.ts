@@ -17,13 +17,10 @@ import { MAX_PAGE_BYTES, MIN_PAGE_BYTES } from '../bench/site.js';
 import { saveResult } from '../bench/results.js';
 import { formatBytes, formatProgressLine } from './summary.js';
 import { onInterrupt } from './run-crawl.js';
-import { keepRunningWhenOutputCloses } from './closed-output.js';
 import type { BenchFlags } from './commands/bench.js';
 import type { CrawlSummary } from '../crawl.js';
 
 export async function runBench(flags: BenchFlags): Promise<number> {
-  // A bench runs for minutes, like a crawl: `crawlite bench | head` must not kill it mid-write.
-  keepRunningWhenOutputCloses();
   if (flags.matrix) return runMatrixBench(flags);
   if (flags.frontier !== undefined) return runFrontierBenchCommand(flags);
   const pages = optionalInt('--pages', flags.pages, 1, 10_000_000)!;

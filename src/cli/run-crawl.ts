@@ -8,11 +8,8 @@ import { runCrawl, type CrawlOptions, type CrawlSummary } from '../crawl.js';
 import { createViewFromFlags, type ViewFlags } from './progress-view.js';
 import { nothingFetchedError } from './nothing-fetched.js';
 import { formatRetryFailed } from './summary.js';
-import { keepRunningWhenOutputCloses } from './closed-output.js';
 
 export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<number> {
-  // Installed for good, not detached: main's final error line may also meet a closed stderr.
-  keepRunningWhenOutputCloses();
   const { config, job } = loadCrawlConfig(flags);
   const view = createViewFromFlags(flags, config.maxPages);
   if (config.fetch.politeness?.ignoreRobots) {

@@ -2,12 +2,17 @@
  * `crawlite crawl … 2>&1 | head -1`: the reader of the crawl's output goes away after one line.
  * The crawl must carry on to its end without output and leave the database as an open stream
  * would have: the run row finished with its counts, no URL left 'fetching'. `bench` likewise.
+ * The other commands keep their exit code and their files with stderr closed, and end quietly
+ * when the reader of stdout goes.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { startSite, page } from '../helpers/site.js';
 import { tempDbPath } from '../helpers/config.js';
-import { crawlite } from '../helpers/cli.js';
+import { crawlite, MAIN } from '../helpers/cli.js';
 import { rows } from '../helpers/db.js';
 
 for (const mode of [['--no-progress', '--progress-interval', '0.1'], ['--log-format', 'json']]) {
@@ -67,6 +72,70 @@ test('search, stats and report --out - with stdout closed: exit 0, nothing on st
   assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--no-progress', '--workers', '0'])).code, 0);
   for (const args of [['search', 'common', '--limit', '1000'], ['search', 'common', '--json'], ['stats'], ['stats', '--json'], ['report', '--out', '-']]) {
     const run = await crawlite([...args, '--db', db], { onSpawn: (child) => child.stdout!.destroy() });
+    assert.equal(run.code, 0, `${args.join(' ')}: exit code; stderr: ${run.stderr}`);
+    assert.equal(run.stderr, '', args.join(' '));
+  }
+});
+
+/** `crawlite … 2>&-`: the shell starts it with file descriptor 2 closed, not a pipe. */
+function crawliteWithStderrClosed(args: string[]): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', 'exec "$@" 2>&-', 'sh', process.execPath, MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout }));
+  });
+}
+
+// report's closing line, and any command's one-line error, met a stderr whose reader had gone as
+// an unhandled 'error' event: a stack trace and exit 1 after the report was already written.
+test('report, export, stats and search with stderr closed: the exit code an open stderr gets, files written', async (t) => {
+  const site = await startSite({ '/': page('Home common', ['/a']), '/a': page('A common page', ['/']) });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--no-progress', '--workers', '0'])).code, 0);
+  const dir = dirname(db);
+  const cases: Array<[args: string[], code: number, file?: string]> = [
+    [['report', '--out', join(dir, 'report.html')], 0, 'report.html'],
+    [['export', '--format', 'csv', '--out', join(dir, 'pages.csv')], 0, 'pages.csv'],
+    [['export', '--format', 'nope'], 2],
+    [['export', '--out', dir], 2],
+    [['search'], 2],
+    [['stats', '--run', 'x'], 2],
+  ];
+  for (const [args, code, file] of cases) {
+    for (const how of ['pipe closed', '2>&-']) {
+      if (file) rmSync(join(dir, file), { force: true });
+      const run = how === '2>&-'
+        ? await crawliteWithStderrClosed([...args, '--db', db])
+        : await crawlite([...args, '--db', db], { onSpawn: (child) => child.stderr!.destroy() });
+      assert.equal(run.code, code, `${args.join(' ')} (stderr ${how}): exit code`);
+      if (file) assert.ok(statSync(join(dir, file)).size > 0, `${file} written (stderr ${how})`);
+    }
+  }
+  assert.equal(rows<{ n: number }>(db, 'SELECT count(*) AS n FROM pages')[0]!.n, 2, 'the database keeps its pages');
+});
+
+// `crawlite export | head -c 10`: the reader takes a few bytes, then goes, mid-output.
+test('export, stats, search and report --out - with stdout read for 10 bytes then closed: exit 0, nothing on stderr', async (t) => {
+  const routes: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) routes[`/p${i}`] = page(`page ${i} common`, i < 39 ? [`/p${i + 1}`] : [], 'common words '.repeat(500));
+  const site = await startSite(routes);
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  assert.equal((await crawlite(['crawl', site.url('/p0'), '--db', db, '--no-progress', '--workers', '0'])).code, 0);
+  for (const args of [['export', '--with', 'text'], ['export', '--format', 'warc'], ['stats'], ['search', 'common', '--limit', '1000'], ['report', '--out', '-']]) {
+    let taken = 0;
+    const run = await crawlite([...args, '--db', db], {
+      onSpawn: (child) => {
+        child.stdout!.on('data', (d: Buffer) => {
+          taken += d.length;
+          if (taken >= 10) child.stdout!.destroy();
+        });
+      },
+    });
+    assert.ok(taken >= 10, `${args.join(' ')}: output began`);
     assert.equal(run.code, 0, `${args.join(' ')}: exit code; stderr: ${run.stderr}`);
     assert.equal(run.stderr, '', args.join(' '));
   }
