@@ -81,7 +81,9 @@ test('two crawls started at once: exactly one runs, the other is refused', async
 });
 
 test('crawlite bench refuses to replace a database a live crawl is writing', async (t) => {
-  const site = await slowSite(t, 120);
+  // Long enough to outlast the bench process's start on a loaded machine (120 pages, ~3 s, once
+  // ended first); the crawl is interrupted as soon as the bench is refused, so it costs nothing.
+  const site = await slowSite(t, 1000);
   const db = tempDbPath(t);
   let bench: Run | null = null;
   const first = await crawlite(['crawl', site.url('/p0'), '--db', db, '--concurrency', '2', '--workers', '1', '--no-progress'], {
