@@ -295,10 +295,13 @@ class PageCollector implements TagSink {
 
 /** The base URL's href: `new URL(href, base)` stringifies a URL base on every call anyway. */
 function resolveBase(baseHref: string | null, pageUrl: string): string | undefined {
-  // An unusable <base href> is ignored: browsers fall back to the document's URL.
+  // An unusable <base href> is ignored: browsers fall back to the document's URL. That includes
+  // a base that parses but is no fetch scheme (javascript:, data:, mailto:): Chromium refuses it,
+  // and resolving against it would turn every relative link into a URL we then drop.
   if (baseHref !== null && baseHref.length <= MAX_HREF_CHARS) {
     try {
-      return new URL(baseHref, pageUrl).href;
+      const base = new URL(baseHref, pageUrl);
+      if (base.protocol === 'http:' || base.protocol === 'https:') return base.href;
     } catch { /* fall through to the page URL */ }
   }
   try {

@@ -65,6 +65,18 @@ describe('extractPage: links', () => {
     assert.deepEqual(urls('<base href="http://[bad"><a href="a">A</a>'), ['https://example.org/dir/a']);
   });
 
+  it('ignores a <base> that is no http(s) URL, resolving against the page as a browser does', () => {
+    for (const href of ['javascript:void(0)', 'data:text/html,x', 'mailto:a@b.c', 'ftp://files.example/pub/']) {
+      assert.deepEqual(
+        urls(`<base href="${href}"><a href="leaf">L</a><a href="/abs">A</a><a href="https://x.example/">X</a>`),
+        ['https://example.org/dir/leaf', 'https://example.org/abs', 'https://x.example/'],
+        href,
+      );
+    }
+    const page = extract('<head><base href="javascript:0"><link rel="canonical" href="c.html"></head>');
+    assert.equal(page.canonical, 'https://example.org/dir/c.html');
+  });
+
   it('skips javascript:, mailto:, tel: and data: links', () => {
     const html = '<a href="javascript:void(0)">j</a><a href="mailto:a@b.c">m</a><a href="tel:123">t</a>' +
       '<a href="data:text/html,hi">d</a><a href="ftp://x.example/">f</a><a href="/ok">ok</a>';
