@@ -10,8 +10,10 @@ import { nothingFetchedError } from './nothing-fetched.js';
 import { formatRetryFailed } from './summary.js';
 
 export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<number> {
-  const { config, job } = loadCrawlConfig(flags);
+  const { config, job, warnings } = loadCrawlConfig(flags);
   const view = createViewFromFlags(flags, config.maxPages);
+  // Like the --ignore-robots line below: written in every log format, before the crawl starts.
+  for (const line of warnings) process.stderr.write(`${line}\n`);
   if (config.fetch.politeness?.ignoreRobots) {
     // With --sitemaps robots.txt is still fetched, once per seed origin, for its Sitemap: lines.
     const detail = config.sitemaps ? 'robots.txt is not obeyed in this crawl (--sitemaps still reads its Sitemap: lines)' : 'robots.txt is neither fetched nor obeyed in this crawl';

@@ -9,6 +9,7 @@ import { configFromFlags, type CrawlFlags } from './load.js';
 import { readJobFile, type LoadedJob } from './job-file.js';
 import type { JobFile } from './job-schema.js';
 import { UsageError } from '../errors.js';
+import { hasCredentials, normalizeUrl } from '../frontier/normalize-url.js';
 
 export interface JobFlags extends CrawlFlags {
   /** Path of a job file (.yaml, .yml or .json). */
@@ -19,15 +20,33 @@ export interface ResolvedJob {
   config: CrawlConfig;
   /** The job file, when one was given; its name labels the run. */
   job: LoadedJob | null;
+  /** Lines for stderr about what the configuration changed on the user's behalf. */
+  warnings: string[];
 }
 
 export function loadCrawlConfig(flags: JobFlags): ResolvedJob {
-  if (flags.config === undefined) return { config: configFromFlags(flags), job: null };
+  if (flags.config === undefined) {
+    const config = configFromFlags(flags);
+    return { config, job: null, warnings: credentialWarnings(flags.urls ?? []) };
+  }
   const job = readJobFile(flags.config);
   if (!flags.urls?.length && !job.job.seeds?.length) {
     throw new UsageError('CRAWL_CONFIG_INVALID', `${job.path}: seeds: expected a list of seed URLs (in the file or on the command line)`);
   }
-  return { config: configFromFlags(flags, mergeJob(defaultConfig(), job.job)), job };
+  const config = configFromFlags(flags, mergeJob(defaultConfig(), job.job));
+  return { config, job, warnings: credentialWarnings(flags.urls?.length ? flags.urls : (job.job.seeds ?? [])) };
+}
+
+/**
+ * Normalization drops a seed's user:password (frontier/normalize-url.ts); the user who typed one
+ * expects it to be used, so they are told, once, that it is not. crawlite has no option that sets
+ * request headers (only --user-agent), so there is no other way to authenticate to name.
+ */
+function credentialWarnings(rawSeeds: unknown[]): string[] {
+  const withCredentials = rawSeeds.map(String).filter(hasCredentials);
+  if (withCredentials.length === 0) return [];
+  const seeds = [...new Set(withCredentials.map((seed) => normalizeUrl(seed) ?? seed))].join(', ');
+  return [`crawlite: credentials in seed URLs are not sent and were removed: ${seeds} (crawlite has no option to authenticate or set request headers)`];
 }
 
 /** The defaults with the file's values laid over them, slice by slice (lists are replaced, not joined). */

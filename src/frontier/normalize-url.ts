@@ -2,10 +2,14 @@
  * URL normalization, so that one resource has one spelling in the frontier. WHATWG URL parsing
  * already lowercases scheme and host, maps IDN hosts to punycode, drops default ports, resolves
  * `.` and `..` segments and gives an empty path "/"; on top of that we drop the fragment and an
- * empty query ("?" alone), strip trailing dots from the host, and normalize percent-encoding:
+ * empty query ("?" alone), drop userinfo (below), strip trailing dots from the host, and normalize percent-encoding:
  * escapes of unreserved characters are decoded (%7E -> ~) and the hex of the rest is uppercased
  * (%2f -> %2F), per RFC 3986 section 6.2.2.2. Reserved characters stay escaped, because decoding
  * them can change what the server sees.
+ *
+ * Userinfo (`http://user:pass@host/`) is dropped: the fetcher never sends it (undici ignores it,
+ * and crawlite does not do Basic auth), so keeping it only spread the password into urls, pages,
+ * exports, runs.options and logs, and made one page two frontier entries.
  */
 
 const ESCAPE = /%([0-9a-fA-F]{2})/g;
@@ -45,12 +49,17 @@ export function normalizeUrl(input: string, base?: string | URL): string | null 
   // was half of normalizeUrl's time on bench pages. Without a "%" there is no escape to rewrite,
   // and the first "#" can only start the fragment ("#" elsewhere serializes as %23), so cutting
   // there is what `url.hash = ''` does.
-  if (!parsed.includes('%') && !url.hostname.endsWith('.')) {
+  // "@" is rare outside userinfo, so one scan rules it out for nearly every link.
+  if (!parsed.includes('%') && !parsed.includes('@') && !url.hostname.endsWith('.')) {
     const hash = parsed.indexOf('#');
     const bare = hash === -1 ? parsed : parsed.slice(0, hash);
     return url.search === '' && bare.endsWith('?') ? bare.slice(0, -1) : bare;
   }
   url.hash = '';
+  if (url.username !== '' || url.password !== '') {
+    url.username = '';
+    url.password = '';
+  }
   // Trailing dots make www.example.org. and www.example.org two hosts for the same site.
   if (url.hostname.endsWith('.')) {
     const host = url.hostname.replace(/\.+$/, '');
@@ -70,6 +79,16 @@ export function normalizeUrl(input: string, base?: string | URL): string | null 
   // be cut from href. With search === '' and the fragment gone, a trailing "?" can only be that;
   // a query of "?" ("/a??") has a non-empty search and is kept.
   return url.search === '' && href.endsWith('?') ? href.slice(0, -1) : href;
+}
+
+/** True when `input` parses as a URL carrying a user name or password, which normalizeUrl drops. */
+export function hasCredentials(input: string): boolean {
+  try {
+    const url = new URL(input.trim());
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false; // not a URL at all: the seed check reports it
+  }
 }
 
 /** The origin key used for per-host limits: `scheme://host:port`, the port always explicit. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createUrlResolver, normalizeUrl, originKey } from '../../src/frontier/normalize-url.js';
+import { createUrlResolver, hasCredentials, normalizeUrl, originKey } from '../../src/frontier/normalize-url.js';
 
 /** [input, base, expected]; every row is also checked for idempotence below. */
 type Case = readonly [input: string, base: string | undefined, expected: string | null];
@@ -34,6 +34,18 @@ const groups: Record<string, Case[]> = {
     // "%25" is the percent sign itself: decoding it would turn %257e into %7e, a different URL
     ['http://example.com/%257e', undefined, 'http://example.com/%257e'],
     ['http://example.com/%zz%', undefined, 'http://example.com/%zz%'],
+  ],
+  // Never sent, so never kept: a password must not reach the database, exports or logs.
+  'userinfo': [
+    ['http://alice:hunter2@example.com/private', undefined, 'http://example.com/private'],
+    ['http://alice@example.com/', undefined, 'http://example.com/'],
+    ['http://:pw@example.com/', undefined, 'http://example.com/'],
+    ['https://a%40b:p%3Aw@Example.com:443/x?y#z', undefined, 'https://example.com/x?y'],
+    ['http://u:p@example.com/%7e', undefined, 'http://example.com/~'],
+    ['http://u:p@example.com./', undefined, 'http://example.com/'],
+    ['//u:p@other.example/a', 'https://example.com/', 'https://other.example/a'],
+    ['b', 'http://u:p@example.com/a/', 'http://example.com/a/b'],
+    ['http://example.com/@user/p@ge', undefined, 'http://example.com/@user/p@ge'],
   ],
   'IDN hosts': [
     ['http://münchen.de/', undefined, 'http://xn--mnchen-3ya.de/'],
@@ -156,9 +168,20 @@ describe('normalizeUrl', () => {
       'HTTP://WWW.Example.com:80/a/./b/../%7Euser?x=%2f#top',
       'http://www.example.com./a/~user?x=%2F',
       '  http://www.example.com/a/b/../%7euser?x=%2f  ',
+      'http://alice:hunter2@www.example.com/a/~user?x=%2F',
     ];
     const normalized = new Set(spellings.map((s) => normalizeUrl(s)));
     assert.deepEqual([...normalized], ['http://www.example.com/a/~user?x=%2F']);
+  });
+});
+
+describe('hasCredentials', () => {
+  test('is true for a user name or a password, false otherwise', () => {
+    assert.equal(hasCredentials(' http://alice:hunter2@example.com/ '), true);
+    assert.equal(hasCredentials('http://alice@example.com/'), true);
+    assert.equal(hasCredentials('http://:pw@example.com/'), true);
+    assert.equal(hasCredentials('http://example.com/@alice'), false);
+    assert.equal(hasCredentials('not a url'), false);
   });
 });
 
