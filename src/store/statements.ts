@@ -12,12 +12,18 @@ export function prepareStatements(db: Db) {
       `INSERT OR IGNORE INTO urls (url, host, depth, state, parent_id, error_code, error_message, discovered_at, updated_at, run_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    selectUrl: db.prepare('SELECT id, state, error_code FROM urls WHERE url = ?'),
+    selectUrl: db.prepare('SELECT id, state, error_code, depth FROM urls WHERE url = ?'),
     // A URL first met where it could not be followed (too deep, on a page whose links are not
     // followed) is queued when a later link can follow it (store/writer.ts #linkTargetId); other
     // skips are decided by the URL alone. Parameters: depth, parent_id, now, id.
     liftSkipped: db.prepare(
       `UPDATE urls SET state = 'queued', depth = ?, parent_id = ?, error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?`,
+    ),
+    // A queued URL found again by a shorter path takes the shorter depth, so --max-depth measures
+    // the link distance from a seed, not how deep the URL happened to be found first (store/writer.ts
+    // #linkTargetId). Claimed and fetched rows keep theirs. Parameters: depth, parent_id, now, id, depth.
+    shortenDepth: db.prepare(
+      `UPDATE urls SET depth = ?, parent_id = ?, updated_at = ? WHERE id = ? AND depth > ? AND state = 'queued'`,
     ),
     claimAny: db.prepare(
       `SELECT id, url, host, depth, attempts FROM urls WHERE state = 'queued' AND (due_at IS NULL OR due_at <= ?) ORDER BY depth, id LIMIT ?`,

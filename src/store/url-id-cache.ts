@@ -7,6 +7,8 @@ export interface CachedUrlId {
   id: number;
   /** False while the row is skipped in a way a later link could lift (depth, not followed). */
   isSettled: boolean;
+  /** The smallest depth a followable link to the URL was applied at; a shorter one still has to reach the row. */
+  depth: number;
 }
 
 /** ~100 bytes an entry: about 10 MB at the bound. */
@@ -19,12 +21,12 @@ export class UrlIdCache {
     return this.#map.get(url);
   }
 
-  set(url: string, id: number, isSettled: boolean): void {
+  set(url: string, id: number, isSettled: boolean, depth: number): void {
     if (this.#map.size >= MAX_ENTRIES && !this.#map.has(url)) {
       const oldest = this.#map.keys().next().value as string;
       this.#map.delete(oldest);
     }
-    this.#map.set(url, { id, isSettled });
+    this.#map.set(url, { id, isSettled, depth });
   }
 
   get size(): number {

@@ -367,7 +367,15 @@ export class Writer {
    */
   #linkTargetId(l: LinkRecord, parentId: number, now: number): number {
     const cached = this.#urlIds.get(l.url);
-    if (cached !== undefined && (cached.isSettled || l.skipCode !== null)) return cached.id;
+    if (cached !== undefined && (cached.isSettled || l.skipCode !== null)) {
+      // Pages are claimed shallowest first, so a link shorter than every earlier one to its target
+      // is rare, and only then does a cache hit cost a statement (a no-op once the URL is claimed).
+      if (l.skipCode === null && l.depth < cached.depth) {
+        this.#s.shortenDepth.run(l.depth, parentId, now, cached.id, l.depth);
+        cached.depth = l.depth;
+      }
+      return cached.id;
+    }
     const s = this.#s;
     // INSERT OR IGNORE and a one-row UPDATE rather than one upsert (INSERT ... ON CONFLICT DO
     // UPDATE ... RETURNING): SQLite gives an upsert a statement journal, and opening one inside a
@@ -379,17 +387,23 @@ export class Writer {
       l.url, l.host, l.depth, state, parentId, l.skipCode, l.skipCode ? skipMessage(l.skipCode) : null, now, now, this.#runId,
     );
     let id: number;
+    let depth = l.depth;
     if (info.changes > 0) id = Number(info.lastInsertRowid);
     else {
-      const row = s.selectUrl.get(l.url) as { id: number; state: string; error_code: string | null };
+      const row = s.selectUrl.get(l.url) as { id: number; state: string; error_code: string | null; depth: number };
       id = row.id;
       if (state === 'queued' && row.state === 'skipped' && (row.error_code === 'CRAWL_DEPTH_LIMIT' || row.error_code === 'CRAWL_NOT_FOLLOWED')) {
         s.liftSkipped.run(l.depth, parentId, now, id);
+      } else if (state === 'queued' && row.state === 'queued' && row.depth > l.depth) {
+        s.shortenDepth.run(l.depth, parentId, now, id, l.depth);
+      } else {
+        depth = Math.min(row.depth, l.depth);
       }
     }
     // A row left skipped for depth or not-followed may still be queued by a later link; ask again then.
     const isSettled = l.skipCode === null || (l.skipCode !== 'CRAWL_DEPTH_LIMIT' && l.skipCode !== 'CRAWL_NOT_FOLLOWED');
-    this.#urlIds.set(l.url, id, isSettled);
+    // A skipped link's depth is no path to the URL: only a followed link may shorten it later.
+    this.#urlIds.set(l.url, id, isSettled, l.skipCode === null ? depth : Number.POSITIVE_INFINITY);
     return id;
   }
 

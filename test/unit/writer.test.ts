@@ -155,6 +155,35 @@ test('links point at urls rows; a target skipped for depth or not-followed is qu
   assert.equal(urlRows, 5, 'each URL has one row however many pages link to it');
 });
 
+test('a queued URL found again by a shorter path takes the shorter depth; fetched ones keep theirs', (t) => {
+  const { db, writer } = open(t);
+  writer.addUrls([seed('/a', 1), seed('/b', 1), seed('/c', 2)]);
+  const [a, b, c] = writer.claim(10, []);
+  writer.storePage(record(c!), [link('/f', 3), link('/x', 3), link('/z', 3), link('/y', 4, 'CRAWL_DEPTH_LIMIT')]);
+  const [f] = writer.claim(1, []);
+  assert.equal(f!.url, 'http://site.test/f');
+  writer.storePage(record(f!), []);
+  writer.flush();
+  const row = (u: string) => db.prepare('SELECT state, depth, (SELECT url FROM urls p WHERE p.id = urls.parent_id) AS parent FROM urls WHERE url = ?')
+    .get(`http://site.test${u}`) as { state: string; depth: number; parent: string };
+  assert.deepEqual(row('/x'), { state: 'queued', depth: 3, parent: c!.url });
+
+  // The writer has /x and /f in its url-id cache from c's links: a cache hit must still shorten.
+  writer.storePage(record(a!), [link('/x', 2), link('/f', 2), link('/y', 3)]);
+  writer.flush();
+  assert.deepEqual(row('/x'), { state: 'queued', depth: 2, parent: a!.url });
+  assert.deepEqual(row('/f'), { state: 'done', depth: 3, parent: c!.url }, 'a fetched page keeps its depth');
+  assert.deepEqual(row('/y'), { state: 'queued', depth: 3, parent: a!.url }, 'skipped for depth, then found within reach');
+
+  // A writer that has not seen /z (a resumed crawl) finds it through SQL alone.
+  const fresh = new Writer(db, { batchSize: 10, flushIntervalMs: 60_000 });
+  fresh.storePage(record(b!), [link('/z', 2), link('/x', 4)]);
+  fresh.flush();
+  assert.deepEqual(row('/z'), { state: 'queued', depth: 2, parent: b!.url });
+  assert.deepEqual(row('/x'), { state: 'queued', depth: 2, parent: a!.url }, 'a longer path changes nothing');
+  assert.deepEqual(writer.claim(10, []).map((e) => [e.url.slice(16), e.depth]), [['/x', 2], ['/z', 2], ['/y', 3]]);
+});
+
 test('a batch that fails to commit adds nothing to the counts, so the run row matches the pages table', (t) => {
   const { db, writer } = open(t, 100);
   writer.addUrls([seed('/a'), seed('/b'), seed('/c'), seed('/d')]);
