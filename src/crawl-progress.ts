@@ -31,6 +31,12 @@ export type CrawlEvent =
   | { type: 'page'; url: string; finalUrl: string; status: number; depth: number; bytes: number; elapsedMs: number; title: string | null; errorCode: string | null }
   | { type: 'error'; url: string; depth: number; code: string; message: string };
 
+export interface ExcludedSeeds {
+  seeds: Array<{ url: string; reason: string }>;
+  /** No seed is crawled: a run with nothing else queued fetches nothing. */
+  isEvery: boolean;
+}
+
 export interface CrawlSummary extends CrawlProgress {
   status: 'done' | 'interrupted' | 'failed';
   dbPath: string;
@@ -52,6 +58,8 @@ export interface CrawlSummary extends CrawlProgress {
   retriedFailed?: number;
   /** A run that tried no URL, without --retry-failed: the failed URLs that flag would queue again. */
   earlierFailures?: EarlierFailures;
+  /** Seeds that --include/--exclude reject, and why; present only when there are some. */
+  excludedSeeds?: ExcludedSeeds;
 }
 
 interface Sources {

@@ -18,7 +18,7 @@ import { openForWrite } from './store/db.js';
 import { Writer } from './store/writer.js';
 import { applyMaxDbSize } from './store/max-db-size.js';
 import { Frontier } from './frontier/frontier.js';
-import { createScope } from './frontier/scope.js';
+import { createScope, describeExclusion } from './frontier/scope.js';
 import { createPoliteStage } from './fetch/polite-stage.js';
 import { createHostLimits } from './fetch/host-limits.js';
 import { ParsePool } from './parse/pool.js';
@@ -30,10 +30,10 @@ import { createArchiveHooks } from './store/archive.js';
 import { openRecrawl, type PriorPage } from './store/recrawl.js';
 import { readEarlierFailures, requeueFailed, type EarlierFailures } from './store/retry-failed.js';
 import { addSitemapSeeds, type SitemapReport } from './frontier/sitemaps.js';
-import { createProgressTracker, type CrawlEvent, type CrawlProgress, type CrawlSummary } from './crawl-progress.js';
+import { createProgressTracker, type CrawlEvent, type CrawlProgress, type CrawlSummary, type ExcludedSeeds } from './crawl-progress.js';
 import { createRunOutcome } from './run-outcome.js';
 
-export type { CrawlEvent, CrawlProgress, CrawlSummary } from './crawl-progress.js';
+export type { CrawlEvent, CrawlProgress, CrawlSummary, ExcludedSeeds } from './crawl-progress.js';
 
 export interface CrawlOptions {
   /** Aborting it stops the crawl gracefully: no new fetches, in-flight ones abandoned and requeued, parsed pages stored. */
@@ -44,6 +44,8 @@ export interface CrawlOptions {
   progressIntervalMs?: number;
   /** With config.sitemaps: what reading the sitemaps found, once, before the first page. */
   onSitemaps?: (report: SitemapReport) => void;
+  /** Seeds that --include/--exclude reject, and why, once, before the first page. */
+  onSeedsExcluded?: (excluded: ExcludedSeeds) => void;
   /** With config.retryFailed: how many failed URLs went back to the queue, once, before the first page. */
   onRetryFailed?: (queued: number) => void;
   /** Called synchronously for every stored page and failed URL; keep it cheap. */
@@ -56,6 +58,12 @@ const LOOP_DELAY_RESOLUTION_MS = 5;
 
 /** After a stop, pages still being parsed get this long before they are requeued instead. */
 const STOP_GRACE_MS = 3_000;
+
+function describeExcludedSeeds(urls: string[], config: CrawlConfig): ExcludedSeeds | null {
+  if (urls.length === 0) return null;
+  const seeds = urls.map((url) => ({ url, reason: describeExclusion(url, config.scope) ?? 'rejected by --include/--exclude' }));
+  return { seeds, isEvery: urls.length === config.seeds.length };
+}
 
 export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Promise<CrawlSummary> {
   const scope = createScope(config.seeds, config.scope);
@@ -91,7 +99,8 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     trap: createTrapCheck(config.traps ?? defaultTrapConfig()),
     followNofollow: config.scope.followNofollow === true,
   });
-  frontier.seed(config.seeds);
+  const excludedSeeds = describeExcludedSeeds(frontier.seed(config.seeds), config);
+  if (excludedSeeds) opts.onSeedsExcluded?.(excludedSeeds);
 
   const onOuterAbort = () => stop.abort();
   opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
@@ -254,6 +263,7 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
     ...tracker.summary(status, active.size),
     ...(retriedFailed !== null ? { retriedFailed } : {}),
     ...(earlierFailures !== null ? { earlierFailures } : {}),
+    ...(excludedSeeds ? { excludedSeeds } : {}),
   };
   if (storeError) throw storeError;
   return summary;

@@ -19,5 +19,6 @@ export function formatJsonSummary(s: CrawlSummary, now = new Date()): string {
     // Only when they apply, as the text summary's lines: the --retry-failed count, and the hint.
     ...(s.retriedFailed !== undefined ? { retriedFailed: s.retriedFailed } : {}),
     ...(s.earlierFailures ? { earlierFailures: s.earlierFailures } : {}),
+    ...(s.excludedSeeds ? { excludedSeeds: s.excludedSeeds.seeds } : {}),
   })}\n`;
 }

@@ -4,14 +4,27 @@
  * and at least one failed or got a 4xx/5xx. A
  * script must be able to tell that from a crawl that worked, so the CLI exits 1 with one line
  * naming why. What was stored (a 404 seed's page, say) stays, and the run row is finalized as
- * for any finished run. A run with nothing left to do (a resumed, finished crawl) is no failure.
+ * for any finished run. A run with nothing left to do (a resumed, finished crawl) is no failure,
+ * unless --include/--exclude rejected every seed: then nothing was ever going to be fetched.
  */
 import { CrawlError } from '../errors.js';
 import type { CrawlSummary } from '../crawl.js';
 
+/** As many URLs as run-outcome.ts keeps as examples of failures. */
+const MAX_NAMED = 3;
+
 export function nothingFetchedError(summary: CrawlSummary): CrawlError | null {
   const o = summary.outcome;
-  if (summary.status !== 'done' || o.answered > 0 || o.unanswered === 0) return null;
+  if (summary.status !== 'done' || o.answered > 0) return null;
+  // Every seed rejected by --include/--exclude and nothing else queued (a fresh crawl): the run
+  // tried nothing, which would otherwise pass for a finished crawl with nothing left to do.
+  if (o.unanswered === 0 && summary.excludedSeeds?.isEvery) {
+    const all = summary.excludedSeeds.seeds;
+    const named = all.slice(0, MAX_NAMED).map((s) => `${s.url}: ${s.reason}`).join(', ');
+    const more = all.length > MAX_NAMED ? `, and ${all.length - MAX_NAMED} more` : '';
+    return new CrawlError('CRAWL_NOTHING_FETCHED', `no page could be fetched: every seed is excluded (${named}${more})`);
+  }
+  if (o.unanswered === 0) return null;
   const what = o.isSeedsOnly ? 'every seed failed' : `all ${o.unanswered} URLs tried failed`;
   const more = o.unanswered > o.examples.length ? `, and ${o.unanswered - o.examples.length} more` : '';
   const examples = o.examples.map((e) => `${e.url}: ${e.reason}`).join(', ');

@@ -29,6 +29,9 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   };
   // Like the sitemaps line: on stderr in text modes; --log-format json has it in the summary object.
   opts.onRetryFailed = (queued) => view.say(formatRetryFailed(queued));
+  opts.onSeedsExcluded = (excluded) => {
+    for (const { url, reason } of excluded.seeds) view.say(`crawlite: seed ${url} is not crawled: ${reason}`);
+  };
   try {
     summary = await runCrawl(config, opts);
     if (summary.status === 'interrupted') return 130;

@@ -55,14 +55,17 @@ export class Frontier {
     return this.#opts.maxPages !== null && this.#taken >= this.#opts.maxPages;
   }
 
-  /** Seeds enter at depth 0; their scope defines the crawl, so they are only checked by include/exclude. */
-  seed(urls: string[]): void {
-    this.#store.addUrls(
-      urls.map((url) => {
-        const code = this.#opts.scope(url);
-        return { url, host: originKey(url), depth: 0, skipCode: code === 'CRAWL_SCOPE_EXCLUDED' ? code : null };
-      }),
-    );
+  /**
+   * Seeds enter at depth 0; their scope defines the crawl, so they are only checked by
+   * include/exclude. Returns the seeds that rule rejects, which the user should hear about.
+   */
+  seed(urls: string[]): string[] {
+    const records = urls.map((url) => {
+      const code = this.#opts.scope(url);
+      return { url, host: originKey(url), depth: 0, skipCode: code === 'CRAWL_SCOPE_EXCLUDED' ? code : null };
+    });
+    this.#store.addUrls(records);
+    return records.filter((r) => r.skipCode !== null).map((r) => r.url);
   }
 
   /**

@@ -54,6 +54,20 @@ export function createScope(seeds: string[], config: ScopeConfig): ScopeCheck {
   };
 }
 
+/**
+ * Which --include / --exclude rule rejects `url`, in words, or null when none does; for telling
+ * the user why a seed is not crawled (the per-link check only needs the code, and stays cheap).
+ */
+export function describeExclusion(url: string, config: Pick<ScopeConfig, 'include' | 'exclude'>): string | null {
+  const include = compilePatterns(config.include, 'include');
+  if (include.length > 0 && !matchesAny(include, url)) {
+    return `it matches no --include pattern (${config.include.map((p) => `'${p}'`).join(', ')})`;
+  }
+  const exclude = compilePatterns(config.exclude, 'exclude');
+  const hit = exclude.findIndex((pattern) => pattern.test(url));
+  return hit === -1 ? null : `it matches --exclude '${config.exclude[hit]}'`;
+}
+
 function createModeCheck(seeds: string[], mode: ScopeMode): (url: string) => boolean {
   switch (mode) {
     case 'any':

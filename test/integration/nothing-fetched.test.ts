@@ -131,3 +131,29 @@ test('Ctrl+C while an unreachable seed waits for its robots.txt retry: exit 130,
   assert.doesNotMatch(run.stderr, /CRAWL_NOTHING_FETCHED/);
   assert.deepEqual(rows<{ status: string }>(db, 'SELECT status FROM runs'), [{ status: 'interrupted' }]);
 });
+
+test('a seed excluded by --include/--exclude: a line naming it and the rule; every seed excluded: exit 1 with one line', async (t) => {
+  const s = await site(t, { '/': page('home', ['/docs/a']), '/docs/a': page('a'), '/blog/': page('blog') });
+  const db = tempDbPath(t);
+  const some = await crawlite(['crawl', s.url('/'), s.url('/blog/'), '--db', db, '--include', '/docs/', '--include', '/$', '--exclude', 'blog', '--no-progress']);
+  assert.equal(some.code, 0, some.stderr);
+  assert.match(some.stderr, new RegExp(`^crawlite: seed ${s.url('/blog/')} is not crawled: it matches --exclude 'blog'$`, 'm'));
+  assert.doesNotMatch(some.stderr, new RegExp(`seed ${s.url('/')} `), 'a seed that is crawled gets no line');
+  assert.equal(s.hits.get('/docs/a'), 1);
+  assert.equal(s.hits.get('/blog/'), undefined);
+
+  const none = await crawlite(['crawl', s.url('/'), '--db', tempDbPath(t), '--include', '/docs/', '--no-progress']);
+  assert.equal(none.code, 1, none.stderr);
+  assertNoStack(none);
+  assert.match(none.stderr, new RegExp(`^crawlite: seed ${s.url('/')} is not crawled: it matches no --include pattern \\('/docs/'\\)$`, 'm'));
+  assert.equal(lastLine(none),
+    `crawlite: no page could be fetched: every seed is excluded (${s.url('/')}: it matches no --include pattern ('/docs/')) [CRAWL_NOTHING_FETCHED]`);
+  assert.equal(s.hits.get('/'), 1, 'only the first crawl fetched the seed');
+
+  const json = await crawlite(['crawl', s.url('/'), '--db', tempDbPath(t), '--exclude', '127', '--log-format', 'json']);
+  assert.equal(json.code, 1, json.stderr);
+  const lines = json.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 2, json.stderr);
+  assert.deepEqual(JSON.parse(lines[0]!).excludedSeeds, [{ url: s.url('/'), reason: "it matches --exclude '127'" }]);
+  assert.match(lines[1]!, /every seed is excluded .*\[CRAWL_NOTHING_FETCHED\]$/);
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ScopeConfig } from '../../src/config/schema.js';
-import { createScope } from '../../src/frontier/scope.js';
+import { createScope, describeExclusion } from '../../src/frontier/scope.js';
 
 function scope(seeds: string[], config: Partial<ScopeConfig> = {}) {
   return createScope(seeds, { mode: 'host', include: [], exclude: [], ...config });
@@ -233,6 +233,15 @@ describe('include and exclude', () => {
       'https://example.com/private/x': 'CRAWL_SCOPE_EXCLUDED',
       'https://example.com/public/private/x': null,
     });
+  });
+
+  test('describeExclusion names the rule that rejects a URL, as written', () => {
+    const config = { include: ['/docs/', '\\.pdf$'], exclude: ['/docs/old/', 'a/b'] };
+    assert.equal(describeExclusion('https://example.com/blog/', config), "it matches no --include pattern ('/docs/', '\\.pdf$')");
+    assert.equal(describeExclusion('https://example.com/docs/old/x', config), "it matches --exclude '/docs/old/'");
+    assert.equal(describeExclusion('https://example.com/docs/a/b', config), "it matches --exclude 'a/b'");
+    assert.equal(describeExclusion('https://example.com/docs/new', config), null);
+    assert.equal(describeExclusion('https://example.com/', { include: [], exclude: [] }), null);
   });
 
   test('exclude wins over include', () => {
