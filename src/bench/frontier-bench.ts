@@ -3,7 +3,7 @@
  * to show that the queue lives in SQLite (memory stays flat however many URLs wait) and how fast
  * URLs are added, taken and marked done.
  */
-import { rmSync } from 'node:fs';
+import { removeCrawliteDb } from '../store/remove-db.js';
 import { openForWrite } from '../store/db.js';
 import { Writer } from '../store/writer.js';
 import { Frontier } from '../frontier/frontier.js';
@@ -32,7 +32,7 @@ function doneRecord(entry: FrontierEntry): PageRecord {
 }
 
 export function runFrontierBench(urls: number, dbPath: string, onProgress?: (line: string) => void): FrontierBenchResult {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+  removeCrawliteDb(dbPath);
   const db = openForWrite(dbPath);
   try {
     const writer = new Writer(db, { batchSize: 512, flushIntervalMs: 60_000 });

@@ -3,14 +3,13 @@
  * same pipeline a real crawl uses, then print what it cost. The site runs in its own process so
  * that the crawler's CPU and memory figures are its own. Also the matrix and frontier modes.
  */
-import { rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { defaultConfig, type CrawlConfig } from '../config/schema.js';
 import { optionalInt } from '../config/load.js';
 import { readJobFile } from '../config/job-file.js';
 import { mergeJob } from '../config/load-job.js';
-import { liveWriterPid } from '../store/live-writer.js';
+import { removeCrawliteDb } from '../store/remove-db.js';
 import { openForWrite } from '../store/db.js';
-import { StoreError } from '../errors.js';
 import { runCrawl } from '../crawl.js';
 import { startSiteServer } from '../bench/serve-site.js';
 import { MAX_PAGE_BYTES, MIN_PAGE_BYTES } from '../bench/site.js';
@@ -30,10 +29,7 @@ export async function runBench(flags: BenchFlags): Promise<number> {
   const base = job ? mergeJob(defaultConfig(), job.job) : defaultConfig();
   const concurrency = optionalInt('--concurrency', flags.concurrency, 1, 1024) ?? (job?.job.fetch?.concurrency ?? 32);
   const workers = optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers;
-  // Deleting the files under a live crawl would lose its data; refuse as the writer's lock would.
-  const owner = liveWriterPid(flags.db);
-  if (owner !== null) throw new StoreError('CRAWL_STORE_LOCKED', `database ${flags.db} is in use by another crawl (pid ${owner}); wait for it or use --db`);
-  for (const suffix of ['', '-wal', '-shm']) rmSync(flags.db + suffix, { force: true });
+  removeCrawliteDb(flags.db);
 
   if (!flags.json) process.stderr.write(`crawlite bench: serving ${pages} generated pages of ~${formatBytes(pageBytes)} on 127.0.0.1\n`);
   const site = await startSiteServer({ pages, pageBytes });

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError } from '../errors.js';
 import { addMissingColumns } from './add-columns.js';
+import { APPLICATION_ID, foreignDbError, identifyDb } from './db-identity.js';
 import { makeDirs } from '../make-dirs.js';
 
 export type Db = Database.Database;
@@ -178,20 +179,25 @@ export function searchLayout(db: Db): 'words' | 'columns' | null {
   return names.length > 0 ? 'words' : null;
 }
 
-/** Opens (creating if needed) the database for the single writer. */
+/**
+ * Opens (creating if needed) the database for the single writer. A file with another
+ * application's tables is refused before anything is written to it.
+ */
 export function openForWrite(path: string): Db {
   let db: Db;
   try {
     if (path !== ':memory:') ensureDir(path);
     db = new Database(path);
-    // Must precede the first table (and WAL). Compressed pages are stored as ~20 KB blobs whose last
-    // overflow page is on average half empty: 2 KiB pages halve that slack (9.5 % -> 4.6 % of the
-    // blob bytes, measured on the bench site).
-    db.pragma('page_size = 2048');
   } catch (err) {
     throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: ${(err as Error).message}; ${WRITABLE_HINT}`, { cause: err });
   }
   try {
+    const kind = identifyDb(db);
+    if (kind === 'foreign') throw foreignDbError(path);
+    // Must precede the first table (and WAL). Compressed pages are stored as ~20 KB blobs whose last
+    // overflow page is on average half empty: 2 KiB pages halve that slack (9.5 % -> 4.6 % of the
+    // blob bytes, measured on the bench site).
+    if (kind === 'empty') db.pragma('page_size = 2048');
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode is durable against process crashes (only a power loss can drop the last
     // commits), which is the durability a resumable crawl needs, at a fraction of FULL's fsyncs.
@@ -208,6 +214,8 @@ export function openForWrite(path: string): Db {
     // alternating runs, CPU per page the same).
     db.pragma('cache_size = -8000');
     db.pragma('foreign_keys = OFF');
+    // Stamped before the first table, so a file with crawlite's tables always says whose it is.
+    if (kind === 'empty' || kind === 'legacy') db.pragma(`application_id = ${APPLICATION_ID}`);
     addMissingColumns(db);
     db.exec(SCHEMA);
     if (searchLayout(db) === null) db.exec(SEARCH_SCHEMA);
@@ -219,6 +227,7 @@ export function openForWrite(path: string): Db {
   } catch (err) {
     db.close();
     const code = (err as { code?: string }).code;
+    if (code === 'CRAWL_STORE_OPEN') throw err;
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
       throw new StoreError('CRAWL_STORE_LOCKED', `database ${path} is in use by another crawl; wait for it or use --db`, { cause: err });
     }

@@ -9,6 +9,7 @@ import { runCrawl } from '../../src/crawl.js';
 import { formatHits, searchPages } from '../../src/search/search.js';
 import { startSite, page } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
+import { LEGACY_META, LEGACY_URLS } from '../helpers/legacy-db.js';
 
 // Files made before 0.2 keep one page_search table (title and text columns, detail=column):
 // crawls into them index there, and search reads them the same way.
@@ -29,7 +30,7 @@ for (const layout of ['words', 'columns'] as const) test(`search (${layout} inde
   const config = testConfig(t, [site.url('/')]);
   if (layout === 'columns') {
     const old = new Database(config.dbPath);
-    old.exec(COLUMNS_LAYOUT);
+    old.exec(LEGACY_META + LEGACY_URLS + COLUMNS_LAYOUT);
     old.close();
   }
   await runCrawl(config);

@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { openForWrite } from '../../src/store/db.js';
 import { tempDbPath } from '../helpers/config.js';
+import { LEGACY_META } from '../helpers/legacy-db.js';
 
 test('a database made before the recrawl columns existed opens and gains them, rows intact', (t) => {
   const path = tempDbPath(t);
   const old = new Database(path);
+  old.exec(LEGACY_META);
   old.exec(`
     CREATE TABLE urls (id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, host TEXT NOT NULL, depth INTEGER NOT NULL, state TEXT NOT NULL,
       parent_id INTEGER, attempts INTEGER NOT NULL DEFAULT 0, error_code TEXT, error_message TEXT, redirect_to TEXT,

@@ -7,10 +7,12 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { openForWrite } from '../../src/store/db.js';
 import { tempDbPath } from '../helpers/config.js';
+import { LEGACY_META, LEGACY_URLS } from '../helpers/legacy-db.js';
 import { packContent, packPage, unpackContent } from '../../src/content-frame.js';
 
-// runs and pages as the first release created them.
-const OLD_SCHEMA = `
+// meta, urls, runs and pages as the first release created them.
+const META_AND_URLS = LEGACY_META + LEGACY_URLS;
+const OLD_SCHEMA = `${META_AND_URLS}
 CREATE TABLE runs (id INTEGER PRIMARY KEY, started_at INTEGER NOT NULL, ended_at INTEGER, status TEXT NOT NULL DEFAULT 'running',
   options TEXT NOT NULL, pages INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE pages (id INTEGER PRIMARY KEY, url_id INTEGER NOT NULL UNIQUE, url TEXT NOT NULL, final_url TEXT NOT NULL,
@@ -44,6 +46,7 @@ test('columns added since a database was made are added when it is opened for wr
 test('a database whose contents table is the older WITHOUT ROWID one still stores and reads pages', (t) => {
   const path = tempDbPath(t);
   const old = new Database(path);
+  old.exec(META_AND_URLS);
   old.exec(`CREATE TABLE contents (hash TEXT PRIMARY KEY, codec TEXT NOT NULL, html_bytes INTEGER NOT NULL,
     text_bytes INTEGER NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;`);
   const legacy = packContent(Buffer.from('<p>old page</p>'), 'old page', { codec: 'br', level: 4 });

@@ -6,6 +6,7 @@ import { Writer } from '../../src/store/writer.js';
 import { Frontier, type FrontierStore } from '../../src/frontier/frontier.js';
 import type { FrontierEntry } from '../../src/types.js';
 import { tempDbPath } from '../helpers/config.js';
+import { LEGACY_META, LEGACY_URLS } from '../helpers/legacy-db.js';
 
 const HOST = 'http://site.test:80';
 const url = (path: string) => ({ url: `http://site.test${path}`, host: HOST, depth: 0, skipCode: null });
@@ -44,9 +45,7 @@ test('a deferred URL is not claimed before its due time, keeps its attempt, and 
 test('a database made before these columns gets them on open', (t) => {
   const path = tempDbPath(t);
   const old = new Database(path);
-  old.exec(`CREATE TABLE urls (id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, host TEXT NOT NULL, depth INTEGER NOT NULL,
-    state TEXT NOT NULL, parent_id INTEGER, attempts INTEGER NOT NULL DEFAULT 0, error_code TEXT, error_message TEXT,
-    redirect_to TEXT, discovered_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, run_id INTEGER)`);
+  old.exec(LEGACY_META + LEGACY_URLS);
   old.close();
   const db = openForWrite(path);
   t.after(() => db.close());

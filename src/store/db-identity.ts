@@ -1,0 +1,34 @@
+/**
+ * Whether a SQLite file is crawlite's to write: checked with reads only, before anything changes
+ * the file (journal mode, CREATE, ALTER), so another application's database is refused untouched.
+ */
+import { StoreError } from '../errors.js';
+import type { Db } from './db.js';
+
+/** PRAGMA application_id of crawlite databases: 'crwl' in ASCII (https://www.sqlite.org/fileformat.html#application_id). */
+export const APPLICATION_ID = 0x6372776c;
+
+/** 'empty': no schema at all, a new database; 'legacy': crawlite's, made before application_id was set. */
+export type DbKind = 'empty' | 'crawlite' | 'legacy' | 'foreign';
+
+export function identifyDb(db: Db): DbKind {
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  if (appId === APPLICATION_ID) return 'crawlite';
+  // Another application stamped the file as its own.
+  if (appId !== 0) return 'foreign';
+  const names = new Set(db.prepare<[], { name: string }>('SELECT name FROM sqlite_schema').all().map((r) => r.name));
+  if (names.size === 0) return 'empty';
+  // Every crawlite version has written meta(key, value) with schema_version next to its urls
+  // frontier when it created the file; a meta table alone is too common a name to go by.
+  if (!names.has('meta') || !names.has('urls')) return 'foreign';
+  const metaColumns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('meta')").all().map((c) => c.name);
+  if (metaColumns.join(',') !== 'key,value') return 'foreign';
+  return db.prepare("SELECT 1 FROM meta WHERE key = 'schema_version'").get() ? 'legacy' : 'foreign';
+}
+
+export function foreignDbError(path: string): StoreError {
+  return new StoreError(
+    'CRAWL_STORE_OPEN',
+    `${path} is not a crawlite database (it holds another application's data) and was left untouched; pass --db a new file or a crawlite database`,
+  );
+}

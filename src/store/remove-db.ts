@@ -1,0 +1,30 @@
+/**
+ * Deleting a database so that a benchmark can start from an empty file: only a crawlite database
+ * that no live crawl is writing, never whatever file --db happens to name.
+ */
+import Database from 'better-sqlite3';
+import { rmSync, statSync } from 'node:fs';
+import { StoreError } from '../errors.js';
+import { foreignDbError, identifyDb } from './db-identity.js';
+import { liveWriterPid } from './live-writer.js';
+
+export function removeCrawliteDb(path: string): void {
+  if ((statSync(path, { throwIfNoEntry: false })?.size ?? 0) > 0) {
+    let kind;
+    try {
+      const db = new Database(path, { readonly: true, fileMustExist: true });
+      try {
+        kind = identifyDb(db);
+      } finally {
+        db.close();
+      }
+    } catch (err) {
+      throw new StoreError('CRAWL_STORE_OPEN', `cannot replace ${path}: ${(err as Error).message}; pass --db a new file or a crawlite database`, { cause: err });
+    }
+    if (kind === 'foreign') throw foreignDbError(path);
+  }
+  // Deleting the files under a live crawl would lose its data; refuse as the writer's lock would.
+  const owner = liveWriterPid(path);
+  if (owner !== null) throw new StoreError('CRAWL_STORE_LOCKED', `database ${path} is in use by another crawl (pid ${owner}); wait for it or use --db`);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+}
