@@ -39,7 +39,10 @@ export function prepareStatements(db: Db) {
       `UPDATE urls SET state = ?, error_code = ?, error_message = ?, redirect_to = ?, updated_at = ? WHERE id = ?`,
     ),
     requeue: db.prepare(`UPDATE urls SET state = 'queued', attempts = MAX(attempts - 1, 0), updated_at = ? WHERE id = ? AND state = 'fetching'`),
-    recoverFetching: db.prepare(`UPDATE urls SET state = 'queued', updated_at = ? WHERE state = 'fetching'`),
+    // A URL left 'fetching' by a kill gives back the attempt its claim (markFetching) counted, as
+    // requeue does: whether the request ever reached the server is unknown, and counting it cost
+    // every URL in flight one retry per hard kill.
+    recoverFetching: db.prepare(`UPDATE urls SET state = 'queued', attempts = MAX(attempts - 1, 0), updated_at = ? WHERE state = 'fetching'`),
     countQueued: db.prepare(`SELECT count(*) AS n FROM urls WHERE state = 'queued'`),
     insertContent: db.prepare(
       `INSERT OR IGNORE INTO contents (hash, codec, html_bytes, text_bytes, data) VALUES (?, ?, ?, ?, ?)`,

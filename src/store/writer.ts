@@ -134,8 +134,10 @@ export class Writer {
   }
 
   /**
-   * URLs left in 'fetching' by a crash or a kill go back to the queue, and the runs that never
-   * ended are marked 'crashed'. Called after acquireLock, so no live crawl owns either.
+   * URLs left in 'fetching' by a crash or a kill go back to the queue, without the attempt their
+   * claim counted, and the runs that never ended are marked 'crashed'. Called after acquireLock,
+   * so no live crawl owns either. No crash-loop guard: a URL that kills the process every time
+   * is claimed again by every run.
    */
   recoverInterrupted(): number {
     const recover = this.#db.transaction(() => {

@@ -208,3 +208,28 @@ test('a batch that fails to commit adds nothing to the counts, so the run row ma
   assert.equal(stored, 1);
   assert.deepEqual(db.prepare('SELECT status, pages, failures FROM runs').get(), { status: 'failed', pages: 1, failures: 0 });
 });
+
+test('recoverInterrupted gives back the attempt each claim counted, never going below 0', (t) => {
+  const { db, path, writer } = open(t);
+  writer.addUrls([seed('/fresh'), seed('/retried'), seed('/zero')]);
+  writer.claim(10, []);
+  const retried = db.prepare(`SELECT id, url, host, depth, attempts AS attempt FROM urls WHERE url LIKE '%/retried'`).get() as FrontierEntry;
+  // One attempt made and counted (a 503 deferred for a retry), then claimed again before the kill.
+  writer.defer(retried, 0, { isAttempt: true, code: null, message: '503' });
+  writer.flush();
+  writer.claim(10, []);
+  db.prepare(`UPDATE urls SET attempts = 0 WHERE url LIKE '%/zero'`).run();
+  db.close(); // a kill: nothing requeued, every claim left 'fetching'
+
+  const again = openForWrite(path);
+  t.after(() => again.close());
+  const next = new Writer(again, { batchSize: 10, flushIntervalMs: 60_000 });
+  assert.equal(next.recoverInterrupted(), 3);
+  const attempts = again.prepare(`SELECT substr(url, 17) AS path, state, attempts FROM urls ORDER BY id`).all();
+  assert.deepEqual(attempts, [
+    { path: '/fresh', state: 'queued', attempts: 0 },
+    { path: '/retried', state: 'queued', attempts: 1 },
+    { path: '/zero', state: 'queued', attempts: 0 },
+  ]);
+  assert.deepEqual(next.claim(10, []).map((e) => e.attempt), [0, 1, 0]);
+});
