@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import { rmSync, statSync } from 'node:fs';
 import { StoreError } from '../errors.js';
 import { foreignDbError, identifyDb } from './db-identity.js';
-import { liveWriterPid } from './live-writer.js';
+import { liveWriterLock } from './live-writer.js';
+import { lockedMessage } from './writer-lock.js';
 
 export function removeCrawliteDb(path: string): void {
   if ((statSync(path, { throwIfNoEntry: false })?.size ?? 0) > 0) {
@@ -24,7 +25,7 @@ export function removeCrawliteDb(path: string): void {
     if (kind === 'foreign') throw foreignDbError(path);
   }
   // Deleting the files under a live crawl would lose its data; refuse as the writer's lock would.
-  const owner = liveWriterPid(path);
-  if (owner !== null) throw new StoreError('CRAWL_STORE_LOCKED', `database ${path} is in use by another crawl (pid ${owner}); wait for it or use --db`);
+  const lock = liveWriterLock(path);
+  if (lock.kind !== 'free') throw new StoreError('CRAWL_STORE_LOCKED', lockedMessage(path, lock));
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
 }

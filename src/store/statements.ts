@@ -72,9 +72,15 @@ export function prepareStatements(db: Db) {
          error_message = @errorMessage, updated_at = @now WHERE id = @id AND state = 'fetching'`,
     ),
     nextDueAt: db.prepare(`SELECT min(due_at) AS t FROM urls WHERE state = 'queued' AND due_at > ?`),
-    readLock: db.prepare(`SELECT value FROM meta WHERE key = 'writer_pid'`),
-    writeLock: db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('writer_pid', ?)`),
-    dropLock: db.prepare(`DELETE FROM meta WHERE key = 'writer_pid' AND value = ?`),
+    // The lock (store/writer-lock.ts): writer_pid, writer_host, writer_started.
+    readLock: db.prepare(`SELECT key, value FROM meta WHERE key IN ('writer_pid', 'writer_host', 'writer_started')`),
+    writeLock: db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`),
+    clearLock: db.prepare(`DELETE FROM meta WHERE key IN ('writer_pid', 'writer_host', 'writer_started')`),
+    // Only our own lock: a crawl that took over a stale one must not lose it to the old owner. Parameter: pid.
+    dropLock: db.prepare(
+      `DELETE FROM meta WHERE key IN ('writer_pid', 'writer_host', 'writer_started')
+         AND (SELECT value FROM meta WHERE key = 'writer_pid') = ?`,
+    ),
   };
 }
 

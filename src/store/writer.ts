@@ -15,7 +15,7 @@ import type { Discovered, FrontierEntry, LinkRecord, PageRecord } from '../types
 import type { StoreConfig } from '../config/schema.js';
 import { UrlIdCache } from './url-id-cache.js';
 import { createLinkInserter, type LinkRow } from './link-inserts.js';
-import { isAlive } from './live-writer.js';
+import { currentOwner, lockState, lockedMessage, parseLock } from './writer-lock.js';
 
 type Op =
   | { kind: 'page'; record: PageRecord; links: LinkRecord[]; extraUrls: Discovered[] }
@@ -107,17 +107,19 @@ export class Writer {
   }
 
   /**
-   * Refuses to share the file with another live crawl: a pid in meta.writer_pid that is still
-   * alive means another process owns the write connection. A pid left by a crash is taken over.
+   * Refuses to share the file with another live crawl: the lock in meta names the process that owns
+   * the write connection (store/writer-lock.ts). A lock whose process is gone, or whose pid now
+   * belongs to another process on this host, is taken over; one from another host is not.
    */
   acquireLock(dbPath: string): void {
     const take = this.#db.transaction(() => {
-      const row = this.#s.readLock.get() as { value: string } | undefined;
-      const pid = row ? Number(row.value) : 0;
-      if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new StoreError('CRAWL_STORE_LOCKED', `database ${dbPath} is in use by another crawl (pid ${pid}); wait for it or use --db`);
-      }
-      this.#s.writeLock.run(String(process.pid));
+      const state = lockState(parseLock(this.#s.readLock.all() as Array<{ key: string; value: string }>));
+      if (state.kind !== 'free') throw new StoreError('CRAWL_STORE_LOCKED', lockedMessage(dbPath, state));
+      const me = currentOwner();
+      this.#s.clearLock.run(); // a stale owner's keys, writer_started included where we have none
+      this.#s.writeLock.run('writer_pid', String(me.pid));
+      this.#s.writeLock.run('writer_host', me.host);
+      if (me.started !== null) this.#s.writeLock.run('writer_started', me.started);
     });
     try {
       take.immediate();
