@@ -15,6 +15,7 @@ import { defaultTrapConfig, type CrawlConfig } from './config/schema.js';
 import type { FetchFailure, FetchResult, FieldSpec, FrontierEntry, ParseOutcome } from './types.js';
 import type { StoreError } from './errors.js';
 import { openForWrite } from './store/db.js';
+import { asStoreCorrupt } from './store/store-corrupt.js';
 import { Writer } from './store/writer.js';
 import { applyMaxDbSize } from './store/max-db-size.js';
 import { Frontier } from './frontier/frontier.js';
@@ -66,6 +67,15 @@ function describeExcludedSeeds(urls: string[], config: CrawlConfig): ExcludedSee
 }
 
 export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Promise<CrawlSummary> {
+  try {
+    return await crawl(config, opts);
+  } catch (err) {
+    // A damaged page can surface in any read (claiming URLs, counting the queue), not only commits.
+    throw asStoreCorrupt(err, config.dbPath);
+  }
+}
+
+async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSummary> {
   const scope = createScope(config.seeds, config.scope);
   const db = openForWrite(config.dbPath);
   if (config.store.maxDbBytes) applyMaxDbSize(db, config.store.maxDbBytes);

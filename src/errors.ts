@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'CRAWL_STORE_LOCKED'
   | 'CRAWL_STORE_WRITE'
   | 'CRAWL_STORE_MISSING'
+  | 'CRAWL_STORE_CORRUPT'
   | 'CRAWL_BENCH_FAILED'
   | 'CRAWL_NOTHING_FETCHED'
   // per-URL: recorded as data, the crawl goes on

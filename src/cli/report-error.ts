@@ -4,12 +4,15 @@
  */
 import { isCrawlError, StoreError } from '../errors.js';
 import { STORE_FULL_MESSAGE, isStoreFull } from '../store/store-full.js';
+import { asStoreCorrupt } from '../store/store-corrupt.js';
 
 const USAGE_CODES = new Set(['CRAWL_USAGE', 'CRAWL_CONFIG_INVALID', 'CRAWL_SEED_INVALID']);
 
 export function reportError(err: unknown, isDebug: boolean): number {
   // A disk that fills outside a batch commit reaches here as SQLite's own error.
   if (isStoreFull(err)) err = new StoreError('CRAWL_STORE_WRITE', STORE_FULL_MESSAGE, { cause: err });
+  // Corruption met where no caller knew the database's path.
+  err = asStoreCorrupt(err, null);
   const code = isCrawlError(err) ? err.code : (err as { code?: unknown })?.code === 'CRAWL_USAGE' ? 'CRAWL_USAGE' : null;
   const message = err instanceof Error ? err.message : String(err);
   // yargs spreads some messages over lines ("Invalid values:\n  Argument: ..."): join those;

@@ -13,6 +13,7 @@ import type { Writable } from 'node:stream';
 import { UsageError } from '../errors.js';
 import { checkOutPath, outTarget } from '../check-out-path.js';
 import { openReadOnly } from '../store/db.js';
+import { asStoreCorrupt } from '../store/store-corrupt.js';
 import { writeCsv } from './csv.js';
 import { parseFieldList, type FieldName } from './fields.js';
 import { writeJsonl } from './jsonl.js';
@@ -79,6 +80,9 @@ async function writeRows(opts: ExportOptions, fields: FieldName[], out: Writable
     const columns = opts.fields === undefined ? withExtractedFields(db, fields) : fields;
     const rows = iteratePages(db, columns, { isJsonAsText: opts.format === 'csv', filter });
     return opts.format === 'csv' ? await writeCsv(rows, columns, out) : await writeJsonl(rows, out);
+  } catch (err) {
+    // A damaged page met while streaming rows, after the header and earlier rows were written.
+    throw asStoreCorrupt(err, opts.dbPath);
   } finally {
     db.close();
   }

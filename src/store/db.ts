@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { StoreError } from '../errors.js';
 import { addMissingColumns } from './add-columns.js';
 import { APPLICATION_ID, foreignDbError, identifyDb } from './db-identity.js';
+import { corruptError } from './store-corrupt.js';
 import { makeDirs } from '../make-dirs.js';
 
 export type Db = Database.Database;
@@ -228,6 +229,7 @@ export function openForWrite(path: string): Db {
     db.close();
     const code = (err as { code?: string }).code;
     if (code === 'CRAWL_STORE_OPEN') throw err;
+    if (code?.startsWith('SQLITE_CORRUPT')) throw corruptError(path, err);
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
       throw new StoreError('CRAWL_STORE_LOCKED', `database ${path} is in use by another crawl; wait for it or use --db`, { cause: err });
     }
@@ -252,6 +254,8 @@ export function readSnapshot<T>(path: string, read: (db: Db) => T): T {
   try {
     return db.transaction(() => read(db))();
   } catch (err) {
+    // NOTADB on the first read is a file that is no database at all: CRAWL_STORE_OPEN below.
+    if ((err as { code?: string }).code?.startsWith('SQLITE_CORRUPT')) throw corruptError(path, err);
     if ((err as { code?: string }).code?.startsWith('SQLITE_')) {
       throw new StoreError('CRAWL_STORE_OPEN', `cannot read ${path} as a crawlite database: ${(err as Error).message}`, { cause: err });
     }

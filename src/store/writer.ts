@@ -11,6 +11,7 @@ import { prepareStatements, type Statements } from './statements.js';
 import { StoreError, type ErrorCode } from '../errors.js';
 import { originKey } from '../frontier/normalize-url.js';
 import { STORE_FULL_MESSAGE, isStoreFull } from './store-full.js';
+import { corruptError, isStoreCorrupt } from './store-corrupt.js';
 import type { Discovered, FrontierEntry, LinkRecord, PageRecord } from '../types.js';
 import type { StoreConfig } from '../config/schema.js';
 import { UrlIdCache } from './url-id-cache.js';
@@ -270,7 +271,7 @@ export class Writer {
       const message = isStoreFull(err)
         ? STORE_FULL_MESSAGE
         : `cannot write to the database (${code}): ${(err as Error).message}`;
-      this.#failed = new StoreError('CRAWL_STORE_WRITE', message, { cause: err });
+      this.#failed = isStoreCorrupt(err) ? corruptError(this.#db.name, err) : new StoreError('CRAWL_STORE_WRITE', message, { cause: err });
       this.#onError(this.#failed);
       return;
     }

@@ -24,6 +24,14 @@ test('SQLite full outside a batch commit gets the same line as inside one', () =
   assert.match(r.text, /^crawlite: database full \(disk full or --max-db-size reached\); .* \[CRAWL_STORE_WRITE\]\n$/);
 });
 
+test('SQLite corruption that reaches the CLI unwrapped is CRAWL_STORE_CORRUPT with the .recover hint', () => {
+  for (const code of ['SQLITE_CORRUPT', 'SQLITE_CORRUPT_VTAB', 'SQLITE_NOTADB']) {
+    const r = report(Object.assign(new Error('database disk image is malformed'), { code }));
+    assert.equal(r.code, 1);
+    assert.match(r.text, /^crawlite: database is damaged \(database disk image is malformed\); .*sqlite3 <db> \.recover .*\[CRAWL_STORE_CORRUPT\]\n$/);
+  }
+});
+
 test('yargs messages become one line, without camelCase twins', () => {
   const yargsError = (message: string) => Object.assign(new Error(message), { code: 'CRAWL_USAGE', isYargs: true });
   const unknown = report(yargsError('Unknown arguments: max-pagse, maxPagse, quite'));
