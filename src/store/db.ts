@@ -239,12 +239,6 @@ export function openForWrite(path: string): Db {
 }
 
 /**
- * Columns added to a table after it first shipped: CREATE TABLE IF NOT EXISTS leaves an older
- * file's table as it was, so each is added here when missing (SQLite's ADD COLUMN is cheap: it
- * rewrites no rows). One line per column, in the order they were added.
- */
-
-/**
  * Runs `read` on a read-only connection inside one read transaction, so every figure it reads
  * comes from the same snapshot while a crawl writes; a file that is not a crawlite database is
  * CRAWL_STORE_OPEN rather than a bare SQLite error.
