@@ -6,12 +6,13 @@
  * Retried: network errors and timeouts (FetchError.retryable), 5xx, 408 and 429; up to `retries`
  * further attempts. The wait is exponential (retryBaseMs * 2^attempt, capped at retryMaxDelayMs)
  * with "equal jitter" (half fixed, half random), so many URLs failing together do not come back
- * together. A Retry-After header (delta-seconds or an HTTP date, RFC 9110 section 10.2.3) replaces
+ * together. A Retry-After header (delta-seconds or a strict HTTP-date, RFC 9110 section 10.2.3) replaces
  * the backoff, capped at retryAfterMaxMs: a server asking for a day does not stall a crawl for one.
  * 429 and 503 also cool the whole host down for that long: the server said it is overloaded, so
  * none of its URLs should be sent meanwhile (Scrapy ignores Retry-After; we do not).
  */
 import type { PolitenessConfig } from '../config/schema.js';
+import { parseHttpDate } from './http-date.js';
 
 export interface AttemptOutcome {
   /** Attempts made before this one (FrontierEntry.attempt). */
@@ -64,13 +65,14 @@ export function decideRetry(
   };
 }
 
-/** Retry-After in milliseconds from `now`: delta-seconds or an HTTP date; null when absent or unreadable. */
+/**
+ * Retry-After in milliseconds from `now`: delta-seconds (digits only) or an HTTP-date in one of its
+ * three forms (http-date.ts); null when absent or anything else, which leaves the backoff in charge.
+ */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | null {
   if (value === undefined) return null;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  // Only something that looks like a date; Date.parse accepts many odd strings ("1" among them).
-  if (!/[a-z]/i.test(text)) return null;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
+  const at = parseHttpDate(text, now);
+  return at === null ? null : Math.max(0, at - now);
 }

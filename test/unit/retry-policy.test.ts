@@ -50,4 +50,12 @@ test('parseRetryAfter', () => {
   assert.equal(parseRetryAfter('1.5', NOW), null);
   assert.equal(parseRetryAfter(new Date(NOW - 5_000).toUTCString(), NOW), 0, 'a past date means now');
   assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.UTC(2015, 9, 21, 7, 27, 0)), 60_000);
+  assert.equal(parseRetryAfter('Wednesday, 21-Oct-15 07:28:00 GMT', Date.UTC(2015, 9, 21, 7, 27, 0)), 60_000, 'RFC 850');
+  assert.equal(parseRetryAfter('Wed Oct 21 07:28:00 2015', Date.UTC(2015, 9, 21, 7, 27, 0)), 60_000, 'asctime');
+});
+
+test('parseRetryAfter: garbage that Date.parse would read as a date is not one (QA: "x 2099" held a host 5 minutes)', () => {
+  for (const value of ['x 2099', 'Jan 2099', '2099-01-01', 'soon', '1e2', '+3']) assert.equal(parseRetryAfter(value, NOW), null, value);
+  const retry = decideRetry({ attempt: 0, status: 503, headers: { 'retry-after': 'x 2099' } }, config, NOW, () => 0)!;
+  assert.equal(retry.delayMs, 500, 'the backoff, not the cap');
 });
