@@ -12,7 +12,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { defaultTrapConfig, type CrawlConfig } from './config/schema.js';
-import type { FetchFailure, FetchResult, FieldSpec, FrontierEntry, ParseOutcome } from './types.js';
+import type { FetchResult, FieldSpec, FrontierEntry, ParseOutcome } from './types.js';
 import type { StoreError } from './errors.js';
 import { openForWrite } from './store/db.js';
 import { asStoreCorrupt } from './store/store-corrupt.js';
@@ -156,7 +156,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       const { code, message } = fetched.kind === 'blocked' ? fetched : fetched.failure;
       tracker.countFailure(code);
       runOutcome.noteFailure(entry, code);
-      writer.recordFailure(entry, code, message, fetched.kind === 'failed' ? redirectTarget(fetched.failure) : null);
+      writer.recordFailure(entry, code, message, fetched.kind === 'failed' ? fetched.failure.redirectTo ?? null : null);
       opts.onEvent?.({ type: 'error', url: entry.url, depth: entry.depth, code, message });
       return;
     }
@@ -300,11 +300,6 @@ function parse(
   const isHtml = type === '' || type.includes('text/html') || type.includes('application/xhtml+xml');
   if (!isHtml && !shouldStoreNonHtml) return Promise.resolve(metadataOnly(result.body));
   return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks, ...(isHtml && fields ? { fields } : {}) });
-}
-
-function redirectTarget(failure: FetchFailure): string | null {
-  const last = failure.redirects.at(-1);
-  return last ? last.url : null;
 }
 
 /** Until the next event, or the earliest of `dueTimes` (at least 1 ms, at most 1 s, so a stop or a new due time is seen). */

@@ -57,6 +57,11 @@ export interface FetchFailure {
   /** Redirect hops seen before the failure. */
   redirects: RedirectHop[];
   /**
+   * Where the last of `redirects` pointed (resolved against the URL that sent it), whether the
+   * failure was refusing that target or fetching it; absent when there was no redirect.
+   */
+  redirectTo?: string;
+  /**
    * Not the URL's own failure but a wait: a redirect target's robots.txt is unreachable for now
    * and is fetched again at this time (ms since the epoch). The URL waits until then.
    */

@@ -93,6 +93,16 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** A Location normalizeUrl refuses (javascript:, a bad host): resolved as a browser would, else as sent. */
+function resolveLoosely(location: string, base: string): string {
+  try {
+    return new URL(location, base).href;
+  } catch {
+    // Not a URL even relative to `base`: the header's own text is the best record of where it pointed.
+    return location;
+  }
+}
+
 /**
  * Creates the fetch stage. Without an injected dispatcher it makes (and on close() closes) one
  * shared keep-alive Agent; concurrency limits are the caller's job (host-limits.ts).
@@ -110,9 +120,8 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
   let closing: Promise<void> | null = null;
 
   /** Where a redirect from `from` leads, or why it is not followed. `redirects` already holds `from`. */
-  function nextHop(from: string, location: string, redirects: RedirectHop[], overrides: FetchOverrides = {}): string | FetchError {
+  function nextHop(from: string, target: string | null, location: string, redirects: RedirectHop[], overrides: FetchOverrides = {}): string | FetchError {
     const maxRedirects = overrides.maxRedirects ?? config.maxRedirects;
-    const target = normalizeUrl(location, from);
     if (target === null) {
       return createFetchError('CRAWL_REDIRECT_INVALID', `redirect from ${from} to a non-http(s) or invalid URL: ${location}`);
     }
@@ -137,12 +146,14 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
     const deadline = startDeadline(config.timeoutMs, signal);
     const redirects: RedirectHop[] = [];
     let url = entry.url;
+    let redirectTo: string | undefined;
     const fail = (err: FetchError, retryAt?: number): FetchFailure => ({
       entry,
       code: err.code,
       message: url === entry.url || err.message.includes(url) ? err.message : `${err.message} (at ${url})`,
       retryable: err.retryable,
       redirects,
+      ...(redirectTo === undefined ? {} : { redirectTo }),
       ...(retryAt === undefined ? {} : { retryAt }),
     });
 
@@ -164,7 +175,9 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           // reused and drops the connection for a larger one (undici's default limit, 128 KiB).
           await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
           redirects.push({ url, status: res.statusCode });
-          const next = nextHop(url, location, redirects, overrides);
+          const target = normalizeUrl(location, url);
+          redirectTo = target ?? resolveLoosely(location, url);
+          const next = nextHop(url, target, location, redirects, overrides);
           if (typeof next !== 'string') return fail(next);
           // Raced against the deadline: the hop's robots.txt may wait for a slot that this very
           // fetch (and others like it) holds, and the deadline is what breaks such a wait.
