@@ -42,6 +42,8 @@ export type ErrorCode =
   // politeness and hostile sites (issue 3)
   | 'CRAWL_ROBOTS_DISALLOWED'
   | 'CRAWL_ROBOTS_UNAVAILABLE'
+  /** Never final: a URL waits (queued, due_at) because its redirect target's host is resting. */
+  | 'CRAWL_HOST_RESTING'
   | 'CRAWL_TRAP_URL_LENGTH'
   | 'CRAWL_TRAP_PATH_DEPTH'
   | 'CRAWL_TRAP_REPEATED_SEGMENT'

@@ -24,18 +24,41 @@ export interface FetcherOptions {
    * fails the fetch with its code and message, and the target is not requested.
    */
   checkHop?: (url: string) => Promise<HopRefusal | null>;
+  /**
+   * Sends each redirect target's request (`send`) through its host's politeness (polite-stage.ts):
+   * it may wait for the host's turn and slot, then resolves to what send() gave, or to a refusal
+   * when the host is not to be asked now (a cool-down, a turn too far off). Not for the first
+   * request, which the caller has already passed through the same gate.
+   */
+  runHop?: (url: string, send: () => Promise<HopStep>, hop: HopContext) => Promise<{ sent: HopStep } | { refused: HopRefusal }>;
   /** Keep the body as received (FetchResult.wireBody) when a content-coding was removed; for --archive. @default false */
   shouldKeepWire?: boolean;
 }
 
 /** Why a redirect target is not requested (see checkHop). */
 export interface HopRefusal {
-  /** CRAWL_ROBOTS_DISALLOWED, CRAWL_ROBOTS_UNAVAILABLE, or a network code when its host did not answer. */
+  /**
+   * CRAWL_ROBOTS_DISALLOWED, CRAWL_ROBOTS_UNAVAILABLE, a network code when its host did not
+   * answer, or CRAWL_HOST_RESTING when the target's host is not to be asked yet (with retryAt).
+   */
   code: ErrorCode;
   /** Follows "redirect to <target>: " in the failure's message. */
   message: string;
-  /** Set when the refusal is temporary (robots.txt unreachable for now): becomes FetchFailure.retryAt. */
+  /** Set when the refusal is temporary (robots.txt unreachable, the host resting): becomes FetchFailure.retryAt. */
   retryAt?: number;
+}
+
+/** One request of a redirect chain: where it redirects, or the final response. */
+export type HopStep = { location: string; status: number } | { result: FetchResult };
+
+/** What runHop knows of the fetch a hop belongs to. */
+export interface HopContext {
+  /** The fetched entry's origin, whose connection slot the fetch already holds. */
+  fromHost: string;
+  /** The fetch's own signal: its deadline or the caller's stop. */
+  signal: AbortSignal;
+  /** What is left of the fetch's deadline, for a gate that may wait. */
+  remainingMs: number;
 }
 
 /** Per-call changes, for robots.txt: its own redirect limit and body cap, and no scope or hop checks. */
@@ -108,7 +131,7 @@ function resolveLoosely(location: string, base: string): string {
  * shared keep-alive Agent; concurrency limits are the caller's job (host-limits.ts).
  */
 export function createFetcher(opts: FetcherOptions): Fetcher {
-  const { config, checkRedirect, checkHop } = opts;
+  const { config, checkRedirect, checkHop, runHop } = opts;
   const isOwnDispatcher = opts.dispatcher === undefined;
   const dispatcher = opts.dispatcher ?? createAgent(config);
   const requestHeaders = {
@@ -157,44 +180,30 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       ...(retryAt === undefined ? {} : { retryAt }),
     });
 
-    try {
-      for (;;) {
-        const res = await request(url, {
-          dispatcher,
-          method: 'GET',
-          headers: overrides.extraHeaders && url === entry.url ? { ...requestHeaders, ...overrides.extraHeaders } : requestHeaders,
-          signal: deadline.signal,
-          // undici's own timers never outlast our deadline (bodyTimeout is per chunk, so the
-          // deadline is what ends a body dripped slowly).
-          headersTimeout: deadline.remainingMs(),
-          bodyTimeout: deadline.remainingMs(),
-        });
-        const location = firstValue(res.headers.location);
-        if (REDIRECT_STATUSES.has(res.statusCode) && location !== undefined) {
-          // A redirect's body is never wanted; dump() drains a small one so the socket can be
-          // reused and drops the connection for a larger one (undici's default limit, 128 KiB).
-          await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
-          redirects.push({ url, status: res.statusCode });
-          const target = normalizeUrl(location, url);
-          redirectTo = target ?? resolveLoosely(location, url);
-          const next = nextHop(url, target, location, redirects, overrides);
-          if (typeof next !== 'string') return fail(next);
-          // Raced against the deadline: the hop's robots.txt may wait for a slot that this very
-          // fetch (and others like it) holds, and the deadline is what breaks such a wait.
-          const hopRefusal = overrides.isUnchecked || !checkHop ? null : await untilAborted(checkHop(next), deadline.signal);
-          if (hopRefusal !== null) {
-            // Never retryable as a fetch failure, even with a network code: the robots policy
-            // retries the target's robots.txt itself, and says when through retryAt.
-            return fail(new FetchError(hopRefusal.code, `redirect to ${next}: ${hopRefusal.message}`, { retryable: false }), hopRefusal.retryAt);
-          }
-          url = next;
-          continue;
-        }
-        const decoded = await decodeBody(res.body, firstValue(res.headers['content-encoding']), overrides.maxBodyBytes ?? config.maxBodyBytes, {
-          shouldKeepWire: opts.shouldKeepWire === true,
-        });
-        const headers = flattenHeaders(res.headers);
-        return {
+    const send = async (): Promise<HopStep> => {
+      const res = await request(url, {
+        dispatcher,
+        method: 'GET',
+        headers: overrides.extraHeaders && url === entry.url ? { ...requestHeaders, ...overrides.extraHeaders } : requestHeaders,
+        signal: deadline.signal,
+        // undici's own timers never outlast our deadline (bodyTimeout is per chunk, so the
+        // deadline is what ends a body dripped slowly).
+        headersTimeout: deadline.remainingMs(),
+        bodyTimeout: deadline.remainingMs(),
+      });
+      const location = firstValue(res.headers.location);
+      if (REDIRECT_STATUSES.has(res.statusCode) && location !== undefined) {
+        // A redirect's body is never wanted; dump() drains a small one so the socket can be
+        // reused and drops the connection for a larger one (undici's default limit, 128 KiB).
+        await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
+        return { location, status: res.statusCode };
+      }
+      const decoded = await decodeBody(res.body, firstValue(res.headers['content-encoding']), overrides.maxBodyBytes ?? config.maxBodyBytes, {
+        shouldKeepWire: opts.shouldKeepWire === true,
+      });
+      const headers = flattenHeaders(res.headers);
+      return {
+        result: {
           entry,
           status: res.statusCode,
           headers,
@@ -207,7 +216,39 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           fetchedAt,
           elapsedMs: Math.round(performance.now() - startedAt),
           ...(decoded.wire ? { wireBody: decoded.wire } : {}),
-        };
+        },
+      };
+    };
+
+    try {
+      for (;;) {
+        let step: HopStep;
+        if (url === entry.url || overrides.isUnchecked || !runHop) {
+          step = await send();
+        } else {
+          // Raced against the deadline like checkHop below: the gate may wait for a slot.
+          const hop = await untilAborted(runHop(url, send, { fromHost: entry.host, signal: deadline.signal, remainingMs: deadline.remainingMs() }), deadline.signal);
+          if ('refused' in hop) {
+            const { code, message, retryAt } = hop.refused;
+            return fail(new FetchError(code, `redirect to ${url}: ${message}`, { retryable: false }), retryAt);
+          }
+          step = hop.sent;
+        }
+        if ('result' in step) return step.result;
+        redirects.push({ url, status: step.status });
+        const target = normalizeUrl(step.location, url);
+        redirectTo = target ?? resolveLoosely(step.location, url);
+        const next = nextHop(url, target, step.location, redirects, overrides);
+        if (typeof next !== 'string') return fail(next);
+        // Raced against the deadline: the hop's robots.txt may wait for a slot that this very
+        // fetch (and others like it) holds, and the deadline is what breaks such a wait.
+        const hopRefusal = overrides.isUnchecked || !checkHop ? null : await untilAborted(checkHop(next), deadline.signal);
+        if (hopRefusal !== null) {
+          // Never retryable as a fetch failure, even with a network code: the robots policy
+          // retries the target's robots.txt itself, and says when through retryAt.
+          return fail(new FetchError(hopRefusal.code, `redirect to ${next}: ${hopRefusal.message}`, { retryable: false }), hopRefusal.retryAt);
+        }
+        url = next;
       }
     } catch (err) {
       return fail(

@@ -7,7 +7,10 @@
  * that host, starving all the others. In this order a task waiting on the global queue already
  * holds its host slot and needs nothing else, and every running task ends without needing
  * another slot, so the global queue always drains: no deadlock. (A task that itself awaits
- * `run()` for the same limits could still deadlock; fetch tasks do not.)
+ * `run()` for the same limits could still deadlock; fetch tasks do not.) The one nested wait is a
+ * redirect hop to another host (runInHost): it waits for that host's slot only, holding its own,
+ * so two fetches redirecting into each other's hosts at --per-host 1 wait on each other until
+ * their deadlines end them; nothing waits forever.
  */
 import PQueue from 'p-queue';
 
@@ -21,6 +24,12 @@ export interface HostLimitsOptions {
 export interface HostLimits {
   /** Runs `fn` once both a global and a `host` slot are free; settles as `fn` does. */
   run<T>(host: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` once a `host` slot is free, without a global one: for a redirect hop to another
+   * host, whose fetch already holds a global slot (and one of its own host). Rejects with an
+   * AbortError if `signal` aborts while it waits.
+   */
+  runInHost<T>(host: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Whether `host` has fewer than perHost tasks queued or running, so a scheduler can skip saturated hosts. */
   hasRoom(host: string): boolean;
   /** Tasks running now. */
@@ -70,6 +79,15 @@ export function createHostLimits(options: HostLimitsOptions): HostLimits {
     }
   }
 
+  function slotOf(host: string): HostSlot {
+    let slot = hosts.get(host);
+    if (slot === undefined) {
+      slot = { queue: new PQueue({ concurrency: perHost }), count: 0 };
+      hosts.set(host, slot);
+    }
+    return slot;
+  }
+
   async function runTask<T>(fn: () => Promise<T>): Promise<T> {
     waiting--;
     running++;
@@ -82,16 +100,22 @@ export function createHostLimits(options: HostLimitsOptions): HostLimits {
 
   return {
     async run<T>(host: string, fn: () => Promise<T>): Promise<T> {
-      let slot = hosts.get(host);
-      if (slot === undefined) {
-        slot = { queue: new PQueue({ concurrency: perHost }), count: 0 };
-        hosts.set(host, slot);
-      }
+      const slot = slotOf(host);
       slot.count++;
       total++;
       waiting++;
       try {
         return await slot.queue.add(() => global.add(() => runTask(fn)));
+      } finally {
+        release(host, slot);
+      }
+    },
+    async runInHost<T>(host: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+      const slot = slotOf(host);
+      slot.count++;
+      total++;
+      try {
+        return await slot.queue.add(fn, { signal });
       } finally {
         release(host, slot);
       }

@@ -15,7 +15,8 @@ import type { Fetcher } from './fetcher.js';
 import type { HostLimits } from './host-limits.js';
 import type { HostSchedule } from './politeness.js';
 import type { RobotsPolicy } from './robots.js';
-import { decideRetry, parseRetryAfter } from './retry-policy.js';
+import { decideRetry } from './retry-policy.js';
+import { answeringHost, createOverloadHold, holdMs } from './overload-hold.js';
 
 export type PoliteOutcome =
   | { kind: 'fetched'; result: FetchResult }
@@ -41,12 +42,7 @@ export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEnt
   const { fetcher, limits, schedule, robots, config, signal } = opts;
   const now = opts.now ?? Date.now;
 
-  /** How long a 429/503 rests the host: the retry's wait when there is one, else the cool-down alone. */
-  const holdMs = (r: FetchResult, attempt: number): number => {
-    const at = now();
-    const retry = decideRetry({ attempt, status: r.status, headers: r.headers }, config, at, () => 1);
-    return retry?.delayMs ?? cooldownMs(r.headers, attempt, config, at);
-  };
+  const holdOnOverload = createOverloadHold(schedule, config, now);
 
   return async (entry, extraHeaders) => {
     const { host } = entry;
@@ -68,29 +64,32 @@ export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEnt
     }
     await schedule.turn(host, signal);
     const result = await limits.run<FetchResult | FetchFailure | number>(host, () => {
-      // The host may have been cooled down (a 429/503 to another of its URLs) while this one
-      // waited for its slot: then it waits too, rather than knock on a door that said "later".
-      const heldUntil = schedule.heldUntil(host);
-      if (heldUntil > now() && !signal.aborted) {
+      // While this URL waited for its slot the host may have been cooled down (a 429/503 to
+      // another of its URLs), or a redirect hop from another host may have started there: then it
+      // waits too, rather than knock on a door that said "later" or start inside the gap.
+      const readyAt = schedule.gapReadyAt(host);
+      if (readyAt > now() && !signal.aborted) {
         schedule.cancel(host);
-        return Promise.resolve(heldUntil);
+        return Promise.resolve(readyAt);
       }
       schedule.start(host);
-      // The cool-down is set before the slot is released, so no request of the host slips in
-      // between the 429/503 arriving and the crawl reading it.
+      // The cool-down is set before the slot is released (overload-hold.ts). A redirect hop's
+      // was already set inside the hop's own slot, on the host that answered (polite-stage.ts).
       return fetcher.fetch(entry, signal, extraHeaders ? { extraHeaders } : undefined).then((r) => {
-        if (!('code' in r) && (r.status === 429 || r.status === 503)) schedule.hold(host, now() + holdMs(r, entry.attempt));
+        if (!('code' in r)) holdOnOverload(r);
         return r;
       });
     });
     if (typeof result === 'number') {
-      return { kind: 'deferred', dueAt: result, isAttempt: false, code: null, message: 'host cooling down after 429/503; waiting' };
+      const message = schedule.heldUntil(host) >= result ? 'host cooling down after 429/503; waiting' : "waiting for the host's delay";
+      return { kind: 'deferred', dueAt: result, isAttempt: false, code: null, message };
     }
     if (signal.aborted && 'code' in result && result.code === 'CRAWL_FETCH_ABORTED') return { kind: 'aborted' };
     if ('code' in result && result.retryAt !== undefined) {
-      // A redirect target's robots.txt is unreachable for now: the URL waits for its next fetch,
-      // like a URL of that origin met directly. No attempt is counted: robots.txt's own failures
-      // bound the wait (its verdict turns final after --retries), not the page's.
+      // A redirect target's robots.txt is unreachable for now, or its host is resting: the URL
+      // waits for its next fetch, like a URL of that origin met directly. No attempt is counted:
+      // robots.txt's own failures bound the wait (its verdict turns final after --retries), and a
+      // host's rest is bounded by the retries of the URLs that made it rest, not by this one's.
       return { kind: 'deferred', dueAt: result.retryAt, isAttempt: false, code: result.code, message: result.message };
     }
 
@@ -98,7 +97,7 @@ export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEnt
     const headers = 'code' in result ? {} : result.headers;
     const at = now();
     const retry = decideRetry({ attempt: entry.attempt, status, isRetryableFailure: 'code' in result && result.retryable, headers }, config, at);
-    if (status === 429 || status === 503) schedule.hold(host, at + (retry?.delayMs ?? holdMs(result as FetchResult, entry.attempt)));
+    if (status === 429 || status === 503) schedule.hold(answeringHost(result as FetchResult), at + (retry?.delayMs ?? holdMs(result as FetchResult, config, at)));
     if (retry) {
       const code = 'code' in result ? result.code : null;
       const detail = 'code' in result ? `: ${result.message}` : '';
@@ -111,11 +110,4 @@ export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEnt
     }
     return { kind: 'fetched', result };
   };
-}
-
-/** A final 429/503 (no retries left) still rests the host: Retry-After, else the backoff it would have had. */
-function cooldownMs(headers: Record<string, string>, attempt: number, config: PolitenessConfig, now: number): number {
-  const retryAfter = parseRetryAfter(headers['retry-after'], now);
-  if (retryAfter !== null) return Math.min(retryAfter, config.retryAfterMaxMs);
-  return Math.min(config.retryMaxDelayMs, config.retryBaseMs * 2 ** attempt);
 }

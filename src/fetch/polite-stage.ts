@@ -3,14 +3,16 @@
  * "is this host ready?" and "fetch this entry politely":
  * - the host schedule (delays, Crawl-delay, cool-downs),
  * - the robots.txt policy, whose fetches go through the same fetcher and the same per-host slots,
- * - the fetcher, whose redirect hops are checked against their own origin's robots.txt.
+ * - the fetcher, whose redirect hops are checked against their own origin's robots.txt and go
+ *   through their own host's turn, slot and cool-down.
  */
 import type { Dispatcher } from 'undici';
 import { defaultPolitenessConfig, type FetchConfig, type PolitenessConfig } from '../config/schema.js';
 import type { ErrorCode } from '../errors.js';
 import type { FrontierEntry } from '../types.js';
 import { originKey } from '../frontier/normalize-url.js';
-import { createFetcher, type Fetcher } from './fetcher.js';
+import { createFetcher, type Fetcher, type HopContext, type HopRefusal, type HopStep } from './fetcher.js';
+import { createOverloadHold } from './overload-hold.js';
 import type { HostLimits } from './host-limits.js';
 import { createHostSchedule, type HostSchedule } from './politeness.js';
 import { createPoliteFetch, type PoliteOutcome } from './polite-fetch.js';
@@ -66,6 +68,7 @@ export function createPoliteStage(opts: PoliteStageOptions): PoliteStage {
     dispatcher: opts.dispatcher,
     checkRedirect: opts.checkRedirect,
     shouldKeepWire: opts.shouldKeepWire === true,
+    runHop: (url, send, hop) => runHop(url, send, hop),
     checkHop: async (url) => {
       const verdict = await robots.check(url, { isNested: true });
       switch (verdict.kind) {
@@ -82,6 +85,38 @@ export function createPoliteStage(opts: PoliteStageOptions): PoliteStage {
       }
     },
   });
+  /**
+   * A hop is a request to its host like any other: it waits for the host's delay or Crawl-delay
+   * and for one of its --per-host slots, its start is counted there, and a host cooling down
+   * after a 429/503 is not asked at all. The waits happen inside the fetch (its own host's slot
+   * held), so they are bounded by half of what is left of --timeout, the rest being the hop's own;
+   * a longer wait, or a cool-down, sends the URL back to the queue until then, no attempt counted.
+   */
+  const runHop = async (url: string, send: () => Promise<HopStep>, hop: HopContext): Promise<{ sent: HopStep } | { refused: HopRefusal }> => {
+    const host = originKey(url);
+    const giveUpAt = Date.now() + hop.remainingMs / 2;
+    // Checked and counted in one synchronous step, as a page's start is (polite-fetch.ts); a
+    // 429/503 cools the host down before its slot is given to the next request.
+    const start = async (): Promise<{ sent: HopStep } | null> => {
+      if (schedule.gapReadyAt(host) > Date.now()) return null;
+      schedule.touch(host);
+      const sent = await send();
+      if ('result' in sent) holdOnOverload(sent.result);
+      return { sent };
+    };
+    for (;;) {
+      const retryAt = await schedule.hopTurn(host, giveUpAt - Date.now(), hop.signal);
+      if (retryAt !== null) {
+        const why = schedule.heldUntil(host) >= retryAt ? 'its host is cooling down after 429/503' : "its host's turn is not due yet";
+        return { refused: { code: 'CRAWL_HOST_RESTING', message: `${why}; waiting`, retryAt } };
+      }
+      // Back to its own host (a -> b -> a): the fetch already holds one of its slots.
+      const started = host === hop.fromHost ? await start() : await limits.runInHost(host, start, hop.signal);
+      // null: another request to the host started while this one waited for a slot; wait again.
+      if (started !== null) return started;
+    }
+  };
+  const holdOnOverload = createOverloadHold(schedule, politeness);
   const fetchPolitely = createPoliteFetch({ fetcher, limits, schedule, robots, config: politeness, signal });
   return {
     fetcher,

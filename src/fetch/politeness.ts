@@ -9,6 +9,12 @@
  * host's requests start one gap apart even while earlier ones are still in flight. Without one,
  * only the per-host bound (host-limits.ts) applies.
  *
+ * Redirect hops reach a host without being taken from the frontier (another host's URL led
+ * there), so they ask hopTurn() instead: hops queue for the host's turns in arrival order, each
+ * reserving the next turn (`hopsUntil`, which the scheduler also waits for), and every start,
+ * a page's or a hop's, is checked against the last one at the moment it is counted, inside the
+ * host's slot. The gap thus holds between all requests to a host, however they got there.
+ *
  * Memory: an entry exists only while a host has something to remember (a gap running, a hold, a
  * pending start, or a Crawl-delay); entries with nothing left are dropped as they are met.
  */
@@ -30,6 +36,18 @@ export interface HostSchedule {
   hold(host: string, untilMs: number): void;
   /** Until when the host is cooled down (0 when it is not). */
   heldUntil(host: string): number;
+  /**
+   * When the host may next start a request: its cool-down and its gap since the last start, but
+   * not hop reservations (a taken URL rechecks this inside its slot: a hop may have started since).
+   */
+  gapReadyAt(host: string): number;
+  /**
+   * A redirect hop to `host` waits for its turn: resolves null once the host's gap has passed (the
+   * caller then counts the start with touch(), from inside the host's slot), or a time to come
+   * back when the host is cooling down or its turn is more than `maxWaitMs` away (nothing is
+   * reserved then). Resolves early, with a time, on `signal`.
+   */
+  hopTurn(host: string, maxWaitMs: number, signal?: AbortSignal): Promise<number | null>;
   /** Robots.txt Crawl-delay for the host, in ms (capped); the gap becomes max(--delay, it). */
   setCrawlDelay(host: string, delayMs: number): void;
   /** Hosts not ready now (for the frontier: do not claim their URLs). */
@@ -43,6 +61,22 @@ interface HostState {
   heldUntil: number;
   pending: number;
   crawlDelayMs: number;
+  /** The gap after the last turn a waiting redirect hop has reserved (0 when none). */
+  hopsUntil: number;
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: number }): HostSchedule {
@@ -50,13 +84,14 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
   const get = (host: string): HostState => {
     let s = hosts.get(host);
     if (!s) {
-      s = { lastStartAt: -Infinity, heldUntil: 0, pending: 0, crawlDelayMs: 0 };
+      s = { lastStartAt: -Infinity, heldUntil: 0, pending: 0, crawlDelayMs: 0, hopsUntil: 0 };
       hosts.set(host, s);
     }
     return s;
   };
   const gapOf = (s: HostState) => Math.max(opts.delayMs, s.crawlDelayMs);
-  const readyAt = (s: HostState) => Math.max(s.heldUntil, gapOf(s) > 0 ? s.lastStartAt + gapOf(s) : 0);
+  const gapReadyAt = (s: HostState) => Math.max(s.heldUntil, gapOf(s) > 0 ? s.lastStartAt + gapOf(s) : 0);
+  const readyAt = (s: HostState) => Math.max(gapReadyAt(s), s.hopsUntil);
   const isReadyState = (s: HostState, now: number) => readyAt(s) <= now && (gapOf(s) === 0 || s.pending === 0);
   const forget = (host: string, s: HostState, now: number) => {
     if (s.pending === 0 && s.crawlDelayMs === 0 && readyAt(s) <= now) hosts.delete(host);
@@ -72,18 +107,7 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
     },
     async turn(host, signal) {
       const s = hosts.get(host);
-      if (!s) return;
-      const wait = readyAt(s) - Date.now();
-      if (wait <= 0 || signal?.aborted) return;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, wait);
-        function done() {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', done);
-          resolve();
-        }
-        signal?.addEventListener('abort', done, { once: true });
-      });
+      if (s) await sleep(readyAt(s) - Date.now(), signal);
     },
     start(host, now = Date.now()) {
       const s = get(host);
@@ -105,6 +129,31 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
     },
     heldUntil(host) {
       return hosts.get(host)?.heldUntil ?? 0;
+    },
+    gapReadyAt(host) {
+      const s = hosts.get(host);
+      return s === undefined ? 0 : gapReadyAt(s);
+    },
+    async hopTurn(host, maxWaitMs, signal) {
+      const now = Date.now();
+      const s = get(host);
+      if (s.heldUntil > now) return s.heldUntil;
+      const at = Math.max(now, readyAt(s));
+      if (at - now > maxWaitMs) return at;
+      s.hopsUntil = at + gapOf(s);
+      let wakeAt = at;
+      for (;;) {
+        await sleep(wakeAt - Date.now(), signal);
+        if (signal?.aborted) return Date.now();
+        // Looked up again: an entry with nothing left to remember may have been dropped meanwhile.
+        const state = get(host);
+        const t = Date.now();
+        if (state.heldUntil > t) return state.heldUntil;
+        // A page of the host (or robots.txt) may have started since the turn was reserved: the
+        // gap counts from it, so the hop waits again rather than start too close behind it.
+        wakeAt = gapReadyAt(state);
+        if (wakeAt <= t) return null;
+      }
     },
     setCrawlDelay(host, delayMs) {
       get(host).crawlDelayMs = Math.min(Math.max(0, delayMs), opts.maxCrawlDelayMs);

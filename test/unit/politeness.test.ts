@@ -60,3 +60,28 @@ test('hosts with nothing to remember are forgotten', () => {
   assert.equal(s.notReadyHosts(100).length, 0);
   assert.equal(s.nextReadyAt(100), null);
 });
+
+test('redirect hops: each waits for the gap after the last start, in turn; a cool-down or a turn too far off is refused', async () => {
+  const s = createHostSchedule({ delayMs: 150, maxCrawlDelayMs: 30_000 });
+  const startedAt: number[] = [];
+  const hop = async () => {
+    const refusal = await s.hopTurn(A, 5_000);
+    assert.equal(refusal, null);
+    s.touch(A);
+    startedAt.push(Date.now());
+  };
+  s.touch(A);
+  const first = Date.now();
+  await Promise.all([hop(), hop()]);
+  // Timers may fire late on a loaded machine, never early: the bounds only check the order of turns.
+  assert.ok(startedAt[0]! - first >= 140, `first hop after one gap, at +${startedAt[0]! - first} ms`);
+  assert.ok(startedAt[1]! - startedAt[0]! >= 140, `the second a gap after the first, +${startedAt[1]! - startedAt[0]!} ms`);
+  assert.equal(s.isReady(A), false, 'the scheduler sees the hops\' starts too');
+
+  const far = await s.hopTurn(A, 10);
+  assert.ok(far !== null && far > Date.now() + 10, 'a turn further off than maxWaitMs comes back as a time');
+  const until = Date.now() + 60_000;
+  s.hold(A, until);
+  assert.equal(await s.hopTurn(A, 120_000), until, 'a host cooling down is not waited for inside a fetch');
+  assert.ok(s.gapReadyAt(A) >= until);
+});
