@@ -66,3 +66,32 @@ test('overrides: more redirects, a bigger body cap, and no hop checks (robots.tx
   assert.equal(r.body.byteLength, 3000);
   assert.equal(r.redirects.length, 3);
 });
+
+test('runHop: a redirect target is sent through it, not the first request; its refusal comes back as a wait, the target never requested', async (t) => {
+  const site = await startSite({ '/go': { status: 302, headers: { location: '/next' } }, '/next': 'arrived' });
+  t.after(() => site.close());
+  const gated: Array<{ url: string; fromHost: string }> = [];
+  const retryAt = Date.now() + 60_000;
+  let isOpen = true;
+  const fetcher = createFetcher({
+    config,
+    runHop: async (url, send, hop) => {
+      gated.push({ url, fromHost: hop.fromHost });
+      assert.ok(hop.remainingMs > 0 && hop.remainingMs <= config.timeoutMs);
+      return isOpen ? { sent: await send() } : { refused: { code: 'CRAWL_HOST_RESTING', message: 'its host is cooling down after 429/503; waiting', retryAt } };
+    },
+  });
+  t.after(() => fetcher.close());
+  const ok = await fetcher.fetch(entryFor(site.url('/go')));
+  assert.ok(!('code' in ok));
+  assert.equal(ok.finalUrl, site.url('/next'));
+  assert.deepEqual(gated, [{ url: site.url('/next'), fromHost: site.origin }]);
+
+  isOpen = false;
+  const waiting = await fetcher.fetch(entryFor(site.url('/go')));
+  assert.ok('code' in waiting);
+  assert.deepEqual([waiting.code, waiting.retryAt, waiting.retryable, waiting.redirectTo], ['CRAWL_HOST_RESTING', retryAt, false, site.url('/next')]);
+  assert.equal(waiting.message, `redirect to ${site.url('/next')}: its host is cooling down after 429/503; waiting`);
+  assert.equal(site.hits.get('/next'), 1, 'only the first fetch reached the target');
+  assert.equal(site.hits.get('/go'), 2);
+});

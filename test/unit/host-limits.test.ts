@@ -126,3 +126,27 @@ test('bad limits are rejected with a message naming the value', () => {
   assert.throws(() => createHostLimits({ concurrency: 0, perHost: 1 }), /`concurrency`.*`0`/);
   assert.throws(() => createHostLimits({ concurrency: 2, perHost: 1.5 }), /`perHost`.*`1.5`/);
 });
+
+test('runInHost shares the host\'s perHost slots with run() but takes no global slot; an abort leaves the queue', { timeout: 10_000 }, async () => {
+  const limits = createHostLimits({ concurrency: 1, perHost: 1 });
+  const [a, b] = HOSTS as [string, string];
+  const order: string[] = [];
+  let releaseA!: () => void;
+  // A fetch of b holds the only global slot and, inside it, hops to a: it must not need a second global slot.
+  const fetchB = limits.run(b, () => limits.runInHost(a, async () => {
+    order.push('hop to a');
+    await new Promise<void>((r) => (releaseA = r));
+  }));
+  await sleep(5);
+  assert.equal(limits.hasRoom(a), false, 'the hop holds a slot of a');
+  const controller = new AbortController();
+  const aborted = limits.runInHost(a, async () => order.push('never'), controller.signal);
+  controller.abort();
+  await assert.rejects(aborted, { name: 'AbortError' });
+  releaseA();
+  await fetchB;
+  await limits.run(a, async () => order.push('page of a'));
+  assert.deepEqual(order, ['hop to a', 'page of a']);
+  assert.equal(limits.hostCount, 0, 'no queue left behind');
+  await limits.onIdle();
+});
