@@ -18,6 +18,7 @@ import { openForWrite } from './store/db.js';
 import { asStoreCorrupt } from './store/store-corrupt.js';
 import { Writer } from './store/writer.js';
 import { applyMaxDbSize } from './store/max-db-size.js';
+import { settleForReaders } from './store/settle-file.js';
 import { Frontier } from './frontier/frontier.js';
 import { createScope, describeExclusion } from './frontier/scope.js';
 import { createPoliteStage } from './fetch/polite-stage.js';
@@ -267,6 +268,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     writer.close();
     loopDelay.disable();
     await Promise.allSettled([pool.close(), fetcher.close()]);
+    if (!writer.failure) settleForReaders(db);
     db.close();
   }
   const summary: CrawlSummary = {

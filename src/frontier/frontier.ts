@@ -11,6 +11,8 @@ import { originKey } from './normalize-url.js';
 /** The writer operations the frontier needs; shaped like a shared frontier service. */
 export interface FrontierStore {
   addUrls(urls: Discovered[]): void;
+  /** Like addUrls, but a seed the file already holds as skipped, or queued deeper, is queued at depth 0. */
+  addSeeds(urls: Discovered[]): void;
   claim(limit: number, excludeHosts: string[]): FrontierEntry[];
   hasQueued(): boolean;
   /** Gives a claimed URL back to the queue untouched (issue 3: window entries of a resting host). */
@@ -64,7 +66,7 @@ export class Frontier {
       const code = this.#opts.scope(url);
       return { url, host: originKey(url), depth: 0, skipCode: code === 'CRAWL_SCOPE_EXCLUDED' ? code : null };
     });
-    this.#store.addUrls(records);
+    this.#store.addSeeds(records);
     return records.filter((r) => r.skipCode !== null).map((r) => r.url);
   }
 

@@ -25,6 +25,14 @@ export function prepareStatements(db: Db) {
     shortenDepth: db.prepare(
       `UPDATE urls SET depth = ?, parent_id = ?, updated_at = ? WHERE id = ? AND depth > ? AND state = 'queued'`,
     ),
+    // A URL the user names as a seed is crawled from depth 0, even when an earlier run of the same
+    // file met it too deep, on a page whose links are not followed, outside that run's scope, or
+    // in a trap (all 'skipped'), or queued it deeper. Fetched and failed rows are left as they are
+    // (--recrawl and --retry-failed ask again). Parameters: now, url.
+    promoteSeed: db.prepare(
+      `UPDATE urls SET state = 'queued', depth = 0, parent_id = NULL, error_code = NULL, error_message = NULL, updated_at = ?
+       WHERE url = ? AND (state = 'skipped' OR (state = 'queued' AND depth > 0))`,
+    ),
     claimAny: db.prepare(
       `SELECT id, url, host, depth, attempts FROM urls WHERE state = 'queued' AND (due_at IS NULL OR due_at <= ?) ORDER BY depth, id LIMIT ?`,
     ),

@@ -165,6 +165,18 @@ export class Writer {
   }
 
   /** Seeds and other URLs that enter the frontier outside a page's transaction. Immediate. */
+  /** Seeds: added like discovered URLs, and an existing skipped or deeper row is queued at depth 0. */
+  addSeeds(urls: Discovered[]): void {
+    const insert = this.#db.transaction(() => {
+      const now = Date.now();
+      for (const d of urls) {
+        this.#insertDiscovered(d, null, now);
+        if (d.skipCode === null) this.#s.promoteSeed.run(now, d.url);
+      }
+    });
+    insert.immediate();
+  }
+
   addUrls(urls: Discovered[], parentId: number | null = null): void {
     const insert = this.#db.transaction(() => {
       const now = Date.now();

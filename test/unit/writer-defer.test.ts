@@ -62,6 +62,7 @@ test("the frontier gives back a resting host's URLs when they fill the window, a
   const excluded: string[][] = [];
   const store: FrontierStore = {
     addUrls: () => {},
+    addSeeds: () => {},
     hasQueued: () => queue.length > 0,
     requeue: (e) => {
       requeued.push(e.id);
