@@ -193,6 +193,9 @@ export function openForWrite(path: string): Db {
     throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: ${(err as Error).message}; ${WRITABLE_HINT}`, { cause: err });
   }
   try {
+    // Another writer holding the lock is reported instead of waited on forever; a reader of a
+    // settled (rollback-journal) file blocks the switch to WAL below only while it reads.
+    db.pragma('busy_timeout = 2000');
     const kind = identifyDb(db);
     if (kind === 'foreign') throw foreignDbError(path);
     // Must precede the first table (and WAL). Compressed pages are stored as ~20 KB blobs whose last
@@ -203,8 +206,6 @@ export function openForWrite(path: string): Db {
     // NORMAL in WAL mode is durable against process crashes (only a power loss can drop the last
     // commits), which is the durability a resumable crawl needs, at a fraction of FULL's fsyncs.
     db.pragma('synchronous = NORMAL');
-    // Another writer holding the lock is reported instead of waited on forever.
-    db.pragma('busy_timeout = 2000');
     // SQLite checkpoints every 1,000 WAL pages by default: with 2 KiB pages that is every ~2 MB,
     // i.e. every few dozen stored pages, each with an fsync. 16 MB between checkpoints.
     db.pragma('wal_autocheckpoint = 8000');
@@ -231,7 +232,7 @@ export function openForWrite(path: string): Db {
     if (code === 'CRAWL_STORE_OPEN') throw err;
     if (code?.startsWith('SQLITE_CORRUPT')) throw corruptError(path, err);
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-      throw new StoreError('CRAWL_STORE_LOCKED', `database ${path} is in use by another crawl; wait for it or use --db`, { cause: err });
+      throw new StoreError('CRAWL_STORE_LOCKED', `database ${path} is in use by another crawl, or held by a long read (an export, sqlite3); wait for it or use --db`, { cause: err });
     }
     throw new StoreError('CRAWL_STORE_OPEN', `cannot use database ${path}: ${(err as Error).message}; ${WRITABLE_HINT}`, { cause: err });
   }

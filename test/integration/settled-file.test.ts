@@ -59,3 +59,25 @@ test('a reader with the file open when the crawl ends keeps it in WAL mode, and 
   assert.equal((open.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n, 2);
   open.close();
 });
+
+test('a crawl started while a long read holds the settled file is refused with CRAWL_STORE_LOCKED naming the read, and the file stays as it was', async (t) => {
+  const site = await startSite({ '/': page('home', ['/a']), '/a': page('a'), '/b': page('b') });
+  t.after(() => site.close());
+  const first = testConfig(t, [site.url('/')]);
+  assert.equal((await runCrawl(first)).status, 'done');
+  const reader = new Database(first.dbPath, { readonly: true });
+  t.after(() => reader.close());
+  // An open statement holds a read transaction, as `crawlite export` does for the whole export.
+  const reading = reader.prepare('SELECT url FROM urls').iterate();
+  reading.next();
+  await assert.rejects(runCrawl(testConfig(t, [site.url('/b')], { dbPath: first.dbPath })), (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'CRAWL_STORE_LOCKED');
+    assert.match(err.message, /held by a long read/);
+    return true;
+  });
+  reading.return?.();
+  assert.deepEqual(fileFormat(first.dbPath), [1, 1]);
+  // Once the read is over, the same crawl runs.
+  assert.equal((await runCrawl(testConfig(t, [site.url('/b')], { dbPath: first.dbPath }))).status, 'done');
+  assert.equal(rows<{ n: number }>(first.dbPath, 'SELECT count(*) AS n FROM pages')[0]?.n, 3);
+});
