@@ -268,7 +268,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     writer.close();
     loopDelay.disable();
     await Promise.allSettled([pool.close(), fetcher.close()]);
-    if (!writer.failure) settleForReaders(db);
+    // Also after a failed write (--max-db-size, a full disk): what was committed stays readable.
+    settleForReaders(db);
     db.close();
   }
   const summary: CrawlSummary = {

@@ -9,7 +9,7 @@ import { optionalInt } from '../config/load.js';
 import { readJobFile } from '../config/job-file.js';
 import { mergeJob } from '../config/load-job.js';
 import { removeCrawliteDb } from '../store/remove-db.js';
-import { openForWrite } from '../store/db.js';
+import { openReadOnly } from '../store/db.js';
 import { runCrawl } from '../crawl.js';
 import { startSiteServer } from '../bench/serve-site.js';
 import { MAX_PAGE_BYTES, MIN_PAGE_BYTES } from '../bench/site.js';
@@ -100,9 +100,9 @@ async function runFrontierBenchCommand(flags: BenchFlags): Promise<number> {
  */
 function storageFigures(dbPath: string): { dbBytes: number; rawHtmlBytes: number } {
   const size = (suffix: string): number => statSync(dbPath + suffix, { throwIfNoEntry: false })?.size ?? 0;
-  // Not read-only: a read-only connection to a WAL database leaves an empty -wal and a -shm
-  // behind, which only the last writable connection removes on close. The bench owns the file.
-  const db = openForWrite(dbPath);
+  // Read-only: the crawl left the file in rollback-journal mode (store/settle-file.ts), so this
+  // connection leaves no -wal or -shm behind (a writable one would switch it back to WAL).
+  const db = openReadOnly(dbPath);
   try {
     const raw = db.prepare<[], { n: number | null }>('SELECT SUM(raw_bytes) AS n FROM pages').get()?.n ?? 0;
     return { dbBytes: size('') + size('-wal'), rawHtmlBytes: raw };

@@ -118,8 +118,11 @@ test('a full database (--max-db-size, as a full disk) stops the crawl cleanly; w
     1,
     /^crawlite: database full \(disk full or --max-db-size reached\); pages stored so far are kept: free space or raise --max-db-size, then rerun the crawl to continue \[CRAWL_STORE_WRITE\]$/,
   );
+  // Settled for readers even after the failed write: no -wal left to carry along (settle-file.ts).
+  assert.equal(existsSync(`${db}-wal`), false, 'the WAL was folded into the file');
   const reader = new Database(db, { readonly: true });
   assert.equal(reader.pragma('integrity_check', { simple: true }), 'ok');
+  assert.equal(reader.pragma('journal_mode', { simple: true }), 'delete');
   const stored = (reader.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n;
   assert.ok(stored > 10 && stored < 300, `${stored} pages kept`);
   assert.equal((reader.prepare(`SELECT count(*) AS n FROM urls WHERE state = 'done'`).get() as { n: number }).n, stored, 'every done URL has its page');
