@@ -20,7 +20,7 @@ import { Writer } from './store/writer.js';
 import { applyMaxDbSize } from './store/max-db-size.js';
 import { settleForReaders } from './store/settle-file.js';
 import { Frontier } from './frontier/frontier.js';
-import { createScope, describeExclusion } from './frontier/scope.js';
+import { createPatternCheck, createScope, describeExclusion } from './frontier/scope.js';
 import { createPoliteStage } from './fetch/polite-stage.js';
 import { createHostLimits } from './fetch/host-limits.js';
 import { ParsePool } from './parse/pool.js';
@@ -102,8 +102,10 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     config: config.fetch, limits, dispatcher: opts.dispatcher, checkRedirect: scope, signal: stop.signal, shouldKeepWire: config.archive,
   });
   const { fetcher, schedule } = polite;
+  const patterns = createPatternCheck(config.scope);
   const frontier = new Frontier(writer, {
     scope,
+    ...(patterns ? { patterns } : {}),
     maxDepth: config.maxDepth,
     maxPages: config.maxPages,
     windowSize: Math.max(64, config.fetch.concurrency * 2),

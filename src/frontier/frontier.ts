@@ -17,11 +17,15 @@ export interface FrontierStore {
   hasQueued(): boolean;
   /** Gives a claimed URL back to the queue untouched (issue 3: window entries of a resting host). */
   requeue(entry: FrontierEntry): void;
+  /** Marks a claimed URL skipped with `code` instead of fetching it. */
+  skipClaimed(entry: FrontierEntry, code: ErrorCode): void;
 }
 
 export interface FrontierOptions {
   /** Decides whether a normalized URL is in scope (null) or why not. */
   scope: (url: string) => ErrorCode | null;
+  /** --include/--exclude alone (CRAWL_SCOPE_EXCLUDED or null), checked again on claimed URLs; absent when there are none. */
+  patterns?: (url: string) => ErrorCode | null;
   maxDepth: number | null;
   /** Most URLs this run may take; null for no limit. */
   maxPages: number | null;
@@ -86,7 +90,21 @@ export class Frontier {
       for (const e of this.#window) full.add(e.host);
       const room = this.#opts.windowSize - this.#window.length;
       const limit = this.#opts.maxPages === null ? room : Math.min(room, this.#opts.maxPages - this.#taken - this.#window.length);
-      if (limit > 0) this.#window.push(...this.#store.claim(limit, [...full]));
+      // Claims again while a whole claim was skipped by #recheck: each round moves rows out of
+      // the queue, so it ends, and a resume under a tighter limit does not idle between claims.
+      let kept = 0;
+      while (limit > 0 && kept === 0) {
+        const claimed = this.#store.claim(limit, [...full]);
+        if (claimed.length === 0) break;
+        for (const c of claimed) {
+          const code = this.#recheck(c);
+          if (code !== null) this.#store.skipClaimed(c, code);
+          else {
+            this.#window.push(c);
+            kept++;
+          }
+        }
+      }
       entry = this.#takeFromWindow(hasRoom);
     }
     if (entry) this.#taken += 1;
@@ -143,6 +161,18 @@ export class Frontier {
     const isTooDeep = this.#opts.maxDepth !== null && depth > this.#opts.maxDepth;
     const skipCode = this.#opts.scope(url) ?? this.#opts.trap?.(url) ?? (isTooDeep ? 'CRAWL_DEPTH_LIMIT' : null);
     return { url, host: originKey(url), depth, skipCode };
+  }
+
+  /**
+   * Limits are per run and are not stored: a URL queued by an earlier run was admitted under that
+   * run's --max-depth and --include/--exclude. This run's are checked again when it is claimed, so
+   * a resume with a tighter limit does not fetch what the limit now excludes. The host scope is
+   * not: it comes from the seeds, and a resume that adds a seed on another host must not drop the
+   * queue of the first.
+   */
+  #recheck(entry: FrontierEntry): ErrorCode | null {
+    if (this.#opts.maxDepth !== null && entry.depth > this.#opts.maxDepth) return 'CRAWL_DEPTH_LIMIT';
+    return this.#opts.patterns?.(entry.url) ?? null;
   }
 
   #releaseHosts(hosts: ReadonlySet<string>): void {

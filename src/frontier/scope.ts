@@ -55,6 +55,17 @@ export function createScope(seeds: string[], config: ScopeConfig): ScopeCheck {
 }
 
 /**
+ * --include / --exclude alone, without the seeds' scope: for URLs an earlier run queued (the
+ * frontier checks them again when it claims them). Null when there are no patterns.
+ */
+export function createPatternCheck(config: Pick<ScopeConfig, 'include' | 'exclude'>): ScopeCheck | null {
+  const include = compilePatterns(config.include, 'include');
+  const exclude = compilePatterns(config.exclude, 'exclude');
+  if (include.length === 0 && exclude.length === 0) return null;
+  return (url) => ((include.length > 0 && !matchesAny(include, url)) || matchesAny(exclude, url) ? 'CRAWL_SCOPE_EXCLUDED' : null);
+}
+
+/**
  * Which --include / --exclude rule rejects `url`, in words, or null when none does; for telling
  * the user why a seed is not crawled (the per-link check only needs the code, and stays cheap).
  */

@@ -46,6 +46,10 @@ export function prepareStatements(db: Db) {
     markState: db.prepare(
       `UPDATE urls SET state = ?, error_code = ?, error_message = ?, redirect_to = ?, updated_at = ? WHERE id = ?`,
     ),
+    // Parameters: error_code, error_message, now, id.
+    skipClaimed: db.prepare(
+      `UPDATE urls SET state = 'skipped', attempts = MAX(attempts - 1, 0), error_code = ?, error_message = ?, updated_at = ? WHERE id = ? AND state = 'fetching'`,
+    ),
     requeue: db.prepare(`UPDATE urls SET state = 'queued', attempts = MAX(attempts - 1, 0), updated_at = ? WHERE id = ? AND state = 'fetching'`),
     // A URL left 'fetching' by a kill gives back the attempt its claim (markFetching) counted, as
     // requeue does: whether the request ever reached the server is unknown, and counting it cost

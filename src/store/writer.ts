@@ -22,6 +22,7 @@ type Op =
   | { kind: 'page'; record: PageRecord; links: LinkRecord[]; extraUrls: Discovered[] }
   | { kind: 'failure'; entry: FrontierEntry; code: ErrorCode; message: string; redirectTo: string | null }
   | { kind: 'requeue'; entry: FrontierEntry }
+  | { kind: 'skip'; entry: FrontierEntry; code: ErrorCode }
   | { kind: 'defer'; entry: FrontierEntry; dueAt: number; isAttempt: boolean; code: ErrorCode | null; message: string }
   | { kind: 'apply'; apply: (now: number) => void };
 
@@ -237,6 +238,15 @@ export class Writer {
     this.#push({ kind: 'failure', entry, code, message, redirectTo });
   }
 
+  /**
+   * A claimed URL this run will not fetch after all (queued by an earlier run under other limits:
+   * deeper than this run's --max-depth, or rejected by its --include/--exclude): skipped with why,
+   * the claim's attempt given back, and queued again by a later link or run that can follow it.
+   */
+  skipClaimed(entry: FrontierEntry, code: ErrorCode): void {
+    this.#push({ kind: 'skip', entry, code });
+  }
+
   /** A URL whose fetch was abandoned at shutdown goes back to the queue for the next run. */
   requeue(entry: FrontierEntry): void {
     this.#push({ kind: 'requeue', entry });
@@ -319,6 +329,8 @@ export class Writer {
       op.apply(now);
     } else if (op.kind === 'requeue') {
       s.requeue.run(now, op.entry.id);
+    } else if (op.kind === 'skip') {
+      s.skipClaimed.run(op.code, skipMessage(op.code), now, op.entry.id);
     } else if (op.kind === 'defer') {
       s.deferUrl.run({ id: op.entry.id, dueAt: op.dueAt, uncount: op.isAttempt ? 0 : 1, errorCode: op.code, errorMessage: op.message, now });
     } else if (op.kind === 'failure') {

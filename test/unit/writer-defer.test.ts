@@ -63,6 +63,7 @@ test("the frontier gives back a resting host's URLs when they fill the window, a
   const store: FrontierStore = {
     addUrls: () => {},
     addSeeds: () => {},
+    skipClaimed: () => {},
     hasQueued: () => queue.length > 0,
     requeue: (e) => {
       requeued.push(e.id);
