@@ -19,7 +19,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .option('scope', { describe: 'Which links to follow', choices: ['host', 'domain', 'prefix', 'any'], defaultDescription: 'host' })
       .option('include', { describe: 'Only follow URLs matching this regular expression (repeatable)', type: 'string', array: true, requiresArg: true })
       .option('exclude', { describe: 'Never follow URLs matching this regular expression (repeatable)', type: 'string', array: true, requiresArg: true })
-      .option('user-agent', { describe: 'User-Agent header', type: 'string', requiresArg: true, defaultDescription: 'crawlite/<version>' })
+      .option('user-agent', { describe: 'User-Agent header', type: 'string', requiresArg: true, defaultDescription: 'crawlite/<version> (+https://github.com/crawlite/crawlite)' })
       .option('timeout', { describe: 'Seconds allowed for a whole response', requiresArg: true, defaultDescription: '30' })
       .option('max-bytes', { describe: 'Cap on a decoded body (e.g. 10MB); longer bodies are cut', requiresArg: true, defaultDescription: '10MB' })
       .option('delay', { describe: 'Seconds between request starts to one host (robots.txt Crawl-delay may raise it)', requiresArg: true, defaultDescription: '0' })
