@@ -12,6 +12,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { defaultTrapConfig, type CrawlConfig } from './config/schema.js';
+import { maskHeaders } from './config/request-headers.js';
 import type { FetchResult, FieldSpec, FrontierEntry, ParseOutcome } from './types.js';
 import type { StoreError } from './errors.js';
 import { openForWrite } from './store/db.js';
@@ -90,7 +91,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   writer.recoverInterrupted();
   writer.addPageHooks(createSearchIndexHooks(db));
   writer.addPageHooks(createArchiveHooks(db));
-  const runId = writer.startRun({ ...config, parse: { ...config.parse, workerUrl: undefined } }, opts.job ?? null);
+  // Header values (Authorization, Cookie) are secrets: the run records their names only.
+  const recorded = { ...config, fetch: { ...config.fetch, headers: maskHeaders(config.fetch.headers) }, parse: { ...config.parse, workerUrl: undefined } };
+  const runId = writer.startRun(recorded, opts.job ?? null);
   const recrawl = openRecrawl(db, writer, { start: config.recrawl, runId });
   const retriedFailed = config.retryFailed ? requeueFailed(db, writer, runId) : null;
   if (retriedFailed !== null) opts.onRetryFailed?.(retriedFailed);
@@ -99,7 +102,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   const limits = createHostLimits({ concurrency: config.fetch.concurrency, perHost: config.fetch.perHost });
   const stop = new AbortController();
   const polite = createPoliteStage({
-    config: config.fetch, limits, dispatcher: opts.dispatcher, checkRedirect: scope, signal: stop.signal, shouldKeepWire: config.archive,
+    config: config.fetch, limits, dispatcher: opts.dispatcher, checkRedirect: scope, signal: stop.signal, shouldKeepWire: config.archive, headerOrigins: config.seeds,
   });
   const { fetcher, schedule } = polite;
   const patterns = createPatternCheck(config.scope);
@@ -158,7 +161,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     if (fetched.kind === 'blocked' || fetched.kind === 'failed') {
       const { code, message } = fetched.kind === 'blocked' ? fetched : fetched.failure;
       tracker.countFailure(code);
-      runOutcome.noteFailure(entry, code);
+      runOutcome.noteFailure(entry, code, message);
       writer.recordFailure(entry, code, message, fetched.kind === 'failed' ? fetched.failure.redirectTo ?? null : null);
       opts.onEvent?.({ type: 'error', url: entry.url, depth: entry.depth, code, message });
       return;

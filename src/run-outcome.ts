@@ -20,6 +20,18 @@ export interface RunOutcome {
 
 const MAX_EXAMPLES = 3;
 
+/**
+ * A few words for a code; for a TLS failure the detail too ("TLS failed: self-signed certificate
+ * [...]; to accept it, use --insecure", map-error.ts), since "TLS failed" alone says neither why
+ * nor what to do, and a whole crawl failing on one certificate is the common case.
+ */
+function reasonOf(code: ErrorCode, message: string): string {
+  const label = describeCode(code);
+  if (code !== 'CRAWL_FETCH_TLS') return label;
+  const at = message.indexOf(`${label}: `);
+  return at < 0 ? label : message.slice(at);
+}
+
 export function createRunOutcome() {
   const outcome: RunOutcome = { answered: 0, unanswered: 0, isSeedsOnly: true, examples: [] };
   const miss = (entry: FrontierEntry, reason: string) => {
@@ -33,12 +45,12 @@ export function createRunOutcome() {
       if (status < 400) outcome.answered += 1;
       else miss(entry, `HTTP ${status}`);
     },
-    /** The URL ends failed, or blocked by robots.txt. */
-    noteFailure(entry: FrontierEntry, code: ErrorCode): void {
+    /** The URL ends failed, or blocked by robots.txt; `message` is the failure's own. */
+    noteFailure(entry: FrontierEntry, code: ErrorCode, message = ''): void {
       // The site answered and the crawl obeyed: a crawl of a site that forbids it did what it was
       // told, and exits 0 (test/integration/cli-politeness.test.ts holds it to that).
       if (code === 'CRAWL_ROBOTS_DISALLOWED') outcome.answered += 1;
-      else miss(entry, describeCode(code));
+      else miss(entry, reasonOf(code, message));
     },
     result: (): RunOutcome => ({ ...outcome, examples: [...outcome.examples] }),
   };

@@ -19,6 +19,9 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
     const detail = config.sitemaps ? 'robots.txt is not obeyed in this crawl (--sitemaps still reads its Sitemap: lines)' : 'robots.txt is neither fetched nor obeyed in this crawl';
     process.stderr.write(`crawlite: --ignore-robots: ${detail}\n`);
   }
+  if (config.fetch.insecure) {
+    process.stderr.write('crawlite: --insecure: TLS certificates are not verified in this crawl (self-signed, expired and wrong-host certificates are accepted)\n');
+  }
   const stop = new AbortController();
   const detach = onInterrupt(stop, view.say);
   const opts: CrawlOptions = { signal: stop.signal, job: job ? { name: job.name, file: job.path } : undefined, ...view.crawlOptions };

@@ -20,6 +20,7 @@ import { byteSize } from './load.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
 import { isValidSelector } from '../parse/extract-fields.js';
 import { HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
+import { headerProblem } from './request-headers.js';
 
 function int(min: number, max = Number.MAX_SAFE_INTEGER) {
   const error = max === Number.MAX_SAFE_INTEGER ? `expected a whole number >= ${min}` : `expected a whole number from ${min} to ${max}`;
@@ -116,6 +117,22 @@ const traps = slice('traps', {
   maxQueriesPerPath: int(1, 1_000_000),
 });
 
+/** Request headers as a mapping; checked as --header is, and a name given twice (any case) is refused. */
+const headers = z
+  .record(z.string(), text('a header value (a string)'), { error: 'expected a mapping of header names to values, e.g. Authorization: "Bearer ..."' })
+  .superRefine((map, ctx) => {
+    const seen = new Set<string>();
+    for (const [name, value] of Object.entries(map)) {
+      const problem = headerProblem(name, value.trim()) ?? (seen.has(name.toLowerCase()) ? `header '${name}' is given twice` : null);
+      seen.add(name.toLowerCase());
+      if (problem !== null) {
+        ctx.addIssue({ code: 'custom', message: problem });
+        return;
+      }
+    }
+  })
+  .transform((map) => Object.fromEntries(Object.entries(map).map(([name, value]) => [name, value.trim()])));
+
 const fetch = slice('fetch', {
   concurrency: int(1, 1024),
   perHost: int(1, 1024),
@@ -124,6 +141,8 @@ const fetch = slice('fetch', {
   maxBodyBytes: bytes,
   maxRedirects: int(0, 100),
   keepAliveMs: int(0, 600_000),
+  headers,
+  insecure: z.boolean({ error: 'expected true or false' }),
   politeness: politeness.partial(),
 });
 

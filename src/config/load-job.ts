@@ -39,14 +39,14 @@ export function loadCrawlConfig(flags: JobFlags): ResolvedJob {
 
 /**
  * Normalization drops a seed's user:password (frontier/normalize-url.ts); the user who typed one
- * expects it to be used, so they are told, once, that it is not. crawlite has no option that sets
- * request headers (only --user-agent), so there is no other way to authenticate to name.
+ * expects it to be used, so they are told, once, that it is not, and what to use instead: an
+ * Authorization header (--header), which goes to the seeds' origins only.
  */
 function credentialWarnings(rawSeeds: unknown[]): string[] {
   const withCredentials = rawSeeds.map(String).filter(hasCredentials);
   if (withCredentials.length === 0) return [];
   const seeds = [...new Set(withCredentials.map((seed) => normalizeUrl(seed) ?? seed))].join(', ');
-  return [`crawlite: credentials in seed URLs are not sent and were removed: ${seeds} (crawlite has no option to authenticate or set request headers)`];
+  return [`crawlite: credentials in seed URLs are not sent and were removed: ${seeds} (to authenticate, use --header "Authorization: ...")`];
 }
 
 /** The defaults with the file's values laid over them, slice by slice (lists are replaced, not joined). */

@@ -8,6 +8,7 @@ import { normalizeUrl } from '../frontier/normalize-url.js';
 import { parseByteSize } from './byte-size.js';
 import { parseDbSize } from './db-size.js';
 import { escapeControls, HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
+import { overrideHeaders, parseHeaderFlags } from './request-headers.js';
 
 export interface CrawlFlags {
   urls?: unknown[];
@@ -34,6 +35,9 @@ export interface CrawlFlags {
   retryFailed?: boolean;
   sitemaps?: boolean;
   archive?: boolean;
+  /** Repeated "Name: value" strings (--header). */
+  header?: unknown[];
+  insecure?: boolean;
 }
 
 const SCOPES: readonly ScopeMode[] = ['host', 'domain', 'prefix', 'any'];
@@ -72,6 +76,8 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
       timeoutMs: seconds('--timeout', flags.timeout) ?? base.fetch.timeoutMs,
       maxBodyBytes: byteSize('--max-bytes', flags.maxBytes) ?? base.fetch.maxBodyBytes,
       maxRedirects: optionalInt('--max-redirects', flags.maxRedirects, 0, 100) ?? base.fetch.maxRedirects,
+      headers: headersFromFlags(flags.header, base.fetch.headers ?? {}),
+      insecure: flags.insecure ?? base.fetch.insecure ?? false,
       politeness: politenessFromFlags(flags, base.fetch.politeness),
     },
     parse: { ...base.parse, workers: optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers,
@@ -93,6 +99,14 @@ function userAgent(value: string | undefined): string | undefined {
     throw new UsageError('CRAWL_USAGE', `invalid --user-agent '${escapeControls(trimmed)}': expected ${HEADER_VALUE_EXPECTED}`);
   }
   return trimmed;
+}
+
+/** --header values laid over the job file's fetch.headers: a name on the command line replaces the file's. */
+function headersFromFlags(values: unknown[] | undefined, fromFile: Record<string, string>): Record<string, string> {
+  if (!values?.length) return fromFile;
+  const parsed = parseHeaderFlags(values);
+  if ('problem' in parsed) throw new UsageError('CRAWL_USAGE', parsed.problem);
+  return overrideHeaders(fromFile, parsed.headers);
 }
 
 function maxDbBytes(value: unknown): { maxDbBytes?: number } {

@@ -46,6 +46,14 @@ export interface FetchConfig {
   maxRedirects: number;
   /** Idle keep-alive of pooled connections. @default 4000 */
   keepAliveMs: number;
+  /**
+   * Extra request headers, name -> value (--header, e.g. Authorization or Cookie), sent only to the
+   * seeds' origins (scheme, host, port): never to another origin a link, redirect or sitemap leads
+   * to. Checked at load (config/request-headers.ts); recorded in runs.options by name only. @default {}
+   */
+  headers?: Record<string, string>;
+  /** Accept TLS certificates that do not verify (self-signed, expired, wrong host), like curl -k. @default false */
+  insecure?: boolean;
   /** Politeness, retries and robots.txt (politeness.ts, retry-policy.ts, robots.ts). @default defaultPolitenessConfig() */
   politeness?: PolitenessConfig;
 }
@@ -142,6 +150,8 @@ export function defaultConfig(): Omit<CrawlConfig, 'seeds'> {
       maxBodyBytes: 10 * 1024 * 1024,
       maxRedirects: 10,
       keepAliveMs: 4_000,
+      headers: {},
+      insecure: false,
       politeness: defaultPolitenessConfig(),
     },
     // One parse thread per core, from `crawlite bench --matrix` on 2 cores (README, Performance):

@@ -35,7 +35,9 @@ export function createAgent(config: FetchConfig): Agent {
     connections: Math.max(1, config.perHost),
     // No pipelining: a slow response would hold up the ones queued behind it on the same socket.
     pipelining: 1,
-    connect: { timeout: Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS) },
+    // --insecure: certificates that do not verify are accepted (curl -k). Off by default, when a
+    // failed verification is CRAWL_FETCH_TLS (map-error.ts), whose message points at the flag.
+    connect: { timeout: Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS), ...(config.insecure === true ? { rejectUnauthorized: false } : {}) },
     // The fetcher's own deadline covers the whole response; these only make sure undici never
     // waits longer than that on its own.
     headersTimeout: timeoutMs,

@@ -12,6 +12,7 @@ import { decodeBody } from './decode-body.js';
 import { startDeadline } from './deadline.js';
 import { createAgent } from './dispatcher.js';
 import { createFetchError, mapFetchError } from './map-error.js';
+import { originKey } from '../frontier/normalize-url.js';
 
 export interface FetcherOptions {
   config: FetchConfig;
@@ -33,6 +34,12 @@ export interface FetcherOptions {
   runHop?: (url: string, send: () => Promise<HopStep>, hop: HopContext) => Promise<{ sent: HopStep } | { refused: HopRefusal }>;
   /** Keep the body as received (FetchResult.wireBody) when a content-coding was removed; for --archive. @default false */
   shouldKeepWire?: boolean;
+  /**
+   * URLs (the seeds) whose origins (scheme, host, port) get config.headers. Every other origin,
+   * reached by a link, a redirect hop or a sitemap, and its robots.txt, gets none of them: they
+   * are credentials more often than not. @default none
+   */
+  headerOrigins?: readonly string[];
 }
 
 /** Why a redirect target is not requested (see checkHop). */
@@ -127,6 +134,23 @@ function resolveLoosely(location: string, base: string): string {
 }
 
 /**
+ * The request headers for a URL: built once per origin, so a request only looks its origin up.
+ * Custom names are lowercased so that one replaces a default of the same name (Accept-Language)
+ * instead of being sent beside it.
+ */
+function createOriginHeaders(
+  defaults: Readonly<Record<string, string>>,
+  custom: Readonly<Record<string, string>> | undefined,
+  origins: readonly string[] | undefined,
+): (origin: string) => Readonly<Record<string, string>> {
+  if (!custom || Object.keys(custom).length === 0 || !origins?.length) return () => defaults;
+  const withCustom: Record<string, string> = { ...defaults };
+  for (const [name, value] of Object.entries(custom)) withCustom[name.toLowerCase()] = value;
+  const byOrigin = new Map(origins.map((url) => [originKey(url), withCustom]));
+  return (origin) => byOrigin.get(origin) ?? defaults;
+}
+
+/**
  * Creates the fetch stage. Without an injected dispatcher it makes (and on close() closes) one
  * shared keep-alive Agent; concurrency limits are the caller's job (host-limits.ts).
  */
@@ -134,12 +158,13 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
   const { config, checkRedirect, checkHop, runHop } = opts;
   const isOwnDispatcher = opts.dispatcher === undefined;
   const dispatcher = opts.dispatcher ?? createAgent(config);
-  const requestHeaders = {
+  const requestHeaders: Record<string, string> = {
     'user-agent': config.userAgent,
     accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8',
     'accept-encoding': 'gzip, deflate, br',
     'accept-language': 'en;q=1.0, *;q=0.5',
   };
+  const headersFor = createOriginHeaders(requestHeaders, config.headers, opts.headerOrigins);
   let closing: Promise<void> | null = null;
 
   /** Where a redirect from `from` leads, or why it is not followed. `redirects` already holds `from`. */
@@ -181,10 +206,12 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
     });
 
     const send = async (): Promise<HopStep> => {
+      // entry.host is the entry's origin key already; only a redirect hop's URL is parsed for it.
+      const sent = headersFor(url === entry.url ? entry.host : originKey(url));
       const res = await request(url, {
         dispatcher,
         method: 'GET',
-        headers: overrides.extraHeaders && url === entry.url ? { ...requestHeaders, ...overrides.extraHeaders } : requestHeaders,
+        headers: overrides.extraHeaders && url === entry.url ? { ...sent, ...overrides.extraHeaders } : sent,
         signal: deadline.signal,
         // undici's own timers never outlast our deadline (bodyTimeout is per chunk, so the
         // deadline is what ends a body dripped slowly).

@@ -41,6 +41,9 @@ const BY_CODE: Readonly<Record<string, ErrorCode>> = {
 /** OpenSSL verify errors (CERT_HAS_EXPIRED, UNABLE_TO_VERIFY_LEAF_SIGNATURE, ...), TLS and handshake errors. */
 const TLS_CODE = /CERT|^UNABLE_TO_|^ERR_TLS_|^ERR_SSL_|^ERR_OSSL_|^EPROTO$/;
 
+/** The verify errors among them: a certificate was read and refused, which --insecure accepts. */
+const CERT_VERIFY_CODE = /CERT|^UNABLE_TO_/;
+
 export interface AbortState {
   /** The fetch's own deadline fired. */
   isTimedOut: boolean;
@@ -100,5 +103,8 @@ export function mapFetchError(err: unknown, state: AbortState): FetchError {
   const { code, raw } = classify(err);
   const detail = describe(err);
   const suffix = raw && !detail.includes(raw) ? ` [${raw}]` : '';
-  return createFetchError(code, `${describeCode(code)}: ${detail}${suffix}`, err);
+  // Node's message names the reason ("self-signed certificate", "certificate has expired");
+  // the hint says how to crawl such a site anyway.
+  const hint = code === 'CRAWL_FETCH_TLS' && raw !== undefined && CERT_VERIFY_CODE.test(raw) ? '; to accept it, use --insecure' : '';
+  return createFetchError(code, `${describeCode(code)}: ${detail}${suffix}${hint}`, err);
 }

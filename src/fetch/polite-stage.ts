@@ -28,6 +28,8 @@ export interface PoliteStageOptions {
   signal: AbortSignal;
   /** Keep bodies as received when a content-coding was removed (--archive). */
   shouldKeepWire?: boolean;
+  /** URLs (the seeds) whose origins get config.headers; see FetcherOptions.headerOrigins. */
+  headerOrigins?: readonly string[];
 }
 
 export interface PoliteStage {
@@ -68,6 +70,7 @@ export function createPoliteStage(opts: PoliteStageOptions): PoliteStage {
     dispatcher: opts.dispatcher,
     checkRedirect: opts.checkRedirect,
     shouldKeepWire: opts.shouldKeepWire === true,
+    headerOrigins: opts.headerOrigins,
     runHop: (url, send, hop) => runHop(url, send, hop),
     checkHop: async (url) => {
       const verdict = await robots.check(url, { isNested: true });

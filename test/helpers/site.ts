@@ -4,6 +4,7 @@
  * servers through a common gauge), so tests can assert on what the crawler really did.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export type Route =
@@ -33,11 +34,14 @@ export interface TestSite {
   close(): Promise<void>;
 }
 
-/** `port`: listen there instead of on a free port (rejects with EADDRINUSE when it is taken). */
-export async function startSite(routes: Record<string, Route>, opts: { delayMs?: number; shared?: Gauge; port?: number } = {}): Promise<TestSite> {
+/**
+ * `port`: listen there instead of on a free port (rejects with EADDRINUSE when it is taken).
+ * `tls`: serve HTTPS with this key and certificate (test/helpers/tls.ts has a self-signed pair).
+ */
+export async function startSite(routes: Record<string, Route>, opts: { delayMs?: number; shared?: Gauge; port?: number; tls?: { key: string; cert: string } } = {}): Promise<TestSite> {
   const hits = new Map<string, number>();
   const gauge = new Gauge();
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? '/';
     hits.set(path, (hits.get(path) ?? 0) + 1);
     gauge.enter();
@@ -58,7 +62,8 @@ export async function startSite(routes: Record<string, Route>, opts: { delayMs?:
     } else {
       res.writeHead(route.status ?? 200, { 'content-type': 'text/html; charset=utf-8', ...route.headers }).end(route.body ?? '');
     }
-  });
+  };
+  const server = opts.tls ? createHttpsServer(opts.tls, handle) : createServer(handle);
   // Keep-alive sockets would hold the server open after the test; close them when idle.
   server.keepAliveTimeout = 200;
   await new Promise<void>((resolve, reject) => {
@@ -69,7 +74,7 @@ export async function startSite(routes: Record<string, Route>, opts: { delayMs?:
     });
   });
   const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   return {
     origin,
     url: (path) => origin + path,

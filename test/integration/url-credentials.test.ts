@@ -35,7 +35,7 @@ test('userinfo in a seed and in links is dropped: never stored, exported or logg
   assert.equal(run.code, 0, run.stderr);
   const warnings = run.stderr.split('\n').filter((l) => l.includes('credentials'));
   assert.deepEqual(warnings, [
-    `crawlite: credentials in seed URLs are not sent and were removed: ${site.url('/')} (crawlite has no option to authenticate or set request headers)`,
+    `crawlite: credentials in seed URLs are not sent and were removed: ${site.url('/')} (to authenticate, use --header "Authorization: ...")`,
   ]);
   assert.equal(site.hits.get('/private'), 1, 'the two spellings are one frontier entry');
   assert.deepEqual(authorizations, [], 'no Basic auth is sent');

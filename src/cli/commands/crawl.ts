@@ -20,6 +20,8 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .option('include', { describe: 'Only follow URLs matching this regular expression (repeatable)', type: 'string', array: true, requiresArg: true })
       .option('exclude', { describe: 'Never follow URLs matching this regular expression (repeatable)', type: 'string', array: true, requiresArg: true })
       .option('user-agent', { describe: 'User-Agent header', type: 'string', requiresArg: true, defaultDescription: 'crawlite/<version> (+https://github.com/crawlite/crawlite)' })
+      .option('header', { alias: 'H', describe: 'Extra request header "Name: value" (repeatable), e.g. Authorization or Cookie; sent only to the seeds\' origins (scheme, host, port), never to other hosts reached by links or redirects. Host, Content-Length, Connection, User-Agent and a few more are refused', type: 'string', array: true, requiresArg: true })
+      .option('insecure', { alias: 'k', describe: 'Accept TLS certificates that do not verify (self-signed, expired, wrong host); announced on stderr', type: 'boolean' })
       .option('timeout', { describe: 'Seconds allowed for a whole response', requiresArg: true, defaultDescription: '30' })
       .option('max-bytes', { describe: 'Cap on a decoded body (e.g. 10MB); longer bodies are cut', requiresArg: true, defaultDescription: '10MB' })
       .option('delay', { describe: 'Seconds between request starts to one host (robots.txt Crawl-delay may raise it)', requiresArg: true, defaultDescription: '0' })
@@ -45,6 +47,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .example('$0 crawl http://localhost:8080/ --retry-failed', 'Fetch again the URLs that failed last time')
       .example('$0 crawl https://a.example/ https://b.example/ --db data/ab.db --per-host 2', 'Two sites, gently, into their own file')
       .example('$0 crawl https://example.org/ --log-format json 2> events.jsonl', 'One JSON object per page and per error, for scripts')
+      .example('$0 crawl https://intranet.example/ --header "Authorization: Bearer $TOKEN"', 'Crawl behind auth; the header goes to https://intranet.example only')
       .example('$0 crawl https://example.org/ --max-db-size 2GB --quiet', 'Stop before the file passes 2 GB; print only errors'),
   handler: async (argv) => {
     const { runCrawlCommand } = await import('../run-crawl.js');
