@@ -34,7 +34,12 @@ const REFUSED: ReadonlyMap<string, string> = new Map([
 /** What is wrong with one header, as a message that names it but not its value; null when it is fine. */
 export function headerProblem(name: string, value: string): string | null {
   if (name === '') return 'empty header name';
-  if (!TOKEN.test(name)) return `invalid header name '${name.replace(/[^\x21-\x7e]/g, '?')}': expected letters, digits and !#$%&'*+-.^_\`|~ only`;
+  if (!TOKEN.test(name)) {
+    // Only the part before the first bad character is shown: "Authorization Bearer abc: d" has a
+    // colon in its token, and what follows the space is the secret.
+    const at = name.search(/[^!#$%&'*+\-.^_`|~0-9A-Za-z]/);
+    return `invalid header name '${name.slice(0, at)}...': character ${at + 1} is not allowed (expected letters, digits and !#$%&'*+-.^_\`|~ only)`;
+  }
   const refused = REFUSED.get(name.toLowerCase());
   if (refused !== undefined) return `header '${name}' cannot be set: ${refused}`;
   if (!isHeaderValue(value)) return `header '${name}': its value has a newline, tab or other control character (or a character beyond Latin-1)`;

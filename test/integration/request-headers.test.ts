@@ -104,8 +104,9 @@ test('bad --header values: one line each, exit 2, and the value is never echoed'
   const cases: Array<[string[], RegExp]> = [
     [['-H', 'Authorization Bearer s3cr3t'], /^crawlite: invalid --header: expected "Name: value", found no colon/],
     [['-H', ': s3cr3t'], /^crawlite: invalid --header: empty header name/],
-    [['-H', 'Bad Name: s3cr3t'], /^crawlite: invalid --header: invalid header name 'Bad\?Name'/],
+    [['-H', 'Bad Name: s3cr3t'], /^crawlite: invalid --header: invalid header name 'Bad\.\.\.': character 4 is not allowed/],
     [['-H', 'X-Ok: 1', '-H', 'X-Evil: s3cr3t\r\nHost: evil'], /^crawlite: invalid --header \(the 2nd one\): header 'X-Evil': its value has a newline/],
+    [['-H', 'Authorization Bearer s3cr3t:x'], /^crawlite: invalid --header: invalid header name 'Authorization\.\.\.': character 14/],
     [['-H', 'Host: s3cr3t.example'], /^crawlite: invalid --header: header 'Host' cannot be set/],
     [['-H', 'content-length: 5'], /^crawlite: invalid --header: header 'content-length' cannot be set: it breaks HTTP framing/],
     [['-H', 'Transfer-Encoding: chunked'], /^crawlite: invalid --header: header 'Transfer-Encoding' cannot be set/],
@@ -125,7 +126,7 @@ test('bad fetch.headers in a job file: one line, exit 2, the value not echoed', 
   const job = join(dirname(db), 'job.json');
   const cases: Array<[unknown, RegExp]> = [
     [{ 'X-Evil': 's3cr3t\nHost: evil' }, /fetch\.headers: header 'X-Evil': its value has a newline/],
-    [{ 'Bad Name': 's3cr3t' }, /fetch\.headers: invalid header name 'Bad\?Name'/],
+    [{ 'Bad Name': 's3cr3t' }, /fetch\.headers: invalid header name 'Bad\.\.\.': character 4 is not allowed/],
     [{ Host: 's3cr3t' }, /fetch\.headers: header 'Host' cannot be set/],
     [{ Authorization: 's3cr3t', authorization: 's3cr3t' }, /fetch\.headers: header 'authorization' is given twice/],
     [['Authorization: s3cr3t'], /fetch\.headers: expected a mapping of header names to values/],
