@@ -6,13 +6,12 @@
 import { request, type Dispatcher } from 'undici';
 import type { FetchConfig } from '../config/schema.js';
 import { FetchError, type ErrorCode } from '../errors.js';
-import { normalizeUrl } from '../frontier/normalize-url.js';
+import { normalizeUrl, originKey } from '../frontier/normalize-url.js';
 import type { FetchFailure, FetchResult, FrontierEntry, RedirectHop } from '../types.js';
 import { decodeBody } from './decode-body.js';
 import { startDeadline } from './deadline.js';
 import { createAgent } from './dispatcher.js';
 import { createFetchError, mapFetchError } from './map-error.js';
-import { originKey } from '../frontier/normalize-url.js';
 
 export interface FetcherOptions {
   config: FetchConfig;
