@@ -11,6 +11,16 @@ export function formatJsonEvent(e: CrawlEvent, now = new Date()): string {
   return `${JSON.stringify({ type, time: now.toISOString(), ...fields })}\n`;
 }
 
+/**
+ * A notice the CLI gives before the crawl starts (--ignore-robots, --insecure, credentials removed
+ * from a seed), as a `notice` event: with --log-format json every line on stderr is one JSON
+ * object, so a JSON Lines reader never meets plain text. `message` is the text line without its
+ * "crawlite: " prefix.
+ */
+export function formatJsonNotice(line: string, now = new Date()): string {
+  return `${JSON.stringify({ type: 'notice', time: now.toISOString(), message: line.replace(/^crawlite: /, '') })}\n`;
+}
+
 export function formatJsonSummary(s: CrawlSummary, now = new Date()): string {
   return `${JSON.stringify({
     type: 'summary', time: now.toISOString(), status: s.status, dbPath: s.dbPath, pagesStored: s.pagesStored,

@@ -8,19 +8,24 @@ import { runCrawl, type CrawlOptions, type CrawlSummary } from '../crawl.js';
 import { createViewFromFlags, type ViewFlags } from './progress-view.js';
 import { nothingFetchedError } from './nothing-fetched.js';
 import { formatRetryFailed } from './summary.js';
+import { formatJsonNotice } from './log-json.js';
 
 export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<number> {
   const { config, job, warnings } = loadCrawlConfig(flags);
   const view = createViewFromFlags(flags, config.maxPages);
-  // Like the --ignore-robots line below: written in every log format, before the crawl starts.
-  for (const line of warnings) process.stderr.write(`${line}\n`);
+  // Notices are written in every log format, --quiet too, before the crawl starts; with
+  // --log-format json each is a `notice` event, so stderr stays one JSON object per line.
+  const notice = (line: string): void => {
+    process.stderr.write(flags.logFormat === 'json' ? formatJsonNotice(line) : `${line}\n`);
+  };
+  for (const line of warnings) notice(line);
   if (config.fetch.politeness?.ignoreRobots) {
     // With --sitemaps robots.txt is still fetched, once per seed origin, for its Sitemap: lines.
     const detail = config.sitemaps ? 'robots.txt is not obeyed in this crawl (--sitemaps still reads its Sitemap: lines)' : 'robots.txt is neither fetched nor obeyed in this crawl';
-    process.stderr.write(`crawlite: --ignore-robots: ${detail}\n`);
+    notice(`crawlite: --ignore-robots: ${detail}`);
   }
   if (config.fetch.insecure) {
-    process.stderr.write('crawlite: --insecure: TLS certificates are not verified in this crawl (self-signed, expired and wrong-host certificates are accepted)\n');
+    notice('crawlite: --insecure: TLS certificates are not verified in this crawl (self-signed, expired and wrong-host certificates are accepted)');
   }
   const stop = new AbortController();
   const detach = onInterrupt(stop, view.say);

@@ -37,6 +37,13 @@ test('robots.txt is obeyed by default, --ignore-robots is announced, stats count
   assert.equal(listed.code, 0, listed.stderr);
   assert.match(listed.stderr.split('\n')[0]!, /^crawlite: --ignore-robots: robots.txt is not obeyed in this crawl \(--sitemaps still reads its Sitemap: lines\)$/);
   assert.equal(site.hits.get('/robots.txt'), robotsBefore + 1);
+
+  // --log-format json: the notice is a JSON event like every other line on stderr.
+  const json = await crawlite(['crawl', site.url('/'), '--db', tempDbPath(t), '--workers', '0', '--ignore-robots', '--log-format', 'json']);
+  assert.equal(json.code, 0, json.stderr);
+  const events = json.stderr.trim().split('\n').map((l) => JSON.parse(l) as { type: string; message?: string });
+  assert.deepEqual([events[0]?.type, events[0]?.message], ['notice', '--ignore-robots: robots.txt is neither fetched nor obeyed in this crawl']);
+  assert.equal(events.at(-1)?.type, 'summary');
 });
 
 test('bad politeness flags are one line and exit code 2', async () => {

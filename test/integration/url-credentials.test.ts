@@ -33,10 +33,12 @@ test('userinfo in a seed and in links is dropped: never stored, exported or logg
 
   const run = await crawlite(['crawl', seed, '--db', db, '--log-format', 'json']);
   assert.equal(run.code, 0, run.stderr);
-  const warnings = run.stderr.split('\n').filter((l) => l.includes('credentials'));
-  assert.deepEqual(warnings, [
-    `crawlite: credentials in seed URLs are not sent and were removed: ${site.url('/')} (to authenticate, use --header "Authorization: ...")`,
+  // --log-format json: every line on stderr is a JSON object, the warning a `notice` event.
+  const events = run.stderr.trim().split('\n').map((l) => JSON.parse(l) as { type: string; message?: string });
+  assert.deepEqual(events.filter((e) => e.message?.includes('credentials')).map((e) => [e.type, e.message]), [
+    ['notice', `credentials in seed URLs are not sent and were removed: ${site.url('/')} (to authenticate, use --header "Authorization: ...")`],
   ]);
+  assert.equal(events.at(-1)?.type, 'summary');
   assert.equal(site.hits.get('/private'), 1, 'the two spellings are one frontier entry');
   assert.deepEqual(authorizations, [], 'no Basic auth is sent');
 
@@ -53,6 +55,14 @@ test('userinfo in a seed and in links is dropped: never stored, exported or logg
   for (const text of texts) {
     assert.doesNotMatch(text, /hunter2|alice|bob@/, text);
   }
+});
+
+test('in text mode the warning is one plain line', async (t) => {
+  const site = await startSite({ '/': '<title>home</title>' });
+  t.after(() => site.close());
+  const run = await crawlite(['crawl', site.url('/').replace('//', '//alice:hunter2@'), '--db', tempDbPath(t), '--no-progress']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stderr.split('\n')[0], `crawlite: credentials in seed URLs are not sent and were removed: ${site.url('/')} (to authenticate, use --header "Authorization: ...")`);
 });
 
 test('a seed without userinfo gets no warning', async (t) => {
