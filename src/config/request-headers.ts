@@ -9,6 +9,8 @@ import { isHeaderValue } from './header-value.js';
 
 /** RFC 9110 5.1: a field name is a token (tchar: ALPHA, DIGIT and !#$%&'*+-.^_`|~). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** The first character that is no tchar. */
+const NOT_TCHAR = /[^!#$%&'*+\-.^_`|~0-9A-Za-z]/;
 
 /**
  * Names crawlite owns or that would break HTTP framing, lowercase, with what to say instead.
@@ -37,7 +39,7 @@ export function headerProblem(name: string, value: string): string | null {
   if (!TOKEN.test(name)) {
     // Only the part before the first bad character is shown: "Authorization Bearer abc: d" has a
     // colon in its token, and what follows the space is the secret.
-    const at = name.search(/[^!#$%&'*+\-.^_`|~0-9A-Za-z]/);
+    const at = name.search(NOT_TCHAR);
     return `invalid header name '${name.slice(0, at)}...': character ${at + 1} is not allowed (expected letters, digits and !#$%&'*+-.^_\`|~ only)`;
   }
   const refused = REFUSED.get(name.toLowerCase());
@@ -60,11 +62,12 @@ export function parseHeaderFlags(values: readonly unknown[]): { headers: Record<
     const which = values.length > 1 ? ` (the ${ordinal(i + 1)} one)` : '';
     if (colon < 0) return { problem: `invalid --header${which}: expected "Name: value", found no colon` };
     const name = text.slice(0, colon).trim();
-    const problem = headerProblem(name, text.slice(colon + 1).trim());
+    const value = text.slice(colon + 1).trim();
+    const problem = headerProblem(name, value);
     if (problem !== null) return { problem: `invalid --header${which}: ${problem}` };
     if (seen.has(name.toLowerCase())) return { problem: `invalid --header${which}: header '${name}' is given twice` };
     seen.add(name.toLowerCase());
-    headers[name] = text.slice(colon + 1).trim();
+    headers[name] = value;
   }
   return { headers };
 }
