@@ -3,7 +3,7 @@
  * every few seconds elsewhere. Pure functions of a progress snapshot, so tests call them directly.
  */
 import type { CrawlProgress } from '../crawl.js';
-import { formatBytes, formatDuration } from './summary.js';
+import { formatBytes, formatDuration, plural } from './summary.js';
 
 export interface StatusContext {
   /** --max-pages, for the bar and the ETA; null when the crawl is unbounded. */
@@ -16,6 +16,7 @@ export interface StatusContext {
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
+const counted = (n: number, noun: string): string => plural(n, noun, count(n));
 const shortCode = (code: string): string => code.replace(/^CRAWL_/, '').toLowerCase();
 
 /** `CRAWL_FETCH_TIMEOUT 3, CRAWL_FETCH_REFUSED 1` as `fetch_timeout 3, fetch_refused 1`, most frequent first. */
@@ -68,10 +69,10 @@ export function formatStatusBlock(p: CrawlProgress, ctx: StatusContext): string 
   const c = ctx.isColor;
   const recent = ctx.recentRate === null ? '–' : ctx.recentRate.toFixed(1);
   const lines = [
-    `${paint(c, '1', 'crawlite')} ${paint(c, '32', `${count(p.pagesStored)} pages stored`)}  ` +
+    `${paint(c, '1', 'crawlite')} ${paint(c, '32', `${counted(p.pagesStored, 'page')} stored`)}  ` +
       `${recent}/s now  ${p.pagesPerSecond.toFixed(1)}/s avg  ${formatBytes(p.wireBytes)}  ${formatDuration(p.elapsedMs)} elapsed`,
     `  ${count(p.inFlight)} in flight  ${count(p.queued)} queued  ` +
-      (p.failures > 0 ? paint(c, '31', `${count(p.failures)} errors: ${formatErrorKinds(p.errorsByCode)}`) : '0 errors'),
+      (p.failures > 0 ? paint(c, '31', `${counted(p.failures, 'error')}: ${formatErrorKinds(p.errorsByCode)}`) : '0 errors'),
   ];
   if (ctx.maxPages !== null) {
     const eta = formatEta(p, ctx);
@@ -84,10 +85,10 @@ export function formatStatusBlock(p: CrawlProgress, ctx: StatusContext): string 
 /** The one-line form for logs and pipes. */
 export function formatStatusLine(p: CrawlProgress, ctx: Pick<StatusContext, 'maxPages' | 'recentRate'>): string {
   const recent = ctx.recentRate === null ? '' : `, ${ctx.recentRate.toFixed(1)}/s now`;
-  const errors = p.failures > 0 ? `${count(p.failures)} errors (${formatErrorKinds(p.errorsByCode)})` : '0 errors';
+  const errors = p.failures > 0 ? `${counted(p.failures, 'error')} (${formatErrorKinds(p.errorsByCode)})` : '0 errors';
   const bound = ctx.maxPages === null ? '' : `, ${count(p.taken)}/${count(ctx.maxPages)} URLs, ETA ${formatEta(p, ctx) ?? '?'}`;
   return (
-    `crawlite: ${count(p.pagesStored)} pages (${p.pagesPerSecond.toFixed(1)}/s avg${recent}), ${errors}, ` +
+    `crawlite: ${counted(p.pagesStored, 'page')} (${p.pagesPerSecond.toFixed(1)}/s avg${recent}), ${errors}, ` +
     `${p.inFlight} in flight, ${count(p.queued)} queued, ${formatBytes(p.wireBytes)}, ${formatDuration(p.elapsedMs)}${bound}`
   );
 }

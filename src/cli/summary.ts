@@ -13,6 +13,11 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
+/** `1 page`, `2 pages`: the count as given (already formatted or not) and the noun agreeing with it. */
+export function plural(n: number, noun: string, shown: string = String(n)): string {
+  return `${shown} ${n === 1 ? noun : `${noun}s`}`;
+}
+
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /**
@@ -30,7 +35,7 @@ export function formatDuration(ms: number): string {
 
 export function formatProgressLine(p: CrawlProgress): string {
   return (
-    `crawlite: ${p.pagesStored} pages (${p.pagesPerSecond.toFixed(0)}/s), ${p.failures} errors, ` +
+    `crawlite: ${plural(p.pagesStored, 'page')} (${p.pagesPerSecond.toFixed(0)}/s), ${plural(p.failures, 'error')}, ` +
     `${p.inFlight} in flight, ${formatBytes(p.wireBytes)}, ${formatDuration(p.elapsedMs)}`
   );
 }
@@ -67,7 +72,7 @@ export function formatSummary(s: CrawlSummary): string {
   const errors = Object.entries(s.errorsByCode).sort((a, b) => b[1] - a[1]);
   const lines = [
     '',
-    `crawl ${s.status}: ${s.pagesStored} pages stored, ${s.failures} failed, in ${formatDuration(s.elapsedMs)} (${s.pagesPerSecond.toFixed(1)} pages/s)`,
+    `crawl ${s.status}: ${plural(s.pagesStored, 'page')} stored, ${s.failures} failed, in ${formatDuration(s.elapsedMs)} (${s.pagesPerSecond.toFixed(1)} pages/s)`,
     ...errors.map(([code, n]) => `  ${String(n).padStart(7)}  ${code}`),
     ...(s.earlierFailures ? [formatEarlierFailures(s.earlierFailures)] : []),
     `database: ${s.dbPath}`,

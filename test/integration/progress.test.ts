@@ -39,8 +39,8 @@ test('on a terminal: one status block redrawn in place, erased at the end, curso
   const cmd = `${shellQuote(process.execPath)} ${shellQuote(MAIN)} crawl ${site.url('/p0')} --db ${shellQuote(db)} --concurrency 1 --workers 1 --retries 0 --max-pages 30; echo EXIT=$?; sleep 60`;
   const term = openTerminal(t, cmd);
 
-  const first = await term.waitFor(/\d+ pages stored/);
-  const shown = new Set<string>([first.match(/(\d+) pages stored/)![1]!]);
+  const first = await term.waitFor(/\d+ pages? stored/);
+  const shown = new Set<string>([first.match(/(\d+) pages? stored/)![1]!]);
   for (let i = 0; i < 100 && shown.size < 3 && !/EXIT=/.test(term.screen()); i++) {
     await new Promise((r) => setTimeout(r, 100));
     const screen = term.screen();
@@ -48,7 +48,7 @@ test('on a terminal: one status block redrawn in place, erased at the end, curso
     if (/EXIT=/.test(screen)) break;
     // In place: however many times it was redrawn, the screen and scrollback hold one block.
     assert.ok(lines.length <= 1, `one status line on screen, got:\n${screen}`);
-    const m = screen.match(/(\d+) pages stored/);
+    const m = screen.match(/(\d+) pages? stored/);
     if (m) shown.add(m[1]!);
     if (lines.length === 1) {
       assert.match(screen, /\d+ in flight {2}\d+ queued/);
@@ -74,12 +74,12 @@ test('on a terminal, Ctrl+C erases the status block, says what it does, exits 13
   const db = tempDbPath(t);
   const cmd = `${shellQuote(process.execPath)} ${shellQuote(MAIN)} crawl ${site.url('/p0')} --db ${shellQuote(db)} --concurrency 1 --workers 1; echo EXIT=$?; sleep 60`;
   const term = openTerminal(t, cmd);
-  await term.waitFor(/[1-9]\d* pages stored/);
+  await term.waitFor(/[1-9]\d* pages? stored/);
   term.sendKeys('C-c');
   const end = await term.waitFor(/EXIT=\d+/);
   assert.match(end, /EXIT=130/);
   assert.match(end, /SIGINT received, storing pages in progress/);
-  assert.match(end, /crawl interrupted: \d+ pages stored/);
+  assert.match(end, /crawl interrupted: \d+ pages? stored/);
   assert.doesNotMatch(end, /pages stored {2}/, 'the status block was erased');
   assert.ok(term.isCursorVisible(), 'cursor shown again');
 });
@@ -91,7 +91,7 @@ test('colour on a terminal, none with NO_COLOR', async (t) => {
     const db = tempDbPath(t);
     const cmd = `${shellQuote(process.execPath)} ${shellQuote(MAIN)} crawl ${site.url('/p0')} --db ${shellQuote(db)} --concurrency 1 --workers 1; sleep 60`;
     const term = openTerminal(t, cmd, noColor ? { NO_COLOR: '1' } : {});
-    await term.waitFor(/[1-9]\d* pages stored/);
+    await term.waitFor(/[1-9]\d* pages? stored/);
     const raw = term.screen(true);
     // tmux re-encodes the colours it was sent as SGR sequences in capture-pane -e.
     if (noColor) assert.doesNotMatch(raw, /\u001B\[[0-9;]*3[1-7]m[^\n]*pages stored/, 'no colour with NO_COLOR');

@@ -36,7 +36,7 @@ test('colour only when asked, and lines cut to the terminal width without breaki
 test('the plain line', () => {
   assert.equal(
     formatStatusLine(progress({ failures: 1, errorsByCode: { CRAWL_FETCH_RESET: 1 } }), { maxPages: 500, recentRate: 38 }),
-    'crawlite: 400 pages (40.0/s avg, 38.0/s now), 1 errors (fetch_reset 1), 6 in flight, 1,234 queued, 5.0 MB, 10.0s, 400/500 URLs, ETA 3s',
+    'crawlite: 400 pages (40.0/s avg, 38.0/s now), 1 error (fetch_reset 1), 6 in flight, 1,234 queued, 5.0 MB, 10.0s, 400/500 URLs, ETA 3s',
   );
 });
 

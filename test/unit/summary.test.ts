@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration } from '../../src/cli/summary.js';
+import type { CrawlProgress } from '../../src/crawl.js';
+import { formatDuration, formatProgressLine, plural } from '../../src/cli/summary.js';
 
 test('formatDuration rounds before splitting: never 60s or 60m in a field', () => {
   const cases: Array<[number, string]> = [
@@ -21,4 +22,12 @@ test('formatDuration rounds before splitting: never 60s or 60m in a field', () =
     [30 * 3_600_000, '30h00m'],
   ];
   for (const [ms, text] of cases) assert.equal(formatDuration(ms), text, `${ms} ms`);
+});
+
+test('counts agree with their noun: 1 page, 1 error; 0 and 2 pages', () => {
+  const progress = { pagesStored: 1, pagesPerSecond: 1, failures: 1, inFlight: 0, wireBytes: 10, elapsedMs: 1000 } as CrawlProgress;
+  assert.equal(formatProgressLine(progress), 'crawlite: 1 page (1/s), 1 error, 0 in flight, 10 B, 1.0s');
+  assert.equal(formatProgressLine({ ...progress, pagesStored: 2, failures: 0 }), 'crawlite: 2 pages (1/s), 0 errors, 0 in flight, 10 B, 1.0s');
+  assert.equal(plural(0, 'page'), '0 pages');
+  assert.equal(plural(1234, 'URL', '1,234'), '1,234 URLs');
 });
