@@ -26,7 +26,11 @@ export interface CrawlProgress {
   pagesPerSecond: number;
 }
 
-/** One event per stored page and per failed URL, for machine-readable logs. */
+/**
+ * One event per stored page and per failed URL, for machine-readable logs. A URL that redirected
+ * to a page already stored, which was not requested again, is a 'page' event with that page as
+ * finalUrl and the redirect's own status, 0 bytes and no title.
+ */
 export type CrawlEvent =
   | { type: 'page'; url: string; finalUrl: string; status: number; depth: number; bytes: number; elapsedMs: number; title: string | null; errorCode: string | null }
   | { type: 'error'; url: string; depth: number; code: string; message: string };

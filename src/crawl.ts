@@ -13,7 +13,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { defaultTrapConfig, type CrawlConfig } from './config/schema.js';
 import { maskHeaders } from './config/request-headers.js';
-import type { FetchResult, FieldSpec, FrontierEntry, ParseOutcome } from './types.js';
+import type { FetchResult, FieldSpec, FrontierEntry, ParseOutcome, RedirectToStored } from './types.js';
 import type { StoreError } from './errors.js';
 import { openForWrite } from './store/db.js';
 import { asStoreCorrupt } from './store/store-corrupt.js';
@@ -103,6 +103,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   const stop = new AbortController();
   const polite = createPoliteStage({
     config: config.fetch, limits, dispatcher: opts.dispatcher, checkRedirect: scope, signal: stop.signal, shouldKeepWire: config.archive, headerOrigins: config.seeds,
+    isStored: (url) => writer.isStored(url),
   });
   const { fetcher, schedule } = polite;
   const patterns = createPatternCheck(config.scope);
@@ -158,6 +159,10 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       writer.defer(entry, fetched.dueAt, { isAttempt: fetched.isAttempt, code: fetched.code, message: fetched.message });
       return;
     }
+    if (fetched.kind === 'redirectedToStored') {
+      recordRedirectToStored(entry, fetched.redirect, prior);
+      return;
+    }
     if (fetched.kind === 'blocked' || fetched.kind === 'failed') {
       const { code, message } = fetched.kind === 'blocked' ? fetched : fetched.failure;
       tracker.countFailure(code);
@@ -189,6 +194,20 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     const outcome = await parse(pool, result, config.parse.maxLinksPerPage, config.parse.storeNonHtml === true, config.parse.fields);
     if (!active.has(entry)) return; // given up on at shutdown and already requeued
     storeOutcome(entry, result, outcome, prior);
+  };
+
+  /**
+   * What fetching the stored target would have ended in, a duplicate that the writer does not
+   * store, without the request: the same row, counts and event, the answer being the redirect.
+   */
+  const recordRedirectToStored = (entry: FrontierEntry, redirect: RedirectToStored, prior: PriorPage | null): void => {
+    const status = redirect.redirects.at(-1)?.status ?? 0;
+    runOutcome.noteResponse(entry, status);
+    writer.recordRedirect(entry, redirect.storedUrl, prior?.recrawlId ?? null);
+    opts.onEvent?.({
+      type: 'page', url: entry.url, finalUrl: redirect.storedUrl, status, depth: entry.depth, bytes: 0,
+      elapsedMs: redirect.elapsedMs, title: null, errorCode: null,
+    });
   };
 
   const storeOutcome = (entry: FrontierEntry, result: FetchResult, outcome: ParseOutcome, prior: PriorPage | null): void => {

@@ -68,6 +68,21 @@ export interface FetchFailure {
   retryAt?: number;
 }
 
+/**
+ * A page fetch that stopped at a redirect hop to a URL whose page is already stored (its urls row
+ * 'done'): the target was not requested again. Fetching it would only have met its stored row as
+ * a duplicate in the writer, after a request, a download and a parse.
+ */
+export interface RedirectToStored {
+  entry: FrontierEntry;
+  /** Where the last hop pointed (normalized): the stored URL, the entry's redirect_to. */
+  storedUrl: string;
+  /** The hops requested, in order; the last one points at storedUrl. */
+  redirects: RedirectHop[];
+  fetchedAt: number;
+  elapsedMs: number;
+}
+
 /** Sent to a parse worker. `body` is transferred, not copied. */
 export interface ParseTask {
   /** URL the body was served from (after redirects); links resolve against it or <base href>. */

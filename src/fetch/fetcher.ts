@@ -7,7 +7,7 @@ import { request, type Dispatcher } from 'undici';
 import type { FetchConfig } from '../config/schema.js';
 import { FetchError, type ErrorCode } from '../errors.js';
 import { normalizeUrl, originKey } from '../frontier/normalize-url.js';
-import type { FetchFailure, FetchResult, FrontierEntry, RedirectHop } from '../types.js';
+import type { FetchFailure, FetchResult, FrontierEntry, RedirectHop, RedirectToStored } from '../types.js';
 import { decodeBody } from './decode-body.js';
 import { startDeadline } from './deadline.js';
 import { createAgent } from './dispatcher.js';
@@ -31,6 +31,12 @@ export interface FetcherOptions {
    * request, which the caller has already passed through the same gate.
    */
   runHop?: (url: string, send: () => Promise<HopStep>, hop: HopContext) => Promise<{ sent: HopStep } | { refused: HopRefusal }>;
+  /**
+   * Whether a URL's page is already stored (its urls row 'done'). fetchPage() asks it for each
+   * redirect target that passed checkRedirect, before checkHop and runHop, and does not request a
+   * stored one: it ends with a RedirectToStored. fetch() never asks it. @default none stored
+   */
+  isStored?: (url: string) => boolean;
   /** Keep the body as received (FetchResult.wireBody) when a content-coding was removed; for --archive. @default false */
   shouldKeepWire?: boolean;
   /**
@@ -80,6 +86,12 @@ export interface FetchOverrides {
 export interface Fetcher {
   /** Fetches one entry. Never rejects for a per-URL problem: that comes back as a FetchFailure. */
   fetch(entry: FrontierEntry, signal?: AbortSignal, overrides?: FetchOverrides): Promise<FetchResult | FetchFailure>;
+  /**
+   * Fetches a frontier page as fetch() does, except that a redirect hop to a stored page
+   * (FetcherOptions.isStored) is not requested: robots.txt and sitemaps want the body wherever it
+   * is stored, a page whose target is stored does not.
+   */
+  fetchPage(entry: FrontierEntry, signal?: AbortSignal, overrides?: FetchOverrides): Promise<FetchResult | FetchFailure | RedirectToStored>;
   /** Closes the Agent the fetcher created (an injected dispatcher is left to its owner). */
   close(): Promise<void>;
 }
@@ -187,7 +199,9 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
     return target;
   }
 
-  async function fetchEntry(entry: FrontierEntry, signal?: AbortSignal, overrides: FetchOverrides = {}): Promise<FetchResult | FetchFailure> {
+  async function fetchEntry(
+    entry: FrontierEntry, signal: AbortSignal | undefined, overrides: FetchOverrides, isStored: ((url: string) => boolean) | undefined,
+  ): Promise<FetchResult | FetchFailure | RedirectToStored> {
     const fetchedAt = Date.now();
     const startedAt = performance.now();
     const deadline = startDeadline(config.timeoutMs, signal);
@@ -266,6 +280,10 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         redirectTo = target ?? resolveLoosely(step.location, url);
         const next = nextHop(url, target, step.location, redirects, overrides);
         if (typeof next !== 'string') return fail(next);
+        // Before robots.txt and the hop's politeness, which only guard a request, and none is
+        // made: the target was allowed when it was fetched, and its host is not asked again.
+        // Scope, loop and limit (nextHop) still apply, so an out-of-scope hop fails as before.
+        if (isStored?.(next)) return { entry, storedUrl: next, redirects, fetchedAt, elapsedMs: Math.round(performance.now() - startedAt) };
         // Raced against the deadline: the hop's robots.txt may wait for a slot that this very
         // fetch (and others like it) holds, and the deadline is what breaks such a wait.
         const hopRefusal = overrides.isUnchecked || !checkHop ? null : await untilAborted(checkHop(next), deadline.signal);
@@ -290,7 +308,9 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
   }
 
   return {
-    fetch: fetchEntry,
+    // Without isStored no hop stops at a stored page, so fetchEntry gives a response or a failure.
+    fetch: (entry, signal, overrides = {}) => fetchEntry(entry, signal, overrides, undefined) as Promise<FetchResult | FetchFailure>,
+    fetchPage: (entry, signal, overrides = {}) => fetchEntry(entry, signal, overrides, opts.isStored),
     close() {
       if (!isOwnDispatcher) return Promise.resolve();
       closing ??= dispatcher.close();

@@ -10,7 +10,7 @@
  */
 import type { PolitenessConfig } from '../config/schema.js';
 import type { ErrorCode } from '../errors.js';
-import type { FetchFailure, FetchResult, FrontierEntry } from '../types.js';
+import type { FetchFailure, FetchResult, FrontierEntry, RedirectToStored } from '../types.js';
 import type { Fetcher } from './fetcher.js';
 import type { HostLimits } from './host-limits.js';
 import type { HostSchedule } from './politeness.js';
@@ -21,6 +21,8 @@ import { answeringHost, createOverloadHold, holdMs } from './overload-hold.js';
 export type PoliteOutcome =
   | { kind: 'fetched'; result: FetchResult }
   | { kind: 'failed'; failure: FetchFailure }
+  /** It redirected to a page already stored, which was not requested again: final, never retried. */
+  | { kind: 'redirectedToStored'; redirect: RedirectToStored }
   /** Never requested: robots.txt forbids it, or robots.txt stayed unreachable (its host may be down). */
   | { kind: 'blocked'; code: ErrorCode; message: string }
   /** Requeue, not before `dueAt`; `isAttempt` when a request was made (a retry). */
@@ -63,7 +65,7 @@ export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEnt
         break;
     }
     await schedule.turn(host, signal);
-    const result = await limits.run<FetchResult | FetchFailure | number>(host, () => {
+    const result = await limits.run<FetchResult | FetchFailure | RedirectToStored | number>(host, () => {
       // While this URL waited for its slot the host may have been cooled down (a 429/503 to
       // another of its URLs), or a redirect hop from another host may have started there: then it
       // waits too, rather than knock on a door that said "later" or start inside the gap.
@@ -75,8 +77,8 @@ export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEnt
       schedule.start(host);
       // The cool-down is set before the slot is released (overload-hold.ts). A redirect hop's
       // was already set inside the hop's own slot, on the host that answered (polite-stage.ts).
-      return fetcher.fetch(entry, signal, extraHeaders ? { extraHeaders } : undefined).then((r) => {
-        if (!('code' in r)) holdOnOverload(r);
+      return fetcher.fetchPage(entry, signal, extraHeaders ? { extraHeaders } : undefined).then((r) => {
+        if ('status' in r) holdOnOverload(r);
         return r;
       });
     });
@@ -84,6 +86,8 @@ export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEnt
       const message = schedule.heldUntil(host) >= result ? 'host cooling down after 429/503; waiting' : "waiting for the host's delay";
       return { kind: 'deferred', dueAt: result, isAttempt: false, code: null, message };
     }
+    // Complete even when the crawl is stopping: only its row is left to write.
+    if ('storedUrl' in result) return { kind: 'redirectedToStored', redirect: result };
     if (signal.aborted && 'code' in result && result.code === 'CRAWL_FETCH_ABORTED') return { kind: 'aborted' };
     if ('code' in result && result.retryAt !== undefined) {
       // A redirect target's robots.txt is unreachable for now, or its host is resting: the URL

@@ -30,6 +30,8 @@ export interface PoliteStageOptions {
   shouldKeepWire?: boolean;
   /** URLs (the seeds) whose origins get config.headers; see FetcherOptions.headerOrigins. */
   headerOrigins?: readonly string[];
+  /** Whether a URL's page is already stored; a page's redirect hop there is not requested (FetcherOptions.isStored). */
+  isStored?: (url: string) => boolean;
 }
 
 export interface PoliteStage {
@@ -71,6 +73,7 @@ export function createPoliteStage(opts: PoliteStageOptions): PoliteStage {
     checkRedirect: opts.checkRedirect,
     shouldKeepWire: opts.shouldKeepWire === true,
     headerOrigins: opts.headerOrigins,
+    isStored: opts.isStored,
     runHop: (url, send, hop) => runHop(url, send, hop),
     checkHop: async (url) => {
       const verdict = await robots.check(url, { isNested: true });

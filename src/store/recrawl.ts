@@ -140,7 +140,7 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
         markDone.run(now, entry.id);
         // The row was fetched and stored again in this run: it counts in the run's pages.
         writer.countPageStored();
-      });
+      }, { storedUrl: entry.url });
     },
     finish() {
       if (id === null) return;
@@ -178,6 +178,9 @@ function createReplaceHooks(db: Db): PageHooks {
       removeFromSearch(old.id);
       deleteArchived.run(old.id);
       deletePage.run(old.id);
+    },
+    onRedirectToStored(urlId, recrawlId) {
+      markGone.run(recrawlId, urlId);
     },
     afterInsert(pageId, record) {
       if (record.recrawl === undefined) return;

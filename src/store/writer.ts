@@ -21,10 +21,11 @@ import { currentOwner, lockState, lockedMessage, parseLock } from './writer-lock
 type Op =
   | { kind: 'page'; record: PageRecord; links: LinkRecord[]; extraUrls: Discovered[] }
   | { kind: 'failure'; entry: FrontierEntry; code: ErrorCode; message: string; redirectTo: string | null }
+  | { kind: 'redirect'; entry: FrontierEntry; storedUrl: string; recrawlId: number | null }
   | { kind: 'requeue'; entry: FrontierEntry }
   | { kind: 'skip'; entry: FrontierEntry; code: ErrorCode }
   | { kind: 'defer'; entry: FrontierEntry; dueAt: number; isAttempt: boolean; code: ErrorCode | null; message: string }
-  | { kind: 'apply'; apply: (now: number) => void };
+  | { kind: 'apply'; apply: (now: number) => void; storedUrl: string | null };
 
 /**
  * Writes other store modules (store/recrawl.ts, search/search-index.ts) add to a page's own
@@ -35,6 +36,11 @@ export interface PageHooks {
   beforeInsert?(urlId: number, record: PageRecord, now: number): void;
   /** After the row was inserted as `pageId` (not called for a duplicate that was not stored). */
   afterInsert?(pageId: number, record: PageRecord, now: number): void;
+  /**
+   * A URL being recrawled (as `recrawlId`) redirected to a stored page that was not fetched again
+   * (Writer.recordRedirect): what beforeInsert does for a redirect whose target was fetched.
+   */
+  onRedirectToStored?(urlId: number, recrawlId: number, now: number): void;
 }
 
 export interface WriterCounts {
@@ -58,6 +64,8 @@ export class Writer {
   readonly #urlIds = new UrlIdCache();
   #onError: (err: StoreError) => void = () => {};
   readonly #hooks: PageHooks[] = [];
+  /** URLs the writes in #ops leave 'done' (pages' final URLs, a recrawl's 304s), for isStored() before they commit. */
+  readonly #bufferedStored = new Set<string>();
   readonly counts: WriterCounts = { pagesStored: 0, duplicates: 0, failures: 0, transactions: 0 };
   /**
    * What the batch being committed adds to `counts`, added only once it commits: a batch rolled
@@ -94,9 +102,13 @@ export class Writer {
     this.#hooks.push(hooks);
   }
 
-  /** Buffers a write made by another store module; it runs, in order, inside the next batch's transaction. */
-  enqueue(apply: (now: number) => void): void {
-    this.#push({ kind: 'apply', apply });
+  /**
+   * Buffers a write made by another store module; it runs, in order, inside the next batch's
+   * transaction. `storedUrl`: a URL the write leaves 'done' (a recrawl's 304), stored for
+   * isStored() already while it waits.
+   */
+  enqueue(apply: (now: number) => void, opts: { storedUrl?: string } = {}): void {
+    this.#push({ kind: 'apply', apply, storedUrl: opts.storedUrl ?? null });
   }
 
   /** For an `enqueue`d write that stores a page again (a recrawl's 304): counted if its batch commits. */
@@ -239,6 +251,26 @@ export class Writer {
   }
 
   /**
+   * Whether `url`'s page is stored: its row is 'done', committed or in a buffered page. Only
+   * 'done': a URL queued (a recrawl's requeue included), in flight, failed or skipped has no
+   * stored page this run should stop at. One indexed lookup (urls.url is UNIQUE).
+   */
+  isStored(url: string): boolean {
+    if (this.#failed || this.#isClosed) return false;
+    if (this.#bufferedStored.has(url)) return true;
+    return (this.#s.selectUrl.get(url) as { state: string } | undefined)?.state === 'done';
+  }
+
+  /**
+   * A URL that redirected to a stored page, the page not fetched again (RedirectToStored): the
+   * row and count that storing the fetched page would have ended in, a duplicate, as
+   * #applyPage leaves it. `recrawlId` when the URL was being recrawled (PageHooks.onRedirectToStored).
+   */
+  recordRedirect(entry: FrontierEntry, storedUrl: string, recrawlId: number | null = null): void {
+    this.#push({ kind: 'redirect', entry, storedUrl, recrawlId });
+  }
+
+  /**
    * A claimed URL this run will not fetch after all (queued by an earlier run under other limits:
    * deeper than this run's --max-depth, or rejected by its --include/--exclude): skipped with why,
    * the claim's attempt given back, and queued again by a later link or run that can follow it.
@@ -284,6 +316,7 @@ export class Writer {
     if (this.#ops.length === 0 || this.#failed) return;
     const ops = this.#ops;
     this.#ops = [];
+    this.#bufferedStored.clear();
     const started = performance.now();
     try {
       this.#commit.immediate(ops);
@@ -316,6 +349,8 @@ export class Writer {
   #push(op: Op): void {
     if (this.#isClosed) return;
     this.#ops.push(op);
+    if (op.kind === 'page') this.#bufferedStored.add(op.record.fetch.finalUrl);
+    else if (op.kind === 'apply' && op.storedUrl !== null) this.#bufferedStored.add(op.storedUrl);
     if (this.#ops.length >= this.#config.batchSize) this.flush();
     else if (!this.#timer) {
       this.#timer = setTimeout(() => this.flush(), this.#config.flushIntervalMs);
@@ -335,6 +370,10 @@ export class Writer {
       s.deferUrl.run({ id: op.entry.id, dueAt: op.dueAt, uncount: op.isAttempt ? 0 : 1, errorCode: op.code, errorMessage: op.message, now });
     } else if (op.kind === 'failure') {
       s.markState.run('failed', op.code, op.message, op.redirectTo, now, op.entry.id);
+    } else if (op.kind === 'redirect') {
+      s.markState.run('redirected', null, null, op.storedUrl, now, op.entry.id);
+      if (op.recrawlId !== null) for (const h of this.#hooks) h.onRedirectToStored?.(op.entry.id, op.recrawlId, now);
+      this.#batchCounts.duplicates += 1;
     } else {
       this.#applyPage(op.record, op.links, op.extraUrls, now);
     }

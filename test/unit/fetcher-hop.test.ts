@@ -95,3 +95,42 @@ test('runHop: a redirect target is sent through it, not the first request; its r
   assert.equal(site.hits.get('/next'), 1, 'only the first fetch reached the target');
   assert.equal(site.hits.get('/go'), 2);
 });
+
+test('fetchPage: a hop to a stored page is neither requested nor robots-checked nor gated; scope still comes first; fetch() follows it', async (t) => {
+  const site = await startSite({
+    '/go': { status: 301, headers: { location: '/stored/' } },
+    '/out': { status: 301, headers: { location: 'http://elsewhere.test/stored/' } },
+    '/stored/': 'already here',
+  });
+  t.after(() => site.close());
+  const asked: string[] = [];
+  const hopped: string[] = [];
+  const fetcher = createFetcher({
+    config,
+    checkRedirect: (url) => (url.startsWith(site.origin) ? null : 'CRAWL_SCOPE_OUT'),
+    checkHop: async (url) => (hopped.push(`robots ${url}`), null),
+    runHop: async (url, send) => (hopped.push(`gate ${url}`), { sent: await send() }),
+    isStored: (url) => (asked.push(url), url.endsWith('/stored/')),
+  });
+  t.after(() => fetcher.close());
+
+  const stopped = await fetcher.fetchPage(entryFor(site.url('/go')));
+  assert.ok('storedUrl' in stopped);
+  assert.equal(stopped.storedUrl, site.url('/stored/'));
+  assert.deepEqual(stopped.redirects, [{ url: site.url('/go'), status: 301 }]);
+  assert.equal(site.hits.get('/stored/'), undefined, 'the stored target is not requested');
+  assert.deepEqual(hopped, [], 'nor its robots.txt checked, nor its host gated');
+
+  // Out of scope: refused as before, whatever the store holds (the scope check comes first).
+  const out = await fetcher.fetchPage(entryFor(site.url('/out')));
+  assert.ok('code' in out);
+  assert.equal(out.code, 'CRAWL_REDIRECT_OUT_OF_SCOPE');
+  assert.deepEqual(asked, [site.url('/stored/')]);
+
+  // fetch() (robots.txt, sitemaps) wants the body wherever it is stored.
+  const full = await fetcher.fetch(entryFor(site.url('/go')));
+  assert.ok(!('code' in full));
+  assert.equal(full.finalUrl, site.url('/stored/'));
+  assert.equal(site.hits.get('/stored/'), 1);
+  assert.deepEqual(asked, [site.url('/stored/')], 'fetch() never asks isStored');
+});

@@ -97,6 +97,30 @@ test('a redirect to a URL not yet known creates it as done, so it is never fetch
   assert.equal(writer.claim(10, []).length, 0);
 });
 
+test('isStored: only a done row, or one a buffered page will leave done; recordRedirect leaves what a duplicate page leaves', (t) => {
+  const { db, writer } = open(t);
+  writer.addUrls([seed('/a'), seed('/b'), seed('/failed')]);
+  const [a, b, failed] = writer.claim(10, []);
+  writer.addUrls([seed('/queued')]);
+  const url = (path: string) => `http://site.test${path}`;
+  assert.equal(writer.isStored(url('/b')), false, 'fetching');
+  assert.equal(writer.isStored(url('/queued')), false, 'queued');
+  assert.equal(writer.isStored(url('/unknown')), false, 'not in the frontier');
+  writer.recordFailure(failed!, 'CRAWL_FETCH_REFUSED', 'refused');
+  writer.storePage(record(b!), []);
+  assert.equal(writer.isStored(url('/b')), true, 'buffered, not committed yet');
+  writer.flush();
+  assert.equal(writer.isStored(url('/b')), true, 'committed');
+  assert.equal(writer.isStored(url('/failed')), false, 'failed');
+
+  writer.recordRedirect(a!, url('/b'));
+  writer.flush();
+  assert.deepEqual(db.prepare(`SELECT state, redirect_to, error_code FROM urls WHERE url = ?`).get(url('/a')), { state: 'redirected', redirect_to: url('/b'), error_code: null });
+  assert.equal(writer.isStored(url('/a')), false, 'a redirected URL has no page of its own');
+  assert.equal((db.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n, 1);
+  assert.deepEqual({ ...writer.counts, transactions: 0 }, { pagesStored: 1, duplicates: 1, failures: 1, transactions: 0 });
+});
+
 test('identical bodies are stored once in contents', (t) => {
   const { db, writer } = open(t);
   writer.addUrls([seed('/a'), seed('/b')]);
