@@ -19,10 +19,13 @@
  * Semantics are robots-parser 3.0.1's, checked against its isAllowed() by a property test: the
  * longest matching pattern wins (its length as normalized, `*` and `$` included), Allow wins a
  * tie, `$` is an anchor only as the last character, no match means allowed, and a URL of another
- * origin is not ours to judge (undefined).
+ * origin is not ours to judge (undefined). One difference, on purpose: rules and URLs are both
+ * compared in robots-path.ts's form, where robots-parser only uppercases escapes, so a rule
+ * escaping an unreserved character (`/%7Ejoe/`) matches as RFC 9309 2.2.2 says it must.
  */
+import { normalizeRobotsPath } from './robots-path.js';
 
-/** A rule as robots-parser keeps it: `pattern` already percent-normalized by its parser. */
+/** A rule as robots-parser keeps it: `pattern` has been through encodeURI, escapes uppercased. */
 export interface RobotsRule {
   pattern: string;
   allow: boolean;
@@ -44,9 +47,10 @@ interface ParsedRobots {
  *
  * robots-parser has no public way to read a group, so this reads its private `_rules` (an object
  * of user-agent -> array of {pattern, allow}). That is less fragile than parsing robots.txt a
- * second time ourselves (its parser, its RFC 9309 quirks and its percent-encoding stay the only
- * ones), and every field read is checked here: on any other shape the caller falls back to
- * robots-parser's own isAllowed() (slow, never wrong), and robots-matcher.test.ts fails loudly.
+ * second time ourselves (its parser and its RFC 9309 quirks stay the only ones), and every field
+ * read is checked here: on any other shape the caller falls back to robots-parser's own
+ * isAllowed() (slow, and blind to escaped unreserved characters), and robots-matcher.test.ts
+ * fails loudly.
  */
 export function readGroup(robot: unknown, userAgent: string): RobotsRule[] | null {
   const rules = (robot as { _rules?: unknown } | null)?._rules;
@@ -69,7 +73,7 @@ export function createRobotsMatcher(robot: ParsedRobots, robotsUrl: string, user
   const rules = readGroup(robot, userAgent);
   const origin = parseUrl(robotsUrl);
   if (rules === null || origin === null) return { isAllowed: (url) => robot.isAllowed(url, userAgent) };
-  const match = createRulesMatcher(rules);
+  const match = createRulesMatcher(rules.map((r) => ({ pattern: normalizeRobotsPath(r.pattern), allow: r.allow })));
   return {
     isAllowed(url) {
       const parsed = parseUrl(url);
@@ -77,7 +81,7 @@ export function createRobotsMatcher(robot: ParsedRobots, robotsUrl: string, user
       if (parsed === null || parsed.protocol !== origin.protocol || parsed.hostname !== origin.hostname || parsed.port !== origin.port) {
         return undefined;
       }
-      return match(urlEncodeToUpper(parsed.pathname + parsed.search));
+      return match(normalizeRobotsPath(parsed.pathname + parsed.search));
     },
   };
 }
@@ -122,8 +126,8 @@ interface LiteralNode {
 const createNode = (id: number): LiteralNode => ({ id, children: new Map(), rules: [], maxLength: 0 });
 
 /**
- * The verdict for a path normalized as robots-parser normalizes it (pathname + search, escapes
- * upper-cased), by `rules` as robots-parser's findRule() would give it.
+ * The verdict for a path by `rules` as robots-parser's findRule() would give it, path and patterns
+ * alike in one normalized form (createRobotsMatcher gives robots-path.ts's).
  */
 export function createRulesMatcher(rules: readonly RobotsRule[]): (path: string) => boolean {
   const buckets = new Map<string, Bucket>();
@@ -268,8 +272,8 @@ function charMask(s: string): Uint32Array {
   return mask;
 }
 
-// The three helpers below are robots-parser 3.0.1's own (Robots.js: parseUrl, formatUserAgent,
-// urlEncodeToUpper), restated because it does not export them; the property test holds them to it.
+// The two helpers below are robots-parser 3.0.1's own (Robots.js: parseUrl, formatUserAgent),
+// restated because it does not export them; the property test holds them to it.
 
 function parseUrl(url: string): URL | null {
   try {
@@ -285,8 +289,4 @@ function formatUserAgent(userAgent: string): string {
   const lower = userAgent.toLowerCase();
   const slash = lower.indexOf('/');
   return (slash > -1 ? lower.slice(0, slash) : lower).trim();
-}
-
-function urlEncodeToUpper(path: string): string {
-  return path.replace(/%[0-9a-fA-F]{2}/g, (m) => m.toUpperCase());
 }

@@ -4,8 +4,9 @@
  *
  * - 2xx: the first robotsMaxBytes (500 KiB) are parsed, cut at the last whole line; the group of
  *   our user-agent's product token ("crawlite"), else "*". Verdicts are robots-parser's: longest
- *   pattern wins, Allow wins a tie, `*` and `$` wildcards, percent-encoding normalized; the
- *   matching itself is robots-matcher.ts's, whose cost stays bounded on hostile rule sets.
+ *   pattern wins, Allow wins a tie, `*` and `$` wildcards; rules and URLs compared in one
+ *   percent-encoding (robots-path.ts). The matching itself is robots-matcher.ts's, whose cost
+ *   stays bounded on hostile rule sets.
  * - 4xx (but 429), too many redirects: "unavailable", so everything is allowed (RFC 9309 2.3.1.3).
  * - 5xx, 429, network failure or timeout: "unreachable", so everything is disallowed (2.3.1.4).
  *   The origin's URLs wait (the crawl requeues them with a not-before time) and robots.txt is

@@ -23,7 +23,11 @@ function isUnreserved(code: number): boolean {
   );
 }
 
-function normalizeEscapes(part: string): string {
+/**
+ * Escapes of unreserved characters decoded, the hex of the rest uppercased (RFC 3986 6.2.2).
+ * Also the form robots.txt rules are matched in (fetch/robots-path.ts), so both sides agree.
+ */
+export function normalizeEscapes(part: string): string {
   if (!part.includes('%')) return part;
   return part.replace(ESCAPE, (_m, hex: string) => {
     const code = parseInt(hex, 16);

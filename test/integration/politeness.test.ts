@@ -49,6 +49,28 @@ test('robots.txt: disallowed paths are never requested, and recorded with CRAWL_
   ]);
 });
 
+test('robots.txt rules escaping unreserved characters block the URLs they spell (RFC 9309 2.2.2); %2F stays distinct from /', async (t) => {
+  const s = await site(t, {
+    '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nDisallow: /%7Ejoe/\nDisallow: /foo/bar/%62%61%7A\nDisallow: /a%2Fb\n' },
+    '/': page('home', ['/~joe/', '/%7ejoe/page', '/foo/bar/baz', '/foo/bar/bat', '/a/b', '/a%2Fb']),
+    '/foo/bar/bat': page('bat'),
+    '/a/b': page('a/b'),
+  });
+  const config = testConfig(t, [s.url('/')], { fetch: { politeness: fast() } });
+  await runCrawl(config);
+
+  for (const path of ['/~joe/', '/~joe/page', '/%7ejoe/page', '/foo/bar/baz', '/a%2Fb']) assert.equal(s.hits.get(path), undefined, `${path} never requested`);
+  assert.equal(s.hits.get('/foo/bar/bat'), 1);
+  assert.equal(s.hits.get('/a/b'), 1, 'a rule with %2F does not block the path with /');
+  const failed = rows<{ url: string; error_code: string }>(config.dbPath, `SELECT url, error_code FROM urls WHERE error_code IS NOT NULL ORDER BY url`);
+  assert.deepEqual(failed.map((r) => [r.url.slice(s.origin.length), r.error_code]), [
+    ['/a%2Fb', 'CRAWL_ROBOTS_DISALLOWED'],
+    ['/foo/bar/baz', 'CRAWL_ROBOTS_DISALLOWED'],
+    ['/~joe/', 'CRAWL_ROBOTS_DISALLOWED'],
+    ['/~joe/page', 'CRAWL_ROBOTS_DISALLOWED'],
+  ]);
+});
+
 test('--ignore-robots fetches what robots.txt forbids, and does not fetch robots.txt', async (t) => {
   const s = await site(t, {
     '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nDisallow: /\n' },
