@@ -29,7 +29,7 @@ export interface RedirectHop {
 export interface FetchResult {
   entry: FrontierEntry;
   status: number;
-  /** Response headers, lowercased names; repeated headers joined with ", " (set-cookie with "\n"). */
+  /** Response headers, lowercased names; repeated headers joined with ", " (set-cookie and x-robots-tag with "\n"). */
   headers: Record<string, string>;
   /** Decoded body (content-encoding removed), at most maxBodyBytes long. */
   body: Uint8Array;

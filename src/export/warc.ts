@@ -10,7 +10,7 @@
  *   with --archive have their compressed body as received (store/archive.ts); it is written
  *   instead, with its Content-Encoding.
  * - Header names are as undici gives them, lowercased; repeated headers were joined with ", "
- *   when stored (Set-Cookie is kept one per line and written back one per line).
+ *   when stored (Set-Cookie and X-Robots-Tag are kept one per line and written back one per line).
  * - The request record is rebuilt: the fetcher's fixed headers and the run's User-Agent; the
  *   crawler does not store the request it sent.
  * - A body cut at --max-bytes is marked `WARC-Truncated: length`. Pages with no stored body
@@ -91,7 +91,8 @@ function httpResponseHead(status: number, headersJson: string, bodyBytes: number
   const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd()];
   for (const [name, value] of Object.entries(headers)) {
     if ((isRaw ? DROPPED_HEADERS_RAW : DROPPED_HEADERS).has(name)) continue;
-    for (const v of name === 'set-cookie' ? value.split('\n') : [value]) lines.push(`${headerName(name)}: ${v}`);
+    // A "\n" only ever separates field lines the fetcher kept apart (Set-Cookie, X-Robots-Tag).
+    for (const v of value.split('\n')) lines.push(`${headerName(name)}: ${v}`);
   }
   lines.push(`Content-Length: ${bodyBytes}`, '', '');
   return latin1(lines.join(CRLF));

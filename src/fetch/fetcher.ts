@@ -104,13 +104,20 @@ function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * Headers whose field lines are kept one per "\n" rather than joined with ", ": joining them would
+ * change their meaning. A cookie's Expires attribute holds ", "; an X-Robots-Tag line's "<bot>:"
+ * prefix reaches to the end of its line only (parse/directives.ts), so `googlebot: nofollow` then
+ * `noindex` joined would aim the noindex at googlebot. A field value never holds a newline itself.
+ */
+const LINE_PER_VALUE: ReadonlySet<string> = new Set(['set-cookie', 'x-robots-tag']);
+
 function flattenHeaders(raw: RawHeaders): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
     const key = name.toLowerCase();
-    // Cookies may contain ", " in their Expires attribute, so they are kept one per line.
-    headers[key] = Array.isArray(value) ? value.join(key === 'set-cookie' ? '\n' : ', ') : value;
+    headers[key] = Array.isArray(value) ? value.join(LINE_PER_VALUE.has(key) ? '\n' : ', ') : value;
   }
   return headers;
 }

@@ -14,31 +14,43 @@ export interface RobotsDirectives {
 }
 
 /**
- * Reads meta robots contents and X-Robots-Tag values ("noindex, nofollow"). A header part aimed at
- * another crawler ("googlebot: noindex") is ignored; one aimed at `botName` or at no one applies.
+ * Reads meta robots contents and X-Robots-Tag values ("noindex, nofollow"). A header line's part
+ * aimed at another crawler ("googlebot: noindex") is ignored; one aimed at `botName` or at no one
+ * applies. A value may hold several header lines, one per "\n" (fetcher.ts keeps X-Robots-Tag so).
  */
 export function parseRobotsDirectives(values: ReadonlyArray<string | null | undefined>, botName = 'crawlite'): RobotsDirectives {
   const out: RobotsDirectives = { isNoindex: false, isNofollow: false };
   for (const value of values) {
     if (!value) continue;
-    // X-Robots-Tag values may be repeated (joined with ", ") and may start with "<bot>:".
-    let isForUs = true;
-    for (const raw of value.toLowerCase().split(',')) {
-      let token = raw.trim();
-      const colon = token.indexOf(':');
-      if (colon !== -1 && !/^(unavailable_after|max-)/.test(token)) {
-        const bot = token.slice(0, colon).trim();
-        isForUs = bot === botName || bot === '*';
-        token = token.slice(colon + 1).trim();
-      }
-      if (!isForUs) continue;
-      for (const word of token.split(/\s+/)) {
-        if (word === 'noindex' || word === 'none') out.isNoindex = true;
-        if (word === 'nofollow' || word === 'none') out.isNofollow = true;
-      }
-    }
+    for (const line of value.toLowerCase().split('\n')) readLine(line, botName, out);
   }
   return out;
+}
+
+/**
+ * One field line. Google's rule: "<bot>:" aims the directives after it on the same line, up to
+ * the next "<bot>:"; the next line starts aimed at everyone again, so `googlebot: nofollow` on one
+ * line does not hide a `noindex` on the next.
+ */
+function readLine(line: string, botName: string, out: RobotsDirectives): void {
+  let isForUs = true;
+  for (const raw of line.split(',')) {
+    let token = raw.trim();
+    const colon = token.indexOf(':');
+    if (colon !== -1 && !/^(unavailable_after|max-)/.test(token)) {
+      const bot = token.slice(0, colon).trim();
+      // A product token has no space: "01 sep 2030 15:00:00 gmt" is the rest of an
+      // unavailable_after date cut at its comma, not a bot, and holds no directive either.
+      if (bot !== botName && /\s/.test(bot)) continue;
+      isForUs = bot === botName || bot === '*';
+      token = token.slice(colon + 1).trim();
+    }
+    if (!isForUs) continue;
+    for (const word of token.split(/\s+/)) {
+      if (word === 'noindex' || word === 'none') out.isNoindex = true;
+      if (word === 'nofollow' || word === 'none') out.isNofollow = true;
+    }
+  }
 }
 
 /** "noindex,nofollow" for storing, or null when neither applies. */

@@ -14,6 +14,24 @@ test('meta robots and X-Robots-Tag: noindex, nofollow, none; other bots ignored'
   assert.equal(formatDirectives({ isNoindex: false, isNofollow: false }), null);
 });
 
+test('X-Robots-Tag lines: a bot prefix reaches to the end of its line only, in either order', () => {
+  const both = { isNoindex: true, isNofollow: false };
+  assert.deepEqual(parseRobotsDirectives(['googlebot: nofollow\nnoindex']), both, 'a general noindex after a googlebot line');
+  assert.deepEqual(parseRobotsDirectives(['noindex\ngooglebot: nofollow']), both, 'and before it');
+  assert.deepEqual(parseRobotsDirectives(['googlebot: nofollow, noindex']), { isNoindex: false, isNofollow: false }, 'within one line it reaches on');
+  assert.deepEqual(parseRobotsDirectives(['googlebot: noindex, crawlite: nofollow, noarchive\nnone']), { isNoindex: true, isNofollow: true });
+  assert.deepEqual(parseRobotsDirectives(['crawlite: noindex\ngooglebot: nofollow']), both);
+  assert.deepEqual(parseRobotsDirectives([null, 'googlebot: nofollow\nnoindex']), both, 'meta first, header lines after');
+});
+
+test('an unavailable_after date with a comma and a time neither hides nor makes a directive', () => {
+  assert.deepEqual(
+    parseRobotsDirectives(['unavailable_after: Monday, 01 Sep 2030 15:00:00 GMT, noindex']),
+    { isNoindex: true, isNofollow: false },
+  );
+  assert.deepEqual(parseRobotsDirectives(['max-snippet: 20, nofollow']), { isNoindex: false, isNofollow: true });
+});
+
 test('meta refresh targets', () => {
   const page = 'https://a.test/dir/page';
   assert.equal(parseRefreshUrl('0; url=/next', page), 'https://a.test/next');

@@ -118,10 +118,11 @@ test('a compressed body whose stream stops early is kept, marked truncated; a wh
   }
 });
 
-test('headers are lowercased; repeats joined with ", " and set-cookie with newlines', async (t) => {
+test('headers are lowercased; repeats joined with ", ", set-cookie and x-robots-tag with newlines', async (t) => {
   const origin = await startServer(t, (_req, res) => {
     res.setHeader('Set-Cookie', ['a=1; Expires=Wed, 21 Oct 2015 07:28:00 GMT', 'b=2']);
     res.setHeader('X-Multi', ['one', 'two']);
+    res.setHeader('X-Robots-Tag', ['googlebot: nofollow', 'noindex, noarchive']);
     res.end('ok');
   });
   const before = Date.now();
@@ -129,6 +130,7 @@ test('headers are lowercased; repeats joined with ", " and set-cookie with newli
   assertResult(r);
   assert.equal(r.headers['set-cookie'], 'a=1; Expires=Wed, 21 Oct 2015 07:28:00 GMT\nb=2');
   assert.equal(r.headers['x-multi'], 'one, two');
+  assert.equal(r.headers['x-robots-tag'], 'googlebot: nofollow\nnoindex, noarchive', 'a bot prefix must not reach into the next line');
   assert.equal(r.contentType, '');
   assert.equal(r.finalUrl, `${origin}/`);
   assert.deepEqual(r.redirects, []);
