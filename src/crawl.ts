@@ -27,6 +27,7 @@ import { createHostLimits } from './fetch/host-limits.js';
 import { ParsePool } from './parse/pool.js';
 import { createTrapCheck } from './frontier/traps.js';
 import { formatDirectives, parseRefreshUrl, parseRobotsDirectives } from './parse/directives.js';
+import { productToken } from './fetch/robots-matcher.js';
 import { metadataOnly } from './parse/metadata-only.js';
 import { createSearchIndexHooks } from './search/search-index.js';
 import { createArchiveHooks } from './store/archive.js';
@@ -99,6 +100,11 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   if (retriedFailed !== null) opts.onRetryFailed?.(retriedFailed);
 
   const pool = new ParsePool(config.parse);
+  // The name robots.txt groups, X-Robots-Tag prefixes and <meta name> address us by, one for all.
+  const robotsName = productToken(config.fetch.userAgent);
+  const parseOptions: ParseOptions = {
+    maxLinks: config.parse.maxLinksPerPage, shouldStoreNonHtml: config.parse.storeNonHtml === true, fields: config.parse.fields, robotsName,
+  };
   const limits = createHostLimits({ concurrency: config.fetch.concurrency, perHost: config.fetch.perHost });
   const stop = new AbortController();
   const polite = createPoliteStage({
@@ -191,7 +197,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       recrawl.keepUnchanged(entry, prior, result);
       return;
     }
-    const outcome = await parse(pool, result, config.parse.maxLinksPerPage, config.parse.storeNonHtml === true, config.parse.fields);
+    const outcome = await parse(pool, result, parseOptions);
     if (!active.has(entry)) return; // given up on at shutdown and already requeued
     storeOutcome(entry, result, outcome, prior);
   };
@@ -223,7 +229,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       return;
     }
     // Links of error pages are kept for the link graph but not followed; nor are a nofollow page's.
-    const directives = parseRobotsDirectives([outcome.metaRobots, result.headers['x-robots-tag']]);
+    const directives = parseRobotsDirectives([outcome.metaRobots, result.headers['x-robots-tag']], robotsName);
     const refreshUrl = parseRefreshUrl(outcome.metaRefresh, result.finalUrl);
     const isOk = result.status >= 200 && result.status < 300;
     const links = frontier.discover(entry, outcome.links, isOk && !directives.isNofollow);
@@ -320,13 +326,20 @@ function markFailedRun(writer: Writer): void {
   }
 }
 
-function parse(
-  pool: ParsePool, result: FetchResult, maxLinks: number, shouldStoreNonHtml: boolean, fields?: Record<string, FieldSpec>,
-): Promise<ParseOutcome> {
+interface ParseOptions {
+  maxLinks: number;
+  shouldStoreNonHtml: boolean;
+  fields: Record<string, FieldSpec> | undefined;
+  robotsName: string;
+}
+
+function parse(pool: ParsePool, result: FetchResult, opts: ParseOptions): Promise<ParseOutcome> {
+  const { maxLinks, fields, robotsName } = opts;
   const type = result.contentType.toLowerCase();
   const isHtml = type === '' || type.includes('text/html') || type.includes('application/xhtml+xml');
-  if (!isHtml && !shouldStoreNonHtml) return Promise.resolve(metadataOnly(result.body));
-  return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks, ...(isHtml && fields ? { fields } : {}) });
+  if (!isHtml && !opts.shouldStoreNonHtml) return Promise.resolve(metadataOnly(result.body));
+  if (!isHtml) return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks });
+  return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks, robotsName, ...(fields ? { fields } : {}) });
 }
 
 /** Until the next event, or the earliest of `dueTimes` (at least 1 ms, at most 1 s, so a stop or a new due time is seen). */

@@ -95,6 +95,11 @@ export interface ParseTask {
   maxLinks: number;
   /** The job's extraction fields (parse/extract-fields.ts); absent when it has none. */
   fields?: Record<string, FieldSpec>;
+  /**
+   * The product token of our User-Agent, lowercased: `<meta name="<it>">` is read like
+   * `<meta name="robots">`. Absent: "crawlite".
+   */
+  robotsName?: string;
 }
 
 /** One extraction field of a job: a CSS selector, read as text or as one attribute, first match or all. */
@@ -142,7 +147,7 @@ export interface ParsedPage {
   contentHash: string;
   /** Values of the task's extraction fields, by name; absent when the task had none. */
   fields?: Record<string, FieldValue>;
-  /** `<meta name="robots">` contents, joined; parse/directives.ts reads them. */
+  /** `<meta name="robots">` and `<meta name="<robotsName>">` contents, joined; parse/directives.ts reads them. */
   metaRobots?: string | null;
   /** `<meta http-equiv="refresh">` content as written. */
   metaRefresh?: string | null;

@@ -56,7 +56,7 @@ export function readGroup(robot: unknown, userAgent: string): RobotsRule[] | nul
   const rules = (robot as { _rules?: unknown } | null)?._rules;
   if (typeof rules !== 'object' || rules === null) return null;
   const byAgent = rules as Record<string, unknown>;
-  const group = byAgent[formatUserAgent(userAgent)] || byAgent['*'] || [];
+  const group = byAgent[productToken(userAgent)] || byAgent['*'] || [];
   if (!Array.isArray(group)) return null;
   for (const rule of group as unknown[]) {
     const r = rule as Partial<RobotsRule> | null;
@@ -285,7 +285,12 @@ function parseUrl(url: string): URL | null {
   }
 }
 
-function formatUserAgent(userAgent: string): string {
+/**
+ * The name a User-Agent answers to: lowercased, up to its first "/", trimmed ("AcmeBot/1.0 (+...)"
+ * is "acmebot"). robots-parser's formatUserAgent, which picks our robots.txt group; X-Robots-Tag
+ * prefixes and `<meta name>` are matched against the same name (crawl.ts), so one name rules all.
+ */
+export function productToken(userAgent: string): string {
   const lower = userAgent.toLowerCase();
   const slash = lower.indexOf('/');
   return (slash > -1 ? lower.slice(0, slash) : lower).trim();

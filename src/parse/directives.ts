@@ -1,6 +1,6 @@
 /**
- * Page-level directives: `<meta name="robots">` with the X-Robots-Tag header, and
- * `<meta http-equiv="refresh">`. Pure functions; the crawl applies them (crawl.ts):
+ * Page-level directives: `<meta name="robots">` (or our own name) with the X-Robots-Tag header,
+ * and `<meta http-equiv="refresh">`. Pure functions; the crawl applies them (crawl.ts):
  * - noindex: the page row is kept (status, headers, title...) but its content is not stored;
  * - nofollow: its links are stored in `links` but none is enqueued;
  * - "none" means both; a refresh URL is followed even so, queued one level deeper than the page
@@ -15,8 +15,8 @@ export interface RobotsDirectives {
 
 /**
  * Reads meta robots contents and X-Robots-Tag values ("noindex, nofollow"). A header line's part
- * aimed at another crawler ("googlebot: noindex") is ignored; one aimed at `botName` or at no one
- * applies. A value may hold several header lines, one per "\n" (fetcher.ts keeps X-Robots-Tag so).
+ * aimed at another crawler ("googlebot: noindex") is ignored; one aimed at `botName` (our
+ * User-Agent's product token, robots-matcher.ts productToken()) or at no one applies. A value may hold several header lines, one per "\n" (fetcher.ts keeps X-Robots-Tag so).
  */
 export function parseRobotsDirectives(values: ReadonlyArray<string | null | undefined>, botName = 'crawlite'): RobotsDirectives {
   const out: RobotsDirectives = { isNoindex: false, isNofollow: false };

@@ -47,9 +47,12 @@ const MAX_LANGUAGE_CHARS = 64;
 const MAX_ANCHORS = 100_000;
 /** Longer hrefs are junk (or an attack on the links table), not links. */
 const MAX_HREF_CHARS = 8192;
+/** The product token of the default User-Agent. */
+const DEFAULT_ROBOTS_NAME = 'crawlite';
 
-export function extractPage(html: string, pageUrl: string, maxLinks: number): ExtractedPage {
-  const collector = new PageCollector(pageUrl, maxLinks);
+/** `robotsName`: the `<meta name>` read besides "robots", our product token (ParseTask.robotsName). */
+export function extractPage(html: string, pageUrl: string, maxLinks: number, robotsName = DEFAULT_ROBOTS_NAME): ExtractedPage {
+  const collector = new PageCollector(pageUrl, maxLinks, robotsName);
   emitTagEvents(html, collector);
   return collector.finish();
 }
@@ -58,8 +61,8 @@ export function extractPage(html: string, pageUrl: string, maxLinks: number): Ex
  * The extraction state on its own, for feeding from another event source: a DOM walk when a job
  * needs cheerio anyway, or the parser comparison in bench/parser.mjs.
  */
-export function createPageCollector(pageUrl: string, maxLinks: number): HtmlSink & { finish(): ExtractedPage } {
-  const collector = new PageCollector(pageUrl, maxLinks);
+export function createPageCollector(pageUrl: string, maxLinks: number, robotsName = DEFAULT_ROBOTS_NAME): HtmlSink & { finish(): ExtractedPage } {
+  const collector = new PageCollector(pageUrl, maxLinks, robotsName);
   return {
     onopentag: (name, attribs) => collector.openTag(tagInfo(name), attribs),
     ontext: (text) => collector.text(text, 0, text.length),
@@ -86,6 +89,7 @@ const NON_SPACE = /\S/;
 class PageCollector implements TagSink {
   readonly #pageUrl: string;
   readonly #maxLinks: number;
+  readonly #robotsName: string;
   readonly #text = new TextBuffer(MAX_TEXT_CHARS, '\n');
   #title: string | null = null;
   #titleText: TextBuffer | null = null;
@@ -108,9 +112,10 @@ class PageCollector implements TagSink {
   #preDepth = 0;
   #head = Head.NotSeen;
 
-  constructor(pageUrl: string, maxLinks: number) {
+  constructor(pageUrl: string, maxLinks: number, robotsName: string) {
     this.#pageUrl = pageUrl;
     this.#maxLinks = maxLinks;
+    this.#robotsName = robotsName;
   }
 
   openTag(tag: TagInfo, attribs: Readonly<Record<string, string>>): void {
@@ -252,7 +257,7 @@ class PageCollector implements TagSink {
   /** Robots and refresh directives (parse/directives.ts reads them); bounded like the description. */
   #readDirective(attribs: Readonly<Record<string, string>>): void {
     const name = attribs.name?.trim().toLowerCase();
-    if ((name === 'robots' || name === 'crawlite') && attribs.content) {
+    if ((name === 'robots' || name === this.#robotsName) && attribs.content) {
       const value = collapse(attribs.content, MAX_DESCRIPTION_CHARS);
       if ((this.#metaRobots?.length ?? 0) < MAX_DESCRIPTION_CHARS) {
         this.#metaRobots = this.#metaRobots === null ? value : `${this.#metaRobots}, ${value}`;

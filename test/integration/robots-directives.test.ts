@@ -50,3 +50,49 @@ test('several X-Robots-Tag lines: a googlebot line neither hides nor takes a gen
   const [first] = rows<PageRow>(config.dbPath, 'SELECT headers FROM pages WHERE url = ?', s.url('/bot-first'));
   assert.equal((JSON.parse(first!.headers) as Record<string, string>)['x-robots-tag'], 'googlebot: nofollow\nnoindex', 'stored one line each');
 });
+
+test('a custom --user-agent: its product token is the name X-Robots-Tag and <meta name> address, as for robots.txt', async (t) => {
+  const s = await site(t, {
+    '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: acmebot\nDisallow: /acme-only\n\nUser-agent: *\nDisallow: /\n' },
+    '/': page('home', ['/meta-noindex', '/x-nofollow', '/google-only', '/crawlite-named', '/acme-only']),
+    '/meta-noindex': page('meta noindex', ['/from-meta-noindex'], '<meta name="AcmeBot" content="noindex">'),
+    '/x-nofollow': withTags(['acmebot: nofollow'], page('x nofollow', ['/from-x-nofollow'])),
+    '/google-only': withTags(['googlebot: noindex, nofollow'], page('google only', ['/from-google-only'], '<meta name="googlebot" content="noindex, nofollow">')),
+    // Another crawler's name now, since the User-Agent is not crawlite's.
+    '/crawlite-named': withTags(['crawlite: nofollow'], page('crawlite named', ['/from-crawlite-named'], '<meta name="crawlite" content="noindex">')),
+    '/from-meta-noindex': page('followed'),
+    '/from-x-nofollow': page('never'),
+    '/from-google-only': page('followed'),
+    '/from-crawlite-named': page('followed'),
+  });
+  const config = testConfig(t, [s.url('/')], { fetch: { userAgent: 'AcmeBot/1.0 (+https://acme.example/bot)' } });
+  await runCrawl(config);
+
+  assert.equal(s.hits.get('/acme-only'), undefined, 'robots.txt: the acmebot group, not *');
+  const pageAt = (path: string) => rows<PageRow>(config.dbPath, 'SELECT robots, content_hash, headers FROM pages WHERE url = ?', s.url(path))[0];
+  assert.equal(pageAt('/meta-noindex')?.robots, 'noindex');
+  assert.equal(pageAt('/meta-noindex')?.content_hash, null, 'noindex: content not stored');
+  assert.equal(s.hits.get('/from-meta-noindex'), 1);
+  assert.equal(pageAt('/x-nofollow')?.robots, 'nofollow');
+  assert.equal(s.hits.get('/from-x-nofollow'), undefined, 'acmebot: nofollow obeyed');
+  assert.equal(pageAt('/google-only')?.robots, null, 'a googlebot-only directive does not apply');
+  assert.notEqual(pageAt('/google-only')?.content_hash, null);
+  assert.equal(s.hits.get('/from-google-only'), 1);
+  assert.equal(pageAt('/crawlite-named')?.robots, null);
+  assert.equal(s.hits.get('/from-crawlite-named'), 1);
+});
+
+test('the default User-Agent answers to crawlite, in X-Robots-Tag and <meta name>', async (t) => {
+  const s = await site(t, {
+    '/': page('home', ['/meta-noindex', '/x-nofollow']),
+    '/meta-noindex': page('meta noindex', [], '<meta name="crawlite" content="noindex">'),
+    '/x-nofollow': withTags(['crawlite: nofollow'], page('x nofollow', ['/from-x-nofollow'])),
+    '/from-x-nofollow': page('never'),
+  });
+  const config = testConfig(t, [s.url('/')]);
+  await runCrawl(config);
+  const robotsAt = (path: string) => rows<PageRow>(config.dbPath, 'SELECT robots FROM pages WHERE url = ?', s.url(path))[0]?.robots;
+  assert.equal(robotsAt('/meta-noindex'), 'noindex');
+  assert.equal(robotsAt('/x-nofollow'), 'nofollow');
+  assert.equal(s.hits.get('/from-x-nofollow'), undefined);
+});

@@ -48,6 +48,9 @@ test('extractPage reports meta robots and meta refresh', () => {
   const page = extractPage(html, 'https://a.test/', 10);
   assert.equal(page.metaRobots, 'noindex, nofollow');
   assert.equal(page.metaRefresh, '0; url=/there');
+  const acme = '<meta name="AcmeBot" content="noindex"><meta name="crawlite" content="nofollow"><meta name="googlebot" content="none">';
+  assert.equal(extractPage(acme, 'https://a.test/', 10, 'acmebot').metaRobots, 'noindex', 'only our own name besides robots');
+  assert.deepEqual(parseRobotsDirectives(['acmebot: nofollow, crawlite: noindex'], 'acmebot'), { isNoindex: false, isNofollow: true });
   const plain = extractPage('<title>x</title>', 'https://a.test/', 10);
   assert.equal(plain.metaRobots, null);
   assert.equal(plain.metaRefresh, null);

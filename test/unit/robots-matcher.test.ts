@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import robotsParserModule from 'robots-parser';
-import { createRobotsMatcher, readGroup } from '../../src/fetch/robots-matcher.js';
+import { createRobotsMatcher, productToken, readGroup } from '../../src/fetch/robots-matcher.js';
 import { normalizeRobotsPath } from '../../src/fetch/robots-path.js';
 import { createRobotsPolicy } from '../../src/fetch/robots.js';
 import { defaultPolitenessConfig } from '../../src/config/schema.js';
@@ -159,6 +159,12 @@ test('robots-parser\'s private rule shape, which the matcher reads, is as pinned
   assert.deepEqual(readGroup(robot, 'otherbot')?.map((x) => x.pattern), ['/x']);
   assert.equal(readGroup({ _rules: { '*': [{ pattern: 1 }] } }, UA), null);
   assert.equal(readGroup({}, UA), null);
+});
+
+test('productToken: the User-Agent up to its first "/", lowercased, as robots-parser picks a group', () => {
+  assert.equal(productToken(UA), 'crawlite');
+  assert.equal(productToken('AcmeBot/1.0 (+https://acme.example/bot)'), 'acmebot');
+  assert.equal(productToken(' Plain Bot '), 'plain bot');
 });
 
 test('an unexpected parsed shape falls back to the parser\'s own isAllowed()', () => {
