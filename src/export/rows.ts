@@ -7,6 +7,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import { TextDecoder } from 'node:util';
+import { decodeAs } from '../parse/decode-charset.js';
 import type { Db } from '../store/db.js';
 import { unpackContent } from '../content-frame.js';
 import { StoreError } from '../errors.js';
@@ -79,6 +80,9 @@ function decodeHtml(html: Uint8Array, encoding: unknown): string {
     }
     decoders.set(label, decoder);
   }
+  // Node's TextDecoder reads windows-1252 (and so latin1, iso-8859-1...) as ISO-8859-1, which
+  // turns curly quotes and the euro sign into C1 controls: decodeAs is what the parser used.
+  if (decoder.encoding === 'windows-1252') return decodeAs(html, 'windows-1252');
   return decoder.decode(html);
 }
 

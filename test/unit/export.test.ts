@@ -56,8 +56,9 @@ function addContent(db: Db, hash: string, html: Uint8Array, text: string, codec:
 }
 
 const HTML_A = '<html><title>a</title><body>Hi there</body></html>';
-// "café" in windows-1252: é is the single byte 0xE9, which is not valid UTF-8.
-const HTML_B = Buffer.concat([Buffer.from('<p>caf'), Buffer.from([0xe9]), Buffer.from('</p>')]);
+// "café “5 €”" in windows-1252: é is the single byte 0xE9, not valid UTF-8; the quotes and the
+// euro sign are 0x93, 0x94 and 0x80, which ISO-8859-1 (Node's TextDecoder for this label) reads as C1 controls.
+const HTML_B = Buffer.concat([Buffer.from('<p>caf'), Buffer.from([0xe9, 0x20, 0x93]), Buffer.from('5 '), Buffer.from([0x80, 0x94]), Buffer.from('</p>')]);
 
 /** Three pages: a tricky title with content (br), a redirect with windows-1252 content (gzip), a 404 image without content. */
 function buildFixture(t: TestContext): string {
@@ -186,7 +187,7 @@ describe('exportPages', () => {
     assert.deepEqual(rows, [
       { url: 'https://a.test/', text: 'a Hi there', html: HTML_A },
       // The HTML is decoded with the page's own charset.
-      { url: 'https://a.test/b', text: 'café', html: '<p>café</p>' },
+      { url: 'https://a.test/b', text: 'café', html: '<p>café “5 €”</p>' },
       { url: 'https://a.test/img.png', text: null, html: null },
     ]);
   });
