@@ -22,7 +22,7 @@ export interface SearchHit {
   rank: number;
   url: string;
   title: string | null;
-  /** Relevance (see rankedIds); higher is better; 0 for matches with no distinctive word in the title. */
+  /** Relevance (see rankedIds); higher is better; 0 for matches holding only common words. */
   score: number;
   snippet: Snippet;
 }
@@ -31,6 +31,8 @@ export interface SearchHit {
 const TITLE_WEIGHT = 3;
 /** A word in more titles than this does not single pages out; it is left out of the first tier. */
 const MAX_TITLE_TIER = 5_000;
+/** A word in more pages than this is too common to rank the matches without a title hit (tier 2). */
+const MAX_TEXT_TIER = 20_000;
 /** Query words that take part in the score; further words still filter. */
 const MAX_SCORED_TERMS = 8;
 export const MAX_SEARCH_LIMIT = 1000;
@@ -55,6 +57,8 @@ interface IndexLayout {
   title: (keys: string[]) => [table: string, match: string];
   /** Pages whose text holds the quoted term (in 'words', its title or text). */
   text: (key: string) => [table: string, match: string];
+  /** Pages whose text holds any of these quoted terms. */
+  anyText: (keys: string[]) => [table: string, match: string];
 }
 
 const LAYOUTS: Record<'words' | 'columns', IndexLayout> = {
@@ -62,11 +66,13 @@ const LAYOUTS: Record<'words' | 'columns', IndexLayout> = {
     any: (expr) => ['page_words', expr],
     title: (keys) => ['page_titles', keys.join(' OR ')],
     text: (key) => ['page_words', key],
+    anyText: (keys) => ['page_words', keys.join(' OR ')],
   },
   columns: {
     any: (expr) => ['page_search', expr],
     title: (keys) => ['page_search', keys.map((k) => `title : ${k}`).join(' OR ')],
     text: (key) => ['page_search', `text : ${key}`],
+    anyText: (keys) => ['page_search', keys.map((k) => `text : ${k}`).join(' OR ')],
   },
 };
 
@@ -89,10 +95,14 @@ function inMatch([table, match]: [string, string]): { sql: string; param: string
  * the page, and by its rarity among titles, TITLE_WEIGHT times over, if it is in the title.
  *
  * Scoring every match of a common word on 100,000 pages takes hundreds of milliseconds, so it is
- * done in two tiers. First the pages whose title holds one of the query's distinctive words (in
- * at most MAX_TITLE_TIER titles), scored and sorted; then, if there are too few, the other matches in
- * the order they were stored (the frontier is breadth-first, so nearest a seed first), which
- * FTS5 answers without reading the rest of the match list.
+ * done in tiers, each only while the ones before gave fewer than `limit` pages:
+ * 1. the pages whose title holds one of the query's distinctive words (in at most MAX_TITLE_TIER
+ *    titles), scored and sorted;
+ * 2. the pages whose text holds one of its rare words (in at most MAX_TEXT_TIER pages), scored by
+ *    those words and sorted: so `zebra OR quagga OR alpha` puts the page with all three first
+ *    even when no title has any of them;
+ * 3. the other matches in the order they were stored (the frontier is breadth-first, so nearest
+ *    a seed first), which FTS5 answers without reading the rest of the match list.
  */
 function rankedIds(db: Db, query: SearchQuery, limit: number): Array<{ id: number; score: number }> {
   const kind = searchLayout(db);
@@ -109,34 +119,46 @@ function rankedIds(db: Db, query: SearchQuery, limit: number): Array<{ id: numbe
     scored.set(key, { key, n: count(layout.any(key)), inTitles: count(layout.title([key])) });
   }
   const distinctive = [...scored.values()].filter((s) => s.inTitles > 0 && s.inTitles <= MAX_TITLE_TIER);
+  // A word in most pages adds next to nothing, and its match list is the costly one to read.
+  const inText = [...scored.values()].filter((s) => s.n > 0 && s.n <= total / 2);
+  const rare = inText.filter((s) => s.n <= MAX_TEXT_TIER);
   const [anyTable, anyMatch] = layout.any(query.match);
   const ranked: Array<{ id: number; score: number }> = [];
-  let rest = { sql: '', params: [] as string[] };
-  if (distinctive.length > 0) {
-    const inTitle = inMatch(layout.title(distinctive.map((s) => s.key)));
+  // Each tier leaves out the pages of the tiers before it.
+  const exclude = { sql: '', params: [] as string[] };
+  /** Pages matching the query and `within`, scored by `terms`, best first, up to what is still wanted. */
+  const tier = (within: { sql: string; param: string }, terms: Array<[where: [string, string], weight: number]>): void => {
     const parts: string[] = [];
     const params: Array<string | number> = [];
-    const add = (where: [string, string], weight: number): void => {
+    for (const [where, weight] of terms) {
       const m = inMatch(where);
       parts.push(`(CASE WHEN ${m.sql} THEN ? ELSE 0 END)`);
       params.push(m.param, weight);
-    };
-    for (const s of distinctive) add(layout.title([s.key]), idf(s.inTitles) * TITLE_WEIGHT);
-    // A word in most pages adds next to nothing, and its match list is the costly one to read.
-    for (const s of scored.values()) if (s.n <= total / 2) add(layout.text(s.key), idf(s.n));
+    }
     ranked.push(
       ...db
         .prepare<Array<string | number>, { id: number; score: number }>(
-          `SELECT m.rowid AS id, ${parts.join(' + ')} AS score FROM ${anyTable} m WHERE ${anyTable} MATCH ? AND ${inTitle.sql} ORDER BY score DESC, m.rowid LIMIT ?`,
+          `SELECT m.rowid AS id, ${parts.join(' + ')} AS score FROM ${anyTable} m ` +
+            `WHERE ${anyTable} MATCH ? AND ${within.sql}${exclude.sql} ORDER BY score DESC, m.rowid LIMIT ?`,
         )
-        .all(...params, anyMatch, inTitle.param, limit),
+        .all(...params, anyMatch, within.param, ...exclude.params, limit - ranked.length),
     );
-    rest = { sql: ` AND NOT ${inTitle.sql}`, params: [inTitle.param] };
+    exclude.sql += ` AND NOT ${within.sql}`;
+    exclude.params.push(within.param);
+  };
+  if (distinctive.length > 0) {
+    tier(inMatch(layout.title(distinctive.map((s) => s.key))), [
+      ...distinctive.map((s): [[string, string], number] => [layout.title([s.key]), idf(s.inTitles) * TITLE_WEIGHT]),
+      ...inText.map((s): [[string, string], number] => [layout.text(s.key), idf(s.n)]),
+    ]);
+  }
+  if (ranked.length < limit && rare.length > 0) {
+    tier(inMatch(layout.anyText(rare.map((s) => s.key))), rare.map((s) => [layout.text(s.key), idf(s.n)]));
   }
   if (ranked.length < limit) {
     const more = db
-      .prepare<Array<string | number>, { id: number }>(`SELECT m.rowid AS id FROM ${anyTable} m WHERE ${anyTable} MATCH ?${rest.sql} ORDER BY m.rowid LIMIT ?`)
-      .all(anyMatch, ...rest.params, limit - ranked.length);
+      .prepare<Array<string | number>, { id: number }>(`SELECT m.rowid AS id FROM ${anyTable} m WHERE ${anyTable} MATCH ?${exclude.sql} ORDER BY m.rowid LIMIT ?`)
+      .all(anyMatch, ...exclude.params, limit - ranked.length);
     for (const { id } of more) ranked.push({ id, score: 0 });
   }
   return ranked;

@@ -44,3 +44,31 @@ test('search: phrases, hyphens and NEAR( beside words, exclusions from every OR 
   const refused = await crawlite(['search', 'a\u19b0b', '--db', db]);
   assertOneLineError(refused, 2, /^crawlite: cannot search for 'a\u19b0b': fts5: .* \[CRAWL_USAGE\]$/);
 });
+
+test('search ranks text-only matches by their rare words: the page with all of them first, even with no title hit', async (t) => {
+  const site = await startSite({
+    '/': page('Home', ['/p1', '/p2', '/p3', '/p4']),
+    '/p1': page('One', ['/'], '<p>alpha</p>'),
+    '/p2': page('Two', ['/'], '<p>alpha</p>'),
+    '/p3': page('Three', ['/'], '<p>alpha zebra</p>'),
+    '/p4': page('Four', ['/'], '<p>alpha zebra quagga</p>'),
+  });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--no-progress', '--workers', '0'])).code, 0);
+  const hits = async (query: string, limit: number): Promise<Array<{ path: string; score: number }>> => {
+    const run = await crawlite(['search', query, '--db', db, '--json', '--limit', String(limit)]);
+    assert.equal(run.code, 0, `${query}: ${run.stderr}`);
+    return run.stdout.trim().split('\n').map((l) => {
+      const hit = JSON.parse(l) as { url: string; score: number };
+      return { path: new URL(hit.url).pathname, score: hit.score };
+    });
+  };
+  const top = await hits('zebra OR quagga OR alpha', 2);
+  assert.deepEqual(top.map((h) => h.path), ['/p4', '/p3'], 'the pages with the rare words, best first, before the ones with only alpha');
+  assert.ok(top[0]!.score > top[1]!.score && top[1]!.score > 0, JSON.stringify(top));
+  // A title hit still comes first: "three" is only in /p3's title.
+  assert.deepEqual((await hits('three OR quagga', 2)).map((h) => h.path), ['/p3', '/p4']);
+  // Every match is still found, past the ranked ones.
+  assert.deepEqual((await hits('zebra OR quagga OR alpha', 10)).map((h) => h.path).sort(), ['/p1', '/p2', '/p3', '/p4']);
+});
