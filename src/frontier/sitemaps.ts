@@ -7,7 +7,10 @@
  * Bounded: at most `maxSitemaps` sitemap files per crawl, `maxUrls` URLs from all of them, and
  * `maxBytes` per unpacked file (the sitemap protocol's own limits are 50,000 URLs and 50 MB).
  * Sitemaps are fetched through the crawler's own fetcher and per-host limits, so they get its
- * timeouts, size cap, redirect checks and politeness. A sitemap that fails is skipped.
+ * timeouts, redirect checks and politeness, but `maxBytes` instead of --max-bytes as the body cap:
+ * --max-bytes bounds a page, and a 12 MB sitemap within the protocol's limit was cut at its
+ * default 10 MB. A sitemap that fails, or arrives truncated (over the cap, or cut short), is
+ * skipped and listed in the report: half a file would queue some URLs and lose the rest unsaid.
  *
  * robots.txt itself is asked of the crawl's robots policy (`robots`), not fetched here: the policy
  * must fetch it anyway before the origin's first page, and fetching it twice doubles the cost of a
@@ -25,7 +28,7 @@ import { normalizeUrl, originKey } from './normalize-url.js';
 
 export interface SitemapOptions {
   seeds: string[];
-  fetcher: { fetch(entry: FrontierEntry, signal?: AbortSignal): Promise<FetchResult | FetchFailure> };
+  fetcher: { fetch(entry: FrontierEntry, signal?: AbortSignal, overrides?: { maxBodyBytes?: number }): Promise<FetchResult | FetchFailure> };
   limits: { run<T>(host: string, fn: () => Promise<T>): Promise<T> };
   scope: (url: string) => ErrorCode | null;
   writer: { addUrls(urls: Discovered[]): void };
@@ -136,15 +139,28 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
   const maxBytes = opts.maxBytes ?? 50 * 1024 * 1024;
   const report: SitemapReport = { sitemaps: 0, urls: 0, failures: [] };
 
-  const get = async (url: string): Promise<Uint8Array | null> => {
+  /**
+   * A sitemap's body, whole, or null (the failure reported). `isSitemap` false is robots.txt read
+   * for its Sitemap: lines only (--ignore-robots): it keeps the crawl's --max-bytes, and a cut one
+   * still gives the lines before the cut.
+   */
+  const get = async (url: string, isSitemap = true): Promise<Uint8Array | null> => {
     const entry: FrontierEntry = { id: -1, url, host: originKey(url), depth: 0, attempt: 0 };
-    const result = await opts.limits.run(entry.host, () => opts.fetcher.fetch(entry, opts.signal));
+    // The cap is on decoded bytes (a Content-Encoding removed), so a .xml.gz file is capped as
+    // sent; unpack() caps what it inflates to.
+    const overrides = isSitemap ? { maxBodyBytes: maxBytes } : {};
+    const result = await opts.limits.run(entry.host, () => opts.fetcher.fetch(entry, opts.signal, overrides));
     if ('code' in result) {
       report.failures.push({ url, message: `${result.message} [${result.code}]` });
       return null;
     }
     if (result.status !== 200) {
       report.failures.push({ url, message: `HTTP ${result.status}` });
+      return null;
+    }
+    if (isSitemap && result.isTruncated) {
+      const why = result.body.byteLength >= maxBytes ? `larger than ${maxBytes} bytes` : 'body cut short';
+      report.failures.push({ url, message: `${why}; not read` });
       return null;
     }
     return result.body;
@@ -154,7 +170,7 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
     const read: RobotsText = opts.robots ? await opts.robots.readText(origin) : { kind: 'notLoaded' };
     if (read.kind === 'text') return read.text;
     if (read.kind === 'none') return null;
-    const body = await get(robotsUrl);
+    const body = await get(robotsUrl, false);
     return body === null ? null : Buffer.from(body).toString('utf8');
   };
 

@@ -13,6 +13,8 @@ import { defaultPolitenessConfig, type PolitenessConfig } from '../../src/config
 import { startSite, page, type TestSite } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
+import { testFetchConfig } from '../helpers/fetch.js';
+import { createFetcher } from '../../src/fetch/fetcher.js';
 
 const urlset = (urls: string[]) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.map((u) => `<url><loc>${u}</loc><lastmod>2024-01-01</lastmod></url>`).join('\n')}</urlset>`;
@@ -225,4 +227,66 @@ test('sitemap reading is bounded: files, URLs and unpacked size', async () => {
   assert.equal(report.urls, 2500);
   assert.ok(report.failures.some((f) => f.url === `${origin}/sitemap.xml`), 'a sitemap unpacking past maxBytes is skipped');
   assert.ok(added.every((d) => d.depth === 0 && d.skipCode === null));
+});
+
+// QA: a 12.4 MB sitemap of 45,000 URLs queued 38,031 under the default --max-bytes (10 MB), with
+// no note. Test-sized: a ~300 KB sitemap (plain and gzip'd in transit) under --max-bytes 100 KB.
+test('--sitemaps: a sitemap larger than --max-bytes is read whole (the sitemap cap applies, not the page cap)', async (t) => {
+  const listed = Array.from({ length: 4000 }, (_, i) => `https://elsewhere.invalid/listed/page-number-${i}`);
+  const xml = urlset(listed);
+  assert.ok(xml.length > 300_000, `sitemap is ${xml.length} bytes`);
+  const site = await startSite({
+    '/': page('home'),
+    '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\n' },
+    '/sitemap.xml': (req, res) => {
+      // gzip in transit too: the cap is on decoded bytes, so this one is 300 KB as well.
+      const isGzip = /gzip/.test(req.headers['accept-encoding'] ?? '');
+      res.writeHead(200, { 'content-type': 'application/xml', ...(isGzip ? { 'content-encoding': 'gzip' } : {}) }).end(isGzip ? gzipSync(xml) : xml);
+    },
+  });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], { sitemaps: true, fetch: { maxBodyBytes: 100 * 1024 } });
+  const reports: SitemapReport[] = [];
+  await runCrawl(config, { onSitemaps: (r) => reports.push(r) });
+  assert.deepEqual(reports[0]?.failures, []);
+  assert.equal(reports[0]?.urls, listed.length);
+  // Out of scope, so recorded as skipped rather than fetched: every one of them reached the queue.
+  const queued = rows<{ n: number }>(config.dbPath, "SELECT count(*) AS n FROM urls WHERE url LIKE 'https://elsewhere.invalid/listed/%'");
+  assert.equal(queued[0]?.n, listed.length);
+});
+
+test('a sitemap over the sitemap cap, or cut short, is listed as skipped, not half-read', async (t) => {
+  const xml = urlset(Array.from({ length: 100 }, (_, i) => `https://a.test/p/${i}`));
+  let origin = '';
+  const site = await startSite({
+    '/robots.txt': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`Sitemap: ${origin}/cut.xml\n`);
+    },
+    '/sitemap.xml': { headers: { 'content-type': 'application/xml' }, body: xml },
+    // A gzip'd transfer that stops mid-stream: the fetcher keeps the part, marked truncated.
+    '/cut.xml': (_req, res) => {
+      const gz = gzipSync(xml);
+      res.writeHead(200, { 'content-type': 'application/xml', 'content-encoding': 'gzip' }).end(gz.subarray(0, gz.length - 30));
+    },
+  });
+  origin = site.origin;
+  t.after(() => site.close());
+  const fetcher = createFetcher({ config: testFetchConfig() });
+  t.after(() => fetcher.close());
+  const run = (seed: string, maxBytes: number) => {
+    const added: Discovered[] = [];
+    return addSitemapSeeds({
+      seeds: [seed], fetcher, limits: { run: (_h, fn) => fn() }, scope: () => null,
+      writer: { addUrls: (urls) => added.push(...urls) }, maxBytes,
+    }).then((report) => ({ report, added }));
+  };
+  const over = await run(site.url('/'), 1000);
+  assert.equal(over.added.length, 0, 'no URL from the first 1,000 bytes');
+  assert.deepEqual(over.report.failures, [
+    { url: site.url('/cut.xml'), message: 'larger than 1000 bytes; not read' },
+    { url: site.url('/sitemap.xml'), message: 'larger than 1000 bytes; not read' },
+  ]);
+  const whole = await run(site.url('/'), xml.length);
+  assert.equal(whole.added.length, 100, 'a sitemap of exactly the cap is whole');
+  assert.deepEqual(whole.report.failures, [{ url: site.url('/cut.xml'), message: 'body cut short; not read' }]);
 });
