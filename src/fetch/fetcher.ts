@@ -11,6 +11,7 @@ import type { FetchFailure, FetchResult, FrontierEntry, RedirectHop, RedirectToS
 import { decodeBody } from './decode-body.js';
 import { startDeadline } from './deadline.js';
 import { createAgent } from './dispatcher.js';
+import { decodeHeaderUtf8 } from './header-utf8.js';
 import { createFetchError, mapFetchError } from './map-error.js';
 
 export interface FetcherOptions {
@@ -243,7 +244,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         // A redirect's body is never wanted; dump() drains a small one so the socket can be
         // reused and drops the connection for a larger one (undici's default limit, 128 KiB).
         await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
-        return { location, status: res.statusCode };
+        return { location: decodeHeaderUtf8(location), status: res.statusCode };
       }
       const decoded = await decodeBody(res.body, firstValue(res.headers['content-encoding']), overrides.maxBodyBytes ?? config.maxBodyBytes, {
         shouldKeepWire: opts.shouldKeepWire === true,

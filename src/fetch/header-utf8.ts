@@ -1,0 +1,29 @@
+/**
+ * undici hands header values over as latin1 strings: each byte one char. A server that sends a
+ * Location as raw UTF-8 (`/café` as 63 61 66 C3 A9) therefore arrives as "/cafÃ©", which URL
+ * resolution would percent-encode as /caf%C3%83%C2%A9. curl and browsers request /caf%C3%A9: they
+ * take the bytes as UTF-8 when they are valid UTF-8.
+ */
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The header value's bytes read as UTF-8 when it has any byte >= 0x80 and they are valid UTF-8;
+ * otherwise the value as given (plain ASCII, chars beyond 0xFF that cannot be bytes, or latin1
+ * text that is not UTF-8, which URL resolution then encodes as it always did).
+ */
+export function decodeHeaderUtf8(value: string): string {
+  let hasHighByte = false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code > 0xff) return value;
+    if (code >= 0x80) hasHighByte = true;
+  }
+  if (!hasHighByte) return value;
+  try {
+    return utf8.decode(Buffer.from(value, 'latin1'));
+  } catch {
+    // Not UTF-8 (a latin1 "é" alone, say): keep the chars, one per byte, as before.
+    return value;
+  }
+}

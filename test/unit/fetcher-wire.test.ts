@@ -1,0 +1,78 @@
+/**
+ * The fetcher against responses node:http will not write: raw bytes from a `net` server on
+ * 127.0.0.1 (UTF-8 in a header value, a header line repeated, a body with bytes after its end).
+ */
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { test, type TestContext } from 'node:test';
+import zlib from 'node:zlib';
+import { createFetcher, type Fetcher } from '../../src/fetch/fetcher.js';
+import { decodeHeaderUtf8 } from '../../src/fetch/header-utf8.js';
+import { originKey } from '../../src/frontier/normalize-url.js';
+import type { FrontierEntry } from '../../src/types.js';
+import { assertResult, testFetchConfig, text } from '../helpers/fetch.js';
+
+/** A response as its head's lines (CRLF added) and body bytes, sent with Connection: close. */
+type RawResponse = { head: string[] | Buffer; body?: Buffer };
+
+/**
+ * Answers each request from `routes` by its request target (as sent, percent-encoding and all),
+ * then closes the connection; an unknown target gets a 404. Records the targets requested.
+ */
+async function startRawServer(t: TestContext, routes: Record<string, RawResponse>): Promise<{ origin: string; requested: string[] }> {
+  const requested: string[] = [];
+  const server = net.createServer((socket) => {
+    let head = '';
+    socket.on('data', (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      const target = head.split(' ')[1] ?? '';
+      requested.push(target);
+      const route = routes[target] ?? { head: ['HTTP/1.1 404 Not Found', 'Content-Length: 0'] };
+      const lines = Buffer.isBuffer(route.head) ? route.head : Buffer.from(route.head.join('\r\n'), 'latin1');
+      socket.end(Buffer.concat([lines, Buffer.from('\r\nConnection: close\r\n\r\n'), route.body ?? Buffer.alloc(0)]));
+    });
+    socket.on('error', () => {}); // the fetcher may drop a connection mid-write; nothing to check then
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { origin: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, requested };
+}
+
+function makeFetcher(t: TestContext): Fetcher {
+  const fetcher = createFetcher({ config: testFetchConfig() });
+  t.after(() => fetcher.close());
+  return fetcher;
+}
+
+const entryFor = (url: string): FrontierEntry => ({ id: 1, url, host: originKey(url), depth: 0, attempt: 0 });
+
+const html = (body: Buffer): RawResponse['head'] => ['HTTP/1.1 200 OK', 'Content-Type: text/html', `Content-Length: ${body.length}`];
+
+test('a Location sent as raw UTF-8 bytes is read as UTF-8, as curl and browsers do; latin1 that is not UTF-8 is kept', async (t) => {
+  const ok = Buffer.from('<title>ok</title>');
+  const { origin, requested } = await startRawServer(t, {
+    '/utf8': { head: Buffer.concat([Buffer.from('HTTP/1.1 302 Found\r\nContent-Length: 0\r\nLocation: /caf'), Buffer.from([0xc3, 0xa9])]) },
+    '/latin1': { head: Buffer.concat([Buffer.from('HTTP/1.1 302 Found\r\nContent-Length: 0\r\nLocation: /caf'), Buffer.from([0xe9])]) },
+    '/caf%C3%A9': { head: html(ok), body: ok },
+  });
+  const fetcher = makeFetcher(t);
+
+  const utf8 = await fetcher.fetch(entryFor(`${origin}/utf8`));
+  assertResult(utf8);
+  assert.equal(utf8.finalUrl, `${origin}/caf%C3%A9`);
+  assert.equal(text(utf8.body), '<title>ok</title>');
+
+  // A lone 0xE9 is not UTF-8: resolved from its chars as before (é is U+00E9, sent as UTF-8).
+  const latin1 = await fetcher.fetch(entryFor(`${origin}/latin1`));
+  assertResult(latin1);
+  assert.equal(latin1.finalUrl, `${origin}/caf%C3%A9`);
+  assert.deepEqual(requested, ['/utf8', '/caf%C3%A9', '/latin1', '/caf%C3%A9'], 'never /caf%C3%83%C2%A9');
+});
+
+test('decodeHeaderUtf8: only latin1-range text with valid UTF-8 bytes changes', () => {
+  assert.equal(decodeHeaderUtf8('/plain?a=1'), '/plain?a=1');
+  assert.equal(decodeHeaderUtf8('/caf\u00c3\u00a9'), '/café');
+  assert.equal(decodeHeaderUtf8('/caf\u00e9'), '/caf\u00e9', 'not UTF-8');
+  assert.equal(decodeHeaderUtf8('/\u00c3\u00a9/\u20ac'), '/\u00c3\u00a9/\u20ac', 'a char beyond 0xFF was never a byte');
+});
