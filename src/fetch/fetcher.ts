@@ -113,6 +113,10 @@ function firstValue(value: string | string[] | undefined): string | undefined {
  */
 const LINE_PER_VALUE: ReadonlySet<string> = new Set(['set-cookie', 'x-robots-tag']);
 
+function joinValues(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
 function flattenHeaders(raw: RawHeaders): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw)) {
@@ -246,7 +250,9 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
         return { location: decodeHeaderUtf8(location), status: res.statusCode };
       }
-      const decoded = await decodeBody(res.body, firstValue(res.headers['content-encoding']), overrides.maxBodyBytes ?? config.maxBodyBytes, {
+      // Repeated field lines are one comma-separated list (RFC 9110 section 5.3): two lines of
+      // "gzip" are two codings to remove, not one.
+      const decoded = await decodeBody(res.body, joinValues(res.headers['content-encoding']), overrides.maxBodyBytes ?? config.maxBodyBytes, {
         shouldKeepWire: opts.shouldKeepWire === true,
       });
       const headers = flattenHeaders(res.headers);

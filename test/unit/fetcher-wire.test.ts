@@ -76,3 +76,16 @@ test('decodeHeaderUtf8: only latin1-range text with valid UTF-8 bytes changes', 
   assert.equal(decodeHeaderUtf8('/caf\u00e9'), '/caf\u00e9', 'not UTF-8');
   assert.equal(decodeHeaderUtf8('/\u00c3\u00a9/\u20ac'), '/\u00c3\u00a9/\u20ac', 'a char beyond 0xFF was never a byte');
 });
+
+test('two Content-Encoding lines are one list: a body gzipped twice is unzipped twice', async (t) => {
+  const page = Buffer.from('<title>twice</title>');
+  const twice = zlib.gzipSync(zlib.gzipSync(page));
+  const { origin } = await startRawServer(t, {
+    '/twice': { head: ['HTTP/1.1 200 OK', 'Content-Type: text/html', 'Content-Encoding: gzip', 'Content-Encoding: gzip', `Content-Length: ${twice.length}`], body: twice },
+  });
+  const result = await makeFetcher(t).fetch(entryFor(`${origin}/twice`));
+  assertResult(result);
+  assert.equal(text(result.body), '<title>twice</title>');
+  assert.equal(result.isTruncated, false);
+  assert.equal(result.headers['content-encoding'], 'gzip, gzip');
+});
