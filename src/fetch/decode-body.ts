@@ -9,6 +9,7 @@ import { pipeline, Transform, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { FetchError } from '../errors.js';
 import { decodeChecked, type CutMark } from './decode-checked.js';
+import { gunzipMembers } from './gunzip-members.js';
 
 export interface DecodedBody {
   /** Decoded bytes, at most maxBodyBytes; owns its whole ArrayBuffer so it can be transferred. */
@@ -72,7 +73,7 @@ function createDecoder(coding: string, mark: CutMark): Stage | null {
   switch (coding) {
     case 'gzip':
     case 'x-gzip':
-      return (source) => decodeChecked(source, zlib.createGunzip(ZLIB_OPTIONS), zlib.constants.Z_FINISH, mark);
+      return (source) => gunzipMembers(source, mark, ZLIB_OPTIONS);
     case 'deflate':
       return (source) => inflateEither(source, mark);
     case 'br':

@@ -89,3 +89,16 @@ test('two Content-Encoding lines are one list: a body gzipped twice is unzipped 
   assert.equal(result.isTruncated, false);
   assert.equal(result.headers['content-encoding'], 'gzip, gzip');
 });
+
+test('a gzip body with "\\r\\n" after it (PHP) is stored whole, not truncated', async (t) => {
+  const page = Buffer.from('<title>php</title>');
+  const body = Buffer.concat([zlib.gzipSync(page), Buffer.from('\r\n')]);
+  const { origin } = await startRawServer(t, {
+    '/php': { head: ['HTTP/1.1 200 OK', 'Content-Type: text/html', 'Content-Encoding: gzip', `Content-Length: ${body.length}`], body },
+  });
+  const result = await makeFetcher(t).fetch(entryFor(`${origin}/php`));
+  assertResult(result);
+  assert.equal(text(result.body), '<title>php</title>');
+  assert.equal(result.isTruncated, false);
+  assert.equal(result.wireBytes, body.length, 'the tail is read off the wire');
+});

@@ -1,0 +1,159 @@
+/**
+ * The gzip content-coding read as browsers and curl read it: members one after another (RFC 1952
+ * section 2.2), and bytes after the last whole member that do not start another one ignored. PHP
+ * and some proxies append "\r\n" to a gzip'd body; Node's Gunzip takes any byte after a member but
+ * 0x00 as the start of another and fails on it ("incorrect header check"), and a lone "\n" left it
+ * waiting for a header, so the page was marked truncated.
+ *
+ * So the member framing is done here, and only each member's deflate data goes to an engine
+ * (InflateRaw, through decodeChecked, so a member cut short still marks the body cut). An
+ * InflateRaw stops taking input where its stream ends, and its bytesWritten then says where the
+ * trailer starts. The trailer's CRC-32 and length are checked as Gunzip checks them.
+ */
+import zlib from 'node:zlib';
+import { decodeChecked, type CutMark } from './decode-checked.js';
+
+/** At most this much after the last member is read and dropped, so the connection can be reused. */
+const MAX_TRAILING_BYTES = 64 * 1024;
+
+const FHCRC = 0x02;
+const FEXTRA = 0x04;
+const FNAME = 0x08;
+const FCOMMENT = 0x10;
+const FRESERVED = 0xe0;
+
+/** Shaped as zlib's own errors, so decode-body.ts maps it to CRAWL_FETCH_DECODE like them. */
+class GzipFormatError extends Error {
+  readonly code = 'Z_DATA_ERROR';
+}
+
+/**
+ * The length of the member header at the start of `buf`, null when `buf` ends inside it, or
+ * 'bad' when it is not a gzip header (wrong magic, method or reserved flags).
+ */
+function headerLength(buf: Buffer): number | null | 'bad' {
+  const fixed = [0x1f, 0x8b, 0x08];
+  for (let i = 0; i < fixed.length; i++) {
+    if (i >= buf.length) return null;
+    if (buf[i] !== fixed[i]) return 'bad';
+  }
+  if (buf.length < 10) return null;
+  const flags = buf[3]!;
+  if (flags & FRESERVED) return 'bad';
+  let at = 10;
+  if (flags & FEXTRA) {
+    if (buf.length < at + 2) return null;
+    at += 2 + buf.readUInt16LE(at);
+  }
+  for (const flag of [FNAME, FCOMMENT]) {
+    if (!(flags & flag)) continue;
+    const end = buf.indexOf(0, at);
+    if (end === -1) return null;
+    at = end + 1;
+  }
+  if (flags & FHCRC) at += 2;
+  return buf.length < at ? null : at;
+}
+
+/** Decodes a gzip body: see above. Corrupt data throws (code Z_DATA_ERROR); an early end sets `mark.isCut`. */
+export async function* gunzipMembers(source: AsyncIterable<Buffer>, mark: CutMark, options: zlib.ZlibOptions): AsyncGenerator<Buffer> {
+  const upstream = source[Symbol.asyncIterator]();
+  let pending: Buffer = Buffer.alloc(0);
+  let isSourceDone = false;
+
+  /** Reads on until `pending` holds at least `n` bytes or the source ends; true when it does. */
+  async function fill(n: number): Promise<boolean> {
+    while (pending.length < n && !isSourceDone) {
+      const next = await upstream.next();
+      if (next.done) isSourceDone = true;
+      else pending = pending.length === 0 ? next.value : Buffer.concat([pending, next.value]);
+    }
+    return pending.length >= n;
+  }
+
+  try {
+    for (let member = 0; ; member++) {
+      let header = headerLength(pending);
+      while (header === null && !isSourceDone) {
+        await fill(pending.length + 1);
+        header = headerLength(pending);
+      }
+      // An empty body is no stream at all (decode-checked.ts says why), and after a whole member
+      // the end of the body is the ordinary end.
+      if (pending.length === 0 && isSourceDone) return;
+      if (header === 'bad') {
+        if (member === 0) throw new GzipFormatError('incorrect header check');
+        // Bytes after a whole member that start no other: ignored, as browsers and curl do.
+        await drain();
+        return;
+      }
+      if (header === null) {
+        mark.isCut = true; // a header cut short, of the first member or a later one
+        return;
+      }
+
+      const engine = zlib.createInflateRaw(options);
+      let crc = 0;
+      let size = 0;
+      let rest: Buffer | null = null;
+      const first = pending.subarray(header);
+      pending = Buffer.alloc(0);
+      async function* input(): AsyncGenerator<Buffer> {
+        let fed = 0;
+        let chunk = first;
+        for (;;) {
+          if (chunk.length > 0) {
+            // decodeChecked asks for the next chunk only once this one's write has completed.
+            yield chunk;
+            fed += chunk.length;
+            // The engine took less than it was given: its stream ended inside this chunk.
+            const unread = fed - engine.bytesWritten;
+            if (unread > 0) {
+              rest = chunk.subarray(chunk.length - unread);
+              return;
+            }
+          }
+          const next = await upstream.next();
+          if (next.done) {
+            isSourceDone = true;
+            return;
+          }
+          chunk = next.value;
+        }
+      }
+      for await (const out of decodeChecked(input(), engine, zlib.constants.Z_FINISH, mark)) {
+        crc = zlib.crc32(out, crc);
+        size += out.length;
+        yield out;
+      }
+      if (rest === null) {
+        // The source ended inside the deflate data (decodeChecked has marked it) or right at its
+        // end, before the trailer.
+        mark.isCut = true;
+        return;
+      }
+      pending = rest;
+      if (!(await fill(8))) {
+        mark.isCut = true;
+        return;
+      }
+      if (pending.readUInt32LE(0) !== crc >>> 0) throw new GzipFormatError('incorrect data check');
+      if (pending.readUInt32LE(4) !== size % 2 ** 32) throw new GzipFormatError('incorrect length check');
+      pending = pending.subarray(8);
+    }
+  } finally {
+    // Stopped early (the cap reached, an error): the source is let go, which drops the connection.
+    if (!isSourceDone) await upstream.return?.();
+  }
+
+  /** Reads what is left up to MAX_TRAILING_BYTES, so a short tail leaves the connection reusable. */
+  async function drain(): Promise<void> {
+    let dropped = pending.length;
+    pending = Buffer.alloc(0);
+    while (!isSourceDone && dropped <= MAX_TRAILING_BYTES) {
+      const next = await upstream.next();
+      if (next.done) isSourceDone = true;
+      else dropped += next.value.length;
+    }
+  }
+}

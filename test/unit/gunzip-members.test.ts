@@ -1,0 +1,92 @@
+/**
+ * gzip bodies through decodeBody (gunzip-members.ts): bytes after the last member ignored, a cut
+ * stream still truncated, concatenated members whole, and corrupt data still CRAWL_FETCH_DECODE.
+ */
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { test } from 'node:test';
+import zlib from 'node:zlib';
+import { decodeBody } from '../../src/fetch/decode-body.js';
+
+const PAGE = Buffer.from('<title>x</title>' + Array.from({ length: 3000 }, (_, i) => `w${(i * 7919) % 10007} `).join(''));
+const GZ = zlib.gzipSync(PAGE);
+
+/** `body` in chunks of `size` bytes, as a socket might deliver it. */
+function chunked(body: Buffer, size = body.length): Readable {
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < body.length; i += size) chunks.push(body.subarray(i, i + size));
+  return Readable.from(chunks);
+}
+
+const decode = (body: Buffer, size?: number, maxBodyBytes = 10_000_000) => decodeBody(chunked(body, size), 'gzip', maxBodyBytes);
+
+test('bytes after a whole gzip member that start no other are ignored: stored whole, not truncated', async () => {
+  for (const tail of ['\r\n', '\n', ' ', 'garbage', '\0\0', '\x1f']) {
+    for (const size of [1, 5, 1 << 20]) {
+      const what = `${JSON.stringify(tail)} in chunks of ${size}`;
+      const decoded = await decode(Buffer.concat([GZ, Buffer.from(tail, 'latin1')]), size);
+      assert.ok(Buffer.from(decoded.body).equals(PAGE), what);
+      assert.equal(decoded.isTruncated, tail === '\x1f', `${what}: a lone 0x1f may begin a member, and it is cut`);
+    }
+  }
+});
+
+test('a gzip stream cut anywhere keeps what it decoded and is truncated', async () => {
+  for (let cut = 1; cut < GZ.length; cut += 97) {
+    const decoded = await decode(GZ.subarray(0, cut), 64);
+    assert.equal(decoded.isTruncated, true, `cut at ${cut}`);
+    assert.ok(Buffer.from(decoded.body).equals(PAGE.subarray(0, decoded.body.length)), `cut at ${cut}: a prefix of the page`);
+  }
+  // Whole but for its 8-byte trailer: all the content is there, the stream is still cut.
+  const noTrailer = await decode(GZ.subarray(0, GZ.length - 8));
+  assert.ok(Buffer.from(noTrailer.body).equals(PAGE));
+  assert.equal(noTrailer.isTruncated, true);
+});
+
+test('concatenated gzip members are one body, with or without a tail; a second member cut is truncated', async () => {
+  const two = Buffer.concat([zlib.gzipSync(PAGE.subarray(0, 1000)), zlib.gzipSync(PAGE.subarray(1000))]);
+  for (const [body, size] of [[two, 1], [two, 3], [two, undefined], [Buffer.concat([two, Buffer.from('\r\n')]), 7]] as const) {
+    const decoded = await decode(body, size);
+    assert.ok(Buffer.from(decoded.body).equals(PAGE));
+    assert.equal(decoded.isTruncated, false);
+  }
+  const cutSecond = await decode(two.subarray(0, two.length - 20));
+  assert.equal(cutSecond.isTruncated, true);
+});
+
+test('gzip headers with FEXTRA, FNAME, FCOMMENT and FHCRC are skipped whole', async () => {
+  const header = Buffer.concat([
+    Buffer.from([0x1f, 0x8b, 8, 0x04 | 0x08 | 0x10 | 0x02, 0, 0, 0, 0, 0, 3]),
+    Buffer.from([3, 0, 1, 2, 3]), Buffer.from('page.html\0comment\0'), Buffer.from([0, 0]),
+  ]);
+  const decoded = await decode(Buffer.concat([header, GZ.subarray(10)]), 2);
+  assert.ok(Buffer.from(decoded.body).equals(PAGE));
+  assert.equal(decoded.isTruncated, false);
+});
+
+test('corrupt gzip is still CRAWL_FETCH_DECODE: not gzip, bad data, bad CRC, bad length', async () => {
+  const flip = (at: number) => {
+    const copy = Buffer.from(GZ);
+    copy[at < 0 ? copy.length + at : at]! ^= 0xff;
+    return copy;
+  };
+  for (const [name, body, message] of [
+    ['not gzip', Buffer.from('<html>plain</html>'), /incorrect header check/],
+    ['bad CRC', flip(-6), /incorrect data check/],
+    ['bad length', flip(-2), /incorrect length check/],
+    ['bad data', flip(20), /cannot decode "gzip" body/],
+  ] as const) {
+    await assert.rejects(decode(body), (err: { code?: string; message?: string }) => {
+      assert.equal(err.code, 'CRAWL_FETCH_DECODE', name);
+      assert.match(err.message ?? '', message, name);
+      return true;
+    });
+  }
+});
+
+test('a gzip bomb still stops at maxBodyBytes, truncated', async () => {
+  const decoded = await decodeBody(chunked(zlib.gzipSync(Buffer.alloc(20_000_000)), 16 * 1024), 'gzip', 1_000_000);
+  assert.equal(decoded.body.length, 1_000_000);
+  assert.equal(decoded.isTruncated, true);
+  assert.ok(decoded.wireBytes < 200_000, `read ${decoded.wireBytes} bytes of the wire`);
+});
