@@ -14,7 +14,7 @@ import type { Dispatcher } from 'undici';
 import { defaultTrapConfig, type CrawlConfig } from './config/schema.js';
 import { maskHeaders } from './config/request-headers.js';
 import type { FetchResult, FieldSpec, FrontierEntry, ParseOutcome, RedirectToStored } from './types.js';
-import type { StoreError } from './errors.js';
+import type { ErrorCode, StoreError } from './errors.js';
 import { openForWrite } from './store/db.js';
 import { asStoreCorrupt } from './store/store-corrupt.js';
 import { Writer } from './store/writer.js';
@@ -221,7 +221,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     const recrawled = prior ? { recrawl: { id: prior.recrawlId, status: recrawl.classify(prior, result, outcome) } } : {};
     opts.onEvent?.({
       type: 'page', url: entry.url, finalUrl: result.finalUrl, status: result.status, depth: entry.depth, bytes: result.wireBytes,
-      elapsedMs: result.elapsedMs, title: outcome.ok ? outcome.title : null, errorCode: outcome.ok ? null : outcome.code,
+      elapsedMs: result.elapsedMs, title: outcome.ok ? outcome.title : null, errorCode: outcome.ok ? (encodingError(result)?.code ?? null) : outcome.code,
     });
     if (!outcome.ok) {
       tracker.countFailure(outcome.code);
@@ -237,8 +237,11 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     const extraUrls = isOk && refreshUrl !== null ? [frontier.discoverRefresh(entry, refreshUrl)] : [];
     // noindex: the page's row stays (status, headers, title), its content is not stored.
     const parsed = directives.isNoindex ? { ...outcome, content: new Uint8Array(0) } : outcome;
+    // Fetched and stored, so counted as a page; its code goes in the error counts as well.
+    const error = encodingError(result);
+    if (error) tracker.countFailure(error.code);
     tracker.countPage(result.wireBytes);
-    writer.storePage({ entry, fetch, parsed, error: null, directives: { robots: formatDirectives(directives), refreshUrl }, ...recrawled }, links, extraUrls);
+    writer.storePage({ entry, fetch, parsed, error, directives: { robots: formatDirectives(directives), refreshUrl }, ...recrawled }, links, extraUrls);
   };
 
   let status: CrawlSummary['status'] = 'done';
@@ -333,10 +336,18 @@ interface ParseOptions {
   robotsName: string;
 }
 
+/** The page's error when its body kept a content-coding we cannot remove (see parse() below). */
+function encodingError(result: FetchResult): { code: ErrorCode; message: string } | null {
+  if (result.unknownEncoding === undefined) return null;
+  return { code: 'CRAWL_FETCH_ENCODING', message: `unsupported content-encoding ${result.unknownEncoding}; stored as received` };
+}
+
 function parse(pool: ParsePool, result: FetchResult, opts: ParseOptions): Promise<ParseOutcome> {
   const { maxLinks, fields, robotsName } = opts;
   const type = result.contentType.toLowerCase();
-  const isHtml = type === '' || type.includes('text/html') || type.includes('application/xhtml+xml');
+  // A body still under a content-coding we cannot remove is not HTML whatever its type says:
+  // parsed, its bytes gave garbage text, links and search words. It is kept like a non-HTML body.
+  const isHtml = result.unknownEncoding === undefined && (type === '' || type.includes('text/html') || type.includes('application/xhtml+xml'));
   if (!isHtml && !opts.shouldStoreNonHtml) return Promise.resolve(metadataOnly(result.body));
   if (!isHtml) return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks });
   return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks, robotsName, ...(fields ? { fields } : {}) });

@@ -30,6 +30,8 @@ export type ErrorCode =
   | 'CRAWL_FETCH_TLS'
   | 'CRAWL_FETCH_TOO_LARGE'
   | 'CRAWL_FETCH_DECODE'
+  /** Not a failure of the fetch: the page is stored, its body as received and unparsed. */
+  | 'CRAWL_FETCH_ENCODING'
   | 'CRAWL_FETCH_ABORTED'
   | 'CRAWL_RECRAWL_UNAVAILABLE'
   | 'CRAWL_REDIRECT_LIMIT'
@@ -63,6 +65,7 @@ const CODE_LABELS: Partial<Record<ErrorCode, string>> = {
   CRAWL_RECRAWL_UNAVAILABLE: 'server error on recrawl',
   CRAWL_FETCH_NETWORK: 'network error',
   CRAWL_FETCH_DECODE: 'body could not be decoded',
+  CRAWL_FETCH_ENCODING: 'unsupported content-encoding',
   CRAWL_FETCH_TOO_LARGE: 'response headers too large',
   CRAWL_REDIRECT_LIMIT: 'too many redirects',
   CRAWL_REDIRECT_LOOP: 'redirect loop',

@@ -46,6 +46,11 @@ export interface FetchResult {
   elapsedMs: number;
   /** With --archive: the body as received, when a content-coding (gzip, br...) was removed from it. */
   wireBody?: Uint8Array;
+  /**
+   * A content-coding the fetcher cannot remove (zstd on Node 20, a made-up one): `body` is then
+   * the bytes as received, still encoded. Absent otherwise.
+   */
+  unknownEncoding?: string;
 }
 
 /** A fetch that produced no response worth parsing. */

@@ -41,7 +41,7 @@ export const PAGE_FIELDS = [
   { name: 'is_truncated', kind: 'boolean', description: 'body was cut: at the size cap, or its compressed stream ended early' },
   { name: 'links_found', kind: 'integer', description: 'links on the page, including those not kept' },
   { name: 'elapsed_ms', kind: 'integer', description: 'request start to body end' },
-  { name: 'error_code', kind: 'text', description: 'why the page could not be parsed, if it could not' },
+  { name: 'error_code', kind: 'text', description: 'why the page could not be parsed, if it could not (or was not: an unsupported content-encoding)' },
   { name: 'error_message', kind: 'text', description: 'the matching message' },
   { name: 'headers', kind: 'json', description: 'response headers (object)' },
   { name: 'redirects', kind: 'json', description: 'redirect hops [{url, status}], null when none' },

@@ -13,7 +13,7 @@ export type UrlState = (typeof URL_STATES)[number];
 
 export interface ErrorCount {
   code: string;
-  /** `url`: urls.error_code (fetch failures and skip reasons); `page`: pages.error_code (parse failures). */
+  /** `url`: urls.error_code (fetch failures and skip reasons); `page`: pages.error_code (parse failures, a content-encoding left on). */
   source: 'url' | 'page';
   /** The URL state the code was recorded with; null for page errors. */
   state: string | null;

@@ -270,6 +270,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           fetchedAt,
           elapsedMs: Math.round(performance.now() - startedAt),
           ...(decoded.wire ? { wireBody: decoded.wire } : {}),
+          ...(decoded.unknownEncoding !== null ? { unknownEncoding: decoded.unknownEncoding } : {}),
         },
       };
     };

@@ -148,6 +148,7 @@ test('an unknown content-encoding keeps the bytes as received; corrupt gzip is C
   assertResult(raw);
   assert.equal(text(raw.body), 'raw-bytes');
   assert.equal(raw.headers['content-encoding'], 'compress');
+  assert.equal(raw.unknownEncoding, 'compress');
 
   const bad = await fetcher.fetch(entryFor(`${origin}/corrupt`));
   assertFailure(bad);
