@@ -76,10 +76,16 @@ function classify(err: unknown): { code: ErrorCode; raw: string | undefined } {
   return { code: 'CRAWL_FETCH_NETWORK', raw: codeOf(err) };
 }
 
+/**
+ * The error's message on one line: it ends up in a urls row, a JSON log line and the CLI's
+ * one-line output, and some are several (undici's assertion on a status line of "000" quotes the
+ * failed expression over four lines).
+ */
 function describe(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  if (typeof err === 'object' && err !== null && 'message' in err) return String(err.message);
-  return String(err);
+  const text = err instanceof Error ? err.message || err.name
+    : typeof err === 'object' && err !== null && 'message' in err ? String(err.message)
+    : String(err);
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** A FetchError whose `retryable` follows from its code. */

@@ -1,6 +1,7 @@
 /**
  * The fetcher against responses node:http will not write: raw bytes from a `net` server on
- * 127.0.0.1 (UTF-8 in a header value, a header line repeated, a body with bytes after its end).
+ * 127.0.0.1 (UTF-8 in a header value, a header line repeated, a body with bytes after its end, a
+ * garbage status line).
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -8,9 +9,10 @@ import { test, type TestContext } from 'node:test';
 import zlib from 'node:zlib';
 import { createFetcher, type Fetcher } from '../../src/fetch/fetcher.js';
 import { decodeHeaderUtf8 } from '../../src/fetch/header-utf8.js';
+import { mapFetchError } from '../../src/fetch/map-error.js';
 import { originKey } from '../../src/frontier/normalize-url.js';
 import type { FrontierEntry } from '../../src/types.js';
-import { assertResult, testFetchConfig, text } from '../helpers/fetch.js';
+import { assertFailure, assertResult, testFetchConfig, text } from '../helpers/fetch.js';
 
 /** A response as its head's lines (CRLF added) and body bytes, sent with Connection: close. */
 type RawResponse = { head: string[] | Buffer; body?: Buffer };
@@ -101,4 +103,23 @@ test('a gzip body with "\\r\\n" after it (PHP) is stored whole, not truncated', 
   assert.equal(text(result.body), '<title>php</title>');
   assert.equal(result.isTruncated, false);
   assert.equal(result.wireBytes, body.length, 'the tail is read off the wire');
+});
+
+test('a garbage status line fails with a one-line message', async (t) => {
+  const { origin } = await startRawServer(t, {
+    '/000': { head: ['HTTP/1.1 000 Nope', 'Content-Length: 0'] },
+    '/abc': { head: ['HTTP/1.1 abc Nope', 'Content-Length: 0'] },
+  });
+  const fetcher = makeFetcher(t);
+  for (const path of ['/000', '/abc']) {
+    const result = await fetcher.fetch(entryFor(`${origin}${path}`));
+    assertFailure(result);
+    assert.doesNotMatch(result.message, /[\r\n]|\s\s/, `${path}: ${JSON.stringify(result.message)}`);
+  }
+});
+
+test('mapFetchError collapses a multi-line message to one line', () => {
+  const err = Object.assign(new Error('The expression evaluated to a falsy value:\n\n  assert(statusCode >= 100)\n'), { code: 'ERR_ASSERTION' });
+  const mapped = mapFetchError(err, { isTimedOut: false, isCallerAborted: false, timeoutMs: 1000 });
+  assert.equal(mapped.message, 'network error: The expression evaluated to a falsy value: assert(statusCode >= 100) [ERR_ASSERTION]');
 });
