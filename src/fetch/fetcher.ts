@@ -74,7 +74,10 @@ export interface HopContext {
   remainingMs: number;
 }
 
-/** Per-call changes, for robots.txt: its own redirect limit and body cap, and no scope or hop checks. */
+/**
+ * Per-call changes: robots.txt's own redirect limit and body cap, and no scope or hop checks; a
+ * sitemap's own body cap (frontier/sitemaps.ts); a recrawl's conditional headers.
+ */
 export interface FetchOverrides {
   maxRedirects?: number;
   maxBodyBytes?: number;
