@@ -108,7 +108,7 @@ test('not a terminal: a plain progress line every --progress-interval, then the 
   const lines = run.stderr.split('\n').filter((l) => l.startsWith('crawlite: '));
   assert.ok(lines.length >= 2, run.stderr);
   for (const line of lines) {
-    assert.match(line, /^crawlite: \d+ pages \([\d.]+\/s avg(, [\d.]+\/s now)?\), \d+ errors.*, \d+ in flight, \d+ queued, [\d.]+ (B|KB), [\d.]+s, \d+\/20 URLs, ETA \S+$/);
+    assert.match(line, /^crawlite: \d+ pages? \([\d.]+\/s avg(, [\d.]+\/s now)?\), \d+ errors?.*, \d+ in flight, \d+ queued, [\d.]+ (B|KB), [\d.]+s, \d+\/20 URLs, ETA \S+$/);
   }
   assert.ok(!run.stderr.includes('\u001B'), 'no escape codes on a pipe');
   assert.match(run.stderr, /crawl done: 19 pages stored, 1 failed/);
