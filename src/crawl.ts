@@ -113,13 +113,14 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   });
   const { fetcher, schedule } = polite;
   const patterns = createPatternCheck(config.scope);
+  const trap = createTrapCheck(config.traps ?? defaultTrapConfig());
   const frontier = new Frontier(writer, {
     scope,
     ...(patterns ? { patterns } : {}),
     maxDepth: config.maxDepth,
     maxPages: config.maxPages,
     windowSize: Math.max(64, config.fetch.concurrency * 2),
-    trap: createTrapCheck(config.traps ?? defaultTrapConfig()),
+    trap,
     followNofollow: config.scope.followNofollow === true,
   });
   const excludedSeeds = describeExcludedSeeds(frontier.seed(config.seeds), config);
@@ -248,7 +249,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   let earlierFailures: EarlierFailures | null = null;
   try {
     if (config.sitemaps) {
-      const report = await addSitemapSeeds({ seeds: config.seeds, fetcher, limits, scope, writer, signal: stop.signal, robots: polite.robots });
+      const report = await addSitemapSeeds({ seeds: config.seeds, fetcher, limits, scope, trap: trap.checkUrl, writer, signal: stop.signal, robots: polite.robots });
       opts.onSitemaps?.(report);
     }
     for (;;) {

@@ -49,7 +49,8 @@ export type ErrorCode =
   | 'CRAWL_TRAP_URL_LENGTH'
   | 'CRAWL_TRAP_PATH_DEPTH'
   | 'CRAWL_TRAP_REPEATED_SEGMENT'
-  | 'CRAWL_TRAP_QUERY_VARIANTS';
+  | 'CRAWL_TRAP_QUERY_VARIANTS'
+  | 'CRAWL_TRAP_DUPLICATE_CONTENT';
 
 /**
  * A few words for a per-URL code, for lines that name many URLs at once (the CLI's verdict on a

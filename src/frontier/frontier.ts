@@ -7,6 +7,7 @@
 import type { Discovered, ExtractedLink, FrontierEntry, LinkRecord } from '../types.js';
 import type { ErrorCode } from '../errors.js';
 import { originKey } from './normalize-url.js';
+import type { TrapCheck } from './traps.js';
 
 /** The writer operations the frontier needs; shaped like a shared frontier service. */
 export interface FrontierStore {
@@ -31,8 +32,11 @@ export interface FrontierOptions {
   maxPages: number | null;
   /** Most claimed-but-not-started URLs held in memory. */
   windowSize: number;
-  /** Spider-trap caps (traps.ts), checked after scope; null when the URL may enter. */
-  trap?: (url: string) => ErrorCode | null;
+  /**
+   * Spider-trap caps (traps.ts): the URL's shape is checked after scope, the query-variant count
+   * last, only for a link that would otherwise be queued.
+   */
+  trap?: TrapCheck;
   /** Enqueue rel="nofollow" links too; by default they are stored as links only. */
   followNofollow?: boolean;
 }
@@ -142,7 +146,8 @@ export class Frontier {
       // CRAWL_NOT_FOLLOWED, which the writer lifts when the same URL is linked normally elsewhere.
       const isNotFollowed = !shouldFollow || (link.isNofollow && !this.#opts.followNofollow);
       const skipCode: ErrorCode | null =
-        scopeCode ?? this.#opts.trap?.(link.url) ?? (isTooDeep ? 'CRAWL_DEPTH_LIMIT' : isNotFollowed ? 'CRAWL_NOT_FOLLOWED' : null);
+        scopeCode ?? this.#opts.trap?.checkUrl(link.url) ?? (isTooDeep ? 'CRAWL_DEPTH_LIMIT' : isNotFollowed ? 'CRAWL_NOT_FOLLOWED' : null)
+        ?? this.#opts.trap?.checkQueryVariant(link.url, from.url) ?? null;
       records.push({
         url: link.url, host: originKey(link.url), depth, skipCode,
         text: link.text, isNofollow: link.isNofollow, isInScope: scopeCode === null,
@@ -159,7 +164,8 @@ export class Frontier {
   discoverRefresh(from: FrontierEntry, url: string): Discovered {
     const depth = from.depth + 1;
     const isTooDeep = this.#opts.maxDepth !== null && depth > this.#opts.maxDepth;
-    const skipCode = this.#opts.scope(url) ?? this.#opts.trap?.(url) ?? (isTooDeep ? 'CRAWL_DEPTH_LIMIT' : null);
+    const skipCode = this.#opts.scope(url) ?? this.#opts.trap?.checkUrl(url) ?? (isTooDeep ? 'CRAWL_DEPTH_LIMIT' : null)
+      ?? this.#opts.trap?.checkQueryVariant(url, from.url) ?? null;
     return { url, host: originKey(url), depth, skipCode };
   }
 

@@ -1,8 +1,8 @@
 /**
  * Sitemaps as seeds (`--sitemaps`): for each seed's origin, the Sitemap: lines of its robots.txt
  * and /sitemap.xml; sitemap indexes are followed, gzip'd sitemaps unpacked. Every URL found goes
- * through the crawl's scope like a link (a URL out of scope is recorded as skipped, with why) and
- * enters the frontier at depth 0; robots rules apply to it when it is fetched, like any URL.
+ * through the crawl's scope and spider-trap checks like a link (a URL out of scope or in a trap is
+ * recorded as skipped, with why) and enters the frontier at depth 0; robots rules apply to it when it is fetched, like any URL.
  *
  * Bounded: at most `maxSitemaps` sitemap files per crawl, `maxUrls` URLs from all of them, and
  * `maxBytes` per unpacked file (the sitemap protocol's own limits are 50,000 URLs and 50 MB).
@@ -31,6 +31,12 @@ export interface SitemapOptions {
   fetcher: { fetch(entry: FrontierEntry, signal?: AbortSignal, overrides?: { maxBodyBytes?: number }): Promise<FetchResult | FetchFailure> };
   limits: { run<T>(host: string, fn: () => Promise<T>): Promise<T> };
   scope: (url: string) => ErrorCode | null;
+  /**
+   * The spider-trap checks of the URL alone (length, path depth, repeated segments; traps.ts),
+   * as for a link: a sitemap is written by the site and can list a trap too. The query-variant
+   * cap does not apply, having no linking page.
+   */
+  trap?: (url: string) => ErrorCode | null;
   writer: { addUrls(urls: Discovered[]): void };
   signal?: AbortSignal;
   /**
@@ -220,7 +226,7 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
         continue;
       }
       if (report.urls + found.length >= maxUrls) break;
-      found.push({ url, host: originKey(url), depth: 0, skipCode: opts.scope(url) });
+      found.push({ url, host: originKey(url), depth: 0, skipCode: opts.scope(url) ?? opts.trap?.(url) ?? null });
     }
     if (found.length > 0) opts.writer.addUrls(found);
     report.urls += found.length;

@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { runCrawl } from '../../src/crawl.js';
 import { addSitemapSeeds, parseRobotsSitemaps, parseSitemap, type SitemapReport } from '../../src/frontier/sitemaps.js';
 import type { Discovered, FetchResult, FrontierEntry } from '../../src/types.js';
-import { defaultPolitenessConfig, type PolitenessConfig } from '../../src/config/schema.js';
+import { defaultPolitenessConfig, defaultTrapConfig, type PolitenessConfig } from '../../src/config/schema.js';
+import { createTrapCheck } from '../../src/frontier/traps.js';
 import { startSite, page, type TestSite } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
@@ -289,4 +290,33 @@ test('a sitemap over the sitemap cap, or cut short, is listed as skipped, not ha
   const whole = await run(site.url('/'), xml.length);
   assert.equal(whole.added.length, 100, 'a sitemap of exactly the cap is whole');
   assert.deepEqual(whole.report.failures, [{ url: site.url('/cut.xml'), message: 'body cut short; not read' }]);
+});
+
+test('sitemap URLs go through the spider-trap checks of the URL alone, not the query-variant cap', async () => {
+  const origin = 'https://a.test';
+  const long = `${origin}/${'x'.repeat(3000)}`;
+  const deep = `${origin}/${Array.from({ length: 40 }, (_, i) => `d${i}`).join('/')}`;
+  const repeated = `${origin}/a/b/a/b/a/b/a/b`;
+  const variants = Array.from({ length: 10 }, (_, i) => `${origin}/item?id=${i}`);
+  const body = Buffer.from(urlset([long, deep, repeated, ...variants]));
+  const fetcher = {
+    async fetch(entry: FrontierEntry): Promise<FetchResult> {
+      const isSitemap = entry.url === `${origin}/sitemap.xml`;
+      return {
+        entry, status: isSitemap ? 200 : 404, headers: {}, body: isSitemap ? body : new Uint8Array(), isTruncated: false, wireBytes: 0,
+        finalUrl: entry.url, redirects: [], contentType: 'application/xml', fetchedAt: 0, elapsedMs: 0,
+      };
+    },
+  };
+  const { checkUrl } = createTrapCheck({ ...defaultTrapConfig(), maxQueriesPerPath: 3 });
+  const added: Discovered[] = [];
+  await addSitemapSeeds({
+    seeds: [`${origin}/`], fetcher, limits: { run: (_h, fn) => fn() }, scope: () => null, trap: checkUrl,
+    writer: { addUrls: (urls) => added.push(...urls) },
+  });
+  const code = (url: string) => added.find((d) => d.url === url)?.skipCode;
+  assert.equal(code(long), 'CRAWL_TRAP_URL_LENGTH');
+  assert.equal(code(deep), 'CRAWL_TRAP_PATH_DEPTH');
+  assert.equal(code(repeated), 'CRAWL_TRAP_REPEATED_SEGMENT');
+  assert.deepEqual(variants.map(code), variants.map(() => null), 'ten variants of one path, none capped');
 });
