@@ -43,11 +43,16 @@ export interface PageHooks {
   onRedirectToStored?(urlId: number, recrawlId: number, now: number): void;
 }
 
+/** New URLs recorded as skipped, by CRAWL_TRAP_* code. */
+export type TrapSkipCounts = Partial<Record<ErrorCode, number>>;
+
 export interface WriterCounts {
   pagesStored: number;
   duplicates: number;
   failures: number;
   transactions: number;
+  /** URLs this run recorded as skipped spider traps (new rows only), by code. */
+  trapSkips: TrapSkipCounts;
 }
 
 export class Writer {
@@ -66,12 +71,12 @@ export class Writer {
   readonly #hooks: PageHooks[] = [];
   /** URLs the writes in #ops leave 'done' (pages' final URLs, a recrawl's 304s), for isStored() before they commit. */
   readonly #bufferedStored = new Set<string>();
-  readonly counts: WriterCounts = { pagesStored: 0, duplicates: 0, failures: 0, transactions: 0 };
+  readonly counts: WriterCounts = { pagesStored: 0, duplicates: 0, failures: 0, transactions: 0, trapSkips: {} };
   /**
    * What the batch being committed adds to `counts`, added only once it commits: a batch rolled
    * back (disk full) must not count in the run row, which endRun writes from `counts`.
    */
-  #batchCounts = { pagesStored: 0, duplicates: 0 };
+  #batchCounts = { pagesStored: 0, duplicates: 0, trapSkips: {} as TrapSkipCounts };
   /** Milliseconds spent in the last commit, and their total; for the benchmark. */
   lastCommitMs = 0;
   totalCommitMs = 0;
@@ -88,7 +93,7 @@ export class Writer {
     // second crawl being refused on the same file.
     this.#commit = db.transaction((ops: Op[]) => {
       const now = Date.now();
-      this.#batchCounts = { pagesStored: 0, duplicates: 0 };
+      this.#batchCounts = { pagesStored: 0, duplicates: 0, trapSkips: {} };
       for (const op of ops) this.#apply(op, now);
     });
   }
@@ -180,22 +185,27 @@ export class Writer {
   /** Seeds and other URLs that enter the frontier outside a page's transaction. Immediate. */
   /** Seeds: added like discovered URLs, and an existing skipped or deeper row is queued at depth 0. */
   addSeeds(urls: Discovered[]): void {
+    const trapSkips: TrapSkipCounts = {};
     const insert = this.#db.transaction(() => {
       const now = Date.now();
       for (const d of urls) {
-        this.#insertDiscovered(d, null, now);
+        this.#insertDiscovered(d, null, now, trapSkips);
         if (d.skipCode === null) this.#s.promoteSeed.run(now, d.url);
       }
     });
     insert.immediate();
+    addTrapSkips(this.counts.trapSkips, trapSkips);
   }
 
   addUrls(urls: Discovered[], parentId: number | null = null): void {
+    // Counted once the transaction commits; it throws otherwise.
+    const trapSkips: TrapSkipCounts = {};
     const insert = this.#db.transaction(() => {
       const now = Date.now();
-      for (const d of urls) this.#insertDiscovered(d, parentId, now);
+      for (const d of urls) this.#insertDiscovered(d, parentId, now, trapSkips);
     });
     insert.immediate();
+    addTrapSkips(this.counts.trapSkips, trapSkips);
   }
 
   /**
@@ -335,6 +345,7 @@ export class Writer {
     this.counts.transactions += 1;
     this.counts.pagesStored += this.#batchCounts.pagesStored;
     this.counts.duplicates += this.#batchCounts.duplicates;
+    addTrapSkips(this.counts.trapSkips, this.#batchCounts.trapSkips);
     for (const op of ops) {
       if (op.kind === 'failure') this.counts.failures += 1;
     }
@@ -399,7 +410,15 @@ export class Writer {
     }
     // An empty frame means the content is not kept (noindex, or a non-HTML body not asked for).
     const hasContent = parsed !== null && parsed.content.byteLength > 0;
-    if (hasContent) s.insertContent.run(parsed.contentHash, parsed.codec, parsed.htmlBytes, parsed.textBytes, parsed.content);
+    // A body byte-identical to one already stored under another URL is how a catch-all site (every
+    // path answers 200 with the same page) shows itself: its relative links resolve to new URLs on
+    // every copy, without end. Such a page adds no new URL to the frontier (#linkTargetId). Its
+    // absolute links point where the first copy's did, so only relative-resolution variants are
+    // lost: the trap itself, or /docs/intro when /docs was stored before its twin /docs/. A
+    // recrawled page stores its own unchanged hash again, which says nothing.
+    const isDuplicateBody = hasContent
+      && s.insertContent.run(parsed.contentHash, parsed.codec, parsed.htmlBytes, parsed.textBytes, parsed.content).changes === 0
+      && record.recrawl === undefined;
     for (const h of this.#hooks) h.beforeInsert?.(urlId, record, now);
     const info = s.insertPage.run(
       urlId, entry.url, fetch.finalUrl, fetch.status, fetch.contentType,
@@ -421,10 +440,12 @@ export class Writer {
     const rows: LinkRow[] = new Array(links.length);
     for (let i = 0; i < links.length; i++) {
       const l = links[i]!;
-      rows[i] = [this.#linkTargetId(l, urlId, now), l.text, l.isInScope ? 1 : 0, l.isNofollow ? 1 : 0];
+      rows[i] = [this.#linkTargetId(l, urlId, now, isDuplicateBody), l.text, l.isInScope ? 1 : 0, l.isNofollow ? 1 : 0];
     }
     this.#insertLinks(pageId, rows);
-    for (const d of extraUrls) this.#insertDiscovered(d, urlId, now);
+    for (const d of extraUrls) {
+      this.#insertDiscovered(isDuplicateBody && d.skipCode === null ? { ...d, skipCode: 'CRAWL_TRAP_DUPLICATE_CONTENT' } : d, urlId, now, this.#batchCounts.trapSkips);
+    }
     if (parsed?.fields) s.setPageFields.run(JSON.stringify(parsed.fields), pageId);
     for (const h of this.#hooks) h.afterInsert?.(Number(pageId), record, now);
   }
@@ -432,8 +453,11 @@ export class Writer {
   /**
    * The urls.id of a link's target, inserting or upgrading its frontier row as needed. Most links
    * of a site (its navigation) repeat on every page; the cache answers those without SQL.
+   * `isFromDuplicate`: the page's body was already stored under another URL (#applyPage), so a
+   * link that would add a new URL to the queue adds it skipped instead; links to URLs that have a
+   * row are recorded as from any page. A link skipped for its own reason keeps that reason.
    */
-  #linkTargetId(l: LinkRecord, parentId: number, now: number): number {
+  #linkTargetId(l: LinkRecord, parentId: number, now: number, isFromDuplicate: boolean): number {
     const cached = this.#urlIds.get(l.url);
     if (cached !== undefined && (cached.isSettled || l.skipCode !== null)) {
       // Pages are claimed shallowest first, so a link shorter than every earlier one to its target
@@ -451,35 +475,62 @@ export class Writer {
     // (search/search-index.ts) to a new segment. Each page's upserts thus flushed the previous
     // page's text: in a crawl the upsert took ~4x its cost without the index, plus the flush.
     const state = l.skipCode ? 'skipped' : 'queued';
+    const insertCode = l.skipCode ?? (isFromDuplicate ? 'CRAWL_TRAP_DUPLICATE_CONTENT' : null);
     const info = s.insertUrl.run(
-      l.url, l.host, l.depth, state, parentId, l.skipCode, l.skipCode ? skipMessage(l.skipCode) : null, now, now, this.#runId,
+      l.url, l.host, l.depth, insertCode ? 'skipped' : 'queued', parentId, insertCode, insertCode ? skipMessage(insertCode) : null, now, now, this.#runId,
     );
     let id: number;
     let depth = l.depth;
-    if (info.changes > 0) id = Number(info.lastInsertRowid);
-    else {
+    let code = l.skipCode;
+    if (info.changes > 0) {
+      id = Number(info.lastInsertRowid);
+      code = insertCode;
+      countTrapSkip(insertCode, this.#batchCounts.trapSkips);
+    } else {
       const row = s.selectUrl.get(l.url) as { id: number; state: string; error_code: string | null; depth: number };
       id = row.id;
-      if (state === 'queued' && row.state === 'skipped' && (row.error_code === 'CRAWL_DEPTH_LIMIT' || row.error_code === 'CRAWL_NOT_FOLLOWED')) {
+      if (state === 'queued' && row.state === 'skipped' && isLiftable(row.error_code, isFromDuplicate)) {
         s.liftSkipped.run(l.depth, parentId, now, id);
       } else if (state === 'queued' && row.state === 'queued' && row.depth > l.depth) {
         s.shortenDepth.run(l.depth, parentId, now, id, l.depth);
       } else {
         depth = Math.min(row.depth, l.depth);
+        // Left skipped (a duplicate page does not lift another's skip): a later link may still.
+        if (row.state === 'skipped' && isLiftable(row.error_code, false)) code = row.error_code as ErrorCode;
       }
     }
-    // A row left skipped for depth or not-followed may still be queued by a later link; ask again then.
-    const isSettled = l.skipCode === null || (l.skipCode !== 'CRAWL_DEPTH_LIMIT' && l.skipCode !== 'CRAWL_NOT_FOLLOWED');
+    // A row left skipped for depth, not-followed or a duplicate page may still be queued by a later
+    // link; ask again then.
+    const isSettled = code === null || !isLiftable(code, false);
     // A skipped link's depth is no path to the URL: only a followed link may shorten it later.
-    this.#urlIds.set(l.url, id, isSettled, l.skipCode === null ? depth : Number.POSITIVE_INFINITY);
+    this.#urlIds.set(l.url, id, isSettled, code === null ? depth : Number.POSITIVE_INFINITY);
     return id;
   }
 
-  #insertDiscovered(d: Discovered, parentId: number | null, now: number): void {
-    this.#s.insertUrl.run(
+  /** `trapSkips`: where a new row skipped as a spider trap is counted (the batch's, or a transaction's own). */
+  #insertDiscovered(d: Discovered, parentId: number | null, now: number, trapSkips: TrapSkipCounts): void {
+    const info = this.#s.insertUrl.run(
       d.url, d.host, d.depth, d.skipCode ? 'skipped' : 'queued', parentId, d.skipCode, d.skipCode ? skipMessage(d.skipCode) : null, now, now, this.#runId,
     );
+    if (info.changes > 0) countTrapSkip(d.skipCode, trapSkips);
   }
+}
+
+/**
+ * Skips a later link may lift (queue the URL): they are about the page that linked it (too deep
+ * from there, its links not followed, its body a duplicate), not about the URL. A duplicate page
+ * never lifts a row another duplicate skipped: that is the trap going on.
+ */
+function isLiftable(code: string | null, isFromDuplicate: boolean): boolean {
+  return code === 'CRAWL_DEPTH_LIMIT' || code === 'CRAWL_NOT_FOLLOWED' || (code === 'CRAWL_TRAP_DUPLICATE_CONTENT' && !isFromDuplicate);
+}
+
+function addTrapSkips(into: TrapSkipCounts, from: TrapSkipCounts): void {
+  for (const [code, n] of Object.entries(from) as Array<[ErrorCode, number]>) into[code] = (into[code] ?? 0) + n;
+}
+
+function countTrapSkip(code: ErrorCode | null, into: TrapSkipCounts): void {
+  if (code !== null && code.startsWith('CRAWL_TRAP_')) into[code] = (into[code] ?? 0) + 1;
 }
 
 function skipMessage(code: ErrorCode): string {
@@ -492,6 +543,7 @@ function skipMessage(code: ErrorCode): string {
     case 'CRAWL_TRAP_PATH_DEPTH': return 'spider trap: too many path segments';
     case 'CRAWL_TRAP_REPEATED_SEGMENT': return 'spider trap: a path segment repeats too often';
     case 'CRAWL_TRAP_QUERY_VARIANTS': return 'spider trap: too many distinct query strings for this path';
+    case 'CRAWL_TRAP_DUPLICATE_CONTENT': return 'spider trap: found on a page identical to one already stored';
     default: return code;
   }
 }

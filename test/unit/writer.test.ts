@@ -118,7 +118,7 @@ test('isStored: only a done row, or one a buffered page will leave done; recordR
   assert.deepEqual(db.prepare(`SELECT state, redirect_to, error_code FROM urls WHERE url = ?`).get(url('/a')), { state: 'redirected', redirect_to: url('/b'), error_code: null });
   assert.equal(writer.isStored(url('/a')), false, 'a redirected URL has no page of its own');
   assert.equal((db.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n, 1);
-  assert.deepEqual({ ...writer.counts, transactions: 0 }, { pagesStored: 1, duplicates: 1, failures: 1, transactions: 0 });
+  assert.deepEqual({ ...writer.counts, transactions: 0 }, { pagesStored: 1, duplicates: 1, failures: 1, transactions: 0, trapSkips: {} });
 });
 
 test('identical bodies are stored once in contents', (t) => {

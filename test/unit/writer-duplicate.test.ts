@@ -1,0 +1,113 @@
+/**
+ * A page whose body is already stored under another URL adds no new URL to the frontier
+ * (store/writer.ts #applyPage): the catch-all spider trap. Trap skips are counted per code.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { openForWrite, type Db } from '../../src/store/db.js';
+import { Writer } from '../../src/store/writer.js';
+import type { Discovered, FrontierEntry, LinkRecord, PageRecord } from '../../src/types.js';
+import { tempDbPath } from '../helpers/config.js';
+
+const HOST = 'http://site.test:80';
+
+function open(t: TestContext): { db: Db; writer: Writer } {
+  const db = openForWrite(tempDbPath(t));
+  t.after(() => db.close());
+  const writer = new Writer(db, { batchSize: 100, flushIntervalMs: 60_000 });
+  writer.startRun({ test: true });
+  return { db, writer };
+}
+
+/** A page whose body hashes to `hash`; `content: false` stores no content (noindex). */
+function record(entry: FrontierEntry, hash: string, opts: { content?: boolean; recrawl?: PageRecord['recrawl'] } = {}): PageRecord {
+  return {
+    entry,
+    fetch: {
+      status: 200, headers: {}, isTruncated: false, wireBytes: 20, finalUrl: entry.url, redirects: [],
+      contentType: 'text/html', fetchedAt: Date.now(), elapsedMs: 3,
+    },
+    parsed: {
+      ok: true, title: 't', description: null, canonical: null, language: 'en', encoding: 'utf-8', links: [], linksFound: 0,
+      textBytes: 5, htmlBytes: 20, content: opts.content === false ? new Uint8Array(0) : new Uint8Array([1, 2, 3]), codec: 'none', contentHash: hash,
+    },
+    error: null,
+    ...(opts.recrawl ? { recrawl: opts.recrawl } : {}),
+  };
+}
+
+const url = (path: string) => `http://site.test${path}`;
+const seed = (path: string): Discovered => ({ url: url(path), host: HOST, depth: 0, skipCode: null });
+const link = (path: string, skipCode: LinkRecord['skipCode'] = null): LinkRecord => ({
+  url: url(path), host: HOST, depth: 1, skipCode, text: path, isNofollow: false, isInScope: true,
+});
+
+function stateOf(db: Db, path: string): { state: string; error_code: string | null } | undefined {
+  return db.prepare('SELECT state, error_code FROM urls WHERE url = ?').get(url(path)) as { state: string; error_code: string | null } | undefined;
+}
+
+test('a page identical to a stored one: links to new URLs are skipped as CRAWL_TRAP_DUPLICATE_CONTENT, links to known URLs recorded as ever', (t) => {
+  const { db, writer } = open(t);
+  writer.addUrls([seed('/'), seed('/about/')]);
+  const [home, about] = writer.claim(10, []);
+  writer.storePage(record(home!, 'same'), [link('/about/'), link('/blog/'), link('/contact')]);
+  writer.storePage(record(about!, 'same'), [link('/about/about/'), link('/about/blog/'), link('/contact'), link('/elsewhere', 'CRAWL_SCOPE_OUT')],
+    [{ url: url('/about/refresh'), host: HOST, depth: 1, skipCode: null }]);
+  assert.deepEqual(writer.counts.trapSkips, {}, 'counted only once the batch commits');
+  writer.flush();
+
+  assert.deepEqual(stateOf(db, '/about/about/'), { state: 'skipped', error_code: 'CRAWL_TRAP_DUPLICATE_CONTENT' });
+  assert.deepEqual(stateOf(db, '/about/blog/'), { state: 'skipped', error_code: 'CRAWL_TRAP_DUPLICATE_CONTENT' });
+  assert.deepEqual(stateOf(db, '/about/refresh'), { state: 'skipped', error_code: 'CRAWL_TRAP_DUPLICATE_CONTENT' }, 'a meta refresh target too');
+  assert.deepEqual(stateOf(db, '/elsewhere'), { state: 'skipped', error_code: 'CRAWL_SCOPE_OUT' }, 'a link skipped for its own reason keeps it');
+  assert.deepEqual(stateOf(db, '/contact'), { state: 'queued', error_code: null });
+  assert.deepEqual(stateOf(db, '/blog/'), { state: 'queued', error_code: null });
+  const message = db.prepare('SELECT error_message AS m FROM urls WHERE url = ?').get(url('/about/blog/')) as { m: string };
+  assert.equal(message.m, 'spider trap: found on a page identical to one already stored');
+  const linksOfAbout = db.prepare(`SELECT count(*) AS n FROM links WHERE page_id = (SELECT id FROM pages WHERE url = ?)`).get(url('/about/')) as { n: number };
+  assert.equal(linksOfAbout.n, 4, 'every link of the duplicate page is in links');
+  assert.deepEqual(writer.counts.trapSkips, { CRAWL_TRAP_DUPLICATE_CONTENT: 3 });
+  assert.equal(writer.counts.pagesStored, 2, 'the duplicate page itself is stored');
+});
+
+test('a URL a duplicate page skipped is queued by a later link from a distinct page, not from another duplicate', (t) => {
+  const { db, writer } = open(t);
+  writer.addUrls([seed('/one/a'), seed('/two/b'), seed('/three/c'), seed('/x')]);
+  const [a, b, c, x] = writer.claim(10, []);
+  writer.storePage(record(a!, 'same'), [link('/one/rel')]);
+  writer.storePage(record(b!, 'same'), [link('/two/rel')]);
+  writer.flush();
+  assert.deepEqual(stateOf(db, '/two/rel'), { state: 'skipped', error_code: 'CRAWL_TRAP_DUPLICATE_CONTENT' });
+  writer.storePage(record(c!, 'same'), [link('/two/rel')]);
+  writer.flush();
+  assert.deepEqual(stateOf(db, '/two/rel'), { state: 'skipped', error_code: 'CRAWL_TRAP_DUPLICATE_CONTENT' }, 'the trap does not lift itself');
+  writer.storePage(record(x!, 'distinct'), [link('/two/rel')]);
+  writer.flush();
+  assert.deepEqual(stateOf(db, '/two/rel'), { state: 'queued', error_code: null });
+});
+
+test('a recrawl storing its own hash again, and pages without stored content, are not duplicates', (t) => {
+  const { db, writer } = open(t);
+  writer.addUrls([seed('/a'), seed('/b'), seed('/c')]);
+  const [a, b, c] = writer.claim(10, []);
+  writer.storePage(record(a!, 'same'), []);
+  writer.flush();
+  // As store/recrawl.ts does before the new row: the old page row of /a is gone, its content stays.
+  db.prepare('DELETE FROM pages WHERE url = ?').run(url('/a'));
+  writer.storePage(record(a!, 'same', { recrawl: { id: 1, status: 'unchanged' } }), [link('/from-recrawl')]);
+  writer.storePage(record(b!, 'same', { content: false }), [link('/from-noindex')]);
+  writer.storePage(record(c!, 'other'), [link('/from-distinct')]);
+  writer.flush();
+  for (const path of ['/from-recrawl', '/from-noindex', '/from-distinct']) assert.deepEqual(stateOf(db, path), { state: 'queued', error_code: null }, path);
+  assert.deepEqual(writer.counts.trapSkips, {});
+});
+
+test('trap skips from addUrls (sitemap URLs) and from links are counted per code, new rows only', (t) => {
+  const { writer } = open(t);
+  writer.addUrls([seed('/'), { ...seed('/long'), skipCode: 'CRAWL_TRAP_URL_LENGTH' }, { ...seed('/out'), skipCode: 'CRAWL_SCOPE_OUT' }]);
+  writer.addUrls([{ ...seed('/long'), skipCode: 'CRAWL_TRAP_URL_LENGTH' }]);
+  const [home] = writer.claim(10, []);
+  writer.storePage(record(home!, 'h'), [link('/cal?m=9', 'CRAWL_TRAP_QUERY_VARIANTS'), link('/cal?m=9', 'CRAWL_TRAP_QUERY_VARIANTS'), link('/long', 'CRAWL_TRAP_URL_LENGTH')]);
+  writer.flush();
+  assert.deepEqual(writer.counts.trapSkips, { CRAWL_TRAP_URL_LENGTH: 1, CRAWL_TRAP_QUERY_VARIANTS: 1 });
+});
