@@ -4,7 +4,7 @@
  * delay, writer batches).
  */
 import type { IntervalHistogram } from 'node:perf_hooks';
-import type { Writer } from './store/writer.js';
+import type { TrapSkipCounts, Writer } from './store/writer.js';
 import type { Frontier } from './frontier/frontier.js';
 import type { RunOutcome } from './run-outcome.js';
 import type { EarlierFailures } from './store/retry-failed.js';
@@ -64,6 +64,8 @@ export interface CrawlSummary extends CrawlProgress {
   earlierFailures?: EarlierFailures;
   /** Seeds that --include/--exclude reject, and why; present only when there are some. */
   excludedSeeds?: ExcludedSeeds;
+  /** URLs this run recorded as skipped spider traps, by CRAWL_TRAP_* code; present only when there are some. */
+  trapSkips?: TrapSkipCounts;
 }
 
 interface Sources {
@@ -139,6 +141,7 @@ export function createProgressTracker(src: Sources) {
         avgCommitMs: w.counts.transactions ? w.totalCommitMs / w.counts.transactions : 0,
         poolUtilization: src.pool.utilization,
         outcome: src.outcome.result(),
+        ...(Object.keys(w.counts.trapSkips).length > 0 ? { trapSkips: { ...w.counts.trapSkips } } : {}),
       };
     },
   };

@@ -68,12 +68,26 @@ function formatEarlierFailures(e: NonNullable<CrawlSummary['earlierFailures']>):
     : `${e.count} URLs failed in earlier runs${code}; --retry-failed queues them again`;
 }
 
+/**
+ * Trap skips are not failures, so they are not among the error lines; without this line a crawl
+ * that skipped 1,000 real pages as a calendar said only "501 pages stored, 0 failed".
+ */
+export function formatTrapSkips(counts: NonNullable<CrawlSummary['trapSkips']>): string | null {
+  const byCode = Object.entries(counts).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  const total = byCode.reduce((sum, [, n]) => sum + n, 0);
+  if (total === 0) return null;
+  const codes = byCode.map(([code, n]) => `${code} ${n}`).join(', ');
+  return `  ${plural(total, 'URL')} skipped as spider ${total === 1 ? 'trap' : 'traps'} (${codes}); see README "Spider traps"`;
+}
+
 export function formatSummary(s: CrawlSummary): string {
+  const trapLine = s.trapSkips ? formatTrapSkips(s.trapSkips) : null;
   const errors = Object.entries(s.errorsByCode).sort((a, b) => b[1] - a[1]);
   const lines = [
     '',
     `crawl ${s.status}: ${plural(s.pagesStored, 'page')} stored, ${s.failures} failed, in ${formatDuration(s.elapsedMs)} (${s.pagesPerSecond.toFixed(1)} pages/s)`,
     ...errors.map(([code, n]) => `  ${String(n).padStart(7)}  ${code}`),
+    ...(trapLine ? [trapLine] : []),
     ...(s.earlierFailures ? [formatEarlierFailures(s.earlierFailures)] : []),
     `database: ${s.dbPath}`,
     'next:',

@@ -2,7 +2,7 @@
  * Command-line flags -> a validated, frozen CrawlConfig (defaults < flags). Every bad value is a
  * UsageError whose message names the flag and the value, so the CLI prints one line and exits 2.
  */
-import { defaultConfig, defaultPolitenessConfig, type CrawlConfig, type ScopeMode } from './schema.js';
+import { defaultConfig, defaultPolitenessConfig, defaultTrapConfig, type CrawlConfig, type ScopeMode } from './schema.js';
 import { UsageError } from '../errors.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
 import { parseByteSize } from './byte-size.js';
@@ -38,6 +38,8 @@ export interface CrawlFlags {
   /** Repeated "Name: value" strings (--header). */
   header?: unknown[];
   insecure?: boolean;
+  /** --max-query-variants: traps.maxQueriesPerPath. */
+  maxQueryVariants?: unknown;
 }
 
 const SCOPES: readonly ScopeMode[] = ['host', 'domain', 'prefix', 'any'];
@@ -83,6 +85,7 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
     parse: { ...base.parse, workers: optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers,
       storeNonHtml: flags.storeNonHtml ?? base.parse.storeNonHtml },
     store: { ...base.store, ...maxDbBytes(flags.maxDbSize) },
+    traps: trapsFromFlags(flags, base.traps),
     recrawl: flags.recrawl ?? base.recrawl,
     retryFailed: flags.retryFailed ?? base.retryFailed,
     sitemaps: flags.sitemaps ?? base.sitemaps,
@@ -126,6 +129,12 @@ function politenessFromFlags(flags: CrawlFlags, fromFile: CrawlConfig['fetch']['
     retries: optionalInt('--retries', flags.retries, 0, 20) ?? base.retries,
     ignoreRobots: flags.ignoreRobots ?? base.ignoreRobots,
   };
+}
+
+/** The job file's traps (until --max-query-variants, they were dropped here and never applied). */
+function trapsFromFlags(flags: CrawlFlags, fromFile: CrawlConfig['traps']): NonNullable<CrawlConfig['traps']> {
+  const base = fromFile ?? defaultTrapConfig();
+  return { ...base, maxQueriesPerPath: optionalInt('--max-query-variants', flags.maxQueryVariants, 1, 1_000_000) ?? base.maxQueriesPerPath };
 }
 
 function strings(values: unknown[] | undefined): string[] {

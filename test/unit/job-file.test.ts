@@ -173,6 +173,16 @@ test('flags override the file; flags not given do not', (t) => {
   assert.equal(config.parse.workers, 1);
 });
 
+test('traps from the file reach the config; --max-query-variants overrides traps.maxQueriesPerPath', (t) => {
+  const path = jobFile(t, 'traps.yaml', 'seeds: [https://example.org/]\ntraps: { maxQueriesPerPath: 40, maxPathDepth: 12 }\n');
+  const base = defaultConfig();
+  assert.deepEqual(loadCrawlConfig({ config: path }).config.traps, { ...base.traps, maxQueriesPerPath: 40, maxPathDepth: 12 });
+  assert.deepEqual(loadCrawlConfig({ config: path, maxQueryVariants: '2000' }).config.traps, { ...base.traps, maxQueriesPerPath: 2000, maxPathDepth: 12 });
+  assert.equal(loadCrawlConfig({ urls: ['https://example.org/'], maxQueryVariants: 7 }).config.traps?.maxQueriesPerPath, 7);
+  assert.deepEqual(loadCrawlConfig({ urls: ['https://example.org/'] }).config.traps, base.traps);
+  assert.throws(() => loadCrawlConfig({ urls: ['https://example.org/'], maxQueryVariants: '0' }), { code: 'CRAWL_USAGE', message: /invalid --max-query-variants '0'/ });
+});
+
 test('a bad flag still names the flag, even with a job file', (t) => {
   const path = jobFile(t, 'docs.yaml', FULL);
   assert.throws(() => loadCrawlConfig({ config: path, maxPages: 'lots' }), { code: 'CRAWL_USAGE', message: /invalid --max-pages 'lots'/ });

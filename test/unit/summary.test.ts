@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CrawlProgress } from '../../src/crawl.js';
-import { formatDuration, formatProgressLine, plural } from '../../src/cli/summary.js';
+import { formatDuration, formatProgressLine, formatTrapSkips, plural } from '../../src/cli/summary.js';
 
 test('formatDuration rounds before splitting: never 60s or 60m in a field', () => {
   const cases: Array<[number, string]> = [
@@ -30,4 +30,12 @@ test('counts agree with their noun: 1 page, 1 error; 0 and 2 pages', () => {
   assert.equal(formatProgressLine({ ...progress, pagesStored: 2, failures: 0 }), 'crawlite: 2 pages (1/s), 0 errors, 0 in flight, 10 B, 1.0s');
   assert.equal(plural(0, 'page'), '0 pages');
   assert.equal(plural(1234, 'URL', '1,234'), '1,234 URLs');
+});
+
+test('trap skips get one summary line, largest code first; none, no line', () => {
+  assert.equal(formatTrapSkips({ CRAWL_TRAP_URL_LENGTH: 3, CRAWL_TRAP_QUERY_VARIANTS: 1000 }),
+    '  1003 URLs skipped as spider traps (CRAWL_TRAP_QUERY_VARIANTS 1000, CRAWL_TRAP_URL_LENGTH 3); see README "Spider traps"');
+  assert.equal(formatTrapSkips({ CRAWL_TRAP_DUPLICATE_CONTENT: 1 }),
+    '  1 URL skipped as spider trap (CRAWL_TRAP_DUPLICATE_CONTENT 1); see README "Spider traps"');
+  assert.equal(formatTrapSkips({}), null);
 });

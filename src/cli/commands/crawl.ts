@@ -28,6 +28,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .option('retries', { describe: 'Further attempts after a network error, timeout, 5xx, 408 or 429', requiresArg: true, defaultDescription: '3' })
       .option('max-redirects', { describe: 'Most redirects followed per URL', requiresArg: true, defaultDescription: '10' })
       .option('ignore-robots', { describe: 'Do not fetch or obey robots.txt (announced on stderr; --sitemaps still reads its Sitemap: lines)', type: 'boolean' })
+      .option('max-query-variants', { describe: 'Spider-trap cap: most distinct query strings of one path followed from pages of that same path (calendars, endless pagination)', requiresArg: true, defaultDescription: '500' })
       .option('follow-nofollow', { describe: 'Also follow links marked rel="nofollow"', type: 'boolean' })
       .option('store-non-html', { describe: 'Store the bodies of non-HTML responses (PDF, images...), not only their metadata', type: 'boolean' })
       .option('workers', { describe: 'Parse threads (0 = parse on the main thread)', requiresArg: true, defaultDescription: 'CPU cores' })

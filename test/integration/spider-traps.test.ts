@@ -1,0 +1,91 @@
+/**
+ * Spider traps on a real 127.0.0.1 site: a catch-all site (every path the same page, with relative
+ * links) ends by itself; the same page under two URLs loses nothing; a forum index's 1,500 topic
+ * links are all crawled while a calendar linking 30 events a month still stops at the
+ * query-variant cap; and the summary says how many URLs were skipped as traps.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCrawl } from '../../src/crawl.js';
+import { startSite, page, type Route } from '../helpers/site.js';
+import { testConfig } from '../helpers/config.js';
+import { crawlite } from '../helpers/cli.js';
+import { rows } from '../helpers/db.js';
+
+/** A site answering every path from `route`, or with a 404. */
+function generatedSite(route: (path: string) => Route | undefined) {
+  return startSite(new Proxy({} as Record<string, Route>, { get: (_t, path: string) => route(path) }));
+}
+
+const states = (dbPath: string) =>
+  Object.fromEntries(rows<{ state: string; n: number }>(dbPath, 'SELECT state, count(*) AS n FROM urls GROUP BY state').map((r) => [r.state, r.n]));
+
+test('a catch-all site (every path: the same page, relative nav links) ends by itself', async (t) => {
+  const site = await generatedSite(() => page('Catch-all', ['about/', 'blog/', 'docs/', 'contact/', 'shop/']));
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], { maxPages: 500 });
+  const summary = await runCrawl(config);
+  assert.equal(summary.status, 'done');
+  const pages = rows<{ url: string; content_hash: string }>(config.dbPath, 'SELECT url, content_hash FROM pages');
+  assert.ok(pages.length <= 10, `ended well below --max-pages: ${pages.length} pages stored`);
+  assert.equal(new Set(pages.map((p) => p.content_hash)).size, 1);
+  const byState = states(config.dbPath);
+  assert.equal(byState.queued, undefined, 'nothing left in the queue');
+  const skipped = rows<{ url: string; error_code: string }>(config.dbPath, `SELECT url, error_code FROM urls WHERE state = 'skipped'`);
+  assert.ok(skipped.length > 0 && skipped.every((u) => u.error_code === 'CRAWL_TRAP_DUPLICATE_CONTENT'), JSON.stringify(skipped.slice(0, 3)));
+  assert.ok(skipped.some((u) => u.url === site.url('/about/blog/')));
+  assert.deepEqual(summary.trapSkips, { CRAWL_TRAP_DUPLICATE_CONTENT: skipped.length });
+});
+
+test('the same page under two URLs, with absolute links: every linked URL is still crawled', async (t) => {
+  const twin = page('Twin', ['/x', '/y', '/z', 'rel']);
+  const site = await startSite({
+    '/': page('home', ['/one/a', '/two/b']),
+    '/one/a': twin,
+    '/two/b': twin,
+    '/x': page('x'),
+    '/y': page('y'),
+    '/z': page('z', ['/two/rel']),
+    '/one/rel': page('one rel'),
+    '/two/rel': page('two rel'),
+  });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], { maxPages: 100 });
+  const summary = await runCrawl(config);
+  assert.equal(summary.status, 'done');
+  for (const path of ['/x', '/y', '/z', '/one/rel', '/two/rel']) assert.equal(site.hits.get(path), 1, `${path} fetched`);
+  // Whichever twin came second, its relative link resolved to its own directory: that URL was
+  // skipped as a duplicate's, then queued when /z (a distinct page) linked it.
+  assert.equal(states(config.dbPath).skipped, undefined);
+});
+
+test('--max-query-variants: a forum index\'s 1,500 topics are all crawled; a calendar linking 30 events a month stops at the cap; the summary says so', { timeout: 120_000 }, async (t) => {
+  const CAP = 20;
+  const site = await generatedSite((path) => {
+    if (path === '/') return page('home', ['/forum', '/cal4?m=1']);
+    if (path === '/forum') return page('forum', Array.from({ length: 1500 }, (_, i) => `/viewtopic.php?t=${i + 1}`));
+    if (path.startsWith('/viewtopic.php?t=')) return page(`topic ${path.slice(17)}`, ['/forum']);
+    const month = /^\/cal4\?m=(-?\d+)$/.exec(path);
+    if (month) {
+      const m = Number(month[1]);
+      const events = Array.from({ length: 30 }, (_, d) => `/ev4/${m}-${d}?from=cal`);
+      return page(`month ${m}`, [`/cal4?m=${m + 1}`, `/cal4?m=${m - 1}`, ...events]);
+    }
+    if (path.startsWith('/ev4/')) return page(`event ${path}`, ['/cal4?m=1']);
+    return undefined;
+  });
+  t.after(() => site.close());
+  const dir = testConfig(t, [site.url('/')]).dbPath;
+  const run = await crawlite(['crawl', site.url('/'), '--db', dir, '--max-query-variants', String(CAP), '--max-pages', '5000', '--no-progress']);
+  assert.equal(run.code, 0, run.stderr);
+
+  const hits = [...site.hits.keys()];
+  assert.equal(hits.filter((p) => p.startsWith('/viewtopic.php')).length, 1500, 'every topic fetched');
+  const months = hits.filter((p) => p.startsWith('/cal4')).length;
+  assert.ok(months <= CAP + 2, `the calendar stopped at the cap: ${months} months fetched`);
+  const skipped = rows<{ n: number }>(dir, `SELECT count(*) AS n FROM urls WHERE error_code = 'CRAWL_TRAP_QUERY_VARIANTS'`)[0]!.n;
+  assert.ok(skipped > 0);
+  assert.equal(states(dir).queued, undefined);
+  const output = run.stdout + run.stderr;
+  assert.ok(output.includes(`  ${skipped} URL${skipped === 1 ? '' : 's'} skipped as spider trap${skipped === 1 ? '' : 's'} (CRAWL_TRAP_QUERY_VARIANTS ${skipped}); see README "Spider traps"`), output);
+});
