@@ -27,7 +27,10 @@ export interface TrapConfig {
   maxPathDepth: number;
   /** Most times one path segment may appear in a path. @default 3 */
   maxRepeatedSegment: number;
-  /** Most distinct query strings followed per path (scheme, host, port, path). @default 500 */
+  /**
+   * Most distinct query strings followed per path (scheme, host, port, path), counting only links
+   * from a page of that same path (a calendar, an endless pagination); --max-query-variants. @default 500
+   */
   maxQueriesPerPath: number;
 }
 

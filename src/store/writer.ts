@@ -413,7 +413,7 @@ export class Writer {
     // A body byte-identical to one already stored under another URL is how a catch-all site (every
     // path answers 200 with the same page) shows itself: its relative links resolve to new URLs on
     // every copy, without end. Such a page adds no new URL to the frontier (#linkTargetId). Its
-    // absolute links point where the first copy's did, so only relative-resolution variants are
+    // absolute and root-relative links point where the first copy's did, so only relative-resolution variants are
     // lost: the trap itself, or /docs/intro when /docs was stored before its twin /docs/. A
     // recrawled page stores its own unchanged hash again, which says nothing.
     const isDuplicateBody = hasContent
