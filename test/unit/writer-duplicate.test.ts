@@ -111,3 +111,17 @@ test('trap skips from addUrls (sitemap URLs) and from links are counted per code
   writer.flush();
   assert.deepEqual(writer.counts.trapSkips, { CRAWL_TRAP_URL_LENGTH: 1, CRAWL_TRAP_QUERY_VARIANTS: 1 });
 });
+
+test('trap skips of a batch that fails to commit are not counted', (t) => {
+  const { writer } = open(t);
+  writer.addUrls([seed('/')]);
+  const [home] = writer.claim(10, []);
+  writer.onError(() => {});
+  writer.storePage(record(home!, 'h'), [link('/cal?m=9', 'CRAWL_TRAP_QUERY_VARIANTS')]);
+  writer.enqueue(() => {
+    throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+  });
+  writer.flush();
+  assert.ok(writer.failure);
+  assert.deepEqual(writer.counts.trapSkips, {});
+});
