@@ -89,6 +89,8 @@ function yamlFailure(path: string, err: unknown): UsageError {
 
 /** Strict JSON for .json files (no trailing commas or comments), with the line of a syntax error. */
 function parseJson(path: string, source: string): unknown {
+  // Editors on Windows save UTF-8 with a byte order mark, which JSON.parse refuses (YAML skips it).
+  if (source.startsWith('\uFEFF')) source = source.slice(1);
   if (source.trim() === '') return null;
   try {
     return JSON.parse(source) as unknown;

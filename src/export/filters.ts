@@ -49,7 +49,8 @@ const MEDIA_TYPE = `lower(trim(CASE WHEN instr(p.content_type, ';') > 0 THEN sub
 
 function contentTypeCondition(value: unknown, params: PageFilter['params']): string {
   const parts = list(value).map((item) => {
-    const type = item.toLowerCase();
+    // Parameters are ignored, as in the stored types compared (MEDIA_TYPE): "text/html; charset=utf-8" is text/html.
+    const type = (item.split(';')[0] as string).trim().toLowerCase();
     if (!/^[a-z0-9!#$&^_.+-]+\/(?:\*|[a-z0-9!#$&^_.+-]+)$/.test(type)) {
       throw new UsageError('CRAWL_USAGE', `invalid --content-type '${item}': expected a media type like text/html or text/*`);
     }
@@ -68,7 +69,7 @@ function time(flag: string, value: unknown): number {
   const text = String(value).trim();
   // Only ISO 8601 forms: Date.parse also takes loose strings like "May 1" that mean different things in different places.
   const ms = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i.test(text) ? Date.parse(text) : NaN;
-  if (!Number.isFinite(ms)) {
+  if (!Number.isFinite(ms) || !isCalendarDate(text)) {
     throw new UsageError('CRAWL_USAGE', `invalid ${flag} '${text}': expected an ISO 8601 time like 2024-05-01 or 2024-05-01T12:00:00Z`);
   }
   return ms;
@@ -95,4 +96,11 @@ export function parseFilter(flags: FilterFlags): PageFilter {
   }
   if (flags.contentType !== undefined) conditions.push(contentTypeCondition(flags.contentType, params));
   return conditions.length === 0 ? NO_FILTER : { sql: `WHERE ${conditions.join(' AND ')}`, params };
+}
+
+/** Date.parse rolls 2026-02-30 over to March 2; a day past its month's end is a typo to report. */
+function isCalendarDate(text: string): boolean {
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }

@@ -154,6 +154,9 @@ test('filters: --status, --content-type, --run, --since/--until, on every format
   assert.deepEqual(await urls({ status: '404,500' }), ['/missing']);
   assert.deepEqual(await urls({ contentType: 'image/*' }), ['/pixel.png']);
   assert.deepEqual(await urls({ contentType: 'TEXT/HTML', status: '2xx' }), ['/', '/zipped']);
+  // Parameters are ignored on both sides, as the README says: the type as a Content-Type header gives it.
+  assert.deepEqual(await urls({ contentType: 'text/html; charset=utf-8', status: '2xx' }), ['/', '/zipped']);
+  assert.deepEqual(await urls({ since: '2000-02-29', until: '2999-01-01' }), ['/', '/missing', '/pixel.png', '/zipped']);
   assert.deepEqual(await urls({ since: '2000-01-01', until: '2999-01-01T00:00:00Z' }), ['/', '/missing', '/pixel.png', '/zipped']);
   assert.deepEqual(await urls({ until: '2000-01-01' }), []);
   assert.deepEqual(await urls({ run: 1 }), ['/', '/missing', '/pixel.png', '/zipped']);
@@ -170,7 +173,7 @@ test('filters: --status, --content-type, --run, --since/--until, on every format
   for await (const record of new WARCParser(createReadStream(warc))) if (record.warcType === 'response') uris.push(record.warcTargetURI);
   assert.deepEqual(uris, [site.url('/later')]);
 
-  for (const bad of [{ status: '2x' }, { status: '99' }, { since: 'yesterday' }, { until: '2024-13-45' }, { contentType: 'html' }, { run: 0 }]) {
+  for (const bad of [{ status: '2x' }, { status: '99' }, { since: 'yesterday' }, { until: '2024-13-45' }, { since: '2026-02-30' }, { until: '2025-04-31T10:00:00Z' }, { contentType: 'html' }, { run: 0 }]) {
     await assert.rejects(collect({ dbPath, format: 'jsonl', filter: bad as ExportOptions['filter'] }), { code: 'CRAWL_USAGE' }, JSON.stringify(bad));
   }
 });

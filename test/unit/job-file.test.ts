@@ -240,3 +240,8 @@ test('job file error: an alias bomb built of merge keys is a config error, not a
   const path = jobFile(t, 'merge-bomb.yaml', `${SEED}${levels.join('\n')}\n`);
   assert.equal(errorOf(() => readJobFile(path), path), 'FILE: YAML error: Excessive alias count indicates a resource exhaustion attack');
 });
+
+test('a .json job saved with a UTF-8 byte order mark reads as without it (as a .yaml one does)', (t) => {
+  const path = jobFile(t, 'bom.json', '\uFEFF{ "seeds": ["https://example.org/"], "fetch": { "perHost": 2 } }');
+  assert.equal(loadCrawlConfig({ config: path }).config.fetch.perHost, 2);
+});
