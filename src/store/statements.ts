@@ -59,6 +59,7 @@ export function prepareStatements(db: Db) {
     insertContent: db.prepare(
       `INSERT OR IGNORE INTO contents (hash, codec, html_bytes, text_bytes, data) VALUES (?, ?, ?, ?, ?)`,
     ),
+    deleteContent: db.prepare(`DELETE FROM contents WHERE hash = ?`),
     // Parameters in the order of the column list.
     insertPage: db.prepare(
       `INSERT OR IGNORE INTO pages (url_id, url, final_url, status, content_type, headers, redirects, fetched_at, elapsed_ms, depth,

@@ -416,9 +416,9 @@ export class Writer {
     // absolute and root-relative links point where the first copy's did, so only relative-resolution variants are
     // lost: the trap itself, or /docs/intro when /docs was stored before its twin /docs/. A
     // recrawled page stores its own unchanged hash again, which says nothing.
-    const isDuplicateBody = hasContent
-      && s.insertContent.run(parsed.contentHash, parsed.codec, parsed.htmlBytes, parsed.textBytes, parsed.content).changes === 0
-      && record.recrawl === undefined;
+    const isNewBody = hasContent
+      && s.insertContent.run(parsed.contentHash, parsed.codec, parsed.htmlBytes, parsed.textBytes, parsed.content).changes > 0;
+    const isDuplicateBody = hasContent && !isNewBody && record.recrawl === undefined;
     for (const h of this.#hooks) h.beforeInsert?.(urlId, record, now);
     const info = s.insertPage.run(
       urlId, entry.url, fetch.finalUrl, fetch.status, fetch.contentType,
@@ -432,6 +432,9 @@ export class Writer {
     );
     s.markState.run('done', error?.code ?? null, error?.message ?? null, null, now, urlId);
     if (info.changes === 0) {
+      // The page was stored already (reached twice at once, or through a redirect): a body that
+      // came in with this copy alone, changed since, would be a contents row no page points at.
+      if (isNewBody) s.deleteContent.run(parsed.contentHash);
       this.#batchCounts.duplicates += 1;
       return;
     }

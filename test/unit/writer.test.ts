@@ -81,6 +81,8 @@ test('a page reached directly and through a redirect is stored once', (t) => {
   assert.equal(pages.length, 1);
   assert.equal(pages[0]!.final_url, 'http://site.test/new');
   assert.equal(writer.counts.duplicates, 1);
+  // The copy not kept brought its own (different) body: it is not left behind, unreferenced.
+  assert.deepEqual(db.prepare('SELECT hash FROM contents').all(), [{ hash: 'hash-via redirect' }]);
   const old = db.prepare(`SELECT state, redirect_to FROM urls WHERE url = 'http://site.test/old'`).get();
   assert.deepEqual(old, { state: 'redirected', redirect_to: 'http://site.test/new' });
   const fresh = db.prepare(`SELECT state FROM urls WHERE url = 'http://site.test/new'`).get();
