@@ -136,4 +136,8 @@ test('--recrawl: a redirect to a stored page still due in this pass is followed,
   assert.ok(asked.includes('plain'), `the hop to /new was requested (${asked.join(', ')})`);
   assert.deepEqual(urlRow(config.dbPath, site.url('/old')), { state: 'redirected', redirect_to: site.url('/new') });
   assert.equal(rows(config.dbPath, 'SELECT id FROM pages WHERE final_url = ?', site.url('/new')).length, 1);
+  // The hop's copy met /new's stored row as a duplicate; /new itself is still recrawled in this pass.
+  assert.ok(asked.includes('conditional'), `/new recrawled by its own request (${asked.join(', ')})`);
+  assert.deepEqual(rows(config.dbPath, 'SELECT recrawl_id FROM pages WHERE final_url = ?', site.url('/new')), [{ recrawl_id: 1 }]);
+  assert.equal(readStats(config.dbPath).recrawl?.pending, 0);
 });
