@@ -430,7 +430,9 @@ export class Writer {
       record.directives?.robots ?? null, record.directives?.refreshUrl ?? null,
       parsed !== null && parsed.linksFound > parsed.links.length ? 1 : 0,
     );
-    s.markState.run('done', error?.code ?? null, error?.message ?? null, null, now, urlId);
+    // A redirect's target that already has its page keeps its own state: queued again by a
+    // recrawl, it is still to be recrawled by its own request, not settled by this copy.
+    if (info.changes > 0 || urlId === entry.id) s.markState.run('done', error?.code ?? null, error?.message ?? null, null, now, urlId);
     if (info.changes === 0) {
       // The page was stored already (reached twice at once, or through a redirect): a body that
       // came in with this copy alone, changed since, would be a contents row no page points at.

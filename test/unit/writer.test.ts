@@ -89,6 +89,21 @@ test('a page reached directly and through a redirect is stored once', (t) => {
   assert.deepEqual(fresh, { state: 'done' });
 });
 
+test('a redirect onto a stored page queued again (a recrawl) leaves that page queued for its own request', (t) => {
+  const { db, writer } = open(t);
+  writer.addUrls([seed('/old'), seed('/new')]);
+  const [oldEntry, newEntry] = writer.claim(10, []);
+  writer.storePage(record(newEntry!, newEntry!.url, 'new'), []);
+  writer.flush();
+  // As a recrawl's requeue leaves it: /new has its page, and is queued to be fetched again.
+  db.prepare(`UPDATE urls SET state = 'queued' WHERE url = 'http://site.test/new'`).run();
+  writer.storePage(record(oldEntry!, newEntry!.url, 'new via /old'), []);
+  writer.flush();
+  assert.deepEqual(db.prepare(`SELECT state FROM urls WHERE url = 'http://site.test/new'`).get(), { state: 'queued' });
+  assert.deepEqual(db.prepare(`SELECT state, redirect_to FROM urls WHERE url = 'http://site.test/old'`).get(), { state: 'redirected', redirect_to: 'http://site.test/new' });
+  assert.deepEqual(writer.claim(10, []).map((e) => e.url), ['http://site.test/new']);
+});
+
 test('a redirect to a URL not yet known creates it as done, so it is never fetched again', (t) => {
   const { db, writer } = open(t);
   writer.addUrls([seed('/old')]);
