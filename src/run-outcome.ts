@@ -20,13 +20,24 @@ export interface RunOutcome {
 
 const MAX_EXAMPLES = 3;
 
+/** fetch/fetcher.ts nextHop's message for a refused redirect: the target, and the scope's code. */
+const REFUSED_REDIRECT = /^redirect to (\S+) refused \[(CRAWL_[A-Z_]+)\]/;
+
 /**
  * A few words for a code; for a TLS failure the detail too ("TLS failed: self-signed certificate
  * [...]; to accept it, use --insecure", map-error.ts), since "TLS failed" alone says neither why
- * nor what to do, and a whole crawl failing on one certificate is the common case.
+ * nor what to do, and a whole crawl failing on one certificate is the common case. Likewise a
+ * redirect out of scope names its target and what refused it: a seed's redirect may leave the
+ * scope, so for a seed it is --include/--exclude, which the user can change.
  */
 function reasonOf(code: ErrorCode, message: string): string {
   const label = describeCode(code);
+  if (code === 'CRAWL_REDIRECT_OUT_OF_SCOPE') {
+    const refused = REFUSED_REDIRECT.exec(message);
+    if (refused === null) return label;
+    const why = refused[2] === 'CRAWL_SCOPE_EXCLUDED' ? 'which --include/--exclude rejects' : 'outside the scope (--scope)';
+    return `${label}: to ${refused[1]}, ${why}`;
+  }
   if (code !== 'CRAWL_FETCH_TLS') return label;
   const at = message.indexOf(`${label}: `);
   return at < 0 ? label : message.slice(at);
