@@ -13,7 +13,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { defaultTrapConfig, type CrawlConfig } from './config/schema.js';
 import { maskHeaders } from './config/request-headers.js';
-import type { FetchResult, FieldSpec, FrontierEntry, ParseOutcome, RedirectToStored } from './types.js';
+import type { FetchResult, FieldSpec, FrontierEntry, ParseOutcome, RedirectToStored, SeedRedirect } from './types.js';
 import type { ErrorCode, StoreError } from './errors.js';
 import { openForWrite } from './store/db.js';
 import { asStoreCorrupt } from './store/store-corrupt.js';
@@ -34,6 +34,8 @@ import { createArchiveHooks } from './store/archive.js';
 import { openRecrawl, type PriorPage } from './store/recrawl.js';
 import { readEarlierFailures, requeueFailed, type EarlierFailures } from './store/retry-failed.js';
 import { addSitemapSeeds, type SitemapReport } from './frontier/sitemaps.js';
+import { createSeedRedirects } from './frontier/seed-redirects.js';
+import { readSeedRedirects } from './store/seed-redirects.js';
 import { createProgressTracker, type CrawlEvent, type CrawlProgress, type CrawlSummary, type ExcludedSeeds } from './crawl-progress.js';
 import { createRunOutcome } from './run-outcome.js';
 
@@ -50,6 +52,12 @@ export interface CrawlOptions {
   onSitemaps?: (report: SitemapReport) => void;
   /** Seeds that --include/--exclude reject, and why, once, before the first page. */
   onSeedsExcluded?: (excluded: ExcludedSeeds) => void;
+  /**
+   * A seed redirected out of the scope and its final URL became a root of the scope
+   * (frontier/seed-redirects.ts): once per seed, when its page is fetched or, for an earlier
+   * run's redirect, before the first page.
+   */
+  onSeedRedirect?: (redirect: SeedRedirect) => void;
   /** With config.retryFailed: how many failed URLs went back to the queue, once, before the first page. */
   onRetryFailed?: (queued: number) => void;
   /** Called synchronously for every stored page and failed URL; keep it cheap. */
@@ -90,6 +98,13 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     throw err;
   }
   writer.recoverInterrupted();
+  const patterns = createPatternCheck(config.scope);
+  const seedRedirects = createSeedRedirects({ seeds: config.seeds, scope, mode: config.scope.mode, patterns });
+  // Before the recrawl and --retry-failed requeue anything: the rows read are the earlier runs'.
+  for (const { seed, target } of readSeedRedirects(db, seedRedirects.seeds)) {
+    const widened = seedRedirects.restore(seed, target);
+    if (widened) opts.onSeedRedirect?.(widened);
+  }
   writer.addPageHooks(createSearchIndexHooks(db));
   writer.addPageHooks(createArchiveHooks(db));
   // Header values (Authorization, Cookie) are secrets: the run records their names only.
@@ -108,11 +123,10 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   const limits = createHostLimits({ concurrency: config.fetch.concurrency, perHost: config.fetch.perHost });
   const stop = new AbortController();
   const polite = createPoliteStage({
-    config: config.fetch, limits, dispatcher: opts.dispatcher, checkRedirect: scope, signal: stop.signal, shouldKeepWire: config.archive, headerOrigins: config.seeds,
+    config: config.fetch, limits, dispatcher: opts.dispatcher, checkRedirect: seedRedirects.checkRedirect, signal: stop.signal, shouldKeepWire: config.archive, headerOrigins: config.seeds,
     isStored: (url) => writer.isStored(url),
   });
   const { fetcher, schedule } = polite;
-  const patterns = createPatternCheck(config.scope);
   const trap = createTrapCheck(config.traps ?? defaultTrapConfig());
   const frontier = new Frontier(writer, {
     scope,
@@ -167,6 +181,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       return;
     }
     if (fetched.kind === 'redirectedToStored') {
+      noteLanding(entry, fetched.redirect.storedUrl);
       recordRedirectToStored(entry, fetched.redirect, prior);
       return;
     }
@@ -179,6 +194,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       return;
     }
     const result = fetched.result;
+    noteLanding(entry, result.finalUrl);
     runOutcome.noteResponse(entry, result.status);
     // A recrawled page whose server still errs after every retry keeps its stored row (store/recrawl.ts).
     const recrawlFailure = prior ? recrawl.failed(entry, result) : null;
@@ -201,6 +217,13 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     const outcome = await parse(pool, result, parseOptions);
     if (!active.has(entry)) return; // given up on at shutdown and already requeued
     storeOutcome(entry, result, outcome, prior);
+  };
+
+  /** Before the page's links are judged (storeOutcome), so that they meet the widened scope. */
+  const noteLanding = (entry: FrontierEntry, finalUrl: string): void => {
+    if (entry.depth !== 0 || finalUrl === entry.url) return;
+    const widened = seedRedirects.noteLanding(entry, finalUrl);
+    if (widened) opts.onSeedRedirect?.(widened);
   };
 
   /**

@@ -4,8 +4,20 @@
  * structured clone: plain objects, strings, numbers, typed arrays; no classes, functions or Errors.
  */
 import type { ErrorCode } from './errors.js';
+import type { ScopeMode } from './config/schema.js';
 
 /** A URL taken from the frontier, ready to fetch. */
+/**
+ * A seed that redirected out of the scope, whose final URL became a root of the scope
+ * (frontier/seed-redirects.ts); the crawl reports each once, for the CLI's notice.
+ */
+export interface SeedRedirect {
+  seed: string;
+  target: string;
+  /** The scope mode the target's root was added in: what "its host/domain/directory" means. */
+  mode: ScopeMode;
+}
+
 export interface FrontierEntry {
   /** urls.id in the database. */
   id: number;

@@ -7,7 +7,7 @@ import { loadCrawlConfig, type JobFlags } from '../config/load-job.js';
 import { runCrawl, type CrawlOptions, type CrawlSummary } from '../crawl.js';
 import { createViewFromFlags, type ViewFlags } from './progress-view.js';
 import { nothingFetchedError } from './nothing-fetched.js';
-import { formatRetryFailed } from './summary.js';
+import { formatRetryFailed, formatSeedRedirect } from './summary.js';
 import { formatJsonNotice } from './log-json.js';
 
 export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<number> {
@@ -37,6 +37,13 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   };
   // Like the sitemaps line: on stderr in text modes; --log-format json has it in the summary object.
   opts.onRetryFailed = (queued) => view.say(formatRetryFailed(queued));
+  // A notice in every log format but --quiet: in text modes through the view, so a live status
+  // block is not drawn over; with --log-format json as a `notice` event.
+  opts.onSeedRedirect = (redirect) => {
+    const line = formatSeedRedirect(redirect);
+    if (flags.logFormat === 'json') process.stderr.write(formatJsonNotice(line));
+    else view.say(line);
+  };
   opts.onSeedsExcluded = (excluded) => {
     for (const { url, reason } of excluded.seeds) view.say(`crawlite: seed ${url} is not crawled: ${reason}`);
   };

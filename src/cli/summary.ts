@@ -1,5 +1,6 @@
 /** Text for the terminal: the periodic progress line and the end-of-crawl summary. */
 import type { CrawlProgress, CrawlSummary } from '../crawl.js';
+import type { SeedRedirect } from '../types.js';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -57,6 +58,12 @@ function nextCommands(dbPath: string): string[] {
 export function formatRetryFailed(queued: number): string {
   if (queued === 0) return 'crawlite: --retry-failed: no failed URLs to queue again';
   return `crawlite: --retry-failed: ${queued} failed URL${queued === 1 ? '' : 's'} queued again`;
+}
+
+/** The notice of a seed whose redirect widened the scope (frontier/seed-redirects.ts). */
+export function formatSeedRedirect(r: SeedRedirect): string {
+  const what = r.mode === 'domain' ? 'its domain is' : r.mode === 'prefix' ? 'its directory is' : 'its host is';
+  return `crawlite: seed ${r.seed} redirected to ${r.target}; ${what} crawled too`;
 }
 
 /** A run that had nothing to do while failed URLs wait: resuming never retries them (store/retry-failed.ts). */

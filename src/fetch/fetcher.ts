@@ -18,8 +18,11 @@ export interface FetcherOptions {
   config: FetchConfig;
   /** Injected dispatcher (tests, a proxy); the fetcher then does not close it. @default createAgent(config) */
   dispatcher?: Dispatcher;
-  /** Decides whether a redirect target may be followed; a non-null code (e.g. CRAWL_SCOPE_OUT) refuses it. */
-  checkRedirect?: (url: string) => ErrorCode | null;
+  /**
+   * Decides whether a redirect target may be followed; a non-null code (e.g. CRAWL_SCOPE_OUT)
+   * refuses it. `from` is the entry being fetched: a seed's chain may go where a link's may not.
+   */
+  checkRedirect?: (url: string, from: FrontierEntry) => ErrorCode | null;
   /**
    * Checked after checkRedirect for each redirect target (robots.txt of its origin); a refusal
    * fails the fetch with its code and message, and the target is not requested.
@@ -194,7 +197,9 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
   let closing: Promise<void> | null = null;
 
   /** Where a redirect from `from` leads, or why it is not followed. `redirects` already holds `from`. */
-  function nextHop(from: string, target: string | null, location: string, redirects: RedirectHop[], overrides: FetchOverrides = {}): string | FetchError {
+  function nextHop(
+    entry: FrontierEntry, from: string, target: string | null, location: string, redirects: RedirectHop[], overrides: FetchOverrides = {},
+  ): string | FetchError {
     const maxRedirects = overrides.maxRedirects ?? config.maxRedirects;
     if (target === null) {
       return createFetchError('CRAWL_REDIRECT_INVALID', `redirect from ${from} to a non-http(s) or invalid URL: ${location}`);
@@ -207,7 +212,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       return createFetchError('CRAWL_REDIRECT_LIMIT', `more than ${maxRedirects} redirects (next: ${target})`);
     }
     if (overrides.isUnchecked) return target;
-    const refusal = checkRedirect?.(target) ?? null;
+    const refusal = checkRedirect?.(target, entry) ?? null;
     if (refusal !== null) {
       return createFetchError('CRAWL_REDIRECT_OUT_OF_SCOPE', `redirect to ${target} refused [${refusal}]`);
     }
@@ -296,7 +301,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         redirects.push({ url, status: step.status });
         const target = normalizeUrl(step.location, url);
         redirectTo = target ?? resolveLoosely(step.location, url);
-        const next = nextHop(url, target, step.location, redirects, overrides);
+        const next = nextHop(entry, url, target, step.location, redirects, overrides);
         if (typeof next !== 'string') return fail(next);
         // Before robots.txt and the hop's politeness, which only guard a request, and none is
         // made: the target was allowed when it was fetched, and its host is not asked again.

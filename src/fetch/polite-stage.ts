@@ -22,8 +22,8 @@ export interface PoliteStageOptions {
   config: FetchConfig;
   limits: HostLimits;
   dispatcher?: Dispatcher;
-  /** Scope check for redirect targets. */
-  checkRedirect: (url: string) => ErrorCode | null;
+  /** Scope check for redirect targets; `from` is the entry being fetched (FetcherOptions.checkRedirect). */
+  checkRedirect: (url: string, from: FrontierEntry) => ErrorCode | null;
   /** The crawl's stop signal. */
   signal: AbortSignal;
   /** Keep bodies as received when a content-coding was removed (--archive). */

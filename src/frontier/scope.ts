@@ -4,7 +4,7 @@
  * seeds and the config is computed once in createScope, and the per-URL check works on the
  * normalized string with indexOf/slice instead of parsing it again with `new URL`.
  *
- * Modes, all comparing against any of the seeds:
+ * Modes, all comparing against any of the seeds (and the roots a seed's redirect added, below):
  * - host: the same hostname. `www.example.com` and `example.com` are different hosts here: they
  *   are often different servers or sites, and when they are the same site one of them usually
  *   redirects to the other. Whoever wants both asks for `domain`.
@@ -29,6 +29,16 @@ import { normalizeUrl } from './normalize-url.js';
 export type ScopeCheck = (url: string) => ErrorCode | null;
 
 /**
+ * The crawl's scope check, which can grow: a seed that redirects elsewhere (http -> https,
+ * example.com -> www.example.com) makes the URL it lands on a root, as if it had been a seed
+ * (frontier/seed-redirects.ts). Only the mode's part grows; --include / --exclude stay as given.
+ */
+export interface Scope extends ScopeCheck {
+  /** Admits what `url` (normalized) would admit as a seed, in the same mode; false when it already was. */
+  addRoot(url: string): boolean;
+}
+
+/**
  * allowPrivateDomains: without it `alice.github.io` and `bob.github.io` share the registrable
  * domain `github.io` (likewise blogspot.com, herokuapp.com), and a domain crawl of one user's
  * site would spread to every user's. extractHostname: we already pass a bare hostname.
@@ -42,16 +52,17 @@ const DOMAIN_OPTIONS = { allowPrivateDomains: true, extractHostname: false } as 
  */
 const MAX_CACHED_HOSTS = 4096;
 
-export function createScope(seeds: string[], config: ScopeConfig): ScopeCheck {
+export function createScope(seeds: string[], config: ScopeConfig): Scope {
   const include = compilePatterns(config.include, 'include');
   const exclude = compilePatterns(config.exclude, 'exclude');
-  const isInMode = createModeCheck(seeds.map(normalizeSeed), config.mode);
-  return (url) => {
-    if (!isInMode(url)) return 'CRAWL_SCOPE_OUT';
+  const mode = createModeCheck(seeds.map(normalizeSeed), config.mode);
+  const check: ScopeCheck = (url) => {
+    if (!mode.isIn(url)) return 'CRAWL_SCOPE_OUT';
     if (include.length > 0 && !matchesAny(include, url)) return 'CRAWL_SCOPE_EXCLUDED';
     if (matchesAny(exclude, url)) return 'CRAWL_SCOPE_EXCLUDED';
     return null;
   };
+  return Object.assign(check, { addRoot: mode.addRoot });
 }
 
 /**
@@ -79,18 +90,24 @@ export function describeExclusion(url: string, config: Pick<ScopeConfig, 'includ
   return hit === -1 ? null : `it matches --exclude '${config.exclude[hit]}'`;
 }
 
-function createModeCheck(seeds: string[], mode: ScopeMode): (url: string) => boolean {
+interface ModeCheck {
+  isIn(url: string): boolean;
+  /** Widens the mode by one more root (a normalized URL); false when nothing changed. */
+  addRoot(url: string): boolean;
+}
+
+function createModeCheck(seeds: string[], mode: ScopeMode): ModeCheck {
   switch (mode) {
     case 'any':
-      return () => true;
+      return { isIn: () => true, addRoot: () => false };
     case 'host': {
       const hosts = new Set(seeds.map(hostnameOf));
-      return (url) => hosts.has(hostnameOf(url));
+      return { isIn: (url) => hosts.has(hostnameOf(url)), addRoot: (url) => addNew(hosts, hostnameOf(url)) };
     }
     case 'domain': {
       const domains = new Set(seeds.map((seed) => domainOf(hostnameOf(seed))));
       const cache = new Map<string, boolean>();
-      return (url) => {
+      const isIn = (url: string): boolean => {
         const host = hostnameOf(url);
         let isIn = cache.get(host);
         if (isIn === undefined) {
@@ -100,12 +117,30 @@ function createModeCheck(seeds: string[], mode: ScopeMode): (url: string) => boo
         }
         return isIn;
       };
+      const addRoot = (url: string): boolean => {
+        const isAdded = addNew(domains, domainOf(hostnameOf(url)));
+        if (isAdded) cache.clear(); // its hosts were cached as out of scope
+        return isAdded;
+      };
+      return { isIn, addRoot };
     }
     case 'prefix': {
       const prefixes = seeds.map(directoryPrefixOf);
-      return (url) => prefixes.some((prefix) => url.startsWith(prefix));
+      const isIn = (url: string): boolean => prefixes.some((prefix) => url.startsWith(prefix));
+      const addRoot = (url: string): boolean => {
+        if (isIn(directoryPrefixOf(url))) return false; // already under a root: nothing to widen
+        prefixes.push(directoryPrefixOf(url));
+        return true;
+      };
+      return { isIn, addRoot };
     }
   }
+}
+
+function addNew(set: Set<string>, value: string): boolean {
+  if (set.has(value)) return false;
+  set.add(value);
+  return true;
 }
 
 function normalizeSeed(seed: string): string {

@@ -313,3 +313,46 @@ describe('configuration errors', () => {
     assert.equal(scope([], { mode: 'any' })('https://example.com/'), null);
   });
 });
+
+describe('addRoot (a seed redirected out of the scope)', () => {
+  test('host: admits the root hostname on any scheme or port, and nothing else', () => {
+    const check = scope(['http://example.com/']);
+    assert.equal(check.addRoot('https://www.example.com/'), true);
+    assertDecisions(check, {
+      'http://www.example.com/a': null,
+      'https://www.example.com:8443/b': null,
+      'http://example.com/c': null,
+      'https://blog.example.com/': 'CRAWL_SCOPE_OUT',
+    });
+    assert.equal(check.addRoot('https://www.example.com/other'), false, 'the host is already in scope');
+  });
+
+  test('domain: admits the root registrable domain; a host cached as out of scope is let in', () => {
+    const check = scope(['https://example.com/'], { mode: 'domain' });
+    assert.equal(check('https://blog.example.org/'), 'CRAWL_SCOPE_OUT');
+    assert.equal(check.addRoot('https://www.example.org/'), true);
+    assertDecisions(check, { 'https://blog.example.org/': null, 'https://example.net/': 'CRAWL_SCOPE_OUT' });
+    assert.equal(check.addRoot('https://shop.example.com/'), false);
+  });
+
+  test('prefix: admits the root directory on its origin only', () => {
+    const check = scope(['http://example.com/docs/'], { mode: 'prefix' });
+    assert.equal(check.addRoot('https://example.com/docs/index.html'), true);
+    assertDecisions(check, {
+      'https://example.com/docs/a': null,
+      'http://example.com/docs/b': null,
+      'https://example.com/blog/': 'CRAWL_SCOPE_OUT',
+    });
+    assert.equal(check.addRoot('https://example.com/docs/sub/page'), false, 'under a root already');
+  });
+
+  test('--include / --exclude still apply to URLs under a root', () => {
+    const check = scope(['http://example.com/'], { exclude: ['/private/'] });
+    check.addRoot('https://www.example.com/');
+    assertDecisions(check, { 'https://www.example.com/private/x': 'CRAWL_SCOPE_EXCLUDED', 'https://www.example.com/x': null });
+  });
+
+  test('any: nothing to widen', () => {
+    assert.equal(scope(['http://example.com/'], { mode: 'any' }).addRoot('https://www.example.com/'), false);
+  });
+});
