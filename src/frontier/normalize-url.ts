@@ -7,10 +7,14 @@
  * (%2f -> %2F), per RFC 3986 section 6.2.2.2. Reserved characters stay escaped, because decoding
  * them can change what the server sees.
  *
+ * Session ids (`;jsessionid=`, `PHPSESSID=` and the like) are stripped last, so that a server
+ * which puts a new one in every link does not make every page a new URL (session-ids.ts).
+ *
  * Userinfo (`http://user:pass@host/`) is dropped: the fetcher never sends it (undici ignores it,
  * and crawlite does not do Basic auth), so keeping it only spread the password into urls, pages,
  * exports, runs.options and logs, and made one page two frontier entries.
  */
+import { stripSessionIds } from './session-ids.js';
 
 const ESCAPE = /%([0-9a-fA-F]{2})/g;
 
@@ -57,7 +61,7 @@ export function normalizeUrl(input: string, base?: string | URL): string | null 
   if (!parsed.includes('%') && !parsed.includes('@') && !url.hostname.endsWith('.')) {
     const hash = parsed.indexOf('#');
     const bare = hash === -1 ? parsed : parsed.slice(0, hash);
-    return url.search === '' && bare.endsWith('?') ? bare.slice(0, -1) : bare;
+    return stripSessionIds(url.search === '' && bare.endsWith('?') ? bare.slice(0, -1) : bare);
   }
   url.hash = '';
   if (url.username !== '' || url.password !== '') {
@@ -82,7 +86,7 @@ export function normalizeUrl(input: string, base?: string | URL): string | null 
   // An empty query ("/a?") reads back as search === '' yet still serializes its "?", so it has to
   // be cut from href. With search === '' and the fragment gone, a trailing "?" can only be that;
   // a query of "?" ("/a??") has a non-empty search and is kept.
-  return url.search === '' && href.endsWith('?') ? href.slice(0, -1) : href;
+  return stripSessionIds(url.search === '' && href.endsWith('?') ? href.slice(0, -1) : href);
 }
 
 /** True when `input` parses as a URL carrying a user name or password, which normalizeUrl drops. */

@@ -129,6 +129,37 @@ const groups: Record<string, Case[]> = {
     ['http://example.com/a#b#c?d', undefined, 'http://example.com/a'],
     ['http://example.com/a?b#c%41', undefined, 'http://example.com/a?b'],
   ],
+  // Heritrix's StripSessionIDs: servers that cannot set a cookie put a new id in every link.
+  'session ids in the path': [
+    ['http://example.com/shop/cart.jsp;jsessionid=0A1B2C3D4E5F60718293A4B5C6D7E8F9', undefined, 'http://example.com/shop/cart.jsp'],
+    ['http://example.com/a;JSESSIONID=abc?x=1&y=2', undefined, 'http://example.com/a?x=1&y=2'],
+    ['http://example.com/a;jsessionid=node01abcdef123xyz456.node0#top', undefined, 'http://example.com/a'],
+    ['http://example.com/;jsessionid=node0q1w2e3r4', undefined, 'http://example.com/'],
+    ['b;jsessionid=1234', 'http://example.com/a/;jsessionid=9876', 'http://example.com/a/b'],
+    ['http://example.com/a;jsessionid=1/b;type=x', undefined, 'http://example.com/a/b;type=x'],
+    ['http://example.com/a;v=2;jsessionid=XY', undefined, 'http://example.com/a;v=2'],
+    ['http://example.com/a%3Bjsessionid=1', undefined, 'http://example.com/a%3Bjsessionid=1'],
+    ['http://example.com/a;jsessionidx=1', undefined, 'http://example.com/a;jsessionidx=1'],
+    ['http://example.com/a?q=1;jsessionid=2', undefined, 'http://example.com/a?q=1;jsessionid=2'],
+  ],
+  'session ids in the query': [
+    ['http://example.com/index.php?PHPSESSID=3f2a9c0d1e7b4a5f8c6d2e1b0a9f8e7d', undefined, 'http://example.com/index.php'],
+    ['http://example.com/p?id=7&phpsessid=abc&sort=asc', undefined, 'http://example.com/p?id=7&sort=asc'],
+    ['http://example.com/p?JSESSIONID=1&b=%2f', undefined, 'http://example.com/p?b=%2F'],
+    ['http://example.com/p?ASPSESSIONIDQQGGGNCG=LKJHGFDSAPOIUYTREWQMNBVC&x', undefined, 'http://example.com/p?x'],
+    ['http://example.com/p?aspsessionidABC=1', undefined, 'http://example.com/p?aspsessionidABC=1'],
+    ['http://example.com/p?CFID=123456&CFTOKEN=98765432&page=2', undefined, 'http://example.com/p?page=2'],
+    ['http://example.com/p?sid=0123456789abcdef0123456789abcdef&n=1', undefined, 'http://example.com/p?n=1'],
+    ['http://example.com/p?n=1&SID=a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7', undefined, 'http://example.com/p?n=1'],
+    // A short sid is as likely a section or a story as a session: kept.
+    ['http://example.com/p?sid=3', undefined, 'http://example.com/p?sid=3'],
+    ['http://example.com/p?sid=0123456789abcdef', undefined, 'http://example.com/p?sid=0123456789abcdef'],
+    ['http://example.com/p?session=1&sessid_x=2&psid=0123456789abcdef0123456789abcdef', undefined,
+      'http://example.com/p?session=1&sessid_x=2&psid=0123456789abcdef0123456789abcdef'],
+    ['http://example.com/p?b=2&&a=1&jsessionid=x&c', undefined, 'http://example.com/p?b=2&&a=1&c'],
+    ['http://example.com/p?jsessionid=x&', undefined, 'http://example.com/p'],
+    ['http://example.com/p;jsessionid=a?PHPSESSID=b', undefined, 'http://example.com/p'],
+  ],
   'hosts that are addresses': [
     ['http://127.0.0.1:8080/', undefined, 'http://127.0.0.1:8080/'],
     ['http://0x7f.1/', undefined, 'http://127.0.0.1/'],
@@ -172,6 +203,15 @@ describe('normalizeUrl', () => {
     ];
     const normalized = new Set(spellings.map((s) => normalizeUrl(s)));
     assert.deepEqual([...normalized], ['http://www.example.com/a/~user?x=%2F']);
+  });
+
+  test('links that differ only in their session id meet', () => {
+    const ids = ['0A1B2C3D4E5F60718293A4B5C6D7E8F9', 'node0x1y2z3.node0', 'ffffffffffffffffffffffffffffffff'];
+    const normalized = new Set(ids.flatMap((id) => [
+      normalizeUrl(`/list;jsessionid=${id}?page=2`, 'http://example.com/'),
+      normalizeUrl(`http://example.com/list?page=2&PHPSESSID=${id}`),
+    ]));
+    assert.deepEqual([...normalized], ['http://example.com/list?page=2']);
   });
 });
 
@@ -217,9 +257,10 @@ describe('originKey', () => {
 
 describe('createUrlResolver', () => {
   const bases = [undefined, 'http://example.com/a/b.html?q#f', 'https://u:p@Example.com:8443/%7ea/%2f/x', 'http://example.com./dir/',
-    'http://example.com', 'mailto:x@example.com', 'not a url', new URL('http://example.com/a/')];
+    'http://example.com', 'mailto:x@example.com', 'not a url', new URL('http://example.com/a/'),
+    'http://example.com/a;jsessionid=1/b;jsessionid=2?PHPSESSID=3'];
   const hrefs = ['b.html', 'c/d.e', '/root', '/', 'x', '.x', '...', 'a/./b', 'a/../b', '..', '.', './', 'a/..', '//other.example/p',
-    '', '#f', '?q', 'a b', 'A-Z_0~9', 'http://example.org/%7e', '%7e', 'a%2fb', 'javascript:x'];
+    '', '#f', '?q', 'a b', 'A-Z_0~9', 'http://example.org/%7e', '%7e', 'a%2fb', 'javascript:x', 'c;jsessionid=4', '?sid=0123456789abcdef0123456789abcdef'];
 
   test('gives what normalizeUrl gives, for plain paths and everything else', () => {
     for (const base of bases) {

@@ -1,0 +1,35 @@
+/**
+ * A server that tracks sessions in URLs (crawlite sends no cookies) puts a new id in every link
+ * of every response; normalization strips them, so each real page is fetched and stored once and
+ * the crawl ends. (QA: 2 real pages became 3,000+ fetched.)
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { runCrawl } from '../../src/crawl.js';
+import { startSite, page } from '../helpers/site.js';
+import { testConfig } from '../helpers/config.js';
+import { rows } from '../helpers/db.js';
+
+/** A page whose every link carries a fresh Tomcat path id and, on one, a PHP query id. */
+function sessionPage(title: string) {
+  return (_req: IncomingMessage, res: ServerResponse) => {
+    const id = () => randomBytes(16).toString('hex').toUpperCase();
+    const links = [`/;jsessionid=${id()}`, `/a;jsessionid=node0${id()}.node0`, `/b?x=1&PHPSESSID=${id()}`, `/a;jsessionid=${id()}?sid=${id()}`];
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(title, links));
+  };
+}
+
+test('links with a fresh session id on every response: each real page is stored once and the crawl ends', async (t) => {
+  const site = await startSite({ '/': sessionPage('home'), '/a': sessionPage('a'), '/b?x=1': sessionPage('b') });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], { maxPages: 50 });
+  const summary = await runCrawl(config);
+
+  assert.equal(summary.status, 'done');
+  const pages = rows<{ url: string }>(config.dbPath, 'SELECT url FROM pages ORDER BY url').map((r) => r.url);
+  assert.deepEqual(pages, [site.url('/'), site.url('/a'), site.url('/b?x=1')]);
+  assert.deepEqual(rows(config.dbPath, `SELECT count(*) AS n FROM urls WHERE url LIKE '%sessionid%' OR url LIKE '%SESSID%' OR url LIKE '%sid=%'`), [{ n: 0 }]);
+  assert.deepEqual(Object.fromEntries([...site.hits].filter(([path]) => path !== '/robots.txt')), { '/': 1, '/a': 1, '/b?x=1': 1 });
+});
