@@ -14,8 +14,8 @@ export function prepareStatements(db: Db) {
     ),
     selectUrl: db.prepare('SELECT id, state, error_code, depth FROM urls WHERE url = ?'),
     // A URL first met where it could not be followed (too deep, on a page whose links are not
-    // followed) is queued when a later link can follow it (store/writer.ts #linkTargetId); other
-    // skips are decided by the URL alone. Parameters: depth, parent_id, now, id.
+    // followed, outside a scope that has grown since) is queued when a later link can follow it
+    // (store/writer.ts #linkTargetId, isLiftable). Parameters: depth, parent_id, now, id.
     liftSkipped: db.prepare(
       `UPDATE urls SET state = 'queued', depth = ?, parent_id = ?, error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?`,
     ),

@@ -504,8 +504,8 @@ export class Writer {
         if (row.state === 'skipped' && isLiftable(row.error_code, false)) code = row.error_code as ErrorCode;
       }
     }
-    // A row left skipped for depth, not-followed or a duplicate page may still be queued by a later
-    // link; ask again then.
+    // A row left skipped for depth, not-followed, scope or a duplicate page may still be queued by a
+    // later link; ask again then.
     const isSettled = code === null || !isLiftable(code, false);
     // A skipped link's depth is no path to the URL: only a followed link may shorten it later.
     this.#urlIds.set(l.url, id, isSettled, code === null ? depth : Number.POSITIVE_INFINITY);
@@ -522,12 +522,16 @@ export class Writer {
 }
 
 /**
+/**
  * Skips a later link may lift (queue the URL): they are about the page that linked it (too deep
- * from there, its links not followed, its body a duplicate), not about the URL. A duplicate page
- * never lifts a row another duplicate skipped: that is the trap going on.
+ * from there, its links not followed, its body a duplicate), not about the URL, or about a scope
+ * that can grow during a crawl (a seed's redirect, frontier/seed-redirects.ts) or between runs (a
+ * resume with another seed). A duplicate page never lifts a row another duplicate skipped: that
+ * is the trap going on.
  */
 function isLiftable(code: string | null, isFromDuplicate: boolean): boolean {
-  return code === 'CRAWL_DEPTH_LIMIT' || code === 'CRAWL_NOT_FOLLOWED' || (code === 'CRAWL_TRAP_DUPLICATE_CONTENT' && !isFromDuplicate);
+  return code === 'CRAWL_DEPTH_LIMIT' || code === 'CRAWL_NOT_FOLLOWED' || code === 'CRAWL_SCOPE_OUT'
+    || (code === 'CRAWL_TRAP_DUPLICATE_CONTENT' && !isFromDuplicate);
 }
 
 function addTrapSkips(into: TrapSkipCounts, from: TrapSkipCounts): void {

@@ -94,3 +94,25 @@ test('the CLI says when a seed widened the scope: a line in text, a notice event
   const notices = json.stderr.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; message?: string }).filter((e) => e.type === 'notice');
   assert.deepEqual(notices.map((n) => n.message), [`seed ${seed} redirected to ${target('/home')}; its host is crawled too`]);
 });
+
+test('a URL an earlier run skipped as out of scope is queued once a seed redirect brings it in scope', async (t) => {
+  // --scope prefix, two servers: the ports make two origins of one host.
+  let docsPort = 0;
+  const docs = await startSite({
+    '/': (_req, res) => void res.writeHead(301, { location: `http://127.0.0.1:${docsPort}/docs/home` }).end(),
+    '/docs/home': page('docs home', ['/docs/a']),
+    '/docs/a': page('docs a'),
+  });
+  t.after(() => docs.close());
+  docsPort = Number(new URL(docs.origin).port);
+  const blog = await startSite({ '/x/': page('blog', [docs.url('/docs/a')]) });
+  t.after(() => blog.close());
+
+  const first = testConfig(t, [blog.url('/x/')], { scope: { mode: 'prefix' } });
+  await runCrawl(first);
+  assert.deepEqual(rows(first.dbPath, 'SELECT state, error_code FROM urls WHERE url = ?', docs.url('/docs/a')), [{ state: 'skipped', error_code: 'CRAWL_SCOPE_OUT' }]);
+
+  await runCrawl(testConfig(t, [blog.url('/x/'), `http://localhost:${docsPort}/`], { dbPath: first.dbPath, scope: { mode: 'prefix' } }));
+  const pages = rows<{ url: string }>(first.dbPath, 'SELECT final_url AS url FROM pages ORDER BY final_url').map((r) => r.url);
+  assert.deepEqual(pages, [docs.url('/docs/a'), docs.url('/docs/home'), blog.url('/x/')]);
+});
