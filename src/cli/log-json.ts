@@ -13,7 +13,7 @@ export function formatJsonEvent(e: CrawlEvent, now = new Date()): string {
 
 /**
  * A notice the CLI gives before the crawl starts (--ignore-robots, --insecure, credentials removed
- * from a seed), as a `notice` event: with --log-format json every line on stderr is one JSON
+ * from a seed) or while it runs (a seed's redirect widened the scope), as a `notice` event: with --log-format json every line on stderr is one JSON
  * object, so a JSON Lines reader never meets plain text. `message` is the text line without its
  * "crawlite: " prefix.
  */
