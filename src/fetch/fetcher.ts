@@ -227,6 +227,8 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
     const deadline = startDeadline(config.timeoutMs, signal);
     const redirects: RedirectHop[] = [];
     let url = entry.url;
+    /** What is requested instead of `url` itself: a Location that only added a session id (below). */
+    let sentUrl: string | null = null;
     let redirectTo: string | undefined;
     const fail = (err: FetchError, retryAt?: number): FetchFailure => ({
       entry,
@@ -241,7 +243,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
     const send = async (): Promise<HopStep> => {
       // entry.host is the entry's origin key already; only a redirect hop's URL is parsed for it.
       const sent = headersFor(url === entry.url ? entry.host : originKey(url));
-      const res = await request(url, {
+      const res = await request(sentUrl ?? url, {
         dispatcher,
         method: 'GET',
         headers: overrides.extraHeaders && url === entry.url ? { ...sent, ...overrides.extraHeaders } : sent,
@@ -298,8 +300,19 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           step = hop.sent;
         }
         if ('result' in step) return step.result;
-        redirects.push({ url, status: step.status });
         const target = normalizeUrl(step.location, url);
+        // A server that tracks sessions in URLs may redirect a URL to itself plus a session id
+        // (`/` -> `/;jsessionid=…`, Tomcat's encodeRedirectURL), which normalization strips
+        // (frontier/session-ids.ts), so the hop reads as a loop. The Location as sent is asked
+        // for once, the page keeping the normalized URL; a second such redirect is the loop it looks like.
+        if (target === url && sentUrl === null) {
+          const asSent = resolveLoosely(step.location, url).replace(/#.*$/s, '');
+          if (asSent !== url) {
+            sentUrl = asSent;
+            continue;
+          }
+        }
+        redirects.push({ url, status: step.status });
         redirectTo = target ?? resolveLoosely(step.location, url);
         const next = nextHop(entry, url, target, step.location, redirects, overrides);
         if (typeof next !== 'string') return fail(next);
@@ -316,6 +329,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           return fail(new FetchError(hopRefusal.code, `redirect to ${next}: ${hopRefusal.message}`, { retryable: false }), hopRefusal.retryAt);
         }
         url = next;
+        sentUrl = null;
       }
     } catch (err) {
       return fail(

@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { runCrawl } from '../../src/crawl.js';
 import { startSite, page } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
@@ -32,4 +33,31 @@ test('links with a fresh session id on every response: each real page is stored 
   assert.deepEqual(pages, [site.url('/'), site.url('/a'), site.url('/b?x=1')]);
   assert.deepEqual(rows(config.dbPath, `SELECT count(*) AS n FROM urls WHERE url LIKE '%sessionid%' OR url LIKE '%SESSID%' OR url LIKE '%sid=%'`), [{ n: 0 }]);
   assert.deepEqual(Object.fromEntries([...site.hits].filter(([path]) => path !== '/robots.txt')), { '/': 1, '/a': 1, '/b?x=1': 1 });
+});
+
+test('a redirect that only adds a session id is followed as sent, once; the page keeps the URL without it', async (t) => {
+  const requested: string[] = [];
+  const server = createServer((req, res) => {
+    const path = req.url ?? '/';
+    requested.push(path);
+    if (path === '/robots.txt') return void res.writeHead(404).end();
+    const id = randomBytes(16).toString('hex');
+    // /a insists: every request, with an id or not, is sent to a new one.
+    if (path.startsWith('/a')) return void res.writeHead(302, { location: `/a;jsessionid=${id}` }).end();
+    if (!path.includes(';jsessionid=')) return void res.writeHead(302, { location: `/;jsessionid=${id}` }).end();
+    res.writeHead(200, { 'content-type': 'text/html' }).end(page('home', [`/a;jsessionid=${id}`]));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = testConfig(t, [`${origin}/`]);
+  await runCrawl(config);
+
+  const urls = rows<{ url: string; state: string; error_code: string | null }>(config.dbPath, 'SELECT url, state, error_code FROM urls ORDER BY url');
+  assert.deepEqual(urls, [
+    { url: `${origin}/`, state: 'done', error_code: null },
+    { url: `${origin}/a`, state: 'failed', error_code: 'CRAWL_REDIRECT_LOOP' },
+  ]);
+  assert.deepEqual(rows(config.dbPath, 'SELECT url, final_url, title FROM pages'), [{ url: `${origin}/`, final_url: `${origin}/`, title: 'home' }]);
+  assert.equal(requested.filter((p) => p.startsWith('/a')).length, 2, '/a, then its Location as sent, then no more');
 });
