@@ -12,6 +12,7 @@ import { commands } from './commands/index.js';
 import { VERSION } from '../config/schema.js';
 import { reportError } from './report-error.js';
 import { keepRunningWhenOutputCloses } from './closed-output.js';
+import { refuseRepeatedOptions } from './refuse-repeats.js';
 
 async function main(argv: string[]): Promise<void> {
   // For every command, before anything is written: `report`'s closing line, an error line, or a
@@ -22,6 +23,8 @@ async function main(argv: string[]): Promise<void> {
     .scriptName('crawlite')
     .usage('$0 <command> [options]\n\nA concurrent web crawler whose whole result is one SQLite file.')
     .command(commands)
+    // Before validation, so a repeated --format is refused as repeated, not as an invalid choice.
+    .middleware(refuseRepeatedOptions as never, true)
     .demandCommand(1, 'name a command: crawl, stats, export, report or bench')
     .option('debug', { type: 'boolean', describe: 'Show stack traces on errors', global: true })
     .strict()
