@@ -157,12 +157,13 @@ test('bad flags, values, URLs and commands: one line, exit 2', async () => {
   assertOneLineError(await crawlite(['crawl', seed, '--max-pagse', '5', '--quite']), 2, /^crawlite: Unknown arguments: max-pagse, quite \[CRAWL_USAGE\]$/);
 });
 
-test('report: a missing database or an unwritable --out is one line, exit 1', async (t) => {
+test('report: a missing database is one line, exit 1; an --out in a missing folder, exit 2', async (t) => {
   const dir = tempDir(t);
   assertOneLineError(await crawlite(['report', '--db', join(dir, 'none.db')]), 1, /^crawlite: no database at .*none\.db \(run a crawl first, or pass --db\) \[CRAWL_STORE_MISSING\]$/);
   const db = join(dir, 'crawl.db');
   await crawlOnePage(t, db);
-  assertOneLineError(await crawlite(['report', '--db', db, '--out', join(dir, 'no', 'such', 'report.html')]), 1, /^crawlite: cannot write the report to .*report\.html: .*pass --out a writable file path \[CRAWL_STORE_WRITE\]$/);
+  // Refused before the database is read, as export does.
+  assertOneLineError(await crawlite(['report', '--db', db, '--out', join(dir, 'no', 'such', 'report.html')]), 2, /^crawlite: cannot write .*report\.html: no directory .*no\/such \[CRAWL_USAGE\]$/);
 });
 
 test('export and report --out an existing directory: refused up front, one line with a code', async (t) => {
@@ -172,7 +173,7 @@ test('export and report --out an existing directory: refused up front, one line 
   const target = join(dir, 'isdir.db');
   mkdirSync(target);
   assertOneLineError(await crawlite(['export', '--db', db, '--format', 'csv', '--out', target]), 2, /^crawlite: cannot write .*isdir\.db: it is a directory; pass --out a file path \(e\.g\. .*isdir\.db\/pages\.csv\) \[CRAWL_USAGE\]$/);
-  assertOneLineError(await crawlite(['report', '--db', db, '--out', target]), 1, /^crawlite: cannot write the report to .*isdir\.db: it is a directory; .*\[CRAWL_STORE_WRITE\]$/);
+  assertOneLineError(await crawlite(['report', '--db', db, '--out', target]), 2, /^crawlite: cannot write .*isdir\.db: it is a directory; pass --out a file path \(e\.g\. .*isdir\.db\/report\.html\) \[CRAWL_USAGE\]$/);
   assert.deepEqual(readdirSync(dir).sort(), ['crawl.db', 'isdir.db'], 'no temporary file left behind');
 });
 

@@ -1,0 +1,104 @@
+/**
+ * Writing `--out` (export and report) where the shell's `>` would, without its half-written files.
+ *
+ * A regular file (new or existing, or the target of a symlink) is written under a temporary name
+ * beside it, flushed, and renamed into place, so a failed export leaves no half file and keeps the
+ * previous one.
+ *
+ * Anything else that exists is opened and written in place, as `>` does: a FIFO, a character device
+ * (/dev/null, a terminal), the /dev/fd/N of `--out >(gzip > x.gz)`. Renaming onto those replaced
+ * the device with a regular file (as root, `--out /dev/null` once did), left a FIFO's reader
+ * waiting for data that never came, and failed outright for /proc/self/fd links, whose target
+ * (`pipe:[123]`) is no path to write beside. A directory is refused.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants, createWriteStream, statSync, type Stats } from 'node:fs';
+import { once } from 'node:events';
+import { rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { UsageError } from './errors.js';
+import { outTarget } from './check-out-path.js';
+import { isBrokenPipe } from './export/stream-backpressure.js';
+
+export type OutPlan =
+  /** Not a regular file: opened and written as it is. */
+  | { kind: 'in-place'; path: string }
+  /** A regular file, or nothing yet: written beside `target` and renamed onto it. */
+  | { kind: 'replace'; target: string; existing: Stats | undefined };
+
+function statOrNone(path: string): Stats | undefined {
+  try {
+    return statSync(path); // follows symlinks, and /proc/self/fd's links to pipes and sockets
+  } catch {
+    return undefined; // missing, or not reachable (ENOTDIR, EACCES): the write says why, in its own words
+  }
+}
+
+/**
+ * How `out` will be written; checked before any work, so a bad path fails at once rather than
+ * after the whole export. Throws UsageError CRAWL_USAGE for a directory (`example` is the file
+ * name suggested in it) or a missing folder.
+ */
+export function planOut(out: string, example: string): OutPlan {
+  const existing = statOrNone(out);
+  if (existing?.isDirectory()) {
+    throw new UsageError('CRAWL_USAGE', `cannot write ${out}: it is a directory; pass --out a file path (e.g. ${join(out, example)})`);
+  }
+  if (existing !== undefined && !existing.isFile()) return { kind: 'in-place', path: out };
+  const target = outTarget(out);
+  const dir = dirname(target);
+  if (!statOrNone(dir)?.isDirectory()) throw new UsageError('CRAWL_USAGE', `cannot write ${out}: no directory ${dir}`);
+  return { kind: 'replace', target, existing };
+}
+
+/** Runs `write` on a stream to the planned output; resolves with its result once the output is closed (and renamed). */
+export function writeOut<T>(plan: OutPlan, write: (stream: Writable) => Promise<T>): Promise<T> {
+  return plan.kind === 'in-place' ? writeInPlace(plan.path, write) : writeReplacing(plan.target, write);
+}
+
+async function writeInPlace<T>(path: string, write: (stream: Writable) => Promise<T>): Promise<T> {
+  // No O_CREAT: if the FIFO or device went away since planOut, fail rather than create a plain
+  // file. No O_TRUNC: devices and FIFOs have nothing to truncate. O_NOCTTY: a terminal given as
+  // --out must not become our controlling terminal. Opening blocks (on a libuv thread) until a
+  // FIFO has a reader, as `>` does. No flush: fsync fails with EINVAL on pipes and most devices.
+  // (Numeric flags go through to fs.open, which takes them; @types/node types only strings.)
+  const stream = createWriteStream(path, { flags: (constants.O_WRONLY | constants.O_NOCTTY) as unknown as string });
+  const closed = once(stream, 'close');
+  try {
+    const result = await write(stream);
+    stream.end();
+    // A FIFO's reader that went away (`>(head -c 100)`) ends the output quietly, as on stdout:
+    // the writers already stopped on that EPIPE.
+    await closed.catch((err: Error) => {
+      if (!isBrokenPipe(err)) throw err;
+    });
+    return result;
+  } catch (err) {
+    stream.destroy();
+    await closed.catch(() => undefined); // already failing: the first error is the one worth reporting
+    throw err;
+  }
+}
+
+/** Writes to `<dir>/.<name>.<random>.tmp`, then renames it to `target` once flushed to disk. */
+async function writeReplacing<T>(target: string, write: (stream: Writable) => Promise<T>): Promise<T> {
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  // flush: fsync before close, or a power loss after the rename can leave an empty file under the
+  // real name. (Not a FileHandle stream with autoClose: false and our own sync: its close() never
+  // resolves on Node 20, nodejs/node#54797.)
+  const stream = createWriteStream(temp, { flags: 'wx', flush: true });
+  const closed = once(stream, 'close');
+  try {
+    const result = await write(stream);
+    stream.end();
+    await closed; // rejects with the stream's error (open, write or fsync failing)
+    await rename(temp, target);
+    return result;
+  } catch (err) {
+    stream.destroy();
+    await closed.catch(() => undefined); // already failing: the first error is the one worth reporting
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
