@@ -3,7 +3,10 @@
  *
  * A regular file (new or existing, or the target of a symlink) is written under a temporary name
  * beside it, flushed, and renamed into place, so a failed export leaves no half file and keeps the
- * previous one.
+ * previous one. The rename puts a new file in place of the old one, so the new file first takes the
+ * old one's mode (and owner, where allowed): an export chmod 600'd because it holds Set-Cookie
+ * headers stays 600 instead of becoming 0644. A hard link to the old file keeps the old contents,
+ * as with `sed -i`.
  *
  * Anything else that exists is opened and written in place, as `>` does: a FIFO, a character device
  * (/dev/null, a terminal), the /dev/fd/N of `--out >(gzip > x.gz)`. Renaming onto those replaced
@@ -14,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants, createWriteStream, statSync, type Stats } from 'node:fs';
 import { once } from 'node:events';
-import { rename, rm } from 'node:fs/promises';
+import { chmod, chown, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { UsageError } from './errors.js';
@@ -54,7 +57,7 @@ export function planOut(out: string, example: string): OutPlan {
 
 /** Runs `write` on a stream to the planned output; resolves with its result once the output is closed (and renamed). */
 export function writeOut<T>(plan: OutPlan, write: (stream: Writable) => Promise<T>): Promise<T> {
-  return plan.kind === 'in-place' ? writeInPlace(plan.path, write) : writeReplacing(plan.target, write);
+  return plan.kind === 'in-place' ? writeInPlace(plan.path, write) : writeReplacing(plan.target, plan.existing, write);
 }
 
 async function writeInPlace<T>(path: string, write: (stream: Writable) => Promise<T>): Promise<T> {
@@ -81,18 +84,32 @@ async function writeInPlace<T>(path: string, write: (stream: Writable) => Promis
   }
 }
 
+/** Gives `temp` the owner and mode of the file it is about to replace. */
+async function takeOverMetadata(temp: string, existing: Stats): Promise<void> {
+  if (existing.uid !== process.getuid?.() || existing.gid !== process.getgid?.()) {
+    // Best effort: root may give the file back to its owner, others only to a group of theirs.
+    // Failing that, the new file is ours, and its mode below still keeps others out.
+    await chown(temp, existing.uid, existing.gid).catch(() => undefined);
+  }
+  // After chown, which clears set-id bits.
+  await chmod(temp, existing.mode & 0o7777);
+}
+
 /** Writes to `<dir>/.<name>.<random>.tmp`, then renames it to `target` once flushed to disk. */
-async function writeReplacing<T>(target: string, write: (stream: Writable) => Promise<T>): Promise<T> {
+async function writeReplacing<T>(target: string, existing: Stats | undefined, write: (stream: Writable) => Promise<T>): Promise<T> {
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   // flush: fsync before close, or a power loss after the rename can leave an empty file under the
   // real name. (Not a FileHandle stream with autoClose: false and our own sync: its close() never
   // resolves on Node 20, nodejs/node#54797.)
-  const stream = createWriteStream(temp, { flags: 'wx', flush: true });
+  // Created no more open than the file it replaces (the umask can only narrow it), so its
+  // contents are never readable by more users than the old file's, even before the chmod.
+  const stream = createWriteStream(temp, { flags: 'wx', flush: true, mode: existing ? existing.mode & 0o777 : 0o666 });
   const closed = once(stream, 'close');
   try {
     const result = await write(stream);
     stream.end();
     await closed; // rejects with the stream's error (open, write or fsync failing)
+    if (existing !== undefined) await takeOverMetadata(temp, existing);
     await rename(temp, target);
     return result;
   } catch (err) {

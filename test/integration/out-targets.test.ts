@@ -7,7 +7,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createReadStream, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, createReadStream, linkSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,4 +123,42 @@ test('export and report --out a directory: both refused up front, exit 2', async
   for (const [args, example] of [[['export'], 'pages.jsonl'], [['report'], 'report.html']] as const) {
     assertOneLineError(await crawlite([...args, '--db', db, '--out', dir]), 2, new RegExp(`^crawlite: cannot write .*: it is a directory; pass --out a file path \\(e\\.g\\. .*/${example.replace('.', '\\.')}\\) \\[CRAWL_USAGE\\]$`));
   }
+});
+
+test('--out an existing file keeps its mode (and, as root, its owner): a 0600 export stays 0600', async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  await crawlTwoPages(t, db);
+  for (const [i, { args, starts }] of WRITERS.entries()) {
+    for (const mode of [0o600, 0o640, 0o444]) {
+      const file = join(dir, `out-${i}-${mode.toString(8)}`);
+      writeFileSync(file, 'old contents\n');
+      chmodSync(file, mode);
+      if (isRoot) chownSync(file, 1234, 5678);
+      const run = await crawlite([...args, '--db', db, '--out', file]);
+      assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
+      const st = statSync(file);
+      assert.equal(st.mode & 0o7777, mode, `${args.join(' ')}: mode ${mode.toString(8)} kept`);
+      if (isRoot) assert.deepEqual([st.uid, st.gid], [1234, 5678], `${args.join(' ')}: owner kept`);
+      assert.match(readFileSync(file).toString('latin1'), starts, `${args.join(' ')}: rewritten`);
+    }
+  }
+  // Through a symlink: the target's mode, the link stays a link.
+  const target = join(dir, 'secret.jsonl');
+  writeFileSync(target, '');
+  chmodSync(target, 0o600);
+  symlinkSync(target, join(dir, 'link.jsonl'));
+  assert.equal((await crawlite(['export', '--db', db, '--out', join(dir, 'link.jsonl')])).code, 0);
+  assert.equal(statSync(target).mode & 0o777, 0o600);
+  assert.ok(lstatSync(join(dir, 'link.jsonl')).isSymbolicLink());
+  // A hard link keeps the old contents: the export is a new file renamed into place (as sed -i does).
+  linkSync(target, join(dir, 'hard.jsonl'));
+  writeFileSync(target, 'old\n');
+  assert.equal((await crawlite(['export', '--db', db, '--out', target])).code, 0);
+  assert.equal(readFileSync(join(dir, 'hard.jsonl'), 'utf8'), 'old\n');
+  assert.match(readFileSync(target, 'utf8'), /^\{"url":/);
+  // A new file gets the usual mode (the umask's), not a copied one.
+  assert.equal((await crawlite(['export', '--db', db, '--out', join(dir, 'new.jsonl')])).code, 0);
+  assert.equal(statSync(join(dir, 'new.jsonl')).mode & 0o777, 0o666 & ~process.umask());
+  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file');
 });
