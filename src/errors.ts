@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'CRAWL_STORE_WRITE'
   | 'CRAWL_STORE_MISSING'
   | 'CRAWL_STORE_CORRUPT'
+  | 'CRAWL_OUTPUT_WRITE'
   | 'CRAWL_BENCH_FAILED'
   | 'CRAWL_NOTHING_FETCHED'
   // per-URL: recorded as data, the crawl goes on
@@ -97,6 +98,8 @@ export class CrawlError extends Error {
 export class UsageError extends CrawlError {}
 /** The database cannot be opened, is locked, or a write failed. */
 export class StoreError extends CrawlError {}
+/** An --out file or stdout could not be opened or written (permission, disk full). */
+export class OutputError extends CrawlError {}
 /** A fetch failed; `cause` keeps undici's UND_ERR_* error. */
 export class FetchError extends CrawlError {}
 /** A parse task failed in the pool. */

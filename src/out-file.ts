@@ -23,12 +23,13 @@ import type { Writable } from 'node:stream';
 import { UsageError } from './errors.js';
 import { outTarget } from './check-out-path.js';
 import { isBrokenPipe } from './export/stream-backpressure.js';
+import { asOutputWriteError } from './output-write-error.js';
 
 export type OutPlan =
   /** Not a regular file: opened and written as it is. */
-  | { kind: 'in-place'; path: string }
+  | { kind: 'in-place'; out: string }
   /** A regular file, or nothing yet: written beside `target` and renamed onto it. */
-  | { kind: 'replace'; target: string; existing: Stats | undefined };
+  | { kind: 'replace'; out: string; target: string; existing: Stats | undefined };
 
 function statOrNone(path: string): Stats | undefined {
   try {
@@ -48,16 +49,24 @@ export function planOut(out: string, example: string): OutPlan {
   if (existing?.isDirectory()) {
     throw new UsageError('CRAWL_USAGE', `cannot write ${out}: it is a directory; pass --out a file path (e.g. ${join(out, example)})`);
   }
-  if (existing !== undefined && !existing.isFile()) return { kind: 'in-place', path: out };
+  if (existing !== undefined && !existing.isFile()) return { kind: 'in-place', out };
   const target = outTarget(out);
   const dir = dirname(target);
   if (!statOrNone(dir)?.isDirectory()) throw new UsageError('CRAWL_USAGE', `cannot write ${out}: no directory ${dir}`);
-  return { kind: 'replace', target, existing };
+  return { kind: 'replace', out, target, existing };
 }
 
-/** Runs `write` on a stream to the planned output; resolves with its result once the output is closed (and renamed). */
-export function writeOut<T>(plan: OutPlan, write: (stream: Writable) => Promise<T>): Promise<T> {
-  return plan.kind === 'in-place' ? writeInPlace(plan.path, write) : writeReplacing(plan.target, plan.existing, write);
+/**
+ * Runs `write` on a stream to the planned output; resolves with its result once the output is
+ * closed (and renamed). A failure to open, write, flush or rename is OutputError
+ * CRAWL_OUTPUT_WRITE naming the --out the user gave, never our temporary file.
+ */
+export async function writeOut<T>(plan: OutPlan, write: (stream: Writable) => Promise<T>): Promise<T> {
+  try {
+    return plan.kind === 'in-place' ? await writeInPlace(plan.out, write) : await writeReplacing(plan.target, plan.existing, write);
+  } catch (err) {
+    throw asOutputWriteError(err, plan.out);
+  }
 }
 
 async function writeInPlace<T>(path: string, write: (stream: Writable) => Promise<T>): Promise<T> {
@@ -95,9 +104,10 @@ async function takeOverMetadata(temp: string, existing: Stats): Promise<void> {
   await chmod(temp, existing.mode & 0o7777);
 }
 
-/** Writes to `<dir>/.<name>.<random>.tmp`, then renames it to `target` once flushed to disk. */
+/** Writes to `<dir>/.<name, cut short>.<random>.tmp`, then renames it to `target` once flushed to disk. */
 async function writeReplacing<T>(target: string, existing: Stats | undefined, write: (stream: Writable) => Promise<T>): Promise<T> {
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  // The name cut short: a target name near NAME_MAX (255 bytes) must not fail for its temp's length.
+  const temp = join(dirname(target), `.${basename(target).slice(0, 100)}.${randomBytes(6).toString('hex')}.tmp`);
   // flush: fsync before close, or a power loss after the rename can leave an empty file under the
   // real name. (Not a FileHandle stream with autoClose: false and our own sync: its close() never
   // resolves on Node 20, nodejs/node#54797.)

@@ -9,6 +9,7 @@ import type { Writable } from 'node:stream';
 import { UsageError } from '../errors.js';
 import { checkOutPath } from '../check-out-path.js';
 import { planOut, writeOut, type OutPlan } from '../out-file.js';
+import { asOutputWriteError } from '../output-write-error.js';
 import { openReadOnly } from '../store/db.js';
 import { asStoreCorrupt } from '../store/store-corrupt.js';
 import { writeCsv } from './csv.js';
@@ -71,11 +72,16 @@ async function writeRows(opts: ExportOptions, fields: FieldName[], out: Writable
  * Exports every page of the database at `opts.dbPath` as `opts.format`, to `opts.out` or else to
  * `stdout` (which is not ended). Resolves with the rows written; on stdout that stops short,
  * quietly, when the reader closes the pipe. Throws UsageError CRAWL_USAGE for a bad format,
- * field or output path, StoreError CRAWL_STORE_MISSING / CRAWL_STORE_OPEN for the database.
+ * field or output path, StoreError CRAWL_STORE_MISSING / CRAWL_STORE_OPEN for the database,
+ * OutputError CRAWL_OUTPUT_WRITE when the output cannot be opened or written.
  */
 export async function exportPages(opts: ExportOptions, stdout: Writable): Promise<{ rows: number }> {
   const { fields, plan } = checkOptions(opts);
   parseFilter(opts.filter ?? {}); // bad filter values fail before any file is created
-  const rows = plan === null ? await writeRows(opts, fields, stdout) : await writeOut(plan, (stream) => writeRows(opts, fields, stream));
-  return { rows };
+  if (plan !== null) return { rows: await writeOut(plan, (stream) => writeRows(opts, fields, stream)) };
+  try {
+    return { rows: await writeRows(opts, fields, stdout) };
+  } catch (err) {
+    throw asOutputWriteError(err, null); // stdout's own failures (disk full behind `> file`); others as they are
+  }
 }

@@ -3,6 +3,7 @@
  * away (`crawlite export | head`, an ordinary end) from a real failure.
  */
 import type { Writable } from 'node:stream';
+import { asOutputWriteError } from '../output-write-error.js';
 
 /** The reader closed the pipe: not a failure. */
 export function isBrokenPipe(err: Error): boolean {
@@ -36,4 +37,13 @@ export function writeWhole(out: Writable, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
     out.write(text, (err) => (err && !isBrokenPipe(err) ? reject(err) : resolve()));
   });
+}
+
+/** writeWhole to stdout; a failure (a disk filling up behind `> file`) is one CRAWL_OUTPUT_WRITE line. */
+export async function writeStdout(text: string): Promise<void> {
+  try {
+    await writeWhole(process.stdout, text);
+  } catch (err) {
+    throw asOutputWriteError(err, null);
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { readReport } from './read-report.js';
 import { renderReport } from './render-report.js';
-import { writeWhole } from '../export/stream-backpressure.js';
+import { writeStdout, writeWhole } from '../export/stream-backpressure.js';
 import { checkOutPath } from '../check-out-path.js';
 import { planOut, writeOut } from '../out-file.js';
 
@@ -14,7 +14,7 @@ export async function writeReport(dbPath: string, out: string): Promise<{ bytes:
   // Before the database is read: a directory or a missing folder is refused at once.
   const plan = out === '-' ? null : planOut(out, 'report.html');
   const html = renderReport(readReport(dbPath));
-  if (plan === null) await writeWhole(process.stdout, html); // `report --out - | head` ends quietly
+  if (plan === null) await writeStdout(html); // `report --out - | head` ends quietly
   else await writeOut(plan, (stream) => writeWhole(stream, html));
   return { bytes: Buffer.byteLength(html) };
 }

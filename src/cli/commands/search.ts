@@ -24,7 +24,7 @@ export const searchCommand: CommandModule<object, SearchFlags> = {
       .example('$0 search --limit 5 -- "-robots crawl*"', 'A query starting with -: options before --'),
   handler: async (argv) => {
     const { searchPages, formatHits } = await import('../../search/search.js');
-    const { writeWhole } = await import('../../export/stream-backpressure.js');
+    const { writeStdout } = await import('../../export/stream-backpressure.js');
     // yargs fills no positional from the words after `--` (`search --db x.db -- "-robots crawl*"`);
     // they stay in argv._ after the command's name, and belong to the query.
     const query = [argv.query ?? '', ...argv._.slice(1)].join(' ').trim();
@@ -33,6 +33,6 @@ export const searchCommand: CommandModule<object, SearchFlags> = {
     const text = argv.json
       ? hits.map((h) => `${JSON.stringify({ rank: h.rank, url: h.url, title: h.title, score: h.score, snippet: h.snippet.text })}\n`).join('')
       : formatHits(hits, process.stdout.isTTY === true);
-    await writeWhole(process.stdout, text);
+    await writeStdout(text);
   },
 };

@@ -12,8 +12,8 @@ export const statsCommand: CommandModule<object, { db: string; json?: boolean }>
       .example('$0 stats --db data/ab.db --json', 'The same as JSON, for scripts'),
   handler: async (argv) => {
     const { readStats, formatStats } = await import('../../export/stats.js');
-    const { writeWhole } = await import('../../export/stream-backpressure.js');
+    const { writeStdout } = await import('../../export/stream-backpressure.js');
     const stats = readStats(argv.db);
-    await writeWhole(process.stdout, argv.json ? `${JSON.stringify(stats, null, 2)}\n` : formatStats(stats));
+    await writeStdout(argv.json ? `${JSON.stringify(stats, null, 2)}\n` : formatStats(stats));
   },
 };
