@@ -10,14 +10,14 @@ import { UsageError } from '../errors.js';
 import { checkOutPath } from '../check-out-path.js';
 import { planOut, writeOut, type OutPlan } from '../out-file.js';
 import { asOutputWriteError } from '../output-write-error.js';
-import { openReadOnly } from '../store/db.js';
+import { openReadOnly, type Db } from '../store/db.js';
 import { asStoreCorrupt } from '../store/store-corrupt.js';
 import { writeCsv } from './csv.js';
 import { parseFieldList, type FieldName } from './fields.js';
 import { writeJsonl } from './jsonl.js';
-import { iteratePages } from './rows.js';
+import { iteratePages, prepareExportQuery } from './rows.js';
 import { withExtractedFields } from './extracted-fields.js';
-import { parseFilter, type FilterFlags } from './filters.js';
+import { parseFilter, type FilterFlags, type PageFilter } from './filters.js';
 import { writeLinks } from './links.js';
 import { writeWarc } from './warc.js';
 
@@ -51,9 +51,7 @@ function checkOptions(opts: ExportOptions): { fields: FieldName[]; plan: OutPlan
   return { fields, plan: planOut(opts.out, `pages.${opts.format === 'links' ? 'csv' : opts.format}`) };
 }
 
-async function writeRows(opts: ExportOptions, fields: FieldName[], out: Writable): Promise<number> {
-  const filter = parseFilter(opts.filter ?? {});
-  const db = openReadOnly(opts.dbPath);
+async function writeRows(db: Db, opts: ExportOptions, fields: FieldName[], filter: PageFilter, out: Writable): Promise<number> {
   try {
     if (opts.format === 'warc') return await writeWarc(db, out, filter);
     if (opts.format === 'links') return await writeLinks(db, out, filter);
@@ -63,8 +61,6 @@ async function writeRows(opts: ExportOptions, fields: FieldName[], out: Writable
   } catch (err) {
     // A damaged page met while streaming rows, after the header and earlier rows were written.
     throw asStoreCorrupt(err, opts.dbPath);
-  } finally {
-    db.close();
   }
 }
 
@@ -77,11 +73,19 @@ async function writeRows(opts: ExportOptions, fields: FieldName[], out: Writable
  */
 export async function exportPages(opts: ExportOptions, stdout: Writable): Promise<{ rows: number }> {
   const { fields, plan } = checkOptions(opts);
-  parseFilter(opts.filter ?? {}); // bad filter values fail before any file is created
-  if (plan !== null) return { rows: await writeOut(plan, (stream) => writeRows(opts, fields, stream)) };
+  const filter = parseFilter(opts.filter ?? {}); // bad filter values fail before any file is created
+  // The database is opened, and found to be a crawlite one, before the output is: opening a FIFO
+  // waits for its reader, and a missing database must not wait for one to say so.
+  const db = openReadOnly(opts.dbPath);
   try {
-    return { rows: await writeRows(opts, fields, stdout) };
-  } catch (err) {
-    throw asOutputWriteError(err, null); // stdout's own failures (disk full behind `> file`); others as they are
+    prepareExportQuery(db, 'SELECT 1 FROM pages LIMIT 0');
+    if (plan !== null) return { rows: await writeOut(plan, (stream) => writeRows(db, opts, fields, filter, stream)) };
+    try {
+      return { rows: await writeRows(db, opts, fields, filter, stdout) };
+    } catch (err) {
+      throw asOutputWriteError(err, null); // stdout's own failures (disk full behind `> file`); others as they are
+    }
+  } finally {
+    db.close();
   }
 }

@@ -162,3 +162,15 @@ test('--out an existing file keeps its mode (and, as root, its owner): a 0600 ex
   assert.equal(statSync(join(dir, 'new.jsonl')).mode & 0o777, 0o666 & ~process.umask());
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file');
 });
+
+test('--out a FIFO nobody reads, with a missing or foreign database: the error at once, not a wait for a reader', async (t) => {
+  const dir = tempDir(t);
+  const fifo = join(dir, 'pipe');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+  writeFileSync(join(dir, 'junk.db'), 'not a database at all');
+  for (const args of [['export'], ['export', '--format', 'warc'], ['report']]) {
+    assertOneLineError(await crawlite([...args, '--db', join(dir, 'none.db'), '--out', fifo], { timeoutMs: 15_000 }), 1, /\[CRAWL_STORE_MISSING\]$/);
+    assertOneLineError(await crawlite([...args, '--db', join(dir, 'junk.db'), '--out', fifo], { timeoutMs: 15_000 }), 1, /\[CRAWL_STORE_OPEN\]$/);
+  }
+  assert.ok(lstatSync(fifo).isFIFO());
+});
