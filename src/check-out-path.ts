@@ -48,8 +48,9 @@ function followDangling(path: string): string {
 /**
  * The file that writing `out` should replace. Shell redirection and most tools write through a
  * symlink to its target; renaming a finished export onto the link itself would swap the link
- * for a regular file and leave the target stale. So export and report write beside, and rename
- * onto, the target (symlinked folders and `..` resolved), and checkOutPath checks that path.
+ * for a regular file and leave the target stale. So export and report write a regular file beside,
+ * and rename it onto, the target (symlinked folders and `..` resolved; out-file.ts), and
+ * checkOutPath checks that path. A FIFO or device is opened through `out` itself instead.
  */
 export function outTarget(out: string): string {
   return realPath(followDangling(out));
