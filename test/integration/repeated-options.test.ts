@@ -18,7 +18,6 @@ const CASES: Array<[args: string[], flag: string, times?: string]> = [
   [['export', '--fields', 'url', '--fields', 'status'], '--fields'],
   [['export', '--with', 'text', '--with', 'html'], '--with'],
   [['export', '--format', 'csv', '--format', 'csv'], '--format'],
-  [['export', '--status', '200', '--status', '404'], '--status'],
   [['crawl', SEED, '--db', 'a.db', '--db', 'b.db'], '--db'],
   [['crawl', '--config', 'a.yaml', '--config', 'b.yaml'], '--config'],
   [['crawl', SEED, '--user-agent', 'a', '--user-agent', 'b'], '--user-agent'],
@@ -64,4 +63,8 @@ test('repeatable options still accumulate: two --header / -H, two --include, two
   assert.equal(site.hits.get('/a'), 1, 'the second seed crawled');
   assert.equal(site.hits.get('/b'), undefined, 'neither --include matches /b');
   assert.ok(existsSync(db));
+  // Filters are lists: given twice, they add up, as one comma-separated value does.
+  const statuses = await crawlite(['export', '--db', db, '--fields', 'url', '--status', '200', '--status', '404', '--content-type', 'text/html', '--content-type', 'image/*']);
+  assert.equal(statuses.code, 0, statuses.stderr);
+  assert.equal(statuses.stdout.trim().split('\n').length, 2, statuses.stdout);
 });

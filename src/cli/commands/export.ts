@@ -9,10 +9,10 @@ interface ExportFlags {
   with?: string;
   /** A number, or the text typed when it is not one (the error message quotes it). */
   run?: unknown;
-  status?: string;
+  status?: string[];
   since?: string;
   until?: string;
-  contentType?: string;
+  contentType?: string[];
 }
 
 export const exportCommand: CommandModule<object, ExportFlags> = {
@@ -26,10 +26,10 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
       .option('fields', { describe: 'Comma-separated columns to include, in order', type: 'string', requiresArg: true })
       .option('with', { describe: 'Also include decompressed content: text, html or text,html', type: 'string', requiresArg: true })
       .option('run', { describe: 'Only pages fetched in this run (latest id: crawlite stats --json, latestRun.id)', requiresArg: true })
-      .option('status', { describe: 'Only these HTTP statuses: codes or classes, e.g. 200 or 2xx,404', type: 'string', requiresArg: true })
+      .option('status', { describe: 'Only these HTTP statuses: codes or classes, e.g. 200 or 2xx,404 (repeatable)', type: 'string', array: true, requiresArg: true })
       .option('since', { describe: 'Only pages fetched at or after this ISO time', type: 'string', requiresArg: true })
       .option('until', { describe: 'Only pages fetched before this ISO time', type: 'string', requiresArg: true })
-      .option('content-type', { describe: 'Only these media types, e.g. text/html or image/*', type: 'string', requiresArg: true })
+      .option('content-type', { describe: 'Only these media types, e.g. text/html or image/* (repeatable)', type: 'string', array: true, requiresArg: true })
       .example('$0 export --format warc --out crawl.warc.gz', 'WARC 1.1, request and response records, gzip per record')
       .example('$0 export --format links --status 2xx > edges.csv', 'The link graph of the 2xx pages as CSV edges')
       .example('$0 export > pages.jsonl', 'Every page as one JSON object per line')
