@@ -128,6 +128,14 @@ class PageCollector implements TagSink {
       case TagKind.Area:
         this.#openLink(tag.kind, attribs);
         break;
+      case TagKind.Frame:
+        // A frameset's frames are the site's pages (old sites have no other links to them); an
+        // iframe's document is part of the page. Followed like links, as wget and Heritrix do;
+        // off-site embeds (ads, videos) meet the scope like any link.
+        if (attribs.src !== undefined && this.#rawLinks.length < MAX_ANCHORS) {
+          this.#rawLinks.push({ href: attribs.src, text: collapse(attribs.title ?? '', MAX_ANCHOR_CHARS), isNofollow: false });
+        }
+        break;
       case TagKind.Base:
         if (this.#baseHref === null && attribs.href !== undefined) this.#baseHref = attribs.href;
         break;

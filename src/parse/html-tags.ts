@@ -36,6 +36,8 @@ export const enum TagKind {
   Svg,
   Math,
   Pre,
+  /** <frame src> and <iframe src>: a document the page shows, followed like a link. */
+  Frame,
 }
 
 export interface TagInfo {
@@ -70,7 +72,7 @@ const FLAGGED: ReadonlyArray<readonly [TagFlag, readonly string[]]> = [
     'isindex', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']],
   [TagFlag.Foreign, ['math', 'svg']],
   [TagFlag.Integration, ['mi', 'mo', 'mn', 'ms', 'mtext', 'annotation-xml', 'foreignobject', 'desc', 'title']],
-  [TagFlag.Attributes, ['a', 'area', 'base', 'meta', 'link', 'html']],
+  [TagFlag.Attributes, ['a', 'area', 'base', 'meta', 'link', 'html', 'frame', 'iframe']],
   [TagFlag.Hidden, ['script', 'style', 'noscript', 'template', 'svg', 'iframe', 'object', 'noembed', 'noframes']],
   [TagFlag.HeadContent, ['title', 'meta', 'link', 'style', 'script', 'noscript', 'base', 'template', 'basefont',
     'bgsound', 'head']],
@@ -83,7 +85,7 @@ const FLAGGED: ReadonlyArray<readonly [TagFlag, readonly string[]]> = [
 const KINDS: ReadonlyArray<readonly [string, TagKind]> = [
   ['a', TagKind.A], ['area', TagKind.Area], ['base', TagKind.Base], ['meta', TagKind.Meta], ['link', TagKind.Link],
   ['html', TagKind.Html], ['title', TagKind.Title], ['head', TagKind.Head], ['svg', TagKind.Svg],
-  ['math', TagKind.Math], ['pre', TagKind.Pre],
+  ['math', TagKind.Math], ['pre', TagKind.Pre], ['frame', TagKind.Frame], ['iframe', TagKind.Frame],
 ];
 
 const KNOWN: ReadonlyMap<string, TagInfo> = buildTable();

@@ -130,6 +130,15 @@ describe('extractPage: links', () => {
     ]);
   });
 
+  it('follows <frame src> and <iframe src>, titled by their title attribute', () => {
+    const page = extract('<frameset><frame src="/menu.html" title=" Menu "><frame src="main.html"></frameset><iframe src="https://video.test/e/1"></iframe><iframe srcdoc="x"></iframe>');
+    assert.deepEqual(page.links, [
+      { url: 'https://example.org/menu.html', text: 'Menu', isNofollow: false },
+      { url: 'https://example.org/dir/main.html', text: '', isNofollow: false },
+      { url: 'https://video.test/e/1', text: '', isNofollow: false },
+    ]);
+  });
+
   it('decodes entities in hrefs', () => {
     assert.deepEqual(urls('<a href="/s?a=1&amp;b=2&#38;c=3">s</a>'), ['https://example.org/s?a=1&b=2&c=3']);
   });
@@ -245,7 +254,7 @@ describe('emitHtmlEvents', () => {
     return {
       events,
       onopentag: (name, attribs) =>
-        events.push(`<${name}${['a', 'area', 'base', 'meta', 'link', 'html'].includes(name) ? JSON.stringify(attribs) : ''}>`),
+        events.push(`<${name}${['a', 'area', 'base', 'meta', 'link', 'html', 'frame', 'iframe'].includes(name) ? JSON.stringify(attribs) : ''}>`),
       ontext: (text) => events.push(text),
       onclosetag: (name) => events.push(`</${name}>`),
     };
