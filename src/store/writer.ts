@@ -15,6 +15,7 @@ import { corruptError, isStoreCorrupt } from './store-corrupt.js';
 import type { Discovered, FrontierEntry, LinkRecord, PageRecord } from '../types.js';
 import type { StoreConfig } from '../config/schema.js';
 import { UrlIdCache } from './url-id-cache.js';
+import { BodyCopies } from './body-copies.js';
 import { createLinkInserter, type LinkRow } from './link-inserts.js';
 import { currentOwner, lockState, lockedMessage, parseLock } from './writer-lock.js';
 
@@ -67,6 +68,7 @@ export class Writer {
   #failed: StoreError | null = null;
   #isClosed = false;
   readonly #urlIds = new UrlIdCache();
+  readonly #bodyCopies = new BodyCopies();
   #onError: (err: StoreError) => void = () => {};
   readonly #hooks: PageHooks[] = [];
   /** URLs the writes in #ops leave 'done' (pages' final URLs, a recrawl's 304s), for isStored() before they commit. */
@@ -410,15 +412,17 @@ export class Writer {
     }
     // An empty frame means the content is not kept (noindex, or a non-HTML body not asked for).
     const hasContent = parsed !== null && parsed.content.byteLength > 0;
-    // A body byte-identical to one already stored under another URL is how a catch-all site (every
-    // path answers 200 with the same page) shows itself: its relative links resolve to new URLs on
-    // every copy, without end. Such a page adds no new URL to the frontier (#linkTargetId). Its
-    // absolute and root-relative links point where the first copy's did, so only relative-resolution variants are
-    // lost: the trap itself, or /docs/intro when /docs was stored before its twin /docs/. A
-    // recrawled page stores its own unchanged hash again, which says nothing.
     const isNewBody = hasContent
       && s.insertContent.run(parsed.contentHash, parsed.codec, parsed.htmlBytes, parsed.textBytes, parsed.content).changes > 0;
-    const isDuplicateBody = hasContent && !isNewBody && record.recrawl === undefined;
+    // A catch-all site (every path answers 200 with the same page) shows itself as copies of one
+    // body, each in a directory below an earlier one on the same origin (body-copies.ts): their
+    // relative links resolve to new URLs on every copy, without end. Such a copy adds no new URL to
+    // the frontier (#linkTargetId); its absolute and root-relative links point where the copy above
+    // pointed, so only what resolves under the copy's own directory is lost, which is the trap. A
+    // recrawled page meets its own body again, which says nothing.
+    const areLinksFollowed = fetch.status >= 200 && fetch.status < 300 && !(record.directives?.robots ?? '').includes('nofollow');
+    const isDuplicateBody = hasContent && areLinksFollowed && record.recrawl === undefined
+      && this.#bodyCopies.isCopyBelow(fetch.finalUrl, originKey(fetch.finalUrl), parsed.contentHash);
     for (const h of this.#hooks) h.beforeInsert?.(urlId, record, now);
     const info = s.insertPage.run(
       urlId, entry.url, fetch.finalUrl, fetch.status, fetch.contentType,

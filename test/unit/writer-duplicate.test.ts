@@ -1,5 +1,5 @@
 /**
- * A page whose body is already stored under another URL adds no new URL to the frontier
+ * A page whose body copies a page above it on its origin adds no new URL to the frontier
  * (store/writer.ts #applyPage): the catch-all spider trap. Trap skips are counted per code.
  */
 import { test, type TestContext } from 'node:test';
@@ -72,9 +72,9 @@ test('a page identical to a stored one: links to new URLs are skipped as CRAWL_T
 
 test('a URL a duplicate page skipped is queued by a later link from a distinct page, not from another duplicate', (t) => {
   const { db, writer } = open(t);
-  writer.addUrls([seed('/one/a'), seed('/two/b'), seed('/three/c'), seed('/x')]);
+  writer.addUrls([seed('/a'), seed('/two/b'), seed('/three/c'), seed('/x')]);
   const [a, b, c, x] = writer.claim(10, []);
-  writer.storePage(record(a!, 'same'), [link('/one/rel')]);
+  writer.storePage(record(a!, 'same'), [link('/rel')]);
   writer.storePage(record(b!, 'same'), [link('/two/rel')]);
   writer.flush();
   assert.deepEqual(stateOf(db, '/two/rel'), { state: 'skipped', error_code: 'CRAWL_TRAP_DUPLICATE_CONTENT' });
@@ -84,6 +84,29 @@ test('a URL a duplicate page skipped is queued by a later link from a distinct p
   writer.storePage(record(x!, 'distinct'), [link('/two/rel')]);
   writer.flush();
   assert.deepEqual(stateOf(db, '/two/rel'), { state: 'queued', error_code: null });
+});
+
+test('shared bodies that are no trap lose nothing: other hosts, sibling folders, a copy above one whose links were not followed', (t) => {
+  const { db, writer } = open(t);
+  const other = (path: string): Discovered => ({ url: `http://other.test${path}`, host: 'http://other.test:80', depth: 0, skipCode: null });
+  writer.addUrls([seed('/proj1/'), seed('/proj2/'), other('/'), seed('/x/y/broken'), seed('/')]);
+  const [p1, p2, o, broken, home] = writer.claim(10, []);
+  // Sibling folders with the same stub, and another host with the same home page.
+  writer.storePage(record(p1!, 'stub'), [link('/proj1/start.html')]);
+  writer.storePage(record(p2!, 'stub'), [link('/proj2/start.html')]);
+  writer.storePage(record(o!, 'stub'), [{ ...link('/'), url: 'http://other.test/about', host: 'http://other.test:80' }]);
+  // A 404 page that is a copy of the home page, met first: its links were never followed.
+  writer.storePage({ ...record(broken!, 'index'), fetch: { ...record(broken!, 'index').fetch, status: 404 } }, [link('/x/y/b')]);
+  writer.storePage(record(home!, 'index'), [link('/b')]);
+  writer.flush();
+  for (const path of ['/proj1/start.html', '/proj2/start.html', '/b']) assert.deepEqual(stateOf(db, path), { state: 'queued', error_code: null }, path);
+  assert.deepEqual(db.prepare('SELECT state FROM urls WHERE url = ?').get('http://other.test/about'), { state: 'queued' });
+  // The home page, 200 and above the rest, is now the copy a catch-all's pages fall below.
+  writer.addUrls([seed('/about/')]);
+  const [about] = writer.claim(10, []);
+  writer.storePage(record(about!, 'index'), [link('/about/blog/')]);
+  writer.flush();
+  assert.deepEqual(stateOf(db, '/about/blog/'), { state: 'skipped', error_code: 'CRAWL_TRAP_DUPLICATE_CONTENT' });
 });
 
 test('a recrawl storing its own hash again, and pages without stored content, are not duplicates', (t) => {
