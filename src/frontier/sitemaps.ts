@@ -21,7 +21,7 @@
  * With --ignore-robots the policy fetches nothing, and robots.txt is fetched here as a sitemap
  * would be, for its Sitemap: lines only (what --sitemaps did before the policy served it).
  */
-import { gunzipSync } from 'node:zlib';
+import { gunzipMembers } from '../fetch/gunzip-members.js';
 import type { ErrorCode } from '../errors.js';
 import type { Discovered, FetchFailure, FetchResult, FrontierEntry, RobotsText } from '../types.js';
 import { normalizeUrl, originKey } from './normalize-url.js';
@@ -131,10 +131,29 @@ export function parseSitemap(xml: string, maxLocs = Infinity): { isIndex: boolea
   return { isIndex, locs };
 }
 
-function unpack(body: Uint8Array, maxBytes: number): string {
+/**
+ * A sitemap's text; a `.xml.gz` one is unzipped as a gzip body is (fetch/gunzip-members.ts), so
+ * bytes after its last member (PHP's trailing newline) are ignored there too, and a bomb stops at
+ * `maxBytes` unpacked.
+ */
+async function unpack(body: Uint8Array, maxBytes: number): Promise<string> {
   const isGzip = body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b;
-  // maxOutputLength makes gunzip throw (RangeError) past the cap instead of inflating a bomb.
-  const bytes = isGzip ? gunzipSync(body, { maxOutputLength: maxBytes }) : body;
+  let bytes: Uint8Array = body;
+  if (isGzip) {
+    const mark = { isCut: false };
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const source = (async function* () {
+      yield Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    })();
+    for await (const chunk of gunzipMembers(source, mark, {})) {
+      total += chunk.length;
+      if (total > maxBytes) throw new RangeError(`larger than ${maxBytes} bytes unpacked`);
+      chunks.push(chunk);
+    }
+    if (mark.isCut) throw new Error('its gzip stream is cut short');
+    bytes = Buffer.concat(chunks, total);
+  }
   if (bytes.byteLength > maxBytes) throw new RangeError(`larger than ${maxBytes} bytes`);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
@@ -210,7 +229,7 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
     let parsed: { isIndex: boolean; locs: string[] };
     try {
       // No file yields more entries than the crawl could still take (an index: sitemaps to read).
-      parsed = parseSitemap(unpack(body, maxBytes), Math.max(maxUrls - report.urls, maxSitemaps));
+      parsed = parseSitemap(await unpack(body, maxBytes), Math.max(maxUrls - report.urls, maxSitemaps));
     } catch (err) {
       report.failures.push({ url: sitemapUrl, message: (err as Error).message });
       continue;

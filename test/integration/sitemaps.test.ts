@@ -88,8 +88,10 @@ test('--sitemaps: robots.txt Sitemap lines, an index, a gzip sitemap and /sitema
       res.writeHead(200, { 'content-type': 'application/xml' }).end(index([`${origin}/news.xml.gz`, 'https://cdn.elsewhere.invalid/s.xml']));
     },
     '/news.xml.gz': (_req, res) => {
-      // Served as a gzip file, not with Content-Encoding: the sitemap itself must be unpacked.
-      res.writeHead(200, { 'content-type': 'application/gzip' }).end(gzipSync(urlset([`${origin}/news/1`, `${origin}/news/2`, 'https://elsewhere.invalid/off'])));
+      // Served as a gzip file, not with Content-Encoding: the sitemap itself must be unpacked. The
+      // trailing CRLF after the gzip data (as PHP sends) is ignored, as for a gzip'd body.
+      const gz = gzipSync(urlset([`${origin}/news/1`, `${origin}/news/2`, 'https://elsewhere.invalid/off']));
+      res.writeHead(200, { 'content-type': 'application/gzip' }).end(Buffer.concat([gz, Buffer.from('\r\n')]));
     },
     '/sitemap.xml': (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/xml' }).end(urlset([`${origin}/about`, `${origin}/news/1`]));
@@ -226,7 +228,7 @@ test('sitemap reading is bounded: files, URLs and unpacked size', async () => {
   assert.ok(fetched.length <= 6, `at most 5 sitemaps and robots.txt, fetched ${fetched.length}`);
   assert.equal(added.length, 2500, 'URL cap');
   assert.equal(report.urls, 2500);
-  assert.ok(report.failures.some((f) => f.url === `${origin}/sitemap.xml`), 'a sitemap unpacking past maxBytes is skipped');
+  assert.deepEqual(report.failures.filter((f) => f.url === `${origin}/sitemap.xml`), [{ url: `${origin}/sitemap.xml`, message: 'larger than 200000 bytes unpacked' }], 'a sitemap unpacking past maxBytes is skipped, and says why');
   assert.ok(added.every((d) => d.depth === 0 && d.skipCode === null));
 });
 
