@@ -232,7 +232,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
    */
   const recordRedirectToStored = (entry: FrontierEntry, redirect: RedirectToStored, prior: PriorPage | null): void => {
     const status = redirect.redirects.at(-1)?.status ?? 0;
-    runOutcome.noteResponse(entry, status);
+    // What the URL ends in is the stored page: a redirect to a stored 404 fetched nothing either.
+    runOutcome.noteResponse(entry, writer.storedStatus(redirect.storedUrl) ?? status);
     writer.recordRedirect(entry, redirect.storedUrl, prior?.recrawlId ?? null);
     opts.onEvent?.({
       type: 'page', url: entry.url, finalUrl: redirect.storedUrl, status, depth: entry.depth, bytes: 0,

@@ -13,6 +13,7 @@ export function prepareStatements(db: Db) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     selectUrl: db.prepare('SELECT id, state, error_code, depth FROM urls WHERE url = ?'),
+    selectStoredStatus: db.prepare('SELECT p.status FROM pages p JOIN urls u ON u.id = p.url_id WHERE u.url = ?'),
     // A URL first met where it could not be followed (too deep, on a page whose links are not
     // followed, outside a scope that has grown since) is queued when a later link can follow it
     // (store/writer.ts #linkTargetId, isLiftable). Parameters: depth, parent_id, now, id.

@@ -273,6 +273,12 @@ export class Writer {
     return (this.#s.selectUrl.get(url) as { state: string } | undefined)?.state === 'done';
   }
 
+  /** The HTTP status of `url`'s committed page, or null (none, or not committed yet). */
+  storedStatus(url: string): number | null {
+    if (this.#failed || this.#isClosed) return null;
+    return (this.#s.selectStoredStatus.get(url) as { status: number } | undefined)?.status ?? null;
+  }
+
   /**
    * A URL that redirected to a stored page, the page not fetched again (RedirectToStored): the
    * row and count that storing the fetched page would have ended in, a duplicate, as

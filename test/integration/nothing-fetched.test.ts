@@ -76,6 +76,16 @@ test('seeds answering 404 and 500: their pages are stored, and the crawl still e
   assert.deepEqual(pages, [{ url: s.url('/broken'), status: 500 }, { url: s.url('/missing'), status: 404 }], 'nothing stored is lost');
 });
 
+test('a seed redirecting to a 404 page stored by an earlier run (not requested again) still exits 1', async (t) => {
+  const s = await site(t, { '/go/missing': { status: 301, headers: { location: '/missing' }, body: '' } });
+  const db = tempDbPath(t);
+  assert.equal((await crawlite(['crawl', s.url('/missing'), '--db', db, '--retries', '0', '--no-progress'])).code, 1);
+  const run = await crawlite(['crawl', s.url('/go/missing'), '--db', db, '--retries', '0', '--no-progress']);
+  assert.equal(run.code, 1, run.stderr);
+  assert.ok(lastLine(run).includes(`${s.url('/go/missing')}: HTTP 404`), lastLine(run));
+  assert.equal(s.hits.get('/missing'), 1, 'the stored 404 was not requested again');
+});
+
 test('one seed fetched is enough: exit 0, and a finished crawl run again exits 0', async (t) => {
   const port = await closedPort();
   const s = await site(t, { '/': page('home', ['/a', '/gone']), '/a': page('a') });
