@@ -86,13 +86,19 @@ export function parseFilter(flags: FilterFlags): PageFilter {
     params.push(run);
   }
   if (flags.status !== undefined) conditions.push(statusCondition(flags.status, params));
-  if (flags.since !== undefined) {
-    conditions.push('p.fetched_at >= ?');
-    params.push(time('--since', flags.since));
+  const since = flags.since === undefined ? null : time('--since', flags.since);
+  const until = flags.until === undefined ? null : time('--until', flags.until);
+  // An empty window is a typo (the two swapped), not a question whose answer is no pages.
+  if (since !== null && until !== null && since >= until) {
+    throw new UsageError('CRAWL_USAGE', `--since ${String(flags.since).trim()} is not before --until ${String(flags.until).trim()}: no page can match`);
   }
-  if (flags.until !== undefined) {
+  if (since !== null) {
+    conditions.push('p.fetched_at >= ?');
+    params.push(since);
+  }
+  if (until !== null) {
     conditions.push('p.fetched_at < ?');
-    params.push(time('--until', flags.until));
+    params.push(until);
   }
   if (flags.contentType !== undefined) conditions.push(contentTypeCondition(flags.contentType, params));
   return conditions.length === 0 ? NO_FILTER : { sql: `WHERE ${conditions.join(' AND ')}`, params };

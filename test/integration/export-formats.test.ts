@@ -173,7 +173,7 @@ test('filters: --status, --content-type, --run, --since/--until, on every format
   for await (const record of new WARCParser(createReadStream(warc))) if (record.warcType === 'response') uris.push(record.warcTargetURI);
   assert.deepEqual(uris, [site.url('/later')]);
 
-  for (const bad of [{ status: '2x' }, { status: '99' }, { since: 'yesterday' }, { until: '2024-13-45' }, { since: '2026-02-30' }, { until: '2025-04-31T10:00:00Z' }, { contentType: 'html' }, { run: 0 }]) {
+  for (const bad of [{ status: '2x' }, { status: '99' }, { since: 'yesterday' }, { until: '2024-13-45' }, { since: '2026-02-30' }, { until: '2025-04-31T10:00:00Z' }, { since: '2026-05-02', until: '2026-05-01' }, { since: '2026-05-01', until: '2026-05-01' }, { contentType: 'html' }, { run: 0 }]) {
     await assert.rejects(collect({ dbPath, format: 'jsonl', filter: bad as ExportOptions['filter'] }), { code: 'CRAWL_USAGE' }, JSON.stringify(bad));
   }
 });
