@@ -38,7 +38,11 @@ function reasonOf(code: ErrorCode, message: string): string {
     const why = refused[2] === 'CRAWL_SCOPE_EXCLUDED' ? 'which --include/--exclude rejects' : 'outside the scope (--scope)';
     return `${label}: to ${refused[1]}, ${why}`;
   }
-  if (code !== 'CRAWL_FETCH_TLS') return label;
+  // A redirect hop that failed: the fetcher's message ends "(at <hop>)", or starts "redirect to
+  // <hop>: " when the hop's robots.txt could not be read; naming the hop keeps the line from
+  // blaming a seed that did answer (with its redirect).
+  const hop = / \(at (\S+)\)$/.exec(message) ?? /^redirect to (\S+): /.exec(message);
+  if (code !== 'CRAWL_FETCH_TLS') return hop === null ? label : `${label} at ${hop[1]}`;
   const at = message.indexOf(`${label}: `);
   return at < 0 ? label : message.slice(at);
 }

@@ -86,6 +86,15 @@ test('a seed redirecting to a 404 page stored by an earlier run (not requested a
   assert.equal(s.hits.get('/missing'), 1, 'the stored 404 was not requested again');
 });
 
+test('a seed whose redirect target is down: the line names the target, not the seed that answered', async (t) => {
+  const port = await closedPort();
+  const target = `http://127.0.0.1:${port}/home`;
+  const s = await site(t, { '/': { status: 301, headers: { location: target }, body: '' } });
+  const run = await crawlite(['crawl', s.url('/'), '--db', tempDbPath(t), '--retries', '0', '--no-progress']);
+  assert.equal(run.code, 1, run.stderr);
+  assert.ok(lastLine(run).includes(`${s.url('/')}: connection refused at ${target}`), lastLine(run));
+});
+
 test('one seed fetched is enough: exit 0, and a finished crawl run again exits 0', async (t) => {
   const port = await closedPort();
   const s = await site(t, { '/': page('home', ['/a', '/gone']), '/a': page('a') });
