@@ -21,9 +21,11 @@
  * tie, `$` is an anchor only as the last character, no match means allowed, and a URL of another
  * origin is not ours to judge (undefined). One difference, on purpose: rules and URLs are both
  * compared in robots-path.ts's form, where robots-parser only uppercases escapes, so a rule
- * escaping an unreserved character (`/%7Ejoe/`) matches as RFC 9309 2.2.2 says it must.
+ * escaping an unreserved character (`/%7Ejoe/`) matches as RFC 9309 2.2.2 says it must, and a
+ * rule's `%2A` or `%24` matches a URL's literal `*` or `$` (2.2.3). Paths reach the index with
+ * no `*` or `$` of their own, so those stay the rules' wildcard and anchor alone.
  */
-import { normalizeRobotsPath } from './robots-path.js';
+import { normalizeRobotsPattern, normalizeRobotsUrlPath } from './robots-path.js';
 
 /** A rule as robots-parser keeps it: `pattern` has been through encodeURI, escapes uppercased. */
 export interface RobotsRule {
@@ -49,8 +51,8 @@ interface ParsedRobots {
  * of user-agent -> array of {pattern, allow}). That is less fragile than parsing robots.txt a
  * second time ourselves (its parser and its RFC 9309 quirks stay the only ones), and every field
  * read is checked here: on any other shape the caller falls back to robots-parser's own
- * isAllowed() (slow, and blind to escaped unreserved characters), and robots-matcher.test.ts
- * fails loudly.
+ * isAllowed() (slow, and blind to escaped unreserved characters and to a URL's literal `*` and
+ * `$`), and robots-matcher.test.ts fails loudly.
  */
 export function readGroup(robot: unknown, userAgent: string): RobotsRule[] | null {
   const rules = (robot as { _rules?: unknown } | null)?._rules;
@@ -73,7 +75,7 @@ export function createRobotsMatcher(robot: ParsedRobots, robotsUrl: string, user
   const rules = readGroup(robot, userAgent);
   const origin = parseUrl(robotsUrl);
   if (rules === null || origin === null) return { isAllowed: (url) => robot.isAllowed(url, userAgent) };
-  const match = createRulesMatcher(rules.map((r) => ({ pattern: normalizeRobotsPath(r.pattern), allow: r.allow })));
+  const match = createRulesMatcher(rules.map((r) => ({ pattern: normalizeRobotsPattern(r.pattern), allow: r.allow })));
   return {
     isAllowed(url) {
       const parsed = parseUrl(url);
@@ -81,7 +83,7 @@ export function createRobotsMatcher(robot: ParsedRobots, robotsUrl: string, user
       if (parsed === null || parsed.protocol !== origin.protocol || parsed.hostname !== origin.hostname || parsed.port !== origin.port) {
         return undefined;
       }
-      return match(normalizeRobotsPath(parsed.pathname + parsed.search));
+      return match(normalizeRobotsUrlPath(parsed.pathname + parsed.search));
     },
   };
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import robotsParserModule from 'robots-parser';
 import { createRobotsMatcher, productToken, readGroup } from '../../src/fetch/robots-matcher.js';
-import { normalizeRobotsPath } from '../../src/fetch/robots-path.js';
+import { normalizeRobotsPattern, normalizeRobotsUrlPath } from '../../src/fetch/robots-path.js';
 import { createRobotsPolicy } from '../../src/fetch/robots.js';
 import { defaultPolitenessConfig } from '../../src/config/schema.js';
 import type { FetchResult } from '../../src/types.js';
@@ -59,12 +59,15 @@ function randomPath(r: ReturnType<typeof prng>, rules: string[]): string {
 /**
  * robots-parser's verdict with rules and URL path already in robots-path.ts's form: the matcher
  * folds escapes of unreserved characters (RFC 9309 2.2.2) where robots-parser does not, and is
- * otherwise held to it. A rule is trimmed first, as robots-parser trims its line.
+ * otherwise held to it. A rule is trimmed first, as robots-parser trims its line. Each side goes
+ * through its own function, as in the matcher: a URL's literal `*` and `$` become `%2A` and `%24`
+ * (2.2.3), and so does a rule's `$` that is not its anchor, so robots-parser, handed those
+ * strings, never reads a URL's `*` as a character a wildcard must span or a `$` as one to match.
  */
-const normalizedRule = (rule: string) => normalizeRobotsPath(rule.trim());
+const normalizedRule = (rule: string) => normalizeRobotsPattern(rule.trim());
 function normalizedUrl(origin: string, path: string): string {
   const { pathname, search } = new URL(origin + path);
-  return origin + normalizeRobotsPath(pathname + search);
+  return origin + normalizeRobotsUrlPath(pathname + search);
 }
 
 test('the matcher gives robots-parser\'s verdict on generated rules and URLs, both normalized (seeded)', () => {
@@ -145,6 +148,34 @@ test('long rule sets share literals: many wildcard rules with a common prefix, c
     const url = `http://h.test${path}`;
     assert.equal(matcher.isAllowed(url), robot.isAllowed(url, UA), url);
   }
+});
+
+test('a rule\'s %2A and %24 meet a URL\'s literal * and $ on every path of the index (RFC 9309 2.2.3)', () => {
+  const text = [
+    'User-agent: *',
+    'Disallow: /path/file-with-a-%2A.html', // plain: decided by its prefix
+    'Disallow: /path/foo-%24',
+    'Disallow: /q?x=%24$', // exact: prefix and length
+    'Disallow: /p/',
+    'Allow: /p/*%2A*keep$', // wildcard: %2A a middle literal, the anchor after the last one
+    'Disallow: /d$x', // a $ before the end: a literal dollar sign
+  ].join('\n');
+  const matcher = createRobotsMatcher(robotsParser(ROBOTS_URL, text), ROBOTS_URL, UA);
+  const allowed = (path: string) => matcher.isAllowed(`http://h.test${path}`);
+  assert.equal(allowed('/path/file-with-a-*.html'), false);
+  assert.equal(allowed('/path/file-with-a-%2a.html'), false);
+  assert.equal(allowed('/path/file-with-a-x.html'), true);
+  assert.equal(allowed('/path/foo-$'), false);
+  assert.equal(allowed('/path/foo-$/more'), false);
+  assert.equal(allowed('/path/foo-'), true);
+  assert.equal(allowed('/q?x=$'), false);
+  assert.equal(allowed('/q?x=$$'), true);
+  assert.equal(allowed('/p/a*b/keep'), true, 'the longer Allow, through the URL\'s *');
+  assert.equal(allowed('/p/a%2Ab/keep'), true);
+  assert.equal(allowed('/p/ab/keep'), false, 'no * in the URL: only Disallow: /p/');
+  assert.equal(allowed('/p/a*b/keep/x'), false, 'anchored');
+  assert.equal(allowed('/d$x'), false);
+  assert.equal(allowed('/dx'), true);
 });
 
 test('robots-parser\'s private rule shape, which the matcher reads, is as pinned (robots-parser 3.0.1)', () => {

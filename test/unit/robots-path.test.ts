@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import robotsParserModule from 'robots-parser';
 import { createRobotsMatcher } from '../../src/fetch/robots-matcher.js';
-import { normalizeRobotsPath } from '../../src/fetch/robots-path.js';
+import { normalizeRobotsPath, normalizeRobotsPattern, normalizeRobotsUrlPath } from '../../src/fetch/robots-path.js';
 import { normalizeUrl } from '../../src/frontier/normalize-url.js';
 
 interface Robot {
@@ -32,6 +32,33 @@ test('normalizeRobotsPath: unreserved escapes decoded, others uppercased, non-AS
   assert.equal(normalizeRobotsPath('/\ud800'), '/%EF%BF%BD', 'a lone surrogate does not throw');
   const plain = '/docs/a-b_c.~d?x=1&y=(2);z=@:+,$!*\'';
   assert.equal(normalizeRobotsPath(plain), plain);
+});
+
+test('a URL\'s literal * and $ are escaped; a rule keeps its wildcards and final anchor, and escapes any other $', () => {
+  assert.equal(normalizeRobotsUrlPath('/path/file-with-a-*.html'), '/path/file-with-a-%2A.html');
+  assert.equal(normalizeRobotsUrlPath('/path/foo-$?q=*$'), '/path/foo-%24?q=%2A%24');
+  assert.equal(normalizeRobotsUrlPath('/a%2a%7e'), '/a%2A~', 'still the shared form otherwise');
+  assert.equal(normalizeRobotsPattern('/*.pdf$'), '/*.pdf$');
+  assert.equal(normalizeRobotsPattern('/a$b$'), '/a%24b$', 'only the last $ is an anchor');
+  assert.equal(normalizeRobotsPattern('/a$*'), '/a%24*');
+  assert.equal(normalizeRobotsPattern('/path/foo-%24'), '/path/foo-%24');
+  assert.equal(normalizeRobotsPattern('$'), '$');
+});
+
+test('RFC 9309 2.2.3 examples: an escaped * or $ in a rule matches the literal character in the URL', () => {
+  assert.ok(blocks('/path/file-with-a-%2A.html', '/path/file-with-a-*.html'));
+  assert.ok(blocks('/path/file-with-a-%2A.html', '/path/file-with-a-%2A.html'), 'and the URL that escapes it');
+  assert.ok(blocks('/path/file-with-a-%2a.html', '/path/file-with-a-%2a.html'));
+  assert.ok(!blocks('/path/file-with-a-%2A.html', '/path/file-with-a-x.html'), 'still no wildcard');
+  assert.ok(blocks('/path/foo-%24', '/path/foo-$'));
+  assert.ok(blocks('/path/foo-%24', '/path/foo-%24'));
+  assert.ok(!blocks('/path/foo-%24', '/path/foo-'), 'still no anchor');
+  // The unescaped forms keep their meaning: a wildcard spans the URL's `*`, an anchor is no `$`.
+  assert.ok(blocks('/path/file-with-a-*.html', '/path/file-with-a-*.html'));
+  assert.ok(blocks('/path/foo-$', '/path/foo-'));
+  assert.ok(!blocks('/path/foo-$', '/path/foo-$'));
+  assert.ok(blocks('/a$b', '/a$b'), 'a $ before the end is a literal dollar sign');
+  assert.ok(blocks('/a$b', '/a%24b'));
 });
 
 test('RFC 9309 2.2.2 examples: a rule matches the path to match', () => {
