@@ -44,8 +44,8 @@ interface ParsedRobots {
 }
 
 /**
- * The rules of `userAgent`'s group, else of `*`, exactly as robots-parser selects them; null when
- * the parsed object is not shaped as robots-parser 3.0.1 builds it.
+ * The rules of the group named productToken(userAgent), else of `*`, as robots-parser falls back
+ * to `*`; null when the parsed object is not shaped as robots-parser 3.0.1 builds it.
  *
  * robots-parser has no public way to read a group, so this reads its private `_rules` (an object
  * of user-agent -> array of {pattern, allow}). That is less fragile than parsing robots.txt a
@@ -74,7 +74,8 @@ export function readGroup(robot: unknown, userAgent: string): RobotsRule[] | nul
 export function createRobotsMatcher(robot: ParsedRobots, robotsUrl: string, userAgent: string): RobotsMatcher {
   const rules = readGroup(robot, userAgent);
   const origin = parseUrl(robotsUrl);
-  if (rules === null || origin === null) return { isAllowed: (url) => robot.isAllowed(url, userAgent) };
+  // robots-parser's own name cut would pick another group than ours (productToken()), so it gets ours.
+  if (rules === null || origin === null) return { isAllowed: (url) => robot.isAllowed(url, productToken(userAgent)) };
   const match = createRulesMatcher(rules.map((r) => ({ pattern: normalizeRobotsPattern(r.pattern), allow: r.allow })));
   return {
     isAllowed(url) {
@@ -274,9 +275,8 @@ function charMask(s: string): Uint32Array {
   return mask;
 }
 
-// The two helpers below are robots-parser 3.0.1's own (Robots.js: parseUrl, formatUserAgent),
-// restated because it does not export them; the property test holds them to it.
-
+// robots-parser 3.0.1's own parseUrl (Robots.js), restated because it does not export it; the
+// property test holds it to it.
 function parseUrl(url: string): URL | null {
   try {
     const parsed = new URL(url, 'http://robots-relative.samclarke.com/');
@@ -287,13 +287,28 @@ function parseUrl(url: string): URL | null {
   }
 }
 
+const COMPATIBLE = /compatible;\s*([A-Za-z_-]*)/i;
+const LEADING_NAME = /^[A-Za-z_-]*/;
+
 /**
- * The name a User-Agent answers to: lowercased, up to its first "/", trimmed ("AcmeBot/1.0 (+...)"
- * is "acmebot"). robots-parser's formatUserAgent, which picks our robots.txt group; X-Robots-Tag
- * prefixes and `<meta name>` are matched against the same name (crawl.ts), so one name rules all.
+ * The name a User-Agent answers to, lowercased: the crawler's name, which RFC 9309 2.2.1 makes
+ * letters, underscores and hyphens only. It picks our robots.txt group (readGroup(), and
+ * robots.ts hands it to robots-parser for Crawl-delay), and X-Robots-Tag prefixes and
+ * `<meta name>` are matched against it (crawl.ts), so one name rules all.
+ *
+ * robots-parser's formatUserAgent cuts at the first "/", which gives `acmebot 1.0` for
+ * "AcmeBot 1.0" and `mozilla` for the common "Mozilla/5.0 (compatible; AcmeBot/1.0; +url)".
+ * So: the name after `compatible;` when there is one (that form's crawler), else the leading
+ * run of name characters ("AcmeBot/1.0 (+url)" is `acmebot`, a browser-like UA `mozilla`). A UA
+ * with no leading name ("123bot/1.0") keeps robots-parser's cut, and one that leaves even that
+ * empty ("/1.0") is crawlite: an empty name would pick robots-parser's `*` for Crawl-delay
+ * while readGroup() looked up a group named "".
  */
 export function productToken(userAgent: string): string {
-  const lower = userAgent.toLowerCase();
+  const ua = userAgent.trimStart();
+  const name = COMPATIBLE.exec(ua)?.[1] || LEADING_NAME.exec(ua)![0];
+  if (name !== '') return name.toLowerCase();
+  const lower = ua.toLowerCase();
   const slash = lower.indexOf('/');
-  return (slash > -1 ? lower.slice(0, slash) : lower).trim();
+  return (slash > -1 ? lower.slice(0, slash) : lower).trim() || 'crawlite';
 }

@@ -52,8 +52,10 @@ test('several X-Robots-Tag lines: a googlebot line neither hides nor takes a gen
 });
 
 test('a custom --user-agent: its product token is the name X-Robots-Tag and <meta name> address, as for robots.txt', async (t) => {
+  // The browser-like "compatible;" form: the name is AcmeBot's, not the leading Mozilla's.
+  const robotsTxt = 'User-agent: mozilla\nDisallow: /\n\nUser-agent: acmebot\nDisallow: /acme-only\n\nUser-agent: *\nDisallow: /\n';
   const s = await site(t, {
-    '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: acmebot\nDisallow: /acme-only\n\nUser-agent: *\nDisallow: /\n' },
+    '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: robotsTxt },
     '/': page('home', ['/meta-noindex', '/x-nofollow', '/google-only', '/crawlite-named', '/acme-only']),
     '/meta-noindex': page('meta noindex', ['/from-meta-noindex'], '<meta name="AcmeBot" content="noindex">'),
     '/x-nofollow': withTags(['acmebot: nofollow'], page('x nofollow', ['/from-x-nofollow'])),
@@ -65,10 +67,11 @@ test('a custom --user-agent: its product token is the name X-Robots-Tag and <met
     '/from-google-only': page('followed'),
     '/from-crawlite-named': page('followed'),
   });
-  const config = testConfig(t, [s.url('/')], { fetch: { userAgent: 'AcmeBot/1.0 (+https://acme.example/bot)' } });
+  const config = testConfig(t, [s.url('/')], { fetch: { userAgent: 'Mozilla/5.0 (compatible; AcmeBot/1.0; +https://acme.example/bot)' } });
   await runCrawl(config);
 
   assert.equal(s.hits.get('/acme-only'), undefined, 'robots.txt: the acmebot group, not *');
+  assert.equal(s.hits.get('/meta-noindex'), 1, 'nor mozilla');
   const pageAt = (path: string) => rows<PageRow>(config.dbPath, 'SELECT robots, content_hash, headers FROM pages WHERE url = ?', s.url(path))[0];
   assert.equal(pageAt('/meta-noindex')?.robots, 'noindex');
   assert.equal(pageAt('/meta-noindex')?.content_hash, null, 'noindex: content not stored');

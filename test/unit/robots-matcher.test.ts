@@ -4,7 +4,7 @@ import robotsParserModule from 'robots-parser';
 import { createRobotsMatcher, productToken, readGroup } from '../../src/fetch/robots-matcher.js';
 import { normalizeRobotsPattern, normalizeRobotsUrlPath } from '../../src/fetch/robots-path.js';
 import { createRobotsPolicy } from '../../src/fetch/robots.js';
-import { defaultPolitenessConfig } from '../../src/config/schema.js';
+import { DEFAULT_USER_AGENT, defaultPolitenessConfig } from '../../src/config/schema.js';
 import type { FetchResult } from '../../src/types.js';
 
 interface Robot {
@@ -192,10 +192,36 @@ test('robots-parser\'s private rule shape, which the matcher reads, is as pinned
   assert.equal(readGroup({}, UA), null);
 });
 
-test('productToken: the User-Agent up to its first "/", lowercased, as robots-parser picks a group', () => {
+test('productToken: the crawler\'s name (RFC 9309 2.2.1: letters, _ and -), lowercased', () => {
+  assert.equal(productToken(DEFAULT_USER_AGENT), 'crawlite');
   assert.equal(productToken(UA), 'crawlite');
   assert.equal(productToken('AcmeBot/1.0 (+https://acme.example/bot)'), 'acmebot');
-  assert.equal(productToken(' Plain Bot '), 'plain bot');
+  assert.equal(productToken('AcmeBot 1.0'), 'acmebot', 'not "acmebot 1.0", which no group names');
+  assert.equal(productToken('Mozilla/5.0 (compatible; AcmeBot/1.0; +https://acme.example/bot)'), 'acmebot', 'the name after compatible;');
+  assert.equal(productToken('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36'), 'mozilla');
+  assert.equal(productToken('Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; COMPATIBLE;bingbot/2.0)'), 'bingbot');
+  assert.equal(productToken(' Acme_Crawler-2 '), 'acme_crawler-');
+  assert.equal(productToken('Mozilla/5.0 (compatible; 123)'), 'mozilla', 'no name after compatible;: the leading one');
+  assert.equal(productToken('123Bot/1.0'), '123bot', 'no leading name: robots-parser\'s cut at the first "/"');
+  assert.equal(productToken('/1.0'), 'crawlite', 'never empty');
+});
+
+test('a compatible; User-Agent obeys its own group, rules and Crawl-delay alike, not Mozilla\'s', async () => {
+  const text = 'User-agent: mozilla\nDisallow: /\nCrawl-delay: 9\n\nUser-agent: AcmeBot\nDisallow: /private\nCrawl-delay: 2\n\nUser-agent: *\nDisallow: /\n';
+  const body = new TextEncoder().encode(text);
+  const result: FetchResult = {
+    entry: { id: 0, url: ROBOTS_URL, host: 'http://h.test:80', depth: 0, attempt: 0 }, status: 200, headers: {}, body,
+    isTruncated: false, wireBytes: body.length, finalUrl: ROBOTS_URL, redirects: [], contentType: 'text/plain', fetchedAt: 0, elapsedMs: 1,
+  };
+  for (const userAgent of ['Mozilla/5.0 (compatible; AcmeBot/1.0; +https://acme.example/bot)', 'AcmeBot 1.0']) {
+    const delays: number[] = [];
+    const robots = createRobotsPolicy({
+      userAgent, config: defaultPolitenessConfig(), fetchRobots: async () => result, onCrawlDelay: (_host, ms) => delays.push(ms),
+    });
+    assert.equal((await robots.check('http://h.test/page')).kind, 'allow', userAgent);
+    assert.equal((await robots.check('http://h.test/private/x')).kind, 'disallow', userAgent);
+    assert.deepEqual(delays, [2_000], `${userAgent}: the acmebot group's Crawl-delay`);
+  }
 });
 
 test('an unexpected parsed shape falls back to the parser\'s own isAllowed()', () => {
