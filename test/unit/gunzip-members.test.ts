@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import zlib from 'node:zlib';
 import { decodeBody } from '../../src/fetch/decode-body.js';
+import { gunzipMembers } from '../../src/fetch/gunzip-members.js';
 
 const PAGE = Buffer.from('<title>x</title>' + Array.from({ length: 3000 }, (_, i) => `w${(i * 7919) % 10007} `).join(''));
 const GZ = zlib.gzipSync(PAGE);
@@ -16,6 +17,10 @@ function chunked(body: Buffer, size = body.length): Readable {
   const chunks: Buffer[] = [];
   for (let i = 0; i < body.length; i += size) chunks.push(body.subarray(i, i + size));
   return Readable.from(chunks);
+}
+
+async function consume(chunks: AsyncIterable<Buffer>): Promise<void> {
+  for await (const _ of chunks);
 }
 
 const decode = (body: Buffer, size?: number, maxBodyBytes = 10_000_000) => decodeBody(chunked(body, size), 'gzip', maxBodyBytes);
@@ -89,4 +94,48 @@ test('a gzip bomb still stops at maxBodyBytes, truncated', async () => {
   assert.equal(decoded.body.length, 1_000_000);
   assert.equal(decoded.isTruncated, true);
   assert.ok(decoded.wireBytes < 200_000, `read ${decoded.wireBytes} bytes of the wire`);
+});
+
+test('a gzip header whose FNAME or FCOMMENT never ends is corrupt past 64 KiB: not read on to the timeout', async () => {
+  for (const [name, flag] of [['FNAME', 0x08], ['FCOMMENT', 0x10]] as const) {
+    for (const size of [1, 1024, 16 * 1024]) {
+      const what = `${name}, chunks of ${size}`;
+      let sent = 0;
+      // Bounded only so a regression ends: 10 MB of a name or comment with no terminating 0 byte.
+      async function* endless(): AsyncGenerator<Buffer> {
+        yield Buffer.from([0x1f, 0x8b, 8, flag, 0, 0, 0, 0, 0, 3]);
+        const chunk = Buffer.alloc(size, 'a');
+        while (sent < 10_000_000) {
+          sent += chunk.length;
+          yield chunk;
+        }
+      }
+      // gunzipMembers itself, so `sent` is what it read: decodeBody's streams read ahead of it.
+      await assert.rejects(consume(gunzipMembers(endless(), { isCut: false }, {})), (err: { code?: string; message?: string }) => {
+        assert.equal(err.code, 'Z_DATA_ERROR', what);
+        assert.match(err.message ?? '', /header too long/, what);
+        return true;
+      });
+      assert.ok(sent <= 64 * 1024 + size, `${what}: read ${sent} bytes of the header`);
+      // Through decodeBody, the error every corrupt gzip body gets (1-byte chunks through its streams are slow).
+      if (size === 1) continue;
+      sent = 0;
+      await assert.rejects(decodeBody(Readable.from(endless()), 'gzip', 10_000_000), (err: { code?: string; message?: string }) => {
+        assert.equal(err.code, 'CRAWL_FETCH_DECODE', what);
+        assert.match(err.message ?? '', /cannot decode "gzip" body: gzip member header too long/, what);
+        return true;
+      });
+      assert.ok(sent < 1_000_000, `${what}: decodeBody read ${sent} bytes`);
+    }
+  }
+});
+
+test('a gzip header dripped a byte at a time, FEXTRA, FNAME and FCOMMENT of a few KiB, is still read whole', async () => {
+  const header = Buffer.concat([
+    Buffer.from([0x1f, 0x8b, 8, 0x04 | 0x08 | 0x10, 0, 0, 0, 0, 0, 3]),
+    Buffer.from([0x00, 0x10]), Buffer.alloc(4096, 1), Buffer.from(`${'n'.repeat(5000)}\0${'c'.repeat(5000)}\0`),
+  ]);
+  const decoded = await decode(Buffer.concat([header, GZ.subarray(10)]), 1);
+  assert.ok(Buffer.from(decoded.body).equals(PAGE));
+  assert.equal(decoded.isTruncated, false);
 });
