@@ -24,8 +24,9 @@ export interface FetcherOptions {
    */
   checkRedirect?: (url: string, from: FrontierEntry) => ErrorCode | null;
   /**
-   * Checked after checkRedirect for each redirect target (robots.txt of its origin); a refusal
-   * fails the fetch with its code and message, and the target is not requested.
+   * Checked after checkRedirect for each redirect target (robots.txt of its origin), and for the
+   * Location as sent of a redirect that only adds a session id; a refusal fails the fetch with
+   * its code and message, and the target is not requested.
    */
   checkHop?: (url: string) => Promise<HopRefusal | null>;
   /**
@@ -240,6 +241,19 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       ...(retryAt === undefined ? {} : { retryAt }),
     });
 
+    /**
+     * robots.txt for a URL a redirect leads to, before it is requested; a refusal fails the fetch.
+     * Raced against the deadline: the hop's robots.txt may wait for a slot that this very fetch
+     * (and others like it) holds, and the deadline is what breaks such a wait.
+     */
+    const refuseHop = async (next: string): Promise<FetchFailure | null> => {
+      const refusal = overrides.isUnchecked || !checkHop ? null : await untilAborted(checkHop(next), deadline.signal);
+      if (refusal === null) return null;
+      // Never retryable as a fetch failure, even with a network code: the robots policy retries
+      // the target's robots.txt itself, and says when through retryAt.
+      return fail(new FetchError(refusal.code, `redirect to ${next}: ${refusal.message}`, { retryable: false }), refusal.retryAt);
+    };
+
     const send = async (): Promise<HopStep> => {
       // entry.host is the entry's origin key already; only a redirect hop's URL is parsed for it.
       const sent = headersFor(url === entry.url ? entry.host : originKey(url));
@@ -308,6 +322,10 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         if (target === url && sentUrl === null) {
           const asSent = resolveLoosely(step.location, url).replace(/#.*$/s, '');
           if (asSent !== url) {
+            // robots.txt is matched against the URL as sent, id and all: the server sees that
+            // one, and `Disallow: /*;jsessionid` is written to keep crawlers off exactly it.
+            const refused = await refuseHop(asSent);
+            if (refused !== null) return { ...refused, redirects: [...redirects, { url, status: step.status }], redirectTo: asSent };
             sentUrl = asSent;
             continue;
           }
@@ -320,14 +338,8 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         // made: the target was allowed when it was fetched, and its host is not asked again.
         // Scope, loop and limit (nextHop) still apply, so an out-of-scope hop fails as before.
         if (isStored?.(next)) return { entry, storedUrl: next, redirects, fetchedAt, elapsedMs: Math.round(performance.now() - startedAt) };
-        // Raced against the deadline: the hop's robots.txt may wait for a slot that this very
-        // fetch (and others like it) holds, and the deadline is what breaks such a wait.
-        const hopRefusal = overrides.isUnchecked || !checkHop ? null : await untilAborted(checkHop(next), deadline.signal);
-        if (hopRefusal !== null) {
-          // Never retryable as a fetch failure, even with a network code: the robots policy
-          // retries the target's robots.txt itself, and says when through retryAt.
-          return fail(new FetchError(hopRefusal.code, `redirect to ${next}: ${hopRefusal.message}`, { retryable: false }), hopRefusal.retryAt);
-        }
+        const hopRefusal = await refuseHop(next);
+        if (hopRefusal !== null) return hopRefusal;
         url = next;
         sentUrl = null;
       }

@@ -61,3 +61,28 @@ test('a redirect that only adds a session id is followed as sent, once; the page
   assert.deepEqual(rows(config.dbPath, 'SELECT url, final_url, title FROM pages'), [{ url: `${origin}/`, final_url: `${origin}/`, title: 'home' }]);
   assert.equal(requested.filter((p) => p.startsWith('/a')).length, 2, '/a, then its Location as sent, then no more');
 });
+
+test('a redirect that only adds a session id meets robots.txt as sent: Disallow: /*;jsessionid keeps it unrequested', async (t) => {
+  const site = await startSite({
+    '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nDisallow: /*;jsessionid\nDisallow: /*&PHPSESSID\n' },
+    '/': page('home', ['/x', '/y?a=1']),
+    '/x': { status: 302, headers: { location: '/x;jsessionid=S4' } },
+    '/x;jsessionid=S4': page('x', []),
+    '/y?a=1': { status: 302, headers: { location: '/y?a=1&PHPSESSID=0123456789abcdef' } },
+    '/y?a=1&PHPSESSID=0123456789abcdef': page('y', []),
+  });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')]);
+  await runCrawl(config);
+
+  // The normalized URL (id stripped) is allowed, and requested; the Location as sent is not.
+  assert.deepEqual(Object.fromEntries(site.hits), { '/robots.txt': 1, '/': 1, '/x': 1, '/y?a=1': 1 });
+  const urls = rows<{ url: string; state: string; error_code: string | null; redirect_to: string | null }>(
+    config.dbPath, 'SELECT url, state, error_code, redirect_to FROM urls ORDER BY url',
+  );
+  assert.deepEqual(urls, [
+    { url: site.url('/'), state: 'done', error_code: null, redirect_to: null },
+    { url: site.url('/x'), state: 'failed', error_code: 'CRAWL_ROBOTS_DISALLOWED', redirect_to: site.url('/x;jsessionid=S4') },
+    { url: site.url('/y?a=1'), state: 'failed', error_code: 'CRAWL_ROBOTS_DISALLOWED', redirect_to: site.url('/y?a=1&PHPSESSID=0123456789abcdef') },
+  ]);
+});
