@@ -139,3 +139,23 @@ test('a gzip header dripped a byte at a time, FEXTRA, FNAME and FCOMMENT of a fe
   assert.ok(Buffer.from(decoded.body).equals(PAGE));
   assert.equal(decoded.isTruncated, false);
 });
+
+test('a body of more than 10,000 gzip members is cut after them, truncated: one engine per member is not free', async () => {
+  const members = (n: number) => Buffer.concat(Array.from({ length: n }, () => zlib.gzipSync('a')));
+  const whole = await decode(members(10_000), 16 * 1024);
+  assert.equal(whole.body.length, 10_000);
+  assert.equal(whole.isTruncated, false, 'exactly 10,000 members is a whole body');
+  // And 20 MB of empty members after them is not read: cut, not failed, at the cap.
+  const cut = await decode(Buffer.concat([members(10_000), zlib.gzipSync('b'), Buffer.concat(Array(1_000_000).fill(zlib.gzipSync(Buffer.alloc(0))))]), 16 * 1024);
+  assert.ok(Buffer.from(cut.body).equals(Buffer.alloc(10_000, 'a')));
+  assert.equal(cut.isTruncated, true);
+});
+
+test('a tail past 64 KiB after a whole member is still ignored, and the source let go (no AbortError)', async () => {
+  const source = chunked(Buffer.concat([GZ, Buffer.alloc(1_000_000, 'x')]), 16 * 1024);
+  const decoded = await decodeBody(source, 'gzip', 10_000_000);
+  assert.ok(Buffer.from(decoded.body).equals(PAGE));
+  assert.equal(decoded.isTruncated, false);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(source.destroyed, true, 'the rest is not read: the connection is dropped');
+});
