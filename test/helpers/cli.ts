@@ -21,11 +21,13 @@ export interface RunOptions {
   timeoutMs?: number;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Run as this user and group (the test runs as root): for what only a non-root user meets, as EACCES. */
+  user?: { uid: number; gid: number };
 }
 
 export function crawlite(args: string[], opts: RunOptions = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd, env: opts.env ?? process.env });
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd, env: opts.env ?? process.env, ...opts.user });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
