@@ -28,7 +28,7 @@ export interface ExportOptions {
   /** The crawl database. */
   dbPath: string;
   format: ExportFormat;
-  /** Output file; stdout when absent. */
+  /** Output file; stdout when absent or '-'. */
   out?: string;
   /** Comma list of field names; DEFAULT_FIELDS when absent. */
   fields?: string;
@@ -46,7 +46,8 @@ function checkOptions(opts: ExportOptions): { fields: FieldName[]; plan: OutPlan
     throw new UsageError('CRAWL_USAGE', `--fields and --with apply to jsonl and csv, not to --format ${opts.format}`);
   }
   const fields = parseFieldList(opts.fields, opts.with);
-  if (opts.out === undefined) return { fields, plan: null };
+  // '-' is stdout, as for `report --out -` and most Unix tools: not a file named '-'.
+  if (opts.out === undefined || opts.out === '-') return { fields, plan: null };
   checkOutPath(opts.out, opts.dbPath);
   return { fields, plan: planOut(opts.out, `pages.${opts.format === 'links' ? 'csv' : opts.format}`) };
 }

@@ -174,3 +174,16 @@ test('--out a FIFO nobody reads, with a missing or foreign database: the error a
   }
   assert.ok(lstatSync(fifo).isFIFO());
 });
+
+test("export --out - writes to stdout, as report --out - does: no file named '-'", async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  await crawlTwoPages(t, db);
+  for (const format of ['jsonl', 'csv']) {
+    const run = await crawlite(['export', '--db', db, '--format', format, '--out', '-'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, format === 'jsonl' ? /^\{"url":/ : /^url,/);
+    assert.equal(run.stdout.trim().split('\n').length, format === 'jsonl' ? 2 : 3);
+  }
+  assert.ok(!readdirSync(dir).includes('-'), `no file named '-': ${readdirSync(dir).join(', ')}`);
+});

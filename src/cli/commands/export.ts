@@ -22,7 +22,7 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
     y
       .option('db', { describe: 'SQLite file to read', type: 'string', default: DEFAULT_DB_PATH, requiresArg: true })
       .option('format', { describe: 'Output format', type: 'string', choices: ['jsonl', 'csv', 'warc', 'links'], default: 'jsonl' })
-      .option('out', { describe: 'Write to this file instead of stdout', type: 'string', requiresArg: true })
+      .option('out', { describe: "Write to this file instead of stdout ('-': stdout)", type: 'string', requiresArg: true })
       .option('fields', { describe: 'Comma-separated columns to include, in order', type: 'string', requiresArg: true })
       .option('with', { describe: 'Also include decompressed content: text, html or text,html', type: 'string', requiresArg: true })
       .option('run', { describe: 'Only pages fetched in this run (latest id: crawlite stats --json, latestRun.id)', requiresArg: true })
