@@ -12,6 +12,7 @@
  * can walk it into the same collector.
  */
 import { createUrlResolver, normalizeUrl } from '../frontier/normalize-url.js';
+import { encodeHrefQuery } from './query-charset.js';
 import type { ExtractedLink } from '../types.js';
 import { emitTagEvents, type HtmlSink, type TagSink } from './html-events.js';
 import { TagFlag, TagKind, tagInfo, type TagInfo } from './html-tags.js';
@@ -50,9 +51,12 @@ const MAX_HREF_CHARS = 8192;
 /** The product token of the default User-Agent. */
 const DEFAULT_ROBOTS_NAME = 'crawlite';
 
-/** `robotsName`: the `<meta name>` read besides "robots", our product token (ParseTask.robotsName). */
-export function extractPage(html: string, pageUrl: string, maxLinks: number, robotsName = DEFAULT_ROBOTS_NAME): ExtractedPage {
-  const collector = new PageCollector(pageUrl, maxLinks, robotsName);
+/**
+ * `robotsName`: the `<meta name>` read besides "robots", our product token (ParseTask.robotsName).
+ * `encoding`: the page's (decode-charset.ts), in which link queries are percent-encoded (query-charset.ts).
+ */
+export function extractPage(html: string, pageUrl: string, maxLinks: number, robotsName = DEFAULT_ROBOTS_NAME, encoding = 'utf-8'): ExtractedPage {
+  const collector = new PageCollector(pageUrl, maxLinks, robotsName, encoding);
   emitTagEvents(html, collector);
   return collector.finish();
 }
@@ -61,8 +65,8 @@ export function extractPage(html: string, pageUrl: string, maxLinks: number, rob
  * The extraction state on its own, for feeding from another event source: a DOM walk when a job
  * needs cheerio anyway, or the parser comparison in bench/parser.mjs.
  */
-export function createPageCollector(pageUrl: string, maxLinks: number, robotsName = DEFAULT_ROBOTS_NAME): HtmlSink & { finish(): ExtractedPage } {
-  const collector = new PageCollector(pageUrl, maxLinks, robotsName);
+export function createPageCollector(pageUrl: string, maxLinks: number, robotsName = DEFAULT_ROBOTS_NAME, encoding = 'utf-8'): HtmlSink & { finish(): ExtractedPage } {
+  const collector = new PageCollector(pageUrl, maxLinks, robotsName, encoding);
   return {
     onopentag: (name, attribs) => collector.openTag(tagInfo(name), attribs),
     ontext: (text) => collector.text(text, 0, text.length),
@@ -90,6 +94,7 @@ class PageCollector implements TagSink {
   readonly #pageUrl: string;
   readonly #maxLinks: number;
   readonly #robotsName: string;
+  readonly #encoding: string;
   readonly #text = new TextBuffer(MAX_TEXT_CHARS, '\n');
   #title: string | null = null;
   #titleText: TextBuffer | null = null;
@@ -112,7 +117,8 @@ class PageCollector implements TagSink {
   #preDepth = 0;
   #head = Head.NotSeen;
 
-  constructor(pageUrl: string, maxLinks: number, robotsName: string) {
+  constructor(pageUrl: string, maxLinks: number, robotsName: string, encoding: string) {
+    this.#encoding = encoding;
     this.#pageUrl = pageUrl;
     this.#maxLinks = maxLinks;
     this.#robotsName = robotsName;
@@ -228,7 +234,9 @@ class PageCollector implements TagSink {
     // but a URL linked normally anywhere on the page is followable even if another link to it
     // says rel="nofollow".
     const seen = new Map<string, ExtractedLink | undefined>();
-    const resolve = createUrlResolver(base);
+    const resolveUtf8 = createUrlResolver(base);
+    const encoding = this.#encoding;
+    const resolve = encoding === 'utf-8' ? resolveUtf8 : (href: string) => resolveUtf8(encodeHrefQuery(href, encoding));
     // Menus and footers repeat hrefs; each is resolved once per page.
     const resolved = new Map<string, string | null>();
     const links: ExtractedLink[] = [];
@@ -252,7 +260,7 @@ class PageCollector implements TagSink {
     return {
       title: this.#title,
       description: this.#description || null,
-      canonical: this.#canonicalHref === null ? null : normalizeUrl(this.#canonicalHref, base),
+      canonical: this.#canonicalHref === null ? null : normalizeUrl(encodeHrefQuery(this.#canonicalHref, this.#encoding), base),
       language: this.#language || null,
       links,
       linksFound: seen.size,

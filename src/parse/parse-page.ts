@@ -32,7 +32,7 @@ export function parsePage(task: ParseTask): ParseOutcome {
       };
     }
     const { html, encoding } = decodeHtml(body, task.contentType);
-    const page = extractPage(html, task.url, task.maxLinks, task.robotsName);
+    const page = extractPage(html, task.url, task.maxLinks, task.robotsName, encoding);
     // The frame holds the bytes as received, not `html`: re-encoding could change them.
     const { data, codec, textBytes } = packPage(body, { htmlString: html, encoding, text: page.text }, DEFAULT_PACK);
     return {

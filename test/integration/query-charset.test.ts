@@ -1,0 +1,33 @@
+/**
+ * A link's query goes out in its page's encoding, as browsers send it: a windows-1252 site's
+ * search link `?q=café` is requested as `?q=caf%E9`. Sent as UTF-8 (`caf%C3%A9`) it missed.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSite } from '../helpers/site.js';
+import { crawlite } from '../helpers/cli.js';
+import { rows } from '../helpers/db.js';
+
+test('a windows-1252 page: its search link is requested with the query in windows-1252', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'crawlite-qcs-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const latin1 = { 'content-type': 'text/html; charset=windows-1252' };
+  const site = await startSite({
+    '/': { headers: latin1, body: Buffer.from('<title>home</title><a href="/search?q=caf\xe9">search</a>', 'latin1') },
+    '/search?q=caf%E9': { headers: latin1, body: Buffer.from('<title>r\xe9sultats</title>', 'latin1') },
+  });
+  t.after(() => site.close());
+  const db = join(dir, 'crawl.db');
+  const run = await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '1']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(site.hits.get('/search?q=caf%E9'), 1, `requests: ${[...site.hits.keys()].join(', ')}`);
+  assert.equal(site.hits.get('/search?q=caf%C3%A9'), undefined);
+  const pages = rows<{ url: string; status: number; title: string }>(db, 'SELECT url, status, title FROM pages ORDER BY url');
+  assert.deepEqual(pages.map((p) => [p.url, p.status, p.title]), [
+    [site.url('/'), 200, 'home'],
+    [site.url('/search?q=caf%E9'), 200, 'résultats'],
+  ]);
+});
