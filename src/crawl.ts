@@ -122,12 +122,15 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   };
   const limits = createHostLimits({ concurrency: config.fetch.concurrency, perHost: config.fetch.perHost });
   const stop = new AbortController();
+  const trap = createTrapCheck(config.traps ?? defaultTrapConfig());
+  // A redirect hop meets the same URL-shape traps as a link (length, depth, repeated segments):
+  // a Location is as much the server's to make up as an href.
+  const checkRedirect = (url: string, from: FrontierEntry) => trap.checkUrl(url) ?? seedRedirects.checkRedirect(url, from);
   const polite = createPoliteStage({
-    config: config.fetch, limits, dispatcher: opts.dispatcher, checkRedirect: seedRedirects.checkRedirect, signal: stop.signal, shouldKeepWire: config.archive, headerOrigins: config.seeds,
+    config: config.fetch, limits, dispatcher: opts.dispatcher, checkRedirect, signal: stop.signal, shouldKeepWire: config.archive, headerOrigins: config.seeds,
     isStored: (url) => writer.isStored(url),
   });
   const { fetcher, schedule } = polite;
-  const trap = createTrapCheck(config.traps ?? defaultTrapConfig());
   const frontier = new Frontier(writer, {
     scope,
     ...(patterns ? { patterns } : {}),

@@ -82,12 +82,24 @@ export function describeCode(code: ErrorCode): string {
   return CODE_LABELS[code] ?? code;
 }
 
+/** Longest error message kept: stored in error_message, printed on stderr, logged as JSON. */
+export const MAX_MESSAGE_CHARS = 1000;
+
+/**
+ * A message cut to MAX_MESSAGE_CHARS. Messages quote what a server sent (a Location, a
+ * Content-Encoding), and a hostile one sent 200 KB of it: into the database and onto stderr.
+ */
+export function clipMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  return `${message.slice(0, MAX_MESSAGE_CHARS)}... (${message.length} characters)`;
+}
+
 export class CrawlError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
 
   constructor(code: ErrorCode, message: string, opts: { cause?: unknown; retryable?: boolean } = {}) {
-    super(message, { cause: opts.cause });
+    super(clipMessage(message), { cause: opts.cause });
     this.name = new.target.name;
     this.code = code;
     this.retryable = opts.retryable ?? false;

@@ -5,7 +5,7 @@
  */
 import { request, type Dispatcher } from 'undici';
 import type { FetchConfig } from '../config/schema.js';
-import { FetchError, type ErrorCode } from '../errors.js';
+import { clipMessage, FetchError, type ErrorCode } from '../errors.js';
 import { normalizeUrl, originKey } from '../frontier/normalize-url.js';
 import type { FetchFailure, FetchResult, FrontierEntry, RedirectHop, RedirectToStored } from '../types.js';
 import { decodeBody } from './decode-body.js';
@@ -215,7 +215,8 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
     if (overrides.isUnchecked) return target;
     const refusal = checkRedirect?.(target, entry) ?? null;
     if (refusal !== null) {
-      return createFetchError('CRAWL_REDIRECT_OUT_OF_SCOPE', `redirect to ${target} refused [${refusal}]`);
+      const code = refusal.startsWith('CRAWL_TRAP_') ? refusal : 'CRAWL_REDIRECT_OUT_OF_SCOPE';
+      return createFetchError(code, `redirect to ${target} refused [${refusal}]`);
     }
     return target;
   }
@@ -234,7 +235,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
     const fail = (err: FetchError, retryAt?: number): FetchFailure => ({
       entry,
       code: err.code,
-      message: url === entry.url || err.message.includes(url) ? err.message : `${err.message} (at ${url})`,
+      message: url === entry.url || err.message.includes(url) ? err.message : clipMessage(`${err.message} (at ${url})`),
       retryable: err.retryable,
       redirects,
       ...(redirectTo === undefined ? {} : { redirectTo }),

@@ -52,6 +52,8 @@ export function normalizeUrl(input: string, base?: string | URL): string | null 
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   if (url.hostname === '') return null;
+  // Port 0 cannot be connected to: such a link is as invalid as port 65536, not a refused host.
+  if (url.port === '0') return null;
   const parsed = url.href;
   // Most links need none of the rewriting below; each URL setter costs a reparse, and this path
   // was half of normalizeUrl's time on bench pages. Without a "%" there is no escape to rewrite,

@@ -31,13 +31,17 @@ export interface TagSink {
 
 const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
 
-/** Drives `sink` with the document's events; every opened element is closed exactly once. */
-export function emitHtmlEvents(html: string, sink: HtmlSink): void {
+/**
+ * Drives `sink` with the document's events; every opened element is closed exactly once.
+ * Attributes are read only on the tags the link extractor looks at, unless `allAttributes` (a
+ * whole DOM for CSS selectors, extract-fields.ts).
+ */
+export function emitHtmlEvents(html: string, sink: HtmlSink, allAttributes = false): void {
   emitTagEvents(html, {
     openTag: (tag, attribs) => sink.onopentag(tag.name, attribs),
     text: (source, start, end) => sink.ontext(source.slice(start, end)),
     closeTag: (tag) => sink.onclosetag(tag.name),
-  });
+  }, allAttributes);
 }
 
 /** A tag name's record and how many elements of that name are open, for this document only. */
@@ -49,7 +53,7 @@ interface Counted {
 const P = tagInfo('p');
 const BR = tagInfo('br');
 
-export function emitTagEvents(html: string, sink: TagSink): void {
+export function emitTagEvents(html: string, sink: TagSink, allAttributes = false): void {
   const stack: Counted[] = [];
   const byName = new Map<string, Counted>();
   const foreign: boolean[] = [false]; // self-closing "/>" only counts inside svg/math
@@ -100,7 +104,7 @@ export function emitTagEvents(html: string, sink: TagSink): void {
         if ((flags & TagFlag.Foreign) !== 0) foreign.push(true);
         else if ((flags & TagFlag.Integration) !== 0) foreign.push(false);
       }
-      attribs = (flags & TagFlag.Attributes) !== 0 ? {} : null;
+      attribs = allAttributes || (flags & TagFlag.Attributes) !== 0 ? {} : null;
     },
     onattribname(start, end) {
       if (attribs) attrName = html.slice(start, end).toLowerCase();

@@ -60,3 +60,22 @@ test('values are bounded: a list at MAX_FIELD_VALUES, a value at MAX_FIELD_CHARS
   assert.equal((values.text as string).length, MAX_FIELD_CHARS);
   assert.equal((values.links as string[]).length, MAX_FIELD_VALUES);
 });
+
+test('hostile nesting: fields cost the page neither its links nor its text, nor a worker for seconds', () => {
+  const deep = `<title>Deep</title><a href="/next">next</a><p>words here</p>${'<div>'.repeat(20_000)}x${'</div>'.repeat(20_000)}`;
+  const unclosed = `<title>Unclosed</title><a href="/n2">n</a>${'<b><i><table>'.repeat(50_000)}`;
+  for (const [html, title, link] of [[deep, 'Deep', '/next'], [unclosed, 'Unclosed', '/n2']] as const) {
+    const started = performance.now();
+    const out = parsePage({
+      url: 'http://127.0.0.1/p', body: new Uint8Array(Buffer.from(html)), contentType: 'text/html', isHtml: true, maxLinks: 100,
+      fields: { title: spec('title'), deepest: spec('div div div'), links: spec('a', 'href', true) },
+    });
+    assert.ok(out.ok, out.ok ? '' : out.message);
+    assert.equal(out.title, title);
+    assert.deepEqual(out.links.map((l) => new URL(l.url).pathname), [link]);
+    assert.equal(out.fields?.title, title);
+    assert.deepEqual(out.fields?.links, [link]);
+    // Generous: htmlparser2's own Parser took over 15 s on the unclosed page, this takes well under one.
+    assert.ok(performance.now() - started < 8000, `${title}: ${Math.round(performance.now() - started)} ms`);
+  }
+});
