@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'CRAWL_OUTPUT_WRITE'
   | 'CRAWL_BENCH_FAILED'
   | 'CRAWL_NOTHING_FETCHED'
+  /** SIGINT, SIGTERM or SIGHUP stopped an export or report writing its --out file: exit 130. */
+  | 'CRAWL_INTERRUPTED'
   // per-URL: recorded as data, the crawl goes on
   | 'CRAWL_SCOPE_OUT'
   | 'CRAWL_SCOPE_EXCLUDED'
@@ -112,6 +114,8 @@ export class UsageError extends CrawlError {}
 export class StoreError extends CrawlError {}
 /** An --out file or stdout could not be opened or written (permission, disk full). */
 export class OutputError extends CrawlError {}
+/** A signal stopped the command before its output was complete. */
+export class InterruptedError extends CrawlError {}
 /** A fetch failed; `cause` keeps undici's UND_ERR_* error. */
 export class FetchError extends CrawlError {}
 /** A parse task failed in the pool. */

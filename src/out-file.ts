@@ -13,14 +13,19 @@
  * the device with a regular file (as root, `--out /dev/null` once did), left a FIFO's reader
  * waiting for data that never came, and failed outright for /proc/self/fd links, whose target
  * (`pipe:[123]`) is no path to write beside. A directory is refused.
+ *
+ * SIGINT, SIGTERM or SIGHUP while the temporary file exists removes it and fails the write with
+ * InterruptedError CRAWL_INTERRUPTED (exit 130): the default action of those signals killed the
+ * process and left one hidden `.pages.jsonl.<hex>.tmp` of the partial export per interrupt.
+ * Only SIGKILL (or a crash of the machine) can still leave one behind.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, createWriteStream, statSync, type Stats } from 'node:fs';
+import { constants, createWriteStream, rmSync, statSync, type Stats } from 'node:fs';
 import { once } from 'node:events';
 import { chmod, chown, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { UsageError } from './errors.js';
+import { InterruptedError, UsageError } from './errors.js';
 import { outTarget } from './check-out-path.js';
 import { isBrokenPipe } from './export/stream-backpressure.js';
 import { asOutputWriteError } from './output-write-error.js';
@@ -63,7 +68,7 @@ export function planOut(out: string, example: string): OutPlan {
  */
 export async function writeOut<T>(plan: OutPlan, write: (stream: Writable) => Promise<T>): Promise<T> {
   try {
-    return plan.kind === 'in-place' ? await writeInPlace(plan.out, write) : await writeReplacing(plan.target, plan.existing, write);
+    return plan.kind === 'in-place' ? await writeInPlace(plan.out, write) : await writeReplacing(plan, write);
   } catch (err) {
     throw asOutputWriteError(err, plan.out);
   }
@@ -104,8 +109,11 @@ async function takeOverMetadata(temp: string, existing: Stats): Promise<void> {
   await chmod(temp, existing.mode & 0o7777);
 }
 
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 /** Writes to `<dir>/.<name, cut short>.<random>.tmp`, then renames it to `target` once flushed to disk. */
-async function writeReplacing<T>(target: string, existing: Stats | undefined, write: (stream: Writable) => Promise<T>): Promise<T> {
+async function writeReplacing<T>(plan: OutPlan & { kind: 'replace' }, write: (stream: Writable) => Promise<T>): Promise<T> {
+  const { target, existing } = plan;
   // The name cut short: a target name near NAME_MAX (255 bytes) must not fail for its temp's length.
   const temp = join(dirname(target), `.${basename(target).slice(0, 100)}.${randomBytes(6).toString('hex')}.tmp`);
   // flush: fsync before close, or a power loss after the rename can leave an empty file under the
@@ -115,17 +123,35 @@ async function writeReplacing<T>(target: string, existing: Stats | undefined, wr
   // contents are never readable by more users than the old file's, even before the chmod.
   const stream = createWriteStream(temp, { flags: 'wx', flush: true, mode: existing ? existing.mode & 0o777 : 0o666 });
   const closed = once(stream, 'close');
+  let interrupted: InterruptedError | null = null;
+  let isRenaming = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // Once renaming, the file is complete: let it land rather than tear it down halfway.
+    if (isRenaming || interrupted !== null) return;
+    const outcome = existing === undefined ? 'not written' : 'left unchanged';
+    interrupted = new InterruptedError('CRAWL_INTERRUPTED', `${signal} received; ${plan.out} ${outcome}`);
+    // Synchronously, so the file is gone even if nothing after this gets to run.
+    rmSync(temp, { force: true });
+    // The writers stop at a destroyed stream; the catch below turns their error into this one.
+    stream.destroy(interrupted);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   try {
     const result = await write(stream);
+    if (interrupted !== null) throw interrupted;
     stream.end();
     await closed; // rejects with the stream's error (open, write or fsync failing)
     if (existing !== undefined) await takeOverMetadata(temp, existing);
+    if (interrupted !== null) throw interrupted;
+    isRenaming = true;
     await rename(temp, target);
     return result;
   } catch (err) {
     stream.destroy();
     await closed.catch(() => undefined); // already failing: the first error is the one worth reporting
     await rm(temp, { force: true });
-    throw err;
+    throw interrupted ?? err;
+  } finally {
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }
 }

@@ -23,6 +23,7 @@ export function reportError(err: unknown, isDebug: boolean): number {
     process.stderr.write('crawlite: run crawlite --help (or crawlite <command> --help) for usage\n');
   }
   if (isDebug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  if (code === 'CRAWL_INTERRUPTED') return 130; // as an interrupted crawl
   return code && USAGE_CODES.has(code) ? 2 : 1;
 }
 
