@@ -32,7 +32,7 @@ export interface ExportOptions {
   out?: string;
   /** Comma list of field names; DEFAULT_FIELDS when absent. */
   fields?: string;
-  /** Comma list of content fields to add: text, html. */
+  /** Comma list of content fields to add: text, html, body_base64. */
   with?: string;
   /** Which pages: --run, --status, --since, --until, --content-type (export/filters.ts). */
   filter?: FilterFlags;

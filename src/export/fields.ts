@@ -48,10 +48,11 @@ export const PAGE_FIELDS = [
   { name: 'content_hash', kind: 'text', description: 'SHA-256 of the body; pages with equal bodies share it' },
 ] as const satisfies readonly FieldDef[];
 
-/** Decompressed from the contents frame; written only when asked for (`--with text,html`). */
+/** Decompressed from the contents frame; written only when asked for (`--with text,html,body_base64`). */
 export const CONTENT_FIELDS = [
   { name: 'text', kind: 'content', description: 'visible text' },
-  { name: 'html', kind: 'content', description: 'the HTML body, decoded with the page encoding' },
+  { name: 'html', kind: 'content', description: 'the HTML body, decoded with the page encoding; a non-HTML body as UTF-8, or null when it is not UTF-8 text (an image)' },
+  { name: 'body_base64', kind: 'content', description: 'the stored body, byte for byte, in base64 (any type: images, PDFs)' },
 ] as const satisfies readonly FieldDef[];
 
 export type PageFieldName = (typeof PAGE_FIELDS)[number]['name'];
@@ -67,6 +68,7 @@ export function isExtractedField(name: string): name is ExtractedFieldName {
 }
 
 const ALL_FIELDS: readonly FieldDef[] = [...PAGE_FIELDS, ...CONTENT_FIELDS];
+const CONTENT_BY_NAME = new Set<string>(CONTENT_FIELDS.map((f) => f.name));
 const BY_NAME = new Map<string, FieldDef>(ALL_FIELDS.map((f) => [f.name, f]));
 
 /**
@@ -86,7 +88,7 @@ export function fieldDef(name: FieldName): FieldDef {
 }
 
 export function isContentField(name: FieldName): name is ContentFieldName {
-  return name === 'text' || name === 'html';
+  return CONTENT_BY_NAME.has(name);
 }
 
 function splitList(list: string): string[] {
@@ -98,7 +100,7 @@ function splitList(list: string): string[] {
 
 /**
  * The output columns, in order, from `--fields` (a comma list; default DEFAULT_FIELDS) and
- * `--with` (text and/or html, appended unless --fields already names them). Names repeated are
+ * `--with` (text, html and/or body_base64, appended unless --fields already names them). Names repeated are
  * kept once, at their first place. Throws UsageError CRAWL_USAGE naming the first bad name.
  */
 export function parseFieldList(fields?: string, withList?: string): FieldName[] {
@@ -116,10 +118,10 @@ export function parseFieldList(fields?: string, withList?: string): FieldName[] 
     });
   }
   for (const name of withList === undefined ? [] : splitList(withList)) {
-    if (name !== 'text' && name !== 'html') {
+    if (!CONTENT_BY_NAME.has(name)) {
       throw new UsageError('CRAWL_USAGE', `unknown --with value '${name}' (known: ${CONTENT_FIELDS.map((f) => f.name).join(', ')})`);
     }
-    chosen.push(name);
+    chosen.push(name as ContentFieldName);
   }
   return [...new Set(chosen)];
 }

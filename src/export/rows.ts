@@ -32,13 +32,13 @@ export interface IterateOptions {
 /**
  * Rows come back as arrays (better-sqlite3's raw mode), which halves the cost of reading them:
  * no object per row, no property per column. The layout is the page columns in field order,
- * then the page URL, then, when text or html is asked for, the content columns.
+ * then the page URL, then, when text, html or body_base64 is asked for, the content columns.
  */
 type RawRow = unknown[];
 
 interface Layout {
   sql: string;
-  /** Per output field: where its value is, or -1 for text/html. */
+  /** Per output field: where its value is, or -1 for text/html/body_base64. */
   positions: number[];
   urlAt: number;
   /** codec, html_bytes, data, page encoding follow here; -1 without content. */
@@ -84,6 +84,27 @@ function decodeHtml(html: Uint8Array, encoding: unknown): string {
   // turns curly quotes and the euro sign into C1 controls: decodeAs is what the parser used.
   if (decoder.encoding === 'windows-1252') return decodeAs(html, 'windows-1252');
   return decoder.decode(html);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A body stored without being parsed as HTML (`--store-non-html`: JSON, CSS, an image, a PDF; or
+ * one under a content-coding we could not remove) has no charset of ours: UTF-8 text comes out as
+ * it is, anything else as null. Decoded with replacement characters, a PNG came out as a string
+ * that no longer held its bytes; body_base64 has them.
+ */
+function decodeUnparsed(body: Uint8Array): string | null {
+  try {
+    return strictUtf8.decode(body);
+  } catch {
+    return null;
+  }
+}
+
+/** pages.encoding is '' for a body stored unparsed (parse-page.ts), the WHATWG label the parser decoded HTML with. */
+function htmlValue(body: Uint8Array, encoding: unknown): string | null {
+  return encoding === '' ? decodeUnparsed(body) : decodeHtml(body, encoding);
 }
 
 function parseJson(text: unknown): ExportValue {
@@ -160,7 +181,8 @@ export function iteratePages(db: Db, fields: readonly FieldName[], opts: Iterate
       const row: ExportRow = {};
       fields.forEach((name, i) => {
         if (name === 'text') row.text = content?.text ?? null;
-        else if (name === 'html') row.html = content === null ? null : decodeHtml(content.html, raw[layout.contentAt + 3]);
+        else if (name === 'html') row.html = content === null ? null : htmlValue(content.html, raw[layout.contentAt + 3]);
+        else if (name === 'body_base64') row.body_base64 = content === null ? null : Buffer.from(content.html).toString('base64');
         else row[name] = converters[i]!(raw[layout.positions[i]!]);
       });
       yield row;

@@ -177,3 +177,37 @@ test('filters: --status, --content-type, --run, --since/--until, on every format
     await assert.rejects(collect({ dbPath, format: 'jsonl', filter: bad as ExportOptions['filter'] }), { code: 'CRAWL_USAGE' }, JSON.stringify(bad));
   }
 });
+
+test('--with html,body_base64 on non-HTML bodies: html is UTF-8 text or null, body_base64 the exact bytes (jsonl and csv)', async (t) => {
+  const json = Buffer.from('{"name":"caf\u00e9 \u20ac"}', 'utf8');
+  const home = page('home', ['/pixel.png', '/data.json']);
+  const site = await startSite({
+    '/': home,
+    '/pixel.png': { headers: { 'content-type': 'image/png' }, body: PIXEL },
+    '/data.json': { headers: { 'content-type': 'application/json' }, body: json },
+  });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], { parse: { storeNonHtml: true } });
+  await runCrawl(config);
+  const dbPath = config.dbPath;
+
+  const lines = (await collect({ dbPath, format: 'jsonl', fields: 'url', with: 'html,body_base64' })).trim().split('\n');
+  const byUrl = new Map(lines.map((l) => JSON.parse(l) as { url: string; html: string | null; body_base64: string | null }).map((r) => [r.url, r]));
+  const pixel = byUrl.get(site.url('/pixel.png'))!;
+  // Decoded as text, the PNG was a string of U+FFFD that no longer held its bytes.
+  assert.equal(pixel.html, null, 'an image is no text');
+  assert.deepEqual(Buffer.from(pixel.body_base64!, 'base64'), PIXEL, 'the PNG byte for byte');
+  const data = byUrl.get(site.url('/data.json'))!;
+  assert.equal(data.html, '{"name":"caf\u00e9 \u20ac"}', 'UTF-8 text stored unparsed is still given as text');
+  assert.deepEqual(Buffer.from(data.body_base64!, 'base64'), json);
+  const root = byUrl.get(site.url('/'))!;
+  assert.equal(root.html, home, 'HTML as before');
+  assert.equal(Buffer.from(root.body_base64!, 'base64').toString('utf8'), home);
+
+  const csv = (await collect({ dbPath, format: 'csv', fields: 'url,body_base64' })).split('\r\n');
+  assert.equal(csv[0], 'url,body_base64');
+  const row = csv.find((l) => l.startsWith(`${site.url('/pixel.png')},`))!;
+  assert.deepEqual(Buffer.from(row.split(',')[1]!, 'base64'), PIXEL, 'CSV carries the same base64');
+  const csvHtml = (await collect({ dbPath, format: 'csv', fields: 'url,html' })).split('\r\n');
+  assert.ok(csvHtml.includes(`${site.url('/pixel.png')},`), `an empty html cell for the PNG: ${csvHtml.join('|')}`);
+});

@@ -150,10 +150,10 @@ describe('parseFieldList', () => {
   test('an unknown name is one CRAWL_USAGE line naming it and the known names', () => {
     assert.throws(() => parseFieldList('url,foo'), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'CRAWL_USAGE');
-      assert.match(err.message, /^unknown field 'foo' \(known: url, final_url, status, .*, content_hash, text, html\)$/);
+      assert.match(err.message, /^unknown field 'foo' \(known: url, final_url, status, .*, content_hash, text, html, body_base64\)$/);
       return true;
     });
-    assert.throws(() => parseFieldList(undefined, 'text,title'), { code: 'CRAWL_USAGE', message: "unknown --with value 'title' (known: text, html)" });
+    assert.throws(() => parseFieldList(undefined, 'text,title'), { code: 'CRAWL_USAGE', message: "unknown --with value 'title' (known: text, html, body_base64)" });
     assert.throws(() => parseFieldList(' , '), { code: 'CRAWL_USAGE' });
   });
 });
