@@ -2,7 +2,7 @@
  * Keeps the full-text index (store/db.ts: page_words and page_titles, or page_search in files
  * made before 0.2) in step with pages: a writer hook that indexes each stored page's title and
  * visible text inside the page's own transaction, so the index never holds a page the database
- * does not, nor misses one.
+ * does not, nor misses one. A page marked noindex is stored but not indexed, title included.
  *
  * The tables are contentless (content=''): FTS5 keeps only the inverted index, not a second copy
  * of the text, which already lives compressed in contents; snippets are cut from that copy
@@ -12,6 +12,7 @@
  */
 import { searchLayout, type Db } from '../store/db.js';
 import type { PageHooks } from '../store/writer.js';
+import type { PageRecord } from '../types.js';
 
 export function createSearchIndexHooks(db: Db): PageHooks {
   const index = createIndexer(db);
@@ -20,9 +21,16 @@ export function createSearchIndexHooks(db: Db): PageHooks {
       const parsed = record.parsed;
       // Non-HTML bodies and failed parses have no text worth searching.
       if (parsed === null || (parsed.searchWords === undefined && parsed.title === null)) return;
+      // The site asked that the page not be indexed: none of its words, its title's neither, are
+      // searchable (a recrawl that finds it so has removed its old entry in beforeInsert).
+      if (isNoindex(record)) return;
       index(pageId, parsed.title ?? '', parsed.searchWords ?? '');
     },
   };
+}
+
+function isNoindex(record: PageRecord): boolean {
+  return (record.directives?.robots ?? '').split(',').includes('noindex');
 }
 
 function createIndexer(db: Db): (pageId: number, title: string, words: string) => void {

@@ -25,7 +25,7 @@
  * All writes go through the writer (its enqueue() and page hooks), on its one connection.
  */
 import type { Db } from './db.js';
-import type { PageHooks, Writer } from './writer.js';
+import type { PageHooks, RecrawledRedirect, Writer } from './writer.js';
 import type { FetchResult, FrontierEntry, ParseOutcome, PageRecord } from '../types.js';
 import { prepareSearchRemoval } from '../search/search-index.js';
 import { isRetryableStatus } from '../fetch/retry-policy.js';
@@ -84,7 +84,7 @@ export function openRecrawl(db: Db, writer: Writer, opts: { start: boolean; runI
     writer.flush();
     if (writer.failure) throw writer.failure;
   }
-  if (id !== null) writer.addPageHooks(createReplaceHooks(db));
+  if (id !== null) writer.addPageHooks(createReplaceHooks(db, opts.runId));
   return createRecrawl(db, writer, id, queued, opts.runId);
 }
 
@@ -153,34 +153,59 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
 /**
  * Inside a recrawled page's transaction: the stored row (its links and its search entry too) is
  * removed just before the new response is inserted, and the new row is marked with what the
- * recrawl found. A URL that now redirects elsewhere keeps its old row, marked gone; the page it
- * leads to is stored as any new page.
+ * recrawl found. A URL that now redirects elsewhere has no page of its own any more, as in a
+ * fresh crawl (its urls row is 'redirected' with redirect_to); its row stays, marked gone, so the
+ * recrawl can count it, but it becomes the redirect: the redirect's status, final_url the target,
+ * redirects the hops, and nothing of the old page (title, content, links, search entry). The page
+ * it leads to is stored as any new page.
  */
-function createReplaceHooks(db: Db): PageHooks {
+function createReplaceHooks(db: Db, runId: number): PageHooks {
   const findPage = db.prepare<[number], { id: number }>('SELECT id FROM pages WHERE url_id = ?');
   const deleteLinks = db.prepare('DELETE FROM links WHERE page_id = ?');
   const deletePage = db.prepare('DELETE FROM pages WHERE id = ?');
   const deleteArchived = db.prepare('DELETE FROM archive WHERE page_id = ?');
   const removeFromSearch = prepareSearchRemoval(db);
   const mark = db.prepare('UPDATE pages SET recrawl_id = ?, recrawl_status = ? WHERE id = ?');
-  const markGone = db.prepare(`UPDATE pages SET recrawl_id = ?, recrawl_status = 'gone' WHERE url_id = ?`);
+  const becomeRedirect = db.prepare(
+    `UPDATE pages SET status = @status, final_url = @target, redirects = @redirects, content_type = '', headers = '{}',
+       fetched_at = @fetchedAt, elapsed_ms = @elapsedMs, title = NULL, description = NULL, canonical = NULL, language = NULL,
+       encoding = NULL, raw_bytes = 0, wire_bytes = 0, stored_bytes = 0, is_truncated = 0, links_found = 0, content_hash = NULL,
+       error_code = NULL, error_message = NULL, run_id = @runId, fields = NULL, robots = NULL, refresh_url = NULL,
+       is_links_capped = 0, recrawl_id = @recrawlId, recrawl_status = 'gone'
+     WHERE id = @id`,
+  );
+  const removeOld = (pageId: number): void => {
+    deleteLinks.run(pageId);
+    removeFromSearch(pageId);
+    deleteArchived.run(pageId);
+  };
+  const turnIntoRedirect = (urlId: number, redirect: RecrawledRedirect): void => {
+    const old = findPage.get(urlId);
+    if (old === undefined) return;
+    removeOld(old.id);
+    becomeRedirect.run({
+      id: old.id, status: redirect.redirects[0]?.status ?? 0, target: redirect.target, redirects: JSON.stringify(redirect.redirects),
+      fetchedAt: redirect.fetchedAt, elapsedMs: Math.round(redirect.elapsedMs), runId, recrawlId: redirect.recrawlId,
+    });
+  };
   const isReplacing = (urlId: number, record: PageRecord): boolean => record.recrawl !== undefined && urlId === record.entry.id;
   return {
     beforeInsert(urlId, record) {
       if (record.recrawl === undefined) return;
       if (!isReplacing(urlId, record)) {
-        markGone.run(record.recrawl.id, record.entry.id);
+        const { fetch } = record;
+        turnIntoRedirect(record.entry.id, {
+          recrawlId: record.recrawl.id, target: fetch.finalUrl, redirects: fetch.redirects, fetchedAt: fetch.fetchedAt, elapsedMs: fetch.elapsedMs,
+        });
         return;
       }
       const old = findPage.get(urlId);
       if (old === undefined) return;
-      deleteLinks.run(old.id);
-      removeFromSearch(old.id);
-      deleteArchived.run(old.id);
+      removeOld(old.id);
       deletePage.run(old.id);
     },
-    onRedirectToStored(urlId, recrawlId) {
-      markGone.run(recrawlId, urlId);
+    onRedirectToStored(urlId, redirect) {
+      turnIntoRedirect(urlId, redirect);
     },
     afterInsert(pageId, record) {
       if (record.recrawl === undefined) return;

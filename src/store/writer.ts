@@ -12,7 +12,7 @@ import { StoreError, type ErrorCode } from '../errors.js';
 import { originKey } from '../frontier/normalize-url.js';
 import { STORE_FULL_MESSAGE, isStoreFull } from './store-full.js';
 import { corruptError, isStoreCorrupt } from './store-corrupt.js';
-import type { Discovered, FrontierEntry, LinkRecord, PageRecord } from '../types.js';
+import type { Discovered, FrontierEntry, LinkRecord, PageRecord, RedirectHop } from '../types.js';
 import type { StoreConfig } from '../config/schema.js';
 import { UrlIdCache } from './url-id-cache.js';
 import { BodyCopies } from './body-copies.js';
@@ -22,7 +22,7 @@ import { currentOwner, lockState, lockedMessage, parseLock } from './writer-lock
 type Op =
   | { kind: 'page'; record: PageRecord; links: LinkRecord[]; extraUrls: Discovered[] }
   | { kind: 'failure'; entry: FrontierEntry; code: ErrorCode; message: string; redirectTo: string | null }
-  | { kind: 'redirect'; entry: FrontierEntry; storedUrl: string; recrawlId: number | null }
+  | { kind: 'redirect'; entry: FrontierEntry; storedUrl: string; recrawl: RecrawledRedirect | null }
   | { kind: 'requeue'; entry: FrontierEntry }
   | { kind: 'skip'; entry: FrontierEntry; code: ErrorCode }
   | { kind: 'defer'; entry: FrontierEntry; dueAt: number; isAttempt: boolean; code: ErrorCode | null; message: string }
@@ -38,10 +38,19 @@ export interface PageHooks {
   /** After the row was inserted as `pageId` (not called for a duplicate that was not stored). */
   afterInsert?(pageId: number, record: PageRecord, now: number): void;
   /**
-   * A URL being recrawled (as `recrawlId`) redirected to a stored page that was not fetched again
+   * A URL being recrawled redirected to a stored page that was not fetched again
    * (Writer.recordRedirect): what beforeInsert does for a redirect whose target was fetched.
    */
-  onRedirectToStored?(urlId: number, recrawlId: number, now: number): void;
+  onRedirectToStored?(urlId: number, redirect: RecrawledRedirect, now: number): void;
+}
+
+/** A recrawled URL's answer that was a redirect to `target`, a page already stored. */
+export interface RecrawledRedirect {
+  recrawlId: number;
+  target: string;
+  redirects: RedirectHop[];
+  fetchedAt: number;
+  elapsedMs: number;
 }
 
 /** New URLs recorded as skipped, by CRAWL_TRAP_* code. */
@@ -282,10 +291,10 @@ export class Writer {
   /**
    * A URL that redirected to a stored page, the page not fetched again (RedirectToStored): the
    * row and count that storing the fetched page would have ended in, a duplicate, as
-   * #applyPage leaves it. `recrawlId` when the URL was being recrawled (PageHooks.onRedirectToStored).
+   * #applyPage leaves it. `recrawl` when the URL was being recrawled (PageHooks.onRedirectToStored).
    */
-  recordRedirect(entry: FrontierEntry, storedUrl: string, recrawlId: number | null = null): void {
-    this.#push({ kind: 'redirect', entry, storedUrl, recrawlId });
+  recordRedirect(entry: FrontierEntry, storedUrl: string, recrawl: RecrawledRedirect | null = null): void {
+    this.#push({ kind: 'redirect', entry, storedUrl, recrawl });
   }
 
   /**
@@ -391,7 +400,7 @@ export class Writer {
       s.markState.run('failed', op.code, op.message, op.redirectTo, now, op.entry.id);
     } else if (op.kind === 'redirect') {
       s.markState.run('redirected', null, null, op.storedUrl, now, op.entry.id);
-      if (op.recrawlId !== null) for (const h of this.#hooks) h.onRedirectToStored?.(op.entry.id, op.recrawlId, now);
+      if (op.recrawl !== null) for (const h of this.#hooks) h.onRedirectToStored?.(op.entry.id, op.recrawl, now);
       this.#batchCounts.duplicates += 1;
     } else {
       this.#applyPage(op.record, op.links, op.extraUrls, now);
