@@ -174,7 +174,7 @@ test('an interrupted recrawl is continued by the next run, without requeueing wh
   assert.equal(query<{ n: number }>(config.dbPath, 'SELECT count(*) AS n FROM pages')[0]!.n, 13);
 });
 
-test('a recrawled URL that now redirects: its row is marked gone, the target is stored as a new page', async (t) => {
+test('a recrawled URL that now redirects: its row is marked gone and becomes the redirect, the target is stored as a new page', async (t) => {
   let isMoved = false;
   const site = await startSite({
     '/': page('home', ['/old', '/missing']),
@@ -189,11 +189,13 @@ test('a recrawled URL that now redirects: its row is marked gone, the target is 
   await runCrawl(config);
   isMoved = true;
   await runCrawl({ ...config, recrawl: true });
-  // pages.url is the URL requested (both rows were reached through /old); final_url tells them apart.
-  const rows = query<{ url: string; recrawl_status: string | null; title: string }>(config.dbPath, 'SELECT final_url AS url, recrawl_status, title FROM pages ORDER BY id');
+  // Keyed by the urls row: pages.url is the URL requested (both rows were reached through /old),
+  // and final_url is /new in both (the old row now records the redirect).
+  const rows = query<{ url: string; recrawl_status: string | null; title: string | null; status: number; final_url: string; content_hash: string | null }>(
+    config.dbPath, 'SELECT u.url, p.recrawl_status, p.title, p.status, p.final_url, p.content_hash FROM pages p JOIN urls u ON u.id = p.url_id ORDER BY p.id',
+  );
   const byPath = new Map(rows.map((r) => [r.url.slice(site.origin.length), r]));
-  assert.equal(byPath.get('/old')!.recrawl_status, 'gone');
-  assert.equal(byPath.get('/old')!.title, 'old', 'the old row is kept as it was');
+  assert.deepEqual({ ...byPath.get('/old')! }, { url: site.url('/old'), recrawl_status: 'gone', title: null, status: 301, final_url: site.url('/new'), content_hash: null });
   assert.equal(rows.filter((r) => r.title === 'new home of old').length, 1);
   const old = query<{ state: string; redirect_to: string }>(config.dbPath, 'SELECT state, redirect_to FROM urls WHERE url = ?', site.url('/old'));
   assert.deepEqual(old, [{ state: 'redirected', redirect_to: site.url('/new') }]);
@@ -299,20 +301,22 @@ test('a URL that redirected in one recrawl is recrawled by the next: gone again 
   await runCrawl(config);
   const c4 = () => ({
     url: query<{ state: string; recrawl_id: number | null }>(config.dbPath, 'SELECT state, recrawl_id FROM urls WHERE url = ?', site.url('/c4'))[0],
-    page: query<{ title: string; recrawl_id: number; recrawl_status: string }>(config.dbPath, 'SELECT title, recrawl_id, recrawl_status FROM pages WHERE url_id = (SELECT id FROM urls WHERE url = ?)', site.url('/c4'))[0],
+    page: query<{ title: string | null; recrawl_id: number; recrawl_status: string }>(config.dbPath, 'SELECT title, recrawl_id, recrawl_status FROM pages WHERE url_id = (SELECT id FROM urls WHERE url = ?)', site.url('/c4'))[0],
   });
 
   mode = 'moved';
   await runCrawl({ ...config, recrawl: true });
-  assert.deepEqual(c4(), { url: { state: 'redirected', recrawl_id: 1 }, page: { title: 'c4', recrawl_id: 1, recrawl_status: 'gone' } });
+  assert.deepEqual(c4(), { url: { state: 'redirected', recrawl_id: 1 }, page: { title: null, recrawl_id: 1, recrawl_status: 'gone' } });
+  assert.equal(searchPages({ dbPath: config.dbPath, query: 'marmot' }).length, 0, 'a page that now redirects leaves the index');
 
   // Still redirecting: asked again, and gone again in this recrawl; /c5 (now a stored page) is not stored twice.
   for (const k of Object.keys(asked)) delete asked[k];
   await runCrawl({ ...config, recrawl: true });
   assert.equal(asked['/c4'], 1);
   assert.ok((asked['/c5'] ?? 0) <= 2, 'at most once through the redirect and once on its own');
-  assert.deepEqual(c4(), { url: { state: 'redirected', recrawl_id: 2 }, page: { title: 'c4', recrawl_id: 2, recrawl_status: 'gone' } });
-  assert.equal(query<{ n: number }>(config.dbPath, 'SELECT count(*) AS n FROM pages WHERE final_url = ?', site.url('/c5'))[0]!.n, 1);
+  assert.deepEqual(c4(), { url: { state: 'redirected', recrawl_id: 2 }, page: { title: null, recrawl_id: 2, recrawl_status: 'gone' } });
+  // By url_id: the /c4 row's final_url is /c5 too, as it records the redirect.
+  assert.equal(query<{ n: number }>(config.dbPath, 'SELECT count(*) AS n FROM pages WHERE url_id = (SELECT id FROM urls WHERE url = ?)', site.url('/c5'))[0]!.n, 1);
   assert.equal(readStats(config.dbPath).recrawl?.pending, 0);
 
   // Serving its own page again: fetched and replaced.

@@ -1,0 +1,104 @@
+/**
+ * What `crawlite search` and `crawlite export` show of pages the site asked not to index, and of
+ * a recrawled page that now redirects: crawled from a real local site and read through the CLI.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSite, page } from '../helpers/site.js';
+import { tempDbPath } from '../helpers/config.js';
+import { crawlite } from '../helpers/cli.js';
+import { rows } from '../helpers/db.js';
+
+async function crawl(db: string, seed: string, ...flags: string[]): Promise<void> {
+  const run = await crawlite(['crawl', seed, '--db', db, '--no-progress', '--retries', '0', ...flags]);
+  assert.equal(run.code, 0, run.stderr);
+}
+
+/** The paths `crawlite search` returns for `query`. */
+async function searchPaths(db: string, query: string): Promise<string[]> {
+  const run = await crawlite(['search', query, '--db', db, '--json']);
+  assert.equal(run.code, 0, `${query}: ${run.stderr}`);
+  return run.stdout.split('\n').filter((l) => l !== '').map((l) => new URL((JSON.parse(l) as { url: string }).url).pathname).sort();
+}
+
+/** `crawlite export` rows (JSON lines) with `flags`. */
+async function exported(db: string, ...flags: string[]): Promise<Array<Record<string, unknown>>> {
+  const run = await crawlite(['export', '--db', db, '--format', 'jsonl', ...flags]);
+  assert.equal(run.code, 0, run.stderr);
+  return run.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+test('noindex (meta robots noindex, X-Robots-Tag none): the row is kept, nothing of the page is searchable, its title neither', async (t) => {
+  const site = await startSite({
+    '/': page('Home', ['/meta', '/header', '/open']),
+    '/meta': page('Quokka title', [], '<meta name="robots" content="noindex"><p>wombatmeta words</p>'),
+    '/header': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html', 'x-robots-tag': 'none' }).end(page('Numbat title', [], '<p>wombatheader words</p>'));
+    },
+    '/open': page('Open page', [], '<p>wombatopen words</p>'),
+  });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  await crawl(db, site.url('/'));
+
+  assert.deepEqual(await searchPaths(db, 'wombatmeta'), []);
+  assert.deepEqual(await searchPaths(db, 'wombatheader'), []);
+  assert.deepEqual(await searchPaths(db, 'quokka'), [], 'a noindex page is not found by its title either');
+  assert.deepEqual(await searchPaths(db, 'numbat'), []);
+  assert.deepEqual(await searchPaths(db, 'words'), ['/open'], 'an indexable page on the same site still is');
+  // The row stays, as the README says: status, robots, title; no content.
+  const kept = rows<{ path: string; status: number; robots: string; title: string; content_hash: string | null }>(
+    db, "SELECT substr(final_url, instr(substr(final_url, 8), '/') + 7) AS path, status, robots, title, content_hash FROM pages WHERE robots IS NOT NULL ORDER BY path",
+  );
+  assert.deepEqual(kept, [
+    { path: '/header', status: 200, robots: 'noindex,nofollow', title: 'Numbat title', content_hash: null },
+    { path: '/meta', status: 200, robots: 'noindex', title: 'Quokka title', content_hash: null },
+  ]);
+});
+
+test('--recrawl: a page turned noindex leaves the search index; one that now redirects takes the redirect and leaves search and 2xx exports', async (t) => {
+  let version = 1;
+  const site = await startSite({
+    '/': page('Home', ['/b', '/c']),
+    '/b': (_req, res) => {
+      const robots = version === 2 ? '<meta name="robots" content="noindex">' : '';
+      res.writeHead(200, { 'content-type': 'text/html' }).end(page('B', [], `${robots}<p>betaword</p>`));
+    },
+    '/c': (_req, res) => {
+      if (version === 2) res.writeHead(301, { location: '/c-moved' }).end();
+      else res.writeHead(200, { 'content-type': 'text/html' }).end(page('Gamma title', ['/c-link'], '<p>gammaword</p>'));
+    },
+    '/c-link': page('linked from c'),
+    '/c-moved': page('Moved here', [], '<p>deltaword</p>'),
+  });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  await crawl(db, site.url('/'));
+  assert.deepEqual(await searchPaths(db, 'betaword'), ['/b']);
+  assert.deepEqual(await searchPaths(db, 'gammaword'), ['/c']);
+
+  version = 2;
+  await crawl(db, site.url('/'), '--recrawl');
+  assert.deepEqual(await searchPaths(db, 'betaword'), [], 'turned noindex: out of the index');
+  assert.deepEqual(await searchPaths(db, 'gammaword'), [], 'now a redirect: out of the index');
+  assert.deepEqual(await searchPaths(db, 'gamma'), [], 'its old title neither');
+  // The redirect's target, new to the crawl, is crawled and searchable.
+  assert.deepEqual(await searchPaths(db, 'deltaword'), ['/c-moved']);
+
+  const all = await exported(db, '--fields', 'url,final_url,status,title,redirects');
+  // pages.url is the URL requested: the target, new, was reached through /c, so two rows have it.
+  const fromC = all.filter((r) => r.url === site.url('/c')).sort((x, y) => Number(y.status) - Number(x.status));
+  // A fresh crawl has /c 'redirected' to its target; its recrawled row, kept to count it gone, says the same.
+  assert.deepEqual(fromC, [
+    { url: site.url('/c'), final_url: site.url('/c-moved'), status: 301, title: null, redirects: [{ url: site.url('/c'), status: 301 }] },
+    { url: site.url('/c'), final_url: site.url('/c-moved'), status: 200, title: 'Moved here', redirects: [{ url: site.url('/c'), status: 301 }] },
+  ]);
+  const twoxx = await exported(db, '--status', '2xx', '--fields', 'url,title');
+  assert.deepEqual(twoxx.filter((r) => r.url === site.url('/c')).map((r) => r.title), ['Moved here'], 'the old 200 of /c is not listed');
+  const cRow = rows<{ id: number; content_hash: string | null; recrawl_status: string }>(db, 'SELECT id, content_hash, recrawl_status FROM pages WHERE url_id = (SELECT id FROM urls WHERE url = ?)', site.url('/c'))[0]!;
+  assert.equal(cRow.content_hash, null);
+  assert.equal(cRow.recrawl_status, 'gone');
+  assert.deepEqual(rows(db, 'SELECT to_url_id FROM links WHERE page_id = ?', cRow.id), [], 'the old page\'s links go with it');
+  assert.deepEqual(rows(db, 'SELECT state, redirect_to FROM urls WHERE url = ?', site.url('/c')), [{ state: 'redirected', redirect_to: site.url('/c-moved') }]);
+  assert.deepEqual(all.filter((r) => r.url === site.url('/b')).map((r) => r.title), ['B'], 'a noindex page keeps its title in its row');
+});
