@@ -237,8 +237,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     const status = redirect.redirects.at(-1)?.status ?? 0;
     // What the URL ends in is the stored page: a redirect to a stored 404 fetched nothing either.
     runOutcome.noteResponse(entry, writer.storedStatus(redirect.storedUrl) ?? status);
-    const { storedUrl: target, redirects, fetchedAt, elapsedMs } = redirect;
-    writer.recordRedirect(entry, redirect.storedUrl, prior ? { recrawlId: prior.recrawlId, target, redirects, fetchedAt, elapsedMs } : null);
+    const { redirects, fetchedAt, elapsedMs } = redirect;
+    writer.recordRedirect(entry, redirect.storedUrl, prior ? { recrawlId: prior.recrawlId, redirects, fetchedAt, elapsedMs } : null);
     opts.onEvent?.({
       type: 'page', url: entry.url, finalUrl: redirect.storedUrl, status, depth: entry.depth, bytes: 0,
       elapsedMs: redirect.elapsedMs, title: null, errorCode: null,

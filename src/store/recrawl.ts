@@ -154,10 +154,11 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
  * Inside a recrawled page's transaction: the stored row (its links and its search entry too) is
  * removed just before the new response is inserted, and the new row is marked with what the
  * recrawl found. A URL that now redirects elsewhere has no page of its own any more, as in a
- * fresh crawl (its urls row is 'redirected' with redirect_to); its row stays, marked gone, so the
- * recrawl can count it, but it becomes the redirect: the redirect's status, final_url the target,
- * redirects the hops, and nothing of the old page (title, content, links, search entry). The page
- * it leads to is stored as any new page.
+ * fresh crawl (its urls row is 'redirected' with redirect_to the target); its row stays, marked
+ * gone, so the recrawl can count it, but it becomes the redirect: the redirect's status, its hops
+ * in redirects, and nothing of the old page (title, content, links, search entry). final_url stays
+ * the URL itself, which answered with the redirect: the target's own row is still the only one
+ * with the target's final_url. The page it leads to is stored as any new page.
  */
 function createReplaceHooks(db: Db, runId: number): PageHooks {
   const findPage = db.prepare<[number], { id: number }>('SELECT id FROM pages WHERE url_id = ?');
@@ -167,7 +168,7 @@ function createReplaceHooks(db: Db, runId: number): PageHooks {
   const removeFromSearch = prepareSearchRemoval(db);
   const mark = db.prepare('UPDATE pages SET recrawl_id = ?, recrawl_status = ? WHERE id = ?');
   const becomeRedirect = db.prepare(
-    `UPDATE pages SET status = @status, final_url = @target, redirects = @redirects, content_type = '', headers = '{}',
+    `UPDATE pages SET status = @status, redirects = @redirects, content_type = '', headers = '{}',
        fetched_at = @fetchedAt, elapsed_ms = @elapsedMs, title = NULL, description = NULL, canonical = NULL, language = NULL,
        encoding = NULL, raw_bytes = 0, wire_bytes = 0, stored_bytes = 0, is_truncated = 0, links_found = 0, content_hash = NULL,
        error_code = NULL, error_message = NULL, run_id = @runId, fields = NULL, robots = NULL, refresh_url = NULL,
@@ -184,7 +185,7 @@ function createReplaceHooks(db: Db, runId: number): PageHooks {
     if (old === undefined) return;
     removeOld(old.id);
     becomeRedirect.run({
-      id: old.id, status: redirect.redirects[0]?.status ?? 0, target: redirect.target, redirects: JSON.stringify(redirect.redirects),
+      id: old.id, status: redirect.redirects[0]?.status ?? 0, redirects: JSON.stringify(redirect.redirects),
       fetchedAt: redirect.fetchedAt, elapsedMs: Math.round(redirect.elapsedMs), runId, recrawlId: redirect.recrawlId,
     });
   };
@@ -195,7 +196,7 @@ function createReplaceHooks(db: Db, runId: number): PageHooks {
       if (!isReplacing(urlId, record)) {
         const { fetch } = record;
         turnIntoRedirect(record.entry.id, {
-          recrawlId: record.recrawl.id, target: fetch.finalUrl, redirects: fetch.redirects, fetchedAt: fetch.fetchedAt, elapsedMs: fetch.elapsedMs,
+          recrawlId: record.recrawl.id, redirects: fetch.redirects, fetchedAt: fetch.fetchedAt, elapsedMs: fetch.elapsedMs,
         });
         return;
       }

@@ -44,10 +44,9 @@ export interface PageHooks {
   onRedirectToStored?(urlId: number, redirect: RecrawledRedirect, now: number): void;
 }
 
-/** A recrawled URL's answer that was a redirect to `target`, a page already stored. */
+/** A recrawled URL's answer that was a redirect (its hops; the target is the urls row's redirect_to). */
 export interface RecrawledRedirect {
   recrawlId: number;
-  target: string;
   redirects: RedirectHop[];
   fetchedAt: number;
   elapsedMs: number;

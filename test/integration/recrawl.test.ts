@@ -189,13 +189,15 @@ test('a recrawled URL that now redirects: its row is marked gone and becomes the
   await runCrawl(config);
   isMoved = true;
   await runCrawl({ ...config, recrawl: true });
-  // Keyed by the urls row: pages.url is the URL requested (both rows were reached through /old),
-  // and final_url is /new in both (the old row now records the redirect).
-  const rows = query<{ url: string; recrawl_status: string | null; title: string | null; status: number; final_url: string; content_hash: string | null }>(
-    config.dbPath, 'SELECT u.url, p.recrawl_status, p.title, p.status, p.final_url, p.content_hash FROM pages p JOIN urls u ON u.id = p.url_id ORDER BY p.id',
+  // pages.url is the URL requested (both rows were reached through /old); final_url tells them apart.
+  const rows = query<{ url: string; recrawl_status: string | null; title: string | null; status: number; redirects: string | null; content_hash: string | null }>(
+    config.dbPath, 'SELECT final_url AS url, recrawl_status, title, status, redirects, content_hash FROM pages ORDER BY id',
   );
   const byPath = new Map(rows.map((r) => [r.url.slice(site.origin.length), r]));
-  assert.deepEqual({ ...byPath.get('/old')! }, { url: site.url('/old'), recrawl_status: 'gone', title: null, status: 301, final_url: site.url('/new'), content_hash: null });
+  // The old row becomes the redirect: its status and hops, nothing left of the old page.
+  assert.deepEqual({ ...byPath.get('/old')! }, {
+    url: site.url('/old'), recrawl_status: 'gone', title: null, status: 301, redirects: JSON.stringify([{ url: site.url('/old'), status: 301 }]), content_hash: null,
+  });
   assert.equal(rows.filter((r) => r.title === 'new home of old').length, 1);
   const old = query<{ state: string; redirect_to: string }>(config.dbPath, 'SELECT state, redirect_to FROM urls WHERE url = ?', site.url('/old'));
   assert.deepEqual(old, [{ state: 'redirected', redirect_to: site.url('/new') }]);
@@ -315,8 +317,7 @@ test('a URL that redirected in one recrawl is recrawled by the next: gone again 
   assert.equal(asked['/c4'], 1);
   assert.ok((asked['/c5'] ?? 0) <= 2, 'at most once through the redirect and once on its own');
   assert.deepEqual(c4(), { url: { state: 'redirected', recrawl_id: 2 }, page: { title: null, recrawl_id: 2, recrawl_status: 'gone' } });
-  // By url_id: the /c4 row's final_url is /c5 too, as it records the redirect.
-  assert.equal(query<{ n: number }>(config.dbPath, 'SELECT count(*) AS n FROM pages WHERE url_id = (SELECT id FROM urls WHERE url = ?)', site.url('/c5'))[0]!.n, 1);
+  assert.equal(query<{ n: number }>(config.dbPath, 'SELECT count(*) AS n FROM pages WHERE final_url = ?', site.url('/c5'))[0]!.n, 1);
   assert.equal(readStats(config.dbPath).recrawl?.pending, 0);
 
   // Serving its own page again: fetched and replaced.

@@ -111,9 +111,9 @@ test('--recrawl: a URL that now redirects to a page already recrawled in this pa
 
   assert.deepEqual(asked, ['conditional'], '/new asked once, by its own recrawl (a 304), not through /old');
   assert.deepEqual(urlRow(config.dbPath, site.url('/old')), { state: 'redirected', redirect_to: site.url('/new') });
-  // As when the target was fetched through the redirect: /old's own row is kept, marked gone.
-  const old = rows(config.dbPath, 'SELECT title, recrawl_id, recrawl_status FROM pages WHERE url_id = (SELECT id FROM urls WHERE url = ?)', site.url('/old'));
-  assert.deepEqual(old, [{ title: 'old', recrawl_id: 1, recrawl_status: 'gone' }]);
+  // As when the target was fetched through the redirect: /old's own row is kept, marked gone, and becomes the redirect.
+  const old = rows(config.dbPath, 'SELECT title, status, redirects, recrawl_id, recrawl_status FROM pages WHERE url_id = (SELECT id FROM urls WHERE url = ?)', site.url('/old'));
+  assert.deepEqual(old, [{ title: null, status: 301, redirects: JSON.stringify([{ url: site.url('/old'), status: 301 }]), recrawl_id: 1, recrawl_status: 'gone' }]);
   const stats = readStats(config.dbPath).recrawl;
   assert.deepEqual([stats?.gone, stats?.unchanged, stats?.pending], [1, 2, 0]);
   assert.equal(runRow(config.dbPath, summary.runId)?.duplicates, 1);
