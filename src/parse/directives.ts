@@ -1,7 +1,8 @@
 /**
  * Page-level directives: `<meta name="robots">` (or our own name) with the X-Robots-Tag header,
  * and `<meta http-equiv="refresh">`. Pure functions; the crawl applies them (crawl.ts):
- * - noindex: the page row is kept (status, headers, title...) but its content is not stored;
+ * - noindex: the page row is kept (status, headers, title...) but its content is not stored (nor
+ *   its --archive body) and nothing of it goes into the search index;
  * - nofollow: its links are stored in `links` but none is enqueued;
  * - "none" means both; a refresh URL is followed even so, queued one level deeper than the page
  *   (like a link, so --max-depth ends a chain of refreshes).
@@ -51,6 +52,11 @@ function readLine(line: string, botName: string, out: RobotsDirectives): void {
       if (word === 'nofollow' || word === 'none') out.isNofollow = true;
     }
   }
+}
+
+/** Whether stored directives (formatDirectives' "noindex,nofollow") ask that the page not be indexed. */
+export function isStoredNoindex(robots: string | null | undefined): boolean {
+  return (robots ?? '').split(',').includes('noindex');
 }
 
 /** "noindex,nofollow" for storing, or null when neither applies. */

@@ -12,7 +12,7 @@
  */
 import { searchLayout, type Db } from '../store/db.js';
 import type { PageHooks } from '../store/writer.js';
-import type { PageRecord } from '../types.js';
+import { isStoredNoindex } from '../parse/directives.js';
 
 export function createSearchIndexHooks(db: Db): PageHooks {
   const index = createIndexer(db);
@@ -23,14 +23,10 @@ export function createSearchIndexHooks(db: Db): PageHooks {
       if (parsed === null || (parsed.searchWords === undefined && parsed.title === null)) return;
       // The site asked that the page not be indexed: none of its words, its title's neither, are
       // searchable (a recrawl that finds it so has removed its old entry in beforeInsert).
-      if (isNoindex(record)) return;
+      if (isStoredNoindex(record.directives?.robots)) return;
       index(pageId, parsed.title ?? '', parsed.searchWords ?? '');
     },
   };
-}
-
-function isNoindex(record: PageRecord): boolean {
-  return (record.directives?.robots ?? '').split(',').includes('noindex');
 }
 
 function createIndexer(db: Db): (pageId: number, title: string, words: string) => void {

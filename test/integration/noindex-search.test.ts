@@ -3,6 +3,7 @@
  * a recrawled page that now redirects: crawled from a real local site and read through the CLI.
  */
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { startSite, page } from '../helpers/site.js';
 import { tempDbPath } from '../helpers/config.js';
@@ -28,9 +29,14 @@ async function exported(db: string, ...flags: string[]): Promise<Array<Record<st
   return run.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-test('noindex (meta robots noindex, X-Robots-Tag none): the row is kept, nothing of the page is searchable, its title neither', async (t) => {
+test('noindex (meta robots noindex, X-Robots-Tag none): the row is kept, nothing of the page is searchable, its title neither, nor archived', async (t) => {
+  const gzipped = (body: string) => (_req: unknown, res: import('node:http').ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' }).end(gzipSync(body));
+  };
   const site = await startSite({
-    '/': page('Home', ['/meta', '/header', '/open']),
+    '/': page('Home', ['/meta', '/header', '/open', '/zipped-noindex', '/zipped']),
+    '/zipped-noindex': gzipped(page('Zipped hidden', [], '<meta name="robots" content="noindex"><p>wombatzip words</p>')),
+    '/zipped': gzipped(page('Zipped open', [], '<p>wombatzipopen</p>')),
     '/meta': page('Quokka title', [], '<meta name="robots" content="noindex"><p>wombatmeta words</p>'),
     '/header': (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html', 'x-robots-tag': 'none' }).end(page('Numbat title', [], '<p>wombatheader words</p>'));
@@ -39,9 +45,14 @@ test('noindex (meta robots noindex, X-Robots-Tag none): the row is kept, nothing
   });
   t.after(() => site.close());
   const db = tempDbPath(t);
-  await crawl(db, site.url('/'));
+  await crawl(db, site.url('/'), '--archive');
 
   assert.deepEqual(await searchPaths(db, 'wombatmeta'), []);
+  assert.deepEqual(await searchPaths(db, 'wombatzip'), []);
+  assert.deepEqual(await searchPaths(db, 'wombatzipopen'), ['/zipped']);
+  // --archive keeps the body as received; not a noindex page's, whose content is not kept.
+  const archived = rows<{ url: string }>(db, 'SELECT p.final_url AS url FROM archive a JOIN pages p ON p.id = a.page_id');
+  assert.deepEqual(archived.map((r) => new URL(r.url).pathname), ['/zipped']);
   assert.deepEqual(await searchPaths(db, 'wombatheader'), []);
   assert.deepEqual(await searchPaths(db, 'quokka'), [], 'a noindex page is not found by its title either');
   assert.deepEqual(await searchPaths(db, 'numbat'), []);
@@ -53,6 +64,7 @@ test('noindex (meta robots noindex, X-Robots-Tag none): the row is kept, nothing
   assert.deepEqual(kept, [
     { path: '/header', status: 200, robots: 'noindex,nofollow', title: 'Numbat title', content_hash: null },
     { path: '/meta', status: 200, robots: 'noindex', title: 'Quokka title', content_hash: null },
+    { path: '/zipped-noindex', status: 200, robots: 'noindex', title: 'Zipped hidden', content_hash: null },
   ]);
 });
 
