@@ -29,7 +29,7 @@ import { createTrapCheck } from './frontier/traps.js';
 import { formatDirectives, parseRefreshUrl, parseRobotsDirectives } from './parse/directives.js';
 import { productToken } from './fetch/robots-matcher.js';
 import { metadataOnly } from './parse/metadata-only.js';
-import { createSearchIndexHooks } from './search/search-index.js';
+import { createSearchIndexHooks, unindexNoindexPages } from './search/search-index.js';
 import { createArchiveHooks } from './store/archive.js';
 import { openRecrawl, type PriorPage } from './store/recrawl.js';
 import { readEarlierFailures, requeueFailed, type EarlierFailures } from './store/retry-failed.js';
@@ -105,6 +105,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     const widened = seedRedirects.restore(seed, target);
     if (widened) opts.onSeedRedirect?.(widened);
   }
+  unindexNoindexPages(db);
   writer.addPageHooks(createSearchIndexHooks(db));
   writer.addPageHooks(createArchiveHooks(db));
   // Header values (Authorization, Cookie) are secrets: the run records their names only.

@@ -54,3 +54,21 @@ export function prepareSearchRemoval(db: Db): (pageId: number) => void {
   };
 }
 
+
+/**
+ * Crawls by earlier versions indexed noindex pages like any other: their entries are removed once per
+ * file, by the first run that holds the writer lock, so what the site asked to leave out of an
+ * index is not found by `crawlite search` in older files either. A meta key says it was done.
+ */
+export function unindexNoindexPages(db: Db): void {
+  if (db.prepare("SELECT 1 FROM meta WHERE key = 'noindex_unindexed'").get() !== undefined) return;
+  const tables = searchLayout(db) === 'columns' ? ['page_search'] : ['page_words', 'page_titles'];
+  const removals = tables.map((table) =>
+    db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT id FROM pages WHERE ',' || robots || ',' LIKE '%,noindex,%')`),
+  );
+  const done = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('noindex_unindexed', '1')");
+  db.transaction(() => {
+    for (const remove of removals) remove.run();
+    done.run();
+  }).immediate();
+}
