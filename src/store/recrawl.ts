@@ -19,6 +19,8 @@
  *   replaces the stored row (the hooks below, inside the page's transaction), so there is still
  *   exactly one pages row per URL. Another 4xx (403, say) is the server's final word and replaces
  *   the row as changed, as a first crawl would store it;
+ * - a redirect to another URL: gone; the row becomes the redirect (createReplaceHooks) and the
+ *   target is stored or recrawled as its own page;
  * - a status the retry policy retries (5xx, 408, 429) that is still the answer after the last
  *   retry: failed() turns it into a failure. The server could not answer, which says nothing about
  *   the page, so the stored row stays untouched and the next --recrawl asks again.
