@@ -11,7 +11,7 @@ import type { CrawlEvent, CrawlOptions, CrawlProgress, CrawlSummary } from '../c
 import { createRateMeter, formatStatusBlock, formatStatusLine } from './status-lines.js';
 import { formatJsonEvent, formatJsonSummary } from './log-json.js';
 import { formatSummary } from './summary.js';
-import { UsageError } from '../errors.js';
+import { secondsFlag } from '../config/numeric-flag.js';
 
 export type ViewMode = 'tty' | 'plain' | 'json' | 'quiet';
 
@@ -129,10 +129,6 @@ export function createViewFromFlags(flags: ViewFlags, maxPages: number | null): 
 }
 
 function intervalMs(value: unknown): number {
-  if (value === undefined || value === null) return 5_000;
-  const n = Number(String(value).trim());
-  if (!Number.isFinite(n) || n < 0.1 || n > 3600) {
-    throw new UsageError('CRAWL_USAGE', `invalid --progress-interval '${String(value)}': expected seconds from 0.1 to 3600`);
-  }
-  return Math.round(n * 1000);
+  const n = secondsFlag('--progress-interval', value, (s) => s >= 0.1 && s <= 3600, 'seconds from 0.1 to 3600');
+  return n === null ? 5_000 : Math.round(n * 1000);
 }

@@ -6,6 +6,7 @@ import { defaultConfig, defaultPolitenessConfig, defaultTrapConfig, type CrawlCo
 import { UsageError } from '../errors.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
 import { parseByteSize } from './byte-size.js';
+import { secondsFlag, wholeNumberFlag } from './numeric-flag.js';
 import { parseDbSize } from './db-size.js';
 import { escapeControls, HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
 import { overrideHeaders, parseHeaderFlags } from './request-headers.js';
@@ -119,10 +120,7 @@ function maxDbBytes(value: unknown): { maxDbBytes?: number } {
 
 function politenessFromFlags(flags: CrawlFlags, fromFile: CrawlConfig['fetch']['politeness']): NonNullable<CrawlConfig['fetch']['politeness']> {
   const base = fromFile ?? defaultPolitenessConfig();
-  const delay = flags.delay === undefined || flags.delay === null ? null : Number(String(flags.delay).trim());
-  if (delay !== null && (!Number.isFinite(delay) || delay < 0 || delay > 3600)) {
-    throw new UsageError('CRAWL_USAGE', `invalid --delay '${String(flags.delay)}': expected seconds from 0 to 3600, e.g. 1.5`);
-  }
+  const delay = secondsFlag('--delay', flags.delay, (s) => s >= 0 && s <= 3600, 'seconds from 0 to 3600, e.g. 1.5');
   return {
     ...base,
     delayMs: delay === null ? base.delayMs : Math.round(delay * 1000),
@@ -141,24 +139,14 @@ function strings(values: unknown[] | undefined): string[] {
   return (values ?? []).map((v) => String(v));
 }
 
-/** An integer flag within [min, max]; undefined when the flag was not given. */
+/** An integer flag within [min, max]; null when the flag was not given (strict: see numeric-flag.ts). */
 export function optionalInt(flag: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | null {
-  if (value === undefined || value === null) return null;
-  const n = typeof value === 'number' ? value : Number(String(value).trim());
-  if (!Number.isInteger(n) || n < min || n > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `a whole number >= ${min}` : `a whole number from ${min} to ${max}`;
-    throw new UsageError('CRAWL_USAGE', `invalid ${flag} '${String(value)}': expected ${range}`);
-  }
-  return n;
+  return wholeNumberFlag(flag, value, min, max);
 }
 
 function seconds(flag: string, value: unknown): number | null {
-  if (value === undefined || value === null) return null;
-  const n = Number(String(value).trim());
-  if (!Number.isFinite(n) || n <= 0 || n > 3600) {
-    throw new UsageError('CRAWL_USAGE', `invalid ${flag} '${String(value)}': expected seconds, more than 0 and at most 3600`);
-  }
-  return Math.round(n * 1000);
+  const n = secondsFlag(flag, value, (s) => s > 0 && s <= 3600, 'seconds, more than 0 and at most 3600');
+  return n === null ? null : Math.round(n * 1000);
 }
 
 /** A byte count, plain or with a unit: 500000, 512k, 10MB, 1GiB (binary units). */

@@ -4,6 +4,7 @@
  * (alias `p`) with bound parameters; each bad value is a UsageError naming the flag and value.
  */
 import { UsageError } from '../errors.js';
+import { wholeNumberFlag } from '../config/numeric-flag.js';
 
 export interface FilterFlags {
   run?: unknown;
@@ -80,8 +81,7 @@ export function parseFilter(flags: FilterFlags): PageFilter {
   const conditions: string[] = [];
   const params: PageFilter['params'] = [];
   if (flags.run !== undefined) {
-    const run = Number(flags.run);
-    if (!Number.isInteger(run) || run < 1) throw new UsageError('CRAWL_USAGE', `invalid --run '${String(flags.run)}': expected a run id (see crawlite stats)`);
+    const run = wholeNumberFlag('--run', flags.run, 1)!;
     conditions.push('p.run_id = ?');
     params.push(run);
   }

@@ -7,6 +7,7 @@
  */
 import { unpackContent } from '../content-frame.js';
 import { StoreError, UsageError } from '../errors.js';
+import { wholeNumberFlag } from '../config/numeric-flag.js';
 import { readSnapshot, searchLayout, type Db } from '../store/db.js';
 import { parseSearchQuery, type SearchQuery } from './query.js';
 import { makeSnippet, type Snippet } from './snippet.js';
@@ -194,10 +195,7 @@ function runSearch(db: Db, input: string, query: SearchQuery, limit: number): Se
 }
 
 export function searchPages(opts: SearchOptions): SearchHit[] {
-  const limit = opts.limit === undefined ? 10 : Number(opts.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
-    throw new UsageError('CRAWL_USAGE', `invalid --limit '${String(opts.limit)}': expected a whole number from 1 to ${MAX_SEARCH_LIMIT}`);
-  }
+  const limit = wholeNumberFlag('--limit', opts.limit, 1, MAX_SEARCH_LIMIT) ?? 10;
   const query = parseSearchQuery(opts.query);
   // One read transaction: the ranking and the pages it names are the same snapshot. readSnapshot
   // also turns a file that is not a crawlite database into CRAWL_STORE_OPEN, as stats does.

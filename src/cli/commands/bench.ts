@@ -19,16 +19,16 @@ export const benchCommand: CommandModule<object, BenchFlags> = {
   describe: 'Serve a generated site on 127.0.0.1 and crawl it: pages/s, CPU per page, peak memory',
   builder: (y) =>
     y
-      .option('pages', { describe: 'Pages in the generated site', default: 1000, requiresArg: true })
-      .option('page-bytes', { describe: 'Average page size in bytes', default: 50_000, requiresArg: true })
-      .option('concurrency', { describe: 'Requests in flight', requiresArg: true, defaultDescription: '32' })
-      .option('workers', { describe: 'Parse threads (0 = parse on the main thread)', requiresArg: true, defaultDescription: 'CPU cores' })
+      .option('pages', { describe: 'Pages in the generated site', default: 1000, type: 'string', requiresArg: true })
+      .option('page-bytes', { describe: 'Average page size in bytes', default: 50_000, type: 'string', requiresArg: true })
+      .option('concurrency', { describe: 'Requests in flight', type: 'string', requiresArg: true, defaultDescription: '32' })
+      .option('workers', { describe: 'Parse threads (0 = parse on the main thread)', type: 'string', requiresArg: true, defaultDescription: 'CPU cores' })
       .option('config', { describe: 'Job file to crawl the bench site with (its seeds and db are ignored)', type: 'string', requiresArg: true })
       .option('db', { describe: 'SQLite file to write (replaced on each run)', type: 'string', default: 'data/bench.db', requiresArg: true })
       .option('json', { describe: 'Print the result as JSON', type: 'boolean', default: false })
       .option('save', { describe: 'Also write the result as JSON under bench/results/ (named by date and commit)', type: 'boolean', default: false })
       .option('matrix', { describe: 'Run every cell of workers 0,1,2,4 x concurrency 8,32,128 x pages of 5 KB, 50 KB, 500 KB', type: 'boolean', default: false })
-      .option('frontier', { describe: 'Benchmark the frontier alone with this many URLs (no network), e.g. 1000000', requiresArg: true })
+      .option('frontier', { describe: 'Benchmark the frontier alone with this many URLs (no network), e.g. 1000000', type: 'string', requiresArg: true })
       .example('$0 bench', 'Crawl a 1,000-page local site; no internet needed')
       .example('$0 bench --config config/bench.yaml', 'Crawl it with a job file: extraction fields, limits')
       .example('$0 bench --pages 5000 --save', 'The benchmark behind the README figures (npm run bench)')

@@ -25,7 +25,7 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
       .option('out', { describe: "Write to this file instead of stdout ('-': stdout)", type: 'string', requiresArg: true })
       .option('fields', { describe: 'Comma-separated columns to include, in order', type: 'string', requiresArg: true })
       .option('with', { describe: 'Also include stored content: text, html, body_base64 (exact bytes), e.g. text,html', type: 'string', requiresArg: true })
-      .option('run', { describe: 'Only pages fetched in this run (latest id: crawlite stats --json, latestRun.id)', requiresArg: true })
+      .option('run', { describe: 'Only pages fetched in this run (latest id: crawlite stats --json, latestRun.id)', type: 'string', requiresArg: true })
       .option('status', { describe: 'Only these HTTP statuses: codes or classes, e.g. 200 or 2xx,404 (repeatable)', type: 'string', array: true, requiresArg: true })
       .option('since', { describe: 'Only pages fetched at or after this ISO time', type: 'string', requiresArg: true })
       .option('until', { describe: 'Only pages fetched before this ISO time', type: 'string', requiresArg: true })

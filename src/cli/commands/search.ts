@@ -17,7 +17,7 @@ export const searchCommand: CommandModule<object, SearchFlags> = {
     y
       .positional('query', { describe: 'Words to find (all of them); OR, -word, word*, "a phrase"; after --, a query may start with -', type: 'string' })
       .option('db', { describe: 'SQLite file to read', type: 'string', default: DEFAULT_DB_PATH, requiresArg: true })
-      .option('limit', { describe: 'Most results', default: 10, requiresArg: true })
+      .option('limit', { describe: 'Most results', default: 10, type: 'string', requiresArg: true })
       .option('json', { describe: 'One JSON object per result: rank, url, title, score, snippet', type: 'boolean', default: false })
       .example('$0 search "sqlite wal"', 'Pages mentioning both words, best first')
       .example('$0 search "crawl* -robots" --limit 50 --json', 'A prefix, an exclusion, JSON output')
