@@ -33,6 +33,7 @@ import { createSearchIndexHooks, unindexNoindexPages } from './search/search-ind
 import { createArchiveHooks } from './store/archive.js';
 import { openRecrawl, type PriorPage } from './store/recrawl.js';
 import { readEarlierFailures, requeueFailed, type EarlierFailures } from './store/retry-failed.js';
+import { requeueSkipped } from './store/requeue-skipped.js';
 import { addSitemapSeeds, type SitemapReport } from './frontier/sitemaps.js';
 import { createSeedRedirects } from './frontier/seed-redirects.js';
 import { readSeedRedirects } from './store/seed-redirects.js';
@@ -114,6 +115,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   const recrawl = openRecrawl(db, writer, { start: config.recrawl, runId });
   const retriedFailed = config.retryFailed ? requeueFailed(db, writer, runId) : null;
   if (retriedFailed !== null) opts.onRetryFailed?.(retriedFailed);
+  // Before the seeds: a seed the requeue takes is then promoted to depth 0 as usual.
+  requeueSkipped(db, writer, { runId, maxDepth: config.maxDepth, scope });
 
   const pool = new ParsePool(config.parse);
   // The name robots.txt groups, X-Robots-Tag prefixes and <meta name> address us by, one for all.

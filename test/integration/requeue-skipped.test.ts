@@ -1,0 +1,76 @@
+/**
+ * QA report (stranded frontier): a run with a tighter --max-depth or --include/--exclude marked
+ * URLs skipped; the pages linking to them were already fetched, so a later run without the limit
+ * on the same --db found nothing to do (0 pages stored, exit 0) and never reached them.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { crawlite } from '../helpers/cli.js';
+import { startSite, page } from '../helpers/site.js';
+
+const ROUTES = {
+  '/': page('home', ['/a']),
+  '/a': page('a', ['/b']),
+  '/b': page('b', ['/c']),
+  '/c': page('c'),
+};
+
+function storedPaths(db: string): string[] {
+  const reader = new Database(db, { readonly: true });
+  try {
+    return (reader.prepare('SELECT url FROM pages ORDER BY url').pluck().all() as string[]).map((u) => new URL(u).pathname);
+  } finally {
+    reader.close();
+  }
+}
+
+async function setup(t: import('node:test').TestContext) {
+  const site = await startSite(ROUTES);
+  const dir = mkdtempSync(join(tmpdir(), 'crawlite-requeue-'));
+  t.after(async () => {
+    await site.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const db = join(dir, 'c.db');
+  const crawl = async (...extra: string[]) => {
+    const run = await crawlite(['crawl', site.url('/'), '--db', db, '-q', '--workers', '0', ...extra]);
+    assert.equal(run.code, 0, run.stderr);
+  };
+  return { db, crawl };
+}
+
+test('a resume with --max-depth 0 skips the queue; the next run without a limit fetches it', async (t) => {
+  const { db, crawl } = await setup(t);
+  await crawl('--max-pages', '1');
+  assert.deepEqual(storedPaths(db), ['/']);
+  await crawl('--max-depth', '0');
+  assert.deepEqual(storedPaths(db), ['/'], '/a is skipped as too deep');
+  await crawl();
+  assert.deepEqual(storedPaths(db), ['/', '/a', '/b', '/c']);
+});
+
+test('URLs skipped as too deep are queued again only within the later run\'s own --max-depth', async (t) => {
+  const { db, crawl } = await setup(t);
+  await crawl('--max-depth', '1');
+  assert.deepEqual(storedPaths(db), ['/', '/a']);
+  await crawl('--max-depth', '1');
+  assert.deepEqual(storedPaths(db), ['/', '/a'], 'the same limit fetches nothing more');
+  await crawl('--max-depth', '2');
+  assert.deepEqual(storedPaths(db), ['/', '/a', '/b']);
+  await crawl();
+  assert.deepEqual(storedPaths(db), ['/', '/a', '/b', '/c']);
+});
+
+test('URLs skipped by --exclude are queued again by a later run that does not exclude them', async (t) => {
+  const { db, crawl } = await setup(t);
+  await crawl('--exclude', '/a$');
+  assert.deepEqual(storedPaths(db), ['/']);
+  await crawl('--exclude', '/a$');
+  assert.deepEqual(storedPaths(db), ['/'], 'still excluded');
+  await crawl();
+  assert.deepEqual(storedPaths(db), ['/', '/a', '/b', '/c']);
+});
