@@ -80,6 +80,7 @@ export async function exportPages(opts: ExportOptions, stdout: Writable): Promis
   const db = openReadOnly(opts.dbPath);
   try {
     prepareExportQuery(db, 'SELECT 1 FROM pages LIMIT 0');
+    checkRunExists(db, opts.filter?.run);
     if (plan !== null) return { rows: await writeOut(plan, (stream) => writeRows(db, opts, fields, filter, stream)) };
     try {
       return { rows: await writeRows(db, opts, fields, filter, stdout) };
@@ -89,4 +90,14 @@ export async function exportPages(opts: ExportOptions, stdout: Writable): Promis
   } finally {
     db.close();
   }
+}
+
+/** --run naming no run is a typo, not a question whose answer is no pages. */
+function checkRunExists(db: Db, run: unknown): void {
+  if (run === undefined) return;
+  const id = Number(String(run).trim()); // parseFilter has checked its shape
+  const known = db.prepare('SELECT min(id) AS first, max(id) AS last, count(*) AS n FROM runs').get() as { first: number | null; last: number | null; n: number };
+  if (db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id) !== undefined) return;
+  const ids = known.n === 0 ? 'the database has no runs' : known.first === known.last ? `the only run is ${known.first}` : `run ids are ${known.first} to ${known.last}`;
+  throw new UsageError('CRAWL_USAGE', `invalid --run '${String(run)}': no such run (${ids}; see crawlite stats)`);
 }

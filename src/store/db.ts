@@ -3,7 +3,7 @@
  * Only store/writer.ts opens a write connection (openForWrite); everything else uses openReadOnly.
  */
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError } from '../errors.js';
 import { addMissingColumns } from './add-columns.js';
@@ -265,6 +265,8 @@ export function openReadOnly(path: string): Db {
   if (!existsSync(path)) {
     throw new StoreError('CRAWL_STORE_MISSING', `no database at ${path} (run a crawl first, or pass --db)`);
   }
+  // SQLite opens a directory and then reports a bare "disk I/O error" on the first read.
+  if (statSync(path).isDirectory()) throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: it is a directory; pass --db a crawlite database file`);
   try {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 2000');
