@@ -230,9 +230,10 @@ class PageCollector implements TagSink {
     this.#closeAnchor();
     const base = resolveBase(this.#baseHref, this.#pageUrl);
     const self = normalizeUrl(this.#pageUrl);
-    // URL -> its kept link (undefined once past maxLinks): a repeat keeps the first anchor text,
-    // but a URL linked normally anywhere on the page is followable even if another link to it
-    // says rel="nofollow".
+    // URL -> its kept link (undefined once past maxLinks). One row per target, taken from one real
+    // <a>: the first link to it that is followed, else (all nofollow) the first link. A URL linked
+    // normally anywhere on the page is followable even if another link to it says rel="nofollow",
+    // and the row's anchor text must belong to the link whose flag it carries.
     const seen = new Map<string, ExtractedLink | undefined>();
     const resolveUtf8 = createUrlResolver(base);
     const encoding = this.#encoding;
@@ -247,7 +248,10 @@ class PageCollector implements TagSink {
       if (url === null) continue;
       if (seen.has(url)) {
         const kept = seen.get(url);
-        if (kept && !raw.isNofollow) kept.isNofollow = false;
+        if (kept && kept.isNofollow && !raw.isNofollow) {
+          kept.isNofollow = false;
+          kept.text = raw.text;
+        }
         continue;
       }
       // "#section" (or "") points into this page, not at another one; with a <base> elsewhere it

@@ -299,12 +299,16 @@ describe('emitHtmlEvents', () => {
 });
 
 describe('duplicate links', () => {
-  it('a URL linked both with and without rel=nofollow on one page is followable, with its first anchor text', () => {
-  const html = '<a href="/x" rel="nofollow">first</a> <a href="/x">second</a> <a href="/y" rel="nofollow">only nofollow</a>';
+  it('a URL linked both with and without rel=nofollow on one page is followable, with the anchor text of its first followed link', () => {
+  const html = '<a href="/x" rel="nofollow">first</a> <a href="/x">second</a> <a href="/x">third</a>'
+    + ' <a href="/y" rel="nofollow">only nofollow</a> <a href="/y" rel="nofollow">again</a>'
+    + ' <a href="/z">z follow</a> <a href="/z" rel="nofollow">z nf</a>';
   const { links } = extractPage(html, 'http://example.org/', 100);
+  // Each row is one real <a>: its text together with its own flag, never one link's text with another's flag.
   assert.deepEqual(links, [
-    { url: 'http://example.org/x', text: 'first', isNofollow: false },
+    { url: 'http://example.org/x', text: 'second', isNofollow: false },
     { url: 'http://example.org/y', text: 'only nofollow', isNofollow: true },
+    { url: 'http://example.org/z', text: 'z follow', isNofollow: false },
   ]);
 });
 });
