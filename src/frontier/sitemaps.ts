@@ -86,13 +86,15 @@ function decodeXmlText(text: string): string {
 }
 
 /**
- * A <loc> start tag (namespace prefix and attributes allowed). Attributes stop at the next `<` as
- * well as `>`, so a failed attempt scans only up to the next tag: with `[^>]*`, a file of unclosed
- * `<loc ` tags made every attempt scan to the end of the file (quadratic).
+ * The next start or end tag, or a comment or CDATA section to skip whole. Attributes stop at the
+ * next `<` as well as `>`, so a failed attempt scans only up to the next tag: with `[^>]*`, a file
+ * of unclosed tags made every attempt scan to the end of the file (quadratic).
  */
-const LOC_OPEN = /<(?:[\w.-]+:)?loc(?:\s[^<>]*)?>/gi;
+const TAG = /<!--|<!\[CDATA\[|<(\/?)([\w.-]+:)?([\w.-]+)(?:\s[^<>]*)?>/g;
 /** A </loc> end tag, tried (sticky) only where indexOf found a `</`. */
 const LOC_CLOSE = /<\/(?:[\w.-]+:)?loc\s*>/iy;
+/** Nesting kept track of; sitemaps are three deep, and a deeper element holds no entry. */
+const MAX_NESTING = 32;
 
 /** Where the first </loc> at or after `from` starts and ends, or null when there is none. */
 function findLocClose(xml: string, from: number): { start: number; end: number } | null {
@@ -105,28 +107,57 @@ function findLocClose(xml: string, from: number): { start: number; end: number }
 
 /**
  * A sitemap or sitemap index, read with a scan rather than a DOM: the format is flat (<loc> in
- * <url> or <sitemap>), and a scan keeps a 50 MB file cheap. Namespace prefixes (<sm:loc>) are
- * accepted. At most `maxLocs` entries are taken.
+ * <url> or <sitemap>), and a scan keeps a 50 MB file cheap. An entry is a <loc> that is a direct
+ * child of a <url> or <sitemap>, as in Scrapy's SitemapSpider: the extensions' own <image:loc>
+ * (inside <image:image>), <video:...> and <xhtml:link> are not pages to crawl. Namespace prefixes
+ * on either are accepted (<sm:url><sm:loc>), as Scrapy ignores namespaces on them too. At most
+ * `maxLocs` entries are taken.
  *
- * Linear in the size of the file, whatever it holds: each start tag's </loc> is looked for once,
- * from where the start tag ends, and the next start tag only after that </loc>. When a start tag
- * has no </loc>, none after it can have one either, so the scan ends there. (A single lazy regex,
- * `<loc>([\s\S]*?)</loc>`, searched to the end of the file again from every unclosed <loc>: 500 KB
- * of them blocked the crawl for 20 s, and the cost grew with the square of the size.)
+ * Linear in the size of the file, whatever it holds: tags are met in one pass, each <loc>'s
+ * </loc> is looked for once, from where the start tag ends, and the scan goes on after that
+ * </loc>. When a <loc> has no </loc>, none after it can have one either, so the scan ends there.
+ * (A single lazy regex, `<loc>([\s\S]*?)</loc>`, searched to the end of the file again from every
+ * unclosed <loc>: 500 KB of them blocked the crawl for 20 s, and the cost grew with the square of
+ * the size.) Mismatched end tags are ignored rather than searched for down the stack.
  */
 export function parseSitemap(xml: string, maxLocs = Infinity): { isIndex: boolean; locs: string[] } {
   const isIndex = /<(?:[\w.-]+:)?sitemapindex[\s>]/i.test(xml);
   const locs: string[] = [];
-  LOC_OPEN.lastIndex = 0;
+  // Open elements, lowercased with their prefix ("sm:url"); past MAX_NESTING only counted.
+  const open: string[] = [];
+  let deeper = 0;
+  TAG.lastIndex = 0;
   while (locs.length < maxLocs) {
-    const open = LOC_OPEN.exec(xml);
-    if (open === null) break;
-    const contentStart = open.index + open[0].length;
-    const close = findLocClose(xml, contentStart);
-    if (close === null) break;
-    const loc = decodeXmlText(xml.slice(contentStart, close.start));
-    if (loc !== '') locs.push(loc);
-    LOC_OPEN.lastIndex = close.end;
+    const tag = TAG.exec(xml);
+    if (tag === null) break;
+    if (tag[3] === undefined) {
+      const isComment = tag[0] === '<!--';
+      const end = xml.indexOf(isComment ? '-->' : ']]>', TAG.lastIndex);
+      if (end === -1) break;
+      TAG.lastIndex = end + 3;
+      continue;
+    }
+    const name = (tag[2] ?? '').toLowerCase() + tag[3].toLowerCase();
+    if (tag[1] === '/') {
+      if (deeper > 0) deeper -= 1;
+      else if (open.at(-1) === name) open.pop();
+      continue;
+    }
+    if (tag[0].endsWith('/>')) continue;
+    if (tag[3].toLowerCase() === 'loc') {
+      const contentStart = TAG.lastIndex;
+      const close = findLocClose(xml, contentStart);
+      if (close === null) break;
+      const parent = deeper > 0 ? undefined : open.at(-1);
+      if (parent !== undefined && /^(?:[\w.-]+:)?(?:url|sitemap)$/.test(parent)) {
+        const loc = decodeXmlText(xml.slice(contentStart, close.start));
+        if (loc !== '') locs.push(loc);
+      }
+      TAG.lastIndex = close.end;
+      continue;
+    }
+    if (open.length < MAX_NESTING) open.push(name);
+    else deeper += 1;
   }
   return { isIndex, locs };
 }

@@ -33,6 +33,30 @@ test('parseSitemap: urlset, index, namespaces, entities, CDATA', () => {
   assert.deepEqual(parseSitemap('<sm:urlset xmlns:sm="x"><sm:url><sm:loc><![CDATA[https://a.test/c]]></sm:loc></sm:url></sm:urlset>').locs, ['https://a.test/c']);
 });
 
+test('parseSitemap: only a <loc> directly in <url> or <sitemap> is an entry, not the image, video or xhtml extensions\' own', () => {
+  const yoast = `<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1"
+  xmlns:video="http://www.google.com/schemas/sitemap-video/1.1" xmlns:xhtml="http://www.w3.org/1999/xhtml">
+  <!-- <url><loc>https://a.test/commented-out</loc></url> -->
+  <url>
+    <loc>https://a.test/post</loc>
+    <lastmod>2024-01-01</lastmod>
+    <image:image><image:loc>https://a.test/img/a.jpg</image:loc><image:caption><![CDATA[<loc>x</loc>]]></image:caption></image:image>
+    <image:image>
+      <image:loc>https://a.test/img/b.jpg</image:loc>
+    </image:image>
+    <video:video><video:thumbnail_loc>https://a.test/t.jpg</video:thumbnail_loc><video:content_loc>https://a.test/v.mp4</video:content_loc><video:loc>https://a.test/v2.mp4</video:loc></video:video>
+    <xhtml:link rel="alternate" hreflang="de" href="https://a.test/de/post"/>
+  </url>
+  <url><image:image><image:loc>https://a.test/img/c.jpg</image:loc></image:image><loc>https://a.test/after-image</loc></url>
+  <sm:url xmlns:sm="http://www.sitemaps.org/schemas/sitemap/0.9"><sm:loc>https://a.test/prefixed</sm:loc></sm:url>
+</urlset>`;
+  assert.deepEqual(parseSitemap(yoast), { isIndex: false, locs: ['https://a.test/post', 'https://a.test/after-image', 'https://a.test/prefixed'] });
+  // Nor is a <loc> outside any <url>, or one nested deeper in an unknown element.
+  assert.deepEqual(parseSitemap('<urlset><loc>https://a.test/bare</loc><url><x><loc>https://a.test/deep</loc></x></url></urlset>').locs, []);
+  assert.deepEqual(parseSitemap('<sitemapindex><loc>https://a.test/bare.xml</loc><sitemap><loc>https://a.test/s1.xml</loc></sitemap></sitemapindex>').locs, ['https://a.test/s1.xml']);
+});
+
 // The old single lazy regex rescanned to the end of the file from every unclosed <loc>: 500 KB
 // took 20 s and the cost grew with the square of the size, so the inputs below (5-10 MB) would
 // have taken hours. The timeouts are far above what a linear scan needs, far below that.
@@ -123,6 +147,28 @@ test('--sitemaps: robots.txt Sitemap lines, an index, a gzip sitemap and /sitema
   assert.equal(site.hits.get('/robots.txt'), 1);
   assert.equal(site.hits.get('/sitemap.xml') ?? 0, 0);
   assert.equal(site.hits.get('/sitemap-index.xml') ?? 0, 0);
+});
+
+test('--sitemaps: the images of a Yoast-style sitemap (<image:loc>) are neither queued nor fetched', async (t) => {
+  let origin = '';
+  const site = await startSite({
+    '/': page('home'),
+    '/sitemap.xml': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(
+        `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">`
+        + `<url><loc>${origin}/post</loc><image:image><image:loc>${origin}/img/a.jpg</image:loc></image:image></url></urlset>`,
+      );
+    },
+    '/post': page('post'),
+    '/img/a.jpg': (_req, res) => { res.writeHead(200, { 'content-type': 'image/jpeg' }).end('jpg'); },
+  });
+  origin = site.origin;
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], { sitemaps: true });
+  await runCrawl(config);
+  assert.equal(site.hits.get('/post'), 1);
+  assert.equal(site.hits.get('/img/a.jpg') ?? 0, 0, 'the image is not requested');
+  assert.deepEqual(rows(config.dbPath, 'SELECT url FROM urls WHERE url LIKE ?', '%/img/%'), [], 'nor recorded as a URL');
 });
 
 /** Test-sized retry clock, as in politeness.test.ts. */
