@@ -31,7 +31,7 @@ async function collect(opts: ExportOptions): Promise<string> {
 }
 
 async function crawledSite(t: import('node:test').TestContext) {
-  const home = page('home', ['/zipped', '/pixel.png', '/missing', 'https://elsewhere.invalid/x'], '<a href="/zipped" rel="nofollow">again, "quoted", nofollow</a>');
+  const home = page('home', ['/zipped', '/pixel.png', '/missing', 'https://elsewhere.invalid/x'], '<a href="/zipped" rel="nofollow">nofollow first</a><a href="/zipped">again, "quoted", followed</a>');
   const site = await startSite({
     '/': home,
     '/zipped': (_req, res) => {
@@ -137,9 +137,10 @@ test('--format links: the link graph as CSV edges', async (t) => {
   assert.equal(lines[0], 'from_url,to_url,anchor,in_scope,nofollow');
   assert.ok(lines.includes(`${site.url('/')},https://elsewhere.invalid/x,link 3 to https://elsewhere.invalid/x,false,false`), csv);
   assert.ok(lines.includes(`${site.url('/zipped')},${site.url('/')},link 0 to /,true,false`), 'links of every matching page');
-  // /zipped is linked twice on the home page, first with rel=nofollow: the first anchor text is
-  // kept, and the link is followable because the page also links it normally.
-  assert.ok(csv.includes(`"again, ""quoted"", nofollow",true,false`), 'RFC 4180 quoting; a URL also linked normally is followed');
+  // /zipped is linked three times on the home page, first with rel=nofollow: the link is
+  // followable because the page also links it normally, and the row is the first followed link's.
+  assert.ok(csv.includes(`"again, ""quoted"", followed",true,false`), 'RFC 4180 quoting; a URL also linked normally is followed');
+  assert.ok(!csv.includes('nofollow first'), csv);
   const froms = new Set(lines.slice(1, -1).map((l) => l.split(',')[0]));
   assert.deepEqual([...froms].sort(), [site.url('/'), site.url('/zipped')], 'only the 200 HTML pages');
   await assert.rejects(collect({ dbPath, format: 'links', fields: 'url' }), { code: 'CRAWL_USAGE' });
