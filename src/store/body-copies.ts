@@ -7,7 +7,9 @@
  * folders each holding the same redirect stub (/proj1/, /proj2/), versioned docs sharing an index
  * (/docs/1.0/, /docs/1.1/), or a 404 page that is a copy of the home page all share bodies, and
  * their relative links are real pages. So a page counts as a copy only when, on the same origin,
- * a page with the same body whose links were followed sits in a directory above its own.
+ * a page with the same body whose links were followed sits in a directory above its own (here),
+ * and it was found on a page with that same body (the writer asks the store: a "latest" alias
+ * such as /docs/ = /docs/v2/, linked from a distinct page, is crawled).
  *
  * Per origin and body, the shallowest such directory seen is kept: a copy found above it (the home
  * page after a deep 404 copy) takes its place, so the trap under it is still caught. Bounded: the

@@ -14,6 +14,8 @@ export function prepareStatements(db: Db) {
     ),
     selectUrl: db.prepare('SELECT id, state, error_code, depth FROM urls WHERE url = ?'),
     selectStoredStatus: db.prepare('SELECT p.status FROM pages p JOIN urls u ON u.id = p.url_id WHERE u.url = ?'),
+    // The body of the page a URL was found on (its parent's, as stored): store/writer.ts #isFoundOnCopy.
+    selectParentHash: db.prepare('SELECT p.content_hash AS hash FROM urls u JOIN pages p ON p.url_id = u.parent_id WHERE u.id = ?'),
     // A URL first met where it could not be followed (too deep, on a page whose links are not
     // followed, outside a scope that has grown since) is queued when a later link can follow it
     // (store/writer.ts #linkTargetId, isLiftable). Parameters: depth, parent_id, now, id.

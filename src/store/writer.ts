@@ -429,14 +429,18 @@ export class Writer {
     const isNewBody = hasContent
       && s.insertContent.run(parsed.contentHash, parsed.codec, parsed.htmlBytes, parsed.textBytes, parsed.content).changes > 0;
     // A catch-all site (every path answers 200 with the same page) shows itself as copies of one
-    // body, each in a directory below an earlier one on the same origin (body-copies.ts): their
-    // relative links resolve to new URLs on every copy, without end. Such a copy adds no new URL to
-    // the frontier (#linkTargetId); its absolute and root-relative links point where the copy above
-    // pointed, so only what resolves under the copy's own directory is lost, which is the trap. A
+    // body, each in a directory below an earlier one on the same origin (body-copies.ts), each
+    // found on a page with that same body: their relative links resolve to new URLs on every copy,
+    // without end. Such a copy adds no new URL to the frontier (#linkTargetId); its absolute and
+    // root-relative links point where the copy above pointed, so only what resolves under the
+    // copy's own directory is lost, which is the trap. A copy found on a distinct page (a "latest"
+    // alias: /docs/ serving /docs/v2/'s bytes, /docs/v2/ linked from the home page) is crawled:
+    // its own copies are found on it, so a catch-all behind it still ends one level down. A
     // recrawled page meets its own body again, which says nothing.
     const areLinksFollowed = fetch.status >= 200 && fetch.status < 300 && !(record.directives?.robots ?? '').includes('nofollow');
     const isDuplicateBody = hasContent && areLinksFollowed && record.recrawl === undefined
-      && this.#bodyCopies.isCopyBelow(fetch.finalUrl, originKey(fetch.finalUrl), parsed.contentHash);
+      && this.#bodyCopies.isCopyBelow(fetch.finalUrl, originKey(fetch.finalUrl), parsed.contentHash)
+      && this.#isFoundOnCopy(entry.id, parsed.contentHash);
     for (const h of this.#hooks) h.beforeInsert?.(urlId, record, now);
     const info = s.insertPage.run(
       urlId, entry.url, fetch.finalUrl, fetch.status, fetch.contentType,
@@ -471,6 +475,14 @@ export class Writer {
     }
     if (parsed?.fields) s.setPageFields.run(JSON.stringify(parsed.fields), pageId);
     for (const h of this.#hooks) h.afterInsert?.(Number(pageId), record, now);
+  }
+
+  /**
+   * Whether the URL of row `urlId` was found (first, or by its shortest path) on a page whose
+   * stored body is `hash`. A seed or sitemap URL has no such page.
+   */
+  #isFoundOnCopy(urlId: number, hash: string): boolean {
+    return (this.#s.selectParentHash.get(urlId) as { hash: string | null } | undefined)?.hash === hash;
   }
 
   /**

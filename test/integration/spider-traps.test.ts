@@ -37,6 +37,44 @@ test('a catch-all site (every path: the same page, relative nav links) ends by i
   assert.deepEqual(summary.trapSkips, { CRAWL_TRAP_DUPLICATE_CONTENT: skipped.length });
 });
 
+test('a "latest" alias (/docs/ serves /docs/v2/\'s bytes, relative links) loses nothing; a catch-all behind one still ends a level down', async (t) => {
+  const index = page('Docs v2', ['intro.html', 'api.html']);
+  const site = await startSite({
+    '/': page('home', ['/docs/', '/docs/v2/']),
+    '/docs/': index,
+    '/docs/v2/': index,
+    '/docs/intro.html': page('intro'),
+    '/docs/api.html': page('api'),
+    '/docs/v2/intro.html': page('v2 intro'),
+    '/docs/v2/api.html': page('v2 api'),
+  });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], { maxPages: 100 });
+  const summary = await runCrawl(config);
+  assert.equal(summary.status, 'done');
+  for (const path of ['/docs/intro.html', '/docs/api.html', '/docs/v2/intro.html', '/docs/v2/api.html']) assert.equal(site.hits.get(path), 1, `${path} fetched`);
+  assert.deepEqual(states(config.dbPath), { done: 7 });
+  assert.equal(summary.trapSkips, undefined, 'nothing skipped as a trap');
+
+  // Every path under /docs/ answers the same page with relative links: the alias /docs/v2/ is
+  // crawled (found on the distinct home page), the copies under /docs/ and /docs/v2/ (found on a
+  // copy) are fetched once and add nothing. Wasted requests: those four copies and /docs/v2/.
+  const trap = await generatedSite((path) => {
+    if (path === '/') return page('home', ['/docs/', '/docs/v2/']);
+    if (path.startsWith('/docs/')) return page('Docs', ['intro/', 'api/']);
+    return undefined;
+  });
+  t.after(() => trap.close());
+  const trapConfig = testConfig(t, [trap.url('/')], { maxPages: 500 });
+  const trapSummary = await runCrawl(trapConfig);
+  assert.equal(trapSummary.status, 'done');
+  const pages = rows<{ url: string }>(trapConfig.dbPath, 'SELECT url FROM pages ORDER BY url').map((p) => p.url.slice(trap.origin.length));
+  assert.deepEqual(pages, ['/', '/docs/', '/docs/api/', '/docs/intro/', '/docs/v2/', '/docs/v2/api/', '/docs/v2/intro/']);
+  const byState = states(trapConfig.dbPath);
+  assert.deepEqual(byState, { done: 7, skipped: 8 });
+  assert.deepEqual(trapSummary.trapSkips, { CRAWL_TRAP_DUPLICATE_CONTENT: 8 });
+});
+
 test('the same page under two URLs, with absolute links: every linked URL is still crawled', async (t) => {
   const twin = page('Twin', ['/x', '/y', '/z', 'rel']);
   const site = await startSite({

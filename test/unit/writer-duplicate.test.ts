@@ -1,6 +1,7 @@
 /**
- * A page whose body copies a page above it on its origin adds no new URL to the frontier
- * (store/writer.ts #applyPage): the catch-all spider trap. Trap skips are counted per code.
+ * A page whose body copies a page above it on its origin, found on a page with that same body,
+ * adds no new URL to the frontier (store/writer.ts #applyPage): the catch-all spider trap. Trap
+ * skips are counted per code.
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,9 +49,12 @@ function stateOf(db: Db, path: string): { state: string; error_code: string | nu
 
 test('a page identical to a stored one: links to new URLs are skipped as CRAWL_TRAP_DUPLICATE_CONTENT, links to known URLs recorded as ever', (t) => {
   const { db, writer } = open(t);
-  writer.addUrls([seed('/'), seed('/about/')]);
-  const [home, about] = writer.claim(10, []);
+  writer.addUrls([seed('/')]);
+  const [home] = writer.claim(10, []);
   writer.storePage(record(home!, 'same'), [link('/about/'), link('/blog/'), link('/contact')]);
+  writer.flush();
+  const [about] = writer.claim(1, []);
+  assert.equal(about!.url, url('/about/'), 'found on the home page, whose body it copies');
   writer.storePage(record(about!, 'same'), [link('/about/about/'), link('/about/blog/'), link('/contact'), link('/elsewhere', 'CRAWL_SCOPE_OUT')],
     [{ url: url('/about/refresh'), host: HOST, depth: 1, skipCode: null }]);
   assert.deepEqual(writer.counts.trapSkips, {}, 'counted only once the batch commits');
@@ -72,9 +76,12 @@ test('a page identical to a stored one: links to new URLs are skipped as CRAWL_T
 
 test('a URL a duplicate page skipped is queued by a later link from a distinct page, not from another duplicate', (t) => {
   const { db, writer } = open(t);
-  writer.addUrls([seed('/a'), seed('/two/b'), seed('/three/c'), seed('/x')]);
-  const [a, b, c, x] = writer.claim(10, []);
-  writer.storePage(record(a!, 'same'), [link('/rel')]);
+  writer.addUrls([seed('/a'), seed('/x')]);
+  const [a, x] = writer.claim(10, []);
+  writer.storePage(record(a!, 'same'), [link('/rel'), link('/two/b'), link('/three/c')]);
+  writer.flush();
+  const claimed = writer.claim(10, []);
+  const [b, c] = [url('/two/b'), url('/three/c')].map((u) => claimed.find((e) => e.url === u));
   writer.storePage(record(b!, 'same'), [link('/two/rel')]);
   writer.flush();
   assert.deepEqual(stateOf(db, '/two/rel'), { state: 'skipped', error_code: 'CRAWL_TRAP_DUPLICATE_CONTENT' });
@@ -97,16 +104,37 @@ test('shared bodies that are no trap lose nothing: other hosts, sibling folders,
   writer.storePage(record(o!, 'stub'), [{ ...link('/'), url: 'http://other.test/about', host: 'http://other.test:80' }]);
   // A 404 page that is a copy of the home page, met first: its links were never followed.
   writer.storePage({ ...record(broken!, 'index'), fetch: { ...record(broken!, 'index').fetch, status: 404 } }, [link('/x/y/b')]);
-  writer.storePage(record(home!, 'index'), [link('/b')]);
+  writer.storePage(record(home!, 'index'), [link('/b'), link('/about/')]);
   writer.flush();
   for (const path of ['/proj1/start.html', '/proj2/start.html', '/b']) assert.deepEqual(stateOf(db, path), { state: 'queued', error_code: null }, path);
   assert.deepEqual(db.prepare('SELECT state FROM urls WHERE url = ?').get('http://other.test/about'), { state: 'queued' });
   // The home page, 200 and above the rest, is now the copy a catch-all's pages fall below.
-  writer.addUrls([seed('/about/')]);
-  const [about] = writer.claim(10, []);
+  const about = writer.claim(10, []).find((e) => e.url === url('/about/'));
   writer.storePage(record(about!, 'index'), [link('/about/blog/')]);
   writer.flush();
   assert.deepEqual(stateOf(db, '/about/blog/'), { state: 'skipped', error_code: 'CRAWL_TRAP_DUPLICATE_CONTENT' });
+});
+
+test('a copy found on a distinct page (a "latest" alias) is crawled; its own copies, found on it, are the trap', (t) => {
+  const { db, writer } = open(t);
+  writer.addUrls([seed('/')]);
+  const [home] = writer.claim(10, []);
+  writer.storePage(record(home!, 'home'), [link('/docs/'), link('/docs/v2/')]);
+  writer.flush();
+  const [docs, v2] = writer.claim(10, []);
+  assert.deepEqual([docs!.url, v2!.url], [url('/docs/'), url('/docs/v2/')]);
+  writer.storePage(record(docs!, 'docs index'), [link('/docs/intro.html')]);
+  writer.storePage(record(v2!, 'docs index'), [link('/docs/v2/intro.html'), link('/docs/v2/v2/')]);
+  writer.flush();
+  assert.deepEqual(stateOf(db, '/docs/v2/intro.html'), { state: 'queued', error_code: null }, 'the alias copy\'s links are followed');
+  assert.deepEqual(stateOf(db, '/docs/v2/v2/'), { state: 'queued', error_code: null });
+  // Had the same bytes been served at /docs/v2/v2/ too, that copy was found on a copy: a trap.
+  const claimed = writer.claim(10, []);
+  const v2v2 = claimed.find((e) => e.url === url('/docs/v2/v2/'));
+  writer.storePage(record(v2v2!, 'docs index'), [link('/docs/v2/v2/intro.html')]);
+  writer.flush();
+  assert.deepEqual(stateOf(db, '/docs/v2/v2/intro.html'), { state: 'skipped', error_code: 'CRAWL_TRAP_DUPLICATE_CONTENT' });
+  assert.deepEqual(writer.counts.trapSkips, { CRAWL_TRAP_DUPLICATE_CONTENT: 1 });
 });
 
 test('a recrawl storing its own hash again, and pages without stored content, are not duplicates', (t) => {
