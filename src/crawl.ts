@@ -29,6 +29,7 @@ import { createTrapCheck } from './frontier/traps.js';
 import { formatDirectives, parseRefreshUrl, parseRobotsDirectives } from './parse/directives.js';
 import { productToken } from './fetch/robots-matcher.js';
 import { metadataOnly } from './parse/metadata-only.js';
+import { firstLanguage, linkHeaderCanonical } from './parse/header-metadata.js';
 import { createSearchIndexHooks, unindexNoindexPages } from './search/search-index.js';
 import { createArchiveHooks } from './store/archive.js';
 import { openRecrawl, type PriorPage } from './store/recrawl.js';
@@ -269,7 +270,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     // A meta refresh is followed whatever nofollow says (the page itself points there), one level deeper.
     const extraUrls = isOk && refreshUrl !== null ? [frontier.discoverRefresh(entry, refreshUrl)] : [];
     // noindex: the page's row stays (status, headers, title), its content is not stored.
-    const parsed = directives.isNoindex ? { ...outcome, content: new Uint8Array(0) } : outcome;
+    const withHeaders = withHeaderMetadata(outcome, result);
+    const parsed = directives.isNoindex ? { ...withHeaders, content: new Uint8Array(0) } : withHeaders;
     // Fetched and stored, so counted as a page; its code goes in the error counts as well.
     const error = encodingError(result);
     if (error) tracker.countFailure(error.code);
@@ -367,6 +369,13 @@ interface ParseOptions {
   shouldStoreNonHtml: boolean;
   fields: Record<string, FieldSpec> | undefined;
   robotsName: string;
+}
+
+/** Canonical and language from the Link and Content-Language headers, where the HTML named none (header-metadata.ts). */
+function withHeaderMetadata<T extends { canonical: string | null; language: string | null }>(outcome: T, result: FetchResult): T {
+  const canonical = outcome.canonical ?? linkHeaderCanonical(result.headers.link, result.finalUrl);
+  const language = outcome.language ?? firstLanguage(result.headers['content-language']);
+  return canonical === outcome.canonical && language === outcome.language ? outcome : { ...outcome, canonical, language };
 }
 
 /** The page's error when its body kept a content-coding we cannot remove (see parse() below). */

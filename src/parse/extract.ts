@@ -13,6 +13,7 @@
  */
 import { createUrlResolver, normalizeUrl } from '../frontier/normalize-url.js';
 import { encodeHrefQuery } from './query-charset.js';
+import { firstLanguage } from './header-metadata.js';
 import type { ExtractedLink } from '../types.js';
 import { emitTagEvents, type HtmlSink, type TagSink } from './html-events.js';
 import { TagFlag, TagKind, tagInfo, type TagInfo } from './html-tags.js';
@@ -105,6 +106,8 @@ class PageCollector implements TagSink {
   #metaRefresh: string | null = null;
   #canonicalHref: string | null = null;
   #language: string | null = null;
+  /** `<meta http-equiv="content-language">`: the language when `<html lang>` gives none. */
+  #metaLanguage: string | null = null;
   #isHtmlSeen = false;
   #baseHref: string | null = null;
   // Hrefs wait for finish(): the first <base href> applies to every link, even those before it.
@@ -265,7 +268,7 @@ class PageCollector implements TagSink {
       title: this.#title,
       description: this.#description || null,
       canonical: this.#canonicalHref === null ? null : normalizeUrl(encodeHrefQuery(this.#canonicalHref, this.#encoding), base),
-      language: this.#language || null,
+      language: this.#language || this.#metaLanguage,
       links,
       linksFound: seen.size,
       text: this.#text.toString(),
@@ -283,9 +286,11 @@ class PageCollector implements TagSink {
         this.#metaRobots = this.#metaRobots === null ? value : `${this.#metaRobots}, ${value}`;
       }
     }
-    if (this.#metaRefresh === null && attribs['http-equiv']?.trim().toLowerCase() === 'refresh' && attribs.content) {
+    const httpEquiv = attribs['http-equiv']?.trim().toLowerCase();
+    if (this.#metaRefresh === null && httpEquiv === 'refresh' && attribs.content) {
       this.#metaRefresh = attribs.content.slice(0, MAX_HREF_CHARS);
     }
+    if (this.#metaLanguage === null && httpEquiv === 'content-language') this.#metaLanguage = firstLanguage(attribs.content);
   }
 
   #openLink(kind: TagKind, attribs: Readonly<Record<string, string>>): void {

@@ -31,3 +31,23 @@ test('a windows-1252 page: its search link is requested with the query in window
     [site.url('/search?q=caf%E9'), 200, 'résultats'],
   ]);
 });
+
+test('a PDF names its canonical in a Link header and its language in Content-Language; the HTML\'s own win', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'crawlite-hdr-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const site = await startSite({
+    '/': { headers: { link: '</canon-home>; rel="canonical"', 'content-language': 'de' }, body: '<html lang="fr"><link rel=canonical href="/own"><a href="/doc.pdf">pdf</a><a href="/plain">p</a>' },
+    '/doc.pdf': { headers: { 'content-type': 'application/pdf', link: '<https://docs.example/doc>; rel="canonical"', 'content-language': 'en-GB, de' }, body: '%PDF-1.4 ...' },
+    '/plain': { headers: { 'content-language': 'nl' }, body: '<title>plain</title>' },
+  });
+  t.after(() => site.close());
+  const db = join(dir, 'crawl.db');
+  const run = await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '1']);
+  assert.equal(run.code, 0, run.stderr);
+  const pages = rows<{ url: string; canonical: string | null; language: string | null }>(db, 'SELECT url, canonical, language FROM pages ORDER BY url');
+  assert.deepEqual(pages.map((p) => [new URL(p.url).pathname, p.canonical, p.language]), [
+    ['/', site.url('/own'), 'fr'],
+    ['/doc.pdf', 'https://docs.example/doc', 'en-GB'],
+    ['/plain', null, 'nl'],
+  ]);
+});
