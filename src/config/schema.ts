@@ -147,7 +147,9 @@ export function defaultConfig(): Omit<CrawlConfig, 'seeds'> {
     scope: { mode: 'host', include: [], exclude: [], followNofollow: false },
     fetch: {
       concurrency: 16,
-      perHost: 4,
+      // Scrapy's CONCURRENT_REQUESTS_PER_DOMAIN: polite on a real site, and on one site 4 starved the
+      // pipeline (one local host: 4 in flight gave 334-364 pages/s, 8 gave 385-416).
+      perHost: 8,
       userAgent: DEFAULT_USER_AGENT,
       timeoutMs: 30_000,
       maxBodyBytes: 10 * 1024 * 1024,

@@ -15,7 +15,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .option('max-pages', { describe: 'Most URLs to fetch in this run', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
       .option('max-depth', { describe: 'Deepest link distance from a seed', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
       .option('concurrency', { describe: 'Requests in flight overall', type: 'string', requiresArg: true, defaultDescription: '16' })
-      .option('per-host', { describe: 'Requests in flight per host', type: 'string', requiresArg: true, defaultDescription: '4' })
+      .option('per-host', { describe: 'Requests in flight per host', type: 'string', requiresArg: true, defaultDescription: '8' })
       .option('scope', { describe: 'Which links to follow', choices: ['host', 'domain', 'prefix', 'any'], defaultDescription: 'host' })
       .option('include', { describe: 'Only follow URLs matching this regular expression (repeatable)', type: 'string', array: true, requiresArg: true })
       .option('exclude', { describe: 'Never follow URLs matching this regular expression (repeatable)', type: 'string', array: true, requiresArg: true })
