@@ -8,7 +8,8 @@
  * TextDecoder can decode every WHATWG encoding but Node has no encoder for the legacy ones, so
  * the encoder is the decoder run backwards: each encoding's table (code point -> bytes) is built
  * once per thread, the first time a page in it has a link with a non-ASCII query, by decoding
- * every single byte and every two-byte sequence in one call (~25k sequences, a few ms).
+ * every single byte and every two-byte sequence in one call (~25k sequences, a few ms; gb18030
+ * adds its 39,420 four-byte BMP sequences, and reaches beyond the BMP by arithmetic).
  */
 import { decodeAs } from './decode-charset.js';
 
@@ -17,7 +18,12 @@ const UTF8_OUTPUT = new Set(['utf-8', 'utf-16le', 'utf-16be', 'replacement', 'is
 const MULTI_BYTE = new Set(['shift_jis', 'euc-jp', 'euc-kr', 'gbk', 'gb18030', 'big5']);
 const NON_ASCII = /[^\x00-\x7f]/;
 
-/** Per encoding: code point -> its byte sequence, packed as (lead << 8) | trail, or the byte alone. */
+const JAPANESE = new Set(['shift_jis', 'euc-jp']);
+
+/**
+ * Per encoding: code point -> its byte sequence, packed big-endian into one number (a byte alone,
+ * (lead << 8) | trail, or gb18030's four bytes).
+ */
 const tables = new Map<string, Map<number, number> | null>();
 
 /**
@@ -41,8 +47,8 @@ export function encodeHrefQuery(href: string, encoding: string): string {
     const cp = ch.codePointAt(0) as number;
     if (cp < 0x80) out += ch;
     else {
-      const seq = table.get(cp);
-      out += seq === undefined ? `%26%23${cp}%3B` : seq > 0xff ? percentEncoded(seq >> 8) + percentEncoded(seq & 0xff) : percentEncoded(seq);
+      const seq = table.get(JAPANESE.has(encoding) && cp === 0x2212 ? 0xff0d : cp) ?? supplementary(encoding, cp);
+      out += seq === undefined ? `%26%23${cp}%3B` : sequenceEncoded(seq);
     }
   }
   return href.slice(0, q + 1) + out + href.slice(end);
@@ -78,10 +84,16 @@ function buildTable(encoding: string): Map<number, number> {
       for (let trail = 0x40; trail <= 0xfe; trail++) sequences.push((lead << 8) | trail);
     }
   }
-  const bytes = new Uint8Array(sequences.length * 3);
+  // gb18030 spells the rest of the BMP in four bytes (pointers 0-39419: leads 0x81-0x84).
+  if (encoding === 'gb18030') for (let pointer = 0; pointer < 39420; pointer++) sequences.push(fourBytes(pointer));
+  const bytes = new Uint8Array(sequences.length * 5);
   let at = 0;
   for (const seq of sequences) {
-    if (seq > 0xff) bytes[at++] = seq >> 8;
+    if (seq > 0xffffff) {
+      bytes[at++] = seq >>> 24;
+      bytes[at++] = (seq >>> 16) & 0xff;
+    }
+    if (seq > 0xff) bytes[at++] = (seq >>> 8) & 0xff;
     bytes[at++] = seq & 0xff;
     bytes[at++] = 0x0a;
   }
@@ -99,7 +111,34 @@ function buildTable(encoding: string): Map<number, number> {
     if (table.has(cp) && !lastWins?.has(cp)) continue;
     table.set(cp, seq);
   }
+  // The WHATWG Shift_JIS and EUC-JP encoders send the yen sign and overline as the ASCII bytes
+  // their decoders read as backslash and tilde.
+  if (JAPANESE.has(encoding)) {
+    table.set(0xa5, 0x5c);
+    table.set(0x203e, 0x7e);
+  }
   return table;
+}
+
+/** gb18030 spells a code point beyond the BMP in four bytes, by arithmetic (pointer 189000 up). */
+function supplementary(encoding: string, cp: number): number | undefined {
+  return encoding === 'gb18030' && cp > 0xffff ? fourBytes(189000 + cp - 0x10000) : undefined;
+}
+
+/** A gb18030 four-byte pointer's bytes, packed: 0x81-0xFE, 0x30-0x39, 0x81-0xFE, 0x30-0x39. */
+function fourBytes(pointer: number): number {
+  const b1 = Math.floor(pointer / 12600);
+  const b2 = Math.floor(pointer / 1260) % 10;
+  const b3 = Math.floor(pointer / 10) % 126;
+  const b4 = pointer % 10;
+  return (0x81 + b1) * 0x1000000 + (0x30 + b2) * 0x10000 + (0x81 + b3) * 0x100 + 0x30 + b4;
+}
+
+function sequenceEncoded(seq: number): string {
+  let out = '';
+  if (seq > 0xffffff) out += percentEncoded(seq >>> 24) + percentEncoded((seq >>> 16) & 0xff);
+  if (seq > 0xff) out += percentEncoded((seq >>> 8) & 0xff);
+  return out + percentEncoded(seq & 0xff);
 }
 
 /**
@@ -115,7 +154,10 @@ function skipLead(encoding: string, lead: number): boolean {
 
 const BIG5_LAST_WINS = new Set([0x2550, 0x255e, 0x2561, 0x256a, 0x5341, 0x5345]);
 
-/** A byte >= 0x80 as %XX; a trail byte in ASCII (Shift_JIS 0x5C, say) stays itself, as browsers leave it. */
+/**
+ * A byte >= 0x80 as %XX; a byte in ASCII (a Shift_JIS trail 0x5C, gb18030's digits) stays itself,
+ * as browsers leave it.
+ */
 function percentEncoded(b: number): string {
   return b >= 0x80 ? `%${b.toString(16).toUpperCase()}` : String.fromCharCode(b);
 }

@@ -24,6 +24,7 @@ const ADDED: ReadonlyArray<[table: string, column: string, definition: string]> 
   ['urls', 'recrawl_id', 'INTEGER'],
   ['pages', 'recrawl_id', 'INTEGER'],
   ['pages', 'recrawl_status', 'TEXT'],
+  ['pages', 'body_hash', 'TEXT'],
 ];
 
 export function addMissingColumns(db: Db): void {

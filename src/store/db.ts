@@ -105,7 +105,10 @@ CREATE TABLE IF NOT EXISTS pages (
   refresh_url TEXT,
   is_links_capped INTEGER NOT NULL DEFAULT 0,
   recrawl_id INTEGER,
-  recrawl_status TEXT
+  recrawl_status TEXT,
+  -- SHA-256 of a body that is not kept (content_hash null: noindex, non-HTML), so a recrawl can
+  -- still tell unchanged from changed.
+  body_hash TEXT
 );
 CREATE INDEX IF NOT EXISTS pages_fetched ON pages (fetched_at);
 

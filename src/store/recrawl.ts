@@ -93,7 +93,7 @@ export function openRecrawl(db: Db, writer: Writer, opts: { start: boolean; runI
 function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number, runId: number): Recrawl {
   const select = db.prepare<[number, number, number], { etag: unknown; lastModified: unknown; hash: string | null; status: number }>(
     `SELECT json_extract(p.headers, '$.etag') AS etag, json_extract(p.headers, '$."last-modified"') AS lastModified,
-            p.content_hash AS hash, p.status
+            coalesce(p.content_hash, p.body_hash) AS hash, p.status
        FROM pages p JOIN urls u ON u.id = p.url_id
       WHERE p.url_id = ? AND u.recrawl_id = ? AND p.recrawl_id IS NOT ?`,
   );

@@ -14,8 +14,16 @@ export function prepareStatements(db: Db) {
     ),
     selectUrl: db.prepare('SELECT id, state, error_code, depth FROM urls WHERE url = ?'),
     selectStoredStatus: db.prepare('SELECT p.status FROM pages p JOIN urls u ON u.id = p.url_id WHERE u.url = ?'),
-    // The body of the page a URL was found on (its parent's, as stored): store/writer.ts #isFoundOnCopy.
-    selectParentHash: db.prepare('SELECT p.content_hash AS hash FROM urls u JOIN pages p ON p.url_id = u.parent_id WHERE u.id = ?'),
+    // Whether a page on the chain a URL was found by (its parent, the parent's parent, up to 8
+    // pages up) has the stored body given: store/writer.ts #isFoundOnCopy. The bound keeps a
+    // parent_id cycle (a link row upgraded to a shorter path) from looping. Parameters: id, hash.
+    selectFoundOnHash: db.prepare(
+      `WITH RECURSIVE chain(id, n) AS (
+         SELECT parent_id, 1 FROM urls WHERE id = ?
+         UNION ALL SELECT u.parent_id, c.n + 1 FROM urls u JOIN chain c ON u.id = c.id WHERE c.n < 8 AND u.parent_id IS NOT NULL
+       )
+       SELECT 1 AS found FROM chain c JOIN pages p ON p.url_id = c.id WHERE p.content_hash = ? LIMIT 1`,
+    ),
     // A URL first met where it could not be followed (too deep, on a page whose links are not
     // followed, outside a scope that has grown since) is queued when a later link can follow it
     // (store/writer.ts #linkTargetId, isLiftable). Parameters: depth, parent_id, now, id.
@@ -67,8 +75,8 @@ export function prepareStatements(db: Db) {
     insertPage: db.prepare(
       `INSERT OR IGNORE INTO pages (url_id, url, final_url, status, content_type, headers, redirects, fetched_at, elapsed_ms, depth,
          title, description, canonical, language, encoding, raw_bytes, wire_bytes, stored_bytes, is_truncated, links_found,
-         content_hash, error_code, error_message, run_id, robots, refresh_url, is_links_capped)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         content_hash, error_code, error_message, run_id, robots, refresh_url, is_links_capped, body_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     startRun: db.prepare(`INSERT INTO runs (started_at, options, job, job_file, pid) VALUES (?, ?, ?, ?, ?)`),
     endRun: db.prepare(`UPDATE runs SET ended_at = ?, status = ?, pages = ?, failures = ?, duplicates = ?, queued = ? WHERE id = ?`),

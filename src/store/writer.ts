@@ -430,8 +430,8 @@ export class Writer {
       && s.insertContent.run(parsed.contentHash, parsed.codec, parsed.htmlBytes, parsed.textBytes, parsed.content).changes > 0;
     // A catch-all site (every path answers 200 with the same page) shows itself as copies of one
     // body, each in a directory below an earlier one on the same origin (body-copies.ts), each
-    // found on a page with that same body: their relative links resolve to new URLs on every copy,
-    // without end. Such a copy adds no new URL to the frontier (#linkTargetId); its absolute and
+    // found through a page with that same body (its parent or one above): their relative links
+    // resolve to new URLs on every copy, without end. Such a copy adds no new URL to the frontier (#linkTargetId); its absolute and
     // root-relative links point where the copy above pointed, so only what resolves under the
     // copy's own directory is lost, which is the trap. A copy found on a distinct page (a "latest"
     // alias: /docs/ serving /docs/v2/'s bytes, /docs/v2/ linked from the home page) is crawled:
@@ -451,6 +451,7 @@ export class Writer {
       hasContent ? parsed.contentHash : null, error?.code ?? null, error?.message ?? null, this.#runId,
       record.directives?.robots ?? null, record.directives?.refreshUrl ?? null,
       parsed !== null && parsed.linksFound > parsed.links.length ? 1 : 0,
+      !hasContent && parsed !== null && parsed.contentHash !== '' ? parsed.contentHash : null,
     );
     // A redirect's target that already has its page keeps its own state: queued again by a
     // recrawl, it is still to be recrawled by its own request, not settled by this copy.
@@ -478,11 +479,14 @@ export class Writer {
   }
 
   /**
-   * Whether the URL of row `urlId` was found (first, or by its shortest path) on a page whose
-   * stored body is `hash`. A seed or sitemap URL has no such page.
+   * Whether the URL of row `urlId` was found (first, or by its shortest path) through a page whose
+   * stored body is `hash`: its parent, or a page above that. A catch-all that alternates templates
+   * (one body on directory paths, another on .html paths) finds each copy on a page of the other
+   * body, so the parent alone never matches and the crawl would run to --max-pages; a page two
+   * levels up does. A seed or sitemap URL has no such page.
    */
   #isFoundOnCopy(urlId: number, hash: string): boolean {
-    return (this.#s.selectParentHash.get(urlId) as { hash: string | null } | undefined)?.hash === hash;
+    return this.#s.selectFoundOnHash.get(urlId, hash) !== undefined;
   }
 
   /**

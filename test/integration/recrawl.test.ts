@@ -334,3 +334,26 @@ test('a URL that redirected in one recrawl is recrawled by the next: gone again 
   assert.equal(stats.recrawl?.changed, 1);
   assert.equal(stats.recrawl?.pending, 0);
 });
+
+test('a recrawl tells unchanged from changed on pages whose body is not kept (noindex, a PDF)', async (t) => {
+  let version = 1;
+  const noindex = () => `<html><head><meta name="robots" content="noindex"><title>hidden</title></head><body>v${version}</body></html>`;
+  const site = await startSite({
+    '/': page('home', ['/hidden', '/doc.pdf', '/same.pdf']),
+    '/hidden': (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end(noindex()),
+    '/doc.pdf': (_req, res) => void res.writeHead(200, { 'content-type': 'application/pdf' }).end(`%PDF-1.4 v${version}`),
+    '/same.pdf': (_req, res) => void res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF-1.4 same'),
+  });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')]);
+  await runCrawl(config);
+  const statuses = () => Object.fromEntries(query<{ url: string; recrawl_status: string; content_hash: string | null }>(
+    config.dbPath, 'SELECT url, recrawl_status, content_hash FROM pages',
+  ).map((r) => [r.url.slice(site.origin.length), r.content_hash === null ? r.recrawl_status : `${r.recrawl_status} (kept)`]));
+
+  await runCrawl({ ...config, recrawl: true });
+  assert.deepEqual(statuses(), { '/': 'unchanged (kept)', '/hidden': 'unchanged', '/doc.pdf': 'unchanged', '/same.pdf': 'unchanged' });
+  version = 2;
+  await runCrawl({ ...config, recrawl: true });
+  assert.deepEqual(statuses(), { '/': 'unchanged (kept)', '/hidden': 'changed', '/doc.pdf': 'changed', '/same.pdf': 'unchanged' });
+});

@@ -75,6 +75,25 @@ test('a "latest" alias (/docs/ serves /docs/v2/\'s bytes, relative links) loses 
   assert.deepEqual(trapSummary.trapSkips, { CRAWL_TRAP_DUPLICATE_CONTENT: 8 });
 });
 
+test('a catch-all alternating two templates (one page on directory paths, another on .html paths) ends by itself', async (t) => {
+  // Each copy is found on a page of the other template, so its parent never has its body; the
+  // page above that does.
+  const site = await generatedSite((path) => (path.endsWith('/')
+    ? page('Section', ['a.html', 'b.html', 'c.html'])
+    : path.endsWith('.html') ? page('Article', ['x/', 'y/', 'z/']) : undefined));
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], { maxPages: 500 });
+  const summary = await runCrawl(config);
+  assert.equal(summary.status, 'done');
+  const pages = rows<{ url: string }>(config.dbPath, 'SELECT url FROM pages');
+  // /, its three articles, the three sections they link (/x/ ...: copies of / found through /), and
+  // nothing below those.
+  assert.equal(pages.length, 7, `ended well below --max-pages: ${pages.length} pages stored`);
+  assert.equal(states(config.dbPath).queued, undefined, 'nothing left in the queue');
+  assert.ok((summary.trapSkips?.CRAWL_TRAP_DUPLICATE_CONTENT ?? 0) > 0, JSON.stringify(summary.trapSkips));
+  assert.equal(site.hits.get('/x/a.html'), undefined, 'no article below a copied section fetched');
+});
+
 test('the same page under two URLs, with absolute links: every linked URL is still crawled', async (t) => {
   const twin = page('Twin', ['/x', '/y', '/z', 'rel']);
   const site = await startSite({

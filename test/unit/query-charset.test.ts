@@ -23,6 +23,19 @@ describe('encodeHrefQuery: a link query in its page encoding, as browsers send i
     assert.equal(encodeHrefQuery('/s?q=繁體', 'big5'), '/s?q=%C1c%C5%E9');
   });
 
+  it('spells gb18030 four-byte characters (the rest of the BMP and beyond it), ASCII digits left as they are', () => {
+    assert.equal(encodeHrefQuery('/s?q=ç', 'gb18030'), '/s?q=%810%8A4');
+    assert.equal(encodeHrefQuery('/s?q=😀', 'gb18030'), '/s?q=%949%FC6');
+    assert.equal(encodeHrefQuery('/s?q=ç中', 'gbk'), '/s?q=%26%23231%3B%D6%D0', 'gbk has no four-byte form');
+  });
+
+  it('sends the yen sign, overline and minus as the Shift_JIS and EUC-JP encoders do', () => {
+    assert.equal(encodeHrefQuery('/s?q=¥‾', 'shift_jis'), '/s?q=\\~');
+    assert.equal(encodeHrefQuery('/s?q=¥', 'euc-jp'), '/s?q=\\');
+    assert.equal(encodeHrefQuery('/s?q=−', 'shift_jis'), '/s?q=%81|', 'U+2212 as U+FF0D');
+    assert.equal(encodeHrefQuery('/s?q=−', 'euc-jp'), '/s?q=%A1%DD');
+  });
+
   it('sends a character the encoding lacks as &#N;, percent-encoded', () => {
     assert.equal(encodeHrefQuery('/s?q=Ω😀', 'windows-1252'), '/s?q=%26%23937%3B%26%23128512%3B');
   });
