@@ -17,7 +17,8 @@
  * SIGINT, SIGTERM or SIGHUP while the temporary file exists removes it and fails the write with
  * InterruptedError CRAWL_INTERRUPTED (exit 130): the default action of those signals killed the
  * process and left one hidden `.pages.jsonl.<hex>.tmp` of the partial export per interrupt.
- * Only SIGKILL (or a crash of the machine) can still leave one behind.
+ * Only SIGKILL (or a crash of the machine) can still leave one behind. A signal once the file is
+ * in place is ignored: the export succeeded, and exits 0.
  */
 import { randomBytes } from 'node:crypto';
 import { constants, createWriteStream, rmSync, statSync, type Stats } from 'node:fs';
@@ -136,6 +137,7 @@ async function writeReplacing<T>(plan: OutPlan & { kind: 'replace' }, write: (st
     stream.destroy(interrupted);
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  let isWritten = false;
   try {
     const result = await write(stream);
     if (interrupted !== null) throw interrupted;
@@ -145,6 +147,7 @@ async function writeReplacing<T>(plan: OutPlan & { kind: 'replace' }, write: (st
     if (interrupted !== null) throw interrupted;
     isRenaming = true;
     await rename(temp, target);
+    isWritten = true;
     return result;
   } catch (err) {
     stream.destroy();
@@ -152,6 +155,19 @@ async function writeReplacing<T>(plan: OutPlan & { kind: 'replace' }, write: (st
     await rm(temp, { force: true });
     throw interrupted ?? err;
   } finally {
-    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+    if (isWritten) ignoreStopSignalsWhileExiting(onSignal);
+    else for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }
+}
+
+/**
+ * The file is in place and the command is all but done (closing the database, printing its
+ * line): a signal now would kill the process with 130 or 143 for work that succeeded. The
+ * handler (a no-op once renaming) stays a moment longer, and the command ends with its own status;
+ * then the signals get their default action back, should the process live on.
+ */
+function ignoreStopSignalsWhileExiting(onSignal: (signal: NodeJS.Signals) => void): void {
+  setTimeout(() => {
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+  }, 2_000).unref();
 }

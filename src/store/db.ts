@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { StoreError } from '../errors.js';
 import { addMissingColumns } from './add-columns.js';
 import { APPLICATION_ID, foreignDbError, identifyDb } from './db-identity.js';
@@ -189,6 +189,7 @@ export function searchLayout(db: Db): 'words' | 'columns' | null {
  */
 export function openForWrite(path: string): Db {
   let db: Db;
+  refuseDirectory(path);
   try {
     if (path !== ':memory:') ensureDir(path);
     db = new Database(path);
@@ -263,13 +264,22 @@ export function readSnapshot<T>(path: string, read: (db: Db) => T): T {
   }
 }
 
+/**
+ * SQLite opens a directory and then reports a bare "disk I/O error" (or "unable to open database
+ * file") on the first read: say what is wrong instead.
+ */
+export function refuseDirectory(path: string): void {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: it is a directory; pass --db a crawlite database file (e.g. ${join(path, 'crawl.db')})`);
+  }
+}
+
 /** Opens an existing database read-only; works while a crawl is writing (WAL). */
 export function openReadOnly(path: string): Db {
   if (!existsSync(path)) {
     throw new StoreError('CRAWL_STORE_MISSING', `no database at ${path} (run a crawl first, or pass --db)`);
   }
-  // SQLite opens a directory and then reports a bare "disk I/O error" on the first read.
-  if (statSync(path).isDirectory()) throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: it is a directory; pass --db a crawlite database file`);
+  refuseDirectory(path);
   try {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 2000');

@@ -80,3 +80,23 @@ test('export --out interrupted: no temporary file left, the target untouched, ex
     assert.deepEqual(temps(dir), []);
   });
 });
+
+test('a signal just after the file is in place does not fail the export that wrote it', async (t) => {
+  // The window between the rename and the process's exit is milliseconds, too short to hit from
+  // outside reliably: a child process writes through writeOut, then signals itself at once.
+  const dir = tempDir(t);
+  const out = join(dir, 'done.txt');
+  const outFile = new URL('../../src/out-file.js', import.meta.url).href;
+  const script = `
+    import { planOut, writeOut } from ${JSON.stringify(outFile)};
+    await writeOut(planOut(process.argv[1], 'x.txt'), async (s) => { s.write('complete\\n'); });
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.kill(process.pid, signal);
+    setTimeout(() => console.log('finished'), 50);
+  `;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, out], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(run.signal, null, `killed by ${run.signal}`);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, 'finished\n');
+  assert.equal(readFileSync(out, 'utf8'), 'complete\n');
+  assert.deepEqual(temps(dir), []);
+});

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crawlite, assertOneLineError } from '../helpers/cli.js';
@@ -26,11 +26,16 @@ test('export --run naming no run is refused with the known run ids; a known one 
   assert.equal(known.stdout.trim().split('\n').length, 1);
 });
 
-test('stats and export on a directory say it is a directory', async (t) => {
+test('stats, export, crawl and bench on a directory say it is a directory, and leave it as it was', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'crawlite-run-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const folder = join(dir, 'folder');
   mkdirSync(folder);
   assertOneLineError(await crawlite(['stats', '--db', folder]), 1, /cannot open database .*folder: it is a directory/);
   assertOneLineError(await crawlite(['export', '--db', folder]), 1, /cannot open database .*folder: it is a directory/);
+  writeFileSync(join(folder, 'keep.txt'), 'mine');
+  // Port 9 (discard) is never asked: the database is opened before any request.
+  assertOneLineError(await crawlite(['crawl', 'http://127.0.0.1:9/', '--db', folder]), 1, /cannot open database .*folder: it is a directory; pass --db a crawlite database file \(e\.g\. .*folder\/crawl\.db\)/);
+  assertOneLineError(await crawlite(['bench', '--pages', '5', '--db', folder]), 1, /cannot open database .*folder: it is a directory/);
+  assert.deepEqual(readdirSync(folder), ['keep.txt']);
 });
