@@ -7,7 +7,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import { TextDecoder } from 'node:util';
-import { decodeAs } from '../parse/decode-charset.js';
+import { decodeAs, declaredEncoding } from '../parse/decode-charset.js';
 import type { Db } from '../store/db.js';
 import { unpackContent } from '../content-frame.js';
 import { StoreError } from '../errors.js';
@@ -41,7 +41,7 @@ interface Layout {
   /** Per output field: where its value is, or -1 for text/html/body_base64. */
   positions: number[];
   urlAt: number;
-  /** codec, html_bytes, data, page encoding follow here; -1 without content. */
+  /** codec, html_bytes, data, page encoding, content type follow here; -1 without content. */
   contentAt: number;
 }
 
@@ -51,7 +51,7 @@ function planSelect(fields: readonly FieldName[], where = ''): Layout {
   // The URL names the row in errors, and keeps the query valid when only text/html are asked for.
   const urlAt = columns.push('p.url') - 1;
   const withContent = fields.some(isContentField);
-  const contentAt = withContent ? columns.push('c.codec', 'c.html_bytes', 'c.data', 'p.encoding') - 4 : -1;
+  const contentAt = withContent ? columns.push('c.codec', 'c.html_bytes', 'c.data', 'p.encoding', 'p.content_type') - 5 : -1;
   const join = withContent ? ' LEFT JOIN contents c ON c.hash = p.content_hash' : '';
   return { sql: `SELECT ${columns.join(', ')} FROM pages p${join} ${where} ORDER BY p.id`, positions, urlAt, contentAt };
 }
@@ -88,23 +88,31 @@ function decodeHtml(html: Uint8Array, encoding: unknown): string {
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Types whose bodies are text even without a charset: text/*, JSON, XML, JavaScript. */
+const TEXTUAL_TYPE = /^\s*(?:text\/|application\/(?:[\w.-]+\+)?(?:json|xml|javascript|ecmascript)\b|[\w.-]+\/[\w.-]+\+(?:json|xml)\b)/i;
+
 /**
  * A body stored without being parsed as HTML (`--store-non-html`: JSON, CSS, an image, a PDF; or
- * one under a content-coding we could not remove) has no charset of ours: UTF-8 text comes out as
- * it is, anything else as null. Decoded with replacement characters, a PNG came out as a string
- * that no longer held its bytes; body_base64 has them.
+ * one under a content-coding we could not remove) is decoded as its Content-Type charset (or byte
+ * order mark) says; without one, UTF-8 text comes out as it is, other text types (a legacy
+ * text/plain) as windows-1252, as a browser shows them, and anything else as null. Decoded with
+ * replacement characters, a PNG came out as a string that no longer held its bytes; body_base64
+ * has them.
  */
-function decodeUnparsed(body: Uint8Array): string | null {
+function decodeUnparsed(body: Uint8Array, contentType: unknown): string | null {
+  const type = typeof contentType === 'string' ? contentType : '';
+  const declared = declaredEncoding(body, type);
+  if (declared !== null) return decodeAs(body, declared);
   try {
     return strictUtf8.decode(body);
   } catch {
-    return null;
+    return TEXTUAL_TYPE.test(type) ? decodeAs(body, 'windows-1252') : null;
   }
 }
 
 /** pages.encoding is '' for a body stored unparsed (parse-page.ts), the WHATWG label the parser decoded HTML with. */
-function htmlValue(body: Uint8Array, encoding: unknown): string | null {
-  return encoding === '' ? decodeUnparsed(body) : decodeHtml(body, encoding);
+function htmlValue(body: Uint8Array, encoding: unknown, contentType: unknown): string | null {
+  return encoding === '' ? decodeUnparsed(body, contentType) : decodeHtml(body, encoding);
 }
 
 function parseJson(text: unknown): ExportValue {
@@ -181,7 +189,7 @@ export function iteratePages(db: Db, fields: readonly FieldName[], opts: Iterate
       const row: ExportRow = {};
       fields.forEach((name, i) => {
         if (name === 'text') row.text = content?.text ?? null;
-        else if (name === 'html') row.html = content === null ? null : htmlValue(content.html, raw[layout.contentAt + 3]);
+        else if (name === 'html') row.html = content === null ? null : htmlValue(content.html, raw[layout.contentAt + 3], raw[layout.contentAt + 4]);
         else if (name === 'body_base64') row.body_base64 = content === null ? null : Buffer.from(content.html).toString('base64');
         else row[name] = converters[i]!(raw[layout.positions[i]!]);
       });

@@ -22,6 +22,14 @@ export function decodeHtml(bytes: Uint8Array, contentType: string): DecodedHtml 
 }
 
 /**
+ * The encoding a body names for itself, by byte order mark or Content-Type charset; null when it
+ * names none (or one TextDecoder lacks). For bodies that are not HTML, which have no <meta>.
+ */
+export function declaredEncoding(bytes: Uint8Array, contentType: string): string | null {
+  return sniffBom(bytes) ?? toEncoding(charsetParam(contentType));
+}
+
+/**
  * The bytes as text in an encoding decodeHtml chose. Also what rebuilds a stored page's HTML
  * string (content-frame.ts), so it must stay a pure function of its arguments.
  */

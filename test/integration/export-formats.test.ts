@@ -179,13 +179,16 @@ test('filters: --status, --content-type, --run, --since/--until, on every format
   }
 });
 
-test('--with html,body_base64 on non-HTML bodies: html is UTF-8 text or null, body_base64 the exact bytes (jsonl and csv)', async (t) => {
+test('--with html,body_base64 on non-HTML bodies: html is text in its charset or null, body_base64 the exact bytes (jsonl and csv)', async (t) => {
   const json = Buffer.from('{"name":"caf\u00e9 \u20ac"}', 'utf8');
-  const home = page('home', ['/pixel.png', '/data.json']);
+  const home = page('home', ['/pixel.png', '/data.json', '/ru.txt', '/legacy.txt']);
   const site = await startSite({
     '/': home,
     '/pixel.png': { headers: { 'content-type': 'image/png' }, body: PIXEL },
     '/data.json': { headers: { 'content-type': 'application/json' }, body: json },
+    // привет in windows-1251, named by the charset; café € in windows-1252, named by nothing.
+    '/ru.txt': { headers: { 'content-type': 'text/plain; charset=windows-1251' }, body: Buffer.from([0xef, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]) },
+    '/legacy.txt': { headers: { 'content-type': 'text/plain' }, body: Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0x80]) },
   });
   t.after(() => site.close());
   const config = testConfig(t, [site.url('/')], { parse: { storeNonHtml: true } });
@@ -201,6 +204,8 @@ test('--with html,body_base64 on non-HTML bodies: html is UTF-8 text or null, bo
   const data = byUrl.get(site.url('/data.json'))!;
   assert.equal(data.html, '{"name":"caf\u00e9 \u20ac"}', 'UTF-8 text stored unparsed is still given as text');
   assert.deepEqual(Buffer.from(data.body_base64!, 'base64'), json);
+  assert.equal(byUrl.get(site.url('/ru.txt'))!.html, '\u043f\u0440\u0438\u0432\u0435\u0442', 'text in its Content-Type charset');
+  assert.equal(byUrl.get(site.url('/legacy.txt'))!.html, 'caf\u00e9 \u20ac', 'legacy text without a charset, as a browser shows it');
   const root = byUrl.get(site.url('/'))!;
   assert.equal(root.html, home, 'HTML as before');
   assert.equal(Buffer.from(root.body_base64!, 'base64').toString('utf8'), home);
