@@ -27,6 +27,12 @@ function int(min: number, max = Number.MAX_SAFE_INTEGER) {
   return z.int({ error }).min(min, { error }).max(max, { error });
 }
 
+/** A --max-* bound; absent for none. */
+function limit(min: number) {
+  const error = `expected a whole number >= ${min} (leave the key out for no limit)`;
+  return z.int({ error }).min(min, { error }).optional();
+}
+
 const text = (what = 'a string') => z.string({ error: `expected ${what}` });
 const nonEmpty = (what: string) => text(what).trim().min(1, { error: `expected ${what}` });
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
@@ -153,7 +159,7 @@ const parse = slice('parse', {
   storeNonHtml: z.boolean({ error: 'expected true or false' }),
 });
 
-const dbBytes = size((v) => parseDbSize('', v), 'a size of at least 256KB, e.g. 500MB or 2GB');
+const dbBytes = size((v) => parseDbSize('', v), 'a size from 256KB to 16TB, e.g. 500MB or 2GB');
 
 const store = slice('store', {
   batchSize: int(1, 100_000),
@@ -168,8 +174,10 @@ export const jobFileSchema = z.strictObject(
     name: nonEmpty('a job name').optional(),
     seeds: list(httpUrl, 'absolute http(s) URLs').min(1, { error: 'expected at least one seed URL' }).optional(),
     db: nonEmpty('a file path').optional(),
-    maxPages: int(1).nullable().optional(),
-    maxDepth: int(0).nullable().optional(),
+    // No null: `maxPages:` with its value forgotten reads as null in YAML, and silently meant no
+    // limit. Leaving the key out is how a file says that.
+    maxPages: limit(1),
+    maxDepth: limit(0),
     scope: scope.partial().optional(),
     fetch: fetch.partial().optional(),
     parse: parse.partial().optional(),

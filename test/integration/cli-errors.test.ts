@@ -145,8 +145,10 @@ test('a full database (--max-db-size, as a full disk) stops the crawl cleanly; w
 
 test('bad flags, values, URLs and commands: one line, exit 2', async () => {
   const seed = 'http://127.0.0.1:9/';
-  assertOneLineError(await crawlite(['crawl', seed, '--max-db-size', 'huge']), 2, /^crawlite: invalid --max-db-size 'huge': expected a size of at least 256KB, e\.g\. 500MB or 2GB \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['crawl', seed, '--max-db-size', 'huge']), 2, /^crawlite: invalid --max-db-size 'huge': expected a size from 256KB to 16TB, e\.g\. 500MB or 2GB \[CRAWL_USAGE\]$/);
   assertOneLineError(await crawlite(['crawl', seed, '--max-db-size', '10KB']), 2, /invalid --max-db-size '10KB'/);
+  assertOneLineError(await crawlite(['crawl', seed, '--max-db-size', '99999999999999999999']), 2, /invalid --max-db-size '99999999999999999999': expected a size from 256KB to 16TB/);
+  assertOneLineError(await crawlite(['crawl', seed, '--max-db-size', '17TB']), 2, /invalid --max-db-size '17TB'/);
   assertOneLineError(await crawlite(['crawl', seed, '--progress-interval', '0']), 2, /^crawlite: invalid --progress-interval '0': expected seconds from 0.1 to 3600 \[CRAWL_USAGE\]$/);
   assertOneLineError(await crawlite(['crawl', seed, '--log-format', 'xml']), 2, /^crawlite: Invalid values:.*log-format.*"xml".*"text", "json".*\[CRAWL_USAGE\]$/);
   assertOneLineError(await crawlite(['crawl', seed, '--concurrency', '-3']), 2, /^crawlite: invalid --concurrency '-3': expected a whole number from 1 to 1024 \[CRAWL_USAGE\]$/);

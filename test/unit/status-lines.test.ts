@@ -82,6 +82,6 @@ test('--max-db-size sizes', () => {
   assert.equal(parseDbSize('--max-db-size', '2GB'), 2 * 1024 ** 3);
   assert.equal(parseDbSize('--max-db-size', '1.5 TiB'), 1.5 * 1024 ** 4);
   assert.equal(parseDbSize('--max-db-size', '512k'), 512 * 1024);
-  assert.throws(() => parseDbSize('--max-db-size', '100k'), /at least 256KB/);
+  assert.throws(() => parseDbSize('--max-db-size', '100k'), /from 256KB to 16TB/);
   assert.throws(() => parseDbSize('--max-db-size', 'lots'), { code: 'CRAWL_USAGE' });
 });
