@@ -169,6 +169,7 @@ function createReplaceHooks(db: Db, runId: number): PageHooks {
   const deleteArchived = db.prepare('DELETE FROM archive WHERE page_id = ?');
   const removeFromSearch = prepareSearchRemoval(db);
   const mark = db.prepare('UPDATE pages SET recrawl_id = ?, recrawl_status = ? WHERE id = ?');
+  const nameByFinalUrl = db.prepare('UPDATE pages SET url = final_url WHERE id = ?');
   const becomeRedirect = db.prepare(
     `UPDATE pages SET status = @status, redirects = @redirects, content_type = '', headers = '{}',
        fetched_at = @fetchedAt, elapsed_ms = @elapsedMs, title = NULL, description = NULL, canonical = NULL, language = NULL,
@@ -212,10 +213,13 @@ function createReplaceHooks(db: Db, runId: number): PageHooks {
     },
     afterInsert(pageId, record) {
       if (record.recrawl === undefined) return;
-      // A redirect's target page has no urls row of the recrawl's entry; it is a new page.
+      // A redirect's target page has no urls row of the recrawl's entry; it is a new page. The
+      // requested URL keeps a row of its own (the redirect), so the target's is named by its own
+      // URL: two rows with url = the requested URL made exports keyed by url ambiguous.
       const fetchedUrlId = record.entry.id;
       const stored = findPage.get(fetchedUrlId);
       if (stored?.id === pageId) mark.run(record.recrawl.id, record.recrawl.status, pageId);
+      else if (stored !== undefined) nameByFinalUrl.run(pageId);
     },
   };
 }

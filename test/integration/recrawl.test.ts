@@ -189,10 +189,13 @@ test('a recrawled URL that now redirects: its row is marked gone and becomes the
   await runCrawl(config);
   isMoved = true;
   await runCrawl({ ...config, recrawl: true });
-  // pages.url is the URL requested (both rows were reached through /old); final_url tells them apart.
+  // /old keeps its row (now the redirect), so the target's row is named by its own URL: no two
+  // rows share a url.
   const rows = query<{ url: string; recrawl_status: string | null; title: string | null; status: number; redirects: string | null; content_hash: string | null }>(
     config.dbPath, 'SELECT final_url AS url, recrawl_status, title, status, redirects, content_hash FROM pages ORDER BY id',
   );
+  assert.deepEqual(query<{ url: string }>(config.dbPath, 'SELECT url FROM pages WHERE url <> final_url'), [], 'every row named by the URL it was served from');
+  assert.equal(query<{ n: number }>(config.dbPath, 'SELECT count(DISTINCT url) AS n FROM pages')[0]!.n, rows.length);
   const byPath = new Map(rows.map((r) => [r.url.slice(site.origin.length), r]));
   // The old row becomes the redirect: its status and hops, nothing left of the old page.
   assert.deepEqual({ ...byPath.get('/old')! }, {
