@@ -269,7 +269,13 @@ export function readSnapshot<T>(path: string, read: (db: Db) => T): T {
  * file") on the first read: say what is wrong instead.
  */
 export function refuseDirectory(path: string): void {
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    // Missing, or not reachable (ENOTDIR, EACCES): opening it says why, in its own words.
+  }
+  if (isDirectory) {
     throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: it is a directory; pass --db a crawlite database file (e.g. ${join(path, 'crawl.db')})`);
   }
 }

@@ -36,7 +36,7 @@ test('a database path that cannot be written: one line, exit 1', async (t) => {
   // The folder cannot be created: a regular file is in the way.
   assertOneLineError(await crawlite(['crawl', seed, '--db', join(file, 'sub', 'crawl.db')]), 1, /^crawlite: cannot open database .*a-file\/sub\/crawl.db: .*pass --db a writable/);
   // The path is a folder.
-  assertOneLineError(await crawlite(['crawl', seed, '--db', dir]), 1, NOT_WRITABLE);
+  assertOneLineError(await crawlite(['crawl', seed, '--db', dir]), 1, /^crawlite: cannot open database .*: it is a directory; pass --db a crawlite database file \(e\.g\. .*\/crawl\.db\) \[CRAWL_STORE_OPEN\]$/);
   // The file is something else than a database.
   assertOneLineError(await crawlite(['crawl', seed, '--db', file]), 1, /^crawlite: cannot use database .*a-file: file is not a database; pass --db/);
   if (process.getuid?.() === 0) {

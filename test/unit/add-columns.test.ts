@@ -5,7 +5,7 @@ import { openForWrite } from '../../src/store/db.js';
 import { tempDbPath } from '../helpers/config.js';
 import { LEGACY_META } from '../helpers/legacy-db.js';
 
-test('a database made before the recrawl columns existed opens and gains them, rows intact', (t) => {
+test('a database made before the recrawl and body_hash columns existed opens and gains them, rows intact', (t) => {
   const path = tempDbPath(t);
   const old = new Database(path);
   old.exec(LEGACY_META);
@@ -25,6 +25,6 @@ test('a database made before the recrawl columns existed opens and gains them, r
   t.after(() => db.close());
   const columns = (table: string) => db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().map((c) => c.name);
   assert.equal(columns('urls').at(-1), 'recrawl_id');
-  assert.deepEqual(columns('pages').slice(-2), ['recrawl_id', 'recrawl_status']);
+  assert.deepEqual(columns('pages').slice(-3), ['recrawl_id', 'recrawl_status', 'body_hash']);
   assert.equal((db.prepare('SELECT count(*) AS n FROM urls').get() as { n: number }).n, 1);
 });
