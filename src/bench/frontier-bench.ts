@@ -14,6 +14,13 @@ export interface FrontierBenchResult {
   hosts: number;
   addPerSecond: number;
   takeAndMarkPerSecond: number;
+  /**
+   * Microseconds per claim while hosts are full (store/claim-urls.ts): with every host full, so
+   * nothing can be claimed (a one-site crawl at its per-host bound, asked on every free slot),
+   * and with all but one full (16 URLs claimed each time).
+   */
+  claimAllFullUs: number;
+  claimOneOpenUs: number;
   peakRssBytes: number;
   rssAfterAddBytes: number;
   dbPath: string;
@@ -29,6 +36,12 @@ function doneRecord(entry: FrontierEntry): PageRecord {
     parsed: null,
     error: null,
   };
+}
+
+function timePerCall(calls: number, call: () => unknown): number {
+  const start = performance.now();
+  for (let i = 0; i < calls; i++) call();
+  return ((performance.now() - start) * 1000) / calls;
 }
 
 export function runFrontierBench(urls: number, dbPath: string, onProgress?: (line: string) => void): FrontierBenchResult {
@@ -54,6 +67,12 @@ export function runFrontierBench(urls: number, dbPath: string, onProgress?: (lin
     const addSeconds = (performance.now() - addStart) / 1000;
     const rssAfterAdd = process.memoryUsage.rss();
 
+    const allHosts = Array.from({ length: HOSTS }, (_, h) => `http://host-${h}.bench.invalid:80`);
+    const claimAllFullUs = timePerCall(2_000, () => writer.claim(16, allHosts));
+    const claimed: FrontierEntry[] = [];
+    const claimOneOpenUs = timePerCall(200, () => claimed.push(...writer.claim(16, allHosts.slice(1))));
+    for (const entry of claimed) writer.storePage(doneRecord(entry), []);
+
     const frontier = new Frontier(writer, { scope: () => null, maxDepth: null, maxPages: null, windowSize: 256 });
     const takeStart = performance.now();
     let taken = 0;
@@ -72,7 +91,9 @@ export function runFrontierBench(urls: number, dbPath: string, onProgress?: (lin
       urls,
       hosts: HOSTS,
       addPerSecond: urls / addSeconds,
-      takeAndMarkPerSecond: taken / takeSeconds,
+      takeAndMarkPerSecond: (taken + claimed.length) / takeSeconds,
+      claimAllFullUs,
+      claimOneOpenUs,
       peakRssBytes: Math.max(peakRss, process.resourceUsage().maxRSS * 1024),
       rssAfterAddBytes: rssAfterAdd,
       dbPath,

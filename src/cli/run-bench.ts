@@ -86,6 +86,7 @@ async function runFrontierBenchCommand(flags: BenchFlags): Promise<number> {
       `\n  URLs                       ${r.urls.toLocaleString('en-US')} over ${r.hosts} hosts\n` +
         `  added                      ${r.addPerSecond.toFixed(0)} URLs/s\n` +
         `  taken and marked done      ${r.takeAndMarkPerSecond.toFixed(0)} URLs/s\n` +
+        `  a claim, every host full   ${r.claimAllFullUs.toFixed(0)} µs (all but one full: ${r.claimOneOpenUs.toFixed(0)} µs)\n` +
         `  RSS after adding / peak    ${formatBytes(r.rssAfterAddBytes)} / ${formatBytes(r.peakRssBytes)}\n` +
         `  database                   ${r.dbPath}\n\n`,
     );

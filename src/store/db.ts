@@ -57,6 +57,9 @@ CREATE TABLE IF NOT EXISTS urls (
   recrawl_id INTEGER
 );
 CREATE INDEX IF NOT EXISTS urls_ready ON urls (state, depth, id);
+-- The queue by host (store/claim-urls.ts): which hosts have queued URLs, and each one's
+-- shallowest, without walking the URLs of a host that is full.
+CREATE INDEX IF NOT EXISTS urls_queued_host ON urls (host, depth, id) WHERE state = 'queued';
 CREATE INDEX IF NOT EXISTS urls_error ON urls (error_code) WHERE error_code IS NOT NULL;
 -- Only URLs waiting for a retry (or for their host's robots.txt) are in this index.
 CREATE INDEX IF NOT EXISTS urls_due ON urls (due_at) WHERE state = 'queued' AND due_at IS NOT NULL;

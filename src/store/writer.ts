@@ -16,6 +16,7 @@ import type { Discovered, FrontierEntry, LinkRecord, PageRecord, RedirectHop } f
 import type { StoreConfig } from '../config/schema.js';
 import { UrlIdCache } from './url-id-cache.js';
 import { BodyCopies } from './body-copies.js';
+import { selectClaimable } from './claim-urls.js';
 import { createLinkInserter, type LinkRow } from './link-inserts.js';
 import { currentOwner, lockState, lockedMessage, parseLock } from './writer-lock.js';
 
@@ -227,9 +228,7 @@ export class Writer {
     this.flush();
     if (this.#failed) return [];
     const take = this.#db.transaction(() => {
-      const rows = (excludeHosts.length === 0
-        ? this.#s.claimAny.all(Date.now(), limit)
-        : this.#s.claimExcluding.all(Date.now(), JSON.stringify(excludeHosts), limit)) as Array<{ id: number; url: string; host: string; depth: number; attempts: number }>;
+      const rows = selectClaimable(this.#s, Date.now(), limit, excludeHosts);
       const now = Date.now();
       for (const r of rows) this.#s.markFetching.run(now, this.#runId, r.id);
       return rows.map((r) => ({ id: r.id, url: r.url, host: r.host, depth: r.depth, attempt: r.attempts }));
@@ -239,7 +238,8 @@ export class Writer {
 
   hasQueued(): boolean {
     this.flush();
-    return (this.#s.countQueued.get() as { n: number }).n > 0;
+    // EXISTS, not count(*): a count reads the whole queue, and this is asked on every idle turn.
+    return this.#s.anyQueued.get() === 1;
   }
 
   #queuedSample = { n: 0, at: -Infinity };
