@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { defaultConfig, type CrawlConfig } from '../config/schema.js';
-import { optionalInt } from '../config/load.js';
+import { checkDbPath, optionalInt } from '../config/load.js';
 import { readJobFile } from '../config/job-file.js';
 import { mergeJob } from '../config/load-job.js';
 import { removeCrawliteDb } from '../store/remove-db.js';
@@ -20,6 +20,7 @@ import type { BenchFlags } from './commands/bench.js';
 import type { CrawlSummary } from '../crawl.js';
 
 export async function runBench(flags: BenchFlags): Promise<number> {
+  checkDbPath(flags.db);
   if (flags.matrix) return runMatrixBench(flags);
   if (flags.frontier !== undefined) return runFrontierBenchCommand(flags);
   const pages = optionalInt('--pages', flags.pages, 1, 10_000_000)!;

@@ -92,8 +92,16 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
     sitemaps: flags.sitemaps ?? base.sitemaps,
     archive: flags.archive ?? base.archive,
   };
-  if (config.dbPath.trim() === '') throw new UsageError('CRAWL_USAGE', '--db needs a file path');
+  checkDbPath(config.dbPath);
   return Object.freeze(config);
+}
+
+/** The database must be a file: SQLite takes ":memory:" as a database that vanishes at exit. */
+export function checkDbPath(path: string): void {
+  if (path.trim() === '') throw new UsageError('CRAWL_USAGE', '--db needs a file path');
+  if (path === ':memory:') {
+    throw new UsageError('CRAWL_USAGE', '--db :memory: would keep the crawl in memory and lose it at exit; pass a file path (./:memory: for a file of that name)');
+  }
 }
 
 function userAgent(value: string | undefined): string | undefined {

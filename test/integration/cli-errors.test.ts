@@ -157,6 +157,12 @@ test('bad flags, values, URLs and commands: one line, exit 2', async () => {
   assertOneLineError(await crawlite(['crawl']), 2, /^crawlite: give at least one URL to crawl, e.g. crawlite crawl https:\/\/example.org\/ \[CRAWL_USAGE\]$/);
   assertOneLineError(await crawlite(['reprot']), 2, /^crawlite: Did you mean report\? \[CRAWL_USAGE\]$/);
   assertOneLineError(await crawlite(['crawl', seed, '--max-pagse', '5', '--quite']), 2, /^crawlite: Unknown arguments: max-pagse, quite \[CRAWL_USAGE\]$/);
+  // SQLite's in-memory database would take the crawl and drop it at exit.
+  for (const command of ['crawl', 'bench']) {
+    const args = command === 'crawl' ? ['crawl', seed, '--db', ':memory:'] : ['bench', '--pages', '5', '--db', ':memory:'];
+    assertOneLineError(await crawlite(args), 2, /^crawlite: --db :memory: would keep the crawl in memory and lose it at exit; pass a file path \(\.\/:memory: for a file of that name\) \[CRAWL_USAGE\]$/);
+    assertOneLineError(await crawlite(command === 'crawl' ? ['crawl', seed, '--db', ''] : ['bench', '--pages', '5', '--db', '']), 2, /^crawlite: --db needs a file path \[CRAWL_USAGE\]$/);
+  }
 });
 
 test('report: a missing database is one line, exit 1; an --out in a missing folder, exit 2', async (t) => {
