@@ -163,6 +163,37 @@ export function parseSitemap(xml: string, maxLocs = Infinity): { isIndex: boolea
 }
 
 /**
+ * A text sitemap (sitemaps.org: "one URL per line", UTF-8): lines that are absolute http(s) URLs;
+ * anything else on a line (a comment, a relative path, a stray word) is not an entry.
+ */
+export function parseTextSitemap(text: string, maxLocs = Infinity): string[] {
+  const locs: string[] = [];
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    if (locs.length >= maxLocs) break;
+    const url = line.trim();
+    if (/^https?:\/\/\S+$/i.test(url)) locs.push(url);
+  }
+  return locs;
+}
+
+/**
+ * What a fetched sitemap file holds: XML (a <urlset> or <sitemapindex>), text (URLs one per line),
+ * or neither (an HTML page a catch-all site serves at /sitemap.xml), which is said, not counted.
+ */
+export function readSitemapText(text: string, maxLocs = Infinity): { isIndex: boolean; locs: string[] } | { notSitemap: string } {
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  if (!start.startsWith('<')) {
+    const locs = parseTextSitemap(start, maxLocs);
+    return locs.length > 0 || start === '' ? { isIndex: false, locs } : { notSitemap: 'not a sitemap (neither XML nor one URL per line)' };
+  }
+  const parsed = parseSitemap(text, maxLocs);
+  if (parsed.locs.length === 0 && !/<(?:[\w.-]+:)?(?:urlset|sitemapindex)[\s>]/i.test(text)) {
+    return { notSitemap: /<html[\s>]/i.test(text) ? 'not a sitemap (an HTML page)' : 'not a sitemap (no <urlset> or <sitemapindex>)' };
+  }
+  return parsed;
+}
+
+/**
  * A sitemap's text; a `.xml.gz` one is unzipped as a gzip body is (fetch/gunzip-members.ts), so
  * bytes after its last member (PHP's trailing newline) are ignored there too, and a bomb stops at
  * `maxBytes` unpacked.
@@ -257,12 +288,16 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
     const sitemapUrl = queue.shift()!;
     const body = await get(sitemapUrl);
     if (body === null) continue;
-    let parsed: { isIndex: boolean; locs: string[] };
+    let parsed: ReturnType<typeof readSitemapText>;
     try {
       // No file yields more entries than the crawl could still take (an index: sitemaps to read).
-      parsed = parseSitemap(await unpack(body, maxBytes), Math.max(maxUrls - report.urls, maxSitemaps));
+      parsed = readSitemapText(await unpack(body, maxBytes), Math.max(maxUrls - report.urls, maxSitemaps));
     } catch (err) {
       report.failures.push({ url: sitemapUrl, message: (err as Error).message });
+      continue;
+    }
+    if ('notSitemap' in parsed) {
+      report.failures.push({ url: sitemapUrl, message: parsed.notSitemap });
       continue;
     }
     report.sitemaps += 1;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { runCrawl } from '../../src/crawl.js';
-import { addSitemapSeeds, parseRobotsSitemaps, parseSitemap, type SitemapReport } from '../../src/frontier/sitemaps.js';
+import { addSitemapSeeds, parseRobotsSitemaps, parseSitemap, readSitemapText, type SitemapReport } from '../../src/frontier/sitemaps.js';
 import type { Discovered, FetchResult, FrontierEntry } from '../../src/types.js';
 import { defaultPolitenessConfig, defaultTrapConfig, type PolitenessConfig } from '../../src/config/schema.js';
 import { createTrapCheck } from '../../src/frontier/traps.js';
@@ -244,6 +244,46 @@ test('--sitemaps with --ignore-robots: robots.txt is fetched once, for its Sitem
   assert.equal(site.hits.get('/robots.txt'), 1);
   assert.equal(site.hits.get('/listed.xml'), 1);
   assert.equal(site.hits.get('/private/x'), 1, 'Disallow is not obeyed');
+});
+
+test('readSitemapText: XML, a text sitemap (one URL per line), and files that are neither', () => {
+  assert.deepEqual(readSitemapText(urlset(['https://a.test/x'])), { isIndex: false, locs: ['https://a.test/x'] });
+  assert.deepEqual(readSitemapText('\uFEFFhttps://a.test/a\r\n\r\n  https://a.test/b  \n# a comment\n/relative\nftp://a.test/f\nHTTP://A.test/c\rhttps://a.test/d e\n'), {
+    isIndex: false, locs: ['https://a.test/a', 'https://a.test/b', 'HTTP://A.test/c'],
+  });
+  assert.deepEqual(readSitemapText('https://a.test/1\nhttps://a.test/2\nhttps://a.test/3\n', 2), { isIndex: false, locs: ['https://a.test/1', 'https://a.test/2'] });
+  assert.deepEqual(readSitemapText(''), { isIndex: false, locs: [] }, 'an empty file is an empty sitemap');
+  assert.deepEqual(readSitemapText('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>'), { isIndex: false, locs: [] }, 'an empty urlset is a sitemap');
+  assert.deepEqual(readSitemapText('<!doctype html><html><body><a href="/x">x</a></body></html>'), { notSitemap: 'not a sitemap (an HTML page)' });
+  assert.deepEqual(readSitemapText('<?xml version="1.0"?><rss><channel></channel></rss>'), { notSitemap: 'not a sitemap (no <urlset> or <sitemapindex>)' });
+  assert.deepEqual(readSitemapText('Not found\n'), { notSitemap: 'not a sitemap (neither XML nor one URL per line)' });
+});
+
+test('a text sitemap queues its URLs; an HTML page at /sitemap.xml is skipped and said, not counted as read', async () => {
+  const origin = 'https://a.test';
+  const bodies = new Map<string, string>([
+    [`${origin}/robots.txt`, `Sitemap: ${origin}/urls.txt\n`],
+    [`${origin}/urls.txt`, `${origin}/one\n${origin}/two?x=1\n\n${origin}/three\n`],
+    [`${origin}/sitemap.xml`, '<!DOCTYPE html><html><head><title>Home</title></head><body>catch-all</body></html>'],
+  ]);
+  const fetcher = {
+    async fetch(entry: FrontierEntry): Promise<FetchResult> {
+      const body = bodies.get(entry.url);
+      return {
+        entry, status: body === undefined ? 404 : 200, headers: {}, body: Buffer.from(body ?? ''), isTruncated: false, wireBytes: 0,
+        finalUrl: entry.url, redirects: [], contentType: 'text/plain', fetchedAt: 0, elapsedMs: 0,
+      };
+    },
+  };
+  const added: Discovered[] = [];
+  const report = await addSitemapSeeds({
+    seeds: [`${origin}/`], fetcher, limits: { run: (_h, fn) => fn() }, scope: () => null,
+    writer: { addUrls: (urls) => added.push(...urls) },
+  });
+  assert.deepEqual(added.map((d) => d.url), [`${origin}/one`, `${origin}/two?x=1`, `${origin}/three`]);
+  assert.equal(report.urls, 3);
+  assert.equal(report.sitemaps, 1, 'the HTML page is not counted as a sitemap read');
+  assert.deepEqual(report.failures, [{ url: `${origin}/sitemap.xml`, message: 'not a sitemap (an HTML page)' }]);
 });
 
 test('sitemap reading is bounded: files, URLs and unpacked size', async () => {
