@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { readSnapshot, type Db } from '../store/db.js';
 import { formatBinaryBytes, formatCount } from '../format-numbers.js';
 import { readRecrawlStats, type RecrawlStats } from '../store/recrawl.js';
+import { LOCK_KEYS, lockState, parseLock } from '../store/writer-lock.js';
 
 export const URL_STATES = ['queued', 'fetching', 'done', 'failed', 'skipped', 'redirected'] as const;
 export type UrlState = (typeof URL_STATES)[number];
@@ -106,7 +107,20 @@ function readLatestRun(db: Db): RunSummary | null {
     )
     .get();
   if (run === undefined) return null;
-  return { id: run.id, status: run.status, startedAt: iso(run.started_at)!, endedAt: iso(run.ended_at), pages: run.pages, failures: run.failures };
+  return { id: run.id, status: run.status === 'running' ? runningStatus(db) : run.status, startedAt: iso(run.started_at)!, endedAt: iso(run.ended_at), pages: run.pages, failures: run.failures };
+}
+
+/**
+ * A run row says 'running' until its crawl ends it; one killed (kill -9, a crash, power) keeps
+ * saying so until the next crawl marks it 'crashed'. Its lock tells: no live crawl holds it.
+ * A lock from another host cannot be checked, so that run is taken at its word.
+ */
+function runningStatus(db: Db): string {
+  const meta = db.prepare<[], { key: string; value: string }>(`SELECT key, value FROM meta WHERE key IN (${LOCK_KEYS.map((k) => `'${k}'`).join(', ')})`).all();
+  const owner = parseLock(meta);
+  // lockState calls this process's own lock free (for a writer taking it again); here it is held.
+  if (owner !== null && owner.pid === process.pid) return 'running';
+  return lockState(owner).kind === 'free' ? 'crashed' : 'running';
 }
 
 function readTiming(db: Db, pages: number): Stats['timing'] {

@@ -78,6 +78,9 @@ test('a crawl killed with SIGKILL three times and resumed ends with the same dat
     assert.equal(after.integrity, 'ok');
     assert.equal(after.runs.at(-1)?.status, 'running', 'the killed run never ended');
     assert.ok(after.lock, 'the dead crawl left its pid lock');
+    const stats = await crawlite(['stats', '--db', killedDb, '--json']);
+    assert.equal(stats.code, 0, stats.stderr);
+    assert.equal(JSON.parse(stats.stdout).latestRun.status, 'crashed', 'stats tells a killed run from a running one');
   }
 
   const last = await crawlite(args(killedDb));

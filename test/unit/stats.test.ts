@@ -1,7 +1,9 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { packContent } from '../../src/content-frame.js';
 import { formatStats, readStats } from '../../src/export/stats.js';
@@ -55,6 +57,8 @@ function buildFixture(t: TestContext): string {
   const db = openForWrite(path);
   db.prepare("INSERT INTO runs (started_at, ended_at, status, options, pages, failures) VALUES (?, ?, 'done', '{}', 3, 2)").run(T0, T0 + 10_000);
   db.prepare("INSERT INTO runs (started_at, status, options) VALUES (?, 'running', '{}')").run(T0 + 100_000);
+  // Held by a live crawl: this process.
+  db.prepare(`INSERT INTO meta (key, value) VALUES ('writer_pid', ?), ('writer_host', ?)`).run(String(process.pid), hostname());
   for (const [hash, html] of [['h1', 'x'.repeat(25)], ['h2', 'y'.repeat(10)]] as const) {
     const { data, textBytes } = packContent(Buffer.from(html), 'hello', { codec: 'none', level: 0 });
     db.prepare("INSERT INTO contents (hash, codec, html_bytes, text_bytes, data) VALUES (?, 'none', ?, ?, ?)").run(hash, html.length, textBytes, data);
@@ -107,6 +111,23 @@ test('counts a known database', (t) => {
   assert.equal(stats.runs, 2);
   assert.deepEqual(stats.latestRun, { id: 2, status: 'running', startedAt: '2024-05-01T12:01:40.000Z', endedAt: null, pages: 0, failures: 0 });
   assert.deepEqual(JSON.parse(JSON.stringify(stats)), stats, 'plain JSON');
+});
+
+test("a run that never ended is 'running' while a live crawl holds the lock, 'crashed' once its process is gone", (t) => {
+  const path = buildFixture(t);
+  const setLock = (pid: number | null): void => {
+    const db = new Database(path);
+    db.prepare(`DELETE FROM meta WHERE key LIKE 'writer%'`).run();
+    if (pid !== null) db.prepare(`INSERT INTO meta (key, value) VALUES ('writer_pid', ?), ('writer_host', ?)`).run(String(pid), hostname());
+    db.close();
+  };
+  setLock(process.pid);
+  assert.equal(readStats(path).latestRun?.status, 'running', 'this process holds the lock');
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  setLock(Number(child.stdout));
+  assert.equal(readStats(path).latestRun?.status, 'crashed', 'the lock of an exited process');
+  setLock(null);
+  assert.equal(readStats(path).latestRun?.status, 'crashed', 'no lock at all');
 });
 
 test('formats an aligned text block', (t) => {
