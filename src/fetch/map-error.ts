@@ -107,8 +107,11 @@ export function mapFetchError(err: unknown, state: AbortState): FetchError {
   if (err instanceof FetchError) return err;
   if (err instanceof CrawlError) return createFetchError(err.code, err.message, err);
   const { code, raw } = classify(err);
-  const detail = describe(err);
-  const suffix = raw && !detail.includes(raw) ? ` [${raw}]` : '';
+  // undici meets a status below 100 ("HTTP/1.1 099 ...") with an internal assertion, whose text
+  // ("assert(statusCode >= 100)") says nothing to a user: say it as undici says a status over 999.
+  const isStatusAssertion = raw === 'ERR_ASSERTION' && /statusCode/.test(describe(err));
+  const detail = isStatusAssertion ? 'Response does not match the HTTP/1.1 protocol (status code below 100)' : describe(err);
+  const suffix = raw && !isStatusAssertion && !detail.includes(raw) ? ` [${raw}]` : '';
   // Node's message names the reason ("self-signed certificate", "certificate has expired");
   // the hint says how to crawl such a site anyway.
   const hint = code === 'CRAWL_FETCH_TLS' && raw !== undefined && CERT_VERIFY_CODE.test(raw) ? '; to accept it, use --insecure' : '';

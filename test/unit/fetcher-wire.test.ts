@@ -109,17 +109,22 @@ test('a garbage status line fails with a one-line message', async (t) => {
   const { origin } = await startRawServer(t, {
     '/000': { head: ['HTTP/1.1 000 Nope', 'Content-Length: 0'] },
     '/abc': { head: ['HTTP/1.1 abc Nope', 'Content-Length: 0'] },
+    '/099': { head: ['HTTP/1.1 099 Weird', 'Content-Length: 0'] },
+    '/1000': { head: ['HTTP/1.1 1000 Big', 'Content-Length: 0'] },
   });
   const fetcher = makeFetcher(t);
-  for (const path of ['/000', '/abc']) {
+  for (const path of ['/000', '/abc', '/099', '/1000']) {
     const result = await fetcher.fetch(entryFor(`${origin}${path}`));
     assertFailure(result);
     assert.doesNotMatch(result.message, /[\r\n]|\s\s/, `${path}: ${JSON.stringify(result.message)}`);
+    assert.doesNotMatch(result.message, /assert|falsy/, `${path}: no internal assertion text: ${result.message}`);
   }
 });
 
-test('mapFetchError collapses a multi-line message to one line', () => {
-  const err = Object.assign(new Error('The expression evaluated to a falsy value:\n\n  assert(statusCode >= 100)\n'), { code: 'ERR_ASSERTION' });
-  const mapped = mapFetchError(err, { isTimedOut: false, isCallerAborted: false, timeoutMs: 1000 });
-  assert.equal(mapped.message, 'network error: The expression evaluated to a falsy value: assert(statusCode >= 100) [ERR_ASSERTION]');
+test('mapFetchError collapses a multi-line message to one line, and names a status below 100 for what it is', () => {
+  const state = { isTimedOut: false, isCallerAborted: false, timeoutMs: 1000 };
+  const assertion = Object.assign(new Error('The expression evaluated to a falsy value:\n\n  assert(statusCode >= 100)\n'), { code: 'ERR_ASSERTION' });
+  assert.equal(mapFetchError(assertion, state).message, 'network error: Response does not match the HTTP/1.1 protocol (status code below 100)');
+  const other = Object.assign(new Error('The expression evaluated to a falsy value:\n\n  assert(!this.paused)\n'), { code: 'ERR_ASSERTION' });
+  assert.equal(mapFetchError(other, state).message, 'network error: The expression evaluated to a falsy value: assert(!this.paused) [ERR_ASSERTION]');
 });
