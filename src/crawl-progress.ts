@@ -24,6 +24,11 @@ export interface CrawlProgress {
   wireBytes: number;
   errorsByCode: Record<string, number>;
   pagesPerSecond: number;
+  /**
+   * Nothing in flight and nothing ready: how long until the next URL comes due (a Retry-After, a
+   * resting host, a robots.txt retry); null while the crawl is working.
+   */
+  waitingMs: number | null;
 }
 
 /**
@@ -79,6 +84,8 @@ interface Sources {
   /** The histogram records whole timer intervals; the delay is what exceeds the resolution. */
   loopDelayResolutionMs: number;
   outcome: { result(): RunOutcome };
+  /** When the crawl loop, idle, will look again for a URL that came due; null while it works. */
+  idleUntil: () => number | null;
 }
 
 export function createProgressTracker(src: Sources) {
@@ -104,7 +111,13 @@ export function createProgressTracker(src: Sources) {
       wireBytes,
       errorsByCode: { ...errorsByCode },
       pagesPerSecond: elapsedMs > 0 ? (pagesStored * 1000) / elapsedMs : 0,
+      waitingMs: waitingMs(active),
     };
+  };
+
+  const waitingMs = (active: number): number | null => {
+    const until = src.idleUntil();
+    return active === 0 && until !== null ? Math.max(0, until - Date.now()) : null;
   };
 
   return {

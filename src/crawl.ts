@@ -159,7 +159,12 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
   const runOutcome = createRunOutcome();
-  const tracker = createProgressTracker({ runId, dbPath: config.dbPath, writer, limits, pool, frontier, loopDelay, loopDelayResolutionMs: LOOP_DELAY_RESOLUTION_MS, outcome: runOutcome });
+  // Set while the loop, with nothing in flight, sleeps until a waiting URL comes due (progress shows it).
+  let idleUntil: number | null = null;
+  const tracker = createProgressTracker({
+    runId, dbPath: config.dbPath, writer, limits, pool, frontier, loopDelay, loopDelayResolutionMs: LOOP_DELAY_RESOLUTION_MS, outcome: runOutcome,
+    idleUntil: () => idleUntil,
+  });
   const progressTimer = opts.onProgress
     ? setInterval(() => opts.onProgress!(tracker.snapshot(active.size)), opts.progressIntervalMs ?? 2_000)
     : null;
@@ -297,9 +302,13 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
         if (active.size === 0 && frontier.isExhausted()) break;
         // Nothing ready now: wait for a page to finish or for the next resting host or waiting
         // URL to come due, whichever is first; never sleep while another host could go on.
-        await waitForWork(nextEvent, active.size > 0, [schedule.nextReadyAt(), writer.nextDueAt()]);
+        const dueTimes = [schedule.nextReadyAt(), writer.nextDueAt()];
+        const due = dueTimes.filter((t): t is number => t !== null);
+        idleUntil = active.size === 0 && due.length > 0 ? Math.min(...due) : null;
+        await waitForWork(nextEvent, active.size > 0, dueTimes);
         continue;
       }
+      idleUntil = null;
       schedule.take(entry.host);
       active.add(entry);
       processEntry(entry)

@@ -27,7 +27,7 @@ export function formatErrorKinds(errorsByCode: Record<string, number>, limit = 3
   return shown.join(', ');
 }
 
-/** Seconds left at the recent rate (or the average one), as 1m05s; null when it cannot be told. */
+/** Time left at the run's average rate of URLs taken, as 1m05s; null when it cannot be told. */
 export function formatEta(p: CrawlProgress, ctx: Pick<StatusContext, 'maxPages' | 'recentRate'>): string | null {
   if (ctx.maxPages === null) return null;
   const left = Math.max(0, ctx.maxPages - p.taken) + p.active;
@@ -35,8 +35,16 @@ export function formatEta(p: CrawlProgress, ctx: Pick<StatusContext, 'maxPages' 
   const rate = p.elapsedMs > 0 ? (p.taken * 1000) / p.elapsedMs : 0;
   if (left === 0) return '0s';
   if (rate <= 0) return null;
-  const seconds = Math.ceil(left / rate);
+  // Idle until a URL comes due (a Retry-After of minutes): nothing ends before that wait does.
+  const seconds = Math.ceil((p.waitingMs ?? 0) / 1000 + left / rate);
   return seconds < 60 ? `${seconds}s` : formatDuration(seconds * 1000);
+}
+
+/** "waiting 4m10s for a URL to come due" while the crawl is idle; '' while it works. */
+function waiting(p: CrawlProgress): string {
+  if (p.waitingMs === null || p.waitingMs === undefined) return '';
+  const seconds = Math.ceil(p.waitingMs / 1000);
+  return `waiting ${seconds < 60 ? `${seconds}s` : formatDuration(seconds * 1000)} for a URL to come due (Retry-After, robots.txt, a resting host)`;
 }
 
 function bar(done: number, total: number, width: number): string {
@@ -74,6 +82,7 @@ export function formatStatusBlock(p: CrawlProgress, ctx: StatusContext): string 
     `  ${count(p.inFlight)} in flight  ${count(p.queued)} queued  ` +
       (p.failures > 0 ? paint(c, '31', `${counted(p.failures, 'error')}: ${formatErrorKinds(p.errorsByCode)}`) : '0 errors'),
   ];
+  if (waiting(p) !== '') lines.push(`  ${paint(c, '33', waiting(p))}`);
   if (ctx.maxPages !== null) {
     const eta = formatEta(p, ctx);
     const pct = Math.min(100, Math.floor((p.taken / ctx.maxPages) * 100));
@@ -89,7 +98,8 @@ export function formatStatusLine(p: CrawlProgress, ctx: Pick<StatusContext, 'max
   const bound = ctx.maxPages === null ? '' : `, ${count(p.taken)}/${count(ctx.maxPages)} URLs, ETA ${formatEta(p, ctx) ?? '?'}`;
   return (
     `crawlite: ${counted(p.pagesStored, 'page')} (${p.pagesPerSecond.toFixed(1)}/s avg${recent}), ${errors}, ` +
-    `${p.inFlight} in flight, ${count(p.queued)} queued, ${formatBytes(p.wireBytes)}, ${formatDuration(p.elapsedMs)}${bound}`
+    `${p.inFlight} in flight, ${count(p.queued)} queued, ${formatBytes(p.wireBytes)}, ${formatDuration(p.elapsedMs)}${bound}` +
+    (waiting(p) === '' ? '' : `, ${waiting(p)}`)
   );
 }
 

@@ -273,6 +273,30 @@ test('retries: 503 + Retry-After cools the whole host, then succeeds; attempts a
   for (const r of after) assert.ok(r.at - t503 >= 950, `${r.path} started ${r.at - t503} ms after the 503 with Retry-After: 1`);
 });
 
+test('while every URL waits out a Retry-After, progress says how long the crawl is idle for; working, it does not', async (t) => {
+  let hits = 0;
+  const s = await site(t, {
+    '/robots.txt': { status: 404 },
+    '/': (_req, res) => {
+      hits++;
+      if (hits === 1) res.writeHead(503, { 'retry-after': '2' }).end('busy');
+      else res.writeHead(200, { 'content-type': 'text/html' }).end(page('back'));
+    },
+  });
+  const config = testConfig(t, [s.url('/')], { fetch: { politeness: fast() } });
+  const seen: Array<{ waitingMs: number | null; inFlight: number; pagesStored: number }> = [];
+  const summary = await runCrawl(config, {
+    progressIntervalMs: 100,
+    onProgress: (p) => seen.push({ waitingMs: p.waitingMs, inFlight: p.inFlight, pagesStored: p.pagesStored }),
+  });
+  assert.equal(summary.pagesStored, 1);
+  const idle = seen.filter((p) => p.waitingMs !== null);
+  assert.ok(idle.length >= 5, `about 2 s of idle snapshots, saw ${idle.length} of ${seen.length}`);
+  assert.ok(idle.every((p) => p.inFlight === 0 && p.pagesStored === 0 && p.waitingMs! <= 2_000), JSON.stringify(idle));
+  assert.ok(Math.max(...idle.map((p) => p.waitingMs!)) >= 1_000, 'the wait counts down from the Retry-After');
+  assert.equal(summary.waitingMs, null);
+});
+
 test('retries: a 500 that stays and a connection reset end after 1 + --retries attempts, recorded', async (t) => {
   const s = await site(t, {
     '/robots.txt': { status: 404 },

@@ -9,7 +9,7 @@ import { parseDbSize } from '../../src/config/db-size.js';
 function progress(o: Partial<CrawlProgress> = {}): CrawlProgress {
   return {
     runId: 1, elapsedMs: 10_000, pagesStored: 400, failures: 0, active: 8, inFlight: 6, taken: 400, queued: 1234,
-    wireBytes: 5 * 1024 * 1024, errorsByCode: {}, pagesPerSecond: 40, ...o,
+    wireBytes: 5 * 1024 * 1024, errorsByCode: {}, pagesPerSecond: 40, waitingMs: null, ...o,
   };
 }
 
@@ -24,6 +24,22 @@ test('the status block: counts, rates, errors by kind; a bar and an ETA only whe
   // 600 left plus 8 active at 40 URLs/s: 15.2 s, rounded up.
   assert.equal(bounded.split('\n')[2], '  ██████████░░░░░░░░░░░░░░ 40%  400/1,000 URLs  ETA 16s');
   assert.match(bounded, /–\/s now/);
+});
+
+test('while idle until a URL comes due (a long Retry-After), the status says so and the ETA includes the wait', () => {
+  const idle = progress({ active: 0, inFlight: 0, waitingMs: 125_300 });
+  const block = formatStatusBlock(idle, { maxPages: 1000, recentRate: 0, isColor: false, columns: 200 });
+  assert.deepEqual(block.split('\n').slice(1), [
+    '  0 in flight  1,234 queued  0 errors',
+    '  waiting 2m06s for a URL to come due (Retry-After, robots.txt, a resting host)',
+    // 125.3 s of waiting, then 608 left (8 active) at 40 URLs/s.
+    '  ██████████░░░░░░░░░░░░░░ 40%  400/1,000 URLs  ETA 2m21s',
+  ]);
+  assert.equal(
+    formatStatusLine(progress({ active: 0, inFlight: 0, waitingMs: 4_000 }), { maxPages: null, recentRate: null }),
+    'crawlite: 400 pages (40.0/s avg), 0 errors, 0 in flight, 1,234 queued, 5.0 MB, 10.0s, waiting 4s for a URL to come due (Retry-After, robots.txt, a resting host)',
+  );
+  assert.equal(formatStatusBlock(progress(), { maxPages: null, recentRate: 1, isColor: false, columns: 200 }).split('\n').length, 2, 'no waiting line while working');
 });
 
 test('colour only when asked, and lines cut to the terminal width without breaking escapes', () => {
