@@ -110,7 +110,12 @@ export function mapFetchError(err: unknown, state: AbortState): FetchError {
   // undici meets a status below 100 ("HTTP/1.1 099 ...") with an internal assertion, whose text
   // ("assert(statusCode >= 100)") says nothing to a user: say it as undici says a status over 999.
   const isStatusAssertion = raw === 'ERR_ASSERTION' && /statusCode/.test(describe(err));
-  const detail = isStatusAssertion ? 'Response does not match the HTTP/1.1 protocol (status code below 100)' : describe(err);
+  // undici's "bad response": an interim "100 Continue" the request did not ask for (RFC 9110 lets
+  // a client skip it; undici drops the connection instead), or bytes nobody asked for.
+  const isBadResponse = raw === 'UND_ERR_SOCKET' && describe(err) === 'bad response';
+  const detail = isStatusAssertion ? 'Response does not match the HTTP/1.1 protocol (status code below 100)'
+    : isBadResponse ? 'bad response (an unrequested 100 Continue, or a response to no request), which the HTTP client does not accept'
+    : describe(err);
   const suffix = raw && !isStatusAssertion && !detail.includes(raw) ? ` [${raw}]` : '';
   // Node's message names the reason ("self-signed certificate", "certificate has expired");
   // the hint says how to crawl such a site anyway.

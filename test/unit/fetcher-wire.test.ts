@@ -121,6 +121,16 @@ test('a garbage status line fails with a one-line message', async (t) => {
   }
 });
 
+test('an unrequested 100 Continue before the response: a failure that says what the server sent', async (t) => {
+  const { origin } = await startRawServer(t, {
+    '/continue': { head: ['HTTP/1.1 100 Continue', '', 'HTTP/1.1 200 OK', 'Content-Type: text/html', 'Content-Length: 5'], body: Buffer.from('hello') },
+  });
+  const result = await makeFetcher(t).fetch(entryFor(`${origin}/continue`));
+  assertFailure(result);
+  assert.equal(result.code, 'CRAWL_FETCH_RESET');
+  assert.match(result.message, /^connection reset: bad response \(an unrequested 100 Continue, or a response to no request\), which the HTTP client does not accept \[UND_ERR_SOCKET\]$/);
+});
+
 test('mapFetchError collapses a multi-line message to one line, and names a status below 100 for what it is', () => {
   const state = { isTimedOut: false, isCallerAborted: false, timeoutMs: 1000 };
   const assertion = Object.assign(new Error('The expression evaluated to a falsy value:\n\n  assert(statusCode >= 100)\n'), { code: 'ERR_ASSERTION' });
