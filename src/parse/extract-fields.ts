@@ -43,30 +43,54 @@ const MAX_DOM_DEPTH = 512;
  */
 function parseDom(html: string): Document {
   const handler = new DomHandler();
-  let depth = 0;
+  // The open elements' names; SYNTHETIC_TBODY marks a <tbody> the source left out.
+  const open: string[] = [];
   let flattened = 0; // elements past MAX_DOM_DEPTH left open in the source, closed at once here
+  const openElement = (name: string, attribs: Record<string, string>): void => {
+    handler.onopentag(name, attribs);
+    if (open.length < MAX_DOM_DEPTH) open.push(name);
+    else {
+      handler.onclosetag();
+      flattened++;
+    }
+  };
+  const closeSyntheticTbody = (): void => {
+    if (open.at(-1) !== SYNTHETIC_TBODY) return;
+    handler.onclosetag();
+    open.pop();
+  };
   emitHtmlEvents(html, {
     onopentag(name, attribs) {
-      handler.onopentag(name, attribs as Record<string, string>);
-      if (depth < MAX_DOM_DEPTH) depth++;
-      else {
-        handler.onclosetag();
-        flattened++;
-      }
+      // A <tr> straight inside <table> goes into a <tbody>, as every browser's parser puts it
+      // (HTML's "in table" insertion mode): a selector copied from the browser's devtools
+      // ("table > tbody > tr") then matches here too.
+      if (name === 'tr' && open.at(-1) === 'table' && open.length < MAX_DOM_DEPTH - 1) {
+        handler.onopentag('tbody', {});
+        open.push(SYNTHETIC_TBODY);
+      } else if (TABLE_PARTS.has(name)) closeSyntheticTbody();
+      openElement(name, attribs as Record<string, string>);
     },
     ontext: (text) => handler.ontext(text),
     onclosetag() {
       // Events nest, so the closes of flattened elements come before their ancestors' closes.
-      if (flattened > 0) flattened--;
-      else {
-        handler.onclosetag();
-        depth--;
+      if (flattened > 0) {
+        flattened--;
+        return;
       }
+      // The element closing is a real one: a <tbody> opened for its rows closes before it.
+      closeSyntheticTbody();
+      handler.onclosetag();
+      open.pop();
     },
   }, true);
   handler.onend();
   return handler.root;
 }
+
+/** Not a tag name (it has a space), so it never equals one in the stack of open elements. */
+const SYNTHETIC_TBODY = 'tbody (implied)';
+/** What ends an implied <tbody> when it opens in the same table. */
+const TABLE_PARTS = new Set(['thead', 'tbody', 'tfoot', 'caption', 'colgroup']);
 
 /**
  * Every field's value. A field whose evaluation fails (the selector engine and text() recurse

@@ -37,6 +37,41 @@ test('no match: null for one, an empty list for many; a missing attribute is nul
   assert.deepEqual(extractFields(HTML, { a: spec('.nope'), b: spec('.nope', null, true), c: spec('h1', 'data-x') }), { a: null, b: [], c: null });
 });
 
+test('rows written straight inside <table> are in a <tbody>, as browsers build them, so devtools selectors match', () => {
+  const html = `<table id="t"><caption>c</caption>
+    <tr><td>a1</td><td>a2</td></tr>
+    <tr><td>b1<td>b2
+  </table>
+  <table id="explicit"><thead><tr><th>h</th></tr></thead><tbody><tr><td>x</td></tr></tbody></table>
+  <table id="mixed"><tr><td>r1</td></tr><tfoot><tr><td>f</td></tr></tfoot></table>
+  <table id="nested"><tr><td><table><tr><td>inner</td></tr></table></td></tr></table>`;
+  assert.deepEqual(extractFields(html, {
+    devtools: spec('#t > tbody > tr:nth-child(2) > td:nth-child(2)'),
+    rows: spec('#t > tbody > tr', null, true),
+    bodies: spec('#t > tbody', null, true),
+    caption: spec('#t > caption'),
+    explicit: spec('#explicit > tbody > tr > td', null, true),
+    explicitBodies: spec('#explicit tbody', null, true),
+    head: spec('#explicit > thead > tr > th'),
+    mixedBody: spec('#mixed > tbody > tr > td', null, true),
+    mixedFoot: spec('#mixed > tfoot > tr > td', null, true),
+    inner: spec('#nested > tbody > tr > td > table > tbody > tr > td'),
+    plainRows: spec('#t > tr', null, true),
+  }), {
+    devtools: 'b2',
+    rows: ['a1a2', 'b1b2'],
+    bodies: ['a1a2 b1b2'],
+    caption: 'c',
+    explicit: ['x'],
+    explicitBodies: ['x'],
+    head: 'h',
+    mixedBody: ['r1'],
+    mixedFoot: ['f'],
+    inner: 'inner',
+    plainRows: [],
+  });
+});
+
 test('selectors are checked up front', () => {
   assert.equal(isValidSelector('ul > li.tag:nth-child(2)'), true);
   assert.equal(isValidSelector('a['), false);
