@@ -18,6 +18,7 @@ import type { FieldSpec } from '../types.js';
 import { parseDbSize } from './db-size.js';
 import { byteSize } from './load.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
+import { patternProblem } from '../frontier/url-patterns.js';
 import { isValidSelector } from '../parse/extract-fields.js';
 import { HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
 import { headerProblem } from './request-headers.js';
@@ -44,17 +45,13 @@ const httpUrl = nonEmpty('an absolute http:// or https:// URL').refine(
   { error: 'expected an absolute http:// or https:// URL' },
 );
 
-const regex = text('a regular expression').refine(
-  (s) => {
-    try {
-      new RegExp(s);
-      return true;
-    } catch {
-      return false; // the message below says what was expected
-    }
-  },
-  { error: 'expected a valid regular expression' },
-);
+const regex = text('a regular expression').superRefine((s, ctx) => {
+  const problem = patternProblem(s);
+  if (problem === null) return;
+  // A syntax error says "expected a valid regular expression" (the value follows); a pattern of
+  // unbounded cost says why it is refused.
+  ctx.addIssue({ code: 'custom', message: problem.kind === 'syntax' ? 'expected a valid regular expression' : problem.message });
+});
 
 /** A size written as a number of bytes or with a unit (10MB), checked by the flag's own parser. */
 function size(parse: (value: unknown) => number | null, expected: string) {

@@ -24,6 +24,7 @@ import { getDomain } from 'tldts';
 import type { ScopeConfig, ScopeMode } from '../config/schema.js';
 import { UsageError, type ErrorCode } from '../errors.js';
 import { normalizeUrl } from './normalize-url.js';
+import { patternProblem } from './url-patterns.js';
 
 /** Takes a normalized URL; returns null when it may be crawled, otherwise the reason it may not. */
 export type ScopeCheck = (url: string) => ErrorCode | null;
@@ -151,12 +152,11 @@ function normalizeSeed(seed: string): string {
 
 function compilePatterns(sources: string[], flag: 'include' | 'exclude'): RegExp[] {
   return sources.map((source) => {
-    try {
-      return new RegExp(source);
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      throw new UsageError('CRAWL_CONFIG_INVALID', `invalid --${flag} pattern '${source}': ${reason}`, { cause: err });
+    const problem = patternProblem(source);
+    if (problem !== null) {
+      throw new UsageError('CRAWL_USAGE', `invalid --${flag} pattern '${source}': ${problem.message}`, { cause: problem.cause });
     }
+    return new RegExp(source);
   });
 }
 

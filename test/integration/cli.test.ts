@@ -22,6 +22,20 @@ test('bad seeds, flags and numbers get one line and exit code 2', async () => {
   assertOneLineError(await crawlite(['export', '--fields', 'url,nope', '--db', '/nonexistent/x.db']), 2, /^crawlite: unknown field 'nope' \(known: url, /);
 });
 
+test('an --exclude pattern that backtracks exponentially does not hold the crawl (QA: (a+)+b on a long URL ran for hours, deaf to Ctrl+C)', async (t) => {
+  const long = `/long/${'a'.repeat(200)}`;
+  const site = await startSite({ '/': page('home', [long, '/ab']), [long]: page('long'), '/ab': page('ab') });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', site.url('/'), '--db', db, '--exclude', '(a+)+b', '--no-progress'], { timeoutMs: 60_000 });
+  assert.equal(run.code, 0, run.stderr);
+  const stored = new Database(db, { readonly: true });
+  t.after(() => stored.close());
+  const urls = (stored.prepare('SELECT url FROM pages ORDER BY url').all() as Array<{ url: string }>).map((r) => r.url);
+  // /ab matches (a+)+b and is excluded; the long URL has no b after its a's and is crawled.
+  assert.deepEqual(urls, [site.url('/'), site.url(long)]);
+});
+
 test('--help and --version answer without a crawl', async () => {
   const help = await crawlite(['--help']);
   assert.equal(help.code, 0);

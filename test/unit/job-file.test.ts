@@ -52,6 +52,7 @@ const CASES: Array<[what: string, file: string, message: string]> = [
   ['bad seed', 'seeds:\n  - https://example.org/\n  - ftp://example.org/\n', "FILE: seeds[1]: expected an absolute http:// or https:// URL, got 'ftp://example.org/'"],
   ['seeds not a list', 'seeds: https://example.org/\n', "FILE: seeds: expected a list of absolute http(s) URLs, got 'https://example.org/'"],
   ['bad regex', `${SEED}scope:\n  exclude: ["(unclosed"]\n`, "FILE: scope.exclude[0]: expected a valid regular expression, got '(unclosed'"],
+  ['exponential regex', `${SEED}scope:\n  include: ["(?!x)(a+)+b"]\n`, "FILE: scope.include[0]: a repeated group that itself repeats, with a back-reference or lookaround, can take exponential time on a long URL; rewrite it without one of the two, got '(?!x)(a+)+b'"],
   ['bad size', `${SEED}fetch:\n  maxBodyBytes: 12 parsecs\n`, "FILE: fetch.maxBodyBytes: expected a size from 1KB to 2GB, e.g. 10MB, got '12 parsecs'"],
   ['bad selector', `${SEED}fields:\n  price: "a["\n`, "FILE: fields.price.selector: expected a valid CSS selector, got 'a['"],
   ['field not a selector', `${SEED}fields:\n  price: 3\n`, 'FILE: fields.price: expected a CSS selector, or { selector, attr?, many? }, got 3'],

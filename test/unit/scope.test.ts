@@ -286,7 +286,7 @@ describe('configuration errors', () => {
       () => scope(['https://example.com/'], { include: ['ok', '('] }),
       (err: unknown) => {
         assert.ok(err instanceof Error);
-        assert.equal((err as Error & { code?: string }).code, 'CRAWL_CONFIG_INVALID');
+        assert.equal((err as Error & { code?: string }).code, 'CRAWL_USAGE');
         assert.equal(err.name, 'UsageError');
         assert.match(err.message, /^invalid --include pattern '\(': Invalid regular expression: .+/);
         assert.ok(!err.message.includes('\n'));
@@ -298,9 +298,33 @@ describe('configuration errors', () => {
 
   test('an invalid exclude pattern names --exclude', () => {
     assert.throws(() => scope(['https://example.com/'], { exclude: ['[a-'] }), {
-      code: 'CRAWL_CONFIG_INVALID',
+      code: 'CRAWL_USAGE',
       message: /^invalid --exclude pattern '\[a-': /,
     });
+  });
+
+  test('a pattern that backtracks exponentially costs linear time on every URL (QA: (a+)+b froze a crawl for hours)', () => {
+    const long = `https://example.com/${'a'.repeat(5000)}`;
+    for (const pattern of ['(a+)+b', '(.*)*\\?sort=', '(\\w+\\/?)+\\.php$', '(a|aa)+$x', '^(([a-z])+.)+[A-Z]([a-z])+$']) {
+      const s = scope(['https://example.com/'], { exclude: [pattern] });
+      const started = performance.now();
+      // Admitted: the pattern matches nowhere in the URL. Exponential, this would not end today.
+      assert.equal(s(long), null, pattern);
+      assert.ok(performance.now() - started < 5_000, `${pattern}: ${performance.now() - started} ms`);
+    }
+  });
+
+  test('a repeating group that repeats, with a lookaround or back-reference (no linear engine), is refused up front', () => {
+    for (const pattern of ['(?!x)(a+)+b', '(a)(\\1+)*c', '(?<=/)(\\w+/?)+\\.php']) {
+      assert.throws(() => scope(['https://example.com/'], { include: [pattern] }), {
+        code: 'CRAWL_USAGE',
+        message: /can take exponential time on a long URL; rewrite it without one of the two$/,
+      }, pattern);
+    }
+    // Lookarounds and back-references on their own are fine, as is a repeated group without one.
+    for (const pattern of ['^(?!.*/blog/)', '(?<=/)docs/', '(\\w)\\1', '(/[a-z]+)+/?$']) {
+      assert.doesNotThrow(() => scope(['https://example.com/'], { include: [pattern] }), pattern);
+    }
   });
 
   test('a seed that is not an http(s) URL is rejected', () => {
