@@ -4,8 +4,9 @@
  * Starting one (`--recrawl`) is a single write: a recrawls row, and every URL that has a stored
  * page goes back to 'queued' marked with the recrawl's id, whatever its state: 'done', 'failed' in
  * an earlier recrawl, or 'redirected' (it redirected in an earlier recrawl and kept its old row,
- * marked gone; it may serve its own page again, and a requeue by state would strand it). Only a
- * URL's own pages row counts: one that redirected in the first crawl has none, its target does.
+ * marked gone; it may serve its own page again, and a requeue by state would strand it). So does
+ * every 'redirected' URL without a page of its own (it redirected in the first crawl; its target
+ * has the page): it may serve its own page by now, and was never asked again (QA).
  * From then on the ordinary frontier claims them, so a recrawl is as durable and resumable as any
  * crawl: the recrawl stays open (ended_at NULL) until no URL marked with it is queued or in
  * flight, and any later run on the file, with or without --recrawl, carries on with it.
@@ -72,10 +73,12 @@ export function openRecrawl(db: Db, writer: Writer, opts: { start: boolean; runI
   let queued = 0;
   if (id === null && opts.start) {
     const insert = db.prepare('INSERT INTO recrawls (run_id, started_at) VALUES (?, ?)');
+    // A redirect keeps its redirect_to while queued: a seed's is the scope it widened
+    // (store/seed-redirects.ts), which a run resuming this recrawl reads back.
     const requeue = db.prepare(
-      `UPDATE urls SET state = 'queued', recrawl_id = ?, attempts = 0, error_code = NULL, error_message = NULL, redirect_to = NULL,
-         due_at = NULL, updated_at = ?
-        WHERE id IN (SELECT url_id FROM pages)`,
+      `UPDATE urls SET state = 'queued', recrawl_id = ?, attempts = 0, error_code = NULL, error_message = NULL,
+         redirect_to = CASE WHEN state = 'redirected' THEN redirect_to END, due_at = NULL, updated_at = ?
+        WHERE id IN (SELECT url_id FROM pages) OR state = 'redirected'`,
     );
     const count = db.prepare('UPDATE recrawls SET queued = ? WHERE id = ?');
     writer.enqueue((now) => {
@@ -97,6 +100,10 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
        FROM pages p JOIN urls u ON u.id = p.url_id
       WHERE p.url_id = ? AND u.recrawl_id = ? AND p.recrawl_id IS NOT ?`,
   );
+  // A URL requeued by this recrawl without a page of its own: it redirected when last fetched.
+  const selectPageless = db.prepare<[number, number], { id: number }>(
+    `SELECT u.id FROM urls u WHERE u.id = ? AND u.recrawl_id = ? AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.url_id = u.id)`,
+  );
   const touchPage = db.prepare(
     `UPDATE pages SET fetched_at = ?, elapsed_ms = ?, run_id = ?, recrawl_id = ?, recrawl_status = 'unchanged', headers = json_patch(headers, ?)
       WHERE url_id = ?`,
@@ -112,7 +119,11 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
     lookup(entry) {
       if (id === null) return null;
       const row = select.get(entry.id, id, id);
-      if (row === undefined) return null;
+      if (row === undefined) {
+        // It redirected when last fetched: nothing to ask conditionally, and whatever it serves
+        // now is a change (a page of its own: changed; a 404: gone), counted as one.
+        return selectPageless.get(entry.id, id) === undefined ? null : { recrawlId: id, headers: {}, contentHash: null, status: 0 };
+      }
       const headers: Record<string, string> = {};
       if (typeof row.etag === 'string' && row.etag !== '') headers['if-none-match'] = row.etag;
       if (typeof row.lastModified === 'string' && row.lastModified !== '') headers['if-modified-since'] = row.lastModified;

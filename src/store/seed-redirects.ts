@@ -17,7 +17,10 @@ export interface StoredSeedRedirect {
 export function readSeedRedirects(db: Db, seeds: readonly string[]): StoredSeedRedirect[] {
   // One indexed lookup per seed (urls.url is UNIQUE): a crawl has few seeds but, with
   // --sitemaps, many other depth-0 rows, which are not seeds and widen nothing.
-  const select = db.prepare(`SELECT redirect_to FROM urls WHERE url = ? AND depth = 0 AND state = 'redirected' AND redirect_to IS NOT NULL`);
+  // Queued or in flight too: a recrawl requeues a redirect with its redirect_to (store/recrawl.ts).
+  const select = db.prepare(
+    `SELECT redirect_to FROM urls WHERE url = ? AND depth = 0 AND state IN ('redirected', 'queued', 'fetching') AND redirect_to IS NOT NULL`,
+  );
   const found: StoredSeedRedirect[] = [];
   for (const seed of seeds) {
     const row = select.get(seed) as { redirect_to: string } | undefined;

@@ -338,6 +338,45 @@ test('a URL that redirected in one recrawl is recrawled by the next: gone again 
   assert.equal(stats.recrawl?.pending, 0);
 });
 
+test('a URL that redirected in the first crawl is asked again by --recrawl, and stored once it serves its own page (QA)', async (t) => {
+  let isMoved = true;
+  const asked: Record<string, number> = {};
+  const count = (path: string) => (asked[path] = (asked[path] ?? 0) + 1);
+  const site = await startSite({
+    '/': page('home', ['/e', '/f']),
+    '/e': (_req, res) => {
+      count('/e');
+      if (isMoved) res.writeHead(301, { location: '/e2' }).end();
+      else res.writeHead(200, { 'content-type': 'text/html' }).end(page('e itself', [], '<p>original okapi</p>'));
+    },
+    '/e2': page('e2'),
+    // Redirects to a page stored under its own URL, every time.
+    '/f': (_req, res) => {
+      count('/f');
+      res.writeHead(302, { location: '/' }).end();
+    },
+  });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')]);
+  await runCrawl(config);
+  const state = (path: string) => query<{ state: string; redirect_to: string | null }>(config.dbPath, 'SELECT state, redirect_to FROM urls WHERE url = ?', site.url(path))[0];
+  assert.deepEqual(state('/e'), { state: 'redirected', redirect_to: site.url('/e2') });
+
+  isMoved = false;
+  for (const k of Object.keys(asked)) delete asked[k];
+  await runCrawl({ ...config, recrawl: true });
+  assert.equal(asked['/e'], 1, 'the first crawl\'s redirect is asked again');
+  assert.equal(asked['/f'], 1);
+  assert.deepEqual(state('/e'), { state: 'done', redirect_to: null });
+  assert.deepEqual(state('/f'), { state: 'redirected', redirect_to: site.url('/') }, 'still redirecting: still the redirect');
+  const pages = query<{ url: string; title: string; recrawl_status: string | null }>(config.dbPath, 'SELECT url, title, recrawl_status FROM pages WHERE url IN (?, ?)', site.url('/e'), site.url('/f'));
+  assert.deepEqual(pages, [{ url: site.url('/e'), title: 'e itself', recrawl_status: 'changed' }], 'its own page, counted as a change; none for the redirect');
+  assert.deepEqual(searchPages({ dbPath: config.dbPath, query: 'okapi' }).map((h) => h.url), [site.url('/e')]);
+  const stats = readStats(config.dbPath).recrawl;
+  assert.equal(stats?.changed, 1);
+  assert.equal(stats?.pending, 0);
+});
+
 test('a recrawl tells unchanged from changed on pages whose body is not kept (noindex, a PDF)', async (t) => {
   let version = 1;
   const noindex = () => `<html><head><meta name="robots" content="noindex"><title>hidden</title></head><body>v${version}</body></html>`;

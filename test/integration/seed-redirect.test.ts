@@ -12,6 +12,9 @@ import { startSite, page, type TestSite } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { crawlite } from '../helpers/cli.js';
+import { openForWrite } from '../../src/store/db.js';
+import { Writer } from '../../src/store/writer.js';
+import { openRecrawl } from '../../src/store/recrawl.js';
 
 /** Routes answer on both hosts; only localhost's "/" is ever asked for, as the seed. */
 async function redirectingSite(t: TestContext): Promise<{ site: TestSite; seed: string; target: (path: string) => string }> {
@@ -61,6 +64,28 @@ test('a resumed crawl keeps the scope its seed widened: links found in the secon
   assert.deepEqual(widened, [{ seed, target: target('/home'), mode: 'host' }], 'restored from the database, and said again');
   const pages = rows<{ url: string }>(first.dbPath, 'SELECT final_url AS url FROM pages ORDER BY final_url').map((r) => r.url);
   assert.deepEqual(pages, ['/a', '/b', '/c', '/home'].map(target));
+});
+
+test('a recrawl stopped before its seed is asked again keeps the scope the seed widened', async (t) => {
+  const { seed, target } = await redirectingSite(t);
+  const config = testConfig(t, [seed]);
+  await runCrawl(config);
+  // The recrawl's one write (every URL requeued, the seed's redirect with it), then a stop.
+  const db = openForWrite(config.dbPath);
+  const writer = new Writer(db, config.store);
+  const runId = writer.startRun({ recrawl: true });
+  openRecrawl(db, writer, { start: true, runId });
+  writer.endRun('interrupted');
+  writer.close();
+  db.close();
+  assert.deepEqual(rows(config.dbPath, 'SELECT state, redirect_to FROM urls WHERE url = ?', seed), [{ state: 'queued', redirect_to: target('/home') }]);
+
+  const widened: SeedRedirect[] = [];
+  await runCrawl(config, { onSeedRedirect: (r) => widened.push(r) });
+  assert.deepEqual(widened, [{ seed, target: target('/home'), mode: 'host' }], 'restored from the queued row');
+  const recrawled = rows<{ url: string }>(config.dbPath, 'SELECT final_url AS url FROM pages WHERE recrawl_id = 1 ORDER BY final_url').map((r) => r.url);
+  assert.deepEqual(recrawled, ['/a', '/b', '/c', '/home'].map(target));
+  assert.deepEqual(rows(config.dbPath, 'SELECT state, redirect_to FROM urls WHERE url = ?', seed), [{ state: 'redirected', redirect_to: target('/home') }]);
 });
 
 test('--scope prefix: a seed redirected to another origin is followed, and that origin is crawled', async (t) => {
