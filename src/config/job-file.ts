@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { jobFileSchema, knownKeys, type JobFile } from './job-schema.js';
 import { escapeControls } from './header-value.js';
+import { findDuplicateKey } from './json-duplicate-keys.js';
 
 export interface LoadedJob {
   /** The job's `name`, or the file's name without its extension. */
@@ -92,8 +93,9 @@ function parseJson(path: string, source: string): unknown {
   // Editors on Windows save UTF-8 with a byte order mark, which JSON.parse refuses (YAML skips it).
   if (source.startsWith('\uFEFF')) source = source.slice(1);
   if (source.trim() === '') return null;
+  let parsed: unknown;
   try {
-    return JSON.parse(source) as unknown;
+    parsed = JSON.parse(source) as unknown;
   } catch (err) {
     const message = (err as Error).message;
     const at = /at position (\d+)/.exec(message);
@@ -105,10 +107,15 @@ function parseJson(path: string, source: string): unknown {
     }
     throw invalid(path, `${where}JSON syntax error: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
   }
+  const duplicate = findDuplicateKey(source);
+  if (duplicate !== null) throw invalid(path, `line ${duplicate.line}: the key ${JSON.stringify(duplicate.key)} appears twice in one object`);
+  return parsed;
 }
 
 function describeIssues(issues: z.core.$ZodIssue[]): string {
-  const first = issues[0];
+  // An unknown key is named first: it is usually a typo of a key that is then reported missing
+  // ({ select: .price } leaves selector out), and the typo is what to fix.
+  const first = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
   if (!first) return 'invalid job';
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
   return describeIssue(first) + more;

@@ -59,6 +59,7 @@ const CASES: Array<[what: string, file: string, message: string]> = [
   ['retryFailed not a boolean', `${SEED}retryFailed: yes please\n`, "FILE: retryFailed: expected true or false, got 'yes please'"],
   ['bad field option', `${SEED}fields:\n  price: { selector: .p, many: 3 }\n`, 'FILE: fields.price.many: expected true or false, got 3'],
   ['unknown field option', `${SEED}fields:\n  price: { selector: .p, text: true }\n`, 'FILE: fields.price.text: unknown key (known: selector, attr, many)'],
+  ['misspelt required key', `${SEED}fields:\n  price: { select: .p }\n`, 'FILE: fields.price.select: unknown key (known: selector, attr, many) (and 1 more problem)'],
   ['bad field name', `${SEED}fields:\n  "my price": .p\n`, "FILE: fields.my price: expected field names of letters, digits, _ and - (starting with a letter or _), got 'my price'"],
   ['userAgent with a newline', `${SEED}fetch:\n  userAgent: "bot\\nv2"\n`, "FILE: fetch.userAgent: expected a User-Agent of printable ASCII or Latin-1 characters (no newline, tab or other control character), got 'bot\\nv2'"],
   ['userAgent with a control character', `${SEED}fetch: { userAgent: "bot\\a" }\n`, "FILE: fetch.userAgent: expected a User-Agent of printable ASCII or Latin-1 characters (no newline, tab or other control character), got 'bot\\u0007'"],
@@ -80,6 +81,16 @@ for (const [what, text, message] of CASES) {
 test('job file error: JSON syntax error names the line', (t) => {
   const path = jobFile(t, 'job.json', '{\n  "seeds": ["https://example.org/"],\n}\n');
   assert.equal(errorOf(() => readJobFile(path), path), 'FILE: line 3, column 1: JSON syntax error: Expected double-quoted property name');
+});
+
+test('job file error: a key twice in one JSON object is refused, as YAML refuses it, with its line', (t) => {
+  const twice = jobFile(t, 'twice.json', '{\n  "seeds": ["https://example.org/"],\n  "maxPages": 2,\n  "maxPages": 1\n}\n');
+  assert.equal(errorOf(() => readJobFile(twice), twice), 'FILE: line 4: the key "maxPages" appears twice in one object');
+  // Nested, spelt with an escape, and a value that looks like a key: only keys of one object count.
+  const nested = jobFile(t, 'nested.json', '{ "seeds": ["https://example.org/"], "fetch": { "perHost": 1, "per\\u0048ost": 2 } }');
+  assert.equal(errorOf(() => readJobFile(nested), nested), 'FILE: line 1: the key "perHost" appears twice in one object');
+  const fine = jobFile(t, 'fine.json', '{ "seeds": ["https://example.org/", "https://example.org/seeds"], "fetch": { "perHost": 1, "headers": { "perHost": "x,\\"}" } }, "name": "fetch" }');
+  assert.equal(readJobFile(fine).job.fetch?.perHost, 1);
 });
 
 test('job file error: missing, a directory, or not .yaml/.json', (t) => {
