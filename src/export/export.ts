@@ -16,7 +16,7 @@ import { writeCsv } from './csv.js';
 import { parseFieldList, type FieldName } from './fields.js';
 import { writeJsonl } from './jsonl.js';
 import { iteratePages, prepareExportQuery } from './rows.js';
-import { withExtractedFields } from './extracted-fields.js';
+import { checkExtractedFields, withExtractedFields } from './extracted-fields.js';
 import { parseFilter, type FilterFlags, type PageFilter } from './filters.js';
 import { writeLinks } from './links.js';
 import { writeWarc } from './warc.js';
@@ -56,7 +56,7 @@ async function writeRows(db: Db, opts: ExportOptions, fields: FieldName[], filte
   try {
     if (opts.format === 'warc') return await writeWarc(db, out, filter);
     if (opts.format === 'links') return await writeLinks(db, out, filter);
-    const columns = opts.fields === undefined ? withExtractedFields(db, fields) : fields;
+    const columns = opts.fields === undefined ? withExtractedFields(db, fields) : checkExtractedFields(db, fields);
     const rows = iteratePages(db, columns, { isJsonAsText: opts.format === 'csv', filter });
     return opts.format === 'csv' ? await writeCsv(rows, columns, out) : await writeJsonl(rows, out);
   } catch (err) {

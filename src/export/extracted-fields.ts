@@ -6,6 +6,7 @@
  * reading them there costs one row per run, not a scan of every page.
  */
 import type { Db } from '../store/db.js';
+import { UsageError } from '../errors.js';
 import { isContentField, isExtractedField, type FieldName } from './fields.js';
 
 export function listExtractedFields(db: Db): string[] {
@@ -32,4 +33,18 @@ export function withExtractedFields(db: Db, fields: readonly FieldName[]): Field
   const out = [...fields];
   out.splice(at < 0 ? out.length : at, 0, ...extracted);
   return out;
+}
+
+/**
+ * `fields` as given with --fields, refused when it names a `field.<name>` no job in this database
+ * defined: a typo would otherwise export a column of nulls with exit 0.
+ */
+export function checkExtractedFields(db: Db, fields: readonly FieldName[]): readonly FieldName[] {
+  const defined = listExtractedFields(db);
+  for (const field of fields) {
+    if (!isExtractedField(field) || defined.includes(field.slice('field.'.length))) continue;
+    const known = defined.length === 0 ? 'it has none' : `it has ${defined.map((n) => `field.${n}`).join(', ')}`;
+    throw new UsageError('CRAWL_USAGE', `unknown field '${field}': no job of this database defined it (${known})`);
+  }
+  return fields;
 }

@@ -105,6 +105,12 @@ test('a job file drives a crawl end to end; flags override it; fields are export
   const jsonl = await crawlite(['export', '--db', db, '--fields', 'url,field.price,field.tags']);
   const rows = jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.deepEqual(rows.find((r) => r.url === site.url('/item/5')), { url: site.url('/item/5'), 'field.price': '5.99', 'field.tags': ['t5', 'all'] });
+
+  // A field no job defined is a typo, not a column of nulls.
+  const typo = await crawlite(['export', '--db', db, '--fields', 'url,field.prize']);
+  assert.equal(typo.code, 2);
+  assert.equal(typo.stdout, '');
+  assert.equal(typo.stderr, "crawlite: unknown field 'field.prize': no job of this database defined it (it has field.price, field.currency, field.tags) [CRAWL_USAGE]\n");
 });
 
 test('a bad job file is one line, exit 2, and nothing is fetched', async (t) => {
