@@ -70,6 +70,9 @@ export interface Stats {
   recrawl: RecrawlStats | null;
 }
 
+/** The media type of pages.content_type: lowercased, without parameters; '' when there was none. */
+export const CONTENT_TYPE_SQL = `lower(trim(CASE WHEN instr(content_type, ';') > 0 THEN substr(content_type, 1, instr(content_type, ';') - 1) ELSE content_type END))`;
+
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 function fileBytes(path: string): number {
@@ -144,7 +147,14 @@ function readTiming(db: Db, pages: number): Stats['timing'] {
   return { firstFetchedAt: iso(first), lastFetchedAt: iso(last), durationMs, pagesPerSecond };
 }
 
-function readCounts(db: Db, dbPath: string): Stats {
+/** Stats without the per-value lists, whose length grows with the crawl (one row per depth). */
+export type StatsSummary = Omit<Stats, 'byStatus' | 'byContentType' | 'byDepth' | 'errors'>;
+
+/**
+ * The totals, timing and runs: a fixed number of rows however big the crawl. `crawlite report`
+ * reads these and bounds the lists itself (src/report/read-report.ts).
+ */
+export function readSummary(db: Db, dbPath: string): StatsSummary {
   const totals = db
     .prepare<[], { pages: number; raw: number | null; wire: number | null }>('SELECT COUNT(*) AS pages, SUM(raw_bytes) AS raw, SUM(wire_bytes) AS wire FROM pages')
     .get()!;
@@ -154,21 +164,35 @@ function readCounts(db: Db, dbPath: string): Stats {
     dbPath,
     pages: totals.pages,
     urls: countUrlStates(db),
-    byStatus: db.prepare<[], { status: number; count: number }>('SELECT status, COUNT(*) AS count FROM pages GROUP BY status ORDER BY status').all(),
-    byContentType: db
-      .prepare<[], { contentType: string; count: number }>(
-        `SELECT lower(trim(CASE WHEN instr(content_type, ';') > 0 THEN substr(content_type, 1, instr(content_type, ';') - 1) ELSE content_type END)) AS contentType,
-                COUNT(*) AS count
-           FROM pages GROUP BY contentType ORDER BY count DESC, contentType`,
-      )
-      .all(),
-    byDepth: db.prepare<[], { depth: number; count: number }>('SELECT depth, COUNT(*) AS count FROM pages GROUP BY depth ORDER BY depth').all(),
-    errors: countErrors(db),
     bytes: { raw: totals.raw ?? 0, wire: totals.wire ?? 0, stored, dbFile: fileBytes(dbPath), walFile: fileBytes(`${dbPath}-wal`) },
     timing: readTiming(db, totals.pages),
     runs: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM runs').get()!.n,
     latestRun: readLatestRun(db),
     recrawl: readRecrawlStats(db),
+  };
+}
+
+function readCounts(db: Db, dbPath: string): Stats {
+  const { dbPath: path, pages, urls, bytes, timing, runs, latestRun, recrawl } = readSummary(db, dbPath);
+  return {
+    dbPath: path,
+    pages,
+    urls,
+    byStatus: db.prepare<[], { status: number; count: number }>('SELECT status, COUNT(*) AS count FROM pages GROUP BY status ORDER BY status').all(),
+    byContentType: db
+      .prepare<[], { contentType: string; count: number }>(
+        `SELECT ${CONTENT_TYPE_SQL} AS contentType, COUNT(*) AS count
+           FROM pages GROUP BY contentType ORDER BY count DESC, contentType`,
+      )
+      .all(),
+    byDepth: db.prepare<[], { depth: number; count: number }>('SELECT depth, COUNT(*) AS count FROM pages GROUP BY depth ORDER BY depth').all(),
+    errors: countErrors(db),
+    // The order of the JSON keys `crawlite stats --json` has always printed.
+    bytes,
+    timing,
+    runs,
+    latestRun,
+    recrawl,
   };
 }
 

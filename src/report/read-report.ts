@@ -1,10 +1,11 @@
 /**
  * The figures behind `crawlite report`, read in one read transaction over a read-only connection
- * (so it works while a crawl is writing). Every list is bounded: the report of a ten-million-page
- * crawl is as small as that of a hundred pages.
+ * (so it works while a crawl is writing). Every list is bounded in SQL, never after reading it all:
+ * the report of a ten-million-page crawl is as small as that of a hundred pages.
  */
 import { readSnapshot, type Db } from '../store/db.js';
-import { readStats, type Stats } from '../export/stats.js';
+import { CONTENT_TYPE_SQL, readSummary, type StatsSummary } from '../export/stats.js';
+import { readDepthBuckets, type DepthBucket } from './depth-buckets.js';
 
 export interface TimeBucket {
   /** Start of the bucket, Unix ms. */
@@ -12,8 +13,20 @@ export interface TimeBucket {
   pages: number;
 }
 
+/** The most frequent values, and what the others add up to, so the counts still sum to the pages. */
+export interface TopCounts<K> {
+  top: Array<{ key: K; count: number }>;
+  rest: { values: number; count: number };
+}
+
 export interface ReportData {
-  stats: Stats;
+  stats: StatsSummary;
+  /** Status codes by frequency, at most TOP_VALUES of them. */
+  byStatus: TopCounts<number>;
+  /** Media types (lowercased, no parameters; '' or null when none) by frequency, at most TOP_VALUES. */
+  byContentType: TopCounts<string | null>;
+  /** Pages per depth column: see depth-buckets.ts. */
+  byDepth: DepthBucket[];
   generatedAt: string;
   /** Pages stored per time bucket, at most TIME_BUCKETS buckets spanning first to last fetch. */
   overTime: { bucketMs: number; buckets: TimeBucket[] };
@@ -24,6 +37,18 @@ export interface ReportData {
 
 export const TIME_BUCKETS = 60;
 const TOP = 10;
+/** Status codes and content types: a hostile site can send a different one with every page. */
+export const TOP_VALUES = 12;
+
+/** `keySql` is one of the constant expressions below, never user input. */
+function readTopCounts<K>(db: Db, keySql: string, pages: number): TopCounts<K> {
+  const top = db
+    .prepare<[number], { key: K; count: number }>(`SELECT ${keySql} AS key, COUNT(*) AS count FROM pages GROUP BY key ORDER BY count DESC, key LIMIT ?`)
+    .all(TOP_VALUES);
+  const values = db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM pages GROUP BY ${keySql})`).get()!.n;
+  const shown = top.reduce((sum, r) => sum + r.count, 0);
+  return { top, rest: { values: values - top.length, count: pages - shown } };
+}
 
 function readOverTime(db: Db): ReportData['overTime'] {
   const span = db.prepare<[], { first: number | null; last: number | null }>('SELECT MIN(fetched_at) AS first, MAX(fetched_at) AS last FROM pages').get();
@@ -78,15 +103,20 @@ function readLargestPages(db: Db): ReportData['largestPages'] {
     .all(TOP);
 }
 
-/** Reads everything the report shows. Throws StoreError like `crawlite stats` does. */
+/** Reads everything the report shows, in one snapshot. Throws StoreError like `crawlite stats` does. */
 export function readReport(dbPath: string, now = new Date()): ReportData {
-  const stats = readStats(dbPath);
-  return readSnapshot(dbPath, (db) => ({
-    stats,
-    generatedAt: now.toISOString(),
-    overTime: readOverTime(db),
-    slowestHosts: readSlowestHosts(db),
-    failures: readFailures(db),
-    largestPages: readLargestPages(db),
-  }));
+  return readSnapshot(dbPath, (db) => {
+    const stats = readSummary(db, dbPath);
+    return {
+      stats,
+      byStatus: readTopCounts<number>(db, 'status', stats.pages),
+      byContentType: readTopCounts<string | null>(db, CONTENT_TYPE_SQL, stats.pages),
+      byDepth: readDepthBuckets(db),
+      generatedAt: now.toISOString(),
+      overTime: readOverTime(db),
+      slowestHosts: readSlowestHosts(db),
+      failures: readFailures(db),
+      largestPages: readLargestPages(db),
+    };
+  });
 }

@@ -2,10 +2,10 @@
  * `crawlite report` as one self-contained HTML file: inline CSS and SVG, no script, no external
  * resource of any kind, so it opens offline and can be mailed or archived as it is.
  */
-import type { ReportData } from './read-report.js';
-import { barChart, columnChart, escapeHtml, timeChart } from './svg-charts.js';
+import type { ReportData, TopCounts } from './read-report.js';
+import { barChart, columnChart, escapeHtml, timeChart, type Datum } from './svg-charts.js';
+import { depthLabel, depthNote } from './depth-buckets.js';
 import { formatBinaryBytes, formatCount } from '../format-numbers.js';
-
 
 function duration(ms: number | null): string {
   if (ms === null) return '–';
@@ -51,6 +51,26 @@ function table(head: string[], rows: string[][], numeric: boolean[]): string {
   return `<table><thead><tr>${th}</tr></thead><tbody>${trs.join('')}</tbody></table>`;
 }
 
+/** The top values as bars, then one bar for all the others, so the bars add up to every page. */
+function topBars<K>(counts: TopCounts<K>, label: (key: K) => string, noun: string): Datum[] {
+  const bars = counts.top.map((r) => ({ label: label(r.key), value: r.count }));
+  const { values, count } = counts.rest;
+  if (values > 0) {
+    const text = `other (${formatCount(values)} ${noun}${values === 1 ? '' : 's'})`;
+    bars.push({ label: text, value: count });
+  }
+  return bars;
+}
+
+function depthBars(d: ReportData): Datum[] {
+  return d.byDepth.map((b) => {
+    const label = depthLabel(b);
+    const deepest = b.to === null && b.deepest !== null ? `, the deepest at ${formatCount(b.deepest)}` : '';
+    const span = b.from === b.to ? `depth ${b.from}` : `depths ${label}`;
+    return { label, value: b.count, title: `${span}: ${formatCount(b.count)} page${b.count === 1 ? '' : 's'}${deepest}` };
+  });
+}
+
 const orNone = (chart: string, isEmpty: boolean): string => (isEmpty ? '<p class="empty">none</p>' : chart);
 
 function tiles(d: ReportData): string {
@@ -73,9 +93,11 @@ export function renderReport(d: ReportData): string {
   const s = d.stats;
   const run = s.latestRun;
   const runLine = run ? `latest run #${run.id} ${run.status}, started ${run.startedAt}` : 'no runs recorded';
-  const statusData = s.byStatus.map((r) => ({ label: String(r.status), value: r.count }));
-  const typeData = s.byContentType.slice(0, 12).map((r) => ({ label: r.contentType || '(none)', value: r.count }));
-  const depthData = s.byDepth.map((r) => ({ label: String(r.depth), value: r.count }));
+  // The most frequent statuses, shown in code order as `crawlite stats` lists them.
+  const byCode = { ...d.byStatus, top: [...d.byStatus.top].sort((a, b) => a.key - b.key) };
+  const statusData = topBars(byCode, String, 'code');
+  const typeData = topBars(d.byContentType, (type) => type || '(none)', 'type');
+  const depthData = depthBars(d);
   const hostData = d.slowestHosts.map((h) => ({
     label: h.host.replace(/^https?:\/\//, ''),
     value: h.avgMs,
@@ -88,7 +110,7 @@ export function renderReport(d: ReportData): string {
     `<div class="grid">`,
     section('HTTP status', orNone(barChart(statusData, { label: 'Pages by HTTP status', colors: true }), statusData.length === 0)),
     section('Content type', orNone(barChart(typeData, { label: 'Pages by content type', colors: true }), typeData.length === 0)),
-    section('Depth', orNone(columnChart(depthData, { label: 'Pages by depth', xLabel: 'link distance from a seed' }), depthData.length === 0)),
+    section('Depth', orNone(columnChart(depthData, { label: 'Pages by depth', xLabel: 'link distance from a seed' }), depthData.length === 0), depthNote()),
     section('Slowest hosts', orNone(barChart(hostData, { label: 'Average response time by host', format: ms }), hostData.length === 0), 'Average time per response, connect to last byte.'),
     section(
       'Top failure codes',

@@ -21,6 +21,44 @@ export function colorAt(i: number): string {
   return PALETTE[i % PALETTE.length]!;
 }
 
+/**
+ * Every chart draws at most this many bars, columns or time steps, whatever it is given: the
+ * report must render, at a readable size, for any crawl (QA: one column per depth of an endless
+ * /deep/N chain drew an SVG 24,084 pixels wide that browsers showed as an empty panel).
+ */
+export const MAX_BARS = 30;
+export const MAX_COLUMNS = 40;
+export const MAX_TIME_STEPS = 240;
+
+/**
+ * The largest value, at least 1. A loop, not Math.max(...values): spreading passes one argument
+ * per element, and a few hundred thousand overflow the stack (RangeError).
+ */
+function maxOf(values: Iterable<number>): number {
+  let max = 1;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
+/** Runs of `size` neighbours merged into one, values summed, so the counts still add up. */
+function mergeRuns<T>(items: T[], size: number, merge: (run: T[]) => T): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(merge(items.slice(i, i + size)));
+  return out;
+}
+
+/** Columns beyond MAX_COLUMNS merged with their neighbours, labelled "first–last". */
+function boundColumns(data: Datum[], xLabel: string): Datum[] {
+  if (data.length <= MAX_COLUMNS) return data;
+  return mergeRuns(data, Math.ceil(data.length / MAX_COLUMNS), (run) => {
+    const label = `${run[0]!.label}–${run[run.length - 1]!.label}`;
+    const value = run.reduce((sum, d) => sum + d.value, 0);
+    return { label, value, title: `${xLabel} ${label}: ${num(value)}` };
+  });
+}
+
+const clipLabel = (label: string, chars: number): string => (label.length > chars ? `${label.slice(0, chars - 1)}…` : label);
+
 /** Horizontal bars, one row per datum, labels on the left and values on the right. */
 export function barChart(data: Datum[], opts: { label: string; format?: (n: number) => string; colors?: boolean }): string {
   const format = opts.format ?? num;
@@ -28,12 +66,16 @@ export function barChart(data: Datum[], opts: { label: string; format?: (n: numb
   const labelW = 230;
   const barW = 340;
   const width = labelW + barW + 110;
-  const height = Math.max(1, data.length) * rowH + 8;
-  const max = Math.max(1, ...data.map((d) => d.value));
-  const rows = data.map((d, i) => {
+  // Values may be averages, not counts, so bars past MAX_BARS are left out and said to be, not summed.
+  // Callers with counts fold their tail into an "other" bar first (render-report.ts).
+  const shown = data.slice(0, MAX_BARS);
+  const hidden = data.length - shown.length;
+  const height = (Math.max(1, shown.length) + (hidden > 0 ? 1 : 0)) * rowH + 8;
+  const max = maxOf(shown.map((d) => d.value));
+  const rows = shown.map((d, i) => {
     const y = 4 + i * rowH;
     const w = Math.max(1, Math.round((d.value / max) * barW));
-    const label = d.label.length > 34 ? `${d.label.slice(0, 33)}…` : d.label;
+    const label = clipLabel(d.label, 34);
     const fill = opts.colors ? colorAt(i) : PALETTE[0];
     return (
       `<g class="bar"><title>${escapeHtml(d.title ?? `${d.label}: ${format(d.value)}`)}</title>` +
@@ -42,41 +84,59 @@ export function barChart(data: Datum[], opts: { label: string; format?: (n: numb
       `<text x="${labelW + w + 6}" y="${y + 16}">${escapeHtml(format(d.value))}</text></g>`
     );
   });
+  if (hidden > 0) rows.push(`<text x="${labelW}" y="${4 + shown.length * rowH + 16}" class="muted">… ${num(hidden)} more not shown</text>`);
   return svg(width, height, opts.label, rows.join(''));
 }
 
-/** Vertical columns over a category axis (depth 0, 1, 2, ...). */
-export function columnChart(data: Datum[], opts: { label: string; xLabel: string }): string {
+/**
+ * Vertical columns over a category axis (depth 0, 1, 2, ...). More than MAX_COLUMNS are merged
+ * into runs of neighbours; labels too wide for their column are drawn slanted.
+ */
+export function columnChart(input: Datum[], opts: { label: string; xLabel: string }): string {
+  const data = boundColumns(input, opts.xLabel);
   const plotH = 180;
   const left = 56;
   const colW = Math.max(8, Math.min(48, Math.floor(620 / Math.max(1, data.length))));
+  const labels = data.map((d) => clipLabel(d.label, 16));
+  // About 7 px per character at the chart's 12 px font; a slanted label needs its width times sin 45°.
+  const longestPx = maxOf(labels.map((l) => l.length * 7));
+  const isSlanted = longestPx > colW - 2;
+  const labelBand = isSlanted ? Math.ceil(longestPx * 0.71) + 8 : 16;
+  const every = Math.max(1, Math.ceil((isSlanted ? 14 / 0.71 : longestPx + 4) / colW));
   const width = left + data.length * colW + 20;
-  const height = plotH + 50;
-  const max = Math.max(1, ...data.map((d) => d.value));
+  const height = plotH + labelBand + 34;
+  const max = maxOf(data.map((d) => d.value));
   const cols = data.map((d, i) => {
     const h = Math.max(1, Math.round((d.value / max) * plotH));
     const x = left + i * colW;
+    const cx = x + colW / 2;
+    const ly = plotH + 26;
+    const text = isSlanted
+      ? `<text x="${cx}" y="${ly}" text-anchor="end" transform="rotate(-45 ${cx} ${ly})">${escapeHtml(labels[i]!)}</text>`
+      : `<text x="${cx}" y="${ly}" text-anchor="middle">${escapeHtml(labels[i]!)}</text>`;
     return (
       `<g class="bar"><title>${escapeHtml(d.title ?? `${opts.xLabel} ${d.label}: ${num(d.value)}`)}</title>` +
       `<rect x="${x + 2}" y="${10 + plotH - h}" width="${colW - 4}" height="${h}" rx="2" fill="${PALETTE[0]}"/>` +
-      (data.length <= 30 || i % Math.ceil(data.length / 30) === 0
-        ? `<text x="${x + colW / 2}" y="${plotH + 26}" text-anchor="middle">${escapeHtml(d.label)}</text>`
-        : '') +
+      (i % every === 0 ? text : '') +
       `</g>`
     );
   });
-  return svg(width, height, opts.label, axes(left, plotH, width, max, opts.xLabel) + cols.join(''));
+  return svg(width, height, opts.label, axes(left, plotH, width, max, opts.xLabel, plotH + labelBand + 28) + cols.join(''));
 }
 
 /** Pages per time bucket as an area, with the cumulative count as a line on its own scale. */
-export function timeChart(buckets: Array<{ at: number; pages: number }>, bucketMs: number, opts: { label: string }): string {
+export function timeChart(input: Array<{ at: number; pages: number }>, inputBucketMs: number, opts: { label: string }): string {
+  // read-report.ts sends about 60 buckets; more are merged so the SVG stays a few hundred elements.
+  const size = Math.ceil(input.length / MAX_TIME_STEPS);
+  const buckets = size > 1 ? mergeRuns(input, size, (run) => ({ at: run[0]!.at, pages: run.reduce((sum, b) => sum + b.pages, 0) })) : input;
+  const bucketMs = inputBucketMs * Math.max(1, size);
   const plotH = 180;
   const left = 56;
   const plotW = 1000;
   const width = left + plotW + 70;
   const height = plotH + 50;
   if (buckets.length === 0) return svg(width, height, opts.label, `<text x="${left}" y="40">no pages stored</text>`);
-  const max = Math.max(1, ...buckets.map((b) => b.pages));
+  const max = maxOf(buckets.map((b) => b.pages));
   const total = buckets.reduce((a, b) => a + b.pages, 0);
   const step = plotW / Math.max(1, buckets.length);
   const y = (v: number, top: number) => 10 + plotH - (v / top) * plotH;
@@ -113,13 +173,13 @@ function formatSeconds(s: number): string {
   return `${(s / 3600).toFixed(1)}h`;
 }
 
-function axes(left: number, plotH: number, right: number, max: number, xLabel: string): string {
+function axes(left: number, plotH: number, right: number, max: number, xLabel: string, xLabelY = plotH + 44): string {
   return (
     `<line x1="${left}" y1="10" x2="${left}" y2="${10 + plotH}" class="axis"/>` +
     `<line x1="${left}" y1="${10 + plotH}" x2="${right}" y2="${10 + plotH}" class="axis"/>` +
     `<text x="${left - 6}" y="16" text-anchor="end">${num(max)}</text>` +
     `<text x="${left - 6}" y="${10 + plotH}" text-anchor="end">0</text>` +
-    `<text x="${left}" y="${plotH + 44}" class="muted">${escapeHtml(xLabel)}</text>`
+    `<text x="${left}" y="${xLabelY}" class="muted">${escapeHtml(xLabel)}</text>`
   );
 }
 

@@ -15,6 +15,7 @@ import { crawlite } from '../helpers/cli.js';
 import { findChromium, visitPage } from '../helpers/chromium.js';
 import { readReport } from '../../src/report/read-report.js';
 import { renderReport } from '../../src/report/render-report.js';
+import { buildDeepCrawl } from '../helpers/deep-crawl-db.js';
 
 async function crawlMixedSite(t: import('node:test').TestContext): Promise<string> {
   const routes: Parameters<typeof startSite>[0] = {
@@ -113,4 +114,32 @@ test('the browser check notices errors (so a broken report cannot pass)', async 
   writeFileSync(bad, '<!doctype html><title>x</title><script>console.error("drawn wrong"); undefined.x;</script>');
   const visit = await visitPage(bin, pathToFileURL(bad).href, '1');
   assert.equal(visit.errors.length, 2, visit.errors.join('\n'));
+});
+
+test('crawlite report on an endless /deep/N crawl writes the report, its depth chart drawn (QA: Maximum call stack size exceeded)', async (t) => {
+  const db = buildDeepCrawl(t, { depths: 150_000 });
+  const out = join(dirname(db), 'r.html');
+  const run = await crawlite(['report', '--db', db, '--out', out]);
+  assert.equal(run.code, 0, run.stderr);
+  const html = readFileSync(out, 'utf8');
+  assert.match(html, /depths 1000\+: 149,000 pages, the deepest at 149,999/);
+
+  const bin = findChromium();
+  if (!bin) {
+    if (process.env.CI) assert.fail('Chromium is required in CI');
+    t.diagnostic('SKIPPED the browser half: no chromium on PATH');
+    return;
+  }
+  const expression = `(() => {
+    const chart = document.querySelector('svg.chart[aria-label="Pages by depth"]');
+    const b = chart.getBoundingClientRect();
+    const panel = chart.closest('section').getBoundingClientRect();
+    return { width: b.width, height: b.height, panelWidth: panel.width, columns: chart.querySelectorAll('rect').length };
+  })()`;
+  const visit = await visitPage(bin, pathToFileURL(out).href, expression);
+  assert.deepEqual(visit.errors, []);
+  const v = visit.value as { width: number; height: number; panelWidth: number; columns: number };
+  assert.equal(v.columns, 24, 'depths 0-19, 20-49, 50-99, 100-999, 1000+');
+  assert.ok(v.width > 300 && v.width <= v.panelWidth, `chart ${v.width} px wide in a ${v.panelWidth} px panel`);
+  assert.ok(v.height > 100, `chart ${v.height} px high`);
 });
