@@ -13,6 +13,7 @@ import { VERSION } from '../config/schema.js';
 import { reportError } from './report-error.js';
 import { keepRunningWhenOutputCloses } from './closed-output.js';
 import { refuseRepeatedOptions } from './refuse-repeats.js';
+import { refuseDashQuery } from './dash-query.js';
 
 async function main(argv: string[]): Promise<void> {
   // For every command, before anything is written: `report`'s closing line, an error line, or a
@@ -41,6 +42,8 @@ async function main(argv: string[]): Promise<void> {
       throw Object.assign(new Error(err?.message ?? message), { code: 'CRAWL_USAGE', isYargs: true });
     });
   try {
+    // Before yargs, which reads `search -html` as short flags, -h among them (help, exit 0).
+    refuseDashQuery(argv);
     await cli.parseAsync();
   } catch (err) {
     process.exitCode = reportError(err, isDebug);

@@ -117,7 +117,12 @@ export function parseFieldList(fields?: string, withList?: string): FieldName[] 
       return name as FieldName;
     });
   }
-  for (const name of withList === undefined ? [] : splitList(withList)) {
+  const withNames = withList === undefined ? [] : splitList(withList);
+  // As --fields '': an empty list adds nothing, and exiting 0 would hide the mistyped option.
+  if (withList !== undefined && withNames.length === 0) {
+    throw new UsageError('CRAWL_USAGE', `--with is empty (known: ${CONTENT_FIELDS.map((f) => f.name).join(', ')})`);
+  }
+  for (const name of withNames) {
     if (!CONTENT_BY_NAME.has(name)) {
       throw new UsageError('CRAWL_USAGE', `unknown --with value '${name}' (known: ${CONTENT_FIELDS.map((f) => f.name).join(', ')})`);
     }

@@ -25,9 +25,11 @@ export function parseSearchQuery(input: string): SearchQuery {
   const alternatives: string[][] = [[]];
   const excluded: string[] = [];
   const terms: SearchQuery['terms'] = [];
+  let hasOr = false;
   for (const m of input.matchAll(/"([^"]*)"?|(\S+)/g)) {
     const raw = m[1] ?? m[2] ?? '';
     if (m[2] === 'OR') {
+      hasOr = true;
       // OR needs a term on each side; a leading, trailing or doubled OR is dropped.
       if (alternatives.at(-1)!.length > 0) alternatives.push([]);
       continue;
@@ -46,7 +48,11 @@ export function parseSearchQuery(input: string): SearchQuery {
   }
   const branches = alternatives.filter((a) => a.length > 0);
   if (branches.length === 0) {
-    throw new UsageError('CRAWL_USAGE', `nothing to search for in '${input}': give at least one word that is not excluded`);
+    if (excluded.length > 0) throw new UsageError('CRAWL_USAGE', `nothing to search for in '${input}': give at least one word that is not excluded`);
+    if (hasOr) throw new UsageError('CRAWL_USAGE', `nothing to search for in '${input}': OR goes between two words`);
+    // Emoji and punctuation alone (`😀`, `!!!`) hold nothing unicode61 indexes: nothing was
+    // excluded, so saying so would send the user looking for a '-' that is not there.
+    throw new UsageError('CRAWL_USAGE', `'${input}' has no searchable words (letters or digits)`);
   }
   // Every operator is explicit: FTS5 rejects an implicit AND beside a parenthesized group. Its NOT
   // binds tighter than AND and OR, so a positive part of several groups is wrapped: `a OR b -c`

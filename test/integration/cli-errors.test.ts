@@ -281,6 +281,19 @@ test("export and report --out '': refused up front, one line, exit 2", async (t)
   assert.deepEqual(readdirSync(dir).filter((f) => !/-(wal|shm)$/.test(f)), ['crawl.db'], 'no temporary file left behind');
 });
 
+test("export --with '' or ',': refused as --fields '' is, one line, exit 2, nothing written", async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  await crawlOnePage(t, db);
+  // QA: `--with ''` exited 0 with an export lacking the content asked for.
+  for (const withList of ['', ',']) {
+    const run = await crawlite(['export', '--db', db, '--with', withList]);
+    assertOneLineError(run, 2, /^crawlite: --with is empty \(known: text, html, body_base64\) \[CRAWL_USAGE\]$/);
+    assert.equal(run.stdout, '', 'nothing on stdout');
+  }
+  assertOneLineError(await crawlite(['export', '--db', db, '--fields', '']), 2, /^crawlite: --fields is empty \(known: .*\) \[CRAWL_USAGE\]$/);
+});
+
 test('a User-Agent with a newline, from --user-agent or a job file: refused at load, one line, exit 2', async (t) => {
   const dir = tempDir(t);
   const seed = 'http://127.0.0.1:9/';

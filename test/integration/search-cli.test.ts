@@ -1,7 +1,8 @@
 /**
  * `crawlite search` queries as a user types them, in child processes: phrases and hyphenated words
  * beside other words, exclusions with OR, and a query FTS5 still refuses (a usage error, not a
- * broken database); a query starting with - after --; bad flag values quoted as typed.
+ * broken database); a query starting with - after --; bad flag values quoted as typed; unquoted
+ * words as one query, and the refusals of a -word before -- and of a query with no letters or digits.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,6 +44,38 @@ test('search: phrases, hyphens and NEAR( beside words, exclusions from every OR 
   // the word becomes a phrase, which an index without positions refuses.
   const refused = await crawlite(['search', 'a\u19b0b', '--db', db]);
   assertOneLineError(refused, 2, /^crawlite: cannot search for 'a\u19b0b': fts5: .* \[CRAWL_USAGE\]$/);
+});
+
+test('search: unquoted words are one query; a -word before -- and a query of no letters are refused, saying why', async (t) => {
+  const site = await startSite({
+    '/': page('Home', ['/p1', '/p2']),
+    '/p1': page('Journal', ['/'], '<p>generic rel sqlite wal</p>'),
+    '/p2': page('Other', ['/'], '<p>generic html</p>'),
+  });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--no-progress', '--workers', '0'])).code, 0);
+  const paths = (run: { code: number | null; stdout: string; stderr: string }): string[] => {
+    assert.equal(run.code, 0, run.stderr);
+    return run.stdout.trim().split('\n').filter((l) => l !== '').map((l) => new URL((JSON.parse(l) as { url: string }).url).pathname).sort();
+  };
+  // QA: `search --db r.db generic rel` was "Unknown argument: rel".
+  assert.deepEqual(paths(await crawlite(['search', '--db', db, '--json', 'generic', 'rel'])), ['/p1']);
+  assert.deepEqual(paths(await crawlite(['search', 'sqlite', 'wal', '--db', db, '--json'])), paths(await crawlite(['search', 'sqlite wal', '--db', db, '--json'])));
+  assert.deepEqual(paths(await crawlite(['search', '--db', db, '--json', 'generic', '--', '-rel'])), ['/p2'], 'words before -- and after it are one query');
+  // QA: `search "-generic"` was "Unknown arguments: g, e, n, r, i, c"; -html (h: --help) printed the help, exit 0.
+  // Refused before the database is opened: r.db need not exist.
+  assertOneLineError(await crawlite(['search', '--db', 'r.db', '-generic']), 2, /^crawlite: a query starting with - goes after --: crawlite search --db r\.db -- "-generic" \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['search', '-html', '--json']), 2, /^crawlite: a query starting with - goes after --: crawlite search --json -- "-html" \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['search', 'generic', '-rel', '--limit', '3']), 2, /^crawlite: a query with a -word goes after --: crawlite search --limit 3 -- "generic -rel" \[CRAWL_USAGE\]$/);
+  // Other unknown options keep yargs' message, in search and elsewhere.
+  assertOneLineError(await crawlite(['search', 'x', '--jsn']), 2, /^crawlite: Unknown argument: jsn \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['crawl', '--max-pagse', '5', 'http://127.0.0.1:9/']), 2, /^crawlite: Unknown argument: max-pagse \[CRAWL_USAGE\]$/);
+  // QA: emoji and punctuation were "give at least one word that is not excluded", though none was.
+  for (const query of ['😀', '!!!']) {
+    assertOneLineError(await crawlite(['search', query, '--db', db]), 2, new RegExp(`^crawlite: '${query}' has no searchable words \\(letters or digits\\) \\[CRAWL_USAGE\\]$`));
+  }
+  assertOneLineError(await crawlite(['search', '--db', db, '--', '-generic']), 2, /^crawlite: nothing to search for in '-generic': give at least one word that is not excluded \[CRAWL_USAGE\]$/);
 });
 
 test('search ranks text-only matches by their rare words: the page with all of them first, even with no title hit', async (t) => {

@@ -156,6 +156,12 @@ describe('parseFieldList', () => {
     assert.throws(() => parseFieldList(undefined, 'text,title'), { code: 'CRAWL_USAGE', message: "unknown --with value 'title' (known: text, html, body_base64)" });
     assert.throws(() => parseFieldList(' , '), { code: 'CRAWL_USAGE' });
   });
+
+  test("--with '' or ',' is refused as --fields '' is, not an export without the content asked for", () => {
+    for (const withList of ['', ',', ' , ']) {
+      assert.throws(() => parseFieldList(undefined, withList), { code: 'CRAWL_USAGE', message: '--with is empty (known: text, html, body_base64)' });
+    }
+  });
 });
 
 describe('exportPages', () => {

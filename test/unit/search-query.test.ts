@@ -18,6 +18,17 @@ test('parseSearchQuery: words ANDed, OR, -word, prefix*, phrases as all their wo
   assert.throws(() => parseSearchQuery('OR -only'), { code: 'CRAWL_USAGE' });
 });
 
+test('parseSearchQuery: a query with nothing to find says why: only exclusions, only OR, or no letters or digits at all', () => {
+  const excluded = /: give at least one word that is not excluded$/;
+  assert.throws(() => parseSearchQuery('-only -excluded'), { code: 'CRAWL_USAGE', message: excluded });
+  assert.throws(() => parseSearchQuery('😀 -robots'), { code: 'CRAWL_USAGE', message: excluded });
+  assert.throws(() => parseSearchQuery('OR'), { code: 'CRAWL_USAGE', message: "nothing to search for in 'OR': OR goes between two words" });
+  // QA: these said "give at least one word that is not excluded", though nothing was excluded.
+  for (const query of ['😀', '!!!', '-😀', '"…"', '*']) {
+    assert.throws(() => parseSearchQuery(query), { code: 'CRAWL_USAGE', message: `'${query}' has no searchable words (letters or digits)` });
+  }
+});
+
 test('parseSearchQuery: a group beside a word is ANDed explicitly (FTS5 rejects an implicit AND next to parentheses)', () => {
   assert.equal(parseSearchQuery('"sqlite wal" hello').match, '("sqlite" AND "wal") AND "hello"');
   assert.equal(parseSearchQuery('hello "sqlite wal"').match, '"hello" AND ("sqlite" AND "wal")');

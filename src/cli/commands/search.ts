@@ -1,25 +1,33 @@
-import type { CommandModule } from 'yargs';
+import type { CommandModule, Options } from 'yargs';
 import { DEFAULT_DB_PATH } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
 
 interface SearchFlags {
-  query?: string;
+  query?: string[];
   db: string;
   /** A number, or the text typed when it is not one (the error message quotes it). */
   limit: number | string;
   json?: boolean;
 }
 
+/** The search command's options; cli/dash-query.ts reads them too, to tell a -word from an option. */
+export const searchOptions = {
+  db: { describe: 'SQLite file to read', type: 'string', default: DEFAULT_DB_PATH, requiresArg: true },
+  limit: { describe: 'Most results', default: 10, type: 'string', requiresArg: true },
+  json: { describe: 'One JSON object per result: rank, url, title, score, snippet', type: 'boolean', default: false },
+} as const satisfies Record<string, Options>;
+
 export const searchCommand: CommandModule<object, SearchFlags> = {
-  command: 'search [query]',
+  // Variadic because users type words unquoted (`search sqlite wal`); they are one query.
+  command: 'search [query..]',
   describe: 'Full-text search over the stored pages, best matches first',
   builder: (y) =>
     y
-      .positional('query', { describe: 'Words to find (all of them); OR, -word, word*, "a phrase"; after --, a query may start with -', type: 'string' })
-      .option('db', { describe: 'SQLite file to read', type: 'string', default: DEFAULT_DB_PATH, requiresArg: true })
-      .option('limit', { describe: 'Most results', default: 10, type: 'string', requiresArg: true })
-      .option('json', { describe: 'One JSON object per result: rank, url, title, score, snippet', type: 'boolean', default: false })
-      .example('$0 search "sqlite wal"', 'Pages mentioning both words, best first')
+      .positional('query', { describe: 'Words to find (all of them); OR, -word, word*, "a phrase"; after --, a query may start with -', type: 'string', array: true })
+      .option('db', searchOptions.db)
+      .option('limit', searchOptions.limit)
+      .option('json', searchOptions.json)
+      .example('$0 search "sqlite wal"', 'Pages mentioning both words, best first (sqlite wal, unquoted, is the same)')
       .example('$0 search "crawl* -robots" --limit 50 --json', 'A prefix, an exclusion, JSON output')
       .example('$0 search --limit 5 -- "-robots crawl*"', 'A query starting with -: options before --'),
   handler: async (argv) => {
@@ -27,7 +35,7 @@ export const searchCommand: CommandModule<object, SearchFlags> = {
     const { writeStdout } = await import('../../export/stream-backpressure.js');
     // yargs fills no positional from the words after `--` (`search --db x.db -- "-robots crawl*"`);
     // they stay in argv._ after the command's name, and belong to the query.
-    const query = [argv.query ?? '', ...argv._.slice(1)].join(' ').trim();
+    const query = [...(argv.query ?? []), ...argv._.slice(1)].join(' ').trim();
     if (query === '') throw new UsageError('CRAWL_USAGE', 'give a query: crawlite search "<words>" (one starting with -: crawlite search [options] -- "-word words")');
     const hits = searchPages({ dbPath: argv.db, query, limit: argv.limit });
     const text = argv.json
