@@ -302,10 +302,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
         if (active.size === 0 && frontier.isExhausted()) break;
         // Nothing ready now: wait for a page to finish or for the next resting host or waiting
         // URL to come due, whichever is first; never sleep while another host could go on.
-        const dueTimes = [schedule.nextReadyAt(), writer.nextDueAt()];
-        const due = dueTimes.filter((t): t is number => t !== null);
-        idleUntil = active.size === 0 && due.length > 0 ? Math.min(...due) : null;
-        await waitForWork(nextEvent, active.size > 0, dueTimes);
+        const due = earliest(schedule.nextReadyAt(), writer.nextDueAt());
+        idleUntil = active.size === 0 ? due : null;
+        await waitForWork(nextEvent, active.size > 0, due);
         continue;
       }
       idleUntil = null;
@@ -404,11 +403,15 @@ function parse(pool: ParsePool, result: FetchResult, opts: ParseOptions): Promis
   return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks, robotsName, ...(fields ? { fields } : {}) });
 }
 
-/** Until the next event, or the earliest of `dueTimes` (at least 1 ms, at most 1 s, so a stop or a new due time is seen). */
-async function waitForWork(nextEvent: () => Promise<void>, hasActive: boolean, dueTimes: Array<number | null>): Promise<void> {
-  const due = dueTimes.filter((t): t is number => t !== null);
-  if (due.length === 0 && hasActive) return nextEvent();
-  const waitMs = due.length === 0 ? 50 : Math.min(1_000, Math.max(1, Math.min(...due) - Date.now()));
+/** The earlier of two times, either of which may be unknown (null). */
+function earliest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
+/** Until the next event, or `due` (at least 1 ms, at most 1 s, so a stop or a new due time is seen). */
+async function waitForWork(nextEvent: () => Promise<void>, hasActive: boolean, due: number | null): Promise<void> {
+  if (due === null && hasActive) return nextEvent();
+  const waitMs = due === null ? 50 : Math.min(1_000, Math.max(1, due - Date.now()));
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([nextEvent(), new Promise<void>((r) => (timer = setTimeout(r, waitMs)))]);
   clearTimeout(timer);
