@@ -13,6 +13,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { defaultTrapConfig, type CrawlConfig } from './config/schema.js';
 import { maskHeaders } from './config/request-headers.js';
+import { redactProxyConfig } from './config/proxy.js';
 import type { FetchResult, FieldSpec, FrontierEntry, ParseOutcome, RedirectToStored, SeedRedirect } from './types.js';
 import type { ErrorCode, StoreError } from './errors.js';
 import { openForWrite } from './store/db.js';
@@ -110,8 +111,12 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   unindexNoindexPages(db);
   writer.addPageHooks(createSearchIndexHooks(db));
   writer.addPageHooks(createArchiveHooks(db));
-  // Header values (Authorization, Cookie) are secrets: the run records their names only.
-  const recorded = { ...config, fetch: { ...config.fetch, headers: maskHeaders(config.fetch.headers) }, parse: { ...config.parse, workerUrl: undefined } };
+  // Header values (Authorization, Cookie) and a proxy's password are secrets: the run records header names only.
+  const recorded = {
+    ...config,
+    fetch: { ...config.fetch, headers: maskHeaders(config.fetch.headers), proxy: redactProxyConfig(config.fetch.proxy) },
+    parse: { ...config.parse, workerUrl: undefined },
+  };
   const runId = writer.startRun(recorded, opts.job ?? null);
   const recrawl = openRecrawl(db, writer, { start: config.recrawl, runId });
   const retriedFailed = config.retryFailed ? requeueFailed(db, writer, runId) : null;

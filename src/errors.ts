@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'CRAWL_OUTPUT_WRITE'
   | 'CRAWL_BENCH_FAILED'
   | 'CRAWL_NOTHING_FETCHED'
+  /** The proxy the seeds would go through does not accept connections: nothing is started. */
+  | 'CRAWL_PROXY_UNREACHABLE'
   /** SIGINT, SIGTERM or SIGHUP stopped an export or report writing its --out file: exit 130. */
   | 'CRAWL_INTERRUPTED'
   // per-URL: recorded as data, the crawl goes on
@@ -36,6 +38,8 @@ export type ErrorCode =
   /** Not a failure of the fetch: the page is stored, its body as received and unparsed. */
   | 'CRAWL_FETCH_ENCODING'
   | 'CRAWL_FETCH_ABORTED'
+  /** The proxy failed the request: unreachable, refused the tunnel, asked for credentials. */
+  | 'CRAWL_FETCH_PROXY'
   | 'CRAWL_RECRAWL_UNAVAILABLE'
   | 'CRAWL_REDIRECT_LIMIT'
   | 'CRAWL_REDIRECT_LOOP'
@@ -66,6 +70,7 @@ const CODE_LABELS: Partial<Record<ErrorCode, string>> = {
   CRAWL_FETCH_RESET: 'connection reset',
   CRAWL_FETCH_TLS: 'TLS failed',
   CRAWL_FETCH_ABORTED: 'aborted',
+  CRAWL_FETCH_PROXY: 'proxy failed',
   CRAWL_RECRAWL_UNAVAILABLE: 'server error on recrawl',
   CRAWL_FETCH_NETWORK: 'network error',
   CRAWL_FETCH_DECODE: 'body could not be decoded',

@@ -43,8 +43,9 @@ export async function runBench(flags: BenchFlags): Promise<number> {
       ...options,
       seeds: [site.url],
       dbPath: flags.db,
-      // The site is ours and local, so the per-host bound is the global one.
-      fetch: { ...base.fetch, concurrency, perHost: concurrency },
+      // The site is ours and local, so the per-host bound is the global one; and it is reached
+      // directly, whatever proxy a job file names: the bench measures crawlite, not a proxy.
+      fetch: { ...base.fetch, concurrency, perHost: concurrency, proxy: null },
       parse: { ...base.parse, workers },
     };
     summary = await runCrawl(config, {

@@ -9,6 +9,7 @@ import { createViewFromFlags, type ViewFlags } from './progress-view.js';
 import { nothingFetchedError } from './nothing-fetched.js';
 import { formatRetryFailed, formatSeedRedirect } from './summary.js';
 import { formatJsonNotice } from './log-json.js';
+import { checkProxies, describeProxy } from '../fetch/proxy-check.js';
 
 export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<number> {
   const { config, job, warnings } = loadCrawlConfig(flags);
@@ -26,6 +27,10 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   }
   if (config.fetch.insecure) {
     notice('crawlite: --insecure: TLS certificates are not verified in this crawl (self-signed, expired and wrong-host certificates are accepted)');
+  }
+  if (config.fetch.proxy) {
+    if (!flags.quiet) notice(describeProxy(config.fetch.proxy));
+    await checkProxies(config.fetch.proxy, config.seeds);
   }
   const stop = new AbortController();
   const detach = onInterrupt(stop, view.say);

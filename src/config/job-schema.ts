@@ -146,6 +146,8 @@ const fetch = slice('fetch', {
   keepAliveMs: int(0, 600_000),
   headers,
   insecure: z.boolean({ error: 'expected true or false' }),
+  // A proxy URL, or false for none (not even the environment's); resolved by mergeJob.
+  proxy: z.union([z.string().trim().min(1), z.literal(false)], { error: 'expected a proxy URL such as http://proxy.example:3128, or false for none' }),
   politeness: politeness.partial(),
 });
 
@@ -218,6 +220,7 @@ export type JobSchemaCoversConfig = [
   Assert<SameKeys<Required<NonNullable<JobFile['traps']>>, TrapConfig>>,
   Assert<SameKeys<Slice<'parse'>, Omit<CrawlConfig['parse'], 'workerUrl' | 'fields'>>>,
   Assert<SameKeys<Slice<'store'>, CrawlConfig['store']>>,
-  Assert<Omit<Slice<'fetch'>, 'politeness'> extends Omit<CrawlConfig['fetch'], 'politeness'> ? true : false>,
+  // fetch.proxy is a URL or false in the file and the resolved settings in the config (mergeJob).
+  Assert<Omit<Slice<'fetch'>, 'politeness' | 'proxy'> extends Omit<CrawlConfig['fetch'], 'politeness' | 'proxy'> ? true : false>,
   Assert<Slice<'parse'> extends Omit<CrawlConfig['parse'], 'workerUrl' | 'fields'> ? true : false>,
 ];

@@ -10,6 +10,7 @@ import { readJobFile, type LoadedJob } from './job-file.js';
 import type { JobFile } from './job-schema.js';
 import { UsageError } from '../errors.js';
 import { hasCredentials, normalizeUrl } from '../frontier/normalize-url.js';
+import { resolveProxy } from './proxy.js';
 
 export interface JobFlags extends CrawlFlags {
   /** Path of a job file (.yaml, .yml or .json). */
@@ -52,7 +53,10 @@ function credentialWarnings(rawSeeds: unknown[]): string[] {
 /** The defaults with the file's values laid over them, slice by slice (lists are replaced, not joined). */
 export function mergeJob(base: Omit<CrawlConfig, 'seeds'>, file: JobFile): Omit<CrawlConfig, 'seeds'> & { seeds?: string[] } {
   const { name: _name, db, fields, seeds, ...options } = file;
-  const merged = deepMerge(base, options) as Omit<CrawlConfig, 'seeds'> & { seeds?: string[] };
+  const { proxy, ...fetchOptions } = options.fetch ?? {};
+  const merged = deepMerge(base, { ...options, fetch: fetchOptions }) as Omit<CrawlConfig, 'seeds'> & { seeds?: string[] };
+  // The file's choice (a URL, or false for none) becomes the settings; left out, the environment decides later.
+  if (proxy !== undefined) merged.fetch = { ...merged.fetch, proxy: resolveProxy(proxy, 'fetch.proxy') };
   if (seeds) merged.seeds = seeds;
   if (db !== undefined) merged.dbPath = db;
   if (fields && Object.keys(fields).length > 0) merged.parse = { ...merged.parse, fields };

@@ -10,6 +10,7 @@ import { secondsFlag, wholeNumberFlag } from './numeric-flag.js';
 import { parseDbSize } from './db-size.js';
 import { escapeControls, HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
 import { overrideHeaders, parseHeaderFlags } from './request-headers.js';
+import { resolveProxy, type ProxyConfig } from './proxy.js';
 
 export interface CrawlFlags {
   urls?: unknown[];
@@ -39,6 +40,8 @@ export interface CrawlFlags {
   /** Repeated "Name: value" strings (--header). */
   header?: unknown[];
   insecure?: boolean;
+  /** --proxy <url>; false from --no-proxy (no proxy, the environment's neither). */
+  proxy?: string | false;
   /** --max-query-variants: traps.maxQueriesPerPath. */
   maxQueryVariants?: unknown;
 }
@@ -81,6 +84,7 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
       maxRedirects: optionalInt('--max-redirects', flags.maxRedirects, 0, 100) ?? base.fetch.maxRedirects,
       headers: headersFromFlags(flags.header, base.fetch.headers ?? {}),
       insecure: flags.insecure ?? base.fetch.insecure ?? false,
+      proxy: proxyFromFlags(flags.proxy, base.fetch.proxy),
       politeness: politenessFromFlags(flags, base.fetch.politeness),
     },
     parse: { ...base.parse, workers: optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers,
@@ -119,6 +123,21 @@ function headersFromFlags(values: unknown[] | undefined, fromFile: Record<string
   const parsed = parseHeaderFlags(values);
   if ('problem' in parsed) throw new UsageError('CRAWL_USAGE', parsed.problem);
   return overrideHeaders(fromFile, parsed.headers);
+}
+
+/**
+ * --proxy or --no-proxy, else the job file's fetch.proxy (resolved by mergeJob; null for false),
+ * else the environment's.
+ */
+function proxyFromFlags(flag: unknown, fromFile: ProxyConfig | null | undefined): ProxyConfig | null {
+  if (flag === false) return null;
+  if (flag !== undefined) {
+    // yargs gives an array for a repeated flag; main's repeat check refuses those before here.
+    const value = String(flag).trim();
+    if (value === '') throw new UsageError('CRAWL_USAGE', '--proxy needs a proxy URL, e.g. http://proxy.example:3128 (--no-proxy for none)');
+    return resolveProxy(value, '--proxy');
+  }
+  return fromFile !== undefined ? fromFile : resolveProxy(undefined, '--proxy');
 }
 
 function maxDbBytes(value: unknown): { maxDbBytes?: number } {

@@ -31,6 +31,7 @@ const REFUSED: ReadonlyMap<string, string> = new Map([
   ['accept-encoding', 'crawlite decodes bodies itself and asks only for the encodings it can decode'],
   ['if-none-match', 'crawlite sends it with --recrawl'],
   ['if-modified-since', 'crawlite sends it with --recrawl'],
+  ['proxy-authorization', 'give the proxy\'s credentials in its URL (--proxy http://user:password@host:port)'],
 ]);
 
 /** What is wrong with one header, as a message that names it but not its value; null when it is fine. */

@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { FieldSpec } from '../types.js';
+import type { ProxyConfig } from './proxy.js';
 
 export type ScopeMode = 'host' | 'domain' | 'prefix' | 'any';
 
@@ -57,6 +58,11 @@ export interface FetchConfig {
   headers?: Record<string, string>;
   /** Accept TLS certificates that do not verify (self-signed, expired, wrong host), like curl -k. @default false */
   insecure?: boolean;
+  /**
+   * Proxies (config/proxy.ts): from --proxy, fetch.proxy or the environment; null or absent:
+   * direct connections. @default null
+   */
+  proxy?: ProxyConfig | null;
   /** Politeness, retries and robots.txt (politeness.ts, retry-policy.ts, robots.ts). @default defaultPolitenessConfig() */
   politeness?: PolitenessConfig;
 }

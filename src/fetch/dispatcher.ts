@@ -1,9 +1,11 @@
 /**
- * The one undici Agent every fetch shares. A single keep-alive pool per origin lets a crawl of
+ * The one undici dispatcher every fetch shares. A single keep-alive pool per origin lets a crawl of
  * many pages on few hosts reuse its TCP/TLS connections instead of paying a handshake per page.
+ * With a proxy (config/proxy.ts) it is a router over one such Agent per proxy and a direct one.
  */
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { FetchConfig } from '../config/schema.js';
+import { createProxyRouter } from './proxy-dispatcher.js';
 
 /** Upper bound for the connect phase alone; a host that cannot accept in 10 s is not worth more. */
 const MAX_CONNECT_TIMEOUT_MS = 10_000;
@@ -15,16 +17,10 @@ const MAX_CONNECT_TIMEOUT_MS = 10_000;
  */
 export const MAX_HEADER_BYTES = 256 * 1024;
 
-/**
- * Creates the shared keep-alive Agent for the fetch stage. The caller owns it and must `close()` it.
- *
- * Redirects are not followed here: undici 7's Agent only follows them through the redirect
- * interceptor, which we do not install, because the fetcher follows each hop itself so that it
- * can check scope, loops and the hop limit (see fetcher.ts).
- */
-export function createAgent(config: FetchConfig): Agent {
+/** The per-origin pool settings, shared by the direct Agent and the proxies' (their `connect` differs). */
+export function poolOptions(config: FetchConfig): Agent.Options & { connect: { timeout: number; rejectUnauthorized?: boolean } } {
   const timeoutMs = Math.max(1, Math.ceil(config.timeoutMs));
-  return new Agent({
+  return {
     keepAliveTimeout: Math.max(1, config.keepAliveMs),
     // A server's Keep-Alive hint may shorten the idle time but never lengthen it past our setting:
     // idle sockets to hosts we have finished with are file descriptors we want back.
@@ -43,5 +39,17 @@ export function createAgent(config: FetchConfig): Agent {
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
     maxHeaderSize: MAX_HEADER_BYTES,
-  });
+  };
+}
+
+/**
+ * Creates the shared dispatcher for the fetch stage. The caller owns it and must `close()` it.
+ *
+ * Redirects are not followed here: undici 7's Agent only follows them through the redirect
+ * interceptor, which we do not install, because the fetcher follows each hop itself so that it
+ * can check scope, loops and the hop limit (see fetcher.ts).
+ */
+export function createAgent(config: FetchConfig): Dispatcher {
+  const options = poolOptions(config);
+  return config.proxy ? createProxyRouter(config.proxy, options) : new Agent(options);
 }

@@ -13,6 +13,8 @@ import { startDeadline } from './deadline.js';
 import { createAgent } from './dispatcher.js';
 import { decodeHeaderUtf8 } from './header-utf8.js';
 import { createFetchError, mapFetchError } from './map-error.js';
+import { proxyFor, redactProxy } from '../config/proxy.js';
+import { asProxyFailure, authRequired } from './proxy-errors.js';
 
 export interface FetcherOptions {
   config: FetchConfig;
@@ -268,6 +270,14 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         headersTimeout: deadline.remainingMs(),
         bodyTimeout: deadline.remainingMs(),
       });
+      if (res.statusCode === 407) {
+        // A 407 is the proxy's answer (a site sends 401): not a page of the site.
+        const proxy = proxyFor(config.proxy, sentUrl ?? url);
+        if (proxy !== null) {
+          await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
+          throw authRequired(redactProxy(proxy));
+        }
+      }
       const location = firstValue(res.headers.location);
       if (REDIRECT_STATUSES.has(res.statusCode) && location !== undefined) {
         // A redirect's body is never wanted; dump() drains a small one so the socket can be
@@ -345,13 +355,13 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         sentUrl = null;
       }
     } catch (err) {
-      return fail(
-        mapFetchError(err, {
-          isTimedOut: deadline.isTimedOut(),
-          isCallerAborted: deadline.isCallerAborted(),
-          timeoutMs: config.timeoutMs,
-        }),
-      );
+      const mapped = mapFetchError(err, {
+        isTimedOut: deadline.isTimedOut(),
+        isCallerAborted: deadline.isCallerAborted(),
+        timeoutMs: config.timeoutMs,
+      });
+      const proxy = deadline.isTimedOut() || deadline.isCallerAborted() ? null : proxyFor(config.proxy, sentUrl ?? url);
+      return fail(proxy === null ? mapped : asProxyFailure(mapped, err, proxy, sentUrl ?? url));
     } finally {
       deadline.dispose();
     }

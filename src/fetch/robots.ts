@@ -97,6 +97,8 @@ const MAX_ORIGINS = 10_000;
  */
 const NO_ANSWER_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'CRAWL_FETCH_TIMEOUT', 'CRAWL_FETCH_NETWORK', 'CRAWL_FETCH_DNS', 'CRAWL_FETCH_REFUSED', 'CRAWL_FETCH_RESET', 'CRAWL_FETCH_TLS',
+  // Through a proxy: the proxy failed (refused, asked for credentials), the host was never asked.
+  'CRAWL_FETCH_PROXY',
 ]);
 
 export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {

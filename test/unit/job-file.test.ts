@@ -11,6 +11,7 @@ import type { TestContext } from 'node:test';
 import { loadCrawlConfig, type JobFlags } from '../../src/config/load-job.js';
 import { readJobFile } from '../../src/config/job-file.js';
 import { defaultConfig } from '../../src/config/schema.js';
+import { resolveProxy } from '../../src/config/proxy.js';
 
 function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'crawlite-job-'));
@@ -43,7 +44,7 @@ const SEED = 'seeds: [https://example.org/]\n';
 const CASES: Array<[what: string, file: string, message: string]> = [
   ['bad enum value', `${SEED}scope:\n  mode: hosts\n`, "FILE: scope.mode: expected one of host, domain, prefix, any, got 'hosts'"],
   ['unknown top-level key', `${SEED}maxpages: 3\n`, 'FILE: maxpages: unknown key (known: name, seeds, db, maxPages, maxDepth, scope, fetch, parse, store, traps, recrawl, retryFailed, sitemaps, archive, fields)'],
-  ['unknown nested key', `${SEED}fetch:\n  timeout: 30\n`, 'FILE: fetch.timeout: unknown key (known: concurrency, perHost, userAgent, timeoutMs, maxBodyBytes, maxRedirects, keepAliveMs, headers, insecure, politeness)'],
+  ['unknown nested key', `${SEED}fetch:\n  timeout: 30\n`, 'FILE: fetch.timeout: unknown key (known: concurrency, perHost, userAgent, timeoutMs, maxBodyBytes, maxRedirects, keepAliveMs, headers, insecure, proxy, politeness)'],
   ['wrong type', `${SEED}fetch:\n  concurrency: lots\n`, "FILE: fetch.concurrency: expected a whole number from 1 to 1024, got 'lots'"],
   ['out of range', `${SEED}fetch:\n  perHost: 0\n`, 'FILE: fetch.perHost: expected a whole number from 1 to 1024, got 0'],
   ['not a whole number', `${SEED}maxPages: 2.5\n`, 'FILE: maxPages: expected a whole number >= 1 (leave the key out for no limit), got 2.5'],
@@ -122,7 +123,7 @@ db: data/docs.db
 maxPages: 50
 maxDepth: 3
 scope: { mode: prefix, include: ["/docs/"], exclude: ["\\\\?page="] }
-fetch: { concurrency: 8, perHost: 2, userAgent: test-agent, timeoutMs: 5000, maxBodyBytes: 2MB, maxRedirects: 3, keepAliveMs: 1000 }
+fetch: { concurrency: 8, perHost: 2, userAgent: test-agent, timeoutMs: 5000, maxBodyBytes: 2MB, maxRedirects: 3, keepAliveMs: 1000, proxy: 'proxy.example:3128' }
 parse: { workers: 1, maxLinksPerPage: 100, taskTimeoutMs: 2000 }
 store: { batchSize: 10, flushIntervalMs: 50 }
 fields:
@@ -143,6 +144,7 @@ test('every option in the file lands in the config; defaults fill the rest', (t)
   assert.deepEqual(config.scope, { ...base.scope, mode: 'prefix', include: ['/docs/'], exclude: ['\\?page='] });
   assert.deepEqual(config.fetch, {
     ...base.fetch, concurrency: 8, perHost: 2, userAgent: 'test-agent', timeoutMs: 5000, maxBodyBytes: 2 * 1024 * 1024, maxRedirects: 3, keepAliveMs: 1000,
+    proxy: resolveProxy('http://proxy.example:3128', 'fetch.proxy'),
   });
   assert.deepEqual(config.store, { batchSize: 10, flushIntervalMs: 50 });
   assert.deepEqual(config.parse, {
@@ -160,7 +162,8 @@ test('a small file keeps the defaults; the job is named after the file', (t) => 
   const { config, job } = loadCrawlConfig({ config: path });
   const base = defaultConfig();
   assert.equal(job?.name, 'tiny');
-  assert.deepEqual(config.fetch, { ...base.fetch, perHost: 1 });
+  // No fetch.proxy: the environment's (none on most machines), as for a crawl without a file.
+  assert.deepEqual(config.fetch, { ...base.fetch, perHost: 1, proxy: resolveProxy(undefined, '--proxy') });
   assert.deepEqual(config.scope, base.scope);
   assert.equal(config.dbPath, base.dbPath);
   assert.equal(config.parse.fields, undefined);

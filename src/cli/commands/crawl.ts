@@ -22,6 +22,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .option('user-agent', { describe: 'User-Agent header', type: 'string', requiresArg: true, defaultDescription: 'crawlite/<version> (+https://github.com/crawlite/crawlite)' })
       .option('header', { alias: 'H', describe: 'Extra request header "Name: value" (repeatable), e.g. Authorization or Cookie; sent only to the seeds\' origins (scheme, host, port), never to other hosts reached by links or redirects. Host, Content-Length, Connection, User-Agent and a few more are refused', type: 'string', array: true, requiresArg: true })
       .option('insecure', { alias: 'k', describe: 'Accept TLS certificates that do not verify (self-signed, expired, wrong host); announced on stderr', type: 'boolean' })
+      .option('proxy', { describe: 'HTTP(S) proxy for every request, e.g. http://user:pass@proxy:3128; --no-proxy connects directly, ignoring http_proxy/https_proxy/all_proxy (used by default, loopback excepted; no_proxy lists hosts that go direct)', type: 'string', requiresArg: true, defaultDescription: 'the environment\'s' })
       .option('timeout', { describe: 'Seconds allowed for a whole response', type: 'string', requiresArg: true, defaultDescription: '30' })
       .option('max-bytes', { describe: 'Cap on a decoded body (e.g. 10MB); longer bodies are cut', type: 'string', requiresArg: true, defaultDescription: '10MB' })
       .option('delay', { describe: 'Seconds between request starts to one host (robots.txt Crawl-delay may raise it)', type: 'string', requiresArg: true, defaultDescription: '0' })
@@ -49,6 +50,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .example('$0 crawl https://a.example/ https://b.example/ --db data/ab.db --per-host 2', 'Two sites, gently, into their own file')
       .example('$0 crawl https://example.org/ --log-format json 2> events.jsonl', 'One JSON object per page and per error, for scripts')
       .example('$0 crawl https://intranet.example/ --header "Authorization: Bearer $TOKEN"', 'Crawl behind auth; the header goes to https://intranet.example only')
+      .example('$0 crawl https://example.org/ --proxy http://proxy.corp:3128', 'Every request through a proxy (https:// URLs tunnelled with CONNECT)')
       .example('$0 crawl https://example.org/ --max-db-size 2GB --quiet', 'Stop before the file passes 2 GB; print only errors'),
   handler: async (argv) => {
     const { runCrawlCommand } = await import('../run-crawl.js');

@@ -1,0 +1,64 @@
+/**
+ * Sends each request through the proxy config/proxy.ts picks for its origin, or directly.
+ *
+ * http:// URLs go to an http:// proxy as absolute-form requests (`GET http://host/path`), as curl
+ * sends them: common proxies (Squid's default rules) refuse CONNECT to any port but 443. https://
+ * URLs are tunnelled with CONNECT, so TLS stays end to end and --insecure still means the site's
+ * certificate. Each pool keeps the direct Agent's settings (connections per origin, timeouts,
+ * header size).
+ */
+import { Agent, Dispatcher, Pool, ProxyAgent } from 'undici';
+import { proxyFor, type ProxyConfig } from '../config/proxy.js';
+
+type PoolOptions = Agent.Options & { connect: { timeout: number; rejectUnauthorized?: boolean } };
+
+class ProxyRouter extends Dispatcher {
+  readonly #config: ProxyConfig;
+  readonly #direct: Agent;
+  readonly #proxies = new Map<string, ProxyAgent>();
+  readonly #options: PoolOptions;
+
+  constructor(config: ProxyConfig, options: PoolOptions) {
+    super();
+    this.#config = config;
+    this.#options = options;
+    this.#direct = new Agent(options);
+  }
+
+  override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    const proxy = opts.origin === undefined ? null : proxyFor(this.#config, String(opts.origin));
+    return (proxy === null ? this.#direct : this.#agentFor(proxy)).dispatch(opts, handler);
+  }
+
+  #agentFor(proxy: string): ProxyAgent {
+    let agent = this.#proxies.get(proxy);
+    if (agent === undefined) {
+      const { connect, ...pool } = this.#options;
+      agent = new ProxyAgent({
+        ...pool,
+        uri: proxy,
+        proxyTunnel: false,
+        // The site's TLS (inside the tunnel) and the proxy's own, for an https:// proxy.
+        requestTls: connect,
+        proxyTls: { timeout: connect.timeout },
+        // Also makes the pool an absolute-form request goes through: with the same settings, not
+        // undici's defaults (a 16 KiB header limit).
+        factory: (origin: string | URL, opts: object) => new Pool(origin, { ...pool, ...opts }),
+      } as ProxyAgent.Options);
+      this.#proxies.set(proxy, agent);
+    }
+    return agent;
+  }
+
+  override async close(): Promise<void> {
+    await Promise.all([this.#direct.close(), ...[...this.#proxies.values()].map((agent) => agent.close())]);
+  }
+
+  override async destroy(): Promise<void> {
+    await Promise.all([this.#direct.destroy(), ...[...this.#proxies.values()].map((agent) => agent.destroy())]);
+  }
+}
+
+export function createProxyRouter(config: ProxyConfig, options: PoolOptions): Dispatcher {
+  return new ProxyRouter(config, options);
+}
