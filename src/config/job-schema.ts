@@ -148,6 +148,7 @@ const fetch = slice('fetch', {
   insecure: z.boolean({ error: 'expected true or false' }),
   // A proxy URL, or false for none (not even the environment's); resolved by mergeJob.
   proxy: z.union([z.string().trim().min(1), z.literal(false)], { error: 'expected a proxy URL such as http://proxy.example:3128, or false for none' }),
+  cookies: z.boolean({ error: 'expected true or false' }),
   politeness: politeness.partial(),
 });
 

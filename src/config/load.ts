@@ -42,6 +42,8 @@ export interface CrawlFlags {
   insecure?: boolean;
   /** --proxy <url>; false from --no-proxy (no proxy, the environment's neither). */
   proxy?: string | false;
+  /** --no-cookies gives false. */
+  cookies?: boolean;
   /** --max-query-variants: traps.maxQueriesPerPath. */
   maxQueryVariants?: unknown;
 }
@@ -85,6 +87,7 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
       headers: headersFromFlags(flags.header, base.fetch.headers ?? {}),
       insecure: flags.insecure ?? base.fetch.insecure ?? false,
       proxy: proxyFromFlags(flags.proxy, base.fetch.proxy),
+      cookies: flags.cookies ?? base.fetch.cookies ?? true,
       politeness: politenessFromFlags(flags, base.fetch.politeness),
     },
     parse: { ...base.parse, workers: optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers,

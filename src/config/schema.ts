@@ -63,6 +63,11 @@ export interface FetchConfig {
    * direct connections. @default null
    */
   proxy?: ProxyConfig | null;
+  /**
+   * Keep the cookies servers set and send them back, for this run (fetch/cookie-jar.ts);
+   * --no-cookies. @default true
+   */
+  cookies?: boolean;
   /** Politeness, retries and robots.txt (politeness.ts, retry-policy.ts, robots.ts). @default defaultPolitenessConfig() */
   politeness?: PolitenessConfig;
 }
@@ -163,6 +168,7 @@ export function defaultConfig(): Omit<CrawlConfig, 'seeds'> {
       keepAliveMs: 4_000,
       headers: {},
       insecure: false,
+      cookies: true,
       politeness: defaultPolitenessConfig(),
     },
     // One parse thread per core, from `crawlite bench --matrix` on 2 cores (README, Performance):

@@ -15,6 +15,7 @@ import { decodeHeaderUtf8 } from './header-utf8.js';
 import { createFetchError, mapFetchError } from './map-error.js';
 import { proxyFor, redactProxy } from '../config/proxy.js';
 import { asProxyFailure, authRequired } from './proxy-errors.js';
+import { createCookieJar } from './cookie-jar.js';
 
 export interface FetcherOptions {
   config: FetchConfig;
@@ -68,7 +69,8 @@ export interface HopRefusal {
 }
 
 /** One request of a redirect chain: where it redirects, or the final response. */
-export type HopStep = { location: string; status: number } | { result: FetchResult };
+/** `setCookie`: the redirect set a cookie, so a hop back to a URL already visited may answer differently. */
+export type HopStep = { location: string; status: number; setCookie?: boolean } | { result: FetchResult };
 
 /** What runHop knows of the fetch a hop belongs to. */
 export interface HopContext {
@@ -183,6 +185,16 @@ function createOriginHeaders(
 }
 
 /**
+ * The jar's cookies added to a request's headers. A Cookie given with --header (seeds' origins
+ * only) comes first: servers read the first of two cookies of one name, so the user's wins.
+ */
+function withCookies(headers: Readonly<Record<string, string>>, fromJar: string): Readonly<Record<string, string>> {
+  if (fromJar === '') return headers;
+  const own = headers.cookie;
+  return { ...headers, cookie: own ? `${own}; ${fromJar}` : fromJar };
+}
+
+/**
  * Creates the fetch stage. Without an injected dispatcher it makes (and on close() closes) one
  * shared keep-alive Agent; concurrency limits are the caller's job (host-limits.ts).
  */
@@ -197,17 +209,22 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
     'accept-language': 'en;q=1.0, *;q=0.5',
   };
   const headersFor = createOriginHeaders(requestHeaders, config.headers, opts.headerOrigins);
+  const cookies = config.cookies === false ? null : createCookieJar();
   let closing: Promise<void> | null = null;
 
   /** Where a redirect from `from` leads, or why it is not followed. `redirects` already holds `from`. */
   function nextHop(
     entry: FrontierEntry, from: string, target: string | null, location: string, redirects: RedirectHop[], overrides: FetchOverrides = {},
+    didSetCookie = false,
   ): string | FetchError {
     const maxRedirects = overrides.maxRedirects ?? config.maxRedirects;
     if (target === null) {
       return createFetchError('CRAWL_REDIRECT_INVALID', `redirect from ${from} to a non-http(s) or invalid URL: ${location}`);
     }
-    if (redirects.some((hop) => hop.url === target)) {
+    // A cookie wall redirects a URL to itself (or back through a check page) with a Set-Cookie,
+    // and answers the return visit: one return per URL is allowed when the hop set a cookie.
+    const visits = redirects.reduce((n, hop) => n + (hop.url === target ? 1 : 0), 0);
+    if (visits > 0 && !(didSetCookie && visits === 1)) {
       const chain = [...redirects.map((hop) => hop.url), target].join(' -> ');
       return createFetchError('CRAWL_REDIRECT_LOOP', `redirect loop: ${chain}`);
     }
@@ -259,8 +276,9 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
 
     const send = async (): Promise<HopStep> => {
       // entry.host is the entry's origin key already; only a redirect hop's URL is parsed for it.
-      const sent = headersFor(url === entry.url ? entry.host : originKey(url));
-      const res = await request(sentUrl ?? url, {
+      const requested = sentUrl ?? url;
+      const sent = withCookies(headersFor(url === entry.url ? entry.host : originKey(url)), cookies?.cookieHeader(requested) ?? '');
+      const res = await request(requested, {
         dispatcher,
         method: 'GET',
         headers: overrides.extraHeaders && url === entry.url ? { ...sent, ...overrides.extraHeaders } : sent,
@@ -270,9 +288,11 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         headersTimeout: deadline.remainingMs(),
         bodyTimeout: deadline.remainingMs(),
       });
+      // Before a redirect is followed: a cookie check sets its cookie on the hop that leads back.
+      cookies?.setCookies(requested, res.headers['set-cookie']);
       if (res.statusCode === 407) {
         // A 407 is the proxy's answer (a site sends 401): not a page of the site.
-        const proxy = proxyFor(config.proxy, sentUrl ?? url);
+        const proxy = proxyFor(config.proxy, requested);
         if (proxy !== null) {
           await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
           throw authRequired(redactProxy(proxy));
@@ -283,7 +303,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         // A redirect's body is never wanted; dump() drains a small one so the socket can be
         // reused and drops the connection for a larger one (undici's default limit, 128 KiB).
         await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
-        return { location: decodeHeaderUtf8(location), status: res.statusCode };
+        return { location: decodeHeaderUtf8(location), status: res.statusCode, setCookie: cookies !== null && res.headers['set-cookie'] !== undefined };
       }
       // Repeated field lines are one comma-separated list (RFC 9110 section 5.3): two lines of
       // "gzip" are two codings to remove, not one.
@@ -343,7 +363,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         }
         redirects.push({ url, status: step.status });
         redirectTo = target ?? resolveLoosely(step.location, url);
-        const next = nextHop(entry, url, target, step.location, redirects, overrides);
+        const next = nextHop(entry, url, target, step.location, redirects, overrides, step.setCookie === true);
         if (typeof next !== 'string') return fail(next);
         // Before robots.txt and the hop's politeness, which only guard a request, and none is
         // made: the target was allowed when it was fetched, and its host is not asked again.

@@ -1,0 +1,104 @@
+/**
+ * The crawl's cookies: what servers set with Set-Cookie is sent back, as browsers, wget and
+ * Scrapy do. Without it a site that checks for cookies (`302` to itself with a `Set-Cookie`, a
+ * consent or bot wall) is a redirect loop for the crawler alone, and session-tracking servers
+ * put a new id in every link instead.
+ *
+ * tough-cookie does RFC 6265 (domain and path matching, the public suffix list through tldts,
+ * Secure, expiry); this module bounds it, since a hostile site can set cookies without end: at
+ * most MAX_PER_DOMAIN cookies and MAX_BYTES_PER_DOMAIN bytes per domain (the oldest go first, as
+ * browsers evict), and MAX_DOMAINS domains (the least recently set goes). The per-domain byte cap
+ * also keeps the Cookie header under the 8 KiB most servers accept: a jar that grew past it
+ * would turn every later request to the site into a 400.
+ *
+ * Kept in memory for one run: cookies are not stored in the database, so a resumed crawl starts
+ * with none, as a new browser session would.
+ */
+import { CookieJar, MemoryCookieStore, type Cookie } from 'tough-cookie';
+
+/** RFC 6265 6.1 asks for at least 50 cookies per domain. */
+const MAX_PER_DOMAIN = 50;
+/** Name, value and attributes: RFC 6265 6.1's 4096 bytes per cookie, and a header that servers accept. */
+const MAX_COOKIE_BYTES = 4096;
+const MAX_BYTES_PER_DOMAIN = 6 * 1024;
+const MAX_DOMAINS = 1000;
+
+export interface CrawlCookieJar {
+  /** The Cookie header value for a request to `url`, or '' when none applies. */
+  cookieHeader(url: string): string;
+  /** Takes a response's Set-Cookie lines for `url`; what is invalid or refused is dropped silently, as browsers do. */
+  setCookies(url: string, lines: string | string[] | undefined): void;
+  /** Cookies held (for tests and the bounds). */
+  readonly size: number;
+}
+
+function sync<T>(run: (done: (err: Error | null, value?: T) => void) => void): T | undefined {
+  // MemoryCookieStore is synchronous: its callback runs before the call returns.
+  let out: T | undefined;
+  run((err, value) => {
+    if (err) throw err;
+    out = value;
+  });
+  return out;
+}
+
+export function createCookieJar(): CrawlCookieJar {
+  const store = new MemoryCookieStore();
+  const jar = new CookieJar(store, { rejectPublicSuffixes: true, looseMode: true });
+  /** Domains with cookies, least recently set first. */
+  const domains = new Map<string, number>();
+  let isEmpty = true;
+
+  const cookiesOf = (domain: string): Cookie[] =>
+    // A null path means every path (the Store contract); the typings of MemoryCookieStore say string.
+    (sync<Cookie[]>((done) => store.findCookies(domain, null as unknown as string, true, done as never)) ?? []).filter((c) => c.domain === domain);
+
+  const remove = (c: Cookie) => sync<void>((done) => store.removeCookie(c.domain ?? '', c.path ?? '/', c.key, done as never));
+  const createdAt = (c: Cookie) => (c.creation instanceof Date ? c.creation.getTime() : 0);
+
+  /** Evicts the oldest of `domain`'s cookies past the bounds; returns how many remain. */
+  const trim = (domain: string): number => {
+    const held = cookiesOf(domain).sort((a, b) => createdAt(a) - createdAt(b));
+    let bytes = held.reduce((sum, c) => sum + c.cookieString().length, 0);
+    let count = held.length;
+    for (const c of held) {
+      if (count <= MAX_PER_DOMAIN && bytes <= MAX_BYTES_PER_DOMAIN) break;
+      remove(c);
+      count -= 1;
+      bytes -= c.cookieString().length;
+    }
+    return count;
+  };
+
+  return {
+    cookieHeader(url) {
+      if (isEmpty) return ''; // the common case, a site that sets none: no lookup at all
+      return jar.getCookieStringSync(url);
+    },
+    setCookies(url, lines) {
+      if (lines === undefined) return;
+      for (const line of Array.isArray(lines) ? lines : [lines]) {
+        if (line.length > MAX_COOKIE_BYTES) continue;
+        let cookie: Cookie | undefined;
+        try {
+          cookie = jar.setCookieSync(line, url, { ignoreError: true });
+        } catch {
+          continue; // a store error; ignoreError covers the rest
+        }
+        if (!cookie?.domain) continue;
+        isEmpty = false;
+        const domain = cookie.domain;
+        domains.delete(domain);
+        if (trim(domain) > 0) domains.set(domain, 1);
+        if (domains.size > MAX_DOMAINS) {
+          const oldest = domains.keys().next().value as string;
+          domains.delete(oldest);
+          for (const c of cookiesOf(oldest)) remove(c);
+        }
+      }
+    },
+    get size() {
+      return [...domains.keys()].reduce((sum, domain) => sum + cookiesOf(domain).length, 0);
+    },
+  };
+}
