@@ -6,6 +6,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { FetchConfig } from '../config/schema.js';
 import { createProxyRouter } from './proxy-dispatcher.js';
+import { loopbackLookup } from './loopback-lookup.js';
 
 /** Upper bound for the connect phase alone; a host that cannot accept in 10 s is not worth more. */
 const MAX_CONNECT_TIMEOUT_MS = 10_000;
@@ -18,7 +19,7 @@ const MAX_CONNECT_TIMEOUT_MS = 10_000;
 export const MAX_HEADER_BYTES = 256 * 1024;
 
 /** The per-origin pool settings, shared by the direct Agent and the proxies' (their `connect` differs). */
-export function poolOptions(config: FetchConfig): Agent.Options & { connect: { timeout: number; rejectUnauthorized?: boolean } } {
+export function poolOptions(config: FetchConfig): Agent.Options & { connect: { timeout: number; rejectUnauthorized?: boolean; lookup: typeof loopbackLookup } } {
   const timeoutMs = Math.max(1, Math.ceil(config.timeoutMs));
   return {
     keepAliveTimeout: Math.max(1, config.keepAliveMs),
@@ -33,7 +34,12 @@ export function poolOptions(config: FetchConfig): Agent.Options & { connect: { t
     pipelining: 1,
     // --insecure: certificates that do not verify are accepted (curl -k). Off by default, when a
     // failed verification is CRAWL_FETCH_TLS (map-error.ts), whose message points at the flag.
-    connect: { timeout: Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS), ...(config.insecure === true ? { rejectUnauthorized: false } : {}) },
+    connect: {
+      timeout: Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS),
+      ...(config.insecure === true ? { rejectUnauthorized: false } : {}),
+      // *.localhost is loopback without DNS (loopback-lookup.ts).
+      lookup: loopbackLookup,
+    },
     // The fetcher's own deadline covers the whole response; these only make sure undici never
     // waits longer than that on its own.
     headersTimeout: timeoutMs,

@@ -9,8 +9,9 @@
  */
 import { Agent, Dispatcher, Pool, ProxyAgent } from 'undici';
 import { proxyFor, type ProxyConfig } from '../config/proxy.js';
+import type { poolOptions } from './dispatcher.js';
 
-type PoolOptions = Agent.Options & { connect: { timeout: number; rejectUnauthorized?: boolean } };
+type PoolOptions = ReturnType<typeof poolOptions>;
 
 class ProxyRouter extends Dispatcher {
   readonly #config: ProxyConfig;
@@ -40,7 +41,7 @@ class ProxyRouter extends Dispatcher {
         proxyTunnel: false,
         // The site's TLS (inside the tunnel) and the proxy's own, for an https:// proxy.
         requestTls: connect,
-        proxyTls: { timeout: connect.timeout },
+        proxyTls: { timeout: connect.timeout, lookup: connect.lookup },
         // Also makes the pool an absolute-form request goes through: with the same settings, not
         // undici's defaults (a 16 KiB header limit).
         factory: (origin: string | URL, opts: object) => new Pool(origin, { ...pool, ...opts }),
