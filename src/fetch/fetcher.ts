@@ -16,6 +16,7 @@ import { createFetchError, mapFetchError } from './map-error.js';
 import { proxyFor, redactProxy } from '../config/proxy.js';
 import { asProxyFailure, authRequired } from './proxy-errors.js';
 import { createCookieJar } from './cookie-jar.js';
+import { createLenientHttp, isStrictParserRefusal } from './lenient-http.js';
 
 export interface FetcherOptions {
   config: FetchConfig;
@@ -210,6 +211,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
   };
   const headersFor = createOriginHeaders(requestHeaders, config.headers, opts.headerOrigins);
   const cookies = config.cookies === false ? null : createCookieJar();
+  const lenient = createLenientHttp(config);
   let closing: Promise<void> | null = null;
 
   /** Where a redirect from `from` leads, or why it is not followed. `redirects` already holds `from`. */
@@ -276,10 +278,30 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
 
     const send = async (): Promise<HopStep> => {
       // entry.host is the entry's origin key already; only a redirect hop's URL is parsed for it.
+      const origin = url === entry.url ? entry.host : originKey(url);
       const requested = sentUrl ?? url;
-      const sent = withCookies(headersFor(url === entry.url ? entry.host : originKey(url)), cookies?.cookieHeader(requested) ?? '');
+      // An injected dispatcher (tests, a caller's own) is the only way out; so is a proxy.
+      const mayBeLenient = isOwnDispatcher && proxyFor(config.proxy, requested) === null;
+      if (mayBeLenient && lenient.has(origin)) return sendVia(lenient.dispatcher, origin, requested);
+      try {
+        return await sendVia(dispatcher, origin, requested);
+      } catch (err) {
+        if (!mayBeLenient || deadline.signal.aborted || !isStrictParserRefusal(err)) throw err;
+        let step: HopStep;
+        try {
+          step = await sendVia(lenient.dispatcher, origin, requested);
+        } catch {
+          throw err; // refused by both parsers: undici's words are the more precise
+        }
+        lenient.remember(origin);
+        return step;
+      }
+    };
+
+    const sendVia = async (through: Dispatcher, origin: string, requested: string): Promise<HopStep> => {
+      const sent = withCookies(headersFor(origin), cookies?.cookieHeader(requested) ?? '');
       const res = await request(requested, {
-        dispatcher,
+        dispatcher: through,
         method: 'GET',
         headers: overrides.extraHeaders && url === entry.url ? { ...sent, ...overrides.extraHeaders } : sent,
         signal: deadline.signal,
@@ -393,7 +415,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
     fetchPage: (entry, signal, overrides = {}) => fetchEntry(entry, signal, overrides, opts.isStored),
     close() {
       if (!isOwnDispatcher) return Promise.resolve();
-      closing ??= dispatcher.close();
+      closing ??= Promise.all([dispatcher.close(), lenient.close()]).then(() => {});
       return closing;
     },
   };

@@ -14,8 +14,11 @@ import { originKey } from '../../src/frontier/normalize-url.js';
 import type { FrontierEntry } from '../../src/types.js';
 import { assertFailure, assertResult, testFetchConfig, text } from '../helpers/fetch.js';
 
-/** A response as its head's lines (CRLF added) and body bytes, sent with Connection: close. */
-type RawResponse = { head: string[] | Buffer; body?: Buffer };
+/**
+ * A response as its head's lines (CRLF added) and body bytes, sent with Connection: close;
+ * `exact`: the head's bytes as they are, ending included (a head ended by bare LFs).
+ */
+type RawResponse = { head: string[] | Buffer; body?: Buffer; exact?: boolean };
 
 /**
  * Answers each request from `routes` by its request target (as sent, percent-encoding and all),
@@ -32,7 +35,8 @@ async function startRawServer(t: TestContext, routes: Record<string, RawResponse
       requested.push(target);
       const route = routes[target] ?? { head: ['HTTP/1.1 404 Not Found', 'Content-Length: 0'] };
       const lines = Buffer.isBuffer(route.head) ? route.head : Buffer.from(route.head.join('\r\n'), 'latin1');
-      socket.end(Buffer.concat([lines, Buffer.from('\r\nConnection: close\r\n\r\n'), route.body ?? Buffer.alloc(0)]));
+      const ending = route.exact ? Buffer.alloc(0) : Buffer.from('\r\nConnection: close\r\n\r\n');
+      socket.end(Buffer.concat([lines, ending, route.body ?? Buffer.alloc(0)]));
     });
     socket.on('error', () => {}); // the fetcher may drop a connection mid-write; nothing to check then
   });
@@ -121,14 +125,56 @@ test('a garbage status line fails with a one-line message', async (t) => {
   }
 });
 
-test('an unrequested 100 Continue before the response: a failure that says what the server sent', async (t) => {
-  const { origin } = await startRawServer(t, {
-    '/continue': { head: ['HTTP/1.1 100 Continue', '', 'HTTP/1.1 200 OK', 'Content-Type: text/html', 'Content-Length: 5'], body: Buffer.from('hello') },
+test('what only a lenient parser reads is read by the fallback, once per origin: bare LF, folded lines, a chunk size with a space, an unrequested 100 Continue', async (t) => {
+  const page = (title: string) => Buffer.from(`<title>${title}</title>`);
+  const lf = (lines: string[], body: Buffer) => ({ head: Buffer.from(`${lines.join('\n')}\n\n`, 'latin1'), body, exact: true });
+  const chunked = Buffer.from('5 \r\nhello\r\n0\r\n\r\n');
+  const { origin, requested } = await startRawServer(t, {
+    '/lf': lf(['HTTP/1.1 200 OK', 'Content-Type: text/html', `Content-Length: ${page('lf').length}`], page('lf')),
+    '/lf2': lf(['HTTP/1.1 200 OK', 'Content-Type: text/html', `Content-Length: ${page('lf2').length}`], page('lf2')),
   });
-  const result = await makeFetcher(t).fetch(entryFor(`${origin}/continue`));
-  assertFailure(result);
-  assert.equal(result.code, 'CRAWL_FETCH_RESET');
-  assert.match(result.message, /^connection reset: bad response \(an unrequested 100 Continue, or a response to no request\), which the HTTP client does not accept \[UND_ERR_SOCKET\]$/);
+  const other = await startRawServer(t, {
+    '/folded': { head: ['HTTP/1.1 200 OK', 'Content-Type: text/html', 'X-Long: one', '  two', `Content-Length: ${page('folded').length}`], body: page('folded') },
+    '/continue': { head: ['HTTP/1.1 100 Continue', '', 'HTTP/1.1 200 OK', 'Content-Type: text/html', `Content-Length: ${page('after 100').length}`], body: page('after 100') },
+  });
+  // On its own origin: undici refuses it in the body, after the head was read.
+  const third = await startRawServer(t, {
+    '/chunk': { head: ['HTTP/1.1 200 OK', 'Content-Type: text/html', 'Transfer-Encoding: chunked'], body: chunked },
+  });
+  const fetcher = makeFetcher(t);
+  const first = await fetcher.fetch(entryFor(`${origin}/lf`));
+  assertResult(first);
+  assert.equal(first.status, 200);
+  assert.equal(text(first.body), '<title>lf</title>');
+  const second = await fetcher.fetch(entryFor(`${origin}/lf2`));
+  assertResult(second);
+  assert.equal(text(second.body), '<title>lf2</title>');
+  assert.deepEqual(requested, ['/lf', '/lf', '/lf2'], 'the refused request is asked again once; the origin then goes to the lenient parser at once');
+  const folded = await fetcher.fetch(entryFor(`${other.origin}/folded`));
+  assertResult(folded);
+  assert.equal(folded.headers['x-long'], 'one  two');
+  const chunk = await fetcher.fetch(entryFor(`${third.origin}/chunk`));
+  assertResult(chunk);
+  assert.equal(text(chunk.body), 'hello');
+  assert.deepEqual(third.requested, ['/chunk', '/chunk']);
+  const continued = await fetcher.fetch(entryFor(`${other.origin}/continue`));
+  assertResult(continued);
+  assert.equal(text(continued.body), '<title>after 100</title>');
+});
+
+test('what Node refuses too keeps undici\'s message: a Content-Length given twice, HTTP/0.9', async (t) => {
+  const { origin, requested } = await startRawServer(t, {
+    '/twice': { head: ['HTTP/1.1 200 OK', 'Content-Type: text/html', 'Content-Length: 5', 'Content-Length: 5'], body: Buffer.from('hello') },
+    '/http09': { head: Buffer.from('hello'), body: Buffer.alloc(0) },
+  });
+  const fetcher = makeFetcher(t);
+  const twice = await fetcher.fetch(entryFor(`${origin}/twice`));
+  assertFailure(twice);
+  assert.equal(twice.code, 'CRAWL_FETCH_RESET');
+  const old = await fetcher.fetch(entryFor(`${origin}/http09`));
+  assertFailure(old);
+  assert.match(old.message, /Response does not match the HTTP\/1\.1 protocol/);
+  assert.equal(requested.filter((p) => p === '/http09').length, 2, 'asked once more through the lenient parser, which refused it too');
 });
 
 test('mapFetchError collapses a multi-line message to one line, and names a status below 100 for what it is', () => {

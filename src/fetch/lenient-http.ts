@@ -1,0 +1,64 @@
+/**
+ * The second reading of a response undici's strict parser refused. llhttp in undici's strict mode
+ * refuses what browsers, curl and Scrapy read: header lines ended by a bare LF, folded header
+ * lines, a control character in a header value, a space after a chunk size, an unrequested
+ * `100 Continue`. Sites with such servers (embedded devices, old CGI, hand-written servers) are
+ * real; failing them all would make crawlite the one client that cannot read them. The hop is
+ * asked once more through node:http with `insecureHTTPParser` (node-http-dispatcher.ts), and the
+ * origin is remembered so its later requests go that way at once. What Node refuses too
+ * (a duplicate Content-Length, HTTP/0.9, a status below 100) keeps undici's error.
+ */
+import type { Dispatcher } from 'undici';
+import type { FetchConfig } from '../config/schema.js';
+import { MAX_HEADER_BYTES } from './dispatcher.js';
+import { loopbackLookup } from './loopback-lookup.js';
+import { NodeHttpDispatcher } from './node-http-dispatcher.js';
+
+/** Origins remembered as needing the lenient parser; past this the oldest is forgotten. */
+const MAX_LENIENT_ORIGINS = 10_000;
+
+/** undici's parser refused the bytes (not a network failure, a timeout or an abort). */
+export function isStrictParserRefusal(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current != null; depth++) {
+    const e = current as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown };
+    if (e.name === 'HTTPParserError' || (typeof e.code === 'string' && e.code.startsWith('HPE_'))) return true;
+    // An interim 100 Continue nobody asked for: Node's client skips it, as RFC 9110 allows.
+    if (e.code === 'UND_ERR_SOCKET' && e.message === 'bad response') return true;
+    current = e.cause;
+  }
+  return false;
+}
+
+export interface LenientHttp {
+  readonly dispatcher: Dispatcher;
+  /** The origin's responses needed the lenient parser before. */
+  has(origin: string): boolean;
+  remember(origin: string): void;
+  close(): Promise<void>;
+}
+
+export function createLenientHttp(config: FetchConfig): LenientHttp {
+  let dispatcher: NodeHttpDispatcher | null = null;
+  const origins = new Set<string>();
+  return {
+    get dispatcher() {
+      // One connection per request: only sites whose servers are broken come here.
+      dispatcher ??= new NodeHttpDispatcher({
+        agent: false,
+        insecureHTTPParser: true,
+        maxHeaderSize: MAX_HEADER_BYTES,
+        lookup: loopbackLookup as never,
+        ...(config.insecure === true ? { rejectUnauthorized: false } : {}),
+      });
+      return dispatcher;
+    },
+    has: (origin) => origins.has(origin),
+    remember(origin) {
+      origins.delete(origin);
+      origins.add(origin);
+      if (origins.size > MAX_LENIENT_ORIGINS) origins.delete(origins.values().next().value as string);
+    },
+    close: () => dispatcher?.close() ?? Promise.resolve(),
+  };
+}
