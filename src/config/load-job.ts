@@ -11,10 +11,13 @@ import type { JobFile } from './job-schema.js';
 import { UsageError } from '../errors.js';
 import { hasCredentials, normalizeUrl } from '../frontier/normalize-url.js';
 import { resolveProxy } from './proxy.js';
+import { readSeedsFile } from './seeds-file.js';
 
 export interface JobFlags extends CrawlFlags {
   /** Path of a job file (.yaml, .yml or .json). */
   config?: string;
+  /** --seeds-file: one seed URL per line, '-' for stdin. */
+  seedsFile?: string;
 }
 
 export interface ResolvedJob {
@@ -25,7 +28,9 @@ export interface ResolvedJob {
   warnings: string[];
 }
 
-export function loadCrawlConfig(flags: JobFlags): ResolvedJob {
+export function loadCrawlConfig(given: JobFlags): ResolvedJob {
+  // Seeds from --seeds-file join those typed; together they replace the job file's, as typed ones do.
+  const flags = given.seedsFile === undefined ? given : { ...given, urls: [...(given.urls ?? []), ...readSeedsFile(String(given.seedsFile))] };
   if (flags.config === undefined) {
     const config = configFromFlags(flags);
     return { config, job: null, warnings: credentialWarnings(flags.urls ?? []) };

@@ -10,6 +10,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
     y
       .positional('urls', { describe: 'Seed URLs (http or https); replace the job file\'s seeds', type: 'string', array: true })
       // No yargs defaults below: an option the user did not type must not override the job file.
+      .option('seeds-file', { alias: 'i', describe: 'Read seed URLs from a file, one per line (- for stdin; # comments and blank lines skipped); with the URLs typed, they replace the job file\'s seeds', type: 'string', requiresArg: true })
       .option('config', { describe: 'Job file (.yaml or .json); flags override its values', type: 'string', requiresArg: true })
       .option('db', { describe: 'SQLite file to write', type: 'string', requiresArg: true, defaultDescription: DEFAULT_DB_PATH })
       .option('max-pages', { describe: 'Most URLs to fetch in this run', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
@@ -46,6 +47,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .example('$0 crawl --config config/books.yaml', 'Run a job file (seeds, scope, limits, extraction fields)')
       .example('$0 crawl https://example.org/ --max-pages 500', 'Crawl up to 500 pages of one site into data/crawl.db')
       .example('$0 crawl https://example.org/docs/ --scope prefix --exclude "\\?page="', 'Only URLs under /docs/, skipping paginated lists')
+      .example('$0 crawl --seeds-file urls.txt --max-depth 0', 'Fetch a list of URLs (one per line), and no links')
       .example('$0 crawl https://example.org/ --recrawl', 'Fetch every stored page again; keep unchanged ones (304)')
       .example('$0 crawl http://localhost:8080/ --retry-failed', 'Fetch again the URLs that failed last time')
       .example('$0 crawl https://a.example/ https://b.example/ --db data/ab.db --per-host 2', 'Two sites, gently, into their own file')

@@ -1,0 +1,60 @@
+/**
+ * Seeds from a file (--seeds-file, wget's -i): one URL per line, `-` for stdin. Blank lines and
+ * lines starting with # are skipped. Each URL is checked as a seed typed on the command line is,
+ * and a bad one is named by file and line: a list of thousands is fixed faster that way.
+ *
+ * The seeds are the crawl's scope and live in its config, so the list is bounded: past
+ * MAX_SEEDS the file is refused, and a longer list is split over runs on the same --db (each run
+ * adds its seeds to the frontier the earlier ones left).
+ */
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+import { normalizeUrl } from '../frontier/normalize-url.js';
+
+export const MAX_SEEDS = 100_000;
+/** About MAX_SEEDS URLs of 300 characters: a bigger file is not a seed list worth reading. */
+const MAX_FILE_BYTES = 32 * 1024 * 1024;
+
+function readText(path: string): string {
+  const name = path === '-' ? 'stdin' : path;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path === '-' ? 0 : path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    throw new UsageError('CRAWL_USAGE', `cannot read --seeds-file ${name}: ${why}`);
+  }
+  if (bytes.length > MAX_FILE_BYTES) {
+    throw new UsageError('CRAWL_USAGE', `--seeds-file ${name} is larger than 32 MB; split it over several runs on the same --db`);
+  }
+  return bytes.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/** The file's URLs, in order, as given (the config normalizes and dedups them). */
+export function readSeedsFile(path: string): string[] {
+  const name = path === '-' ? 'stdin' : path;
+  const seeds: string[] = [];
+  const bad: number[] = [];
+  let firstBad = '';
+  const lines = readText(path).split(/\r?\n/);
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    if (!/^https?:\/\//i.test(line) || normalizeUrl(line) === null) {
+      if (bad.length === 0) firstBad = line.length > 200 ? `${line.slice(0, 200)}...` : line;
+      bad.push(i + 1);
+      continue;
+    }
+    seeds.push(line);
+    if (seeds.length > MAX_SEEDS) {
+      throw new UsageError('CRAWL_USAGE', `--seeds-file ${name} holds more than ${MAX_SEEDS.toLocaleString('en-US')} URLs; split it over several runs on the same --db`);
+    }
+  }
+  if (bad.length > 0) {
+    const more = bad.length > 1 ? ` (and ${bad.length - 1} more line${bad.length > 2 ? 's' : ''}: ${bad.slice(1, 6).join(', ')}${bad.length > 6 ? ', ...' : ''})` : '';
+    throw new UsageError('CRAWL_SEED_INVALID', `${name}:${bad[0]}: invalid seed URL '${firstBad}'${more}: give one absolute http:// or https:// URL per line`);
+  }
+  if (seeds.length === 0) throw new UsageError('CRAWL_USAGE', `--seeds-file ${name} holds no URL (one per line; blank lines and # comments are skipped)`);
+  return seeds;
+}
