@@ -71,6 +71,8 @@ export interface CrawlSummary extends CrawlProgress {
   excludedSeeds?: ExcludedSeeds;
   /** URLs this run recorded as skipped spider traps, by CRAWL_TRAP_* code; present only when there are some. */
   trapSkips?: TrapSkipCounts;
+  /** --max-time ended the run's taking of URLs, with the URLs left queued; present only then. */
+  maxTimeReached?: { limitMs: number; queued: number };
 }
 
 interface Sources {

@@ -290,14 +290,24 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   };
 
   let status: CrawlSummary['status'] = 'done';
+  let isTimeUp = false;
+  let queuedAtEnd = 0;
   let earlierFailures: EarlierFailures | null = null;
   try {
     if (config.sitemaps) {
       const report = await addSitemapSeeds({ seeds: config.seeds, fetcher, limits, scope, trap: trap.checkUrl, writer, signal: stop.signal, robots: polite.robots });
       opts.onSitemaps?.(report);
     }
+    // --max-time: from here on no URL is taken; those in flight finish, the queue waits for the next run.
+    const stopTakingAt = config.maxTimeMs === null ? null : Date.now() + config.maxTimeMs;
     for (;;) {
       if (stop.signal.aborted) break;
+      if (!isTimeUp && stopTakingAt !== null && Date.now() >= stopTakingAt) isTimeUp = true;
+      if (isTimeUp) {
+        if (active.size === 0) break;
+        await nextEvent();
+        continue;
+      }
       if (active.size >= maxActive) {
         await nextEvent();
         continue;
@@ -307,7 +317,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
         if (active.size === 0 && frontier.isExhausted()) break;
         // Nothing ready now: wait for a page to finish or for the next resting host or waiting
         // URL to come due, whichever is first; never sleep while another host could go on.
-        const due = earliest(schedule.nextReadyAt(), writer.nextDueAt());
+        const due = earliest(earliest(schedule.nextReadyAt(), writer.nextDueAt()), stopTakingAt);
         idleUntil = active.size === 0 ? due : null;
         await waitForWork(nextEvent, active.size > 0, due);
         continue;
@@ -340,6 +350,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     opts.signal?.removeEventListener('abort', onOuterAbort);
     recrawl.finish();
     writer.flush();
+    // Fresh, not the progress line's sample: the summary tells how much the next run has left.
+    if (isTimeUp && !writer.failure) queuedAtEnd = writer.queuedCount(0);
     if (!writer.failure) {
       writer.endRun(status);
       writer.releaseLock();
@@ -358,6 +370,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     ...(retriedFailed !== null ? { retriedFailed } : {}),
     ...(earlierFailures !== null ? { earlierFailures } : {}),
     ...(excludedSeeds ? { excludedSeeds } : {}),
+    ...(isTimeUp && status === 'done' ? { maxTimeReached: { limitMs: config.maxTimeMs as number, queued: queuedAtEnd } } : {}),
   };
   if (storeError) throw storeError;
   return summary;

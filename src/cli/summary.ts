@@ -87,6 +87,12 @@ export function formatTrapSkips(counts: NonNullable<CrawlSummary['trapSkips']>):
   return `  ${plural(total, 'URL')} skipped as spider ${total === 1 ? 'trap' : 'traps'} (${codes}); see README "Spider traps"`;
 }
 
+/** A run --max-time ended: how long, and what is left for the next run on the same database. */
+export function formatMaxTime(maxTimeMs: number, queued: number): string {
+  const left = queued > 0 ? `; ${plural(queued, 'URL', queued.toLocaleString('en-US'))} still queued: run the same command to continue` : '';
+  return `  stopped taking URLs at --max-time ${formatDuration(maxTimeMs)}${left}`;
+}
+
 export function formatSummary(s: CrawlSummary): string {
   const trapLine = s.trapSkips ? formatTrapSkips(s.trapSkips) : null;
   const errors = Object.entries(s.errorsByCode).sort((a, b) => b[1] - a[1]);
@@ -96,6 +102,7 @@ export function formatSummary(s: CrawlSummary): string {
     ...errors.map(([code, n]) => `  ${String(n).padStart(7)}  ${code}`),
     ...(trapLine ? [trapLine] : []),
     ...(s.earlierFailures ? [formatEarlierFailures(s.earlierFailures)] : []),
+    ...(s.maxTimeReached !== undefined ? [formatMaxTime(s.maxTimeReached.limitMs, s.maxTimeReached.queued)] : []),
     `database: ${s.dbPath}`,
     'next:',
     ...nextCommands(s.dbPath),

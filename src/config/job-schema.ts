@@ -178,6 +178,10 @@ export const jobFileSchema = z.strictObject(
     // limit. Leaving the key out is how a file says that.
     maxPages: limit(1),
     maxDepth: limit(0),
+    // As --max-time, in milliseconds: from 1 s to 30 days.
+    maxTimeMs: z.int({ error: 'expected milliseconds from 1000 to 2592000000 (leave the key out for no limit)' })
+      .min(1000, { error: 'expected milliseconds from 1000 to 2592000000 (leave the key out for no limit)' })
+      .max(2_592_000_000, { error: 'expected milliseconds from 1000 to 2592000000 (leave the key out for no limit)' }).optional(),
     scope: scope.partial().optional(),
     fetch: fetch.partial().optional(),
     parse: parse.partial().optional(),

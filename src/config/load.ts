@@ -8,6 +8,7 @@ import { normalizeUrl } from '../frontier/normalize-url.js';
 import { parseByteSize } from './byte-size.js';
 import { secondsFlag, wholeNumberFlag } from './numeric-flag.js';
 import { parseDbSize } from './db-size.js';
+import { parseDuration } from './duration.js';
 import { escapeControls, HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
 import { overrideHeaders, parseHeaderFlags } from './request-headers.js';
 import { resolveProxy, type ProxyConfig } from './proxy.js';
@@ -17,6 +18,8 @@ export interface CrawlFlags {
   db?: string;
   maxPages?: unknown;
   maxDepth?: unknown;
+  /** --max-time: a duration (90, 10m, 2h). */
+  maxTime?: unknown;
   concurrency?: unknown;
   perHost?: unknown;
   scope?: string;
@@ -48,6 +51,9 @@ export interface CrawlFlags {
   maxQueryVariants?: unknown;
 }
 
+/** 30 days: a longer crawl is better run in parts on the same --db. */
+const MAX_TIME_MS = 30 * 86_400_000;
+
 const SCOPES: readonly ScopeMode[] = ['host', 'domain', 'prefix', 'any'];
 
 /**
@@ -74,6 +80,7 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
     dbPath: flags.db ?? base.dbPath,
     maxPages: flags.maxPages === undefined ? base.maxPages : optionalInt('--max-pages', flags.maxPages, 1),
     maxDepth: flags.maxDepth === undefined ? base.maxDepth : optionalInt('--max-depth', flags.maxDepth, 0),
+    maxTimeMs: flags.maxTime === undefined ? (base.maxTimeMs ?? null) : parseDuration('--max-time', flags.maxTime, 1000, MAX_TIME_MS),
     scope: { mode: scope as ScopeMode, include: flags.include ? strings(flags.include) : base.scope.include, exclude: flags.exclude ? strings(flags.exclude) : base.scope.exclude,
       followNofollow: flags.followNofollow ?? base.scope.followNofollow },
     fetch: {

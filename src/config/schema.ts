@@ -127,6 +127,11 @@ export interface CrawlConfig {
   maxPages: number | null;
   /** Deepest link distance from a seed that is fetched; null for no limit. */
   maxDepth: number | null;
+  /**
+   * After this long no new URL is taken; requests in flight finish and the run ends as done
+   * (--max-time). null for no limit.
+   */
+  maxTimeMs: number | null;
   scope: ScopeConfig;
   fetch: FetchConfig;
   parse: ParseConfig;
@@ -155,6 +160,7 @@ export function defaultConfig(): Omit<CrawlConfig, 'seeds'> {
     dbPath: DEFAULT_DB_PATH,
     maxPages: null,
     maxDepth: null,
+    maxTimeMs: null,
     scope: { mode: 'host', include: [], exclude: [], followNofollow: false },
     fetch: {
       concurrency: 16,

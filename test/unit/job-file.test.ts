@@ -43,7 +43,7 @@ const SEED = 'seeds: [https://example.org/]\n';
 
 const CASES: Array<[what: string, file: string, message: string]> = [
   ['bad enum value', `${SEED}scope:\n  mode: hosts\n`, "FILE: scope.mode: expected one of host, domain, prefix, any, got 'hosts'"],
-  ['unknown top-level key', `${SEED}maxpages: 3\n`, 'FILE: maxpages: unknown key (known: name, seeds, db, maxPages, maxDepth, scope, fetch, parse, store, traps, recrawl, retryFailed, sitemaps, archive, fields)'],
+  ['unknown top-level key', `${SEED}maxpages: 3\n`, 'FILE: maxpages: unknown key (known: name, seeds, db, maxPages, maxDepth, maxTimeMs, scope, fetch, parse, store, traps, recrawl, retryFailed, sitemaps, archive, fields)'],
   ['unknown nested key', `${SEED}fetch:\n  timeout: 30\n`, 'FILE: fetch.timeout: unknown key (known: concurrency, perHost, userAgent, timeoutMs, maxBodyBytes, maxRedirects, keepAliveMs, headers, insecure, proxy, cookies, politeness)'],
   ['wrong type', `${SEED}fetch:\n  concurrency: lots\n`, "FILE: fetch.concurrency: expected a whole number from 1 to 1024, got 'lots'"],
   ['out of range', `${SEED}fetch:\n  perHost: 0\n`, 'FILE: fetch.perHost: expected a whole number from 1 to 1024, got 0'],
@@ -122,6 +122,7 @@ seeds: [https://example.org/docs/, https://example.org/docs/]
 db: data/docs.db
 maxPages: 50
 maxDepth: 3
+maxTimeMs: 600000
 scope: { mode: prefix, include: ["/docs/"], exclude: ["\\\\?page="] }
 fetch: { concurrency: 8, perHost: 2, userAgent: test-agent, timeoutMs: 5000, maxBodyBytes: 2MB, maxRedirects: 3, keepAliveMs: 1000, proxy: 'proxy.example:3128' }
 parse: { workers: 1, maxLinksPerPage: 100, taskTimeoutMs: 2000 }
@@ -141,6 +142,7 @@ test('every option in the file lands in the config; defaults fill the rest', (t)
   assert.equal(config.dbPath, 'data/docs.db');
   assert.equal(config.maxPages, 50);
   assert.equal(config.maxDepth, 3);
+  assert.equal(config.maxTimeMs, 600_000);
   assert.deepEqual(config.scope, { ...base.scope, mode: 'prefix', include: ['/docs/'], exclude: ['\\?page='] });
   assert.deepEqual(config.fetch, {
     ...base.fetch, concurrency: 8, perHost: 2, userAgent: 'test-agent', timeoutMs: 5000, maxBodyBytes: 2 * 1024 * 1024, maxRedirects: 3, keepAliveMs: 1000,
