@@ -134,6 +134,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   const polite = createPoliteStage({
     config: config.fetch, limits, dispatcher: opts.dispatcher, checkRedirect, signal: stop.signal, shouldKeepWire: config.archive, headerOrigins: config.seeds,
     isStored: (url) => writer.isStored(url),
+    // A URL that starts, or a robots.txt that loads, can make its host ready while every fetch
+    // is still running: without this the loop slept until one ended (wakeUp is defined below).
+    onHostReady: () => wakeUp(),
   });
   const { fetcher, schedule } = polite;
   const frontier = new Frontier(writer, {

@@ -32,6 +32,12 @@ export interface PoliteStageOptions {
   headerOrigins?: readonly string[];
   /** Whether a URL's page is already stored; a page's redirect hop there is not requested (FetcherOptions.isStored). */
   isStored?: (url: string) => boolean;
+  /**
+   * Told when a host may have become ready without a fetch ending (a taken URL started, so its
+   * host's gap now runs from it; robots.txt loaded): the scheduler, sleeping until a fetch ends
+   * or a known time, looks again.
+   */
+  onHostReady?: () => void;
 }
 
 export interface PoliteStage {
@@ -50,13 +56,14 @@ export interface PoliteStage {
 export function createPoliteStage(opts: PoliteStageOptions): PoliteStage {
   const { config, limits, signal } = opts;
   const politeness = config.politeness ?? defaultPolitenessConfig();
-  const schedule = createHostSchedule(politeness);
+  const schedule = createHostSchedule({ ...politeness, onTurnFreed: () => opts.onHostReady?.() });
   // RFC 9309: follow at least 5 redirects, to any host; read at least 500 KiB (+1 to see a cut).
   const robotsOverrides = { maxRedirects: Math.max(5, config.maxRedirects), maxBodyBytes: politeness.robotsMaxBytes + 1, isUnchecked: true };
   const robots = createRobotsPolicy({
     userAgent: config.userAgent,
     config: politeness,
     onCrawlDelay: (host, ms) => schedule.setCrawlDelay(host, ms),
+    onLoaded: () => opts.onHostReady?.(),
     fetchRobots: (url, isNested) => {
       const host = originKey(url);
       const run = () => {
