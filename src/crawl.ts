@@ -23,6 +23,7 @@ import { settleForReaders } from './store/settle-file.js';
 import { Frontier } from './frontier/frontier.js';
 import { createPatternCheck, createScope, describeExclusion } from './frontier/scope.js';
 import { createPoliteStage } from './fetch/polite-stage.js';
+import type { FetchedElsewhere } from './fetch/polite-fetch.js';
 import { createHostLimits } from './fetch/host-limits.js';
 import { ParsePool } from './parse/pool.js';
 import { createTrapCheck } from './frontier/traps.js';
@@ -72,6 +73,8 @@ const LOOP_DELAY_RESOLUTION_MS = 5;
 
 /** After a stop, pages still being parsed get this long before they are requeued instead. */
 const STOP_GRACE_MS = 3_000;
+/** A claimed URL whose page another URL's redirect is still parsing waits this long, then looks again. */
+const ARRIVING_WAIT_MS = 1_000;
 
 function describeExcludedSeeds(urls: string[], config: CrawlConfig): ExcludedSeeds | null {
   if (urls.length === 0) return null;
@@ -184,9 +187,51 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   const nextEvent = () => new Promise<void>((resolve) => (wake = resolve));
   stop.signal.addEventListener('abort', wakeUp, { once: true });
 
+  /**
+   * Final URLs of pages fetched and not yet handed to the writer (on their way through the parse
+   * pool), counted: the writer's isStored() does not know them yet.
+   */
+  const arriving = new Map<string, number>();
+  const addArriving = (url: string) => arriving.set(url, (arriving.get(url) ?? 0) + 1);
+  const removeArriving = (url: string) => {
+    const n = arriving.get(url) ?? 0;
+    if (n <= 1) arriving.delete(url);
+    else arriving.set(url, n - 1);
+  };
+
   const processEntry = async (entry: FrontierEntry): Promise<void> => {
     const prior = recrawl.lookup(entry);
-    const fetched = await polite.fetchPolitely(entry, prior?.headers);
+    // Claimed a while ago, and fetched since as another URL's redirect target (`/r` -> `/docs/`
+    // with `/docs/` in the window): its page is stored, or on its way to be, so a request would
+    // only fetch a duplicate for the writer to drop. A recrawl's URLs are meant to be fetched again.
+    // The response is noted inside its connection slot, before the slot goes to the next URL.
+    let arrived: string | null = null;
+    const elsewhere = prior ? undefined : {
+      isFetched: () => writer.isStored(entry.url) || arriving.has(entry.url),
+      onFetched: (finalUrl: string) => {
+        arrived = finalUrl;
+        addArriving(finalUrl);
+      },
+    };
+    try {
+      await fetchAndStore(entry, prior, elsewhere);
+    } finally {
+      if (arrived !== null) removeArriving(arrived);
+    }
+  };
+
+  const fetchAndStore = async (entry: FrontierEntry, prior: PriorPage | null, elsewhere: FetchedElsewhere | undefined): Promise<void> => {
+    const fetched = await polite.fetchPolitely(entry, prior?.headers, elsewhere);
+    if (fetched.kind === 'fetchedElsewhere') {
+      frontier.untake();
+      // Stored: the page's write marks this URL's row done. Still on its way to the writer, it
+      // may yet not be stored (a 5xx to be retried), so the URL waits a moment and is claimed
+      // again unless its page has been stored by then.
+      if (!writer.isStored(entry.url)) {
+        writer.defer(entry, Date.now() + ARRIVING_WAIT_MS, { isAttempt: false, code: null, message: 'its page is being fetched through a redirect; waiting' });
+      }
+      return;
+    }
     if (fetched.kind === 'aborted') {
       writer.requeue(entry);
       return;

@@ -15,7 +15,7 @@ import { createFetcher, type Fetcher, type HopContext, type HopRefusal, type Hop
 import { createOverloadHold } from './overload-hold.js';
 import type { HostLimits } from './host-limits.js';
 import { createHostSchedule, type HostSchedule } from './politeness.js';
-import { createPoliteFetch, type PoliteOutcome } from './polite-fetch.js';
+import { createPoliteFetch, type PoliteFetch } from './polite-fetch.js';
 import { createRobotsPolicy, type RobotsPolicy } from './robots.js';
 
 export interface PoliteStageOptions {
@@ -49,8 +49,8 @@ export interface PoliteStage {
   isReady(host: string): boolean;
   /** Hosts whose URLs should not be claimed now. */
   restingHosts(): string[];
-  /** `extraHeaders` go with the first request only (a recrawl's conditional headers). */
-  fetchPolitely(entry: FrontierEntry, extraHeaders?: Record<string, string>): Promise<PoliteOutcome>;
+  /** `extraHeaders` go with the first request only (a recrawl's conditional headers); see PoliteFetch. */
+  fetchPolitely: PoliteFetch;
 }
 
 export function createPoliteStage(opts: PoliteStageOptions): PoliteStage {
