@@ -286,6 +286,27 @@ test('a text sitemap queues its URLs; an HTML page at /sitemap.xml is skipped an
   assert.deepEqual(report.failures, [{ url: `${origin}/sitemap.xml`, message: 'not a sitemap (an HTML page)' }]);
 });
 
+test('a /sitemap.xml that robots.txt does not name and that answers 404 is no failure; one robots.txt names is', async () => {
+  const origin = 'https://a.test';
+  const run = async (robots: string) => {
+    const bodies = new Map<string, string>([[`${origin}/robots.txt`, robots], [`${origin}/listed.xml`, urlset([`${origin}/one`])]]);
+    const fetcher = {
+      async fetch(entry: FrontierEntry): Promise<FetchResult> {
+        const body = bodies.get(entry.url);
+        return {
+          entry, status: body === undefined ? 404 : 200, headers: {}, body: Buffer.from(body ?? ''), isTruncated: false, wireBytes: 0,
+          finalUrl: entry.url, redirects: [], contentType: 'text/xml', fetchedAt: 0, elapsedMs: 0,
+        };
+      },
+    };
+    return addSitemapSeeds({ seeds: [`${origin}/`], fetcher, limits: { run: (_h, fn) => fn() }, scope: () => null, writer: { addUrls: () => {} } });
+  };
+  const guessed = await run(`Sitemap: ${origin}/listed.xml\n`);
+  assert.deepEqual([guessed.sitemaps, guessed.urls, guessed.failures], [1, 1, []]);
+  const named = await run(`Sitemap: ${origin}/listed.xml\nSitemap: ${origin}/sitemap.xml\n`);
+  assert.deepEqual(named.failures, [{ url: `${origin}/sitemap.xml`, message: 'HTTP 404' }]);
+});
+
 test('sitemap reading is bounded: files, URLs and unpacked size', async () => {
   const bodies = new Map<string, Uint8Array>();
   const origin = 'https://a.test';
