@@ -120,7 +120,8 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
       s.lastStartAt = now;
       if (s.pending > 0) {
         s.pending -= 1;
-        opts.onTurnFreed?.();
+        // Without a gap a pending URL never made its host wait (isReadyState).
+        if (gapOf(s) > 0) opts.onTurnFreed?.();
       }
     },
     touch(host, now = Date.now()) {
@@ -131,7 +132,7 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
       if (!s) return;
       if (s.pending > 0) {
         s.pending -= 1;
-        opts.onTurnFreed?.();
+        if (gapOf(s) > 0) opts.onTurnFreed?.();
       }
       forget(host, s, Date.now());
     },

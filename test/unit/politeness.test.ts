@@ -100,4 +100,8 @@ test('onTurnFreed: a pending URL that starts or is cancelled is announced, since
   s.touch(A, 2_000);
   s.start(B, 2_000);
   assert.equal(freed, 2, 'a start that was never taken (robots.txt, a hop) frees no turn');
+  const none = createHostSchedule({ delayMs: 0, maxCrawlDelayMs: 30_000, onTurnFreed: () => freed++ });
+  none.take(A);
+  none.start(A, 0);
+  assert.equal(freed, 2, 'without a gap a pending URL holds nothing: no call');
 });
