@@ -24,6 +24,7 @@ import { Frontier } from './frontier/frontier.js';
 import { createPatternCheck, createScope, describeExclusion } from './frontier/scope.js';
 import { createPoliteStage } from './fetch/polite-stage.js';
 import type { FetchedElsewhere } from './fetch/polite-fetch.js';
+import { createFetchedElsewhereTracker } from './fetched-elsewhere.js';
 import { createHostLimits } from './fetch/host-limits.js';
 import { ParsePool } from './parse/pool.js';
 import { createTrapCheck } from './frontier/traps.js';
@@ -187,36 +188,17 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   const nextEvent = () => new Promise<void>((resolve) => (wake = resolve));
   stop.signal.addEventListener('abort', wakeUp, { once: true });
 
-  /**
-   * Final URLs of pages fetched and not yet handed to the writer (on their way through the parse
-   * pool), counted: the writer's isStored() does not know them yet.
-   */
-  const arriving = new Map<string, number>();
-  const addArriving = (url: string) => arriving.set(url, (arriving.get(url) ?? 0) + 1);
-  const removeArriving = (url: string) => {
-    const n = arriving.get(url) ?? 0;
-    if (n <= 1) arriving.delete(url);
-    else arriving.set(url, n - 1);
-  };
+  const fetchedElsewhere = createFetchedElsewhereTracker();
 
   const processEntry = async (entry: FrontierEntry): Promise<void> => {
     const prior = recrawl.lookup(entry);
-    // Claimed a while ago, and fetched since as another URL's redirect target (`/r` -> `/docs/`
-    // with `/docs/` in the window): its page is stored, or on its way to be, so a request would
-    // only fetch a duplicate for the writer to drop. A recrawl's URLs are meant to be fetched again.
-    // The response is noted inside its connection slot, before the slot goes to the next URL.
-    let arrived: string | null = null;
-    const elsewhere = prior ? undefined : {
-      isFetched: () => writer.isStored(entry.url) || arriving.has(entry.url),
-      onFetched: (finalUrl: string) => {
-        arrived = finalUrl;
-        addArriving(finalUrl);
-      },
-    };
+    // Claimed a while ago, and fetched since as another URL's redirect target: a request would
+    // only fetch a duplicate (fetched-elsewhere.ts). A recrawl's URLs are meant to be fetched again.
+    const elsewhere = prior ? undefined : fetchedElsewhere.forUrl(entry.url);
     try {
       await fetchAndStore(entry, prior, elsewhere);
     } finally {
-      if (arrived !== null) removeArriving(arrived);
+      elsewhere?.release();
     }
   };
 
@@ -313,6 +295,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     if (!outcome.ok) {
       tracker.countFailure(outcome.code);
       writer.storePage({ entry, fetch, parsed: null, error: { code: outcome.code, message: outcome.message }, ...recrawled }, []);
+      if (!prior) fetchedElsewhere.noteStored(entry.url, result.finalUrl);
       return;
     }
     // Links of error pages are kept for the link graph but not followed; nor are a nofollow page's.
@@ -330,6 +313,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     if (error) tracker.countFailure(error.code);
     tracker.countPage(result.wireBytes);
     writer.storePage({ entry, fetch, parsed, error, directives: { robots: formatDirectives(directives), refreshUrl }, ...recrawled }, links, extraUrls);
+    // A recrawl stores a page that now redirects as the redirect; its target is fetched on its own.
+    if (!prior) fetchedElsewhere.noteStored(entry.url, result.finalUrl);
   };
 
   let status: CrawlSummary['status'] = 'done';
