@@ -66,7 +66,15 @@ export interface HopRefusal {
 }
 
 /** One request of a redirect chain: where it redirects, or the final response. */
-export type HopStep = { location: string; status: number } | { result: FetchResult };
+/** `setsCookie`: the redirect came with a Set-Cookie (see COOKIE_LOOP_HINT). */
+export type HopStep = { location: string; status: number; setsCookie?: boolean } | { result: FetchResult };
+
+/**
+ * A consent or session wall sets a cookie and redirects back until the cookie comes with the
+ * request. crawlite keeps no cookies (normalize-url.ts: no session state across requests), so
+ * such a site reads as a loop; this says why, and what gets through.
+ */
+const COOKIE_LOOP_HINT = '; the server set a cookie on the way and crawlite sends none: if it is a consent or session wall, pass the cookie with --header "Cookie: name=value"';
 
 /** What runHop knows of the fetch a hop belongs to. */
 export interface HopContext {
@@ -232,6 +240,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
     /** What is requested instead of `url` itself: a Location that only added a session id (below). */
     let sentUrl: string | null = null;
     let redirectTo: string | undefined;
+    let isCookieSet = false;
     const fail = (err: FetchError, retryAt?: number): FetchFailure => ({
       entry,
       code: err.code,
@@ -273,7 +282,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         // A redirect's body is never wanted; dump() drains a small one so the socket can be
         // reused and drops the connection for a larger one (undici's default limit, 128 KiB).
         await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
-        return { location: decodeHeaderUtf8(location), status: res.statusCode };
+        return { location: decodeHeaderUtf8(location), status: res.statusCode, setsCookie: res.headers['set-cookie'] !== undefined };
       }
       // Repeated field lines are one comma-separated list (RFC 9110 section 5.3): two lines of
       // "gzip" are two codings to remove, not one.
@@ -333,8 +342,12 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         }
         redirects.push({ url, status: step.status });
         redirectTo = target ?? resolveLoosely(step.location, url);
+        isCookieSet ||= step.setsCookie === true;
         const next = nextHop(entry, url, target, step.location, redirects, overrides);
-        if (typeof next !== 'string') return fail(next);
+        if (typeof next !== 'string') {
+          const isCookieLoop = isCookieSet && next.code === 'CRAWL_REDIRECT_LOOP';
+          return fail(isCookieLoop ? createFetchError(next.code, next.message + COOKIE_LOOP_HINT) : next);
+        }
         // Before robots.txt and the hop's politeness, which only guard a request, and none is
         // made: the target was allowed when it was fetched, and its host is not asked again.
         // Scope, loop and limit (nextHop) still apply, so an out-of-scope hop fails as before.

@@ -111,7 +111,22 @@ test('a redirect loop is CRAWL_REDIRECT_LOOP and the message shows the chain', a
   assert.equal(r.code, 'CRAWL_REDIRECT_LOOP');
   assert.equal(r.retryable, false);
   assert.ok(r.message.includes(`${origin}/loop-a -> ${origin}/loop-b -> ${origin}/loop-a`), r.message);
+  assert.doesNotMatch(r.message, /cookie/, 'no Set-Cookie, no cookie hint');
   assert.equal(r.redirects.length, 2);
+});
+
+test('a redirect loop through a Set-Cookie (a consent wall) says that crawlite sends no cookies, and how to pass one', async (t) => {
+  const scope = nock(origin)
+    .get('/wall')
+    .reply(302, '', { Location: '/wall?check=1', 'Set-Cookie': 'consent=1; Path=/' })
+    .get('/wall?check=1')
+    .reply(302, '', { Location: '/wall' });
+  const r = await bridgedFetcher(t).fetch(entryFor('/wall'));
+  assertFailure(r);
+  assert.ok(scope.isDone());
+  assert.equal(r.code, 'CRAWL_REDIRECT_LOOP');
+  assert.ok(r.message.startsWith(`redirect loop: ${origin}/wall -> ${origin}/wall?check=1 -> ${origin}/wall; the server set a cookie`), r.message);
+  assert.match(r.message, /--header "Cookie: name=value"/);
 });
 
 test('a Location to javascript: is CRAWL_REDIRECT_INVALID', async (t) => {
