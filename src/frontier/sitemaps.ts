@@ -43,7 +43,7 @@ export interface SitemapOptions {
    * The crawl's robots policy, asked for each origin's robots.txt (see above). Without it
    * robots.txt is fetched here like a sitemap.
    */
-  robots?: { readText(origin: string): Promise<RobotsText> };
+  robots?: { readText(origin: string): Promise<RobotsText>; check?(url: string): Promise<{ kind: string }> };
   /** @default 50 */
   maxSitemaps?: number;
   /** @default 100_000 */
@@ -263,6 +263,13 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
     return body === null ? null : Buffer.from(body).toString('utf8');
   };
 
+  /**
+   * A sitemap robots.txt names is fetched whatever its rules say (the site points at it), but
+   * /sitemap.xml unnamed is a guess, a URL like any other: its rules decide, and an unreachable
+   * robots.txt allows nothing, as for pages. (--ignore-robots: the policy allows everything.)
+   */
+  const isGuessAllowed = async (url: string): Promise<boolean> => opts.robots?.check === undefined || (await opts.robots.check(url)).kind === 'allow';
+
   // Where to look first: each origin's robots.txt Sitemap lines, then its /sitemap.xml.
   const queue: string[] = [];
   const seen = new Set<string>();
@@ -285,7 +292,7 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
     // A site without robots.txt is ordinary, not a sitemap failure.
     report.failures = report.failures.filter((f) => f.url !== robotsUrl);
     const fallback = normalizeUrl(`${origin}/sitemap.xml`);
-    if (fallback !== null && !seen.has(fallback)) {
+    if (fallback !== null && !seen.has(fallback) && (await isGuessAllowed(fallback))) {
       guessed.add(fallback);
       enqueue(fallback);
     }

@@ -196,6 +196,33 @@ async function listedSite(t: TestContext, robots: (hit: number) => { status: num
   return site;
 }
 
+test('--sitemaps: a /sitemap.xml that robots.txt disallows and does not name is not fetched; a named one is, wherever it is', async (t) => {
+  let origin = '';
+  const site = await startSite({
+    '/': page('home'),
+    '/robots.txt': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`User-agent: *\nDisallow: /\nAllow: /$\nAllow: /public\nSitemap: ${origin}/maps/listed.xml\n`);
+    },
+    '/maps/listed.xml': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(urlset([`${origin}/public`]));
+    },
+    '/sitemap.xml': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(urlset([`${origin}/public/guessed`]));
+    },
+    '/public': page('public'),
+    '/public/guessed': page('guessed'),
+  });
+  origin = site.origin;
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], { sitemaps: true, fetch: { politeness: fast() } });
+  const reports: SitemapReport[] = [];
+  await runCrawl(config, { onSitemaps: (r) => reports.push(r) });
+  assert.equal(site.hits.get('/sitemap.xml'), undefined, 'Disallow: / covers the guess');
+  assert.equal(site.hits.get('/maps/listed.xml'), 1, 'named by robots.txt: read although its path is disallowed');
+  assert.equal(site.hits.get('/public'), 1);
+  assert.deepEqual([reports[0]?.sitemaps, reports[0]?.urls, reports[0]?.failures], [1, 1, []]);
+});
+
 test('--sitemaps: one robots.txt request per origin serves its Sitemap: lines and its rules', async (t) => {
   const a = await listedSite(t);
   const b = await listedSite(t);
