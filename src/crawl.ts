@@ -13,7 +13,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { defaultTrapConfig, type CrawlConfig } from './config/schema.js';
 import { maskHeaders } from './config/request-headers.js';
-import type { FetchResult, FieldSpec, FrontierEntry, ParseOutcome, RedirectToStored, SeedRedirect } from './types.js';
+import type { FetchResult, FieldSpec, FrontierEntry, ParseOutcome, RedirectToStored, SeedRedirect, CrawlDelayNotice } from './types.js';
 import type { ErrorCode, StoreError } from './errors.js';
 import { openForWrite } from './store/db.js';
 import { asStoreCorrupt } from './store/store-corrupt.js';
@@ -62,6 +62,8 @@ export interface CrawlOptions {
    * run's redirect, before the first page.
    */
   onSeedRedirect?: (redirect: SeedRedirect) => void;
+  /** An origin's robots.txt Crawl-delay slows the crawl (the first few origins, once each). */
+  onCrawlDelay?: (notice: CrawlDelayNotice) => void;
   /** With config.retryFailed: how many failed URLs went back to the queue, once, before the first page. */
   onRetryFailed?: (queued: number) => void;
   /** Called synchronously for every stored page and failed URL; keep it cheap. */
@@ -141,6 +143,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     // A URL that starts, or a robots.txt that loads, can make its host ready while every fetch
     // is still running: without this the loop slept until one ended (wakeUp is defined below).
     onHostReady: () => wakeUp(),
+    onCrawlDelay: opts.onCrawlDelay,
   });
   const { fetcher, schedule } = polite;
   const frontier = new Frontier(writer, {

@@ -9,7 +9,7 @@
 import type { Dispatcher } from 'undici';
 import { defaultPolitenessConfig, type FetchConfig, type PolitenessConfig } from '../config/schema.js';
 import type { ErrorCode } from '../errors.js';
-import type { FrontierEntry } from '../types.js';
+import type { CrawlDelayNotice, FrontierEntry } from '../types.js';
 import { originKey } from '../frontier/normalize-url.js';
 import { createFetcher, type Fetcher, type HopContext, type HopRefusal, type HopStep } from './fetcher.js';
 import { createOverloadHold } from './overload-hold.js';
@@ -38,7 +38,12 @@ export interface PoliteStageOptions {
    * or a known time, looks again.
    */
   onHostReady?: () => void;
+  /** Told of the first MAX_CRAWL_DELAY_NOTICES origins whose Crawl-delay is above --delay. */
+  onCrawlDelay?: (notice: CrawlDelayNotice) => void;
 }
+
+/** Past this many origins a broad crawl's notices would be noise; the rest apply silently. */
+const MAX_CRAWL_DELAY_NOTICES = 10;
 
 export interface PoliteStage {
   fetcher: Fetcher;
@@ -57,12 +62,21 @@ export function createPoliteStage(opts: PoliteStageOptions): PoliteStage {
   const { config, limits, signal } = opts;
   const politeness = config.politeness ?? defaultPolitenessConfig();
   const schedule = createHostSchedule({ ...politeness, onTurnFreed: () => opts.onHostReady?.() });
+  const announced = new Set<string>();
   // RFC 9309: follow at least 5 redirects, to any host; read at least 500 KiB (+1 to see a cut).
   const robotsOverrides = { maxRedirects: Math.max(5, config.maxRedirects), maxBodyBytes: politeness.robotsMaxBytes + 1, isUnchecked: true };
   const robots = createRobotsPolicy({
     userAgent: config.userAgent,
     config: politeness,
-    onCrawlDelay: (host, ms) => schedule.setCrawlDelay(host, ms),
+    onCrawlDelay: (host, ms) => {
+      schedule.setCrawlDelay(host, ms);
+      const appliedMs = Math.min(ms, politeness.maxCrawlDelayMs);
+      // Once per origin: robots.txt is parsed again only after its TTL (a day).
+      if (appliedMs > politeness.delayMs && announced.size < MAX_CRAWL_DELAY_NOTICES && !announced.has(host)) {
+        announced.add(host);
+        opts.onCrawlDelay?.({ origin: host, askedMs: ms, appliedMs });
+      }
+    },
     onLoaded: () => opts.onHostReady?.(),
     fetchRobots: (url, isNested) => {
       const host = originKey(url);

@@ -10,6 +10,7 @@ import { startSite, page, type Route } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { closedPort } from '../helpers/ports.js';
+import type { CrawlDelayNotice } from '../../src/types.js';
 import { logRequests, minGap, type LoggedRequest } from '../helpers/request-log.js';
 
 /** Test-sized retry clock: retries in tens of milliseconds. */
@@ -407,4 +408,19 @@ test('URLs of a host waiting for its robots.txt start when it loads, not when th
   const summary = await runCrawl(config);
   assert.equal(summary.pagesStored, 3);
   assert.equal(seen.by, 'others', '/a and /b were requested while /slow was in flight');
+});
+
+test('a Crawl-delay above --delay is announced once per origin; one at or below it is not', async (t) => {
+  const slow = await site(t, {
+    '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nCrawl-delay: 0.2\n' },
+    '/': page('home', ['/1', '/2']), '/1': page('1'), '/2': page('2'),
+  });
+  const quick = await site(t, {
+    '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nCrawl-delay: 0.05\n' },
+    '/': page('home', ['/1']), '/1': page('1'),
+  });
+  const notices: CrawlDelayNotice[] = [];
+  const config = testConfig(t, [slow.url('/'), quick.url('/')], { scope: { mode: 'any' }, fetch: { politeness: fast({ delayMs: 100 }) } });
+  await runCrawl(config, { onCrawlDelay: (n) => notices.push(n) });
+  assert.deepEqual(notices, [{ origin: slow.origin, askedMs: 200, appliedMs: 200 }]);
 });
