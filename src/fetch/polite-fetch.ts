@@ -29,7 +29,7 @@ export type PoliteOutcome =
   | { kind: 'deferred'; dueAt: number; isAttempt: boolean; code: ErrorCode | null; message: string }
   /** The crawl is stopping: requeue as it was. */
   | { kind: 'aborted' }
-  /** Never requested: `isFetchedElsewhere` said its page came in meanwhile (another URL's redirect). */
+  /** Never requested: `elsewhere.isFetched()` said its page came in meanwhile (another URL's redirect). */
   | { kind: 'fetchedElsewhere' };
 
 export interface PoliteFetchOptions {
