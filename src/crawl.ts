@@ -14,7 +14,7 @@ import type { Dispatcher } from 'undici';
 import { defaultTrapConfig, type CrawlConfig } from './config/schema.js';
 import { maskHeaders } from './config/request-headers.js';
 import { redactProxyConfig } from './config/proxy.js';
-import type { FetchResult, FieldSpec, FrontierEntry, ParseOutcome, RedirectToStored, SeedRedirect } from './types.js';
+import type { FetchResult, FieldSpec, FrontierEntry, ParseOutcome, RedirectToStored, SeedRedirect, CrawlDelayNotice } from './types.js';
 import type { ErrorCode, StoreError } from './errors.js';
 import { openForWrite } from './store/db.js';
 import { asStoreCorrupt } from './store/store-corrupt.js';
@@ -24,6 +24,8 @@ import { settleForReaders } from './store/settle-file.js';
 import { Frontier } from './frontier/frontier.js';
 import { createPatternCheck, createScope, describeExclusion } from './frontier/scope.js';
 import { createPoliteStage } from './fetch/polite-stage.js';
+import type { FetchedElsewhere } from './fetch/polite-fetch.js';
+import { createFetchedElsewhereTracker } from './fetched-elsewhere.js';
 import { createHostLimits } from './fetch/host-limits.js';
 import { ParsePool } from './parse/pool.js';
 import { createTrapCheck } from './frontier/traps.js';
@@ -61,6 +63,8 @@ export interface CrawlOptions {
    * run's redirect, before the first page.
    */
   onSeedRedirect?: (redirect: SeedRedirect) => void;
+  /** An origin's robots.txt Crawl-delay slows the crawl (the first few origins, once each). */
+  onCrawlDelay?: (notice: CrawlDelayNotice) => void;
   /** With config.retryFailed: how many failed URLs went back to the queue, once, before the first page. */
   onRetryFailed?: (queued: number) => void;
   /** Called synchronously for every stored page and failed URL; keep it cheap. */
@@ -73,6 +77,8 @@ const LOOP_DELAY_RESOLUTION_MS = 5;
 
 /** After a stop, pages still being parsed get this long before they are requeued instead. */
 const STOP_GRACE_MS = 3_000;
+/** A claimed URL whose page another URL's redirect is still parsing waits this long, then looks again. */
+const ARRIVING_WAIT_MS = 1_000;
 
 function describeExcludedSeeds(urls: string[], config: CrawlConfig): ExcludedSeeds | null {
   if (urls.length === 0) return null;
@@ -139,6 +145,10 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   const polite = createPoliteStage({
     config: config.fetch, limits, dispatcher: opts.dispatcher, checkRedirect, signal: stop.signal, shouldKeepWire: config.archive, headerOrigins: config.seeds,
     isStored: (url) => writer.isStored(url),
+    // A URL that starts, or a robots.txt that loads, can make its host ready while every fetch
+    // is still running: without this the loop slept until one ended (wakeUp is defined below).
+    onHostReady: () => wakeUp(),
+    onCrawlDelay: opts.onCrawlDelay,
   });
   const { fetcher, schedule } = polite;
   const frontier = new Frontier(writer, {
@@ -186,9 +196,32 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   const nextEvent = () => new Promise<void>((resolve) => (wake = resolve));
   stop.signal.addEventListener('abort', wakeUp, { once: true });
 
+  const fetchedElsewhere = createFetchedElsewhereTracker();
+
   const processEntry = async (entry: FrontierEntry): Promise<void> => {
     const prior = recrawl.lookup(entry);
-    const fetched = await polite.fetchPolitely(entry, prior?.headers);
+    // Claimed a while ago, and fetched since as another URL's redirect target: a request would
+    // only fetch a duplicate (fetched-elsewhere.ts). A recrawl's URLs are meant to be fetched again.
+    const elsewhere = prior ? undefined : fetchedElsewhere.forUrl(entry.url);
+    try {
+      await fetchAndStore(entry, prior, elsewhere);
+    } finally {
+      elsewhere?.release();
+    }
+  };
+
+  const fetchAndStore = async (entry: FrontierEntry, prior: PriorPage | null, elsewhere: FetchedElsewhere | undefined): Promise<void> => {
+    const fetched = await polite.fetchPolitely(entry, prior?.headers, elsewhere);
+    if (fetched.kind === 'fetchedElsewhere') {
+      frontier.untake();
+      // Stored: the page's write marks this URL's row done. Still on its way to the writer, it
+      // may yet not be stored (a 5xx to be retried), so the URL waits a moment and is claimed
+      // again unless its page has been stored by then.
+      if (!writer.isStored(entry.url)) {
+        writer.defer(entry, Date.now() + ARRIVING_WAIT_MS, { isAttempt: false, code: null, message: 'its page is being fetched through a redirect; waiting' });
+      }
+      return;
+    }
     if (fetched.kind === 'aborted') {
       writer.requeue(entry);
       return;
@@ -270,6 +303,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     if (!outcome.ok) {
       tracker.countFailure(outcome.code);
       writer.storePage({ entry, fetch, parsed: null, error: { code: outcome.code, message: outcome.message }, ...recrawled }, []);
+      if (!prior) fetchedElsewhere.noteStored(entry.url, result.finalUrl);
       return;
     }
     // Links of error pages are kept for the link graph but not followed; nor are a nofollow page's.
@@ -287,6 +321,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     if (error) tracker.countFailure(error.code);
     tracker.countPage(result.wireBytes);
     writer.storePage({ entry, fetch, parsed, error, directives: { robots: formatDirectives(directives), refreshUrl }, ...recrawled }, links, extraUrls);
+    // A recrawl stores a page that now redirects as the redirect; its target is fetched on its own.
+    if (!prior) fetchedElsewhere.noteStored(entry.url, result.finalUrl);
   };
 
   let status: CrawlSummary['status'] = 'done';

@@ -19,6 +19,8 @@ export interface RunOutcome {
 }
 
 const MAX_EXAMPLES = 3;
+/** Where fetch/fetcher.ts's hint starts in a redirect loop's message when a hop set a cookie. */
+const COOKIE_LOOP_MARK = '; the server set a cookie';
 
 /** fetch/fetcher.ts nextHop's message for a refused redirect: the target, and the scope's code. */
 const REFUSED_REDIRECT = /^redirect to (\S+) refused \[(CRAWL_[A-Z_]+)\]/;
@@ -32,6 +34,10 @@ const REFUSED_REDIRECT = /^redirect to (\S+) refused \[(CRAWL_[A-Z_]+)\]/;
  */
 function reasonOf(code: ErrorCode, message: string): string {
   const label = describeCode(code);
+  // A consent or session wall (fetcher.ts COOKIE_LOOP_HINT): the loop is the symptom, the
+  // cookie the cause, and --header the way through; a whole crawl ending on it is the usual case.
+  const cookie = code === 'CRAWL_REDIRECT_LOOP' ? message.indexOf(COOKIE_LOOP_MARK) : -1;
+  if (cookie >= 0) return label + message.slice(cookie);
   if (code === 'CRAWL_REDIRECT_OUT_OF_SCOPE') {
     const refused = REFUSED_REDIRECT.exec(message);
     if (refused === null) return label;

@@ -18,6 +18,19 @@ export interface SeedRedirect {
   mode: ScopeMode;
 }
 
+/**
+ * An origin whose robots.txt Crawl-delay slows the crawl (above --delay); the crawl reports each
+ * of the first few once, for the CLI's notice: the peers ignore Crawl-delay, so a crawl that is
+ * slow because of it should say so.
+ */
+export interface CrawlDelayNotice {
+  /** Origin key, `scheme://host:port`. */
+  origin: string;
+  askedMs: number;
+  /** What is applied: capped at politeness.maxCrawlDelayMs. */
+  appliedMs: number;
+}
+
 export interface FrontierEntry {
   /** urls.id in the database. */
   id: number;

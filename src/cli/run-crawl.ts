@@ -7,7 +7,7 @@ import { loadCrawlConfig, type JobFlags } from '../config/load-job.js';
 import { runCrawl, type CrawlOptions, type CrawlSummary } from '../crawl.js';
 import { createViewFromFlags, type ViewFlags } from './progress-view.js';
 import { nothingFetchedError } from './nothing-fetched.js';
-import { formatRetryFailed, formatSeedRedirect } from './summary.js';
+import { formatCrawlDelay, formatRetryFailed, formatSeedRedirect } from './summary.js';
 import { formatJsonNotice } from './log-json.js';
 import { checkProxies, describeProxy } from '../fetch/proxy-check.js';
 
@@ -46,6 +46,12 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   // block is not drawn over; with --log-format json as a `notice` event.
   opts.onSeedRedirect = (redirect) => {
     const line = formatSeedRedirect(redirect);
+    if (flags.logFormat === 'json') process.stderr.write(formatJsonNotice(line));
+    else view.say(line);
+  };
+  // The peers ignore Crawl-delay; a crawl slowed by it says so once per origin, like a seed's redirect.
+  opts.onCrawlDelay = (n) => {
+    const line = formatCrawlDelay(n);
     if (flags.logFormat === 'json') process.stderr.write(formatJsonNotice(line));
     else view.say(line);
   };

@@ -1,6 +1,6 @@
 /** Text for the terminal: the periodic progress line and the end-of-crawl summary. */
 import type { CrawlProgress, CrawlSummary } from '../crawl.js';
-import type { SeedRedirect } from '../types.js';
+import type { CrawlDelayNotice, SeedRedirect } from '../types.js';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -64,6 +64,13 @@ export function formatRetryFailed(queued: number): string {
 export function formatSeedRedirect(r: SeedRedirect): string {
   const what = r.mode === 'domain' ? 'its domain is' : r.mode === 'prefix' ? 'its directory is' : 'its host is';
   return `crawlite: seed ${r.seed} redirected to ${r.target}; ${what} crawled too`;
+}
+
+/** The notice of an origin whose robots.txt Crawl-delay paces the crawl (fetch/polite-stage.ts). */
+export function formatCrawlDelay(n: CrawlDelayNotice): string {
+  const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
+  const capped = n.appliedMs < n.askedMs ? `; honoured as ${seconds(n.appliedMs)}, the most crawlite waits` : '';
+  return `crawlite: ${n.origin} asks for a Crawl-delay of ${seconds(n.askedMs)} in its robots.txt${capped}: its requests start that far apart`;
 }
 
 /** A run that had nothing to do while failed URLs wait: resuming never retries them (store/retry-failed.ts). */

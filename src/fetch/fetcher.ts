@@ -70,8 +70,20 @@ export interface HopRefusal {
 }
 
 /** One request of a redirect chain: where it redirects, or the final response. */
-/** `setCookie`: the redirect set a cookie, so a hop back to a URL already visited may answer differently. */
-export type HopStep = { location: string; status: number; setCookie?: boolean } | { result: FetchResult };
+/** `setsCookie`: the redirect came with a Set-Cookie (a cookie wall, see cookieLoopHint). */
+export type HopStep = { location: string; status: number; setsCookie?: boolean } | { result: FetchResult };
+
+/**
+ * A consent or session wall sets a cookie and redirects back until the cookie comes with the
+ * request. With the cookie jar that is one return trip (nextHop); a loop left after a Set-Cookie
+ * means no cookie was sent (--no-cookies) or the one sent did not satisfy the wall (it wants
+ * JavaScript or a click): this says which, and what gets through.
+ */
+function cookieLoopHint(hasJar: boolean): string {
+  return hasJar
+    ? '; the server set a cookie on the way and redirected back although it was sent: if it is a consent or session wall that wants a click or JavaScript, pass the cookie it expects with --header "Cookie: name=value"'
+    : '; the server set a cookie on the way and --no-cookies sends none: crawl without --no-cookies, or pass the cookie with --header "Cookie: name=value"';
+}
 
 /** What runHop knows of the fetch a hop belongs to. */
 export interface HopContext {
@@ -217,16 +229,18 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
   /** Where a redirect from `from` leads, or why it is not followed. `redirects` already holds `from`. */
   function nextHop(
     entry: FrontierEntry, from: string, target: string | null, location: string, redirects: RedirectHop[], overrides: FetchOverrides = {},
-    didSetCookie = false,
+    lastCookieHop = -1,
   ): string | FetchError {
     const maxRedirects = overrides.maxRedirects ?? config.maxRedirects;
     if (target === null) {
       return createFetchError('CRAWL_REDIRECT_INVALID', `redirect from ${from} to a non-http(s) or invalid URL: ${location}`);
     }
-    // A cookie wall redirects a URL to itself (or back through a check page) with a Set-Cookie,
-    // and answers the return visit: one return per URL is allowed when the hop set a cookie.
+    // A cookie wall redirects a URL to itself, or through a check page back to it, setting a
+    // cookie on the way, and answers the return visit: one return per URL is allowed when a hop
+    // since its visit set a cookie (`lastCookieHop`, an index in `redirects`; -1 for none).
     const visits = redirects.reduce((n, hop) => n + (hop.url === target ? 1 : 0), 0);
-    if (visits > 0 && !(didSetCookie && visits === 1)) {
+    const lastVisit = redirects.findLastIndex((hop) => hop.url === target);
+    if (visits > 0 && !(visits === 1 && lastCookieHop >= lastVisit)) {
       const chain = [...redirects.map((hop) => hop.url), target].join(' -> ');
       return createFetchError('CRAWL_REDIRECT_LOOP', `redirect loop: ${chain}`);
     }
@@ -253,6 +267,9 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
     /** What is requested instead of `url` itself: a Location that only added a session id (below). */
     let sentUrl: string | null = null;
     let redirectTo: string | undefined;
+    let isCookieSet = false;
+    /** The last hop (index in `redirects`) whose response set a cookie the jar took; -1 for none. */
+    let lastCookieHop = -1;
     const fail = (err: FetchError, retryAt?: number): FetchFailure => ({
       entry,
       code: err.code,
@@ -325,7 +342,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         // A redirect's body is never wanted; dump() drains a small one so the socket can be
         // reused and drops the connection for a larger one (undici's default limit, 128 KiB).
         await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
-        return { location: decodeHeaderUtf8(location), status: res.statusCode, setCookie: cookies !== null && res.headers['set-cookie'] !== undefined };
+        return { location: decodeHeaderUtf8(location), status: res.statusCode, setsCookie: res.headers['set-cookie'] !== undefined };
       }
       // Repeated field lines are one comma-separated list (RFC 9110 section 5.3): two lines of
       // "gzip" are two codings to remove, not one.
@@ -385,8 +402,13 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         }
         redirects.push({ url, status: step.status });
         redirectTo = target ?? resolveLoosely(step.location, url);
-        const next = nextHop(entry, url, target, step.location, redirects, overrides, step.setCookie === true);
-        if (typeof next !== 'string') return fail(next);
+        isCookieSet ||= step.setsCookie === true;
+        if (cookies !== null && step.setsCookie === true) lastCookieHop = redirects.length - 1;
+        const next = nextHop(entry, url, target, step.location, redirects, overrides, lastCookieHop);
+        if (typeof next !== 'string') {
+          const isCookieLoop = isCookieSet && next.code === 'CRAWL_REDIRECT_LOOP';
+          return fail(isCookieLoop ? createFetchError(next.code, next.message + cookieLoopHint(cookies !== null)) : next);
+        }
         // Before robots.txt and the hop's politeness, which only guard a request, and none is
         // made: the target was allowed when it was fetched, and its host is not asked again.
         // Scope, loop and limit (nextHop) still apply, so an out-of-scope hop fails as before.

@@ -28,7 +28,9 @@ export type PoliteOutcome =
   /** Requeue, not before `dueAt`; `isAttempt` when a request was made (a retry). */
   | { kind: 'deferred'; dueAt: number; isAttempt: boolean; code: ErrorCode | null; message: string }
   /** The crawl is stopping: requeue as it was. */
-  | { kind: 'aborted' };
+  | { kind: 'aborted' }
+  /** Never requested: `elsewhere.isFetched()` said its page came in meanwhile (another URL's redirect). */
+  | { kind: 'fetchedElsewhere' };
 
 export interface PoliteFetchOptions {
   fetcher: Fetcher;
@@ -40,13 +42,26 @@ export interface PoliteFetchOptions {
   now?: () => number;
 }
 
-export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEntry, extraHeaders?: Record<string, string>) => Promise<PoliteOutcome> {
+/**
+ * For a URL whose page another URL's redirect may fetch first. `isFetched` is asked before the
+ * URL waits for its turn and again inside its slot, just before the request: a claimed URL can
+ * wait a while (a Crawl-delay, a busy host). `onFetched` is told the final URL of a response
+ * inside the slot, before the next URL of the host can ask.
+ */
+export interface FetchedElsewhere {
+  isFetched(): boolean;
+  onFetched(finalUrl: string): void;
+}
+
+export type PoliteFetch = (entry: FrontierEntry, extraHeaders?: Record<string, string>, elsewhere?: FetchedElsewhere) => Promise<PoliteOutcome>;
+
+export function createPoliteFetch(opts: PoliteFetchOptions): PoliteFetch {
   const { fetcher, limits, schedule, robots, config, signal } = opts;
   const now = opts.now ?? Date.now;
 
   const holdOnOverload = createOverloadHold(schedule, config, now);
 
-  return async (entry, extraHeaders) => {
+  return async (entry, extraHeaders, elsewhere) => {
     const { host } = entry;
     const verdict = await robots.check(entry.url);
     if (signal.aborted || verdict.kind !== 'allow') schedule.cancel(host);
@@ -64,8 +79,16 @@ export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEnt
       case 'allow':
         break;
     }
+    if (elsewhere?.isFetched()) {
+      schedule.cancel(host);
+      return { kind: 'fetchedElsewhere' };
+    }
     await schedule.turn(host, signal);
-    const result = await limits.run<FetchResult | FetchFailure | RedirectToStored | number>(host, () => {
+    const result = await limits.run<FetchResult | FetchFailure | RedirectToStored | number | 'fetchedElsewhere'>(host, () => {
+      if (elsewhere?.isFetched()) {
+        schedule.cancel(host);
+        return Promise.resolve('fetchedElsewhere' as const);
+      }
       // While this URL waited for its slot the host may have been cooled down (a 429/503 to
       // another of its URLs), or a redirect hop from another host may have started there: then it
       // waits too, rather than knock on a door that said "later" or start inside the gap.
@@ -78,10 +101,14 @@ export function createPoliteFetch(opts: PoliteFetchOptions): (entry: FrontierEnt
       // The cool-down is set before the slot is released (overload-hold.ts). A redirect hop's
       // was already set inside the hop's own slot, on the host that answered (polite-stage.ts).
       return fetcher.fetchPage(entry, signal, extraHeaders ? { extraHeaders } : undefined).then((r) => {
-        if ('status' in r) holdOnOverload(r);
+        if ('status' in r) {
+          holdOnOverload(r);
+          elsewhere?.onFetched(r.finalUrl);
+        }
         return r;
       });
     });
+    if (result === 'fetchedElsewhere') return { kind: 'fetchedElsewhere' };
     if (typeof result === 'number') {
       const message = schedule.heldUntil(host) >= result ? 'host cooling down after 429/503; waiting' : "waiting for the host's delay";
       return { kind: 'deferred', dueAt: result, isAttempt: false, code: null, message };

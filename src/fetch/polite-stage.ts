@@ -9,13 +9,13 @@
 import type { Dispatcher } from 'undici';
 import { defaultPolitenessConfig, type FetchConfig, type PolitenessConfig } from '../config/schema.js';
 import type { ErrorCode } from '../errors.js';
-import type { FrontierEntry } from '../types.js';
+import type { CrawlDelayNotice, FrontierEntry } from '../types.js';
 import { originKey } from '../frontier/normalize-url.js';
 import { createFetcher, type Fetcher, type HopContext, type HopRefusal, type HopStep } from './fetcher.js';
 import { createOverloadHold } from './overload-hold.js';
 import type { HostLimits } from './host-limits.js';
 import { createHostSchedule, type HostSchedule } from './politeness.js';
-import { createPoliteFetch, type PoliteOutcome } from './polite-fetch.js';
+import { createPoliteFetch, type PoliteFetch } from './polite-fetch.js';
 import { createRobotsPolicy, type RobotsPolicy } from './robots.js';
 
 export interface PoliteStageOptions {
@@ -32,7 +32,18 @@ export interface PoliteStageOptions {
   headerOrigins?: readonly string[];
   /** Whether a URL's page is already stored; a page's redirect hop there is not requested (FetcherOptions.isStored). */
   isStored?: (url: string) => boolean;
+  /**
+   * Told when a host may have become ready without a fetch ending (a taken URL started, so its
+   * host's gap now runs from it; robots.txt loaded): the scheduler, sleeping until a fetch ends
+   * or a known time, looks again.
+   */
+  onHostReady?: () => void;
+  /** Told of the first MAX_CRAWL_DELAY_NOTICES origins whose Crawl-delay is above --delay. */
+  onCrawlDelay?: (notice: CrawlDelayNotice) => void;
 }
+
+/** Past this many origins a broad crawl's notices would be noise; the rest apply silently. */
+const MAX_CRAWL_DELAY_NOTICES = 10;
 
 export interface PoliteStage {
   fetcher: Fetcher;
@@ -43,20 +54,30 @@ export interface PoliteStage {
   isReady(host: string): boolean;
   /** Hosts whose URLs should not be claimed now. */
   restingHosts(): string[];
-  /** `extraHeaders` go with the first request only (a recrawl's conditional headers). */
-  fetchPolitely(entry: FrontierEntry, extraHeaders?: Record<string, string>): Promise<PoliteOutcome>;
+  /** `extraHeaders` go with the first request only (a recrawl's conditional headers); see PoliteFetch. */
+  fetchPolitely: PoliteFetch;
 }
 
 export function createPoliteStage(opts: PoliteStageOptions): PoliteStage {
   const { config, limits, signal } = opts;
   const politeness = config.politeness ?? defaultPolitenessConfig();
-  const schedule = createHostSchedule(politeness);
+  const schedule = createHostSchedule({ ...politeness, onTurnFreed: () => opts.onHostReady?.() });
+  const announced = new Set<string>();
   // RFC 9309: follow at least 5 redirects, to any host; read at least 500 KiB (+1 to see a cut).
   const robotsOverrides = { maxRedirects: Math.max(5, config.maxRedirects), maxBodyBytes: politeness.robotsMaxBytes + 1, isUnchecked: true };
   const robots = createRobotsPolicy({
     userAgent: config.userAgent,
     config: politeness,
-    onCrawlDelay: (host, ms) => schedule.setCrawlDelay(host, ms),
+    onCrawlDelay: (host, ms) => {
+      schedule.setCrawlDelay(host, ms);
+      const appliedMs = Math.min(ms, politeness.maxCrawlDelayMs);
+      // Once per origin: robots.txt is parsed again only after its TTL (a day).
+      if (appliedMs > politeness.delayMs && announced.size < MAX_CRAWL_DELAY_NOTICES && !announced.has(host)) {
+        announced.add(host);
+        opts.onCrawlDelay?.({ origin: host, askedMs: ms, appliedMs });
+      }
+    },
+    onLoaded: () => opts.onHostReady?.(),
     fetchRobots: (url, isNested) => {
       const host = originKey(url);
       const run = () => {

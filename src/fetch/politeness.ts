@@ -79,7 +79,13 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: number }): HostSchedule {
+/**
+ * `onTurnFreed`: told when a taken URL of a host starts or is cancelled. While it was pending
+ * the host was not ready and had no time to become ready at (nextReadyAt knows none), so a
+ * scheduler with nothing else to wait for slept until some fetch ended: a slow page (up to
+ * --timeout) then held every other URL of its host, however short the gap.
+ */
+export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: number; onTurnFreed?: () => void }): HostSchedule {
   const hosts = new Map<string, HostState>();
   const get = (host: string): HostState => {
     let s = hosts.get(host);
@@ -112,7 +118,11 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
     start(host, now = Date.now()) {
       const s = get(host);
       s.lastStartAt = now;
-      if (s.pending > 0) s.pending -= 1;
+      if (s.pending > 0) {
+        s.pending -= 1;
+        // Without a gap a pending URL never made its host wait (isReadyState).
+        if (gapOf(s) > 0) opts.onTurnFreed?.();
+      }
     },
     touch(host, now = Date.now()) {
       get(host).lastStartAt = now;
@@ -120,7 +130,10 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
     cancel(host) {
       const s = hosts.get(host);
       if (!s) return;
-      if (s.pending > 0) s.pending -= 1;
+      if (s.pending > 0) {
+        s.pending -= 1;
+        if (gapOf(s) > 0) opts.onTurnFreed?.();
+      }
       forget(host, s, Date.now());
     },
     hold(host, untilMs) {

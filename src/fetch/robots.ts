@@ -69,6 +69,12 @@ export interface RobotsOptions {
   fetchRobots(url: string, isNested: boolean): Promise<FetchResult | FetchFailure>;
   /** Told an origin's Crawl-delay (ms, uncapped) whenever its robots.txt is parsed. */
   onCrawlDelay?(host: string, delayMs: number): void;
+  /**
+   * Told when an origin's robots.txt load ends, whatever its outcome: the origin is no longer
+   * pending, so a scheduler that skipped its URLs may take them (the URL that asked goes on to
+   * its own fetch, which may be slow, so its end is no cue).
+   */
+  onLoaded?(host: string): void;
   now?: () => number;
 }
 
@@ -203,7 +209,10 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
     const failures = state?.kind === 'unreachable' ? state.failures : 0;
     // Set synchronously, so the scheduler sees the origin as pending before this awaits.
     pending.add(host);
-    const done = load(host, failures, isNested).finally(() => pending.delete(host));
+    const done = load(host, failures, isNested).finally(() => {
+      pending.delete(host);
+      opts.onLoaded?.(host);
+    });
     origins.set(host, { kind: 'pending', done, failures });
     return done;
   }

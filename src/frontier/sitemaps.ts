@@ -43,7 +43,7 @@ export interface SitemapOptions {
    * The crawl's robots policy, asked for each origin's robots.txt (see above). Without it
    * robots.txt is fetched here like a sitemap.
    */
-  robots?: { readText(origin: string): Promise<RobotsText> };
+  robots?: { readText(origin: string): Promise<RobotsText>; check?(url: string): Promise<{ kind: string }> };
   /** @default 50 */
   maxSitemaps?: number;
   /** @default 100_000 */
@@ -231,7 +231,7 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
    * for its Sitemap: lines only (--ignore-robots): it keeps the crawl's --max-bytes, and a cut one
    * still gives the lines before the cut.
    */
-  const get = async (url: string, isSitemap = true): Promise<Uint8Array | null> => {
+  const get = async (url: string, isSitemap = true, isGuess = false): Promise<Uint8Array | null> => {
     const entry: FrontierEntry = { id: -1, url, host: originKey(url), depth: 0, attempt: 0 };
     // The cap is on decoded bytes (a Content-Encoding removed), so a .xml.gz file is capped as
     // sent; unpack() caps what it inflates to.
@@ -242,7 +242,9 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
       return null;
     }
     if (result.status !== 200) {
-      report.failures.push({ url, message: `HTTP ${result.status}` });
+      // /sitemap.xml is only a guess: most sites that name their sitemaps in robots.txt have none
+      // there, and a line about its 404 on every crawl read as something to fix.
+      if (!(isGuess && (result.status === 404 || result.status === 410))) report.failures.push({ url, message: `HTTP ${result.status}` });
       return null;
     }
     if (isSitemap && result.isTruncated) {
@@ -261,9 +263,18 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
     return body === null ? null : Buffer.from(body).toString('utf8');
   };
 
+  /**
+   * A sitemap robots.txt names is fetched whatever its rules say (the site points at it), but
+   * /sitemap.xml unnamed is a guess, a URL like any other: its rules decide, and an unreachable
+   * robots.txt allows nothing, as for pages. (--ignore-robots: the policy allows everything.)
+   */
+  const isGuessAllowed = async (url: string): Promise<boolean> => opts.robots?.check === undefined || (await opts.robots.check(url)).kind === 'allow';
+
   // Where to look first: each origin's robots.txt Sitemap lines, then its /sitemap.xml.
   const queue: string[] = [];
   const seen = new Set<string>();
+  /** /sitemap.xml of an origin whose robots.txt does not name it. */
+  const guessed = new Set<string>();
   const enqueue = (url: string): void => {
     if (!seen.has(url) && seen.size < maxSitemaps) {
       seen.add(url);
@@ -281,12 +292,15 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
     // A site without robots.txt is ordinary, not a sitemap failure.
     report.failures = report.failures.filter((f) => f.url !== robotsUrl);
     const fallback = normalizeUrl(`${origin}/sitemap.xml`);
-    if (fallback !== null) enqueue(fallback);
+    if (fallback !== null && !seen.has(fallback) && (await isGuessAllowed(fallback))) {
+      guessed.add(fallback);
+      enqueue(fallback);
+    }
   }
 
   while (queue.length > 0 && report.urls < maxUrls && !opts.signal?.aborted) {
     const sitemapUrl = queue.shift()!;
-    const body = await get(sitemapUrl);
+    const body = await get(sitemapUrl, true, guessed.has(sitemapUrl));
     if (body === null) continue;
     let parsed: ReturnType<typeof readSitemapText>;
     try {

@@ -295,7 +295,9 @@ class PageCollector implements TagSink {
 
   #openLink(kind: TagKind, attribs: Readonly<Record<string, string>>): void {
     if (kind === TagKind.A) this.#closeAnchor(); // an <a> inside an <a> ends the first, as browsers do
-    const href = attribs.href;
+    // An svg <a> may still name its target the SVG 1.1 way, which browsers follow; `href` wins
+    // when both are there (SVG 2). Outside svg, xlink:href is no link.
+    const href = attribs.href ?? (this.#foreignDepth > 0 && kind === TagKind.A ? attribs['xlink:href'] : undefined);
     if (href === undefined || this.#rawLinks.length >= MAX_ANCHORS) return;
     const link: RawLink = { href, text: '', isNofollow: hasToken(attribs.rel, 'nofollow') };
     this.#rawLinks.push(link);

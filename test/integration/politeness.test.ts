@@ -10,6 +10,7 @@ import { startSite, page, type Route } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { closedPort } from '../helpers/ports.js';
+import type { CrawlDelayNotice } from '../../src/types.js';
 import { logRequests, minGap, type LoggedRequest } from '../helpers/request-log.js';
 
 /** Test-sized retry clock: retries in tens of milliseconds. */
@@ -363,4 +364,63 @@ test('429 without Retry-After cools the host for the backoff before anything els
   assert.ok(after.length >= 1);
   // One request at a time, so nothing was in flight beside the 429: everything after it waited.
   for (const r of after) assert.ok(r.at - t429 >= 450, `${r.path} started ${r.at - t429} ms after the 429`);
+});
+
+/**
+ * A page that answers only once `others` have all been requested (or after `capMs`), and says
+ * which came first: a crawler that holds the host's other URLs until it ends shows as 'cap'.
+ */
+function waitingPage(s: () => { hits: Map<string, number> }, others: string[], capMs: number, seen: { by?: 'others' | 'cap' }): Route {
+  return async (_req, res) => {
+    const until = Date.now() + capMs;
+    while (Date.now() < until && !others.every((p) => s().hits.has(p))) await new Promise((r) => setTimeout(r, 20));
+    seen.by = others.every((p) => s().hits.has(p)) ? 'others' : 'cap';
+    res.writeHead(200, { 'content-type': 'text/html' }).end(page('slow'));
+  };
+}
+
+test('with a delay, a slow page does not hold its host: the next URLs start a gap after it, not after its end', async (t) => {
+  const seen: { by?: 'others' | 'cap' } = {};
+  const log: LoggedRequest[] = [];
+  let s: Awaited<ReturnType<typeof site>> | null = null;
+  s = await site(t, logRequests({
+    '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nCrawl-delay: 0.1\n' },
+    '/': page('home', ['/slow', '/a', '/b']),
+    '/slow': waitingPage(() => s!, ['/a', '/b'], 4_000, seen),
+    '/a': page('a'), '/b': page('b'),
+  }, log));
+  const config = testConfig(t, [s.url('/')], { fetch: { politeness: fast() } });
+  const summary = await runCrawl(config);
+  assert.equal(summary.pagesStored, 4);
+  assert.equal(seen.by, 'others', '/a and /b were requested while /slow was in flight');
+  assert.ok(minGap(log.filter((r) => r.path !== '/robots.txt').map((r) => r.at)) >= 50, 'the Crawl-delay still spaces the starts');
+});
+
+test('URLs of a host waiting for its robots.txt start when it loads, not when the first URL\'s slow fetch ends', async (t) => {
+  const seen: { by?: 'others' | 'cap' } = {};
+  let s: Awaited<ReturnType<typeof site>> | null = null;
+  s = await site(t, {
+    '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nDisallow: /private\n' },
+    '/slow': waitingPage(() => s!, ['/a', '/b'], 4_000, seen),
+    '/a': page('a'), '/b': page('b'),
+  });
+  const config = testConfig(t, [s.url('/slow'), s.url('/a'), s.url('/b')], { fetch: { politeness: fast() } });
+  const summary = await runCrawl(config);
+  assert.equal(summary.pagesStored, 3);
+  assert.equal(seen.by, 'others', '/a and /b were requested while /slow was in flight');
+});
+
+test('a Crawl-delay above --delay is announced once per origin; one at or below it is not', async (t) => {
+  const slow = await site(t, {
+    '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nCrawl-delay: 0.2\n' },
+    '/': page('home', ['/1', '/2']), '/1': page('1'), '/2': page('2'),
+  });
+  const quick = await site(t, {
+    '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nCrawl-delay: 0.05\n' },
+    '/': page('home', ['/1']), '/1': page('1'),
+  });
+  const notices: CrawlDelayNotice[] = [];
+  const config = testConfig(t, [slow.url('/'), quick.url('/')], { scope: { mode: 'any' }, fetch: { politeness: fast({ delayMs: 100 }) } });
+  await runCrawl(config, { onCrawlDelay: (n) => notices.push(n) });
+  assert.deepEqual(notices, [{ origin: slow.origin, askedMs: 200, appliedMs: 200 }]);
 });

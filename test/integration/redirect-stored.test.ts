@@ -12,6 +12,7 @@ import { readStats } from '../../src/export/stats.js';
 import { startSite, page } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
+import { defaultPolitenessConfig } from '../../src/config/schema.js';
 
 interface UrlRow {
   state: string;
@@ -140,4 +141,60 @@ test('--recrawl: a redirect to a stored page still due in this pass is followed,
   assert.ok(asked.includes('conditional'), `/new recrawled by its own request (${asked.join(', ')})`);
   assert.deepEqual(rows(config.dbPath, 'SELECT recrawl_id FROM pages WHERE final_url = ?', site.url('/new')), [{ recrawl_id: 1 }]);
   assert.equal(readStats(config.dbPath).recrawl?.pending, 0);
+});
+
+test('a URL waiting in the claimed window is not requested once another URL\'s redirect has stored its page', async (t) => {
+  const site = await startSite({
+    '/robots.txt': { status: 404 },
+    // /r and /docs/ are claimed together; with one request at a time /r goes first, and its hop
+    // fetches /docs/ (claimed, not stored yet) and stores it.
+    '/': page('home', ['/r', '/docs/']),
+    '/r': { status: 302, headers: { location: '/docs/' } },
+    '/docs/': page('docs'),
+  });
+  t.after(() => site.close());
+  const events: CrawlEvent[] = [];
+  const config = testConfig(t, [site.url('/')], { fetch: { concurrency: 1, perHost: 1 } });
+  const summary = await runCrawl(config, { onEvent: (e) => events.push(e) });
+  assert.equal(summary.status, 'done');
+
+  assert.equal(site.hits.get('/r'), 1);
+  assert.equal(site.hits.get('/docs/'), 1, 'requested once, through the hop');
+  assert.deepEqual(urlRow(config.dbPath, site.url('/r')), { state: 'redirected', redirect_to: site.url('/docs/') });
+  assert.deepEqual(urlRow(config.dbPath, site.url('/docs/')), { state: 'done', redirect_to: null });
+  assert.deepEqual([summary.pagesStored, summary.duplicates, summary.failures], [2, 0, 0]);
+  assert.deepEqual(runRow(config.dbPath, summary.runId), { pages: 2, duplicates: 0, failures: 0 });
+  assert.equal(rows(config.dbPath, "SELECT id FROM urls WHERE state NOT IN ('done', 'redirected')").length, 0, 'nothing left queued or fetching');
+});
+
+test('a claimed URL whose page a redirect fetched as a 503 (to be retried) is not lost: it is fetched on its own', async (t) => {
+  let docsTries = 0;
+  let rTries = 0;
+  const site = await startSite({
+    '/robots.txt': { status: 404 },
+    '/': page('home', ['/r', '/docs/']),
+    // Redirects once, then is a page of its own: only /docs/'s own claim can store /docs/.
+    '/r': (_req: IncomingMessage, res: ServerResponse) => {
+      rTries += 1;
+      if (rTries === 1) res.writeHead(302, { location: '/docs/' }).end();
+      else res.writeHead(200, { 'content-type': 'text/html' }).end(page('r'));
+    },
+    '/docs/': (_req: IncomingMessage, res: ServerResponse) => {
+      docsTries += 1;
+      if (docsTries === 1) res.writeHead(503, { 'retry-after': '0' }).end('busy');
+      else res.writeHead(200, { 'content-type': 'text/html' }).end(page('docs'));
+    },
+  });
+  t.after(() => site.close());
+  const politeness = { ...defaultPolitenessConfig(), retryBaseMs: 20, retryMaxDelayMs: 50 };
+  const config = testConfig(t, [site.url('/')], { fetch: { concurrency: 1, perHost: 1, politeness } });
+  const summary = await runCrawl(config);
+  assert.equal(summary.status, 'done');
+  const path = (url: string) => url.slice(site.origin.length);
+  assert.deepEqual(rows<{ url: string; state: string }>(config.dbPath, 'SELECT url, state FROM urls ORDER BY url').map((r) => [path(r.url), r.state]), [
+    ['/', 'done'], ['/docs/', 'done'], ['/r', 'done'],
+  ]);
+  assert.deepEqual(rows<{ url: string; status: number }>(config.dbPath, 'SELECT url, status FROM pages ORDER BY url').map((r) => [path(r.url), r.status]), [
+    ['/', 200], ['/docs/', 200], ['/r', 200],
+  ]);
 });

@@ -196,6 +196,33 @@ async function listedSite(t: TestContext, robots: (hit: number) => { status: num
   return site;
 }
 
+test('--sitemaps: a /sitemap.xml that robots.txt disallows and does not name is not fetched; a named one is, wherever it is', async (t) => {
+  let origin = '';
+  const site = await startSite({
+    '/': page('home'),
+    '/robots.txt': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`User-agent: *\nDisallow: /\nAllow: /$\nAllow: /public\nSitemap: ${origin}/maps/listed.xml\n`);
+    },
+    '/maps/listed.xml': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(urlset([`${origin}/public`]));
+    },
+    '/sitemap.xml': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(urlset([`${origin}/public/guessed`]));
+    },
+    '/public': page('public'),
+    '/public/guessed': page('guessed'),
+  });
+  origin = site.origin;
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], { sitemaps: true, fetch: { politeness: fast() } });
+  const reports: SitemapReport[] = [];
+  await runCrawl(config, { onSitemaps: (r) => reports.push(r) });
+  assert.equal(site.hits.get('/sitemap.xml'), undefined, 'Disallow: / covers the guess');
+  assert.equal(site.hits.get('/maps/listed.xml'), 1, 'named by robots.txt: read although its path is disallowed');
+  assert.equal(site.hits.get('/public'), 1);
+  assert.deepEqual([reports[0]?.sitemaps, reports[0]?.urls, reports[0]?.failures], [1, 1, []]);
+});
+
 test('--sitemaps: one robots.txt request per origin serves its Sitemap: lines and its rules', async (t) => {
   const a = await listedSite(t);
   const b = await listedSite(t);
@@ -284,6 +311,27 @@ test('a text sitemap queues its URLs; an HTML page at /sitemap.xml is skipped an
   assert.equal(report.urls, 3);
   assert.equal(report.sitemaps, 1, 'the HTML page is not counted as a sitemap read');
   assert.deepEqual(report.failures, [{ url: `${origin}/sitemap.xml`, message: 'not a sitemap (an HTML page)' }]);
+});
+
+test('a /sitemap.xml that robots.txt does not name and that answers 404 is no failure; one robots.txt names is', async () => {
+  const origin = 'https://a.test';
+  const run = async (robots: string) => {
+    const bodies = new Map<string, string>([[`${origin}/robots.txt`, robots], [`${origin}/listed.xml`, urlset([`${origin}/one`])]]);
+    const fetcher = {
+      async fetch(entry: FrontierEntry): Promise<FetchResult> {
+        const body = bodies.get(entry.url);
+        return {
+          entry, status: body === undefined ? 404 : 200, headers: {}, body: Buffer.from(body ?? ''), isTruncated: false, wireBytes: 0,
+          finalUrl: entry.url, redirects: [], contentType: 'text/xml', fetchedAt: 0, elapsedMs: 0,
+        };
+      },
+    };
+    return addSitemapSeeds({ seeds: [`${origin}/`], fetcher, limits: { run: (_h, fn) => fn() }, scope: () => null, writer: { addUrls: () => {} } });
+  };
+  const guessed = await run(`Sitemap: ${origin}/listed.xml\n`);
+  assert.deepEqual([guessed.sitemaps, guessed.urls, guessed.failures], [1, 1, []]);
+  const named = await run(`Sitemap: ${origin}/listed.xml\nSitemap: ${origin}/sitemap.xml\n`);
+  assert.deepEqual(named.failures, [{ url: `${origin}/sitemap.xml`, message: 'HTTP 404' }]);
 });
 
 test('sitemap reading is bounded: files, URLs and unpacked size', async () => {

@@ -77,6 +77,13 @@ describe('extractPage: links', () => {
     assert.equal(page.canonical, 'https://example.org/dir/c.html');
   });
 
+  it('follows an svg <a xlink:href> (SVG 1.1), preferring href; xlink:href outside svg is no link', () => {
+    assert.deepEqual(urls('<svg><a xlink:href="/old"><text>o</text></a><a href="/new" xlink:href="/no"><text>n</text></a></svg><a xlink:href="/html">h</a>'), [
+      'https://example.org/old',
+      'https://example.org/new',
+    ]);
+  });
+
   it('skips javascript:, mailto:, tel: and data: links', () => {
     const html = '<a href="javascript:void(0)">j</a><a href="mailto:a@b.c">m</a><a href="tel:123">t</a>' +
       '<a href="data:text/html,hi">d</a><a href="ftp://x.example/">f</a><a href="/ok">ok</a>';

@@ -111,7 +111,41 @@ test('a redirect loop is CRAWL_REDIRECT_LOOP and the message shows the chain', a
   assert.equal(r.code, 'CRAWL_REDIRECT_LOOP');
   assert.equal(r.retryable, false);
   assert.ok(r.message.includes(`${origin}/loop-a -> ${origin}/loop-b -> ${origin}/loop-a`), r.message);
+  assert.doesNotMatch(r.message, /cookie/, 'no Set-Cookie, no cookie hint');
   assert.equal(r.redirects.length, 2);
+});
+
+test('a cookie wall through a check page is passed with the cookie; one that ignores it is a loop whose message says so', async (t) => {
+  // The wall sets its cookie, checks it on another URL, and sends the client back, which the
+  // jar allows once per URL: this one (nock) ignores the cookie, so each URL comes back twice
+  // and the second return is the loop.
+  const wall = () => nock(origin)
+    .get('/wall')
+    .reply(302, '', { Location: '/wall?check=1', 'Set-Cookie': 'consent=1; Path=/' })
+    .get('/wall?check=1')
+    .reply(302, '', { Location: '/wall' });
+  const ignoring = wall()
+    .get('/wall').reply(302, '', { Location: '/wall?check=1', 'Set-Cookie': 'consent=1; Path=/' })
+    .get('/wall?check=1').reply(302, '', { Location: '/wall' });
+  const r = await bridgedFetcher(t).fetch(entryFor('/wall'));
+  assertFailure(r);
+  assert.ok(ignoring.isDone());
+  assert.equal(r.code, 'CRAWL_REDIRECT_LOOP');
+  assert.ok(r.message.startsWith(`redirect loop: ${origin}/wall -> ${origin}/wall?check=1 -> ${origin}/wall -> ${origin}/wall?check=1 -> ${origin}/wall; the server set a cookie on the way and redirected back although it was sent`), r.message);
+  assert.match(r.message, /--header "Cookie: name=value"/);
+
+  const noJar = wall();
+  const without = await bridgedFetcher(t, { cookies: false }).fetch(entryFor('/wall'));
+  assertFailure(without);
+  assert.ok(noJar.isDone());
+  assert.ok(without.message.startsWith(`redirect loop: ${origin}/wall -> ${origin}/wall?check=1 -> ${origin}/wall; the server set a cookie on the way and --no-cookies sends none`), without.message);
+
+  const passing = wall().get('/wall').matchHeader('cookie', 'consent=1').reply(200, '<title>in</title>', { 'Content-Type': 'text/html' });
+  const through = await bridgedFetcher(t).fetch(entryFor('/wall'));
+  assertResult(through);
+  assert.ok(passing.isDone());
+  assert.equal(text(through.body), '<title>in</title>');
+  assert.equal(through.redirects.length, 2);
 });
 
 test('a Location to javascript: is CRAWL_REDIRECT_INVALID', async (t) => {

@@ -57,3 +57,11 @@ test('a redirect out of scope is named with its target and what refused it', () 
   assert.equal(verdict((o) => o.noteFailure(entry('/'), 'CRAWL_REDIRECT_OUT_OF_SCOPE'))?.message,
     'no page could be fetched: every seed failed (http://a.test/: redirected out of scope)', 'a message of another shape: the label alone');
 });
+
+test('a redirect loop through a Set-Cookie names the cookie and --header; a plain loop stays short', () => {
+  const hint = '; the server set a cookie on the way and --no-cookies sends none: crawl without --no-cookies, or pass the cookie with --header "Cookie: name=value"';
+  assert.equal(verdict((o) => o.noteFailure(entry('/'), 'CRAWL_REDIRECT_LOOP', `redirect loop: http://a.test/ -> http://a.test/${hint}`))?.message,
+    `no page could be fetched: every seed failed (http://a.test/: redirect loop${hint})`);
+  assert.equal(verdict((o) => o.noteFailure(entry('/'), 'CRAWL_REDIRECT_LOOP', 'redirect loop: http://a.test/ -> http://a.test/b -> http://a.test/'))?.message,
+    'no page could be fetched: every seed failed (http://a.test/: redirect loop)');
+});

@@ -85,3 +85,23 @@ test('redirect hops: each waits for the gap after the last start, in turn; a coo
   assert.equal(await s.hopTurn(A, 120_000), until, 'a host cooling down is not waited for inside a fetch');
   assert.ok(s.gapReadyAt(A) >= until);
 });
+
+test('onTurnFreed: a pending URL that starts or is cancelled is announced, since the host has no ready time while it waits', () => {
+  let freed = 0;
+  const s = createHostSchedule({ delayMs: 1_000, maxCrawlDelayMs: 30_000, onTurnFreed: () => freed++ });
+  s.take(A);
+  assert.equal(s.nextReadyAt(0), null, 'pending: not ready, and no time to wake at');
+  s.start(A, 0);
+  assert.equal(freed, 1, 'the start is told: the host is ready a gap later');
+  assert.equal(s.nextReadyAt(0), 1_000);
+  s.take(A);
+  s.cancel(A);
+  assert.equal(freed, 2);
+  s.touch(A, 2_000);
+  s.start(B, 2_000);
+  assert.equal(freed, 2, 'a start that was never taken (robots.txt, a hop) frees no turn');
+  const none = createHostSchedule({ delayMs: 0, maxCrawlDelayMs: 30_000, onTurnFreed: () => freed++ });
+  none.take(A);
+  none.start(A, 0);
+  assert.equal(freed, 2, 'without a gap a pending URL holds nothing: no call');
+});

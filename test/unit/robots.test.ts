@@ -232,3 +232,13 @@ test('readText with --ignore-robots fetches nothing and leaves robots.txt to the
   assert.deepEqual(await robots.readText(HOST), { kind: 'notLoaded' });
   assert.equal(calls.length, 0);
 });
+
+test('onLoaded: told when an origin stops being pending, whatever the outcome', async () => {
+  const loaded: string[] = [];
+  const { robots } = policy([response(200, RULES), failure('CRAWL_FETCH_REFUSED')], { onLoaded: (host) => loaded.push(`${host} pending=${robots.isPending(host)}`) });
+  await robots.check(`${HOST}/x`);
+  assert.deepEqual(loaded, [`${HOST} pending=false`]);
+  const other = 'http://b.test:80';
+  await robots.check(`${other}/x`);
+  assert.deepEqual(loaded, [`${HOST} pending=false`, `${other} pending=false`], 'an unreachable robots.txt too');
+});

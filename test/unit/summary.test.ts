@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CrawlProgress } from '../../src/crawl.js';
-import { formatDuration, formatProgressLine, formatTrapSkips, plural } from '../../src/cli/summary.js';
+import { formatCrawlDelay, formatDuration, formatProgressLine, formatTrapSkips, plural } from '../../src/cli/summary.js';
 
 test('formatDuration rounds before splitting: never 60s or 60m in a field', () => {
   const cases: Array<[number, string]> = [
@@ -38,4 +38,11 @@ test('trap skips get one summary line, largest code first; none, no line', () =>
   assert.equal(formatTrapSkips({ CRAWL_TRAP_DUPLICATE_CONTENT: 1 }),
     '  1 URL skipped as spider trap (CRAWL_TRAP_DUPLICATE_CONTENT 1); see README "Spider traps"');
   assert.equal(formatTrapSkips({}), null);
+});
+
+test('formatCrawlDelay names the origin and the delay, and the cap when it applies', () => {
+  assert.equal(formatCrawlDelay({ origin: 'https://a.test:443', askedMs: 2_500, appliedMs: 2_500 }),
+    'crawlite: https://a.test:443 asks for a Crawl-delay of 2.5 s in its robots.txt: its requests start that far apart');
+  assert.equal(formatCrawlDelay({ origin: 'http://b.test:80', askedMs: 3_600_000, appliedMs: 30_000 }),
+    'crawlite: http://b.test:80 asks for a Crawl-delay of 3600 s in its robots.txt; honoured as 30 s, the most crawlite waits: its requests start that far apart');
 });
