@@ -210,11 +210,11 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     noteLanding(entry, result.finalUrl);
     runOutcome.noteResponse(entry, result.status);
     // A recrawled page whose server still errs after every retry keeps its stored row (store/recrawl.ts).
-    const recrawlFailure = prior ? recrawl.failed(entry, result) : null;
+    const recrawlFailure = prior ? recrawl.failed(entry, prior, result) : null;
     if (recrawlFailure) {
-      const { code, message } = recrawlFailure;
+      const { code, message, redirectTo } = recrawlFailure;
       tracker.countFailure(code);
-      writer.recordFailure(entry, code, message);
+      writer.recordFailure(entry, code, message, redirectTo);
       opts.onEvent?.({ type: 'error', url: entry.url, depth: entry.depth, code, message });
       return;
     }

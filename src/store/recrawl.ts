@@ -24,7 +24,10 @@
  *   target is stored or recrawled as its own page;
  * - a status the retry policy retries (5xx, 408, 429) that is still the answer after the last
  *   retry: failed() turns it into a failure. The server could not answer, which says nothing about
- *   the page, so the stored row stays untouched and the next --recrawl asks again.
+ *   the page, so the stored row stays untouched and the next --recrawl asks again. A URL without a
+ *   page of its own (it redirected when last fetched) keeps its redirect_to the same way: for a
+ *   seed that is the scope its redirect widened (store/seed-redirects.ts), and a failure that
+ *   dropped it would narrow the scope of every later run (QA).
  * All writes go through the writer (its enqueue() and page hooks), on its one connection.
  */
 import type { Db } from './db.js';
@@ -42,6 +45,8 @@ export interface PriorPage {
   headers: Record<string, string>;
   contentHash: string | null;
   status: number;
+  /** Null for a stored page; for a URL without a page of its own, the target it redirected to when last fetched. */
+  pageless: { redirectTo: string | null } | null;
 }
 
 export interface Recrawl {
@@ -52,12 +57,25 @@ export interface Recrawl {
   lookup(entry: FrontierEntry): PriorPage | null;
   classify(prior: PriorPage, result: FetchResult, outcome: ParseOutcome): RecrawlStatus;
   /** For a recrawled page's final answer: the failure to record instead of storing it, or null. */
-  failed(entry: FrontierEntry, result: FetchResult): { code: 'CRAWL_RECRAWL_UNAVAILABLE'; message: string } | null;
+  failed(entry: FrontierEntry, prior: PriorPage, result: FetchResult): RecrawlFailure | null;
   /** A 304: the stored page stands, fetched again now. */
   keepUnchanged(entry: FrontierEntry, prior: PriorPage, result: FetchResult): void;
   /** Closes the recrawl when nothing marked with it is left; call before the last flush. */
   finish(): void;
 }
+
+/** A recrawl fetch the server could not answer; `redirectTo` is the one to keep (a pageless URL's). */
+export interface RecrawlFailure {
+  code: 'CRAWL_RECRAWL_UNAVAILABLE';
+  message: string;
+  redirectTo: string | null;
+}
+
+/**
+ * Failed URLs that the next --recrawl asks again although they have no pages row: recrawled
+ * redirects the server could not answer. --retry-failed leaves them to it (store/retry-failed.ts).
+ */
+export const PAGELESS_RECRAWL_FAILURE = `state = 'failed' AND error_code = 'CRAWL_RECRAWL_UNAVAILABLE'`;
 
 /** Response headers a 304 may update on the stored page (RFC 9110 §15.4.5). */
 const REFRESHED_HEADERS = ['etag', 'last-modified', 'date', 'expires', 'cache-control'];
@@ -77,8 +95,8 @@ export function openRecrawl(db: Db, writer: Writer, opts: { start: boolean; runI
     // (store/seed-redirects.ts), which a run resuming this recrawl reads back.
     const requeue = db.prepare(
       `UPDATE urls SET state = 'queued', recrawl_id = ?, attempts = 0, error_code = NULL, error_message = NULL,
-         redirect_to = CASE WHEN state = 'redirected' THEN redirect_to END, due_at = NULL, updated_at = ?
-        WHERE id IN (SELECT url_id FROM pages) OR state = 'redirected'`,
+         redirect_to = CASE WHEN state = 'redirected' OR (${PAGELESS_RECRAWL_FAILURE}) THEN redirect_to END, due_at = NULL, updated_at = ?
+        WHERE id IN (SELECT url_id FROM pages) OR state = 'redirected' OR (${PAGELESS_RECRAWL_FAILURE})`,
     );
     const count = db.prepare('UPDATE recrawls SET queued = ? WHERE id = ?');
     writer.enqueue((now) => {
@@ -101,8 +119,8 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
       WHERE p.url_id = ? AND u.recrawl_id = ? AND p.recrawl_id IS NOT ?`,
   );
   // A URL requeued by this recrawl without a page of its own: it redirected when last fetched.
-  const selectPageless = db.prepare<[number, number], { id: number }>(
-    `SELECT u.id FROM urls u WHERE u.id = ? AND u.recrawl_id = ? AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.url_id = u.id)`,
+  const selectPageless = db.prepare<[number, number], { redirectTo: string | null }>(
+    `SELECT u.redirect_to AS redirectTo FROM urls u WHERE u.id = ? AND u.recrawl_id = ? AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.url_id = u.id)`,
   );
   const touchPage = db.prepare(
     `UPDATE pages SET fetched_at = ?, elapsed_ms = ?, run_id = ?, recrawl_id = ?, recrawl_status = 'unchanged', headers = json_patch(headers, ?)
@@ -122,12 +140,13 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
       if (row === undefined) {
         // It redirected when last fetched: nothing to ask conditionally, and whatever it serves
         // now is a change (a page of its own: changed; a 404: gone), counted as one.
-        return selectPageless.get(entry.id, id) === undefined ? null : { recrawlId: id, headers: {}, contentHash: null, status: 0 };
+        const pageless = selectPageless.get(entry.id, id);
+        return pageless === undefined ? null : { recrawlId: id, headers: {}, contentHash: null, status: 0, pageless };
       }
       const headers: Record<string, string> = {};
       if (typeof row.etag === 'string' && row.etag !== '') headers['if-none-match'] = row.etag;
       if (typeof row.lastModified === 'string' && row.lastModified !== '') headers['if-modified-since'] = row.lastModified;
-      return { recrawlId: id, headers, contentHash: row.hash, status: row.status };
+      return { recrawlId: id, headers, contentHash: row.hash, status: row.status, pageless: null };
     },
     classify(prior, result, outcome) {
       // A page already stored as a 404 that is still one is unchanged, not gone again.
@@ -136,11 +155,16 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
       const hash = outcome.ok ? outcome.contentHash : null;
       return hash !== null && hash === prior.contentHash && result.status === prior.status ? 'unchanged' : 'changed';
     },
-    failed(entry, result) {
+    failed(entry, prior, result) {
       if (!isRetryableStatus(result.status)) return null;
       const tries = entry.attempt + 1;
       const after = tries > 1 ? ` (after ${tries} attempts)` : '';
-      return { code: 'CRAWL_RECRAWL_UNAVAILABLE', message: `HTTP ${result.status}${after}; the stored page is kept` };
+      if (prior.pageless === null) {
+        return { code: 'CRAWL_RECRAWL_UNAVAILABLE', message: `HTTP ${result.status}${after}; the stored page is kept`, redirectTo: null };
+      }
+      const { redirectTo } = prior.pageless;
+      const kept = redirectTo === null ? 'it redirected when last fetched' : `it redirected to ${redirectTo} when last fetched, which stays recorded`;
+      return { code: 'CRAWL_RECRAWL_UNAVAILABLE', message: `HTTP ${result.status}${after}; ${kept}`, redirectTo };
     },
     keepUnchanged(entry, prior, result) {
       const refreshed: Record<string, string> = {};
