@@ -202,7 +202,12 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       const { code, message } = fetched.kind === 'blocked' ? fetched : fetched.failure;
       tracker.countFailure(code);
       runOutcome.noteFailure(entry, code, message);
-      writer.recordFailure(entry, code, message, fetched.kind === 'failed' ? fetched.failure.redirectTo ?? null : null);
+      const failure = fetched.kind === 'failed' ? fetched.failure : null;
+      // A recrawled URL that now redirects no longer serves its stored page, wherever the redirect leads.
+      const recrawled = prior && failure && failure.redirects.length > 0
+        ? { recrawlId: prior.recrawlId, redirects: failure.redirects, fetchedAt: failure.fetchedAt ?? Date.now(), elapsedMs: failure.elapsedMs ?? 0 }
+        : null;
+      writer.recordFailure(entry, code, message, failure?.redirectTo ?? null, recrawled);
       opts.onEvent?.({ type: 'error', url: entry.url, depth: entry.depth, code, message });
       return;
     }

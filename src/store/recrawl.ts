@@ -21,7 +21,9 @@
  *   exactly one pages row per URL. Another 4xx (403, say) is the server's final word and replaces
  *   the row as changed, as a first crawl would store it;
  * - a redirect to another URL: gone; the row becomes the redirect (createReplaceHooks) and the
- *   target is stored or recrawled as its own page;
+ *   target is stored or recrawled as its own page. So too when the target is refused (out of
+ *   scope, robots.txt) or cannot be fetched: the URL is 'failed' as in a first crawl, and the old
+ *   page, which the URL no longer serves, stops being exported and searched as current (QA);
  * - a status the retry policy retries (5xx, 408, 429) that is still the answer after the last
  *   retry: failed() turns it into a failure. The server could not answer, which says nothing about
  *   the page, so the stored row stays untouched and the next --recrawl asks again. A URL without a
@@ -243,7 +245,7 @@ function createReplaceHooks(db: Db, runId: number): PageHooks {
       removeOld(old.id);
       deletePage.run(old.id);
     },
-    onRedirectToStored(urlId, redirect) {
+    onRecrawledRedirect(urlId, redirect) {
       turnIntoRedirect(urlId, redirect);
     },
     afterInsert(pageId, record) {
@@ -268,7 +270,7 @@ export interface RecrawlStats {
   unchanged: number;
   changed: number;
   gone: number;
-  /** Fetches that failed (network, timeout, a 5xx after every retry...); the stored page stays as it was. */
+  /** Fetches that failed (network, timeout, a 5xx after every retry...); the stored page stays as it was. A redirect the crawl does not follow is gone instead. */
   failed: number;
   /** Still queued or in flight (an interrupted recrawl, continued by the next run). */
   pending: number;
@@ -291,7 +293,10 @@ export function readRecrawlStats(db: Db): RecrawlStats | null {
   }
   const urls = db
     .prepare<[number], { failed: number | null; pending: number | null }>(
-      `SELECT SUM(state = 'failed') AS failed, SUM(state IN ('queued', 'fetching')) AS pending FROM urls WHERE recrawl_id = ?`,
+      // A URL that now redirects where the crawl does not follow is 'failed', but what the recrawl
+      // found is that its page is gone (counted above), not that the server could not answer.
+      `SELECT SUM(state = 'failed' AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.url_id = urls.id AND p.recrawl_id = urls.recrawl_id AND p.recrawl_status = 'gone')) AS failed,
+              SUM(state IN ('queued', 'fetching')) AS pending FROM urls WHERE recrawl_id = ?`,
     )
     .get(latest.id);
   return {

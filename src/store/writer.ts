@@ -22,7 +22,7 @@ import { currentOwner, lockState, lockedMessage, parseLock } from './writer-lock
 
 type Op =
   | { kind: 'page'; record: PageRecord; links: LinkRecord[]; extraUrls: Discovered[] }
-  | { kind: 'failure'; entry: FrontierEntry; code: ErrorCode; message: string; redirectTo: string | null }
+  | { kind: 'failure'; entry: FrontierEntry; code: ErrorCode; message: string; redirectTo: string | null; recrawl: RecrawledRedirect | null }
   | { kind: 'redirect'; entry: FrontierEntry; storedUrl: string; recrawl: RecrawledRedirect | null }
   | { kind: 'requeue'; entry: FrontierEntry }
   | { kind: 'skip'; entry: FrontierEntry; code: ErrorCode }
@@ -39,10 +39,11 @@ export interface PageHooks {
   /** After the row was inserted as `pageId` (not called for a duplicate that was not stored). */
   afterInsert?(pageId: number, record: PageRecord, now: number): void;
   /**
-   * A URL being recrawled redirected to a stored page that was not fetched again
-   * (Writer.recordRedirect): what beforeInsert does for a redirect whose target was fetched.
+   * A URL being recrawled answered with a redirect whose target was not stored by this fetch: a
+   * stored page not fetched again (Writer.recordRedirect), or a target the crawl refused or could
+   * not fetch (Writer.recordFailure). What beforeInsert does for a redirect whose target was fetched.
    */
-  onRedirectToStored?(urlId: number, redirect: RecrawledRedirect, now: number): void;
+  onRecrawledRedirect?(urlId: number, redirect: RecrawledRedirect, now: number): void;
 }
 
 /** A recrawled URL's answer that was a redirect (its hops; the target is the urls row's redirect_to). */
@@ -266,8 +267,12 @@ export class Writer {
     this.#push({ kind: 'page', record, links, extraUrls });
   }
 
-  recordFailure(entry: FrontierEntry, code: ErrorCode, message: string, redirectTo: string | null = null): void {
-    this.#push({ kind: 'failure', entry, code, message, redirectTo });
+  /**
+   * A URL that ends failed. `recrawl` when it was being recrawled and answered with a redirect
+   * (its target out of scope, say): its stored page is no longer what the URL serves.
+   */
+  recordFailure(entry: FrontierEntry, code: ErrorCode, message: string, redirectTo: string | null = null, recrawl: RecrawledRedirect | null = null): void {
+    this.#push({ kind: 'failure', entry, code, message, redirectTo, recrawl });
   }
 
   /**
@@ -290,7 +295,7 @@ export class Writer {
   /**
    * A URL that redirected to a stored page, the page not fetched again (RedirectToStored): the
    * row and count that storing the fetched page would have ended in, a duplicate, as
-   * #applyPage leaves it. `recrawl` when the URL was being recrawled (PageHooks.onRedirectToStored).
+   * #applyPage leaves it. `recrawl` when the URL was being recrawled (PageHooks.onRecrawledRedirect).
    */
   recordRedirect(entry: FrontierEntry, storedUrl: string, recrawl: RecrawledRedirect | null = null): void {
     this.#push({ kind: 'redirect', entry, storedUrl, recrawl });
@@ -397,9 +402,10 @@ export class Writer {
       s.deferUrl.run({ id: op.entry.id, dueAt: op.dueAt, uncount: op.isAttempt ? 0 : 1, errorCode: op.code, errorMessage: op.message, now });
     } else if (op.kind === 'failure') {
       s.markState.run('failed', op.code, op.message, op.redirectTo, now, op.entry.id);
+      if (op.recrawl !== null) for (const h of this.#hooks) h.onRecrawledRedirect?.(op.entry.id, op.recrawl, now);
     } else if (op.kind === 'redirect') {
       s.markState.run('redirected', null, null, op.storedUrl, now, op.entry.id);
-      if (op.recrawl !== null) for (const h of this.#hooks) h.onRedirectToStored?.(op.entry.id, op.recrawl, now);
+      if (op.recrawl !== null) for (const h of this.#hooks) h.onRecrawledRedirect?.(op.entry.id, op.recrawl, now);
       this.#batchCounts.duplicates += 1;
     } else {
       this.#applyPage(op.record, op.links, op.extraUrls, now);

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCrawl } from '../../src/crawl.js';
 import { readStats } from '../../src/export/stats.js';
+import { searchPages } from '../../src/search/search.js';
 import { defaultPolitenessConfig } from '../../src/config/schema.js';
 import { startSite, page } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
@@ -58,4 +59,41 @@ test('a seed that redirected in the first crawl and answers 5xx in a recrawl kee
   await runCrawl({ ...config, recrawl: true });
   assert.deepEqual(seedRow(), { state: 'done', error_code: null, error_message: null, redirect_to: null });
   assert.deepEqual(rows(config.dbPath, 'SELECT title, recrawl_status FROM pages WHERE url = ?', seed), [{ title: 'seed itself', recrawl_status: 'changed' }]);
+});
+
+test('a stored page that now redirects out of scope stops being that page: its row becomes the redirect, marked gone', async (t) => {
+  let isMoved = false;
+  const site = await startSite({
+    '/': page('home', ['/old', '/kept']),
+    '/old': (_req, res) => {
+      if (isMoved) res.writeHead(301, { location: 'http://elsewhere.invalid/old' }).end();
+      else res.writeHead(200, { 'content-type': 'text/html' }).end(page('old', ['/kept'], '<p>vanishing quokka</p>'));
+    },
+    '/kept': page('kept'),
+  });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')]);
+  await runCrawl(config);
+  assert.equal(searchPages({ dbPath: config.dbPath, query: 'quokka' }).length, 1);
+
+  isMoved = true;
+  await runCrawl({ ...config, recrawl: true });
+  // Recorded as a fresh crawl records such a redirect...
+  assert.deepEqual(rows(config.dbPath, 'SELECT state, error_code, redirect_to FROM urls WHERE url = ?', site.url('/old')), [
+    { state: 'failed', error_code: 'CRAWL_REDIRECT_OUT_OF_SCOPE', redirect_to: 'http://elsewhere.invalid/old' },
+  ]);
+  // ...and nothing of the old page is served as current: the row is the redirect, as for an in-scope one.
+  assert.deepEqual(rows(config.dbPath, 'SELECT status, title, content_hash, redirects, recrawl_status FROM pages WHERE url = ?', site.url('/old')), [
+    { status: 301, title: null, content_hash: null, redirects: JSON.stringify([{ url: site.url('/old'), status: 301 }]), recrawl_status: 'gone' },
+  ]);
+  assert.equal(searchPages({ dbPath: config.dbPath, query: 'quokka' }).length, 0, 'out of the search index');
+  assert.deepEqual(rows(config.dbPath, 'SELECT count(*) AS n FROM links WHERE page_id = (SELECT id FROM pages WHERE url = ?)', site.url('/old')), [{ n: 0 }]);
+  const stats = readStats(config.dbPath).recrawl;
+  assert.deepEqual({ gone: stats?.gone, failed: stats?.failed, unchanged: stats?.unchanged }, { gone: 1, failed: 0, unchanged: 2 }, 'counted once, as gone');
+
+  // Back to serving a page: the next --recrawl replaces the row.
+  isMoved = false;
+  await runCrawl({ ...config, recrawl: true });
+  assert.deepEqual(rows(config.dbPath, 'SELECT status, title FROM pages WHERE url = ?', site.url('/old')), [{ status: 200, title: 'old' }]);
+  assert.equal(searchPages({ dbPath: config.dbPath, query: 'quokka' }).length, 1);
 });
