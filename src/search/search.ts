@@ -23,7 +23,7 @@ export interface SearchHit {
   rank: number;
   url: string;
   title: string | null;
-  /** Relevance (see rankedIds); higher is better; 0 for matches holding only common words. */
+  /** Relevance (see rankedIds); higher is better, and never higher than the hit ranked before; 0 for matches holding only common words. */
   score: number;
   snippet: Snippet;
 }
@@ -128,7 +128,7 @@ function rankedIds(db: Db, query: SearchQuery, limit: number): Array<{ id: numbe
   // Each tier leaves out the pages of the tiers before it.
   const exclude = { sql: '', params: [] as string[] };
   /** Pages matching the query and `within`, scored by `terms`, best first, up to what is still wanted. */
-  const tier = (within: { sql: string; param: string }, terms: Array<[where: [string, string], weight: number]>): void => {
+  const tier = (within: { sql: string; param: string }, terms: Array<[where: [string, string], weight: number]>, bonus = 0): void => {
     const parts: string[] = [];
     const params: Array<string | number> = [];
     for (const [where, weight] of terms) {
@@ -136,10 +136,11 @@ function rankedIds(db: Db, query: SearchQuery, limit: number): Array<{ id: numbe
       parts.push(`(CASE WHEN ${m.sql} THEN ? ELSE 0 END)`);
       params.push(m.param, weight);
     }
+    params.push(bonus);
     ranked.push(
       ...db
         .prepare<Array<string | number>, { id: number; score: number }>(
-          `SELECT m.rowid AS id, ${parts.join(' + ')} AS score FROM ${anyTable} m ` +
+          `SELECT m.rowid AS id, ${parts.join(' + ')} + ? AS score FROM ${anyTable} m ` +
             `WHERE ${anyTable} MATCH ? AND ${within.sql}${exclude.sql} ORDER BY score DESC, m.rowid LIMIT ?`,
         )
         .all(...params, anyMatch, within.param, ...exclude.params, limit - ranked.length),
@@ -147,11 +148,15 @@ function rankedIds(db: Db, query: SearchQuery, limit: number): Array<{ id: numbe
     exclude.sql += ` AND NOT ${within.sql}`;
     exclude.params.push(within.param);
   };
+  // The tiers are the order, so the scores must follow it (QA: `--json` gave a text-tier page a
+  // higher score than the title-tier pages ranked above it): a title-tier page gets the most a
+  // text-tier page can score on top of its own, a constant that keeps the order within the tier.
+  const textTierMost = rare.reduce((sum, s) => sum + idf(s.n), 0);
   if (distinctive.length > 0) {
     tier(inMatch(layout.title(distinctive.map((s) => s.key))), [
       ...distinctive.map((s): [[string, string], number] => [layout.title([s.key]), idf(s.inTitles) * TITLE_WEIGHT]),
       ...inText.map((s): [[string, string], number] => [layout.text(s.key), idf(s.n)]),
-    ]);
+    ], textTierMost);
   }
   if (ranked.length < limit && rare.length > 0) {
     tier(inMatch(layout.anyText(rare.map((s) => s.key))), rare.map((s) => [layout.text(s.key), idf(s.n)]));
