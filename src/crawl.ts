@@ -260,8 +260,14 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     });
   };
 
-  const storeOutcome = (entry: FrontierEntry, result: FetchResult, outcome: ParseOutcome, prior: PriorPage | null): void => {
+  const storeOutcome = (fetchedEntry: FrontierEntry, result: FetchResult, outcome: ParseOutcome, prior: PriorPage | null): void => {
     const { body: _body, entry: _entry, ...fetch } = result;
+    // A redirect may land on a URL queued or in flight at a shorter distance (a link to /docs on a
+    // deep page, redirecting to /docs/, which the home page links): the page is that close to a
+    // seed, and so are its links. At the redirect's depth, links within --max-depth were skipped
+    // as too deep, its own fetch then being a duplicate that stores nothing (QA).
+    const pendingDepth = result.finalUrl === fetchedEntry.url ? null : writer.pendingDepth(result.finalUrl);
+    const entry = pendingDepth !== null && pendingDepth < fetchedEntry.depth ? { ...fetchedEntry, depth: pendingDepth } : fetchedEntry;
     const recrawled = prior ? { recrawl: { id: prior.recrawlId, status: recrawl.classify(prior, result, outcome) } } : {};
     opts.onEvent?.({
       type: 'page', url: entry.url, finalUrl: result.finalUrl, status: result.status, depth: entry.depth, bytes: result.wireBytes,

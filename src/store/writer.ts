@@ -286,6 +286,16 @@ export class Writer {
     return (this.#s.selectUrl.get(url) as { state: string } | undefined)?.state === 'done';
   }
 
+  /**
+   * The depth `url` waits at, queued or in flight (committed rows), or null. A followed link's
+   * depth is a path to it; a skipped row's is not, and a stored page has its own.
+   */
+  pendingDepth(url: string): number | null {
+    if (this.#failed || this.#isClosed) return null;
+    const row = this.#s.selectUrl.get(url) as { state: string; depth: number } | undefined;
+    return row !== undefined && (row.state === 'queued' || row.state === 'fetching') ? row.depth : null;
+  }
+
   /** The HTTP status of `url`'s committed page, or null (none, or not committed yet). */
   storedStatus(url: string): number | null {
     if (this.#failed || this.#isClosed) return null;
