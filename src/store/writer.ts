@@ -315,6 +315,7 @@ export class Writer {
    * A claimed URL this run will not fetch after all (queued by an earlier run under other limits:
    * deeper than this run's --max-depth, or rejected by its --include/--exclude): skipped with why,
    * the claim's attempt given back, and queued again by a later link or run that can follow it.
+   * One a recrawl queued keeps its stored page or redirect instead: it is just not asked again.
    */
   skipClaimed(entry: FrontierEntry, code: ErrorCode): void {
     this.#push({ kind: 'skip', entry, code });
@@ -407,7 +408,7 @@ export class Writer {
     } else if (op.kind === 'requeue') {
       s.requeue.run(now, op.entry.id);
     } else if (op.kind === 'skip') {
-      s.skipClaimed.run(op.code, skipMessage(op.code), now, op.entry.id);
+      if (s.keepClaimed.run(now, op.entry.id).changes === 0) s.skipClaimed.run(op.code, skipMessage(op.code), now, op.entry.id);
     } else if (op.kind === 'defer') {
       s.deferUrl.run({ id: op.entry.id, dueAt: op.dueAt, uncount: op.isAttempt ? 0 : 1, errorCode: op.code, errorMessage: op.message, now });
     } else if (op.kind === 'failure') {
