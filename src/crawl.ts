@@ -103,7 +103,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   const patterns = createPatternCheck(config.scope);
   const seedRedirects = createSeedRedirects({ seeds: config.seeds, scope, mode: config.scope.mode, patterns });
   // Before the recrawl and --retry-failed requeue anything: the rows read are the earlier runs'.
+  const roots = [...seedRedirects.seeds];
   for (const { seed, target } of readSeedRedirects(db, seedRedirects.seeds)) {
+    roots.push(target);
     const widened = seedRedirects.restore(seed, target);
     if (widened) opts.onSeedRedirect?.(widened);
   }
@@ -117,7 +119,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   const retriedFailed = config.retryFailed ? requeueFailed(db, writer, runId) : null;
   if (retriedFailed !== null) opts.onRetryFailed?.(retriedFailed);
   // Before the seeds: a seed the requeue takes is then promoted to depth 0 as usual.
-  requeueSkipped(db, writer, { runId, maxDepth: config.maxDepth, scope });
+  requeueSkipped(db, writer, { runId, maxDepth: config.maxDepth, scope, roots });
 
   const pool = new ParsePool(config.parse);
   // The name robots.txt groups, X-Robots-Tag prefixes and <meta name> address us by, one for all.

@@ -107,3 +107,34 @@ test('--recrawl with a tighter --max-depth or --exclude leaves the stored pages 
   t.after(() => reader.close());
   assert.deepEqual(reader.prepare('SELECT status, pages, duplicates FROM runs ORDER BY id DESC LIMIT 1').get(), { status: 'done', pages: 0, duplicates: 0 });
 });
+
+test('a run with a seed on another host finishes the first host\'s queue; running the first host again crawls the links that run found out of its scope (QA)', async (t) => {
+  const site = await startSite({
+    '/': page('home', ['/a', '/b']),
+    '/a': page('a', ['/c']),
+    '/b': page('b', ['/d', 'http://external.invalid/x']),
+    '/c': page('c', ['/e']),
+    '/d': page('d'),
+    '/e': page('e'),
+    '/other': page('other'),
+  });
+  t.after(() => site.close());
+  const port = new URL(site.origin).port;
+  const first = (path: string) => `http://127.0.0.1:${port}${path}`;
+  const dir = mkdtempSync(join(tmpdir(), 'crawlite-scope-out-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const db = join(dir, 'crawl.db');
+  const crawlOk = async (args: string[]) => assert.equal((await crawlite(['crawl', ...args, '--db', db, '-q', '--workers', '0'])).code, 0);
+
+  await crawlOk([first('/'), '--max-pages', '1']);
+  // Another host (localhost, on the same server): /a and /b, queued by the first run, are fetched;
+  // their links are outside this run's scope.
+  await crawlOk([`http://localhost:${port}/other`]);
+  assert.deepEqual(storedPaths(db), ['/', '/a', '/b', '/other']);
+
+  await crawlOk([first('/')]);
+  assert.deepEqual(storedPaths(db), ['/', '/a', '/b', '/c', '/d', '/e', '/other']);
+  const reader = new Database(db, { readonly: true });
+  t.after(() => reader.close());
+  assert.deepEqual(reader.prepare(`SELECT state, error_code FROM urls WHERE url = 'http://external.invalid/x'`).get(), { state: 'skipped', error_code: 'CRAWL_SCOPE_OUT' }, 'still out of scope');
+});
