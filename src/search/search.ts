@@ -9,6 +9,7 @@ import { unpackContent } from '../content-frame.js';
 import { StoreError, UsageError } from '../errors.js';
 import { wholeNumberFlag } from '../config/numeric-flag.js';
 import { readSnapshot, searchLayout, type Db } from '../store/db.js';
+import { identifyDb } from '../store/db-identity.js';
 import { parseSearchQuery, type SearchQuery } from './query.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 
@@ -107,7 +108,7 @@ function inMatch([table, match]: [string, string]): { sql: string; param: string
  */
 function rankedIds(db: Db, query: SearchQuery, limit: number): Array<{ id: number; score: number }> {
   const kind = searchLayout(db);
-  if (kind === null) throw new StoreError('CRAWL_STORE_OPEN', `${db.name} has no search index (made by an older crawlite)`);
+  if (kind === null) throw noIndexError(db);
   const layout = LAYOUTS[kind];
   const count = (where: [string, string]): number =>
     db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM ${where[0]} WHERE ${where[0]} MATCH ?`).get(where[1])?.n ?? 0;
@@ -170,14 +171,26 @@ function rankedIds(db: Db, query: SearchQuery, limit: number): Array<{ id: numbe
   return ranked;
 }
 
+/**
+ * A file without an index: an older crawlite's, or no crawlite database at all (an empty file,
+ * another application's), which stats and export refuse as such; search called them older
+ * crawlite files (QA).
+ */
+function noIndexError(db: Db, cause?: unknown): StoreError {
+  const kind = identifyDb(db);
+  if (kind === 'empty' || kind === 'foreign') {
+    const why = kind === 'empty' ? 'it has no tables' : "it holds another application's data";
+    return new StoreError('CRAWL_STORE_OPEN', `cannot read ${db.name} as a crawlite database: ${why}`, { cause });
+  }
+  return new StoreError('CRAWL_STORE_OPEN', `${db.name} has no search index (made by an older crawlite)`, { cause });
+}
+
 function runSearch(db: Db, input: string, query: SearchQuery, limit: number): SearchHit[] {
   let ranked: Array<{ id: number; score: number }>;
   try {
     ranked = rankedIds(db, query, limit);
   } catch (err) {
-    if ((err as Error).message.includes('no such table')) {
-      throw new StoreError('CRAWL_STORE_OPEN', `${db.name} has no search index (made by an older crawlite)`, { cause: err });
-    }
+    if ((err as Error).message.includes('no such table')) throw noIndexError(db, err);
     // parseSearchQuery means to build only valid expressions; should FTS5 still refuse one, the
     // query is at fault, not the database (readSnapshot would report any SQLite error as the latter).
     if ((err as Error).message.startsWith('fts5:')) {
