@@ -299,6 +299,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
 
   let status: CrawlSummary['status'] = 'done';
   let earlierFailures: EarlierFailures | null = null;
+  let isNothingQueued = false;
   try {
     if (config.sitemaps) {
       const report = await addSitemapSeeds({ seeds: config.seeds, fetcher, limits, scope, trap: trap.checkUrl, writer, signal: stop.signal, robots: polite.robots });
@@ -341,7 +342,12 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     // A run that tried no URL says why when earlier failures are the reason: resuming never
     // fetches a failed URL again, only --retry-failed does. (Nothing tried: nothing buffered.)
     const tried = runOutcome.result();
-    if (!config.retryFailed && status === 'done' && tried.answered + tried.unanswered === 0) earlierFailures = readEarlierFailures(db);
+    if (!config.retryFailed && status === 'done' && tried.answered + tried.unanswered === 0) {
+      earlierFailures = readEarlierFailures(db);
+      // QA: "0 pages stored" alone read as a crawl that did not work, on a day-two rerun.
+      isNothingQueued = earlierFailures === null && !config.recrawl && !excludedSeeds
+        && db.prepare('SELECT EXISTS (SELECT 1 FROM pages) AS has').pluck().get() === 1;
+    }
   } finally {
     for (const entry of frontier.drainWindow()) writer.requeue(entry);
     if (progressTimer) clearInterval(progressTimer);
@@ -365,6 +371,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     ...tracker.summary(status, active.size),
     ...(retriedFailed !== null ? { retriedFailed } : {}),
     ...(earlierFailures !== null ? { earlierFailures } : {}),
+    ...(isNothingQueued ? { isNothingQueued: true as const } : {}),
     ...(excludedSeeds ? { excludedSeeds } : {}),
   };
   if (storeError) throw storeError;

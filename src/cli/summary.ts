@@ -66,6 +66,9 @@ export function formatSeedRedirect(r: SeedRedirect): string {
   return `crawlite: seed ${r.seed} redirected to ${r.target}; ${what} crawled too`;
 }
 
+/** A run of a finished crawl: resuming fetches only queued URLs, and none is. */
+export const NOTHING_QUEUED = 'nothing left to crawl: no URL is queued in this database; --recrawl fetches its stored pages again';
+
 /** A run that had nothing to do while failed URLs wait: resuming never retries them (store/retry-failed.ts). */
 function formatEarlierFailures(e: NonNullable<CrawlSummary['earlierFailures']>): string {
   const one = e.count === 1;
@@ -96,6 +99,7 @@ export function formatSummary(s: CrawlSummary): string {
     ...errors.map(([code, n]) => `  ${String(n).padStart(7)}  ${code}`),
     ...(trapLine ? [trapLine] : []),
     ...(s.earlierFailures ? [formatEarlierFailures(s.earlierFailures)] : []),
+    ...(s.isNothingQueued ? [NOTHING_QUEUED] : []),
     `database: ${s.dbPath}`,
     'next:',
     ...nextCommands(s.dbPath),
