@@ -201,15 +201,19 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       return;
     }
     if (fetched.kind === 'blocked' || fetched.kind === 'failed') {
-      const { code, message } = fetched.kind === 'blocked' ? fetched : fetched.failure;
+      const original = fetched.kind === 'blocked' ? fetched : fetched.failure;
+      const failure = fetched.kind === 'failed' ? fetched.failure : null;
+      // A recrawled URL that redirected last time and now gets no answer keeps that redirect (store/recrawl.ts).
+      const kept = prior ? recrawl.unanswered(prior, original.code, original.message, (failure?.redirects.length ?? 0) > 0) : null;
+      const { code, message } = original;
       tracker.countFailure(code);
       runOutcome.noteFailure(entry, code, message);
-      const failure = fetched.kind === 'failed' ? fetched.failure : null;
       // A recrawled URL that now redirects no longer serves its stored page, wherever the redirect leads.
       const recrawled = prior && failure && failure.redirects.length > 0
         ? { recrawlId: prior.recrawlId, redirects: failure.redirects, fetchedAt: failure.fetchedAt ?? Date.now(), elapsedMs: failure.elapsedMs ?? 0 }
         : null;
-      writer.recordFailure(entry, code, message, failure?.redirectTo ?? null, recrawled);
+      if (kept) writer.recordFailure(entry, kept.code, kept.message, kept.redirectTo);
+      else writer.recordFailure(entry, code, message, failure?.redirectTo ?? null, recrawled);
       opts.onEvent?.({ type: 'error', url: entry.url, depth: entry.depth, code, message });
       return;
     }

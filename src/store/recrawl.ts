@@ -35,6 +35,7 @@
 import type { Db } from './db.js';
 import type { PageHooks, RecrawledRedirect, Writer } from './writer.js';
 import type { FetchResult, FrontierEntry, ParseOutcome, PageRecord } from '../types.js';
+import type { ErrorCode } from '../errors.js';
 import { prepareSearchRemoval } from '../search/search-index.js';
 import { isRetryableStatus } from '../fetch/retry-policy.js';
 
@@ -60,6 +61,13 @@ export interface Recrawl {
   classify(prior: PriorPage, result: FetchResult, outcome: ParseOutcome): RecrawlStatus;
   /** For a recrawled page's final answer: the failure to record instead of storing it, or null. */
   failed(entry: FrontierEntry, prior: PriorPage, result: FetchResult): RecrawlFailure | null;
+  /**
+   * For a URL without a page of its own (it redirected when last fetched) whose fetch got no
+   * answer (network, timeout, robots.txt unreachable): the failure that keeps its redirect, as
+   * failed() does for a 5xx; null for a stored page, or a fetch that was answered (a redirect, a
+   * robots.txt Disallow), which is recorded as it is.
+   */
+  unanswered(prior: PriorPage, code: ErrorCode, message: string, wasAnswered: boolean): RecrawlFailure | null;
   /** A 304: the stored page stands, fetched again now. */
   keepUnchanged(entry: FrontierEntry, prior: PriorPage, result: FetchResult): void;
   /** Closes the recrawl when nothing marked with it is left; call before the last flush. */
@@ -164,9 +172,11 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
       if (prior.pageless === null) {
         return { code: 'CRAWL_RECRAWL_UNAVAILABLE', message: `HTTP ${result.status}${after}; the stored page is kept`, redirectTo: null };
       }
-      const { redirectTo } = prior.pageless;
-      const kept = redirectTo === null ? 'it redirected when last fetched' : `it redirected to ${redirectTo} when last fetched, which stays recorded`;
-      return { code: 'CRAWL_RECRAWL_UNAVAILABLE', message: `HTTP ${result.status}${after}; ${kept}`, redirectTo };
+      return keepRedirect(prior.pageless.redirectTo, `HTTP ${result.status}${after}`);
+    },
+    unanswered(prior, code, message, wasAnswered) {
+      if (prior.pageless === null || wasAnswered || code === 'CRAWL_ROBOTS_DISALLOWED') return null;
+      return keepRedirect(prior.pageless.redirectTo, `${code}: ${message}`);
     },
     keepUnchanged(entry, prior, result) {
       const refreshed: Record<string, string> = {};
@@ -187,6 +197,12 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
       writer.enqueue((now) => close.run(now, recrawlId, recrawlId));
     },
   };
+}
+
+/** A pageless URL's failure that keeps the redirect it answered last time (PAGELESS_RECRAWL_FAILURE). */
+function keepRedirect(redirectTo: string | null, what: string): RecrawlFailure {
+  const kept = redirectTo === null ? 'it redirected when last fetched' : `it redirected to ${redirectTo} when last fetched, which stays recorded`;
+  return { code: 'CRAWL_RECRAWL_UNAVAILABLE', message: `${what}; ${kept}`, redirectTo };
 }
 
 /**

@@ -61,6 +61,42 @@ test('a seed that redirected in the first crawl and answers 5xx in a recrawl kee
   assert.deepEqual(rows(config.dbPath, 'SELECT title, recrawl_status FROM pages WHERE url = ?', seed), [{ title: 'seed itself', recrawl_status: 'changed' }]);
 });
 
+test('a seed that redirected in the first crawl and gets no answer in a recrawl (connection reset) keeps its redirect too (QA)', async (t) => {
+  let answer: 'redirect' | 'reset' = 'redirect';
+  let port = 0;
+  const site = await startSite({
+    '/': (req, res) => {
+      if (answer === 'reset') req.socket.destroy();
+      else res.writeHead(301, { location: `http://127.0.0.1:${port}/home` }).end();
+    },
+    '/home': page('home', ['/a']),
+    '/a': (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end(page('a', answer === 'redirect' ? [] : ['/new'])),
+    '/new': page('new'),
+  });
+  t.after(() => site.close());
+  port = Number(new URL(site.origin).port);
+  const seed = `http://localhost:${port}/`;
+  const target = (path: string) => `http://127.0.0.1:${port}${path}`;
+  const config = testConfig(t, [seed], { fetch: { politeness: quickRetries } });
+  await runCrawl(config);
+
+  answer = 'reset';
+  const summary = await runCrawl({ ...config, recrawl: true });
+  assert.equal(summary.errorsByCode.CRAWL_FETCH_RESET, 1, 'the summary counts the real cause');
+  const [row] = rows<{ state: string; error_code: string; error_message: string; redirect_to: string }>(
+    config.dbPath, 'SELECT state, error_code, error_message, redirect_to FROM urls WHERE url = ?', seed,
+  );
+  assert.deepEqual({ ...row, error_message: undefined }, { state: 'failed', error_code: 'CRAWL_RECRAWL_UNAVAILABLE', redirect_to: target('/home'), error_message: undefined });
+  assert.match(row!.error_message, new RegExp(`^CRAWL_FETCH_RESET: .*\\(after 2 attempts\\); it redirected to ${target('/home').replace(/\./g, '\\.')} when last fetched, which stays recorded$`));
+  // The next run keeps the widened scope, and --retry-failed leaves the seed to the next --recrawl.
+  assert.equal((await runCrawl({ ...config, retryFailed: true })).retriedFailed, 0);
+  assert.deepEqual(rows(config.dbPath, 'SELECT state FROM urls WHERE url = ?', target('/new')), [{ state: 'done' }]);
+  assert.equal(readStats(config.dbPath).urls.byState.skipped, 0, 'nothing judged out of scope');
+  answer = 'redirect';
+  await runCrawl({ ...config, recrawl: true });
+  assert.deepEqual(rows(config.dbPath, 'SELECT state, error_code FROM urls WHERE url = ?', seed), [{ state: 'redirected', error_code: null }]);
+});
+
 test('a stored page that now redirects out of scope stops being that page: its row becomes the redirect, marked gone', async (t) => {
   let isMoved = false;
   const site = await startSite({
