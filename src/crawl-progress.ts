@@ -67,6 +67,11 @@ export interface CrawlSummary extends CrawlProgress {
   retriedFailed?: number;
   /** A run that tried no URL, without --retry-failed: the failed URLs that flag would queue again. */
   earlierFailures?: EarlierFailures;
+  /**
+   * A run that tried no URL and found none queued, no earlier failure waiting either (running a
+   * finished crawl again), the database holding pages: the text summary names --recrawl. Present only then.
+   */
+  isNothingQueued?: true;
   /** Seeds that --include/--exclude reject, and why; present only when there are some. */
   excludedSeeds?: ExcludedSeeds;
   /** URLs this run recorded as skipped spider traps, by CRAWL_TRAP_* code; present only when there are some. */

@@ -110,7 +110,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   const patterns = createPatternCheck(config.scope);
   const seedRedirects = createSeedRedirects({ seeds: config.seeds, scope, mode: config.scope.mode, patterns });
   // Before the recrawl and --retry-failed requeue anything: the rows read are the earlier runs'.
+  const roots = [...seedRedirects.seeds];
   for (const { seed, target } of readSeedRedirects(db, seedRedirects.seeds)) {
+    roots.push(target);
     const widened = seedRedirects.restore(seed, target);
     if (widened) opts.onSeedRedirect?.(widened);
   }
@@ -128,7 +130,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   const retriedFailed = config.retryFailed ? requeueFailed(db, writer, runId) : null;
   if (retriedFailed !== null) opts.onRetryFailed?.(retriedFailed);
   // Before the seeds: a seed the requeue takes is then promoted to depth 0 as usual.
-  requeueSkipped(db, writer, { runId, maxDepth: config.maxDepth, scope });
+  requeueSkipped(db, writer, { runId, maxDepth: config.maxDepth, scope, roots });
 
   const pool = new ParsePool(config.parse);
   // The name robots.txt groups, X-Robots-Tag prefixes and <meta name> address us by, one for all.
@@ -237,10 +239,19 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       return;
     }
     if (fetched.kind === 'blocked' || fetched.kind === 'failed') {
-      const { code, message } = fetched.kind === 'blocked' ? fetched : fetched.failure;
+      const original = fetched.kind === 'blocked' ? fetched : fetched.failure;
+      const failure = fetched.kind === 'failed' ? fetched.failure : null;
+      // A recrawled URL that redirected last time and now gets no answer keeps that redirect (store/recrawl.ts).
+      const kept = prior ? recrawl.unanswered(prior, original.code, original.message, (failure?.redirects.length ?? 0) > 0) : null;
+      const { code, message } = original;
       tracker.countFailure(code);
       runOutcome.noteFailure(entry, code, message);
-      writer.recordFailure(entry, code, message, fetched.kind === 'failed' ? fetched.failure.redirectTo ?? null : null);
+      // A recrawled URL that now redirects no longer serves its stored page, wherever the redirect leads.
+      const recrawled = prior && failure && failure.redirects.length > 0
+        ? { recrawlId: prior.recrawlId, redirects: failure.redirects, fetchedAt: failure.fetchedAt ?? Date.now(), elapsedMs: failure.elapsedMs ?? 0 }
+        : null;
+      if (kept) writer.recordFailure(entry, kept.code, kept.message, kept.redirectTo);
+      else writer.recordFailure(entry, code, message, failure?.redirectTo ?? null, recrawled);
       opts.onEvent?.({ type: 'error', url: entry.url, depth: entry.depth, code, message });
       return;
     }
@@ -248,11 +259,11 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     noteLanding(entry, result.finalUrl);
     runOutcome.noteResponse(entry, result.status);
     // A recrawled page whose server still errs after every retry keeps its stored row (store/recrawl.ts).
-    const recrawlFailure = prior ? recrawl.failed(entry, result) : null;
+    const recrawlFailure = prior ? recrawl.failed(entry, prior, result) : null;
     if (recrawlFailure) {
-      const { code, message } = recrawlFailure;
+      const { code, message, redirectTo } = recrawlFailure;
       tracker.countFailure(code);
-      writer.recordFailure(entry, code, message);
+      writer.recordFailure(entry, code, message, redirectTo);
       opts.onEvent?.({ type: 'error', url: entry.url, depth: entry.depth, code, message });
       return;
     }
@@ -293,8 +304,14 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     });
   };
 
-  const storeOutcome = (entry: FrontierEntry, result: FetchResult, outcome: ParseOutcome, prior: PriorPage | null): void => {
+  const storeOutcome = (fetchedEntry: FrontierEntry, result: FetchResult, outcome: ParseOutcome, prior: PriorPage | null): void => {
     const { body: _body, entry: _entry, ...fetch } = result;
+    // A redirect may land on a URL queued or in flight at a shorter distance (a link to /docs on a
+    // deep page, redirecting to /docs/, which the home page links): the page is that close to a
+    // seed, and so are its links. At the redirect's depth, links within --max-depth were skipped
+    // as too deep, its own fetch then being a duplicate that stores nothing (QA).
+    const pendingDepth = result.finalUrl === fetchedEntry.url ? null : writer.pendingDepth(result.finalUrl);
+    const entry = pendingDepth !== null && pendingDepth < fetchedEntry.depth ? { ...fetchedEntry, depth: pendingDepth } : fetchedEntry;
     const recrawled = prior ? { recrawl: { id: prior.recrawlId, status: recrawl.classify(prior, result, outcome) } } : {};
     opts.onEvent?.({
       type: 'page', url: entry.url, finalUrl: result.finalUrl, status: result.status, depth: entry.depth, bytes: result.wireBytes,
@@ -329,6 +346,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   let isTimeUp = false;
   let queuedAtEnd = 0;
   let earlierFailures: EarlierFailures | null = null;
+  let isNothingQueued = false;
   try {
     if (config.sitemaps) {
       const report = await addSitemapSeeds({ seeds: config.seeds, fetcher, limits, scope, trap: trap.checkUrl, writer, signal: stop.signal, robots: polite.robots });
@@ -379,7 +397,12 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     // A run that tried no URL says why when earlier failures are the reason: resuming never
     // fetches a failed URL again, only --retry-failed does. (Nothing tried: nothing buffered.)
     const tried = runOutcome.result();
-    if (!config.retryFailed && status === 'done' && tried.answered + tried.unanswered === 0) earlierFailures = readEarlierFailures(db);
+    if (!config.retryFailed && status === 'done' && tried.answered + tried.unanswered === 0) {
+      earlierFailures = readEarlierFailures(db);
+      // QA: "0 pages stored" alone read as a crawl that did not work, on a day-two rerun.
+      isNothingQueued = earlierFailures === null && !config.recrawl && !excludedSeeds
+        && db.prepare('SELECT EXISTS (SELECT 1 FROM pages) AS has').pluck().get() === 1;
+    }
   } finally {
     for (const entry of frontier.drainWindow()) writer.requeue(entry);
     if (progressTimer) clearInterval(progressTimer);
@@ -405,6 +428,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     ...tracker.summary(status, active.size),
     ...(retriedFailed !== null ? { retriedFailed } : {}),
     ...(earlierFailures !== null ? { earlierFailures } : {}),
+    ...(isNothingQueued ? { isNothingQueued: true as const } : {}),
     ...(excludedSeeds ? { excludedSeeds } : {}),
     ...(isTimeUp && status === 'done' ? { maxTimeReached: { limitMs: config.maxTimeMs as number, queued: queuedAtEnd } } : {}),
   };

@@ -86,6 +86,9 @@ export interface FetchFailure {
   retryable: boolean;
   /** Redirect hops seen before the failure. */
   redirects: RedirectHop[];
+  /** When the fetch started (ms since the epoch) and how long it ran; absent when nothing was sent. */
+  fetchedAt?: number;
+  elapsedMs?: number;
   /**
    * Where the last of `redirects` pointed (resolved against the URL that sent it), whether the
    * failure was refusing that target or fetching it; absent when there was no redirect.

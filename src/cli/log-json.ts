@@ -30,6 +30,7 @@ export function formatJsonSummary(s: CrawlSummary, now = new Date()): string {
     // seeds excluded, the URLs skipped as spider traps, --max-time reached.
     ...(s.retriedFailed !== undefined ? { retriedFailed: s.retriedFailed } : {}),
     ...(s.earlierFailures ? { earlierFailures: s.earlierFailures } : {}),
+    ...(s.isNothingQueued ? { nothingQueued: true } : {}),
     ...(s.excludedSeeds ? { excludedSeeds: s.excludedSeeds.seeds } : {}),
     ...(s.trapSkips ? { trapSkips: s.trapSkips } : {}),
     ...(s.maxTimeReached ? { maxTimeReached: s.maxTimeReached } : {}),

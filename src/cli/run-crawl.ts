@@ -76,6 +76,9 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
  * The first SIGINT/SIGTERM stops gracefully (pages in flight are abandoned and requeued, parsed
  * pages are stored); a second one exits at once. Committed data is safe either way: SQLite's WAL
  * keeps the last commit, and URLs left 'fetching' are requeued by the next run.
+ * SIGHUP, which a closed terminal or a dropped ssh session sends, is not a stop: the crawl carries
+ * on to its end without output, as wget does (closed-output.ts drops the writes that then fail).
+ * Node's default for it killed the crawl at once, mid-batch, its run left 'running' (QA).
  */
 export function onInterrupt(stop: AbortController, say: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): () => void {
   const handler = (signal: NodeJS.Signals) => {
@@ -86,10 +89,13 @@ export function onInterrupt(stop: AbortController, say: (line: string) => void =
     say(`\ncrawlite: ${signal} received, storing pages in progress (Ctrl+C again to quit at once)`);
     stop.abort();
   };
+  const carryOn = () => {};
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  process.on('SIGHUP', carryOn);
   return () => {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
+    process.off('SIGHUP', carryOn);
   };
 }

@@ -72,6 +72,8 @@ export function formatCrawlDelay(n: CrawlDelayNotice): string {
   const capped = n.appliedMs < n.askedMs ? `; honoured as ${seconds(n.appliedMs)}, the most crawlite waits` : '';
   return `crawlite: ${n.origin} asks for a Crawl-delay of ${seconds(n.askedMs)} in its robots.txt${capped}: its requests start that far apart`;
 }
+/** A run of a finished crawl: resuming fetches only queued URLs, and none is. */
+export const NOTHING_QUEUED = 'nothing left to crawl: no URL is queued in this database; --recrawl fetches its stored pages again';
 
 /** A run that had nothing to do while failed URLs wait: resuming never retries them (store/retry-failed.ts). */
 function formatEarlierFailures(e: NonNullable<CrawlSummary['earlierFailures']>): string {
@@ -110,6 +112,7 @@ export function formatSummary(s: CrawlSummary): string {
     ...(trapLine ? [trapLine] : []),
     ...(s.earlierFailures ? [formatEarlierFailures(s.earlierFailures)] : []),
     ...(s.maxTimeReached !== undefined ? [formatMaxTime(s.maxTimeReached.limitMs, s.maxTimeReached.queued)] : []),
+    ...(s.isNothingQueued ? [NOTHING_QUEUED] : []),
     `database: ${s.dbPath}`,
     'next:',
     ...nextCommands(s.dbPath),

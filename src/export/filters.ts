@@ -69,9 +69,14 @@ function contentTypeCondition(value: unknown, params: PageFilter['params']): str
 function time(flag: string, value: unknown): number {
   const text = String(value).trim();
   // Only ISO 8601 forms: Date.parse also takes loose strings like "May 1" that mean different things in different places.
-  const ms = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i.test(text) ? Date.parse(text) : NaN;
+  const form = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(text);
+  // A time without an offset is UTC, as a date alone is and as every time crawlite prints is
+  // (fetched_at, stats): Date.parse reads it as local time, so on a machine outside UTC
+  // `--since 2026-11-01 --until 2026-11-01T12:00` spanned 12 hours plus the offset (QA).
+  const isZoneless = form !== null && text.length > 10 && form[1] === undefined;
+  const ms = form === null ? NaN : Date.parse(isZoneless ? `${text.slice(0, 10)}T${text.slice(11)}Z` : text);
   if (!Number.isFinite(ms) || !isCalendarDate(text)) {
-    throw new UsageError('CRAWL_USAGE', `invalid ${flag} '${text}': expected an ISO 8601 time like 2024-05-01 or 2024-05-01T12:00:00Z`);
+    throw new UsageError('CRAWL_USAGE', `invalid ${flag} '${text}': expected an ISO 8601 time like 2024-05-01 or 2024-05-01T12:00:00Z (UTC unless it gives an offset)`);
   }
   return ms;
 }

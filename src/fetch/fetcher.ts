@@ -276,6 +276,8 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       message: url === entry.url || err.message.includes(url) ? err.message : clipMessage(`${err.message} (at ${url})`),
       retryable: err.retryable,
       redirects,
+      fetchedAt,
+      elapsedMs: Math.round(performance.now() - startedAt),
       ...(redirectTo === undefined ? {} : { redirectTo }),
       ...(retryAt === undefined ? {} : { retryAt }),
     });

@@ -9,6 +9,7 @@ import { unpackContent } from '../content-frame.js';
 import { StoreError, UsageError } from '../errors.js';
 import { wholeNumberFlag } from '../config/numeric-flag.js';
 import { readSnapshot, searchLayout, type Db } from '../store/db.js';
+import { identifyDb } from '../store/db-identity.js';
 import { parseSearchQuery, type SearchQuery } from './query.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 
@@ -23,7 +24,7 @@ export interface SearchHit {
   rank: number;
   url: string;
   title: string | null;
-  /** Relevance (see rankedIds); higher is better; 0 for matches holding only common words. */
+  /** Relevance (see rankedIds); higher is better, and never higher than the hit ranked before; 0 for matches holding only common words. */
   score: number;
   snippet: Snippet;
 }
@@ -107,7 +108,7 @@ function inMatch([table, match]: [string, string]): { sql: string; param: string
  */
 function rankedIds(db: Db, query: SearchQuery, limit: number): Array<{ id: number; score: number }> {
   const kind = searchLayout(db);
-  if (kind === null) throw new StoreError('CRAWL_STORE_OPEN', `${db.name} has no search index (made by an older crawlite)`);
+  if (kind === null) throw noIndexError(db);
   const layout = LAYOUTS[kind];
   const count = (where: [string, string]): number =>
     db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM ${where[0]} WHERE ${where[0]} MATCH ?`).get(where[1])?.n ?? 0;
@@ -128,7 +129,7 @@ function rankedIds(db: Db, query: SearchQuery, limit: number): Array<{ id: numbe
   // Each tier leaves out the pages of the tiers before it.
   const exclude = { sql: '', params: [] as string[] };
   /** Pages matching the query and `within`, scored by `terms`, best first, up to what is still wanted. */
-  const tier = (within: { sql: string; param: string }, terms: Array<[where: [string, string], weight: number]>): void => {
+  const tier = (within: { sql: string; param: string }, terms: Array<[where: [string, string], weight: number]>, bonus = 0): void => {
     const parts: string[] = [];
     const params: Array<string | number> = [];
     for (const [where, weight] of terms) {
@@ -136,10 +137,11 @@ function rankedIds(db: Db, query: SearchQuery, limit: number): Array<{ id: numbe
       parts.push(`(CASE WHEN ${m.sql} THEN ? ELSE 0 END)`);
       params.push(m.param, weight);
     }
+    params.push(bonus);
     ranked.push(
       ...db
         .prepare<Array<string | number>, { id: number; score: number }>(
-          `SELECT m.rowid AS id, ${parts.join(' + ')} AS score FROM ${anyTable} m ` +
+          `SELECT m.rowid AS id, ${parts.join(' + ')} + ? AS score FROM ${anyTable} m ` +
             `WHERE ${anyTable} MATCH ? AND ${within.sql}${exclude.sql} ORDER BY score DESC, m.rowid LIMIT ?`,
         )
         .all(...params, anyMatch, within.param, ...exclude.params, limit - ranked.length),
@@ -147,11 +149,15 @@ function rankedIds(db: Db, query: SearchQuery, limit: number): Array<{ id: numbe
     exclude.sql += ` AND NOT ${within.sql}`;
     exclude.params.push(within.param);
   };
+  // The tiers are the order, so the scores must follow it (QA: `--json` gave a text-tier page a
+  // higher score than the title-tier pages ranked above it): a title-tier page gets the most a
+  // text-tier page can score on top of its own, a constant that keeps the order within the tier.
+  const textTierMost = rare.reduce((sum, s) => sum + idf(s.n), 0);
   if (distinctive.length > 0) {
     tier(inMatch(layout.title(distinctive.map((s) => s.key))), [
       ...distinctive.map((s): [[string, string], number] => [layout.title([s.key]), idf(s.inTitles) * TITLE_WEIGHT]),
       ...inText.map((s): [[string, string], number] => [layout.text(s.key), idf(s.n)]),
-    ]);
+    ], textTierMost);
   }
   if (ranked.length < limit && rare.length > 0) {
     tier(inMatch(layout.anyText(rare.map((s) => s.key))), rare.map((s) => [layout.text(s.key), idf(s.n)]));
@@ -165,14 +171,26 @@ function rankedIds(db: Db, query: SearchQuery, limit: number): Array<{ id: numbe
   return ranked;
 }
 
+/**
+ * A file without an index: an older crawlite's, or no crawlite database at all (an empty file,
+ * another application's), which stats and export refuse as such; search called them older
+ * crawlite files (QA).
+ */
+function noIndexError(db: Db, cause?: unknown): StoreError {
+  const kind = identifyDb(db);
+  if (kind === 'empty' || kind === 'foreign') {
+    const why = kind === 'empty' ? 'it has no tables' : "it holds another application's data";
+    return new StoreError('CRAWL_STORE_OPEN', `cannot read ${db.name} as a crawlite database: ${why}`, { cause });
+  }
+  return new StoreError('CRAWL_STORE_OPEN', `${db.name} has no search index (made by an older crawlite)`, { cause });
+}
+
 function runSearch(db: Db, input: string, query: SearchQuery, limit: number): SearchHit[] {
   let ranked: Array<{ id: number; score: number }>;
   try {
     ranked = rankedIds(db, query, limit);
   } catch (err) {
-    if ((err as Error).message.includes('no such table')) {
-      throw new StoreError('CRAWL_STORE_OPEN', `${db.name} has no search index (made by an older crawlite)`, { cause: err });
-    }
+    if ((err as Error).message.includes('no such table')) throw noIndexError(db, err);
     // parseSearchQuery means to build only valid expressions; should FTS5 still refuse one, the
     // query is at fault, not the database (readSnapshot would report any SQLite error as the latter).
     if ((err as Error).message.startsWith('fts5:')) {

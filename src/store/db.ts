@@ -9,6 +9,7 @@ import { StoreError } from '../errors.js';
 import { addMissingColumns } from './add-columns.js';
 import { APPLICATION_ID, foreignDbError, identifyDb } from './db-identity.js';
 import { corruptError } from './store-corrupt.js';
+import { isStoreFull } from './store-full.js';
 import { makeDirs } from '../make-dirs.js';
 
 export type Db = Database.Database;
@@ -238,6 +239,10 @@ export function openForWrite(path: string): Db {
     const code = (err as { code?: string }).code;
     if (code === 'CRAWL_STORE_OPEN') throw err;
     if (code?.startsWith('SQLITE_CORRUPT')) throw corruptError(path, err);
+    // Not a path to change, as WRITABLE_HINT would say (QA): the file is fine once there is room.
+    if (isStoreFull(err)) {
+      throw new StoreError('CRAWL_STORE_WRITE', `cannot set up database ${path}: the disk is full; free some space, then run the crawl again`, { cause: err });
+    }
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
       throw new StoreError('CRAWL_STORE_LOCKED', `database ${path} is in use by another crawl, or held by a long read (an export, sqlite3); wait for it or use --db`, { cause: err });
     }

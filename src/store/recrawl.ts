@@ -21,15 +21,21 @@
  *   exactly one pages row per URL. Another 4xx (403, say) is the server's final word and replaces
  *   the row as changed, as a first crawl would store it;
  * - a redirect to another URL: gone; the row becomes the redirect (createReplaceHooks) and the
- *   target is stored or recrawled as its own page;
+ *   target is stored or recrawled as its own page. So too when the target is refused (out of
+ *   scope, robots.txt) or cannot be fetched: the URL is 'failed' as in a first crawl, and the old
+ *   page, which the URL no longer serves, stops being exported and searched as current (QA);
  * - a status the retry policy retries (5xx, 408, 429) that is still the answer after the last
  *   retry: failed() turns it into a failure. The server could not answer, which says nothing about
- *   the page, so the stored row stays untouched and the next --recrawl asks again.
+ *   the page, so the stored row stays untouched and the next --recrawl asks again. A URL without a
+ *   page of its own (it redirected when last fetched) keeps its redirect_to the same way: for a
+ *   seed that is the scope its redirect widened (store/seed-redirects.ts), and a failure that
+ *   dropped it would narrow the scope of every later run (QA).
  * All writes go through the writer (its enqueue() and page hooks), on its one connection.
  */
 import type { Db } from './db.js';
 import type { PageHooks, RecrawledRedirect, Writer } from './writer.js';
 import type { FetchResult, FrontierEntry, ParseOutcome, PageRecord } from '../types.js';
+import type { ErrorCode } from '../errors.js';
 import { prepareSearchRemoval } from '../search/search-index.js';
 import { isRetryableStatus } from '../fetch/retry-policy.js';
 
@@ -42,6 +48,8 @@ export interface PriorPage {
   headers: Record<string, string>;
   contentHash: string | null;
   status: number;
+  /** Null for a stored page; for a URL without a page of its own, the target it redirected to when last fetched. */
+  pageless: { redirectTo: string | null } | null;
 }
 
 export interface Recrawl {
@@ -52,12 +60,32 @@ export interface Recrawl {
   lookup(entry: FrontierEntry): PriorPage | null;
   classify(prior: PriorPage, result: FetchResult, outcome: ParseOutcome): RecrawlStatus;
   /** For a recrawled page's final answer: the failure to record instead of storing it, or null. */
-  failed(entry: FrontierEntry, result: FetchResult): { code: 'CRAWL_RECRAWL_UNAVAILABLE'; message: string } | null;
+  failed(entry: FrontierEntry, prior: PriorPage, result: FetchResult): RecrawlFailure | null;
+  /**
+   * For a URL without a page of its own (it redirected when last fetched) whose fetch got no
+   * answer (network, timeout, robots.txt unreachable): the failure that keeps its redirect, as
+   * failed() does for a 5xx; null for a stored page, or a fetch that was answered (a redirect, a
+   * robots.txt Disallow), which is recorded as it is.
+   */
+  unanswered(prior: PriorPage, code: ErrorCode, message: string, wasAnswered: boolean): RecrawlFailure | null;
   /** A 304: the stored page stands, fetched again now. */
   keepUnchanged(entry: FrontierEntry, prior: PriorPage, result: FetchResult): void;
   /** Closes the recrawl when nothing marked with it is left; call before the last flush. */
   finish(): void;
 }
+
+/** A recrawl fetch the server could not answer; `redirectTo` is the one to keep (a pageless URL's). */
+export interface RecrawlFailure {
+  code: 'CRAWL_RECRAWL_UNAVAILABLE';
+  message: string;
+  redirectTo: string | null;
+}
+
+/**
+ * Failed URLs that the next --recrawl asks again although they have no pages row: recrawled
+ * redirects the server could not answer. --retry-failed leaves them to it (store/retry-failed.ts).
+ */
+export const PAGELESS_RECRAWL_FAILURE = `state = 'failed' AND error_code = 'CRAWL_RECRAWL_UNAVAILABLE'`;
 
 /** Response headers a 304 may update on the stored page (RFC 9110 §15.4.5). */
 const REFRESHED_HEADERS = ['etag', 'last-modified', 'date', 'expires', 'cache-control'];
@@ -77,8 +105,8 @@ export function openRecrawl(db: Db, writer: Writer, opts: { start: boolean; runI
     // (store/seed-redirects.ts), which a run resuming this recrawl reads back.
     const requeue = db.prepare(
       `UPDATE urls SET state = 'queued', recrawl_id = ?, attempts = 0, error_code = NULL, error_message = NULL,
-         redirect_to = CASE WHEN state = 'redirected' THEN redirect_to END, due_at = NULL, updated_at = ?
-        WHERE id IN (SELECT url_id FROM pages) OR state = 'redirected'`,
+         redirect_to = CASE WHEN state = 'redirected' OR (${PAGELESS_RECRAWL_FAILURE}) THEN redirect_to END, due_at = NULL, updated_at = ?
+        WHERE id IN (SELECT url_id FROM pages) OR state = 'redirected' OR (${PAGELESS_RECRAWL_FAILURE})`,
     );
     const count = db.prepare('UPDATE recrawls SET queued = ? WHERE id = ?');
     writer.enqueue((now) => {
@@ -101,8 +129,8 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
       WHERE p.url_id = ? AND u.recrawl_id = ? AND p.recrawl_id IS NOT ?`,
   );
   // A URL requeued by this recrawl without a page of its own: it redirected when last fetched.
-  const selectPageless = db.prepare<[number, number], { id: number }>(
-    `SELECT u.id FROM urls u WHERE u.id = ? AND u.recrawl_id = ? AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.url_id = u.id)`,
+  const selectPageless = db.prepare<[number, number], { redirectTo: string | null }>(
+    `SELECT u.redirect_to AS redirectTo FROM urls u WHERE u.id = ? AND u.recrawl_id = ? AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.url_id = u.id)`,
   );
   const touchPage = db.prepare(
     `UPDATE pages SET fetched_at = ?, elapsed_ms = ?, run_id = ?, recrawl_id = ?, recrawl_status = 'unchanged', headers = json_patch(headers, ?)
@@ -122,12 +150,13 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
       if (row === undefined) {
         // It redirected when last fetched: nothing to ask conditionally, and whatever it serves
         // now is a change (a page of its own: changed; a 404: gone), counted as one.
-        return selectPageless.get(entry.id, id) === undefined ? null : { recrawlId: id, headers: {}, contentHash: null, status: 0 };
+        const pageless = selectPageless.get(entry.id, id);
+        return pageless === undefined ? null : { recrawlId: id, headers: {}, contentHash: null, status: 0, pageless };
       }
       const headers: Record<string, string> = {};
       if (typeof row.etag === 'string' && row.etag !== '') headers['if-none-match'] = row.etag;
       if (typeof row.lastModified === 'string' && row.lastModified !== '') headers['if-modified-since'] = row.lastModified;
-      return { recrawlId: id, headers, contentHash: row.hash, status: row.status };
+      return { recrawlId: id, headers, contentHash: row.hash, status: row.status, pageless: null };
     },
     classify(prior, result, outcome) {
       // A page already stored as a 404 that is still one is unchanged, not gone again.
@@ -136,11 +165,18 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
       const hash = outcome.ok ? outcome.contentHash : null;
       return hash !== null && hash === prior.contentHash && result.status === prior.status ? 'unchanged' : 'changed';
     },
-    failed(entry, result) {
+    failed(entry, prior, result) {
       if (!isRetryableStatus(result.status)) return null;
       const tries = entry.attempt + 1;
       const after = tries > 1 ? ` (after ${tries} attempts)` : '';
-      return { code: 'CRAWL_RECRAWL_UNAVAILABLE', message: `HTTP ${result.status}${after}; the stored page is kept` };
+      if (prior.pageless === null) {
+        return { code: 'CRAWL_RECRAWL_UNAVAILABLE', message: `HTTP ${result.status}${after}; the stored page is kept`, redirectTo: null };
+      }
+      return keepRedirect(prior.pageless.redirectTo, `HTTP ${result.status}${after}`);
+    },
+    unanswered(prior, code, message, wasAnswered) {
+      if (prior.pageless === null || wasAnswered || code === 'CRAWL_ROBOTS_DISALLOWED') return null;
+      return keepRedirect(prior.pageless.redirectTo, `${code}: ${message}`);
     },
     keepUnchanged(entry, prior, result) {
       const refreshed: Record<string, string> = {};
@@ -161,6 +197,12 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
       writer.enqueue((now) => close.run(now, recrawlId, recrawlId));
     },
   };
+}
+
+/** A pageless URL's failure that keeps the redirect it answered last time (PAGELESS_RECRAWL_FAILURE). */
+function keepRedirect(redirectTo: string | null, what: string): RecrawlFailure {
+  const kept = redirectTo === null ? 'it redirected when last fetched' : `it redirected to ${redirectTo} when last fetched, which stays recorded`;
+  return { code: 'CRAWL_RECRAWL_UNAVAILABLE', message: `${what}; ${kept}`, redirectTo };
 }
 
 /**
@@ -219,7 +261,7 @@ function createReplaceHooks(db: Db, runId: number): PageHooks {
       removeOld(old.id);
       deletePage.run(old.id);
     },
-    onRedirectToStored(urlId, redirect) {
+    onRecrawledRedirect(urlId, redirect) {
       turnIntoRedirect(urlId, redirect);
     },
     afterInsert(pageId, record) {
@@ -244,7 +286,7 @@ export interface RecrawlStats {
   unchanged: number;
   changed: number;
   gone: number;
-  /** Fetches that failed (network, timeout, a 5xx after every retry...); the stored page stays as it was. */
+  /** Fetches that failed (network, timeout, a 5xx after every retry...); the stored page stays as it was. A redirect the crawl does not follow is gone instead. */
   failed: number;
   /** Still queued or in flight (an interrupted recrawl, continued by the next run). */
   pending: number;
@@ -267,7 +309,10 @@ export function readRecrawlStats(db: Db): RecrawlStats | null {
   }
   const urls = db
     .prepare<[number], { failed: number | null; pending: number | null }>(
-      `SELECT SUM(state = 'failed') AS failed, SUM(state IN ('queued', 'fetching')) AS pending FROM urls WHERE recrawl_id = ?`,
+      // A URL that now redirects where the crawl does not follow is 'failed', but what the recrawl
+      // found is that its page is gone (counted above), not that the server could not answer.
+      `SELECT SUM(state = 'failed' AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.url_id = urls.id AND p.recrawl_id = urls.recrawl_id AND p.recrawl_status = 'gone')) AS failed,
+              SUM(state IN ('queued', 'fetching')) AS pending FROM urls WHERE recrawl_id = ?`,
     )
     .get(latest.id);
   return {

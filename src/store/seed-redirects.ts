@@ -7,6 +7,7 @@
  * (its redirect refused, its target unreachable) is 'failed', not 'redirected', and widens nothing.
  */
 import type { Db } from './db.js';
+import { PAGELESS_RECRAWL_FAILURE } from './recrawl.js';
 
 export interface StoredSeedRedirect {
   seed: string;
@@ -17,9 +18,11 @@ export interface StoredSeedRedirect {
 export function readSeedRedirects(db: Db, seeds: readonly string[]): StoredSeedRedirect[] {
   // One indexed lookup per seed (urls.url is UNIQUE): a crawl has few seeds but, with
   // --sitemaps, many other depth-0 rows, which are not seeds and widen nothing.
-  // Queued or in flight too: a recrawl requeues a redirect with its redirect_to (store/recrawl.ts).
+  // Queued or in flight too: a recrawl requeues a redirect with its redirect_to (store/recrawl.ts);
+  // and failed when a recrawl could not get an answer from it, which keeps its redirect_to.
   const select = db.prepare(
-    `SELECT redirect_to FROM urls WHERE url = ? AND depth = 0 AND state IN ('redirected', 'queued', 'fetching') AND redirect_to IS NOT NULL`,
+    `SELECT redirect_to FROM urls WHERE url = ? AND depth = 0 AND redirect_to IS NOT NULL
+        AND (state IN ('redirected', 'queued', 'fetching') OR (${PAGELESS_RECRAWL_FAILURE}))`,
   );
   const found: StoredSeedRedirect[] = [];
   for (const seed of seeds) {

@@ -11,13 +11,22 @@ import type { Db } from './db.js';
 
 /**
  * Leaves WAL mode; returns whether the file is now in rollback-journal mode. A reader that still
- * has the file open (`crawlite stats` during the crawl's last second) keeps it in WAL: the switch
- * needs the only connection, and the file is as good either way.
+ * has the file open (`crawlite stats` during the crawl's last second, a `watch` of it) keeps it in
+ * WAL: the switch needs the only connection. The WAL is then checkpointed into the file, waiting
+ * for the reader's current read as long as the connection's busy timeout allows, because a
+ * read-only reader closing last does not checkpoint: the crawl's pages stayed in `-wal` alone, and
+ * a copy of the database file (`cp crawl.db`) held none of them (QA).
  */
 export function settleForReaders(db: Db): boolean {
   try {
     return db.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
   } catch {
-    return false; // SQLITE_BUSY from a reader: stays in WAL, nothing lost
+    // SQLITE_BUSY from a reader: stays in WAL, nothing lost
   }
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch {
+    // A reader's long read outlasted the wait: the rest stays in -wal, read from there as before.
+  }
+  return false;
 }

@@ -64,6 +64,16 @@ export function prepareStatements(db: Db) {
     markState: db.prepare(
       `UPDATE urls SET state = ?, error_code = ?, error_message = ?, redirect_to = ?, updated_at = ? WHERE id = ?`,
     ),
+    // A claimed URL a recrawl queued, which this run's limits exclude, keeps what it had: its stored
+    // page ('done') or, without one, its redirect ('redirected', redirect_to kept). As 'skipped'
+    // it left the recrawl uncounted, and the next run without the limit queued it as a fresh URL,
+    // fetched it and dropped the page as a duplicate of its own stored row (QA). Parameters: now, id.
+    keepClaimed: db.prepare(
+      `UPDATE urls SET state = CASE WHEN EXISTS (SELECT 1 FROM pages p WHERE p.url_id = urls.id) THEN 'done' ELSE 'redirected' END,
+         attempts = MAX(attempts - 1, 0), error_code = NULL, error_message = NULL, updated_at = ?
+       WHERE id = ? AND state = 'fetching'
+         AND (EXISTS (SELECT 1 FROM pages p WHERE p.url_id = urls.id) OR (recrawl_id IS NOT NULL AND redirect_to IS NOT NULL))`,
+    ),
     // Parameters: error_code, error_message, now, id.
     skipClaimed: db.prepare(
       `UPDATE urls SET state = 'skipped', attempts = MAX(attempts - 1, 0), error_code = ?, error_message = ?, updated_at = ? WHERE id = ? AND state = 'fetching'`,

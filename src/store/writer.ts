@@ -22,7 +22,7 @@ import { currentOwner, lockState, lockedMessage, parseLock } from './writer-lock
 
 type Op =
   | { kind: 'page'; record: PageRecord; links: LinkRecord[]; extraUrls: Discovered[] }
-  | { kind: 'failure'; entry: FrontierEntry; code: ErrorCode; message: string; redirectTo: string | null }
+  | { kind: 'failure'; entry: FrontierEntry; code: ErrorCode; message: string; redirectTo: string | null; recrawl: RecrawledRedirect | null }
   | { kind: 'redirect'; entry: FrontierEntry; storedUrl: string; recrawl: RecrawledRedirect | null }
   | { kind: 'requeue'; entry: FrontierEntry }
   | { kind: 'skip'; entry: FrontierEntry; code: ErrorCode }
@@ -39,10 +39,11 @@ export interface PageHooks {
   /** After the row was inserted as `pageId` (not called for a duplicate that was not stored). */
   afterInsert?(pageId: number, record: PageRecord, now: number): void;
   /**
-   * A URL being recrawled redirected to a stored page that was not fetched again
-   * (Writer.recordRedirect): what beforeInsert does for a redirect whose target was fetched.
+   * A URL being recrawled answered with a redirect whose target was not stored by this fetch: a
+   * stored page not fetched again (Writer.recordRedirect), or a target the crawl refused or could
+   * not fetch (Writer.recordFailure). What beforeInsert does for a redirect whose target was fetched.
    */
-  onRedirectToStored?(urlId: number, redirect: RecrawledRedirect, now: number): void;
+  onRecrawledRedirect?(urlId: number, redirect: RecrawledRedirect, now: number): void;
 }
 
 /** A recrawled URL's answer that was a redirect (its hops; the target is the urls row's redirect_to). */
@@ -266,8 +267,12 @@ export class Writer {
     this.#push({ kind: 'page', record, links, extraUrls });
   }
 
-  recordFailure(entry: FrontierEntry, code: ErrorCode, message: string, redirectTo: string | null = null): void {
-    this.#push({ kind: 'failure', entry, code, message, redirectTo });
+  /**
+   * A URL that ends failed. `recrawl` when it was being recrawled and answered with a redirect
+   * (its target out of scope, say): its stored page is no longer what the URL serves.
+   */
+  recordFailure(entry: FrontierEntry, code: ErrorCode, message: string, redirectTo: string | null = null, recrawl: RecrawledRedirect | null = null): void {
+    this.#push({ kind: 'failure', entry, code, message, redirectTo, recrawl });
   }
 
   /**
@@ -281,6 +286,16 @@ export class Writer {
     return (this.#s.selectUrl.get(url) as { state: string } | undefined)?.state === 'done';
   }
 
+  /**
+   * The depth `url` waits at, queued or in flight (committed rows), or null. A followed link's
+   * depth is a path to it; a skipped row's is not, and a stored page has its own.
+   */
+  pendingDepth(url: string): number | null {
+    if (this.#failed || this.#isClosed) return null;
+    const row = this.#s.selectUrl.get(url) as { state: string; depth: number } | undefined;
+    return row !== undefined && (row.state === 'queued' || row.state === 'fetching') ? row.depth : null;
+  }
+
   /** The HTTP status of `url`'s committed page, or null (none, or not committed yet). */
   storedStatus(url: string): number | null {
     if (this.#failed || this.#isClosed) return null;
@@ -290,7 +305,7 @@ export class Writer {
   /**
    * A URL that redirected to a stored page, the page not fetched again (RedirectToStored): the
    * row and count that storing the fetched page would have ended in, a duplicate, as
-   * #applyPage leaves it. `recrawl` when the URL was being recrawled (PageHooks.onRedirectToStored).
+   * #applyPage leaves it. `recrawl` when the URL was being recrawled (PageHooks.onRecrawledRedirect).
    */
   recordRedirect(entry: FrontierEntry, storedUrl: string, recrawl: RecrawledRedirect | null = null): void {
     this.#push({ kind: 'redirect', entry, storedUrl, recrawl });
@@ -300,6 +315,7 @@ export class Writer {
    * A claimed URL this run will not fetch after all (queued by an earlier run under other limits:
    * deeper than this run's --max-depth, or rejected by its --include/--exclude): skipped with why,
    * the claim's attempt given back, and queued again by a later link or run that can follow it.
+   * One a recrawl queued keeps its stored page or redirect instead: it is just not asked again.
    */
   skipClaimed(entry: FrontierEntry, code: ErrorCode): void {
     this.#push({ kind: 'skip', entry, code });
@@ -392,14 +408,15 @@ export class Writer {
     } else if (op.kind === 'requeue') {
       s.requeue.run(now, op.entry.id);
     } else if (op.kind === 'skip') {
-      s.skipClaimed.run(op.code, skipMessage(op.code), now, op.entry.id);
+      if (s.keepClaimed.run(now, op.entry.id).changes === 0) s.skipClaimed.run(op.code, skipMessage(op.code), now, op.entry.id);
     } else if (op.kind === 'defer') {
       s.deferUrl.run({ id: op.entry.id, dueAt: op.dueAt, uncount: op.isAttempt ? 0 : 1, errorCode: op.code, errorMessage: op.message, now });
     } else if (op.kind === 'failure') {
       s.markState.run('failed', op.code, op.message, op.redirectTo, now, op.entry.id);
+      if (op.recrawl !== null) for (const h of this.#hooks) h.onRecrawledRedirect?.(op.entry.id, op.recrawl, now);
     } else if (op.kind === 'redirect') {
       s.markState.run('redirected', null, null, op.storedUrl, now, op.entry.id);
-      if (op.recrawl !== null) for (const h of this.#hooks) h.onRedirectToStored?.(op.entry.id, op.recrawl, now);
+      if (op.recrawl !== null) for (const h of this.#hooks) h.onRecrawledRedirect?.(op.entry.id, op.recrawl, now);
       this.#batchCounts.duplicates += 1;
     } else {
       this.#applyPage(op.record, op.links, op.extraUrls, now);

@@ -15,6 +15,8 @@ export interface Terminal {
   /** Whether the terminal's cursor is visible (tmux's cursor_flag). */
   isCursorVisible(): boolean;
   sendKeys(...keys: string[]): void;
+  /** Closes the terminal as a user closing its window does: tmux sends the pane's processes SIGHUP. */
+  close(): void;
   /** Polls the screen until `pattern` matches; fails after `timeoutMs`. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
 }
@@ -37,6 +39,7 @@ export function openTerminal(t: TestContext, command: string, env: Record<string
     screen,
     isCursorVisible: () => tmux('display-message', '-p', '-t', 'crawl', '#{cursor_flag}').trim() === '1',
     sendKeys: (...keys) => void tmux('send-keys', '-t', 'crawl', ...keys),
+    close: () => void tmux('kill-session', '-t', 'crawl'),
     waitFor: async (pattern, timeoutMs = 30_000) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

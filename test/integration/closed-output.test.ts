@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { startSite, page } from '../helpers/site.js';
 import { tempDbPath } from '../helpers/config.js';
 import { crawlite, MAIN } from '../helpers/cli.js';
+import { hasTmux, openTerminal } from '../helpers/tmux.js';
 import { rows } from '../helpers/db.js';
 
 for (const mode of [['--no-progress', '--progress-interval', '0.1'], ['--log-format', 'json']]) {
@@ -42,6 +43,34 @@ for (const mode of [['--no-progress', '--progress-interval', '0.1'], ['--log-for
     assert.deepEqual(rows(db, "SELECT url FROM urls WHERE state = 'fetching'"), []);
   });
 }
+
+test('the terminal of a crawl is closed (SIGHUP): the crawl carries on to its end, run done, every page stored (QA)', async (t) => {
+  if (!hasTmux()) {
+    if (process.env.CI) assert.fail('tmux is required in CI for the terminal tests (see .ci/run)');
+    t.skip('tmux not installed');
+    return;
+  }
+  const routes: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) routes[`/p${i}`] = page(`page ${i}`, i < 39 ? [`/p${i + 1}`] : []);
+  const site = await startSite(routes, { delayMs: 30 });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const term = openTerminal(t, `${quote(process.execPath)} ${quote(MAIN)} crawl ${site.url('/p0')} --db ${quote(db)} --concurrency 1 --workers 1`);
+  await term.waitFor(/\d+ pages? stored/);
+  term.close();
+  // Node's default for SIGHUP ended the process at once: the run stayed 'running', and the pages
+  // after the hangup were never fetched.
+  const deadline = Date.now() + 30_000;
+  let status = 'running';
+  while (status === 'running' && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    status = rows<{ status: string }>(db, 'SELECT status FROM runs')[0]?.status ?? 'running';
+  }
+  assert.equal(status, 'done');
+  assert.deepEqual(rows(db, 'SELECT count(*) AS n FROM pages'), [{ n: 40 }]);
+  assert.deepEqual(rows(db, "SELECT url FROM urls WHERE state = 'fetching'"), []);
+});
 
 test('bench with stderr and stdout closed early: the crawl of the generated site finishes, exit 0', async (t) => {
   const db = tempDbPath(t);

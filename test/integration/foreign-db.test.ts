@@ -40,7 +40,7 @@ const APPS = {
 };
 
 for (const [name, sql] of Object.entries(APPS)) {
-  test(`crawl, bench and stats refuse an application database with ${name}, its bytes unchanged`, async (t) => {
+  test(`crawl, bench, stats and search refuse an application database with ${name}, its bytes unchanged`, async (t) => {
     const path = appDb(t, sql);
     const before = hash(path);
     // Refused before any fetch, so the seed needs no server.
@@ -50,6 +50,9 @@ for (const [name, sql] of Object.entries(APPS)) {
     assert.equal(hash(path), before, 'bench did not replace the file');
     assertOneLineError(await crawlite(['stats', '--db', path]), 1, /\[CRAWL_STORE_OPEN\]$/);
     assert.equal(hash(path), before, 'stats left the file as it was');
+    // QA: search called such a file one "made by an older crawlite".
+    assertOneLineError(await crawlite(['search', '--db', path, 'precious']), 1, /^crawlite: cannot read .*app\.db as a crawlite database: it holds another application's data \[CRAWL_STORE_OPEN\]$/);
+    assert.equal(hash(path), before, 'search left the file as it was');
     assert.deepEqual(readdirSync(dirname(path)), ['app.db'], 'no -wal, -shm or journal left beside it');
   });
 }
@@ -72,4 +75,10 @@ test('a new database is stamped with crawlite\'s application_id, and one from an
   t.after(() => legacy.close());
   assert.equal(legacy.pragma('application_id', { simple: true }), APPLICATION_ID);
   assert.equal((legacy.prepare('SELECT count(*) AS n FROM urls').get() as { n: number }).n, 1);
+});
+
+test('search of an empty file says it is no crawlite database (QA)', async (t) => {
+  const path = join(dirname(tempDbPath(t)), 'empty.db');
+  writeFileSync(path, '');
+  assertOneLineError(await crawlite(['search', '--db', path, 'x']), 1, /^crawlite: cannot read .*empty\.db as a crawlite database: it has no tables \[CRAWL_STORE_OPEN\]$/);
 });

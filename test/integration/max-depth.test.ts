@@ -56,3 +56,32 @@ test('a queued URL found again by a shorter path is crawled at the shorter depth
   const pageDepth = rows<{ depth: number }>(config.dbPath, 'SELECT depth FROM pages WHERE url = ?', site.url('/x'));
   assert.deepEqual(pageDepth, [{ depth: 2 }]);
 });
+
+test('a redirect that lands on a URL in flight at a shorter depth stores the page at that depth, and its links within the limit are crawled (QA)', async (t) => {
+  // / -> /a, /docs/; /a -> /docs (301 to /docs/). /docs/ answers its first request (the direct
+  // one, depth 1) late, so the redirect's request (from /docs, depth 2) stores the page first.
+  // /docs/ -> /docs/intro is then at depth 2, within --max-depth 2, not 3.
+  let docsRequests = 0;
+  let releaseFirst!: () => void;
+  const redirectDone = new Promise<void>((resolve) => (releaseFirst = resolve));
+  const site = await startSite({
+    '/': page('home', ['/a', '/docs/']),
+    '/a': page('a', ['/docs']),
+    '/docs': { status: 301, headers: { location: '/docs/' } },
+    '/docs/': async (_req: IncomingMessage, res: ServerResponse) => {
+      docsRequests += 1;
+      if (docsRequests === 1) await Promise.race([redirectDone, new Promise((r) => setTimeout(r, 3_000))]);
+      else setTimeout(releaseFirst, 300);
+      res.writeHead(200, { 'content-type': 'text/html' }).end(page('docs', ['/docs/intro']));
+    },
+    '/docs/intro': page('intro'),
+  });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], { maxDepth: 2 });
+  assert.equal((await runCrawl(config)).status, 'done');
+  assert.equal(docsRequests, 2, 'both paths requested /docs/');
+  const pages = rows<{ final_url: string; depth: number }>(config.dbPath, 'SELECT final_url, depth FROM pages ORDER BY depth, final_url')
+    .map((r) => `${r.final_url.slice(site.origin.length)}@${r.depth}`);
+  assert.deepEqual(pages, ['/@0', '/a@1', '/docs/@1', '/docs/intro@2']);
+  assert.deepEqual(rows(config.dbPath, 'SELECT state, depth FROM urls WHERE url = ?', site.url('/docs/intro')), [{ state: 'done', depth: 2 }]);
+});

@@ -75,3 +75,22 @@ test('server down, then up: the rerun hints at --retry-failed, and --retry-faile
   assert.equal(summary.earlierFailures, undefined);
   assert.equal(rows<{ n: number }>(db, 'SELECT count(*) AS n FROM pages')[0]!.n, 3);
 });
+
+test('a finished crawl run again says that nothing is queued and names --recrawl, text and JSON (QA)', async (t) => {
+  const site = await startSite({ '/': page('home', ['/a']), '/a': page('a') });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  const first = await crawlite(['crawl', site.url('/'), '--db', db, '--no-progress']);
+  assert.equal(first.code, 0, first.stderr);
+  assert.ok(!first.stderr.includes('--recrawl'), 'a run that crawled gets no hint');
+  const again = await crawlite(['crawl', site.url('/'), '--db', db, '--no-progress']);
+  assert.equal(again.code, 0, again.stderr);
+  const lines = again.stderr.split('\n');
+  assert.equal(lines[lines.findIndex((l) => l.startsWith('crawl done: 0 pages stored')) + 1],
+    'nothing left to crawl: no URL is queued in this database; --recrawl fetches its stored pages again', again.stderr);
+  const json = await crawlite(['crawl', site.url('/'), '--db', db, '--log-format', 'json']);
+  assert.equal((JSON.parse(json.stderr.trimEnd().split('\n').at(-1)!) as Record<string, unknown>).nothingQueued, true);
+  // A --recrawl is not told to use --recrawl.
+  const recrawl = await crawlite(['crawl', site.url('/'), '--db', db, '--no-progress', '--recrawl']);
+  assert.ok(!recrawl.stderr.includes('nothing left'), recrawl.stderr);
+});

@@ -105,3 +105,28 @@ test('search ranks text-only matches by their rare words: the page with all of t
   // Every match is still found, past the ranked ones.
   assert.deepEqual((await hits('zebra OR quagga OR alpha', 10)).map((h) => h.path).sort(), ['/p1', '/p2', '/p3', '/p4']);
 });
+
+test('search --json: scores follow the ranks, a title-tier page above a text-tier page with rarer words (QA)', async (t) => {
+  // "widget" is in four titles, so it weighs little; /p5 holds two words no other page has, in
+  // its text only, and on its own scores more than the widget pages: it still ranks after them.
+  const site = await startSite({
+    '/': page('Home', ['/w1', '/w2', '/w3', '/w4', '/p5', '/p6']),
+    '/w1': page('Widget one', ['/'], '<p>plain</p>'),
+    '/w2': page('Widget two', ['/'], '<p>plain</p>'),
+    '/w3': page('Widget three', ['/'], '<p>plain</p>'),
+    '/w4': page('Widget four', ['/'], '<p>plain</p>'),
+    '/p5': page('Five', ['/'], '<p>zebra quagga</p>'),
+    '/p6': page('Six', ['/'], '<p>widget mention</p>'),
+  });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--no-progress', '--workers', '0'])).code, 0);
+  const run = await crawlite(['search', 'widget OR zebra OR quagga', '--db', db, '--json', '--limit', '10']);
+  assert.equal(run.code, 0, run.stderr);
+  const hits = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { rank: number; url: string; score: number });
+  assert.deepEqual(hits.map((h) => new URL(h.url).pathname), ['/w1', '/w2', '/w3', '/w4', '/p5', '/p6'], 'title tier, text tier, the rest');
+  for (let i = 1; i < hits.length; i += 1) {
+    assert.ok(hits[i]!.score <= hits[i - 1]!.score, `rank ${hits[i]!.rank} scores ${hits[i]!.score}, above rank ${hits[i - 1]!.rank}'s ${hits[i - 1]!.score}`);
+  }
+  assert.ok(hits[4]!.score > 0 && hits[5]!.score === 0, JSON.stringify(hits.map((h) => h.score)));
+});

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { runCrawl } from '../../src/crawl.js';
 import { startSite, page } from '../helpers/site.js';
@@ -80,4 +80,26 @@ test('a crawl started while a long read holds the settled file is refused with C
   // Once the read is over, the same crawl runs.
   assert.equal((await runCrawl(testConfig(t, [site.url('/b')], { dbPath: first.dbPath }))).status, 'done');
   assert.equal(rows<{ n: number }>(first.dbPath, 'SELECT count(*) AS n FROM pages')[0]?.n, 3);
+});
+
+test('a reader with the file open but idle when the crawl ends: the crawl is checkpointed into the file, so a copy of the file alone holds it (QA)', async (t) => {
+  const site = await startSite({ '/': page('home', ['/a', '/b']), '/a': page('a'), '/b': page('b') });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')]);
+  let reader: Database.Database | null = null;
+  // As `watch crawlite stats` does: the file open, short reads now and then, none at the end.
+  await runCrawl(config, {
+    onEvent: () => {
+      reader ??= new Database(config.dbPath, { readonly: true });
+      reader.prepare('SELECT count(*) FROM pages').get();
+    },
+  });
+  assert.ok(reader !== null);
+  t.after(() => (reader as Database.Database | null)?.close());
+  assert.equal((reader as Database.Database).pragma('journal_mode', { simple: true }), 'wal', 'still WAL: the reader is connected');
+  const copy = `${config.dbPath}.copy`;
+  copyFileSync(config.dbPath, copy);
+  const copied = new Database(copy, { readonly: true });
+  t.after(() => copied.close());
+  assert.equal((copied.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n, 3);
 });
