@@ -4,6 +4,7 @@
  * and a stored page that now redirects somewhere the crawl does not go (QA).
  */
 import { test } from 'node:test';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import assert from 'node:assert/strict';
 import { runCrawl } from '../../src/crawl.js';
 import { readStats } from '../../src/export/stats.js';
@@ -15,17 +16,21 @@ import { rows } from '../helpers/db.js';
 
 const quickRetries = { ...defaultPolitenessConfig(), retries: 1, retryBaseMs: 10, retryMaxDelayMs: 20 };
 
-test('a seed that redirected in the first crawl and answers 5xx in a recrawl keeps its redirect (and the scope it widened); the next --recrawl asks again', async (t) => {
-  let answer: 'redirect' | 'down' | 'page' = 'redirect';
+/**
+ * A site whose seed, http://localhost:<port>/, answers as `root` says (it first redirects to the
+ * same server's /home as 127.0.0.1, another host, which widens the scope); /a links /new once the
+ * seed stops redirecting. The first crawl is run.
+ */
+async function crawledRedirectingSeed(
+  t: import('node:test').TestContext,
+  root: (req: IncomingMessage, res: ServerResponse, home: string) => void,
+  isRedirecting: () => boolean,
+) {
   let port = 0;
   const site = await startSite({
-    '/': (_req, res) => {
-      if (answer === 'redirect') res.writeHead(301, { location: `http://127.0.0.1:${port}/home` }).end();
-      else if (answer === 'down') res.writeHead(503, { 'content-type': 'text/html' }).end('<title>down</title>');
-      else res.writeHead(200, { 'content-type': 'text/html' }).end(page('seed itself'));
-    },
+    '/': (req, res) => root(req, res, `http://127.0.0.1:${port}/home`),
     '/home': page('home', ['/a']),
-    '/a': (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end(page('a', answer === 'redirect' ? [] : ['/new'])),
+    '/a': (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end(page('a', isRedirecting() ? [] : ['/new'])),
     '/new': page('new'),
   });
   t.after(() => site.close());
@@ -34,6 +39,16 @@ test('a seed that redirected in the first crawl and answers 5xx in a recrawl kee
   const target = (path: string) => `http://127.0.0.1:${port}${path}`;
   const config = testConfig(t, [seed], { fetch: { politeness: quickRetries } });
   await runCrawl(config);
+  return { seed, target, config };
+}
+
+test('a seed that redirected in the first crawl and answers 5xx in a recrawl keeps its redirect (and the scope it widened); the next --recrawl asks again', async (t) => {
+  let answer: 'redirect' | 'down' | 'page' = 'redirect';
+  const { seed, target, config } = await crawledRedirectingSeed(t, (_req, res, home) => {
+    if (answer === 'redirect') res.writeHead(301, { location: home }).end();
+    else if (answer === 'down') res.writeHead(503, { 'content-type': 'text/html' }).end('<title>down</title>');
+    else res.writeHead(200, { 'content-type': 'text/html' }).end(page('seed itself'));
+  }, () => answer === 'redirect');
   const seedRow = () => rows<{ state: string; error_code: string | null; error_message: string | null; redirect_to: string | null }>(
     config.dbPath, 'SELECT state, error_code, error_message, redirect_to FROM urls WHERE url = ?', seed,
   )[0];
@@ -63,22 +78,10 @@ test('a seed that redirected in the first crawl and answers 5xx in a recrawl kee
 
 test('a seed that redirected in the first crawl and gets no answer in a recrawl (connection reset) keeps its redirect too (QA)', async (t) => {
   let answer: 'redirect' | 'reset' = 'redirect';
-  let port = 0;
-  const site = await startSite({
-    '/': (req, res) => {
-      if (answer === 'reset') req.socket.destroy();
-      else res.writeHead(301, { location: `http://127.0.0.1:${port}/home` }).end();
-    },
-    '/home': page('home', ['/a']),
-    '/a': (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end(page('a', answer === 'redirect' ? [] : ['/new'])),
-    '/new': page('new'),
-  });
-  t.after(() => site.close());
-  port = Number(new URL(site.origin).port);
-  const seed = `http://localhost:${port}/`;
-  const target = (path: string) => `http://127.0.0.1:${port}${path}`;
-  const config = testConfig(t, [seed], { fetch: { politeness: quickRetries } });
-  await runCrawl(config);
+  const { seed, target, config } = await crawledRedirectingSeed(t, (req, res, home) => {
+    if (answer === 'reset') req.socket.destroy();
+    else res.writeHead(301, { location: home }).end();
+  }, () => answer === 'redirect');
 
   answer = 'reset';
   const summary = await runCrawl({ ...config, recrawl: true });
