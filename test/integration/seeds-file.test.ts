@@ -87,3 +87,13 @@ test('line ends and encodings: a bare CR ends a line, UTF-16 with its BOM is rea
   });
   assert.throws(() => readSeedsFile(write('nul.txt', 'http://127.0.0.1:9/\u0000x\n')), (err: Error) => err.message.includes("'http://127.0.0.1:9/\\x00x'") && !err.message.includes('\u0000'));
 });
+
+test('a list of thousands of URLs with credentials: the notice names a few and counts the rest (QA: one line of 77 KB)', async (t) => {
+  const db = tempDbPath(t);
+  const list = join(dirname(db), 'creds.txt');
+  writeFileSync(list, Array.from({ length: 3000 }, (_, i) => `http://u:pw@127.0.0.1:9/p${i}\n`).join(''));
+  const run = await crawlite(['crawl', '-i', list, '--db', db, '--no-progress', '--max-pages', '1', '--retries', '0']);
+  const [first] = run.stderr.split('\n');
+  assert.equal(first, 'crawlite: credentials in seed URLs are not sent and were removed: http://127.0.0.1:9/p0, http://127.0.0.1:9/p1, '
+    + 'http://127.0.0.1:9/p2, http://127.0.0.1:9/p3, http://127.0.0.1:9/p4 and 2,995 more (to authenticate, use --header "Authorization: ...")');
+});
