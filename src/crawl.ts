@@ -348,12 +348,15 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   let earlierFailures: EarlierFailures | null = null;
   let isNothingQueued = false;
   try {
+    // --max-time: from here on no URL is taken; those in flight finish, the queue waits for the next run.
+    // The clock starts before the sitemaps, which are requests of the run too.
+    const stopTakingAt = config.maxTimeMs === null ? null : Date.now() + config.maxTimeMs;
     if (config.sitemaps) {
-      const report = await addSitemapSeeds({ seeds: config.seeds, fetcher, limits, scope, trap: trap.checkUrl, writer, signal: stop.signal, robots: polite.robots });
+      const report = await addSitemapSeeds({
+        seeds: config.seeds, fetcher, limits, scope, trap: trap.checkUrl, writer, signal: stop.signal, robots: polite.robots, stopAt: stopTakingAt,
+      });
       opts.onSitemaps?.(report);
     }
-    // --max-time: from here on no URL is taken; those in flight finish, the queue waits for the next run.
-    const stopTakingAt = config.maxTimeMs === null ? null : Date.now() + config.maxTimeMs;
     for (;;) {
       if (stop.signal.aborted) break;
       if (!isTimeUp && stopTakingAt !== null && Date.now() >= stopTakingAt) isTimeUp = true;

@@ -18,6 +18,11 @@ export function refuseRepeatedOptions(argv: Record<string, unknown>, y: unknown)
     const value = argv[name];
     if (!Array.isArray(value) || repeatable.has(name)) continue;
     const flag = name.length === 1 ? `-${name}` : `--${name}`;
+    // A string option with a --no- form (--proxy / --no-proxy): yargs gives false for the latter,
+    // and "--proxy given twice" read as a mistake the user had not made (QA).
+    if (value.includes(false) && value.some((v) => v !== false)) {
+      throw new UsageError('CRAWL_USAGE', `${flag} and --no-${name} both given; give one`);
+    }
     const times = value.length === 2 ? 'twice' : `${value.length} times`;
     throw new UsageError('CRAWL_USAGE', `${flag} given ${times}; give it once`);
   }

@@ -48,10 +48,15 @@ export function loadCrawlConfig(given: JobFlags): ResolvedJob {
  * expects it to be used, so they are told, once, that it is not, and what to use instead: an
  * Authorization header (--header), which goes to the seeds' origins only.
  */
+const MAX_NAMED_SEEDS = 5;
+
 function credentialWarnings(rawSeeds: unknown[]): string[] {
   const withCredentials = rawSeeds.map(String).filter(hasCredentials);
   if (withCredentials.length === 0) return [];
-  const seeds = [...new Set(withCredentials.map((seed) => normalizeUrl(seed) ?? seed))].join(', ');
+  const all = [...new Set(withCredentials.map((seed) => normalizeUrl(seed) ?? seed))];
+  // A --seeds-file of thousands such URLs made this one line of megabytes (QA): a few name the rest.
+  const more = all.length > MAX_NAMED_SEEDS ? ` and ${(all.length - MAX_NAMED_SEEDS).toLocaleString('en-US')} more` : '';
+  const seeds = all.slice(0, MAX_NAMED_SEEDS).join(', ') + more;
   return [`crawlite: credentials in seed URLs are not sent and were removed: ${seeds} (to authenticate, use --header "Authorization: ...")`];
 }
 

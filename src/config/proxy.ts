@@ -81,6 +81,10 @@ export function checkProxyUrl(value: string, from: string): string {
     throw new UsageError('CRAWL_USAGE', `invalid proxy in ${from} '${redactText(text)}': expected an http:// or https:// proxy URL${envHint(from)}`);
   }
   if (url.hostname === '') throw new UsageError('CRAWL_USAGE', `invalid proxy in ${from}: it names no host${envHint(from)}`);
+  if (decodeUserinfo(url.username) === null || decodeUserinfo(url.password) === null) {
+    // Left to the crawl, every request failed as CRAWL_FETCH_NETWORK "URI malformed" (QA).
+    throw new UsageError('CRAWL_USAGE', `invalid proxy in ${from} (${redactProxy(url.href)}): its user name or password holds a % that starts no escape; write % as %25${envHint(from)}`);
+  }
   const auth = url.username || url.password ? `${url.username}:${url.password}@` : '';
   return `${url.protocol}//${auth}${url.host}`;
 }
@@ -89,20 +93,49 @@ function envHint(from: string): string {
   return from.startsWith('-') || from.includes('.') ? '' : '; fix the variable, or pass --no-proxy to connect directly';
 }
 
-/** A proxy URL with its password hidden, for notices, errors and the run's recorded options. */
+/** A user name or password from a URL, its escapes decoded; null for a % that starts none. */
+function decodeUserinfo(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The Proxy-Authorization a proxy URL's credentials make, or null without any. A user name alone
+ * (`http://APIKEY:@proxy:8011`, as proxy services hand out keys) is Basic `APIKEY:`, as curl
+ * sends it; undici's ProxyAgent sends nothing unless both are set (QA: a 407 for a URL that held
+ * the key).
+ */
+export function proxyAuthorization(proxy: string): string | null {
+  const url = new URL(proxy);
+  if (!url.username && !url.password) return null;
+  const pair = `${decodeUserinfo(url.username) ?? url.username}:${decodeUserinfo(url.password) ?? url.password}`;
+  return `Basic ${Buffer.from(pair).toString('base64')}`;
+}
+
+/**
+ * A proxy URL with its secret hidden, for notices, errors and the run's recorded options: the
+ * password, or the user name when it comes alone (then it is the key).
+ */
 export function redactProxy(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    else if (parsed.username) parsed.username = '***';
     return parsed.href.replace(/\/$/, '');
   } catch {
     return redactText(url);
   }
 }
 
-/** A string that did not parse as a URL: anything between "//" and "@" may be a password. */
+/**
+ * A string that did not parse as a URL: everything before its last "@" (after any scheme) may be
+ * credentials, a password holding "/" or "@" included, and a scheme may be missing (`user:pw@host`).
+ */
 function redactText(text: string): string {
-  return text.replace(/\/\/[^/@]*@/, '//***@');
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, '$1***@');
 }
 
 /** The proxy settings as recorded in runs.options and shown in notices: no password. */

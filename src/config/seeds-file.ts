@@ -28,7 +28,24 @@ function readText(path: string): string {
   if (bytes.length > MAX_FILE_BYTES) {
     throw new UsageError('CRAWL_USAGE', `--seeds-file ${name} is larger than 32 MB; split it over several runs on the same --db`);
   }
+  return decodeText(bytes);
+}
+
+/**
+ * UTF-8, or UTF-16 when the file starts with its byte order mark: Windows PowerShell's `>` and
+ * Notepad's "Unicode" write UTF-16LE, which read as UTF-8 gave every line as invalid, NULs and
+ * all, on the terminal (QA).
+ */
+function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   return bytes.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/** A bad line as quoted in the error: control characters escaped, so the terminal shows them. */
+function quoteLine(line: string): string {
+  const shown = line.length > 200 ? `${line.slice(0, 200)}...` : line;
+  return shown.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
 /** The file's URLs, in order, as given (the config normalizes and dedups them). */
@@ -37,12 +54,16 @@ export function readSeedsFile(path: string): string[] {
   const seeds: string[] = [];
   const bad: number[] = [];
   let firstBad = '';
-  const lines = readText(path).split(/\r?\n/);
+  // A bare CR ends a line too (old Mac files): the URL parser drops CRs, tabs and newlines inside
+  // a URL, so two URLs on CR-ended lines were silently one (QA).
+  const lines = readText(path).split(/\r\n|\r|\n/);
   for (const [i, raw] of lines.entries()) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
-    if (!/^https?:\/\//i.test(line) || normalizeUrl(line) === null) {
-      if (bad.length === 0) firstBad = line.length > 200 ? `${line.slice(0, 200)}...` : line;
+    // A control character inside the URL (a tab between two URLs) would be dropped by the URL
+    // parser, joining what was written apart: refused with the line instead.
+    if (!/^https?:\/\//i.test(line) || /[\u0000-\u001f\u007f]/.test(line) || normalizeUrl(line) === null) {
+      if (bad.length === 0) firstBad = quoteLine(line);
       bad.push(i + 1);
       continue;
     }

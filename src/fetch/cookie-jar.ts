@@ -21,6 +21,12 @@ const MAX_PER_DOMAIN = 50;
 /** Name, value and attributes: RFC 6265 6.1's 4096 bytes per cookie, and a header that servers accept. */
 const MAX_COOKIE_BYTES = 4096;
 const MAX_BYTES_PER_DOMAIN = 6 * 1024;
+/**
+ * The Cookie header a request gets, whatever the number of domains its host sits under: each of
+ * `a.b.site.example`, `b.site.example` and `site.example` may hold MAX_BYTES_PER_DOMAIN, and
+ * together they made an 18 KiB header that servers answer with 400 or 431 on every request (QA).
+ */
+const MAX_COOKIE_HEADER_BYTES = 6 * 1024;
 const MAX_DOMAINS = 1000;
 
 export interface CrawlCookieJar {
@@ -73,7 +79,18 @@ export function createCookieJar(): CrawlCookieJar {
   return {
     cookieHeader(url) {
       if (isEmpty) return ''; // the common case, a site that sets none: no lookup at all
-      return jar.getCookieStringSync(url);
+      // RFC 6265 5.4's order (longer paths, then older cookies first); what does not fit is left
+      // out, smaller ones after it may still go.
+      const pairs: string[] = [];
+      let bytes = 0;
+      for (const cookie of jar.getCookiesSync(url)) {
+        const pair = cookie.cookieString();
+        const added = pair.length + (pairs.length > 0 ? 2 : 0);
+        if (bytes + added > MAX_COOKIE_HEADER_BYTES) continue;
+        pairs.push(pair);
+        bytes += added;
+      }
+      return pairs.join('; ');
     },
     setCookies(url, lines) {
       if (lines === undefined) return;

@@ -6,12 +6,14 @@
 import { connect } from 'node:net';
 import { CrawlError } from '../errors.js';
 import { proxyFor, redactProxy, type ProxyConfig } from '../config/proxy.js';
+import { loopbackLookup } from './loopback-lookup.js';
 
 const CHECK_TIMEOUT_MS = 10_000;
 
 function reach(host: string, port: number, timeoutMs: number): Promise<string | null> {
   return new Promise((resolve) => {
-    const socket = connect({ host, port });
+    // The lookup the crawl's own connections use: a proxy at `proxy.localhost` is loopback (QA).
+    const socket = connect({ host, port, lookup: loopbackLookup as never });
     const done = (problem: string | null) => {
       socket.destroy();
       resolve(problem);

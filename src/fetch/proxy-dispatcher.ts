@@ -8,7 +8,7 @@
  * header size).
  */
 import { Agent, Dispatcher, Pool, ProxyAgent } from 'undici';
-import { proxyFor, type ProxyConfig } from '../config/proxy.js';
+import { proxyAuthorization, proxyFor, type ProxyConfig } from '../config/proxy.js';
 import type { poolOptions } from './dispatcher.js';
 
 type PoolOptions = ReturnType<typeof poolOptions>;
@@ -35,9 +35,12 @@ class ProxyRouter extends Dispatcher {
     let agent = this.#proxies.get(proxy);
     if (agent === undefined) {
       const { connect, ...pool } = this.#options;
+      const token = proxyAuthorization(proxy);
       agent = new ProxyAgent({
         ...pool,
         uri: proxy,
+        // Ours, not undici's from the URL: it wants both a user name and a password.
+        ...(token === null ? {} : { token }),
         proxyTunnel: false,
         // The site's TLS (inside the tunnel) and the proxy's own, for an https:// proxy.
         requestTls: connect,

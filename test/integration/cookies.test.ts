@@ -97,3 +97,27 @@ test('a site that sets cookies without end: the Cookie header stays under 8 KiB 
   assert.ok(sizes[1]! > 0, 'cookies were sent');
   assert.ok(Math.max(...sizes) <= 8 * 1024, `largest Cookie header: ${Math.max(...sizes)} bytes`);
 });
+
+test('a host and its parent domains each setting their fill: the Cookie header still fits what servers accept (QA: 431 on every page)', async (t) => {
+  const sizes: number[] = [];
+  // Served as a.b.site.localhost: three domains (host, b.site.localhost, site.localhost) hold 6 KiB each.
+  const fill = (domain: string) => Array.from({ length: 30 }, (_, i) => `${domain.length}_${i}=${'v'.repeat(200)}${domain ? `; Domain=${domain}` : ''}`);
+  const site = await startSite({
+    '/p0': (req, res) => {
+      sizes.push((req.headers.cookie ?? '').length);
+      const cookies = [...fill(''), ...fill('b.site.localhost'), ...fill('site.localhost')];
+      res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': cookies }).end(page('p0', ['/p1']));
+    },
+    '/p1': (req, res) => {
+      sizes.push((req.headers.cookie ?? '').length);
+      res.writeHead(200, { 'content-type': 'text/html' }).end(page('p1'));
+    },
+  });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  const seed = site.url('/p0').replace('127.0.0.1', 'a.b.site.localhost');
+  const run = await crawlite(['crawl', seed, '--db', db, '--no-progress', '--ignore-robots']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(rows(db, 'SELECT status, title FROM pages ORDER BY url'), [{ status: 200, title: 'p0' }, { status: 200, title: 'p1' }], 'not a 431 for p1');
+  assert.ok(sizes[1]! > 0 && sizes[1]! <= 8 * 1024, `Cookie header of ${sizes[1]} bytes`);
+});

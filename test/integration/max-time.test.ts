@@ -30,6 +30,28 @@ test('a slow chain of pages stops at --max-time with the rest queued; the next r
   assert.ok(rows(db, 'SELECT url FROM pages').length > stored, 'the second run went on where the first stopped');
 });
 
+test('--max-time counts the sitemaps too: slow ones are not all read first (QA: --max-time 1 ran for 15 s)', async (t) => {
+  const routes: Record<string, Route> = {
+    '/': page('home'),
+    '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nSitemap: /index.xml\n' },
+  };
+  let index = '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">';
+  for (let i = 0; i < 10; i++) {
+    index += `<sitemap><loc>/s${i}.xml</loc></sitemap>`;
+    routes[`/s${i}.xml`] = { delayMs: 1500, headers: { 'content-type': 'application/xml' }, body: `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>/p${i}</loc></url></urlset>` };
+  }
+  routes['/index.xml'] = { headers: { 'content-type': 'application/xml' }, body: `${index}</sitemapindex>` };
+  const site = await startSite(routes);
+  t.after(() => site.close());
+  const startedAt = Date.now();
+  const run = await crawlite(['crawl', site.url('/'), '--db', tempDbPath(t), '--no-progress', '--sitemaps', '--max-time', '1']);
+  const tookMs = Date.now() - startedAt;
+  assert.equal(run.code, 0, run.stderr);
+  assert.ok(tookMs < 8_000, `took ${tookMs} ms`);
+  assert.match(run.stderr, /not read: --max-time reached \(and \d+ more\)/);
+  assert.match(run.stderr, /stopped taking URLs at --max-time 1\.0s/);
+});
+
 test('a crawl that ends before --max-time says nothing about it', async (t) => {
   const site = await startSite({ '/': page('home') });
   t.after(() => site.close());

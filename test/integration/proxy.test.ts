@@ -154,3 +154,27 @@ test('fetch.proxy in a job file; -H Proxy-Authorization and a SOCKS proxy are re
   const socks = await crawlite(['crawl', site.url('/'), '--db', tempDbPath(t), '--proxy', 'socks5h://127.0.0.1:1080'], { env: envWith() });
   assertOneLineError(socks, 2, /proxy in --proxy is a SOCKS proxy .*only HTTP and HTTPS proxies are supported \[CRAWL_USAGE\]$/);
 });
+
+test('a proxy named under .localhost is loopback, for the check before the crawl as for its requests (QA: "host not found")', async (t) => {
+  const site = await started(t, startSite(SITE));
+  const proxy = await started(t, startProxy({ hosts: { 'site.test': site.origin.replace('http://', '') } }));
+  const db = tempDbPath(t);
+  const named = `http://proxy.localhost:${proxy.port}`;
+  const run = await crawlite(['crawl', 'http://site.test/', '--db', db, '--no-progress', '--proxy', named], { env: envWith() });
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(rows(db, 'SELECT url, status FROM pages ORDER BY url'), [{ url: 'http://site.test/', status: 200 }, { url: 'http://site.test/a', status: 200 }]);
+});
+
+test('a proxy key given as the user name alone (http://KEY:@proxy) is sent as Basic KEY: and never shown or stored (QA: a 407)', async (t) => {
+  const site = await started(t, startSite(SITE));
+  const proxy = await started(t, startProxy({ credentials: 'K3YK3Y:' }));
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', site.url('/'), '--db', db, '--no-progress', '--proxy', proxy.url.replace('http://', 'http://K3YK3Y:@')], { env: envWith() });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(rows(db, 'SELECT url FROM pages').length, 2);
+  assert.match(run.stderr, new RegExp(`proxy: ${proxy.url.replace('http://', 'http://\\*\\*\\*@')} for`));
+  for (const file of [db, `${db}-wal`]) {
+    if (existsSync(file)) assert.ok(!readFileSync(file).includes('K3YK3Y'), `${file} holds no key`);
+  }
+  assert.ok(!run.stderr.includes('K3YK3Y'));
+});

@@ -39,6 +39,16 @@ test('a single-value option given twice: exit 2, one line naming it, nothing cre
   assert.deepEqual(readdirSync(dir), [], 'no database, export or report written');
 });
 
+test('--proxy with --no-proxy, in either order: one line naming both, not "given twice" (QA)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'crawlite-repeat-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const args of [['--proxy', 'http://127.0.0.1:9', '--no-proxy'], ['--no-proxy', '--proxy', 'http://127.0.0.1:9']]) {
+    const run = await crawlite(['crawl', SEED, ...args], { cwd: dir });
+    assertOneLineError(run, 2, /^crawlite: --proxy and --no-proxy both given; give one \[CRAWL_USAGE\]$/);
+  }
+  assert.deepEqual(readdirSync(dir), [], 'no database written');
+});
+
 test('repeatable options still accumulate: two --header / -H, two --include, two seeds', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'crawlite-repeat-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -11,6 +11,7 @@ import { startSite, page } from '../helpers/site.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { crawlite, assertOneLineError, MAIN } from '../helpers/cli.js';
+import { readSeedsFile } from '../../src/config/seeds-file.js';
 
 test('a list of URLs with comments and blank lines; --max-depth 0 fetches just the list', async (t) => {
   const site = await startSite({ '/a': page('a', ['/linked']), '/b': page('b'), '/c': page('c'), '/linked': page('linked') });
@@ -64,4 +65,35 @@ test('the file\'s seeds replace a job file\'s, as typed seeds do', async (t) => 
   const run = await crawlite(['crawl', '--config', job, '-i', list, '--db', db, '--no-progress']);
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(rows(db, 'SELECT url FROM pages'), [{ url: site.url('/listed') }]);
+});
+
+test('line ends and encodings: a bare CR ends a line, UTF-16 with its BOM is read, a tab or control character is refused and shown escaped (QA)', (t) => {
+  const dir = dirname(tempDbPath(t));
+  const write = (name: string, bytes: Buffer | string): string => {
+    const file = join(dir, name);
+    writeFileSync(file, bytes);
+    return file;
+  };
+  const two = ['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b'];
+  // The URL parser drops CRs inside a URL: before, these two lines were one seed, .../ahttp://...
+  assert.deepEqual(readSeedsFile(write('cr.txt', `${two[0]}\r${two[1]}\r`)), two);
+  // Windows PowerShell's `>` and Notepad's "Unicode" write UTF-16LE with a BOM.
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${two[0]}\r\n${two[1]}\r\n`, 'utf16le')]);
+  assert.deepEqual(readSeedsFile(write('utf16.txt', utf16)), two);
+  const be = Buffer.from(`\uFEFF${two[0]}\n`, 'utf16le').swap16();
+  assert.deepEqual(readSeedsFile(write('utf16be.txt', be)), [two[0]]);
+  assert.throws(() => readSeedsFile(write('tab.txt', `${two[0]}\t${two[1]}\n`)), {
+    code: 'CRAWL_SEED_INVALID', message: /tab\.txt:1: invalid seed URL 'http:\/\/127\.0\.0\.1:9\/a\\thttp:\/\/127\.0\.0\.1:9\/b'/,
+  });
+  assert.throws(() => readSeedsFile(write('nul.txt', 'http://127.0.0.1:9/\u0000x\n')), (err: Error) => err.message.includes("'http://127.0.0.1:9/\\x00x'") && !err.message.includes('\u0000'));
+});
+
+test('a list of thousands of URLs with credentials: the notice names a few and counts the rest (QA: one line of 77 KB)', async (t) => {
+  const db = tempDbPath(t);
+  const list = join(dirname(db), 'creds.txt');
+  writeFileSync(list, Array.from({ length: 3000 }, (_, i) => `http://u:pw@127.0.0.1:9/p${i}\n`).join(''));
+  const run = await crawlite(['crawl', '-i', list, '--db', db, '--no-progress', '--max-pages', '1', '--retries', '0']);
+  const [first] = run.stderr.split('\n');
+  assert.equal(first, 'crawlite: credentials in seed URLs are not sent and were removed: http://127.0.0.1:9/p0, http://127.0.0.1:9/p1, '
+    + 'http://127.0.0.1:9/p2, http://127.0.0.1:9/p3, http://127.0.0.1:9/p4 and 2,995 more (to authenticate, use --header "Authorization: ...")');
 });

@@ -41,3 +41,15 @@ test('bounds: 50 cookies and 6 KiB per domain (oldest evicted first), 1,000 doma
   assert.equal(jar.cookieHeader('http://h1099.example.net/'), 'x=1');
   assert.ok(jar.size <= 1000 * 50);
 });
+
+test('the Cookie header stays under 6 KiB when the host and its parent domains each hold their fill (QA)', () => {
+  const jar = createCookieJar();
+  const url = 'http://a.b.shop.example.co.uk/';
+  for (const domain of ['', 'b.shop.example.co.uk', 'shop.example.co.uk', 'example.co.uk']) {
+    for (let i = 0; i < 30; i++) jar.setCookies(url, `c${domain.length}_${i}=${'v'.repeat(200)}${domain ? `; Domain=${domain}` : ''}`);
+  }
+  const header = jar.cookieHeader(url);
+  assert.ok(header.length <= 6 * 1024, `Cookie header of ${header.length} bytes`);
+  assert.ok(header.length > 5 * 1024, 'filled, not emptied');
+  assert.match(header, /^c\d+_\d+=v+(; c\d+_\d+=v+)*$/, 'whole name=value pairs only');
+});

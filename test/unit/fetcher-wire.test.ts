@@ -162,6 +162,21 @@ test('what only a lenient parser reads is read by the fallback, once per origin:
   assert.equal(text(continued.body), '<title>after 100</title>');
 });
 
+test('on an origin the lenient parser reads, a body longer than its Content-Length is read and the excess dropped, as undici and curl do (QA: lost)', async (t) => {
+  const body = Buffer.from('<title>counted</title>');
+  const { origin, requested } = await startRawServer(t, {
+    '/lf': { head: Buffer.from(`HTTP/1.1 200 OK\nContent-Type: text/html\nContent-Length: ${body.length}\n\n`, 'latin1'), body, exact: true },
+    '/excess': { head: html(body), body: Buffer.concat([body, Buffer.from(' and some bytes the server did not count\n')]) },
+  });
+  const fetcher = makeFetcher(t);
+  assertResult(await fetcher.fetch(entryFor(`${origin}/lf`)));
+  const result = await fetcher.fetch(entryFor(`${origin}/excess`));
+  assertResult(result);
+  assert.equal(result.status, 200);
+  assert.equal(text(result.body), '<title>counted</title>');
+  assert.deepEqual(requested, ['/lf', '/lf', '/excess'], 'the origin went to the lenient parser at once');
+});
+
 test('what Node refuses too keeps undici\'s message: a Content-Length given twice, HTTP/0.9', async (t) => {
   const { origin, requested } = await startRawServer(t, {
     '/twice': { head: ['HTTP/1.1 200 OK', 'Content-Type: text/html', 'Content-Length: 5', 'Content-Length: 5'], body: Buffer.from('hello') },

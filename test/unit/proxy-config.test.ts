@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkProxyUrl, proxyFor, redactProxy, resolveProxy } from '../../src/config/proxy.js';
+import { checkProxyUrl, proxyAuthorization, proxyFor, redactProxy, resolveProxy } from '../../src/config/proxy.js';
 import { configFromFlags } from '../../src/config/load.js';
 import { mergeJob } from '../../src/config/load-job.js';
 import { defaultConfig } from '../../src/config/schema.js';
@@ -89,4 +89,16 @@ test('the notice names the proxies, their source and what goes direct, without t
   assert.equal(describeProxy(resolveProxy('http://u:secret@p:3128', '--proxy', {})!), 'crawlite: proxy: http://u:***@p:3128 for http:// and https:// URLs (from --proxy)');
   assert.equal(describeProxy(resolveProxy(undefined, '--proxy', { https_proxy: 'http://s:1', no_proxy: 'a.example,b.example' })!),
     'crawlite: proxy: http://s:1 for https:// URLs (from https_proxy); direct: loopback and no_proxy (a.example,b.example)');
+});
+
+test('credentials: a % that starts no escape is refused up front; unparsable text never shows them; a user name alone is the key (QA)', () => {
+  assert.throws(() => checkProxyUrl('http://u:50%off@p:1', '--proxy'), (err: Error & { code?: string }) =>
+    err.code === 'CRAWL_USAGE' && /write % as %25/.test(err.message) && !err.message.includes('50%off'));
+  for (const text of ['http://u:sec/ret@p:1', 'u:sec/ret@p:1:2', 'http://u:p@ss@[bad']) {
+    assert.throws(() => checkProxyUrl(text, '--proxy'), (err: Error) => !/sec|ret|ss@/.test(err.message) && err.message.includes('***@'), text);
+  }
+  assert.equal(redactProxy('http://APIKEY@p:8011'), 'http://***@p:8011');
+  assert.equal(proxyAuthorization(checkProxyUrl('http://APIKEY:@p:8011', '--proxy')), `Basic ${Buffer.from('APIKEY:').toString('base64')}`);
+  assert.equal(proxyAuthorization('http://u:p%40ss@p:1'), `Basic ${Buffer.from('u:p@ss').toString('base64')}`);
+  assert.equal(proxyAuthorization('http://p:1'), null);
 });

@@ -380,3 +380,19 @@ describe('addRoot (a seed redirected out of the scope)', () => {
     assert.equal(scope(['http://example.com/'], { mode: 'any' }).addRoot('https://www.example.com/'), false);
   });
 });
+
+test('prefix mode with 100,000 seeds (a --seeds-file) decides each URL without a scan of every seed (QA: two minutes to queue them)', () => {
+  const seeds = Array.from({ length: 100_000 }, (_, i) => `http://h${i % 5000}.example/dir${i}/page`);
+  const startedAt = performance.now();
+  const check = scope(seeds, { mode: 'prefix' });
+  for (const seed of seeds) assert.equal(check(seed), null);
+  assertDecisions(check, {
+    'http://h1.example/dir1/deeper/x?q=/a/': null,
+    'http://h1.example/dir2/': 'CRAWL_SCOPE_OUT',
+    'http://h1.example/dir1': 'CRAWL_SCOPE_OUT',
+    'http://h1.example/dir12/': 'CRAWL_SCOPE_OUT',
+    'https://h1.example/dir1/': 'CRAWL_SCOPE_OUT',
+  });
+  const tookMs = performance.now() - startedAt;
+  assert.ok(tookMs < 5_000, `took ${Math.round(tookMs)} ms`);
+});
