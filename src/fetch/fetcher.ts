@@ -268,7 +268,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
     let sentUrl: string | null = null;
     let redirectTo: string | undefined;
     let isCookieSet = false;
-    /** The last hop (index in `redirects`) whose response set a cookie the jar took; -1 for none. */
+    /** The last hop (index in `redirects`) whose response carried a Set-Cookie while the jar is on; -1 for none. */
     let lastCookieHop = -1;
     const fail = (err: FetchError, retryAt?: number): FetchFailure => ({
       entry,
