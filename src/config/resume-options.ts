@@ -72,7 +72,7 @@ export function planResume(run: StoredRun, dbPath: string): ResumePlan {
   };
   // null is how a run records "no limit"; a job file says it by leaving the key out.
   if (candidate.maxDepth === null) delete candidate.maxDepth;
-  const result = jobFileSchema.safeParse(candidate);
+  const result = jobFileSchema.safeParse(candidate, { reportInput: true });
   if (!result.success) throw fail(describeIssues(result.error.issues));
   return { job: result.data, headerNames: isObject(headers) ? Object.keys(headers) : [], redactedProxy: carried.redacted };
 }
