@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { startSite, page, type TestSite } from '../helpers/site.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
-import { assertOneLineError, crawlite } from '../helpers/cli.js';
+import { assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
 
 const QUIET = ['--no-progress', '--workers', '0', '--concurrency', '1'];
 
@@ -62,6 +62,30 @@ test('a crawl cut short by --max-pages, continued with no URL, reaches the pages
   assert.equal(second.maxPages, null, '--max-pages is per run');
   assert.equal(second.maxDepth, 2);
   assert.deepEqual(second.scope.exclude, ['/x$']);
+});
+
+test('a crawl stopped with Ctrl+C, continued with no URL, reaches the pages of one full crawl', async (t) => {
+  // 40 pages in a chain of links, each answered after 20 ms: the interrupt lands mid-crawl.
+  const routes: Record<string, string> = {};
+  for (let n = 0; n < 40; n++) routes[n === 0 ? '/' : `/p${n}`] = page(`p${n}`, n < 39 ? [`/p${n + 1}`, '/skip'] : []);
+  routes['/skip'] = page('skip');
+  const site = await startSite(routes, { delayMs: 20 });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  const stopped = await crawlite(['crawl', site.url('/'), '--db', db, '--exclude', '/skip$', ...QUIET], {
+    onSpawn: (child) => whenPages(child, db, 5, () => child.kill('SIGINT')),
+  });
+  assert.equal(stopped.code, 130, stopped.stderr);
+  const stored = titles(db).length;
+  assert.ok(stored >= 5 && stored < 40, `interrupted mid-crawl (${stored} pages)`);
+
+  const resumed = await crawlite(['crawl', '--db', db, ...QUIET]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /^crawlite: continuing run 1's crawl of http:\/\/127\.0\.0\.1:\d+\/ in .*: [1-9]\d* URLs? queued$/m);
+  assert.equal(titles(db).length, 40, 'every page of the chain');
+  assert.equal(rows<{ n: number }>(db, 'SELECT count(DISTINCT url) AS n FROM pages')[0]!.n, 40, 'each once');
+  assert.equal(site.hits.get('/skip'), undefined, '--exclude carried over');
+  assert.deepEqual(rows(db, 'SELECT id, status FROM runs ORDER BY id'), [{ id: 1, status: 'interrupted' }, { id: 2, status: 'done' }]);
 });
 
 test('a flag given on the resume overrides the stored option; a resume\'s own --max-pages is not carried to the next', async (t) => {
