@@ -69,8 +69,8 @@ export interface CrawlOptions {
   onRetryFailed?: (queued: number) => void;
   /** Called synchronously for every stored page and failed URL; keep it cheap. */
   onEvent?: (e: CrawlEvent) => void;
-  /** The job file this crawl runs, recorded on its run row. */
-  job?: { name: string; file: string };
+  /** The job file this crawl runs, recorded on its run row (a resumed crawl records its run's again). */
+  job?: { name: string; file: string | null };
 }
 
 const LOOP_DELAY_RESOLUTION_MS = 5;

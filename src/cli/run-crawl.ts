@@ -12,7 +12,7 @@ import { formatJsonNotice } from './log-json.js';
 import { checkProxies, describeProxy } from '../fetch/proxy-check.js';
 
 export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<number> {
-  const { config, job, warnings } = loadCrawlConfig(flags);
+  const { config, job, warnings, resumed } = loadCrawlConfig(flags);
   const view = createViewFromFlags(flags, config.maxPages);
   // Notices are written in every log format, --quiet too, before the crawl starts; with
   // --log-format json each is a `notice` event, so stderr stays one JSON object per line.
@@ -20,6 +20,7 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
     process.stderr.write(flags.logFormat === 'json' ? formatJsonNotice(line) : `${line}\n`);
   };
   for (const line of warnings) notice(line);
+  if (resumed && !flags.quiet) notice(resumed.notice);
   if (config.fetch.politeness?.ignoreRobots) {
     // With --sitemaps robots.txt is still fetched, once per seed origin, for its Sitemap: lines.
     const detail = config.sitemaps ? 'robots.txt is not obeyed in this crawl (--sitemaps still reads its Sitemap: lines)' : 'robots.txt is neither fetched nor obeyed in this crawl';
@@ -34,7 +35,7 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   }
   const stop = new AbortController();
   const detach = onInterrupt(stop, view.say);
-  const opts: CrawlOptions = { signal: stop.signal, job: job ? { name: job.name, file: job.path } : undefined, ...view.crawlOptions };
+  const opts: CrawlOptions = { signal: stop.signal, job: job ? { name: job.name, file: job.path } : (resumed?.job ?? undefined), ...view.crawlOptions };
   let summary: CrawlSummary | null = null;
   opts.onSitemaps = (r) => {
     const failed = r.failures.map((f) => `\n  ${f.url}: ${f.message}`).join('');

@@ -112,7 +112,7 @@ function parseJson(path: string, source: string): unknown {
   return parsed;
 }
 
-function describeIssues(issues: z.core.$ZodIssue[]): string {
+export function describeIssues(issues: z.core.$ZodIssue[]): string {
   // An unknown key is named first: it is usually a typo of a key that is then reported missing
   // ({ select: .price } leaves selector out), and the typo is what to fix.
   const first = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];

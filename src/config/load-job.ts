@@ -4,14 +4,16 @@
  * so a bad job fails with one line before a byte is fetched; the flags keep their own checks and
  * messages (load.ts).
  */
-import { defaultConfig, type CrawlConfig } from './schema.js';
-import { configFromFlags, type CrawlFlags } from './load.js';
+import { DEFAULT_DB_PATH, defaultConfig, type CrawlConfig } from './schema.js';
+import { checkDbPath, configFromFlags, type CrawlFlags } from './load.js';
 import { readJobFile, type LoadedJob } from './job-file.js';
 import type { JobFile } from './job-schema.js';
 import { UsageError } from '../errors.js';
 import { hasCredentials, normalizeUrl } from '../frontier/normalize-url.js';
 import { resolveProxy } from './proxy.js';
 import { readSeedsFile } from './seeds-file.js';
+import { describeResume, noCrawlToContinue, planResume, refuseMissingSecrets } from './resume-options.js';
+import { readLastRun } from '../store/last-run.js';
 
 export interface JobFlags extends CrawlFlags {
   /** Path of a job file (.yaml, .yml or .json). */
@@ -26,11 +28,14 @@ export interface ResolvedJob {
   job: LoadedJob | null;
   /** Lines for stderr about what the configuration changed on the user's behalf. */
   warnings: string[];
+  /** Set when no seeds were given and the latest run's crawl is continued (resume-options.ts). */
+  resumed?: { runId: number; notice: string; job: { name: string; file: string | null } | null };
 }
 
 export function loadCrawlConfig(given: JobFlags): ResolvedJob {
   // Seeds from --seeds-file join those typed; together they replace the job file's, as typed ones do.
   const flags = given.seedsFile === undefined ? given : { ...given, urls: [...(given.urls ?? []), ...readSeedsFile(String(given.seedsFile))] };
+  if (flags.config === undefined && !flags.urls?.length && given.seedsFile === undefined) return resumeLastCrawl(flags);
   if (flags.config === undefined) {
     const config = configFromFlags(flags);
     return { config, job: null, warnings: credentialWarnings(flags.urls ?? []) };
@@ -41,6 +46,22 @@ export function loadCrawlConfig(given: JobFlags): ResolvedJob {
   }
   const config = configFromFlags(flags, mergeJob(defaultConfig(), job.job));
   return { config, job, warnings: credentialWarnings(flags.urls?.length ? flags.urls : (job.job.seeds ?? [])) };
+}
+
+/**
+ * No seeds: the latest run on --db is continued, its options under the flags given now. Looked
+ * up read-only, so a --db that does not exist is not created.
+ */
+function resumeLastCrawl(flags: JobFlags): ResolvedJob {
+  const dbPath = flags.db ?? DEFAULT_DB_PATH;
+  checkDbPath(dbPath);
+  const run = readLastRun(dbPath);
+  if (run === null) throw noCrawlToContinue(dbPath);
+  const plan = planResume(run, dbPath);
+  refuseMissingSecrets(plan, run, flags);
+  const config = configFromFlags(flags, mergeJob(defaultConfig(), plan.job));
+  const job = run.job === null ? null : { name: run.job, file: run.jobFile };
+  return { config, job: null, warnings: [], resumed: { runId: run.id, notice: describeResume(run, config.seeds, dbPath), job } };
 }
 
 /**

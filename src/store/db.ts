@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { StoreError } from '../errors.js';
+import { StoreError, isCrawlError } from '../errors.js';
 import { addMissingColumns } from './add-columns.js';
 import { APPLICATION_ID, foreignDbError, identifyDb } from './db-identity.js';
 import { corruptError } from './store-corrupt.js';
@@ -236,19 +236,27 @@ export function openForWrite(path: string): Db {
     }
   } catch (err) {
     db.close();
-    const code = (err as { code?: string }).code;
-    if (code === 'CRAWL_STORE_OPEN') throw err;
-    if (code?.startsWith('SQLITE_CORRUPT')) throw corruptError(path, err);
-    // Not a path to change, as WRITABLE_HINT would say (QA): the file is fine once there is room.
-    if (isStoreFull(err)) {
-      throw new StoreError('CRAWL_STORE_WRITE', `cannot set up database ${path}: the disk is full; free some space, then run the crawl again`, { cause: err });
-    }
-    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-      throw new StoreError('CRAWL_STORE_LOCKED', `database ${path} is in use by another crawl, or held by a long read (an export, sqlite3); wait for it or use --db`, { cause: err });
-    }
-    throw new StoreError('CRAWL_STORE_OPEN', `cannot use database ${path}: ${(err as Error).message}; ${WRITABLE_HINT}`, { cause: err });
+    throw setupError(path, err);
   }
   return db;
+}
+
+/**
+ * What a failure to set up (or, for `crawl` without URLs, to look into) a database means, as one
+ * coded error: damaged, disk full, locked, or a file that cannot be used at all.
+ */
+export function setupError(path: string, err: unknown): Error {
+  if (isCrawlError(err)) return err;
+  const code = (err as { code?: string }).code;
+  if (code?.startsWith('SQLITE_CORRUPT')) return corruptError(path, err);
+  // Not a path to change, as WRITABLE_HINT would say (QA): the file is fine once there is room.
+  if (isStoreFull(err)) {
+    return new StoreError('CRAWL_STORE_WRITE', `cannot set up database ${path}: the disk is full; free some space, then run the crawl again`, { cause: err });
+  }
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new StoreError('CRAWL_STORE_LOCKED', `database ${path} is in use by another crawl, or held by a long read (an export, sqlite3); wait for it or use --db`, { cause: err });
+  }
+  return new StoreError('CRAWL_STORE_OPEN', `cannot use database ${path}: ${(err as Error).message}; ${WRITABLE_HINT}`, { cause: err });
 }
 
 /**

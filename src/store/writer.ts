@@ -181,7 +181,7 @@ export class Writer {
   }
 
   /** `job` names the job file the run came from, when there was one. */
-  startRun(options: unknown, job: { name: string; file: string } | null = null): number {
+  startRun(options: unknown, job: { name: string; file: string | null } | null = null): number {
     const info = this.#s.startRun.run(Date.now(), JSON.stringify(options), job?.name ?? null, job?.file ?? null, process.pid);
     this.#runId = Number(info.lastInsertRowid);
     return this.#runId;

@@ -154,7 +154,9 @@ test('bad flags, values, URLs and commands: one line, exit 2', async () => {
   assertOneLineError(await crawlite(['crawl', seed, '--concurrency', '-3']), 2, /^crawlite: invalid --concurrency '-3': expected a whole number from 1 to 1024 \[CRAWL_USAGE\]$/);
   assertOneLineError(await crawlite(['crawl', 'example.org']), 2, /^crawlite: invalid seed URL 'example.org': give an absolute http:\/\/ or https:\/\/ URL \[CRAWL_SEED_INVALID\]$/);
   assertOneLineError(await crawlite(['crawl', seed, '--max-pagse', '5']), 2, /^crawlite: Unknown argument: max-pagse \[CRAWL_USAGE\]$/);
-  assertOneLineError(await crawlite(['crawl']), 2, /^crawlite: give at least one URL to crawl, e.g. crawlite crawl https:\/\/example.org\/ \[CRAWL_USAGE\]$/);
+  // No URL: the last crawl in --db would be continued; a --db without one is the usage error.
+  assertOneLineError(await crawlite(['crawl', '--db', join(tmpdir(), `crawlite-none-${randomBytes(6).toString('hex')}.db`)]), 2,
+    /^crawlite: give at least one URL to crawl, e.g. crawlite crawl https:\/\/example.org\/, or a --db with an earlier crawl to continue it \(.*\.db has none\) \[CRAWL_USAGE\]$/);
   assertOneLineError(await crawlite(['reprot']), 2, /^crawlite: Did you mean report\? \[CRAWL_USAGE\]$/);
   assertOneLineError(await crawlite(['crawl', seed, '--max-pagse', '5', '--quite']), 2, /^crawlite: Unknown arguments: max-pagse, quite \[CRAWL_USAGE\]$/);
   // SQLite's in-memory database would take the crawl and drop it at exit.

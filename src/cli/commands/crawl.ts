@@ -5,10 +5,10 @@ import type { ViewFlags } from '../progress-view.js';
 
 export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
   command: 'crawl [urls..]',
-  describe: 'Crawl from one or more seed URLs into a SQLite file',
+  describe: 'Crawl from one or more seed URLs into a SQLite file; with none, continue the last crawl in --db',
   builder: (y) =>
     y
-      .positional('urls', { describe: 'Seed URLs (http or https); replace the job file\'s seeds', type: 'string', array: true })
+      .positional('urls', { describe: 'Seed URLs (http or https); replace the job file\'s seeds. With no URL, -i or --config, the last crawl in --db is continued: its seeds, scope and options, under the flags given now (not its --max-pages, --max-time, --max-db-size, --recrawl, --retry-failed, --workers; -H headers must be given again)', type: 'string', array: true })
       // No yargs defaults below: an option the user did not type must not override the job file.
       .option('seeds-file', { alias: 'i', describe: 'Read seed URLs from a file, one per line (- for stdin; # comments and blank lines skipped); with the URLs typed, they replace the job file\'s seeds', type: 'string', requiresArg: true })
       .option('config', { describe: 'Job file (.yaml or .json); flags override its values', type: 'string', requiresArg: true })
@@ -49,8 +49,9 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .example('$0 crawl https://example.org/ --max-pages 500', 'Crawl up to 500 pages of one site into data/crawl.db')
       .example('$0 crawl https://example.org/docs/ --scope prefix --exclude "\\?page="', 'Only URLs under /docs/, skipping paginated lists')
       .example('$0 crawl --seeds-file urls.txt --max-depth 0', 'Fetch a list of URLs (one per line), and no links')
+      .example('$0 crawl --db data/x.db', 'Continue the last crawl in data/x.db (after Ctrl+C or --max-time): same seeds and scope')
       .example('$0 crawl https://example.org/ --recrawl', 'Fetch every stored page again; keep unchanged ones (304)')
-      .example('$0 crawl http://localhost:8080/ --retry-failed', 'Fetch again the URLs that failed last time')
+      .example('$0 crawl --retry-failed', 'Continue the last crawl in data/crawl.db, fetching again the URLs that failed')
       .example('$0 crawl https://a.example/ https://b.example/ --db data/ab.db --per-host 2', 'Two sites, gently, into their own file')
       .example('$0 crawl https://example.org/ --log-format json 2> events.jsonl', 'One JSON object per page and per error, for scripts')
       .example('$0 crawl https://intranet.example/ --header "Authorization: Bearer $TOKEN"', 'Crawl behind auth; the header goes to https://intranet.example only')

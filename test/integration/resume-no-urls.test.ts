@@ -1,0 +1,222 @@
+/**
+ * `crawl --db <file>` with no URL continues the latest run's crawl: its seeds and the options that
+ * say what is crawled come from runs.options, flags given now override them, and per-run limits
+ * and one-off actions do not carry over (config/resume-options.ts).
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { startSite, page, type TestSite } from '../helpers/site.js';
+import { tempDbPath } from '../helpers/config.js';
+import { rows } from '../helpers/db.js';
+import { assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
+
+const QUIET = ['--no-progress', '--workers', '0', '--concurrency', '1'];
+
+/**
+ * / links /a1../a4 and /x (excluded below); each /aN links /aN/deep, which links /aN/deep/er
+ * (depth 3, beyond --max-depth 2).
+ */
+async function treeSite(t: TestContext): Promise<TestSite> {
+  const routes: Record<string, string> = { '/': page('home', ['/a1', '/a2', '/a3', '/a4', '/x']), '/x': page('x') };
+  for (let n = 1; n <= 4; n++) {
+    routes[`/a${n}`] = page(`a${n}`, [`/a${n}/deep`]);
+    routes[`/a${n}/deep`] = page(`a${n} deep`, [`/a${n}/deep/er`]);
+    routes[`/a${n}/deep/er`] = page(`a${n} deeper`);
+  }
+  const site = await startSite(routes);
+  t.after(() => site.close());
+  return site;
+}
+
+const titles = (db: string) => rows<{ title: string }>(db, 'SELECT title FROM pages ORDER BY title').map((r) => r.title);
+const runOptions = (db: string, id: number) => JSON.parse(rows<{ options: string }>(db, 'SELECT options FROM runs WHERE id = ?', id)[0]!.options) as {
+  maxPages: number | null; maxDepth: number | null; scope: { exclude: string[] }; retryFailed: boolean;
+};
+
+test('a crawl cut short by --max-pages, continued with no URL, reaches the pages of one full crawl, its scope kept', async (t) => {
+  const site = await treeSite(t);
+  const scope = ['--max-depth', '2', '--exclude', '/x$'];
+  const full = tempDbPath(t);
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', full, ...scope, ...QUIET])).code, 0);
+  site.hits.clear();
+
+  const db = tempDbPath(t);
+  const first = await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '3', ...scope, ...QUIET]);
+  assert.equal(first.code, 0, first.stderr);
+  const queued = rows<{ n: number }>(db, "SELECT count(*) AS n FROM urls WHERE state = 'queued'")[0]!.n;
+  assert.ok(queued > 0, 'the first run left URLs queued');
+
+  const resumed = await crawlite(['crawl', '--db', db, ...QUIET]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal(resumed.stderr.split('\n')[0], `crawlite: continuing run 1's crawl of ${site.url('/')} in ${db}: ${queued} URLs queued`);
+  assert.deepEqual(titles(db), titles(full), 'the same pages as the full crawl');
+  assert.equal(titles(db).length, 9, 'home, a1-a4 and their deep pages');
+  assert.equal(site.hits.get('/x'), undefined, '--exclude carried over');
+  assert.equal(site.hits.get('/a1/deep/er'), undefined, '--max-depth carried over');
+  for (const path of ['/', '/a1', '/a4/deep']) assert.equal(site.hits.get(path), 1, `${path} fetched once`);
+  const second = runOptions(db, 2);
+  assert.equal(second.maxPages, null, '--max-pages is per run');
+  assert.equal(second.maxDepth, 2);
+  assert.deepEqual(second.scope.exclude, ['/x$']);
+});
+
+test('a crawl stopped with Ctrl+C, continued with no URL, reaches the pages of one full crawl', async (t) => {
+  // 40 pages in a chain of links, each answered after 20 ms: the interrupt lands mid-crawl.
+  const routes: Record<string, string> = {};
+  for (let n = 0; n < 40; n++) routes[n === 0 ? '/' : `/p${n}`] = page(`p${n}`, n < 39 ? [`/p${n + 1}`, '/skip'] : []);
+  routes['/skip'] = page('skip');
+  const site = await startSite(routes, { delayMs: 20 });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  const stopped = await crawlite(['crawl', site.url('/'), '--db', db, '--exclude', '/skip$', ...QUIET], {
+    onSpawn: (child) => whenPages(child, db, 5, () => child.kill('SIGINT')),
+  });
+  assert.equal(stopped.code, 130, stopped.stderr);
+  const stored = titles(db).length;
+  assert.ok(stored >= 5 && stored < 40, `interrupted mid-crawl (${stored} pages)`);
+
+  const resumed = await crawlite(['crawl', '--db', db, ...QUIET]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /^crawlite: continuing run 1's crawl of http:\/\/127\.0\.0\.1:\d+\/ in .*: [1-9]\d* URLs? queued$/m);
+  assert.equal(titles(db).length, 40, 'every page of the chain');
+  assert.equal(rows<{ n: number }>(db, 'SELECT count(DISTINCT url) AS n FROM pages')[0]!.n, 40, 'each once');
+  assert.equal(site.hits.get('/skip'), undefined, '--exclude carried over');
+  assert.deepEqual(rows(db, 'SELECT id, status FROM runs ORDER BY id'), [{ id: 1, status: 'interrupted' }, { id: 2, status: 'done' }]);
+});
+
+test('a flag given on the resume overrides the stored option; a resume\'s own --max-pages is not carried to the next', async (t) => {
+  const site = await treeSite(t);
+  const db = tempDbPath(t);
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '1', '--max-depth', '1', ...QUIET])).code, 0);
+
+  const deeper = await crawlite(['crawl', '--db', db, '--max-depth', '2', '--max-pages', '2', ...QUIET]);
+  assert.equal(deeper.code, 0, deeper.stderr);
+  assert.equal(runOptions(db, 2).maxDepth, 2, 'the flag won');
+  assert.equal(rows<{ n: number }>(db, 'SELECT count(*) AS n FROM pages WHERE run_id = 2')[0]!.n, 2, 'this run\'s --max-pages applied');
+
+  const rest = await crawlite(['crawl', '--db', db, ...QUIET]);
+  assert.equal(rest.code, 0, rest.stderr);
+  assert.equal(runOptions(db, 3).maxPages, null, 'the resume of a resume has no --max-pages');
+  assert.equal(runOptions(db, 3).maxDepth, 2, 'and the overridden depth');
+  assert.equal(titles(db).filter((title) => title.endsWith(' deep')).length, 4, 'depth 2 reached');
+  assert.ok(!titles(db).some((title) => title.endsWith('deeper')));
+});
+
+test('--retry-failed with no URL retries the failures of the last crawl, and is not carried further', async (t) => {
+  let isDown = true;
+  const site = await startSite({
+    '/': page('home', ['/flaky']),
+    '/flaky': (_req, res) => {
+      if (isDown) res.socket?.destroy();
+      else res.writeHead(200, { 'content-type': 'text/html' }).end(page('flaky'));
+    },
+  });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--retries', '0', ...QUIET])).code, 0);
+  assert.equal(rows<{ state: string }>(db, 'SELECT state FROM urls WHERE url = ?', site.url('/flaky'))[0]!.state, 'failed');
+
+  isDown = false;
+  const retry = await crawlite(['crawl', '--db', db, '--retry-failed', ...QUIET]);
+  assert.equal(retry.code, 0, retry.stderr);
+  assert.match(retry.stderr, /^crawlite: continuing run 1's crawl of http:\/\/127\.0\.0\.1:\d+\/ in .*: 0 URLs queued$/m);
+  assert.match(retry.stderr, /^crawlite: --retry-failed: 1 failed URL queued again$/m);
+  assert.deepEqual(titles(db), ['flaky', 'home']);
+  assert.equal(runOptions(db, 2).retryFailed, true);
+  assert.equal(runOptions(db, 2).maxPages, null);
+
+  const after = await crawlite(['crawl', '--db', db, '--log-format', 'json', '--workers', '0']);
+  assert.equal(after.code, 0, after.stderr);
+  assert.equal(runOptions(db, 3).retryFailed, false, 'a one-off action');
+});
+
+test('no URL and no crawl to continue: the usage error, now naming --db, and no file created', async (t) => {
+  const db = tempDbPath(t);
+  const hint = /^crawlite: give at least one URL to crawl, e.g. crawlite crawl https:\/\/example\.org\/, or a --db with an earlier crawl to continue it \(.*crawl\.db has none\) \[CRAWL_USAGE\]$/;
+  assertOneLineError(await crawlite(['crawl', '--db', db]), 2, hint);
+  assert.ok(!existsSync(db), 'looking created no file');
+  assert.ok(!existsSync(dirname(db) + '/crawl.db-wal'));
+  writeFileSync(db, '');
+  assertOneLineError(await crawlite(['crawl', '--db', db, '--retry-failed']), 2, hint);
+  assert.equal(readFileSync(db).length, 0, 'an empty file stays empty');
+  // The default --db, in a folder with no data/.
+  assertOneLineError(await crawlite(['crawl'], { cwd: dirname(db) }), 2, /\(data\/crawl\.db has none\) \[CRAWL_USAGE\]$/);
+  assert.ok(!existsSync(join(dirname(db), 'data')));
+});
+
+test('no URL on another application\'s SQLite file, or on a text file: the refusals crawl gives with URLs, the file untouched', async (t) => {
+  const dir = dirname(tempDbPath(t));
+  const app = join(dir, 'app.db');
+  const other = new Database(app);
+  other.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('precious');");
+  other.close();
+  const hash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+  const before = hash(app);
+  assertOneLineError(await crawlite(['crawl', '--db', app]), 1, /^crawlite: .*app\.db is not a crawlite database \(it holds another application's data\) and was left untouched; .*\[CRAWL_STORE_OPEN\]$/);
+  assert.equal(hash(app), before);
+  const text = join(dir, 'notes.db');
+  writeFileSync(text, 'not a database at all, but long enough to be read as a header by SQLite.......................');
+  assertOneLineError(await crawlite(['crawl', '--db', text]), 1, /^crawlite: cannot use database .*notes\.db: file is not a database; .*\[CRAWL_STORE_OPEN\]$/);
+});
+
+test('the last run\'s options unreadable: one line, exit 2, nothing fetched', async (t) => {
+  const site = await treeSite(t);
+  const db = tempDbPath(t);
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '1', ...QUIET])).code, 0);
+  const hits = site.total();
+  const writer = new Database(db);
+  writer.prepare('UPDATE runs SET options = ?').run(JSON.stringify({ dbPath: db, scope: { mode: 'host' } }));
+  writer.close();
+  assertOneLineError(await crawlite(['crawl', '--db', db]), 2, /^crawlite: .*crawl\.db: run 1's options cannot be continued \(they hold no seeds\); name the seeds to crawl, e.g\. crawlite crawl https:\/\/example\.org\/ --db .* \[CRAWL_CONFIG_INVALID\]$/);
+  const again = new Database(db);
+  again.prepare('UPDATE runs SET options = ?').run(JSON.stringify({ seeds: [site.url('/')], scope: { mode: 'everywhere' } }));
+  again.close();
+  assertOneLineError(await crawlite(['crawl', '--db', db]), 2, /run 1's options cannot be continued \(scope\.mode: expected one of host, domain, prefix, any, got 'everywhere'\)/);
+  assert.equal(site.total(), hits, 'nothing fetched');
+});
+
+test('a run that sent custom headers is not continued without them; given again (any case), it is, and they are sent', async (t) => {
+  const seen: string[] = [];
+  const site = await startSite({
+    '/': page('home', ['/a', '/b']),
+    '/a': (req, res) => {
+      seen.push(String(req.headers['x-token']));
+      res.writeHead(200, { 'content-type': 'text/html' }).end(page('a'));
+    },
+    '/b': page('b'),
+  });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '1', '-H', 'X-Token: s3cret', '-H', 'Accept-Language: fr', ...QUIET])).code, 0);
+  const hits = site.total();
+
+  assertOneLineError(await crawlite(['crawl', '--db', db]), 2,
+    /^crawlite: run 1 sent the headers X-Token, Accept-Language, whose values are not stored: give them again to continue its crawl \(-H "X-Token: \.\.\." -H "Accept-Language: \.\.\."\) \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['crawl', '--db', db, '-H', 'accept-language: fr']), 2, /^crawlite: run 1 sent the header X-Token, whose value is not stored: give it again/);
+  assert.equal(site.total(), hits, 'nothing fetched while refused');
+
+  const resumed = await crawlite(['crawl', '--db', db, '-H', 'x-token: s3cret', '-H', 'Accept-Language: fr', ...QUIET]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(seen, ['s3cret']);
+  assert.deepEqual(titles(db), ['a', 'b', 'home']);
+});
+
+test('a resumed job run is recorded under the job\'s name and file again', async (t) => {
+  const site = await treeSite(t);
+  const db = tempDbPath(t);
+  const job = join(dirname(db), 'small.yaml');
+  writeFileSync(job, `name: small-job\nseeds: ["${site.url('/')}"]\nmaxDepth: 1\n`);
+  assert.equal((await crawlite(['crawl', '--config', job, '--db', db, '--max-pages', '2', ...QUIET])).code, 0);
+  const resumed = await crawlite(['crawl', '--db', db, ...QUIET]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /^crawlite: continuing run 1's crawl \(job small-job\) of /);
+  assert.deepEqual(rows(db, 'SELECT id, job, job_file FROM runs ORDER BY id'), [
+    { id: 1, job: 'small-job', job_file: job },
+    { id: 2, job: 'small-job', job_file: job },
+  ]);
+  assert.equal(titles(db).length, 6, 'home, x and a1-a4 (depth 1 from the job)');
+});
