@@ -3,6 +3,7 @@
  * redirects followed by hand (so each hop is checked), the body decoded under a size cap, and
  * every per-URL problem returned as a FetchFailure rather than thrown.
  */
+import { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import type { FetchConfig } from '../config/schema.js';
 import { clipMessage, FetchError, type ErrorCode } from '../errors.js';
@@ -122,6 +123,29 @@ export interface Fetcher {
 }
 
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Statuses whose response ends with its header section, whatever Content-Length says (RFC 9110
+ * sections 6.4.1, 8.6): a 304 may carry the length of the representation it stands for, and IIS,
+ * Tornado and Cowboy send it; some servers put one on a 204 too.
+ */
+const NO_CONTENT_STATUSES: ReadonlySet<number> = new Set([204, 304]);
+
+/**
+ * The empty body of a 204 or 304. undici's parser reads none, yet holds the response to its
+ * Content-Length and fails the body as a length mismatch (UND_ERR_RES_CONTENT_LENGTH_MISMATCH), so
+ * every --recrawl of such a server's unchanged pages failed as CRAWL_FETCH_RESET. That error is
+ * about bytes no such response has: the body is drained and dropped, and an empty one read instead.
+ */
+async function skipNoContent(body: Dispatcher.ResponseData['body'], signal: AbortSignal): Promise<Readable> {
+  try {
+    await body.dump({ limit: 0, signal });
+  } catch (err) {
+    if (signal.aborted) throw err;
+    // The length mismatch above, or the socket it closed: no content is lost either way.
+  }
+  return Readable.from([]);
+}
 
 type RawHeaders = Record<string, string | string[] | undefined>;
 
@@ -346,9 +370,10 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
         return { location: decodeHeaderUtf8(location), status: res.statusCode, setsCookie: res.headers['set-cookie'] !== undefined };
       }
+      const body = NO_CONTENT_STATUSES.has(res.statusCode) ? await skipNoContent(res.body, deadline.signal) : res.body;
       // Repeated field lines are one comma-separated list (RFC 9110 section 5.3): two lines of
       // "gzip" are two codings to remove, not one.
-      const decoded = await decodeBody(res.body, joinValues(res.headers['content-encoding']), overrides.maxBodyBytes ?? config.maxBodyBytes, {
+      const decoded = await decodeBody(body, joinValues(res.headers['content-encoding']), overrides.maxBodyBytes ?? config.maxBodyBytes, {
         shouldKeepWire: opts.shouldKeepWire === true,
       });
       const headers = flattenHeaders(res.headers);
