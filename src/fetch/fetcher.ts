@@ -18,6 +18,7 @@ import { proxyFor, redactProxy } from '../config/proxy.js';
 import { asProxyFailure, authRequired } from './proxy-errors.js';
 import { createCookieJar } from './cookie-jar.js';
 import { createLenientHttp, isStrictParserRefusal } from './lenient-http.js';
+import { isStaleConnectionError, watchStaleConnections } from './stale-connection.js';
 
 export interface FetcherOptions {
   config: FetchConfig;
@@ -248,6 +249,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
   const headersFor = createOriginHeaders(requestHeaders, config.headers, opts.headerOrigins);
   const cookies = config.cookies === false ? null : createCookieJar();
   const lenient = createLenientHttp(config);
+  watchStaleConnections();
   let closing: Promise<void> | null = null;
 
   /** Where a redirect from `from` leads, or why it is not followed. `redirects` already holds `from`. */
@@ -327,7 +329,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       const mayBeLenient = isOwnDispatcher && proxyFor(config.proxy, requested) === null;
       if (mayBeLenient && lenient.has(origin)) return sendVia(lenient.dispatcher, origin, requested);
       try {
-        return await sendVia(dispatcher, origin, requested);
+        return await sendFresh(origin, requested);
       } catch (err) {
         if (!mayBeLenient || deadline.signal.aborted || !isStrictParserRefusal(err)) throw err;
         let step: HopStep;
@@ -338,6 +340,21 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         }
         lenient.remember(origin);
         return step;
+      }
+    };
+
+    /**
+     * Sends on the shared pool, again at once when the request died on a reused connection before
+     * any answer (stale-connection.ts): not an attempt, as in browsers and curl. Each such failure
+     * costs the pool a dead idle socket, and it holds at most perHost of them, so this ends.
+     */
+    const sendFresh = async (origin: string, requested: string): Promise<HopStep> => {
+      for (let lost = 0; ; lost++) {
+        try {
+          return await sendVia(dispatcher, origin, requested);
+        } catch (err) {
+          if (lost >= config.perHost || deadline.signal.aborted || !isStaleConnectionError(err)) throw err;
+        }
       }
     };
 

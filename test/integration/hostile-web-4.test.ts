@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 import { runCrawl } from '../../src/crawl.js';
 import { defaultPolitenessConfig } from '../../src/config/schema.js';
 import { startSite, page } from '../helpers/site.js';
@@ -56,4 +57,49 @@ test('a 304 or 204 with a Content-Length has no content: --recrawl finds the pag
   assert.equal(at('/same')?.title, 'same page', 'the stored content is kept');
   assert.equal(at('/empty')?.status, 204);
   assert.equal(site.hits.get('/same'), 2, 'one request per run: a 304 is no failure to retry');
+});
+
+test('a keep-alive connection the server drops as a request goes out on it is not a failure: the request is sent again on a new one', async (t) => {
+  // Each connection answers one request and is closed when the next one arrives on it, with no
+  // Keep-Alive hint and no Connection: close: a server whose idle timeout fires as the client reuses it.
+  const links = Array.from({ length: 8 }, (_, i) => `/p${i}`);
+  let dropped = 0;
+  const served = new Map<string, number>();
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    let buffered = '';
+    let answered = false;
+    socket.on('data', (data) => {
+      buffered += data.toString('latin1');
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const path = buffered.split(' ')[1] ?? '/';
+      buffered = buffered.slice(end + 4);
+      if (answered) {
+        dropped += 1;
+        socket.destroy();
+        return;
+      }
+      answered = true;
+      served.set(path, (served.get(path) ?? 0) + 1);
+      const body = path === '/robots.txt' ? 'User-agent: *\nAllow: /\n' : page(path, path === '/' ? links : []);
+      socket.write(`HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const config = testConfig(t, [`${origin}/`], {
+    fetch: { concurrency: 1, perHost: 1, keepAliveMs: 10_000, politeness: { ...defaultPolitenessConfig(), retries: 0 } },
+  });
+  const summary = await runCrawl(config);
+  assert.equal(summary.status, 'done');
+  assert.ok(dropped > 0, 'the server dropped reused connections');
+  const urls = rows<{ url: string; state: string; attempts: number; error_message: string | null }>(
+    config.dbPath, 'SELECT url, state, attempts, error_message FROM urls ORDER BY url');
+  assert.deepEqual(urls.filter((u) => u.state !== 'done'), [], 'with --retries 0, no URL failed');
+  assert.equal(urls.length, links.length + 1);
+  assert.ok(urls.every((u) => u.attempts <= 1), 'no attempt counted for a dropped connection');
+  for (const path of ['/', ...links]) assert.equal(served.get(path), 1, `${path} answered once`);
 });
