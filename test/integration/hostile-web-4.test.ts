@@ -103,3 +103,25 @@ test('a keep-alive connection the server drops as a request goes out on it is no
   assert.ok(urls.every((u) => u.attempts <= 1), 'no attempt counted for a dropped connection');
   for (const path of ['/', ...links]) assert.equal(served.get(path), 1, `${path} answered once`);
 });
+
+test('a Content-Encoding that names a charset or none (PHP\'s header(\'Content-Encoding: UTF-8\')) is no coding: the page is parsed, as browsers show it; zstd stays unparsed', async (t) => {
+  const bogus = ['UTF-8', 'utf8', 'iso-8859-1', 'none', 'binary', '8bit'];
+  const site = await startSite({
+    '/': page('home', [...bogus.map((_, i) => `/bogus${i}`), '/zstd']),
+    ...Object.fromEntries(bogus.map((coding, i) => [`/bogus${i}`, {
+      headers: { 'content-type': 'text/html; charset=utf-8', 'content-encoding': coding }, body: page(`bogus ${coding}`, [`/behind${i}`]),
+    }])),
+    '/zstd': { headers: { 'content-type': 'text/html', 'content-encoding': 'zstd' }, body: page('zstd', ['/behind-zstd']) },
+  });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')]);
+  await runCrawl(config);
+  const pages = rows<{ url: string; title: string | null; error_code: string | null }>(config.dbPath, 'SELECT url, title, error_code FROM pages');
+  for (const [i, coding] of bogus.entries()) {
+    const row = pages.find((p) => p.url === site.url(`/bogus${i}`));
+    assert.deepEqual({ ...row }, { url: site.url(`/bogus${i}`), title: `bogus ${coding}`, error_code: null }, coding);
+    assert.equal(site.hits.get(`/behind${i}`), 1, `the link behind ${coding} is followed`);
+  }
+  assert.equal(pages.find((p) => p.url === site.url('/zstd'))?.error_code, 'CRAWL_FETCH_ENCODING');
+  assert.equal(site.hits.get('/behind-zstd') ?? 0, 0);
+});
