@@ -125,3 +125,16 @@ test('a Content-Encoding that names a charset or none (PHP\'s header(\'Content-E
   assert.equal(pages.find((p) => p.url === site.url('/zstd'))?.error_code, 'CRAWL_FETCH_ENCODING');
   assert.equal(site.hits.get('/behind-zstd') ?? 0, 0);
 });
+
+test('an https:// URL whose port speaks plain HTTP fails as CRAWL_FETCH_TLS with a readable reason, not OpenSSL\'s source path', async (t) => {
+  const site = await startSite({ '/': page('plain http') });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/').replace('http://', 'https://')], {
+    fetch: { politeness: { ...defaultPolitenessConfig(), retries: 0 } },
+  });
+  await runCrawl(config);
+  const [row] = rows<{ error_code: string; error_message: string }>(config.dbPath, 'SELECT error_code, error_message FROM urls');
+  assert.equal(row?.error_code, 'CRAWL_FETCH_TLS');
+  assert.match(row.error_message, /TLS failed: wrong version number: the server does not answer in TLS on this port \(plain HTTP\? try http:\/\/\) \[ERR_SSL_WRONG_VERSION_NUMBER\]$/);
+  assert.doesNotMatch(row.error_message, /openssl|ssl3_get_record/);
+});
