@@ -138,3 +138,24 @@ test('an https:// URL whose port speaks plain HTTP fails as CRAWL_FETCH_TLS with
   assert.match(row.error_message, /TLS failed: wrong version number: the server does not answer in TLS on this port \(plain HTTP\? try http:\/\/\) \[ERR_SSL_WRONG_VERSION_NUMBER\]$/);
   assert.doesNotMatch(row.error_message, /openssl|ssl3_get_record/);
 });
+
+test('a Refresh response header is followed as a meta refresh is (browsers honour both); a meta refresh in the HTML does not replace it', async (t) => {
+  const site = await startSite({
+    '/': page('home', ['/moving', '/both']),
+    '/moving': { headers: { 'content-type': 'text/html', refresh: '0; url=/moved-here' }, body: '<p>moving</p>' },
+    '/both': { headers: { 'content-type': 'text/html', refresh: '1;URL="/from-header"' }, body: page('both', [], '<meta http-equiv="refresh" content="0; url=/from-meta">') },
+    '/moved-here': page('moved here'),
+    '/from-header': page('from header'),
+  });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')]);
+  await runCrawl(config);
+  const refresh = rows<{ url: string; refresh_url: string | null }>(config.dbPath, 'SELECT url, refresh_url FROM pages WHERE refresh_url IS NOT NULL ORDER BY url');
+  assert.deepEqual(refresh.map((r) => ({ ...r })), [
+    { url: site.url('/both'), refresh_url: site.url('/from-header') },
+    { url: site.url('/moving'), refresh_url: site.url('/moved-here') },
+  ]);
+  assert.equal(site.hits.get('/moved-here'), 1);
+  assert.equal(site.hits.get('/from-header'), 1);
+  assert.equal(site.hits.get('/from-meta') ?? 0, 0, 'the header\'s refresh comes first, as in browsers');
+});
