@@ -329,7 +329,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     const directives = parseRobotsDirectives([outcome.metaRobots, result.headers['x-robots-tag']], robotsName);
     // A Refresh header is the same directive as the meta tag (WHATWG HTML), and browsers act on it
     // first: a document takes one refresh, and the header's comes before the HTML is parsed.
-    const refreshUrl = parseRefreshUrl(result.headers.refresh?.slice(0, MAX_REFRESH_HEADER_CHARS) ?? outcome.metaRefresh, result.finalUrl);
+    // Of several Refresh lines (one per "\n", fetcher.ts), the first.
+    const refreshUrl = parseRefreshUrl(result.headers.refresh?.slice(0, MAX_REFRESH_HEADER_CHARS).split('\n')[0] ?? outcome.metaRefresh, result.finalUrl);
     const isOk = result.status >= 200 && result.status < 300;
     const links = frontier.discover(entry, outcome.links, isOk && !directives.isNofollow);
     // A meta refresh is followed whatever nofollow says (the page itself points there), one level deeper.

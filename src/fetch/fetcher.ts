@@ -158,9 +158,10 @@ function firstValue(value: string | string[] | undefined): string | undefined {
  * Headers whose field lines are kept one per "\n" rather than joined with ", ": joining them would
  * change their meaning. A cookie's Expires attribute holds ", "; an X-Robots-Tag line's "<bot>:"
  * prefix reaches to the end of its line only (parse/directives.ts), so `googlebot: nofollow` then
- * `noindex` joined would aim the noindex at googlebot. A field value never holds a newline itself.
+ * `noindex` joined would aim the noindex at googlebot; a Refresh URL may hold ", " itself. A field
+ * value never holds a newline itself.
  */
-const LINE_PER_VALUE: ReadonlySet<string> = new Set(['set-cookie', 'x-robots-tag']);
+const LINE_PER_VALUE: ReadonlySet<string> = new Set(['set-cookie', 'x-robots-tag', 'refresh']);
 
 function joinValues(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;

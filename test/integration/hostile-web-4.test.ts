@@ -141,9 +141,12 @@ test('an https:// URL whose port speaks plain HTTP fails as CRAWL_FETCH_TLS with
 
 test('a Refresh response header is followed as a meta refresh is (browsers honour both); a meta refresh in the HTML does not replace it', async (t) => {
   const site = await startSite({
-    '/': page('home', ['/moving', '/both']),
+    '/': page('home', ['/moving', '/both', '/twice']),
     '/moving': { headers: { 'content-type': 'text/html', refresh: '0; url=/moved-here' }, body: '<p>moving</p>' },
     '/both': { headers: { 'content-type': 'text/html', refresh: '1;URL="/from-header"' }, body: page('both', [], '<meta http-equiv="refresh" content="0; url=/from-meta">') },
+    '/twice': (_req, res) => {
+      res.writeHead(200, ['content-type', 'text/html', 'refresh', '0; url=/first-line', 'refresh', '0; url=/second-line']).end('<p>twice</p>');
+    },
     '/moved-here': page('moved here'),
     '/from-header': page('from header'),
   });
@@ -154,6 +157,7 @@ test('a Refresh response header is followed as a meta refresh is (browsers honou
   assert.deepEqual(refresh.map((r) => ({ ...r })), [
     { url: site.url('/both'), refresh_url: site.url('/from-header') },
     { url: site.url('/moving'), refresh_url: site.url('/moved-here') },
+    { url: site.url('/twice'), refresh_url: site.url('/first-line') },
   ]);
   assert.equal(site.hits.get('/moved-here'), 1);
   assert.equal(site.hits.get('/from-header'), 1);
