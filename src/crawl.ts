@@ -79,6 +79,8 @@ const LOOP_DELAY_RESOLUTION_MS = 5;
 const STOP_GRACE_MS = 3_000;
 /** A claimed URL whose page another URL's redirect is still parsing waits this long, then looks again. */
 const ARRIVING_WAIT_MS = 1_000;
+/** A Refresh header is read this far, as the meta tag's content is (parse/extract.ts). */
+const MAX_REFRESH_HEADER_CHARS = 8192;
 
 function describeExcludedSeeds(urls: string[], config: CrawlConfig): ExcludedSeeds | null {
   if (urls.length === 0) return null;
@@ -325,7 +327,10 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     }
     // Links of error pages are kept for the link graph but not followed; nor are a nofollow page's.
     const directives = parseRobotsDirectives([outcome.metaRobots, result.headers['x-robots-tag']], robotsName);
-    const refreshUrl = parseRefreshUrl(outcome.metaRefresh, result.finalUrl);
+    // A Refresh header is the same directive as the meta tag (WHATWG HTML), and browsers act on it
+    // first: a document takes one refresh, and the header's comes before the HTML is parsed.
+    // Of several Refresh lines (one per "\n", fetcher.ts), the first.
+    const refreshUrl = parseRefreshUrl(result.headers.refresh?.slice(0, MAX_REFRESH_HEADER_CHARS).split('\n')[0] ?? outcome.metaRefresh, result.finalUrl);
     const isOk = result.status >= 200 && result.status < 300;
     const links = frontier.discover(entry, outcome.links, isOk && !directives.isNofollow);
     // A meta refresh is followed whatever nofollow says (the page itself points there), one level deeper.

@@ -9,6 +9,7 @@ import { createViewFromFlags, type ViewFlags } from './progress-view.js';
 import { nothingFetchedError } from './nothing-fetched.js';
 import { formatCrawlDelay, formatRetryFailed, formatSeedRedirect } from './summary.js';
 import { formatJsonNotice } from './log-json.js';
+import { formatCount } from '../format-numbers.js';
 import { checkProxies, describeProxy } from '../fetch/proxy-check.js';
 
 export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<number> {
@@ -39,7 +40,7 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   let summary: CrawlSummary | null = null;
   opts.onSitemaps = (r) => {
     const failed = r.failures.map((f) => `\n  ${f.url}: ${f.message}`).join('');
-    view.say(`crawlite: sitemaps: ${r.sitemaps} read, ${r.urls} URLs queued${r.failures.length ? `; skipped:${failed}` : ''}`);
+    view.say(`crawlite: sitemaps: ${r.sitemaps} read, ${formatCount(r.urls)} URLs queued${r.failures.length ? `; skipped:${failed}` : ''}`);
   };
   // Like the sitemaps line: on stderr in text modes; --log-format json has it in the summary object.
   opts.onRetryFailed = (queued) => view.say(formatRetryFailed(queued));

@@ -90,6 +90,28 @@ function createDecoder(coding: string, mark: CutMark): Stage | null {
   }
 }
 
+/** Words servers put in Content-Encoding that name no compression (a mail transfer encoding, nothing). */
+const NOT_CODINGS: ReadonlySet<string> = new Set(['identity', 'none', 'binary', '7bit', '8bit']);
+
+/**
+ * Whether a listed content-coding is one that leaves the bytes as they are. Besides `identity`,
+ * what misconfigured servers send: a charset (PHP's `header('Content-Encoding: UTF-8')`, meant
+ * for Content-Type), `none`, `binary`, `8bit`. Browsers read such a body as it is; kept as an
+ * unknown coding, the page and its links were lost. A real coding we cannot remove (zstd,
+ * compress) is no charset name and stays unknown, so its bytes are never parsed as HTML.
+ */
+function isNoCoding(coding: string): boolean {
+  if (NOT_CODINGS.has(coding)) return true;
+  // The codings we remove: answered without the cost of a TextDecoder that throws.
+  if (coding === 'gzip' || coding === 'br' || coding === 'deflate' || coding === 'x-gzip') return false;
+  try {
+    new TextDecoder(coding);
+    return true;
+  } catch {
+    return false; // not a WHATWG encoding label either: an unknown coding
+  }
+}
+
 /** zlib reports Z_DATA_ERROR and friends; brotli its decoder error names prefixed "ERR_". */
 function isCodecError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
@@ -112,7 +134,7 @@ export async function decodeBody(
   const codings = (contentEncoding ?? '')
     .split(',')
     .map((c) => c.trim().toLowerCase())
-    .filter((c) => c !== '' && c !== 'identity')
+    .filter((c) => c !== '' && !isNoCoding(c))
     .reverse();
   if (codings.length > MAX_CODINGS) {
     // Unread: dropping the connection makes undici's body emit an abort error nobody awaits.

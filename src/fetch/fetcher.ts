@@ -3,6 +3,7 @@
  * redirects followed by hand (so each hop is checked), the body decoded under a size cap, and
  * every per-URL problem returned as a FetchFailure rather than thrown.
  */
+import { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import type { FetchConfig } from '../config/schema.js';
 import { clipMessage, FetchError, type ErrorCode } from '../errors.js';
@@ -17,6 +18,7 @@ import { proxyFor, redactProxy } from '../config/proxy.js';
 import { asProxyFailure, authRequired } from './proxy-errors.js';
 import { createCookieJar } from './cookie-jar.js';
 import { createLenientHttp, isStrictParserRefusal } from './lenient-http.js';
+import { isStaleConnectionError, watchStaleConnections } from './stale-connection.js';
 
 export interface FetcherOptions {
   config: FetchConfig;
@@ -123,6 +125,29 @@ export interface Fetcher {
 
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
+/**
+ * Statuses whose response ends with its header section, whatever Content-Length says (RFC 9110
+ * sections 6.4.1, 8.6): a 304 may carry the length of the representation it stands for, and IIS,
+ * Tornado and Cowboy send it; some servers put one on a 204 too.
+ */
+const NO_CONTENT_STATUSES: ReadonlySet<number> = new Set([204, 304]);
+
+/**
+ * The empty body of a 204 or 304. undici's parser reads none, yet holds the response to its
+ * Content-Length and fails the body as a length mismatch (UND_ERR_RES_CONTENT_LENGTH_MISMATCH), so
+ * every --recrawl of such a server's unchanged pages failed as CRAWL_FETCH_RESET. That error is
+ * about bytes no such response has: the body is drained and dropped, and an empty one read instead.
+ */
+async function skipNoContent(body: Dispatcher.ResponseData['body'], signal: AbortSignal): Promise<Readable> {
+  try {
+    await body.dump({ limit: 0, signal });
+  } catch (err) {
+    if (signal.aborted) throw err;
+    // The length mismatch above, or the socket it closed: no content is lost either way.
+  }
+  return Readable.from([]);
+}
+
 type RawHeaders = Record<string, string | string[] | undefined>;
 
 function firstValue(value: string | string[] | undefined): string | undefined {
@@ -133,9 +158,10 @@ function firstValue(value: string | string[] | undefined): string | undefined {
  * Headers whose field lines are kept one per "\n" rather than joined with ", ": joining them would
  * change their meaning. A cookie's Expires attribute holds ", "; an X-Robots-Tag line's "<bot>:"
  * prefix reaches to the end of its line only (parse/directives.ts), so `googlebot: nofollow` then
- * `noindex` joined would aim the noindex at googlebot. A field value never holds a newline itself.
+ * `noindex` joined would aim the noindex at googlebot; a Refresh URL may hold ", " itself. A field
+ * value never holds a newline itself.
  */
-const LINE_PER_VALUE: ReadonlySet<string> = new Set(['set-cookie', 'x-robots-tag']);
+const LINE_PER_VALUE: ReadonlySet<string> = new Set(['set-cookie', 'x-robots-tag', 'refresh']);
 
 function joinValues(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
@@ -224,6 +250,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
   const headersFor = createOriginHeaders(requestHeaders, config.headers, opts.headerOrigins);
   const cookies = config.cookies === false ? null : createCookieJar();
   const lenient = createLenientHttp(config);
+  watchStaleConnections();
   let closing: Promise<void> | null = null;
 
   /** Where a redirect from `from` leads, or why it is not followed. `redirects` already holds `from`. */
@@ -303,7 +330,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       const mayBeLenient = isOwnDispatcher && proxyFor(config.proxy, requested) === null;
       if (mayBeLenient && lenient.has(origin)) return sendVia(lenient.dispatcher, origin, requested);
       try {
-        return await sendVia(dispatcher, origin, requested);
+        return await sendFresh(origin, requested);
       } catch (err) {
         if (!mayBeLenient || deadline.signal.aborted || !isStrictParserRefusal(err)) throw err;
         let step: HopStep;
@@ -314,6 +341,21 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         }
         lenient.remember(origin);
         return step;
+      }
+    };
+
+    /**
+     * Sends on the shared pool, again at once when the request died on a reused connection before
+     * any answer (stale-connection.ts): not an attempt, as in browsers and curl. Each such failure
+     * costs the pool a dead idle socket, and it holds at most perHost of them, so this ends.
+     */
+    const sendFresh = async (origin: string, requested: string): Promise<HopStep> => {
+      for (let lost = 0; ; lost++) {
+        try {
+          return await sendVia(dispatcher, origin, requested);
+        } catch (err) {
+          if (lost >= config.perHost || deadline.signal.aborted || !isStaleConnectionError(err)) throw err;
+        }
       }
     };
 
@@ -346,9 +388,10 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
         return { location: decodeHeaderUtf8(location), status: res.statusCode, setsCookie: res.headers['set-cookie'] !== undefined };
       }
+      const body = NO_CONTENT_STATUSES.has(res.statusCode) ? await skipNoContent(res.body, deadline.signal) : res.body;
       // Repeated field lines are one comma-separated list (RFC 9110 section 5.3): two lines of
       // "gzip" are two codings to remove, not one.
-      const decoded = await decodeBody(res.body, joinValues(res.headers['content-encoding']), overrides.maxBodyBytes ?? config.maxBodyBytes, {
+      const decoded = await decodeBody(body, joinValues(res.headers['content-encoding']), overrides.maxBodyBytes ?? config.maxBodyBytes, {
         shouldKeepWire: opts.shouldKeepWire === true,
       });
       const headers = flattenHeaders(res.headers);

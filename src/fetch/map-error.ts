@@ -88,6 +88,19 @@ function describe(err: unknown): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * OpenSSL's own text for a failed handshake is its error queue line, with a source path:
+ * `805C…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/…:350:`.
+ * Its reason is the part after the function name. The commonest, `wrong version number`, is an
+ * https:// URL on a port that answers plain HTTP (a link to https://host:8080/), so it says so.
+ */
+function describeSslError(raw: string, text: string): string {
+  const reason = /:SSL routines:[^:]*:([^:]+)/.exec(text)?.[1]?.trim() ?? text;
+  return raw === 'ERR_SSL_WRONG_VERSION_NUMBER'
+    ? `${reason}: the server does not answer in TLS on this port (plain HTTP? try http://)`
+    : reason;
+}
+
 /** A FetchError whose `retryable` follows from its code. */
 export function createFetchError(code: ErrorCode, message: string, cause?: unknown): FetchError {
   return new FetchError(code, message, { cause, retryable: RETRYABLE.has(code) });
@@ -115,6 +128,7 @@ export function mapFetchError(err: unknown, state: AbortState): FetchError {
   const isBadResponse = raw === 'UND_ERR_SOCKET' && describe(err) === 'bad response';
   const detail = isStatusAssertion ? 'Response does not match the HTTP/1.1 protocol (status code below 100)'
     : isBadResponse ? 'bad response (an unrequested 100 Continue, or a response to no request), which the HTTP client does not accept'
+    : raw?.startsWith('ERR_SSL_') ? describeSslError(raw, describe(err))
     : describe(err);
   const suffix = raw && !isStatusAssertion && !detail.includes(raw) ? ` [${raw}]` : '';
   // Node's message names the reason ("self-signed certificate", "certificate has expired");
