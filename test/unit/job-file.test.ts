@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { loadCrawlConfig, type JobFlags } from '../../src/config/load-job.js';
 import { readJobFile } from '../../src/config/job-file.js';
@@ -145,7 +145,8 @@ test('every option in the file lands in the config; defaults fill the rest', (t)
   const base = defaultConfig();
   assert.equal(job?.name, 'docs');
   assert.deepEqual(config.seeds, ['https://example.org/docs/']);
-  assert.equal(config.dbPath, 'data/docs.db');
+  // Relative to the current directory; the file is outside it (a temp folder), so the path is made absolute.
+  assert.equal(config.dbPath, resolve('data/docs.db'));
   assert.equal(config.maxPages, 50);
   assert.equal(config.maxDepth, 3);
   assert.equal(config.maxTimeMs, 600_000);
