@@ -10,6 +10,7 @@ import type { Transaction } from 'better-sqlite3';
 import { prepareStatements, type Statements } from './statements.js';
 import { StoreError, type ErrorCode } from '../errors.js';
 import { originKey } from '../frontier/normalize-url.js';
+import { isFollowedStatus } from '../followed-status.js';
 import { STORE_FULL_MESSAGE, isStoreFull } from './store-full.js';
 import { corruptError, isStoreCorrupt } from './store-corrupt.js';
 import type { Discovered, FrontierEntry, LinkRecord, PageRecord, RedirectHop } from '../types.js';
@@ -463,7 +464,7 @@ export class Writer {
     // alias: /docs/ serving /docs/v2/'s bytes, /docs/v2/ linked from the home page) is crawled:
     // its own copies are found on it, so a catch-all behind it still ends one level down. A
     // recrawled page meets its own body again, which says nothing.
-    const areLinksFollowed = fetch.status >= 200 && fetch.status < 300 && !(record.directives?.robots ?? '').includes('nofollow');
+    const areLinksFollowed = isFollowedStatus(fetch.status) && !(record.directives?.robots ?? '').includes('nofollow');
     const isDuplicateBody = hasContent && areLinksFollowed && record.recrawl === undefined
       && this.#bodyCopies.isCopyBelow(fetch.finalUrl, originKey(fetch.finalUrl), parsed.contentHash)
       && this.#isFoundOnCopy(entry.id, parsed.contentHash);
