@@ -26,6 +26,7 @@ import { createPatternCheck, createScope, describeExclusion } from './frontier/s
 import { createPoliteStage } from './fetch/polite-stage.js';
 import type { FetchedElsewhere } from './fetch/polite-fetch.js';
 import { createFetchedElsewhereTracker } from './fetched-elsewhere.js';
+import { isFollowedStatus } from './followed-status.js';
 import { createHostLimits } from './fetch/host-limits.js';
 import { ParsePool } from './parse/pool.js';
 import { createTrapCheck } from './frontier/traps.js';
@@ -325,13 +326,13 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       if (!prior) fetchedElsewhere.noteStored(entry.url, result.finalUrl);
       return;
     }
-    // Links of error pages are kept for the link graph but not followed; nor are a nofollow page's.
+    // Links of error pages are kept for the link graph but not followed (followed-status.ts); nor are a nofollow page's.
     const directives = parseRobotsDirectives([outcome.metaRobots, result.headers['x-robots-tag']], robotsName);
     // A Refresh header is the same directive as the meta tag (WHATWG HTML), and browsers act on it
     // first: a document takes one refresh, and the header's comes before the HTML is parsed.
     // Of several Refresh lines (one per "\n", fetcher.ts), the first.
     const refreshUrl = parseRefreshUrl(result.headers.refresh?.slice(0, MAX_REFRESH_HEADER_CHARS).split('\n')[0] ?? outcome.metaRefresh, result.finalUrl);
-    const isOk = result.status >= 200 && result.status < 300;
+    const isOk = isFollowedStatus(result.status);
     const links = frontier.discover(entry, outcome.links, isOk && !directives.isNofollow);
     // A meta refresh is followed whatever nofollow says (the page itself points there), one level deeper.
     const extraUrls = isOk && refreshUrl !== null ? [frontier.discoverRefresh(entry, refreshUrl)] : [];

@@ -22,6 +22,7 @@ import { patternProblem } from '../frontier/url-patterns.js';
 import { isValidSelector } from '../parse/extract-fields.js';
 import { HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
 import { headerProblem } from './request-headers.js';
+import { jobProxyProblem } from './proxy.js';
 
 function int(min: number, max = Number.MAX_SAFE_INTEGER) {
   const error = max === Number.MAX_SAFE_INTEGER ? `expected a whole number >= ${min}` : `expected a whole number from ${min} to ${max}`;
@@ -146,8 +147,14 @@ const fetch = slice('fetch', {
   keepAliveMs: int(0, 600_000),
   headers,
   insecure: z.boolean({ error: 'expected true or false' }),
-  // A proxy URL, or false for none (not even the environment's); resolved by mergeJob.
-  proxy: z.union([z.string().trim().min(1), z.literal(false)], { error: 'expected a proxy URL such as http://proxy.example:3128, or false for none' }),
+  // A proxy URL, or false for none (not even the environment's); resolved by mergeJob. Checked
+  // here, so a bad one is reported like any other key, with the file's name; the value shown
+  // has its credentials hidden (zod would show the input as given).
+  proxy: z.union([z.string().trim().min(1), z.literal(false)], { error: 'expected a proxy URL such as http://proxy.example:3128, or false for none' })
+    .superRefine((value, ctx) => {
+      const problem = value === false ? null : jobProxyProblem(value);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem.message, input: problem.shown });
+    }),
   cookies: z.boolean({ error: 'expected true or false' }),
   politeness: politeness.partial(),
 });

@@ -14,6 +14,7 @@ import { resolveProxy } from './proxy.js';
 import { readSeedsFile } from './seeds-file.js';
 import { describeResume, noCrawlToContinue, planResume, refuseMissingSecrets } from './resume-options.js';
 import { readLastRun } from '../store/last-run.js';
+import { isAbsolute, relative, resolve } from 'node:path';
 
 export interface JobFlags extends CrawlFlags {
   /** Path of a job file (.yaml, .yml or .json). */
@@ -44,8 +45,28 @@ export function loadCrawlConfig(given: JobFlags): ResolvedJob {
   if (!flags.urls?.length && !job.job.seeds?.length) {
     throw new UsageError('CRAWL_CONFIG_INVALID', `${job.path}: seeds: expected a list of seed URLs (in the file or on the command line)`);
   }
-  const config = configFromFlags(flags, mergeJob(defaultConfig(), job.job));
-  return { config, job, warnings: credentialWarnings(flags.urls?.length ? flags.urls : (job.job.seeds ?? [])) };
+  const merged = mergeJob(defaultConfig(), job.job);
+  const dbNotice = flags.db === undefined ? jobDbNotice(job, merged) : null;
+  const config = configFromFlags(flags, merged);
+  const warnings = credentialWarnings(flags.urls?.length ? flags.urls : (job.job.seeds ?? []));
+  return { config, job, warnings: dbNotice === null ? warnings : [dbNotice, ...warnings] };
+}
+
+/**
+ * A job file's relative `db` is taken from the current directory, as --db is, not from the
+ * file's folder: the shipped jobs (`db: data/books.db` in config/books.yaml) are run from the
+ * project root, and their databases are read there (`crawlite export --db data/books.db`).
+ * Run from a directory that does not hold the job file, the database lands where the user may
+ * not look: the path is made absolute (the summary and its next commands then name it exactly,
+ * from anywhere) and a notice says where it is and why. Returns the notice; sets merged.dbPath.
+ */
+function jobDbNotice(job: LoadedJob, merged: { dbPath: string }): string | null {
+  const db = job.job.db;
+  if (db === undefined || isAbsolute(db)) return null;
+  const fromCwd = relative(process.cwd(), resolve(job.path));
+  if (!fromCwd.startsWith('..') && !isAbsolute(fromCwd)) return null;
+  merged.dbPath = resolve(db);
+  return `crawlite: database ${merged.dbPath}: the job file's db (${db}) is relative to the current directory, not to the job file's folder`;
 }
 
 /**

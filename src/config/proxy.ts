@@ -64,29 +64,61 @@ export function resolveProxy(choice: ProxyChoice, from: '--proxy' | 'fetch.proxy
   };
 }
 
-/** The proxy URL as undici wants it (scheme, credentials, host, port); a bare host:port is http://, as curl takes it. */
-export function checkProxyUrl(value: string, from: string): string {
+/** What is wrong with a proxy URL, and the value as it may be shown (credentials hidden). */
+interface ProxyProblem {
+  kind: 'syntax' | 'socks' | 'scheme' | 'host' | 'escape';
+  shown: string;
+}
+
+/** The proxy URL as undici wants it (scheme, credentials, host, port), or what is wrong with it. A bare host:port is http://, as curl takes it. */
+function parseProxyUrl(value: string): { url: string } | ProxyProblem {
   const text = value.trim();
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw new UsageError('CRAWL_USAGE', `invalid proxy in ${from} '${redactText(text)}': expected a URL like http://proxy.example:3128${envHint(from)}`);
+    return { kind: 'syntax', shown: redactText(text) };
   }
-  if (url.protocol.startsWith('socks')) {
-    throw new UsageError('CRAWL_USAGE', `proxy in ${from} is a SOCKS proxy (${redactProxy(url.href)}): only HTTP and HTTPS proxies are supported${envHint(from)}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError('CRAWL_USAGE', `invalid proxy in ${from} '${redactText(text)}': expected an http:// or https:// proxy URL${envHint(from)}`);
-  }
-  if (url.hostname === '') throw new UsageError('CRAWL_USAGE', `invalid proxy in ${from}: it names no host${envHint(from)}`);
-  if (decodeUserinfo(url.username) === null || decodeUserinfo(url.password) === null) {
-    // Left to the crawl, every request failed as CRAWL_FETCH_NETWORK "URI malformed" (QA).
-    throw new UsageError('CRAWL_USAGE', `invalid proxy in ${from} (${redactProxy(url.href)}): its user name or password holds a % that starts no escape; write % as %25${envHint(from)}`);
-  }
+  if (url.protocol.startsWith('socks')) return { kind: 'socks', shown: redactProxy(url.href) };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { kind: 'scheme', shown: redactText(text) };
+  if (url.hostname === '') return { kind: 'host', shown: redactText(text) };
+  // Left to the crawl, every request failed as CRAWL_FETCH_NETWORK "URI malformed" (QA).
+  if (decodeUserinfo(url.username) === null || decodeUserinfo(url.password) === null) return { kind: 'escape', shown: redactProxy(url.href) };
   const auth = url.username || url.password ? `${url.username}:${url.password}@` : '';
-  return `${url.protocol}//${auth}${url.host}`;
+  return { url: `${url.protocol}//${auth}${url.host}` };
+}
+
+/** The proxy URL as undici wants it; a UsageError naming the flag or variable `from` for one that is not an http(s) proxy URL. */
+export function checkProxyUrl(value: string, from: string): string {
+  const parsed = parseProxyUrl(value);
+  if ('url' in parsed) return parsed.url;
+  const { kind, shown } = parsed;
+  const message =
+    kind === 'syntax' ? `invalid proxy in ${from} '${shown}': expected a URL like http://proxy.example:3128`
+    : kind === 'socks' ? `proxy in ${from} is a SOCKS proxy (${shown}): only HTTP and HTTPS proxies are supported`
+    : kind === 'scheme' ? `invalid proxy in ${from} '${shown}': expected an http:// or https:// proxy URL`
+    : kind === 'host' ? `invalid proxy in ${from}: it names no host`
+    : `invalid proxy in ${from} (${shown}): its user name or password holds a % that starts no escape; write % as %25`;
+  throw new UsageError('CRAWL_USAGE', message + envHint(from));
+}
+
+/**
+ * What is wrong with a job file's fetch.proxy, worded as the file's other keys are ("expected
+ * ..., got '...'", after the file and key: job-file.ts), or null for a usable proxy URL. The
+ * value shown has its credentials hidden.
+ */
+export function jobProxyProblem(value: string): { message: string; shown: string } | null {
+  const parsed = parseProxyUrl(value);
+  if ('url' in parsed) return null;
+  const { kind, shown } = parsed;
+  const message =
+    kind === 'syntax' ? 'expected a proxy URL such as http://proxy.example:3128'
+    : kind === 'socks' ? 'expected an HTTP or HTTPS proxy (SOCKS proxies are not supported)'
+    : kind === 'scheme' ? 'expected an http:// or https:// proxy URL'
+    : kind === 'host' ? 'expected a proxy URL that names a host'
+    : "expected a % in the proxy's user name or password to start an escape (write % as %25)";
+  return { message, shown };
 }
 
 function envHint(from: string): string {

@@ -231,7 +231,7 @@ class PageCollector implements TagSink {
 
   finish(): ExtractedPage {
     this.#closeAnchor();
-    const base = resolveBase(this.#baseHref, this.#pageUrl);
+    const base = resolveBase(this.#baseHref, this.#pageUrl, this.#encoding);
     const self = normalizeUrl(this.#pageUrl);
     // URL -> its kept link (undefined once past maxLinks). One row per target, taken from one real
     // <a>: the first link to it that is followed, else (all nofollow) the first link. A URL linked
@@ -325,14 +325,18 @@ class PageCollector implements TagSink {
   }
 }
 
-/** The base URL's href: `new URL(href, base)` stringifies a URL base on every call anyway. */
-function resolveBase(baseHref: string | null, pageUrl: string): string | undefined {
+/**
+ * The base URL's href: `new URL(href, base)` stringifies a URL base on every call anyway. Its
+ * query is in the page's encoding, as a link's is: HTML parses <base href> with the document's
+ * encoding, and an empty href or a fragment link is that base, query included.
+ */
+function resolveBase(baseHref: string | null, pageUrl: string, encoding: string): string | undefined {
   // An unusable <base href> is ignored: browsers fall back to the document's URL. That includes
   // a base that parses but is no fetch scheme (javascript:, data:, mailto:): Chromium refuses it,
   // and resolving against it would turn every relative link into a URL we then drop.
   if (baseHref !== null && baseHref.length <= MAX_HREF_CHARS) {
     try {
-      const base = new URL(baseHref, pageUrl);
+      const base = new URL(encodeHrefQuery(baseHref, encoding), pageUrl);
       if (base.protocol === 'http:' || base.protocol === 'https:') return base.href;
     } catch { /* fall through to the page URL */ }
   }

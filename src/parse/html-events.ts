@@ -11,6 +11,7 @@
 import { Tokenizer } from 'htmlparser2';
 import { TagFlag, tagInfo, type TagInfo } from './html-tags.js';
 import { createTokenizer } from './skip-plain-text.js';
+import { doubleEscapedScriptEnd } from './script-data.js';
 
 /** The open / text / close events of an HTML document, as htmlparser2's Handler shapes them. */
 export interface HtmlSink {
@@ -52,6 +53,12 @@ interface Counted {
 
 const P = tagInfo('p');
 const BR = tagInfo('br');
+const PLAINTEXT = tagInfo('plaintext');
+
+function indexOrEnd(s: string, search: string, from: number): number {
+  const i = s.indexOf(search, from);
+  return i === -1 ? s.length : i;
+}
 
 export function emitTagEvents(html: string, sink: TagSink, allAttributes = false): void {
   const stack: Counted[] = [];
@@ -77,6 +84,32 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
     sink.openTag(current.tag, attribs ?? NO_ATTRIBUTES);
     if ((current.tag.flags & TagFlag.Void) !== 0) sink.closeTag(current.tag);
     attribs = null;
+  };
+  // Where the next "<!--" is, kept until passed (so a page of many scripts stays linear time).
+  let nextComment = -1;
+  /**
+   * Content the Tokenizer would read as markup although a browser does not: a double-escaped
+   * script's rest (script-data.ts) and everything after <plaintext>. It goes to the sink as the
+   * element's text, and the Tokenizer is moved past it: to the script's real end tag, or to the
+   * end of the document. Reaches into the Tokenizer's index and offset, as skip-plain-text.ts
+   * does; if a release renames them, parsing stays as htmlparser2 has it.
+   */
+  const skipRawText = (tag: TagInfo, contentStart: number): void => {
+    const internals = tokenizer as unknown as { index: unknown; offset: unknown };
+    if (typeof internals.index !== 'number' || internals.offset !== 0) return;
+    let end: number;
+    if (tag === PLAINTEXT) {
+      if (foreign[foreign.length - 1] === true) return; // <plaintext> in svg/math is just an element
+      end = html.length;
+    } else {
+      if (nextComment < contentStart) nextComment = indexOrEnd(html, '<!--', contentStart);
+      if (nextComment === html.length) return;
+      end = doubleEscapedScriptEnd(html, contentStart);
+      if (end === -1) return;
+    }
+    if (end > contentStart) sink.text(html, contentStart, end);
+    // The Tokenizer sets sectionStart to index + 1 and steps on to `end` itself.
+    internals.index = end - 1;
   };
   const tokenizer = createTokenizer({ decodeEntities: true }, {
     ontext(start, end) {
@@ -119,7 +152,11 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
       if (attribs && !Object.hasOwn(attribs, attrName)) attribs[attrName] = attrValue; // first one wins
       attrValue = '';
     },
-    onopentagend: endOpenTag,
+    onopentagend(endIndex) {
+      const tag = current.tag;
+      endOpenTag();
+      if ((tag.flags & TagFlag.RawText) !== 0) skipRawText(tag, endIndex + 1);
+    },
     onselfclosingtag() {
       const opened = current;
       endOpenTag();

@@ -20,6 +20,8 @@ export const enum TagFlag {
   Block = 64,
   /** Table cells sit side by side: a space, not a line, between them. */
   Cell = 128,
+  /** Content that is not markup: a script (html-events.ts: a double-escaped one's end) or <plaintext>. */
+  RawText = 256,
 }
 
 /** The tags the collector treats one by one (a switch on a small int, not on strings). */
@@ -79,8 +81,9 @@ const FLAGGED: ReadonlyArray<readonly [TagFlag, readonly string[]]> = [
   [TagFlag.Block, ['address', 'article', 'aside', 'blockquote', 'body', 'br', 'caption', 'center', 'dd', 'details',
     'dialog', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5',
     'h6', 'header', 'hgroup', 'hr', 'html', 'legend', 'li', 'main', 'menu', 'nav', 'ol', 'option', 'p', 'pre',
-    'section', 'summary', 'table', 'tbody', 'tfoot', 'thead', 'tr', 'ul']],
+    'plaintext', 'section', 'summary', 'table', 'tbody', 'tfoot', 'thead', 'tr', 'ul']],
   [TagFlag.Cell, ['td', 'th']],
+  [TagFlag.RawText, ['script', 'plaintext']],
 ];
 const KINDS: ReadonlyArray<readonly [string, TagKind]> = [
   ['a', TagKind.A], ['area', TagKind.Area], ['base', TagKind.Base], ['meta', TagKind.Meta], ['link', TagKind.Link],

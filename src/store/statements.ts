@@ -98,13 +98,22 @@ export function prepareStatements(db: Db) {
     ),
     startRun: db.prepare(`INSERT INTO runs (started_at, options, job, job_file, pid) VALUES (?, ?, ?, ?, ?)`),
     endRun: db.prepare(`UPDATE runs SET ended_at = ?, status = ?, pages = ?, failures = ?, duplicates = ?, queued = ? WHERE id = ?`),
+    // Every batch writes its run's counts in its own transaction (writer.ts #commit). Parameters:
+    // pages, failures, duplicates, id.
+    runCounts: db.prepare(`UPDATE runs SET pages = ?, failures = ?, duplicates = ? WHERE id = ?`),
     // A run still 'running' when the next one starts died without ending (kill -9, a crash, power
-    // loss): its end is the last write it made, its counts what it committed.
+    // loss): its end is the last write it made, its counts those its last commit wrote, and its
+    // queue what is left now, the URLs it had in flight included (run before recoverFetching puts
+    // them back, which would move the end: their updated_at is the claim's). A run from a version
+    // that did not write counts as it went has none: its pages and failures are counted from the
+    // rows it wrote (duplicates cannot be); for a run that committed nothing that count is 0 too.
     markCrashedRuns: db.prepare(
       `UPDATE runs SET status = 'crashed',
          ended_at = coalesce((SELECT max(updated_at) FROM urls WHERE run_id = runs.id), started_at),
-         pages = (SELECT count(*) FROM pages WHERE run_id = runs.id),
-         failures = (SELECT count(*) FROM urls WHERE run_id = runs.id AND state = 'failed')
+         pages = CASE WHEN pages + failures + duplicates > 0 THEN pages ELSE (SELECT count(*) FROM pages WHERE run_id = runs.id) END,
+         failures = CASE WHEN pages + failures + duplicates > 0 THEN failures
+           ELSE (SELECT count(*) FROM urls WHERE run_id = runs.id AND state = 'failed') END,
+         queued = (SELECT count(*) FROM urls WHERE state IN ('queued', 'fetching'))
        WHERE status = 'running'`,
     ),
     setPageFields: db.prepare(`UPDATE pages SET fields = ? WHERE id = ?`),

@@ -10,6 +10,7 @@ import type { Transaction } from 'better-sqlite3';
 import { prepareStatements, type Statements } from './statements.js';
 import { StoreError, type ErrorCode } from '../errors.js';
 import { originKey } from '../frontier/normalize-url.js';
+import { isFollowedStatus } from '../followed-status.js';
 import { STORE_FULL_MESSAGE, isStoreFull } from './store-full.js';
 import { corruptError, isStoreCorrupt } from './store-corrupt.js';
 import type { Discovered, FrontierEntry, LinkRecord, PageRecord, RedirectHop } from '../types.js';
@@ -88,7 +89,7 @@ export class Writer {
    * What the batch being committed adds to `counts`, added only once it commits: a batch rolled
    * back (disk full) must not count in the run row, which endRun writes from `counts`.
    */
-  #batchCounts = { pagesStored: 0, duplicates: 0, trapSkips: {} as TrapSkipCounts };
+  #batchCounts = { pagesStored: 0, duplicates: 0, failures: 0, trapSkips: {} as TrapSkipCounts };
   /** Milliseconds spent in the last commit, and their total; for the benchmark. */
   lastCommitMs = 0;
   totalCommitMs = 0;
@@ -105,8 +106,17 @@ export class Writer {
     // second crawl being refused on the same file.
     this.#commit = db.transaction((ops: Op[]) => {
       const now = Date.now();
-      this.#batchCounts = { pagesStored: 0, duplicates: 0, trapSkips: {} };
+      this.#batchCounts = { pagesStored: 0, duplicates: 0, failures: 0, trapSkips: {} };
       for (const op of ops) this.#apply(op, now);
+      // The run row carries the counts as of this commit, in the same transaction: a run killed
+      // with -9 never reaches endRun, and its duplicates cannot be recounted from the rows (a
+      // redirected URL does not say whether its target's page came from it or was already
+      // stored). One UPDATE by primary key per batch; `crawlite stats` sees them while it runs.
+      if (this.#runId !== null) {
+        const { pagesStored, duplicates, failures } = this.#batchCounts;
+        const c = this.counts;
+        this.#s.runCounts.run(c.pagesStored + pagesStored, c.failures + failures, c.duplicates + duplicates, this.#runId);
+      }
     });
   }
 
@@ -168,7 +178,8 @@ export class Writer {
 
   /**
    * URLs left in 'fetching' by a crash or a kill go back to the queue, without the attempt their
-   * claim counted, and the runs that never ended are marked 'crashed'. Called after acquireLock,
+   * claim counted, and the runs that never ended are marked 'crashed' (their counts as of their
+   * last commit, their `queued` what is queued now, the URLs they had in flight included). Called after acquireLock,
    * so no live crawl owns either. No crash-loop guard: a URL that kills the process every time
    * is claimed again by every run.
    */
@@ -377,10 +388,8 @@ export class Writer {
     this.counts.transactions += 1;
     this.counts.pagesStored += this.#batchCounts.pagesStored;
     this.counts.duplicates += this.#batchCounts.duplicates;
+    this.counts.failures += this.#batchCounts.failures;
     addTrapSkips(this.counts.trapSkips, this.#batchCounts.trapSkips);
-    for (const op of ops) {
-      if (op.kind === 'failure') this.counts.failures += 1;
-    }
   }
 
   /** Commits what is buffered; later writes (from work abandoned at shutdown) are dropped. */
@@ -413,6 +422,7 @@ export class Writer {
       s.deferUrl.run({ id: op.entry.id, dueAt: op.dueAt, uncount: op.isAttempt ? 0 : 1, errorCode: op.code, errorMessage: op.message, now });
     } else if (op.kind === 'failure') {
       s.markState.run('failed', op.code, op.message, op.redirectTo, now, op.entry.id);
+      this.#batchCounts.failures += 1;
       if (op.recrawl !== null) for (const h of this.#hooks) h.onRecrawledRedirect?.(op.entry.id, op.recrawl, now);
     } else if (op.kind === 'redirect') {
       s.markState.run('redirected', null, null, op.storedUrl, now, op.entry.id);
@@ -454,7 +464,7 @@ export class Writer {
     // alias: /docs/ serving /docs/v2/'s bytes, /docs/v2/ linked from the home page) is crawled:
     // its own copies are found on it, so a catch-all behind it still ends one level down. A
     // recrawled page meets its own body again, which says nothing.
-    const areLinksFollowed = fetch.status >= 200 && fetch.status < 300 && !(record.directives?.robots ?? '').includes('nofollow');
+    const areLinksFollowed = isFollowedStatus(fetch.status) && !(record.directives?.robots ?? '').includes('nofollow');
     const isDuplicateBody = hasContent && areLinksFollowed && record.recrawl === undefined
       && this.#bodyCopies.isCopyBelow(fetch.finalUrl, originKey(fetch.finalUrl), parsed.contentHash)
       && this.#isFoundOnCopy(entry.id, parsed.contentHash);

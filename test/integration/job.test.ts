@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -127,4 +127,31 @@ test('a bad job file is one line, exit 2, and nothing is fetched', async (t) => 
   const missing = await crawlite(['crawl', '--config', join(dirname(db), 'nope.yaml')]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^crawlite: .*nope\.yaml: cannot read the job file: no such file \[CRAWL_CONFIG_INVALID\]\n$/);
+});
+
+test("a job file's relative db is taken from the current directory; run from elsewhere, its full path is named", async (t) => {
+  const site = await startSite({ '/': page('home') });
+  t.after(() => site.close());
+  const dir = dirname(tempDbPath(t));
+  mkdirSync(join(dir, 'jobs'));
+  mkdirSync(join(dir, 'elsewhere'));
+  writeFileSync(join(dir, 'jobs', 'x.yaml'), `seeds: [${site.url('/')}]\ndb: data/x.db\n`);
+  const args = (config: string) => ['crawl', '--config', config, '--no-progress'];
+
+  // From the folder that holds the job (as config/books.yaml is run from the project root): as written.
+  const inside = await crawlite(args('jobs/x.yaml'), { cwd: dir });
+  assert.equal(inside.code, 0, inside.stderr);
+  assert.ok(existsSync(join(dir, 'data', 'x.db')));
+  assert.match(inside.stderr, /\ndatabase: data\/x\.db\n/);
+  assert.doesNotMatch(inside.stderr, /relative to the current directory/);
+
+  // From a folder outside it: the same rule, said once before the crawl and named in full after it.
+  const outside = await crawlite(args('../jobs/x.yaml'), { cwd: join(dir, 'elsewhere') });
+  assert.equal(outside.code, 0, outside.stderr);
+  const full = join(dir, 'elsewhere', 'data', 'x.db');
+  assert.ok(existsSync(full));
+  assert.ok(!existsSync(join(dir, 'jobs', 'data')), 'not beside the job file');
+  assert.ok(outside.stderr.startsWith(`crawlite: database ${full}: the job file's db (data/x.db) is relative to the current directory, not to the job file's folder\n`), outside.stderr);
+  assert.ok(outside.stderr.includes(`\ndatabase: ${full}\n`), outside.stderr);
+  assert.ok(outside.stderr.includes(`crawlite stats --db ${full} `), 'the next commands work from any directory');
 });

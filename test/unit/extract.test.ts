@@ -305,6 +305,39 @@ describe('emitHtmlEvents', () => {
   });
 });
 
+describe('extractPage: script and <plaintext> content, as a browser parses it', () => {
+  // Links and text as parse5 (cheerio's HTML parser, the spec's tokenizer) gives them for each.
+  const cases: Array<[html: string, links: string[], text: string]> = [
+    // "script data double escaped": the inner </script> does not end the script.
+    ['<script><!--<script>var a="<a href=/in>x</a>";</script>still script <a href="/in2">y</a>--></script><p>after <a href="/after">after</a></p>', ['/after'], 'after after'],
+    ['<SCRIPT><!--<SCRIPT>x</SCRIPT><a href="/in">i</a></SCRIPT><a href="/after">a</a>', ['/after'], 'a'],
+    ['<script><!--<script>never closed</script> <a href="/in">i</a>', [], ''],
+    // Not double escaped: the first </script> ends it, as before.
+    ['<script><!--\ndocument.write("<a href=/dw>x</a>");\n//--></script><a href="/old-style">o</a>', ['/old-style'], 'o'],
+    ['<script><!--<script>x</script>--></script><a href="/ok">ok</a>', ['/ok'], 'ok'],
+    ['<script><!--><a href="/n">n</a></script><a href="/after">a</a>', ['/after'], 'a'],
+    ['<script><!--<scripts></script><a href="/after">a</a>', ['/after'], 'a'],
+    // Everything after <plaintext> is text, its markup included; in svg it is an ordinary element.
+    ['<p>before <a href="/before">b</a></p><plaintext><a href="/in">p</a> &amp; </plaintext>', ['/before'], 'before b\n<a href="/in">p</a> &amp; </plaintext>'],
+    ['<svg><plaintext><a href="/svg-a">s</a></plaintext></svg><a href="/after">a</a>', ['/svg-a', '/after'], 'a'],
+  ];
+  for (const [html, links, text] of cases) {
+    it(html, () => {
+      const page = extract(html);
+      assert.deepEqual(page.links.map((l) => new URL(l.url).pathname), links);
+      assert.equal(page.text, text);
+    });
+  }
+
+  it('gives a double-escaped script its whole content as text, for extraction fields', () => {
+    const events: string[] = [];
+    emitHtmlEvents('<script><!--<script>a</script>b--></script>c', {
+      onopentag: (name) => events.push(`<${name}>`), ontext: (t) => events.push(t), onclosetag: (name) => events.push(`</${name}>`),
+    });
+    assert.deepEqual(events, ['<script>', '<!--<script>a</script>b-->', '</script>', 'c']);
+  });
+});
+
 describe('duplicate links', () => {
   it('a URL linked both with and without rel=nofollow on one page is followable, with the anchor text of its first followed link', () => {
   const html = '<a href="/x" rel="nofollow">first</a> <a href="/x">second</a> <a href="/x">third</a>'

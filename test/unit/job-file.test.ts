@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { loadCrawlConfig, type JobFlags } from '../../src/config/load-job.js';
 import { readJobFile } from '../../src/config/job-file.js';
@@ -65,6 +65,12 @@ const CASES: Array<[what: string, file: string, message: string]> = [
   ['userAgent with a newline', `${SEED}fetch:\n  userAgent: "bot\\nv2"\n`, "FILE: fetch.userAgent: expected a User-Agent of printable ASCII or Latin-1 characters (no newline, tab or other control character), got 'bot\\nv2'"],
   ['userAgent with a control character', `${SEED}fetch: { userAgent: "bot\\a" }\n`, "FILE: fetch.userAgent: expected a User-Agent of printable ASCII or Latin-1 characters (no newline, tab or other control character), got 'bot\\u0007'"],
   ['userAgent beyond Latin-1', `${SEED}fetch: { userAgent: "bot 日本" }\n`, "FILE: fetch.userAgent: expected a User-Agent of printable ASCII or Latin-1 characters (no newline, tab or other control character), got 'bot 日本'"],
+  // fetch.proxy: named like every other key, never showing the password.
+  ['SOCKS proxy', `${SEED}fetch: { proxy: "socks5://u:secret@p:1080" }\n`, "FILE: fetch.proxy: expected an HTTP or HTTPS proxy (SOCKS proxies are not supported), got 'socks5://u:***@p:1080'"],
+  ['proxy of another scheme', `${SEED}fetch: { proxy: "ftp://p:21" }\n`, "FILE: fetch.proxy: expected an http:// or https:// proxy URL, got 'ftp://p:21'"],
+  ['proxy not a URL', `${SEED}fetch: { proxy: "http://u:secret@[bad" }\n`, "FILE: fetch.proxy: expected a proxy URL such as http://proxy.example:3128, got 'http://***@[bad'"],
+  ['proxy % that starts no escape', `${SEED}fetch: { proxy: "http://u:50%off@p:1" }\n`, "FILE: fetch.proxy: expected a % in the proxy's user name or password to start an escape (write % as %25), got 'http://u:***@p:1'"],
+  ['proxy not a string', `${SEED}fetch: { proxy: true }\n`, 'FILE: fetch.proxy: expected a proxy URL such as http://proxy.example:3128, or false for none, got true'],
   ['several problems', `${SEED}maxDepth: -1\nmaxPages: 0\n`, 'FILE: maxPages: expected a whole number >= 1 (leave the key out for no limit), got 0 (and 1 more problem)'],
   ['not a mapping', '- https://example.org/\n', "FILE: expected a mapping of job options (seeds, scope, fetch, ...), got a list"],
   ['empty file', '# nothing yet\n', 'FILE: the job file is empty; give at least seeds'],
@@ -139,7 +145,8 @@ test('every option in the file lands in the config; defaults fill the rest', (t)
   const base = defaultConfig();
   assert.equal(job?.name, 'docs');
   assert.deepEqual(config.seeds, ['https://example.org/docs/']);
-  assert.equal(config.dbPath, 'data/docs.db');
+  // Relative to the current directory; the file is outside it (a temp folder), so the path is made absolute.
+  assert.equal(config.dbPath, resolve('data/docs.db'));
   assert.equal(config.maxPages, 50);
   assert.equal(config.maxDepth, 3);
   assert.equal(config.maxTimeMs, 600_000);

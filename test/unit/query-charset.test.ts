@@ -61,6 +61,20 @@ describe('parsePage resolves link queries in the page encoding', () => {
     assert.equal(out.canonical, 'http://127.0.0.1/c?x=%E9');
   });
 
+  it("a <base href>'s own query is in the page encoding too (HTML parses it with the document's encoding); spaces are %20", () => {
+    const html = '<base href="/b/?q=caf\xe9 x&y=a b"><a href="">base</a><a href="#top">top</a><a href="p?r=\xe9 \xe8">p</a><a href="?z=\xfc">z</a>';
+    const out = page(Buffer.from(html, 'latin1'), 'text/html; charset=windows-1252');
+    assert.ok(out.ok);
+    assert.deepEqual(out.links.map((l) => l.url), [
+      'http://127.0.0.1/b/?q=caf%E9%20x&y=a%20b', // "" and "#top" are the base itself (the fragment dropped)
+      'http://127.0.0.1/b/p?r=%E9%20%E8',
+      'http://127.0.0.1/b/?z=%FC',
+    ]);
+    const utf8 = page(Buffer.from('<base href="/b/?q=café x"><a href="">base</a>', 'utf8'), 'text/html; charset=utf-8');
+    assert.ok(utf8.ok);
+    assert.deepEqual(utf8.links.map((l) => l.url), ['http://127.0.0.1/b/?q=caf%C3%A9%20x']);
+  });
+
   it('a UTF-8 page keeps UTF-8 queries', () => {
     const out = page(Buffer.from('<a href="/s?q=café">q</a>', 'utf8'), 'text/html; charset=utf-8');
     assert.ok(out.ok);
