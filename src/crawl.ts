@@ -44,6 +44,7 @@ import { createSeedRedirects } from './frontier/seed-redirects.js';
 import { readSeedRedirects } from './store/seed-redirects.js';
 import { createProgressTracker, type CrawlEvent, type CrawlProgress, type CrawlSummary, type ExcludedSeeds } from './crawl-progress.js';
 import { createRunOutcome } from './run-outcome.js';
+import { limitHeapGrowth } from './heap-growth.js';
 
 export type { CrawlEvent, CrawlProgress, CrawlSummary, ExcludedSeeds } from './crawl-progress.js';
 
@@ -99,6 +100,7 @@ export async function runCrawl(config: CrawlConfig, opts: CrawlOptions = {}): Pr
 }
 
 async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSummary> {
+  limitHeapGrowth();
   const scope = createScope(config.seeds, config.scope);
   const db = openForWrite(config.dbPath);
   if (config.store.maxDbBytes) applyMaxDbSize(db, config.store.maxDbBytes);

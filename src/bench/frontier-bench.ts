@@ -8,6 +8,7 @@ import { openForWrite } from '../store/db.js';
 import { Writer } from '../store/writer.js';
 import { Frontier } from '../frontier/frontier.js';
 import type { Discovered, FrontierEntry, PageRecord } from '../types.js';
+import { limitHeapGrowth } from '../heap-growth.js';
 
 export interface FrontierBenchResult {
   urls: number;
@@ -45,6 +46,7 @@ function timePerCall(calls: number, call: () => unknown): number {
 }
 
 export function runFrontierBench(urls: number, dbPath: string, onProgress?: (line: string) => void): FrontierBenchResult {
+  limitHeapGrowth(); // as a crawl does: the figure stands for a crawl's frontier
   removeCrawliteDb(dbPath);
   const db = openForWrite(dbPath);
   try {
