@@ -67,6 +67,12 @@ export interface CrawlOptions {
   onSeedRedirect?: (redirect: SeedRedirect) => void;
   /** An origin's robots.txt Crawl-delay slows the crawl (the first few origins, once each). */
   onCrawlDelay?: (notice: CrawlDelayNotice) => void;
+  /**
+   * The crawl holds the database's lock and goes on: once, before any other hook and before the
+   * first request. A notice that the crawl goes on waits for it, so that a crawl refused (another
+   * crawl holds the file) says only why.
+   */
+  onStart?: () => void;
   /** With config.retryFailed: how many failed URLs went back to the queue, once, before the first page. */
   onRetryFailed?: (queued: number) => void;
   /** Called synchronously for every stored page and failed URL; keep it cheap. */
@@ -111,6 +117,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     db.close();
     throw err;
   }
+  opts.onStart?.();
   writer.recoverInterrupted();
   const patterns = createPatternCheck(config.scope);
   const seedRedirects = createSeedRedirects({ seeds: config.seeds, scope, mode: config.scope.mode, patterns });

@@ -5,7 +5,10 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { hostname } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,6 +16,7 @@ import { startSite, page, type TestSite } from '../helpers/site.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
+import { processStart } from '../../src/store/writer-lock.js';
 
 const QUIET = ['--no-progress', '--workers', '0', '--concurrency', '1'];
 
@@ -219,4 +223,23 @@ test('a resumed job run is recorded under the job\'s name and file again', async
     { id: 2, job: 'small-job', job_file: job },
   ]);
   assert.equal(titles(db).length, 6, 'home, x and a1-a4 (depth 1 from the job)');
+});
+
+test('no URL on a database another crawl holds: the refusal is the only line, not "continuing run 1" first', { skip: process.platform !== 'linux' }, async (t) => {
+  const site = await treeSite(t);
+  const db = tempDbPath(t);
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '1', ...QUIET])).code, 0);
+  const hits = site.total();
+  // A live process on this host, recorded with its start time: the lock of a crawl still running.
+  const holder = spawn('sleep', ['60'], { stdio: 'ignore' });
+  await once(holder, 'spawn');
+  t.after(() => holder.kill('SIGKILL'));
+  const lock = { writer_pid: String(holder.pid), writer_host: hostname(), writer_started: processStart(holder.pid!)! };
+  const writer = new Database(db);
+  for (const [key, value] of Object.entries(lock)) writer.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  writer.close();
+
+  assertOneLineError(await crawlite(['crawl', '--db', db, ...QUIET]), 1,
+    new RegExp(`^crawlite: database .*crawl\\.db is in use by another crawl \\(pid ${holder.pid}\\); wait for it or use --db \\[CRAWL_STORE_LOCKED\\]$`));
+  assert.equal(site.total(), hits, 'nothing fetched');
 });
