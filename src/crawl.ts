@@ -427,10 +427,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     opts.signal?.removeEventListener('abort', onOuterAbort);
     recrawl.finish();
     writer.flush();
-    // Fresh, not the progress line's sample: the summary tells how much the next run has left.
-    if (isTimeUp && !writer.failure) queuedAtEnd = writer.queuedCount(0);
     if (!writer.failure) {
-      writer.endRun(status);
+      // Fresh, not the progress line's sample: the summary tells how much the next run has left.
+      queuedAtEnd = writer.endRun(status);
       writer.releaseLock();
     } else {
       markFailedRun(writer);
@@ -449,6 +448,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     ...(isNothingQueued ? { isNothingQueued: true as const } : {}),
     ...(excludedSeeds ? { excludedSeeds } : {}),
     ...(isTimeUp && status === 'done' ? { maxTimeReached: { limitMs: config.maxTimeMs as number, queued: queuedAtEnd } } : {}),
+    ...(queuedAtEnd > 0 ? { queuedAtEnd } : {}),
   };
   if (storeError) throw storeError;
   return summary;

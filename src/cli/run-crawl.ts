@@ -10,11 +10,12 @@ import { nothingFetchedError } from './nothing-fetched.js';
 import { formatCrawlDelay, formatRetryFailed, formatSeedRedirect } from './summary.js';
 import { formatJsonNotice } from './log-json.js';
 import { formatCount } from '../format-numbers.js';
+import { resumeArgs } from '../config/resume-options.js';
 import { checkProxies, describeProxy } from '../fetch/proxy-check.js';
 
 export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<number> {
   const { config, job, warnings, resumed } = loadCrawlConfig(flags);
-  const view = createViewFromFlags(flags, config.maxPages);
+  const view = createViewFromFlags(flags, config.maxPages, resumeArgs(config));
   // Notices are written in every log format, --quiet too, before the crawl starts; with
   // --log-format json each is a `notice` event, so stderr stays one JSON object per line.
   const notice = (line: string): void => {
