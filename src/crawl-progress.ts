@@ -78,6 +78,8 @@ export interface CrawlSummary extends CrawlProgress {
   trapSkips?: TrapSkipCounts;
   /** --max-time ended the run's taking of URLs, with the URLs left queued; present only then. */
   maxTimeReached?: { limitMs: number; queued: number };
+  /** URLs the run left queued (--max-time, --max-pages, Ctrl+C), for the next run; present only when there are some. */
+  queuedAtEnd?: number;
 }
 
 interface Sources {

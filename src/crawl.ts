@@ -67,6 +67,12 @@ export interface CrawlOptions {
   onSeedRedirect?: (redirect: SeedRedirect) => void;
   /** An origin's robots.txt Crawl-delay slows the crawl (the first few origins, once each). */
   onCrawlDelay?: (notice: CrawlDelayNotice) => void;
+  /**
+   * The crawl holds the database's lock and goes on: once, before any other hook and before the
+   * first request. A notice that the crawl goes on waits for it, so that a crawl refused (another
+   * crawl holds the file) says only why.
+   */
+  onStart?: () => void;
   /** With config.retryFailed: how many failed URLs went back to the queue, once, before the first page. */
   onRetryFailed?: (queued: number) => void;
   /** Called synchronously for every stored page and failed URL; keep it cheap. */
@@ -111,6 +117,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     db.close();
     throw err;
   }
+  opts.onStart?.();
   writer.recoverInterrupted();
   const patterns = createPatternCheck(config.scope);
   const seedRedirects = createSeedRedirects({ seeds: config.seeds, scope, mode: config.scope.mode, patterns });
@@ -420,10 +427,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     opts.signal?.removeEventListener('abort', onOuterAbort);
     recrawl.finish();
     writer.flush();
-    // Fresh, not the progress line's sample: the summary tells how much the next run has left.
-    if (isTimeUp && !writer.failure) queuedAtEnd = writer.queuedCount(0);
     if (!writer.failure) {
-      writer.endRun(status);
+      // Fresh, not the progress line's sample: the summary tells how much the next run has left.
+      queuedAtEnd = writer.endRun(status);
       writer.releaseLock();
     } else {
       markFailedRun(writer);
@@ -442,6 +448,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     ...(isNothingQueued ? { isNothingQueued: true as const } : {}),
     ...(excludedSeeds ? { excludedSeeds } : {}),
     ...(isTimeUp && status === 'done' ? { maxTimeReached: { limitMs: config.maxTimeMs as number, queued: queuedAtEnd } } : {}),
+    ...(queuedAtEnd > 0 ? { queuedAtEnd } : {}),
   };
   if (storeError) throw storeError;
   return summary;

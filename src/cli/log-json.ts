@@ -27,12 +27,13 @@ export function formatJsonSummary(s: CrawlSummary, now = new Date()): string {
     failures: s.failures, errorsByCode: s.errorsByCode, elapsedMs: Math.round(s.elapsedMs),
     pagesPerSecond: Number(s.pagesPerSecond.toFixed(2)), wireBytes: s.wireBytes,
     // Only when they apply, as the text summary's lines: the --retry-failed count, the hint, the
-    // seeds excluded, the URLs skipped as spider traps, --max-time reached.
+    // seeds excluded, the URLs skipped as spider traps, --max-time reached, the URLs left queued.
     ...(s.retriedFailed !== undefined ? { retriedFailed: s.retriedFailed } : {}),
     ...(s.earlierFailures ? { earlierFailures: s.earlierFailures } : {}),
     ...(s.isNothingQueued ? { nothingQueued: true } : {}),
     ...(s.excludedSeeds ? { excludedSeeds: s.excludedSeeds.seeds } : {}),
     ...(s.trapSkips ? { trapSkips: s.trapSkips } : {}),
     ...(s.maxTimeReached ? { maxTimeReached: s.maxTimeReached } : {}),
+    ...(s.queuedAtEnd !== undefined ? { queuedAtEnd: s.queuedAtEnd } : {}),
   })}\n`;
 }

@@ -50,6 +50,8 @@ interface ViewOptions {
   maxPages: number | null;
   isColor: boolean;
   plainIntervalMs: number;
+  /** What the summary's continuing `crawl --db` must be given again (config/resume-options.ts resumeArgs). */
+  resumeArgs?: readonly string[];
 }
 
 const TTY_REFRESH_MS = 250;
@@ -71,7 +73,7 @@ export function createProgressView(o: ViewOptions): ProgressView {
     },
     finish: (summary) => {
       if (!summary || o.mode === 'quiet') return;
-      write(o.mode === 'json' ? formatJsonSummary(summary) : formatSummary(summary));
+      write(o.mode === 'json' ? formatJsonSummary(summary) : formatSummary(summary, o.resumeArgs));
     },
   };
 }
@@ -111,13 +113,13 @@ function createTtyView(o: ViewOptions, rate: (p: CrawlProgress) => number | null
     finish: (summary) => {
       erase();
       process.off('exit', erase);
-      if (summary) o.stream.write(formatSummary(summary));
+      if (summary) o.stream.write(formatSummary(summary, o.resumeArgs));
     },
   };
 }
 
 /** The view the crawl command's flags ask for, on stderr. */
-export function createViewFromFlags(flags: ViewFlags, maxPages: number | null): ProgressView {
+export function createViewFromFlags(flags: ViewFlags, maxPages: number | null, resumeArgs: readonly string[] = []): ProgressView {
   const stream = process.stderr;
   return createProgressView({
     mode: chooseViewMode(flags, stream, process.env),
@@ -125,6 +127,7 @@ export function createViewFromFlags(flags: ViewFlags, maxPages: number | null): 
     maxPages,
     isColor: shouldColor(stream, process.env),
     plainIntervalMs: intervalMs(flags.progressInterval),
+    resumeArgs,
   });
 }
 

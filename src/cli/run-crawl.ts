@@ -10,18 +10,18 @@ import { nothingFetchedError } from './nothing-fetched.js';
 import { formatCrawlDelay, formatRetryFailed, formatSeedRedirect } from './summary.js';
 import { formatJsonNotice } from './log-json.js';
 import { formatCount } from '../format-numbers.js';
+import { resumeArgs } from '../config/resume-options.js';
 import { checkProxies, describeProxy } from '../fetch/proxy-check.js';
 
 export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<number> {
   const { config, job, warnings, resumed } = loadCrawlConfig(flags);
-  const view = createViewFromFlags(flags, config.maxPages);
+  const view = createViewFromFlags(flags, config.maxPages, resumeArgs(config));
   // Notices are written in every log format, --quiet too, before the crawl starts; with
   // --log-format json each is a `notice` event, so stderr stays one JSON object per line.
   const notice = (line: string): void => {
     process.stderr.write(flags.logFormat === 'json' ? formatJsonNotice(line) : `${line}\n`);
   };
   for (const line of warnings) notice(line);
-  if (resumed && !flags.quiet) notice(resumed.notice);
   if (config.fetch.politeness?.ignoreRobots) {
     // With --sitemaps robots.txt is still fetched, once per seed origin, for its Sitemap: lines.
     const detail = config.sitemaps ? 'robots.txt is not obeyed in this crawl (--sitemaps still reads its Sitemap: lines)' : 'robots.txt is neither fetched nor obeyed in this crawl';
@@ -38,6 +38,9 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   const detach = onInterrupt(stop, view.say);
   const opts: CrawlOptions = { signal: stop.signal, job: job ? { name: job.name, file: job.path } : (resumed?.job ?? undefined), ...view.crawlOptions };
   let summary: CrawlSummary | null = null;
+  // Only once the crawl has the database: printed before, a crawl refused because another one
+  // holds the file said "continuing run 3's crawl" and then that it was not continued (QA).
+  if (resumed && !flags.quiet) opts.onStart = () => notice(resumed.notice);
   opts.onSitemaps = (r) => {
     const failed = r.failures.map((f) => `\n  ${f.url}: ${f.message}`).join('');
     view.say(`crawlite: sitemaps: ${r.sitemaps} read, ${formatCount(r.urls)} URLs queued${r.failures.length ? `; skipped:${failed}` : ''}`);

@@ -41,10 +41,15 @@ export function formatProgressLine(p: CrawlProgress): string {
   );
 }
 
-/** What to run next, with the database named so the lines can be pasted as they are. */
-function nextCommands(dbPath: string): string[] {
+/**
+ * What to run next, with the database named so the lines can be pasted as they are. With URLs
+ * left queued, continuing comes first: `crawl --db` with no URL continues the run just ended
+ * (config/resume-options.ts), with `resumeArgs` for what it does not store (header values).
+ */
+function nextCommands(dbPath: string, queued: number, resumeArgs: readonly string[]): string[] {
   const db = /^[\w./-]+$/.test(dbPath) ? dbPath : `'${dbPath.replace(/'/g, `'\\''`)}'`;
   const rows: Array<[string, string]> = [
+    ...(queued > 0 ? [continueRow(db, queued, resumeArgs)] : []),
     [`crawlite stats --db ${db}`, 'counts, errors, bytes'],
     [`crawlite export --db ${db} --format jsonl > pages.jsonl`, 'one JSON object per page'],
     [`crawlite search --db ${db} "<query>"`, 'full-text search'],
@@ -52,6 +57,15 @@ function nextCommands(dbPath: string): string[] {
   ];
   const width = Math.max(...rows.map(([cmd]) => cmd.length));
   return rows.map(([cmd, what]) => `  ${cmd.padEnd(width)}  # ${what}`);
+}
+
+/**
+ * Per-run limits are not carried to a run continued without URLs, so it goes on to the end; the
+ * same command again (in the --max-time line) would stop at them again.
+ */
+function continueRow(db: string, queued: number, resumeArgs: readonly string[]): [string, string] {
+  const left = plural(queued, 'URL', queued.toLocaleString('en-US'));
+  return [['crawlite crawl --db', db, ...resumeArgs].join(' '), `continue the crawl to its end (${left} queued)`];
 }
 
 /** The start-of-run notice of --retry-failed. */
@@ -96,13 +110,17 @@ export function formatTrapSkips(counts: NonNullable<CrawlSummary['trapSkips']>):
   return `  ${plural(total, 'URL')} skipped as spider ${total === 1 ? 'trap' : 'traps'} (${codes}); see README "Spider traps"`;
 }
 
-/** A run --max-time ended: how long, and what is left for the next run on the same database. */
+/**
+ * A run --max-time ended: how long, and what is left. The same command continues for as long
+ * again; the next: lines name the one that continues to the end.
+ */
 export function formatMaxTime(maxTimeMs: number, queued: number): string {
-  const left = queued > 0 ? `; ${plural(queued, 'URL', queued.toLocaleString('en-US'))} still queued: run the same command to continue` : '';
+  const left = queued > 0 ? `; ${plural(queued, 'URL', queued.toLocaleString('en-US'))} still queued: run the same command for ${formatDuration(maxTimeMs)} more` : '';
   return `  stopped taking URLs at --max-time ${formatDuration(maxTimeMs)}${left}`;
 }
 
-export function formatSummary(s: CrawlSummary): string {
+/** `resumeArgs`: what a continuing `crawl --db` must be given again (config/resume-options.ts resumeArgs). */
+export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = []): string {
   const trapLine = s.trapSkips ? formatTrapSkips(s.trapSkips) : null;
   const errors = Object.entries(s.errorsByCode).sort((a, b) => b[1] - a[1]);
   const lines = [
@@ -115,7 +133,7 @@ export function formatSummary(s: CrawlSummary): string {
     ...(s.isNothingQueued ? [NOTHING_QUEUED] : []),
     `database: ${s.dbPath}`,
     'next:',
-    ...nextCommands(s.dbPath),
+    ...nextCommands(s.dbPath, s.queuedAtEnd ?? 0, resumeArgs),
     '',
   ];
   return lines.join('\n');

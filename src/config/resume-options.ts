@@ -18,6 +18,7 @@
 import { UsageError } from '../errors.js';
 import { jobFileSchema, type JobFile } from './job-schema.js';
 import { describeIssues } from './job-file.js';
+import type { CrawlConfig } from './schema.js';
 
 export interface StoredRun {
   id: number;
@@ -123,6 +124,28 @@ export function refuseMissingSecrets(plan: ResumePlan, run: StoredRun, flags: { 
   if (plan.redactedProxy !== null && flags.proxy === undefined) {
     throw new UsageError('CRAWL_USAGE',
       `run ${run.id} went through the proxy ${plan.redactedProxy}, whose credentials are not stored: give --proxy again (or --no-proxy) to continue its crawl${orJob}`);
+  }
+}
+
+/**
+ * What `crawl --db <file>` must be given, beyond the database, to continue a crawl run with
+ * `config`: each header again, and a --proxy whose credentials are not stored, as
+ * refuseMissingSecrets asks; nothing for most crawls. Placeholders, as in its message: the values
+ * are the user's to give.
+ */
+export function resumeArgs(config: Pick<CrawlConfig, 'fetch'>): string[] {
+  const headers = Object.keys(config.fetch.headers ?? {}).flatMap((name) => ['-H', `"${name}: ..."`]);
+  const { proxy } = config.fetch;
+  const url = proxy && (proxy.source === '--proxy' || proxy.source === 'fetch.proxy') ? (proxy.http ?? proxy.https) : null;
+  return url !== null && hasUserinfo(url) ? [...headers, '--proxy', '<url>'] : headers;
+}
+
+function hasUserinfo(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return true; // unparsable: carriedProxy does not carry it either
   }
 }
 

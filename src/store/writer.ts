@@ -198,11 +198,13 @@ export class Writer {
     return this.#runId;
   }
 
-  endRun(status: 'done' | 'interrupted' | 'failed'): void {
-    if (this.#runId === null) return;
+  /** Records how the run ended; returns the URLs it left queued, for the summary's next command. */
+  endRun(status: 'done' | 'interrupted' | 'failed'): number {
+    if (this.#runId === null) return 0;
     const queued = (this.#s.countQueued.get() as { n: number }).n;
     const { pagesStored, failures, duplicates } = this.counts;
     this.#s.endRun.run(Date.now(), status, pagesStored, failures, duplicates, queued, this.#runId);
+    return queued;
   }
 
   /** Seeds and other URLs that enter the frontier outside a page's transaction. Immediate. */

@@ -5,14 +5,18 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { hostname } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startSite, page, type TestSite } from '../helpers/site.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
-import { assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
+import { MAIN, assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
+import { processStart } from '../../src/store/writer-lock.js';
 
 const QUIET = ['--no-progress', '--workers', '0', '--concurrency', '1'];
 
@@ -76,6 +80,7 @@ test('a crawl stopped with Ctrl+C, continued with no URL, reaches the pages of o
     onSpawn: (child) => whenPages(child, db, 5, () => child.kill('SIGINT')),
   });
   assert.equal(stopped.code, 130, stopped.stderr);
+  assert.match(stopped.stderr, /^next:\n {2}crawlite crawl --db \S+ +# continue the crawl to its end \([1-9]\d* URLs? queued\)$/m);
   const stored = titles(db).length;
   assert.ok(stored >= 5 && stored < 40, `interrupted mid-crawl (${stored} pages)`);
 
@@ -191,7 +196,10 @@ test('a run that sent custom headers is not continued without them; given again 
   });
   t.after(() => site.close());
   const db = tempDbPath(t);
-  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '1', '-H', 'X-Token: s3cret', '-H', 'Accept-Language: fr', ...QUIET])).code, 0);
+  const first = await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '1', '-H', 'X-Token: s3cret', '-H', 'Accept-Language: fr', ...QUIET]);
+  assert.equal(first.code, 0, first.stderr);
+  // The summary's continuing command asks for them, as the refusal below does.
+  assert.match(first.stderr, new RegExp(`^ {2}crawlite crawl --db ${db} -H "X-Token: \\.\\.\\." -H "Accept-Language: \\.\\.\\." +# continue the crawl to its end \\(2 URLs queued\\)$`, 'm'));
   const hits = site.total();
 
   assertOneLineError(await crawlite(['crawl', '--db', db]), 2,
@@ -210,7 +218,9 @@ test('a resumed job run is recorded under the job\'s name and file again', async
   const db = tempDbPath(t);
   const job = join(dirname(db), 'small.yaml');
   writeFileSync(job, `name: small-job\nseeds: ["${site.url('/')}"]\nmaxDepth: 1\n`);
-  assert.equal((await crawlite(['crawl', '--config', job, '--db', db, '--max-pages', '2', ...QUIET])).code, 0);
+  const first = await crawlite(['crawl', '--config', job, '--db', db, '--max-pages', '2', ...QUIET]);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stderr, new RegExp(`^ {2}crawlite crawl --db ${db} +# continue the crawl to its end \\(\\d+ URLs queued\\)$`, 'm'));
   const resumed = await crawlite(['crawl', '--db', db, ...QUIET]);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stderr, /^crawlite: continuing run 1's crawl \(job small-job\) of /);
@@ -220,3 +230,48 @@ test('a resumed job run is recorded under the job\'s name and file again', async
   ]);
   assert.equal(titles(db).length, 6, 'home, x and a1-a4 (depth 1 from the job)');
 });
+
+test('no URL on a database another crawl holds: the refusal is the only line, not "continuing run 1" first', { skip: process.platform !== 'linux' }, async (t) => {
+  const site = await treeSite(t);
+  const db = tempDbPath(t);
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '1', ...QUIET])).code, 0);
+  const hits = site.total();
+  // A live process on this host, recorded with its start time: the lock of a crawl still running.
+  const holder = spawn('sleep', ['60'], { stdio: 'ignore' });
+  await once(holder, 'spawn');
+  t.after(() => holder.kill('SIGKILL'));
+  const lock = { writer_pid: String(holder.pid), writer_host: hostname(), writer_started: processStart(holder.pid!)! };
+  const writer = new Database(db);
+  for (const [key, value] of Object.entries(lock)) writer.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  writer.close();
+
+  assertOneLineError(await crawlite(['crawl', '--db', db, ...QUIET]), 1,
+    new RegExp(`^crawlite: database .*crawl\\.db is in use by another crawl \\(pid ${holder.pid}\\); wait for it or use --db \\[CRAWL_STORE_LOCKED\\]$`));
+  assert.equal(site.total(), hits, 'nothing fetched');
+});
+
+test('the summary of a run cut short names the command that continues it, quoted; pasted into a shell, it finishes the crawl', async (t) => {
+  const site = await treeSite(t);
+  const db = join(dirname(tempDbPath(t)), "it's my crawl.db");
+  const first = await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '3', ...QUIET]);
+  assert.equal(first.code, 0, first.stderr);
+  const queued = rows<{ n: number }>(db, "SELECT count(*) AS n FROM urls WHERE state = 'queued'")[0]!.n;
+  const row = /^next:\n {2}(crawlite crawl .*?) +# continue the crawl to its end \((\d+) URLs queued\)$/m.exec(first.stderr);
+  assert.ok(row, first.stderr);
+  assert.equal(row[1], `crawlite crawl --db '${db.replace(/'/g, `'\\''`)}'`);
+  assert.equal(Number(row[2]), queued);
+
+  const pasted = await shell(row[1]!);
+  assert.equal(pasted.code, 0, pasted.stderr);
+  assert.match(pasted.stderr, /^crawlite: continuing run 1's crawl of /);
+  assert.equal(titles(db).length, 14, 'every page of the site');
+  assert.doesNotMatch(pasted.stderr, /continue the crawl/, 'nothing left: no continuing command');
+});
+
+/** A summary line run as a user pastes it: by sh, `crawlite` being this build's binary. */
+function shell(command: string): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn('sh', ['-c', `crawlite() { "${process.execPath}" "${MAIN}" "$@"; }\n${command}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+}

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { defaultConfig, DEFAULT_USER_AGENT, type CrawlConfig } from '../../src/config/schema.js';
 import { configFromFlags, type CrawlFlags } from '../../src/config/load.js';
 import { mergeJob } from '../../src/config/load-job.js';
-import { describeResume, planResume, refuseMissingSecrets, type StoredRun } from '../../src/config/resume-options.js';
+import { describeResume, planResume, refuseMissingSecrets, resumeArgs, type StoredRun } from '../../src/config/resume-options.js';
 import { maskHeaders } from '../../src/config/request-headers.js';
 import { redactProxyConfig, resolveProxy } from '../../src/config/proxy.js';
 
@@ -105,6 +105,28 @@ test('a --proxy carries over without credentials; with them the resume asks for 
   const envPlan = planResume({ id: 1, options: recorded(fromEnv), job: null, jobFile: null, queued: 0 }, 'x.db');
   assert.equal(envPlan.job.fetch?.proxy, undefined);
   assert.equal(envPlan.redactedProxy, null);
+});
+
+test('resumeArgs, for the summary\'s continuing command, asks for exactly what a resume refuses to go on without', () => {
+  const base = defaultConfig();
+  const envSecret: CrawlConfig = { ...base, seeds: SEEDS, fetch: { ...base.fetch, proxy: resolveProxy(undefined, '--proxy', { http_proxy: 'http://u:pw@env.example:8080' }) } };
+  const cases: Array<[string, CrawlConfig, string[]]> = [
+    ['no secret', configFromFlags({ urls: SEEDS }), []],
+    ['headers', configFromFlags({ urls: SEEDS, header: ['Authorization: Bearer t', 'X-Key: k'] }), ['-H', '"Authorization: ..."', '-H', '"X-Key: ..."']],
+    ['a --proxy with a password', configFromFlags({ urls: SEEDS, proxy: 'http://user:pw@proxy.example:3128' }), ['--proxy', '<url>']],
+    ['a --proxy without one', configFromFlags({ urls: SEEDS, proxy: 'http://proxy.example:3128' }), []],
+    ['the environment\'s proxy, with a password', envSecret, []],
+  ];
+  for (const [what, config, args] of cases) {
+    assert.deepEqual(resumeArgs(config), args, what);
+    const run: StoredRun = { id: 3, options: recorded(config), job: null, jobFile: null, queued: 1 };
+    const plan = planResume(run, 'data/x.db');
+    // As the user fills the placeholders in: each -H with a value, --proxy with a URL.
+    const header = args.flatMap((arg, i) => (args[i - 1] === '-H' ? [arg.slice(1, -1).replace('...', 'v')] : []));
+    const flags = { header, ...(args.includes('--proxy') ? { proxy: 'http://user:pw@proxy.example:3128' } : {}) };
+    refuseMissingSecrets(plan, run, flags);
+    if (args.length > 0) assert.throws(() => refuseMissingSecrets(plan, run, {}), { code: 'CRAWL_USAGE' }, `${what}: refused without them`);
+  }
 });
 
 test('options that cannot be continued: one UsageError naming the run and the problem', () => {

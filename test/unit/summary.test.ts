@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CrawlProgress } from '../../src/crawl.js';
-import { formatCrawlDelay, formatDuration, formatProgressLine, formatTrapSkips, plural } from '../../src/cli/summary.js';
+import type { CrawlProgress, CrawlSummary } from '../../src/crawl.js';
+import { formatCrawlDelay, formatDuration, formatMaxTime, formatProgressLine, formatSummary, formatTrapSkips, plural } from '../../src/cli/summary.js';
 
 test('formatDuration rounds before splitting: never 60s or 60m in a field', () => {
   const cases: Array<[number, string]> = [
@@ -45,4 +45,14 @@ test('formatCrawlDelay names the origin and the delay, and the cap when it appli
     'crawlite: https://a.test:443 asks for a Crawl-delay of 2.5 s in its robots.txt: its requests start that far apart');
   assert.equal(formatCrawlDelay({ origin: 'http://b.test:80', askedMs: 3_600_000, appliedMs: 30_000 }),
     'crawlite: http://b.test:80 asks for a Crawl-delay of 3600 s in its robots.txt; honoured as 30 s, the most crawlite waits: its requests start that far apart');
+});
+
+test('the summary of a run that left URLs queued names the command that continues it first, the database quoted for the shell', () => {
+  const summary = { status: 'interrupted', pagesStored: 3, failures: 0, elapsedMs: 1000, pagesPerSecond: 3, errorsByCode: {}, dbPath: 'data/x.db' } as unknown as CrawlSummary;
+  const next = (s: CrawlSummary, args: string[] = []) => formatSummary(s, args).split('next:\n')[1]!.split('\n');
+  assert.equal(next({ ...summary, queuedAtEnd: 1234 })[0], '  crawlite crawl --db data/x.db                                # continue the crawl to its end (1,234 URLs queued)');
+  assert.match(next({ ...summary, queuedAtEnd: 1, dbPath: "/tmp/it's here.db" })[0]!, /^ {2}crawlite crawl --db '\/tmp\/it'\\''s here\.db' +# continue the crawl to its end \(1 URL queued\)$/);
+  assert.match(next({ ...summary, queuedAtEnd: 2 }, ['-H', '"Cookie: ..."'])[0]!, /^ {2}crawlite crawl --db data\/x\.db -H "Cookie: \.\.\." +# continue/);
+  assert.match(next(summary)[0]!, /^ {2}crawlite stats --db data\/x\.db /, 'nothing queued: no continuing command');
+  assert.equal(formatMaxTime(600_000, 1234), '  stopped taking URLs at --max-time 10m00s; 1,234 URLs still queued: run the same command for 10m00s more');
 });
