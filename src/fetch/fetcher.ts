@@ -19,6 +19,7 @@ import { asProxyFailure, authRequired } from './proxy-errors.js';
 import { createCookieJar } from './cookie-jar.js';
 import { createLenientHttp, isStrictParserRefusal } from './lenient-http.js';
 import { isStaleConnectionError, watchStaleConnections } from './stale-connection.js';
+import { withTransferCodings } from './transfer-codings.js';
 
 export interface FetcherOptions {
   config: FetchConfig;
@@ -391,9 +392,17 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       const body = NO_CONTENT_STATUSES.has(res.statusCode) ? await skipNoContent(res.body, deadline.signal) : res.body;
       // Repeated field lines are one comma-separated list (RFC 9110 section 5.3): two lines of
       // "gzip" are two codings to remove, not one.
-      const decoded = await decodeBody(body, joinValues(res.headers['content-encoding']), overrides.maxBodyBytes ?? config.maxBodyBytes, {
-        shouldKeepWire: opts.shouldKeepWire === true,
-      });
+      const contentCodings = joinValues(res.headers['content-encoding']);
+      const transfer = res.headers['transfer-encoding'];
+      const hasTransferCodings = transfer !== undefined && transfer !== 'chunked';
+      const decoded = await decodeBody(
+        body,
+        hasTransferCodings ? withTransferCodings(contentCodings, transfer) : contentCodings,
+        overrides.maxBodyBytes ?? config.maxBodyBytes,
+        // --archive keeps wire bytes under their Content-Encoding (store/archive.ts), which does
+        // not name a transfer coding: such a body is archived decoded, as an identity one is.
+        { shouldKeepWire: opts.shouldKeepWire === true && !hasTransferCodings },
+      );
       const headers = flattenHeaders(res.headers);
       return {
         result: {

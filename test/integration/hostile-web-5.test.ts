@@ -1,0 +1,142 @@
+/**
+ * Hostile-web QA, round 5: codings spelled and placed as servers really send them, a meta that
+ * claims UTF-16, and a server that answers a reused connection with 408. Each test starts its own
+ * raw TCP server on 127.0.0.1 (exact bytes) and runs the real crawl on a fresh SQLite file.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net, { type AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
+import type { TestContext } from 'node:test';
+import { runCrawl } from '../../src/crawl.js';
+import { defaultPolitenessConfig } from '../../src/config/schema.js';
+import { page } from '../helpers/site.js';
+import { testConfig } from '../helpers/config.js';
+import { rows } from '../helpers/db.js';
+
+interface RawSite {
+  origin: string;
+  /** Requests per path, 408s included. */
+  hits: Map<string, number>;
+}
+
+/**
+ * One response per connection, written as `answer` gives it, then the connection is closed: the
+ * header lines reach the crawler exactly as written. A path `answer` does not know is a 404.
+ */
+async function startRaw(t: TestContext, answer: (path: string) => Buffer | null): Promise<RawSite> {
+  const hits = new Map<string, number>();
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    let buffered = '';
+    socket.on('data', (data) => {
+      buffered += data.toString('latin1');
+      if (!buffered.includes('\r\n\r\n')) return;
+      const path = buffered.split(' ')[1] ?? '/';
+      hits.set(path, (hits.get(path) ?? 0) + 1);
+      socket.end(answer(path) ?? Buffer.from('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n'));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
+}
+
+/** A 200 with these header lines (each without its CRLF) and body, closed after. */
+function response(headerLines: string[], body: Buffer): Buffer {
+  const head = ['HTTP/1.1 200 OK', 'connection: close', ...headerLines].join('\r\n');
+  return Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'latin1'), body]);
+}
+
+function chunked(body: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]);
+}
+
+type PageRow = { url: string; title: string | null; error_code: string | null };
+
+test('Content-Encoding as servers spell it: x-deflate (zlib or raw), GZIP, padded with spaces, X-Gzip, "gzip, identity" are all removed and the pages parsed', async (t) => {
+  const html = (name: string) => Buffer.from(page(name, [`/behind-${name}`]));
+  const variants: Record<string, { coding: string; encode: (b: Buffer) => Buffer }> = {
+    'x-deflate-zlib': { coding: 'x-deflate', encode: (b) => zlib.deflateSync(b) },
+    'x-deflate-raw': { coding: 'x-deflate', encode: (b) => zlib.deflateRawSync(b) },
+    'upper': { coding: 'GZIP', encode: (b) => zlib.gzipSync(b) },
+    'padded': { coding: '  gzip  ', encode: (b) => zlib.gzipSync(b) },
+    'x-gzip': { coding: 'X-Gzip', encode: (b) => zlib.gzipSync(b) },
+    'listed': { coding: 'gzip, identity', encode: (b) => zlib.gzipSync(b) },
+    'identity-first': { coding: 'identity,deflate', encode: (b) => zlib.deflateSync(b) },
+  };
+  const names = Object.keys(variants);
+  const site = await startRaw(t, (path) => {
+    if (path === '/') return response(['content-type: text/html'], Buffer.from(page('home', names.map((n) => `/${n}`))));
+    const name = path.slice(1);
+    const variant = variants[name];
+    if (variant !== undefined) {
+      return response(['content-type: text/html', `content-encoding:${variant.coding}`], variant.encode(html(name)));
+    }
+    return path.startsWith('/behind-') ? response(['content-type: text/html'], Buffer.from(page(path))) : null;
+  });
+  const config = testConfig(t, [`${site.origin}/`], { fetch: { politeness: { ...defaultPolitenessConfig(), retries: 0 } } });
+  await runCrawl(config);
+  const pages = rows<PageRow>(config.dbPath, 'SELECT url, title, error_code FROM pages');
+  for (const name of names) {
+    const row = pages.find((p) => p.url === `${site.origin}/${name}`);
+    assert.deepEqual({ ...row }, { url: `${site.origin}/${name}`, title: name, error_code: null }, `${name}: "${variants[name]?.coding}"`);
+    assert.equal(site.hits.get(`/behind-${name}`), 1, `the link behind ${name} is followed`);
+  }
+});
+
+test('Transfer-Encoding: gzip (with chunked, or alone to the close) is removed like a Content-Encoding; an unknown transfer coding leaves the page unparsed', async (t) => {
+  const html = (name: string) => Buffer.from(page(name, [`/behind-${name}`]));
+  const routes: Record<string, () => Buffer> = {
+    '/te-chunked': () => response(['content-type: text/html', 'transfer-encoding: gzip, chunked'], chunked(zlib.gzipSync(html('te-chunked')))),
+    // Without chunked, the body runs to the close (RFC 9112 section 6.3).
+    '/te-close': () => response(['content-type: text/html', 'transfer-encoding: gzip'], zlib.gzipSync(html('te-close'))),
+    // Both: the content-coding was applied first, so it comes off last.
+    '/te-both': () => response(
+      ['content-type: text/html', 'content-encoding: deflate', 'transfer-encoding: GZIP, Chunked'],
+      chunked(zlib.gzipSync(zlib.deflateSync(html('te-both')))),
+    ),
+    '/te-zstd': () => response(['content-type: text/html', 'transfer-encoding: zstd, chunked'], chunked(html('te-zstd'))),
+  };
+  const site = await startRaw(t, (path) => {
+    if (path === '/') return response(['content-type: text/html'], Buffer.from(page('home', Object.keys(routes))));
+    const route = routes[path];
+    if (route !== undefined) return route();
+    return path.startsWith('/behind-') ? response(['content-type: text/html'], Buffer.from(page(path))) : null;
+  });
+  const config = testConfig(t, [`${site.origin}/`], { fetch: { politeness: { ...defaultPolitenessConfig(), retries: 0 } } });
+  await runCrawl(config);
+  const pages = rows<PageRow>(config.dbPath, 'SELECT url, title, error_code FROM pages');
+  const at = (path: string) => ({ ...pages.find((p) => p.url === site.origin + path) });
+  for (const name of ['te-chunked', 'te-close', 'te-both']) {
+    assert.deepEqual(at(`/${name}`), { url: `${site.origin}/${name}`, title: name, error_code: null }, name);
+    assert.equal(site.hits.get(`/behind-${name}`), 1, `the link behind ${name} is followed`);
+  }
+  assert.equal(at('/te-zstd').error_code, 'CRAWL_FETCH_ENCODING');
+  assert.equal(site.hits.get('/behind-te-zstd') ?? 0, 0, 'an unknown coding is never parsed');
+});
+
+test('a <meta> that declares UTF-16 on a page without a byte order mark is read as UTF-8, as WHATWG says, not as UTF-16 mojibake', async (t) => {
+  const metas: Record<string, string> = {
+    '/plain': '<meta charset="utf-16">',
+    '/le': '<meta charset=UTF-16LE>',
+    '/be': '<meta charset=\'utf-16be\'>',
+    '/pragma': '<meta http-equiv="Content-Type" content="text/html; charset=utf-16">',
+  };
+  const body = (path: string, meta: string) =>
+    Buffer.from(`<!doctype html><html><head>${meta}<title>Café ${path.slice(1)}</title></head><body><a href="/behind${path}">next</a></body></html>`, 'utf8');
+  const site = await startRaw(t, (path) => {
+    if (path === '/') return response(['content-type: text/html'], Buffer.from(page('home', Object.keys(metas))));
+    const meta = metas[path];
+    if (meta !== undefined) return response(['content-type: text/html'], body(path, meta));
+    return path.startsWith('/behind/') ? response(['content-type: text/html'], Buffer.from(page(path))) : null;
+  });
+  const config = testConfig(t, [`${site.origin}/`]);
+  await runCrawl(config);
+  const pages = rows<{ url: string; title: string | null; encoding: string | null }>(config.dbPath, 'SELECT url, title, encoding FROM pages');
+  for (const path of Object.keys(metas)) {
+    const row = pages.find((p) => p.url === site.origin + path);
+    assert.deepEqual({ title: row?.title, encoding: row?.encoding }, { title: `Café ${path.slice(1)}`, encoding: 'utf-8' }, metas[path]);
+    assert.equal(site.hits.get(`/behind${path}`), 1, `the link on ${path} is followed`);
+  }
+});
