@@ -9,7 +9,7 @@ import net, { type AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import type { TestContext } from 'node:test';
 import { runCrawl } from '../../src/crawl.js';
-import { defaultPolitenessConfig } from '../../src/config/schema.js';
+import { defaultPolitenessConfig, defaultTrapConfig } from '../../src/config/schema.js';
 import { page } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
@@ -139,4 +139,24 @@ test('a <meta> that declares UTF-16 on a page without a byte order mark is read 
     assert.deepEqual({ title: row?.title, encoding: row?.encoding }, { title: `Café ${path.slice(1)}`, encoding: 'utf-8' }, metas[path]);
     assert.equal(site.hits.get(`/behind${path}`), 1, `the link on ${path} is followed`);
   }
+});
+
+test('link lengths: an href over 2,048 characters is recorded as skipped (CRAWL_TRAP_URL_LENGTH), one over 8,192 is not read as a link at all, even with traps.maxUrlLength above it', async (t) => {
+  const long = `/long-${'a'.repeat(3_000)}`;
+  const huge = `/huge-${'b'.repeat(9_000)}`;
+  const site = await startRaw(t, (path) => (path === '/' ? response(['content-type: text/html'], Buffer.from(page('home', [long, huge, '/ok']))) : null));
+  const urlsOf = (dbPath: string) => rows<{ url: string; state: string; error_code: string | null }>(dbPath, 'SELECT url, state, error_code FROM urls');
+
+  const config = testConfig(t, [`${site.origin}/`]);
+  await runCrawl(config);
+  const urls = urlsOf(config.dbPath);
+  assert.deepEqual(urls.find((u) => u.url === site.origin + long)?.error_code, 'CRAWL_TRAP_URL_LENGTH');
+  assert.equal(urls.some((u) => u.url.startsWith(`${site.origin}/huge-`)), false, 'over 8,192: no urls row');
+  assert.equal(site.hits.get('/ok'), 1);
+
+  const raised = testConfig(t, [`${site.origin}/`], { traps: { ...defaultTrapConfig(), maxUrlLength: 20_000 } });
+  await runCrawl(raised);
+  const again = urlsOf(raised.dbPath);
+  assert.equal(again.find((u) => u.url === site.origin + long)?.state, 'done', 'under a raised cap the 3,000-character link is fetched');
+  assert.equal(again.some((u) => u.url.startsWith(`${site.origin}/huge-`)), false, 'the 8,192 cap on an href is not raised with it');
 });
