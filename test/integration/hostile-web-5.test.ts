@@ -152,6 +152,8 @@ test('link lengths: an href over 2,048 characters is recorded as skipped (CRAWL_
   const urls = urlsOf(config.dbPath);
   assert.deepEqual(urls.find((u) => u.url === site.origin + long)?.error_code, 'CRAWL_TRAP_URL_LENGTH');
   assert.equal(urls.some((u) => u.url.startsWith(`${site.origin}/huge-`)), false, 'over 8,192: no urls row');
+  const linked = rows<{ url: string }>(config.dbPath, 'SELECT urls.url FROM links JOIN urls ON urls.id = links.to_url_id');
+  assert.ok(linked.some((l) => l.url === site.origin + long), 'the skipped one has its links row');
   assert.equal(site.hits.get('/ok'), 1);
 
   const raised = testConfig(t, [`${site.origin}/`], { traps: { ...defaultTrapConfig(), maxUrlLength: 20_000 } });
