@@ -162,3 +162,94 @@ test('link lengths: an href over 2,048 characters is recorded as skipped (CRAWL_
   assert.equal(again.find((u) => u.url === site.origin + long)?.state, 'done', 'under a raised cap the 3,000-character link is fetched');
   assert.equal(again.some((u) => u.url.startsWith(`${site.origin}/huge-`)), false, 'the 8,192 cap on an href is not raised with it');
 });
+
+test('a 408 on a reused keep-alive connection (the server timed the idle connection out as the request went out) is sent again on a new one, no attempt counted', async (t) => {
+  // Each connection answers one request; the next request on it gets an unsolicited 408 and the
+  // connection closed, as nginx and Apache answer on an idle connection they are closing.
+  const links = Array.from({ length: 6 }, (_, i) => `/p${i}`);
+  let timedOut = 0;
+  const served = new Map<string, number>();
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    let buffered = '';
+    let answered = false;
+    socket.on('data', (data) => {
+      buffered += data.toString('latin1');
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const path = buffered.split(' ')[1] ?? '/';
+      buffered = buffered.slice(end + 4);
+      if (answered) {
+        timedOut += 1;
+        const body = '<html><title>408 Request Time-out</title></html>';
+        socket.end(`HTTP/1.1 408 Request Time-out\r\ncontent-type: text/html\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
+        return;
+      }
+      answered = true;
+      served.set(path, (served.get(path) ?? 0) + 1);
+      const body = path === '/robots.txt' ? 'User-agent: *\nAllow: /\n' : page(path, path === '/' ? links : []);
+      socket.write(`HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const config = testConfig(t, [`${origin}/`], {
+    fetch: { concurrency: 1, perHost: 1, keepAliveMs: 10_000, politeness: { ...defaultPolitenessConfig(), retries: 0 } },
+  });
+  const summary = await runCrawl(config);
+  assert.equal(summary.status, 'done');
+  assert.ok(timedOut > 0, 'the server answered reused connections with 408');
+  const urls = rows<{ url: string; state: string; attempts: number }>(config.dbPath, 'SELECT url, state, attempts FROM urls ORDER BY url');
+  assert.deepEqual(urls.filter((u) => u.state !== 'done'), [], 'with --retries 0, no URL failed');
+  assert.ok(urls.every((u) => u.attempts <= 1), 'no attempt counted for a 408 on a reused connection');
+  const pages = rows<{ url: string; status: number }>(config.dbPath, 'SELECT url, status FROM pages');
+  assert.deepEqual(pages.filter((p) => p.status !== 200), [], 'no 408 stored as a page');
+  for (const path of ['/', ...links]) assert.equal(served.get(path), 1, `${path} answered once`);
+});
+
+test('a 408 on a fresh connection is the server\'s answer: stored after the retries as any 408, not sent again at once', async (t) => {
+  const site = await startRaw(t, (path) => (path === '/' ? Buffer.from('HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n') : null));
+  const config = testConfig(t, [`${site.origin}/`], { fetch: { politeness: { ...defaultPolitenessConfig(), retries: 0 } } });
+  await runCrawl(config);
+  assert.equal(site.hits.get('/'), 1, 'one request: --retries 0 and no stale connection');
+  const [row] = rows<{ status: number }>(config.dbPath, 'SELECT status FROM pages');
+  assert.equal(row?.status, 408);
+});
+
+test('a 408 on a reused connection is sent again once only: a server that keeps the connection and answers 408 again gets the 408 stored', async (t) => {
+  // The first request on a connection (robots.txt) is answered; every later one gets a 408, the connection kept.
+  const paths: string[] = [];
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    let buffered = '';
+    let answered = false;
+    socket.on('data', (data) => {
+      buffered += data.toString('latin1');
+      for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
+        const path = buffered.split(' ')[1] ?? '/';
+        buffered = buffered.slice(end + 4);
+        paths.push(path);
+        if (answered) {
+          socket.write('HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n\r\n');
+          continue;
+        }
+        answered = true;
+        const body = 'User-agent: *\nAllow: /\n';
+        socket.write(`HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = testConfig(t, [`${origin}/`], {
+    fetch: { concurrency: 1, perHost: 1, keepAliveMs: 10_000, politeness: { ...defaultPolitenessConfig(), retries: 0 } },
+  });
+  await runCrawl(config);
+  // robots.txt takes the connection's one answer; the page then comes second on it.
+  assert.deepEqual(paths, ['/robots.txt', '/', '/'], 'the page sent twice: once, and once again');
+  const [row] = rows<{ status: number }>(config.dbPath, 'SELECT status FROM pages');
+  assert.equal(row?.status, 408);
+});
