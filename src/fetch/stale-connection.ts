@@ -39,8 +39,9 @@ function onSendHeaders(message: unknown): void {
 /**
  * Requests (origin + path, as undici names them) answered 408 on a reused connection, until the
  * fetcher takes them (takeStaleTimeout). The fetcher never sees undici's request object, so the
- * URL is the key; the crawler fetches a URL once at a time, so two answers never share one. Left
- * untaken only by a request whose 408 nobody read (a caller's own dispatcher), hence the bound.
+ * URL is the key: the crawler seldom has one URL in flight twice, and if two 408s met on one key
+ * the cost would be one of them stored instead of sent again. A 408 nobody asks about (a request
+ * through a caller's own dispatcher) would stay, hence the bound.
  */
 const staleTimeouts = new Set<string>();
 const MAX_STALE_TIMEOUTS = 256;
