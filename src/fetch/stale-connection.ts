@@ -40,8 +40,8 @@ function onSendHeaders(message: unknown): void {
  * Requests (origin + path, as undici names them) answered 408 on a reused connection, until the
  * fetcher takes them (takeStaleTimeout). The fetcher never sees undici's request object, so the
  * URL is the key: the crawler seldom has one URL in flight twice, and if two 408s met on one key
- * the cost would be one of them stored instead of sent again. A 408 nobody asks about (a request
- * through a caller's own dispatcher) would stay, hence the bound.
+ * the cost would be one of them stored instead of sent again. A 408 nobody asks about (its fetch
+ * aborted while reading it, another undici user in the process) would stay, hence the bound.
  */
 const staleTimeouts = new Set<string>();
 const MAX_STALE_TIMEOUTS = 256;
