@@ -82,6 +82,7 @@ function createDecoder(coding: string, mark: CutMark): Stage | null {
     case 'x-gzip':
       return (source) => gunzipMembers(source, mark, ZLIB_OPTIONS);
     case 'deflate':
+    case 'x-deflate': // no registered alias (x-gzip is, RFC 9110 section 8.4.1.3), but old servers send it
       return (source) => inflateEither(source, mark);
     case 'br':
       return (source) => decodeChecked(source, zlib.createBrotliDecompress(BROTLI_OPTIONS), zlib.constants.BROTLI_OPERATION_FINISH, mark);
@@ -103,7 +104,7 @@ const NOT_CODINGS: ReadonlySet<string> = new Set(['identity', 'none', 'binary', 
 function isNoCoding(coding: string): boolean {
   if (NOT_CODINGS.has(coding)) return true;
   // The codings we remove: answered without the cost of a TextDecoder that throws.
-  if (coding === 'gzip' || coding === 'br' || coding === 'deflate' || coding === 'x-gzip') return false;
+  if (coding === 'gzip' || coding === 'br' || coding === 'deflate' || coding === 'x-gzip' || coding === 'x-deflate') return false;
   try {
     new TextDecoder(coding);
     return true;

@@ -18,7 +18,8 @@ import { proxyFor, redactProxy } from '../config/proxy.js';
 import { asProxyFailure, authRequired } from './proxy-errors.js';
 import { createCookieJar } from './cookie-jar.js';
 import { createLenientHttp, isStrictParserRefusal } from './lenient-http.js';
-import { isStaleConnectionError, watchStaleConnections } from './stale-connection.js';
+import { isStaleConnectionError, takeStaleTimeout, watchStaleConnections } from './stale-connection.js';
+import { withTransferCodings } from './transfer-codings.js';
 
 export interface FetcherOptions {
   config: FetchConfig;
@@ -347,15 +348,23 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
     /**
      * Sends on the shared pool, again at once when the request died on a reused connection before
      * any answer (stale-connection.ts): not an attempt, as in browsers and curl. Each such failure
-     * costs the pool a dead idle socket, and it holds at most perHost of them, so this ends.
+     * costs the pool a dead idle socket, and it holds at most perHost of them, so this ends. A 408
+     * that came on a reused connection is sent again too, once, as Chromium does: a second one is
+     * the server's answer, and goes to the retry policy as any 408.
      */
     const sendFresh = async (origin: string, requested: string): Promise<HopStep> => {
+      let isTimeoutResent = false;
       for (let lost = 0; ; lost++) {
+        let step: HopStep;
         try {
-          return await sendVia(dispatcher, origin, requested);
+          step = await sendVia(dispatcher, origin, requested);
         } catch (err) {
           if (lost >= config.perHost || deadline.signal.aborted || !isStaleConnectionError(err)) throw err;
+          continue;
         }
+        const isStaleTimeout = 'result' in step && step.result.status === 408 && takeStaleTimeout(requested);
+        if (!isStaleTimeout || isTimeoutResent || deadline.signal.aborted) return step;
+        isTimeoutResent = true;
       }
     };
 
@@ -391,9 +400,17 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       const body = NO_CONTENT_STATUSES.has(res.statusCode) ? await skipNoContent(res.body, deadline.signal) : res.body;
       // Repeated field lines are one comma-separated list (RFC 9110 section 5.3): two lines of
       // "gzip" are two codings to remove, not one.
-      const decoded = await decodeBody(body, joinValues(res.headers['content-encoding']), overrides.maxBodyBytes ?? config.maxBodyBytes, {
-        shouldKeepWire: opts.shouldKeepWire === true,
-      });
+      const contentCodings = joinValues(res.headers['content-encoding']);
+      const transfer = res.headers['transfer-encoding'];
+      const hasTransferCodings = transfer !== undefined && transfer !== 'chunked';
+      const decoded = await decodeBody(
+        body,
+        hasTransferCodings ? withTransferCodings(contentCodings, transfer) : contentCodings,
+        overrides.maxBodyBytes ?? config.maxBodyBytes,
+        // --archive keeps wire bytes under their Content-Encoding (store/archive.ts), which does
+        // not name a transfer coding: such a body is archived decoded, as an identity one is.
+        { shouldKeepWire: opts.shouldKeepWire === true && !hasTransferCodings },
+      );
       const headers = flattenHeaders(res.headers);
       return {
         result: {

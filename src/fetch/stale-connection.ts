@@ -12,6 +12,9 @@
  * a socket's requests are counted as their headers are sent, a request sent on a socket that had
  * carried one before is marked until its response headers arrive, and an error it fails with
  * while marked is remembered (weakly, by identity) as a stale-connection error.
+ *
+ * Chromium also sends again a request answered 408 on a reused connection (HttpNetworkTransaction):
+ * the server closed it as idle and said so. Such a 408 is remembered by URL (takeStaleTimeout).
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 
@@ -24,7 +27,6 @@ const staleErrors = new WeakSet<object>();
 let isListening = false;
 
 interface SendHeadersMessage { request: object; socket: object }
-interface RequestMessage { request: object }
 interface RequestErrorMessage { request: object; error: unknown }
 
 function onSendHeaders(message: unknown): void {
@@ -34,9 +36,28 @@ function onSendHeaders(message: unknown): void {
   if (sent > 1) onReusedSocket.add(request);
 }
 
+/**
+ * Requests (origin + path, as undici names them) answered 408 on a reused connection, until the
+ * fetcher takes them (takeStaleTimeout). The fetcher never sees undici's request object, so the
+ * URL is the key: the crawler seldom has one URL in flight twice, and if two 408s met on one key
+ * the cost would be one of them stored instead of sent again. A 408 nobody asks about (its fetch
+ * aborted while reading it, another undici user in the process) would stay, hence the bound.
+ */
+const staleTimeouts = new Set<string>();
+const MAX_STALE_TIMEOUTS = 256;
+
+interface HeadersMessage { request: { origin?: unknown; path?: unknown }; response: { statusCode: number } }
+
 function onHeaders(message: unknown): void {
+  const { request, response } = message as HeadersMessage;
+  // A 408 on a reused connection is the same race as a connection lost, answered politely: nginx
+  // and Apache write it when their idle timeout closes the connection our request went out on.
+  if (response.statusCode === 408 && onReusedSocket.has(request)) {
+    staleTimeouts.add(`${String(request.origin)}${String(request.path)}`);
+    if (staleTimeouts.size > MAX_STALE_TIMEOUTS) staleTimeouts.delete(staleTimeouts.values().next().value as string);
+  }
   // An answer came: whatever fails later (a body cut short) is the server's doing.
-  onReusedSocket.delete((message as RequestMessage).request);
+  onReusedSocket.delete(request);
 }
 
 function onError(message: unknown): void {
@@ -58,4 +79,13 @@ export function isStaleConnectionError(err: unknown): boolean {
   if (typeof err !== 'object' || err === null || !staleErrors.has(err)) return false;
   const code = (err as { code?: unknown }).code;
   return typeof code === 'string' && CONNECTION_LOST.has(code);
+}
+
+/**
+ * Whether the 408 just received for `url` came on a reused connection (see onHeaders), and so is
+ * to be sent again on a new one like a lost connection; forgets it either way. Only asked on a 408.
+ */
+export function takeStaleTimeout(url: string): boolean {
+  const { origin, pathname, search } = new URL(url);
+  return staleTimeouts.delete(origin + pathname + search);
 }
