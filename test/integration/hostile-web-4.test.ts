@@ -5,12 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import net, { type AddressInfo } from 'node:net';
 import { runCrawl } from '../../src/crawl.js';
 import { defaultPolitenessConfig } from '../../src/config/schema.js';
 import { startSite, page } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
+import { startOneAnswerServer } from '../helpers/one-answer-server.js';
 
 /**
  * A 304 may carry the Content-Length of the representation it stands for (RFC 9110 section 8.6;
@@ -64,31 +64,10 @@ test('a keep-alive connection the server drops as a request goes out on it is no
   // Keep-Alive hint and no Connection: close: a server whose idle timeout fires as the client reuses it.
   const links = Array.from({ length: 8 }, (_, i) => `/p${i}`);
   let dropped = 0;
-  const served = new Map<string, number>();
-  const server = net.createServer((socket) => {
-    socket.on('error', () => {});
-    let buffered = '';
-    let answered = false;
-    socket.on('data', (data) => {
-      buffered += data.toString('latin1');
-      const end = buffered.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const path = buffered.split(' ')[1] ?? '/';
-      buffered = buffered.slice(end + 4);
-      if (answered) {
-        dropped += 1;
-        socket.destroy();
-        return;
-      }
-      answered = true;
-      served.set(path, (served.get(path) ?? 0) + 1);
-      const body = path === '/robots.txt' ? 'User-agent: *\nAllow: /\n' : page(path, path === '/' ? links : []);
-      socket.write(`HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-    });
+  const { origin, served } = await startOneAnswerServer(t, (path) => page(path, path === '/' ? links : []), (socket) => {
+    dropped += 1;
+    socket.destroy();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const config = testConfig(t, [`${origin}/`], {
     fetch: { concurrency: 1, perHost: 1, keepAliveMs: 10_000, politeness: { ...defaultPolitenessConfig(), retries: 0 } },

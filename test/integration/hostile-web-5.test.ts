@@ -13,6 +13,7 @@ import { defaultPolitenessConfig, defaultTrapConfig } from '../../src/config/sch
 import { page } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
+import { startOneAnswerServer } from '../helpers/one-answer-server.js';
 
 interface RawSite {
   origin: string;
@@ -168,32 +169,11 @@ test('a 408 on a reused keep-alive connection (the server timed the idle connect
   // connection closed, as nginx and Apache answer on an idle connection they are closing.
   const links = Array.from({ length: 6 }, (_, i) => `/p${i}`);
   let timedOut = 0;
-  const served = new Map<string, number>();
-  const server = net.createServer((socket) => {
-    socket.on('error', () => {});
-    let buffered = '';
-    let answered = false;
-    socket.on('data', (data) => {
-      buffered += data.toString('latin1');
-      const end = buffered.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const path = buffered.split(' ')[1] ?? '/';
-      buffered = buffered.slice(end + 4);
-      if (answered) {
-        timedOut += 1;
-        const body = '<html><title>408 Request Time-out</title></html>';
-        socket.end(`HTTP/1.1 408 Request Time-out\r\ncontent-type: text/html\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
-        return;
-      }
-      answered = true;
-      served.set(path, (served.get(path) ?? 0) + 1);
-      const body = path === '/robots.txt' ? 'User-agent: *\nAllow: /\n' : page(path, path === '/' ? links : []);
-      socket.write(`HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-    });
+  const { origin, served } = await startOneAnswerServer(t, (path) => page(path, path === '/' ? links : []), (socket) => {
+    timedOut += 1;
+    const body = '<html><title>408 Request Time-out</title></html>';
+    socket.end(`HTTP/1.1 408 Request Time-out\r\ncontent-type: text/html\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const config = testConfig(t, [`${origin}/`], {
     fetch: { concurrency: 1, perHost: 1, keepAliveMs: 10_000, politeness: { ...defaultPolitenessConfig(), retries: 0 } },
@@ -220,30 +200,9 @@ test('a 408 on a fresh connection is the server\'s answer: stored after the retr
 
 test('a 408 on a reused connection is sent again once only: a server that keeps the connection and answers 408 again gets the 408 stored', async (t) => {
   // The first request on a connection (robots.txt) is answered; every later one gets a 408, the connection kept.
-  const paths: string[] = [];
-  const server = net.createServer((socket) => {
-    socket.on('error', () => {});
-    let buffered = '';
-    let answered = false;
-    socket.on('data', (data) => {
-      buffered += data.toString('latin1');
-      for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
-        const path = buffered.split(' ')[1] ?? '/';
-        buffered = buffered.slice(end + 4);
-        paths.push(path);
-        if (answered) {
-          socket.write('HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n\r\n');
-          continue;
-        }
-        answered = true;
-        const body = 'User-agent: *\nAllow: /\n';
-        socket.write(`HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-      }
-    });
+  const { origin, paths } = await startOneAnswerServer(t, () => '', (socket) => {
+    socket.write('HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n\r\n');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config = testConfig(t, [`${origin}/`], {
     fetch: { concurrency: 1, perHost: 1, keepAliveMs: 10_000, politeness: { ...defaultPolitenessConfig(), retries: 0 } },
   });
