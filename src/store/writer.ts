@@ -207,7 +207,6 @@ export class Writer {
     return queued;
   }
 
-  /** Seeds and other URLs that enter the frontier outside a page's transaction. Immediate. */
   /** Seeds: added like discovered URLs, and an existing skipped or deeper row is queued at depth 0. */
   addSeeds(urls: Discovered[]): void {
     const trapSkips: TrapSkipCounts = {};
@@ -222,6 +221,7 @@ export class Writer {
     addTrapSkips(this.counts.trapSkips, trapSkips);
   }
 
+  /** Other URLs that enter the frontier outside a page's transaction (sitemaps). Immediate. */
   addUrls(urls: Discovered[], parentId: number | null = null): void {
     // Counted once the transaction commits; it throws otherwise.
     const trapSkips: TrapSkipCounts = {};
@@ -271,7 +271,6 @@ export class Writer {
     return this.#queuedSample.n;
   }
 
-  /** Stores a page, its links, and the links' targets in the frontier (queued, or skipped with why). */
   /**
    * Stores a page, its links, and the links' targets in the frontier (queued, or skipped with why).
    * `extraUrls` enter the frontier without being links of the page (a meta refresh target).
@@ -584,7 +583,6 @@ export class Writer {
   }
 }
 
-/**
 /**
  * Skips a later link may lift (queue the URL): they are about the page that linked it (too deep
  * from there, its links not followed, its body a duplicate), not about the URL, or about a scope
