@@ -43,39 +43,35 @@ let textScratch = new Uint8Array(64 * 1024);
 let outScratch = Buffer.allocUnsafeSlow(16 * 1024);
 
 /**
- * Open-addressing table over (start, length, hash) of the words seen. A slot is live when its
- * stamp equals the current call's, so a new call starts with an empty table without clearing it.
+ * Open-addressing table over (start, length, hash) of the words seen, one slot per four int32s
+ * (stamp, hash, length, start, at offsets 0-3), so that a probe reads one cache line rather
+ * than one from each of four arrays. A slot is live when its stamp equals the current call's, so
+ * a new call starts with an empty table without clearing it. With the loop's state in locals
+ * too, the bench article took 0.31-0.32 ms against 0.35-0.41 ms (best of 60 alternated passes).
  */
 let slots = INITIAL_SLOTS;
-let starts = new Int32Array(slots);
-let lengths = new Int32Array(slots);
-let hashes = new Int32Array(slots);
-let stamps = new Int32Array(slots);
+let table = new Int32Array(slots * 4);
 let stamp = 0;
 
 function resetTable(size: number): void {
   slots = size;
-  starts = new Int32Array(size);
-  lengths = new Int32Array(size);
-  hashes = new Int32Array(size);
-  stamps = new Int32Array(size);
+  table = new Int32Array(size * 4);
   stamp = 0;
 }
 
 /** Doubles the table, moving this call's live slots. */
 function growTable(): void {
-  const old = { starts, lengths, hashes, stamps, stamp };
+  const old = table;
+  const oldStamp = stamp;
   resetTable(slots * 2);
   stamp = 1;
   const mask = slots - 1;
-  for (let k = 0; k < old.starts.length; k++) {
-    if (old.stamps[k] !== old.stamp) continue;
-    let to = (old.hashes[k] as number) & mask;
-    while (stamps[to] === stamp) to = (to + 1) & mask;
-    stamps[to] = stamp;
-    starts[to] = old.starts[k] as number;
-    lengths[to] = old.lengths[k] as number;
-    hashes[to] = old.hashes[k] as number;
+  for (let k = 0; k < old.length; k += 4) {
+    if (old[k] !== oldStamp) continue;
+    let to = (old[k + 1] as number) & mask;
+    while (table[to * 4] === stamp) to = (to + 1) & mask;
+    table.set(old.subarray(k, k + 4), to * 4);
+    table[to * 4] = stamp;
   }
 }
 
@@ -108,14 +104,20 @@ export function searchWords(text: string, maxBytes: number): string {
   if (slots > KEEP_SLOTS) resetTable(INITIAL_SLOTS); // a huge vocabulary last time
   if (++stamp === 0x7fffffff) resetTable(slots);
   if (stamp === 0) stamp = 1;
+  // Locals, not the module's bindings: a module-level `let` costs a context load and a hole
+  // check on every use in the loop.
+  const classes = CLASS;
+  let t = table;
+  let live = stamp;
   let mask = slots - 1;
+  let slotMask = mask << 2;
   let size = 0;
   let outLength = 0;
   let hash = FNV_OFFSET;
   let start = -1;
   for (let i = 0; i <= n; i++) {
     const b = bytes[i] as number;
-    const cls = CLASS[b] as number;
+    const cls = classes[b] as number;
     if (cls !== 0) {
       const folded = cls === 2 ? b | 0x20 : b;
       if (cls === 2) bytes[i] = folded;
@@ -125,11 +127,11 @@ export function searchWords(text: string, maxBytes: number): string {
     }
     if (start === -1) continue;
     const length = i - start;
-    let slot = hash & mask;
+    let slot = (hash & mask) << 2;
     let isNew = true;
-    while (stamps[slot] === stamp) {
-      if (hashes[slot] === hash && lengths[slot] === length) {
-        const at = starts[slot] as number;
+    while (t[slot] === live) {
+      if (t[slot + 1] === hash && t[slot + 2] === length) {
+        const at = t[slot + 3] as number;
         let k = 0;
         while (k < length && bytes[at + k] === bytes[start + k]) k++;
         if (k === length) {
@@ -137,21 +139,23 @@ export function searchWords(text: string, maxBytes: number): string {
           break;
         }
       }
-      slot = (slot + 1) & mask;
+      slot = (slot + 4) & slotMask;
     }
     if (isNew) {
       if (outLength + (outLength > 0 ? 1 : 0) + length > limit) break;
       if (outLength > 0) out[outLength++] = 0x20;
-      out.set(bytes.subarray(start, i), outLength);
-      outLength += length;
-      stamps[slot] = stamp;
-      starts[slot] = start;
-      lengths[slot] = length;
-      hashes[slot] = hash;
+      for (let k = start; k < i; k++) out[outLength++] = bytes[k] as number;
+      t[slot] = live;
+      t[slot + 1] = hash;
+      t[slot + 2] = length;
+      t[slot + 3] = start;
       // Keep the table at most half full.
       if (++size * 2 > slots) {
         growTable();
+        t = table;
+        live = stamp;
         mask = slots - 1;
+        slotMask = mask << 2;
       }
     }
     start = -1;
