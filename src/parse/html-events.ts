@@ -128,6 +128,11 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
     // The Tokenizer sets sectionStart to index + 1 and steps on to `end` itself.
     internals.index = end - 1;
   };
+  const endStartTag = (endIndex: number): void => {
+    const tag = current.tag;
+    endOpenTag();
+    if ((tag.flags & TagFlag.RawText) !== 0) skipRawText(tag, endIndex + 1);
+  };
   const tokenizer = createTokenizer({ decodeEntities: true }, {
     ontext(start, end) {
       // Text left after an unterminated end tag ("</a b") arrives with start -1, which the
@@ -172,15 +177,14 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
       if (attribs && !Object.hasOwn(attribs, attrName)) attribs[attrName] = attrValue; // first one wins
       attrValue = '';
     },
-    onopentagend(endIndex) {
-      const tag = current.tag;
-      endOpenTag();
-      if ((tag.flags & TagFlag.RawText) !== 0) skipRawText(tag, endIndex + 1);
-    },
-    onselfclosingtag() {
+    onopentagend: endStartTag,
+    onselfclosingtag(endIndex) {
+      // In HTML "/>" on a non-void element is ">": <a/>, <div/> and <plaintext/> open (the
+      // Tokenizer already reads <script/> and the other raw-text tags so, html-tokenizer.ts).
+      if (!isSelfClosable) return endStartTag(endIndex);
       const opened = current;
       endOpenTag();
-      if (isSelfClosable && stack[stack.length - 1] === opened) pop();
+      if (stack[stack.length - 1] === opened) pop();
     },
     onclosetag(start, end) {
       const name = html.slice(start, end).toLowerCase();

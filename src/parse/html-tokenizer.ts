@@ -1,5 +1,5 @@
 /**
- * htmlparser2's Tokenizer, changed on a subclass's prototype.
+ * htmlparser2's Tokenizer with two changes, both made on a subclass's prototype.
  *
  * Plain text is skipped with String#indexOf instead of visited one character at a time. That loop
  * was half of extractPage's time on 50 KB bench pages, and on them this patch makes extractPage
@@ -9,15 +9,21 @@
  * Tokenizer's own fastForwardTo does when entities are not decoded. The positions found are kept
  * until passed, so each indexOf scans fresh text and a page stays linear time.
  *
- * In svg and math, where a script, style or title holds markup, html-events.ts calls readAsMarkup
- * at the tag's name, so the Tokenizer's raw-text state for it is gone before the tag ends.
+ * "/>" ending a script, style, title, textarea or xmp start tag reads as ">". In HTML the slash on
+ * a non-void element means nothing (the tree builder ignores the self-closing flag), so
+ * `<script src="a.js"/>` opens script data that runs to the next `</script>`, as in every browser;
+ * the Tokenizer instead left its raw-text state at the slash and read the script as markup, so
+ * links and text inside it were extracted. In svg and math, where "/>" does close the element and
+ * a script, style or title holds markup, html-events.ts calls readAsMarkup at the tag's name, so
+ * the raw-text state is gone before the slash.
  *
- * This reaches into the Tokenizer's private members (stateText, isSpecial, buffer, index, offset).
- * If a release renames them the patch is not installed and parsing stays as htmlparser2 has it;
- * if one changes what they mean, the emitHtmlEvents tests (against htmlparser2's own Parser, and
- * the browser cases of html-events.test.ts) fail.
+ * This reaches into the Tokenizer's private members (stateText, stateInSelfClosingTag,
+ * stateBeforeAttributeName, isSpecial, buffer, index, offset). If a release renames them the patch
+ * concerned is not installed and parsing stays as htmlparser2 has it; if one changes what they
+ * mean, the emitHtmlEvents tests (against htmlparser2's own Parser, and the browser cases of
+ * html-events.test.ts) fail.
  *
- * The override lives on a subclass's prototype, not on each tokenizer: a closure assigned per
+ * The overrides live on a subclass's prototype, not on each tokenizer: a closure assigned per
  * instance made every page's tokenizer a new shape for V8, and the workers' heaps grew from 17 to
  * 45 MB (peak RSS of a 5,000-page bench crawl +60 MB) with the code it kept optimizing.
  */
@@ -25,6 +31,8 @@ import { Tokenizer } from 'htmlparser2';
 
 interface TokenizerInternals {
   stateText(c: number): void;
+  stateInSelfClosingTag(c: number): void;
+  stateBeforeAttributeName(c: number): void;
   /** Set from a script, style, title, textarea or xmp tag name on: its content is raw text. */
   isSpecial: boolean;
   buffer: string;
@@ -40,6 +48,7 @@ interface SkipState {
 
 const LT = 0x3c;
 const AMP = 0x26;
+const GT = 0x3e;
 
 type TokenizerOptions = ConstructorParameters<typeof Tokenizer>[0];
 type TokenizerCallbacks = ConstructorParameters<typeof Tokenizer>[1];
@@ -75,7 +84,16 @@ if (typeof stateText === 'function' && typeof probe.buffer === 'string' && typeo
   };
 }
 
-/** A Tokenizer that skips plain text in one step. */
+const stateInSelfClosingTag = base.stateInSelfClosingTag;
+if (typeof stateInSelfClosingTag === 'function' && typeof base.stateBeforeAttributeName === 'function' && typeof probe.isSpecial === 'boolean') {
+  patched.stateInSelfClosingTag = function (this: TokenizerInternals, c: number): void {
+    // ">" in the before-attribute-name state ends the start tag and enters the raw-text state.
+    if (c === GT && this.isSpecial) this.stateBeforeAttributeName(c);
+    else stateInSelfClosingTag.call(this, c);
+  };
+}
+
+/** A Tokenizer that skips plain text in one step and reads `<script/>` as a browser does. */
 export function createTokenizer(options: TokenizerOptions, callbacks: TokenizerCallbacks): Tokenizer {
   return new HtmlTokenizer(options, callbacks);
 }

@@ -47,3 +47,37 @@ describe('emitTagEvents: svg and math content', () => {
     assert.deepEqual(events('<svg><script>a<b>c</script></svg>'), ['<svg>', '<script>', 'a', '<b>', 'c', '</b>', '</script>', '</svg>']);
   });
 });
+
+describe('emitTagEvents: "/>" on a non-void HTML element is a start tag', () => {
+  const cases: Array<[html: string, links: string[], text: string]> = [
+    ['<script/><a href="/in">x</a></script><a href="/after">a</a>', ['/after'], 'a'],
+    // XHTML habits: the slash does not end the script, the next </script> does.
+    ['<script src="/a.js"/><p>hidden <a href="/in">i</a></p><script>x()</script><p>shown <a href="/after">a</a></p>', ['/after'], 'shown a'],
+    ['<SCRIPT / ><a href="/in">x</a></SCRIPT>after', [], 'after'],
+    ['<script/><!--<script>x</script><a href="/in">i</a>--></script><a href="/after">a</a>', ['/after'], 'a'],
+    ['<style/><a href="/in">x</a></style><a href="/after">a</a>', ['/after'], 'a'],
+    ['<textarea/><a href="/in">x</a></textarea><a href="/after">a</a>', ['/after'], '<a href="/in">x</a>a'],
+    ['<xmp/><a href="/in">x</a> &amp;</xmp>', [], '<a href="/in">x</a> &amp;'],
+    ['<plaintext/><a href="/in">x</a>', [], '<a href="/in">x</a>'],
+    // In svg the same slash closes the script, and </svg> brings the HTML reading back.
+    ['<svg><script href="/s.js"/><a href="/svg">s</a></svg><script/>x<a href="/in">i</a></script>after', ['/svg'], 'after'],
+    ['<a/ href="/x">text<p>more', ['/x'], 'text\nmore'],
+    ['<a href="/x"/>text</a>after', ['/x'], 'textafter'],
+  ];
+  for (const [html, links, text] of cases) {
+    it(html, () => {
+      assert.deepEqual(paths(html), links);
+      assert.equal(extractPage(html, PAGE, 100).text, text);
+    });
+  }
+
+  it('keeps the text after <title/> in the title, as text', () => {
+    const page = extractPage('<title/>A <b>bold</b> &amp; <a href="/in">x</a></title><p>body', PAGE, 100);
+    assert.deepEqual([page.title, page.links, page.text], ['A <b>bold</b> & <a href="/in">x</a>', [], 'body']);
+  });
+
+  it('gives the element its content as one text, then closes it', () => {
+    assert.deepEqual(events('<script/>a<b>c</script>d'), ['<script>', 'a<b>c', '</script>', 'd']);
+    assert.deepEqual(events('<div/>x<br/>y'), ['<div>', 'x', '<br>', '</br>', 'y', '</div>']);
+  });
+});
