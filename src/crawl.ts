@@ -339,8 +339,12 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     const directives = parseRobotsDirectives([outcome.metaRobots, result.headers['x-robots-tag']], robotsName);
     // A Refresh header is the same directive as the meta tag (WHATWG HTML), and browsers act on it
     // first: a document takes one refresh, and the header's comes before the HTML is parsed.
-    // Of several Refresh lines (one per "\n", fetcher.ts), the first.
-    const refreshUrl = parseRefreshUrl(result.headers.refresh?.slice(0, MAX_REFRESH_HEADER_CHARS).split('\n')[0] ?? outcome.metaRefresh, result.finalUrl);
+    // Of several Refresh lines (one per "\n", fetcher.ts), the first. The meta tag's query is in
+    // the page's encoding, as its links' are; the header's stays UTF-8.
+    const refreshHeader = result.headers.refresh?.slice(0, MAX_REFRESH_HEADER_CHARS).split('\n')[0];
+    const refreshUrl = refreshHeader !== undefined
+      ? parseRefreshUrl(refreshHeader, result.finalUrl)
+      : parseRefreshUrl(outcome.metaRefresh, result.finalUrl, outcome.encoding);
     const isOk = isFollowedStatus(result.status);
     const links = frontier.discover(entry, outcome.links, isOk && !directives.isNofollow);
     // A meta refresh is followed whatever nofollow says (the page itself points there), one level deeper.

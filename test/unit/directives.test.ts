@@ -42,6 +42,14 @@ test('meta refresh targets', () => {
   assert.equal(parseRefreshUrl(null, page), null);
 });
 
+test('a meta refresh target\'s query is percent-encoded in the page\'s encoding, as a link\'s is', () => {
+  const page = 'https://a.test/dir/page';
+  assert.equal(parseRefreshUrl('0; url=/s?q=café#café', page, 'windows-1252'), 'https://a.test/s?q=caf%E9');
+  assert.equal(parseRefreshUrl("0; URL='/s?q=\u691c\u7d22'", page, 'shift_jis'), 'https://a.test/s?q=%8C%9F%8D%F5');
+  assert.equal(parseRefreshUrl('0; url=/s?q=café', page, 'utf-8'), 'https://a.test/s?q=caf%C3%A9');
+  assert.equal(parseRefreshUrl('0; url=/s?q=café', page), 'https://a.test/s?q=caf%C3%A9', 'a Refresh header\'s: UTF-8');
+});
+
 test('extractPage reports meta robots and meta refresh', () => {
   const html = '<html><head><meta name="ROBOTS" content="noindex"><meta name="crawlite" content="nofollow">' +
     '<meta http-equiv="Refresh" content="0; url=/there"><title>t</title></head><body></body></html>';
