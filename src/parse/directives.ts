@@ -9,6 +9,7 @@
  */
 import { normalizeUrl } from '../frontier/normalize-url.js';
 import { encodeHrefQuery } from './query-charset.js';
+import { MAX_HREF_CHARS } from './extract.js';
 
 export interface RobotsDirectives {
   isNoindex: boolean;
@@ -68,7 +69,8 @@ export function formatDirectives(d: RobotsDirectives): string | null {
 
 /**
  * The URL of a `<meta http-equiv="refresh" content="5; url=/next">`, resolved and normalized;
- * null for a plain reload ("30"), a non-http(s) target or junk. Parsed as the HTML standard's
+ * null for a plain reload ("30"), a non-http(s) target, one over MAX_HREF_CHARS (dropped, as such
+ * a link is: never cut to a URL the page did not name) or junk. Parsed as the HTML standard's
  * "shared declarative refresh steps" do: a number, then `;` or `,`, then optional `url=`, quotes.
  * `encoding`: the page's; the target's query is percent-encoded in it (query-charset.ts), as the
  * standard parses the URL with the document's encoding and as a link's query is.
@@ -82,6 +84,6 @@ export function parseRefreshUrl(content: string | null | undefined, pageUrl: str
     const end = target.indexOf(quote, 1);
     target = end === -1 ? target.slice(1) : target.slice(1, end);
   }
-  if (target === '') return null;
+  if (target === '' || target.length > MAX_HREF_CHARS) return null;
   return normalizeUrl(encodeHrefQuery(target, encoding), pageUrl);
 }
