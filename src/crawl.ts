@@ -87,8 +87,6 @@ const LOOP_DELAY_RESOLUTION_MS = 5;
 const STOP_GRACE_MS = 3_000;
 /** A claimed URL whose page another URL's redirect is still parsing waits this long, then looks again. */
 const ARRIVING_WAIT_MS = 1_000;
-/** A Refresh header is read this far, as the meta tag's content is (parse/extract.ts). */
-const MAX_REFRESH_HEADER_CHARS = 8192;
 
 function describeExcludedSeeds(urls: string[], config: CrawlConfig): ExcludedSeeds | null {
   if (urls.length === 0) return null;
@@ -339,8 +337,13 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     const directives = parseRobotsDirectives([outcome.metaRobots, result.headers['x-robots-tag']], robotsName);
     // A Refresh header is the same directive as the meta tag (WHATWG HTML), and browsers act on it
     // first: a document takes one refresh, and the header's comes before the HTML is parsed.
-    // Of several Refresh lines (one per "\n", fetcher.ts), the first.
-    const refreshUrl = parseRefreshUrl(result.headers.refresh?.slice(0, MAX_REFRESH_HEADER_CHARS).split('\n')[0] ?? outcome.metaRefresh, result.finalUrl);
+    // Of several Refresh lines (one per "\n", fetcher.ts), the first. The meta tag's query is in
+    // the page's encoding, as its links' are; the header's stays UTF-8.
+    // Read whole (the fetcher caps header bytes): parseRefreshUrl drops an over-long target.
+    const refreshHeader = result.headers.refresh?.split('\n', 1)[0];
+    const refreshUrl = refreshHeader !== undefined
+      ? parseRefreshUrl(refreshHeader, result.finalUrl)
+      : parseRefreshUrl(outcome.metaRefresh, result.finalUrl, outcome.encoding);
     const isOk = isFollowedStatus(result.status);
     const links = frontier.discover(entry, outcome.links, isOk && !directives.isNofollow);
     // A meta refresh is followed whatever nofollow says (the page itself points there), one level deeper.

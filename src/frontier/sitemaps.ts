@@ -22,6 +22,7 @@
  * would be, for its Sitemap: lines only (what --sitemaps did before the policy served it).
  */
 import { gunzipMembers } from '../fetch/gunzip-members.js';
+import { formatBinaryBytes } from '../format-numbers.js';
 import type { ErrorCode } from '../errors.js';
 import type { Discovered, FetchFailure, FetchResult, FrontierEntry, RobotsText } from '../types.js';
 import { normalizeUrl, originKey } from './normalize-url.js';
@@ -215,13 +216,13 @@ async function unpack(body: Uint8Array, maxBytes: number): Promise<string> {
     })();
     for await (const chunk of gunzipMembers(source, mark, {})) {
       total += chunk.length;
-      if (total > maxBytes) throw new RangeError(`larger than ${maxBytes} bytes unpacked`);
+      if (total > maxBytes) throw new RangeError(`larger than ${formatBinaryBytes(maxBytes)} unpacked`);
       chunks.push(chunk);
     }
     if (mark.isCut) throw new Error('its gzip stream is cut short');
     bytes = Buffer.concat(chunks, total);
   }
-  if (bytes.byteLength > maxBytes) throw new RangeError(`larger than ${maxBytes} bytes`);
+  if (bytes.byteLength > maxBytes) throw new RangeError(`larger than ${formatBinaryBytes(maxBytes)}`);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
@@ -253,7 +254,7 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
       return null;
     }
     if (isSitemap && result.isTruncated) {
-      const why = result.body.byteLength >= maxBytes ? `larger than ${maxBytes} bytes` : 'body cut short';
+      const why = result.body.byteLength >= maxBytes ? `larger than ${formatBinaryBytes(maxBytes)}` : 'body cut short';
       report.failures.push({ url, message: `${why}; not read` });
       return null;
     }

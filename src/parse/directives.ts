@@ -8,6 +8,8 @@
  *   (like a link, so --max-depth ends a chain of refreshes).
  */
 import { normalizeUrl } from '../frontier/normalize-url.js';
+import { encodeHrefQuery } from './query-charset.js';
+import { MAX_HREF_CHARS } from './extract.js';
 
 export interface RobotsDirectives {
   isNoindex: boolean;
@@ -67,10 +69,13 @@ export function formatDirectives(d: RobotsDirectives): string | null {
 
 /**
  * The URL of a `<meta http-equiv="refresh" content="5; url=/next">`, resolved and normalized;
- * null for a plain reload ("30"), a non-http(s) target or junk. Parsed as the HTML standard's
+ * null for a plain reload ("30"), a non-http(s) target, one over MAX_HREF_CHARS (dropped, as such
+ * a link is: never cut to a URL the page did not name) or junk. Parsed as the HTML standard's
  * "shared declarative refresh steps" do: a number, then `;` or `,`, then optional `url=`, quotes.
+ * `encoding`: the page's; the target's query is percent-encoded in it (query-charset.ts), as the
+ * standard parses the URL with the document's encoding and as a link's query is.
  */
-export function parseRefreshUrl(content: string | null | undefined, pageUrl: string): string | null {
+export function parseRefreshUrl(content: string | null | undefined, pageUrl: string, encoding = 'utf-8'): string | null {
   if (!content) return null;
   const m = /^\s*\d*(?:\.[\d.]*)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$/is.exec(content);
   let target = m?.[1]?.trim() ?? '';
@@ -79,6 +84,6 @@ export function parseRefreshUrl(content: string | null | undefined, pageUrl: str
     const end = target.indexOf(quote, 1);
     target = end === -1 ? target.slice(1) : target.slice(1, end);
   }
-  if (target === '') return null;
-  return normalizeUrl(target, pageUrl);
+  if (target === '' || target.length > MAX_HREF_CHARS) return null;
+  return normalizeUrl(encodeHrefQuery(target, encoding), pageUrl);
 }

@@ -35,7 +35,7 @@ export interface ExtractedPage {
   text: string;
   /** Contents of every `<meta name="robots">` (or name="crawlite"), joined with ", "; null when none. */
   metaRobots: string | null;
-  /** Content of the first `<meta http-equiv="refresh">`, as written; null when none. */
+  /** Content of the first `<meta http-equiv="refresh">`, as written and whole; null when none. */
   metaRefresh: string | null;
 }
 
@@ -47,8 +47,11 @@ const MAX_DESCRIPTION_CHARS = 1000;
 const MAX_LANGUAGE_CHARS = 64;
 /** Anchors looked at per page; bounds memory on link-farm pages. */
 const MAX_ANCHORS = 100_000;
-/** Longer hrefs are junk (or an attack on the links table), not links. */
-const MAX_HREF_CHARS = 8192;
+/**
+ * Longer hrefs are junk (or an attack on the links table), not links: dropped, never cut. A
+ * refresh target too (directives.ts parseRefreshUrl).
+ */
+export const MAX_HREF_CHARS = 8192;
 /** The product token of the default User-Agent. */
 const DEFAULT_ROBOTS_NAME = 'crawlite';
 
@@ -288,7 +291,9 @@ class PageCollector implements TagSink {
     }
     const httpEquiv = attribs['http-equiv']?.trim().toLowerCase();
     if (this.#metaRefresh === null && httpEquiv === 'refresh' && attribs.content) {
-      this.#metaRefresh = attribs.content.slice(0, MAX_HREF_CHARS);
+      // Whole: cut at MAX_HREF_CHARS it named a URL the page never did, and was followed.
+      // parseRefreshUrl drops a target over that length instead, as a link is dropped.
+      this.#metaRefresh = attribs.content;
     }
     if (this.#metaLanguage === null && httpEquiv === 'content-language') this.#metaLanguage = firstLanguage(attribs.content);
   }

@@ -7,10 +7,21 @@
  * ~5 s, and deep nesting followed by unmatched end tags is quadratic (9 s for 20,000 + 1 MB). This
  * one keeps the same rules over a push/pop stack plus a count of open elements per name, so an
  * unmatched end tag costs O(1) and every page is linear time.
+ *
+ * svg and math ("foreign content") follow the HTML standard as far as links and text need: inside
+ * them "/>" closes the element, and a script, style or title holds markup, not raw text (so a
+ * script there is an element whose text is hidden, and `<svg><script/>` closes); their HTML
+ * integration points (foreignObject, desc, title; mi, mo, mn, ms, mtext, annotation-xml) hold HTML
+ * again. Left as they were, because pages rarely depend on them: an HTML element such as <p>,
+ * <div> or <b> inside svg or math closes them in a browser ("breaks out") but not here; each
+ * integration point is taken in both svg and math (a browser takes title and desc in svg only,
+ * mi...mtext in math only, annotation-xml only with an HTML encoding); and `<![CDATA[...]]>` is
+ * dropped, where a browser gives its content as text in svg/math and ends it at the first ">" as
+ * a comment in HTML.
  */
 import { Tokenizer } from 'htmlparser2';
 import { TagFlag, tagInfo, type TagInfo } from './html-tags.js';
-import { createTokenizer } from './skip-plain-text.js';
+import { createTokenizer, readAsMarkup } from './html-tokenizer.js';
 import { doubleEscapedScriptEnd } from './script-data.js';
 
 /** The open / text / close events of an HTML document, as htmlparser2's Handler shapes them. */
@@ -63,7 +74,12 @@ function indexOrEnd(s: string, search: string, from: number): number {
 export function emitTagEvents(html: string, sink: TagSink, allAttributes = false): void {
   const stack: Counted[] = [];
   const byName = new Map<string, Counted>();
-  const foreign: boolean[] = [false]; // self-closing "/>" only counts inside svg/math
+  // Per open svg/math (true) and HTML integration point (false): is the content here foreign?
+  // Pushed and popped with those elements, so an end tag that closes several, or a "/>" that
+  // closes one, leaves it right.
+  const foreign: boolean[] = [false];
+  /** The start tag being read honours "/>": it is in svg or math, or is <svg/> or <math/>. */
+  let isSelfClosable = false;
   let current: Counted = { tag: P, open: 0 };
   let attribs: Record<string, string> | null = null;
   let attrName = '';
@@ -77,6 +93,7 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
   const pop = (): Counted => {
     const c = stack.pop() as Counted;
     c.open--;
+    if ((c.tag.flags & (TagFlag.Foreign | TagFlag.Integration)) !== 0) foreign.pop();
     sink.closeTag(c.tag);
     return c;
   };
@@ -91,15 +108,15 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
    * Content the Tokenizer would read as markup although a browser does not: a double-escaped
    * script's rest (script-data.ts) and everything after <plaintext>. It goes to the sink as the
    * element's text, and the Tokenizer is moved past it: to the script's real end tag, or to the
-   * end of the document. Reaches into the Tokenizer's index and offset, as skip-plain-text.ts
+   * end of the document. Reaches into the Tokenizer's index and offset, as html-tokenizer.ts
    * does; if a release renames them, parsing stays as htmlparser2 has it.
    */
   const skipRawText = (tag: TagInfo, contentStart: number): void => {
+    if (foreign[foreign.length - 1] === true) return; // in svg/math a script or <plaintext> holds markup
     const internals = tokenizer as unknown as { index: unknown; offset: unknown };
     if (typeof internals.index !== 'number' || internals.offset !== 0) return;
     let end: number;
     if (tag === PLAINTEXT) {
-      if (foreign[foreign.length - 1] === true) return; // <plaintext> in svg/math is just an element
       end = html.length;
     } else {
       if (nextComment < contentStart) nextComment = indexOrEnd(html, '<!--', contentStart);
@@ -110,6 +127,11 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
     if (end > contentStart) sink.text(html, contentStart, end);
     // The Tokenizer sets sectionStart to index + 1 and steps on to `end` itself.
     internals.index = end - 1;
+  };
+  const endStartTag = (endIndex: number): void => {
+    const tag = current.tag;
+    endOpenTag();
+    if ((tag.flags & TagFlag.RawText) !== 0) skipRawText(tag, endIndex + 1);
   };
   const tokenizer = createTokenizer({ decodeEntities: true }, {
     ontext(start, end) {
@@ -131,6 +153,9 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
       if (closesMask !== 0) {
         while (stack.length > 0 && ((stack[stack.length - 1] as Counted).tag.closeBit & closesMask) !== 0) pop();
       }
+      const isInForeign = foreign[foreign.length - 1] === true;
+      isSelfClosable = isInForeign || (flags & TagFlag.Foreign) !== 0;
+      if (isInForeign) readAsMarkup(tokenizer);
       if ((flags & TagFlag.Void) === 0) {
         stack.push(current);
         current.open++;
@@ -152,22 +177,20 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
       if (attribs && !Object.hasOwn(attribs, attrName)) attribs[attrName] = attrValue; // first one wins
       attrValue = '';
     },
-    onopentagend(endIndex) {
-      const tag = current.tag;
-      endOpenTag();
-      if ((tag.flags & TagFlag.RawText) !== 0) skipRawText(tag, endIndex + 1);
-    },
-    onselfclosingtag() {
+    onopentagend: endStartTag,
+    onselfclosingtag(endIndex) {
+      // In HTML "/>" on a non-void element is ">": <a/>, <div/> and <plaintext/> open (the
+      // Tokenizer already reads <script/> and the other raw-text tags so, html-tokenizer.ts).
+      if (!isSelfClosable) return endStartTag(endIndex);
       const opened = current;
       endOpenTag();
-      if (foreign[foreign.length - 1] === true && stack[stack.length - 1] === opened) pop();
+      if (stack[stack.length - 1] === opened) pop();
     },
     onclosetag(start, end) {
       const name = html.slice(start, end).toLowerCase();
       // No record is made for a name that was never opened: hostile pages send 100,000s of those.
       const c = byName.get(name);
       const tag = c?.tag ?? tagInfo(name);
-      if ((tag.flags & (TagFlag.Foreign | TagFlag.Integration)) !== 0 && foreign.length > 1) foreign.pop();
       if ((tag.flags & TagFlag.Void) === 0) {
         if (c !== undefined && c.open > 0) while (pop() !== c);
         else if (tag === P) {

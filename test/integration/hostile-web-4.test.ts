@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { runCrawl } from '../../src/crawl.js';
-import { defaultPolitenessConfig } from '../../src/config/schema.js';
+import { defaultPolitenessConfig, defaultTrapConfig } from '../../src/config/schema.js';
 import { startSite, page } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
@@ -141,4 +141,20 @@ test('a Refresh response header is followed as a meta refresh is (browsers honou
   assert.equal(site.hits.get('/moved-here'), 1);
   assert.equal(site.hits.get('/from-header'), 1);
   assert.equal(site.hits.get('/from-meta') ?? 0, 0, 'the header\'s refresh comes first, as in browsers');
+});
+
+test('a refresh URL over 8,192 characters, in a Refresh header or a meta tag, is dropped: no truncated URL is requested', async (t) => {
+  const long = `/long/${'x'.repeat(9000)}`;
+  const site = await startSite({
+    '/': page('home', ['/header', '/meta']),
+    '/header': { headers: { 'content-type': 'text/html', refresh: `0; url=${long}` }, body: '<p>header</p>' },
+    '/meta': page('meta', [], `<meta http-equiv="refresh" content="0; url=${long}">`),
+  });
+  t.after(() => site.close());
+  // URLs this long are let through the spider-trap cap, so a cut one would be requested.
+  const config = testConfig(t, [site.url('/')], { traps: { ...defaultTrapConfig(), maxUrlLength: 20_000 } });
+  await runCrawl(config);
+  const pages = rows<{ url: string; refresh_url: string | null }>(config.dbPath, 'SELECT url, refresh_url FROM pages ORDER BY url');
+  assert.deepEqual(pages.map((r) => [new URL(r.url).pathname, r.refresh_url]), [['/', null], ['/header', null], ['/meta', null]]);
+  assert.deepEqual([...site.hits.keys()].filter((path) => path.startsWith('/long/')), []);
 });

@@ -32,6 +32,27 @@ test('a windows-1252 page: its search link is requested with the query in window
   ]);
 });
 
+test('a windows-1252 page: its meta refresh target is requested with the query in windows-1252', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'crawlite-qcs-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const latin1 = { 'content-type': 'text/html; charset=windows-1252' };
+  const site = await startSite({
+    '/': { headers: latin1, body: Buffer.from('<meta http-equiv="refresh" content="0; url=/search?q=caf\xe9"><title>home</title>', 'latin1') },
+    '/search?q=caf%E9': { headers: latin1, body: Buffer.from('<title>r\xe9sultats</title>', 'latin1') },
+  });
+  t.after(() => site.close());
+  const db = join(dir, 'crawl.db');
+  const run = await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '1']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(site.hits.get('/search?q=caf%E9'), 1, `requests: ${[...site.hits.keys()].join(', ')}`);
+  assert.equal(site.hits.get('/search?q=caf%C3%A9'), undefined);
+  const pages = rows<{ url: string; title: string; refresh_url: string | null }>(db, 'SELECT url, title, refresh_url FROM pages ORDER BY url');
+  assert.deepEqual(pages.map((p) => [p.url, p.title, p.refresh_url]), [
+    [site.url('/'), 'home', site.url('/search?q=caf%E9')],
+    [site.url('/search?q=caf%E9'), 'résultats', null],
+  ]);
+});
+
 test('a PDF names its canonical in a Link header and its language in Content-Language; the HTML\'s own win', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'crawlite-hdr-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -362,7 +362,7 @@ test('sitemap reading is bounded: files, URLs and unpacked size', async () => {
   assert.ok(fetched.length <= 6, `at most 5 sitemaps and robots.txt, fetched ${fetched.length}`);
   assert.equal(added.length, 2500, 'URL cap');
   assert.equal(report.urls, 2500);
-  assert.deepEqual(report.failures.filter((f) => f.url === `${origin}/sitemap.xml`), [{ url: `${origin}/sitemap.xml`, message: 'larger than 200000 bytes unpacked' }], 'a sitemap unpacking past maxBytes is skipped, and says why');
+  assert.deepEqual(report.failures.filter((f) => f.url === `${origin}/sitemap.xml`), [{ url: `${origin}/sitemap.xml`, message: 'larger than 195.3 KiB unpacked' }], 'a sitemap unpacking past maxBytes is skipped, and says why');
   assert.ok(added.every((d) => d.depth === 0 && d.skipCode === null));
 });
 
@@ -420,8 +420,8 @@ test('a sitemap over the sitemap cap, or cut short, is listed as skipped, not ha
   const over = await run(site.url('/'), 1000);
   assert.equal(over.added.length, 0, 'no URL from the first 1,000 bytes');
   assert.deepEqual(over.report.failures, [
-    { url: site.url('/cut.xml'), message: 'larger than 1000 bytes; not read' },
-    { url: site.url('/sitemap.xml'), message: 'larger than 1000 bytes; not read' },
+    { url: site.url('/cut.xml'), message: 'larger than 1000 B; not read' },
+    { url: site.url('/sitemap.xml'), message: 'larger than 1000 B; not read' },
   ]);
   const whole = await run(site.url('/'), xml.length);
   assert.equal(whole.added.length, 100, 'a sitemap of exactly the cap is whole');

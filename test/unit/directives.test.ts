@@ -42,6 +42,28 @@ test('meta refresh targets', () => {
   assert.equal(parseRefreshUrl(null, page), null);
 });
 
+test('a meta refresh target\'s query is percent-encoded in the page\'s encoding, as a link\'s is', () => {
+  const page = 'https://a.test/dir/page';
+  assert.equal(parseRefreshUrl('0; url=/s?q=café#café', page, 'windows-1252'), 'https://a.test/s?q=caf%E9');
+  assert.equal(parseRefreshUrl("0; URL='/s?q=\u691c\u7d22'", page, 'shift_jis'), 'https://a.test/s?q=%8C%9F%8D%F5');
+  assert.equal(parseRefreshUrl('0; url=/s?q=café', page, 'utf-8'), 'https://a.test/s?q=caf%C3%A9');
+  assert.equal(parseRefreshUrl('0; url=/s?q=café', page), 'https://a.test/s?q=caf%C3%A9', 'a Refresh header\'s: UTF-8');
+});
+
+test('a meta refresh URL longer than 8,192 characters is dropped, as such a link is, not cut to a URL the page never named', () => {
+  const page = 'https://a.test/';
+  const at = (chars: number) => `/${'x'.repeat(chars - 1)}`;
+  const refreshOf = (content: string) => parseRefreshUrl(extractPage(`<meta http-equiv="refresh" content="${content}"><a href="${at(8193)}">l</a>`, page, 10).metaRefresh, page);
+  assert.equal(refreshOf(`0; url=${at(8192)}`), `https://a.test${at(8192)}`, 'the longest kept, whole');
+  assert.equal(refreshOf(`0; url=${at(8193)}`), null);
+  assert.equal(refreshOf(`0; url='${at(8193)}'`), null);
+  assert.equal(extractPage(`<a href="${at(8193)}">l</a>`, page, 10).links.length, 0, 'the link rule it follows');
+  assert.equal(parseRefreshUrl(`0; url=${at(8193)}`, page), null, 'a Refresh header\'s too');
+  // The page's first refresh is the one: a second after a dropped one is not taken instead.
+  const two = extractPage(`<meta http-equiv="refresh" content="0; url=${at(8193)}"><meta http-equiv="refresh" content="0; url=/b">`, page, 10);
+  assert.equal(parseRefreshUrl(two.metaRefresh, page), null);
+});
+
 test('extractPage reports meta robots and meta refresh', () => {
   const html = '<html><head><meta name="ROBOTS" content="noindex"><meta name="crawlite" content="nofollow">' +
     '<meta http-equiv="Refresh" content="0; url=/there"><title>t</title></head><body></body></html>';

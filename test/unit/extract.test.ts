@@ -280,7 +280,7 @@ describe('emitHtmlEvents', () => {
       '<b><i>unclosed <em>tags',
       '<A HREF="/upper" Rel="X" href="/dup">caps</A>',
       '<!-- c --><![CDATA[d]]><?pi?><!doctype html>t&nbsp;&notanentity; &#0; &#x1F600;',
-      // Text the tokenizer skips with indexOf (skip-plain-text.ts): stops at every "<" and "&".
+      // Text the tokenizer skips with indexOf (html-tokenizer.ts): stops at every "<" and "&".
       'plain text, no markup at all',
       'a < b && c <= d & e<f <3 &amp&lt;<<p>>x&',
       '&amp;start and end&amp;<b>&',

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { emitHtmlEvents, extractPage } from '../../src/parse/extract.js';
+
+const PAGE = 'https://example.org/';
+const paths = (html: string) => extractPage(html, PAGE, 100).links.map((l) => new URL(l.url).pathname);
+
+function events(html: string): string[] {
+  const out: string[] = [];
+  emitHtmlEvents(html, {
+    onopentag: (name) => out.push(`<${name}>`), ontext: (t) => out.push(t), onclosetag: (name) => out.push(`</${name}>`),
+  });
+  return out;
+}
+
+// Expected values are what parse5 (the HTML standard's parser, as browsers run it) gives.
+describe('emitTagEvents: svg and math content', () => {
+  const cases: Array<[html: string, links: string[], text: string]> = [
+    // A script, style or title in svg/math holds elements, not raw text; their text stays hidden.
+    ['<svg><script>var a="<a href=/in>x</a>";</script><a href="/svg">s</a></svg><a href="/after">a</a>', ['/in', '/svg', '/after'], 'a'],
+    ['<math><script>x<a href="/m">m</a></script></math>after', ['/m'], 'after'],
+    ['<svg><style>a{}<a href="/s">s</a></style></svg><p>after', ['/s'], 'after'],
+    ['<svg><title>T &amp; <a href="/t">x</a></title></svg><p>after', ['/t'], 'after'],
+    ['<svg><script>if (a<b) go()</script></svg><p>after <a href="/after">a</a>', ['/after'], 'after a'],
+    ['<svg><script><![CDATA[ if (a < b) document.write("<a href=/in>") ]]></script></svg>after', [], 'after'],
+    ['<svg><script><!--<script>x</script><a href="/in">i</a>--></script></svg><a href="/after">a</a>', ['/after'], 'a'],
+    // HTML integration points hold HTML: a script there is script data again.
+    ['<svg><foreignObject><script>a<a href="/in">x</a></script></foreignObject></svg>after', [], 'after'],
+    ['<math><mtext><script>a<a href="/in">i</a></script></mtext></math>after', [], 'after'],
+    // "/>" closes an integration point too; after it, and after </svg>, a script is script data.
+    ['<svg><desc/></svg><script>var s = "<a href=/in>x</a>";</script><a href="/after">a</a>', ['/after'], 'a'],
+    ['<math><mi/>x</math><script>var s = "<a href=/in>x</a>";</script>after', [], 'xafter'],
+    ['<math><mtext><b></math><script>"<a href=/in>x</a>"</script>after', [], 'after'],
+    ['<svg><title/><a href="/t">t</a></svg><title>Doc</title>', ['/t'], ''],
+  ];
+  for (const [html, links, text] of cases) {
+    it(html, () => {
+      assert.deepEqual(paths(html), links);
+      assert.equal(extractPage(html, PAGE, 100).text, text);
+    });
+  }
+
+  it('closes an element written "/>" in svg and math, and <svg/> itself', () => {
+    assert.deepEqual(events('<svg><title/><g/></svg>'), ['<svg>', '<title>', '</title>', '<g>', '</g>', '</svg>']);
+    assert.deepEqual(events('<math><mi/><mo/></math>'), ['<math>', '<mi>', '</mi>', '<mo>', '</mo>', '</math>']);
+    assert.deepEqual(events('<p><svg/>x'), ['<p>', '<svg>', '</svg>', 'x', '</p>']);
+    assert.deepEqual(events('<svg><script>a<b>c</script></svg>'), ['<svg>', '<script>', 'a', '<b>', 'c', '</b>', '</script>', '</svg>']);
+  });
+});
+
+describe('emitTagEvents: "/>" on a non-void HTML element is a start tag', () => {
+  const cases: Array<[html: string, links: string[], text: string]> = [
+    ['<script/><a href="/in">x</a></script><a href="/after">a</a>', ['/after'], 'a'],
+    // XHTML habits: the slash does not end the script, the next </script> does.
+    ['<script src="/a.js"/><p>hidden <a href="/in">i</a></p><script>x()</script><p>shown <a href="/after">a</a></p>', ['/after'], 'shown a'],
+    ['<SCRIPT / ><a href="/in">x</a></SCRIPT>after', [], 'after'],
+    ['<script/><!--<script>x</script><a href="/in">i</a>--></script><a href="/after">a</a>', ['/after'], 'a'],
+    ['<style/><a href="/in">x</a></style><a href="/after">a</a>', ['/after'], 'a'],
+    ['<textarea/><a href="/in">x</a></textarea><a href="/after">a</a>', ['/after'], '<a href="/in">x</a>a'],
+    ['<xmp/><a href="/in">x</a> &amp;</xmp>', [], '<a href="/in">x</a> &amp;'],
+    ['<plaintext/><a href="/in">x</a>', [], '<a href="/in">x</a>'],
+    // In svg the same slash closes the script, and </svg> brings the HTML reading back.
+    ['<svg><script href="/s.js"/><a href="/svg">s</a></svg><script/>x<a href="/in">i</a></script>after', ['/svg'], 'after'],
+    ['<a/ href="/x">text<p>more', ['/x'], 'text\nmore'],
+    ['<a href="/x"/>text</a>after', ['/x'], 'textafter'],
+  ];
+  for (const [html, links, text] of cases) {
+    it(html, () => {
+      assert.deepEqual(paths(html), links);
+      assert.equal(extractPage(html, PAGE, 100).text, text);
+    });
+  }
+
+  it('keeps the text after <title/> in the title, as text', () => {
+    const page = extractPage('<title/>A <b>bold</b> &amp; <a href="/in">x</a></title><p>body', PAGE, 100);
+    assert.deepEqual([page.title, page.links, page.text], ['A <b>bold</b> & <a href="/in">x</a>', [], 'body']);
+  });
+
+  it('gives the element its content as one text, then closes it', () => {
+    assert.deepEqual(events('<script/>a<b>c</script>d'), ['<script>', 'a<b>c', '</script>', 'd']);
+    assert.deepEqual(events('<div/>x<br/>y'), ['<div>', 'x', '<br>', '</br>', 'y', '</div>']);
+  });
+});
