@@ -111,6 +111,23 @@ test('a flag given on the resume overrides the stored option; a resume\'s own --
   assert.ok(!titles(db).some((title) => title.endsWith('deeper')));
 });
 
+test('--no-max-depth, --no-exclude: a continued crawl drops the carried limit and patterns, and so does the one after it', async (t) => {
+  const site = await treeSite(t);
+  const db = tempDbPath(t);
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '2', '--max-depth', '1', '--exclude', '/x$', ...QUIET])).code, 0);
+
+  const lifted = await crawlite(['crawl', '--db', db, '--no-max-depth', '--no-exclude', ...QUIET]);
+  assert.equal(lifted.code, 0, lifted.stderr);
+  assert.equal(titles(db).length, 14, 'every page: the deeper ones and /x too');
+  assert.equal(site.hits.get('/x'), 1);
+  assert.equal(runOptions(db, 2).maxDepth, null);
+  assert.deepEqual(runOptions(db, 2).scope.exclude, []);
+  // What the resume recorded is what the next one carries: no limit, no pattern.
+  assert.equal((await crawlite(['crawl', '--db', db, ...QUIET])).code, 0);
+  assert.equal(runOptions(db, 3).maxDepth, null);
+  assert.deepEqual(runOptions(db, 3).scope.exclude, []);
+});
+
 test('--retry-failed with no URL retries the failures of the last crawl, and is not carried further', async (t) => {
   let isDown = true;
   const site = await startSite({

@@ -65,6 +65,24 @@ test('flags given now override the stored options; lists are replaced', () => {
   assert.equal(config.retryFailed, true);
 });
 
+test('the --no- forms drop what carried over: no depth limit, no patterns, the default User-Agent, no delay, no switch', () => {
+  const run = lastRun({
+    urls: SEEDS, maxDepth: 4, include: ['/docs/'], exclude: ['\\?page='], userAgent: 'mybot/1.0', delay: 2,
+    sitemaps: true, archive: true, insecure: true, storeNonHtml: true, followNofollow: true, ignoreRobots: true, cookies: false,
+  });
+  const config = resume(run, {
+    maxDepth: false, include: [false], exclude: [false], userAgent: false, delay: false,
+    sitemaps: false, archive: false, insecure: false, storeNonHtml: false, followNofollow: false, ignoreRobots: false, cookies: true,
+  });
+  assert.equal(config.maxDepth, null);
+  assert.deepEqual([config.scope.include, config.scope.exclude], [[], []]);
+  assert.equal(config.fetch.userAgent, DEFAULT_USER_AGENT);
+  assert.equal(config.fetch.politeness?.delayMs, 0);
+  assert.deepEqual([config.sitemaps, config.archive, config.fetch.insecure, config.parse.storeNonHtml, config.scope.followNofollow], [false, false, false, false, false]);
+  assert.deepEqual([config.fetch.politeness?.ignoreRobots, config.fetch.cookies], [false, true]);
+  assert.throws(() => resume(run, { maxDepth: 'none' }), { code: 'CRAWL_USAGE', message: "invalid --max-depth 'none': expected a whole number >= 0 (--no-max-depth for no limit)" });
+});
+
 test('the default User-Agent of the version that ran is not pinned: a newer crawlite sends its own', () => {
   const run = lastRun({ urls: SEEDS });
   const old = { ...run, options: run.options.replace(DEFAULT_USER_AGENT, 'crawlite/0.1.0 (+https://github.com/crawlite/crawlite)') };
