@@ -7,9 +7,8 @@ import { loadCrawlConfig, type JobFlags } from '../config/load-job.js';
 import { runCrawl, type CrawlOptions, type CrawlSummary } from '../crawl.js';
 import { createViewFromFlags, type ViewFlags } from './progress-view.js';
 import { nothingFetchedError } from './nothing-fetched.js';
-import { formatCrawlDelay, formatRetryFailed, formatSeedRedirect } from './summary.js';
+import { formatCrawlDelay, formatRetryFailed, formatSeedRedirect, formatSitemaps } from './summary.js';
 import { formatJsonNotice } from './log-json.js';
-import { formatCount } from '../format-numbers.js';
 import { resumeArgs } from '../config/resume-options.js';
 import { checkProxies, describeProxy } from '../fetch/proxy-check.js';
 
@@ -41,10 +40,7 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   // Only once the crawl has the database: printed before, a crawl refused because another one
   // holds the file said "continuing run 3's crawl" and then that it was not continued (QA).
   if (resumed && !flags.quiet) opts.onStart = () => notice(resumed.notice);
-  opts.onSitemaps = (r) => {
-    const failed = r.failures.map((f) => `\n  ${f.url}: ${f.message}`).join('');
-    view.say(`crawlite: sitemaps: ${r.sitemaps} read, ${formatCount(r.urls)} URLs queued${r.failures.length ? `; skipped:${failed}` : ''}`);
-  };
+  opts.onSitemaps = (r) => view.say(formatSitemaps(r));
   // Like the sitemaps line: on stderr in text modes; --log-format json has it in the summary object.
   opts.onRetryFailed = (queued) => view.say(formatRetryFailed(queued));
   // A notice in every log format but --quiet: in text modes through the view, so a live status

@@ -1,6 +1,8 @@
 /** Text for the terminal: the periodic progress line and the end-of-crawl summary. */
 import type { CrawlProgress, CrawlSummary } from '../crawl.js';
 import type { CrawlDelayNotice, SeedRedirect } from '../types.js';
+import type { SitemapReport } from '../frontier/sitemaps.js';
+import { formatCount } from '../format-numbers.js';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -66,6 +68,23 @@ function nextCommands(dbPath: string, queued: number, resumeArgs: readonly strin
 function continueRow(db: string, queued: number, resumeArgs: readonly string[]): [string, string] {
   const left = plural(queued, 'URL', queued.toLocaleString('en-US'));
   return [['crawlite crawl --db', db, ...resumeArgs].join(' '), `continue the crawl to its end (${left} queued)`];
+}
+
+/**
+ * What --sitemaps queued, before the first page: the URLs new to the database. A resume reads the
+ * sitemaps again and leaves the URLs the database holds as they are, so counting every URL read
+ * said "6 URLs queued" for none (QA); those known, and the new ones recorded as skipped (scope,
+ * --include/--exclude, trap caps), are said apart.
+ */
+export function formatSitemaps(r: SitemapReport): string {
+  const known = r.urls - r.queued - r.skipped;
+  const others = [
+    ...(known > 0 ? [`${formatCount(known)} already known`] : []),
+    ...(r.skipped > 0 ? [`${formatCount(r.skipped)} recorded as skipped`] : []),
+  ];
+  const failed = r.failures.map((f) => `\n  ${f.url}: ${f.message}`).join('');
+  return `crawlite: sitemaps: ${r.sitemaps} read, ${plural(r.queued, 'URL', formatCount(r.queued))} queued`
+    + `${others.length > 0 ? ` (${others.join(', ')})` : ''}${r.failures.length > 0 ? `; skipped:${failed}` : ''}`;
 }
 
 /** The start-of-run notice of --retry-failed. */

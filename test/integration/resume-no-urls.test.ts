@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startSite, page, type TestSite } from '../helpers/site.js';
+import { startSite, page, type Route, type TestSite } from '../helpers/site.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { MAIN, assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
@@ -126,6 +126,30 @@ test('--no-max-depth, --no-exclude: a continued crawl drops the carried limit an
   assert.equal((await crawlite(['crawl', '--db', db, ...QUIET])).code, 0);
   assert.equal(runOptions(db, 3).maxDepth, null);
   assert.deepEqual(runOptions(db, 3).scope.exclude, []);
+});
+
+test('a resume reads the sitemaps again: its sitemaps line counts the URLs new to the database, and the known ones apart', async (t) => {
+  const listed = ['/', '/s1', '/s2', 'http://elsewhere.invalid/x'];
+  const routes: Record<string, Route> = {
+    '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\n' },
+    '/sitemap.xml': (_req, res) => {
+      const locs = listed.map((u) => `<url><loc>${new URL(u, site.origin).href}</loc></url>`).join('');
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs}</urlset>`);
+    },
+  };
+  for (const path of ['/', '/s1', '/s2', '/s3']) routes[path] = page(path);
+  const site = await startSite(routes);
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  const first = await crawlite(['crawl', site.url('/'), '--db', db, '--sitemaps', '--max-pages', '1', ...QUIET]);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stderr, /^crawlite: sitemaps: 1 read, 2 URLs queued \(1 already known, 1 recorded as skipped\)$/m, 'the seed was known');
+
+  listed.push('/s3'); // the site adds a page
+  const resumed = await crawlite(['crawl', '--db', db, ...QUIET]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /^crawlite: sitemaps: 1 read, 1 URL queued \(4 already known\)$/m);
+  assert.deepEqual(titles(db), ['/', '/s1', '/s2', '/s3']);
 });
 
 test('--retry-failed with no URL retries the failures of the last crawl, and is not carried further', async (t) => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CrawlProgress, CrawlSummary } from '../../src/crawl.js';
-import { formatCrawlDelay, formatDuration, formatMaxTime, formatProgressLine, formatSummary, formatTrapSkips, plural } from '../../src/cli/summary.js';
+import { formatCrawlDelay, formatDuration, formatMaxTime, formatProgressLine, formatSitemaps, formatSummary, formatTrapSkips, plural } from '../../src/cli/summary.js';
 
 test('formatDuration rounds before splitting: never 60s or 60m in a field', () => {
   const cases: Array<[number, string]> = [
@@ -38,6 +38,15 @@ test('trap skips get one summary line, largest code first; none, no line', () =>
   assert.equal(formatTrapSkips({ CRAWL_TRAP_DUPLICATE_CONTENT: 1 }),
     '  1 URL skipped as spider trap (CRAWL_TRAP_DUPLICATE_CONTENT 1); see README "Spider traps"');
   assert.equal(formatTrapSkips({}), null);
+});
+
+test('the sitemaps line counts the URLs new to the database as queued, and says the known and skipped ones apart', () => {
+  const report = { sitemaps: 3, urls: 1204, queued: 1204, skipped: 0, failures: [] };
+  assert.equal(formatSitemaps(report), 'crawlite: sitemaps: 3 read, 1,204 URLs queued');
+  assert.equal(formatSitemaps({ ...report, urls: 6, queued: 0 }), 'crawlite: sitemaps: 3 read, 0 URLs queued (6 already known)');
+  assert.equal(formatSitemaps({ ...report, urls: 4006, queued: 1, skipped: 4000 }), 'crawlite: sitemaps: 3 read, 1 URL queued (5 already known, 4,000 recorded as skipped)');
+  assert.equal(formatSitemaps({ ...report, urls: 2, queued: 2, failures: [{ url: 'https://a.test/s.xml', message: 'HTTP 500' }] }),
+    'crawlite: sitemaps: 3 read, 2 URLs queued; skipped:\n  https://a.test/s.xml: HTTP 500');
 });
 
 test('formatCrawlDelay names the origin and the delay, and the cap when it applies', () => {
