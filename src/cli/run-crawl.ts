@@ -39,7 +39,7 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   let summary: CrawlSummary | null = null;
   // Only once the crawl has the database: printed before, a crawl refused because another one
   // holds the file said "continuing run 3's crawl" and then that it was not continued (QA).
-  if (resumed && !flags.quiet) opts.onStart = () => notice(resumed.notice);
+  if (resumed && !flags.quiet) opts.onStart = ({ queued }) => notice(resumed.notice(queued));
   opts.onSitemaps = (r) => view.say(formatSitemaps(r));
   // Like the sitemaps line: on stderr in text modes; --log-format json has it in the summary object.
   opts.onRetryFailed = (queued) => view.say(formatRetryFailed(queued));

@@ -26,7 +26,6 @@ export interface StoredRun {
   options: string;
   job: string | null;
   jobFile: string | null;
-  queued: number;
 }
 
 export interface ResumePlan {
@@ -149,12 +148,16 @@ function hasUserinfo(url: string): boolean {
   }
 }
 
-/** The line on stderr that says which crawl goes on: `crawlite: continuing run 3's crawl of https://a.example/ (+2 more seeds) in data/x.db: 1,234 URLs queued`. */
-export function describeResume(run: StoredRun, seeds: readonly string[], dbPath: string): string {
+/**
+ * The line on stderr that says which crawl goes on: `crawlite: continuing run 3's crawl of
+ * https://a.example/ (+2 more seeds) in data/x.db: 1,234 URLs queued`. `queued` is counted once
+ * the crawl holds the lock: read before, a crawl that ended meanwhile had moved it on.
+ */
+export function describeResume(run: StoredRun, seeds: readonly string[], dbPath: string, queued: number): string {
   const more = seeds.length > 1 ? ` (+${(seeds.length - 1).toLocaleString('en-US')} more seed${seeds.length > 2 ? 's' : ''})` : '';
   const job = run.job ? ` (job ${run.job})` : '';
-  const queued = `${run.queued.toLocaleString('en-US')} URL${run.queued === 1 ? '' : 's'} queued`;
-  return `crawlite: continuing run ${run.id}'s crawl${job} of ${seeds[0]}${more} in ${dbPath}: ${queued}`;
+  const left = `${queued.toLocaleString('en-US')} URL${queued === 1 ? '' : 's'} queued`;
+  return `crawlite: continuing run ${run.id}'s crawl${job} of ${seeds[0]}${more} in ${dbPath}: ${left}`;
 }
 
 /** Today's "give at least one URL", and that a --db with an earlier crawl is continued without one. */

@@ -291,6 +291,30 @@ test('no URL on a database another crawl holds: the refusal is the only line, no
   assert.equal(site.total(), hits, 'nothing fetched');
 });
 
+test('the "continuing run" line counts the queue once the crawl holds the lock, not as it was when the run was looked up', async (t) => {
+  const site = await treeSite(t);
+  const db = tempDbPath(t);
+  // --ignore-robots carries over, and its notice comes between the look-up and the lock.
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '1', '--ignore-robots', ...QUIET])).code, 0);
+  const before = rows<{ n: number }>(db, "SELECT count(*) AS n FROM urls WHERE state = 'queued'")[0]!.n;
+  // Another writer, as a crawl ending meanwhile is: it holds the write lock, the resume waits for it (busy_timeout).
+  const other = new Database(db);
+  t.after(() => other.close());
+  // As a crawl writes (a finished one leaves the file in rollback-journal mode, settle-file.ts):
+  // its commit then waits for no reader, the resume's look-up included.
+  other.pragma('journal_mode = WAL');
+  other.exec('BEGIN IMMEDIATE');
+  const add = other.prepare("INSERT INTO urls (url, host, depth, state, discovered_at, updated_at) VALUES (?, ?, 2, 'queued', 0, 0)");
+  for (const n of [1, 2, 3]) add.run(site.url(`/a${n}/deep`), site.origin);
+  const resumed = await crawlite(['crawl', '--db', db, ...QUIET], {
+    onSpawn: (child) => child.stderr!.on('data', (d: Buffer) => {
+      if (other.inTransaction && String(d).includes('--ignore-robots')) other.exec('COMMIT');
+    }),
+  });
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, new RegExp(`^crawlite: continuing run 1's crawl of .* in .*: ${before + 3} URLs queued$`, 'm'), `not ${before}`);
+});
+
 test('the summary of a run cut short names the command that continues it, quoted; pasted into a shell, it finishes the crawl', async (t) => {
   const site = await treeSite(t);
   const db = join(dirname(tempDbPath(t)), "it's my crawl.db");

@@ -14,7 +14,7 @@ function recorded(config: CrawlConfig): string {
 }
 
 function lastRun(flags: CrawlFlags, extra: Partial<StoredRun> = {}): StoredRun {
-  return { id: 3, options: recorded(configFromFlags(flags)), job: null, jobFile: null, queued: 1234, ...extra };
+  return { id: 3, options: recorded(configFromFlags(flags)), job: null, jobFile: null, ...extra };
 }
 
 function resume(run: StoredRun, flags: CrawlFlags = {}): CrawlConfig {
@@ -92,7 +92,7 @@ test('the default User-Agent of the version that ran is not pinned: a newer craw
 test('extraction fields carry over, "text" (attr null) included', () => {
   const base = defaultConfig();
   const config: CrawlConfig = { ...base, seeds: SEEDS, parse: { ...base.parse, fields: { price: { selector: '.price', attr: null, many: false }, links: { selector: 'a', attr: 'href', many: true } } } };
-  assert.deepEqual(resume({ id: 1, options: recorded(config), job: null, jobFile: null, queued: 0 }).parse.fields, config.parse.fields);
+  assert.deepEqual(resume({ id: 1, options: recorded(config), job: null, jobFile: null }).parse.fields, config.parse.fields);
 });
 
 test('header values are not stored: the resume is refused unless each name is given again, any case', () => {
@@ -120,7 +120,7 @@ test('a --proxy carries over without credentials; with them the resume asks for 
   refuseMissingSecrets(plan, secret, { proxy: false });
   const base = defaultConfig();
   const fromEnv: CrawlConfig = { ...base, seeds: SEEDS, fetch: { ...base.fetch, proxy: resolveProxy(undefined, '--proxy', { http_proxy: 'http://env.example:8080' }) } };
-  const envPlan = planResume({ id: 1, options: recorded(fromEnv), job: null, jobFile: null, queued: 0 }, 'x.db');
+  const envPlan = planResume({ id: 1, options: recorded(fromEnv), job: null, jobFile: null }, 'x.db');
   assert.equal(envPlan.job.fetch?.proxy, undefined);
   assert.equal(envPlan.redactedProxy, null);
 });
@@ -137,7 +137,7 @@ test('resumeArgs, for the summary\'s continuing command, asks for exactly what a
   ];
   for (const [what, config, args] of cases) {
     assert.deepEqual(resumeArgs(config), args, what);
-    const run: StoredRun = { id: 3, options: recorded(config), job: null, jobFile: null, queued: 1 };
+    const run: StoredRun = { id: 3, options: recorded(config), job: null, jobFile: null };
     const plan = planResume(run, 'data/x.db');
     // As the user fills the placeholders in: each -H with a value, --proxy with a URL.
     const header = args.flatMap((arg, i) => (args[i - 1] === '-H' ? [arg.slice(1, -1).replace('...', 'v')] : []));
@@ -148,7 +148,7 @@ test('resumeArgs, for the summary\'s continuing command, asks for exactly what a
 });
 
 test('options that cannot be continued: one UsageError naming the run and the problem', () => {
-  const run = (options: string): StoredRun => ({ id: 7, options, job: null, jobFile: null, queued: 0 });
+  const run = (options: string): StoredRun => ({ id: 7, options, job: null, jobFile: null });
   const cases: Array<[string, RegExp]> = [
     ['not json', /run 7's options cannot be continued \(runs\.options is not JSON\)/],
     ['[1]', /\(runs\.options is not a JSON object\)/],
@@ -171,6 +171,6 @@ test('options that cannot be continued: one UsageError naming the run and the pr
 
 test('the line that says which crawl goes on', () => {
   const run = lastRun({ urls: SEEDS });
-  assert.equal(describeResume(run, SEEDS, 'data/x.db'), "crawlite: continuing run 3's crawl of https://a.example/ (+1 more seed) in data/x.db: 1,234 URLs queued");
-  assert.equal(describeResume({ ...run, queued: 1, job: 'books' }, ['https://a.example/', 'b', 'c'], 'x.db'), "crawlite: continuing run 3's crawl (job books) of https://a.example/ (+2 more seeds) in x.db: 1 URL queued");
+  assert.equal(describeResume(run, SEEDS, 'data/x.db', 1234), "crawlite: continuing run 3's crawl of https://a.example/ (+1 more seed) in data/x.db: 1,234 URLs queued");
+  assert.equal(describeResume({ ...run, job: 'books' }, ['https://a.example/', 'b', 'c'], 'x.db', 1), "crawlite: continuing run 3's crawl (job books) of https://a.example/ (+2 more seeds) in x.db: 1 URL queued");
 });
