@@ -9,12 +9,13 @@ import { createViewFromFlags, type ViewFlags } from './progress-view.js';
 import { nothingFetchedError } from './nothing-fetched.js';
 import { formatCrawlDelay, formatRetryFailed, formatSeedRedirect, formatSitemaps } from './summary.js';
 import { formatJsonNotice } from './log-json.js';
-import { resumeArgs } from '../config/resume-options.js';
+import { continueHint } from '../config/resume-options.js';
 import { checkProxies, describeProxy } from '../fetch/proxy-check.js';
 
 export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<number> {
   const { config, job, warnings, resumed } = loadCrawlConfig(flags);
-  const view = createViewFromFlags(flags, config.maxPages, resumeArgs(config));
+  const typedHeaders = (flags.header ?? []).map((h) => String(h).split(':')[0]!.trim());
+  const view = createViewFromFlags(flags, config.maxPages, continueHint(config, job?.path ?? null, typedHeaders));
   // Notices are written in every log format, --quiet too, before the crawl starts; with
   // --log-format json each is a `notice` event, so stderr stays one JSON object per line.
   const notice = (line: string): void => {

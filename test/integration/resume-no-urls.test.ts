@@ -272,6 +272,33 @@ test('a resumed job run is recorded under the job\'s name and file again', async
   assert.equal(titles(db).length, 6, 'home, x and a1-a4 (depth 1 from the job)');
 });
 
+test('a job run whose headers came from its file: the summary continues it with the job again, which sends them', async (t) => {
+  const seen: string[] = [];
+  const routes: Record<string, Route> = {};
+  for (const path of ['/', '/a', '/b']) {
+    routes[path] = (req, res) => {
+      seen.push(`${path} ${String(req.headers['x-token'])}`);
+      res.writeHead(200, { 'content-type': 'text/html' }).end(page(path, path === '/' ? ['/a', '/b'] : []));
+    };
+  }
+  const site = await startSite(routes);
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  const job = join(dirname(db), 'token job.yaml');
+  writeFileSync(job, `seeds: ["${site.url('/')}"]\nfetch: { headers: { X-Token: s3cret }, politeness: { ignoreRobots: true } }\n`);
+  const first = await crawlite(['crawl', '--config', job, '--db', db, '--max-pages', '1', '-H', 'X-Typed: t', ...QUIET]);
+  assert.equal(first.code, 0, first.stderr);
+  const row = /^next:\n {2}(crawlite crawl .*?) +# (.*)$/m.exec(first.stderr);
+  assert.ok(row, first.stderr);
+  assert.equal(row[1], `crawlite crawl --config '${job}' --db ${db} -H "X-Typed: ..."`, 'the job, the database, and a placeholder for the typed header only');
+  assert.equal(row[2], 'continue the crawl: the job again, for the header values in its file (2 URLs queued)');
+
+  const pasted = await shell(row[1]!.replace('X-Typed: ...', 'X-Typed: t'));
+  assert.equal(pasted.code, 0, pasted.stderr);
+  assert.deepEqual(seen.sort(), ['/ s3cret', '/a s3cret', '/b s3cret']);
+  assert.deepEqual(titles(db), ['/', '/a', '/b']);
+});
+
 test('no URL on a database another crawl holds: the refusal is the only line, not "continuing run 1" first', { skip: process.platform !== 'linux' }, async (t) => {
   const site = await treeSite(t);
   const db = tempDbPath(t);

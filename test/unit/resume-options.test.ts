@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { defaultConfig, DEFAULT_USER_AGENT, type CrawlConfig } from '../../src/config/schema.js';
 import { configFromFlags, type CrawlFlags } from '../../src/config/load.js';
 import { mergeJob } from '../../src/config/load-job.js';
-import { describeResume, planResume, refuseMissingSecrets, resumeArgs, type StoredRun } from '../../src/config/resume-options.js';
+import { continueHint, describeResume, planResume, refuseMissingSecrets, resumeArgs, type StoredRun } from '../../src/config/resume-options.js';
 import { maskHeaders } from '../../src/config/request-headers.js';
 import { redactProxyConfig, resolveProxy } from '../../src/config/proxy.js';
 
@@ -145,6 +145,24 @@ test('resumeArgs, for the summary\'s continuing command, asks for exactly what a
     refuseMissingSecrets(plan, run, flags);
     if (args.length > 0) assert.throws(() => refuseMissingSecrets(plan, run, {}), { code: 'CRAWL_USAGE' }, `${what}: refused without them`);
   }
+});
+
+test('continueHint: secrets a job file holds make the continuing command the job again; typed ones stay placeholders', () => {
+  const fromFile = (fetch: Record<string, unknown>) => mergeJob(defaultConfig(), { seeds: SEEDS, fetch } as never);
+  const job = 'config/x.yaml';
+  const fileHeaders = fromFile({ headers: { Authorization: 'Bearer t', 'X-Key': 'k' } });
+  assert.deepEqual(continueHint(configFromFlags({}, fileHeaders), job, []), { args: [], rerunJob: { file: job, holds: 'header values' } });
+  assert.deepEqual(continueHint(configFromFlags({ header: ['X-Typed: v'] }, fileHeaders), job, ['X-Typed']),
+    { args: ['-H', '"X-Typed: ..."'], rerunJob: { file: job, holds: 'header values' } }, 'a typed one beside them');
+  assert.deepEqual(continueHint(configFromFlags({ header: ['authorization: u', 'x-key: w'] }, fileHeaders), job, ['authorization', 'x-key']),
+    { args: ['-H', '"authorization: ..."', '-H', '"x-key: ..."'], rerunJob: null }, 'every file header replaced by a typed one: crawl --db');
+  const fileProxy = fromFile({ proxy: 'http://user:pw@proxy.example:3128' });
+  assert.deepEqual(continueHint(configFromFlags({}, fileProxy), job, []), { args: [], rerunJob: { file: job, holds: 'proxy password' } });
+  assert.deepEqual(continueHint(configFromFlags({ proxy: 'http://u:p@other.example:8080' }, fileHeaders), job, []),
+    { args: ['--proxy', '<url>'], rerunJob: { file: job, holds: 'header values' } });
+  assert.deepEqual(continueHint(configFromFlags({}, fromFile({ timeoutMs: 5000 })), job, []), { args: [], rerunJob: null }, 'no secret: crawl --db');
+  const typed = configFromFlags({ urls: SEEDS, header: ['Cookie: a=b'] });
+  assert.deepEqual(continueHint(typed, null, ['Cookie']), { args: resumeArgs(typed), rerunJob: null }, 'no job file: as before');
 });
 
 test('options that cannot be continued: one UsageError naming the run and the problem', () => {
