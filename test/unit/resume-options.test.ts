@@ -7,6 +7,7 @@ import { mergeJob } from '../../src/config/load-job.js';
 import { continueHint, describeResume, planResume, refuseMissingSecrets, resumeArgs, type StoredRun } from '../../src/config/resume-options.js';
 import { maskHeaders } from '../../src/config/request-headers.js';
 import { redactProxyConfig, resolveProxy } from '../../src/config/proxy.js';
+import { productToken } from '../../src/fetch/robots-matcher.js';
 
 /** A run's options as crawl.ts records them: the config, header values masked, proxy redacted. */
 function recorded(config: CrawlConfig): string {
@@ -87,6 +88,14 @@ test('the default User-Agent of the version that ran is not pinned: a newer craw
   const run = lastRun({ urls: SEEDS });
   const old = { ...run, options: run.options.replace(DEFAULT_USER_AGENT, 'crawlite/0.1.0 (+https://github.com/crawlite/crawlite)') };
   assert.equal(resume(old).fetch.userAgent, DEFAULT_USER_AGENT);
+});
+
+test('the default User-Agent on a resume: the same string from the same crawlite; from another, robots.txt still names it crawlite', () => {
+  assert.equal(resume(lastRun({ urls: SEEDS })).fetch.userAgent, DEFAULT_USER_AGENT, 'same version: byte for byte what the run sent');
+  // What robots.txt groups, X-Robots-Tag and <meta name> are matched by: not the version.
+  const old = 'crawlite/0.1.0 (+https://github.com/crawlite/crawlite)';
+  assert.equal(productToken(old), 'crawlite');
+  assert.equal(productToken(DEFAULT_USER_AGENT), 'crawlite');
 });
 
 test('extraction fields carry over, "text" (attr null) included', () => {
