@@ -70,9 +70,11 @@ export interface CrawlOptions {
   /**
    * The crawl holds the database's lock and goes on: once, before any other hook and before the
    * first request. A notice that the crawl goes on waits for it, so that a crawl refused (another
-   * crawl holds the file) says only why.
+   * crawl holds the file) says only why, and the queue it gives is the one this crawl starts from
+   * (the URLs a crashed run had in flight back in it; before the lock, a crawl ending meanwhile
+   * could still change it). --retry-failed, a recrawl and --sitemaps add theirs after.
    */
-  onStart?: () => void;
+  onStart?: (state: { queued: number }) => void;
   /** With config.retryFailed: how many failed URLs went back to the queue, once, before the first page. */
   onRetryFailed?: (queued: number) => void;
   /** Called synchronously for every stored page and failed URL; keep it cheap. */
@@ -115,8 +117,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     db.close();
     throw err;
   }
-  opts.onStart?.();
   writer.recoverInterrupted();
+  if (opts.onStart) opts.onStart({ queued: writer.queuedCount(0) });
   const patterns = createPatternCheck(config.scope);
   const seedRedirects = createSeedRedirects({ seeds: config.seeds, scope, mode: config.scope.mode, patterns });
   // Before the recrawl and --retry-failed requeue anything: the rows read are the earlier runs'.

@@ -219,6 +219,13 @@ export interface Discovered {
   skipCode: ErrorCode | null;
 }
 
+/** What adding Discovered URLs outside a page (sitemaps) did: the rows new to the database, by state. URLs it already held are left as they are. */
+export interface AddedUrls {
+  queued: number;
+  /** Recorded as skipped (outside the scope, --include/--exclude, a spider-trap cap). */
+  skipped: number;
+}
+
 /** A link of a stored page: the URL's frontier decision plus what the links table keeps. */
 export interface LinkRecord extends Discovered {
   /** Anchor text. */

@@ -13,6 +13,8 @@ import { VERSION } from '../config/schema.js';
 import { reportError } from './report-error.js';
 import { keepRunningWhenOutputCloses } from './closed-output.js';
 import { refuseRepeatedOptions } from './refuse-repeats.js';
+import { refuseNegatedValues } from './refuse-negations.js';
+import { CRAWL_NEGATABLE } from './commands/crawl.js';
 import { refuseDashQuery } from './dash-query.js';
 
 async function main(argv: string[]): Promise<void> {
@@ -24,7 +26,9 @@ async function main(argv: string[]): Promise<void> {
     .scriptName('crawlite')
     .usage('$0 <command> [options]\n\nA concurrent web crawler whose whole result is one SQLite file.')
     .command(commands)
-    // Before validation, so a repeated --format is refused as repeated, not as an invalid choice.
+    // Before validation, so a repeated --format is refused as repeated, not as an invalid choice,
+    // and --no-scope as an option that takes a value, not as the choice `false`.
+    .middleware(refuseNegatedValues({ crawl: CRAWL_NEGATABLE }) as never, true)
     .middleware(refuseRepeatedOptions as never, true)
     .demandCommand(1, 'name a command: crawl, stats, export, report or bench')
     .option('debug', { type: 'boolean', describe: 'Show stack traces on errors', global: true })

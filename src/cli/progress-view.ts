@@ -12,6 +12,7 @@ import { createRateMeter, formatStatusBlock, formatStatusLine } from './status-l
 import { formatJsonEvent, formatJsonSummary } from './log-json.js';
 import { formatSummary } from './summary.js';
 import { secondsFlag } from '../config/numeric-flag.js';
+import type { ContinueHint } from '../config/resume-options.js';
 
 export type ViewMode = 'tty' | 'plain' | 'json' | 'quiet';
 
@@ -50,8 +51,8 @@ interface ViewOptions {
   maxPages: number | null;
   isColor: boolean;
   plainIntervalMs: number;
-  /** What the summary's continuing `crawl --db` must be given again (config/resume-options.ts resumeArgs). */
-  resumeArgs?: readonly string[];
+  /** What the summary's continuing command must be given again, and whether it is the job again (config/resume-options.ts continueHint). */
+  continueHint?: ContinueHint;
 }
 
 const TTY_REFRESH_MS = 250;
@@ -73,7 +74,7 @@ export function createProgressView(o: ViewOptions): ProgressView {
     },
     finish: (summary) => {
       if (!summary || o.mode === 'quiet') return;
-      write(o.mode === 'json' ? formatJsonSummary(summary) : formatSummary(summary, o.resumeArgs));
+      write(o.mode === 'json' ? formatJsonSummary(summary) : formatSummary(summary, o.continueHint?.args, o.continueHint?.rerunJob));
     },
   };
 }
@@ -113,13 +114,13 @@ function createTtyView(o: ViewOptions, rate: (p: CrawlProgress) => number | null
     finish: (summary) => {
       erase();
       process.off('exit', erase);
-      if (summary) o.stream.write(formatSummary(summary, o.resumeArgs));
+      if (summary) o.stream.write(formatSummary(summary, o.continueHint?.args, o.continueHint?.rerunJob));
     },
   };
 }
 
 /** The view the crawl command's flags ask for, on stderr. */
-export function createViewFromFlags(flags: ViewFlags, maxPages: number | null, resumeArgs: readonly string[] = []): ProgressView {
+export function createViewFromFlags(flags: ViewFlags, maxPages: number | null, continueHint?: ContinueHint): ProgressView {
   const stream = process.stderr;
   return createProgressView({
     mode: chooseViewMode(flags, stream, process.env),
@@ -127,7 +128,7 @@ export function createViewFromFlags(flags: ViewFlags, maxPages: number | null, r
     maxPages,
     isColor: shouldColor(stream, process.env),
     plainIntervalMs: intervalMs(flags.progressInterval),
-    resumeArgs,
+    continueHint,
   });
 }
 

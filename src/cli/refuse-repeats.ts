@@ -4,7 +4,9 @@
  * last one (curl's rule) would silently run against a file the user may not have meant, so an
  * option that takes one value and is given more than once is refused, in one place for every
  * command. Options declared `array: true` (--header, --include, --exclude, the seeds) keep
- * accumulating; a repeated boolean (-q -q) is no array to yargs and passes.
+ * accumulating; a repeated boolean (-q -q) is no array to yargs and passes. A value given with
+ * its --no- form (--proxy x --no-proxy) is refuse-negations.ts's, which runs first: "--proxy given
+ * twice" read as a mistake the user had not made (QA).
  */
 import { UsageError } from '../errors.js';
 
@@ -18,11 +20,6 @@ export function refuseRepeatedOptions(argv: Record<string, unknown>, y: unknown)
     const value = argv[name];
     if (!Array.isArray(value) || repeatable.has(name)) continue;
     const flag = name.length === 1 ? `-${name}` : `--${name}`;
-    // A string option with a --no- form (--proxy / --no-proxy): yargs gives false for the latter,
-    // and "--proxy given twice" read as a mistake the user had not made (QA).
-    if (value.includes(false) && value.some((v) => v !== false)) {
-      throw new UsageError('CRAWL_USAGE', `${flag} and --no-${name} both given; give one`);
-    }
     const times = value.length === 2 ? 'twice' : `${value.length} times`;
     throw new UsageError('CRAWL_USAGE', `${flag} given ${times}; give it once`);
   }

@@ -7,15 +7,15 @@ import { loadCrawlConfig, type JobFlags } from '../config/load-job.js';
 import { runCrawl, type CrawlOptions, type CrawlSummary } from '../crawl.js';
 import { createViewFromFlags, type ViewFlags } from './progress-view.js';
 import { nothingFetchedError } from './nothing-fetched.js';
-import { formatCrawlDelay, formatRetryFailed, formatSeedRedirect } from './summary.js';
+import { formatCrawlDelay, formatRetryFailed, formatSeedRedirect, formatSitemaps } from './summary.js';
 import { formatJsonNotice } from './log-json.js';
-import { formatCount } from '../format-numbers.js';
-import { resumeArgs } from '../config/resume-options.js';
+import { continueHint } from '../config/resume-options.js';
 import { checkProxies, describeProxy } from '../fetch/proxy-check.js';
 
 export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<number> {
   const { config, job, warnings, resumed } = loadCrawlConfig(flags);
-  const view = createViewFromFlags(flags, config.maxPages, resumeArgs(config));
+  const typedHeaders = (flags.header ?? []).map((h) => String(h).split(':')[0]!.trim());
+  const view = createViewFromFlags(flags, config.maxPages, continueHint(config, job?.path ?? null, typedHeaders));
   // Notices are written in every log format, --quiet too, before the crawl starts; with
   // --log-format json each is a `notice` event, so stderr stays one JSON object per line.
   const notice = (line: string): void => {
@@ -40,11 +40,8 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   let summary: CrawlSummary | null = null;
   // Only once the crawl has the database: printed before, a crawl refused because another one
   // holds the file said "continuing run 3's crawl" and then that it was not continued (QA).
-  if (resumed && !flags.quiet) opts.onStart = () => notice(resumed.notice);
-  opts.onSitemaps = (r) => {
-    const failed = r.failures.map((f) => `\n  ${f.url}: ${f.message}`).join('');
-    view.say(`crawlite: sitemaps: ${r.sitemaps} read, ${formatCount(r.urls)} URLs queued${r.failures.length ? `; skipped:${failed}` : ''}`);
-  };
+  if (resumed && !flags.quiet) opts.onStart = ({ queued }) => notice(resumed.notice(queued));
+  opts.onSitemaps = (r) => view.say(formatSitemaps(r));
   // Like the sitemaps line: on stderr in text modes; --log-format json has it in the summary object.
   opts.onRetryFailed = (queued) => view.say(formatRetryFailed(queued));
   // A notice in every log format but --quiet: in text modes through the view, so a live status

@@ -1,6 +1,9 @@
 /** Text for the terminal: the periodic progress line and the end-of-crawl summary. */
 import type { CrawlProgress, CrawlSummary } from '../crawl.js';
 import type { CrawlDelayNotice, SeedRedirect } from '../types.js';
+import type { SitemapReport } from '../frontier/sitemaps.js';
+import { formatCount } from '../format-numbers.js';
+import type { RerunJob } from '../config/resume-options.js';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -41,15 +44,21 @@ export function formatProgressLine(p: CrawlProgress): string {
   );
 }
 
+/** A path as a shell word: as it is when that is safe, else in single quotes. */
+function shellWord(path: string): string {
+  return /^[\w./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
 /**
  * What to run next, with the database named so the lines can be pasted as they are. With URLs
  * left queued, continuing comes first: `crawl --db` with no URL continues the run just ended
- * (config/resume-options.ts), with `resumeArgs` for what it does not store (header values).
+ * (config/resume-options.ts), with `resumeArgs` for what it does not store (header values), or
+ * the job again when its file holds those (`rerunJob`).
  */
-function nextCommands(dbPath: string, queued: number, resumeArgs: readonly string[]): string[] {
-  const db = /^[\w./-]+$/.test(dbPath) ? dbPath : `'${dbPath.replace(/'/g, `'\\''`)}'`;
+function nextCommands(dbPath: string, queued: number, resumeArgs: readonly string[], rerunJob: RerunJob | null): string[] {
+  const db = shellWord(dbPath);
   const rows: Array<[string, string]> = [
-    ...(queued > 0 ? [continueRow(db, queued, resumeArgs)] : []),
+    ...(queued > 0 ? [continueRow(db, queued, resumeArgs, rerunJob)] : []),
     [`crawlite stats --db ${db}`, 'counts, errors, bytes'],
     [`crawlite export --db ${db} --format jsonl > pages.jsonl`, 'one JSON object per page'],
     [`crawlite search --db ${db} "<query>"`, 'full-text search'],
@@ -63,9 +72,29 @@ function nextCommands(dbPath: string, queued: number, resumeArgs: readonly strin
  * Per-run limits are not carried to a run continued without URLs, so it goes on to the end; the
  * same command again (in the --max-time line) would stop at them again.
  */
-function continueRow(db: string, queued: number, resumeArgs: readonly string[]): [string, string] {
+function continueRow(db: string, queued: number, resumeArgs: readonly string[], rerunJob: RerunJob | null): [string, string] {
   const left = plural(queued, 'URL', queued.toLocaleString('en-US'));
+  if (rerunJob !== null) {
+    return [['crawlite crawl --config', shellWord(rerunJob.file), '--db', db, ...resumeArgs].join(' '), `continue the crawl: the job again, for the ${rerunJob.holds} in its file (${left} queued)`];
+  }
   return [['crawlite crawl --db', db, ...resumeArgs].join(' '), `continue the crawl to its end (${left} queued)`];
+}
+
+/**
+ * What --sitemaps queued, before the first page: the URLs new to the database. A resume reads the
+ * sitemaps again and leaves the URLs the database holds as they are, so counting every URL read
+ * said "6 URLs queued" for none (QA); those known, and the new ones recorded as skipped (scope,
+ * --include/--exclude, trap caps), are said apart.
+ */
+export function formatSitemaps(r: SitemapReport): string {
+  const known = r.urls - r.queued - r.skipped;
+  const others = [
+    ...(known > 0 ? [`${formatCount(known)} already known`] : []),
+    ...(r.skipped > 0 ? [`${formatCount(r.skipped)} recorded as skipped`] : []),
+  ];
+  const failed = r.failures.map((f) => `\n  ${f.url}: ${f.message}`).join('');
+  return `crawlite: sitemaps: ${r.sitemaps} read, ${plural(r.queued, 'URL', formatCount(r.queued))} queued`
+    + `${others.length > 0 ? ` (${others.join(', ')})` : ''}${r.failures.length > 0 ? `; skipped:${failed}` : ''}`;
 }
 
 /** The start-of-run notice of --retry-failed. */
@@ -119,8 +148,11 @@ export function formatMaxTime(maxTimeMs: number, queued: number): string {
   return `  stopped taking URLs at --max-time ${formatDuration(maxTimeMs)}${left}`;
 }
 
-/** `resumeArgs`: what a continuing `crawl --db` must be given again (config/resume-options.ts resumeArgs). */
-export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = []): string {
+/**
+ * `resumeArgs`: what a continuing `crawl --db` must be given again (config/resume-options.ts
+ * resumeArgs); `rerunJob`: the job file to run again instead (continueHint).
+ */
+export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [], rerunJob: RerunJob | null = null): string {
   const trapLine = s.trapSkips ? formatTrapSkips(s.trapSkips) : null;
   const errors = Object.entries(s.errorsByCode).sort((a, b) => b[1] - a[1]);
   const lines = [
@@ -133,7 +165,7 @@ export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [
     ...(s.isNothingQueued ? [NOTHING_QUEUED] : []),
     `database: ${s.dbPath}`,
     'next:',
-    ...nextCommands(s.dbPath, s.queuedAtEnd ?? 0, resumeArgs),
+    ...nextCommands(s.dbPath, s.queuedAtEnd ?? 0, resumeArgs, rerunJob),
     '',
   ];
   return lines.join('\n');

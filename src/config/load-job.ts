@@ -29,8 +29,11 @@ export interface ResolvedJob {
   job: LoadedJob | null;
   /** Lines for stderr about what the configuration changed on the user's behalf. */
   warnings: string[];
-  /** Set when no seeds were given and the latest run's crawl is continued (resume-options.ts). */
-  resumed?: { runId: number; notice: string; job: { name: string; file: string | null } | null };
+  /**
+   * Set when no seeds were given and the latest run's crawl is continued (resume-options.ts).
+   * `notice`: the line saying so, given the URLs queued once the crawl holds the lock.
+   */
+  resumed?: { runId: number; notice: (queued: number) => string; job: { name: string; file: string | null } | null };
 }
 
 export function loadCrawlConfig(given: JobFlags): ResolvedJob {
@@ -82,7 +85,7 @@ function resumeLastCrawl(flags: JobFlags): ResolvedJob {
   refuseMissingSecrets(plan, run, flags);
   const config = configFromFlags(flags, mergeJob(defaultConfig(), plan.job));
   const job = run.job === null ? null : { name: run.job, file: run.jobFile };
-  return { config, job: null, warnings: [], resumed: { runId: run.id, notice: describeResume(run, config.seeds, dbPath), job } };
+  return { config, job: null, warnings: [], resumed: { runId: run.id, notice: (queued) => describeResume(run, config.seeds, dbPath, queued), job } };
 }
 
 /**

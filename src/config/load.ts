@@ -2,7 +2,7 @@
  * Command-line flags -> a validated, frozen CrawlConfig (defaults < flags). Every bad value is a
  * UsageError whose message names the flag and the value, so the CLI prints one line and exits 2.
  */
-import { defaultConfig, defaultPolitenessConfig, defaultTrapConfig, type CrawlConfig, type ScopeMode } from './schema.js';
+import { DEFAULT_USER_AGENT, defaultConfig, defaultPolitenessConfig, defaultTrapConfig, type CrawlConfig, type ScopeMode } from './schema.js';
 import { UsageError } from '../errors.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
 import { parseByteSize } from './byte-size.js';
@@ -17,19 +17,23 @@ export interface CrawlFlags {
   urls?: unknown[];
   db?: string;
   maxPages?: unknown;
+  /** false from --no-max-depth: no limit. */
   maxDepth?: unknown;
   /** --max-time: a duration (90, 10m, 2h). */
   maxTime?: unknown;
   concurrency?: unknown;
   perHost?: unknown;
   scope?: string;
+  /** [false] from --no-include (and --no-exclude): no patterns. */
   include?: unknown[];
   exclude?: unknown[];
-  userAgent?: string;
+  /** false from --no-user-agent: the default. */
+  userAgent?: string | false;
   timeout?: unknown;
   maxBytes?: unknown;
   workers?: unknown;
   maxDbSize?: unknown;
+  /** false from --no-delay: 0. */
   delay?: unknown;
   retries?: unknown;
   maxRedirects?: unknown;
@@ -59,7 +63,9 @@ const SCOPES: readonly ScopeMode[] = ['host', 'domain', 'prefix', 'any'];
 /**
  * `base` holds what the flags override: the defaults, or the defaults with a job file merged in
  * (config/load-job.ts). A flag left out (undefined) keeps the base value; seeds, --include and
- * --exclude given on the command line replace the base's lists.
+ * --exclude given on the command line replace the base's lists. The --no- forms of the valued
+ * options in cli/commands/crawl.ts CRAWL_NEGATABLE say "none": the way to drop what a job file,
+ * or the run a crawl without URLs continues, set.
  */
 export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seeds'> & { seeds?: string[] } = defaultConfig()): CrawlConfig {
   const seeds = (flags.urls?.length ? flags.urls : (base.seeds ?? [])).map((u) => String(u));
@@ -79,9 +85,9 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
     seeds: [...new Set(normalized)],
     dbPath: flags.db ?? base.dbPath,
     maxPages: flags.maxPages === undefined ? base.maxPages : optionalInt('--max-pages', flags.maxPages, 1),
-    maxDepth: flags.maxDepth === undefined ? base.maxDepth : optionalInt('--max-depth', flags.maxDepth, 0),
+    maxDepth: flags.maxDepth === undefined ? base.maxDepth : flags.maxDepth === false ? null : maxDepth(flags.maxDepth),
     maxTimeMs: flags.maxTime === undefined ? (base.maxTimeMs ?? null) : parseDuration('--max-time', flags.maxTime, 1000, MAX_TIME_MS),
-    scope: { mode: scope as ScopeMode, include: flags.include ? strings(flags.include) : base.scope.include, exclude: flags.exclude ? strings(flags.exclude) : base.scope.exclude,
+    scope: { mode: scope as ScopeMode, include: patterns(flags.include, base.scope.include), exclude: patterns(flags.exclude, base.scope.exclude),
       followNofollow: flags.followNofollow ?? base.scope.followNofollow },
     fetch: {
       ...base.fetch,
@@ -118,7 +124,8 @@ export function checkDbPath(path: string): void {
   }
 }
 
-function userAgent(value: string | undefined): string | undefined {
+function userAgent(value: string | false | undefined): string | undefined {
+  if (value === false) return DEFAULT_USER_AGENT;
   const trimmed = value?.trim();
   if (!trimmed) return undefined;
   if (!isHeaderValue(trimmed)) {
@@ -157,7 +164,7 @@ function maxDbBytes(value: unknown): { maxDbBytes?: number } {
 
 function politenessFromFlags(flags: CrawlFlags, fromFile: CrawlConfig['fetch']['politeness']): NonNullable<CrawlConfig['fetch']['politeness']> {
   const base = fromFile ?? defaultPolitenessConfig();
-  const delay = secondsFlag('--delay', flags.delay, (s) => s >= 0 && s <= 3600, 'seconds from 0 to 3600, e.g. 1.5');
+  const delay = flags.delay === false ? 0 : secondsFlag('--delay', flags.delay, (s) => s >= 0 && s <= 3600, 'seconds from 0 to 3600, e.g. 1.5');
   return {
     ...base,
     delayMs: delay === null ? base.delayMs : Math.round(delay * 1000),
@@ -176,9 +183,21 @@ function strings(values: unknown[] | undefined): string[] {
   return (values ?? []).map((v) => String(v));
 }
 
+/** --include/--exclude: the patterns given, none for --no-include/--no-exclude, else the base's. */
+function patterns(values: unknown[] | undefined, fromBase: string[]): string[] {
+  if (values === undefined) return fromBase;
+  // yargs gives [false] for the --no- form of an array option; a value with it is refused before here.
+  return values.length === 1 && values[0] === false ? [] : strings(values);
+}
+
 /** An integer flag within [min, max]; null when the flag was not given (strict: see numeric-flag.ts). */
 export function optionalInt(flag: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | null {
   return wholeNumberFlag(flag, value, min, max);
+}
+
+/** 0 is a limit (the seeds only), so "none" is said by --no-max-depth, which the message names. */
+function maxDepth(value: unknown): number | null {
+  return wholeNumberFlag('--max-depth', value, 0, Number.MAX_SAFE_INTEGER, ' (--no-max-depth for no limit)');
 }
 
 function seconds(flag: string, value: unknown): number | null {

@@ -10,13 +10,13 @@ const WHOLE = /^\d+$/;
 /** Seconds: digits with an optional decimal fraction (0.5, 1.25); no exponent, no bare dot. */
 const DECIMAL = /^\d+(?:\.\d+)?$/;
 
-/** A whole number within [min, max]; null when the flag was not given. */
-export function wholeNumberFlag(flag: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | null {
+/** A whole number within [min, max]; null when the flag was not given. `hint` ends the message (`; --no-max-depth for no limit`). */
+export function wholeNumberFlag(flag: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER, hint = ''): number | null {
   if (value === undefined || value === null) return null;
   const n = readNumber(value, WHOLE);
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `a whole number >= ${min}` : `a whole number from ${min} to ${max}`;
-    throw new UsageError('CRAWL_USAGE', `invalid ${flag} '${String(value)}': expected ${range}`);
+    throw new UsageError('CRAWL_USAGE', `invalid ${flag} '${String(value)}': expected ${range}${hint}`);
   }
   return n;
 }

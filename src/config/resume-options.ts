@@ -26,7 +26,6 @@ export interface StoredRun {
   options: string;
   job: string | null;
   jobFile: string | null;
-  queued: number;
 }
 
 export interface ResumePlan {
@@ -135,9 +134,51 @@ export function refuseMissingSecrets(plan: ResumePlan, run: StoredRun, flags: { 
  */
 export function resumeArgs(config: Pick<CrawlConfig, 'fetch'>): string[] {
   const headers = Object.keys(config.fetch.headers ?? {}).flatMap((name) => ['-H', `"${name}: ..."`]);
+  return secretProxySource(config) !== null ? [...headers, '--proxy', '<url>'] : headers;
+}
+
+/** Where a proxy whose credentials a resume cannot take from the run came from; null for none (or the environment's, which decides again). */
+function secretProxySource(config: Pick<CrawlConfig, 'fetch'>): '--proxy' | 'fetch.proxy' | null {
   const { proxy } = config.fetch;
-  const url = proxy && (proxy.source === '--proxy' || proxy.source === 'fetch.proxy') ? (proxy.http ?? proxy.https) : null;
-  return url !== null && hasUserinfo(url) ? [...headers, '--proxy', '<url>'] : headers;
+  if (!proxy || (proxy.source !== '--proxy' && proxy.source !== 'fetch.proxy')) return null;
+  const url = proxy.http ?? proxy.https;
+  return url !== null && hasUserinfo(url) ? proxy.source : null;
+}
+
+/** The summary's continuing command when it is the job run again (see continueHint). */
+export interface RerunJob {
+  /** The job file, as it was given to --config. */
+  file: string;
+  /** What of the run's is in the file and not in the database: `header values`, `proxy password`. */
+  holds: string;
+}
+
+export interface ContinueHint {
+  /** Placeholders for what the continuing command must be given again (-H "Name: ...", --proxy <url>). */
+  args: string[];
+  rerunJob: RerunJob | null;
+}
+
+/**
+ * The summary's continuing command for a run given a job file: a header value or proxy password
+ * from the file is in no stored option, and `crawl --db` would ask for it as a placeholder the
+ * user fills from the file. Running the job again gives it as the file says (and the job's
+ * per-run limits again: the row does not say "to its end"). Secrets typed on the command line
+ * beside --config are still placeholders (`args`); with none from the file, it is `crawl --db`.
+ * `typedHeaders`: the names given with -H.
+ */
+export function continueHint(config: Pick<CrawlConfig, 'fetch'>, jobFile: string | null, typedHeaders: readonly string[]): ContinueHint {
+  const typed = new Set(typedHeaders.map((name) => name.toLowerCase()));
+  const names = Object.keys(config.fetch.headers ?? {});
+  const isFileHeader = (name: string) => !typed.has(name.toLowerCase());
+  const secretProxy = secretProxySource(config);
+  const holds = [
+    ...(names.some(isFileHeader) ? ['header values'] : []),
+    ...(secretProxy === 'fetch.proxy' ? ['proxy password'] : []),
+  ];
+  if (jobFile === null || holds.length === 0) return { args: resumeArgs(config), rerunJob: null };
+  const args = names.filter((name) => !isFileHeader(name)).flatMap((name) => ['-H', `"${name}: ..."`]);
+  return { args: secretProxy === '--proxy' ? [...args, '--proxy', '<url>'] : args, rerunJob: { file: jobFile, holds: holds.join(' and ') } };
 }
 
 function hasUserinfo(url: string): boolean {
@@ -149,12 +190,16 @@ function hasUserinfo(url: string): boolean {
   }
 }
 
-/** The line on stderr that says which crawl goes on: `crawlite: continuing run 3's crawl of https://a.example/ (+2 more seeds) in data/x.db: 1,234 URLs queued`. */
-export function describeResume(run: StoredRun, seeds: readonly string[], dbPath: string): string {
+/**
+ * The line on stderr that says which crawl goes on: `crawlite: continuing run 3's crawl of
+ * https://a.example/ (+2 more seeds) in data/x.db: 1,234 URLs queued`. `queued` is counted once
+ * the crawl holds the lock: read before, a crawl that ended meanwhile had moved it on.
+ */
+export function describeResume(run: StoredRun, seeds: readonly string[], dbPath: string, queued: number): string {
   const more = seeds.length > 1 ? ` (+${(seeds.length - 1).toLocaleString('en-US')} more seed${seeds.length > 2 ? 's' : ''})` : '';
   const job = run.job ? ` (job ${run.job})` : '';
-  const queued = `${run.queued.toLocaleString('en-US')} URL${run.queued === 1 ? '' : 's'} queued`;
-  return `crawlite: continuing run ${run.id}'s crawl${job} of ${seeds[0]}${more} in ${dbPath}: ${queued}`;
+  const left = `${queued.toLocaleString('en-US')} URL${queued === 1 ? '' : 's'} queued`;
+  return `crawlite: continuing run ${run.id}'s crawl${job} of ${seeds[0]}${more} in ${dbPath}: ${left}`;
 }
 
 /** Today's "give at least one URL", and that a --db with an earlier crawl is continued without one. */

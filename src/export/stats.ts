@@ -28,6 +28,11 @@ export interface RunSummary {
   status: string;
   startedAt: string;
   endedAt: string | null;
+  /**
+   * As its commits wrote them (a crawl updates them with every batch): so far, for a run still
+   * running or killed. A run of a crawlite that wrote them only at its end has them counted from
+   * the rows it stored, as the next crawl will when it marks the run crashed.
+   */
   pages: number;
   failures: number;
 }
@@ -110,7 +115,15 @@ function readLatestRun(db: Db): RunSummary | null {
     )
     .get();
   if (run === undefined) return null;
-  return { id: run.id, status: run.status === 'running' ? runningStatus(db) : run.status, startedAt: iso(run.started_at)!, endedAt: iso(run.ended_at), pages: run.pages, failures: run.failures };
+  const counts = run.status === 'running' && run.pages + run.failures === 0 ? countRunRows(db, run.id) : run;
+  return { id: run.id, status: run.status === 'running' ? runningStatus(db) : run.status, startedAt: iso(run.started_at)!, endedAt: iso(run.ended_at), pages: counts.pages, failures: counts.failures };
+}
+
+/** What an unended run stored, from its rows (statements.ts markCrashedRuns does the same for its row). */
+function countRunRows(db: Db, runId: number): { pages: number; failures: number } {
+  return db.prepare<[number, number], { pages: number; failures: number }>(
+    `SELECT (SELECT count(*) FROM pages WHERE run_id = ?) AS pages, (SELECT count(*) FROM urls WHERE run_id = ? AND state = 'failed') AS failures`,
+  ).get(runId, runId)!;
 }
 
 /**
@@ -242,7 +255,9 @@ export function formatStats(stats: Stats): string {
   const head: string[][] = [['database', `${stats.dbPath} (${formatBinaryBytes(bytes.dbFile)}${bytes.walFile > 0 ? `, WAL ${formatBinaryBytes(bytes.walFile)}` : ''})`]];
   if (run !== null) {
     const end = run.endedAt === null ? '' : `, ended ${run.endedAt}`;
-    head.push(['latest run', `#${run.id} ${run.status}, started ${run.startedAt}${end} (${formatCount(stats.runs)} run${stats.runs === 1 ? '' : 's'} in all)`]);
+    const soFar = run.status === 'running' ? ' so far' : '';
+    const counts = `${formatCount(run.pages)} page${run.pages === 1 ? '' : 's'}, ${formatCount(run.failures)} failed${soFar}`;
+    head.push(['latest run', `#${run.id} ${run.status}, started ${run.startedAt}${end}: ${counts} (${formatCount(stats.runs)} run${stats.runs === 1 ? '' : 's'} in all)`]);
   }
   head.push(['pages', formatCount(stats.pages)]);
   head.push(['urls', formatCount(stats.urls.total)]);

@@ -24,7 +24,7 @@
 import { gunzipMembers } from '../fetch/gunzip-members.js';
 import { formatBinaryBytes } from '../format-numbers.js';
 import type { ErrorCode } from '../errors.js';
-import type { Discovered, FetchFailure, FetchResult, FrontierEntry, RobotsText } from '../types.js';
+import type { AddedUrls, Discovered, FetchFailure, FetchResult, FrontierEntry, RobotsText } from '../types.js';
 import { normalizeUrl, originKey } from './normalize-url.js';
 
 export interface SitemapOptions {
@@ -38,7 +38,8 @@ export interface SitemapOptions {
    * cap does not apply, having no linking page.
    */
   trap?: (url: string) => ErrorCode | null;
-  writer: { addUrls(urls: Discovered[]): void };
+  /** Adds the URLs found; returns how many were new to the database, to tell them from those it held. */
+  writer: { addUrls(urls: Discovered[]): AddedUrls };
   signal?: AbortSignal;
   /**
    * --max-time: no sitemap (nor robots.txt) is asked for after this time (ms since the epoch);
@@ -61,8 +62,15 @@ export interface SitemapOptions {
 export interface SitemapReport {
   /** Sitemap files read (indexes included). */
   sitemaps: number;
-  /** URLs added to the frontier (in scope or recorded as skipped). */
+  /** URLs the sitemaps listed and the crawl took (in scope or not): what maxUrls caps. */
   urls: number;
+  /**
+   * Of those, the URLs new to the database, queued or recorded as skipped; the rest it held
+   * already (a resume reads the same sitemaps again), or were listed twice, and were left as
+   * they were.
+   */
+  queued: number;
+  skipped: number;
   failures: Array<{ url: string; message: string }>;
 }
 
@@ -230,7 +238,7 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
   const maxSitemaps = opts.maxSitemaps ?? 50;
   const maxUrls = opts.maxUrls ?? 100_000;
   const maxBytes = opts.maxBytes ?? 50 * 1024 * 1024;
-  const report: SitemapReport = { sitemaps: 0, urls: 0, failures: [] };
+  const report: SitemapReport = { sitemaps: 0, urls: 0, queued: 0, skipped: 0, failures: [] };
 
   /**
    * A sitemap's body, whole, or null (the failure reported). `isSitemap` false is robots.txt read
@@ -340,7 +348,11 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
       if (report.urls + found.length >= maxUrls) break;
       found.push({ url, host: originKey(url), depth: 0, skipCode: opts.scope(url) ?? opts.trap?.(url) ?? null });
     }
-    if (found.length > 0) opts.writer.addUrls(found);
+    if (found.length > 0) {
+      const added = opts.writer.addUrls(found);
+      report.queued += added.queued;
+      report.skipped += added.skipped;
+    }
     report.urls += found.length;
   }
   return report;

@@ -14,8 +14,6 @@ export interface LastRun {
   options: string;
   job: string | null;
   jobFile: string | null;
-  /** URLs waiting in the queue (and in flight when a crawl died, which the next run requeues). */
-  queued: number;
 }
 
 /** null when there is no file, or a file with no run in it (a new or empty database). */
@@ -50,6 +48,6 @@ function read(db: Db, path: string): LastRun | null {
     `SELECT id, options, ${job} FROM runs ORDER BY id DESC LIMIT 1`,
   ).get();
   if (row === undefined) return null;
-  const queued = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM urls WHERE state IN ('queued', 'fetching')").get()!.n;
-  return { id: row.id, options: row.options, job: row.job, jobFile: row.job_file, queued };
+  // Not the queue: until the crawl holds the lock another one may still change it (crawl.ts onStart).
+  return { id: row.id, options: row.options, job: row.job, jobFile: row.job_file };
 }

@@ -107,13 +107,17 @@ export function prepareStatements(db: Db) {
     // them back, which would move the end: their updated_at is the claim's). A run from a version
     // that did not write counts as it went has none: its pages and failures are counted from the
     // rows it wrote (duplicates cannot be); for a run that committed nothing that count is 0 too.
+    // The queue left now is the last run's only: an older run found dead too (a crawlite from
+    // before runs were marked crashed left every killed one 'running') died before later runs
+    // moved the queue on, and the frontier does not keep which URLs were queued when. Its queued
+    // stays NULL, unknown, rather than every such run getting the same figure.
     markCrashedRuns: db.prepare(
       `UPDATE runs SET status = 'crashed',
          ended_at = coalesce((SELECT max(updated_at) FROM urls WHERE run_id = runs.id), started_at),
          pages = CASE WHEN pages + failures + duplicates > 0 THEN pages ELSE (SELECT count(*) FROM pages WHERE run_id = runs.id) END,
          failures = CASE WHEN pages + failures + duplicates > 0 THEN failures
            ELSE (SELECT count(*) FROM urls WHERE run_id = runs.id AND state = 'failed') END,
-         queued = (SELECT count(*) FROM urls WHERE state IN ('queued', 'fetching'))
+         queued = CASE WHEN id = (SELECT max(id) FROM runs) THEN (SELECT count(*) FROM urls WHERE state IN ('queued', 'fetching')) END
        WHERE status = 'running'`,
     ),
     setPageFields: db.prepare(`UPDATE pages SET fields = ? WHERE id = ?`),

@@ -13,7 +13,7 @@ import { originKey } from '../frontier/normalize-url.js';
 import { isFollowedStatus } from '../followed-status.js';
 import { STORE_FULL_MESSAGE, isStoreFull } from './store-full.js';
 import { corruptError, isStoreCorrupt } from './store-corrupt.js';
-import type { Discovered, FrontierEntry, LinkRecord, PageRecord, RedirectHop } from '../types.js';
+import type { AddedUrls, Discovered, FrontierEntry, LinkRecord, PageRecord, RedirectHop } from '../types.js';
 import type { StoreConfig } from '../config/schema.js';
 import { UrlIdCache } from './url-id-cache.js';
 import { BodyCopies } from './body-copies.js';
@@ -222,15 +222,20 @@ export class Writer {
   }
 
   /** Other URLs that enter the frontier outside a page's transaction (sitemaps). Immediate. */
-  addUrls(urls: Discovered[], parentId: number | null = null): void {
+  addUrls(urls: Discovered[], parentId: number | null = null): AddedUrls {
     // Counted once the transaction commits; it throws otherwise.
     const trapSkips: TrapSkipCounts = {};
     const insert = this.#db.transaction(() => {
       const now = Date.now();
-      for (const d of urls) this.#insertDiscovered(d, parentId, now, trapSkips);
+      const added: AddedUrls = { queued: 0, skipped: 0 };
+      for (const d of urls) {
+        if (this.#insertDiscovered(d, parentId, now, trapSkips)) added[d.skipCode ? 'skipped' : 'queued'] += 1;
+      }
+      return added;
     });
-    insert.immediate();
+    const added = insert.immediate();
     addTrapSkips(this.counts.trapSkips, trapSkips);
+    return added;
   }
 
   /**
@@ -575,11 +580,14 @@ export class Writer {
   }
 
   /** `trapSkips`: where a new row skipped as a spider trap is counted (the batch's, or a transaction's own). */
-  #insertDiscovered(d: Discovered, parentId: number | null, now: number, trapSkips: TrapSkipCounts): void {
+  /** True when the URL is new to the database (INSERT OR IGNORE: a known one is left as it is). */
+  #insertDiscovered(d: Discovered, parentId: number | null, now: number, trapSkips: TrapSkipCounts): boolean {
     const info = this.#s.insertUrl.run(
       d.url, d.host, d.depth, d.skipCode ? 'skipped' : 'queued', parentId, d.skipCode, d.skipCode ? skipMessage(d.skipCode) : null, now, now, this.#runId,
     );
-    if (info.changes > 0) countTrapSkip(d.skipCode, trapSkips);
+    if (info.changes === 0) return false;
+    countTrapSkip(d.skipCode, trapSkips);
+    return true;
   }
 }
 

@@ -102,3 +102,28 @@ test('a run killed with SIGKILL keeps the counts it committed, and the next run 
   const done = read<{ status: string; duplicates: number; failures: number; queued: number }>(dbPath, 'SELECT status, duplicates, failures, queued FROM runs WHERE id = 2');
   assert.deepEqual(done, { status: 'done', duplicates: PAGES - atKill.redirected, failures: PAGES - atKill.failed, queued: 0 });
 });
+
+test('runs found dead together, as a crawlite that did not mark them left them: the last one gets the queue, an older one none, not the same figure', async (t) => {
+  const site = await startSite({ '/': page('home', ['/a', '/b', '/c']), '/a': page('a'), '/b': page('b'), '/c': page('c') });
+  t.after(() => site.close());
+  const dbPath = tempDbPath(t);
+  const first = await crawlite(['crawl', site.url('/'), '--db', dbPath, '--max-pages', '1', '--no-progress']);
+  assert.equal(first.code, 0, first.stderr);
+  // Run 1 killed, run 2 ended, run 3 killed with /a in flight: three URLs left, in the queue or in flight.
+  const db = new Database(dbPath);
+  db.exec("UPDATE runs SET status = 'running', ended_at = NULL, queued = NULL WHERE id = 1");
+  db.prepare("INSERT INTO runs (started_at, ended_at, status, options, queued) VALUES (?, ?, 'done', '{}', 7)").run(Date.now(), Date.now());
+  db.prepare("INSERT INTO runs (started_at, status, options) VALUES (?, 'running', '{}')").run(Date.now());
+  db.prepare("UPDATE urls SET state = 'fetching', run_id = 3 WHERE url = ?").run(site.url('/a'));
+  db.close();
+
+  const next = await crawlite(['crawl', site.url('/'), '--db', dbPath, '--no-progress']);
+  assert.equal(next.code, 0, next.stderr);
+  const runs = new Database(dbPath, { readonly: true });
+  t.after(() => runs.close());
+  assert.deepEqual(runs.prepare('SELECT id, status, queued FROM runs WHERE id <= 3 ORDER BY id').all(), [
+    { id: 1, status: 'crashed', queued: null },
+    { id: 2, status: 'done', queued: 7 },
+    { id: 3, status: 'crashed', queued: 3 },
+  ]);
+});

@@ -115,6 +115,7 @@ test('stats and export read the database while a crawl is writing it', async (t)
   assert.ok(midStats.pages < 81, `mid-crawl stats saw a partial crawl (${midStats.pages})`);
   assert.ok(midRows >= 10 && midRows < 81, `mid-crawl export saw a partial crawl (${midRows})`);
   assert.equal(midStats.latestRun?.status, 'running');
+  assert.equal(midStats.latestRun?.pages, midStats.pages, 'the running run\'s pages so far: its commit writes them with the pages');
   assert.equal(summary.pagesStored, 81, '80 pages and the 404 at the end of the chain');
   assert.equal(readStats(config.dbPath).latestRun?.status, 'done');
 });

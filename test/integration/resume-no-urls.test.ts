@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startSite, page, type TestSite } from '../helpers/site.js';
+import { startSite, page, type Route, type TestSite } from '../helpers/site.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { MAIN, assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
@@ -109,6 +109,47 @@ test('a flag given on the resume overrides the stored option; a resume\'s own --
   assert.equal(runOptions(db, 3).maxDepth, 2, 'and the overridden depth');
   assert.equal(titles(db).filter((title) => title.endsWith(' deep')).length, 4, 'depth 2 reached');
   assert.ok(!titles(db).some((title) => title.endsWith('deeper')));
+});
+
+test('--no-max-depth, --no-exclude: a continued crawl drops the carried limit and patterns, and so does the one after it', async (t) => {
+  const site = await treeSite(t);
+  const db = tempDbPath(t);
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '2', '--max-depth', '1', '--exclude', '/x$', ...QUIET])).code, 0);
+
+  const lifted = await crawlite(['crawl', '--db', db, '--no-max-depth', '--no-exclude', ...QUIET]);
+  assert.equal(lifted.code, 0, lifted.stderr);
+  assert.equal(titles(db).length, 14, 'every page: the deeper ones and /x too');
+  assert.equal(site.hits.get('/x'), 1);
+  assert.equal(runOptions(db, 2).maxDepth, null);
+  assert.deepEqual(runOptions(db, 2).scope.exclude, []);
+  // What the resume recorded is what the next one carries: no limit, no pattern.
+  assert.equal((await crawlite(['crawl', '--db', db, ...QUIET])).code, 0);
+  assert.equal(runOptions(db, 3).maxDepth, null);
+  assert.deepEqual(runOptions(db, 3).scope.exclude, []);
+});
+
+test('a resume reads the sitemaps again: its sitemaps line counts the URLs new to the database, and the known ones apart', async (t) => {
+  const listed = ['/', '/s1', '/s2', 'http://elsewhere.invalid/x'];
+  const routes: Record<string, Route> = {
+    '/robots.txt': { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\n' },
+    '/sitemap.xml': (_req, res) => {
+      const locs = listed.map((u) => `<url><loc>${new URL(u, site.origin).href}</loc></url>`).join('');
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs}</urlset>`);
+    },
+  };
+  for (const path of ['/', '/s1', '/s2', '/s3']) routes[path] = page(path);
+  const site = await startSite(routes);
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  const first = await crawlite(['crawl', site.url('/'), '--db', db, '--sitemaps', '--max-pages', '1', ...QUIET]);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stderr, /^crawlite: sitemaps: 1 read, 2 URLs queued \(1 already known, 1 recorded as skipped\)$/m, 'the seed was known');
+
+  listed.push('/s3'); // the site adds a page
+  const resumed = await crawlite(['crawl', '--db', db, ...QUIET]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /^crawlite: sitemaps: 1 read, 1 URL queued \(4 already known\)$/m);
+  assert.deepEqual(titles(db), ['/', '/s1', '/s2', '/s3']);
 });
 
 test('--retry-failed with no URL retries the failures of the last crawl, and is not carried further', async (t) => {
@@ -231,6 +272,33 @@ test('a resumed job run is recorded under the job\'s name and file again', async
   assert.equal(titles(db).length, 6, 'home, x and a1-a4 (depth 1 from the job)');
 });
 
+test('a job run whose headers came from its file: the summary continues it with the job again, which sends them', async (t) => {
+  const seen: string[] = [];
+  const routes: Record<string, Route> = {};
+  for (const path of ['/', '/a', '/b']) {
+    routes[path] = (req, res) => {
+      seen.push(`${path} ${String(req.headers['x-token'])}`);
+      res.writeHead(200, { 'content-type': 'text/html' }).end(page(path, path === '/' ? ['/a', '/b'] : []));
+    };
+  }
+  const site = await startSite(routes);
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  const job = join(dirname(db), 'token job.yaml');
+  writeFileSync(job, `seeds: ["${site.url('/')}"]\nfetch: { headers: { X-Token: s3cret }, politeness: { ignoreRobots: true } }\n`);
+  const first = await crawlite(['crawl', '--config', job, '--db', db, '--max-pages', '1', '-H', 'X-Typed: t', ...QUIET]);
+  assert.equal(first.code, 0, first.stderr);
+  const row = /^next:\n {2}(crawlite crawl .*?) +# (.*)$/m.exec(first.stderr);
+  assert.ok(row, first.stderr);
+  assert.equal(row[1], `crawlite crawl --config '${job}' --db ${db} -H "X-Typed: ..."`, 'the job, the database, and a placeholder for the typed header only');
+  assert.equal(row[2], 'continue the crawl: the job again, for the header values in its file (2 URLs queued)');
+
+  const pasted = await shell(row[1]!.replace('X-Typed: ...', 'X-Typed: t'));
+  assert.equal(pasted.code, 0, pasted.stderr);
+  assert.deepEqual(seen.sort(), ['/ s3cret', '/a s3cret', '/b s3cret']);
+  assert.deepEqual(titles(db), ['/', '/a', '/b']);
+});
+
 test('no URL on a database another crawl holds: the refusal is the only line, not "continuing run 1" first', { skip: process.platform !== 'linux' }, async (t) => {
   const site = await treeSite(t);
   const db = tempDbPath(t);
@@ -248,6 +316,30 @@ test('no URL on a database another crawl holds: the refusal is the only line, no
   assertOneLineError(await crawlite(['crawl', '--db', db, ...QUIET]), 1,
     new RegExp(`^crawlite: database .*crawl\\.db is in use by another crawl \\(pid ${holder.pid}\\); wait for it or use --db \\[CRAWL_STORE_LOCKED\\]$`));
   assert.equal(site.total(), hits, 'nothing fetched');
+});
+
+test('the "continuing run" line counts the queue once the crawl holds the lock, not as it was when the run was looked up', async (t) => {
+  const site = await treeSite(t);
+  const db = tempDbPath(t);
+  // --ignore-robots carries over, and its notice comes between the look-up and the lock.
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '1', '--ignore-robots', ...QUIET])).code, 0);
+  const before = rows<{ n: number }>(db, "SELECT count(*) AS n FROM urls WHERE state = 'queued'")[0]!.n;
+  // Another writer, as a crawl ending meanwhile is: it holds the write lock, the resume waits for it (busy_timeout).
+  const other = new Database(db);
+  t.after(() => other.close());
+  // As a crawl writes (a finished one leaves the file in rollback-journal mode, settle-file.ts):
+  // its commit then waits for no reader, the resume's look-up included.
+  other.pragma('journal_mode = WAL');
+  other.exec('BEGIN IMMEDIATE');
+  const add = other.prepare("INSERT INTO urls (url, host, depth, state, discovered_at, updated_at) VALUES (?, ?, 2, 'queued', 0, 0)");
+  for (const n of [1, 2, 3]) add.run(site.url(`/a${n}/deep`), site.origin);
+  const resumed = await crawlite(['crawl', '--db', db, ...QUIET], {
+    onSpawn: (child) => child.stderr!.on('data', (d: Buffer) => {
+      if (other.inTransaction && String(d).includes('--ignore-robots')) other.exec('COMMIT');
+    }),
+  });
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, new RegExp(`^crawlite: continuing run 1's crawl of .* in .*: ${before + 3} URLs queued$`, 'm'), `not ${before}`);
 });
 
 test('the summary of a run cut short names the command that continues it, quoted; pasted into a shell, it finishes the crawl', async (t) => {

@@ -22,6 +22,14 @@ const urlset = (urls: string[]) =>
 const index = (urls: string[]) =>
   `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.map((u) => `<sitemap><loc>${u}</loc></sitemap>`).join('')}</sitemapindex>`;
 
+/** A writer for addSitemapSeeds alone: keeps what it is given, every URL new. */
+const collectInto = (added: Discovered[]) => ({
+  addUrls: (urls: Discovered[]) => {
+    added.push(...urls);
+    return { queued: urls.length, skipped: 0 };
+  },
+});
+
 test('parseRobotsSitemaps reads Sitemap: lines in any case, resolving relative ones', () => {
   const robots = 'User-agent: *\nDisallow: /private\nSitemap: https://a.test/s1.xml\nsitemap:/s2.xml.gz\n  SITEMAP :  https://b.test/s3.xml # note\n';
   assert.deepEqual(parseRobotsSitemaps(robots, 'https://a.test/robots.txt'), ['https://a.test/s1.xml', 'https://a.test/s2.xml.gz', 'https://b.test/s3.xml']);
@@ -305,7 +313,7 @@ test('a text sitemap queues its URLs; an HTML page at /sitemap.xml is skipped an
   const added: Discovered[] = [];
   const report = await addSitemapSeeds({
     seeds: [`${origin}/`], fetcher, limits: { run: (_h, fn) => fn() }, scope: () => null,
-    writer: { addUrls: (urls) => added.push(...urls) },
+    writer: collectInto(added),
   });
   assert.deepEqual(added.map((d) => d.url), [`${origin}/one`, `${origin}/two?x=1`, `${origin}/three`]);
   assert.equal(report.urls, 3);
@@ -326,7 +334,7 @@ test('a /sitemap.xml that robots.txt does not name and that answers 404 is no fa
         };
       },
     };
-    return addSitemapSeeds({ seeds: [`${origin}/`], fetcher, limits: { run: (_h, fn) => fn() }, scope: () => null, writer: { addUrls: () => {} } });
+    return addSitemapSeeds({ seeds: [`${origin}/`], fetcher, limits: { run: (_h, fn) => fn() }, scope: () => null, writer: collectInto([]) });
   };
   const guessed = await run(`Sitemap: ${origin}/listed.xml\n`);
   assert.deepEqual([guessed.sitemaps, guessed.urls, guessed.failures], [1, 1, []]);
@@ -356,7 +364,7 @@ test('sitemap reading is bounded: files, URLs and unpacked size', async () => {
   const added: Discovered[] = [];
   const report = await addSitemapSeeds({
     seeds: [`${origin}/`], fetcher, limits: { run: (_h, fn) => fn() }, scope: () => null,
-    writer: { addUrls: (urls) => added.push(...urls) }, maxSitemaps: 5, maxUrls: 2500, maxBytes: 200_000,
+    writer: collectInto(added), maxSitemaps: 5, maxUrls: 2500, maxBytes: 200_000,
   });
   assert.equal(new Set(fetched).size, fetched.length, 'no sitemap fetched twice, even one that lists itself');
   assert.ok(fetched.length <= 6, `at most 5 sitemaps and robots.txt, fetched ${fetched.length}`);
@@ -387,6 +395,7 @@ test('--sitemaps: a sitemap larger than --max-bytes is read whole (the sitemap c
   await runCrawl(config, { onSitemaps: (r) => reports.push(r) });
   assert.deepEqual(reports[0]?.failures, []);
   assert.equal(reports[0]?.urls, listed.length);
+  assert.deepEqual([reports[0]?.queued, reports[0]?.skipped], [0, listed.length], 'none queued: each recorded as skipped');
   // Out of scope, so recorded as skipped rather than fetched: every one of them reached the queue.
   const queued = rows<{ n: number }>(config.dbPath, "SELECT count(*) AS n FROM urls WHERE url LIKE 'https://elsewhere.invalid/listed/%'");
   assert.equal(queued[0]?.n, listed.length);
@@ -414,7 +423,7 @@ test('a sitemap over the sitemap cap, or cut short, is listed as skipped, not ha
     const added: Discovered[] = [];
     return addSitemapSeeds({
       seeds: [seed], fetcher, limits: { run: (_h, fn) => fn() }, scope: () => null,
-      writer: { addUrls: (urls) => added.push(...urls) }, maxBytes,
+      writer: collectInto(added), maxBytes,
     }).then((report) => ({ report, added }));
   };
   const over = await run(site.url('/'), 1000);
@@ -448,7 +457,7 @@ test('sitemap URLs go through the spider-trap checks of the URL alone, not the q
   const added: Discovered[] = [];
   await addSitemapSeeds({
     seeds: [`${origin}/`], fetcher, limits: { run: (_h, fn) => fn() }, scope: () => null, trap: checkUrl,
-    writer: { addUrls: (urls) => added.push(...urls) },
+    writer: collectInto(added),
   });
   const code = (url: string) => added.find((d) => d.url === url)?.skipCode;
   assert.equal(code(long), 'CRAWL_TRAP_URL_LENGTH');

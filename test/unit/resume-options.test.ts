@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { defaultConfig, DEFAULT_USER_AGENT, type CrawlConfig } from '../../src/config/schema.js';
 import { configFromFlags, type CrawlFlags } from '../../src/config/load.js';
 import { mergeJob } from '../../src/config/load-job.js';
-import { describeResume, planResume, refuseMissingSecrets, resumeArgs, type StoredRun } from '../../src/config/resume-options.js';
+import { continueHint, describeResume, planResume, refuseMissingSecrets, resumeArgs, type StoredRun } from '../../src/config/resume-options.js';
 import { maskHeaders } from '../../src/config/request-headers.js';
 import { redactProxyConfig, resolveProxy } from '../../src/config/proxy.js';
+import { productToken } from '../../src/fetch/robots-matcher.js';
 
 /** A run's options as crawl.ts records them: the config, header values masked, proxy redacted. */
 function recorded(config: CrawlConfig): string {
@@ -14,7 +15,7 @@ function recorded(config: CrawlConfig): string {
 }
 
 function lastRun(flags: CrawlFlags, extra: Partial<StoredRun> = {}): StoredRun {
-  return { id: 3, options: recorded(configFromFlags(flags)), job: null, jobFile: null, queued: 1234, ...extra };
+  return { id: 3, options: recorded(configFromFlags(flags)), job: null, jobFile: null, ...extra };
 }
 
 function resume(run: StoredRun, flags: CrawlFlags = {}): CrawlConfig {
@@ -65,16 +66,42 @@ test('flags given now override the stored options; lists are replaced', () => {
   assert.equal(config.retryFailed, true);
 });
 
+test('the --no- forms drop what carried over: no depth limit, no patterns, the default User-Agent, no delay, no switch', () => {
+  const run = lastRun({
+    urls: SEEDS, maxDepth: 4, include: ['/docs/'], exclude: ['\\?page='], userAgent: 'mybot/1.0', delay: 2,
+    sitemaps: true, archive: true, insecure: true, storeNonHtml: true, followNofollow: true, ignoreRobots: true, cookies: false,
+  });
+  const config = resume(run, {
+    maxDepth: false, include: [false], exclude: [false], userAgent: false, delay: false,
+    sitemaps: false, archive: false, insecure: false, storeNonHtml: false, followNofollow: false, ignoreRobots: false, cookies: true,
+  });
+  assert.equal(config.maxDepth, null);
+  assert.deepEqual([config.scope.include, config.scope.exclude], [[], []]);
+  assert.equal(config.fetch.userAgent, DEFAULT_USER_AGENT);
+  assert.equal(config.fetch.politeness?.delayMs, 0);
+  assert.deepEqual([config.sitemaps, config.archive, config.fetch.insecure, config.parse.storeNonHtml, config.scope.followNofollow], [false, false, false, false, false]);
+  assert.deepEqual([config.fetch.politeness?.ignoreRobots, config.fetch.cookies], [false, true]);
+  assert.throws(() => resume(run, { maxDepth: 'none' }), { code: 'CRAWL_USAGE', message: "invalid --max-depth 'none': expected a whole number >= 0 (--no-max-depth for no limit)" });
+});
+
 test('the default User-Agent of the version that ran is not pinned: a newer crawlite sends its own', () => {
   const run = lastRun({ urls: SEEDS });
   const old = { ...run, options: run.options.replace(DEFAULT_USER_AGENT, 'crawlite/0.1.0 (+https://github.com/crawlite/crawlite)') };
   assert.equal(resume(old).fetch.userAgent, DEFAULT_USER_AGENT);
 });
 
+test('the default User-Agent on a resume: the same string from the same crawlite; from another, robots.txt still names it crawlite', () => {
+  assert.equal(resume(lastRun({ urls: SEEDS })).fetch.userAgent, DEFAULT_USER_AGENT, 'same version: byte for byte what the run sent');
+  // What robots.txt groups, X-Robots-Tag and <meta name> are matched by: not the version.
+  const old = 'crawlite/0.1.0 (+https://github.com/crawlite/crawlite)';
+  assert.equal(productToken(old), 'crawlite');
+  assert.equal(productToken(DEFAULT_USER_AGENT), 'crawlite');
+});
+
 test('extraction fields carry over, "text" (attr null) included', () => {
   const base = defaultConfig();
   const config: CrawlConfig = { ...base, seeds: SEEDS, parse: { ...base.parse, fields: { price: { selector: '.price', attr: null, many: false }, links: { selector: 'a', attr: 'href', many: true } } } };
-  assert.deepEqual(resume({ id: 1, options: recorded(config), job: null, jobFile: null, queued: 0 }).parse.fields, config.parse.fields);
+  assert.deepEqual(resume({ id: 1, options: recorded(config), job: null, jobFile: null }).parse.fields, config.parse.fields);
 });
 
 test('header values are not stored: the resume is refused unless each name is given again, any case', () => {
@@ -102,7 +129,7 @@ test('a --proxy carries over without credentials; with them the resume asks for 
   refuseMissingSecrets(plan, secret, { proxy: false });
   const base = defaultConfig();
   const fromEnv: CrawlConfig = { ...base, seeds: SEEDS, fetch: { ...base.fetch, proxy: resolveProxy(undefined, '--proxy', { http_proxy: 'http://env.example:8080' }) } };
-  const envPlan = planResume({ id: 1, options: recorded(fromEnv), job: null, jobFile: null, queued: 0 }, 'x.db');
+  const envPlan = planResume({ id: 1, options: recorded(fromEnv), job: null, jobFile: null }, 'x.db');
   assert.equal(envPlan.job.fetch?.proxy, undefined);
   assert.equal(envPlan.redactedProxy, null);
 });
@@ -119,7 +146,7 @@ test('resumeArgs, for the summary\'s continuing command, asks for exactly what a
   ];
   for (const [what, config, args] of cases) {
     assert.deepEqual(resumeArgs(config), args, what);
-    const run: StoredRun = { id: 3, options: recorded(config), job: null, jobFile: null, queued: 1 };
+    const run: StoredRun = { id: 3, options: recorded(config), job: null, jobFile: null };
     const plan = planResume(run, 'data/x.db');
     // As the user fills the placeholders in: each -H with a value, --proxy with a URL.
     const header = args.flatMap((arg, i) => (args[i - 1] === '-H' ? [arg.slice(1, -1).replace('...', 'v')] : []));
@@ -129,8 +156,26 @@ test('resumeArgs, for the summary\'s continuing command, asks for exactly what a
   }
 });
 
+test('continueHint: secrets a job file holds make the continuing command the job again; typed ones stay placeholders', () => {
+  const fromFile = (fetch: Record<string, unknown>) => mergeJob(defaultConfig(), { seeds: SEEDS, fetch } as never);
+  const job = 'config/x.yaml';
+  const fileHeaders = fromFile({ headers: { Authorization: 'Bearer t', 'X-Key': 'k' } });
+  assert.deepEqual(continueHint(configFromFlags({}, fileHeaders), job, []), { args: [], rerunJob: { file: job, holds: 'header values' } });
+  assert.deepEqual(continueHint(configFromFlags({ header: ['X-Typed: v'] }, fileHeaders), job, ['X-Typed']),
+    { args: ['-H', '"X-Typed: ..."'], rerunJob: { file: job, holds: 'header values' } }, 'a typed one beside them');
+  assert.deepEqual(continueHint(configFromFlags({ header: ['authorization: u', 'x-key: w'] }, fileHeaders), job, ['authorization', 'x-key']),
+    { args: ['-H', '"authorization: ..."', '-H', '"x-key: ..."'], rerunJob: null }, 'every file header replaced by a typed one: crawl --db');
+  const fileProxy = fromFile({ proxy: 'http://user:pw@proxy.example:3128' });
+  assert.deepEqual(continueHint(configFromFlags({}, fileProxy), job, []), { args: [], rerunJob: { file: job, holds: 'proxy password' } });
+  assert.deepEqual(continueHint(configFromFlags({ proxy: 'http://u:p@other.example:8080' }, fileHeaders), job, []),
+    { args: ['--proxy', '<url>'], rerunJob: { file: job, holds: 'header values' } });
+  assert.deepEqual(continueHint(configFromFlags({}, fromFile({ timeoutMs: 5000 })), job, []), { args: [], rerunJob: null }, 'no secret: crawl --db');
+  const typed = configFromFlags({ urls: SEEDS, header: ['Cookie: a=b'] });
+  assert.deepEqual(continueHint(typed, null, ['Cookie']), { args: resumeArgs(typed), rerunJob: null }, 'no job file: as before');
+});
+
 test('options that cannot be continued: one UsageError naming the run and the problem', () => {
-  const run = (options: string): StoredRun => ({ id: 7, options, job: null, jobFile: null, queued: 0 });
+  const run = (options: string): StoredRun => ({ id: 7, options, job: null, jobFile: null });
   const cases: Array<[string, RegExp]> = [
     ['not json', /run 7's options cannot be continued \(runs\.options is not JSON\)/],
     ['[1]', /\(runs\.options is not a JSON object\)/],
@@ -153,6 +198,6 @@ test('options that cannot be continued: one UsageError naming the run and the pr
 
 test('the line that says which crawl goes on', () => {
   const run = lastRun({ urls: SEEDS });
-  assert.equal(describeResume(run, SEEDS, 'data/x.db'), "crawlite: continuing run 3's crawl of https://a.example/ (+1 more seed) in data/x.db: 1,234 URLs queued");
-  assert.equal(describeResume({ ...run, queued: 1, job: 'books' }, ['https://a.example/', 'b', 'c'], 'x.db'), "crawlite: continuing run 3's crawl (job books) of https://a.example/ (+2 more seeds) in x.db: 1 URL queued");
+  assert.equal(describeResume(run, SEEDS, 'data/x.db', 1234), "crawlite: continuing run 3's crawl of https://a.example/ (+1 more seed) in data/x.db: 1,234 URLs queued");
+  assert.equal(describeResume({ ...run, job: 'books' }, ['https://a.example/', 'b', 'c'], 'x.db', 1), "crawlite: continuing run 3's crawl (job books) of https://a.example/ (+2 more seeds) in x.db: 1 URL queued");
 });

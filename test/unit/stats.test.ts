@@ -109,7 +109,8 @@ test('counts a known database', (t) => {
     pagesPerSecond: 5 / 14,
   });
   assert.equal(stats.runs, 2);
-  assert.deepEqual(stats.latestRun, { id: 2, status: 'running', startedAt: '2024-05-01T12:01:40.000Z', endedAt: null, pages: 0, failures: 0 });
+  // Its row has no counts (as a crawlite that wrote them only at the end left it): its rows are counted.
+  assert.deepEqual(stats.latestRun, { id: 2, status: 'running', startedAt: '2024-05-01T12:01:40.000Z', endedAt: null, pages: 2, failures: 0 });
   assert.deepEqual(JSON.parse(JSON.stringify(stats)), stats, 'plain JSON');
 });
 
@@ -130,6 +131,22 @@ test("a run that never ended is 'running' while a live crawl holds the lock, 'cr
   assert.equal(readStats(path).latestRun?.status, 'crashed', 'no lock at all');
 });
 
+test('the latest run\'s pages and failures: as its commits wrote them while it runs, when it crashed, and at its end', (t) => {
+  const path = buildFixture(t);
+  const latest = (sql: string) => {
+    const db = new Database(path);
+    db.exec(sql);
+    db.close();
+    return formatStats(readStats(path)).split('\n').find((line) => line.startsWith('latest run'));
+  };
+  assert.equal(latest('UPDATE runs SET pages = 1234, failures = 5 WHERE id = 2'),
+    'latest run  #2 running, started 2024-05-01T12:01:40.000Z: 1,234 pages, 5 failed so far (2 runs in all)', 'its counts, not its rows');
+  assert.equal(latest("DELETE FROM meta WHERE key LIKE 'writer%'"),
+    'latest run  #2 crashed, started 2024-05-01T12:01:40.000Z: 1,234 pages, 5 failed (2 runs in all)', 'no live crawl holds the lock');
+  assert.equal(latest('DELETE FROM runs WHERE id = 2'),
+    'latest run  #1 done, started 2024-05-01T12:00:00.000Z, ended 2024-05-01T12:00:10.000Z: 3 pages, 2 failed (1 run in all)');
+});
+
 test('formats an aligned text block', (t) => {
   const stats = readStats(buildFixture(t));
   const text = formatStats(stats);
@@ -138,7 +155,7 @@ test('formats an aligned text block', (t) => {
   assert.equal(
     rest.join('\n'),
     [
-      'latest run  #2 running, started 2024-05-01T12:01:40.000Z (2 runs in all)',
+      'latest run  #2 running, started 2024-05-01T12:01:40.000Z: 2 pages, 0 failed so far (2 runs in all)',
       'pages       5',
       'urls        11',
       'crawl time  14s, 0.4 pages/s',

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CrawlProgress, CrawlSummary } from '../../src/crawl.js';
-import { formatCrawlDelay, formatDuration, formatMaxTime, formatProgressLine, formatSummary, formatTrapSkips, plural } from '../../src/cli/summary.js';
+import { formatCrawlDelay, formatDuration, formatMaxTime, formatProgressLine, formatSitemaps, formatSummary, formatTrapSkips, plural } from '../../src/cli/summary.js';
 
 test('formatDuration rounds before splitting: never 60s or 60m in a field', () => {
   const cases: Array<[number, string]> = [
@@ -40,6 +40,15 @@ test('trap skips get one summary line, largest code first; none, no line', () =>
   assert.equal(formatTrapSkips({}), null);
 });
 
+test('the sitemaps line counts the URLs new to the database as queued, and says the known and skipped ones apart', () => {
+  const report = { sitemaps: 3, urls: 1204, queued: 1204, skipped: 0, failures: [] };
+  assert.equal(formatSitemaps(report), 'crawlite: sitemaps: 3 read, 1,204 URLs queued');
+  assert.equal(formatSitemaps({ ...report, urls: 6, queued: 0 }), 'crawlite: sitemaps: 3 read, 0 URLs queued (6 already known)');
+  assert.equal(formatSitemaps({ ...report, urls: 4006, queued: 1, skipped: 4000 }), 'crawlite: sitemaps: 3 read, 1 URL queued (5 already known, 4,000 recorded as skipped)');
+  assert.equal(formatSitemaps({ ...report, urls: 2, queued: 2, failures: [{ url: 'https://a.test/s.xml', message: 'HTTP 500' }] }),
+    'crawlite: sitemaps: 3 read, 2 URLs queued; skipped:\n  https://a.test/s.xml: HTTP 500');
+});
+
 test('formatCrawlDelay names the origin and the delay, and the cap when it applies', () => {
   assert.equal(formatCrawlDelay({ origin: 'https://a.test:443', askedMs: 2_500, appliedMs: 2_500 }),
     'crawlite: https://a.test:443 asks for a Crawl-delay of 2.5 s in its robots.txt: its requests start that far apart');
@@ -54,5 +63,8 @@ test('the summary of a run that left URLs queued names the command that continue
   assert.match(next({ ...summary, queuedAtEnd: 1, dbPath: "/tmp/it's here.db" })[0]!, /^ {2}crawlite crawl --db '\/tmp\/it'\\''s here\.db' +# continue the crawl to its end \(1 URL queued\)$/);
   assert.match(next({ ...summary, queuedAtEnd: 2 }, ['-H', '"Cookie: ..."'])[0]!, /^ {2}crawlite crawl --db data\/x\.db -H "Cookie: \.\.\." +# continue/);
   assert.match(next(summary)[0]!, /^ {2}crawlite stats --db data\/x\.db /, 'nothing queued: no continuing command');
+  const rerun = (file: string, args: string[] = []) => formatSummary({ ...summary, queuedAtEnd: 2 }, args, { file, holds: 'header values' }).split('next:\n')[1]!.split('\n')[0];
+  assert.match(rerun('config/x.yaml')!, /^ {2}crawlite crawl --config config\/x\.yaml --db data\/x\.db +# continue the crawl: the job again, for the header values in its file \(2 URLs queued\)$/);
+  assert.match(rerun('my job.yaml', ['-H', '"X-Typed: ..."'])!, /^ {2}crawlite crawl --config 'my job\.yaml' --db data\/x\.db -H "X-Typed: \.\.\." +# continue/);
   assert.equal(formatMaxTime(600_000, 1234), '  stopped taking URLs at --max-time 10m00s; 1,234 URLs still queued: run the same command for 10m00s more');
 });

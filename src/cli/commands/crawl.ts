@@ -3,32 +3,39 @@ import { DEFAULT_DB_PATH } from '../../config/schema.js';
 import type { JobFlags } from '../../config/load-job.js';
 import type { ViewFlags } from '../progress-view.js';
 
+/**
+ * Valued options whose --no- form means "none" (config/load.ts): the way to drop what a crawl
+ * continued without URLs carries over (or a job file sets), as --no-proxy drops a proxy. Every
+ * other --no-<valued option> is refused (cli/refuse-negations.ts).
+ */
+export const CRAWL_NEGATABLE = ['proxy', 'max-depth', 'include', 'exclude', 'user-agent', 'delay'] as const;
+
 export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
   command: 'crawl [urls..]',
   describe: 'Crawl from one or more seed URLs into a SQLite file; with none, continue the last crawl in --db',
   builder: (y) =>
     y
-      .positional('urls', { describe: 'Seed URLs (http or https); replace the job file\'s seeds. With no URL, -i or --config, the last crawl in --db is continued: its seeds, scope and options, under the flags given now (not its --max-pages, --max-time, --max-db-size, --recrawl, --retry-failed, --workers; -H headers must be given again)', type: 'string', array: true })
+      .positional('urls', { describe: 'Seed URLs (http or https); replace the job file\'s seeds. With no URL, -i or --config, the last crawl in --db is continued: its seeds, scope and options, under the flags given now (not its --max-pages, --max-time, --max-db-size, --recrawl, --retry-failed, --workers; -H headers must be given again). A flag changes a carried option; --no-max-depth, --no-include, --no-exclude, --no-user-agent, --no-delay, --no-proxy and the --no- form of a switch (--no-sitemaps) drop one', type: 'string', array: true })
       // No yargs defaults below: an option the user did not type must not override the job file.
       .option('seeds-file', { alias: 'i', describe: 'Read seed URLs from a file, one per line (- for stdin; # comments and blank lines skipped); with the URLs typed, they replace the job file\'s seeds', type: 'string', requiresArg: true })
       .option('config', { describe: 'Job file (.yaml or .json); flags override its values', type: 'string', requiresArg: true })
       .option('db', { describe: 'SQLite file to write', type: 'string', requiresArg: true, defaultDescription: DEFAULT_DB_PATH })
       .option('max-pages', { describe: 'Most URLs to fetch in this run', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
-      .option('max-depth', { describe: 'Deepest link distance from a seed', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
+      .option('max-depth', { describe: 'Deepest link distance from a seed (--no-max-depth: no limit, e.g. to lift a continued crawl\'s)', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
       .option('max-time', { describe: 'Take no new URL after this long (90, 90s, 10m, 2h); requests in flight finish, the rest stays queued for the next run', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
       .option('concurrency', { describe: 'Requests in flight overall', type: 'string', requiresArg: true, defaultDescription: '16' })
       .option('per-host', { describe: 'Requests in flight per host', type: 'string', requiresArg: true, defaultDescription: '8' })
       .option('scope', { describe: 'Which links to follow', choices: ['host', 'domain', 'prefix', 'any'], defaultDescription: 'host' })
-      .option('include', { describe: 'Only follow URLs matching this regular expression (repeatable)', type: 'string', array: true, requiresArg: true })
-      .option('exclude', { describe: 'Never follow URLs matching this regular expression (repeatable)', type: 'string', array: true, requiresArg: true })
-      .option('user-agent', { describe: 'User-Agent header', type: 'string', requiresArg: true, defaultDescription: 'crawlite/<version> (+https://github.com/crawlite/crawlite)' })
+      .option('include', { describe: 'Only follow URLs matching this regular expression (repeatable; --no-include: none, e.g. to drop a continued crawl\'s)', type: 'string', array: true, requiresArg: true })
+      .option('exclude', { describe: 'Never follow URLs matching this regular expression (repeatable; --no-exclude: none, e.g. to drop a continued crawl\'s)', type: 'string', array: true, requiresArg: true })
+      .option('user-agent', { describe: 'User-Agent header (--no-user-agent: the default, e.g. instead of a continued crawl\'s)', type: 'string', requiresArg: true, defaultDescription: 'crawlite/<version> (+https://github.com/crawlite/crawlite)' })
       .option('header', { alias: 'H', describe: 'Extra request header "Name: value" (repeatable), e.g. Authorization or Cookie; sent only to the seeds\' origins (scheme, host, port), never to other hosts reached by links or redirects. Host, Content-Length, Connection, User-Agent and a few more are refused', type: 'string', array: true, requiresArg: true })
       .option('insecure', { alias: 'k', describe: 'Accept TLS certificates that do not verify (self-signed, expired, wrong host); announced on stderr', type: 'boolean' })
       .option('proxy', { describe: 'HTTP(S) proxy for every request, e.g. http://user:pass@proxy:3128; --no-proxy connects directly, ignoring http_proxy/https_proxy/all_proxy (used by default, loopback excepted; no_proxy lists hosts that go direct)', type: 'string', requiresArg: true, defaultDescription: 'the environment\'s' })
       .option('cookies', { describe: 'Send back the cookies servers set, for this run (--no-cookies: never send cookies)', type: 'boolean', defaultDescription: 'true' })
       .option('timeout', { describe: 'Seconds allowed for a whole response', type: 'string', requiresArg: true, defaultDescription: '30' })
       .option('max-bytes', { describe: 'Cap on a decoded body (e.g. 10MB); longer bodies are cut', type: 'string', requiresArg: true, defaultDescription: '10MB' })
-      .option('delay', { describe: 'Seconds between request starts to one host (robots.txt Crawl-delay may raise it)', type: 'string', requiresArg: true, defaultDescription: '0' })
+      .option('delay', { describe: 'Seconds between request starts to one host (robots.txt Crawl-delay may raise it; --no-delay: 0)', type: 'string', requiresArg: true, defaultDescription: '0' })
       .option('retries', { describe: 'Further attempts after a network error, timeout, 5xx, 408 or 429', type: 'string', requiresArg: true, defaultDescription: '3' })
       .option('max-redirects', { describe: 'Most redirects followed per URL', type: 'string', requiresArg: true, defaultDescription: '10' })
       .option('ignore-robots', { describe: 'Do not fetch or obey robots.txt (announced on stderr; --sitemaps still reads its Sitemap: lines)', type: 'boolean' })
@@ -50,6 +57,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .example('$0 crawl https://example.org/docs/ --scope prefix --exclude "\\?page="', 'Only URLs under /docs/, skipping paginated lists')
       .example('$0 crawl --seeds-file urls.txt --max-depth 0', 'Fetch a list of URLs (one per line), and no links')
       .example('$0 crawl --db data/x.db', 'Continue the last crawl in data/x.db (after Ctrl+C or --max-time): same seeds and scope')
+      .example('$0 crawl --db data/x.db --no-max-depth', 'Continue it with no depth limit, whatever its last run had')
       .example('$0 crawl https://example.org/ --recrawl', 'Fetch every stored page again; keep unchanged ones (304)')
       .example('$0 crawl --retry-failed', 'Continue the last crawl in data/crawl.db, fetching again the URLs that failed')
       .example('$0 crawl https://a.example/ https://b.example/ --db data/ab.db --per-host 2', 'Two sites, gently, into their own file')
