@@ -81,3 +81,32 @@ describe('emitTagEvents: "/>" on a non-void HTML element is a start tag', () => 
     assert.deepEqual(events('<div/>x<br/>y'), ['<div>', 'x', '<br>', '</br>', 'y', '</div>']);
   });
 });
+
+// <textarea> is RCDATA like <title>: no markup, but character references are decoded (parse5).
+describe('emitTagEvents: textarea and title content is text with its character references decoded', () => {
+  const cases: Array<[html: string, text: string, title: string | null]> = [
+    ['<textarea>a &amp; b &lt;c&gt; &#169; &copy &ampx &notin; &notit;</textarea>', 'a & b <c> © © &x ∉ ¬it;', null],
+    ['<textarea>&lt;a href="/in"&gt;x&lt;/a&gt;</textarea>', '<a href="/in">x</a>', null],
+    ['<textarea>a < b &amp;&amp; c <= d & e</textarea>after', 'a < b && c <= d & eafter', null],
+    // "&" after a partial end tag still starts a reference.
+    ['<textarea>a</tex&amp;</textarea>', 'a</tex&', null],
+    ['<textarea>a</textarea&amp;</textarea >b', 'a</textarea&b', null],
+    ['<title>a</ti&amp;</title>', '', 'a</ti&'],
+    ['<textarea>runs to the end &amp; decodes', 'runs to the end & decodes', null],
+    ['<TEXTAREA/>x &gt; y</TEXTAREA><title>T &amp; U</title>', 'x > y', 'T & U'],
+    // Raw text stays raw: script, style and xmp decode nothing.
+    ['<script>a&amp;b</script><style>c&amp;d</style><xmp>e&amp;f</xmp>', 'e&amp;f', null],
+  ];
+  for (const [html, text, title] of cases) {
+    it(html, () => {
+      const page = extractPage(html, PAGE, 100);
+      assert.deepEqual([page.text, page.title, page.links], [text, title, []]);
+    });
+  }
+
+  it('decodes a textarea\'s references in anchor text and in the events extraction fields read', () => {
+    const page = extractPage('<a href="/x">see <textarea>&lt;b&gt; &amp; co</textarea></a>', PAGE, 100);
+    assert.deepEqual(page.links.map((l) => l.text), ['see <b> & co']);
+    assert.deepEqual(events('<textarea>1&lt;2</textarea>'), ['<textarea>', '1', '<', '2', '</textarea>']);
+  });
+});
