@@ -23,6 +23,11 @@
  * a script, style or title holds markup, html-events.ts calls readAsMarkup at the tag's name, so
  * the raw-text state is gone before the slash.
  *
+ * Browsers read the content of <iframe>, <noembed> and <noframes> as raw text too, as they do a
+ * script's; the Tokenizer knows only script, style, title, textarea and xmp, so html-events.ts
+ * calls readAsRawText at those names, which puts the Tokenizer in its raw-text state with an end
+ * sequence of ours.
+ *
  * This reaches into the Tokenizer's private members (stateText, stateInSpecialTag, startEntity,
  * stateInSelfClosingTag, stateBeforeAttributeName, isSpecial, currentSequence, sequenceIndex,
  * decodeEntities, buffer, index, offset). If a release renames them the patch concerned is not
@@ -134,6 +139,28 @@ if (typeof stateInSelfClosingTag === 'function' && typeof base.stateBeforeAttrib
 /** A Tokenizer that skips plain text in one step and reads `<script/>` and `<textarea>` as browsers do. */
 export function createTokenizer(options: TokenizerOptions, callbacks: TokenizerCallbacks): Tokenizer {
   return new HtmlTokenizer(options, callbacks);
+}
+
+// The end tags of the raw-text elements the Tokenizer does not know, lowercase, as its own
+// end sequences are spelled.
+const RAW_TEXT_ENDS: ReadonlyMap<string, Uint8Array> = new Map(['iframe', 'noembed', 'noframes']
+  .map((name) => [name, Uint8Array.from(`</${name}`, (ch) => ch.charCodeAt(0))]));
+const canReadAsRawText = typeof base.stateInSpecialTag === 'function' && typeof probe.isSpecial === 'boolean'
+  && 'currentSequence' in probe;
+
+/**
+ * The HTML start tag whose name was just read is one a browser reads as raw text, and the
+ * Tokenizer (which knows script, style, title, textarea and xmp) does not: <iframe>, <noembed>,
+ * <noframes>. Its content up to the end tag becomes text, so markup written inside
+ * (`<iframe><a href="/x">`, fallback for browsers without frames) gives no element and no link,
+ * as in a browser. Call it from onopentagname.
+ */
+export function readAsRawText(tokenizer: Tokenizer, name: string): void {
+  const sequence = RAW_TEXT_ENDS.get(name);
+  if (sequence === undefined || !canReadAsRawText) return;
+  const internals = tokenizer as unknown as TokenizerInternals;
+  internals.isSpecial = true;
+  internals.currentSequence = sequence;
 }
 
 /**

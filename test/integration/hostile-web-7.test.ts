@@ -34,3 +34,23 @@ test('a meta refresh target resolves against a <base href> before the tag; a Ref
   assert.equal(site.hits.get('/dir/from-after'), 1);
   assert.equal(site.hits.get('/dir/from-header'), 1);
 });
+
+test('links written inside <iframe>, <noembed> or <noframes> are not followed, as browsers parse them as text; <noscript> links are', async (t) => {
+  const site = await startSite({
+    '/': '<iframe src="/framed"><a href="/iframe-fallback">x</a></iframe>'
+      + '<noembed><a href="/noembed-fallback">x</a></noembed>'
+      + '<noframes><a href="/noframes-fallback">x</a></noframes>'
+      + '<noscript><a href="/noscript-link">x</a></noscript><a href="/after">after</a>',
+    '/framed': page('framed'),
+    '/noscript-link': page('noscript link'),
+    '/after': page('after'),
+  });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')]);
+  await runCrawl(config);
+  const stored = rows<{ url: string }>(config.dbPath, 'SELECT url FROM pages ORDER BY url').map((r) => r.url);
+  assert.deepEqual(stored, ['/', '/after', '/framed', '/noscript-link'].map((p) => site.url(p)));
+  for (const fallback of ['/iframe-fallback', '/noembed-fallback', '/noframes-fallback']) {
+    assert.equal(site.hits.get(fallback) ?? 0, 0, fallback);
+  }
+});

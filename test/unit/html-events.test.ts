@@ -110,3 +110,43 @@ describe('emitTagEvents: textarea and title content is text with its character r
     assert.deepEqual(events('<textarea>1&lt;2</textarea>'), ['<textarea>', '1', '<', '2', '</textarea>']);
   });
 });
+
+// Browsers parse these as raw text whatever the page says: markup inside gives no element (parse5).
+describe('emitTagEvents: iframe, noembed, noframes and xmp content is text, not markup', () => {
+  const cases: Array<[html: string, links: string[], text: string]> = [
+    ['<iframe><a href="/in">x</a></iframe><a href="/after">a</a>', ['/after'], 'a'],
+    ['<noembed><a href="/in">x</a></noembed><a href="/after">a</a>', ['/after'], 'a'],
+    ['<frameset><frame src="/f"></frameset><noframes><body><a href="/in">x</a></noframes>', ['/f'], ''],
+    ['<xmp><a href="/in">x</a></xmp><a href="/after">a</a>', ['/after'], '<a href="/in">x</a>a'],
+    // An iframe's own src is still followed; its fallback content is not.
+    ['<iframe src="/frame" title="F"><a href="/in">x</a></iframe>', ['/frame'], ''],
+    ['<IFRAME>x<a href="/in">i</a></IFRAME >after', [], 'after'],
+    ['<iframe/><a href="/in">x</a></iframe>after', [], 'after'],
+    ['<iframe><iframe></iframe><a href="/after">a</a></iframe>', ['/after'], 'a'],
+    ['<iframe>&amp;<!-- </iframe> --><a href="/c">c</a>', ['/c'], '-->c'],
+    ['<p>before <a href="/b">b</a><noembed><a href="/in">never closed', ['/b'], 'before b'],
+    // HTML integration points hold HTML, so raw text again; in svg or math itself, elements.
+    ['<svg><foreignObject><noembed><a href="/in">x</a></noembed></foreignObject></svg>after', [], 'after'],
+    ['<math><mtext><iframe><a href="/in">x</a></iframe></mtext></math>after', [], 'after'],
+    ['<svg><iframe><a href="/svg">x</a></iframe></svg><a href="/after">a</a>', ['/svg', '/after'], 'a'],
+  ];
+  for (const [html, links, text] of cases) {
+    it(html, () => {
+      assert.deepEqual(paths(html), links);
+      assert.equal(extractPage(html, PAGE, 100).text, text);
+    });
+  }
+
+  it('gives the element its content as one text, for extraction fields', () => {
+    assert.deepEqual(events('<iframe><b>x</b></iframe>y'), ['<iframe>', '<b>x</b>', '</iframe>', 'y']);
+    assert.deepEqual(events('<noframes><p>x</noframes>'), ['<noframes>', '<p>x', '</noframes>']);
+  });
+
+  // A deliberate difference from a browser that runs scripts (which reads <noscript> as raw text):
+  // crawlite runs none, so it reads <noscript> as a browser with scripting off does (html-tags.ts).
+  it('still reads <noscript> as markup and follows its links', () => {
+    const html = '<noscript><a href="/ns">next page</a><iframe src="/f"></iframe></noscript><a href="/after">a</a>';
+    assert.deepEqual(paths(html), ['/ns', '/f', '/after']);
+    assert.equal(extractPage(html, PAGE, 100).text, 'a', 'its text stays hidden, as before');
+  });
+});
