@@ -155,8 +155,8 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
       }
       const isInForeign = foreign[foreign.length - 1] === true;
       isSelfClosable = isInForeign || (flags & TagFlag.Foreign) !== 0;
-      if (isInForeign) readAsMarkup(tokenizer);
-      else if ((flags & TagFlag.TextContent) !== 0) readAsRawText(tokenizer, current.tag.name);
+      if (!isInForeign && (flags & TagFlag.TextContent) !== 0) readAsRawText(tokenizer, current.tag.name);
+      else readAsMarkup(tokenizer);
       if ((flags & TagFlag.Void) === 0) {
         stack.push(current);
         current.open++;

@@ -164,9 +164,12 @@ export function readAsRawText(tokenizer: Tokenizer, name: string): void {
 }
 
 /**
- * The start tag whose name was just read is in svg or math: a script, style or title there holds
- * markup, not raw text (the HTML standard's rules for foreign content), so the Tokenizer leaves
- * the raw-text state its name entered. Call it from onopentagname.
+ * The start tag whose name was just read holds markup, so the Tokenizer leaves any raw-text state
+ * its name entered. Either it is in svg or math, where a script, style or title holds markup (the
+ * HTML standard's rules for foreign content), or it is no raw-text element at all: the Tokenizer
+ * picks title, textarea or xmp by a name's second letter when its first is a "t" or an "x", so
+ * `<tmp>` passed for `<xmp>` (and `<xitle>`, `<xextarea>` for the others) and took the rest of
+ * the page as its text. Call it from onopentagname.
  */
 export function readAsMarkup(tokenizer: Tokenizer): void {
   const internals = tokenizer as unknown as Partial<TokenizerInternals>;
