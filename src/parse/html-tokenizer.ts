@@ -1,5 +1,5 @@
 /**
- * htmlparser2's Tokenizer with three changes, all made on a subclass's prototype.
+ * htmlparser2's Tokenizer with four changes, all made on a subclass's prototype.
  *
  * Plain text is skipped with String#indexOf instead of visited one character at a time. That loop
  * was half of extractPage's time on 50 KB bench pages, and on them this patch makes extractPage
@@ -22,6 +22,9 @@
  * links and text inside it were extracted. In svg and math, where "/>" does close the element and
  * a script, style or title holds markup, html-events.ts calls readAsMarkup at the tag's name, so
  * the raw-text state is gone before the slash.
+ *
+ * Raw text and RCDATA end at `</script/>` too (any of their end tags with a slash after the name),
+ * as in browsers; the Tokenizer went on to the next `</script>` or whitespace-ended one.
  *
  * Browsers read the content of <iframe>, <noembed> and <noframes> as raw text too, as they do a
  * script's; the Tokenizer knows only script, style, title, textarea and xmp, so html-events.ts
@@ -68,6 +71,8 @@ interface SkipState {
 const LT = 0x3c;
 const AMP = 0x26;
 const GT = 0x3e;
+const SLASH = 0x2f;
+const SPACE = 0x20;
 
 type TokenizerOptions = ConstructorParameters<typeof Tokenizer>[0];
 type TokenizerCallbacks = ConstructorParameters<typeof Tokenizer>[1];
@@ -111,14 +116,20 @@ if (typeof stateText === 'function' && hasBuffer) {
 // currentSequence holds it while their content is read.
 const titleEnd = endSequenceOf('title');
 const textareaEnd = endSequenceOf('textarea');
+const canDecodeRcdata = typeof base.startEntity === 'function' && hasBuffer && typeof probe.decodeEntities === 'boolean'
+  && titleEnd !== undefined && textareaEnd !== undefined;
 const stateInSpecialTag = base.stateInSpecialTag;
-if (typeof stateInSpecialTag === 'function' && typeof base.startEntity === 'function' && hasBuffer
-  && typeof probe.sequenceIndex === 'number' && typeof probe.decodeEntities === 'boolean'
-  && titleEnd !== undefined && textareaEnd !== undefined) {
+if (typeof stateInSpecialTag === 'function' && typeof probe.sequenceIndex === 'number') {
   patched.stateInSpecialTag = function (this: TokenizerInternals & SkipState, c: number): void {
-    const sequence = this.currentSequence;
-    if ((sequence !== textareaEnd && sequence !== titleEnd) || !this.decodeEntities) stateInSpecialTag.call(this, c);
-    else if (c === AMP) {
+    const sequence = this.currentSequence as Uint8Array;
+    if (c === SLASH && this.sequenceIndex === sequence.length) {
+      // "</script/>" ends the script, as "</script >" does: the HTML standard reads the slash as
+      // the end tag's (meaningless) self-closing flag. The Tokenizer ends raw text only at ">" or
+      // whitespace, so the rest of the page became the script's text.
+      stateInSpecialTag.call(this, SPACE);
+    } else if ((sequence !== textareaEnd && sequence !== titleEnd) || !canDecodeRcdata || !this.decodeEntities) {
+      stateInSpecialTag.call(this, c);
+    } else if (c === AMP) {
       // "&" is in no end tag's name, so it ends a partial match ("</ti&amp;") and starts a reference.
       this.sequenceIndex = 0;
       this.startEntity();

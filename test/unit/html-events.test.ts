@@ -167,3 +167,27 @@ describe('emitTagEvents: a tag whose name only resembles a raw-text element\'s h
     });
   }
 });
+
+describe('emitTagEvents: an end tag written with a slash ends raw text and RCDATA', () => {
+  // "</script/>" is the end tag with a (meaningless) self-closing flag; "</scripts/>" is no end tag (parse5).
+  const cases: Array<[html: string, links: string[], text: string]> = [
+    ['<script>a</script/><a href="/x">x</a>', ['/x'], 'x'],
+    ['<iframe>a</iframe/><a href="/x">x</a>', ['/x'], 'x'],
+    ['<noembed>a</NOEMBED/ junk="<"><a href="/x">x</a>', ['/x'], 'x'],
+    ['<textarea>a &amp;</textarea/>b', [], 'a &b'],
+    ['<xmp>a</xmp/><p>b', [], 'a\nb'],
+    ['<script>a</scripts/><a href="/in">x</a>', [], ''],
+  ];
+  for (const [html, links, text] of cases) {
+    it(html, () => {
+      assert.deepEqual(paths(html), links);
+      assert.equal(extractPage(html, PAGE, 100).text, text);
+    });
+  }
+
+  it('ends a title so', () => {
+    const page = extractPage('<title>T</title/><a href="/x">x</a>', PAGE, 100);
+    assert.deepEqual([page.title, page.links.length], ['T', 1]);
+    assert.deepEqual(events('<style>a</style/>b'), ['<style>', 'a', '</style>', 'b']);
+  });
+});
