@@ -340,12 +340,13 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     // A Refresh header is the same directive as the meta tag (WHATWG HTML), and browsers act on it
     // first: a document takes one refresh, and the header's comes before the HTML is parsed.
     // Of several Refresh lines (one per "\n", fetcher.ts), the first. The meta tag's query is in
-    // the page's encoding, as its links' are; the header's stays UTF-8.
+    // the page's encoding, as its links' are; the header's stays UTF-8. The tag's target resolves
+    // against a <base href> before it; the header's against the page's URL (no <base> exists yet).
     // Read whole (the fetcher caps header bytes): parseRefreshUrl drops an over-long target.
     const refreshHeader = result.headers.refresh?.split('\n', 1)[0];
     const refreshUrl = refreshHeader !== undefined
       ? parseRefreshUrl(refreshHeader, result.finalUrl)
-      : parseRefreshUrl(outcome.metaRefresh, result.finalUrl, outcome.encoding);
+      : parseRefreshUrl(outcome.metaRefresh, outcome.metaRefreshBase ?? result.finalUrl, outcome.encoding);
     const isOk = isFollowedStatus(result.status);
     const links = frontier.discover(entry, outcome.links, isOk && !directives.isNofollow);
     // A meta refresh is followed whatever nofollow says (the page itself points there), one level deeper.

@@ -184,6 +184,8 @@ export interface ParsedPage {
   metaRobots?: string | null;
   /** `<meta http-equiv="refresh">` content as written. */
   metaRefresh?: string | null;
+  /** The `<base href>` URL that came before that tag, which its target resolves against; null: the page's URL. */
+  metaRefreshBase?: string | null;
   /** The text's distinct words for the full-text index (parse/search-words.ts); absent for non-HTML. */
   searchWords?: string;
 }

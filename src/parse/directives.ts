@@ -68,14 +68,15 @@ export function formatDirectives(d: RobotsDirectives): string | null {
 }
 
 /**
- * The URL of a `<meta http-equiv="refresh" content="5; url=/next">`, resolved and normalized;
+ * The URL of a `<meta http-equiv="refresh" content="5; url=/next">`, resolved against `baseUrl`
+ * (the page's, or the `<base href>` before the tag: ExtractedPage.metaRefreshBase) and normalized;
  * null for a plain reload ("30"), a non-http(s) target, one over MAX_HREF_CHARS (dropped, as such
  * a link is: never cut to a URL the page did not name) or junk. Parsed as the HTML standard's
  * "shared declarative refresh steps" do: a number, then `;` or `,`, then optional `url=`, quotes.
  * `encoding`: the page's; the target's query is percent-encoded in it (query-charset.ts), as the
  * standard parses the URL with the document's encoding and as a link's query is.
  */
-export function parseRefreshUrl(content: string | null | undefined, pageUrl: string, encoding = 'utf-8'): string | null {
+export function parseRefreshUrl(content: string | null | undefined, baseUrl: string, encoding = 'utf-8'): string | null {
   if (!content) return null;
   const m = /^\s*\d*(?:\.[\d.]*)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$/is.exec(content);
   let target = m?.[1]?.trim() ?? '';
@@ -85,5 +86,5 @@ export function parseRefreshUrl(content: string | null | undefined, pageUrl: str
     target = end === -1 ? target.slice(1) : target.slice(1, end);
   }
   if (target === '' || target.length > MAX_HREF_CHARS) return null;
-  return normalizeUrl(encodeHrefQuery(target, encoding), pageUrl);
+  return normalizeUrl(encodeHrefQuery(target, encoding), baseUrl);
 }

@@ -37,6 +37,11 @@ export interface ExtractedPage {
   metaRobots: string | null;
   /** Content of the first `<meta http-equiv="refresh">`, as written and whole; null when none. */
   metaRefresh: string | null;
+  /**
+   * The base URL its target resolves against when a `<base href>` came before the tag; null when
+   * none did, and the page's URL applies (directives.ts parseRefreshUrl).
+   */
+  metaRefreshBase: string | null;
 }
 
 /** Visible text kept per page (UTF-16 code units); 2 M is far beyond any real article. */
@@ -107,6 +112,7 @@ class PageCollector implements TagSink {
   #description: string | null = null;
   #metaRobots: string | null = null;
   #metaRefresh: string | null = null;
+  #isRefreshAfterBase = false;
   #canonicalHref: string | null = null;
   #language: string | null = null;
   /** `<meta http-equiv="content-language">`: the language when `<html lang>` gives none. */
@@ -277,6 +283,7 @@ class PageCollector implements TagSink {
       text: this.#text.toString(),
       metaRobots: this.#metaRobots,
       metaRefresh: this.#metaRefresh,
+      metaRefreshBase: this.#isRefreshAfterBase ? base ?? null : null,
     };
   }
 
@@ -294,6 +301,10 @@ class PageCollector implements TagSink {
       // Whole: cut at MAX_HREF_CHARS it named a URL the page never did, and was followed.
       // parseRefreshUrl drops a target over that length instead, as a link is dropped.
       this.#metaRefresh = attribs.content;
+      // Unlike a link's, a refresh target is resolved when its tag is parsed (the HTML standard's
+      // shared declarative refresh steps, run as the <meta> is inserted): only a <base> already
+      // in the document applies. Chromium does so; a later <base> leaves the page's URL.
+      this.#isRefreshAfterBase = this.#baseHref !== null;
     }
     if (this.#metaLanguage === null && httpEquiv === 'content-language') this.#metaLanguage = firstLanguage(attribs.content);
   }

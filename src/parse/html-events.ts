@@ -21,7 +21,7 @@
  */
 import { Tokenizer } from 'htmlparser2';
 import { TagFlag, tagInfo, type TagInfo } from './html-tags.js';
-import { createTokenizer, readAsMarkup } from './html-tokenizer.js';
+import { createTokenizer, readAsMarkup, readAsRawText } from './html-tokenizer.js';
 import { doubleEscapedScriptEnd } from './script-data.js';
 
 /** The open / text / close events of an HTML document, as htmlparser2's Handler shapes them. */
@@ -155,7 +155,8 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
       }
       const isInForeign = foreign[foreign.length - 1] === true;
       isSelfClosable = isInForeign || (flags & TagFlag.Foreign) !== 0;
-      if (isInForeign) readAsMarkup(tokenizer);
+      if (!isInForeign && (flags & TagFlag.TextContent) !== 0) readAsRawText(tokenizer, current.tag.name);
+      else readAsMarkup(tokenizer);
       if ((flags & TagFlag.Void) === 0) {
         stack.push(current);
         current.open++;

@@ -22,6 +22,11 @@ export const enum TagFlag {
   Cell = 128,
   /** Content that is not markup: a script (html-events.ts: a double-escaped one's end) or <plaintext>. */
   RawText = 256,
+  /**
+   * In HTML (not in svg or math) its content is text up to its end tag, never markup: the
+   * Tokenizer reads it so (html-tokenizer.ts readAsRawText for the names it does not know).
+   */
+  TextContent = 512,
 }
 
 /** The tags the collector treats one by one (a switch on a small int, not on strings). */
@@ -84,6 +89,13 @@ const FLAGGED: ReadonlyArray<readonly [TagFlag, readonly string[]]> = [
     'plaintext', 'section', 'summary', 'table', 'tbody', 'tfoot', 'thead', 'tr', 'ul']],
   [TagFlag.Cell, ['td', 'th']],
   [TagFlag.RawText, ['script', 'plaintext']],
+  // The HTML standard's raw text and RCDATA (title, textarea) elements and the three more it
+  // parses as raw text. <noscript> is raw text only in a browser that runs scripts: crawlite runs
+  // none, so it reads <noscript> as a browser with scripting off does, as markup, and follows
+  // its links: the ones a page offers readers without JavaScript (a "next page" instead of
+  // infinite scroll, a gallery's pages), which other crawlers that run no scripts follow too
+  // (Scrapy's link extractor, parsing with lxml, among them).
+  [TagFlag.TextContent, ['script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'title', 'textarea']],
 ];
 const KINDS: ReadonlyArray<readonly [string, TagKind]> = [
   ['a', TagKind.A], ['area', TagKind.Area], ['base', TagKind.Base], ['meta', TagKind.Meta], ['link', TagKind.Link],

@@ -1,5 +1,5 @@
 /**
- * htmlparser2's Tokenizer with two changes, both made on a subclass's prototype.
+ * htmlparser2's Tokenizer with four changes, all made on a subclass's prototype.
  *
  * Plain text is skipped with String#indexOf instead of visited one character at a time. That loop
  * was half of extractPage's time on 50 KB bench pages, and on them this patch makes extractPage
@@ -9,6 +9,12 @@
  * Tokenizer's own fastForwardTo does when entities are not decoded. The positions found are kept
  * until passed, so each indexOf scans fresh text and a page stays linear time.
  *
+ * A textarea's character references are decoded, as a title's are: both are RCDATA in HTML, so
+ * `<textarea>a &amp; b</textarea>` holds "a & b" in every browser. The Tokenizer decodes them in
+ * <title> only, one character at a time, and not after a partial end tag ("</ti&amp;"). Both now
+ * skip plain text as the Text state does and decode every "&", as the HTML standard's RCDATA
+ * state does.
+ *
  * "/>" ending a script, style, title, textarea or xmp start tag reads as ">". In HTML the slash on
  * a non-void element means nothing (the tree builder ignores the self-closing flag), so
  * `<script src="a.js"/>` opens script data that runs to the next `</script>`, as in every browser;
@@ -17,10 +23,19 @@
  * a script, style or title holds markup, html-events.ts calls readAsMarkup at the tag's name, so
  * the raw-text state is gone before the slash.
  *
- * This reaches into the Tokenizer's private members (stateText, stateInSelfClosingTag,
- * stateBeforeAttributeName, isSpecial, buffer, index, offset). If a release renames them the patch
- * concerned is not installed and parsing stays as htmlparser2 has it; if one changes what they
- * mean, the emitHtmlEvents tests (against htmlparser2's own Parser, and the browser cases of
+ * Raw text and RCDATA end at `</script/>` too (any of their end tags with a slash after the name),
+ * as in browsers; the Tokenizer went on to the next `</script>` or whitespace-ended one.
+ *
+ * Browsers read the content of <iframe>, <noembed> and <noframes> as raw text too, as they do a
+ * script's; the Tokenizer knows only script, style, title, textarea and xmp, so html-events.ts
+ * calls readAsRawText at those names, which puts the Tokenizer in its raw-text state with an end
+ * sequence of ours.
+ *
+ * This reaches into the Tokenizer's private members (stateText, stateInSpecialTag, startEntity,
+ * stateInSelfClosingTag, stateBeforeAttributeName, isSpecial, currentSequence, sequenceIndex,
+ * decodeEntities, buffer, index, offset). If a release renames them the patch concerned is not
+ * installed and parsing stays as htmlparser2 has it; if one changes what they mean, the
+ * emitHtmlEvents tests (against htmlparser2's own Parser, and the browser cases of
  * html-events.test.ts) fail.
  *
  * The overrides live on a subclass's prototype, not on each tokenizer: a closure assigned per
@@ -31,10 +46,17 @@ import { Tokenizer } from 'htmlparser2';
 
 interface TokenizerInternals {
   stateText(c: number): void;
+  stateInSpecialTag(c: number): void;
+  startEntity(): void;
   stateInSelfClosingTag(c: number): void;
   stateBeforeAttributeName(c: number): void;
   /** Set from a script, style, title, textarea or xmp tag name on: its content is raw text. */
   isSpecial: boolean;
+  /** The end tag that ends the raw text ("</title", lowercase), one instance per tag name. */
+  currentSequence: Uint8Array | undefined;
+  /** How much of currentSequence the text has matched so far. */
+  sequenceIndex: number;
+  decodeEntities: boolean;
   buffer: string;
   index: number;
   offset: number;
@@ -49,6 +71,8 @@ interface SkipState {
 const LT = 0x3c;
 const AMP = 0x26;
 const GT = 0x3e;
+const SLASH = 0x2f;
+const SPACE = 0x20;
 
 type TokenizerOptions = ConstructorParameters<typeof Tokenizer>[0];
 type TokenizerCallbacks = ConstructorParameters<typeof Tokenizer>[1];
@@ -64,23 +88,53 @@ const base = Tokenizer.prototype as unknown as Partial<TokenizerInternals>;
 const patched = HtmlTokenizer.prototype as unknown as TokenizerInternals;
 const probe = new Tokenizer({}, {} as TokenizerCallbacks) as unknown as Partial<TokenizerInternals>;
 
+const hasBuffer = typeof probe.buffer === 'string' && typeof probe.index === 'number' && typeof probe.offset === 'number';
+
+/** Moves the Tokenizer to just before the next "<" or "&": the characters between are no-ops. */
+function skipToLtOrAmp(t: TokenizerInternals & SkipState): void {
+  const buffer = t.buffer;
+  if (buffer !== t.skipBuffer) {
+    t.skipBuffer = buffer;
+    t.nextLt = t.nextAmp = -1;
+  }
+  const from = t.index - t.offset + 1;
+  if (t.nextLt < from) t.nextLt = indexOrEnd(buffer, '<', from);
+  if (t.nextAmp < from) t.nextAmp = indexOrEnd(buffer, '&', from);
+  // The parse loop adds one after each state call, as after fastForwardTo.
+  t.index = Math.min(t.nextLt, t.nextAmp) + t.offset - 1;
+}
+
 const stateText = base.stateText;
-if (typeof stateText === 'function' && typeof probe.buffer === 'string' && typeof probe.index === 'number' && typeof probe.offset === 'number') {
+if (typeof stateText === 'function' && hasBuffer) {
   patched.stateText = function (this: TokenizerInternals & SkipState, c: number): void {
-    if (c === LT || c === AMP) {
-      stateText.call(this, c);
-      return;
-    }
-    const buffer = this.buffer;
-    if (buffer !== this.skipBuffer) {
-      this.skipBuffer = buffer;
-      this.nextLt = this.nextAmp = -1;
-    }
-    const from = this.index - this.offset + 1;
-    if (this.nextLt < from) this.nextLt = indexOrEnd(buffer, '<', from);
-    if (this.nextAmp < from) this.nextAmp = indexOrEnd(buffer, '&', from);
-    // The parse loop adds one after each state call, as after fastForwardTo.
-    this.index = Math.min(this.nextLt, this.nextAmp) + this.offset - 1;
+    if (c === LT || c === AMP) stateText.call(this, c);
+    else skipToLtOrAmp(this);
+  };
+}
+
+// The Tokenizer's own end sequences of <title> and <textarea>: it keeps one instance of each, and
+// currentSequence holds it while their content is read.
+const titleEnd = endSequenceOf('title');
+const textareaEnd = endSequenceOf('textarea');
+const canDecodeRcdata = typeof base.startEntity === 'function' && hasBuffer && typeof probe.decodeEntities === 'boolean'
+  && titleEnd !== undefined && textareaEnd !== undefined;
+const stateInSpecialTag = base.stateInSpecialTag;
+if (typeof stateInSpecialTag === 'function' && typeof probe.sequenceIndex === 'number') {
+  patched.stateInSpecialTag = function (this: TokenizerInternals & SkipState, c: number): void {
+    const sequence = this.currentSequence as Uint8Array;
+    if (c === SLASH && this.sequenceIndex === sequence.length) {
+      // "</script/>" ends the script, as "</script >" does: the HTML standard reads the slash as
+      // the end tag's (meaningless) self-closing flag. The Tokenizer ends raw text only at ">" or
+      // whitespace, so the rest of the page became the script's text.
+      stateInSpecialTag.call(this, SPACE);
+    } else if ((sequence !== textareaEnd && sequence !== titleEnd) || !canDecodeRcdata || !this.decodeEntities) {
+      stateInSpecialTag.call(this, c);
+    } else if (c === AMP) {
+      // "&" is in no end tag's name, so it ends a partial match ("</ti&amp;") and starts a reference.
+      this.sequenceIndex = 0;
+      this.startEntity();
+    } else if (this.sequenceIndex === 0 && c !== LT) skipToLtOrAmp(this);
+    else stateInSpecialTag.call(this, c);
   };
 }
 
@@ -93,19 +147,54 @@ if (typeof stateInSelfClosingTag === 'function' && typeof base.stateBeforeAttrib
   };
 }
 
-/** A Tokenizer that skips plain text in one step and reads `<script/>` as a browser does. */
+/** A Tokenizer that skips plain text in one step and reads `<script/>` and `<textarea>` as browsers do. */
 export function createTokenizer(options: TokenizerOptions, callbacks: TokenizerCallbacks): Tokenizer {
   return new HtmlTokenizer(options, callbacks);
 }
 
+// The end tags of the raw-text elements the Tokenizer does not know, lowercase, as its own
+// end sequences are spelled.
+const RAW_TEXT_ENDS: ReadonlyMap<string, Uint8Array> = new Map(['iframe', 'noembed', 'noframes']
+  .map((name) => [name, Uint8Array.from(`</${name}`, (ch) => ch.charCodeAt(0))]));
+const canReadAsRawText = typeof base.stateInSpecialTag === 'function' && typeof probe.isSpecial === 'boolean'
+  && 'currentSequence' in probe;
+
 /**
- * The start tag whose name was just read is in svg or math: a script, style or title there holds
- * markup, not raw text (the HTML standard's rules for foreign content), so the Tokenizer leaves
- * the raw-text state its name entered. Call it from onopentagname.
+ * The HTML start tag whose name was just read is one a browser reads as raw text, and the
+ * Tokenizer (which knows script, style, title, textarea and xmp) does not: <iframe>, <noembed>,
+ * <noframes>. Its content up to the end tag becomes text, so markup written inside
+ * (`<iframe><a href="/x">`, fallback for browsers without frames) gives no element and no link,
+ * as in a browser. Call it from onopentagname.
+ */
+export function readAsRawText(tokenizer: Tokenizer, name: string): void {
+  const sequence = RAW_TEXT_ENDS.get(name);
+  if (sequence === undefined || !canReadAsRawText) return;
+  const internals = tokenizer as unknown as TokenizerInternals;
+  internals.isSpecial = true;
+  internals.currentSequence = sequence;
+}
+
+/**
+ * The start tag whose name was just read holds markup, so the Tokenizer leaves any raw-text state
+ * its name entered. Either it is in svg or math, where a script, style or title holds markup (the
+ * HTML standard's rules for foreign content), or it is no raw-text element at all: the Tokenizer
+ * picks title, textarea or xmp by a name's second letter when its first is a "t" or an "x", so
+ * `<tmp>` passed for `<xmp>` (and `<xitle>`, `<xextarea>` for the others) and took the rest of
+ * the page as its text. Call it from onopentagname.
  */
 export function readAsMarkup(tokenizer: Tokenizer): void {
   const internals = tokenizer as unknown as Partial<TokenizerInternals>;
   if (internals.isSpecial === true) internals.isSpecial = false;
+}
+
+/** The sequence a probe Tokenizer reads `<name>`'s content to; undefined if it keeps none there. */
+function endSequenceOf(name: string): Uint8Array | undefined {
+  const ignore = (): void => {};
+  const callbacks = new Proxy({}, { get: () => ignore }) as TokenizerCallbacks;
+  const tokenizer = new Tokenizer({}, callbacks);
+  tokenizer.write(`<${name}>`);
+  const sequence = (tokenizer as unknown as Partial<TokenizerInternals>).currentSequence;
+  return sequence instanceof Uint8Array ? sequence : undefined;
 }
 
 function indexOrEnd(s: string, search: string, from: number): number {

@@ -52,6 +52,7 @@ export function parsePage(task: ParseTask): ParseOutcome {
       ...(task.fields ? { fields: extractFields(html, task.fields) } : {}),
       metaRobots: page.metaRobots,
       metaRefresh: page.metaRefresh,
+      metaRefreshBase: page.metaRefreshBase,
       searchWords: searchWords(page.text, SEARCH_WORDS_BYTES),
     };
   } catch (err) {

@@ -77,3 +77,32 @@ test('extractPage reports meta robots and meta refresh', () => {
   assert.equal(plain.metaRobots, null);
   assert.equal(plain.metaRefresh, null);
 });
+
+test('a meta refresh target resolves against a <base href> that comes before the tag, not one after it', () => {
+  // The HTML standard resolves the target as the <meta> is inserted, so only a <base> already in
+  // the document applies (Chromium 2026: /dir/page with <base href="/base/"> before or after).
+  const page = 'https://a.test/dir/page';
+  const refreshOf = (html: string) => {
+    const p = extractPage(html, page, 10);
+    return parseRefreshUrl(p.metaRefresh, p.metaRefreshBase ?? page);
+  };
+  assert.equal(refreshOf('<base href="/base/"><meta http-equiv="refresh" content="0; url=next">'), 'https://a.test/base/next');
+  assert.equal(refreshOf('<base href="https://b.test/x/"><meta http-equiv="refresh" content="0; url=?q=1">'), 'https://b.test/x/?q=1');
+  assert.equal(refreshOf('<base href="/b1/"><base href="/b2/"><meta http-equiv="refresh" content="0; url=next">'), 'https://a.test/b1/next', 'the first <base>');
+  assert.equal(refreshOf('<meta http-equiv="refresh" content="0; url=next"><base href="/base/">'), 'https://a.test/dir/next', 'a <base> after it');
+  assert.equal(refreshOf('<meta http-equiv="refresh" content="0; url=next"><body><base href="/base/">'), 'https://a.test/dir/next');
+  assert.equal(refreshOf('<base target="_top"><meta http-equiv="refresh" content="0; url=next"><base href="/base/">'), 'https://a.test/dir/next', 'a <base> without href is no base');
+  assert.equal(refreshOf('<base href="javascript:void(0)"><meta http-equiv="refresh" content="0; url=next">'), 'https://a.test/dir/next', 'an unusable one: the page URL, as for links');
+  // The base of a page's links is its first <base href> wherever it is, as in a browser.
+  const late = extractPage('<meta http-equiv="refresh" content="0; url=next"><a href="link">l</a><base href="/base/">', page, 10);
+  assert.deepEqual(late.links.map((l) => l.url), ['https://a.test/base/link']);
+  assert.equal(late.metaRefreshBase, null);
+});
+
+test('a <base href> query before a meta refresh is in the page\'s encoding, as for links', () => {
+  const page = 'https://a.test/dir/page';
+  const p = extractPage('<base href="/list?cat=café"><meta http-equiv="refresh" content="0; url=">', page, 10, 'crawlite', 'windows-1252');
+  assert.equal(p.metaRefreshBase, 'https://a.test/list?cat=caf%E9');
+  const q = extractPage('<base href="/list/?cat=café"><meta http-equiv="refresh" content="0; url=x?y=é">', page, 10, 'crawlite', 'windows-1252');
+  assert.equal(parseRefreshUrl(q.metaRefresh, q.metaRefreshBase ?? page, 'windows-1252'), 'https://a.test/list/x?y=%E9');
+});

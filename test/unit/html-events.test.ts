@@ -81,3 +81,113 @@ describe('emitTagEvents: "/>" on a non-void HTML element is a start tag', () => 
     assert.deepEqual(events('<div/>x<br/>y'), ['<div>', 'x', '<br>', '</br>', 'y', '</div>']);
   });
 });
+
+// <textarea> is RCDATA like <title>: no markup, but character references are decoded (parse5).
+describe('emitTagEvents: textarea and title content is text with its character references decoded', () => {
+  const cases: Array<[html: string, text: string, title: string | null]> = [
+    ['<textarea>a &amp; b &lt;c&gt; &#169; &copy &ampx &notin; &notit;</textarea>', 'a & b <c> © © &x ∉ ¬it;', null],
+    ['<textarea>&lt;a href="/in"&gt;x&lt;/a&gt;</textarea>', '<a href="/in">x</a>', null],
+    ['<textarea>a < b &amp;&amp; c <= d & e</textarea>after', 'a < b && c <= d & eafter', null],
+    // "&" after a partial end tag still starts a reference.
+    ['<textarea>a</tex&amp;</textarea>', 'a</tex&', null],
+    ['<textarea>a</textarea&amp;</textarea >b', 'a</textarea&b', null],
+    ['<title>a</ti&amp;</title>', '', 'a</ti&'],
+    ['<textarea>runs to the end &amp; decodes', 'runs to the end & decodes', null],
+    ['<TEXTAREA/>x &gt; y</TEXTAREA><title>T &amp; U</title>', 'x > y', 'T & U'],
+    // Raw text stays raw: script, style and xmp decode nothing.
+    ['<script>a&amp;b</script><style>c&amp;d</style><xmp>e&amp;f</xmp>', 'e&amp;f', null],
+  ];
+  for (const [html, text, title] of cases) {
+    it(html, () => {
+      const page = extractPage(html, PAGE, 100);
+      assert.deepEqual([page.text, page.title, page.links], [text, title, []]);
+    });
+  }
+
+  it('decodes a textarea\'s references in anchor text and in the events extraction fields read', () => {
+    const page = extractPage('<a href="/x">see <textarea>&lt;b&gt; &amp; co</textarea></a>', PAGE, 100);
+    assert.deepEqual(page.links.map((l) => l.text), ['see <b> & co']);
+    assert.deepEqual(events('<textarea>1&lt;2</textarea>'), ['<textarea>', '1', '<', '2', '</textarea>']);
+  });
+});
+
+// Browsers parse these as raw text whatever the page says: markup inside gives no element (parse5).
+describe('emitTagEvents: iframe, noembed, noframes and xmp content is text, not markup', () => {
+  const cases: Array<[html: string, links: string[], text: string]> = [
+    ['<iframe><a href="/in">x</a></iframe><a href="/after">a</a>', ['/after'], 'a'],
+    ['<noembed><a href="/in">x</a></noembed><a href="/after">a</a>', ['/after'], 'a'],
+    ['<frameset><frame src="/f"></frameset><noframes><body><a href="/in">x</a></noframes>', ['/f'], ''],
+    ['<xmp><a href="/in">x</a></xmp><a href="/after">a</a>', ['/after'], '<a href="/in">x</a>a'],
+    // An iframe's own src is still followed; its fallback content is not.
+    ['<iframe src="/frame" title="F"><a href="/in">x</a></iframe>', ['/frame'], ''],
+    ['<IFRAME>x<a href="/in">i</a></IFRAME >after', [], 'after'],
+    ['<iframe/><a href="/in">x</a></iframe>after', [], 'after'],
+    ['<iframe><iframe></iframe><a href="/after">a</a></iframe>', ['/after'], 'a'],
+    ['<iframe>&amp;<!-- </iframe> --><a href="/c">c</a>', ['/c'], '-->c'],
+    ['<p>before <a href="/b">b</a><noembed><a href="/in">never closed', ['/b'], 'before b'],
+    // HTML integration points hold HTML, so raw text again; in svg or math itself, elements.
+    ['<svg><foreignObject><noembed><a href="/in">x</a></noembed></foreignObject></svg>after', [], 'after'],
+    ['<math><mtext><iframe><a href="/in">x</a></iframe></mtext></math>after', [], 'after'],
+    ['<svg><iframe><a href="/svg">x</a></iframe></svg><a href="/after">a</a>', ['/svg', '/after'], 'a'],
+  ];
+  for (const [html, links, text] of cases) {
+    it(html, () => {
+      assert.deepEqual(paths(html), links);
+      assert.equal(extractPage(html, PAGE, 100).text, text);
+    });
+  }
+
+  it('gives the element its content as one text, for extraction fields', () => {
+    assert.deepEqual(events('<iframe><b>x</b></iframe>y'), ['<iframe>', '<b>x</b>', '</iframe>', 'y']);
+    assert.deepEqual(events('<noframes><p>x</noframes>'), ['<noframes>', '<p>x', '</noframes>']);
+  });
+
+  // A deliberate difference from a browser that runs scripts (which reads <noscript> as raw text):
+  // crawlite runs none, so it reads <noscript> as a browser with scripting off does (html-tags.ts).
+  it('still reads <noscript> as markup and follows its links', () => {
+    const html = '<noscript><a href="/ns">next page</a><iframe src="/f"></iframe></noscript><a href="/after">a</a>';
+    assert.deepEqual(paths(html), ['/ns', '/f', '/after']);
+    assert.equal(extractPage(html, PAGE, 100).text, 'a', 'its text stays hidden, as before');
+  });
+});
+
+describe('emitTagEvents: a tag whose name only resembles a raw-text element\'s holds markup', () => {
+  // htmlparser2's Tokenizer took <tmp> for <xmp> (a name's second letter picks title, textarea or
+  // xmp when its first is "t" or "x"), and the rest of the page became its text (parse5 expectations).
+  const cases: Array<[html: string, links: string[], text: string]> = [
+    ['<tmp><a href="/in">x</a></tmp><a href="/after">a</a>', ['/in', '/after'], 'xa'],
+    ['<xitle>a &amp; <a href="/in">x</a></xitle>', ['/in'], 'a & x'],
+    ['<xextarea><a href="/in">x</a></xextarea>', ['/in'], 'x'],
+    ['<TMP/><a href="/in">x</a>', ['/in'], 'x'],
+  ];
+  for (const [html, links, text] of cases) {
+    it(html, () => {
+      assert.deepEqual(paths(html), links);
+      assert.equal(extractPage(html, PAGE, 100).text, text);
+    });
+  }
+});
+
+describe('emitTagEvents: an end tag written with a slash ends raw text and RCDATA', () => {
+  // "</script/>" is the end tag with a (meaningless) self-closing flag; "</scripts/>" is no end tag (parse5).
+  const cases: Array<[html: string, links: string[], text: string]> = [
+    ['<script>a</script/><a href="/x">x</a>', ['/x'], 'x'],
+    ['<iframe>a</iframe/><a href="/x">x</a>', ['/x'], 'x'],
+    ['<noembed>a</NOEMBED/ junk="<"><a href="/x">x</a>', ['/x'], 'x'],
+    ['<textarea>a &amp;</textarea/>b', [], 'a &b'],
+    ['<xmp>a</xmp/><p>b', [], 'a\nb'],
+    ['<script>a</scripts/><a href="/in">x</a>', [], ''],
+  ];
+  for (const [html, links, text] of cases) {
+    it(html, () => {
+      assert.deepEqual(paths(html), links);
+      assert.equal(extractPage(html, PAGE, 100).text, text);
+    });
+  }
+
+  it('ends a title so', () => {
+    const page = extractPage('<title>T</title/><a href="/x">x</a>', PAGE, 100);
+    assert.deepEqual([page.title, page.links.length], ['T', 1]);
+    assert.deepEqual(events('<style>a</style/>b'), ['<style>', 'a', '</style>', 'b']);
+  });
+});
