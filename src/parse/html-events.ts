@@ -188,7 +188,10 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
       if (stack[stack.length - 1] === opened) pop();
     },
     onclosetag(start, end) {
-      const name = html.slice(start, end).toLowerCase();
+      // A "/" ends a tag name (WHATWG: self-closing start tag state), in end tags too: "</div/>"
+      // closes a div. htmlparser2 reads the name up to whitespace or ">" only.
+      const slash = html.indexOf('/', start);
+      const name = html.slice(start, slash !== -1 && slash < end ? slash : end).toLowerCase();
       // No record is made for a name that was never opened: hostile pages send 100,000s of those.
       const c = byName.get(name);
       const tag = c?.tag ?? tagInfo(name);

@@ -191,3 +191,16 @@ describe('emitTagEvents: an end tag written with a slash ends raw text and RCDAT
     assert.deepEqual(events('<style>a</style/>b'), ['<style>', 'a', '</style>', 'b']);
   });
 });
+
+describe('emitTagEvents: an ordinary end tag written with a slash', () => {
+  // parse5: "</div/>" and "</b/ x>" are the end tags of div and b; the slash ends the name.
+  it('closes the element it names', () => {
+    assert.deepEqual(events('<div><b>x</b/>y</div/>z'), ['<div>', '<b>', 'x', '</b>', 'y', '</div>', 'z']);
+    assert.deepEqual(events('<p><a href="/a">a</A/ junk>b'), ['<p>', '<a>', 'a', '</a>', 'b', '</p>']);
+  });
+
+  it('takes the text after it as outside the element', () => {
+    const page = extractPage('<ul><li><a href="/a">a</a/></li/></ul/><p>after', PAGE, 100);
+    assert.deepEqual([page.links.map((l) => new URL(l.url).pathname), page.text], [['/a'], 'a\nafter']);
+  });
+});
