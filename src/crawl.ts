@@ -31,6 +31,7 @@ import { createHostLimits } from './fetch/host-limits.js';
 import { ParsePool } from './parse/pool.js';
 import { createTrapCheck } from './frontier/traps.js';
 import { formatDirectives, parseRefreshUrl, parseRobotsDirectives } from './parse/directives.js';
+import { isRefreshValue } from './parse/refresh-value.js';
 import { productToken } from './fetch/robots-matcher.js';
 import { metadataOnly } from './parse/metadata-only.js';
 import { firstLanguage, linkHeaderCanonical } from './parse/header-metadata.js';
@@ -343,8 +344,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     // the page's encoding, as its links' are; the header's stays UTF-8. The tag's target resolves
     // against a <base href> before it; the header's against the page's URL (no <base> exists yet).
     // Read whole (the fetcher caps header bytes): parseRefreshUrl drops an over-long target.
+    // A header that is no refresh ("url=/a" with no delay) leaves the meta tag its turn, as in Chromium.
     const refreshHeader = result.headers.refresh?.split('\n', 1)[0];
-    const refreshUrl = refreshHeader !== undefined
+    const refreshUrl = refreshHeader !== undefined && isRefreshValue(refreshHeader)
       ? parseRefreshUrl(refreshHeader, result.finalUrl)
       : parseRefreshUrl(outcome.metaRefresh, outcome.metaRefreshBase ?? result.finalUrl, outcome.encoding);
     const isOk = isFollowedStatus(result.status);

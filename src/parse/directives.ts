@@ -10,6 +10,7 @@
 import { normalizeUrl } from '../frontier/normalize-url.js';
 import { encodeHrefQuery } from './query-charset.js';
 import { MAX_HREF_CHARS } from './extract.js';
+import { isRefreshValue } from './refresh-value.js';
 
 export interface RobotsDirectives {
   isNoindex: boolean;
@@ -77,7 +78,7 @@ export function formatDirectives(d: RobotsDirectives): string | null {
  * standard parses the URL with the document's encoding and as a link's query is.
  */
 export function parseRefreshUrl(content: string | null | undefined, baseUrl: string, encoding = 'utf-8'): string | null {
-  if (!content) return null;
+  if (!content || !isRefreshValue(content)) return null;
   const m = /^\s*\d*(?:\.[\d.]*)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$/is.exec(content);
   let target = m?.[1]?.trim() ?? '';
   if (target.startsWith('"') || target.startsWith("'")) {

@@ -14,6 +14,7 @@
 import { createUrlResolver, normalizeUrl } from '../frontier/normalize-url.js';
 import { encodeHrefQuery } from './query-charset.js';
 import { firstLanguage } from './header-metadata.js';
+import { isRefreshValue } from './refresh-value.js';
 import type { ExtractedLink } from '../types.js';
 import { emitTagEvents, type HtmlSink, type TagSink } from './html-events.js';
 import { TagFlag, TagKind, tagInfo, type TagInfo } from './html-tags.js';
@@ -155,7 +156,9 @@ class PageCollector implements TagSink {
         }
         break;
       case TagKind.Base:
-        if (this.#baseHref === null && attribs.href !== undefined) this.#baseHref = attribs.href;
+        // An svg <base> is an SVG element, not the document's base (an HTML one in its
+        // foreignObject would be; taken as svg here too).
+        if (this.#baseHref === null && attribs.href !== undefined && this.#foreignDepth === 0) this.#baseHref = attribs.href;
         break;
       case TagKind.Meta:
         if (this.#description === null && attribs.name?.trim().toLowerCase() === 'description') {
@@ -297,7 +300,9 @@ class PageCollector implements TagSink {
       }
     }
     const httpEquiv = attribs['http-equiv']?.trim().toLowerCase();
-    if (this.#metaRefresh === null && httpEquiv === 'refresh' && attribs.content) {
+    // One that does not start with a delay is ignored, and a later one applies (the standard's
+    // shared declarative refresh steps fail before a refresh is set; Chromium too).
+    if (this.#metaRefresh === null && httpEquiv === 'refresh' && attribs.content && isRefreshValue(attribs.content)) {
       // Whole: cut at MAX_HREF_CHARS it named a URL the page never did, and was followed.
       // parseRefreshUrl drops a target over that length instead, as a link is dropped.
       this.#metaRefresh = attribs.content;

@@ -12,9 +12,9 @@
  * them "/>" closes the element, and a script, style or title holds markup, not raw text (so a
  * script there is an element whose text is hidden, and `<svg><script/>` closes); their HTML
  * integration points (foreignObject, desc, title; mi, mo, mn, ms, mtext, annotation-xml) hold HTML
- * again. Left as they were, because pages rarely depend on them: an HTML element such as <p>,
- * <div> or <b> inside svg or math closes them in a browser ("breaks out") but not here; each
- * integration point is taken in both svg and math (a browser takes title and desc in svg only,
+ * again. An HTML element such as <p>, <div> or <b> inside svg or math closes them first ("breaks
+ * out"), as in a browser. Left as they were, because pages rarely depend on them: <font color>
+ * breaks out in a browser, not here; each integration point is taken in both svg and math (a browser takes title and desc in svg only,
  * mi...mtext in math only, annotation-xml only with an HTML encoding); and `<![CDATA[...]]>` is
  * dropped, where a browser gives its content as text in svg/math and ends it at the first ">" as
  * a comment in HTML.
@@ -97,6 +97,14 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
     sink.closeTag(c.tag);
     return c;
   };
+  /**
+   * An HTML element such as <p> or <div> met inside svg or math closes them, up to the nearest
+   * HTML element or integration point, before it opens (the standard's "in foreign content" rule):
+   * `<svg><path/><p>text` shows "text" in a browser, which the svg would have hidden.
+   */
+  const breakOut = (): void => {
+    while (foreign[foreign.length - 1] === true && stack.length > 0) pop();
+  };
   const endOpenTag = (): void => {
     sink.openTag(current.tag, attribs ?? NO_ATTRIBUTES);
     if ((current.tag.flags & TagFlag.Void) !== 0) sink.closeTag(current.tag);
@@ -150,6 +158,7 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
     onopentagname(start, end) {
       current = counted(html.slice(start, end).toLowerCase());
       const { flags, closesMask } = current.tag;
+      if ((flags & TagFlag.BreakOut) !== 0) breakOut();
       if (closesMask !== 0) {
         while (stack.length > 0 && ((stack[stack.length - 1] as Counted).tag.closeBit & closesMask) !== 0) pop();
       }
@@ -195,6 +204,8 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
       // No record is made for a name that was never opened: hostile pages send 100,000s of those.
       const c = byName.get(name);
       const tag = c?.tag ?? tagInfo(name);
+      // "</p>" and "</br>" break out of svg and math as their start tags do.
+      if ((tag === P || tag === BR) && foreign[foreign.length - 1] === true) breakOut();
       if ((tag.flags & TagFlag.Void) === 0) {
         if (c !== undefined && c.open > 0) while (pop() !== c);
         else if (tag === P) {

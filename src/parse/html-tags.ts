@@ -27,6 +27,11 @@ export const enum TagFlag {
    * Tokenizer reads it so (html-tokenizer.ts readAsRawText for the names it does not know).
    */
   TextContent = 512,
+  /**
+   * An HTML element that, started inside svg or math, closes them first ("breaks out" of foreign
+   * content, as the HTML standard's tree builder does): `<svg><p>` puts the p in the HTML body.
+   */
+  BreakOut = 1024,
 }
 
 /** The tags the collector treats one by one (a switch on a small int, not on strings). */
@@ -70,9 +75,11 @@ const IMPLIED_CLOSE: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['option', ['option']], ['optgroup', ['optgroup', 'option']],
   ['dd', DD_DT], ['dt', DD_DT], ['rt', RT_RP], ['rp', RT_RP], ['tbody', TABLE_SECTION], ['tfoot', TABLE_SECTION],
   ...['select', 'input', 'output', 'button', 'datalist', 'textarea'].map((t) => [t, FORM] as const),
-  ...['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'address', 'article', 'aside', 'blockquote', 'details', 'div',
-    'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'header', 'hr', 'main', 'nav', 'ol', 'pre',
-    'section', 'table', 'ul'].map((t) => [t, P] as const),
+  // The standard's start tags that close an open <p> (in button scope; here only when on top).
+  ...['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'address', 'article', 'aside', 'blockquote', 'center', 'details',
+    'dialog', 'dir', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'header', 'hgroup', 'hr',
+    'listing', 'main', 'menu', 'nav', 'ol', 'plaintext', 'pre', 'search', 'section', 'summary', 'table', 'ul',
+    'xmp'].map((t) => [t, P] as const),
 ];
 const FLAGGED: ReadonlyArray<readonly [TagFlag, readonly string[]]> = [
   [TagFlag.Void, ['area', 'base', 'basefont', 'br', 'col', 'command', 'embed', 'frame', 'hr', 'img', 'input',
@@ -85,8 +92,8 @@ const FLAGGED: ReadonlyArray<readonly [TagFlag, readonly string[]]> = [
     'bgsound', 'head']],
   [TagFlag.Block, ['address', 'article', 'aside', 'blockquote', 'body', 'br', 'caption', 'center', 'dd', 'details',
     'dialog', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5',
-    'h6', 'header', 'hgroup', 'hr', 'html', 'legend', 'li', 'main', 'menu', 'nav', 'ol', 'option', 'p', 'pre',
-    'plaintext', 'section', 'summary', 'table', 'tbody', 'tfoot', 'thead', 'tr', 'ul']],
+    'h6', 'header', 'hgroup', 'hr', 'html', 'legend', 'li', 'listing', 'main', 'menu', 'nav', 'ol', 'option', 'p',
+    'pre', 'plaintext', 'search', 'section', 'summary', 'table', 'tbody', 'tfoot', 'thead', 'tr', 'ul', 'xmp']],
   [TagFlag.Cell, ['td', 'th']],
   [TagFlag.RawText, ['script', 'plaintext']],
   // The HTML standard's raw text and RCDATA (title, textarea) elements and the three more it
@@ -96,11 +103,19 @@ const FLAGGED: ReadonlyArray<readonly [TagFlag, readonly string[]]> = [
   // infinite scroll, a gallery's pages), which other crawlers that run no scripts follow too
   // (Scrapy's link extractor, parsing with lxml, among them).
   [TagFlag.TextContent, ['script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'title', 'textarea']],
+  // The standard's list; <font> breaks out only with a color, face or size attribute, which the
+  // tree builder does not read, so it stays foreign here.
+  [TagFlag.BreakOut, ['b', 'big', 'blockquote', 'body', 'br', 'center', 'code', 'dd', 'div', 'dl', 'dt', 'em',
+    'embed', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'head', 'hr', 'i', 'img', 'li', 'listing', 'menu', 'meta', 'nobr',
+    'ol', 'p', 'pre', 'ruby', 's', 'small', 'span', 'strong', 'strike', 'sub', 'sup', 'table', 'tt', 'u', 'ul',
+    'var']],
 ];
 const KINDS: ReadonlyArray<readonly [string, TagKind]> = [
   ['a', TagKind.A], ['area', TagKind.Area], ['base', TagKind.Base], ['meta', TagKind.Meta], ['link', TagKind.Link],
   ['html', TagKind.Html], ['title', TagKind.Title], ['head', TagKind.Head], ['svg', TagKind.Svg],
-  ['math', TagKind.Math], ['pre', TagKind.Pre], ['frame', TagKind.Frame], ['iframe', TagKind.Frame],
+  ['math', TagKind.Math], ['frame', TagKind.Frame], ['iframe', TagKind.Frame],
+  // The UA stylesheet's `white-space: pre` elements: their line breaks are the text's.
+  ['pre', TagKind.Pre], ['listing', TagKind.Pre], ['xmp', TagKind.Pre], ['plaintext', TagKind.Pre],
 ];
 
 const KNOWN: ReadonlyMap<string, TagInfo> = buildTable();

@@ -42,6 +42,23 @@ test('meta refresh targets', () => {
   assert.equal(parseRefreshUrl(null, page), null);
 });
 
+test('a refresh with no delay before its URL is no refresh, as in browsers', () => {
+  const page = 'https://a.test/dir/page';
+  assert.equal(parseRefreshUrl('url=/next', page), null);
+  assert.equal(parseRefreshUrl('; url=/next', page), null);
+  assert.equal(parseRefreshUrl('5x; url=/next', page), null, 'a delay that is not a number');
+  assert.equal(parseRefreshUrl('.5; url=/next', page), 'https://a.test/next', 'a fraction is a delay');
+  assert.equal(parseRefreshUrl(' \t1.5.2 /next', page), 'https://a.test/next', 'digits and dots, then whitespace');
+});
+
+test('of several meta refreshes the first one that is a refresh applies', () => {
+  const page = 'https://a.test/';
+  const html = '<meta http-equiv="refresh" content="url=/no-delay"><meta http-equiv="refresh" content="0; url=/second"><meta http-equiv="refresh" content="0; url=/third">';
+  const content = extractPage(html, page, 10).metaRefresh;
+  assert.equal(content, '0; url=/second');
+  assert.equal(parseRefreshUrl(content, page), 'https://a.test/second');
+});
+
 test('a meta refresh target\'s query is percent-encoded in the page\'s encoding, as a link\'s is', () => {
   const page = 'https://a.test/dir/page';
   assert.equal(parseRefreshUrl('0; url=/s?q=café#café', page, 'windows-1252'), 'https://a.test/s?q=caf%E9');

@@ -60,6 +60,11 @@ describe('extractPage: links', () => {
     assert.deepEqual(urls('<a href="early">E</a><base href="/late/">'), ['https://example.org/late/early']);
   });
 
+  it('ignores an svg <base>, which is no document base', () => {
+    assert.deepEqual(urls('<svg><base href="/in-svg/"></base></svg><a href="a">A</a>'), ['https://example.org/dir/a']);
+    assert.deepEqual(urls('<svg><base href="/in-svg/"></svg><base href="/html/"><a href="a">A</a>'), ['https://example.org/html/a']);
+  });
+
   it('ignores a <base> without href and an unparseable one', () => {
     assert.deepEqual(urls('<base target="_blank"><a href="a">A</a>'), ['https://example.org/dir/a']);
     assert.deepEqual(urls('<base href="http://[bad"><a href="a">A</a>'), ['https://example.org/dir/a']);

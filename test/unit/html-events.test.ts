@@ -44,7 +44,7 @@ describe('emitTagEvents: svg and math content', () => {
     assert.deepEqual(events('<svg><title/><g/></svg>'), ['<svg>', '<title>', '</title>', '<g>', '</g>', '</svg>']);
     assert.deepEqual(events('<math><mi/><mo/></math>'), ['<math>', '<mi>', '</mi>', '<mo>', '</mo>', '</math>']);
     assert.deepEqual(events('<p><svg/>x'), ['<p>', '<svg>', '</svg>', 'x', '</p>']);
-    assert.deepEqual(events('<svg><script>a<b>c</script></svg>'), ['<svg>', '<script>', 'a', '<b>', 'c', '</b>', '</script>', '</svg>']);
+    assert.deepEqual(events('<svg><script>a<g>c</script></svg>'), ['<svg>', '<script>', 'a', '<g>', 'c', '</g>', '</script>', '</svg>']);
   });
 });
 
@@ -117,7 +117,7 @@ describe('emitTagEvents: iframe, noembed, noframes and xmp content is text, not 
     ['<iframe><a href="/in">x</a></iframe><a href="/after">a</a>', ['/after'], 'a'],
     ['<noembed><a href="/in">x</a></noembed><a href="/after">a</a>', ['/after'], 'a'],
     ['<frameset><frame src="/f"></frameset><noframes><body><a href="/in">x</a></noframes>', ['/f'], ''],
-    ['<xmp><a href="/in">x</a></xmp><a href="/after">a</a>', ['/after'], '<a href="/in">x</a>a'],
+    ['<xmp><a href="/in">x</a></xmp><a href="/after">a</a>', ['/after'], '<a href="/in">x</a>\na'],
     // An iframe's own src is still followed; its fallback content is not.
     ['<iframe src="/frame" title="F"><a href="/in">x</a></iframe>', ['/frame'], ''],
     ['<IFRAME>x<a href="/in">i</a></IFRAME >after', [], 'after'],
@@ -202,5 +202,48 @@ describe('emitTagEvents: an ordinary end tag written with a slash', () => {
   it('takes the text after it as outside the element', () => {
     const page = extractPage('<ul><li><a href="/a">a</a/></li/></ul/><p>after', PAGE, 100);
     assert.deepEqual([page.links.map((l) => new URL(l.url).pathname), page.text], [['/a'], 'a\nafter']);
+  });
+});
+
+// parse5: an HTML element such as <p> or <div> started in svg or math closes them ("breaks out"),
+// up to the nearest HTML element or integration point; its text is the page's again.
+describe('emitTagEvents: HTML elements break out of svg and math', () => {
+  it('closes the svg before the element opens', () => {
+    assert.deepEqual(events('<svg><path/><p>x'), ['<svg>', '<path>', '</path>', '</svg>', '<p>', 'x', '</p>']);
+    assert.deepEqual(events('<svg><g><div>x</div></g></svg>y'), ['<svg>', '<g>', '</g>', '</svg>', '<div>', 'x', '</div>', 'y']);
+    assert.deepEqual(events('<math><mrow><b>x</b></math>'), ['<math>', '<mrow>', '</mrow>', '</math>', '<b>', 'x', '</b>']);
+    // "</p>" and "</br>" break out too.
+    assert.deepEqual(events('<svg><g></p>x'), ['<svg>', '<g>', '</g>', '</svg>', '<p>', '</p>', 'x']);
+  });
+
+  it('stops at an integration point, whose content is HTML already', () => {
+    assert.deepEqual(events('<svg><foreignObject><p>x</p></foreignObject></svg>'),
+      ['<svg>', '<foreignobject>', '<p>', 'x', '</p>', '</foreignobject>', '</svg>']);
+    assert.deepEqual(events('<div><math><mi><div>x</div></mi></math></div>'),
+      ['<div>', '<math>', '<mi>', '<div>', 'x', '</div>', '</mi>', '</math>', '</div>']);
+  });
+
+  it('then applies the element\'s own implied end tags: a <div> after <p><svg> closes the p', () => {
+    assert.deepEqual(events('<p>a<svg><div>b'), ['<p>', 'a', '<svg>', '</svg>', '</p>', '<div>', 'b', '</div>']);
+  });
+
+  it('leaves other svg elements, and svg\'s own <a>, in the svg', () => {
+    assert.deepEqual(events('<svg><a href="/x"><text>t</text></a></svg>'),
+      ['<svg>', '<a>', '<text>', 't', '</text>', '</a>', '</svg>']);
+  });
+
+  it('keeps the text and links after an unclosed svg', () => {
+    const page = extractPage('<svg viewBox="0 0 1 1"><path d="M0"/><p>Hello <a href="/next">next</a></p><div>more', PAGE, 100);
+    assert.deepEqual([page.links.map((l) => new URL(l.url).pathname), page.text], [['/next'], 'Hello next\nmore']);
+  });
+});
+
+describe('emitTagEvents: the standard\'s block starts close an open <p>', () => {
+  it('closes it at <xmp>, <listing>, <menu>, <dialog> and <search> too', () => {
+    assert.deepEqual(events('<p>a<xmp>b</xmp>'), ['<p>', 'a', '</p>', '<xmp>', 'b', '</xmp>']);
+    assert.deepEqual(events('<p>a<listing>b'), ['<p>', 'a', '</p>', '<listing>', 'b', '</listing>']);
+    assert.deepEqual(events('<p>a<menu><li>b'), ['<p>', 'a', '</p>', '<menu>', '<li>', 'b', '</li>', '</menu>']);
+    assert.deepEqual(events('<p>a<dialog>b</dialog><p>c<search>d'),
+      ['<p>', 'a', '</p>', '<dialog>', 'b', '</dialog>', '<p>', 'c', '</p>', '<search>', 'd', '</search>']);
   });
 });
