@@ -168,3 +168,13 @@ test('search on a terminal: its words in bold, but not with TERM=dumb or NO_COLO
     assert.doesNotMatch(plain.screen(true), /\x1b\[1m/, env);
   }
 });
+
+test('a bad header name in a job file: the line is about that header, not ", got a mapping" (the whole map)', async (t) => {
+  const dir = tempDir(t);
+  const job = join(dir, 'job.yaml');
+  writeFileSync(job, `seeds: [http://127.0.0.1:9/]\ndb: ${join(dir, 'c.db')}\nfetch: {headers: {"Bad Name": secret}}\n`);
+  const run = await crawlite(['crawl', '--config', job]);
+  assertOneLineError(run, 2, /^crawlite: .*job\.yaml: fetch\.headers: invalid header name 'Bad\.\.\.': character 4 is not allowed \(expected .*\) \[CRAWL_CONFIG_INVALID\]$/);
+  assert.doesNotMatch(run.stderr, /secret/, 'the value is never printed');
+  assert.deepEqual(readdirSync(dir), ['job.yaml'], 'no database created');
+});
