@@ -78,6 +78,11 @@ export interface CrawlOptions {
   onStart?: (state: { queued: number }) => void;
   /** With config.retryFailed: how many failed URLs went back to the queue, once, before the first page. */
   onRetryFailed?: (queued: number) => void;
+  /**
+   * How many URLs an earlier run skipped (too deep, --include/--exclude, out of scope) this run's
+   * limits admit and queued again, once, before the first page; not called for none.
+   */
+  onRequeueSkipped?: (queued: number) => void;
   /** Called synchronously for every stored page and failed URL; keep it cheap. */
   onEvent?: (e: CrawlEvent) => void;
   /** The job file this crawl runs, recorded on its run row (a resumed crawl records its run's again). */
@@ -143,7 +148,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   const retriedFailed = config.retryFailed ? requeueFailed(db, writer, runId) : null;
   if (retriedFailed !== null) opts.onRetryFailed?.(retriedFailed);
   // Before the seeds: a seed the requeue takes is then promoted to depth 0 as usual.
-  requeueSkipped(db, writer, { runId, maxDepth: config.maxDepth, scope, roots });
+  const requeuedSkipped = requeueSkipped(db, writer, { runId, maxDepth: config.maxDepth, scope, roots });
+  if (requeuedSkipped > 0) opts.onRequeueSkipped?.(requeuedSkipped);
 
   const pool = new ParsePool(config.parse);
   // The name robots.txt groups, X-Robots-Tag prefixes and <meta name> address us by, one for all.

@@ -14,8 +14,15 @@ import { reportError } from './report-error.js';
 import { keepRunningWhenOutputCloses } from './closed-output.js';
 import { refuseRepeatedOptions } from './refuse-repeats.js';
 import { refuseNegatedValues } from './refuse-negations.js';
+import { refuseSwitchValues } from './refuse-switch-values.js';
 import { CRAWL_NEGATABLE } from './commands/crawl.js';
 import { refuseDashQuery } from './dash-query.js';
+
+/** `crawl, stats, ... or report`, from the command table, so a new command cannot be left out (search once was). */
+function listCommandNames(): string {
+  const names = commands.map((c) => String(c.command).split(' ')[0]);
+  return `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
 
 async function main(argv: string[]): Promise<void> {
   // For every command, before anything is written: `report`'s closing line, an error line, or a
@@ -30,7 +37,8 @@ async function main(argv: string[]): Promise<void> {
     // and --no-scope as an option that takes a value, not as the choice `false`.
     .middleware(refuseNegatedValues({ crawl: CRAWL_NEGATABLE }) as never, true)
     .middleware(refuseRepeatedOptions as never, true)
-    .demandCommand(1, 'name a command: crawl, stats, export, report or bench')
+    .middleware(refuseSwitchValues(argv) as never, true)
+    .demandCommand(1, `name a command: ${listCommandNames()}`)
     .option('debug', { type: 'boolean', describe: 'Show stack traces on errors', global: true })
     .strict()
     .recommendCommands()

@@ -12,6 +12,9 @@ import { createRateMeter, formatStatusBlock, formatStatusLine } from './status-l
 import { formatJsonEvent, formatJsonSummary } from './log-json.js';
 import { formatSummary } from './summary.js';
 import { secondsFlag } from '../config/numeric-flag.js';
+import { shouldColor } from './should-color.js';
+
+export { shouldColor };
 import type { ContinueHint } from '../config/resume-options.js';
 
 export type ViewMode = 'tty' | 'plain' | 'json' | 'quiet';
@@ -31,10 +34,6 @@ export function chooseViewMode(flags: ViewFlags, stream: { isTTY?: boolean }, en
   return flags.progress !== false && stream.isTTY && env.TERM !== 'dumb' ? 'tty' : 'plain';
 }
 
-/** https://no-color.org: NO_COLOR set to anything but '' turns colour off. */
-export function shouldColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
-  return Boolean(stream.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
-}
 
 export interface ProgressView {
   /** Hooks for runCrawl. */

@@ -7,7 +7,7 @@ import { loadCrawlConfig, type JobFlags } from '../config/load-job.js';
 import { runCrawl, type CrawlOptions, type CrawlSummary } from '../crawl.js';
 import { createViewFromFlags, type ViewFlags } from './progress-view.js';
 import { nothingFetchedError } from './nothing-fetched.js';
-import { formatCrawlDelay, formatRetryFailed, formatSeedRedirect, formatSitemaps } from './summary.js';
+import { formatCrawlDelay, formatRequeueSkipped, formatRetryFailed, formatSeedRedirect, formatSitemaps } from './summary.js';
 import { formatJsonNotice } from './log-json.js';
 import { continueHint } from '../config/resume-options.js';
 import { checkProxies, describeProxy } from '../fetch/proxy-check.js';
@@ -44,6 +44,12 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   opts.onSitemaps = (r) => view.say(formatSitemaps(r));
   // Like the sitemaps line: on stderr in text modes; --log-format json has it in the summary object.
   opts.onRetryFailed = (queued) => view.say(formatRetryFailed(queued));
+  // A notice: in text modes through the view, with --log-format json as a `notice` event.
+  opts.onRequeueSkipped = (queued) => {
+    const line = formatRequeueSkipped(queued);
+    if (flags.logFormat === 'json') process.stderr.write(formatJsonNotice(line));
+    else view.say(line);
+  };
   // A notice in every log format but --quiet: in text modes through the view, so a live status
   // block is not drawn over; with --log-format json as a `notice` event.
   opts.onSeedRedirect = (redirect) => {

@@ -103,6 +103,15 @@ export function formatRetryFailed(queued: number): string {
   return `crawlite: --retry-failed: ${queued} failed URL${queued === 1 ? '' : 's'} queued again`;
 }
 
+/**
+ * The start-of-run notice of URLs an earlier run skipped and this one queues again (a resume with
+ * --no-max-depth, say): without it "continuing ...: 0 URLs queued" preceded a run that fetched
+ * them (QA).
+ */
+export function formatRequeueSkipped(queued: number): string {
+  return `crawlite: ${formatCount(queued)} URL${queued === 1 ? '' : 's'} an earlier run skipped (too deep, excluded or out of scope) queued again: this run's limits admit ${queued === 1 ? 'it' : 'them'}`;
+}
+
 /** The notice of a seed whose redirect widened the scope (frontier/seed-redirects.ts). */
 export function formatSeedRedirect(r: SeedRedirect): string {
   const what = r.mode === 'domain' ? 'its domain is' : r.mode === 'prefix' ? 'its directory is' : 'its host is';

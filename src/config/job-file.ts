@@ -72,7 +72,10 @@ function parseYaml(path: string, source: string): unknown {
     const pos = error.linePos?.[0];
     const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
     // yaml appends " at line L, column C:" and a code excerpt; the position is already given.
-    const what = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    // MULTIPLE_DOCS's own message tells a programmer to call YAML.parseAllDocuments() (QA).
+    const what = error.code === 'MULTIPLE_DOCS'
+      ? 'the file holds more than one document (a second --- line); a job file is one document'
+      : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     throw invalid(path, `${where}YAML syntax error: ${what}`);
   }
   try {

@@ -130,7 +130,8 @@ const headers = z
       const problem = headerProblem(name, value.trim()) ?? (seen.has(name.toLowerCase()) ? `header '${name}' is given twice` : null);
       seen.add(name.toLowerCase());
       if (problem !== null) {
-        ctx.addIssue({ code: 'custom', message: problem });
+        // No input: the issue is about one header, and "got a mapping" (the whole map) only confused it (QA).
+        ctx.addIssue({ code: 'custom', message: problem, input: undefined });
         return;
       }
     }

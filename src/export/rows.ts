@@ -12,6 +12,7 @@ import type { Db } from '../store/db.js';
 import { unpackContent } from '../content-frame.js';
 import { StoreError } from '../errors.js';
 import { corruptError } from '../store/store-corrupt.js';
+import { describeUnreadable } from '../store/db-identity.js';
 import { fieldDef, isContentField, isExtractedField, type FieldName } from './fields.js';
 
 export type ExportValue = string | number | boolean | null | { [key: string]: unknown } | unknown[];
@@ -165,7 +166,7 @@ export function prepareExportQuery<R>(db: Db, sql: string): Statement<unknown[],
     return db.prepare<unknown[], R>(sql);
   } catch (err) {
     if ((err as { code?: string }).code?.startsWith('SQLITE_CORRUPT')) throw corruptError(db.name, err);
-    throw new StoreError('CRAWL_STORE_OPEN', `${db.name} is not a crawlite database: ${(err as Error).message}`, { cause: err });
+    throw new StoreError('CRAWL_STORE_OPEN', `${db.name} is not a crawlite database: ${describeUnreadable(db, err)}`, { cause: err });
   }
 }
 

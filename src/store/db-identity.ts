@@ -32,3 +32,21 @@ export function foreignDbError(path: string): StoreError {
     `${path} is not a crawlite database (it holds another application's data) and was left untouched; pass --db a new file or a crawlite database`,
   );
 }
+
+/**
+ * Why a read of `db` failed, for "cannot read <path> as a crawlite database: <why>": SQLite's
+ * "no such table: pages" said little about an empty file or another application's database
+ * (search already said which, QA); other errors keep SQLite's words.
+ */
+export function describeUnreadable(db: Db, err: unknown): string {
+  const message = (err as Error).message;
+  if (!/^no such (table|column)/.test(message)) return message;
+  try {
+    const kind = identifyDb(db);
+    if (kind === 'empty') return 'it has no tables';
+    if (kind === 'foreign') return "it holds another application's data";
+  } catch {
+    // The file could not even be identified: SQLite's own message is the best there is.
+  }
+  return message;
+}

@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StoreError, isCrawlError } from '../errors.js';
 import { addMissingColumns } from './add-columns.js';
-import { APPLICATION_ID, foreignDbError, identifyDb } from './db-identity.js';
+import { APPLICATION_ID, describeUnreadable, foreignDbError, identifyDb } from './db-identity.js';
 import { corruptError } from './store-corrupt.js';
 import { isStoreFull } from './store-full.js';
 import { makeDirs } from '../make-dirs.js';
@@ -272,7 +272,7 @@ export function readSnapshot<T>(path: string, read: (db: Db) => T): T {
     // NOTADB on the first read is a file that is no database at all: CRAWL_STORE_OPEN below.
     if ((err as { code?: string }).code?.startsWith('SQLITE_CORRUPT')) throw corruptError(path, err);
     if ((err as { code?: string }).code?.startsWith('SQLITE_')) {
-      throw new StoreError('CRAWL_STORE_OPEN', `cannot read ${path} as a crawlite database: ${(err as Error).message}`, { cause: err });
+      throw new StoreError('CRAWL_STORE_OPEN', `cannot read ${path} as a crawlite database: ${describeUnreadable(db, err)}`, { cause: err });
     }
     throw err;
   } finally {

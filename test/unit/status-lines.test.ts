@@ -85,6 +85,7 @@ test('view mode and colour from flags, terminal and environment', () => {
   assert.equal(shouldColor(tty, { NO_COLOR: '1' }), false);
   assert.equal(shouldColor(tty, { NO_COLOR: '' }), true, 'an empty NO_COLOR does not count (no-color.org)');
   assert.equal(shouldColor(pipe, {}), false);
+  assert.equal(shouldColor(tty, { TERM: 'dumb' }), false, 'a dumb terminal shows escapes as text');
 });
 
 test('JSON events: type and time first, one line', () => {

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { DEFAULT_DB_PATH } from '../../config/schema.js';
+import { refuseBinaryToTerminal } from '../binary-to-terminal.js';
 
 interface ExportFlags {
   db: string;
@@ -21,7 +22,7 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
   builder: (y) =>
     y
       .option('db', { describe: 'SQLite file to read', type: 'string', default: DEFAULT_DB_PATH, requiresArg: true })
-      .option('format', { describe: 'Output format', type: 'string', choices: ['jsonl', 'csv', 'warc', 'links'], default: 'jsonl' })
+      .option('format', { describe: 'Output format', type: 'string', choices: ['jsonl', 'csv', 'warc', 'links'], default: 'jsonl', requiresArg: true })
       .option('out', { describe: "Write to this file instead of stdout ('-': stdout)", type: 'string', requiresArg: true })
       .option('fields', { describe: 'Comma-separated columns to include, in order', type: 'string', requiresArg: true })
       .option('with', { describe: 'Also include stored content: text, html, body_base64 (exact bytes), e.g. text,html', type: 'string', requiresArg: true })
@@ -36,6 +37,7 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
       .example('$0 export --format csv --fields url,status,title --out pages.csv', 'Three columns as CSV')
       .example('$0 export --with text | jq -r .text', 'Include the visible text of each page'),
   handler: async (argv) => {
+    refuseBinaryToTerminal(argv.format, argv.out, process.stdout);
     const { exportPages } = await import('../../export/export.js');
     await exportPages(
       {

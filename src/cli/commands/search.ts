@@ -1,6 +1,7 @@
 import type { CommandModule, Options } from 'yargs';
 import { DEFAULT_DB_PATH } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
+import { shouldColor } from '../should-color.js';
 
 interface SearchFlags {
   query?: string[];
@@ -40,7 +41,7 @@ export const searchCommand: CommandModule<object, SearchFlags> = {
     const hits = searchPages({ dbPath: argv.db, query, limit: argv.limit });
     const text = argv.json
       ? hits.map((h) => `${JSON.stringify({ rank: h.rank, url: h.url, title: h.title, score: h.score, snippet: h.snippet.text })}\n`).join('')
-      : formatHits(hits, process.stdout.isTTY === true);
+      : formatHits(hits, shouldColor(process.stdout, process.env));
     await writeStdout(text);
   },
 };
