@@ -13,8 +13,6 @@ import { formatJsonEvent, formatJsonSummary } from './log-json.js';
 import { formatSummary } from './summary.js';
 import { secondsFlag } from '../config/numeric-flag.js';
 import { shouldColor } from './should-color.js';
-
-export { shouldColor };
 import type { ContinueHint } from '../config/resume-options.js';
 
 export type ViewMode = 'tty' | 'plain' | 'json' | 'quiet';
@@ -33,7 +31,6 @@ export function chooseViewMode(flags: ViewFlags, stream: { isTTY?: boolean }, en
   if (flags.logFormat === 'json') return 'json';
   return flags.progress !== false && stream.isTTY && env.TERM !== 'dumb' ? 'tty' : 'plain';
 }
-
 
 export interface ProgressView {
   /** Hooks for runCrawl. */

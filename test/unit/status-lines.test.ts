@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CrawlProgress } from '../../src/crawl.js';
 import { createRateMeter, formatErrorKinds, formatEta, formatStatusBlock, formatStatusLine } from '../../src/cli/status-lines.js';
-import { chooseViewMode, shouldColor } from '../../src/cli/progress-view.js';
+import { chooseViewMode } from '../../src/cli/progress-view.js';
+import { shouldColor } from '../../src/cli/should-color.js';
 import { formatJsonEvent } from '../../src/cli/log-json.js';
 import { parseDbSize } from '../../src/config/db-size.js';
 
