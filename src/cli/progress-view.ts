@@ -129,6 +129,6 @@ export function createViewFromFlags(flags: ViewFlags, maxPages: number | null, c
 }
 
 function intervalMs(value: unknown): number {
-  const n = secondsFlag('--progress-interval', value, (s) => s >= 0.1 && s <= 3600, 'seconds from 0.1 to 3600');
+  const n = secondsFlag('--progress-interval', value, (s) => s >= 0.1 && s <= 3600, 'from 0.1 to 3600 seconds');
   return n === null ? 5_000 : Math.round(n * 1000);
 }

@@ -164,7 +164,7 @@ function maxDbBytes(value: unknown): { maxDbBytes?: number } {
 
 function politenessFromFlags(flags: CrawlFlags, fromFile: CrawlConfig['fetch']['politeness']): NonNullable<CrawlConfig['fetch']['politeness']> {
   const base = fromFile ?? defaultPolitenessConfig();
-  const delay = flags.delay === false ? 0 : secondsFlag('--delay', flags.delay, (s) => s >= 0 && s <= 3600, 'seconds from 0 to 3600, e.g. 1.5');
+  const delay = flags.delay === false ? 0 : secondsFlag('--delay', flags.delay, (s) => s >= 0 && s <= 3600, 'from 0 to 3600 seconds');
   return {
     ...base,
     delayMs: delay === null ? base.delayMs : Math.round(delay * 1000),
@@ -201,7 +201,7 @@ function maxDepth(value: unknown): number | null {
 }
 
 function seconds(flag: string, value: unknown): number | null {
-  const n = secondsFlag(flag, value, (s) => s > 0 && s <= 3600, 'seconds, more than 0 and at most 3600');
+  const n = secondsFlag(flag, value, (s) => s > 0 && s <= 3600, 'more than 0 and at most 3600 seconds');
   return n === null ? null : Math.round(n * 1000);
 }
 

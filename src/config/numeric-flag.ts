@@ -7,8 +7,13 @@
 import { UsageError } from '../errors.js';
 
 const WHOLE = /^\d+$/;
-/** Seconds: digits with an optional decimal fraction (0.5, 1.25); no exponent, no bare dot. */
-const DECIMAL = /^\d+(?:\.\d+)?$/;
+/**
+ * Seconds: digits with an optional decimal fraction (0.5, 1.25), no exponent, no bare dot; or with
+ * a unit, as --max-time takes one (config/duration.ts): `--timeout 10s`, `--delay 500ms` and
+ * `--delay 2m` were refused while `--max-time 10m` was taken (QA).
+ */
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i;
+const UNIT_SECONDS: Readonly<Record<string, number>> = { '': 1, ms: 0.001, s: 1, m: 60, h: 3600 };
 
 /** A whole number within [min, max]; null when the flag was not given. `hint` ends the message (`; --no-max-depth for no limit`). */
 export function wholeNumberFlag(flag: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER, hint = ''): number | null {
@@ -21,12 +26,24 @@ export function wholeNumberFlag(flag: string, value: unknown, min: number, max =
   return n;
 }
 
-/** A count of seconds (fractions allowed) checked by `isInRange`; null when the flag was not given. */
+/**
+ * A count of seconds (fractions allowed, or a unit: 500ms, 10s, 2m, 1h) checked by `isInRange`;
+ * null when the flag was not given. `expected` names the range in seconds; the units are added.
+ */
 export function secondsFlag(flag: string, value: unknown, isInRange: (n: number) => boolean, expected: string): number | null {
   if (value === undefined || value === null) return null;
-  const n = readNumber(value, DECIMAL);
-  if (!Number.isFinite(n) || !isInRange(n)) throw new UsageError('CRAWL_USAGE', `invalid ${flag} '${String(value)}': expected ${expected}`);
+  const n = readSeconds(value);
+  if (!Number.isFinite(n) || !isInRange(n)) {
+    throw new UsageError('CRAWL_USAGE', `invalid ${flag} '${String(value)}': expected ${expected}, plain or with a unit (500ms, 10s, 2m)`);
+  }
   return n;
+}
+
+function readSeconds(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return NaN;
+  const match = DURATION.exec(value.trim());
+  return match ? Number(match[1]) * UNIT_SECONDS[(match[2] ?? '').toLowerCase()]! : NaN;
 }
 
 /** NaN unless `value` is a finite number or text matching `shape` (yargs defaults arrive as numbers). */

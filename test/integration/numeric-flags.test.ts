@@ -1,7 +1,7 @@
 /**
  * QA report (numeric flags): an empty value (`--max-depth "$UNSET"`) was taken as 0 by some flags
  * and refused by others, and 0x10, 1e2 were read as numbers. Every numeric flag now takes plain
- * decimal digits only (seconds: a decimal fraction too), and refuses anything else on one line.
+ * decimal digits only (seconds: a decimal fraction or a unit too), and refuses anything else on one line.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
