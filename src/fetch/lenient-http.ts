@@ -7,6 +7,14 @@
  * asked once more through node:http with `insecureHTTPParser` (node-http-dispatcher.ts), and the
  * origin is remembered so its later requests go that way at once. What Node refuses too
  * (a duplicate Content-Length, HTTP/0.9, a status below 100) keeps undici's error.
+ *
+ * One refusal is undici's, not llhttp's: a response with both Content-Length and
+ * Transfer-Encoding: chunked (a script's Content-Length on a reply its server chunks). llhttp
+ * frames the body by the Transfer-Encoding, as RFC 9112 section 6.3 says and browsers and curl do,
+ * then undici holds the chunked body to the Content-Length and fails the request as a length
+ * mismatch, on every attempt. Node's lenient parser reads it by the chunks. A body cut short
+ * fails as 'other side closed' instead, and a 204 or 304 with a length is the fetcher's
+ * (skipNoContent), so the mismatch is taken for this refusal.
  */
 import type { Dispatcher } from 'undici';
 import type { FetchConfig } from '../config/schema.js';
@@ -23,6 +31,7 @@ export function isStrictParserRefusal(err: unknown): boolean {
   for (let depth = 0; depth < 5 && current != null; depth++) {
     const e = current as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown };
     if (e.name === 'HTTPParserError' || (typeof e.code === 'string' && e.code.startsWith('HPE_'))) return true;
+    if (e.code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return true;
     // An interim 100 Continue nobody asked for: Node's client skips it, as RFC 9110 allows.
     if (e.code === 'UND_ERR_SOCKET' && e.message === 'bad response') return true;
     current = e.cause;

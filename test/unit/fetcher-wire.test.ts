@@ -177,6 +177,21 @@ test('on an origin the lenient parser reads, a body longer than its Content-Leng
   assert.deepEqual(requested, ['/lf', '/lf', '/excess'], 'the origin went to the lenient parser at once');
 });
 
+test('a chunked response that also has a Content-Length is read by its chunks, as browsers and curl read it (RFC 9112 6.3), not failed as a length mismatch', async (t) => {
+  const page = '<title>chunked</title>';
+  const chunked = Buffer.from(`${page.length.toString(16)}\r\n${page}\r\n0\r\n\r\n`);
+  const { origin, requested } = await startRawServer(t, {
+    '/both': { head: ['HTTP/1.1 200 OK', 'Content-Type: text/html', 'Content-Length: 5', 'Transfer-Encoding: chunked'], body: chunked },
+    '/later': { head: html(Buffer.from('<title>later</title>')), body: Buffer.from('<title>later</title>') },
+  });
+  const fetcher = makeFetcher(t);
+  const result = await fetcher.fetch(entryFor(`${origin}/both`));
+  assertResult(result);
+  assert.equal(text(result.body), page);
+  assertResult(await fetcher.fetch(entryFor(`${origin}/later`)));
+  assert.deepEqual(requested, ['/both', '/both', '/later'], 'asked again through the lenient parser, and the origin remembered');
+});
+
 test('what Node refuses too keeps undici\'s message: a Content-Length given twice, HTTP/0.9', async (t) => {
   const { origin, requested } = await startRawServer(t, {
     '/twice': { head: ['HTTP/1.1 200 OK', 'Content-Type: text/html', 'Content-Length: 5', 'Content-Length: 5'], body: Buffer.from('hello') },

@@ -1,0 +1,77 @@
+/**
+ * Hostile-web QA, round 9, the fetch side: framing and typing that browsers read and crawlite did
+ * not. Each test starts its own raw TCP server on 127.0.0.1 (exact bytes, keep-alive) and runs the
+ * real crawl on a fresh SQLite file.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import net, { type AddressInfo } from 'node:net';
+import { runCrawl } from '../../src/crawl.js';
+import { defaultPolitenessConfig } from '../../src/config/schema.js';
+import { testConfig } from '../helpers/config.js';
+import { rows } from '../helpers/db.js';
+
+interface RawSite {
+  origin: string;
+  /** Requests per path. */
+  hits: Map<string, number>;
+}
+
+/**
+ * Answers every request on a connection, kept open, with the bytes `answer` gives for its path
+ * (an allow-all robots.txt and 404s for the rest).
+ */
+async function startRaw(t: TestContext, answer: (path: string) => Buffer | null): Promise<RawSite> {
+  const hits = new Map<string, number>();
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {}); // the crawler may drop a connection it refused; nothing to check
+    let buffered = '';
+    socket.on('data', (data) => {
+      buffered += data.toString('latin1');
+      for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
+        const path = buffered.split(' ')[1] ?? '/';
+        buffered = buffered.slice(end + 4);
+        hits.set(path, (hits.get(path) ?? 0) + 1);
+        const robots = path === '/robots.txt' ? response(['Content-Type: text/plain'], Buffer.from('User-agent: *\nAllow: /\n')) : null;
+        socket.write(robots ?? answer(path) ?? response(['Content-Type: text/html'], Buffer.from('<title>Not found</title>'), '404 Not Found'));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
+}
+
+/** A response with a Content-Length unless `head` frames the body itself. */
+function response(head: string[], body: Buffer, status = '200 OK'): Buffer {
+  const framed = head.some((line) => /^(content-length|transfer-encoding):/i.test(line));
+  const lines = [`HTTP/1.1 ${status}`, ...head, ...(framed ? [] : [`Content-Length: ${body.length}`])];
+  return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), body]);
+}
+
+function chunked(text: string): Buffer {
+  const bytes = Buffer.from(text);
+  return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n0\r\n\r\n')]);
+}
+
+test('a chunked page that also sends a Content-Length is read by its chunks, as browsers read it, on the first attempt: not failed as CRAWL_FETCH_RESET', async (t) => {
+  const site = await startRaw(t, (path) => {
+    if (path === '/') {
+      const html = '<title>both framings</title><a href="/next">next</a>';
+      // What a PHP script's own Content-Length looks like behind a server that chunks its output.
+      return response(['Content-Type: text/html', 'Content-Length: 7', 'Transfer-Encoding: chunked'], chunked(html));
+    }
+    if (path === '/next') return response(['Content-Type: text/html', 'Content-Length: 99999', 'Transfer-Encoding: chunked'], chunked('<title>next</title>'));
+    return null;
+  });
+  // No retries: the page must come in on its one attempt, not on a later one.
+  const config = testConfig(t, [`${site.origin}/`], { fetch: { politeness: { ...defaultPolitenessConfig(), retries: 0 } } });
+  await runCrawl(config);
+  const stored = rows<{ url: string; title: string; status: number; attempts: number; links_found: number }>(
+    config.dbPath, 'SELECT p.url, p.title, p.status, u.attempts, p.links_found FROM pages p JOIN urls u ON u.id = p.url_id ORDER BY p.url');
+  assert.deepEqual(stored.map((r) => [new URL(r.url).pathname, r.title, r.status, r.attempts]), [['/', 'both framings', 200, 1], ['/next', 'next', 200, 1]]);
+  assert.deepEqual(rows(config.dbPath, "SELECT url FROM urls WHERE state != 'done'"), []);
+  // undici's refusal is asked again once through the lenient parser; the origin then goes that way at once.
+  assert.equal(site.hits.get('/'), 2);
+  assert.equal(site.hits.get('/next'), 1);
+});
