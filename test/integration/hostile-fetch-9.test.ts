@@ -75,3 +75,29 @@ test('a chunked page that also sends a Content-Length is read by its chunks, as 
   assert.equal(site.hits.get('/'), 2);
   assert.equal(site.hits.get('/next'), 1);
 });
+
+test('a response without a Content-Type is parsed when it is text and kept as metadata when its first bytes are binary, as browsers sniff it', async (t) => {
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR <a href="/from-png">x</a> pixelwords')]);
+  const site = await startRaw(t, (path) => {
+    // Apache 2.4 sends no Content-Type for an extension it does not know.
+    if (path === '/') return response([], Buffer.from('<!DOCTYPE html><title>untyped home</title><a href="/file.dat">data</a> <a href="/notes">notes</a>'));
+    if (path === '/file.dat') return response([], png);
+    if (path === '/notes') return response(['Content-Type: '], Buffer.from('<title>notes</title>plain notes'));
+    return null;
+  });
+  const config = testConfig(t, [`${site.origin}/`]);
+  await runCrawl(config);
+  const pages = new Map(rows<{ url: string; title: string | null; content_hash: string | null; body_hash: string | null; links_found: number }>(
+    config.dbPath, 'SELECT url, title, content_hash, body_hash, links_found FROM pages').map((r) => [new URL(r.url).pathname, r]));
+  assert.equal(pages.get('/')?.title, 'untyped home');
+  assert.equal(pages.get('/')?.links_found, 2);
+  assert.equal(pages.get('/notes')?.title, 'notes', 'an empty Content-Type is none: sniffed, text');
+  const binary = pages.get('/file.dat');
+  assert.ok(binary, 'the binary file has its pages row');
+  assert.equal(binary.title, null);
+  assert.equal(binary.content_hash, null, 'not stored as HTML');
+  assert.notEqual(binary.body_hash, null, 'its hash kept, as a non-HTML body\'s');
+  assert.equal(site.hits.get('/from-png') ?? 0, 0, 'no link read out of binary bytes');
+  const words = rows<{ n: number }>(config.dbPath, "SELECT count(*) AS n FROM page_words WHERE page_words MATCH 'pixelwords'");
+  assert.equal(words[0]?.n, 0, 'nothing of it in the search index');
+});
