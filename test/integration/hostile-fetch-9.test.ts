@@ -101,3 +101,23 @@ test('a response without a Content-Type is parsed when it is text and kept as me
   const words = rows<{ n: number }>(config.dbPath, "SELECT count(*) AS n FROM page_words WHERE page_words MATCH 'pixelwords'");
   assert.equal(words[0]?.n, 0, 'nothing of it in the search index');
 });
+
+test('a redirect with an empty Location is no redirect, as in Chromium and curl -L: its page is stored and its links followed, not recorded as a loop', async (t) => {
+  const site = await startRaw(t, (path) => {
+    // PHP's header("Location: $url") with $url empty, and the script's page after it.
+    if (path === '/') return response(['Content-Type: text/html', 'Location: '], Buffer.from('<title>login</title><a href="/next">next</a>'), '302 Found');
+    if (path === '/spaces') return response(['Location:   ', 'Content-Type: text/html'], Buffer.from('<title>spaces</title>'), '301 Moved Permanently');
+    if (path === '/next') return response(['Content-Type: text/html'], Buffer.from('<title>next</title><a href="/spaces">s</a>'));
+    return null;
+  });
+  const config = testConfig(t, [`${site.origin}/`]);
+  await runCrawl(config);
+  const urls = rows<{ path: string; state: string; error_code: string | null; status: number | null; title: string | null }>(config.dbPath,
+    `SELECT replace(u.url, ?, '') AS path, u.state, u.error_code, p.status, p.title FROM urls u LEFT JOIN pages p ON p.url_id = u.id ORDER BY u.url`, site.origin);
+  assert.deepEqual(urls, [
+    { path: '/', state: 'done', error_code: null, status: 302, title: 'login' },
+    { path: '/next', state: 'done', error_code: null, status: 200, title: 'next' },
+    { path: '/spaces', state: 'done', error_code: null, status: 301, title: 'spaces' },
+  ]);
+  assert.equal(site.hits.get('/'), 1);
+});
