@@ -34,7 +34,7 @@ import { formatDirectives, parseRefreshUrl, parseRobotsDirectives } from './pars
 import { isRefreshValue } from './parse/refresh-value.js';
 import { productToken } from './fetch/robots-matcher.js';
 import { metadataOnly } from './parse/metadata-only.js';
-import { isUntypedHtml } from './parse/sniff-untyped.js';
+import { isUnknownType, isUntypedHtml } from './parse/sniff-untyped.js';
 import { firstLanguage, linkHeaderCanonical } from './parse/header-metadata.js';
 import { createSearchIndexHooks, unindexNoindexPages } from './search/search-index.js';
 import { createArchiveHooks } from './store/archive.js';
@@ -504,7 +504,7 @@ function parse(pool: ParsePool, result: FetchResult, opts: ParseOptions): Promis
   // parsed, its bytes gave garbage text, links and search words. It is kept like a non-HTML body.
   // An untyped body is HTML unless its first bytes are binary, as browsers sniff it (sniff-untyped.ts).
   const isHtml = result.unknownEncoding === undefined
-    && (type === '' ? isUntypedHtml(result.body) : type.includes('text/html') || type.includes('application/xhtml+xml'));
+    && (type.includes('text/html') || type.includes('application/xhtml+xml') || (isUnknownType(type) && isUntypedHtml(result.body)));
   if (!isHtml && !opts.shouldStoreNonHtml) return Promise.resolve(metadataOnly(result.body));
   if (!isHtml) return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks });
   return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks, robotsName, ...(fields ? { fields } : {}) });

@@ -1,5 +1,5 @@
 /**
- * Whether a response sent without a Content-Type is parsed as HTML. Apache 2.4 sends none for a
+ * Whether a response sent without a Content-Type (or with one that names no type) is parsed as HTML. Apache 2.4 sends none for a
  * file whose extension it does not know (it dropped DefaultType), so a link to `/dl/tool.bin` or
  * `/data.dat` comes back untyped; parsed as HTML, its bytes became text, words in the search
  * index and links. Browsers sniff such a body (WHATWG MIME Sniffing 7.1, "rules for identifying
@@ -7,6 +7,18 @@
  * algorithm cut to the one question asked here. Only untyped responses come here, so the fetch
  * path of typed ones costs nothing.
  */
+
+/**
+ * Types that say nothing (WHATWG MIME Sniffing 7.1 sniffs these as if none were sent): a server
+ * that knows no type for a file may write one of them instead of leaving the header out.
+ */
+const UNKNOWN_TYPES: ReadonlySet<string> = new Set(['', 'unknown/unknown', 'application/unknown', '*/*']);
+
+/** Whether a Content-Type (lowercased) names no type at all: absent, empty, or one of the above. */
+export function isUnknownType(contentType: string): boolean {
+  const semicolon = contentType.indexOf(';');
+  return UNKNOWN_TYPES.has((semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim());
+}
 
 /** WHATWG's resource header: the bytes a browser looks at. */
 const SNIFF_BYTES = 1445;

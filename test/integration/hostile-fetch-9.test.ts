@@ -80,9 +80,10 @@ test('a response without a Content-Type is parsed when it is text and kept as me
   const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR <a href="/from-png">x</a> pixelwords')]);
   const site = await startRaw(t, (path) => {
     // Apache 2.4 sends no Content-Type for an extension it does not know.
-    if (path === '/') return response([], Buffer.from('<!DOCTYPE html><title>untyped home</title><a href="/file.dat">data</a> <a href="/notes">notes</a>'));
+    if (path === '/') return response([], Buffer.from('<!DOCTYPE html><title>untyped home</title><a href="/file.dat">data</a> <a href="/notes">notes</a> <a href="/blank.bin">blank</a>'));
     if (path === '/file.dat') return response([], png);
-    if (path === '/notes') return response(['Content-Type: '], Buffer.from('<title>notes</title>plain notes'));
+    if (path === '/blank.bin') return response(['Content-Type: '], png);
+    if (path === '/notes') return response(['Content-Type: application/unknown'], Buffer.from('<title>notes</title>plain notes'));
     return null;
   });
   const config = testConfig(t, [`${site.origin}/`]);
@@ -90,8 +91,9 @@ test('a response without a Content-Type is parsed when it is text and kept as me
   const pages = new Map(rows<{ url: string; title: string | null; content_hash: string | null; body_hash: string | null; links_found: number }>(
     config.dbPath, 'SELECT url, title, content_hash, body_hash, links_found FROM pages').map((r) => [new URL(r.url).pathname, r]));
   assert.equal(pages.get('/')?.title, 'untyped home');
-  assert.equal(pages.get('/')?.links_found, 2);
-  assert.equal(pages.get('/notes')?.title, 'notes', 'an empty Content-Type is none: sniffed, text');
+  assert.equal(pages.get('/')?.links_found, 3);
+  assert.equal(pages.get('/blank.bin')?.content_hash, null, 'an empty Content-Type is none: sniffed, binary');
+  assert.equal(pages.get('/notes')?.title, 'notes', 'a type that names none is sniffed as none is: text');
   const binary = pages.get('/file.dat');
   assert.ok(binary, 'the binary file has its pages row');
   assert.equal(binary.title, null);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isUntypedHtml } from '../../src/parse/sniff-untyped.js';
+import { isUnknownType, isUntypedHtml } from '../../src/parse/sniff-untyped.js';
 
 const bytes = (text: string) => Buffer.from(text, 'latin1');
 
@@ -27,4 +27,9 @@ test('a start WHATWG takes for HTML wins over binary bytes later; a control byte
   assert.equal(isUntypedHtml(bytes('<!--x-->\x00')), true);
   assert.equal(isUntypedHtml(bytes('<pre>\x00')), false, '<pre is no pattern: <p must be followed by a space or >');
   assert.equal(isUntypedHtml(bytes(`${'a'.repeat(1445)}\x00`)), true);
+});
+
+test('types that name no type are sniffed as none is: empty, unknown/unknown, application/unknown, */*', () => {
+  for (const type of ['', '  ', 'unknown/unknown', 'application/unknown; charset=utf-8', '*/*']) assert.equal(isUnknownType(type), true, type);
+  for (const type of ['text/plain', 'application/octet-stream', 'text/html', 'image/png']) assert.equal(isUnknownType(type), false, type);
 });
