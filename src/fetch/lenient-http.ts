@@ -12,7 +12,9 @@
  * Transfer-Encoding: chunked (a script's Content-Length on a reply its server chunks). llhttp
  * frames the body by the Transfer-Encoding, as RFC 9112 section 6.3 says and browsers and curl do,
  * then undici holds the chunked body to the Content-Length and fails the request as a length
- * mismatch, on every attempt. Node's lenient parser reads it by the chunks. A body cut short
+ * mismatch, on every attempt. Node's lenient parser reads it by the chunks (and a body beside
+ * another Transfer-Encoding, `identity` or `gzip`, to the close, which its request asks for:
+ * RFC 9112 6.3 again, where undici masked llhttp's refusal as the same mismatch). A body cut short
  * fails as 'other side closed' instead, and a 204 or 304 with a length is the fetcher's
  * (skipNoContent), so the mismatch is taken for this refusal.
  */
