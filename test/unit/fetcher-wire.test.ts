@@ -192,6 +192,17 @@ test('a chunked response that also has a Content-Length is read by its chunks, a
   assert.deepEqual(requested, ['/both', '/both', '/later'], 'asked again through the lenient parser, and the origin remembered');
 });
 
+test('a Content-Length beside Transfer-Encoding: identity is read to the close, not failed as a length mismatch', async (t) => {
+  const page = Buffer.from('<title>identity</title>');
+  const { origin, requested } = await startRawServer(t, {
+    '/identity': { head: ['HTTP/1.1 200 OK', 'Content-Type: text/html', `Content-Length: ${page.length}`, 'Transfer-Encoding: identity'], body: page },
+  });
+  const result = await makeFetcher(t).fetch(entryFor(`${origin}/identity`));
+  assertResult(result);
+  assert.equal(text(result.body), '<title>identity</title>');
+  assert.deepEqual(requested, ['/identity', '/identity']);
+});
+
 test('what Node refuses too keeps undici\'s message: a Content-Length given twice, HTTP/0.9', async (t) => {
   const { origin, requested } = await startRawServer(t, {
     '/twice': { head: ['HTTP/1.1 200 OK', 'Content-Type: text/html', 'Content-Length: 5', 'Content-Length: 5'], body: Buffer.from('hello') },
