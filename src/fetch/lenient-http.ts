@@ -14,9 +14,12 @@
  * then undici holds the chunked body to the Content-Length and fails the request as a length
  * mismatch, on every attempt. Node's lenient parser reads it by the chunks (and a body beside
  * another Transfer-Encoding, `identity` or `gzip`, to the close, which its request asks for:
- * RFC 9112 6.3 again, where undici masked llhttp's refusal as the same mismatch). A body cut short
- * fails as 'other side closed' instead, and a 204 or 304 with a length is the fetcher's
- * (skipNoContent), so the mismatch is taken for this refusal.
+ * RFC 9112 6.3 again, where undici masked llhttp's refusal as the same mismatch). undici masks
+ * every parser error met once a Content-Length has been read so (its Parser.createError): a bare
+ * LF, a folded line or a control character in a header line after the Content-Length, where
+ * servers often put it, came as a length mismatch, and only such lines before it reached the
+ * fallback. A body cut short fails as 'other side closed' instead, and a 204 or 304 with a length
+ * is the fetcher's (skipNoContent), so the mismatch is taken for a refusal.
  */
 import type { Dispatcher } from 'undici';
 import type { FetchConfig } from '../config/schema.js';

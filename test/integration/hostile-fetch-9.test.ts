@@ -84,6 +84,20 @@ test('a chunked page that also sends a Content-Length is read by its chunks, as 
   assert.equal(site.hits.get('/next'), 1);
 });
 
+test('a folded header line after the Content-Length (where servers put it) goes to the lenient parser like one before it: the page is stored, not failed as CRAWL_FETCH_RESET', async (t) => {
+  const site = await startRaw(t, (path) => {
+    const html = Buffer.from(`<title>folded ${path}</title>${path === '/' ? '<a href="/bare-lf">next</a>' : ''}`);
+    if (path === '/') return response(['Content-Type: text/html', `Content-Length: ${html.length}`, 'X-Powered-By: an old', '  CGI server', 'Connection: keep-alive'], html);
+    if (path === '/bare-lf') return Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${html.length}\nContent-Type: text/html\n\n`), html]);
+    return null;
+  });
+  const config = testConfig(t, [`${site.origin}/`], { fetch: { politeness: { ...defaultPolitenessConfig(), retries: 0 } } });
+  await runCrawl(config);
+  const stored = rows<{ path: string; title: string; state: string }>(config.dbPath,
+    `SELECT replace(u.url, ?, '') AS path, p.title, u.state FROM urls u LEFT JOIN pages p ON p.url_id = u.id ORDER BY u.url`, site.origin);
+  assert.deepEqual(stored, [{ path: '/', title: 'folded /', state: 'done' }, { path: '/bare-lf', title: 'folded /bare-lf', state: 'done' }]);
+});
+
 test('a response without a Content-Type is parsed when it is text and kept as metadata when its first bytes are binary, as browsers sniff it', async (t) => {
   const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR <a href="/from-png">x</a> pixelwords')]);
   const site = await startRaw(t, (path) => {

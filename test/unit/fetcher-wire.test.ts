@@ -192,6 +192,21 @@ test('a chunked response that also has a Content-Length is read by its chunks, a
   assert.deepEqual(requested, ['/both', '/both', '/later'], 'asked again through the lenient parser, and the origin remembered');
 });
 
+test('a header line the lenient parser reads (folded, ended by a bare LF, a control byte) after the Content-Length line reaches it too: undici reports it as a length mismatch', async (t) => {
+  const page = Buffer.from('<title>after</title>');
+  const { origin, requested } = await startRawServer(t, {
+    '/folded': { head: ['HTTP/1.1 200 OK', `Content-Length: ${page.length}`, 'X-Folded: a', ' b', 'Content-Type: text/html'], body: page },
+    '/lf': { head: Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${page.length}\nContent-Type: text/html\r\n\r\n`), body: page, exact: true },
+    '/control': { head: ['HTTP/1.1 200 OK', `Content-Length: ${page.length}`, 'X-Control: a\x01b', 'Content-Type: text/html'], body: page },
+  });
+  for (const path of ['/folded', '/lf', '/control']) {
+    const result = await makeFetcher(t).fetch(entryFor(`${origin}${path}`));
+    assertResult(result);
+    assert.equal(text(result.body), '<title>after</title>', path);
+  }
+  assert.deepEqual(requested, ['/folded', '/folded', '/lf', '/lf', '/control', '/control']);
+});
+
 test('a Content-Length beside Transfer-Encoding: identity is read to the close, not failed as a length mismatch', async (t) => {
   const page = Buffer.from('<title>identity</title>');
   const { origin, requested } = await startRawServer(t, {
