@@ -5,8 +5,9 @@
  * `100 Continue`. Sites with such servers (embedded devices, old CGI, hand-written servers) are
  * real; failing them all would make crawlite the one client that cannot read them. The hop is
  * asked once more through node:http with `insecureHTTPParser` (node-http-dispatcher.ts), and the
- * origin is remembered so its later requests go that way at once. What Node refuses too
- * (a duplicate Content-Length, HTTP/0.9, a status below 100) keeps undici's error.
+ * origin is remembered so its later requests go that way at once. A Content-Length written twice
+ * with one value, which Node refuses too, is made one line first (content-length-lines.ts). What
+ * Node refuses still (lengths that disagree, HTTP/0.9, a status below 100) keeps undici's error.
  *
  * One refusal is undici's, not llhttp's: a response with both Content-Length and
  * Transfer-Encoding: chunked (a script's Content-Length on a reply its server chunks). llhttp
@@ -23,6 +24,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { FetchConfig } from '../config/schema.js';
+import { mergeContentLengthsOn } from './content-length-lines.js';
 import { MAX_HEADER_BYTES } from './dispatcher.js';
 import { loopbackLookup } from './loopback-lookup.js';
 import { NodeHttpDispatcher } from './node-http-dispatcher.js';
@@ -64,7 +66,7 @@ export function createLenientHttp(config: FetchConfig): LenientHttp {
         maxHeaderSize: MAX_HEADER_BYTES,
         lookup: loopbackLookup as never,
         ...(config.insecure === true ? { rejectUnauthorized: false } : {}),
-      });
+      }, mergeContentLengthsOn);
       return dispatcher;
     },
     has: (origin) => origins.has(origin),

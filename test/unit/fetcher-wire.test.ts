@@ -218,15 +218,30 @@ test('a Content-Length beside Transfer-Encoding: identity is read to the close, 
   assert.deepEqual(requested, ['/identity', '/identity']);
 });
 
-test('what Node refuses too keeps undici\'s message: a Content-Length given twice, HTTP/0.9', async (t) => {
+test('a Content-Length given twice, or as a list, with one value is read as that length, as Chromium, Firefox and curl read it; lengths that disagree are refused as browsers refuse them', async (t) => {
   const { origin, requested } = await startRawServer(t, {
     '/twice': { head: ['HTTP/1.1 200 OK', 'Content-Type: text/html', 'Content-Length: 5', 'Content-Length: 5'], body: Buffer.from('hello') },
+    '/list': { head: ['HTTP/1.1 200 OK', 'Content-Length: 5, 5', 'Content-Type: text/html'], body: Buffer.from('hello') },
+    '/tab': { head: ['HTTP/1.1 103 Early Hints', 'Link: </a.css>', '', 'HTTP/1.1 200 OK', 'content-length:5\t', 'Content-Type: text/html'], body: Buffer.from('hello') },
+    '/differ': { head: ['HTTP/1.1 200 OK', 'Content-Type: text/html', 'Content-Length: 5', 'Content-Length: 4'], body: Buffer.from('hello') },
+  });
+  for (const path of ['/twice', '/list', '/tab']) {
+    const result = await makeFetcher(t).fetch(entryFor(`${origin}${path}`));
+    assertResult(result);
+    assert.equal(text(result.body), 'hello', path);
+    assert.equal(result.headers['content-length'], '5');
+  }
+  const differ = await makeFetcher(t).fetch(entryFor(`${origin}/differ`));
+  assertFailure(differ);
+  assert.equal(differ.code, 'CRAWL_FETCH_RESET');
+  assert.deepEqual(requested, ['/twice', '/twice', '/list', '/list', '/tab', '/tab', '/differ', '/differ']);
+});
+
+test('what Node refuses too keeps undici\'s message: HTTP/0.9', async (t) => {
+  const { origin, requested } = await startRawServer(t, {
     '/http09': { head: Buffer.from('hello'), body: Buffer.alloc(0) },
   });
   const fetcher = makeFetcher(t);
-  const twice = await fetcher.fetch(entryFor(`${origin}/twice`));
-  assertFailure(twice);
-  assert.equal(twice.code, 'CRAWL_FETCH_RESET');
   const old = await fetcher.fetch(entryFor(`${origin}/http09`));
   assertFailure(old);
   assert.match(old.message, /Response does not match the HTTP\/1\.1 protocol/);
