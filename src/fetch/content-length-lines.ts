@@ -13,7 +13,8 @@ import { MAX_HEADER_BYTES } from './dispatcher.js';
 const CONTENT_LENGTH_LINE = /^content-length[ \t]*:(.*)$/i;
 
 /**
- * `head` (status line and header lines with their line endings, latin1, without the blank line) with its Content-Length
+ * `head` (status line and header lines with their line endings, latin1, without the blank line)
+ * with its Content-Length
  * lines made one, when they are not one plain line already and all their values agree; null when
  * there is nothing to change or the values disagree.
  */
@@ -37,51 +38,65 @@ export function mergeContentLengths(head: string): string | null {
   return lines.filter((_, i) => i === first || !at.includes(i)).join('\n');
 }
 
-/** Where a response head ends (after its blank line), or -1 while it has not. */
-function headEnd(bytes: Buffer): number {
-  const crlf = bytes.indexOf('\r\n\r\n');
-  const lf = bytes.indexOf('\n\n');
-  if (crlf === -1) return lf === -1 ? -1 : lf + 2;
-  return lf === -1 || crlf < lf ? crlf + 4 : lf + 2;
-}
+/** A head's end: the line break that ends its last line, then the blank line (CRLF or bare LF, mixed). */
+const HEAD_END = /\n\r?\n/;
 
 /**
  * Rewrites the final response head arriving on `socket` by mergeContentLengths, before Node's
  * parser sees it: the socket's push() (which its handle's reads go through) holds bytes until a
  * head is whole, passes interim 1xx heads on as they are, and after the final head steps aside.
- * For one-request connections (the lenient path's), whose first final head is the only one.
+ * Each chunk is searched once (with the two bytes before it), so a head dripped byte by byte
+ * costs linear time. For one-request connections (the lenient path's), whose first final head is
+ * the only one.
  */
 export function mergeContentLengthsOn(socket: Socket): void {
   const push = socket.push.bind(socket);
-  let pending: Buffer | null = Buffer.alloc(0);
+  let held: Buffer[] | null = [];
+  let heldBytes = 0;
+  /** The last two bytes held, as latin1: a head's end may straddle two chunks. */
+  let tail = '';
+
+  const release = (bytes: Buffer | null): void => {
+    const rest = held ?? [];
+    held = null;
+    if (heldBytes > 0 || bytes !== null) push(Buffer.concat(bytes === null ? rest : [...rest, bytes]));
+  };
+
+  const take = (bytes: Buffer): boolean => {
+    const text = bytes.toString('latin1');
+    const match = HEAD_END.exec(tail + text);
+    if (match === null) {
+      held!.push(bytes);
+      heldBytes += bytes.length;
+      tail = (tail + text.slice(-2)).slice(-2);
+      // Past what a head may be: the parser refuses it as it would have.
+      if (heldBytes > MAX_HEADER_BYTES) release(null);
+      return true;
+    }
+    const whole = Buffer.concat([...held!, bytes]);
+    const linesEnd = heldBytes - tail.length + match.index + 1;
+    const end = heldBytes - tail.length + match.index + match[0].length;
+    const head = whole.toString('latin1', 0, linesEnd);
+    if (/^HTTP\/\d\.\d 1\d\d/.test(head)) {
+      // An interim response (100, 103): passed on, and the next head looked at.
+      push(whole.subarray(0, end));
+      held = [];
+      heldBytes = 0;
+      tail = '';
+      return end < whole.length ? take(whole.subarray(end)) : true;
+    }
+    const merged = mergeContentLengths(head);
+    held = null;
+    return push(merged === null ? whole : Buffer.concat([Buffer.from(merged, 'latin1'), whole.subarray(linesEnd)]));
+  };
+
   socket.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
-    if (pending === null) return push(chunk, encoding);
+    if (held === null) return push(chunk, encoding);
     if (chunk === null) {
       // The server closed mid-head: what came goes to the parser, which tells it.
-      const rest = pending;
-      pending = null;
-      if (rest.length > 0) push(rest);
+      release(null);
       return push(null);
     }
-    pending = Buffer.concat([pending, Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, encoding)]);
-    for (let end = headEnd(pending); end !== -1; end = headEnd(pending)) {
-      const head = pending.subarray(0, end).toString('latin1');
-      if (/^HTTP\/\d\.\d 1\d\d/.test(head)) {
-        push(pending.subarray(0, end));
-        pending = pending.subarray(end);
-        continue;
-      }
-      // The blank line's own ending is left off; each header line keeps its own.
-      const blank = head.endsWith('\r\n\r\n') ? 2 : 1;
-      const merged = mergeContentLengths(head.slice(0, -blank));
-      const out = merged === null ? pending : Buffer.concat([Buffer.from(merged + head.slice(-blank), 'latin1'), pending.subarray(end)]);
-      pending = null;
-      return push(out);
-    }
-    if (pending.length <= MAX_HEADER_BYTES) return true;
-    // Past what a head may be: the parser refuses it as it would have.
-    const rest = pending;
-    pending = null;
-    return push(rest);
+    return take(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, encoding));
   };
 }
