@@ -14,9 +14,8 @@ const CONTENT_LENGTH_LINE = /^content-length[ \t]*:(.*)$/i;
 
 /**
  * `head` (status line and header lines with their line endings, latin1, without the blank line)
- * with its Content-Length
- * lines made one, when they are not one plain line already and all their values agree; null when
- * there is nothing to change or the values disagree.
+ * with its Content-Length lines made one, when they are not one plain line already and all their
+ * values agree; null when there is nothing to change or the values disagree.
  */
 export function mergeContentLengths(head: string): string | null {
   const lines = head.split('\n');
