@@ -1,7 +1,7 @@
 /**
- * Whether a response sent without a Content-Type (or with one that names no type) is parsed as HTML. Apache 2.4 sends none for a
- * file whose extension it does not know (it dropped DefaultType), so a link to `/dl/tool.bin` or
- * `/data.dat` comes back untyped; parsed as HTML, its bytes became text, words in the search
+ * Whether a response sent without a Content-Type (or with one that names no type) is parsed as
+ * HTML. Apache 2.4 sends none for a file whose extension it does not know (it dropped
+ * DefaultType), so a link to `/dl/tool.bin` or `/data.dat` comes back untyped; parsed as HTML, its bytes became text, words in the search
  * index and links. Browsers sniff such a body (WHATWG MIME Sniffing 7.1, "rules for identifying
  * an unknown MIME type") and show binary bytes as a download, not as a page; this is that
  * algorithm cut to the one question asked here. Only untyped responses come here, so the fetch
