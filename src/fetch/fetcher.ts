@@ -391,7 +391,10 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         }
       }
       const location = firstValue(res.headers.location);
-      if (REDIRECT_STATUSES.has(res.statusCode) && location !== undefined) {
+      // An empty Location is none, as in Chromium and curl -L: PHP's header("Location: $url") with
+      // $url empty sends one, and the page the script went on to write is what a browser shows.
+      // Resolved, it named the URL itself: a redirect loop, and the page lost.
+      if (REDIRECT_STATUSES.has(res.statusCode) && location !== undefined && location !== '') {
         // A redirect's body is never wanted; dump() drains a small one so the socket can be
         // reused and drops the connection for a larger one (undici's default limit, 128 KiB).
         await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });

@@ -5,11 +5,26 @@
  * `100 Continue`. Sites with such servers (embedded devices, old CGI, hand-written servers) are
  * real; failing them all would make crawlite the one client that cannot read them. The hop is
  * asked once more through node:http with `insecureHTTPParser` (node-http-dispatcher.ts), and the
- * origin is remembered so its later requests go that way at once. What Node refuses too
- * (a duplicate Content-Length, HTTP/0.9, a status below 100) keeps undici's error.
+ * origin is remembered so its later requests go that way at once. A Content-Length written twice
+ * with one value, which Node refuses too, is made one line first (content-length-lines.ts). What
+ * Node refuses still (lengths that disagree, HTTP/0.9, a status below 100) keeps undici's error.
+ *
+ * One refusal is undici's, not llhttp's: a response with both Content-Length and
+ * Transfer-Encoding: chunked (a script's Content-Length on a reply its server chunks). llhttp
+ * frames the body by the Transfer-Encoding, as RFC 9112 section 6.3 says and browsers and curl do,
+ * then undici holds the chunked body to the Content-Length and fails the request as a length
+ * mismatch, on every attempt. Node's lenient parser reads it by the chunks (and a body beside
+ * another Transfer-Encoding, `identity` or `gzip`, to the close, which its request asks for:
+ * RFC 9112 6.3 again, where undici masked llhttp's refusal as the same mismatch). undici masks
+ * every parser error met once a Content-Length has been read so (its Parser.createError): a bare
+ * LF, a folded line or a control character in a header line after the Content-Length, where
+ * servers often put it, came as a length mismatch, and only such lines before it reached the
+ * fallback. A body cut short fails as 'other side closed' instead, and a 204 or 304 with a length
+ * is the fetcher's (skipNoContent), so the mismatch is taken for a refusal.
  */
 import type { Dispatcher } from 'undici';
 import type { FetchConfig } from '../config/schema.js';
+import { mergeContentLengthsOn } from './content-length-lines.js';
 import { MAX_HEADER_BYTES } from './dispatcher.js';
 import { loopbackLookup } from './loopback-lookup.js';
 import { NodeHttpDispatcher } from './node-http-dispatcher.js';
@@ -23,6 +38,7 @@ export function isStrictParserRefusal(err: unknown): boolean {
   for (let depth = 0; depth < 5 && current != null; depth++) {
     const e = current as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown };
     if (e.name === 'HTTPParserError' || (typeof e.code === 'string' && e.code.startsWith('HPE_'))) return true;
+    if (e.code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return true;
     // An interim 100 Continue nobody asked for: Node's client skips it, as RFC 9110 allows.
     if (e.code === 'UND_ERR_SOCKET' && e.message === 'bad response') return true;
     current = e.cause;
@@ -50,7 +66,7 @@ export function createLenientHttp(config: FetchConfig): LenientHttp {
         maxHeaderSize: MAX_HEADER_BYTES,
         lookup: loopbackLookup as never,
         ...(config.insecure === true ? { rejectUnauthorized: false } : {}),
-      });
+      }, mergeContentLengthsOn);
       return dispatcher;
     },
     has: (origin) => origins.has(origin),

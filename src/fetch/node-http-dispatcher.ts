@@ -15,6 +15,7 @@
  */
 import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { Dispatcher, errors } from 'undici';
 
@@ -59,7 +60,9 @@ function isParseError(err: Error): boolean {
 }
 
 /** Runs one dispatch over node:http and calls `onSettled` once the handler has heard its last event. */
-function bridge(opts: Dispatcher.DispatchOptions, handler: Handler, requestOptions: https.RequestOptions, onSettled: () => void): (err: Error) => void {
+function bridge(
+  opts: Dispatcher.DispatchOptions, handler: Handler, requestOptions: https.RequestOptions, onSocket: ((socket: Socket) => void) | undefined, onSettled: () => void,
+): (err: Error) => void {
   const isNewApi = typeof handler.onRequestStart === 'function';
   let res: IncomingMessage | undefined;
   let req: http.ClientRequest | undefined;
@@ -148,6 +151,8 @@ function bridge(opts: Dispatcher.DispatchOptions, handler: Handler, requestOptio
     // exports, which ESM named bindings of builtins do not follow.
     const send = url.protocol === 'https:' ? https.request : http.request;
     req = send(url, { ...requestOptions, method: opts.method, headers: toNodeHeaders(opts.headers) }, onResponse);
+    // Before any byte: the socket exists once send() returns, and nothing is read before it connects.
+    if (onSocket) req.once('socket', onSocket);
     req.on('error', (err: Error) => {
       // Bytes after a whole response (a body longer than its Content-Length, from a CGI that
       // counted before it added to it) fail the parser as "Expected HTTP/", before the body is
@@ -169,14 +174,19 @@ function bridge(opts: Dispatcher.DispatchOptions, handler: Handler, requestOptio
 
 export class NodeHttpDispatcher extends Dispatcher {
   readonly #requestOptions: https.RequestOptions;
+  readonly #onSocket: ((socket: Socket) => void) | undefined;
   readonly #inFlight = new Set<{ abort: (err: Error) => void }>();
   #isClosed = false;
   #closeWaiters: Array<() => void> = [];
 
-  /** `requestOptions`: added to every node:http(s) request (agent, insecureHTTPParser, TLS...). */
-  constructor(requestOptions: https.RequestOptions = { agent: false }) {
+  /**
+   * `requestOptions`: added to every node:http(s) request (agent, insecureHTTPParser, TLS...).
+   * `onSocket`: given each request's socket before it reads anything (content-length-lines.ts).
+   */
+  constructor(requestOptions: https.RequestOptions = { agent: false }, onSocket?: (socket: Socket) => void) {
     super();
     this.#requestOptions = requestOptions;
+    this.#onSocket = onSocket;
   }
 
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Handler): boolean {
@@ -189,7 +199,7 @@ export class NodeHttpDispatcher extends Dispatcher {
     // Added before bridge() runs, since the request may settle synchronously inside it.
     const request = { abort: (_err: Error): void => {} };
     this.#inFlight.add(request);
-    request.abort = bridge(opts, handler, this.#requestOptions, () => {
+    request.abort = bridge(opts, handler, this.#requestOptions, this.#onSocket, () => {
       this.#inFlight.delete(request);
       this.#notifyIfIdle();
     });

@@ -177,15 +177,71 @@ test('on an origin the lenient parser reads, a body longer than its Content-Leng
   assert.deepEqual(requested, ['/lf', '/lf', '/excess'], 'the origin went to the lenient parser at once');
 });
 
-test('what Node refuses too keeps undici\'s message: a Content-Length given twice, HTTP/0.9', async (t) => {
+test('a chunked response that also has a Content-Length is read by its chunks, as browsers and curl read it (RFC 9112 6.3), not failed as a length mismatch', async (t) => {
+  const page = '<title>chunked</title>';
+  const chunked = Buffer.from(`${page.length.toString(16)}\r\n${page}\r\n0\r\n\r\n`);
+  const { origin, requested } = await startRawServer(t, {
+    '/both': { head: ['HTTP/1.1 200 OK', 'Content-Type: text/html', 'Content-Length: 5', 'Transfer-Encoding: chunked'], body: chunked },
+    '/later': { head: html(Buffer.from('<title>later</title>')), body: Buffer.from('<title>later</title>') },
+  });
+  const fetcher = makeFetcher(t);
+  const result = await fetcher.fetch(entryFor(`${origin}/both`));
+  assertResult(result);
+  assert.equal(text(result.body), page);
+  assertResult(await fetcher.fetch(entryFor(`${origin}/later`)));
+  assert.deepEqual(requested, ['/both', '/both', '/later'], 'asked again through the lenient parser, and the origin remembered');
+});
+
+test('a header line the lenient parser reads (folded, ended by a bare LF, a control byte) after the Content-Length line reaches it too: undici reports it as a length mismatch', async (t) => {
+  const page = Buffer.from('<title>after</title>');
+  const { origin, requested } = await startRawServer(t, {
+    '/folded': { head: ['HTTP/1.1 200 OK', `Content-Length: ${page.length}`, 'X-Folded: a', ' b', 'Content-Type: text/html'], body: page },
+    '/lf': { head: Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${page.length}\nContent-Type: text/html\r\n\r\n`), body: page, exact: true },
+    '/control': { head: ['HTTP/1.1 200 OK', `Content-Length: ${page.length}`, 'X-Control: a\x01b', 'Content-Type: text/html'], body: page },
+  });
+  for (const path of ['/folded', '/lf', '/control']) {
+    const result = await makeFetcher(t).fetch(entryFor(`${origin}${path}`));
+    assertResult(result);
+    assert.equal(text(result.body), '<title>after</title>', path);
+  }
+  assert.deepEqual(requested, ['/folded', '/folded', '/lf', '/lf', '/control', '/control']);
+});
+
+test('a Content-Length beside Transfer-Encoding: identity is read to the close, not failed as a length mismatch', async (t) => {
+  const page = Buffer.from('<title>identity</title>');
+  const { origin, requested } = await startRawServer(t, {
+    '/identity': { head: ['HTTP/1.1 200 OK', 'Content-Type: text/html', `Content-Length: ${page.length}`, 'Transfer-Encoding: identity'], body: page },
+  });
+  const result = await makeFetcher(t).fetch(entryFor(`${origin}/identity`));
+  assertResult(result);
+  assert.equal(text(result.body), '<title>identity</title>');
+  assert.deepEqual(requested, ['/identity', '/identity']);
+});
+
+test('a Content-Length given twice, or as a list, with one value is read as that length, as Chromium, Firefox and curl read it; lengths that disagree are refused as browsers refuse them', async (t) => {
   const { origin, requested } = await startRawServer(t, {
     '/twice': { head: ['HTTP/1.1 200 OK', 'Content-Type: text/html', 'Content-Length: 5', 'Content-Length: 5'], body: Buffer.from('hello') },
+    '/list': { head: ['HTTP/1.1 200 OK', 'Content-Length: 5, 5', 'Content-Type: text/html'], body: Buffer.from('hello') },
+    '/tab': { head: ['HTTP/1.1 103 Early Hints', 'Link: </a.css>', '', 'HTTP/1.1 200 OK', 'content-length:5\t', 'Content-Type: text/html'], body: Buffer.from('hello') },
+    '/differ': { head: ['HTTP/1.1 200 OK', 'Content-Type: text/html', 'Content-Length: 5', 'Content-Length: 4'], body: Buffer.from('hello') },
+  });
+  for (const path of ['/twice', '/list', '/tab']) {
+    const result = await makeFetcher(t).fetch(entryFor(`${origin}${path}`));
+    assertResult(result);
+    assert.equal(text(result.body), 'hello', path);
+    assert.equal(result.headers['content-length'], '5');
+  }
+  const differ = await makeFetcher(t).fetch(entryFor(`${origin}/differ`));
+  assertFailure(differ);
+  assert.equal(differ.code, 'CRAWL_FETCH_RESET');
+  assert.deepEqual(requested, ['/twice', '/twice', '/list', '/list', '/tab', '/tab', '/differ', '/differ']);
+});
+
+test('what Node refuses too keeps undici\'s message: HTTP/0.9', async (t) => {
+  const { origin, requested } = await startRawServer(t, {
     '/http09': { head: Buffer.from('hello'), body: Buffer.alloc(0) },
   });
   const fetcher = makeFetcher(t);
-  const twice = await fetcher.fetch(entryFor(`${origin}/twice`));
-  assertFailure(twice);
-  assert.equal(twice.code, 'CRAWL_FETCH_RESET');
   const old = await fetcher.fetch(entryFor(`${origin}/http09`));
   assertFailure(old);
   assert.match(old.message, /Response does not match the HTTP\/1\.1 protocol/);

@@ -1,0 +1,101 @@
+/**
+ * A Content-Length written more than once with one value (two `Content-Length: 5` lines, the list
+ * `5, 5`, a value padded with a tab): Chromium (HttpStreamParser), Firefox and curl read it as the
+ * one length it agrees on, since servers send it so (a script's length beside its server's). Node's
+ * parser refuses it even when lenient ("Duplicate Content-Length"), so on the lenient path
+ * (lenient-http.ts) the response head is given one `Content-Length` line before Node reads it.
+ * Lengths that disagree are left for the parser to refuse, as browsers refuse them: that is the
+ * response-splitting case RFC 9112 section 6.3 warns about.
+ */
+import type { Socket } from 'node:net';
+import { MAX_HEADER_BYTES } from './dispatcher.js';
+
+const CONTENT_LENGTH_LINE = /^content-length[ \t]*:(.*)$/i;
+
+/**
+ * `head` (status line and header lines with their line endings, latin1, without the blank line)
+ * with its Content-Length lines made one, when they are not one plain line already and all their
+ * values agree; null when there is nothing to change or the values disagree.
+ */
+export function mergeContentLengths(head: string): string | null {
+  const lines = head.split('\n');
+  const at: number[] = [];
+  const values: string[] = [];
+  let isPlain = true;
+  for (let i = 1; i < lines.length; i++) {
+    const match = CONTENT_LENGTH_LINE.exec(lines[i]!.replace(/\r$/, ''));
+    if (match === null) continue;
+    at.push(i);
+    if (!/^ ?\d+$/.test(match[1]!)) isPlain = false;
+    for (const value of match[1]!.split(',')) values.push(value.trim());
+  }
+  if (at.length === 0 || (at.length === 1 && isPlain)) return null;
+  const length = values[0]!;
+  if (!/^\d+$/.test(length) || values.some((value) => value !== length)) return null;
+  const first = at[0]!;
+  lines[first] = `Content-Length: ${length}${lines[first]!.endsWith('\r') ? '\r' : ''}`;
+  return lines.filter((_, i) => i === first || !at.includes(i)).join('\n');
+}
+
+/** A head's end: the line break that ends its last line, then the blank line (CRLF or bare LF, mixed). */
+const HEAD_END = /\n\r?\n/;
+
+/**
+ * Rewrites the final response head arriving on `socket` by mergeContentLengths, before Node's
+ * parser sees it: the socket's push() (which its handle's reads go through) holds bytes until a
+ * head is whole, passes interim 1xx heads on as they are, and after the final head steps aside.
+ * Each chunk is searched once (with the two bytes before it), so a head dripped byte by byte
+ * costs linear time. For one-request connections (the lenient path's), whose first final head is
+ * the only one.
+ */
+export function mergeContentLengthsOn(socket: Socket): void {
+  const push = socket.push.bind(socket);
+  let held: Buffer[] | null = [];
+  let heldBytes = 0;
+  /** The last two bytes held, as latin1: a head's end may straddle two chunks. */
+  let tail = '';
+
+  const release = (bytes: Buffer | null): void => {
+    const rest = held ?? [];
+    held = null;
+    if (heldBytes > 0 || bytes !== null) push(Buffer.concat(bytes === null ? rest : [...rest, bytes]));
+  };
+
+  const take = (bytes: Buffer): boolean => {
+    const text = bytes.toString('latin1');
+    const match = HEAD_END.exec(tail + text);
+    if (match === null) {
+      held!.push(bytes);
+      heldBytes += bytes.length;
+      tail = (tail + text.slice(-2)).slice(-2);
+      // Past what a head may be: the parser refuses it as it would have.
+      if (heldBytes > MAX_HEADER_BYTES) release(null);
+      return true;
+    }
+    const whole = Buffer.concat([...held!, bytes]);
+    const linesEnd = heldBytes - tail.length + match.index + 1;
+    const end = heldBytes - tail.length + match.index + match[0].length;
+    const head = whole.toString('latin1', 0, linesEnd);
+    if (/^HTTP\/\d\.\d 1\d\d/.test(head)) {
+      // An interim response (100, 103): passed on, and the next head looked at.
+      push(whole.subarray(0, end));
+      held = [];
+      heldBytes = 0;
+      tail = '';
+      return end < whole.length ? take(whole.subarray(end)) : true;
+    }
+    const merged = mergeContentLengths(head);
+    held = null;
+    return push(merged === null ? whole : Buffer.concat([Buffer.from(merged, 'latin1'), whole.subarray(linesEnd)]));
+  };
+
+  socket.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
+    if (held === null) return push(chunk, encoding);
+    if (chunk === null) {
+      // The server closed mid-head: what came goes to the parser, which tells it.
+      release(null);
+      return push(null);
+    }
+    return take(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, encoding));
+  };
+}
