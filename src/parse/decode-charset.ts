@@ -72,9 +72,30 @@ function toEncoding(label: string | null): string | null {
   }
 }
 
-const CHARSET_PARAM = /(?:^|;)\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i;
+const CHARSET_PARAM = /(?:^|;)\s*charset\s*=\s*(?:"([^"]*)"|([^;\s,]*))/i;
 
+/**
+ * The charset of a Content-Type. Sent twice, its lines arrive joined by a comma
+ * ("text/html; charset=utf-8, text/html"); WHATWG's "extract a MIME type" takes the last type,
+ * keeping an earlier charset of the same type when the last names none, as browsers do. Read as
+ * one value, "utf-8," was no label, and the page fell to <meta> and sniffing.
+ */
 function charsetParam(contentType: string): string | null {
+  if (!contentType.includes(',')) return oneCharsetParam(contentType);
+  let essence: string | null = null;
+  let charset: string | null = null;
+  for (const part of contentType.split(',')) {
+    const type = part.split(';', 1)[0]!.trim().toLowerCase();
+    if (!/^[^/\s]+\/[^/\s]+$/.test(type) || type === '*/*') continue; // not a MIME type: skipped, as WHATWG does
+    const own = oneCharsetParam(part);
+    if (type !== essence) charset = own;
+    else if (own !== null) charset = own;
+    essence = type;
+  }
+  return charset;
+}
+
+function oneCharsetParam(contentType: string): string | null {
   const m = CHARSET_PARAM.exec(contentType);
   if (!m) return null;
   return (m[1] ?? m[2] ?? '').trim();

@@ -92,3 +92,25 @@ test('<xmp> and <listing> are blocks whose line breaks are kept, as a browser la
   const text = await storedText(config.dbPath);
   assert.equal(text.get('/'), 'before\nraw <b>\nsecond line\nafter\none\ntwo\nend');
 });
+
+test('a Content-Type sent twice is read as browsers read it: the charset of the last type, or an earlier one of the same type', async (t) => {
+  // "Привет" in windows-1251; its <meta> names koi8-r, which would read it as other letters.
+  const body = Buffer.concat([Buffer.from('<meta charset="koi8-r"><title>'), Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]), Buffer.from('</title>')]);
+  const site = await startSite({
+    '/': page('home', ['/kept', '/last']),
+    '/kept': (_req, res) => {
+      res.writeHead(200, ['content-type', 'text/html; charset=windows-1251', 'content-type', 'text/html']).end(body);
+    },
+    '/last': (_req, res) => {
+      res.writeHead(200, ['content-type', 'text/html; charset=utf-8', 'content-type', 'text/html; charset=windows-1251']).end(body);
+    },
+  });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')]);
+  await runCrawl(config);
+  const pages = rows<{ url: string; title: string; encoding: string }>(config.dbPath, 'SELECT url, title, encoding FROM pages WHERE url != ? ORDER BY url', site.url('/'));
+  assert.deepEqual(pages.map((p) => [new URL(p.url).pathname, p.title, p.encoding]), [
+    ['/kept', 'Привет', 'windows-1251'],
+    ['/last', 'Привет', 'windows-1251'],
+  ]);
+});

@@ -34,6 +34,16 @@ describe('decodeHtml', () => {
     }
   });
 
+  it('reads a Content-Type sent twice (joined by a comma) as browsers do: the last type, an earlier charset of the same type kept', () => {
+    const body = join('<meta charset="koi8-r"><title>', PRIVET_1251, '</title>');
+    for (const ct of ['text/html; charset=windows-1251, text/html', 'text/html; charset=utf-8, text/html; charset=windows-1251',
+      'text/html; charset=windows-1251,', 'text/plain; charset=utf-8, text/html; charset=windows-1251', 'text/html; charset=windows-1251, */*']) {
+      assert.equal(decodeHtml(body, ct).encoding, 'windows-1251', ct);
+    }
+    // The last type is another one and names no charset: none from the header, so the page's <meta> decides.
+    assert.equal(decodeHtml(body, 'text/plain; charset=windows-1251, text/html').encoding, 'koi8-r');
+  });
+
   it('prefers the header over a <meta charset>', () => {
     const out = decodeHtml(join('<meta charset="shift_jis"><title>', PRIVET_1251, '</title>'), 'text/html; charset=windows-1251');
     assert.equal(out.encoding, 'windows-1251');
