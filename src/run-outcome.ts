@@ -12,6 +12,8 @@ export interface RunOutcome {
   answered: number;
   /** URLs that failed or were answered with a status of 400 or more. */
   unanswered: number;
+  /** Of those, the ones answered with a status of 400 or more: stored as pages, yet no failures. */
+  httpErrors: number;
   /** Every unanswered URL was a seed (depth 0). */
   isSeedsOnly: boolean;
   /** The first few unanswered URLs and why, in a few words: 'connection refused', 'HTTP 404'. */
@@ -54,7 +56,7 @@ function reasonOf(code: ErrorCode, message: string): string {
 }
 
 export function createRunOutcome() {
-  const outcome: RunOutcome = { answered: 0, unanswered: 0, isSeedsOnly: true, examples: [] };
+  const outcome: RunOutcome = { answered: 0, unanswered: 0, httpErrors: 0, isSeedsOnly: true, examples: [] };
   const miss = (entry: FrontierEntry, reason: string) => {
     outcome.unanswered += 1;
     if (entry.depth > 0) outcome.isSeedsOnly = false;
@@ -64,7 +66,10 @@ export function createRunOutcome() {
     /** A response arrived (after redirects and retries). */
     noteResponse(entry: FrontierEntry, status: number): void {
       if (status < 400) outcome.answered += 1;
-      else miss(entry, `HTTP ${status}`);
+      else {
+        outcome.httpErrors += 1;
+        miss(entry, `HTTP ${status}`);
+      }
     },
     /** The URL ends failed, or blocked by robots.txt; `message` is the failure's own. */
     noteFailure(entry: FrontierEntry, code: ErrorCode, message = ''): void {

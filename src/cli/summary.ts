@@ -149,6 +149,15 @@ export function formatTrapSkips(counts: NonNullable<CrawlSummary['trapSkips']>):
 }
 
 /**
+ * 4xx and 5xx answers are stored as pages, not counted as failures; without this line a run of
+ * 404 seeds said "2 pages stored, 0 failed" and then exited 1 with "every seed failed (HTTP 404)".
+ */
+export function formatHttpErrors(count: number): string | null {
+  if (count === 0) return null;
+  return `  ${plural(count, 'page', count.toLocaleString('en-US'))} of those answered with an HTTP error status (4xx or 5xx); crawlite stats lists them by status`;
+}
+
+/**
  * A run --max-time ended: how long, and what is left. The same command continues for as long
  * again; the next: lines name the one that continues to the end.
  */
@@ -163,11 +172,13 @@ export function formatMaxTime(maxTimeMs: number, queued: number): string {
  */
 export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [], rerunJob: RerunJob | null = null): string {
   const trapLine = s.trapSkips ? formatTrapSkips(s.trapSkips) : null;
+  const httpErrorLine = formatHttpErrors(s.outcome?.httpErrors ?? 0);
   const errors = Object.entries(s.errorsByCode).sort((a, b) => b[1] - a[1]);
   const lines = [
     '',
     `crawl ${s.status}: ${plural(s.pagesStored, 'page')} stored, ${s.failures} failed, in ${formatDuration(s.elapsedMs)} (${s.pagesPerSecond.toFixed(1)} pages/s)`,
     ...errors.map(([code, n]) => `  ${String(n).padStart(7)}  ${code}`),
+    ...(httpErrorLine ? [httpErrorLine] : []),
     ...(trapLine ? [trapLine] : []),
     ...(s.earlierFailures ? [formatEarlierFailures(s.earlierFailures)] : []),
     ...(s.maxTimeReached !== undefined ? [formatMaxTime(s.maxTimeReached.limitMs, s.maxTimeReached.queued)] : []),

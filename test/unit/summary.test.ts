@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CrawlProgress, CrawlSummary } from '../../src/crawl.js';
-import { formatCrawlDelay, formatDuration, formatMaxTime, formatProgressLine, formatSitemaps, formatSummary, formatTrapSkips, plural } from '../../src/cli/summary.js';
+import { formatCrawlDelay, formatDuration, formatHttpErrors, formatMaxTime, formatProgressLine, formatSitemaps, formatSummary, formatTrapSkips, plural } from '../../src/cli/summary.js';
 
 test('formatDuration rounds before splitting: never 60s or 60m in a field', () => {
   const cases: Array<[number, string]> = [
@@ -30,6 +30,12 @@ test('counts agree with their noun: 1 page, 1 error; 0 and 2 pages', () => {
   assert.equal(formatProgressLine({ ...progress, pagesStored: 2, failures: 0 }), 'crawlite: 2 pages (1/s), 0 errors, 0 in flight, 10 B, 1.0s');
   assert.equal(plural(0, 'page'), '0 pages');
   assert.equal(plural(1234, 'URL', '1,234'), '1,234 URLs');
+});
+
+test('stored pages that answered 4xx or 5xx get one summary line; none, no line', () => {
+  assert.equal(formatHttpErrors(1), '  1 page of those answered with an HTTP error status (4xx or 5xx); crawlite stats lists them by status');
+  assert.equal(formatHttpErrors(1234), '  1,234 pages of those answered with an HTTP error status (4xx or 5xx); crawlite stats lists them by status');
+  assert.equal(formatHttpErrors(0), null);
 });
 
 test('trap skips get one summary line, largest code first; none, no line', () => {
