@@ -24,7 +24,7 @@ export function formatJsonNotice(line: string, now = new Date()): string {
 export function formatJsonSummary(s: CrawlSummary, now = new Date()): string {
   return `${JSON.stringify({
     type: 'summary', time: now.toISOString(), status: s.status, dbPath: s.dbPath, pagesStored: s.pagesStored,
-    failures: s.failures, errorsByCode: s.errorsByCode, elapsedMs: Math.round(s.elapsedMs),
+    failures: s.failures, errorsByCode: s.errorsByCode, httpErrorPages: s.outcome?.httpErrors ?? 0, elapsedMs: Math.round(s.elapsedMs),
     pagesPerSecond: Number(s.pagesPerSecond.toFixed(2)), wireBytes: s.wireBytes,
     // Only when they apply, as the text summary's lines: the --retry-failed count, the hint, the
     // seeds excluded, the URLs skipped as spider traps, --max-time reached, the URLs left queued.

@@ -75,6 +75,9 @@ test('seeds answering 404 and 500: their pages are stored, and the crawl still e
   assert.ok(line.includes(`${s.url('/broken')}: HTTP 500`), line);
   const pages = rows<{ url: string; status: number }>(db, 'SELECT url, status FROM pages ORDER BY url');
   assert.deepEqual(pages, [{ url: s.url('/broken'), status: 500 }, { url: s.url('/missing'), status: 404 }], 'nothing stored is lost');
+  const json = await crawlite(['crawl', s.url('/missing'), s.url('/broken'), '--db', tempDbPath(t), '--retries', '0', '--log-format', 'json']);
+  const summary = JSON.parse(json.stderr.trimEnd().split('\n').at(-2)!) as Record<string, unknown>;
+  assert.deepEqual([summary.type, summary.pagesStored, summary.failures, summary.httpErrorPages], ['summary', 2, 0, 2]);
 });
 
 test('a seed redirecting to a 404 page stored by an earlier run (not requested again) still exits 1', async (t) => {
