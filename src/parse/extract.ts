@@ -78,7 +78,8 @@ export function extractPage(html: string, pageUrl: string, maxLinks: number, rob
 export function createPageCollector(pageUrl: string, maxLinks: number, robotsName = DEFAULT_ROBOTS_NAME, encoding = 'utf-8'): HtmlSink & { finish(): ExtractedPage } {
   const collector = new PageCollector(pageUrl, maxLinks, robotsName, encoding);
   return {
-    onopentag: (name, attribs) => collector.openTag(tagInfo(name), attribs),
+    onopentag: (name, attribs) => collector.openTag(tagInfo(name), attribs,
+      attribs.hidden !== undefined && attribs.hidden.toLowerCase() !== 'until-found'),
     ontext: (text) => collector.text(text, 0, text.length),
     onclosetag: (name) => collector.closeTag(tagInfo(name)),
     finish: () => collector.finish(),
@@ -126,6 +127,12 @@ class PageCollector implements TagSink {
   // Only written while #anchor is set: it is reset when an anchor opens and read when it closes.
   readonly #anchorText = new TextBuffer(MAX_ANCHOR_CHARS, ' ');
   #hiddenDepth = 0;
+  /** Elements open now; every opened one is closed once (html-events.ts), void ones at once. */
+  #depth = 0;
+  /** #depth outside the outermost element hidden by its attributes (`hidden`, a closed <dialog>); -1 when none is open. */
+  #hiddenAt = -1;
+  /** Open <template>s: their content is inert, in a browser a fragment outside the document. */
+  #templateDepth = 0;
   #foreignDepth = 0;
   #preDepth = 0;
   #head = Head.NotSeen;
@@ -137,11 +144,22 @@ class PageCollector implements TagSink {
     this.#robotsName = robotsName;
   }
 
-  openTag(tag: TagInfo, attribs: Readonly<Record<string, string>>): void {
+  openTag(tag: TagInfo, attribs: Readonly<Record<string, string>>, isHidden: boolean): void {
     const flags = tag.flags;
     if (this.#head === Head.Open && (flags & TagFlag.HeadContent) === 0) this.#head = Head.Left;
-    switch (tag.kind) {
+    if ((isHidden || (tag.kind === TagKind.Dialog && attribs.open === undefined)) && this.#hiddenAt === -1) {
+      this.#hiddenAt = this.#depth;
+      this.#hiddenDepth++;
+    }
+    this.#depth++;
+    // Inside a <template> only nested templates count: its links, title, base and meta are not
+    // the page's (a client-side template's href="{{url}}" is no link either).
+    switch (this.#templateDepth === 0 || tag.kind === TagKind.Template ? tag.kind : TagKind.Other) {
       case TagKind.Other:
+      case TagKind.Dialog:
+        break;
+      case TagKind.Template:
+        this.#templateDepth++;
         break;
       case TagKind.A:
       case TagKind.Area:
@@ -213,7 +231,14 @@ class PageCollector implements TagSink {
   }
 
   closeTag(tag: TagInfo): void {
-    switch (tag.kind) {
+    if (--this.#depth === this.#hiddenAt) {
+      this.#hiddenAt = -1;
+      this.#hiddenDepth--;
+    }
+    switch (this.#templateDepth === 0 || tag.kind === TagKind.Template ? tag.kind : TagKind.Other) {
+      case TagKind.Template:
+        if (this.#templateDepth > 0) this.#templateDepth--;
+        break;
       case TagKind.A:
         this.#closeAnchor();
         break;
