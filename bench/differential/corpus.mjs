@@ -314,5 +314,4 @@ export const known = {
   'nul-in-href': 'NUL in an href stays %00; browsers make it U+FFFD (%EF%BF%BD): junk either way',
   'table-end-tags-stray': 'text after "</tr></td>" in a table is not foster-parented before the table',
   'frameset-after-body-text': 'a <frameset> after body text is ignored by browsers; its frames are still followed',
-  'frame-outside-frameset': 'a <frame> outside a frameset is dropped by browsers; its src is still followed',
 };

@@ -133,6 +133,7 @@ class PageCollector implements TagSink {
   #hiddenAt = -1;
   /** Open <template>s: their content is inert, in a browser a fragment outside the document. */
   #templateDepth = 0;
+  #framesetDepth = 0;
   #foreignDepth = 0;
   #preDepth = 0;
   #head = Head.NotSeen;
@@ -161,6 +162,9 @@ class PageCollector implements TagSink {
       case TagKind.Template:
         this.#templateDepth++;
         break;
+      case TagKind.Frameset:
+        this.#framesetDepth++;
+        break;
       case TagKind.A:
       case TagKind.Area:
         this.#openLink(tag.kind, attribs);
@@ -168,7 +172,9 @@ class PageCollector implements TagSink {
       case TagKind.Frame:
         // A frameset's frames are the site's pages (old sites have no other links to them); an
         // iframe's document is part of the page. Followed like links, as wget and Heritrix do;
-        // off-site embeds (ads, videos) meet the scope like any link.
+        // off-site embeds (ads, videos) meet the scope like any link. A <frame> outside a
+        // <frameset> is no element at all in a browser (the tree builder ignores its tag).
+        if (tag.name === 'frame' && this.#framesetDepth === 0) break;
         if (attribs.src !== undefined && this.#rawLinks.length < MAX_ANCHORS) {
           this.#rawLinks.push({ href: attribs.src, text: collapse(attribs.title ?? '', MAX_ANCHOR_CHARS), isNofollow: false });
         }
@@ -238,6 +244,9 @@ class PageCollector implements TagSink {
     switch (this.#templateDepth === 0 || tag.kind === TagKind.Template ? tag.kind : TagKind.Other) {
       case TagKind.Template:
         if (this.#templateDepth > 0) this.#templateDepth--;
+        break;
+      case TagKind.Frameset:
+        if (this.#framesetDepth > 0) this.#framesetDepth--;
         break;
       case TagKind.A:
         this.#closeAnchor();

@@ -54,6 +54,8 @@ export const enum TagKind {
   Template,
   /** Hidden unless it has an `open` attribute. */
   Dialog,
+  /** A <frame> counts only inside one; elsewhere browsers drop it. */
+  Frameset,
 }
 
 export interface TagInfo {
@@ -121,7 +123,7 @@ const KINDS: ReadonlyArray<readonly [string, TagKind]> = [
   ['a', TagKind.A], ['area', TagKind.Area], ['base', TagKind.Base], ['meta', TagKind.Meta], ['link', TagKind.Link],
   ['html', TagKind.Html], ['title', TagKind.Title], ['head', TagKind.Head], ['svg', TagKind.Svg],
   ['math', TagKind.Math], ['frame', TagKind.Frame], ['iframe', TagKind.Frame],
-  ['template', TagKind.Template], ['dialog', TagKind.Dialog],
+  ['template', TagKind.Template], ['dialog', TagKind.Dialog], ['frameset', TagKind.Frameset],
   // The UA stylesheet's `white-space: pre` elements: their line breaks are the text's.
   ['pre', TagKind.Pre], ['listing', TagKind.Pre], ['xmp', TagKind.Pre], ['plaintext', TagKind.Pre],
 ];

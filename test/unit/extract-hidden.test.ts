@@ -60,3 +60,10 @@ describe('extractPage: a <template>\'s content is inert', () => {
     assert.deepEqual(paths('<div><template><a href="/in">x</a></div><a href="/out">y</a>'), ['/out']);
   });
 });
+
+describe('extractPage: a <frame> outside a <frameset>', () => {
+  it('is no link, as browsers drop the element; inside one, and an <iframe> anywhere, it is', () => {
+    assert.deepEqual(paths('<p>x</p><frame src="/stray"><iframe src="/if"></iframe>'), ['/if']);
+    assert.deepEqual(paths('<frameset><frameset><frame src="/a"></frameset><frame src="/b"></frameset>'), ['/a', '/b']);
+  });
+});
