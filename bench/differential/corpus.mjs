@@ -259,6 +259,7 @@ export const cases = [
   ['bogus-dash-gt', P('a<!->b<!-x>c')],
   ['end-tag-empty-text', P('one</>two</ >three')],
   ['hidden-nested', P('<div hidden>a<div>b</div>c</div>d<section HIDDEN=hidden><p>e</p></section>f')],
+  ['hidden-body', '<title>t</title><body hidden><p>shown by a script</p>'],
   ['hidden-void', P('<img hidden alt=x><input hidden>a<br hidden>b')],
   ['hidden-link-text', P('<a href="/hl">shown <span hidden>secret</span></a>')],
   ['dialog-nested-open', P('<dialog><p>closed</p><dialog open>inner</dialog></dialog>after')],

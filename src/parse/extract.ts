@@ -148,6 +148,9 @@ class PageCollector implements TagSink {
   openTag(tag: TagInfo, attribs: Readonly<Record<string, string>>, isHidden: boolean): void {
     const flags = tag.flags;
     if (this.#head === Head.Open && (flags & TagFlag.HeadContent) === 0) this.#head = Head.Left;
+    // `<body hidden>` and `<html hidden>` are a script's way to show a page only once it has run
+    // (against a flash of unstyled content): the page is its content, so it is read.
+    if (isHidden && (tag.kind === TagKind.Html || tag.name === 'body')) isHidden = false;
     if ((isHidden || (tag.kind === TagKind.Dialog && attribs.open === undefined)) && this.#hiddenAt === -1) {
       this.#hiddenAt = this.#depth;
       this.#hiddenDepth++;

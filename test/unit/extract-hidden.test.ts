@@ -28,6 +28,10 @@ describe('extractPage: text browsers do not show', () => {
     assert.deepEqual(page.links.map((l) => [new URL(l.url).pathname, l.text]), [['/a', 'shown'], ['/b', '']]);
   });
 
+  it('reads a page whose <body> or <html> is hidden until a script shows it', () => {
+    assert.equal(extract('<html hidden><body hidden><p>a</p><p hidden>b</p>c').text, 'a\nc');
+  });
+
   it('keeps hidden="until-found" text, which find-in-page and search engines reveal', () => {
     assert.equal(extract('<div hidden="until-found">answer</div><p>q').text, 'answer\nq');
   });
