@@ -78,7 +78,8 @@ export function extractPage(html: string, pageUrl: string, maxLinks: number, rob
 export function createPageCollector(pageUrl: string, maxLinks: number, robotsName = DEFAULT_ROBOTS_NAME, encoding = 'utf-8'): HtmlSink & { finish(): ExtractedPage } {
   const collector = new PageCollector(pageUrl, maxLinks, robotsName, encoding);
   return {
-    onopentag: (name, attribs) => collector.openTag(tagInfo(name), attribs),
+    onopentag: (name, attribs) => collector.openTag(tagInfo(name), attribs,
+      attribs.hidden !== undefined && attribs.hidden.toLowerCase() !== 'until-found'),
     ontext: (text) => collector.text(text, 0, text.length),
     onclosetag: (name) => collector.closeTag(tagInfo(name)),
     finish: () => collector.finish(),
@@ -126,6 +127,13 @@ class PageCollector implements TagSink {
   // Only written while #anchor is set: it is reset when an anchor opens and read when it closes.
   readonly #anchorText = new TextBuffer(MAX_ANCHOR_CHARS, ' ');
   #hiddenDepth = 0;
+  /** Elements open now; every opened one is closed once (html-events.ts), void ones at once. */
+  #depth = 0;
+  /** #depth outside the outermost element hidden by its attributes (`hidden`, a closed <dialog>); -1 when none is open. */
+  #hiddenAt = -1;
+  /** Open <template>s: their content is inert, in a browser a fragment outside the document. */
+  #templateDepth = 0;
+  #framesetDepth = 0;
   #foreignDepth = 0;
   #preDepth = 0;
   #head = Head.NotSeen;
@@ -137,11 +145,28 @@ class PageCollector implements TagSink {
     this.#robotsName = robotsName;
   }
 
-  openTag(tag: TagInfo, attribs: Readonly<Record<string, string>>): void {
+  openTag(tag: TagInfo, attribs: Readonly<Record<string, string>>, isHidden: boolean): void {
     const flags = tag.flags;
     if (this.#head === Head.Open && (flags & TagFlag.HeadContent) === 0) this.#head = Head.Left;
-    switch (tag.kind) {
+    // `<body hidden>` and `<html hidden>` are a script's way to show a page only once it has run
+    // (against a flash of unstyled content): the page is its content, so it is read.
+    if (isHidden && (tag.kind === TagKind.Html || tag.name === 'body')) isHidden = false;
+    if ((isHidden || (tag.kind === TagKind.Dialog && attribs.open === undefined)) && this.#hiddenAt === -1) {
+      this.#hiddenAt = this.#depth;
+      this.#hiddenDepth++;
+    }
+    this.#depth++;
+    // Inside a <template> only nested templates count: its links, title, base and meta are not
+    // the page's (a client-side template's href="{{url}}" is no link either).
+    switch (this.#templateDepth === 0 || tag.kind === TagKind.Template ? tag.kind : TagKind.Other) {
       case TagKind.Other:
+      case TagKind.Dialog:
+        break;
+      case TagKind.Template:
+        this.#templateDepth++;
+        break;
+      case TagKind.Frameset:
+        this.#framesetDepth++;
         break;
       case TagKind.A:
       case TagKind.Area:
@@ -150,7 +175,9 @@ class PageCollector implements TagSink {
       case TagKind.Frame:
         // A frameset's frames are the site's pages (old sites have no other links to them); an
         // iframe's document is part of the page. Followed like links, as wget and Heritrix do;
-        // off-site embeds (ads, videos) meet the scope like any link.
+        // off-site embeds (ads, videos) meet the scope like any link. A <frame> outside a
+        // <frameset> is no element at all in a browser (the tree builder ignores its tag).
+        if (tag.name === 'frame' && this.#framesetDepth === 0) break;
         if (attribs.src !== undefined && this.#rawLinks.length < MAX_ANCHORS) {
           this.#rawLinks.push({ href: attribs.src, text: collapse(attribs.title ?? '', MAX_ANCHOR_CHARS), isNofollow: false });
         }
@@ -213,7 +240,17 @@ class PageCollector implements TagSink {
   }
 
   closeTag(tag: TagInfo): void {
-    switch (tag.kind) {
+    if (--this.#depth === this.#hiddenAt) {
+      this.#hiddenAt = -1;
+      this.#hiddenDepth--;
+    }
+    switch (this.#templateDepth === 0 || tag.kind === TagKind.Template ? tag.kind : TagKind.Other) {
+      case TagKind.Template:
+        if (this.#templateDepth > 0) this.#templateDepth--;
+        break;
+      case TagKind.Frameset:
+        if (this.#framesetDepth > 0) this.#framesetDepth--;
+        break;
       case TagKind.A:
         this.#closeAnchor();
         break;

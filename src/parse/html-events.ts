@@ -36,7 +36,8 @@ export interface HtmlSink {
  * range of the source, so text that is only scanned is never copied out first.
  */
 export interface TagSink {
-  openTag(tag: TagInfo, attribs: Readonly<Record<string, string>>): void;
+  /** `isHidden`: it has a `hidden` attribute (not "until-found"), so nothing in it is shown. */
+  openTag(tag: TagInfo, attribs: Readonly<Record<string, string>>, isHidden: boolean): void;
   text(source: string, start: number, end: number): void;
   closeTag(tag: TagInfo): void;
 }
@@ -84,6 +85,8 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
   let attribs: Record<string, string> | null = null;
   let attrName = '';
   let attrValue = '';
+  /** The start tag being read has a `hidden` attribute; its attributes are then all read. */
+  let hasHiddenAttribute = false;
 
   const counted = (name: string): Counted => {
     let c = byName.get(name);
@@ -106,9 +109,12 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
     while (foreign[foreign.length - 1] === true && stack.length > 0) pop();
   };
   const endOpenTag = (): void => {
-    sink.openTag(current.tag, attribs ?? NO_ATTRIBUTES);
+    // hidden="until-found" is shown to find-in-page and to search engines: its text is kept.
+    const isHidden = hasHiddenAttribute && attribs !== null && attribs.hidden?.toLowerCase() !== 'until-found';
+    sink.openTag(current.tag, attribs ?? NO_ATTRIBUTES, isHidden);
     if ((current.tag.flags & TagFlag.Void) !== 0) sink.closeTag(current.tag);
     attribs = null;
+    hasHiddenAttribute = false;
   };
   // Where the next "<!--" is, kept until passed (so a page of many scripts stays linear time).
   let nextComment = -1;
@@ -176,6 +182,13 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
     },
     onattribname(start, end) {
       if (attribs) attrName = html.slice(start, end).toLowerCase();
+      // Any element may be hidden: a name of six letters starting with "h" is checked, so other
+      // tags' attributes are still not read.
+      else if (end - start === 6 && (html.charCodeAt(start) | 0x20) === 0x68) {
+        attrName = html.slice(start, end).toLowerCase();
+        if (attrName === 'hidden') attribs = {};
+      }
+      if (attribs && attrName === 'hidden') hasHiddenAttribute = true;
     },
     onattribdata(start, end) {
       if (attribs) attrValue += html.slice(start, end);
@@ -209,11 +222,11 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
       if ((tag.flags & TagFlag.Void) === 0) {
         if (c !== undefined && c.open > 0) while (pop() !== c);
         else if (tag === P) {
-          sink.openTag(P, NO_ATTRIBUTES); // "</p>" alone means an empty paragraph
+          sink.openTag(P, NO_ATTRIBUTES, false); // "</p>" alone means an empty paragraph
           sink.closeTag(P);
         }
       } else if (tag === BR) {
-        sink.openTag(BR, NO_ATTRIBUTES); // "</br>" is read as "<br>"
+        sink.openTag(BR, NO_ATTRIBUTES, false); // "</br>" is read as "<br>"
         sink.closeTag(BR);
       }
     },

@@ -50,6 +50,12 @@ export const enum TagKind {
   Pre,
   /** <frame src> and <iframe src>: a document the page shows, followed like a link. */
   Frame,
+  /** Its content is inert: no links, title, base or meta of the page's (a browser's DOM has none there). */
+  Template,
+  /** Hidden unless it has an `open` attribute. */
+  Dialog,
+  /** A <frame> counts only inside one; elsewhere browsers drop it. */
+  Frameset,
 }
 
 export interface TagInfo {
@@ -86,8 +92,11 @@ const FLAGGED: ReadonlyArray<readonly [TagFlag, readonly string[]]> = [
     'isindex', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']],
   [TagFlag.Foreign, ['math', 'svg']],
   [TagFlag.Integration, ['mi', 'mo', 'mn', 'ms', 'mtext', 'annotation-xml', 'foreignobject', 'desc', 'title']],
-  [TagFlag.Attributes, ['a', 'area', 'base', 'meta', 'link', 'html', 'frame', 'iframe']],
-  [TagFlag.Hidden, ['script', 'style', 'noscript', 'template', 'svg', 'iframe', 'object', 'noembed', 'noframes']],
+  [TagFlag.Attributes, ['a', 'area', 'base', 'meta', 'link', 'html', 'frame', 'iframe', 'dialog']],
+  // A <video>, <audio> or <canvas> shows itself, never its fallback ("Your browser does not
+  // support..."), and a <datalist>'s options are suggestions, not text: none is in innerText.
+  [TagFlag.Hidden, ['script', 'style', 'noscript', 'template', 'svg', 'iframe', 'object', 'noembed', 'noframes',
+    'video', 'audio', 'canvas', 'datalist']],
   [TagFlag.HeadContent, ['title', 'meta', 'link', 'style', 'script', 'noscript', 'base', 'template', 'basefont',
     'bgsound', 'head']],
   [TagFlag.Block, ['address', 'article', 'aside', 'blockquote', 'body', 'br', 'caption', 'center', 'dd', 'details',
@@ -114,6 +123,7 @@ const KINDS: ReadonlyArray<readonly [string, TagKind]> = [
   ['a', TagKind.A], ['area', TagKind.Area], ['base', TagKind.Base], ['meta', TagKind.Meta], ['link', TagKind.Link],
   ['html', TagKind.Html], ['title', TagKind.Title], ['head', TagKind.Head], ['svg', TagKind.Svg],
   ['math', TagKind.Math], ['frame', TagKind.Frame], ['iframe', TagKind.Frame],
+  ['template', TagKind.Template], ['dialog', TagKind.Dialog], ['frameset', TagKind.Frameset],
   // The UA stylesheet's `white-space: pre` elements: their line breaks are the text's.
   ['pre', TagKind.Pre], ['listing', TagKind.Pre], ['xmp', TagKind.Pre], ['plaintext', TagKind.Pre],
 ];

@@ -1,5 +1,5 @@
 /**
- * htmlparser2's Tokenizer with four changes, all made on a subclass's prototype.
+ * htmlparser2's Tokenizer with the changes below, all made on a subclass's prototype.
  *
  * Plain text is skipped with String#indexOf instead of visited one character at a time. That loop
  * was half of extractPage's time on 50 KB bench pages, and on them this patch makes extractPage
@@ -31,9 +31,12 @@
  * calls readAsRawText at those names, which puts the Tokenizer in its raw-text state with an end
  * sequence of ours.
  *
+ * Comments end at "--!>" as at "-->", "<!>" and "<!->" are empty bogus comments, "</>" is
+ * dropped and "</ x>" is a bogus comment, as the HTML standard tokenizes them (see commentEnd).
+ *
  * This reaches into the Tokenizer's private members (stateText, stateInSpecialTag, startEntity,
- * stateInSelfClosingTag, stateBeforeAttributeName, isSpecial, currentSequence, sequenceIndex,
- * decodeEntities, buffer, index, offset). If a release renames them the patch concerned is not
+ * stateInSelfClosingTag, stateBeforeAttributeName, the comment and declaration states, isSpecial, currentSequence, sequenceIndex,
+ * decodeEntities, buffer, index, offset, sectionStart). If a release renames them the patch concerned is not
  * installed and parsing stays as htmlparser2 has it; if one changes what they mean, the
  * emitHtmlEvents tests (against htmlparser2's own Parser, and the browser cases of
  * html-events.test.ts) fail.
@@ -50,6 +53,12 @@ interface TokenizerInternals {
   startEntity(): void;
   stateInSelfClosingTag(c: number): void;
   stateBeforeAttributeName(c: number): void;
+  stateInCommentLike(c: number): void;
+  stateBeforeDeclaration(c: number): void;
+  stateBeforeComment(c: number): void;
+  stateInDeclaration(c: number): void;
+  stateBeforeClosingTagName(c: number): void;
+  sectionStart: number;
   /** Set from a script, style, title, textarea or xmp tag name on: its content is raw text. */
   isSpecial: boolean;
   /** The end tag that ends the raw text ("</title", lowercase), one instance per tag name. */
@@ -73,6 +82,7 @@ const AMP = 0x26;
 const GT = 0x3e;
 const SLASH = 0x2f;
 const SPACE = 0x20;
+const BANG = 0x21;
 
 type TokenizerOptions = ConstructorParameters<typeof Tokenizer>[0];
 type TokenizerCallbacks = ConstructorParameters<typeof Tokenizer>[1];
@@ -147,6 +157,47 @@ if (typeof stateInSelfClosingTag === 'function' && typeof base.stateBeforeAttrib
   };
 }
 
+// Comments and bogus comments end where browsers end them. The Tokenizer ended a comment only at
+// "-->", read "<!>" and "<!->" as the start of a declaration running to the next ">" (so the
+// text up to it was lost), and gave "</>" to the page as text; the HTML standard ends a comment
+// at "--!>" too (its comment end bang state), "<!>" and "<!->" at their own ">" (bogus comments),
+// and drops "</>" (missing-end-tag-name). A "--!>" left unended took the rest of the page with it.
+const commentEnd = sequenceAfter('<!--');
+const stateInCommentLike = base.stateInCommentLike;
+if (typeof stateInCommentLike === 'function' && commentEnd !== undefined && hasBuffer && typeof probe.sectionStart === 'number') {
+  patched.stateInCommentLike = function (this: TokenizerInternals, c: number): void {
+    // The "!" of "--!>", when both dashes are the comment's own ("<!--!>" is not closed): skipped,
+    // so the ">" after it completes "-->". The Tokenizer fast-forwards to each "-", so this runs
+    // near dashes only.
+    if (c === BANG && this.sequenceIndex === 2 && this.currentSequence === commentEnd
+      && this.buffer.charCodeAt(this.index - this.offset + 1) === GT && this.index - 2 >= this.sectionStart) return;
+    stateInCommentLike.call(this, c);
+  };
+}
+const stateInDeclaration = base.stateInDeclaration;
+for (const key of ['stateBeforeDeclaration', 'stateBeforeComment'] as const) {
+  const original = base[key];
+  if (typeof original !== 'function' || typeof stateInDeclaration !== 'function') continue;
+  patched[key] = function (this: TokenizerInternals, c: number): void {
+    original.call(this, c);
+    // The Tokenizer moved to its declaration state without looking at this ">": it ends it here.
+    if (c === GT) stateInDeclaration.call(this, c);
+  };
+}
+const stateBeforeClosingTagName = base.stateBeforeClosingTagName;
+if (typeof stateBeforeClosingTagName === 'function' && typeof probe.sectionStart === 'number') {
+  patched.stateBeforeClosingTagName = function (this: TokenizerInternals, c: number): void {
+    if (c === GT) {
+      stateBeforeClosingTagName.call(this, c);
+      this.sectionStart = this.index + 1; // "</>" is nothing, not text
+    } else if (c === SPACE || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d) {
+      // "</ x>" is a bogus comment to the ">", not an end tag: a character that starts no tag
+      // name puts the Tokenizer in its bogus-comment state, as it does for "</1>".
+      stateBeforeClosingTagName.call(this, BANG);
+    } else stateBeforeClosingTagName.call(this, c);
+  };
+}
+
 /** A Tokenizer that skips plain text in one step and reads `<script/>` and `<textarea>` as browsers do. */
 export function createTokenizer(options: TokenizerOptions, callbacks: TokenizerCallbacks): Tokenizer {
   return new HtmlTokenizer(options, callbacks);
@@ -189,10 +240,15 @@ export function readAsMarkup(tokenizer: Tokenizer): void {
 
 /** The sequence a probe Tokenizer reads `<name>`'s content to; undefined if it keeps none there. */
 function endSequenceOf(name: string): Uint8Array | undefined {
+  return sequenceAfter(`<${name}>`);
+}
+
+/** The sequence a probe Tokenizer waits for after reading `markup`; undefined if none. */
+function sequenceAfter(markup: string): Uint8Array | undefined {
   const ignore = (): void => {};
   const callbacks = new Proxy({}, { get: () => ignore }) as TokenizerCallbacks;
   const tokenizer = new Tokenizer({}, callbacks);
-  tokenizer.write(`<${name}>`);
+  tokenizer.write(markup);
   const sequence = (tokenizer as unknown as Partial<TokenizerInternals>).currentSequence;
   return sequence instanceof Uint8Array ? sequence : undefined;
 }
