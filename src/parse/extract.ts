@@ -16,7 +16,7 @@ import { encodeHrefQuery } from './query-charset.js';
 import { firstLanguage } from './header-metadata.js';
 import { isRefreshValue } from './refresh-value.js';
 import type { ExtractedLink } from '../types.js';
-import { emitTagEvents, type HtmlSink, type TagSink } from './html-events.js';
+import { emitTagEvents, isHiddenBy, type HtmlSink, type TagSink } from './html-events.js';
 import { TagFlag, TagKind, tagInfo, type TagInfo } from './html-tags.js';
 import { collapse, TextBuffer } from './text-buffer.js';
 
@@ -78,8 +78,7 @@ export function extractPage(html: string, pageUrl: string, maxLinks: number, rob
 export function createPageCollector(pageUrl: string, maxLinks: number, robotsName = DEFAULT_ROBOTS_NAME, encoding = 'utf-8'): HtmlSink & { finish(): ExtractedPage } {
   const collector = new PageCollector(pageUrl, maxLinks, robotsName, encoding);
   return {
-    onopentag: (name, attribs) => collector.openTag(tagInfo(name), attribs,
-      attribs.hidden !== undefined && attribs.hidden.toLowerCase() !== 'until-found'),
+    onopentag: (name, attribs) => collector.openTag(tagInfo(name), attribs, isHiddenBy(attribs)),
     ontext: (text) => collector.text(text, 0, text.length),
     onclosetag: (name) => collector.closeTag(tagInfo(name)),
     finish: () => collector.finish(),
@@ -158,7 +157,7 @@ class PageCollector implements TagSink {
     this.#depth++;
     // Inside a <template> only nested templates count: its links, title, base and meta are not
     // the page's (a client-side template's href="{{url}}" is no link either).
-    switch (this.#templateDepth === 0 || tag.kind === TagKind.Template ? tag.kind : TagKind.Other) {
+    switch (this.#kindOf(tag)) {
       case TagKind.Other:
       case TagKind.Dialog:
         break;
@@ -239,12 +238,17 @@ class PageCollector implements TagSink {
     if (this.#anchor) this.#anchorText.append(source, start, end);
   }
 
+  /** Inside a <template> only nested templates count: every other tag there is Other. */
+  #kindOf(tag: TagInfo): TagKind {
+    return this.#templateDepth === 0 || tag.kind === TagKind.Template ? tag.kind : TagKind.Other;
+  }
+
   closeTag(tag: TagInfo): void {
     if (--this.#depth === this.#hiddenAt) {
       this.#hiddenAt = -1;
       this.#hiddenDepth--;
     }
-    switch (this.#templateDepth === 0 || tag.kind === TagKind.Template ? tag.kind : TagKind.Other) {
+    switch (this.#kindOf(tag)) {
       case TagKind.Template:
         if (this.#templateDepth > 0) this.#templateDepth--;
         break;

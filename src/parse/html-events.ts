@@ -45,6 +45,14 @@ export interface TagSink {
 const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
+ * Whether an element's attributes hide it and all it holds: a `hidden` attribute, except
+ * hidden="until-found", which find-in-page and search engines show, so its text is kept.
+ */
+export function isHiddenBy(attribs: Readonly<Record<string, string>>): boolean {
+  return attribs.hidden !== undefined && attribs.hidden.toLowerCase() !== 'until-found';
+}
+
+/**
  * Drives `sink` with the document's events; every opened element is closed exactly once.
  * Attributes are read only on the tags the link extractor looks at, unless `allAttributes` (a
  * whole DOM for CSS selectors, extract-fields.ts).
@@ -109,8 +117,7 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
     while (foreign[foreign.length - 1] === true && stack.length > 0) pop();
   };
   const endOpenTag = (): void => {
-    // hidden="until-found" is shown to find-in-page and to search engines: its text is kept.
-    const isHidden = hasHiddenAttribute && attribs !== null && attribs.hidden?.toLowerCase() !== 'until-found';
+    const isHidden = hasHiddenAttribute && attribs !== null && isHiddenBy(attribs);
     sink.openTag(current.tag, attribs ?? NO_ATTRIBUTES, isHidden);
     if ((current.tag.flags & TagFlag.Void) !== 0) sink.closeTag(current.tag);
     attribs = null;
