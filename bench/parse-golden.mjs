@@ -37,6 +37,12 @@ for (const [name, html] of cases) {
   add(`http://a.localhost/dir/${name}.html?cp`, Buffer.from(html, 'latin1'), 'text/html; charset=windows-1252');
 }
 add('http://Page.Test/a/b/c.html?x=1', Buffer.from(awkward), 'text/html');
+// No charset anywhere: the body is sniffed (valid UTF-8, cut inside a character, or legacy bytes).
+const undeclared = Buffer.from(renderPage(5, { pages: 5000 }).toString().replace('<meta charset="utf-8">', '') + ' caf\u00e9 \u20ac');
+add('http://127.0.0.1/u/whole', undeclared, 'text/html');
+add('http://127.0.0.1/u/cut', undeclared.subarray(0, undeclared.length - 1), 'text/html');
+add('http://127.0.0.1/u/legacy', Buffer.from(undeclared.toString(), 'latin1'), 'text/html');
+add('http://127.0.0.1/u/bom', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), undeclared]), 'text/html');
 tasks.push({ url: 'http://127.0.0.1/few', body: renderPage(3, { pages: 5000 }), contentType: 'text/html', isHtml: true, maxLinks: 5 });
 tasks.push({ url: 'http://127.0.0.1/pdf', body: Buffer.from('%PDF-1.4 not html'), contentType: 'application/pdf', isHtml: false, maxLinks: 1000 });
 
