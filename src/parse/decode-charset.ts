@@ -16,9 +16,13 @@ const PRESCAN_BYTES = 1024;
 const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 export function decodeHtml(bytes: Uint8Array, contentType: string): DecodedHtml {
-  const encoding =
-    sniffBom(bytes) ?? toEncoding(charsetParam(contentType)) ?? prescanMetaCharset(bytes) ?? sniffUtf8(bytes);
-  return { html: decodeAs(bytes, encoding), encoding };
+  const encoding = sniffBom(bytes) ?? toEncoding(charsetParam(contentType)) ?? prescanMetaCharset(bytes);
+  if (encoding !== null) return { html: decodeAs(bytes, encoding), encoding };
+  // The UTF-8 check decodes the body; when it decoded all of it (no BOM: sniffBom saw none), that
+  // string is what decodeAs would return, and the body is not decoded a second time.
+  const sniffed = sniffUtf8(bytes);
+  if (sniffed.html !== null) return { html: sniffed.html, encoding: sniffed.encoding };
+  return { html: decodeAs(bytes, sniffed.encoding), encoding: sniffed.encoding };
 }
 
 /**
@@ -106,12 +110,13 @@ function oneCharsetParam(contentType: string): string | null {
  * cut at maxBodyBytes can end inside a multi-byte character; that tail alone must not demote a
  * UTF-8 page to windows-1252, so it is left out of the check.
  */
-function sniffUtf8(bytes: Uint8Array): string {
+function sniffUtf8(bytes: Uint8Array): { encoding: string; html: string | null } {
+  const tail = partialUtf8Tail(bytes);
   try {
-    FATAL_UTF8.decode(bytes.subarray(0, bytes.length - partialUtf8Tail(bytes)));
-    return 'utf-8';
+    const html = FATAL_UTF8.decode(bytes.subarray(0, bytes.length - tail));
+    return { encoding: 'utf-8', html: tail === 0 ? html : null };
   } catch {
-    return 'windows-1252'; // invalid UTF-8 is the signal for the legacy default
+    return { encoding: 'windows-1252', html: null }; // invalid UTF-8 is the signal for the legacy default
   }
 }
 

@@ -15,14 +15,15 @@
  */
 
 /**
- * Byte classes: 1 for ASCII letters and digits, 2 for ASCII capitals (folded to lowercase, as
- * unicode61 folds them), 0 for ASCII separators. Every byte >= 0x80 belongs to a multi-byte UTF-8
- * character and is kept inside the word, for FTS5 to classify.
+ * Each byte as it goes into a word: ASCII letters and digits as they are, ASCII capitals folded to
+ * lowercase (as unicode61 folds them), 0 for ASCII separators (NUL among them: it is one too).
+ * Every byte >= 0x80 belongs to a multi-byte UTF-8 character and is kept inside the word, for FTS5
+ * to classify.
  */
-const CLASS = new Uint8Array(256);
+const FOLD = new Uint8Array(256);
 for (let b = 0; b < 256; b++) {
   const c = String.fromCharCode(b);
-  CLASS[b] = b >= 0x80 || /[a-z0-9]/.test(c) ? 1 : /[A-Z]/.test(c) ? 2 : 0;
+  FOLD[b] = b >= 0x80 || /[a-z0-9]/.test(c) ? b : /[A-Z]/.test(c) ? b | 0x20 : 0;
 }
 
 const FNV_OFFSET = 0x811c9dc5 | 0; // an int32 from the start, or V8 keeps the hash as a double
@@ -85,9 +86,10 @@ function growTable(): void {
  * the distinct words are copied into one output buffer, decoded once.
  */
 export function searchWords(text: string, maxBytes: number): string {
-  // encodeInto writes at most 3 bytes per UTF-16 unit (a surrogate pair makes 4 from 2), and
-  // one more byte holds a space that ends the last word, so the loop needs no end test.
-  const need = text.length * 3 + 1;
+  // encodeInto writes at most 3 bytes per UTF-16 unit (a surrogate pair makes 4 from 2). Two
+  // sentinels follow the text: a space that ends the last word, so the word loop needs no end
+  // test, and a letter that stops the separator loop, whose end is then tested once per word.
+  const need = text.length * 3 + 2;
   let bytes = textScratch;
   if (need > bytes.length) {
     bytes = new Uint8Array(need);
@@ -95,6 +97,7 @@ export function searchWords(text: string, maxBytes: number): string {
   }
   const n = encoder.encodeInto(text, bytes).written;
   bytes[n] = 0x20;
+  bytes[n + 1] = 0x61;
   const limit = Math.min(n, Math.max(0, maxBytes));
   let out = outScratch;
   if (limit > out.length) {
@@ -106,26 +109,27 @@ export function searchWords(text: string, maxBytes: number): string {
   if (stamp === 0) stamp = 1;
   // Locals, not the module's bindings: a module-level `let` costs a context load and a hole
   // check on every use in the loop.
-  const classes = CLASS;
+  const folds = FOLD;
   let t = table;
   let live = stamp;
   let mask = slots - 1;
   let slotMask = mask << 2;
   let size = 0;
   let outLength = 0;
-  let hash = FNV_OFFSET;
-  let start = -1;
-  for (let i = 0; i <= n; i++) {
-    const b = bytes[i] as number;
-    const cls = classes[b] as number;
-    if (cls !== 0) {
-      const folded = cls === 2 ? b | 0x20 : b;
-      if (cls === 2) bytes[i] = folded;
-      if (start === -1) start = i;
-      hash = Math.imul(hash ^ folded, FNV_PRIME);
-      continue;
-    }
-    if (start === -1) continue;
+  let i = 0;
+  for (;;) {
+    // A word and its separators each in a loop of their own: one table load and test per byte
+    // instead of a branch on the state (in a word or not) as well.
+    let b = folds[bytes[i] as number] as number;
+    while (b === 0) b = folds[bytes[++i] as number] as number;
+    if (i > n) break;
+    const start = i;
+    let hash = FNV_OFFSET;
+    do {
+      bytes[i] = b;
+      hash = Math.imul(hash ^ b, FNV_PRIME);
+      b = folds[bytes[++i] as number] as number;
+    } while (b !== 0);
     const length = i - start;
     let slot = (hash & mask) << 2;
     let isNew = true;
@@ -158,8 +162,6 @@ export function searchWords(text: string, maxBytes: number): string {
         slotMask = mask << 2;
       }
     }
-    start = -1;
-    hash = FNV_OFFSET;
   }
   return out.toString('utf8', 0, outLength);
 }
