@@ -55,3 +55,42 @@ test('a final status below 200 (HTTP/1.1 000, an unrequested 101) fails its URL 
     assert.doesNotMatch(upgrade?.error_message ?? '', /assert|ERR_ASSERTION/);
   }
 });
+
+test('header lines browsers read past (no colon, a space before the colon, an empty or negative Content-Length) no longer fail the page: it is stored on its first attempt', async (t) => {
+  const page = (title: string, links: string[] = []) => Buffer.from(`<title>${title}</title>${links.map((l) => `<a href="${l}">${l}</a>`).join('')}`);
+  const site = await startRawSite(t, (path) => {
+    switch (path) {
+      case '/':
+        return rawResponse(['Content-Type: text/html'], page('home', ['/no-colon', '/space-colon', '/empty-length', '/negative-length', '/bad-name']));
+      // A CGI script's stray output among its headers.
+      case '/no-colon': return rawResponse(['Content-Type: text/html', 'Warning from the template engine', 'X-Powered-By: PHP/5.4'], page('no colon'));
+      // An embedded server's spelling: the type must still be read, or the page is not parsed.
+      case '/space-colon': {
+        const body = page('space colon');
+        return rawResponse(['Content-Type : text/html', `Content-Length : ${body.length}`], body);
+      }
+      // PHP's header('Content-Length: ' . filesize($f)) when filesize() failed: the body runs to the close.
+      case '/empty-length': return rawResponse(['Content-Type: text/html', 'Content-Length: ', 'Connection: close'], page('empty length'));
+      case '/negative-length': return rawResponse(['Content-Type: text/html', 'Content-Length: -1', 'Connection: close'], page('negative length'));
+      case '/bad-name': return rawResponse(['Content-Type: text/html', 'X Bad Name: 1'], page('bad name'));
+      default: return null;
+    }
+  });
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--retries', '0', '--quiet', '--timeout', '5s']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(urlRows(db, site.origin).map((r) => [r.path, r.state, r.error_code, r.title]), [
+    ['/', 'done', null, 'home'],
+    ['/bad-name', 'done', null, 'bad name'],
+    ['/empty-length', 'done', null, 'empty length'],
+    ['/negative-length', 'done', null, 'negative length'],
+    ['/no-colon', 'done', null, 'no colon'],
+    ['/space-colon', 'done', null, 'space colon'],
+  ]);
+  const [spaced] = rows<{ content_type: string }>(db, "SELECT content_type FROM pages WHERE url LIKE '%/space-colon'");
+  assert.equal(spaced?.content_type, 'text/html');
+  for (const path of ['/no-colon', '/space-colon', '/empty-length', '/negative-length', '/bad-name']) {
+    // Refused by undici once, then read by the lenient parser (the origin goes there at once after the first).
+    assert.ok((site.hits.get(path) ?? 0) <= 2, `${path} asked ${site.hits.get(path)} times`);
+  }
+});
