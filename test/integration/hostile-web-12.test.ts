@@ -8,6 +8,7 @@ import { crawlite } from '../helpers/cli.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { rawResponse, startRawSite } from '../helpers/raw-site.js';
+import { page, startSite, type Route } from '../helpers/site.js';
 
 interface UrlRow {
   path: string;
@@ -15,6 +16,11 @@ interface UrlRow {
   error_code: string | null;
   error_message: string | null;
   title: string | null;
+}
+
+/** The URLs of `crawlite search --json`'s lines. */
+function searchUrls(stdout: string): string[] {
+  return stdout.split('\n').filter((line) => line !== '').map((line) => (JSON.parse(line) as { url: string }).url);
 }
 
 function urlRows(db: string, origin: string): UrlRow[] {
@@ -92,5 +98,48 @@ test('header lines browsers read past (no colon, a space before the colon, an em
   for (const path of ['/no-colon', '/space-colon', '/empty-length', '/negative-length', '/bad-name']) {
     // Refused by undici once, then read by the lenient parser (the origin goes there at once after the first).
     assert.ok((site.hits.get(path) ?? 0) <= 2, `${path} asked ${site.hits.get(path)} times`);
+  }
+});
+
+test('a PDF, an image or a ZIP a download script serves as text/html (PHP\'s default type) is kept as a non-HTML body: no garbage text, links or search words from its bytes', async (t) => {
+  // Each file carries an anchor and a word in its bytes, as compressed streams and metadata do by chance.
+  const inside = '<title>binarytitle</title> <a href="/from-binary">x</a> binaryword ';
+  const files: Record<string, Buffer> = {
+    '/download.php?id=1': Buffer.concat([Buffer.from(`%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj ${inside} endobj\n`, 'latin1'), Buffer.alloc(64, 0x01)]),
+    '/download.php?id=2': Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR', 'latin1'), Buffer.from(inside)]),
+    '/download.php?id=3': Buffer.concat([Buffer.from('PK\x03\x04\x14\x00\x00\x00', 'latin1'), Buffer.from(inside)]),
+  };
+  const routes: Record<string, Route> = {
+    '/': page('downloads', [...Object.keys(files), '/real.php']),
+    '/real.php': page('a real page', [], '<p>realword</p>'),
+  };
+  for (const [path, body] of Object.entries(files)) routes[path] = { headers: { 'content-type': 'text/html; charset=UTF-8' }, body };
+  const site = await startSite(routes);
+  t.after(() => site.close());
+
+  for (const storeNonHtml of [false, true]) {
+    const db = tempDbPath(t);
+    const run = await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', ...(storeNonHtml ? ['--store-non-html'] : [])]);
+    assert.equal(run.code, 0, run.stderr);
+    const pages = rows<{ url: string; status: number; content_type: string; title: string | null; links_found: number; content_hash: string | null; raw_bytes: number }>(db,
+      'SELECT url, status, content_type, title, links_found, content_hash, raw_bytes FROM pages ORDER BY url');
+    assert.equal(pages.length, 5);
+    for (const [path, body] of Object.entries(files)) {
+      const row = pages.find((p) => p.url === site.url(path));
+      assert.ok(row, `${path} stored`);
+      assert.equal(row.status, 200);
+      assert.equal(row.content_type, 'text/html; charset=UTF-8', 'the type as sent');
+      assert.equal(row.title, null);
+      assert.equal(row.links_found, 0);
+      assert.equal(row.raw_bytes, body.length);
+      assert.equal(row.content_hash === null, !storeNonHtml, 'its bytes kept only with --store-non-html');
+    }
+    assert.equal(pages.find((p) => p.url === site.url('/real.php'))?.title, 'a real page');
+    assert.equal(site.hits.get('/from-binary'), undefined, 'no link taken from the bytes');
+    const found = await crawlite(['search', '--db', db, '--json', 'binaryword']);
+    assert.equal(found.code, 0, found.stderr);
+    assert.deepEqual(searchUrls(found.stdout), [], 'no search words from the bytes');
+    const real = await crawlite(['search', '--db', db, '--json', 'realword']);
+    assert.deepEqual(searchUrls(real.stdout), [site.url('/real.php')]);
   }
 });
