@@ -143,3 +143,40 @@ test('a PDF, an image or a ZIP a download script serves as text/html (PHP\'s def
     assert.deepEqual(searchUrls(real.stdout), [site.url('/real.php')]);
   }
 });
+
+test('ASP.NET cookieless sessions (/(S(id))/ in the path, a new one for every URL without it): each page is stored once, not the whole site again under every session', async (t) => {
+  const links: Record<string, string[]> = {
+    'default.aspx': ['about.aspx', 'news.aspx', '/app/contact.aspx', '/app/(S(zzzzzzzzzzzzzzzzzzzzzzzz))/team.aspx'],
+    'about.aspx': ['default.aspx', 'team.aspx', '/app/news.aspx'],
+    'news.aspx': ['default.aspx', '/app/about.aspx'],
+    'contact.aspx': ['default.aspx', '/app/team.aspx'],
+    'team.aspx': ['/app/default.aspx'],
+  };
+  let sessions = 0;
+  const site = await startSite(new Proxy({} as Record<string, Route>, {
+    get: (_target, path: string): Route | undefined => {
+      if (path === '/robots.txt') return undefined;
+      const match = /^\/app\/(?:\(S\(([a-z0-5]{24})\)\)\/)?([a-z]+\.aspx)$/.exec(path);
+      if (match === null || !(match[2]! in links)) return undefined;
+      // sessionState cookieless="UseUri": a URL without an id is sent to itself with a new one.
+      if (match[1] === undefined) {
+        sessions += 1;
+        const id = sessions.toString(6).padStart(24, 'a');
+        return { status: 302, headers: { location: `/app/(S(${id}))/${match[2]}` } };
+      }
+      return page(match[2]!, links[match[2]!]);
+    },
+  }));
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', site.url('/app/default.aspx'), '--db', db, '--quiet']);
+  assert.equal(run.code, 0, run.stderr);
+  const pages = rows<{ url: string; title: string }>(db, 'SELECT url, title FROM pages ORDER BY url');
+  assert.deepEqual(pages.map((p) => [p.url.replace(site.origin, ''), p.title]), [
+    ['/app/about.aspx', 'about.aspx'], ['/app/contact.aspx', 'contact.aspx'], ['/app/default.aspx', 'default.aspx'],
+    ['/app/news.aspx', 'news.aspx'], ['/app/team.aspx', 'team.aspx'],
+  ]);
+  assert.equal(sessions, 5, 'one session opened per page: its URL without the id, then the Location as sent');
+  const sessionRows = rows<{ n: number }>(db, "SELECT count(*) AS n FROM urls WHERE url LIKE '%(S(%'");
+  assert.equal(sessionRows[0]?.n, 0, 'no URL is kept with a session id in it');
+});
