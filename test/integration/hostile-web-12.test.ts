@@ -180,3 +180,27 @@ test('ASP.NET cookieless sessions (/(S(id))/ in the path, a new one for every UR
   const sessionRows = rows<{ n: number }>(db, "SELECT count(*) AS n FROM urls WHERE url LIKE '%(S(%'");
   assert.equal(sessionRows[0]?.n, 0, 'no URL is kept with a session id in it');
 });
+
+test('a Content-Type that is no MIME type (html, text) is sniffed as browsers sniff it: a page is parsed, an image is not', async (t) => {
+  const png = Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR', 'latin1'), Buffer.from('<a href="/from-png">x</a>')]);
+  const site = await startSite({
+    '/': page('home', ['/typed-html', '/typed-text', '/image']),
+    '/typed-html': { headers: { 'content-type': 'html' }, body: page('typed html', ['/found']) },
+    '/typed-text': { headers: { 'content-type': 'text; charset=utf-8' }, body: page('typed text') },
+    '/image': { headers: { 'content-type': 'image' }, body: png },
+    '/found': page('found'),
+  });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', site.url('/'), '--db', db, '--quiet']);
+  assert.equal(run.code, 0, run.stderr);
+  const pages = rows<{ url: string; title: string | null; content_type: string; links_found: number }>(db, 'SELECT url, title, content_type, links_found FROM pages ORDER BY url');
+  assert.deepEqual(pages.map((p) => [p.url.replace(site.origin, ''), p.title, p.content_type, p.links_found]), [
+    ['/', 'home', 'text/html; charset=utf-8', 3],
+    ['/found', 'found', 'text/html; charset=utf-8', 0],
+    ['/image', null, 'image', 0],
+    ['/typed-html', 'typed html', 'html', 1],
+    ['/typed-text', 'typed text', 'text; charset=utf-8', 0],
+  ]);
+  assert.equal(site.hits.get('/from-png'), undefined);
+});
