@@ -204,3 +204,25 @@ test('a Content-Type that is no MIME type (html, text) is sniffed as browsers sn
   ]);
   assert.equal(site.hits.get('/from-png'), undefined);
 });
+
+test('robots.txt: a group written "User-agent: crawlite bot" or "crawlite*" is crawlite\'s (its name is its leading letters, as Google\'s parser reads it), combined with "crawlite"', async (t) => {
+  const site = await startSite({
+    '/robots.txt': {
+      headers: { 'content-type': 'text/plain' },
+      body: 'User-agent: *\nDisallow: /star-only\n\nUser-agent: crawlite bot\nDisallow: /private\n\nUser-agent: Crawlite*\nDisallow: /secret\n\nUser-agent: crawlite\nDisallow: /plain\n',
+    },
+    '/': page('home', ['/private/a', '/secret/b', '/plain/c', '/star-only/d', '/open']),
+    '/open': page('open'),
+    '/star-only/d': page('not ours to obey: the * group is not our group'),
+  });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', site.url('/'), '--db', db, '--quiet']);
+  assert.equal(run.code, 0, run.stderr);
+  for (const path of ['/private/a', '/secret/b', '/plain/c']) assert.equal(site.hits.get(path), undefined, `${path} was requested`);
+  const codes = rows<{ url: string; error_code: string | null }>(db, 'SELECT url, error_code FROM urls ORDER BY url');
+  assert.deepEqual(codes.map((r) => [r.url.replace(site.origin, ''), r.error_code]), [
+    ['/', null], ['/open', null], ['/plain/c', 'CRAWL_ROBOTS_DISALLOWED'], ['/private/a', 'CRAWL_ROBOTS_DISALLOWED'],
+    ['/secret/b', 'CRAWL_ROBOTS_DISALLOWED'], ['/star-only/d', null],
+  ]);
+});
