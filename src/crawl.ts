@@ -35,6 +35,7 @@ import { isRefreshValue } from './parse/refresh-value.js';
 import { productToken } from './fetch/robots-matcher.js';
 import { metadataOnly } from './parse/metadata-only.js';
 import { isUnknownType, isUntypedHtml } from './parse/sniff-untyped.js';
+import { startsWithBinarySignature } from './parse/binary-signature.js';
 import { firstLanguage, linkHeaderCanonical } from './parse/header-metadata.js';
 import { createSearchIndexHooks, unindexNoindexPages } from './search/search-index.js';
 import { createArchiveHooks } from './store/archive.js';
@@ -508,9 +509,11 @@ function parse(pool: ParsePool, result: FetchResult, opts: ParseOptions): Promis
   const type = result.contentType.toLowerCase();
   // A body still under a content-coding we cannot remove is not HTML whatever its type says:
   // parsed, its bytes gave garbage text, links and search words. It is kept like a non-HTML body.
-  // An untyped body is HTML unless its first bytes are binary, as browsers sniff it (sniff-untyped.ts).
+  // An untyped body is HTML unless its first bytes are binary, as browsers sniff it (sniff-untyped.ts);
+  // one labelled HTML is not when it starts as a PDF, an image or an archive does (binary-signature.ts).
   const isHtml = result.unknownEncoding === undefined
-    && (type.includes('text/html') || type.includes('application/xhtml+xml') || (isUnknownType(type) && isUntypedHtml(result.body)));
+    && (((type.includes('text/html') || type.includes('application/xhtml+xml')) && !startsWithBinarySignature(result.body))
+      || (isUnknownType(type) && isUntypedHtml(result.body)));
   if (!isHtml && !opts.shouldStoreNonHtml) return Promise.resolve(metadataOnly(result.body));
   if (!isHtml) return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks });
   return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks, robotsName, ...(fields ? { fields } : {}) });

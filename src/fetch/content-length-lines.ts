@@ -9,6 +9,7 @@
  */
 import type { Socket } from 'node:net';
 import { MAX_HEADER_BYTES } from './dispatcher.js';
+import { repairHeaderLines } from './header-lines.js';
 
 const CONTENT_LENGTH_LINE = /^content-length[ \t]*:(.*)$/i;
 
@@ -41,8 +42,8 @@ export function mergeContentLengths(head: string): string | null {
 const HEAD_END = /\n\r?\n/;
 
 /**
- * Rewrites the final response head arriving on `socket` by mergeContentLengths, before Node's
- * parser sees it: the socket's push() (which its handle's reads go through) holds bytes until a
+ * Rewrites the final response head arriving on `socket` by repairHeaderLines (header-lines.ts)
+ * and mergeContentLengths, before Node's parser sees it: the socket's push() (which its handle's reads go through) holds bytes until a
  * head is whole, passes interim 1xx heads on as they are, and after the final head steps aside.
  * Each chunk is searched once (with the two bytes before it), so a head dripped byte by byte
  * costs linear time. For one-request connections (the lenient path's), whose first final head is
@@ -84,7 +85,8 @@ export function mergeContentLengthsOn(socket: Socket): void {
       tail = '';
       return end < whole.length ? take(whole.subarray(end)) : true;
     }
-    const merged = mergeContentLengths(head);
+    const repaired = repairHeaderLines(head);
+    const merged = mergeContentLengths(repaired ?? head) ?? repaired;
     held = null;
     return push(merged === null ? whole : Buffer.concat([Buffer.from(merged, 'latin1'), whole.subarray(linesEnd)]));
   };

@@ -6,7 +6,8 @@
  * real; failing them all would make crawlite the one client that cannot read them. The hop is
  * asked once more through node:http with `insecureHTTPParser` (node-http-dispatcher.ts), and the
  * origin is remembered so its later requests go that way at once. A Content-Length written twice
- * with one value, which Node refuses too, is made one line first (content-length-lines.ts). What
+ * with one value, which Node refuses too, is made one line first (content-length-lines.ts), and
+ * header lines Chromium reads past are made what it reads them as (header-lines.ts). What
  * Node refuses still (lengths that disagree, HTTP/0.9, a status below 100) keeps undici's error.
  *
  * One refusal is undici's, not llhttp's: a response with both Content-Length and

@@ -107,6 +107,14 @@ export function createFetchError(code: ErrorCode, message: string, cause?: unkno
 }
 
 /**
+ * Why a final response's status below 200 is refused: undici's parser refuses it (an assertion,
+ * worded here), and node-http-dispatcher.ts refuses what Node's lenient parser lets through.
+ */
+export function describeFinalStatus(status: number): string {
+  return status < 100 ? 'status code below 100' : `status ${status} as the final response; a 101 Switching Protocols answers only a request for an upgrade`;
+}
+
+/**
  * Maps an error thrown while fetching. Which signal fired is decided by the caller's bookkeeping,
  * not by the error: an abort surfaces as whatever reason undici was given, or as a socket error
  * from the stream it destroyed.
@@ -120,13 +128,16 @@ export function mapFetchError(err: unknown, state: AbortState): FetchError {
   if (err instanceof FetchError) return err;
   if (err instanceof CrawlError) return createFetchError(err.code, err.message, err);
   const { code, raw } = classify(err);
-  // undici meets a status below 100 ("HTTP/1.1 099 ...") with an internal assertion, whose text
-  // ("assert(statusCode >= 100)") says nothing to a user: say it as undici says a status over 999.
-  const isStatusAssertion = raw === 'ERR_ASSERTION' && /statusCode/.test(describe(err));
+  // undici meets a status below 100 ("HTTP/1.1 099 ...") and a 101 the request asked no upgrade
+  // for with internal assertions, whose text ("assert(statusCode >= 100)", "assert(upgrade)") says
+  // nothing to a user: say it as undici says a status over 999.
+  const assertion = raw === 'ERR_ASSERTION' ? describe(err) : '';
+  const refusedStatus = /statusCode/.test(assertion) ? 99 : /upgrade/.test(assertion) ? 101 : null;
+  const isStatusAssertion = refusedStatus !== null;
   // undici's "bad response": an interim "100 Continue" the request did not ask for (RFC 9110 lets
   // a client skip it; undici drops the connection instead), or bytes nobody asked for.
   const isBadResponse = raw === 'UND_ERR_SOCKET' && describe(err) === 'bad response';
-  const detail = isStatusAssertion ? 'Response does not match the HTTP/1.1 protocol (status code below 100)'
+  const detail = refusedStatus !== null ? `Response does not match the HTTP/1.1 protocol (${describeFinalStatus(refusedStatus)})`
     : isBadResponse ? 'bad response (an unrequested 100 Continue, or a response to no request), which the HTTP client does not accept'
     : raw?.startsWith('ERR_SSL_') ? describeSslError(raw, describe(err))
     : describe(err);

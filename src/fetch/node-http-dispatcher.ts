@@ -18,6 +18,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { Dispatcher, errors } from 'undici';
+import { describeFinalStatus } from './map-error.js';
 
 type Handler = Dispatcher.DispatchHandler;
 type LegacyOnConnect = (abort: (reason?: Error) => void, context: object) => void;
@@ -120,6 +121,15 @@ function bridge(
     if (isDone) return void incoming.destroy();
     const status = incoming.statusCode ?? 0;
     const statusText = incoming.statusMessage ?? '';
+    if (status < 200) {
+      // Node hands on as the final response what its lenient parser reads as one: a status below
+      // 100 ("HTTP/1.1 099"), or a 101 the request asked no upgrade for. undici's handlers take
+      // any status below 200 for an interim response and wait for the real one, which never
+      // comes: the body's first chunk then met a handler with no response and threw out of the
+      // socket's event, ending the crawl with a stack trace. undici's own parser refuses both.
+      fail(new errors.HTTPParserError(`Response does not match the HTTP/1.1 protocol (${describeFinalStatus(status)})`));
+      return;
+    }
     if (isNewApi) {
       handler.onResponseStart?.(controller, status, toHeaderRecord(incoming.rawHeaders), statusText);
     } else {

@@ -44,27 +44,66 @@ interface ParsedRobots {
 }
 
 /**
- * The rules of the group named productToken(userAgent), else of `*`, as robots-parser falls back
- * to `*`; null when the parsed object is not shaped as robots-parser 3.0.1 builds it.
+ * The robots-parser keys (user-agent lines, lowercased, cut at a "/") of our groups: those whose
+ * name is productToken(userAgent), else those of `*`. A line is read as Google's robots.txt
+ * parser (the reference RFC 9309 grew from) reads it: its name is its leading letters, `_` and
+ * `-`, so `User-agent: crawlite bot`, `crawlite*` and `Crawlite/1.0` are all crawlite's group
+ * (robots-parser keeps them apart, as groups nobody is), and `* bots` is `*`. Every matching
+ * group counts, combined (RFC 9309 2.2.1).
+ */
+function groupKeys(byAgent: Record<string, unknown>, userAgent: string): string[] {
+  const ours = productToken(userAgent);
+  const keys = Object.keys(byAgent);
+  const named = keys.filter((key) => key === ours || LEADING_NAME.exec(key)![0] === ours);
+  return named.length > 0 ? named : keys.filter((key) => key === '*' || /^\*\s/.test(key));
+}
+
+/** robots-parser's private `_rules` (user-agent -> array of {pattern, allow}), or null. */
+function rulesByAgent(robot: unknown): Record<string, unknown> | null {
+  const rules = (robot as { _rules?: unknown } | null)?._rules;
+  return typeof rules === 'object' && rules !== null ? rules as Record<string, unknown> : null;
+}
+
+/**
+ * The rules of our groups (groupKeys()), combined; null when the parsed object is not shaped as
+ * robots-parser 3.0.1 builds it.
  *
  * robots-parser has no public way to read a group, so this reads its private `_rules` (an object
  * of user-agent -> array of {pattern, allow}). That is less fragile than parsing robots.txt a
  * second time ourselves (its parser and its RFC 9309 quirks stay the only ones), and every field
  * read is checked here: on any other shape the caller falls back to robots-parser's own
- * isAllowed() (slow, and blind to escaped unreserved characters and to a URL's literal `*` and
- * `$`), and robots-matcher.test.ts fails loudly.
+ * isAllowed() (slow, blind to escaped unreserved characters and to a URL's literal `*` and `$`,
+ * and to a group named `crawlite bot`), and robots-matcher.test.ts fails loudly.
  */
 export function readGroup(robot: unknown, userAgent: string): RobotsRule[] | null {
-  const rules = (robot as { _rules?: unknown } | null)?._rules;
-  if (typeof rules !== 'object' || rules === null) return null;
-  const byAgent = rules as Record<string, unknown>;
-  const group = byAgent[productToken(userAgent)] || byAgent['*'] || [];
-  if (!Array.isArray(group)) return null;
-  for (const rule of group as unknown[]) {
-    const r = rule as Partial<RobotsRule> | null;
-    if (typeof r?.pattern !== 'string' || typeof r.allow !== 'boolean') return null;
+  const byAgent = rulesByAgent(robot);
+  if (byAgent === null) return null;
+  const combined: RobotsRule[] = [];
+  for (const key of groupKeys(byAgent, userAgent)) {
+    const group = byAgent[key];
+    if (!Array.isArray(group)) return null;
+    for (const rule of group as unknown[]) {
+      const r = rule as Partial<RobotsRule> | null;
+      if (typeof r?.pattern !== 'string' || typeof r.allow !== 'boolean') return null;
+      combined.push(r as RobotsRule);
+    }
   }
-  return group as RobotsRule[];
+  return combined;
+}
+
+/**
+ * The Crawl-delay (seconds) of our groups, the first one that gives one, as robots-parser keeps
+ * it (a `crawlDelay` on the group's array); robots-parser's own getCrawlDelay() when its object
+ * is shaped otherwise.
+ */
+export function readCrawlDelay(robot: { getCrawlDelay(ua?: string): number | undefined }, userAgent: string): number | undefined {
+  const byAgent = rulesByAgent(robot);
+  if (byAgent === null) return robot.getCrawlDelay(productToken(userAgent));
+  for (const key of groupKeys(byAgent, userAgent)) {
+    const delay = (byAgent[key] as { crawlDelay?: unknown } | undefined)?.crawlDelay;
+    if (typeof delay === 'number') return delay;
+  }
+  return undefined;
 }
 
 /**

@@ -31,7 +31,7 @@ import type { ErrorCode } from '../errors.js';
 import type { FetchFailure, FetchResult, RobotsText } from '../types.js';
 import { originKey } from '../frontier/normalize-url.js';
 import { decideRetry } from './retry-policy.js';
-import { createRobotsMatcher, productToken, type RobotsMatcher } from './robots-matcher.js';
+import { createRobotsMatcher, readCrawlDelay, type RobotsMatcher } from './robots-matcher.js';
 
 export type RobotsVerdict =
   | { kind: 'allow' }
@@ -197,9 +197,10 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
    */
   function parseRules(host: string, url: string, text: string): RobotsMatcher {
     const robot = robotsParser(url, text);
-    // Our name, not the User-Agent: robots-parser would cut "Mozilla/5.0 (compatible; AcmeBot/1.0)" to
-    // "mozilla" and read another group's Crawl-delay than the one whose rules we obey.
-    const delay = robot.getCrawlDelay(productToken(opts.userAgent));
+    // Our groups' (readCrawlDelay), not robots-parser's getCrawlDelay(User-Agent): it would cut
+    // "Mozilla/5.0 (compatible; AcmeBot/1.0)" to "mozilla", and miss a group named "acmebot bot",
+    // reading another group's Crawl-delay than the one whose rules we obey.
+    const delay = readCrawlDelay(robot, opts.userAgent);
     if (typeof delay === 'number' && delay > 0) opts.onCrawlDelay?.(host, delay * 1000);
     return createRobotsMatcher(robot, url, opts.userAgent);
   }

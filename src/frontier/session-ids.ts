@@ -13,10 +13,17 @@
  *   in any case, whatever their value;
  * - `sid`, only when its value looks like a session id (32 or more letters and digits, as
  *   Heritrix's rule): `sid=3` is as likely a section or a story as a session.
+ * - ASP.NET's cookieless session segment, `/(S(lit3py55t21z5v55vlm25s55))/` (sessionState
+ *   cookieless="UseUri"), with the anonymous-id and forms-ticket ids it may hold beside it
+ *   (`/(A(...)S(...)F(...))/`): a whole path segment of one-letter `X(...)` ids. Such a server
+ *   redirects a URL without one to itself plus a new one, and its pages link relatively, so every
+ *   root-relative link opened a new session and the whole site was crawled again under it.
  * The rest of the query stays byte for byte and in order; a query left empty loses its `?`.
  */
 
 const PATH_SESSION = /;jsessionid=[^?/;]*/gi;
+/** ASP.NET's cookieless ids: a path segment made of `(S(…))`, `(A(…)S(…))` and the like. */
+const ASPNET_SESSION = /\/\((?:[A-Z]\([^()/?]*\))+\)(?=\/)/g;
 /** Cheap test that a query may hold one of the parameters below, before splitting it. */
 const QUERY_HINT = /sess|sid=|cfid|cftoken/i;
 const SESSION_PARAM = /^(?:jsessionid|phpsessid|aspsessionid[a-z]{8}|cfid|cftoken)(?:=|$)/i;
@@ -31,10 +38,13 @@ export function stripSessionIds(href: string): string {
   const queryStart = href.indexOf('?');
   const semi = href.indexOf(';');
   const hasPathParam = semi !== -1 && (queryStart === -1 || semi < queryStart);
-  if (!hasPathParam && queryStart === -1) return href;
+  const paren = href.indexOf('/(');
+  const hasAspNetId = paren !== -1 && (queryStart === -1 || paren < queryStart);
+  if (!hasPathParam && !hasAspNetId && queryStart === -1) return href;
   let path = queryStart === -1 ? href : href.slice(0, queryStart);
   let query = queryStart === -1 ? null : href.slice(queryStart + 1);
   if (hasPathParam) path = path.replace(PATH_SESSION, '');
+  if (hasAspNetId) path = path.replace(ASPNET_SESSION, '');
   if (query !== null && QUERY_HINT.test(query)) {
     const params = query.split('&');
     const kept = params.filter((p) => !SESSION_PARAM.test(p) && !SESSION_SID.test(p));

@@ -10,8 +10,14 @@ import { normalizeUrl } from '../frontier/normalize-url.js';
 /** Longest header value looked at: a Link header listing thousands of preloads is not read to its end. */
 const MAX_HEADER_CHARS = 16 * 1024;
 const MAX_LANGUAGE_CHARS = 64;
-/** `<uri>` then its parameters, up to the next link (a comma outside quotes and angle brackets). */
-const LINK = /<([^>]*)>((?:\s*;\s*[^;,"]*(?:"[^"]*"[^;,"]*)*)*)/g;
+/**
+ * `<uri>` then its parameters, up to the next link (a comma outside quotes and angle brackets).
+ * A URI holds no `<` (RFC 8288's URI-Reference): with `[^>]*`, each `<` of a header without a
+ * `>` (`Link: <<<<...`) scanned to the end of the value, 16 K times 16 K characters, ~0.3 s of
+ * the main thread for every such response; stopping at the next `<` makes a failed try end
+ * there, and `<<</canonical>` reads the link the last `<` opens.
+ */
+const LINK = /<([^<>]*)>((?:\s*;\s*[^;,"]*(?:"[^"]*"[^;,"]*)*)*)/g;
 const REL = /(?:^|;)\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i;
 
 /** The first `rel="canonical"` target of a Link header, resolved against the page and normalized; null when none. */

@@ -14,10 +14,22 @@
  */
 const UNKNOWN_TYPES: ReadonlySet<string> = new Set(['', 'unknown/unknown', 'application/unknown', '*/*']);
 
-/** Whether a Content-Type (lowercased) names no type at all: absent, empty, or one of the above. */
+/** A MIME type's essence as WHATWG parses one: a token, `/`, a token (lowercased). */
+const ESSENCE = /^[!#$%&'*+.^_`|~0-9a-z-]+\/[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
+/**
+ * Whether a Content-Type (lowercased) names no type at all: absent, empty, one of the above, or
+ * none that parses as a MIME type (`html`, `text`, `text/`), which WHATWG's "extract a MIME type"
+ * takes as no Content-Type, so browsers sniff the body. A header sent twice (joined by a comma)
+ * names a type when one of its values does.
+ */
 export function isUnknownType(contentType: string): boolean {
-  const semicolon = contentType.indexOf(';');
-  return UNKNOWN_TYPES.has((semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim());
+  for (const value of contentType.split(',')) {
+    const semicolon = value.indexOf(';');
+    const essence = (semicolon === -1 ? value : value.slice(0, semicolon)).trim();
+    if (ESSENCE.test(essence) && !UNKNOWN_TYPES.has(essence)) return false;
+  }
+  return true;
 }
 
 /** WHATWG's resource header: the bytes a browser looks at. */

@@ -19,6 +19,13 @@ describe('linkHeaderCanonical', () => {
     assert.equal(linkHeaderCanonical('<javascript:alert(1)>; rel=canonical', PAGE), null);
     assert.equal(linkHeaderCanonical('rel=canonical', PAGE), null);
   });
+
+  it('a stray "<" opens no link: the link is the one its last "<" opens, and a value of "<" alone has none', () => {
+    assert.equal(linkHeaderCanonical('<<</canon.html>; rel=canonical', PAGE), 'http://127.0.0.1/canon.html');
+    assert.equal(linkHeaderCanonical('<junk, </canon.html>; rel=canonical', PAGE), 'http://127.0.0.1/canon.html');
+    assert.equal(linkHeaderCanonical('<'.repeat(20_000), PAGE), null);
+    assert.equal(linkHeaderCanonical(`${'<;'.repeat(10_000)}</c>; rel=canonical`, PAGE), null, 'past the 16 K characters read');
+  });
 });
 
 describe('firstLanguage', () => {

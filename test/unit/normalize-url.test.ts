@@ -145,6 +145,20 @@ const groups: Record<string, Case[]> = {
     ['http://example.com/a;jsessionidx=1', undefined, 'http://example.com/a;jsessionidx=1'],
     ['http://example.com/a?q=1;jsessionid=2', undefined, 'http://example.com/a?q=1;jsessionid=2'],
   ],
+  // ASP.NET's cookieless sessions: a path segment of one-letter ids.
+  'ASP.NET session segments': [
+    ['http://example.com/app/(S(lit3py55t21z5v55vlm25s55))/default.aspx', undefined, 'http://example.com/app/default.aspx'],
+    ['http://example.com/(A(AbC-d_e0)S(lit3py55t21z5v55vlm25s55)F(0123ABCD))/x.aspx?q=1', undefined, 'http://example.com/x.aspx?q=1'],
+    ['http://example.com/(X(1)S(lit3py55t21z5v55vlm25s55))/', undefined, 'http://example.com/'],
+    ['about.aspx', 'http://example.com/app/(S(lit3py55t21z5v55vlm25s55))/default.aspx', 'http://example.com/app/about.aspx'],
+    ['../up.aspx', 'http://example.com/app/(S(lit3py55t21z5v55vlm25s55))/sub/page.aspx', 'http://example.com/app/up.aspx'],
+    // Parentheses that are no such segment are a path like any other.
+    ['http://example.com/wiki/Python_(programming_language)', undefined, 'http://example.com/wiki/Python_(programming_language)'],
+    ['http://example.com/a/(s(x))/b', undefined, 'http://example.com/a/(s(x))/b'],
+    ['http://example.com/a/(S(x)/b', undefined, 'http://example.com/a/(S(x)/b'],
+    ['http://example.com/a/(S(x))', undefined, 'http://example.com/a/(S(x))'],
+    ['http://example.com/x?next=/(S(abc))/y', undefined, 'http://example.com/x?next=/(S(abc))/y'],
+  ],
   'session ids in the query': [
     ['http://example.com/index.php?PHPSESSID=3f2a9c0d1e7b4a5f8c6d2e1b0a9f8e7d', undefined, 'http://example.com/index.php'],
     ['http://example.com/p?id=7&phpsessid=abc&sort=asc', undefined, 'http://example.com/p?id=7&sort=asc'],

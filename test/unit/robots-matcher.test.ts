@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import robotsParserModule from 'robots-parser';
-import { createRobotsMatcher, productToken, readGroup } from '../../src/fetch/robots-matcher.js';
+import { createRobotsMatcher, productToken, readCrawlDelay, readGroup } from '../../src/fetch/robots-matcher.js';
 import { normalizeRobotsPattern, normalizeRobotsUrlPath } from '../../src/fetch/robots-path.js';
 import { createRobotsPolicy } from '../../src/fetch/robots.js';
 import { DEFAULT_USER_AGENT, defaultPolitenessConfig } from '../../src/config/schema.js';
@@ -190,6 +190,28 @@ test('robots-parser\'s private rule shape, which the matcher reads, is as pinned
   assert.deepEqual(readGroup(robot, 'otherbot')?.map((x) => x.pattern), ['/x']);
   assert.equal(readGroup({ _rules: { '*': [{ pattern: 1 }] } }, UA), null);
   assert.equal(readGroup({}, UA), null);
+});
+
+test('our group is every user-agent line whose name (its leading letters, _ and -) is ours, combined, as Google\'s parser reads them; else every * line', () => {
+  const text = [
+    'User-agent: *', 'Disallow: /star', 'Crawl-delay: 9', '',
+    'User-agent: crawlite bot', 'Disallow: /a', 'Crawl-delay: 2', '',
+    'User-agent: Crawlite*', 'Disallow: /b', '',
+    'User-agent: crawlite/2.0', 'Disallow: /c', '',
+    'User-agent: crawlitex', 'Disallow: /d', '',
+    'User-agent: crawl', 'Disallow: /e', '',
+  ].join('\n');
+  const robot = robotsParser(ROBOTS_URL, text);
+  assert.deepEqual(readGroup(robot, UA)?.map((r) => r.pattern).sort(), ['/a', '/b', '/c']);
+  const matcher = createRobotsMatcher(robot, ROBOTS_URL, UA);
+  assert.deepEqual(['/a', '/b', '/c', '/d', '/e', '/star'].map((path) => matcher.isAllowed(`http://h.test${path}`)), [false, false, false, true, true, true]);
+  assert.equal(readCrawlDelay(robot as never, UA), 2, 'the Crawl-delay of our group, not of *');
+  assert.equal(readCrawlDelay(robotsParser(ROBOTS_URL, 'User-agent: crawlite\nDisallow: /x\n\nUser-agent: *\nCrawl-delay: 9\n') as never, UA), undefined, 'our group has none');
+  // No group of ours: every * line, "* bots" included, is the fallback.
+  const star = robotsParser(ROBOTS_URL, 'User-agent: * bots\nDisallow: /s\nCrawl-delay: 3\n\nUser-agent: otherbot\nDisallow: /o\n');
+  assert.deepEqual(readGroup(star, UA)?.map((r) => r.pattern), ['/s']);
+  assert.equal(readCrawlDelay(star as never, UA), 3);
+  assert.equal(readCrawlDelay({ getCrawlDelay: () => 7 }, UA), 7, 'robots-parser\'s own answer when its shape is unknown');
 });
 
 test('productToken: the crawler\'s name (RFC 9309 2.2.1: letters, _ and -), lowercased', () => {

@@ -33,3 +33,10 @@ test('types that name no type are sniffed as none is: empty, unknown/unknown, ap
   for (const type of ['', '  ', 'unknown/unknown', 'application/unknown; charset=utf-8', '*/*']) assert.equal(isUnknownType(type), true, type);
   for (const type of ['text/plain', 'application/octet-stream', 'text/html', 'image/png']) assert.equal(isUnknownType(type), false, type);
 });
+
+test('a Content-Type that parses as no MIME type is sniffed as none is (WHATWG): html, text, text/, /html, a type with a space in it', () => {
+  for (const type of ['html', 'text', 'text/', '/html', 'text /html', 'none', 'html; charset=utf-8', 'text, html']) assert.equal(isUnknownType(type), true, type);
+  for (const type of ['application/json, application/json', 'html, application/pdf', 'text/plain;charset=utf-8', ' image/png ', 'application/vnd.ms-excel']) {
+    assert.equal(isUnknownType(type), false, type);
+  }
+});
