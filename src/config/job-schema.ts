@@ -17,7 +17,7 @@ import type { CrawlConfig, PolitenessConfig, TrapConfig } from './schema.js';
 import type { FieldSpec } from '../types.js';
 import { parseDbSize } from './db-size.js';
 import { byteSize } from './load.js';
-import { normalizeUrl } from '../frontier/normalize-url.js';
+import { seedUrlProblem } from './seed-url.js';
 import { patternProblem } from '../frontier/url-patterns.js';
 import { isValidSelector } from '../parse/extract-fields.js';
 import { HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
@@ -41,10 +41,16 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `expected one of ${values.join(', ')}` });
 const list = <T extends z.ZodType>(item: T, what: string) => z.array(item, { error: `expected a list of ${what}` });
 
-const httpUrl = nonEmpty('an absolute http:// or https:// URL').refine(
-  (s) => /^https?:\/\//i.test(s) && normalizeUrl(s) !== null,
-  { error: 'expected an absolute http:// or https:// URL' },
-);
+const httpUrl = nonEmpty('an absolute http:// or https:// URL').superRefine((s, ctx) => {
+  const problem = seedUrlProblem(s);
+  if (problem === null) return;
+  ctx.addIssue({
+    code: 'custom',
+    message: problem === 'space'
+      ? 'expected one URL per item with no space inside, not two URLs or a URL and a comment (write a space in a URL as %20)'
+      : 'expected an absolute http:// or https:// URL',
+  });
+});
 
 const regex = text('a regular expression').superRefine((s, ctx) => {
   const problem = patternProblem(s);

@@ -5,6 +5,7 @@
 import { DEFAULT_USER_AGENT, defaultConfig, defaultPolitenessConfig, defaultTrapConfig, type CrawlConfig, type ScopeMode } from './schema.js';
 import { UsageError } from '../errors.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
+import { seedUrlProblem, SPACE_IN_SEED } from './seed-url.js';
 import { parseByteSize } from './byte-size.js';
 import { secondsFlag, wholeNumberFlag } from './numeric-flag.js';
 import { parseDbSize } from './db-size.js';
@@ -71,11 +72,12 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
   const seeds = (flags.urls?.length ? flags.urls : (base.seeds ?? [])).map((u) => String(u));
   if (seeds.length === 0) throw new UsageError('CRAWL_USAGE', 'give at least one URL to crawl, e.g. crawlite crawl https://example.org/');
   const normalized = seeds.map((seed) => {
-    const url = normalizeUrl(seed);
-    if (!url || !/^https?:\/\//i.test(seed.trim())) {
-      throw new UsageError('CRAWL_SEED_INVALID', `invalid seed URL '${seed}': give an absolute http:// or https:// URL`);
+    const problem = seedUrlProblem(seed);
+    if (problem === 'space') {
+      throw new UsageError('CRAWL_SEED_INVALID', `invalid seed URL '${seed}': ${SPACE_IN_SEED}; give each URL as an argument of its own, and a space inside a URL as %20`);
     }
-    return url;
+    if (problem) throw new UsageError('CRAWL_SEED_INVALID', `invalid seed URL '${seed}': give an absolute http:// or https:// URL`);
+    return normalizeUrl(seed)!;
   });
   const scope = flags.scope ?? base.scope.mode;
   if (!SCOPES.includes(scope as ScopeMode)) {

@@ -1,6 +1,7 @@
 /**
  * Seeds from a file (--seeds-file, wget's -i): one URL per line, `-` for stdin. Blank lines and
- * lines starting with # are skipped. Each URL is checked as a seed typed on the command line is,
+ * lines starting with # are skipped; a line with a space inside (two URLs, a comment after one)
+ * is refused (seed-url.ts). Each URL is checked as a seed typed on the command line is,
  * and a bad one is named by file and line: a list of thousands is fixed faster that way.
  *
  * The seeds are the crawl's scope and live in its config, so the list is bounded: past
@@ -9,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
-import { normalizeUrl } from '../frontier/normalize-url.js';
+import { seedUrlProblem, SPACE_IN_SEED, type SeedProblem } from './seed-url.js';
 
 export const MAX_SEEDS = 100_000;
 /** About MAX_SEEDS URLs of 300 characters: a bigger file is not a seed list worth reading. */
@@ -54,6 +55,7 @@ export function readSeedsFile(path: string): string[] {
   const seeds: string[] = [];
   const bad: number[] = [];
   let firstBad = '';
+  let firstProblem: SeedProblem = 'not-http';
   // A bare CR ends a line too (old Mac files): the URL parser drops CRs, tabs and newlines inside
   // a URL, so two URLs on CR-ended lines were silently one (QA).
   const lines = readText(path).split(/\r\n|\r|\n/);
@@ -62,8 +64,9 @@ export function readSeedsFile(path: string): string[] {
     if (line === '' || line.startsWith('#')) continue;
     // A control character inside the URL (a tab between two URLs) would be dropped by the URL
     // parser, joining what was written apart: refused with the line instead.
-    if (!/^https?:\/\//i.test(line) || /[\u0000-\u001f\u007f]/.test(line) || normalizeUrl(line) === null) {
-      if (bad.length === 0) firstBad = quoteLine(line);
+    const problem = /[\u0000-\u001f\u007f]/.test(line) ? 'not-http' : seedUrlProblem(line);
+    if (problem) {
+      if (bad.length === 0) [firstBad, firstProblem] = [quoteLine(line), problem];
       bad.push(i + 1);
       continue;
     }
@@ -74,7 +77,10 @@ export function readSeedsFile(path: string): string[] {
   }
   if (bad.length > 0) {
     const more = bad.length > 1 ? ` (and ${bad.length - 1} more line${bad.length > 2 ? 's' : ''}: ${bad.slice(1, 6).join(', ')}${bad.length > 6 ? ', ...' : ''})` : '';
-    throw new UsageError('CRAWL_SEED_INVALID', `${name}:${bad[0]}: invalid seed URL '${firstBad}'${more}: give one absolute http:// or https:// URL per line`);
+    const fix = firstProblem === 'space'
+      ? `${SPACE_IN_SEED}; give one URL per line, a # comment on a line of its own, and a space inside a URL as %20`
+      : 'give one absolute http:// or https:// URL per line';
+    throw new UsageError('CRAWL_SEED_INVALID', `${name}:${bad[0]}: invalid seed URL '${firstBad}'${more}: ${fix}`);
   }
   if (seeds.length === 0) throw new UsageError('CRAWL_USAGE', `--seeds-file ${name} holds no URL (one per line; blank lines and # comments are skipped)`);
   return seeds;
