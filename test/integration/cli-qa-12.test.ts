@@ -4,7 +4,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSite, page } from '../helpers/site.js';
@@ -47,3 +47,52 @@ test('a seed with a space inside (two URLs in one argument or line, a comment af
   assert.equal(encoded.code, 1, encoded.stderr); // the site answers 404 there: nothing fetched below 400
   assert.deepEqual(rows(db, 'SELECT url, status FROM pages'), [{ url: site.url('/a%20b'), status: 404 }]);
 });
+
+const isRoot = process.getuid?.() === 0;
+
+test('a --db this user may not write: the reason in words, not SQLite\'s "unable to open database file" or "attempt to write a readonly database"', async (t) => {
+  const site = await startSite({ '/': page('home') });
+  t.after(() => site.close());
+  const dir = tempDir(t);
+  const made = join(dir, 'made.db');
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', made, '--quiet', '--workers', '0'])).code, 0);
+  // Root writes anywhere: as root the crawls run as nobody.
+  chmodSync(dir, 0o755);
+  const user = isRoot ? { user: { uid: 65534, gid: 65534 } } : {};
+  const hint = 'pass --db a writable file path \\(a new file, or a crawlite database\\) \\[CRAWL_STORE_OPEN\\]$';
+
+  // A read-only file.
+  const readOnly = join(dir, 'read-only.db');
+  copyFileSync(made, readOnly);
+  chmodSync(readOnly, 0o444);
+  const before = readFileSync(readOnly);
+  assertOneLineError(await crawlite(['crawl', site.url('/'), '--db', readOnly], user), 1,
+    new RegExp(`^crawlite: cannot open database .*read-only\\.db: this user may not read and write the file \\(permission denied\\); ${hint}`));
+  assert.deepEqual(readFileSync(readOnly), before, 'the file is unchanged');
+
+  // A folder that may not be written: a writable file in it cannot get its -wal journal, a new file cannot be made.
+  const locked = join(dir, 'locked');
+  mkdirSync(locked);
+  copyFileSync(made, join(locked, 'crawl.db'));
+  chmodSync(join(locked, 'crawl.db'), 0o666);
+  chmodSync(locked, 0o555);
+  try {
+    await refusedInLocked(locked, site.url('/'), user, hint);
+  } finally {
+    // Before the temporary folder is removed, which a non-root user could not do inside it.
+    chmodSync(locked, 0o755);
+  }
+  assert.equal(site.hits.get('/'), 1, 'only the first crawl fetched');
+});
+
+async function refusedInLocked(locked: string, seed: string, user: object, hint: string): Promise<void> {
+  for (const args of [['crawl', seed], ['crawl']]) {
+    assertOneLineError(await crawlite([...args, '--db', join(locked, 'crawl.db')], user), 1,
+      new RegExp(`^crawlite: cannot open database .*locked/crawl\\.db: its folder .*locked cannot be written \\(permission denied\\), and SQLite keeps the file's journal \\(crawl\\.db-wal\\) there; ${hint}`));
+  }
+  assertOneLineError(await crawlite(['crawl', seed, '--db', join(locked, 'new.db')], user), 1,
+    new RegExp(`^crawlite: cannot open database .*locked/new\\.db: it cannot be created in its folder .*locked: permission denied; ${hint}`));
+  assertOneLineError(await crawlite(['crawl', seed, '--db', join(locked, 'sub', 'new.db')], user), 1,
+    new RegExp(`^crawlite: cannot open database .*locked/sub/new\\.db: cannot create its folder .*locked/sub: permission denied; ${hint}`));
+  assert.equal(existsSync(join(locked, 'new.db')), false);
+}
