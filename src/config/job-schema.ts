@@ -53,6 +53,11 @@ const httpUrl = nonEmpty('an absolute http:// or https:// URL').superRefine((s, 
 });
 
 const regex = text('a regular expression').superRefine((s, ctx) => {
+  if (s === '') {
+    // It matches every URL: an include of it admits everything, an exclude refuses every seed.
+    ctx.addIssue({ code: 'custom', message: 'expected a regular expression, not an empty one, which matches every URL (an empty list is none)' });
+    return;
+  }
   const problem = patternProblem(s);
   if (problem === null) return;
   // A syntax error says "expected a valid regular expression" (the value follows); a pattern of

@@ -89,7 +89,7 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
     maxPages: flags.maxPages === undefined ? base.maxPages : optionalInt('--max-pages', flags.maxPages, 1),
     maxDepth: flags.maxDepth === undefined ? base.maxDepth : flags.maxDepth === false ? null : maxDepth(flags.maxDepth),
     maxTimeMs: flags.maxTime === undefined ? (base.maxTimeMs ?? null) : parseDuration('--max-time', flags.maxTime, 1000, MAX_TIME_MS),
-    scope: { mode: scope as ScopeMode, include: patterns(flags.include, base.scope.include), exclude: patterns(flags.exclude, base.scope.exclude),
+    scope: { mode: scope as ScopeMode, include: patterns('--include', flags.include, base.scope.include), exclude: patterns('--exclude', flags.exclude, base.scope.exclude),
       followNofollow: flags.followNofollow ?? base.scope.followNofollow },
     fetch: {
       ...base.fetch,
@@ -128,8 +128,10 @@ export function checkDbPath(path: string): void {
 
 function userAgent(value: string | false | undefined): string | undefined {
   if (value === false) return DEFAULT_USER_AGENT;
-  const trimmed = value?.trim();
-  if (!trimmed) return undefined;
+  if (value === undefined) return undefined;
+  const trimmed = String(value).trim();
+  // `--user-agent "$UA"` with UA unset sent the default, the one a site may block, without a word.
+  if (trimmed === '') throw new UsageError('CRAWL_USAGE', "--user-agent '' is empty: give a User-Agent (--no-user-agent for the default)");
   if (!isHeaderValue(trimmed)) {
     throw new UsageError('CRAWL_USAGE', `invalid --user-agent '${escapeControls(trimmed)}': expected ${HEADER_VALUE_EXPECTED}`);
   }
@@ -185,11 +187,20 @@ function strings(values: unknown[] | undefined): string[] {
   return (values ?? []).map((v) => String(v));
 }
 
-/** --include/--exclude: the patterns given, none for --no-include/--no-exclude, else the base's. */
-function patterns(values: unknown[] | undefined, fromBase: string[]): string[] {
+/**
+ * --include/--exclude: the patterns given, none for --no-include/--no-exclude, else the base's.
+ * An empty pattern matches every URL, so `--exclude "$SKIP"` with SKIP unset excluded every seed
+ * and `--include ''` admitted everything: refused, naming the --no- form that says "none".
+ */
+function patterns(flag: '--include' | '--exclude', values: unknown[] | undefined, fromBase: string[]): string[] {
   if (values === undefined) return fromBase;
   // yargs gives [false] for the --no- form of an array option; a value with it is refused before here.
-  return values.length === 1 && values[0] === false ? [] : strings(values);
+  if (values.length === 1 && values[0] === false) return [];
+  const given = strings(values);
+  if (given.includes('')) {
+    throw new UsageError('CRAWL_USAGE', `${flag} '' is empty: an empty pattern matches every URL; give a regular expression (--no-${flag.slice(2)} for none)`);
+  }
+  return given;
 }
 
 /** An integer flag within [min, max]; null when the flag was not given (strict: see numeric-flag.ts). */

@@ -96,3 +96,30 @@ async function refusedInLocked(locked: string, seed: string, user: object, hint:
     new RegExp(`^crawlite: cannot open database .*locked/sub/new\\.db: cannot create its folder .*locked/sub: permission denied; ${hint}`));
   assert.equal(existsSync(join(locked, 'new.db')), false);
 }
+
+test('an empty --config, --seeds-file, --user-agent, --include or --exclude ("$VAR" unset) is refused, naming the flag', async (t) => {
+  const site = await startSite({ '/': page('home') });
+  t.after(() => site.close());
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  const cases: [string[], RegExp][] = [
+    // It said "crawlite: : expected a .yaml, .yml or .json job file".
+    [['--config', ''], /^crawlite: --config '' is empty; give a file path \[CRAWL_USAGE\]$/],
+    // It said "cannot read --seeds-file : no such file".
+    [['--seeds-file', ''], /^crawlite: --seeds-file '' is empty; give a file path \(- for stdin\) \[CRAWL_USAGE\]$/],
+    // It sent the default User-Agent without a word.
+    [['--user-agent', ''], /^crawlite: --user-agent '' is empty: give a User-Agent \(--no-user-agent for the default\) \[CRAWL_USAGE\]$/],
+    // An empty pattern matches every URL: the include admitted everything, the exclude refused the seed (exit 1).
+    [['--include', '/docs/', '--include', ''], /^crawlite: --include '' is empty: an empty pattern matches every URL; give a regular expression \(--no-include for none\) \[CRAWL_USAGE\]$/],
+    [['--exclude', ''], /^crawlite: --exclude '' is empty: an empty pattern matches every URL; give a regular expression \(--no-exclude for none\) \[CRAWL_USAGE\]$/],
+  ];
+  for (const [flags, line] of cases) {
+    assertOneLineError(await crawlite(['crawl', site.url('/'), '--db', db, ...flags]), 2, line);
+  }
+  const job = join(dir, 'job.yaml');
+  writeFileSync(job, `seeds: [${site.url('/')}]\ndb: ${db}\nscope:\n  exclude: ['']\n`);
+  assertOneLineError(await crawlite(['crawl', '--config', job]), 2,
+    /^crawlite: .*job\.yaml: scope\.exclude\[0\]: expected a regular expression, not an empty one, which matches every URL \(an empty list is none\), got '' \[CRAWL_CONFIG_INVALID\]$/);
+  assert.equal(site.total(), 0, 'nothing fetched');
+  assert.equal(existsSync(db), false, 'no database created');
+});
