@@ -37,12 +37,6 @@ export interface ResolvedJob {
 }
 
 export function loadCrawlConfig(given: JobFlags): ResolvedJob {
-  // `--config "$JOB"` with JOB unset said "crawlite: : expected a .yaml ... job file" (QA).
-  for (const [flag, value] of [['--config', given.config], ['--seeds-file', given.seedsFile]] as const) {
-    if (value !== undefined && String(value).trim() === '') {
-      throw new UsageError('CRAWL_USAGE', `${flag} '' is empty; give a file path${flag === '--seeds-file' ? ' (- for stdin)' : ''}`);
-    }
-  }
   // Seeds from --seeds-file join those typed; together they replace the job file's, as typed ones do.
   const flags = given.seedsFile === undefined ? given : { ...given, urls: [...(given.urls ?? []), ...readSeedsFile(String(given.seedsFile))] };
   if (flags.config === undefined && !flags.urls?.length && given.seedsFile === undefined) return resumeLastCrawl(flags);

@@ -123,3 +123,11 @@ test('an empty --config, --seeds-file, --user-agent, --include or --exclude ("$V
   assert.equal(site.total(), 0, 'nothing fetched');
   assert.equal(existsSync(db), false, 'no database created');
 });
+
+test('an empty --db for the commands that read one: exit 2 naming --db, not "no database at  (run a crawl first...)", exit 1', async () => {
+  for (const args of [['stats'], ['export'], ['search', 'word'], ['report'], ['stats', '--json']]) {
+    assertOneLineError(await crawlite([...args, '--db', '']), 2, /^crawlite: --db needs a file path \[CRAWL_USAGE\]$/);
+  }
+  // bench --config '' said "crawlite: : expected a .yaml, .yml or .json job file".
+  assertOneLineError(await crawlite(['bench', '--pages', '5', '--config', '']), 2, /^crawlite: --config '' is empty; give a file path \[CRAWL_USAGE\]$/);
+});
