@@ -131,3 +131,22 @@ test('an empty --db for the commands that read one: exit 2 naming --db, not "no 
   // bench --config '' said "crawlite: : expected a .yaml, .yml or .json job file".
   assertOneLineError(await crawlite(['bench', '--pages', '5', '--config', '']), 2, /^crawlite: --config '' is empty; give a file path \[CRAWL_USAGE\]$/);
 });
+
+test('bench --db naming a crawl of a real site leaves it untouched (it was deleted and replaced); a bench database is replaced as before', async (t) => {
+  const site = await startSite({ '/docs/': page('docs') });
+  t.after(() => site.close());
+  const dir = tempDir(t);
+  const crawled = join(dir, 'crawl.db');
+  assert.equal((await crawlite(['crawl', site.url('/docs/'), '--db', crawled, '--quiet', '--workers', '0'])).code, 0);
+  const before = readFileSync(crawled);
+  const refused = await crawlite(['bench', '--db', crawled, '--pages', '5', '--page-bytes', '5000', '--workers', '0']);
+  assertOneLineError(refused, 1, /^crawlite: .*crawl\.db holds a crawl of http:\/\/127\.0\.0\.1:\d+\/docs\/ \(run 1\), not a bench run, and was left untouched: bench replaces its --db; pass --db a new file \(by default data\/bench\.db\) \[CRAWL_STORE_OPEN\]$/);
+  assert.deepEqual(readFileSync(crawled), before, 'the crawl is unchanged');
+
+  const bench = join(dir, 'bench.db');
+  for (let i = 0; i < 2; i++) {
+    const run = await crawlite(['bench', '--db', bench, '--pages', '5', '--page-bytes', '5000', '--workers', '0', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+  }
+  assert.deepEqual(rows(bench, 'SELECT id, pages FROM runs'), [{ id: 1, pages: 5 }], 'replaced: one run, not two');
+});
