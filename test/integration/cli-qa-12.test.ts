@@ -150,3 +150,12 @@ test('bench --db naming a crawl of a real site leaves it untouched (it was delet
   }
   assert.deepEqual(rows(bench, 'SELECT id, pages FROM runs'), [{ id: 1, pages: 5 }], 'replaced: one run, not two');
 });
+
+test('a continued run whose one URL answered 404: "the one URL tried failed", not "all 1 URLs tried failed"', async (t) => {
+  const site = await startSite({ '/': page('home', ['/gone']) });
+  t.after(() => site.close());
+  const db = join(tempDir(t), 'crawl.db');
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '1', '--quiet', '--workers', '0'])).code, 0);
+  const run = await crawlite(['crawl', '--db', db, '--max-pages', '1', '--quiet', '--workers', '0']);
+  assertOneLineError(run, 1, /^crawlite: no page could be fetched: the one URL tried failed \(http:\/\/127\.0\.0\.1:\d+\/gone: HTTP 404\) \[CRAWL_NOTHING_FETCHED\]$/);
+});
