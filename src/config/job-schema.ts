@@ -192,7 +192,8 @@ export const jobFileSchema = z.strictObject(
     /** Names the job in the runs table; the file's name without extension when absent. */
     name: nonEmpty('a job name').optional(),
     seeds: list(httpUrl, 'absolute http(s) URLs').min(1, { error: 'expected at least one seed URL' }).optional(),
-    db: nonEmpty('a file path').optional(),
+    // SQLite's ":memory:" would be a database lost at exit; refused here, the line naming the file and key rather than --db.
+    db: nonEmpty('a file path').refine((s) => s !== ':memory:', { error: 'expected a file path, not SQLite\'s :memory:, which would lose the crawl at exit (./:memory: for a file of that name)' }).optional(),
     // No null: `maxPages:` with its value forgotten reads as null in YAML, and silently meant no
     // limit. Leaving the key out is how a file says that.
     maxPages: limit(1),

@@ -159,3 +159,12 @@ test('a continued run whose one URL answered 404: "the one URL tried failed", no
   const run = await crawlite(['crawl', '--db', db, '--max-pages', '1', '--quiet', '--workers', '0']);
   assertOneLineError(run, 1, /^crawlite: no page could be fetched: the one URL tried failed \(http:\/\/127\.0\.0\.1:\d+\/gone: HTTP 404\) \[CRAWL_NOTHING_FETCHED\]$/);
 });
+
+test('a job file\'s db: ":memory:" is named as the file\'s key, not as a --db the user never typed', async (t) => {
+  const dir = tempDir(t);
+  const job = join(dir, 'job.yaml');
+  writeFileSync(job, 'seeds: [http://127.0.0.1:9/]\ndb: ":memory:"\n');
+  assertOneLineError(await crawlite(['crawl', '--config', job], { cwd: dir }), 2,
+    /^crawlite: .*job\.yaml: db: expected a file path, not SQLite's :memory:, which would lose the crawl at exit \(\.\/:memory: for a file of that name\), got ':memory:' \[CRAWL_CONFIG_INVALID\]$/);
+  assert.equal(existsSync(join(dir, ':memory:')), false);
+});
