@@ -8,7 +8,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSite, page } from '../helpers/site.js';
-import { assertOneLineError, crawlite } from '../helpers/cli.js';
+import { assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
 import { rows } from '../helpers/db.js';
 
 function tempDir(t: TestContext): string {
@@ -167,4 +167,28 @@ test('a job file\'s db: ":memory:" is named as the file\'s key, not as a --db th
   assertOneLineError(await crawlite(['crawl', '--config', job], { cwd: dir }), 2,
     /^crawlite: .*job\.yaml: db: expected a file path, not SQLite's :memory:, which would lose the crawl at exit \(\.\/:memory: for a file of that name\), got ':memory:' \[CRAWL_CONFIG_INVALID\]$/);
   assert.equal(existsSync(join(dir, ':memory:')), false);
+});
+
+test('SIGTERM (kill, a service manager) stops a crawl as Ctrl+C does: exit 130, run interrupted, nothing left in flight; the next run ends the crawl, each page once', async (t) => {
+  const routes: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) routes[`/p${i}`] = page(`page ${i}`, i < 39 ? [`/p${i + 1}`] : []);
+  const site = await startSite(routes, { delayMs: 30 });
+  t.after(() => site.close());
+  const db = join(tempDir(t), 'crawl.db');
+  const stopped = await crawlite(['crawl', site.url('/p0'), '--db', db, '--no-progress', '--workers', '0'], {
+    onSpawn: (child) => whenPages(child, db, 3, () => child.kill('SIGTERM')),
+  });
+  assert.equal(stopped.code, 130, stopped.stderr);
+  // It said "(Ctrl+C again to quit at once)" to a process no keyboard had stopped.
+  assert.match(stopped.stderr, /^crawlite: SIGTERM received, storing pages in progress \(SIGTERM again, or Ctrl\+C, to quit at once\)$/m);
+  assert.match(stopped.stderr, /^crawl interrupted: \d+ pages? stored/m);
+  assert.deepEqual(rows(db, 'SELECT status FROM runs'), [{ status: 'interrupted' }]);
+  assert.deepEqual(rows(db, "SELECT count(*) AS n FROM urls WHERE state = 'fetching'"), [{ n: 0 }]);
+  const kept = rows<{ n: number }>(db, 'SELECT count(*) AS n FROM pages')[0]!.n;
+  assert.ok(kept >= 3 && kept < 40, `${kept} pages kept`);
+
+  const resumed = await crawlite(['crawl', '--db', db, '--quiet', '--workers', '0']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(rows(db, 'SELECT count(*) AS n, count(DISTINCT url) AS distinct_urls FROM pages'), [{ n: 40, distinct_urls: 40 }]);
+  assert.deepEqual(rows(db, 'SELECT status FROM runs ORDER BY id'), [{ status: 'interrupted' }, { status: 'done' }]);
 });
