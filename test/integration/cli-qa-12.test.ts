@@ -192,3 +192,22 @@ test('SIGTERM (kill, a service manager) stops a crawl as Ctrl+C does: exit 130, 
   assert.deepEqual(rows(db, 'SELECT count(*) AS n, count(DISTINCT url) AS distinct_urls FROM pages'), [{ n: 40, distinct_urls: 40 }]);
   assert.deepEqual(rows(db, 'SELECT status FROM runs ORDER BY id'), [{ status: 'interrupted' }, { status: 'done' }]);
 });
+
+test('export --out pages.csv without --format writes CSV (it wrote JSON Lines into pages.csv); .warc.gz writes WARC; --format wins', async (t) => {
+  const site = await startSite({ '/': page('home') });
+  t.after(() => site.close());
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
+  const csv = join(dir, 'pages.csv');
+  assert.equal((await crawlite(['export', '--db', db, '--fields', 'url,title', '--out', csv])).code, 0);
+  assert.equal(readFileSync(csv, 'utf8'), `url,title\r\n${site.url('/')},home\r\n`);
+  const warc = join(dir, 'crawl.warc.gz');
+  assert.equal((await crawlite(['export', '--db', db, '--out', warc])).code, 0);
+  assert.deepEqual([...readFileSync(warc).subarray(0, 2)], [0x1f, 0x8b], 'gzip, as WARC records are written');
+  const chosen = join(dir, 'edges.csv');
+  assert.equal((await crawlite(['export', '--db', db, '--format', 'jsonl', '--fields', 'url', '--out', chosen])).code, 0);
+  assert.equal(readFileSync(chosen, 'utf8'), `{"url":"${site.url('/')}"}\n`);
+  const stdout = await crawlite(['export', '--db', db, '--fields', 'url']);
+  assert.equal(stdout.stdout, `{"url":"${site.url('/')}"}\n`, 'stdout: JSON Lines, as before');
+});
