@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { startSite, page } from '../helpers/site.js';
 import { assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
 import { rows } from '../helpers/db.js';
@@ -210,4 +211,35 @@ test('export --out pages.csv without --format writes CSV (it wrote JSON Lines in
   assert.equal(readFileSync(chosen, 'utf8'), `{"url":"${site.url('/')}"}\n`);
   const stdout = await crawlite(['export', '--db', db, '--fields', 'url']);
   assert.equal(stdout.stdout, `{"url":"${site.url('/')}"}\n`, 'stdout: JSON Lines, as before');
+});
+
+test('--max-db-size on a file that already holds that much: refused before the run starts; a recrawl whose requeue does not fit ends its run failed, not running', async (t) => {
+  const routes: Record<string, string> = {};
+  // Random text does not compress: about 4 KB of database a page, past --max-db-size's 256 KB floor.
+  for (let i = 0; i < 120; i++) routes[`/p${i}`] = page(`page ${i}`, i < 119 ? [`/p${i + 1}`] : [], randomBytes(3000).toString('base64'));
+  const site = await startSite(routes);
+  t.after(() => site.close());
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  assert.equal((await crawlite(['crawl', site.url('/p0'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
+  const { pages, free, size } = rows<{ pages: number; free: number; size: number }>(db,
+    'SELECT page_count AS pages, freelist_count AS free, page_size AS size FROM pragma_page_count, pragma_freelist_count, pragma_page_size')[0]!;
+  const usedKiB = ((pages - free) * size) / 1024;
+
+  // Nothing can be stored: it said "database full ... pages stored so far are kept", after a recrawl's requeue left its run 'running'.
+  const refused = await crawlite(['crawl', '--db', db, '--recrawl', '--max-db-size', `${usedKiB}KB`]);
+  assertOneLineError(refused, 1, /^crawlite: database .*crawl\.db already holds [\d.]+ [KM]iB, as much as --max-db-size [\d.]+ [KM]iB allows: nothing more fits; raise --max-db-size \(or leave it out\) to go on with this crawl \[CRAWL_STORE_WRITE\]$/);
+  assert.deepEqual(rows(db, 'SELECT id, status FROM runs'), [{ id: 1, status: 'done' }], 'no run begun');
+
+  // Room for a page or two: the recrawl's requeue, written before the crawl begins, does not fit.
+  const full = await crawlite(['crawl', '--db', db, '--recrawl', '--quiet', '--max-db-size', `${usedKiB + 4}KB`]);
+  assertOneLineError(full, 1, /^crawlite: database full \(disk full or --max-db-size reached\); .*\[CRAWL_STORE_WRITE\]$/);
+  assert.deepEqual(rows(db, 'SELECT id, status FROM runs'), [{ id: 1, status: 'done' }, { id: 2, status: 'failed' }]);
+  assert.equal(existsSync(`${db}-wal`), false, 'the file left as a finished crawl leaves it');
+  assert.deepEqual(rows(db, "SELECT count(*) AS n FROM meta WHERE key LIKE 'writer%'"), [{ n: 0 }], 'the lock released');
+
+  // With room, the recrawl runs.
+  const recrawled = await crawlite(['crawl', '--db', db, '--recrawl', '--quiet', '--workers', '0']);
+  assert.equal(recrawled.code, 0, recrawled.stderr);
+  assert.deepEqual(rows(db, 'SELECT status FROM runs WHERE id = 3'), [{ status: 'done' }]);
 });
