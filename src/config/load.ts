@@ -86,9 +86,10 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
   const config: CrawlConfig = {
     seeds: [...new Set(normalized)],
     dbPath: flags.db ?? base.dbPath,
-    maxPages: flags.maxPages === undefined ? base.maxPages : optionalInt('--max-pages', flags.maxPages, 1),
+    // false from --no-max-pages, --no-max-time, --no-max-db-size: no limit, a job file's lifted.
+    maxPages: flags.maxPages === undefined ? base.maxPages : flags.maxPages === false ? null : optionalInt('--max-pages', flags.maxPages, 1),
     maxDepth: flags.maxDepth === undefined ? base.maxDepth : flags.maxDepth === false ? null : maxDepth(flags.maxDepth),
-    maxTimeMs: flags.maxTime === undefined ? (base.maxTimeMs ?? null) : parseDuration('--max-time', flags.maxTime, 1000, MAX_TIME_MS),
+    maxTimeMs: flags.maxTime === undefined ? (base.maxTimeMs ?? null) : flags.maxTime === false ? null : parseDuration('--max-time', flags.maxTime, 1000, MAX_TIME_MS),
     scope: { mode: scope as ScopeMode, include: patterns('--include', flags.include, base.scope.include), exclude: patterns('--exclude', flags.exclude, base.scope.exclude),
       followNofollow: flags.followNofollow ?? base.scope.followNofollow },
     fetch: {
@@ -162,6 +163,7 @@ function proxyFromFlags(flag: unknown, fromFile: ProxyConfig | null | undefined)
 }
 
 function maxDbBytes(value: unknown): { maxDbBytes?: number } {
+  if (value === false) return { maxDbBytes: undefined };
   const n = parseDbSize('--max-db-size', value);
   return n === null ? {} : { maxDbBytes: n };
 }

@@ -243,3 +243,20 @@ test('--max-db-size on a file that already holds that much: refused before the r
   assert.equal(recrawled.code, 0, recrawled.stderr);
   assert.deepEqual(rows(db, 'SELECT status FROM runs WHERE id = 3'), [{ status: 'done' }]);
 });
+
+test('a job file\'s maxPages, maxTimeMs and store.maxDbBytes are lifted with --no-max-pages, --no-max-time, --no-max-db-size (they were refused: "there is no --no-max-pages")', async (t) => {
+  const routes: Record<string, string> = {};
+  for (let i = 0; i < 5; i++) routes[`/p${i}`] = page(`page ${i}`, i < 4 ? [`/p${i + 1}`] : []);
+  const site = await startSite(routes);
+  t.after(() => site.close());
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  const job = join(dir, 'job.yaml');
+  writeFileSync(job, `seeds: [${site.url('/p0')}]\ndb: ${db}\nmaxPages: 2\nmaxTimeMs: 600000\nstore:\n  maxDbBytes: 100MB\n`);
+  const run = await crawlite(['crawl', '--config', job, '--no-max-pages', '--no-max-time', '--no-max-db-size', '--quiet', '--workers', '0']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(rows(db, 'SELECT count(*) AS n FROM pages'), [{ n: 5 }], 'the whole site, not the job\'s 2 pages');
+  assert.deepEqual(rows(db, "SELECT json_extract(options, '$.maxPages') AS pages, json_extract(options, '$.maxTimeMs') AS time, json_extract(options, '$.store.maxDbBytes') AS size FROM runs"),
+    [{ pages: null, time: null, size: null }]);
+  assertOneLineError(await crawlite(['crawl', '--config', job, '--max-pages', '3', '--no-max-pages']), 2, /^crawlite: --max-pages and --no-max-pages both given; give one \[CRAWL_USAGE\]$/);
+});
