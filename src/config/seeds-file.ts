@@ -8,7 +8,8 @@
  * MAX_SEEDS the file is refused, and a longer list is split over runs on the same --db (each run
  * adds its seeds to the frontier the earlier ones left).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { UsageError } from '../errors.js';
 import { seedUrlProblem, SPACE_IN_SEED, type SeedProblem } from './seed-url.js';
 
@@ -16,11 +17,45 @@ export const MAX_SEEDS = 100_000;
 /** About MAX_SEEDS URLs of 300 characters: a bigger file is not a seed list worth reading. */
 const MAX_FILE_BYTES = 32 * 1024 * 1024;
 
+/**
+ * All of stdin. Not readFileSync(0): typed in a terminal (`crawlite crawl -i -`, then the URLs and
+ * Ctrl+D, as with `wget -i -`), the terminal's descriptor, shared with stdout, is non-blocking
+ * once Node has set stdout up, and readFileSync failed at once with EAGAIN (QA). Read as it
+ * comes instead, waiting a moment whenever nothing is there yet; a pipe or file reads as before.
+ */
+function readStdin(): Buffer {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(64 * 1024);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  let size = 0;
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buffer, 0, buffer.length, null);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 50);
+        continue;
+      }
+      if (code === 'EOF') break;
+      throw err;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+    size += n;
+    // Past the bound the file is refused below anyway: no need to hold more of it.
+    if (size > MAX_FILE_BYTES) break;
+  }
+  return Buffer.concat(chunks);
+}
+
 function readText(path: string): string {
   const name = path === '-' ? 'stdin' : path;
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path === '-' ? 0 : path);
+    if (path === '-' && isatty(0)) process.stderr.write('crawlite: reading seed URLs from the terminal, one per line; end with Ctrl+D\n');
+    bytes = path === '-' ? readStdin() : readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;

@@ -9,8 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startSite, page } from '../helpers/site.js';
-import { assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
+import { MAIN, assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
+import { hasTmux, openTerminal } from '../helpers/tmux.js';
 import { rows } from '../helpers/db.js';
+
+const skipWithoutTmux = (t: TestContext): boolean => {
+  if (hasTmux()) return false;
+  if (process.env.CI) assert.fail('tmux is required in CI for the terminal tests (see .ci/run)');
+  t.skip('tmux not installed');
+  return true;
+};
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'crawlite-qa12-'));
@@ -259,4 +269,20 @@ test('a job file\'s maxPages, maxTimeMs and store.maxDbBytes are lifted with --n
   assert.deepEqual(rows(db, "SELECT json_extract(options, '$.maxPages') AS pages, json_extract(options, '$.maxTimeMs') AS time, json_extract(options, '$.store.maxDbBytes') AS size FROM runs"),
     [{ pages: null, time: null, size: null }]);
   assertOneLineError(await crawlite(['crawl', '--config', job, '--max-pages', '3', '--no-max-pages']), 2, /^crawlite: --max-pages and --no-max-pages both given; give one \[CRAWL_USAGE\]$/);
+});
+
+test('crawl -i - in a terminal: the URLs typed, then Ctrl+D, are crawled (it failed at once: "cannot read --seeds-file stdin: EAGAIN")', async (t) => {
+  if (skipWithoutTmux(t)) return;
+  const site = await startSite({ '/a': page('a'), '/b': page('b') });
+  t.after(() => site.close());
+  const db = join(tempDir(t), 'crawl.db');
+  const crawl = `${quote(process.execPath)} ${quote(MAIN)} crawl -i - --db ${quote(db)} --max-depth 0 --workers 0`;
+  const terminal = openTerminal(t, `sh -c ${quote(`${crawl}; echo "exit $?"; sleep 30`)}`);
+  await terminal.waitFor(/crawlite: reading seed URLs from the terminal, one per line; end with Ctrl\+D/);
+  terminal.sendKeys(site.url('/a'), 'Enter', site.url('/b'), 'Enter');
+  terminal.sendKeys('C-d');
+  const screen = await terminal.waitFor(/exit \d+/);
+  assert.match(screen, /crawl done: 2 pages stored/);
+  assert.match(screen, /exit 0/);
+  assert.deepEqual(rows(db, 'SELECT url FROM pages ORDER BY url'), [{ url: site.url('/a') }, { url: site.url('/b') }]);
 });
