@@ -10,6 +10,7 @@
  */
 import { readFileSync, readSync } from 'node:fs';
 import { isatty } from 'node:tty';
+import { decodeTextFile } from './text-file.js';
 import { UsageError } from '../errors.js';
 import { seedUrlProblem, SPACE_IN_SEED, type SeedProblem } from './seed-url.js';
 
@@ -64,18 +65,7 @@ function readText(path: string): string {
   if (bytes.length > MAX_FILE_BYTES) {
     throw new UsageError('CRAWL_USAGE', `--seeds-file ${name} is larger than 32 MB; split it over several runs on the same --db`);
   }
-  return decodeText(bytes);
-}
-
-/**
- * UTF-8, or UTF-16 when the file starts with its byte order mark: Windows PowerShell's `>` and
- * Notepad's "Unicode" write UTF-16LE, which read as UTF-8 gave every line as invalid, NULs and
- * all, on the terminal (QA).
- */
-function decodeText(bytes: Buffer): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  return bytes.toString('utf8').replace(/^\uFEFF/, '');
+  return decodeTextFile(bytes);
 }
 
 /** A bad line as quoted in the error: control characters escaped, so the terminal shows them. */

@@ -286,3 +286,19 @@ test('crawl -i - in a terminal: the URLs typed, then Ctrl+D, are crawled (it fai
   assert.match(screen, /exit 0/);
   assert.deepEqual(rows(db, 'SELECT url FROM pages ORDER BY url'), [{ url: site.url('/a') }, { url: site.url('/b') }]);
 });
+
+test('a job file in UTF-16 with its byte order mark (Windows PowerShell\'s Out-File) is read, as a seeds file is (it was "got \'��s\\u0000e\\u0000\'")', async (t) => {
+  const site = await startSite({ '/': page('home') });
+  t.after(() => site.close());
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  const yaml = join(dir, 'job.yaml');
+  writeFileSync(yaml, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`seeds: [${site.url('/')}]\r\ndb: ${db}\r\nmaxDepth: 0\r\n`, 'utf16le')]));
+  const run = await crawlite(['crawl', '--config', yaml, '--quiet', '--workers', '0']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(rows(db, 'SELECT url FROM pages'), [{ url: site.url('/') }]);
+  const json = join(dir, 'job.json');
+  writeFileSync(json, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify({ seeds: [site.url('/')], db, maxPage: 1 }), 'utf16le')]));
+  // Read, so its mistakes are named as in any job file.
+  assertOneLineError(await crawlite(['crawl', '--config', json]), 2, /^crawlite: .*job\.json: maxPage: unknown key \(known: .*\) \[CRAWL_CONFIG_INVALID\]$/);
+});
