@@ -302,3 +302,17 @@ test('a job file in UTF-16 with its byte order mark (Windows PowerShell\'s Out-F
   // Read, so its mistakes are named as in any job file.
   assertOneLineError(await crawlite(['crawl', '--config', json]), 2, /^crawlite: .*job\.json: maxPage: unknown key \(known: .*\) \[CRAWL_CONFIG_INVALID\]$/);
 });
+
+test('--scope prefix with a seed written without its trailing slash says that the directory above it is crawled, and how to keep to the folder', async (t) => {
+  const site = await startSite({ '/docs': page('docs', ['/docs/a', '/other']), '/docs/': page('docs folder', ['/docs/a', '/other']), '/docs/a': page('a'), '/other': page('other') });
+  t.after(() => site.close());
+  const dir = tempDir(t);
+  const loose = await crawlite(['crawl', site.url('/docs'), '--db', join(dir, 'a.db'), '--scope', 'prefix', '--no-progress', '--workers', '0']);
+  assert.equal(loose.code, 0, loose.stderr);
+  assert.match(loose.stderr, new RegExp(`^crawlite: --scope prefix: seed ${site.url('/docs')} is a page in ${site.url('/')}, so all of ${site.url('/')} is crawled; for the folder, give ${site.url('/docs/')}$`, 'm'));
+  assert.deepEqual(rows(join(dir, 'a.db'), 'SELECT url FROM pages ORDER BY url'), [{ url: site.url('/docs') }, { url: site.url('/docs/a') }, { url: site.url('/other') }], 'crawled as before');
+  const folder = await crawlite(['crawl', site.url('/docs/'), '--db', join(dir, 'b.db'), '--scope', 'prefix', '--no-progress', '--workers', '0']);
+  assert.equal(folder.code, 0, folder.stderr);
+  assert.doesNotMatch(folder.stderr, /--scope prefix:/);
+  assert.deepEqual(rows(join(dir, 'b.db'), 'SELECT url FROM pages ORDER BY url'), [{ url: site.url('/docs/') }, { url: site.url('/docs/a') }]);
+});
