@@ -20,3 +20,22 @@ export function seedUrlProblem(seed: string): SeedProblem | null {
 
 /** What a seed with a space inside is told, after "invalid seed URL '...': ". */
 export const SPACE_IN_SEED = 'it holds a space, so it is not one URL';
+
+/**
+ * The URL a seed typed without its scheme most likely means (`example.org/docs` ->
+ * `https://example.org/docs`), for the refusal to offer; null when it has a scheme, a space, or
+ * does not read as a host name then. Offered, not assumed: http:// or https:// is the user's call.
+ */
+export function suggestSeed(seed: string): string | null {
+  const trimmed = seed.trim();
+  // A scheme (ftp:, mailto:), not a host's port (localhost:3000).
+  if (/^[a-z][a-z0-9+.-]*:(?!\d)/i.test(trimmed) || /\s/.test(trimmed)) return null;
+  const bare = trimmed.replace(/^\/\//, '');
+  const url = normalizeUrl(`https://${bare}`);
+  if (url === null) return null;
+  const host = new URL(url).hostname;
+  // A server on this machine or an address is most often plain http (a dev server, a router).
+  const isLocal = host === 'localhost' || host.endsWith('.localhost') || /^[\d.]+$/.test(host) || host.startsWith('[');
+  if (isLocal) return normalizeUrl(`http://${bare}`);
+  return host.includes('.') ? url : null;
+}

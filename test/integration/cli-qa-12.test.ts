@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { startSite, page } from '../helpers/site.js';
 import { MAIN, assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
 import { hasTmux, openTerminal } from '../helpers/tmux.js';
@@ -224,14 +223,15 @@ test('export --out pages.csv without --format writes CSV (it wrote JSON Lines in
 });
 
 test('--max-db-size on a file that already holds that much: refused before the run starts; a recrawl whose requeue does not fit ends its run failed, not running', async (t) => {
-  const routes: Record<string, string> = {};
-  // Random text does not compress: about 4 KB of database a page, past --max-db-size's 256 KB floor.
-  for (let i = 0; i < 120; i++) routes[`/p${i}`] = page(`page ${i}`, i < 119 ? [`/p${i + 1}`] : [], randomBytes(3000).toString('base64'));
+  // 600 pages: past --max-db-size's 256 KB floor, and a recrawl's requeue of them moves 600 index
+  // entries, far more than the one spare database page below holds.
+  const routes: Record<string, string> = { '/': page('home', Array.from({ length: 600 }, (_, i) => `/p${i}`)) };
+  for (let i = 0; i < 600; i++) routes[`/p${i}`] = page(`page ${i}`);
   const site = await startSite(routes);
   t.after(() => site.close());
   const dir = tempDir(t);
   const db = join(dir, 'crawl.db');
-  assert.equal((await crawlite(['crawl', site.url('/p0'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
   const { pages, free, size } = rows<{ pages: number; free: number; size: number }>(db,
     'SELECT page_count AS pages, freelist_count AS free, page_size AS size FROM pragma_page_count, pragma_freelist_count, pragma_page_size')[0]!;
   const usedKiB = ((pages - free) * size) / 1024;
@@ -241,8 +241,8 @@ test('--max-db-size on a file that already holds that much: refused before the r
   assertOneLineError(refused, 1, /^crawlite: database .*crawl\.db already holds [\d.]+ [KM]iB, as much as --max-db-size [\d.]+ [KM]iB allows: nothing more fits; raise --max-db-size \(or leave it out\) to go on with this crawl \[CRAWL_STORE_WRITE\]$/);
   assert.deepEqual(rows(db, 'SELECT id, status FROM runs'), [{ id: 1, status: 'done' }], 'no run begun');
 
-  // Room for a page or two: the recrawl's requeue, written before the crawl begins, does not fit.
-  const full = await crawlite(['crawl', '--db', db, '--recrawl', '--quiet', '--max-db-size', `${usedKiB + 4}KB`]);
+  // Room for one more database page: the recrawl's requeue, written before the crawl begins, does not fit.
+  const full = await crawlite(['crawl', '--db', db, '--recrawl', '--quiet', '--max-db-size', `${usedKiB + size / 1024}KB`]);
   assertOneLineError(full, 1, /^crawlite: database full \(disk full or --max-db-size reached\); .*\[CRAWL_STORE_WRITE\]$/);
   assert.deepEqual(rows(db, 'SELECT id, status FROM runs'), [{ id: 1, status: 'done' }, { id: 2, status: 'failed' }]);
   assert.equal(existsSync(`${db}-wal`), false, 'the file left as a finished crawl leaves it');
@@ -315,4 +315,11 @@ test('--scope prefix with a seed written without its trailing slash says that th
   assert.equal(folder.code, 0, folder.stderr);
   assert.doesNotMatch(folder.stderr, /--scope prefix:/);
   assert.deepEqual(rows(join(dir, 'b.db'), 'SELECT url FROM pages ORDER BY url'), [{ url: site.url('/docs/') }, { url: site.url('/docs/a') }]);
+});
+
+test('a seed typed without http:// or https:// is refused with the URL it most likely means', async () => {
+  assertOneLineError(await crawlite(['crawl', 'example.org/docs']), 2,
+    /^crawlite: invalid seed URL 'example\.org\/docs': give an absolute http:\/\/ or https:\/\/ URL, e\.g\. https:\/\/example\.org\/docs \[CRAWL_SEED_INVALID\]$/);
+  assertOneLineError(await crawlite(['crawl', 'localhost:3000']), 2,
+    /^crawlite: invalid seed URL 'localhost:3000': give an absolute http:\/\/ or https:\/\/ URL, e\.g\. http:\/\/localhost:3000\/ \[CRAWL_SEED_INVALID\]$/);
 });
