@@ -220,6 +220,10 @@ test('export --out pages.csv without --format writes CSV (it wrote JSON Lines in
   assert.equal(readFileSync(chosen, 'utf8'), `{"url":"${site.url('/')}"}\n`);
   const stdout = await crawlite(['export', '--db', db, '--fields', 'url']);
   assert.equal(stdout.stdout, `{"url":"${site.url('/')}"}\n`, 'stdout: JSON Lines, as before');
+  // Only WARC is compressed: pages.csv.gz got plain CSV under a name zcat refuses.
+  assertOneLineError(await crawlite(['export', '--db', db, '--out', join(dir, 'pages.csv.gz')]), 2,
+    /^crawlite: --out .*pages\.csv\.gz: a --format csv export is not compressed; pipe it through gzip instead: crawlite export --format csv \.\.\. \| gzip > .*pages\.csv\.gz \(or --out .*pages\.csv\) \[CRAWL_USAGE\]$/);
+  assert.equal(existsSync(join(dir, 'pages.csv.gz')), false);
 });
 
 test('--max-db-size on a file that already holds that much: refused before the run starts; a recrawl whose requeue does not fit ends its run failed, not running', async (t) => {

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { DEFAULT_DB_PATH } from '../../config/schema.js';
 import { refuseBinaryToTerminal } from '../binary-to-terminal.js';
-import { formatForOut } from '../../export/out-format.js';
+import { formatForOut, refuseUncompressedGz } from '../../export/out-format.js';
 import type { ExportFormat } from '../../export/export.js';
 
 interface ExportFlags {
@@ -41,6 +41,7 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
       .example('$0 export --with text | jq -r .text', 'Include the visible text of each page'),
   handler: async (argv) => {
     const format = (argv.format as ExportFormat | undefined) ?? formatForOut(argv.out) ?? 'jsonl';
+    refuseUncompressedGz(format, argv.out);
     refuseBinaryToTerminal(format, argv.out, process.stdout);
     const { exportPages } = await import('../../export/export.js');
     await exportPages(
