@@ -16,10 +16,10 @@ import { maskHeaders } from './config/request-headers.js';
 import { redactProxyConfig } from './config/proxy.js';
 import type { FetchResult, FieldSpec, FrontierEntry, ParseOutcome, RedirectToStored, SeedRedirect, CrawlDelayNotice } from './types.js';
 import type { ErrorCode, StoreError } from './errors.js';
-import { openForWrite } from './store/db.js';
+import { openForWrite, type Db } from './store/db.js';
 import { asStoreCorrupt } from './store/store-corrupt.js';
 import { Writer } from './store/writer.js';
-import { applyMaxDbSize } from './store/max-db-size.js';
+import { applyMaxDbSize, refuseFullAtStart } from './store/max-db-size.js';
 import { settleForReaders } from './store/settle-file.js';
 import { Frontier } from './frontier/frontier.js';
 import { createPatternCheck, createScope, describeExclusion } from './frontier/scope.js';
@@ -125,6 +125,15 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     db.close();
     throw err;
   }
+  if (config.store.maxDbBytes) {
+    try {
+      refuseFullAtStart(db, config.dbPath, config.store.maxDbBytes);
+    } catch (err) {
+      writer.releaseLock();
+      closeUnstarted(db, writer);
+      throw err;
+    }
+  }
   writer.recoverInterrupted();
   if (opts.onStart) opts.onStart({ queued: writer.queuedCount(0) });
   const patterns = createPatternCheck(config.scope);
@@ -146,11 +155,21 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     parse: { ...config.parse, workerUrl: undefined },
   };
   const runId = writer.startRun(recorded, opts.job ?? null);
-  const recrawl = openRecrawl(db, writer, { start: config.recrawl, runId });
-  const retriedFailed = config.retryFailed ? requeueFailed(db, writer, runId) : null;
+  let recrawl: ReturnType<typeof openRecrawl>;
+  let retriedFailed: number | null;
+  let requeuedSkipped: number;
+  try {
+    recrawl = openRecrawl(db, writer, { start: config.recrawl, runId });
+    retriedFailed = config.retryFailed ? requeueFailed(db, writer, runId) : null;
+    // Before the seeds: a seed the requeue takes is then promoted to depth 0 as usual.
+    requeuedSkipped = requeueSkipped(db, writer, { runId, maxDepth: config.maxDepth, scope, roots });
+  } catch (err) {
+    // A requeue that could not be written (a full disk) ends the run it began as failed, not 'running'.
+    markFailedRun(writer);
+    closeUnstarted(db, writer);
+    throw err;
+  }
   if (retriedFailed !== null) opts.onRetryFailed?.(retriedFailed);
-  // Before the seeds: a seed the requeue takes is then promoted to depth 0 as usual.
-  const requeuedSkipped = requeueSkipped(db, writer, { runId, maxDepth: config.maxDepth, scope, roots });
   if (requeuedSkipped > 0) opts.onRequeueSkipped?.(requeuedSkipped);
 
   const pool = new ParsePool(config.parse);
@@ -482,6 +501,13 @@ function markFailedRun(writer: Writer): void {
   } catch {
     // the database is still unwritable; see above
   }
+}
+
+/** Closes a crawl that stopped before its stages started, its file left readable as a finished crawl leaves it. */
+function closeUnstarted(db: Db, writer: Writer): void {
+  writer.close();
+  settleForReaders(db);
+  db.close();
 }
 
 interface ParseOptions {

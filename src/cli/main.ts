@@ -15,6 +15,7 @@ import { keepRunningWhenOutputCloses } from './closed-output.js';
 import { refuseRepeatedOptions } from './refuse-repeats.js';
 import { refuseNegatedValues } from './refuse-negations.js';
 import { refuseSwitchValues } from './refuse-switch-values.js';
+import { refuseEmptyPaths } from './refuse-empty-paths.js';
 import { CRAWL_NEGATABLE } from './commands/crawl.js';
 import { refuseDashQuery } from './dash-query.js';
 
@@ -38,6 +39,7 @@ async function main(argv: string[]): Promise<void> {
     .middleware(refuseNegatedValues({ crawl: CRAWL_NEGATABLE }) as never, true)
     .middleware(refuseRepeatedOptions as never, true)
     .middleware(refuseSwitchValues(argv) as never, true)
+    .middleware(refuseEmptyPaths as never, true)
     .demandCommand(1, `name a command: ${listCommandNames()}`)
     .option('debug', { type: 'boolean', describe: 'Show stack traces on errors', global: true })
     .strict()

@@ -25,7 +25,8 @@ export function nothingFetchedError(summary: CrawlSummary): CrawlError | null {
     return new CrawlError('CRAWL_NOTHING_FETCHED', `no page could be fetched: every seed is excluded (${named}${more})`);
   }
   if (o.unanswered === 0) return null;
-  const what = o.isSeedsOnly ? 'every seed failed' : `all ${o.unanswered} URLs tried failed`;
+  // "all 1 URLs tried failed" was what a resumed --max-pages 1 run that met a 404 said (QA).
+  const what = o.isSeedsOnly ? 'every seed failed' : o.unanswered === 1 ? 'the one URL tried failed' : `all ${o.unanswered} URLs tried failed`;
   const more = o.unanswered > o.examples.length ? `, and ${o.unanswered - o.examples.length} more` : '';
   const examples = o.examples.map((e) => `${e.url}: ${e.reason}`).join(', ');
   return new CrawlError('CRAWL_NOTHING_FETCHED', `no page could be fetched: ${what} (${examples}${more})`);

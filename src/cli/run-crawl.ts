@@ -94,7 +94,9 @@ export function onInterrupt(stop: AbortController, say: (line: string) => void =
       say(`crawlite: ${signal} again, exiting now`);
       process.exit(130);
     }
-    say(`\ncrawlite: ${signal} received, storing pages in progress (Ctrl+C again to quit at once)`);
+    // A SIGTERM comes from kill, a service manager or a container's stop, not from a keyboard.
+    const again = signal === 'SIGINT' ? 'Ctrl+C again' : `${signal} again, or Ctrl+C,`;
+    say(`\ncrawlite: ${signal} received, storing pages in progress (${again} to quit at once)`);
     stop.abort();
   };
   const carryOn = () => {};

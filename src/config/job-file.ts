@@ -8,6 +8,7 @@
  * Only the first problem is reported (with a count of the others): one line, fixed, run again.
  */
 import { readFileSync } from 'node:fs';
+import { decodeTextFile } from './text-file.js';
 import { basename, extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -42,7 +43,7 @@ function readSource(path: string): string {
     throw invalid(path, 'expected a .yaml, .yml or .json job file');
   }
   try {
-    return readFileSync(path, 'utf8');
+    return decodeTextFile(readFileSync(path));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;

@@ -17,7 +17,7 @@ import type { CrawlConfig, PolitenessConfig, TrapConfig } from './schema.js';
 import type { FieldSpec } from '../types.js';
 import { parseDbSize } from './db-size.js';
 import { byteSize } from './load.js';
-import { normalizeUrl } from '../frontier/normalize-url.js';
+import { seedUrlProblem } from './seed-url.js';
 import { patternProblem } from '../frontier/url-patterns.js';
 import { isValidSelector } from '../parse/extract-fields.js';
 import { HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
@@ -41,12 +41,23 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `expected one of ${values.join(', ')}` });
 const list = <T extends z.ZodType>(item: T, what: string) => z.array(item, { error: `expected a list of ${what}` });
 
-const httpUrl = nonEmpty('an absolute http:// or https:// URL').refine(
-  (s) => /^https?:\/\//i.test(s) && normalizeUrl(s) !== null,
-  { error: 'expected an absolute http:// or https:// URL' },
-);
+const httpUrl = nonEmpty('an absolute http:// or https:// URL').superRefine((s, ctx) => {
+  const problem = seedUrlProblem(s);
+  if (problem === null) return;
+  ctx.addIssue({
+    code: 'custom',
+    message: problem === 'space'
+      ? 'expected one URL per item with no space inside, not two URLs or a URL and a comment (write a space in a URL as %20)'
+      : 'expected an absolute http:// or https:// URL',
+  });
+});
 
 const regex = text('a regular expression').superRefine((s, ctx) => {
+  if (s === '') {
+    // It matches every URL: an include of it admits everything, an exclude refuses every seed.
+    ctx.addIssue({ code: 'custom', message: 'expected a regular expression, not an empty one, which matches every URL (an empty list is none)' });
+    return;
+  }
   const problem = patternProblem(s);
   if (problem === null) return;
   // A syntax error says "expected a valid regular expression" (the value follows); a pattern of
@@ -181,7 +192,8 @@ export const jobFileSchema = z.strictObject(
     /** Names the job in the runs table; the file's name without extension when absent. */
     name: nonEmpty('a job name').optional(),
     seeds: list(httpUrl, 'absolute http(s) URLs').min(1, { error: 'expected at least one seed URL' }).optional(),
-    db: nonEmpty('a file path').optional(),
+    // SQLite's ":memory:" would be a database lost at exit; refused here, the line naming the file and key rather than --db.
+    db: nonEmpty('a file path').refine((s) => s !== ':memory:', { error: 'expected a file path, not SQLite\'s :memory:, which would lose the crawl at exit (./:memory: for a file of that name)' }).optional(),
     // No null: `maxPages:` with its value forgotten reads as null in YAML, and silently meant no
     // limit. Leaving the key out is how a file says that.
     maxPages: limit(1),

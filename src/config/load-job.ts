@@ -12,6 +12,7 @@ import { UsageError } from '../errors.js';
 import { hasCredentials, normalizeUrl } from '../frontier/normalize-url.js';
 import { resolveProxy } from './proxy.js';
 import { readSeedsFile } from './seeds-file.js';
+import { prefixNotices } from './prefix-seeds.js';
 import { describeResume, noCrawlToContinue, planResume, refuseMissingSecrets } from './resume-options.js';
 import { readLastRun } from '../store/last-run.js';
 import { isAbsolute, relative, resolve } from 'node:path';
@@ -42,7 +43,7 @@ export function loadCrawlConfig(given: JobFlags): ResolvedJob {
   if (flags.config === undefined && !flags.urls?.length && given.seedsFile === undefined) return resumeLastCrawl(flags);
   if (flags.config === undefined) {
     const config = configFromFlags(flags);
-    return { config, job: null, warnings: credentialWarnings(flags.urls ?? []) };
+    return { config, job: null, warnings: [...credentialWarnings(flags.urls ?? []), ...prefixNotices(config.seeds, config.scope.mode)] };
   }
   const job = readJobFile(flags.config);
   if (!flags.urls?.length && !job.job.seeds?.length) {
@@ -51,7 +52,7 @@ export function loadCrawlConfig(given: JobFlags): ResolvedJob {
   const merged = mergeJob(defaultConfig(), job.job);
   const dbNotice = flags.db === undefined ? jobDbNotice(job, merged) : null;
   const config = configFromFlags(flags, merged);
-  const warnings = credentialWarnings(flags.urls?.length ? flags.urls : (job.job.seeds ?? []));
+  const warnings = [...credentialWarnings(flags.urls?.length ? flags.urls : (job.job.seeds ?? [])), ...prefixNotices(config.seeds, config.scope.mode)];
   return { config, job, warnings: dbNotice === null ? warnings : [dbNotice, ...warnings] };
 }
 

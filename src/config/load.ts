@@ -5,6 +5,7 @@
 import { DEFAULT_USER_AGENT, defaultConfig, defaultPolitenessConfig, defaultTrapConfig, type CrawlConfig, type ScopeMode } from './schema.js';
 import { UsageError } from '../errors.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
+import { seedUrlProblem, suggestSeed, SPACE_IN_SEED } from './seed-url.js';
 import { parseByteSize } from './byte-size.js';
 import { secondsFlag, wholeNumberFlag } from './numeric-flag.js';
 import { parseDbSize } from './db-size.js';
@@ -71,11 +72,15 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
   const seeds = (flags.urls?.length ? flags.urls : (base.seeds ?? [])).map((u) => String(u));
   if (seeds.length === 0) throw new UsageError('CRAWL_USAGE', 'give at least one URL to crawl, e.g. crawlite crawl https://example.org/');
   const normalized = seeds.map((seed) => {
-    const url = normalizeUrl(seed);
-    if (!url || !/^https?:\/\//i.test(seed.trim())) {
-      throw new UsageError('CRAWL_SEED_INVALID', `invalid seed URL '${seed}': give an absolute http:// or https:// URL`);
+    const problem = seedUrlProblem(seed);
+    if (problem === 'space') {
+      throw new UsageError('CRAWL_SEED_INVALID', `invalid seed URL '${seed}': ${SPACE_IN_SEED}; give each URL as an argument of its own, and a space inside a URL as %20`);
     }
-    return url;
+    if (problem) {
+      const suggested = suggestSeed(seed);
+      throw new UsageError('CRAWL_SEED_INVALID', `invalid seed URL '${seed}': give an absolute http:// or https:// URL${suggested ? `, e.g. ${suggested}` : ''}`);
+    }
+    return normalizeUrl(seed)!;
   });
   const scope = flags.scope ?? base.scope.mode;
   if (!SCOPES.includes(scope as ScopeMode)) {
@@ -84,10 +89,11 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
   const config: CrawlConfig = {
     seeds: [...new Set(normalized)],
     dbPath: flags.db ?? base.dbPath,
-    maxPages: flags.maxPages === undefined ? base.maxPages : optionalInt('--max-pages', flags.maxPages, 1),
+    // false from --no-max-pages, --no-max-time, --no-max-db-size: no limit, a job file's lifted.
+    maxPages: flags.maxPages === undefined ? base.maxPages : flags.maxPages === false ? null : optionalInt('--max-pages', flags.maxPages, 1),
     maxDepth: flags.maxDepth === undefined ? base.maxDepth : flags.maxDepth === false ? null : maxDepth(flags.maxDepth),
-    maxTimeMs: flags.maxTime === undefined ? (base.maxTimeMs ?? null) : parseDuration('--max-time', flags.maxTime, 1000, MAX_TIME_MS),
-    scope: { mode: scope as ScopeMode, include: patterns(flags.include, base.scope.include), exclude: patterns(flags.exclude, base.scope.exclude),
+    maxTimeMs: flags.maxTime === undefined ? (base.maxTimeMs ?? null) : flags.maxTime === false ? null : parseDuration('--max-time', flags.maxTime, 1000, MAX_TIME_MS),
+    scope: { mode: scope as ScopeMode, include: patterns('--include', flags.include, base.scope.include), exclude: patterns('--exclude', flags.exclude, base.scope.exclude),
       followNofollow: flags.followNofollow ?? base.scope.followNofollow },
     fetch: {
       ...base.fetch,
@@ -126,8 +132,10 @@ export function checkDbPath(path: string): void {
 
 function userAgent(value: string | false | undefined): string | undefined {
   if (value === false) return DEFAULT_USER_AGENT;
-  const trimmed = value?.trim();
-  if (!trimmed) return undefined;
+  if (value === undefined) return undefined;
+  const trimmed = String(value).trim();
+  // `--user-agent "$UA"` with UA unset sent the default, the one a site may block, without a word.
+  if (trimmed === '') throw new UsageError('CRAWL_USAGE', "--user-agent '' is empty: give a User-Agent (--no-user-agent for the default)");
   if (!isHeaderValue(trimmed)) {
     throw new UsageError('CRAWL_USAGE', `invalid --user-agent '${escapeControls(trimmed)}': expected ${HEADER_VALUE_EXPECTED}`);
   }
@@ -158,6 +166,7 @@ function proxyFromFlags(flag: unknown, fromFile: ProxyConfig | null | undefined)
 }
 
 function maxDbBytes(value: unknown): { maxDbBytes?: number } {
+  if (value === false) return { maxDbBytes: undefined };
   const n = parseDbSize('--max-db-size', value);
   return n === null ? {} : { maxDbBytes: n };
 }
@@ -183,11 +192,20 @@ function strings(values: unknown[] | undefined): string[] {
   return (values ?? []).map((v) => String(v));
 }
 
-/** --include/--exclude: the patterns given, none for --no-include/--no-exclude, else the base's. */
-function patterns(values: unknown[] | undefined, fromBase: string[]): string[] {
+/**
+ * --include/--exclude: the patterns given, none for --no-include/--no-exclude, else the base's.
+ * An empty pattern matches every URL, so `--exclude "$SKIP"` with SKIP unset excluded every seed
+ * and `--include ''` admitted everything: refused, naming the --no- form that says "none".
+ */
+function patterns(flag: '--include' | '--exclude', values: unknown[] | undefined, fromBase: string[]): string[] {
   if (values === undefined) return fromBase;
   // yargs gives [false] for the --no- form of an array option; a value with it is refused before here.
-  return values.length === 1 && values[0] === false ? [] : strings(values);
+  if (values.length === 1 && values[0] === false) return [];
+  const given = strings(values);
+  if (given.includes('')) {
+    throw new UsageError('CRAWL_USAGE', `${flag} '' is empty: an empty pattern matches every URL; give a regular expression (--no-${flag.slice(2)} for none)`);
+  }
+  return given;
 }
 
 /** An integer flag within [min, max]; null when the flag was not given (strict: see numeric-flag.ts). */

@@ -1,25 +1,62 @@
 /**
  * Seeds from a file (--seeds-file, wget's -i): one URL per line, `-` for stdin. Blank lines and
- * lines starting with # are skipped. Each URL is checked as a seed typed on the command line is,
+ * lines starting with # are skipped; a line with a space inside (two URLs, a comment after one)
+ * is refused (seed-url.ts). Each URL is checked as a seed typed on the command line is,
  * and a bad one is named by file and line: a list of thousands is fixed faster that way.
  *
  * The seeds are the crawl's scope and live in its config, so the list is bounded: past
  * MAX_SEEDS the file is refused, and a longer list is split over runs on the same --db (each run
  * adds its seeds to the frontier the earlier ones left).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import { decodeTextFile } from './text-file.js';
 import { UsageError } from '../errors.js';
-import { normalizeUrl } from '../frontier/normalize-url.js';
+import { seedUrlProblem, SPACE_IN_SEED, type SeedProblem } from './seed-url.js';
 
 export const MAX_SEEDS = 100_000;
 /** About MAX_SEEDS URLs of 300 characters: a bigger file is not a seed list worth reading. */
 const MAX_FILE_BYTES = 32 * 1024 * 1024;
 
+/**
+ * All of stdin. Not readFileSync(0): typed in a terminal (`crawlite crawl -i -`, then the URLs and
+ * Ctrl+D, as with `wget -i -`), the terminal's descriptor, shared with stdout, is non-blocking
+ * once Node has set stdout up, and readFileSync failed at once with EAGAIN (QA). Read as it
+ * comes instead, waiting a moment whenever nothing is there yet; a pipe or file reads as before.
+ */
+function readStdin(): Buffer {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(64 * 1024);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  let size = 0;
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buffer, 0, buffer.length, null);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 50);
+        continue;
+      }
+      if (code === 'EOF') break;
+      throw err;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+    size += n;
+    // Past the bound the file is refused below anyway: no need to hold more of it.
+    if (size > MAX_FILE_BYTES) break;
+  }
+  return Buffer.concat(chunks);
+}
+
 function readText(path: string): string {
   const name = path === '-' ? 'stdin' : path;
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path === '-' ? 0 : path);
+    if (path === '-' && isatty(0)) process.stderr.write('crawlite: reading seed URLs from the terminal, one per line; end with Ctrl+D\n');
+    bytes = path === '-' ? readStdin() : readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
@@ -28,18 +65,7 @@ function readText(path: string): string {
   if (bytes.length > MAX_FILE_BYTES) {
     throw new UsageError('CRAWL_USAGE', `--seeds-file ${name} is larger than 32 MB; split it over several runs on the same --db`);
   }
-  return decodeText(bytes);
-}
-
-/**
- * UTF-8, or UTF-16 when the file starts with its byte order mark: Windows PowerShell's `>` and
- * Notepad's "Unicode" write UTF-16LE, which read as UTF-8 gave every line as invalid, NULs and
- * all, on the terminal (QA).
- */
-function decodeText(bytes: Buffer): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  return bytes.toString('utf8').replace(/^\uFEFF/, '');
+  return decodeTextFile(bytes);
 }
 
 /** A bad line as quoted in the error: control characters escaped, so the terminal shows them. */
@@ -54,6 +80,7 @@ export function readSeedsFile(path: string): string[] {
   const seeds: string[] = [];
   const bad: number[] = [];
   let firstBad = '';
+  let firstProblem: SeedProblem = 'not-http';
   // A bare CR ends a line too (old Mac files): the URL parser drops CRs, tabs and newlines inside
   // a URL, so two URLs on CR-ended lines were silently one (QA).
   const lines = readText(path).split(/\r\n|\r|\n/);
@@ -62,8 +89,9 @@ export function readSeedsFile(path: string): string[] {
     if (line === '' || line.startsWith('#')) continue;
     // A control character inside the URL (a tab between two URLs) would be dropped by the URL
     // parser, joining what was written apart: refused with the line instead.
-    if (!/^https?:\/\//i.test(line) || /[\u0000-\u001f\u007f]/.test(line) || normalizeUrl(line) === null) {
-      if (bad.length === 0) firstBad = quoteLine(line);
+    const problem = /[\u0000-\u001f\u007f]/.test(line) ? 'not-http' : seedUrlProblem(line);
+    if (problem) {
+      if (bad.length === 0) [firstBad, firstProblem] = [quoteLine(line), problem];
       bad.push(i + 1);
       continue;
     }
@@ -74,7 +102,10 @@ export function readSeedsFile(path: string): string[] {
   }
   if (bad.length > 0) {
     const more = bad.length > 1 ? ` (and ${bad.length - 1} more line${bad.length > 2 ? 's' : ''}: ${bad.slice(1, 6).join(', ')}${bad.length > 6 ? ', ...' : ''})` : '';
-    throw new UsageError('CRAWL_SEED_INVALID', `${name}:${bad[0]}: invalid seed URL '${firstBad}'${more}: give one absolute http:// or https:// URL per line`);
+    const fix = firstProblem === 'space'
+      ? `${SPACE_IN_SEED}; give one URL per line, a # comment on a line of its own, and a space inside a URL as %20`
+      : 'give one absolute http:// or https:// URL per line';
+    throw new UsageError('CRAWL_SEED_INVALID', `${name}:${bad[0]}: invalid seed URL '${firstBad}'${more}: ${fix}`);
   }
   if (seeds.length === 0) throw new UsageError('CRAWL_USAGE', `--seeds-file ${name} holds no URL (one per line; blank lines and # comments are skipped)`);
   return seeds;

@@ -11,6 +11,7 @@ import { APPLICATION_ID, describeUnreadable, foreignDbError, identifyDb } from '
 import { corruptError } from './store-corrupt.js';
 import { isStoreFull } from './store-full.js';
 import { makeDirs } from '../make-dirs.js';
+import { whyNotWritable } from './open-failure.js';
 
 export type Db = Database.Database;
 
@@ -198,7 +199,7 @@ export function openForWrite(path: string): Db {
     if (path !== ':memory:') ensureDir(path);
     db = new Database(path);
   } catch (err) {
-    throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: ${(err as Error).message}; ${WRITABLE_HINT}`, { cause: err });
+    throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: ${whyNotWritable(path, err)}; ${WRITABLE_HINT}`, { cause: err });
   }
   try {
     // Another writer holding the lock is reported instead of waited on forever; a reader of a
@@ -255,6 +256,9 @@ export function setupError(path: string, err: unknown): Error {
   }
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
     return new StoreError('CRAWL_STORE_LOCKED', `database ${path} is in use by another crawl, or held by a long read (an export, sqlite3); wait for it or use --db`, { cause: err });
+  }
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_READONLY_DIRECTORY' || code === 'SQLITE_CANTOPEN') {
+    return new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: ${whyNotWritable(path, err)}; ${WRITABLE_HINT}`, { cause: err });
   }
   return new StoreError('CRAWL_STORE_OPEN', `cannot use database ${path}: ${(err as Error).message}; ${WRITABLE_HINT}`, { cause: err });
 }

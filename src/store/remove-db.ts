@@ -1,6 +1,8 @@
 /**
  * Deleting a database so that a benchmark can start from an empty file: only a crawlite database
- * that no live crawl is writing, never whatever file --db happens to name.
+ * that no live crawl is writing and that holds bench runs only, never whatever file --db happens
+ * to name: `crawlite bench --db data/crawl.db` deleted a crawl of real sites, hours of fetching,
+ * without a word (QA).
  */
 import Database from 'better-sqlite3';
 import { rmSync, statSync } from 'node:fs';
@@ -12,12 +14,14 @@ import { lockedMessage } from './writer-lock.js';
 
 export function removeCrawliteDb(path: string): void {
   refuseDirectory(path);
+  let crawl: OtherCrawl | null = null;
   if ((statSync(path, { throwIfNoEntry: false })?.size ?? 0) > 0) {
     let kind;
     try {
       const db = new Database(path, { readonly: true, fileMustExist: true });
       try {
         kind = identifyDb(db);
+        if (kind !== 'foreign') crawl = firstOtherCrawl(db);
       } finally {
         db.close();
       }
@@ -29,5 +33,42 @@ export function removeCrawliteDb(path: string): void {
   // Deleting the files under a live crawl would lose its data; refuse as the writer's lock would.
   const lock = liveWriterLock(path);
   if (lock.kind !== 'free') throw new StoreError('CRAWL_STORE_LOCKED', lockedMessage(path, lock));
+  if (crawl) {
+    throw new StoreError(
+      'CRAWL_STORE_OPEN',
+      `${path} holds a crawl of ${crawl.seed} (run ${crawl.runId}), not a bench run, and was left untouched: bench replaces its --db; pass --db a new file (by default data/bench.db)`,
+    );
+  }
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+}
+
+/** What is read of a run's recorded options here. */
+type RunOptions = { bench?: unknown; seeds?: unknown };
+
+interface OtherCrawl {
+  runId: number;
+  seed: string;
+}
+
+/**
+ * The first run that no bench wrote: a bench crawl has one seed, the generated site's root on
+ * 127.0.0.1 (a crawl of a local server's root looks the same, and is replaced as one), and the
+ * frontier bench records `{ bench: 'frontier' }` as its options. A file from before runs were
+ * recorded cannot tell, and is replaced as before.
+ */
+function firstOtherCrawl(db: Database.Database): OtherCrawl | null {
+  if (!db.prepare("SELECT 1 FROM pragma_table_info('runs') WHERE name = 'options'").get()) return null;
+  for (const row of db.prepare<[], { id: number; options: string }>('SELECT id, options FROM runs ORDER BY id').iterate()) {
+    let options: RunOptions | null = null;
+    try {
+      options = JSON.parse(row.options) as RunOptions | null;
+    } catch {
+      // Not JSON: no bench wrote it.
+    }
+    if (options?.bench !== undefined) continue;
+    const seeds = Array.isArray(options?.seeds) ? options.seeds.map(String) : [];
+    if (seeds.length === 1 && /^http:\/\/127\.0\.0\.1:\d+\/$/.test(seeds[0]!)) continue;
+    return { runId: row.id, seed: seeds.length === 0 ? 'unknown seeds' : seeds.length === 1 ? seeds[0]! : `${seeds[0]} (+${seeds.length - 1} more seeds)` };
+  }
+  return null;
 }

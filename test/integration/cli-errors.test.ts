@@ -152,7 +152,7 @@ test('bad flags, values, URLs and commands: one line, exit 2', async () => {
   assertOneLineError(await crawlite(['crawl', seed, '--progress-interval', '0']), 2, /^crawlite: invalid --progress-interval '0': expected from 0.1 to 3600 seconds, plain or with a unit \(500ms, 10s, 2m\) \[CRAWL_USAGE\]$/);
   assertOneLineError(await crawlite(['crawl', seed, '--log-format', 'xml']), 2, /^crawlite: Invalid values:.*log-format.*"xml".*"text", "json".*\[CRAWL_USAGE\]$/);
   assertOneLineError(await crawlite(['crawl', seed, '--concurrency', '-3']), 2, /^crawlite: invalid --concurrency '-3': expected a whole number from 1 to 1024 \[CRAWL_USAGE\]$/);
-  assertOneLineError(await crawlite(['crawl', 'example.org']), 2, /^crawlite: invalid seed URL 'example.org': give an absolute http:\/\/ or https:\/\/ URL \[CRAWL_SEED_INVALID\]$/);
+  assertOneLineError(await crawlite(['crawl', 'example.org']), 2, /^crawlite: invalid seed URL 'example.org': give an absolute http:\/\/ or https:\/\/ URL, e\.g\. https:\/\/example\.org\/ \[CRAWL_SEED_INVALID\]$/);
   assertOneLineError(await crawlite(['crawl', seed, '--max-pagse', '5']), 2, /^crawlite: Unknown argument: max-pagse \[CRAWL_USAGE\]$/);
   // No URL: the last crawl in --db would be continued; a --db without one is the usage error.
   assertOneLineError(await crawlite(['crawl', '--db', join(tmpdir(), `crawlite-none-${randomBytes(6).toString('hex')}.db`)]), 2,

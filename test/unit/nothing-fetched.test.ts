@@ -53,7 +53,7 @@ test('a redirect out of scope is named with its target and what refused it', () 
   assert.equal(verdict((o) => o.noteFailure(entry('/'), 'CRAWL_REDIRECT_OUT_OF_SCOPE', 'redirect to https://b.test/home refused [CRAWL_SCOPE_EXCLUDED]'))?.message,
     'no page could be fetched: every seed failed (http://a.test/: redirected out of scope: to https://b.test/home, which --include/--exclude rejects)');
   assert.equal(verdict((o) => o.noteFailure(entry('/x', 1), 'CRAWL_REDIRECT_OUT_OF_SCOPE', 'redirect to https://b.test/ refused [CRAWL_SCOPE_OUT] (at http://a.test/y)'))?.message,
-    'no page could be fetched: all 1 URLs tried failed (http://a.test/x: redirected out of scope: to https://b.test/, outside the scope (--scope))');
+    'no page could be fetched: the one URL tried failed (http://a.test/x: redirected out of scope: to https://b.test/, outside the scope (--scope))');
   assert.equal(verdict((o) => o.noteFailure(entry('/'), 'CRAWL_REDIRECT_OUT_OF_SCOPE'))?.message,
     'no page could be fetched: every seed failed (http://a.test/: redirected out of scope)', 'a message of another shape: the label alone');
 });

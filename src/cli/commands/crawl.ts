@@ -8,7 +8,7 @@ import type { ViewFlags } from '../progress-view.js';
  * continued without URLs carries over (or a job file sets), as --no-proxy drops a proxy. Every
  * other --no-<valued option> is refused (cli/refuse-negations.ts).
  */
-export const CRAWL_NEGATABLE = ['proxy', 'max-depth', 'include', 'exclude', 'user-agent', 'delay'] as const;
+export const CRAWL_NEGATABLE = ['proxy', 'max-depth', 'max-pages', 'max-time', 'max-db-size', 'include', 'exclude', 'user-agent', 'delay'] as const;
 
 export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
   command: 'crawl [urls..]',
@@ -20,9 +20,9 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .option('seeds-file', { alias: 'i', describe: 'Read seed URLs from a file, one per line (- for stdin; # comments and blank lines skipped); with the URLs typed, they replace the job file\'s seeds', type: 'string', requiresArg: true })
       .option('config', { describe: 'Job file (.yaml or .json); flags override its values', type: 'string', requiresArg: true })
       .option('db', { describe: 'SQLite file to write', type: 'string', requiresArg: true, defaultDescription: DEFAULT_DB_PATH })
-      .option('max-pages', { describe: 'Most URLs to fetch in this run', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
+      .option('max-pages', { describe: 'Most URLs to fetch in this run (--no-max-pages: no limit, e.g. to lift a job file\'s)', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
       .option('max-depth', { describe: 'Deepest link distance from a seed (--no-max-depth: no limit, e.g. to lift a continued crawl\'s)', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
-      .option('max-time', { describe: 'Take no new URL after this long (90, 90s, 10m, 2h); requests in flight finish, the rest stays queued for the next run', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
+      .option('max-time', { describe: 'Take no new URL after this long (90, 90s, 10m, 2h); requests in flight finish, the rest stays queued for the next run (--no-max-time: no limit)', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
       .option('concurrency', { describe: 'Requests in flight overall', type: 'string', requiresArg: true, defaultDescription: '16' })
       .option('per-host', { describe: 'Requests in flight per host', type: 'string', requiresArg: true, defaultDescription: '8' })
       .option('scope', { describe: 'Which links to follow', choices: ['host', 'domain', 'prefix', 'any'], defaultDescription: 'host', requiresArg: true })
@@ -51,7 +51,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .option('progress-interval', { describe: 'Time between plain progress lines (not a terminal, or --no-progress), in seconds or with a unit', type: 'string', requiresArg: true, defaultDescription: '5' })
       .option('quiet', { alias: 'q', describe: 'Print nothing but errors', type: 'boolean', default: false })
       .option('log-format', { describe: 'json: one JSON event per page and per failed URL on stderr, for machines', choices: ['text', 'json'], default: 'text', requiresArg: true })
-      .option('max-db-size', { describe: 'Stop cleanly, keeping what is stored, when the database reaches this size (e.g. 2GB)', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
+      .option('max-db-size', { describe: 'Stop cleanly, keeping what is stored, when the database reaches this size (e.g. 2GB; --no-max-db-size: no limit)', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
       .example('$0 crawl --config config/books.yaml', 'Run a job file (seeds, scope, limits, extraction fields)')
       .example('$0 crawl https://example.org/ --max-pages 500', 'Crawl up to 500 pages of one site into data/crawl.db')
       .example('$0 crawl https://example.org/docs/ --scope prefix --exclude "\\?page="', 'Only URLs under /docs/, skipping paginated lists')

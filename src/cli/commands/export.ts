@@ -1,10 +1,13 @@
 import type { CommandModule } from 'yargs';
 import { DEFAULT_DB_PATH } from '../../config/schema.js';
 import { refuseBinaryToTerminal } from '../binary-to-terminal.js';
+import { formatForOut, refuseUncompressedGz } from '../../export/out-format.js';
+import type { ExportFormat } from '../../export/export.js';
 
 interface ExportFlags {
   db: string;
-  format: string;
+  /** Absent when not typed: then --out's name decides (export/out-format.ts), else jsonl. */
+  format?: string;
   out?: string;
   fields?: string;
   with?: string;
@@ -22,7 +25,7 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
   builder: (y) =>
     y
       .option('db', { describe: 'SQLite file to read', type: 'string', default: DEFAULT_DB_PATH, requiresArg: true })
-      .option('format', { describe: 'Output format', type: 'string', choices: ['jsonl', 'csv', 'warc', 'links'], default: 'jsonl', requiresArg: true })
+      .option('format', { describe: 'Output format (by default the one --out\'s name ends with: .csv, .warc.gz)', type: 'string', choices: ['jsonl', 'csv', 'warc', 'links'], defaultDescription: 'jsonl', requiresArg: true })
       .option('out', { describe: "Write to this file instead of stdout ('-': stdout)", type: 'string', requiresArg: true })
       .option('fields', { describe: 'Comma-separated columns to include, in order', type: 'string', requiresArg: true })
       .option('with', { describe: 'Also include stored content: text, html, body_base64 (exact bytes), e.g. text,html', type: 'string', requiresArg: true })
@@ -34,14 +37,16 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
       .example('$0 export --format warc --out crawl.warc.gz', 'WARC 1.1, request and response records, gzip per record')
       .example('$0 export --format links --status 2xx > edges.csv', 'The link graph of the 2xx pages as CSV edges')
       .example('$0 export > pages.jsonl', 'Every page as one JSON object per line')
-      .example('$0 export --format csv --fields url,status,title --out pages.csv', 'Three columns as CSV')
+      .example('$0 export --fields url,status,title --out pages.csv', 'Three columns as CSV (the name says the format)')
       .example('$0 export --with text | jq -r .text', 'Include the visible text of each page'),
   handler: async (argv) => {
-    refuseBinaryToTerminal(argv.format, argv.out, process.stdout);
+    const format = (argv.format as ExportFormat | undefined) ?? formatForOut(argv.out) ?? 'jsonl';
+    refuseUncompressedGz(format, argv.out);
+    refuseBinaryToTerminal(format, argv.out, process.stdout);
     const { exportPages } = await import('../../export/export.js');
     await exportPages(
       {
-        dbPath: argv.db, format: argv.format as 'jsonl' | 'csv' | 'warc' | 'links', out: argv.out, fields: argv.fields, with: argv.with,
+        dbPath: argv.db, format, out: argv.out, fields: argv.fields, with: argv.with,
         filter: { run: argv.run, status: argv.status, since: argv.since, until: argv.until, contentType: argv.contentType },
       },
       process.stdout,

@@ -1,0 +1,57 @@
+/**
+ * Why a --db cannot be opened for writing, in words a user can act on. SQLite says "unable to
+ * open database file" alike for a folder this user may not write in, one it may not enter, a
+ * read-only file system and a name too long, and "attempt to write a readonly database" both for
+ * a read-only file and for a writable file in a read-only folder, where it cannot create the
+ * file's -wal journal; Node's mkdir says "EACCES: permission denied, mkdir '/abs/dir'" (QA). The
+ * file system is asked (access(2)) which of these it is; what it cannot tell keeps SQLite's words.
+ */
+import { accessSync, constants } from 'node:fs';
+import { basename, dirname } from 'node:path';
+
+const ERRNO_WORDS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'it is on a read-only file system',
+  ENAMETOOLONG: 'the name is too long',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  ELOOP: 'too many symbolic links',
+};
+
+function words(err: NodeJS.ErrnoException): string {
+  if (err.code && ERRNO_WORDS[err.code]) return ERRNO_WORDS[err.code]!;
+  // "ENOENT: no such file or directory, mkdir '/proc/self/x'" -> "no such file or directory"
+  return /^[A-Z0-9_]+: ([^,]+)/.exec(err.message)?.[1] ?? err.message;
+}
+
+/** access(2)'s error for `path` and `mode`, or null when it is allowed. */
+function denied(path: string, mode: number): NodeJS.ErrnoException | null {
+  try {
+    accessSync(path, mode);
+    return null;
+  } catch (err) {
+    return err as NodeJS.ErrnoException;
+  }
+}
+
+/** The reason for "cannot open database <path>: <reason>", from the error opening it gave. */
+export function whyNotWritable(path: string, err: unknown): string {
+  const failure = err as NodeJS.ErrnoException;
+  // makeDirs: a missing folder of the path could not be made.
+  if (failure.syscall === 'mkdir' && failure.path) return `cannot create its folder ${failure.path}: ${words(failure)}`;
+  const code = failure.code;
+  if (code !== 'SQLITE_CANTOPEN' && code !== 'SQLITE_READONLY' && code !== 'SQLITE_READONLY_DIRECTORY') return failure.message;
+  const dir = dirname(path);
+  const enter = denied(dir, constants.X_OK);
+  if (enter) return `its folder ${dir} cannot be entered: ${words(enter)}`;
+  const file = denied(path, constants.R_OK | constants.W_OK);
+  if (file && (file.code === 'EACCES' || file.code === 'EPERM')) return 'this user may not read and write the file (permission denied)';
+  if (file && file.code !== 'ENOENT') return words(file);
+  const folder = denied(dir, constants.W_OK);
+  if (folder) {
+    return file
+      ? `it cannot be created in its folder ${dir}: ${words(folder)}`
+      : `its folder ${dir} cannot be written (${words(folder)}), and SQLite keeps the file's journal (${basename(path)}-wal) there`;
+  }
+  return failure.message;
+}
