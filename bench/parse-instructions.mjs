@@ -5,9 +5,15 @@
 // difference per page, which leaves out start-up, page rendering and most JIT warm-up (the
 // transfer of pages between threads is not counted: parsePage runs on this one thread).
 //
-//   npm run build && node bench/parse-instructions.mjs [compiled-dir=dist] [--pages=120]
+//   npm run build && node bench/parse-instructions.mjs [compiled-dir=dist] [--pages=120] [--threaded]
 //
 // Needs valgrind (Debian: apt install valgrind); each count takes a few minutes.
+//
+// The child runs with V8's --single-threaded (no concurrent compiler or GC threads): with them,
+// whether a function's optimized code was ready before or after a given call varied from count
+// to count under valgrind's serialized threads, and the 2N totals of one build spread over 4 %
+// (10.68-11.12 G); without them 2N totals repeat within ~0.2 %. Compiles then run on this
+// thread, which the N -> 2N difference mostly leaves out. --threaded restores V8's threads.
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,11 +33,12 @@ if (args[0] === '--child') {
 }
 
 const dir = resolve(args.find((a) => !a.startsWith('--')) ?? 'dist');
+const v8Flags = args.includes('--threaded') ? [] : ['--single-threaded'];
 const pages = Number(args.find((a) => a.startsWith('--pages='))?.slice(8) ?? 120);
 if (!(pages > 0)) throw new RangeError('--pages must be a positive number');
 
 function instructions(count) {
-  const child = [new URL(import.meta.url).pathname, '--child', dir, String(count), String(2 * pages)];
+  const child = [...v8Flags, new URL(import.meta.url).pathname, '--child', dir, String(count), String(2 * pages)];
   const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, ...child], { encoding: 'utf8' });
   if (run.error) throw new Error(`valgrind: ${run.error.message} (is valgrind installed?)`);
   const m = /I\s+refs:\s+([\d,]+)/.exec(run.stderr);

@@ -63,6 +63,8 @@ export interface PageText {
   /** The label decodeAs was given (decode-charset.ts). */
   encoding: string;
   text: string;
+  /** The text's UTF-8 length when the caller has it already (parse-page.ts); measured otherwise. */
+  textBytes?: number;
 }
 
 /** HTML bytes plus the text as spans of the decoded HTML: the `<codec>+spans` layout. */
@@ -75,7 +77,7 @@ export function packPage(html: Uint8Array, page: PageText, opts: PackOptions = D
   if (label.length > 255) throw new RangeError(`encoding label too long: ${page.encoding}`);
   const header = Uint8Array.of(SPANS_VERSION, label.length);
   const frame = Buffer.concat([html, header, label, spans]);
-  return { data: compress(frame, opts), codec: opts.codec + SPANS, textBytes: Buffer.byteLength(page.text, 'utf8') };
+  return { data: compress(frame, opts), codec: opts.codec + SPANS, textBytes: page.textBytes ?? Buffer.byteLength(page.text, 'utf8') };
 }
 
 function literalSpans(text: string): Uint8Array {

@@ -10,7 +10,7 @@ import type { ParseOutcome, ParseTask } from '../types.js';
 import { decodeHtml } from './decode-charset.js';
 import { extractPage } from './extract.js';
 import { extractFields } from './extract-fields.js';
-import { searchWords } from './search-words.js';
+import { collectSearchWords } from './search-words.js';
 
 /**
  * Most of a page's distinct words sent back for the full-text index (UTF-8 bytes): a
@@ -33,8 +33,9 @@ export function parsePage(task: ParseTask): ParseOutcome {
     }
     const { html, encoding } = decodeHtml(body, task.contentType);
     const page = extractPage(html, task.url, task.maxLinks, task.robotsName, encoding);
+    const words = collectSearchWords(page.text, SEARCH_WORDS_BYTES);
     // The frame holds the bytes as received, not `html`: re-encoding could change them.
-    const { data, codec, textBytes } = packPage(body, { htmlString: html, encoding, text: page.text }, DEFAULT_PACK);
+    const { data, codec, textBytes } = packPage(body, { htmlString: html, encoding, text: page.text, textBytes: words.textBytes }, DEFAULT_PACK);
     return {
       ok: true,
       title: page.title,
@@ -53,7 +54,7 @@ export function parsePage(task: ParseTask): ParseOutcome {
       metaRobots: page.metaRobots,
       metaRefresh: page.metaRefresh,
       metaRefreshBase: page.metaRefreshBase,
-      searchWords: searchWords(page.text, SEARCH_WORDS_BYTES),
+      searchWords: words.words,
     };
   } catch (err) {
     return { ok: false, code: 'CRAWL_PARSE_FAILED', message: err instanceof Error ? err.message : String(err) };

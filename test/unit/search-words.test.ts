@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { searchWords } from '../../src/parse/search-words.js';
+import { collectSearchWords, searchWords } from '../../src/parse/search-words.js';
 
 function random(seed: number): () => number {
   let s = seed;
@@ -28,6 +28,21 @@ describe('searchWords', () => {
     assert.equal(searchWords('é é', 1), '');
     assert.equal(searchWords('', 10), '');
     assert.equal(searchWords('... !!! ...', 10), '');
+  });
+
+  it("measures the whole text's UTF-8 length as Buffer.byteLength does, whatever maxBytes cuts", () => {
+    // parse-page.ts stores this as contents.text_bytes instead of measuring the text again.
+    const rand = random(7);
+    const pieces = ['abc', ' ', 'é', '—', '🌍', '\ud800', '\udfff', '\ud83c', 'x\udc00y', '\u0000', 'İ', '\uffff', '\u0080', '\u07ff', '\u0800'];
+    const texts = ['', ' ', '\ud83c\udf0d', '\udf0d\ud83c', 'word'];
+    for (let t = 0; t < 200; t++) texts.push(Array.from({ length: Math.floor(rand() * 40) }, () => pieces[Math.floor(rand() * pieces.length)]).join(''));
+    for (const text of texts) {
+      for (const maxBytes of [0, 5, 1000]) {
+        const got = collectSearchWords(text, maxBytes);
+        assert.equal(got.textBytes, Buffer.byteLength(text, 'utf8'), JSON.stringify(text));
+        assert.equal(got.words, searchWords(text, maxBytes));
+      }
+    }
   });
 
   it('handles more distinct words than its first table holds', () => {
