@@ -3,6 +3,7 @@
  * capture-pane. The server is killed in t.after.
  */
 import { spawnSync } from 'node:child_process';
+import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 
 export function hasTmux(): boolean {
@@ -51,3 +52,14 @@ export function openTerminal(t: TestContext, command: string, env: Record<string
     },
   };
 }
+
+/** Skips a terminal test where tmux is missing; in CI, where .ci/run installs it, fails instead. */
+export function skipWithoutTmux(t: TestContext): boolean {
+  if (hasTmux()) return false;
+  if (process.env.CI) assert.fail('tmux is required in CI for the terminal tests (see .ci/run)');
+  t.skip('tmux not installed');
+  return true;
+}
+
+/** One argument quoted for the shell inside the terminal. */
+export const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;

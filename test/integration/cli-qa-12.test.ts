@@ -9,17 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSite, page } from '../helpers/site.js';
 import { MAIN, assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
-import { hasTmux, openTerminal } from '../helpers/tmux.js';
+import { openTerminal, quote, skipWithoutTmux } from '../helpers/tmux.js';
 import { rows } from '../helpers/db.js';
-
-const skipWithoutTmux = (t: TestContext): boolean => {
-  if (hasTmux()) return false;
-  if (process.env.CI) assert.fail('tmux is required in CI for the terminal tests (see .ci/run)');
-  t.skip('tmux not installed');
-  return true;
-};
-
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'crawlite-qa12-'));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startSite, page } from '../helpers/site.js';
 import { MAIN, assertOneLineError, crawlite } from '../helpers/cli.js';
-import { hasTmux, openTerminal } from '../helpers/tmux.js';
+import { openTerminal, quote, skipWithoutTmux } from '../helpers/tmux.js';
 
 function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'crawlite-qa9-'));
@@ -28,15 +28,6 @@ async function crawlHomeOnly(t: TestContext, db: string): Promise<string> {
   assert.equal(run.code, 0, run.stderr);
   return site.url('/');
 }
-
-const skipWithoutTmux = (t: TestContext): boolean => {
-  if (hasTmux()) return false;
-  if (process.env.CI) assert.fail('tmux is required in CI for the terminal tests (see .ci/run)');
-  t.skip('tmux not installed');
-  return true;
-};
-
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 test('no command: the line names every command, search included (it was left out)', async () => {
   const run = await crawlite([]);

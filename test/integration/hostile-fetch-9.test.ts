@@ -3,55 +3,13 @@
  * not. Each test starts its own raw TCP server on 127.0.0.1 (exact bytes, keep-alive) and runs the
  * real crawl on a fresh SQLite file.
  */
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net, { type AddressInfo } from 'node:net';
 import { runCrawl } from '../../src/crawl.js';
 import { defaultPolitenessConfig } from '../../src/config/schema.js';
 import { testConfig } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
-
-interface RawSite {
-  origin: string;
-  /** Requests per path. */
-  hits: Map<string, number>;
-}
-
-/**
- * Answers every request on a connection, kept open, with the bytes `answer` gives for its path
- * (an allow-all robots.txt and 404s for the rest).
- */
-async function startRaw(t: TestContext, answer: (path: string) => Buffer | null): Promise<RawSite> {
-  const hits = new Map<string, number>();
-  const server = net.createServer((socket) => {
-    socket.on('error', () => {}); // the crawler may drop a connection it refused; nothing to check
-    let buffered = '';
-    socket.on('data', (data) => {
-      buffered += data.toString('latin1');
-      for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
-        const head = buffered.slice(0, end);
-        const path = head.split(' ')[1] ?? '/';
-        buffered = buffered.slice(end + 4);
-        hits.set(path, (hits.get(path) ?? 0) + 1);
-        const robots = path === '/robots.txt' ? response(['Content-Type: text/plain'], Buffer.from('User-agent: *\nAllow: /\n')) : null;
-        const bytes = robots ?? answer(path) ?? response(['Content-Type: text/html'], Buffer.from('<title>Not found</title>'), '404 Not Found');
-        // A request that asks for it (Node's client does, without an agent) gets the connection closed.
-        if (/\r\nconnection: *close\r\n/i.test(`${head}\r\n`)) socket.end(bytes);
-        else socket.write(bytes);
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
-}
-
-/** A response with a Content-Length unless `head` frames the body itself. */
-function response(head: string[], body: Buffer, status = '200 OK'): Buffer {
-  const framed = head.some((line) => /^(content-length|transfer-encoding):/i.test(line));
-  const lines = [`HTTP/1.1 ${status}`, ...head, ...(framed ? [] : [`Content-Length: ${body.length}`])];
-  return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), body]);
-}
+import { rawResponse as response, startRawSite as startRaw } from '../helpers/raw-site.js';
 
 function chunked(text: string): Buffer {
   const bytes = Buffer.from(text);
