@@ -178,6 +178,12 @@ export interface ParsedPage {
   codec: string;
   /** Hex SHA-256 of the HTML bytes, for storing identical bodies once. */
   contentHash: string;
+  /**
+   * What a catch-all's copies that are not byte-identical share (parse/copy-signature.ts): the
+   * title and text without the page's own path or nonces, and the hrefs as written. Absent for
+   * non-HTML. Only compared, never stored.
+   */
+  copySignature?: string;
   /** Values of the task's extraction fields, by name; absent when the task had none. */
   fields?: Record<string, FieldValue>;
   /** `<meta name="robots">` and `<meta name="<robotsName>">` contents, joined; parse/directives.ts reads them. */

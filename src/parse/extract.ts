@@ -34,6 +34,8 @@ export interface ExtractedPage {
   linksFound: number;
   /** Visible text: blocks on their own lines, runs of whitespace collapsed, at most MAX_TEXT_CHARS. */
   text: string;
+  /** Every link's href (and frame's src) as written, in document order, for parse/copy-signature.ts. */
+  hrefs: string[];
   /** Contents of every `<meta name="robots">` (or name="crawlite"), joined with ", "; null when none. */
   metaRobots: string | null;
   /** Content of the first `<meta http-equiv="refresh">`, as written and whole; null when none. */
@@ -325,6 +327,7 @@ class PageCollector implements TagSink {
       links,
       linksFound: seen.size,
       text: this.#text.toString(),
+      hrefs: this.#rawLinks.map((raw) => raw.href),
       metaRobots: this.#metaRobots,
       metaRefresh: this.#metaRefresh,
       metaRefreshBase: this.#isRefreshAfterBase ? base ?? null : null,

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_PACK, packContent, packPage } from '../content-frame.js';
 import type { ParseOutcome, ParseTask } from '../types.js';
+import { copySignature } from './copy-signature.js';
 import { decodeHtml } from './decode-charset.js';
 import { extractPage } from './extract.js';
 import { extractFields } from './extract-fields.js';
@@ -50,6 +51,7 @@ export function parsePage(task: ParseTask): ParseOutcome {
       content: ownedBytes(data),
       codec,
       contentHash,
+      copySignature: copySignature(task.url, page.title, page.text, page.hrefs),
       ...(task.fields ? { fields: extractFields(html, task.fields) } : {}),
       metaRobots: page.metaRobots,
       metaRefresh: page.metaRefresh,

@@ -17,6 +17,7 @@ import type { AddedUrls, Discovered, FrontierEntry, LinkRecord, PageRecord, Redi
 import type { StoreConfig } from '../config/schema.js';
 import { UrlIdCache } from './url-id-cache.js';
 import { BodyCopies } from './body-copies.js';
+import { SignatureCopies } from './signature-copies.js';
 import { selectClaimable } from './claim-urls.js';
 import { createLinkInserter, type LinkRow } from './link-inserts.js';
 import { currentOwner, lockState, lockedMessage, parseLock } from './writer-lock.js';
@@ -80,6 +81,7 @@ export class Writer {
   #isClosed = false;
   readonly #urlIds = new UrlIdCache();
   readonly #bodyCopies = new BodyCopies();
+  readonly #signatureCopies = new SignatureCopies();
   #onError: (err: StoreError) => void = () => {};
   readonly #hooks: PageHooks[] = [];
   /** URLs the writes in #ops leave 'done' (pages' final URLs, a recrawl's 304s), for isStored() before they commit. */
@@ -470,10 +472,18 @@ export class Writer {
     // alias: /docs/ serving /docs/v2/'s bytes, /docs/v2/ linked from the home page) is crawled:
     // its own copies are found on it, so a catch-all behind it still ends one level down. A
     // recrawled page meets its own body again, which says nothing.
+    // The same holds for copies that are not byte-identical but share a copy signature (a soft-404
+    // echoing the requested path, a per-request token: parse/copy-signature.ts); each rule keeps
+    // its own memory, so a page counts as a copy by either.
     const areLinksFollowed = isFollowedStatus(fetch.status) && !(record.directives?.robots ?? '').includes('nofollow');
-    const isDuplicateBody = hasContent && areLinksFollowed && record.recrawl === undefined
+    const isCandidate = hasContent && areLinksFollowed && record.recrawl === undefined;
+    const isByteCopy = isCandidate
       && this.#bodyCopies.isCopyBelow(fetch.finalUrl, originKey(fetch.finalUrl), parsed.contentHash)
       && this.#isFoundOnCopy(entry.id, parsed.contentHash);
+    const signature = parsed?.copySignature;
+    const isSignatureCopy = isCandidate && signature !== undefined
+      && this.#signatureCopies.isCopy(fetch.finalUrl, originKey(fetch.finalUrl), urlId, signature, () => this.#chainIds(entry.id));
+    const isDuplicateBody = isByteCopy || isSignatureCopy;
     for (const h of this.#hooks) h.beforeInsert?.(urlId, record, now);
     const info = s.insertPage.run(
       urlId, entry.url, fetch.finalUrl, fetch.status, fetch.contentType,
@@ -520,6 +530,11 @@ export class Writer {
    */
   #isFoundOnCopy(urlId: number, hash: string): boolean {
     return this.#s.selectFoundOnHash.get(urlId, hash) !== undefined;
+  }
+
+  /** The urls ids on the chain `urlId` was found by, its parent first (#isFoundOnCopy's chain). */
+  #chainIds(urlId: number): number[] {
+    return this.#s.selectFoundOnChain.all(urlId).map((r) => r.id);
   }
 
   /**
