@@ -83,3 +83,44 @@ test('chunked framing browsers read (bare-LF lines everywhere, whitespace around
   for (const path of ['/lf', '/ext-bws', '/ext-tab', '/size-pad', '/trailers']) assert.ok((strict.hits.get(path) ?? 0) <= 2, `${path} asked ${strict.hits.get(path)} times`);
   for (const path of links) assert.equal(lenient.hits.get(path), 1, `${path} on the lenient origin`);
 });
+
+test('a redirect with two different Location headers fails its URL as CRAWL_REDIRECT_AMBIGUOUS, as Chromium fails it, following neither; the same Location twice is one', async (t) => {
+  const answer = (path: string): Buffer | null => {
+    switch (path) {
+      case '/two': return rawResponse(['Location: /a', 'Location: /b'], Buffer.alloc(0), '302 Found');
+      case '/same': return rawResponse(['Location: /c', 'Location: /c'], Buffer.alloc(0), '301 Moved Permanently');
+      // The second hop is the ambiguous one: it fails there, the first hop kept.
+      case '/hop': return rawResponse(['Location: /two'], Buffer.alloc(0), '302 Found');
+      // Not a redirect: the header means nothing, and the page is stored.
+      case '/ok': return rawResponse(['Content-Type: text/html', 'Location: /a', 'Location: /b'], Buffer.from(html('ok')));
+      case '/a': case '/b': case '/c': return rawResponse(['Content-Type: text/html'], Buffer.from(html(path.slice(1))));
+      default: return null;
+    }
+  };
+  const links = ['/two', '/same', '/hop', '/ok'];
+  const strict = await startRawSite(t, (path) => (path === '/' ? rawResponse(['Content-Type: text/html'], Buffer.from(html('home', links))) : answer(path)));
+  const lenient = await startRawSite(t, (path) => {
+    if (path !== '/') return answer(path);
+    const body = html('home', links);
+    return Buffer.from(`HTTP/1.1 200 OK\nContent-Type: text/html\nContent-Length: ${body.length}\n\n${body}`, 'latin1');
+  });
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${strict.origin}/`, `${lenient.origin}/`, '--db', db, '--retries', '2', '--quiet', '--timeout', '5s']);
+  assert.equal(run.code, 0, run.stderr);
+  for (const site of [strict, lenient]) {
+    const byPath = new Map(urlRows(db, site.origin).map((r) => [r.path, r]));
+    for (const path of ['/two', '/hop']) {
+      const row = byPath.get(path);
+      assert.equal(row?.state, 'failed', path);
+      assert.equal(row?.error_code, 'CRAWL_REDIRECT_AMBIGUOUS', `${path}: ${row?.error_message}`);
+      assert.equal(row?.attempts, 1, 'not retried: the server says the same every time');
+    }
+    assert.match(byPath.get('/two')?.error_message ?? '', /^HTTP 302 redirect with 2 different Location headers \("\/a", "\/b"\): not followed/);
+    assert.match(byPath.get('/hop')?.error_message ?? '', /\(at .*\/two\)$/, 'the hop that failed is named');
+    assert.equal(site.hits.get('/a'), undefined, 'neither Location was followed');
+    assert.equal(site.hits.get('/b'), undefined);
+    assert.equal(byPath.get('/same')?.state, 'redirected');
+    assert.equal(byPath.get('/c')?.title, 'c');
+    assert.deepEqual([byPath.get('/ok')?.state, byPath.get('/ok')?.title], ['done', 'ok']);
+  }
+});
