@@ -124,3 +124,24 @@ test('a redirect with two different Location headers fails its URL as CRAWL_REDI
     assert.deepEqual([byPath.get('/ok')?.state, byPath.get('/ok')?.title], ['done', 'ok']);
   }
 });
+
+test('a URL robots.txt refuses records attempts = 0: it was never requested (it showed 1); a redirect that robots.txt refuses at its hop counts the request that was made', async (t) => {
+  const site = await startRawSite(t, (path) => {
+    switch (path) {
+      case '/robots.txt': return rawResponse(['Content-Type: text/plain'], Buffer.from('User-agent: *\nDisallow: /private\n'));
+      case '/': return rawResponse(['Content-Type: text/html'], Buffer.from(html('home', ['/private/a', '/open', '/to-private'])));
+      case '/open': return rawResponse(['Content-Type: text/html'], Buffer.from(html('open')));
+      case '/to-private': return rawResponse(['Location: /private/b'], Buffer.alloc(0), '302 Found');
+      default: return null;
+    }
+  });
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--quiet', '--timeout', '5s']);
+  assert.equal(run.code, 0, run.stderr);
+  const byPath = new Map(urlRows(db, site.origin).map((r) => [r.path, r]));
+  assert.deepEqual([byPath.get('/private/a')?.state, byPath.get('/private/a')?.error_code, byPath.get('/private/a')?.attempts], ['failed', 'CRAWL_ROBOTS_DISALLOWED', 0]);
+  assert.equal(site.hits.get('/private/a'), undefined);
+  assert.deepEqual([byPath.get('/to-private')?.error_code, byPath.get('/to-private')?.attempts], ['CRAWL_ROBOTS_DISALLOWED', 1]);
+  assert.equal(site.hits.get('/to-private'), 1);
+  assert.equal(byPath.get('/open')?.attempts, 1);
+});
