@@ -145,3 +145,36 @@ test('a URL robots.txt refuses records attempts = 0: it was never requested (it 
   assert.equal(site.hits.get('/to-private'), 1);
   assert.equal(byPath.get('/open')?.attempts, 1);
 });
+
+test('a status from 600 to 999 is stored with its status like a 4xx, not retried as a 5xx; a robots.txt answering one allows all, as a 4xx does (999 disallowed the whole origin)', async (t) => {
+  const answer = (path: string): Buffer | null => {
+    switch (path) {
+      case '/': return rawResponse(['Content-Type: text/html'], Buffer.from(html('home', ['/six', '/nine', '/five'])));
+      case '/six': return rawResponse(['Content-Type: text/html'], Buffer.from(html('six', ['/from-six'])), '600 Custom');
+      case '/nine': return rawResponse(['Content-Type: text/html'], Buffer.from(html('nine')), '999 Request denied');
+      // Still a 5xx: retried, then stored with its status.
+      case '/five': return rawResponse(['Content-Type: text/html'], Buffer.from(html('five')), '599 Network Connect Timeout');
+      case '/from-six': return rawResponse(['Content-Type: text/html'], Buffer.from(html('from six')));
+      default: return null;
+    }
+  };
+  const site = await startRawSite(t, answer);
+  // LinkedIn's answer to crawlers: 999 for every path, robots.txt included.
+  const denying = await startRawSite(t, (path) => (path === '/robots.txt'
+    ? rawResponse(['Content-Type: text/html'], Buffer.from(html('denied')), '999 Request denied')
+    : answer(path)));
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, `${denying.origin}/`, '--db', db, '--retries', '1', '--quiet', '--timeout', '5s']);
+  assert.equal(run.code, 0, run.stderr);
+  for (const s of [site, denying]) {
+    const stored = new Map(rows<{ path: string; status: number; state: string; attempts: number }>(db,
+      `SELECT replace(u.url, ?, '') AS path, p.status, u.state, u.attempts FROM urls u JOIN pages p ON p.url_id = u.id`, s.origin).map((r) => [r.path, r]));
+    assert.deepEqual([stored.get('/six')?.status, stored.get('/six')?.attempts], [600, 1], s.origin);
+    assert.deepEqual([stored.get('/nine')?.status, stored.get('/nine')?.attempts], [999, 1]);
+    assert.equal(s.hits.get('/six'), 1, 'not retried');
+    assert.equal(s.hits.get('/nine'), 1);
+    assert.deepEqual([stored.get('/five')?.status, stored.get('/five')?.attempts], [599, 2], 'a 5xx is retried');
+    assert.equal(s.hits.get('/from-six'), undefined, "an error page's links are not followed");
+  }
+  assert.equal(denying.hits.get('/robots.txt'), 1, 'robots.txt asked once, not retried as a 5xx');
+});
