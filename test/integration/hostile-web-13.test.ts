@@ -178,3 +178,20 @@ test('a status from 600 to 999 is stored with its status like a 4xx, not retried
   }
   assert.equal(denying.hits.get('/robots.txt'), 1, 'robots.txt asked once, not retried as a 5xx');
 });
+
+test('a NUL in an href is followed as browsers follow it, %EF%BF%BD (it was %00, a URL no browser asks for); tabs and newlines inside it are dropped', async (t) => {
+  const site = await startRawSite(t, (path) => {
+    if (path === '/') return rawResponse(['Content-Type: text/html'], Buffer.from('<title>home</title><a href="/a\0b">nul</a><a href="/wr\tap\nped\r">wrapped</a><a href="/c\x01d">control</a>', 'latin1'));
+    if (path === '/a%EF%BF%BDb' || path === '/wrapped' || path === '/c%01d') return rawResponse(['Content-Type: text/html'], Buffer.from(html(path)));
+    return null;
+  });
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--retries', '0', '--quiet', '--timeout', '5s']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(urlRows(db, site.origin).map((r) => [r.path, r.state, r.title]), [
+    ['/', 'done', 'home'],
+    ['/a%EF%BF%BDb', 'done', '/a%EF%BF%BDb'],
+    ['/c%01d', 'done', '/c%01d'],
+    ['/wrapped', 'done', '/wrapped'],
+  ]);
+});
