@@ -290,8 +290,10 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       const recrawled = prior && failure && failure.redirects.length > 0
         ? { recrawlId: prior.recrawlId, redirects: failure.redirects, fetchedAt: failure.fetchedAt ?? Date.now(), elapsedMs: failure.elapsedMs ?? 0 }
         : null;
-      if (kept) writer.recordFailure(entry, kept.code, kept.message, kept.redirectTo);
-      else writer.recordFailure(entry, code, message, failure?.redirectTo ?? null, recrawled);
+      // 'blocked': never requested (robots.txt), so no attempt is counted for it.
+      const isRequested = fetched.kind === 'failed';
+      if (kept) writer.recordFailure(entry, kept.code, kept.message, kept.redirectTo, null, isRequested);
+      else writer.recordFailure(entry, code, message, failure?.redirectTo ?? null, recrawled, isRequested);
       opts.onEvent?.({ type: 'error', url: entry.url, depth: entry.depth, code, message });
       return;
     }

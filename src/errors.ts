@@ -44,6 +44,8 @@ export type ErrorCode =
   | 'CRAWL_REDIRECT_LIMIT'
   | 'CRAWL_REDIRECT_LOOP'
   | 'CRAWL_REDIRECT_INVALID'
+  /** A redirect with two different Location headers: which one is meant is unknown. */
+  | 'CRAWL_REDIRECT_AMBIGUOUS'
   | 'CRAWL_REDIRECT_OUT_OF_SCOPE'
   | 'CRAWL_PARSE_FAILED'
   | 'CRAWL_PARSE_CRASHED'
@@ -79,6 +81,7 @@ const CODE_LABELS: Partial<Record<ErrorCode, string>> = {
   CRAWL_REDIRECT_LIMIT: 'too many redirects',
   CRAWL_REDIRECT_LOOP: 'redirect loop',
   CRAWL_REDIRECT_INVALID: 'redirect to a non-http(s) URL',
+  CRAWL_REDIRECT_AMBIGUOUS: 'redirect with different Locations',
   CRAWL_REDIRECT_OUT_OF_SCOPE: 'redirected out of scope',
   CRAWL_ROBOTS_DISALLOWED: 'disallowed by robots.txt',
   CRAWL_ROBOTS_UNAVAILABLE: 'robots.txt unavailable',

@@ -312,7 +312,6 @@ export const known = {
   'ruby': '<rp> is kept: "漢(kan)" reads better than "漢kan" in text',
   'title-nbsp': 'a title\'s no-break spaces are collapsed like spaces',
   'nul-in-text': 'NUL in text is a space (text-buffer.ts); the tree builder drops it',
-  'nul-in-href': 'NUL in an href stays %00; browsers make it U+FFFD (%EF%BF%BD): junk either way',
   'table-end-tags-stray': 'text after "</tr></td>" in a table is not foster-parented before the table',
   'frameset-after-body-text': 'a <frameset> after body text is ignored by browsers; its frames are still followed',
 };

@@ -9,6 +9,7 @@
  */
 import type { Socket } from 'node:net';
 import { MAX_HEADER_BYTES } from './dispatcher.js';
+import { createChunkReframer, isChunkedHead } from './chunk-lines.js';
 import { repairHeaderLines } from './header-lines.js';
 
 const CONTENT_LENGTH_LINE = /^content-length[ \t]*:(.*)$/i;
@@ -44,7 +45,8 @@ const HEAD_END = /\n\r?\n/;
 /**
  * Rewrites the final response head arriving on `socket` by repairHeaderLines (header-lines.ts)
  * and mergeContentLengths, before Node's parser sees it: the socket's push() (which its handle's reads go through) holds bytes until a
- * head is whole, passes interim 1xx heads on as they are, and after the final head steps aside.
+ * head is whole, passes interim 1xx heads on as they are, and after the final head steps aside,
+ * but for a chunked body, whose framing goes through createChunkReframer (chunk-lines.ts).
  * Each chunk is searched once (with the two bytes before it), so a head dripped byte by byte
  * costs linear time. For one-request connections (the lenient path's), whose first final head is
  * the only one.
@@ -55,6 +57,7 @@ export function mergeContentLengthsOn(socket: Socket): void {
   let heldBytes = 0;
   /** The last two bytes held, as latin1: a head's end may straddle two chunks. */
   let tail = '';
+  let reframe: ((bytes: Buffer) => Buffer) | null = null;
 
   const release = (bytes: Buffer | null): void => {
     const rest = held ?? [];
@@ -88,11 +91,19 @@ export function mergeContentLengthsOn(socket: Socket): void {
     const repaired = repairHeaderLines(head);
     const merged = mergeContentLengths(repaired ?? head) ?? repaired;
     held = null;
-    return push(merged === null ? whole : Buffer.concat([Buffer.from(merged, 'latin1'), whole.subarray(linesEnd)]));
+    // A 204 or 304 has no body whatever its head says (RFC 9112 section 6.3).
+    if (isChunkedHead(merged ?? head) && !/^HTTP\/\d\.\d (?:204|304)/.test(head)) reframe = createChunkReframer();
+    if (merged === null && reframe === null) return push(whole);
+    const headBytes = merged === null ? whole.subarray(0, end) : Buffer.concat([Buffer.from(merged, 'latin1'), whole.subarray(linesEnd, end)]);
+    const body = reframe === null ? whole.subarray(end) : reframe(whole.subarray(end));
+    return push(Buffer.concat([headBytes, body]));
   };
 
   socket.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
-    if (held === null) return push(chunk, encoding);
+    if (held === null) {
+      if (reframe === null || chunk === null) return push(chunk, encoding);
+      return push(reframe(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, encoding)));
+    }
     if (chunk === null) {
       // The server closed mid-head: what came goes to the parser, which tells it.
       release(null);

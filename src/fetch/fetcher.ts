@@ -18,6 +18,7 @@ import { proxyFor, redactProxy } from '../config/proxy.js';
 import { asProxyFailure, authRequired } from './proxy-errors.js';
 import { createCookieJar } from './cookie-jar.js';
 import { createLenientHttp, isStrictParserRefusal } from './lenient-http.js';
+import { refuseMultipleLocations } from './multiple-locations.js';
 import { isStaleConnectionError, takeStaleTimeout, watchStaleConnections } from './stale-connection.js';
 import { withTransferCodings } from './transfer-codings.js';
 
@@ -388,6 +389,13 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         if (proxy !== null) {
           await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
           throw authRequired(redactProxy(proxy));
+        }
+      }
+      if (REDIRECT_STATUSES.has(res.statusCode)) {
+        const ambiguous = refuseMultipleLocations(res.headers.location, res.statusCode);
+        if (ambiguous !== null) {
+          await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
+          throw ambiguous;
         }
       }
       const location = firstValue(res.headers.location);

@@ -7,7 +7,8 @@
  * asked once more through node:http with `insecureHTTPParser` (node-http-dispatcher.ts), and the
  * origin is remembered so its later requests go that way at once. A Content-Length written twice
  * with one value, which Node refuses too, is made one line first (content-length-lines.ts), and
- * header lines Chromium reads past are made what it reads them as (header-lines.ts). What
+ * header lines Chromium reads past are made what it reads them as (header-lines.ts), and so is
+ * chunked framing (chunk-lines.ts). What
  * Node refuses still (lengths that disagree, HTTP/0.9, a status below 100) keeps undici's error.
  *
  * One refusal is undici's, not llhttp's: a response with both Content-Length and
@@ -26,6 +27,7 @@
 import type { Dispatcher } from 'undici';
 import type { FetchConfig } from '../config/schema.js';
 import { mergeContentLengthsOn } from './content-length-lines.js';
+import { isCutChunkedBody } from './cut-body.js';
 import { MAX_HEADER_BYTES } from './dispatcher.js';
 import { loopbackLookup } from './loopback-lookup.js';
 import { NodeHttpDispatcher } from './node-http-dispatcher.js';
@@ -38,6 +40,8 @@ export function isStrictParserRefusal(err: unknown): boolean {
   let current: unknown = err;
   for (let depth = 0; depth < 5 && current != null; depth++) {
     const e = current as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown };
+    // A body cut by the close is no refusal: the lenient parser meets the same close.
+    if (isCutChunkedBody(e)) return false;
     if (e.name === 'HTTPParserError' || (typeof e.code === 'string' && e.code.startsWith('HPE_'))) return true;
     if (e.code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return true;
     // An interim 100 Continue nobody asked for: Node's client skips it, as RFC 9110 allows.

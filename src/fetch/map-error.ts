@@ -4,6 +4,7 @@
  * stays as `cause` so its UND_ERR_* / E* code is still there for debugging.
  */
 import { CrawlError, FetchError, describeCode, type ErrorCode } from '../errors.js';
+import { CUT_CHUNKED_BODY, isCutChunkedBody } from './cut-body.js';
 
 /** Failures worth another attempt later: the server or the path to it may recover. */
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -127,6 +128,7 @@ export function mapFetchError(err: unknown, state: AbortState): FetchError {
   // Already ours, e.g. CRAWL_FETCH_DECODE from decode-body.ts.
   if (err instanceof FetchError) return err;
   if (err instanceof CrawlError) return createFetchError(err.code, err.message, err);
+  if (isCutChunkedBody(err)) return createFetchError('CRAWL_FETCH_RESET', `${describeCode('CRAWL_FETCH_RESET')}: ${CUT_CHUNKED_BODY}`, err);
   const { code, raw } = classify(err);
   // undici meets a status below 100 ("HTTP/1.1 099 ...") and a 101 the request asked no upgrade
   // for with internal assertions, whose text ("assert(statusCode >= 100)", "assert(upgrade)") says

@@ -3,7 +3,7 @@
  * in SQLite with a not-before time (urls.due_at), so a waiting retry holds no memory and survives
  * a restart, and other hosts go on meanwhile.
  *
- * Retried: network errors and timeouts (FetchError.retryable), 5xx, 408 and 429; up to `retries`
+ * Retried: network errors and timeouts (FetchError.retryable), 5xx (not 600-999), 408 and 429; up to `retries`
  * further attempts. The wait is exponential (retryBaseMs * 2^attempt, capped at retryMaxDelayMs)
  * with "equal jitter" (half fixed, half random), so many URLs failing together do not come back
  * together. A Retry-After header (delta-seconds or a strict HTTP-date, RFC 9110 section 10.2.3) replaces
@@ -36,8 +36,14 @@ export interface RetryDecision {
 
 const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429]);
 
+/**
+ * 5xx, 408 and 429. A status from 600 to 999 (HTTP allows three digits; undici and Chromium accept
+ * them) is no server error of RFC 9110's: a site's own code, LinkedIn's 999 to crawlers the best
+ * known. Chromium treats it as a response like a 4xx (not ok, shown); so does crawlite: stored with
+ * its status, not retried, as asking again only repeats the refusal.
+ */
 export function isRetryableStatus(status: number): boolean {
-  return status >= 500 || RETRY_STATUSES.has(status);
+  return (status >= 500 && status < 600) || RETRY_STATUSES.has(status);
 }
 
 /**

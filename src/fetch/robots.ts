@@ -8,6 +8,10 @@
  *   percent-encoding (robots-path.ts). The matching itself is robots-matcher.ts's, whose cost
  *   stays bounded on hostile rule sets.
  * - 4xx (but 429), too many redirects: "unavailable", so everything is allowed (RFC 9309 2.3.1.3).
+ *   So is a status from 600 to 999, which RFC 9309 does not name: it is no server error (5xx),
+ *   whose "unreachable" is meant for a server that may recover. A 999 answered every path (LinkedIn's
+ *   refusal of crawlers) disallowed the whole origin as if down, robots.txt asked 1 + retries
+ *   times; now its pages are asked once each and stored with the same 999, not retried.
  * - 5xx, 429, network failure or timeout: "unreachable", so everything is disallowed (2.3.1.4).
  *   The origin's URLs wait (the crawl requeues them with a not-before time) and robots.txt is
  *   fetched again after a backoff; after `retries` more failures the crawl gives up on the origin
@@ -158,7 +162,8 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
       status = result.status;
       headers = result.headers;
       if (text !== null) return { kind: 'ready', rules: parseRules(host, url, text), expiresAt };
-      if (status < 500 && status !== 429) return { kind: 'ready', rules: null, expiresAt };
+      // 600-999 is no 5xx (retry-policy.ts): read as RFC 9309's "unavailable", as a 4xx is.
+      if ((status < 500 || status >= 600) && status !== 429) return { kind: 'ready', rules: null, expiresAt };
       detail = `HTTP ${status}`;
     }
     // Every failure is retried here, even those a page fetch would not retry (DNS, TLS): the

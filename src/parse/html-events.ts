@@ -204,6 +204,10 @@ export function emitTagEvents(html: string, sink: TagSink, allAttributes = false
       if (attribs) attrValue += String.fromCodePoint(cp);
     },
     onattribend() {
+      // The HTML standard's attribute value states turn a NUL into U+FFFD, and browsers then
+      // resolve an href holding one to %EF%BF%BD; htmlparser2 keeps the NUL, which became %00 (a
+      // URL no browser requests), or was cut with the URL's trailing controls ("?q=\0" gave "?q=").
+      if (attribs && attrValue.includes('\0')) attrValue = attrValue.replaceAll('\0', '\uFFFD');
       if (attribs && !Object.hasOwn(attribs, attrName)) attribs[attrName] = attrValue; // first one wins
       attrValue = '';
     },

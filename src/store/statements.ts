@@ -73,6 +73,12 @@ export function prepareStatements(db: Db) {
     markState: db.prepare(
       `UPDATE urls SET state = ?, error_code = ?, error_message = ?, redirect_to = ?, updated_at = ? WHERE id = ?`,
     ),
+    // A URL failed without being requested (robots.txt forbids it, or stayed unreachable) gives
+    // back the attempt its claim counted: attempts counts requests, and it had none. Parameters:
+    // error_code, error_message, redirect_to, now, id.
+    failUnrequested: db.prepare(
+      `UPDATE urls SET state = 'failed', attempts = MAX(attempts - 1, 0), error_code = ?, error_message = ?, redirect_to = ?, updated_at = ? WHERE id = ?`,
+    ),
     // A claimed URL a recrawl queued, which this run's limits exclude, keeps what it had: its stored
     // page ('done') or, without one, its redirect ('redirected', redirect_to kept). As 'skipped'
     // it left the recrawl uncounted, and the next run without the limit queued it as a fresh URL,

@@ -24,7 +24,7 @@ import { currentOwner, lockState, lockedMessage, parseLock } from './writer-lock
 
 type Op =
   | { kind: 'page'; record: PageRecord; links: LinkRecord[]; extraUrls: Discovered[] }
-  | { kind: 'failure'; entry: FrontierEntry; code: ErrorCode; message: string; redirectTo: string | null; recrawl: RecrawledRedirect | null }
+  | { kind: 'failure'; entry: FrontierEntry; code: ErrorCode; message: string; redirectTo: string | null; recrawl: RecrawledRedirect | null; isRequested: boolean }
   | { kind: 'redirect'; entry: FrontierEntry; storedUrl: string; recrawl: RecrawledRedirect | null }
   | { kind: 'requeue'; entry: FrontierEntry }
   | { kind: 'skip'; entry: FrontierEntry; code: ErrorCode }
@@ -289,9 +289,12 @@ export class Writer {
   /**
    * A URL that ends failed. `recrawl` when it was being recrawled and answered with a redirect
    * (its target out of scope, say): its stored page is no longer what the URL serves.
+   * `isRequested` false: it failed before any request (robots.txt), and its claim's attempt is given back.
    */
-  recordFailure(entry: FrontierEntry, code: ErrorCode, message: string, redirectTo: string | null = null, recrawl: RecrawledRedirect | null = null): void {
-    this.#push({ kind: 'failure', entry, code, message, redirectTo, recrawl });
+  recordFailure(
+    entry: FrontierEntry, code: ErrorCode, message: string, redirectTo: string | null = null, recrawl: RecrawledRedirect | null = null, isRequested = true,
+  ): void {
+    this.#push({ kind: 'failure', entry, code, message, redirectTo, recrawl, isRequested });
   }
 
   /**
@@ -429,7 +432,8 @@ export class Writer {
     } else if (op.kind === 'defer') {
       s.deferUrl.run({ id: op.entry.id, dueAt: op.dueAt, uncount: op.isAttempt ? 0 : 1, errorCode: op.code, errorMessage: op.message, now });
     } else if (op.kind === 'failure') {
-      s.markState.run('failed', op.code, op.message, op.redirectTo, now, op.entry.id);
+      if (op.isRequested) s.markState.run('failed', op.code, op.message, op.redirectTo, now, op.entry.id);
+      else s.failUnrequested.run(op.code, op.message, op.redirectTo, now, op.entry.id);
       this.#batchCounts.failures += 1;
       if (op.recrawl !== null) for (const h of this.#hooks) h.onRecrawledRedirect?.(op.entry.id, op.recrawl, now);
     } else if (op.kind === 'redirect') {

@@ -1,7 +1,8 @@
 /**
  * A raw TCP server on 127.0.0.1 that answers each request with exact bytes, for responses no
  * HTTP server library would write (malformed heads, odd statuses). Connections stay open unless
- * the request asks for the close (Node's client does on crawlite's lenient path); robots.txt
+ * the request asks for the close (Node's client does on crawlite's lenient path) or the answer's
+ * head says `Connection: close` (a body cut by the close is written so); robots.txt
  * allows all unless `answer` gives one; unknown paths get a 404. Closed by the test's end.
  */
 import net, { type AddressInfo } from 'node:net';
@@ -30,7 +31,7 @@ export async function startRawSite(t: TestContext, answer: (path: string) => Buf
         hits.set(path, (hits.get(path) ?? 0) + 1);
         const robots = path === '/robots.txt' ? rawResponse(['Content-Type: text/plain'], Buffer.from('User-agent: *\nAllow: /\n')) : null;
         const bytes = answer(path) ?? robots ?? rawResponse(['Content-Type: text/html'], Buffer.from('<title>Not found</title>'), '404 Not Found');
-        if (/\r\nconnection: *close\r\n/i.test(`${head}\r\n`)) socket.end(bytes);
+        if (/\r\nconnection: *close\r\n/i.test(`${head}\r\n`) || saysClose(bytes)) socket.end(bytes);
         else socket.write(bytes);
       }
     });
@@ -41,6 +42,13 @@ export async function startRawSite(t: TestContext, answer: (path: string) => Buf
     server.close(() => resolve());
   }));
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
+}
+
+/** The answer's head has a `Connection: close` line (its line ends CRLF or bare LF). */
+function saysClose(bytes: Buffer): boolean {
+  const text = bytes.toString('latin1', 0, Math.min(bytes.length, 16 * 1024));
+  const end = text.search(/\r?\n\r?\n/);
+  return /\nconnection[ \t]*:[ \t]*close\r?$/im.test(end === -1 ? text : text.slice(0, end));
 }
 
 /** A response whose head is `headLines` as given, plus a Content-Length unless they frame the body themselves. */

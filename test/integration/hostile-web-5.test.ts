@@ -1,49 +1,21 @@
 /**
  * Hostile-web QA, round 5: codings spelled and placed as servers really send them, a meta that
  * claims UTF-16, and a server that answers a reused connection with 408. Each test starts its own
- * raw TCP server on 127.0.0.1 (exact bytes) and runs the real crawl on a fresh SQLite file.
+ * raw TCP server on 127.0.0.1 (exact bytes, helpers/raw-site.ts: every answer here says
+ * `connection: close`, so each connection carries one) and runs the real crawl on a fresh SQLite file.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net, { type AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
-import type { TestContext } from 'node:test';
 import { runCrawl } from '../../src/crawl.js';
 import { defaultPolitenessConfig, defaultTrapConfig } from '../../src/config/schema.js';
 import { page } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { startOneAnswerServer } from '../helpers/one-answer-server.js';
+import { startRawSite } from '../helpers/raw-site.js';
 
-interface RawSite {
-  origin: string;
-  /** Requests per path, 408s included. */
-  hits: Map<string, number>;
-}
-
-/**
- * One response per connection, written as `answer` gives it, then the connection is closed: the
- * header lines reach the crawler exactly as written. A path `answer` does not know is a 404.
- */
-async function startRaw(t: TestContext, answer: (path: string) => Buffer | null): Promise<RawSite> {
-  const hits = new Map<string, number>();
-  const server = net.createServer((socket) => {
-    socket.on('error', () => {});
-    let buffered = '';
-    socket.on('data', (data) => {
-      buffered += data.toString('latin1');
-      if (!buffered.includes('\r\n\r\n')) return;
-      const path = buffered.split(' ')[1] ?? '/';
-      hits.set(path, (hits.get(path) ?? 0) + 1);
-      socket.end(answer(path) ?? Buffer.from('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n'));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
-}
-
-/** A 200 with these header lines (each without its CRLF) and body, closed after. */
+/** A 200 with these header lines (each without its CRLF) and body, closed after (raw-site closes on `connection: close`). */
 function response(headerLines: string[], body: Buffer): Buffer {
   const head = ['HTTP/1.1 200 OK', 'connection: close', ...headerLines].join('\r\n');
   return Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'latin1'), body]);
@@ -67,7 +39,7 @@ test('Content-Encoding as servers spell it: x-deflate (zlib or raw), GZIP, padde
     'identity-first': { coding: 'identity,deflate', encode: (b) => zlib.deflateSync(b) },
   };
   const names = Object.keys(variants);
-  const site = await startRaw(t, (path) => {
+  const site = await startRawSite(t, (path) => {
     if (path === '/') return response(['content-type: text/html'], Buffer.from(page('home', names.map((n) => `/${n}`))));
     const name = path.slice(1);
     const variant = variants[name];
@@ -99,7 +71,7 @@ test('Transfer-Encoding: gzip (with chunked, or alone to the close) is removed l
     ),
     '/te-zstd': () => response(['content-type: text/html', 'transfer-encoding: zstd, chunked'], chunked(html('te-zstd'))),
   };
-  const site = await startRaw(t, (path) => {
+  const site = await startRawSite(t, (path) => {
     if (path === '/') return response(['content-type: text/html'], Buffer.from(page('home', Object.keys(routes))));
     const route = routes[path];
     if (route !== undefined) return route();
@@ -126,7 +98,7 @@ test('a <meta> that declares UTF-16 on a page without a byte order mark is read 
   };
   const body = (path: string, meta: string) =>
     Buffer.from(`<!doctype html><html><head>${meta}<title>Café ${path.slice(1)}</title></head><body><a href="/behind${path}">next</a></body></html>`, 'utf8');
-  const site = await startRaw(t, (path) => {
+  const site = await startRawSite(t, (path) => {
     if (path === '/') return response(['content-type: text/html'], Buffer.from(page('home', Object.keys(metas))));
     const meta = metas[path];
     if (meta !== undefined) return response(['content-type: text/html'], body(path, meta));
@@ -145,7 +117,7 @@ test('a <meta> that declares UTF-16 on a page without a byte order mark is read 
 test('link lengths: an href over 2,048 characters is recorded as skipped (CRAWL_TRAP_URL_LENGTH), one over 8,192 is not read as a link at all, even with traps.maxUrlLength above it', async (t) => {
   const long = `/long-${'a'.repeat(3_000)}`;
   const huge = `/huge-${'b'.repeat(9_000)}`;
-  const site = await startRaw(t, (path) => (path === '/' ? response(['content-type: text/html'], Buffer.from(page('home', [long, huge, '/ok']))) : null));
+  const site = await startRawSite(t, (path) => (path === '/' ? response(['content-type: text/html'], Buffer.from(page('home', [long, huge, '/ok']))) : null));
   const urlsOf = (dbPath: string) => rows<{ url: string; state: string; error_code: string | null }>(dbPath, 'SELECT url, state, error_code FROM urls');
 
   const config = testConfig(t, [`${site.origin}/`]);
@@ -190,7 +162,7 @@ test('a 408 on a reused keep-alive connection (the server timed the idle connect
 });
 
 test('a 408 on a fresh connection is the server\'s answer: stored after the retries as any 408, not sent again at once', async (t) => {
-  const site = await startRaw(t, (path) => (path === '/' ? Buffer.from('HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n') : null));
+  const site = await startRawSite(t, (path) => (path === '/' ? Buffer.from('HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n') : null));
   const config = testConfig(t, [`${site.origin}/`], { fetch: { politeness: { ...defaultPolitenessConfig(), retries: 0 } } });
   await runCrawl(config);
   assert.equal(site.hits.get('/'), 1, 'one request: --retries 0 and no stale connection');

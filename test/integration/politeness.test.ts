@@ -100,9 +100,9 @@ test('robots.txt answering 503 stops all fetching from that host; other hosts go
   assert.equal(summary.pagesStored, 2);
   const downRows = rows<{ state: string; error_code: string; attempts: number }>(config.dbPath, `SELECT state, error_code, attempts FROM urls WHERE host = ?`, `${down.origin}`);
   assert.deepEqual(downRows, [
-    { state: 'failed', error_code: 'CRAWL_ROBOTS_UNAVAILABLE', attempts: 1 },
-    { state: 'failed', error_code: 'CRAWL_ROBOTS_UNAVAILABLE', attempts: 1 },
-  ], 'waiting for robots.txt costs no attempts; giving up is recorded');
+    { state: 'failed', error_code: 'CRAWL_ROBOTS_UNAVAILABLE', attempts: 0 },
+    { state: 'failed', error_code: 'CRAWL_ROBOTS_UNAVAILABLE', attempts: 0 },
+  ], 'waiting for robots.txt costs no attempts, nor does giving up (never requested); giving up is recorded');
 });
 
 test('a host whose robots.txt cannot be reached at all: its URLs are recorded with the network code, after the same retries', async (t) => {
@@ -115,7 +115,7 @@ test('a host whose robots.txt cannot be reached at all: its URLs are recorded wi
   const failed = rows<{ state: string; error_code: string; error_message: string; attempts: number }>(config.dbPath, 'SELECT state, error_code, error_message, attempts FROM urls ORDER BY url');
   const port = new URL(gone.origin).port;
   for (const { error_message: message, ...row } of failed) {
-    assert.deepEqual(row, { state: 'failed', error_code: 'CRAWL_FETCH_REFUSED', attempts: 1 }, 'waiting for robots.txt costs no attempts');
+    assert.deepEqual(row, { state: 'failed', error_code: 'CRAWL_FETCH_REFUSED', attempts: 0 }, 'waiting for robots.txt costs no attempts: the URL was never requested');
     assert.match(message, new RegExp(`^robots\\.txt ${gone.origin}/robots\\.txt: connection refused: .*ECONNREFUSED 127\\.0\\.0\\.1:${port}.* \\(after 3 attempts\\)$`));
   }
   assert.equal(failed.length, 2);

@@ -230,6 +230,14 @@ describe('extractPage: hostile input', () => {
     assert.ok(!page.text.includes('\u0000'));
   });
 
+  it('reads a NUL in an attribute value as U+FFFD, as the HTML standard and browsers do; tabs and newlines in a URL are dropped, other controls escaped', () => {
+    const page = extract('<a href="/a\u0000b">1</a><a href=\'/q?x=\u0000\'>2</a><a href=/u\u0000>3</a><a href="/t\tn\nr\r">4</a><a href="/c\u0001d">5</a>');
+    assert.deepEqual(page.links.map((l) => l.url), [
+      'https://example.org/a%EF%BF%BDb', 'https://example.org/q?x=%EF%BF%BD', 'https://example.org/u%EF%BF%BD',
+      'https://example.org/tnr', 'https://example.org/c%01d',
+    ]);
+  });
+
   it('survives a 1 MB attribute, binary junk and unclosed tags', () => {
     const big = extract(`<p title="${'z'.repeat(1 << 20)}">ok</p><a href="/${'y'.repeat(1 << 20)}">long</a><a href="/fine">f</a>`);
     assert.equal(big.text, 'ok\nlongf');

@@ -6,8 +6,9 @@ const config = { retries: 3, retryBaseMs: 1_000, retryMaxDelayMs: 10_000, retryA
 const NOW = Date.UTC(2026, 0, 1);
 
 test('5xx, 408 and 429 are retried; other statuses and successes are final', () => {
-  for (const status of [500, 502, 503, 504, 408, 429]) assert.ok(isRetryableStatus(status), String(status));
-  for (const status of [200, 301, 400, 403, 404, 410]) {
+  for (const status of [500, 502, 503, 504, 599, 408, 429]) assert.ok(isRetryableStatus(status), String(status));
+  // 600-999 is no server error (a site's own code, LinkedIn's 999): final, as a 4xx is.
+  for (const status of [200, 301, 400, 403, 404, 410, 600, 999]) {
     assert.equal(isRetryableStatus(status), false, String(status));
     assert.equal(decideRetry({ attempt: 0, status }, config, NOW), null);
   }
