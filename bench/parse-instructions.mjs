@@ -14,6 +14,14 @@
 // to count under valgrind's serialized threads, and the 2N totals of one build spread over 4 %
 // (10.68-11.12 G); without them 2N totals repeat within ~0.2 %. Compiles then run on this
 // thread, which the N -> 2N difference mostly leaves out. --threaded restores V8's threads.
+//
+// And with --no-use-osr: single-threaded, a function whose loop was compiled on stack replacement
+// during its first call (searchWords' scan, on a 46 KB text) re-entered that OSR code on every
+// later call and was never compiled whole, so the count measured code the workers do not run
+// (with V8's compiler threads, `--trace-opt` shows the whole function compiled within a few pages;
+// its OSR code was slower, and in one build deoptimized at its end on every call). Without OSR a
+// function's first call runs unoptimized and later calls run its whole-function code, as in the
+// workers. Same build (97e38f8): 17.94 M a page with OSR, 17.08 M without.
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,7 +41,7 @@ if (args[0] === '--child') {
 }
 
 const dir = resolve(args.find((a) => !a.startsWith('--')) ?? 'dist');
-const v8Flags = args.includes('--threaded') ? [] : ['--single-threaded'];
+const v8Flags = args.includes('--threaded') ? [] : ['--single-threaded', '--no-use-osr'];
 const pages = Number(args.find((a) => a.startsWith('--pages='))?.slice(8) ?? 120);
 if (!(pages > 0)) throw new RangeError('--pages must be a positive number');
 

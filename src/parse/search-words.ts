@@ -26,9 +26,6 @@ for (let b = 0; b < 256; b++) {
   FOLD[b] = b >= 0x80 || /[a-z0-9]/.test(c) ? b : /[A-Z]/.test(c) ? b | 0x20 : 0;
 }
 
-const FNV_OFFSET = 0x811c9dc5 | 0; // an int32 from the start, or V8 keeps the hash as a double
-const FNV_PRIME = 0x01000193;
-
 /**
  * Scratch space kept between calls (one module instance per thread, and the function never
  * yields, so calls cannot interleave). Allocating the text's bytes, the output and three tables
@@ -44,8 +41,8 @@ let textScratch = new Uint8Array(64 * 1024);
 let outScratch = Buffer.allocUnsafeSlow(16 * 1024);
 
 /**
- * Open-addressing table over (start, length, hash) of the words seen, one slot per four int32s
- * (stamp, hash, length, start, at offsets 0-3), so that a probe reads one cache line rather
+ * Open-addressing table over the words seen, one slot per four int32s (stamp, then the word's
+ * key low and high, then its start, at offsets 0-3: see scanWords), so that a probe reads one cache line rather
  * than one from each of four arrays. A slot is live when its stamp equals the current call's, so
  * a new call starts with an empty table without clearing it. With the loop's state in locals
  * too, the bench article took 0.31-0.32 ms against 0.35-0.41 ms (best of 60 alternated passes).
@@ -69,7 +66,7 @@ function growTable(): void {
   const mask = slots - 1;
   for (let k = 0; k < old.length; k += 4) {
     if (old[k] !== oldStamp) continue;
-    let to = (old[k + 1] as number) & mask;
+    let to = mixKey(old[k + 1] as number, old[k + 2] as number) & mask;
     while (table[to * 4] === stamp) to = (to + 1) & mask;
     table.set(old.subarray(k, k + 4), to * 4);
     table[to * 4] = stamp;
@@ -94,10 +91,11 @@ export interface SearchWords {
 /**
  * searchWords, and the text's UTF-8 length found on the way.
  *
- * One pass over the text's UTF-8 bytes with a hand-rolled open-addressing table over (start,
- * length): a JS Set of sliced words cost more than FTS5 tokenizing the whole text (1.4 ms against
+ * One pass over the text's UTF-8 bytes with a hand-rolled open-addressing table over the words'
+ * bytes: a JS Set of sliced words cost more than FTS5 tokenizing the whole text (1.4 ms against
  * 0.5 ms on the bench article), and so did a charCodeAt scan. Bytes are cheap to read, ASCII
- * capitals fold in place, a repeated word is hashed during the scan and compared in place, and
+ * capitals fold in place, a repeated word is keyed during the scan (compared in place only when
+ * longer than 7 bytes), and
  * the distinct words are copied into one output buffer, decoded once.
  */
 export function collectSearchWords(text: string, maxBytes: number): SearchWords {
@@ -119,6 +117,20 @@ export function collectSearchWords(text: string, maxBytes: number): SearchWords 
     out = Buffer.allocUnsafeSlow(limit);
     if (limit <= SCRATCH_KEEP_BYTES) outScratch = out;
   }
+  const outLength = scanWords(bytes, n, limit, out);
+  return { words: out.toString('utf8', 0, outLength), textBytes: n };
+}
+
+/**
+ * The scan itself, apart from the string work around it: it returns a number and touches only
+ * typed arrays and the table. On a page's first call V8 compiles the loop on stack replacement,
+ * before the code after the loop has ever run; with `out.toString` and the result object after
+ * the loop in the same function, that code had no type feedback, and the optimized loop, cached
+ * for stack replacement, deoptimized at its end on every later call too (with
+ * --single-threaded: once per page, 240 in 240 pages; with V8's compiler threads a few times per
+ * worker before the whole function was optimized).
+ */
+function scanWords(bytes: Uint8Array, n: number, limit: number, out: Uint8Array): number {
   if (slots > KEEP_SLOTS) resetTable(INITIAL_SLOTS); // a huge vocabulary last time
   if (++stamp === 0x7fffffff) resetTable(slots);
   if (stamp === 0) stamp = 1;
@@ -139,24 +151,26 @@ export function collectSearchWords(text: string, maxBytes: number): SearchWords 
     while (b === 0) b = folds[bytes[++i] as number] as number;
     if (i > n) break;
     const start = i;
-    let hash = FNV_OFFSET;
+    // The word's last 8 bytes, shifted through two int32s: `low` the last four, `high` the four
+    // before. No byte of a word is 0, so a word of up to 7 bytes is exactly its (low, high) with
+    // high's top byte 0, and equal keys mean equal words without comparing bytes: ~9 of 10 words
+    // on a page repeat one seen before, and comparing them byte by byte was half of the scan.
+    let low = 0;
+    let high = 0;
     do {
       bytes[i] = b;
-      hash = Math.imul(hash ^ b, FNV_PRIME);
+      high = (high << 8) | (low >>> 24);
+      low = (low << 8) | b;
       b = folds[bytes[++i] as number] as number;
     } while (b !== 0);
     const length = i - start;
+    const hash = mixKey(low, high);
     let slot = (hash & mask) << 2;
     let isNew = true;
     while (t[slot] === live) {
-      if (t[slot + 1] === hash && t[slot + 2] === length) {
-        const at = t[slot + 3] as number;
-        let k = 0;
-        while (k < length && bytes[at + k] === bytes[start + k]) k++;
-        if (k === length) {
-          isNew = false;
-          break;
-        }
+      if (t[slot + 1] === low && t[slot + 2] === high && ((high & 0xff000000) === 0 || sameLongWord(bytes, t[slot + 3] as number, start, length))) {
+        isNew = false;
+        break;
       }
       slot = (slot + 4) & slotMask;
     }
@@ -165,8 +179,8 @@ export function collectSearchWords(text: string, maxBytes: number): SearchWords 
       if (outLength > 0) out[outLength++] = 0x20;
       for (let k = start; k < i; k++) out[outLength++] = bytes[k] as number;
       t[slot] = live;
-      t[slot + 1] = hash;
-      t[slot + 2] = length;
+      t[slot + 1] = low;
+      t[slot + 2] = high;
       t[slot + 3] = start;
       // Keep the table at most half full.
       if (++size * 2 > slots) {
@@ -178,5 +192,25 @@ export function collectSearchWords(text: string, maxBytes: number): SearchWords 
       }
     }
   }
-  return { words: out.toString('utf8', 0, outLength), textBytes: n };
+  return outLength;
+}
+
+/** A 32-bit hash of a word's key, its low bits well mixed (they pick the slot). */
+function mixKey(low: number, high: number): number {
+  let h = Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 13);
+}
+
+/**
+ * Whether the word seen at `at` is the `length` bytes at `start`, for words of 8 bytes or more
+ * (whose keys hold only their last 8). The word at `at` was folded in place and ends at a
+ * separator, which is never a folded word byte, so a shorter word there fails the byte loop and a
+ * longer one the end test.
+ */
+function sameLongWord(bytes: Uint8Array, at: number, start: number, length: number): boolean {
+  let k = 0;
+  while (k < length && bytes[at + k] === bytes[start + k]) k++;
+  return k === length && FOLD[bytes[at + length] as number] === 0;
 }

@@ -45,6 +45,31 @@ describe('searchWords', () => {
     }
   });
 
+  it('tells apart words that share their last 8 bytes, prefixes, and words of 7, 8 and 9 bytes', () => {
+    // The scan keys a word by its last 8 bytes (and compares longer words in place): a plain
+    // split, fold and Set is the reference.
+    const reference = (text: string, maxBytes: number): string => {
+      const seen = new Set<string>();
+      let bytes = 0;
+      for (const raw of text.split(/[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/)) {
+        const word = raw.replace(/[A-Z]+/g, (c) => c.toLowerCase());
+        if (word === '' || seen.has(word)) continue;
+        const cost = Buffer.byteLength(word) + (seen.size > 0 ? 1 : 0);
+        if (bytes + cost > maxBytes) break;
+        bytes += cost;
+        seen.add(word);
+      }
+      return [...seen].join(' ');
+    };
+    const vocab = ['abcdefg', 'abcdefgh', 'xabcdefgh', 'yxabcdefgh', 'Xabcdefgh', 'abcdefghi', 'abcdefgha', 'bcdefgh', 'aabcdefgh',
+      'a', 'ab', 'ba', 'aaaaaaaa', 'aaaaaaaaa', 'aaaaaaa', 'é', 'éé', 'ééééé', 'xéééé', 'café', 'caféabcdefgh', '🌍🌍', '🌍🌍🌍', 'zzzzzzzzzzzzzzzzzzzz', 'zzzzzzzzzzzzzzzzzzz'];
+    const rand = random(11);
+    for (let t = 0; t < 300; t++) {
+      const text = Array.from({ length: 1 + Math.floor(rand() * 60) }, () => vocab[Math.floor(rand() * vocab.length)]).join(rand() < 0.5 ? ' ' : '.,');
+      for (const maxBytes of [7, 40, 100_000]) assert.equal(searchWords(text, maxBytes), reference(text, maxBytes), JSON.stringify(text));
+    }
+  });
+
   it('handles more distinct words than its first table holds', () => {
     const text = Array.from({ length: 5000 }, (_, i) => `w${i} w${i % 7}`).join(' ');
     const words = searchWords(text, 1_000_000).split(' ');
