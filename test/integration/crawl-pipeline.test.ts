@@ -65,7 +65,7 @@ test('a page that crashes, throws in or hangs its parse worker costs that page o
   });
   t.after(() => site.close());
   const workerUrl = new URL('../fixtures/faulty-worker.js', import.meta.url);
-  const config = testConfig(t, [site.url('/')], { parse: { workers: 2, workerUrl, taskTimeoutMs: 1_000 } });
+  const config = testConfig(t, [site.url('/')], { parse: { workers: 2, workerUrl, taskTimeoutMs: 5_000 } });
   const summary = await runCrawl(config);
   assert.equal(summary.status, 'done');
 
