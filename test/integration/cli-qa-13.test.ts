@@ -5,7 +5,8 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSite, page, type Route } from '../helpers/site.js';
@@ -167,4 +168,37 @@ test('search with no match: "no matches" (nothing with --json), exit 0; exit 1 s
   assert.deepEqual([json.code, json.stdout, json.stderr], [0, '', '']);
   assertOneLineError(await crawlite(['search', 'narwhal', '--db', `${db}.missing`]), 1, /^crawlite: no database at .* \[CRAWL_STORE_MISSING\]$/);
   assert.match((await crawlite(['search', '--help'])).stdout, /No match prints "no matches" \(with --json: nothing\) and exits 0/);
+});
+
+test('a mistyped option gets the nearest one on the hint line (--max-pagse said only "Unknown argument")', async () => {
+  const cases: Array<[string[], string, string | null]> = [
+    [['crawl', 'http://127.0.0.1:9/', '--max-pagse', '5'], 'max-pagse', 'max-pages'],
+    [['crawl', 'http://127.0.0.1:9/', '--concurency', '5'], 'concurency', 'concurrency'],
+    [['export', '--formt', 'csv'], 'formt', 'format'],
+    [['search', 'x', '--jsno'], 'jsno', 'json'],
+    [['stats', '--bogus'], 'bogus', null],
+  ];
+  for (const [args, typed, meant] of cases) {
+    const run = await crawlite(args);
+    assertOneLineError(run, 2, new RegExp(`^crawlite: Unknown argument: ${typed} \\[CRAWL_USAGE\\]$`));
+    const hint = run.stderr.trimEnd().split('\n')[1]!;
+    assert.equal(hint, `crawlite: ${meant ? `did you mean --${meant}? ` : ''}run crawlite --help (or crawlite <command> --help) for usage`);
+  }
+});
+
+test('every job in config/ crawls a local site: crawl --config <file> <url> (--no-include: theirs name their real sites)', async (t) => {
+  const site = await startSite({ '/': page('home', ['/a', '/b']), '/a': page('a'), '/b': page('b') });
+  t.after(() => site.close());
+  const dir = tempDir(t);
+  const configDir = fileURLToPath(new URL('../../../config/', import.meta.url));
+  const files = readdirSync(configDir).filter((f) => /\.(ya?ml|json)$/.test(f));
+  assert.ok(files.length >= 3, files.join(', '));
+  for (const file of files) {
+    const db = join(dir, `${file}.db`);
+    const run = await crawlite(['crawl', '--config', join(configDir, file), site.url('/'), '--no-include', '--db', db, '--max-pages', '3', '-q', '--workers', '0']);
+    assert.equal(run.code, 0, `${file}: ${run.stderr}`);
+    const [row] = rows<{ status: string; pages: number; job_file: string }>(db, 'SELECT status, pages, job_file FROM runs');
+    assert.deepEqual([row!.status, row!.pages], ['done', 3], file);
+    assert.ok(row!.job_file.endsWith(file), row!.job_file);
+  }
 });
