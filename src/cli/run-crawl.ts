@@ -51,7 +51,8 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
     summary = await runCrawl(config, opts);
     if (summary.status === 'interrupted') return 130;
     // Thrown after the summary is printed (finally below), so main's one line comes last: exit 1.
-    const nothing = nothingFetchedError(summary);
+    const isTypedPatterns = flags.include !== undefined || flags.exclude !== undefined;
+    const nothing = nothingFetchedError(summary, job && !isTypedPatterns ? job.path : null);
     if (nothing) throw nothing;
     return 0;
   } finally {

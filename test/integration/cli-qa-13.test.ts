@@ -201,4 +201,7 @@ test('every job in config/ crawls a local site: crawl --config <file> <url> (--n
     assert.deepEqual([row!.status, row!.pages], ['done', 3], file);
     assert.ok(row!.job_file.endsWith(file), row!.job_file);
   }
+  // Without --no-include, books.yaml's own patterns exclude the seed: the line says they are the job's, not a typed --include.
+  const excluded = await crawlite(['crawl', '--config', join(configDir, 'books.yaml'), site.url('/'), '--db', join(dir, 'books.db'), '-q', '--workers', '0']);
+  assertOneLineError(excluded, 1, /^crawlite: no page could be fetched: every seed is excluded \(http:.* it matches no --include pattern \(.*\)\); the patterns are scope\.include\/scope\.exclude in .*books\.yaml \(--no-include, --no-exclude drop them\) \[CRAWL_NOTHING_FETCHED\]$/);
 });
