@@ -21,6 +21,8 @@ import { asStoreCorrupt } from './store/store-corrupt.js';
 import { Writer } from './store/writer.js';
 import { applyMaxDbSize, refuseFullAtStart } from './store/max-db-size.js';
 import { settleForReaders } from './store/settle-file.js';
+import { isStoreFull } from './store/store-full.js';
+import { recordRunEnd, storeFullError } from './run-end.js';
 import { Frontier } from './frontier/frontier.js';
 import { createPatternCheck, createScope, describeExclusion } from './frontier/scope.js';
 import { createPoliteStage } from './fetch/polite-stage.js';
@@ -165,9 +167,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     requeuedSkipped = requeueSkipped(db, writer, { runId, maxDepth: config.maxDepth, scope, roots });
   } catch (err) {
     // A requeue that could not be written (a full disk) ends the run it began as failed, not 'running'.
-    markFailedRun(writer);
+    const end = recordRunEnd(writer, 'failed');
     closeUnstarted(db, writer);
-    throw err;
+    throw isStoreFull(err) ? storeFullError(null, err, end.unmarkedRunId) : err;
   }
   if (retriedFailed !== null) opts.onRetryFailed?.(retriedFailed);
   if (requeuedSkipped > 0) opts.onRequeueSkipped?.(requeuedSkipped);
@@ -208,6 +210,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   const onOuterAbort = () => stop.abort();
   opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
   let storeError: StoreError | null = null;
+  /** The run whose row not even a one-row UPDATE could end (run-end.ts), and a full disk met outside the writer's batches. */
+  let unmarkedRunId: number | null = null;
+  let fullCause: unknown = null;
   writer.onError((err) => {
     storeError = err;
     stop.abort();
@@ -458,19 +463,22 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       isNothingQueued = earlierFailures === null && !config.recrawl && !excludedSeeds
         && db.prepare('SELECT EXISTS (SELECT 1 FROM pages) AS has').pluck().get() === 1;
     }
+  } catch (err) {
+    // Not 'done' whatever stopped the loop. A write outside a batch (claiming URLs, deferring one)
+    // that found the disk full ends the run as a batch's would: marked failed, one line.
+    status = 'failed';
+    if (!isStoreFull(err)) throw err;
+    fullCause = err;
   } finally {
     for (const entry of frontier.drainWindow()) writer.requeue(entry);
     if (progressTimer) clearInterval(progressTimer);
     opts.signal?.removeEventListener('abort', onOuterAbort);
     recrawl.finish();
     writer.flush();
-    if (!writer.failure) {
-      // Fresh, not the progress line's sample: the summary tells how much the next run has left.
-      queuedAtEnd = writer.endRun(status);
-      writer.releaseLock();
-    } else {
-      markFailedRun(writer);
-    }
+    // Fresh, not the progress line's sample: the summary tells how much the next run has left.
+    const end = recordRunEnd(writer, status);
+    queuedAtEnd = end.queued;
+    unmarkedRunId = end.unmarkedRunId;
     writer.close();
     loopDelay.disable();
     await Promise.allSettled([pool.close(), fetcher.close()]);
@@ -487,22 +495,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     ...(isTimeUp && status === 'done' ? { maxTimeReached: { limitMs: config.maxTimeMs as number, queued: queuedAtEnd } } : {}),
     ...(queuedAtEnd > 0 ? { queuedAtEnd } : {}),
   };
-  if (storeError) throw storeError;
+  if (storeError || unmarkedRunId !== null) throw storeFullError(storeError, fullCause, unmarkedRunId);
   return summary;
-}
-
-/**
- * After a failed commit (disk full) a one-row UPDATE usually still fits, so the run is marked
- * failed and the lock released; if even that fails the run stays 'running' and the next crawl
- * takes over the lock of the dead pid.
- */
-function markFailedRun(writer: Writer): void {
-  try {
-    writer.endRun('failed');
-    writer.releaseLock();
-  } catch {
-    // the database is still unwritable; see above
-  }
 }
 
 /** Closes a crawl that stopped before its stages started, its file left readable as a finished crawl leaves it. */

@@ -49,11 +49,14 @@ async function main(argv: string[]): Promise<void> {
     .alias('v', 'version')
     .epilog('Exit codes: 0 done, 1 failed, 2 bad usage, 130 interrupted.\nDocs: README.md')
     .wrap(Math.min(100, process.stdout.columns || 100))
-    .fail((message, err) => {
+    .fail((message, err, usage) => {
       // yargs calls this for its own validation errors (message), for its parser's errors (a YError,
       // e.g. a flag missing its value) and for errors thrown by handlers (err).
       if (err && err.name !== 'YError') throw err;
-      throw Object.assign(new Error(err?.message ?? message), { code: 'CRAWL_USAGE', isYargs: true });
+      // The third argument is yargs' usage object, whose descriptions are the options of the command
+      // being run: what a mistyped option is matched against (report-error.ts).
+      const described = (usage as unknown as { getDescriptions?: () => Record<string, unknown> }).getDescriptions?.() ?? {};
+      throw Object.assign(new Error(err?.message ?? message), { code: 'CRAWL_USAGE', isYargs: true, knownOptions: Object.keys(described) });
     });
   try {
     // Before yargs, which reads `search -html` as short flags, -h among them (help, exit 0).

@@ -13,7 +13,11 @@ import type { CrawlSummary } from '../crawl.js';
 /** As many URLs as run-outcome.ts keeps as examples of failures. */
 const MAX_NAMED = 3;
 
-export function nothingFetchedError(summary: CrawlSummary): CrawlError | null {
+/**
+ * `patternsFrom`: the job file the scope patterns came from, when none was typed: the reason says
+ * "--include" and a user who typed none did not know where it came from (QA 13).
+ */
+export function nothingFetchedError(summary: CrawlSummary, patternsFrom: string | null = null): CrawlError | null {
   const o = summary.outcome;
   if (summary.status !== 'done' || o.answered > 0) return null;
   // Every seed rejected by --include/--exclude and nothing else queued (a fresh crawl): the run
@@ -22,7 +26,8 @@ export function nothingFetchedError(summary: CrawlSummary): CrawlError | null {
     const all = summary.excludedSeeds.seeds;
     const named = all.slice(0, MAX_NAMED).map((s) => `${s.url}: ${s.reason}`).join(', ');
     const more = all.length > MAX_NAMED ? `, and ${all.length - MAX_NAMED} more` : '';
-    return new CrawlError('CRAWL_NOTHING_FETCHED', `no page could be fetched: every seed is excluded (${named}${more})`);
+    const from = patternsFrom === null ? '' : `; the patterns are scope.include/scope.exclude in ${patternsFrom} (--no-include, --no-exclude drop them)`;
+    return new CrawlError('CRAWL_NOTHING_FETCHED', `no page could be fetched: every seed is excluded (${named}${more})${from}`);
   }
   if (o.unanswered === 0) return null;
   // "all 1 URLs tried failed" was what a resumed --max-pages 1 run that met a 404 said (QA).

@@ -2,9 +2,10 @@
  * What a crawl shows on stderr while it runs (stdout stays free for data):
  *   tty    a status block redrawn in place (log-update), erased when the crawl ends or is killed
  *   plain  one line every few seconds: stderr is not a terminal (a pipe, a log file), or --no-progress
- *   json   one JSON event per page and per failed URL, then a summary event (--log-format json)
- *   quiet  nothing but errors (--quiet)
- * Every mode but quiet ends with the summary.
+ *   json   one JSON event per page and per failed URL, then a summary event (--log-format json);
+ *          with --quiet only the failed URLs' events, as a log of errors
+ *   quiet  nothing but warnings and errors (--quiet, text)
+ * Every mode but quiet ends with the summary; --quiet drops it in both formats.
  */
 import { createLogUpdate } from 'log-update';
 import type { CrawlEvent, CrawlOptions, CrawlProgress, CrawlSummary } from '../crawl.js';
@@ -27,8 +28,9 @@ export interface ViewFlags {
 
 /** A terminal gets the live block; a pipe, a file or TERM=dumb gets lines. */
 export function chooseViewMode(flags: ViewFlags, stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): ViewMode {
-  if (flags.quiet) return 'quiet';
+  // JSON first: -q --log-format json keeps JSON, minus what -q drops (createProgressView).
   if (flags.logFormat === 'json') return 'json';
+  if (flags.quiet) return 'quiet';
   return flags.progress !== false && stream.isTTY && env.TERM !== 'dumb' ? 'tty' : 'plain';
 }
 
@@ -47,6 +49,8 @@ interface ViewOptions {
   maxPages: number | null;
   isColor: boolean;
   plainIntervalMs: number;
+  /** --quiet: in json mode, no `page` events and no summary; warnings and errors stay. */
+  isQuiet?: boolean;
   /** What the summary's continuing command must be given again, and whether it is the job again (config/resume-options.ts continueHint). */
   continueHint?: ContinueHint;
 }
@@ -62,14 +66,18 @@ export function createProgressView(o: ViewOptions): ProgressView {
     crawlOptions.progressIntervalMs = o.plainIntervalMs;
     crawlOptions.onProgress = (p) => write(`${formatStatusLine(p, { maxPages: o.maxPages, recentRate: rate(p) })}\n`);
   }
-  if (o.mode === 'json') crawlOptions.onEvent = (e: CrawlEvent) => write(formatJsonEvent(e));
+  if (o.mode === 'json') {
+    crawlOptions.onEvent = (e: CrawlEvent) => {
+      if (!o.isQuiet || e.type !== 'page') write(formatJsonEvent(e));
+    };
+  }
   return {
     crawlOptions,
     say: (line) => {
       if (o.mode !== 'json' && o.mode !== 'quiet') write(`${line}\n`);
     },
     finish: (summary) => {
-      if (!summary || o.mode === 'quiet') return;
+      if (!summary || o.mode === 'quiet' || o.isQuiet) return;
       write(o.mode === 'json' ? formatJsonSummary(summary) : formatSummary(summary, o.continueHint?.args, o.continueHint?.rerunJob));
     },
   };
@@ -124,6 +132,7 @@ export function createViewFromFlags(flags: ViewFlags, maxPages: number | null, c
     maxPages,
     isColor: shouldColor(stream, process.env),
     plainIntervalMs: intervalMs(flags.progressInterval),
+    isQuiet: flags.quiet === true,
     continueHint,
   });
 }

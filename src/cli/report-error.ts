@@ -5,6 +5,7 @@
 import { isCrawlError, StoreError } from '../errors.js';
 import { STORE_FULL_MESSAGE, isStoreFull } from '../store/store-full.js';
 import { asStoreCorrupt } from '../store/store-corrupt.js';
+import { suggestOption } from './suggest-option.js';
 
 const USAGE_CODES = new Set(['CRAWL_USAGE', 'CRAWL_CONFIG_INVALID', 'CRAWL_SEED_INVALID']);
 
@@ -20,11 +21,19 @@ export function reportError(err: unknown, isDebug: boolean): number {
   const firstLine = (err as { isYargs?: boolean })?.isYargs ? tidyYargsMessage(message) : message.split('\n')[0];
   process.stderr.write(`crawlite: ${firstLine}${code ? ` [${code}]` : ''}\n`);
   if (code === 'CRAWL_USAGE' && (err as { isYargs?: boolean }).isYargs) {
-    process.stderr.write('crawlite: run crawlite --help (or crawlite <command> --help) for usage\n');
+    // The suggestion goes on the hint line: the error line stays what scripts and tests match.
+    const meant = suggestFor(firstLine ?? '', (err as { knownOptions?: string[] }).knownOptions ?? []);
+    process.stderr.write(`crawlite: ${meant ? `did you mean --${meant}? ` : ''}run crawlite --help (or crawlite <command> --help) for usage\n`);
   }
   if (isDebug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   if (code === 'CRAWL_INTERRUPTED') return 130; // as an interrupted crawl
   return code && USAGE_CODES.has(code) ? 2 : 1;
+}
+
+/** For "Unknown argument: max-pagse" (the first, when several), the option it most likely meant. */
+function suggestFor(line: string, known: string[]): string | null {
+  const typed = /^Unknown arguments?: ([^,]+)/.exec(line)?.[1];
+  return typed === undefined ? null : suggestOption(typed, known);
 }
 
 /**

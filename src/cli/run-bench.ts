@@ -18,6 +18,7 @@ import { formatBytes, formatProgressLine } from './summary.js';
 import { onInterrupt } from './run-crawl.js';
 import type { BenchFlags } from './commands/bench.js';
 import type { CrawlSummary } from '../crawl.js';
+import { benchShortfall } from './bench-shortfall.js';
 
 export async function runBench(flags: BenchFlags): Promise<number> {
   checkDbPath(flags.db);
@@ -37,9 +38,10 @@ export async function runBench(flags: BenchFlags): Promise<number> {
   const stop = new AbortController();
   const detach = onInterrupt(stop);
   let summary: CrawlSummary;
+  let config: CrawlConfig;
   try {
     const { seeds: _seeds, ...options } = base as typeof base & { seeds?: string[] };
-    const config: CrawlConfig = {
+    config = {
       ...options,
       seeds: [site.url],
       dbPath: flags.db,
@@ -62,11 +64,10 @@ export async function runBench(flags: BenchFlags): Promise<number> {
   else process.stdout.write(formatBench(result));
   if (flags.save) process.stderr.write(`crawlite bench: saved ${saveResult('crawl', result).path}\n`);
   if (summary.status === 'interrupted') return 130;
-  if (summary.pagesStored < pages) {
-    process.stderr.write(`crawlite bench: only ${summary.pagesStored} of ${pages} pages were stored; see crawlite stats --db ${flags.db}\n`);
-    return 1;
-  }
-  return 0;
+  const shortfall = benchShortfall(summary, pages, config, job?.path ?? null, flags.db);
+  if (shortfall === null) return 0;
+  process.stderr.write(`${shortfall}\n`);
+  return 1;
 }
 
 async function runMatrixBench(flags: BenchFlags): Promise<number> {

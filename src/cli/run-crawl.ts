@@ -8,7 +8,7 @@ import { runCrawl, type CrawlOptions, type CrawlSummary } from '../crawl.js';
 import { createViewFromFlags, type ViewFlags } from './progress-view.js';
 import { nothingFetchedError } from './nothing-fetched.js';
 import { formatCrawlDelay, formatRequeueSkipped, formatRetryFailed, formatSeedRedirect, formatSitemaps } from './summary.js';
-import { formatJsonNotice } from './log-json.js';
+import { createCrawlNotices } from './crawl-notices.js';
 import { continueHint } from '../config/resume-options.js';
 import { checkProxies, describeProxy } from '../fetch/proxy-check.js';
 
@@ -16,22 +16,18 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   const { config, job, warnings, resumed } = loadCrawlConfig(flags);
   const typedHeaders = (flags.header ?? []).map((h) => String(h).split(':')[0]!.trim());
   const view = createViewFromFlags(flags, config.maxPages, continueHint(config, job?.path ?? null, typedHeaders));
-  // Notices are written in every log format, --quiet too, before the crawl starts; with
-  // --log-format json each is a `notice` event, so stderr stays one JSON object per line.
-  const notice = (line: string): void => {
-    process.stderr.write(flags.logFormat === 'json' ? formatJsonNotice(line) : `${line}\n`);
-  };
-  for (const line of warnings) notice(line);
+  const notices = createCrawlNotices(flags, view.say);
+  for (const line of warnings) notices.warn(line);
   if (config.fetch.politeness?.ignoreRobots) {
     // With --sitemaps robots.txt is still fetched, once per seed origin, for its Sitemap: lines.
     const detail = config.sitemaps ? 'robots.txt is not obeyed in this crawl (--sitemaps still reads its Sitemap: lines)' : 'robots.txt is neither fetched nor obeyed in this crawl';
-    notice(`crawlite: --ignore-robots: ${detail}`);
+    notices.warn(`crawlite: --ignore-robots: ${detail}`);
   }
   if (config.fetch.insecure) {
-    notice('crawlite: --insecure: TLS certificates are not verified in this crawl (self-signed, expired and wrong-host certificates are accepted)');
+    notices.warn('crawlite: --insecure: TLS certificates are not verified in this crawl (self-signed, expired and wrong-host certificates are accepted)');
   }
   if (config.fetch.proxy) {
-    if (!flags.quiet) notice(describeProxy(config.fetch.proxy));
+    notices.info(describeProxy(config.fetch.proxy));
     await checkProxies(config.fetch.proxy, config.seeds);
   }
   const stop = new AbortController();
@@ -40,29 +36,14 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   let summary: CrawlSummary | null = null;
   // Only once the crawl has the database: printed before, a crawl refused because another one
   // holds the file said "continuing run 3's crawl" and then that it was not continued (QA).
-  if (resumed && !flags.quiet) opts.onStart = ({ queued }) => notice(resumed.notice(queued));
+  if (resumed) opts.onStart = ({ queued }) => notices.info(resumed.notice(queued));
   opts.onSitemaps = (r) => view.say(formatSitemaps(r));
   // Like the sitemaps line: on stderr in text modes; --log-format json has it in the summary object.
   opts.onRetryFailed = (queued) => view.say(formatRetryFailed(queued));
-  // A notice: in text modes through the view, with --log-format json as a `notice` event.
-  opts.onRequeueSkipped = (queued) => {
-    const line = formatRequeueSkipped(queued);
-    if (flags.logFormat === 'json') process.stderr.write(formatJsonNotice(line));
-    else view.say(line);
-  };
-  // A notice in every log format but --quiet: in text modes through the view, so a live status
-  // block is not drawn over; with --log-format json as a `notice` event.
-  opts.onSeedRedirect = (redirect) => {
-    const line = formatSeedRedirect(redirect);
-    if (flags.logFormat === 'json') process.stderr.write(formatJsonNotice(line));
-    else view.say(line);
-  };
+  opts.onRequeueSkipped = (queued) => notices.info(formatRequeueSkipped(queued));
+  opts.onSeedRedirect = (redirect) => notices.info(formatSeedRedirect(redirect));
   // The peers ignore Crawl-delay; a crawl slowed by it says so once per origin, like a seed's redirect.
-  opts.onCrawlDelay = (n) => {
-    const line = formatCrawlDelay(n);
-    if (flags.logFormat === 'json') process.stderr.write(formatJsonNotice(line));
-    else view.say(line);
-  };
+  opts.onCrawlDelay = (n) => notices.info(formatCrawlDelay(n));
   opts.onSeedsExcluded = (excluded) => {
     for (const { url, reason } of excluded.seeds) view.say(`crawlite: seed ${url} is not crawled: ${reason}`);
   };
@@ -70,7 +51,8 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
     summary = await runCrawl(config, opts);
     if (summary.status === 'interrupted') return 130;
     // Thrown after the summary is printed (finally below), so main's one line comes last: exit 1.
-    const nothing = nothingFetchedError(summary);
+    const isTypedPatterns = flags.include !== undefined || flags.exclude !== undefined;
+    const nothing = nothingFetchedError(summary, job && !isTypedPatterns ? job.path : null);
     if (nothing) throw nothing;
     return 0;
   } finally {

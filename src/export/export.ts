@@ -36,6 +36,8 @@ export interface ExportOptions {
   with?: string;
   /** Which pages: --run, --status, --since, --until, --content-type (export/filters.ts). */
   filter?: FilterFlags;
+  /** The format was read from --out's name, not typed: error messages then say so. */
+  isFormatFromOut?: boolean;
 }
 
 function checkOptions(opts: ExportOptions): { fields: FieldName[]; plan: OutPlan | null } {
@@ -43,13 +45,26 @@ function checkOptions(opts: ExportOptions): { fields: FieldName[]; plan: OutPlan
     throw new UsageError('CRAWL_USAGE', `unknown export format '${String(opts.format)}' (known: ${FORMATS.join(', ')})`);
   }
   if ((opts.format === 'warc' || opts.format === 'links') && (opts.fields !== undefined || opts.with !== undefined)) {
-    throw new UsageError('CRAWL_USAGE', `--fields and --with apply to jsonl and csv, not to --format ${opts.format}`);
+    throw new UsageError('CRAWL_USAGE', fieldsRefusal(opts));
   }
   const fields = parseFieldList(opts.fields, opts.with);
   // '-' is stdout, as for `report --out -` and most Unix tools: not a file named '-'.
   if (opts.out === undefined || opts.out === '-') return { fields, plan: null };
   checkOutPath(opts.out, opts.dbPath);
   return { fields, plan: planOut(opts.out, `pages.${opts.format === 'links' ? 'csv' : opts.format}`) };
+}
+
+/**
+ * Names what the format holds instead: `--out x.warc.gz --with text` said to use --format warc,
+ * which it already was, from the name (QA 13).
+ */
+function fieldsRefusal(opts: ExportOptions): string {
+  const given = [opts.fields !== undefined ? `--fields ${opts.fields}` : '', opts.with !== undefined ? `--with ${opts.with}` : ''].filter(Boolean).join(' and ');
+  const target = opts.isFormatFromOut ? `--out ${opts.out} (a ${opts.format === 'warc' ? 'WARC' : 'links'} export, from its name)` : `--format ${opts.format}`;
+  const holds = opts.format === 'warc'
+    ? "WARC records hold each page's response as fetched (headers and exact body), not chosen fields or extracted text"
+    : 'it writes the link graph (from_url, to_url, anchor, in_scope, nofollow), not page fields';
+  return `${given} cannot go into ${target}: ${holds}; --fields and --with are for jsonl and csv, e.g. --out pages.jsonl ${given}`;
 }
 
 async function writeRows(db: Db, opts: ExportOptions, fields: FieldName[], filter: PageFilter, out: Writable): Promise<number> {

@@ -200,6 +200,11 @@ export class Writer {
     return this.#runId;
   }
 
+  /** This crawl's run, once startRun wrote its row. */
+  get runId(): number | null {
+    return this.#runId;
+  }
+
   /** Records how the run ended; returns the URLs it left queued, for the summary's next command. */
   endRun(status: 'done' | 'interrupted' | 'failed'): number {
     if (this.#runId === null) return 0;

@@ -81,7 +81,9 @@ test('view mode and colour from flags, terminal and environment', () => {
   assert.equal(chooseViewMode({ progress: false }, tty, {}), 'plain');
   assert.equal(chooseViewMode({}, tty, { TERM: 'dumb' }), 'plain');
   assert.equal(chooseViewMode({ logFormat: 'json' }, tty, {}), 'json');
-  assert.equal(chooseViewMode({ quiet: true, logFormat: 'json' }, tty, {}), 'quiet');
+  // QA 13: -q with json stays JSON (error events and warnings; no page events, no summary), no longer the silent quiet view.
+  assert.equal(chooseViewMode({ quiet: true, logFormat: 'json' }, tty, {}), 'json');
+  assert.equal(chooseViewMode({ quiet: true }, tty, {}), 'quiet');
   assert.equal(shouldColor(tty, {}), true);
   assert.equal(shouldColor(tty, { NO_COLOR: '1' }), false);
   assert.equal(shouldColor(tty, { NO_COLOR: '' }), true, 'an empty NO_COLOR does not count (no-color.org)');

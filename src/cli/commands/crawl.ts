@@ -49,7 +49,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .option('archive', { describe: 'Also keep compressed bodies as received, so WARC exports are byte-exact', type: 'boolean' })
       .option('progress', { describe: 'Live status on a terminal; --no-progress prints a plain line every few seconds instead', type: 'boolean', default: true })
       .option('progress-interval', { describe: 'Time between plain progress lines (not a terminal, or --no-progress), in seconds or with a unit', type: 'string', requiresArg: true, defaultDescription: '5' })
-      .option('quiet', { alias: 'q', describe: 'Print nothing but errors', type: 'boolean', default: false })
+      .option('quiet', { alias: 'q', describe: 'Print only warnings and errors: no progress, no summary (with --log-format json: no page events, no summary)', type: 'boolean', default: false })
       .option('log-format', { describe: 'json: one JSON event per page and per failed URL on stderr, for machines', choices: ['text', 'json'], default: 'text', requiresArg: true })
       .option('max-db-size', { describe: 'Stop cleanly, keeping what is stored, when the database reaches this size (e.g. 2GB; --no-max-db-size: no limit)', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
       .example('$0 crawl --config config/books.yaml', 'Run a job file (seeds, scope, limits, extraction fields)')
@@ -64,7 +64,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .example('$0 crawl https://example.org/ --log-format json 2> events.jsonl', 'One JSON object per page and per error, for scripts')
       .example('$0 crawl https://intranet.example/ --header "Authorization: Bearer $TOKEN"', 'Crawl behind auth; the header goes to https://intranet.example only')
       .example('$0 crawl https://example.org/ --proxy http://proxy.corp:3128', 'Every request through a proxy (https:// URLs tunnelled with CONNECT)')
-      .example('$0 crawl https://example.org/ --max-db-size 2GB --quiet', 'Stop before the file passes 2 GB; print only errors'),
+      .example('$0 crawl https://example.org/ --max-db-size 2GB --quiet', 'Stop before the file passes 2 GB; print only warnings and errors'),
   handler: async (argv) => {
     const { runCrawlCommand } = await import('../run-crawl.js');
     process.exitCode = await runCrawlCommand(argv);

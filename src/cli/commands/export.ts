@@ -40,13 +40,14 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
       .example('$0 export --fields url,status,title --out pages.csv', 'Three columns as CSV (the name says the format)')
       .example('$0 export --with text | jq -r .text', 'Include the visible text of each page'),
   handler: async (argv) => {
-    const format = (argv.format as ExportFormat | undefined) ?? formatForOut(argv.out) ?? 'jsonl';
+    const fromOut = argv.format === undefined ? formatForOut(argv.out) : null;
+    const format = (argv.format as ExportFormat | undefined) ?? fromOut ?? 'jsonl';
     refuseUncompressedGz(format, argv.out);
     refuseBinaryToTerminal(format, argv.out, process.stdout);
     const { exportPages } = await import('../../export/export.js');
     await exportPages(
       {
-        dbPath: argv.db, format, out: argv.out, fields: argv.fields, with: argv.with,
+        dbPath: argv.db, format, out: argv.out, fields: argv.fields, with: argv.with, isFormatFromOut: fromOut !== null,
         filter: { run: argv.run, status: argv.status, since: argv.since, until: argv.until, contentType: argv.contentType },
       },
       process.stdout,

@@ -30,7 +30,9 @@ export const searchCommand: CommandModule<object, SearchFlags> = {
       .option('json', searchOptions.json)
       .example('$0 search "sqlite wal"', 'Pages mentioning both words, best first (sqlite wal, unquoted, is the same)')
       .example('$0 search "crawl* -robots" --limit 50 --json', 'A prefix, an exclusion, JSON output')
-      .example('$0 search --limit 5 -- "-robots crawl*"', 'A query starting with -: options before --'),
+      .example('$0 search --limit 5 -- "-robots crawl*"', 'A query starting with -: options before --')
+      // Not grep's 1: crawlite's 1 means failed (a damaged database), which a script must not read as "no match".
+      .epilog('No match prints "no matches" (with --json: nothing) and exits 0; exit 1 means the search failed (a crawlite: line on stderr).'),
   handler: async (argv) => {
     const { searchPages, formatHits } = await import('../../search/search.js');
     const { writeStdout } = await import('../../export/stream-backpressure.js');
