@@ -104,7 +104,7 @@ export function trapMessage(code: ErrorCode, config: TrapConfig): string | null 
     case 'CRAWL_TRAP_PATH_DEPTH': return `spider trap: more than ${config.maxPathDepth} path segments`;
     case 'CRAWL_TRAP_REPEATED_SEGMENT': return `spider trap: a path segment repeated more than ${config.maxRepeatedSegment} times`;
     case 'CRAWL_TRAP_QUERY_VARIANTS': return `spider trap: more than ${config.maxQueriesPerPath} distinct query strings for this path, each linked from the path itself`;
-    case 'CRAWL_TRAP_DUPLICATE_CONTENT': return 'spider trap: found on a page identical to one already stored';
+    case 'CRAWL_TRAP_DUPLICATE_CONTENT': return 'spider trap: found on a catch-all copy of a page above it';
     default: return null;
   }
 }

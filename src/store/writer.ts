@@ -645,7 +645,7 @@ function skipMessage(code: ErrorCode): string {
     case 'CRAWL_TRAP_PATH_DEPTH': return 'spider trap: too many path segments';
     case 'CRAWL_TRAP_REPEATED_SEGMENT': return 'spider trap: a path segment repeats too often';
     case 'CRAWL_TRAP_QUERY_VARIANTS': return 'spider trap: too many distinct query strings for this path';
-    case 'CRAWL_TRAP_DUPLICATE_CONTENT': return 'spider trap: found on a page identical to one already stored';
+    case 'CRAWL_TRAP_DUPLICATE_CONTENT': return 'spider trap: found on a catch-all copy of a page above it';
     default: return code;
   }
 }

@@ -67,7 +67,7 @@ test('a page identical to a stored one: links to new URLs are skipped as CRAWL_T
   assert.deepEqual(stateOf(db, '/contact'), { state: 'queued', error_code: null });
   assert.deepEqual(stateOf(db, '/blog/'), { state: 'queued', error_code: null });
   const message = db.prepare('SELECT error_message AS m FROM urls WHERE url = ?').get(url('/about/blog/')) as { m: string };
-  assert.equal(message.m, 'spider trap: found on a page identical to one already stored');
+  assert.equal(message.m, 'spider trap: found on a catch-all copy of a page above it');
   const linksOfAbout = db.prepare(`SELECT count(*) AS n FROM links WHERE page_id = (SELECT id FROM pages WHERE url = ?)`).get(url('/about/')) as { n: number };
   assert.equal(linksOfAbout.n, 4, 'every link of the duplicate page is in links');
   assert.deepEqual(writer.counts.trapSkips, { CRAWL_TRAP_DUPLICATE_CONTENT: 3 });
