@@ -4,7 +4,6 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import { join } from 'node:path';
 import { startSite, page, type Route } from '../helpers/site.js';
 import { assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
 import { rows } from '../helpers/db.js';
+import { smallDisk } from '../helpers/small-disk.js';
 
 function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'crawlite-qa13-'));
@@ -91,22 +91,6 @@ test('bench --config whose scope excludes the bench site says why it stored noth
   assert.equal(some.code, 1, some.stderr);
   assert.match(some.stderr.trimEnd().split('\n').at(-1)!, /^crawlite bench: only 3 of 5 pages were stored; .*site\.yaml sets scope\.exclude, which may leave pages out; see crawlite stats --db /);
 });
-
-/** A tmpfs of `size`, mounted here as root; null (the test skipped) where mounting is not allowed. */
-function smallDisk(t: TestContext, size: string): string | null {
-  const dir = mkdtempSync(join(tmpdir(), 'crawlite-qa13-full-'));
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]).status === 0;
-  t.after(() => {
-    if (mounted) spawnSync('umount', [dir]);
-    rmSync(dir, { recursive: true, force: true });
-  });
-  if (!mounted) {
-    t.diagnostic('SKIPPED: cannot mount a tmpfs here (needs root)');
-    t.skip('cannot mount a tmpfs');
-    return null;
-  }
-  return dir;
-}
 
 /** Writes `path` until the disk has no byte left: big chunks, then small ones for the last page. */
 function fillDisk(path: string): void {

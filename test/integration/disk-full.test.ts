@@ -3,25 +3,15 @@
  * here as root): the one line says so and what to do, not "pass --db a writable file path" (QA).
  */
 import { test, type TestContext } from 'node:test';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertOneLineError, crawlite } from '../helpers/cli.js';
+import { smallDisk } from '../helpers/small-disk.js';
 
 /** A 64 KiB tmpfs, filled up; null (the test skipped) where mounting is not allowed. */
 function fullDisk(t: TestContext): string | null {
-  const dir = mkdtempSync(join(tmpdir(), 'crawlite-full-'));
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]).status === 0;
-  t.after(() => {
-    if (mounted) spawnSync('umount', [dir]);
-    rmSync(dir, { recursive: true, force: true });
-  });
-  if (!mounted) {
-    t.diagnostic('SKIPPED: cannot mount a tmpfs here (needs root)');
-    t.skip('cannot mount a tmpfs');
-    return null;
-  }
+  const dir = smallDisk(t, '64k');
+  if (dir === null) return null;
   try {
     writeFileSync(join(dir, 'filler'), Buffer.alloc(64 * 1024));
   } catch {
