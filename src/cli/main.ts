@@ -18,11 +18,16 @@ import { refuseSwitchValues } from './refuse-switch-values.js';
 import { refuseEmptyPaths } from './refuse-empty-paths.js';
 import { CRAWL_NEGATABLE } from './commands/crawl.js';
 import { refuseDashQuery } from './dash-query.js';
+import { unknownCommandMessage } from './unknown-command.js';
 
 /** `crawl, stats, ... or report`, from the command table, so a new command cannot be left out (search once was). */
 function listCommandNames(): string {
-  const names = commands.map((c) => String(c.command).split(' ')[0]);
+  const names = commandNames();
   return `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
+
+function commandNames(): string[] {
+  return commands.map((c) => String(c.command).split(' ')[0]!);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -56,7 +61,9 @@ async function main(argv: string[]): Promise<void> {
       // The third argument is yargs' usage object, whose descriptions are the options of the command
       // being run: what a mistyped option is matched against (report-error.ts).
       const described = (usage as unknown as { getDescriptions?: () => Record<string, unknown> }).getDescriptions?.() ?? {};
-      throw Object.assign(new Error(err?.message ?? message), { code: 'CRAWL_USAGE', isYargs: true, knownOptions: Object.keys(described) });
+      const said = err?.message ?? message;
+      const line = unknownCommandMessage(said, argv, commandNames(), listCommandNames()) ?? said;
+      throw Object.assign(new Error(line), { code: 'CRAWL_USAGE', isYargs: true, knownOptions: Object.keys(described) });
     });
   try {
     // Before yargs, which reads `search -html` as short flags, -h among them (help, exit 0).

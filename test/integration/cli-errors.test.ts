@@ -157,7 +157,10 @@ test('bad flags, values, URLs and commands: one line, exit 2', async () => {
   // No URL: the last crawl in --db would be continued; a --db without one is the usage error.
   assertOneLineError(await crawlite(['crawl', '--db', join(tmpdir(), `crawlite-none-${randomBytes(6).toString('hex')}.db`)]), 2,
     /^crawlite: give at least one URL to crawl, e.g. crawlite crawl https:\/\/example.org\/, or a --db with an earlier crawl to continue it \(.*\.db has none\) \[CRAWL_USAGE\]$/);
-  assertOneLineError(await crawlite(['reprot']), 2, /^crawlite: Did you mean report\? \[CRAWL_USAGE\]$/);
+  // A mistyped command is named, not read as a stray argument.
+  assertOneLineError(await crawlite(['reprot']), 2, /^crawlite: unknown command "reprot": did you mean report\? \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['frobnicate']), 2, /^crawlite: unknown command "frobnicate": the commands are crawl, stats, export, bench, search or report \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['stats', 'extra']), 2, /^crawlite: Unknown argument: extra \[CRAWL_USAGE\]$/);
   assertOneLineError(await crawlite(['crawl', seed, '--max-pagse', '5', '--quite']), 2, /^crawlite: Unknown arguments: max-pagse, quite \[CRAWL_USAGE\]$/);
   // SQLite's in-memory database would take the crawl and drop it at exit.
   for (const command of ['crawl', 'bench']) {
