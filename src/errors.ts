@@ -41,6 +41,8 @@ export type ErrorCode =
   /** The proxy failed the request: unreachable, refused the tunnel, asked for credentials. */
   | 'CRAWL_FETCH_PROXY'
   | 'CRAWL_RECRAWL_UNAVAILABLE'
+  /** A recrawl answered 401 or 403 where a good copy is stored: the copy stays. */
+  | 'CRAWL_RECRAWL_DENIED'
   | 'CRAWL_REDIRECT_LIMIT'
   | 'CRAWL_REDIRECT_LOOP'
   | 'CRAWL_REDIRECT_INVALID'
@@ -74,6 +76,7 @@ const CODE_LABELS: Partial<Record<ErrorCode, string>> = {
   CRAWL_FETCH_ABORTED: 'aborted',
   CRAWL_FETCH_PROXY: 'proxy failed',
   CRAWL_RECRAWL_UNAVAILABLE: 'server error on recrawl',
+  CRAWL_RECRAWL_DENIED: 'access denied on recrawl',
   CRAWL_FETCH_NETWORK: 'network error',
   CRAWL_FETCH_DECODE: 'body could not be decoded',
   CRAWL_FETCH_ENCODING: 'unsupported content-encoding',

@@ -1,0 +1,84 @@
+/**
+ * Hostile-web QA, round 14: a recrawl met by an auth wall, status lines of the wrong version,
+ * bodies that never end. Each test starts its own server on 127.0.0.1 and runs the real crawl
+ * (the CLI) on a fresh SQLite file.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
+import { crawlite } from '../helpers/cli.js';
+import { tempDbPath } from '../helpers/config.js';
+import { rows } from '../helpers/db.js';
+import { page, startSite } from '../helpers/site.js';
+
+interface RecrawlFigures {
+  unchanged: number;
+  changed: number;
+  gone: number;
+  failed: number;
+}
+
+async function recrawlFigures(db: string): Promise<RecrawlFigures> {
+  const stats = await crawlite(['stats', '--db', db, '--json']);
+  assert.equal(stats.code, 0, stats.stderr);
+  const { recrawl } = JSON.parse(stats.stdout) as { recrawl: RecrawlFigures };
+  return { unchanged: recrawl.unchanged, changed: recrawl.changed, gone: recrawl.gone, failed: recrawl.failed };
+}
+
+test('--recrawl: a 401 or 403 keeps the stored good copy and is counted failed (CRAWL_RECRAWL_DENIED); a 404/410 is still gone, a stored 403 still a 403', async (t) => {
+  let phase: 'first' | 'walled' | 'open' = 'first';
+  const html = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void => {
+    res.writeHead(status, { 'content-type': 'text/html', ...headers }).end(body);
+  };
+  const site = await startSite({
+    '/': page('home', ['/members', '/admin', '/locked-before', '/retired', '/news']),
+    // A login wall put in front of a members' page after the first crawl.
+    '/members': (_req, res) => {
+      if (phase === 'walled') html(res, 401, '<title>Log in</title><form>password</form>', { 'www-authenticate': 'Basic realm="members"' });
+      else html(res, 200, page(phase === 'first' ? 'Members' : 'Members again', [], phase === 'first' ? '<p>secret otter</p>' : '<p>open heron</p>'));
+    },
+    // A WAF's block page.
+    '/admin': (_req, res) => {
+      if (phase === 'walled') html(res, 403, '<title>Access denied</title><p>Request blocked</p>');
+      else html(res, 200, page('Admin', [], '<p>quiet lynx</p>'));
+    },
+    // Forbidden from the start: there is no good copy to keep, and the same 403 is unchanged.
+    '/locked-before': (_req, res) => html(res, 403, '<title>Forbidden</title>'),
+    '/retired': (_req, res) => html(res, phase === 'first' ? 200 : 410, phase === 'first' ? page('Retired') : '<title>Gone</title>'),
+    '/news': (_req, res) => html(res, 200, page('News', [], phase === 'first' ? '<p>old</p>' : '<p>new</p>')),
+  });
+  t.after(() => site.close());
+  const db = tempDbPath(t);
+  const common = ['--db', db, '--retries', '0', '--quiet'];
+  const first = await crawlite(['crawl', site.url('/'), ...common]);
+  assert.equal(first.code, 0, first.stderr);
+
+  phase = 'walled';
+  const walled = await crawlite(['crawl', site.url('/'), '--recrawl', ...common]);
+  assert.equal(walled.code, 0, walled.stderr);
+  const pages = () => rows<{ path: string; status: number; title: string | null }>(db,
+    `SELECT replace(url, ?, '') AS path, status, title FROM pages WHERE url <> ? ORDER BY url`, site.origin, site.url('/'));
+  assert.deepEqual(pages(), [
+    { path: '/admin', status: 200, title: 'Admin' },
+    { path: '/locked-before', status: 403, title: 'Forbidden' },
+    { path: '/members', status: 200, title: 'Members' },
+    { path: '/news', status: 200, title: 'News' },
+    { path: '/retired', status: 410, title: 'Gone' },
+  ], 'the walled pages keep their good copy; gone is gone');
+  const failures = rows<{ path: string; state: string; error_code: string | null; error_message: string | null }>(db,
+    `SELECT replace(url, ?, '') AS path, state, error_code, error_message FROM urls WHERE state = 'failed' ORDER BY url`, site.origin);
+  assert.deepEqual(failures, [
+    { path: '/admin', state: 'failed', error_code: 'CRAWL_RECRAWL_DENIED', error_message: 'HTTP 403; the stored page is kept' },
+    { path: '/members', state: 'failed', error_code: 'CRAWL_RECRAWL_DENIED', error_message: 'HTTP 401; the stored page is kept' },
+  ]);
+  const search = await crawlite(['search', 'otter', '--db', db, '--json']);
+  assert.match(search.stdout, /\/members/, 'its text is still searchable');
+  assert.deepEqual(await recrawlFigures(db), { unchanged: 2, changed: 1, gone: 1, failed: 2 }, '/ and /locked-before unchanged, /news changed, /retired gone');
+
+  // The wall is lifted: the next --recrawl asks again and replaces the copy.
+  phase = 'open';
+  const open = await crawlite(['crawl', site.url('/'), '--recrawl', ...common]);
+  assert.equal(open.code, 0, open.stderr);
+  assert.deepEqual(pages().find((p) => p.path === '/members'), { path: '/members', status: 200, title: 'Members again' });
+  assert.equal((await recrawlFigures(db)).failed, 0);
+});
