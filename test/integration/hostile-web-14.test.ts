@@ -10,6 +10,7 @@ import { crawlite } from '../helpers/cli.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { page, startSite } from '../helpers/site.js';
+import { startRawSite } from '../helpers/raw-site.js';
 
 interface RecrawlFigures {
   unchanged: number;
@@ -81,4 +82,42 @@ test('--recrawl: a 401 or 403 keeps the stored good copy and is counted failed (
   assert.equal(open.code, 0, open.stderr);
   assert.deepEqual(pages().find((p) => p.path === '/members'), { path: '/members', status: 200, title: 'Members again' });
   assert.equal((await recrawlFigures(db)).failed, 0);
+});
+
+test('a status line with a dotless version over HTTP/1.1 (HTTP/2 200 OK, as misconfigured proxies write it) is read as Chromium reads it; one that is no status line still fails', async (t) => {
+  const html = (title: string) => `<html><title>${title}</title><p>body of ${title}</p></html>`;
+  const answer = (statusLine: string, headLines: string[], body: string) => Buffer.from(`${[statusLine, ...headLines].join('\r\n')}\r\n\r\n${body}`, 'latin1');
+  const pages: Record<string, () => Buffer> = {
+    '/h2': () => answer('HTTP/2 200 OK', ['Content-Type: text/html', `Content-Length: ${html('h2').length}`], html('h2')),
+    '/h2-bare': () => answer('HTTP/2 200', ['Content-Type: text/html', `Content-Length: ${html('h2 bare').length}`], html('h2 bare')),
+    '/h2-chunked': () => {
+      const body = html('h2 chunked');
+      return answer('HTTP/2 200 OK', ['Content-Type: text/html', 'Transfer-Encoding: chunked'], `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`);
+    },
+    // No length: read to the close, which the server makes.
+    '/h2-close': () => answer('HTTP/2 200 OK', ['Content-Type: text/html', 'Connection: close'], html('h2 close')),
+    '/h1': () => answer('HTTP/1 200 OK', ['Content-Type: text/html', `Content-Length: ${html('h1').length}`], html('h1')),
+    '/h2-missing': () => answer('HTTP/2 404 Not Found', ['Content-Type: text/html', 'Content-Length: 0'], ''),
+    '/h20': () => answer('HTTP/2.0 200', ['Content-Type: text/html', `Content-Length: ${html('h20').length}`], html('h20')),
+    '/junk': () => answer('HTTP/x 200 OK', ['Content-Type: text/html', 'Content-Length: 4'], 'junk'),
+  };
+  const site = await startRawSite(t, (path) => {
+    if (path !== '/') return pages[path]?.() ?? null;
+    const home = Object.keys(pages).map((p) => `<a href="${p}">${p}</a>`).join('');
+    return answer('HTTP/1.1 200 OK', ['Content-Type: text/html', `Content-Length: ${home.length}`], home);
+  });
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--retries', '0', '--quiet', '--timeout', '5s']);
+  assert.equal(run.code, 0, run.stderr);
+  const byPath = new Map(rows<{ path: string; state: string; error_code: string | null; error_message: string | null; status: number | null; title: string | null }>(db,
+    `SELECT replace(u.url, ?, '') AS path, u.state, u.error_code, u.error_message, p.status, p.title FROM urls u LEFT JOIN pages p ON p.url_id = u.id`, site.origin)
+    .map((r) => [r.path, r]));
+  for (const [path, title] of [['/h2', 'h2'], ['/h2-bare', 'h2 bare'], ['/h2-chunked', 'h2 chunked'], ['/h2-close', 'h2 close'], ['/h1', 'h1'], ['/h20', 'h20']] as const) {
+    const row = byPath.get(path);
+    assert.deepEqual([row?.state, row?.status, row?.title], ['done', 200, title], `${path}: ${row?.error_code} ${row?.error_message}`);
+  }
+  assert.deepEqual([byPath.get('/h2-missing')?.state, byPath.get('/h2-missing')?.status], ['done', 404]);
+  const junk = byPath.get('/junk');
+  assert.deepEqual([junk?.state, junk?.error_code], ['failed', 'CRAWL_FETCH_NETWORK']);
+  assert.match(junk?.error_message ?? '', /does not match the HTTP\/1\.1 protocol/);
 });
