@@ -35,6 +35,8 @@ export type ErrorCode =
   | 'CRAWL_FETCH_TLS'
   | 'CRAWL_FETCH_TOO_LARGE'
   | 'CRAWL_FETCH_DECODE'
+  /** A body read to the close whose server fell silent without closing, the document not whole. */
+  | 'CRAWL_FETCH_STALLED'
   /** Not a failure of the fetch: the page is stored, its body as received and unparsed. */
   | 'CRAWL_FETCH_ENCODING'
   | 'CRAWL_FETCH_ABORTED'
@@ -79,6 +81,7 @@ const CODE_LABELS: Partial<Record<ErrorCode, string>> = {
   CRAWL_RECRAWL_DENIED: 'access denied on recrawl',
   CRAWL_FETCH_NETWORK: 'network error',
   CRAWL_FETCH_DECODE: 'body could not be decoded',
+  CRAWL_FETCH_STALLED: 'body stalled, connection left open',
   CRAWL_FETCH_ENCODING: 'unsupported content-encoding',
   CRAWL_FETCH_TOO_LARGE: 'response headers too large',
   CRAWL_REDIRECT_LIMIT: 'too many redirects',

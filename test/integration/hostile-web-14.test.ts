@@ -6,11 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
+import zlib from 'node:zlib';
 import { crawlite } from '../helpers/cli.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { page, startSite } from '../helpers/site.js';
-import { startRawSite } from '../helpers/raw-site.js';
+import { rawResponse, startRawSite } from '../helpers/raw-site.js';
 
 interface RecrawlFigures {
   unchanged: number;
@@ -120,4 +121,42 @@ test('a status line with a dotless version over HTTP/1.1 (HTTP/2 200 OK, as misc
   const junk = byPath.get('/junk');
   assert.deepEqual([junk?.state, junk?.error_code], ['failed', 'CRAWL_FETCH_NETWORK']);
   assert.match(junk?.error_message ?? '', /does not match the HTTP\/1\.1 protocol/);
+});
+
+test('a body with no Content-Length and no chunking whose server never closes: kept whole when the document is (</html> seen, then silence), CRAWL_FETCH_STALLED when it is not; both long before --timeout', async (t) => {
+  const http10 = (body: Buffer, headLines: string[] = []) =>
+    Buffer.concat([Buffer.from(`${['HTTP/1.0 200 OK', 'Content-Type: text/html', ...headLines].join('\r\n')}\r\n\r\n`, 'latin1'), body]);
+  const doc = (title: string) => `<!doctype html><html><head><title>${title}</title></head><body><p>all of ${title}</p><a href="/linked">next</a></body></html>`;
+  const pages: Record<string, () => Buffer> = {
+    '/whole': () => http10(Buffer.from(doc('whole'))),
+    // A cache plugin's comment after </html>, and the final newline.
+    '/whole-comment': () => http10(Buffer.from(`${doc('whole comment')}\n<!-- served from cache in 0.2 s -->\n`)),
+    '/whole-gzip': () => http10(zlib.gzipSync(doc('whole gzip')), ['Content-Encoding: gzip']),
+    // The server stops mid-document and goes silent, the connection open.
+    '/cut': () => http10(Buffer.from('<!doctype html><html><head><title>cut</title></head><body><p>the first half')),
+    '/nothing': () => http10(Buffer.alloc(0)),
+    '/linked': () => rawResponse(['Content-Type: text/html'], Buffer.from('<title>linked</title>')),
+  };
+  const site = await startRawSite(t, (path) => {
+    if (path !== '/') return pages[path]?.() ?? null;
+    return rawResponse(['Content-Type: text/html'], Buffer.from(Object.keys(pages).map((p) => `<a href="${p}">${p}</a>`).join('')));
+  });
+  const db = tempDbPath(t);
+  const startedAt = Date.now();
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--retries', '0', '--quiet', '--timeout', '40s']);
+  const elapsedMs = Date.now() - startedAt;
+  assert.equal(run.code, 0, run.stderr);
+  const byPath = new Map(rows<{ path: string; state: string; error_code: string | null; error_message: string | null; title: string | null; is_truncated: number | null }>(db,
+    `SELECT replace(u.url, ?, '') AS path, u.state, u.error_code, u.error_message, p.title, p.is_truncated FROM urls u LEFT JOIN pages p ON p.url_id = u.id`, site.origin)
+    .map((r) => [r.path, r]));
+  for (const [path, title] of [['/whole', 'whole'], ['/whole-comment', 'whole comment'], ['/whole-gzip', 'whole gzip'], ['/linked', 'linked']]) {
+    const row = byPath.get(path!);
+    assert.deepEqual([row?.state, row?.title, row?.is_truncated], ['done', title, 0], `${path}: ${row?.error_code} ${row?.error_message}`);
+  }
+  for (const [path, bytes] of [['/cut', 75], ['/nothing', 0]] as const) {
+    const row = byPath.get(path);
+    assert.deepEqual([row?.state, row?.error_code, row?.title], ['failed', 'CRAWL_FETCH_STALLED', null], `${path}: ${row?.error_message}`);
+    assert.match(row?.error_message ?? '', new RegExp(`^the server sent ${bytes} bytes of a body with neither a Content-Length nor chunked framing, then nothing for 10 s`));
+  }
+  assert.ok(elapsedMs < 35_000, `the crawl ended on the silences, not on --timeout (${elapsedMs} ms)`);
 });
