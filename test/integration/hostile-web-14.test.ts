@@ -160,3 +160,39 @@ test('a body with no Content-Length and no chunking whose server never closes: k
   }
   assert.ok(elapsedMs < 35_000, `the crawl ended on the silences, not on --timeout (${elapsedMs} ms)`);
 });
+
+test('stacked codings as Chromium reads them: gzip, gzip on a body gzipped twice is read, on a body gzipped once is CRAWL_FETCH_DECODE; gzip bytes labelled HTML with no coding are kept as non-HTML', async (t) => {
+  const doc = (title: string) => Buffer.from(`<!doctype html><html><title>${title}</title><a href="/behind-${title}">next</a></html>`);
+  const answer = (headLines: string[], body: Buffer) => rawResponse(['Content-Type: text/html; charset=utf-8', ...headLines], body);
+  const chunked = (body: Buffer) => Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]);
+  const pages: Record<string, () => Buffer> = {
+    '/gzip-gzip': () => answer(['Content-Encoding: gzip, gzip'], zlib.gzipSync(zlib.gzipSync(doc('gzip-gzip')))),
+    '/gzip-lines': () => answer(['Content-Encoding: gzip', 'Content-Encoding: gzip'], zlib.gzipSync(zlib.gzipSync(doc('gzip-lines')))),
+    '/te-and-ce': () => answer(['Content-Encoding: gzip', 'Transfer-Encoding: gzip, chunked'], chunked(zlib.gzipSync(zlib.gzipSync(doc('te-and-ce'))))),
+    // Labelled twice, compressed once: Chromium's second gzip filter meets no gzip header and
+    // fails the page (ERR_CONTENT_DECODING_FAILED); so does crawlite, retrying nothing.
+    '/gzip-once': () => answer(['Content-Encoding: gzip, gzip'], zlib.gzipSync(doc('gzip-once'))),
+    // No Content-Encoding: a browser shows the compressed bytes as text; crawlite keeps them as a
+    // gzip file (binary-signature.ts), no garbage text or words, rather than guess a coding.
+    '/gzip-unlabelled': () => answer([], zlib.gzipSync(doc('gzip-unlabelled'))),
+  };
+  const site = await startRawSite(t, (path) => {
+    if (path === '/') return answer([], Buffer.from(Object.keys(pages).map((p) => `<a href="${p}">${p}</a>`).join('')));
+    return pages[path]?.() ?? (path.startsWith('/behind-') ? answer([], Buffer.from(`<title>${path}</title>`)) : null);
+  });
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--retries', '0', '--quiet']);
+  assert.equal(run.code, 0, run.stderr);
+  const byPath = new Map(rows<{ path: string; state: string; error_code: string | null; title: string | null; content_hash: string | null; body_hash: string | null }>(db,
+    `SELECT replace(u.url, ?, '') AS path, u.state, u.error_code, p.title, p.content_hash, p.body_hash FROM urls u LEFT JOIN pages p ON p.url_id = u.id`, site.origin)
+    .map((r) => [r.path, r]));
+  for (const name of ['gzip-gzip', 'gzip-lines', 'te-and-ce']) {
+    assert.deepEqual([byPath.get(`/${name}`)?.state, byPath.get(`/${name}`)?.title], ['done', name], name);
+    assert.equal(site.hits.get(`/behind-${name}`), 1, `the link behind ${name} is followed`);
+  }
+  assert.deepEqual([byPath.get('/gzip-once')?.state, byPath.get('/gzip-once')?.error_code], ['failed', 'CRAWL_FETCH_DECODE']);
+  const unlabelled = byPath.get('/gzip-unlabelled');
+  assert.deepEqual([unlabelled?.state, unlabelled?.title, unlabelled?.content_hash], ['done', null, null], 'stored, not parsed as HTML');
+  assert.notEqual(unlabelled?.body_hash, null);
+  assert.equal(site.hits.get('/behind-gzip-unlabelled') ?? 0, 0);
+});
