@@ -33,7 +33,12 @@ test('--recrawl: a 401 or 403 keeps the stored good copy and is counted failed (
     res.writeHead(status, { 'content-type': 'text/html', ...headers }).end(body);
   };
   const site = await startSite({
-    '/': page('home', ['/members', '/admin', '/locked-before', '/retired', '/news']),
+    '/': page('home', ['/members', '/admin', '/locked-before', '/retired', '/news', '/moved']),
+    // It redirected when first crawled: no page of its own, its redirect is what is kept.
+    '/moved': (_req, res) => {
+      if (phase === 'walled') html(res, 403, '<title>Access denied</title>');
+      else res.writeHead(301, { location: '/news' }).end();
+    },
     // A login wall put in front of a members' page after the first crawl.
     '/members': (_req, res) => {
       if (phase === 'walled') html(res, 401, '<title>Log in</title><form>password</form>', { 'www-authenticate': 'Basic realm="members"' });
@@ -67,21 +72,26 @@ test('--recrawl: a 401 or 403 keeps the stored good copy and is counted failed (
     { path: '/news', status: 200, title: 'News' },
     { path: '/retired', status: 410, title: 'Gone' },
   ], 'the walled pages keep their good copy; gone is gone');
-  const failures = rows<{ path: string; state: string; error_code: string | null; error_message: string | null }>(db,
-    `SELECT replace(url, ?, '') AS path, state, error_code, error_message FROM urls WHERE state = 'failed' ORDER BY url`, site.origin);
-  assert.deepEqual(failures, [
-    { path: '/admin', state: 'failed', error_code: 'CRAWL_RECRAWL_DENIED', error_message: 'HTTP 403; the stored page is kept' },
-    { path: '/members', state: 'failed', error_code: 'CRAWL_RECRAWL_DENIED', error_message: 'HTTP 401; the stored page is kept' },
+  const failures = () => rows<{ path: string; state: string; error_code: string | null; error_message: string | null; redirect_to: string | null }>(db,
+    `SELECT replace(url, ?, '') AS path, state, error_code, error_message, redirect_to FROM urls WHERE state IN ('failed', 'redirected') ORDER BY url`, site.origin);
+  assert.deepEqual(failures(), [
+    { path: '/admin', state: 'failed', error_code: 'CRAWL_RECRAWL_DENIED', error_message: 'HTTP 403; the stored page is kept', redirect_to: null },
+    { path: '/members', state: 'failed', error_code: 'CRAWL_RECRAWL_DENIED', error_message: 'HTTP 401; the stored page is kept', redirect_to: null },
+    {
+      path: '/moved', state: 'failed', error_code: 'CRAWL_RECRAWL_DENIED', redirect_to: site.url('/news'),
+      error_message: `HTTP 403; it redirected to ${site.url('/news')} when last fetched, which stays recorded`,
+    },
   ]);
   const search = await crawlite(['search', 'otter', '--db', db, '--json']);
   assert.match(search.stdout, /\/members/, 'its text is still searchable');
-  assert.deepEqual(await recrawlFigures(db), { unchanged: 2, changed: 1, gone: 1, failed: 2 }, '/ and /locked-before unchanged, /news changed, /retired gone');
+  assert.deepEqual(await recrawlFigures(db), { unchanged: 2, changed: 1, gone: 1, failed: 3 }, '/ and /locked-before unchanged, /news changed, /retired gone');
 
   // The wall is lifted: the next --recrawl asks again and replaces the copy.
   phase = 'open';
   const open = await crawlite(['crawl', site.url('/'), '--recrawl', ...common]);
   assert.equal(open.code, 0, open.stderr);
   assert.deepEqual(pages().find((p) => p.path === '/members'), { path: '/members', status: 200, title: 'Members again' });
+  assert.deepEqual(failures(), [{ path: '/moved', state: 'redirected', error_code: null, error_message: null, redirect_to: site.url('/news') }], 'asked again, and a redirect again');
   assert.equal((await recrawlFigures(db)).failed, 0);
 });
 
