@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import type { FetchConfig } from '../config/schema.js';
-import { clipMessage, FetchError, type ErrorCode } from '../errors.js';
+import { clipMessage, FetchError, isCrawlError, type ErrorCode } from '../errors.js';
 import { normalizeUrl, originKey } from '../frontier/normalize-url.js';
 import type { FetchFailure, FetchResult, FrontierEntry, RedirectHop, RedirectToStored } from '../types.js';
 import { decodeBody } from './decode-body.js';
@@ -339,7 +339,10 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         let step: HopStep;
         try {
           step = await sendVia(lenient.dispatcher, origin, requested);
-        } catch {
+        } catch (lenientErr) {
+          // One of ours (a body that stalled, a corrupt gzip) comes after Node read the head: the
+          // page's own failure, where undici's refusal would name a parse that did succeed.
+          if (isCrawlError(lenientErr)) throw lenientErr;
           throw err; // refused by both parsers: undici's words are the more precise
         }
         lenient.remember(origin);
