@@ -305,7 +305,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     const result = fetched.result;
     noteLanding(entry, result.finalUrl);
     runOutcome.noteResponse(entry, result.status);
-    // A recrawled page whose server still errs after every retry keeps its stored row (store/recrawl.ts).
+    // A recrawled page whose server still errs after every retry, or now refuses the crawler (401,
+    // 403), keeps its stored row (store/recrawl.ts).
     const recrawlFailure = prior ? recrawl.failed(entry, prior, result) : null;
     if (recrawlFailure) {
       const { code, message, redirectTo } = recrawlFailure;

@@ -35,12 +35,16 @@ export type ErrorCode =
   | 'CRAWL_FETCH_TLS'
   | 'CRAWL_FETCH_TOO_LARGE'
   | 'CRAWL_FETCH_DECODE'
+  /** A body read to the close whose server fell silent without closing, the document not whole. */
+  | 'CRAWL_FETCH_STALLED'
   /** Not a failure of the fetch: the page is stored, its body as received and unparsed. */
   | 'CRAWL_FETCH_ENCODING'
   | 'CRAWL_FETCH_ABORTED'
   /** The proxy failed the request: unreachable, refused the tunnel, asked for credentials. */
   | 'CRAWL_FETCH_PROXY'
   | 'CRAWL_RECRAWL_UNAVAILABLE'
+  /** A recrawl answered 401 or 403 where a good copy is stored: the copy stays. */
+  | 'CRAWL_RECRAWL_DENIED'
   | 'CRAWL_REDIRECT_LIMIT'
   | 'CRAWL_REDIRECT_LOOP'
   | 'CRAWL_REDIRECT_INVALID'
@@ -74,8 +78,10 @@ const CODE_LABELS: Partial<Record<ErrorCode, string>> = {
   CRAWL_FETCH_ABORTED: 'aborted',
   CRAWL_FETCH_PROXY: 'proxy failed',
   CRAWL_RECRAWL_UNAVAILABLE: 'server error on recrawl',
+  CRAWL_RECRAWL_DENIED: 'access denied on recrawl',
   CRAWL_FETCH_NETWORK: 'network error',
   CRAWL_FETCH_DECODE: 'body could not be decoded',
+  CRAWL_FETCH_STALLED: 'body stalled, connection left open',
   CRAWL_FETCH_ENCODING: 'unsupported content-encoding',
   CRAWL_FETCH_TOO_LARGE: 'response headers too large',
   CRAWL_REDIRECT_LIMIT: 'too many redirects',

@@ -11,6 +11,7 @@ import type { Socket } from 'node:net';
 import { MAX_HEADER_BYTES } from './dispatcher.js';
 import { createChunkReframer, isChunkedHead } from './chunk-lines.js';
 import { repairHeaderLines } from './header-lines.js';
+import { repairStatusLine } from './status-line.js';
 
 const CONTENT_LENGTH_LINE = /^content-length[ \t]*:(.*)$/i;
 
@@ -43,9 +44,9 @@ export function mergeContentLengths(head: string): string | null {
 const HEAD_END = /\n\r?\n/;
 
 /**
- * Rewrites the final response head arriving on `socket` by repairHeaderLines (header-lines.ts)
- * and mergeContentLengths, before Node's parser sees it: the socket's push() (which its handle's reads go through) holds bytes until a
- * head is whole, passes interim 1xx heads on as they are, and after the final head steps aside,
+ * Rewrites the response heads arriving on `socket` by repairStatusLine (status-line.ts), and the
+ * final one by repairHeaderLines (header-lines.ts) and mergeContentLengths, before Node's parser
+ * sees it: the socket's push() (which its handle's reads go through) holds bytes until a head is whole, passes interim 1xx heads on as they are, and after the final head steps aside,
  * but for a chunked body, whose framing goes through createChunkReframer (chunk-lines.ts).
  * Each chunk is searched once (with the two bytes before it), so a head dripped byte by byte
  * costs linear time. For one-request connections (the lenient path's), whose first final head is
@@ -79,17 +80,19 @@ export function mergeContentLengthsOn(socket: Socket): void {
     const whole = Buffer.concat([...held!, bytes]);
     const linesEnd = heldBytes - tail.length + match.index + 1;
     const end = heldBytes - tail.length + match.index + match[0].length;
-    const head = whole.toString('latin1', 0, linesEnd);
+    const original = whole.toString('latin1', 0, linesEnd);
+    const versioned = repairStatusLine(original);
+    const head = versioned ?? original;
     if (/^HTTP\/\d\.\d 1\d\d/.test(head)) {
       // An interim response (100, 103): passed on, and the next head looked at.
-      push(whole.subarray(0, end));
+      push(versioned === null ? whole.subarray(0, end) : Buffer.concat([Buffer.from(versioned, 'latin1'), whole.subarray(linesEnd, end)]));
       held = [];
       heldBytes = 0;
       tail = '';
       return end < whole.length ? take(whole.subarray(end)) : true;
     }
     const repaired = repairHeaderLines(head);
-    const merged = mergeContentLengths(repaired ?? head) ?? repaired;
+    const merged = mergeContentLengths(repaired ?? head) ?? repaired ?? versioned;
     held = null;
     // A 204 or 304 has no body whatever its head says (RFC 9112 section 6.3).
     if (isChunkedHead(merged ?? head) && !/^HTTP\/\d\.\d (?:204|304)/.test(head)) reframe = createChunkReframer();

@@ -129,7 +129,7 @@ export async function decodeBody(
   source: Readable,
   contentEncoding: string | undefined,
   maxBodyBytes: number,
-  opts: { shouldKeepWire?: boolean } = {},
+  opts: { shouldKeepWire?: boolean; onDecoded?: (chunk: Buffer) => void } = {},
 ): Promise<DecodedBody> {
   // Codings are listed in the order they were applied, so they come off in reverse.
   const codings = (contentEncoding ?? '')
@@ -150,8 +150,8 @@ export async function decodeBody(
   // An unknown coding anywhere means we cannot peel any layer correctly: keep the raw bytes.
   const stages = unknownEncoding === null ? (decoders as Stage[]) : [];
   const read = stages.length === 0
-    ? await readCapped(source, maxBodyBytes, source)
-    : await readDecoded(source, stages, maxBodyBytes, contentEncoding, opts.shouldKeepWire === true);
+    ? await readCapped(source, maxBodyBytes, source, opts.onDecoded)
+    : await readDecoded(source, stages, maxBodyBytes, contentEncoding, opts.shouldKeepWire === true, opts.onDecoded);
 
   // A fresh Uint8Array rather than Buffer.concat: small Buffers are slices of a shared pool, and
   // the parse pool transfers this ArrayBuffer to a worker, which needs it whole and unshared.
@@ -184,7 +184,9 @@ interface CappedRead {
  * pipeline, every stage), so undici drops the connection instead of reading on; `toDestroy` is
  * destroyed too, which covers a source that ignores its downstream closing.
  */
-async function readCapped(source: AsyncIterable<Buffer>, maxBodyBytes: number, toDestroy: Readable | null): Promise<CappedRead> {
+async function readCapped(
+  source: AsyncIterable<Buffer>, maxBodyBytes: number, toDestroy: Readable | null, onDecoded?: (chunk: Buffer) => void,
+): Promise<CappedRead> {
   const chunks: Buffer[] = [];
   let total = 0;
   let readBytes = 0;
@@ -192,6 +194,7 @@ async function readCapped(source: AsyncIterable<Buffer>, maxBodyBytes: number, t
   try {
     for await (const chunk of source) {
       readBytes += chunk.length;
+      onDecoded?.(chunk);
       const room = maxBodyBytes - total;
       if (chunk.length > room) {
         if (room > 0) chunks.push(chunk.subarray(0, room));
@@ -215,6 +218,7 @@ async function readCapped(source: AsyncIterable<Buffer>, maxBodyBytes: number, t
  */
 async function readDecoded(
   source: Readable, stages: Stage[], maxBodyBytes: number, contentEncoding: string | undefined, shouldKeepWire: boolean,
+  onDecoded: ((chunk: Buffer) => void) | undefined,
 ): Promise<CappedRead> {
   let wireBytes = 0;
   // --archive: the bytes as received, kept only when decoding changes them.
@@ -229,7 +233,7 @@ async function readDecoded(
   // Errors arrive through the for-await in readCapped; the callback only has to exist.
   const decoded = pipe([source, counter, ...stages], () => {});
   try {
-    const read = await readCapped(decoded as AsyncIterable<Buffer>, maxBodyBytes, source);
+    const read = await readCapped(decoded as AsyncIterable<Buffer>, maxBodyBytes, source, onDecoded);
     return { ...read, wireBytes, ...(wire ? { wire } : {}) };
   } catch (err) {
     if (!isCodecError(err)) throw err;

@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import type { FetchConfig } from '../config/schema.js';
-import { clipMessage, FetchError, type ErrorCode } from '../errors.js';
+import { clipMessage, FetchError, isCrawlError, type ErrorCode } from '../errors.js';
 import { normalizeUrl, originKey } from '../frontier/normalize-url.js';
 import type { FetchFailure, FetchResult, FrontierEntry, RedirectHop, RedirectToStored } from '../types.js';
 import { decodeBody } from './decode-body.js';
@@ -21,6 +21,7 @@ import { createLenientHttp, isStrictParserRefusal } from './lenient-http.js';
 import { refuseMultipleLocations } from './multiple-locations.js';
 import { isStaleConnectionError, takeStaleTimeout, watchStaleConnections } from './stale-connection.js';
 import { withTransferCodings } from './transfer-codings.js';
+import { createDocumentTail, isUnframed, watchUnframed } from './unframed-body.js';
 
 export interface FetcherOptions {
   config: FetchConfig;
@@ -338,7 +339,10 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         let step: HopStep;
         try {
           step = await sendVia(lenient.dispatcher, origin, requested);
-        } catch {
+        } catch (lenientErr) {
+          // One of ours (a body that stalled, a corrupt gzip) comes after Node read the head: the
+          // page's own failure, where undici's refusal would name a parse that did succeed.
+          if (isCrawlError(lenientErr)) throw lenientErr;
           throw err; // refused by both parsers: undici's words are the more precise
         }
         lenient.remember(origin);
@@ -408,7 +412,11 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
         return { location: decodeHeaderUtf8(location), status: res.statusCode, setsCookie: res.headers['set-cookie'] !== undefined };
       }
-      const body = NO_CONTENT_STATUSES.has(res.statusCode) ? await skipNoContent(res.body, deadline.signal) : res.body;
+      // Read to the close: a server that never closes is caught by its silence (unframed-body.ts).
+      const tail = isUnframed(res.statusCode, res.headers) ? createDocumentTail() : null;
+      const body = NO_CONTENT_STATUSES.has(res.statusCode) ? await skipNoContent(res.body, deadline.signal)
+        : tail !== null ? Readable.from(watchUnframed(res.body, tail.isWhole), { objectMode: false })
+        : res.body;
       // Repeated field lines are one comma-separated list (RFC 9110 section 5.3): two lines of
       // "gzip" are two codings to remove, not one.
       const contentCodings = joinValues(res.headers['content-encoding']);
@@ -420,7 +428,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         overrides.maxBodyBytes ?? config.maxBodyBytes,
         // --archive keeps wire bytes under their Content-Encoding (store/archive.ts), which does
         // not name a transfer coding: such a body is archived decoded, as an identity one is.
-        { shouldKeepWire: opts.shouldKeepWire === true && !hasTransferCodings },
+        { shouldKeepWire: opts.shouldKeepWire === true && !hasTransferCodings, ...(tail !== null ? { onDecoded: tail.add } : {}) },
       );
       const headers = flattenHeaders(res.headers);
       return {

@@ -7,8 +7,9 @@
  * asked once more through node:http with `insecureHTTPParser` (node-http-dispatcher.ts), and the
  * origin is remembered so its later requests go that way at once. A Content-Length written twice
  * with one value, which Node refuses too, is made one line first (content-length-lines.ts), and
- * header lines Chromium reads past are made what it reads them as (header-lines.ts), and so is
- * chunked framing (chunk-lines.ts). What
+ * header lines Chromium reads past are made what it reads them as (header-lines.ts), and so are
+ * chunked framing (chunk-lines.ts) and a status line's dotless version, `HTTP/2 200`
+ * (status-line.ts). What
  * Node refuses still (lengths that disagree, HTTP/0.9, a status below 100) keeps undici's error.
  *
  * One refusal is undici's, not llhttp's: a response with both Content-Length and

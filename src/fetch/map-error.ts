@@ -12,6 +12,7 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'CRAWL_FETCH_RESET',
   'CRAWL_FETCH_NETWORK',
   'CRAWL_FETCH_REFUSED',
+  'CRAWL_FETCH_STALLED',
 ]);
 
 const BY_CODE: Readonly<Record<string, ErrorCode>> = {

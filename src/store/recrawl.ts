@@ -18,8 +18,13 @@
  *   content and links stay;
  * - 200 with the same body: unchanged; another body: changed; 404/410: gone. The new response
  *   replaces the stored row (the hooks below, inside the page's transaction), so there is still
- *   exactly one pages row per URL. Another 4xx (403, say) is the server's final word and replaces
+ *   exactly one pages row per URL. Another 4xx (400, 451...) is the server's final word and replaces
  *   the row as changed, as a first crawl would store it;
+ * - 401 or 403 where a good copy is stored (a 2xx or 3xx page): failed() turns it into a failure,
+ *   CRAWL_RECRAWL_DENIED, and the stored row stays. An auth wall, a WAF or a geo block put in front
+ *   of a site refuses the crawler, not the page: replacing the page with the wall lost its content,
+ *   links and search entry, though a reader with access still sees it. Gone is a 404 or 410 only.
+ *   A stored 4xx or 5xx answered 401/403 is replaced as before: there is no good copy to keep;
  * - a redirect to another URL: gone; the row becomes the redirect (createReplaceHooks) and the
  *   target is stored or recrawled as its own page. So too when the target is refused (out of
  *   scope, robots.txt) or cannot be fetched: the URL is 'failed' as in a first crawl, and the old
@@ -74,9 +79,12 @@ export interface Recrawl {
   finish(): void;
 }
 
-/** A recrawl fetch the server could not answer; `redirectTo` is the one to keep (a pageless URL's). */
+/**
+ * A recrawl fetch the server could not answer (UNAVAILABLE) or refused to the crawler (DENIED: 401,
+ * 403); `redirectTo` is the one to keep (a pageless URL's).
+ */
 export interface RecrawlFailure {
-  code: 'CRAWL_RECRAWL_UNAVAILABLE';
+  code: 'CRAWL_RECRAWL_UNAVAILABLE' | 'CRAWL_RECRAWL_DENIED';
   message: string;
   redirectTo: string | null;
 }
@@ -85,7 +93,15 @@ export interface RecrawlFailure {
  * Failed URLs that the next --recrawl asks again although they have no pages row: recrawled
  * redirects the server could not answer. --retry-failed leaves them to it (store/retry-failed.ts).
  */
-export const PAGELESS_RECRAWL_FAILURE = `state = 'failed' AND error_code = 'CRAWL_RECRAWL_UNAVAILABLE'`;
+export const PAGELESS_RECRAWL_FAILURE = `state = 'failed' AND error_code IN ('CRAWL_RECRAWL_UNAVAILABLE', 'CRAWL_RECRAWL_DENIED')`;
+
+/** Refusals of the crawler, not of the page (a login or WAF wall): a stored good copy outlives them. */
+const DENIED_STATUSES: ReadonlySet<number> = new Set([401, 403]);
+
+/** What the recrawl may lose by storing the answer: a page (2xx, or a 3xx stored as one), or a redirect it keeps. */
+function hasGoodCopy(prior: PriorPage): boolean {
+  return prior.pageless !== null || (prior.status >= 200 && prior.status < 400);
+}
 
 /** Response headers a 304 may update on the stored page (RFC 9110 §15.4.5). */
 const REFRESHED_HEADERS = ['etag', 'last-modified', 'date', 'expires', 'cache-control'];
@@ -166,13 +182,13 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
       return hash !== null && hash === prior.contentHash && result.status === prior.status ? 'unchanged' : 'changed';
     },
     failed(entry, prior, result) {
-      if (!isRetryableStatus(result.status)) return null;
+      const isDenied = DENIED_STATUSES.has(result.status) && hasGoodCopy(prior);
+      if (!isDenied && !isRetryableStatus(result.status)) return null;
+      const code = isDenied ? 'CRAWL_RECRAWL_DENIED' : 'CRAWL_RECRAWL_UNAVAILABLE';
       const tries = entry.attempt + 1;
       const after = tries > 1 ? ` (after ${tries} attempts)` : '';
-      if (prior.pageless === null) {
-        return { code: 'CRAWL_RECRAWL_UNAVAILABLE', message: `HTTP ${result.status}${after}; the stored page is kept`, redirectTo: null };
-      }
-      return keepRedirect(prior.pageless.redirectTo, `HTTP ${result.status}${after}`);
+      if (prior.pageless === null) return { code, message: `HTTP ${result.status}${after}; the stored page is kept`, redirectTo: null };
+      return { ...keepRedirect(prior.pageless.redirectTo, `HTTP ${result.status}${after}`), code };
     },
     unanswered(prior, code, message, wasAnswered) {
       if (prior.pageless === null || wasAnswered || code === 'CRAWL_ROBOTS_DISALLOWED') return null;
@@ -286,7 +302,7 @@ export interface RecrawlStats {
   unchanged: number;
   changed: number;
   gone: number;
-  /** Fetches that failed (network, timeout, a 5xx after every retry...); the stored page stays as it was. A redirect the crawl does not follow is gone instead. */
+  /** Fetches that failed (network, timeout, a 5xx after every retry, a 401/403 over a good copy...); the stored page stays as it was. A redirect the crawl does not follow is gone instead. */
   failed: number;
   /** Still queued or in flight (an interrupted recrawl, continued by the next run). */
   pending: number;

@@ -15,13 +15,14 @@
  *   stored page stays, store/recrawl.ts). Fetched as a fresh URL, its new page would meet the old
  *   row at pages.url_id UNIQUE and be dropped as a duplicate, leaving the stale row marked done;
  *   the next `--recrawl` fetches it again conditionally and replaces the row properly.
- * - not CRAWL_RECRAWL_UNAVAILABLE without a page either: a recrawled redirect the server could not
- *   answer keeps its redirect_to (a seed's widened scope), and the next `--recrawl` asks it again.
+ * - not CRAWL_RECRAWL_UNAVAILABLE or CRAWL_RECRAWL_DENIED without a page either: a recrawled
+ *   redirect the server could not answer, or refused (401, 403), keeps its redirect_to (a seed's
+ *   widened scope), and the next `--recrawl` asks it again.
  */
 import type { Db } from './db.js';
 import type { Writer } from './writer.js';
 
-const RETRYABLE = `state = 'failed' AND coalesce(error_code, '') NOT IN ('CRAWL_ROBOTS_DISALLOWED', 'CRAWL_RECRAWL_UNAVAILABLE')
+const RETRYABLE = `state = 'failed' AND coalesce(error_code, '') NOT IN ('CRAWL_ROBOTS_DISALLOWED', 'CRAWL_RECRAWL_UNAVAILABLE', 'CRAWL_RECRAWL_DENIED')
   AND NOT EXISTS (SELECT 1 FROM pages WHERE pages.url_id = urls.id)`;
 
 /**

@@ -248,9 +248,9 @@ test('a recrawl answered 5xx after every retry keeps the stored page, counts it 
       if (answer === 'down') res.writeHead(503, { 'content-type': 'text/html' }).end('<title>down</title>');
       else res.writeHead(200, { 'content-type': 'text/html' }).end(page(answer === 'ok' ? 'c9' : 'c9 back', [], answer === 'ok' ? '<p>steady narwhal</p>' : '<p>fresh ibex</p>'));
     },
-    // Another 4xx is the server's final word, not a failure: it replaces the row, as a first crawl stores it.
+    // A 403 over a good copy refuses the crawler, not the page: failed too, the copy kept (hostile-web-14).
     '/locked': (_req, res) => {
-      if (answer === 'ok') res.writeHead(200, { 'content-type': 'text/html' }).end(page('locked'));
+      if (answer !== 'down') res.writeHead(200, { 'content-type': 'text/html' }).end(page('locked'));
       else res.writeHead(403, { 'content-type': 'text/html' }).end('<title>forbidden</title>');
     },
   });
@@ -269,11 +269,11 @@ test('a recrawl answered 5xx after every retry keeps the stored page, counts it 
   const url = query<{ state: string; error_code: string; error_message: string }>(config.dbPath, 'SELECT state, error_code, error_message FROM urls WHERE url = ?', site.url('/c9'));
   assert.deepEqual(url, [{ state: 'failed', error_code: 'CRAWL_RECRAWL_UNAVAILABLE', error_message: 'HTTP 503 (after 3 attempts); the stored page is kept' }]);
   let stats = readStats(config.dbPath);
-  assert.equal(stats.recrawl?.failed, 1);
-  assert.equal(stats.recrawl?.changed, 1, '/locked, now a 403');
+  assert.equal(stats.recrawl?.failed, 2, '/c9, and /locked, now a 403');
+  assert.equal(stats.recrawl?.changed, 0);
   assert.equal(stats.recrawl?.unchanged, 1, '/');
-  const locked = query<{ status: number; recrawl_status: string }>(config.dbPath, 'SELECT status, recrawl_status FROM pages WHERE url = ?', site.url('/locked'));
-  assert.deepEqual(locked, [{ status: 403, recrawl_status: 'changed' }]);
+  const locked = query<{ status: number; recrawl_status: string | null }>(config.dbPath, 'SELECT status, recrawl_status FROM pages WHERE url = ?', site.url('/locked'));
+  assert.deepEqual(locked, [{ status: 200, recrawl_status: null }]);
 
   answer = 'back';
   await runCrawl({ ...config, recrawl: true });

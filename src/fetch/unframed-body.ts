@@ -1,0 +1,107 @@
+/**
+ * A body with neither a Content-Length nor chunked framing ends only when the server closes the
+ * connection (RFC 9112 section 6.3, HTTP/1.0's way). Some servers never close it: an HTTP/1.0
+ * response kept alive, a proxy that holds its upstream connection open. Read as it is, such a
+ * page ran into --timeout (30 s by default, times each retry) and failed as a plain timeout, its
+ * body lost, although the whole document had long arrived. Browsers show what came and keep
+ * spinning; a crawler needs an end.
+ *
+ * So while such a body is read, its silences are watched (watchUnframed):
+ * - silent for COMPLETE_IDLE_MS after a document that is evidently whole (its decoded text ends
+ *   with `</html>`, then only whitespace or comments, as cache plugins append): the body ends
+ *   there and is kept whole. The server has nothing more to say; it just does not hang up.
+ * - silent for STALLED_IDLE_MS otherwise: CRAWL_FETCH_STALLED, retried as a timeout is. What
+ *   came is a fragment (or nothing), and storing it as the page would pass a cut document off as
+ *   whole; waiting on would only reach --timeout with the same bytes. The longer wait leaves room
+ *   for a slow server that pauses mid-page and then goes on.
+ * Either way the fetch ends within seconds of the server falling silent, not at --timeout, and
+ * the code says what happened. A body framed by a length or chunks is not watched: its server
+ * promised more, and a silence there is a timeout as before.
+ */
+import type { Readable } from 'node:stream';
+import { FetchError } from '../errors.js';
+
+/** Silence after an evidently whole document before its body is taken as ended. */
+export const COMPLETE_IDLE_MS = 3_000;
+/** Silence after anything else before the fetch fails as CRAWL_FETCH_STALLED. */
+export const STALLED_IDLE_MS = 10_000;
+
+/** How much of the decoded text's end is kept to tell a whole document. */
+const TAIL_CHARS = 2_048;
+
+/** `</html>`, then only whitespace and comments (`<!-- page cached 0.2 s -->`) to the end. */
+const WHOLE_DOCUMENT = /<\/html\s*>(?:\s|<!--(?:(?!-->)[\s\S])*-->)*$/i;
+
+/**
+ * Whether a response's body is read to the close: no Content-Length, and no Transfer-Encoding
+ * ending in chunked. A 204 or 304 has no body at all.
+ */
+export function isUnframed(status: number, headers: Record<string, string | string[] | undefined>): boolean {
+  if (status === 204 || status === 304 || headers['content-length'] !== undefined) return false;
+  const transfer = headers['transfer-encoding'];
+  const codings = (Array.isArray(transfer) ? transfer.join(',') : transfer ?? '').split(',');
+  return codings.at(-1)?.trim().toLowerCase() !== 'chunked';
+}
+
+/** The end of a body's decoded text, fed as it is read, asked whether the document is whole. */
+export interface DocumentTail {
+  add(decoded: Uint8Array): void;
+  isWhole(): boolean;
+}
+
+export function createDocumentTail(): DocumentTail {
+  let tail = '';
+  return {
+    add(decoded) {
+      // latin1 keeps one character per byte, and the markup looked for is ASCII in every
+      // encoding a page is likely to be in (UTF-16 pages are rare and only lose this shortcut).
+      tail = (tail + Buffer.from(decoded.buffer, decoded.byteOffset, decoded.byteLength).toString('latin1', Math.max(0, decoded.byteLength - TAIL_CHARS))).slice(-TAIL_CHARS);
+    },
+    isWhole: () => WHOLE_DOCUMENT.test(tail),
+  };
+}
+
+const SILENT = Symbol('silent');
+
+/** `pending`'s outcome, or SILENT when it has not settled within `ms`. */
+async function within<T>(pending: Promise<T>, ms: number): Promise<T | typeof SILENT> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([pending, new Promise<typeof SILENT>((resolve) => (timer = setTimeout(resolve, ms, SILENT)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `body`'s chunks, ending early (above) when the server falls silent without closing. `isWhole`
+ * is asked at the first silence: the bytes read so far have been decoded by then (decode-body.ts
+ * flushes each write). Leaving the loop destroys `body`, and undici drops the connection, which
+ * could not carry another response anyway.
+ */
+export async function* watchUnframed(body: Readable, isWhole: () => boolean, limits = { completeMs: COMPLETE_IDLE_MS, stalledMs: STALLED_IDLE_MS }): AsyncGenerator<Buffer> {
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let received = 0;
+  try {
+    for (;;) {
+      const pending = chunks.next();
+      let next = await within(pending, limits.completeMs);
+      if (next === SILENT) {
+        if (isWhole()) {
+          pending.catch(() => {}); // settles as the body is destroyed below; nothing to read
+          return;
+        }
+        next = await within(pending, limits.stalledMs - limits.completeMs);
+        if (next === SILENT) {
+          pending.catch(() => {}); // as above
+          throw new FetchError('CRAWL_FETCH_STALLED', `the server sent ${received} bytes of a body with neither a Content-Length nor chunked framing, then nothing for ${limits.stalledMs / 1000} s without closing the connection`, { retryable: true });
+        }
+      }
+      if (next.done === true) return;
+      received += next.value.length;
+      yield next.value;
+    }
+  } finally {
+    body.destroy();
+  }
+}

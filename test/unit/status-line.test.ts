@@ -1,0 +1,16 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { repairStatusLine } from '../../src/fetch/status-line.js';
+
+test('a dotless version (HTTP/2, HTTP/1) is made HTTP/1.1, the status, reason and headers kept', () => {
+  assert.equal(repairStatusLine('HTTP/2 200 OK\r\nContent-Type: text/html\r\n'), 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n');
+  assert.equal(repairStatusLine('HTTP/2 404\r\n'), 'HTTP/1.1 404\r\n');
+  assert.equal(repairStatusLine('HTTP/1 200 OK\n'), 'HTTP/1.1 200 OK\n');
+  assert.equal(repairStatusLine('HTTP/3 100 Continue\r\n'), 'HTTP/1.1 100 Continue\r\n');
+});
+
+test('a version llhttp reads, or a line that is no status line, is left as it is', () => {
+  for (const line of ['HTTP/1.1 200 OK\r\n', 'HTTP/2.0 200\r\n', 'HTTP/2 20\r\n', 'HTTP/22 200\r\n', 'HTTP/x 200\r\n', 'ICY 200 OK\r\n', 'HTTP/2 2000\r\n']) {
+    assert.equal(repairStatusLine(line), null, line);
+  }
+});

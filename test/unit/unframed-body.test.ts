@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { test } from 'node:test';
+import { createDocumentTail, isUnframed, watchUnframed } from '../../src/fetch/unframed-body.js';
+
+const limits = { completeMs: 30, stalledMs: 120 };
+
+async function drain(source: AsyncIterable<Buffer>): Promise<string> {
+  let text = '';
+  for await (const chunk of source) text += chunk.toString('latin1');
+  return text;
+}
+
+test('only a body without a Content-Length or a final chunked coding is read to the close', () => {
+  assert.equal(isUnframed(200, {}), true);
+  assert.equal(isUnframed(200, { 'transfer-encoding': 'gzip' }), true);
+  assert.equal(isUnframed(200, { 'content-length': '5' }), false);
+  assert.equal(isUnframed(200, { 'transfer-encoding': 'gzip, Chunked' }), false);
+  assert.equal(isUnframed(304, {}), false);
+  assert.equal(isUnframed(204, {}), false);
+});
+
+test('a document is whole when </html> ends it, whitespace and comments aside', () => {
+  const whole = (...parts: string[]) => {
+    const tail = createDocumentTail();
+    for (const part of parts) tail.add(Buffer.from(part, 'latin1'));
+    return tail.isWhole();
+  };
+  assert.equal(whole('<html><p>a</p></html>\n'), true);
+  assert.equal(whole('<html><p>a</p></HTML >'), true);
+  assert.equal(whole('<html><p>a</p></ht', 'ml>\r\n<!-- cached -->\n<!-- 0.2 s -->'), true, 'split across chunks');
+  assert.equal(whole('<html><p>a</p></html><p>more'), false);
+  assert.equal(whole('<html><p>a</p></html><!-- open comment'), false);
+  assert.equal(whole('<html><p>the first half'), false);
+  assert.equal(whole(`</html>${'x'.repeat(5000)}`, '</html>'), true, 'only the end counts');
+});
+
+test('silence after a whole document ends the body; the source is destroyed', async () => {
+  const body = new PassThrough();
+  body.write('<html>whole</html>');
+  const text = await drain(watchUnframed(body, () => true, limits));
+  assert.equal(text, '<html>whole</html>');
+  assert.equal(body.destroyed, true);
+});
+
+test('silence after a fragment fails as CRAWL_FETCH_STALLED, retryable; a close ends the body as usual', async () => {
+  const cut = new PassThrough();
+  cut.write('<html>the first');
+  await assert.rejects(drain(watchUnframed(cut, () => false, limits)), (err: Error & { code?: string; retryable?: boolean }) => {
+    assert.equal(err.code, 'CRAWL_FETCH_STALLED');
+    assert.equal(err.retryable, true);
+    assert.match(err.message, /^the server sent 15 bytes of a body/);
+    return true;
+  });
+  const closed = new PassThrough();
+  closed.end('<p>closed');
+  assert.equal(await drain(watchUnframed(closed, () => false, limits)), '<p>closed');
+});
+
+test('a pause shorter than the stall limit, mid-fragment, is waited out', async () => {
+  const slow = new PassThrough();
+  slow.write('<p>one');
+  setTimeout(() => slow.end('<p>two'), 70);
+  assert.equal(await drain(watchUnframed(slow, () => false, limits)), '<p>one<p>two');
+});
