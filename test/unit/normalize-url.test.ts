@@ -270,6 +270,27 @@ describe('originKey', () => {
   test('accepts a URL object', () => {
     assert.equal(originKey(new URL('https://Example.com/a')), 'https://example.com:443');
   });
+
+  // Keys are remembered by the URL's text up to its path: a prefix the parser could read
+  // differently depending on what follows must not be remembered for the next URL sharing it.
+  test('gives every URL its own origin, also after one with the same text up to its path', () => {
+    const pairs: Array<[string, string]> = [
+      ['http:///a.test/x', 'http:///b.test/y'],
+      ['http://\ta.test/x', 'http://\t/b.test/y'],
+      ['http://a.test\\x/', 'http://a.test\\y/'],
+      ['http://u@a.test/x', 'http://u@b.test/y'],
+      ['http://a.test:8080/x', 'http://a.test:8080/y?z'],
+      ['http://a.test:080/x', 'http://a.test:080/'],
+      ['https://[::1]/x', 'https://[::1]/y'],
+      ['http://a.test?q=/x', 'http://a.test?q=/y'],
+    ];
+    for (const [first, second] of pairs) {
+      for (const url of [first, second, first, second]) {
+        const u = new URL(url);
+        assert.equal(originKey(url), `${u.protocol}//${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`, url);
+      }
+    }
+  });
 });
 
 describe('createUrlResolver', () => {

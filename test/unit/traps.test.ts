@@ -15,6 +15,16 @@ test('URL length, path depth and repeated segments have caps', () => {
   assert.equal(checkUrl('https://a.test/a/b/a/b/a/b/a/b'), 'CRAWL_TRAP_REPEATED_SEGMENT');
 });
 
+test('empty segments do not count, and the query is not part of the path', () => {
+  const { checkUrl } = createTrapCheck({ ...defaultTrapConfig(), maxPathDepth: 3, maxRepeatedSegment: 2 });
+  assert.equal(checkUrl('https://a.test//x///y//z/'), null, 'three segments, however many slashes');
+  assert.equal(checkUrl('https://a.test/x/y/z/w'), 'CRAWL_TRAP_PATH_DEPTH');
+  assert.equal(checkUrl('https://a.test/x/y?/a/b/c/d/e'), null, 'slashes in the query');
+  assert.equal(checkUrl('https://a.test/x//x/x'), 'CRAWL_TRAP_REPEATED_SEGMENT');
+  assert.equal(checkUrl('https://a.test/x/x?x/x'), null);
+  assert.equal(checkUrl('https://a.test'), null);
+});
+
 test('distinct query strings per path are capped when the path links itself; repeats of a seen one are not counted', () => {
   const { checkQueryVariant } = createTrapCheck({ ...defaultTrapConfig(), maxQueriesPerPath: 3 });
   const cal = (m: number) => `https://a.test/calendar?month=${m}`;
