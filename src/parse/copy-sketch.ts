@@ -1,0 +1,105 @@
+/**
+ * A page's copy sketch: what the writer compares to tell a catch-all's copy that carries a random
+ * block per request from the page it was found on (src/near-copy.ts says when two match, and why
+ * there). Taken from copy-signature.ts's view of the page (its own path and nonces already read as
+ * the root's and as placeholders), so an echo of the path costs nothing here either.
+ *
+ * - key: a hash of the title and of the text's short numbers in order (tokens holding a digit
+ *   that copy-signature.ts kept: "v1", "2", "3.4"), which must be equal;
+ * - the elements: each word 3-shingle of the text (words split at spaces and line ends, so a
+ *   changed word changes the 3 shingles around it) and each distinct href as written;
+ * - their count and their SKETCH_HASHES smallest 32-bit hashes.
+ *
+ * Only for short pages: a text of at most 8 K characters (copy-signature.ts reads a longer one by
+ * its ends, which on a real site may be template alone) and at most MAX_HREFS links. Soft-404 and
+ * catch-all pages are short; a page with fewer elements than near-copy.ts's minimum is not
+ * sketched (it could match nothing). Cost: one JavaScript pass over the text and the hrefs
+ * (FNV-1a per word and href, MurmurHash3's finalizer per element) and one native sort.
+ */
+import { createHash } from 'node:crypto';
+import { MIN_SHARED_ELEMENTS, packHashes, SKETCH_HASHES } from '../near-copy.js';
+import type { CopySketch } from '../types.js';
+
+/** More links than any soft-404 carries: a link farm is not hashed link by link. */
+const MAX_HREFS = 2000;
+/** As int32s (`| 0`): a start above 2^31 would make the hash a double until the first multiply. */
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+/** Another FNV start for hrefs, so an href and a shingle never share a hash by construction. */
+const HREF_OFFSET = 0x9747b28c | 0;
+/**
+ * Reused from page to page: a typed array of more than 64 bytes gets a backing store outside
+ * V8's heap, and allocating one per page cost as much as the hashing. Grows to the largest page.
+ */
+let scratch = new Uint32Array(4096);
+
+/**
+ * `title` and `text` as copy-signature.ts reads them; `numbers`: the short digit-holding tokens it
+ * kept, in order. Undefined for a page that is too long or too short to be a near copy.
+ */
+export function copySketch(title: string, text: string, hrefs: readonly string[], numbers: readonly string[]): CopySketch | undefined {
+  if (hrefs.length > MAX_HREFS) return undefined;
+  const most = (text.length >>> 1) + 1 + hrefs.length;
+  if (scratch.length < most) scratch = new Uint32Array(most);
+  const hashes = scratch;
+  let count = shingleHashes(text, hashes);
+  for (const href of hrefs) hashes[count++] = mix(fnv(href, HREF_OFFSET));
+  const sorted = hashes.subarray(0, count).sort();
+  // Distinct hashes: the smallest SKETCH_HASHES kept in place at the front, all of them counted.
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    if (i > 0 && sorted[i] === sorted[i - 1]) continue;
+    if (size < SKETCH_HASHES) sorted[size] = sorted[i]!;
+    size++;
+  }
+  if (size < MIN_SHARED_ELEMENTS) return undefined;
+  const key = createHash('sha1').update(title).update('\n').update(numbers.join(' ')).digest('base64url').slice(0, 16);
+  return { key, size, minHashes: packHashes(sorted, Math.min(size, SKETCH_HASHES)) };
+}
+
+/** Writes the hash of each word 3-shingle of `text` (of its 1 or 2 words when that is all) into `out`. */
+function shingleHashes(text: string, out: Uint32Array): number {
+  let count = 0;
+  let words = 0;
+  let w1 = 0;
+  let w2 = 0;
+  let h = FNV_OFFSET;
+  let isInWord = false;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x20;
+    if (c === 0x20 || c === 0x0a || c === 0xa0) {
+      if (!isInWord) continue;
+      if (words >= 2) out[count++] = shingle(w1, w2, h);
+      w1 = w2;
+      w2 = h;
+      words++;
+      h = FNV_OFFSET;
+      isInWord = false;
+    } else {
+      h = Math.imul(h ^ c, FNV_PRIME);
+      isInWord = true;
+    }
+  }
+  if (words > 0 && words < 3) out[count++] = shingle(0, w1, w2);
+  return count;
+}
+
+function shingle(a: number, b: number, c: number): number {
+  return mix(Math.imul(a, 0x9e3779b1) ^ Math.imul((b << 13) | (b >>> 19), 0x85ebca77) ^ Math.imul((c << 26) | (c >>> 6), 0xc2b2ae3d));
+}
+
+function fnv(s: string, offset: number): number {
+  let h = offset;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+/** MurmurHash3's 32-bit finalizer: FNV's low bits are poor, and the sketch keeps the smallest values. */
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
