@@ -9,8 +9,9 @@
  * v1" and "Docs v2", or "Page 2" and "Page 3", stay apart however alike the rest. Of the rest, the
  * elements are the text's word 3-shingles and the distinct hrefs as written; a pair is a near copy
  * when, on each side, the elements the other page lacks are
- * - at most MAX_OWN_ELEMENTS (48): a block of some 40 words and a few links. A real page's own
- *   article is seldom shorter, a random block seldom longer;
+ * - at most MAX_OWN_ELEMENTS (40): a block of some 30 words and a few links. A real page's own
+ *   article is seldom shorter, a random block seldom longer. The bound errs low: a page merged
+ *   wrongly loses its links, a trap not seen through costs only requests;
  * - at most MAX_OWN_SHARE (a third) of that page's elements: the block is the lesser part (a
  *   soft-404's "you might like" of 4 posts is a fifth of its page);
  * and the elements both share are at least MIN_SHARED_ELEMENTS (40): a short page is all its own
@@ -20,14 +21,15 @@
  * changed word up to 3 times, so one word changed in a page of under ~40 words and links is
  * never seen through). What is still
  * merged: pages of one title and the same numbers whose own words and links are under a third of
- * the page and under ~40 words, found through a page of that sketch in a directory above them;
+ * the page and under ~35 words, found through a page of that sketch in a directory above them;
  * such a page says little that a catch-all's copy would not.
  *
  * A sketch is a bottom-k MinHash (Broder 1997; Cohen & Kaplan 2007): the SKETCH_HASHES smallest
  * distinct 32-bit hashes of the elements. A page of at most that many elements (a soft-404 of a
  * few hundred words and links) is sketched whole and compared exactly, so the same two pages are
  * always judged alike; beyond that, the union's smallest hashes are a uniform sample of it and
- * the counts are estimated from them (a standard error of about 0.035 on a Jaccard index of 0.8).
+ * the counts are estimated from them (a standard error of about 0.035 on a Jaccard index of 0.8),
+ * at the low end of the estimate (two standard errors), so that a sample errs toward two pages.
  * With 64 hashes a 107-element soft-404 with a 4-post block was judged a copy 83 % of the time.
  */
 import type { CopySketch } from './types.js';
@@ -35,18 +37,18 @@ import type { CopySketch } from './types.js';
 /** Hashes kept per page: 512 bytes (as a 512-character one-byte string). */
 export const SKETCH_HASHES = 128;
 export const MIN_SHARED_ELEMENTS = 40;
-export const MAX_OWN_ELEMENTS = 48;
+export const MAX_OWN_ELEMENTS = 40;
 export const MAX_OWN_SHARE = 1 / 3;
 
-/** The sorted distinct hashes, packed as the worker sends them (little-endian uint32s as latin1). */
-export function packHashes(sorted: Uint32Array, count: number): string {
+/** The sorted distinct hashes, packed as the worker sends them (little-endian int32s as latin1). */
+export function packHashes(sorted: Int32Array, count: number): string {
   return Buffer.from(sorted.buffer, sorted.byteOffset, count * 4).toString('latin1');
 }
 
-function unpackHashes(packed: string): Uint32Array {
+function unpackHashes(packed: string): Int32Array {
   const bytes = Buffer.from(packed, 'latin1');
-  const out = new Uint32Array(bytes.length >>> 2);
-  for (let i = 0; i < out.length; i++) out[i] = bytes.readUInt32LE(i * 4);
+  const out = new Int32Array(bytes.length >>> 2);
+  for (let i = 0; i < out.length; i++) out[i] = bytes.readInt32LE(i * 4);
   return out;
 }
 
@@ -75,7 +77,11 @@ export function isNearCopy(a: CopySketch, b: CopySketch): boolean {
     } else if (xi < yj) i++;
     else j++;
   }
-  const jaccard = both / union;
+  const estimate = both / union;
+  // A sample's estimate is taken at its low end (two standard errors down): a real page is not
+  // merged on a lucky sample. A 50-word article over a 100-element template was, on one order of
+  // the hashes, until this.
+  const jaccard = limit === Infinity ? estimate : Math.max(0, estimate - 2 * Math.sqrt((estimate * (1 - estimate)) / union));
   // Rounded so that sketches compared whole give the exact count (floating point: 39.999...).
   const shared = Math.round(((jaccard * (a.size + b.size)) / (1 + jaccard)) * 1e6) / 1e6;
   const ownA = a.size - shared;

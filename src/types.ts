@@ -163,7 +163,7 @@ export interface CopySketch {
   key: string;
   /** Distinct elements (word 3-shingles of the text, hrefs as written). */
   size: number;
-  /** The smallest SKETCH_HASHES (near-copy.ts) of their 32-bit hashes, ascending, packed by packHashes. */
+  /** The smallest SKETCH_HASHES (near-copy.ts) of their 32-bit hashes (signed), ascending, packed by packHashes. */
   minHashes: string;
 }
 

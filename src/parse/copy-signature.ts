@@ -26,7 +26,7 @@
  * through: a random block of visible text or links per request ("related posts", a rotating
  * quote), or an echo of the path split into words (a breadcrumb "Home > about > about"). For those
  * a short page also gets a copy sketch (copyMarks, copy-sketch.ts) from the same reading, which
- * the writer compares with a threshold (src/near-copy.ts: at most 48 words and links, and a third
+ * the writer compares with a threshold (src/near-copy.ts: at most 40 words and links, and a third
  * of the page, of its own; the title and short numbers equal).
  *
  * Cost (bench/parse-instructions.mjs): a SHA-1 over the title, the hrefs and at most 8 K

@@ -8,7 +8,7 @@
  *   that copy-signature.ts kept: "v1", "2", "3.4"), which must be equal;
  * - the elements: each word 3-shingle of the text (words split at spaces and line ends, so a
  *   changed word changes the 3 shingles around it) and each distinct href as written;
- * - their count and their SKETCH_HASHES smallest 32-bit hashes.
+ * - their count and their SKETCH_HASHES smallest 32-bit hashes (as signed integers).
  *
  * Only for short pages: a text of at most 8 K characters (copy-signature.ts reads a longer one by
  * its ends, which on a real site may be template alone) and at most MAX_HREFS links. Soft-404 and
@@ -31,7 +31,7 @@ const HREF_OFFSET = 0x9747b28c | 0;
  * Reused from page to page: a typed array of more than 64 bytes gets a backing store outside
  * V8's heap, and allocating one per page cost as much as the hashing. Grows to the largest page.
  */
-let scratch = new Uint32Array(4096);
+let scratch = new Int32Array(4096);
 
 /**
  * `title` and `text` as copy-signature.ts reads them; `numbers`: the short digit-holding tokens it
@@ -40,7 +40,7 @@ let scratch = new Uint32Array(4096);
 export function copySketch(title: string, text: string, hrefs: readonly string[], numbers: readonly string[]): CopySketch | undefined {
   if (hrefs.length > MAX_HREFS) return undefined;
   const most = (text.length >>> 1) + 1 + hrefs.length;
-  if (scratch.length < most) scratch = new Uint32Array(most);
+  if (scratch.length < most) scratch = new Int32Array(most);
   const hashes = scratch;
   let count = shingleHashes(text, hashes);
   for (const href of hrefs) hashes[count++] = mix(fnv(href, HREF_OFFSET));
@@ -58,7 +58,7 @@ export function copySketch(title: string, text: string, hrefs: readonly string[]
 }
 
 /** Writes the hash of each word 3-shingle of `text` (of its 1 or 2 words when that is all) into `out`. */
-function shingleHashes(text: string, out: Uint32Array): number {
+function shingleHashes(text: string, out: Int32Array): number {
   let count = 0;
   let words = 0;
   let w1 = 0;
@@ -94,12 +94,15 @@ function fnv(s: string, offset: number): number {
   return h;
 }
 
-/** MurmurHash3's 32-bit finalizer: FNV's low bits are poor, and the sketch keeps the smallest values. */
+/**
+ * MurmurHash3's 32-bit finalizer: FNV's low bits are poor, and the sketch keeps the smallest
+ * values. Signed: any fixed order of the hashes makes a bottom-k sample, and V8 sorts an
+ * Int32Array faster than a Uint32Array, whose values above 2^31 are doubles.
+ */
 function mix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return h ^ (h >>> 16);
 }

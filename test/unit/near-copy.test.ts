@@ -47,7 +47,7 @@ test('the title and every short number must be equal: Docs v1 and Docs v2, Page 
 
 test('a page with an article of its own is no near copy, however alike its template and block', () => {
   const page = (path: string, article: string, posts: number[]) => withBlock(path, posts, 'Handbook', `\n${article}`);
-  // 50 words of its own: beyond the 48 elements a block may have.
+  // 50 words of its own: beyond the 40 elements a block may have.
   assert.ok(!isNearCopy(page('/install/', words(3, 50), [1, 2, 3, 4]), page('/', words(4, 50), [1, 2, 3, 4])));
   // In a short page, 25 words of its own are more than a third of it.
   const short = (path: string, own: string) => sketch(path, 'Handbook', `Quiet Harbor handbook for members and guests\n${own}\nHome About Blog Docs Shop`);
@@ -70,4 +70,15 @@ test(`pages of more than ${SKETCH_HASHES} elements are compared on a sample: a 4
   assert.ok(root.size > 2 * SKETCH_HASHES, String(root.size));
   assert.ok(isNearCopy(big('/about/', '', [1, 2, 3, 4]), root));
   assert.ok(!isNearCopy(big('/about/', words(7, 120), [1, 2, 3, 4]), root));
+});
+
+test('a sample errs toward two pages: over 200 draws, a 50-word article in a sampled page is never a near copy, a 4-post block always is', () => {
+  const page = (path: string, seed: number, own: string) =>
+    withBlock(path, [seed % 16, (seed + 3) % 16, (seed + 7) % 16, (seed + 11) % 16], 'Essays', `\n${words(100, 150)}\n${own}`);
+  for (let seed = 1; seed <= 200; seed++) {
+    const parent = page('/', seed, words(seed + 1000, 50));
+    assert.ok(parent.size > SKETCH_HASHES, String(parent.size));
+    assert.ok(!isNearCopy(page('/about/', seed + 1, words(seed + 2000, 50)), parent), `article, draw ${seed}`);
+    assert.ok(isNearCopy(page('/about/', seed + 1, words(seed + 1000, 50)), parent), `block, draw ${seed}`);
+  }
 });
