@@ -30,7 +30,8 @@ const FNV_PRIME = 0x01000193;
 const HREF_OFFSET = 0x9747b28c | 0;
 /**
  * Reused from page to page: a typed array of more than 64 bytes gets a backing store outside
- * V8's heap, and allocating one per page cost as much as the hashing. Grows to the largest page.
+ * V8's heap (a malloc, and memory the GC must track), which per page is waste. Grows to the
+ * largest page sketched.
  */
 let scratch = new Int32Array(4096);
 /** The open-addressing set keepDistinct counts with, reused likewise. */
@@ -48,8 +49,8 @@ export function copySketch(title: string, text: string, hrefs: readonly string[]
   let count = shingleHashes(text, hashes);
   for (const href of hrefs) hashes[count++] = mix(fnv(href, HREF_OFFSET));
   const size = keepDistinct(hashes, count);
-  sortSmallest(hashes, 0, size - 1, SKETCH_HASHES);
   if (size < MIN_SHARED_ELEMENTS) return undefined;
+  sortSmallest(hashes, 0, size - 1, SKETCH_HASHES);
   const key = createHash('sha1').update(title).update('\n').update(numbers.join(' ')).digest('base64url').slice(0, 16);
   return { key, size, minHashes: packHashes(hashes, Math.min(size, SKETCH_HASHES)) };
 }
