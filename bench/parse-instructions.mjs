@@ -5,7 +5,11 @@
 // difference per page, which leaves out start-up, page rendering and most JIT warm-up (the
 // transfer of pages between threads is not counted: parsePage runs on this one thread).
 //
-//   npm run build && node bench/parse-instructions.mjs [compiled-dir=dist] [--pages=120] [--threaded]
+//   npm run build && node bench/parse-instructions.mjs [compiled-dir=dist] [--pages=120] [--page-bytes=N] [--threaded]
+//
+// --page-bytes renders pages of about N bytes instead of the ~50 KB articles: a page of 5,000
+// (2.7 K characters of text) is a soft-404's size, whose whole text the copy sketch reads
+// (parse/copy-sketch.ts), where a long page's is not read at all.
 //
 // Needs valgrind (Debian: apt install valgrind); each count takes a few minutes.
 //
@@ -28,12 +32,12 @@ import { pathToFileURL } from 'node:url';
 
 const args = process.argv.slice(2);
 if (args[0] === '--child') {
-  const [, dir, count, rendered] = args;
+  const [, dir, count, rendered, pageBytes] = args;
   const load = (p) => import(pathToFileURL(resolve(dir, p)).href);
   const { renderPage } = await load('src/bench/site.js');
   const { parsePage } = await load('src/parse/parse-page.js');
   // Both runs render the same pages, so the difference between them is parsing alone.
-  const bodies = Array.from({ length: Number(rendered) }, (_, i) => renderPage(i * 7, { pages: 5000 }));
+  const bodies = Array.from({ length: Number(rendered) }, (_, i) => renderPage(i * 7, { pages: 5000, ...(pageBytes ? { pageBytes: Number(pageBytes) } : {}) }));
   for (let i = 0; i < Number(count); i++) {
     parsePage({ url: `http://127.0.0.1/articles/${i}.html`, body: bodies[i], contentType: 'text/html', isHtml: true, maxLinks: 1000 });
   }
@@ -44,9 +48,11 @@ const dir = resolve(args.find((a) => !a.startsWith('--')) ?? 'dist');
 const v8Flags = args.includes('--threaded') ? [] : ['--single-threaded', '--no-use-osr'];
 const pages = Number(args.find((a) => a.startsWith('--pages='))?.slice(8) ?? 120);
 if (!(pages > 0)) throw new RangeError('--pages must be a positive number');
+const pageBytes = args.find((a) => a.startsWith('--page-bytes='))?.slice(13) ?? '';
+if (pageBytes !== '' && !(Number(pageBytes) > 0)) throw new RangeError('--page-bytes must be a positive number');
 
 function instructions(count) {
-  const child = [...v8Flags, new URL(import.meta.url).pathname, '--child', dir, String(count), String(2 * pages)];
+  const child = [...v8Flags, new URL(import.meta.url).pathname, '--child', dir, String(count), String(2 * pages), pageBytes];
   const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, ...child], { encoding: 'utf8' });
   if (run.error) throw new Error(`valgrind: ${run.error.message} (is valgrind installed?)`);
   const m = /I\s+refs:\s+([\d,]+)/.exec(run.stderr);
@@ -56,4 +62,4 @@ function instructions(count) {
 
 const one = instructions(pages);
 const two = instructions(2 * pages);
-console.log(`${dir}: ${((two - one) / pages / 1e6).toFixed(2)} M instructions per page (${pages} -> ${2 * pages} pages: ${(one / 1e9).toFixed(3)} G -> ${(two / 1e9).toFixed(3)} G)`);
+console.log(`${dir}${pageBytes ? ` (${pageBytes}-byte pages)` : ''}: ${((two - one) / pages / 1e6).toFixed(2)} M instructions per page (${pages} -> ${2 * pages} pages: ${(one / 1e9).toFixed(3)} G -> ${(two / 1e9).toFixed(3)} G)`);

@@ -155,6 +155,18 @@ export interface ExtractedLink {
   isNofollow: boolean;
 }
 
+/**
+ * A page's copy sketch (parse/copy-sketch.ts): plain data, so it crosses the worker boundary as is.
+ */
+export interface CopySketch {
+  /** Hash of what must be equal: the title and the text's short numbers, as copy-signature.ts reads them. */
+  key: string;
+  /** Distinct elements (word 3-shingles of the text, hrefs as written). */
+  size: number;
+  /** The smallest SKETCH_HASHES (near-copy.ts) of their 32-bit hashes (signed), ascending, packed by packHashes. */
+  minHashes: string;
+}
+
 /** What a worker returns for a page it parsed. */
 export interface ParsedPage {
   ok: true;
@@ -184,6 +196,11 @@ export interface ParsedPage {
    * non-HTML. Only compared, never stored.
    */
   copySignature?: string;
+  /**
+   * The same page's bounded-block-tolerant view (parse/copy-sketch.ts, compared by near-copy.ts);
+   * absent for non-HTML, a text over 8 K characters, over 2,000 links, or too few words and links.
+   */
+  copySketch?: CopySketch;
   /** Values of the task's extraction fields, by name; absent when the task had none. */
   fields?: Record<string, FieldValue>;
   /** `<meta name="robots">` and `<meta name="<robotsName>">` contents, joined; parse/directives.ts reads them. */

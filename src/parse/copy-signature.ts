@@ -22,15 +22,20 @@
  * Markup is left out altogether: a canonical, an og:url, a form action, a hidden CSRF field or a
  * script nonce is not text, so echoing the URL there (raw, percent-encoded or escaped) changes
  * nothing. A page whose text differs (same template and nav, another article) never matches, so a
- * real site's nested pages sharing relative links are crawled. What it does not see through: a
- * random block of visible text or links per request ("related posts"), or an echo of the path
- * split into words (a breadcrumb "Home > about > about"); such a site is still bounded by the
- * other trap rules and --max-pages.
+ * real site's nested pages sharing relative links are crawled. What an exact hash cannot see
+ * through: a random block of visible text or links per request ("related posts", a rotating
+ * quote), or an echo of the path split into words (a breadcrumb "Home > about > about"). For those
+ * a short page also gets a copy sketch (copyMarks, copy-sketch.ts) from the same reading, which
+ * the writer compares with a threshold (src/near-copy.ts: at most 40 words and links, and a third
+ * of the page, of its own; the title and short numbers equal).
  *
  * Cost (bench/parse-instructions.mjs): a SHA-1 over the title, the hrefs and at most 8 K
- * characters of text, all already in memory, and a scan of those for digits.
+ * characters of text, all already in memory, and a scan of those for digits; the sketch of a short
+ * page one more pass over its text and hrefs (copy-sketch.ts).
  */
 import { createHash } from 'node:crypto';
+import type { CopySketch } from '../types.js';
+import { copySketch } from './copy-sketch.js';
 
 /** Found with a regex, whose scan is native code; most text holds few digits. */
 const DIGIT = /\d/g;
@@ -46,16 +51,28 @@ const PATH_CHAR = /[\w.~%-]/;
 const END_CHARS = 4096;
 
 export function copySignature(pageUrl: string, title: string | null, text: string, hrefs: readonly string[]): string {
+  return copyMarks(pageUrl, title, text, hrefs).signature;
+}
+
+/** The signature and, for a short page, its copy sketch (copy-sketch.ts), from one reading of the page. */
+export function copyMarks(pageUrl: string, title: string | null, text: string, hrefs: readonly string[]): { signature: string; sketch?: CopySketch } {
   const paths = ownPaths(pageUrl);
-  const hash = createHash('sha1').update(normalizeVolatile(removePaths(title ?? '', paths))).update('\n');
+  const shownTitle = normalizeVolatile(removePaths(title ?? '', paths));
+  const hash = createHash('sha1').update(shownTitle).update('\n');
   const seen = removePaths(text, paths);
-  if (seen.length <= 2 * END_CHARS) hash.update(normalizeVolatile(seen));
-  else {
+  let sketch: CopySketch | undefined;
+  if (seen.length <= 2 * END_CHARS) {
+    const numbers: string[] = [];
+    const shown = normalizeVolatile(seen, numbers);
+    hash.update(shown);
+    sketch = copySketch(shownTitle, shown, hrefs, numbers);
+  } else {
     hash.update(normalizeVolatile(seen.slice(0, wordEnd(seen, END_CHARS))));
     hash.update(`\n${seen.length}\n`);
     hash.update(normalizeVolatile(seen.slice(wordStart(seen, seen.length - END_CHARS))));
   }
-  return hash.update('\n\n').update(hrefs.join('\n')).digest('base64url').slice(0, 22);
+  const signature = hash.update('\n\n').update(hrefs.join('\n')).digest('base64url').slice(0, 22);
+  return sketch === undefined ? { signature } : { signature, sketch };
 }
 
 /** Where the word at `at` ends: a cut inside a token (a nonce) would leave a part unrecognized. */
@@ -77,12 +94,13 @@ function removePaths(text: string, paths: readonly string[]): string {
 
 /**
  * Each token holding a digit (a run of letters, digits, "_", "-", ":" and ".") that is of nonce
- * length, or a time ("03:10", "2026-12-06T03:10:11.123Z"), as "#": one native scan for digits and
+ * length, or a time ("03:10", "2026-12-06T03:10:11.123Z"), as "#", the others (short numbers)
+ * added to `numbers` when given: one native scan for digits and
  * a look around each. A regex matching the tokens themselves (`[\w-]*\d[\w-]*`) cost as much as
  * the whole parse of a long page, and backtracks quadratically over a long run; a JavaScript loop
  * over every character was slower than the native scan and SHA-256 together.
  */
-function normalizeVolatile(text: string): string {
+function normalizeVolatile(text: string, numbers?: string[]): string {
   DIGIT.lastIndex = 0;
   let found = DIGIT.exec(text);
   if (found === null) return text;
@@ -97,6 +115,8 @@ function normalizeVolatile(text: string): string {
     if (end - start >= NONCE_CHARS || hasColon) {
       out += `${text.slice(from, start)}#`;
       from = end;
+    } else if (numbers !== undefined) {
+      numbers.push(text.slice(start, end)); // a short number, kept (copy-sketch.ts's key)
     }
     DIGIT.lastIndex = end;
     found = DIGIT.exec(text);

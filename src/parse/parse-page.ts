@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_PACK, packContent, packPage } from '../content-frame.js';
 import type { ParseOutcome, ParseTask } from '../types.js';
-import { copySignature } from './copy-signature.js';
+import { copyMarks } from './copy-signature.js';
 import { decodeHtml } from './decode-charset.js';
 import { extractPage } from './extract.js';
 import { extractFields } from './extract-fields.js';
@@ -35,6 +35,7 @@ export function parsePage(task: ParseTask): ParseOutcome {
     const { html, encoding } = decodeHtml(body, task.contentType);
     const page = extractPage(html, task.url, task.maxLinks, task.robotsName, encoding);
     const words = collectSearchWords(page.text, SEARCH_WORDS_BYTES);
+    const marks = copyMarks(task.url, page.title, page.text, page.hrefs);
     // The frame holds the bytes as received, not `html`: re-encoding could change them.
     const { data, codec, textBytes } = packPage(body, { htmlString: html, encoding, text: page.text, textBytes: words.textBytes }, DEFAULT_PACK);
     return {
@@ -51,7 +52,8 @@ export function parsePage(task: ParseTask): ParseOutcome {
       content: ownedBytes(data),
       codec,
       contentHash,
-      copySignature: copySignature(task.url, page.title, page.text, page.hrefs),
+      copySignature: marks.signature,
+      ...(marks.sketch ? { copySketch: marks.sketch } : {}),
       ...(task.fields ? { fields: extractFields(html, task.fields) } : {}),
       metaRobots: page.metaRobots,
       metaRefresh: page.metaRefresh,

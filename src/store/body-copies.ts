@@ -50,7 +50,8 @@ export class BodyCopies {
   }
 }
 
-function directoryOf(url: string): string {
+/** The URL up to its last '/' before any '?': what "a directory above" compares. */
+export function directoryOf(url: string): string {
   const query = url.indexOf('?');
   const path = query === -1 ? url : url.slice(0, query);
   return path.slice(0, path.lastIndexOf('/') + 1);

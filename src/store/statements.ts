@@ -24,14 +24,14 @@ export function prepareStatements(db: Db) {
        )
        SELECT 1 AS found FROM chain c JOIN pages p ON p.url_id = c.id WHERE p.content_hash = ? LIMIT 1`,
     ),
-    // The same chain's url ids, for a test the database cannot make (store/signature-copies.ts:
-    // signatures are not stored). Parameter: id.
-    selectFoundOnChain: db.prepare<[number], { id: number }>(
+    // The same chain's url ids and URLs, parent first, for a test the database cannot make
+    // (store/signature-copies.ts: signatures are not stored). Parameter: id.
+    selectFoundOnChain: db.prepare<[number], { id: number; url: string }>(
       `WITH RECURSIVE chain(id, n) AS (
          SELECT parent_id, 1 FROM urls WHERE id = ?
          UNION ALL SELECT u.parent_id, c.n + 1 FROM urls u JOIN chain c ON u.id = c.id WHERE c.n < 8 AND u.parent_id IS NOT NULL
        )
-       SELECT id FROM chain WHERE id IS NOT NULL`,
+       SELECT c.id, u.url FROM chain c JOIN urls u ON u.id = c.id ORDER BY c.n`,
     ),
     // A URL first met where it could not be followed (too deep, on a page whose links are not
     // followed, outside a scope that has grown since) is queued when a later link can follow it

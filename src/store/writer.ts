@@ -482,8 +482,9 @@ export class Writer {
     // its own copies are found on it, so a catch-all behind it still ends one level down. A
     // recrawled page meets its own body again, which says nothing.
     // The same holds for copies that are not byte-identical but share a copy signature (a soft-404
-    // echoing the requested path, a per-request token: parse/copy-signature.ts); each rule keeps
-    // its own memory, so a page counts as a copy by either.
+    // echoing the requested path, a per-request token: parse/copy-signature.ts), or are near
+    // copies of a page above them on their chain (a random block per request: src/near-copy.ts);
+    // each rule keeps its own memory, so a page counts as a copy by either.
     const areLinksFollowed = isFollowedStatus(fetch.status) && !(record.directives?.robots ?? '').includes('nofollow');
     const isCandidate = hasContent && areLinksFollowed && record.recrawl === undefined;
     const isByteCopy = isCandidate
@@ -491,7 +492,7 @@ export class Writer {
       && this.#isFoundOnCopy(entry.id, parsed.contentHash);
     const signature = parsed?.copySignature;
     const isSignatureCopy = isCandidate && signature !== undefined
-      && this.#signatureCopies.isCopy(fetch.finalUrl, originKey(fetch.finalUrl), urlId, signature, () => this.#chainIds(entry.id));
+      && this.#signatureCopies.isCopy(fetch.finalUrl, originKey(fetch.finalUrl), urlId, { signature, sketch: parsed.copySketch }, () => this.#chainPages(entry.id));
     const isDuplicateBody = isByteCopy || isSignatureCopy;
     for (const h of this.#hooks) h.beforeInsert?.(urlId, record, now);
     const info = s.insertPage.run(
@@ -541,9 +542,9 @@ export class Writer {
     return this.#s.selectFoundOnHash.get(urlId, hash) !== undefined;
   }
 
-  /** The urls ids on the chain `urlId` was found by, its parent first (#isFoundOnCopy's chain). */
-  #chainIds(urlId: number): number[] {
-    return this.#s.selectFoundOnChain.all(urlId).map((r) => r.id);
+  /** The urls rows on the chain `urlId` was found by, its parent first (#isFoundOnCopy's chain). */
+  #chainPages(urlId: number): Array<{ id: number; url: string }> {
+    return this.#s.selectFoundOnChain.all(urlId);
   }
 
   /**
