@@ -19,10 +19,11 @@
  * The share keeps a short page with a shorter block of its own apart, the absolute bound a long
  * template with a short article, the minimum a page too short to tell (a 3-shingle counts a
  * changed word up to 3 times, so one word changed in a page of under ~40 words and links is
- * never seen through). What is still
- * merged: pages of one title and the same numbers whose own words and links are under a third of
- * the page and under ~35 words, found through a page of that sketch in a directory above them;
- * such a page says little that a catch-all's copy would not.
+ * never seen through). The writer also asks sharesFolderHref (below), so what is still merged:
+ * pages of one title and the same numbers whose own words and links are under a third of the
+ * page and under ~35 words, found through a page of that sketch in a directory above them that
+ * carries one of their relative folder links; such a page says little that a catch-all's copy
+ * would not, and one of the two has a broken link.
  *
  * A sketch is a bottom-k MinHash (Broder 1997; Cohen & Kaplan 2007): the SKETCH_HASHES smallest
  * distinct 32-bit hashes of the elements. A page of at most that many elements (a soft-404 of a
@@ -39,6 +40,8 @@ export const SKETCH_HASHES = 128;
 export const MIN_SHARED_ELEMENTS = 40;
 export const MAX_OWN_ELEMENTS = 40;
 export const MAX_OWN_SHARE = 1 / 3;
+/** Relative folder links kept per sketch: a soft-404's template has a handful. */
+export const MAX_FOLDER_HREFS = 16;
 
 /** The sorted distinct hashes, packed as the worker sends them (little-endian int32s as latin1). */
 export function packHashes(sorted: Int32Array, count: number): string {
@@ -89,4 +92,19 @@ export function isNearCopy(a: CopySketch, b: CopySketch): boolean {
   return shared >= MIN_SHARED_ELEMENTS
     && ownA <= MAX_OWN_ELEMENTS && ownB <= MAX_OWN_ELEMENTS
     && ownA <= MAX_OWN_SHARE * a.size && ownB <= MAX_OWN_SHARE * b.size;
+}
+
+/**
+ * Whether two sketches share a relative href that leads into a folder (copy-sketch.ts): the engine
+ * of a catch-all trap, each copy carrying again the relative links that made it, so that they
+ * resolve a level further down on every copy. Asked of a near copy besides isNearCopy, because a
+ * real small site of one title and short pages is near by any count of words (a section page of
+ * twenty words and three links under the home page), and its links, written from the root or
+ * adjusted with "../", never resolve into the same folder name from two depths.
+ */
+export function sharesFolderHref(a: CopySketch, b: CopySketch): boolean {
+  if (a.folderHrefs.length === 0 || b.folderHrefs.length === 0) return false;
+  const x = unpackHashes(a.folderHrefs);
+  const y = unpackHashes(b.folderHrefs);
+  return x.some((h) => y.includes(h));
 }

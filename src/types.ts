@@ -165,6 +165,12 @@ export interface CopySketch {
   size: number;
   /** The smallest SKETCH_HASHES (near-copy.ts) of their 32-bit hashes (signed), ascending, packed by packHashes. */
   minHashes: string;
+  /**
+   * Hashes of the hrefs as written that are relative and lead into a folder ("about/",
+   * "posts/x"), packed as minHashes (at most MAX_FOLDER_HREFS): a catch-all's copy carries again
+   * the relative links it was made by, which is what near-copy.ts asks of a near copy.
+   */
+  folderHrefs: string;
 }
 
 /** What a worker returns for a page it parsed. */

@@ -18,7 +18,7 @@
  * repeats, and a partial sort of the smallest.
  */
 import { createHash } from 'node:crypto';
-import { MIN_SHARED_ELEMENTS, packHashes, SKETCH_HASHES } from '../near-copy.js';
+import { MAX_FOLDER_HREFS, MIN_SHARED_ELEMENTS, packHashes, SKETCH_HASHES } from '../near-copy.js';
 import type { CopySketch } from '../types.js';
 
 /** More links than any soft-404 carries: a link farm is not hashed link by link. */
@@ -52,7 +52,40 @@ export function copySketch(title: string, text: string, hrefs: readonly string[]
   if (size < MIN_SHARED_ELEMENTS) return undefined;
   sortSmallest(hashes, 0, size - 1, SKETCH_HASHES);
   const key = createHash('sha1').update(title).update('\n').update(numbers.join(' ')).digest('base64url').slice(0, 16);
-  return { key, size, minHashes: packHashes(hashes, Math.min(size, SKETCH_HASHES)) };
+  return { key, size, minHashes: packHashes(hashes, Math.min(size, SKETCH_HASHES)), folderHrefs: folderHrefHashes(hrefs) };
+}
+
+/** The hashes of the first MAX_FOLDER_HREFS distinct relative hrefs that lead into a folder. */
+function folderHrefHashes(hrefs: readonly string[]): string {
+  const out = new Int32Array(MAX_FOLDER_HREFS);
+  let n = 0;
+  for (const href of hrefs) {
+    if (!leadsIntoFolder(href)) continue;
+    const h = mix(fnv(href.trim(), HREF_OFFSET));
+    if (!out.subarray(0, n).includes(h)) out[n++] = h;
+    if (n === MAX_FOLDER_HREFS) break;
+  }
+  return packHashes(out, n);
+}
+
+/**
+ * Whether `href` as written resolves into a folder below the page's own: relative ("about/",
+ * "./posts/x"), not from the root ("/about/"), a scheme ("http:", "mailto:"), up ("../") or
+ * within the page ("#top", "?page=2"). On a catch-all every such link makes a new copy a level
+ * down; a real site whose pages at two depths both carry one has a broken link on one of them.
+ */
+export function leadsIntoFolder(href: string): boolean {
+  const s = href.trim();
+  let i = 0;
+  while (s.startsWith('./', i)) i += 2;
+  const first = s.charCodeAt(i);
+  if (Number.isNaN(first) || first === 0x2f || first === 0x5c || first === 0x2e || first === 0x23 || first === 0x3f) return false;
+  for (let j = i + 1; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 0x2f || c === 0x5c) return true;
+    if (c === 0x3f || c === 0x23 || c === 0x3a) return false;
+  }
+  return false;
 }
 
 /**

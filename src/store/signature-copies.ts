@@ -21,7 +21,7 @@
  * between a page and its copies, as a wide level of a breadth-first crawl may) leaves that copy
  * uncaught: it is crawled, and its own copies, found on it, are caught a level lower.
  */
-import { isNearCopy } from '../near-copy.js';
+import { isNearCopy, sharesFolderHref } from '../near-copy.js';
 import type { CopySketch } from '../types.js';
 import { BodyCopies, directoryOf } from './body-copies.js';
 
@@ -70,13 +70,13 @@ export class SignatureCopies {
     return isCopy;
   }
 
-  /** Whether the chain page `page` sits in a directory above `url` and `sketch` is a near copy of its own. */
+  /** Whether the chain page `page` sits in a directory above `url`, shares a relative folder link with it, and `sketch` is a near copy of its own. */
   #isNearAbove(page: { id: number; url: string }, url: string, sketch: CopySketch): boolean {
     const above = this.#sketches.get(page.id);
     if (above === undefined || above.key !== sketch.key) return false;
     const dir = directoryOf(url);
     const aboveDir = directoryOf(page.url);
-    return dir.length > aboveDir.length && dir.startsWith(aboveDir) && isNearCopy(sketch, above);
+    return dir.length > aboveDir.length && dir.startsWith(aboveDir) && sharesFolderHref(sketch, above) && isNearCopy(sketch, above);
   }
 
   #forgetSketch(urlId: number): void {

@@ -139,3 +139,38 @@ test('a real site whose nested pages share a title, template, nav and a random "
   for (const path of paths) assert.ok(stored.includes(path), `${path} crawled`);
   assert.equal(summary.trapSkips, undefined, 'nothing skipped as a trap');
 });
+
+test('a small real site of one title and short pages, its links root-relative, is crawled whole', async (t) => {
+  // Many small sites title every page alike and say little on each: a section page of some twenty
+  // words and its three links is near the home page by any count of words, but it is no catch-all's
+  // copy. A catch-all's copies are made by relative links that lead into a folder and that the
+  // copy carries again (header's about/, blog/ ...); links written from the root make no trap.
+  const nav = `<header><a href="/">Home</a> <a href="/projects/">Projects</a> <a href="/notes/">Notes</a>
+    <a href="/contact/">Contact</a></header>`;
+  const about = `<footer><p>Quiet Harbor Studio is a two-person workshop by the sea. We build boats, looms and kites
+    by hand, teach evening classes in the old net loft, and write about the work as it goes. Visitors are welcome on
+    Saturdays from spring to autumn; write ahead in winter, when the loft is cold and we are often away at fairs.</p></footer>`;
+  const page = (own: string) => `<!doctype html><html><head><title>Quiet Harbor Studio</title></head><body>${nav}
+    <main>${own}</main>${about}</body></html>`;
+  const sections: Record<string, string> = {
+    '/': '<p>Welcome to the studio.</p>',
+    '/projects/': `<p>What is on the bench this year, from the smallest kite to the boat.</p>
+      <ul><li><a href="/projects/kite/">Kite</a></li><li><a href="/projects/loom/">Loom</a></li><li><a href="/projects/oar/">Oar</a></li></ul>`,
+    '/notes/': '<p>Short notes from the workshop, newest first.</p><p><a href="/notes/glue/">On glue</a></p>',
+    '/contact/': '<p>Write to us at the address below.</p>',
+    '/projects/kite/': '<p>A fighter kite of split bamboo and tissue paper.</p>',
+    '/projects/loom/': '<p>A backstrap loom for narrow bands.</p>',
+    '/projects/oar/': '<p>A spruce oar, shaped by eye.</p>',
+    '/notes/glue/': '<p>Hide glue against epoxy.</p>',
+  };
+  const routes: Record<string, Route> = {};
+  for (const [path, own] of Object.entries(sections)) routes[path] = (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end(page(own));
+  const site = await startSite(routes);
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], { maxPages: 100 });
+  const summary = await runCrawl(config);
+  assert.equal(summary.status, 'done');
+  const stored = rows<{ url: string }>(config.dbPath, 'SELECT url FROM pages').map((p) => p.url.slice(site.origin.length)).sort();
+  assert.deepEqual(stored, Object.keys(sections).sort());
+  assert.equal(summary.trapSkips, undefined, 'nothing skipped as a trap');
+});

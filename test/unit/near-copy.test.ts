@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isNearCopy, SKETCH_HASHES } from '../../src/near-copy.js';
+import { isNearCopy, sharesFolderHref, SKETCH_HASHES } from '../../src/near-copy.js';
+import { leadsIntoFolder } from '../../src/parse/copy-sketch.js';
 import { copyMarks } from '../../src/parse/copy-signature.js';
 import type { CopySketch } from '../../src/types.js';
 
@@ -81,4 +82,21 @@ test('a sample errs toward two pages: over 200 draws, a 50-word article in a sam
     assert.ok(!isNearCopy(page('/about/', seed + 1, words(seed + 2000, 50)), parent), `article, draw ${seed}`);
     assert.ok(isNearCopy(page('/about/', seed + 1, words(seed + 1000, 50)), parent), `block, draw ${seed}`);
   }
+});
+
+test('a relative href leads into a folder when it names one below the page; from the root, up, a scheme, a query or a fragment does not', () => {
+  for (const href of ['about/', 'posts/x', './about/', ' blog/ ', 'a/b.html?x=1']) assert.ok(leadsIntoFolder(href), href);
+  for (const href of ['/about/', '//cdn.example/x/', 'http://example.com/a/', 'mailto:a@b.c', '../about/', '.hidden/x', 'page.html',
+    '#top/x', '?page=2/3', 'item?next=a/b', '', '   ']) assert.ok(!leadsIntoFolder(href), href);
+});
+
+test('a near copy must share a relative folder link with the page above: a small site linked from the root shares none', () => {
+  const copy = withBlock('/about/', [1, 2, 3, 4]);
+  assert.ok(sharesFolderHref(copy, withBlock('/', [5, 6, 7, 8])), 'the catch-all template carries about/, blog/ ... on every copy');
+  const rooted = ['/', '/about/', '/blog/', '/docs/', '/shop/'];
+  const a = sketch('/about/', 'Page not found', `${template}\n${words(1, 12)}`, rooted);
+  const b = sketch('/', 'Page not found', `${template}\n${words(2, 12)}`, rooted);
+  assert.ok(isNearCopy(a, b), 'alike by their words');
+  assert.ok(!sharesFolderHref(a, b), 'but nothing of theirs leads into a folder');
+  assert.ok(!sharesFolderHref(a, copy), 'a sketch with folder links and one without share none');
 });
