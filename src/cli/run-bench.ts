@@ -19,6 +19,7 @@ import { onInterrupt } from './run-crawl.js';
 import type { BenchFlags } from './commands/bench.js';
 import type { CrawlSummary } from '../crawl.js';
 import { benchShortfall } from './bench-shortfall.js';
+import { writeStdout } from '../export/stream-backpressure.js';
 
 export async function runBench(flags: BenchFlags): Promise<number> {
   checkDbPath(flags.db);
@@ -60,8 +61,8 @@ export async function runBench(flags: BenchFlags): Promise<number> {
     await site.close();
   }
   const result = { pages, pageBytes, concurrency, workers, ...summary, ...storageFigures(flags.db) };
-  if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else process.stdout.write(formatBench(result));
+  // Through writeStdout: `bench --json > result.json` on a full disk lost the result and exited 0 (QA).
+  await writeStdout(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatBench(result));
   if (flags.save) process.stderr.write(`crawlite bench: saved ${saveResult('crawl', result).path}\n`);
   if (summary.status === 'interrupted') return 130;
   const shortfall = benchShortfall(summary, pages, config, job?.path ?? null, flags.db);
@@ -74,7 +75,7 @@ async function runMatrixBench(flags: BenchFlags): Promise<number> {
   const { runMatrix, DEFAULT_MATRIX, formatCell } = await import('../bench/matrix.js');
   process.stderr.write('crawlite bench --matrix: 36 cells, each a separate crawl of a generated site\n');
   const cells = await runMatrix({ ...DEFAULT_MATRIX, onCell: (c) => process.stdout.write(`${formatCell(c)}\n`) });
-  if (flags.json) process.stdout.write(`${JSON.stringify(cells, null, 2)}\n`);
+  if (flags.json) await writeStdout(`${JSON.stringify(cells, null, 2)}\n`);
   if (flags.save) process.stderr.write(`crawlite bench: saved ${saveResult('matrix', cells).path}\n`);
   return 0;
 }
@@ -83,9 +84,9 @@ async function runFrontierBenchCommand(flags: BenchFlags): Promise<number> {
   const urls = optionalInt('--frontier', flags.frontier, 1000, 100_000_000)!;
   const { runFrontierBench } = await import('../bench/frontier-bench.js');
   const r = runFrontierBench(urls, flags.db === 'data/bench.db' ? 'data/frontier-bench.db' : flags.db, (line) => process.stderr.write(`${line}\n`));
-  if (flags.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+  if (flags.json) await writeStdout(`${JSON.stringify(r, null, 2)}\n`);
   else {
-    process.stdout.write(
+    await writeStdout(
       `\n  URLs                       ${r.urls.toLocaleString('en-US')} over ${r.hosts} hosts\n` +
         `  added                      ${r.addPerSecond.toFixed(0)} URLs/s\n` +
         `  taken and marked done      ${r.takeAndMarkPerSecond.toFixed(0)} URLs/s\n` +
