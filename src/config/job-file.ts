@@ -8,7 +8,7 @@
  * Only the first problem is reported (with a count of the others): one line, fixed, run again.
  */
 import { readFileSync } from 'node:fs';
-import { decodeTextFile } from './text-file.js';
+import { decodeTextFile, notUtf8Words } from './text-file.js';
 import { basename, extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -42,13 +42,15 @@ function readSource(path: string): string {
   if (!['.yaml', '.yml', '.json'].includes(ext)) {
     throw invalid(path, 'expected a .yaml, .yml or .json job file');
   }
+  let bytes: Buffer;
   try {
-    return decodeTextFile(readFileSync(path));
+    bytes = readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
     throw invalid(path, `cannot read the job file: ${why}`);
   }
+  return decodeTextFile(bytes, (at) => invalid(path, `line ${at.line}, column ${at.column}: ${notUtf8Words(at)} (or UTF-16 with its byte order mark)`));
 }
 
 function parseSource(path: string, source: string): unknown {

@@ -10,7 +10,7 @@
  */
 import { readFileSync, readSync } from 'node:fs';
 import { isatty } from 'node:tty';
-import { decodeTextFile } from './text-file.js';
+import { decodeTextFile, notUtf8Words } from './text-file.js';
 import { UsageError } from '../errors.js';
 import { seedUrlProblem, SPACE_IN_SEED, type SeedProblem } from './seed-url.js';
 
@@ -65,7 +65,7 @@ function readText(path: string): string {
   if (bytes.length > MAX_FILE_BYTES) {
     throw new UsageError('CRAWL_USAGE', `--seeds-file ${name} is larger than 32 MB; split it over several runs on the same --db`);
   }
-  return decodeTextFile(bytes);
+  return decodeTextFile(bytes, (at) => new UsageError('CRAWL_SEED_INVALID', `${name}:${at.line}: column ${at.column}: ${notUtf8Words(at)}`));
 }
 
 /** A bad line as quoted in the error: control characters escaped, so the terminal shows them. */

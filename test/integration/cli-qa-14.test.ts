@@ -5,10 +5,12 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAIN, type Run } from '../helpers/cli.js';
+import { startSite, page } from '../helpers/site.js';
+import { assertOneLineError, crawlite, MAIN, type Run } from '../helpers/cli.js';
+import { rows } from '../helpers/db.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -47,4 +49,28 @@ test('bench with stdout on a full disk: one line saying stdout, exit 1 (bench --
     if (args[0] === 'bench' && args.includes('--json') && !args.includes('--frontier')) assert.equal(lines.length, 1, run.stderr);
     assert.doesNotMatch(run.stderr, /\n\s+at /);
   }
+});
+
+test('a seeds file or job file saved as Latin-1 is refused naming the line and byte (café was fetched as /caf%EF%BF%BD)', async (t) => {
+  const site = await startSite({ '/': page('home') });
+  t.after(() => site.close());
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  const list = join(dir, 'urls.txt');
+  // Windows-1252 é (0xE9) in the second URL, after a UTF-8 line.
+  writeFileSync(list, Buffer.concat([Buffer.from(`${site.url('/')}\r\n${site.url('/caf')}`), Buffer.from([0xe9]), Buffer.from('\r\n')]));
+  const column = site.url('/caf').length + 1;
+  assertOneLineError(await crawlite(['crawl', '-i', list, '--db', db]), 2,
+    new RegExp(`^crawlite: .*urls\\.txt:2: column ${column}: byte 0xE9 is not UTF-8 \\(a file saved as Latin-1 or Windows-1252\\?\\); save the file as UTF-8 \\[CRAWL_SEED_INVALID\\]$`));
+  const job = join(dir, 'job.yaml');
+  writeFileSync(job, Buffer.concat([Buffer.from(`seeds: [${site.url('/')}]\nname: caf`), Buffer.from([0xe9]), Buffer.from('\n')]));
+  assertOneLineError(await crawlite(['crawl', '--config', job, '--db', db]), 2,
+    /^crawlite: .*job\.yaml: line 2, column 10: byte 0xE9 is not UTF-8 \(a file saved as Latin-1 or Windows-1252\?\); save the file as UTF-8 \(or UTF-16 with its byte order mark\) \[CRAWL_CONFIG_INVALID\]$/);
+  assert.equal(site.total(), 0, 'nothing fetched');
+  assert.equal(existsSync(db), false, 'no database created');
+  // The same file in UTF-8 is crawled.
+  writeFileSync(list, `${site.url('/')}\n${site.url('/café')}\n`);
+  const run = await crawlite(['crawl', '-i', list, '--db', db, '--max-depth', '0', '-q', '--workers', '0']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(rows<{ url: string }>(db, 'SELECT url FROM urls ORDER BY url').map((r) => r.url), [site.url('/'), site.url('/caf%C3%A9')]);
 });
