@@ -5,7 +5,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSite, page } from '../helpers/site.js';
@@ -73,4 +73,27 @@ test('a seeds file or job file saved as Latin-1 is refused naming the line and b
   const run = await crawlite(['crawl', '-i', list, '--db', db, '--max-depth', '0', '-q', '--workers', '0']);
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(rows<{ url: string }>(db, 'SELECT url FROM urls ORDER BY url').map((r) => r.url), [site.url('/'), site.url('/caf%C3%A9')]);
+});
+
+test('bench --matrix or --frontier with an option it ignores is refused (--matrix --pages 100 ran the full matrix; --matrix --frontier, the matrix alone)', async (t) => {
+  const dir = tempDir(t);
+  const cases: Array<[string[], RegExp]> = [
+    [['--matrix', '--pages', '100'], /^crawlite: --pages cannot go with --matrix: each of its 36 cells sets its own pages, page size, concurrency and workers; leave --pages out, or drop --matrix for one bench crawl \[CRAWL_USAGE\]$/],
+    [['--matrix', '--workers', '0'], /^crawlite: --workers cannot go with --matrix: /],
+    [['--matrix', '--config', join(dir, 'job.yaml')], /^crawlite: --config cannot go with --matrix: its 36 cells crawl with the default options, for figures that compare; /],
+    [['--matrix', '--db', join(dir, 'm.db')], /^crawlite: --db cannot go with --matrix: each cell crawls into a temporary file, removed after it; leave --db out \[CRAWL_USAGE\]$/],
+    [['--matrix', '--frontier', '1000'], /^crawlite: --matrix cannot go with --frontier: they are two benchmarks; run them one at a time \[CRAWL_USAGE\]$/],
+    [['--frontier', '1000', '--pages', '5', '--db', join(dir, 'f.db')], /^crawlite: --pages cannot go with --frontier: the frontier bench adds URLs to a database and fetches nothing; leave --pages out, or drop --frontier for a bench crawl \[CRAWL_USAGE\]$/],
+    [['--frontier', '1000', '--page-bytes', '5000', '--db', join(dir, 'f.db')], /^crawlite: --page-bytes cannot go with --frontier: /],
+  ];
+  for (const [args, line] of cases) {
+    const started = Date.now();
+    assertOneLineError(await crawlite(['bench', ...args], { timeoutMs: 20_000 }), 2, line);
+    assert.ok(Date.now() - started < 15_000, `${args.join(' ')}: refused up front`);
+  }
+  assert.deepEqual(readdirSync(dir), [], 'nothing written');
+  // Each mode alone runs as before; the frontier bench's --db is the one typed.
+  const frontier = await crawlite(['bench', '--frontier', '1000', '--db', join(dir, 'f.db'), '--json']);
+  assert.equal(frontier.code, 0, frontier.stderr);
+  assert.equal((JSON.parse(frontier.stdout) as { urls: number; dbPath: string }).dbPath, join(dir, 'f.db'));
 });
