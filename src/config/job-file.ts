@@ -16,6 +16,7 @@ import { UsageError } from '../errors.js';
 import { jobFileSchema, knownKeys, type JobFile } from './job-schema.js';
 import { escapeControls } from './header-value.js';
 import { findDuplicateKey } from './json-duplicate-keys.js';
+import { jobKeyHint } from './job-key-hint.js';
 
 export interface LoadedJob {
   /** The job's `name`, or the file's name without its extension. */
@@ -133,7 +134,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     const at = path === '' ? '' : `${path}.`;
     const keys = knownKeys(issue.path);
     const known = keys.length > 0 ? ` (known: ${keys.join(', ')})` : '';
-    return `${at}${issue.keys[0]}: unknown key${known}`;
+    const hint = issue.path[0] === 'fields' && issue.path.length === 1 ? null : jobKeyHint(String(issue.keys[0]), at, keys);
+    return `${at}${issue.keys[0]}: unknown key${hint ? `; ${hint}` : ''}${known}`;
   }
   if (issue.code === 'invalid_key' && issue.issues[0]) {
     return `${path}: ${issue.issues[0].message}, got ${show(issue.path.at(-1))}`;

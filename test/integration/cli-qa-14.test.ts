@@ -97,3 +97,25 @@ test('bench --matrix or --frontier with an option it ignores is refused (--matri
   assert.equal(frontier.code, 0, frontier.stderr);
   assert.equal((JSON.parse(frontier.stdout) as { urls: number; dbPath: string }).dbPath, join(dir, 'f.db'));
 });
+
+test('an unknown job-file key names the key it most likely is (max-pages:, a flat timeout:), and fetch.politeness lists its own keys (it listed fetch\'s)', async (t) => {
+  const dir = tempDir(t);
+  const job = join(dir, 'job.yaml');
+  const cases: Array<[string, string]> = [
+    // Written as the flag, or as a flat key of a nested option: the line now says where it goes.
+    ['max-pages: 5', 'max-pages: unknown key; did you mean maxPages? (known: name, seeds, db, maxPages, '],
+    ['timeout: 30000', 'timeout: unknown key; did you mean fetch.timeoutMs? (known: name, seeds, '],
+    ['delay: 1', 'delay: unknown key; did you mean fetch.politeness.delayMs? (known: name, seeds, '],
+    ['fetch: { maxBytes: 1MB }', 'fetch.maxBytes: unknown key; did you mean maxBodyBytes? (known: concurrency, perHost, '],
+    // Before: "(known: concurrency, perHost, userAgent, ...)", fetch's keys, none of which goes there.
+    ['fetch: { politeness: { delay: 1 } }', 'fetch.politeness.delay: unknown key; did you mean delayMs? (known: delayMs, maxCrawlDelayMs, retries, '],
+    ['bogus: 1', 'bogus: unknown key (known: name, seeds, '],
+  ];
+  for (const [line, said] of cases) {
+    writeFileSync(job, `seeds: [http://127.0.0.1:9/]\n${line}\n`);
+    const run = await crawlite(['crawl', '--config', job, '--db', join(dir, 'crawl.db')]);
+    assertOneLineError(run, 2, /\[CRAWL_CONFIG_INVALID\]$/);
+    assert.ok(run.stderr.startsWith(`crawlite: ${job}: ${said}`), run.stderr);
+  }
+  assert.equal(existsSync(join(dir, 'crawl.db')), false);
+});
