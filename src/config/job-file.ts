@@ -145,6 +145,6 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? `'${escapeControls(value)}'` : Array.isArray(value) ? 'a list' : typeof value === 'object' && value ? 'a mapping' : String(value);
+  const text = typeof value === 'string' ? `'${escapeControls(value)}'` : Array.isArray(value) ? (value.length === 0 ? 'an empty list' : 'a list') : typeof value === 'object' && value ? 'a mapping' : String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

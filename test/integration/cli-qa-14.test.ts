@@ -130,3 +130,13 @@ test('a crawl paced by --delay says so when it waits (the line blamed Retry-Afte
   assert.ok(waits.length > 0, run.stderr);
   for (const line of waits) assert.match(line, /for a URL to come due \(--delay or Crawl-delay, Retry-After, robots\.txt, a resting host\)$/);
 });
+
+test('a job file\'s empty seeds list is called empty ("expected at least one seed URL, got a list")', async (t) => {
+  const dir = tempDir(t);
+  for (const [name, text] of [['job.yaml', 'seeds: []\n'], ['job.json', '{"seeds": []}']] as const) {
+    const job = join(dir, name);
+    writeFileSync(job, text);
+    assertOneLineError(await crawlite(['crawl', '--config', job, '--db', join(dir, 'crawl.db')]), 2,
+      new RegExp(`^crawlite: .*${name.replace('.', '\\.')}: seeds: expected at least one seed URL, got an empty list \\[CRAWL_CONFIG_INVALID\\]$`));
+  }
+});
