@@ -48,7 +48,7 @@ function readSource(path: string): string {
     bytes = readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'ENOTDIR' ? 'a part of its path is a file, not a folder' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
     throw invalid(path, `cannot read the job file: ${why}`);
   }
   return decodeTextFile(bytes, (at) => invalid(path, `line ${at.line}, column ${at.column}: ${notUtf8Words(at)} (or UTF-16 with its byte order mark)`));

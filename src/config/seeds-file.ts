@@ -59,7 +59,7 @@ function readText(path: string): string {
     bytes = path === '-' ? readStdin() : readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of its path is a file, not a folder' : (err as Error).message;
     throw new UsageError('CRAWL_USAGE', `cannot read --seeds-file ${name}: ${why}`);
   }
   if (bytes.length > MAX_FILE_BYTES) {

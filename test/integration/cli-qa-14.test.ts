@@ -140,3 +140,23 @@ test('a job file\'s empty seeds list is called empty ("expected at least one see
       new RegExp(`^crawlite: .*${name.replace('.', '\\.')}: seeds: expected at least one seed URL, got an empty list \\[CRAWL_CONFIG_INVALID\\]$`));
   }
 });
+
+test('a path through a file (--db, -i, --config under a file, not a folder): the reason in words (it said "cannot be entered: permission denied", Node\'s raw ENOTDIR, or no code at all for bench)', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'afile');
+  writeFileSync(file, 'x');
+  const hint = 'pass --db a writable file path \\(a new file, or a crawlite database\\) \\[CRAWL_STORE_OPEN\\]$';
+  assertOneLineError(await crawlite(['crawl', 'http://127.0.0.1:9/', '--db', join(file, 'crawl.db')]), 1,
+    new RegExp(`^crawlite: cannot open database .*afile/crawl\\.db: .*afile is a file, not a folder; ${hint}`));
+  // bench printed "crawlite: ENOTDIR: not a directory, stat '…'", without a code.
+  for (const args of [['bench', '--pages', '5', '--page-bytes', '5000', '--workers', '0', '--json'], ['bench', '--frontier', '1000']]) {
+    const run = await crawlite([...args, '--db', join(file, 'bench.db')]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr.trimEnd().split('\n').at(-1)!, new RegExp(`^crawlite: cannot open database .*afile/bench\\.db: .*afile is a file, not a folder; ${hint}`));
+    assert.doesNotMatch(run.stderr, /ENOTDIR|\n\s+at /);
+  }
+  assertOneLineError(await crawlite(['crawl', '-i', join(file, 'urls.txt')]), 2,
+    /^crawlite: cannot read --seeds-file .*afile\/urls\.txt: a part of its path is a file, not a folder \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['crawl', '--config', join(file, 'job.yaml')]), 2,
+    /^crawlite: .*afile\/job\.yaml: cannot read the job file: a part of its path is a file, not a folder \[CRAWL_CONFIG_INVALID\]$/);
+});
