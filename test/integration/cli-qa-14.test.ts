@@ -160,3 +160,12 @@ test('a path through a file (--db, -i, --config under a file, not a folder): the
   assertOneLineError(await crawlite(['crawl', '--config', join(file, 'job.yaml')]), 2,
     /^crawlite: .*afile\/job\.yaml: cannot read the job file: a part of its path is a file, not a folder \[CRAWL_CONFIG_INVALID\]$/);
 });
+
+test('a seed with a port out of range says so (it was told "give an absolute http:// or https:// URL", which it is)', async (t) => {
+  const db = join(tempDir(t), 'crawl.db');
+  for (const [seed, port] of [['http://127.0.0.1:99999/', '99999'], ['http://127.0.0.1:0/', '0'], ['http://[::1]:70000/x', '70000']]) {
+    assertOneLineError(await crawlite(['crawl', seed!, '--db', db]), 2,
+      new RegExp(`^crawlite: invalid seed URL '${seed!.replace(/[.[\]]/g, '\\$&')}': port ${port} is out of range \\(1 to 65535\\) \\[CRAWL_SEED_INVALID\\]$`));
+  }
+  assert.equal(existsSync(db), false);
+});
