@@ -17,7 +17,7 @@ import type { CrawlConfig, PolitenessConfig, TrapConfig } from './schema.js';
 import type { FieldSpec } from '../types.js';
 import { parseDbSize } from './db-size.js';
 import { byteSize } from './load.js';
-import { seedUrlProblem } from './seed-url.js';
+import { seedPortProblem, seedUrlProblem } from './seed-url.js';
 import { patternProblem } from '../frontier/url-patterns.js';
 import { isValidSelector } from '../parse/extract-fields.js';
 import { HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
@@ -48,7 +48,7 @@ const httpUrl = nonEmpty('an absolute http:// or https:// URL').superRefine((s, 
     code: 'custom',
     message: problem === 'space'
       ? 'expected one URL per item with no space inside, not two URLs or a URL and a comment (write a space in a URL as %20)'
-      : 'expected an absolute http:// or https:// URL',
+      : seedPortProblem(s) !== null ? 'expected a port from 1 to 65535' : 'expected an absolute http:// or https:// URL',
   });
 });
 

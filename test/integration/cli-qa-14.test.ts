@@ -167,5 +167,15 @@ test('a seed with a port out of range says so (it was told "give an absolute htt
     assertOneLineError(await crawlite(['crawl', seed!, '--db', db]), 2,
       new RegExp(`^crawlite: invalid seed URL '${seed!.replace(/[.[\]]/g, '\\$&')}': port ${port} is out of range \\(1 to 65535\\) \\[CRAWL_SEED_INVALID\\]$`));
   }
+  // The same in a seeds file and a job file.
+  const dir = tempDir(t);
+  const list = join(dir, 'urls.txt');
+  writeFileSync(list, 'http://127.0.0.1:9/\nhttp://127.0.0.1:99999/\n');
+  assertOneLineError(await crawlite(['crawl', '-i', list, '--db', db]), 2,
+    /^crawlite: .*urls\.txt:2: invalid seed URL 'http:\/\/127\.0\.0\.1:99999\/': port 99999 is out of range \(1 to 65535\) \[CRAWL_SEED_INVALID\]$/);
+  const job = join(dir, 'job.yaml');
+  writeFileSync(job, 'seeds: [http://127.0.0.1:0/]\n');
+  assertOneLineError(await crawlite(['crawl', '--config', job, '--db', db]), 2,
+    /^crawlite: .*job\.yaml: seeds\[0\]: expected a port from 1 to 65535, got 'http:\/\/127\.0\.0\.1:0\/' \[CRAWL_CONFIG_INVALID\]$/);
   assert.equal(existsSync(db), false);
 });
