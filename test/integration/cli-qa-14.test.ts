@@ -179,3 +179,10 @@ test('a seed with a port out of range says so (it was told "give an absolute htt
     /^crawlite: .*job\.yaml: seeds\[0\]: expected a port from 1 to 65535, got 'http:\/\/127\.0\.0\.1:0\/' \[CRAWL_CONFIG_INVALID\]$/);
   assert.equal(existsSync(db), false);
 });
+
+test('a whole number past the largest exact one names the bound (--max-pages 99999999999999999999 was "expected a whole number >= 1")', async () => {
+  assertOneLineError(await crawlite(['crawl', 'http://127.0.0.1:9/', '--max-pages', '99999999999999999999']), 2,
+    /^crawlite: invalid --max-pages '99999999999999999999': expected a whole number >= 1, at most 9007199254740991 \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['crawl', 'http://127.0.0.1:9/', '--max-pages', '-3']), 2,
+    /^crawlite: invalid --max-pages '-3': expected a whole number >= 1 \[CRAWL_USAGE\]$/);
+});
