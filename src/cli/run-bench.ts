@@ -19,13 +19,17 @@ import { onInterrupt } from './run-crawl.js';
 import type { BenchFlags } from './commands/bench.js';
 import type { CrawlSummary } from '../crawl.js';
 import { benchShortfall } from './bench-shortfall.js';
+import { refuseIgnoredBenchOptions } from './bench-modes.js';
+import { writeStdout } from '../export/stream-backpressure.js';
 
-export async function runBench(flags: BenchFlags): Promise<number> {
+export async function runBench(typed: BenchFlags): Promise<number> {
+  refuseIgnoredBenchOptions(typed);
+  if (typed.matrix) return runMatrixBench(typed);
+  if (typed.frontier !== undefined) return runFrontierBenchCommand(typed.db ?? 'data/frontier-bench.db', typed);
+  const flags = { ...typed, db: typed.db ?? 'data/bench.db' };
   checkDbPath(flags.db);
-  if (flags.matrix) return runMatrixBench(flags);
-  if (flags.frontier !== undefined) return runFrontierBenchCommand(flags);
-  const pages = optionalInt('--pages', flags.pages, 1, 10_000_000)!;
-  const pageBytes = optionalInt('--page-bytes', flags.pageBytes, MIN_PAGE_BYTES, MAX_PAGE_BYTES)!;
+  const pages = optionalInt('--pages', flags.pages, 1, 10_000_000) ?? 1000;
+  const pageBytes = optionalInt('--page-bytes', flags.pageBytes, MIN_PAGE_BYTES, MAX_PAGE_BYTES) ?? 50_000;
   // A job file (--config) supplies every option but the seeds and the db; flags still win.
   const job = flags.config === undefined ? null : readJobFile(flags.config);
   const base = job ? mergeJob(defaultConfig(), job.job) : defaultConfig();
@@ -60,8 +64,8 @@ export async function runBench(flags: BenchFlags): Promise<number> {
     await site.close();
   }
   const result = { pages, pageBytes, concurrency, workers, ...summary, ...storageFigures(flags.db) };
-  if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else process.stdout.write(formatBench(result));
+  // Through writeStdout: `bench --json > result.json` on a full disk lost the result and exited 0 (QA).
+  await writeStdout(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatBench(result));
   if (flags.save) process.stderr.write(`crawlite bench: saved ${saveResult('crawl', result).path}\n`);
   if (summary.status === 'interrupted') return 130;
   const shortfall = benchShortfall(summary, pages, config, job?.path ?? null, flags.db);
@@ -73,19 +77,22 @@ export async function runBench(flags: BenchFlags): Promise<number> {
 async function runMatrixBench(flags: BenchFlags): Promise<number> {
   const { runMatrix, DEFAULT_MATRIX, formatCell } = await import('../bench/matrix.js');
   process.stderr.write('crawlite bench --matrix: 36 cells, each a separate crawl of a generated site\n');
-  const cells = await runMatrix({ ...DEFAULT_MATRIX, onCell: (c) => process.stdout.write(`${formatCell(c)}\n`) });
-  if (flags.json) process.stdout.write(`${JSON.stringify(cells, null, 2)}\n`);
+  // With --json, stdout is the one JSON document (`--matrix --json > m.json` held the cell lines before it): the lines go to stderr.
+  const lines = flags.json ? process.stderr : process.stdout;
+  const cells = await runMatrix({ ...DEFAULT_MATRIX, onCell: (c) => lines.write(`${formatCell(c)}\n`) });
+  if (flags.json) await writeStdout(`${JSON.stringify(cells, null, 2)}\n`);
   if (flags.save) process.stderr.write(`crawlite bench: saved ${saveResult('matrix', cells).path}\n`);
   return 0;
 }
 
-async function runFrontierBenchCommand(flags: BenchFlags): Promise<number> {
+async function runFrontierBenchCommand(db: string, flags: BenchFlags): Promise<number> {
+  checkDbPath(db);
   const urls = optionalInt('--frontier', flags.frontier, 1000, 100_000_000)!;
   const { runFrontierBench } = await import('../bench/frontier-bench.js');
-  const r = runFrontierBench(urls, flags.db === 'data/bench.db' ? 'data/frontier-bench.db' : flags.db, (line) => process.stderr.write(`${line}\n`));
-  if (flags.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+  const r = runFrontierBench(urls, db, (line) => process.stderr.write(`${line}\n`));
+  if (flags.json) await writeStdout(`${JSON.stringify(r, null, 2)}\n`);
   else {
-    process.stdout.write(
+    await writeStdout(
       `\n  URLs                       ${r.urls.toLocaleString('en-US')} over ${r.hosts} hosts\n` +
         `  added                      ${r.addPerSecond.toFixed(0)} URLs/s\n` +
         `  taken and marked done      ${r.takeAndMarkPerSecond.toFixed(0)} URLs/s\n` +

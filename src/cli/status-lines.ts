@@ -40,11 +40,15 @@ export function formatEta(p: CrawlProgress, ctx: Pick<StatusContext, 'maxPages' 
   return seconds < 60 ? `${seconds}s` : formatDuration(seconds * 1000);
 }
 
-/** "waiting 4m10s for a URL to come due" while the crawl is idle; '' while it works. */
+/**
+ * "waiting 4m10s for a URL to come due" while the crawl is idle; '' while it works. Its causes name
+ * the user's own --delay (and robots.txt's Crawl-delay) first: the usual wait, which without them
+ * read as the site pushing back (QA).
+ */
 function waiting(p: CrawlProgress): string {
   if (p.waitingMs === null || p.waitingMs === undefined) return '';
   const seconds = Math.ceil(p.waitingMs / 1000);
-  return `waiting ${seconds < 60 ? `${seconds}s` : formatDuration(seconds * 1000)} for a URL to come due (Retry-After, robots.txt, a resting host)`;
+  return `waiting ${seconds < 60 ? `${seconds}s` : formatDuration(seconds * 1000)} for a URL to come due (--delay or Crawl-delay, Retry-After, robots.txt, a resting host)`;
 }
 
 function bar(done: number, total: number, width: number): string {

@@ -8,7 +8,7 @@
  * Only the first problem is reported (with a count of the others): one line, fixed, run again.
  */
 import { readFileSync } from 'node:fs';
-import { decodeTextFile } from './text-file.js';
+import { decodeTextFile, notUtf8Words } from './text-file.js';
 import { basename, extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -16,6 +16,7 @@ import { UsageError } from '../errors.js';
 import { jobFileSchema, knownKeys, type JobFile } from './job-schema.js';
 import { escapeControls } from './header-value.js';
 import { findDuplicateKey } from './json-duplicate-keys.js';
+import { jobKeyHint } from './job-key-hint.js';
 
 export interface LoadedJob {
   /** The job's `name`, or the file's name without its extension. */
@@ -42,13 +43,15 @@ function readSource(path: string): string {
   if (!['.yaml', '.yml', '.json'].includes(ext)) {
     throw invalid(path, 'expected a .yaml, .yml or .json job file');
   }
+  let bytes: Buffer;
   try {
-    return decodeTextFile(readFileSync(path));
+    bytes = readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'ENOTDIR' ? 'a part of its path is a file, not a folder' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
     throw invalid(path, `cannot read the job file: ${why}`);
   }
+  return decodeTextFile(bytes, (at) => invalid(path, `line ${at.line}, column ${at.column}: ${notUtf8Words(at)} (or UTF-16 with its byte order mark)`));
 }
 
 function parseSource(path: string, source: string): unknown {
@@ -131,7 +134,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     const at = path === '' ? '' : `${path}.`;
     const keys = knownKeys(issue.path);
     const known = keys.length > 0 ? ` (known: ${keys.join(', ')})` : '';
-    return `${at}${issue.keys[0]}: unknown key${known}`;
+    const hint = issue.path[0] === 'fields' && issue.path.length === 1 ? null : jobKeyHint(String(issue.keys[0]), at, keys);
+    return `${at}${issue.keys[0]}: unknown key${hint ? `; ${hint}` : ''}${known}`;
   }
   if (issue.code === 'invalid_key' && issue.issues[0]) {
     return `${path}: ${issue.issues[0].message}, got ${show(issue.path.at(-1))}`;
@@ -141,6 +145,6 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? `'${escapeControls(value)}'` : Array.isArray(value) ? 'a list' : typeof value === 'object' && value ? 'a mapping' : String(value);
+  const text = typeof value === 'string' ? `'${escapeControls(value)}'` : Array.isArray(value) ? (value.length === 0 ? 'an empty list' : 'a list') : typeof value === 'object' && value ? 'a mapping' : String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

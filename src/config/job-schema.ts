@@ -17,7 +17,7 @@ import type { CrawlConfig, PolitenessConfig, TrapConfig } from './schema.js';
 import type { FieldSpec } from '../types.js';
 import { parseDbSize } from './db-size.js';
 import { byteSize } from './load.js';
-import { seedUrlProblem } from './seed-url.js';
+import { seedPortProblem, seedUrlProblem } from './seed-url.js';
 import { patternProblem } from '../frontier/url-patterns.js';
 import { isValidSelector } from '../parse/extract-fields.js';
 import { HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
@@ -48,7 +48,7 @@ const httpUrl = nonEmpty('an absolute http:// or https:// URL').superRefine((s, 
     code: 'custom',
     message: problem === 'space'
       ? 'expected one URL per item with no space inside, not two URLs or a URL and a comment (write a space in a URL as %20)'
-      : 'expected an absolute http:// or https:// URL',
+      : seedPortProblem(s) !== null ? 'expected a port from 1 to 65535' : 'expected an absolute http:// or https:// URL',
   });
 });
 
@@ -225,11 +225,37 @@ export type JobFile = z.infer<typeof jobFileSchema>;
 
 /** The keys known at a path ('' for the top level), for the "unknown key" message. */
 export function knownKeys(path: readonly PropertyKey[]): string[] {
-  if (path.length === 0) return Object.keys(jobFileSchema.shape);
   if (path[0] === 'fields') return ['selector', 'attr', 'many'];
-  let slice: unknown = jobFileSchema.shape[String(path[0]) as keyof typeof jobFileSchema.shape];
-  if (slice instanceof z.ZodOptional) slice = slice.unwrap();
-  return slice instanceof z.ZodObject ? Object.keys(slice.shape) : [];
+  // Walked to the end: fetch.politeness' keys were once answered with fetch's (QA).
+  let node: unknown = jobFileSchema;
+  for (const key of path) {
+    node = unwrapOptional(node);
+    if (!(node instanceof z.ZodObject)) return [];
+    node = (node.shape as Record<string, unknown>)[String(key)];
+  }
+  node = unwrapOptional(node);
+  return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
+}
+
+function unwrapOptional(node: unknown): unknown {
+  while (node instanceof z.ZodOptional) node = node.unwrap();
+  return node;
+}
+
+/** Every option's full key path (`fetch.politeness.delayMs`), `fields` left out: its keys are the user's. */
+export function allKeyPaths(): string[] {
+  const paths: string[] = [];
+  const walk = (node: unknown, prefix: string): void => {
+    node = unwrapOptional(node);
+    if (!(node instanceof z.ZodObject)) return;
+    for (const [key, child] of Object.entries(node.shape as Record<string, unknown>)) {
+      if (prefix === '' && key === 'fields') continue;
+      paths.push(`${prefix}${key}`);
+      walk(child, `${prefix}${key}.`);
+    }
+  };
+  walk(jobFileSchema, '');
+  return paths;
 }
 
 // Compile-time guard: every CrawlConfig option is settable in the file, with a compatible type.

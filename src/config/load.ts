@@ -5,7 +5,7 @@
 import { DEFAULT_USER_AGENT, defaultConfig, defaultPolitenessConfig, defaultTrapConfig, type CrawlConfig, type ScopeMode } from './schema.js';
 import { UsageError } from '../errors.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
-import { seedUrlProblem, suggestSeed, SPACE_IN_SEED } from './seed-url.js';
+import { seedPortProblem, seedUrlProblem, suggestSeed, SPACE_IN_SEED } from './seed-url.js';
 import { parseByteSize } from './byte-size.js';
 import { secondsFlag, wholeNumberFlag } from './numeric-flag.js';
 import { parseDbSize } from './db-size.js';
@@ -76,6 +76,8 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
     if (problem === 'space') {
       throw new UsageError('CRAWL_SEED_INVALID', `invalid seed URL '${seed}': ${SPACE_IN_SEED}; give each URL as an argument of its own, and a space inside a URL as %20`);
     }
+    const port = problem ? seedPortProblem(seed) : null;
+    if (port) throw new UsageError('CRAWL_SEED_INVALID', `invalid seed URL '${seed}': ${port}`);
     if (problem) {
       const suggested = suggestSeed(seed);
       throw new UsageError('CRAWL_SEED_INVALID', `invalid seed URL '${seed}': give an absolute http:// or https:// URL${suggested ? `, e.g. ${suggested}` : ''}`);

@@ -20,7 +20,9 @@ export function wholeNumberFlag(flag: string, value: unknown, min: number, max =
   if (value === undefined || value === null) return null;
   const n = readNumber(value, WHOLE);
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `a whole number >= ${min}` : `a whole number from ${min} to ${max}`;
+    // A number past the largest exact one was told "expected a whole number >= 1", which it is (QA).
+    const bound = n > max ? `, at most ${max}` : '';
+    const range = max === Number.MAX_SAFE_INTEGER ? `a whole number >= ${min}${bound}` : `a whole number from ${min} to ${max}`;
     throw new UsageError('CRAWL_USAGE', `invalid ${flag} '${String(value)}': expected ${range}${hint}`);
   }
   return n;

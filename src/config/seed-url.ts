@@ -39,3 +39,14 @@ export function suggestSeed(seed: string): string | null {
   if (isLocal) return normalizeUrl(`http://${bare}`);
   return host.includes('.') ? url : null;
 }
+
+/**
+ * `port 99999 is out of range (1 to 65535)` for a seed whose port no connection can use; null
+ * otherwise. Such a seed was told "give an absolute http:// or https:// URL", which it is (QA).
+ */
+export function seedPortProblem(seed: string): string | null {
+  const port = /^https?:\/\/(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:@]*):(\d+)(?=[/?#]|$)/i.exec(seed.trim())?.[1];
+  if (port === undefined) return null;
+  const n = Number(port);
+  return n >= 1 && n <= 65_535 ? null : `port ${port} is out of range (1 to 65535)`;
+}

@@ -10,9 +10,9 @@
  */
 import { readFileSync, readSync } from 'node:fs';
 import { isatty } from 'node:tty';
-import { decodeTextFile } from './text-file.js';
+import { decodeTextFile, notUtf8Words } from './text-file.js';
 import { UsageError } from '../errors.js';
-import { seedUrlProblem, SPACE_IN_SEED, type SeedProblem } from './seed-url.js';
+import { seedPortProblem, seedUrlProblem, SPACE_IN_SEED, type SeedProblem } from './seed-url.js';
 
 export const MAX_SEEDS = 100_000;
 /** About MAX_SEEDS URLs of 300 characters: a bigger file is not a seed list worth reading. */
@@ -59,13 +59,13 @@ function readText(path: string): string {
     bytes = path === '-' ? readStdin() : readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of its path is a file, not a folder' : (err as Error).message;
     throw new UsageError('CRAWL_USAGE', `cannot read --seeds-file ${name}: ${why}`);
   }
   if (bytes.length > MAX_FILE_BYTES) {
     throw new UsageError('CRAWL_USAGE', `--seeds-file ${name} is larger than 32 MB; split it over several runs on the same --db`);
   }
-  return decodeTextFile(bytes);
+  return decodeTextFile(bytes, (at) => new UsageError('CRAWL_SEED_INVALID', `${name}:${at.line}: column ${at.column}: ${notUtf8Words(at)}`));
 }
 
 /** A bad line as quoted in the error: control characters escaped, so the terminal shows them. */
@@ -81,6 +81,7 @@ export function readSeedsFile(path: string): string[] {
   const bad: number[] = [];
   let firstBad = '';
   let firstProblem: SeedProblem = 'not-http';
+  let firstPort: string | null = null;
   // A bare CR ends a line too (old Mac files): the URL parser drops CRs, tabs and newlines inside
   // a URL, so two URLs on CR-ended lines were silently one (QA).
   const lines = readText(path).split(/\r\n|\r|\n/);
@@ -91,7 +92,7 @@ export function readSeedsFile(path: string): string[] {
     // parser, joining what was written apart: refused with the line instead.
     const problem = /[\u0000-\u001f\u007f]/.test(line) ? 'not-http' : seedUrlProblem(line);
     if (problem) {
-      if (bad.length === 0) [firstBad, firstProblem] = [quoteLine(line), problem];
+      if (bad.length === 0) [firstBad, firstProblem, firstPort] = [quoteLine(line), problem, seedPortProblem(line)];
       bad.push(i + 1);
       continue;
     }
@@ -104,7 +105,7 @@ export function readSeedsFile(path: string): string[] {
     const more = bad.length > 1 ? ` (and ${bad.length - 1} more line${bad.length > 2 ? 's' : ''}: ${bad.slice(1, 6).join(', ')}${bad.length > 6 ? ', ...' : ''})` : '';
     const fix = firstProblem === 'space'
       ? `${SPACE_IN_SEED}; give one URL per line, a # comment on a line of its own, and a space inside a URL as %20`
-      : 'give one absolute http:// or https:// URL per line';
+      : firstPort ?? 'give one absolute http:// or https:// URL per line';
     throw new UsageError('CRAWL_SEED_INVALID', `${name}:${bad[0]}: invalid seed URL '${firstBad}'${more}: ${fix}`);
   }
   if (seeds.length === 0) throw new UsageError('CRAWL_USAGE', `--seeds-file ${name} holds no URL (one per line; blank lines and # comments are skipped)`);

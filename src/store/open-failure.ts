@@ -6,7 +6,7 @@
  * file's -wal journal; Node's mkdir says "EACCES: permission denied, mkdir '/abs/dir'" (QA). The
  * file system is asked (access(2)) which of these it is; what it cannot tell keeps SQLite's words.
  */
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 const ERRNO_WORDS: Record<string, string> = {
@@ -42,6 +42,8 @@ export function whyNotWritable(path: string, err: unknown): string {
   const code = failure.code;
   if (code !== 'SQLITE_CANTOPEN' && code !== 'SQLITE_READONLY' && code !== 'SQLITE_READONLY_DIRECTORY') return failure.message;
   const dir = dirname(path);
+  // access(2) calls a file that is no folder "not executable": "its folder cannot be entered: permission denied" (QA).
+  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) return `${dir} is a file, not a folder`;
   const enter = denied(dir, constants.X_OK);
   if (enter) return `its folder ${dir} cannot be entered: ${words(enter)}`;
   const file = denied(path, constants.R_OK | constants.W_OK);

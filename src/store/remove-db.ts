@@ -15,7 +15,7 @@ import { lockedMessage } from './writer-lock.js';
 export function removeCrawliteDb(path: string): void {
   refuseDirectory(path);
   let crawl: OtherCrawl | null = null;
-  if ((statSync(path, { throwIfNoEntry: false })?.size ?? 0) > 0) {
+  if ((sizeOf(path) ?? 0) > 0) {
     let kind;
     try {
       const db = new Database(path, { readonly: true, fileMustExist: true });
@@ -39,7 +39,19 @@ export function removeCrawliteDb(path: string): void {
       `${path} holds a crawl of ${crawl.seed} (run ${crawl.runId}), not a bench run, and was left untouched: bench replaces its --db; pass --db a new file (by default data/bench.db)`,
     );
   }
+  // Nothing to remove where the path cannot even be looked at (its folder a file: ENOTDIR); opening
+  // it for the crawl then says why in words. Before, Node's "ENOTDIR: not a directory, stat ..." was the line (QA).
+  if (sizeOf(path) === null) return;
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+}
+
+/** The file's size, 0 when it does not exist, null when it cannot be looked at (ENOTDIR, EACCES). */
+function sizeOf(path: string): number | null {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  } catch {
+    return null;
+  }
 }
 
 /** What is read of a run's recorded options here. */

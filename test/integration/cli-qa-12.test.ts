@@ -295,7 +295,7 @@ test('a job file in UTF-16 with its byte order mark (Windows PowerShell\'s Out-F
   const json = join(dir, 'job.json');
   writeFileSync(json, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify({ seeds: [site.url('/')], db, maxPage: 1 }), 'utf16le')]));
   // Read, so its mistakes are named as in any job file.
-  assertOneLineError(await crawlite(['crawl', '--config', json]), 2, /^crawlite: .*job\.json: maxPage: unknown key \(known: .*\) \[CRAWL_CONFIG_INVALID\]$/);
+  assertOneLineError(await crawlite(['crawl', '--config', json]), 2, /^crawlite: .*job\.json: maxPage: unknown key; did you mean maxPages\? \(known: .*\) \[CRAWL_CONFIG_INVALID\]$/);
 });
 
 test('--scope prefix with a seed written without its trailing slash says that the directory above it is crawled, and how to keep to the folder', async (t) => {

@@ -43,8 +43,8 @@ const SEED = 'seeds: [https://example.org/]\n';
 
 const CASES: Array<[what: string, file: string, message: string]> = [
   ['bad enum value', `${SEED}scope:\n  mode: hosts\n`, "FILE: scope.mode: expected one of host, domain, prefix, any, got 'hosts'"],
-  ['unknown top-level key', `${SEED}maxpages: 3\n`, 'FILE: maxpages: unknown key (known: name, seeds, db, maxPages, maxDepth, maxTimeMs, scope, fetch, parse, store, traps, recrawl, retryFailed, sitemaps, archive, fields)'],
-  ['unknown nested key', `${SEED}fetch:\n  timeout: 30\n`, 'FILE: fetch.timeout: unknown key (known: concurrency, perHost, userAgent, timeoutMs, maxBodyBytes, maxRedirects, keepAliveMs, headers, insecure, proxy, cookies, politeness)'],
+  ['unknown top-level key', `${SEED}maxpages: 3\n`, 'FILE: maxpages: unknown key; did you mean maxPages? (known: name, seeds, db, maxPages, maxDepth, maxTimeMs, scope, fetch, parse, store, traps, recrawl, retryFailed, sitemaps, archive, fields)'],
+  ['unknown nested key', `${SEED}fetch:\n  timeout: 30\n`, 'FILE: fetch.timeout: unknown key; did you mean timeoutMs? (known: concurrency, perHost, userAgent, timeoutMs, maxBodyBytes, maxRedirects, keepAliveMs, headers, insecure, proxy, cookies, politeness)'],
   ['wrong type', `${SEED}fetch:\n  concurrency: lots\n`, "FILE: fetch.concurrency: expected a whole number from 1 to 1024, got 'lots'"],
   ['out of range', `${SEED}fetch:\n  perHost: 0\n`, 'FILE: fetch.perHost: expected a whole number from 1 to 1024, got 0'],
   ['not a whole number', `${SEED}maxPages: 2.5\n`, 'FILE: maxPages: expected a whole number >= 1 (leave the key out for no limit), got 2.5'],
@@ -60,7 +60,7 @@ const CASES: Array<[what: string, file: string, message: string]> = [
   ['retryFailed not a boolean', `${SEED}retryFailed: yes please\n`, "FILE: retryFailed: expected true or false, got 'yes please'"],
   ['bad field option', `${SEED}fields:\n  price: { selector: .p, many: 3 }\n`, 'FILE: fields.price.many: expected true or false, got 3'],
   ['unknown field option', `${SEED}fields:\n  price: { selector: .p, text: true }\n`, 'FILE: fields.price.text: unknown key (known: selector, attr, many)'],
-  ['misspelt required key', `${SEED}fields:\n  price: { select: .p }\n`, 'FILE: fields.price.select: unknown key (known: selector, attr, many) (and 1 more problem)'],
+  ['misspelt required key', `${SEED}fields:\n  price: { select: .p }\n`, 'FILE: fields.price.select: unknown key; did you mean selector? (known: selector, attr, many) (and 1 more problem)'],
   ['bad field name', `${SEED}fields:\n  "my price": .p\n`, "FILE: fields.my price: expected field names of letters, digits, _ and - (starting with a letter or _), got 'my price'"],
   ['userAgent with a newline', `${SEED}fetch:\n  userAgent: "bot\\nv2"\n`, "FILE: fetch.userAgent: expected a User-Agent of printable ASCII or Latin-1 characters (no newline, tab or other control character), got 'bot\\nv2'"],
   ['userAgent with a control character', `${SEED}fetch: { userAgent: "bot\\a" }\n`, "FILE: fetch.userAgent: expected a User-Agent of printable ASCII or Latin-1 characters (no newline, tab or other control character), got 'bot\\u0007'"],
@@ -254,7 +254,7 @@ test('YAML merge keys: an anchored mapping merges in, keys beside the merge win,
   });
 
   const unknown = jobFile(t, 'merge-unknown.yaml', `${SEED}scope: &scope { mode: prefix }\nfetch: { <<: *scope }\n`);
-  assert.match(errorOf(() => readJobFile(unknown), unknown), /^FILE: fetch\.mode: unknown key \(known: /);
+  assert.match(errorOf(() => readJobFile(unknown), unknown), /^FILE: fetch\.mode: unknown key; did you mean scope\.mode\? \(known: /);
   const notMap = jobFile(t, 'merge-scalar.yaml', `${SEED}maxPages: &n 5\nfetch: { <<: *n }\n`);
   assert.equal(errorOf(() => readJobFile(notMap), notMap), 'FILE: YAML error: Merge sources must be maps or map aliases');
 });

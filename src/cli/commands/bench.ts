@@ -1,13 +1,14 @@
 import type { Argv, CommandModule } from 'yargs';
 
 export interface BenchFlags {
-  pages: unknown;
-  pageBytes: unknown;
-  concurrency: unknown;
+  pages?: unknown;
+  pageBytes?: unknown;
+  concurrency?: unknown;
   workers?: unknown;
   /** A job file whose options (scope, limits, fetch, parse, fields) the bench crawl uses; its seeds and db are not. */
   config?: string;
-  db: string;
+  /** Undefined when not typed: data/bench.db for a crawl, data/frontier-bench.db for --frontier. */
+  db?: string;
   json?: boolean;
   save?: boolean;
   matrix?: boolean;
@@ -19,12 +20,12 @@ export const benchCommand: CommandModule<object, BenchFlags> = {
   describe: 'Serve a generated site on 127.0.0.1 and crawl it: pages/s, CPU per page, peak memory',
   builder: (y) =>
     y
-      .option('pages', { describe: 'Pages in the generated site', default: 1000, type: 'string', requiresArg: true })
-      .option('page-bytes', { describe: 'Average page size in bytes', default: 50_000, type: 'string', requiresArg: true })
+      .option('pages', { describe: 'Pages in the generated site', type: 'string', requiresArg: true, defaultDescription: '1000' })
+      .option('page-bytes', { describe: 'Average page size in bytes', type: 'string', requiresArg: true, defaultDescription: '50000' })
       .option('concurrency', { describe: 'Requests in flight', type: 'string', requiresArg: true, defaultDescription: '32' })
       .option('workers', { describe: 'Parse threads (0 = parse on the main thread)', type: 'string', requiresArg: true, defaultDescription: 'CPU cores' })
       .option('config', { describe: 'Job file to crawl the bench site with (its seeds and db are ignored)', type: 'string', requiresArg: true })
-      .option('db', { describe: 'SQLite file to write (replaced on each run)', type: 'string', default: 'data/bench.db', requiresArg: true })
+      .option('db', { describe: 'SQLite file to write (replaced on each run)', type: 'string', requiresArg: true, defaultDescription: '"data/bench.db"' })
       .option('json', { describe: 'Print the result as JSON', type: 'boolean', default: false })
       .option('save', { describe: 'Also write the result as JSON under bench/results/ (named by date and commit)', type: 'boolean', default: false })
       .option('matrix', { describe: 'Run every cell of workers 0,1,2,4 x concurrency 8,32,128 x pages of 5 KB, 50 KB, 500 KB', type: 'boolean', default: false })
