@@ -50,3 +50,21 @@ export function describeUnreadable(db: Db, err: unknown): string {
   }
   return message;
 }
+
+/**
+ * The schema version a crawlite or legacy database says it has, when that is newer than
+ * `known`: an older crawlite writing into it (its own columns, its own meaning of the rest)
+ * could spoil what the newer one stored, so it is refused untouched, as another application's is.
+ */
+export function newerSchema(db: Db, known: number): number | null {
+  const row = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get();
+  const version = Number(row?.value);
+  return Number.isInteger(version) && version > known ? version : null;
+}
+
+export function newerSchemaError(path: string, version: number, known: number): StoreError {
+  return new StoreError(
+    'CRAWL_STORE_OPEN',
+    `${path} was made by a newer crawlite (schema ${version}; this one knows up to ${known}) and was left untouched; upgrade crawlite, or pass --db a new file`,
+  );
+}

@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StoreError, isCrawlError } from '../errors.js';
 import { addMissingColumns } from './add-columns.js';
-import { APPLICATION_ID, describeUnreadable, foreignDbError, identifyDb } from './db-identity.js';
+import { APPLICATION_ID, describeUnreadable, foreignDbError, identifyDb, newerSchema, newerSchemaError } from './db-identity.js';
 import { corruptError } from './store-corrupt.js';
 import { isStoreFull } from './store-full.js';
 import { makeDirs } from '../make-dirs.js';
@@ -219,6 +219,8 @@ export function openForWrite(path: string): Db {
     db.pragma('busy_timeout = 2000');
     const kind = identifyDb(db);
     if (kind === 'foreign') throw foreignDbError(path);
+    const newer = kind === 'empty' ? null : newerSchema(db, SCHEMA_VERSION);
+    if (newer !== null) throw newerSchemaError(path, newer, SCHEMA_VERSION);
     // Must precede the first table (and WAL). Compressed pages are stored as ~20 KB blobs whose last
     // overflow page is on average half empty: 2 KiB pages halve that slack (9.5 % -> 4.6 % of the
     // blob bytes, measured on the bench site).

@@ -82,3 +82,20 @@ test('search of an empty file says it is no crawlite database (QA)', async (t) =
   writeFileSync(path, '');
   assertOneLineError(await crawlite(['search', '--db', path, 'x']), 1, /^crawlite: cannot read .*empty\.db as a crawlite database: it has no tables \[CRAWL_STORE_OPEN\]$/);
 });
+
+test('a database made by a newer crawlite (a higher schema_version) is refused untouched by a crawl, and still read by stats', async (t) => {
+  // QA: an older crawlite crawled into it without a word, its own columns beside the newer ones.
+  const path = join(dirname(tempDbPath(t)), 'newer.db');
+  openForWrite(path).close();
+  const db = new Database(path);
+  db.prepare("UPDATE meta SET value = '7' WHERE key = 'schema_version'").run();
+  db.pragma('journal_mode = DELETE');
+  db.close();
+  const before = hash(path);
+  const refused = /^crawlite: .*newer\.db was made by a newer crawlite \(schema 7; this one knows up to 1\) and was left untouched; upgrade crawlite, or pass --db a new file \[CRAWL_STORE_OPEN\]$/;
+  assertOneLineError(await crawlite(['crawl', 'http://127.0.0.1:9/', '--db', path, '--no-progress']), 1, refused);
+  assert.equal(hash(path), before, 'crawl left the file as it was');
+  const stats = await crawlite(['stats', '--db', path]);
+  assert.equal(stats.code, 0, stats.stderr);
+  assert.equal(hash(path), before, 'stats left the file as it was');
+});
