@@ -8,6 +8,7 @@ import type { TrapSkipCounts, Writer } from './store/writer.js';
 import type { Frontier } from './frontier/frontier.js';
 import type { RunOutcome } from './run-outcome.js';
 import type { EarlierFailures } from './store/retry-failed.js';
+import type { RecrawlStats } from './store/recrawl.js';
 import { mainThreadCpuMs } from './thread-cpu.js';
 
 export interface CrawlProgress {
@@ -74,6 +75,8 @@ export interface CrawlSummary extends CrawlProgress {
   isNothingQueued?: true;
   /** Seeds that --include/--exclude reject, and why; present only when there are some. */
   excludedSeeds?: ExcludedSeeds;
+  /** A run of a recrawl (started or continued): what the recrawl has found so far, as `stats` tells it; present only then. */
+  recrawl?: RecrawlStats;
   /** URLs this run recorded as skipped spider traps, by CRAWL_TRAP_* code; present only when there are some. */
   trapSkips?: TrapSkipCounts;
   /** --max-time ended the run's taking of URLs, with the URLs left queued; present only then. */

@@ -41,7 +41,7 @@ import { startsWithBinarySignature } from './parse/binary-signature.js';
 import { firstLanguage, linkHeaderCanonical } from './parse/header-metadata.js';
 import { createSearchIndexHooks, unindexNoindexPages } from './search/search-index.js';
 import { createArchiveHooks } from './store/archive.js';
-import { openRecrawl, type PriorPage } from './store/recrawl.js';
+import { openRecrawl, readRecrawlStats, type PriorPage, type RecrawlStats } from './store/recrawl.js';
 import { readEarlierFailures, requeueFailed, type EarlierFailures } from './store/retry-failed.js';
 import { requeueSkipped } from './store/requeue-skipped.js';
 import { addSitemapSeeds, type SitemapReport } from './frontier/sitemaps.js';
@@ -404,6 +404,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   let isTimeUp = false;
   let queuedAtEnd = 0;
   let earlierFailures: EarlierFailures | null = null;
+  let recrawlStats: RecrawlStats | null = null;
   let isNothingQueued = false;
   try {
     // --max-time: from here on no URL is taken; those in flight finish, the queue waits for the next run.
@@ -480,6 +481,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     const end = recordRunEnd(writer, status);
     queuedAtEnd = end.queued;
     unmarkedRunId = end.unmarkedRunId;
+    // QA: the summary said "N pages stored" after a --recrawl, which read as N new pages.
+    recrawlStats = recrawl.id === null ? null : readRecrawlSummary(db);
     writer.close();
     loopDelay.disable();
     await Promise.allSettled([pool.close(), fetcher.close()]);
@@ -491,6 +494,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     ...tracker.summary(status, active.size),
     ...(retriedFailed !== null ? { retriedFailed } : {}),
     ...(earlierFailures !== null ? { earlierFailures } : {}),
+    ...(recrawlStats !== null ? { recrawl: recrawlStats } : {}),
     ...(isNothingQueued ? { isNothingQueued: true as const } : {}),
     ...(excludedSeeds ? { excludedSeeds } : {}),
     ...(isTimeUp && status === 'done' ? { maxTimeReached: { limitMs: config.maxTimeMs as number, queued: queuedAtEnd } } : {}),
@@ -498,6 +502,15 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   };
   if (storeError || unmarkedRunId !== null) throw storeFullError(storeError, fullCause, unmarkedRunId);
   return summary;
+}
+
+/** The figures for the summary's recrawl line; a file too damaged to read them has no line, not a failed summary. */
+function readRecrawlSummary(db: Db): RecrawlStats | null {
+  try {
+    return readRecrawlStats(db);
+  } catch {
+    return null;
+  }
 }
 
 /** Closes a crawl that stopped before its stages started, its file left readable as a finished crawl leaves it. */

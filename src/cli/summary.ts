@@ -4,6 +4,7 @@ import type { CrawlDelayNotice, SeedRedirect } from '../types.js';
 import type { SitemapReport } from '../frontier/sitemaps.js';
 import { formatCount } from '../format-numbers.js';
 import type { RerunJob } from '../config/resume-options.js';
+import type { RecrawlStats } from '../store/recrawl.js';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -170,6 +171,12 @@ export function formatMaxTime(maxTimeMs: number, queued: number): string {
  * `resumeArgs`: what a continuing `crawl --db` must be given again (config/resume-options.ts
  * resumeArgs); `rerunJob`: the job file to run again instead (continueHint).
  */
+/** The recrawl's figures as `stats` gives them, so "N pages stored" is not read as N new pages. */
+export function formatRecrawl(r: RecrawlStats): string {
+  const left = r.pending > 0 ? `, ${formatCount(r.pending)} left for the next run` : '';
+  return `recrawl #${r.id}: ${formatCount(r.unchanged)} unchanged, ${formatCount(r.changed)} changed, ${formatCount(r.gone)} gone, ${formatCount(r.failed)} failed${left}`;
+}
+
 export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [], rerunJob: RerunJob | null = null): string {
   const trapLine = s.trapSkips ? formatTrapSkips(s.trapSkips) : null;
   const httpErrorLine = formatHttpErrors(s.outcome?.httpErrors ?? 0);
@@ -180,6 +187,7 @@ export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [
     ...errors.map(([code, n]) => `  ${String(n).padStart(7)}  ${code}`),
     ...(httpErrorLine ? [httpErrorLine] : []),
     ...(trapLine ? [trapLine] : []),
+    ...(s.recrawl ? [formatRecrawl(s.recrawl)] : []),
     ...(s.earlierFailures ? [formatEarlierFailures(s.earlierFailures)] : []),
     ...(s.maxTimeReached !== undefined ? [formatMaxTime(s.maxTimeReached.limitMs, s.maxTimeReached.queued)] : []),
     ...(s.isNothingQueued ? [NOTHING_QUEUED] : []),

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Database from 'better-sqlite3';
 import { runCrawl } from '../../src/crawl.js';
 import { readStats } from '../../src/export/stats.js';
+import { formatSummary } from '../../src/cli/summary.js';
 import { searchPages } from '../../src/search/search.js';
 import { startSite, page, type Route } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
@@ -71,7 +72,9 @@ test('--recrawl: 304 keeps content and links, changed pages are replaced, gone p
   t.after(() => site.close());
 
   const config = testConfig(t, [site.url('/')]);
-  assert.equal((await runCrawl(config)).status, 'done');
+  const crawled = await runCrawl(config);
+  assert.equal(crawled.status, 'done');
+  assert.equal(crawled.recrawl, undefined, 'a crawl that recrawls nothing has no recrawl line');
   assert.equal(conditional.length, 0, 'a first crawl sends no validators');
   const before = query<{ url: string; fetched_at: number; id: number }>(config.dbPath, 'SELECT url, fetched_at, id FROM pages');
   assert.equal(before.length, 7);
@@ -125,6 +128,12 @@ test('--recrawl: 304 keeps content and links, changed pages are replaced, gone p
   assert.deepEqual(searchPages({ dbPath: config.dbPath, query: 'quokka' }).map((h) => h.url), [site.url('/etag-changes')]);
   assert.deepEqual(searchPages({ dbPath: config.dbPath, query: 'aardvark' }).map((h) => h.url), [site.url('/etag-same')]);
 
+  // The run's summary says what the recrawl found, as stats does (QA: "8 pages stored" alone).
+  assert.deepEqual(
+    { unchanged: summary.recrawl?.unchanged, changed: summary.recrawl?.changed, gone: summary.recrawl?.gone, failed: summary.recrawl?.failed, pending: summary.recrawl?.pending },
+    { unchanged: 4, changed: 2, gone: 1, failed: 0, pending: 0 },
+  );
+  assert.match(formatSummary(summary), /\nrecrawl #1: 4 unchanged, 2 changed, 1 gone, 0 failed\n/);
   const stats = readStats(config.dbPath);
   assert.equal(stats.recrawl?.unchanged, 4, '/, /etag-same, /lm-same, /no-validator');
   assert.equal(stats.recrawl?.changed, 2);
@@ -153,9 +162,11 @@ test('an interrupted recrawl is continued by the next run, without requeueing wh
   assert.equal(stats.recrawl?.unchanged, 5);
   assert.equal(stats.recrawl?.pending, 8);
   assert.equal(stats.recrawl?.endedAt, null);
+  assert.match(formatSummary(first), /\nrecrawl #1: 5 unchanged, 0 changed, 0 gone, 0 failed, 8 left for the next run\n/);
 
-  // The next run (even without --recrawl) carries on with the same recrawl.
-  await runCrawl(config);
+  // The next run (even without --recrawl) carries on with the same recrawl, and says so.
+  const continued = await runCrawl(config);
+  assert.equal(continued.recrawl?.unchanged, 13);
   stats = readStats(config.dbPath);
   assert.equal(stats.recrawl?.id, 1);
   assert.equal(stats.recrawl?.unchanged, 13);
