@@ -37,7 +37,7 @@ if (args[0] === '--child') {
   const { renderPage } = await load('src/bench/site.js');
   const { parsePage } = await load('src/parse/parse-page.js');
   // Both runs render the same pages, so the difference between them is parsing alone.
-  const bodies = Array.from({ length: Number(rendered) }, (_, i) => renderPage(i * 7, { pages: 5000, ...(pageBytes ? { pageBytes: Number(pageBytes) } : {}) }));
+  const bodies = Array.from({ length: Number(rendered) }, (_, i) => renderPage(i * 7, { pages: Math.max(5000, Number(rendered) * 7), ...(pageBytes ? { pageBytes: Number(pageBytes) } : {}) }));
   for (let i = 0; i < Number(count); i++) {
     parsePage({ url: `http://127.0.0.1/articles/${i}.html`, body: bodies[i], contentType: 'text/html', isHtml: true, maxLinks: 1000 });
   }
