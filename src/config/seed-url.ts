@@ -12,9 +12,12 @@ export type SeedProblem = 'not-http' | 'space';
 
 export function seedUrlProblem(seed: string): SeedProblem | null {
   const trimmed = seed.trim();
-  if (!/^https?:\/\//i.test(trimmed) || normalizeUrl(trimmed) === null) return 'not-http';
-  // Any white space, the no-break space a copy from a web page brings included.
+  if (!/^https?:\/\/./i.test(trimmed)) return 'not-http';
+  // Any white space, the no-break space a copy from a web page brings included. Asked before the
+  // parse: a space in the host (http://exa mple.org/) made the URL unparsable, and its seed was
+  // told to give an absolute http:// URL, which it looked like (QA).
   if (/\s/.test(trimmed)) return 'space';
+  if (normalizeUrl(trimmed) === null) return 'not-http';
   return null;
 }
 

@@ -9,8 +9,9 @@ test('one http(s) URL is no problem, white space around it neither', () => {
   }
 });
 
-test('white space inside a seed is a problem: two URLs, a comment after one, a space in the path or query', () => {
+test('white space inside a seed is a problem: two URLs, a comment after one, a space in the host, path or query', () => {
   for (const seed of [
+    'http://exa mple.org/',
     'http://example.org/ http://example.org/b',
     'http://example.org/p # the docs',
     'http://example.org/a b',
@@ -22,7 +23,7 @@ test('white space inside a seed is a problem: two URLs, a comment after one, a s
 });
 
 test('what is no http(s) URL at all says so first, a space in it or not', () => {
-  for (const seed of ['example.org', 'ftp://example.org/', 'http://', 'http://exa mple.org/', 'see http://example.org/']) {
+  for (const seed of ['example.org', 'ftp://example.org/', 'http://', 'http:// ', 'see http://example.org/', 'ftp://exa mple.org/']) {
     assert.equal(seedUrlProblem(seed), 'not-http', seed);
   }
 });
