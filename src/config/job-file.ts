@@ -16,6 +16,7 @@ import { UsageError } from '../errors.js';
 import { jobFileSchema, knownKeys, type JobFile } from './job-schema.js';
 import { escapeControls } from './header-value.js';
 import { findDuplicateKey } from './json-duplicate-keys.js';
+import { jsonErrorOffset } from './json-error-offset.js';
 import { jobKeyHint } from './job-key-hint.js';
 
 export interface LoadedJob {
@@ -106,13 +107,14 @@ function parseJson(path: string, source: string): unknown {
   } catch (err) {
     const message = (err as Error).message;
     const at = /at position (\d+)/.exec(message);
-    let where = '';
-    if (at) {
-      const before = source.slice(0, Number(at[1]));
-      const line = before.split('\n').length;
-      where = `line ${line}, column ${before.length - before.lastIndexOf('\n')}: `;
-    }
-    throw invalid(path, `${where}JSON syntax error: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
+    // "Unexpected token 'x', "<the file>" is not valid JSON" names no position, and quotes the file.
+    const offset = at ? Number(at[1]) : jsonErrorOffset(source);
+    const before = source.slice(0, offset);
+    const where = offset < 0 ? '' : `line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}: `;
+    const what = message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '')
+      // A line break or tab as the token, written so that it shows.
+      .replace(/^Unexpected token '(\s)'$/, (_, c: string) => `Unexpected ${JSON.stringify(c)}`);
+    throw invalid(path, `${where}JSON syntax error: ${what}`);
   }
   const duplicate = findDuplicateKey(source);
   if (duplicate !== null) throw invalid(path, `line ${duplicate.line}: the key ${JSON.stringify(duplicate.key)} appears twice in one object`);

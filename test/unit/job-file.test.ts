@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { loadCrawlConfig, type JobFlags } from '../../src/config/load-job.js';
 import { readJobFile } from '../../src/config/job-file.js';
+import { jsonErrorOffset } from '../../src/config/json-error-offset.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { resolveProxy } from '../../src/config/proxy.js';
 
@@ -88,6 +89,30 @@ for (const [what, text, message] of CASES) {
 test('job file error: JSON syntax error names the line', (t) => {
   const path = jobFile(t, 'job.json', '{\n  "seeds": ["https://example.org/"],\n}\n');
   assert.equal(errorOf(() => readJobFile(path), path), 'FILE: line 3, column 1: JSON syntax error: Expected double-quoted property name');
+});
+
+test('job file error: an unexpected token, which V8 gives no position for, is named with its line, without the file quoted (QA)', (t) => {
+  const cases: Array<[string, string]> = [
+    ['x{"seeds": []}\n', 'line 1, column 1: JSON syntax error: Unexpected token \'x\''],
+    ['{\n  "seeds": ["https://example.org/"],\n  "maxPages": tru\n}\n', 'line 3, column 18: JSON syntax error: Unexpected "\\n"'],
+    ['{\n  "seeds": ["https://example.org/"],\n  "maxPages": 5 oops\n}\n', 'line 3, column 17: JSON syntax error: Expected \',\' or \'}\' after property value'],
+    [`{"seeds": ["https://example.org/"], "x": [${'1, '.repeat(40)}nope]}`, `line 1, column ${42 + 120 + 2}: JSON syntax error: Unexpected token 'o'`],
+    ['}', 'line 1, column 1: JSON syntax error: Unexpected token \'}\''],
+  ];
+  for (const [text, message] of cases) {
+    const path = jobFile(t, 'job.json', text);
+    assert.equal(errorOf(() => readJobFile(path), path), `FILE: ${message}`, JSON.stringify(text));
+  }
+});
+
+test('jsonErrorOffset: where strict JSON first goes wrong; the end of a valid text; -1 past the stack', () => {
+  const valid = '{"a": [1, -0, 2.5e-3, "x\\u00e9\\n", true, false, null, {}, []]}';
+  assert.equal(jsonErrorOffset(valid), valid.length);
+  assert.equal(jsonErrorOffset('{"a": 01}'), 7);
+  assert.equal(jsonErrorOffset('{"a": "\u0001"}'), 7);
+  assert.equal(jsonErrorOffset('{"a": 1,}'), 8);
+  assert.equal(jsonErrorOffset('  '), 2);
+  assert.equal(jsonErrorOffset('['.repeat(200_000)), -1);
 });
 
 test('job file error: a key twice in one JSON object is refused, as YAML refuses it, with its line', (t) => {
