@@ -4,6 +4,7 @@
  * the one-line-error assertion every bad-input test makes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 
@@ -41,6 +42,18 @@ export function crawlite(args: string[], opts: RunOptions = {}): Promise<Run> {
       resolve({ code, signal, stdout, stderr });
     });
     opts.onSpawn?.(child);
+  });
+}
+
+/** crawlite with its stdout opened on `path` (as `> path`): a full device, a file. */
+export function crawliteTo(path: string, args: string[]): Promise<Run> {
+  const fd = openSync(path, 'w');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', fd, 'pipe'] });
+    closeSync(fd);
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout: '', stderr }));
   });
 }
 

@@ -4,12 +4,12 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSite, page } from '../helpers/site.js';
-import { assertOneLineError, crawlite, MAIN, type Run } from '../helpers/cli.js';
+import { assertOneLineError, crawlite, crawliteTo } from '../helpers/cli.js';
 import { rows } from '../helpers/db.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -18,18 +18,6 @@ function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'crawlite-qa14-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-/** crawlite with its stdout opened on `path` (as `> path`). */
-function crawliteTo(path: string, args: string[]): Promise<Run> {
-  const fd = openSync(path, 'w');
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', fd, 'pipe'] });
-    closeSync(fd);
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout: '', stderr }));
-  });
 }
 
 test('bench with stdout on a full disk: one line saying stdout, exit 1 (bench --json > r.json lost the result and exited 0)', { skip: !isRoot && 'mknod needs root' }, async (t) => {

@@ -5,12 +5,12 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, lstatSync, chmodSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { lstatSync, chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSite, page } from '../helpers/site.js';
-import { assertOneLineError, crawlite, MAIN, type Run } from '../helpers/cli.js';
+import { assertOneLineError, crawlite, crawliteTo } from '../helpers/cli.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -32,18 +32,6 @@ function fullDevice(dir: string): string {
   const dev = join(dir, 'myfull');
   assert.equal(spawnSync('mknod', [dev, 'c', '1', '7']).status, 0, 'mknod');
   return dev;
-}
-
-/** crawlite with its stdout opened on `path` (as `> path`). */
-function crawliteTo(path: string, args: string[]): Promise<Run> {
-  const fd = openSync(path, 'w');
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', fd, 'pipe'] });
-    closeSync(fd);
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout: '', stderr }));
-  });
 }
 
 const ENOSPC = 'no space left on device \\(ENOSPC\\); free some space and run it again \\[CRAWL_OUTPUT_WRITE\\]$';
