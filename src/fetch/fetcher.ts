@@ -111,6 +111,12 @@ export interface FetchOverrides {
   isUnchecked?: boolean;
   /** Sent with the first request only, not redirects (a recrawl's If-None-Match / If-Modified-Since). */
   extraHeaders?: Record<string, string>;
+  /**
+   * What the end of a body read to the close matches when it is evidently whole, so that its
+   * server's silence ends it (unframed-body.ts): robots.txt's WHOLE_LINES, a sitemap's
+   * WHOLE_SITEMAP. @default WHOLE_DOCUMENT
+   */
+  wholeEnd?: RegExp;
 }
 
 export interface Fetcher {
@@ -413,7 +419,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         return { location: decodeHeaderUtf8(location), status: res.statusCode, setsCookie: res.headers['set-cookie'] !== undefined };
       }
       // Read to the close: a server that never closes is caught by its silence (unframed-body.ts).
-      const tail = isUnframed(res.statusCode, res.headers) ? createDocumentTail() : null;
+      const tail = isUnframed(res.statusCode, res.headers) ? createDocumentTail(overrides.wholeEnd) : null;
       const body = NO_CONTENT_STATUSES.has(res.statusCode) ? await skipNoContent(res.body, deadline.signal)
         : tail !== null ? Readable.from(watchUnframed(res.body, tail.isWhole), { objectMode: false })
         : res.body;

@@ -17,6 +17,7 @@ import type { HostLimits } from './host-limits.js';
 import { createHostSchedule, type HostSchedule } from './politeness.js';
 import { createPoliteFetch, type PoliteFetch } from './polite-fetch.js';
 import { createRobotsPolicy, type RobotsPolicy } from './robots.js';
+import { WHOLE_LINES } from './unframed-body.js';
 
 export interface PoliteStageOptions {
   config: FetchConfig;
@@ -64,7 +65,8 @@ export function createPoliteStage(opts: PoliteStageOptions): PoliteStage {
   const schedule = createHostSchedule({ ...politeness, onTurnFreed: () => opts.onHostReady?.() });
   const announced = new Set<string>();
   // RFC 9309: follow at least 5 redirects, to any host; read at least 500 KiB (+1 to see a cut).
-  const robotsOverrides = { maxRedirects: Math.max(5, config.maxRedirects), maxBodyBytes: politeness.robotsMaxBytes + 1, isUnchecked: true };
+  // Read to the close from a server that never closes, it ends at a silence after a whole line.
+  const robotsOverrides = { maxRedirects: Math.max(5, config.maxRedirects), maxBodyBytes: politeness.robotsMaxBytes + 1, isUnchecked: true, wholeEnd: WHOLE_LINES };
   const robots = createRobotsPolicy({
     userAgent: config.userAgent,
     config: politeness,

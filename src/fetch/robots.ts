@@ -178,7 +178,7 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
     }
     const code: ErrorCode = 'CRAWL_ROBOTS_UNAVAILABLE';
     const message = `robots.txt of ${host} unreachable (${detail})`;
-    if (retry === null) return { kind: 'gaveUp', code, message: `${message}; gave up after ${tries} attempts` };
+    if (retry === null) return { kind: 'gaveUp', code, message: `${message}; gave up after ${tries} attempt${tries === 1 ? '' : 's'}` };
     return { kind: 'unreachable', retryAt: now() + retry.delayMs, failures: tries, code, message };
   }
 

@@ -10,6 +10,10 @@
  * - silent for COMPLETE_IDLE_MS after a document that is evidently whole (its decoded text ends
  *   with `</html>`, then only whitespace or comments, as cache plugins append): the body ends
  *   there and is kept whole. The server has nothing more to say; it just does not hang up.
+ *   What "whole" means is the caller's (FetchOverrides.wholeEnd): a sitemap ends with its root's
+ *   end tag (WHOLE_SITEMAP), robots.txt with a line break (WHOLE_LINES: its rules are read to the
+ *   last whole line anyway, as a 500 KiB cut is). A robots.txt served so stalled, and with it
+ *   the whole origin: disallowed, retried, then every URL failed, although its rules had come.
  * - silent for STALLED_IDLE_MS otherwise: CRAWL_FETCH_STALLED, retried as a timeout is. What
  *   came is a fragment (or nothing), and storing it as the page would pass a cut document off as
  *   whole; waiting on would only reach --timeout with the same bytes. The longer wait leaves room
@@ -30,7 +34,11 @@ export const STALLED_IDLE_MS = 10_000;
 const TAIL_CHARS = 2_048;
 
 /** `</html>`, then only whitespace and comments (`<!-- page cached 0.2 s -->`) to the end. */
-const WHOLE_DOCUMENT = /<\/html\s*>(?:\s|<!--(?:(?!-->)[\s\S])*-->)*$/i;
+export const WHOLE_DOCUMENT = /<\/html\s*>(?:\s|<!--(?:(?!-->)[\s\S])*-->)*$/i;
+/** A sitemap's or sitemap index's end tag, then only whitespace and comments. */
+export const WHOLE_SITEMAP = /<\/(?:[\w.-]+:)?(?:urlset|sitemapindex)\s*>(?:\s|<!--(?:(?!-->)[\s\S])*-->)*$/i;
+/** A line-based text (robots.txt) whose last line has ended. */
+export const WHOLE_LINES = /[\r\n]$/;
 
 /**
  * Whether a response's body is read to the close: no Content-Length, and no Transfer-Encoding
@@ -49,7 +57,8 @@ export interface DocumentTail {
   isWhole(): boolean;
 }
 
-export function createDocumentTail(): DocumentTail {
+/** `wholeEnd`: what the end of a whole body matches (WHOLE_DOCUMENT, WHOLE_SITEMAP, WHOLE_LINES). */
+export function createDocumentTail(wholeEnd: RegExp = WHOLE_DOCUMENT): DocumentTail {
   let tail = '';
   return {
     add(decoded) {
@@ -57,7 +66,7 @@ export function createDocumentTail(): DocumentTail {
       // encoding a page is likely to be in (UTF-16 pages are rare and only lose this shortcut).
       tail = (tail + Buffer.from(decoded.buffer, decoded.byteOffset, decoded.byteLength).toString('latin1', Math.max(0, decoded.byteLength - TAIL_CHARS))).slice(-TAIL_CHARS);
     },
-    isWhole: () => WHOLE_DOCUMENT.test(tail),
+    isWhole: () => wholeEnd.test(tail),
   };
 }
 

@@ -22,6 +22,7 @@
  * would be, for its Sitemap: lines only (what --sitemaps did before the policy served it).
  */
 import { gunzipMembers } from '../fetch/gunzip-members.js';
+import { WHOLE_LINES, WHOLE_SITEMAP } from '../fetch/unframed-body.js';
 import { formatBinaryBytes } from '../format-numbers.js';
 import type { ErrorCode } from '../errors.js';
 import type { AddedUrls, Discovered, FetchFailure, FetchResult, FrontierEntry, RobotsText } from '../types.js';
@@ -29,7 +30,7 @@ import { normalizeUrl, originKey } from './normalize-url.js';
 
 export interface SitemapOptions {
   seeds: string[];
-  fetcher: { fetch(entry: FrontierEntry, signal?: AbortSignal, overrides?: { maxBodyBytes?: number }): Promise<FetchResult | FetchFailure> };
+  fetcher: { fetch(entry: FrontierEntry, signal?: AbortSignal, overrides?: { maxBodyBytes?: number; wholeEnd?: RegExp }): Promise<FetchResult | FetchFailure> };
   limits: { run<T>(host: string, fn: () => Promise<T>): Promise<T> };
   scope: (url: string) => ErrorCode | null;
   /**
@@ -249,7 +250,9 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
     const entry: FrontierEntry = { id: -1, url, host: originKey(url), depth: 0, attempt: 0 };
     // The cap is on decoded bytes (a Content-Encoding removed), so a .xml.gz file is capped as
     // sent; unpack() caps what it inflates to.
-    const overrides = isSitemap ? { maxBodyBytes: maxBytes } : {};
+    // Read to the close from a server that never closes, a sitemap ends at a silence after its
+    // end tag, robots.txt after a whole line (unframed-body.ts).
+    const overrides = isSitemap ? { maxBodyBytes: maxBytes, wholeEnd: WHOLE_SITEMAP } : { wholeEnd: WHOLE_LINES };
     const result = await opts.limits.run(entry.host, () => opts.fetcher.fetch(entry, opts.signal, overrides));
     if ('code' in result) {
       report.failures.push({ url, message: `${result.message} [${result.code}]` });

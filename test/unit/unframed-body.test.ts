@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { createDocumentTail, isUnframed, watchUnframed } from '../../src/fetch/unframed-body.js';
+import { createDocumentTail, isUnframed, watchUnframed, WHOLE_LINES, WHOLE_SITEMAP } from '../../src/fetch/unframed-body.js';
 
 const limits = { completeMs: 30, stalledMs: 120 };
 
@@ -33,6 +33,23 @@ test('a document is whole when </html> ends it, whitespace and comments aside', 
   assert.equal(whole('<html><p>a</p></html><!-- open comment'), false);
   assert.equal(whole('<html><p>the first half'), false);
   assert.equal(whole(`</html>${'x'.repeat(5000)}`, '</html>'), true, 'only the end counts');
+});
+
+test('a sitemap is whole at its root end tag, a robots.txt at the end of a line', () => {
+  const whole = (end: RegExp, text: string) => {
+    const tail = createDocumentTail(end);
+    tail.add(Buffer.from(text, 'latin1'));
+    return tail.isWhole();
+  };
+  assert.equal(whole(WHOLE_SITEMAP, '<urlset><url><loc>x</loc></url></urlset>\n'), true);
+  assert.equal(whole(WHOLE_SITEMAP, '<sitemapindex></SITEMAPINDEX>\n<!-- 0.1 s -->'), true);
+  assert.equal(whole(WHOLE_SITEMAP, '<sm:urlset></sm:urlset>'), true, 'a prefixed root');
+  assert.equal(whole(WHOLE_SITEMAP, '<urlset><url><loc>x</loc></url>\n'), false);
+  assert.equal(whole(WHOLE_SITEMAP, '<html></html>'), false);
+  assert.equal(whole(WHOLE_LINES, 'User-agent: *\nDisallow: /a\n'), true);
+  assert.equal(whole(WHOLE_LINES, 'User-agent: *\r\nDisallow: /a\r'), true);
+  assert.equal(whole(WHOLE_LINES, 'User-agent: *\nDisallow: /pri'), false, 'cut mid-line');
+  assert.equal(whole(WHOLE_LINES, ''), false, 'nothing came');
 });
 
 test('silence after a whole document ends the body; the source is destroyed', async () => {

@@ -1,0 +1,70 @@
+/**
+ * Hostile-web QA, round 15: a robots.txt and a sitemap read to the close from servers that never
+ * close. Each test starts its own server on 127.0.0.1 and runs the real crawl (the CLI) on a
+ * fresh SQLite file.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { crawlite } from '../helpers/cli.js';
+import { tempDbPath } from '../helpers/config.js';
+import { rows } from '../helpers/db.js';
+import { rawResponse, startRawSite } from '../helpers/raw-site.js';
+
+/** An HTTP/1.0-style answer with no Content-Length: its body ends only at a close that never comes. */
+const unframed = (type: string, body: string): Buffer => Buffer.from(`HTTP/1.0 200 OK\r\nContent-Type: ${type}\r\n\r\n${body}`, 'latin1');
+const html = (body: string): Buffer => rawResponse(['Content-Type: text/html'], Buffer.from(body));
+
+interface UrlRow {
+  url: string;
+  state: string;
+  error_code: string | null;
+  error_message: string | null;
+}
+
+test('a robots.txt read to the close from a server that never closes is obeyed once its last line has ended (it stalled, and with it the origin); one cut mid-line still stalls', async (t) => {
+  const home = html('<title>home</title><a href="/open">open</a> <a href="/private/x">private</a>');
+  const whole = await startRawSite(t, (path) => ({
+    '/robots.txt': unframed('text/plain', 'User-agent: *\nDisallow: /private/\n'),
+    '/': home,
+    '/open': html('<title>open</title>'),
+  })[path] ?? null);
+  const cut = await startRawSite(t, (path) => ({
+    '/robots.txt': unframed('text/plain', 'User-agent: *\nDisallow: /priv'),
+    '/': home,
+  })[path] ?? null);
+  const db = tempDbPath(t);
+  const startedAt = Date.now();
+  const run = await crawlite(['crawl', `${whole.origin}/`, `${cut.origin}/`, '--db', db, '--retries', '0', '--quiet', '--timeout', '40s']);
+  const elapsedMs = Date.now() - startedAt;
+  assert.equal(run.code, 0, run.stderr);
+  const byUrl = new Map(rows<UrlRow>(db, 'SELECT url, state, error_code, error_message FROM urls').map((r) => [r.url, r]));
+  const state = (url: string) => [byUrl.get(url)?.state, byUrl.get(url)?.error_code];
+  assert.deepEqual(state(`${whole.origin}/`), ['done', null], byUrl.get(`${whole.origin}/`)?.error_message ?? '');
+  assert.deepEqual(state(`${whole.origin}/open`), ['done', null]);
+  assert.deepEqual(state(`${whole.origin}/private/x`), ['failed', 'CRAWL_ROBOTS_DISALLOWED']);
+  assert.equal(whole.hits.get('/private/x'), undefined, 'a disallowed URL is never requested');
+  // Cut mid-line: the rest of a rule may be missing, so nothing is taken from it.
+  assert.deepEqual(state(`${cut.origin}/`), ['failed', 'CRAWL_ROBOTS_UNAVAILABLE']);
+  assert.match(byUrl.get(`${cut.origin}/`)?.error_message ?? '', /\(CRAWL_FETCH_STALLED: the server sent 29 bytes of a body .*\); gave up after 1 attempt$/);
+  assert.equal(cut.hits.get('/'), undefined);
+  assert.ok(elapsedMs < 30_000, `ended on the silences, not on --timeout (${elapsedMs} ms)`);
+});
+
+test('--sitemaps: a sitemap read to the close from a server that never closes is read once its end tag has come', async (t) => {
+  // The sitemap names absolute URLs, known once the server listens.
+  let origin = '';
+  const site = await startRawSite(t, (path) => ({
+    '/sitemap.xml': unframed('application/xml', `<?xml version="1.0"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${origin}/only-in-sitemap</loc></url></urlset>\n<!-- generated in 0.1 s -->\n`),
+    '/': html('<title>home</title>'),
+    '/only-in-sitemap': html('<title>from the sitemap</title>'),
+  })[path] ?? null);
+  origin = site.origin;
+  const db = tempDbPath(t);
+  const startedAt = Date.now();
+  const run = await crawlite(['crawl', `${origin}/`, '--sitemaps', '--db', db, '--retries', '0', '--quiet', '--timeout', '40s']);
+  const elapsedMs = Date.now() - startedAt;
+  assert.equal(run.code, 0, run.stderr);
+  const titles = rows<{ title: string }>(db, 'SELECT title FROM pages ORDER BY url').map((p) => p.title);
+  assert.deepEqual(titles, ['home', 'from the sitemap'], run.stderr);
+  assert.ok(elapsedMs < 9_000, `ended on the silence after </urlset> (${elapsedMs} ms)`);
+});
