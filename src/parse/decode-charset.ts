@@ -1,8 +1,8 @@
 /**
  * Turns a response body into a string the way a browser would pick the encoding (WHATWG HTML
  * "determining the character encoding"): byte order mark, then the Content-Type charset, then a
- * prescan of the first 1024 bytes for <meta charset>, then UTF-8 when the bytes are valid UTF-8,
- * else windows-1252. An encoding label TextDecoder does not know falls through to the next step
+ * prescan of the first 1024 bytes for <meta charset> (and on through the <head>, as Chromium
+ * looks: scanHeadForCharset), then UTF-8 when the bytes are valid UTF-8, else windows-1252. An encoding label TextDecoder does not know falls through to the next step
  * rather than failing the page.
  */
 
@@ -16,7 +16,7 @@ const PRESCAN_BYTES = 1024;
 const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 export function decodeHtml(bytes: Uint8Array, contentType: string): DecodedHtml {
-  const encoding = sniffBom(bytes) ?? toEncoding(charsetParam(contentType)) ?? prescanMetaCharset(bytes);
+  const encoding = sniffBom(bytes) ?? toEncoding(charsetParam(contentType)) ?? prescanMetaCharset(bytes) ?? scanHeadForCharset(bytes);
   if (encoding !== null) return { html: decodeAs(bytes, encoding), encoding };
   // The UTF-8 check decodes the body; when it decoded all of it (no BOM: sniffBom saw none), that
   // string is what decodeAs would return, and the body is not decoded a second time.
@@ -198,6 +198,91 @@ function readMeta(s: string, start: number): { encoding: string | null; next: nu
   // A meta cannot truthfully declare UTF-16 (the prescan itself read the bytes as ASCII).
   if (charset === 'utf-16le' || charset === 'utf-16be') charset = 'utf-8';
   return { encoding: charset, next: pos };
+}
+
+// --- past the first 1024 bytes: the rest of the <head>, as Chromium's HTMLMetaCharsetParser ---------
+
+/** How far the head is followed for a late <meta charset>: a bound on the cost of a hostile head. */
+const HEAD_SCAN_BYTES = 1024 * 1024;
+/** Tags Chromium lets stand in the head while it looks for a charset (and html, head start tags). */
+const HEAD_TAGS = new Set(['script', 'noscript', 'style', 'link', 'meta', 'object', 'title', 'base']);
+/** Elements whose content is text to their end tag (Chromium's tokenizer switches state for them). */
+const TEXT_ELEMENTS = new Set(['script', 'style', 'noscript', 'title', 'textarea', 'xmp', 'iframe', 'noembed', 'noframes']);
+
+/**
+ * A `<meta>` charset declared past the first 1024 bytes but still in the head. The WHATWG prescan
+ * stops at 1024 bytes, but the tree builder changes the encoding when it meets such a meta, and
+ * Chromium looks on through the head: its HTMLMetaCharsetParser stops only once past 1024 bytes
+ * and at a tag not allowed there (`<body>`, `<div>`, `</head>`). Heads that start with a long
+ * comment, many <link>s or inline scripts and styles put their meta there; read without it, a
+ * windows-1251 or Shift_JIS page fell to windows-1252, and a UTF-8 page with one stray byte was
+ * all mojibake. Script, style and title content is skipped as text, so a `<meta>` written inside
+ * a script's string is not taken.
+ */
+function scanHeadForCharset(bytes: Uint8Array): string | null {
+  if (bytes.length <= PRESCAN_BYTES) return null;
+  // Most heads end within a few KiB: the bytes are read as text a window at a time, the window
+  // growing fourfold while the head runs past it.
+  const limit = Math.min(bytes.length, HEAD_SCAN_BYTES);
+  for (let window = 16 * 1024; ; window *= 4) {
+    const s = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(window, limit)).toString('latin1');
+    const found = scanHead(s);
+    if (found !== RAN_OUT) return found;
+    if (s.length >= limit) return null;
+  }
+}
+
+const RAN_OUT = Symbol('ran out');
+const END_TAGS = new Map([...TEXT_ELEMENTS].map((name) => [name, new RegExp(`</${name}`, 'gi')]));
+
+/** The charset of a head meta in `s`, null when the head ended without one, RAN_OUT at the end of `s`. */
+function scanHead(s: string): string | null | typeof RAN_OUT {
+  let isInHead = true;
+  let pos = 0;
+  while (pos < s.length) {
+    if (!isInHead && pos >= PRESCAN_BYTES) return null;
+    const lt = s.indexOf('<', pos);
+    if (lt < 0) return RAN_OUT;
+    if (s.startsWith('<!--', lt)) {
+      const close = s.indexOf('-->', lt + 4);
+      if (close < 0) return RAN_OUT;
+      pos = close + 3;
+      continue;
+    }
+    const isEnd = s[lt + 1] === '/';
+    const nameAt = isEnd ? lt + 2 : lt + 1;
+    if (!isAsciiAlpha(s[nameAt])) {
+      if (s[lt + 1] === '!' || s[lt + 1] === '?' || isEnd) {
+        const gt = s.indexOf('>', lt + 1);
+        if (gt < 0) return RAN_OUT;
+        pos = gt + 1;
+      } else {
+        pos = lt + 1;
+      }
+      continue;
+    }
+    pos = nameAt;
+    while (pos < s.length && !isSpace(s[pos]) && s[pos] !== '>' && s[pos] !== '/') pos++;
+    const name = s.slice(nameAt, pos).toLowerCase();
+    if (!isEnd && name === 'meta') {
+      const found = readMeta(s, pos);
+      if (found.encoding !== null) return found.encoding;
+      pos = found.next;
+    } else {
+      let attr: Attribute | null;
+      while ((attr = readAttribute(s, pos)) !== null) pos = attr.next;
+      pos++;
+    }
+    if (pos >= s.length) return RAN_OUT;
+    if (!HEAD_TAGS.has(name) && (isEnd || (name !== 'html' && name !== 'head'))) isInHead = false;
+    const endTag = isEnd ? undefined : END_TAGS.get(name);
+    if (endTag !== undefined) {
+      endTag.lastIndex = pos;
+      if (endTag.exec(s) === null) return RAN_OUT;
+      pos = endTag.lastIndex - name.length - 2;
+    }
+  }
+  return RAN_OUT;
 }
 
 /** Labels are already lowercased; x-user-defined is a byte-per-char hack the spec maps to 1252. */

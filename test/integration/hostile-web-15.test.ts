@@ -68,3 +68,21 @@ test('--sitemaps: a sitemap read to the close from a server that never closes is
   assert.deepEqual(titles, ['home', 'from the sitemap'], run.stderr);
   assert.ok(elapsedMs < 9_000, `ended on the silence after </urlset> (${elapsedMs} ms)`);
 });
+
+test('a <meta charset> past the first 1024 bytes, still in the head, is the page\'s encoding, as in Chromium: a windows-1251 page after a long head is not read as windows-1252', async (t) => {
+  const privet = Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]); // "Привет" in windows-1251
+  const head = `<html><head><!-- theme header ${'-'.repeat(1200)} -->${'<link rel="stylesheet" href="/s.css">'.repeat(5)}<script>var t = "<div>";</script>`;
+  const page = (meta: string) => Buffer.concat([Buffer.from(`${head}${meta}<title>`, 'latin1'), privet, Buffer.from('</title></head><body><p>', 'latin1'), privet, Buffer.from(' world</p></body></html>', 'latin1')]);
+  const site = await startRawSite(t, (path) => ({
+    '/': rawResponse(['Content-Type: text/html'], Buffer.from('<title>home</title><a href="/late">late</a>')),
+    '/late': rawResponse(['Content-Type: text/html'], page('<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">')),
+  })[path] ?? null);
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--retries', '0', '--quiet']);
+  assert.equal(run.code, 0, run.stderr);
+  const [late] = rows<{ title: string; encoding: string }>(db, 'SELECT title, encoding FROM pages WHERE url = ?', `${site.origin}/late`);
+  assert.deepEqual(late, { title: 'Привет', encoding: 'windows-1251' });
+  const search = await crawlite(['search', 'привет', '--db', db, '--json']);
+  assert.equal(search.code, 0, search.stderr);
+  assert.match(search.stdout, /\/late/);
+});

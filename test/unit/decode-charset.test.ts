@@ -74,9 +74,18 @@ describe('decodeHtml', () => {
     assert.equal(out.encoding, 'windows-1251');
   });
 
-  it('only prescans the first 1024 bytes', () => {
-    const late = ascii(`<!--${'x'.repeat(1100)}--><meta charset="windows-1251">`);
-    assert.equal(decodeHtml(late, '').encoding, 'utf-8');
+  it('takes a meta past the first 1024 bytes while still in the head, as Chromium does; not once the body has begun', () => {
+    const late = join(`<html><head><!--${'x'.repeat(1100)}--><meta charset="windows-1251"><title>`, PRIVET_1251, '</title>');
+    assert.equal(decodeHtml(late, '').encoding, 'windows-1251');
+    assert.equal(titleOf(decodeHtml(late, '').html), 'Привет');
+    const afterHeadTags = ascii(`<head><title>t</title>${'<link rel="preload" href="/a.css">'.repeat(40)}<script>var s = "<div>";</script><style>p{}</style><meta http-equiv="Content-Type" content="text/html; charset=koi8-r">`);
+    assert.equal(decodeHtml(afterHeadTags, '').encoding, 'koi8-r', 'link, script (a tag in its string aside), style and title keep the head');
+    const inBody = ascii(`<head><title>t</title></head><body>${'<p>x</p>'.repeat(200)}<meta charset="windows-1251">`);
+    assert.equal(decodeHtml(inBody, '').encoding, 'utf-8', 'past 1024 bytes and out of the head: not looked for');
+    const inScript = ascii(`<head><script>${'x'.repeat(1100)} document.write('<meta charset="windows-1251">')</script></head><p>x`);
+    assert.equal(decodeHtml(inScript, '').encoding, 'utf-8', 'a meta inside a script is text');
+    const afterHeadEnd = ascii(`<head>${'<link href="/a">'.repeat(80)}</head><meta charset="windows-1251">`);
+    assert.equal(decodeHtml(afterHeadEnd, '').encoding, 'utf-8', '</head> ends the head');
   });
 
   it('maps a meta UTF-16 declaration to UTF-8 and x-user-defined to windows-1252', () => {
