@@ -1,12 +1,14 @@
 /**
- * The one undici dispatcher every fetch shares. A single keep-alive pool per origin lets a crawl of
- * many pages on few hosts reuse its TCP/TLS connections instead of paying a handshake per page.
+ * The one undici dispatcher every fetch shares. A single keep-alive pool per origin
+ * (origin-pools.ts) lets a crawl of many pages on few hosts reuse its TCP/TLS connections instead
+ * of paying a handshake per page.
  * With a proxy (config/proxy.ts) it is a router over one such Agent per proxy and a direct one.
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { FetchConfig } from '../config/schema.js';
 import { createProxyRouter } from './proxy-dispatcher.js';
 import { loopbackLookup } from './loopback-lookup.js';
+import { OriginPools } from './origin-pools.js';
 
 /** Upper bound for the connect phase alone; a host that cannot accept in 10 s is not worth more. */
 const MAX_CONNECT_TIMEOUT_MS = 10_000;
@@ -57,5 +59,7 @@ export function poolOptions(config: FetchConfig): Agent.Options & { connect: { t
  */
 export function createAgent(config: FetchConfig): Dispatcher {
   const options = poolOptions(config);
-  return config.proxy ? createProxyRouter(config.proxy, options) : new Agent(options);
+  // One pool per origin, as an Agent keeps them, but without undici 7's Agent losing every later
+  // connection once a server has closed one (origin-pools.ts).
+  return config.proxy ? createProxyRouter(config.proxy, options) : new OriginPools(options);
 }

@@ -7,15 +7,16 @@
  * certificate. Each pool keeps the direct Agent's settings (connections per origin, timeouts,
  * header size).
  */
-import { Agent, Dispatcher, Pool, ProxyAgent } from 'undici';
+import { Dispatcher, Pool, ProxyAgent } from 'undici';
 import { proxyAuthorization, proxyFor, type ProxyConfig } from '../config/proxy.js';
 import type { poolOptions } from './dispatcher.js';
+import { OriginPools } from './origin-pools.js';
 
 type PoolOptions = ReturnType<typeof poolOptions>;
 
 class ProxyRouter extends Dispatcher {
   readonly #config: ProxyConfig;
-  readonly #direct: Agent;
+  readonly #direct: OriginPools;
   readonly #proxies = new Map<string, ProxyAgent>();
   readonly #options: PoolOptions;
 
@@ -23,7 +24,7 @@ class ProxyRouter extends Dispatcher {
     super();
     this.#config = config;
     this.#options = options;
-    this.#direct = new Agent(options);
+    this.#direct = new OriginPools(options);
   }
 
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
