@@ -53,3 +53,16 @@ test('the Cookie header stays under 6 KiB when the host and its parent domains e
   assert.ok(header.length > 5 * 1024, 'filled, not emptied');
   assert.match(header, /^c\d+_\d+=v+(; c\d+_\d+=v+)*$/, 'whole name=value pairs only');
 });
+
+test('one response of 3,000 Set-Cookie lines: the bounds hold as for lines set one by one (newest kept), the domain trimmed once', () => {
+  const jar = createCookieJar();
+  jar.setCookies('http://storm.example/', ['early=1', ...Array.from({ length: 3_000 }, (_, i) => `s${i}=${'v'.repeat(40)}`)]);
+  const names = jar.cookieHeader('http://storm.example/').split('; ').map((c) => c.split('=')[0]);
+  // 6 KiB of ~46-byte cookies: the newest that fit, the early one evicted.
+  assert.ok(names.length > 0 && names.length <= 50, `${names.length} cookies`);
+  assert.ok(names.includes('s2999') && !names.includes('early') && !names.includes('s0'));
+  assert.equal(jar.size, names.length);
+  // The same storm of one name is one cookie.
+  jar.setCookies('http://same.example/', Array.from({ length: 3_000 }, (_, i) => `PHPSESSID=${i}`));
+  assert.equal(jar.cookieHeader('http://same.example/'), 'PHPSESSID=2999');
+});
