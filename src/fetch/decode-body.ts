@@ -47,6 +47,27 @@ const BROTLI_OPTIONS: zlib.BrotliOptions = {
   finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
 };
 
+/**
+ * zstd (RFC 8878), removed when the running Node's zlib has it (Node 22.15 and later; Node 20 has
+ * none, and a zstd body stays CRAWL_FETCH_ENCODING there). Only then is it in Accept-Encoding
+ * (ACCEPT_ENCODING). @types/node for Node 20 does not know it, hence the lookup by name.
+ */
+const createZstdDecompress = (zlib as unknown as { createZstdDecompress?: (options: object) => zlib.BrotliDecompress }).createZstdDecompress;
+const ZSTD = (zlib.constants as unknown as Record<string, number | undefined>);
+export const CAN_DECODE_ZSTD = typeof createZstdDecompress === 'function' && ZSTD.ZSTD_e_end !== undefined && ZSTD.ZSTD_d_windowLogMax !== undefined;
+
+/** What the fetcher asks for: the codings decodeBody removes. */
+export const ACCEPT_ENCODING = CAN_DECODE_ZSTD ? 'gzip, deflate, br, zstd' : 'gzip, deflate, br';
+
+/**
+ * A zstd decoder whose window is at most 8 MiB, the limit RFC 9659 sets for the zstd
+ * Content-Encoding (Chromium's too): a frame asking for more is refused rather than given the
+ * decoder's default 128 MiB, which a hostile server could ask of every request in flight.
+ */
+function zstdEngine(): zlib.BrotliDecompress {
+  return createZstdDecompress!({ params: { [ZSTD.ZSTD_d_windowLogMax!]: 23 } });
+}
+
 /** RFC 1950 header: compression method 8 in the low nibble, and CMF*256+FLG a multiple of 31. */
 function isZlibHeader(head: Buffer): boolean {
   const cmf = head[0] ?? 0;
@@ -86,6 +107,10 @@ function createDecoder(coding: string, mark: CutMark): Stage | null {
       return (source) => inflateEither(source, mark);
     case 'br':
       return (source) => decodeChecked(source, zlib.createBrotliDecompress(BROTLI_OPTIONS), zlib.constants.BROTLI_OPERATION_FINISH, mark);
+    case 'zstd':
+      // Node's zstd decoder ends a cut stream quietly: such a body is kept as far as it goes but
+      // not marked truncated, as a cut gzip or brotli body is.
+      return CAN_DECODE_ZSTD ? (source) => decodeChecked(source, zstdEngine(), ZSTD.ZSTD_e_end!, mark) : null;
     default:
       return null;
   }
@@ -113,10 +138,10 @@ function isNoCoding(coding: string): boolean {
   }
 }
 
-/** zlib reports Z_DATA_ERROR and friends; brotli its decoder error names prefixed "ERR_". */
+/** zlib reports Z_DATA_ERROR and friends; brotli its decoder error names prefixed "ERR_"; zstd "ZSTD_error_". */
 function isCodecError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR__ERROR_') || code.startsWith('ERR_BROTLI'));
+  return typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR__ERROR_') || code.startsWith('ERR_BROTLI') || code.startsWith('ZSTD_error_'));
 }
 
 /**

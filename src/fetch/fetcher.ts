@@ -9,7 +9,7 @@ import type { FetchConfig } from '../config/schema.js';
 import { clipMessage, FetchError, isCrawlError, type ErrorCode } from '../errors.js';
 import { normalizeUrl, originKey } from '../frontier/normalize-url.js';
 import type { FetchFailure, FetchResult, FrontierEntry, RedirectHop, RedirectToStored } from '../types.js';
-import { decodeBody } from './decode-body.js';
+import { ACCEPT_ENCODING, decodeBody } from './decode-body.js';
 import { startDeadline } from './deadline.js';
 import { createAgent } from './dispatcher.js';
 import { decodeHeaderUtf8 } from './header-utf8.js';
@@ -253,7 +253,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
   const requestHeaders: Record<string, string> = {
     'user-agent': config.userAgent,
     accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8',
-    'accept-encoding': 'gzip, deflate, br',
+    'accept-encoding': ACCEPT_ENCODING,
     'accept-language': 'en;q=1.0, *;q=0.5',
   };
   const headersFor = createOriginHeaders(requestHeaders, config.headers, opts.headerOrigins);
