@@ -24,6 +24,7 @@ import type { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { VERSION } from '../config/schema.js';
 import { unpackContent } from '../content-frame.js';
+import { ACCEPT_ENCODING } from '../fetch/decode-body.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/db.js';
 import { prepareExportQuery } from './rows.js';
@@ -37,7 +38,7 @@ const DROPPED_HEADERS_RAW = new Set(['transfer-encoding', 'content-length']);
 /** What the fetcher sends besides User-Agent (src/fetch/fetcher.ts). */
 const REQUEST_HEADERS: Array<[string, string]> = [
   ['Accept', 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8'],
-  ['Accept-Encoding', 'gzip, deflate, br'],
+  ['Accept-Encoding', ACCEPT_ENCODING],
   ['Accept-Language', 'en;q=1.0, *;q=0.5'],
 ];
 
