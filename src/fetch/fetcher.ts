@@ -1,5 +1,5 @@
 /**
- * The fetch stage: one GET per frontier entry through undici's request() on the shared Agent,
+ * The fetch stage: one GET per frontier entry through undici's request API on the shared Agent,
  * redirects followed by hand (so each hop is checked), the body decoded under a size cap, and
  * every per-URL problem returned as a FetchFailure rather than thrown.
  */
@@ -19,6 +19,7 @@ import { asProxyFailure, authRequired } from './proxy-errors.js';
 import { createCookieJar } from './cookie-jar.js';
 import { createLenientHttp, isStrictParserRefusal } from './lenient-http.js';
 import { refuseMultipleLocations } from './multiple-locations.js';
+import { requestTarget } from './request-target.js';
 import { isStaleConnectionError, takeStaleTimeout, watchStaleConnections } from './stale-connection.js';
 import { withTransferCodings } from './transfer-codings.js';
 import { createDocumentTail, isUnframed, watchUnframed } from './unframed-body.js';
@@ -381,16 +382,18 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
 
     const sendVia = async (through: Dispatcher, origin: string, requested: string): Promise<HopStep> => {
       const sent = withCookies(headersFor(origin), cookies?.cookieHeader(requested) ?? '');
-      const res = await request(requested, {
-        dispatcher: through,
-        method: 'GET',
-        headers: overrides.extraHeaders && url === entry.url ? { ...sent, ...overrides.extraHeaders } : sent,
-        signal: deadline.signal,
-        // undici's own timers never outlast our deadline (bodyTimeout is per chunk, so the
-        // deadline is what ends a body dripped slowly).
-        headersTimeout: deadline.remainingMs(),
-        bodyTimeout: deadline.remainingMs(),
-      });
+      const sentHeaders = overrides.extraHeaders && url === entry.url ? { ...sent, ...overrides.extraHeaders } : sent;
+      // undici's own timers never outlast our deadline (bodyTimeout is per chunk, so the
+      // deadline is what ends a body dripped slowly).
+      const remainingMs = deadline.remainingMs();
+      // The origin and path request(url) would parse the URL for (request-target.ts), when the
+      // URL is plain enough to cut them out of; else request() parses it as it always did.
+      const target = requestTarget(requested);
+      const res = await (target === null
+        ? request(requested, { dispatcher: through, method: 'GET', headers: sentHeaders, signal: deadline.signal, headersTimeout: remainingMs, bodyTimeout: remainingMs })
+        : through.request({
+          origin: target.origin, path: target.path, method: 'GET', headers: sentHeaders, signal: deadline.signal, headersTimeout: remainingMs, bodyTimeout: remainingMs,
+        }));
       // Before a redirect is followed: a cookie check sets its cookie on the hop that leads back.
       cookies?.setCookies(requested, res.headers['set-cookie']);
       if (res.statusCode === 407) {
