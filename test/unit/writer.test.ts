@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openForWrite, type Db } from '../../src/store/db.js';
+import { openForWrite, openReadOnly, type Db } from '../../src/store/db.js';
 import { Writer } from '../../src/store/writer.js';
 import type { FrontierEntry, LinkRecord, PageRecord, ParsedPage } from '../../src/types.js';
 import { tempDbPath } from '../helpers/config.js';
@@ -50,6 +51,43 @@ test('claims shallowest first and moves URLs to fetching; recoverInterrupted req
   assert.deepEqual(states, [{ state: 'fetching', n: 3 }, { state: 'queued', n: 1 }]);
   assert.equal(writer.recoverInterrupted(), 3);
   assert.equal(writer.claim(10, []).length, 4);
+});
+
+/** Commits in the WAL since its last reset: frames whose salt is the header's and whose commit field (db size) is set. */
+function walCommits(path: string): number {
+  const wal = readFileSync(`${path}-wal`);
+  if (wal.length < 32) return 0;
+  const pageSize = wal.readUInt32BE(8);
+  let commits = 0;
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
+    if (wal.readUInt32BE(at + 8) !== wal.readUInt32BE(16) || wal.readUInt32BE(at + 12) !== wal.readUInt32BE(20)) break;
+    if (wal.readUInt32BE(at + 4) !== 0) commits++;
+  }
+  return commits;
+}
+
+test('a claim with writes buffered commits them and marks its rows in one transaction, and sees them', (t) => {
+  const { writer, path } = open(t);
+  writer.addUrls([seed('/a')]);
+  const [entry] = writer.claim(10, []);
+  assert.ok(entry);
+  writer.storePage(record(entry), [link('/x'), link('/y')]);
+  const before = walCommits(path);
+  assert.deepEqual(writer.claim(10, []).map((e) => e.url.slice(16)), ['/x', '/y']);
+  assert.equal(walCommits(path) - before, 1);
+  const reader = openReadOnly(path);
+  t.after(() => reader.close());
+  const states = reader.prepare(`SELECT url, state FROM urls ORDER BY id`).all();
+  assert.deepEqual(states, [
+    { url: 'http://site.test/a', state: 'done' },
+    { url: 'http://site.test/x', state: 'fetching' },
+    { url: 'http://site.test/y', state: 'fetching' },
+  ]);
+  // With nothing buffered, a claim is a transaction of its own, as before.
+  writer.addUrls([seed('/z')]);
+  const beforeAlone = walCommits(path);
+  assert.deepEqual(writer.claim(10, []).map((e) => e.url.slice(16)), ['/z']);
+  assert.equal(walCommits(path) - beforeAlone, 1);
 });
 
 test('claim skips excluded hosts', (t) => {
