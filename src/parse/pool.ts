@@ -195,7 +195,7 @@ export class ParsePool {
  * A task's timeout, as the EventEmitter-style signal piscina also takes (`once`/`removeListener`
  * of 'abort'): piscina aborts the task on it as on an AbortSignal (terminating its thread if it
  * runs), but without an AbortController, an EventTarget and a listener added and removed per
- * task (~0.5 % of the main thread in a crawl's profile).
+ * task (~1 against ~15 µs a task with its timer, timed alone).
  */
 class TaskTimeout {
   aborted = false;
