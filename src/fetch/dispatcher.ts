@@ -4,6 +4,7 @@
  * of paying a handshake per page.
  * With a proxy (config/proxy.ts) it is a router over one such Agent per proxy and a direct one.
  */
+import type { SecureContext } from 'node:tls';
 import type { Agent, Dispatcher } from 'undici';
 import type { FetchConfig } from '../config/schema.js';
 import { createProxyRouter } from './proxy-dispatcher.js';
@@ -21,7 +22,9 @@ const MAX_CONNECT_TIMEOUT_MS = 10_000;
 export const MAX_HEADER_BYTES = 256 * 1024;
 
 /** The per-origin pool settings, shared by the direct Agent and the proxies' (their `connect` differs). */
-export function poolOptions(config: FetchConfig): Agent.Options & { connect: { timeout: number; rejectUnauthorized?: boolean; lookup: typeof loopbackLookup } } {
+export function poolOptions(
+  config: FetchConfig, secureContext?: SecureContext,
+): Agent.Options & { connect: { timeout: number; rejectUnauthorized?: boolean; lookup: typeof loopbackLookup; secureContext?: SecureContext } } {
   const timeoutMs = Math.max(1, Math.ceil(config.timeoutMs));
   return {
     keepAliveTimeout: Math.max(1, config.keepAliveMs),
@@ -39,6 +42,8 @@ export function poolOptions(config: FetchConfig): Agent.Options & { connect: { t
     connect: {
       timeout: Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS),
       ...(config.insecure === true ? { rejectUnauthorized: false } : {}),
+      // Node's roots, plus the intermediates a site forgot to send, once fetched (missing-issuers.ts).
+      ...(secureContext === undefined ? {} : { secureContext }),
       // *.localhost is loopback without DNS (loopback-lookup.ts).
       lookup: loopbackLookup,
     },
@@ -57,8 +62,8 @@ export function poolOptions(config: FetchConfig): Agent.Options & { connect: { t
  * interceptor, which we do not install, because the fetcher follows each hop itself so that it
  * can check scope, loops and the hop limit (see fetcher.ts).
  */
-export function createAgent(config: FetchConfig): Dispatcher {
-  const options = poolOptions(config);
+export function createAgent(config: FetchConfig, secureContext?: SecureContext): Dispatcher {
+  const options = poolOptions(config, secureContext);
   // One pool per origin, as an Agent keeps them, but without undici 7's Agent losing every later
   // connection once a server has closed one (origin-pools.ts).
   return config.proxy ? createProxyRouter(config.proxy, options) : new OriginPools(options);

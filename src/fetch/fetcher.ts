@@ -18,6 +18,7 @@ import { proxyFor, redactProxy } from '../config/proxy.js';
 import { asProxyFailure, authRequired } from './proxy-errors.js';
 import { createCookieJar } from './cookie-jar.js';
 import { createLenientHttp, isStrictParserRefusal } from './lenient-http.js';
+import { createMissingIssuers, isIssuerMissing, withIssuerNote } from './missing-issuers.js';
 import { refuseMultipleLocations } from './multiple-locations.js';
 import { requestTarget } from './request-target.js';
 import { isStaleConnectionError, takeStaleTimeout, watchStaleConnections } from './stale-connection.js';
@@ -250,7 +251,11 @@ function withCookies(headers: Readonly<Record<string, string>>, fromJar: string)
 export function createFetcher(opts: FetcherOptions): Fetcher {
   const { config, checkRedirect, checkHop, runHop } = opts;
   const isOwnDispatcher = opts.dispatcher === undefined;
-  const dispatcher = opts.dispatcher ?? createAgent(config);
+  // Only for our own Agent, which connects with its context; under --insecure nothing fails verification.
+  const issuers = isOwnDispatcher && config.insecure !== true
+    ? createMissingIssuers({ userAgent: config.userAgent, timeoutMs: config.timeoutMs })
+    : null;
+  const dispatcher = opts.dispatcher ?? createAgent(config, issuers?.secureContext);
   const requestHeaders: Record<string, string> = {
     'user-agent': config.userAgent,
     accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8',
@@ -259,7 +264,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
   };
   const headersFor = createOriginHeaders(requestHeaders, config.headers, opts.headerOrigins);
   const cookies = config.cookies === false ? null : createCookieJar();
-  const lenient = createLenientHttp(config);
+  const lenient = createLenientHttp(config, issuers?.secureContext);
   watchStaleConnections();
   let closing: Promise<void> | null = null;
 
@@ -363,14 +368,24 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
      * costs the pool a dead idle socket, and it holds at most perHost of them, so this ends. A 408
      * that came on a reused connection is sent again too, once, as Chromium does: a second one is
      * the server's answer, and goes to the retry policy as any 408.
+     * A certificate whose issuer is missing is sent again once its intermediates were fetched
+     * (missing-issuers.ts); not through a proxy, since the server's certificate is read directly.
      */
     const sendFresh = async (origin: string, requested: string): Promise<HopStep> => {
       let isTimeoutResent = false;
+      let issuerNote: string | null = null;
       for (let lost = 0; ; lost++) {
         let step: HopStep;
         try {
           step = await sendVia(dispatcher, origin, requested);
         } catch (err) {
+          if (issuerNote !== null) throw withIssuerNote(err, issuerNote);
+          if (issuers !== null && !deadline.signal.aborted && isIssuerMissing(err) && proxyFor(config.proxy, requested) === null) {
+            const done = await untilAborted(issuers.complete(requested, dispatcher), deadline.signal);
+            if (!done.hasIssuer) throw withIssuerNote(err, done.note);
+            issuerNote = done.note;
+            continue;
+          }
           if (lost >= config.perHost || deadline.signal.aborted || !isStaleConnectionError(err)) throw err;
           continue;
         }

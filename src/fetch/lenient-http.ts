@@ -26,6 +26,7 @@
  * is the fetcher's (skipNoContent), so the mismatch is taken for a refusal.
  */
 import type { Dispatcher } from 'undici';
+import type { SecureContext } from 'node:tls';
 import type { FetchConfig } from '../config/schema.js';
 import { mergeContentLengthsOn } from './content-length-lines.js';
 import { isCutChunkedBody } from './cut-body.js';
@@ -60,7 +61,7 @@ export interface LenientHttp {
   close(): Promise<void>;
 }
 
-export function createLenientHttp(config: FetchConfig): LenientHttp {
+export function createLenientHttp(config: FetchConfig, secureContext?: SecureContext): LenientHttp {
   let dispatcher: NodeHttpDispatcher | null = null;
   const origins = new Set<string>();
   return {
@@ -72,6 +73,7 @@ export function createLenientHttp(config: FetchConfig): LenientHttp {
         maxHeaderSize: MAX_HEADER_BYTES,
         lookup: loopbackLookup as never,
         ...(config.insecure === true ? { rejectUnauthorized: false } : {}),
+        ...(secureContext === undefined ? {} : { secureContext }),
       }, mergeContentLengthsOn);
       return dispatcher;
     },

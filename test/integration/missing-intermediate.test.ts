@@ -1,0 +1,145 @@
+/**
+ * An HTTPS site that sends its leaf certificate without the intermediate (a common
+ * misconfiguration every browser copes with): crawlite fetches the intermediate from the leaf's
+ * "CA Issuers" URL (AIA), once per crawl, and the site's pages are stored. A fetched certificate
+ * only ever completes a chain to a root the crawler already trusts: a chain to another root still
+ * fails as CRAWL_FETCH_TLS. The PKI is made at test time (test/helpers/test-pki.ts); its root is
+ * trusted through NODE_EXTRA_CA_CERTS, as a user's corporate root would be.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSite, page, type Route, type TestSite } from '../helpers/site.js';
+import { createTestPki, type TestPki } from '../helpers/test-pki.js';
+import { tempDbPath } from '../helpers/config.js';
+import { rows } from '../helpers/db.js';
+import { crawlite } from '../helpers/cli.js';
+
+type Ctx = import('node:test').TestContext;
+
+const ROBOTS = { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nAllow: /\n' };
+
+async function startCaServer(t: Ctx): Promise<{ server: TestSite; routes: Record<string, Route> }> {
+  const routes: Record<string, Route> = {};
+  const server = await startSite(routes);
+  t.after(() => server.close());
+  return { server, routes };
+}
+
+async function startLeafOnlySite(t: Ctx, pki: TestPki): Promise<TestSite> {
+  const site = await startSite({ '/': page('home', ['/a', '/b']), '/a': page('a'), '/b': page('b'), '/robots.txt': ROBOTS }, { tls: pki.leaf });
+  t.after(() => site.close());
+  return site;
+}
+
+function crawlTrusting(pki: TestPki, args: string[]) {
+  return crawlite([...args, '--no-progress', '--retries', '0'], { env: { ...process.env, NODE_EXTRA_CA_CERTS: pki.rootPath } });
+}
+
+function failures(db: string) {
+  return rows<{ url: string; code: string; error: string }>(db, 'SELECT url, error_code AS code, error_message AS error FROM urls WHERE error_code IS NOT NULL ORDER BY url');
+}
+
+test('the missing intermediate is fetched from the AIA URL once, and every page of the site is stored', async (t) => {
+  const ca = await startCaServer(t);
+  const pki = createTestPki(t, { aiaUrl: ca.server.url('/int.der') });
+  ca.routes['/int.der'] = { headers: { 'content-type': 'application/pkix-cert' }, body: pki.intermediateDer };
+  const site = await startLeafOnlySite(t, pki);
+  const db = tempDbPath(t);
+  const run = await crawlTrusting(pki, ['crawl', site.url('/'), '--db', db]);
+  assert.equal(run.code, 0, run.stderr);
+  const pages = rows<{ url: string; status: number }>(db, 'SELECT url, status FROM pages ORDER BY url');
+  assert.deepEqual(pages, ['/', '/a', '/b'].map((path) => ({ url: site.url(path), status: 200 })));
+  assert.equal(ca.server.hits.get('/int.der'), 1, 'one fetch for the whole site');
+  assert.equal(ca.server.total(), 1);
+  assert.equal(site.hits.get('/robots.txt'), 1);
+});
+
+test('a PEM intermediate does the same', async (t) => {
+  const ca = await startCaServer(t);
+  const pki = createTestPki(t, { aiaUrl: ca.server.url('/int.pem') });
+  ca.routes['/int.pem'] = { headers: { 'content-type': 'application/x-pem-file' }, body: pki.intermediatePem };
+  const site = await startLeafOnlySite(t, pki);
+  const db = tempDbPath(t);
+  const run = await crawlTrusting(pki, ['crawl', site.url('/'), '--db', db]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(rows(db, 'SELECT url FROM pages').length, 3);
+  assert.equal(ca.server.hits.get('/int.pem'), 1);
+});
+
+test('an intermediate that chains to a root the crawler does not trust still fails as CRAWL_FETCH_TLS', async (t) => {
+  const ca = await startCaServer(t);
+  const trusted = createTestPki(t, { aiaUrl: null });
+  // The site's own PKI, whose root is not trusted; its intermediate even names where the root is.
+  const other = createTestPki(t, { aiaUrl: ca.server.url('/other-int.der'), intermediateAiaUrl: ca.server.url('/other-root.pem'), name: 'Other' });
+  ca.routes['/other-int.der'] = { body: other.intermediateDer };
+  ca.routes['/other-root.pem'] = { body: other.rootPem };
+  const site = await startLeafOnlySite(t, other);
+  const db = tempDbPath(t);
+  const run = await crawlTrusting(trusted, ['crawl', site.url('/'), site.url('/a'), '--db', db, '--ignore-robots']);
+  assert.equal(run.code, 1, run.stderr);
+  assert.equal(rows(db, 'SELECT url FROM pages').length, 0);
+  const failed = failures(db);
+  assert.deepEqual(failed.map((f) => [f.url, f.code]), [[site.url('/'), 'CRAWL_FETCH_TLS'], [site.url('/a'), 'CRAWL_FETCH_TLS']]);
+  for (const f of failed) assert.match(f.error, /even with the intermediate certificate fetched from http:\/\/127\.0\.0\.1:\d+\/other-int\.der.*--insecure/);
+  assert.equal(site.total(), 0, 'no request got past the handshake');
+  // The root was fetched (the intermediate names it) but never added: a root comes only from the store.
+  assert.equal(ca.server.hits.get('/other-int.der'), 1);
+  assert.equal(ca.server.hits.get('/other-root.pem'), 1);
+});
+
+test('a root certificate served as the issuer is refused, even one that did sign the leaf', async (t) => {
+  const ca = await startCaServer(t);
+  const trusted = createTestPki(t, { aiaUrl: null });
+  // Anyone's self-signed CA: in the verify store it would be a trust anchor.
+  const other = createTestPki(t, { aiaUrl: ca.server.url('/root.pem'), name: 'Other', isLeafSignedByRoot: true });
+  ca.routes['/root.pem'] = { body: other.rootPem };
+  const site = await startLeafOnlySite(t, other);
+  const db = tempDbPath(t);
+  const run = await crawlTrusting(trusted, ['crawl', site.url('/'), '--db', db, '--ignore-robots']);
+  assert.equal(run.code, 1, run.stderr);
+  const [failed] = failures(db);
+  assert.equal(failed?.code, 'CRAWL_FETCH_TLS');
+  assert.match(failed!.error, /unable to verify the first certificate; the certificate fetched from \S+\/root\.pem was refused: a root certificate/);
+  assert.equal(site.total(), 0);
+});
+
+test('a leaf with no AIA URL fails as before, and nothing is fetched', async (t) => {
+  const ca = await startCaServer(t);
+  const pki = createTestPki(t, { aiaUrl: null });
+  const site = await startLeafOnlySite(t, pki);
+  const db = tempDbPath(t);
+  const run = await crawlTrusting(pki, ['crawl', site.url('/'), '--db', db, '--ignore-robots']);
+  assert.equal(run.code, 1, run.stderr);
+  const [failed] = failures(db);
+  assert.equal(failed?.code, 'CRAWL_FETCH_TLS');
+  assert.equal(failed!.error, 'TLS failed: unable to verify the first certificate [UNABLE_TO_VERIFY_LEAF_SIGNATURE]; to accept it, use --insecure');
+  assert.equal(ca.server.total(), 0);
+});
+
+test('an AIA URL that fails is named in the error, and asked once for the whole site', async (t) => {
+  const ca = await startCaServer(t);
+  const pki = createTestPki(t, { aiaUrl: ca.server.url('/gone.der') });
+  const site = await startLeafOnlySite(t, pki);
+  const db = tempDbPath(t);
+  const run = await crawlTrusting(pki, ['crawl', site.url('/'), site.url('/a'), site.url('/b'), '--db', db, '--ignore-robots']);
+  assert.equal(run.code, 1, run.stderr);
+  const failed = failures(db);
+  assert.equal(failed.length, 3);
+  for (const f of failed) {
+    assert.equal(f.code, 'CRAWL_FETCH_TLS');
+    assert.match(f.error, /unable to verify the first certificate; its intermediate certificate could not be fetched from http:\/\/127\.0\.0\.1:\d+\/gone\.der \(HTTP 404\) \[UNABLE_TO_VERIFY_LEAF_SIGNATURE\]; to accept it, use --insecure$/);
+  }
+  assert.equal(ca.server.hits.get('/gone.der'), 1);
+});
+
+test('--insecure keeps its meaning: the site is crawled without any AIA fetch', async (t) => {
+  const ca = await startCaServer(t);
+  const pki = createTestPki(t, { aiaUrl: ca.server.url('/int.der') });
+  ca.routes['/int.der'] = { body: pki.intermediateDer };
+  const site = await startLeafOnlySite(t, pki);
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', site.url('/'), '--db', db, '--no-progress', '--insecure']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(rows(db, 'SELECT url FROM pages').length, 3);
+  assert.equal(ca.server.total(), 0);
+});
