@@ -5,6 +5,7 @@
  * the leaf naming `aiaUrl` as its "CA Issuers" URL (Authority Information Access), unless null;
  * the intermediate names `intermediateAiaUrl` the same way when given (where its root is).
  * `isLeafSignedByRoot`: the root signs the leaf itself (no intermediate in the chain).
+ * `upperAiaUrl`: two intermediates, the leaf's naming this URL for the one above it.
  * The commands, for one made by hand:
  *   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
  *     -subj "/CN=Test Root" -addext basicConstraints=critical,CA:TRUE -keyout root.key -out root.pem
@@ -22,8 +23,11 @@ export interface TestPki {
   rootPem: string;
   /** Where the root's PEM is, for NODE_EXTRA_CA_CERTS. */
   rootPath: string;
+  /** The intermediate that signed the leaf. */
   intermediatePem: string;
   intermediateDer: Buffer;
+  /** With `upperAiaUrl`: the intermediate between the root and that one. */
+  upperDer?: Buffer;
   /** The leaf alone (what a misconfigured server sends) and its key. */
   leaf: { key: string; cert: string };
 }
@@ -34,7 +38,7 @@ function openssl(dir: string, args: string[]): void {
 
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
-export function createTestPki(t: { after(fn: () => void): void }, opts: { aiaUrl: string | null; intermediateAiaUrl?: string; name?: string; isLeafSignedByRoot?: boolean }): TestPki {
+export function createTestPki(t: { after(fn: () => void): void }, opts: { aiaUrl: string | null; intermediateAiaUrl?: string; name?: string; isLeafSignedByRoot?: boolean; upperAiaUrl?: string }): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'crawlite-pki-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const name = opts.name ?? 'Test';
@@ -43,8 +47,19 @@ export function createTestPki(t: { after(fn: () => void): void }, opts: { aiaUrl
   const caExt = ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign'];
   if (opts.intermediateAiaUrl !== undefined) caExt.push(`authorityInfoAccess=caIssuers;URI:${opts.intermediateAiaUrl}`);
   writeFileSync(join(dir, 'int.ext'), caExt.join('\n') + '\n');
+  // With upperAiaUrl, a second intermediate sits between the root and the leaf's ("upper"),
+  // and the leaf's names where that one is.
+  let intIssuer = 'root';
+  if (opts.upperAiaUrl !== undefined) {
+    writeFileSync(join(dir, 'upper.ext'), caExt.slice(0, 2).join('\n') + '\n');
+    openssl(dir, ['req', '-new', ...EC, '-subj', `/CN=${name} Upper Intermediate`, '-keyout', 'upper.key', '-out', 'upper.csr']);
+    openssl(dir, ['x509', '-req', '-in', 'upper.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-set_serial', '4', '-days', '3650', '-extfile', 'upper.ext', '-out', 'upper.pem']);
+    openssl(dir, ['x509', '-in', 'upper.pem', '-outform', 'DER', '-out', 'upper.der']);
+    writeFileSync(join(dir, 'int.ext'), [...caExt.slice(0, 2), `authorityInfoAccess=caIssuers;URI:${opts.upperAiaUrl}`].join('\n') + '\n');
+    intIssuer = 'upper';
+  }
   openssl(dir, ['req', '-new', ...EC, '-subj', `/CN=${name} Intermediate`, '-keyout', 'int.key', '-out', 'int.csr']);
-  openssl(dir, ['x509', '-req', '-in', 'int.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-set_serial', '2', '-days', '3650', '-extfile', 'int.ext', '-out', 'int.pem']);
+  openssl(dir, ['x509', '-req', '-in', 'int.csr', '-CA', `${intIssuer}.pem`, '-CAkey', `${intIssuer}.key`, '-set_serial', '2', '-days', '3650', '-extfile', 'int.ext', '-out', 'int.pem']);
   const leafExt = ['basicConstraints=CA:FALSE', 'subjectAltName=DNS:localhost,IP:127.0.0.1', 'extendedKeyUsage=serverAuth'];
   if (opts.aiaUrl !== null) leafExt.push(`authorityInfoAccess=caIssuers;URI:${opts.aiaUrl}`);
   writeFileSync(join(dir, 'leaf.ext'), leafExt.join('\n') + '\n');
@@ -57,6 +72,7 @@ export function createTestPki(t: { after(fn: () => void): void }, opts: { aiaUrl
     rootPath: join(dir, 'root.pem'),
     intermediatePem: read('int.pem'),
     intermediateDer: readFileSync(join(dir, 'int.der')),
+    ...(opts.upperAiaUrl === undefined ? {} : { upperDer: readFileSync(join(dir, 'upper.der')) }),
     leaf: { key: read('leaf.key'), cert: read('leaf.pem') },
   };
 }

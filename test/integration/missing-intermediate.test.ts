@@ -66,6 +66,19 @@ test('a PEM intermediate does the same', async (t) => {
   assert.equal(ca.server.hits.get('/int.pem'), 1);
 });
 
+test('two missing intermediates: each fetched once, from the URL the one below names', async (t) => {
+  const ca = await startCaServer(t);
+  const pki = createTestPki(t, { aiaUrl: ca.server.url('/int.der'), upperAiaUrl: ca.server.url('/upper.der') });
+  ca.routes['/int.der'] = { body: pki.intermediateDer };
+  ca.routes['/upper.der'] = { body: pki.upperDer! };
+  const site = await startLeafOnlySite(t, pki);
+  const db = tempDbPath(t);
+  const run = await crawlTrusting(pki, ['crawl', site.url('/'), '--db', db]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(rows(db, 'SELECT url FROM pages').length, 3);
+  assert.deepEqual([ca.server.hits.get('/int.der'), ca.server.hits.get('/upper.der'), ca.server.total()], [1, 1, 2]);
+});
+
 test('an intermediate that chains to a root the crawler does not trust still fails as CRAWL_FETCH_TLS', async (t) => {
   const ca = await startCaServer(t);
   const trusted = createTestPki(t, { aiaUrl: null });
