@@ -369,7 +369,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
      * that came on a reused connection is sent again too, once, as Chromium does: a second one is
      * the server's answer, and goes to the retry policy as any 408.
      * A certificate whose issuer is missing is sent again once its intermediates were fetched
-     * (missing-issuers.ts); not through a proxy, since the server's certificate is read directly.
+     * (missing-issuers.ts).
      */
     const sendFresh = async (origin: string, requested: string): Promise<HopStep> => {
       let isTimeoutResent = false;
@@ -380,8 +380,8 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           step = await sendVia(dispatcher, origin, requested);
         } catch (err) {
           if (issuerNote !== null) throw withIssuerNote(err, issuerNote);
-          if (issuers !== null && !deadline.signal.aborted && isIssuerMissing(err) && proxyFor(config.proxy, requested) === null) {
-            const done = await untilAborted(issuers.complete(requested, dispatcher), deadline.signal);
+          if (issuers !== null && !deadline.signal.aborted && isIssuerMissing(err)) {
+            const done = await untilAborted(issuers.complete(requested, dispatcher, proxyFor(config.proxy, requested)), deadline.signal);
             if (!done.hasIssuer) throw withIssuerNote(err, done.note);
             issuerNote = done.note;
             continue;

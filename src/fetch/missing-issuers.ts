@@ -21,8 +21,10 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import { request, type Dispatcher } from 'undici';
+import { Client, request, type Dispatcher } from 'undici';
+import { proxyAuthorization } from '../config/proxy.js';
 import { loopbackLookup } from './loopback-lookup.js';
 
 /** The verify errors that mean "the issuer of a certificate is not at hand". */
@@ -53,7 +55,7 @@ export interface MissingIssuers {
    * Finds and adds the missing issuers of `url`'s server certificate (an https:// URL whose
    * connection failed). Once per origin for the crawl: its other URLs share the answer.
    */
-  complete(url: string, dispatcher: Dispatcher): Promise<IssuerCompletion>;
+  complete(url: string, dispatcher: Dispatcher, proxy: string | null): Promise<IssuerCompletion>;
 }
 
 export interface MissingIssuersOptions {
@@ -142,12 +144,33 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
   if (map.size > MAX_REMEMBERED) map.delete(map.keys().next().value as string);
 }
 
-/** The server's certificate, read over a handshake that verifies nothing and sends no request. */
-function readServerCertificate(url: URL, timeoutMs: number): Promise<X509Certificate> {
+/** A CONNECT tunnel to `url`'s host through `proxy`, as proxy-dispatcher.ts opens one. */
+async function openTunnel(proxy: string, url: URL, timeoutMs: number): Promise<{ tunnel: Duplex; client: Client }> {
+  const client = new Client(new URL(proxy).origin, { connect: { timeout: timeoutMs, lookup: loopbackLookup } });
+  const target = `${url.hostname}:${url.port || 443}`;
+  const token = proxyAuthorization(proxy);
+  try {
+    const { socket } = await client.connect({
+      path: target, headers: { host: target, ...(token === null ? {} : { 'proxy-authorization': token }) }, signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { tunnel: socket, client };
+  } catch (err) {
+    void client.destroy().catch(() => {}); // the tunnel's own failure is what counts
+    throw err;
+  }
+}
+
+/**
+ * The server's certificate, read over a handshake that verifies nothing and sends no request;
+ * through the proxy's CONNECT tunnel when the URL goes through one.
+ */
+async function readServerCertificate(url: URL, timeoutMs: number, proxy: string | null): Promise<X509Certificate> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  return new Promise((resolve, reject) => {
+  const through = proxy === null ? null : await openTunnel(proxy, url, timeoutMs);
+  return new Promise<X509Certificate>((resolve, reject) => {
     const socket = tls.connect({
-      host, port: Number(url.port || 443), rejectUnauthorized: false, lookup: loopbackLookup as never,
+      rejectUnauthorized: false,
+      ...(through === null ? { host, port: Number(url.port || 443), lookup: loopbackLookup as never } : { socket: through.tunnel }),
       ...(isIP(host) === 0 ? { servername: host } : {}),
     });
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no TLS handshake within ${timeoutMs} ms`)));
@@ -158,6 +181,9 @@ function readServerCertificate(url: URL, timeoutMs: number): Promise<X509Certifi
       if (cert === undefined) reject(new Error('no certificate'));
       else resolve(cert);
     });
+  }).finally(() => {
+    through?.tunnel.destroy();
+    void through?.client.close().catch(() => {});
   });
 }
 
@@ -258,12 +284,12 @@ export function createMissingIssuers(opts: MissingIssuersOptions): MissingIssuer
 
   return {
     secureContext,
-    complete(url, dispatcher) {
+    complete(url, dispatcher, proxy) {
       const target = new URL(url);
       let done = byOrigin.get(target.origin);
       if (done === undefined) {
         // A handshake that fails here fails the connection too, whose own error says why.
-        done = readServerCertificate(target, opts.timeoutMs).then((leaf) => walk(leaf, dispatcher), () => ({ hasIssuer: false, note: '' }));
+        done = readServerCertificate(target, opts.timeoutMs, proxy).then((leaf) => walk(leaf, dispatcher), () => ({ hasIssuer: false, note: '' }));
         remember(byOrigin, target.origin, done);
       }
       return done;

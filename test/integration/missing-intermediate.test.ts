@@ -13,6 +13,7 @@ import { createTestPki, type TestPki } from '../helpers/test-pki.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { crawlite } from '../helpers/cli.js';
+import { startProxy } from '../helpers/proxy.js';
 
 type Ctx = import('node:test').TestContext;
 
@@ -77,6 +78,26 @@ test('two missing intermediates: each fetched once, from the URL the one below n
   assert.equal(run.code, 0, run.stderr);
   assert.equal(rows(db, 'SELECT url FROM pages').length, 3);
   assert.deepEqual([ca.server.hits.get('/int.der'), ca.server.hits.get('/upper.der'), ca.server.total()], [1, 1, 2]);
+});
+
+test('through a proxy: the certificate is read in a CONNECT tunnel, the intermediate fetched through the proxy', async (t) => {
+  const ca = await startCaServer(t);
+  const pki = createTestPki(t, { aiaUrl: ca.server.url('/int.der') });
+  ca.routes['/int.der'] = { body: pki.intermediateDer };
+  const site = await startLeafOnlySite(t, pki);
+  const proxy = await startProxy({ credentials: 'user:secret' });
+  t.after(() => proxy.close());
+  const db = tempDbPath(t);
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_EXTRA_CA_CERTS: pki.rootPath };
+  for (const name of Object.keys(env)) if (/^(http|https|all|no)_proxy$/i.test(name)) delete env[name];
+  const run = await crawlite(['crawl', site.url('/'), '--db', db, '--no-progress', '--proxy', `http://user:secret@127.0.0.1:${proxy.port}`], { env });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(rows(db, 'SELECT url FROM pages').length, 3);
+  assert.deepEqual(proxy.log.filter((e) => e.method === 'GET').map((e) => e.target), [ca.server.url('/int.der')]);
+  const tunnels = proxy.log.filter((e) => e.method === 'CONNECT');
+  assert.ok(tunnels.length >= 3, 'the failed handshake, the one reading the certificate, the one that succeeded');
+  assert.ok(tunnels.every((e) => e.target === site.origin.replace('https://', '') && e.authorization !== undefined), JSON.stringify(proxy.log));
+  assert.equal(ca.server.total(), 1);
 });
 
 test('an intermediate that chains to a root the crawler does not trust still fails as CRAWL_FETCH_TLS', async (t) => {
