@@ -288,8 +288,11 @@ export function createMissingIssuers(opts: MissingIssuersOptions): MissingIssuer
       const target = new URL(url);
       let done = byOrigin.get(target.origin);
       if (done === undefined) {
-        // A handshake that fails here fails the connection too, whose own error says why.
-        done = readServerCertificate(target, opts.timeoutMs, proxy).then((leaf) => walk(leaf, dispatcher), () => ({ hasIssuer: false, note: '' }));
+        // A handshake that fails here fails the connection too, whose own error says why; and
+        // anything unforeseen in the walk leaves the URL's own TLS error, as before this module.
+        done = readServerCertificate(target, opts.timeoutMs, proxy)
+          .then((leaf) => walk(leaf, dispatcher))
+          .catch((): IssuerCompletion => ({ hasIssuer: false, note: '' }));
         remember(byOrigin, target.origin, done);
       }
       return done;
