@@ -68,7 +68,15 @@ async function main(argv: string[]): Promise<void> {
   try {
     // Before yargs, which reads `search -html` as short flags, -h among them (help, exit 0).
     refuseDashQuery(argv);
-    await cli.parseAsync();
+    // With a callback, yargs hands over what it would print itself (--help, --version) instead of
+    // printing it with console.log, which drops write errors, and exiting 0: `crawlite --help >
+    // /dev/full` succeeded. Written as every command writes stdout, a failure is the same line.
+    let shown = '';
+    await cli.parseAsync(argv, (_err: unknown, _argv: unknown, output: string) => (shown = output));
+    if (shown !== '') {
+      const { writeStdout } = await import('../export/stream-backpressure.js');
+      await writeStdout(`${shown}\n`);
+    }
   } catch (err) {
     process.exitCode = reportError(err, isDebug);
   }
