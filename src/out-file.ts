@@ -29,7 +29,7 @@ import type { Writable } from 'node:stream';
 import { InterruptedError, UsageError } from './errors.js';
 import { outTarget } from './check-out-path.js';
 import { isBrokenPipe } from './export/stream-backpressure.js';
-import { asOutputWriteError } from './output-write-error.js';
+import { asOutputWriteError, asTempRefusedError } from './output-write-error.js';
 
 export type OutPlan =
   /** Not a regular file: opened and written as it is. */
@@ -153,7 +153,7 @@ async function writeReplacing<T>(plan: OutPlan & { kind: 'replace' }, write: (st
     stream.destroy();
     await closed.catch(() => undefined); // already failing: the first error is the one worth reporting
     await rm(temp, { force: true });
-    throw interrupted ?? err;
+    throw interrupted ?? asTempRefusedError(err, temp, plan.out, existing !== undefined) ?? err;
   } finally {
     if (isWritten) ignoreStopSignalsWhileExiting(onSignal);
     else for (const signal of STOP_SIGNALS) process.off(signal, onSignal);

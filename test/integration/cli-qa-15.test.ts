@@ -7,9 +7,10 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startSite, page } from '../helpers/site.js';
 import { assertOneLineError, crawlite, crawliteTo } from '../helpers/cli.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -18,6 +19,13 @@ function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'crawlite-qa15-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+async function crawlOnePage(t: TestContext, db: string): Promise<void> {
+  const site = await startSite({ '/': page('common words', [], '<p>common words</p>') });
+  t.after(() => site.close());
+  const run = await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0']);
+  assert.equal(run.code, 0, run.stderr);
 }
 
 test('--help and --version with stdout on a full disk: one line saying stdout, exit 1 (yargs printed them itself and exited 0)', { skip: !isRoot && 'mknod needs root' }, async (t) => {
@@ -34,4 +42,32 @@ test('--help and --version with stdout on a full disk: one line saying stdout, e
   assert.equal(help.code, 0, help.stderr);
   assert.match(help.stdout, /^crawlite stats\n[^]*Examples:[^]*\n$/);
   assert.equal(help.stderr, '');
+});
+
+test('--out where its folder refuses the temporary file: one line naming the --out and the folder (/proc/version said "no such file or directory")', { skip: process.platform !== 'linux' && 'procfs' }, async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  await crawlOnePage(t, db);
+  for (const args of [['export'], ['report'], ['export', '--format', 'csv']]) {
+    assertOneLineError(await crawlite([...args, '--db', db, '--out', '/proc/version']), 1,
+      /^crawlite: cannot write \/proc\/version: the folder \/proc does not allow creating files \(ENOENT\), which --out needs: it is written there under a temporary name, then renamed into place; pass --out a file in a folder you can write \[CRAWL_OUTPUT_WRITE\]$/);
+  }
+});
+
+test('--out a writable file in a folder this user cannot write: the folder is named, not "permission denied" about a file the user may write', { skip: !isRoot && 'needs root to run as another user' }, async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  await crawlOnePage(t, db);
+  const locked = join(dir, 'locked');
+  mkdirSync(locked);
+  const out = join(locked, 'pages.jsonl');
+  writeFileSync(out, 'kept\n');
+  chmodSync(dir, 0o755);
+  chmodSync(db, 0o644);
+  // The file is nobody's to write; its folder is root's alone.
+  chownSync(out, 65534, 65534);
+  chmodSync(locked, 0o755);
+  const run = await crawlite(['export', '--db', db, '--out', out], { user: { uid: 65534, gid: 65534 } });
+  assertOneLineError(run, 1, /^crawlite: cannot write .*\/locked\/pages\.jsonl: the folder .*\/locked does not allow creating files \(EACCES\), which --out needs: /);
+  assert.equal(readFileSync(out, 'utf8'), 'kept\n', 'left as it was');
 });

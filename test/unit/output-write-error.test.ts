@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { asOutputWriteError } from '../../src/output-write-error.js';
+import { asOutputWriteError, asTempRefusedError } from '../../src/output-write-error.js';
 import { StoreError } from '../../src/errors.js';
 
 function errno(code: string, message: string, syscall: string): Error {
@@ -24,4 +24,16 @@ test('errors that are not a system call failing pass through unchanged', () => {
   const ours = new StoreError('CRAWL_STORE_CORRUPT', 'damaged');
   const sqlite = Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
   for (const err of [ours, sqlite, new TypeError('x'), 'a string']) assert.equal(asOutputWriteError(err, 'out.csv'), err);
+});
+
+test('a temporary file its folder will not create names the folder; a refused new --out keeps the plain message', () => {
+  const temp = '/proc/.version.1a2b3c.tmp';
+  const enoent = Object.assign(errno('ENOENT', `ENOENT: no such file or directory, open '${temp}'`, 'open'), { path: temp });
+  assert.match(asTempRefusedError(enoent, temp, '/proc/version', true)!.message, /^cannot write \/proc\/version: the folder \/proc does not allow creating files \(ENOENT\), /);
+  const eacces = Object.assign(errno('EACCES', `EACCES: permission denied, open '${temp}'`, 'open'), { path: temp });
+  assert.match(asTempRefusedError(eacces, temp, '/proc/version', true)!.message, /the folder \/proc does not allow creating files \(EACCES\)/);
+  assert.equal(asTempRefusedError(eacces, temp, '/proc/new.csv', false), null, 'a new file: permission denied is about it');
+  // Not the temporary file's open (the rename, a write): not this.
+  assert.equal(asTempRefusedError(Object.assign(errno('ENOENT', 'ENOENT', 'rename'), { path: temp }), temp, '/proc/version', true), null);
+  assert.equal(asTempRefusedError(Object.assign(errno('ENOSPC', 'ENOSPC', 'open'), { path: temp }), temp, '/x', true), null);
 });
