@@ -71,3 +71,14 @@ test('--out a writable file in a folder this user cannot write: the folder is na
   assertOneLineError(run, 1, /^crawlite: cannot write .*\/locked\/pages\.jsonl: the folder .*\/locked does not allow creating files \(EACCES\), which --out needs: /);
   assert.equal(readFileSync(out, 'utf8'), 'kept\n', 'left as it was');
 });
+
+test('every default in --help is shown as typed, unquoted (--db was data/crawl.db under crawl and "data/crawl.db" under the others)', async () => {
+  for (const command of ['crawl', 'stats', 'export', 'report', 'search', 'bench']) {
+    const help = await crawlite([command, '--help']);
+    assert.equal(help.code, 0, help.stderr);
+    // yargs prints a string default as JSON; choices stay quoted, as yargs lists them.
+    assert.doesNotMatch(help.stdout, /\[default: "/, `${command} --help`);
+    const db = /^ +--db +[^\n]*\[default: ([^\]]+)\]/m.exec(help.stdout)?.[1];
+    assert.equal(db, command === 'bench' ? 'data/bench.db' : 'data/crawl.db', `${command} --help: --db`);
+  }
+});

@@ -25,7 +25,7 @@ export const benchCommand: CommandModule<object, BenchFlags> = {
       .option('concurrency', { describe: 'Requests in flight', type: 'string', requiresArg: true, defaultDescription: '32' })
       .option('workers', { describe: 'Parse threads (0 = parse on the main thread)', type: 'string', requiresArg: true, defaultDescription: 'CPU cores' })
       .option('config', { describe: 'Job file to crawl the bench site with (its seeds and db are ignored)', type: 'string', requiresArg: true })
-      .option('db', { describe: 'SQLite file to write (replaced on each run)', type: 'string', requiresArg: true, defaultDescription: '"data/bench.db"' })
+      .option('db', { describe: 'SQLite file to write (replaced on each run)', type: 'string', requiresArg: true, defaultDescription: 'data/bench.db' })
       .option('json', { describe: 'Print the result as JSON', type: 'boolean', default: false })
       .option('save', { describe: 'Also write the result as JSON under bench/results/ (named by date and commit)', type: 'boolean', default: false })
       .option('matrix', { describe: 'Run every cell of workers 0,1,2,4 x concurrency 8,32,128 x pages of 5 KB, 50 KB, 500 KB', type: 'boolean', default: false })

@@ -50,7 +50,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .option('progress', { describe: 'Live status on a terminal; --no-progress prints a plain line every few seconds instead', type: 'boolean', default: true })
       .option('progress-interval', { describe: 'Time between plain progress lines (not a terminal, or --no-progress), in seconds or with a unit', type: 'string', requiresArg: true, defaultDescription: '5' })
       .option('quiet', { alias: 'q', describe: 'Print only warnings and errors: no progress, no summary (with --log-format json: no page events, no summary)', type: 'boolean', default: false })
-      .option('log-format', { describe: 'json: one JSON event per page and per failed URL on stderr, for machines', choices: ['text', 'json'], default: 'text', requiresArg: true })
+      .option('log-format', { describe: 'json: one JSON event per page and per failed URL on stderr, for machines', choices: ['text', 'json'], default: 'text', defaultDescription: 'text', requiresArg: true })
       .option('max-db-size', { describe: 'Stop cleanly, keeping what is stored, when the database reaches this size (e.g. 2GB; --no-max-db-size: no limit)', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
       .example('$0 crawl --config config/books.yaml', 'Run a job file (seeds, scope, limits, extraction fields)')
       .example('$0 crawl https://example.org/ --max-pages 500', 'Crawl up to 500 pages of one site into data/crawl.db')

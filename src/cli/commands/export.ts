@@ -24,7 +24,7 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
   describe: 'Stream the stored pages as JSON Lines, CSV, WARC or link-graph CSV',
   builder: (y) =>
     y
-      .option('db', { describe: 'SQLite file to read', type: 'string', default: DEFAULT_DB_PATH, requiresArg: true })
+      .option('db', { describe: 'SQLite file to read', type: 'string', default: DEFAULT_DB_PATH, defaultDescription: DEFAULT_DB_PATH, requiresArg: true })
       .option('format', { describe: 'Output format (by default the one --out\'s name ends with: .csv, .warc.gz)', type: 'string', choices: ['jsonl', 'csv', 'warc', 'links'], defaultDescription: 'jsonl', requiresArg: true })
       .option('out', { describe: "Write to this file instead of stdout ('-': stdout)", type: 'string', requiresArg: true })
       .option('fields', { describe: 'Comma-separated columns to include, in order', type: 'string', requiresArg: true })

@@ -6,8 +6,8 @@ export const reportCommand: CommandModule<object, { db: string; out: string }> =
   describe: 'Write the crawl as one self-contained HTML file with charts (works offline)',
   builder: (y) =>
     y
-      .option('db', { describe: 'SQLite file to read', type: 'string', default: DEFAULT_DB_PATH, requiresArg: true })
-      .option('out', { describe: 'HTML file to write; - for stdout', type: 'string', default: 'report.html', requiresArg: true })
+      .option('db', { describe: 'SQLite file to read', type: 'string', default: DEFAULT_DB_PATH, defaultDescription: DEFAULT_DB_PATH, requiresArg: true })
+      .option('out', { describe: 'HTML file to write; - for stdout', type: 'string', default: 'report.html', defaultDescription: 'report.html', requiresArg: true })
       .example('$0 report', 'Charts of data/crawl.db in report.html')
       .example('$0 report --db data/ab.db --out ab.html', 'Another crawl, another file')
       .example('$0 report --out - | gzip > report.html.gz', 'To stdout'),

@@ -6,7 +6,7 @@ export const statsCommand: CommandModule<object, { db: string; json?: boolean }>
   describe: 'Summarize a crawl database (works while a crawl is running)',
   builder: (y) =>
     y
-      .option('db', { describe: 'SQLite file to read', type: 'string', default: DEFAULT_DB_PATH, requiresArg: true })
+      .option('db', { describe: 'SQLite file to read', type: 'string', default: DEFAULT_DB_PATH, defaultDescription: DEFAULT_DB_PATH, requiresArg: true })
       .option('json', { describe: 'Print the figures as JSON', type: 'boolean', default: false })
       .example('$0 stats', 'Counts by status, content type and depth; errors by code; bytes; rate')
       .example('$0 stats --db data/ab.db --json', 'The same as JSON, for scripts'),
