@@ -2,8 +2,12 @@
  * Whether a SQLite file is crawlite's to write: checked with reads only, before anything changes
  * the file (journal mode, CREATE, ALTER), so another application's database is refused untouched.
  */
+import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import type { Db } from './db.js';
+
+/** The meta schema_version this crawlite writes and understands; a file with a higher one was made by a newer crawlite. */
+export const SCHEMA_VERSION = 1;
 
 /** PRAGMA application_id of crawlite databases: 'crwl' in ASCII (https://www.sqlite.org/fileformat.html#application_id). */
 export const APPLICATION_ID = 0x6372776c;
@@ -67,4 +71,22 @@ export function newerSchemaError(path: string, version: number, known: number): 
     'CRAWL_STORE_OPEN',
     `${path} was made by a newer crawlite (schema ${version}; this one knows up to ${known}) and was left untouched; upgrade crawlite, or pass --db a new file`,
   );
+}
+
+/**
+ * The newer schema version the crawlite database at `path` says it has, or null: for a file
+ * that is older, missing, not a database, not crawlite's or not readable now, whose read says
+ * so itself. For the readers (stats, export, search, report), which read it anyway.
+ */
+export function newerSchemaOfFile(path: string): number | null {
+  let db: Db | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const kind = identifyDb(db);
+    return kind === 'crawlite' || kind === 'legacy' ? newerSchema(db, SCHEMA_VERSION) : null;
+  } catch {
+    return null; // the command's own read reports what is wrong, in its own words
+  } finally {
+    db?.close();
+  }
 }

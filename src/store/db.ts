@@ -7,15 +7,13 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StoreError, isCrawlError } from '../errors.js';
 import { addMissingColumns } from './add-columns.js';
-import { APPLICATION_ID, describeUnreadable, foreignDbError, identifyDb, newerSchema, newerSchemaError } from './db-identity.js';
+import { APPLICATION_ID, SCHEMA_VERSION, describeUnreadable, foreignDbError, identifyDb, newerSchema, newerSchemaError } from './db-identity.js';
 import { corruptError } from './store-corrupt.js';
 import { isStoreFull } from './store-full.js';
 import { makeDirs } from '../make-dirs.js';
 import { whyNotWritable } from './open-failure.js';
 
 export type Db = Database.Database;
-
-export const SCHEMA_VERSION = 1;
 
 /**
  * urls is the frontier and the record of every URL the crawl met, including those it skipped or

@@ -7,9 +7,10 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { startSite, page } from '../helpers/site.js';
 import { assertOneLineError, crawlite, crawliteTo } from '../helpers/cli.js';
 
@@ -81,4 +82,33 @@ test('every default in --help is shown as typed, unquoted (--db was data/crawl.d
     const db = /^ +--db +[^\n]*\[default: ([^\]]+)\]/m.exec(help.stdout)?.[1];
     assert.equal(db, command === 'bench' ? 'data/bench.db' : 'data/crawl.db', `${command} --help: --db`);
   }
+});
+
+test('stats, export, search and report on a database from a newer crawlite: read, exit 0, one line saying what may be left out (they said nothing)', async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  await crawlOnePage(t, db);
+  const commands = [['stats'], ['stats', '--json'], ['export'], ['export', '--format', 'csv'], ['search', 'common'], ['report', '--out', '-']];
+  const before = await Promise.all(commands.map((args) => crawlite([...args, '--db', db])));
+  const writer = new Database(db);
+  writer.prepare("UPDATE meta SET value = '2' WHERE key = 'schema_version'").run();
+  writer.close();
+  const warning = `crawlite: ${db} was made by a newer crawlite (schema 2; this one knows up to 1): what it stores that this one does not know is left out; upgrade crawlite to read all of it\n`;
+  for (const [i, args] of commands.entries()) {
+    const run = await crawlite([...args, '--db', db]);
+    assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
+    assert.equal(run.stderr, warning, args.join(' '));
+    // The same rows and figures (the report's generation time aside).
+    if (args[0] !== 'report') assert.equal(run.stdout, before[i]!.stdout, args.join(' '));
+  }
+  // A layout this one cannot read (a column it reads, renamed): one line saying why, nothing written.
+  const renamed = new Database(db);
+  renamed.exec('ALTER TABLE pages RENAME COLUMN title TO page_title');
+  renamed.close();
+  const out = join(dir, 'pages.csv');
+  assertOneLineError(await crawlite(['export', '--db', db, '--out', out]), 1,
+    new RegExp(`^crawlite: cannot read .*crawl\\.db: it was made by a newer crawlite \\(schema 2; this one knows up to 1\\), whose tables this one cannot read \\(no such column: .*title\\); upgrade crawlite \\[CRAWL_STORE_OPEN\\]$`));
+  assert.equal(existsSync(out), false);
+  // A crawl still refuses to write into it.
+  assertOneLineError(await crawlite(['crawl', 'http://127.0.0.1:9/', '--db', db]), 1, /was made by a newer crawlite \(schema 2; this one knows up to 1\) and was left untouched/);
 });

@@ -45,12 +45,15 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
     refuseUncompressedGz(format, argv.out);
     refuseBinaryToTerminal(format, argv.out, process.stdout);
     const { exportPages } = await import('../../export/export.js');
-    await exportPages(
-      {
-        dbPath: argv.db, format, out: argv.out, fields: argv.fields, with: argv.with, isFormatFromOut: fromOut !== null,
-        filter: { run: argv.run, status: argv.status, since: argv.since, until: argv.until, contentType: argv.contentType },
-      },
-      process.stdout,
+    const { readNewerSchema } = await import('../read-newer-schema.js');
+    await readNewerSchema(argv.db, () =>
+      exportPages(
+        {
+          dbPath: argv.db, format, out: argv.out, fields: argv.fields, with: argv.with, isFormatFromOut: fromOut !== null,
+          filter: { run: argv.run, status: argv.status, since: argv.since, until: argv.until, contentType: argv.contentType },
+        },
+        process.stdout,
+      ),
     );
   },
 };

@@ -13,7 +13,8 @@ export const reportCommand: CommandModule<object, { db: string; out: string }> =
       .example('$0 report --out - | gzip > report.html.gz', 'To stdout'),
   handler: async (argv) => {
     const { writeReport } = await import('../../report/write-report.js');
-    const { bytes } = await writeReport(argv.db, argv.out);
+    const { readNewerSchema } = await import('../read-newer-schema.js');
+    const { bytes } = await readNewerSchema(argv.db, () => writeReport(argv.db, argv.out));
     if (argv.out !== '-') process.stderr.write(`crawlite: wrote ${argv.out} (${Math.ceil(bytes / 1024)} KB); open it in a browser\n`);
   },
 };

@@ -40,10 +40,13 @@ export const searchCommand: CommandModule<object, SearchFlags> = {
     // they stay in argv._ after the command's name, and belong to the query.
     const query = [...(argv.query ?? []), ...argv._.slice(1)].join(' ').trim();
     if (query === '') throw new UsageError('CRAWL_USAGE', 'give a query: crawlite search "<words>" (one starting with -: crawlite search [options] -- "-word words")');
-    const hits = searchPages({ dbPath: argv.db, query, limit: argv.limit });
-    const text = argv.json
-      ? hits.map((h) => `${JSON.stringify({ rank: h.rank, url: h.url, title: h.title, score: h.score, snippet: h.snippet.text })}\n`).join('')
-      : formatHits(hits, shouldColor(process.stdout, process.env));
-    await writeStdout(text);
+    const { readNewerSchema } = await import('../read-newer-schema.js');
+    await readNewerSchema(argv.db, async () => {
+      const hits = searchPages({ dbPath: argv.db, query, limit: argv.limit });
+      const text = argv.json
+        ? hits.map((h) => `${JSON.stringify({ rank: h.rank, url: h.url, title: h.title, score: h.score, snippet: h.snippet.text })}\n`).join('')
+        : formatHits(hits, shouldColor(process.stdout, process.env));
+      await writeStdout(text);
+    });
   },
 };

@@ -13,7 +13,10 @@ export const statsCommand: CommandModule<object, { db: string; json?: boolean }>
   handler: async (argv) => {
     const { readStats, formatStats } = await import('../../export/stats.js');
     const { writeStdout } = await import('../../export/stream-backpressure.js');
-    const stats = readStats(argv.db);
-    await writeStdout(argv.json ? `${JSON.stringify(stats, null, 2)}\n` : formatStats(stats));
+    const { readNewerSchema } = await import('../read-newer-schema.js');
+    await readNewerSchema(argv.db, async () => {
+      const stats = readStats(argv.db);
+      await writeStdout(argv.json ? `${JSON.stringify(stats, null, 2)}\n` : formatStats(stats));
+    });
   },
 };
