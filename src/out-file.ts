@@ -28,6 +28,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { InterruptedError, UsageError } from './errors.js';
 import { outTarget } from './check-out-path.js';
+import { refuseFolderForm } from './folder-form.js';
 import { isBrokenPipe } from './export/stream-backpressure.js';
 import { asOutputWriteError, asTempRefusedError } from './output-write-error.js';
 
@@ -51,6 +52,7 @@ function statOrNone(path: string): Stats | undefined {
  * name suggested in it) or a missing folder.
  */
 export function planOut(out: string, example: string): OutPlan {
+  refuseFolderForm('--out', out, example, false);
   const existing = statOrNone(out);
   if (existing?.isDirectory()) {
     throw new UsageError('CRAWL_USAGE', `cannot write ${out}: it is a directory; pass --out a file path (e.g. ${join(out, example)})`);

@@ -13,6 +13,7 @@ import { parseDuration } from './duration.js';
 import { escapeControls, HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
 import { overrideHeaders, parseHeaderFlags } from './request-headers.js';
 import { resolveProxy, type ProxyConfig } from './proxy.js';
+import { refuseFolderForm } from '../folder-form.js';
 
 export interface CrawlFlags {
   urls?: unknown[];
@@ -130,6 +131,7 @@ export function checkDbPath(path: string): void {
   if (path === ':memory:') {
     throw new UsageError('CRAWL_USAGE', '--db :memory: would keep the crawl in memory and lose it at exit; pass a file path (./:memory: for a file of that name)');
   }
+  refuseFolderForm('--db', path, 'crawl.db', true);
 }
 
 function userAgent(value: string | false | undefined): string | undefined {

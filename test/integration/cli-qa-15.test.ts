@@ -112,3 +112,29 @@ test('stats, export, search and report on a database from a newer crawlite: read
   // A crawl still refuses to write into it.
   assertOneLineError(await crawlite(['crawl', 'http://127.0.0.1:9/', '--db', db]), 1, /was made by a newer crawlite \(schema 2; this one knows up to 1\) and was left untouched/);
 });
+
+test('--out or --db ending in / that is no folder is refused (export --out notes.txt/ replaced notes.txt; crawl --db runs/ made a database file named runs)', async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  await crawlOnePage(t, db);
+  const notes = join(dir, 'notes.txt');
+  writeFileSync(notes, 'kept\n');
+  for (const args of [['export'], ['export', '--format', 'csv'], ['report']]) {
+    for (const tail of ['/', '/.']) {
+      assertOneLineError(await crawlite([...args, '--db', db, '--out', notes + tail]), 2,
+        new RegExp(`^crawlite: --out .*notes\\.txt${tail.replace('.', '\\.')} ends in ${tail.replace('.', '\\.')}, so it names a folder, but .*notes\\.txt is a file; pass --out .*notes\\.txt for that file, or another file path \\[CRAWL_USAGE\\]$`));
+    }
+    assertOneLineError(await crawlite([...args, '--db', db, '--out', join(dir, 'exports') + '/']), 2,
+      /^crawlite: --out .*exports\/ ends in \/, so it names a folder, and there is no folder .*exports; create it and pass --out a file in it, e.g. .*exports\/(pages\.jsonl|pages\.csv|report\.html) \[CRAWL_USAGE\]$/);
+  }
+  assert.equal(readFileSync(notes, 'utf8'), 'kept\n');
+  assertOneLineError(await crawlite(['crawl', 'http://127.0.0.1:9/', '--db', join(dir, 'runs') + '/']), 2,
+    /^crawlite: --db .*runs\/ ends in \/, so it names a folder, and there is no folder .*runs; pass --db a file path, e.g. .*runs\/crawl\.db \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['bench', '--pages', '5', '--db', `${notes}/`]), 2, /^crawlite: --db .*notes\.txt\/ ends in \/, so it names a folder, but .*notes\.txt is a file; /);
+  assert.equal(existsSync(join(dir, 'runs')), false, 'no file named runs');
+  assert.equal(readFileSync(notes, 'utf8'), 'kept\n');
+  // A folder that exists keeps its own line, and a plain file name is written as before.
+  assertOneLineError(await crawlite(['export', '--db', db, '--out', `${dir}/`]), 2, /^crawlite: cannot write .*: it is a directory; pass --out a file path/);
+  assert.equal((await crawlite(['export', '--db', db, '--out', notes])).code, 0);
+  assert.match(readFileSync(notes, 'utf8'), /^\{"url":/);
+});
