@@ -11,7 +11,7 @@ import { APPLICATION_ID, SCHEMA_VERSION, describeUnreadable, foreignDbError, ide
 import { corruptError } from './store-corrupt.js';
 import { isStoreFull } from './store-full.js';
 import { makeDirs } from '../make-dirs.js';
-import { whyNotWritable } from './open-failure.js';
+import { whyNotReachable, whyNotReadable, whyNotWritable } from './open-failure.js';
 
 export type Db = Database.Database;
 
@@ -314,15 +314,24 @@ export function refuseDirectory(path: string): void {
 
 /** Opens an existing database read-only; works while a crawl is writing (WAL). */
 export function openReadOnly(path: string): Db {
+  const unreachable = whyNotReachable(path);
+  if (unreachable !== null) throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: ${unreachable}`);
   if (!existsSync(path)) {
     throw new StoreError('CRAWL_STORE_MISSING', `no database at ${path} (run a crawl first, or pass --db)`);
   }
   refuseDirectory(path);
+  let db: Db | undefined;
   try {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
+    db = new Database(path, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 2000');
+    // A first read, which opens a WAL file's -shm: failing here is about reaching the file, while a
+    // failure of the caller's own read says what the file is (not a database, another application's).
+    db.prepare('SELECT 1 FROM sqlite_schema LIMIT 1').get();
     return db;
   } catch (err) {
-    throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: ${(err as Error).message}`, { cause: err });
+    const why = whyNotReadable(path, err);
+    if (db !== undefined && why === null) return db;
+    db?.close();
+    throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: ${why ?? (err as Error).message}`, { cause: err });
   }
 }

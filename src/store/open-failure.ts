@@ -57,3 +57,38 @@ export function whyNotWritable(path: string, err: unknown): string {
   }
   return failure.message;
 }
+
+/**
+ * The reason for "cannot open database <path>: <reason>" when a read-only open (stats, export,
+ * search, report) fails, from the error the open or its first read gave; null when the file
+ * system shows nothing wrong, for the caller's own words. SQLite said "unable to open database
+ * file" for a file this user may not read, and "attempt to write a readonly database" for a file
+ * in WAL mode in a folder this user may not write: its readers must create the -shm file there.
+ */
+export function whyNotReadable(path: string, err: unknown): string | null {
+  const code = (err as { code?: string }).code;
+  if (code === 'SQLITE_READONLY_DIRECTORY' || code === 'SQLITE_READONLY_CANTINIT') {
+    const dir = dirname(path);
+    const folder = denied(dir, constants.W_OK);
+    return `it is in WAL mode (a crawl is writing it, or stopped before settling it), so its readers must create ${basename(path)}-shm beside it, and this user may not write the folder ${dir} (${folder ? words(folder) : 'permission denied'}); copy it (and any ${basename(path)}-wal) to a folder you can write, or read it as a user who can write ${dir}`;
+  }
+  if (code !== 'SQLITE_CANTOPEN') return null;
+  const file = denied(path, constants.R_OK);
+  if (file && (file.code === 'EACCES' || file.code === 'EPERM')) return 'this user may not read the file (permission denied)';
+  return file ? words(file) : null;
+}
+
+/** Why `path` cannot be looked at (its folder cannot be entered), or null: "no database at <path>" would be wrong. */
+export function whyNotReachable(path: string): string | null {
+  try {
+    statSync(path);
+    return null;
+  } catch (err) {
+    const failure = err as NodeJS.ErrnoException;
+    if (failure.code !== 'EACCES' && failure.code !== 'EPERM') return null; // missing, or under a file: no database there
+    // The outermost folder that cannot be entered: the one to fix (those below it cannot be entered through it).
+    let dir = dirname(path);
+    while (dirname(dir) !== dir && denied(dirname(dir), constants.X_OK) !== null) dir = dirname(dir);
+    return `its folder ${dir} cannot be entered: ${words(failure)}`;
+  }
+}

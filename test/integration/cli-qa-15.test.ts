@@ -7,7 +7,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -137,4 +137,40 @@ test('--out or --db ending in / that is no folder is refused (export --out notes
   assertOneLineError(await crawlite(['export', '--db', db, '--out', `${dir}/`]), 2, /^crawlite: cannot write .*: it is a directory; pass --out a file path/);
   assert.equal((await crawlite(['export', '--db', db, '--out', notes])).code, 0);
   assert.match(readFileSync(notes, 'utf8'), /^\{"url":/);
+});
+
+test('stats, export, search and report on a --db this user cannot read: the reason in words (SQLite\'s "unable to open database file", "attempt to write a readonly database", or "no database at" a file that is there)', { skip: !isRoot && 'needs root to run as another user' }, async (t) => {
+  const dir = tempDir(t);
+  chmodSync(dir, 0o755);
+  const db = join(dir, 'crawl.db');
+  await crawlOnePage(t, db);
+  const nobody = { user: { uid: 65534, gid: 65534 } };
+  const commands = [['stats'], ['export'], ['search', 'common'], ['report', '--out', '-']];
+  // A file only root may read.
+  const secret = join(dir, 'secret.db');
+  copyFileSync(db, secret);
+  chmodSync(secret, 0o600);
+  // A file in a folder only root may enter.
+  const locked = join(dir, 'locked');
+  mkdirSync(locked, { mode: 0o700 });
+  copyFileSync(db, join(locked, 'crawl.db'));
+  // A file in WAL mode (a crawl killed before it settled the file) in a folder nobody may write.
+  const walDir = join(dir, 'wal');
+  mkdirSync(walDir, { mode: 0o755 });
+  const wal = join(walDir, 'crawl.db');
+  copyFileSync(db, wal);
+  chmodSync(wal, 0o644);
+  const toWal = new Database(wal);
+  toWal.pragma('journal_mode = WAL');
+  toWal.close();
+  for (const args of commands) {
+    assertOneLineError(await crawlite([...args, '--db', secret], nobody), 1,
+      /^crawlite: cannot open database .*secret\.db: this user may not read the file \(permission denied\) \[CRAWL_STORE_OPEN\]$/);
+    assertOneLineError(await crawlite([...args, '--db', join(locked, 'crawl.db')], nobody), 1,
+      /^crawlite: cannot open database .*locked\/crawl\.db: its folder .*locked cannot be entered: permission denied \[CRAWL_STORE_OPEN\]$/);
+    assertOneLineError(await crawlite([...args, '--db', wal], nobody), 1,
+      /^crawlite: cannot open database .*wal\/crawl\.db: it is in WAL mode \(a crawl is writing it, or stopped before settling it\), so its readers must create crawl\.db-shm beside it, and this user may not write the folder .*wal \(permission denied\); copy it \(and any crawl\.db-wal\) to a folder you can write, or read it as a user who can write .*wal \[CRAWL_STORE_OPEN\]$/);
+    // Readable, it is read.
+    assert.equal((await crawlite([...args, '--db', db], nobody)).code, 0, args.join(' '));
+  }
 });
