@@ -9,12 +9,13 @@ import { writeStdout, writeWhole } from '../export/stream-backpressure.js';
 import { checkOutPath } from '../check-out-path.js';
 import { planOut, writeOut } from '../out-file.js';
 
-export async function writeReport(dbPath: string, out: string): Promise<{ bytes: number }> {
+/** `isFile`: written to a regular file, one to open in a browser (not stdout, a device or a FIFO). */
+export async function writeReport(dbPath: string, out: string): Promise<{ bytes: number; isFile: boolean }> {
   checkOutPath(out, dbPath);
   // Before the database is read: a directory or a missing folder is refused at once.
   const plan = out === '-' ? null : planOut(out, 'report.html');
   const html = renderReport(readReport(dbPath));
   if (plan === null) await writeStdout(html); // `report --out - | head` ends quietly
   else await writeOut(plan, (stream) => writeWhole(stream, html));
-  return { bytes: Buffer.byteLength(html) };
+  return { bytes: Buffer.byteLength(html), isFile: plan?.kind === 'replace' };
 }

@@ -174,3 +174,17 @@ test('stats, export, search and report on a --db this user cannot read: the reas
     assert.equal((await crawlite([...args, '--db', db], nobody)).code, 0, args.join(' '));
   }
 });
+
+test('report --out a device: no "wrote <device>; open it in a browser" line (there is no file to open); a file still gets it', { skip: !isRoot && 'mknod needs root' }, async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  await crawlOnePage(t, db);
+  // A device that discards writes, as /dev/null does (never the real one in a test).
+  const sink = join(dir, 'mynull');
+  assert.equal(spawnSync('mknod', [sink, 'c', '1', '3']).status, 0, 'mknod');
+  const run = await crawlite(['report', '--db', db, '--out', sink]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stderr, '');
+  const file = await crawlite(['report', '--db', db, '--out', join(dir, 'r.html')]);
+  assert.match(file.stderr, /^crawlite: wrote .*r\.html \(\d+ KB\); open it in a browser\n$/);
+});
