@@ -7,8 +7,7 @@
  *
  * Only the first problem is reported (with a count of the others): one line, fixed, run again.
  */
-import { readFileSync } from 'node:fs';
-import { decodeTextFile, notUtf8Words } from './text-file.js';
+import { decodeTextFile, notUtf8Words, readBounded } from './text-file.js';
 import { basename, extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -25,6 +24,9 @@ export interface LoadedJob {
   path: string;
   job: JobFile;
 }
+
+/** As a --seeds-file's bound: past it, the file is not a job anyone wrote (/dev/zero, a wrong path). */
+const MAX_JOB_FILE_BYTES = 32 * 1024 * 1024;
 
 export function readJobFile(path: string): LoadedJob {
   const raw = readSource(path);
@@ -46,11 +48,14 @@ function readSource(path: string): string {
   }
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readBounded(path, MAX_JOB_FILE_BYTES);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'ENOTDIR' ? 'a part of its path is a file, not a folder' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
     throw invalid(path, `cannot read the job file: ${why}`);
+  }
+  if (bytes.length > MAX_JOB_FILE_BYTES) {
+    throw invalid(path, 'the job file is larger than 32 MB; a job file holds options (long URL lists go in a --seeds-file)');
   }
   return decodeTextFile(bytes, (at) => invalid(path, `line ${at.line}, column ${at.column}: ${notUtf8Words(at)} (or UTF-16 with its byte order mark)`));
 }

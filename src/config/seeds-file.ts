@@ -8,9 +8,9 @@
  * MAX_SEEDS the file is refused, and a longer list is split over runs on the same --db (each run
  * adds its seeds to the frontier the earlier ones left).
  */
-import { readFileSync, readSync } from 'node:fs';
+import { readSync } from 'node:fs';
 import { isatty } from 'node:tty';
-import { decodeTextFile, notUtf8Words } from './text-file.js';
+import { decodeTextFile, notUtf8Words, readBounded } from './text-file.js';
 import { UsageError } from '../errors.js';
 import { seedPortProblem, seedUrlProblem, SPACE_IN_SEED, type SeedProblem } from './seed-url.js';
 
@@ -56,7 +56,7 @@ function readText(path: string): string {
   let bytes: Buffer;
   try {
     if (path === '-' && isatty(0)) process.stderr.write('crawlite: reading seed URLs from the terminal, one per line; end with Ctrl+D\n');
-    bytes = path === '-' ? readStdin() : readFileSync(path);
+    bytes = path === '-' ? readStdin() : readBounded(path, MAX_FILE_BYTES);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of its path is a file, not a folder' : (err as Error).message;

@@ -6,6 +6,31 @@
  * mark is dropped.
  */
 import { isUtf8 } from 'node:buffer';
+import { closeSync, openSync, readSync } from 'node:fs';
+
+/**
+ * The first `maxBytes` + 1 bytes of the file at `path` (more than `maxBytes`: the caller refuses
+ * it as too large). readFileSync reads to the end, and /dev/zero, /dev/urandom or a FIFO fed by
+ * `yes` have none: `--seeds-file /dev/urandom` and a job file linked to /dev/zero ran until
+ * memory ran out (QA). Errors are fs' own (ENOENT, EISDIR, EACCES), for the caller to word.
+ */
+export function readBounded(path: string, maxBytes: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    while (size <= maxBytes) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, maxBytes + 1 - size));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      size += n;
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Where a file stops being UTF-8: 1-based line and column (in characters), and the byte there. */
 export interface NotUtf8At {

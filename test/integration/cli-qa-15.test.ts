@@ -188,3 +188,18 @@ test('report --out a device: no "wrote <device>; open it in a browser" line (the
   const file = await crawlite(['report', '--db', db, '--out', join(dir, 'r.html')]);
   assert.match(file.stderr, /^crawlite: wrote .*r\.html \(\d+ KB\); open it in a browser\n$/);
 });
+
+test('a --seeds-file or job file that never ends (/dev/zero, /dev/urandom) is refused at 32 MB (it was read until memory ran out)', { skip: !isRoot && 'mknod needs root' }, async (t) => {
+  const dir = tempDir(t);
+  // Devices that read as endless zeros and random bytes, as /dev/zero and /dev/urandom (made here, not the real ones).
+  const zero = join(dir, 'zero.yaml');
+  const random = join(dir, 'urls.txt');
+  assert.equal(spawnSync('mknod', [zero, 'c', '1', '5']).status, 0, 'mknod');
+  assert.equal(spawnSync('mknod', [random, 'c', '1', '9']).status, 0, 'mknod');
+  const db = join(dir, 'crawl.db');
+  assertOneLineError(await crawlite(['crawl', '--config', zero, '--db', db], { timeoutMs: 30_000 }), 2,
+    /^crawlite: .*zero\.yaml: the job file is larger than 32 MB; a job file holds options \(long URL lists go in a --seeds-file\) \[CRAWL_CONFIG_INVALID\]$/);
+  assertOneLineError(await crawlite(['crawl', '-i', random, '--db', db], { timeoutMs: 30_000 }), 2,
+    /^crawlite: --seeds-file .*urls\.txt is larger than 32 MB; split it over several runs on the same --db \[CRAWL_USAGE\]$/);
+  assert.equal(existsSync(db), false, 'no database made');
+});
