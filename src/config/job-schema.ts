@@ -23,6 +23,7 @@ import { isValidSelector } from '../parse/extract-fields.js';
 import { HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
 import { headerProblem } from './request-headers.js';
 import { jobProxyProblem } from './proxy.js';
+import { endsAsFolder } from '../folder-form.js';
 
 function int(min: number, max = Number.MAX_SAFE_INTEGER) {
   const error = max === Number.MAX_SAFE_INTEGER ? `expected a whole number >= ${min}` : `expected a whole number from ${min} to ${max}`;
@@ -193,7 +194,12 @@ export const jobFileSchema = z.strictObject(
     name: nonEmpty('a job name').optional(),
     seeds: list(httpUrl, 'absolute http(s) URLs').min(1, { error: 'expected at least one seed URL' }).optional(),
     // SQLite's ":memory:" would be a database lost at exit; refused here, the line naming the file and key rather than --db.
-    db: nonEmpty('a file path').refine((s) => s !== ':memory:', { error: 'expected a file path, not SQLite\'s :memory:, which would lose the crawl at exit (./:memory: for a file of that name)' }).optional(),
+    // As --db (config/load.ts checkDbPath): "-" and a path ending in / are no database file.
+    db: nonEmpty('a file path')
+      .refine((s) => s !== ':memory:', { error: 'expected a file path, not SQLite\'s :memory:, which would lose the crawl at exit (./:memory: for a file of that name)' })
+      .refine((s) => s !== '-', { error: 'expected a file path: a database cannot be stdin or stdout (./- for a file named -)' })
+      .refine((s) => !endsAsFolder(s), { error: 'expected a file path such as data/crawl.db, not one ending in / (a folder)' })
+      .optional(),
     // No null: `maxPages:` with its value forgotten reads as null in YAML, and silently meant no
     // limit. Leaving the key out is how a file says that.
     maxPages: limit(1),

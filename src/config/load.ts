@@ -131,6 +131,8 @@ export function checkDbPath(path: string): void {
   if (path === ':memory:') {
     throw new UsageError('CRAWL_USAGE', '--db :memory: would keep the crawl in memory and lose it at exit; pass a file path (./:memory: for a file of that name)');
   }
+  // Elsewhere - is stdin or stdout, which a database cannot be: `--db -` made a file named -.
+  if (path === '-') throw new UsageError('CRAWL_USAGE', '--db - would make a database file named -: a database cannot be stdin or stdout; pass a file path (./- for a file of that name)');
   refuseFolderForm('--db', path, 'crawl.db', true);
 }
 

@@ -7,7 +7,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -202,4 +202,18 @@ test('a --seeds-file or job file that never ends (/dev/zero, /dev/urandom) is re
   assertOneLineError(await crawlite(['crawl', '-i', random, '--db', db], { timeoutMs: 30_000 }), 2,
     /^crawlite: --seeds-file .*urls\.txt is larger than 32 MB; split it over several runs on the same --db \[CRAWL_USAGE\]$/);
   assert.equal(existsSync(db), false, 'no database made');
+});
+
+test('crawl and bench --db - (or a job file\'s db: "-" or "runs/") are refused: they made a database file named - or runs', async (t) => {
+  const dir = tempDir(t);
+  for (const args of [['crawl', 'http://127.0.0.1:9/'], ['bench', '--pages', '5']]) {
+    assertOneLineError(await crawlite([...args, '--db', '-'], { cwd: dir }), 2,
+      /^crawlite: --db - would make a database file named -: a database cannot be stdin or stdout; pass a file path \(\.\/- for a file of that name\) \[CRAWL_USAGE\]$/);
+  }
+  const job = join(dir, 'job.yaml');
+  writeFileSync(job, 'seeds: [http://127.0.0.1:9/]\ndb: "-"\n');
+  assertOneLineError(await crawlite(['crawl', '--config', job], { cwd: dir }), 2, /^crawlite: .*job\.yaml: db: expected a file path: a database cannot be stdin or stdout \(\.\/- for a file named -\), got '-' \[CRAWL_CONFIG_INVALID\]$/);
+  writeFileSync(job, 'seeds: [http://127.0.0.1:9/]\ndb: runs/\n');
+  assertOneLineError(await crawlite(['crawl', '--config', job], { cwd: dir }), 2, /^crawlite: .*job\.yaml: db: expected a file path such as data\/crawl\.db, not one ending in \/ \(a folder\), got 'runs\/' \[CRAWL_CONFIG_INVALID\]$/);
+  assert.deepEqual(readdirSync(dir), ['job.yaml'], 'no database file made');
 });
