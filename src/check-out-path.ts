@@ -42,7 +42,7 @@ function followDangling(path: string): string {
     // Relative to the link's real folder, as the kernel resolves it (`..` after a symlinked folder).
     current = resolve(realPath(dirname(current)), target);
   }
-  return current; // a loop: the write fails later with ELOOP, in its own words
+  return current; // a loop: planOut refuses it (out-file.ts)
 }
 
 /**

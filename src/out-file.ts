@@ -47,12 +47,27 @@ function statOrNone(path: string): Stats | undefined {
 }
 
 /**
+ * A symlink loop (`ln -s a b; ln -s b a`): the shell's `> a` fails with ELOOP, but the rename
+ * replaced the link with the export, exit 0.
+ */
+function refuseLinkLoop(out: string): void {
+  try {
+    statSync(out);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new UsageError('CRAWL_USAGE', `cannot write ${out}: too many levels of symbolic links (a loop); pass --out a file path`);
+    }
+  }
+}
+
+/**
  * How `out` will be written; checked before any work, so a bad path fails at once rather than
  * after the whole export. Throws UsageError CRAWL_USAGE for a directory (`example` is the file
  * name suggested in it) or a missing folder.
  */
 export function planOut(out: string, example: string): OutPlan {
   refuseFolderForm('--out', out, example, false);
+  refuseLinkLoop(out);
   const existing = statOrNone(out);
   if (existing?.isDirectory()) {
     throw new UsageError('CRAWL_USAGE', `cannot write ${out}: it is a directory; pass --out a file path (e.g. ${join(out, example)})`);

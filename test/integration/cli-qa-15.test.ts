@@ -7,7 +7,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -216,4 +216,20 @@ test('crawl and bench --db - (or a job file\'s db: "-" or "runs/") are refused: 
   writeFileSync(job, 'seeds: [http://127.0.0.1:9/]\ndb: runs/\n');
   assertOneLineError(await crawlite(['crawl', '--config', job], { cwd: dir }), 2, /^crawlite: .*job\.yaml: db: expected a file path such as data\/crawl\.db, not one ending in \/ \(a folder\), got 'runs\/' \[CRAWL_CONFIG_INVALID\]$/);
   assert.deepEqual(readdirSync(dir), ['job.yaml'], 'no database file made');
+});
+
+test('--out a symlink loop is refused, the links left as they are (the export replaced the link, exit 0)', async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'crawl.db');
+  await crawlOnePage(t, db);
+  const a = join(dir, 'a');
+  const b = join(dir, 'b');
+  symlinkSync(b, a);
+  symlinkSync(a, b);
+  for (const args of [['export'], ['report'], ['export', '--format', 'warc']]) {
+    assertOneLineError(await crawlite([...args, '--db', db, '--out', a]), 2, /^crawlite: cannot write .*\/a: too many levels of symbolic links \(a loop\); pass --out a file path \[CRAWL_USAGE\]$/);
+    assertOneLineError(await crawlite([...args, '--db', db, '--out', join(a, 'x.out')]), 2, /^crawlite: cannot write .*\/a\/x\.out: too many levels of symbolic links \(a loop\); /);
+  }
+  assert.equal(readlinkSync(a), b);
+  assert.equal(readlinkSync(b), a);
 });
