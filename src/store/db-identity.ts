@@ -3,6 +3,7 @@
  * the file (journal mode, CREATE, ALTER), so another application's database is refused untouched.
  */
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { StoreError } from '../errors.js';
 import type { Db } from './db.js';
 
@@ -81,6 +82,8 @@ export function newerSchemaError(path: string, version: number, known: number): 
 export function newerSchemaOfFile(path: string): number | null {
   let db: Db | undefined;
   try {
+    // Only a regular file: opening a FIFO waits for a writer (the read refuses it, db.ts refuseNonFile).
+    if (!statSync(path).isFile()) return null;
     db = new Database(path, { readonly: true, fileMustExist: true });
     const kind = identifyDb(db);
     return kind === 'crawlite' || kind === 'legacy' ? newerSchema(db, SCHEMA_VERSION) : null;

@@ -3,7 +3,7 @@
  * Only store/writer.ts opens a write connection (openForWrite); everything else uses openReadOnly.
  */
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StoreError, isCrawlError } from '../errors.js';
 import { addMissingColumns } from './add-columns.js';
@@ -204,7 +204,7 @@ export function searchLayout(db: Db): 'words' | 'columns' | null {
  */
 export function openForWrite(path: string): Db {
   let db: Db;
-  refuseDirectory(path);
+  refuseNonFile(path);
   try {
     if (path !== ':memory:') ensureDir(path);
     db = new Database(path);
@@ -298,17 +298,25 @@ export function readSnapshot<T>(path: string, read: (db: Db) => T): T {
 
 /**
  * SQLite opens a directory and then reports a bare "disk I/O error" (or "unable to open database
- * file") on the first read: say what is wrong instead.
+ * file") on the first read: say what is wrong instead. Likewise anything else that is no regular
+ * file: a device read as an empty database ("it has no tables"), a crawl into one failed with
+ * "disk I/O error" leaving a -journal file beside it, opening a FIFO waited for a writer forever,
+ * and `bench --db /dev/null` deleted the device, as an empty database to replace, and put a
+ * regular file in its place (QA).
  */
-export function refuseDirectory(path: string): void {
-  let isDirectory = false;
+export function refuseNonFile(path: string): void {
+  let stat: Stats | undefined;
   try {
-    isDirectory = statSync(path).isDirectory();
+    stat = statSync(path);
   } catch {
     // Missing, or not reachable (ENOTDIR, EACCES): opening it says why, in its own words.
   }
-  if (isDirectory) {
+  if (stat?.isDirectory()) {
     throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: it is a directory; pass --db a crawlite database file (e.g. ${join(path, 'crawl.db')})`);
+  }
+  if (stat !== undefined && !stat.isFile()) {
+    const what = stat.isCharacterDevice() ? 'a character device' : stat.isBlockDevice() ? 'a block device' : stat.isFIFO() ? 'a FIFO' : stat.isSocket() ? 'a socket' : 'not a regular file';
+    throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: it is ${what}, not a file; pass --db a crawlite database file`);
   }
 }
 
@@ -319,7 +327,7 @@ export function openReadOnly(path: string): Db {
   if (!existsSync(path)) {
     throw new StoreError('CRAWL_STORE_MISSING', `no database at ${path} (run a crawl first, or pass --db)`);
   }
-  refuseDirectory(path);
+  refuseNonFile(path);
   let db: Db | undefined;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });

@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { refuseDirectory, setupError, type Db } from './db.js';
+import { refuseNonFile, setupError, type Db } from './db.js';
 import { foreignDbError, identifyDb } from './db-identity.js';
 
 export interface LastRun {
@@ -19,7 +19,7 @@ export interface LastRun {
 /** null when there is no file, or a file with no run in it (a new or empty database). */
 export function readLastRun(path: string): LastRun | null {
   if (!existsSync(path)) return null;
-  refuseDirectory(path);
+  refuseNonFile(path);
   let db: Db;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });

@@ -7,13 +7,13 @@
 import Database from 'better-sqlite3';
 import { rmSync, statSync } from 'node:fs';
 import { StoreError } from '../errors.js';
-import { refuseDirectory } from './db.js';
+import { refuseNonFile } from './db.js';
 import { foreignDbError, identifyDb } from './db-identity.js';
 import { liveWriterLock } from './live-writer.js';
 import { lockedMessage } from './writer-lock.js';
 
 export function removeCrawliteDb(path: string): void {
-  refuseDirectory(path);
+  refuseNonFile(path);
   let crawl: OtherCrawl | null = null;
   if ((sizeOf(path) ?? 0) > 0) {
     let kind;

@@ -7,7 +7,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -232,4 +232,27 @@ test('--out a symlink loop is refused, the links left as they are (the export re
   }
   assert.equal(readlinkSync(a), b);
   assert.equal(readlinkSync(b), a);
+});
+
+test('--db a FIFO or a device is refused by every command (stats waited forever on a FIFO; bench --db /dev/null replaced the device with a file)', async (t) => {
+  const dir = tempDir(t);
+  const fifo = join(dir, 'pipe.db');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+  const targets: Array<[string, string]> = [[fifo, 'a FIFO']];
+  if (isRoot) {
+    // A device that discards writes, as /dev/null does (never the real one in a test).
+    const sink = join(dir, 'mynull');
+    assert.equal(spawnSync('mknod', [sink, 'c', '1', '3']).status, 0, 'mknod');
+    targets.push([sink, 'a character device']);
+  }
+  const commands = [['stats'], ['export'], ['search', 'x'], ['report', '--out', '-'], ['crawl', 'http://127.0.0.1:9/'], ['crawl'], ['bench', '--pages', '5']];
+  for (const [db, what] of targets) {
+    for (const args of commands) {
+      assertOneLineError(await crawlite([...args, '--db', db], { timeoutMs: 20_000 }), 1,
+        new RegExp(`^crawlite: cannot open database .*${db.slice(dir.length)}: it is ${what}, not a file; pass --db a crawlite database file \\[CRAWL_STORE_OPEN\\]$`));
+    }
+  }
+  const left = readdirSync(dir).sort();
+  assert.deepEqual(left, isRoot ? ['mynull', 'pipe.db'] : ['pipe.db'], 'no -journal file beside them');
+  if (isRoot) assert.ok(lstatSync(join(dir, 'mynull')).isCharacterDevice(), 'still a device');
 });
