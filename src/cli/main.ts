@@ -30,6 +30,17 @@ function commandNames(): string[] {
   return commands.map((c) => String(c.command).split(' ')[0]!);
 }
 
+/**
+ * --help and --version answer whatever else was typed (`crawl --help --db ''`): yargs printed them
+ * and exited before these checks ran. Now that it hands their text back instead of exiting
+ * (below), the checks step aside for them.
+ */
+function unlessHelpOrVersion<A extends unknown[]>(check: (argv: never, ...rest: A) => void): (argv: Record<string, unknown>, ...rest: A) => void {
+  return (argv, ...rest) => {
+    if (argv.help !== true && argv.version !== true) check(argv as never, ...rest);
+  };
+}
+
 async function main(argv: string[]): Promise<void> {
   // For every command, before anything is written: `report`'s closing line, an error line, or a
   // table after a bench may meet a stderr or stdout whose reader has gone.
@@ -41,10 +52,10 @@ async function main(argv: string[]): Promise<void> {
     .command(commands)
     // Before validation, so a repeated --format is refused as repeated, not as an invalid choice,
     // and --no-scope as an option that takes a value, not as the choice `false`.
-    .middleware(refuseNegatedValues({ crawl: CRAWL_NEGATABLE }) as never, true)
-    .middleware(refuseRepeatedOptions as never, true)
-    .middleware(refuseSwitchValues(argv) as never, true)
-    .middleware(refuseEmptyPaths as never, true)
+    .middleware(unlessHelpOrVersion(refuseNegatedValues({ crawl: CRAWL_NEGATABLE })) as never, true)
+    .middleware(unlessHelpOrVersion(refuseRepeatedOptions) as never, true)
+    .middleware(unlessHelpOrVersion(refuseSwitchValues(argv)) as never, true)
+    .middleware(unlessHelpOrVersion(refuseEmptyPaths) as never, true)
     .demandCommand(1, `name a command: ${listCommandNames()}`)
     .option('debug', { type: 'boolean', describe: 'Show stack traces on errors', global: true })
     .strict()

@@ -43,6 +43,13 @@ test('--help and --version with stdout on a full disk: one line saying stdout, e
   assert.equal(help.code, 0, help.stderr);
   assert.match(help.stdout, /^crawlite stats\n[^]*Examples:[^]*\n$/);
   assert.equal(help.stderr, '');
+  // And they still answer whatever else was typed, as when yargs exited after printing them.
+  for (const args of [['crawl', '--help', '--db', ''], ['stats', '--help', '--json=yes'], ['crawl', '--version', '--db', 'a', '--db', 'b'], ['crawl', '--no-db', '-h']]) {
+    const run = await crawlite(args);
+    assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
+    assert.equal(run.stderr, '', args.join(' '));
+    assert.match(run.stdout, args.includes('--version') ? /^\d+\.\d+\.\d+\n$/ : /^crawlite (crawl|stats)/, args.join(' '));
+  }
 });
 
 test('--out where its folder refuses the temporary file: one line naming the --out and the folder (/proc/version said "no such file or directory")', { skip: process.platform !== 'linux' && 'procfs' }, async (t) => {
