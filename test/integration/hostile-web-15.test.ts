@@ -3,10 +3,10 @@
  * close, a late <meta> charset, a server that closes its keep-alive connections. Each test starts its own server on 127.0.0.1 and runs the real crawl (the CLI) on a
  * fresh SQLite file.
  */
-import net, { type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crawlite } from '../helpers/cli.js';
+import { startClosingServer } from '../helpers/closing-server.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { rawResponse, startRawSite } from '../helpers/raw-site.js';
@@ -89,39 +89,16 @@ test('a <meta charset> past the first 1024 bytes, still in the head, is the page
 });
 
 test('a server that closes each connection after 5 answers (Apache\'s Keep-Alive max) costs a connection per 5 requests, not one per request once it has closed one', async (t) => {
-  let connections = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    let answered = 0;
-    let buffered = '';
-    socket.on('data', (data) => {
-      buffered += data.toString('latin1');
-      for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
-        const path = buffered.split(' ')[1] ?? '/';
-        buffered = buffered.slice(end + 4);
-        answered++;
-        const body = path === '/robots.txt' ? 'User-agent: *\nAllow: /\n'
-          : path === '/' ? `<title>home</title>${Array.from({ length: 39 }, (_, i) => `<a href="/p${i}">${i}</a>`).join('')}` : `<title>${path}</title>`;
-        const isLast = answered === 5;
-        socket.write(`HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\n${isLast ? 'Connection: close' : 'Keep-Alive: timeout=5, max=5'}\r\n\r\n${body}`);
-        if (isLast) socket.end();
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => {
-    for (const socket of sockets) socket.destroy();
-    server.close(() => resolve());
+  const server = await startClosingServer(t, (path) => ({
+    type: 'text/html',
+    body: path === '/robots.txt' ? 'User-agent: *\nAllow: /\n'
+      : path === '/' ? `<title>home</title>${Array.from({ length: 39 }, (_, i) => `<a href="/p${i}">${i}</a>`).join('')}` : `<title>${path}</title>`,
   }));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = server.origin;
   const db = tempDbPath(t);
   // One request at a time, as each host of a crawl over many hosts gets them.
   const run = await crawlite(['crawl', `${origin}/`, '--db', db, '--concurrency', '1', '--retries', '0', '--quiet']);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(rows<{ n: number }>(db, 'SELECT count(*) AS n FROM pages')[0]?.n, 40);
-  assert.ok(connections <= 9, `41 requests (robots.txt and 40 pages), 5 per connection: ${connections} connections`);
+  assert.ok(server.connections() <= 9, `41 requests (robots.txt and 40 pages), 5 per connection: ${server.connections()} connections`);
 });

@@ -3,40 +3,10 @@
  * (Apache's Keep-Alive max), asked one request after another.
  */
 import assert from 'node:assert/strict';
-import net, { type AddressInfo } from 'node:net';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { Agent, request, type Dispatcher } from 'undici';
 import { OriginPools } from '../../src/fetch/origin-pools.js';
-
-/** Answers each request; the fifth on a connection says Connection: close and closes it. */
-async function startClosingServer(t: TestContext): Promise<{ origin: string; connections: () => number }> {
-  let connections = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    let answered = 0;
-    let buffered = '';
-    socket.on('data', (data) => {
-      buffered += data.toString('latin1');
-      for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
-        buffered = buffered.slice(end + 4);
-        answered++;
-        const isLast = answered === 5;
-        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 2\r\n${isLast ? 'Connection: close' : 'Keep-Alive: timeout=5'}\r\n\r\nok`);
-        if (isLast) socket.end();
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => {
-    for (const socket of sockets) socket.destroy();
-    server.close(() => resolve());
-  }));
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections };
-}
+import { startClosingServer } from '../helpers/closing-server.js';
 
 async function getInTurn(dispatcher: Dispatcher, origin: string, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
