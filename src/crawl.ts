@@ -5,7 +5,8 @@
  *     -> parse pool (worker_threads, bounded queue) -> writer (single connection, batched)
  *
  * Backpressure: the scheduler starts a page only while fewer than `concurrency + pool capacity`
- * pages are between the frontier and the writer, so when the pool is full fetching slows down,
+ * pages are between the frontier and the writer and the pool's waiting bodies are under its byte
+ * bound (pool.ts), so when the pool is full fetching slows down,
  * and the writer commits synchronously, so it is never behind. Everything in memory is bounded by
  * that count, the frontier window and one write batch.
  */
@@ -424,7 +425,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
         await nextEvent();
         continue;
       }
-      if (active.size >= maxActive) {
+      // The pool's own bound, in bytes as well: while its waiting bodies fill it, no fetch starts.
+      if (active.size >= maxActive || !pool.hasRoom) {
         await nextEvent();
         continue;
       }

@@ -8,8 +8,11 @@
  *     await pool.onRoom();
  *     void pool.run(task).then(handleOutcome);
  *
- * run() itself never refuses work (a race of several producers can overshoot by one each); the
- * bound holds for producers that wait.
+ * The waiting tasks are bounded in bytes too (QUEUED_BYTES_PER_WORKER): a count alone let a site of
+ * ~9.5 MB pages hold 8 of them, ~76 MB, waiting for two threads that each take half a second a page.
+ *
+ * run() itself never refuses work (a race of several producers can overshoot by one each, and a
+ * body is never refused for its size); the bound holds for producers that wait.
  *
  * The waiting queue lives here rather than in piscina so that the task timeout counts running
  * time only: piscina gets a task when a thread is free, and the timer starts then.
@@ -24,6 +27,13 @@ import { parsePage } from './parse-page.js';
 /** Waiting tasks per thread; a handful keeps threads busy between a task's end and the next run(). */
 const QUEUED_PER_WORKER = 4;
 
+/**
+ * Bytes of waiting bodies per thread past which there is no room. Far above the bench's 4 queued
+ * 50 KB pages a thread (never reached there). A huge page takes a thread long enough (~0.5 s for
+ * 9.5 MB) that the fetches still in flight refill the queue meanwhile: 8 MiB a thread was no faster.
+ */
+export const QUEUED_BYTES_PER_WORKER = 4 << 20;
+
 interface QueuedTask {
   task: ParseTask;
   transferList: ArrayBuffer[];
@@ -35,7 +45,9 @@ export class ParsePool {
   readonly #workers: number;
   readonly #maxQueued: number;
   readonly #taskTimeoutMs: number;
+  readonly #maxQueuedBytes: number;
   readonly #queue: QueuedTask[] = [];
+  #queuedBytes = 0;
   #running = 0;
   #roomWaiters: Array<() => void> = [];
   #idleWaiters: Array<() => void> = [];
@@ -52,6 +64,7 @@ export class ParsePool {
     }
     this.#workers = config.workers;
     this.#maxQueued = config.workers * QUEUED_PER_WORKER;
+    this.#maxQueuedBytes = config.workers * QUEUED_BYTES_PER_WORKER;
     this.#taskTimeoutMs = config.taskTimeoutMs;
     this.#piscina =
       config.workers === 0
@@ -104,14 +117,22 @@ export class ParsePool {
     return this.#queue.length;
   }
 
+  /** Bytes of the bodies of the tasks accepted but not yet running. */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
   /** Tasks accepted and not yet finished (running + queued). */
   get pending(): number {
     return this.#running + this.#queue.length;
   }
 
-  /** True when run() can take a task without going over the bound. Always true inline. */
+  /**
+   * True when run() can take a task without going over the bound: fewer than capacity tasks, and
+   * fewer than QUEUED_BYTES_PER_WORKER bytes a thread waiting. Always true inline.
+   */
   get hasRoom(): boolean {
-    return this.#piscina === null || this.pending < this.#workers + this.#maxQueued;
+    return this.#piscina === null || (this.pending < this.#workers + this.#maxQueued && this.#queuedBytes < this.#maxQueuedBytes);
   }
 
   /** Resolves when hasRoom is true; each freed slot wakes one waiter, in order. */
@@ -138,6 +159,7 @@ export class ParsePool {
     const sent = isOwner ? task : { ...task, body: new Uint8Array(body) };
     return new Promise((resolve) => {
       this.#queue.push({ task: sent, transferList: [sent.body.buffer as ArrayBuffer], resolve });
+      this.#queuedBytes += sent.body.byteLength;
       this.#dispatch();
     });
   }
@@ -154,6 +176,7 @@ export class ParsePool {
   #dispatch(): void {
     while (this.#running < this.#workers && this.#queue.length > 0) {
       const next = this.#queue.shift() as QueuedTask;
+      this.#queuedBytes -= next.task.body.byteLength;
       this.#running++;
       void this.#runOnThread(next).then((outcome) => {
         this.#running--;
@@ -185,7 +208,7 @@ export class ParsePool {
   }
 
   #wakeWaiters(): void {
-    let free = this.#workers + this.#maxQueued - this.pending;
+    let free = this.#queuedBytes < this.#maxQueuedBytes ? this.#workers + this.#maxQueued - this.pending : 0;
     while (free-- > 0 && this.#roomWaiters.length > 0) (this.#roomWaiters.shift() as () => void)();
     if (this.pending === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
   }

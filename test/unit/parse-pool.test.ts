@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ParsePool } from '../../src/parse/pool.js';
+import { ParsePool, QUEUED_BYTES_PER_WORKER } from '../../src/parse/pool.js';
 import { parsePage } from '../../src/parse/parse-page.js';
 import type { ParseTask } from '../../src/types.js';
 
@@ -80,6 +80,30 @@ describe('ParsePool with worker threads', () => {
     assert.ok(most <= 5, `held ${most} tasks, bound is 1 running + 4 queued`);
     assert.equal(most, 5, 'the queue does fill up to its bound');
     assert.equal(pool.pending, 0);
+  });
+
+  it('has no room while its waiting bodies reach the byte bound, whatever their count', async (t) => {
+    const pool = new ParsePool({ workers: 1, maxLinksPerPage: 50, taskTimeoutMs: 10_000 });
+    t.after(() => pool.close());
+    const running = pool.run(htmlTask(PAGE)); // handed to the thread at once: not waiting
+    assert.equal(pool.queuedBytes, 0);
+    const big = htmlTask(`<p>${'x'.repeat(QUEUED_BYTES_PER_WORKER)}</p>`);
+    const size = big.body.byteLength;
+    const waiting = pool.run(big);
+    assert.equal(pool.queuedBytes, size);
+    assert.equal(pool.pending, 2, 'far below the count bound of 5');
+    assert.equal(pool.hasRoom, false);
+    let isWoken = false;
+    const room = pool.onRoom().then(() => (isWoken = true));
+    await running;
+    // The big body went to the thread when the first task ended: nothing waits any more.
+    assert.equal(pool.queuedBytes, 0);
+    await room;
+    assert.ok(isWoken);
+    assert.ok(pool.hasRoom);
+    const outcome = await waiting;
+    assert.ok(outcome.ok);
+    assert.equal(pool.queuedBytes, 0);
   });
 
   it('runs inline when workers is 0', async () => {
