@@ -425,8 +425,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
         await nextEvent();
         continue;
       }
-      // The pool's own bound, in bytes as well: while its waiting bodies fill it, no fetch starts.
-      if (active.size >= maxActive || !pool.hasRoom) {
+      // The pool's bound in bytes: while its waiting bodies fill it (pages of megabytes), no fetch starts.
+      if (active.size >= maxActive || pool.isFullOfBytes) {
         await nextEvent();
         continue;
       }

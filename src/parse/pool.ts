@@ -122,6 +122,16 @@ export class ParsePool {
     return this.#queuedBytes;
   }
 
+  /**
+   * Whether the waiting bodies have reached their byte bound (never inline). The crawl's scheduler
+   * asks this, not hasRoom: its own count (concurrency + capacity) already bounds the pages, and
+   * also stopping fetches whenever the queue is full by count made them start in bursts (bench
+   * event-loop p99 35-37 against 24-28 ms, 3 alternated pairs).
+   */
+  get isFullOfBytes(): boolean {
+    return this.#piscina !== null && this.#queuedBytes >= this.#maxQueuedBytes;
+  }
+
   /** Tasks accepted and not yet finished (running + queued). */
   get pending(): number {
     return this.#running + this.#queue.length;

@@ -87,17 +87,20 @@ describe('ParsePool with worker threads', () => {
     t.after(() => pool.close());
     const running = pool.run(htmlTask(PAGE)); // handed to the thread at once: not waiting
     assert.equal(pool.queuedBytes, 0);
+    assert.equal(pool.isFullOfBytes, false);
     const big = htmlTask(`<p>${'x'.repeat(QUEUED_BYTES_PER_WORKER)}</p>`);
     const size = big.body.byteLength;
     const waiting = pool.run(big);
     assert.equal(pool.queuedBytes, size);
     assert.equal(pool.pending, 2, 'far below the count bound of 5');
     assert.equal(pool.hasRoom, false);
+    assert.equal(pool.isFullOfBytes, true, 'what the crawl\'s scheduler asks before starting a fetch');
     let isWoken = false;
     const room = pool.onRoom().then(() => (isWoken = true));
     await running;
     // The big body went to the thread when the first task ended: nothing waits any more.
     assert.equal(pool.queuedBytes, 0);
+    assert.equal(pool.isFullOfBytes, false);
     await room;
     assert.ok(isWoken);
     assert.ok(pool.hasRoom);
