@@ -12,10 +12,15 @@ type Overrides = Partial<Omit<CrawlConfig, 'fetch' | 'parse' | 'store' | 'scope'
   scope?: Partial<CrawlConfig['scope']>;
 };
 
-export function tempDbPath(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'crawlite-test-'));
+/** A fresh folder under the system's temp dir, removed with everything in it when the test ends. */
+export function tempDir(t: TestContext, prefix = 'crawlite-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'crawl.db');
+  return dir;
+}
+
+export function tempDbPath(t: TestContext): string {
+  return join(tempDir(t), 'crawl.db');
 }
 
 export function testConfig(t: TestContext, seeds: string[], o: Overrides = {}): CrawlConfig {

@@ -4,20 +4,14 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { startSite, page } from '../helpers/site.js';
-import { tempDbPath } from '../helpers/config.js';
+import { tempDbPath, tempDir } from '../helpers/config.js';
 import { assertOneLineError, countPages, crawlite } from '../helpers/cli.js';
-
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'crawlite-errors-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /** A database holding a crawl of a one-page site, for the commands that read one. */
 async function crawlOnePage(t: TestContext, db: string): Promise<void> {
@@ -29,7 +23,7 @@ async function crawlOnePage(t: TestContext, db: string): Promise<void> {
 const NOT_WRITABLE = /pass --db a writable file path .*\[CRAWL_STORE_OPEN\]$/;
 
 test('a database path that cannot be written: one line, exit 1', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-errors-');
   const file = join(dir, 'a-file');
   writeFileSync(file, 'not a folder');
   const seed = 'http://127.0.0.1:9/';
@@ -57,7 +51,7 @@ test('a --db under /proc (where recursive mkdir loops forever) is one line, exit
 });
 
 test('--debug adds the stack to the one line', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-errors-');
   const run = await crawlite(['crawl', 'http://127.0.0.1:9/', '--db', dir, '--debug']);
   assert.equal(run.code, 1);
   assert.match(run.stderr.split('\n')[0]!, /^crawlite: cannot open database .*\[CRAWL_STORE_OPEN\]$/);
@@ -171,7 +165,7 @@ test('bad flags, values, URLs and commands: one line, exit 2', async () => {
 });
 
 test('report: a missing database is one line, exit 1; an --out in a missing folder, exit 2', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-errors-');
   assertOneLineError(await crawlite(['report', '--db', join(dir, 'none.db')]), 1, /^crawlite: no database at .*none\.db \(run a crawl first, or pass --db\) \[CRAWL_STORE_MISSING\]$/);
   const db = join(dir, 'crawl.db');
   await crawlOnePage(t, db);
@@ -180,7 +174,7 @@ test('report: a missing database is one line, exit 1; an --out in a missing fold
 });
 
 test('export and report --out an existing directory: refused up front, one line with a code', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-errors-');
   const db = join(dir, 'crawl.db');
   await crawlOnePage(t, db);
   const target = join(dir, 'isdir.db');
@@ -191,7 +185,7 @@ test('export and report --out an existing directory: refused up front, one line 
 });
 
 test('a --db that is not a SQLite file: stats, export, search and report all say CRAWL_STORE_OPEN', async (t) => {
-  const file = join(tempDir(t), 'notsqlite.db');
+  const file = join(tempDir(t, 'crawlite-errors-'), 'notsqlite.db');
   writeFileSync(file, 'plain text, not a database '.repeat(10));
   for (const args of [['stats'], ['export'], ['search', 'x'], ['report', '--out', '-']]) {
     assertOneLineError(await crawlite([...args, '--db', file]), 1, /^crawlite: .*notsqlite\.db.*: file is not a database \[CRAWL_STORE_OPEN\]$/);
@@ -214,7 +208,7 @@ test('--help on every command shows examples; the top help lists the exit codes'
 });
 
 test('export and report --out the database, a link to it, or its -wal/-shm file: refused, the database intact', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-errors-');
   const db = join(dir, 'crawl.db');
   const site = await startSite({ '/': page('one', ['/two']), '/two': page('two') });
   t.after(() => site.close());
@@ -238,7 +232,7 @@ test('export and report --out the database, a link to it, or its -wal/-shm file:
 });
 
 test('export and report --out a symlink to a file write through it to the target, as `>` does; the link stays a link', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-errors-');
   const db = join(dir, 'crawl.db');
   await crawlOnePage(t, db);
   mkdirSync(join(dir, 'real'));
@@ -275,7 +269,7 @@ test('export and report --out a symlink to a file write through it to the target
 });
 
 test("export and report --out '': refused up front, one line, exit 2", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-errors-');
   const db = join(dir, 'crawl.db');
   await crawlOnePage(t, db);
   for (const out of ['', ' ']) {
@@ -287,7 +281,7 @@ test("export and report --out '': refused up front, one line, exit 2", async (t)
 });
 
 test("export --with '' or ',': refused as --fields '' is, one line, exit 2, nothing written", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-errors-');
   const db = join(dir, 'crawl.db');
   await crawlOnePage(t, db);
   // QA: `--with ''` exited 0 with an export lacking the content asked for.
@@ -300,7 +294,7 @@ test("export --with '' or ',': refused as --fields '' is, one line, exit 2, noth
 });
 
 test('a User-Agent with a newline, from --user-agent or a job file: refused at load, one line, exit 2', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-errors-');
   const seed = 'http://127.0.0.1:9/';
   assertOneLineError(await crawlite(['crawl', seed, '--db', join(dir, 'c.db'), '--user-agent', 'bot\nX-Evil: 1']), 2, /^crawlite: invalid --user-agent 'bot\\nX-Evil: 1': expected printable ASCII .*\[CRAWL_USAGE\]$/);
   const job = join(dir, 'ua.yaml');
@@ -310,7 +304,7 @@ test('a User-Agent with a newline, from --user-agent or a job file: refused at l
 });
 
 test('export of a SQLite file that is not a crawlite database: every format says CRAWL_STORE_OPEN before writing anything', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-errors-');
   const file = join(dir, 'blank.db');
   const other = new Database(file);
   other.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)');

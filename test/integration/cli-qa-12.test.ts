@@ -2,26 +2,20 @@
  * The twelfth QA round on the command line: a new user following the README, then an expert
  * trying to break it. Each test names what was typed, what it got before, and what it gets now.
  */
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSite, page } from '../helpers/site.js';
 import { MAIN, assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
 import { openTerminal, quote, skipWithoutTmux } from '../helpers/tmux.js';
 import { rows } from '../helpers/db.js';
-
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'crawlite-qa12-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/config.js';
 
 test('a seed with a space inside (two URLs in one argument or line, a comment after a URL) is refused, not fetched as one %20 URL', async (t) => {
   const site = await startSite({ '/': page('home'), '/docs': page('docs') });
   t.after(() => site.close());
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa12-');
   const db = join(dir, 'crawl.db');
 
   // `crawl "$URLS"`: both URLs in one argument. It crawled http://host/%20http://host/docs.
@@ -54,7 +48,7 @@ const isRoot = process.getuid?.() === 0;
 test('a --db this user may not write: the reason in words, not SQLite\'s "unable to open database file" or "attempt to write a readonly database"', async (t) => {
   const site = await startSite({ '/': page('home') });
   t.after(() => site.close());
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa12-');
   const made = join(dir, 'made.db');
   assert.equal((await crawlite(['crawl', site.url('/'), '--db', made, '--quiet', '--workers', '0'])).code, 0);
   // Root writes anywhere: as root the crawls run as nobody.
@@ -101,7 +95,7 @@ async function refusedInLocked(locked: string, seed: string, user: object, hint:
 test('an empty --config, --seeds-file, --user-agent, --include or --exclude ("$VAR" unset) is refused, naming the flag', async (t) => {
   const site = await startSite({ '/': page('home') });
   t.after(() => site.close());
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa12-');
   const db = join(dir, 'crawl.db');
   const cases: [string[], RegExp][] = [
     // It said "crawlite: : expected a .yaml, .yml or .json job file".
@@ -136,7 +130,7 @@ test('an empty --db for the commands that read one: exit 2 naming --db, not "no 
 test('bench --db naming a crawl of a real site leaves it untouched (it was deleted and replaced); a bench database is replaced as before', async (t) => {
   const site = await startSite({ '/docs/': page('docs') });
   t.after(() => site.close());
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa12-');
   const crawled = join(dir, 'crawl.db');
   assert.equal((await crawlite(['crawl', site.url('/docs/'), '--db', crawled, '--quiet', '--workers', '0'])).code, 0);
   const before = readFileSync(crawled);
@@ -155,14 +149,14 @@ test('bench --db naming a crawl of a real site leaves it untouched (it was delet
 test('a continued run whose one URL answered 404: "the one URL tried failed", not "all 1 URLs tried failed"', async (t) => {
   const site = await startSite({ '/': page('home', ['/gone']) });
   t.after(() => site.close());
-  const db = join(tempDir(t), 'crawl.db');
+  const db = join(tempDir(t, 'crawlite-qa12-'), 'crawl.db');
   assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '1', '--quiet', '--workers', '0'])).code, 0);
   const run = await crawlite(['crawl', '--db', db, '--max-pages', '1', '--quiet', '--workers', '0']);
   assertOneLineError(run, 1, /^crawlite: no page could be fetched: the one URL tried failed \(http:\/\/127\.0\.0\.1:\d+\/gone: HTTP 404\) \[CRAWL_NOTHING_FETCHED\]$/);
 });
 
 test('a job file\'s db: ":memory:" is named as the file\'s key, not as a --db the user never typed', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa12-');
   const job = join(dir, 'job.yaml');
   writeFileSync(job, 'seeds: [http://127.0.0.1:9/]\ndb: ":memory:"\n');
   assertOneLineError(await crawlite(['crawl', '--config', job], { cwd: dir }), 2,
@@ -175,7 +169,7 @@ test('SIGTERM (kill, a service manager) stops a crawl as Ctrl+C does: exit 130, 
   for (let i = 0; i < 40; i++) routes[`/p${i}`] = page(`page ${i}`, i < 39 ? [`/p${i + 1}`] : []);
   const site = await startSite(routes, { delayMs: 30 });
   t.after(() => site.close());
-  const db = join(tempDir(t), 'crawl.db');
+  const db = join(tempDir(t, 'crawlite-qa12-'), 'crawl.db');
   const stopped = await crawlite(['crawl', site.url('/p0'), '--db', db, '--no-progress', '--workers', '0'], {
     onSpawn: (child) => whenPages(child, db, 3, () => child.kill('SIGTERM')),
   });
@@ -197,7 +191,7 @@ test('SIGTERM (kill, a service manager) stops a crawl as Ctrl+C does: exit 130, 
 test('export --out pages.csv without --format writes CSV (it wrote JSON Lines into pages.csv); .warc.gz writes WARC; --format wins', async (t) => {
   const site = await startSite({ '/': page('home') });
   t.after(() => site.close());
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa12-');
   const db = join(dir, 'crawl.db');
   assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
   const csv = join(dir, 'pages.csv');
@@ -224,7 +218,7 @@ test('--max-db-size on a file that already holds that much: refused before the r
   for (let i = 0; i < 600; i++) routes[`/p${i}`] = page(`page ${i}`);
   const site = await startSite(routes);
   t.after(() => site.close());
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa12-');
   const db = join(dir, 'crawl.db');
   assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
   const { pages, free, size } = rows<{ pages: number; free: number; size: number }>(db,
@@ -254,7 +248,7 @@ test('a job file\'s maxPages, maxTimeMs and store.maxDbBytes are lifted with --n
   for (let i = 0; i < 5; i++) routes[`/p${i}`] = page(`page ${i}`, i < 4 ? [`/p${i + 1}`] : []);
   const site = await startSite(routes);
   t.after(() => site.close());
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa12-');
   const db = join(dir, 'crawl.db');
   const job = join(dir, 'job.yaml');
   writeFileSync(job, `seeds: [${site.url('/p0')}]\ndb: ${db}\nmaxPages: 2\nmaxTimeMs: 600000\nstore:\n  maxDbBytes: 100MB\n`);
@@ -270,7 +264,7 @@ test('crawl -i - in a terminal: the URLs typed, then Ctrl+D, are crawled (it fai
   if (skipWithoutTmux(t)) return;
   const site = await startSite({ '/a': page('a'), '/b': page('b') });
   t.after(() => site.close());
-  const db = join(tempDir(t), 'crawl.db');
+  const db = join(tempDir(t, 'crawlite-qa12-'), 'crawl.db');
   const crawl = `${quote(process.execPath)} ${quote(MAIN)} crawl -i - --db ${quote(db)} --max-depth 0 --workers 0`;
   const terminal = openTerminal(t, `sh -c ${quote(`${crawl}; echo "exit $?"; sleep 30`)}`);
   await terminal.waitFor(/crawlite: reading seed URLs from the terminal, one per line; end with Ctrl\+D/);
@@ -285,7 +279,7 @@ test('crawl -i - in a terminal: the URLs typed, then Ctrl+D, are crawled (it fai
 test('a job file in UTF-16 with its byte order mark (Windows PowerShell\'s Out-File) is read, as a seeds file is (it was "got \'��s\\u0000e\\u0000\'")', async (t) => {
   const site = await startSite({ '/': page('home') });
   t.after(() => site.close());
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa12-');
   const db = join(dir, 'crawl.db');
   const yaml = join(dir, 'job.yaml');
   writeFileSync(yaml, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`seeds: [${site.url('/')}]\r\ndb: ${db}\r\nmaxDepth: 0\r\n`, 'utf16le')]));
@@ -301,7 +295,7 @@ test('a job file in UTF-16 with its byte order mark (Windows PowerShell\'s Out-F
 test('--scope prefix with a seed written without its trailing slash says that the directory above it is crawled, and how to keep to the folder', async (t) => {
   const site = await startSite({ '/docs': page('docs', ['/docs/a', '/other']), '/docs/': page('docs folder', ['/docs/a', '/other']), '/docs/a': page('a'), '/other': page('other') });
   t.after(() => site.close());
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa12-');
   const loose = await crawlite(['crawl', site.url('/docs'), '--db', join(dir, 'a.db'), '--scope', 'prefix', '--no-progress', '--workers', '0']);
   assert.equal(loose.code, 0, loose.stderr);
   assert.match(loose.stderr, new RegExp(`^crawlite: --scope prefix: seed ${site.url('/docs')} is a page in ${site.url('/')}, so all of ${site.url('/')} is crawled; for the folder, give ${site.url('/docs/')}$`, 'm'));

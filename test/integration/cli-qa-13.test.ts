@@ -4,20 +4,14 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSite, page, type Route } from '../helpers/site.js';
 import { assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
 import { rows } from '../helpers/db.js';
 import { smallDisk } from '../helpers/small-disk.js';
-
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'crawlite-qa13-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/config.js';
 
 /** '/' and '/a' are pages, '/broken' drops the connection (a failed URL); robots.txt asks a Crawl-delay (an info notice). */
 async function noticeSite(t: TestContext) {
@@ -35,7 +29,7 @@ async function noticeSite(t: TestContext) {
 
 test('-q keeps warnings and errors and drops the rest, in text and in --log-format json (json -q printed nothing but notices, text -q dropped them)', async (t) => {
   const site = await noticeSite(t);
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa13-');
   const args = (name: string) => ['crawl', site.url('/'), '--db', join(dir, `${name}.db`), '--retries', '0', '--insecure', '--workers', '0'];
 
   const text = await crawlite([...args('text'), '-q']);
@@ -64,7 +58,7 @@ test('-q keeps warnings and errors and drops the rest, in text and in --log-form
 });
 
 test('export --out x.warc.gz --with text names what WARC holds, not "--format warc", which the name already chose', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa13-');
   const out = join(dir, 'crawl.warc.gz');
   const run = await crawlite(['export', '--db', join(dir, 'none.db'), '--out', out, '--with', 'text']);
   assertOneLineError(run, 2, /^crawlite: --with text cannot go into --out .*crawl\.warc\.gz \(a WARC export, from its name\): WARC records hold each page's response as fetched \(headers and exact body\), not chosen fields or extracted text; --fields and --with are for jsonl and csv, e\.g\. --out pages\.jsonl --with text \[CRAWL_USAGE\]$/);
@@ -75,7 +69,7 @@ test('export --out x.warc.gz --with text names what WARC holds, not "--format wa
 });
 
 test('bench --config whose scope excludes the bench site says why it stored nothing (it said "only 0 of 5 pages were stored")', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa13-');
   const job = join(dir, 'site.yaml');
   writeFileSync(job, 'name: site\nseeds: [https://example.org/]\nscope:\n  include: ["^https://example\\\\.org/"]\n');
   const bench = ['bench', '--pages', '5', '--page-bytes', '5000', '--workers', '0', '--db', join(dir, 'bench.db')];
@@ -144,7 +138,7 @@ test('a disk filled from outside mid-crawl: the run is marked failed, or the lin
 test('search with no match: "no matches" (nothing with --json), exit 0; exit 1 stays for a search that failed', async (t) => {
   const site = await startSite({ '/': page('Walrus facts', [], '<p>tusks</p>') });
   t.after(() => site.close());
-  const db = join(tempDir(t), 'crawl.db');
+  const db = join(tempDir(t, 'crawlite-qa13-'), 'crawl.db');
   assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
   const text = await crawlite(['search', 'narwhal', '--db', db]);
   assert.deepEqual([text.code, text.stdout, text.stderr], [0, 'no matches\n', '']);
@@ -173,7 +167,7 @@ test('a mistyped option gets the nearest one on the hint line (--max-pagse said 
 test('every job in config/ crawls a local site: crawl --config <file> <url> (--no-include: theirs name their real sites)', async (t) => {
   const site = await startSite({ '/': page('home', ['/a', '/b']), '/a': page('a'), '/b': page('b') });
   t.after(() => site.close());
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa13-');
   const configDir = fileURLToPath(new URL('../../../config/', import.meta.url));
   const files = readdirSync(configDir).filter((f) => /\.(ya?ml|json)$/.test(f));
   assert.ok(files.length >= 3, files.join(', '));

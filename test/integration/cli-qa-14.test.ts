@@ -2,26 +2,20 @@
  * The fourteenth QA round on the command line: a new user following the README, then an expert
  * trying to break it. Each test names what was typed, what it got before, and what it gets now.
  */
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSite, page } from '../helpers/site.js';
 import { assertOneLineError, crawlite, crawliteTo } from '../helpers/cli.js';
 import { rows } from '../helpers/db.js';
+import { tempDir } from '../helpers/config.js';
 
 const isRoot = process.getuid?.() === 0;
 
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'crawlite-qa14-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 test('bench with stdout on a full disk: one line saying stdout, exit 1 (bench --json > r.json lost the result and exited 0)', { skip: !isRoot && 'mknod needs root' }, async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa14-');
   // A device that answers every write with ENOSPC, as /dev/full does (never the real one in a test).
   const full = join(dir, 'myfull');
   assert.equal(spawnSync('mknod', [full, 'c', '1', '7']).status, 0, 'mknod');
@@ -42,7 +36,7 @@ test('bench with stdout on a full disk: one line saying stdout, exit 1 (bench --
 test('a seeds file or job file saved as Latin-1 is refused naming the line and byte (café was fetched as /caf%EF%BF%BD)', async (t) => {
   const site = await startSite({ '/': page('home') });
   t.after(() => site.close());
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa14-');
   const db = join(dir, 'crawl.db');
   const list = join(dir, 'urls.txt');
   // Windows-1252 é (0xE9) in the second URL, after a UTF-8 line.
@@ -64,7 +58,7 @@ test('a seeds file or job file saved as Latin-1 is refused naming the line and b
 });
 
 test('bench --matrix or --frontier with an option it ignores is refused (--matrix --pages 100 ran the full matrix; --matrix --frontier, the matrix alone)', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa14-');
   const cases: Array<[string[], RegExp]> = [
     [['--matrix', '--pages', '100'], /^crawlite: --pages cannot go with --matrix: each of its 36 cells sets its own pages, page size, concurrency and workers; leave --pages out, or drop --matrix for one bench crawl \[CRAWL_USAGE\]$/],
     [['--matrix', '--workers', '0'], /^crawlite: --workers cannot go with --matrix: /],
@@ -87,7 +81,7 @@ test('bench --matrix or --frontier with an option it ignores is refused (--matri
 });
 
 test('an unknown job-file key names the key it most likely is (max-pages:, a flat timeout:), and fetch.politeness lists its own keys (it listed fetch\'s)', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa14-');
   const job = join(dir, 'job.yaml');
   const cases: Array<[string, string]> = [
     // Written as the flag, or as a flat key of a nested option: the line now says where it goes.
@@ -111,7 +105,7 @@ test('an unknown job-file key names the key it most likely is (max-pages:, a fla
 test('a crawl paced by --delay says so when it waits (the line blamed Retry-After, robots.txt, a resting host)', async (t) => {
   const site = await startSite({ '/': page('home', ['/a', '/b', '/c']), '/a': page('a'), '/b': page('b'), '/c': page('c') });
   t.after(() => site.close());
-  const db = join(tempDir(t), 'crawl.db');
+  const db = join(tempDir(t, 'crawlite-qa14-'), 'crawl.db');
   const run = await crawlite(['crawl', site.url('/'), '--db', db, '--delay', '1', '--no-progress', '--progress-interval', '0.2', '--workers', '0']);
   assert.equal(run.code, 0, run.stderr);
   const waits = run.stderr.split('\n').filter((l) => /, waiting \d+s for a URL to come due/.test(l));
@@ -120,7 +114,7 @@ test('a crawl paced by --delay says so when it waits (the line blamed Retry-Afte
 });
 
 test('a job file\'s empty seeds list is called empty ("expected at least one seed URL, got a list")', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa14-');
   for (const [name, text] of [['job.yaml', 'seeds: []\n'], ['job.json', '{"seeds": []}']] as const) {
     const job = join(dir, name);
     writeFileSync(job, text);
@@ -130,7 +124,7 @@ test('a job file\'s empty seeds list is called empty ("expected at least one see
 });
 
 test('a path through a file (--db, -i, --config under a file, not a folder): the reason in words (it said "cannot be entered: permission denied", Node\'s raw ENOTDIR, or no code at all for bench)', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa14-');
   const file = join(dir, 'afile');
   writeFileSync(file, 'x');
   const hint = 'pass --db a writable file path \\(a new file, or a crawlite database\\) \\[CRAWL_STORE_OPEN\\]$';
@@ -150,13 +144,13 @@ test('a path through a file (--db, -i, --config under a file, not a folder): the
 });
 
 test('a seed with a port out of range says so (it was told "give an absolute http:// or https:// URL", which it is)', async (t) => {
-  const db = join(tempDir(t), 'crawl.db');
+  const db = join(tempDir(t, 'crawlite-qa14-'), 'crawl.db');
   for (const [seed, port] of [['http://127.0.0.1:99999/', '99999'], ['http://127.0.0.1:0/', '0'], ['http://[::1]:70000/x', '70000']]) {
     assertOneLineError(await crawlite(['crawl', seed!, '--db', db]), 2,
       new RegExp(`^crawlite: invalid seed URL '${seed!.replace(/[.[\]]/g, '\\$&')}': port ${port} is out of range \\(1 to 65535\\) \\[CRAWL_SEED_INVALID\\]$`));
   }
   // The same in a seeds file and a job file.
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa14-');
   const list = join(dir, 'urls.txt');
   writeFileSync(list, 'http://127.0.0.1:9/\nhttp://127.0.0.1:99999/\n');
   assertOneLineError(await crawlite(['crawl', '-i', list, '--db', db]), 2,

@@ -7,20 +7,14 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, lstatSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startSite, page } from '../helpers/site.js';
 import { assertOneLineError, crawlite, crawliteTo } from '../helpers/cli.js';
+import { tempDir } from '../helpers/config.js';
 
 const isRoot = process.getuid?.() === 0;
-
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'crawlite-qa15-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 async function crawlOnePage(t: TestContext, db: string): Promise<void> {
   const site = await startSite({ '/': page('common words', [], '<p>common words</p>') });
@@ -30,7 +24,7 @@ async function crawlOnePage(t: TestContext, db: string): Promise<void> {
 }
 
 test('--help and --version with stdout on a full disk: one line saying stdout, exit 1 (yargs printed them itself and exited 0)', { skip: !isRoot && 'mknod needs root' }, async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa15-');
   // A device that answers every write with ENOSPC, as /dev/full does (never the real one in a test).
   const full = join(dir, 'myfull');
   assert.equal(spawnSync('mknod', [full, 'c', '1', '7']).status, 0, 'mknod');
@@ -53,7 +47,7 @@ test('--help and --version with stdout on a full disk: one line saying stdout, e
 });
 
 test('--out where its folder refuses the temporary file: one line naming the --out and the folder (/proc/version said "no such file or directory")', { skip: process.platform !== 'linux' && 'procfs' }, async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa15-');
   const db = join(dir, 'crawl.db');
   await crawlOnePage(t, db);
   for (const args of [['export'], ['report'], ['export', '--format', 'csv']]) {
@@ -63,7 +57,7 @@ test('--out where its folder refuses the temporary file: one line naming the --o
 });
 
 test('--out a writable file in a folder this user cannot write: the folder is named, not "permission denied" about a file the user may write', { skip: !isRoot && 'needs root to run as another user' }, async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa15-');
   const db = join(dir, 'crawl.db');
   await crawlOnePage(t, db);
   const locked = join(dir, 'locked');
@@ -92,7 +86,7 @@ test('every default in --help is shown as typed, unquoted (--db was data/crawl.d
 });
 
 test('stats, export, search and report on a database from a newer crawlite: read, exit 0, one line saying what may be left out (they said nothing)', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa15-');
   const db = join(dir, 'crawl.db');
   await crawlOnePage(t, db);
   const commands = [['stats'], ['stats', '--json'], ['export'], ['export', '--format', 'csv'], ['search', 'common'], ['report', '--out', '-']];
@@ -121,7 +115,7 @@ test('stats, export, search and report on a database from a newer crawlite: read
 });
 
 test('--out or --db ending in / that is no folder is refused (export --out notes.txt/ replaced notes.txt; crawl --db runs/ made a database file named runs)', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa15-');
   const db = join(dir, 'crawl.db');
   await crawlOnePage(t, db);
   const notes = join(dir, 'notes.txt');
@@ -147,7 +141,7 @@ test('--out or --db ending in / that is no folder is refused (export --out notes
 });
 
 test('stats, export, search and report on a --db this user cannot read: the reason in words (SQLite\'s "unable to open database file", "attempt to write a readonly database", or "no database at" a file that is there)', { skip: !isRoot && 'needs root to run as another user' }, async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa15-');
   chmodSync(dir, 0o755);
   const db = join(dir, 'crawl.db');
   await crawlOnePage(t, db);
@@ -183,7 +177,7 @@ test('stats, export, search and report on a --db this user cannot read: the reas
 });
 
 test('report --out a device: no "wrote <device>; open it in a browser" line (there is no file to open); a file still gets it', { skip: !isRoot && 'mknod needs root' }, async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa15-');
   const db = join(dir, 'crawl.db');
   await crawlOnePage(t, db);
   // A device that discards writes, as /dev/null does (never the real one in a test).
@@ -197,7 +191,7 @@ test('report --out a device: no "wrote <device>; open it in a browser" line (the
 });
 
 test('a --seeds-file or job file that never ends (/dev/zero, /dev/urandom) is refused at 32 MB (it was read until memory ran out)', { skip: !isRoot && 'mknod needs root' }, async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa15-');
   // Devices that read as endless zeros and random bytes, as /dev/zero and /dev/urandom (made here, not the real ones).
   const zero = join(dir, 'zero.yaml');
   const random = join(dir, 'urls.txt');
@@ -212,7 +206,7 @@ test('a --seeds-file or job file that never ends (/dev/zero, /dev/urandom) is re
 });
 
 test('crawl and bench --db - (or a job file\'s db: "-" or "runs/") are refused: they made a database file named - or runs', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa15-');
   for (const args of [['crawl', 'http://127.0.0.1:9/'], ['bench', '--pages', '5']]) {
     assertOneLineError(await crawlite([...args, '--db', '-'], { cwd: dir }), 2,
       /^crawlite: --db - would make a database file named -: a database cannot be stdin or stdout; pass a file path \(\.\/- for a file of that name\) \[CRAWL_USAGE\]$/);
@@ -226,7 +220,7 @@ test('crawl and bench --db - (or a job file\'s db: "-" or "runs/") are refused: 
 });
 
 test('--out a symlink loop is refused, the links left as they are (the export replaced the link, exit 0)', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa15-');
   const db = join(dir, 'crawl.db');
   await crawlOnePage(t, db);
   const a = join(dir, 'a');
@@ -242,7 +236,7 @@ test('--out a symlink loop is refused, the links left as they are (the export re
 });
 
 test('--db a FIFO or a device is refused by every command (stats waited forever on a FIFO; bench --db /dev/null replaced the device with a file)', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa15-');
   const fifo = join(dir, 'pipe.db');
   assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
   const targets: Array<[string, string]> = [[fifo, 'a FIFO']];

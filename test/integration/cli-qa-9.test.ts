@@ -4,19 +4,13 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startSite, page } from '../helpers/site.js';
 import { MAIN, assertOneLineError, crawlite } from '../helpers/cli.js';
 import { openTerminal, quote, skipWithoutTmux } from '../helpers/tmux.js';
-
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'crawlite-qa9-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/config.js';
 
 /** A site of a home page linking to ten pages, crawled into `db` with --max-depth 0 (the home page only). */
 async function crawlHomeOnly(t: TestContext, db: string): Promise<string> {
@@ -35,7 +29,7 @@ test('no command: the line names every command, search included (it was left out
 });
 
 test('an option with choices given no value is refused, not read as its default (export --format wrote JSON Lines)', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa9-');
   const db = join(dir, 'c.db');
   await crawlHomeOnly(t, db);
   const out = join(dir, 'pages.csv');
@@ -52,7 +46,7 @@ test('an option with choices given no value is refused, not read as its default 
 });
 
 test('a switch given a value other than true or false is refused (yargs read --json=yes as false)', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa9-');
   const db = join(dir, 'c.db');
   await crawlHomeOnly(t, db);
   assertOneLineError(await crawlite(['stats', '--db', db, '--json=yes']), 2, /^crawlite: --json is a switch and takes no value, got 'yes': give --json or --no-json \[CRAWL_USAGE\]$/);
@@ -73,7 +67,7 @@ test('a switch given a value other than true or false is refused (yargs read --j
 });
 
 test('a YAML job file of two documents: one line saying so, not advice to call a library function', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa9-');
   const job = join(dir, 'job.yaml');
   writeFileSync(job, `seeds: [http://127.0.0.1:9/]\ndb: ${join(dir, 'c.db')}\n---\nmaxPages: 1\n`);
   const run = await crawlite(['crawl', '--config', job]);
@@ -82,7 +76,7 @@ test('a YAML job file of two documents: one line saying so, not advice to call a
 });
 
 test('stats, report, search and export on an empty file or another application\'s SQLite file: the same words for each', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa9-');
   const empty = join(dir, 'empty.db');
   writeFileSync(empty, '');
   const foreign = join(dir, 'foreign.db');
@@ -101,7 +95,7 @@ test('stats, report, search and export on an empty file or another application\'
 });
 
 test('a continued crawl that queues again the URLs an earlier run skipped says so (it said "0 URLs queued", then fetched them)', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa9-');
   const db = join(dir, 'c.db');
   await crawlHomeOnly(t, db);
   const run = await crawlite(['crawl', '--db', db, '--no-max-depth', '--no-progress', '--workers', '0']);
@@ -118,7 +112,7 @@ test('a continued crawl that queues again the URLs an earlier run skipped says s
 });
 
 test('the requeue notice is a JSON notice event under --log-format json', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa9-');
   const db = join(dir, 'c.db');
   await crawlHomeOnly(t, db);
   const run = await crawlite(['crawl', '--db', db, '--no-max-depth', '--log-format', 'json', '--workers', '0']);
@@ -130,7 +124,7 @@ test('the requeue notice is a JSON notice event under --log-format json', async 
 
 test('export --format warc to a terminal is refused; through a pipe it is written as before', async (t) => {
   if (skipWithoutTmux(t)) return;
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa9-');
   const db = join(dir, 'c.db');
   await crawlHomeOnly(t, db);
   const term = openTerminal(t, `sh -c ${quote(`${quote(process.execPath)} ${quote(MAIN)} export --format warc --db ${quote(db)}; echo "exit $?"; sleep 30`)}`);
@@ -144,7 +138,7 @@ test('export --format warc to a terminal is refused; through a pipe it is writte
 
 test('search on a terminal: its words in bold, but not with TERM=dumb or NO_COLOR (TERM=dumb showed the escapes)', async (t) => {
   if (skipWithoutTmux(t)) return;
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa9-');
   const db = join(dir, 'c.db');
   await crawlHomeOnly(t, db);
   // env(1) inside the pane: tmux sets TERM itself, over a session's -e TERM=.
@@ -161,7 +155,7 @@ test('search on a terminal: its words in bold, but not with TERM=dumb or NO_COLO
 });
 
 test('a bad header name in a job file: the line is about that header, not ", got a mapping" (the whole map)', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-qa9-');
   const job = join(dir, 'job.yaml');
   writeFileSync(job, `seeds: [http://127.0.0.1:9/]\ndb: ${join(dir, 'c.db')}\nfetch: {headers: {"Bad Name": secret}}\n`);
   const run = await crawlite(['crawl', '--config', job]);

@@ -4,19 +4,13 @@
  * signals' default action killed the process and left a `.pages.jsonl.<hex>.tmp` of tens of MB
  * behind, one more per interrupt.
  */
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertOneLineError, crawlite, MAIN, type Run } from '../helpers/cli.js';
-
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'crawlite-int-out-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/config.js';
 
 /** A database whose export with --with text,html runs for a second or more (~25 MB of JSON Lines). */
 function benchDb(dir: string): string {
@@ -48,7 +42,7 @@ function exportInterrupted(dir: string, db: string, out: string, signal: NodeJS.
 }
 
 test('export --out interrupted: no temporary file left, the target untouched, exit 130', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-int-out-');
   const db = benchDb(dir);
 
   await t.test('SIGINT, no previous file: none is created', async () => {
@@ -84,7 +78,7 @@ test('export --out interrupted: no temporary file left, the target untouched, ex
 test('a signal just after the file is in place does not fail the export that wrote it', async (t) => {
   // The window between the rename and the process's exit is milliseconds, too short to hit from
   // outside reliably: a child process writes through writeOut, then signals itself at once.
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-int-out-');
   const out = join(dir, 'done.txt');
   const outFile = new URL('../../src/out-file.js', import.meta.url).href;
   const script = `

@@ -7,22 +7,16 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, createReadStream, linkSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, createReadStream, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSite, page } from '../helpers/site.js';
 import { assertOneLineError, crawlite, MAIN } from '../helpers/cli.js';
+import { tempDir } from '../helpers/config.js';
 
 const isRoot = process.getuid?.() === 0;
 const hasBash = spawnSync('bash', ['-c', 'true']).status === 0;
-
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'crawlite-out-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /** A database holding a crawl of a two-page site; `bigBytes`: the second page that long, to outgrow a pipe's buffer. */
 async function crawlTwoPages(t: TestContext, db: string, bigBytes = 0): Promise<void> {
@@ -51,7 +45,7 @@ function readAll(path: string): Promise<Buffer> {
 }
 
 test('--out a character device: written in place, the device stays a device', { skip: !isRoot && 'mknod needs root' }, async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-out-');
   const db = join(dir, 'crawl.db');
   await crawlTwoPages(t, db);
   const dev = join(dir, 'mynull');
@@ -68,7 +62,7 @@ test('--out a character device: written in place, the device stays a device', { 
 });
 
 test('--out a FIFO: its reader gets the whole output, the FIFO stays a FIFO', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-out-');
   const db = join(dir, 'crawl.db');
   await crawlTwoPages(t, db);
   const fifo = join(dir, 'pipe');
@@ -86,7 +80,7 @@ test('--out a FIFO: its reader gets the whole output, the FIFO stays a FIFO', as
 });
 
 test('--out a FIFO whose reader stops early: exit 0, nothing on stderr, as on stdout', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-out-');
   const db = join(dir, 'crawl.db');
   await crawlTwoPages(t, db, 400_000); // text and html: well past a pipe's 64 KB
   const fifo = join(dir, 'pipe');
@@ -101,7 +95,7 @@ test('--out a FIFO whose reader stops early: exit 0, nothing on stderr, as on st
 });
 
 test('--out >(cmd), a /dev/fd link to a pipe: the command gets the output', { skip: !hasBash && 'needs bash' }, async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-out-');
   const db = join(dir, 'crawl.db');
   await crawlTwoPages(t, db);
   for (const [cmd, file, starts] of [['export --format csv', 'pages.csv', /^url,/], ['report', 'report.html', /^<!doctype html>/]] as const) {
@@ -117,7 +111,7 @@ test('--out >(cmd), a /dev/fd link to a pipe: the command gets the output', { sk
 });
 
 test('export and report --out a directory: both refused up front, exit 2', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-out-');
   const db = join(dir, 'crawl.db');
   await crawlTwoPages(t, db);
   for (const [args, example] of [[['export'], 'pages.jsonl'], [['report'], 'report.html']] as const) {
@@ -126,7 +120,7 @@ test('export and report --out a directory: both refused up front, exit 2', async
 });
 
 test('--out an existing file keeps its mode (and, as root, its owner): a 0600 export stays 0600', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-out-');
   const db = join(dir, 'crawl.db');
   await crawlTwoPages(t, db);
   for (const [i, { args, starts }] of WRITERS.entries()) {
@@ -164,7 +158,7 @@ test('--out an existing file keeps its mode (and, as root, its owner): a 0600 ex
 });
 
 test('--out a FIFO nobody reads, with a missing or foreign database: the error at once, not a wait for a reader', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-out-');
   const fifo = join(dir, 'pipe');
   assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
   writeFileSync(join(dir, 'junk.db'), 'not a database at all');
@@ -176,7 +170,7 @@ test('--out a FIFO nobody reads, with a missing or foreign database: the error a
 });
 
 test("export --out - writes to stdout, as report --out - does: no file named '-'", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-out-');
   const db = join(dir, 'crawl.db');
   await crawlTwoPages(t, db);
   for (const format of ['jsonl', 'csv']) {

@@ -6,19 +6,13 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { lstatSync, chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, chmodSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSite, page } from '../helpers/site.js';
 import { assertOneLineError, crawlite, crawliteTo } from '../helpers/cli.js';
+import { tempDir } from '../helpers/config.js';
 
 const isRoot = process.getuid?.() === 0;
-
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'crawlite-outerr-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 async function crawlOnePage(t: TestContext, db: string): Promise<void> {
   const site = await startSite({ '/': page('common words', [], `<p>${'common words '.repeat(2000)}</p>`) });
@@ -37,7 +31,7 @@ function fullDevice(dir: string): string {
 const ENOSPC = 'no space left on device \\(ENOSPC\\); free some space and run it again \\[CRAWL_OUTPUT_WRITE\\]$';
 
 test('--out a device that is full: one line naming it, exit 1, the device intact', { skip: !isRoot && 'mknod needs root' }, async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-outerr-');
   const db = join(dir, 'crawl.db');
   await crawlOnePage(t, db);
   const full = fullDevice(dir);
@@ -48,7 +42,7 @@ test('--out a device that is full: one line naming it, exit 1, the device intact
 });
 
 test('stdout on a full disk: one line saying stdout, exit 1, for every command that writes there', { skip: !isRoot && 'mknod needs root' }, async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-outerr-');
   const db = join(dir, 'crawl.db');
   await crawlOnePage(t, db);
   const full = fullDevice(dir);
@@ -58,7 +52,7 @@ test('stdout on a full disk: one line saying stdout, exit 1, for every command t
 });
 
 test('an --out whose name is too long: one line naming it, no temporary file; a long name that fits is written', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-outerr-');
   const db = join(dir, 'crawl.db');
   await crawlOnePage(t, db);
   const tooLong = join(dir, 'p'.repeat(300));
@@ -75,7 +69,7 @@ test('an --out whose name is too long: one line naming it, no temporary file; a 
 });
 
 test('--out in a folder that cannot be written: names the --out, not the temporary file', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-outerr-');
   const db = join(dir, 'crawl.db');
   await crawlOnePage(t, db);
   const locked = join(dir, 'locked');

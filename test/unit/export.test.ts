@@ -10,15 +10,10 @@ import { exportPages } from '../../src/export/export.js';
 import { DEFAULT_FIELDS, parseFieldList } from '../../src/export/fields.js';
 import { writeJsonl } from '../../src/export/jsonl.js';
 import { openForWrite, type Db } from '../../src/store/db.js';
+import { tempDir } from '../helpers/config.js';
 
 const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);
 const TRICKY_TITLE = 'Hello, "world"\r\nsecond line, still\ttitle';
-
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'crawlite-export-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 interface PageInput {
   url: string;
@@ -62,7 +57,7 @@ const HTML_B = Buffer.concat([Buffer.from('<p>caf'), Buffer.from([0xe9, 0x20, 0x
 
 /** Three pages: a tricky title with content (br), a redirect with windows-1252 content (gzip), a 404 image without content. */
 function buildFixture(t: TestContext): string {
-  const path = join(tempDir(t), 'crawl.db');
+  const path = join(tempDir(t, 'crawlite-export-'), 'crawl.db');
   const db = openForWrite(path);
   addContent(db, 'h-a', Buffer.from(HTML_A), 'a Hi there', 'br');
   addContent(db, 'h-b', HTML_B, 'café', 'gzip');
@@ -221,8 +216,8 @@ describe('exportPages', () => {
       message: /^unknown field 'foo' \(known: url, final_url, /,
     });
     await assert.rejects(exportPages({ dbPath, format: 'xml' as 'csv' }, sink()), { code: 'CRAWL_USAGE', message: "unknown export format 'xml' (known: jsonl, csv, warc, links)" });
-    await assert.rejects(exportPages({ dbPath: join(tempDir(t), 'none.db'), format: 'csv' }, sink()), { code: 'CRAWL_STORE_MISSING' });
-    const notCrawl = join(tempDir(t), 'other.db');
+    await assert.rejects(exportPages({ dbPath: join(tempDir(t, 'crawlite-export-'), 'none.db'), format: 'csv' }, sink()), { code: 'CRAWL_STORE_MISSING' });
+    const notCrawl = join(tempDir(t, 'crawlite-export-'), 'other.db');
     writeFileSync(notCrawl, '');
     await assert.rejects(exportPages({ dbPath: notCrawl, format: 'csv' }, sink()), { code: 'CRAWL_STORE_OPEN' });
     await assert.rejects(exportPages({ dbPath, format: 'csv', out: dbPath }, sink()), { code: 'CRAWL_USAGE' });
@@ -231,7 +226,7 @@ describe('exportPages', () => {
 
   test('--out writes the file in place and leaves no temp file; a failed export keeps the old file', async (t) => {
     const dbPath = buildFixture(t);
-    const dir = tempDir(t);
+    const dir = tempDir(t, 'crawlite-export-');
     const out = join(dir, 'pages.jsonl');
     const stdout = sink();
     const { rows } = await exportPages({ dbPath, format: 'jsonl', out, fields: 'url' }, stdout);

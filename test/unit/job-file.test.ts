@@ -4,8 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { loadCrawlConfig, type JobFlags } from '../../src/config/load-job.js';
@@ -13,15 +12,10 @@ import { readJobFile } from '../../src/config/job-file.js';
 import { jsonErrorOffset } from '../../src/config/json-error-offset.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { resolveProxy } from '../../src/config/proxy.js';
-
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'crawlite-job-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/config.js';
 
 function jobFile(t: TestContext, name: string, text: string): string {
-  const path = join(tempDir(t), name);
+  const path = join(tempDir(t, 'crawlite-job-'), name);
   writeFileSync(path, text);
   return path;
 }
@@ -126,7 +120,7 @@ test('job file error: a key twice in one JSON object is refused, as YAML refuses
 });
 
 test('job file error: missing, a directory, or not .yaml/.json', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-job-');
   const missing = join(dir, 'nope.yaml');
   assert.equal(errorOf(() => readJobFile(missing), missing), 'FILE: cannot read the job file: no such file');
   const folder = join(dir, 'folder.yaml');

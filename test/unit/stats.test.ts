@@ -1,21 +1,16 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { packContent } from '../../src/content-frame.js';
 import { formatStats, readStats } from '../../src/export/stats.js';
 import { openForWrite, type Db } from '../../src/store/db.js';
+import { tempDir } from '../helpers/config.js';
 
 const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);
-
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'crawlite-stats-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 let nextUrl = 0;
 function addUrl(db: Db, state: string, code: string | null = null, message: string | null = null): number {
@@ -53,7 +48,7 @@ function addPage(db: Db, p: PageInput): void {
  * crawl time is 14 s. Five pages; contents of 30 + 12 stored bytes, one body shared by two pages.
  */
 function buildFixture(t: TestContext): string {
-  const path = join(tempDir(t), 'crawl.db');
+  const path = join(tempDir(t, 'crawlite-stats-'), 'crawl.db');
   const db = openForWrite(path);
   db.prepare("INSERT INTO runs (started_at, ended_at, status, options, pages, failures) VALUES (?, ?, 'done', '{}', 3, 2)").run(T0, T0 + 10_000);
   db.prepare("INSERT INTO runs (started_at, status, options) VALUES (?, 'running', '{}')").run(T0 + 100_000);
@@ -203,7 +198,7 @@ test('formats an aligned text block', (t) => {
 });
 
 test('an empty database gives zeros, not errors', (t) => {
-  const path = join(tempDir(t), 'empty.db');
+  const path = join(tempDir(t, 'crawlite-stats-'), 'empty.db');
   openForWrite(path).close();
   const stats = readStats(path);
   assert.equal(stats.pages, 0);
@@ -232,7 +227,7 @@ test('reads a consistent snapshot while a write connection holds an open transac
 });
 
 test('a missing database is CRAWL_STORE_MISSING; a foreign file is CRAWL_STORE_OPEN', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'crawlite-stats-');
   assert.throws(() => readStats(join(dir, 'nope.db')), { code: 'CRAWL_STORE_MISSING' });
   const other = join(dir, 'other.db');
   writeFileSync(other, '');
