@@ -110,6 +110,15 @@ export function clipMessage(message: string): string {
   return `${message.slice(0, MAX_MESSAGE_CHARS)}... (${message.length} characters)`;
 }
 
+/**
+ * `value` with control characters written as escapes (\n, \u0007), so an error stays one line: a
+ * path or value the user typed may hold a newline (`--db $'a\nb.db'`), and the line was cut there.
+ */
+export function escapeControls(value: string): string {
+  return value.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export class CrawlError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;

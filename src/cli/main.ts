@@ -18,6 +18,7 @@ import { refuseSwitchValues } from './refuse-switch-values.js';
 import { refuseEmptyPaths } from './refuse-empty-paths.js';
 import { CRAWL_NEGATABLE } from './commands/crawl.js';
 import { refuseDashQuery } from './dash-query.js';
+import { joinDashValues, withDashValueHint } from './dash-values.js';
 import { unknownCommandMessage } from './unknown-command.js';
 
 /** `crawl, stats, ... or report`, from the command table, so a new command cannot be left out (search once was). */
@@ -41,7 +42,9 @@ function unlessHelpOrVersion<A extends unknown[]>(check: (argv: never, ...rest: 
   };
 }
 
-async function main(argv: string[]): Promise<void> {
+async function main(typed: string[]): Promise<void> {
+  // `--out -x.csv` as `--out=-x.csv`, which yargs reads; everything below sees the joined words.
+  const argv = [...joinDashValues(typed, commands)];
   // For every command, before anything is written: `report`'s closing line, an error line, or a
   // table after a bench may meet a stderr or stdout whose reader has gone.
   keepRunningWhenOutputCloses();
@@ -73,7 +76,7 @@ async function main(argv: string[]): Promise<void> {
       // being run: what a mistyped option is matched against (report-error.ts).
       const described = (usage as unknown as { getDescriptions?: () => Record<string, unknown> }).getDescriptions?.() ?? {};
       const said = err?.message ?? message;
-      const line = unknownCommandMessage(said, argv, commandNames(), listCommandNames()) ?? said;
+      const line = unknownCommandMessage(said, argv, commandNames(), listCommandNames()) ?? withDashValueHint(said, argv);
       throw Object.assign(new Error(line), { code: 'CRAWL_USAGE', isYargs: true, knownOptions: Object.keys(described) });
     });
   try {

@@ -8,7 +8,7 @@
  * quiet. Should the newer layout lack a table or column this one reads, the command fails with a
  * line saying so (upgrade), rather than "not a crawlite database".
  */
-import { isCrawlError, StoreError } from '../errors.js';
+import { escapeControls, isCrawlError, StoreError } from '../errors.js';
 import { newerSchemaOfFile, SCHEMA_VERSION } from '../store/db-identity.js';
 
 export async function readNewerSchema<T>(dbPath: string, read: () => Promise<T>): Promise<T> {
@@ -26,6 +26,6 @@ export async function readNewerSchema<T>(dbPath: string, read: () => Promise<T>)
     throw err;
   }
   // After the output, where a terminal user sees it last.
-  process.stderr.write(`crawlite: ${dbPath} was ${made}: what it stores that this one does not know is left out; upgrade crawlite to read all of it\n`);
+  process.stderr.write(`crawlite: ${escapeControls(dbPath)} was ${made}: what it stores that this one does not know is left out; upgrade crawlite to read all of it\n`);
   return result;
 }

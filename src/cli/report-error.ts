@@ -2,7 +2,7 @@
  * One line on stderr for any error, and the exit code that goes with it. The stack is shown only
  * under --debug: a user who mistyped a flag needs the fix, not our internals.
  */
-import { isCrawlError, StoreError } from '../errors.js';
+import { escapeControls, isCrawlError, StoreError } from '../errors.js';
 import { STORE_FULL_MESSAGE, isStoreFull } from '../store/store-full.js';
 import { asStoreCorrupt } from '../store/store-corrupt.js';
 import { suggestOption } from './suggest-option.js';
@@ -16,13 +16,16 @@ export function reportError(err: unknown, isDebug: boolean): number {
   err = asStoreCorrupt(err, null);
   const code = isCrawlError(err) ? err.code : (err as { code?: unknown })?.code === 'CRAWL_USAGE' ? 'CRAWL_USAGE' : null;
   const message = err instanceof Error ? err.message : String(err);
-  // yargs spreads some messages over lines ("Invalid values:\n  Argument: ..."): join those;
-  // our own messages are one line already, anything after the first is detail for --debug.
-  const firstLine = (err as { isYargs?: boolean })?.isYargs ? tidyYargsMessage(message) : message.split('\n')[0];
+  // yargs spreads some messages over lines ("Invalid values:\n  Argument: ..."): join those. Our
+  // own messages are written as one line, so a newline in one came with what it quotes (a path
+  // typed as `--db $'a\nb.db'`, a file name in a wrapped ENOENT): escaped, or the line was cut
+  // there. Anything else's second line is detail for --debug.
+  const isYargs = (err as { isYargs?: boolean })?.isYargs === true;
+  const firstLine = isYargs ? tidyYargsMessage(message) : code !== null ? escapeControls(message) : message.split('\n')[0]!;
   process.stderr.write(`crawlite: ${firstLine}${code ? ` [${code}]` : ''}\n`);
-  if (code === 'CRAWL_USAGE' && (err as { isYargs?: boolean }).isYargs) {
+  if (code === 'CRAWL_USAGE' && isYargs) {
     // The suggestion goes on the hint line: the error line stays what scripts and tests match.
-    const meant = suggestFor(firstLine ?? '', (err as { knownOptions?: string[] }).knownOptions ?? []);
+    const meant = suggestFor(firstLine, (err as { knownOptions?: string[] }).knownOptions ?? []);
     process.stderr.write(`crawlite: ${meant ? `did you mean --${meant}? ` : ''}run crawlite --help (or crawlite <command> --help) for usage\n`);
   }
   if (isDebug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);

@@ -13,8 +13,3 @@ export function isHeaderValue(value: string): boolean {
   return !NOT_HEADER_SAFE.test(value);
 }
 
-/** `value` with control characters written as escapes (\n, \u0007), so an error stays one line. */
-export function escapeControls(value: string): string {
-  return value.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) =>
-    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}

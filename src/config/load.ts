@@ -3,14 +3,14 @@
  * UsageError whose message names the flag and the value, so the CLI prints one line and exits 2.
  */
 import { DEFAULT_USER_AGENT, defaultConfig, defaultPolitenessConfig, defaultTrapConfig, type CrawlConfig, type ScopeMode } from './schema.js';
-import { UsageError } from '../errors.js';
+import { escapeControls, UsageError } from '../errors.js';
 import { normalizeUrl } from '../frontier/normalize-url.js';
 import { seedPortProblem, seedUrlProblem, suggestSeed, SPACE_IN_SEED } from './seed-url.js';
 import { parseByteSize } from './byte-size.js';
 import { secondsFlag, wholeNumberFlag } from './numeric-flag.js';
 import { parseDbSize } from './db-size.js';
 import { parseDuration } from './duration.js';
-import { escapeControls, HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
+import { HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
 import { overrideHeaders, parseHeaderFlags } from './request-headers.js';
 import { resolveProxy, type ProxyConfig } from './proxy.js';
 import { refuseFolderForm } from '../folder-form.js';

@@ -98,10 +98,20 @@ function splitList(list: string): string[] {
     .filter((s) => s !== '');
 }
 
+function refuseRepeatedName(flag: string, names: readonly string[]): void {
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated === undefined) return;
+  const times = names.filter((name) => name === repeated).length;
+  throw new UsageError('CRAWL_USAGE', `${flag} names '${repeated}' ${times === 2 ? 'twice' : `${times} times`}; name each field once`);
+}
+
 /**
  * The output columns, in order, from `--fields` (a comma list; default DEFAULT_FIELDS) and
- * `--with` (text, html and/or body_base64, appended unless --fields already names them). Names repeated are
- * kept once, at their first place. Throws UsageError CRAWL_USAGE naming the first bad name.
+ * `--with` (text, html and/or body_base64, appended unless --fields already names them). Throws
+ * UsageError CRAWL_USAGE naming the first bad name, or the first name a list gives twice
+ * (`--fields url,url`): that was kept once, silently, and the file had fewer columns than the
+ * names typed; refused as refuse-repeats.ts refuses an option given twice. A --with name --fields already has is no
+ * mistake: --with means "also the content", wherever --fields put it.
  */
 export function parseFieldList(fields?: string, withList?: string): FieldName[] {
   let chosen: FieldName[];
@@ -116,6 +126,7 @@ export function parseFieldList(fields?: string, withList?: string): FieldName[] 
       }
       return name as FieldName;
     });
+    refuseRepeatedName('--fields', names);
   }
   const withNames = withList === undefined ? [] : splitList(withList);
   // As --fields '': an empty list adds nothing, and exiting 0 would hide the mistyped option.
@@ -128,5 +139,6 @@ export function parseFieldList(fields?: string, withList?: string): FieldName[] 
     }
     chosen.push(name as ContentFieldName);
   }
+  refuseRepeatedName('--with', withNames);
   return [...new Set(chosen)];
 }

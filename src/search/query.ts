@@ -7,6 +7,12 @@
  * explicit, so punctuation in a query cannot break the expression. The index keeps no positions
  * (detail=none, to stay small), so FTS5 cannot match a phrase in order: a quoted phrase and a
  * hyphenated word match pages holding all their words. A query of exclusions only is refused.
+ *
+ * A word given again adds nothing (`a a` is `a`; `a OR a` is `a`) but FTS5 reads its match list
+ * again, in each of the several statements a search runs: 2,000 times `w*` took 25 s on 3,000
+ * pages. So repeats are dropped here, and a query of more than MAX_QUERY_WORDS different words, or
+ * whose expression still holds more than MAX_QUERY_TERMS, is refused with one line rather than left
+ * to run for minutes.
  */
 import { UsageError } from '../errors.js';
 
@@ -18,6 +24,10 @@ export interface SearchQuery {
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
+/** Different words and prefixes a query may hold; far more than any query typed to find pages. */
+export const MAX_QUERY_WORDS = 64;
+/** Words in the expression searched for, counting each time a different group or branch repeats one. */
+export const MAX_QUERY_TERMS = 256;
 const quote = (word: string, isPrefix: boolean): string => `"${word}"${isPrefix ? '*' : ''}`;
 
 export function parseSearchQuery(input: string): SearchQuery {
@@ -25,6 +35,8 @@ export function parseSearchQuery(input: string): SearchQuery {
   const alternatives: string[][] = [[]];
   const excluded: string[] = [];
   const terms: SearchQuery['terms'] = [];
+  const termKeys = new Set<string>();
+  const allKeys = new Set<string>();
   let hasOr = false;
   for (const m of input.matchAll(/"([^"]*)"?|(\S+)/g)) {
     const raw = m[1] ?? m[2] ?? '';
@@ -39,14 +51,20 @@ export function parseSearchQuery(input: string): SearchQuery {
     const words = raw.toLowerCase().match(WORD) ?? [];
     if (words.length === 0) continue;
     const group = join(words.map((w, i) => quote(w, isPrefix && i === words.length - 1)));
-    if (isExcluded) {
-      excluded.push(group);
-      continue;
+    words.forEach((w, i) => {
+      const term = { word: w, isPrefix: isPrefix && i === words.length - 1 };
+      const key = quote(term.word, term.isPrefix);
+      if (!isExcluded && !termKeys.has(key)) terms.push(term);
+      if (!isExcluded) termKeys.add(key);
+      allKeys.add(key);
+    });
+    if (allKeys.size > MAX_QUERY_WORDS) {
+      throw new UsageError('CRAWL_USAGE', `the query holds more than ${MAX_QUERY_WORDS} different words; search for fewer`);
     }
-    words.forEach((w, i) => terms.push({ word: w, isPrefix: isPrefix && i === words.length - 1 }));
-    alternatives.at(-1)!.push(group);
+    const into = isExcluded ? excluded : alternatives.at(-1)!;
+    if (!into.includes(group)) into.push(group);
   }
-  const branches = alternatives.filter((a) => a.length > 0);
+  const branches = unique(alternatives.filter((a) => a.length > 0));
   if (branches.length === 0) {
     if (excluded.length > 0) throw new UsageError('CRAWL_USAGE', `nothing to search for in '${input}': give at least one word that is not excluded`);
     if (hasOr) throw new UsageError('CRAWL_USAGE', `nothing to search for in '${input}': OR goes between two words`);
@@ -58,9 +76,20 @@ export function parseSearchQuery(input: string): SearchQuery {
   // binds tighter than AND and OR, so a positive part of several groups is wrapped: `a OR b -c`
   // excludes c from both branches.
   const positive = branches.length === 1 ? branches[0]!.join(' AND ') : branches.map((b) => join(b)).join(' OR ');
-  if (excluded.length === 0) return { match: positive, terms };
   const isOneGroup = branches.length === 1 && branches[0]!.length === 1;
-  return { match: `${isOneGroup ? positive : `(${positive})`} NOT ${join(excluded, ' OR ')}`, terms };
+  const match = excluded.length === 0 ? positive : `${isOneGroup ? positive : `(${positive})`} NOT ${join(excluded, ' OR ')}`;
+  // Few different words can still make many different groups (`"a b" "b a" "a c" ...`).
+  const size = (match.split('"').length - 1) / 2;
+  if (size > MAX_QUERY_TERMS) {
+    throw new UsageError('CRAWL_USAGE', `the query is too long: ${size} words once repeats are left out, at most ${MAX_QUERY_TERMS}; search for fewer`);
+  }
+  return { match, terms };
+}
+
+/** The branches with a repeated one left out: `a b OR a b` is `a b`. */
+function unique(branches: string[][]): string[][] {
+  const seen = new Set<string>();
+  return branches.filter((b) => !seen.has(b.join(' AND ')) && seen.add(b.join(' AND ')) !== undefined);
 }
 
 /** Groups joined by `operator`, in parentheses when there are several. */

@@ -139,7 +139,14 @@ describe('parseFieldList', () => {
     assert.ok(!DEFAULT_FIELDS.includes('headers') && !DEFAULT_FIELDS.includes('redirects'));
     assert.equal(DEFAULT_FIELDS[0], 'url');
     assert.deepEqual(parseFieldList(' title , url', 'html,text'), ['title', 'url', 'html', 'text']);
-    assert.deepEqual(parseFieldList('url,text,url', 'text'), ['url', 'text']);
+    // --with adds content wherever --fields put it: no column twice, no error.
+    assert.deepEqual(parseFieldList('url,text', 'text'), ['url', 'text']);
+  });
+
+  test('a name given twice in one list is refused, naming it (url,url was one url column, silently)', () => {
+    assert.throws(() => parseFieldList('url,text,url', 'text'), { code: 'CRAWL_USAGE', message: "--fields names 'url' twice; name each field once" });
+    assert.throws(() => parseFieldList('status, title,status,status'), { code: 'CRAWL_USAGE', message: "--fields names 'status' 3 times; name each field once" });
+    assert.throws(() => parseFieldList('url', 'text,html,text'), { code: 'CRAWL_USAGE', message: "--with names 'text' twice; name each field once" });
   });
 
   test('an unknown name is one CRAWL_USAGE line naming it and the known names', () => {

@@ -78,3 +78,23 @@ test('makeSnippet: cut around the words, at word boundaries, with ellipses and m
   assert.equal(makeSnippet('short text', [{ word: 'nothing', isPrefix: false }]).text, 'short text', 'no match: the start');
   assert.deepEqual(makeSnippet('foxes and a fox', [{ word: 'fox', isPrefix: false }]).matches, [[12, 15]], 'whole words only');
 });
+
+test('parseSearchQuery: a repeated word, group or branch is searched once (2,000 times w* read its match list 2,000 times)', () => {
+  assert.deepEqual(parseSearchQuery(Array(2000).fill('w*').join(' ')), { match: '"w"*', terms: [{ word: 'w', isPrefix: true }] });
+  assert.equal(parseSearchQuery('a b a "a b" b').match, '"a" AND "b" AND ("a" AND "b")');
+  assert.equal(parseSearchQuery('a b OR c OR a b OR c').match, '("a" AND "b") OR "c"');
+  assert.equal(parseSearchQuery('x -y -y -y').match, '"x" NOT "y"');
+  // A word and its prefix are different terms, as before.
+  assert.deepEqual(parseSearchQuery('wal wal* wal').terms, [{ word: 'wal', isPrefix: false }, { word: 'wal', isPrefix: true }]);
+});
+
+test('parseSearchQuery: more than 64 different words, or an expression of more than 256 once repeats are dropped, is one CRAWL_USAGE line', () => {
+  const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`);
+  assert.equal(parseSearchQuery(words(64).join(' ')).terms.length, 64);
+  assert.throws(() => parseSearchQuery(words(65).join(' ')), { code: 'CRAWL_USAGE', message: 'the query holds more than 64 different words; search for fewer' });
+  assert.throws(() => parseSearchQuery(`a ${words(64).map((w) => `-${w}`).join(' ')}`), { code: 'CRAWL_USAGE', message: /more than 64 different words/ }, 'excluded words count');
+  // 16 words, 129 different pairs of them: 258 words in the expression.
+  const pairs = words(16).flatMap((a) => words(16).map((b) => `"${a} ${b}"`)).filter((_, i) => i % 17 !== 0).slice(0, 129);
+  assert.throws(() => parseSearchQuery(pairs.join(' OR ')), { code: 'CRAWL_USAGE', message: 'the query is too long: 258 words once repeats are left out, at most 256; search for fewer' });
+  assert.doesNotThrow(() => parseSearchQuery(pairs.slice(0, 128).join(' OR ')));
+});

@@ -14,8 +14,9 @@ export const reportCommand: CommandModule<object, { db: string; out: string }> =
   handler: async (argv) => {
     const { writeReport } = await import('../../report/write-report.js');
     const { readNewerSchema } = await import('../read-newer-schema.js');
+    const { escapeControls } = await import('../../errors.js');
     const { bytes, isFile } = await readNewerSchema(argv.db, () => writeReport(argv.db, argv.out));
     // Not for /dev/stdout or a pipe (--out >(gzip > r.html.gz)): there is no file there to open.
-    if (isFile) process.stderr.write(`crawlite: wrote ${argv.out} (${Math.ceil(bytes / 1024)} KB); open it in a browser\n`);
+    if (isFile) process.stderr.write(`crawlite: wrote ${escapeControls(argv.out)} (${Math.ceil(bytes / 1024)} KB); open it in a browser\n`);
   },
 };

@@ -1,0 +1,126 @@
+/**
+ * The sixteenth QA round on the command line: a path with a newline in an error line, a value
+ * starting with - after --out or --db, a field named twice in --fields, a search of thousands of
+ * repeated words. Each test names what was typed, what it got
+ * before, and what it gets now.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSite, page, type Route } from '../helpers/site.js';
+import { assertOneLineError, crawlite } from '../helpers/cli.js';
+import { tempDir } from '../helpers/config.js';
+
+async function crawlOnePage(t: TestContext, db: string): Promise<void> {
+  const site = await startSite({ '/': page('common words', [], '<p>common words</p>') });
+  t.after(() => site.close());
+  const run = await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0']);
+  assert.equal(run.code, 0, run.stderr);
+}
+
+test('a path with a newline is shown with \\n in the one error line (the line was cut at the newline: "no database at a")', async (t) => {
+  const dir = tempDir(t, 'crawlite-qa16-');
+  const db = join(dir, 'crawl.db');
+  await crawlOnePage(t, db);
+  const missing = join(dir, 'a\nb.db');
+  const shown = join(dir, 'a\\nb.db').replace(/[.\\/]/g, '\\$&');
+  for (const command of ['stats', 'export', 'search', 'report']) {
+    const args = command === 'search' ? [command, '--db', missing, 'words'] : [command, '--db', missing];
+    assertOneLineError(await crawlite(args), 1, new RegExp(`^crawlite: no database at ${shown} \\(run a crawl first, or pass --db\\) \\[CRAWL_STORE_MISSING\\]$`));
+  }
+  // A folder whose name holds a newline, given as --db: named twice on the line, both escaped.
+  const folder = join(dir, 'x\ny');
+  mkdirSync(folder);
+  assertOneLineError(await crawlite(['stats', '--db', folder]), 1, /^crawlite: cannot open database .*\/x\\ny: it is a directory; pass --db a crawlite database file \(e\.g\. .*\/x\\ny\/crawl\.db\) \[CRAWL_STORE_OPEN\]$/);
+  // --out in a folder that does not exist, a job file and a seeds file that do not: the same.
+  assertOneLineError(await crawlite(['export', '--db', db, '--out', join(dir, 'no\nfolder', 'pages.jsonl')]), 2,
+    /^crawlite: cannot write .*\/no\\nfolder\/pages\.jsonl: no directory .*\/no\\nfolder \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['report', '--db', db, '--out', join(dir, 'r\tq', 'r.html')]), 2, /^crawlite: cannot write .*\/r\\tq\/r\.html: no directory .*\/r\\tq \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['crawl', '--config', join(dir, 'job\n.yaml')]), 2, /^crawlite: .*\/job\\n\.yaml: cannot read the job file: no such file \[CRAWL_CONFIG_INVALID\]$/);
+  assertOneLineError(await crawlite(['crawl', '--seeds-file', join(dir, 's\r\nt.txt'), '--db', db]), 2, /^crawlite: cannot read --seeds-file .*\/s\\r\\nt\.txt: no such file \[CRAWL_USAGE\]$/);
+  // The same line for a path without one, as before.
+  assertOneLineError(await crawlite(['stats', '--db', join(dir, 'plain.db')]), 1, /^crawlite: no database at .*\/plain\.db \(run a crawl first, or pass --db\) \[CRAWL_STORE_MISSING\]$/);
+});
+
+test('a path with a newline in the report\'s "wrote" line is escaped too (it took two lines)', async (t) => {
+  const dir = tempDir(t, 'crawlite-qa16-');
+  const db = join(dir, 'crawl.db');
+  await crawlOnePage(t, db);
+  const out = join(dir, 'r\nq.html');
+  const run = await crawlite(['report', '--db', db, '--out', out]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /^crawlite: wrote .*\/r\\nq\.html \(\d+ KB\); open it in a browser\n$/);
+  assert.ok(existsSync(out), 'the file is written under its real name');
+});
+
+test('--out -x.csv and --db -x.db take the dash-led word as their value ("Not enough arguments following: out"; --out=-x.csv worked)', async (t) => {
+  const dir = tempDir(t, 'crawlite-qa16-');
+  await crawlOnePage(t, join(dir, '-x.db'));
+  const run = await crawlite(['export', '--db', '-x.db', '--out', '-x.csv'], { cwd: dir });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(readFileSync(join(dir, '-x.csv'), 'utf8'), /^url,/, 'a CSV, its format from the name');
+  // Every command's path options, and a crawl's -i and --config.
+  for (const args of [['stats', '--db', '-x.db'], ['search', '--db', '-x.db', 'words'], ['report', '--db', '-x.db', '--out', '-r.html']]) {
+    const ok = await crawlite(args, { cwd: dir });
+    assert.equal(ok.code, 0, `${args.join(' ')}: ${ok.stderr}`);
+  }
+  assert.ok(existsSync(join(dir, '-r.html')));
+  assertOneLineError(await crawlite(['crawl', '-i', '-seeds.txt', '--db', 'c.db'], { cwd: dir }), 2, /^crawlite: cannot read --seeds-file -seeds\.txt: no such file \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['crawl', '--config', '-job.yaml'], { cwd: dir }), 2, /^crawlite: -job\.yaml: cannot read the job file: no such file \[CRAWL_CONFIG_INVALID\]$/);
+  // A pattern may start with - too: --exclude -draft excludes, it is no unknown option -d -r -a -f -t.
+  assertOneLineError(await crawlite(['crawl', 'http://127.0.0.1:9/x-draft', '--exclude', '-draft', '--db', 'c.db', '--quiet'], { cwd: dir }), 1,
+    /^crawlite: no page could be fetched: every seed is excluded \(http:\/\/127\.0\.0\.1:9\/x-draft: it matches --exclude '-draft'/);
+  // After --, a word is an operand as before: search -- --db -x.db looks for those words.
+  const search = await crawlite(['search', '--db', '-x.db', '--', 'common', '-x'], { cwd: dir });
+  assert.equal(search.code, 0, search.stderr);
+});
+
+test('--db -q, one of crawl\'s own switches, is not taken as a file named -q: yargs\' line, with how to give such a value', async (t) => {
+  const dir = tempDir(t, 'crawlite-qa16-');
+  for (const args of [['crawl', 'http://127.0.0.1:9/', '--db', '-q'], ['crawl', 'http://127.0.0.1:9/', '--db', '-qk'], ['crawl', 'http://127.0.0.1:9/', '-i', '-k']]) {
+    assertOneLineError(await crawlite(args, { cwd: dir }), 2,
+      new RegExp(`^crawlite: Not enough arguments following: (db|i) \\(${args.at(-1)} is read as an option; if it is the value, give (--db|-i)=${args.at(-1)}\\) \\[CRAWL_USAGE\\]$`));
+  }
+  // Nothing after the option: the line as it was.
+  assertOneLineError(await crawlite(['export', '--out'], { cwd: dir }), 2, /^crawlite: Not enough arguments following: out \[CRAWL_USAGE\]$/);
+  assert.ok(!existsSync(join(dir, '-q')), 'no file named -q');
+});
+
+test('export --fields url,url is refused, naming the field (it wrote one url column without a word)', async (t) => {
+  const dir = tempDir(t, 'crawlite-qa16-');
+  const db = join(dir, 'crawl.db');
+  await crawlOnePage(t, db);
+  assertOneLineError(await crawlite(['export', '--db', db, '--fields', 'url,url']), 2, /^crawlite: --fields names 'url' twice; name each field once \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['export', '--db', db, '--format', 'csv', '--fields', 'url, status,title,status,status']), 2,
+    /^crawlite: --fields names 'status' 3 times; name each field once \[CRAWL_USAGE\]$/);
+  assertOneLineError(await crawlite(['export', '--db', db, '--with', 'text,text']), 2, /^crawlite: --with names 'text' twice; name each field once \[CRAWL_USAGE\]$/);
+  // An unknown name is still named as unknown first, and --with may add what --fields has.
+  assertOneLineError(await crawlite(['export', '--db', db, '--fields', 'urll,urll']), 2, /^crawlite: unknown field 'urll' \(known: /);
+  const run = await crawlite(['export', '--db', db, '--fields', 'url,text', '--with', 'text']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(Object.keys(JSON.parse(run.stdout.split('\n')[0]!)), ['url', 'text']);
+});
+
+test('search with 2,000 repeated w* answers as w* does (it read the match list 2,000 times over: 25 s on 3,000 pages); too many different words is one line', async (t) => {
+  const dir = tempDir(t, 'crawlite-qa16-');
+  const db = join(dir, 'crawl.db');
+  const routes: Record<string, Route> = { '/': page('Home', ['/w1', '/w2', '/o']) };
+  routes['/w1'] = page('Winter walk', [], '<p>winter walk wide</p>');
+  routes['/w2'] = page('Water', [], '<p>water only</p>');
+  routes['/o'] = page('Other', [], '<p>nothing here</p>');
+  const site = await startSite(routes);
+  t.after(() => site.close());
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
+  const once = await crawlite(['search', '--db', db, '--json', 'w*']);
+  assert.equal(once.code, 0, once.stderr);
+  const urls = once.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { url: string }).url);
+  assert.ok(urls.includes(site.url('/w1')) && urls.includes(site.url('/w2')) && !urls.includes(site.url('/o')), once.stdout);
+  for (const query of [Array(2000).fill('w*').join(' '), Array(1000).fill('w* OR w*').join(' OR '), `${Array(500).fill('w* -nothing').join(' ')}`]) {
+    const many = await crawlite(['search', '--db', db, '--json', '--', query]);
+    assert.equal(many.code, 0, many.stderr);
+    assert.equal(many.stdout, once.stdout, 'the same hits, scores and snippets');
+  }
+  const words = Array.from({ length: 65 }, (_, i) => `word${i}`).join(' ');
+  assertOneLineError(await crawlite(['search', '--db', db, words]), 2, /^crawlite: the query holds more than 64 different words; search for fewer \[CRAWL_USAGE\]$/);
+});
