@@ -11,6 +11,7 @@ const EMPTY: Record<string, string> = {
   db: '--db needs a file path',
   config: "--config '' is empty; give a file path",
   'seeds-file': "--seeds-file '' is empty; give a file path (- for stdin)",
+  'ca-file': "--ca-file '' is empty; give a file path (--no-ca-file for none)",
 };
 
 /** yargs middleware: throws UsageError CRAWL_USAGE for the first file option given an empty value. */

@@ -160,6 +160,8 @@ const fetch = slice('fetch', {
   keepAliveMs: int(0, 600_000),
   headers,
   insecure: z.boolean({ error: 'expected true or false' }),
+  // A path, relative to the current directory as `db` is; its certificates are read at load (config/ca-file.ts).
+  caFile: nonEmpty('a file path (PEM certificates)'),
   // A proxy URL, or false for none (not even the environment's); resolved by mergeJob. Checked
   // here, so a bad one is reported like any other key, with the file's name; the value shown
   // has its credentials hidden (zod would show the input as given).

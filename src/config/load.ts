@@ -4,6 +4,8 @@
  */
 import { DEFAULT_USER_AGENT, defaultConfig, defaultPolitenessConfig, defaultTrapConfig, type CrawlConfig, type ScopeMode } from './schema.js';
 import { escapeControls, UsageError } from '../errors.js';
+import { readCaFile } from './ca-file.js';
+import { resolve } from 'node:path';
 import { normalizeUrl } from '../frontier/normalize-url.js';
 import { seedPortProblem, seedUrlProblem, suggestSeed, SPACE_IN_SEED } from './seed-url.js';
 import { parseByteSize } from './byte-size.js';
@@ -49,6 +51,8 @@ export interface CrawlFlags {
   /** Repeated "Name: value" strings (--header). */
   header?: unknown[];
   insecure?: boolean;
+  /** --ca-file <pem>; false from --no-ca-file (none, a job file's or continued crawl's dropped). */
+  caFile?: string | false;
   /** --proxy <url>; false from --no-proxy (no proxy, the environment's neither). */
   proxy?: string | false;
   /** --no-cookies gives false. */
@@ -99,7 +103,7 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
     scope: { mode: scope as ScopeMode, include: patterns('--include', flags.include, base.scope.include), exclude: patterns('--exclude', flags.exclude, base.scope.exclude),
       followNofollow: flags.followNofollow ?? base.scope.followNofollow },
     fetch: {
-      ...base.fetch,
+      ...withoutCaFile(base.fetch),
       concurrency: optionalInt('--concurrency', flags.concurrency, 1, 1024) ?? base.fetch.concurrency,
       perHost: optionalInt('--per-host', flags.perHost, 1, 1024) ?? base.fetch.perHost,
       userAgent: userAgent(flags.userAgent) ?? base.fetch.userAgent,
@@ -108,6 +112,7 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
       maxRedirects: optionalInt('--max-redirects', flags.maxRedirects, 0, 100) ?? base.fetch.maxRedirects,
       headers: headersFromFlags(flags.header, base.fetch.headers ?? {}),
       insecure: flags.insecure ?? base.fetch.insecure ?? false,
+      ...caFile(flags.caFile, base.fetch.caFile),
       proxy: proxyFromFlags(flags.proxy, base.fetch.proxy),
       cookies: flags.cookies ?? base.fetch.cookies ?? true,
       politeness: politenessFromFlags(flags, base.fetch.politeness),
@@ -123,6 +128,24 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
   };
   checkDbPath(config.dbPath);
   return Object.freeze(config);
+}
+
+/**
+ * --ca-file, else the base's fetch.caFile (a job file's, a continued crawl's): its certificates
+ * are read now, so a bad file fails before anything is fetched, and the path is kept absolute,
+ * as a continued crawl run from another folder must find the same file.
+ */
+function caFile(flag: string | false | undefined, base: string | undefined): { caFile?: string } {
+  const path = flag === undefined ? base : flag === false ? undefined : flag;
+  if (path === undefined) return {};
+  readCaFile(path, flag === undefined ? 'fetch.caFile' : '--ca-file');
+  return { caFile: resolve(path) };
+}
+
+/** The base's fetch settings but its caFile, which caFile() above puts back unless --no-ca-file dropped it. */
+function withoutCaFile<T extends { caFile?: string }>(fetch: T): Omit<T, 'caFile'> {
+  const { caFile: _caFile, ...rest } = fetch;
+  return rest;
 }
 
 /** The database must be a file: SQLite takes ":memory:" as a database that vanishes at exit. */

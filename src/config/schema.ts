@@ -59,6 +59,11 @@ export interface FetchConfig {
   /** Accept TLS certificates that do not verify (self-signed, expired, wrong host), like curl -k. @default false */
   insecure?: boolean;
   /**
+   * PEM file of root certificates trusted besides Node's (--ca-file, config/ca-file.ts), as an
+   * absolute path; read where the crawl's TLS context is made. @default none
+   */
+  caFile?: string;
+  /**
    * Proxies (config/proxy.ts): from --proxy, fetch.proxy or the environment; null or absent:
    * direct connections. @default null
    */

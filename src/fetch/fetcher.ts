@@ -18,7 +18,8 @@ import { proxyFor, redactProxy } from '../config/proxy.js';
 import { asProxyFailure, authRequired } from './proxy-errors.js';
 import { createCookieJar } from './cookie-jar.js';
 import { createLenientHttp, isStrictParserRefusal } from './lenient-http.js';
-import { createMissingIssuers, isIssuerMissing, withIssuerNote } from './missing-issuers.js';
+import { contextWithRoots, createMissingIssuers, isIssuerMissing, withIssuerNote } from './missing-issuers.js';
+import { readCaFile } from '../config/ca-file.js';
 import { refuseMultipleLocations } from './multiple-locations.js';
 import { requestTarget } from './request-target.js';
 import { isStaleConnectionError, takeStaleTimeout, watchStaleConnections } from './stale-connection.js';
@@ -252,10 +253,12 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
   const { config, checkRedirect, checkHop, runHop } = opts;
   const isOwnDispatcher = opts.dispatcher === undefined;
   // Only for our own Agent, which connects with its context; under --insecure nothing fails verification.
-  const issuers = isOwnDispatcher && config.insecure !== true
-    ? createMissingIssuers({ userAgent: config.userAgent, timeoutMs: config.timeoutMs })
-    : null;
-  const dispatcher = opts.dispatcher ?? createAgent(config, issuers?.secureContext);
+  const isVerifying = isOwnDispatcher && config.insecure !== true;
+  // --ca-file's roots, read again (checked at load): the context every connection uses trusts them.
+  const roots = isVerifying && config.caFile !== undefined ? readCaFile(config.caFile) : [];
+  const issuers = isVerifying ? createMissingIssuers({ userAgent: config.userAgent, timeoutMs: config.timeoutMs, roots }) : null;
+  const secureContext = issuers?.secureContext ?? (roots.length > 0 ? contextWithRoots(roots) : undefined);
+  const dispatcher = opts.dispatcher ?? createAgent(config, secureContext);
   const requestHeaders: Record<string, string> = {
     'user-agent': config.userAgent,
     accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8',
@@ -264,7 +267,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
   };
   const headersFor = createOriginHeaders(requestHeaders, config.headers, opts.headerOrigins);
   const cookies = config.cookies === false ? null : createCookieJar();
-  const lenient = createLenientHttp(config, issuers?.secureContext);
+  const lenient = createLenientHttp(config, secureContext);
   watchStaleConnections();
   let closing: Promise<void> | null = null;
 

@@ -46,6 +46,9 @@ const TLS_CODE = /CERT|^UNABLE_TO_|^ERR_TLS_|^ERR_SSL_|^ERR_OSSL_|^EPROTO$/;
 /** The verify errors among them: a certificate was read and refused, which --insecure accepts. */
 const CERT_VERIFY_CODE = /CERT|^UNABLE_TO_/;
 
+/** A whole chain that ends at a root Node does not know, as a corporate or private CA's: --ca-file trusts it. */
+const UNKNOWN_ROOT_CODES = new Set(['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN']);
+
 export interface AbortState {
   /** The fetch's own deadline fired. */
   isTimedOut: boolean;
@@ -147,6 +150,8 @@ export function mapFetchError(err: unknown, state: AbortState): FetchError {
   const suffix = raw && !isStatusAssertion && !detail.includes(raw) ? ` [${raw}]` : '';
   // Node's message names the reason ("self-signed certificate", "certificate has expired");
   // the hint says how to crawl such a site anyway.
-  const hint = code === 'CRAWL_FETCH_TLS' && raw !== undefined && CERT_VERIFY_CODE.test(raw) ? '; to accept it, use --insecure' : '';
+  const isVerifyError = code === 'CRAWL_FETCH_TLS' && raw !== undefined && CERT_VERIFY_CODE.test(raw);
+  const trustRoot = raw !== undefined && UNKNOWN_ROOT_CODES.has(raw) ? '; to trust its root CA, give it with --ca-file' : '';
+  const hint = isVerifyError ? `${trustRoot}; to accept it, use --insecure` : '';
   return createFetchError(code, `${describeCode(code)}: ${detail}${suffix}${hint}`, err);
 }

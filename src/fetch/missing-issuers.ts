@@ -13,6 +13,10 @@
  * addCACert reads), dropped by re-encoding each as a plain PEM. Each must also have issued the
  * certificate below it (names and signature), be a CA (basicConstraints) and be within its dates.
  *
+ * The roots of --ca-file (config/ca-file.ts) are the one exception, trust anchors by the user's
+ * choice: added to the same store when it is made, beside Node's roots, so pages, robots.txt,
+ * sitemaps and these AIA fetches all trust them, and a fetched intermediate may chain to them.
+ *
  * Node has no public way to add a certificate to a live context's store: `context.addCACert` is
  * the internal one `ca` uses. Its first call copies the store from Node's bundled roots, without
  * NODE_EXTRA_CA_CERTS (Node 20), so that file's certificates are added back along with it, as
@@ -63,6 +67,8 @@ export interface MissingIssuersOptions {
   timeoutMs: number;
   /** Read as Node read it at start. @default process.env.NODE_EXTRA_CA_CERTS */
   extraCaCertsPath?: string | undefined;
+  /** PEM roots trusted besides Node's (--ca-file). @default none */
+  roots?: readonly string[];
 }
 
 /** The OpenSSL verify code along `err`'s causes, when it says an issuer is missing. */
@@ -131,12 +137,27 @@ export function refuseIssuer(child: X509Certificate, candidate: X509Certificate,
 let bundledRoots: X509Certificate[] | null = null;
 
 /**
- * `cert` names one of Node's bundled roots as its issuer: the chain needs nothing more from the
- * network (an intermediate's own AIA URL is where its root is). Names only: OpenSSL verifies.
+ * `cert` names one of Node's bundled roots (or `own`, --ca-file's) as its issuer: the chain needs
+ * nothing more from the network (an intermediate's own AIA URL is where its root is). Names only:
+ * OpenSSL verifies.
  */
-function isIssuedByBundledRoot(cert: X509Certificate): boolean {
+function isIssuedByKnownRoot(cert: X509Certificate, own: readonly X509Certificate[]): boolean {
   bundledRoots ??= tls.rootCertificates.map((pem) => new X509Certificate(pem));
-  return bundledRoots.some((root) => cert.checkIssued(root));
+  return bundledRoots.some((root) => cert.checkIssued(root)) || own.some((root) => cert.checkIssued(root));
+}
+
+/**
+ * For a Node whose context cannot take a certificate later (no AIA completion then): a context
+ * whose store is Node's roots, NODE_EXTRA_CA_CERTS's and `roots`. `ca` alone would drop Node's.
+ */
+export function contextWithRoots(roots: readonly string[], extraCaCertsPath = process.env.NODE_EXTRA_CA_CERTS): tls.SecureContext {
+  let extra: string[] = [];
+  try {
+    if (extraCaCertsPath) extra = [readFileSync(extraCaCertsPath, 'utf8')];
+  } catch {
+    // Node warned at start and went on without the file; so does this context.
+  }
+  return tls.createSecureContext({ ca: [...tls.rootCertificates, ...extra, ...roots] });
 }
 
 function remember<V>(map: Map<string, V>, key: string, value: V): void {
@@ -196,10 +217,15 @@ export function createMissingIssuers(opts: MissingIssuersOptions): MissingIssuer
   const fetched = new Map<string, Promise<Fetched>>();
   const byOrigin = new Map<string, Promise<IssuerCompletion>>();
   const added = new Set<string>();
+  const ownRoots = (opts.roots ?? []).map((pem) => new X509Certificate(pem));
   let isStoreOwn = false;
 
   function add(cert: X509Certificate): void {
     if (added.has(cert.fingerprint256)) return;
+    addToStore(cert);
+  }
+
+  function addToStore(cert: X509Certificate): void {
     if (!isStoreOwn) {
       isStoreOwn = true;
       if (extraPath) {
@@ -214,6 +240,8 @@ export function createMissingIssuers(opts: MissingIssuersOptions): MissingIssuer
     addCACert(cert.toString());
     added.add(cert.fingerprint256);
   }
+
+  for (const root of ownRoots) addToStore(root);
 
   async function download(url: string, dispatcher: Dispatcher): Promise<Fetched> {
     try {
@@ -259,7 +287,7 @@ export function createMissingIssuers(opts: MissingIssuersOptions): MissingIssuer
     let from = '';
     let addedFrom = '';
     let bundle: X509Certificate[] = [];
-    for (let hop = 0; hop < MAX_HOPS && !(hop > 0 && isIssuedByBundledRoot(child)); hop++) {
+    for (let hop = 0; hop < MAX_HOPS && !(hop > 0 && isIssuedByKnownRoot(child, ownRoots)); hop++) {
       let issuer = bundle.find((cert) => child.checkIssued(cert) && cert.subject !== cert.issuer);
       if (issuer === undefined) {
         const url = caIssuersUrl(child);

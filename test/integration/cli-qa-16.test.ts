@@ -1,16 +1,18 @@
 /**
  * The sixteenth QA round on the command line: a path with a newline in an error line, a value
  * starting with - after --out or --db, a field named twice in --fields, a search of thousands of
- * repeated words. Each test names what was typed, what it got
+ * repeated words, and --ca-file for a private root. Each test names what was typed, what it got
  * before, and what it gets now.
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSite, page, type Route } from '../helpers/site.js';
+import { startSite, page, type Route, type TestSite } from '../helpers/site.js';
 import { assertOneLineError, crawlite } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
+import { rows } from '../helpers/db.js';
+import { createTestPki, type TestPki } from '../helpers/test-pki.js';
 
 async function crawlOnePage(t: TestContext, db: string): Promise<void> {
   const site = await startSite({ '/': page('common words', [], '<p>common words</p>') });
@@ -123,4 +125,106 @@ test('search with 2,000 repeated w* answers as w* does (it read the match list 2
   }
   const words = Array.from({ length: 65 }, (_, i) => `word${i}`).join(' ');
   assertOneLineError(await crawlite(['search', '--db', db, words]), 2, /^crawlite: the query holds more than 64 different words; search for fewer \[CRAWL_USAGE\]$/);
+});
+
+/** An HTTPS site on 127.0.0.1 whose chain (leaf and intermediate) ends at the test PKI's root. */
+async function startPrivateSite(t: TestContext, pki: TestPki, routes: Record<string, Route>): Promise<TestSite> {
+  const site = await startSite(routes, { tls: { key: pki.leaf.key, cert: pki.leaf.cert + pki.intermediatePem } });
+  t.after(() => site.close());
+  return site;
+}
+
+const ROBOTS = (sitemap: string) => ({ headers: { 'content-type': 'text/plain' }, body: `User-agent: *\nAllow: /\nSitemap: ${sitemap}\n` });
+
+test('--ca-file <root.pem>: a site whose root is only in the file is crawled, robots.txt and sitemap included; without it, the certificate error', async (t) => {
+  const pki = createTestPki(t, { aiaUrl: null, name: 'Corp' });
+  const routes: Record<string, Route> = { '/': page('home', ['/a']), '/a': page('a'), '/only-in-sitemap': page('listed') };
+  const site = await startPrivateSite(t, pki, routes);
+  routes['/robots.txt'] = ROBOTS(site.url('/sitemap.xml'));
+  routes['/sitemap.xml'] = { headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${site.url('/only-in-sitemap')}</loc></url></urlset>` };
+  const dir = tempDir(t, 'crawlite-qa16-');
+  const db = join(dir, 'crawl.db');
+  // A bundle: another certificate before the root, and text around them, as ca-bundle files have.
+  const other = createTestPki(t, { aiaUrl: null, name: 'Other' });
+  const bundle = join(dir, 'bundle.pem');
+  writeFileSync(bundle, `# corporate roots\n${other.rootPem}\nCorp Root\n${pki.rootPem}`);
+  const run = await crawlite(['crawl', site.url('/'), '--db', db, '--ca-file', bundle, '--sitemaps', '--no-progress', '--retries', '0']);
+  assert.equal(run.code, 0, run.stderr);
+  const pages = rows<{ url: string; status: number }>(db, 'SELECT url, status FROM pages ORDER BY url');
+  assert.deepEqual(pages, ['/', '/a', '/only-in-sitemap'].map((path) => ({ url: site.url(path), status: 200 })));
+  assert.equal(site.hits.get('/robots.txt'), 1);
+  assert.equal(site.hits.get('/sitemap.xml'), 1);
+  // Continued without URLs, the run's --ca-file carries over; --no-ca-file drops it.
+  routes['/a'] = page('a', ['/b']);
+  routes['/b'] = page('b');
+  const continued = await crawlite(['crawl', '--db', db, '--recrawl', '--no-progress', '--retries', '0']);
+  assert.equal(continued.code, 0, continued.stderr);
+  assert.equal(rows(db, 'SELECT url FROM pages WHERE url = ?', site.url('/b')).length, 1);
+
+  const without = tempDir(t, 'crawlite-qa16-');
+  const refused = await crawlite(['crawl', site.url('/'), '--db', join(without, 'c.db'), '--quiet', '--retries', '0']);
+  assertOneLineError(refused, 1, /^crawlite: no page could be fetched: every seed failed \(https:\/\/127\.0\.0\.1:\d+\/: TLS failed: unable to get local issuer certificate \[UNABLE_TO_GET_ISSUER_CERT_LOCALLY\]; to trust its root CA, give it with --ca-file; to accept it, use --insecure\) \[CRAWL_NOTHING_FETCHED\]$/);
+  const failed = rows<{ code: string; error: string }>(join(without, 'c.db'), 'SELECT error_code AS code, error_message AS error FROM urls WHERE url = ?', site.url('/'));
+  assert.equal(failed[0]?.code, 'CRAWL_FETCH_TLS');
+  assert.match(failed[0]!.error, /certificate/i);
+  const dropped = await crawlite(['crawl', '--db', db, '--recrawl', '--no-ca-file', '--no-progress', '--retries', '0']);
+  assert.notEqual(dropped.code, 0, 'the root is no longer trusted');
+});
+
+test('--ca-file with a site that leaves out its intermediate: fetched from the AIA URL and chained to the file\'s root', async (t) => {
+  const caRoutes: Record<string, Route> = {};
+  const ca = await startSite(caRoutes);
+  t.after(() => ca.close());
+  const pki = createTestPki(t, { aiaUrl: ca.url('/int.der') });
+  caRoutes['/int.der'] = { headers: { 'content-type': 'application/pkix-cert' }, body: pki.intermediateDer };
+  const site = await startSite({ '/': page('home', ['/a']), '/a': page('a') }, { tls: pki.leaf });
+  t.after(() => site.close());
+  const dir = tempDir(t, 'crawlite-qa16-');
+  const root = join(dir, 'root.pem');
+  writeFileSync(root, pki.rootPem);
+  const run = await crawlite(['crawl', site.url('/'), '--db', join(dir, 'c.db'), '--ca-file', root, '--no-progress', '--retries', '0']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(rows(join(dir, 'c.db'), 'SELECT url FROM pages').length, 2);
+  assert.equal(ca.hits.get('/int.der'), 1, 'one fetch for the whole site');
+});
+
+test('--ca-file that cannot be used: one line naming the file and why, exit 2, nothing fetched', async (t) => {
+  const dir = tempDir(t, 'crawlite-qa16-');
+  const site = await startSite({ '/': page('home') });
+  t.after(() => site.close());
+  const pki = createTestPki(t, { aiaUrl: null });
+  const der = join(dir, 'root.der');
+  writeFileSync(der, pki.intermediateDer);
+  const text = join(dir, 'notes.txt');
+  writeFileSync(text, 'not a certificate\n');
+  const key = join(dir, 'key.pem');
+  writeFileSync(key, pki.leaf.key);
+  const broken = join(dir, 'broken.pem');
+  writeFileSync(broken, `${pki.rootPem}-----BEGIN CERTIFICATE-----\nMIIBnotbase64atall\n-----END CERTIFICATE-----\n`);
+  const cases: Array<[string, RegExp]> = [
+    [join(dir, 'missing.pem'), /^crawlite: cannot read --ca-file .*\/missing\.pem: no such file \[CRAWL_USAGE\]$/],
+    [dir, /^crawlite: cannot read --ca-file .*: it is a directory \[CRAWL_USAGE\]$/],
+    [text, /^crawlite: cannot use --ca-file .*\/notes\.txt: it holds no certificate; pass a file of PEM certificates \(-----BEGIN CERTIFICATE-----\) \[CRAWL_USAGE\]$/],
+    [key, /^crawlite: cannot use --ca-file .*\/key\.pem: it holds no certificate; /],
+    [der, /^crawlite: cannot use --ca-file .*\/root\.der: it is DER \(binary\), not PEM; convert it with: openssl x509 -inform der -in <file> -out <file>\.pem; pass a file of PEM/],
+    [broken, /^crawlite: cannot use --ca-file .*\/broken\.pem: certificate 2 in it cannot be read; /],
+  ];
+  for (const [file, line] of cases) {
+    assertOneLineError(await crawlite(['crawl', site.url('/'), '--db', join(dir, 'c.db'), '--ca-file', file]), 2, line);
+  }
+  assertOneLineError(await crawlite(['crawl', site.url('/'), '--db', join(dir, 'c.db'), '--ca-file', '']), 2, /^crawlite: --ca-file '' is empty; give a file path \(--no-ca-file for none\) \[CRAWL_USAGE\]$/);
+  // A job file's fetch.caFile: the key named.
+  const job = join(dir, 'job.yaml');
+  writeFileSync(job, `seeds: [${site.url('/')}]\ndb: ${join(dir, 'c.db')}\nfetch:\n  caFile: ${text}\n`);
+  assertOneLineError(await crawlite(['crawl', '--config', job]), 2, /^crawlite: cannot use fetch\.caFile .*\/notes\.txt: it holds no certificate; /);
+  assert.equal(site.total(), 0, 'nothing fetched');
+  assert.ok(!existsSync(join(dir, 'c.db')), 'no database made');
+});
+
+test('crawl --help lists --ca-file and its example', async () => {
+  const help = await crawlite(['crawl', '--help']);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /--ca-file\s+PEM file of root certificates to trust besides the usual ones,/);
+  assert.match(help.stdout, /--no-ca-file and the --no- form/);
+  assert.match(help.stdout, /crawlite crawl https:\/\/intranet\.example\/ --ca-file\s/);
 });

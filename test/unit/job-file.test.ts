@@ -39,7 +39,7 @@ const SEED = 'seeds: [https://example.org/]\n';
 const CASES: Array<[what: string, file: string, message: string]> = [
   ['bad enum value', `${SEED}scope:\n  mode: hosts\n`, "FILE: scope.mode: expected one of host, domain, prefix, any, got 'hosts'"],
   ['unknown top-level key', `${SEED}maxpages: 3\n`, 'FILE: maxpages: unknown key; did you mean maxPages? (known: name, seeds, db, maxPages, maxDepth, maxTimeMs, scope, fetch, parse, store, traps, recrawl, retryFailed, sitemaps, archive, fields)'],
-  ['unknown nested key', `${SEED}fetch:\n  timeout: 30\n`, 'FILE: fetch.timeout: unknown key; did you mean timeoutMs? (known: concurrency, perHost, userAgent, timeoutMs, maxBodyBytes, maxRedirects, keepAliveMs, headers, insecure, proxy, cookies, politeness)'],
+  ['unknown nested key', `${SEED}fetch:\n  timeout: 30\n`, 'FILE: fetch.timeout: unknown key; did you mean timeoutMs? (known: concurrency, perHost, userAgent, timeoutMs, maxBodyBytes, maxRedirects, keepAliveMs, headers, insecure, caFile, proxy, cookies, politeness)'],
   ['wrong type', `${SEED}fetch:\n  concurrency: lots\n`, "FILE: fetch.concurrency: expected a whole number from 1 to 1024, got 'lots'"],
   ['out of range', `${SEED}fetch:\n  perHost: 0\n`, 'FILE: fetch.perHost: expected a whole number from 1 to 1024, got 0'],
   ['not a whole number', `${SEED}maxPages: 2.5\n`, 'FILE: maxPages: expected a whole number >= 1 (leave the key out for no limit), got 2.5'],

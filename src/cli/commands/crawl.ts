@@ -8,14 +8,14 @@ import type { ViewFlags } from '../progress-view.js';
  * continued without URLs carries over (or a job file sets), as --no-proxy drops a proxy. Every
  * other --no-<valued option> is refused (cli/refuse-negations.ts).
  */
-export const CRAWL_NEGATABLE = ['proxy', 'max-depth', 'max-pages', 'max-time', 'max-db-size', 'include', 'exclude', 'user-agent', 'delay'] as const;
+export const CRAWL_NEGATABLE = ['proxy', 'max-depth', 'max-pages', 'max-time', 'max-db-size', 'include', 'exclude', 'user-agent', 'delay', 'ca-file'] as const;
 
 export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
   command: 'crawl [urls..]',
   describe: 'Crawl from one or more seed URLs into a SQLite file; with none, continue the last crawl in --db',
   builder: (y) =>
     y
-      .positional('urls', { describe: 'Seed URLs (http or https); replace the job file\'s seeds. With no URL, -i or --config, the last crawl in --db is continued: its seeds, scope and options, under the flags given now (not its --max-pages, --max-time, --max-db-size, --recrawl, --retry-failed, --workers; -H headers must be given again). A flag changes a carried option; --no-max-depth, --no-include, --no-exclude, --no-user-agent, --no-delay, --no-proxy and the --no- form of a switch (--no-sitemaps) drop one', type: 'string', array: true })
+      .positional('urls', { describe: 'Seed URLs (http or https); replace the job file\'s seeds. With no URL, -i or --config, the last crawl in --db is continued: its seeds, scope and options, under the flags given now (not its --max-pages, --max-time, --max-db-size, --recrawl, --retry-failed, --workers; -H headers must be given again). A flag changes a carried option; --no-max-depth, --no-include, --no-exclude, --no-user-agent, --no-delay, --no-proxy, --no-ca-file and the --no- form of a switch (--no-sitemaps) drop one', type: 'string', array: true })
       // No yargs defaults below: an option the user did not type must not override the job file.
       .option('seeds-file', { alias: 'i', describe: 'Read seed URLs from a file, one per line (- for stdin; # comments and blank lines skipped); with the URLs typed, they replace the job file\'s seeds', type: 'string', requiresArg: true })
       .option('config', { describe: 'Job file (.yaml or .json); flags override its values', type: 'string', requiresArg: true })
@@ -31,6 +31,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .option('user-agent', { describe: 'User-Agent header (--no-user-agent: the default, e.g. instead of a continued crawl\'s)', type: 'string', requiresArg: true, defaultDescription: 'crawlite/<version> (+https://github.com/crawlite/crawlite)' })
       .option('header', { alias: 'H', describe: 'Extra request header "Name: value" (repeatable), e.g. Authorization or Cookie; sent only to the seeds\' origins (scheme, host, port), never to other hosts reached by links or redirects. Host, Content-Length, Connection, User-Agent and a few more are refused', type: 'string', array: true, requiresArg: true })
       .option('insecure', { alias: 'k', describe: 'Accept TLS certificates that do not verify (self-signed, expired, wrong host); announced on stderr', type: 'boolean' })
+      .option('ca-file', { describe: 'PEM file of root certificates to trust besides the usual ones, for a corporate or private CA (--no-ca-file: none, e.g. to drop a continued crawl\'s)', type: 'string', requiresArg: true })
       .option('proxy', { describe: 'HTTP(S) proxy for every request, e.g. http://user:pass@proxy:3128; --no-proxy connects directly, ignoring http_proxy/https_proxy/all_proxy (used by default, loopback excepted; no_proxy lists hosts that go direct)', type: 'string', requiresArg: true, defaultDescription: 'the environment\'s' })
       .option('cookies', { describe: 'Send back the cookies servers set, for this run (--no-cookies: never send cookies)', type: 'boolean', defaultDescription: 'true' })
       .option('timeout', { describe: 'Time allowed for a whole response, in seconds or with a unit (500ms, 30s, 2m)', type: 'string', requiresArg: true, defaultDescription: '30' })
@@ -63,6 +64,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .example('$0 crawl https://a.example/ https://b.example/ --db data/ab.db --per-host 2', 'Two sites, gently, into their own file')
       .example('$0 crawl https://example.org/ --log-format json 2> events.jsonl', 'One JSON object per page and per error, for scripts')
       .example('$0 crawl https://intranet.example/ --header "Authorization: Bearer $TOKEN"', 'Crawl behind auth; the header goes to https://intranet.example only')
+      .example('$0 crawl https://intranet.example/ --ca-file corp-root.pem', 'Trust a private root CA too (Node\'s usual roots stay trusted)')
       .example('$0 crawl https://example.org/ --proxy http://proxy.corp:3128', 'Every request through a proxy (https:// URLs tunnelled with CONNECT)')
       .example('$0 crawl https://example.org/ --max-db-size 2GB --quiet', 'Stop before the file passes 2 GB; print only warnings and errors'),
   handler: async (argv) => {
