@@ -7,6 +7,7 @@
  * formats: with --log-format json each is a `notice` event, so -q with json logs was silent of its
  * notices in text but not in JSON, or the other way round (QA 13).
  */
+import { escapeControls } from '../errors.js';
 import { formatJsonNotice } from './log-json.js';
 import type { ViewFlags } from './progress-view.js';
 
@@ -15,19 +16,23 @@ export interface CrawlNotices {
   info(line: string): void;
 }
 
-/** `say` is the view's, so a live status block is not drawn over; it prints nothing under --quiet. */
+/**
+ * `say` is the view's, so a live status block is not drawn over; it prints nothing under --quiet.
+ * A text notice is one line, as an error is (report-error.ts): a path it names (a job file's db
+ * written "a\nb.db") has its control characters escaped. JSON escapes them itself.
+ */
 export function createCrawlNotices(flags: ViewFlags, say: (line: string) => void, stream: NodeJS.WritableStream = process.stderr): CrawlNotices {
   const isJson = flags.logFormat === 'json';
   return {
     warn: (line) => {
       if (isJson) stream.write(formatJsonNotice(line));
-      else if (flags.quiet) stream.write(`${line}\n`);
-      else say(line);
+      else if (flags.quiet) stream.write(`${escapeControls(line)}\n`);
+      else say(escapeControls(line));
     },
     info: (line) => {
       if (flags.quiet) return;
       if (isJson) stream.write(formatJsonNotice(line));
-      else say(line);
+      else say(escapeControls(line));
     },
   };
 }

@@ -56,6 +56,19 @@ test('a path with a newline in the report\'s "wrote" line is escaped too (it too
   assert.ok(existsSync(out), 'the file is written under its real name');
 });
 
+test('a crawl notice naming a path with a newline stays one line (a job file\'s db "a\\nb.db" split the notice in two)', async (t) => {
+  const dir = tempDir(t, 'crawlite-qa16-');
+  const site = await startSite({ '/': page('home') });
+  t.after(() => site.close());
+  mkdirSync(join(dir, 'jobs'));
+  mkdirSync(join(dir, 'run'));
+  writeFileSync(join(dir, 'jobs', 'job.yaml'), `seeds: [${site.url('/')}]\ndb: "a\\nb.db"\n`);
+  const run = await crawlite(['crawl', '--config', join(dir, 'jobs', 'job.yaml'), '--quiet', '--workers', '0'], { cwd: join(dir, 'run') });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /^crawlite: database .*\/run\/a\\nb\.db: the job file's db \(a\\nb\.db\) is relative to the current directory, not to the job file's folder\n$/);
+  assert.ok(existsSync(join(dir, 'run', 'a\nb.db')), 'the database has its real name');
+});
+
 test('--out -x.csv and --db -x.db take the dash-led word as their value ("Not enough arguments following: out"; --out=-x.csv worked)', async (t) => {
   const dir = tempDir(t, 'crawlite-qa16-');
   await crawlOnePage(t, join(dir, '-x.db'));
