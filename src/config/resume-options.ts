@@ -12,7 +12,7 @@
  *   returned so that the caller refuses to go on without them (refuseMissingSecrets).
  *
  * Everything else carries over: seeds, scope, include/exclude, follow-nofollow, max-depth, the
- * fetch options (user agent, insecure, cookies, concurrency, per-host, delay, retries, timeout,
+ * fetch options (user agent, insecure, the --ca-file path, cookies, concurrency, per-host, delay, retries, timeout,
  * ...), store-non-html, extraction fields, trap caps, sitemaps, archive.
  */
 import { UsageError } from '../errors.js';
