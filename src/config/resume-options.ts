@@ -12,8 +12,8 @@
  *   returned so that the caller refuses to go on without them (refuseMissingSecrets).
  *
  * Everything else carries over: seeds, scope, include/exclude, follow-nofollow, max-depth, the
- * fetch options (user agent, insecure, the --ca-file path, cookies, concurrency, per-host, delay, retries, timeout,
- * ...), store-non-html, extraction fields, trap caps, sitemaps, archive.
+ * fetch options (user agent, insecure, the --ca-file path, cookies, concurrency, per-host, delay,
+ * retries, timeout, ...), store-non-html, extraction fields, trap caps, sitemaps, archive.
  */
 import { UsageError } from '../errors.js';
 import { jobFileSchema, type JobFile } from './job-schema.js';
