@@ -43,9 +43,11 @@ class ProxyRouter extends Dispatcher {
         // Ours, not undici's from the URL: it wants both a user name and a password.
         ...(token === null ? {} : { token }),
         proxyTunnel: false,
-        // The site's TLS (inside the tunnel) and the proxy's own, for an https:// proxy.
+        // The site's TLS (inside the tunnel) and the proxy's own, for an https:// proxy. The
+        // proxy's is verified whatever --insecure says, against the crawl's roots: a corporate
+        // proxy's certificate is as often from the --ca-file root as the intranet's.
         requestTls: connect,
-        proxyTls: { timeout: connect.timeout, lookup: connect.lookup },
+        proxyTls: { timeout: connect.timeout, lookup: connect.lookup, ...(connect.secureContext === undefined ? {} : { secureContext: connect.secureContext }) },
         // Also makes the pool an absolute-form request goes through: with the same settings, not
         // undici's defaults (a 16 KiB header limit).
         factory: (origin: string | URL, opts: object) => new Pool(origin, { ...pool, ...opts }),

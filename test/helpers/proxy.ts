@@ -6,6 +6,7 @@
  * demand credentials (407) or refuse tunnels.
  */
 import { createServer, request, type IncomingMessage } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 
 export interface ProxyLogEntry {
@@ -29,6 +30,8 @@ export interface ProxyOptions {
   credentials?: string;
   /** Answer every CONNECT with this status instead of opening the tunnel. */
   connectStatus?: number;
+  /** Be an https:// proxy with this key and certificate (the client speaks TLS to the proxy itself). */
+  tls?: { key: string; cert: string };
 }
 
 export async function startProxy(opts: ProxyOptions = {}): Promise<TestProxy> {
@@ -43,7 +46,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<TestProxy> {
     return { host: to.slice(0, at), port: Number(to.slice(at + 1)) };
   };
 
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: import('node:http').ServerResponse): void => {
     log.push({ method: req.method ?? '', target: req.url ?? '', authorization: req.headers['proxy-authorization'] });
     if (!isAllowed(req)) {
       res.writeHead(407, { 'proxy-authenticate': 'Basic realm="test"', 'content-type': 'text/plain' }).end('proxy credentials needed');
@@ -66,7 +69,8 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<TestProxy> {
     });
     upstream.on('error', () => res.writeHead(502).end('bad gateway'));
     upstream.end();
-  });
+  };
+  const server = opts.tls ? createHttpsServer(opts.tls, handle) : createServer(handle);
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
     log.push({ method: 'CONNECT', target: req.url ?? '', authorization: req.headers['proxy-authorization'] });
     sockets.add(client);
@@ -95,7 +99,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<TestProxy> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     log,
     close: () =>

@@ -13,6 +13,7 @@ import { assertOneLineError, crawlite } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { createTestPki, type TestPki } from '../helpers/test-pki.js';
+import { startProxy } from '../helpers/proxy.js';
 
 async function crawlOnePage(t: TestContext, db: string): Promise<void> {
   const site = await startSite({ '/': page('common words', [], '<p>common words</p>') });
@@ -240,4 +241,26 @@ test('crawl --help lists --ca-file and its example', async () => {
   assert.match(help.stdout, /--ca-file\s+PEM file of root certificates to trust besides the usual ones,/);
   assert.match(help.stdout, /--no-ca-file and the --no- form/);
   assert.match(help.stdout, /crawlite crawl https:\/\/intranet\.example\/ --ca-file\s/);
+});
+
+test('--ca-file is trusted for an https:// proxy\'s own certificate too (a corporate proxy\'s is from the same root)', async (t) => {
+  const pki = createTestPki(t, { aiaUrl: null, name: 'Proxy' });
+  const site = await startSite({ '/': page('home', ['/a']), '/a': page('a') });
+  t.after(() => site.close());
+  const proxy = await startProxy({ tls: { key: pki.leaf.key, cert: pki.leaf.cert + pki.intermediatePem } });
+  t.after(() => proxy.close());
+  const dir = tempDir(t, 'crawlite-qa16-');
+  const root = join(dir, 'root.pem');
+  writeFileSync(root, pki.rootPem);
+  // By name: undici gives an address as the TLS server name, which Node warns about on stderr.
+  const proxyUrl = proxy.url.replace('127.0.0.1', 'localhost');
+  // No proxy variable from the test's own environment.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/_proxy$/i.test(name)));
+  const run = await crawlite(['crawl', site.url('/'), '--db', join(dir, 'c.db'), '--proxy', proxyUrl, '--ca-file', root, '--no-progress', '--retries', '0'], { env });
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(rows(join(dir, 'c.db'), 'SELECT url FROM pages ORDER BY url'), [{ url: site.url('/') }, { url: site.url('/a') }]);
+  // Over an https:// proxy undici tunnels http:// URLs too.
+  assert.ok(proxy.log.length > 0 && proxy.log.every((e) => e.target === site.origin.replace('http://', '')), `through the proxy: ${JSON.stringify(proxy.log)}`);
+  const without = await crawlite(['crawl', site.url('/'), '--db', join(dir, 'd.db'), '--proxy', proxyUrl, '--quiet', '--retries', '0'], { env });
+  assertOneLineError(without, 1, /^crawlite: no page could be fetched: .*(certificate|issuer)/);
 });
