@@ -23,7 +23,7 @@ import { refuseMultipleLocations } from './multiple-locations.js';
 import { requestTarget } from './request-target.js';
 import { isStaleConnectionError, takeStaleTimeout, watchStaleConnections } from './stale-connection.js';
 import { withTransferCodings } from './transfer-codings.js';
-import { createDocumentTail, isUnframed, watchUnframed } from './unframed-body.js';
+import { createDocumentTail, isUnframed, watchUnframed, type WholeTest } from './unframed-body.js';
 
 export interface FetcherOptions {
   config: FetchConfig;
@@ -116,9 +116,9 @@ export interface FetchOverrides {
   /**
    * What the end of a body read to the close matches when it is evidently whole, so that its
    * server's silence ends it (unframed-body.ts): robots.txt's WHOLE_LINES, a sitemap's
-   * WHOLE_SITEMAP. @default WHOLE_DOCUMENT
+   * WHOLE_SITEMAP_FILE. @default WHOLE_DOCUMENT
    */
-  wholeEnd?: RegExp;
+  wholeEnd?: RegExp | WholeTest;
 }
 
 export interface Fetcher {
