@@ -13,6 +13,7 @@ import { ACCEPT_ENCODING, decodeBody } from './decode-body.js';
 import { startDeadline } from './deadline.js';
 import { createAgent } from './dispatcher.js';
 import { decodeHeaderUtf8 } from './header-utf8.js';
+import { createInterimLimit } from './interim-responses.js';
 import { createFetchError, mapFetchError } from './map-error.js';
 import { proxyFor, redactProxy } from '../config/proxy.js';
 import { asProxyFailure, authRequired } from './proxy-errors.js';
@@ -404,10 +405,12 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       // The origin and path request(url) would parse the URL for (request-target.ts), when the
       // URL is plain enough to cut them out of; else request() parses it as it always did.
       const target = requestTarget(requested);
+      // Interim (1xx) responses are bounded together, as one head is (interim-responses.ts).
+      const onInfo = createInterimLimit(deadline.abortWith);
       const res = await (target === null
-        ? request(requested, { dispatcher: through, method: 'GET', headers: sentHeaders, signal: deadline.signal, headersTimeout: remainingMs, bodyTimeout: remainingMs })
+        ? request(requested, { dispatcher: through, method: 'GET', headers: sentHeaders, signal: deadline.signal, headersTimeout: remainingMs, bodyTimeout: remainingMs, onInfo })
         : through.request({
-          origin: target.origin, path: target.path, method: 'GET', headers: sentHeaders, signal: deadline.signal, headersTimeout: remainingMs, bodyTimeout: remainingMs,
+          origin: target.origin, path: target.path, method: 'GET', headers: sentHeaders, signal: deadline.signal, headersTimeout: remainingMs, bodyTimeout: remainingMs, onInfo,
         }));
       // Before a redirect is followed: a cookie check sets its cookie on the hop that leads back.
       cookies?.setCookies(requested, res.headers['set-cookie']);
