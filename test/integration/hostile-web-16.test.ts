@@ -87,3 +87,36 @@ test('interim (1xx) responses without end fail their URL as CRAWL_FETCH_TOO_LARG
   const titles = rows<{ title: string }>(db, 'SELECT title FROM pages ORDER BY title').map((p) => p.title);
   assert.deepEqual(titles, ['after hints', 'after processing', 'home', 'lenient home']);
 });
+
+test('a body that never ends (the same link-rich HTML streamed forever, chunked or to a close that never comes) is stored truncated at --max-bytes with its links, the connection dropped; a Location with spaces is requested with %20; a 40 KB Set-Cookie is read', async (t) => {
+  const links = `<p>${Array.from({ length: 20 }, (_, i) => `<a href="/l${i}">l${i}</a>`).join(' ')}</p>\n`;
+  let closed = 0;
+  const forever = (isChunked: boolean) => (socket: net.Socket): void => {
+    socket.on('close', () => (closed += 1));
+    const frame = (text: string) => (isChunked ? `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n` : text);
+    socket.write(`HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n${isChunked ? 'Transfer-Encoding: chunked\r\n' : 'Connection: keep-alive\r\n'}\r\n${frame('<html><title>endless</title>')}`);
+    endlessly(frame(links))(socket);
+  };
+  const site = await startRawSite(t, (path) => {
+    if (path === '/') return html('<title>home</title><a href="/chunked">c</a> <a href="/unframed">u</a> <a href="/moved">m</a> <a href="/cookie">k</a>');
+    if (path === '/chunked') return forever(true);
+    if (path === '/unframed') return forever(false);
+    if (path === '/moved') return rawResponse(['Location: /a b?q=x y#top'], Buffer.alloc(0), '302 Found');
+    if (path === '/a%20b?q=x%20y') return html('<title>spaced</title>');
+    if (path === '/cookie') return rawResponse(['Content-Type: text/html', `Set-Cookie: big=${'x'.repeat(40_000)}`], Buffer.from('<title>big cookie</title>'));
+    if (/^\/l\d+$/.test(path)) return html(`<title>${path}</title>`);
+    return null;
+  });
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--max-bytes', '256KB', '--max-depth', '2', '--retries', '0', '--quiet', '--timeout', '60s']);
+  assert.equal(run.code, 0, run.stderr);
+  const pages = new Map(rows<{ url: string; title: string; is_truncated: number; links_found: number; raw_bytes: number }>(db, 'SELECT url, title, is_truncated, links_found, raw_bytes FROM pages').map((p) => [p.url.slice(site.origin.length), p]));
+  for (const path of ['/chunked', '/unframed']) {
+    assert.deepEqual({ ...pages.get(path) }, { url: `${site.origin}${path}`, title: 'endless', is_truncated: 1, links_found: 20, raw_bytes: 256 * 1024 }, path);
+  }
+  assert.equal(closed, 2, 'both endless connections were dropped');
+  assert.equal(pages.get('/moved')?.title, 'spaced');
+  assert.equal(pages.get('/cookie')?.title, 'big cookie');
+  assert.equal(pages.get('/l19')?.title, '/l19');
+  assert.equal(rows(db, "SELECT url FROM urls WHERE state <> 'done' AND state <> 'redirected'").length, 0);
+});
