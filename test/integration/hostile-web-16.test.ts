@@ -5,7 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crawlite } from '../helpers/cli.js';
-import { tempDbPath } from '../helpers/config.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDbPath, tempDir } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import type net from 'node:net';
 import { rawResponse, startRawSite } from '../helpers/raw-site.js';
@@ -119,4 +121,22 @@ test('a body that never ends (the same link-rich HTML streamed forever, chunked 
   assert.equal(pages.get('/cookie')?.title, 'big cookie');
   assert.equal(pages.get('/l19')?.title, '/l19');
   assert.equal(rows(db, "SELECT url FROM urls WHERE state <> 'done' AND state <> 'redirected'").length, 0);
+});
+
+test('fields on a page with no <html> around 200,000 top-level elements (a fragment an AJAX URL serves): its fields and links are read, not lost to the parse timeout', async (t) => {
+  const fragment = `${'<p>row</p>'.repeat(200_000)}<a class="next" href="/page-2">next</a>`;
+  const site = await startRawSite(t, (path) => ({
+    '/': html(`<html><body><title>home</title><a href="/fragment">f</a></body></html>`),
+    '/fragment': rawResponse(['Content-Type: text/html'], Buffer.from(fragment)),
+    '/page-2': html('<html><head><title>page 2</title></head><body><a class="next" href="/">home</a></body></html>'),
+  })[path] ?? null);
+  const job = join(tempDir(t), 'job.yaml');
+  writeFileSync(job, 'fields:\n  next: { selector: a.next, attr: href }\n  row: p\n');
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--config', job, '--db', db, '--retries', '0', '--quiet']);
+  assert.equal(run.code, 0, run.stderr);
+  const pages = rows<{ url: string; title: string | null; links_found: number; fields: string | null; error_code: string | null }>(db, 'SELECT p.url, p.title, p.links_found, p.fields, u.error_code FROM pages p JOIN urls u ON u.id = p.url_id ORDER BY p.url');
+  const fragmentPage = pages.find((p) => p.url === `${site.origin}/fragment`);
+  assert.deepEqual([fragmentPage?.error_code, fragmentPage?.links_found, fragmentPage?.fields], [null, 1, JSON.stringify({ next: '/page-2', row: 'row' })]);
+  assert.ok(pages.some((p) => p.title === 'page 2'), 'its link was followed');
 });
