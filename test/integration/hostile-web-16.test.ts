@@ -90,7 +90,7 @@ test('interim (1xx) responses without end fail their URL as CRAWL_FETCH_TOO_LARG
   assert.deepEqual(titles, ['after hints', 'after processing', 'home', 'lenient home']);
 });
 
-test('a body that never ends (the same link-rich HTML streamed forever, chunked or to a close that never comes) is stored truncated at --max-bytes with its links, the connection dropped; a Location with spaces is requested with %20; a 40 KB Set-Cookie is read', async (t) => {
+test('a body that never ends (the same link-rich HTML streamed forever, chunked or to a close that never comes) is stored truncated at --max-bytes with its links, the connection dropped; a Location with spaces is requested with %20, one to file: or a 80 KB data: URL is refused and quoted cut; a 40 KB Set-Cookie is read', async (t) => {
   const links = `<p>${Array.from({ length: 20 }, (_, i) => `<a href="/l${i}">l${i}</a>`).join(' ')}</p>\n`;
   let closed = 0;
   const forever = (isChunked: boolean) => (socket: net.Socket): void => {
@@ -100,7 +100,9 @@ test('a body that never ends (the same link-rich HTML streamed forever, chunked 
     endlessly(frame(links))(socket);
   };
   const site = await startRawSite(t, (path) => {
-    if (path === '/') return html('<title>home</title><a href="/chunked">c</a> <a href="/unframed">u</a> <a href="/moved">m</a> <a href="/cookie">k</a>');
+    if (path === '/') return html('<title>home</title><a href="/chunked">c</a> <a href="/unframed">u</a> <a href="/moved">m</a> <a href="/cookie">k</a> <a href="/to-file">f</a> <a href="/to-data">d</a>');
+    if (path === '/to-file') return rawResponse(['Location: file:///etc/passwd'], Buffer.alloc(0), '302 Found');
+    if (path === '/to-data') return rawResponse([`Location: data:text/html;base64,${Buffer.from('<a href="http://x.test/">x</a>'.repeat(2_000)).toString('base64')}`], Buffer.alloc(0), '301 Moved Permanently');
     if (path === '/chunked') return forever(true);
     if (path === '/unframed') return forever(false);
     if (path === '/moved') return rawResponse(['Location: /a b?q=x y#top'], Buffer.alloc(0), '302 Found');
@@ -120,7 +122,12 @@ test('a body that never ends (the same link-rich HTML streamed forever, chunked 
   assert.equal(pages.get('/moved')?.title, 'spaced');
   assert.equal(pages.get('/cookie')?.title, 'big cookie');
   assert.equal(pages.get('/l19')?.title, '/l19');
-  assert.equal(rows(db, "SELECT url FROM urls WHERE state <> 'done' AND state <> 'redirected'").length, 0);
+  const failed = rows<{ url: string; error_code: string; error_message: string }>(db, "SELECT url, error_code, error_message FROM urls WHERE state <> 'done' AND state <> 'redirected' ORDER BY url");
+  assert.deepEqual(failed.map((f) => [f.url.slice(site.origin.length), f.error_code]), [['/to-data', 'CRAWL_REDIRECT_INVALID'], ['/to-file', 'CRAWL_REDIRECT_INVALID']]);
+  assert.match(failed[0]!.error_message, /^redirect from \S+\/to-data to a non-http\(s\) or invalid URL: data:text\/html;base64,\S+\.\.\. \(\d{5} characters\)$/);
+  assert.ok(failed[0]!.error_message.length < 1_100, 'the data: URL is cut in the message');
+  assert.match(failed[1]!.error_message, /to a non-http\(s\) or invalid URL: file:\/\/\/etc\/passwd$/);
+  assert.equal(rows(db, "SELECT url FROM urls WHERE url LIKE 'data:%' OR url LIKE 'file:%' OR url LIKE 'http://x.test/%'").length, 0, 'nothing of them is queued');
 });
 
 test('fields on a page with no <html> around 200,000 top-level elements (a fragment an AJAX URL serves): its fields and links are read, not lost to the parse timeout', async (t) => {
