@@ -14,6 +14,8 @@ export interface Deadline {
   isTimedOut(): boolean;
   isCallerAborted(): boolean;
   remainingMs(): number;
+  /** Ends the fetch with `err` (what the request then rejects with), unless it has ended already. */
+  abortWith(err: Error): void;
   dispose(): void;
 }
 
@@ -38,8 +40,8 @@ function onAbort(signal: AbortSignal, abort: () => void): () => void {
 export function startDeadline(timeoutMs: number, caller: AbortSignal | undefined): Deadline {
   const controller = new AbortController();
   const startedAt = performance.now();
-  // Whichever fires first decides the outcome; the other then changes nothing.
-  let firstCause: 'timeout' | 'caller' | null = null;
+  // Whichever fires first decides the outcome; the others then change nothing.
+  let firstCause: 'timeout' | 'caller' | 'error' | null = null;
   const timer = setTimeout(() => {
     if (firstCause !== null) return;
     firstCause = 'timeout';
@@ -58,6 +60,11 @@ export function startDeadline(timeoutMs: number, caller: AbortSignal | undefined
     isTimedOut: () => firstCause === 'timeout',
     isCallerAborted: () => firstCause === 'caller',
     remainingMs: () => Math.max(1, Math.ceil(timeoutMs - (performance.now() - startedAt))),
+    abortWith: (err) => {
+      if (firstCause !== null) return;
+      firstCause = 'error';
+      controller.abort(err);
+    },
     dispose: () => {
       clearTimeout(timer);
       unsubscribe?.();

@@ -13,6 +13,7 @@ import { ACCEPT_ENCODING, decodeBody } from './decode-body.js';
 import { startDeadline } from './deadline.js';
 import { createAgent } from './dispatcher.js';
 import { decodeHeaderUtf8 } from './header-utf8.js';
+import { createInterimLimit } from './interim-responses.js';
 import { createFetchError, mapFetchError } from './map-error.js';
 import { proxyFor, redactProxy } from '../config/proxy.js';
 import { asProxyFailure, authRequired } from './proxy-errors.js';
@@ -24,7 +25,7 @@ import { refuseMultipleLocations } from './multiple-locations.js';
 import { requestTarget } from './request-target.js';
 import { isStaleConnectionError, takeStaleTimeout, watchStaleConnections } from './stale-connection.js';
 import { withTransferCodings } from './transfer-codings.js';
-import { createDocumentTail, isUnframed, watchUnframed } from './unframed-body.js';
+import { createDocumentTail, isUnframed, watchUnframed, type WholeTest } from './unframed-body.js';
 
 export interface FetcherOptions {
   config: FetchConfig;
@@ -117,9 +118,9 @@ export interface FetchOverrides {
   /**
    * What the end of a body read to the close matches when it is evidently whole, so that its
    * server's silence ends it (unframed-body.ts): robots.txt's WHOLE_LINES, a sitemap's
-   * WHOLE_SITEMAP. @default WHOLE_DOCUMENT
+   * WHOLE_SITEMAP_FILE. @default WHOLE_DOCUMENT
    */
-  wholeEnd?: RegExp;
+  wholeEnd?: RegExp | WholeTest;
 }
 
 export interface Fetcher {
@@ -407,10 +408,12 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       // The origin and path request(url) would parse the URL for (request-target.ts), when the
       // URL is plain enough to cut them out of; else request() parses it as it always did.
       const target = requestTarget(requested);
+      // Interim (1xx) responses are bounded together, as one head is (interim-responses.ts).
+      const onInfo = createInterimLimit(deadline.abortWith);
       const res = await (target === null
-        ? request(requested, { dispatcher: through, method: 'GET', headers: sentHeaders, signal: deadline.signal, headersTimeout: remainingMs, bodyTimeout: remainingMs })
+        ? request(requested, { dispatcher: through, method: 'GET', headers: sentHeaders, signal: deadline.signal, headersTimeout: remainingMs, bodyTimeout: remainingMs, onInfo })
         : through.request({
-          origin: target.origin, path: target.path, method: 'GET', headers: sentHeaders, signal: deadline.signal, headersTimeout: remainingMs, bodyTimeout: remainingMs,
+          origin: target.origin, path: target.path, method: 'GET', headers: sentHeaders, signal: deadline.signal, headersTimeout: remainingMs, bodyTimeout: remainingMs, onInfo,
         }));
       // Before a redirect is followed: a cookie check sets its cookie on the hop that leads back.
       cookies?.setCookies(requested, res.headers['set-cookie']);

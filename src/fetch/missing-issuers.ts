@@ -12,6 +12,7 @@
  * without checking its signature), and trust settings ("BEGIN TRUSTED CERTIFICATE", which Node's
  * addCACert reads), dropped by re-encoding each as a plain PEM. Each must also have issued the
  * certificate below it (names and signature), be a CA (basicConstraints) and be within its dates.
+ * DER, PEM and PKCS#7 (.p7c) answers are read, redirects followed (MAX_ISSUER_REDIRECTS).
  *
  * The roots of --ca-file (config/ca-file.ts) are the one exception, trust anchors by the user's
  * choice: added to the same store when it is made, beside Node's roots, so pages, robots.txt,
@@ -30,6 +31,7 @@ import tls from 'node:tls';
 import { Client, request, type Dispatcher } from 'undici';
 import { proxyAuthorization } from '../config/proxy.js';
 import { loopbackLookup } from './loopback-lookup.js';
+import { isPkcs7, pkcs7Certificates } from './pkcs7-certs.js';
 
 /** The verify errors that mean "the issuer of a certificate is not at hand". */
 const ISSUER_MISSING = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']);
@@ -37,6 +39,12 @@ const ISSUER_MISSING = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GE
 export const MAX_ISSUER_BYTES = 64 * 1024;
 /** Certificates fetched for one leaf: two missing intermediates, and one more. */
 const MAX_HOPS = 3;
+/**
+ * Redirects followed from an AIA URL (a CA that moved its files to a CDN, or to https); Chromium
+ * follows them too. Each target must be http(s), and all share the one timeout.
+ */
+export const MAX_ISSUER_REDIRECTS = 3;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** AIA URLs (and origins whose chain could not be completed) remembered for the crawl. */
 const MAX_REMEMBERED = 512;
 
@@ -118,11 +126,17 @@ export function caIssuersUrl(cert: X509Certificate): string | null {
   return null;
 }
 
-/** DER (one certificate) or PEM (any number); only plain CERTIFICATE blocks. */
+/**
+ * DER (one certificate, or a PKCS#7 bundle: pkcs7-certs.ts) or PEM (any number of CERTIFICATE or
+ * PKCS7 blocks); never a TRUSTED CERTIFICATE block.
+ */
 export function parseCertificates(bytes: Buffer): X509Certificate[] {
-  if (bytes[0] === 0x30) return [new X509Certificate(bytes)];
-  const blocks = bytes.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  return blocks.map((block) => new X509Certificate(block));
+  if (bytes[0] === 0x30) return isPkcs7(bytes) ? pkcs7Certificates(bytes) : [new X509Certificate(bytes)];
+  const blocks = bytes.toString('latin1').match(/-----BEGIN (CERTIFICATE|PKCS7)-----([\s\S]+?)-----END \1-----/g) ?? [];
+  return blocks.flatMap((block) => {
+    if (block.startsWith('-----BEGIN CERTIFICATE-----')) return [new X509Certificate(block)];
+    return pkcs7Certificates(Buffer.from(block.replace(/^-----BEGIN PKCS7-----|-----END PKCS7-----$/g, ''), 'base64'));
+  });
 }
 
 /** Why `candidate` may not stand as the issuer of `child` in a chain, or null when it may. */
@@ -243,12 +257,34 @@ export function createMissingIssuers(opts: MissingIssuersOptions): MissingIssuer
 
   for (const root of ownRoots) addToStore(root);
 
+  /** The answer to `url`, redirects followed, or why there is none to read. */
+  async function requestFollowing(url: string, dispatcher: Dispatcher, signal: AbortSignal): Promise<Dispatcher.ResponseData | string> {
+    let current = url;
+    for (let redirects = 0; ; redirects++) {
+      const res = await request(current, {
+        dispatcher, method: 'GET', signal,
+        headers: { 'user-agent': opts.userAgent, accept: 'application/pkix-cert, application/x-x509-ca-cert, application/pkcs7-mime, */*;q=0.5' },
+      });
+      const location = res.headers.location;
+      if (!REDIRECT_STATUSES.has(res.statusCode) || location === undefined) return res;
+      await res.body.dump({ limit: MAX_ISSUER_BYTES }).catch(() => {});
+      if (redirects >= MAX_ISSUER_REDIRECTS) return `more than ${MAX_ISSUER_REDIRECTS} redirects`;
+      const target = URL.parse(Array.isArray(location) ? location[0] ?? '' : location, current);
+      if (target === null || !/^https?:$/.test(target.protocol)) return `HTTP ${res.statusCode} to a URL that is not http(s)`;
+      current = target.href;
+    }
+  }
+
+  /**
+   * Not under --per-host or --delay for the CA's host: it runs inside the page fetch that needed
+   * it, which holds its own host's slot, and its answer is shared by every URL of the origin, so
+   * a wait for another host's turn has no URL to send back to the queue (as a redirect hop does)
+   * and could only run out the deadline. It is one request per CA URL for the crawl.
+   */
   async function download(url: string, dispatcher: Dispatcher): Promise<Fetched> {
     try {
-      const res = await request(url, {
-        dispatcher, method: 'GET', signal: AbortSignal.timeout(opts.timeoutMs),
-        headers: { 'user-agent': opts.userAgent, accept: 'application/pkix-cert, application/x-x509-ca-cert, */*;q=0.5' },
-      });
+      const res = await requestFollowing(url, dispatcher, AbortSignal.timeout(opts.timeoutMs));
+      if (typeof res === 'string') return res;
       if (res.statusCode !== 200) {
         await res.body.dump({ limit: MAX_ISSUER_BYTES }).catch(() => {});
         return `HTTP ${res.statusCode}`;
@@ -267,7 +303,7 @@ export function createMissingIssuers(opts: MissingIssuersOptions): MissingIssuer
       return certs.length > 0 ? certs : 'no certificate in the response';
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      if (/^ERR_OSSL_/.test(String(code))) return 'not a certificate (DER or PEM)';
+      if (/^ERR_OSSL_/.test(String(code))) return 'not a certificate (DER, PEM or PKCS#7)';
       return (err as Error).name === 'TimeoutError' ? `no answer within ${opts.timeoutMs} ms` : (err as Error).message.replace(/\s+/g, ' ');
     }
   }

@@ -163,6 +163,13 @@ function bridge(
     req = send(url, { ...requestOptions, method: opts.method, headers: toNodeHeaders(opts.headers) }, onResponse);
     // Before any byte: the socket exists once send() returns, and nothing is read before it connects.
     if (onSocket) req.once('socket', onSocket);
+    // Interim responses (103 Early Hints, 102 Processing) go to the handler as undici's parser
+    // hands them on, so request()'s onInfo sees them on this path too (interim-responses.ts).
+    if (!isNewApi) {
+      req.on('information', (info: http.InformationEvent) => {
+        if (!isDone) handler.onHeaders?.(info.statusCode, toBuffers(info.rawHeaders), () => controller.resume(), info.statusMessage);
+      });
+    }
     req.on('error', (err: Error) => {
       // Bytes after a whole response (a body longer than its Content-Length, from a CGI that
       // counted before it added to it) fail the parser as "Expected HTTP/", before the body is

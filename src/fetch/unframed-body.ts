@@ -11,8 +11,9 @@
  *   with `</html>`, then only whitespace or comments, as cache plugins append): the body ends
  *   there and is kept whole. The server has nothing more to say; it just does not hang up.
  *   What "whole" means is the caller's (FetchOverrides.wholeEnd): a sitemap ends with its root's
- *   end tag (WHOLE_SITEMAP), robots.txt with a line break (WHOLE_LINES: its rules are read to the
- *   last whole line anyway, as a 500 KiB cut is). A robots.txt served so stalled, and with it
+ *   end tag (WHOLE_SITEMAP; a text sitemap with a line break, WHOLE_SITEMAP_FILE), robots.txt
+ *   with a line break (WHOLE_LINES: its rules are read to the last whole line anyway, as a
+ *   500 KiB cut is). A robots.txt served so stalled, and with it
  *   the whole origin: disallowed, retried, then every URL failed, although its rules had come.
  * - silent for STALLED_IDLE_MS otherwise: CRAWL_FETCH_STALLED, retried as a timeout is. What
  *   came is a fragment (or nothing), and storing it as the page would pass a cut document off as
@@ -32,6 +33,8 @@ export const STALLED_IDLE_MS = 10_000;
 
 /** How much of the decoded text's end is kept to tell a whole document. */
 const TAIL_CHARS = 2_048;
+/** How much of its start is kept, for a WholeTest (what kind of text it is). */
+const HEAD_CHARS = 512;
 
 /** `</html>`, then only whitespace and comments (`<!-- page cached 0.2 s -->`) to the end. */
 export const WHOLE_DOCUMENT = /<\/html\s*>(?:\s|<!--(?:(?!-->)[\s\S])*-->)*$/i;
@@ -39,6 +42,25 @@ export const WHOLE_DOCUMENT = /<\/html\s*>(?:\s|<!--(?:(?!-->)[\s\S])*-->)*$/i;
 export const WHOLE_SITEMAP = /<\/(?:[\w.-]+:)?(?:urlset|sitemapindex)\s*>(?:\s|<!--(?:(?!-->)[\s\S])*-->)*$/i;
 /** A line-based text (robots.txt) whose last line has ended. */
 export const WHOLE_LINES = /[\r\n]$/;
+
+/**
+ * A whole-end test that needs the body's start as well as its end: `head` is the first
+ * HEAD_CHARS characters (latin1, one per byte), `tail` the last TAIL_CHARS.
+ */
+export type WholeTest = (head: string, tail: string) => boolean;
+
+/**
+ * A sitemap file, whichever of the two forms it turns out to be (frontier/sitemaps.ts tells them
+ * the same way): XML is whole at its root's end tag (WHOLE_SITEMAP); a text sitemap, one URL per
+ * line, at the end of a line, as robots.txt. With the end tag alone, a .txt sitemap from a server
+ * that never closes stalled for 10 s and was skipped although every URL had come. A gzip'd file
+ * (sent as it is, not as a Content-Encoding) has no end to tell from here and still stalls.
+ */
+export const WHOLE_SITEMAP_FILE: WholeTest = (head, tail) => {
+  const first = head.replace(/^(?:\xEF\xBB\xBF)?\s*/, '').charAt(0);
+  if (first === '' || first === '\x1F') return false;
+  return first === '<' ? WHOLE_SITEMAP.test(tail) : WHOLE_LINES.test(tail);
+};
 
 /**
  * Whether a response's body is read to the close: no Content-Length, and no Transfer-Encoding
@@ -57,16 +79,22 @@ export interface DocumentTail {
   isWhole(): boolean;
 }
 
-/** `wholeEnd`: what the end of a whole body matches (WHOLE_DOCUMENT, WHOLE_SITEMAP, WHOLE_LINES). */
-export function createDocumentTail(wholeEnd: RegExp = WHOLE_DOCUMENT): DocumentTail {
+/**
+ * `wholeEnd`: what the end of a whole body matches (WHOLE_DOCUMENT, WHOLE_SITEMAP, WHOLE_LINES),
+ * or a WholeTest that looks at its start too (WHOLE_SITEMAP_FILE).
+ */
+export function createDocumentTail(wholeEnd: RegExp | WholeTest = WHOLE_DOCUMENT): DocumentTail {
+  let head = '';
   let tail = '';
   return {
     add(decoded) {
       // latin1 keeps one character per byte, and the markup looked for is ASCII in every
       // encoding a page is likely to be in (UTF-16 pages are rare and only lose this shortcut).
-      tail = (tail + Buffer.from(decoded.buffer, decoded.byteOffset, decoded.byteLength).toString('latin1', Math.max(0, decoded.byteLength - TAIL_CHARS))).slice(-TAIL_CHARS);
+      const bytes = Buffer.from(decoded.buffer, decoded.byteOffset, decoded.byteLength);
+      if (head.length < HEAD_CHARS) head += bytes.toString('latin1', 0, Math.min(bytes.length, HEAD_CHARS - head.length));
+      tail = (tail + bytes.toString('latin1', Math.max(0, decoded.byteLength - TAIL_CHARS))).slice(-TAIL_CHARS);
     },
-    isWhole: () => wholeEnd.test(tail),
+    isWhole: () => (typeof wholeEnd === 'function' ? wholeEnd(head, tail) : wholeEnd.test(tail)),
   };
 }
 

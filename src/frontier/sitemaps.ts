@@ -22,7 +22,7 @@
  * would be, for its Sitemap: lines only (what --sitemaps did before the policy served it).
  */
 import { gunzipMembers } from '../fetch/gunzip-members.js';
-import { WHOLE_LINES, WHOLE_SITEMAP } from '../fetch/unframed-body.js';
+import { WHOLE_LINES, WHOLE_SITEMAP_FILE, type WholeTest } from '../fetch/unframed-body.js';
 import { formatBinaryBytes } from '../format-numbers.js';
 import type { ErrorCode } from '../errors.js';
 import type { AddedUrls, Discovered, FetchFailure, FetchResult, FrontierEntry, RobotsText } from '../types.js';
@@ -30,7 +30,7 @@ import { normalizeUrl, originKey } from './normalize-url.js';
 
 export interface SitemapOptions {
   seeds: string[];
-  fetcher: { fetch(entry: FrontierEntry, signal?: AbortSignal, overrides?: { maxBodyBytes?: number; wholeEnd?: RegExp }): Promise<FetchResult | FetchFailure> };
+  fetcher: { fetch(entry: FrontierEntry, signal?: AbortSignal, overrides?: { maxBodyBytes?: number; wholeEnd?: RegExp | WholeTest }): Promise<FetchResult | FetchFailure> };
   limits: { run<T>(host: string, fn: () => Promise<T>): Promise<T> };
   scope: (url: string) => ErrorCode | null;
   /**
@@ -251,8 +251,8 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
     // The cap is on decoded bytes (a Content-Encoding removed), so a .xml.gz file is capped as
     // sent; unpack() caps what it inflates to.
     // Read to the close from a server that never closes, a sitemap ends at a silence after its
-    // end tag, robots.txt after a whole line (unframed-body.ts).
-    const overrides = isSitemap ? { maxBodyBytes: maxBytes, wholeEnd: WHOLE_SITEMAP } : { wholeEnd: WHOLE_LINES };
+    // end tag (a text one after a whole line), robots.txt after a whole line (unframed-body.ts).
+    const overrides = isSitemap ? { maxBodyBytes: maxBytes, wholeEnd: WHOLE_SITEMAP_FILE } : { wholeEnd: WHOLE_LINES };
     const result = await opts.limits.run(entry.host, () => opts.fetcher.fetch(entry, opts.signal, overrides));
     if ('code' in result) {
       report.failures.push({ url, message: `${result.message} [${result.code}]` });

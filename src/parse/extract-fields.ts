@@ -11,7 +11,7 @@
  * text, would otherwise put megabytes of JSON in one pages row).
  */
 import { createRequire } from 'node:module';
-import { DomHandler, type Document } from 'domhandler';
+import { DomHandler, Element, isDirective, isTag, type ChildNode, type Document, type ParentNode } from 'domhandler';
 import type { FieldSpec, FieldValue } from '../types.js';
 import { emitHtmlEvents } from './html-events.js';
 
@@ -84,7 +84,44 @@ function parseDom(html: string): Document {
     },
   }, true);
   handler.onend();
-  return handler.root;
+  return withDocumentElement(handler.root);
+}
+
+/**
+ * The document with one element at its top, <html>, as every browser's DOM has: a page without
+ * an <html> tag (a fragment an AJAX URL serves, 5,000 <li> and nothing around them) gets one
+ * around it, and what stands outside the page's own <html> (the scripts injected after
+ * `</html>`) is moved into it, where browsers put it (their <body>). cheerio queries the
+ * document's top-level elements as a list whose duplicates and nesting css-select removes with a
+ * search of that list for each of them: 40,000 top-level elements took 3.4 s per selector,
+ * 200,000 over a minute, and the parse timeout then cost the page its links as well. `:root` and
+ * `html > ...` now match such a page as in the browser's devtools.
+ */
+function withDocumentElement(root: Document): Document {
+  const html = root.children.find((node): node is Element => isTag(node) && node.name === 'html');
+  if (!root.children.some((node) => isTag(node) && node !== html)) return root;
+  const before: ChildNode[] = [];
+  const after: ChildNode[] = [];
+  const kept: ChildNode[] = []; // the doctype stays where the document has it
+  let isPastHtml = false;
+  for (const node of root.children) {
+    if (node === html) isPastHtml = true;
+    else if (isDirective(node)) kept.push(node);
+    else (isPastHtml ? after : before).push(node);
+  }
+  const element = html ?? new Element('html', {});
+  setChildren(element, [...before, ...element.children, ...after]);
+  setChildren(root, [...kept, element]);
+  return root;
+}
+
+function setChildren(parent: ParentNode, children: ChildNode[]): void {
+  parent.children = children;
+  children.forEach((child, i) => {
+    child.parent = parent;
+    child.prev = children[i - 1] ?? null;
+    child.next = children[i + 1] ?? null;
+  });
 }
 
 /** Not a tag name (it has a space), so it never equals one in the stack of open elements. */

@@ -14,7 +14,13 @@ export interface RawSite {
   hits: Map<string, number>;
 }
 
-export async function startRawSite(t: TestContext, answer: (path: string) => Buffer | null): Promise<RawSite> {
+/**
+ * What `answer` gives for a path: the exact bytes, null for the defaults (above), or a writer that
+ * takes the connection over (an endless stream), after which no other request is read on it.
+ */
+export type RawAnswer = Buffer | ((socket: net.Socket) => void) | null;
+
+export async function startRawSite(t: TestContext, answer: (path: string) => RawAnswer): Promise<RawSite> {
   const hits = new Map<string, number>();
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -30,7 +36,13 @@ export async function startRawSite(t: TestContext, answer: (path: string) => Buf
         buffered = buffered.slice(end + 4);
         hits.set(path, (hits.get(path) ?? 0) + 1);
         const robots = path === '/robots.txt' ? rawResponse(['Content-Type: text/plain'], Buffer.from('User-agent: *\nAllow: /\n')) : null;
-        const bytes = answer(path) ?? robots ?? rawResponse(['Content-Type: text/html'], Buffer.from('<title>Not found</title>'), '404 Not Found');
+        const given = answer(path);
+        if (typeof given === 'function') {
+          socket.removeAllListeners('data');
+          given(socket);
+          return;
+        }
+        const bytes = given ?? robots ?? rawResponse(['Content-Type: text/html'], Buffer.from('<title>Not found</title>'), '404 Not Found');
         if (/\r\nconnection: *close\r\n/i.test(`${head}\r\n`) || saysClose(bytes)) socket.end(bytes);
         else socket.write(bytes);
       }

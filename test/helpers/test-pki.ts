@@ -76,3 +76,15 @@ export function createTestPki(t: { after(fn: () => void): void }, opts: { aiaUrl
     leaf: { key: read('leaf.key'), cert: read('leaf.pem') },
   };
 }
+
+/**
+ * A PKCS#7 "certs-only" bundle (a .p7c, as some CAs serve at their CA Issuers URL) of `pems`,
+ * made by openssl: `openssl crl2pkcs7 -nocrl -certfile certs.pem -outform DER`.
+ */
+export function certsOnlyPkcs7(t: { after(fn: () => void): void }, pems: string[], outform: 'DER' | 'PEM' = 'DER'): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'crawlite-p7c-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'certs.pem'), pems.join('\n'));
+  openssl(dir, ['crl2pkcs7', '-nocrl', '-certfile', 'certs.pem', '-outform', outform, '-out', 'certs.p7c']);
+  return readFileSync(join(dir, 'certs.p7c'));
+}

@@ -7,9 +7,12 @@
  * trusted through NODE_EXTRA_CA_CERTS, as a user's corporate root would be.
  */
 import { test } from 'node:test';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { startSite, page, type Route, type TestSite } from '../helpers/site.js';
-import { createTestPki, type TestPki } from '../helpers/test-pki.js';
+import { certsOnlyPkcs7, createTestPki, type TestPki } from '../helpers/test-pki.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { crawlite } from '../helpers/cli.js';
@@ -65,6 +68,47 @@ test('a PEM intermediate does the same', async (t) => {
   assert.equal(run.code, 0, run.stderr);
   assert.equal(rows(db, 'SELECT url FROM pages').length, 3);
   assert.equal(ca.server.hits.get('/int.pem'), 1);
+});
+
+test('a PKCS#7 bundle (.p7c) reached through redirects does the same: each hop asked once', async (t) => {
+  const ca = await startCaServer(t);
+  // A CA that moved its files: an old path, then another host name for the same server, then the file.
+  const pki = createTestPki(t, { aiaUrl: ca.server.url('/old/int.p7c') });
+  const moved = ca.server.url('/moved/int.p7c').replace('127.0.0.1', 'localhost');
+  ca.routes['/old/int.p7c'] = { status: 301, headers: { location: '/cdn/int.p7c' } };
+  ca.routes['/cdn/int.p7c'] = { status: 302, headers: { location: moved } };
+  ca.routes['/moved/int.p7c'] = { headers: { 'content-type': 'application/pkcs7-mime' }, body: certsOnlyPkcs7(t, [pki.intermediatePem]) };
+  const site = await startLeafOnlySite(t, pki);
+  const db = tempDbPath(t);
+  const run = await crawlTrusting(pki, ['crawl', site.url('/'), '--db', db]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(rows(db, 'SELECT url FROM pages').length, 3);
+  assert.deepEqual(['/old/int.p7c', '/cdn/int.p7c', '/moved/int.p7c'].map((path) => ca.server.hits.get(path)), [1, 1, 1]);
+  assert.equal(ca.server.total(), 3);
+});
+
+test('an AIA URL that redirects too often, or to a URL that is not http(s), is named in the error with why', async (t) => {
+  const ca = await startCaServer(t);
+  const looping = createTestPki(t, { aiaUrl: ca.server.url('/r0') });
+  for (let i = 0; i < 5; i++) ca.routes[`/r${i}`] = { status: 302, headers: { location: `/r${i + 1}` } };
+  ca.routes['/r5'] = { body: looping.intermediateDer };
+  const elsewhere = createTestPki(t, { aiaUrl: ca.server.url('/to-file') });
+  ca.routes['/to-file'] = { status: 301, headers: { location: 'file:///etc/ssl/int.der' } };
+  const loopSite = await startLeafOnlySite(t, looping);
+  const fileSite = await startLeafOnlySite(t, elsewhere);
+  const db = tempDbPath(t);
+  // Both roots trusted: only the AIA answers stand between the crawl and the pages.
+  const bundle = join(tmpdir(), `crawlite-roots-${process.pid}-${Date.now()}.pem`);
+  writeFileSync(bundle, `${looping.rootPem}\n${elsewhere.rootPem}`);
+  t.after(() => rmSync(bundle, { force: true }));
+  const run = await crawlite(['crawl', loopSite.url('/'), fileSite.url('/'), '--db', db, '--ignore-robots', '--no-progress', '--retries', '0'], { env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle } });
+  assert.equal(run.code, 1, run.stderr);
+  const failed = failures(db);
+  assert.deepEqual(failed.map((f) => f.code), ['CRAWL_FETCH_TLS', 'CRAWL_FETCH_TLS']);
+  const byUrl = new Map(failed.map((f) => [f.url, f.error]));
+  assert.match(byUrl.get(loopSite.url('/'))!, /could not be fetched from http:\/\/127\.0\.0\.1:\d+\/r0 \(more than 3 redirects\)/);
+  assert.match(byUrl.get(fileSite.url('/'))!, /could not be fetched from http:\/\/127\.0\.0\.1:\d+\/to-file \(HTTP 301 to a URL that is not http\(s\)\)/);
+  assert.deepEqual(['/r0', '/r1', '/r2', '/r3', '/r4', '/r5'].map((path) => ca.server.hits.get(path) ?? 0), [1, 1, 1, 1, 0, 0]);
 });
 
 test('two missing intermediates: each fetched once, from the URL the one below names', async (t) => {

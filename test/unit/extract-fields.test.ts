@@ -72,6 +72,24 @@ test('rows written straight inside <table> are in a <tbody>, as browsers build t
   });
 });
 
+test('the document has one top element, <html>, as in browsers: a fragment is wrapped in one, what follows </html> is moved into it', () => {
+  const fragment = '<!doctype html><li class="i">one</li><li class="i">two</li>';
+  assert.deepEqual(extractFields(fragment, { root: spec(':root > li', null, true), html: spec('html > li.i', null, true) }), { root: ['one', 'two'], html: ['one', 'two'] });
+  const trailing = '<html><head><title>T</title></head><body><p>in</p></body></html><script id="late">x()</script><div id="after">after</div>';
+  assert.deepEqual(extractFields(trailing, { late: spec('html > script', 'id'), after: spec(':root > #after'), title: spec('html > head > title'), p: spec('body > p') }),
+    { late: 'late', after: 'after', title: 'T', p: 'in' });
+  // Before the page's <html> (a stray tag a script wrote first): inside it too, in order.
+  assert.deepEqual(extractFields('<b>first</b><html><body><p>in</p></body></html>', { all: spec(':root > *', null, true) }), { all: ['first', 'in'] });
+  assert.equal(extractFields('<html><body><p>plain</p></body></html>', { p: spec(':root > body > p') }).p, 'plain', 'a whole page is left as it is');
+});
+
+test('a fragment of 100,000 top-level elements is queried in one pass per selector (cheerio took seconds per selector on it, quadratic)', () => {
+  const html = `${'<p>x</p>'.repeat(100_000)}<a class="last" href="/end">end</a>`;
+  const values = extractFields(html, { last: spec('a.last', 'href'), count: spec('p', null, true) });
+  assert.equal(values.last, '/end');
+  assert.equal((values.count as string[]).length, MAX_FIELD_VALUES);
+});
+
 test('selectors are checked up front', () => {
   assert.equal(isValidSelector('ul > li.tag:nth-child(2)'), true);
   assert.equal(isValidSelector('a['), false);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { caIssuersUrl, isIssuerMissing, parseCertificates, refuseIssuer, withIssuerNote } from '../../src/fetch/missing-issuers.js';
-import { createTestPki } from '../helpers/test-pki.js';
+import { certsOnlyPkcs7, createTestPki } from '../helpers/test-pki.js';
 import { selfSignedPair } from '../helpers/tls.js';
 
 test('caIssuersUrl: the leaf\'s http(s) CA Issuers URL, or null', (t) => {
@@ -21,6 +21,34 @@ test('parseCertificates: DER, PEM (several), never a TRUSTED CERTIFICATE block',
   const trusted = pki.intermediatePem.replace(/BEGIN CERTIFICATE/, 'BEGIN TRUSTED CERTIFICATE').replace(/END CERTIFICATE/, 'END TRUSTED CERTIFICATE');
   assert.deepEqual(parseCertificates(Buffer.from(trusted)), []);
   assert.throws(() => parseCertificates(Buffer.from([0x30, 1, 2, 3])), { code: /^ERR_OSSL_/ });
+});
+
+test('parseCertificates: a PKCS#7 certs-only bundle (.p7c), DER or PEM, gives its certificates in order', (t) => {
+  const pki = createTestPki(t, { aiaUrl: null });
+  const der = certsOnlyPkcs7(t, [pki.intermediatePem, pki.rootPem]);
+  assert.equal(der[0], 0x30);
+  assert.deepEqual(parseCertificates(der).map((c) => c.subject), ['CN=Test Intermediate', 'CN=Test Root']);
+  assert.deepEqual(parseCertificates(certsOnlyPkcs7(t, [pki.intermediatePem])).map((c) => c.subject), ['CN=Test Intermediate']);
+  const pem = certsOnlyPkcs7(t, [pki.intermediatePem], 'PEM');
+  assert.match(pem.toString('latin1'), /^-----BEGIN PKCS7-----/);
+  assert.deepEqual(parseCertificates(pem).map((c) => c.subject), ['CN=Test Intermediate']);
+  assert.equal(parseCertificates(der)[0]?.fingerprint256, new X509Certificate(pki.intermediatePem).fingerprint256);
+});
+
+test('parseCertificates: a malformed PKCS#7 bundle is refused with why, never read past its ends', (t) => {
+  const pki = createTestPki(t, { aiaUrl: null });
+  const der = certsOnlyPkcs7(t, [pki.intermediatePem]);
+  assert.throws(() => parseCertificates(der.subarray(0, der.length - 40)), { name: 'RangeError', message: /^a malformed PKCS#7 bundle \(/ });
+  // An indefinite (BER) length on the outer SEQUENCE.
+  const ber = Buffer.concat([Buffer.from([0x30, 0x80]), der.subarray(der[1]! > 0x80 ? 2 + (der[1]! & 0x7f) : 2), Buffer.from([0, 0])]);
+  assert.throws(() => parseCertificates(ber), /PKCS#7 bundle \(an indefinite length\)/);
+  // Another content type (1.2.840.113549.1.7.1, data) in the same frame.
+  const data = Buffer.from(der);
+  data[data.indexOf(Buffer.from([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02])) + 8] = 0x01;
+  assert.throws(() => parseCertificates(data), /PKCS#7 bundle \(not SignedData\)/);
+  // SignedData with no certificates field: nothing, which the fetch reports as no certificate.
+  const empty = Buffer.from('3023' + '06092a864886f70d010702' + 'a016' + '3014' + '020101' + '3100' + '300b06092a864886f70d010701' + '3100', 'hex');
+  assert.deepEqual(parseCertificates(empty), []);
 });
 
 test('refuseIssuer: only a CA, within its dates, that signed the child and is not a root', (t) => {

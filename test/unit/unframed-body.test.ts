@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { createDocumentTail, isUnframed, watchUnframed, WHOLE_LINES, WHOLE_SITEMAP } from '../../src/fetch/unframed-body.js';
+import { createDocumentTail, isUnframed, watchUnframed, WHOLE_LINES, WHOLE_SITEMAP, WHOLE_SITEMAP_FILE } from '../../src/fetch/unframed-body.js';
 
 const limits = { completeMs: 30, stalledMs: 120 };
 
@@ -50,6 +50,23 @@ test('a sitemap is whole at its root end tag, a robots.txt at the end of a line'
   assert.equal(whole(WHOLE_LINES, 'User-agent: *\r\nDisallow: /a\r'), true);
   assert.equal(whole(WHOLE_LINES, 'User-agent: *\nDisallow: /pri'), false, 'cut mid-line');
   assert.equal(whole(WHOLE_LINES, ''), false, 'nothing came');
+});
+
+test('a sitemap file is whole at its end tag when XML, at the end of a line when a text sitemap, never when gzip', () => {
+  const whole = (...parts: string[]) => {
+    const tail = createDocumentTail(WHOLE_SITEMAP_FILE);
+    for (const part of parts) tail.add(Buffer.from(part, 'latin1'));
+    return tail.isWhole();
+  };
+  assert.equal(whole('https://a.test/one\nhttps://a.test/two\n'), true);
+  assert.equal(whole('\xEF\xBB\xBF\r\n  https://a.test/one\r\n'), true, 'a BOM and blank lines first');
+  assert.equal(whole('https://a.test/one\nhttps://a.test/tw'), false, 'cut mid-line');
+  assert.equal(whole('https://a.test/', `${'x'.repeat(600)}\n`, 'https://a.test/two\n'), true, 'the head is its first chunk, the end its last');
+  assert.equal(whole('<?xml version="1.0"?>\n<urlset>\n<url><loc>https://a.test/</loc></url>\n'), false, 'XML after a line break is not whole');
+  assert.equal(whole('  <urlset><url><loc>https://a.test/</loc></url></urlset>'), true);
+  assert.equal(whole('\x1F\x8B\x08\x00rest\n'), false, 'a gzip file');
+  assert.equal(whole('   \n'), false, 'only whitespace so far');
+  assert.equal(whole(''), false);
 });
 
 test('silence after a whole document ends the body; the source is destroyed', async () => {
