@@ -118,6 +118,7 @@ for (let run = 0; run < runs; run++) {
   const stored = /(\d[\d,]*) pages? stored/.exec(child.out + child.err)?.[1];
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (child.code !== 0 || rss === undefined) process.stderr.write(child.out + child.err);
+  else if (process.env.HUGE_PAGES_VERBOSE) process.stderr.write(child.err.split('\n').filter((l) => !l.startsWith('\t')).join('\n'));
   console.log(`${kind} x${hosts}: peak RSS ${rss === undefined ? "?" : Math.round(Number(rss) * 1.024 / 1000)} MB (${rss} KiB), ${stored ?? '?'} pages stored, ${seconds} s, exit ${child.code}`);
   rmSync(dir, { recursive: true, force: true });
 }
