@@ -20,6 +20,11 @@ export const BODY_BUDGET_BYTES = 32 << 20;
 
 export interface BodyReader {
   /**
+   * Asks room for `bytes` about to be allocated at once (a buffer for an announced length): null,
+   * counted now; a promise, counted when it resolves, and nothing is to be allocated before.
+   */
+  reserve(bytes: number): Promise<void> | null;
+  /**
    * Counts `bytes` just read into the body. null: read on. A promise: the bound is reached, read
    * no further until it resolves.
    */
@@ -30,6 +35,8 @@ export interface BodyReader {
 
 interface Reader {
   bytes: number;
+  /** Bytes asked for by a reserve() not granted yet. */
+  asked: number;
   resume: (() => void) | null;
 }
 
@@ -59,9 +66,15 @@ export class BodyBudget {
   }
 
   open(): BodyReader {
-    const reader: Reader = { bytes: 0, resume: null };
+    const reader: Reader = { bytes: 0, asked: 0, resume: null };
     this.#readers.add(reader);
     return {
+      reserve: (bytes) => {
+        reader.asked = bytes;
+        if (!this.#mayRead(reader)) return new Promise<void>((resolve) => (reader.resume = resolve));
+        this.#grant(reader);
+        return null;
+      },
       add: (bytes) => {
         reader.bytes += bytes;
         this.#readingBytes += bytes;
@@ -84,13 +97,21 @@ export class BodyBudget {
       if (reader.resume === null || !this.#mayRead(reader)) continue;
       const resume = reader.resume;
       reader.resume = null;
+      this.#grant(reader);
       resume();
     }
   }
 
+  #grant(reader: Reader): void {
+    reader.bytes += reader.asked;
+    this.#readingBytes += reader.asked;
+    reader.asked = 0;
+  }
+
+  /** Whether `reader` may read on (its bytes counted already), or allocate what it asked for. */
   #mayRead(reader: Reader): boolean {
     const waiting = this.#waiting();
-    if (this.#readingBytes + waiting < this.#limit) return true;
+    if (this.#readingBytes + reader.asked + waiting < this.#limit) return true;
     // The oldest reader, once nothing waits downstream: someone must finish for bytes to free up.
     return waiting === 0 && this.#readers.values().next().value === reader;
   }

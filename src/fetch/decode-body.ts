@@ -196,8 +196,14 @@ export async function decodeBody(
   return result;
 }
 
-/** See decodeBody's `pace`. */
-export type Pace = (bytes: number) => Promise<void> | null;
+/**
+ * See decodeBody's `pace`: told of bytes read (`add`) or about to be allocated at once (`reserve`),
+ * it returns a promise to await before going on when the budget is spent.
+ */
+export interface Pace {
+  reserve(bytes: number): Promise<void> | null;
+  add(bytes: number): Promise<void> | null;
+}
 
 interface CappedRead {
   /** The bytes kept, at most the cap. */
@@ -219,9 +225,17 @@ async function readCapped(
   source: AsyncIterable<Buffer>, maxBodyBytes: number, toDestroy: Readable | null, onDecoded?: (chunk: Buffer) => void,
   pace?: Pace, expectedBytes: number | null = null,
 ): Promise<CappedRead> {
-  const body = new BodySink(expectedBytes);
   let readBytes = 0;
   let isTruncated = false;
+  /** Bytes told to `pace` so far: a body of announced length is told whole, before its buffer is made. */
+  let paced = 0;
+  if (pace && expectedBytes !== null && expectedBytes > 0) {
+    // Held back here, nothing is allocated for it yet: the buffer comes once there is room.
+    const wait = pace.reserve(expectedBytes);
+    if (wait) await wait;
+    paced = expectedBytes;
+  }
+  const body = new BodySink(expectedBytes);
   try {
     for await (const chunk of source) {
       readBytes += chunk.length;
@@ -233,9 +247,12 @@ async function readCapped(
         break;
       }
       body.push(chunk);
-      // Held back here, the source is not read: its stream fills and stops reading the socket.
-      const wait = pace?.(chunk.length);
-      if (wait) await wait;
+      if (pace && body.total > paced) {
+        // Held back here, the source is not read: its stream fills and stops reading the socket.
+        const wait = pace.add(body.total - paced);
+        paced = body.total;
+        if (wait) await wait;
+      }
     }
   } finally {
     if (isTruncated) toDestroy?.destroy();

@@ -11,7 +11,7 @@ import { normalizeUrl, originKey } from '../frontier/normalize-url.js';
 import type { FetchFailure, FetchResult, FrontierEntry, RedirectHop, RedirectToStored } from '../types.js';
 import type { BodyBudget } from './body-budget.js';
 import { expectedLength } from './body-sink.js';
-import { ACCEPT_ENCODING, decodeBody } from './decode-body.js';
+import { ACCEPT_ENCODING, decodeBody, type Pace } from './decode-body.js';
 import { startDeadline } from './deadline.js';
 import { createAgent } from './dispatcher.js';
 import { decodeHeaderUtf8 } from './header-utf8.js';
@@ -457,12 +457,15 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       const reader = opts.bodyBudget?.open();
       // Held back by the budget: crawlite's own wait, not the server's slowness, so the deadline's
       // clock stops; the crawl's stop still ends it.
-      const pace = reader && ((bytes: number): Promise<void> | null => {
-        const wait = reader.add(bytes);
+      const held = (wait: Promise<void> | null): Promise<void> | null => {
         if (wait === null) return null;
         const resume = deadline.hold();
         return untilAborted(wait, deadline.signal).finally(resume);
-      });
+      };
+      const pace: Pace | undefined = reader && {
+        reserve: (bytes) => held(reader.reserve(bytes)),
+        add: (bytes) => held(reader.add(bytes)),
+      };
       const decoded = await decodeBody(
         body,
         hasTransferCodings ? withTransferCodings(contentCodings, transfer) : contentCodings,

@@ -55,14 +55,11 @@ test('huge bodies fetched at once pause at the budget while read bodies wait, th
   const open = budget.open.bind(budget);
   budget.open = (): BodyReader => {
     const reader = open();
-    return {
-      add: (bytes) => {
-        const wait = reader.add(bytes);
-        mostHeld = Math.max(mostHeld, budget.readingBytes + waiting);
-        return wait;
-      },
-      close: reader.close,
+    const note = (wait: Promise<void> | null): Promise<void> | null => {
+      mostHeld = Math.max(mostHeld, budget.readingBytes + waiting);
+      return wait?.then(() => void (mostHeld = Math.max(mostHeld, budget.readingBytes + waiting))) ?? null;
     };
+    return { reserve: (bytes) => note(reader.reserve(bytes)), add: (bytes) => note(reader.add(bytes)), close: reader.close };
   };
   // A timeout shorter than the hold below: the held time must not count against it.
   const fetcher = createFetcher({ config: testFetchConfig({ perHost: FETCHES, concurrency: FETCHES, timeoutMs: 1_500, maxBodyBytes: 4 * BODY_BYTES }), bodyBudget: budget });

@@ -63,6 +63,21 @@ test('a paused reader that is closed (its fetch aborted) is released and frees i
   assert.equal(budget.readingBytes, 0);
 });
 
+test('room asked for a buffer is counted only once granted, and waits while it would pass the bound', async () => {
+  const budget = new BodyBudget(100);
+  const first = budget.open();
+  const second = budget.open();
+  assert.equal(first.reserve(60), null);
+  const asked = second.reserve(60);
+  assert.ok(asked instanceof Promise, '60 + 60 would pass 100');
+  assert.equal(budget.readingBytes, 60, 'not counted while not granted');
+  first.close();
+  await asked;
+  assert.equal(budget.readingBytes, 60);
+  second.close();
+  assert.equal(budget.readingBytes, 0);
+});
+
 test('a body with a length announced is read into one buffer of that length, which it owns', () => {
   const sink = new BodySink(expectedLength('6', 100));
   sink.push(Buffer.from('abc'));
