@@ -11,6 +11,7 @@
  * ascii and cyrillic: HTML pages, each linking to the next eight. binary: an HTML index linking
  * to incompressible application/octet-stream bodies, crawled with --store-non-html (the writer
  * holds what brotli cannot shrink). Two hosts are two ports on 127.0.0.1, each seeded.
+ * MB here are 10^6 bytes. HUGE_PAGES_VERBOSE=1 also shows the crawl's stderr (its summary).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -119,7 +120,7 @@ for (let run = 0; run < runs; run++) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (child.code !== 0 || rss === undefined) process.stderr.write(child.out + child.err);
   else if (process.env.HUGE_PAGES_VERBOSE) process.stderr.write(child.err.split('\n').filter((l) => !l.startsWith('\t')).join('\n'));
-  console.log(`${kind} x${hosts}: peak RSS ${rss === undefined ? "?" : Math.round(Number(rss) * 1.024 / 1000)} MB (${rss} KiB), ${stored ?? '?'} pages stored, ${seconds} s, exit ${child.code}`);
+  console.log(`${kind} x${hosts}: peak RSS ${rss === undefined ? '?' : Math.round(Number(rss) * 1.024 / 1000)} MB (${rss} KiB), ${stored ?? '?'} pages stored, ${seconds} s, exit ${child.code}`);
   rmSync(dir, { recursive: true, force: true });
 }
 for (const s of servers) s.close();
