@@ -53,6 +53,9 @@ function windowBits(length: number): number {
 
 /** The text as the joint layout stores it: its UTF-8 bytes after the HTML. Used for non-HTML bodies (no text). */
 export function packContent(html: Uint8Array, text: string, opts: PackOptions = DEFAULT_PACK): { data: Uint8Array; textBytes: number } {
+  // No text (a body that is not HTML): the body is the frame, compressed as it is rather than
+  // copied first (a copy of up to --max-bytes a worker, for nothing).
+  if (text === '') return { data: compress(html, opts), textBytes: 0 };
   const textBuf = Buffer.from(text, 'utf8');
   return { data: compress(Buffer.concat([html, textBuf]), opts), textBytes: textBuf.length };
 }
@@ -84,7 +87,7 @@ function literalSpans(text: string): Uint8Array {
   return encodeTextSpans('', text);
 }
 
-function compress(frame: Buffer, opts: PackOptions): Uint8Array {
+function compress(frame: Uint8Array, opts: PackOptions): Uint8Array {
   switch (opts.codec) {
     case 'br':
       return brotliCompressSync(frame, {

@@ -31,6 +31,7 @@ import type { FetchedElsewhere } from './fetch/polite-fetch.js';
 import { createFetchedElsewhereTracker } from './fetched-elsewhere.js';
 import { isFollowedStatus } from './followed-status.js';
 import { createHostLimits } from './fetch/host-limits.js';
+import { BODY_BUDGET_BYTES, BodyBudget } from './fetch/body-budget.js';
 import { ParsePool } from './parse/pool.js';
 import { createTrapCheck } from './frontier/traps.js';
 import { formatDirectives, parseRefreshUrl, parseRobotsDirectives } from './parse/directives.js';
@@ -176,6 +177,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   if (requeuedSkipped > 0) opts.onRequeueSkipped?.(requeuedSkipped);
 
   const pool = new ParsePool(config.parse);
+  // Bodies being read plus those waiting for a thread: past the bound, reading pauses (body-budget.ts).
+  const bodyBudget = new BodyBudget(BODY_BUDGET_BYTES, () => pool.queuedBytes);
+  pool.onDequeued(() => bodyBudget.wake());
   // The name robots.txt groups, X-Robots-Tag prefixes and <meta name> address us by, one for all.
   const robotsName = productToken(config.fetch.userAgent);
   const parseOptions: ParseOptions = {
@@ -188,7 +192,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   // a Location is as much the server's to make up as an href.
   const checkRedirect = (url: string, from: FrontierEntry) => trap.checkUrl(url) ?? seedRedirects.checkRedirect(url, from);
   const polite = createPoliteStage({
-    config: config.fetch, limits, dispatcher: opts.dispatcher, checkRedirect, signal: stop.signal, shouldKeepWire: config.archive, headerOrigins: config.seeds,
+    config: config.fetch, limits, dispatcher: opts.dispatcher, checkRedirect, signal: stop.signal, shouldKeepWire: config.archive, headerOrigins: config.seeds, bodyBudget,
     isStored: (url) => writer.isStored(url),
     // A URL that starts, or a robots.txt that loads, can make its host ready while every fetch
     // is still running: without this the loop slept until one ended (wakeUp is defined below).

@@ -16,6 +16,12 @@ export interface Deadline {
   remainingMs(): number;
   /** Ends the fetch with `err` (what the request then rejects with), unless it has ended already. */
   abortWith(err: Error): void;
+  /**
+   * Stops the clock until the returned function is called: for a body whose reading crawlite
+   * itself holds back (body-budget.ts), which is no slowness of the server's. The caller's signal
+   * still aborts meanwhile.
+   */
+  hold(): () => void;
   dispose(): void;
 }
 
@@ -39,14 +45,18 @@ function onAbort(signal: AbortSignal, abort: () => void): () => void {
 
 export function startDeadline(timeoutMs: number, caller: AbortSignal | undefined): Deadline {
   const controller = new AbortController();
-  const startedAt = performance.now();
+  /** When the clock started, moved on by the time it was held. */
+  let startedAt = performance.now();
   // Whichever fires first decides the outcome; the others then change nothing.
   let firstCause: 'timeout' | 'caller' | 'error' | null = null;
-  const timer = setTimeout(() => {
+  const onTimeout = (): void => {
     if (firstCause !== null) return;
     firstCause = 'timeout';
     controller.abort(new DOMException(`no complete response within ${timeoutMs} ms`, 'TimeoutError'));
-  }, timeoutMs);
+  };
+  let timer = setTimeout(onTimeout, timeoutMs);
+  let isDisposed = false;
+  const remainingMs = (): number => Math.max(1, Math.ceil(timeoutMs - (performance.now() - startedAt)));
   const abortByCaller = (): void => {
     if (firstCause !== null) return;
     firstCause = 'caller';
@@ -59,13 +69,26 @@ export function startDeadline(timeoutMs: number, caller: AbortSignal | undefined
     signal: controller.signal,
     isTimedOut: () => firstCause === 'timeout',
     isCallerAborted: () => firstCause === 'caller',
-    remainingMs: () => Math.max(1, Math.ceil(timeoutMs - (performance.now() - startedAt))),
     abortWith: (err) => {
       if (firstCause !== null) return;
       firstCause = 'error';
       controller.abort(err);
     },
+    remainingMs,
+    hold: () => {
+      const heldAt = performance.now();
+      const left = remainingMs();
+      clearTimeout(timer);
+      let isHeld = true;
+      return () => {
+        if (!isHeld) return;
+        isHeld = false;
+        startedAt += performance.now() - heldAt;
+        if (firstCause === null && !isDisposed) timer = setTimeout(onTimeout, left);
+      };
+    },
     dispose: () => {
+      isDisposed = true;
       clearTimeout(timer);
       unsubscribe?.();
     },

@@ -8,6 +8,7 @@
 import { pipeline, Transform, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { FetchError } from '../errors.js';
+import { BodySink } from './body-sink.js';
 import { decodeChecked, type CutMark } from './decode-checked.js';
 import { gunzipMembers } from './gunzip-members.js';
 
@@ -154,7 +155,14 @@ export async function decodeBody(
   source: Readable,
   contentEncoding: string | undefined,
   maxBodyBytes: number,
-  opts: { shouldKeepWire?: boolean; onDecoded?: (chunk: Buffer) => void } = {},
+  opts: {
+    shouldKeepWire?: boolean;
+    onDecoded?: (chunk: Buffer) => void;
+    /** The Content-Length, held to the cap (body-sink.ts expectedLength): the body is read into one buffer of that size when no coding is removed. */
+    expectedBytes?: number | null;
+    /** Told of each chunk kept; while what it returns is pending, no more is read (body-budget.ts). */
+    pace?: Pace;
+  } = {},
 ): Promise<DecodedBody> {
   // Codings are listed in the order they were applied, so they come off in reverse.
   const codings = (contentEncoding ?? '')
@@ -174,28 +182,32 @@ export async function decodeBody(
 
   // An unknown coding anywhere means we cannot peel any layer correctly: keep the raw bytes.
   const stages = unknownEncoding === null ? (decoders as Stage[]) : [];
+  // The announced length is of the bytes as sent: it is the body's only when none is removed.
   const read = stages.length === 0
-    ? await readCapped(source, maxBodyBytes, source, opts.onDecoded)
-    : await readDecoded(source, stages, maxBodyBytes, contentEncoding, opts.shouldKeepWire === true, opts.onDecoded);
+    ? await readCapped(source, maxBodyBytes, source, opts.onDecoded, opts.pace, opts.expectedBytes ?? null)
+    : await readDecoded(source, stages, maxBodyBytes, contentEncoding, opts.shouldKeepWire === true, opts.onDecoded, opts.pace);
 
-  // A fresh Uint8Array rather than Buffer.concat: small Buffers are slices of a shared pool, and
-  // the parse pool transfers this ArrayBuffer to a worker, which needs it whole and unshared.
-  const body = new Uint8Array(read.total);
-  let offset = 0;
-  for (const chunk of read.chunks) {
-    body.set(chunk, offset);
-    offset += chunk.length;
-  }
+  // Not Buffer.concat: small Buffers are slices of a shared pool, and the parse pool transfers
+  // this ArrayBuffer to a worker, which needs it whole and unshared (BodySink).
+  const body = read.body.take();
   const wireBytes = read.wireBytes ?? read.readBytes;
   const result: DecodedBody = { body, isTruncated: read.isTruncated || mark.isCut, wireBytes, unknownEncoding };
   if (read.wire) result.wire = new Uint8Array(Buffer.concat(read.wire));
   return result;
 }
 
+/**
+ * See decodeBody's `pace`: told of bytes read (`add`) or about to be allocated at once (`reserve`),
+ * it returns a promise to await before going on when the budget is spent.
+ */
+export interface Pace {
+  reserve(bytes: number): Promise<void> | null;
+  add(bytes: number): Promise<void> | null;
+}
+
 interface CappedRead {
-  chunks: Buffer[];
-  /** Bytes kept, at most the cap. */
-  total: number;
+  /** The bytes kept, at most the cap. */
+  body: BodySink;
   /** Bytes taken from the iterable, including the part of the last chunk beyond the cap. */
   readBytes: number;
   isTruncated: boolean;
@@ -211,29 +223,41 @@ interface CappedRead {
  */
 async function readCapped(
   source: AsyncIterable<Buffer>, maxBodyBytes: number, toDestroy: Readable | null, onDecoded?: (chunk: Buffer) => void,
+  pace?: Pace, expectedBytes: number | null = null,
 ): Promise<CappedRead> {
-  const chunks: Buffer[] = [];
-  let total = 0;
   let readBytes = 0;
   let isTruncated = false;
+  /** Bytes told to `pace` so far: a body of announced length is told whole, before its buffer is made. */
+  let paced = 0;
+  if (pace && expectedBytes !== null && expectedBytes > 0) {
+    // Held back here, nothing is allocated for it yet: the buffer comes once there is room.
+    const wait = pace.reserve(expectedBytes);
+    if (wait) await wait;
+    paced = expectedBytes;
+  }
+  const body = new BodySink(expectedBytes);
   try {
     for await (const chunk of source) {
       readBytes += chunk.length;
       onDecoded?.(chunk);
-      const room = maxBodyBytes - total;
+      const room = maxBodyBytes - body.total;
       if (chunk.length > room) {
-        if (room > 0) chunks.push(chunk.subarray(0, room));
-        total += Math.max(0, room);
+        if (room > 0) body.push(chunk.subarray(0, room));
         isTruncated = true;
         break;
       }
-      chunks.push(chunk);
-      total += chunk.length;
+      body.push(chunk);
+      if (pace && body.total > paced) {
+        // Held back here, the source is not read: its stream fills and stops reading the socket.
+        const wait = pace.add(body.total - paced);
+        paced = body.total;
+        if (wait) await wait;
+      }
     }
   } finally {
     if (isTruncated) toDestroy?.destroy();
   }
-  return { chunks, total, readBytes, isTruncated };
+  return { body, readBytes, isTruncated };
 }
 
 /**
@@ -243,7 +267,7 @@ async function readCapped(
  */
 async function readDecoded(
   source: Readable, stages: Stage[], maxBodyBytes: number, contentEncoding: string | undefined, shouldKeepWire: boolean,
-  onDecoded: ((chunk: Buffer) => void) | undefined,
+  onDecoded: ((chunk: Buffer) => void) | undefined, pace: Pace | undefined,
 ): Promise<CappedRead> {
   let wireBytes = 0;
   // --archive: the bytes as received, kept only when decoding changes them.
@@ -258,7 +282,7 @@ async function readDecoded(
   // Errors arrive through the for-await in readCapped; the callback only has to exist.
   const decoded = pipe([source, counter, ...stages], () => {});
   try {
-    const read = await readCapped(decoded as AsyncIterable<Buffer>, maxBodyBytes, source, onDecoded);
+    const read = await readCapped(decoded as AsyncIterable<Buffer>, maxBodyBytes, source, onDecoded, pace);
     return { ...read, wireBytes, ...(wire ? { wire } : {}) };
   } catch (err) {
     if (!isCodecError(err)) throw err;

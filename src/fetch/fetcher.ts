@@ -9,7 +9,9 @@ import type { FetchConfig } from '../config/schema.js';
 import { clipMessage, FetchError, isCrawlError, type ErrorCode } from '../errors.js';
 import { normalizeUrl, originKey } from '../frontier/normalize-url.js';
 import type { FetchFailure, FetchResult, FrontierEntry, RedirectHop, RedirectToStored } from '../types.js';
-import { ACCEPT_ENCODING, decodeBody } from './decode-body.js';
+import type { BodyBudget } from './body-budget.js';
+import { expectedLength } from './body-sink.js';
+import { ACCEPT_ENCODING, decodeBody, type Pace } from './decode-body.js';
 import { startDeadline } from './deadline.js';
 import { createAgent } from './dispatcher.js';
 import { decodeHeaderUtf8 } from './header-utf8.js';
@@ -55,6 +57,11 @@ export interface FetcherOptions {
    * stored one: it ends with a RedirectToStored. fetch() never asks it. @default none stored
    */
   isStored?: (url: string) => boolean;
+  /**
+   * Bounds the bytes of bodies held at once (body-budget.ts): a body's reading pauses at the bound,
+   * its deadline's clock stopped meanwhile. @default none: bodies are read as they come
+   */
+  bodyBudget?: BodyBudget;
   /** Keep the body as received (FetchResult.wireBody) when a content-coding was removed; for --archive. @default false */
   shouldKeepWire?: boolean;
   /**
@@ -452,14 +459,33 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       const contentCodings = joinValues(res.headers['content-encoding']);
       const transfer = res.headers['transfer-encoding'];
       const hasTransferCodings = transfer !== undefined && transfer !== 'chunked';
+      const maxBodyBytes = overrides.maxBodyBytes ?? config.maxBodyBytes;
+      const reader = opts.bodyBudget?.open();
+      // Held back by the budget: crawlite's own wait, not the server's slowness, so the deadline's
+      // clock stops; the crawl's stop still ends it.
+      const held = (wait: Promise<void> | null): Promise<void> | null => {
+        if (wait === null) return null;
+        const resume = deadline.hold();
+        return untilAborted(wait, deadline.signal).finally(resume);
+      };
+      const pace: Pace | undefined = reader && {
+        reserve: (bytes) => held(reader.reserve(bytes)),
+        add: (bytes) => held(reader.add(bytes)),
+      };
       const decoded = await decodeBody(
         body,
         hasTransferCodings ? withTransferCodings(contentCodings, transfer) : contentCodings,
-        overrides.maxBodyBytes ?? config.maxBodyBytes,
+        maxBodyBytes,
         // --archive keeps wire bytes under their Content-Encoding (store/archive.ts), which does
         // not name a transfer coding: such a body is archived decoded, as an identity one is.
-        { shouldKeepWire: opts.shouldKeepWire === true && !hasTransferCodings, ...(tail !== null ? { onDecoded: tail.add } : {}) },
-      );
+        {
+          shouldKeepWire: opts.shouldKeepWire === true && !hasTransferCodings,
+          ...(tail !== null ? { onDecoded: tail.add } : {}),
+          // Not a 204's or 304's, which may announce the length of what they stand for.
+          ...(NO_CONTENT_STATUSES.has(res.statusCode) || hasTransferCodings ? {} : { expectedBytes: expectedLength(res.headers['content-length'], maxBodyBytes) }),
+          ...(pace ? { pace } : {}),
+        },
+      ).finally(() => reader?.close());
       const headers = flattenHeaders(res.headers);
       return {
         result: {

@@ -11,6 +11,7 @@ import { defaultPolitenessConfig, type FetchConfig, type PolitenessConfig } from
 import type { ErrorCode } from '../errors.js';
 import type { CrawlDelayNotice, FrontierEntry } from '../types.js';
 import { originKey } from '../frontier/normalize-url.js';
+import type { BodyBudget } from './body-budget.js';
 import { createFetcher, type Fetcher, type HopContext, type HopRefusal, type HopStep } from './fetcher.js';
 import { createOverloadHold } from './overload-hold.js';
 import type { HostLimits } from './host-limits.js';
@@ -31,6 +32,8 @@ export interface PoliteStageOptions {
   shouldKeepWire?: boolean;
   /** URLs (the seeds) whose origins get config.headers; see FetcherOptions.headerOrigins. */
   headerOrigins?: readonly string[];
+  /** Bounds the bytes of bodies held at once; see FetcherOptions.bodyBudget. */
+  bodyBudget?: BodyBudget;
   /** Whether a URL's page is already stored; a page's redirect hop there is not requested (FetcherOptions.isStored). */
   isStored?: (url: string) => boolean;
   /**
@@ -96,6 +99,7 @@ export function createPoliteStage(opts: PoliteStageOptions): PoliteStage {
     checkRedirect: opts.checkRedirect,
     shouldKeepWire: opts.shouldKeepWire === true,
     headerOrigins: opts.headerOrigins,
+    ...(opts.bodyBudget ? { bodyBudget: opts.bodyBudget } : {}),
     isStored: opts.isStored,
     runHop: (url, send, hop) => runHop(url, send, hop),
     checkHop: async (url) => {

@@ -50,6 +50,7 @@ export class ParsePool {
   #queuedBytes = 0;
   #running = 0;
   #roomWaiters: Array<() => void> = [];
+  #onDequeued: () => void = () => {};
   #idleWaiters: Array<() => void> = [];
   #isClosed = false;
   readonly #startedAt = performance.now();
@@ -132,6 +133,11 @@ export class ParsePool {
     return this.#piscina !== null && this.#queuedBytes >= this.#maxQueuedBytes;
   }
 
+  /** Told each time a waiting body goes to a thread, so queuedBytes fell (the fetch stage's body budget listens). */
+  onDequeued(listener: () => void): void {
+    this.#onDequeued = listener;
+  }
+
   /** Tasks accepted and not yet finished (running + queued). */
   get pending(): number {
     return this.#running + this.#queue.length;
@@ -184,6 +190,7 @@ export class ParsePool {
   }
 
   #dispatch(): void {
+    const queued = this.#queue.length;
     while (this.#running < this.#workers && this.#queue.length > 0) {
       const next = this.#queue.shift() as QueuedTask;
       this.#queuedBytes -= next.task.body.byteLength;
@@ -195,6 +202,7 @@ export class ParsePool {
         this.#wakeWaiters();
       });
     }
+    if (this.#queue.length < queued) this.#onDequeued();
   }
 
   async #runOnThread({ task, transferList }: QueuedTask): Promise<ParseOutcome> {

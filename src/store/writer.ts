@@ -2,7 +2,7 @@
  * The single writer: owner of the only write connection. Every write in a crawl goes through
  * this object, on the main thread, so writes are serialized by construction; pages, their links,
  * the URLs they discover and the frontier's state changes are buffered and committed together in
- * one transaction per batch (by count and by time), which is what makes a URL's state durable
+ * one transaction per batch (by count, by bytes and by time), which is what makes a URL's state durable
  * and a page's rows all-or-nothing.
  */
 import type { Db } from './db.js';
@@ -30,6 +30,14 @@ type Op =
   | { kind: 'skip'; entry: FrontierEntry; code: ErrorCode }
   | { kind: 'defer'; entry: FrontierEntry; dueAt: number; isAttempt: boolean; code: ErrorCode | null; message: string }
   | { kind: 'apply'; apply: (now: number) => void; storedUrl: string | null };
+
+/**
+ * Bytes of page bodies (stored frames, --archive's wire copies) past which a batch commits before
+ * its count is reached. The count alone let it hold 16 bodies brotli cannot shrink (--store-non-html
+ * on images, archives: ~9.5 MB each near the --max-bytes cap), ~150 MB; the bench's batches hold
+ * ~16 frames of ~20 KB and never reach it.
+ */
+export const BATCH_BYTES = 16 << 20;
 
 /**
  * Writes other store modules (store/recrawl.ts, search/search-index.ts) add to a page's own
@@ -81,6 +89,8 @@ export class Writer {
   readonly #config: StoreConfig;
   readonly #commit: Transaction<(ops: Op[], claim: ClaimRequest | null) => FrontierEntry[]>;
   #ops: Op[] = [];
+  /** Body bytes held by the page writes in #ops (BATCH_BYTES). */
+  #opsBytes = 0;
   #timer: NodeJS.Timeout | null = null;
   #runId: number | null = null;
   #failed: StoreError | null = null;
@@ -405,6 +415,7 @@ export class Writer {
     if (this.#ops.length === 0 || this.#failed) return [];
     const ops = this.#ops;
     this.#ops = [];
+    this.#opsBytes = 0;
     this.#bufferedStored.clear();
     const started = performance.now();
     let claimed: FrontierEntry[];
@@ -439,9 +450,11 @@ export class Writer {
   #push(op: Op): void {
     if (this.#isClosed) return;
     this.#ops.push(op);
-    if (op.kind === 'page') this.#bufferedStored.add(op.record.fetch.finalUrl);
-    else if (op.kind === 'apply' && op.storedUrl !== null) this.#bufferedStored.add(op.storedUrl);
-    if (this.#ops.length >= this.#config.batchSize) this.flush();
+    if (op.kind === 'page') {
+      this.#bufferedStored.add(op.record.fetch.finalUrl);
+      this.#opsBytes += (op.record.parsed?.content.byteLength ?? 0) + (op.record.fetch.wireBody?.byteLength ?? 0);
+    } else if (op.kind === 'apply' && op.storedUrl !== null) this.#bufferedStored.add(op.storedUrl);
+    if (this.#ops.length >= this.#config.batchSize || this.#opsBytes >= BATCH_BYTES) this.flush();
     else if (!this.#timer) {
       this.#timer = setTimeout(() => this.flush(), this.#config.flushIntervalMs);
       this.#timer.unref();

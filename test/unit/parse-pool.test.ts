@@ -97,8 +97,12 @@ describe('ParsePool with worker threads', () => {
     assert.equal(pool.isFullOfBytes, true, 'what the crawl\'s scheduler asks before starting a fetch');
     let isWoken = false;
     const room = pool.onRoom().then(() => (isWoken = true));
+    // The fetch stage's body budget is told when waiting bytes go to a thread.
+    const dequeuedWith: number[] = [];
+    pool.onDequeued(() => dequeuedWith.push(pool.queuedBytes));
     await running;
     // The big body went to the thread when the first task ended: nothing waits any more.
+    assert.deepEqual(dequeuedWith, [0]);
     assert.equal(pool.queuedBytes, 0);
     assert.equal(pool.isFullOfBytes, false);
     await room;

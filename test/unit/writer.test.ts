@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openForWrite, openReadOnly, type Db } from '../../src/store/db.js';
-import { Writer } from '../../src/store/writer.js';
+import { BATCH_BYTES, Writer } from '../../src/store/writer.js';
 import type { FrontierEntry, LinkRecord, PageRecord, ParsedPage } from '../../src/types.js';
 import { tempDbPath } from '../helpers/config.js';
 import type { TestContext } from 'node:test';
@@ -106,6 +106,35 @@ test('commits N pages in at most ceil(N / batchSize) transactions', (t) => {
   writer.flush();
   assert.equal((db.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n, 35);
   assert.ok(writer.counts.transactions - before <= Math.ceil(35 / 10), `${writer.counts.transactions - before} transactions`);
+});
+
+test('a batch of large bodies commits when their bytes reach BATCH_BYTES, before its count', (t) => {
+  const { writer } = open(t, 16);
+  writer.addUrls(Array.from({ length: 6 }, (_, i) => seed(`/big${i}`)));
+  const entries = writer.claim(10, []);
+  const before = writer.counts.transactions;
+  // Four bodies fill the bound (incompressible ones under --store-non-html come back this size).
+  const quarter = BATCH_BYTES / 4;
+  const buffered: number[] = [];
+  for (const [i, e] of entries.entries()) {
+    const r = record(e);
+    r.parsed = { ...parsed(e.url), content: new Uint8Array(quarter), contentHash: `big-${i}` };
+    writer.storePage(r, []);
+    buffered.push(writer.buffered);
+  }
+  assert.deepEqual(buffered, [1, 2, 3, 0, 1, 2]);
+  assert.equal(writer.counts.transactions - before, 1);
+  // --archive's wire copy counts too.
+  const wired = writer.counts.transactions;
+  writer.flush();
+  writer.addUrls([seed('/wire')]);
+  const [w] = writer.claim(1, []);
+  assert.ok(w);
+  const r = record(w);
+  r.fetch = { ...r.fetch, wireBody: new Uint8Array(BATCH_BYTES) };
+  writer.storePage(r, []);
+  assert.equal(writer.buffered, 0);
+  assert.equal(writer.counts.transactions - wired, 2);
 });
 
 test('a page reached directly and through a redirect is stored once', (t) => {
