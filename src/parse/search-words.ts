@@ -177,7 +177,15 @@ function scanWords(units: Uint16Array, n: number, limit: number, out: Uint8Array
     // Every unit ORed together: whether the word is all ASCII, tested once it ends. A test per
     // unit in the loop cost more than the UTF-8 encoding it replaced (the loop's state spilled).
     let any = 0;
+    // Two units a turn: V8 checks the array's map, reloads its fields and checks the stack once
+    // per turn of a loop, which was half of the loop's instructions with one unit a turn.
     do {
+      units[i] = b;
+      any |= b;
+      high = (high << 8) | (low >>> 24);
+      low = (low << 8) | b;
+      b = folds[units[++i] as number] as number;
+      if (b === 0) break;
       units[i] = b;
       any |= b;
       high = (high << 8) | (low >>> 24);
