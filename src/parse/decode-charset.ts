@@ -5,7 +5,6 @@
  * looks: scanHeadForCharset), then UTF-8 when the bytes are valid UTF-8, else windows-1252. An encoding label TextDecoder does not know falls through to the next step
  * rather than failing the page.
  */
-import { isAscii, isUtf8, transcode } from 'node:buffer';
 
 export interface DecodedHtml {
   html: string;
@@ -14,6 +13,7 @@ export interface DecodedHtml {
 }
 
 const PRESCAN_BYTES = 1024;
+const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 export function decodeHtml(bytes: Uint8Array, contentType: string): DecodedHtml {
   const encoding = sniffBom(bytes) ?? toEncoding(charsetParam(contentType)) ?? prescanMetaCharset(bytes) ?? scanHeadForCharset(bytes);
@@ -39,32 +39,8 @@ export function declaredEncoding(bytes: Uint8Array, contentType: string): string
  */
 export function decodeAs(bytes: Uint8Array, encoding: string): string {
   if (encoding === 'windows-1252') return decodeWindows1252(bytes);
-  if (encoding === 'utf-8') return decodeUtf8(bytes);
   // TextDecoder drops a BOM that matches its encoding, so a BOM never reaches the parser.
   return new TextDecoder(encoding).decode(bytes);
-}
-
-/**
- * Node makes a string of a buffer past ~1 MB (its EXTERN_APEX) an external string, where
- * TextDecoder makes an ordinary one; such bodies keep TextDecoder's path. A UTF-16 string takes up
- * to twice its UTF-8 bytes.
- */
-const MAX_COPIED_UTF8_BYTES = 500_000;
-
-/**
- * UTF-8 as TextDecoder('utf-8') decodes it, faster when the bytes are valid: an ASCII body is
- * copied as latin1, any other goes through ICU's UTF-8 to UTF-16 conversion (buffer.transcode)
- * and is copied as UTF-16. V8's decoder behind TextDecoder was ~1.2 M instructions a 50 KB bench
- * page, the conversion and copies ~0.3 M. Invalid UTF-8 (whose replacement characters TextDecoder
- * places) and huge bodies take TextDecoder's path.
- */
-function decodeUtf8(bytes: Uint8Array): string {
-  // TextDecoder drops one leading byte order mark.
-  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const body = Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start);
-  if (body.length > MAX_COPIED_UTF8_BYTES || !isUtf8(body)) return new TextDecoder('utf-8').decode(bytes);
-  if (isAscii(body)) return body.toString('latin1');
-  return transcode(body, 'utf8', 'ucs2').toString('ucs2');
 }
 
 /**
@@ -136,10 +112,12 @@ function oneCharsetParam(contentType: string): string | null {
  */
 function sniffUtf8(bytes: Uint8Array): { encoding: string; html: string | null } {
   const tail = partialUtf8Tail(bytes);
-  const whole = bytes.subarray(0, bytes.length - tail);
-  // Invalid UTF-8 is the signal for the legacy default.
-  if (!isUtf8(whole)) return { encoding: 'windows-1252', html: null };
-  return { encoding: 'utf-8', html: tail === 0 ? decodeUtf8(whole) : null };
+  try {
+    const html = FATAL_UTF8.decode(bytes.subarray(0, bytes.length - tail));
+    return { encoding: 'utf-8', html: tail === 0 ? html : null };
+  } catch {
+    return { encoding: 'windows-1252', html: null }; // invalid UTF-8 is the signal for the legacy default
+  }
 }
 
 /** Length (0-3) of an incomplete UTF-8 sequence at the end of `bytes`. */
