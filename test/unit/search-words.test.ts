@@ -8,6 +8,24 @@ function random(seed: number): () => number {
   return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
+/**
+ * What the scan must give, done the plain way: the text as UTF-8 sees it (a lone surrogate is
+ * U+FFFD), split at ASCII separators, ASCII capitals folded, each word once, cut at maxBytes.
+ */
+function reference(text: string, maxBytes: number): string {
+  const seen = new Set<string>();
+  let bytes = 0;
+  for (const raw of Buffer.from(text, 'utf8').toString('utf8').split(/[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/)) {
+    const word = raw.replace(/[A-Z]+/g, (c) => c.toLowerCase());
+    if (word === '' || seen.has(word)) continue;
+    const cost = Buffer.byteLength(word) + (seen.size > 0 ? 1 : 0);
+    if (bytes + cost > maxBytes) break;
+    bytes += cost;
+    seen.add(word);
+  }
+  return [...seen].join(' ');
+}
+
 describe('searchWords', () => {
   it('keeps each word once, in first-seen order, with ASCII capitals lowercased', () => {
     assert.equal(searchWords('The cat saw the CAT, then the dog.', 1000), 'the cat saw then dog');
@@ -46,27 +64,35 @@ describe('searchWords', () => {
   });
 
   it('tells apart words that share their last 8 bytes, prefixes, and words of 7, 8 and 9 bytes', () => {
-    // The scan keys a word by its last 8 bytes (and compares longer words in place): a plain
+    // The scan keys a word by its last 8 units (and compares longer words in place): a plain
     // split, fold and Set is the reference.
-    const reference = (text: string, maxBytes: number): string => {
-      const seen = new Set<string>();
-      let bytes = 0;
-      for (const raw of text.split(/[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/)) {
-        const word = raw.replace(/[A-Z]+/g, (c) => c.toLowerCase());
-        if (word === '' || seen.has(word)) continue;
-        const cost = Buffer.byteLength(word) + (seen.size > 0 ? 1 : 0);
-        if (bytes + cost > maxBytes) break;
-        bytes += cost;
-        seen.add(word);
-      }
-      return [...seen].join(' ');
-    };
     const vocab = ['abcdefg', 'abcdefgh', 'xabcdefgh', 'yxabcdefgh', 'Xabcdefgh', 'abcdefghi', 'abcdefgha', 'bcdefgh', 'aabcdefgh',
       'a', 'ab', 'ba', 'aaaaaaaa', 'aaaaaaaaa', 'aaaaaaa', 'é', 'éé', 'ééééé', 'xéééé', 'café', 'caféabcdefgh', '🌍🌍', '🌍🌍🌍', 'zzzzzzzzzzzzzzzzzzzz', 'zzzzzzzzzzzzzzzzzzz'];
     const rand = random(11);
     for (let t = 0; t < 300; t++) {
       const text = Array.from({ length: 1 + Math.floor(rand() * 60) }, () => vocab[Math.floor(rand() * vocab.length)]).join(rand() < 0.5 ? ' ' : '.,');
       for (const maxBytes of [7, 40, 100_000]) assert.equal(searchWords(text, maxBytes), reference(text, maxBytes), JSON.stringify(text));
+    }
+  });
+
+  it('gives what the plain split gives on any UTF-16, lone surrogates and astral characters included', () => {
+    // The scan reads UTF-16 code units and encodes only the words it keeps: every width of UTF-8
+    // (1 to 4 bytes), a pair cut by a separator, and halves of pairs on their own.
+    const rand = random(5);
+    const pieces = ['Word', 'é', 'É', 'Grüße', 'мир', '—', '’', '日本語', '🌍', '😀x', '\ud800', '\udfff', '\ud83c', 'x\udc00y', '\ud83c.\udf0d',
+      '\u0000', '\u007f', '\u0080', '\u07ff', '\u0800', '\uffff', '\ufffd', 'abcdefgh', 'ABCDEFGH', 'abcdéfgh', ' ', ', ', '\n'];
+    const texts: string[] = [];
+    for (let t = 0; t < 400; t++) texts.push(Array.from({ length: Math.floor(rand() * 60) }, () => pieces[Math.floor(rand() * pieces.length)]).join(rand() < 0.5 ? ' ' : ''));
+    for (let t = 0; t < 200; t++) {
+      // Any code unit at all, half of them ASCII (separators and letters).
+      texts.push(String.fromCharCode(...Array.from({ length: Math.floor(rand() * 120) }, () => Math.floor(rand() * (rand() < 0.5 ? 0x80 : 0x10000)))));
+    }
+    for (const text of texts) {
+      for (const maxBytes of [0, 9, 40, 1_000_000]) {
+        const got = collectSearchWords(text, maxBytes);
+        assert.equal(got.words, reference(text, maxBytes), JSON.stringify(text));
+        assert.equal(got.textBytes, Buffer.byteLength(text, 'utf8'), JSON.stringify(text));
+      }
     }
   });
 
