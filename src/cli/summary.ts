@@ -1,4 +1,6 @@
 /** Text for the terminal: the periodic progress line and the end-of-crawl summary. */
+import { escapeControls } from '../errors.js';
+import { shellWord } from './shell-word.js';
 import type { CrawlProgress, CrawlSummary } from '../crawl.js';
 import type { CrawlDelayNotice, SeedRedirect } from '../types.js';
 import type { SitemapReport } from '../frontier/sitemaps.js';
@@ -43,11 +45,6 @@ export function formatProgressLine(p: CrawlProgress): string {
     `crawlite: ${plural(p.pagesStored, 'page')} (${p.pagesPerSecond.toFixed(0)}/s), ${plural(p.failures, 'error')}, ` +
     `${p.inFlight} in flight, ${formatBytes(p.wireBytes)}, ${formatDuration(p.elapsedMs)}`
   );
-}
-
-/** A path as a shell word: as it is when that is safe, else in single quotes. */
-function shellWord(path: string): string {
-  return /^[\w./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -191,7 +188,7 @@ export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [
     ...(s.earlierFailures ? [formatEarlierFailures(s.earlierFailures)] : []),
     ...(s.maxTimeReached !== undefined ? [formatMaxTime(s.maxTimeReached.limitMs, s.maxTimeReached.queued)] : []),
     ...(s.isNothingQueued ? [NOTHING_QUEUED] : []),
-    `database: ${s.dbPath}`,
+    `database: ${escapeControls(s.dbPath)}`,
     'next:',
     ...nextCommands(s.dbPath, s.queuedAtEnd ?? 0, resumeArgs, rerunJob),
     '',

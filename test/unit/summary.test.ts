@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import type { CrawlProgress, CrawlSummary } from '../../src/crawl.js';
 import { formatCrawlDelay, formatDuration, formatHttpErrors, formatMaxTime, formatProgressLine, formatSitemaps, formatSummary, formatTrapSkips, plural } from '../../src/cli/summary.js';
 
@@ -73,4 +74,18 @@ test('the summary of a run that left URLs queued names the command that continue
   assert.match(rerun('config/x.yaml')!, /^ {2}crawlite crawl --config config\/x\.yaml --db data\/x\.db +# continue the crawl: the job again, for the header values in its file \(2 URLs queued\)$/);
   assert.match(rerun('my job.yaml', ['-H', '"X-Typed: ..."'])!, /^ {2}crawlite crawl --config 'my job\.yaml' --db data\/x\.db -H "X-Typed: \.\.\." +# continue/);
   assert.equal(formatMaxTime(600_000, 1234), '  stopped taking URLs at --max-time 10m00s; 1,234 URLs still queued: run the same command for 10m00s more');
+});
+
+test('a database path with a newline or other control character keeps every summary line one line, and the next: commands paste back to the same path', () => {
+  const dbPath = "runs/a\nb\t'c'\\d\x01e f.db";
+  const summary = { status: 'completed', pagesStored: 1, failures: 0, elapsedMs: 1000, pagesPerSecond: 1, errorsByCode: {}, dbPath, queuedAtEnd: 3 } as unknown as CrawlSummary;
+  const text = formatSummary(summary);
+  assert.ok(text.includes('database: runs/a\\nb\\t\'c\'\\d\\u0001e f.db\n'), text);
+  const next = text.split('next:\n')[1]!.split('\n').filter((line) => line !== '');
+  assert.equal(next.length, 5, 'five commands, one line each');
+  const word = /^ {2}crawlite crawl --db (\$'.*') +# continue/.exec(next[0]!)?.[1];
+  assert.ok(word !== undefined, next[0]);
+  // bash reads the word back as the path itself.
+  const read = spawnSync('bash', ['-c', `printf %s ${word}`], { encoding: 'utf8' });
+  assert.equal(read.stdout, dbPath, `bash reads ${word}`);
 });
