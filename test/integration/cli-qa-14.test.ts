@@ -4,13 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSite, page } from '../helpers/site.js';
 import { assertOneLineError, crawlite, crawliteTo } from '../helpers/cli.js';
 import { rows } from '../helpers/db.js';
 import { tempDir } from '../helpers/config.js';
+import { makeDevice } from '../helpers/devices.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -18,7 +18,7 @@ test('bench with stdout on a full disk: one line saying stdout, exit 1 (bench --
   const dir = tempDir(t, 'crawlite-qa14-');
   // A device that answers every write with ENOSPC, as /dev/full does (never the real one in a test).
   const full = join(dir, 'myfull');
-  assert.equal(spawnSync('mknod', [full, 'c', '1', '7']).status, 0, 'mknod');
+  makeDevice(full, 'full');
   const bench = ['bench', '--pages', '5', '--page-bytes', '5000', '--workers', '0', '--db', join(dir, 'bench.db')];
   const line = /^crawlite: cannot write to stdout: no space left on device \(ENOSPC\); free some space and run it again \[CRAWL_OUTPUT_WRITE\]$/;
   const frontier = ['bench', '--frontier', '1000', '--db', join(dir, 'frontier.db')];

@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { startSite, page } from '../helpers/site.js';
 import { assertOneLineError, crawlite, crawliteTo } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
+import { makeDevice } from '../helpers/devices.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -27,7 +28,7 @@ test('--help and --version with stdout on a full disk: one line saying stdout, e
   const dir = tempDir(t, 'crawlite-qa15-');
   // A device that answers every write with ENOSPC, as /dev/full does (never the real one in a test).
   const full = join(dir, 'myfull');
-  assert.equal(spawnSync('mknod', [full, 'c', '1', '7']).status, 0, 'mknod');
+  makeDevice(full, 'full');
   const line = /^crawlite: cannot write to stdout: no space left on device \(ENOSPC\); free some space and run it again \[CRAWL_OUTPUT_WRITE\]$/;
   for (const args of [['--help'], ['-h'], ['--version'], ['-v'], ['export', '--help'], ['crawl', '-h'], ['search', '--help']]) {
     assertOneLineError(await crawliteTo(full, args), 1, line);
@@ -182,7 +183,7 @@ test('report --out a device: no "wrote <device>; open it in a browser" line (the
   await crawlOnePage(t, db);
   // A device that discards writes, as /dev/null does (never the real one in a test).
   const sink = join(dir, 'mynull');
-  assert.equal(spawnSync('mknod', [sink, 'c', '1', '3']).status, 0, 'mknod');
+  makeDevice(sink, 'null');
   const run = await crawlite(['report', '--db', db, '--out', sink]);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stderr, '');
@@ -195,8 +196,8 @@ test('a --seeds-file or job file that never ends (/dev/zero, /dev/urandom) is re
   // Devices that read as endless zeros and random bytes, as /dev/zero and /dev/urandom (made here, not the real ones).
   const zero = join(dir, 'zero.yaml');
   const random = join(dir, 'urls.txt');
-  assert.equal(spawnSync('mknod', [zero, 'c', '1', '5']).status, 0, 'mknod');
-  assert.equal(spawnSync('mknod', [random, 'c', '1', '9']).status, 0, 'mknod');
+  makeDevice(zero, 'zero');
+  makeDevice(random, 'urandom');
   const db = join(dir, 'crawl.db');
   assertOneLineError(await crawlite(['crawl', '--config', zero, '--db', db], { timeoutMs: 30_000 }), 2,
     /^crawlite: .*zero\.yaml: the job file is larger than 32 MB; a job file holds options \(long URL lists go in a --seeds-file\) \[CRAWL_CONFIG_INVALID\]$/);
@@ -243,7 +244,7 @@ test('--db a FIFO or a device is refused by every command (stats waited forever 
   if (isRoot) {
     // A device that discards writes, as /dev/null does (never the real one in a test).
     const sink = join(dir, 'mynull');
-    assert.equal(spawnSync('mknod', [sink, 'c', '1', '3']).status, 0, 'mknod');
+    makeDevice(sink, 'null');
     targets.push([sink, 'a character device']);
   }
   const commands = [['stats'], ['export'], ['search', 'x'], ['report', '--out', '-'], ['crawl', 'http://127.0.0.1:9/'], ['crawl'], ['bench', '--pages', '5']];

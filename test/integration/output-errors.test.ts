@@ -5,12 +5,12 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { lstatSync, chmodSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSite, page } from '../helpers/site.js';
 import { assertOneLineError, crawlite, crawliteTo } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
+import { makeDevice } from '../helpers/devices.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -24,7 +24,7 @@ async function crawlOnePage(t: TestContext, db: string): Promise<void> {
 /** A device that answers every write with ENOSPC, as /dev/full does. */
 function fullDevice(dir: string): string {
   const dev = join(dir, 'myfull');
-  assert.equal(spawnSync('mknod', [dev, 'c', '1', '7']).status, 0, 'mknod');
+  makeDevice(dev, 'full');
   return dev;
 }
 
