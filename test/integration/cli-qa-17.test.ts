@@ -1,0 +1,82 @@
+/**
+ * The seventeenth QA round on the command line: the README read top to bottom and run as written
+ * against a local site. Each test names what was typed, what it got before, and what it gets now.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSite, page, type Route, type TestSite } from '../helpers/site.js';
+import { assertOneLineError, crawlite } from '../helpers/cli.js';
+import { tempDir } from '../helpers/config.js';
+import { rows } from '../helpers/db.js';
+import { createTestPki, type TestPki } from '../helpers/test-pki.js';
+
+async function startPrivateSite(t: TestContext, pki: TestPki, routes: Record<string, Route>): Promise<TestSite> {
+  const site = await startSite(routes, { tls: { key: pki.leaf.key, cert: pki.leaf.cert + pki.intermediatePem } });
+  t.after(() => site.close());
+  return site;
+}
+
+/** The root in OpenSSL's trusted form (`BEGIN TRUSTED CERTIFICATE`), with these openssl x509 options. */
+function trustedForm(dir: string, pki: TestPki, name: string, options: string[]): string {
+  const out = join(dir, `${name}.pem`);
+  execFileSync('openssl', ['x509', '-in', pki.rootPath, ...options, '-out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return out;
+}
+
+test('--ca-file of TRUSTED CERTIFICATE blocks (openssl x509 -addtrust serverAuth, -trustout): trusted as roots (was: "it holds no certificate", exit 2)', async (t) => {
+  const pki = createTestPki(t, { aiaUrl: null, name: 'Corp' });
+  const site = await startPrivateSite(t, pki, { '/': page('home', ['/a']), '/a': page('a') });
+  const dir = tempDir(t, 'crawlite-qa17-');
+  for (const [name, options] of [['server', ['-addtrust', 'serverAuth']], ['any', ['-addtrust', 'anyExtendedKeyUsage']], ['alias', ['-trustout', '-setalias', 'corp']]] as const) {
+    const file = trustedForm(dir, pki, name, [...options]);
+    const db = join(dir, `${name}.db`);
+    const run = await crawlite(['crawl', site.url('/'), '--db', db, '--ca-file', file, '--no-progress', '--retries', '0']);
+    assert.equal(run.code, 0, `${name}: ${run.stderr}`);
+    assert.equal(rows(db, 'SELECT url FROM pages WHERE status = 200').length, 2, name);
+  }
+});
+
+test('--ca-file with a TRUSTED CERTIFICATE its settings keep from server authentication: refused, one line naming why, nothing fetched', async (t) => {
+  const pki = createTestPki(t, { aiaUrl: null, name: 'Corp' });
+  const site = await startPrivateSite(t, pki, { '/': page('home') });
+  const dir = tempDir(t, 'crawlite-qa17-');
+  const cases: Array<[string, string[], RegExp]> = [
+    ['rejected', ['-addreject', 'serverAuth'], /trust settings reject it for server authentication, so it cannot vouch for a site; leave it out of the file \[CRAWL_USAGE\]$/],
+    ['email', ['-addtrust', 'emailProtection'], /trust settings do not trust it for server authentication, so it cannot vouch for a site; /],
+    ['rejectEmail', ['-addreject', 'emailProtection'], /trust settings do not trust it for server authentication/],
+  ];
+  for (const [name, options, line] of cases) {
+    const file = trustedForm(dir, pki, name, options);
+    // A plain certificate before it: the one refused is named by its place in the file.
+    writeFileSync(file, `${createTestPki(t, { aiaUrl: null, name: 'Other' }).rootPem}${readFileSync(file, 'utf8')}`);
+    const run = await crawlite(['crawl', site.url('/'), '--db', join(dir, `${name}.db`), '--ca-file', file]);
+    assertOneLineError(run, 2, new RegExp(`^crawlite: cannot use --ca-file .*/${name}\\.pem: certificate 2 in it is a TRUSTED CERTIFICATE whose ${line.source}`));
+  }
+  assert.equal(site.total(), 0, 'nothing fetched');
+});
+
+test('--insecure with --ca-file: one line says the file is not used (was: checked, then silently unused)', async (t) => {
+  const pki = createTestPki(t, { aiaUrl: null, name: 'Corp' });
+  const site = await startPrivateSite(t, pki, { '/': page('home') });
+  const dir = tempDir(t, 'crawlite-qa17-');
+  const root = join(dir, 'root.pem');
+  writeFileSync(root, pki.rootPem);
+  const run = await crawlite(['crawl', site.url('/'), '--db', join(dir, 'c.db'), '-k', '--ca-file', root, '--quiet']);
+  assert.equal(run.code, 0, run.stderr);
+  const lines = run.stderr.trim().split('\n');
+  assert.equal(lines.length, 2, run.stderr);
+  assert.match(lines[0]!, /^crawlite: --insecure: TLS certificates are not verified/);
+  assert.equal(lines[1], `crawlite: --ca-file ${root} is not used: with --insecure no certificate is verified, so no root is needed (drop one of the two)`);
+  // A job file's: named by its key; and without --ca-file, no such line.
+  const job = join(dir, 'job.yaml');
+  writeFileSync(job, `seeds: [${site.url('/')}]\ndb: ${join(dir, 'j.db')}\nfetch:\n  insecure: true\n  caFile: ${root}\n`);
+  const fromJob = await crawlite(['crawl', '--config', job, '--quiet']);
+  assert.equal(fromJob.code, 0, fromJob.stderr);
+  assert.match(fromJob.stderr, new RegExp(`^crawlite: fetch\\.caFile ${root.replace(/[.\\/]/g, '\\$&')} is not used: `, 'm'));
+  const plain = await crawlite(['crawl', site.url('/'), '--db', join(dir, 'p.db'), '-k', '--quiet']);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.doesNotMatch(plain.stderr, /is not used/);
+});
