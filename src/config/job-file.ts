@@ -9,7 +9,7 @@
  */
 import { decodeTextFile, notUtf8Words, readBounded } from './text-file.js';
 import { basename, extname } from 'node:path';
-import { parseDocument } from 'yaml';
+import { isScalar, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { escapeControls, UsageError } from '../errors.js';
 import { jobFileSchema, knownKeys, type JobFile } from './job-schema.js';
@@ -69,10 +69,12 @@ function parseYaml(path: string, source: string): unknown {
   // uniqueKeys (the default) makes a repeated key an error rather than a silent last-one-wins.
   // merge: YAML 1.2 dropped `<<: *anchor` from the core schema, but users of YAML configs expect
   // it (YAML 1.1, docker compose). Merged aliases count toward maxAliasCount like any other, so
-  // a bomb built of merge keys is refused as below.
+  // a bomb built of merge keys is refused as below. logLevel 'error': yaml's warnings went to
+  // stderr through process.emitWarning, two lines of Node's around a job's one-line error (a
+  // mapping used as a key: "Keys with collection values will be stringified ...").
   let doc: ReturnType<typeof parseDocument>;
   try {
-    doc = parseDocument(source, { merge: true });
+    doc = parseDocument(source, { merge: true, logLevel: 'error' });
   } catch (err) {
     throw yamlFailure(path, err); // it collects syntax errors rather than throwing; this is for the rest
   }
@@ -82,6 +84,9 @@ function parseYaml(path: string, source: string): unknown {
     const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
     // yaml appends " at line L, column C:" and a code excerpt; the position is already given.
     // MULTIPLE_DOCS's own message tells a programmer to call YAML.parseAllDocuments() (QA).
+    // yaml's "Map keys must be unique" names no key; JSON's own check does (and so does this now).
+    const key = error.code === 'DUPLICATE_KEY' ? duplicateKeyName(source, error.pos[0]) : null;
+    if (key !== null && pos) throw invalid(path, `line ${pos.line}: the key ${JSON.stringify(key)} appears twice in one object`);
     const what = error.code === 'MULTIPLE_DOCS'
       ? 'the file holds more than one document (a second --- line); a job file is one document'
       : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
@@ -94,6 +99,21 @@ function parseYaml(path: string, source: string): unknown {
     // maxAliasCount with "Excessive alias count indicates a resource exhaustion attack".
     throw yamlFailure(path, err);
   }
+}
+
+/** The scalar key that starts at `offset` (where yaml reports a repeated one), read again with repeats allowed. */
+function duplicateKeyName(source: string, offset: number): string | null {
+  let name: string | null = null;
+  visit(parseDocument(source, { merge: true, uniqueKeys: false, logLevel: 'error' }), {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
+        name = String(pair.key.value);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return name;
 }
 
 function yamlFailure(path: string, err: unknown): UsageError {

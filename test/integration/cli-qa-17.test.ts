@@ -80,3 +80,17 @@ test('--insecure with --ca-file: one line says the file is not used (was: checke
   assert.equal(plain.code, 0, plain.stderr);
   assert.doesNotMatch(plain.stderr, /is not used/);
 });
+
+test('a job file with a key twice (YAML): the key named as in JSON; a mapping as a key: one line, no Node warning around it', async (t) => {
+  const dir = tempDir(t, 'crawlite-qa17-');
+  const twice = join(dir, 'twice.yaml');
+  writeFileSync(twice, 'seeds: [http://127.0.0.1:9/]\nmaxPages: 2\nmaxPages: 3\n');
+  // Was: line 3, column 1: YAML syntax error: Map keys must be unique (which key, in a long file?)
+  assertOneLineError(await crawlite(['crawl', '--config', twice]), 2, /^crawlite: .*\/twice\.yaml: line 3: the key "maxPages" appears twice in one object \[CRAWL_CONFIG_INVALID\]$/);
+  const complex = join(dir, 'complex.yaml');
+  writeFileSync(complex, 'seeds: [http://127.0.0.1:9/]\n? [maxPages]\n: 1\n');
+  // Was: the line, then "(node:123) Warning: Keys with collection values will be stringified ..." and a --trace-warnings hint.
+  const run = await crawlite(['crawl', '--config', complex]);
+  assertOneLineError(run, 2, /^crawlite: .*\/complex\.yaml: \[ maxPages \]: unknown key /);
+  assert.doesNotMatch(run.stderr, /Warning/);
+});

@@ -70,7 +70,10 @@ const CASES: Array<[what: string, file: string, message: string]> = [
   ['not a mapping', '- https://example.org/\n', "FILE: expected a mapping of job options (seeds, scope, fetch, ...), got a list"],
   ['empty file', '# nothing yet\n', 'FILE: the job file is empty; give at least seeds'],
   ['YAML syntax error', `${SEED}scope:\n  mode: [host\nfetch: {}\n`, 'FILE: line 4, column 1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]'],
-  ['duplicate key', `${SEED}maxPages: 1\nmaxPages: 2\n`, 'FILE: line 3, column 1: YAML syntax error: Map keys must be unique'],
+  // Named as JSON's check names it (yaml's own message, "Map keys must be unique", named no key).
+  ['duplicate key', `${SEED}maxPages: 1\nmaxPages: 2\n`, 'FILE: line 3: the key "maxPages" appears twice in one object'],
+  ['duplicate nested key, quoted once', `${SEED}fetch:\n  headers:\n    "X-A": a\n    X-A: b\n`, 'FILE: line 5: the key "X-A" appears twice in one object'],
+  ['duplicate key in a flow mapping', `${SEED}fields: { a: h1, a: h2 }\n`, 'FILE: line 2: the key "a" appears twice in one object'],
 ];
 
 for (const [what, text, message] of CASES) {
