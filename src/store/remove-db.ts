@@ -62,14 +62,29 @@ interface OtherCrawl {
   seed: string;
 }
 
+/** The only pages a bench crawl stores: the generated site's root and its articles (bench/site.ts). */
+const BENCH_PAGE = /^http:\/\/127\.0\.0\.1:\d+\/(articles\/\d+\.html)?$/;
+
 /**
  * The first run that no bench wrote: a bench crawl has one seed, the generated site's root on
- * 127.0.0.1 (a crawl of a local server's root looks the same, and is replaced as one), and the
- * frontier bench records `{ bench: 'frontier' }` as its options. A file from before runs were
- * recorded cannot tell, and is replaced as before.
+ * 127.0.0.1, and stores only that site's pages; the frontier bench records `{ bench: 'frontier' }`
+ * as its options. A crawl of a local server's root (`crawlite crawl http://127.0.0.1:8080/`, a
+ * site in development) has the same seed, and was replaced as a bench's; its pages tell it apart.
+ * A file from before runs were recorded cannot tell, and is replaced as before.
  */
 function firstOtherCrawl(db: Database.Database): OtherCrawl | null {
   if (!db.prepare("SELECT 1 FROM pragma_table_info('runs') WHERE name = 'options'").get()) return null;
+  let holdsOtherPages: boolean | null = null;
+  const isOtherSite = (): boolean => {
+    // Stops at the first page the bench site has not got: at once for a crawl of another site.
+    holdsOtherPages ??= (() => {
+      for (const { url } of db.prepare<[], { url: string }>('SELECT url FROM pages').iterate()) {
+        if (!BENCH_PAGE.test(url)) return true;
+      }
+      return false;
+    })();
+    return holdsOtherPages;
+  };
   for (const row of db.prepare<[], { id: number; options: string }>('SELECT id, options FROM runs ORDER BY id').iterate()) {
     let options: RunOptions | null = null;
     try {
@@ -79,7 +94,7 @@ function firstOtherCrawl(db: Database.Database): OtherCrawl | null {
     }
     if (options?.bench !== undefined) continue;
     const seeds = Array.isArray(options?.seeds) ? options.seeds.map(String) : [];
-    if (seeds.length === 1 && /^http:\/\/127\.0\.0\.1:\d+\/$/.test(seeds[0]!)) continue;
+    if (seeds.length === 1 && /^http:\/\/127\.0\.0\.1:\d+\/$/.test(seeds[0]!) && !isOtherSite()) continue;
     return { runId: row.id, seed: seeds.length === 0 ? 'unknown seeds' : seeds.length === 1 ? seeds[0]! : `${seeds[0]} (+${seeds.length - 1} more seeds)` };
   }
   return null;

@@ -94,3 +94,22 @@ test('a job file with a key twice (YAML): the key named as in JSON; a mapping as
   assertOneLineError(run, 2, /^crawlite: .*\/complex\.yaml: \[ maxPages \]: unknown key /);
   assert.doesNotMatch(run.stderr, /Warning/);
 });
+
+test('bench --db naming a crawl of a local server\'s root (http://127.0.0.1:PORT/) leaves it untouched (it was taken for a bench run and replaced)', async (t) => {
+  const site = await startSite({ '/': page('dev home', ['/about']), '/about': page('about') });
+  t.after(() => site.close());
+  const dir = tempDir(t, 'crawlite-qa17-');
+  const crawled = join(dir, 'dev.db');
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', crawled, '--quiet', '--workers', '0'])).code, 0);
+  const before = readFileSync(crawled);
+  const refused = await crawlite(['bench', '--db', crawled, '--pages', '5', '--page-bytes', '5000', '--workers', '0']);
+  assertOneLineError(refused, 1, /^crawlite: .*dev\.db holds a crawl of http:\/\/127\.0\.0\.1:\d+\/ \(run 1\), not a bench run, and was left untouched: bench replaces its --db; /);
+  assert.deepEqual(readFileSync(crawled), before, 'the crawl is unchanged');
+  // A bench database, whose pages are the generated site's, is still replaced run after run.
+  const bench = join(dir, 'bench.db');
+  for (let i = 0; i < 2; i++) {
+    const run = await crawlite(['bench', '--db', bench, '--pages', '5', '--page-bytes', '5000', '--workers', '0', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+  }
+  assert.deepEqual(rows(bench, 'SELECT id, pages FROM runs'), [{ id: 1, pages: 5 }], 'replaced: one run, not two');
+});
