@@ -3,6 +3,7 @@
  * at the end, including the figures the benchmark prints (CPU per page, peak memory, event-loop
  * delay, writer batches).
  */
+import type { SitemapReport } from './frontier/sitemaps.js';
 import type { IntervalHistogram } from 'node:perf_hooks';
 import type { TrapSkipCounts, Writer } from './store/writer.js';
 import type { Frontier } from './frontier/frontier.js';
@@ -83,6 +84,8 @@ export interface CrawlSummary extends CrawlProgress {
   maxTimeReached?: { limitMs: number; queued: number };
   /** URLs the run left queued (--max-time, --max-pages, Ctrl+C), for the next run; present only when there are some. */
   queuedAtEnd?: number;
+  /** With --sitemaps: what they gave (the text summary's `sitemaps:` line, read before the crawl); present only then. */
+  sitemaps?: SitemapReport;
 }
 
 interface Sources {

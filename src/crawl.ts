@@ -411,6 +411,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   let earlierFailures: EarlierFailures | null = null;
   let recrawlStats: RecrawlStats | null = null;
   let isNothingQueued = false;
+  let sitemapReport: SitemapReport | null = null;
   try {
     // --max-time: from here on no URL is taken; those in flight finish, the queue waits for the next run.
     // The clock starts before the sitemaps, which are requests of the run too.
@@ -419,6 +420,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       const report = await addSitemapSeeds({
         seeds: config.seeds, fetcher, limits, scope, trap: trap.checkUrl, writer, signal: stop.signal, robots: polite.robots, stopAt: stopTakingAt,
       });
+      sitemapReport = report;
       opts.onSitemaps?.(report);
     }
     for (;;) {
@@ -505,6 +507,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     ...(excludedSeeds ? { excludedSeeds } : {}),
     ...(isTimeUp && status === 'done' ? { maxTimeReached: { limitMs: config.maxTimeMs as number, queued: queuedAtEnd } } : {}),
     ...(queuedAtEnd > 0 ? { queuedAtEnd } : {}),
+    ...(sitemapReport !== null ? { sitemaps: sitemapReport } : {}),
   };
   if (storeError || unmarkedRunId !== null) throw storeFullError(storeError, fullCause, unmarkedRunId);
   return summary;

@@ -113,3 +113,27 @@ test('bench --db naming a crawl of a local server\'s root (http://127.0.0.1:PORT
   }
   assert.deepEqual(rows(bench, 'SELECT id, pages FROM runs'), [{ id: 1, pages: 5 }], 'replaced: one run, not two');
 });
+
+test('crawl --sitemaps --log-format json: the summary object has the sitemaps line\'s figures and the sitemaps not read (it had nothing of them)', async (t) => {
+  const routes: Record<string, Route> = { '/': page('home'), '/listed': page('listed') };
+  const site = await startSite(routes);
+  t.after(() => site.close());
+  routes['/robots.txt'] = { headers: { 'content-type': 'text/plain' }, body: `User-agent: *\nAllow: /\nSitemap: ${site.url('/sm.xml')}\nSitemap: ${site.url('/gone.xml')}\n` };
+  routes['/sm.xml'] = {
+    headers: { 'content-type': 'application/xml' },
+    body: `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${site.url('/')}</loc></url><url><loc>${site.url('/listed')}</loc></url><url><loc>http://elsewhere.example/</loc></url></urlset>`,
+  };
+  const db = join(tempDir(t, 'crawlite-qa17-'), 'c.db');
+  const run = await crawlite(['crawl', site.url('/'), '--db', db, '--sitemaps', '--log-format', 'json', '--workers', '0']);
+  assert.equal(run.code, 0, run.stderr);
+  const events = run.stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const summary = events.at(-1)!;
+  assert.equal(summary.type, 'summary');
+  assert.deepEqual(summary.sitemaps, {
+    read: 1, queued: 1, alreadyKnown: 1, recordedAsSkipped: 1, notRead: [{ url: site.url('/gone.xml'), message: 'HTTP 404' }],
+  });
+  // Without --sitemaps, no such key.
+  const plain = await crawlite(['crawl', site.url('/'), '--db', join(tempDir(t, 'crawlite-qa17-'), 'p.db'), '--log-format', 'json', '--workers', '0']);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.equal('sitemaps' in (JSON.parse(plain.stderr.trim().split('\n').at(-1)!) as object), false);
+});
