@@ -25,10 +25,13 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   }
   if (config.fetch.insecure) {
     notices.warn('crawlite: --insecure: TLS certificates are not verified in this crawl (self-signed, expired and wrong-host certificates are accepted)');
-    // The file was still checked at load; said so the user does not think it narrows --insecure.
+    // Said so the user does not think the file narrows --insecure to its roots: it verifies no site.
     if (config.fetch.caFile !== undefined) {
       const from = flags.caFile === undefined && job !== null ? 'fetch.caFile' : '--ca-file';
-      notices.warn(`crawlite: ${from} ${config.fetch.caFile} is not used: with --insecure no certificate is verified, so no root is needed (drop one of the two)`);
+      const proxies = [config.fetch.proxy?.http, config.fetch.proxy?.https];
+      notices.warn(proxies.some((url) => url?.startsWith('https:'))
+        ? `crawlite: ${from} ${config.fetch.caFile} verifies only the https:// proxy's own certificate: with --insecure no site's certificate is verified`
+        : `crawlite: ${from} ${config.fetch.caFile} is not used: with --insecure no certificate is verified, so no root is needed (drop one of the two)`);
     }
   }
   if (config.fetch.proxy) {

@@ -263,7 +263,9 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
   // Only for our own Agent, which connects with its context; under --insecure nothing fails verification.
   const isVerifying = isOwnDispatcher && config.insecure !== true;
   // --ca-file's roots, read again (checked at load): the context every connection uses trusts them.
-  const roots = isVerifying && config.caFile !== undefined ? readCaFile(config.caFile) : [];
+  // Under --insecure too: the sites' certificates are then not verified, but an https:// proxy's
+  // own still is (proxy-dispatcher.ts), and a corporate proxy's is often from the same root.
+  const roots = isOwnDispatcher && config.caFile !== undefined ? readCaFile(config.caFile) : [];
   const issuers = isVerifying ? createMissingIssuers({ userAgent: config.userAgent, timeoutMs: config.timeoutMs, roots }) : null;
   const secureContext = issuers?.secureContext ?? (roots.length > 0 ? contextWithRoots(roots) : undefined);
   const dispatcher = opts.dispatcher ?? createAgent(config, secureContext);

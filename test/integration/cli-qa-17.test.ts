@@ -12,6 +12,7 @@ import { assertOneLineError, crawlite } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { createTestPki, type TestPki } from '../helpers/test-pki.js';
+import { startProxy } from '../helpers/proxy.js';
 
 async function startPrivateSite(t: TestContext, pki: TestPki, routes: Record<string, Route>): Promise<TestSite> {
   const site = await startSite(routes, { tls: { key: pki.leaf.key, cert: pki.leaf.cert + pki.intermediatePem } });
@@ -136,4 +137,27 @@ test('crawl --sitemaps --log-format json: the summary object has the sitemaps li
   const plain = await crawlite(['crawl', site.url('/'), '--db', join(tempDir(t, 'crawlite-qa17-'), 'p.db'), '--log-format', 'json', '--workers', '0']);
   assert.equal(plain.code, 0, plain.stderr);
   assert.equal('sitemaps' in (JSON.parse(plain.stderr.trim().split('\n').at(-1)!) as object), false);
+});
+
+test('--insecure --ca-file through an https:// proxy whose certificate is from that root: the proxy is verified against it (it was against Node\'s roots alone, and failed)', async (t) => {
+  const pki = createTestPki(t, { aiaUrl: null, name: 'Proxy' });
+  const site = await startSite({ '/': page('home', ['/a']), '/a': page('a') });
+  t.after(() => site.close());
+  const proxy = await startProxy({ tls: { key: pki.leaf.key, cert: pki.leaf.cert + pki.intermediatePem } });
+  t.after(() => proxy.close());
+  const dir = tempDir(t, 'crawlite-qa17-');
+  const root = join(dir, 'root.pem');
+  writeFileSync(root, pki.rootPem);
+  // By name: undici gives an address as the TLS server name, which Node warns about on stderr.
+  const proxyUrl = proxy.url.replace('127.0.0.1', 'localhost');
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/_proxy$/i.test(name)));
+  const run = await crawlite(['crawl', site.url('/'), '--db', join(dir, 'c.db'), '--proxy', proxyUrl, '-k', '--ca-file', root, '--quiet', '--retries', '0'], { env });
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(rows(join(dir, 'c.db'), 'SELECT url FROM pages ORDER BY url'), [{ url: site.url('/') }, { url: site.url('/a') }]);
+  assert.ok(proxy.log.length > 0, 'through the proxy');
+  assert.match(run.stderr, new RegExp(`^crawlite: --ca-file ${root.replace(/[.\\/]/g, '\\$&')} verifies only the https:// proxy's own certificate: with --insecure no site's certificate is verified$`, 'm'));
+  // --insecure alone still verifies the proxy, against Node's roots: refused.
+  const without = await crawlite(['crawl', site.url('/'), '--db', join(dir, 'd.db'), '--proxy', proxyUrl, '-k', '--quiet', '--retries', '0'], { env });
+  assert.equal(without.code, 1, without.stderr);
+  assert.match(without.stderr, /no page could be fetched: .*(certificate|issuer)/);
 });
