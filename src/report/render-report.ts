@@ -101,7 +101,7 @@ export function renderReport(d: ReportData): string {
   const hostData = d.slowestHosts.map((h) => ({
     label: h.host.replace(/^https?:\/\//, ''),
     value: h.avgMs,
-    title: `${h.host}: ${formatCount(h.avgMs)} ms on average, ${formatCount(h.maxMs)} ms at most, ${formatCount(h.pages)} pages`,
+    title: `${h.host}: ${formatCount(h.avgMs)} ms on average, ${formatCount(h.maxMs)} ms at most, ${formatCount(h.pages)} page${h.pages === 1 ? '' : 's'}`,
   }));
   const failureData = d.failures.map((f) => ({ label: f.code, value: f.count, title: `${f.code}: ${formatCount(f.count)} (e.g. ${f.sampleUrl}: ${f.sampleMessage})` }));
   const ms = (n: number) => `${formatCount(n)} ms`;

@@ -150,7 +150,7 @@ export function timeChart(input: Array<{ at: number; pages: number }>, inputBuck
     cumulative += b.pages;
     line += `${i === 0 ? 'M' : ' L'}${(x0 + step).toFixed(1)},${y(cumulative, total).toFixed(1)}`;
     const sec = ((b.at - buckets[0]!.at) / 1000).toFixed(0);
-    dots.push(`<rect x="${x0.toFixed(1)}" y="10" width="${step.toFixed(1)}" height="${plotH}" fill="transparent"><title>${sec}s: ${num(b.pages)} pages (${num(cumulative)} in all)</title></rect>`);
+    dots.push(`<rect x="${x0.toFixed(1)}" y="10" width="${step.toFixed(1)}" height="${plotH}" fill="transparent"><title>${sec}s: ${num(b.pages)} page${b.pages === 1 ? '' : 's'} (${num(cumulative)} in all)</title></rect>`);
   });
   area += ` L${left + buckets.length * step},${10 + plotH} Z`;
   const spanS = (buckets.length * bucketMs) / 1000;

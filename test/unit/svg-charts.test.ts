@@ -52,3 +52,8 @@ test('a time chart of 200,000 buckets merges them, keeping the total', () => {
   assert.match(steps.at(-1)!, new RegExp(`\\(${total.toLocaleString('en-US')} in all\\)$`));
   assert.ok(svg.length < 200_000, `${svg.length} characters`);
 });
+
+test('a time chart\'s tooltip says "1 page", not "1 pages" (QA)', () => {
+  const svg = timeChart([{ at: 0, pages: 1 }, { at: 1000, pages: 2 }], 1000, { label: 'x' });
+  assert.deepEqual(titles(svg).filter((t) => /^\ds:/.test(t)), ['0s: 1 page (1 in all)', '1s: 2 pages (3 in all)']);
+});
