@@ -59,7 +59,10 @@ function planSelect(fields: readonly FieldName[], where = ''): Layout {
 
 /** A pages column, or for `field.<name>` that key of pages.fields as JSON (names are [A-Za-z0-9_-], see fields.ts). */
 function pageColumn(name: FieldName): string {
-  return isExtractedField(name) ? `p.fields -> '$."${name.slice(6)}"'` : `p.${name}`;
+  if (isExtractedField(name)) return `p.fields -> '$."${name.slice(6)}"'`;
+  // '' marks a body stored undecoded (a JSON, an image: parse-page.ts): no charset, so null, as
+  // title and language are, not "encoding":"" beside them.
+  return name === 'encoding' ? "NULLIF(p.encoding, '')" : `p.${name}`;
 }
 
 const decoders = new Map<string, TextDecoder>();

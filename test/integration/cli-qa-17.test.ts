@@ -161,3 +161,18 @@ test('--insecure --ca-file through an https:// proxy whose certificate is from t
   assert.equal(without.code, 1, without.stderr);
   assert.match(without.stderr, /no page could be fetched: .*(certificate|issuer)/);
 });
+
+test('export: a non-HTML response\'s encoding is null, as its title and language are (it was "")', async (t) => {
+  const site = await startSite({ '/': page('home', ['/data.json']), '/data.json': { headers: { 'content-type': 'application/json' }, body: '{"x":1}' } });
+  t.after(() => site.close());
+  const dir = tempDir(t, 'crawlite-qa17-');
+  for (const extra of [[], ['--store-non-html']]) {
+    const db = join(dir, `c${extra.length}.db`);
+    assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0', ...extra])).code, 0);
+    const run = await crawlite(['export', '--db', db, '--fields', 'url,title,language,encoding']);
+    assert.equal(run.code, 0, run.stderr);
+    const byUrl = new Map(run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { url: string }).map((o) => [o.url, o]));
+    assert.deepEqual(byUrl.get(site.url('/data.json')), { url: site.url('/data.json'), title: null, language: null, encoding: null }, extra.join(' '));
+    assert.equal((byUrl.get(site.url('/')) as unknown as { encoding: string }).encoding, 'utf-8');
+  }
+});
