@@ -43,7 +43,8 @@ export function readCaFile(path: string, option = '--ca-file'): string[] {
   const certs: string[] = [];
   for (const [block, label] of bytes.toString('latin1').matchAll(BLOCK)) {
     // A bundle may hold other blocks (a key, a CRL); only certificates are taken as roots.
-    if (label !== 'CERTIFICATE' && label !== 'TRUSTED CERTIFICATE') continue;
+    // `X509 CERTIFICATE` is the form's old label, which OpenSSL still reads as CERTIFICATE.
+    if (label !== 'CERTIFICATE' && label !== 'X509 CERTIFICATE' && label !== 'TRUSTED CERTIFICATE') continue;
     let cert: X509Certificate;
     let distrust: string | null = null;
     try {

@@ -27,7 +27,7 @@ function trustedForm(dir: string, pki: TestPki, name: string, options: string[])
   return out;
 }
 
-test('--ca-file of TRUSTED CERTIFICATE blocks (openssl x509 -addtrust serverAuth, -trustout): trusted as roots (was: "it holds no certificate", exit 2)', async (t) => {
+test('--ca-file of TRUSTED CERTIFICATE blocks (openssl x509 -addtrust serverAuth, -trustout) or X509 CERTIFICATE ones: trusted as roots (was: "it holds no certificate", exit 2)', async (t) => {
   const pki = createTestPki(t, { aiaUrl: null, name: 'Corp' });
   const site = await startPrivateSite(t, pki, { '/': page('home', ['/a']), '/a': page('a') });
   const dir = tempDir(t, 'crawlite-qa17-');
@@ -38,6 +38,11 @@ test('--ca-file of TRUSTED CERTIFICATE blocks (openssl x509 -addtrust serverAuth
     assert.equal(run.code, 0, `${name}: ${run.stderr}`);
     assert.equal(rows(db, 'SELECT url FROM pages WHERE status = 200').length, 2, name);
   }
+  // The old label, BEGIN X509 CERTIFICATE, which OpenSSL reads as CERTIFICATE: the same.
+  const old = join(dir, 'old.pem');
+  writeFileSync(old, pki.rootPem.replace(/(BEGIN|END) CERTIFICATE/g, '$1 X509 CERTIFICATE'));
+  const run = await crawlite(['crawl', site.url('/'), '--db', join(dir, 'old.db'), '--ca-file', old, '--no-progress', '--retries', '0']);
+  assert.equal(run.code, 0, run.stderr);
 });
 
 test('--ca-file with a TRUSTED CERTIFICATE its settings keep from server authentication: refused, one line naming why, nothing fetched', async (t) => {
