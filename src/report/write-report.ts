@@ -8,9 +8,15 @@ import { renderReport } from './render-report.js';
 import { writeStdout, writeWhole } from '../export/stream-backpressure.js';
 import { checkOutPath } from '../check-out-path.js';
 import { planOut, writeOut } from '../out-file.js';
+import { UsageError } from '../errors.js';
 
 /** `isFile`: written to a regular file, one to open in a browser (not stdout, a device or a FIFO). */
 export async function writeReport(dbPath: string, out: string): Promise<{ bytes: number; isFile: boolean }> {
+  // As export refuses `--out pages.csv.gz`: `--out report.html.gz` got plain HTML under a name that
+  // zcat and a browser's gzip handling then refused (QA).
+  if (/\.gz$/i.test(out)) {
+    throw new UsageError('CRAWL_USAGE', `--out ${out}: the report is not compressed; pipe it through gzip instead: crawlite report --out - | gzip > ${out} (or --out ${out.replace(/\.gz$/i, '')})`);
+  }
   checkOutPath(out, dbPath);
   // Before the database is read: a directory or a missing folder is refused at once.
   const plan = out === '-' ? null : planOut(out, 'report.html');

@@ -5,7 +5,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSite, page, type Route, type TestSite } from '../helpers/site.js';
 import { assertOneLineError, crawlite } from '../helpers/cli.js';
@@ -180,4 +180,20 @@ test('export: a non-HTML response\'s encoding is null, as its title and language
     assert.deepEqual(byUrl.get(site.url('/data.json')), { url: site.url('/data.json'), title: null, language: null, encoding: null }, extra.join(' '));
     assert.equal((byUrl.get(site.url('/')) as unknown as { encoding: string }).encoding, 'utf-8');
   }
+});
+
+test('report --out report.html.gz: refused, naming the pipe that compresses it, as export refuses pages.csv.gz (it wrote plain HTML under that name)', async (t) => {
+  const site = await startSite({ '/': page('home') });
+  t.after(() => site.close());
+  const dir = tempDir(t, 'crawlite-qa17-');
+  const db = join(dir, 'c.db');
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--workers', '0'])).code, 0);
+  const out = join(dir, 'report.html.gz');
+  const run = await crawlite(['report', '--db', db, '--out', out]);
+  assertOneLineError(run, 2, /^crawlite: --out .*\/report\.html\.gz: the report is not compressed; pipe it through gzip instead: crawlite report --out - \| gzip > .*\/report\.html\.gz \(or --out .*\/report\.html\) \[CRAWL_USAGE\]$/);
+  assert.equal(existsSync(out), false);
+  // What the pipe it names reads: the HTML on stdout.
+  const piped = await crawlite(['report', '--db', db, '--out', '-']);
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.match(piped.stdout, /^<!doctype html>/);
 });
