@@ -22,6 +22,7 @@ import { asStoreCorrupt } from './store/store-corrupt.js';
 import { Writer } from './store/writer.js';
 import { applyMaxDbSize, refuseFullAtStart } from './store/max-db-size.js';
 import { settleForReaders } from './store/settle-file.js';
+import { dropSidecars, rescueDb } from './store/db-moved.js';
 import { isStoreFull } from './store/store-full.js';
 import { recordRunEnd, storeFullError } from './run-end.js';
 import { Frontier } from './frontier/frontier.js';
@@ -483,6 +484,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     opts.signal?.removeEventListener('abort', onOuterAbort);
     recrawl.finish();
     writer.flush();
+    // Deleted since the last commit: the run ends failed, in the file that is copied out below.
+    writer.checkFile();
+    if (writer.moved !== null) status = 'failed';
     // Fresh, not the progress line's sample: the summary tells how much the next run has left.
     const end = recordRunEnd(writer, status);
     queuedAtEnd = end.queued;
@@ -492,8 +496,14 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     writer.close();
     loopDelay.disable();
     await Promise.allSettled([pool.close(), fetcher.close()]);
-    // Also after a failed write (--max-db-size, a full disk): what was committed stays readable.
-    settleForReaders(db);
+    if (writer.moved !== null) {
+      // The open file is all there is of the crawl now: its name is gone (store/db-moved.ts).
+      storeError = rescueDb(db, config.dbPath, writer.moved, countPages(db));
+      dropSidecars(writer.sidecars);
+    } else {
+      // Also after a failed write (--max-db-size, a full disk): what was committed stays readable.
+      settleForReaders(db);
+    }
     db.close();
   }
   const summary: CrawlSummary = {
@@ -508,6 +518,10 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   };
   if (storeError || unmarkedRunId !== null) throw storeFullError(storeError, fullCause, unmarkedRunId);
   return summary;
+}
+
+function countPages(db: Db): number {
+  return db.prepare('SELECT count(*) FROM pages').pluck().get() as number;
 }
 
 /** The figures for the summary's recrawl line; a file too damaged to read them has no line, not a failed summary. */

@@ -21,6 +21,7 @@ import { SignatureCopies } from './signature-copies.js';
 import { selectClaimable } from './claim-urls.js';
 import { createLinkInserter, type LinkRow } from './link-inserts.js';
 import { currentOwner, lockState, lockedMessage, parseLock } from './writer-lock.js';
+import { fileChange, fileIdentity, movedError, sidecarIdentities, type FileChange, type FileIdentity } from './db-moved.js';
 
 type Op =
   | { kind: 'page'; record: PageRecord; links: LinkRecord[]; extraUrls: Discovered[] }
@@ -99,6 +100,11 @@ export class Writer {
   readonly #bodyCopies = new BodyCopies();
   readonly #signatureCopies = new SignatureCopies();
   #onError: (err: StoreError) => void = () => {};
+  /** The file opened, to tell when its path no longer names it (db-moved.ts); null in memory. */
+  readonly #identity: FileIdentity | null;
+  /** Its -wal and -shm as opened, removed if the file moves (db-moved.ts). */
+  readonly sidecars: ReadonlyMap<string, FileIdentity>;
+  #moved: FileChange | null = null;
   readonly #hooks: PageHooks[] = [];
   /** URLs the writes in #ops leave 'done' (pages' final URLs, a recrawl's 304s), for isStored() before they commit. */
   readonly #bufferedStored = new Set<string>();
@@ -117,6 +123,8 @@ export class Writer {
     this.#s = prepareStatements(db);
     this.#insertLinks = createLinkInserter(db);
     this.#config = config;
+    this.#identity = db.memory ? null : fileIdentity(db.name);
+    this.sidecars = db.memory ? new Map() : sidecarIdentities(db.name);
     // better-sqlite3's transaction(): BEGIN/COMMIT around a synchronous function, ROLLBACK if it throws.
     // Every write transaction here is run .immediate(): it takes the write lock at BEGIN, waiting
     // up to busy_timeout for it. A deferred one that reads first and then writes fails at once
@@ -164,6 +172,24 @@ export class Writer {
 
   get failure(): StoreError | null {
     return this.#failed;
+  }
+
+  /** How the database's path stopped naming the file this writer writes, once found; null while it does. */
+  get moved(): FileChange | null {
+    return this.#moved;
+  }
+
+  /**
+   * Whether the path still names the file being written; reported once through onError when it
+   * does not. Not a failure of the writer: its commits still reach the open file, so the stop's
+   * requeues and the run's end are written before the crawl copies it out (db-moved.ts).
+   */
+  checkFile(): void {
+    if (this.#identity === null || this.#moved !== null) return;
+    const change = fileChange(this.#db.name, this.#identity);
+    if (change === null) return;
+    this.#moved = change;
+    this.#onError(movedError(this.#db.name, change));
   }
 
   /**
@@ -438,6 +464,8 @@ export class Writer {
     this.counts.duplicates += this.#batchCounts.duplicates;
     this.counts.failures += this.#batchCounts.failures;
     addTrapSkips(this.counts.trapSkips, this.#batchCounts.trapSkips);
+    // One stat per batch: a file deleted under the crawl is found within a batch of its loss.
+    this.checkFile();
     return claimed;
   }
 

@@ -1,0 +1,115 @@
+/**
+ * A database file deleted, or replaced by another file, while a crawl writes it. SQLite goes on
+ * writing the open file (and its -wal) after its name is gone: the crawl ran to its end, said
+ * "crawl done: 401 pages stored, database: data/crawl.db", exit 0, and when it closed the last
+ * handle the kernel freed the file with every page in it, those of earlier runs included (QA: a
+ * `rm -rf data/`, a /tmp cleaner, a `mv` of the file elsewhere). The writer compares the path's
+ * device and inode with those it opened after every commit, so the crawl stops at the next batch;
+ * what the connection still holds is then written to a file beside it, which is renamed into place
+ * without replacing anything (a link), so a kill during the copy leaves no half-written database
+ * where the crawl's was.
+ */
+import { linkSync, statSync, unlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { StoreError } from '../errors.js';
+import { makeDirs } from '../make-dirs.js';
+import type { Db } from './db.js';
+
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+}
+
+export type FileChange = 'deleted' | 'replaced';
+
+/** The file now at `path`, or null when there is none. */
+export function fileIdentity(path: string): FileIdentity | null {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat === undefined ? null : { dev: stat.dev, ino: stat.ino };
+}
+
+/** Whether `path` still names the file that was opened as `opened`. */
+export function fileChange(path: string, opened: FileIdentity): FileChange | null {
+  let now: FileIdentity | null;
+  try {
+    now = fileIdentity(path);
+  } catch {
+    // Its folder was deleted (ENOENT through a missing level) or made unreadable: gone from here.
+    now = null;
+  }
+  if (now === null) return 'deleted';
+  return now.dev === opened.dev && now.ino === opened.ino ? null : 'replaced';
+}
+
+/** The crawl's own `-wal` and `-shm`, by identity, as opened beside the file. */
+export function sidecarIdentities(path: string): Map<string, FileIdentity> {
+  const found = new Map<string, FileIdentity>();
+  for (const suffix of ['-wal', '-shm']) {
+    const id = fileIdentity(path + suffix);
+    if (id !== null) found.set(path + suffix, id);
+  }
+  return found;
+}
+
+/**
+ * Removes the crawl's `-wal` and `-shm` where they still are, once its file's name is gone. SQLite
+ * does not remove them when it closes a file that moved, and left beside what now has the name
+ * (the rescued copy, or the file that replaced the crawl's), they are read as its WAL: the next
+ * `sqlite3` on that other file showed crawlite's tables in it (QA). Only the files this crawl
+ * opened: one made since by another process under the same name is not touched.
+ */
+export function dropSidecars(own: ReadonlyMap<string, FileIdentity>): void {
+  for (const [path, opened] of own) {
+    if (fileChange(path, opened) !== null) continue;
+    try {
+      unlinkSync(path);
+    } catch {
+      // gone meanwhile: as good
+    }
+  }
+}
+
+/** The error the crawl stops with when the change is found; rescueDb words the end. */
+export function movedError(path: string, change: FileChange): StoreError {
+  return new StoreError('CRAWL_STORE_WRITE', `database ${path} was ${describe(change)} during the crawl; the crawl stopped`);
+}
+
+function describe(change: FileChange): string {
+  return change === 'deleted' ? 'deleted (or moved away)' : 'replaced by another file';
+}
+
+/**
+ * Writes the whole database as this connection sees it to `path` when nothing is there now (the
+ * file was deleted: the crawl's path holds it again), else to `<path>.rescued`; never over a file.
+ * Returns the crawl's final error, saying where the data is, or that it could not be saved.
+ */
+export function rescueDb(db: Db, path: string, change: FileChange, pages: number): StoreError {
+  const what = `database ${path} was ${describe(change)} during the crawl; the crawl stopped`;
+  const target = change === 'deleted' ? path : `${path}.rescued`;
+  const temp = `${target}.${process.pid}.tmp`;
+  try {
+    makeDirs(dirname(target));
+    db.prepare('VACUUM INTO ?').run(temp);
+    try {
+      linkSync(temp, target); // EEXIST rather than replace a file made meanwhile
+    } finally {
+      unlinkSync(temp);
+    }
+  } catch (err) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // not made, or removed above
+    }
+    const why = (err as NodeJS.ErrnoException).code === 'EEXIST' ? `${target} exists` : (err as Error).message;
+    return new StoreError('CRAWL_STORE_WRITE', `${what}, and what it held (${count(pages)}) could not be written to ${target} (${why}): it is lost`, { cause: err });
+  }
+  const where = change === 'deleted'
+    ? `written back to ${path}; run the crawl again to continue it`
+    : `written to ${target} (the file now at ${path} was left as it is); continue the crawl with --db ${target}`;
+  return new StoreError('CRAWL_STORE_WRITE', `${what}; what it held (${count(pages)}) was ${where}`);
+}
+
+function count(pages: number): string {
+  return `${pages.toLocaleString('en-US')} page${pages === 1 ? '' : 's'}`;
+}

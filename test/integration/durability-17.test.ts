@@ -1,0 +1,111 @@
+/**
+ * Durability, round 17: what a crawl does when its database file is taken from under it, by real
+ * processes on real files. SQLite keeps writing an open file whose name is gone, so a crawl whose
+ * file was deleted mid-way ran to its end, printed "crawl done: N pages stored", exit 0, and the
+ * kernel freed the file, and every page in it, when the crawl closed it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { startSite, page, type Route } from '../helpers/site.js';
+import { tempDbPath } from '../helpers/config.js';
+import { crawlite, whenPages } from '../helpers/cli.js';
+
+const PAGES = 80;
+
+/** '/' links /p/1../p/80, each a little slow, so a crawl at concurrency 2 lasts a few seconds. */
+function routes(): Record<string, Route> {
+  const r: Record<string, Route> = {};
+  const all = Array.from({ length: PAGES }, (_, i) => i + 1);
+  r['/'] = page('home', all.map((j) => `/p/${j}`));
+  for (const j of all) r[`/p/${j}`] = { body: page(`p${j}`), delayMs: 40 };
+  return r;
+}
+
+function crawlArgs(seed: string, db: string): string[] {
+  return ['crawl', seed, '--db', db, '--concurrency', '2', '--per-host', '2', '--quiet'];
+}
+
+function readDb(path: string) {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return {
+      integrity: db.pragma('integrity_check', { simple: true }),
+      pages: db.prepare('SELECT count(*) FROM pages').pluck().get() as number,
+      distinct: db.prepare('SELECT count(DISTINCT url_id) FROM pages').pluck().get() as number,
+      unfinished: db.prepare(`SELECT count(*) FROM urls WHERE state IN ('queued', 'fetching')`).pluck().get() as number,
+      runs: db.prepare('SELECT status, pages FROM runs ORDER BY id').all() as Array<{ status: string; pages: number }>,
+      lock: db.prepare(`SELECT count(*) FROM meta WHERE key LIKE 'writer%'`).pluck().get() as number,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+test('a database deleted mid-crawl: the crawl stops, writes what it held back to the path, says so, exit 1; a rerun finishes it', async (t) => {
+  const site = await startSite(routes());
+  t.after(() => site.close());
+  const dbPath = tempDbPath(t);
+  let seen = -1;
+  const run = await crawlite(crawlArgs(site.url('/'), dbPath), {
+    onSpawn: (child) => whenPages(child, dbPath, 5, (n) => {
+      seen = n;
+      for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+    }),
+  });
+  assert.ok(seen >= 5, `deleted mid-crawl (${run.stderr})`);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /crawlite: database \S+ was deleted \(or moved away\) during the crawl; the crawl stopped; what it held \(\d+ pages\) was written back to \S+; run the crawl again to continue it \[CRAWL_STORE_WRITE\]/);
+  assert.doesNotMatch(run.stderr, /crawl done|\n\s+at /);
+
+  const rescued = readDb(dbPath);
+  assert.equal(rescued.integrity, 'ok');
+  assert.ok(rescued.pages >= seen && rescued.pages < PAGES + 1, `the pages it had stored (${rescued.pages}, ${seen} when deleted)`);
+  assert.deepEqual(rescued.runs, [{ status: 'failed', pages: rescued.pages }]);
+  assert.equal(rescued.lock, 0, 'the lock released in the copy');
+  assert.ok(!existsSync(`${dbPath}-wal`) && !existsSync(`${dbPath}-shm`), 'no -wal or -shm of the lost file beside the copy');
+
+  const again = await crawlite(['crawl', '--db', dbPath, '--quiet']);
+  assert.equal(again.code, 0, again.stderr);
+  const done = readDb(dbPath);
+  assert.deepEqual({ pages: done.pages, distinct: done.distinct, unfinished: done.unfinished }, { pages: PAGES + 1, distinct: PAGES + 1, unfinished: 0 });
+  assert.deepEqual(done.runs.map((r) => r.status), ['failed', 'done']);
+});
+
+test('a database replaced by another file mid-crawl: that file is left byte for byte, the crawl is written beside it as .rescued', async (t) => {
+  const site = await startSite(routes());
+  t.after(() => site.close());
+  const dbPath = tempDbPath(t);
+  const other = join(dirname(dbPath), 'other.db');
+  const made = new Database(other);
+  made.exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('kept')");
+  made.close();
+  const otherBytes = readFileSync(other);
+  let seen = -1;
+  const run = await crawlite(crawlArgs(site.url('/'), dbPath), {
+    onSpawn: (child) => whenPages(child, dbPath, 5, (n) => {
+      seen = n;
+      renameSync(other, dbPath);
+    }),
+  });
+  assert.ok(seen >= 5, `replaced mid-crawl (${run.stderr})`);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /was replaced by another file during the crawl; the crawl stopped; what it held \(\d+ pages\) was written to \S+\.rescued \(the file now at \S+ was left as it is\); continue the crawl with --db \S+\.rescued \[CRAWL_STORE_WRITE\]/);
+
+  // The crawl's -wal left beside it was read as its WAL: sqlite3 then showed crawlite's tables in it.
+  assert.ok(!existsSync(`${dbPath}-wal`) && !existsSync(`${dbPath}-shm`), 'no -wal or -shm of the crawl beside the other file');
+  assert.ok(readFileSync(dbPath).equals(otherBytes), 'the file that took the name is unchanged');
+  const reader = new Database(dbPath, { readonly: true });
+  assert.deepEqual(reader.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all(), ['notes']);
+  reader.close();
+
+  const rescued = readDb(`${dbPath}.rescued`);
+  assert.equal(rescued.integrity, 'ok');
+  assert.ok(rescued.pages >= seen, `the pages it had stored (${rescued.pages}, ${seen} when replaced)`);
+  assert.deepEqual(rescued.runs, [{ status: 'failed', pages: rescued.pages }]);
+  const again = await crawlite(['crawl', '--db', `${dbPath}.rescued`, '--quiet']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(readDb(`${dbPath}.rescued`).distinct, PAGES + 1);
+});
