@@ -83,6 +83,11 @@ export interface CrawlSummary extends CrawlProgress {
   maxTimeReached?: { limitMs: number; queued: number };
   /** URLs the run left queued (--max-time, --max-pages, Ctrl+C), for the next run; present only when there are some. */
   queuedAtEnd?: number;
+  /**
+   * A read still in progress in another process when the crawl ended kept its last commits in the
+   * `-wal` file (store/settle-file.ts): the database file alone lacks them. Present only then.
+   */
+  isWalLeft?: true;
 }
 
 interface Sources {

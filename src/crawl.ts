@@ -92,6 +92,11 @@ export interface CrawlOptions {
   onRequeueSkipped?: (queued: number) => void;
   /** Called synchronously for every stored page and failed URL; keep it cheap. */
   onEvent?: (e: CrawlEvent) => void;
+  /**
+   * The database's WAL passed a size that only a read held open in another process explains
+   * (store/wal-growth.ts): once, and again each time it doubles.
+   */
+  onWalGrowth?: (walBytes: number) => void;
   /** The job file this crawl runs, recorded on its run row (a resumed crawl records its run's again). */
   job?: { name: string; file: string | null };
 }
@@ -223,6 +228,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     storeError = err;
     stop.abort();
   });
+  if (opts.onWalGrowth) writer.onWalGrowth(opts.onWalGrowth);
 
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
@@ -412,6 +418,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   let earlierFailures: EarlierFailures | null = null;
   let recrawlStats: RecrawlStats | null = null;
   let isNothingQueued = false;
+  let isWalLeft = false;
   try {
     // --max-time: from here on no URL is taken; those in flight finish, the queue waits for the next run.
     // The clock starts before the sitemaps, which are requests of the run too.
@@ -502,7 +509,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       dropSidecars(writer.sidecars);
     } else {
       // Also after a failed write (--max-db-size, a full disk): what was committed stays readable.
-      settleForReaders(db);
+      isWalLeft = settleForReaders(db) === 'partial';
     }
     db.close();
   }
@@ -515,6 +522,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     ...(excludedSeeds ? { excludedSeeds } : {}),
     ...(isTimeUp && status === 'done' ? { maxTimeReached: { limitMs: config.maxTimeMs as number, queued: queuedAtEnd } } : {}),
     ...(queuedAtEnd > 0 ? { queuedAtEnd } : {}),
+    ...(isWalLeft ? { isWalLeft: true as const } : {}),
   };
   if (storeError || unmarkedRunId !== null) throw storeFullError(storeError, fullCause, unmarkedRunId);
   return summary;

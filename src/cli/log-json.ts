@@ -36,5 +36,6 @@ export function formatJsonSummary(s: CrawlSummary, now = new Date()): string {
     ...(s.recrawl ? { recrawl: s.recrawl } : {}),
     ...(s.maxTimeReached ? { maxTimeReached: s.maxTimeReached } : {}),
     ...(s.queuedAtEnd !== undefined ? { queuedAtEnd: s.queuedAtEnd } : {}),
+    ...(s.isWalLeft ? { walLeft: true } : {}),
   })}\n`;
 }

@@ -21,6 +21,7 @@ import { SignatureCopies } from './signature-copies.js';
 import { selectClaimable } from './claim-urls.js';
 import { createLinkInserter, type LinkRow } from './link-inserts.js';
 import { currentOwner, lockState, lockedMessage, parseLock } from './writer-lock.js';
+import { WalGrowth } from './wal-growth.js';
 import { fileChange, fileIdentity, movedError, sidecarIdentities, type FileChange, type FileIdentity } from './db-moved.js';
 
 type Op =
@@ -105,6 +106,8 @@ export class Writer {
   /** Its -wal and -shm as opened, removed if the file moves (db-moved.ts). */
   readonly sidecars: ReadonlyMap<string, FileIdentity>;
   #moved: FileChange | null = null;
+  readonly #walGrowth: WalGrowth | null;
+  #onWalGrowth: (walBytes: number) => void = () => {};
   readonly #hooks: PageHooks[] = [];
   /** URLs the writes in #ops leave 'done' (pages' final URLs, a recrawl's 304s), for isStored() before they commit. */
   readonly #bufferedStored = new Set<string>();
@@ -125,6 +128,7 @@ export class Writer {
     this.#config = config;
     this.#identity = db.memory ? null : fileIdentity(db.name);
     this.sidecars = db.memory ? new Map() : sidecarIdentities(db.name);
+    this.#walGrowth = db.memory ? null : new WalGrowth(db.name, config.walWarnBytes);
     // better-sqlite3's transaction(): BEGIN/COMMIT around a synchronous function, ROLLBACK if it throws.
     // Every write transaction here is run .immediate(): it takes the write lock at BEGIN, waiting
     // up to busy_timeout for it. A deferred one that reads first and then writes fails at once
@@ -150,6 +154,11 @@ export class Writer {
   /** Called once when a commit fails (disk full, I/O error): the crawl must stop. */
   onError(handler: (err: StoreError) => void): void {
     this.#onError = handler;
+  }
+
+  /** Called when the WAL passes the next size mark: a reader keeps it from being reused (wal-growth.ts). */
+  onWalGrowth(handler: (walBytes: number) => void): void {
+    this.#onWalGrowth = handler;
   }
 
   addPageHooks(hooks: PageHooks): void {
@@ -466,6 +475,8 @@ export class Writer {
     addTrapSkips(this.counts.trapSkips, this.#batchCounts.trapSkips);
     // One stat per batch: a file deleted under the crawl is found within a batch of its loss.
     this.checkFile();
+    const walBytes = this.#walGrowth?.check() ?? null;
+    if (walBytes !== null) this.#onWalGrowth(walBytes);
     return claimed;
   }
 

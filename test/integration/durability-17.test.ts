@@ -1,17 +1,20 @@
 /**
- * Durability, round 17: what a crawl does when its database file is taken from under it, by real
- * processes on real files. SQLite keeps writing an open file whose name is gone, so a crawl whose
+ * Durability, round 17, by real processes on real files. What a crawl does when its database file
+ * is taken from under it: SQLite keeps writing an open file whose name is gone, so a crawl whose
  * file was deleted mid-way ran to its end, printed "crawl done: N pages stored", exit 0, and the
- * kernel freed the file, and every page in it, when the crawl closed it.
+ * kernel freed the file, and every page in it, when the crawl closed it. And what a read held
+ * open in another process does to the crawl's WAL: it keeps it growing, and keeps the end of the
+ * crawl out of the file, which the crawl did not say.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startSite, page, type Route } from '../helpers/site.js';
-import { tempDbPath } from '../helpers/config.js';
-import { crawlite, whenPages } from '../helpers/cli.js';
+import { tempDbPath, testConfig } from '../helpers/config.js';
+import { runCrawl } from '../../src/crawl.js';
+import { countPages, crawlite, whenPages } from '../helpers/cli.js';
 
 const PAGES = 80;
 
@@ -108,4 +111,70 @@ test('a database replaced by another file mid-crawl: that file is left byte for 
   const again = await crawlite(['crawl', '--db', `${dbPath}.rescued`, '--quiet']);
   assert.equal(again.code, 0, again.stderr);
   assert.equal(readDb(`${dbPath}.rescued`).distinct, PAGES + 1);
+});
+
+/** A read transaction held open on `path`, as a `sqlite3` shell left inside BEGIN holds one. */
+function holdRead(path: string): { close(): void } {
+  const reader = new Database(path, { readonly: true, fileMustExist: true });
+  reader.exec('BEGIN');
+  reader.prepare('SELECT count(*) FROM pages').get();
+  return {
+    close: () => {
+      reader.exec('COMMIT');
+      reader.close();
+    },
+  };
+}
+
+test('a read still open in another process when the crawl ends: a warning says the end of the crawl is in -wal, not in the file alone', async (t) => {
+  const site = await startSite(routes());
+  t.after(() => site.close());
+  const dbPath = tempDbPath(t);
+  let read: { close(): void } | null = null;
+  t.after(() => read?.close());
+  const run = await crawlite(crawlArgs(site.url('/'), dbPath), {
+    onSpawn: (child) => whenPages(child, dbPath, 5, () => {
+      read = holdRead(dbPath);
+    }),
+  });
+  assert.ok(read !== null, 'the read began mid-crawl');
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /^crawlite: a read still open in another process \(an export, sqlite3\) kept the end of this crawl in \S+crawl\.db-wal, not yet in \S+crawl\.db: copy both files, or open it once with sqlite3 when that read is over$/m);
+
+  // What the line warns of: the file copied alone lacks the pages stored after the read began
+  // (here even the tables, whose creation is in the WAL too: -1).
+  const alone = join(dirname(dbPath), 'alone.db');
+  copyFileSync(dbPath, alone);
+  assert.ok(countPages(alone) < PAGES + 1, 'the file alone lacks the end of the crawl');
+  (read as { close(): void }).close();
+  read = null;
+  // As the line says: opened once (read-write, as sqlite3 opens it) after the read, the file holds it all.
+  const opened = new Database(dbPath);
+  opened.prepare('SELECT count(*) FROM sqlite_schema').get();
+  opened.close();
+  assert.ok(!existsSync(`${dbPath}-wal`));
+  assert.equal(readDb(dbPath).pages, PAGES + 1);
+});
+
+test('a crawl whose WAL a held read keeps growing says so, once past the mark and again each time it doubles', async (t) => {
+  const site = await startSite(routes());
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], {
+    fetch: { concurrency: 2, perHost: 2 },
+    store: { batchSize: 2, flushIntervalMs: 20, walWarnBytes: 256 << 10 },
+  });
+  let read: { close(): void } | null = null;
+  t.after(() => read?.close());
+  const sizes: number[] = [];
+  const summary = await runCrawl(config, {
+    onEvent: () => {
+      if (read === null) read = holdRead(config.dbPath);
+    },
+    onWalGrowth: (bytes) => sizes.push(bytes),
+  });
+  assert.equal(summary.status, 'done');
+  assert.ok(sizes.length >= 2, `warned as the WAL grew: ${sizes.join(', ')}`);
+  assert.ok(sizes[0]! >= 256 << 10);
+  for (let i = 1; i < sizes.length; i++) assert.ok(sizes[i]! >= 2 * sizes[i - 1]!, `each warning at double the last: ${sizes.join(', ')}`);
+  assert.equal(summary.isWalLeft, true, 'the read outlived the crawl');
 });
