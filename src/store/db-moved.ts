@@ -2,14 +2,14 @@
  * A database file deleted, or replaced by another file, while a crawl writes it. SQLite goes on
  * writing the open file (and its -wal) after its name is gone: the crawl ran to its end, said
  * "crawl done: 401 pages stored, database: data/crawl.db", exit 0, and when it closed the last
- * handle the kernel freed the file with every page in it, those of earlier runs included (QA: a
+ * handle the kernel freed the file with every page in it, those of earlier runs included (a
  * `rm -rf data/`, a /tmp cleaner, a `mv` of the file elsewhere). The writer compares the path's
  * device and inode with those it opened after every commit, so the crawl stops at the next batch;
  * what the connection still holds is then written to a file beside it, which is renamed into place
  * without replacing anything (a link), so a kill during the copy leaves no half-written database
  * where the crawl's was.
  */
-import { linkSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, linkSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError } from '../errors.js';
 import { makeDirs } from '../make-dirs.js';
@@ -33,8 +33,10 @@ export function fileChange(path: string, opened: FileIdentity): FileChange | nul
   let now: FileIdentity | null;
   try {
     now = fileIdentity(path);
-  } catch {
-    // Its folder was deleted (ENOENT through a missing level) or made unreadable: gone from here.
+  } catch (err) {
+    // A folder on the path replaced by a file: gone. Anything else (EACCES: a folder made
+    // unreadable) says nothing of the file, which the crawl still writes: not a change.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') return null;
     now = null;
   }
   if (now === null) return 'deleted';
@@ -79,35 +81,54 @@ function describe(change: FileChange): string {
 }
 
 /**
- * Writes the whole database as this connection sees it to `path` when nothing is there now (the
- * file was deleted: the crawl's path holds it again), else to `<path>.rescued`; never over a file.
- * Returns the crawl's final error, saying where the data is, or that it could not be saved.
+ * Writes the whole database as this connection sees it to `path` when nothing is there (the file
+ * was deleted: the crawl's path holds it again), else to `<path>.rescued` (or, that taken too,
+ * `<path>.rescued-<pid>`); never over a file. Returns the crawl's final error, saying where the
+ * data is, or that it could not be saved.
  */
 export function rescueDb(db: Db, path: string, change: FileChange, pages: number): StoreError {
   const what = `database ${path} was ${describe(change)} during the crawl; the crawl stopped`;
-  const target = change === 'deleted' ? path : `${path}.rescued`;
-  const temp = `${target}.${process.pid}.tmp`;
+  const held = `what it held (${count(pages)})`;
+  const targets = [...(change === 'deleted' ? [path] : []), `${path}.rescued`, `${path}.rescued-${process.pid}`];
+  const temp = `${path}.${process.pid}.tmp`;
+  let target: string | null = null;
   try {
-    makeDirs(dirname(target));
+    makeDirs(dirname(path));
     db.prepare('VACUUM INTO ?').run(temp);
-    try {
-      linkSync(temp, target); // EEXIST rather than replace a file made meanwhile
-    } finally {
-      unlinkSync(temp);
-    }
+    target = targets.find((candidate) => placeNew(temp, candidate)) ?? null;
   } catch (err) {
+    return new StoreError('CRAWL_STORE_WRITE', `${what}, and ${held} could not be written beside it (${(err as Error).message}): it is lost`, { cause: err });
+  } finally {
     try {
       unlinkSync(temp);
     } catch {
-      // not made, or removed above
+      // not made
     }
-    const why = (err as NodeJS.ErrnoException).code === 'EEXIST' ? `${target} exists` : (err as Error).message;
-    return new StoreError('CRAWL_STORE_WRITE', `${what}, and what it held (${count(pages)}) could not be written to ${target} (${why}): it is lost`, { cause: err });
   }
-  const where = change === 'deleted'
+  if (target === null) return new StoreError('CRAWL_STORE_WRITE', `${what}, and ${held} could not be written beside it (${targets.join(', ')} all exist): it is lost`);
+  const where = target === path
     ? `written back to ${path}; run the crawl again to continue it`
     : `written to ${target} (the file now at ${path} was left as it is); continue the crawl with --db ${target}`;
-  return new StoreError('CRAWL_STORE_WRITE', `${what}; what it held (${count(pages)}) was ${where}`);
+  return new StoreError('CRAWL_STORE_WRITE', `${what}; ${held} was ${where}`);
+}
+
+/**
+ * Gives `temp` the name `target` unless a file has it; false then. A link, not a rename, so a
+ * file that took the name meanwhile is never replaced; on a file system without hard links (FAT,
+ * some FUSE mounts), a rename once the name is seen free.
+ */
+function placeNew(temp: string, target: string): boolean {
+  try {
+    linkSync(temp, target);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+  }
+  if (existsSync(target)) return false;
+  renameSync(temp, target);
+  return true;
 }
 
 function count(pages: number): string {

@@ -8,7 +8,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startSite, page, type Route } from '../helpers/site.js';
@@ -77,7 +77,7 @@ test('a database deleted mid-crawl: the crawl stops, writes what it held back to
   assert.deepEqual(done.runs.map((r) => r.status), ['failed', 'done']);
 });
 
-test('a database replaced by another file mid-crawl: that file is left byte for byte, the crawl is written beside it as .rescued', async (t) => {
+test('a database replaced by another file mid-crawl: that file is left byte for byte, the crawl is written beside it, never over a file', async (t) => {
   const site = await startSite(routes());
   t.after(() => site.close());
   const dbPath = tempDbPath(t);
@@ -86,16 +86,25 @@ test('a database replaced by another file mid-crawl: that file is left byte for 
   made.exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('kept')");
   made.close();
   const otherBytes = readFileSync(other);
+  // The first name a rescue takes is taken too: the copy goes to the next, this file stays.
+  writeFileSync(`${dbPath}.rescued`, 'an earlier rescue, kept');
   let seen = -1;
+  let pid = 0;
   const run = await crawlite(crawlArgs(site.url('/'), dbPath), {
-    onSpawn: (child) => whenPages(child, dbPath, 5, (n) => {
-      seen = n;
-      renameSync(other, dbPath);
-    }),
+    onSpawn: (child) => {
+      pid = child.pid ?? 0;
+      whenPages(child, dbPath, 5, (n) => {
+        seen = n;
+        renameSync(other, dbPath);
+      });
+    },
   });
   assert.ok(seen >= 5, `replaced mid-crawl (${run.stderr})`);
   assert.equal(run.code, 1, run.stderr);
-  assert.match(run.stderr, /was replaced by another file during the crawl; the crawl stopped; what it held \(\d+ pages\) was written to \S+\.rescued \(the file now at \S+ was left as it is\); continue the crawl with --db \S+\.rescued \[CRAWL_STORE_WRITE\]/);
+  const rescuedPath = `${dbPath}.rescued-${pid}`;
+  assert.ok(run.stderr.includes(`was replaced by another file during the crawl; the crawl stopped; what it held (`), run.stderr);
+  assert.ok(run.stderr.includes(`was written to ${rescuedPath} (the file now at ${dbPath} was left as it is); continue the crawl with --db ${rescuedPath} [CRAWL_STORE_WRITE]`), run.stderr);
+  assert.equal(readFileSync(`${dbPath}.rescued`, 'utf8'), 'an earlier rescue, kept');
 
   // The crawl's -wal left beside it was read as its WAL: sqlite3 then showed crawlite's tables in it.
   assert.ok(!existsSync(`${dbPath}-wal`) && !existsSync(`${dbPath}-shm`), 'no -wal or -shm of the crawl beside the other file');
@@ -104,13 +113,13 @@ test('a database replaced by another file mid-crawl: that file is left byte for 
   assert.deepEqual(reader.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all(), ['notes']);
   reader.close();
 
-  const rescued = readDb(`${dbPath}.rescued`);
+  const rescued = readDb(rescuedPath);
   assert.equal(rescued.integrity, 'ok');
   assert.ok(rescued.pages >= seen, `the pages it had stored (${rescued.pages}, ${seen} when replaced)`);
   assert.deepEqual(rescued.runs, [{ status: 'failed', pages: rescued.pages }]);
-  const again = await crawlite(['crawl', '--db', `${dbPath}.rescued`, '--quiet']);
+  const again = await crawlite(['crawl', '--db', rescuedPath, '--quiet']);
   assert.equal(again.code, 0, again.stderr);
-  assert.equal(readDb(`${dbPath}.rescued`).distinct, PAGES + 1);
+  assert.equal(readDb(rescuedPath).distinct, PAGES + 1);
 });
 
 /** A read transaction held open on `path`, as a `sqlite3` shell left inside BEGIN holds one. */
