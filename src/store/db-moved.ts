@@ -71,6 +71,25 @@ export function dropSidecars(own: ReadonlyMap<string, FileIdentity>): void {
   }
 }
 
+/**
+ * The crawl's `-wal` deleted under it (taken for a temporary file: `rm *.db-wal`), the file itself
+ * left. SQLite writes on into the unlinked WAL, where every commit since the last checkpoint then
+ * lives alone: a crash lost them all (a kill a second after `rm crawl.db-wal` left a file with no
+ * tables), and a reader opening the file saw none of them. While this connection can still read
+ * the WAL, everything in it is checkpointed into the file, and leaving WAL mode and entering it
+ * again makes a new `-wal` at its path. Throws when that cannot be done (a read in progress holds
+ * frames); returns the new sidecars' identities.
+ */
+export function restoreWal(db: Db): Map<string, FileIdentity> {
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+  if (result === undefined || result.busy !== 0 || result.log !== result.checkpointed) throw new Error('a read in progress holds part of it');
+  if (db.pragma('journal_mode = DELETE', { simple: true }) !== 'delete') throw new Error('another connection has the file open');
+  db.pragma('journal_mode = WAL');
+  // A first read opens (creates) the new -wal and -shm.
+  db.prepare('SELECT 1 FROM sqlite_schema LIMIT 1').get();
+  return sidecarIdentities(db.name);
+}
+
 /** The error the crawl stops with when the change is found; rescueDb words the end. */
 export function movedError(path: string, change: FileChange): StoreError {
   return new StoreError('CRAWL_STORE_WRITE', `database ${path} was ${describe(change)} during the crawl; the crawl stopped`);

@@ -7,23 +7,18 @@
  * batch. Nothing crawlite does can end another process's read, so the crawl says so, once the WAL
  * is past what checkpoints leave it at (16 MB, plus a batch) and each time it doubles after.
  */
-import { statSync } from 'node:fs';
-
 /** Well past a working WAL's size: the checkpoint interval plus the largest batch (writer.ts BATCH_BYTES). */
 export const WAL_WARN_BYTES = 256 << 20;
 
 export class WalGrowth {
-  readonly #walPath: string;
   #warnAt: number;
 
-  constructor(dbPath: string, warnAt = WAL_WARN_BYTES) {
-    this.#walPath = `${dbPath}-wal`;
+  constructor(warnAt = WAL_WARN_BYTES) {
     this.#warnAt = warnAt;
   }
 
-  /** The WAL's size when it has just passed the next warning mark, else null. */
-  check(): number | null {
-    const size = statSync(this.#walPath, { throwIfNoEntry: false })?.size ?? 0;
+  /** `size` (the WAL's, read by the writer once per commit) when it has just passed the next warning mark, else null. */
+  check(size: number): number | null {
     if (size < this.#warnAt) return null;
     this.#warnAt = size * 2;
     return size;

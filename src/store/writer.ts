@@ -5,6 +5,7 @@
  * one transaction per batch (by count, by bytes and by time), which is what makes a URL's state durable
  * and a page's rows all-or-nothing.
  */
+import { statSync } from 'node:fs';
 import type { Db } from './db.js';
 import type { Transaction } from 'better-sqlite3';
 import { prepareStatements, type Statements } from './statements.js';
@@ -22,7 +23,7 @@ import { selectClaimable } from './claim-urls.js';
 import { createLinkInserter, type LinkRow } from './link-inserts.js';
 import { currentOwner, lockState, lockedMessage, parseLock } from './writer-lock.js';
 import { WalGrowth } from './wal-growth.js';
-import { fileChange, fileIdentity, movedError, sidecarIdentities, type FileChange, type FileIdentity } from './db-moved.js';
+import { fileChange, fileIdentity, movedError, restoreWal, sidecarIdentities, type FileChange, type FileIdentity } from './db-moved.js';
 
 type Op =
   | { kind: 'page'; record: PageRecord; links: LinkRecord[]; extraUrls: Discovered[] }
@@ -103,8 +104,8 @@ export class Writer {
   #onError: (err: StoreError) => void = () => {};
   /** The file opened, to tell when its path no longer names it (db-moved.ts); null in memory. */
   readonly #identity: FileIdentity | null;
-  /** Its -wal and -shm as opened, removed if the file moves (db-moved.ts). */
-  readonly sidecars: ReadonlyMap<string, FileIdentity>;
+  /** Its -wal and -shm as opened (or made again), removed if the file moves (db-moved.ts). */
+  #sidecars: Map<string, FileIdentity>;
   #moved: FileChange | null = null;
   readonly #walGrowth: WalGrowth | null;
   #onWalGrowth: (walBytes: number) => void = () => {};
@@ -127,8 +128,8 @@ export class Writer {
     this.#insertLinks = createLinkInserter(db);
     this.#config = config;
     this.#identity = db.memory ? null : fileIdentity(db.name);
-    this.sidecars = db.memory ? new Map() : sidecarIdentities(db.name);
-    this.#walGrowth = db.memory ? null : new WalGrowth(db.name, config.walWarnBytes);
+    this.#sidecars = db.memory ? new Map() : sidecarIdentities(db.name);
+    this.#walGrowth = db.memory ? null : new WalGrowth(config.walWarnBytes);
     // better-sqlite3's transaction(): BEGIN/COMMIT around a synchronous function, ROLLBACK if it throws.
     // Every write transaction here is run .immediate(): it takes the write lock at BEGIN, waiting
     // up to busy_timeout for it. A deferred one that reads first and then writes fails at once
@@ -196,9 +197,30 @@ export class Writer {
   checkFile(): void {
     if (this.#identity === null || this.#moved !== null) return;
     const change = fileChange(this.#db.name, this.#identity);
-    if (change === null) return;
-    this.#moved = change;
-    this.#onError(movedError(this.#db.name, change));
+    if (change !== null) {
+      this.#moved = change;
+      this.#onError(movedError(this.#db.name, change));
+      return;
+    }
+    const walPath = `${this.#db.name}-wal`;
+    const wal = statSync(walPath, { throwIfNoEntry: false });
+    const opened = this.#sidecars.get(walPath);
+    if (opened !== undefined && (wal === undefined || wal.ino !== opened.ino || wal.dev !== opened.dev)) {
+      try {
+        this.#sidecars = restoreWal(this.#db);
+      } catch (err) {
+        this.#sidecars = new Map(); // reported once
+        this.#onError(new StoreError('CRAWL_STORE_WRITE', `${walPath} was deleted during the crawl, and what it held could not be put back into ${this.#db.name} (${(err as Error).message}); the crawl stopped: run it again to continue`, { cause: err }));
+      }
+      return;
+    }
+    const walBytes = this.#walGrowth?.check(wal?.size ?? 0) ?? null;
+    if (walBytes !== null) this.#onWalGrowth(walBytes);
+  }
+
+  /** Its -wal and -shm as they are now, for db-moved.ts's dropSidecars. */
+  get sidecars(): ReadonlyMap<string, FileIdentity> {
+    return this.#sidecars;
   }
 
   /**
@@ -473,10 +495,8 @@ export class Writer {
     this.counts.duplicates += this.#batchCounts.duplicates;
     this.counts.failures += this.#batchCounts.failures;
     addTrapSkips(this.counts.trapSkips, this.#batchCounts.trapSkips);
-    // One stat per batch: a file deleted under the crawl is found within a batch of its loss.
+    // Two stats per batch: a file or WAL deleted under the crawl is found within a batch of its loss.
     this.checkFile();
-    const walBytes = this.#walGrowth?.check() ?? null;
-    if (walBytes !== null) this.#onWalGrowth(walBytes);
     return claimed;
   }
 

@@ -122,6 +122,38 @@ test('a database replaced by another file mid-crawl: that file is left byte for 
   assert.equal(readDb(rescuedPath).distinct, PAGES + 1);
 });
 
+test('a -wal deleted mid-crawl (taken for a temporary file): what it held goes into the file and a new -wal is made, so a kill after it loses nothing stored', async (t) => {
+  const site = await startSite(routes());
+  t.after(() => site.close());
+  const dbPath = tempDbPath(t);
+  let seen = -1;
+  const run = await crawlite(crawlArgs(site.url('/'), dbPath), {
+    onSpawn: (child) => whenPages(child, dbPath, 5, (n) => {
+      seen = n;
+      rmSync(`${dbPath}-wal`);
+      rmSync(`${dbPath}-shm`, { force: true });
+      const hits = site.total();
+      // Killed once the crawl has made its WAL again, or, without that, 30 requests on.
+      const poll = setInterval(() => {
+        if (!existsSync(`${dbPath}-wal`) && site.total() < hits + 30) return;
+        clearInterval(poll);
+        child.kill('SIGKILL');
+      }, 5);
+      child.on('exit', () => clearInterval(poll));
+    }),
+  });
+  assert.ok(seen >= 5);
+  assert.equal(run.signal, 'SIGKILL', `killed mid-crawl (exit ${run.code}; ${run.stderr})`);
+  // Before: the pages were in the deleted WAL alone, and the file had not even its tables.
+  const left = readDb(dbPath);
+  assert.equal(left.integrity, 'ok');
+  assert.ok(left.pages >= seen, `the pages stored before the kill are in the file (${left.pages}, ${seen} when the WAL was deleted)`);
+  const again = await crawlite(['crawl', '--db', dbPath, '--quiet']);
+  assert.equal(again.code, 0, again.stderr);
+  const done = readDb(dbPath);
+  assert.deepEqual({ distinct: done.distinct, pages: done.pages, unfinished: done.unfinished }, { distinct: PAGES + 1, pages: PAGES + 1, unfinished: 0 });
+});
+
 /** A read transaction held open on `path`, as a `sqlite3` shell left inside BEGIN holds one. */
 function holdRead(path: string): { close(): void } {
   const reader = new Database(path, { readonly: true, fileMustExist: true });
