@@ -493,7 +493,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     writer.flush();
     // Deleted since the last commit: the run ends failed, in the file that is copied out below.
     writer.checkFile();
-    if (writer.moved !== null) status = 'failed';
+    if (writer.moved !== null || storeError !== null) status = 'failed';
     // Fresh, not the progress line's sample: the summary tells how much the next run has left.
     const end = recordRunEnd(writer, status);
     queuedAtEnd = end.queued;

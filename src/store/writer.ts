@@ -192,7 +192,9 @@ export class Writer {
   /**
    * Whether the path still names the file being written; reported once through onError when it
    * does not. Not a failure of the writer: its commits still reach the open file, so the stop's
-   * requeues and the run's end are written before the crawl copies it out (db-moved.ts).
+   * requeues and the run's end are written before the crawl copies it out (db-moved.ts). Then the
+   * -wal: deleted, what it holds is put back into the file and a new one made (restoreWal), else
+   * its size, for a read that keeps it growing (wal-growth.ts).
    */
   checkFile(): void {
     if (this.#identity === null || this.#moved !== null) return;
