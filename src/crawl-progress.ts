@@ -86,6 +86,11 @@ export interface CrawlSummary extends CrawlProgress {
   queuedAtEnd?: number;
   /** With --sitemaps: what they gave (the text summary's `sitemaps:` line, read before the crawl); present only then. */
   sitemaps?: SitemapReport;
+  /**
+   * A read still in progress in another process when the crawl ended kept its last commits in the
+   * `-wal` file (store/settle-file.ts): the database file alone lacks them. Present only then.
+   */
+  isWalLeft?: true;
 }
 
 interface Sources {

@@ -22,6 +22,7 @@ import { asStoreCorrupt } from './store/store-corrupt.js';
 import { Writer } from './store/writer.js';
 import { applyMaxDbSize, refuseFullAtStart } from './store/max-db-size.js';
 import { settleForReaders } from './store/settle-file.js';
+import { dropSidecars, rescueDb } from './store/db-moved.js';
 import { isStoreFull } from './store/store-full.js';
 import { recordRunEnd, storeFullError } from './run-end.js';
 import { Frontier } from './frontier/frontier.js';
@@ -91,6 +92,11 @@ export interface CrawlOptions {
   onRequeueSkipped?: (queued: number) => void;
   /** Called synchronously for every stored page and failed URL; keep it cheap. */
   onEvent?: (e: CrawlEvent) => void;
+  /**
+   * The database's WAL passed a size that only a read held open in another process explains
+   * (store/wal-growth.ts): once, and again each time it doubles.
+   */
+  onWalGrowth?: (walBytes: number) => void;
   /** The job file this crawl runs, recorded on its run row (a resumed crawl records its run's again). */
   job?: { name: string; file: string | null };
 }
@@ -222,6 +228,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     storeError = err;
     stop.abort();
   });
+  if (opts.onWalGrowth) writer.onWalGrowth(opts.onWalGrowth);
 
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
@@ -412,6 +419,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   let recrawlStats: RecrawlStats | null = null;
   let isNothingQueued = false;
   let sitemapReport: SitemapReport | null = null;
+  let isWalLeft = false;
   try {
     // --max-time: from here on no URL is taken; those in flight finish, the queue waits for the next run.
     // The clock starts before the sitemaps, which are requests of the run too.
@@ -485,6 +493,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     opts.signal?.removeEventListener('abort', onOuterAbort);
     recrawl.finish();
     writer.flush();
+    // Deleted since the last commit: the run ends failed, in the file that is copied out below.
+    writer.checkFile();
+    if (writer.moved !== null || storeError !== null) status = 'failed';
     // Fresh, not the progress line's sample: the summary tells how much the next run has left.
     const end = recordRunEnd(writer, status);
     queuedAtEnd = end.queued;
@@ -494,8 +505,14 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     writer.close();
     loopDelay.disable();
     await Promise.allSettled([pool.close(), fetcher.close()]);
-    // Also after a failed write (--max-db-size, a full disk): what was committed stays readable.
-    settleForReaders(db);
+    if (writer.moved !== null) {
+      // The open file is all there is of the crawl now: its name is gone (store/db-moved.ts).
+      storeError = rescueDb(db, config.dbPath, writer.moved, countPages(db));
+      dropSidecars(writer.sidecars);
+    } else {
+      // Also after a failed write (--max-db-size, a full disk): what was committed stays readable.
+      isWalLeft = settleForReaders(db) === 'partial';
+    }
     db.close();
   }
   const summary: CrawlSummary = {
@@ -508,9 +525,14 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     ...(isTimeUp && status === 'done' ? { maxTimeReached: { limitMs: config.maxTimeMs as number, queued: queuedAtEnd } } : {}),
     ...(queuedAtEnd > 0 ? { queuedAtEnd } : {}),
     ...(sitemapReport !== null ? { sitemaps: sitemapReport } : {}),
+    ...(isWalLeft ? { isWalLeft: true as const } : {}),
   };
   if (storeError || unmarkedRunId !== null) throw storeFullError(storeError, fullCause, unmarkedRunId);
   return summary;
+}
+
+function countPages(db: Db): number {
+  return db.prepare('SELECT count(*) FROM pages').pluck().get() as number;
 }
 
 /** The figures for the summary's recrawl line; a file too damaged to read them has no line, not a failed summary. */

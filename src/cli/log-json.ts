@@ -40,6 +40,7 @@ export function formatJsonSummary(s: CrawlSummary, now = new Date()): string {
     // The text modes' `sitemaps:` line, which --log-format json had nowhere (QA): its figures,
     // and each sitemap not read with why (`not read: --max-time reached`, an HTTP 404, ...).
     ...(s.sitemaps ? { sitemaps: jsonSitemaps(s.sitemaps) } : {}),
+    ...(s.isWalLeft ? { walLeft: true } : {}),
   })}\n`;
 }
 

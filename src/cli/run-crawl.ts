@@ -7,7 +7,7 @@ import { loadCrawlConfig, type JobFlags } from '../config/load-job.js';
 import { runCrawl, type CrawlOptions, type CrawlSummary } from '../crawl.js';
 import { createViewFromFlags, type ViewFlags } from './progress-view.js';
 import { nothingFetchedError } from './nothing-fetched.js';
-import { formatCrawlDelay, formatRequeueSkipped, formatRetryFailed, formatSeedRedirect, formatSitemaps } from './summary.js';
+import { formatCrawlDelay, formatRequeueSkipped, formatRetryFailed, formatSeedRedirect, formatSitemaps, formatWalGrowth, formatWalLeft } from './summary.js';
 import { createCrawlNotices } from './crawl-notices.js';
 import { continueHint } from '../config/resume-options.js';
 import { checkProxies, describeProxy } from '../fetch/proxy-check.js';
@@ -52,6 +52,7 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   opts.onSeedRedirect = (redirect) => notices.info(formatSeedRedirect(redirect));
   // The peers ignore Crawl-delay; a crawl slowed by it says so once per origin, like a seed's redirect.
   opts.onCrawlDelay = (n) => notices.info(formatCrawlDelay(n));
+  opts.onWalGrowth = (bytes) => notices.warn(formatWalGrowth(config.dbPath, bytes));
   opts.onSeedsExcluded = (excluded) => {
     for (const { url, reason } of excluded.seeds) view.say(`crawlite: seed ${url} is not crawled: ${reason}`);
   };
@@ -66,6 +67,7 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
   } finally {
     // Erases the live status (also when the crawl failed) before the summary or the error line.
     view.finish(summary);
+    if (summary?.isWalLeft) notices.warn(formatWalLeft(summary.dbPath));
     detach();
   }
 }

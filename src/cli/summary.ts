@@ -4,7 +4,7 @@ import { shellWord } from './shell-word.js';
 import type { CrawlProgress, CrawlSummary } from '../crawl.js';
 import type { CrawlDelayNotice, SeedRedirect } from '../types.js';
 import type { SitemapReport } from '../frontier/sitemaps.js';
-import { formatCount } from '../format-numbers.js';
+import { formatBinaryBytes, formatCount } from '../format-numbers.js';
 import type { RerunJob } from '../config/resume-options.js';
 import type { RecrawlStats } from '../store/recrawl.js';
 
@@ -172,6 +172,20 @@ export function formatMaxTime(maxTimeMs: number, queued: number): string {
 export function formatRecrawl(r: RecrawlStats): string {
   const left = r.pending > 0 ? `, ${formatCount(r.pending)} left for the next run` : '';
   return `recrawl #${r.id}: ${formatCount(r.unchanged)} unchanged, ${formatCount(r.changed)} changed, ${formatCount(r.gone)} gone, ${formatCount(r.failed)} failed${left}`;
+}
+
+/**
+ * Another process was still reading when the crawl ended (store/settle-file.ts): the last commits
+ * are in the -wal file, which a copy of the database file alone leaves behind. A warning, kept by
+ * --quiet: the summary just said the pages were stored.
+ */
+export function formatWalLeft(dbPath: string): string {
+  return `crawlite: a read still open in another process (an export, sqlite3) kept the end of this crawl in ${dbPath}-wal, not yet in ${dbPath}: copy both files, or open it once with sqlite3 when that read is over`;
+}
+
+/** The WAL a held read keeps growing (store/wal-growth.ts); a warning, kept by --quiet. */
+export function formatWalGrowth(dbPath: string, walBytes: number): string {
+  return `crawlite: ${dbPath}-wal has grown to ${formatBinaryBytes(walBytes)}: a read held open in another process (sqlite3 inside a transaction, a long export) keeps SQLite from reusing it, and it grows with every page until that read ends`;
 }
 
 export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [], rerunJob: RerunJob | null = null): string {

@@ -267,7 +267,7 @@ export function allKeyPaths(): string[] {
 }
 
 // Compile-time guard: every CrawlConfig option is settable in the file, with a compatible type.
-// (parse.workerUrl is a test seam and parse.fields is set by the top-level `fields` key.)
+// (parse.workerUrl and store.walWarnBytes are test seams; parse.fields is set by the top-level `fields` key.)
 type Slice<K extends 'scope' | 'fetch' | 'parse' | 'store'> = Required<NonNullable<JobFile[K]>>;
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
 type Assert<T extends true> = T;
@@ -278,7 +278,7 @@ export type JobSchemaCoversConfig = [
   Assert<SameKeys<Required<Slice<'fetch'>['politeness']>, PolitenessConfig>>,
   Assert<SameKeys<Required<NonNullable<JobFile['traps']>>, TrapConfig>>,
   Assert<SameKeys<Slice<'parse'>, Omit<CrawlConfig['parse'], 'workerUrl' | 'fields'>>>,
-  Assert<SameKeys<Slice<'store'>, CrawlConfig['store']>>,
+  Assert<SameKeys<Slice<'store'>, Omit<CrawlConfig['store'], 'walWarnBytes'>>>,
   // fetch.proxy is a URL or false in the file and the resolved settings in the config (mergeJob).
   Assert<Omit<Slice<'fetch'>, 'politeness' | 'proxy'> extends Omit<CrawlConfig['fetch'], 'politeness' | 'proxy'> ? true : false>,
   Assert<Slice<'parse'> extends Omit<CrawlConfig['parse'], 'workerUrl' | 'fields'> ? true : false>,

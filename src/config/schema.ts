@@ -123,6 +123,8 @@ export interface StoreConfig {
   flushIntervalMs: number;
   /** Cap on the database file in bytes (SQLite max_page_count); reaching it stops the crawl like a full disk. @default no cap */
   maxDbBytes?: number;
+  /** The WAL size past which the crawl says a reader keeps it growing (store/wal-growth.ts); a test seam. @default 256 MiB */
+  walWarnBytes?: number;
 }
 
 export interface CrawlConfig {

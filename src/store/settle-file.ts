@@ -10,23 +10,32 @@
 import type { Db } from './db.js';
 
 /**
- * Leaves WAL mode; returns whether the file is now in rollback-journal mode. A reader that still
- * has the file open (`crawlite stats` during the crawl's last second, a `watch` of it) keeps it in
- * WAL: the switch needs the only connection. The WAL is then checkpointed into the file, waiting
- * for the reader's current read as long as the connection's busy timeout allows, because a
- * read-only reader closing last does not checkpoint: the crawl's pages stayed in `-wal` alone, and
- * a copy of the database file (`cp crawl.db`) held none of them (QA).
+ * How a finished crawl's file was left: `journal`, back in rollback-journal mode; `wal`, still in
+ * WAL mode (a reader had it open) with the WAL folded into the file; `partial`, a read still in
+ * progress kept the last commits in `-wal` alone, so the file without its `-wal` lacks them.
  */
-export function settleForReaders(db: Db): boolean {
+export type Settled = 'journal' | 'wal' | 'partial';
+
+/**
+ * Leaves WAL mode. A reader that still has the file open (`crawlite stats` during the crawl's
+ * last second, a `watch` of it) keeps it in WAL: the switch needs the only connection. The WAL is
+ * then checkpointed into the file, waiting for the reader's current read as long as the
+ * connection's busy timeout allows, because a read-only reader closing last does not checkpoint:
+ * the crawl's pages stayed in `-wal` alone, and a copy of the database file (`cp crawl.db`) held
+ * none of them (QA). A read that outlasts the wait is reported (`partial`): the crawl said nothing,
+ * and a `cp crawl.db` then held a fraction of the pages it had just said were stored.
+ */
+export function settleForReaders(db: Db): Settled {
   try {
-    return db.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
+    if (db.pragma('journal_mode = DELETE', { simple: true }) === 'delete') return 'journal';
   } catch {
     // SQLITE_BUSY from a reader: stays in WAL, nothing lost
   }
   try {
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    // SQLITE_BUSY here is no error but this row: busy 1, fewer frames checkpointed than logged.
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+    return result !== undefined && result.busy === 0 && result.log === result.checkpointed ? 'wal' : 'partial';
   } catch {
-    // A reader's long read outlasted the wait: the rest stays in -wal, read from there as before.
+    return 'partial';
   }
-  return false;
 }

@@ -5,6 +5,7 @@
  * one transaction per batch (by count, by bytes and by time), which is what makes a URL's state durable
  * and a page's rows all-or-nothing.
  */
+import { statSync } from 'node:fs';
 import type { Db } from './db.js';
 import type { Transaction } from 'better-sqlite3';
 import { prepareStatements, type Statements } from './statements.js';
@@ -21,6 +22,8 @@ import { SignatureCopies } from './signature-copies.js';
 import { selectClaimable } from './claim-urls.js';
 import { createLinkInserter, type LinkRow } from './link-inserts.js';
 import { currentOwner, lockState, lockedMessage, parseLock } from './writer-lock.js';
+import { WalGrowth } from './wal-growth.js';
+import { fileChange, fileIdentity, movedError, restoreWal, sidecarIdentities, type FileChange, type FileIdentity } from './db-moved.js';
 
 type Op =
   | { kind: 'page'; record: PageRecord; links: LinkRecord[]; extraUrls: Discovered[] }
@@ -99,6 +102,13 @@ export class Writer {
   readonly #bodyCopies = new BodyCopies();
   readonly #signatureCopies = new SignatureCopies();
   #onError: (err: StoreError) => void = () => {};
+  /** The file opened, to tell when its path no longer names it (db-moved.ts); null in memory. */
+  readonly #identity: FileIdentity | null;
+  /** Its -wal and -shm as opened (or made again), removed if the file moves (db-moved.ts). */
+  #sidecars: Map<string, FileIdentity>;
+  #moved: FileChange | null = null;
+  readonly #walGrowth: WalGrowth | null;
+  #onWalGrowth: (walBytes: number) => void = () => {};
   readonly #hooks: PageHooks[] = [];
   /** URLs the writes in #ops leave 'done' (pages' final URLs, a recrawl's 304s), for isStored() before they commit. */
   readonly #bufferedStored = new Set<string>();
@@ -117,6 +127,9 @@ export class Writer {
     this.#s = prepareStatements(db);
     this.#insertLinks = createLinkInserter(db);
     this.#config = config;
+    this.#identity = db.memory ? null : fileIdentity(db.name);
+    this.#sidecars = db.memory ? new Map() : sidecarIdentities(db.name);
+    this.#walGrowth = db.memory ? null : new WalGrowth(config.walWarnBytes);
     // better-sqlite3's transaction(): BEGIN/COMMIT around a synchronous function, ROLLBACK if it throws.
     // Every write transaction here is run .immediate(): it takes the write lock at BEGIN, waiting
     // up to busy_timeout for it. A deferred one that reads first and then writes fails at once
@@ -144,6 +157,11 @@ export class Writer {
     this.#onError = handler;
   }
 
+  /** Called when the WAL passes the next size mark: a reader keeps it from being reused (wal-growth.ts). */
+  onWalGrowth(handler: (walBytes: number) => void): void {
+    this.#onWalGrowth = handler;
+  }
+
   addPageHooks(hooks: PageHooks): void {
     this.#hooks.push(hooks);
   }
@@ -164,6 +182,47 @@ export class Writer {
 
   get failure(): StoreError | null {
     return this.#failed;
+  }
+
+  /** How the database's path stopped naming the file this writer writes, once found; null while it does. */
+  get moved(): FileChange | null {
+    return this.#moved;
+  }
+
+  /**
+   * Whether the path still names the file being written; reported once through onError when it
+   * does not. Not a failure of the writer: its commits still reach the open file, so the stop's
+   * requeues and the run's end are written before the crawl copies it out (db-moved.ts). Then the
+   * -wal: deleted, what it holds is put back into the file and a new one made (restoreWal), else
+   * its size, for a read that keeps it growing (wal-growth.ts).
+   */
+  checkFile(): void {
+    if (this.#identity === null || this.#moved !== null) return;
+    const change = fileChange(this.#db.name, this.#identity);
+    if (change !== null) {
+      this.#moved = change;
+      this.#onError(movedError(this.#db.name, change));
+      return;
+    }
+    const walPath = `${this.#db.name}-wal`;
+    const wal = statSync(walPath, { throwIfNoEntry: false });
+    const opened = this.#sidecars.get(walPath);
+    if (opened !== undefined && (wal === undefined || wal.ino !== opened.ino || wal.dev !== opened.dev)) {
+      try {
+        this.#sidecars = restoreWal(this.#db);
+      } catch (err) {
+        this.#sidecars = new Map(); // reported once
+        this.#onError(new StoreError('CRAWL_STORE_WRITE', `${walPath} was deleted during the crawl, and what it held could not be put back into ${this.#db.name} (${(err as Error).message}); the crawl stopped: run it again to continue`, { cause: err }));
+      }
+      return;
+    }
+    const walBytes = this.#walGrowth?.check(wal?.size ?? 0) ?? null;
+    if (walBytes !== null) this.#onWalGrowth(walBytes);
+  }
+
+  /** Its -wal and -shm as they are now, for db-moved.ts's dropSidecars. */
+  get sidecars(): ReadonlyMap<string, FileIdentity> {
+    return this.#sidecars;
   }
 
   /**
@@ -438,6 +497,8 @@ export class Writer {
     this.counts.duplicates += this.#batchCounts.duplicates;
     this.counts.failures += this.#batchCounts.failures;
     addTrapSkips(this.counts.trapSkips, this.#batchCounts.trapSkips);
+    // Two stats per batch: a file or WAL deleted under the crawl is found within a batch of its loss.
+    this.checkFile();
     return claimed;
   }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { CrawlProgress, CrawlSummary } from '../../src/crawl.js';
-import { formatCrawlDelay, formatDuration, formatHttpErrors, formatMaxTime, formatProgressLine, formatSitemaps, formatSummary, formatTrapSkips, plural } from '../../src/cli/summary.js';
+import { formatCrawlDelay, formatDuration, formatHttpErrors, formatMaxTime, formatProgressLine, formatSitemaps, formatSummary, formatTrapSkips, formatWalGrowth, formatWalLeft, plural } from '../../src/cli/summary.js';
 
 test('formatDuration rounds before splitting: never 60s or 60m in a field', () => {
   const cases: Array<[number, string]> = [
@@ -88,4 +88,12 @@ test('a database path with a newline or other control character keeps every summ
   // bash reads the word back as the path itself.
   const read = spawnSync('bash', ['-c', `printf %s ${word}`], { encoding: 'utf8' });
   assert.equal(read.stdout, dbPath, `bash reads ${word}`);
+});
+
+test('the held-read warnings name the -wal beside the database, its size in binary units', () => {
+  assert.equal(
+    formatWalGrowth('data/crawl.db', 256 << 20),
+    'crawlite: data/crawl.db-wal has grown to 256.0 MiB: a read held open in another process (sqlite3 inside a transaction, a long export) keeps SQLite from reusing it, and it grows with every page until that read ends',
+  );
+  assert.match(formatWalLeft('data/crawl.db'), /^crawlite: .* in data\/crawl\.db-wal, not yet in data\/crawl\.db: copy both files/);
 });
