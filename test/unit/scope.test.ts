@@ -329,7 +329,7 @@ describe('configuration errors', () => {
     }
     if (isLookbehindLinear) {
       const check = scope(['https://example.com/'], { include: [lookbehind] });
-      assert.equal(check(`https://example.com/${'a'.repeat(5_000)}/x`), 'CRAWL_SCOPE_OUT');
+      assert.equal(check(`https://example.com/${'a'.repeat(5_000)}/x`), 'CRAWL_SCOPE_EXCLUDED');
       assert.equal(check('https://example.com/a/b.php'), null);
     }
     // Lookarounds and back-references on their own are fine, as is a repeated group without one.
