@@ -94,6 +94,12 @@ function describe(err: unknown): string {
 }
 
 /**
+ * Node 22.15+ appends this to an unverifiable certificate's message. Node's flag is no crawlite
+ * option; crawlite's own hint (--ca-file, --insecure) follows instead.
+ */
+const NODE_SYSTEM_CA_HINT = /; if the root CA is installed locally, try running Node\.js with --use-system-ca/;
+
+/**
  * OpenSSL's own text for a failed handshake is its error queue line, with a source path:
  * `805C…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/…:350:`.
  * Its reason is the part after the function name. The commonest, `wrong version number`, is an
@@ -146,7 +152,7 @@ export function mapFetchError(err: unknown, state: AbortState): FetchError {
   const detail = refusedStatus !== null ? `Response does not match the HTTP/1.1 protocol (${describeFinalStatus(refusedStatus)})`
     : isBadResponse ? 'bad response (an unrequested 100 Continue, or a response to no request), which the HTTP client does not accept'
     : raw?.startsWith('ERR_SSL_') ? describeSslError(raw, describe(err))
-    : describe(err);
+    : describe(err).replace(NODE_SYSTEM_CA_HINT, '');
   const suffix = raw && !isStatusAssertion && !detail.includes(raw) ? ` [${raw}]` : '';
   // Node's message names the reason ("self-signed certificate", "certificate has expired");
   // the hint says how to crawl such a site anyway.

@@ -42,7 +42,15 @@ export function removeCrawliteDb(path: string): void {
   // Nothing to remove where the path cannot even be looked at (its folder a file: ENOTDIR); opening
   // it for the crawl then says why in words. Before, Node's "ENOTDIR: not a directory, stat ..." was the line (QA).
   if (sizeOf(path) === null) return;
-  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+  for (const suffix of ['', '-wal', '-shm']) {
+    try {
+      rmSync(path + suffix, { force: true });
+    } catch (err) {
+      // Node 26's statSync reports ENOTDIR as no entry (sizeOf 0), and its rmSync then throws it.
+      if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+      throw new StoreError('CRAWL_STORE_OPEN', `cannot replace ${path + suffix}: ${(err as Error).message}; pass --db a new file or a crawlite database`, { cause: err });
+    }
+  }
 }
 
 /** The file's size, 0 when it does not exist, null when it cannot be looked at (ENOTDIR, EACCES). */

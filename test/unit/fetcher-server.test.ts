@@ -13,6 +13,9 @@ import { originKey } from '../../src/frontier/normalize-url.js';
 import type { FrontierEntry } from '../../src/types.js';
 import { assertFailure, assertResult, testFetchConfig, text } from '../helpers/fetch.js';
 
+// zstd is asked for only where the running Node can decode it (Node 22.15 and later).
+const EXPECTED_ACCEPT_ENCODING = typeof (zlib as { createZstdDecompress?: unknown }).createZstdDecompress === 'function' ? 'gzip, deflate, br, zstd' : 'gzip, deflate, br';
+
 const HTML = '<!doctype html><title>héllo</title><p>' + 'crawl '.repeat(500) + '</p>';
 
 async function startServer(t: TestContext, handler: http.RequestListener): Promise<string> {
@@ -72,7 +75,7 @@ test('removes gzip, x-gzip, deflate (zlib and raw), br and chained encodings', a
     assert.equal(r.body.buffer.byteLength, r.body.byteLength);
   }
   assert.equal(seenHeaders['user-agent'], 'crawlite-test/1');
-  assert.equal(seenHeaders['accept-encoding'], 'gzip, deflate, br');
+  assert.equal(seenHeaders['accept-encoding'], EXPECTED_ACCEPT_ENCODING);
   assert.match(seenHeaders.accept ?? '', /^text\/html,application\/xhtml\+xml;q=0\.9/);
   assert.ok(seenHeaders['accept-language']);
 });
