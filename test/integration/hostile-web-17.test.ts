@@ -1,0 +1,80 @@
+/**
+ * Hostile-web QA, round 17. Each test starts its own server on 127.0.0.1 and runs the real crawl
+ * (the CLI) on a fresh SQLite file.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type net from 'node:net';
+import { crawlite } from '../helpers/cli.js';
+import { tempDbPath } from '../helpers/config.js';
+import { rows } from '../helpers/db.js';
+import { rawResponse, startRawSite } from '../helpers/raw-site.js';
+
+const html = (body: string): Buffer => rawResponse(['Content-Type: text/html'], Buffer.from(body));
+
+/** Writes `start`, then `filler` again and again, as fast as the client reads, until the connection ends. */
+const endlessly = (start: string, filler: string) => (socket: net.Socket): void => {
+  const bytes = Buffer.from(filler.repeat(Math.ceil(16_384 / filler.length)), 'latin1');
+  socket.write(start);
+  const pump = (): void => {
+    while (!socket.destroyed) {
+      if (!socket.write(bytes)) {
+        socket.once('drain', pump);
+        return;
+      }
+    }
+  };
+  pump();
+};
+
+const CHUNKED_HEAD = 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n';
+
+type UrlRow = { url: string; state: string; attempts: number; error_code: string | null; error_message: string | null };
+
+test('a chunk-size line, chunk extension, status line or blank lines before it without end fail their URL as CRAWL_FETCH_TOO_LARGE at once, strict and lenient parser alike, not retried (they read at full speed to --timeout, each retry again); real chunking of one byte per chunk is read', async (t) => {
+  // 300 KB in chunks of one byte: 1.5 MB of framing, the most real chunking spends per body byte.
+  const tiny = '<title>tiny chunks</title>' + 'x'.repeat(300_000);
+  const tinyChunks = Buffer.concat([Buffer.from(CHUNKED_HEAD), Buffer.from([...tiny].map((c) => `1\r\n${c}\r\n`).join('') + '0\r\n\r\n', 'latin1')]);
+  const strict = await startRawSite(t, (path) => ({
+    '/': html('<title>home</title><a href="/ext">ext</a> <a href="/hex">hex</a> <a href="/status">status</a> <a href="/crlf">crlf</a> <a href="/ext-each">ext each</a> <a href="/tiny">tiny</a>'),
+    '/ext': endlessly(`${CHUNKED_HEAD}5;`, 'a'),
+    '/hex': endlessly(CHUNKED_HEAD, '0'),
+    '/status': endlessly('HTTP/1.1 200 ', 'OK'),
+    '/crlf': endlessly('', '\r\n'),
+    // Each chunk is one byte with 100 bytes of extension: body keeps coming, framing far faster.
+    '/ext-each': endlessly(CHUNKED_HEAD, `1;${'e'.repeat(100)}\r\nx\r\n`),
+    '/tiny': tinyChunks,
+  })[path] ?? null);
+  // Its home's header lines end in a bare LF: the origin is read by Node's lenient parser from then
+  // on, which reads spaces after a chunk size (and so, without end, did the reframer before it).
+  const homeBody = '<title>lenient home</title><a href="/spaces">spaces</a> <a href="/ext">ext</a> <a href="/crlf">crlf</a> <a href="/status">status</a>';
+  const lenient = await startRawSite(t, (path) => ({
+    '/': Buffer.from(`HTTP/1.1 200 OK\nContent-Type: text/html\nContent-Length: ${homeBody.length}\n\n${homeBody}`, 'latin1'),
+    '/spaces': endlessly(`${CHUNKED_HEAD}5`, ' '),
+    '/ext': endlessly(`${CHUNKED_HEAD}5;`, 'a'),
+    '/crlf': endlessly('', '\r\n'),
+    '/status': endlessly('HTTP/1.1 200 ', 'OK'),
+  })[path] ?? null);
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${strict.origin}/`, `${lenient.origin}/`, '--db', db, '--retries', '2', '--quiet', '--timeout', '60s']);
+  assert.equal(run.code, 0, run.stderr);
+  const urls = new Map(rows<UrlRow>(db, 'SELECT url, state, attempts, error_code, error_message FROM urls').map((r) => [r.url, r]));
+  const endless = [
+    ...['/ext', '/hex', '/status', '/crlf', '/ext-each'].map((path) => [strict, path] as const),
+    ...['/spaces', '/ext', '/crlf', '/status'].map((path) => [lenient, path] as const),
+  ];
+  for (const [site, path] of endless) {
+    const row = urls.get(`${site.origin}${path}`);
+    assert.deepEqual([row?.state, row?.error_code, row?.attempts], ['failed', 'CRAWL_FETCH_TOO_LARGE', 1], `${path}: ${row?.error_message ?? ''}`);
+    assert.match(row!.error_message!, /^response (?:too large outside its body|headers too large): /);
+    assert.equal(site.hits.get(path), 1, `${path} is not retried: the same server sends the same`);
+  }
+  assert.match(urls.get(`${strict.origin}/ext`)!.error_message!, /^response too large outside its body: 1\.\d MiB of head and chunk framing \(.*\) for 0 B of body$/);
+  assert.match(urls.get(`${lenient.origin}/crlf`)!.error_message!, /more than 256\.0 KiB of blank lines before its status line$/);
+  assert.match(urls.get(`${lenient.origin}/status`)!.error_message!, /^response headers too large: .*\[HPE_HEADER_OVERFLOW\]$/);
+  assert.match(urls.get(`${lenient.origin}/spaces`)!.error_message!, /a chunk-size line \(with its extensions\) longer than 16\.0 KiB, which browsers refuse too$/);
+  const pages = new Map(rows<{ url: string; title: string }>(db, 'SELECT url, title FROM pages').map((p) => [p.url, p]));
+  assert.equal(pages.get(`${strict.origin}/tiny`)?.title, 'tiny chunks');
+  assert.deepEqual([...pages.values()].map((p) => p.title).sort(), ['home', 'lenient home', 'tiny chunks']);
+});
+
