@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type net from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { crawlite } from '../helpers/cli.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
@@ -78,3 +79,35 @@ test('a chunk-size line, chunk extension, status line or blank lines before it w
   assert.deepEqual([...pages.values()].map((p) => p.title).sort(), ['home', 'lenient home', 'tiny chunks']);
 });
 
+/** An HTTP/1.0-style answer with no Content-Length: its body ends only at a close that never comes. */
+const unframed = (type: string, body: Buffer): Buffer => Buffer.concat([Buffer.from(`HTTP/1.0 200 OK\r\nContent-Type: ${type}\r\n\r\n`, 'latin1'), body]);
+
+test('--sitemaps: a gzip\'d sitemap read to the close from a server that never closes is read once its gzip stream has ended (it stalled and was skipped); one cut short is still skipped', async (t) => {
+  let origin = '';
+  let cutOrigin = '';
+  const sitemap = (at: string, ...paths: string[]): Buffer => gzipSync(`<?xml version="1.0"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${paths.map((p) => `<url><loc>${at}${p}</loc></url>`).join('')}</urlset>\n`);
+  const site = await startRawSite(t, (path) => ({
+    '/robots.txt': rawResponse(['Content-Type: text/plain'], Buffer.from(`User-agent: *\nAllow: /\nSitemap: ${origin}/sitemap.xml.gz\n`)),
+    // Two members and the "\r\n" PHP appends: whole all the same.
+    '/sitemap.xml.gz': unframed('application/x-gzip', Buffer.concat([sitemap(origin, '/from-gzip-1'), gzipSync(''), Buffer.from('\r\n')])),
+    '/': html('<title>home</title>'),
+    '/from-gzip-1': html('<title>gzip 1</title>'),
+  })[path] ?? null);
+  origin = site.origin;
+  const cut = await startRawSite(t, (path) => {
+    const whole = sitemap(cutOrigin, '/cut-1', '/cut-2');
+    return ({
+      '/robots.txt': rawResponse(['Content-Type: text/plain'], Buffer.from(`User-agent: *\nAllow: /\nSitemap: ${cutOrigin}/sitemap.xml.gz\n`)),
+      '/sitemap.xml.gz': unframed('application/x-gzip', whole.subarray(0, whole.length - 6)),
+      '/': html('<title>cut home</title>'),
+    })[path] ?? null;
+  });
+  cutOrigin = cut.origin;
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${origin}/`, `${cutOrigin}/`, '--sitemaps', '--db', db, '--retries', '0', '--timeout', '40s']);
+  assert.equal(run.code, 0, run.stderr);
+  const titles = rows<{ title: string }>(db, 'SELECT title FROM pages').map((p) => p.title);
+  assert.deepEqual(titles.sort(), ['cut home', 'gzip 1', 'home'], run.stderr);
+  assert.equal(cut.hits.get('/cut-1'), undefined, 'nothing is taken from a cut one');
+  assert.match(run.stderr, /sitemaps: 1 read, 1 URLs? queued; skipped:\s.*\/sitemap\.xml\.gz.*CRAWL_FETCH_STALLED/s);
+});
