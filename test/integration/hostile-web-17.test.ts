@@ -111,3 +111,23 @@ test('--sitemaps: a gzip\'d sitemap read to the close from a server that never c
   assert.equal(cut.hits.get('/cut-1'), undefined, 'nothing is taken from a cut one');
   assert.match(run.stderr, /sitemaps: 1 read, 1 URLs? queued; skipped:\s.*\/sitemap\.xml\.gz.*CRAWL_FETCH_STALLED/s);
 });
+
+test('a status line in lower case (http/1.1 200 OK) or after spaces is read as Chromium reads it, on the first attempt (it failed on every attempt, "Expected HTTP/"); one that is none still fails', async (t) => {
+  const page = (statusLine: string, title: string): Buffer => Buffer.from(`${statusLine}\r\nContent-Type: text/html\r\nContent-Length: ${title.length + 15}\r\n\r\n<title>${title}</title>`, 'latin1');
+  const sites = await Promise.all([
+    ['http/1.1 200 OK', 'lower case'],
+    ['Http/1.0 200 OK', 'mixed case'],
+    ['  HTTP/1.1 200 OK', 'after spaces'],
+    ['\thttp/2 200', 'tab, lower case, dotless'],
+    ['hxxp/1.1 200 OK', 'none'],
+  ].map(([statusLine, title]) => startRawSite(t, (path) => (path === '/' ? page(statusLine!, title!) : null))));
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', ...sites.map((site) => `${site.origin}/`), '--db', db, '--retries', '1', '--quiet', '--timeout', '20s']);
+  assert.equal(run.code, 0, run.stderr);
+  const urls = new Map(rows<UrlRow>(db, 'SELECT url, state, attempts, error_code, error_message FROM urls').map((r) => [r.url, r]));
+  const titles = rows<{ title: string }>(db, 'SELECT title FROM pages').map((p) => p.title);
+  assert.deepEqual(titles.sort(), ['after spaces', 'lower case', 'mixed case', 'tab, lower case, dotless']);
+  for (const site of sites.slice(0, 4)) assert.equal(urls.get(`${site.origin}/`)?.attempts, 1);
+  const none = urls.get(`${sites[4]!.origin}/`);
+  assert.deepEqual([none?.state, none?.error_code], ['failed', 'CRAWL_FETCH_NETWORK'], none?.error_message ?? '');
+});
