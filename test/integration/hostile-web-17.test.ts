@@ -131,3 +131,21 @@ test('a status line in lower case (http/1.1 200 OK) or after spaces is read as C
   const none = urls.get(`${sites[4]!.origin}/`);
   assert.deepEqual([none?.state, none?.error_code], ['failed', 'CRAWL_FETCH_NETWORK'], none?.error_message ?? '');
 });
+
+test('robots.txt read as Google reads it: "User agent", "Dissallow", "Disalow" and "Disallowed" are obeyed (robots-parser read only the exact names, and those paths were crawled)', async (t) => {
+  const robots = 'User agent: *\nDissallow: /private/\nDisalow: /secret/\nDisallowed: /hidden/\n';
+  const site = await startRawSite(t, (path) => ({
+    '/robots.txt': rawResponse(['Content-Type: text/plain'], Buffer.from(robots)),
+    '/': html('<title>home</title><a href="/private/a">a</a> <a href="/secret/b">b</a> <a href="/hidden/c">c</a> <a href="/open">open</a>'),
+    '/open': html('<title>open</title>'),
+  })[path] ?? null);
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--quiet']);
+  assert.equal(run.code, 0, run.stderr);
+  const urls = new Map(rows<UrlRow>(db, 'SELECT url, state, attempts, error_code, error_message FROM urls').map((r) => [r.url, r]));
+  for (const path of ['/private/a', '/secret/b', '/hidden/c']) {
+    assert.equal(urls.get(`${site.origin}${path}`)?.error_code, 'CRAWL_ROBOTS_DISALLOWED', path);
+    assert.equal(site.hits.get(path), undefined, `${path} is never requested`);
+  }
+  assert.equal(urls.get(`${site.origin}/open`)?.state, 'done');
+});
