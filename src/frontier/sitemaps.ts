@@ -22,6 +22,7 @@
  * would be, for its Sitemap: lines only (what --sitemaps did before the policy served it).
  */
 import { gunzipMembers } from '../fetch/gunzip-members.js';
+import { canonicalRobotsKeys } from '../fetch/robots-keys.js';
 import { WHOLE_LINES, WHOLE_SITEMAP_FILE, type WholeTest } from '../fetch/unframed-body.js';
 import { formatBinaryBytes } from '../format-numbers.js';
 import type { ErrorCode } from '../errors.js';
@@ -78,7 +79,8 @@ export interface SitemapReport {
 /** The Sitemap: lines of a robots.txt, resolved against its URL (the field name is case-insensitive). */
 export function parseRobotsSitemaps(robotsTxt: string, robotsUrl: string): string[] {
   const found: string[] = [];
-  for (const m of robotsTxt.matchAll(/^[ \t]*sitemap[ \t]*:[ \t]*(\S+)/gim)) {
+  // `Site-map:` and `Sitemaps:` too, as Google reads them (robots-keys.ts).
+  for (const m of canonicalRobotsKeys(robotsTxt).matchAll(/^[ \t]*sitemap[ \t]*:[ \t]*(\S+)/gim)) {
     const url = normalizeUrl(m[1]!, robotsUrl);
     if (url !== null) found.push(url);
   }
