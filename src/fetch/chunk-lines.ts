@@ -16,8 +16,18 @@
  * nothing in crawlite reads them, and their lines are where `0\n\n` went wrong.
  */
 
-/** Longest chunk-size line (with its extensions) or trailer section held while looking for its end. */
+import { FetchError } from '../errors.js';
+import { formatBinaryBytes } from '../format-numbers.js';
+
+/** Longest trailer section held while looking for its end. */
 const MAX_LINE_BYTES = 8 * 1024;
+
+/**
+ * Longest chunk-size line, extensions and all, as Chromium's (HttpChunkedDecoder's
+ * kMaxLineBufLen): past it the response fails. Node's lenient parser reads spaces after a size,
+ * or leading zeros, without end, and such a line kept the fetch reading until --timeout.
+ */
+export const MAX_SIZE_LINE_BYTES = 16 * 1024;
 
 /** A chunk-size line as Chromium reads it (`^\X+[ ]*$` before any `;`), tabs too, as Node and curl read them. */
 const SIZE_LINE = /^([0-9A-Fa-f]{1,12})[ \t]*(?:;.*)?$/s;
@@ -28,7 +38,8 @@ type State = 'size' | 'data' | 'data-end' | 'trailers' | 'raw';
 
 /**
  * A function that takes the body bytes of a chunked response as they arrive (after its head) and
- * returns the bytes to hand to the parser in their place.
+ * returns the bytes to hand to the parser in their place. It throws a FetchError for a chunk-size
+ * line over MAX_SIZE_LINE_BYTES.
  */
 export function createChunkReframer(): (bytes: Buffer) => Buffer {
   let state: State = 'size';
@@ -80,9 +91,8 @@ export function createChunkReframer(): (bytes: Buffer) => Buffer {
       if (state === 'size') {
         const lf = bytes.indexOf(0x0a, at);
         const end = lf === -1 ? bytes.length : lf;
-        if (line.length + (end - at) > MAX_LINE_BYTES) {
-          passRaw(at, line);
-          continue;
+        if (line.length + (end - at) > MAX_SIZE_LINE_BYTES) {
+          throw new FetchError('CRAWL_FETCH_TOO_LARGE', `response too large outside its body: a chunk-size line (with its extensions) longer than ${formatBinaryBytes(MAX_SIZE_LINE_BYTES)}, which browsers refuse too`);
         }
         line += bytes.toString('latin1', at, end);
         at = end;

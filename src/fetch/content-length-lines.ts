@@ -8,6 +8,8 @@
  * response-splitting case RFC 9112 section 6.3 warns about.
  */
 import type { Socket } from 'node:net';
+import { FetchError } from '../errors.js';
+import { formatBinaryBytes } from '../format-numbers.js';
 import { MAX_HEADER_BYTES } from './dispatcher.js';
 import { createChunkReframer, isChunkedHead } from './chunk-lines.js';
 import { repairHeaderLines } from './header-lines.js';
@@ -60,13 +62,43 @@ export function mergeContentLengthsOn(socket: Socket): void {
   let tail = '';
   let reframe: ((bytes: Buffer) => Buffer) | null = null;
 
+  /** The reframed body bytes, or null once the reframer refused them (the socket is then destroyed with its error). */
+  const reframed = (bytes: Buffer): Buffer | null => {
+    try {
+      return reframe!(bytes);
+    } catch (err) {
+      // A chunk-size line without end (chunk-lines.ts): the request fails with its error.
+      socket.destroy(err as Error);
+      return null;
+    }
+  };
+
   const release = (bytes: Buffer | null): void => {
     const rest = held ?? [];
     held = null;
     if (heldBytes > 0 || bytes !== null) push(Buffer.concat(bytes === null ? rest : [...rest, bytes]));
   };
 
+  /** Blank lines read before the current head, none of them passed on. */
+  let blankBytes = 0;
+
   const take = (bytes: Buffer): boolean => {
+    if (heldBytes === 0) {
+      // Blank lines before a status line, which Node's parser skips without any limit: a server
+      // sending them without end held the fetch to --timeout, each retry again (undici's path
+      // bounds them with the rest of the head, framing-bytes.ts). They are dropped here, counted
+      // as part of the head.
+      let at = 0;
+      while (at < bytes.length && (bytes[at] === 0x0d || bytes[at] === 0x0a)) at++;
+      blankBytes += at;
+      if (blankBytes > MAX_HEADER_BYTES) {
+        socket.destroy(new FetchError('CRAWL_FETCH_TOO_LARGE', `response too large outside its body: more than ${formatBinaryBytes(MAX_HEADER_BYTES)} of blank lines before its status line`));
+        return false;
+      }
+      if (at === bytes.length) return true;
+      bytes = bytes.subarray(at);
+    }
+    blankBytes = 0;
     const text = bytes.toString('latin1');
     const match = HEAD_END.exec(tail + text);
     if (match === null) {
@@ -98,14 +130,15 @@ export function mergeContentLengthsOn(socket: Socket): void {
     if (isChunkedHead(merged ?? head) && !/^HTTP\/\d\.\d (?:204|304)/.test(head)) reframe = createChunkReframer();
     if (merged === null && reframe === null) return push(whole);
     const headBytes = merged === null ? whole.subarray(0, end) : Buffer.concat([Buffer.from(merged, 'latin1'), whole.subarray(linesEnd, end)]);
-    const body = reframe === null ? whole.subarray(end) : reframe(whole.subarray(end));
-    return push(Buffer.concat([headBytes, body]));
+    const body = reframe === null ? whole.subarray(end) : reframed(whole.subarray(end));
+    return body === null ? false : push(Buffer.concat([headBytes, body]));
   };
 
   socket.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
     if (held === null) {
       if (reframe === null || chunk === null) return push(chunk, encoding);
-      return push(reframe(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, encoding)));
+      const body = reframed(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, encoding));
+      return body === null ? false : push(body);
     }
     if (chunk === null) {
       // The server closed mid-head: what came goes to the parser, which tells it.

@@ -7,7 +7,8 @@
  * tough-cookie does RFC 6265 (domain and path matching, the public suffix list through tldts,
  * Secure, expiry); this module bounds it, since a hostile site can set cookies without end: at
  * most MAX_PER_DOMAIN cookies and MAX_BYTES_PER_DOMAIN bytes per domain (the oldest go first, as
- * browsers evict), and MAX_DOMAINS domains (the least recently set goes). The per-domain byte cap
+ * browsers evict), and MAX_DOMAINS domains (the least recently set goes); of one response, the
+ * last MAX_LINES_PER_RESPONSE Set-Cookie lines. The per-domain byte cap
  * also keeps the Cookie header under the 8 KiB most servers accept: a jar that grew past it
  * would turn every later request to the site into a 400.
  *
@@ -28,6 +29,15 @@ const MAX_BYTES_PER_DOMAIN = 6 * 1024;
  */
 const MAX_COOKIE_HEADER_BYTES = 6 * 1024;
 const MAX_DOMAINS = 1000;
+/**
+ * Set-Cookie lines read from one response: its last ones. tough-cookie parses a line in some
+ * 30 to 50 us, and a 256 KiB head holds 15,000 lines of `a1=1`: one such response held the crawl's
+ * thread (its scheduler, every other fetch's bookkeeping) for 0.4 to 0.75 s, each page of a site
+ * that sends them. The jar keeps at most MAX_PER_DOMAIN per domain anyway, the newest, so earlier
+ * lines of such a storm end up evicted; real responses set a few dozen at most (Chromium keeps
+ * 180 per domain).
+ */
+const MAX_LINES_PER_RESPONSE = 200;
 
 export interface CrawlCookieJar {
   /** The Cookie header value for a request to `url`, or '' when none applies. */
@@ -98,7 +108,8 @@ export function createCookieJar(): CrawlCookieJar {
       // response's lines are all in: trimming after each line read the domain's cookies again
       // each time, and a response of 3,000 Set-Cookie lines held the crawl's thread for 300 ms.
       const touched = new Map<string, 1>();
-      for (const line of Array.isArray(lines) ? lines : [lines]) {
+      const all = Array.isArray(lines) ? lines : [lines];
+      for (const line of all.length > MAX_LINES_PER_RESPONSE ? all.slice(-MAX_LINES_PER_RESPONSE) : all) {
         if (line.length > MAX_COOKIE_BYTES) continue;
         let cookie: Cookie | undefined;
         try {

@@ -36,8 +36,10 @@ const BY_CODE: Readonly<Record<string, ErrorCode>> = {
   ABORT_ERR: 'CRAWL_FETCH_ABORTED',
   UND_ERR_DESTROYED: 'CRAWL_FETCH_ABORTED',
   UND_ERR_CLOSED: 'CRAWL_FETCH_ABORTED',
-  // The same oversized head comes back on every attempt: not retried.
+  // The same oversized head comes back on every attempt: not retried. Node's parser on the
+  // lenient path (lenient-http.ts) says so in its words; it was CRAWL_FETCH_NETWORK, retried.
   UND_ERR_HEADERS_OVERFLOW: 'CRAWL_FETCH_TOO_LARGE',
+  HPE_HEADER_OVERFLOW: 'CRAWL_FETCH_TOO_LARGE',
 };
 
 /** OpenSSL verify errors (CERT_HAS_EXPIRED, UNABLE_TO_VERIFY_LEAF_SIGNATURE, ...), TLS and handshake errors. */

@@ -18,10 +18,13 @@
  * connection closes, as before.
  */
 import { Dispatcher, errors, Pool } from 'undici';
+import { createFramedClient } from './framing-bytes.js';
 
 export class OriginPools extends Dispatcher {
   readonly #options: Pool.Options;
   readonly #pools = new Map<string, Pool>();
+  /** Each connection's client bounds what its responses spend outside their bodies (framing-bytes.ts). */
+  readonly #factory = createFramedClient();
   #isClosed = false;
 
   constructor(options: Pool.Options) {
@@ -42,7 +45,7 @@ export class OriginPools extends Dispatcher {
     const origin = String(opts.origin);
     let pool = this.#pools.get(origin);
     if (pool === undefined) {
-      const created = new Pool(origin, this.#options);
+      const created = new Pool(origin, { ...this.#options, factory: this.#factory });
       const forgetIfIdle = (): void => {
         const { connected, size } = created.stats;
         if (this.#pools.get(origin) !== created || connected > 0 || size > 0) return;

@@ -11,6 +11,7 @@ import { Dispatcher, Pool, ProxyAgent } from 'undici';
 import { proxyAuthorization, proxyFor, type ProxyConfig } from '../config/proxy.js';
 import type { poolOptions } from './dispatcher.js';
 import { OriginPools } from './origin-pools.js';
+import { createFramedClient } from './framing-bytes.js';
 
 type PoolOptions = ReturnType<typeof poolOptions>;
 
@@ -36,6 +37,8 @@ class ProxyRouter extends Dispatcher {
     let agent = this.#proxies.get(proxy);
     if (agent === undefined) {
       const { connect, ...pool } = this.#options;
+      // Each connection's responses bounded outside their bodies, as on the direct path (framing-bytes.ts).
+      const framedClient = createFramedClient();
       const token = proxyAuthorization(proxy);
       agent = new ProxyAgent({
         ...pool,
@@ -50,7 +53,7 @@ class ProxyRouter extends Dispatcher {
         proxyTls: { timeout: connect.timeout, lookup: connect.lookup, ...(connect.secureContext === undefined ? {} : { secureContext: connect.secureContext }) },
         // Also makes the pool an absolute-form request goes through: with the same settings, not
         // undici's defaults (a 16 KiB header limit).
-        factory: (origin: string | URL, opts: object) => new Pool(origin, { ...pool, ...opts }),
+        factory: (origin: string | URL, opts: object) => new Pool(origin, { ...pool, ...opts, factory: framedClient }),
       } as ProxyAgent.Options);
       this.#proxies.set(proxy, agent);
     }

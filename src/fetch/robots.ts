@@ -35,6 +35,7 @@ import type { ErrorCode } from '../errors.js';
 import type { FetchFailure, FetchResult, RobotsText } from '../types.js';
 import { originKey } from '../frontier/normalize-url.js';
 import { decideRetry } from './retry-policy.js';
+import { canonicalRobotsKeys } from './robots-keys.js';
 import { createRobotsMatcher, readCrawlDelay, type RobotsMatcher } from './robots-matcher.js';
 
 export type RobotsVerdict =
@@ -201,7 +202,8 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
    * robots-parser's object: its other groups are of no use for the rest of the run.
    */
   function parseRules(host: string, url: string, text: string): RobotsMatcher {
-    const robot = robotsParser(url, text);
+    // Keys as Google's parser reads them, typos included (robots-keys.ts).
+    const robot = robotsParser(url, canonicalRobotsKeys(text));
     // Our groups' (readCrawlDelay), not robots-parser's getCrawlDelay(User-Agent): it would cut
     // "Mozilla/5.0 (compatible; AcmeBot/1.0)" to "mozilla", and miss a group named "acmebot bot",
     // reading another group's Crawl-delay than the one whose rules we obey.

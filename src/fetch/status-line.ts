@@ -11,16 +11,27 @@
  * `HTTP/1.1` before Node reads the head: its framing is then read by Content-Length or chunks, or
  * to the close the lenient request asks for. `HTTP/2.0 200`, which has its dot, llhttp reads as it
  * is. Anything else (no digits, no status code) is left for the parser to refuse.
+ *
+ * So too a version in lower or mixed case (`http/1.1 200 OK`, which embedded devices' servers
+ * write) and spaces or tabs before it (up to 4): llhttp requires `HTTP/` at the first byte, strict
+ * and lenient alike ("Expected HTTP/, RTSP/ or ICE/"), so such a site failed on every attempt.
+ * Chromium looks for `http`, in any case, within the first 4 bytes (HttpUtil's
+ * LocateStartOfStatusLine), and curl reads the prefix in any case too. The version is written
+ * `HTTP/` as it was otherwise (`http/1.0` is `HTTP/1.0`).
  */
 
-/** `HTTP/` and one digit, no minor version, then the space before a three-digit status. */
-const DOTLESS_VERSION = /^HTTP\/\d(?= \d{3}(?:[ \r\n]|$))/;
+/** Spaces or tabs, `http/` in any case and one digit, a minor version or none, then the space before a three-digit status. */
+const STATUS_START = /^([ \t]{0,4})(http)\/(\d)(\.\d)?(?= \d{3}(?:[ \r\n]|$))/i;
 
 /**
- * `head` (status line and header lines, latin1) with a dotless version made `HTTP/1.1`; null
- * when the status line needs no change.
+ * `head` (status line and header lines, latin1) with a dotless version made `HTTP/1.1`, and a
+ * version in another case, or after spaces, made `HTTP/<major>.<minor>`; null when the status
+ * line needs no change.
  */
 export function repairStatusLine(head: string): string | null {
-  const match = DOTLESS_VERSION.exec(head);
-  return match === null ? null : `HTTP/1.1${head.slice(match[0].length)}`;
+  const match = STATUS_START.exec(head);
+  if (match === null) return null;
+  const [start, indent, prefix, major, minor] = match;
+  if (indent === '' && prefix === 'HTTP' && minor !== undefined) return null;
+  return `HTTP/${minor === undefined ? '1.1' : `${major}${minor}`}${head.slice(start!.length)}`;
 }

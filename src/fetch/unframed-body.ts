@@ -25,6 +25,7 @@
  */
 import type { Readable } from 'node:stream';
 import { FetchError } from '../errors.js';
+import { gunzipMembers } from './gunzip-members.js';
 
 /** Silence after an evidently whole document before its body is taken as ended. */
 export const COMPLETE_IDLE_MS = 3_000;
@@ -45,20 +46,49 @@ export const WHOLE_LINES = /[\r\n]$/;
 
 /**
  * A whole-end test that needs the body's start as well as its end: `head` is the first
- * HEAD_CHARS characters (latin1, one per byte), `tail` the last TAIL_CHARS.
+ * HEAD_CHARS characters (latin1, one per byte), `tail` the last TAIL_CHARS. `gzip` is the whole
+ * body as read, when it starts as a gzip file does (else empty): a test may ask whether its
+ * stream has ended (isWholeGzip).
  */
-export type WholeTest = (head: string, tail: string) => boolean;
+export type WholeTest = (head: string, tail: string, gzip: readonly Buffer[]) => boolean | Promise<boolean>;
+
+/** The gzip magic number, as `head` spells it. */
+const GZIP_MAGIC = '\x1F\x8B';
+
+/** Past this much unpacked, a gzip body is taken as ended: no sitemap is read that large (sitemaps.ts: 50 MiB). */
+const MAX_GZIP_CHECK_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Whether a gzip file's last member has ended, trailer and all (bytes after it are ignored, as
+ * gunzip-members.ts ignores them). Corrupt data, or more than MAX_GZIP_CHECK_BYTES unpacked, is
+ * an end too: waiting would not mend it, and the reader says what is wrong with it.
+ */
+export async function isWholeGzip(chunks: readonly Buffer[]): Promise<boolean> {
+  const mark = { isCut: false };
+  let unpacked = 0;
+  try {
+    for await (const out of gunzipMembers((async function* () { yield* chunks; })(), mark, {})) {
+      unpacked += out.length;
+      if (unpacked > MAX_GZIP_CHECK_BYTES) return true;
+    }
+  } catch {
+    return true;
+  }
+  return !mark.isCut;
+}
 
 /**
  * A sitemap file, whichever of the two forms it turns out to be (frontier/sitemaps.ts tells them
  * the same way): XML is whole at its root's end tag (WHOLE_SITEMAP); a text sitemap, one URL per
  * line, at the end of a line, as robots.txt. With the end tag alone, a .txt sitemap from a server
  * that never closes stalled for 10 s and was skipped although every URL had come. A gzip'd file
- * (sent as it is, not as a Content-Encoding) has no end to tell from here and still stalls.
+ * (sent as it is, not as a Content-Encoding) is whole once its gzip stream has ended, which only
+ * unpacking what came can tell: it too stalled for 10 s and was skipped.
  */
-export const WHOLE_SITEMAP_FILE: WholeTest = (head, tail) => {
+export const WHOLE_SITEMAP_FILE: WholeTest = (head, tail, gzip) => {
+  if (head.startsWith(GZIP_MAGIC)) return isWholeGzip(gzip);
   const first = head.replace(/^(?:\xEF\xBB\xBF)?\s*/, '').charAt(0);
-  if (first === '' || first === '\x1F') return false;
+  if (first === '') return false;
   return first === '<' ? WHOLE_SITEMAP.test(tail) : WHOLE_LINES.test(tail);
 };
 
@@ -76,7 +106,7 @@ export function isUnframed(status: number, headers: Record<string, string | stri
 /** The end of a body's decoded text, fed as it is read, asked whether the document is whole. */
 export interface DocumentTail {
   add(decoded: Uint8Array): void;
-  isWhole(): boolean;
+  isWhole(): boolean | Promise<boolean>;
 }
 
 /**
@@ -86,6 +116,11 @@ export interface DocumentTail {
 export function createDocumentTail(wholeEnd: RegExp | WholeTest = WHOLE_DOCUMENT): DocumentTail {
   let head = '';
   let tail = '';
+  /**
+   * The body's chunks, for a WholeTest while the body may be a gzip file (references to the
+   * chunks the body is made of, not copies); null once it is not.
+   */
+  let gzip: Buffer[] | null = typeof wholeEnd === 'function' ? [] : null;
   return {
     add(decoded) {
       // latin1 keeps one character per byte, and the markup looked for is ASCII in every
@@ -93,8 +128,12 @@ export function createDocumentTail(wholeEnd: RegExp | WholeTest = WHOLE_DOCUMENT
       const bytes = Buffer.from(decoded.buffer, decoded.byteOffset, decoded.byteLength);
       if (head.length < HEAD_CHARS) head += bytes.toString('latin1', 0, Math.min(bytes.length, HEAD_CHARS - head.length));
       tail = (tail + bytes.toString('latin1', Math.max(0, decoded.byteLength - TAIL_CHARS))).slice(-TAIL_CHARS);
+      if (gzip !== null) {
+        if (GZIP_MAGIC.startsWith(head.slice(0, GZIP_MAGIC.length))) gzip.push(bytes);
+        else gzip = null;
+      }
     },
-    isWhole: () => (typeof wholeEnd === 'function' ? wholeEnd(head, tail) : wholeEnd.test(tail)),
+    isWhole: () => (typeof wholeEnd === 'function' ? wholeEnd(head, tail, gzip ?? []) : wholeEnd.test(tail)),
   };
 }
 
@@ -116,7 +155,7 @@ async function within<T>(pending: Promise<T>, ms: number): Promise<T | typeof SI
  * flushes each write). Leaving the loop destroys `body`, and undici drops the connection, which
  * could not carry another response anyway.
  */
-export async function* watchUnframed(body: Readable, isWhole: () => boolean, limits = { completeMs: COMPLETE_IDLE_MS, stalledMs: STALLED_IDLE_MS }): AsyncGenerator<Buffer> {
+export async function* watchUnframed(body: Readable, isWhole: () => boolean | Promise<boolean>, limits = { completeMs: COMPLETE_IDLE_MS, stalledMs: STALLED_IDLE_MS }): AsyncGenerator<Buffer> {
   const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let received = 0;
   try {
@@ -124,7 +163,7 @@ export async function* watchUnframed(body: Readable, isWhole: () => boolean, lim
       const pending = chunks.next();
       let next = await within(pending, limits.completeMs);
       if (next === SILENT) {
-        if (isWhole()) {
+        if (await isWhole()) {
           pending.catch(() => {}); // settles as the body is destroyed below; nothing to read
           return;
         }

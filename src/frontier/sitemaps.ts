@@ -22,6 +22,7 @@
  * would be, for its Sitemap: lines only (what --sitemaps did before the policy served it).
  */
 import { gunzipMembers } from '../fetch/gunzip-members.js';
+import { canonicalRobotsKeys } from '../fetch/robots-keys.js';
 import { WHOLE_LINES, WHOLE_SITEMAP_FILE, type WholeTest } from '../fetch/unframed-body.js';
 import { formatBinaryBytes } from '../format-numbers.js';
 import type { ErrorCode } from '../errors.js';
@@ -78,7 +79,8 @@ export interface SitemapReport {
 /** The Sitemap: lines of a robots.txt, resolved against its URL (the field name is case-insensitive). */
 export function parseRobotsSitemaps(robotsTxt: string, robotsUrl: string): string[] {
   const found: string[] = [];
-  for (const m of robotsTxt.matchAll(/^[ \t]*sitemap[ \t]*:[ \t]*(\S+)/gim)) {
+  // `Site-map:` and `Sitemaps:` too, as Google reads them (robots-keys.ts).
+  for (const m of canonicalRobotsKeys(robotsTxt).matchAll(/^[ \t]*sitemap[ \t]*:[ \t]*(\S+)/gim)) {
     const url = normalizeUrl(m[1]!, robotsUrl);
     if (url !== null) found.push(url);
   }
@@ -178,15 +180,25 @@ export function parseSitemap(xml: string, maxLocs = Infinity): { isIndex: boolea
 }
 
 /**
+ * A line of a text sitemap that is an absolute http(s) URL, whitespace around it: from a line's
+ * start (the text's, or after a CR or LF) to its end. One scan of the text, where splitting it
+ * into lines made an array of every line first: a 20 MB file of one-character lines (as a
+ * hostile site serves up to the 50 MiB cap, and up to 50 of them) held the crawl's start for 5 s
+ * (a 50 MiB one, 12 s); now 0.17 s. The same lines match as when each line was trimmed and
+ * tested whole.
+ */
+const LINE_URL = /(?<![^\r\n])[^\S\r\n]*(https?:\/\/\S+?)[^\S\r\n]*(?![^\r\n])/gi;
+
+/**
  * A text sitemap (sitemaps.org: "one URL per line", UTF-8): lines that are absolute http(s) URLs;
  * anything else on a line (a comment, a relative path, a stray word) is not an entry.
  */
 export function parseTextSitemap(text: string, maxLocs = Infinity): string[] {
   const locs: string[] = [];
-  for (const line of text.split(/\r\n|\r|\n/)) {
+  if (maxLocs <= 0) return locs;
+  for (const match of text.matchAll(LINE_URL)) {
+    locs.push(match[1]!);
     if (locs.length >= maxLocs) break;
-    const url = line.trim();
-    if (/^https?:\/\/\S+$/i.test(url)) locs.push(url);
   }
   return locs;
 }

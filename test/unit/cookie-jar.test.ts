@@ -66,3 +66,12 @@ test('one response of 3,000 Set-Cookie lines: the bounds hold as for lines set o
   jar.setCookies('http://same.example/', Array.from({ length: 3_000 }, (_, i) => `PHPSESSID=${i}`));
   assert.equal(jar.cookieHeader('http://same.example/'), 'PHPSESSID=2999');
 });
+
+test('of one response, only the last 200 Set-Cookie lines are read (15,000 held the crawl\'s thread for up to 0.75 s): a cookie set before 14,999 refused lines is not taken', () => {
+  const jar = createCookieJar();
+  const refused = Array.from({ length: 14_999 }, (_, i) => `x${i}=1; Domain=other.example`);
+  jar.setCookies('http://storm.example/', ['first=1', ...refused]);
+  assert.equal(jar.cookieHeader('http://storm.example/'), '');
+  jar.setCookies('http://storm.example/', ['kept=1', ...refused.slice(0, 199)]);
+  assert.equal(jar.cookieHeader('http://storm.example/'), 'kept=1', 'the 200th line from the end is read');
+});

@@ -14,3 +14,14 @@ test('a version llhttp reads, or a line that is no status line, is left as it is
     assert.equal(repairStatusLine(line), null, line);
   }
 });
+
+test('a version in lower or mixed case, or after up to 4 spaces or tabs, is read as Chromium reads it: made HTTP/<major>.<minor>', () => {
+  assert.equal(repairStatusLine('http/1.1 200 OK\r\nContent-Type: text/html\r\n'), 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n');
+  assert.equal(repairStatusLine('Http/1.0 404 Not Found\n'), 'HTTP/1.0 404 Not Found\n');
+  assert.equal(repairStatusLine(' HTTP/1.1 200 OK\r\n'), 'HTTP/1.1 200 OK\r\n');
+  assert.equal(repairStatusLine('\t \t HTTP/1.1 200\r\n'), 'HTTP/1.1 200\r\n');
+  assert.equal(repairStatusLine('  http/2 200\r\n'), 'HTTP/1.1 200\r\n', 'dotless too');
+  for (const line of ['     HTTP/1.1 200 OK\r\n', 'xHTTP/1.1 200\r\n', 'http/1.1 20\r\n', 'htt/1.1 200\r\n']) {
+    assert.equal(repairStatusLine(line), null, line);
+  }
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { createDocumentTail, isUnframed, watchUnframed, WHOLE_LINES, WHOLE_SITEMAP, WHOLE_SITEMAP_FILE } from '../../src/fetch/unframed-body.js';
 
 const limits = { completeMs: 30, stalledMs: 120 };
@@ -52,7 +53,7 @@ test('a sitemap is whole at its root end tag, a robots.txt at the end of a line'
   assert.equal(whole(WHOLE_LINES, ''), false, 'nothing came');
 });
 
-test('a sitemap file is whole at its end tag when XML, at the end of a line when a text sitemap, never when gzip', () => {
+test('a sitemap file is whole at its end tag when XML, at the end of a line when a text sitemap, at the end of its stream when gzip', async () => {
   const whole = (...parts: string[]) => {
     const tail = createDocumentTail(WHOLE_SITEMAP_FILE);
     for (const part of parts) tail.add(Buffer.from(part, 'latin1'));
@@ -64,7 +65,14 @@ test('a sitemap file is whole at its end tag when XML, at the end of a line when
   assert.equal(whole('https://a.test/', `${'x'.repeat(600)}\n`, 'https://a.test/two\n'), true, 'the head is its first chunk, the end its last');
   assert.equal(whole('<?xml version="1.0"?>\n<urlset>\n<url><loc>https://a.test/</loc></url>\n'), false, 'XML after a line break is not whole');
   assert.equal(whole('  <urlset><url><loc>https://a.test/</loc></url></urlset>'), true);
-  assert.equal(whole('\x1F\x8B\x08\x00rest\n'), false, 'a gzip file');
+  assert.equal(await whole('\x1F\x8B\x08\x00rest\n'), false, 'a gzip header cut short');
+  const gzipped = gzipSync('https://a.test/one\nhttps://a.test/two\n').toString('latin1');
+  assert.equal(await whole(gzipped.slice(0, 1), gzipped.slice(1)), true, 'a whole gzip file, its magic number split');
+  assert.equal(await whole(gzipped, '\r\n'), true, 'bytes after the stream are ignored');
+  assert.equal(await whole(gzipped.slice(0, -4)), false, 'its trailer cut short');
+  assert.equal(await whole(gzipped.slice(0, 12)), false, 'cut in its deflate data');
+  assert.equal(await whole(gzipped, gzipped.slice(0, 15)), false, 'a second member cut short');
+  assert.equal(await whole('\x1F\x8B\x08\x00\x00\x00\x00\x00\x00\x03garbage data'), true, 'corrupt: waiting would not mend it');
   assert.equal(whole('   \n'), false, 'only whitespace so far');
   assert.equal(whole(''), false);
 });
