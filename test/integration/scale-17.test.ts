@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { runCrawl } from '../../src/crawl.js';
 import { exportPages, type ExportOptions } from '../../src/export/export.js';
@@ -29,6 +30,12 @@ async function preparedSql(fn: () => Promise<unknown>): Promise<string[]> {
 }
 
 async function collect(opts: ExportOptions): Promise<string> {
+  const bytes = await collectBytes(opts);
+  // Multi-member gzip (one member a WARC record): gunzipSync reads them all.
+  return (opts.format === 'warc' ? gunzipSync(bytes) : bytes).toString('utf8');
+}
+
+async function collectBytes(opts: ExportOptions): Promise<Buffer> {
   const chunks: Buffer[] = [];
   const out = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -37,7 +44,7 @@ async function collect(opts: ExportOptions): Promise<string> {
     },
   });
   await exportPages(opts, out);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function plan(dbPath: string, sql: string): string[] {
@@ -76,4 +83,27 @@ test('--format links streams edges in (page, target) order without sorting all o
     const runs = from.filter((f, i) => i === 0 || f !== from[i - 1]);
     assert.equal(runs.length, paths.length, `each page's edges together: ${from.join(' ')}`);
   }
+});
+
+test('--since with --until: every format reads the window in id order, not sorting its rows (bodies too) first', async (t) => {
+  const paths = ['/', '/a', '/b'];
+  const site = await startSite(Object.fromEntries(paths.map((p) => [p, page(`page ${p}`, paths)])));
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], { parse: { storeNonHtml: true } });
+  await runCrawl(config);
+  const filter = { since: '2000-01-01', until: '2100-01-01' };
+
+  for (const opts of [{ format: 'jsonl', with: 'text,html' }, { format: 'warc' }, { format: 'links' }] as const) {
+    let out = '';
+    const sql = await preparedSql(async () => {
+      out = await collect({ dbPath: config.dbPath, ...opts, filter });
+    });
+    const reads = sql.filter((s) => /\bFROM pages p\b/.test(s) && /fetched_at/.test(s));
+    assert.equal(reads.length, 1, `${opts.format}: one query reads the pages`);
+    const steps = plan(config.dbPath, reads[0]!);
+    assert.ok(!steps.some((s) => /TEMP B-TREE/.test(s)), `${opts.format}: no sort of the window: ${steps.join(' | ')}`);
+    for (const p of paths) assert.ok(out.includes(site.url(p)), `${opts.format}: ${p} is in the window`);
+  }
+  const none = await collect({ dbPath: config.dbPath, format: 'jsonl', filter: { since: '2100-01-01', until: '2100-01-02' } });
+  assert.equal(none, '', 'a window with no page gives no rows');
 });
