@@ -97,13 +97,18 @@ export function parseFilter(flags: FilterFlags): PageFilter {
   if (since !== null && until !== null && since >= until) {
     throw new UsageError('CRAWL_USAGE', `--since ${String(flags.since).trim()} is not before --until ${String(flags.until).trim()}: no page can match`);
   }
-  if (since !== null) {
-    conditions.push('p.fetched_at >= ?');
-    params.push(since);
-  }
-  if (until !== null) {
-    conditions.push('p.fetched_at < ?');
-    params.push(until);
+  if (since !== null || until !== null) {
+    // The window picks page ids from the pages_fetched index, which SQLite then reads in id order
+    // (the order of every export) from a list of ids. As `p.fetched_at >= ? AND p.fetched_at < ?`
+    // SQLite read the window by the index and sorted its rows, bodies included, before writing
+    // the first: 60,000 pages in the window, 1.1 s (jsonl --with text,html) to 3.4 s (links)
+    // before the first byte, and the sort growing with the window.
+    const window: string[] = [];
+    if (since !== null) window.push('fetched_at >= ?');
+    if (until !== null) window.push('fetched_at < ?');
+    conditions.push(`p.id IN (SELECT id FROM pages WHERE ${window.join(' AND ')})`);
+    if (since !== null) params.push(since);
+    if (until !== null) params.push(until);
   }
   if (flags.contentType !== undefined) conditions.push(contentTypeCondition(flags.contentType, params));
   return conditions.length === 0 ? NO_FILTER : { sql: `WHERE ${conditions.join(' AND ')}`, params };

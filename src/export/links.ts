@@ -17,10 +17,14 @@ export const LINK_COLUMNS = ['from_url', 'to_url', 'anchor', 'in_scope', 'nofoll
 function linkLines(db: Db, filter: PageFilter): Generator<string> {
   // Prepared here, not in the generator: a file that is not a crawlite database fails before the
   // header line is written.
+  // CROSS JOIN keeps pages the outer loop, so rows come in (page, target) order straight from
+  // the pages rowid and the links key: a plain JOIN let SQLite scan links first and sort every
+  // edge in a temporary b-tree before the first row (60,000 pages, 2.1 M edges: 3.4 s before
+  // the first byte, +30 MB), and read all the links of pages a filter leaves out.
   const stmt = prepareExportQuery<[string, string, string, number, number]>(
     db,
     `SELECT p.final_url, u.url, l.anchor, l.in_scope, l.is_nofollow
-       FROM pages p JOIN links l ON l.page_id = p.id JOIN urls u ON u.id = l.to_url_id ${filter.sql}
+       FROM pages p CROSS JOIN links l ON l.page_id = p.id JOIN urls u ON u.id = l.to_url_id ${filter.sql}
       ORDER BY p.id, l.to_url_id`,
   ).raw(true);
   return edgeLines(stmt, filter);
