@@ -228,6 +228,16 @@ export interface ParseFailure {
 
 export type ParseOutcome = ParsedPage | ParseFailure;
 
+/** A page's links as three columns, for the trip from a worker to the main thread (parse/link-columns.ts). */
+export interface LinkColumns {
+  urls: string[];
+  texts: string[];
+  nofollow: boolean[];
+}
+
+/** What a parse worker sends back: a ParsedPage with its links as columns, or a failure. */
+export type WireParseOutcome = (Omit<ParsedPage, 'links'> & { links: LinkColumns }) | ParseFailure;
+
 /** What the writer stores for one response. */
 export interface PageRecord {
   entry: FrontierEntry;

@@ -21,7 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { ParseConfig } from '../config/schema.js';
 import { ParseError } from '../errors.js';
-import type { ParseFailure, ParseOutcome, ParseTask } from '../types.js';
+import type { ParseFailure, ParseOutcome, ParseTask, WireParseOutcome } from '../types.js';
+import { unpackLinks } from './link-columns.js';
 import { parsePage } from './parse-page.js';
 
 /** Waiting tasks per thread; a handful keeps threads busy between a task's end and the next run(). */
@@ -41,7 +42,7 @@ interface QueuedTask {
 }
 
 export class ParsePool {
-  readonly #piscina: Piscina<ParseTask, ParseOutcome> | null;
+  readonly #piscina: Piscina<ParseTask, WireParseOutcome> | null;
   readonly #workers: number;
   readonly #maxQueued: number;
   readonly #taskTimeoutMs: number;
@@ -70,7 +71,7 @@ export class ParsePool {
     this.#piscina =
       config.workers === 0
         ? null
-        : new Piscina<ParseTask, ParseOutcome>({
+        : new Piscina<ParseTask, WireParseOutcome>({
             // A CommonJS entry that imports the worker module (see worker-entry.cts for why). A
             // path, not a file: URL, which piscina turns into a path again for every task (its
             // maybeFileURLToPath: a URL parse, ~2 µs, ~1 % of the main thread in a crawl's profile).
@@ -206,12 +207,13 @@ export class ParsePool {
   }
 
   async #runOnThread({ task, transferList }: QueuedTask): Promise<ParseOutcome> {
-    const pool = this.#piscina as Piscina<ParseTask, ParseOutcome>;
+    const pool = this.#piscina as Piscina<ParseTask, WireParseOutcome>;
     const timeout = new TaskTimeout();
     const timer = setTimeout(abortTask, this.#taskTimeoutMs, timeout);
     const startedAt = performance.now();
     try {
-      return await pool.run(task, { transferList, signal: timeout });
+      const outcome = await pool.run(task, { transferList, signal: timeout });
+      return outcome.ok ? { ...outcome, links: unpackLinks(outcome.links) } : outcome;
     } catch (err) {
       // piscina rejects on abort (and then replaces the thread) or when the thread died: an
       // uncaught throw, process.exit(), running out of memory. The pool carries on either way.
