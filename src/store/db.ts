@@ -237,16 +237,28 @@ export function openForWrite(path: string): Db {
     // alternating runs, CPU per page the same).
     db.pragma('cache_size = -8000');
     db.pragma('foreign_keys = OFF');
-    // Stamped before the first table, so a file with crawlite's tables always says whose it is.
-    if (kind === 'empty' || kind === 'legacy') db.pragma(`application_id = ${APPLICATION_ID}`);
-    addMissingColumns(db);
-    db.exec(SCHEMA);
-    if (searchLayout(db) === null) db.exec(SEARCH_SCHEMA);
-    // Read first: a write here, before the writer checks the lock, would be a commit under a
-    // live crawl's feet on a file it is about to be refused.
-    if (!db.prepare("SELECT 1 FROM meta WHERE key = 'schema_version'").get()) {
-      db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
-    }
+    // The whole setup is one transaction: a second crawl started at the same moment waits for it
+    // (busy_timeout) and then finds the file whole, and is refused by the writer's lock. Run
+    // statement by statement, it could read the stamp of a file whose meta table did not exist
+    // yet: "cannot use database: no such table: meta" instead of "in use by another crawl" (QA,
+    // two crawls started at once on a loaded host).
+    db.transaction(() => {
+      // Again, inside: another process may have set the file up since the first look.
+      const current = identifyDb(db);
+      if (current === 'foreign') throw foreignDbError(path);
+      const newerNow = current === 'empty' ? null : newerSchema(db, SCHEMA_VERSION);
+      if (newerNow !== null) throw newerSchemaError(path, newerNow, SCHEMA_VERSION);
+      // Stamped before the first table, so a file with crawlite's tables always says whose it is.
+      if (current === 'empty' || current === 'legacy') db.pragma(`application_id = ${APPLICATION_ID}`);
+      addMissingColumns(db);
+      db.exec(SCHEMA);
+      if (searchLayout(db) === null) db.exec(SEARCH_SCHEMA);
+      // Read first: a write here, before the writer checks the lock, would be a commit under a
+      // live crawl's feet on a file it is about to be refused.
+      if (!db.prepare("SELECT 1 FROM meta WHERE key = 'schema_version'").get()) {
+        db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+      }
+    }).immediate();
   } catch (err) {
     db.close();
     throw setupError(path, err);
