@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
+import { rows } from './db.js';
 
 export const MAIN = new URL('../../src/cli/main.js', import.meta.url).pathname;
 
@@ -91,4 +92,13 @@ export function whenPages(child: ChildProcess, db: string, pages: number, act: (
     }
   }, 15);
   child.on('exit', () => clearInterval(poll));
+}
+
+/** A bench database is replaced by the next bench, run after run: two benches leave one run. */
+export async function assertBenchReplaces(benchDb: string): Promise<void> {
+  for (let i = 0; i < 2; i++) {
+    const run = await crawlite(['bench', '--db', benchDb, '--pages', '5', '--page-bytes', '5000', '--workers', '0', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+  }
+  assert.deepEqual(rows(benchDb, 'SELECT id, pages FROM runs'), [{ id: 1, pages: 5 }], 'replaced: one run, not two');
 }

@@ -69,3 +69,16 @@ export function rawResponse(headLines: string[], body: Buffer, status = '200 OK'
   const lines = [`HTTP/1.1 ${status}`, ...headLines, ...(framed ? [] : [`Content-Length: ${body.length}`])];
   return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), body]);
 }
+
+/** Writes `bytes` again and again, as fast as the client reads, until the connection ends. */
+export function writeForever(socket: net.Socket, bytes: Buffer): void {
+  const pump = (): void => {
+    while (!socket.destroyed) {
+      if (!socket.write(bytes)) {
+        socket.once('drain', pump);
+        return;
+      }
+    }
+  };
+  pump();
+}

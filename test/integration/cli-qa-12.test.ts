@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSite, page } from '../helpers/site.js';
-import { MAIN, assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
+import { MAIN, assertOneLineError, crawlite, whenPages, assertBenchReplaces } from '../helpers/cli.js';
 import { openTerminal, quote, skipWithoutTmux } from '../helpers/tmux.js';
 import { rows } from '../helpers/db.js';
 import { tempDir } from '../helpers/config.js';
@@ -138,12 +138,7 @@ test('bench --db naming a crawl of a real site leaves it untouched (it was delet
   assertOneLineError(refused, 1, /^crawlite: .*crawl\.db holds a crawl of http:\/\/127\.0\.0\.1:\d+\/docs\/ \(run 1\), not a bench run, and was left untouched: bench replaces its --db; pass --db a new file \(by default data\/bench\.db\) \[CRAWL_STORE_OPEN\]$/);
   assert.deepEqual(readFileSync(crawled), before, 'the crawl is unchanged');
 
-  const bench = join(dir, 'bench.db');
-  for (let i = 0; i < 2; i++) {
-    const run = await crawlite(['bench', '--db', bench, '--pages', '5', '--page-bytes', '5000', '--workers', '0', '--json']);
-    assert.equal(run.code, 0, run.stderr);
-  }
-  assert.deepEqual(rows(bench, 'SELECT id, pages FROM runs'), [{ id: 1, pages: 5 }], 'replaced: one run, not two');
+  await assertBenchReplaces(join(dir, 'bench.db'));
 });
 
 test('a continued run whose one URL answered 404: "the one URL tried failed", not "all 1 URLs tried failed"', async (t) => {

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSite, page, type Route, type TestSite } from '../helpers/site.js';
-import { assertOneLineError, crawlite } from '../helpers/cli.js';
+import { assertOneLineError, crawlite, assertBenchReplaces } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import { createTestPki, type TestPki } from '../helpers/test-pki.js';
@@ -112,12 +112,7 @@ test('bench --db naming a crawl of a local server\'s root (http://127.0.0.1:PORT
   assertOneLineError(refused, 1, /^crawlite: .*dev\.db holds a crawl of http:\/\/127\.0\.0\.1:\d+\/ \(run 1\), not a bench run, and was left untouched: bench replaces its --db; /);
   assert.deepEqual(readFileSync(crawled), before, 'the crawl is unchanged');
   // A bench database, whose pages are the generated site's, is still replaced run after run.
-  const bench = join(dir, 'bench.db');
-  for (let i = 0; i < 2; i++) {
-    const run = await crawlite(['bench', '--db', bench, '--pages', '5', '--page-bytes', '5000', '--workers', '0', '--json']);
-    assert.equal(run.code, 0, run.stderr);
-  }
-  assert.deepEqual(rows(bench, 'SELECT id, pages FROM runs'), [{ id: 1, pages: 5 }], 'replaced: one run, not two');
+  await assertBenchReplaces(join(dir, 'bench.db'));
 });
 
 test('crawl --sitemaps --log-format json: the summary object has the sitemaps line\'s figures and the sitemaps not read (it had nothing of them)', async (t) => {

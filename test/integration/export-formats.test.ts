@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { WARCParser } from 'warcio';
 import { runCrawl } from '../../src/crawl.js';
@@ -15,19 +14,12 @@ import { exportPages, type ExportOptions } from '../../src/export/export.js';
 import { base32 } from '../../src/export/warc.js';
 import { startSite, page } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
+import { exportBytes } from '../helpers/export.js';
 
 const PIXEL = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001', 'hex');
 
 async function collect(opts: ExportOptions): Promise<string> {
-  const chunks: Buffer[] = [];
-  const out = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(chunk);
-      cb();
-    },
-  });
-  await exportPages(opts, out);
-  return Buffer.concat(chunks).toString('utf8');
+  return (await exportBytes(opts)).toString('utf8');
 }
 
 async function crawledSite(t: import('node:test').TestContext) {

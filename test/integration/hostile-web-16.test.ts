@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { tempDbPath, tempDir } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
 import type net from 'node:net';
-import { rawResponse, startRawSite } from '../helpers/raw-site.js';
+import { rawResponse, startRawSite, writeForever } from '../helpers/raw-site.js';
 
 /** An HTTP/1.0-style answer with no Content-Length: its body ends only at a close that never comes. */
 const unframed = (type: string, body: string): Buffer => Buffer.from(`HTTP/1.0 200 OK\r\nContent-Type: ${type}\r\n\r\n${body}`, 'latin1');
@@ -49,15 +49,7 @@ test('--sitemaps: a text sitemap read to the close from a server that never clos
 /** Writes `head` again and again, as fast as the client reads, until the connection ends. */
 const endlessly = (head: string) => (socket: net.Socket): void => {
   const bytes = Buffer.from(head, 'latin1');
-  const pump = (): void => {
-    while (!socket.destroyed) {
-      if (!socket.write(bytes)) {
-        socket.once('drain', pump);
-        return;
-      }
-    }
-  };
-  pump();
+  writeForever(socket, bytes);
 };
 
 test('interim (1xx) responses without end fail their URL as CRAWL_FETCH_TOO_LARGE once past 256 KiB of heads, on the first attempt, strict and lenient parser alike (they ran to --timeout with a core busy); a few before the answer are read past', async (t) => {

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { crawlite } from '../helpers/cli.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
-import { rawResponse, startRawSite } from '../helpers/raw-site.js';
+import { rawResponse, startRawSite, writeForever } from '../helpers/raw-site.js';
 
 const html = (body: string): Buffer => rawResponse(['Content-Type: text/html'], Buffer.from(body));
 
@@ -17,15 +17,7 @@ const html = (body: string): Buffer => rawResponse(['Content-Type: text/html'], 
 const endlessly = (start: string, filler: string) => (socket: net.Socket): void => {
   const bytes = Buffer.from(filler.repeat(Math.ceil(16_384 / filler.length)), 'latin1');
   socket.write(start);
-  const pump = (): void => {
-    while (!socket.destroyed) {
-      if (!socket.write(bytes)) {
-        socket.once('drain', pump);
-        return;
-      }
-    }
-  };
-  pump();
+  writeForever(socket, bytes);
 };
 
 const CHUNKED_HEAD = 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n';

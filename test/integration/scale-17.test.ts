@@ -4,13 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { runCrawl } from '../../src/crawl.js';
-import { exportPages, type ExportOptions } from '../../src/export/export.js';
+import type { ExportOptions } from '../../src/export/export.js';
 import { startSite, page } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
+import { exportBytes } from '../helpers/export.js';
 
 /** Runs `fn` while recording the SQL text of every statement prepared, on any connection. */
 async function preparedSql(fn: () => Promise<unknown>): Promise<string[]> {
@@ -30,22 +30,11 @@ async function preparedSql(fn: () => Promise<unknown>): Promise<string[]> {
 }
 
 async function collect(opts: ExportOptions): Promise<string> {
-  const bytes = await collectBytes(opts);
+  const bytes = await exportBytes(opts);
   // Multi-member gzip (one member a WARC record): gunzipSync reads them all.
   return (opts.format === 'warc' ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 
-async function collectBytes(opts: ExportOptions): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const out = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(chunk);
-      cb();
-    },
-  });
-  await exportPages(opts, out);
-  return Buffer.concat(chunks);
-}
 
 function plan(dbPath: string, sql: string): string[] {
   const db = new Database(dbPath, { readonly: true });
