@@ -6,12 +6,13 @@
  * open in another process does to the crawl's WAL: it keeps it growing, and keeps the end of the
  * crawl out of the file, which the crawl did not say.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
+import type { ChildProcess } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startSite, page, type Route } from '../helpers/site.js';
+import { startSite, page, type Route, type TestSite } from '../helpers/site.js';
 import { tempDbPath, testConfig } from '../helpers/config.js';
 import { runCrawl } from '../../src/crawl.js';
 import { countPages, crawlite, whenPages } from '../helpers/cli.js';
@@ -31,6 +32,21 @@ function crawlArgs(seed: string, db: string): string[] {
   return ['crawl', seed, '--db', db, '--concurrency', '2', '--per-host', '2', '--quiet'];
 }
 
+/** A crawl of routes() into a new file; `act` runs once 5 pages are committed. `seen` is the count then (-1: never). */
+async function crawlActingAt5(t: TestContext, act: (info: { child: ChildProcess; dbPath: string; site: TestSite; pages: number }) => void) {
+  const site = await startSite(routes());
+  t.after(() => site.close());
+  const dbPath = tempDbPath(t);
+  let seen = -1;
+  const run = await crawlite(crawlArgs(site.url('/'), dbPath), {
+    onSpawn: (child) => whenPages(child, dbPath, 5, (pages) => {
+      seen = pages;
+      act({ child, dbPath, site, pages });
+    }),
+  });
+  return { site, dbPath, run, seen };
+}
+
 function readDb(path: string) {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
@@ -48,15 +64,8 @@ function readDb(path: string) {
 }
 
 test('a database deleted mid-crawl: the crawl stops, writes what it held back to the path, says so, exit 1; a rerun finishes it', async (t) => {
-  const site = await startSite(routes());
-  t.after(() => site.close());
-  const dbPath = tempDbPath(t);
-  let seen = -1;
-  const run = await crawlite(crawlArgs(site.url('/'), dbPath), {
-    onSpawn: (child) => whenPages(child, dbPath, 5, (n) => {
-      seen = n;
-      for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
-    }),
+  const { dbPath, run, seen } = await crawlActingAt5(t, ({ dbPath: path }) => {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   });
   assert.ok(seen >= 5, `deleted mid-crawl (${run.stderr})`);
   assert.equal(run.code, 1, run.stderr);
@@ -123,24 +132,17 @@ test('a database replaced by another file mid-crawl: that file is left byte for 
 });
 
 test('a -wal deleted mid-crawl (taken for a temporary file): what it held goes into the file and a new -wal is made, so a kill after it loses nothing stored', async (t) => {
-  const site = await startSite(routes());
-  t.after(() => site.close());
-  const dbPath = tempDbPath(t);
-  let seen = -1;
-  const run = await crawlite(crawlArgs(site.url('/'), dbPath), {
-    onSpawn: (child) => whenPages(child, dbPath, 5, (n) => {
-      seen = n;
-      rmSync(`${dbPath}-wal`);
-      rmSync(`${dbPath}-shm`, { force: true });
-      const hits = site.total();
-      // Killed once the crawl has made its WAL again, or, without that, 30 requests on.
-      const poll = setInterval(() => {
-        if (!existsSync(`${dbPath}-wal`) && site.total() < hits + 30) return;
-        clearInterval(poll);
-        child.kill('SIGKILL');
-      }, 5);
-      child.on('exit', () => clearInterval(poll));
-    }),
+  const { dbPath, run, seen } = await crawlActingAt5(t, ({ child, dbPath: path, site }) => {
+    rmSync(`${path}-wal`);
+    rmSync(`${path}-shm`, { force: true });
+    const hits = site.total();
+    // Killed once the crawl has made its WAL again, or, without that, 30 requests on.
+    const poll = setInterval(() => {
+      if (!existsSync(`${path}-wal`) && site.total() < hits + 30) return;
+      clearInterval(poll);
+      child.kill('SIGKILL');
+    }, 5);
+    child.on('exit', () => clearInterval(poll));
   });
   assert.ok(seen >= 5);
   assert.equal(run.signal, 'SIGKILL', `killed mid-crawl (exit ${run.code}; ${run.stderr})`);
