@@ -35,6 +35,11 @@ export type ErrorCode =
   | 'CRAWL_FETCH_TLS'
   | 'CRAWL_FETCH_TOO_LARGE'
   | 'CRAWL_FETCH_DECODE'
+  /**
+   * A response neither HTTP parser could read (a status line, header line or chunk framing that is
+   * no HTTP): the server's fault, not the network's. Retried once, not --retries times.
+   */
+  | 'CRAWL_FETCH_PROTOCOL'
   /** A body read to the close whose server fell silent without closing, the document not whole. */
   | 'CRAWL_FETCH_STALLED'
   /** Not a failure of the fetch: the page is stored, its body as received and unparsed. */
@@ -81,6 +86,7 @@ const CODE_LABELS: Partial<Record<ErrorCode, string>> = {
   CRAWL_RECRAWL_DENIED: 'access denied on recrawl',
   CRAWL_FETCH_NETWORK: 'network error',
   CRAWL_FETCH_DECODE: 'body could not be decoded',
+  CRAWL_FETCH_PROTOCOL: 'malformed response',
   CRAWL_FETCH_STALLED: 'body stalled, connection left open',
   CRAWL_FETCH_ENCODING: 'unsupported content-encoding',
   CRAWL_FETCH_TOO_LARGE: 'response headers too large',

@@ -45,6 +45,24 @@ export function mergeContentLengths(head: string): string | null {
 /** A head's end: the line break that ends its last line, then the blank line (CRLF or bare LF, mixed). */
 const HEAD_END = /\n\r?\n/;
 
+/** A CR not followed by LF: no line break HTTP knows, nor a byte a field may hold. */
+const BARE_CR = /\r[^\n]/;
+
+/**
+ * The failure of a head with a CR not followed by LF. Node's parser refuses it too, but while its
+ * head has no LF this hold never found its end and passed nothing on: a server writing its lines
+ * ended by CR alone (old classic Mac OS servers, hand-written ones) held the fetch to --timeout,
+ * each retry again, then failed as a timeout. Chromium and curl do not read such lines either
+ * (curl waits for an LF that never comes, Chromium takes the whole as one status line).
+ * `isStatusLineEnd`: the CR is the first line break of the head, its status line's.
+ */
+function bareCrError(isStatusLineEnd: boolean): FetchError {
+  const what = isStatusLineEnd
+    ? 'its lines end in a CR alone, without the LF of HTTP line breaks, which browsers and curl do not read either'
+    : 'a CR without LF in its header lines, which HTTP parsers refuse';
+  return new FetchError('CRAWL_FETCH_PROTOCOL', `malformed response: ${what}`, { retryable: true });
+}
+
 /**
  * Rewrites the response heads arriving on `socket` by repairStatusLine (status-line.ts), and the
  * final one by repairHeaderLines (header-lines.ts) and mergeContentLengths, before Node's parser
@@ -79,6 +97,8 @@ export function mergeContentLengthsOn(socket: Socket): void {
     if (heldBytes > 0 || bytes !== null) push(Buffer.concat(bytes === null ? rest : [...rest, bytes]));
   };
 
+  /** The current head has had a line feed: a bare CR after it is no status line's end. */
+  let hasLineFeed = false;
   /** Blank lines read before the current head, none of them passed on. */
   let blankBytes = 0;
 
@@ -101,6 +121,13 @@ export function mergeContentLengthsOn(socket: Socket): void {
     blankBytes = 0;
     const text = bytes.toString('latin1');
     const match = HEAD_END.exec(tail + text);
+    // Only the bytes of the head, and a CR whose next byte has come.
+    const bareCr = BARE_CR.exec(match === null ? tail + text : (tail + text).slice(0, match.index));
+    if (bareCr !== null) {
+      socket.destroy(bareCrError(!hasLineFeed && !(tail + text).slice(0, bareCr.index).includes('\n')));
+      return false;
+    }
+    hasLineFeed ||= text.includes('\n');
     if (match === null) {
       held!.push(bytes);
       heldBytes += bytes.length;
@@ -121,6 +148,7 @@ export function mergeContentLengthsOn(socket: Socket): void {
       held = [];
       heldBytes = 0;
       tail = '';
+      hasLineFeed = false;
       return end < whole.length ? take(whole.subarray(end)) : true;
     }
     const repaired = repairHeaderLines(head);

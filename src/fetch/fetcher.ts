@@ -20,7 +20,7 @@ import { createFetchError, mapFetchError } from './map-error.js';
 import { proxyFor, redactProxy } from '../config/proxy.js';
 import { asProxyFailure, authRequired } from './proxy-errors.js';
 import { createCookieJar } from './cookie-jar.js';
-import { createLenientHttp, isStrictParserRefusal } from './lenient-http.js';
+import { createLenientHttp, isMaskedParserError, isNodeParserError, isStrictParserRefusal } from './lenient-http.js';
 import { contextWithRoots, createMissingIssuers, isIssuerMissing, withIssuerNote } from './missing-issuers.js';
 import { readCaFile } from '../config/ca-file.js';
 import { refuseMultipleLocations } from './multiple-locations.js';
@@ -368,7 +368,11 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           // One of ours (a body that stalled, a corrupt gzip) comes after Node read the head: the
           // page's own failure, where undici's refusal would name a parse that did succeed.
           if (isCrawlError(lenientErr)) throw lenientErr;
-          throw err; // refused by both parsers: undici's words are the more precise
+          // Refused by both parsers: undici's words are the more precise, but for the length
+          // mismatch it reports in place of any parser error met after a Content-Length
+          // (lenient-http.ts), where Node's name the fault ("Invalid character in Content-Length").
+          if (isMaskedParserError(err) && isNodeParserError(lenientErr)) throw lenientErr;
+          throw err;
         }
         lenient.remember(origin);
         return step;

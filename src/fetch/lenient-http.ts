@@ -53,6 +53,17 @@ export function isStrictParserRefusal(err: unknown): boolean {
   return false;
 }
 
+/** undici's length mismatch, which may stand for any parser error met after a Content-Length (above). */
+export function isMaskedParserError(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH';
+}
+
+/** Node's parser refused the bytes (`HPE_*`), not a close, a reset or a timeout. */
+export function isNodeParserError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('HPE_');
+}
+
 export interface LenientHttp {
   readonly dispatcher: Dispatcher;
   /** The origin's responses needed the lenient parser before. */

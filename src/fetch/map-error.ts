@@ -13,6 +13,8 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'CRAWL_FETCH_NETWORK',
   'CRAWL_FETCH_REFUSED',
   'CRAWL_FETCH_STALLED',
+  // Once only (retry-policy.ts): the same server mostly sends the same bytes again.
+  'CRAWL_FETCH_PROTOCOL',
 ]);
 
 const BY_CODE: Readonly<Record<string, ErrorCode>> = {
@@ -73,9 +75,12 @@ function classify(err: unknown): { code: ErrorCode; raw: string | undefined } {
   for (let depth = 0; depth < 5 && current != null; depth++) {
     const raw = codeOf(current);
     if (raw !== undefined) {
-      const code = BY_CODE[raw] ?? (TLS_CODE.test(raw) ? 'CRAWL_FETCH_TLS' : undefined);
+      const code = BY_CODE[raw] ?? (TLS_CODE.test(raw) ? 'CRAWL_FETCH_TLS' : raw.startsWith('HPE_') ? 'CRAWL_FETCH_PROTOCOL' : undefined);
       if (code) return { code, raw };
     }
+    // undici's parser errors carry no code (its HTTPParserError looks the llhttp error's name up
+    // by number in a table keyed by name), only their name.
+    if ((current as Error).name === 'HTTPParserError') return { code: 'CRAWL_FETCH_PROTOCOL', raw };
     if ((current as Error).name === 'AbortError') return { code: 'CRAWL_FETCH_ABORTED', raw };
     const nested = current as { cause?: unknown; errors?: unknown };
     current = nested.cause ?? (Array.isArray(nested.errors) ? nested.errors[0] : undefined);
@@ -141,7 +146,8 @@ export function mapFetchError(err: unknown, state: AbortState): FetchError {
   if (err instanceof FetchError) return err;
   if (err instanceof CrawlError) return createFetchError(err.code, err.message, err);
   if (isCutChunkedBody(err)) return createFetchError('CRAWL_FETCH_RESET', `${describeCode('CRAWL_FETCH_RESET')}: ${CUT_CHUNKED_BODY}`, err);
-  const { code, raw } = classify(err);
+  const classified = classify(err);
+  const { raw } = classified;
   // undici meets a status below 100 ("HTTP/1.1 099 ...") and a 101 the request asked no upgrade
   // for with internal assertions, whose text ("assert(statusCode >= 100)", "assert(upgrade)") says
   // nothing to a user: say it as undici says a status over 999.
@@ -151,6 +157,8 @@ export function mapFetchError(err: unknown, state: AbortState): FetchError {
   // undici's "bad response": an interim "100 Continue" the request did not ask for (RFC 9110 lets
   // a client skip it; undici drops the connection instead), or bytes nobody asked for.
   const isBadResponse = raw === 'UND_ERR_SOCKET' && describe(err) === 'bad response';
+  // Bytes that are no HTTP response, whichever way undici says so: the server's, not the network's.
+  const code: ErrorCode = isStatusAssertion || isBadResponse ? 'CRAWL_FETCH_PROTOCOL' : classified.code;
   const detail = refusedStatus !== null ? `Response does not match the HTTP/1.1 protocol (${describeFinalStatus(refusedStatus)})`
     : isBadResponse ? 'bad response (an unrequested 100 Continue, or a response to no request), which the HTTP client does not accept'
     : raw?.startsWith('ERR_SSL_') ? describeSslError(raw, describe(err))

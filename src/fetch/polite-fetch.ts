@@ -127,7 +127,8 @@ export function createPoliteFetch(opts: PoliteFetchOptions): PoliteFetch {
     const status = 'code' in result ? null : result.status;
     const headers = 'code' in result ? {} : result.headers;
     const at = now();
-    const retry = decideRetry({ attempt: entry.attempt, status, isRetryableFailure: 'code' in result && result.retryable, headers }, config, at);
+    const failure = 'code' in result ? { isRetryableFailure: result.retryable, code: result.code } : {};
+    const retry = decideRetry({ attempt: entry.attempt, status, headers, ...failure }, config, at);
     if (status === 429 || status === 503) schedule.hold(answeringHost(result as FetchResult), at + (retry?.delayMs ?? holdMs(result as FetchResult, config, at)));
     if (retry) {
       const code = 'code' in result ? result.code : null;

@@ -4,7 +4,7 @@
  * a restart, and other hosts go on meanwhile.
  *
  * Retried: network errors and timeouts (FetchError.retryable), 5xx (not 600-999), 408 and 429; up to `retries`
- * further attempts. The wait is exponential (retryBaseMs * 2^attempt, capped at retryMaxDelayMs)
+ * further attempts (a malformed response: one, MAX_RETRIES_BY_CODE). The wait is exponential (retryBaseMs * 2^attempt, capped at retryMaxDelayMs)
  * with "equal jitter" (half fixed, half random), so many URLs failing together do not come back
  * together. A Retry-After header (delta-seconds or a strict HTTP-date, RFC 9110 section 10.2.3) replaces
  * the backoff, capped at retryAfterMaxMs: a server asking for a day does not stall a crawl for one.
@@ -12,6 +12,7 @@
  * none of its URLs should be sent meanwhile (Scrapy ignores Retry-After; we do not).
  */
 import type { PolitenessConfig } from '../config/schema.js';
+import type { ErrorCode } from '../errors.js';
 import { parseHttpDate } from './http-date.js';
 
 export interface AttemptOutcome {
@@ -21,6 +22,8 @@ export interface AttemptOutcome {
   status: number | null;
   /** For a failure: whether its code is worth another attempt (FetchError.retryable). */
   isRetryableFailure?: boolean;
+  /** For a failure: its code, which may allow fewer retries than `retries` (MAX_RETRIES_BY_CODE). */
+  code?: ErrorCode;
   /** Response headers (lowercased names), for Retry-After. */
   headers?: Record<string, string>;
 }
@@ -35,6 +38,17 @@ export interface RetryDecision {
 }
 
 const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429]);
+
+/**
+ * Failures retried fewer times than `retries` allows. A malformed response (CRAWL_FETCH_PROTOCOL)
+ * is the server's own bytes, read by both parsers already (lenient-http.ts): the same server
+ * mostly sends the same again, so three more attempts only tripled its cost (4 requests, and the
+ * backoff's 7 s, for each such URL). One is kept for what does pass: a backend that crashed
+ * mid-write, a middlebox that garbled one response, a connection that carried another's bytes.
+ */
+const MAX_RETRIES_BY_CODE: Partial<Record<ErrorCode, number>> = {
+  CRAWL_FETCH_PROTOCOL: 1,
+};
 
 /**
  * 5xx, 408 and 429. A status from 600 to 999 (HTTP allows three digits; undici and Chromium accept
@@ -56,7 +70,8 @@ export function decideRetry(
   now = Date.now(),
   random: () => number = Math.random,
 ): RetryDecision | null {
-  if (outcome.attempt >= config.retries) return null;
+  const retries = Math.min(config.retries, (outcome.code === undefined ? undefined : MAX_RETRIES_BY_CODE[outcome.code]) ?? Infinity);
+  if (outcome.attempt >= retries) return null;
   const { status } = outcome;
   if (status === null ? !outcome.isRetryableFailure : !isRetryableStatus(status)) return null;
   const backoff = Math.min(config.retryMaxDelayMs, config.retryBaseMs * 2 ** outcome.attempt);
@@ -67,7 +82,7 @@ export function decideRetry(
   return {
     delayMs,
     shouldHoldHost: status === 429 || status === 503,
-    reason: `attempt ${outcome.attempt + 1} ${label}; retry ${outcome.attempt + 1} of ${config.retries} in ${delayMs} ms`,
+    reason: `attempt ${outcome.attempt + 1} ${label}; retry ${outcome.attempt + 1} of ${retries} in ${delayMs} ms`,
   };
 }
 

@@ -71,7 +71,7 @@ test('a Content-Length sent twice with one value (a script\'s and its server\'s)
   assert.deepEqual(urls, [
     { path: '/', state: 'done', error_code: null, title: 'length /' },
     // Refused by Node's parser: the origin goes to it at once since '/' needed it.
-    { path: '/differ', state: 'failed', error_code: 'CRAWL_FETCH_NETWORK', title: null },
+    { path: '/differ', state: 'failed', error_code: 'CRAWL_FETCH_PROTOCOL', title: null },
     { path: '/list', state: 'done', error_code: null, title: 'length /list' },
   ]);
   const [differ] = rows<{ error_message: string }>(config.dbPath, "SELECT error_message FROM urls WHERE url LIKE '%/differ'");

@@ -53,10 +53,10 @@ test('a final status below 200 (HTTP/1.1 000, an unrequested 101) fails its URL 
     const byPath = new Map(urlRows(db, site.origin).map((r) => [r.path, r]));
     assert.equal(byPath.get('/after')?.title, 'after', 'the crawl went on past them');
     const zero = byPath.get('/zero');
-    assert.equal(zero?.error_code, 'CRAWL_FETCH_NETWORK');
-    assert.match(zero?.error_message ?? '', /^network error: Response does not match the HTTP\/1\.1 protocol \(status code below 100\)$/);
+    assert.equal(zero?.error_code, 'CRAWL_FETCH_PROTOCOL');
+    assert.match(zero?.error_message ?? '', /^malformed response: Response does not match the HTTP\/1\.1 protocol \(status code below 100\)$/);
     const upgrade = byPath.get('/switch');
-    assert.equal(upgrade?.error_code, 'CRAWL_FETCH_NETWORK');
+    assert.equal(upgrade?.error_code, 'CRAWL_FETCH_PROTOCOL');
     assert.match(upgrade?.error_message ?? '', /\(status 101 as the final response; a 101 Switching Protocols answers only a request for an upgrade\)$/);
     assert.doesNotMatch(upgrade?.error_message ?? '', /assert|ERR_ASSERTION/);
   }

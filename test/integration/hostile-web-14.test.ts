@@ -130,7 +130,7 @@ test('a status line with a dotless version over HTTP/1.1 (HTTP/2 200 OK, as misc
   }
   assert.deepEqual([byPath.get('/h2-missing')?.state, byPath.get('/h2-missing')?.status], ['done', 404]);
   const junk = byPath.get('/junk');
-  assert.deepEqual([junk?.state, junk?.error_code], ['failed', 'CRAWL_FETCH_NETWORK']);
+  assert.deepEqual([junk?.state, junk?.error_code], ['failed', 'CRAWL_FETCH_PROTOCOL']);
   assert.match(junk?.error_message ?? '', /does not match the HTTP\/1\.1 protocol/);
 });
 

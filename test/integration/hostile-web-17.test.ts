@@ -121,7 +121,7 @@ test('a status line in lower case (http/1.1 200 OK) or after spaces is read as C
   assert.deepEqual(titles.sort(), ['after spaces', 'lower case', 'mixed case', 'tab, lower case, dotless']);
   for (const site of sites.slice(0, 4)) assert.equal(urls.get(`${site.origin}/`)?.attempts, 1);
   const none = urls.get(`${sites[4]!.origin}/`);
-  assert.deepEqual([none?.state, none?.error_code], ['failed', 'CRAWL_FETCH_NETWORK'], none?.error_message ?? '');
+  assert.deepEqual([none?.state, none?.error_code], ['failed', 'CRAWL_FETCH_PROTOCOL'], none?.error_message ?? '');
 });
 
 test('robots.txt read as Google reads it: "User agent", "Dissallow", "Disalow" and "Disallowed" are obeyed (robots-parser read only the exact names, and those paths were crawled)', async (t) => {

@@ -22,6 +22,14 @@ test('network failures are retried only when retryable, and only `retries` times
   assert.equal(decideRetry({ attempt: 0, status: 500 }, { ...config, retries: 0 }, NOW), null);
 });
 
+test('a malformed response (CRAWL_FETCH_PROTOCOL) is retried once whatever `retries` says, and not at all with --retries 0', () => {
+  const malformed = { status: null, isRetryableFailure: true, code: 'CRAWL_FETCH_PROTOCOL' as const };
+  assert.match(decideRetry({ attempt: 0, ...malformed }, config, NOW)?.reason ?? '', /^attempt 1 failed; retry 1 of 1 in \d+ ms$/);
+  assert.equal(decideRetry({ attempt: 1, ...malformed }, config, NOW), null, 'the second attempt was the last');
+  assert.equal(decideRetry({ attempt: 0, ...malformed }, { ...config, retries: 0 }, NOW), null);
+  assert.ok(decideRetry({ attempt: 1, ...malformed, code: 'CRAWL_FETCH_NETWORK' }, config, NOW), 'other codes keep `retries`');
+});
+
 test('backoff doubles per attempt with jitter in [half, whole], capped at retryMaxDelayMs', () => {
   const at = (attempt: number, r: number) => decideRetry({ attempt, status: 500 }, { ...config, retries: 10 }, NOW, () => r)!.delayMs;
   assert.equal(at(0, 0), 500);
