@@ -2,7 +2,8 @@
  * Turns a response body into a string the way a browser would pick the encoding (WHATWG HTML
  * "determining the character encoding"): byte order mark, then the Content-Type charset, then a
  * prescan of the first 1024 bytes for <meta charset> (and on through the <head>, as Chromium
- * looks: scanHeadForCharset), then UTF-8 when the bytes are valid UTF-8, else windows-1252. An encoding label TextDecoder does not know falls through to the next step
+ * looks: scanHeadForCharset), then UTF-8 when the bytes are valid UTF-8 (or nearly: isMostlyUtf8),
+ * else windows-1252. An encoding label TextDecoder does not know falls through to the next step
  * rather than failing the page.
  */
 
@@ -106,9 +107,10 @@ function oneCharsetParam(contentType: string): string | null {
 }
 
 /**
- * Valid UTF-8 decodes as UTF-8, anything else as windows-1252 (the web's legacy default). A body
- * cut at maxBodyBytes can end inside a multi-byte character; that tail alone must not demote a
- * UTF-8 page to windows-1252, so it is left out of the check.
+ * Valid UTF-8 decodes as UTF-8, anything else as windows-1252 (the web's legacy default), unless it
+ * is UTF-8 but for a few bad bytes (isMostlyUtf8). A body cut at maxBodyBytes can end inside a
+ * multi-byte character; that tail alone must not demote a UTF-8 page to windows-1252, so it is
+ * left out of the check.
  */
 function sniffUtf8(bytes: Uint8Array): { encoding: string; html: string | null } {
   const tail = partialUtf8Tail(bytes);
@@ -116,8 +118,50 @@ function sniffUtf8(bytes: Uint8Array): { encoding: string; html: string | null }
     const html = FATAL_UTF8.decode(bytes.subarray(0, bytes.length - tail));
     return { encoding: 'utf-8', html: tail === 0 ? html : null };
   } catch {
-    return { encoding: 'windows-1252', html: null }; // invalid UTF-8 is the signal for the legacy default
+    // Invalid UTF-8 is the signal for the legacy default, unless the invalid bytes are few beside
+    // the valid sequences. Only pages that fail the check above pay for this count.
+    return { encoding: isMostlyUtf8(bytes, bytes.length - tail) ? 'utf-8' : 'windows-1252', html: null };
   }
+}
+
+/** Valid multi-byte sequences needed per invalid one for a body to be read as UTF-8 all the same. */
+const VALID_PER_INVALID = 8;
+
+/**
+ * Whether the first `end` bytes are UTF-8 with at most one invalid sequence per VALID_PER_INVALID
+ * valid multi-byte ones: a UTF-8 page with a stray byte (a windows-1252 `é` pasted into a
+ * template, a string cut mid-character by a byte-counting substr()). Read as windows-1252, every
+ * other non-ASCII character of such a page was mangled (`é` as `Ã©`, `—` as `â€”`); read as UTF-8,
+ * as Chromium's detector reads it, the stray byte alone is U+FFFD. Windows-1252 text almost never
+ * forms a valid sequence (a lead byte `Â`-`ô` right before a byte 0x80-0xBF, `Ã©`), so a legacy
+ * page, all of whose accented letters are invalid, stays windows-1252. Sequences are told as
+ * WHATWG's UTF-8 decoder tells them (its maximal subparts: a bad byte ends an invalid one).
+ */
+function isMostlyUtf8(bytes: Uint8Array, end: number): boolean {
+  let valid = 0;
+  let invalid = 0;
+  let i = 0;
+  while (i < end) {
+    const lead = bytes[i]!;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const need = lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : 0;
+    // The second byte's range (WHATWG's lower and upper boundary); the others are 0x80-0xBF.
+    const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+    const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+    let seen = 0;
+    while (seen < need && i + 1 + seen < end) {
+      const next = bytes[i + 1 + seen]!;
+      if (next < (seen === 0 ? low : 0x80) || next > (seen === 0 ? high : 0xbf)) break;
+      seen++;
+    }
+    if (need > 0 && seen === need) valid++;
+    else if (++invalid * VALID_PER_INVALID > valid + (end - i) / 2) return false; // no longer reachable
+    i += 1 + seen;
+  }
+  return invalid * VALID_PER_INVALID <= valid;
 }
 
 /** Length (0-3) of an incomplete UTF-8 sequence at the end of `bytes`. */

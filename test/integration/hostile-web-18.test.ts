@@ -74,3 +74,29 @@ test('header lines ended by a CR alone fail at once as CRAWL_FETCH_PROTOCOL, say
     assert.equal(urls.get(`${site.origin}/after`)?.state, 'done');
   }
 });
+
+test('a page without a declared charset that is UTF-8 but for one bad byte is read as UTF-8 with one U+FFFD (it was read as windows-1252, every other non-ASCII character mangled); a windows-1252 page stays windows-1252', async (t) => {
+  const utf8 = Buffer.concat([
+    Buffer.from('<title>Café “Ünïcödé” — menu</title><p>Crème brûlée, naïve façade, Zürich, São Paulo, 日本語 ', 'utf8'),
+    Buffer.from([0xe9]), // one windows-1252 é pasted in
+    Buffer.from(' la fin.</p>', 'utf8'),
+  ]);
+  const legacy = Buffer.from('<title>Caf\xe9 \x93cr\xe8me\x94 \x96 menu</title><p>na\xefve fa\xe7ade</p>', 'latin1');
+  const site = await startRawSite(t, (path) => ({
+    '/': html('<title>home</title><a href="/utf8">u</a> <a href="/legacy">l</a>'),
+    // No charset anywhere: not in the Content-Type, no <meta>.
+    '/utf8': rawResponse(['Content-Type: text/html'], utf8),
+    '/legacy': rawResponse(['Content-Type: text/html'], legacy),
+  })[path] ?? null);
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--quiet']);
+  assert.equal(run.code, 0, run.stderr);
+  const pages = new Map(rows<{ url: string; title: string; encoding: string }>(db, 'SELECT url, title, encoding FROM pages').map((p) => [new URL(p.url).pathname, p]));
+  assert.deepEqual([pages.get('/utf8')?.encoding, pages.get('/utf8')?.title], ['utf-8', 'Café “Ünïcödé” — menu']);
+  assert.deepEqual([pages.get('/legacy')?.encoding, pages.get('/legacy')?.title], ['windows-1252', 'Café “crème” – menu']);
+  const text = await crawlite(['export', '--db', db, '--format', 'jsonl', '--with', 'text']);
+  const exported = text.stdout.trim().split('\n').map((line) => JSON.parse(line) as { url: string; text: string | null }).find((r) => r.url.endsWith('/utf8'));
+  assert.match(exported?.text ?? '', /Crème brûlée, naïve façade, Zürich, São Paulo, 日本語 \ufffd la fin\./);
+  const search = await crawlite(['search', 'brûlée', '--db', db, '--json']);
+  assert.match(search.stdout, /\/utf8/, 'its words are indexed as written');
+});

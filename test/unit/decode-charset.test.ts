@@ -111,6 +111,18 @@ describe('decodeHtml', () => {
     });
   });
 
+  it('reads UTF-8 with a stray invalid byte as UTF-8, the byte as U+FFFD, and a legacy page with a few UTF-8-looking pairs still as windows-1252', () => {
+    const text = 'Ünïcödé — “café” naïve façade';
+    const stray = join(`<p>${Buffer.from(text, 'utf8').toString('latin1')} caf`, [0xe9], '</p>');
+    assert.deepEqual(decodeHtml(stray, 'text/html'), { html: `<p>${text} caf\ufffd</p>`, encoding: 'utf-8' });
+    // A lead byte with its continuation cut off counts as one invalid sequence, as WHATWG decodes it.
+    assert.equal(decodeHtml(join(Buffer.from(text, 'utf8').toString('latin1'), [0xe2, 0x80], ' end'), '').html, `${text}\ufffd end`);
+    // Too few valid sequences beside the invalid ones: the legacy default, as before.
+    assert.equal(decodeHtml(join('\xc3\xa9 caf', [0xe9], ' na', [0xef], 've'), '').encoding, 'windows-1252');
+    const legacy = ascii('<p>\xc9t\xe9 \xe0 Montr\xe9al, \xc2\xa9 2024, r\xe9sum\xe9 \x93quoted\x94 \xc3\xa9</p>');
+    assert.equal(decodeHtml(legacy, '').encoding, 'windows-1252');
+  });
+
   it('decodes 0x80-0x9F by the WHATWG windows-1252 table, for the latin1 label too', () => {
     // Node's own TextDecoder gets these wrong since 20.18.3 (nodejs/node#60888).
     const out = decodeHtml(Uint8Array.of(0x80, 0x81, 0x85, 0x99, 0x9f, 0xff), 'text/html; charset=ISO-8859-1');
