@@ -58,7 +58,10 @@ export interface FetchResult {
   headers: Record<string, string>;
   /** Decoded body (content-encoding removed), at most maxBodyBytes long. */
   body: Uint8Array;
-  /** True when the body was cut at maxBodyBytes. */
+  /**
+   * True when the body was cut at maxBodyBytes, or is cut short: a coded stream that stopped
+   * early, a text sitemap whose server fell silent mid-line (fetch/unframed-body.ts).
+   */
   isTruncated: boolean;
   /** Bytes received on the wire (before content-encoding was removed). */
   wireBytes: number;

@@ -499,7 +499,8 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           status: res.statusCode,
           headers,
           body: decoded.body,
-          isTruncated: decoded.isTruncated,
+          // A sitemap file that has no end of its own, ended by its server's silence mid-line.
+          isTruncated: decoded.isTruncated || tail?.isCut() === true,
           wireBytes: decoded.wireBytes,
           finalUrl: url,
           redirects,

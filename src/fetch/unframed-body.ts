@@ -50,7 +50,14 @@ export const WHOLE_LINES = /[\r\n]$/;
  * body as read, when it starts as a gzip file does (else empty): a test may ask whether its
  * stream has ended (isWholeGzip).
  */
-export type WholeTest = (head: string, tail: string, gzip: readonly Buffer[]) => boolean | Promise<boolean>;
+export type WholeTest = (head: string, tail: string, gzip: readonly Buffer[]) => Wholeness | Promise<Wholeness>;
+
+/**
+ * What a WholeTest says at a silence: whole (true), not yet (false), or 'cut': the body ends
+ * there all the same, cut short (FetchResult.isTruncated), as a text that has no end of its own is
+ * once its server falls silent mid-line (WHOLE_SITEMAP_FILE).
+ */
+export type Wholeness = boolean | 'cut';
 
 /** The gzip magic number, as `head` spells it. */
 const GZIP_MAGIC = '\x1F\x8B';
@@ -81,7 +88,10 @@ export async function isWholeGzip(chunks: readonly Buffer[]): Promise<boolean> {
  * A sitemap file, whichever of the two forms it turns out to be (frontier/sitemaps.ts tells them
  * the same way): XML is whole at its root's end tag (WHOLE_SITEMAP); a text sitemap, one URL per
  * line, at the end of a line, as robots.txt. With the end tag alone, a .txt sitemap from a server
- * that never closes stalled for 10 s and was skipped although every URL had come. A gzip'd file
+ * that never closes stalled for 10 s and was skipped although every URL had come. One that falls
+ * silent mid-line has no end to wait for either (a text has no end tag, and this server closes
+ * nothing): it ends at the same silence, 'cut', and its whole lines are read (sitemaps.ts), where
+ * it stalled for 10 s and was skipped, every URL lost. A gzip'd file
  * (sent as it is, not as a Content-Encoding) is whole once its gzip stream has ended, which only
  * unpacking what came can tell: it too stalled for 10 s and was skipped.
  */
@@ -89,7 +99,7 @@ export const WHOLE_SITEMAP_FILE: WholeTest = (head, tail, gzip) => {
   if (head.startsWith(GZIP_MAGIC)) return isWholeGzip(gzip);
   const first = head.replace(/^(?:\xEF\xBB\xBF)?\s*/, '').charAt(0);
   if (first === '') return false;
-  return first === '<' ? WHOLE_SITEMAP.test(tail) : WHOLE_LINES.test(tail);
+  return first === '<' ? WHOLE_SITEMAP.test(tail) : WHOLE_LINES.test(tail) || 'cut';
 };
 
 /**
@@ -106,7 +116,10 @@ export function isUnframed(status: number, headers: Record<string, string | stri
 /** The end of a body's decoded text, fed as it is read, asked whether the document is whole. */
 export interface DocumentTail {
   add(decoded: Uint8Array): void;
+  /** Whether the body ends at this silence: whole, or cut (isCut). */
   isWhole(): boolean | Promise<boolean>;
+  /** The body ended at a silence cut short (a WholeTest's 'cut'). */
+  isCut(): boolean;
 }
 
 /**
@@ -121,6 +134,11 @@ export function createDocumentTail(wholeEnd: RegExp | WholeTest = WHOLE_DOCUMENT
    * chunks the body is made of, not copies); null once it is not.
    */
   let gzip: Buffer[] | null = typeof wholeEnd === 'function' ? [] : null;
+  let isCut = false;
+  const settle = (wholeness: Wholeness): boolean => {
+    isCut = wholeness === 'cut';
+    return wholeness !== false;
+  };
   return {
     add(decoded) {
       // latin1 keeps one character per byte, and the markup looked for is ASCII in every
@@ -133,7 +151,12 @@ export function createDocumentTail(wholeEnd: RegExp | WholeTest = WHOLE_DOCUMENT
         else gzip = null;
       }
     },
-    isWhole: () => (typeof wholeEnd === 'function' ? wholeEnd(head, tail, gzip ?? []) : wholeEnd.test(tail)),
+    isWhole() {
+      if (typeof wholeEnd !== 'function') return wholeEnd.test(tail);
+      const wholeness = wholeEnd(head, tail, gzip ?? []);
+      return typeof wholeness === 'object' ? wholeness.then(settle) : settle(wholeness);
+    },
+    isCut: () => isCut,
   };
 }
 

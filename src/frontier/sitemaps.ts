@@ -11,6 +11,9 @@
  * --max-bytes bounds a page, and a 12 MB sitemap within the protocol's limit was cut at its
  * default 10 MB. A sitemap that fails, or arrives truncated (over the cap, or cut short), is
  * skipped and listed in the report: half a file would queue some URLs and lose the rest unsaid.
+ * But a text sitemap whose server fell silent mid-line without closing (fetch/unframed-body.ts)
+ * is read to its last whole line: a text has no end to tell a cut by, and the one line cut is all
+ * that is left out.
  *
  * robots.txt itself is asked of the crawl's robots policy (`robots`), not fetched here: the policy
  * must fetch it anyway before the origin's first page, and fetching it twice doubles the cost of a
@@ -247,6 +250,17 @@ async function unpack(body: Uint8Array, maxBytes: number): Promise<string> {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
+/**
+ * What of a sitemap cut short can be read: a text one's whole lines, each a URL that came to its
+ * end (the cut one may be a URL cut anywhere, `https://a.example/produ`, and is left out, as
+ * robots.txt is read to its last whole line); null for XML, whose cut end could hold any number
+ * of entries, and is skipped and reported as cut rather than half read unsaid.
+ */
+function wholeLinesOf(text: string): string | null {
+  if (text.replace(/^\uFEFF/, '').trimStart().startsWith('<')) return null;
+  return text.slice(0, Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1);
+}
+
 export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapReport> {
   const maxSitemaps = opts.maxSitemaps ?? 50;
   const maxUrls = opts.maxUrls ?? 100_000;
@@ -254,11 +268,11 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
   const report: SitemapReport = { sitemaps: 0, urls: 0, queued: 0, skipped: 0, failures: [] };
 
   /**
-   * A sitemap's body, whole, or null (the failure reported). `isSitemap` false is robots.txt read
-   * for its Sitemap: lines only (--ignore-robots): it keeps the crawl's --max-bytes, and a cut one
-   * still gives the lines before the cut.
+   * A sitemap's body, whole or cut short (`isCut`), or null (the failure reported). `isSitemap`
+   * false is robots.txt read for its Sitemap: lines only (--ignore-robots): it keeps the crawl's
+   * --max-bytes, and a cut one still gives the lines before the cut.
    */
-  const get = async (url: string, isSitemap = true, isGuess = false): Promise<Uint8Array | null> => {
+  const get = async (url: string, isSitemap = true, isGuess = false): Promise<{ body: Uint8Array; isCut: boolean } | null> => {
     const entry: FrontierEntry = { id: -1, url, host: originKey(url), depth: 0, attempt: 0 };
     // The cap is on decoded bytes (a Content-Encoding removed), so a .xml.gz file is capped as
     // sent; unpack() caps what it inflates to.
@@ -276,20 +290,19 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
       if (!(isGuess && (result.status === 404 || result.status === 410))) report.failures.push({ url, message: `HTTP ${result.status}` });
       return null;
     }
-    if (isSitemap && result.isTruncated) {
-      const why = result.body.byteLength >= maxBytes ? `larger than ${formatBinaryBytes(maxBytes)}` : 'body cut short';
-      report.failures.push({ url, message: `${why}; not read` });
+    if (isSitemap && result.isTruncated && result.body.byteLength >= maxBytes) {
+      report.failures.push({ url, message: `larger than ${formatBinaryBytes(maxBytes)}; not read` });
       return null;
     }
-    return result.body;
+    return { body: result.body, isCut: isSitemap && result.isTruncated };
   };
 
   const readRobots = async (origin: string, robotsUrl: string): Promise<string | null> => {
     const read: RobotsText = opts.robots ? await opts.robots.readText(origin) : { kind: 'notLoaded' };
     if (read.kind === 'text') return read.text;
     if (read.kind === 'none') return null;
-    const body = await get(robotsUrl, false);
-    return body === null ? null : Buffer.from(body).toString('utf8');
+    const got = await get(robotsUrl, false);
+    return got === null ? null : Buffer.from(got.body).toString('utf8');
   };
 
   /**
@@ -336,12 +349,18 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
       break;
     }
     const sitemapUrl = queue.shift()!;
-    const body = await get(sitemapUrl, true, guessed.has(sitemapUrl));
-    if (body === null) continue;
+    const got = await get(sitemapUrl, true, guessed.has(sitemapUrl));
+    if (got === null) continue;
     let parsed: ReturnType<typeof readSitemapText>;
     try {
+      const text = await unpack(got.body, maxBytes);
+      const whole = got.isCut ? wholeLinesOf(text) : text;
+      if (whole === null) {
+        report.failures.push({ url: sitemapUrl, message: 'body cut short; not read' });
+        continue;
+      }
       // No file yields more entries than the crawl could still take (an index: sitemaps to read).
-      parsed = readSitemapText(await unpack(body, maxBytes), Math.max(maxUrls - report.urls, maxSitemaps));
+      parsed = readSitemapText(whole, Math.max(maxUrls - report.urls, maxSitemaps));
     } catch (err) {
       report.failures.push({ url: sitemapUrl, message: (err as Error).message });
       continue;

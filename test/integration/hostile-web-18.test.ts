@@ -100,3 +100,33 @@ test('a page without a declared charset that is UTF-8 but for one bad byte is re
   const search = await crawlite(['search', 'brûlée', '--db', db, '--json']);
   assert.match(search.stdout, /\/utf8/, 'its words are indexed as written');
 });
+
+test('--sitemaps: a text sitemap cut mid-line by a server that never closes ends at the silence with the URLs of its whole lines (it stalled for 10 s and was skipped, every URL lost); one with a Content-Length whose last line has no line break is read whole at once', async (t) => {
+  let origin = '';
+  let framedOrigin = '';
+  const unframed = (body: string): Buffer => Buffer.from(`HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n${body}`, 'latin1');
+  const pages = (...paths: string[]): Record<string, Buffer> => Object.fromEntries(paths.map((p) => [p, html(`<title>${p}</title>`)]));
+  const site = await startRawSite(t, (path) => ({
+    '/robots.txt': rawResponse(['Content-Type: text/plain'], Buffer.from(`User-agent: *\nAllow: /\nSitemap: ${origin}/sitemap.txt\n`)),
+    '/sitemap.txt': unframed(`${origin}/a\n${origin}/b\r\n${origin}/c-cu`),
+    ...pages('/', '/a', '/b'),
+  })[path] ?? null);
+  origin = site.origin;
+  // Framed by its Content-Length: whole when it has come, its last line with or without a break.
+  const framed = await startRawSite(t, (path) => ({
+    '/robots.txt': rawResponse(['Content-Type: text/plain'], Buffer.from(`User-agent: *\nAllow: /\nSitemap: ${framedOrigin}/sitemap.txt\n`)),
+    '/sitemap.txt': rawResponse(['Content-Type: text/plain'], Buffer.from(`${framedOrigin}/x\n${framedOrigin}/y`)),
+    ...pages('/', '/x', '/y'),
+  })[path] ?? null);
+  framedOrigin = framed.origin;
+  const db = tempDbPath(t);
+  // A --timeout past the stall (10 s): the stall is what the sitemap waited for.
+  const run = await crawlite(['crawl', `${origin}/`, `${framedOrigin}/`, '--sitemaps', '--db', db, '--retries', '0', '--timeout', '40s']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.doesNotMatch(run.stderr, /CRAWL_FETCH_STALLED|skipped:/);
+  assert.match(run.stderr, /sitemaps: 2 read, 4 URLs queued\n/);
+  assert.deepEqual(['/a', '/b', '/c-cu'].map((p) => site.hits.get(p)), [1, 1, undefined], 'the whole lines are read, the cut one is not');
+  assert.deepEqual(['/x', '/y'].map((p) => framed.hits.get(p)), [1, 1]);
+  const stored = rows<{ url: string }>(db, 'SELECT url FROM pages').map((p) => new URL(p.url).pathname).sort();
+  assert.deepEqual(stored, ['/', '/', '/a', '/b', '/x', '/y']);
+});

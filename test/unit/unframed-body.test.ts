@@ -61,7 +61,12 @@ test('a sitemap file is whole at its end tag when XML, at the end of a line when
   };
   assert.equal(whole('https://a.test/one\nhttps://a.test/two\n'), true);
   assert.equal(whole('\xEF\xBB\xBF\r\n  https://a.test/one\r\n'), true, 'a BOM and blank lines first');
-  assert.equal(whole('https://a.test/one\nhttps://a.test/tw'), false, 'cut mid-line');
+  const cut = createDocumentTail(WHOLE_SITEMAP_FILE);
+  cut.add(Buffer.from('https://a.test/one\nhttps://a.test/tw', 'latin1'));
+  assert.deepEqual([cut.isWhole(), cut.isCut()], [true, true], 'cut mid-line: it ends, cut (it has no end to wait for)');
+  const lines = createDocumentTail(WHOLE_SITEMAP_FILE);
+  lines.add(Buffer.from('https://a.test/one\n', 'latin1'));
+  assert.deepEqual([lines.isWhole(), lines.isCut()], [true, false]);
   assert.equal(whole('https://a.test/', `${'x'.repeat(600)}\n`, 'https://a.test/two\n'), true, 'the head is its first chunk, the end its last');
   assert.equal(whole('<?xml version="1.0"?>\n<urlset>\n<url><loc>https://a.test/</loc></url>\n'), false, 'XML after a line break is not whole');
   assert.equal(whole('  <urlset><url><loc>https://a.test/</loc></url></urlset>'), true);
