@@ -130,3 +130,32 @@ test('--sitemaps: a text sitemap cut mid-line by a server that never closes ends
   const stored = rows<{ url: string }>(db, 'SELECT url FROM pages').map((p) => new URL(p.url).pathname).sort();
   assert.deepEqual(stored, ['/', '/', '/a', '/b', '/x', '/y']);
 });
+
+test('a <base href> that is no http(s) URL (ftp:, file:, mailto:, javascript:, data:) is ignored: relative links resolve against the page, as if it were not there, and no ftp: or file: URL is queued or stored as a link', async (t) => {
+  const bases = {
+    '/ftp/': 'ftp://files.example.org/pub/',
+    '/file/': 'file:///C:/Users/me/site/',
+    '/mailto/': 'mailto:webmaster@example.org',
+    '/js/': 'javascript:void(0)',
+    '/data/': 'data:text/html,x',
+  };
+  const site = await startRawSite(t, (path) => {
+    if (path === '/') return html(`<title>home</title>${Object.keys(bases).map((p) => `<a href="${p}">${p}</a>`).join(' ')}`);
+    const base = bases[path as keyof typeof bases];
+    if (base !== undefined) {
+      return html(`<base href="${base}"><title>${path}</title><a href="page.html">rel</a> <a href="/root.html">root</a> <a href="?q=1">query</a> <a href="ftp://files.example.org/x">ftp</a>`);
+    }
+    return /^\/(?:[a-z]+\/)?(?:page|root)\.html$/.test(path) ? html(`<title>${path}</title>`) : null;
+  });
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--quiet']);
+  assert.equal(run.code, 0, run.stderr);
+  const urls = rows<{ url: string }>(db, 'SELECT url FROM urls').map((r) => r.url);
+  assert.deepEqual(urls.filter((u) => !u.startsWith(site.origin)), [], 'nothing but the site\'s own http URLs');
+  for (const path of Object.keys(bases)) {
+    const targets = rows<{ url: string }>(db,
+      'SELECT to_url AS url FROM link_edges WHERE from_url = ? ORDER BY to_url', `${site.origin}${path}`).map((r) => r.url.replace(site.origin, ''));
+    assert.deepEqual(targets, [`${path}?q=1`, `${path}page.html`, '/root.html'].sort(), path);
+  }
+  assert.equal(site.hits.get('/ftp/page.html'), 1, 'the relative link is fetched where the page is');
+});
