@@ -1,0 +1,31 @@
+/**
+ * The eighteenth QA round on the command line: a new user following the README and the config/
+ * files literally, with the typos and shells real users have. Each test names what was typed,
+ * what it got before, and what it gets now.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { startSite, page } from '../helpers/site.js';
+import { assertOneLineError, crawlite, MAIN } from '../helpers/cli.js';
+import { tempDir } from '../helpers/config.js';
+import { rows } from '../helpers/db.js';
+
+const REPO = new URL('../../../', import.meta.url).pathname;
+
+test('--delay 0.3: the progress line shows the wait in tenths, never more than the delay (it said "waiting 1s" at every gap)', async (t) => {
+  const paths = ['/a', '/b', '/c', '/d', '/e'];
+  const site = await startSite({ '/': page('home', paths), ...Object.fromEntries(paths.map((p) => [p, page(p)])) });
+  t.after(() => site.close());
+  const db = join(tempDir(t, 'crawlite-qa18-'), 'crawl.db');
+  const run = await crawlite(['crawl', site.url('/'), '--db', db, '--delay', '0.3', '--no-progress', '--progress-interval', '0.1', '--workers', '0', '--ignore-robots']);
+  assert.equal(run.code, 0, run.stderr);
+  const waits = [...run.stderr.matchAll(/, waiting (\S+) for a URL to come due/g)].map((m) => m[1]!);
+  assert.ok(waits.length > 0, run.stderr);
+  for (const wait of waits) {
+    assert.match(wait, /^0\.[1-3]s$/, `a wait of at most --delay 0.3, in tenths: ${run.stderr}`);
+  }
+});
