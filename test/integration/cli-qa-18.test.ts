@@ -29,3 +29,19 @@ test('--delay 0.3: the progress line shows the wait in tenths, never more than t
     assert.match(wait, /^0\.[1-3]s$/, `a wait of at most --delay 0.3, in tenths: ${run.stderr}`);
   }
 });
+
+test('the next: line for a database path with a newline pastes into sh (dash) as into bash (it was $\'...\', which dash reads as a $ and a different path)', async (t) => {
+  const site = await startSite({ '/': page('home', ['/a', '/b']), '/a': page('a'), '/b': page('b') });
+  t.after(() => site.close());
+  const db = join(tempDir(t, 'crawlite-qa18-'), "it's\nhere.db");
+  const run = await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '1', '--no-progress', '--workers', '0']);
+  assert.equal(run.code, 0, run.stderr);
+  const stats = run.stderr.split('\n').find((l) => l.startsWith('  crawlite stats --db '));
+  assert.ok(stats !== undefined && !stats.includes("$'"), run.stderr);
+  const command = stats.replace(/#.*$/, '').trim().replace(/^crawlite /, `"${process.execPath}" "${MAIN}" `);
+  for (const shell of ['sh', 'bash']) {
+    const pasted = spawnSync(shell, ['-c', command], { encoding: 'utf8' });
+    assert.equal(pasted.status, 0, `${shell}: ${command}\n${pasted.stderr}`);
+    assert.match(pasted.stdout, /^pages +1$/m, shell);
+  }
+});
