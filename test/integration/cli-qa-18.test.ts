@@ -30,6 +30,19 @@ test('--delay 0.3: the progress line shows the wait in tenths, never more than t
   }
 });
 
+test('crawl --config config/bench.yaml (no seeds: a job for bench) says what the file is for and both ways on (it said only "seeds: expected a list of seed URLs")', async (t) => {
+  const dir = tempDir(t, 'crawlite-qa18-');
+  const bench = join(REPO, 'config', 'bench.yaml');
+  const run = await crawlite(['crawl', '--config', bench], { cwd: dir });
+  assertOneLineError(run, 2, /^crawlite: .*config\/bench\.yaml: seeds: none, as this job is for crawlite bench, which serves a generated site and supplies its seed \(crawlite bench --config .*config\/bench\.yaml\); to crawl a site with it, name its URL: crawlite crawl https:\/\/example\.org\/ --config .*config\/bench\.yaml \[CRAWL_CONFIG_INVALID\]$/);
+  // Any other job without seeds: how to give them, the file's name quoted for the shell.
+  const job = join(dir, 'my job.yaml');
+  writeFileSync(job, 'maxPages: 10\n');
+  assertOneLineError(await crawlite(['crawl', '--config', job], { cwd: dir }), 2,
+    /: seeds: none in the file and none typed: name the URLs to crawl \(crawlite crawl https:\/\/example\.org\/ --config '.*\/my job\.yaml', or -i urls\.txt\), or add a seeds: list to the file \[CRAWL_CONFIG_INVALID\]$/);
+  assert.equal(existsSync(join(dir, 'data')), false, 'nothing created');
+});
+
 test('the next: line for a database path with a newline pastes into sh (dash) as into bash (it was $\'...\', which dash reads as a $ and a different path)', async (t) => {
   const site = await startSite({ '/': page('home', ['/a', '/b']), '/a': page('a'), '/b': page('b') });
   t.after(() => site.close());
