@@ -43,6 +43,39 @@ test('crawl --config config/bench.yaml (no seeds: a job for bench) says what the
   assert.equal(existsSync(join(dir, 'data')), false, 'nothing created');
 });
 
+test('pages.encoding is NULL for a body that was not decoded (it was \'\'); an older file\'s \'\' rows become NULL on its next crawl, and export reads both', async (t) => {
+  const site = await startSite({
+    '/': page('home', ['/data.json', '/more']),
+    '/more': page('more'),
+    '/data.json': { headers: { 'content-type': 'application/json' }, body: '{"x":"é"}' },
+  });
+  t.after(() => site.close());
+  const db = join(tempDir(t, 'crawlite-qa18-'), 'crawl.db');
+  assert.equal((await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--store-non-html'])).code, 0);
+  const encodings = () => rows<{ url: string; encoding: string | null }>(db, 'SELECT url, encoding FROM pages ORDER BY url');
+  assert.deepEqual(encodings().find((r) => r.url.endsWith('/data.json')), { url: site.url('/data.json'), encoding: null });
+  assert.equal(encodings().find((r) => r.url === site.url('/'))?.encoding, 'utf-8');
+  const html = async () => {
+    const run = await crawlite(['export', '--db', db, '--fields', 'url,encoding', '--with', 'html']);
+    assert.equal(run.code, 0, run.stderr);
+    return run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { url: string; encoding: string | null; html: string | null }).find((o) => o.url.endsWith('/data.json'));
+  };
+  assert.deepEqual(await html(), { url: site.url('/data.json'), encoding: null, html: '{"x":"é"}' });
+
+  // The file as an older crawlite left it: '' for the JSON, and no mark that it was rewritten.
+  const writer = new Database(db);
+  writer.prepare("UPDATE pages SET encoding = '' WHERE encoding IS NULL").run();
+  writer.prepare("DELETE FROM meta WHERE key = 'encodings_null'").run();
+  writer.close();
+  assert.deepEqual(await html(), { url: site.url('/data.json'), encoding: null, html: '{"x":"é"}' }, 'export reads an older file alike');
+  // Its next crawl (continuing it, with nothing left to fetch) rewrites the '' once; every row is kept.
+  const next = await crawlite(['crawl', '--db', db, '--quiet']);
+  assert.equal(next.code, 0, next.stderr);
+  assert.deepEqual(rows(db, "SELECT count(*) AS n FROM pages WHERE encoding = ''"), [{ n: 0 }]);
+  assert.deepEqual(encodings().map((r) => r.encoding), ['utf-8', null, 'utf-8']);
+  assert.deepEqual(rows(db, "SELECT value FROM meta WHERE key = 'encodings_null'"), [{ value: '1' }]);
+});
+
 test('the next: line for a database path with a newline pastes into sh (dash) as into bash (it was $\'...\', which dash reads as a $ and a different path)', async (t) => {
   const site = await startSite({ '/': page('home', ['/a', '/b']), '/a': page('a'), '/b': page('b') });
   t.after(() => site.close());
