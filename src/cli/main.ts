@@ -16,6 +16,7 @@ import { refuseRepeatedOptions } from './refuse-repeats.js';
 import { refuseNegatedValues } from './refuse-negations.js';
 import { refuseSwitchValues } from './refuse-switch-values.js';
 import { refuseEmptyPaths } from './refuse-empty-paths.js';
+import { expandHomePaths } from './expand-home-paths.js';
 import { CRAWL_NEGATABLE } from './commands/crawl.js';
 import { refuseDashQuery } from './dash-query.js';
 import { joinDashValues, withDashValueHint } from './dash-values.js';
@@ -59,6 +60,7 @@ async function main(typed: string[]): Promise<void> {
     .middleware(unlessHelpOrVersion(refuseRepeatedOptions) as never, true)
     .middleware(unlessHelpOrVersion(refuseSwitchValues(argv)) as never, true)
     .middleware(unlessHelpOrVersion(refuseEmptyPaths) as never, true)
+    .middleware(expandHomePaths as never, true)
     .demandCommand(1, `name a command: ${listCommandNames()}`)
     .option('debug', { type: 'boolean', describe: 'Show stack traces on errors', global: true })
     .strict()

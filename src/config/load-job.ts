@@ -16,6 +16,7 @@ import { prefixNotices } from './prefix-seeds.js';
 import { describeResume, noCrawlToContinue, planResume, refuseMissingSecrets } from './resume-options.js';
 import { readLastRun } from '../store/last-run.js';
 import { shellWord } from '../shell-word.js';
+import { expandHome } from './home-path.js';
 import { isAbsolute, relative, resolve } from 'node:path';
 
 export interface JobFlags extends CrawlFlags {
@@ -81,7 +82,7 @@ function noSeedsError(job: LoadedJob): UsageError {
  */
 function jobDbNotice(job: LoadedJob, merged: { dbPath: string }): string | null {
   const db = job.job.db;
-  if (db === undefined || isAbsolute(db)) return null;
+  if (db === undefined || isAbsolute(expandHome(db))) return null;
   const fromCwd = relative(process.cwd(), resolve(job.path));
   if (!fromCwd.startsWith('..') && !isAbsolute(fromCwd)) return null;
   merged.dbPath = resolve(db);
@@ -129,7 +130,7 @@ export function mergeJob(base: Omit<CrawlConfig, 'seeds'>, file: JobFile): Omit<
   // The file's choice (a URL, or false for none) becomes the settings; left out, the environment decides later.
   if (proxy !== undefined) merged.fetch = { ...merged.fetch, proxy: resolveProxy(proxy, 'fetch.proxy') };
   if (seeds) merged.seeds = seeds;
-  if (db !== undefined) merged.dbPath = db;
+  if (db !== undefined) merged.dbPath = expandHome(db);
   if (fields && Object.keys(fields).length > 0) merged.parse = { ...merged.parse, fields };
   return merged;
 }

@@ -91,3 +91,27 @@ test('the next: line for a database path with a newline pastes into sh (dash) as
     assert.match(pasted.stdout, /^pages +1$/m, shell);
   }
 });
+
+test('~ in a job file\'s db, and in --db=~/..., --out=~/... (no shell expands those), is the home directory (it made a folder named ~ here)', async (t) => {
+  const site = await startSite({ '/': page('home') });
+  t.after(() => site.close());
+  const home = tempDir(t, 'crawlite-qa18-home-');
+  const cwd = tempDir(t, 'crawlite-qa18-');
+  const env = { ...process.env, HOME: home };
+  writeFileSync(join(cwd, 'job.yaml'), `seeds: [${site.url('/')}]\ndb: ~/crawls/job.db\n`);
+  const run = await crawlite(['crawl', '--config', 'job.yaml', '--quiet'], { cwd, env });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(existsSync(join(home, 'crawls', 'job.db')), true, 'the database is in the home directory');
+  assert.equal(existsSync(join(cwd, '~')), false, 'no folder named ~');
+  const stats = await crawlite(['stats', '--db=~/crawls/job.db'], { cwd, env });
+  assert.equal(stats.code, 0, stats.stderr);
+  assert.match(stats.stdout, /^database +.*\/crawls\/job\.db /m);
+  const exported = await crawlite(['export', '--db', '~/crawls/job.db', '--out=~/pages.csv', '--fields', 'url'], { cwd, env });
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.equal(existsSync(join(home, 'pages.csv')), true);
+  // A folder really named ~ is still reached as ./~.
+  mkdirSync(join(cwd, '~'));
+  const literal = await crawlite(['crawl', site.url('/'), '--db', './~/x.db', '--quiet'], { cwd, env });
+  assert.equal(literal.code, 0, literal.stderr);
+  assert.equal(existsSync(join(cwd, '~', 'x.db')), true);
+});
