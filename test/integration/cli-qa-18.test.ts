@@ -115,3 +115,26 @@ test('~ in a job file\'s db, and in --db=~/..., --out=~/... (no shell expands th
   assert.equal(literal.code, 0, literal.stderr);
   assert.equal(existsSync(join(cwd, '~', 'x.db')), true);
 });
+
+test('durations as crawlite prints them are taken back: --max-time 10m00s, 1h30m, --timeout 1m30s (they were refused, exit 2)', async (t) => {
+  const site = await startSite({ '/': page('home') });
+  t.after(() => site.close());
+  const dir = tempDir(t, 'crawlite-qa18-');
+  const cases: Array<[string[], { maxTimeMs: number | null; timeoutMs: number; delayMs: number }]> = [
+    [['--max-time', '10m00s'], { maxTimeMs: 600_000, timeoutMs: 30_000, delayMs: 0 }],
+    [['--max-time', '1h30m', '--timeout', '1m30s'], { maxTimeMs: 5_400_000, timeoutMs: 90_000, delayMs: 0 }],
+    [['--max-time', '1d12h', '--delay', '0m0.5s'], { maxTimeMs: 129_600_000, timeoutMs: 30_000, delayMs: 500 }],
+  ];
+  for (const [i, [flags, expected]] of cases.entries()) {
+    const db = join(dir, `${i}.db`);
+    const run = await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', ...flags]);
+    assert.equal(run.code, 0, `${flags.join(' ')}: ${run.stderr}`);
+    const options = JSON.parse(rows<{ options: string }>(db, 'SELECT options FROM runs')[0]!.options) as { maxTimeMs: number; fetch: { timeoutMs: number; politeness: { delayMs: number } } };
+    assert.deepEqual({ maxTimeMs: options.maxTimeMs, timeoutMs: options.fetch.timeoutMs, delayMs: options.fetch.politeness.delayMs }, expected, flags.join(' '));
+  }
+  // Units out of order or repeated are still refused, naming the forms.
+  for (const bad of ['1s1m', '1h1h', '1m30', 'm']) {
+    assertOneLineError(await crawlite(['crawl', site.url('/'), '--db', join(dir, 'x.db'), '--max-time', bad]), 2,
+      new RegExp(`^crawlite: invalid --max-time '${bad}': expected a duration from 1s to 30d, in seconds or with units: 90, 90s, 10m, 1h30m, 2h, 1d \\[CRAWL_USAGE\\]$`));
+  }
+});
