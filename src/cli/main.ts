@@ -79,7 +79,9 @@ async function main(typed: string[]): Promise<void> {
       const described = (usage as unknown as { getDescriptions?: () => Record<string, unknown> }).getDescriptions?.() ?? {};
       const said = err?.message ?? message;
       const line = unknownCommandMessage(said, argv, commandNames(), listCommandNames()) ?? withDashValueHint(said, argv);
-      throw Object.assign(new Error(line), { code: 'CRAWL_USAGE', isYargs: true, knownOptions: Object.keys(described) });
+      // The command typed, so the hint names its own --help.
+      const command = argv.find((word) => commandNames().includes(word));
+      throw Object.assign(new Error(line), { code: 'CRAWL_USAGE', isYargs: true, knownOptions: Object.keys(described), command });
     });
   try {
     // Before yargs, which reads `search -html` as short flags, -h among them (help, exit 0).

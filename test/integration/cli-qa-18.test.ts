@@ -138,3 +138,16 @@ test('durations as crawlite prints them are taken back: --max-time 10m00s, 1h30m
       new RegExp(`^crawlite: invalid --max-time '${bad}': expected a duration from 1s to 30d, in seconds or with units: 90, 90s, 10m, 1h30m, 2h, 1d \\[CRAWL_USAGE\\]$`));
   }
 });
+
+test('a value not among an option\'s choices is said as other bad values are, with the choice meant and the command\'s own --help (it was "Invalid values: Argument: format, Given: "CSV", Choices: ...")', async () => {
+  const cases: Array<[string[], string, string]> = [
+    [['export', '--format', 'CSV'], "invalid --format 'CSV': expected one of jsonl, csv, warc, links", 'did you mean --format csv? run crawlite export --help for usage'],
+    [['crawl', 'http://127.0.0.1:9/', '--scope', 'hosts'], "invalid --scope 'hosts': expected one of host, domain, prefix, any", 'did you mean --scope host? run crawlite crawl --help for usage'],
+    [['crawl', 'http://127.0.0.1:9/', '--log-format', 'xml'], "invalid --log-format 'xml': expected one of text, json", 'run crawlite crawl --help for usage'],
+  ];
+  for (const [args, line, hint] of cases) {
+    const run = await crawlite(args);
+    assertOneLineError(run, 2, new RegExp(`^crawlite: ${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\[CRAWL_USAGE\\]$`));
+    assert.equal(run.stderr.trimEnd().split('\n')[1], `crawlite: ${hint}`);
+  }
+});
