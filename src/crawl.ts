@@ -21,6 +21,7 @@ import { openForWrite, type Db } from './store/db.js';
 import { asStoreCorrupt } from './store/store-corrupt.js';
 import { Writer } from './store/writer.js';
 import { applyMaxDbSize, refuseFullAtStart } from './store/max-db-size.js';
+import { nullEmptyEncodings } from './store/null-encodings.js';
 import { settleForReaders } from './store/settle-file.js';
 import { dropSidecars, rescueDb } from './store/db-moved.js';
 import { isStoreFull } from './store/store-full.js';
@@ -156,6 +157,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     if (widened) opts.onSeedRedirect?.(widened);
   }
   unindexNoindexPages(db);
+  nullEmptyEncodings(db);
   writer.addPageHooks(createSearchIndexHooks(db));
   writer.addPageHooks(createArchiveHooks(db));
   // Header values (Authorization, Cookie) and a proxy's password are secrets: the run records header names only.
@@ -395,7 +397,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     const refreshHeader = result.headers.refresh?.split('\n', 1)[0];
     const refreshUrl = refreshHeader !== undefined && isRefreshValue(refreshHeader)
       ? parseRefreshUrl(refreshHeader, result.finalUrl)
-      : parseRefreshUrl(outcome.metaRefresh, outcome.metaRefreshBase ?? result.finalUrl, outcome.encoding);
+      : parseRefreshUrl(outcome.metaRefresh, outcome.metaRefreshBase ?? result.finalUrl, outcome.encoding ?? undefined);
     const isOk = isFollowedStatus(result.status);
     const links = frontier.discover(entry, outcome.links, isOk && !directives.isNofollow);
     // A meta refresh is followed whatever nofollow says (the page itself points there), one level deeper.

@@ -184,8 +184,11 @@ export interface ParsedPage {
   /** Canonical URL, resolved and normalized, when the page declares one. */
   canonical: string | null;
   language: string | null;
-  /** Character encoding used to decode the body (WHATWG label, e.g. "utf-8"). */
-  encoding: string;
+  /**
+   * Character encoding used to decode the body (WHATWG label, e.g. "utf-8"); null for a body not
+   * decoded (not HTML: a PDF, an image, JSON), which has none, as its title and language are null.
+   */
+  encoding: string | null;
   links: ExtractedLink[];
   /** Links found in the page, including those beyond maxLinks. */
   linksFound: number;

@@ -16,6 +16,7 @@ import { refuseRepeatedOptions } from './refuse-repeats.js';
 import { refuseNegatedValues } from './refuse-negations.js';
 import { refuseSwitchValues } from './refuse-switch-values.js';
 import { refuseEmptyPaths } from './refuse-empty-paths.js';
+import { expandHomePaths } from './expand-home-paths.js';
 import { CRAWL_NEGATABLE } from './commands/crawl.js';
 import { refuseDashQuery } from './dash-query.js';
 import { joinDashValues, withDashValueHint } from './dash-values.js';
@@ -59,6 +60,7 @@ async function main(typed: string[]): Promise<void> {
     .middleware(unlessHelpOrVersion(refuseRepeatedOptions) as never, true)
     .middleware(unlessHelpOrVersion(refuseSwitchValues(argv)) as never, true)
     .middleware(unlessHelpOrVersion(refuseEmptyPaths) as never, true)
+    .middleware(expandHomePaths as never, true)
     .demandCommand(1, `name a command: ${listCommandNames()}`)
     .option('debug', { type: 'boolean', describe: 'Show stack traces on errors', global: true })
     .strict()
@@ -77,7 +79,9 @@ async function main(typed: string[]): Promise<void> {
       const described = (usage as unknown as { getDescriptions?: () => Record<string, unknown> }).getDescriptions?.() ?? {};
       const said = err?.message ?? message;
       const line = unknownCommandMessage(said, argv, commandNames(), listCommandNames()) ?? withDashValueHint(said, argv);
-      throw Object.assign(new Error(line), { code: 'CRAWL_USAGE', isYargs: true, knownOptions: Object.keys(described) });
+      // The command typed, so the hint names its own --help.
+      const command = argv.find((word) => commandNames().includes(word));
+      throw Object.assign(new Error(line), { code: 'CRAWL_USAGE', isYargs: true, knownOptions: Object.keys(described), command });
     });
   try {
     // Before yargs, which reads `search -html` as short flags, -h among them (help, exit 0).

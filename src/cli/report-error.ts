@@ -25,25 +25,60 @@ export function reportError(err: unknown, isDebug: boolean): number {
   process.stderr.write(`crawlite: ${firstLine}${code ? ` [${code}]` : ''}\n`);
   if (code === 'CRAWL_USAGE' && isYargs) {
     // The suggestion goes on the hint line: the error line stays what scripts and tests match.
-    const meant = suggestFor(firstLine, (err as { knownOptions?: string[] }).knownOptions ?? []);
-    process.stderr.write(`crawlite: ${meant ? `did you mean --${meant}? ` : ''}run crawlite --help (or crawlite <command> --help) for usage\n`);
+    const meant = suggestFor(message, firstLine, (err as { knownOptions?: string[] }).knownOptions ?? []);
+    const command = (err as { command?: string }).command;
+    const help = command === undefined ? 'crawlite --help (or crawlite <command> --help)' : `crawlite ${command} --help`;
+    process.stderr.write(`crawlite: ${meant ? `did you mean ${meant}? ` : ''}run ${help} for usage\n`);
   }
   if (isDebug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   if (code === 'CRAWL_INTERRUPTED') return 130; // as an interrupted crawl
   return code && USAGE_CODES.has(code) ? 2 : 1;
 }
 
-/** For "Unknown argument: max-pagse" (the first, when several), the option it most likely meant. */
-function suggestFor(line: string, known: string[]): string | null {
+/**
+ * For "Unknown argument: max-pagse" (the first, when several), the option it most likely meant
+ * (`--max-pages`); for a value that is not one of an option's choices, the choice it most likely
+ * meant, in any letter case (`--format CSV`: `--format csv`).
+ */
+function suggestFor(message: string, line: string, known: string[]): string | null {
+  const choice = readInvalidChoice(message);
+  if (choice !== null) {
+    const meant = choice.choices.find((c) => c.toLowerCase() === choice.given.toLowerCase()) ?? suggestOption(choice.given, choice.choices);
+    return meant === null ? null : `--${choice.option} ${meant}`;
+  }
   const typed = /^Unknown arguments?: ([^,]+)/.exec(line)?.[1];
-  return typed === undefined ? null : suggestOption(typed, known);
+  const option = typed === undefined ? null : suggestOption(typed, known);
+  return option === null ? null : `--${option}`;
+}
+
+interface InvalidChoice {
+  option: string;
+  given: string;
+  choices: string[];
 }
 
 /**
- * yargs' messages, made one line: "Invalid values:\n  Argument: ..." is joined, and "Unknown
+ * yargs' "Invalid values:\n  Argument: format, Given: "CSV", Choices: "jsonl", "csv"" (the first
+ * argument, when several are wrong), read back into its parts; null for any other message.
+ */
+function readInvalidChoice(message: string): InvalidChoice | null {
+  const m = /^Invalid values?:\s*Argument: ([\w-]+), Given: (.*), Choices: (.*)$/m.exec(message);
+  if (m === null) return null;
+  const quoted = (text: string): string[] => [...text.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((q) => JSON.parse(`"${q[1]}"`) as string);
+  const given = quoted(m[2]!)[0] ?? m[2]!;
+  return { option: m[1]!, given, choices: quoted(m[3]!) };
+}
+
+/**
+ * yargs' messages, made one line: an invalid choice is said as crawlite says a bad value, others
+ * spread over lines are joined, and "Unknown
  * arguments: max-pagse, maxPagse" loses the camelCase twin that yargs adds for every --kebab-flag.
  */
 function tidyYargsMessage(message: string): string {
+  // In the words of crawlite's own value checks ("invalid --max-pages 'abc': expected ..."); it
+  // was yargs' "Invalid values: Argument: format, Given: "CSV", Choices: "jsonl", "csv", ..." (QA).
+  const choice = readInvalidChoice(message);
+  if (choice !== null) return `invalid --${choice.option} '${escapeControls(choice.given)}': expected one of ${choice.choices.join(', ')}`;
   const line = message.replace(/:?\s*\n\s*/g, ': ');
   const unknown = /^Unknown arguments?: (.*)$/.exec(line);
   if (!unknown) return line;

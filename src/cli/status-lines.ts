@@ -41,14 +41,25 @@ export function formatEta(p: CrawlProgress, ctx: Pick<StatusContext, 'maxPages' 
 }
 
 /**
+ * A wait as the status shows it, rounded up so it never reads shorter than it is: tenths under
+ * 10 s (`0.3s`, where a whole second up read `1s` for every gap of a `--delay 0.3` crawl: QA),
+ * whole seconds under a minute (`12s`), then `4m10s`.
+ */
+export function formatWait(ms: number): string {
+  const tenths = Math.max(1, Math.ceil(ms / 100));
+  if (tenths < 100) return `${(tenths / 10).toFixed(1)}s`;
+  const seconds = Math.ceil(ms / 1000);
+  return seconds < 60 ? `${seconds}s` : formatDuration(seconds * 1000);
+}
+
+/**
  * "waiting 4m10s for a URL to come due" while the crawl is idle; '' while it works. Its causes name
  * the user's own --delay (and robots.txt's Crawl-delay) first: the usual wait, which without them
  * read as the site pushing back (QA).
  */
 function waiting(p: CrawlProgress): string {
   if (p.waitingMs === null || p.waitingMs === undefined) return '';
-  const seconds = Math.ceil(p.waitingMs / 1000);
-  return `waiting ${seconds < 60 ? `${seconds}s` : formatDuration(seconds * 1000)} for a URL to come due (--delay or Crawl-delay, Retry-After, robots.txt, a resting host)`;
+  return `waiting ${formatWait(p.waitingMs)} for a URL to come due (--delay or Crawl-delay, Retry-After, robots.txt, a resting host)`;
 }
 
 function bar(done: number, total: number, width: number): string {

@@ -1,6 +1,6 @@
 /** Text for the terminal: the periodic progress line and the end-of-crawl summary. */
 import { escapeControls } from '../errors.js';
-import { shellWord } from './shell-word.js';
+import { shellWord } from '../shell-word.js';
 import type { CrawlProgress, CrawlSummary } from '../crawl.js';
 import type { CrawlDelayNotice, SeedRedirect } from '../types.js';
 import type { SitemapReport } from '../frontier/sitemaps.js';

@@ -15,6 +15,8 @@ import { readSeedsFile } from './seeds-file.js';
 import { prefixNotices } from './prefix-seeds.js';
 import { describeResume, noCrawlToContinue, planResume, refuseMissingSecrets } from './resume-options.js';
 import { readLastRun } from '../store/last-run.js';
+import { shellWord } from '../shell-word.js';
+import { expandHome } from './home-path.js';
 import { isAbsolute, relative, resolve } from 'node:path';
 
 export interface JobFlags extends CrawlFlags {
@@ -46,14 +48,28 @@ export function loadCrawlConfig(given: JobFlags): ResolvedJob {
     return { config, job: null, warnings: [...credentialWarnings(flags.urls ?? []), ...prefixNotices(config.seeds, config.scope.mode)] };
   }
   const job = readJobFile(flags.config);
-  if (!flags.urls?.length && !job.job.seeds?.length) {
-    throw new UsageError('CRAWL_CONFIG_INVALID', `${job.path}: seeds: expected a list of seed URLs (in the file or on the command line)`);
-  }
+  if (!flags.urls?.length && !job.job.seeds?.length) throw noSeedsError(job);
   const merged = mergeJob(defaultConfig(), job.job);
   const dbNotice = flags.db === undefined ? jobDbNotice(job, merged) : null;
   const config = configFromFlags(flags, merged);
   const warnings = [...credentialWarnings(flags.urls?.length ? flags.urls : (job.job.seeds ?? [])), ...prefixNotices(config.seeds, config.scope.mode)];
   return { config, job, warnings: dbNotice === null ? warnings : [dbNotice, ...warnings] };
+}
+
+/**
+ * A job file with no seeds, and none typed. The line says what to do, not only what is missing
+ * (it said "seeds: expected a list of seed URLs", QA): name the URLs, or add them to the file. A
+ * job named bench (config/bench.yaml) is one for `crawlite bench`, which supplies the seed of the
+ * site it serves; `crawlite crawl --config config/bench.yaml`, its first line read on its own, is
+ * what a user types first.
+ */
+function noSeedsError(job: LoadedJob): UsageError {
+  const file = shellWord(job.path);
+  const typed = `crawlite crawl https://example.org/ --config ${file}`;
+  const said = job.name === 'bench'
+    ? `seeds: none, as this job is for crawlite bench, which serves a generated site and supplies its seed (crawlite bench --config ${file}); to crawl a site with it, name its URL: ${typed}`
+    : `seeds: none in the file and none typed: name the URLs to crawl (${typed}, or -i urls.txt), or add a seeds: list to the file`;
+  return new UsageError('CRAWL_CONFIG_INVALID', `${job.path}: ${said}`);
 }
 
 /**
@@ -66,7 +82,7 @@ export function loadCrawlConfig(given: JobFlags): ResolvedJob {
  */
 function jobDbNotice(job: LoadedJob, merged: { dbPath: string }): string | null {
   const db = job.job.db;
-  if (db === undefined || isAbsolute(db)) return null;
+  if (db === undefined || isAbsolute(expandHome(db))) return null;
   const fromCwd = relative(process.cwd(), resolve(job.path));
   if (!fromCwd.startsWith('..') && !isAbsolute(fromCwd)) return null;
   merged.dbPath = resolve(db);
@@ -114,7 +130,7 @@ export function mergeJob(base: Omit<CrawlConfig, 'seeds'>, file: JobFile): Omit<
   // The file's choice (a URL, or false for none) becomes the settings; left out, the environment decides later.
   if (proxy !== undefined) merged.fetch = { ...merged.fetch, proxy: resolveProxy(proxy, 'fetch.proxy') };
   if (seeds) merged.seeds = seeds;
-  if (db !== undefined) merged.dbPath = db;
+  if (db !== undefined) merged.dbPath = expandHome(db);
   if (fields && Object.keys(fields).length > 0) merged.parse = { ...merged.parse, fields };
   return merged;
 }

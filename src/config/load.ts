@@ -16,6 +16,7 @@ import { HEADER_VALUE_EXPECTED, isHeaderValue } from './header-value.js';
 import { overrideHeaders, parseHeaderFlags } from './request-headers.js';
 import { resolveProxy, type ProxyConfig } from './proxy.js';
 import { refuseFolderForm } from '../folder-form.js';
+import { expandHome } from './home-path.js';
 
 export interface CrawlFlags {
   urls?: unknown[];
@@ -136,8 +137,9 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
  * as a continued crawl run from another folder must find the same file.
  */
 function caFile(flag: string | false | undefined, base: string | undefined): { caFile?: string } {
-  const path = flag === undefined ? base : flag === false ? undefined : flag;
-  if (path === undefined) return {};
+  const given = flag === undefined ? base : flag === false ? undefined : flag;
+  if (given === undefined) return {};
+  const path = expandHome(given);
   readCaFile(path, flag === undefined ? 'fetch.caFile' : '--ca-file');
   return { caFile: resolve(path) };
 }

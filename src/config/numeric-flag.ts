@@ -5,15 +5,9 @@
  * whitespace is trimmed, as it is for sizes and header values.
  */
 import { UsageError } from '../errors.js';
+import { readDurationMs } from './duration.js';
 
 const WHOLE = /^\d+$/;
-/**
- * Seconds: digits with an optional decimal fraction (0.5, 1.25), no exponent, no bare dot; or with
- * a unit, as --max-time takes one (config/duration.ts): `--timeout 10s`, `--delay 500ms` and
- * `--delay 2m` were refused while `--max-time 10m` was taken (QA).
- */
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i;
-const UNIT_SECONDS: Readonly<Record<string, number>> = { '': 1, ms: 0.001, s: 1, m: 60, h: 3600 };
 
 /** A whole number within [min, max]; null when the flag was not given. `hint` ends the message (`; --no-max-depth for no limit`). */
 export function wholeNumberFlag(flag: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER, hint = ''): number | null {
@@ -29,23 +23,23 @@ export function wholeNumberFlag(flag: string, value: unknown, min: number, max =
 }
 
 /**
- * A count of seconds (fractions allowed, or a unit: 500ms, 10s, 2m, 1h) checked by `isInRange`;
- * null when the flag was not given. `expected` names the range in seconds; the units are added.
+ * A count of seconds checked by `isInRange`: digits with an optional decimal fraction (0.5, 1.25),
+ * no exponent, no bare dot; or with units, as --max-time takes them (config/duration.ts: 500ms,
+ * 10s, 2m, 1m30s). Null when the flag was not given. `expected` names the range in seconds; the
+ * units are added.
  */
 export function secondsFlag(flag: string, value: unknown, isInRange: (n: number) => boolean, expected: string): number | null {
   if (value === undefined || value === null) return null;
   const n = readSeconds(value);
   if (!Number.isFinite(n) || !isInRange(n)) {
-    throw new UsageError('CRAWL_USAGE', `invalid ${flag} '${String(value)}': expected ${expected}, plain or with a unit (500ms, 10s, 2m)`);
+    throw new UsageError('CRAWL_USAGE', `invalid ${flag} '${String(value)}': expected ${expected}, plain or with units (500ms, 10s, 2m, 1m30s)`);
   }
   return n;
 }
 
 function readSeconds(value: unknown): number {
   if (typeof value === 'number') return value;
-  if (typeof value !== 'string') return NaN;
-  const match = DURATION.exec(value.trim());
-  return match ? Number(match[1]) * UNIT_SECONDS[(match[2] ?? '').toLowerCase()]! : NaN;
+  return typeof value === 'string' ? readDurationMs(value) / 1000 : NaN;
 }
 
 /** NaN unless `value` is a finite number or text matching `shape` (yargs defaults arrive as numbers). */

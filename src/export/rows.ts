@@ -60,8 +60,8 @@ function planSelect(fields: readonly FieldName[], where = ''): Layout {
 /** A pages column, or for `field.<name>` that key of pages.fields as JSON (names are [A-Za-z0-9_-], see fields.ts). */
 function pageColumn(name: FieldName): string {
   if (isExtractedField(name)) return `p.fields -> '$."${name.slice(6)}"'`;
-  // '' marks a body stored undecoded (a JSON, an image: parse-page.ts): no charset, so null, as
-  // title and language are, not "encoding":"" beside them.
+  // A body stored undecoded (a JSON, an image: parse-page.ts) has no charset: null, as title and
+  // language are. Older files hold '' for it until a crawl opens them (store/null-encodings.ts).
   return name === 'encoding' ? "NULLIF(p.encoding, '')" : `p.${name}`;
 }
 
@@ -114,9 +114,13 @@ function decodeUnparsed(body: Uint8Array, contentType: unknown): string | null {
   }
 }
 
-/** pages.encoding is '' for a body stored unparsed (parse-page.ts), the WHATWG label the parser decoded HTML with. */
+/**
+ * pages.encoding is the WHATWG label the parser decoded HTML with, or null for a body stored
+ * unparsed (parse-page.ts; '' in older files). A page with content and no label was
+ * never HTML: every HTML page was stored with one.
+ */
 function htmlValue(body: Uint8Array, encoding: unknown, contentType: unknown): string | null {
-  return encoding === '' ? decodeUnparsed(body, contentType) : decodeHtml(body, encoding);
+  return encoding === '' || encoding === null ? decodeUnparsed(body, contentType) : decodeHtml(body, encoding);
 }
 
 function parseJson(text: unknown): ExportValue {

@@ -9,7 +9,7 @@ import type { ParsedPage } from '../types.js';
 /** The hash (pages.body_hash) lets a recrawl tell an unchanged PDF from a changed one. */
 export function metadataOnly(body: Uint8Array): ParsedPage {
   return {
-    ok: true, title: null, description: null, canonical: null, language: null, encoding: '',
+    ok: true, title: null, description: null, canonical: null, language: null, encoding: null,
     links: [], linksFound: 0, textBytes: 0, htmlBytes: body.byteLength,
     content: new Uint8Array(0), codec: '', contentHash: createHash('sha256').update(body).digest('hex'),
   };

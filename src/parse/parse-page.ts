@@ -27,7 +27,7 @@ export function parsePage(task: ParseTask): ParseOutcome {
       // Not ours to parse (PDF, image, JSON...): stored as received, so nothing is decoded.
       const { data } = packContent(body, '', DEFAULT_PACK);
       return {
-        ok: true, title: null, description: null, canonical: null, language: null, encoding: '',
+        ok: true, title: null, description: null, canonical: null, language: null, encoding: null,
         links: [], linksFound: 0, textBytes: 0, htmlBytes: body.byteLength,
         content: ownedBytes(data), codec: DEFAULT_PACK.codec, contentHash,
       };

@@ -160,7 +160,7 @@ test('a mistyped option gets the nearest one on the hint line (--max-pagse said 
     const run = await crawlite(args);
     assertOneLineError(run, 2, new RegExp(`^crawlite: Unknown argument: ${typed} \\[CRAWL_USAGE\\]$`));
     const hint = run.stderr.trimEnd().split('\n')[1]!;
-    assert.equal(hint, `crawlite: ${meant ? `did you mean --${meant}? ` : ''}run crawlite --help (or crawlite <command> --help) for usage`);
+    assert.equal(hint, `crawlite: ${meant ? `did you mean --${meant}? ` : ''}run crawlite ${args[0]} --help for usage`);
   }
 });
 

@@ -108,7 +108,7 @@ test('a crawl paced by --delay says so when it waits (the line blamed Retry-Afte
   const db = join(tempDir(t, 'crawlite-qa14-'), 'crawl.db');
   const run = await crawlite(['crawl', site.url('/'), '--db', db, '--delay', '1', '--no-progress', '--progress-interval', '0.2', '--workers', '0']);
   assert.equal(run.code, 0, run.stderr);
-  const waits = run.stderr.split('\n').filter((l) => /, waiting \d+s for a URL to come due/.test(l));
+  const waits = run.stderr.split('\n').filter((l) => /, waiting [\d.]+s for a URL to come due/.test(l));
   assert.ok(waits.length > 0, run.stderr);
   for (const line of waits) assert.match(line, /for a URL to come due \(--delay or Crawl-delay, Retry-After, robots\.txt, a resting host\)$/);
 });

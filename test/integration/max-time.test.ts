@@ -73,5 +73,5 @@ test('durations: seconds or a unit; anything else, or out of range, is one line 
     assert.throws(() => parseDuration('--max-time', bad, 1000, 86_400_000), { code: 'CRAWL_USAGE' }, bad);
   }
   assertOneLineError(await crawlite(['crawl', 'http://127.0.0.1:9/', '--db', tempDbPath(t), '--max-time', '10x']), 2,
-    /^crawlite: invalid --max-time '10x': expected a duration from 1s to 30d, in seconds or with a unit: 90, 90s, 10m, 2h, 1d \[CRAWL_USAGE\]$/);
+    /^crawlite: invalid --max-time '10x': expected a duration from 1s to 30d, in seconds or with units: 90, 90s, 10m, 1h30m, 2h, 1d \[CRAWL_USAGE\]$/);
 });

@@ -138,7 +138,7 @@ test('job file error: no seeds in the file nor on the command line', (t) => {
   const path = jobFile(t, 'job.yaml', 'maxPages: 10\n');
   assert.equal(
     errorOf(() => loadCrawlConfig({ config: path }), path),
-    'FILE: seeds: expected a list of seed URLs (in the file or on the command line)',
+    `FILE: seeds: none in the file and none typed: name the URLs to crawl (crawlite crawl https://example.org/ --config ${path}, or -i urls.txt), or add a seeds: list to the file`,
   );
   // Seeds on the command line make the same file valid.
   assert.deepEqual(loadCrawlConfig({ config: path, urls: ['https://example.org/'] }).config.seeds, ['https://example.org/']);

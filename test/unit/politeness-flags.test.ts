@@ -43,7 +43,7 @@ test('--delay and --timeout take a unit as --max-time does: 500ms, 10s, 2m', () 
   assert.deepEqual(ms({ delay: ' 1 S ', timeout: '1h' }), [1_000, 3_600_000]);
   assert.deepEqual(ms({ delay: '0ms', timeout: '250MS' }), [0, 250]);
   // The ranges hold whatever the unit, and a unit alone or an unknown one is no duration.
-  assert.throws(() => configFromFlags({ urls: SEED, timeout: '2h' }), /^UsageError: invalid --timeout '2h': expected more than 0 and at most 3600 seconds, plain or with a unit \(500ms, 10s, 2m\)$/);
+  assert.throws(() => configFromFlags({ urls: SEED, timeout: '2h' }), /^UsageError: invalid --timeout '2h': expected more than 0 and at most 3600 seconds, plain or with units \(500ms, 10s, 2m, 1m30s\)$/);
   assert.throws(() => configFromFlags({ urls: SEED, timeout: '0ms' }), /invalid --timeout '0ms'/);
   for (const bad of ['ms', '10 sec', '10d', '1e3ms', '.5s', '10s5']) {
     assert.throws(() => configFromFlags({ urls: SEED, delay: bad }), new RegExp(`invalid --delay '${bad.replace('.', '\\.')}'`));

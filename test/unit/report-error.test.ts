@@ -38,7 +38,7 @@ test('yargs messages become one line, without camelCase twins', () => {
   assert.equal(unknown.code, 2);
   assert.equal(unknown.text.split('\n')[0], 'crawlite: Unknown arguments: max-pagse, quite [CRAWL_USAGE]');
   const invalid = report(yargsError('Invalid values:\n  Argument: scope, Given: "x", Choices: "host", "any"'));
-  assert.equal(invalid.text.split('\n')[0], 'crawlite: Invalid values: Argument: scope, Given: "x", Choices: "host", "any" [CRAWL_USAGE]');
+  assert.equal(invalid.text, "crawlite: invalid --scope 'x': expected one of host, any [CRAWL_USAGE]\ncrawlite: run crawlite --help (or crawlite <command> --help) for usage\n");
 });
 
 test('usage errors exit 2, with the stack only under --debug', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CrawlProgress } from '../../src/crawl.js';
-import { createRateMeter, formatErrorKinds, formatEta, formatStatusBlock, formatStatusLine } from '../../src/cli/status-lines.js';
+import { createRateMeter, formatErrorKinds, formatEta, formatStatusBlock, formatStatusLine, formatWait } from '../../src/cli/status-lines.js';
 import { chooseViewMode } from '../../src/cli/progress-view.js';
 import { shouldColor } from '../../src/cli/should-color.js';
 import { formatJsonEvent } from '../../src/cli/log-json.js';
@@ -38,9 +38,14 @@ test('while idle until a URL comes due (a long Retry-After), the status says so 
   ]);
   assert.equal(
     formatStatusLine(progress({ active: 0, inFlight: 0, waitingMs: 4_000 }), { maxPages: null, recentRate: null }),
-    'crawlite: 400 pages (40.0/s avg), 0 errors, 0 in flight, 1,234 queued, 5.0 MB, 10.0s, waiting 4s for a URL to come due (--delay or Crawl-delay, Retry-After, robots.txt, a resting host)',
+    'crawlite: 400 pages (40.0/s avg), 0 errors, 0 in flight, 1,234 queued, 5.0 MB, 10.0s, waiting 4.0s for a URL to come due (--delay or Crawl-delay, Retry-After, robots.txt, a resting host)',
   );
   assert.equal(formatStatusBlock(progress(), { maxPages: null, recentRate: 1, isColor: false, columns: 200 }).split('\n').length, 2, 'no waiting line while working');
+});
+
+test('a wait shows its tenths under 10 s, rounded up, so a --delay 0.3 gap is not shown as 1s', () => {
+  assert.deepEqual([0, 40, 120, 300, 999, 1_000, 9_949, 9_950, 10_000, 10_001, 59_000, 59_001, 125_300].map(formatWait),
+    ['0.1s', '0.1s', '0.2s', '0.3s', '1.0s', '1.0s', '10s', '10s', '10s', '11s', '59s', '1m00s', '2m06s']);
 });
 
 test('colour only when asked, and lines cut to the terminal width without breaking escapes', () => {

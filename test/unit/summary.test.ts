@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { shellWord } from '../../src/shell-word.js';
 import type { CrawlProgress, CrawlSummary } from '../../src/crawl.js';
 import { formatCrawlDelay, formatDuration, formatHttpErrors, formatMaxTime, formatProgressLine, formatSitemaps, formatSummary, formatTrapSkips, formatWalGrowth, formatWalLeft, plural } from '../../src/cli/summary.js';
 
@@ -83,11 +84,26 @@ test('a database path with a newline or other control character keeps every summ
   assert.ok(text.includes('database: runs/a\\nb\\t\'c\'\\d\\u0001e f.db\n'), text);
   const next = text.split('next:\n')[1]!.split('\n').filter((line) => line !== '');
   assert.equal(next.length, 5, 'five commands, one line each');
-  const word = /^ {2}crawlite crawl --db (\$'.*') +# continue/.exec(next[0]!)?.[1];
+  const word = /^ {2}crawlite crawl --db ("\$\(printf -- '.*'\)") +# continue/.exec(next[0]!)?.[1];
   assert.ok(word !== undefined, next[0]);
-  // bash reads the word back as the path itself.
-  const read = spawnSync('bash', ['-c', `printf %s ${word}`], { encoding: 'utf8' });
-  assert.equal(read.stdout, dbPath, `bash reads ${word}`);
+  // sh (dash on Debian, which reads no $'...') and bash both read the word back as the path itself.
+  for (const shell of ['sh', 'bash']) {
+    const readBack: string = spawnSync(shell, ['-c', `printf %s ${word}`], { encoding: 'utf8' }).stdout;
+    assert.equal(readBack, dbPath, `${shell} reads ${word}`);
+  }
+});
+
+test('a path with a control character is pasted back by sh and bash alike, whatever else it holds (%, !, \\, quotes, a leading -)', () => {
+  for (const path of ['a\nb.db', '-x\n.db', "it's\t100%!\\n.db", 'é\x7f\x1b[0m.db', 'runs/\n\n/x.db']) {
+    const word = shellWord(path);
+    assert.ok(!word.includes('\n') || word.startsWith('"$(printf'), word);
+    assert.ok(!/[\x00-\x1f]/.test(word), `one line: ${JSON.stringify(word)}`);
+    for (const shell of ['sh', 'bash']) {
+      assert.equal(spawnSync(shell, ['-c', `printf %s ${word}`], { encoding: 'utf8' }).stdout, path, `${shell} reads ${word}`);
+    }
+  }
+  // Command substitution drops trailing newlines: such a path keeps ANSI-C quotes (bash, zsh, ksh).
+  assert.equal(shellWord('x.db\n'), "$'x.db\\n'");
 });
 
 test('the held-read warnings name the -wal beside the database, its size in binary units', () => {

@@ -22,7 +22,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .option('db', { describe: 'SQLite file to write', type: 'string', requiresArg: true, defaultDescription: DEFAULT_DB_PATH })
       .option('max-pages', { describe: 'Most URLs to fetch in this run (--no-max-pages: no limit, e.g. to lift a job file\'s)', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
       .option('max-depth', { describe: 'Deepest link distance from a seed (--no-max-depth: no limit, e.g. to lift a continued crawl\'s)', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
-      .option('max-time', { describe: 'Take no new URL after this long (90, 90s, 10m, 2h); requests in flight finish, the rest stays queued for the next run (--no-max-time: no limit)', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
+      .option('max-time', { describe: 'Take no new URL after this long (90, 90s, 10m, 1h30m); requests in flight finish, the rest stays queued for the next run (--no-max-time: no limit)', type: 'string', requiresArg: true, defaultDescription: 'no limit' })
       .option('concurrency', { describe: 'Requests in flight overall', type: 'string', requiresArg: true, defaultDescription: '16' })
       .option('per-host', { describe: 'Requests in flight per host', type: 'string', requiresArg: true, defaultDescription: '8' })
       .option('scope', { describe: 'Which links to follow', choices: ['host', 'domain', 'prefix', 'any'], defaultDescription: 'host', requiresArg: true })
