@@ -1,0 +1,132 @@
+/**
+ * Durability, round 18, by real processes, signals and files. The hidden temporary file a killed
+ * `export --out` leaves beside the output (removed now by the next export to it, once its maker
+ * is gone, and never while it writes).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { crawlite, MAIN, type Run } from '../helpers/cli.js';
+import { tempDir } from '../helpers/config.js';
+
+/** A database whose export with --with text,html runs for a second or more (~25 MB of JSON Lines). */
+function benchDb(dir: string): string {
+  const db = join(dir, 'big.db');
+  const run = spawnSync(process.execPath, [MAIN, 'bench', '--pages', '40', '--page-bytes', '300000', '--workers', '1', '--db', db], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(run.status, 0, run.stderr);
+  return db;
+}
+
+function temps(dir: string): string[] {
+  return readdirSync(dir).filter((name) => name.endsWith('.tmp')).sort();
+}
+
+/** An export to `out` that gets `signal` once its temporary file exists (one not in `earlier`); `sawTemp` says it did. */
+function exportSignalled(dir: string, db: string, out: string, signal: NodeJS.Signals, earlier: string[] = []): Promise<{ run: Run; sawTemp: boolean }> {
+  let sawTemp = false;
+  return crawlite(['export', '--db', db, '--with', 'text,html', '--out', out], {
+    onSpawn: (child) => {
+      const poll = setInterval(() => {
+        if (temps(dir).every((name) => earlier.includes(name))) return;
+        clearInterval(poll);
+        sawTemp = true;
+        child.kill(signal);
+      }, 5);
+      child.on('exit', () => clearInterval(poll));
+    },
+  }).then((run) => ({ run, sawTemp }));
+}
+
+const shortHash = (text: string, chars: number) => createHash('sha256').update(text).digest('hex').slice(0, chars);
+
+test('export --out killed (SIGKILL, SIGQUIT, SIGUSR2): the temporary file it leaves is removed by the next export to that file', async (t) => {
+  const dir = tempDir(t, 'crawlite-dur18-');
+  const db = benchDb(dir);
+  const out = join(dir, 'pages.jsonl');
+  writeFileSync(out, '{"old":true}\n');
+  let left: string[] = [];
+  for (const signal of ['SIGKILL', 'SIGQUIT', 'SIGUSR2'] as const) {
+    const { run, sawTemp } = await exportSignalled(dir, db, out, signal, left);
+    assert.ok(sawTemp && run.signal === signal, `killed by ${signal} while writing (${run.code} ${run.signal})`);
+    // Before: one more partial export of megabytes per kill, hidden beside the output until
+    // removed by hand. Each export now starts by removing those of the dead ones before it.
+    const now = temps(dir);
+    assert.equal(now.length, 1, `only the last kill's is left: ${now.join(' ')}`);
+    assert.ok(!left.includes(now[0]!), 'the one before it removed');
+    left = now;
+  }
+  assert.equal(readFileSync(out, 'utf8'), '{"old":true}\n', 'the output itself untouched by the kills');
+
+  const again = await crawlite(['export', '--db', db, '--out', out]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(temps(dir), [], 'the dead exports\' temporary files removed');
+  assert.equal(readFileSync(out, 'utf8').split('\n').filter(Boolean).length, 40);
+});
+
+test('SIGPIPE sent to export --out (Node ignores it): the export completes, no temporary file', async (t) => {
+  const dir = tempDir(t, 'crawlite-dur18-');
+  const db = benchDb(dir);
+  const out = join(dir, 'pages.jsonl');
+  const { run, sawTemp } = await exportSignalled(dir, db, out, 'SIGPIPE');
+  assert.ok(sawTemp);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(temps(dir), []);
+  assert.equal(readFileSync(out, 'utf8').split('\n').filter(Boolean).length, 40);
+});
+
+test('another export writing the same --out: its temporary file is left alone, and both complete', async (t) => {
+  const dir = tempDir(t, 'crawlite-dur18-');
+  const db = benchDb(dir);
+  const out = join(dir, 'pages.jsonl');
+  let second: Promise<Run> | null = null;
+  const first = await crawlite(['export', '--db', db, '--with', 'text,html', '--out', out], {
+    onSpawn: (child) => {
+      const poll = setInterval(() => {
+        if (temps(dir).length === 0) return;
+        clearInterval(poll);
+        // The first is writing its temporary file: the second, to the same file, starts now.
+        second = crawlite(['export', '--db', db, '--out', out]);
+      }, 5);
+      child.on('exit', () => clearInterval(poll));
+    },
+  });
+  assert.ok(second !== null, 'the second export started while the first wrote');
+  const other = await (second as Promise<Run>);
+  // Had the second removed the first's file, the first's rename would fail: exit 1, ENOENT.
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(other.code, 0, other.stderr);
+  assert.deepEqual(temps(dir), []);
+});
+
+test('only an export\'s own temporary files whose process is gone are removed: not another host\'s, a live one\'s, or any other file', async (t) => {
+  const dir = tempDir(t, 'crawlite-dur18-');
+  const db = benchDb(dir);
+  const out = join(dir, 'pages.jsonl');
+  const host = shortHash(hostname(), 6);
+  // A live process, as another export still writing would be; its start read as the export reads it.
+  const live = spawn('sleep', ['60']);
+  t.after(() => live.kill('SIGKILL'));
+  const stat = readFileSync(`/proc/${live.pid}/stat`, 'utf8');
+  const ticks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  const liveStart = shortHash(`${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}:${ticks}`, 8);
+  const dead = spawnSync('true').pid;
+  const kept = [
+    `.pages.jsonl.aaaaaaaaaaaa.${live.pid}-${host}-${liveStart}.tmp`, // a live export's
+    `.pages.jsonl.bbbbbbbbbbbb.${dead}-${host === 'ffffff' ? 'eeeeee' : 'ffffff'}-12345678.tmp`, // another host's
+    '.pages.jsonl.cccccccccccc.tmp', // an older crawlite's (no maker in its name)
+    `.other.jsonl.dddddddddddd.${dead}-${host}-12345678.tmp`, // another output's
+    `notes.${dead}-${host}-12345678.tmp`, // not named as a temporary file is
+  ];
+  const removed = [
+    `.pages.jsonl.eeeeeeeeeeee.${dead}-${host}-12345678.tmp`, // its process gone
+    `.pages.jsonl.ffffffffffff.${live.pid}-${host}-${liveStart === '12345678' ? '87654321' : '12345678'}.tmp`, // its pid reused by another process
+  ];
+  for (const name of [...kept, ...removed]) writeFileSync(join(dir, name), 'partial');
+  const run = await crawlite(['export', '--db', db, '--out', out]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(temps(dir), kept.sort());
+});
