@@ -7,11 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { crawlite, MAIN, type Run } from '../helpers/cli.js';
-import { tempDir } from '../helpers/config.js';
+import Database from 'better-sqlite3';
+import { crawlite, MAIN, whenPages, type Run } from '../helpers/cli.js';
+import { tempDbPath, tempDir } from '../helpers/config.js';
+import { page, startSite, type Route } from '../helpers/site.js';
 
 /** A database whose export with --with text,html runs for a second or more (~25 MB of JSON Lines). */
 function benchDb(dir: string): string {
@@ -129,4 +131,45 @@ test('only an export\'s own temporary files whose process is gone are removed: n
   const run = await crawlite(['export', '--db', db, '--out', out]);
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(temps(dir), kept.sort());
+});
+
+test('a database deleted while the crawl waits on a slow page (no commit coming): the copy is back at the path long before the page, so a kill -9 then loses nothing', async (t) => {
+  const routes: Record<string, Route> = { '/': page('home', ['/slow/1', '/slow/2']) };
+  // Answered long after the test is over: before, the crawl checked its file only at its next
+  // commit, after this answer, and a kill -9 until then left nothing anywhere.
+  for (const j of [1, 2]) routes[`/slow/${j}`] = { body: page(`slow ${j}`), delayMs: 60_000 };
+  const site = await startSite(routes);
+  t.after(() => site.close());
+  const dbPath = tempDbPath(t);
+  let deleted = false;
+  let sawCopy = false;
+  const run = await crawlite(['crawl', site.url('/'), '--db', dbPath, '--concurrency', '1', '--per-host', '1', '--timeout', '120', '--quiet'], {
+    onSpawn: (child) => whenPages(child, dbPath, 1, () => {
+      // The home page is committed and /slow/1 asked for: no commit comes until it is answered.
+      const asked = setInterval(() => {
+        if ((site.hits.get('/slow/1') ?? 0) === 0) return;
+        clearInterval(asked);
+        for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+        deleted = true;
+        let polls = 0;
+        const watch = setInterval(() => {
+          sawCopy = existsSync(dbPath);
+          // An upper bound for a hang, far below the slow page's 60 s: then the kill.
+          if (!sawCopy && ++polls < 1_500) return;
+          clearInterval(watch);
+          child.kill('SIGKILL');
+        }, 10);
+        child.on('exit', () => clearInterval(watch));
+      }, 5);
+      child.on('exit', () => clearInterval(asked));
+    }),
+  });
+  assert.ok(deleted, `deleted while /slow/1 was pending (${run.stderr})`);
+  assert.ok(sawCopy, 'the copy was back at the path before the kill');
+  assert.ok(run.code === 1 || run.signal === 'SIGKILL', `${run.code} ${run.signal} ${run.stderr}`);
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  t.after(() => db.close());
+  assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+  assert.deepEqual(db.prepare('SELECT url FROM pages').pluck().all(), [site.url('/')]);
+  assert.equal(db.prepare(`SELECT count(*) FROM urls WHERE url LIKE '%/slow/%'`).pluck().get(), 2, 'the queue kept');
 });
