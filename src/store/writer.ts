@@ -24,6 +24,7 @@ import { createLinkInserter, type LinkRow } from './link-inserts.js';
 import { currentOwner, lockState, lockedMessage, parseLock } from './writer-lock.js';
 import { WalGrowth } from './wal-growth.js';
 import { fileChange, fileIdentity, movedError, restoreWal, sidecarIdentities, type FileChange, type FileIdentity } from './db-moved.js';
+import { probeFiles } from './file-probe.js';
 
 type Op =
   | { kind: 'page'; record: PageRecord; links: LinkRecord[]; extraUrls: Discovered[] }
@@ -105,7 +106,7 @@ export class Writer {
   readonly #signatureCopies = new SignatureCopies();
   #onError: (err: StoreError) => void = () => {};
   /** The file opened, to tell when its path no longer names it (db-moved.ts); null in memory. */
-  readonly #identity: FileIdentity | null;
+  #identity: FileIdentity | null;
   /** Its -wal and -shm as opened (or made again), removed if the file moves (db-moved.ts). */
   #sidecars: Map<string, FileIdentity>;
   #moved: FileChange | null = null;
@@ -200,21 +201,36 @@ export class Writer {
    */
   checkFile(): void {
     if (this.#identity === null || this.#moved !== null) return;
-    const change = fileChange(this.#db.name, this.#identity);
+    const path = this.#db.name;
+    const walPath = `${path}-wal`;
+    let change = fileChange(path, this.#identity);
+    let wal = statSync(walPath, { throwIfNoEntry: false });
+    let opened = this.#sidecars.get(walPath);
+    const isOtherWal = opened !== undefined && wal !== undefined && (wal.ino !== opened.ino || wal.dev !== opened.dev);
+    if (change === 'replaced' || isOtherWal) {
+      // Another inode is not always another file: asked of their contents (file-probe.ts).
+      const probe = probeFiles(this.#db);
+      if (change === 'replaced' && probe.file === true) {
+        this.#identity = fileIdentity(path) ?? this.#identity;
+        change = null;
+      }
+      if (change === null && isOtherWal && probe.wal === true) {
+        this.#sidecars = sidecarIdentities(path);
+        wal = statSync(walPath, { throwIfNoEntry: false });
+        opened = this.#sidecars.get(walPath);
+      }
+    }
     if (change !== null) {
       this.#moved = change;
-      this.#onError(movedError(this.#db.name, change));
+      this.#onError(movedError(path, change));
       return;
     }
-    const walPath = `${this.#db.name}-wal`;
-    const wal = statSync(walPath, { throwIfNoEntry: false });
-    const opened = this.#sidecars.get(walPath);
     if (opened !== undefined && (wal === undefined || wal.ino !== opened.ino || wal.dev !== opened.dev)) {
       try {
         this.#sidecars = restoreWal(this.#db);
       } catch (err) {
         this.#sidecars = new Map(); // reported once
-        this.#onError(new StoreError('CRAWL_STORE_WRITE', `${walPath} was deleted during the crawl, and what it held could not be put back into ${this.#db.name} (${(err as Error).message}); the crawl stopped: run it again to continue`, { cause: err }));
+        this.#onError(new StoreError('CRAWL_STORE_WRITE', `${walPath} was deleted during the crawl, and what it held could not be put back into ${path} (${(err as Error).message}); the crawl stopped: run it again to continue`, { cause: err }));
       }
       return;
     }

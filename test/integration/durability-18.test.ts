@@ -7,13 +7,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { crawlite, MAIN, whenPages, type Run } from '../helpers/cli.js';
-import { tempDbPath, tempDir } from '../helpers/config.js';
-import { page, startSite, type Route } from '../helpers/site.js';
+import { tempDbPath, tempDir, testConfig } from '../helpers/config.js';
+import { page, startSite, type Route, type TestSite } from '../helpers/site.js';
+import { runCrawl } from '../../src/crawl.js';
 
 /** A database whose export with --with text,html runs for a second or more (~25 MB of JSON Lines). */
 function benchDb(dir: string): string {
@@ -172,4 +174,100 @@ test('a database deleted while the crawl waits on a slow page (no commit coming)
   assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
   assert.deepEqual(db.prepare('SELECT url FROM pages').pluck().all(), [site.url('/')]);
   assert.equal(db.prepare(`SELECT count(*) FROM urls WHERE url LIKE '%/slow/%'`).pluck().get(), 2, 'the queue kept');
+});
+
+/** '/' links /p/1../p/60, each a little slow, so a crawl at concurrency 2 lasts a couple of seconds. */
+function slowishSite(): Promise<TestSite> {
+  const routes: Record<string, Route> = { '/': page('home', Array.from({ length: 60 }, (_, i) => `/p/${i + 1}`)) };
+  for (let j = 1; j <= 60; j++) routes[`/p/${j}`] = { body: page(`p${j}`), delayMs: 30 };
+  return startSite(routes);
+}
+
+const RENUMBERED = [
+  { what: 'the file and its -wal', suffixes: ['', '-wal'], isReadHeld: false },
+  // A read held open kept the -wal from being made again (db-moved.ts restoreWal), so the crawl stopped: "-wal was deleted".
+  { what: 'its -wal, while a read is held open', suffixes: ['-wal'], isReadHeld: true },
+];
+
+for (const { what, suffixes, isReadHeld } of RENUMBERED) {
+  test(`a file system that renumbers the inode of ${what} (the same files): the crawl goes on to its end, no false alarm`, async (t) => {
+    // No file system here renumbers a file that stays open (NFS or FUSE ones that make numbers up
+    // do), so the number is changed where crawlite reads it: stat(2) answers another inode, and
+    // another one again, as the crawl goes on. The files are the same.
+    const site = await slowishSite();
+    t.after(() => site.close());
+    const config = testConfig(t, [site.url('/')], { fetch: { concurrency: 2, perHost: 2 }, store: { batchSize: 4, flushIntervalMs: 20 } });
+    const renumbered = new Set(suffixes.map((suffix) => config.dbPath + suffix));
+    let shift = 0;
+    const realStat = fs.statSync;
+    const fakeStat = ((path: fs.PathLike, opts?: fs.StatSyncOptions) => {
+      const stat = realStat(path, opts as never) as fs.Stats | undefined;
+      if (stat === undefined || shift === 0 || !renumbered.has(String(path))) return stat;
+      return Object.assign(Object.create(stat) as fs.Stats, { ino: stat.ino + 1_000_000 * shift });
+    }) as typeof fs.statSync;
+    const writable = fs as { statSync: typeof fs.statSync };
+    writable.statSync = fakeStat;
+    syncBuiltinESMExports();
+    t.after(() => {
+      writable.statSync = realStat;
+      syncBuiltinESMExports();
+    });
+    let reader: Database.Database | null = null;
+    t.after(() => reader?.close());
+    let pages = 0;
+    const summary = await runCrawl(config, {
+      onEvent: (e) => {
+        if (e.type !== 'page' || ++pages < 5) return;
+        if (isReadHeld && reader === null) {
+          reader = new Database(config.dbPath, { readonly: true, fileMustExist: true });
+          reader.exec('BEGIN');
+          reader.prepare('SELECT count(*) FROM pages').get();
+        }
+        // From the 5th page on, a new number every 10 pages.
+        shift = Math.floor((pages - 5) / 10) + 1;
+      },
+    });
+    assert.ok(shift >= 3, `renumbered ${shift} times`);
+    // Before: the crawl stopped at the first new number, "replaced by another file" (and copied
+    // itself out to crawl.db.rescued), or "-wal was deleted during the crawl".
+    assert.equal(summary.status, 'done');
+    (reader as Database.Database | null)?.exec('COMMIT');
+    assert.deepEqual(readdirSync(dirname(config.dbPath)).filter((name) => name.includes('rescued')), []);
+    const db = new Database(config.dbPath, { readonly: true, fileMustExist: true });
+    t.after(() => db.close());
+    assert.equal(db.prepare('SELECT count(*) FROM pages').pluck().get(), 61);
+    assert.deepEqual(db.prepare('SELECT status, pages FROM runs').all(), [{ status: 'done', pages: 61 }]);
+    assert.equal(db.pragma('user_version', { simple: true }), 0, 'the number the check wrote is put back');
+  });
+}
+
+test('a database replaced mid-crawl by a copy of itself (cp, then mv over it): still found, the copy left as it was, everything in the rescued file', async (t) => {
+  const site = await slowishSite();
+  t.after(() => site.close());
+  const dbPath = tempDbPath(t);
+  let copyBytes: Buffer | null = null;
+  let seen = -1;
+  let pid = 0;
+  const run = await crawlite(['crawl', site.url('/'), '--db', dbPath, '--concurrency', '2', '--per-host', '2', '--quiet'], {
+    onSpawn: (child) => {
+      pid = child.pid ?? 0;
+      whenPages(child, dbPath, 5, (n) => {
+        seen = n;
+        // The same database, as far as any number stored in it goes.
+        copyFileSync(dbPath, `${dbPath}.copy`);
+        copyBytes = readFileSync(`${dbPath}.copy`);
+        renameSync(`${dbPath}.copy`, dbPath);
+      });
+    },
+  });
+  assert.ok(seen >= 5 && copyBytes !== null, `replaced mid-crawl (${run.stderr})`);
+  assert.equal(run.code, 1, run.stderr);
+  assert.ok(run.stderr.includes(`database ${dbPath} was replaced by another file during the crawl; the crawl stopped; what it held (`), run.stderr);
+  assert.ok(readFileSync(dbPath).equals(copyBytes as unknown as Buffer), 'the copy at the path left byte for byte');
+  const rescued = new Database(`${dbPath}.rescued`, { readonly: true, fileMustExist: true });
+  t.after(() => rescued.close());
+  assert.equal(rescued.pragma('integrity_check', { simple: true }), 'ok');
+  const stored = rescued.prepare('SELECT count(*) FROM pages').pluck().get() as number;
+  assert.ok(stored >= seen, `the pages stored (${stored}, ${seen} when replaced)`);
+  assert.equal(rescued.prepare('SELECT pid FROM runs').pluck().get(), pid);
 });
