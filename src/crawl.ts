@@ -106,6 +106,8 @@ const LOOP_DELAY_RESOLUTION_MS = 5;
 
 /** After a stop, pages still being parsed get this long before they are requeued instead. */
 const STOP_GRACE_MS = 3_000;
+/** How often the writer checks, between commits, that its --db still names its file (store/db-moved.ts). */
+const FILE_WATCH_MS = 250;
 /** A claimed URL whose page another URL's redirect is still parsing waits this long, then looks again. */
 const ARRIVING_WAIT_MS = 1_000;
 
@@ -230,6 +232,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     storeError = err;
     stop.abort();
   });
+  // A file deleted while no commit comes (a slow site, a long --delay) is found within this too.
+  writer.watchFile(FILE_WATCH_MS);
   if (opts.onWalGrowth) writer.onWalGrowth(opts.onWalGrowth);
 
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });

@@ -17,17 +17,18 @@
  * SIGINT, SIGTERM or SIGHUP while the temporary file exists removes it and fails the write with
  * InterruptedError CRAWL_INTERRUPTED (exit 130): the default action of those signals killed the
  * process and left one hidden `.pages.jsonl.<hex>.tmp` of the partial export per interrupt.
- * Only SIGKILL (or a crash of the machine) can still leave one behind. A signal once the file is
- * in place is ignored: the export succeeded, and exits 0.
+ * A signal once the file is in place is ignored: the export succeeded, and exits 0. What SIGKILL,
+ * a crash or another fatal signal leaves behind is removed by the next export to the same file,
+ * once its process is gone (out-temp.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { constants, createWriteStream, rmSync, statSync, type Stats } from 'node:fs';
 import { once } from 'node:events';
 import { chmod, chown, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { InterruptedError, UsageError } from './errors.js';
 import { outTarget } from './check-out-path.js';
+import { removeStaleTemps, tempPathFor } from './out-temp.js';
 import { refuseFolderForm } from './folder-form.js';
 import { isBrokenPipe } from './export/stream-backpressure.js';
 import { asOutputWriteError, asTempRefusedError } from './output-write-error.js';
@@ -129,11 +130,11 @@ async function takeOverMetadata(temp: string, existing: Stats): Promise<void> {
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-/** Writes to `<dir>/.<name, cut short>.<random>.tmp`, then renames it to `target` once flushed to disk. */
+/** Writes to a temporary file beside `target` (out-temp.ts), then renames it to `target` once flushed to disk. */
 async function writeReplacing<T>(plan: OutPlan & { kind: 'replace' }, write: (stream: Writable) => Promise<T>): Promise<T> {
   const { target, existing } = plan;
-  // The name cut short: a target name near NAME_MAX (255 bytes) must not fail for its temp's length.
-  const temp = join(dirname(target), `.${basename(target).slice(0, 100)}.${randomBytes(6).toString('hex')}.tmp`);
+  removeStaleTemps(target);
+  const temp = tempPathFor(target);
   // flush: fsync before close, or a power loss after the rename can leave an empty file under the
   // real name. (Not a FileHandle stream with autoClose: false and our own sync: its close() never
   // resolves on Node 20, nodejs/node#54797.)
