@@ -159,3 +159,35 @@ test('a <base href> that is no http(s) URL (ftp:, file:, mailto:, javascript:, d
   }
   assert.equal(site.hits.get('/ftp/page.html'), 1, 'the relative link is fetched where the page is');
 });
+
+test('a Location whose bytes are Latin-1, not UTF-8 (/caf\\xE9), is requested with the byte escaped, /caf%E9, as Chromium and curl request it (it was /caf%C3%A9, which such a server does not have); a status glued to its reason (HTTP/1.1 200OK) is read as a 200, as they read it (it failed)', async (t) => {
+  const site = await startRawSite(t, (path) => {
+    switch (path) {
+      case '/':
+        return html('<title>home</title><a href="/old">old</a> <a href="/new">new</a> <a href="/glued">glued</a>');
+      case '/old':
+        return Buffer.concat([Buffer.from('HTTP/1.1 301 Moved Permanently\r\nContent-Length: 0\r\nLocation: /caf', 'latin1'), Buffer.from([0xe9]), Buffer.from('\r\n\r\n')]);
+      case '/new':
+        return Buffer.concat([Buffer.from('HTTP/1.1 301 Moved Permanently\r\nContent-Length: 0\r\nLocation: /d', 'latin1'), Buffer.from('é', 'utf8'), Buffer.from('j', 'latin1'), Buffer.from('à', 'utf8'), Buffer.from('\r\n\r\n')]);
+      // An Apache whose file names are Latin-1 has /caf%E9 and no /caf%C3%A9.
+      case '/caf%E9':
+        return html('<title>latin-1 file</title>');
+      case '/d%C3%A9j%C3%A0':
+        return html('<title>utf-8 file</title>');
+      case '/glued':
+        return Buffer.from('HTTP/1.1 200OK\r\nContent-Type: text/html\r\nContent-Length: 20\r\n\r\n<title>glued</title>', 'latin1');
+      default:
+        return null;
+    }
+  });
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--retries', '0', '--quiet']);
+  assert.equal(run.code, 0, run.stderr);
+  const urls = urlRows(db);
+  const titles = new Map(rows<{ url: string; title: string; status: number }>(db, 'SELECT final_url AS url, title, status FROM pages').map((p) => [new URL(p.url).pathname, p]));
+  assert.equal(titles.get('/caf%E9')?.title, 'latin-1 file');
+  assert.equal(titles.get('/d%C3%A9j%C3%A0')?.title, 'utf-8 file');
+  assert.equal(site.hits.get('/caf%C3%A9'), undefined, 'the é is not re-encoded as UTF-8');
+  const glued = urls.get(`${site.origin}/glued`);
+  assert.deepEqual([glued?.state, glued?.attempts, titles.get('/glued')?.status, titles.get('/glued')?.title], ['done', 1, 200, 'glued'], glued?.error_message ?? '');
+});
