@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { crawlite } from '../helpers/cli.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
-import { rawResponse, startRawSite } from '../helpers/raw-site.js';
+import { rawResponse, startRawSite, type RawAnswer } from '../helpers/raw-site.js';
 
 const html = (body: string): Buffer => rawResponse(['Content-Type: text/html'], Buffer.from(body));
 
@@ -52,8 +52,23 @@ test('a malformed response (a chunk size that overflows, a bad chunk-size charac
 test('header lines ended by a CR alone fail at once as CRAWL_FETCH_PROTOCOL, saying so, strict and lenient origins alike (the lenient path waited for an LF to --timeout, each retry again, and failed as a timeout)', async (t) => {
   const crOnly = Buffer.from('HTTP/1.1 200 OK\rContent-Type: text/html\rContent-Length: 17\r\r<title>cr</title>', 'latin1');
   const crInside = Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/html\rContent-Length: 17\r\n\r\n<title>cr</title>', 'latin1');
-  const links = '<a href="/cr-only">a</a> <a href="/cr-inside">b</a> <a href="/after">after</a>';
-  const answer = (path: string): Buffer | null => (path === '/cr-only' ? crOnly : path === '/cr-inside' ? crInside : path === '/after' ? html('<title>after</title>') : null);
+  const links = '<a href="/cr-only">a</a> <a href="/cr-inside">b</a> <a href="/cr-open">c</a> <a href="/after">after</a>';
+  const answer = (path: string): RawAnswer => {
+    switch (path) {
+      case '/cr-only':
+        return crOnly;
+      case '/cr-inside':
+        return crInside;
+      // Written, and the connection kept open although the request asks for the close: the head's
+      // end, an LF, never comes, nor does the close that ended the wait.
+      case '/cr-open':
+        return (socket) => socket.write(crOnly);
+      case '/after':
+        return html('<title>after</title>');
+      default:
+        return null;
+    }
+  };
   const strict = await startRawSite(t, (path) => (path === '/' ? html(`<title>strict home</title>${links}`) : answer(path)));
   // Its home's header lines end in a bare LF: the origin is read by Node's lenient parser from then on.
   const homeBody = `<title>lenient home</title>${links}`;
@@ -66,9 +81,11 @@ test('header lines ended by a CR alone fail at once as CRAWL_FETCH_PROTOCOL, say
   assert.equal(run.code, 0, run.stderr);
   const urls = urlRows(db);
   for (const site of [strict, lenient]) {
-    const only = urls.get(`${site.origin}/cr-only`);
-    assert.deepEqual([only?.state, only?.error_code], ['failed', 'CRAWL_FETCH_PROTOCOL'], only?.error_message ?? '');
-    assert.equal(only?.error_message, 'malformed response: its lines end in a CR alone, without the LF of HTTP line breaks, which browsers and curl do not read either (after 2 attempts)');
+    for (const path of ['/cr-only', '/cr-open']) {
+      const only = urls.get(`${site.origin}${path}`);
+      assert.deepEqual([only?.state, only?.error_code], ['failed', 'CRAWL_FETCH_PROTOCOL'], only?.error_message ?? '');
+      assert.equal(only?.error_message, 'malformed response: its lines end in a CR alone, without the LF of HTTP line breaks, which browsers and curl do not read either (after 2 attempts)');
+    }
     const inside = urls.get(`${site.origin}/cr-inside`);
     assert.deepEqual([inside?.state, inside?.error_code], ['failed', 'CRAWL_FETCH_PROTOCOL'], inside?.error_message ?? '');
     assert.equal(urls.get(`${site.origin}/after`)?.state, 'done');
