@@ -4,7 +4,8 @@
  * a restart, and other hosts go on meanwhile.
  *
  * Retried: network errors and timeouts (FetchError.retryable), 5xx (not 600-999), 408 and 429; up to `retries`
- * further attempts (a malformed response: one, MAX_RETRIES_BY_CODE). The wait is exponential (retryBaseMs * 2^attempt, capped at retryMaxDelayMs)
+ * further attempts (a malformed response: one, MAX_RETRIES_BY_CODE). The wait is exponential
+ * (retryBaseMs * 2^attempt, capped at retryMaxDelayMs)
  * with "equal jitter" (half fixed, half random), so many URLs failing together do not come back
  * together. A Retry-After header (delta-seconds or a strict HTTP-date, RFC 9110 section 10.2.3) replaces
  * the backoff, capped at retryAfterMaxMs: a server asking for a day does not stall a crawl for one.
