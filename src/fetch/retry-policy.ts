@@ -43,8 +43,8 @@ const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429]);
 /**
  * Failures retried fewer times than `retries` allows. A malformed response (CRAWL_FETCH_PROTOCOL)
  * is the server's own bytes, read by both parsers already (lenient-http.ts): the same server
- * mostly sends the same again, so three more attempts only tripled its cost (4 requests, and the
- * backoff's 7 s, for each such URL). One is kept for what does pass: a backend that crashed
+ * mostly sends the same again, so three more attempts only multiplied its cost (4 attempts of 2
+ * requests each, and 3.5-7 s of backoff, for each such URL). One is kept for what does pass: a backend that crashed
  * mid-write, a middlebox that garbled one response, a connection that carried another's bytes.
  */
 const MAX_RETRIES_BY_CODE: Partial<Record<ErrorCode, number>> = {
