@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import { crawlite } from '../helpers/cli.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
@@ -207,4 +208,20 @@ test('a Location whose bytes are Latin-1, not UTF-8 (/caf\\xE9), is requested wi
   assert.equal(site.hits.get('/caf%C3%A9'), undefined, 'the é is not re-encoded as UTF-8');
   const glued = urls.get(`${site.origin}/glued`);
   assert.deepEqual([glued?.state, glued?.attempts, titles.get('/glued')?.status, titles.get('/glued')?.title], ['done', 1, 200, 'glued'], glued?.error_message ?? '');
+});
+
+test('a gzip body whose whole first member is followed by a corrupt one is stored with the first member, marked truncated, as Chromium shows it (it failed as CRAWL_FETCH_DECODE, the page lost)', async (t) => {
+  const page = Buffer.from('<title>gzip then junk</title><a href="/next">next</a>');
+  const junk = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+  const body = Buffer.concat([gzipSync(page), junk]);
+  const site = await startRawSite(t, (path) => ({
+    '/': rawResponse(['Content-Type: text/html', 'Content-Encoding: gzip'], body),
+    '/next': html('<title>next</title>'),
+  })[path] ?? null);
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--retries', '0', '--quiet']);
+  assert.equal(run.code, 0, run.stderr);
+  const pages = new Map(rows<{ url: string; title: string; is_truncated: number }>(db, 'SELECT url, title, is_truncated FROM pages').map((p) => [new URL(p.url).pathname, p]));
+  assert.deepEqual([pages.get('/')?.title, pages.get('/')?.is_truncated], ['gzip then junk', 1]);
+  assert.equal(pages.get('/next')?.title, 'next', 'its links are followed');
 });
