@@ -82,7 +82,7 @@ export interface PolitenessConfig {
   delayMs: number;
   /** Highest Crawl-delay honoured; a longer one is cut to this. @default 30000 */
   maxCrawlDelayMs: number;
-  /** Further attempts after a network error, timeout, 5xx, 408 or 429. @default 3 */
+  /** Further attempts after a network error, timeout, 5xx, 408 or 429 (after a malformed response: at most one). @default 3 */
   retries: number;
   /** First retry waits about this long, doubling per attempt, with jitter. @default 1000 */
   retryBaseMs: number;

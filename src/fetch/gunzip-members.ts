@@ -42,6 +42,12 @@ class GzipFormatError extends Error {
   readonly code = 'Z_DATA_ERROR';
 }
 
+/** A zlib data error (or ours, shaped as one): corrupt input, not a failed source. */
+function isCorrupt(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'Z_DATA_ERROR' || code === 'Z_NEED_DICT';
+}
+
 /**
  * The length of the member header at the start of `buf`, null when `buf` ends inside it, or
  * 'bad' when it is not a gzip header (wrong magic, method or reserved flags).
@@ -70,7 +76,10 @@ function headerLength(buf: Buffer): number | null | 'bad' {
   return buf.length < at ? null : at;
 }
 
-/** Decodes a gzip body: see above. Corrupt data throws (code Z_DATA_ERROR); an early end sets `mark.isCut`. */
+/**
+ * Decodes a gzip body: see above. A corrupt first member throws (code Z_DATA_ERROR); an early end,
+ * or a corrupt member after a whole one, sets `mark.isCut`.
+ */
 export async function* gunzipMembers(source: AsyncIterable<Buffer>, mark: CutMark, options: zlib.ZlibOptions): AsyncGenerator<Buffer> {
   const upstream = source[Symbol.asyncIterator]();
   let pending: Buffer = Buffer.alloc(0);
@@ -154,10 +163,20 @@ export async function* gunzipMembers(source: AsyncIterable<Buffer>, mark: CutMar
           chunk = next.value;
         }
       }
-      for await (const out of decodeChecked(input(), engine, zlib.constants.Z_FINISH, mark)) {
-        crc = zlib.crc32(out, crc);
-        size += out.length;
-        yield out;
+      try {
+        for await (const out of decodeChecked(input(), engine, zlib.constants.Z_FINISH, mark)) {
+          crc = zlib.crc32(out, crc);
+          size += out.length;
+          yield out;
+        }
+      } catch (err) {
+        if (member === 0 || !isCorrupt(err)) throw err;
+        // A later member that is corrupt (a second gzip header some output buffers write over a
+        // whole body, then garbage): the whole members before it are the page, as Chromium,
+        // which reads no member past the first, shows it; kept and marked cut, not failed.
+        mark.isCut = true;
+        isWhole = true;
+        return;
       }
       if (rest === null) {
         // The source ended inside the deflate data (decodeChecked has marked it) or right at its
@@ -170,8 +189,14 @@ export async function* gunzipMembers(source: AsyncIterable<Buffer>, mark: CutMar
         mark.isCut = true;
         return;
       }
-      if (pending.readUInt32LE(0) !== crc >>> 0) throw new GzipFormatError('incorrect data check');
-      if (pending.readUInt32LE(4) !== size % 2 ** 32) throw new GzipFormatError('incorrect length check');
+      const trailerError = pending.readUInt32LE(0) !== crc >>> 0 ? 'incorrect data check'
+        : pending.readUInt32LE(4) !== size % 2 ** 32 ? 'incorrect length check' : null;
+      if (trailerError !== null) {
+        if (member === 0) throw new GzipFormatError(trailerError);
+        mark.isCut = true; // as a corrupt later member, above
+        isWhole = true;
+        return;
+      }
       pending = pending.subarray(8);
     }
   } finally {

@@ -9,8 +9,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * The header value's bytes read as UTF-8 when it has any byte >= 0x80 and they are valid UTF-8;
- * otherwise the value as given (plain ASCII, chars beyond 0xFF that cannot be bytes, or latin1
- * text that is not UTF-8, which URL resolution then encodes as it always did).
+ * when they are not (a Latin-1 `é` alone, the byte E9: an old server whose file names are
+ * Latin-1), those bytes percent-encoded as they are, `/caf%E9`, which is what Chromium and curl
+ * request. Read as Latin-1 text, the é was encoded as UTF-8 by URL resolution, `/caf%C3%A9`: a URL
+ * such a server does not have (404). Otherwise the value as given (plain ASCII, or chars beyond
+ * 0xFF, which were never bytes).
  */
 export function decodeHeaderUtf8(value: string): string {
   let hasHighByte = false;
@@ -23,7 +26,7 @@ export function decodeHeaderUtf8(value: string): string {
   try {
     return utf8.decode(Buffer.from(value, 'latin1'));
   } catch {
-    // Not UTF-8 (a latin1 "é" alone, say): keep the chars, one per byte, as before.
-    return value;
+    // Not UTF-8: each high byte as its own escape, the rest as sent.
+    return value.replace(/[\x80-\xff]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   }
 }

@@ -4,7 +4,8 @@
  * a restart, and other hosts go on meanwhile.
  *
  * Retried: network errors and timeouts (FetchError.retryable), 5xx (not 600-999), 408 and 429; up to `retries`
- * further attempts (a malformed response: one, MAX_RETRIES_BY_CODE). The wait is exponential (retryBaseMs * 2^attempt, capped at retryMaxDelayMs)
+ * further attempts (a malformed response: one, MAX_RETRIES_BY_CODE). The wait is exponential
+ * (retryBaseMs * 2^attempt, capped at retryMaxDelayMs)
  * with "equal jitter" (half fixed, half random), so many URLs failing together do not come back
  * together. A Retry-After header (delta-seconds or a strict HTTP-date, RFC 9110 section 10.2.3) replaces
  * the backoff, capped at retryAfterMaxMs: a server asking for a day does not stall a crawl for one.
@@ -42,8 +43,8 @@ const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429]);
 /**
  * Failures retried fewer times than `retries` allows. A malformed response (CRAWL_FETCH_PROTOCOL)
  * is the server's own bytes, read by both parsers already (lenient-http.ts): the same server
- * mostly sends the same again, so three more attempts only tripled its cost (4 requests, and the
- * backoff's 7 s, for each such URL). One is kept for what does pass: a backend that crashed
+ * mostly sends the same again, so three more attempts only multiplied its cost (4 attempts of 2
+ * requests each, and 3.5-7 s of backoff, for each such URL). One is kept for what does pass: a backend that crashed
  * mid-write, a middlebox that garbled one response, a connection that carried another's bytes.
  */
 const MAX_RETRIES_BY_CODE: Partial<Record<ErrorCode, number>> = {

@@ -21,17 +21,28 @@
  */
 
 /** Spaces or tabs, `http/` in any case and one digit, a minor version or none, then the space before a three-digit status. */
-const STATUS_START = /^([ \t]{0,4})(http)\/(\d)(\.\d)?(?= \d{3}(?:[ \r\n]|$))/i;
+const STATUS_START = /^([ \t]{0,4})(http)\/(\d)(\.\d)?(?= \d{3}(?!\d))/i;
 
 /**
- * `head` (status line and header lines, latin1) with a dotless version made `HTTP/1.1`, and a
- * version in another case, or after spaces, made `HTTP/<major>.<minor>`; null when the status
- * line needs no change.
+ * A three-digit status glued to its reason phrase, `HTTP/1.1 200OK` (some embedded devices'
+ * servers): llhttp refuses it, strict and lenient ("Invalid response status"); Chromium
+ * (HttpResponseHeaders::ParseStatusLine reads the digits, then the rest as the reason) and curl
+ * read it as a 200. A space is put between them.
+ */
+const GLUED_REASON = /^HTTP\/\d\.\d \d{3}(?=[^\s\d])/;
+
+/**
+ * `head` (status line and header lines, latin1) with a dotless version made `HTTP/1.1`, a
+ * version in another case, or after spaces, made `HTTP/<major>.<minor>`, and a reason glued to
+ * its status parted from it; null when the status line needs no change.
  */
 export function repairStatusLine(head: string): string | null {
   const match = STATUS_START.exec(head);
   if (match === null) return null;
   const [start, indent, prefix, major, minor] = match;
-  if (indent === '' && prefix === 'HTTP' && minor !== undefined) return null;
-  return `HTTP/${minor === undefined ? '1.1' : `${major}${minor}`}${head.slice(start!.length)}`;
+  const isVersionRight = indent === '' && prefix === 'HTTP' && minor !== undefined;
+  const line = isVersionRight ? head : `HTTP/${minor === undefined ? '1.1' : `${major}${minor}`}${head.slice(start!.length)}`;
+  const glued = GLUED_REASON.exec(line);
+  if (glued !== null) return `${glued[0]} ${line.slice(glued[0].length)}`;
+  return isVersionRight ? null : line;
 }

@@ -4,10 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import { crawlite } from '../helpers/cli.js';
 import { tempDbPath } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
-import { rawResponse, startRawSite } from '../helpers/raw-site.js';
+import { rawResponse, startRawSite, type RawAnswer } from '../helpers/raw-site.js';
 
 const html = (body: string): Buffer => rawResponse(['Content-Type: text/html'], Buffer.from(body));
 
@@ -52,8 +53,23 @@ test('a malformed response (a chunk size that overflows, a bad chunk-size charac
 test('header lines ended by a CR alone fail at once as CRAWL_FETCH_PROTOCOL, saying so, strict and lenient origins alike (the lenient path waited for an LF to --timeout, each retry again, and failed as a timeout)', async (t) => {
   const crOnly = Buffer.from('HTTP/1.1 200 OK\rContent-Type: text/html\rContent-Length: 17\r\r<title>cr</title>', 'latin1');
   const crInside = Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/html\rContent-Length: 17\r\n\r\n<title>cr</title>', 'latin1');
-  const links = '<a href="/cr-only">a</a> <a href="/cr-inside">b</a> <a href="/after">after</a>';
-  const answer = (path: string): Buffer | null => (path === '/cr-only' ? crOnly : path === '/cr-inside' ? crInside : path === '/after' ? html('<title>after</title>') : null);
+  const links = '<a href="/cr-only">a</a> <a href="/cr-inside">b</a> <a href="/cr-open">c</a> <a href="/after">after</a>';
+  const answer = (path: string): RawAnswer => {
+    switch (path) {
+      case '/cr-only':
+        return crOnly;
+      case '/cr-inside':
+        return crInside;
+      // Written, and the connection kept open although the request asks for the close: the head's
+      // end, an LF, never comes, nor does the close that ended the wait.
+      case '/cr-open':
+        return (socket) => socket.write(crOnly);
+      case '/after':
+        return html('<title>after</title>');
+      default:
+        return null;
+    }
+  };
   const strict = await startRawSite(t, (path) => (path === '/' ? html(`<title>strict home</title>${links}`) : answer(path)));
   // Its home's header lines end in a bare LF: the origin is read by Node's lenient parser from then on.
   const homeBody = `<title>lenient home</title>${links}`;
@@ -66,9 +82,11 @@ test('header lines ended by a CR alone fail at once as CRAWL_FETCH_PROTOCOL, say
   assert.equal(run.code, 0, run.stderr);
   const urls = urlRows(db);
   for (const site of [strict, lenient]) {
-    const only = urls.get(`${site.origin}/cr-only`);
-    assert.deepEqual([only?.state, only?.error_code], ['failed', 'CRAWL_FETCH_PROTOCOL'], only?.error_message ?? '');
-    assert.equal(only?.error_message, 'malformed response: its lines end in a CR alone, without the LF of HTTP line breaks, which browsers and curl do not read either (after 2 attempts)');
+    for (const path of ['/cr-only', '/cr-open']) {
+      const only = urls.get(`${site.origin}${path}`);
+      assert.deepEqual([only?.state, only?.error_code], ['failed', 'CRAWL_FETCH_PROTOCOL'], only?.error_message ?? '');
+      assert.equal(only?.error_message, 'malformed response: its lines end in a CR alone, without the LF of HTTP line breaks, which browsers and curl do not read either (after 2 attempts)');
+    }
     const inside = urls.get(`${site.origin}/cr-inside`);
     assert.deepEqual([inside?.state, inside?.error_code], ['failed', 'CRAWL_FETCH_PROTOCOL'], inside?.error_message ?? '');
     assert.equal(urls.get(`${site.origin}/after`)?.state, 'done');
@@ -158,4 +176,52 @@ test('a <base href> that is no http(s) URL (ftp:, file:, mailto:, javascript:, d
     assert.deepEqual(targets, [`${path}?q=1`, `${path}page.html`, '/root.html'].sort(), path);
   }
   assert.equal(site.hits.get('/ftp/page.html'), 1, 'the relative link is fetched where the page is');
+});
+
+test('a Location whose bytes are Latin-1, not UTF-8 (/caf\\xE9), is requested with the byte escaped, /caf%E9, as Chromium and curl request it (it was /caf%C3%A9, which such a server does not have); a status glued to its reason (HTTP/1.1 200OK) is read as a 200, as they read it (it failed)', async (t) => {
+  const site = await startRawSite(t, (path) => {
+    switch (path) {
+      case '/':
+        return html('<title>home</title><a href="/old">old</a> <a href="/new">new</a> <a href="/glued">glued</a>');
+      case '/old':
+        return Buffer.concat([Buffer.from('HTTP/1.1 301 Moved Permanently\r\nContent-Length: 0\r\nLocation: /caf', 'latin1'), Buffer.from([0xe9]), Buffer.from('\r\n\r\n')]);
+      case '/new':
+        return Buffer.concat([Buffer.from('HTTP/1.1 301 Moved Permanently\r\nContent-Length: 0\r\nLocation: /d', 'latin1'), Buffer.from('é', 'utf8'), Buffer.from('j', 'latin1'), Buffer.from('à', 'utf8'), Buffer.from('\r\n\r\n')]);
+      // An Apache whose file names are Latin-1 has /caf%E9 and no /caf%C3%A9.
+      case '/caf%E9':
+        return html('<title>latin-1 file</title>');
+      case '/d%C3%A9j%C3%A0':
+        return html('<title>utf-8 file</title>');
+      case '/glued':
+        return Buffer.from('HTTP/1.1 200OK\r\nContent-Type: text/html\r\nContent-Length: 20\r\n\r\n<title>glued</title>', 'latin1');
+      default:
+        return null;
+    }
+  });
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--retries', '0', '--quiet']);
+  assert.equal(run.code, 0, run.stderr);
+  const urls = urlRows(db);
+  const titles = new Map(rows<{ url: string; title: string; status: number }>(db, 'SELECT final_url AS url, title, status FROM pages').map((p) => [new URL(p.url).pathname, p]));
+  assert.equal(titles.get('/caf%E9')?.title, 'latin-1 file');
+  assert.equal(titles.get('/d%C3%A9j%C3%A0')?.title, 'utf-8 file');
+  assert.equal(site.hits.get('/caf%C3%A9'), undefined, 'the é is not re-encoded as UTF-8');
+  const glued = urls.get(`${site.origin}/glued`);
+  assert.deepEqual([glued?.state, glued?.attempts, titles.get('/glued')?.status, titles.get('/glued')?.title], ['done', 1, 200, 'glued'], glued?.error_message ?? '');
+});
+
+test('a gzip body whose whole first member is followed by a corrupt one is stored with the first member, marked truncated, as Chromium shows it (it failed as CRAWL_FETCH_DECODE, the page lost)', async (t) => {
+  const page = Buffer.from('<title>gzip then junk</title><a href="/next">next</a>');
+  const junk = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+  const body = Buffer.concat([gzipSync(page), junk]);
+  const site = await startRawSite(t, (path) => ({
+    '/': rawResponse(['Content-Type: text/html', 'Content-Encoding: gzip'], body),
+    '/next': html('<title>next</title>'),
+  })[path] ?? null);
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--retries', '0', '--quiet']);
+  assert.equal(run.code, 0, run.stderr);
+  const pages = new Map(rows<{ url: string; title: string; is_truncated: number }>(db, 'SELECT url, title, is_truncated FROM pages').map((p) => [new URL(p.url).pathname, p]));
+  assert.deepEqual([pages.get('/')?.title, pages.get('/')?.is_truncated], ['gzip then junk', 1]);
+  assert.equal(pages.get('/next')?.title, 'next', 'its links are followed');
 });

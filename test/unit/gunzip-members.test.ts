@@ -1,6 +1,7 @@
 /**
  * gzip bodies through decodeBody (gunzip-members.ts): bytes after the last member ignored, a cut
- * stream still truncated, concatenated members whole, and corrupt data still CRAWL_FETCH_DECODE.
+ * stream still truncated, concatenated members whole, corrupt data still CRAWL_FETCH_DECODE (but
+ * for a corrupt member after a whole one: the body ends there, truncated).
  */
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
@@ -57,6 +58,26 @@ test('concatenated gzip members are one body, with or without a tail; a second m
   }
   const cutSecond = await decode(two.subarray(0, two.length - 20));
   assert.equal(cutSecond.isTruncated, true);
+});
+
+test('a corrupt member after a whole one (bad data, a bad CRC or length) ends the body there: the whole members kept, truncated, not CRAWL_FETCH_DECODE (Chromium reads no member past the first)', async () => {
+  const first = zlib.gzipSync(PAGE.subarray(0, 1000));
+  const second = zlib.gzipSync(PAGE.subarray(1000));
+  const flip = (at: number) => {
+    const copy = Buffer.from(second);
+    copy[at < 0 ? copy.length + at : at]! ^= 0xff;
+    return copy;
+  };
+  const garbage = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+  for (const [name, tail] of [['bad data', garbage], ['bad CRC', flip(-6)], ['bad length', flip(-2)]] as const) {
+    for (const size of [3, undefined]) {
+      const decoded = await decode(Buffer.concat([first, tail]), size);
+      assert.equal(decoded.isTruncated, true, name);
+      assert.ok(Buffer.from(decoded.body).subarray(0, 1000).equals(PAGE.subarray(0, 1000)), `${name}: the first member whole`);
+    }
+  }
+  const onlyFirst = await decode(Buffer.concat([first, garbage]));
+  assert.equal(onlyFirst.body.length, 1000, 'nothing of the garbage member is kept');
 });
 
 test('gzip headers with FEXTRA, FNAME, FCOMMENT and FHCRC are skipped whole', async () => {

@@ -25,3 +25,12 @@ test('a version in lower or mixed case, or after up to 4 spaces or tabs, is read
     assert.equal(repairStatusLine(line), null, line);
   }
 });
+
+test('a reason glued to its status (HTTP/1.1 200OK) is parted from it, as Chromium and curl read it', () => {
+  assert.equal(repairStatusLine('HTTP/1.1 200OK\r\nContent-Length: 2\r\n'), 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n');
+  assert.equal(repairStatusLine('http/1.0 404Not Found\n'), 'HTTP/1.0 404 Not Found\n', 'with a version in lower case');
+  assert.equal(repairStatusLine('HTTP/2 301Moved\r\n'), 'HTTP/1.1 301 Moved\r\n');
+  for (const line of ['HTTP/1.1 200 OK\r\n', 'HTTP/1.1 200\r\n', 'HTTP/1.1 2000\r\n', 'HTTP/1.1 20OK\r\n']) {
+    assert.equal(repairStatusLine(line), null, line);
+  }
+});

@@ -37,7 +37,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .option('timeout', { describe: 'Time allowed for a whole response, in seconds or with a unit (500ms, 30s, 2m)', type: 'string', requiresArg: true, defaultDescription: '30' })
       .option('max-bytes', { describe: 'Cap on a decoded body (e.g. 10MB); longer bodies are cut', type: 'string', requiresArg: true, defaultDescription: '10MB' })
       .option('delay', { describe: 'Time between request starts to one host, in seconds or with a unit (500ms, 2s) (robots.txt Crawl-delay may raise it; --no-delay: 0)', type: 'string', requiresArg: true, defaultDescription: '0' })
-      .option('retries', { describe: 'Further attempts after a network error, timeout, 5xx, 408 or 429', type: 'string', requiresArg: true, defaultDescription: '3' })
+      .option('retries', { describe: 'Further attempts after a network error, timeout, 5xx, 408 or 429 (a malformed response: at most one)', type: 'string', requiresArg: true, defaultDescription: '3' })
       .option('max-redirects', { describe: 'Most redirects followed per URL', type: 'string', requiresArg: true, defaultDescription: '10' })
       .option('ignore-robots', { describe: 'Do not fetch or obey robots.txt (announced on stderr; --sitemaps still reads its Sitemap: lines)', type: 'boolean' })
       .option('max-query-variants', { describe: 'Spider-trap cap: most distinct query strings of one path followed from pages of that same path (calendars, endless pagination)', type: 'string', requiresArg: true, defaultDescription: '500' })
