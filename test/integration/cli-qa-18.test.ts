@@ -13,6 +13,7 @@ import { startSite, page } from '../helpers/site.js';
 import { assertOneLineError, crawlite, MAIN } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
 import { rows } from '../helpers/db.js';
+import { prefixNotices } from '../../src/config/prefix-seeds.js';
 
 const REPO = new URL('../../../', import.meta.url).pathname;
 
@@ -150,4 +151,18 @@ test('a value not among an option\'s choices is said as other bad values are, wi
     assertOneLineError(run, 2, new RegExp(`^crawlite: ${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\[CRAWL_USAGE\\]$`));
     assert.equal(run.stderr.trimEnd().split('\n')[1], `crawlite: ${hint}`);
   }
+});
+
+test('bench refusing a crawl\'s database names its two seeds as "(+1 more seed)" (it said "+1 more seeds")', async (t) => {
+  const site = await startSite({ '/': page('home'), '/b': page('b') });
+  t.after(() => site.close());
+  const db = join(tempDir(t, 'crawlite-qa18-'), 'crawl.db');
+  assert.equal((await crawlite(['crawl', site.url('/'), site.url('/b'), '--db', db, '--quiet'])).code, 0);
+  assertOneLineError(await crawlite(['bench', '--db', db, '--pages', '10']), 1,
+    new RegExp(`^crawlite: .*crawl\\.db holds a crawl of ${site.url('/').replace(/[.]/g, '\\.')} \\(\\+1 more seed\\) \\(run 1\\), not a bench run, and was left untouched`));
+  assert.equal(rows(db, 'SELECT url FROM pages').length, 2, 'the crawl is kept');
+  // --scope prefix names three seeds without their trailing slash, then counts the rest the same way.
+  const folders = (n: number) => prefixNotices(Array.from({ length: n }, (_, i) => `https://example.org/d${i}`), 'prefix').at(-1);
+  assert.match(folders(4)!, /: and 1 more seed without its trailing slash, crawled from the directory above it$/);
+  assert.match(folders(5)!, /: and 2 more seeds without their trailing slash, each crawled from the directory above it$/);
 });
