@@ -166,3 +166,28 @@ test('bench refusing a crawl\'s database names its two seeds as "(+1 more seed)"
   assert.match(folders(4)!, /: and 1 more seed without its trailing slash, crawled from the directory above it$/);
   assert.match(folders(5)!, /: and 2 more seeds without their trailing slash, each crawled from the directory above it$/);
 });
+
+test('one URL or pattern where a job file wants a list (seeds: https://..., include: ^...) is named with the list to write, which then works, in YAML and JSON (it said only "expected a list")', async (t) => {
+  const site = await startSite({ '/': page('home', ['/docs/a', '/blog/b']), '/docs/a': page('a'), '/blog/b': page('b') });
+  t.after(() => site.close());
+  const dir = tempDir(t, 'crawlite-qa18-');
+  const pattern = `^${site.origin.replace(/\./g, '\\.')}/(docs/.*)?$`;
+  const jobs: Array<[string, (value: string) => string, string]> = [
+    ['seeds.yaml', (v) => `seeds: ${v}\n`, site.url('/')],
+    ['include.yaml', (v) => `seeds: [${site.url('/')}]\nscope:\n  include: ${v}\n`, pattern],
+    ['seeds.json', (v) => `{ "seeds": ${v} }`, JSON.stringify(site.url('/'))],
+  ];
+  for (const [name, write, value] of jobs) {
+    const job = join(dir, name);
+    writeFileSync(job, write(value));
+    const db = join(dir, `${name}.db`);
+    const run = await crawlite(['crawl', '--config', job, '--db', db, '--quiet']);
+    assertOneLineError(run, 2, /: expected a list of .*, got '.*'; a list of one is written \[".*"\] \[CRAWL_CONFIG_INVALID\]$/);
+    // What the line says to write, written.
+    const list = /; a list of one is written (\[".*"\]) \[CRAWL_CONFIG_INVALID\]$/.exec(run.stderr.trim())![1]!;
+    writeFileSync(job, write(list));
+    const fixed = await crawlite(['crawl', '--config', job, '--db', db, '--quiet']);
+    assert.equal(fixed.code, 0, `${name}: ${list}: ${fixed.stderr}`);
+  }
+  assert.deepEqual(rows(join(dir, 'include.yaml.db'), 'SELECT url FROM pages ORDER BY url').map((r) => (r as { url: string }).url), [site.url('/'), site.url('/docs/a')]);
+});
