@@ -205,3 +205,21 @@ test('a --seeds-file line without its scheme is offered the URL it most likely i
   assertOneLineError(await crawlite(['crawl', '-i', list, '--db', join(dir, 'c.db')]), 2, /: give one absolute http:\/\/ or https:\/\/ URL per line \[CRAWL_SEED_INVALID\]$/);
   assert.equal(existsSync(join(dir, 'c.db')), false);
 });
+
+test('a database typed without --db (crawlite stats data/x.db, as sqlite3 takes it) gets "did you mean --db data/x.db?" on the hint line (it named only --help)', async (t) => {
+  const dir = tempDir(t, 'crawlite-qa18-');
+  const file = join(dir, 'my crawl');
+  writeFileSync(file, '');
+  const cases: Array<[string[], string, string | null]> = [
+    [['stats', 'data/x.db'], 'data/x.db', 'did you mean --db data/x.db? run crawlite stats --help for usage'],
+    [['export', file, '--format', 'csv'], file, `did you mean --db '${file}'? run crawlite export --help for usage`],
+    [['report', 'pages.sqlite'], 'pages.sqlite', 'did you mean --db pages.sqlite? run crawlite report --help for usage'],
+    // Not a database by its name, and no such file; and a value of another option is no stray word.
+    [['stats', 'nothing'], 'nothing', 'run crawlite stats --help for usage'],
+  ];
+  for (const [args, typed, hint] of cases) {
+    const run = await crawlite(args, { cwd: dir });
+    assertOneLineError(run, 2, new RegExp(`^crawlite: Unknown argument: ${typed.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\[CRAWL_USAGE\\]$`));
+    assert.equal(run.stderr.trimEnd().split('\n')[1], `crawlite: ${hint}`, args.join(' '));
+  }
+});
