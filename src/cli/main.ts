@@ -81,7 +81,9 @@ async function main(typed: string[]): Promise<void> {
       const line = unknownCommandMessage(said, argv, commandNames(), listCommandNames()) ?? withDashValueHint(said, argv);
       // The command typed, so the hint names its own --help.
       const command = argv.find((word) => commandNames().includes(word));
-      throw Object.assign(new Error(line), { code: 'CRAWL_USAGE', isYargs: true, knownOptions: Object.keys(described), command });
+      // The words typed alone (no option before them), so a stray database path can be told from a flag.
+      const words = argv.filter((word, i) => !word.startsWith('-') && (i === 0 || !argv[i - 1]!.startsWith('-') || argv[i - 1]!.includes('=')));
+      throw Object.assign(new Error(line), { code: 'CRAWL_USAGE', isYargs: true, knownOptions: Object.keys(described), command, words });
     });
   try {
     // Before yargs, which reads `search -html` as short flags, -h among them (help, exit 0).

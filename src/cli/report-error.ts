@@ -6,6 +6,8 @@ import { escapeControls, isCrawlError, StoreError } from '../errors.js';
 import { STORE_FULL_MESSAGE, isStoreFull } from '../store/store-full.js';
 import { asStoreCorrupt } from '../store/store-corrupt.js';
 import { suggestOption } from './suggest-option.js';
+import { shellWord } from '../shell-word.js';
+import { statSync } from 'node:fs';
 
 const USAGE_CODES = new Set(['CRAWL_USAGE', 'CRAWL_CONFIG_INVALID', 'CRAWL_SEED_INVALID']);
 
@@ -25,7 +27,7 @@ export function reportError(err: unknown, isDebug: boolean): number {
   process.stderr.write(`crawlite: ${firstLine}${code ? ` [${code}]` : ''}\n`);
   if (code === 'CRAWL_USAGE' && isYargs) {
     // The suggestion goes on the hint line: the error line stays what scripts and tests match.
-    const meant = suggestFor(message, firstLine, (err as { knownOptions?: string[] }).knownOptions ?? []);
+    const meant = suggestFor(message, firstLine, (err as { knownOptions?: string[] }).knownOptions ?? [], (err as { words?: string[] }).words ?? []);
     const command = (err as { command?: string }).command;
     const help = command === undefined ? 'crawlite --help (or crawlite <command> --help)' : `crawlite ${command} --help`;
     process.stderr.write(`crawlite: ${meant ? `did you mean ${meant}? ` : ''}run ${help} for usage\n`);
@@ -40,15 +42,29 @@ export function reportError(err: unknown, isDebug: boolean): number {
  * (`--max-pages`); for a value that is not one of an option's choices, the choice it most likely
  * meant, in any letter case (`--format CSV`: `--format csv`).
  */
-function suggestFor(message: string, line: string, known: string[]): string | null {
+function suggestFor(message: string, line: string, known: string[], words: readonly string[]): string | null {
   const choice = readInvalidChoice(message);
   if (choice !== null) {
     const meant = choice.choices.find((c) => c.toLowerCase() === choice.given.toLowerCase()) ?? suggestOption(choice.given, choice.choices);
     return meant === null ? null : `--${choice.option} ${meant}`;
   }
   const typed = /^Unknown arguments?: ([^,]+)/.exec(line)?.[1];
-  const option = typed === undefined ? null : suggestOption(typed, known);
+  if (typed === undefined) return null;
+  // `crawlite stats data/x.db`: the database typed as an argument, as sqlite3 takes it.
+  if (words.includes(typed) && known.includes('db') && isDbLike(typed)) return `--db ${shellWord(typed)}`;
+  const option = suggestOption(typed, known);
   return option === null ? null : `--${option}`;
+}
+
+/** A word typed alone that names a database: a file that exists, or a name ending .db or .sqlite. */
+function isDbLike(word: string): boolean {
+  if (/\.(?:db|sqlite3?)$/i.test(word)) return true;
+  try {
+    return statSync(word).isFile();
+  } catch {
+    // Not there (or not reachable): no file to suggest.
+    return false;
+  }
 }
 
 interface InvalidChoice {

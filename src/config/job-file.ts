@@ -167,7 +167,17 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     return `${path}: ${issue.issues[0].message}, got ${show(issue.path.at(-1))}`;
   }
   const got = 'input' in issue && issue.input !== undefined ? `, got ${show(issue.input)}` : '';
-  return `${path === '' ? '' : `${path}: `}${issue.message}${got}`;
+  return `${path === '' ? '' : `${path}: `}${issue.message}${got}${oneAsList(issue)}`;
+}
+
+/**
+ * `seeds: https://example.org/` (or `include: /docs/`): one item where a list belongs, the commonest
+ * slip in a first job file. The line says how to write it, in a form YAML and JSON both read.
+ */
+function oneAsList(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'invalid_type' || issue.expected !== 'array' || typeof issue.input !== 'string') return '';
+  const item = JSON.stringify(issue.input);
+  return item.length > 200 ? '' : `; a list of one is written [${escapeControls(item)}]`;
 }
 
 function show(value: unknown): string {

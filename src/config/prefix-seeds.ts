@@ -22,6 +22,10 @@ export function prefixNotices(seeds: readonly string[], mode: ScopeMode): string
     const folder = `${url.origin}${url.pathname}/${url.search}`;
     return `crawlite: --scope prefix: seed ${seed} is a page in ${directory}, so all of ${directory} is crawled; for the folder, give ${folder}`;
   });
-  if (folders.length > MAX_NAMED) lines.push(`crawlite: --scope prefix: and ${folders.length - MAX_NAMED} more seeds without their trailing slash, each crawled from the directory above it`);
+  const more = folders.length - MAX_NAMED;
+  if (more > 0) {
+    const rest = more === 1 ? 'seed without its trailing slash, crawled' : 'seeds without their trailing slash, each crawled';
+    lines.push(`crawlite: --scope prefix: and ${more} more ${rest} from the directory above it`);
+  }
   return lines;
 }

@@ -12,7 +12,7 @@ import { readSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { decodeTextFile, notUtf8Words, readBounded } from './text-file.js';
 import { UsageError } from '../errors.js';
-import { seedPortProblem, seedUrlProblem, SPACE_IN_SEED, type SeedProblem } from './seed-url.js';
+import { seedPortProblem, seedUrlProblem, suggestSeed, SPACE_IN_SEED, type SeedProblem } from './seed-url.js';
 
 export const MAX_SEEDS = 100_000;
 /** About MAX_SEEDS URLs of 300 characters: a bigger file is not a seed list worth reading. */
@@ -82,6 +82,7 @@ export function readSeedsFile(path: string): string[] {
   let firstBad = '';
   let firstProblem: SeedProblem = 'not-http';
   let firstPort: string | null = null;
+  let firstSuggested: string | null = null;
   // A bare CR ends a line too (old Mac files): the URL parser drops CRs, tabs and newlines inside
   // a URL, so two URLs on CR-ended lines were silently one (QA).
   const lines = readText(path).split(/\r\n|\r|\n/);
@@ -92,7 +93,7 @@ export function readSeedsFile(path: string): string[] {
     // parser, joining what was written apart: refused with the line instead.
     const problem = /[\u0000-\u001f\u007f]/.test(line) ? 'not-http' : seedUrlProblem(line);
     if (problem) {
-      if (bad.length === 0) [firstBad, firstProblem, firstPort] = [quoteLine(line), problem, seedPortProblem(line)];
+      if (bad.length === 0) [firstBad, firstProblem, firstPort, firstSuggested] = [quoteLine(line), problem, seedPortProblem(line), suggestSeed(line)];
       bad.push(i + 1);
       continue;
     }
@@ -105,7 +106,8 @@ export function readSeedsFile(path: string): string[] {
     const more = bad.length > 1 ? ` (and ${bad.length - 1} more line${bad.length > 2 ? 's' : ''}: ${bad.slice(1, 6).join(', ')}${bad.length > 6 ? ', ...' : ''})` : '';
     const fix = firstProblem === 'space'
       ? `${SPACE_IN_SEED}; give one URL per line, a # comment on a line of its own, and a space inside a URL as %20`
-      : firstPort ?? 'give one absolute http:// or https:// URL per line';
+      // As a typed seed's line offers the URL meant (a list of bare host names: example.org/docs).
+      : firstPort ?? `give one absolute http:// or https:// URL per line${firstSuggested === null ? '' : `, e.g. ${firstSuggested}`}`;
     throw new UsageError('CRAWL_SEED_INVALID', `${name}:${bad[0]}: invalid seed URL '${firstBad}'${more}: ${fix}`);
   }
   if (seeds.length === 0) throw new UsageError('CRAWL_USAGE', `--seeds-file ${name} holds no URL (one per line; blank lines and # comments are skipped)`);

@@ -103,7 +103,7 @@ function firstOtherCrawl(db: Database.Database): OtherCrawl | null {
     if (options?.bench !== undefined) continue;
     const seeds = Array.isArray(options?.seeds) ? options.seeds.map(String) : [];
     if (seeds.length === 1 && /^http:\/\/127\.0\.0\.1:\d+\/$/.test(seeds[0]!) && !isOtherSite()) continue;
-    return { runId: row.id, seed: seeds.length === 0 ? 'unknown seeds' : seeds.length === 1 ? seeds[0]! : `${seeds[0]} (+${seeds.length - 1} more seeds)` };
+    return { runId: row.id, seed: seeds.length === 0 ? 'unknown seeds' : seeds.length === 1 ? seeds[0]! : `${seeds[0]} (+${seeds.length - 1} more seed${seeds.length > 2 ? 's' : ''})` };
   }
   return null;
 }

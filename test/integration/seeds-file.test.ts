@@ -46,7 +46,7 @@ test('bad lists: a bad line is named with its number, a missing or empty file is
   const bad = join(dir, 'bad.txt');
   writeFileSync(bad, 'http://127.0.0.1:9/ok\nexample.org/page\nhttp://127.0.0.1:9/fine\nftp://x/\nmailto:a@b\n');
   assertOneLineError(await crawlite(['crawl', '--seeds-file', bad, '--db', db]), 2,
-    new RegExp(`^crawlite: ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2: invalid seed URL 'example.org/page' \\(and 2 more lines: 4, 5\\): give one absolute http:// or https:// URL per line \\[CRAWL_SEED_INVALID\\]$`));
+    new RegExp(`^crawlite: ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2: invalid seed URL 'example.org/page' \\(and 2 more lines: 4, 5\\): give one absolute http:// or https:// URL per line, e\\.g\\. https://example\\.org/page \\[CRAWL_SEED_INVALID\\]$`));
   assertOneLineError(await crawlite(['crawl', '--seeds-file', join(dir, 'none.txt'), '--db', db]), 2, /cannot read --seeds-file .*none\.txt: no such file \[CRAWL_USAGE\]$/);
   const empty = join(dir, 'empty.txt');
   writeFileSync(empty, '# nothing yet\n\n');

@@ -46,7 +46,7 @@ const CASES: Array<[what: string, file: string, message: string]> = [
   ['a limit with its value left out', `${SEED}maxPages:\n`, 'FILE: maxPages: expected a whole number >= 1 (leave the key out for no limit), got null'],
   ['slice not a mapping', `${SEED}scope: host\n`, "FILE: scope: expected a mapping of scope options (mode, include, exclude, followNofollow), got 'host'"],
   ['bad seed', 'seeds:\n  - https://example.org/\n  - ftp://example.org/\n', "FILE: seeds[1]: expected an absolute http:// or https:// URL, got 'ftp://example.org/'"],
-  ['seeds not a list', 'seeds: https://example.org/\n', "FILE: seeds: expected a list of absolute http(s) URLs, got 'https://example.org/'"],
+  ['seeds not a list', 'seeds: https://example.org/\n', "FILE: seeds: expected a list of absolute http(s) URLs, got 'https://example.org/'; a list of one is written [\"https://example.org/\"]"],
   ['bad regex', `${SEED}scope:\n  exclude: ["(unclosed"]\n`, "FILE: scope.exclude[0]: expected a valid regular expression, got '(unclosed'"],
   ['exponential regex', `${SEED}scope:\n  include: ["(?!x)(a+)+b"]\n`, "FILE: scope.include[0]: a repeated group that itself repeats, with a back-reference or lookaround, can take exponential time on a long URL; rewrite it without one of the two, got '(?!x)(a+)+b'"],
   ['bad size', `${SEED}fetch:\n  maxBodyBytes: 12 parsecs\n`, "FILE: fetch.maxBodyBytes: expected a size from 1KB to 2GB, e.g. 10MB, got '12 parsecs'"],
