@@ -9,7 +9,7 @@
  * without replacing anything (a link), so a kill during the copy leaves no half-written database
  * where the crawl's was.
  */
-import { existsSync, linkSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError } from '../errors.js';
 import { makeDirs } from '../make-dirs.js';
@@ -125,6 +125,7 @@ export function rescueDb(db: Db, path: string, change: FileChange, pages: number
     }
   }
   if (target === null) return new StoreError('CRAWL_STORE_WRITE', `${what}, and ${held} could not be written beside it (${targets.join(', ')} all exist): it is lost`);
+  syncFolder(dirname(path));
   const where = target === path
     ? `written back to ${path}; run the crawl again to continue it`
     : `written to ${target} (the file now at ${path} was left as it is); continue the crawl with --db ${target}`;
@@ -148,6 +149,25 @@ function placeNew(temp: string, target: string): boolean {
   if (existsSync(target)) return false;
   renameSync(temp, target);
   return true;
+}
+
+/**
+ * The folder's entries to disk: the copy is the only one left of the crawl, and VACUUM INTO syncs
+ * its bytes but not the link that gives it its name, nor the removal of the temporary one. A power
+ * cut soon after "written back to data/crawl.db" could leave the crawl under crawl.db.<pid>.tmp
+ * only, or, the link kept and the temporary name's removal not, under both. Best effort: some
+ * file systems cannot sync a folder (EINVAL), and the copy is whole either way.
+ */
+function syncFolder(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // not supported here: the entries reach the disk with the file system's next commit
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function count(pages: number): string {

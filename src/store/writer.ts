@@ -6,7 +6,7 @@
  * and a page's rows all-or-nothing.
  */
 import { statSync } from 'node:fs';
-import type { Db } from './db.js';
+import { setupError, type Db } from './db.js';
 import type { Transaction } from 'better-sqlite3';
 import { prepareStatements, type Statements } from './statements.js';
 import { StoreError, type ErrorCode } from '../errors.js';
@@ -278,8 +278,14 @@ export class Writer {
     } catch (err) {
       // The other crawl held the write lock past busy_timeout (e.g. both started at once).
       const code = (err as { code?: string }).code;
-      if (code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') throw err;
-      throw new StoreError('CRAWL_STORE_LOCKED', `database ${dbPath} is in use by another crawl; wait for it or use --db`, { cause: err });
+      if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+        throw new StoreError('CRAWL_STORE_LOCKED', `database ${dbPath} is in use by another crawl; wait for it or use --db`, { cause: err });
+      }
+      // The lock is the crawl's first write. A file already in WAL mode (a crawl killed, or one a
+      // reader kept in WAL mode) opens and sets up on a read-only mount or a full disk without
+      // writing anything, so this is where that shows: it printed SQLite's bare "attempt to write
+      // a readonly database", with no code (QA).
+      throw setupError(dbPath, err);
     }
   }
 
