@@ -94,18 +94,63 @@ function countUrlStates(db: Db): Stats['urls'] {
   return { total, byState };
 }
 
-function countErrors(db: Db): ErrorCount[] {
-  // MIN() picks the sample so that the same database always shows the same one.
-  return db
-    .prepare<[], ErrorCount>(
-      `SELECT error_code AS code, 'url' AS source, state, COUNT(*) AS count, MIN(error_message) AS sampleMessage
-         FROM urls WHERE error_code IS NOT NULL GROUP BY error_code, state
-       UNION ALL
-       SELECT error_code, 'page', NULL, COUNT(*), MIN(error_message)
-         FROM pages WHERE error_code IS NOT NULL GROUP BY error_code
-       ORDER BY count DESC, code, source, state`,
-    )
-    .all();
+/** What `crawlite stats` counts of pages (and urls' errors), read in one statement. */
+interface PageCounts {
+  pages: number;
+  raw: number;
+  wire: number;
+  byStatus: Stats['byStatus'];
+  byContentType: Stats['byContentType'];
+  byDepth: Stats['byDepth'];
+  errors: ErrorCount[];
+}
+
+/**
+ * Every per-page count `crawlite stats` shows from one read of the pages table: the table is
+ * grouped once by (status, type, depth, error) into a temporary table (a few rows; at most one a
+ * page), and each list is summed from that. Types are grouped as stored and their media types
+ * taken per group, not per page (15 % less CPU at 1,000,000 pages). A GROUP BY per list read the table once each: 6 reads,
+ * ~10 s on a 1,000,000-page file. One statement, so that its ORDER BY keeps each list in the order
+ * (and collation) its own query gave it: status and depth ascending; types, and errors, by count,
+ * most first, then by value. The urls' errors come from the urls_error index.
+ */
+const PAGE_COUNTS_SQL = `
+  WITH g AS MATERIALIZED (
+    SELECT status, content_type, depth, error_code, COUNT(*) AS n, SUM(raw_bytes) AS raw, SUM(wire_bytes) AS wire, MIN(error_message) AS message
+      FROM pages GROUP BY status, content_type, depth, error_code
+  )
+  SELECT kind, key, source, state, count, raw, wire, message FROM (
+    SELECT 'total' AS kind, NULL AS key, NULL AS source, NULL AS state, SUM(n) AS count, SUM(raw) AS raw, SUM(wire) AS wire, NULL AS message FROM g
+    UNION ALL SELECT 'status', status, NULL, NULL, SUM(n), NULL, NULL, NULL FROM g GROUP BY status
+    UNION ALL SELECT 'type', ${CONTENT_TYPE_SQL} AS ct, NULL, NULL, SUM(n), NULL, NULL, NULL FROM g GROUP BY ct
+    UNION ALL SELECT 'depth', depth, NULL, NULL, SUM(n), NULL, NULL, NULL FROM g GROUP BY depth
+    -- MIN() picks the sample so that the same database always shows the same one.
+    UNION ALL SELECT 'error', error_code, 'page', NULL, SUM(n), NULL, NULL, MIN(message) FROM g WHERE error_code IS NOT NULL GROUP BY error_code
+    UNION ALL SELECT 'error', error_code, 'url', state, COUNT(*), NULL, NULL, MIN(error_message) FROM urls WHERE error_code IS NOT NULL GROUP BY error_code, state
+  ) ORDER BY kind, CASE WHEN kind IN ('type', 'error') THEN -count END, key, source, state`;
+
+interface PageCountRow {
+  kind: 'total' | 'status' | 'type' | 'depth' | 'error';
+  key: number | string | null;
+  source: 'url' | 'page' | null;
+  state: string | null;
+  count: number | null;
+  raw: number | null;
+  wire: number | null;
+  message: string | null;
+}
+
+function readPageCounts(db: Db): PageCounts {
+  const counts: PageCounts = { pages: 0, raw: 0, wire: 0, byStatus: [], byContentType: [], byDepth: [], errors: [] };
+  for (const r of db.prepare<[], PageCountRow>(PAGE_COUNTS_SQL).iterate()) {
+    const count = r.count ?? 0;
+    if (r.kind === 'total') Object.assign(counts, { pages: count, raw: r.raw ?? 0, wire: r.wire ?? 0 });
+    else if (r.kind === 'status') counts.byStatus.push({ status: r.key as number, count });
+    else if (r.kind === 'type') counts.byContentType.push({ contentType: r.key as string, count });
+    else if (r.kind === 'depth') counts.byDepth.push({ depth: r.key as number, count });
+    else counts.errors.push({ code: r.key as string, source: r.source!, state: r.state, count, sampleMessage: r.message });
+  }
+  return counts;
 }
 
 function readLatestRun(db: Db): RunSummary | null {
@@ -139,9 +184,15 @@ function runningStatus(db: Db): string {
   return lockState(owner).kind === 'free' ? 'crashed' : 'running';
 }
 
+/**
+ * The first and last fetch, each one seek in the pages_fetched index. MIN and MAX in one SELECT
+ * read the whole index instead (SQLite's min/max shortcut takes one of them alone): 0.1 s of CPU
+ * at 1,000,000 pages.
+ */
+export const FETCHED_SPAN_SQL = 'SELECT (SELECT MIN(fetched_at) FROM pages) AS first, (SELECT MAX(fetched_at) FROM pages) AS last';
+
 function readTiming(db: Db, pages: number): Stats['timing'] {
-  // MIN/MAX on fetched_at are answered from the pages_fetched index, not a scan.
-  const span = db.prepare<[], { first: number | null; last: number | null }>('SELECT MIN(fetched_at) AS first, MAX(fetched_at) AS last FROM pages').get();
+  const span = db.prepare<[], { first: number | null; last: number | null }>(FETCHED_SPAN_SQL).get();
   const first = span?.first ?? null;
   const last = span?.last ?? null;
   // The subquery scans pages; COALESCE stops at its first non-null argument, so it runs only for
@@ -163,21 +214,26 @@ function readTiming(db: Db, pages: number): Stats['timing'] {
 /** Stats without the per-value lists, whose length grows with the crawl (one row per depth). */
 export type StatsSummary = Omit<Stats, 'byStatus' | 'byContentType' | 'byDepth' | 'errors'>;
 
+/** The pages, and their bodies' bytes raw and on the wire. */
+export interface PageTotals {
+  pages: number;
+  raw: number;
+  wire: number;
+}
+
 /**
  * The totals, timing and runs: a fixed number of rows however big the crawl. `crawlite report`
- * reads these and bounds the lists itself (src/report/read-report.ts).
+ * reads these and bounds the lists itself (src/report/read-report.ts). `totals` come from the
+ * caller's own pass over the pages (both commands have one).
  */
-export function readSummary(db: Db, dbPath: string): StatsSummary {
-  const totals = db
-    .prepare<[], { pages: number; raw: number | null; wire: number | null }>('SELECT COUNT(*) AS pages, SUM(raw_bytes) AS raw, SUM(wire_bytes) AS wire FROM pages')
-    .get()!;
+export function readSummary(db: Db, dbPath: string, totals: PageTotals): StatsSummary {
   // length() of a BLOB reads its size from the record header, not the blob itself.
   const stored = db.prepare<[], { n: number | null }>('SELECT SUM(length(data)) AS n FROM contents').get()?.n ?? 0;
   return {
     dbPath,
     pages: totals.pages,
     urls: countUrlStates(db),
-    bytes: { raw: totals.raw ?? 0, wire: totals.wire ?? 0, stored, dbFile: fileBytes(dbPath), walFile: fileBytes(`${dbPath}-wal`) },
+    bytes: { raw: totals.raw, wire: totals.wire, stored, dbFile: fileBytes(dbPath), walFile: fileBytes(`${dbPath}-wal`) },
     timing: readTiming(db, totals.pages),
     runs: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM runs').get()!.n,
     latestRun: readLatestRun(db),
@@ -186,27 +242,10 @@ export function readSummary(db: Db, dbPath: string): StatsSummary {
 }
 
 function readCounts(db: Db, dbPath: string): Stats {
-  const { dbPath: path, pages, urls, bytes, timing, runs, latestRun, recrawl } = readSummary(db, dbPath);
-  return {
-    dbPath: path,
-    pages,
-    urls,
-    byStatus: db.prepare<[], { status: number; count: number }>('SELECT status, COUNT(*) AS count FROM pages GROUP BY status ORDER BY status').all(),
-    byContentType: db
-      .prepare<[], { contentType: string; count: number }>(
-        `SELECT ${CONTENT_TYPE_SQL} AS contentType, COUNT(*) AS count
-           FROM pages GROUP BY contentType ORDER BY count DESC, contentType`,
-      )
-      .all(),
-    byDepth: db.prepare<[], { depth: number; count: number }>('SELECT depth, COUNT(*) AS count FROM pages GROUP BY depth ORDER BY depth').all(),
-    errors: countErrors(db),
-    // The order of the JSON keys `crawlite stats --json` has always printed.
-    bytes,
-    timing,
-    runs,
-    latestRun,
-    recrawl,
-  };
+  const { byStatus, byContentType, byDepth, errors, ...totals } = readPageCounts(db);
+  const { dbPath: path, pages, urls, bytes, timing, runs, latestRun, recrawl } = readSummary(db, dbPath, totals);
+  // The order of the JSON keys `crawlite stats --json` has always printed.
+  return { dbPath: path, pages, urls, byStatus, byContentType, byDepth, errors, bytes, timing, runs, latestRun, recrawl };
 }
 
 /**

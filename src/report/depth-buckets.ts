@@ -4,7 +4,6 @@
  * depth per page (QA: 356,339 depths overflowed the stack in Math.max(...) and drew a
  * 24,000-pixel-wide SVG).
  */
-import type { Db } from '../store/db.js';
 
 /** Depths 0 to SINGLE_DEPTHS - 1 get a column each: most crawls end well inside them. */
 export const SINGLE_DEPTHS = 20;
@@ -24,16 +23,16 @@ const starts: number[] = [...Array.from({ length: SINGLE_DEPTHS }, (_, i) => i),
 
 // The CASE maps a depth to the start of its column, so GROUP BY yields at most starts.length rows.
 // Constants only, so inlining them is safe. A negative depth (never written) joins depth 0.
-const BUCKET_SQL = `CASE ${[...RANGE_STARTS]
+export const DEPTH_BUCKET_SQL = `CASE ${[...RANGE_STARTS]
   .reverse()
   .map((from) => `WHEN depth >= ${from} THEN ${from}`)
   .join(' ')} ELSE MAX(depth, 0) END`;
 
-/** Column for each start from depth 0 up to the one holding the deepest page, empty ones included. */
-export function readDepthBuckets(db: Db): DepthBucket[] {
-  const rows = db
-    .prepare<[], { b: number; n: number; deepest: number }>(`SELECT ${BUCKET_SQL} AS b, COUNT(*) AS n, MAX(depth) AS deepest FROM pages GROUP BY b ORDER BY b`)
-    .all();
+/**
+ * Column for each start from depth 0 up to the one holding the deepest page, empty ones included,
+ * from the pages grouped by DEPTH_BUCKET_SQL (`b`) in order (read-report.ts).
+ */
+export function depthBuckets(rows: Array<{ b: number; n: number; deepest: number }>): DepthBucket[] {
   if (rows.length === 0) return [];
   const found = new Map(rows.map((r) => [r.b, r]));
   const last = starts.indexOf(rows[rows.length - 1]!.b);
