@@ -20,6 +20,8 @@ type Engine = zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompre
 /** Shared by a body's layers: set when any of them ended before its compressed stream did. */
 export interface CutMark {
   isCut: boolean;
+  /** Set with isCut when the end is corrupt data, not an early end: waiting for more mends nothing. */
+  isCorrupt?: boolean;
 }
 
 function isUnexpectedEnd(err: unknown): boolean {

@@ -175,6 +175,7 @@ export async function* gunzipMembers(source: AsyncIterable<Buffer>, mark: CutMar
         // whole body, then garbage): the whole members before it are the page, as Chromium,
         // which reads no member past the first, shows it; kept and marked cut, not failed.
         mark.isCut = true;
+        mark.isCorrupt = true;
         isWhole = true;
         return;
       }
@@ -194,6 +195,7 @@ export async function* gunzipMembers(source: AsyncIterable<Buffer>, mark: CutMar
       if (trailerError !== null) {
         if (member === 0) throw new GzipFormatError(trailerError);
         mark.isCut = true; // as a corrupt later member, above
+        mark.isCorrupt = true;
         isWhole = true;
         return;
       }

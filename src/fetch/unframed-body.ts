@@ -25,6 +25,7 @@
  */
 import type { Readable } from 'node:stream';
 import { FetchError } from '../errors.js';
+import type { CutMark } from './decode-checked.js';
 import { gunzipMembers } from './gunzip-members.js';
 
 /** Silence after an evidently whole document before its body is taken as ended. */
@@ -71,7 +72,7 @@ const MAX_GZIP_CHECK_BYTES = 64 * 1024 * 1024;
  * an end too: waiting would not mend it, and the reader says what is wrong with it.
  */
 export async function isWholeGzip(chunks: readonly Buffer[]): Promise<boolean> {
-  const mark = { isCut: false };
+  const mark: CutMark = { isCut: false };
   let unpacked = 0;
   try {
     for await (const out of gunzipMembers((async function* () { yield* chunks; })(), mark, {})) {
@@ -81,7 +82,8 @@ export async function isWholeGzip(chunks: readonly Buffer[]): Promise<boolean> {
   } catch {
     return true;
   }
-  return !mark.isCut;
+  // A corrupt member after a whole one ends the body too (gunzip-members.ts): nothing to wait for.
+  return !mark.isCut || mark.isCorrupt === true;
 }
 
 /**

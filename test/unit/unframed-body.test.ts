@@ -77,6 +77,7 @@ test('a sitemap file is whole at its end tag when XML, at the end of a line when
   assert.equal(await whole(gzipped.slice(0, -4)), false, 'its trailer cut short');
   assert.equal(await whole(gzipped.slice(0, 12)), false, 'cut in its deflate data');
   assert.equal(await whole(gzipped, gzipped.slice(0, 15)), false, 'a second member cut short');
+  assert.equal(await whole(gzipped, '\x1F\x8B\x08\x00\x00\x00\x00\x00\x00\x03\xff\xff\xff\xff\xff\xff'), true, 'a corrupt second member: waiting would not mend it');
   assert.equal(await whole('\x1F\x8B\x08\x00\x00\x00\x00\x00\x00\x03garbage data'), true, 'corrupt: waiting would not mend it');
   assert.equal(whole('   \n'), false, 'only whitespace so far');
   assert.equal(whole(''), false);
