@@ -127,5 +127,8 @@ if (isEnded) writer.endRun('done');
 writer.close();
 // The run started when its first page was fetched, as a crawl's does, not when this script ran.
 db.prepare('UPDATE runs SET started_at = ?').run(t0 - 1000);
+// A crawl's first start takes noindex pages out of the search index once and marks the file so
+// (search/search-index.ts); without the mark, the first resume of this file would do that work.
+db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('noindex_unindexed', '1')").run();
 db.close();
 console.log(`${dbPath}: ${stored} pages, ${failed} failures in ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -9,7 +9,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isBrokenPipe, whenWritable } from './stream-backpressure.js';
 
 /** Resolves with the number of buffers handed to the stream. Does not end `out`: it may be stdout. */
-export async function writeBuffers(chunks: Iterable<Uint8Array>, out: Writable): Promise<number> {
+export async function writeBuffers(chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, out: Writable): Promise<number> {
   let failure: Error | null = null;
   const onError = (err: Error): void => {
     failure ??= err;
@@ -17,7 +17,7 @@ export async function writeBuffers(chunks: Iterable<Uint8Array>, out: Writable):
   out.on('error', onError);
   let written = 0;
   try {
-    for (const chunk of chunks) {
+    for await (const chunk of chunks) {
       if (out.destroyed || failure !== null) break;
       written += 1;
       if (!out.write(chunk)) await whenWritable(out);
