@@ -51,7 +51,7 @@ export function loadCrawlConfig(given: JobFlags): ResolvedJob {
   if (!flags.urls?.length && !job.job.seeds?.length) throw noSeedsError(job);
   const merged = mergeJob(defaultConfig(), job.job);
   const dbNotice = flags.db === undefined ? jobDbNotice(job, merged) : null;
-  const config = configFromFlags(flags, merged);
+  const config = configFromFlags(flags, merged, job.path);
   const warnings = [...credentialWarnings(flags.urls?.length ? flags.urls : (job.job.seeds ?? [])), ...prefixNotices(config.seeds, config.scope.mode)];
   return { config, job, warnings: dbNotice === null ? warnings : [dbNotice, ...warnings] };
 }
