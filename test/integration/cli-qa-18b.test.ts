@@ -4,12 +4,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startSite, page } from '../helpers/site.js';
-import { assertOneLineError, crawlite } from '../helpers/cli.js';
+import { assertOneLineError, crawlite, MAIN } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
+import { openTerminal, quote, skipWithoutTmux } from '../helpers/tmux.js';
 
 test('export with a filter no page matches (--content-type text/htm, --status, --since) exits 0 with empty output and one line on stderr naming the values stored (it said nothing)', async (t) => {
   const site = await startSite({
@@ -75,4 +78,47 @@ test('a job file\'s fetch.caFile that is missing or holds no certificate names t
   assertOneLineError(await crawlite(['crawl', '--config', job, '--ca-file', notes, '--workers', '0']), 2, /^crawlite: cannot use --ca-file .*\/notes\.txt: it holds no certificate; .* \[CRAWL_USAGE\]$/);
   assert.equal(site.total(), 0, 'nothing fetched');
   assert.equal(existsSync(join(dir, 'c.db')), false, 'no database made');
+});
+
+test('Ctrl+C while a crawl reads its seeds (before its own handler is in place) says so in one line, exit 130, nothing written (it ended with no line)', async (t) => {
+  const site = await startSite({ '/': page('home') });
+  t.after(() => site.close());
+  const dir = tempDir(t, 'crawlite-qa18b-');
+  const db = join(dir, 'c.db');
+  // A FIFO as the seeds file: its open returning here means the crawl has begun reading it, in the
+  // window before the crawl's handler; the signal comes while the read holds the event loop.
+  const fifo = join(dir, 'seeds.fifo');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+  let sent: Promise<void> = Promise.resolve();
+  const run = await crawlite(['crawl', '-i', fifo, '--db', db, '--workers', '0'], {
+    timeoutMs: 30_000,
+    onSpawn: (child) => {
+      sent = (async () => {
+        const writer = await open(fifo, 'w');
+        child.kill('SIGINT');
+        await writer.write(`${site.url('/')}\n`);
+        await writer.close();
+      })();
+    },
+  });
+  await sent;
+  assertOneLineError(run, 130, /^crawlite: SIGINT received before the crawl began; nothing was written$/);
+  assert.equal(existsSync(db), false, 'no database made');
+  assert.equal(site.total(), 0, 'nothing fetched');
+});
+
+test('Ctrl+C while -i - reads URLs typed in a terminal: the same line, exit 130 (it ended with no line)', async (t) => {
+  if (skipWithoutTmux(t)) return;
+  const dir = tempDir(t, 'crawlite-qa18b-');
+  const db = join(dir, 'c.db');
+  const crawl = `${quote(process.execPath)} ${quote(MAIN)} crawl -i - --db ${quote(db)} --workers 0`;
+  // The shell traps Ctrl+C (a trap, not an ignore, which its child would inherit) so as to live on and print the exit status.
+  const terminal = openTerminal(t, `sh -c ${quote(`trap : INT; ${crawl}; echo "exit $?"; sleep 30`)}`);
+  await terminal.waitFor(/reading seed URLs from the terminal, one per line; end with Ctrl\+D/);
+  terminal.sendKeys('http://127.0.0.1:9/', 'Enter');
+  terminal.sendKeys('C-c');
+  const screen = await terminal.waitFor(/exit \d+/);
+  assert.match(screen, /^crawlite: SIGINT received before the crawl began; nothing was written$/m);
+  assert.match(screen, /^exit 130$/m);
+  assert.equal(existsSync(db), false, 'no database made');
 });
