@@ -11,9 +11,16 @@ import { formatCrawlDelay, formatRequeueSkipped, formatRetryFailed, formatSeedRe
 import { createCrawlNotices } from './crawl-notices.js';
 import { continueHint } from '../config/resume-options.js';
 import { checkProxies, describeProxy } from '../fetch/proxy-check.js';
+import { readStdinSeeds } from '../config/seeds-file.js';
 
-export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<number> {
-  const { config, job, warnings, resumed } = loadCrawlConfig(flags);
+/**
+ * `handOver`: removes the handler that ends the process on a Ctrl+C before the crawl began
+ * (early-interrupt.ts), once this one's own is about to be installed.
+ */
+export async function runCrawlCommand(flags: JobFlags & ViewFlags, handOver: () => Promise<void> = async () => {}): Promise<number> {
+  // `-i -`: stdin read without holding the event loop, so Ctrl+C while it is typed is answered.
+  const stdin = flags.seedsFile === '-' ? await readStdinSeeds() : undefined;
+  const { config, job, warnings, resumed } = loadCrawlConfig(flags, stdin);
   const typedHeaders = (flags.header ?? []).map((h) => String(h).split(':')[0]!.trim());
   const view = createViewFromFlags(flags, config.maxPages, continueHint(config, job?.path ?? null, typedHeaders));
   const notices = createCrawlNotices(flags, view.say);
@@ -38,6 +45,7 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags): Promise<numb
     notices.info(describeProxy(config.fetch.proxy));
     await checkProxies(config.fetch.proxy, config.seeds);
   }
+  await handOver();
   const stop = new AbortController();
   const detach = onInterrupt(stop, view.say);
   const opts: CrawlOptions = { signal: stop.signal, job: job ? { name: job.name, file: job.path } : (resumed?.job ?? undefined), ...view.crawlOptions };

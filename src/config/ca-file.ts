@@ -24,10 +24,15 @@ const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 
 /**
  * The certificates of `path` as plain PEM texts, each parsed once (so a broken one is refused
- * here, not in the middle of a crawl). `option` names where the path came from, for the error line.
+ * here, not in the middle of a crawl). `option` names where the path came from, for the error line;
+ * `jobFile`, the job file it was read from: the line then starts `<job file>: fetch.caFile:` with
+ * CRAWL_CONFIG_INVALID, as for the file's other keys (it named neither, with CRAWL_USAGE, QA 18).
  */
-export function readCaFile(path: string, option = '--ca-file'): string[] {
-  const fail = (why: string) => new UsageError('CRAWL_USAGE', `cannot use ${option} ${path}: ${why}; pass a file of PEM certificates (-----BEGIN CERTIFICATE-----)`);
+export function readCaFile(path: string, option = '--ca-file', jobFile?: string): string[] {
+  const refuse = (verb: string, why: string) => jobFile === undefined
+    ? new UsageError('CRAWL_USAGE', `cannot ${verb} ${option} ${path}: ${why}`)
+    : new UsageError('CRAWL_CONFIG_INVALID', `${jobFile}: ${option}: cannot ${verb} ${path}: ${why}`);
+  const fail = (why: string) => refuse('use', `${why}; pass a file of PEM certificates (-----BEGIN CERTIFICATE-----)`);
   let bytes: Buffer;
   try {
     bytes = readBounded(path, MAX_CA_FILE_BYTES);
@@ -35,7 +40,7 @@ export function readCaFile(path: string, option = '--ca-file'): string[] {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied'
       : code === 'ENOTDIR' ? 'a part of its path is a file, not a folder' : (err as Error).message;
-    throw new UsageError('CRAWL_USAGE', `cannot read ${option} ${path}: ${why}`);
+    throw refuse('read', why);
   }
   if (bytes.length > MAX_CA_FILE_BYTES) throw fail(`it is larger than ${MAX_CA_FILE_BYTES / 1024 / 1024} MB`);
   // DER starts with a SEQUENCE tag: a certificate, but one the user should convert, as Node's ca option wants PEM.
@@ -54,7 +59,7 @@ export function readCaFile(path: string, option = '--ca-file'): string[] {
       throw fail(`certificate ${certs.length + 1} in it cannot be read`);
     }
     if (distrust !== null) {
-      throw new UsageError('CRAWL_USAGE', `cannot use ${option} ${path}: certificate ${certs.length + 1} in it is a TRUSTED CERTIFICATE whose trust settings ${distrust}, so it cannot vouch for a site; leave it out of the file`);
+      throw refuse('use', `certificate ${certs.length + 1} in it is a TRUSTED CERTIFICATE whose trust settings ${distrust}, so it cannot vouch for a site; leave it out of the file`);
     }
     // A plain PEM of the certificate alone: its trust settings were read just above.
     certs.push(cert.toString());

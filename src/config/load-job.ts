@@ -39,9 +39,10 @@ export interface ResolvedJob {
   resumed?: { runId: number; notice: (queued: number) => string; job: { name: string; file: string | null } | null };
 }
 
-export function loadCrawlConfig(given: JobFlags): ResolvedJob {
+/** `stdin`: what `--seeds-file -` read already (seeds-file.ts readStdinSeeds), else read here. */
+export function loadCrawlConfig(given: JobFlags, stdin?: Buffer): ResolvedJob {
   // Seeds from --seeds-file join those typed; together they replace the job file's, as typed ones do.
-  const flags = given.seedsFile === undefined ? given : { ...given, urls: [...(given.urls ?? []), ...readSeedsFile(String(given.seedsFile))] };
+  const flags = given.seedsFile === undefined ? given : { ...given, urls: [...(given.urls ?? []), ...readSeedsFile(String(given.seedsFile), stdin)] };
   if (flags.config === undefined && !flags.urls?.length && given.seedsFile === undefined) return resumeLastCrawl(flags);
   if (flags.config === undefined) {
     const config = configFromFlags(flags);
@@ -51,7 +52,7 @@ export function loadCrawlConfig(given: JobFlags): ResolvedJob {
   if (!flags.urls?.length && !job.job.seeds?.length) throw noSeedsError(job);
   const merged = mergeJob(defaultConfig(), job.job);
   const dbNotice = flags.db === undefined ? jobDbNotice(job, merged) : null;
-  const config = configFromFlags(flags, merged);
+  const config = configFromFlags(flags, merged, job.path);
   const warnings = [...credentialWarnings(flags.urls?.length ? flags.urls : (job.job.seeds ?? [])), ...prefixNotices(config.seeds, config.scope.mode)];
   return { config, job, warnings: dbNotice === null ? warnings : [dbNotice, ...warnings] };
 }

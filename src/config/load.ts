@@ -72,9 +72,10 @@ const SCOPES: readonly ScopeMode[] = ['host', 'domain', 'prefix', 'any'];
  * (config/load-job.ts). A flag left out (undefined) keeps the base value; seeds, --include and
  * --exclude given on the command line replace the base's lists. The --no- forms of the valued
  * options in cli/commands/crawl.ts CRAWL_NEGATABLE say "none": the way to drop what a job file,
- * or the run a crawl without URLs continues, set.
+ * or the run a crawl without URLs continues, set. `jobFile`: the job file (--config) merged into
+ * `base`, which the error line of a key only checked here (fetch.caFile's file) names.
  */
-export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seeds'> & { seeds?: string[] } = defaultConfig()): CrawlConfig {
+export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seeds'> & { seeds?: string[] } = defaultConfig(), jobFile?: string): CrawlConfig {
   const seeds = (flags.urls?.length ? flags.urls : (base.seeds ?? [])).map((u) => String(u));
   if (seeds.length === 0) throw new UsageError('CRAWL_USAGE', 'give at least one URL to crawl, e.g. crawlite crawl https://example.org/');
   const normalized = seeds.map((seed) => {
@@ -113,7 +114,7 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
       maxRedirects: optionalInt('--max-redirects', flags.maxRedirects, 0, 100) ?? base.fetch.maxRedirects,
       headers: headersFromFlags(flags.header, base.fetch.headers ?? {}),
       insecure: flags.insecure ?? base.fetch.insecure ?? false,
-      ...caFile(flags.caFile, base.fetch.caFile),
+      ...caFile(flags.caFile, base.fetch.caFile, jobFile),
       proxy: proxyFromFlags(flags.proxy, base.fetch.proxy),
       cookies: flags.cookies ?? base.fetch.cookies ?? true,
       politeness: politenessFromFlags(flags, base.fetch.politeness),
@@ -134,13 +135,15 @@ export function configFromFlags(flags: CrawlFlags, base: Omit<CrawlConfig, 'seed
 /**
  * --ca-file, else the base's fetch.caFile (a job file's, a continued crawl's): its certificates
  * are read now, so a bad file fails before anything is fetched, and the path is kept absolute,
- * as a continued crawl run from another folder must find the same file.
+ * as a continued crawl run from another folder must find the same file. `jobFile`: the job file
+ * the base's path came from, which its error line names.
  */
-function caFile(flag: string | false | undefined, base: string | undefined): { caFile?: string } {
+function caFile(flag: string | false | undefined, base: string | undefined, jobFile: string | undefined): { caFile?: string } {
   const given = flag === undefined ? base : flag === false ? undefined : flag;
   if (given === undefined) return {};
   const path = expandHome(given);
-  readCaFile(path, flag === undefined ? 'fetch.caFile' : '--ca-file');
+  if (flag === undefined) readCaFile(path, 'fetch.caFile', jobFile);
+  else readCaFile(path, '--ca-file');
   return { caFile: resolve(path) };
 }
 

@@ -51,16 +51,47 @@ function readStdin(): Buffer {
   return Buffer.concat(chunks);
 }
 
-function readText(path: string): string {
+/**
+ * All of stdin, as readStdin, but as it comes on the event loop: the synchronous read held the
+ * loop, so a Ctrl+C while the URLs were typed (or piped) could only end the process by the
+ * signal's default action, with no line (QA 18); now cli/early-interrupt.ts answers it.
+ */
+export async function readStdinSeeds(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    if (isatty(0)) promptTerminal();
+    for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
+      // Past the bound the file is refused anyway: no need to hold more of it.
+      if (size > MAX_FILE_BYTES) break;
+    }
+  } catch (err) {
+    throw readError('-', err);
+  }
+  return Buffer.concat(chunks);
+}
+
+function promptTerminal(): void {
+  process.stderr.write('crawlite: reading seed URLs from the terminal, one per line; end with Ctrl+D\n');
+}
+
+function readError(path: string, err: unknown): UsageError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of its path is a file, not a folder' : (err as Error).message;
+  return new UsageError('CRAWL_USAGE', `cannot read --seeds-file ${path === '-' ? 'stdin' : path}: ${why}`);
+}
+
+/** `stdin`: stdin's bytes, for path '-', when readStdinSeeds has read them. */
+function readText(path: string, stdin?: Buffer): string {
   const name = path === '-' ? 'stdin' : path;
   let bytes: Buffer;
   try {
-    if (path === '-' && isatty(0)) process.stderr.write('crawlite: reading seed URLs from the terminal, one per line; end with Ctrl+D\n');
-    bytes = path === '-' ? readStdin() : readBounded(path, MAX_FILE_BYTES);
+    if (path === '-' && stdin === undefined && isatty(0)) promptTerminal();
+    bytes = path === '-' ? (stdin ?? readStdin()) : readBounded(path, MAX_FILE_BYTES);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of its path is a file, not a folder' : (err as Error).message;
-    throw new UsageError('CRAWL_USAGE', `cannot read --seeds-file ${name}: ${why}`);
+    throw readError(path, err);
   }
   if (bytes.length > MAX_FILE_BYTES) {
     throw new UsageError('CRAWL_USAGE', `--seeds-file ${name} is larger than 32 MB; split it over several runs on the same --db`);
@@ -75,7 +106,7 @@ function quoteLine(line: string): string {
 }
 
 /** The file's URLs, in order, as given (the config normalizes and dedups them). */
-export function readSeedsFile(path: string): string[] {
+export function readSeedsFile(path: string, stdin?: Buffer): string[] {
   const name = path === '-' ? 'stdin' : path;
   const seeds: string[] = [];
   const bad: number[] = [];
@@ -85,7 +116,7 @@ export function readSeedsFile(path: string): string[] {
   let firstSuggested: string | null = null;
   // A bare CR ends a line too (old Mac files): the URL parser drops CRs, tabs and newlines inside
   // a URL, so two URLs on CR-ended lines were silently one (QA).
-  const lines = readText(path).split(/\r\n|\r|\n/);
+  const lines = readText(path, stdin).split(/\r\n|\r|\n/);
   for (const [i, raw] of lines.entries()) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;

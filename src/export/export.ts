@@ -20,6 +20,7 @@ import { checkExtractedFields, withExtractedFields } from './extracted-fields.js
 import { parseFilter, type FilterFlags, type PageFilter } from './filters.js';
 import { writeLinks } from './links.js';
 import { writeWarc } from './warc.js';
+import { noMatchNote } from './no-match.js';
 
 export type ExportFormat = 'jsonl' | 'csv' | 'warc' | 'links';
 const FORMATS: readonly string[] = ['jsonl', 'csv', 'warc', 'links'] satisfies ExportFormat[];
@@ -82,12 +83,13 @@ async function writeRows(db: Db, opts: ExportOptions, fields: FieldName[], filte
 
 /**
  * Exports every page of the database at `opts.dbPath` as `opts.format`, to `opts.out` or else to
- * `stdout` (which is not ended). Resolves with the rows written; on stdout that stops short,
+ * `stdout` (which is not ended). Resolves with the rows written and, when none was, the line for
+ * stderr saying why (no page matched the filters, or none is stored: no-match.ts); on stdout that stops short,
  * quietly, when the reader closes the pipe. Throws UsageError CRAWL_USAGE for a bad format,
  * field or output path, StoreError CRAWL_STORE_MISSING / CRAWL_STORE_OPEN for the database,
  * OutputError CRAWL_OUTPUT_WRITE when the output cannot be opened or written.
  */
-export async function exportPages(opts: ExportOptions, stdout: Writable): Promise<{ rows: number }> {
+export async function exportPages(opts: ExportOptions, stdout: Writable): Promise<{ rows: number; note: string | null }> {
   const { fields, plan } = checkOptions(opts);
   const filter = parseFilter(opts.filter ?? {}); // bad filter values fail before any file is created
   // The database is opened, and found to be a crawlite one, before the output is: opening a FIFO
@@ -96,12 +98,17 @@ export async function exportPages(opts: ExportOptions, stdout: Writable): Promis
   try {
     prepareExportQuery(db, 'SELECT 1 FROM pages LIMIT 0');
     checkRunExists(db, opts.filter?.run);
-    if (plan !== null) return { rows: await writeOut(plan, (stream) => writeRows(db, opts, fields, filter, stream)) };
-    try {
-      return { rows: await writeRows(db, opts, fields, filter, stdout) };
-    } catch (err) {
-      throw asOutputWriteError(err, null); // stdout's own failures (disk full behind `> file`); others as they are
+    let rows: number;
+    if (plan !== null) {
+      rows = await writeOut(plan, (stream) => writeRows(db, opts, fields, filter, stream));
+    } else {
+      try {
+        rows = await writeRows(db, opts, fields, filter, stdout);
+      } catch (err) {
+        throw asOutputWriteError(err, null); // stdout's own failures (disk full behind `> file`); others as they are
+      }
     }
+    return { rows, note: rows === 0 ? noMatchNote(db, opts.dbPath, opts.filter ?? {}, filter) : null };
   } finally {
     db.close();
   }

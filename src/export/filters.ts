@@ -46,7 +46,7 @@ function statusCondition(value: unknown, params: PageFilter['params']): string {
 }
 
 /** The media type as stats.ts shows it: lowercased, parameters dropped. */
-const MEDIA_TYPE = `lower(trim(CASE WHEN instr(p.content_type, ';') > 0 THEN substr(p.content_type, 1, instr(p.content_type, ';') - 1) ELSE p.content_type END))`;
+export const MEDIA_TYPE = `lower(trim(CASE WHEN instr(p.content_type, ';') > 0 THEN substr(p.content_type, 1, instr(p.content_type, ';') - 1) ELSE p.content_type END))`;
 
 function contentTypeCondition(value: unknown, params: PageFilter['params']): string {
   const parts = list(value).map((item) => {

@@ -230,7 +230,7 @@ test('--ca-file that cannot be used: one line naming the file and why, exit 2, n
   // A job file's fetch.caFile: the key named.
   const job = join(dir, 'job.yaml');
   writeFileSync(job, `seeds: [${site.url('/')}]\ndb: ${join(dir, 'c.db')}\nfetch:\n  caFile: ${text}\n`);
-  assertOneLineError(await crawlite(['crawl', '--config', job]), 2, /^crawlite: cannot use fetch\.caFile .*\/notes\.txt: it holds no certificate; /);
+  assertOneLineError(await crawlite(['crawl', '--config', job]), 2, /^crawlite: .*\/job\.yaml: fetch\.caFile: cannot use .*\/notes\.txt: it holds no certificate; .* \[CRAWL_CONFIG_INVALID\]$/);
   assert.equal(site.total(), 0, 'nothing fetched');
   assert.ok(!existsSync(join(dir, 'c.db')), 'no database made');
 });

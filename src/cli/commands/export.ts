@@ -46,7 +46,7 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
     refuseBinaryToTerminal(format, argv.out, process.stdout);
     const { exportPages } = await import('../../export/export.js');
     const { readNewerSchema } = await import('../read-newer-schema.js');
-    await readNewerSchema(argv.db, () =>
+    const { note } = await readNewerSchema(argv.db, () =>
       exportPages(
         {
           dbPath: argv.db, format, out: argv.out, fields: argv.fields, with: argv.with, isFormatFromOut: fromOut !== null,
@@ -55,5 +55,7 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
         process.stdout,
       ),
     );
+    // Exit 0 and the empty output stand, so a pipe goes on; stdout stays the export's alone.
+    if (note !== null) process.stderr.write(`crawlite: ${note}\n`);
   },
 };
