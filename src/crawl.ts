@@ -20,7 +20,6 @@ import type { ErrorCode, StoreError } from './errors.js';
 import { openForWrite, type Db } from './store/db.js';
 import { asStoreCorrupt } from './store/store-corrupt.js';
 import { Writer } from './store/writer.js';
-import { Checkpointer, FALLBACK_CHECKPOINT_PAGES } from './store/checkpointer.js';
 import { applyMaxDbSize, refuseFullAtStart } from './store/max-db-size.js';
 import { nullEmptyEncodings } from './store/null-encodings.js';
 import { settleForReaders } from './store/settle-file.js';
@@ -236,13 +235,6 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   // A file deleted while no commit comes (a slow site, a long --delay) is found within this too.
   writer.watchFile(FILE_WATCH_MS);
   if (opts.onWalGrowth) writer.onWalGrowth(opts.onWalGrowth);
-  // WAL checkpoints off the main thread, which the parse threads wait on (checkpointer.ts).
-  const checkpointer = db.memory ? null : new Checkpointer(db.name);
-  if (checkpointer) {
-    writer.onCommit(() => checkpointer.committed());
-    // SQLite's own checkpoint, on this thread, only when that one falls far behind (checkpointer.ts).
-    db.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
-  }
 
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
@@ -518,7 +510,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     recrawlStats = recrawl.id === null ? null : readRecrawlSummary(db);
     writer.close();
     loopDelay.disable();
-    await Promise.allSettled([pool.close(), fetcher.close(), checkpointer?.close()]);
+    await Promise.allSettled([pool.close(), fetcher.close()]);
     if (writer.moved !== null) {
       // The open file is all there is of the crawl now: its name is gone (store/db-moved.ts).
       storeError = rescueDb(db, config.dbPath, writer.moved, countPages(db));

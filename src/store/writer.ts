@@ -112,7 +112,6 @@ export class Writer {
   #moved: FileChange | null = null;
   readonly #walGrowth: WalGrowth | null;
   #onWalGrowth: (walBytes: number) => void = () => {};
-  #onCommit: () => void = () => {};
   readonly #hooks: PageHooks[] = [];
   /** URLs the writes in #ops leave 'done' (pages' final URLs, a recrawl's 304s), for isStored() before they commit. */
   readonly #bufferedStored = new Set<string>();
@@ -164,11 +163,6 @@ export class Writer {
   /** Called when the WAL passes the next size mark: a reader keeps it from being reused (wal-growth.ts). */
   onWalGrowth(handler: (walBytes: number) => void): void {
     this.#onWalGrowth = handler;
-  }
-
-  /** Called after each batch commits while the file is still the one opened (checkpointer.ts listens). */
-  onCommit(handler: () => void): void {
-    this.#onCommit = handler;
   }
 
   addPageHooks(hooks: PageHooks): void {
@@ -544,7 +538,6 @@ export class Writer {
     addTrapSkips(this.counts.trapSkips, this.#batchCounts.trapSkips);
     // Two stats per batch: a file or WAL deleted under the crawl is found within a batch of its loss.
     this.checkFile();
-    if (this.#moved === null) this.#onCommit();
     return claimed;
   }
 
