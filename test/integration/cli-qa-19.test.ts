@@ -5,9 +5,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { crawlite } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
 import { page, startSite } from '../helpers/site.js';
+
+function query<T>(dbPath: string, sql: string): T[] {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+}
 
 test('crawlite --help shows where to start: bench, a crawl, stats (it listed the commands with no command line to try)', async () => {
   const run = await crawlite(['--help']);
@@ -41,4 +51,36 @@ test('a crawl with no --delay waiting on a 500 retried names a retry\'s backoff 
   const waits = run.stderr.split('\n').filter((l) => /, waiting [\d.]+s for a URL to come due/.test(l));
   assert.ok(waits.length > 0, `the backoff (0.5-1 s, then 1-2 s) is waited with nothing in flight: ${run.stderr}`);
   for (const line of waits) assert.match(line, /for a URL to come due \(--delay or Crawl-delay, a retry's backoff or Retry-After, robots\.txt, a resting host\)$/);
+});
+
+test('--recrawl of a page stored as a 500 that still answers 500: unchanged, the URL done (it was failed as CRAWL_RECRAWL_UNAVAILABLE on every recrawl, exit 0 with "1 failed")', async (t) => {
+  let isBroken = true;
+  const site = await startSite({
+    '/': page('home', ['/err', '/fine']),
+    '/fine': page('fine'),
+    '/err': (_req, res) => {
+      res.writeHead(isBroken ? 500 : 200, { 'content-type': 'text/html' });
+      res.end(isBroken ? 'oops' : page('mended'));
+    },
+  });
+  t.after(() => site.close());
+  const db = join(tempDir(t, 'crawlite-qa19-'), 'crawl.db');
+  const args = ['crawl', site.url('/'), '--db', db, '--quiet', '--retries', '0', '--workers', '0'];
+  const first = await crawlite(args);
+  assert.equal(first.code, 0, first.stderr);
+
+  const again = await crawlite([...args, '--recrawl', '--log-format', 'json']);
+  assert.equal(again.code, 0, again.stderr);
+  const stats = JSON.parse((await crawlite(['stats', '--db', db, '--json'])).stdout);
+  assert.deepEqual([stats.recrawl.unchanged, stats.recrawl.changed, stats.recrawl.failed], [3, 0, 0], 'the 500 is what was stored: unchanged');
+  const err = query<{ state: string; status: number; error_code: string | null }>(db, "SELECT u.state, p.status, u.error_code FROM urls u JOIN pages p ON p.url_id = u.id WHERE u.url LIKE '%/err'");
+  assert.deepEqual(err, [{ state: 'done', status: 500, error_code: null }]);
+
+  // Mended, the next recrawl stores its page: changed. A good copy is what a later 5xx keeps.
+  isBroken = false;
+  assert.equal((await crawlite([...args, '--recrawl'])).code, 0);
+  isBroken = true;
+  assert.equal((await crawlite([...args, '--recrawl'])).code, 0);
+  const kept = query<{ state: string; status: number; error_code: string | null }>(db, "SELECT u.state, p.status, u.error_code FROM urls u JOIN pages p ON p.url_id = u.id WHERE u.url LIKE '%/err'");
+  assert.deepEqual(kept, [{ state: 'failed', status: 200, error_code: 'CRAWL_RECRAWL_UNAVAILABLE' }], 'a good copy stays under a later 500');
 });
