@@ -84,3 +84,27 @@ test('--recrawl of a page stored as a 500 that still answers 500: unchanged, the
   const kept = query<{ state: string; status: number; error_code: string | null }>(db, "SELECT u.state, p.status, u.error_code FROM urls u JOIN pages p ON p.url_id = u.id WHERE u.url LIKE '%/err'");
   assert.deepEqual(kept, [{ state: 'failed', status: 200, error_code: 'CRAWL_RECRAWL_UNAVAILABLE' }], 'a good copy stays under a later 500');
 });
+
+test('--max-time running out before the first URL comes due: no "nothing left to crawl: no URL is queued" under "N URLs still queued" (it said both)', async (t) => {
+  const site = await startSite({ '/': page('home', ['/a', '/b']), '/a': page('a'), '/b': page('b') });
+  t.after(() => site.close());
+  const db = join(tempDir(t, 'crawlite-qa19-'), 'crawl.db');
+  const first = await crawlite(['crawl', site.url('/'), '--db', db, '--quiet', '--max-pages', '1', '--workers', '0']);
+  assert.equal(first.code, 0, first.stderr);
+  // --sitemaps asks for /sitemap.xml at the run's start, and the first URL comes due 3 s after it: past --max-time.
+  const text = await crawlite(['crawl', '--db', db, '--max-time', '1', '--delay', '3', '--sitemaps', '--no-progress', '--workers', '0']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stderr, /stopped taking URLs at --max-time 1\.0s; 2 URLs still queued/);
+  assert.doesNotMatch(text.stderr, /nothing left to crawl/);
+  const json = await crawlite(['crawl', '--db', db, '--max-time', '1', '--delay', '3', '--sitemaps', '--log-format', 'json', '--workers', '0']);
+  assert.equal(json.code, 0, json.stderr);
+  const summary = JSON.parse(json.stderr.trim().split('\n').at(-1)!);
+  assert.equal(summary.type, 'summary');
+  assert.deepEqual(summary.maxTimeReached, { limitMs: 1000, queued: 2 });
+  assert.equal(summary.nothingQueued, undefined);
+  // A run with truly nothing to do still says so.
+  const done = await crawlite(['crawl', '--db', db, '--no-delay', '--no-sitemaps', '--no-progress', '--workers', '0']);
+  assert.equal(done.code, 0, done.stderr);
+  const after = await crawlite(['crawl', '--db', db, '--no-progress', '--workers', '0']);
+  assert.match(after.stderr, /nothing left to crawl: no URL is queued in this database/);
+});
