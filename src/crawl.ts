@@ -480,8 +480,11 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     await drain(active, nextEvent, STOP_GRACE_MS, (entry) => writer.requeue(entry));
     // A run that tried no URL says why when earlier failures are the reason: resuming never
     // fetches a failed URL again, only --retry-failed does. (Nothing tried: nothing buffered.)
+    // Not when --max-time ran out before the first URL came due (a --delay, a sitemap read): the
+    // queue is full, and "nothing left to crawl: no URL is queued" sat under "12 URLs still
+    // queued" (QA round 19).
     const tried = runOutcome.result();
-    if (!config.retryFailed && status === 'done' && tried.answered + tried.unanswered === 0) {
+    if (!config.retryFailed && !isTimeUp && status === 'done' && tried.answered + tried.unanswered === 0) {
       earlierFailures = readEarlierFailures(db);
       // QA: "0 pages stored" alone read as a crawl that did not work, on a day-two rerun.
       isNothingQueued = earlierFailures === null && !config.recrawl && !excludedSeeds

@@ -55,11 +55,12 @@ export function formatWait(ms: number): string {
 /**
  * "waiting 4m10s for a URL to come due" while the crawl is idle; '' while it works. Its causes name
  * the user's own --delay (and robots.txt's Crawl-delay) first: the usual wait, which without them
- * read as the site pushing back (QA).
+ * read as the site pushing back (QA); then a retry's backoff, the wait of a crawl with no delay
+ * whose last URLs answered 5xx or timed out, which the line left unnamed (QA round 19).
  */
 function waiting(p: CrawlProgress): string {
   if (p.waitingMs === null || p.waitingMs === undefined) return '';
-  return `waiting ${formatWait(p.waitingMs)} for a URL to come due (--delay or Crawl-delay, Retry-After, robots.txt, a resting host)`;
+  return `waiting ${formatWait(p.waitingMs)} for a URL to come due (--delay or Crawl-delay, a retry's backoff or Retry-After, robots.txt, a resting host)`;
 }
 
 function bar(done: number, total: number, width: number): string {

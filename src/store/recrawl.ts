@@ -34,7 +34,8 @@
  *   the page, so the stored row stays untouched and the next --recrawl asks again. A URL without a
  *   page of its own (it redirected when last fetched) keeps its redirect_to the same way: for a
  *   seed that is the scope its redirect widened (store/seed-redirects.ts), and a failure that
- *   dropped it would narrow the scope of every later run (QA).
+ *   dropped it would narrow the scope of every later run (QA). A stored page that was itself a
+ *   5xx, 408 or 429 is replaced as any answer: unchanged when it is the same (QA round 19).
  * All writes go through the writer (its enqueue() and page hooks), on its one connection.
  */
 import type { Db } from './db.js';
@@ -183,7 +184,11 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
     },
     failed(entry, prior, result) {
       const isDenied = DENIED_STATUSES.has(result.status) && hasGoodCopy(prior);
-      if (!isDenied && !isRetryableStatus(result.status)) return null;
+      // A stored page that was itself such an answer (a 500 from the start) holds nothing the
+      // server's failure could cost: the answer is stored as any, unchanged when it is the same.
+      // It failed every --recrawl as CRAWL_RECRAWL_UNAVAILABLE, which --retry-failed leaves alone.
+      const isStoredFailure = prior.pageless === null && isRetryableStatus(prior.status);
+      if (!isDenied && (!isRetryableStatus(result.status) || isStoredFailure)) return null;
       const code = isDenied ? 'CRAWL_RECRAWL_DENIED' : 'CRAWL_RECRAWL_UNAVAILABLE';
       const tries = entry.attempt + 1;
       const after = tries > 1 ? ` (after ${tries} attempts)` : '';

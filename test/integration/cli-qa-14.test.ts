@@ -110,7 +110,7 @@ test('a crawl paced by --delay says so when it waits (the line blamed Retry-Afte
   assert.equal(run.code, 0, run.stderr);
   const waits = run.stderr.split('\n').filter((l) => /, waiting [\d.]+s for a URL to come due/.test(l));
   assert.ok(waits.length > 0, run.stderr);
-  for (const line of waits) assert.match(line, /for a URL to come due \(--delay or Crawl-delay, Retry-After, robots\.txt, a resting host\)$/);
+  for (const line of waits) assert.match(line, /for a URL to come due \(--delay or Crawl-delay, a retry's backoff or Retry-After, robots\.txt, a resting host\)$/);
 });
 
 test('a job file\'s empty seeds list is called empty ("expected at least one seed URL, got a list")', async (t) => {

@@ -32,13 +32,13 @@ test('while idle until a URL comes due (a long Retry-After), the status says so 
   const block = formatStatusBlock(idle, { maxPages: 1000, recentRate: 0, isColor: false, columns: 200 });
   assert.deepEqual(block.split('\n').slice(1), [
     '  0 in flight  1,234 queued  0 errors',
-    '  waiting 2m06s for a URL to come due (--delay or Crawl-delay, Retry-After, robots.txt, a resting host)',
+    '  waiting 2m06s for a URL to come due (--delay or Crawl-delay, a retry\'s backoff or Retry-After, robots.txt, a resting host)',
     // 125.3 s of waiting, then 608 left (8 active) at 40 URLs/s.
     '  ██████████░░░░░░░░░░░░░░ 40%  400/1,000 URLs  ETA 2m21s',
   ]);
   assert.equal(
     formatStatusLine(progress({ active: 0, inFlight: 0, waitingMs: 4_000 }), { maxPages: null, recentRate: null }),
-    'crawlite: 400 pages (40.0/s avg), 0 errors, 0 in flight, 1,234 queued, 5.0 MB, 10.0s, waiting 4.0s for a URL to come due (--delay or Crawl-delay, Retry-After, robots.txt, a resting host)',
+    'crawlite: 400 pages (40.0/s avg), 0 errors, 0 in flight, 1,234 queued, 5.0 MB, 10.0s, waiting 4.0s for a URL to come due (--delay or Crawl-delay, a retry\'s backoff or Retry-After, robots.txt, a resting host)',
   );
   assert.equal(formatStatusBlock(progress(), { maxPages: null, recentRate: 1, isColor: false, columns: 200 }).split('\n').length, 2, 'no waiting line while working');
 });

@@ -24,7 +24,7 @@ export const searchCommand: CommandModule<object, SearchFlags> = {
   describe: 'Full-text search over the stored pages, best matches first',
   builder: (y) =>
     y
-      .positional('query', { describe: 'Words to find (all of them); OR, -word, word*, "a phrase"; after --, a query may start with -', type: 'string', array: true })
+      .positional('query', { describe: 'Words to find (all of them); OR, -word, word*; a "quoted phrase" finds its words in any order (the index keeps no positions); after --, a query may start with -', type: 'string', array: true })
       .option('db', searchOptions.db)
       .option('limit', searchOptions.limit)
       .option('json', searchOptions.json)
