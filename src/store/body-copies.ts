@@ -17,8 +17,8 @@
  * met under every broken link, in many branches of the site, and when only the first branch's
  * directory was kept (`/old-news/`), a copy in another (`/news/2019/help/`, below a soft-404 at
  * `/news/2019/summer-party`) was a "sibling", never below it, and that branch's trap ran to the
- * repeated-segment rule: `help/help/help/` here, and with three relative links in the template
- * thousands of URLs. Bounded: at most 8 directories per body (the oldest forgotten first), and
+ * repeated-segment rule: with `help/` and `contact/` in the template, 66 more pages of "not
+ * found" (test/helpers/real-sites.ts, calendar), and more with each further relative link. Bounded: at most 8 directories per body (the oldest forgotten first), and
  * the least recently used bodies are forgotten first; a forgotten or never-seen body is not a
  * copy (a trap re-seen is learned again from its next copy, which costs one level of the trap).
  */
