@@ -15,7 +15,8 @@ async function crawlSite(t: TestContext, name: RealSiteName, flags: string[] = [
   const site = await startRealSite(name);
   t.after(() => site.close());
   const db = tempDbPath(t);
-  const run = await crawlite(['crawl', site.seed, '--db', db, '--no-progress', '-q', ...flags]);
+  // 510 pages on the calendar site: 3-13 s here, 51 s on a host loaded 8 times over; the bound is for a hang.
+  const run = await crawlite(['crawl', site.seed, '--db', db, '--no-progress', '-q', ...flags], { timeoutMs: 150_000 });
   assert.equal(run.code, 0, run.stderr);
   const origin = `http://127.0.0.1:${site.port}`;
   const stored = rows<{ final_url: string; status: number }>(db, 'SELECT final_url, status FROM pages')
