@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// crawlite beside wget and wget2 on six small sites shaped like real ones (test/helpers/real-sites.ts:
+// a WordPress-like blog, a docs site, a faceted shop with session ids, an international site, a
+// calendar trap with soft-404s, a site behind redirects between hosts), each served on 127.0.0.1.
+// Each crawler runs with its defaults (wget and wget2: --recursive --level=inf --no-parent, robots
+// on); the servers log every request, so the URL sets compared are what each crawler asked for and
+// got a 2xx for (wget saves those; crawlite stores every response as a page, 4xx included).
+// Peers not installed are skipped. Usage: npm run build && node bench/peer-sites.mjs [site..] [--list]
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { REAL_SITES, startRealSite } from '../dist/test/helpers/real-sites.js';
+import { normalizeUrl } from '../dist/src/frontier/normalize-url.js';
+
+const MAIN = new URL('../dist/src/cli/main.js', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const shouldList = args.includes('--list');
+const names = args.filter((a) => !a.startsWith('--'));
+const sites = names.length ? names : REAL_SITES;
+const PEER_TIMEOUT_MS = 60_000;
+const has = (bin) => spawnSync(bin, ['--version'], { stdio: 'ignore' }).status === 0;
+const hasTime = spawnSync('/usr/bin/time', ['-f', '', 'true'], { stdio: 'ignore' }).status === 0;
+
+function run(cmd, argv, opts = {}) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    // Under /usr/bin/time when there is one: CPU seconds say more than wall time on a shared host.
+    const child = hasTime ? spawn('/usr/bin/time', ['-f', 'CPU %U %S', cmd, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], ...opts }) : spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], ...opts });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), PEER_TIMEOUT_MS);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      const cpu = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(stderr);
+      resolve({ code, signal, stderr, seconds: (performance.now() - t0) / 1000, cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN });
+    });
+  });
+}
+
+const crawlers = [
+  { name: 'crawlite', argv: (site, dir) => [process.execPath, [MAIN, 'crawl', site.seed, '--db', join(dir, 'crawl.db'), '--no-progress', '--log-format', 'json']] },
+  ...(has('wget')
+    ? [{
+        name: 'wget',
+        argv: (site, dir) => ['wget', ['--recursive', '--level=inf', '--no-parent', '-e', 'robots=on', '--tries=1', '--timeout=10', '-nv', '-P', dir,
+          // *.localhost names: the system resolver does not know them, so the site's own server is wget's proxy.
+          ...(site.name === 'hosts' ? ['-e', 'use_proxy=on', '-e', `http_proxy=http://127.0.0.1:${site.port}/`] : []), site.seed]],
+      }]
+    : []),
+  ...(has('wget2')
+    ? [{
+        name: 'wget2',
+        argv: (site, dir) => ['wget2', ['--recursive', '--level=inf', '--no-parent', '--robots=on', '--tries=1', '--timeout=10', '-nv', '-P', dir,
+          ...(site.name === 'hosts' ? [`--http-proxy=127.0.0.1:${site.port}`] : []), site.seed]],
+      }]
+    : []),
+];
+
+const ok = (r) => r.status >= 200 && r.status < 300;
+console.log(`crawlers: ${crawlers.map((c) => c.name).join(', ')}`);
+for (const name of sites) {
+  const site = await startRealSite(name);
+  const results = [];
+  for (const c of crawlers) {
+    site.log.length = 0;
+    const dir = mkdtempSync(join(tmpdir(), `peer-sites-${c.name}-`));
+    const [cmd, argv] = c.argv(site, dir);
+    const r = await run(cmd, argv);
+    const log = [...site.log];
+    const got = new Map(log.filter((e) => ok(e) && !e.url.endsWith('/robots.txt')).map((e) => [e.url, e]));
+    const byClass = {};
+    for (const e of log) byClass[`${String(e.status)[0]}xx`] = (byClass[`${String(e.status)[0]}xx`] ?? 0) + 1;
+    const res = { crawler: c.name, log, seconds: r.seconds, cpuSeconds: r.cpuSeconds, byClass, requests: log.filter((e) => !e.url.endsWith('/robots.txt')).length, got, distinct: new Set([...got.values()].map((e) => e.bodyHash)).size, killed: r.signal === 'SIGKILL' };
+    if (c.name === 'crawlite') {
+      const db = new Database(join(dir, 'crawl.db'), { readonly: true });
+      res.pages = db.prepare('SELECT count(*) AS n FROM pages').get().n;
+      const summary = r.stderr.trim().split('\n').map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((e) => e.type === 'summary');
+      res.crawlSeconds = summary ? summary.elapsedMs / 1000 : NaN;
+      res.urls = new Map(db.prepare('SELECT url, state, error_code FROM urls').all().map((u) => [u.url, u]));
+      db.close();
+    }
+    rmSync(dir, { recursive: true, force: true });
+    results.push(res);
+  }
+  await site.close();
+  console.log(`\n## ${name}`);
+  for (const r of results)
+    console.log(`${r.crawler.padEnd(9)} ${String(r.got.size).padStart(4)} URLs answered 2xx besides robots.txt (${r.distinct} distinct bodies), ${String(r.requests).padStart(4)} requests besides robots.txt${r.pages === undefined ? '' : `, ${r.pages} pages stored`}, ${r.seconds.toFixed(2)} s${Number.isNaN(r.cpuSeconds) ? '' : ` (CPU ${r.cpuSeconds.toFixed(2)} s)`}${r.crawlSeconds === undefined ? '' : ` (${r.crawlSeconds.toFixed(2)} s after start-up)`}${r.killed ? ` (killed at ${PEER_TIMEOUT_MS / 1000} s)` : ''}`);
+  for (const r of results) {
+    console.log(`  ${r.crawler} answers by status: ${Object.entries(r.byClass).sort().map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    if (shouldList) {
+      const other = r.log.filter((e) => !ok(e) && !e.url.endsWith('/robots.txt'));
+      if (other.length) console.log(`    not 2xx: ${other.slice(0, 6).map((e) => `${e.status} ${e.url}`).join(' ')}${other.length > 6 ? ' ...' : ''}`);
+    }
+  }
+  const [mine, ...peers] = results;
+  for (const peer of peers) {
+    const only = [...peer.got.keys()].filter((u) => !mine.got.has(u));
+    const notPeer = [...mine.got.keys()].filter((u) => !peer.got.has(u));
+    console.log(`  ${peer.crawler} only: ${only.length}; crawlite only: ${notPeer.length}`);
+    if (!shouldList) continue;
+    // Grouped by what crawlite did with the URL, with two examples each.
+    const groups = new Map();
+    for (const u of only) {
+      const row = mine.urls.get(normalizeUrl(u) ?? u);
+      const why = row ? `${row.state} ${row.error_code ?? ''}${row.url !== u ? ' (normalized to another URL)' : ''}`.trim() : 'never met';
+      if (!groups.has(why)) groups.set(why, []);
+      groups.get(why).push(u);
+    }
+    for (const [why, urls] of groups) console.log(`    ${peer.crawler} only, crawlite ${why}: ${urls.length}, e.g. ${urls.slice(0, 2).map((u) => u.length > 90 ? u.slice(0, 90) + '...' : u).join(' ')}`);
+    if (notPeer.length) console.log(`    crawlite only: ${notPeer.slice(0, 8).join(' ')}${notPeer.length > 8 ? ' ...' : ''}`);
+  }
+}
