@@ -134,6 +134,21 @@ function parseJson(text: unknown): ExportValue {
   }
 }
 
+/** Half of a surrogate pair without its other half. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * An extraction field as exported: files written by an earlier crawlite can hold a value cut at
+ * 10,000 characters between the halves of a surrogate pair (an emoji). JSON.stringify writes the
+ * lone half as `\ud83d`, which jq refuses, ending a pipeline on the whole export; it becomes
+ * U+FFFD, as a UTF-8 writer (CSV) makes it anyway.
+ */
+function extractedValue(raw: unknown): ExportValue {
+  const value = parseJson(raw);
+  const wellFormed = (v: unknown): unknown => (typeof v === 'string' ? v.replace(LONE_SURROGATE, '\ufffd') : v);
+  return Array.isArray(value) ? value.map(wellFormed) : (wellFormed(value) as ExportValue);
+}
+
 type Convert = (raw: unknown) => ExportValue;
 
 /** The conversion for one field, chosen once per export rather than once per cell. */
@@ -144,7 +159,7 @@ function converterFor(name: FieldName, opts: IterateOptions): Convert {
     case 'boolean':
       return (raw) => (raw === null ? null : Number(raw) !== 0);
     case 'extracted':
-      return parseJson; // a string, a list or null; CSV writes a list as its JSON text
+      return extractedValue; // a string, a list or null; CSV writes a list as its JSON text
     case 'json':
       return opts.isJsonAsText ? (raw) => (raw === null ? null : String(raw)) : parseJson;
     default:
