@@ -1,15 +1,19 @@
 /**
  * The database and its exports read by their consumers (round 19): extraction fields that never
- * hold half a surrogate pair.
+ * hold half a surrogate pair, and the README's queries, columns and export header checked against
+ * a real crawl's file.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { runCrawl } from '../../src/crawl.js';
 import { startSite } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 import { exportBytes } from '../helpers/export.js';
 import { rows } from '../helpers/db.js';
+
+const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 
 /** Half of a surrogate pair without its other half, as a string or as a JSON escape. */
 const LONE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -68,4 +72,56 @@ test('a lone surrogate an earlier crawlite stored in pages.fields is exported as
   assert.equal(home['field.price'], 'ab\ufffd');
   assert.deepEqual(home['field.tags'], ['\ufffdc', 'd\ufffd']);
   for (const value of [home['field.price'], ...(home['field.tags'] as string[])]) assert.doesNotMatch(value as string, LONE);
+});
+
+/** The SQL of every `sqlite3 <file> '<select>'` command and backquoted `select ...` the README shows. */
+function readmeQueries(): string[] {
+  const found = new Set<string>();
+  for (const m of README.matchAll(/sqlite3 \S+ (?:'((?:select|SELECT)[^']*)'|"((?:select|SELECT)[^"]*)")/g)) found.add((m[1] ?? m[2])!);
+  for (const m of README.matchAll(/`((?:select|SELECT) [^`]+)`/g)) found.add(m[1]!);
+  return [...found];
+}
+
+test("every SELECT the README shows runs on a crawl's file through better-sqlite3 (no double-quoted strings)", async (t) => {
+  const { dbPath } = await crawlFieldsSite(t);
+  const queries = readmeQueries();
+  assert.ok(queries.length >= 5, `the README's queries were found: ${queries.join(' | ')}`);
+  assert.ok(queries.some((q) => q.includes('unixepoch')), 'the runs query with its time');
+  const db = new Database(dbPath, { readonly: true });
+  t.after(() => db.close());
+  for (const sql of queries) {
+    // better-sqlite3 is built as sqlite3 3.41+ runs: "unixepoch" names a column, and fails.
+    assert.doesNotThrow(() => db.prepare(sql).all(), `README query: ${sql}`);
+  }
+  const [price] = db.prepare("select url, fields ->> '$.price' AS price from pages where url like '%/plain'").all() as Array<{ price: string }>;
+  assert.equal(price?.price, '£9.99');
+});
+
+/** The backquoted names in the first cell of each row of the README table after `heading`. */
+function tableColumns(heading: string): string[] {
+  const start = README.indexOf(heading);
+  assert.ok(start >= 0, heading);
+  const table = README.slice(start).split('\n\n')[1]!;
+  return table
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .flatMap((line) => [...line.split(' | ')[0]!.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]!));
+}
+
+test("the README's pages and urls columns are the file's, and its export column list is a plain export's header", async (t) => {
+  const { dbPath } = await crawlFieldsSite(t);
+  const columns = (table: string) => rows<{ name: string }>(dbPath, `SELECT name FROM pragma_table_info('${table}')`).map((r) => r.name);
+
+  const documented = tableColumns('**`pages`**');
+  assert.deepEqual([...documented].sort(), columns('pages').filter((c) => c !== 'id').sort());
+
+  const urls = README.slice(README.indexOf('**`urls`**'), README.indexOf('**`runs`**'));
+  for (const column of columns('urls').filter((c) => c !== 'id')) assert.ok(urls.includes(`\`${column}\``), `urls.${column} is described`);
+
+  const sentence = README.slice(README.indexOf('A plain export writes, in this order,'));
+  const listed = [...sentence.slice(0, sentence.indexOf('(the `pages` columns')).matchAll(/`([a-z_]+)`/g)].map((m) => m[1]!);
+  const header = (await exportBytes({ dbPath, format: 'csv' })).toString('utf8').split('\r\n')[0]!.split(',');
+  assert.deepEqual(header, [...listed, 'field.price', 'field.tags', 'field.pic']);
+  for (const name of listed) assert.ok(columns('pages').includes(name), `${name} is a pages column`);
+  assert.ok(!(await exportBytes({ dbPath, format: 'csv' })).subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'no byte order mark, as the README says');
 });
