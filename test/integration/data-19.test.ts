@@ -12,6 +12,7 @@ import { startSite } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 import { exportBytes } from '../helpers/export.js';
 import { rows } from '../helpers/db.js';
+import { crawlite } from '../helpers/cli.js';
 
 const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 
@@ -124,4 +125,30 @@ test("the README's pages and urls columns are the file's, and its export column 
   assert.deepEqual(header, [...listed, 'field.price', 'field.tags', 'field.pic']);
   for (const name of listed) assert.ok(columns('pages').includes(name), `${name} is a pages column`);
   assert.ok(!(await exportBytes({ dbPath, format: 'csv' })).subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'no byte order mark, as the README says');
+});
+
+/** Where Python's str.splitlines() breaks a line. */
+const PYTHON_LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
+
+test('JSON Lines and search --json escape the line breaks of Unicode, so a reader splitting at every line break gets whole objects', async (t) => {
+  const body = '<html><head><title>Seal\u2028facts\u0085</title></head><body><p>The walrus\u0085hauls\u2029out.</p><pre>a\u2028b</pre></body></html>';
+  const site = await startSite({ '/': body });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')]);
+  await runCrawl(config);
+  const dbPath = config.dbPath;
+
+  const jsonl = (await exportBytes({ dbPath, format: 'jsonl', fields: 'url,title', with: 'text,html' })).toString('utf8');
+  const lines = jsonl.replace(/\n$/, '').split(PYTHON_LINE_BREAK);
+  assert.equal(lines.length, 1, 'one page, one line');
+  const row = JSON.parse(lines[0]!) as { html: string; text: string; title: string };
+  assert.equal(row.html, body, 'the same value, escaped only in the JSON text');
+  assert.match(row.text, /walrus\u0085hauls/);
+  assert.match(jsonl, /\\u0085/);
+
+  const search = await crawlite(['search', 'walrus', '--db', dbPath, '--json']);
+  assert.equal(search.code, 0, search.stderr);
+  const hits = search.stdout.replace(/\n$/, '').split(PYTHON_LINE_BREAK).map((l) => JSON.parse(l) as { url: string; snippet: string });
+  assert.deepEqual(hits.map((h) => h.url), [site.url('/')]);
+  assert.match(hits[0]!.snippet, /\u0085/, 'the snippet keeps its character');
 });
