@@ -5,9 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { WARCParser } from 'warcio';
 import Database from 'better-sqlite3';
 import { runCrawl } from '../../src/crawl.js';
+import { exportPages } from '../../src/export/export.js';
+import { base32 } from '../../src/export/warc.js';
 import { startSite } from '../helpers/site.js';
 import { testConfig } from '../helpers/config.js';
 import { exportBytes } from '../helpers/export.js';
@@ -151,4 +156,38 @@ test('JSON Lines and search --json escape the line breaks of Unicode, so a reade
   const hits = search.stdout.replace(/\n$/, '').split(PYTHON_LINE_BREAK).map((l) => JSON.parse(l) as { url: string; snippet: string });
   assert.deepEqual(hits.map((h) => h.url), [site.url('/')]);
   assert.match(hits[0]!.snippet, /\u0085/, 'the snippet keeps its character');
+});
+
+test('a body under a content-coding crawlite cannot remove: its html is null and its WARC record keeps the Content-Encoding', async (t) => {
+  const coded = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x01, 0xff, 0xfe, 0x68]);
+  const site = await startSite({
+    '/': '<html><head><title>Home</title></head><body><a href="/coded">coded</a></body></html>',
+    '/coded': { headers: { 'content-type': 'text/html; charset=utf-8', 'content-encoding': 'x-unknown' }, body: coded },
+  });
+  t.after(() => site.close());
+  const config = testConfig(t, [site.url('/')], { parse: { storeNonHtml: true } });
+  await runCrawl(config);
+  const dbPath = config.dbPath;
+  assert.deepEqual(rows(dbPath, 'SELECT error_code FROM pages WHERE url = ?', site.url('/coded')), [{ error_code: 'CRAWL_FETCH_ENCODING' }]);
+
+  const jsonl = (await exportBytes({ dbPath, format: 'jsonl', fields: 'url', with: 'html,body_base64' })).toString('utf8');
+  const row = jsonl.trim().split('\n').map((l) => JSON.parse(l) as { url: string; html: string | null; body_base64: string }).find((r) => r.url === site.url('/coded'))!;
+  // Decoded as the UTF-8 its type declares, the coded bytes came out as "(\ufffd/\ufffd\u0001\ufffd\ufffdh".
+  assert.equal(row.html, null);
+  assert.deepEqual(Buffer.from(row.body_base64, 'base64'), coded);
+
+  const out = join(dirname(dbPath), 'crawl.warc.gz');
+  await exportPages({ dbPath, format: 'warc', out }, process.stdout);
+  const parser = new WARCParser(createReadStream(out));
+  let found = false;
+  for await (const record of parser) {
+    if (record.warcType !== 'response' || record.warcTargetURI !== site.url('/coded')) continue;
+    found = true;
+    const payload = Buffer.from(await record.readFully(false));
+    assert.deepEqual(payload, coded, 'the bytes as received');
+    assert.equal(record.httpHeaders?.headers.get('content-encoding'), 'x-unknown', 'and the coding they are in');
+    assert.equal(record.httpHeaders?.headers.get('content-length'), String(coded.length));
+    assert.equal(record.warcHeaders.headers.get('WARC-Payload-Digest'), `sha1:${base32(createHash('sha1').update(coded).digest())}`);
+  }
+  assert.ok(found, 'the coded page has a response record');
 });
