@@ -1,6 +1,6 @@
 /**
- * One JSON value on one line, for the outputs read line by line: `export --format jsonl` and
- * `search --json`.
+ * One JSON value on one line, for the outputs read line by line: `export --format jsonl`,
+ * `search --json` and `--log-format json`.
  *
  * The line breaks of Unicode that JSON.stringify leaves raw (NEL, LINE SEPARATOR, PARAGRAPH
  * SEPARATOR): a page's text can hold them, and Python's `str.splitlines()` breaks a line there,

@@ -14,7 +14,7 @@ import { runCrawl } from '../../src/crawl.js';
 import { exportPages } from '../../src/export/export.js';
 import { base32 } from '../../src/export/warc.js';
 import { startSite } from '../helpers/site.js';
-import { testConfig } from '../helpers/config.js';
+import { tempDbPath, testConfig } from '../helpers/config.js';
 import { exportBytes } from '../helpers/export.js';
 import { rows } from '../helpers/db.js';
 import { crawlite } from '../helpers/cli.js';
@@ -135,13 +135,16 @@ test("the README's pages and urls columns are the file's, and its export column 
 /** Where Python's str.splitlines() breaks a line. */
 const PYTHON_LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
 
-test('JSON Lines and search --json escape the line breaks of Unicode, so a reader splitting at every line break gets whole objects', async (t) => {
+test('JSON Lines, search --json and --log-format json escape the line breaks of Unicode, so a reader splitting at every line break gets whole objects', async (t) => {
   const body = '<html><head><title>Seal\u2028facts\u0085</title></head><body><p>The walrus\u0085hauls\u2029out.</p><pre>a\u2028b</pre></body></html>';
   const site = await startSite({ '/': body });
   t.after(() => site.close());
-  const config = testConfig(t, [site.url('/')]);
-  await runCrawl(config);
-  const dbPath = config.dbPath;
+  const dbPath = tempDbPath(t);
+  // The crawl as a user runs it, its log read as JSON Lines too: the page event carries the title.
+  const crawl = await crawlite(['crawl', site.url('/'), '--db', dbPath, '--log-format', 'json', '--workers', '0']);
+  assert.equal(crawl.code, 0, crawl.stderr);
+  const events = crawl.stderr.replace(/\n$/, '').split(PYTHON_LINE_BREAK).map((l) => JSON.parse(l) as { type: string; title?: string });
+  assert.match(events.find((e) => e.type === 'page')?.title ?? '', /\u0085/, 'the title keeps its character');
 
   const jsonl = (await exportBytes({ dbPath, format: 'jsonl', fields: 'url,title', with: 'text,html' })).toString('utf8');
   const lines = jsonl.replace(/\n$/, '').split(PYTHON_LINE_BREAK);
