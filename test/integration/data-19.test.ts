@@ -194,3 +194,25 @@ test('a body under a content-coding crawlite cannot remove: its html is null and
   }
   assert.ok(found, 'the coded page has a response record');
 });
+
+test('an error message cut at 1,000 characters keeps whole characters: a redirect quoting two long Location values with emoji', async (t) => {
+  // The message quotes both values, decoded as UTF-8; the first puts an emoji across the cut.
+  const first = `/${'a'.repeat(940)}${'😀'.repeat(40)}`;
+  const site = await startSite({
+    '/': (_req, res) => {
+      // Raw UTF-8 bytes on the wire, as a careless server sends them (Node writes latin1 strings byte for byte).
+      res.setHeader('location', [Buffer.from(first, 'utf8').toString('latin1'), '/elsewhere']);
+      res.writeHead(302).end();
+    },
+  });
+  t.after(() => site.close());
+  const dbPath = tempDbPath(t);
+  const crawl = await crawlite(['crawl', site.url('/'), '--db', dbPath, '--log-format', 'json', '--workers', '0']);
+  const [url] = rows<{ error_code: string; message: Buffer }>(dbPath, 'SELECT error_code, CAST(error_message AS BLOB) AS message FROM urls WHERE url = ?', site.url('/'));
+  assert.equal(url?.error_code, 'CRAWL_REDIRECT_AMBIGUOUS', crawl.stderr);
+  const message = new TextDecoder('utf-8', { fatal: true }).decode(url.message);
+  assert.match(message, /😀\.\.\. \(\d+ characters\)$/u, 'cut after a whole emoji');
+  assert.doesNotMatch(crawl.stderr, LONE_ESCAPE, 'the log line holds no half pair');
+  const stats = await crawlite(['stats', '--db', dbPath, '--json']);
+  assert.doesNotMatch(stats.stdout, LONE_ESCAPE);
+});
