@@ -110,10 +110,15 @@ export const MAX_MESSAGE_CHARS = 1000;
 /**
  * A message cut to MAX_MESSAGE_CHARS. Messages quote what a server sent (a Location, a
  * Content-Encoding), and a hostile one sent 200 KB of it: into the database and onto stderr.
+ * Never between the halves of a surrogate pair (two Location values are quoted decoded as UTF-8,
+ * emoji and all): a lone half went into urls.error_message, and `--log-format json` and `stats
+ * --json` wrote it as an escape jq refuses.
  */
 export function clipMessage(message: string): string {
   if (message.length <= MAX_MESSAGE_CHARS) return message;
-  return `${message.slice(0, MAX_MESSAGE_CHARS)}... (${message.length} characters)`;
+  const last = message.charCodeAt(MAX_MESSAGE_CHARS - 1);
+  const cut = last >= 0xd800 && last <= 0xdbff ? MAX_MESSAGE_CHARS - 1 : MAX_MESSAGE_CHARS;
+  return `${message.slice(0, cut)}... (${message.length} characters)`;
 }
 
 /**

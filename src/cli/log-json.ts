@@ -5,11 +5,12 @@
  */
 import type { CrawlEvent, CrawlSummary } from '../crawl.js';
 import type { SitemapReport } from '../frontier/sitemaps.js';
+import { jsonLine } from '../json-line.js';
 
 export function formatJsonEvent(e: CrawlEvent, now = new Date()): string {
   // `type` first, then the time, then the event's own fields, so a log reads well in `head`.
   const { type, ...fields } = e;
-  return `${JSON.stringify({ type, time: now.toISOString(), ...fields })}\n`;
+  return jsonLine({ type, time: now.toISOString(), ...fields });
 }
 
 /**
@@ -19,11 +20,11 @@ export function formatJsonEvent(e: CrawlEvent, now = new Date()): string {
  * "crawlite: " prefix.
  */
 export function formatJsonNotice(line: string, now = new Date()): string {
-  return `${JSON.stringify({ type: 'notice', time: now.toISOString(), message: line.replace(/^crawlite: /, '') })}\n`;
+  return jsonLine({ type: 'notice', time: now.toISOString(), message: line.replace(/^crawlite: /, '') });
 }
 
 export function formatJsonSummary(s: CrawlSummary, now = new Date()): string {
-  return `${JSON.stringify({
+  return jsonLine({
     type: 'summary', time: now.toISOString(), status: s.status, dbPath: s.dbPath, pagesStored: s.pagesStored,
     failures: s.failures, errorsByCode: s.errorsByCode, httpErrorPages: s.outcome?.httpErrors ?? 0, elapsedMs: Math.round(s.elapsedMs),
     pagesPerSecond: Number(s.pagesPerSecond.toFixed(2)), wireBytes: s.wireBytes,
@@ -41,7 +42,7 @@ export function formatJsonSummary(s: CrawlSummary, now = new Date()): string {
     // and each sitemap not read with why (`not read: --max-time reached`, an HTTP 404, ...).
     ...(s.sitemaps ? { sitemaps: jsonSitemaps(s.sitemaps) } : {}),
     ...(s.isWalLeft ? { walLeft: true } : {}),
-  })}\n`;
+  });
 }
 
 function jsonSitemaps(r: SitemapReport): Record<string, unknown> {

@@ -8,6 +8,7 @@ import type { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ExportRow } from './rows.js';
 import { isBrokenPipe, whenWritable } from './stream-backpressure.js';
+import { jsonLine } from '../json-line.js';
 
 const CHUNK_CHARS = 64 * 1024;
 
@@ -59,7 +60,7 @@ export async function writeLines(lines: Iterable<string>, out: Writable): Promis
 }
 
 function* toJsonLines(rows: Iterable<ExportRow>): Generator<string> {
-  for (const row of rows) yield `${JSON.stringify(row)}\n`;
+  for (const row of rows) yield jsonLine(row);
 }
 
 /** One JSON object per line, keys in field order; resolves with the number of rows written. */

@@ -42,7 +42,7 @@ interface Layout {
   /** Per output field: where its value is, or -1 for text/html/body_base64. */
   positions: number[];
   urlAt: number;
-  /** codec, html_bytes, data, page encoding, content type follow here; -1 without content. */
+  /** codec, html_bytes, data, page encoding, content type, page error code follow here; -1 without content. */
   contentAt: number;
 }
 
@@ -52,7 +52,7 @@ function planSelect(fields: readonly FieldName[], where = ''): Layout {
   // The URL names the row in errors, and keeps the query valid when only text/html are asked for.
   const urlAt = columns.push('p.url') - 1;
   const withContent = fields.some(isContentField);
-  const contentAt = withContent ? columns.push('c.codec', 'c.html_bytes', 'c.data', 'p.encoding', 'p.content_type') - 5 : -1;
+  const contentAt = withContent ? columns.push('c.codec', 'c.html_bytes', 'c.data', 'p.encoding', 'p.content_type', 'p.error_code') - 6 : -1;
   const join = withContent ? ' LEFT JOIN contents c ON c.hash = p.content_hash' : '';
   return { sql: `SELECT ${columns.join(', ')} FROM pages p${join} ${where} ORDER BY p.id`, positions, urlAt, contentAt };
 }
@@ -117,9 +117,13 @@ function decodeUnparsed(body: Uint8Array, contentType: unknown): string | null {
 /**
  * pages.encoding is the WHATWG label the parser decoded HTML with, or null for a body stored
  * unparsed (parse-page.ts; '' in older files). A page with content and no label was
- * never HTML: every HTML page was stored with one.
+ * never HTML: every HTML page was stored with one. A body still under a content-coding crawlite
+ * cannot remove (CRAWL_FETCH_ENCODING: zstd on Node 20, an unknown coding) is compressed bytes,
+ * no text in any charset: decoded as the charset its type declares, it came out as garbage with
+ * replacement characters.
  */
-function htmlValue(body: Uint8Array, encoding: unknown, contentType: unknown): string | null {
+function htmlValue(body: Uint8Array, encoding: unknown, contentType: unknown, errorCode: unknown): string | null {
+  if (errorCode === 'CRAWL_FETCH_ENCODING') return null;
   return encoding === '' || encoding === null ? decodeUnparsed(body, contentType) : decodeHtml(body, encoding);
 }
 
@@ -134,6 +138,21 @@ function parseJson(text: unknown): ExportValue {
   }
 }
 
+/** Half of a surrogate pair without its other half. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * An extraction field as exported: files written by an earlier crawlite can hold a value cut at
+ * 10,000 characters between the halves of a surrogate pair (an emoji). JSON.stringify writes the
+ * lone half as `\ud83d`, which jq refuses, ending a pipeline on the whole export; it becomes
+ * U+FFFD, as a UTF-8 writer (CSV) makes it anyway.
+ */
+function extractedValue(raw: unknown): ExportValue {
+  const value = parseJson(raw);
+  const wellFormed = (v: unknown): unknown => (typeof v === 'string' ? v.replace(LONE_SURROGATE, '\ufffd') : v);
+  return Array.isArray(value) ? value.map(wellFormed) : (wellFormed(value) as ExportValue);
+}
+
 type Convert = (raw: unknown) => ExportValue;
 
 /** The conversion for one field, chosen once per export rather than once per cell. */
@@ -144,7 +163,7 @@ function converterFor(name: FieldName, opts: IterateOptions): Convert {
     case 'boolean':
       return (raw) => (raw === null ? null : Number(raw) !== 0);
     case 'extracted':
-      return parseJson; // a string, a list or null; CSV writes a list as its JSON text
+      return extractedValue; // a string, a list or null; CSV writes a list as its JSON text
     case 'json':
       return opts.isJsonAsText ? (raw) => (raw === null ? null : String(raw)) : parseJson;
     default:
@@ -197,7 +216,7 @@ export function iteratePages(db: Db, fields: readonly FieldName[], opts: Iterate
       const row: ExportRow = {};
       fields.forEach((name, i) => {
         if (name === 'text') row.text = content?.text ?? null;
-        else if (name === 'html') row.html = content === null ? null : htmlValue(content.html, raw[layout.contentAt + 3], raw[layout.contentAt + 4]);
+        else if (name === 'html') row.html = content === null ? null : htmlValue(content.html, raw[layout.contentAt + 3], raw[layout.contentAt + 4], raw[layout.contentAt + 5]);
         else if (name === 'body_base64') row.body_base64 = content === null ? null : Buffer.from(content.html).toString('base64');
         else row[name] = converters[i]!(raw[layout.positions[i]!]);
       });

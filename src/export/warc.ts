@@ -128,6 +128,7 @@ interface WarcRow {
   html_bytes: number;
   data: Uint8Array;
   raw_body: Uint8Array | null;
+  error_code: string | null;
 }
 
 /** The warcinfo record, then each page's response and request records, uncompressed. */
@@ -139,7 +140,8 @@ function warcRecords(db: Db, filter: PageFilter): Generator<Buffer[]> {
   const stmt = prepareExportQuery<WarcRow>(
     db,
     `SELECT p.final_url, p.status, p.headers, p.fetched_at, p.is_truncated,
-            json_extract(r.options, '$.fetch.userAgent') AS user_agent, c.codec, c.html_bytes, c.data, ${hasArchive ? 'a.body' : 'NULL'} AS raw_body
+            json_extract(r.options, '$.fetch.userAgent') AS user_agent, c.codec, c.html_bytes, c.data, ${hasArchive ? 'a.body' : 'NULL'} AS raw_body,
+            p.error_code
        FROM pages p JOIN contents c ON c.hash = p.content_hash LEFT JOIN runs r ON r.id = p.run_id
        ${hasArchive ? 'LEFT JOIN archive a ON a.page_id = p.id' : ''}
        ${filter.sql} ORDER BY p.id`,
@@ -155,7 +157,9 @@ function* recordsOf(stmt: Statement<unknown[], WarcRow>, filter: PageFilter): Ge
     [info],
   )];
   for (const row of stmt.iterate(...filter.params)) {
-    const isRaw = row.raw_body !== null;
+    // A body under a content-coding crawlite cannot remove was stored as received: its
+    // Content-Encoding is still true of it (dropped, the record said these bytes were the page).
+    const isRaw = row.raw_body !== null || row.error_code === 'CRAWL_FETCH_ENCODING';
     const body = row.raw_body ?? unpackContent(row.data, row.codec, row.html_bytes).html;
     const head = httpResponseHead(row.status, row.headers, body.byteLength, isRaw);
     const date = warcDate(row.fetched_at);

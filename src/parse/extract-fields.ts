@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { DomHandler, Element, isDirective, isTag, type ChildNode, type Document, type ParentNode } from 'domhandler';
 import type { FieldSpec, FieldValue } from '../types.js';
 import { emitHtmlEvents } from './html-events.js';
+import { cutChars } from './text-buffer.js';
 
 type CheerioSlim = typeof import('cheerio/slim');
 let cheerio: CheerioSlim | null = null;
@@ -161,7 +162,7 @@ function fieldValue($: ReturnType<CheerioSlim['load']>, spec: FieldSpec): FieldV
   const read = (i: number): string | null => {
     const el = matches.eq(i);
     const value = spec.attr === null ? el.text().replace(SPACE, ' ').trim() : (el.attr(spec.attr) ?? null);
-    return value !== null && value.length > MAX_FIELD_CHARS ? value.slice(0, MAX_FIELD_CHARS) : value;
+    return value === null ? null : cutChars(value, MAX_FIELD_CHARS);
   };
   if (spec.many) {
     const all: string[] = [];

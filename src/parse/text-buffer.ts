@@ -80,14 +80,21 @@ export class TextBuffer {
 
   toString(): string {
     let s = this.#out;
-    if (s.length > this.#maxChars) {
-      s = s.slice(0, this.#maxChars);
-      const last = s.charCodeAt(s.length - 1);
-      if (last >= 0xd800 && last <= 0xdbff) s = s.slice(0, -1); // never split a surrogate pair
-      s = s.trimEnd();
-    }
+    if (s.length > this.#maxChars) s = cutChars(s, this.#maxChars).trimEnd();
     return s;
   }
+}
+
+/**
+ * `value` cut to at most maxChars UTF-16 units, never between the two halves of a surrogate
+ * pair: a lone half is no character, stored JSON then holds its escape (`\ud83d`), which jq
+ * refuses ("Invalid \uXXXX\uXXXX surrogate pair escape") and SQLite's `->>` turns into bytes
+ * that are not UTF-8.
+ */
+export function cutChars(value: string, maxChars: number): string {
+  if (value.length <= maxChars) return value;
+  const last = value.charCodeAt(maxChars - 1);
+  return value.slice(0, last >= 0xd800 && last <= 0xdbff ? maxChars - 1 : maxChars);
 }
 
 /** `value` collapsed like page text, on one line. */

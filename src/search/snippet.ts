@@ -48,6 +48,9 @@ function bestMatch(text: string, pattern: RegExp, width: number): { index: numbe
   return best;
 }
 
+const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
+
 /** About `width` characters of `text` around the best match, whitespace collapsed, ellipses where cut. */
 export function makeSnippet(text: string, terms: SearchQuery['terms'], width = 200): Snippet {
   const pattern = termPattern(terms);
@@ -64,6 +67,10 @@ export function makeSnippet(text: string, terms: SearchQuery['terms'], width = 2
     const space = text.lastIndexOf(' ', end);
     if (space > start + width / 2) end = space;
   }
+  // Nor between the halves of a surrogate pair (an emoji, a CJK Extension B character such as
+  // 𠮷): a lone half is no character, and search --json's line held its escape, which jq refuses.
+  if (start > 0 && isLowSurrogate(text.charCodeAt(start))) start++;
+  if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--;
   const body = text.slice(start, end).replace(/\s+/g, ' ').trim();
   const out = `${start > 0 ? '…' : ''}${body}${end < text.length ? '…' : ''}`;
   const matches: Array<[number, number]> = [];

@@ -79,6 +79,20 @@ test('makeSnippet: cut around the words, at word boundaries, with ellipses and m
   assert.deepEqual(makeSnippet('foxes and a fox', [{ word: 'fox', isPrefix: false }]).matches, [[12, 15]], 'whole words only');
 });
 
+test('makeSnippet: never cut between the halves of a surrogate pair (emoji, 𠮷), which search --json wrote as an escape jq refuses', () => {
+  const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+  const walrus = [{ word: 'walrus', isPrefix: false }];
+  // Text without spaces to snap to past the word: the cut fell inside an emoji.
+  const emoji = makeSnippet(`${'😀'.repeat(150)} walrus ${'😀'.repeat(150)}`, walrus);
+  assert.doesNotMatch(emoji.text, lone);
+  assert.match(emoji.text, /^…walrus (?:😀)+…$/u);
+  for (let width = 40; width <= 240; width++) {
+    for (const text of [`${'𠮷'.repeat(60)} walrus ${'𠮷野家'.repeat(80)}`, `${'a😀'.repeat(90)} walrus${'😀b'.repeat(90)}`]) {
+      assert.doesNotMatch(makeSnippet(text, walrus, width).text, lone, `width ${width}`);
+    }
+  }
+});
+
 test('parseSearchQuery: a repeated word, group or branch is searched once (2,000 times w* read its match list 2,000 times)', () => {
   assert.deepEqual(parseSearchQuery(Array(2000).fill('w*').join(' ')), { match: '"w"*', terms: [{ word: 'w', isPrefix: true }] });
   assert.equal(parseSearchQuery('a b a "a b" b').match, '"a" AND "b" AND ("a" AND "b")');

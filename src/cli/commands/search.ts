@@ -43,8 +43,9 @@ export const searchCommand: CommandModule<object, SearchFlags> = {
     const { readNewerSchema } = await import('../read-newer-schema.js');
     await readNewerSchema(argv.db, async () => {
       const hits = searchPages({ dbPath: argv.db, query, limit: argv.limit });
+      const { jsonLine } = await import('../../json-line.js');
       const text = argv.json
-        ? hits.map((h) => `${JSON.stringify({ rank: h.rank, url: h.url, title: h.title, score: h.score, snippet: h.snippet.text })}\n`).join('')
+        ? hits.map((h) => jsonLine({ rank: h.rank, url: h.url, title: h.title, score: h.score, snippet: h.snippet.text })).join('')
         : formatHits(hits, shouldColor(process.stdout, process.env));
       await writeStdout(text);
     });
