@@ -536,7 +536,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     ...(sitemapReport !== null ? { sitemaps: sitemapReport } : {}),
     ...(isWalLeft ? { isWalLeft: true as const } : {}),
   };
-  if (storeError || unmarkedRunId !== null) throw storeFullError(storeError, fullCause, unmarkedRunId);
+  if (storeError || fullCause !== null || unmarkedRunId !== null) throw storeFullError(storeError, fullCause, unmarkedRunId);
   return summary;
 }
 

@@ -173,14 +173,17 @@ async function writeReplacing<T>(plan: OutPlan & { kind: 'replace' }, write: (st
     await rm(temp, { force: true });
     throw interrupted ?? asTempRefusedError(err, temp, plan.out, existing !== undefined) ?? err;
   } finally {
-    if (isWritten) ignoreStopSignalsWhileExiting(onSignal);
+    // Interrupted too: a second signal (Ctrl+C twice, a service manager's repeated SIGTERM) before
+    // the exit found no handler and killed the process, 143 for `report --out` where 130 was due.
+    if (isWritten || interrupted !== null) ignoreStopSignalsWhileExiting(onSignal);
     else for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }
 }
 
 /**
  * The file is in place and the command is all but done (closing the database, printing its
- * line): a signal now would kill the process with 130 or 143 for work that succeeded. The
+ * line), or it was interrupted and is exiting with 130: a signal now would kill the process with
+ * 130 or 143 for work that succeeded, or 143 for an interrupt already handled. The
  * handler (a no-op once renaming) stays a moment longer, and the command ends with its own status;
  * then the signals get their default action back, should the process live on.
  */

@@ -51,11 +51,12 @@ function isOwnerGone(pid: number, host: string, start: string): boolean {
 }
 
 /**
- * Removes the temporary files of earlier exports to `target` whose process is gone; returns how
+ * Removes the temporary files of earlier exports to `target` whose process is gone, except those
+ * `shouldKeep` names (a database copy that may be the only one: store/db-temps.ts); returns how
  * many. Best effort: a folder that cannot be listed, or a file already gone, is no failure of
  * the export about to be written.
  */
-export function removeStaleTemps(target: string): number {
+export function removeStaleTemps(target: string, shouldKeep: (path: string) => boolean = () => false): number {
   const dir = dirname(target);
   const name = basename(target).slice(0, NAME_CHARS);
   let entries: string[];
@@ -72,7 +73,7 @@ export function removeStaleTemps(target: string): number {
     const path = join(dir, entry);
     try {
       // Only a regular file: never a folder or a link someone named like one.
-      if (!lstatSync(path).isFile()) continue;
+      if (!lstatSync(path).isFile() || shouldKeep(path)) continue;
       unlinkSync(path);
       removed += 1;
     } catch {

@@ -104,8 +104,25 @@ export function onInterrupt(stop: AbortController, say: (line: string) => void =
   process.on('SIGTERM', handler);
   process.on('SIGHUP', carryOn);
   return () => {
+    process.off('SIGHUP', carryOn);
+    if (!stop.signal.aborted) {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+      return;
+    }
+    // Stopped by a signal, the run ended, the file settled, the summary printed: the process exits
+    // 130 now. A second Ctrl+C that came after the first stop had finished found no handler and
+    // killed it by the signal (143 for SIGTERM) where 130 was due; it is swallowed a moment longer.
+    // Added before the handler goes: with no listener left, Node gives the signal back its default
+    // action, and one landing between the two calls would kill the process.
+    const ignore = () => {};
+    process.on('SIGINT', ignore);
+    process.on('SIGTERM', ignore);
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
-    process.off('SIGHUP', carryOn);
+    setTimeout(() => {
+      process.off('SIGINT', ignore);
+      process.off('SIGTERM', ignore);
+    }, 2_000).unref();
   };
 }

@@ -57,6 +57,25 @@ export function describeUnreadable(db: Db, err: unknown): string {
 }
 
 /**
+ * A layout no later crawlite can write on: the first development builds (before 2026-11-23 14:05,
+ * commit 7522d77) stored each link's target as text in `links.to_url`, where every later one keeps
+ * a `urls` id. A crawl opening such a file added its columns and then failed at its first
+ * statement with SQLite's bare "table links has no column named to_url_id" (QA); it is refused
+ * before anything is written, as another application's file is, and its readers still read it.
+ */
+export function hasTextLinkTargets(db: Db): boolean {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('links')").all().map((c) => c.name);
+  return columns.includes('to_url') && !columns.includes('to_url_id');
+}
+
+export function textLinkTargetsError(path: string): StoreError {
+  return new StoreError(
+    'CRAWL_STORE_OPEN',
+    `${path} was made by an early development build of crawlite (its links table keeps target URLs as text), which this one cannot write on; it was left untouched (stats, export and search still read it); pass --db a new file to crawl`,
+  );
+}
+
+/**
  * The schema version a crawlite or legacy database says it has, when that is newer than
  * `known`: an older crawlite writing into it (its own columns, its own meaning of the rest)
  * could spoil what the newer one stored, so it is refused untouched, as another application's is.

@@ -9,11 +9,12 @@
  * without replacing anything (a link), so a kill during the copy leaves no half-written database
  * where the crawl's was.
  */
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError } from '../errors.js';
 import { makeDirs } from '../make-dirs.js';
 import type { Db } from './db.js';
+import { placeNew, removeStaleDbTemps, rescueTempPath } from './db-temps.js';
 
 export interface FileIdentity {
   dev: number;
@@ -109,10 +110,12 @@ export function rescueDb(db: Db, path: string, change: FileChange, pages: number
   const what = `database ${path} was ${describe(change)} during the crawl; the crawl stopped`;
   const held = `what it held (${count(pages)})`;
   const targets = [...(change === 'deleted' ? [path] : []), `${path}.rescued`, `${path}.rescued-${process.pid}`];
-  const temp = `${path}.${process.pid}.tmp`;
+  const temp = rescueTempPath(path);
   let target: string | null = null;
   try {
     makeDirs(dirname(path));
+    // An earlier rescue killed mid-copy left its partial copy beside the path.
+    removeStaleDbTemps(path);
     db.prepare('VACUUM INTO ?').run(temp);
     target = targets.find((candidate) => placeNew(temp, candidate)) ?? null;
   } catch (err) {
@@ -133,28 +136,9 @@ export function rescueDb(db: Db, path: string, change: FileChange, pages: number
 }
 
 /**
- * Gives `temp` the name `target` unless a file has it; false then. A link, not a rename, so a
- * file that took the name meanwhile is never replaced; on a file system without hard links (FAT,
- * some FUSE mounts), a rename once the name is seen free.
- */
-function placeNew(temp: string, target: string): boolean {
-  try {
-    linkSync(temp, target);
-    return true;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
-  }
-  if (existsSync(target)) return false;
-  renameSync(temp, target);
-  return true;
-}
-
-/**
  * The folder's entries to disk: the copy is the only one left of the crawl, and VACUUM INTO syncs
  * its bytes but not the link that gives it its name, nor the removal of the temporary one. A power
- * cut soon after "written back to data/crawl.db" could leave the crawl under crawl.db.<pid>.tmp
+ * cut soon after "written back to data/crawl.db" could leave the crawl under its temporary name
  * only, or, the link kept and the temporary name's removal not, under both. Best effort: some
  * file systems cannot sync a folder (EINVAL), and the copy is whole either way.
  */

@@ -3,13 +3,14 @@
  * Only store/writer.ts opens a write connection (openForWrite); everything else uses openReadOnly.
  */
 import Database from 'better-sqlite3';
-import { existsSync, statSync, type Stats } from 'node:fs';
+import { existsSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StoreError, isCrawlError } from '../errors.js';
 import { addMissingColumns } from './add-columns.js';
-import { APPLICATION_ID, SCHEMA_VERSION, describeUnreadable, foreignDbError, identifyDb, newerSchema, newerSchemaError } from './db-identity.js';
+import { APPLICATION_ID, SCHEMA_VERSION, describeUnreadable, foreignDbError, hasTextLinkTargets, identifyDb, newerSchema, newerSchemaError, textLinkTargetsError } from './db-identity.js';
 import { corruptError } from './store-corrupt.js';
 import { isStoreFull } from './store-full.js';
+import { newDbTempPath, placeNew, removeStaleDbTemps } from './db-temps.js';
 import { makeDirs } from '../make-dirs.js';
 import { whyNotReachable, whyNotReadable, whyNotWritable } from './open-failure.js';
 
@@ -216,9 +217,15 @@ export function openForWrite(path: string): Db {
   let db: Db;
   refuseNonFile(path);
   try {
-    if (path !== ':memory:') ensureDir(path);
+    if (path !== ':memory:') {
+      ensureDir(path);
+      // Temporary databases of crawls on this path that died before naming them (db-temps.ts).
+      removeStaleDbTemps(path);
+      if (!existsSync(path)) createDbFile(path);
+    }
     db = new Database(path);
   } catch (err) {
+    if (isCrawlError(err)) throw err;
     throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: ${whyNotWritable(path, err)}; ${WRITABLE_HINT}`, { cause: err });
   }
   try {
@@ -229,10 +236,10 @@ export function openForWrite(path: string): Db {
     if (kind === 'foreign') throw foreignDbError(path);
     const newer = kind === 'empty' ? null : newerSchema(db, SCHEMA_VERSION);
     if (newer !== null) throw newerSchemaError(path, newer, SCHEMA_VERSION);
-    // Must precede the first table (and WAL). Compressed pages are stored as ~20 KB blobs whose last
-    // overflow page is on average half empty: 2 KiB pages halve that slack (9.5 % -> 4.6 % of the
-    // blob bytes, measured on the bench site).
-    if (kind === 'empty') db.pragma('page_size = 2048');
+    if (kind === 'legacy' && hasTextLinkTargets(db)) throw textLinkTargetsError(path);
+    // An empty file (made by hand, or by a crawlite before new files were made whole beside the
+    // path) is set up in place, as it always was.
+    if (kind === 'empty') db.pragma(`page_size = ${PAGE_SIZE}`);
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode is durable against process crashes (only a power loss can drop the last
     // commits), which is the durability a resumable crawl needs, at a fraction of FULL's fsyncs.
@@ -252,29 +259,78 @@ export function openForWrite(path: string): Db {
     // statement by statement, it could read the stamp of a file whose meta table did not exist
     // yet: "cannot use database: no such table: meta" instead of "in use by another crawl" (QA,
     // two crawls started at once on a loaded host).
-    db.transaction(() => {
-      // Again, inside: another process may have set the file up since the first look.
-      const current = identifyDb(db);
-      if (current === 'foreign') throw foreignDbError(path);
-      const newerNow = current === 'empty' ? null : newerSchema(db, SCHEMA_VERSION);
-      if (newerNow !== null) throw newerSchemaError(path, newerNow, SCHEMA_VERSION);
-      // Stamped before the first table, so a file with crawlite's tables always says whose it is.
-      if (current === 'empty' || current === 'legacy') db.pragma(`application_id = ${APPLICATION_ID}`);
-      addMissingColumns(db);
-      db.exec(SCHEMA);
-      if (current === 'empty') db.exec(NEW_FILE_SCHEMA);
-      if (searchLayout(db) === null) db.exec(SEARCH_SCHEMA);
-      // Read first: a write here, before the writer checks the lock, would be a commit under a
-      // live crawl's feet on a file it is about to be refused.
-      if (!db.prepare("SELECT 1 FROM meta WHERE key = 'schema_version'").get()) {
-        db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
-      }
-    }).immediate();
+    db.transaction(() => setUpSchema(db, path)).immediate();
   } catch (err) {
     db.close();
     throw setupError(path, err);
   }
   return db;
+}
+
+/**
+ * Compressed pages are stored as ~20 KB blobs whose last overflow page is on average half empty:
+ * 2 KiB pages halve that slack (9.5 % -> 4.6 % of the blob bytes, measured on the bench site).
+ * Set before the first table (and WAL).
+ */
+const PAGE_SIZE = 2048;
+
+/** Crawlite's tables, stamp and schema version, in a file that is empty, legacy or crawlite's; inside a transaction. */
+function setUpSchema(db: Db, path: string): void {
+  // Again, inside: another process may have set the file up since the first look.
+  const current = identifyDb(db);
+  if (current === 'foreign') throw foreignDbError(path);
+  const newerNow = current === 'empty' ? null : newerSchema(db, SCHEMA_VERSION);
+  if (newerNow !== null) throw newerSchemaError(path, newerNow, SCHEMA_VERSION);
+  // Stamped before the first table, so a file with crawlite's tables always says whose it is.
+  if (current === 'empty' || current === 'legacy') db.pragma(`application_id = ${APPLICATION_ID}`);
+  addMissingColumns(db);
+  db.exec(SCHEMA);
+  if (current === 'empty') db.exec(NEW_FILE_SCHEMA);
+  if (searchLayout(db) === null) db.exec(SEARCH_SCHEMA);
+  // Read first: a write here, before the writer checks the lock, would be a commit under a
+  // live crawl's feet on a file it is about to be refused.
+  if (!db.prepare("SELECT 1 FROM meta WHERE key = 'schema_version'").get()) {
+    db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+  }
+}
+
+/**
+ * A new database is set up whole under a temporary name beside `path` and then linked to it, so
+ * the path never names a file that is not a whole crawlite database. Set up in place, a disk that
+ * filled during the setup left an empty `crawl.db` (or a header with a `-wal` and `-shm`), which
+ * the next run took as a crawl to continue: "data/crawl.db has none" (QA). A second crawl creating
+ * the same path at the same moment finds the name taken and opens the first one's file, whose lock
+ * then refuses it. A kill midway leaves only the temporary file, removed by the next crawl.
+ */
+function createDbFile(path: string): void {
+  const temp = newDbTempPath(path);
+  try {
+    let db: Db;
+    try {
+      db = new Database(temp);
+    } catch (err) {
+      throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: ${whyNotWritable(path, err)}; ${WRITABLE_HINT}`, { cause: err });
+    }
+    try {
+      db.pragma(`page_size = ${PAGE_SIZE}`);
+      // No journal file beside it (a file to clean up after a kill): a failed setup discards the whole file.
+      db.pragma('journal_mode = MEMORY');
+      // Its bytes on the disk before its name: the link below must not name a file a power cut could leave empty.
+      db.pragma('synchronous = FULL');
+      db.transaction(() => setUpSchema(db, path)).immediate();
+    } catch (err) {
+      throw setupError(path, err);
+    } finally {
+      db.close();
+    }
+    placeNew(temp, path);
+  } finally {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // renamed into place, or never made
+    }
+  }
 }
 
 /**

@@ -7,5 +7,8 @@ export const STORE_FULL_MESSAGE =
   'database full (disk full or --max-db-size reached); pages stored so far are kept: free space or raise --max-db-size, then rerun the crawl to continue';
 
 export function isStoreFull(err: unknown): boolean {
-  return (err as { code?: unknown } | null)?.code === 'SQLITE_FULL';
+  const code = (err as { code?: unknown } | null)?.code;
+  // The -shm could not be grown (SQLite writes to it to extend it, and a full disk refuses):
+  // "disk I/O error" was the line when a new file's WAL index met a nearly full disk (QA).
+  return code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_SHMSIZE';
 }

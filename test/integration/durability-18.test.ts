@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import fs, { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { hostname, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { crawlite, MAIN, whenPages, type Run } from '../helpers/cli.js';
 import { tempDbPath, tempDir, testConfig } from '../helpers/config.js';
@@ -302,9 +302,10 @@ test('the copy of a deleted database is named durably: its folder is synced afte
   assert.match(stderr, /was written back to/);
   const lines = readFileSync(trace, 'utf8').split('\n');
   const at = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
-  const temp = `${dbPath}.`;
-  const linked = at(new RegExp(`link(at)?\\(.*"${escape(temp)}\\d+\\.tmp", .*"${escape(dbPath)}"`));
-  const unlinked = at(new RegExp(`unlink(at)?\\(.*"${escape(temp)}\\d+\\.tmp"`));
+  // store/db-temps.ts: .crawl.db.rescue.<hex>.<pid>-<host>-<start>.tmp beside it.
+  const temp = join(dirname(dbPath), `.${basename(dbPath)}.rescue.`);
+  const linked = at(new RegExp(`link(at)?\\(.*"${escape(temp)}[^"/]+\\.tmp", .*"${escape(dbPath)}"`));
+  const unlinked = at(new RegExp(`unlink(at)?\\(.*"${escape(temp)}[^"/]+\\.tmp"`));
   assert.ok(linked > 0 && unlinked > linked, `the copy linked to the path, then its temporary name removed (${linked}, ${unlinked})`);
   // The folder opened after that, and that descriptor synced.
   const folderOpen = lines.slice(unlinked).map((line) => new RegExp(`openat\\(AT_FDCWD, "${escape(dirname(dbPath))}", .*\\) = (\\d+)`).exec(line)).find((m) => m !== null);
