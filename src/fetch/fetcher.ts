@@ -27,7 +27,7 @@ import { refuseMultipleLocations } from './multiple-locations.js';
 import { requestTarget } from './request-target.js';
 import { isStaleConnectionError, takeStaleTimeout, watchStaleConnections } from './stale-connection.js';
 import { withTransferCodings } from './transfer-codings.js';
-import { createDocumentTail, isUnframed, watchUnframed, type WholeTest } from './unframed-body.js';
+import { createDocumentTail, framedStall, isUnframed, watchUnframed, type SilenceOptions, type WholeTest } from './unframed-body.js';
 
 export interface FetcherOptions {
   config: FetchConfig;
@@ -128,6 +128,16 @@ export interface FetchOverrides {
    * WHOLE_SITEMAP_FILE. @default WHOLE_DOCUMENT
    */
   wholeEnd?: RegExp | WholeTest;
+  /**
+   * robots.txt's ('fail') and a sitemap's ('keep'): a body framed by a length or chunks whose
+   * server falls silent short of its end is watched as one read to the close is
+   * (unframed-body.ts), so the fetch ends STALLED_IDLE_MS into the silence, not at --timeout.
+   * 'fail': CRAWL_FETCH_STALLED (robots.txt: a cut file is no file, and read as whole it could
+   * lose a `Disallow: /`). 'keep': the body ends there, cut (isTruncated), as it does when the
+   * connection closes short of it or, read to the close, stalls: a sitemap's whole entries are
+   * read. @default pages: framed bodies are not watched, and a cut one fails
+   */
+  shortBody?: 'fail' | 'keep';
 }
 
 export interface Fetcher {
@@ -457,8 +467,14 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       }
       // Read to the close: a server that never closes is caught by its silence (unframed-body.ts).
       const tail = isUnframed(res.statusCode, res.headers) ? createDocumentTail(overrides.wholeEnd) : null;
+      const cutMark = { isCut: false };
+      const silence: SilenceOptions = {
+        onStall: overrides.shortBody === 'keep' ? 'cut' : 'fail', mark: cutMark, signal: deadline.signal,
+        ...(tail === null ? { stalledMessage: framedStall(res.headers) } : {}),
+      };
       const body = NO_CONTENT_STATUSES.has(res.statusCode) ? await skipNoContent(res.body, deadline.signal)
-        : tail !== null ? Readable.from(watchUnframed(res.body, tail.isWhole), { objectMode: false })
+        : tail !== null ? Readable.from(watchUnframed(res.body, tail.isWhole, undefined, silence), { objectMode: false })
+        : overrides.shortBody !== undefined ? Readable.from(watchUnframed(res.body, () => false, undefined, silence), { objectMode: false })
         : res.body;
       // Repeated field lines are one comma-separated list (RFC 9110 section 5.3): two lines of
       // "gzip" are two codings to remove, not one.
@@ -500,7 +516,8 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           headers,
           body: decoded.body,
           // A sitemap file that has no end of its own, ended by its server's silence mid-line.
-          isTruncated: decoded.isTruncated || tail?.isCut() === true,
+          // Or a robots.txt's or sitemap's body whose server stopped short of its end (shortBody).
+          isTruncated: decoded.isTruncated || tail?.isCut() === true || cutMark.isCut,
           wireBytes: decoded.wireBytes,
           finalUrl: url,
           redirects,
