@@ -27,6 +27,7 @@ import { refuseMultipleLocations } from './multiple-locations.js';
 import { requestTarget } from './request-target.js';
 import { isStaleConnectionError, takeStaleTimeout, watchStaleConnections } from './stale-connection.js';
 import { withTransferCodings } from './transfer-codings.js';
+import { dropBody } from './redirect-body.js';
 import { createDocumentTail, framedStall, isUnframed, watchUnframed, type SilenceOptions, type WholeTest } from './unframed-body.js';
 
 export interface FetcherOptions {
@@ -444,14 +445,14 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         // A 407 is the proxy's answer (a site sends 401): not a page of the site.
         const proxy = proxyFor(config.proxy, requested);
         if (proxy !== null) {
-          await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
+          await dropBody(res.body, isUnframed(res.statusCode, res.headers), deadline.signal);
           throw authRequired(redactProxy(proxy));
         }
       }
       if (REDIRECT_STATUSES.has(res.statusCode)) {
         const ambiguous = refuseMultipleLocations(res.headers.location, res.statusCode);
         if (ambiguous !== null) {
-          await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
+          await dropBody(res.body, isUnframed(res.statusCode, res.headers), deadline.signal);
           throw ambiguous;
         }
       }
@@ -460,9 +461,9 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       // $url empty sends one, and the page the script went on to write is what a browser shows.
       // Resolved, it named the URL itself: a redirect loop, and the page lost.
       if (REDIRECT_STATUSES.has(res.statusCode) && location !== undefined && location !== '') {
-        // A redirect's body is never wanted; dump() drains a small one so the socket can be
-        // reused and drops the connection for a larger one (undici's default limit, 128 KiB).
-        await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
+        // A redirect's body is never wanted: drained so the socket can be reused, but not waited
+        // for past a moment (redirect-body.ts), as browsers follow a redirect on its head.
+        await dropBody(res.body, isUnframed(res.statusCode, res.headers), deadline.signal);
         return { location: decodeHeaderUtf8(location), status: res.statusCode, setsCookie: res.headers['set-cookie'] !== undefined };
       }
       // Read to the close: a server that never closes is caught by its silence (unframed-body.ts).

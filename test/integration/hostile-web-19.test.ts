@@ -106,3 +106,31 @@ test('--sitemaps: an XML sitemap cut short is read to its last whole entry and n
   assert.match(run.stderr, new RegExp(`\\n  ${origin}/silent\\.xml\\.gz: its gzip stream is cut short; read to its last whole entry \\(\\d+ entries\\)`));
   assert.doesNotMatch(run.stderr, /skipped:|CRAWL_FETCH_(?:TIMEOUT|RESET|STALLED)/);
 });
+
+test('a redirect whose body never ends (an HTTP/1.0 302 without a Content-Length from a server that keeps the connection open, or a Content-Length never sent) is followed on its head, as browsers follow it (it waited for --timeout and failed as CRAWL_FETCH_TIMEOUT)', async (t) => {
+  const site = await startRawSite(t, (path) => {
+    switch (path) {
+      case '/':
+        return html('<title>home</title><a href="/unframed">a</a> <a href="/short">b</a> <a href="/plain">c</a>');
+      case '/unframed':
+        return (socket) => socket.write('HTTP/1.0 302 Found\r\nLocation: /to-unframed\r\nContent-Type: text/html\r\n\r\n<a href="/to-unframed">moved</a>');
+      case '/short':
+        return (socket) => socket.write('HTTP/1.1 302 Found\r\nLocation: /to-short\r\nContent-Length: 100\r\n\r\nmoved');
+      case '/plain':
+        return rawResponse(['Location: /to-plain'], Buffer.from('moved'), '302 Found');
+      default:
+        return path.startsWith('/to-') ? html(`<title>${path}</title>`) : null;
+    }
+  });
+  const db = tempDbPath(t);
+  // A --timeout the body would have run into: were the redirect waiting for it, the URLs would fail.
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--retries', '0', '--timeout', '30s', '--workers', '0']);
+  assert.equal(run.code, 0, run.stderr);
+  const urls = urlRows(db);
+  for (const name of ['unframed', 'short', 'plain']) {
+    const row = urls.get(`${site.origin}/${name}`);
+    assert.equal(row?.state, 'redirected', `${name}: ${row?.error_code ?? ''} ${row?.error_message ?? ''}`);
+    assert.equal(urls.get(`${site.origin}/to-${name}`)?.state, 'done', name);
+  }
+  assert.doesNotMatch(run.stderr, /CRAWL_FETCH_TIMEOUT/);
+});
