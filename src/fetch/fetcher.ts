@@ -468,9 +468,9 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       }
       // Read to the close: a server that never closes is caught by its silence (unframed-body.ts).
       const tail = isUnframed(res.statusCode, res.headers) ? createDocumentTail(overrides.wholeEnd) : null;
-      const cutMark = { isCut: false };
+      const cutMark: { isCut: boolean; by?: string } = { isCut: false };
       const silence: SilenceOptions = {
-        onStall: overrides.shortBody === 'keep' ? 'cut' : 'fail', mark: cutMark, signal: deadline.signal,
+        onStall: overrides.shortBody === 'keep' ? 'cut' : 'fail', mark: cutMark, signal: deadline.signal, isTimedOut: deadline.isTimedOut,
         ...(tail === null ? { stalledMessage: framedStall(res.headers) } : {}),
       };
       const body = NO_CONTENT_STATUSES.has(res.statusCode) ? await skipNoContent(res.body, deadline.signal)
@@ -519,6 +519,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           // A sitemap file that has no end of its own, ended by its server's silence mid-line.
           // Or a robots.txt's or sitemap's body whose server stopped short of its end (shortBody).
           isTruncated: decoded.isTruncated || tail?.isCut() === true || cutMark.isCut,
+          ...(cutMark.by !== undefined ? { bodyCut: cutMark.by } : tail?.isCut() === true ? { bodyCut: 'its server fell silent' } : {}),
           wireBytes: decoded.wireBytes,
           finalUrl: url,
           redirects,

@@ -182,7 +182,13 @@ export interface SilenceOptions {
    * (a sitemap, whose whole entries before the cut are read: frontier/sitemaps.ts).
    */
   onStall?: 'fail' | 'cut';
-  mark?: { isCut: boolean };
+  /** Set when the body ended cut ('cut'); `by` says why, in words for a report. */
+  mark?: { isCut: boolean; by?: string };
+  /**
+   * With 'cut': whether an abort of `signal` is the fetch's --timeout, which then ends the body
+   * cut too (a large sitemap on a slow link), where the caller's stop or a refusal stays an error.
+   */
+  isTimedOut?: () => boolean;
   /** The fetch's own signal: its deadline or the caller's stop is never taken for a cut. */
   signal?: AbortSignal;
   /** The CRAWL_FETCH_STALLED message for `received` bytes and that many seconds of silence. */
@@ -218,8 +224,8 @@ export async function* watchUnframed(
   const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const isKept = opts.onStall === 'cut';
   let received = 0;
-  const cut = (): void => {
-    if (opts.mark) opts.mark.isCut = true;
+  const cut = (by: string): void => {
+    if (opts.mark) Object.assign(opts.mark, { isCut: true, by });
   };
   try {
     for (;;) {
@@ -236,16 +242,19 @@ export async function* watchUnframed(
           if (next === SILENT) {
             pending.catch(() => {}); // as above
             if (isKept) {
-              cut();
+              cut('its server fell silent');
               return;
             }
             throw new FetchError('CRAWL_FETCH_STALLED', (opts.stalledMessage ?? unframedStall)(received, limits.stalledMs / 1000), { retryable: true });
           }
         }
       } catch (err) {
-        // The connection closed or reset short of the body's end: what came is kept, cut.
-        if (!isKept || opts.signal?.aborted === true) throw err;
-        cut();
+        // The connection closed or reset short of the body's end, or --timeout came: what came
+        // is kept, cut. The caller's stop, or a refusal (framing-bytes.ts), is not a cut.
+        if (!isKept) throw err;
+        if (opts.signal?.aborted !== true) cut('its connection closed');
+        else if (opts.isTimedOut?.() === true) cut('--timeout');
+        else throw err;
         return;
       }
       if (next.done === true) return;

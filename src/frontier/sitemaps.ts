@@ -288,7 +288,7 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
    * false is robots.txt read for its Sitemap: lines only (--ignore-robots): it keeps the crawl's
    * --max-bytes, and a cut one still gives the lines before the cut.
    */
-  const get = async (url: string, isSitemap = true, isGuess = false): Promise<{ body: Uint8Array; isCut: boolean } | null> => {
+  const get = async (url: string, isSitemap = true, isGuess = false): Promise<{ body: Uint8Array; isCut: boolean; by?: string } | null> => {
     const entry: FrontierEntry = { id: -1, url, host: originKey(url), depth: 0, attempt: 0 };
     // The cap is on decoded bytes (a Content-Encoding removed), so a .xml.gz file is capped as
     // sent; unpack() caps what it inflates to.
@@ -308,7 +308,7 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
       if (!(isGuess && (result.status === 404 || result.status === 410))) report.failures.push({ url, message: `HTTP ${result.status}` });
       return null;
     }
-    return { body: result.body, isCut: result.isTruncated };
+    return { body: result.body, isCut: result.isTruncated, ...(result.bodyCut !== undefined ? { by: result.bodyCut } : {}) };
   };
 
   const readRobots = async (origin: string, robotsUrl: string): Promise<string | null> => {
@@ -372,9 +372,9 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
     let cut: string | null;
     try {
       const unpacked = await unpack(got.body, maxBytes);
-      cut = !got.isCut ? unpacked.cut
-        : got.body.byteLength >= maxBytes ? `larger than ${formatBinaryBytes(maxBytes)}`
+      const why = got.body.byteLength >= maxBytes ? `larger than ${formatBinaryBytes(maxBytes)}`
         : unpacked.cut ?? `cut short after ${formatBinaryBytes(got.body.byteLength)}`;
+      cut = !got.isCut ? unpacked.cut : got.by !== undefined ? `${why} (${got.by})` : why;
       // No file yields more entries than the crawl could still take (an index: sitemaps to read).
       parsed = readSitemapText(cut === null ? unpacked.text : wholeEntriesOf(unpacked.text), Math.max(maxUrls - report.urls, maxSitemaps));
     } catch (err) {

@@ -101,7 +101,7 @@ test('--sitemaps: a gzip\'d sitemap read to the close from a server that never c
   const urls = rows<{ url: string }>(db, 'SELECT url FROM urls').map((r) => new URL(r.url).pathname);
   // Cut in its trailer, the cut one's entries have all come: read at the stall, said to be cut.
   assert.ok(urls.includes('/cut-1') && urls.includes('/cut-2'), run.stderr);
-  assert.match(run.stderr, /sitemaps: 2 read, 3 URLs queued; read in part:\n.*\/sitemap\.xml\.gz: its gzip stream is cut short; read to its last whole entry \(2 entries\)/);
+  assert.match(run.stderr, /sitemaps: 2 read, 3 URLs queued; read in part:\n.*\/sitemap\.xml\.gz: its gzip stream is cut short \(its server fell silent\); read to its last whole entry \(2 entries\)/);
   assert.doesNotMatch(run.stderr, /CRAWL_FETCH_STALLED/);
 });
 

@@ -100,10 +100,10 @@ test('--sitemaps: an XML sitemap cut short is read to its last whole entry and n
   const urls = rows<{ url: string }>(db, 'SELECT url FROM urls').map((r) => r.url);
   assert.ok(!urls.some((u) => /-cut|\/sta$|\/clo$/.test(u)), `no URL cut short is queued: ${urls.filter((u) => /cut/.test(u)).join(' ')}`);
   assert.match(run.stderr, /sitemaps: 4 read, \d[\d,]* URLs queued; read in part:\n/);
-  assert.match(run.stderr, new RegExp(`\\n  ${origin}/stalled\\.xml: cut short after \\d+ B; read to its last whole entry \\(2 entries\\)`));
-  assert.match(run.stderr, new RegExp(`\\n  ${origin}/closed\\.xml: cut short after \\d+ B; read to its last whole entry \\(1 entry\\)`));
+  assert.match(run.stderr, new RegExp(`\\n  ${origin}/stalled\\.xml: cut short after \\d+ B \\(its server fell silent\\); read to its last whole entry \\(2 entries\\)`));
+  assert.match(run.stderr, new RegExp(`\\n  ${origin}/closed\\.xml: cut short after \\d+ B \\(its connection closed\\); read to its last whole entry \\(1 entry\\)`));
   assert.match(run.stderr, new RegExp(`\\n  ${origin}/served\\.xml\\.gz: its gzip stream is cut short; read to its last whole entry \\(\\d+ entries\\)`));
-  assert.match(run.stderr, new RegExp(`\\n  ${origin}/silent\\.xml\\.gz: its gzip stream is cut short; read to its last whole entry \\(\\d+ entries\\)`));
+  assert.match(run.stderr, new RegExp(`\\n  ${origin}/silent\\.xml\\.gz: its gzip stream is cut short \\(its server fell silent\\); read to its last whole entry \\(\\d+ entries\\)`));
   assert.doesNotMatch(run.stderr, /skipped:|CRAWL_FETCH_(?:TIMEOUT|RESET|STALLED)/);
 });
 
@@ -133,4 +133,34 @@ test('a redirect whose body never ends (an HTTP/1.0 302 without a Content-Length
     assert.equal(urls.get(`${site.origin}/to-${name}`)?.state, 'done', name);
   }
   assert.doesNotMatch(run.stderr, /CRAWL_FETCH_TIMEOUT/);
+});
+
+test('--sitemaps: a sitemap still arriving at --timeout (a large one on a slow link) is read to its last whole entry, "(--timeout)", not skipped', async (t) => {
+  let origin = '';
+  const entry = (i: number): string => `<url><loc>${origin}/slow-${i}</loc></url>\n`;
+  const site = await startRawSite(t, (path) => {
+    if (path === '/robots.txt') return rawResponse(['Content-Type: text/plain'], Buffer.from(`Sitemap: ${origin}/slow.xml\n`));
+    if (path === '/slow.xml') {
+      return (socket) => {
+        const head = '<?xml version="1.0"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n';
+        // 600 entries announced, one sent every 100 ms: a minute's worth, past any --timeout here.
+        const length = head.length + Array.from({ length: 600 }, (_, i) => entry(i).length).reduce((a, b) => a + b, 0) + '</urlset>\n'.length;
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: ${length}\r\n\r\n${head}`);
+        let i = 0;
+        const timer = setInterval(() => (socket.destroyed || i >= 600 ? clearInterval(timer) : socket.write(entry(i++))), 100);
+        socket.on('close', () => clearInterval(timer));
+      };
+    }
+    return /^\/(?:|slow-\d+)$/.test(path) ? html(`<title>${path}</title>`) : null;
+  });
+  origin = site.origin;
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${origin}/`, '--sitemaps', '--db', db, '--retries', '0', '--timeout', '3s', '--workers', '0', '--max-pages', '5']);
+  assert.equal(run.code, 0, run.stderr);
+  const found = /\/slow\.xml: cut short after [\d.]+ (?:B|KiB) \(--timeout\); read to its last whole entry \((\d+) entr(?:y|ies)\)/.exec(run.stderr);
+  assert.ok(found !== null, run.stderr);
+  const listed = Number(found[1]);
+  assert.ok(listed > 0 && listed < 600, `${listed} entries`);
+  const queued = rows<{ n: number }>(db, "SELECT count(*) AS n FROM urls WHERE url LIKE '%/slow-%'")[0]!.n;
+  assert.equal(queued, listed);
 });

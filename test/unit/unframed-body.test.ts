@@ -144,3 +144,22 @@ test('a framed body that stalls (robots.txt) fails with the words of its framing
   await assert.rejects(drain(watchUnframed(chunked, () => false, limits, { stalledMessage: framedStall({ 'transfer-encoding': 'chunked' }) })),
     /^FetchError: the server sent 14 bytes of a chunked body, then nothing for [\d.]+ s before its last chunk$/);
 });
+
+test("onStall 'cut': --timeout ends the body cut (a large sitemap on a slow link), its words say so; the caller's stop does not", async () => {
+  const slow = new PassThrough();
+  slow.write('<url>one</url>');
+  const controller = new AbortController();
+  setTimeout(() => {
+    controller.abort();
+    slow.destroy(new Error('aborted'));
+  }, 10);
+  const mark: { isCut: boolean; by?: string } = { isCut: false };
+  assert.equal(await drain(watchUnframed(slow, () => false, limits, { onStall: 'cut', mark, signal: controller.signal, isTimedOut: () => true })), '<url>one</url>');
+  assert.deepEqual(mark, { isCut: true, by: '--timeout' });
+  const closed = new PassThrough();
+  closed.write('<url>one</url>');
+  setTimeout(() => closed.destroy(new Error('other side closed')), 10);
+  const closedMark: { isCut: boolean; by?: string } = { isCut: false };
+  await drain(watchUnframed(closed, () => false, limits, { onStall: 'cut', mark: closedMark, signal: new AbortController().signal, isTimedOut: () => false }));
+  assert.deepEqual(closedMark, { isCut: true, by: 'its connection closed' });
+});
