@@ -471,7 +471,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       const cutMark: { isCut: boolean; by?: string } = { isCut: false };
       const silence: SilenceOptions = {
         onStall: overrides.shortBody === 'keep' ? 'cut' : 'fail', mark: cutMark, signal: deadline.signal, isTimedOut: deadline.isTimedOut,
-        ...(tail === null ? { stalledMessage: framedStall(res.headers) } : {}),
+        ...(tail === null && overrides.shortBody !== undefined ? { stalledMessage: framedStall(res.headers) } : {}),
       };
       const body = NO_CONTENT_STATUSES.has(res.statusCode) ? await skipNoContent(res.body, deadline.signal)
         : tail !== null ? Readable.from(watchUnframed(res.body, tail.isWhole, undefined, silence), { objectMode: false })
