@@ -63,6 +63,11 @@ export interface FetchResult {
    * early, a text sitemap whose server fell silent mid-line (fetch/unframed-body.ts).
    */
   isTruncated: boolean;
+  /**
+   * Why a body asked to be kept when cut (FetchOverrides.shortBody 'keep': a sitemap) ended short
+   * of its end, when it did: `its server fell silent`, `its connection closed`, `--timeout`.
+   */
+  bodyCut?: string;
   /** Bytes received on the wire (before content-encoding was removed). */
   wireBytes: number;
   /** Normalized URL after redirects (equals entry.url when there were none). */

@@ -46,5 +46,5 @@ export function formatJsonSummary(s: CrawlSummary, now = new Date()): string {
 }
 
 function jsonSitemaps(r: SitemapReport): Record<string, unknown> {
-  return { read: r.sitemaps, queued: r.queued, alreadyKnown: r.urls - r.queued - r.skipped, recordedAsSkipped: r.skipped, notRead: r.failures };
+  return { read: r.sitemaps, queued: r.queued, alreadyKnown: r.urls - r.queued - r.skipped, recordedAsSkipped: r.skipped, notRead: r.failures, readInPart: r.cut };
 }

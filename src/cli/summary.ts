@@ -90,9 +90,12 @@ export function formatSitemaps(r: SitemapReport): string {
     ...(known > 0 ? [`${formatCount(known)} already known`] : []),
     ...(r.skipped > 0 ? [`${formatCount(r.skipped)} recorded as skipped`] : []),
   ];
-  const failed = r.failures.map((f) => `\n  ${f.url}: ${f.message}`).join('');
+  const listed = (list: Array<{ url: string; message: string }>): string => list.map((f) => `\n  ${f.url}: ${f.message}`).join('');
+  // Sitemaps cut short were read to their last whole entry: counted as read, and named, since
+  // entries after the cut were not seen.
+  const cut = r.cut.length > 0 ? `; read in part:${listed(r.cut)}` : '';
   return `crawlite: sitemaps: ${r.sitemaps} read, ${plural(r.queued, 'URL', formatCount(r.queued))} queued`
-    + `${others.length > 0 ? ` (${others.join(', ')})` : ''}${r.failures.length > 0 ? `; skipped:${failed}` : ''}`;
+    + `${others.length > 0 ? ` (${others.join(', ')})` : ''}${cut}${r.failures.length > 0 ? `; skipped:${listed(r.failures)}` : ''}`;
 }
 
 /** The start-of-run notice of --retry-failed. */

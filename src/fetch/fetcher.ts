@@ -27,7 +27,8 @@ import { refuseMultipleLocations } from './multiple-locations.js';
 import { requestTarget } from './request-target.js';
 import { isStaleConnectionError, takeStaleTimeout, watchStaleConnections } from './stale-connection.js';
 import { withTransferCodings } from './transfer-codings.js';
-import { createDocumentTail, isUnframed, watchUnframed, type WholeTest } from './unframed-body.js';
+import { dropBody } from './redirect-body.js';
+import { createDocumentTail, framedStall, isUnframed, watchUnframed, type SilenceOptions, type WholeTest } from './unframed-body.js';
 
 export interface FetcherOptions {
   config: FetchConfig;
@@ -128,6 +129,16 @@ export interface FetchOverrides {
    * WHOLE_SITEMAP_FILE. @default WHOLE_DOCUMENT
    */
   wholeEnd?: RegExp | WholeTest;
+  /**
+   * robots.txt's ('fail') and a sitemap's ('keep'): a body framed by a length or chunks whose
+   * server falls silent short of its end is watched as one read to the close is
+   * (unframed-body.ts), so the fetch ends STALLED_IDLE_MS into the silence, not at --timeout.
+   * 'fail': CRAWL_FETCH_STALLED (robots.txt: a cut file is no file, and read as whole it could
+   * lose a `Disallow: /`). 'keep': the body ends there, cut (isTruncated), as it does when the
+   * connection closes short of it or, read to the close, stalls: a sitemap's whole entries are
+   * read. @default pages: framed bodies are not watched, and a cut one fails
+   */
+  shortBody?: 'fail' | 'keep';
 }
 
 export interface Fetcher {
@@ -434,14 +445,14 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         // A 407 is the proxy's answer (a site sends 401): not a page of the site.
         const proxy = proxyFor(config.proxy, requested);
         if (proxy !== null) {
-          await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
+          await dropBody(res.body, isUnframed(res.statusCode, res.headers), deadline.signal);
           throw authRequired(redactProxy(proxy));
         }
       }
       if (REDIRECT_STATUSES.has(res.statusCode)) {
         const ambiguous = refuseMultipleLocations(res.headers.location, res.statusCode);
         if (ambiguous !== null) {
-          await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
+          await dropBody(res.body, isUnframed(res.statusCode, res.headers), deadline.signal);
           throw ambiguous;
         }
       }
@@ -450,15 +461,21 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       // $url empty sends one, and the page the script went on to write is what a browser shows.
       // Resolved, it named the URL itself: a redirect loop, and the page lost.
       if (REDIRECT_STATUSES.has(res.statusCode) && location !== undefined && location !== '') {
-        // A redirect's body is never wanted; dump() drains a small one so the socket can be
-        // reused and drops the connection for a larger one (undici's default limit, 128 KiB).
-        await res.body.dump({ limit: 128 * 1024, signal: deadline.signal });
+        // A redirect's body is never wanted: drained so the socket can be reused, but not waited
+        // for past a moment (redirect-body.ts), as browsers follow a redirect on its head.
+        await dropBody(res.body, isUnframed(res.statusCode, res.headers), deadline.signal);
         return { location: decodeHeaderUtf8(location), status: res.statusCode, setsCookie: res.headers['set-cookie'] !== undefined };
       }
       // Read to the close: a server that never closes is caught by its silence (unframed-body.ts).
       const tail = isUnframed(res.statusCode, res.headers) ? createDocumentTail(overrides.wholeEnd) : null;
+      const cutMark: { isCut: boolean; by?: string } = { isCut: false };
+      const silence: SilenceOptions = {
+        onStall: overrides.shortBody === 'keep' ? 'cut' : 'fail', mark: cutMark, signal: deadline.signal, isTimedOut: deadline.isTimedOut,
+        ...(tail === null && overrides.shortBody !== undefined ? { stalledMessage: framedStall(res.headers) } : {}),
+      };
       const body = NO_CONTENT_STATUSES.has(res.statusCode) ? await skipNoContent(res.body, deadline.signal)
-        : tail !== null ? Readable.from(watchUnframed(res.body, tail.isWhole), { objectMode: false })
+        : tail !== null ? Readable.from(watchUnframed(res.body, tail.isWhole, undefined, silence), { objectMode: false })
+        : overrides.shortBody !== undefined ? Readable.from(watchUnframed(res.body, () => false, undefined, silence), { objectMode: false })
         : res.body;
       // Repeated field lines are one comma-separated list (RFC 9110 section 5.3): two lines of
       // "gzip" are two codings to remove, not one.
@@ -500,7 +517,9 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           headers,
           body: decoded.body,
           // A sitemap file that has no end of its own, ended by its server's silence mid-line.
-          isTruncated: decoded.isTruncated || tail?.isCut() === true,
+          // Or a robots.txt's or sitemap's body whose server stopped short of its end (shortBody).
+          isTruncated: decoded.isTruncated || tail?.isCut() === true || cutMark.isCut,
+          ...(cutMark.by !== undefined ? { bodyCut: cutMark.by } : tail?.isCut() === true ? { bodyCut: 'its server fell silent' } : {}),
           wireBytes: decoded.wireBytes,
           finalUrl: url,
           redirects,

@@ -69,7 +69,7 @@ export function createPoliteStage(opts: PoliteStageOptions): PoliteStage {
   const announced = new Set<string>();
   // RFC 9309: follow at least 5 redirects, to any host; read at least 500 KiB (+1 to see a cut).
   // Read to the close from a server that never closes, it ends at a silence after a whole line.
-  const robotsOverrides = { maxRedirects: Math.max(5, config.maxRedirects), maxBodyBytes: politeness.robotsMaxBytes + 1, isUnchecked: true, wholeEnd: WHOLE_LINES };
+  const robotsOverrides = { maxRedirects: Math.max(5, config.maxRedirects), maxBodyBytes: politeness.robotsMaxBytes + 1, isUnchecked: true, wholeEnd: WHOLE_LINES, shortBody: 'fail' as const };
   const robots = createRobotsPolicy({
     userAgent: config.userAgent,
     config: politeness,

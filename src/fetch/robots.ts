@@ -141,7 +141,8 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
       // crawl.ts records one, so it is not mistaken for a network failure.
       result = { code: 'CRAWL_FETCH_NETWORK', message: `internal error: ${(err as Error).message}` } as FetchFailure;
     }
-    const text = !('code' in result) && result.status >= 200 && result.status < 300 ? robotsText(result.body, config.robotsMaxBytes) : null;
+    const text = !('code' in result) && result.status >= 200 && result.status < 300 && !isCutShort(result, config.robotsMaxBytes)
+      ? robotsText(result.body, config.robotsMaxBytes) : null;
     const state = interpret(host, url, result, failures, text);
     remember(host, state);
     return text;
@@ -163,10 +164,22 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
       status = result.status;
       headers = result.headers;
       if (text !== null) return { kind: 'ready', rules: parseRules(host, url, text), expiresAt };
+      if (status >= 200 && status < 300) {
+        // Cut short (isCutShort): unreachable, as Google reads incomplete data, and retried.
+        detail = `HTTP ${status}, its body cut short (a compressed stream that stopped before its end)`;
+        // Retried as a failure without a status is: a 2xx is no status to retry.
+        return unreachable(url, host, result, failures, detail, null, {}, null);
+      }
       // 600-999 is no 5xx (retry-policy.ts): read as RFC 9309's "unavailable", as a 4xx is.
       if ((status < 500 || status >= 600) && status !== 429) return { kind: 'ready', rules: null, expiresAt };
       detail = `HTTP ${status}`;
     }
+    return unreachable(url, host, result, failures, detail, status, headers, noAnswer);
+  }
+
+  function unreachable(
+    url: string, host: string, result: FetchResult | FetchFailure, failures: number, detail: string, status: number | null, headers: Record<string, string>, noAnswer: ErrorCode | null,
+  ): OriginState {
     // Every failure is retried here, even those a page fetch would not retry (DNS, TLS): the
     // verdict holds for the whole origin, so it is worth a second look.
     const retry = decideRetry({ attempt: failures, status, isRetryableFailure: true, headers }, config, now());
@@ -270,6 +283,19 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
     pendingHosts: () => [...pending],
     isPending: (host) => pending.has(host),
   };
+}
+
+/**
+ * A 2xx robots.txt whose body is known to be cut short of its end, not by the cap: a gzip or
+ * brotli stream that stopped early (the fetcher keeps such a page's part, marked truncated). Its
+ * rules are not read: the part that came may end before a group's `Disallow: /`, and read as
+ * whole it would allow what the site closed. Google treats incomplete data as a server error
+ * (the whole site disallowed, asked again), and so does this. A body over the cap is cut by us, at
+ * a line, and read (robotsText). A body framed by a length or chunks that stops short fails in the
+ * fetcher (CRAWL_FETCH_RESET, or CRAWL_FETCH_STALLED at its server's silence: shortBody 'fail').
+ */
+function isCutShort(result: FetchResult, maxBytes: number): boolean {
+  return result.isTruncated && result.body.byteLength <= maxBytes;
 }
 
 /** The first maxBytes of a robots.txt as text, cut after the last whole line when cut at all. */

@@ -174,29 +174,88 @@ async function within<T>(pending: Promise<T>, ms: number): Promise<T | typeof SI
   }
 }
 
+/** How watchUnframed ends a body whose server fell silent short of its end, and what it tells. */
+export interface SilenceOptions {
+  /**
+   * 'fail' (the default): CRAWL_FETCH_STALLED. 'cut': the body ends there, what came kept and
+   * `mark.isCut` set, as it is too when the connection closes or resets short of the body's end
+   * (a sitemap, whose whole entries before the cut are read: frontier/sitemaps.ts).
+   */
+  onStall?: 'fail' | 'cut';
+  /** Set when the body ended cut ('cut'); `by` says why, in words for a report. */
+  mark?: { isCut: boolean; by?: string };
+  /**
+   * With 'cut': whether an abort of `signal` is the fetch's --timeout, which then ends the body
+   * cut too (a large sitemap on a slow link), where the caller's stop or a refusal stays an error.
+   */
+  isTimedOut?: () => boolean;
+  /** The fetch's own signal: its deadline or the caller's stop is never taken for a cut. */
+  signal?: AbortSignal;
+  /** The CRAWL_FETCH_STALLED message for `received` bytes and that many seconds of silence. */
+  stalledMessage?: (received: number, seconds: number) => string;
+}
+
+const unframedStall = (received: number, seconds: number): string =>
+  `the server sent ${received} bytes of a body with neither a Content-Length nor chunked framing, then nothing for ${seconds} s without closing the connection`;
+
+/**
+ * The CRAWL_FETCH_STALLED message for a body framed by a length or chunks whose server fell
+ * silent short of its end (robots.txt, sitemaps: FetchOverrides.shortBody).
+ */
+export function framedStall(headers: Record<string, string | string[] | undefined>): (received: number, seconds: number) => string {
+  const length = headers['content-length'];
+  return typeof length === 'string' && /^[0-9]+$/.test(length)
+    ? (received, seconds) => `the server sent ${received} of the ${length} bytes of its Content-Length, then nothing for ${seconds} s`
+    : (received, seconds) => `the server sent ${received} bytes of a chunked body, then nothing for ${seconds} s before its last chunk`;
+}
+
 /**
  * `body`'s chunks, ending early (above) when the server falls silent without closing. `isWhole`
  * is asked at the first silence: the bytes read so far have been decoded by then (decode-body.ts
- * flushes each write). Leaving the loop destroys `body`, and undici drops the connection, which
- * could not carry another response anyway.
+ * flushes each write). A body framed by a length or chunks is watched too where the caller asks
+ * (FetchOverrides.shortBody: robots.txt, sitemaps), its `isWhole` always false: the framing says
+ * more is due, so a silence is a stall after STALLED_IDLE_MS rather than a wait to --timeout.
+ * Leaving the loop destroys `body`, and undici drops the connection, which could not carry
+ * another response anyway.
  */
-export async function* watchUnframed(body: Readable, isWhole: () => boolean | Promise<boolean>, limits = { completeMs: COMPLETE_IDLE_MS, stalledMs: STALLED_IDLE_MS }): AsyncGenerator<Buffer> {
+export async function* watchUnframed(
+  body: Readable, isWhole: () => boolean | Promise<boolean>, limits = { completeMs: COMPLETE_IDLE_MS, stalledMs: STALLED_IDLE_MS }, opts: SilenceOptions = {},
+): AsyncGenerator<Buffer> {
   const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const isKept = opts.onStall === 'cut';
   let received = 0;
+  const cut = (by: string): void => {
+    if (opts.mark) Object.assign(opts.mark, { isCut: true, by });
+  };
   try {
     for (;;) {
       const pending = chunks.next();
-      let next = await within(pending, limits.completeMs);
-      if (next === SILENT) {
-        if (await isWhole()) {
-          pending.catch(() => {}); // settles as the body is destroyed below; nothing to read
-          return;
-        }
-        next = await within(pending, limits.stalledMs - limits.completeMs);
+      let next: IteratorResult<Buffer> | typeof SILENT;
+      try {
+        next = await within(pending, limits.completeMs);
         if (next === SILENT) {
-          pending.catch(() => {}); // as above
-          throw new FetchError('CRAWL_FETCH_STALLED', `the server sent ${received} bytes of a body with neither a Content-Length nor chunked framing, then nothing for ${limits.stalledMs / 1000} s without closing the connection`, { retryable: true });
+          if (await isWhole()) {
+            pending.catch(() => {}); // settles as the body is destroyed below; nothing to read
+            return;
+          }
+          next = await within(pending, limits.stalledMs - limits.completeMs);
+          if (next === SILENT) {
+            pending.catch(() => {}); // as above
+            if (isKept) {
+              cut('its server fell silent');
+              return;
+            }
+            throw new FetchError('CRAWL_FETCH_STALLED', (opts.stalledMessage ?? unframedStall)(received, limits.stalledMs / 1000), { retryable: true });
+          }
         }
+      } catch (err) {
+        // The connection closed or reset short of the body's end, or --timeout came: what came
+        // is kept, cut. The caller's stop, or a refusal (framing-bytes.ts), is not a cut.
+        if (!isKept) throw err;
+        if (opts.signal?.aborted !== true) cut('its connection closed');
+        else if (opts.isTimedOut?.() === true) cut('--timeout');
+        else throw err;
+        return;
       }
       if (next.done === true) return;
       received += next.value.length;

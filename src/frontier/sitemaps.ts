@@ -9,11 +9,11 @@
  * Sitemaps are fetched through the crawler's own fetcher and per-host limits, so they get its
  * timeouts, redirect checks and politeness, but `maxBytes` instead of --max-bytes as the body cap:
  * --max-bytes bounds a page, and a 12 MB sitemap within the protocol's limit was cut at its
- * default 10 MB. A sitemap that fails, or arrives truncated (over the cap, or cut short), is
- * skipped and listed in the report: half a file would queue some URLs and lose the rest unsaid.
- * But a text sitemap whose server fell silent mid-line without closing (fetch/unframed-body.ts)
- * is read to its last whole line: a text has no end to tell a cut by, and the one line cut is all
- * that is left out.
+ * default 10 MB. A sitemap that fails is skipped and listed in the report. One that arrives cut
+ * short (over the cap; its connection closed, or silent, before its end: FetchOverrides.shortBody;
+ * a gzip stream stopped mid-member) is read to its last whole entry and listed as read in part
+ * (report.cut): skipped, it lost every URL, where each entry whose </loc> (or line break) came is
+ * as whole as a whole file's, and the cut is said, not left unsaid.
  *
  * robots.txt itself is asked of the crawl's robots policy (`robots`), not fetched here: the policy
  * must fetch it anyway before the origin's first page, and fetching it twice doubles the cost of a
@@ -34,7 +34,7 @@ import { normalizeUrl, originKey } from './normalize-url.js';
 
 export interface SitemapOptions {
   seeds: string[];
-  fetcher: { fetch(entry: FrontierEntry, signal?: AbortSignal, overrides?: { maxBodyBytes?: number; wholeEnd?: RegExp | WholeTest }): Promise<FetchResult | FetchFailure> };
+  fetcher: { fetch(entry: FrontierEntry, signal?: AbortSignal, overrides?: { maxBodyBytes?: number; wholeEnd?: RegExp | WholeTest; shortBody?: 'keep' }): Promise<FetchResult | FetchFailure> };
   limits: { run<T>(host: string, fn: () => Promise<T>): Promise<T> };
   scope: (url: string) => ErrorCode | null;
   /**
@@ -77,6 +77,11 @@ export interface SitemapReport {
   queued: number;
   skipped: number;
   failures: Array<{ url: string; message: string }>;
+  /**
+   * Sitemaps cut short (their connection closed or fell silent before the end, a gzip stream
+   * stopped early, or over maxBytes), read to their last whole entry: counted in `sitemaps`.
+   */
+  cut: Array<{ url: string; message: string }>;
 }
 
 /** The Sitemap: lines of a robots.txt, resolved against its URL (the field name is case-insensitive). */
@@ -226,11 +231,13 @@ export function readSitemapText(text: string, maxLocs = Infinity): { isIndex: bo
 /**
  * A sitemap's text; a `.xml.gz` one is unzipped as a gzip body is (fetch/gunzip-members.ts), so
  * bytes after its last member (PHP's trailing newline) are ignored there too, and a bomb stops at
- * `maxBytes` unpacked.
+ * `maxBytes` unpacked. `cut` says why the text is not the whole file, when it is not: the gzip
+ * stream stopped early (a file cut mid-member), or unpacked past `maxBytes` (kept to there).
  */
-async function unpack(body: Uint8Array, maxBytes: number): Promise<string> {
+async function unpack(body: Uint8Array, maxBytes: number): Promise<{ text: string; cut: string | null }> {
   const isGzip = body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b;
   let bytes: Uint8Array = body;
+  let cut: string | null = null;
   if (isGzip) {
     const mark = { isCut: false };
     const chunks: Buffer[] = [];
@@ -239,25 +246,34 @@ async function unpack(body: Uint8Array, maxBytes: number): Promise<string> {
       yield Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     })();
     for await (const chunk of gunzipMembers(source, mark, {})) {
+      if (total + chunk.length > maxBytes) {
+        chunks.push(chunk.subarray(0, maxBytes - total));
+        total = maxBytes;
+        cut = `larger than ${formatBinaryBytes(maxBytes)} unpacked`;
+        break;
+      }
       total += chunk.length;
-      if (total > maxBytes) throw new RangeError(`larger than ${formatBinaryBytes(maxBytes)} unpacked`);
       chunks.push(chunk);
     }
-    if (mark.isCut) throw new Error('its gzip stream is cut short');
+    if (cut === null && mark.isCut) cut = 'its gzip stream is cut short';
     bytes = Buffer.concat(chunks, total);
   }
-  if (bytes.byteLength > maxBytes) throw new RangeError(`larger than ${formatBinaryBytes(maxBytes)}`);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  if (bytes.byteLength > maxBytes) {
+    bytes = bytes.subarray(0, maxBytes);
+    cut = `larger than ${formatBinaryBytes(maxBytes)}`;
+  }
+  return { text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), cut };
 }
 
 /**
  * What of a sitemap cut short can be read: a text one's whole lines, each a URL that came to its
  * end (the cut one may be a URL cut anywhere, `https://a.example/produ`, and is left out, as
- * robots.txt is read to its last whole line); null for XML, whose cut end could hold any number
- * of entries, and is skipped and reported as cut rather than half read unsaid.
+ * robots.txt is read to its last whole line). XML is read as it is: parseSitemap takes a <loc>
+ * only once its </loc> has come, and a <loc> without one ends the scan, so the entries before the
+ * cut are read and the cut one is not, wherever the cut falls (mid-URL, mid-tag, mid-character).
  */
-function wholeLinesOf(text: string): string | null {
-  if (text.replace(/^\uFEFF/, '').trimStart().startsWith('<')) return null;
+function wholeEntriesOf(text: string): string {
+  if (text.replace(/^\uFEFF/, '').trimStart().startsWith('<')) return text;
   return text.slice(0, Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1);
 }
 
@@ -265,20 +281,22 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
   const maxSitemaps = opts.maxSitemaps ?? 50;
   const maxUrls = opts.maxUrls ?? 100_000;
   const maxBytes = opts.maxBytes ?? 50 * 1024 * 1024;
-  const report: SitemapReport = { sitemaps: 0, urls: 0, queued: 0, skipped: 0, failures: [] };
+  const report: SitemapReport = { sitemaps: 0, urls: 0, queued: 0, skipped: 0, failures: [], cut: [] };
 
   /**
    * A sitemap's body, whole or cut short (`isCut`), or null (the failure reported). `isSitemap`
    * false is robots.txt read for its Sitemap: lines only (--ignore-robots): it keeps the crawl's
    * --max-bytes, and a cut one still gives the lines before the cut.
    */
-  const get = async (url: string, isSitemap = true, isGuess = false): Promise<{ body: Uint8Array; isCut: boolean } | null> => {
+  const get = async (url: string, isSitemap = true, isGuess = false): Promise<{ body: Uint8Array; isCut: boolean; by?: string } | null> => {
     const entry: FrontierEntry = { id: -1, url, host: originKey(url), depth: 0, attempt: 0 };
     // The cap is on decoded bytes (a Content-Encoding removed), so a .xml.gz file is capped as
     // sent; unpack() caps what it inflates to.
     // Read to the close from a server that never closes, a sitemap ends at a silence after its
     // end tag (a text one after a whole line), robots.txt after a whole line (unframed-body.ts).
-    const overrides = isSitemap ? { maxBodyBytes: maxBytes, wholeEnd: WHOLE_SITEMAP_FILE } : { wholeEnd: WHOLE_LINES };
+    // A body that stops short of its end (closed, reset, or silent STALLED_IDLE_MS: shortBody)
+    // comes back cut, not as a failure: its whole entries are read.
+    const overrides = isSitemap ? { maxBodyBytes: maxBytes, wholeEnd: WHOLE_SITEMAP_FILE, shortBody: 'keep' as const } : { wholeEnd: WHOLE_LINES, shortBody: 'keep' as const };
     const result = await opts.limits.run(entry.host, () => opts.fetcher.fetch(entry, opts.signal, overrides));
     if ('code' in result) {
       report.failures.push({ url, message: `${result.message} [${result.code}]` });
@@ -290,11 +308,7 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
       if (!(isGuess && (result.status === 404 || result.status === 410))) report.failures.push({ url, message: `HTTP ${result.status}` });
       return null;
     }
-    if (isSitemap && result.isTruncated && result.body.byteLength >= maxBytes) {
-      report.failures.push({ url, message: `larger than ${formatBinaryBytes(maxBytes)}; not read` });
-      return null;
-    }
-    return { body: result.body, isCut: isSitemap && result.isTruncated };
+    return { body: result.body, isCut: result.isTruncated, ...(result.bodyCut !== undefined ? { by: result.bodyCut } : {}) };
   };
 
   const readRobots = async (origin: string, robotsUrl: string): Promise<string | null> => {
@@ -302,7 +316,9 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
     if (read.kind === 'text') return read.text;
     if (read.kind === 'none') return null;
     const got = await get(robotsUrl, false);
-    return got === null ? null : Buffer.from(got.body).toString('utf8');
+    if (got === null) return null;
+    const text = Buffer.from(got.body).toString('utf8');
+    return got.isCut ? wholeEntriesOf(text) : text;
   };
 
   /**
@@ -352,15 +368,15 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
     const got = await get(sitemapUrl, true, guessed.has(sitemapUrl));
     if (got === null) continue;
     let parsed: ReturnType<typeof readSitemapText>;
+    /** Why what is read is not the whole file (null: it is). */
+    let cut: string | null;
     try {
-      const text = await unpack(got.body, maxBytes);
-      const whole = got.isCut ? wholeLinesOf(text) : text;
-      if (whole === null) {
-        report.failures.push({ url: sitemapUrl, message: 'body cut short; not read' });
-        continue;
-      }
+      const unpacked = await unpack(got.body, maxBytes);
+      const why = got.body.byteLength >= maxBytes ? `larger than ${formatBinaryBytes(maxBytes)}`
+        : unpacked.cut ?? `cut short after ${formatBinaryBytes(got.body.byteLength)}`;
+      cut = !got.isCut ? unpacked.cut : got.by !== undefined ? `${why} (${got.by})` : why;
       // No file yields more entries than the crawl could still take (an index: sitemaps to read).
-      parsed = readSitemapText(whole, Math.max(maxUrls - report.urls, maxSitemaps));
+      parsed = readSitemapText(cut === null ? unpacked.text : wholeEntriesOf(unpacked.text), Math.max(maxUrls - report.urls, maxSitemaps));
     } catch (err) {
       report.failures.push({ url: sitemapUrl, message: (err as Error).message });
       continue;
@@ -370,6 +386,7 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
       continue;
     }
     report.sitemaps += 1;
+    if (cut !== null) report.cut.push({ url: sitemapUrl, message: `${cut}; read to its last whole entry (${parsed.locs.length} ${parsed.locs.length === 1 ? 'entry' : 'entries'})` });
     const found: Discovered[] = [];
     for (const loc of parsed.locs) {
       const url = normalizeUrl(loc, sitemapUrl);

@@ -131,7 +131,7 @@ test('crawl --sitemaps --log-format json: the summary object has the sitemaps li
   const summary = events.at(-1)!;
   assert.equal(summary.type, 'summary');
   assert.deepEqual(summary.sitemaps, {
-    read: 1, queued: 1, alreadyKnown: 1, recordedAsSkipped: 1, notRead: [{ url: site.url('/gone.xml'), message: 'HTTP 404' }],
+    read: 1, queued: 1, alreadyKnown: 1, recordedAsSkipped: 1, notRead: [{ url: site.url('/gone.xml'), message: 'HTTP 404' }], readInPart: [],
   });
   // Without --sitemaps, no such key.
   const plain = await crawlite(['crawl', site.url('/'), '--db', join(tempDir(t, 'crawlite-qa17-'), 'p.db'), '--log-format', 'json', '--workers', '0']);

@@ -49,12 +49,14 @@ test('trap skips get one summary line, largest code first; none, no line', () =>
 });
 
 test('the sitemaps line counts the URLs new to the database as queued, and says the known and skipped ones apart', () => {
-  const report = { sitemaps: 3, urls: 1204, queued: 1204, skipped: 0, failures: [] };
+  const report = { sitemaps: 3, urls: 1204, queued: 1204, skipped: 0, failures: [], cut: [] };
   assert.equal(formatSitemaps(report), 'crawlite: sitemaps: 3 read, 1,204 URLs queued');
   assert.equal(formatSitemaps({ ...report, urls: 6, queued: 0 }), 'crawlite: sitemaps: 3 read, 0 URLs queued (6 already known)');
   assert.equal(formatSitemaps({ ...report, urls: 4006, queued: 1, skipped: 4000 }), 'crawlite: sitemaps: 3 read, 1 URL queued (5 already known, 4,000 recorded as skipped)');
   assert.equal(formatSitemaps({ ...report, urls: 2, queued: 2, failures: [{ url: 'https://a.test/s.xml', message: 'HTTP 500' }] }),
     'crawlite: sitemaps: 3 read, 2 URLs queued; skipped:\n  https://a.test/s.xml: HTTP 500');
+  assert.equal(formatSitemaps({ ...report, urls: 2, queued: 2, cut: [{ url: 'https://a.test/c.xml', message: 'cut short after 12.0 KiB; read to its last whole entry (2 entries)' }], failures: [{ url: 'https://a.test/s.xml', message: 'HTTP 500' }] }),
+    'crawlite: sitemaps: 3 read, 2 URLs queued; read in part:\n  https://a.test/c.xml: cut short after 12.0 KiB; read to its last whole entry (2 entries); skipped:\n  https://a.test/s.xml: HTTP 500');
 });
 
 test('formatCrawlDelay names the origin and the delay, and the cap when it applies', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { createDocumentTail, isUnframed, watchUnframed, WHOLE_LINES, WHOLE_SITEMAP, WHOLE_SITEMAP_FILE } from '../../src/fetch/unframed-body.js';
+import { createDocumentTail, framedStall, isUnframed, watchUnframed, WHOLE_LINES, WHOLE_SITEMAP, WHOLE_SITEMAP_FILE } from '../../src/fetch/unframed-body.js';
 
 const limits = { completeMs: 30, stalledMs: 120 };
 
@@ -110,4 +110,56 @@ test('a pause shorter than the stall limit, mid-fragment, is waited out', async 
   slow.write('<p>one');
   setTimeout(() => slow.end('<p>two'), 70);
   assert.equal(await drain(watchUnframed(slow, () => false, limits)), '<p>one<p>two');
+});
+
+test("onStall 'cut' (a sitemap): a silence short of the end, or a connection lost, ends the body with what came, marked cut; the fetch's own abort is still an error", async () => {
+  const silent = new PassThrough();
+  silent.write('<url>one</url><url>tw');
+  const mark = { isCut: false };
+  assert.equal(await drain(watchUnframed(silent, () => false, limits, { onStall: 'cut', mark })), '<url>one</url><url>tw');
+  assert.equal(mark.isCut, true);
+  const lost = new PassThrough();
+  lost.write('<url>one</url>');
+  setTimeout(() => lost.destroy(new Error('other side closed')), 10);
+  const lostMark = { isCut: false };
+  assert.equal(await drain(watchUnframed(lost, () => false, limits, { onStall: 'cut', mark: lostMark })), '<url>one</url>');
+  assert.equal(lostMark.isCut, true);
+  const aborted = new PassThrough();
+  aborted.write('<url>one</url>');
+  const controller = new AbortController();
+  setTimeout(() => {
+    controller.abort();
+    aborted.destroy(new Error('aborted'));
+  }, 10);
+  await assert.rejects(drain(watchUnframed(aborted, () => false, limits, { onStall: 'cut', mark: { isCut: false }, signal: controller.signal })), /aborted/);
+});
+
+test('a framed body that stalls (robots.txt) fails with the words of its framing', async () => {
+  const framed = new PassThrough();
+  framed.write('User-agent: *\n');
+  await assert.rejects(drain(watchUnframed(framed, () => false, limits, { stalledMessage: framedStall({ 'content-length': '40' }) })),
+    /^FetchError: the server sent 14 of the 40 bytes of its Content-Length, then nothing for [\d.]+ s$/);
+  const chunked = new PassThrough();
+  chunked.write('User-agent: *\n');
+  await assert.rejects(drain(watchUnframed(chunked, () => false, limits, { stalledMessage: framedStall({ 'transfer-encoding': 'chunked' }) })),
+    /^FetchError: the server sent 14 bytes of a chunked body, then nothing for [\d.]+ s before its last chunk$/);
+});
+
+test("onStall 'cut': --timeout ends the body cut (a large sitemap on a slow link), its words say so; the caller's stop does not", async () => {
+  const slow = new PassThrough();
+  slow.write('<url>one</url>');
+  const controller = new AbortController();
+  setTimeout(() => {
+    controller.abort();
+    slow.destroy(new Error('aborted'));
+  }, 10);
+  const mark: { isCut: boolean; by?: string } = { isCut: false };
+  assert.equal(await drain(watchUnframed(slow, () => false, limits, { onStall: 'cut', mark, signal: controller.signal, isTimedOut: () => true })), '<url>one</url>');
+  assert.deepEqual(mark, { isCut: true, by: '--timeout' });
+  const closed = new PassThrough();
+  closed.write('<url>one</url>');
+  setTimeout(() => closed.destroy(new Error('other side closed')), 10);
+  const closedMark: { isCut: boolean; by?: string } = { isCut: false };
+  await drain(watchUnframed(closed, () => false, limits, { onStall: 'cut', mark: closedMark, signal: new AbortController().signal, isTimedOut: () => false }));
+  assert.deepEqual(closedMark, { isCut: true, by: 'its connection closed' });
 });
