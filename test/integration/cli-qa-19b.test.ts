@@ -68,3 +68,14 @@ test('a signal while the CLI loads for stats ends it by the signal, as stats doe
   assert.equal(run.signal, 'SIGTERM', `stderr: ${run.stderr}`);
   assert.equal(run.stderr.replace(`${MARK}\n`, ''), '');
 });
+
+test('bench --db under a file: the one line refusing the path, before the site is served (it said "serving 1000 generated pages" first)', async (t) => {
+  const dir = tempDir(t, 'crawlite-qa19b-');
+  const notes = join(dir, 'notes.txt');
+  writeFileSync(notes, 'notes\n');
+  for (const db of [join(notes, 'x.db'), join(notes, 'a', 'x.db')]) {
+    const run = await crawlite(['bench', '--db', db], { timeoutMs: 30_000 });
+    assertOneLineError(run, 1, /^crawlite: cannot open database \S+: .*a file, not a folder; pass --db a writable file path .*\[CRAWL_STORE_OPEN\]$/);
+    assert.doesNotMatch(run.stderr, /serving/);
+  }
+});
