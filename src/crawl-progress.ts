@@ -91,6 +91,8 @@ export interface CrawlSummary extends CrawlProgress {
    * `-wal` file (store/settle-file.ts): the database file alone lacks them. Present only then.
    */
   isWalLeft?: true;
+  /** With isWalLeft: not a read but a full disk kept it there (no room for the file to grow). */
+  isWalLeftByFullDisk?: true;
 }
 
 interface Sources {

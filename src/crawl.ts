@@ -426,6 +426,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   let isNothingQueued = false;
   let sitemapReport: SitemapReport | null = null;
   let isWalLeft = false;
+  let isWalLeftByFullDisk = false;
   try {
     // --max-time: from here on no URL is taken; those in flight finish, the queue waits for the next run.
     // The clock starts before the sitemaps, which are requests of the run too.
@@ -520,7 +521,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       dropSidecars(writer.sidecars);
     } else {
       // Also after a failed write (--max-db-size, a full disk): what was committed stays readable.
-      isWalLeft = settleForReaders(db) === 'partial';
+      const settled = settleForReaders(db);
+      isWalLeft = settled === 'partial' || settled === 'full';
+      isWalLeftByFullDisk = settled === 'full';
     }
     db.close();
   }
@@ -535,6 +538,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     ...(queuedAtEnd > 0 ? { queuedAtEnd } : {}),
     ...(sitemapReport !== null ? { sitemaps: sitemapReport } : {}),
     ...(isWalLeft ? { isWalLeft: true as const } : {}),
+    ...(isWalLeftByFullDisk ? { isWalLeftByFullDisk: true as const } : {}),
   };
   if (storeError || fullCause !== null || unmarkedRunId !== null) throw storeFullError(storeError, fullCause, unmarkedRunId);
   return summary;

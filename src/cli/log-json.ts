@@ -42,6 +42,7 @@ export function formatJsonSummary(s: CrawlSummary, now = new Date()): string {
     // and each sitemap not read with why (`not read: --max-time reached`, an HTTP 404, ...).
     ...(s.sitemaps ? { sitemaps: jsonSitemaps(s.sitemaps) } : {}),
     ...(s.isWalLeft ? { walLeft: true } : {}),
+    ...(s.isWalLeftByFullDisk ? { walLeftBy: 'full disk' } : {}),
   });
 }
 

@@ -9,7 +9,7 @@ import { checkDbPath, optionalInt } from '../config/load.js';
 import { readJobFile } from '../config/job-file.js';
 import { mergeJob } from '../config/load-job.js';
 import { removeCrawliteDb } from '../store/remove-db.js';
-import { openReadOnly } from '../store/db.js';
+import { openReadOnly, refuseUnwritablePath } from '../store/db.js';
 import { runCrawl } from '../crawl.js';
 import { startSiteServer } from '../bench/serve-site.js';
 import { MAX_PAGE_BYTES, MIN_PAGE_BYTES } from '../bench/site.js';
@@ -36,6 +36,8 @@ export async function runBench(typed: BenchFlags): Promise<number> {
   const concurrency = optionalInt('--concurrency', flags.concurrency, 1, 1024) ?? (job?.job.fetch?.concurrency ?? 32);
   const workers = optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers;
   removeCrawliteDb(flags.db);
+  // Before the site is served and said to be: the crawl's open refused it only after that.
+  refuseUnwritablePath(flags.db);
 
   if (!flags.json) process.stderr.write(`crawlite bench: serving ${pages} generated pages of ~${formatBytes(pageBytes)} on 127.0.0.1\n`);
   const site = await startSiteServer({ pages, pageBytes });

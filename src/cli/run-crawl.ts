@@ -75,7 +75,7 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags, handOver: () 
   } finally {
     // Erases the live status (also when the crawl failed) before the summary or the error line.
     view.finish(summary);
-    if (summary?.isWalLeft) notices.warn(formatWalLeft(summary.dbPath));
+    if (summary?.isWalLeft) notices.warn(formatWalLeft(summary.dbPath, summary.isWalLeftByFullDisk === true));
     detach();
   }
 }

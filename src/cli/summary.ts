@@ -182,7 +182,9 @@ export function formatRecrawl(r: RecrawlStats): string {
  * are in the -wal file, which a copy of the database file alone leaves behind. A warning, kept by
  * --quiet: the summary just said the pages were stored.
  */
-export function formatWalLeft(dbPath: string): string {
+export function formatWalLeft(dbPath: string, isDiskFull = false): string {
+  // The file could not grow by what -wal holds: nothing of another process's to wait for (QA 19).
+  if (isDiskFull) return `crawlite: the disk is full: the end of this crawl stays in ${dbPath}-wal, not yet in ${dbPath}: copy both files, or free some space and open it once with sqlite3`;
   return `crawlite: a read still open in another process (an export, sqlite3) kept the end of this crawl in ${dbPath}-wal, not yet in ${dbPath}: copy both files, or open it once with sqlite3 when that read is over`;
 }
 

@@ -8,13 +8,15 @@
  * and drops `-wal` and `-shm`. The next crawl switches to WAL again when it opens the file.
  */
 import type { Db } from './db.js';
+import { isStoreFull } from './store-full.js';
 
 /**
  * How a finished crawl's file was left: `journal`, back in rollback-journal mode; `wal`, still in
  * WAL mode (a reader had it open) with the WAL folded into the file; `partial`, a read still in
- * progress kept the last commits in `-wal` alone, so the file without its `-wal` lacks them.
+ * progress kept the last commits in `-wal` alone, so the file without its `-wal` lacks them;
+ * `full`, the same, but because the disk had no room for the file to grow by what `-wal` holds.
  */
-export type Settled = 'journal' | 'wal' | 'partial';
+export type Settled = 'journal' | 'wal' | 'partial' | 'full';
 
 /**
  * Leaves WAL mode. A reader that still has the file open (`crawlite stats` during the crawl's
@@ -26,16 +28,21 @@ export type Settled = 'journal' | 'wal' | 'partial';
  * and a `cp crawl.db` then held a fraction of the pages it had just said were stored.
  */
 export function settleForReaders(db: Db): Settled {
+  // A full disk (SQLITE_FULL) is told apart: it was reported as `partial`, and the crawl's line
+  // blamed a read open in another process when none was (QA 19).
+  let isFull = false;
   try {
     if (db.pragma('journal_mode = DELETE', { simple: true }) === 'delete') return 'journal';
-  } catch {
+  } catch (err) {
     // SQLITE_BUSY from a reader: stays in WAL, nothing lost
+    isFull = isStoreFull(err);
   }
   try {
     // SQLITE_BUSY here is no error but this row: busy 1, fewer frames checkpointed than logged.
     const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
-    return result !== undefined && result.busy === 0 && result.log === result.checkpointed ? 'wal' : 'partial';
-  } catch {
-    return 'partial';
+    if (result !== undefined && result.busy === 0 && result.log === result.checkpointed) return 'wal';
+    return isFull ? 'full' : 'partial';
+  } catch (err) {
+    return isFull || isStoreFull(err) ? 'full' : 'partial';
   }
 }

@@ -16,7 +16,11 @@ export function corruptError(dbPath: string | null, err: unknown): StoreError {
   const db = dbPath ?? '<db>';
   return new StoreError(
     'CRAWL_STORE_CORRUPT',
-    `database ${dbPath ?? ''}${dbPath ? ' ' : ''}is damaged (${(err as Error).message}); save what is readable into a new file with: sqlite3 ${db} .recover | sqlite3 recovered.db, then use --db recovered.db`,
+    // Debian 12's sqlite3 (3.40) is built without .recover, and prints "SQL logic error" (QA 19).
+    // .dump is there, but on a damaged file it ends "ROLLBACK; -- due to errors", so the new file
+    // got nothing: the sed commits what was read instead. (.clone skips the search index's tables
+    // there: a crawl on its copy fails.)
+    `database ${dbPath ?? ''}${dbPath ? ' ' : ''}is damaged (${(err as Error).message}); save what is readable into a new file with: sqlite3 ${db} .recover | sqlite3 recovered.db (where sqlite3 says "SQL logic error", as Debian 12's: sqlite3 ${db} .dump | sed 's/^ROLLBACK; -- due to errors$/COMMIT;/' | sqlite3 recovered.db), then use --db recovered.db`,
     { cause: err },
   );
 }

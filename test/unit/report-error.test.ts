@@ -28,7 +28,7 @@ test('SQLite corruption that reaches the CLI unwrapped is CRAWL_STORE_CORRUPT wi
   for (const code of ['SQLITE_CORRUPT', 'SQLITE_CORRUPT_VTAB', 'SQLITE_NOTADB']) {
     const r = report(Object.assign(new Error('database disk image is malformed'), { code }));
     assert.equal(r.code, 1);
-    assert.match(r.text, /^crawlite: database is damaged \(database disk image is malformed\); .*sqlite3 <db> \.recover .*\[CRAWL_STORE_CORRUPT\]\n$/);
+    assert.match(r.text, /^crawlite: database is damaged \(database disk image is malformed\); .*sqlite3 <db> \.recover .*sqlite3 <db> \.dump \| sed .* \| sqlite3 recovered\.db\), .*\[CRAWL_STORE_CORRUPT\]\n$/);
   }
 });
 

@@ -114,4 +114,7 @@ test('the held-read warnings name the -wal beside the database, its size in bina
     'crawlite: data/crawl.db-wal has grown to 256.0 MiB: a read held open in another process (sqlite3 inside a transaction, a long export) keeps SQLite from reusing it, and it grows with every page until that read ends',
   );
   assert.match(formatWalLeft('data/crawl.db'), /^crawlite: .* in data\/crawl\.db-wal, not yet in data\/crawl\.db: copy both files/);
+  // A full disk, not a read, kept it there: the line blamed a read no other process had open (QA 19).
+  assert.match(formatWalLeft('data/crawl.db', true), /^crawlite: the disk is full: .* in data\/crawl\.db-wal, not yet in data\/crawl\.db: copy both files, or free some space/);
+  assert.doesNotMatch(formatWalLeft('data/crawl.db', true), /read/);
 });

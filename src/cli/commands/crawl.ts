@@ -68,7 +68,8 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .example('$0 crawl https://example.org/ --proxy http://proxy.corp:3128', 'Every request through a proxy (https:// URLs tunnelled with CONNECT)')
       .example('$0 crawl https://example.org/ --max-db-size 2GB --quiet', 'Stop before the file passes 2 GB; print only warnings and errors'),
   handler: async (argv) => {
-    // First: loading the pipeline below is most of a crawl's first second.
+    // Already in place since main.ts started (this shares it, for a crawl run by other code):
+    // loading the pipeline below is most of a crawl's first second.
     const { exitOnEarlyInterrupt } = await import('../early-interrupt.js');
     const handOver = exitOnEarlyInterrupt();
     const { runCrawlCommand } = await import('../run-crawl.js');
