@@ -53,6 +53,20 @@ function asksForHelp(argv: readonly string[]): boolean {
   return argv.some((word) => word === '--help' || word.startsWith('--help=') || /^-[a-zA-Z]*h/.test(word));
 }
 
+/**
+ * Unwrapped, the cached help still cost 40-60 ms of a crawl's start (--cpu-prof: cliui measuring
+ * every line's width with string-width). The cache serves only yargs' own showHelp after a
+ * command's handler failed, which crawlite's fail handler (below) never reaches: it throws, and
+ * --help is laid out anew (usage.help builds when nothing is cached). So the command's help is not
+ * cached at all. yargs has no switch for it; its usage object is one for the parser's whole life
+ * (reset returns itself), and a yargs without these internals keeps caching, as before.
+ */
+function skipHelpCache(cli: object): void {
+  type Usage = { cacheHelpMessage?: () => void };
+  const usage = (cli as { getInternalMethods?: () => { getUsageInstance?: () => Usage } }).getInternalMethods?.().getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 async function main(typed: string[]): Promise<void> {
   // `--out -x.csv` as `--out=-x.csv`, which yargs reads; everything below sees the joined words.
   const argv = [...joinDashValues(typed, commands)];
@@ -99,6 +113,7 @@ async function main(typed: string[]): Promise<void> {
       const words = argv.filter((word, i) => !word.startsWith('-') && (i === 0 || !argv[i - 1]!.startsWith('-') || argv[i - 1]!.includes('=')));
       throw Object.assign(new Error(line), { code: 'CRAWL_USAGE', isYargs: true, knownOptions: Object.keys(described), command, words });
     });
+  skipHelpCache(cli);
   try {
     // Before yargs, which reads `search -html` as short flags, -h among them (help, exit 0).
     refuseDashQuery(argv);

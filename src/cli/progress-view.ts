@@ -14,7 +14,7 @@ import { formatJsonEvent, formatJsonSummary } from './log-json.js';
 import { formatSummary } from './summary.js';
 import { secondsFlag } from '../config/numeric-flag.js';
 import { shouldColor } from './should-color.js';
-import type { ContinueHint } from '../config/resume-options.js';
+import type { ContinueHint } from '../config/continue-hint.js';
 
 export type ViewMode = 'tty' | 'plain' | 'json' | 'quiet';
 
@@ -51,7 +51,7 @@ interface ViewOptions {
   plainIntervalMs: number;
   /** --quiet: in json mode, no `page` events and no summary; warnings and errors stay. */
   isQuiet?: boolean;
-  /** What the summary's continuing command must be given again, and whether it is the job again (config/resume-options.ts continueHint). */
+  /** What the summary's continuing command must be given again, and whether it is the job again (config/continue-hint.ts). */
   continueHint?: ContinueHint;
 }
 

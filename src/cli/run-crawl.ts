@@ -9,7 +9,7 @@ import { createViewFromFlags, type ViewFlags } from './progress-view.js';
 import { nothingFetchedError } from './nothing-fetched.js';
 import { formatCrawlDelay, formatRequeueSkipped, formatRetryFailed, formatSeedRedirect, formatSitemaps, formatWalGrowth, formatWalLeft } from './summary.js';
 import { createCrawlNotices } from './crawl-notices.js';
-import { continueHint } from '../config/resume-options.js';
+import { continueHint } from '../config/continue-hint.js';
 import { checkProxies, describeProxy } from '../fetch/proxy-check.js';
 import { readStdinSeeds } from '../config/seeds-file.js';
 
@@ -20,7 +20,7 @@ import { readStdinSeeds } from '../config/seeds-file.js';
 export async function runCrawlCommand(flags: JobFlags & ViewFlags, handOver: () => Promise<void> = async () => {}): Promise<number> {
   // `-i -`: stdin read without holding the event loop, so Ctrl+C while it is typed is answered.
   const stdin = flags.seedsFile === '-' ? await readStdinSeeds() : undefined;
-  const { config, job, warnings, resumed } = loadCrawlConfig(flags, stdin);
+  const { config, job, warnings, resumed } = await loadCrawlConfig(flags, stdin);
   const typedHeaders = (flags.header ?? []).map((h) => String(h).split(':')[0]!.trim());
   const view = createViewFromFlags(flags, config.maxPages, continueHint(config, job?.path ?? null, typedHeaders));
   const notices = createCrawlNotices(flags, view.say);

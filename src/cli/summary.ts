@@ -5,7 +5,7 @@ import type { CrawlProgress, CrawlSummary } from '../crawl.js';
 import type { CrawlDelayNotice, SeedRedirect } from '../types.js';
 import type { SitemapReport } from '../frontier/sitemaps.js';
 import { formatBinaryBytes, formatCount } from '../format-numbers.js';
-import type { RerunJob } from '../config/resume-options.js';
+import type { RerunJob } from '../config/continue-hint.js';
 import type { RecrawlStats } from '../store/recrawl.js';
 
 export function formatBytes(n: number): string {
@@ -168,7 +168,7 @@ export function formatMaxTime(maxTimeMs: number, queued: number): string {
 }
 
 /**
- * `resumeArgs`: what a continuing `crawl --db` must be given again (config/resume-options.ts
+ * `resumeArgs`: what a continuing `crawl --db` must be given again (config/continue-hint.ts
  * resumeArgs); `rerunJob`: the job file to run again instead (continueHint).
  */
 /** The recrawl's figures as `stats` gives them, so "N pages stored" is not read as N new pages. */

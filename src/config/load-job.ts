@@ -3,17 +3,20 @@
  * validated and frozen. The file is validated whole before anything else happens (job-file.ts),
  * so a bad job fails with one line before a byte is fetched; the flags keep their own checks and
  * messages (load.ts).
+ *
+ * The job file's reader (yaml) and schema (zod) are imported only when a file is given or a run
+ * is continued (its stored options are checked against the schema): loaded at start they were
+ * ~0.1 s of every crawl's CPU, most of a small crawl's (README "Where the time goes").
  */
 import { DEFAULT_DB_PATH, defaultConfig, type CrawlConfig } from './schema.js';
 import { checkDbPath, configFromFlags, type CrawlFlags } from './load.js';
-import { readJobFile, type LoadedJob } from './job-file.js';
+import type { LoadedJob } from './job-file.js';
 import type { JobFile } from './job-schema.js';
 import { UsageError } from '../errors.js';
 import { hasCredentials, normalizeUrl } from '../frontier/normalize-url.js';
 import { resolveProxy } from './proxy.js';
 import { readSeedsFile } from './seeds-file.js';
 import { prefixNotices } from './prefix-seeds.js';
-import { describeResume, noCrawlToContinue, planResume, refuseMissingSecrets } from './resume-options.js';
 import { readLastRun } from '../store/last-run.js';
 import { shellWord } from '../shell-word.js';
 import { expandHome } from './home-path.js';
@@ -40,7 +43,7 @@ export interface ResolvedJob {
 }
 
 /** `stdin`: what `--seeds-file -` read already (seeds-file.ts readStdinSeeds), else read here. */
-export function loadCrawlConfig(given: JobFlags, stdin?: Buffer): ResolvedJob {
+export async function loadCrawlConfig(given: JobFlags, stdin?: Buffer): Promise<ResolvedJob> {
   // Seeds from --seeds-file join those typed; together they replace the job file's, as typed ones do.
   const flags = given.seedsFile === undefined ? given : { ...given, urls: [...(given.urls ?? []), ...readSeedsFile(String(given.seedsFile), stdin)] };
   if (flags.config === undefined && !flags.urls?.length && given.seedsFile === undefined) return resumeLastCrawl(flags);
@@ -48,6 +51,7 @@ export function loadCrawlConfig(given: JobFlags, stdin?: Buffer): ResolvedJob {
     const config = configFromFlags(flags);
     return { config, job: null, warnings: [...credentialWarnings(flags.urls ?? []), ...prefixNotices(config.seeds, config.scope.mode)] };
   }
+  const { readJobFile } = await import('./job-file.js');
   const job = readJobFile(flags.config);
   if (!flags.urls?.length && !job.job.seeds?.length) throw noSeedsError(job);
   const merged = mergeJob(defaultConfig(), job.job);
@@ -94,9 +98,10 @@ function jobDbNotice(job: LoadedJob, merged: { dbPath: string }): string | null 
  * No seeds: the latest run on --db is continued, its options under the flags given now. Looked
  * up read-only, so a --db that does not exist is not created.
  */
-function resumeLastCrawl(flags: JobFlags): ResolvedJob {
+async function resumeLastCrawl(flags: JobFlags): Promise<ResolvedJob> {
   const dbPath = flags.db ?? DEFAULT_DB_PATH;
   checkDbPath(dbPath);
+  const { describeResume, noCrawlToContinue, planResume, refuseMissingSecrets } = await import('./resume-options.js');
   const run = readLastRun(dbPath);
   if (run === null) throw noCrawlToContinue(dbPath);
   const plan = planResume(run, dbPath);

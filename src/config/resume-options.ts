@@ -18,7 +18,6 @@
 import { UsageError } from '../errors.js';
 import { jobFileSchema, type JobFile } from './job-schema.js';
 import { describeIssues } from './job-file.js';
-import type { CrawlConfig } from './schema.js';
 
 export interface StoredRun {
   id: number;
@@ -123,70 +122,6 @@ export function refuseMissingSecrets(plan: ResumePlan, run: StoredRun, flags: { 
   if (plan.redactedProxy !== null && flags.proxy === undefined) {
     throw new UsageError('CRAWL_USAGE',
       `run ${run.id} went through the proxy ${plan.redactedProxy}, whose credentials are not stored: give --proxy again (or --no-proxy) to continue its crawl${orJob}`);
-  }
-}
-
-/**
- * What `crawl --db <file>` must be given, beyond the database, to continue a crawl run with
- * `config`: each header again, and a --proxy whose credentials are not stored, as
- * refuseMissingSecrets asks; nothing for most crawls. Placeholders, as in its message: the values
- * are the user's to give.
- */
-export function resumeArgs(config: Pick<CrawlConfig, 'fetch'>): string[] {
-  const headers = Object.keys(config.fetch.headers ?? {}).flatMap((name) => ['-H', `"${name}: ..."`]);
-  return secretProxySource(config) !== null ? [...headers, '--proxy', '<url>'] : headers;
-}
-
-/** Where a proxy whose credentials a resume cannot take from the run came from; null for none (or the environment's, which decides again). */
-function secretProxySource(config: Pick<CrawlConfig, 'fetch'>): '--proxy' | 'fetch.proxy' | null {
-  const { proxy } = config.fetch;
-  if (!proxy || (proxy.source !== '--proxy' && proxy.source !== 'fetch.proxy')) return null;
-  const url = proxy.http ?? proxy.https;
-  return url !== null && hasUserinfo(url) ? proxy.source : null;
-}
-
-/** The summary's continuing command when it is the job run again (see continueHint). */
-export interface RerunJob {
-  /** The job file, as it was given to --config. */
-  file: string;
-  /** What of the run's is in the file and not in the database: `header values`, `proxy password`. */
-  holds: string;
-}
-
-export interface ContinueHint {
-  /** Placeholders for what the continuing command must be given again (-H "Name: ...", --proxy <url>). */
-  args: string[];
-  rerunJob: RerunJob | null;
-}
-
-/**
- * The summary's continuing command for a run given a job file: a header value or proxy password
- * from the file is in no stored option, and `crawl --db` would ask for it as a placeholder the
- * user fills from the file. Running the job again gives it as the file says (and the job's
- * per-run limits again: the row does not say "to its end"). Secrets typed on the command line
- * beside --config are still placeholders (`args`); with none from the file, it is `crawl --db`.
- * `typedHeaders`: the names given with -H.
- */
-export function continueHint(config: Pick<CrawlConfig, 'fetch'>, jobFile: string | null, typedHeaders: readonly string[]): ContinueHint {
-  const typed = new Set(typedHeaders.map((name) => name.toLowerCase()));
-  const names = Object.keys(config.fetch.headers ?? {});
-  const isFileHeader = (name: string) => !typed.has(name.toLowerCase());
-  const secretProxy = secretProxySource(config);
-  const holds = [
-    ...(names.some(isFileHeader) ? ['header values'] : []),
-    ...(secretProxy === 'fetch.proxy' ? ['proxy password'] : []),
-  ];
-  if (jobFile === null || holds.length === 0) return { args: resumeArgs(config), rerunJob: null };
-  const args = names.filter((name) => !isFileHeader(name)).flatMap((name) => ['-H', `"${name}: ..."`]);
-  return { args: secretProxy === '--proxy' ? [...args, '--proxy', '<url>'] : args, rerunJob: { file: jobFile, holds: holds.join(' and ') } };
-}
-
-function hasUserinfo(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return parsed.username !== '' || parsed.password !== '';
-  } catch {
-    return true; // unparsable: carriedProxy does not carry it either
   }
 }
 

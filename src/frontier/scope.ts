@@ -20,7 +20,7 @@
  * Then --include / --exclude: regular expressions tested (unanchored) against the whole
  * normalized URL. With any include pattern a URL must match one; a matching exclude rejects it.
  */
-import { getDomain } from 'tldts';
+import { createRequire } from 'node:module';
 import type { ScopeConfig, ScopeMode } from '../config/schema.js';
 import { UsageError, type ErrorCode } from '../errors.js';
 import { normalizeUrl } from './normalize-url.js';
@@ -174,7 +174,11 @@ function matchesAny(patterns: RegExp[], url: string): boolean {
   return false;
 }
 
+/** tldts and its public suffix data (30-60 ms to load) only for --scope domain, on its first use. */
+let getDomain: typeof import('tldts').getDomain | null = null;
+
 function domainOf(hostname: string): string {
+  getDomain ??= (createRequire(import.meta.url)('tldts') as typeof import('tldts')).getDomain;
   return getDomain(hostname, DOMAIN_OPTIONS) ?? hostname;
 }
 

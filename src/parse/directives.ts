@@ -9,8 +9,14 @@
  */
 import { normalizeUrl } from '../frontier/normalize-url.js';
 import { encodeHrefQuery } from './query-charset.js';
-import { MAX_HREF_CHARS } from './extract.js';
 import { isRefreshValue } from './refresh-value.js';
+
+/**
+ * Longer hrefs are junk (or an attack on the links table), not links: dropped, never cut
+ * (extract.ts). A refresh target too (parseRefreshUrl). Defined here, not in extract.ts, so the
+ * crawl's thread reads it without loading the HTML parser, which only the parse threads need.
+ */
+export const MAX_HREF_CHARS = 8192;
 
 export interface RobotsDirectives {
   isNoindex: boolean;

@@ -19,6 +19,7 @@ import type { ExtractedLink } from '../types.js';
 import { emitTagEvents, isHiddenBy, type HtmlSink, type TagSink } from './html-events.js';
 import { TagFlag, TagKind, tagInfo, type TagInfo } from './html-tags.js';
 import { collapse, TextBuffer } from './text-buffer.js';
+import { MAX_HREF_CHARS } from './directives.js';
 
 export { emitHtmlEvents, type HtmlSink } from './html-events.js';
 
@@ -55,11 +56,6 @@ const MAX_DESCRIPTION_CHARS = 1000;
 const MAX_LANGUAGE_CHARS = 64;
 /** Anchors looked at per page; bounds memory on link-farm pages. */
 const MAX_ANCHORS = 100_000;
-/**
- * Longer hrefs are junk (or an attack on the links table), not links: dropped, never cut. A
- * refresh target too (directives.ts parseRefreshUrl).
- */
-export const MAX_HREF_CHARS = 8192;
 /** The product token of the default User-Agent. */
 const DEFAULT_ROBOTS_NAME = 'crawlite';
 

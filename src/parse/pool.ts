@@ -23,7 +23,6 @@ import type { ParseConfig } from '../config/schema.js';
 import { ParseError } from '../errors.js';
 import type { ParseFailure, ParseOutcome, ParseTask, WireParseOutcome } from '../types.js';
 import { unpackLinks } from './link-columns.js';
-import { parsePage } from './parse-page.js';
 
 /** Waiting tasks per thread; a handful keeps threads busy between a task's end and the next run(). */
 const QUEUED_PER_WORKER = 4;
@@ -43,6 +42,12 @@ interface QueuedTask {
 
 export class ParsePool {
   readonly #piscina: Piscina<ParseTask, WireParseOutcome> | null;
+  /**
+   * The parser for inline parsing (workers 0), imported only then: with worker threads, the
+   * crawl's own thread never parses, and loading htmlparser2 and the parse modules there cost
+   * ~50 ms of every crawl's start-up.
+   */
+  readonly #inline: Promise<typeof import('./parse-page.js')> | null;
   readonly #workers: number;
   readonly #maxQueued: number;
   readonly #taskTimeoutMs: number;
@@ -68,6 +73,7 @@ export class ParsePool {
     this.#maxQueued = config.workers * QUEUED_PER_WORKER;
     this.#maxQueuedBytes = config.workers * QUEUED_BYTES_PER_WORKER;
     this.#taskTimeoutMs = config.taskTimeoutMs;
+    this.#inline = config.workers === 0 ? import('./parse-page.js') : null;
     this.#piscina =
       config.workers === 0
         ? null
@@ -98,7 +104,7 @@ export class ParsePool {
     return this.#workers;
   }
 
-  /** Most tasks held at once (running + queued); 0 inline, where run() completes synchronously. */
+  /** Most tasks held at once (running + queued); 0 inline, where run() parses each page as it is handed over (the first once the parser is imported). */
   get capacity(): number {
     return this.#piscina === null ? 0 : this.#workers + this.#maxQueued;
   }
@@ -167,7 +173,7 @@ export class ParsePool {
    */
   run(task: ParseTask): Promise<ParseOutcome> {
     if (this.#isClosed) return Promise.reject(new ParseError('CRAWL_PARSE_FAILED', 'the parse pool is closed'));
-    if (this.#piscina === null) return Promise.resolve(parsePage(task));
+    if (this.#piscina === null) return this.#inline!.then(({ parsePage }) => parsePage(task));
     const { body } = task;
     // Only a Uint8Array that owns its whole ArrayBuffer may be transferred: a Buffer from Node's
     // pool shares one ArrayBuffer with unrelated buffers, which transferring would detach.

@@ -34,6 +34,14 @@ function errorOf(fn: () => unknown, path: string): string {
   assert.fail('expected an error');
 }
 
+/** errorOf for loadCrawlConfig, which is async (it imports the job file's reader when a file is given). */
+async function errorOfAsync(fn: () => Promise<unknown>, path: string): Promise<string> {
+  let thrown: unknown = null;
+  await fn().catch((err: unknown) => { thrown = err; });
+  if (thrown === null) assert.fail('expected an error');
+  return errorOf(() => { throw thrown; }, path);
+}
+
 const SEED = 'seeds: [https://example.org/]\n';
 
 const CASES: Array<[what: string, file: string, message: string]> = [
@@ -134,14 +142,14 @@ test('job file error: missing, a directory, or not .yaml/.json', (t) => {
   assert.equal(errorOf(() => readJobFile(toml), toml), 'FILE: expected a .yaml, .yml or .json job file');
 });
 
-test('job file error: no seeds in the file nor on the command line', (t) => {
+test('job file error: no seeds in the file nor on the command line', async (t) => {
   const path = jobFile(t, 'job.yaml', 'maxPages: 10\n');
   assert.equal(
-    errorOf(() => loadCrawlConfig({ config: path }), path),
+    await errorOfAsync(() => loadCrawlConfig({ config: path }), path),
     `FILE: seeds: none in the file and none typed: name the URLs to crawl (crawlite crawl https://example.org/ --config ${path}, or -i urls.txt), or add a seeds: list to the file`,
   );
   // Seeds on the command line make the same file valid.
-  assert.deepEqual(loadCrawlConfig({ config: path, urls: ['https://example.org/'] }).config.seeds, ['https://example.org/']);
+  assert.deepEqual((await loadCrawlConfig({ config: path, urls: ['https://example.org/'] })).config.seeds, ['https://example.org/']);
 });
 
 const FULL = `
@@ -161,9 +169,9 @@ fields:
   tags: { selector: .tag, many: true }
 `;
 
-test('every option in the file lands in the config; defaults fill the rest', (t) => {
+test('every option in the file lands in the config; defaults fill the rest', async (t) => {
   const path = jobFile(t, 'docs.yaml', FULL);
-  const { config, job } = loadCrawlConfig({ config: path });
+  const { config, job } = await loadCrawlConfig({ config: path });
   const base = defaultConfig();
   assert.equal(job?.name, 'docs');
   assert.deepEqual(config.seeds, ['https://example.org/docs/']);
@@ -188,9 +196,9 @@ test('every option in the file lands in the config; defaults fill the rest', (t)
   });
 });
 
-test('a small file keeps the defaults; the job is named after the file', (t) => {
+test('a small file keeps the defaults; the job is named after the file', async (t) => {
   const path = jobFile(t, 'tiny.json', '{ "seeds": ["https://example.org/"], "fetch": { "perHost": 1 } }');
-  const { config, job } = loadCrawlConfig({ config: path });
+  const { config, job } = await loadCrawlConfig({ config: path });
   const base = defaultConfig();
   assert.equal(job?.name, 'tiny');
   // No fetch.proxy: the environment's (none on most machines), as for a crawl without a file.
@@ -200,12 +208,12 @@ test('a small file keeps the defaults; the job is named after the file', (t) => 
   assert.equal(config.parse.fields, undefined);
 });
 
-test('flags override the file; flags not given do not', (t) => {
+test('flags override the file; flags not given do not', async (t) => {
   const path = jobFile(t, 'docs.yaml', FULL);
   const flags: JobFlags = {
     config: path, urls: ['https://other.example/'], maxPages: '7', concurrency: '3', scope: 'host', exclude: ['x'], db: 'other.db',
   };
-  const { config } = loadCrawlConfig(flags);
+  const { config } = await loadCrawlConfig(flags);
   assert.deepEqual(config.seeds, ['https://other.example/']);
   assert.equal(config.maxPages, 7);
   assert.equal(config.fetch.concurrency, 3);
@@ -220,40 +228,40 @@ test('flags override the file; flags not given do not', (t) => {
   assert.equal(config.parse.workers, 1);
 });
 
-test('traps from the file reach the config; --max-query-variants overrides traps.maxQueriesPerPath', (t) => {
+test('traps from the file reach the config; --max-query-variants overrides traps.maxQueriesPerPath', async (t) => {
   const path = jobFile(t, 'traps.yaml', 'seeds: [https://example.org/]\ntraps: { maxQueriesPerPath: 40, maxPathDepth: 12 }\n');
   const base = defaultConfig();
-  assert.deepEqual(loadCrawlConfig({ config: path }).config.traps, { ...base.traps, maxQueriesPerPath: 40, maxPathDepth: 12 });
-  assert.deepEqual(loadCrawlConfig({ config: path, maxQueryVariants: '2000' }).config.traps, { ...base.traps, maxQueriesPerPath: 2000, maxPathDepth: 12 });
-  assert.equal(loadCrawlConfig({ urls: ['https://example.org/'], maxQueryVariants: 7 }).config.traps?.maxQueriesPerPath, 7);
-  assert.deepEqual(loadCrawlConfig({ urls: ['https://example.org/'] }).config.traps, base.traps);
-  assert.throws(() => loadCrawlConfig({ urls: ['https://example.org/'], maxQueryVariants: '0' }), { code: 'CRAWL_USAGE', message: /invalid --max-query-variants '0'/ });
+  assert.deepEqual((await loadCrawlConfig({ config: path })).config.traps, { ...base.traps, maxQueriesPerPath: 40, maxPathDepth: 12 });
+  assert.deepEqual((await loadCrawlConfig({ config: path, maxQueryVariants: '2000' })).config.traps, { ...base.traps, maxQueriesPerPath: 2000, maxPathDepth: 12 });
+  assert.equal((await loadCrawlConfig({ urls: ['https://example.org/'], maxQueryVariants: 7 })).config.traps?.maxQueriesPerPath, 7);
+  assert.deepEqual((await loadCrawlConfig({ urls: ['https://example.org/'] })).config.traps, base.traps);
+  await assert.rejects(async () => loadCrawlConfig({ urls: ['https://example.org/'], maxQueryVariants: '0' }), { code: 'CRAWL_USAGE', message: /invalid --max-query-variants '0'/ });
 });
 
-test('a bad flag still names the flag, even with a job file', (t) => {
+test('a bad flag still names the flag, even with a job file', async (t) => {
   const path = jobFile(t, 'docs.yaml', FULL);
-  assert.throws(() => loadCrawlConfig({ config: path, maxPages: 'lots' }), { code: 'CRAWL_USAGE', message: /invalid --max-pages 'lots'/ });
+  await assert.rejects(async () => loadCrawlConfig({ config: path, maxPages: 'lots' }), { code: 'CRAWL_USAGE', message: /invalid --max-pages 'lots'/ });
 });
 
-test('retryFailed in the file sets the option; --retry-failed on the command line, or --no-retry-failed, overrides it', (t) => {
-  assert.equal(loadCrawlConfig({ urls: ['https://example.org/'] }).config.retryFailed, false, 'off by default');
+test('retryFailed in the file sets the option; --retry-failed on the command line, or --no-retry-failed, overrides it', async (t) => {
+  assert.equal((await loadCrawlConfig({ urls: ['https://example.org/'] })).config.retryFailed, false, 'off by default');
   const on = jobFile(t, 'retry.yaml', `${SEED}retryFailed: true\n`);
-  assert.equal(loadCrawlConfig({ config: on }).config.retryFailed, true);
-  assert.equal(loadCrawlConfig({ config: on, retryFailed: false }).config.retryFailed, false);
+  assert.equal((await loadCrawlConfig({ config: on })).config.retryFailed, true);
+  assert.equal((await loadCrawlConfig({ config: on, retryFailed: false })).config.retryFailed, false);
   const off = jobFile(t, 'plain.json', '{ "seeds": ["https://example.org/"] }');
-  assert.equal(loadCrawlConfig({ config: off }).config.retryFailed, false);
-  assert.equal(loadCrawlConfig({ config: off, retryFailed: true }).config.retryFailed, true);
+  assert.equal((await loadCrawlConfig({ config: off })).config.retryFailed, false);
+  assert.equal((await loadCrawlConfig({ config: off, retryFailed: true })).config.retryFailed, true);
 });
 
-test('--user-agent with a newline or control character is a one-line usage error; Latin-1 is fine', () => {
+test('--user-agent with a newline or control character is a one-line usage error; Latin-1 is fine', async () => {
   for (const [ua, shown] of [['bot\nv2', 'bot\\nv2'], ['bot\r\nX-Evil: 1', 'bot\\r\\nX-Evil: 1'], ['a\u0000b', 'a\\u0000b'], ['a\tb', 'a\\tb']]) {
-    assert.throws(() => loadCrawlConfig({ urls: ['https://example.org/'], userAgent: ua }), (err: Error & { code?: string }) => {
+    await assert.rejects(async () => loadCrawlConfig({ urls: ['https://example.org/'], userAgent: ua }), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'CRAWL_USAGE');
       assert.equal(err.message, `invalid --user-agent '${shown}': expected printable ASCII or Latin-1 characters (no newline, tab or other control character)`);
       return true;
     });
   }
-  assert.equal(loadCrawlConfig({ urls: ['https://example.org/'], userAgent: ' crawlite-café/1.0\n' }).config.fetch.userAgent, 'crawlite-café/1.0');
+  assert.equal((await loadCrawlConfig({ urls: ['https://example.org/'], userAgent: ' crawlite-café/1.0\n' })).config.fetch.userAgent, 'crawlite-café/1.0');
 });
 
 test('job file error: a YAML alias bomb is a config error naming the file, not a crash', (t) => {
@@ -263,13 +271,13 @@ test('job file error: a YAML alias bomb is a config error naming the file, not a
   assert.equal(errorOf(() => readJobFile(path), path), 'FILE: YAML error: Excessive alias count indicates a resource exhaustion attack');
 });
 
-test('YAML merge keys: an anchored mapping merges in, keys beside the merge win, merged keys are still checked', (t) => {
+test('YAML merge keys: an anchored mapping merges in, keys beside the merge win, merged keys are still checked', async (t) => {
   const path = jobFile(t, 'merge.yaml', `${SEED}fields:
   price: &price { selector: .price, attr: content }
   oldPrice: { <<: *price, selector: .old-price }
   prices: { <<: [*price], many: true }
 `);
-  assert.deepEqual(loadCrawlConfig({ config: path }).config.parse.fields, {
+  assert.deepEqual((await loadCrawlConfig({ config: path })).config.parse.fields, {
     price: { selector: '.price', attr: 'content', many: false },
     oldPrice: { selector: '.old-price', attr: 'content', many: false },
     prices: { selector: '.price', attr: 'content', many: true },
@@ -288,7 +296,7 @@ test('job file error: an alias bomb built of merge keys is a config error, not a
   assert.equal(errorOf(() => readJobFile(path), path), 'FILE: YAML error: Excessive alias count indicates a resource exhaustion attack');
 });
 
-test('a .json job saved with a UTF-8 byte order mark reads as without it (as a .yaml one does)', (t) => {
+test('a .json job saved with a UTF-8 byte order mark reads as without it (as a .yaml one does)', async (t) => {
   const path = jobFile(t, 'bom.json', '\uFEFF{ "seeds": ["https://example.org/"], "fetch": { "perHost": 2 } }');
-  assert.equal(loadCrawlConfig({ config: path }).config.fetch.perHost, 2);
+  assert.equal((await loadCrawlConfig({ config: path })).config.fetch.perHost, 2);
 });
