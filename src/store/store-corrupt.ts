@@ -5,6 +5,7 @@
  * "database disk image is malformed".
  */
 import { StoreError, isCrawlError } from '../errors.js';
+import { shellWord } from '../shell-word.js';
 
 export function isStoreCorrupt(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
@@ -13,7 +14,8 @@ export function isStoreCorrupt(err: unknown): boolean {
 
 /** `dbPath` null when the caller does not know it (the CLI's last resort). */
 export function corruptError(dbPath: string | null, err: unknown): StoreError {
-  const db = dbPath ?? '<db>';
+  // Quoted for the shell: the commands are meant to be pasted, and `data/my crawl.db` was two words.
+  const db = dbPath === null ? '<db>' : shellWord(dbPath);
   return new StoreError(
     'CRAWL_STORE_CORRUPT',
     // Debian 12's sqlite3 (3.40) is built without .recover, and prints "SQL logic error" (QA 19).

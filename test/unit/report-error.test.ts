@@ -32,6 +32,17 @@ test('SQLite corruption that reaches the CLI unwrapped is CRAWL_STORE_CORRUPT wi
   }
 });
 
+test('the damaged-file commands name a path with a space or a quote as one shell word', async () => {
+  const { corruptError } = await import('../../src/store/store-corrupt.js');
+  const err = Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+  const message = corruptError("data/it's my crawl.db", err).message;
+  assert.ok(message.includes(`sqlite3 'data/it'\\''s my crawl.db' .recover | sqlite3 recovered.db`), message);
+  assert.ok(message.includes(`sqlite3 'data/it'\\''s my crawl.db' .dump | sed`), message);
+  // The path as the reader typed it stays in the sentence's head.
+  assert.ok(message.startsWith("database data/it's my crawl.db is damaged"), message);
+  assert.ok(corruptError('data/crawl.db', err).message.includes('sqlite3 data/crawl.db .recover'));
+});
+
 test('yargs messages become one line, without camelCase twins', () => {
   const yargsError = (message: string) => Object.assign(new Error(message), { code: 'CRAWL_USAGE', isYargs: true });
   const unknown = report(yargsError('Unknown arguments: max-pagse, maxPagse, quite'));
