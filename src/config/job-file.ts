@@ -1,9 +1,10 @@
 /**
  * Reading a job file: YAML or JSON (by extension; YAML 1.2 reads JSON too, with line numbers),
  * validated once against config/job-schema.ts. Whatever is wrong becomes one UsageError line
- * that names the file, the key path and what was expected:
+ * that names the file, the line where it can be told (job-issue-line.ts), the key path and what
+ * was expected:
  *
- *   config/x.yaml: scope.mode: expected one of host, domain, prefix, any   [CRAWL_CONFIG_INVALID]
+ *   config/x.yaml:14: scope.mode: expected one of host, domain, prefix, any   [CRAWL_CONFIG_INVALID]
  *
  * Only the first problem is reported (with a count of the others): one line, fixed, run again.
  */

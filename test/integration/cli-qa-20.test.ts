@@ -158,3 +158,20 @@ test('another crawler\'s option (--depth, wget\'s -l/--wait/--no-parent, Scrapy\
     assert.equal(run.stderr.trimEnd().split('\n')[1], `crawlite: ${said ? `${said} ` : ''}run crawlite ${args[0]} --help for usage`, args.join(' '));
   }
 });
+
+test('crawl --help groups its 35 options (limits, scope, pace, requests, ...), and export --help names the columns --fields takes (they were learnt by typing a wrong one)', async () => {
+  const crawl = await crawlite(['crawl', '--help']);
+  assert.equal(crawl.code, 0);
+  const sections = crawl.stdout.split('\n\n');
+  const section = (title: string) => sections.find((s) => s.startsWith(`${title}\n`)) ?? '';
+  for (const [title, options] of [
+    ['Limits:', ['--max-pages', '--max-depth', '--max-time', '--max-db-size']],
+    ['Which links to follow:', ['--scope', '--include', '--exclude', '--follow-nofollow', '--max-query-variants', '--sitemaps']],
+    ['Pace and politeness:', ['--concurrency', '--per-host', '--delay', '--timeout', '--retries', '--ignore-robots']],
+    ['Requests:', ['--user-agent', '--header', '--cookies', '--proxy', '--insecure', '--ca-file']],
+  ] as const) {
+    for (const option of options) assert.match(section(title), new RegExp(`^ +(?:-\\w, )?${option} `, 'm'), `${option} under ${title}`);
+  }
+  const exported = await crawlite(['export', '--help']);
+  assert.match(exported.stdout.replace(/\s+/g, ' '), /--fields Comma-separated columns to include, in order: url, final_url, status, .*, headers, redirects, content_hash, field\.<name> \(a job's extraction field\), and the --with ones \[string\] \[default: all but headers and redirects\]/);
+});
