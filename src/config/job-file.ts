@@ -10,7 +10,7 @@
  */
 import { decodeTextFile, notUtf8Words, readBounded } from './text-file.js';
 import { basename, extname } from 'node:path';
-import { isScalar, parseDocument, visit } from 'yaml';
+import { isAlias, isScalar, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { escapeControls, UsageError } from '../errors.js';
 import { jobFileSchema, knownKeys, type JobFile } from './job-schema.js';
@@ -99,8 +99,19 @@ function parseYaml(path: string, source: string): unknown {
     if (key !== null && pos) throw invalid(path, `the key ${JSON.stringify(key)} appears twice in one object`, pos.line);
     const what = error.code === 'MULTIPLE_DOCS'
       ? 'the file holds more than one document (a second --- line); a job file is one document'
-      : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') + (error.code === 'BAD_DQ_ESCAPE' ? DQ_ESCAPE_HINT : '');
     throw invalid(path, `${where}YAML syntax error: ${what}`, pos?.line);
+  }
+  const unresolved = unresolvedAlias(doc);
+  if (unresolved !== null) {
+    // `exclude: [*.pdf]`: a glob where YAML reads an alias; yaml said only "Unresolved alias ...: .pdf".
+    const line = unresolved.offset === undefined ? null : source.slice(0, unresolved.offset).split('\n').length;
+    const name = unresolved.name;
+    const why = unresolved.isLater
+      ? `*${name} comes before its anchor &${name}: an anchor is written before its aliases`
+      : `YAML reads *${name} as an alias, and no anchor &${name} is written: a value that starts with * goes in quotes ('*${name}')`
+        + (name.startsWith('.') ? `; a pattern for URLs ending ${name} is '${escapeRegexHint(name)}$'` : '');
+    throw invalid(path, why, line);
   }
   if (aliasesExpandPast(doc)) {
     throw invalid(path, `YAML error: its aliases (*name) expand to more than ${MAX_ALIAS_VALUES.toLocaleString('en-US')} values (an alias bomb?); write the values out, or alias less`);
@@ -112,6 +123,35 @@ function parseYaml(path: string, source: string): unknown {
     // toJS() has its own failures, past the syntax (an alias to an anchor written after it).
     throw yamlFailure(path, err);
   }
+}
+
+/**
+ * `exclude: ["\?page="]`: in double quotes YAML reads a backslash as an escape, the first trap of
+ * a regular expression in YAML (yaml said only "Invalid escape sequence \?").
+ */
+const DQ_ESCAPE_HINT = '; in double quotes a backslash starts an escape: write a regular expression in single quotes (\'\\?page=\') or unquoted, or double each backslash';
+
+/** The first alias that names no anchor written before it, and where it is; null when every one does. */
+function unresolvedAlias(doc: ReturnType<typeof parseDocument>): { name: string; offset: number | undefined; isLater: boolean } | null {
+  const anchors = new Set<string>();
+  let found: { name: string; offset: number | undefined } | null = null;
+  visit(doc, {
+    Node(_, node) {
+      if (isAlias(node)) {
+        if (found === null && !anchors.has(node.source)) found = { name: node.source, offset: node.range?.[0] };
+      } else if (node.anchor) {
+        anchors.add(node.anchor);
+      }
+    },
+  });
+  if (found === null) return null;
+  const { name, offset } = found as { name: string; offset: number | undefined };
+  return { name, offset, isLater: anchors.has(name) };
+}
+
+/** `.pdf` as the pattern that matches it literally, `\.pdf`. */
+function escapeRegexHint(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The scalar key that starts at `offset` (where yaml reports a repeated one), read again with repeats allowed. */
@@ -192,7 +232,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 /** `"maxPages": "100"` in JSON, `maxPages: '100'` in YAML: a number written as text. */
 function quotedNumber(issue: z.core.$ZodIssue): string {
   if (issue.code !== 'invalid_type' || issue.expected !== 'number' || typeof issue.input !== 'string') return '';
-  return /^\s*-?\d+(?:\.\d+)?\s*$/.test(issue.input) ? '; a number is written without quotes' : '';
+  if (/^\s*-?\d+(?:\.\d+)?\s*$/.test(issue.input)) return '; a number is written without quotes';
+  // `maxPages: 1_000` or `1,000`: YAML 1.2 reads digits with separators as text.
+  const digits = issue.input.trim().replace(/[_,]/g, '');
+  return /^\d+$/.test(digits) ? `; a number is written without separators: ${digits}` : '';
 }
 
 /**

@@ -175,3 +175,22 @@ test('crawl --help groups its 35 options (limits, scope, pace, requests, ...), a
   const exported = await crawlite(['export', '--help']);
   assert.match(exported.stdout.replace(/\s+/g, ' '), /--fields Comma-separated columns to include, in order: url, final_url, status, .*, headers, redirects, content_hash, field\.<name> \(a job's extraction field\), and the --with ones \[string\] \[default: all but headers and redirects\]/);
 });
+
+test('YAML\'s traps for a pattern or a number (an unquoted *.pdf, "\\?" in double quotes, 1_000) are named with the line and the way to write it (yaml said "Unresolved alias ...: .pdf")', async (t) => {
+  const dir = tempDir(t, 'crawlite-qa20-');
+  const job = join(dir, 'job.yaml');
+  const cases: Array<[string, RegExp]> = [
+    ['scope:\n  exclude:\n    - /print/\n    - *.pdf', /:5: YAML reads \*\.pdf as an alias, and no anchor &\.pdf is written: a value that starts with \* goes in quotes \('\*\.pdf'\); a pattern for URLs ending \.pdf is '\\\.pdf\$' \[/],
+    ['fields: { a: *base }\nx: &base h1', /:2: \*base comes before its anchor &base: an anchor is written before its aliases \[/],
+    ['scope:\n  exclude: ["\\?page="]', /:3: column 14: YAML syntax error: Invalid escape sequence \\\?; in double quotes a backslash starts an escape: write a regular expression in single quotes \('\\\?page='\) or unquoted, or double each backslash \[/],
+    ['maxPages: 1_000', /:2: maxPages: expected a whole number >= 1 \(leave the key out for no limit\), got '1_000'; a number is written without separators: 1000 \[/],
+  ];
+  for (const [text, said] of cases) {
+    writeFileSync(job, `${SEED}${text}\n`);
+    assertOneLineError(await crawlite(['crawl', '--config', job, '--db', join(dir, 'crawl.db')]), 2, said);
+  }
+  // Quoted, or as the pattern it means, the same file runs.
+  writeFileSync(job, `${SEED}scope:\n  exclude:\n    - /print/\n    - '\\.pdf$'\nmaxPages: 1000\n`);
+  const run = await crawlite(['crawl', '--config', job, '--db', join(dir, 'crawl.db'), '--retries', '0']);
+  assert.doesNotMatch(run.stderr, /CRAWL_CONFIG_INVALID/);
+});
