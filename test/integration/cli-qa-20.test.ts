@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { crawlite, assertOneLineError, MAIN } from '../helpers/cli.js';
@@ -193,4 +193,29 @@ test('YAML\'s traps for a pattern or a number (an unquoted *.pdf, "\\?" in doubl
   writeFileSync(job, `${SEED}scope:\n  exclude:\n    - /print/\n    - '\\.pdf$'\nmaxPages: 1000\n`);
   const run = await crawlite(['crawl', '--config', job, '--db', join(dir, 'crawl.db'), '--retries', '0']);
   assert.doesNotMatch(run.stderr, /CRAWL_CONFIG_INVALID/);
+});
+
+test('crawl --dry-run checks a job file and the flags and prints the options they come to, JSON on stdout, header values hidden; nothing fetched, no database made (a job could only be checked by crawling)', async (t) => {
+  const site = await startSite({ '/': page('home') });
+  t.after(() => site.close());
+  const dir = tempDir(t, 'crawlite-qa20-');
+  const job = join(dir, 'job.yaml');
+  const db = join(dir, 'sub', 'crawl.db');
+  writeFileSync(job, `seeds: [${site.url('/')}]\ndb: ${db}\nmaxPages: 50\nscope: { mode: prefix, exclude: ['\\?page='] }\nfetch: { headers: { Authorization: Bearer s3cret } }\nfields: { title: h1 }\n`);
+  const run = await crawlite(['crawl', '--config', job, '--dry-run', '--max-pages', '7', '-H', 'Cookie: id=s3cret']);
+  assert.equal(run.code, 0, run.stderr);
+  const options = JSON.parse(run.stdout) as { seeds: string[]; dbPath: string; maxPages: number; scope: { mode: string; exclude: string[] }; fetch: { headers: Record<string, string> }; parse: { fields: unknown } };
+  assert.deepEqual(options.seeds, [site.url('/')]);
+  assert.equal(options.dbPath, db);
+  assert.equal(options.maxPages, 7, 'the flag over the file');
+  assert.deepEqual(options.scope.exclude, ['\\?page=']);
+  assert.deepEqual(options.fetch.headers, { Authorization: '(not recorded)', Cookie: '(not recorded)' });
+  assert.deepEqual(options.parse.fields, { title: { selector: 'h1', attr: null, many: false } });
+  assert.doesNotMatch(run.stdout, /s3cret/);
+  assert.match(run.stderr, /^crawlite: --dry-run: the options are valid \(1 seed, database .*crawl\.db\); nothing was fetched or written\n$/);
+  assert.equal(existsSync(join(dir, 'sub')), false, 'no database, not even its folder');
+  assert.equal(site.total(), 0, 'not even robots.txt was asked for');
+  // A mistake is the same one line as without --dry-run.
+  writeFileSync(job, `seeds: [${site.url('/')}]\nmaxPage: 5\n`);
+  assertOneLineError(await crawlite(['crawl', '--config', job, '--dry-run']), 2, /job\.yaml:2: maxPage: unknown key; did you mean maxPages\?/);
 });
