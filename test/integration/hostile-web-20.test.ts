@@ -1,0 +1,63 @@
+/**
+ * Hostile-web QA, round 20. Each test starts its own server on 127.0.0.1 and runs the real crawl
+ * (the CLI) on a fresh SQLite file.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { crawlite } from '../helpers/cli.js';
+import { tempDbPath } from '../helpers/config.js';
+import { rows } from '../helpers/db.js';
+import { rawResponse, startRawSite } from '../helpers/raw-site.js';
+
+const html = (body: string): Buffer => rawResponse(['Content-Type: text/html'], Buffer.from(body));
+
+type UrlRow = { url: string; state: string; attempts: number; error_code: string | null; error_message: string | null };
+
+const urlRows = (db: string): UrlRow[] => rows<UrlRow>(db, 'SELECT url, state, attempts, error_code, error_message FROM urls ORDER BY id');
+
+test('a site whose pages change on every request, their links carrying the time (/news?ts=<now> -> /news/<now> -> /news?ts=<now>, a ?nocache=<now> link to itself), ends by itself: it ran to --max-pages (48,000 pages a minute), no cap seeing a new path each hop', async (t) => {
+  let clock = 1_733_580_000_000;
+  const site = await startRawSite(t, (path) => {
+    const now = (clock += 7);
+    const [file] = path.split('?') as [string];
+    if (file === '/') return html(`<title>Home</title><p>Generated at ${new Date(now).toISOString()}</p><a href="/?nocache=${now}">reload</a> <a href="/about">about</a> <a href="/news?ts=${now}">news</a>`);
+    if (file === '/about') return html(`<title>About</title><p>Rendered ${now}</p><a href="/">home</a> <a href="/about?v=${now}">this page</a>`);
+    if (file === '/news') return html(`<title>News</title><p>As of ${now}</p><a href="/">home</a> <a href="/news/${now}">latest story</a>`);
+    if (file.startsWith('/news/')) return html(`<title>Story</title><p>The story, updated ${now}</p><a href="/news">all news</a> <a href="/news?ts=${now}">news now</a>`);
+    return null;
+  });
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--max-pages', '300', '--workers', '1']);
+  assert.equal(run.code, 0, run.stderr);
+  const urls = urlRows(db);
+  const done = urls.filter((u) => u.state === 'done');
+  // Home, about, news, a story, and a copy or two of each (a copy is where its loop is seen): 14.
+  assert.ok(done.length <= 20, `a bounded crawl, not one to --max-pages: ${done.length} pages`);
+  assert.ok(done.length >= 4, 'the real pages are crawled');
+  for (const page of ['/', '/about']) assert.ok(done.some((u) => u.url === `${site.origin}${page}`), page);
+  assert.ok(done.some((u) => u.url.startsWith(`${site.origin}/news?ts=`)), 'the news page');
+  assert.ok(done.some((u) => u.url.startsWith(`${site.origin}/news/`)), 'a story');
+  assert.equal(urls.filter((u) => u.state === 'queued').length, 0, 'nothing left in the queue');
+  const trapped = urls.filter((u) => u.error_code === 'CRAWL_TRAP_DUPLICATE_CONTENT');
+  assert.ok(trapped.length >= 2, `the loops' next URLs are skipped as traps: ${JSON.stringify(urls.map((u) => [u.url, u.state, u.error_code]))}`);
+  assert.ok(trapped.every((u) => u.state === 'skipped'));
+});
+
+test('pages whose links carry long ids but whose content differs (a shop\'s /p/<8-digit id> linking related products) are crawled whole: only a page that is its ancestor again but for tokens is a copy', async (t) => {
+  const ids = Array.from({ length: 40 }, (_, i) => 10_000_000 + i * 7919);
+  const names = ['kettle', 'teapot', 'mug', 'saucer', 'spoon', 'sieve', 'tray', 'cosy'];
+  const site = await startRawSite(t, (path) => {
+    if (path === '/') return html(`<title>Shop</title><a href="/p/${ids[0]}">first product</a>`);
+    const m = /^\/p\/(\d+)$/.exec(path);
+    if (m === null) return null;
+    const i = ids.indexOf(Number(m[1]));
+    if (i === -1) return null;
+    const related = [ids[(i + 1) % ids.length], ids[(i + 2) % ids.length]];
+    return html(`<title>Product</title><p>A ${names[i % names.length]} of size ${i}, made in batch ${ids[i]}.</p>${related.map((id) => `<a href="/p/${id}">related</a>`).join(' ')}`);
+  });
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--workers', '1']);
+  assert.equal(run.code, 0, run.stderr);
+  const urls = urlRows(db);
+  assert.equal(urls.filter((u) => u.state === 'done').length, ids.length + 1, JSON.stringify(urls.filter((u) => u.state !== 'done')));
+});
