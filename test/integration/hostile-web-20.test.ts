@@ -61,3 +61,27 @@ test('pages whose links carry long ids but whose content differs (a shop\'s /p/<
   const urls = urlRows(db);
   assert.equal(urls.filter((u) => u.state === 'done').length, ids.length + 1, JSON.stringify(urls.filter((u) => u.state !== 'done')));
 });
+
+test('a 205 Reset Content has no content (RFC 9110), as Chromium reads it: one with neither a length nor chunks, its connection left open, is stored empty on its first attempt (it failed after 10 s as CRAWL_FETCH_STALLED, each retry again); one with a body has its links ignored', async (t) => {
+  const site = await startRawSite(t, (path) => {
+    if (path === '/') return html('<title>home</title><a href="/reset-open">a</a> <a href="/reset-body">b</a> <a href="/after">c</a>');
+    // What a form handler answers: the status line and headers, nothing after them, no close.
+    if (path === '/reset-open') return (socket) => socket.write('HTTP/1.1 205 Reset Content\r\nContent-Type: text/html\r\n\r\n');
+    if (path === '/reset-body') return rawResponse(['Content-Type: text/html'], Buffer.from('<title>reset</title><a href="/from-205">never shown</a>'), '205 Reset Content');
+    if (path === '/after' || path === '/from-205') return html(`<title>${path}</title>`);
+    return null;
+  });
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--retries', '0', '--timeout', '40s', '--workers', '0']);
+  assert.equal(run.code, 0, run.stderr);
+  const byUrl = new Map(urlRows(db).map((u) => [u.url.slice(site.origin.length), u]));
+  for (const path of ['/reset-open', '/reset-body']) {
+    const u = byUrl.get(path);
+    assert.deepEqual([u?.state, u?.error_code], ['done', null], `${path}: ${u?.error_message}`);
+  }
+  const pages = new Map(rows<{ url: string; status: number; raw_bytes: number; title: string | null }>(db, 'SELECT url, status, raw_bytes, title FROM pages').map((p) => [p.url.slice(site.origin.length), p]));
+  assert.deepEqual([pages.get('/reset-open')?.status, pages.get('/reset-open')?.raw_bytes, pages.get('/reset-open')?.title], [205, 0, null]);
+  assert.deepEqual([pages.get('/reset-body')?.status, pages.get('/reset-body')?.raw_bytes, pages.get('/reset-body')?.title], [205, 0, null]);
+  assert.equal(byUrl.get('/from-205'), undefined, 'no link read out of a 205');
+  assert.equal(byUrl.get('/after')?.state, 'done');
+});
