@@ -85,3 +85,26 @@ test('a 205 Reset Content has no content (RFC 9110), as Chromium reads it: one w
   assert.equal(byUrl.get('/from-205'), undefined, 'no link read out of a 205');
   assert.equal(byUrl.get('/after')?.state, 'done');
 });
+
+test('a Content-Type sent twice is the type of its last value, as browsers read it (WHATWG "extract a MIME type"): JSON a server labelled text/html before its script said application/json is not parsed as a page (its markup was followed as links)', async (t) => {
+  const json = Buffer.from('{"snippet":"<title>t</title><a href=\\"/from-json\\">x</a>"}');
+  const site = await startRawSite(t, (path) => {
+    if (path === '/') return html('<title>home</title><a href="/api">api</a> <a href="/page">page</a> <a href="/htmlish">x</a>');
+    if (path === '/api') return rawResponse(['Content-Type: text/html; charset=UTF-8', 'Content-Type: application/json'], json);
+    if (path === '/page') return rawResponse(['Content-Type: application/json', 'Content-Type: text/html'], Buffer.from('<title>page</title><a href="/from-page">y</a>'));
+    // No HTML type at all, though "text/html" is inside it.
+    if (path === '/htmlish') return rawResponse(['Content-Type: text/html-sandboxed'], Buffer.from('<title>sandboxed</title><a href="/from-sandboxed">z</a>'));
+    if (path.startsWith('/from-')) return html(`<title>${path}</title>`);
+    return null;
+  });
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--workers', '1']);
+  assert.equal(run.code, 0, run.stderr);
+  const pages = new Map(rows<{ url: string; title: string | null; links_found: number }>(db, 'SELECT url, title, links_found FROM pages').map((p) => [p.url.slice(site.origin.length), p]));
+  assert.deepEqual([pages.get('/api')?.title, pages.get('/api')?.links_found], [null, 0], 'the JSON is kept as a non-HTML body');
+  assert.deepEqual([pages.get('/htmlish')?.title, pages.get('/htmlish')?.links_found], [null, 0]);
+  assert.equal(pages.get('/page')?.title, 'page', 'text/html last: a page');
+  const urls = new Set(urlRows(db).map((u) => u.url.slice(site.origin.length)));
+  assert.ok(!urls.has('/from-json') && !urls.has('/from-sandboxed'), [...urls].join(' '));
+  assert.ok(urls.has('/from-page'));
+});
