@@ -108,3 +108,30 @@ test('a Content-Type sent twice is the type of its last value, as browsers read 
   assert.ok(!urls.has('/from-json') && !urls.has('/from-sandboxed'), [...urls].join(' '));
   assert.ok(urls.has('/from-page'));
 });
+
+test('a host that answers 429 for a while, then recovers, gets one request per Retry-After until it answers again, not all its URLs at once each time: one URL at most spends its retries, where each burst spent one attempt of every URL in it (4 pages lost)', async (t) => {
+  let busyUntil = 0;
+  let tooMany = 0;
+  const pages = Array.from({ length: 12 }, (_, i) => `/p${i}`);
+  const site = await startRawSite(t, (path) => {
+    if (path === '/') {
+      busyUntil = Date.now() + 5_000; // busy from the home page on, for 5 s
+      return html(`<title>home</title>${pages.map((p) => `<a href="${p}">${p}</a>`).join(' ')}`);
+    }
+    if (!pages.includes(path)) return null;
+    if (Date.now() < busyUntil) {
+      tooMany += 1;
+      return rawResponse(['Content-Type: text/html', 'Retry-After: 1'], Buffer.from('slow down'), '429 Too Many Requests');
+    }
+    return html(`<title>${path}</title>`);
+  });
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--per-host', '4', '--retries', '3', '--workers', '1']);
+  assert.equal(run.code, 0, run.stderr);
+  const statuses = rows<{ url: string; status: number }>(db, 'SELECT url, status FROM pages');
+  const lost = statuses.filter((p) => p.status === 429);
+  assert.ok(lost.length <= 1, `pages stored as 429: ${JSON.stringify(lost)}`);
+  assert.equal(statuses.length, pages.length + 1);
+  // The first burst (4 in flight when the first 429 came), then about one a second.
+  assert.ok(tooMany <= 4 + 8, `429s answered: ${tooMany}`);
+});
