@@ -13,8 +13,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { defaultTrapConfig, type CrawlConfig } from './config/schema.js';
-import { maskHeaders } from './config/request-headers.js';
-import { redactProxyConfig } from './config/proxy.js';
+import { recordedOptions } from './config/recorded-options.js';
 import type { FetchResult, FieldSpec, FrontierEntry, ParseOutcome, RedirectToStored, SeedRedirect, CrawlDelayNotice } from './types.js';
 import type { ErrorCode, StoreError } from './errors.js';
 import { openForWrite, type Db } from './store/db.js';
@@ -163,12 +162,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   writer.addPageHooks(createSearchIndexHooks(db));
   writer.addPageHooks(createArchiveHooks(db));
   // Header values (Authorization, Cookie) and a proxy's password are secrets: the run records header names only.
-  const recorded = {
-    ...config,
-    fetch: { ...config.fetch, headers: maskHeaders(config.fetch.headers), proxy: redactProxyConfig(config.fetch.proxy) },
-    parse: { ...config.parse, workerUrl: undefined },
-  };
-  const runId = writer.startRun(recorded, opts.job ?? null);
+  const runId = writer.startRun(recordedOptions(config), opts.job ?? null);
   let recrawl: ReturnType<typeof openRecrawl>;
   let retriedFailed: number | null;
   let requeuedSkipped: number;
