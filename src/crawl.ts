@@ -40,7 +40,7 @@ import { formatDirectives, parseRefreshUrl, parseRobotsDirectives } from './pars
 import { isRefreshValue } from './parse/refresh-value.js';
 import { productToken } from './fetch/robots-matcher.js';
 import { metadataOnly } from './parse/metadata-only.js';
-import { isUnknownType, isUntypedHtml } from './parse/sniff-untyped.js';
+import { isHtmlType, isUnknownType, isUntypedHtml } from './parse/sniff-untyped.js';
 import { startsWithBinarySignature } from './parse/binary-signature.js';
 import { firstLanguage, linkHeaderCanonical } from './parse/header-metadata.js';
 import { createSearchIndexHooks, unindexNoindexPages } from './search/search-index.js';
@@ -592,7 +592,7 @@ function parse(pool: ParsePool, result: FetchResult, opts: ParseOptions): Promis
   // An untyped body is HTML unless its first bytes are binary, as browsers sniff it (sniff-untyped.ts);
   // one labelled HTML is not when it starts as a PDF, an image or an archive does (binary-signature.ts).
   const isHtml = result.unknownEncoding === undefined
-    && (((type.includes('text/html') || type.includes('application/xhtml+xml')) && !startsWithBinarySignature(result.body))
+    && ((isHtmlType(type) && !startsWithBinarySignature(result.body))
       || (isUnknownType(type) && isUntypedHtml(result.body)));
   if (!isHtml && !opts.shouldStoreNonHtml) return Promise.resolve(metadataOnly(result.body));
   if (!isHtml) return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks });
