@@ -21,10 +21,7 @@
 const MAX_PROBE = 16;
 /** Where the next text node is normally found: searched first, before the rest of the HTML. */
 const NEAR_WINDOW = 8192;
-/** How far matchLength looks for the '<' that likely ends a copy. */
-const GUESS_WINDOW = 256;
 
-const NON_ASCII = /[^\u0000-\u007f]/;
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
 
@@ -36,9 +33,12 @@ export function encodeTextSpans(html: string, text: string): Uint8Array {
   let h = 0;
   let t = 0;
   let literalFrom = -1;
+  // The HTML's first '<' at or after the last copy's start, kept until a copy starts past it:
+  // copies start in order, so each '<' search reads fresh HTML and a page stays linear time.
+  let nextLt = -1;
   const flushLiteral = (end: number): void => {
     if (literalFrom === -1) return;
-    out.literal(text.slice(literalFrom, end));
+    out.literal(text, literalFrom, end);
     literalFrom = -1;
   };
   while (t < text.length) {
@@ -65,7 +65,11 @@ export function encodeTextSpans(html: string, text: string): Uint8Array {
       t = probeEnd;
       continue;
     }
-    let len = matchLength(html, at, text, t);
+    if (nextLt < at) {
+      nextLt = html.indexOf('<', at);
+      if (nextLt === -1) nextLt = html.length;
+    }
+    let len = matchLength(html, at, text, t, nextLt);
     // A literal is stored as UTF-8, which cannot hold half of a surrogate pair: keep pairs whole.
     if (len > 0 && isHighSurrogate(text.charCodeAt(t + len - 1))) len--;
     if (len === 0) {
@@ -82,23 +86,28 @@ export function encodeTextSpans(html: string, text: string): Uint8Array {
   return out.bytes();
 }
 
+function isAscii(text: string, from: number, end: number): boolean {
+  for (let k = from; k < end; k++) if (text.charCodeAt(k) >= 0x80) return false;
+  return true;
+}
+
 function isHighSurrogate(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
 }
 
 /**
- * How many characters of text from `t` equal the HTML from `at`. Slices compared with === run
- * natively (V8 slices in O(1) and compares flat contents), ~30x faster per character than a
- * charCodeAt loop, so blocks are compared first, then the few characters left one by one.
+ * How many characters of text from `t` equal the HTML from `at`: the longest common prefix.
+ * Slices compared with === run natively (V8 slices in O(1) and compares flat contents, stopping
+ * at the first difference), ~30x faster per character than a charCodeAt loop, so blocks are
+ * compared first, then the few characters left one by one. `lt`: the HTML's first '<' at or
+ * after `at` (its length when none).
  */
-function matchLength(html: string, at: number, text: string, t: number): number {
+function matchLength(html: string, at: number, text: string, t: number, lt: number): number {
   // Most copies are a whole text node, which ends at the next '<': one compare up to there
-  // settles them, where the blocks took ~9 (a slice compare is a runtime call). Looked for
-  // within a window, so a call costs no more than a block of 256 did.
+  // settles them, where blocks took one compare per 256 characters of a paragraph and ~6 more at
+  // its end (a slice compare is a runtime call).
   let len = 0;
-  const windowEnd = Math.min(at + GUESS_WINDOW, html.length);
-  const lt = html.slice(at, windowEnd).indexOf('<');
-  const guess = Math.min(lt === -1 ? windowEnd - at : lt, text.length - t);
+  const guess = Math.min(lt - at, text.length - t);
   if (guess >= 8 && html.slice(at, at + guess) === text.slice(t, t + guess)) {
     len = guess;
     // And mostly the text goes on with a separator where the HTML has that '<': then no block
@@ -170,9 +179,8 @@ export function textSpansMatch(html: string, spans: Uint8Array, text: string): b
       const head = reader.next();
       const n = Math.floor(head / 2);
       if (head % 2 === 1) {
-        const literal = LITERAL_DECODER.decode(reader.take(n));
-        if (text.slice(t, t + literal.length) !== literal) return false;
-        t += literal.length;
+        t = reader.matchLiteral(n, text, t);
+        if (t === -1) return false;
         continue;
       }
       const len = reader.next();
@@ -203,15 +211,17 @@ class VarintWriter {
     this.#varint(len);
   }
 
-  literal(s: string): void {
-    // Most literals are a separator or two: written in place, without a Buffer per call.
-    if (s.length <= 16 && !NON_ASCII.test(s)) {
-      this.#varint(s.length * 2 + 1);
-      this.#room(s.length);
-      for (let k = 0; k < s.length; k++) this.#buf[this.#at++] = s.charCodeAt(k);
+  /** text[from, end) as a literal. */
+  literal(text: string, from: number, end: number): void {
+    // Most literals are a separator or two: written in place, without a slice, a regular
+    // expression or a Buffer per call.
+    if (end - from <= 16 && isAscii(text, from, end)) {
+      this.#varint((end - from) * 2 + 1);
+      this.#room(end - from);
+      for (let k = from; k < end; k++) this.#buf[this.#at++] = text.charCodeAt(k);
       return;
     }
-    const bytes = Buffer.from(s, 'utf8');
+    const bytes = Buffer.from(text.slice(from, end), 'utf8');
     this.#varint(bytes.length * 2 + 1);
     this.#room(bytes.length);
     this.#buf.set(bytes, this.#at);
@@ -262,6 +272,31 @@ class VarintReader {
       if (b < 0x80) return value;
       scale *= 0x80;
     }
+  }
+
+  /**
+   * Reads the next `n` bytes, a literal's UTF-8, and returns where `text` goes on after it if it
+   * holds that literal at `t`, else -1. Most literals are a separator the extractor wrote ("\n",
+   * ~240 on a bench page): ASCII, whose bytes are its UTF-16 units one for one, so they are
+   * compared in place; a subarray, a TextDecoder call and a string for each cost more than the
+   * rest of the check.
+   */
+  matchLiteral(n: number, text: string, t: number): number {
+    const buf = this.#buf;
+    const at = this.#at;
+    if (at + n > buf.length) throw new RangeError('truncated text spans');
+    if (t + n <= text.length) {
+      let k = 0;
+      while (k < n && buf[at + k]! < 0x80 && buf[at + k] === text.charCodeAt(t + k)) k++;
+      if (k === n) {
+        this.#at = at + n;
+        return t + n;
+      }
+      // A byte that is no ASCII unit of the text: a mismatch if ASCII, else decoded below.
+      if (buf[at + k]! < 0x80) return -1;
+    }
+    const literal = LITERAL_DECODER.decode(this.take(n));
+    return text.slice(t, t + literal.length) === literal ? t + literal.length : -1;
   }
 
   take(n: number): Uint8Array {

@@ -292,6 +292,9 @@ describe('emitHtmlEvents', () => {
       '<a href="/1" rel=nofollow>x<a href=/2>y</a></a>',
       '<b><i>unclosed <em>tags',
       '<A HREF="/upper" Rel="X" href="/dup">caps</A>',
+      // A two-byte page (one dash is enough): its names are two-byte slices, lowercased apart.
+      '<A HREF="/upper" Rel="X">caps — dash</A><DIV HIDDEN>x</DIV><Svg><foreignObject>f</FOREIGNOBJECT></SVG>',
+      '<dİv ÄTTR="1">non-ASCII names</dİv><p>—</P>',
       '<!-- c --><![CDATA[d]]><?pi?><!doctype html>t&nbsp;&notanentity; &#0; &#x1F600;',
       // Text the tokenizer skips with indexOf (html-tokenizer.ts): stops at every "<" and "&".
       'plain text, no markup at all',

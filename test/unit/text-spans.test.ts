@@ -46,6 +46,19 @@ describe('text spans', () => {
     assert.ok(spans.length < 0.05 * text.length, `spans ${spans.length} B for ${text.length} chars of text`);
   });
 
+  it('copies a long text node in one span, and a long one with collapsed spaces piece by piece', () => {
+    const words = Array.from({ length: 3000 }, (_, i) => `w${i % 97}`);
+    // One text node of ~14,000 characters, far past any block the match compares.
+    assert.equal(roundTrip(`<p>${words.join(' ')}</p><p>end</p>`, `${words.join(' ')}\nend`).length < 12, true);
+    // The extractor collapses each double space: every copy stops there, in one text node that
+    // runs on for 40,000 characters with no '<' (each copy must not look for it afresh).
+    const html = `<p>${words.join('  ')}${'x'.repeat(20_000)}</p>`;
+    const { text } = extractPage(html, 'https://example.org/', 10);
+    assert.equal(text, `${words.join(' ')}${'x'.repeat(20_000)}`);
+    const spans = roundTrip(html, text);
+    assert.ok(spans.length < 4 * words.length, `spans ${spans.length} B`);
+  });
+
   it('round-trips any text against any HTML, including text that is not in it', () => {
     const rand = random(7);
     const alphabet = ['a', 'b', ' ', '\n', '<', '>', '&amp;', 'é', '🌍', 'the ', 'x'.repeat(40)];
