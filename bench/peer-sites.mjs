@@ -1,24 +1,34 @@
 #!/usr/bin/env node
-// crawlite beside wget and wget2 on six small sites shaped like real ones (test/helpers/real-sites.ts:
-// a WordPress-like blog, a docs site, a faceted shop with session ids, an international site, a
-// calendar trap with soft-404s, a site behind redirects between hosts), each served on 127.0.0.1.
+// crawlite beside wget and wget2 on small sites shaped like real ones, each served on 127.0.0.1.
+// --set 19 (the default; test/helpers/real-sites.ts): a WordPress-like blog, a docs site, a faceted
+// shop with session ids, an international site, a calendar trap with soft-404s, a site behind
+// redirects between hosts. --set 20 (test/helpers/real-sites-20.ts): a phpBB-like forum, a news
+// site with a sitemap index and AMP copies, a site asking for politeness (robots.txt groups,
+// Crawl-delay, a 429, a 503 window; also crawled by `wget --wait=0.2` with retries of those), a
+// single-page app with <base href> pages, a MediaWiki-like wiki, a legacy IIS-like site. --set all.
 // Each crawler runs with its defaults (wget and wget2: --recursive --level=inf --no-parent, robots
-// on); the servers log every request, so the URL sets compared are what each crawler asked for and
-// got a 2xx for (wget saves those; crawlite stores every response as a page, 4xx included).
-// Peers not installed are skipped. Usage: npm run build && node bench/peer-sites.mjs [site..] [--list]
+// on), each against a new server on the same port; the servers log every request, so the URL sets
+// compared are what each crawler asked for and got a 2xx for (wget saves those; crawlite stores
+// every response as a page, 4xx included), and the pace each one set (shortest gap, most requests
+// in 1 s, requests inside a 429's or 503's Retry-After) is printed for the polite site (all, with --list).
+// Peers not installed are skipped. Usage: npm run build && node bench/peer-sites.mjs [site..] [--set 19|20|all] [--list]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { REAL_SITES, startRealSite } from '../dist/test/helpers/real-sites.js';
+import { REAL_SITES_20, startRealSite20 } from '../dist/test/helpers/real-sites-20.js';
 import { normalizeUrl } from '../dist/src/frontier/normalize-url.js';
 
 const MAIN = new URL('../dist/src/cli/main.js', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const shouldList = args.includes('--list');
-const names = args.filter((a) => !a.startsWith('--'));
-const sites = names.length ? names : REAL_SITES;
+const setArg = args.find((a) => a.startsWith('--set='))?.slice(6) ?? (args.includes('--set') ? args[args.indexOf('--set') + 1] : '19');
+const names = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--set');
+const set = setArg === '20' ? REAL_SITES_20 : setArg === 'all' ? [...REAL_SITES, ...REAL_SITES_20] : REAL_SITES;
+const sites = names.length ? names : set;
+const start = (name, port) => (REAL_SITES_20.includes(name) ? startRealSite20(name, { port }) : startRealSite(name, { port }));
 const PEER_TIMEOUT_MS = 60_000;
 const has = (bin) => spawnSync(bin, ['--version'], { stdio: 'ignore' }).status === 0;
 const hasTime = spawnSync('/usr/bin/time', ['-f', '', 'true'], { stdio: 'ignore' }).status === 0;
@@ -56,15 +66,27 @@ const crawlers = [
           ...(site.name === 'hosts' ? [`--http-proxy=127.0.0.1:${site.port}`] : []), site.seed]],
       }]
     : []),
+  // On the polite site only: wget told by hand what crawlite reads from robots.txt and the 429/503
+  // answers (its group's Crawl-delay, retries of those statuses after a wait), since it reads neither.
+  ...(has('wget')
+    ? [{
+        name: 'wget-wait',
+        only: 'polite',
+        argv: (site, dir) => ['wget', ['--recursive', '--level=inf', '--no-parent', '-e', 'robots=on', '--wait=0.2', '--tries=4', '--waitretry=2',
+          '--retry-on-http-error=429,503', '--timeout=10', '-nv', '-P', dir, site.seed]],
+      }]
+    : []),
 ];
 
 const ok = (r) => r.status >= 200 && r.status < 300;
 console.log(`crawlers: ${crawlers.map((c) => c.name).join(', ')}`);
 for (const name of sites) {
-  const site = await startRealSite(name);
   const results = [];
-  for (const c of crawlers) {
-    site.log.length = 0;
+  let site;
+  for (const c of crawlers.filter((x) => x.only === undefined || x.only === name)) {
+    // A new server for each crawler: the polite site counts requests and keeps a clock.
+    // The same port each time, so the crawlers' URLs compare.
+    site = await start(name, site?.port);
     const dir = mkdtempSync(join(tmpdir(), `peer-sites-${c.name}-`));
     const [cmd, argv] = c.argv(site, dir);
     const r = await run(cmd, argv);
@@ -83,12 +105,29 @@ for (const name of sites) {
     }
     rmSync(dir, { recursive: true, force: true });
     results.push(res);
+    await site.close();
   }
-  await site.close();
   console.log(`\n## ${name}`);
   for (const r of results)
     console.log(`${r.crawler.padEnd(9)} ${String(r.got.size).padStart(4)} URLs answered 2xx besides robots.txt (${r.distinct} distinct bodies), ${String(r.requests).padStart(4)} requests besides robots.txt${r.pages === undefined ? '' : `, ${r.pages} pages stored`}, ${r.seconds.toFixed(2)} s${Number.isNaN(r.cpuSeconds) ? '' : ` (CPU ${r.cpuSeconds.toFixed(2)} s)`}${r.crawlSeconds === undefined ? '' : ` (${r.crawlSeconds.toFixed(2)} s after start-up)`}${r.killed ? ` (killed at ${PEER_TIMEOUT_MS / 1000} s)` : ''}`);
   for (const r of results) {
+    // The pace the server saw: the shortest gap between two requests, the most in any 1 s, and the
+    // requests that came while an earlier 429/503's Retry-After had not passed.
+    const at = r.log.map((e) => e.atMs);
+    const gaps = at.slice(1).map((t, i) => t - at[i]);
+    let peak = 0;
+    for (let i = 0, j = 0; i < at.length; i++) {
+      while (at[i] - at[j] >= 1000) j++;
+      peak = Math.max(peak, i - j + 1);
+    }
+    let restUntil = -1;
+    let early = 0;
+    for (const e of r.log) {
+      if (e.atMs < restUntil) early++;
+      if (e.status === 429 || e.status === 503) restUntil = Math.max(restUntil, e.atMs + 1000 * (e.status === 429 ? 2 : 1));
+    }
+    if (name === 'polite' || shouldList)
+      console.log(`  ${r.crawler} pace: ${r.log.length} requests in ${at.length ? ((at.at(-1) - at[0]) / 1000).toFixed(2) : 0} s, shortest gap ${gaps.length ? Math.min(...gaps).toFixed(0) : '-'} ms, at most ${peak} in 1 s, ${early} inside a Retry-After`);
     console.log(`  ${r.crawler} answers by status: ${Object.entries(r.byClass).sort().map(([k, n]) => `${k} ${n}`).join(', ')}`);
     if (shouldList) {
       const other = r.log.filter((e) => !ok(e) && !e.url.endsWith('/robots.txt'));

@@ -314,4 +314,5 @@ export const known = {
   'nul-in-text': 'NUL in text is a space (text-buffer.ts); the tree builder drops it',
   'table-end-tags-stray': 'text after "</tr></td>" in a table is not foster-parented before the table',
   'frameset-after-body-text': 'a <frameset> after body text is ignored by browsers; its frames are still followed',
+  frameset: 'noframes is read as markup, as noscript is: a frameset\'s fallback for agents that show no frames (html-tags.ts)',
 };

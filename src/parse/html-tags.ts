@@ -105,13 +105,16 @@ const FLAGGED: ReadonlyArray<readonly [TagFlag, readonly string[]]> = [
     'pre', 'plaintext', 'search', 'section', 'summary', 'table', 'tbody', 'tfoot', 'thead', 'tr', 'ul', 'xmp']],
   [TagFlag.Cell, ['td', 'th']],
   [TagFlag.RawText, ['script', 'plaintext']],
-  // The HTML standard's raw text and RCDATA (title, textarea) elements and the three more it
-  // parses as raw text. <noscript> is raw text only in a browser that runs scripts: crawlite runs
+  // The HTML standard's raw text and RCDATA (title, textarea) elements and two of the three more
+  // it parses as raw text. <noscript> is raw text only in a browser that runs scripts: crawlite runs
   // none, so it reads <noscript> as a browser with scripting off does, as markup, and follows
   // its links: the ones a page offers readers without JavaScript (a "next page" instead of
   // infinite scroll, a gallery's pages), which other crawlers that run no scripts follow too
-  // (Scrapy's link extractor, parsing with lxml, among them).
-  [TagFlag.TextContent, ['script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'title', 'textarea']],
+  // (Scrapy's link extractor, parsing with lxml, among them). <noframes> likewise: a frameset's
+  // fallback for agents that show no frames, search engines first, where old sites put their site
+  // map or "enter without frames"; wget and lxml read it as markup, and pages linked only there
+  // were never found. Its text stays hidden (TagFlag.Hidden), as a browser shows none of it.
+  [TagFlag.TextContent, ['script', 'style', 'xmp', 'iframe', 'noembed', 'title', 'textarea']],
   // The standard's list; <font> breaks out only with a color, face or size attribute, which the
   // tree builder does not read, so it stays foreign here.
   [TagFlag.BreakOut, ['b', 'big', 'blockquote', 'body', 'br', 'center', 'code', 'dd', 'div', 'dl', 'dt', 'em',

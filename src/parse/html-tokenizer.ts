@@ -27,8 +27,8 @@
  * as in browsers; the Tokenizer went on to the next `</script>` or whitespace-ended one.
  *
  * Browsers read the content of <iframe>, <noembed> and <noframes> as raw text too, as they do a
- * script's; the Tokenizer knows only script, style, title, textarea and xmp, so html-events.ts
- * calls readAsRawText at those names, which puts the Tokenizer in its raw-text state with an end
+ * script's (crawlite reads <noframes> as markup, html-tags.ts says why); the Tokenizer knows only
+ * script, style, title, textarea and xmp, so html-events.ts calls readAsRawText at the others, which puts the Tokenizer in its raw-text state with an end
  * sequence of ours.
  *
  * Comments end at "--!>" as at "-->", "<!>" and "<!->" are empty bogus comments, "</>" is
@@ -205,16 +205,16 @@ export function createTokenizer(options: TokenizerOptions, callbacks: TokenizerC
 
 // The end tags of the raw-text elements the Tokenizer does not know, lowercase, as its own
 // end sequences are spelled.
-const RAW_TEXT_ENDS: ReadonlyMap<string, Uint8Array> = new Map(['iframe', 'noembed', 'noframes']
+const RAW_TEXT_ENDS: ReadonlyMap<string, Uint8Array> = new Map(['iframe', 'noembed']
   .map((name) => [name, Uint8Array.from(`</${name}`, (ch) => ch.charCodeAt(0))]));
 const canReadAsRawText = typeof base.stateInSpecialTag === 'function' && typeof probe.isSpecial === 'boolean'
   && 'currentSequence' in probe;
 
 /**
  * The HTML start tag whose name was just read is one a browser reads as raw text, and the
- * Tokenizer (which knows script, style, title, textarea and xmp) does not: <iframe>, <noembed>,
- * <noframes>. Its content up to the end tag becomes text, so markup written inside
- * (`<iframe><a href="/x">`, fallback for browsers without frames) gives no element and no link,
+ * Tokenizer (which knows script, style, title, textarea and xmp) does not: <iframe>, <noembed>.
+ * Its content up to the end tag becomes text, so markup written inside
+ * (`<iframe><a href="/x">`, fallback for browsers without iframes) gives no element and no link,
  * as in a browser. Call it from onopentagname.
  */
 export function readAsRawText(tokenizer: Tokenizer, name: string): void {

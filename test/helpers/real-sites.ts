@@ -16,6 +16,8 @@ export interface LoggedRequest {
   contentType: string;
   /** SHA-1 of the body sent (of nothing for a HEAD). */
   bodyHash: string;
+  /** When the request came in, in ms since the server started listening. */
+  atMs: number;
 }
 
 export interface RealSite {
@@ -27,18 +29,18 @@ export interface RealSite {
   close(): Promise<void>;
 }
 
-type Reply = { status: number; headers?: Record<string, string>; body?: string | Buffer };
-type Handler = (url: URL, req: IncomingMessage) => Reply;
+export type Reply = { status: number; headers?: Record<string, string>; body?: string | Buffer };
+export type Handler = (url: URL, req: IncomingMessage) => Reply;
 
-const html = (body: string, status = 200, headers: Record<string, string> = {}): Reply => ({
+export const html = (body: string, status = 200, headers: Record<string, string> = {}): Reply => ({
   status,
   headers: { 'content-type': 'text/html; charset=utf-8', ...headers },
   body,
 });
-const redirect = (location: string, status = 301): Reply => ({ status, headers: { location }, body: '' });
-const text = (body: string, type = 'text/plain; charset=utf-8'): Reply => ({ status: 200, headers: { 'content-type': type }, body });
+export const redirect = (location: string, status = 301): Reply => ({ status, headers: { location }, body: '' });
+export const text = (body: string, type = 'text/plain; charset=utf-8'): Reply => ({ status: 200, headers: { 'content-type': type }, body });
 
-function doc(o: { title: string; lang?: string; head?: string; nav?: string; main: string; footer?: string }): string {
+export function doc(o: { title: string; lang?: string; head?: string; nav?: string; main: string; footer?: string }): string {
   return `<!doctype html><html lang="${o.lang ?? 'en'}"><head><meta charset="utf-8"><title>${o.title}</title>${o.head ?? ''}</head>` +
     `<body><header><nav>${o.nav ?? ''}</nav></header><main>${o.main}</main><footer>${o.footer ?? ''}</footer></body></html>`;
 }
@@ -301,11 +303,18 @@ export const REAL_SITES = ['blog', 'docs', 'shop', 'intl', 'calendar', 'hosts'] 
 export type RealSiteName = (typeof REAL_SITES)[number];
 
 /** Serves one of the sites on 127.0.0.1 (a free port unless `port` is given). */
-export async function startRealSite(name: RealSiteName, opts: { port?: number } = {}): Promise<RealSite> {
+export function startRealSite(name: RealSiteName, opts: { port?: number } = {}): Promise<RealSite> {
+  return serveSite(name, (origin, port) => ({ blog: () => blog(origin), docs: docsSite, shop, intl, calendar, hosts: () => hosts(port) })[name](), opts);
+}
+
+/** Serves a handler made once the port is known, logging every request (real-sites-20.ts's sites too). */
+export async function serveSite(name: string, makeHandler: (origin: string, port: number) => Handler, opts: { port?: number } = {}): Promise<RealSite> {
   const log: LoggedRequest[] = [];
   let handler: Handler = () => ({ status: 500 });
   let port = 0;
+  let t0 = performance.now();
   const server = createServer((req, res: ServerResponse) => {
+    const atMs = performance.now() - t0;
     // Absolute-form targets come from a client using this server as its proxy (bench/peer-sites.mjs
     // points wget at one to reach *.localhost names, which the system resolver does not know).
     const target = req.url ?? '/';
@@ -320,7 +329,7 @@ export async function startRealSite(name: RealSiteName, opts: { port?: number } 
     const absolute = /^https?:\/\//i.test(target) ? target : `http://${(req.headers.host ?? '').replace(/:\d+$/, '')}:${port}${target}`;
     const body = req.method === 'HEAD' ? undefined : reply.body;
     const bodyHash = createHash('sha1').update(body ?? '').digest('hex');
-    log.push({ url: absolute, status: reply.status, userAgent: String(req.headers['user-agent'] ?? ''), contentType: reply.headers?.['content-type'] ?? '', bodyHash });
+    log.push({ url: absolute, status: reply.status, userAgent: String(req.headers['user-agent'] ?? ''), contentType: reply.headers?.['content-type'] ?? '', bodyHash, atMs });
     res.writeHead(reply.status, reply.headers).end(body);
   });
   server.keepAliveTimeout = 200;
@@ -330,7 +339,8 @@ export async function startRealSite(name: RealSiteName, opts: { port?: number } 
   });
   port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
-  handler = { blog: () => blog(origin), docs: docsSite, shop, intl, calendar, hosts: () => hosts(port) }[name]();
+  handler = makeHandler(origin, port);
+  t0 = performance.now();
   return {
     name,
     port,

@@ -112,11 +112,10 @@ describe('emitTagEvents: textarea and title content is text with its character r
 });
 
 // Browsers parse these as raw text whatever the page says: markup inside gives no element (parse5).
-describe('emitTagEvents: iframe, noembed, noframes and xmp content is text, not markup', () => {
+describe('emitTagEvents: iframe, noembed and xmp content is text, not markup', () => {
   const cases: Array<[html: string, links: string[], text: string]> = [
     ['<iframe><a href="/in">x</a></iframe><a href="/after">a</a>', ['/after'], 'a'],
     ['<noembed><a href="/in">x</a></noembed><a href="/after">a</a>', ['/after'], 'a'],
-    ['<frameset><frame src="/f"></frameset><noframes><body><a href="/in">x</a></noframes>', ['/f'], ''],
     ['<xmp><a href="/in">x</a></xmp><a href="/after">a</a>', ['/after'], '<a href="/in">x</a>\na'],
     // An iframe's own src is still followed; its fallback content is not.
     ['<iframe src="/frame" title="F"><a href="/in">x</a></iframe>', ['/frame'], ''],
@@ -139,11 +138,20 @@ describe('emitTagEvents: iframe, noembed, noframes and xmp content is text, not 
 
   it('gives the element its content as one text, for extraction fields', () => {
     assert.deepEqual(events('<iframe><b>x</b></iframe>y'), ['<iframe>', '<b>x</b>', '</iframe>', 'y']);
-    assert.deepEqual(events('<noframes><p>x</noframes>'), ['<noframes>', '<p>x', '</noframes>']);
   });
 
   // A deliberate difference from a browser that runs scripts (which reads <noscript> as raw text):
   // crawlite runs none, so it reads <noscript> as a browser with scripting off does (html-tags.ts).
+  // <noframes> too: a frameset's fallback for agents that show no frames (html-tags.ts).
+  it('reads <noframes> as markup and follows its links, its text hidden', () => {
+    assert.deepEqual(paths('<frameset><frame src="/f"></frameset><noframes><body><a href="/in">x</a></noframes>'), ['/f', '/in']);
+    const legacy = '<FRAMESET COLS="150,*"><FRAME SRC=menu.htm><NOFRAMES><BODY><A HREF=sitemap.html>Site map</A></BODY></NOFRAMES></FRAMESET>';
+    assert.deepEqual(paths(legacy), ['/menu.htm', '/sitemap.html']);
+    const html = '<noframes><p>x <a href="/nf">n</a></noframes><a href="/after">a</a>';
+    assert.deepEqual(paths(html), ['/nf', '/after']);
+    assert.equal(extractPage(html, PAGE, 100).text, 'a');
+  });
+
   it('still reads <noscript> as markup and follows its links', () => {
     const html = '<noscript><a href="/ns">next page</a><iframe src="/f"></iframe></noscript><a href="/after">a</a>';
     assert.deepEqual(paths(html), ['/ns', '/f', '/after']);
