@@ -42,7 +42,7 @@ import { metadataOnly } from './parse/metadata-only.js';
 import { isHtmlType, isUnknownType, isUntypedHtml } from './parse/sniff-untyped.js';
 import { startsWithBinarySignature } from './parse/binary-signature.js';
 import { firstLanguage, linkHeaderCanonical } from './parse/header-metadata.js';
-import { createSearchIndexHooks, unindexNoindexPages } from './search/search-index.js';
+import { createSearchIndexHooks, spreadSearchMerges, unindexNoindexPages } from './search/search-index.js';
 import { createArchiveHooks } from './store/archive.js';
 import { openRecrawl, readRecrawlStats, type PriorPage, type RecrawlStats } from './store/recrawl.js';
 import { readEarlierFailures, requeueFailed, type EarlierFailures } from './store/retry-failed.js';
@@ -158,6 +158,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     if (widened) opts.onSeedRedirect?.(widened);
   }
   unindexNoindexPages(db);
+  spreadSearchMerges(db);
   nullEmptyEncodings(db);
   writer.addPageHooks(createSearchIndexHooks(db));
   writer.addPageHooks(createArchiveHooks(db));

@@ -10,7 +10,7 @@
  * are matched as all their words (search/query.ts), and the workers send each page's distinct
  * words rather than its text (parse/search-words.ts): the same index for a tenth of the work.
  */
-import { searchLayout, type Db } from '../store/db.js';
+import { SEARCH_AUTOMERGE, SEARCH_CRISISMERGE, searchLayout, type Db } from '../store/db.js';
 import type { PageHooks } from '../store/writer.js';
 import { isStoredNoindex } from '../parse/directives.js';
 
@@ -70,5 +70,24 @@ export function unindexNoindexPages(db: Db): void {
   db.transaction(() => {
     for (const remove of removals) remove.run();
     done.run();
+  }).immediate();
+}
+
+/**
+ * Files made with automerge 16 before SEARCH_CRISISMERGE existed (2026-12-06 and 07) merge every
+ * level at once, in one commit (store/db.ts SEARCH_CRISISMERGE): the first crawl that holds the
+ * writer lock gives them the same setting as a new file. A file with FTS5's own settings (made
+ * earlier: automerge 4, below the crisis point) already merges in steps and is left as it is.
+ */
+export function spreadSearchMerges(db: Db): void {
+  if (searchLayout(db) !== 'words') return;
+  const setting = (table: string, key: string): unknown =>
+    db.prepare(`SELECT v FROM ${table}_config WHERE k = ?`).pluck().get(key);
+  const tables = ['page_words', 'page_titles'].filter(
+    (table) => setting(table, 'automerge') === SEARCH_AUTOMERGE && setting(table, 'crisismerge') === undefined,
+  );
+  if (tables.length === 0) return;
+  db.transaction(() => {
+    for (const table of tables) db.exec(`INSERT INTO ${table} (${table}, rank) VALUES ('crisismerge', ${SEARCH_CRISISMERGE})`);
   }).immediate();
 }
