@@ -22,7 +22,7 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags, handOver: () 
   const stdin = flags.seedsFile === '-' ? await readStdinSeeds() : undefined;
   const { config, job, warnings, resumed } = await loadCrawlConfig(flags, stdin);
   const typedHeaders = (flags.header ?? []).map((h) => String(h).split(':')[0]!.trim());
-  const view = createViewFromFlags(flags, config.maxPages, continueHint(config, job?.path ?? null, typedHeaders));
+  const view = await createViewFromFlags(flags, config.maxPages, continueHint(config, job?.path ?? null, typedHeaders));
   const notices = createCrawlNotices(flags, view.say);
   for (const line of warnings) notices.warn(line);
   if (config.fetch.politeness?.ignoreRobots) {
