@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Peak RSS of a crawl of huge pages (README, "Memory"): a local site of ~9.5 MB pages, just
+ * Peak RSS of a crawl of huge pages (docs/performance.md, "Memory"): a local site of ~9.5 MB pages, just
  * under the 10 MB --max-bytes cap, crawled under /usr/bin/time -v, its "Maximum resident set
  * size" printed. The server runs in this process, the crawl in a child, so only the crawl is
  * measured.

@@ -6,7 +6,7 @@
  * its writer batch, which outlives a young-generation collection), so its old generation climbed to
  * ~67 MB before each full collection and ~90 MB stayed committed: a quarter of the bench's peak RSS.
  * A fixed factor of 1.5 took the 5,000-page bench from 256-258 MB to 195-200 MB peak RSS at the
- * same pages/s and CPU per page (README, Performance). Full collections come about three times as
+ * same pages/s and CPU per page (docs/performance.md, "Memory"). Full collections come about three times as
  * often; they mark concurrently and the live heap is small, so the event loop does not notice.
  *
  * V8's flags are process-wide and this one is read at every collection, so setting it at run time

@@ -292,8 +292,8 @@ export const cases = [
 ];
 
 // Differences left as they are, with why (the script marks them "known"; a new one is a finding).
-const NOSCRIPT = 'noscript is read as markup: crawlite runs no scripts (README, html-tags.ts)';
-const TEXTAREA = 'a textarea\'s text is kept as page text (RCDATA, README); innerText leaves form controls out';
+const NOSCRIPT = 'noscript is read as markup: crawlite runs no scripts (docs/architecture.md, html-tags.ts)';
+const TEXTAREA = 'a textarea\'s text is kept as page text (RCDATA, docs/architecture.md); innerText leaves form controls out';
 const SVG = 'svg content is hidden (icons); Chromium renders svg <text> and foreignObject';
 const CSS = 'no CSS is applied';
 const GLUE = 'a block boundary where Chromium glues the words (hidden or ignored elements, reparented text)';

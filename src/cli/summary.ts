@@ -146,7 +146,7 @@ export function formatTrapSkips(counts: NonNullable<CrawlSummary['trapSkips']>):
   const total = byCode.reduce((sum, [, n]) => sum + n, 0);
   if (total === 0) return null;
   const codes = byCode.map(([code, n]) => `${code} ${n}`).join(', ');
-  return `  ${plural(total, 'URL')} skipped as spider ${total === 1 ? 'trap' : 'traps'} (${codes}); see README "Spider traps"`;
+  return `  ${plural(total, 'URL')} skipped as spider ${total === 1 ? 'trap' : 'traps'} (${codes}); see docs/hostile-web.md "Spider traps"`;
 }
 
 /**

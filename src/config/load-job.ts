@@ -6,7 +6,7 @@
  *
  * The job file's reader (yaml) and schema (zod) are imported only when a file is given or a run
  * is continued (its stored options are checked against the schema): loaded at start they were
- * ~0.1 s of every crawl's CPU, most of a small crawl's (README "Where the time goes").
+ * ~0.1 s of every crawl's CPU, most of a small crawl's (docs/performance.md, "Where the time goes").
  */
 import { DEFAULT_DB_PATH, defaultConfig, type CrawlConfig } from './schema.js';
 import { checkDbPath, configFromFlags, type CrawlFlags } from './load.js';

@@ -184,7 +184,7 @@ export function defaultConfig(): Omit<CrawlConfig, 'seeds'> {
       cookies: true,
       politeness: defaultPolitenessConfig(),
     },
-    // One parse thread per core, from `crawlite bench --matrix` on 2 cores (README, Performance):
+    // One parse thread per core, from `crawlite bench --matrix` on 2 cores (docs/performance.md, "The matrix"):
     // on 50 KB pages 2 workers gave 220-245 pages/s with an event-loop p99 of 19-31 ms, inline
     // parsing 181-231 with a p99 of 51-577 ms, 1 worker 145-164 and 4 workers 219-234; on 500 KB
     // pages 2 workers 33-35 against 25-27 inline. Only 5 KB pages parse as fast inline.

@@ -166,7 +166,7 @@ const WRITABLE_HINT = 'pass --db a writable file path (a new file, or a crawlite
  * 0.5 s of CPU, 1.5 s of system time). It costs the writer ~0.01 ms a body (bench/writer.mjs
  * --search, alternated: 0.456-0.467 -> 0.468-0.480 ms a page). Made with a new file only: on an
  * existing one it would be built by the next crawl before its first fetch (13 s at 1,000,000
- * pages), for a figure of `stats`; the README says how to add it by hand.
+ * pages), for a figure of `stats`; docs/data.md (`crawlite stats`) says how to add it by hand.
  */
 const NEW_FILE_SCHEMA = 'CREATE INDEX IF NOT EXISTS contents_bytes ON contents (length(data));';
 

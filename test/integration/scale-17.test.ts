@@ -1,6 +1,6 @@
 /**
  * Read-side commands on big files (round 17): what they do must not grow with the crawl before
- * the first row comes out. These databases are small; the figures are in the README.
+ * the first row comes out. These databases are small; the figures are in docs/ (data.md, performance.md).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,7 @@
 /**
  * Read side on big files (round 18): `crawlite stats` and `crawlite report` read the pages table
  * once, not once per list, and still count what the rows say. These databases are small; the
- * figures are in the README (Performance: the read side at 1,000,000 pages).
+ * figures are in docs/performance.md (the read side at 1,000,000 pages).
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';

@@ -144,5 +144,5 @@ test('--max-query-variants: a forum index\'s 1,500 topics are all crawled; a cal
   assert.ok(skipped > 0);
   assert.equal(states(dir).queued, undefined);
   const output = run.stdout + run.stderr;
-  assert.ok(output.includes(`  ${skipped} URL${skipped === 1 ? '' : 's'} skipped as spider trap${skipped === 1 ? '' : 's'} (CRAWL_TRAP_QUERY_VARIANTS ${skipped}); see README "Spider traps"`), output);
+  assert.ok(output.includes(`  ${skipped} URL${skipped === 1 ? '' : 's'} skipped as spider trap${skipped === 1 ? '' : 's'} (CRAWL_TRAP_QUERY_VARIANTS ${skipped}); see docs/hostile-web.md "Spider traps"`), output);
 });
