@@ -13,8 +13,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { defaultTrapConfig, type CrawlConfig } from './config/schema.js';
-import { maskHeaders } from './config/request-headers.js';
-import { redactProxyConfig } from './config/proxy.js';
+import { recordedOptions } from './config/recorded-options.js';
 import type { FetchResult, FieldSpec, FrontierEntry, ParseOutcome, RedirectToStored, SeedRedirect, CrawlDelayNotice } from './types.js';
 import type { ErrorCode, StoreError } from './errors.js';
 import { openForWrite, type Db } from './store/db.js';
@@ -40,7 +39,7 @@ import { formatDirectives, parseRefreshUrl, parseRobotsDirectives } from './pars
 import { isRefreshValue } from './parse/refresh-value.js';
 import { productToken } from './fetch/robots-matcher.js';
 import { metadataOnly } from './parse/metadata-only.js';
-import { isUnknownType, isUntypedHtml } from './parse/sniff-untyped.js';
+import { isHtmlType, isUnknownType, isUntypedHtml } from './parse/sniff-untyped.js';
 import { startsWithBinarySignature } from './parse/binary-signature.js';
 import { firstLanguage, linkHeaderCanonical } from './parse/header-metadata.js';
 import { createSearchIndexHooks, unindexNoindexPages } from './search/search-index.js';
@@ -169,12 +168,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   writer.addPageHooks(createSearchIndexHooks(db));
   writer.addPageHooks(createArchiveHooks(db));
   // Header values (Authorization, Cookie) and a proxy's password are secrets: the run records header names only.
-  const recorded = {
-    ...config,
-    fetch: { ...config.fetch, headers: maskHeaders(config.fetch.headers), proxy: redactProxyConfig(config.fetch.proxy) },
-    parse: { ...config.parse, workerUrl: undefined },
-  };
-  const runId = writer.startRun(recorded, opts.job ?? null);
+  const runId = writer.startRun(recordedOptions(config), opts.job ?? null);
   let recrawl: ReturnType<typeof openRecrawl>;
   let retriedFailed: number | null;
   let requeuedSkipped: number;
@@ -598,7 +592,7 @@ function parse(pool: ParsePool, result: FetchResult, opts: ParseOptions): Promis
   // An untyped body is HTML unless its first bytes are binary, as browsers sniff it (sniff-untyped.ts);
   // one labelled HTML is not when it starts as a PDF, an image or an archive does (binary-signature.ts).
   const isHtml = result.unknownEncoding === undefined
-    && (((type.includes('text/html') || type.includes('application/xhtml+xml')) && !startsWithBinarySignature(result.body))
+    && ((isHtmlType(type) && !startsWithBinarySignature(result.body))
       || (isUnknownType(type) && isUntypedHtml(result.body)));
   if (!isHtml && !opts.shouldStoreNonHtml) return Promise.resolve(metadataOnly(result.body));
   if (!isHtml) return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks });

@@ -214,6 +214,12 @@ export interface ParsedPage {
    */
   copySignature?: string;
   /**
+   * The copy signature with the nonce-length tokens of the page's URL and of its hrefs read as
+   * placeholders (parse/copy-signature.ts): one for every copy of a page made per request whose
+   * links carry a new timestamp each time. Absent for non-HTML; only compared, never stored.
+   */
+  copyTokenSignature?: string;
+  /**
    * The same page's bounded-block-tolerant view (parse/copy-sketch.ts, compared by near-copy.ts);
    * absent for non-HTML, a text over 8 K characters, over 2,000 links, or too few words and links.
    */

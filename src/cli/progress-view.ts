@@ -100,10 +100,27 @@ function createTtyView(o: ViewOptions, rate: (p: CrawlProgress) => number | null
   const erase = () => {
     if (isDone) return;
     isDone = true;
+    stopHandlingSuspend();
     render.clear();
     render.done();
   };
   process.once('exit', erase);
+  // Ctrl+Z hands the terminal to the shell while the crawl is stopped: it gets its cursor back
+  // (log-update hides it; the prompt was blind until fg), and the block is left as a record, no
+  // longer redrawn. After fg the block starts afresh under what the shell printed: redrawn in
+  // place, it was erased by counting lines up from the new cursor, which took the shell's
+  // `fg` lines instead (QA). Only here: with no terminal view, Ctrl+Z stops the process as usual.
+  const suspend = () => {
+    render.done();
+    process.kill(process.pid, 'SIGSTOP');
+  };
+  const resume = () => draw();
+  const stopHandlingSuspend = () => {
+    process.off('SIGTSTP', suspend);
+    process.off('SIGCONT', resume);
+  };
+  process.on('SIGTSTP', suspend);
+  process.on('SIGCONT', resume);
   return {
     crawlOptions: {
       progressIntervalMs: TTY_REFRESH_MS,

@@ -6,6 +6,7 @@ import { escapeControls, isCrawlError, StoreError } from '../errors.js';
 import { STORE_FULL_MESSAGE, isStoreFull } from '../store/store-full.js';
 import { asStoreCorrupt } from '../store/store-corrupt.js';
 import { suggestOption } from './suggest-option.js';
+import { otherToolOption } from './other-tool-options.js';
 import { shellWord } from '../shell-word.js';
 import { statSync } from 'node:fs';
 
@@ -27,10 +28,14 @@ export function reportError(err: unknown, isDebug: boolean): number {
   process.stderr.write(`crawlite: ${firstLine}${code ? ` [${code}]` : ''}\n`);
   if (code === 'CRAWL_USAGE' && isYargs) {
     // The suggestion goes on the hint line: the error line stays what scripts and tests match.
-    const meant = suggestFor(message, firstLine, (err as { knownOptions?: string[] }).knownOptions ?? [], (err as { words?: string[] }).words ?? []);
+    const known = (err as { knownOptions?: string[] }).knownOptions ?? [];
+    const hint = suggestFor(message, firstLine, known, (err as { words?: string[] }).words ?? []);
+    // Another crawler's option (--depth, wget's --wait, Scrapy's -o): its crawlite name, or what to do instead.
+    const meant = hint?.startsWith('--') ? hint : null;
+    const said = hint !== null && meant === null ? hint : null;
     const command = (err as { command?: string }).command;
     const help = command === undefined ? 'crawlite --help (or crawlite <command> --help)' : `crawlite ${command} --help`;
-    process.stderr.write(`crawlite: ${meant ? `did you mean ${meant}? ` : ''}run ${help} for usage\n`);
+    process.stderr.write(`crawlite: ${meant ? `did you mean ${meant}? ` : ''}${said ? `${said}; ` : ''}run ${help} for usage\n`);
   }
   if (isDebug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   if (code === 'CRAWL_INTERRUPTED') return 130; // as an interrupted crawl
@@ -53,7 +58,7 @@ function suggestFor(message: string, line: string, known: string[], words: reado
   // `crawlite stats data/x.db`: the database typed as an argument, as sqlite3 takes it.
   if (words.includes(typed) && known.includes('db') && isDbLike(typed)) return `--db ${shellWord(typed)}`;
   const option = suggestOption(typed, known);
-  return option === null ? null : `--${option}`;
+  return option === null ? otherToolOption(typed, known) : `--${option}`;
 }
 
 /** A word typed alone that names a database: a file that exists, or a name ending .db or .sqlite. */

@@ -13,12 +13,15 @@ import { createCrawlNotices } from './crawl-notices.js';
 import { continueHint } from '../config/continue-hint.js';
 import { checkProxies, describeProxy } from '../fetch/proxy-check.js';
 import { readStdinSeeds } from '../config/seeds-file.js';
+import { recordedOptions } from '../config/recorded-options.js';
+import type { CrawlConfig } from '../config/schema.js';
+import { escapeControls } from '../errors.js';
 
 /**
  * `handOver`: removes the handler that ends the process on a Ctrl+C before the crawl began
  * (early-interrupt.ts), once this one's own is about to be installed.
  */
-export async function runCrawlCommand(flags: JobFlags & ViewFlags, handOver: () => Promise<void> = async () => {}): Promise<number> {
+export async function runCrawlCommand(flags: JobFlags & ViewFlags & { dryRun?: boolean }, handOver: () => Promise<void> = async () => {}): Promise<number> {
   // `-i -`: stdin read without holding the event loop, so Ctrl+C while it is typed is answered.
   const stdin = flags.seedsFile === '-' ? await readStdinSeeds() : undefined;
   const { config, job, warnings, resumed } = await loadCrawlConfig(flags, stdin);
@@ -60,6 +63,10 @@ async function crawlWith(
         : `crawlite: ${from} ${config.fetch.caFile} is not used: with --insecure no certificate is verified, so no root is needed (drop one of the two)`);
     }
   }
+  // --dry-run: what the job file, the flags and a continued crawl's options came to, and nothing
+  // else: no proxy asked, no database opened (Scrapy users check a spider with `scrapy check`,
+  // compose users run `docker compose config`; a job file could only be checked by crawling).
+  if (flags.dryRun) return printDryRun(config, resumed !== undefined);
   if (config.fetch.proxy) {
     notices.info(describeProxy(config.fetch.proxy));
     await checkProxies(config.fetch.proxy, config.seeds);
@@ -145,4 +152,13 @@ export function onInterrupt(stop: AbortController, say: (line: string) => void =
       process.off('SIGTERM', ignore);
     }, 2_000).unref();
   };
+}
+
+/** The options as JSON on stdout (header values and proxy passwords hidden, as a run records them), a line on stderr. */
+function printDryRun(config: CrawlConfig, isContinued: boolean): number {
+  process.stdout.write(`${JSON.stringify(recordedOptions(config), null, 2)}\n`);
+  const seeds = `${config.seeds.length.toLocaleString('en-US')} seed${config.seeds.length === 1 ? '' : 's'}`;
+  const what = isContinued ? `continuing the last crawl in ${config.dbPath}` : `${seeds}, database ${config.dbPath}`;
+  process.stderr.write(`crawlite: --dry-run: the options are valid (${escapeControls(what)}); nothing was fetched or written\n`);
+  return 0;
 }

@@ -101,7 +101,7 @@ export function formatSitemaps(r: SitemapReport): string {
 /** The start-of-run notice of --retry-failed. */
 export function formatRetryFailed(queued: number): string {
   if (queued === 0) return 'crawlite: --retry-failed: no failed URLs to queue again';
-  return `crawlite: --retry-failed: ${queued} failed URL${queued === 1 ? '' : 's'} queued again`;
+  return `crawlite: --retry-failed: ${formatCount(queued)} failed URL${queued === 1 ? '' : 's'} queued again`;
 }
 
 /**
@@ -134,7 +134,7 @@ function formatEarlierFailures(e: NonNullable<CrawlSummary['earlierFailures']>):
   const code = e.topCode === null ? '' : one ? ` (${e.topCode})` : ` (most often ${e.topCode})`;
   return one
     ? `1 URL failed in an earlier run${code}; --retry-failed queues it again`
-    : `${e.count} URLs failed in earlier runs${code}; --retry-failed queues them again`;
+    : `${formatCount(e.count)} URLs failed in earlier runs${code}; --retry-failed queues them again`;
 }
 
 /**
@@ -145,8 +145,8 @@ export function formatTrapSkips(counts: NonNullable<CrawlSummary['trapSkips']>):
   const byCode = Object.entries(counts).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
   const total = byCode.reduce((sum, [, n]) => sum + n, 0);
   if (total === 0) return null;
-  const codes = byCode.map(([code, n]) => `${code} ${n}`).join(', ');
-  return `  ${plural(total, 'URL')} skipped as spider ${total === 1 ? 'trap' : 'traps'} (${codes}); see docs/hostile-web.md "Spider traps"`;
+  const codes = byCode.map(([code, n]) => `${code} ${formatCount(n)}`).join(', ');
+  return `  ${plural(total, 'URL', formatCount(total))} skipped as spider ${total === 1 ? 'trap' : 'traps'} (${codes}); see docs/hostile-web.md "Spider traps"`;
 }
 
 /**
@@ -199,8 +199,10 @@ export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [
   const errors = Object.entries(s.errorsByCode).sort((a, b) => b[1] - a[1]);
   const lines = [
     '',
-    `crawl ${s.status}: ${plural(s.pagesStored, 'page')} stored, ${s.failures} failed, in ${formatDuration(s.elapsedMs)} (${s.pagesPerSecond.toFixed(1)} pages/s)`,
-    ...errors.map(([code, n]) => `  ${String(n).padStart(7)}  ${code}`),
+    // Counts with separators, as the status block, stats and the next: lines print them: the
+    // summary of a 1,754-page crawl said "1754 pages stored" under "1,216 URLs queued" (QA).
+    `crawl ${s.status}: ${plural(s.pagesStored, 'page', formatCount(s.pagesStored))} stored, ${formatCount(s.failures)} failed, in ${formatDuration(s.elapsedMs)} (${s.pagesPerSecond.toFixed(1)} pages/s)`,
+    ...errors.map(([code, n]) => `  ${formatCount(n).padStart(7)}  ${code}`),
     ...(httpErrorLine ? [httpErrorLine] : []),
     ...(trapLine ? [trapLine] : []),
     ...(s.recrawl ? [formatRecrawl(s.recrawl)] : []),

@@ -1,21 +1,25 @@
 /**
  * Reading a job file: YAML or JSON (by extension; YAML 1.2 reads JSON too, with line numbers),
  * validated once against config/job-schema.ts. Whatever is wrong becomes one UsageError line
- * that names the file, the key path and what was expected:
+ * that names the file, the line where it can be told (job-issue-line.ts), the key path and what
+ * was expected:
  *
- *   config/x.yaml: scope.mode: expected one of host, domain, prefix, any   [CRAWL_CONFIG_INVALID]
+ *   config/x.yaml:14: scope.mode: expected one of host, domain, prefix, any   [CRAWL_CONFIG_INVALID]
  *
  * Only the first problem is reported (with a count of the others): one line, fixed, run again.
  */
 import { decodeTextFile, notUtf8Words, readBounded } from './text-file.js';
 import { basename, extname } from 'node:path';
-import { isScalar, parseDocument, visit } from 'yaml';
+import { isAlias, isScalar, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { escapeControls, UsageError } from '../errors.js';
 import { jobFileSchema, knownKeys, type JobFile } from './job-schema.js';
 import { findDuplicateKey } from './json-duplicate-keys.js';
 import { jsonErrorOffset } from './json-error-offset.js';
 import { jobKeyHint } from './job-key-hint.js';
+import { issueLine } from './job-issue-line.js';
+import { aliasesExpandPast, MAX_ALIAS_VALUES } from './alias-expansion.js';
+import { readDurationMs } from './duration.js';
 
 export interface LoadedJob {
   /** The job's `name`, or the file's name without its extension. */
@@ -31,13 +35,19 @@ export function readJobFile(path: string): LoadedJob {
   const raw = readSource(path);
   const data = parseSource(path, raw);
   const result = jobFileSchema.safeParse(data, { reportInput: true });
-  if (!result.success) throw invalid(path, describeIssues(result.error.issues));
+  if (!result.success) throw invalid(path, describeIssues(result.error.issues), issueLineOf(raw, firstIssue(result.error.issues)));
   const job = result.data;
   return { name: job.name ?? basename(path, extname(path)), path, job };
 }
 
-function invalid(path: string, what: string): UsageError {
-  return new UsageError('CRAWL_CONFIG_INVALID', `${path}: ${what}`);
+function issueLineOf(source: string, issue: z.core.$ZodIssue | undefined): number | null {
+  if (issue === undefined) return null;
+  return issueLine(source, issue.path, issue.code === 'unrecognized_keys' ? String(issue.keys[0]) : undefined);
+}
+
+/** `line`: the problem's, named as compilers and a --seeds-file's errors name it (`job.yaml:12: ...`). */
+function invalid(path: string, what: string, line?: number | null): UsageError {
+  return new UsageError('CRAWL_CONFIG_INVALID', `${line == null ? path : `${path}:${line}`}: ${what}`);
 }
 
 function readSource(path: string): string {
@@ -56,7 +66,7 @@ function readSource(path: string): string {
   if (bytes.length > MAX_JOB_FILE_BYTES) {
     throw invalid(path, 'the job file is larger than 32 MB; a job file holds options (long URL lists go in a --seeds-file)');
   }
-  return decodeTextFile(bytes, (at) => invalid(path, `line ${at.line}, column ${at.column}: ${notUtf8Words(at)} (or UTF-16 with its byte order mark)`));
+  return decodeTextFile(bytes, (at) => invalid(path, `column ${at.column}: ${notUtf8Words(at)} (or UTF-16 with its byte order mark)`, at.line));
 }
 
 function parseSource(path: string, source: string): unknown {
@@ -81,24 +91,67 @@ function parseYaml(path: string, source: string): unknown {
   const error = doc.errors[0];
   if (error) {
     const pos = error.linePos?.[0];
-    const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
+    const where = pos ? `column ${pos.col}: ` : '';
     // yaml appends " at line L, column C:" and a code excerpt; the position is already given.
     // MULTIPLE_DOCS's own message tells a programmer to call YAML.parseAllDocuments() (QA).
     // yaml's "Map keys must be unique" names no key; JSON's own check does (and so does this now).
     const key = error.code === 'DUPLICATE_KEY' ? duplicateKeyName(source, error.pos[0]) : null;
-    if (key !== null && pos) throw invalid(path, `line ${pos.line}: the key ${JSON.stringify(key)} appears twice in one object`);
+    if (key !== null && pos) throw invalid(path, `the key ${JSON.stringify(key)} appears twice in one object`, pos.line);
     const what = error.code === 'MULTIPLE_DOCS'
       ? 'the file holds more than one document (a second --- line); a job file is one document'
-      : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw invalid(path, `${where}YAML syntax error: ${what}`);
+      : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') + (error.code === 'BAD_DQ_ESCAPE' ? DQ_ESCAPE_HINT : '');
+    throw invalid(path, `${where}YAML syntax error: ${what}`, pos?.line);
+  }
+  const unresolved = unresolvedAlias(doc);
+  if (unresolved !== null) {
+    // `exclude: [*.pdf]`: a glob where YAML reads an alias; yaml said only "Unresolved alias ...: .pdf".
+    const line = unresolved.offset === undefined ? null : source.slice(0, unresolved.offset).split('\n').length;
+    const name = unresolved.name;
+    const why = unresolved.isLater
+      ? `*${name} comes before its anchor &${name}: an anchor is written before its aliases`
+      : `YAML reads *${name} as an alias, and no anchor &${name} is written: a value that starts with * goes in quotes ('*${name}')`
+        + (name.startsWith('.') ? `; a pattern for URLs ending ${name} is '${escapeRegexHint(name)}$'` : '');
+    throw invalid(path, why, line);
+  }
+  if (aliasesExpandPast(doc)) {
+    throw invalid(path, `YAML error: its aliases (*name) expand to more than ${MAX_ALIAS_VALUES.toLocaleString('en-US')} values (an alias bomb?); write the values out, or alias less`);
   }
   try {
-    return doc.toJS();
+    // yaml's own alias guard is off: aliasesExpandPast measured what the aliases cost.
+    return doc.toJS({ maxAliasCount: -1 });
   } catch (err) {
-    // toJS() has its own failures, past the syntax: an alias bomb ("billion laughs") trips yaml's
-    // maxAliasCount with "Excessive alias count indicates a resource exhaustion attack".
+    // toJS() has its own failures, past the syntax (an alias to an anchor written after it).
     throw yamlFailure(path, err);
   }
+}
+
+/**
+ * `exclude: ["\?page="]`: in double quotes YAML reads a backslash as an escape, the first trap of
+ * a regular expression in YAML (yaml said only "Invalid escape sequence \?").
+ */
+const DQ_ESCAPE_HINT = '; in double quotes a backslash starts an escape: write a regular expression in single quotes (\'\\?page=\') or unquoted, or double each backslash';
+
+/** The first alias that names no anchor written before it, and where it is; null when every one does. */
+function unresolvedAlias(doc: ReturnType<typeof parseDocument>): { name: string; offset: number | undefined; isLater: boolean } | null {
+  const anchors = new Set<string>();
+  let found: { name: string; offset: number | undefined } | null = null;
+  visit(doc, {
+    Node(_, node) {
+      if (isAlias(node)) {
+        if (found === null && !anchors.has(node.source)) found = { name: node.source, offset: node.range?.[0] };
+      } else if (node.anchor) {
+        anchors.add(node.anchor);
+      }
+    },
+  });
+  if (found === null) return null;
+  const { name, offset } = found as { name: string; offset: number | undefined };
+  return { name, offset, isLater: anchors.has(name) };
+}
+
+/** `.pdf` as the pattern that matches it literally, `\.pdf`. */
+function escapeRegexHint(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The scalar key that starts at `offset` (where yaml reports a repeated one), read again with repeats allowed. */
@@ -134,21 +187,27 @@ function parseJson(path: string, source: string): unknown {
     // "Unexpected token 'x', "<the file>" is not valid JSON" names no position, and quotes the file.
     const offset = at ? Number(at[1]) : jsonErrorOffset(source);
     const before = source.slice(0, offset);
-    const where = offset < 0 ? '' : `line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}: `;
+    const where = offset < 0 ? '' : `column ${before.length - before.lastIndexOf('\n')}: `;
     const what = message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '')
       // A line break or tab as the token, written so that it shows.
       .replace(/^Unexpected token '(\s)'$/, (_, c: string) => `Unexpected ${JSON.stringify(c)}`);
-    throw invalid(path, `${where}JSON syntax error: ${what}`);
+    throw invalid(path, `${where}JSON syntax error: ${what}`, offset < 0 ? null : before.split('\n').length);
   }
   const duplicate = findDuplicateKey(source);
-  if (duplicate !== null) throw invalid(path, `line ${duplicate.line}: the key ${JSON.stringify(duplicate.key)} appears twice in one object`);
+  if (duplicate !== null) throw invalid(path, `the key ${JSON.stringify(duplicate.key)} appears twice in one object`, duplicate.line);
   return parsed;
 }
 
+/**
+ * The problem the line reports. An unknown key is named first: it is usually a typo of a key
+ * that is then reported missing ({ select: .price } leaves selector out), and the typo is what to fix.
+ */
+function firstIssue(issues: z.core.$ZodIssue[]): z.core.$ZodIssue | undefined {
+  return issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+}
+
 export function describeIssues(issues: z.core.$ZodIssue[]): string {
-  // An unknown key is named first: it is usually a typo of a key that is then reported missing
-  // ({ select: .price } leaves selector out), and the typo is what to fix.
-  const first = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+  const first = firstIssue(issues);
   if (!first) return 'invalid job';
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
   return describeIssue(first) + more;
@@ -167,7 +226,31 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     return `${path}: ${issue.issues[0].message}, got ${show(issue.path.at(-1))}`;
   }
   const got = 'input' in issue && issue.input !== undefined ? `, got ${show(issue.input)}` : '';
-  return `${path === '' ? '' : `${path}: `}${issue.message}${got}${oneAsList(issue)}`;
+  return `${path === '' ? '' : `${path}: `}${issue.message}${got}${oneAsList(issue)}${inMilliseconds(issue)}${quotedNumber(issue)}`;
+}
+
+/** `"maxPages": "100"` in JSON, `maxPages: '100'` in YAML: a number written as text. */
+function quotedNumber(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'invalid_type' || issue.expected !== 'number' || typeof issue.input !== 'string') return '';
+  if (/^\s*-?\d+(?:\.\d+)?\s*$/.test(issue.input)) return '; a number is written without quotes';
+  // `maxPages: 1_000` or `1,000`: YAML 1.2 reads digits with separators as text.
+  const digits = issue.input.trim().replace(/[_,]/g, '');
+  return /^\d+$/.test(digits) ? `; a number is written without separators: ${digits}` : '';
+}
+
+/**
+ * `maxTimeMs: 10m` or `delayMs: 1s`: a duration as the flags take it (--max-time 10m), in a key
+ * whose unit is its name's. The key stays in milliseconds, as Crawlee's `...Millis` options do
+ * (a unit inside the value would make `timeoutMs: 30` and `timeoutMs: 30s` differ a thousandfold);
+ * the line gives the number to write instead.
+ */
+function inMilliseconds(issue: z.core.$ZodIssue): string {
+  const key = issue.path.at(-1);
+  if (typeof key !== 'string' || !key.endsWith('Ms') || !('input' in issue) || typeof issue.input !== 'string') return '';
+  const text = issue.input.trim();
+  if (!/[a-z]/i.test(text)) return '';
+  const ms = readDurationMs(text);
+  return Number.isFinite(ms) ? `; write ${key}: ${Math.round(ms)} (${text} in milliseconds)` : '';
 }
 
 /**

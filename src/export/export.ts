@@ -70,7 +70,7 @@ function fieldsRefusal(opts: ExportOptions): string {
 
 async function writeRows(db: Db, opts: ExportOptions, fields: FieldName[], filter: PageFilter, out: Writable): Promise<number> {
   try {
-    if (opts.format === 'warc') return await writeWarc(db, out, filter);
+    if (opts.format === 'warc') return await writeWarc(db, out, filter, isPlainWarcName(opts.out));
     if (opts.format === 'links') return await writeLinks(db, out, filter);
     const columns = opts.fields === undefined ? withExtractedFields(db, fields) : checkExtractedFields(db, fields);
     const rows = iteratePages(db, columns, { isJsonAsText: opts.format === 'csv', filter });
@@ -112,6 +112,11 @@ export async function exportPages(opts: ExportOptions, stdout: Writable): Promis
   } finally {
     db.close();
   }
+}
+
+/** `--out crawl.warc`: a name without .gz asks for the records uncompressed; stdout keeps gzip (see --format warc). */
+function isPlainWarcName(out: string | undefined): boolean {
+  return out !== undefined && out !== '-' && /\.warc$/i.test(out);
 }
 
 /** --run naming no run is a typo, not a question whose answer is no pages. */

@@ -185,8 +185,19 @@ function* recordsOf(stmt: Statement<unknown[], WarcRow>, filter: PageFilter): Ge
   }
 }
 
-/** Writes the WARC; resolves with the number of pages (response + request pairs) written. */
-export async function writeWarc(db: Db, out: Writable, filter: PageFilter = NO_FILTER): Promise<number> {
-  const written = await writeBuffers(gzipInOrder(warcRecords(db, filter), { level: WARC_GZIP_LEVEL }), out);
+/**
+ * Writes the WARC; resolves with the number of pages (response + request pairs) written.
+ * `isPlain`: records as they are, not gzip members, for an --out named `.warc` rather than
+ * `.warc.gz` (wget's --no-warc-compression): that name got gzip bytes, which `less`, `grep` and a
+ * reader going by the name could not read (QA). WARC readers (warcio, pywb) take both.
+ */
+export async function writeWarc(db: Db, out: Writable, filter: PageFilter = NO_FILTER, isPlain = false): Promise<number> {
+  const units = warcRecords(db, filter);
+  const chunks = isPlain ? joinUnits(units) : gzipInOrder(units, { level: WARC_GZIP_LEVEL });
+  const written = await writeBuffers(chunks, out);
   return Math.max(0, written - 1);
+}
+
+function* joinUnits(units: Iterable<Buffer[]>): Generator<Buffer> {
+  for (const records of units) yield records.length === 1 ? records[0]! : Buffer.concat(records);
 }

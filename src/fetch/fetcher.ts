@@ -160,23 +160,25 @@ const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]
 /**
  * Statuses whose response ends with its header section, whatever Content-Length says (RFC 9110
  * sections 6.4.1, 8.6): a 304 may carry the length of the representation it stands for, and IIS,
- * Tornado and Cowboy send it; some servers put one on a 204 too.
+ * Tornado and Cowboy send it; some servers put one on a 204 too. A 205 has no content either
+ * (section 15.3.6), and Chromium reads none (HttpStreamParser: 204, 205, 304).
  */
-const NO_CONTENT_STATUSES: ReadonlySet<number> = new Set([204, 304]);
+const NO_CONTENT_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
 
 /**
- * The empty body of a 204 or 304. undici's parser reads none, yet holds the response to its
- * Content-Length and fails the body as a length mismatch (UND_ERR_RES_CONTENT_LENGTH_MISMATCH), so
- * every --recrawl of such a server's unchanged pages failed as CRAWL_FETCH_RESET. That error is
- * about bytes no such response has: the body is drained and dropped, and an empty one read instead.
+ * The empty body of a 204, 205 or 304. undici's parser reads none for a 204 or 304, yet holds the
+ * response to its Content-Length and fails the body as a length mismatch
+ * (UND_ERR_RES_CONTENT_LENGTH_MISMATCH), so every --recrawl of such a server's unchanged pages
+ * failed as CRAWL_FETCH_RESET. That error is about bytes no such response has. For a 205 it reads
+ * a body by the head's framing, and one with neither a length nor chunks to the close: a form
+ * handler's 205 on a connection it keeps open waited 10 s and failed as CRAWL_FETCH_STALLED, each
+ * retry again, where browsers show an empty answer at once. So the body is dropped as a
+ * redirect's is (redirect-body.ts: one read to the close at once, with its connection), and an
+ * empty one read instead.
  */
-async function skipNoContent(body: Dispatcher.ResponseData['body'], signal: AbortSignal): Promise<Readable> {
-  try {
-    await body.dump({ limit: 0, signal });
-  } catch (err) {
-    if (signal.aborted) throw err;
-    // The length mismatch above, or the socket it closed: no content is lost either way.
-  }
+async function skipNoContent(res: Dispatcher.ResponseData, signal: AbortSignal): Promise<Readable> {
+  await dropBody(res.body, isUnframed(res.statusCode, res.headers), signal);
+  if (signal.aborted) throw signal.reason ?? new Error('aborted');
   return Readable.from([]);
 }
 
@@ -474,7 +476,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         onStall: overrides.shortBody === 'keep' ? 'cut' : 'fail', mark: cutMark, signal: deadline.signal, isTimedOut: deadline.isTimedOut,
         ...(tail === null && overrides.shortBody !== undefined ? { stalledMessage: framedStall(res.headers) } : {}),
       };
-      const body = NO_CONTENT_STATUSES.has(res.statusCode) ? await skipNoContent(res.body, deadline.signal)
+      const body = NO_CONTENT_STATUSES.has(res.statusCode) ? await skipNoContent(res, deadline.signal)
         : tail !== null ? Readable.from(watchUnframed(res.body, tail.isWhole, undefined, silence), { objectMode: false })
         : overrides.shortBody !== undefined ? Readable.from(watchUnframed(res.body, () => false, undefined, silence), { objectMode: false })
         : res.body;

@@ -53,6 +53,15 @@ export interface FetchedElsewhere {
   onFetched(finalUrl: string): void;
 }
 
+/** What the entry's own host answered: its redirect's status when it redirected, else the response's. */
+function entryHostStatus(r: FetchResult | FetchFailure | RedirectToStored): number | undefined {
+  if ('redirects' in r && r.redirects.length > 0) return r.redirects[0]!.status;
+  return 'status' in r ? r.status : undefined;
+}
+
+/** How long a URL taken while its host's probe is out waits before it is claimed again. */
+const PROBE_WAIT_MS = 1_000;
+
 export type PoliteFetch = (entry: FrontierEntry, extraHeaders?: Record<string, string>, elsewhere?: FetchedElsewhere) => Promise<PoliteOutcome>;
 
 export function createPoliteFetch(opts: PoliteFetchOptions): PoliteFetch {
@@ -84,6 +93,7 @@ export function createPoliteFetch(opts: PoliteFetchOptions): PoliteFetch {
       return { kind: 'fetchedElsewhere' };
     }
     await schedule.turn(host, signal);
+    let isProbeWait = false;
     const result = await limits.run<FetchResult | FetchFailure | RedirectToStored | number | 'fetchedElsewhere'>(host, () => {
       if (elsewhere?.isFetched()) {
         schedule.cancel(host);
@@ -97,6 +107,12 @@ export function createPoliteFetch(opts: PoliteFetchOptions): PoliteFetch {
         schedule.cancel(host);
         return Promise.resolve(readyAt);
       }
+      // Taken before the host's cool-down, while its probe is out (politeness.ts): it waits.
+      if (schedule.isProbeBusy(host) && !signal.aborted) {
+        schedule.cancel(host);
+        isProbeWait = true;
+        return Promise.resolve(now() + PROBE_WAIT_MS);
+      }
       schedule.start(host);
       // The cool-down is set before the slot is released (overload-hold.ts). A redirect hop's
       // was already set inside the hop's own slot, on the host that answered (polite-stage.ts).
@@ -105,12 +121,16 @@ export function createPoliteFetch(opts: PoliteFetchOptions): PoliteFetch {
           holdOnOverload(r);
           elsewhere?.onFetched(r.finalUrl);
         }
+        schedule.end(host, entryHostStatus(r));
         return r;
+      }, (err: unknown) => {
+        schedule.end(host);
+        throw err;
       });
     });
     if (result === 'fetchedElsewhere') return { kind: 'fetchedElsewhere' };
     if (typeof result === 'number') {
-      const message = schedule.heldUntil(host) >= result ? 'host cooling down after 429/503; waiting' : "waiting for the host's delay";
+      const message = isProbeWait || schedule.heldUntil(host) >= result ? 'host cooling down after 429/503; waiting' : "waiting for the host's delay";
       return { kind: 'deferred', dueAt: result, isAttempt: false, code: null, message };
     }
     // Complete even when the crawl is stopping: only its row is left to write.

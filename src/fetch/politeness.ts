@@ -15,6 +15,12 @@
  * a page's or a hop's, is checked against the last one at the moment it is counted, inside the
  * host's slot. The gap thus holds between all requests to a host, however they got there.
  *
+ * After a cool-down the host is probed: one request at a time (`isProbing`) until one is answered
+ * with a status that is no 429 or 503, then its full --per-host again. A host still overloaded at
+ * the end of its Retry-After got every URL taken meanwhile at once, each answered 429 again and
+ * each spending an attempt: a host busy for four Retry-Afters lost every URL of each burst (4 of
+ * 12 pages, stored as 429, with --per-host 4), where now only the probing one spends its tries.
+ *
  * Memory: an entry exists only while a host has something to remember (a gap running, a hold, a
  * pending start, or a Crawl-delay); entries with nothing left are dropped as they are met.
  */
@@ -32,8 +38,15 @@ export interface HostSchedule {
   touch(host: string, now?: number): void;
   /** The taken URL will not start (deferred, disallowed, failed before fetching). */
   cancel(host: string): void;
-  /** Cool the host down: nothing of it is taken before `untilMs`. */
+  /** Cool the host down: nothing of it is taken before `untilMs`, then one request at a time until one is answered. */
   hold(host: string, untilMs: number): void;
+  /**
+   * A request counted by start() ended; `status` when it was answered. A status other than 429
+   * and 503 ends the probing after a cool-down.
+   */
+  end(host: string, status?: number): void;
+  /** Whether another request of the host would start beside a probe in flight (it waits instead). */
+  isProbeBusy(host: string): boolean;
   /** Until when the host is cooled down (0 when it is not). */
   heldUntil(host: string): number;
   /**
@@ -63,6 +76,10 @@ interface HostState {
   crawlDelayMs: number;
   /** The gap after the last turn a waiting redirect hop has reserved (0 when none). */
   hopsUntil: number;
+  /** Since a cool-down: one request at a time, until one is answered with no 429 or 503. */
+  isProbing: boolean;
+  /** Requests started and not ended (counted only while probing matters). */
+  inFlight: number;
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
@@ -90,7 +107,7 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
   const get = (host: string): HostState => {
     let s = hosts.get(host);
     if (!s) {
-      s = { lastStartAt: -Infinity, heldUntil: 0, pending: 0, crawlDelayMs: 0, hopsUntil: 0 };
+      s = { lastStartAt: -Infinity, heldUntil: 0, pending: 0, crawlDelayMs: 0, hopsUntil: 0, isProbing: false, inFlight: 0 };
       hosts.set(host, s);
     }
     return s;
@@ -98,9 +115,11 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
   const gapOf = (s: HostState) => Math.max(opts.delayMs, s.crawlDelayMs);
   const gapReadyAt = (s: HostState) => Math.max(s.heldUntil, gapOf(s) > 0 ? s.lastStartAt + gapOf(s) : 0);
   const readyAt = (s: HostState) => Math.max(gapReadyAt(s), s.hopsUntil);
-  const isReadyState = (s: HostState, now: number) => readyAt(s) <= now && (gapOf(s) === 0 || s.pending === 0);
+  const isOneAtATime = (s: HostState) => gapOf(s) > 0 || s.isProbing;
+  const isReadyState = (s: HostState, now: number) => readyAt(s) <= now && (!isOneAtATime(s) || s.pending === 0)
+    && (!s.isProbing || s.inFlight === 0);
   const forget = (host: string, s: HostState, now: number) => {
-    if (s.pending === 0 && s.crawlDelayMs === 0 && readyAt(s) <= now) hosts.delete(host);
+    if (s.pending === 0 && s.crawlDelayMs === 0 && !s.isProbing && s.inFlight === 0 && readyAt(s) <= now) hosts.delete(host);
   };
 
   return {
@@ -118,11 +137,25 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
     start(host, now = Date.now()) {
       const s = get(host);
       s.lastStartAt = now;
+      s.inFlight += 1;
       if (s.pending > 0) {
         s.pending -= 1;
         // Without a gap a pending URL never made its host wait (isReadyState).
-        if (gapOf(s) > 0) opts.onTurnFreed?.();
+        if (isOneAtATime(s)) opts.onTurnFreed?.();
       }
+    },
+    end(host, status) {
+      const s = hosts.get(host);
+      if (!s) return;
+      if (s.inFlight > 0) s.inFlight -= 1;
+      const wasProbing = s.isProbing;
+      if (status !== undefined && status !== 429 && status !== 503) s.isProbing = false;
+      if (wasProbing) opts.onTurnFreed?.();
+      forget(host, s, Date.now());
+    },
+    isProbeBusy(host) {
+      const s = hosts.get(host);
+      return s !== undefined && s.isProbing && s.inFlight > 0;
     },
     touch(host, now = Date.now()) {
       get(host).lastStartAt = now;
@@ -132,13 +165,14 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
       if (!s) return;
       if (s.pending > 0) {
         s.pending -= 1;
-        if (gapOf(s) > 0) opts.onTurnFreed?.();
+        if (isOneAtATime(s)) opts.onTurnFreed?.();
       }
       forget(host, s, Date.now());
     },
     hold(host, untilMs) {
       const s = get(host);
       s.heldUntil = Math.max(s.heldUntil, untilMs);
+      s.isProbing = true;
     },
     heldUntil(host) {
       return hosts.get(host)?.heldUntil ?? 0;

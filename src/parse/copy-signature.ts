@@ -54,8 +54,17 @@ export function copySignature(pageUrl: string, title: string | null, text: strin
   return copyMarks(pageUrl, title, text, hrefs).signature;
 }
 
-/** The signature and, for a short page, its copy sketch (copy-sketch.ts), from one reading of the page. */
-export function copyMarks(pageUrl: string, title: string | null, text: string, hrefs: readonly string[]): { signature: string; sketch?: CopySketch } {
+/**
+ * The signature, the token signature and, for a short page, its copy sketch (copy-sketch.ts), from
+ * one reading of the page. The token signature is the signature with the page's own URL in it and
+ * the nonce-length tokens of its URL and hrefs read as placeholders too: a page made per request
+ * whose links carry a new timestamp or random token each time (`/news?ts=1733580000123` linking
+ * `/news/1733580000124`, which links `/news?ts=...` again) has a new signature on every copy, since
+ * hrefs count verbatim there, but one token signature. The writer compares it only with the pages
+ * its copy was found through (store/signature-copies.ts); the URL in it keeps two pages of
+ * different paths (`/a?ts=...`, `/b?ts=...`) apart.
+ */
+export function copyMarks(pageUrl: string, title: string | null, text: string, hrefs: readonly string[]): { signature: string; tokenSignature: string; sketch?: CopySketch } {
   const paths = ownPaths(pageUrl);
   const shownTitle = normalizeVolatile(removePaths(title ?? '', paths));
   const hash = createHash('sha1').update(shownTitle).update('\n');
@@ -71,8 +80,12 @@ export function copyMarks(pageUrl: string, title: string | null, text: string, h
     hash.update(`\n${seen.length}\n`);
     hash.update(normalizeVolatile(seen.slice(wordStart(seen, seen.length - END_CHARS))));
   }
-  const signature = hash.update('\n\n').update(hrefs.join('\n')).digest('base64url').slice(0, 22);
-  return sketch === undefined ? { signature } : { signature, sketch };
+  const joined = hrefs.join('\n');
+  hash.update('\n\n');
+  // A line break ends a token, so the joined hrefs read as each href would alone.
+  const tokenSignature = hash.copy().update(normalizeVolatile(`${pageUrl}\n${joined}`)).digest('base64url').slice(0, 22);
+  const signature = hash.update(joined).digest('base64url').slice(0, 22);
+  return sketch === undefined ? { signature, tokenSignature } : { signature, tokenSignature, sketch };
 }
 
 /** Where the word at `at` ends: a cut inside a token (a nonce) would leave a part unrecognized. */

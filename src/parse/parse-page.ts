@@ -53,6 +53,7 @@ export function parsePage(task: ParseTask): ParseOutcome {
       codec,
       contentHash,
       copySignature: marks.signature,
+      copyTokenSignature: marks.tokenSignature,
       ...(marks.sketch ? { copySketch: marks.sketch } : {}),
       ...(task.fields ? { fields: extractFields(html, task.fields) } : {}),
       metaRobots: page.metaRobots,

@@ -32,6 +32,24 @@ export function isUnknownType(contentType: string): boolean {
   return true;
 }
 
+/**
+ * Whether a Content-Type (lowercased) is HTML or XHTML, read as WHATWG's "extract a MIME type"
+ * reads it: a header sent twice arrives joined by a comma, and its last value that is a MIME type
+ * (not `*\/*`) is the type, as in browsers. So `text/html; charset=UTF-8, application/json` (a
+ * server's default type, then the script's own) is JSON, shown as text, not parsed: read for
+ * `text/html` anywhere in it, its markup-like strings became links and its text search words. A
+ * type only holding the name (`text/html-sandboxed`) is not HTML either.
+ */
+export function isHtmlType(contentType: string): boolean {
+  let last: string | null = null;
+  for (const value of contentType.split(',')) {
+    const semicolon = value.indexOf(';');
+    const essence = (semicolon === -1 ? value : value.slice(0, semicolon)).trim();
+    if (ESSENCE.test(essence) && essence !== '*/*') last = essence;
+  }
+  return last === 'text/html' || last === 'application/xhtml+xml';
+}
+
 /** WHATWG's resource header: the bytes a browser looks at. */
 const SNIFF_BYTES = 1445;
 

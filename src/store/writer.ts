@@ -629,7 +629,7 @@ export class Writer {
       && this.#isFoundOnCopy(entry.id, parsed.contentHash);
     const signature = parsed?.copySignature;
     const isSignatureCopy = isCandidate && signature !== undefined
-      && this.#signatureCopies.isCopy(fetch.finalUrl, originKey(fetch.finalUrl), urlId, { signature, sketch: parsed.copySketch }, () => this.#chainPages(entry.id));
+      && this.#signatureCopies.isCopy(fetch.finalUrl, originKey(fetch.finalUrl), urlId, { signature, tokenSignature: parsed.copyTokenSignature, sketch: parsed.copySketch }, () => this.#chainPages(entry.id));
     const isDuplicateBody = isByteCopy || isSignatureCopy;
     for (const h of this.#hooks) h.beforeInsert?.(urlId, record, now);
     const info = s.insertPage.run(

@@ -299,7 +299,7 @@ test('a User-Agent with a newline, from --user-agent or a job file: refused at l
   assertOneLineError(await crawlite(['crawl', seed, '--db', join(dir, 'c.db'), '--user-agent', 'bot\nX-Evil: 1']), 2, /^crawlite: invalid --user-agent 'bot\\nX-Evil: 1': expected printable ASCII .*\[CRAWL_USAGE\]$/);
   const job = join(dir, 'ua.yaml');
   writeFileSync(job, `seeds: [${seed}]\ndb: ${join(dir, 'c.db')}\nfetch: {userAgent: "a\\nb"}\n`);
-  assertOneLineError(await crawlite(['crawl', '--config', job]), 2, /^crawlite: .*ua\.yaml: fetch\.userAgent: expected a User-Agent of printable .*, got 'a\\nb' \[CRAWL_CONFIG_INVALID\]$/);
+  assertOneLineError(await crawlite(['crawl', '--config', job]), 2, /^crawlite: .*ua\.yaml:\d+: fetch\.userAgent: expected a User-Agent of printable .*, got 'a\\nb' \[CRAWL_CONFIG_INVALID\]$/);
   assert.deepEqual(readdirSync(dir), ['ua.yaml'], 'no database created');
 });
 

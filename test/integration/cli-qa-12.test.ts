@@ -32,7 +32,7 @@ test('a seed with a space inside (two URLs in one argument or line, a comment af
   const job = join(dir, 'job.yaml');
   writeFileSync(job, `seeds: [${site.url('/')} ${site.url('/docs')}]\ndb: ${db}\n`);
   const fromJob = await crawlite(['crawl', '--config', job]);
-  assertOneLineError(fromJob, 2, /^crawlite: .*job\.yaml: seeds\[0\]: expected one URL per item with no space inside, not two URLs or a URL and a comment \(write a space in a URL as %20\), got '.+' \[CRAWL_CONFIG_INVALID\]$/);
+  assertOneLineError(fromJob, 2, /^crawlite: .*job\.yaml:\d+: seeds\[0\]: expected one URL per item with no space inside, not two URLs or a URL and a comment \(write a space in a URL as %20\), got '.+' \[CRAWL_CONFIG_INVALID\]$/);
 
   assert.equal(site.total(), 0, 'nothing fetched');
   assert.equal(existsSync(db), false, 'no database created');
@@ -114,7 +114,7 @@ test('an empty --config, --seeds-file, --user-agent, --include or --exclude ("$V
   const job = join(dir, 'job.yaml');
   writeFileSync(job, `seeds: [${site.url('/')}]\ndb: ${db}\nscope:\n  exclude: ['']\n`);
   assertOneLineError(await crawlite(['crawl', '--config', job]), 2,
-    /^crawlite: .*job\.yaml: scope\.exclude\[0\]: expected a regular expression, not an empty one, which matches every URL \(an empty list is none\), got '' \[CRAWL_CONFIG_INVALID\]$/);
+    /^crawlite: .*job\.yaml:\d+: scope\.exclude\[0\]: expected a regular expression, not an empty one, which matches every URL \(an empty list is none\), got '' \[CRAWL_CONFIG_INVALID\]$/);
   assert.equal(site.total(), 0, 'nothing fetched');
   assert.equal(existsSync(db), false, 'no database created');
 });
@@ -155,7 +155,7 @@ test('a job file\'s db: ":memory:" is named as the file\'s key, not as a --db th
   const job = join(dir, 'job.yaml');
   writeFileSync(job, 'seeds: [http://127.0.0.1:9/]\ndb: ":memory:"\n');
   assertOneLineError(await crawlite(['crawl', '--config', job], { cwd: dir }), 2,
-    /^crawlite: .*job\.yaml: db: expected a file path, not SQLite's :memory:, which would lose the crawl at exit \(\.\/:memory: for a file of that name\), got ':memory:' \[CRAWL_CONFIG_INVALID\]$/);
+    /^crawlite: .*job\.yaml:\d+: db: expected a file path, not SQLite's :memory:, which would lose the crawl at exit \(\.\/:memory: for a file of that name\), got ':memory:' \[CRAWL_CONFIG_INVALID\]$/);
   assert.equal(existsSync(join(dir, ':memory:')), false);
 });
 
@@ -284,7 +284,7 @@ test('a job file in UTF-16 with its byte order mark (Windows PowerShell\'s Out-F
   const json = join(dir, 'job.json');
   writeFileSync(json, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify({ seeds: [site.url('/')], db, maxPage: 1 }), 'utf16le')]));
   // Read, so its mistakes are named as in any job file.
-  assertOneLineError(await crawlite(['crawl', '--config', json]), 2, /^crawlite: .*job\.json: maxPage: unknown key; did you mean maxPages\? \(known: .*\) \[CRAWL_CONFIG_INVALID\]$/);
+  assertOneLineError(await crawlite(['crawl', '--config', json]), 2, /^crawlite: .*job\.json:\d+: maxPage: unknown key; did you mean maxPages\? \(known: .*\) \[CRAWL_CONFIG_INVALID\]$/);
 });
 
 test('--scope prefix with a seed written without its trailing slash says that the directory above it is crawled, and how to keep to the folder', async (t) => {

@@ -47,7 +47,7 @@ test('a seeds file or job file saved as Latin-1 is refused naming the line and b
   const job = join(dir, 'job.yaml');
   writeFileSync(job, Buffer.concat([Buffer.from(`seeds: [${site.url('/')}]\nname: caf`), Buffer.from([0xe9]), Buffer.from('\n')]));
   assertOneLineError(await crawlite(['crawl', '--config', job, '--db', db]), 2,
-    /^crawlite: .*job\.yaml: line 2, column 10: byte 0xE9 is not UTF-8 \(a file saved as Latin-1 or Windows-1252\?\); save the file as UTF-8 \(or UTF-16 with its byte order mark\) \[CRAWL_CONFIG_INVALID\]$/);
+    /^crawlite: .*job\.yaml:2: column 10: byte 0xE9 is not UTF-8 \(a file saved as Latin-1 or Windows-1252\?\); save the file as UTF-8 \(or UTF-16 with its byte order mark\) \[CRAWL_CONFIG_INVALID\]$/);
   assert.equal(site.total(), 0, 'nothing fetched');
   assert.equal(existsSync(db), false, 'no database created');
   // The same file in UTF-8 is crawled.
@@ -97,7 +97,8 @@ test('an unknown job-file key names the key it most likely is (max-pages:, a fla
     writeFileSync(job, `seeds: [http://127.0.0.1:9/]\n${line}\n`);
     const run = await crawlite(['crawl', '--config', job, '--db', join(dir, 'crawl.db')]);
     assertOneLineError(run, 2, /\[CRAWL_CONFIG_INVALID\]$/);
-    assert.ok(run.stderr.startsWith(`crawlite: ${job}: ${said}`), run.stderr);
+    // The key's line: the seeds are line 1, the key under test line 2.
+    assert.ok(run.stderr.startsWith(`crawlite: ${job}:2: ${said}`), run.stderr);
   }
   assert.equal(existsSync(join(dir, 'crawl.db')), false);
 });
@@ -119,7 +120,7 @@ test('a job file\'s empty seeds list is called empty ("expected at least one see
     const job = join(dir, name);
     writeFileSync(job, text);
     assertOneLineError(await crawlite(['crawl', '--config', job, '--db', join(dir, 'crawl.db')]), 2,
-      new RegExp(`^crawlite: .*${name.replace('.', '\\.')}: seeds: expected at least one seed URL, got an empty list \\[CRAWL_CONFIG_INVALID\\]$`));
+      new RegExp(`^crawlite: .*${name.replace('.', '\\.')}:1: seeds: expected at least one seed URL, got an empty list \\[CRAWL_CONFIG_INVALID\\]$`));
   }
 });
 
@@ -158,7 +159,7 @@ test('a seed with a port out of range says so (it was told "give an absolute htt
   const job = join(dir, 'job.yaml');
   writeFileSync(job, 'seeds: [http://127.0.0.1:0/]\n');
   assertOneLineError(await crawlite(['crawl', '--config', job, '--db', db]), 2,
-    /^crawlite: .*job\.yaml: seeds\[0\]: expected a port from 1 to 65535, got 'http:\/\/127\.0\.0\.1:0\/' \[CRAWL_CONFIG_INVALID\]$/);
+    /^crawlite: .*job\.yaml:\d+: seeds\[0\]: expected a port from 1 to 65535, got 'http:\/\/127\.0\.0\.1:0\/' \[CRAWL_CONFIG_INVALID\]$/);
   assert.equal(existsSync(db), false);
 });
 

@@ -214,9 +214,9 @@ test('crawl and bench --db - (or a job file\'s db: "-" or "runs/") are refused: 
   }
   const job = join(dir, 'job.yaml');
   writeFileSync(job, 'seeds: [http://127.0.0.1:9/]\ndb: "-"\n');
-  assertOneLineError(await crawlite(['crawl', '--config', job], { cwd: dir }), 2, /^crawlite: .*job\.yaml: db: expected a file path: a database cannot be stdin or stdout \(\.\/- for a file named -\), got '-' \[CRAWL_CONFIG_INVALID\]$/);
+  assertOneLineError(await crawlite(['crawl', '--config', job], { cwd: dir }), 2, /^crawlite: .*job\.yaml:\d+: db: expected a file path: a database cannot be stdin or stdout \(\.\/- for a file named -\), got '-' \[CRAWL_CONFIG_INVALID\]$/);
   writeFileSync(job, 'seeds: [http://127.0.0.1:9/]\ndb: runs/\n');
-  assertOneLineError(await crawlite(['crawl', '--config', job], { cwd: dir }), 2, /^crawlite: .*job\.yaml: db: expected a file path such as data\/crawl\.db, not one ending in \/ \(a folder\), got 'runs\/' \[CRAWL_CONFIG_INVALID\]$/);
+  assertOneLineError(await crawlite(['crawl', '--config', job], { cwd: dir }), 2, /^crawlite: .*job\.yaml:\d+: db: expected a file path such as data\/crawl\.db, not one ending in \/ \(a folder\), got 'runs\/' \[CRAWL_CONFIG_INVALID\]$/);
   assert.deepEqual(readdirSync(dir), ['job.yaml'], 'no database file made');
 });
 

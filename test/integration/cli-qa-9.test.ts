@@ -71,7 +71,7 @@ test('a YAML job file of two documents: one line saying so, not advice to call a
   const job = join(dir, 'job.yaml');
   writeFileSync(job, `seeds: [http://127.0.0.1:9/]\ndb: ${join(dir, 'c.db')}\n---\nmaxPages: 1\n`);
   const run = await crawlite(['crawl', '--config', job]);
-  assertOneLineError(run, 2, /^crawlite: .*job\.yaml: line 3, column 1: YAML syntax error: the file holds more than one document \(a second --- line\); a job file is one document \[CRAWL_CONFIG_INVALID\]$/);
+  assertOneLineError(run, 2, /^crawlite: .*job\.yaml:3: column 1: YAML syntax error: the file holds more than one document \(a second --- line\); a job file is one document \[CRAWL_CONFIG_INVALID\]$/);
   assert.deepEqual(readdirSync(dir), ['job.yaml'], 'no database created');
 });
 
@@ -159,7 +159,7 @@ test('a bad header name in a job file: the line is about that header, not ", got
   const job = join(dir, 'job.yaml');
   writeFileSync(job, `seeds: [http://127.0.0.1:9/]\ndb: ${join(dir, 'c.db')}\nfetch: {headers: {"Bad Name": secret}}\n`);
   const run = await crawlite(['crawl', '--config', job]);
-  assertOneLineError(run, 2, /^crawlite: .*job\.yaml: fetch\.headers: invalid header name 'Bad\.\.\.': character 4 is not allowed \(expected .*\) \[CRAWL_CONFIG_INVALID\]$/);
+  assertOneLineError(run, 2, /^crawlite: .*job\.yaml:\d+: fetch\.headers: invalid header name 'Bad\.\.\.': character 4 is not allowed \(expected .*\) \[CRAWL_CONFIG_INVALID\]$/);
   assert.doesNotMatch(run.stderr, /secret/, 'the value is never printed');
   assert.deepEqual(readdirSync(dir), ['job.yaml'], 'no database created');
 });

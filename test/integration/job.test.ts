@@ -121,7 +121,7 @@ test('a bad job file is one line, exit 2, and nothing is fetched', async (t) => 
   writeFileSync(job, `seeds: [${site.url('/')}]\ndb: ${db}\nscope:\n  mode: everything\n`);
   const run = await crawlite(['crawl', '--config', job]);
   assert.equal(run.code, 2);
-  assert.equal(run.stderr, `crawlite: ${job}: scope.mode: expected one of host, domain, prefix, any, got 'everything' [CRAWL_CONFIG_INVALID]\n`);
+  assert.equal(run.stderr, `crawlite: ${job}:4: scope.mode: expected one of host, domain, prefix, any, got 'everything' [CRAWL_CONFIG_INVALID]\n`);
   assert.equal(site.total(), 0);
 
   const missing = await crawlite(['crawl', '--config', join(dirname(db), 'nope.yaml')]);

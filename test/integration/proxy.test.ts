@@ -156,7 +156,7 @@ test('fetch.proxy in a job file; -H Proxy-Authorization and a SOCKS proxy are re
   // In a job file, the file and key are named as for any other bad value.
   writeFileSync(job, `seeds: ['${site.url('/')}']\nfetch:\n  proxy: socks5://127.0.0.1:1080\n`);
   const socksJob = await crawlite(['crawl', '--config', job, '--db', db, '--no-progress'], { env: envWith() });
-  assertOneLineError(socksJob, 2, new RegExp(`^crawlite: ${job.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: fetch\\.proxy: expected an HTTP or HTTPS proxy \\(SOCKS proxies are not supported\\), got 'socks5://127\\.0\\.0\\.1:1080' \\[CRAWL_CONFIG_INVALID\\]$`));
+  assertOneLineError(socksJob, 2, new RegExp(`^crawlite: ${job.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: fetch\\.proxy: expected an HTTP or HTTPS proxy \\(SOCKS proxies are not supported\\), got 'socks5://127\\.0\\.0\\.1:1080' \\[CRAWL_CONFIG_INVALID\\]$`));
 });
 
 test('a proxy named under .localhost is loopback, for the check before the crawl as for its requests (QA: "host not found")', async (t) => {

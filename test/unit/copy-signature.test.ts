@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copySignature } from '../../src/parse/copy-signature.js';
+import { copyMarks, copySignature } from '../../src/parse/copy-signature.js';
 import { parsePage } from '../../src/parse/parse-page.js';
 
 const at = (path: string, title: string, text: string, hrefs: string[] = ['about/', 'blog/']) =>
@@ -54,4 +54,18 @@ test('parsePage: an echo in markup (canonical, og:url, form action, hidden token
   assert.equal(sign('/a&b/', soft404('/a&b/', 'deadbeef42')), first, 'HTML-escaped in the text');
   assert.notEqual(sign('/about/', soft404('/about/', 'x').replace('<h1>', '<h1>Our team ')), first);
   assert.notEqual(sign('/about/', soft404('/about/', 'x').replace('href="about/"', 'href="blog/"')), first);
+});
+
+test('the token signature reads the nonce-length tokens of the URL and the hrefs as one: a page made per request whose links carry the time is one page; another path, other text or short numbers are not', () => {
+  const news = (ts: number, hrefs = [`/news/${ts + 1}`, '/']) => copyMarks(`http://127.0.0.1:8080/news?ts=${ts}`, 'News', `As of ${ts}`, hrefs);
+  const a = news(1_733_580_000_123);
+  const b = news(1_733_580_999_456);
+  assert.notEqual(a.signature, b.signature, 'hrefs count verbatim in the signature');
+  assert.equal(a.tokenSignature, b.tokenSignature);
+  assert.notEqual(a.tokenSignature, copyMarks('http://127.0.0.1:8080/feed?ts=1733580000123', 'News', 'As of 1733580000123', ['/news/1733580000124', '/']).tokenSignature, 'another path');
+  assert.notEqual(a.tokenSignature, news(1_733_580_000_123, ['/news/1733580000124', '/about']).tokenSignature, 'another link');
+  assert.notEqual(copyMarks('http://h.test/p/10000000', 'Product', 'A kettle', ['/p/10007919']).tokenSignature,
+    copyMarks('http://h.test/p/10007919', 'Product', 'A teapot', ['/p/10015838']).tokenSignature, 'other text');
+  assert.notEqual(copyMarks('http://h.test/cal?m=5', 'Calendar', 'Month', ['/cal?m=6']).tokenSignature,
+    copyMarks('http://h.test/cal?m=6', 'Calendar', 'Month', ['/cal?m=7']).tokenSignature, 'short numbers');
 });

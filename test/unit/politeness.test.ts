@@ -11,12 +11,44 @@ test('without a delay only holds matter; hosts are independent', () => {
   s.take(A);
   assert.ok(s.isReady(A, 1_000), 'no gap: several URLs of a host may be taken');
   s.start(A, 1_000);
+  s.start(A, 1_000);
+  s.end(A, 200);
   s.hold(A, 5_000);
   assert.equal(s.isReady(A, 4_999), false);
   assert.ok(s.isReady(B, 4_999), 'another host goes on');
-  assert.ok(s.isReady(A, 5_000));
+  assert.equal(s.isReady(A, 5_000), false, 'its request in flight is still out');
   assert.deepEqual(s.notReadyHosts(2_000), [A]);
   assert.equal(s.nextReadyAt(2_000), 5_000);
+  s.end(A, 429);
+  assert.ok(s.isReady(A, 5_000));
+});
+
+test('after a cool-down, one request at a time until one is answered with no 429 or 503', () => {
+  let freed = 0;
+  const s = createHostSchedule({ delayMs: 0, maxCrawlDelayMs: 30_000, onTurnFreed: () => freed++ });
+  s.hold(A, 1_000);
+  assert.equal(s.isReady(A, 999), false);
+  assert.ok(s.isReady(A, 1_000));
+  s.take(A);
+  assert.equal(s.isReady(A, 1_000), false, 'one taken: no other');
+  s.start(A, 1_000);
+  assert.equal(s.isReady(A, 1_000), false, 'the probe is out');
+  assert.ok(s.isProbeBusy(A));
+  s.end(A); // a network failure says nothing of the host's load
+  assert.ok(s.isReady(A, 1_000));
+  s.take(A);
+  s.start(A, 1_000);
+  s.end(A, 503);
+  s.take(A);
+  s.start(A, 1_000);
+  assert.equal(s.isProbeBusy(A), true);
+  s.end(A, 200);
+  assert.equal(s.isProbeBusy(A), false);
+  s.take(A);
+  s.take(A);
+  assert.ok(s.isReady(A, 1_000), 'answered: several at once again');
+  assert.ok(freed >= 3, 'each probe\'s end wakes the scheduler');
+  assert.equal(s.isProbeBusy(B), false);
 });
 
 test('with a delay, one URL per host is pending and starts are a gap apart', () => {

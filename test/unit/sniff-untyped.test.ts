@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isUnknownType, isUntypedHtml } from '../../src/parse/sniff-untyped.js';
+import { isHtmlType, isUnknownType, isUntypedHtml } from '../../src/parse/sniff-untyped.js';
 
 const bytes = (text: string) => Buffer.from(text, 'latin1');
 
@@ -39,4 +39,16 @@ test('a Content-Type that parses as no MIME type is sniffed as none is (WHATWG):
   for (const type of ['application/json, application/json', 'html, application/pdf', 'text/plain;charset=utf-8', ' image/png ', 'application/vnd.ms-excel']) {
     assert.equal(isUnknownType(type), false, type);
   }
+});
+
+test('isHtmlType reads the last MIME type of a header sent twice, as WHATWG does; the name inside another type is not HTML', () => {
+  assert.equal(isHtmlType('text/html'), true);
+  assert.equal(isHtmlType('text/html;charset=utf-8'), true);
+  assert.equal(isHtmlType('application/xhtml+xml'), true);
+  assert.equal(isHtmlType('application/json, text/html'), true);
+  assert.equal(isHtmlType('text/html; charset=utf-8, application/json'), false);
+  assert.equal(isHtmlType('text/html, */*'), true, '*/* is no type');
+  assert.equal(isHtmlType('text/html, html'), true, 'nor is html');
+  assert.equal(isHtmlType('text/html-sandboxed'), false);
+  assert.equal(isHtmlType('text/plain'), false);
 });

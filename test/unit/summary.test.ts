@@ -42,7 +42,7 @@ test('stored pages that answered 4xx or 5xx get one summary line; none, no line'
 
 test('trap skips get one summary line, largest code first; none, no line', () => {
   assert.equal(formatTrapSkips({ CRAWL_TRAP_URL_LENGTH: 3, CRAWL_TRAP_QUERY_VARIANTS: 1000 }),
-    '  1003 URLs skipped as spider traps (CRAWL_TRAP_QUERY_VARIANTS 1000, CRAWL_TRAP_URL_LENGTH 3); see docs/hostile-web.md "Spider traps"');
+    '  1,003 URLs skipped as spider traps (CRAWL_TRAP_QUERY_VARIANTS 1,000, CRAWL_TRAP_URL_LENGTH 3); see docs/hostile-web.md "Spider traps"');
   assert.equal(formatTrapSkips({ CRAWL_TRAP_DUPLICATE_CONTENT: 1 }),
     '  1 URL skipped as spider trap (CRAWL_TRAP_DUPLICATE_CONTENT 1); see docs/hostile-web.md "Spider traps"');
   assert.equal(formatTrapSkips({}), null);
