@@ -27,19 +27,20 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags & { dryRun?: b
   const { config, job, warnings, resumed } = await loadCrawlConfig(flags, stdin);
   // The parse pool's first thread starts now, before the crawl's own modules (undici, SQLite, the
   // pipeline: 0.2-0.4 s) load below: it sets itself up and loads the parser meanwhile, on the
-  // other core, instead of after them, with the first page already waiting for it.
-  const pool = new ParsePool(config.parse);
+  // other core, instead of after them, with the first page already waiting for it. Not for
+  // --dry-run, which parses nothing.
+  const pool = flags.dryRun ? undefined : new ParsePool(config.parse);
   try {
     return await crawlWith(pool, flags, { config, job, warnings, resumed }, handOver);
   } finally {
     // Closed by the crawl once it ran; not when the crawl never started (a refused flag, a proxy that failed its check).
-    await pool.close();
+    await pool?.close();
   }
 }
 
 async function crawlWith(
-  pool: ParsePool,
-  flags: JobFlags & ViewFlags,
+  pool: ParsePool | undefined,
+  flags: JobFlags & ViewFlags & { dryRun?: boolean },
   { config, job, warnings, resumed }: Awaited<ReturnType<typeof loadCrawlConfig>>,
   handOver: () => Promise<void>,
 ): Promise<number> {
