@@ -37,10 +37,13 @@ function run(cmd, argv, opts = {}) {
   return new Promise((resolve) => {
     const t0 = performance.now();
     // Under /usr/bin/time when there is one: CPU seconds say more than wall time on a shared host.
-    const child = hasTime ? spawn('/usr/bin/time', ['-f', 'CPU %U %S', cmd, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], ...opts }) : spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], ...opts });
+    // In a process group of its own: the timeout kills the crawler under /usr/bin/time too. Killing
+    // time alone left a wget running on the calendar site, and this script waiting for it (round 20).
+    const spawnOpts = { stdio: ['ignore', 'ignore', 'pipe'], detached: true, ...opts };
+    const child = hasTime ? spawn('/usr/bin/time', ['-f', 'CPU %U %S', cmd, ...argv], spawnOpts) : spawn(cmd, argv, spawnOpts);
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), PEER_TIMEOUT_MS);
+    const timer = setTimeout(() => process.kill(-child.pid, 'SIGKILL'), PEER_TIMEOUT_MS);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       const cpu = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(stderr);

@@ -99,6 +99,12 @@ export interface CrawlOptions {
   onWalGrowth?: (walBytes: number) => void;
   /** The job file this crawl runs, recorded on its run row (a resumed crawl records its run's again). */
   job?: { name: string; file: string | null };
+  /**
+   * A parse pool for config.parse the caller started ahead, so that its thread sets itself up
+   * while the crawl's modules load (cli/run-crawl.ts). The crawl closes it when it ends, as its
+   * own; if the crawl throws before it began, the caller closes it.
+   */
+  pool?: ParsePool;
 }
 
 const LOOP_DELAY_RESOLUTION_MS = 5;
@@ -181,7 +187,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   if (retriedFailed !== null) opts.onRetryFailed?.(retriedFailed);
   if (requeuedSkipped > 0) opts.onRequeueSkipped?.(requeuedSkipped);
 
-  const pool = new ParsePool(config.parse);
+  const pool = opts.pool ?? new ParsePool(config.parse);
   // Bodies being read plus those waiting for a thread: past the bound, reading pauses (body-budget.ts).
   const bodyBudget = new BodyBudget(BODY_BUDGET_BYTES, () => pool.queuedBytes);
   pool.onDequeued(() => bodyBudget.wake());

@@ -7,7 +7,7 @@
  *   quiet  nothing but warnings and errors (--quiet, text)
  * Every mode but quiet ends with the summary; --quiet drops it in both formats.
  */
-import { createLogUpdate } from 'log-update';
+import type { createLogUpdate } from 'log-update';
 import type { CrawlEvent, CrawlOptions, CrawlProgress, CrawlSummary } from '../crawl.js';
 import { createRateMeter, formatStatusBlock, formatStatusLine } from './status-lines.js';
 import { formatJsonEvent, formatJsonSummary } from './log-json.js';
@@ -53,6 +53,8 @@ interface ViewOptions {
   isQuiet?: boolean;
   /** What the summary's continuing command must be given again, and whether it is the job again (config/continue-hint.ts). */
   continueHint?: ContinueHint;
+  /** log-update's factory, for the tty mode (which needs it): imported only then, see createViewFromFlags. */
+  createLogUpdate?: typeof createLogUpdate;
 }
 
 const TTY_REFRESH_MS = 250;
@@ -84,7 +86,8 @@ export function createProgressView(o: ViewOptions): ProgressView {
 }
 
 function createTtyView(o: ViewOptions, rate: (p: CrawlProgress) => number | null): ProgressView {
-  const render = createLogUpdate(o.stream);
+  if (!o.createLogUpdate) throw new TypeError('the tty view needs createLogUpdate');
+  const render = o.createLogUpdate(o.stream);
   let last: CrawlProgress | null = null;
   let isDone = false;
   let lastRate: number | null = null;
@@ -140,11 +143,17 @@ function createTtyView(o: ViewOptions, rate: (p: CrawlProgress) => number | null
   };
 }
 
-/** The view the crawl command's flags ask for, on stderr. */
-export function createViewFromFlags(flags: ViewFlags, maxPages: number | null, continueHint?: ContinueHint): ProgressView {
+/**
+ * The view the crawl command's flags ask for, on stderr. log-update and the ANSI modules it
+ * brings (40-100 ms of a crawl's start) are imported for a terminal's live block only: a crawl
+ * with --quiet, JSON logs or its stderr in a file or a pipe draws none.
+ */
+export async function createViewFromFlags(flags: ViewFlags, maxPages: number | null, continueHint?: ContinueHint): Promise<ProgressView> {
   const stream = process.stderr;
+  const mode = chooseViewMode(flags, stream, process.env);
   return createProgressView({
-    mode: chooseViewMode(flags, stream, process.env),
+    mode,
+    ...(mode === 'tty' ? { createLogUpdate: (await import('log-update')).createLogUpdate } : {}),
     stream,
     maxPages,
     isColor: shouldColor(stream, process.env),

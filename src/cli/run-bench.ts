@@ -6,7 +6,6 @@
 import { statSync } from 'node:fs';
 import { defaultConfig, type CrawlConfig } from '../config/schema.js';
 import { checkDbPath, optionalInt } from '../config/load.js';
-import { readJobFile } from '../config/job-file.js';
 import { mergeJob } from '../config/load-job.js';
 import { removeCrawliteDb } from '../store/remove-db.js';
 import { openReadOnly, refuseUnwritablePath } from '../store/db.js';
@@ -31,7 +30,8 @@ export async function runBench(typed: BenchFlags): Promise<number> {
   const pages = optionalInt('--pages', flags.pages, 1, 10_000_000) ?? 1000;
   const pageBytes = optionalInt('--page-bytes', flags.pageBytes, MIN_PAGE_BYTES, MAX_PAGE_BYTES) ?? 50_000;
   // A job file (--config) supplies every option but the seeds and the db; flags still win.
-  const job = flags.config === undefined ? null : readJobFile(flags.config);
+  // Its reader (yaml) and schema (zod) imported only then, as for a crawl (config/load-job.ts).
+  const job = flags.config === undefined ? null : (await import('../config/job-file.js')).readJobFile(flags.config);
   const base = job ? mergeJob(defaultConfig(), job.job) : defaultConfig();
   const concurrency = optionalInt('--concurrency', flags.concurrency, 1, 1024) ?? (job?.job.fetch?.concurrency ?? 32);
   const workers = optionalInt('--workers', flags.workers, 0, 64) ?? base.parse.workers;

@@ -4,7 +4,8 @@
  * the run failed, including a run that fetched nothing (nothing-fetched.ts).
  */
 import { loadCrawlConfig, type JobFlags } from '../config/load-job.js';
-import { runCrawl, type CrawlOptions, type CrawlSummary } from '../crawl.js';
+import type { CrawlOptions, CrawlSummary } from '../crawl.js';
+import { ParsePool } from '../parse/pool.js';
 import { createViewFromFlags, type ViewFlags } from './progress-view.js';
 import { nothingFetchedError } from './nothing-fetched.js';
 import { formatCrawlDelay, formatRequeueSkipped, formatRetryFailed, formatSeedRedirect, formatSitemaps, formatWalGrowth, formatWalLeft } from './summary.js';
@@ -24,8 +25,27 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags & { dryRun?: b
   // `-i -`: stdin read without holding the event loop, so Ctrl+C while it is typed is answered.
   const stdin = flags.seedsFile === '-' ? await readStdinSeeds() : undefined;
   const { config, job, warnings, resumed } = await loadCrawlConfig(flags, stdin);
+  // The parse pool's first thread starts now, before the crawl's own modules (undici, SQLite, the
+  // pipeline: 0.2-0.4 s) load below: it sets itself up and loads the parser meanwhile, on the
+  // other core, instead of after them, with the first page already waiting for it. Not for
+  // --dry-run, which parses nothing.
+  const pool = flags.dryRun ? undefined : new ParsePool(config.parse);
+  try {
+    return await crawlWith(pool, flags, { config, job, warnings, resumed }, handOver);
+  } finally {
+    // Closed by the crawl once it ran; not when the crawl never started (a refused flag, a proxy that failed its check).
+    await pool?.close();
+  }
+}
+
+async function crawlWith(
+  pool: ParsePool | undefined,
+  flags: JobFlags & ViewFlags & { dryRun?: boolean },
+  { config, job, warnings, resumed }: Awaited<ReturnType<typeof loadCrawlConfig>>,
+  handOver: () => Promise<void>,
+): Promise<number> {
   const typedHeaders = (flags.header ?? []).map((h) => String(h).split(':')[0]!.trim());
-  const view = createViewFromFlags(flags, config.maxPages, continueHint(config, job?.path ?? null, typedHeaders));
+  const view = await createViewFromFlags(flags, config.maxPages, continueHint(config, job?.path ?? null, typedHeaders));
   const notices = createCrawlNotices(flags, view.say);
   for (const line of warnings) notices.warn(line);
   if (config.fetch.politeness?.ignoreRobots) {
@@ -52,10 +72,11 @@ export async function runCrawlCommand(flags: JobFlags & ViewFlags & { dryRun?: b
     notices.info(describeProxy(config.fetch.proxy));
     await checkProxies(config.fetch.proxy, config.seeds);
   }
+  const { runCrawl } = await import('../crawl.js');
   await handOver();
   const stop = new AbortController();
   const detach = onInterrupt(stop, view.say);
-  const opts: CrawlOptions = { signal: stop.signal, job: job ? { name: job.name, file: job.path } : (resumed?.job ?? undefined), ...view.crawlOptions };
+  const opts: CrawlOptions = { signal: stop.signal, pool, job: job ? { name: job.name, file: job.path } : (resumed?.job ?? undefined), ...view.crawlOptions };
   let summary: CrawlSummary | null = null;
   // Only once the crawl has the database: printed before, a crawl refused because another one
   // holds the file said "continuing run 3's crawl" and then that it was not continued (QA).

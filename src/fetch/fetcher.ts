@@ -4,7 +4,8 @@
  * every per-URL problem returned as a FetchFailure rather than thrown.
  */
 import { Readable } from 'node:stream';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from './undici-parts.js';
 import type { FetchConfig } from '../config/schema.js';
 import { clipMessage, FetchError, isCrawlError, type ErrorCode } from '../errors.js';
 import { normalizeUrl, originKey } from '../frontier/normalize-url.js';

@@ -21,7 +21,8 @@
  * spends 5 bytes per body byte. Each read costs a few additions; the pool keeps one client per
  * connection, so a connection's count is its current request's.
  */
-import { Client, type buildConnector, type Dispatcher } from 'undici';
+import type { buildConnector, Client, Dispatcher } from 'undici';
+import { ClientClass } from './undici-parts.js';
 import type { Socket } from 'node:net';
 import { FetchError } from '../errors.js';
 import { formatBinaryBytes } from '../format-numbers.js';
@@ -137,7 +138,7 @@ class FramingMeter {
 }
 
 /** A Client whose responses' framing is bounded (a Pool's `factory`). */
-class FramedClient extends Client {
+class FramedClient extends ClientClass {
   readonly #meter: FramingMeter;
 
   constructor(origin: string | URL, options: Client.Options & { connect: buildConnector.connector }, maxBytes: number) {

@@ -28,7 +28,8 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import { Client, request, type Dispatcher } from 'undici';
+import type { Client, Dispatcher } from 'undici';
+import { ClientClass, request } from './undici-parts.js';
 import { proxyAuthorization } from '../config/proxy.js';
 import { loopbackLookup } from './loopback-lookup.js';
 import { isPkcs7, pkcs7Certificates } from './pkcs7-certs.js';
@@ -181,7 +182,7 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
 
 /** A CONNECT tunnel to `url`'s host through `proxy`, as proxy-dispatcher.ts opens one. */
 async function openTunnel(proxy: string, url: URL, timeoutMs: number): Promise<{ tunnel: Duplex; client: Client }> {
-  const client = new Client(new URL(proxy).origin, { connect: { timeout: timeoutMs, lookup: loopbackLookup } });
+  const client = new ClientClass(new URL(proxy).origin, { connect: { timeout: timeoutMs, lookup: loopbackLookup } });
   const target = `${url.hostname}:${url.port || 443}`;
   const token = proxyAuthorization(proxy);
   try {

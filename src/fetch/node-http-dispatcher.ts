@@ -17,7 +17,8 @@ import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http'
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import { Dispatcher, errors } from 'undici';
+import type { Dispatcher } from 'undici';
+import { DispatcherClass, errors } from './undici-parts.js';
 import { describeFinalStatus } from './map-error.js';
 
 type Handler = Dispatcher.DispatchHandler;
@@ -189,7 +190,7 @@ function bridge(
   return abort;
 }
 
-export class NodeHttpDispatcher extends Dispatcher {
+export class NodeHttpDispatcher extends DispatcherClass {
   readonly #requestOptions: https.RequestOptions;
   readonly #onSocket: ((socket: Socket) => void) | undefined;
   readonly #inFlight = new Set<{ abort: (err: Error) => void }>();

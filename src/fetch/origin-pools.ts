@@ -17,10 +17,11 @@
  * disconnect or a connection error, so an origin done with is forgotten once its last
  * connection closes, as before.
  */
-import { Dispatcher, errors, Pool } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
+import { DispatcherClass, errors, PoolClass } from './undici-parts.js';
 import { createFramedClient } from './framing-bytes.js';
 
-export class OriginPools extends Dispatcher {
+export class OriginPools extends DispatcherClass {
   readonly #options: Pool.Options;
   readonly #pools = new Map<string, Pool>();
   /** Each connection's client bounds what its responses spend outside their bodies (framing-bytes.ts). */
@@ -45,7 +46,7 @@ export class OriginPools extends Dispatcher {
     const origin = String(opts.origin);
     let pool = this.#pools.get(origin);
     if (pool === undefined) {
-      const created = new Pool(origin, { ...this.#options, factory: this.#factory });
+      const created = new PoolClass(origin, { ...this.#options, factory: this.#factory });
       const forgetIfIdle = (): void => {
         const { connected, size } = created.stats;
         if (this.#pools.get(origin) !== created || connected > 0 || size > 0) return;

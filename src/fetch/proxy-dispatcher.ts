@@ -7,7 +7,8 @@
  * certificate. Each pool keeps the direct Agent's settings (connections per origin, timeouts,
  * header size).
  */
-import { Dispatcher, Pool, ProxyAgent } from 'undici';
+import type { Dispatcher, ProxyAgent } from 'undici';
+import { DispatcherClass, PoolClass, proxyAgentClass } from './undici-parts.js';
 import { proxyAuthorization, proxyFor, type ProxyConfig } from '../config/proxy.js';
 import type { poolOptions } from './dispatcher.js';
 import { OriginPools } from './origin-pools.js';
@@ -15,7 +16,7 @@ import { createFramedClient } from './framing-bytes.js';
 
 type PoolOptions = ReturnType<typeof poolOptions>;
 
-class ProxyRouter extends Dispatcher {
+class ProxyRouter extends DispatcherClass {
   readonly #config: ProxyConfig;
   readonly #direct: OriginPools;
   readonly #proxies = new Map<string, ProxyAgent>();
@@ -40,7 +41,8 @@ class ProxyRouter extends Dispatcher {
       // Each connection's responses bounded outside their bodies, as on the direct path (framing-bytes.ts).
       const framedClient = createFramedClient();
       const token = proxyAuthorization(proxy);
-      agent = new ProxyAgent({
+      const ProxyAgentClass = proxyAgentClass();
+      agent = new ProxyAgentClass({
         ...pool,
         uri: proxy,
         // Ours, not undici's from the URL: it wants both a user name and a password.
@@ -53,7 +55,7 @@ class ProxyRouter extends Dispatcher {
         proxyTls: { timeout: connect.timeout, lookup: connect.lookup, ...(connect.secureContext === undefined ? {} : { secureContext: connect.secureContext }) },
         // Also makes the pool an absolute-form request goes through: with the same settings, not
         // undici's defaults (a 16 KiB header limit).
-        factory: (origin: string | URL, opts: object) => new Pool(origin, { ...pool, ...opts, factory: framedClient }),
+        factory: (origin: string | URL, opts: object) => new PoolClass(origin, { ...pool, ...opts, factory: framedClient }),
       } as ProxyAgent.Options);
       this.#proxies.set(proxy, agent);
     }

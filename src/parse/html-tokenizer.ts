@@ -45,7 +45,21 @@
  * instance made every page's tokenizer a new shape for V8, and the workers' heaps grew from 17 to
  * 45 MB (peak RSS of a 5,000-page bench crawl +60 MB) with the code it kept optimizing.
  */
-import { Tokenizer } from 'htmlparser2';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/**
+ * htmlparser2's Tokenizer, and nothing else of it. Its index also loads its Parser, domhandler,
+ * domutils, dom-serializer and an older entities for them: 26 more modules, 50-80 ms in each
+ * parse thread's start, for classes the parse never uses (html-events.ts builds its own tree).
+ * The package's exports name only its index, so the file is found beside the CommonJS index
+ * (htmlparser2 is pinned: a release that moves it fails every parse test at once). CommonJS,
+ * not the ES build: it loads faster, and synchronously. extract-fields.ts's cheerio requires the
+ * same CommonJS build, so a crawl with fields still has one copy of the file.
+ */
+type Tokenizer = import('htmlparser2').Tokenizer;
+const require = createRequire(import.meta.url);
+const { default: Tokenizer } = require(join(dirname(require.resolve('htmlparser2')), 'Tokenizer.js')) as { default: typeof import('htmlparser2').Tokenizer };
 
 interface TokenizerInternals {
   stateText(c: number): void;

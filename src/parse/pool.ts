@@ -28,6 +28,15 @@ import { unpackLinks } from './link-columns.js';
 const QUEUED_PER_WORKER = 4;
 
 /**
+ * How long tasks must have waited for a thread, every thread busy all along, before one more
+ * thread starts. A thread costs 0.15-0.35 s of CPU to start (Node's own set-up of the thread,
+ * piscina, the parse modules), a page 1-3 ms to parse once warm: a site of a few dozen pages is
+ * parsed by one thread sooner than a second could start. Started all at once, as before, every
+ * crawl paid for all of them, a 1-page one too.
+ */
+export const GROW_AFTER_MS = 100;
+
+/**
  * Bytes of waiting bodies per thread past which there is no room. Far above the bench's 4 queued
  * 50 KB pages a thread (never reached there). A huge page takes a thread long enough (~0.5 s for
  * 9.5 MB) that the fetches still in flight refill the queue meanwhile: 8 MiB a thread was no faster.
@@ -59,7 +68,12 @@ export class ParsePool {
   #onDequeued: () => void = () => {};
   #idleWaiters: Array<() => void> = [];
   #isClosed = false;
-  readonly #startedAt = performance.now();
+  #closing: Promise<void> | null = null;
+  /** Threads tasks are handed to, from 1 up to #workers as the work asks for them (GROW_AFTER_MS). */
+  #threads = 0;
+  /** When each of those threads was added, for utilization. */
+  readonly #threadStarts: number[] = [];
+  #growTimer: NodeJS.Timeout | null = null;
   #busyMs = 0;
 
   constructor(config: ParseConfig) {
@@ -83,7 +97,9 @@ export class ParsePool {
             // maybeFileURLToPath: a URL parse, ~2 µs, ~1 % of the main thread in a crawl's profile).
             filename: fileURLToPath(new URL('./worker-entry.cjs', import.meta.url)),
             workerData: { moduleUrl: (config.workerUrl ?? new URL('./worker.js', import.meta.url)).href },
-            minThreads: config.workers,
+            // One thread now; piscina starts the next when #dispatch hands it more tasks than
+            // it has threads, which it does only once the work asks for one (#grow).
+            minThreads: 1,
             maxThreads: config.workers,
             // Never reached (we hand over at most `workers` tasks); a backstop, not the bound.
             maxQueue: this.#maxQueued,
@@ -97,6 +113,7 @@ export class ParsePool {
     // and an 'error' nobody listens to ends the process. piscina replaces the thread either way
     // and a task in flight gets its own CRAWL_PARSE_CRASHED, so there is nothing more to do.
     this.#piscina?.on('error', () => {});
+    if (this.#piscina !== null) this.#addThread();
   }
 
   /** Worker threads; 0 when parsing runs inline on the calling thread. */
@@ -110,14 +127,21 @@ export class ParsePool {
   }
 
   /**
-   * Share of the threads' time spent on tasks since the pool started (from handing a task to a
+   * Share of the threads' time spent on tasks since each started (from handing a task to a
    * thread to its result); 1 inline. Measured here: piscina's own figure stays 0 without its
    * timing histogram.
    */
   get utilization(): number {
     if (this.#piscina === null) return 1;
-    const capacityMs = this.#workers * (performance.now() - this.#startedAt);
+    const now = performance.now();
+    let capacityMs = 0;
+    for (const startedAt of this.#threadStarts) capacityMs += now - startedAt;
     return capacityMs > 0 ? Math.min(1, this.#busyMs / capacityMs) : 0;
+  }
+
+  /** Threads started so far: 1 at first, up to size while tasks keep waiting for one. */
+  get threads(): number {
+    return this.#threads;
   }
 
   /** Tasks accepted but not yet running. */
@@ -187,18 +211,56 @@ export class ParsePool {
     });
   }
 
-  /** Finishes the accepted tasks, then stops the threads. run() afterwards rejects. */
-  async close(): Promise<void> {
+  /** Finishes the accepted tasks, then stops the threads. run() afterwards rejects. A second call waits for the first. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     this.#isClosed = true;
     if (this.pending > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    this.#stopGrowTimer();
     await this.#piscina?.destroy(); // idle by now: nothing is cut short
     // Nothing more will free a slot; release producers still waiting so they can see the close.
     for (const wake of this.#roomWaiters.splice(0)) wake();
   }
 
+  #addThread(): void {
+    this.#threads++;
+    this.#threadStarts.push(performance.now());
+  }
+
+  /**
+   * Tasks wait and every thread is busy: in GROW_AFTER_MS one more thread takes tasks, unless
+   * the wait ends first. A timer, not a check at the next dispatch, so that one long page on
+   * the only thread, with no task ending meanwhile, still brings the next thread in.
+   */
+  #watchBacklog(): void {
+    if (this.#queue.length === 0 || this.#threads >= this.#workers || this.#isClosed) {
+      this.#stopGrowTimer();
+      return;
+    }
+    if (this.#growTimer !== null) return;
+    this.#growTimer = setTimeout(() => {
+      this.#growTimer = null;
+      if (this.#queue.length === 0 || this.#isClosed) return;
+      this.#addThread();
+      this.#dispatch();
+    }, GROW_AFTER_MS);
+    // Never what keeps the process up: a task waiting here has a producer awaiting it.
+    this.#growTimer.unref();
+  }
+
+  #stopGrowTimer(): void {
+    if (this.#growTimer === null) return;
+    clearTimeout(this.#growTimer);
+    this.#growTimer = null;
+  }
+
   #dispatch(): void {
     const queued = this.#queue.length;
-    while (this.#running < this.#workers && this.#queue.length > 0) {
+    while (this.#running < this.#threads && this.#queue.length > 0) {
       const next = this.#queue.shift() as QueuedTask;
       this.#queuedBytes -= next.task.body.byteLength;
       this.#running++;
@@ -210,6 +272,7 @@ export class ParsePool {
       });
     }
     if (this.#queue.length < queued) this.#onDequeued();
+    this.#watchBacklog();
   }
 
   async #runOnThread({ task, transferList }: QueuedTask): Promise<ParseOutcome> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ParsePool, QUEUED_BYTES_PER_WORKER } from '../../src/parse/pool.js';
+import { GROW_AFTER_MS, ParsePool, QUEUED_BYTES_PER_WORKER } from '../../src/parse/pool.js';
 import { parsePage } from '../../src/parse/parse-page.js';
 import type { ParseTask } from '../../src/types.js';
 
@@ -184,5 +184,62 @@ describe('ParsePool faults', () => {
     const after = await queued;
     assert.ok(after.ok, 'the queued page ran on the replacement thread');
     await expectRecovery(p);
+  });
+});
+
+describe('ParsePool threads, started as the work asks for them', () => {
+  const slowPage = (i: number) => htmlTask(`<title>x</title><p>FAULT:SLOW ${i}</p>`);
+
+  it('parses a few pages on one thread: the next starts only while tasks wait past GROW_AFTER_MS', async (t) => {
+    const p = new ParsePool({ workers: 2, maxLinksPerPage: 50, taskTimeoutMs: 10_000, workerUrl: FAULTY_WORKER });
+    t.after(() => p.close());
+    assert.equal(p.threads, 1);
+    for (let i = 0; i < 5; i++) {
+      const outcome = await p.run(htmlTask(PAGE)); // one at a time: nothing ever waits for a thread
+      assert.ok(outcome.ok);
+    }
+    assert.equal(p.threads, 1);
+    assert.equal(p.size, 2);
+  });
+
+  it('adds the next thread while tasks keep waiting, and both threads run tasks', async (t) => {
+    const p = new ParsePool({ workers: 2, maxLinksPerPage: 50, taskTimeoutMs: 10_000, workerUrl: FAULTY_WORKER });
+    t.after(() => p.close());
+    // 300 ms a page: the second and later pages wait for the one thread far longer than GROW_AFTER_MS.
+    assert.ok(GROW_AFTER_MS < 300);
+    const outcomes = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => p.run(slowPage(i))));
+    assert.equal(p.threads, 2);
+    const threads = new Set(outcomes.map((o) => (o.ok ? o.title : `failed ${o.code}`)));
+    assert.equal(threads.size, 2, [...threads].join(', '));
+    for (const name of threads) assert.match(String(name), /^thread \d+$/);
+  });
+
+  it('never starts more threads than workers', async (t) => {
+    const p = new ParsePool({ workers: 1, maxLinksPerPage: 50, taskTimeoutMs: 10_000, workerUrl: FAULTY_WORKER });
+    t.after(() => p.close());
+    const outcomes = await Promise.all([0, 1, 2].map((i) => p.run(slowPage(i))));
+    assert.equal(p.threads, 1);
+    assert.equal(new Set(outcomes.map((o) => (o.ok ? o.title : o.code))).size, 1);
+  });
+
+  it('a worker module that fails to load fails each task, and the pool still closes', async (t) => {
+    const p = new ParsePool({ workers: 2, maxLinksPerPage: 50, taskTimeoutMs: 10_000, workerUrl: new URL('../fixtures/no-such-worker.js', import.meta.url) });
+    t.after(() => p.close());
+    // The thread imports the module as it starts, before any task; each task still gets the failure.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (let i = 0; i < 2; i++) {
+      const outcome = await p.run(htmlTask(PAGE));
+      assert.equal(outcome.ok, false);
+      assert.ok(!outcome.ok && ['CRAWL_PARSE_FAILED', 'CRAWL_PARSE_CRASHED'].includes(outcome.code), JSON.stringify(outcome));
+      assert.match(!outcome.ok ? outcome.message : '', /no-such-worker/);
+    }
+  });
+
+  it('close() twice: the second waits for the first', async () => {
+    const p = new ParsePool({ workers: 1, maxLinksPerPage: 50, taskTimeoutMs: 10_000 });
+    const outcome = p.run(htmlTask(PAGE));
+    await Promise.all([p.close(), p.close()]);
+    assert.ok((await outcome).ok, 'the accepted task finished before the threads stopped');
+    await assert.rejects(p.run(htmlTask(PAGE)));
   });
 });
