@@ -119,6 +119,13 @@ function describeSslError(raw: string, text: string): string {
     : reason;
 }
 
+/**
+ * undici's connect timeout covers the TLS handshake too, and its "Connect Timeout Error" reads as
+ * a host that never answered, when a server that took the connection and then stalled its
+ * handshake is as likely on https (probed in round 20).
+ */
+const CONNECT_TIMEOUT_NOTE = ': no connection made in time (the TCP connect, or for https:// its TLS handshake)';
+
 /** A FetchError whose `retryable` follows from its code. */
 export function createFetchError(code: ErrorCode, message: string, cause?: unknown): FetchError {
   return new FetchError(code, message, { cause, retryable: RETRYABLE.has(code) });
@@ -162,6 +169,7 @@ export function mapFetchError(err: unknown, state: AbortState): FetchError {
   const detail = refusedStatus !== null ? `Response does not match the HTTP/1.1 protocol (${describeFinalStatus(refusedStatus)})`
     : isBadResponse ? 'bad response (an unrequested 100 Continue, or a response to no request), which the HTTP client does not accept'
     : raw?.startsWith('ERR_SSL_') ? describeSslError(raw, describe(err))
+    : raw === 'UND_ERR_CONNECT_TIMEOUT' ? `${describe(err)}${CONNECT_TIMEOUT_NOTE}`
     : describe(err).replace(NODE_SYSTEM_CA_HINT, '');
   const suffix = raw && !isStatusAssertion && !detail.includes(raw) ? ` [${raw}]` : '';
   // Node's message names the reason ("self-signed certificate", "certificate has expired");

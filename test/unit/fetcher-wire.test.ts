@@ -258,3 +258,12 @@ test('mapFetchError collapses a multi-line message to one line, and names a stat
   const other = Object.assign(new Error('The expression evaluated to a falsy value:\n\n  assert(!this.paused)\n'), { code: 'ERR_ASSERTION' });
   assert.equal(mapFetchError(other, state).message, 'network error: The expression evaluated to a falsy value: assert(!this.paused) [ERR_ASSERTION]');
 });
+
+test('mapFetchError says a connect timeout may be a stalled TLS handshake, which undici counts in it', () => {
+  const state = { isTimedOut: false, isCallerAborted: false, timeoutMs: 1000 };
+  const err = Object.assign(new Error('Connect Timeout Error (attempted address: 127.0.0.1:443, timeout: 10000ms)'), { code: 'UND_ERR_CONNECT_TIMEOUT' });
+  const mapped = mapFetchError(err, state);
+  assert.equal(mapped.code, 'CRAWL_FETCH_TIMEOUT');
+  assert.equal(mapped.message, 'timed out: Connect Timeout Error (attempted address: 127.0.0.1:443, timeout: 10000ms): no connection made in time (the TCP connect, or for https:// its TLS handshake) [UND_ERR_CONNECT_TIMEOUT]');
+  assert.equal(mapped.retryable, true);
+});
