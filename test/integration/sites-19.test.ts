@@ -6,27 +6,13 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { startRealSite, type RealSite, type RealSiteName } from '../helpers/real-sites.js';
-import { tempDbPath } from '../helpers/config.js';
+import { startRealSite, type RealSiteName } from '../helpers/real-sites.js';
+import { crawlRealSite, undoneCodes, type RealSiteCrawl } from '../helpers/crawl-real-site.js';
 import { rows } from '../helpers/db.js';
-import { crawlite } from '../helpers/cli.js';
 
-async function crawlSite(t: TestContext, name: RealSiteName, flags: string[] = []): Promise<{ site: RealSite; db: string; stored: string[]; origin: string }> {
-  const site = await startRealSite(name);
-  t.after(() => site.close());
-  const db = tempDbPath(t);
-  // 510 pages on the calendar site: 3-13 s here, 51 s on a host loaded 8 times over; the bound is for a hang.
-  const run = await crawlite(['crawl', site.seed, '--db', db, '--no-progress', '-q', ...flags], { timeoutMs: 150_000 });
-  assert.equal(run.code, 0, run.stderr);
-  const origin = `http://127.0.0.1:${site.port}`;
-  const stored = rows<{ final_url: string; status: number }>(db, 'SELECT final_url, status FROM pages')
-    .map((p) => `${p.status} ${p.final_url.replace(origin, '')}`)
-    .sort();
-  return { site, db, stored, origin };
-}
-
-const codes = (db: string) =>
-  Object.fromEntries(rows<{ c: string; n: number }>(db, "SELECT state || ' ' || coalesce(error_code, '') AS c, count(*) AS n FROM urls WHERE state NOT IN ('done', 'redirected') GROUP BY 1").map((r) => [r.c.trim(), r.n]));
+const crawlSite = (t: TestContext, name: RealSiteName, flags: string[] = []): Promise<RealSiteCrawl> =>
+  crawlRealSite(t, () => startRealSite(name), flags);
+const codes = undoneCodes;
 
 test('a WordPress-like blog: every archive and post once; nofollow reply and share links, /wp-admin/ and feeds as README says', async (t) => {
   const { db, stored, origin } = await crawlSite(t, 'blog');

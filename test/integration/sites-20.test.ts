@@ -8,27 +8,12 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRealSite20, type RealSite20Name } from '../helpers/real-sites-20.js';
-import type { RealSite } from '../helpers/real-sites.js';
-import { tempDbPath } from '../helpers/config.js';
+import { crawlRealSite, undoneCodes, type RealSiteCrawl } from '../helpers/crawl-real-site.js';
 import { rows } from '../helpers/db.js';
-import { crawlite } from '../helpers/cli.js';
 
-async function crawlSite(t: TestContext, name: RealSite20Name, flags: string[] = []): Promise<{ site: RealSite; db: string; stored: string[]; origin: string }> {
-  const site = await startRealSite20(name);
-  t.after(() => site.close());
-  const db = tempDbPath(t);
-  // 1,021 pages on the news site: 6-12 s here on a loaded host; the bound is for a hang.
-  const run = await crawlite(['crawl', site.seed, '--db', db, '--no-progress', '-q', ...flags], { timeoutMs: 150_000 });
-  assert.equal(run.code, 0, run.stderr);
-  const origin = `http://127.0.0.1:${site.port}`;
-  const stored = rows<{ final_url: string; status: number }>(db, 'SELECT final_url, status FROM pages')
-    .map((p) => `${p.status} ${p.final_url.replace(origin, '')}`)
-    .sort();
-  return { site, db, stored, origin };
-}
-
-const codes = (db: string) =>
-  Object.fromEntries(rows<{ c: string; n: number }>(db, "SELECT state || ' ' || coalesce(error_code, '') AS c, count(*) AS n FROM urls WHERE state NOT IN ('done', 'redirected') GROUP BY 1").map((r) => [r.c.trim(), r.n]));
+const crawlSite = (t: TestContext, name: RealSite20Name, flags: string[] = []): Promise<RealSiteCrawl> =>
+  crawlRealSite(t, () => startRealSite20(name), flags);
+const codes = undoneCodes;
 const ok = (paths: string[]) => paths.map((p) => `200 ${p}`);
 
 test('a phpBB-like forum: sid= stripped, every forum and topic page and post permalink once, reply and quote links end at the login page robots.txt closes', async (t) => {
