@@ -247,3 +247,20 @@ test('error codes: the run-level ones in docs/errors.md, the per-URL ones in doc
   }
   assert.deepEqual([...unknown], [], 'codes the docs name that src/errors.ts does not have');
 });
+
+test("docs/crawl.md's job-file keys table holds every key of src/config/job-schema.ts, and no other", async () => {
+  const { allKeyPaths } = await import('../../src/config/job-schema.js');
+  const crawl = read('docs/crawl.md');
+  const start = crawl.indexOf('| where | keys |');
+  assert.ok(start >= 0, 'the table is there');
+  const documented: string[] = [];
+  for (const row of crawl.slice(start).split('\n\n')[0]!.split('\n').slice(2)) {
+    const [where, keys] = row.slice(1, row.lastIndexOf('|')).split('|').map((cell) => cell.trim()) as [string, string];
+    const prefix = where === 'top level' ? '' : `${where.replace(/`/g, '')}.`;
+    // Only the keys that start the cell's items, not the values in their notes (`false`).
+    for (const m of keys.matchAll(/(?:^|, |plus |and )`([a-zA-Z]+)`/g)) documented.push(`${prefix}${m[1]}`);
+  }
+  // A group's own name (`fetch`, `fetch.politeness`) is a key of the schema too.
+  const groups = ['scope', 'fetch', 'fetch.politeness', 'parse', 'store', 'traps'];
+  assert.deepEqual([...documented, ...groups].sort(), [...allKeyPaths(), 'fields'].sort());
+});
