@@ -66,6 +66,19 @@ test('every src/ path the README and docs/*.md name exists', () => {
   assert.ok(checked >= 50, `src/ paths checked: ${checked}`);
 });
 
+test('every bench/, test/ and scripts/ file the README and docs/*.md name exists', () => {
+  const missing: string[] = [];
+  let checked = 0;
+  for (const { path, text } of docFiles()) {
+    for (const m of text.matchAll(/(?<![\w/.-])(?:bench|test|scripts)\/[A-Za-z0-9_./-]+\.(?:mjs|ts|json|md|sh|py|yaml)\b/g)) {
+      checked++;
+      if (!exists(m[0])) missing.push(`${path}: ${m[0]}`);
+    }
+  }
+  assert.deepEqual(missing, []);
+  assert.ok(checked >= 20, `files checked: ${checked}`);
+});
+
 test('docs/architecture.md names every module of src/, each in the folder it is in', () => {
   const named = new Set<string>();
   const wrong: string[] = [];
