@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { crawlite } from '../helpers/cli.js';
-import { docFiles } from '../helpers/docs.js';
+import { readFileSync } from 'node:fs';
+import { docFiles, REPO_ROOT } from '../helpers/docs.js';
 
 /**
  * The command line and its docs agree (round 21): every option a command's --help lists is in
@@ -21,15 +22,19 @@ function helpCommands(help: string): string[] {
   return [...block.matchAll(/^ {2}crawlite ([a-z]+)/gm)].map((m) => m[1]!);
 }
 
+/** The other tools' options crawlite answers with its own (src/cli/other-tool-options.ts), as `--name`. */
+function mappedOptions(): string[] {
+  const source = readFileSync(new URL('src/cli/other-tool-options.ts', REPO_ROOT), 'utf8');
+  return [...source.matchAll(/'?([a-zA-Z][a-zA-Z-]+)'?: \{ option:/g)].map((m) => `--${m[1]}`);
+}
+
 /**
- * Options of other programs the user docs name, to compare or to map: wget's, Scrapy's and
- * Crawlee's (which crawlite answers with its own), Chromium's (the report's screenshot), node's
- * and the kill-soak script's. performance.md is left out: it names the bench scripts' and V8's
- * flags by the dozen.
+ * Options of other programs the user docs name besides those crawlite maps to its own (above):
+ * wget's `--no-warc-compression`, Chromium's (the report's screenshot), node's and the kill-soak
+ * script's. performance.md is left out: it names the bench scripts' and V8's flags by the dozen.
  */
 const OTHER_PROGRAMS = new Set([
-  '--depth', '--level', '--output', '--no-warc-compression', '--no-parent', '--wait', '--recursive', '--tries', '--span-hosts', '--warc-file',
-  '--max-requests-per-crawl',
+  '--no-warc-compression',
   '--headless', '--screenshot', '--window-size', '--no-sandbox',
   '--heap-growing-percent', '--seed', '--rounds',
 ]);
@@ -60,6 +65,9 @@ test("every option in each command's --help is documented, and the docs name no 
   }
   assert.deepEqual(undocumented, [], 'options --help lists that no doc mentions');
 
+  const mapped = mappedOptions();
+  assert.ok(mapped.includes('--no-parent') && mapped.length >= 40, `mapped options: ${mapped.length}`);
+  for (const option of mapped) OTHER_PROGRAMS.add(option);
   const unknownOptions = new Set<string>();
   const unknownCommands = new Set<string>();
   let checkedOptions = 0;
