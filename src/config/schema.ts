@@ -38,7 +38,7 @@ export interface TrapConfig {
 export interface FetchConfig {
   /** Requests in flight overall. @default 16 */
   concurrency: number;
-  /** Requests in flight per origin (scheme, host, port). @default 4 */
+  /** Requests in flight per origin (scheme, host, port). @default 8 */
   perHost: number;
   /** @default 'crawlite/<version> (+https://github.com/crawlite/crawlite)' */
   userAgent: string;
