@@ -1,6 +1,7 @@
 /**
  * Opening the database: pragmas, schema, and the read-only connections that readers use.
- * Only store/writer.ts opens a write connection (openForWrite); everything else uses openReadOnly.
+ * A crawl opens its one write connection here (openForWrite, called by crawl.ts and handed to the
+ * Writer, which serializes every write through it); everything else uses openReadOnly.
  */
 import Database from 'better-sqlite3';
 import { existsSync, statSync, unlinkSync, type Stats } from 'node:fs';
