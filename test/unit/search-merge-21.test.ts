@@ -110,3 +110,17 @@ for (;;) mergeSearchSegments(db, 1);`;
   const after = levels(reopened);
   assert.ok(after.words.every((n) => n < 4) && total(after.words) < total(before.words), JSON.stringify(after));
 });
+
+test('a file with the one-table index of before 0.2 (page_search) is merged the same way', (t) => {
+  const db = openForWrite(tempDbPath(t));
+  t.after(() => db.close());
+  db.exec(`DROP TABLE page_words; DROP TABLE page_titles;
+    CREATE VIRTUAL TABLE page_search USING fts5(title, text, content='', contentless_delete=1, detail=column, tokenize='unicode61 remove_diacritics 2');`);
+  indexPages(db, 300, 3);
+  const match = db.prepare('SELECT rowid FROM page_search WHERE page_search MATCH ? ORDER BY rowid').pluck();
+  const found = ['common', 'm3', 'w17x2', 'title:t4'].map((q) => match.all(q));
+  assert.ok(segmentsByLevel(db, 'page_search').some((n) => n >= 4));
+  assert.ok(mergeSearchSegments(db) >= 2);
+  assert.ok(segmentsByLevel(db, 'page_search').every((n) => n < 4), JSON.stringify(segmentsByLevel(db, 'page_search')));
+  assert.deepEqual(['common', 'm3', 'w17x2', 'title:t4'].map((q) => match.all(q)), found);
+});
