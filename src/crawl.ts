@@ -42,7 +42,7 @@ import { metadataOnly } from './parse/metadata-only.js';
 import { isHtmlType, isUnknownType, isUntypedHtml } from './parse/sniff-untyped.js';
 import { startsWithBinarySignature } from './parse/binary-signature.js';
 import { firstLanguage, linkHeaderCanonical } from './parse/header-metadata.js';
-import { createSearchIndexHooks, spreadSearchMerges, unindexNoindexPages } from './search/search-index.js';
+import { createSearchIndexHooks, mergeSearchSegments, spreadSearchMerges, unindexNoindexPages } from './search/search-index.js';
 import { createArchiveHooks } from './store/archive.js';
 import { openRecrawl, readRecrawlStats, type PriorPage, type RecrawlStats } from './store/recrawl.js';
 import { readEarlierFailures, requeueFailed, type EarlierFailures } from './store/retry-failed.js';
@@ -521,6 +521,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       storeError = rescueDb(db, config.dbPath, writer.moved, countPages(db));
       dropSidecars(writer.sidecars);
     } else {
+      if (status === 'done') mergeAtEnd(db);
       // Also after a failed write (--max-db-size, a full disk): what was committed stays readable.
       const settled = settleForReaders(db);
       isWalLeft = settled === 'partial' || settled === 'full';
@@ -543,6 +544,20 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   };
   if (storeError || fullCause !== null || unmarkedRunId !== null) throw storeFullError(storeError, fullCause, unmarkedRunId);
   return summary;
+}
+
+/**
+ * The search index's segments merged, within a bound (search-index.ts mergeSearchSegments), once a
+ * crawl has ended by itself: not after Ctrl+C, which should end the process at once, nor after a
+ * failed write. A step that fails (a full disk, --max-db-size: the merge writes before it frees)
+ * is rolled back whole and the rest left to the next crawl's automerge; nothing stored is lost.
+ */
+function mergeAtEnd(db: Db): void {
+  try {
+    mergeSearchSegments(db);
+  } catch {
+    // The index as the crawl left it is whole: queries find the same pages, in more segments.
+  }
 }
 
 function countPages(db: Db): number {
