@@ -194,6 +194,9 @@ class PageCollector implements TagSink {
         if (this.#canonicalHref === null && attribs.href && hasToken(attribs.rel, 'canonical')) {
           this.#canonicalHref = attribs.href;
         }
+        if (attribs.href !== undefined && this.#rawLinks.length < MAX_ANCHORS && isPageLinkRel(attribs)) {
+          this.#rawLinks.push({ href: attribs.href, text: collapse(attribs.title ?? '', MAX_ANCHOR_CHARS), isNofollow: hasToken(attribs.rel, 'nofollow') });
+        }
         break;
       case TagKind.Html:
         if (!this.#isHtmlSeen) this.#language = collapse(attribs.lang ?? '', MAX_LANGUAGE_CHARS);
@@ -406,6 +409,24 @@ function resolveBase(baseHref: string | null, pageUrl: string, encoding: string)
   } catch {
     return undefined; // no usable base: only absolute hrefs resolve
   }
+}
+
+/**
+ * A `<link>` naming another page of the site that a reader reaches only through it: the next or
+ * previous page of a series (`rel="next"`, `"prev"`; pagers drawn by script leave no `<a>`), and
+ * a language version (`rel="alternate" hreflang`; sites link these from the head alone, the
+ * switcher a script-filled menu). Not feeds (`type="application/rss+xml"`: no page, and crawlite
+ * reads no feed's items), nor other alternates (a print or AMP copy, an oEmbed's JSON, a mobile
+ * copy by `media`), nor resources (stylesheet, icon, preload), nor canonical or shortlink, which
+ * name a page already here under another URL. wget follows every `<link href>`.
+ */
+function isPageLinkRel(attribs: Readonly<Record<string, string>>): boolean {
+  const rel = attribs.rel;
+  if (rel === undefined) return false;
+  const type = attribs.type?.trim().toLowerCase();
+  if (type && type !== 'text/html' && type !== 'application/xhtml+xml') return false;
+  if (hasToken(rel, 'next') || hasToken(rel, 'prev') || hasToken(rel, 'previous')) return true;
+  return hasToken(rel, 'alternate') && (attribs.hreflang ?? '').trim() !== '' && attribs.media === undefined;
 }
 
 function isSameDocumentRef(href: string): boolean {
