@@ -412,21 +412,30 @@ function resolveBase(baseHref: string | null, pageUrl: string, encoding: string)
 }
 
 /**
- * A `<link>` naming another page of the site that a reader reaches only through it: the next or
- * previous page of a series (`rel="next"`, `"prev"`; pagers drawn by script leave no `<a>`), and
- * a language version (`rel="alternate" hreflang`; sites link these from the head alone, the
- * switcher a script-filled menu). Not feeds (`type="application/rss+xml"`: no page, and crawlite
- * reads no feed's items), nor other alternates (a print or AMP copy, an oEmbed's JSON, a mobile
- * copy by `media`), nor resources (stylesheet, icon, preload), nor canonical or shortlink, which
- * name a page already here under another URL. wget follows every `<link href>`.
+ * `<link rel>` types that name another page of the same collection of documents (HTML 4's
+ * navigation link types, and the series of a paginated listing): a pager drawn by script leaves
+ * `rel="next"` the only link to page 2, and a Sphinx theme links its general index and search
+ * page by `rel="index"` and `rel="search"` alone.
+ */
+const PAGE_LINK_RELS = new Set(['next', 'prev', 'previous', 'first', 'last', 'up', 'start', 'contents', 'toc', 'index', 'glossary', 'help', 'search', 'chapter', 'section', 'subsection', 'appendix']);
+
+/**
+ * A `<link>` naming another page of the site that a reader reaches through it: one of
+ * PAGE_LINK_RELS, or a language version (`rel="alternate" hreflang`; sites link these from the
+ * head alone, the switcher a script-filled menu). Only HTML: no feed (`type="application/rss+xml"`;
+ * crawlite reads no feed's items) nor OpenSearch description. Not other alternates (a print or
+ * AMP copy, an oEmbed's JSON, a mobile copy by `media`), resources (stylesheet, icon, preload,
+ * prefetch), nor canonical or shortlink, which name a page already here under another URL. wget
+ * follows every `<link href>`.
  */
 function isPageLinkRel(attribs: Readonly<Record<string, string>>): boolean {
   const rel = attribs.rel;
   if (rel === undefined) return false;
   const type = attribs.type?.trim().toLowerCase();
   if (type && type !== 'text/html' && type !== 'application/xhtml+xml') return false;
-  if (hasToken(rel, 'next') || hasToken(rel, 'prev') || hasToken(rel, 'previous')) return true;
-  return hasToken(rel, 'alternate') && (attribs.hreflang ?? '').trim() !== '' && attribs.media === undefined;
+  const tokens = rel.toLowerCase().split(/\s+/);
+  if (tokens.some((t) => PAGE_LINK_RELS.has(t))) return true;
+  return tokens.includes('alternate') && (attribs.hreflang ?? '').trim() !== '' && attribs.media === undefined;
 }
 
 function isSameDocumentRef(href: string): boolean {
