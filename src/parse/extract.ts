@@ -421,19 +421,21 @@ const PAGE_LINK_RELS = new Set(['next', 'prev', 'previous', 'first', 'last', 'up
 
 /**
  * A `<link>` naming another page of the site that a reader reaches through it: one of
- * PAGE_LINK_RELS, or a language version (`rel="alternate" hreflang`; sites link these from the
- * head alone, the switcher a script-filled menu). Only HTML: no feed (`type="application/rss+xml"`;
- * crawlite reads no feed's items) nor OpenSearch description. Not other alternates (a print or
- * AMP copy, an oEmbed's JSON, a mobile copy by `media`), resources (stylesheet, icon, preload,
+ * PAGE_LINK_RELS, a language version (`rel="alternate" hreflang`; sites link these from the head
+ * alone, the switcher a script-filled menu), or a feed (`rel="alternate"` typed RSS or Atom),
+ * whose items crawlite reads as links (parse/feed-links.ts): on some blogs the only links to
+ * older posts. Else only HTML: no OpenSearch description. Not other alternates (a print or AMP
+ * copy, an oEmbed's JSON, a mobile copy by `media`), resources (stylesheet, icon, preload,
  * prefetch), nor canonical or shortlink, which name a page already here under another URL. wget
  * follows every `<link href>`.
  */
 function isPageLinkRel(attribs: Readonly<Record<string, string>>): boolean {
   const rel = attribs.rel;
   if (rel === undefined) return false;
-  const type = attribs.type?.trim().toLowerCase();
-  if (type && type !== 'text/html' && type !== 'application/xhtml+xml') return false;
   const tokens = rel.toLowerCase().split(/\s+/);
+  const type = attribs.type?.trim().toLowerCase();
+  if (type === 'application/rss+xml' || type === 'application/atom+xml') return tokens.includes('alternate');
+  if (type && type !== 'text/html' && type !== 'application/xhtml+xml') return false;
   if (tokens.some((t) => PAGE_LINK_RELS.has(t))) return true;
   return tokens.includes('alternate') && (attribs.hreflang ?? '').trim() !== '' && attribs.media === undefined;
 }

@@ -91,7 +91,8 @@ function sphinx(): Handler {
 // A Hugo-like blog: 12 posts; the home page lists the newest 5 and links its RSS feed (`<link
 // rel="alternate" type="application/rss+xml">` and an <a> in the footer) and its Atom feed (the
 // head only); the RSS lists the newest 10 posts, the Atom feed all 12, so posts 1-7 are linked by
-// the feeds alone. Posts link home, /about/ and their tags' pages, each of which has its own RSS.
+// the feeds alone, 1 and 2 by the Atom feed alone. Posts link home, /about/ and their tag's page,
+// which links the tag's own RSS (its newest 3).
 const FEED_POSTS = Array.from({ length: 12 }, (_, i) => ({ n: i + 1, tag: i % 2 === 0 ? 'go' : 'rust' }));
 
 function feeds(origin: string): Handler {
@@ -109,7 +110,7 @@ function feeds(origin: string): Handler {
     if (path === '/robots.txt') return text('User-agent: *\nAllow: /\n');
     if (path === '/index.xml' || /^\/tags\/(go|rust)\/index\.xml$/.test(path)) {
       const tag = path.split('/')[2];
-      const items = newest.filter((p) => path === '/index.xml' || p.tag === tag).slice(0, 10)
+      const items = newest.filter((p) => path === '/index.xml' || p.tag === tag).slice(0, path === '/index.xml' ? 10 : 3)
         .map((p) => `<item><title>Post ${p.n}</title><link>${postUrl(p.n)}</link><guid>${postUrl(p.n)}</guid><description>&lt;p&gt;Post ${p.n}.&lt;/p&gt;</description></item>`).join('');
       return text(`<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Example Blog</title><link>${origin}/</link>${items}</channel></rss>`, 'application/rss+xml');
     }

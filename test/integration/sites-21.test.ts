@@ -2,7 +2,7 @@
  * crawlite's defaults on round 21's sites shaped like real ones (test/helpers/real-sites-21.ts),
  * the stored URL set asserted exactly: what `bench/peer-sites.mjs --set 21` compares with wget
  * and wget2, and the reasons the docs give for each difference (which `<link rel>` types are
- * followed, feeds not read, no links taken from a 4xx page, `localhost` and `127.0.0.1` two
+ * followed, feeds' items read, no links taken from a 4xx page, `localhost` and `127.0.0.1` two
  * hosts, paths compared as written but for their escapes) hold here.
  */
 import { test, type TestContext } from 'node:test';
@@ -42,11 +42,20 @@ test('a Sphinx site under /en/latest/: <link rel="index"> and rel="search" reach
   assert.deepEqual(prefixed.stored, ok([...pages.map((p) => `/en/latest/${p}`), '/en/latest/_images/diagram.png']).sort());
 });
 
-test('a blog whose old posts only its feeds list: the RSS linked by an <a> is fetched, the Atom one only <link>ed is not, and no feed\'s items are read', async (t) => {
+test('a blog whose old posts only its feeds list: the RSS and Atom feeds (one linked only by <link rel="alternate">) fetched and their items followed', async (t) => {
   const { db, stored } = await crawlSite(t, 'feeds');
-  assert.deepEqual(stored, ok(['/', '/about/', '/index.xml', '/tags/go/', '/tags/go/index.xml', '/tags/rust/', '/tags/rust/index.xml', ...[8, 9, 10, 11, 12].map((n) => `/posts/post-${n}/`)]).sort());
+  const posts = Array.from({ length: 12 }, (_, i) => `/posts/post-${i + 1}/`);
+  const pages = ['/', '/about/', '/index.xml', '/atom.xml', '/tags/go/', '/tags/go/index.xml', '/tags/rust/', '/tags/rust/index.xml', ...posts];
+  assert.deepEqual(stored, ok(pages).sort());
   assert.deepEqual(undoneCodes(db), {});
-  assert.deepEqual(rows(db, "SELECT url FROM urls WHERE url GLOB '*/atom.xml' OR url GLOB '*/post-[1-7]/'"), []);
+  // Posts 1 and 2 are in the Atom feed alone: its entries are its links (the feed a page apart,
+  // one more from the home page).
+  assert.deepEqual(rows(db, "SELECT depth FROM urls WHERE url GLOB '*/post-[12]/'"), [{ depth: 2 }, { depth: 2 }]);
+  assert.deepEqual(rows(db, "SELECT count(*) AS n FROM links l JOIN pages p ON p.id = l.page_id WHERE p.url GLOB '*/atom.xml'"), [{ n: 12 }]);
+
+  // With the feeds' bodies kept (--store-non-html, through the parse pool): the same pages.
+  const keeping = await crawlSite(t, 'feeds', ['--store-non-html']);
+  assert.deepEqual(keeping.stored, ok(pages).sort());
 });
 
 test('a catalog paged by <link rel="next"> alone, and a guide split the same way in capitals: every page and item, the pager\'s off-by-one page 5 a 404', async (t) => {
