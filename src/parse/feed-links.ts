@@ -22,6 +22,8 @@ const SNIFF_BYTES = 1024;
 /** Tags an item's links come from; `[^<>]*` stops at the next `<`, so a failed match costs only its own span. */
 const TAG = /<(\/?)([A-Za-z_][\w:.-]*)([^<>]*)>/g;
 const ATTR = /([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+/** Distinct links looked at per feed, as extract.ts bounds a page's anchors: the set stays small on a 10 MB feed. */
+const MAX_FEED_LINKS = 100_000;
 
 /**
  * Whether a response is a feed: typed as one (`application/rss+xml`, `application/atom+xml`), or
@@ -37,7 +39,7 @@ export function isFeed(contentType: string, body: Uint8Array): boolean {
   return /<(?:rss|feed|rdf:RDF)[\s>]/.test(head);
 }
 
-/** The distinct item and entry links of a feed, in order, at most `maxLinks`; `linksFound` counts them all. */
+/** The distinct item and entry links of a feed, in order, at most `maxLinks`; `linksFound` counts them (up to 100,000). */
 export function extractFeedLinks(body: Uint8Array, feedUrl: string, maxLinks: number): { links: ExtractedLink[]; linksFound: number } {
   // URLs are ASCII, or UTF-8 as IRIs are; a feed in another encoding rarely puts anything else in them.
   const xml = new TextDecoder('utf-8').decode(body);
@@ -46,7 +48,7 @@ export function extractFeedLinks(body: Uint8Array, feedUrl: string, maxLinks: nu
   const add = (href: string) => {
     if (href.length > MAX_HREF_CHARS) return;
     const url = normalizeUrl(decodeXmlText(href), feedUrl);
-    if (url === null || seen.has(url)) return;
+    if (url === null || seen.has(url) || seen.size >= MAX_FEED_LINKS) return;
     seen.add(url);
     if (links.length < maxLinks) links.push({ url, text: '', isNofollow: false });
   };

@@ -51,3 +51,23 @@ describe('extractFeedLinks', () => {
     assert.deepEqual(urls(hostile), []);
   });
 });
+
+describe('parsePage on a feed', () => {
+  const xml = '<rss><channel><item><link>/posts/a/</link></item></channel></rss>';
+  const task = (shouldKeepBody: boolean) => ({ url: FEED, contentType: 'application/rss+xml', body: bytes(xml), isHtml: false, isFeed: true, shouldKeepBody, maxLinks: 10 });
+
+  it('returns its items as links, its body dropped (metadata only) or kept (--store-non-html)', async () => {
+    const { parsePage } = await import('../../src/parse/parse-page.js');
+    const dropped = parsePage(task(false));
+    const kept = parsePage(task(true));
+    for (const outcome of [dropped, kept]) {
+      assert.ok(outcome.ok);
+      assert.deepEqual(outcome.links, [{ url: 'https://blog.example/posts/a/', text: '', isNofollow: false }]);
+      assert.equal(outcome.htmlBytes, xml.length);
+    }
+    assert.ok(dropped.ok && kept.ok);
+    assert.equal(dropped.content.byteLength, 0);
+    assert.ok(kept.content.byteLength > 0);
+    assert.equal(dropped.contentHash, kept.contentHash);
+  });
+});
