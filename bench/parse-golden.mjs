@@ -7,6 +7,9 @@
 // outcomes without it is still 5086323d41cd7586...) it was 4982489b62c73927...; since <noframes> is
 // read as markup (490e81a: the corpus's frameset page, in both charsets, gains its /nf link) it is
 // 238234dfc8ebd62b....
+// Round 21's links from `<link rel="next|prev|index|search|...">`, hreflang alternates and RSS/Atom
+// alternates (extract.ts isPageLinkRel) left it as it was on purpose: no page of this corpus has
+// such a `<link>` (its `rel="alternate canonical"` has no hreflang); extract.test.ts covers them.
 //
 //   npm run build && node bench/parse-golden.mjs [compiled-dir=dist] [--verbose]
 import { createHash } from 'node:crypto';

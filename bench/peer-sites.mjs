@@ -5,13 +5,17 @@
 // redirects between hosts. --set 20 (test/helpers/real-sites-20.ts): a phpBB-like forum, a news
 // site with a sitemap index and AMP copies, a site asking for politeness (robots.txt groups,
 // Crawl-delay, a 429, a 503 window; also crawled by `wget --wait=0.2` with retries of those), a
-// single-page app with <base href> pages, a MediaWiki-like wiki, a legacy IIS-like site. --set all.
+// single-page app with <base href> pages, a MediaWiki-like wiki, a legacy IIS-like site. --set 21
+// (test/helpers/real-sites-21.ts): a multilingual site joined by hreflang alternates, a Sphinx site
+// under /en/latest/, a blog whose old posts only its feeds list, a catalog paged by <link rel=next>,
+// image maps and iframes, localhost links on a site crawled as 127.0.0.1, paths in several cases
+// and slashes on a case-sensitive server, a login wall. --set all.
 // Each crawler runs with its defaults (wget and wget2: --recursive --level=inf --no-parent, robots
 // on), each against a new server on the same port; the servers log every request, so the URL sets
 // compared are what each crawler asked for and got a 2xx for (wget saves those; crawlite stores
 // every response as a page, 4xx included), and the pace each one set (shortest gap, most requests
 // in 1 s, requests inside a 429's or 503's Retry-After) is printed for the polite site (all, with --list).
-// Peers not installed are skipped. Usage: npm run build && node bench/peer-sites.mjs [site..] [--set 19|20|all] [--list]
+// Peers not installed are skipped. Usage: npm run build && node bench/peer-sites.mjs [site..] [--set 19|20|21|all] [--list]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +23,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { REAL_SITES, startRealSite } from '../dist/test/helpers/real-sites.js';
 import { REAL_SITES_20, startRealSite20 } from '../dist/test/helpers/real-sites-20.js';
+import { REAL_SITES_21, startRealSite21 } from '../dist/test/helpers/real-sites-21.js';
 import { normalizeUrl } from '../dist/src/frontier/normalize-url.js';
 
 const MAIN = new URL('../dist/src/cli/main.js', import.meta.url).pathname;
@@ -26,9 +31,10 @@ const args = process.argv.slice(2);
 const shouldList = args.includes('--list');
 const setArg = args.find((a) => a.startsWith('--set='))?.slice(6) ?? (args.includes('--set') ? args[args.indexOf('--set') + 1] : '19');
 const names = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--set');
-const set = setArg === '20' ? REAL_SITES_20 : setArg === 'all' ? [...REAL_SITES, ...REAL_SITES_20] : REAL_SITES;
+const set = { 20: REAL_SITES_20, 21: REAL_SITES_21, all: [...REAL_SITES, ...REAL_SITES_20, ...REAL_SITES_21] }[setArg] ?? REAL_SITES;
 const sites = names.length ? names : set;
-const start = (name, port) => (REAL_SITES_20.includes(name) ? startRealSite20(name, { port }) : startRealSite(name, { port }));
+const start = (name, port) =>
+  REAL_SITES_21.includes(name) ? startRealSite21(name, { port }) : REAL_SITES_20.includes(name) ? startRealSite20(name, { port }) : startRealSite(name, { port });
 const PEER_TIMEOUT_MS = 60_000;
 const has = (bin) => spawnSync(bin, ['--version'], { stdio: 'ignore' }).status === 0;
 const hasTime = spawnSync('/usr/bin/time', ['-f', '', 'true'], { stdio: 'ignore' }).status === 0;

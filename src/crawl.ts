@@ -39,6 +39,7 @@ import { formatDirectives, parseRefreshUrl, parseRobotsDirectives } from './pars
 import { isRefreshValue } from './parse/refresh-value.js';
 import { productToken } from './fetch/robots-matcher.js';
 import { metadataOnly } from './parse/metadata-only.js';
+import { isFeed } from './parse/feed-links.js';
 import { isHtmlType, isUnknownType, isUntypedHtml } from './parse/sniff-untyped.js';
 import { startsWithBinarySignature } from './parse/binary-signature.js';
 import { firstLanguage, linkHeaderCanonical } from './parse/header-metadata.js';
@@ -610,6 +611,11 @@ function parse(pool: ParsePool, result: FetchResult, opts: ParseOptions): Promis
   const isHtml = result.unknownEncoding === undefined
     && ((isHtmlType(type) && !startsWithBinarySignature(result.body))
       || (isUnknownType(type) && isUntypedHtml(result.body)));
+  // A feed's items are its links, read on a parse thread as a page is (a 10 MB feed takes about
+  // half a second). A body whose coding we could not remove is no feed we can read.
+  if (!isHtml && result.unknownEncoding === undefined && isFeed(type, result.body)) {
+    return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, isFeed: true, shouldKeepBody: opts.shouldStoreNonHtml, maxLinks });
+  }
   if (!isHtml && !opts.shouldStoreNonHtml) return Promise.resolve(metadataOnly(result.body));
   if (!isHtml) return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks });
   return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks, robotsName, ...(fields ? { fields } : {}) });

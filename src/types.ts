@@ -132,6 +132,10 @@ export interface ParseTask {
   body: Uint8Array;
   /** Whether to parse for links and text (HTML) or only compress the body. */
   isHtml: boolean;
+  /** Not HTML but an RSS or Atom feed: its items' links are read (parse/feed-links.ts). */
+  isFeed?: boolean;
+  /** With isFeed: the body is kept (--store-non-html); else only its hash and size, as metadata-only.ts. */
+  shouldKeepBody?: boolean;
   /** Most links kept per page; the rest are counted, not returned. */
   maxLinks: number;
   /** The job's extraction fields (parse/extract-fields.ts); absent when it has none. */

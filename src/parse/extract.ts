@@ -194,6 +194,9 @@ class PageCollector implements TagSink {
         if (this.#canonicalHref === null && attribs.href && hasToken(attribs.rel, 'canonical')) {
           this.#canonicalHref = attribs.href;
         }
+        if (attribs.href !== undefined && this.#rawLinks.length < MAX_ANCHORS && isPageLinkRel(attribs)) {
+          this.#rawLinks.push({ href: attribs.href, text: collapse(attribs.title ?? '', MAX_ANCHOR_CHARS), isNofollow: hasToken(attribs.rel, 'nofollow') });
+        }
         break;
       case TagKind.Html:
         if (!this.#isHtmlSeen) this.#language = collapse(attribs.lang ?? '', MAX_LANGUAGE_CHARS);
@@ -406,6 +409,35 @@ function resolveBase(baseHref: string | null, pageUrl: string, encoding: string)
   } catch {
     return undefined; // no usable base: only absolute hrefs resolve
   }
+}
+
+/**
+ * `<link rel>` types that name another page of the same collection of documents (HTML 4's
+ * navigation link types, and the series of a paginated listing): a pager drawn by script leaves
+ * `rel="next"` the only link to page 2, and a Sphinx theme links its general index and search
+ * page by `rel="index"` and `rel="search"` alone.
+ */
+const PAGE_LINK_RELS = new Set(['next', 'prev', 'previous', 'first', 'last', 'up', 'start', 'contents', 'toc', 'index', 'glossary', 'help', 'search', 'chapter', 'section', 'subsection', 'appendix']);
+
+/**
+ * A `<link>` naming another page of the site that a reader reaches through it: one of
+ * PAGE_LINK_RELS, a language version (`rel="alternate" hreflang`; sites link these from the head
+ * alone, the switcher a script-filled menu), or a feed (`rel="alternate"` typed RSS or Atom),
+ * whose items crawlite reads as links (parse/feed-links.ts): on some blogs the only links to
+ * older posts. Else only HTML: no OpenSearch description. Not other alternates (a print or AMP
+ * copy, an oEmbed's JSON, a mobile copy by `media`), resources (stylesheet, icon, preload,
+ * prefetch), nor canonical or shortlink, which name a page already here under another URL. wget
+ * follows every `<link href>`.
+ */
+function isPageLinkRel(attribs: Readonly<Record<string, string>>): boolean {
+  const rel = attribs.rel;
+  if (rel === undefined) return false;
+  const tokens = rel.toLowerCase().split(/\s+/);
+  const type = attribs.type?.trim().toLowerCase();
+  if (type === 'application/rss+xml' || type === 'application/atom+xml') return tokens.includes('alternate');
+  if (type && type !== 'text/html' && type !== 'application/xhtml+xml') return false;
+  if (tokens.some((t) => PAGE_LINK_RELS.has(t))) return true;
+  return tokens.includes('alternate') && (attribs.hreflang ?? '').trim() !== '' && attribs.media === undefined;
 }
 
 function isSameDocumentRef(href: string): boolean {

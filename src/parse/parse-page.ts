@@ -11,6 +11,8 @@ import { copyMarks } from './copy-signature.js';
 import { decodeHtml } from './decode-charset.js';
 import { extractPage } from './extract.js';
 import { extractFields } from './extract-fields.js';
+import { extractFeedLinks } from './feed-links.js';
+import { metadataOnly } from './metadata-only.js';
 import { collectSearchWords } from './search-words.js';
 
 /**
@@ -22,13 +24,16 @@ export const SEARCH_WORDS_BYTES = 200_000;
 export function parsePage(task: ParseTask): ParseOutcome {
   try {
     const body = task.body;
+    if (task.isFeed && !task.shouldKeepBody) return { ...metadataOnly(body), ...extractFeedLinks(body, task.url, task.maxLinks) };
     const contentHash = createHash('sha256').update(body).digest('hex');
     if (!task.isHtml) {
-      // Not ours to parse (PDF, image, JSON...): stored as received, so nothing is decoded.
+      // Not ours to parse (PDF, image, JSON...): stored as received, so nothing is decoded; a feed's
+      // items are read from its bytes.
       const { data } = packContent(body, '', DEFAULT_PACK);
+      const { links, linksFound } = task.isFeed ? extractFeedLinks(body, task.url, task.maxLinks) : { links: [], linksFound: 0 };
       return {
         ok: true, title: null, description: null, canonical: null, language: null, encoding: null,
-        links: [], linksFound: 0, textBytes: 0, htmlBytes: body.byteLength,
+        links, linksFound, textBytes: 0, htmlBytes: body.byteLength,
         content: ownedBytes(data), codec: DEFAULT_PACK.codec, contentHash,
       };
     }

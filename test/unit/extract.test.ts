@@ -151,6 +151,32 @@ describe('extractPage: links', () => {
     ]);
   });
 
+  it('follows <link rel="next">, "prev", "index", "search", "alternate" with hreflang and RSS or Atom alternates; not OpenSearch, stylesheets, canonicals or other alternates', () => {
+    const page = extract(`<head><base href="/b/">
+      <link rel="stylesheet" href="/s.css"><link rel="icon" href="/i.png"><link rel="canonical" href="/c">
+      <link rel="shortlink" href="/?p=1"><link rel="amphtml" href="/amp/"><link rel="search" type="application/opensearchdescription+xml" href="/search.xml">
+      <link rel="preload prefetch" href="/pre.html"><link rel="author" href="/humans.txt"><link rel="index" href="genindex.html"><link rel="search" title="Search" href="search.html">
+      <link rel="alternate" type="application/rss+xml" href="/feed/"><link rel="alternate" type="Application/Atom+XML" hreflang="de" href="/de/feed/">
+      <link rel="alternate" type="application/json+oembed" href="/oembed?url=x"><link rel="stylesheet" type="application/rss+xml" href="/not-a-feed/">
+      <link rel="alternate" media="only screen and (max-width: 640px)" href="/m/"><link rel="alternate" href="/print/">
+      <link rel="Next" href="page2.html" title=" Page  2 "><link rel="prev" href="page0.html"><link rel="previous" type="text/html" href="page0.html">
+      <link rel="alternate" hreflang="de" href="https://example.org/de/"><link rel="alternate" hreflang="x-default" href="/">
+      <link rel="next" href=""><template><link rel="next" href="/tpl"></template></head>
+      <body><link rel="prev nofollow" href="/old"><a href="/old">old</a></body>`);
+    assert.deepEqual(page.links, [
+      { url: 'https://example.org/b/genindex.html', text: '', isNofollow: false },
+      { url: 'https://example.org/b/search.html', text: 'Search', isNofollow: false },
+      { url: 'https://example.org/feed/', text: '', isNofollow: false },
+      { url: 'https://example.org/de/feed/', text: '', isNofollow: false },
+      { url: 'https://example.org/b/page2.html', text: 'Page 2', isNofollow: false },
+      { url: 'https://example.org/b/page0.html', text: '', isNofollow: false },
+      { url: 'https://example.org/de/', text: '', isNofollow: false },
+      { url: 'https://example.org/', text: '', isNofollow: false },
+      { url: 'https://example.org/b/', text: '', isNofollow: false },
+      { url: 'https://example.org/old', text: 'old', isNofollow: false },
+    ]);
+  });
+
   it('decodes entities in hrefs', () => {
     assert.deepEqual(urls('<a href="/s?a=1&amp;b=2&#38;c=3">s</a>'), ['https://example.org/s?a=1&b=2&c=3']);
   });
