@@ -50,6 +50,11 @@ export interface HostSchedule {
   /** Until when the host is cooled down (0 when it is not). */
   heldUntil(host: string): number;
   /**
+   * While the host is probed after a cool-down: since when it has been answering 429/503 (the hold
+   * that began it) and how many probes it answered so; null when it is not being probed.
+   */
+  busyState(host: string): { since: number; overloads: number } | null;
+  /**
    * When the host may next start a request: its cool-down and its gap since the last start, but
    * not hop reservations (a taken URL rechecks this inside its slot: a hop may have started since).
    */
@@ -80,6 +85,10 @@ interface HostState {
   isProbing: boolean;
   /** Requests started and not ended (counted only while probing matters). */
   inFlight: number;
+  /** When the cool-down being probed began (the hold that set isProbing). */
+  busySince: number;
+  /** Probes answered 429/503 since then. */
+  overloads: number;
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
@@ -107,7 +116,7 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
   const get = (host: string): HostState => {
     let s = hosts.get(host);
     if (!s) {
-      s = { lastStartAt: -Infinity, heldUntil: 0, pending: 0, crawlDelayMs: 0, hopsUntil: 0, isProbing: false, inFlight: 0 };
+      s = { lastStartAt: -Infinity, heldUntil: 0, pending: 0, crawlDelayMs: 0, hopsUntil: 0, isProbing: false, inFlight: 0, busySince: 0, overloads: 0 };
       hosts.set(host, s);
     }
     return s;
@@ -150,6 +159,7 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
       if (s.inFlight > 0) s.inFlight -= 1;
       const wasProbing = s.isProbing;
       if (status !== undefined && status !== 429 && status !== 503) s.isProbing = false;
+      else if (wasProbing && (status === 429 || status === 503)) s.overloads += 1;
       if (wasProbing) opts.onTurnFreed?.();
       forget(host, s, Date.now());
     },
@@ -172,10 +182,18 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
     hold(host, untilMs) {
       const s = get(host);
       s.heldUntil = Math.max(s.heldUntil, untilMs);
+      if (!s.isProbing) {
+        s.busySince = Date.now();
+        s.overloads = 0;
+      }
       s.isProbing = true;
     },
     heldUntil(host) {
       return hosts.get(host)?.heldUntil ?? 0;
+    },
+    busyState(host) {
+      const s = hosts.get(host);
+      return s !== undefined && s.isProbing ? { since: s.busySince, overloads: s.overloads } : null;
     },
     gapReadyAt(host) {
       const s = hosts.get(host);
