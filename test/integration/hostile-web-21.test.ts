@@ -126,7 +126,7 @@ test('stored headers are bounded: a Set-Cookie storm (1,000 cookies, ~200 KB a r
   assert.ok(kept.length >= 30 && kept.length < 1000, `${kept.length} cookies kept`);
   assert.equal(kept[0], cookies[0]!.slice('Set-Cookie: '.length), 'whole cookies, from the first');
   assert.match(headers['crawlite:cut'] ?? '', new RegExp(`^set-cookie: ${kept.length} of 1000 lines kept, \\d\\.\\d KiB of 2\\d\\d\\.\\d KiB$`));
-  assert.equal(urlsByPath(db, site.origin).has('/from-storm'), false, 'the X-Robots-Tag after the storm is obeyed');
+  assert.equal(site.hits.get('/from-storm'), undefined, 'the X-Robots-Tag after the storm is obeyed');
   const cspHeaders = JSON.parse(pages.get('/csp')!.headers) as Record<string, string>;
   assert.equal(cspHeaders['content-security-policy'], csp);
   assert.equal(cspHeaders['crawlite:cut'], undefined);
@@ -181,4 +181,19 @@ test('a host busy for a while (429, Retry-After: 1, for 6 s) costs the URL that 
   const urls = urlsByPath(db, site.origin);
   // The first URL's first 429 came before the cool-down: an attempt. The probes' were not.
   for (const path of pages) assert.ok((urls.get(path)?.attempts ?? 0) <= 2, `${path}: ${urls.get(path)?.attempts} attempts`);
+});
+
+test('a 101 Switching Protocols with an Upgrade header answering a plain GET (a WebSocket server on every path) is a malformed response, CRAWL_FETCH_PROTOCOL, retried once: it read as a connection reset ("bad upgrade") and was retried --retries times', async (t) => {
+  const site = await startRawSite(t, (path) => {
+    if (path === '/') return html('<title>home</title><a href="/ws">ws</a>');
+    if (path === '/ws') return (socket) => socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    return null;
+  });
+  const db = tempDbPath(t);
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--retries', '3', '--workers', '1']);
+  assert.equal(run.code, 0, run.stderr);
+  const ws = urlsByPath(db, site.origin).get('/ws');
+  assert.equal(ws?.error_code, 'CRAWL_FETCH_PROTOCOL', ws?.error_message ?? '');
+  assert.match(ws?.error_message ?? '', /status 101 as the final response/);
+  assert.equal(ws?.attempts, 2);
 });
