@@ -69,8 +69,10 @@ const PROBE_WAIT_MS = 1_000;
  * attempt of its URL. The probe is the one URL the host is asked for while it cools down; counted,
  * it spent its --retries on the host's busy spell, not on anything of its own, and a host busy for
  * a few minutes (Retry-After: 60, --retries 3) had the URL that happened to probe stored as a 429
- * while every other URL of the host was fetched once it recovered. Not counted forever: a host
- * that refuses the crawler with 429 for good must still end, so after this long its probes count.
+ * while every other URL of the host was fetched once it recovered. Only when more than one URL of
+ * the host was answered so in the cool-down: a 503 from one broken URL (the host's others fine) is
+ * that URL's, and its retries count as any 5xx's. Not counted forever: a host that refuses the
+ * crawler with 429 for good must still end, so after this long its probes count.
  */
 export const FREE_PROBE_MS = 10 * 60_000;
 
@@ -163,8 +165,10 @@ export function createPoliteFetch(opts: PoliteFetchOptions): PoliteFetch {
     const status = 'code' in result ? null : result.status;
     const headers = 'code' in result ? {} : result.headers;
     const at = now();
-    const busy = isProbe && (status === 429 || status === 503) && answeringHost(result as FetchResult) === host ? schedule.busyState(host) : null;
-    if (busy !== null && at - busy.since < FREE_PROBE_MS) {
+    const isOverloaded = (status === 429 || status === 503) && answeringHost(result as FetchResult) === host;
+    if (isOverloaded) schedule.noteOverload(host, entry.url);
+    const busy = isProbe && isOverloaded ? schedule.busyState(host) : null;
+    if (busy !== null && busy.isManyUrls && at - busy.since < FREE_PROBE_MS) {
       // The host is still busy: its probe waits on with it, its attempts untouched. The wait grows
       // with the probes the host refused (or is its Retry-After), as a URL's retries would.
       const wait = decideRetry({ attempt: Math.max(entry.attempt, busy.overloads - 1), status, headers }, { ...config, retries: Infinity }, at);
@@ -172,7 +176,7 @@ export function createPoliteFetch(opts: PoliteFetchOptions): PoliteFetch {
       schedule.hold(host, at + delayMs);
       const busyS = Math.round((at - busy.since) / 1000);
       return {
-        kind: 'deferred', dueAt: at + delayMs, isAttempt: false, code: null,
+        kind: 'deferred', dueAt: at + delayMs + PROBE_WAIT_MS, isAttempt: false, code: null,
         message: `HTTP ${status} to the probe of a host cooling down (busy for ${busyS} s); no attempt counted; again in ${delayMs} ms`,
       };
     }
@@ -182,7 +186,11 @@ export function createPoliteFetch(opts: PoliteFetchOptions): PoliteFetch {
     if (retry) {
       const code = 'code' in result ? result.code : null;
       const detail = 'code' in result ? `: ${result.message}` : '';
-      return { kind: 'deferred', dueAt: at + retry.delayMs, isAttempt: true, code, message: `${retry.reason}${detail}` };
+      // Answered 429/503 by its own host: back a moment after the host's cool-down ends, so that
+      // another URL of the host probes it first. Its answer tells a busy host (isManyUrls) from one
+      // broken URL; the same URL probing again and again could not.
+      const dueAt = at + retry.delayMs + (isOverloaded ? PROBE_WAIT_MS : 0);
+      return { kind: 'deferred', dueAt, isAttempt: true, code, message: `${retry.reason}${detail}` };
     }
     if ('code' in result) {
       const tries = entry.attempt + 1;

@@ -45,3 +45,23 @@ test('in-flight requests: a hop waits on a URL\'s own request until its owner is
   tracker.endOwned('http://a/r');
   assert.equal(x.isFetched(), false);
 });
+
+test('a cool-down tells a busy host from one broken URL: busyState says whether 429/503 came for more than one URL since it began, and ends with an answer of another status', async () => {
+  const { createHostSchedule } = await import('../../src/fetch/politeness.js');
+  const schedule = createHostSchedule({ delayMs: 0, maxCrawlDelayMs: 30_000 });
+  const host = 'http://a:80';
+  assert.equal(schedule.busyState(host), null);
+  schedule.hold(host, Date.now() + 1_000);
+  schedule.noteOverload(host, 'http://a/p0');
+  schedule.noteOverload(host, 'http://a/p0');
+  assert.equal(schedule.busyState(host)?.isManyUrls, false, 'the same URL again');
+  schedule.start(host);
+  schedule.end(host, 429);
+  schedule.noteOverload(host, 'http://a/p1');
+  assert.deepEqual({ ...schedule.busyState(host), since: 0 }, { since: 0, overloads: 1, isManyUrls: true });
+  schedule.start(host);
+  schedule.end(host, 200);
+  assert.equal(schedule.busyState(host), null, 'answered: the cool-down is over');
+  schedule.hold(host, Date.now() + 1_000);
+  assert.equal(schedule.busyState(host)?.isManyUrls, false, 'a new cool-down starts over');
+});
