@@ -42,6 +42,7 @@ import { metadataOnly } from './parse/metadata-only.js';
 import { isFeed } from './parse/feed-links.js';
 import { isHtmlType, isUnknownType, isUntypedHtml } from './parse/sniff-untyped.js';
 import { startsWithBinarySignature } from './parse/binary-signature.js';
+import { isAttachment } from './parse/content-disposition.js';
 import { firstLanguage, linkHeaderCanonical } from './parse/header-metadata.js';
 import { createSearchIndexHooks, mergeSearchSegments, spreadSearchMerges, unindexNoindexPages } from './search/search-index.js';
 import { createArchiveHooks } from './store/archive.js';
@@ -203,9 +204,11 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   // A redirect hop meets the same URL-shape traps as a link (length, depth, repeated segments):
   // a Location is as much the server's to make up as an href.
   const checkRedirect = (url: string, from: FrontierEntry) => trap.checkUrl(url) ?? seedRedirects.checkRedirect(url, from);
+  const fetchedElsewhere = createFetchedElsewhereTracker();
   const polite = createPoliteStage({
     config: config.fetch, limits, dispatcher: opts.dispatcher, checkRedirect, signal: stop.signal, shouldKeepWire: config.archive, headerOrigins: config.seeds, bodyBudget,
     isStored: (url) => writer.isStored(url),
+    inFlight: fetchedElsewhere,
     // A URL that starts, or a robots.txt that loads, can make its host ready while every fetch
     // is still running: without this the loop slept until one ended (wakeUp is defined below).
     onHostReady: () => wakeUp(),
@@ -263,8 +266,6 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
   const nextEvent = () => new Promise<void>((resolve) => (wake = resolve));
   stop.signal.addEventListener('abort', wakeUp, { once: true });
 
-  const fetchedElsewhere = createFetchedElsewhereTracker();
-
   const processEntry = async (entry: FrontierEntry): Promise<void> => {
     const prior = recrawl.lookup(entry);
     // Claimed a while ago, and fetched since as another URL's redirect target: a request would
@@ -274,6 +275,8 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       await fetchAndStore(entry, prior, elsewhere);
     } finally {
       elsewhere?.release();
+      // A recrawled URL's hops are noted in flight too (fetcher.ts inFlight).
+      fetchedElsewhere.endOwned(entry.url);
     }
   };
 
@@ -608,7 +611,9 @@ function parse(pool: ParsePool, result: FetchResult, opts: ParseOptions): Promis
   // parsed, its bytes gave garbage text, links and search words. It is kept like a non-HTML body.
   // An untyped body is HTML unless its first bytes are binary, as browsers sniff it (sniff-untyped.ts);
   // one labelled HTML is not when it starts as a PDF, an image or an archive does (binary-signature.ts).
-  const isHtml = result.unknownEncoding === undefined
+  // A response to be saved, not shown (Content-Disposition: attachment), is a download as in
+  // browsers, whatever its type (content-disposition.ts).
+  const isHtml = result.unknownEncoding === undefined && !isAttachment(result.headers['content-disposition'])
     && ((isHtmlType(type) && !startsWithBinarySignature(result.body))
       || (isUnknownType(type) && isUntypedHtml(result.body)));
   // A feed's items are its links, read on a parse thread as a page is (a 10 MB feed takes about

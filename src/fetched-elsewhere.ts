@@ -11,15 +11,31 @@
  * - landed: final URLs stored under another URL's request. Bounded: past the cap the oldest are
  *   forgotten, and a URL missed that way is only fetched again, as before. A claimed URL can only
  *   have been claimed before its page landed, so only recent landings matter.
+ * And one map of requests in flight, by the URL requested: a URL's own request from the moment it
+ * starts, and a redirect hop's from the moment it is to be sent, each until the URL that made it
+ * has been processed (its page stored or its failure recorded). A hop to a URL whose own request
+ * is out waits for it (fetcher.ts) and, its page stored, is not requested: both were fetched
+ * (`/r` -> `/docs/` while `/docs/` was being downloaded), a request, a download and a parse for a
+ * duplicate. A URL whose page a hop is fetching right now is fetched elsewhere, as above.
  */
 import type { FetchedElsewhere } from './fetch/polite-fetch.js';
 
 /** Landings remembered; at ~100 bytes a URL, a few MB. */
 const MAX_LANDED = 50_000;
 
-export interface FetchedElsewhereTracker {
+/** Requests in flight by URL, for a redirect hop (fetcher.ts FetcherOptions.inFlight). */
+export interface InFlightRequests {
+  /** Settles once no request for `url` is in flight (its page stored or its failure recorded); null when none is. */
+  whenDone(url: string): Promise<void> | null;
+  /** A redirect hop of `owner`'s fetch is to request `url`: in flight until `owner` is processed. */
+  begin(url: string, owner: string): void;
+}
+
+export interface FetchedElsewhereTracker extends InFlightRequests {
   /** The check for one claimed URL, and `release()` for when its own processing ends. */
   forUrl(url: string): FetchedElsewhere & { release(): void };
+  /** `owner` has been processed: its requests (its own, its hops') are no longer in flight. Also done by forUrl's release(). */
+  endOwned(owner: string): void;
   /** A page was stored under `finalUrl` after a request for `requestedUrl`. */
   noteStored(requestedUrl: string, finalUrl: string): void;
 }
@@ -27,16 +43,51 @@ export interface FetchedElsewhereTracker {
 export function createFetchedElsewhereTracker(maxLanded = MAX_LANDED): FetchedElsewhereTracker {
   const arriving = new Map<string, number>();
   const landed = new Set<string>();
+  /** URL requested -> how many requests for it are out, and who waits for them. */
+  const requests = new Map<string, { count: number; done: Promise<void>; settle: () => void }>();
+  /** A claimed URL -> the URLs its fetch has requests out for (its own, its hops'). */
+  const owned = new Map<string, string[]>();
+  const begin = (url: string, owner: string): void => {
+    let r = requests.get(url);
+    if (r === undefined) {
+      let settle!: () => void;
+      const done = new Promise<void>((resolve) => (settle = resolve));
+      r = { count: 0, done, settle };
+      requests.set(url, r);
+    }
+    r.count += 1;
+    const list = owned.get(owner);
+    if (list === undefined) owned.set(owner, [url]);
+    else list.push(url);
+  };
+  const endOwned = (owner: string): void => {
+    const list = owned.get(owner);
+    if (list === undefined) return;
+    owned.delete(owner);
+    for (const url of list) {
+      const r = requests.get(url);
+      if (r === undefined) continue;
+      if (--r.count > 0) continue;
+      requests.delete(url);
+      r.settle();
+    }
+  };
   return {
+    whenDone: (url) => requests.get(url)?.done ?? null,
+    begin,
+    endOwned,
     forUrl(url) {
       let arrived: string | null = null;
       return {
-        isFetched: () => arriving.has(url) || landed.has(url),
+        // A hop of another URL's fetch requesting this one right now counts as well.
+        isFetched: () => arriving.has(url) || landed.has(url) || requests.has(url),
+        onStart: () => begin(url, url),
         onFetched(finalUrl) {
           arrived = finalUrl;
           arriving.set(finalUrl, (arriving.get(finalUrl) ?? 0) + 1);
         },
         release() {
+          endOwned(url);
           if (arrived === null) return;
           const n = arriving.get(arrived) ?? 0;
           if (n <= 1) arriving.delete(arrived);

@@ -102,6 +102,8 @@ function httpResponseHead(status: number, headersJson: string, bodyBytes: number
   const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd()];
   for (const [name, value] of Object.entries(headers)) {
     if ((isRaw ? DROPPED_HEADERS_RAW : DROPPED_HEADERS).has(name)) continue;
+    // crawlite's own note of what was not stored (store/stored-headers.ts): no header the server sent.
+    if (name.includes(':')) continue;
     // A "\n" only ever separates field lines the fetcher kept apart (Set-Cookie, X-Robots-Tag).
     for (const v of value.split('\n')) lines.push(`${headerName(name)}: ${v}`);
   }

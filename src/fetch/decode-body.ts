@@ -162,6 +162,8 @@ export async function decodeBody(
     expectedBytes?: number | null;
     /** Told of each chunk kept; while what it returns is pending, no more is read (body-budget.ts). */
     pace?: Pace;
+    /** Told of each chunk's size as it comes off the wire, before any coding is removed (body-idle.ts). */
+    onRead?: (bytes: number) => void;
   } = {},
 ): Promise<DecodedBody> {
   // Codings are listed in the order they were applied, so they come off in reverse.
@@ -184,8 +186,8 @@ export async function decodeBody(
   const stages = unknownEncoding === null ? (decoders as Stage[]) : [];
   // The announced length is of the bytes as sent: it is the body's only when none is removed.
   const read = stages.length === 0
-    ? await readCapped(source, maxBodyBytes, source, opts.onDecoded, opts.pace, opts.expectedBytes ?? null)
-    : await readDecoded(source, stages, maxBodyBytes, contentEncoding, opts.shouldKeepWire === true, opts.onDecoded, opts.pace);
+    ? await readCapped(source, maxBodyBytes, source, opts.onDecoded, opts.pace, opts.expectedBytes ?? null, opts.onRead)
+    : await readDecoded(source, stages, maxBodyBytes, contentEncoding, opts.shouldKeepWire === true, opts.onDecoded, opts.pace, opts.onRead);
 
   // Not Buffer.concat: small Buffers are slices of a shared pool, and the parse pool transfers
   // this ArrayBuffer to a worker, which needs it whole and unshared (BodySink).
@@ -223,7 +225,7 @@ interface CappedRead {
  */
 async function readCapped(
   source: AsyncIterable<Buffer>, maxBodyBytes: number, toDestroy: Readable | null, onDecoded?: (chunk: Buffer) => void,
-  pace?: Pace, expectedBytes: number | null = null,
+  pace?: Pace, expectedBytes: number | null = null, onRead?: (bytes: number) => void,
 ): Promise<CappedRead> {
   let readBytes = 0;
   let isTruncated = false;
@@ -239,6 +241,7 @@ async function readCapped(
   try {
     for await (const chunk of source) {
       readBytes += chunk.length;
+      onRead?.(chunk.length);
       onDecoded?.(chunk);
       const room = maxBodyBytes - body.total;
       if (chunk.length > room) {
@@ -267,7 +270,7 @@ async function readCapped(
  */
 async function readDecoded(
   source: Readable, stages: Stage[], maxBodyBytes: number, contentEncoding: string | undefined, shouldKeepWire: boolean,
-  onDecoded: ((chunk: Buffer) => void) | undefined, pace: Pace | undefined,
+  onDecoded: ((chunk: Buffer) => void) | undefined, pace: Pace | undefined, onRead?: (bytes: number) => void,
 ): Promise<CappedRead> {
   let wireBytes = 0;
   // --archive: the bytes as received, kept only when decoding changes them.
@@ -275,6 +278,7 @@ async function readDecoded(
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       wireBytes += chunk.length;
+      onRead?.(chunk.length);
       wire?.push(chunk);
       done(null, chunk);
     },

@@ -29,6 +29,8 @@ import { requestTarget } from './request-target.js';
 import { isStaleConnectionError, takeStaleTimeout, watchStaleConnections } from './stale-connection.js';
 import { withTransferCodings } from './transfer-codings.js';
 import { dropBody } from './redirect-body.js';
+import { watchBodyIdle, type BodyIdleWatch } from './body-idle.js';
+import type { InFlightRequests } from '../fetched-elsewhere.js';
 import { createDocumentTail, framedStall, isUnframed, watchUnframed, type SilenceOptions, type WholeTest } from './unframed-body.js';
 
 export interface FetcherOptions {
@@ -59,6 +61,12 @@ export interface FetcherOptions {
    * stored one: it ends with a RedirectToStored. fetch() never asks it. @default none stored
    */
   isStored?: (url: string) => boolean;
+  /**
+   * Requests in flight by URL (fetched-elsewhere.ts), asked beside isStored: a hop to a URL whose
+   * own request is out waits for it (at most half of what is left of --timeout) and, its page
+   * stored by then, is not requested. Each hop a page fetch requests is noted here. @default none
+   */
+  inFlight?: InFlightRequests;
   /**
    * Bounds the bytes of bodies held at once (body-budget.ts): a body's reading pauses at the bound,
    * its deadline's clock stopped meanwhile. @default none: bodies are read as they come
@@ -228,6 +236,13 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/** Settles when `promise` does or after `ms`, whichever is first; never rejects. */
+async function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).catch(() => {});
+  clearTimeout(timer);
 }
 
 /** A Location normalizeUrl refuses (javascript:, a bad host): resolved as a browser would, else as sent. */
@@ -487,12 +502,24 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
       const hasTransferCodings = transfer !== undefined && transfer !== 'chunked';
       const maxBodyBytes = overrides.maxBodyBytes ?? config.maxBodyBytes;
       const reader = opts.bodyBudget?.open();
+      // A page's Content-Length body whose server falls silent (a GET answered like a HEAD) fails
+      // BODY_IDLE_MS into the silence, not at --timeout (body-idle.ts). robots.txt and sitemaps
+      // have their own watch (shortBody); a chunked or unframed body is not watched here.
+      const length = firstValue(res.headers['content-length']);
+      const idle: BodyIdleWatch | null = tail === null && overrides.shortBody === undefined && length !== undefined && length !== '0'
+        && !NO_CONTENT_STATUSES.has(res.statusCode) && !hasTransferCodings
+        ? watchBodyIdle(length, deadline.abortWith)
+        : null;
       // Held back by the budget: crawlite's own wait, not the server's slowness, so the deadline's
-      // clock stops; the crawl's stop still ends it.
+      // clock stops, and the idle watch's; the crawl's stop still ends it.
       const held = (wait: Promise<void> | null): Promise<void> | null => {
         if (wait === null) return null;
         const resume = deadline.hold();
-        return untilAborted(wait, deadline.signal).finally(resume);
+        const resumeIdle = idle?.hold();
+        return untilAborted(wait, deadline.signal).finally(() => {
+          resume();
+          resumeIdle?.();
+        });
       };
       const pace: Pace | undefined = reader && {
         reserve: (bytes) => held(reader.reserve(bytes)),
@@ -510,8 +537,12 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
           // Not a 204's or 304's, which may announce the length of what they stand for.
           ...(NO_CONTENT_STATUSES.has(res.statusCode) || hasTransferCodings ? {} : { expectedBytes: expectedLength(res.headers['content-length'], maxBodyBytes) }),
           ...(pace ? { pace } : {}),
+          ...(idle !== null ? { onRead: idle.onRead } : {}),
         },
-      ).finally(() => reader?.close());
+      ).finally(() => {
+        idle?.stop();
+        reader?.close();
+      });
       const headers = flattenHeaders(res.headers);
       return {
         result: {
@@ -581,6 +612,16 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         if (isStored?.(next)) return { entry, storedUrl: next, redirects, fetchedAt, elapsedMs: Math.round(performance.now() - startedAt) };
         const hopRefusal = await refuseHop(next);
         if (hopRefusal !== null) return hopRefusal;
+        if (isStored !== undefined && opts.inFlight !== undefined) {
+          // The target's own request is out (or another URL's hop there): its page is on its way,
+          // and requesting it too fetched it twice. A URL of this chain is this fetch's own.
+          const pending = redirects.some((hop) => hop.url === next) ? null : opts.inFlight.whenDone(next);
+          if (pending !== null) {
+            await untilAborted(settledWithin(pending, deadline.remainingMs() / 2), deadline.signal);
+            if (isStored(next)) return { entry, storedUrl: next, redirects, fetchedAt, elapsedMs: Math.round(performance.now() - startedAt) };
+          }
+          opts.inFlight.begin(next, entry.url);
+        }
         url = next;
         sentUrl = null;
       }

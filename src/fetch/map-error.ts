@@ -159,7 +159,10 @@ export function mapFetchError(err: unknown, state: AbortState): FetchError {
   // for with internal assertions, whose text ("assert(statusCode >= 100)", "assert(upgrade)") says
   // nothing to a user: say it as undici says a status over 999.
   const assertion = raw === 'ERR_ASSERTION' ? describe(err) : '';
-  const refusedStatus = /statusCode/.test(assertion) ? 99 : /upgrade/.test(assertion) ? 101 : null;
+  // A 101 that does name an Upgrade (a WebSocket server answering any GET so) undici refuses as a
+  // socket error, "bad upgrade", which read as a reset and was retried --retries times.
+  const isBadUpgrade = raw === 'UND_ERR_SOCKET' && describe(err) === 'bad upgrade';
+  const refusedStatus = /statusCode/.test(assertion) ? 99 : /upgrade/.test(assertion) || isBadUpgrade ? 101 : null;
   const isStatusAssertion = refusedStatus !== null;
   // undici's "bad response": an interim "100 Continue" the request did not ask for (RFC 9110 lets
   // a client skip it; undici drops the connection instead), or bytes nobody asked for.

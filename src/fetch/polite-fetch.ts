@@ -50,6 +50,8 @@ export interface PoliteFetchOptions {
  */
 export interface FetchedElsewhere {
   isFetched(): boolean;
+  /** The URL's own request starts now (inside its slot): a redirect hop to it waits for it (fetched-elsewhere.ts). */
+  onStart?(): void;
   onFetched(finalUrl: string): void;
 }
 
@@ -61,6 +63,18 @@ function entryHostStatus(r: FetchResult | FetchFailure | RedirectToStored): numb
 
 /** How long a URL taken while its host's probe is out waits before it is claimed again. */
 const PROBE_WAIT_MS = 1_000;
+
+/**
+ * How long a host may go on answering 429/503 to its probes before a probe's answer counts as an
+ * attempt of its URL. The probe is the one URL the host is asked for while it cools down; counted,
+ * it spent its --retries on the host's busy spell, not on anything of its own, and a host busy for
+ * a few minutes (Retry-After: 60, --retries 3) had the URL that happened to probe stored as a 429
+ * while every other URL of the host was fetched once it recovered. Only when more than one URL of
+ * the host was answered so in the cool-down: a 503 from one broken URL (the host's others fine) is
+ * that URL's, and its retries count as any 5xx's. Not counted forever: a host that refuses the
+ * crawler with 429 for good must still end, so after this long its probes count.
+ */
+export const FREE_PROBE_MS = 10 * 60_000;
 
 export type PoliteFetch = (entry: FrontierEntry, extraHeaders?: Record<string, string>, elsewhere?: FetchedElsewhere) => Promise<PoliteOutcome>;
 
@@ -94,6 +108,8 @@ export function createPoliteFetch(opts: PoliteFetchOptions): PoliteFetch {
     }
     await schedule.turn(host, signal);
     let isProbeWait = false;
+    /** This request is the host's probe after a cool-down (politeness.ts). */
+    let isProbe = false;
     const result = await limits.run<FetchResult | FetchFailure | RedirectToStored | number | 'fetchedElsewhere'>(host, () => {
       if (elsewhere?.isFetched()) {
         schedule.cancel(host);
@@ -113,6 +129,8 @@ export function createPoliteFetch(opts: PoliteFetchOptions): PoliteFetch {
         isProbeWait = true;
         return Promise.resolve(now() + PROBE_WAIT_MS);
       }
+      isProbe = schedule.busyState(host) !== null;
+      elsewhere?.onStart?.();
       schedule.start(host);
       // The cool-down is set before the slot is released (overload-hold.ts). A redirect hop's
       // was already set inside the hop's own slot, on the host that answered (polite-stage.ts).
@@ -147,13 +165,32 @@ export function createPoliteFetch(opts: PoliteFetchOptions): PoliteFetch {
     const status = 'code' in result ? null : result.status;
     const headers = 'code' in result ? {} : result.headers;
     const at = now();
+    const isOverloaded = (status === 429 || status === 503) && answeringHost(result as FetchResult) === host;
+    if (isOverloaded) schedule.noteOverload(host, entry.url);
+    const busy = isProbe && isOverloaded ? schedule.busyState(host) : null;
+    if (busy !== null && busy.isManyUrls && at - busy.since < FREE_PROBE_MS) {
+      // The host is still busy: its probe waits on with it, its attempts untouched. The wait grows
+      // with the probes the host refused (or is its Retry-After), as a URL's retries would.
+      const wait = decideRetry({ attempt: Math.max(entry.attempt, busy.overloads - 1), status, headers }, { ...config, retries: Infinity }, at);
+      const delayMs = wait?.delayMs ?? config.retryMaxDelayMs;
+      schedule.hold(host, at + delayMs);
+      const busyS = Math.round((at - busy.since) / 1000);
+      return {
+        kind: 'deferred', dueAt: at + delayMs + PROBE_WAIT_MS, isAttempt: false, code: null,
+        message: `HTTP ${status} to the probe of a host cooling down (busy for ${busyS} s); no attempt counted; again in ${delayMs} ms`,
+      };
+    }
     const failure = 'code' in result ? { isRetryableFailure: result.retryable, code: result.code } : {};
     const retry = decideRetry({ attempt: entry.attempt, status, headers, ...failure }, config, at);
     if (status === 429 || status === 503) schedule.hold(answeringHost(result as FetchResult), at + (retry?.delayMs ?? holdMs(result as FetchResult, config, at)));
     if (retry) {
       const code = 'code' in result ? result.code : null;
       const detail = 'code' in result ? `: ${result.message}` : '';
-      return { kind: 'deferred', dueAt: at + retry.delayMs, isAttempt: true, code, message: `${retry.reason}${detail}` };
+      // Answered 429/503 by its own host: back a moment after the host's cool-down ends, so that
+      // another URL of the host probes it first. Its answer tells a busy host (isManyUrls) from one
+      // broken URL; the same URL probing again and again could not.
+      const dueAt = at + retry.delayMs + (isOverloaded ? PROBE_WAIT_MS : 0);
+      return { kind: 'deferred', dueAt, isAttempt: true, code, message: `${retry.reason}${detail}` };
     }
     if ('code' in result) {
       const tries = entry.attempt + 1;

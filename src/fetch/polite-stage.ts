@@ -6,6 +6,7 @@
  * - the fetcher, whose redirect hops are checked against their own origin's robots.txt and go
  *   through their own host's turn, slot and cool-down.
  */
+import type { InFlightRequests } from '../fetched-elsewhere.js';
 import type { Dispatcher } from 'undici';
 import { defaultPolitenessConfig, type FetchConfig, type PolitenessConfig } from '../config/schema.js';
 import type { ErrorCode } from '../errors.js';
@@ -36,6 +37,8 @@ export interface PoliteStageOptions {
   bodyBudget?: BodyBudget;
   /** Whether a URL's page is already stored; a page's redirect hop there is not requested (FetcherOptions.isStored). */
   isStored?: (url: string) => boolean;
+  /** Requests in flight by URL: a page's hop to one waits for it (FetcherOptions.inFlight). */
+  inFlight?: InFlightRequests;
   /**
    * Told when a host may have become ready without a fetch ending (a taken URL started, so its
    * host's gap now runs from it; robots.txt loaded): the scheduler, sleeping until a fetch ends
@@ -101,6 +104,7 @@ export function createPoliteStage(opts: PoliteStageOptions): PoliteStage {
     headerOrigins: opts.headerOrigins,
     ...(opts.bodyBudget ? { bodyBudget: opts.bodyBudget } : {}),
     isStored: opts.isStored,
+    ...(opts.inFlight ? { inFlight: opts.inFlight } : {}),
     runHop: (url, send, hop) => runHop(url, send, hop),
     checkHop: async (url) => {
       const verdict = await robots.check(url, { isNested: true });

@@ -50,6 +50,16 @@ export interface HostSchedule {
   /** Until when the host is cooled down (0 when it is not). */
   heldUntil(host: string): number;
   /**
+   * While the host is probed after a cool-down: since when it has been answering 429/503 (the hold
+   * that began it) and how many probes it answered so; null when it is not being probed.
+   */
+  busyState(host: string): BusyState | null;
+  /**
+   * `url` of the host was answered 429/503: noted for the cool-down being probed (its busyState's
+   * `isManyUrls`). Nothing when the host is not being probed.
+   */
+  noteOverload(host: string, url: string): void;
+  /**
    * When the host may next start a request: its cool-down and its gap since the last start, but
    * not hop reservations (a taken URL rechecks this inside its slot: a hop may have started since).
    */
@@ -69,6 +79,14 @@ export interface HostSchedule {
   nextReadyAt(now?: number): number | null;
 }
 
+/** A cool-down being probed (HostSchedule.busyState). */
+export interface BusyState {
+  since: number;
+  overloads: number;
+  /** 429/503 came for more than one URL of the host in it: the host is busy, not one URL broken. */
+  isManyUrls: boolean;
+}
+
 interface HostState {
   lastStartAt: number;
   heldUntil: number;
@@ -80,6 +98,13 @@ interface HostState {
   isProbing: boolean;
   /** Requests started and not ended (counted only while probing matters). */
   inFlight: number;
+  /** When the cool-down being probed began (the hold that set isProbing). */
+  busySince: number;
+  /** Probes answered 429/503 since then. */
+  overloads: number;
+  /** A URL answered 429/503 in this cool-down, and whether another one was too. */
+  overloadedUrl: string | null;
+  isManyUrls: boolean;
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
@@ -107,7 +132,7 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
   const get = (host: string): HostState => {
     let s = hosts.get(host);
     if (!s) {
-      s = { lastStartAt: -Infinity, heldUntil: 0, pending: 0, crawlDelayMs: 0, hopsUntil: 0, isProbing: false, inFlight: 0 };
+      s = { lastStartAt: -Infinity, heldUntil: 0, pending: 0, crawlDelayMs: 0, hopsUntil: 0, isProbing: false, inFlight: 0, busySince: 0, overloads: 0, overloadedUrl: null, isManyUrls: false };
       hosts.set(host, s);
     }
     return s;
@@ -150,6 +175,7 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
       if (s.inFlight > 0) s.inFlight -= 1;
       const wasProbing = s.isProbing;
       if (status !== undefined && status !== 429 && status !== 503) s.isProbing = false;
+      else if (wasProbing && (status === 429 || status === 503)) s.overloads += 1;
       if (wasProbing) opts.onTurnFreed?.();
       forget(host, s, Date.now());
     },
@@ -172,10 +198,26 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
     hold(host, untilMs) {
       const s = get(host);
       s.heldUntil = Math.max(s.heldUntil, untilMs);
+      if (!s.isProbing) {
+        s.busySince = Date.now();
+        s.overloads = 0;
+        s.overloadedUrl = null;
+        s.isManyUrls = false;
+      }
       s.isProbing = true;
     },
     heldUntil(host) {
       return hosts.get(host)?.heldUntil ?? 0;
+    },
+    busyState(host) {
+      const s = hosts.get(host);
+      return s !== undefined && s.isProbing ? { since: s.busySince, overloads: s.overloads, isManyUrls: s.isManyUrls } : null;
+    },
+    noteOverload(host, url) {
+      const s = hosts.get(host);
+      if (s === undefined || !s.isProbing) return;
+      if (s.overloadedUrl === null) s.overloadedUrl = url;
+      else if (s.overloadedUrl !== url) s.isManyUrls = true;
     },
     gapReadyAt(host) {
       const s = hosts.get(host);

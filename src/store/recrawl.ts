@@ -44,6 +44,7 @@ import type { FetchResult, FrontierEntry, ParseOutcome, PageRecord } from '../ty
 import type { ErrorCode } from '../errors.js';
 import { prepareSearchRemoval } from '../search/search-index.js';
 import { isRetryableStatus } from '../fetch/retry-policy.js';
+import { boundHeaders } from './stored-headers.js';
 
 export type RecrawlStatus = 'changed' | 'unchanged' | 'gone';
 
@@ -206,7 +207,8 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
         if (value !== undefined) refreshed[name] = value;
       }
       writer.enqueue((now) => {
-        touchPage.run(result.fetchedAt, Math.round(result.elapsedMs), runId, prior.recrawlId, JSON.stringify(refreshed), entry.id);
+        // Bounded as a stored page's headers are (stored-headers.ts): a validator can be as long as a head.
+        touchPage.run(result.fetchedAt, Math.round(result.elapsedMs), runId, prior.recrawlId, JSON.stringify(boundHeaders(refreshed)), entry.id);
         markDone.run(now, entry.id);
         // The row was fetched and stored again in this run: it counts in the run's pages.
         writer.countPageStored();

@@ -17,6 +17,7 @@ import { corruptError, isStoreCorrupt } from './store-corrupt.js';
 import type { AddedUrls, Discovered, FrontierEntry, LinkRecord, PageRecord, RedirectHop } from '../types.js';
 import type { StoreConfig } from '../config/schema.js';
 import { UrlIdCache } from './url-id-cache.js';
+import { boundHeaders } from './stored-headers.js';
 import { BodyCopies } from './body-copies.js';
 import { SignatureCopies } from './signature-copies.js';
 import { selectClaimable } from './claim-urls.js';
@@ -634,7 +635,7 @@ export class Writer {
     for (const h of this.#hooks) h.beforeInsert?.(urlId, record, now);
     const info = s.insertPage.run(
       urlId, entry.url, fetch.finalUrl, fetch.status, fetch.contentType,
-      JSON.stringify(fetch.headers), fetch.redirects.length ? JSON.stringify(fetch.redirects) : null,
+      JSON.stringify(boundHeaders(fetch.headers)), fetch.redirects.length ? JSON.stringify(fetch.redirects) : null,
       fetch.fetchedAt, Math.round(fetch.elapsedMs), entry.depth,
       parsed?.title ?? null, parsed?.description ?? null, parsed?.canonical ?? null, parsed?.language ?? null, parsed?.encoding ?? null,
       parsed?.htmlBytes ?? 0, fetch.wireBytes, parsed?.content.byteLength ?? 0, fetch.isTruncated ? 1 : 0, parsed?.linksFound ?? 0,
