@@ -4,9 +4,12 @@ import { shellWord } from '../shell-word.js';
 import type { CrawlProgress, CrawlSummary } from '../crawl.js';
 import type { CrawlDelayNotice, SeedRedirect } from '../types.js';
 import type { SitemapReport } from '../frontier/sitemaps.js';
-import { formatBinaryBytes, formatCount } from '../format-numbers.js';
+import { formatBinaryBytes, formatCount, formatDuration } from '../format-numbers.js';
 import type { RerunJob } from '../config/continue-hint.js';
 import type { RecrawlStats } from '../store/recrawl.js';
+
+// The one duration format (1m05s) of the summary, the status lines, stats and report.
+export { formatDuration };
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -23,21 +26,6 @@ export function formatBytes(n: number): string {
 /** `1 page`, `2 pages`: the count as given (already formatted or not) and the noun agreeing with it. */
 export function plural(n: number, noun: string, shown: string = String(n)): string {
   return `${shown} ${n === 1 ? noun : `${noun}s`}`;
-}
-
-const pad2 = (n: number): string => String(n).padStart(2, '0');
-
-/**
- * 12.3s under a minute, 1m05s under an hour, then 2h05m. The value is rounded to the shown unit
- * before it is split, so 119.6 s reads 2m00s (not 1m60s) and 59.96 s reads 1m00s (not 60.0s).
- */
-export function formatDuration(ms: number): string {
-  const tenths = Math.round(ms / 100);
-  if (tenths < 600) return `${(tenths / 10).toFixed(1)}s`;
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${pad2(seconds % 60)}s`;
-  const minutes = Math.round(ms / 60_000);
-  return `${Math.floor(minutes / 60)}h${pad2(minutes % 60)}m`;
 }
 
 export function formatProgressLine(p: CrawlProgress): string {
