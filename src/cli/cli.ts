@@ -20,6 +20,7 @@ import { CRAWL_NEGATABLE } from './commands/crawl.js';
 import { refuseDashQuery } from './dash-query.js';
 import { joinDashValues, withDashValueHint } from './dash-values.js';
 import { unknownCommandMessage } from './unknown-command.js';
+import { labelOptionUnits } from './help-units.js';
 
 /** `crawl, stats, ... or report`, from the command table, so a new command cannot be left out (search once was). */
 function listCommandNames(): string {
@@ -124,7 +125,8 @@ async function main(typed: string[]): Promise<void> {
     await cli.parseAsync(argv, (_err: unknown, _argv: unknown, output: string) => (shown = output));
     if (shown !== '') {
       const { writeStdout } = await import('../export/stream-backpressure.js');
-      await writeStdout(`${shown}\n`);
+      // --help's type column: [number], [bytes] or [duration] for options read as strings (help-units.ts).
+      await writeStdout(`${labelOptionUnits(shown)}\n`);
     }
   } catch (err) {
     process.exitCode = reportError(err, isDebug);
