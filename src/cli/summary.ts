@@ -141,9 +141,11 @@ export function formatTrapSkips(counts: NonNullable<CrawlSummary['trapSkips']>):
  * 4xx and 5xx answers are stored as pages, not counted as failures; without this line a run of
  * 404 seeds said "2 pages stored, 0 failed" and then exited 1 with "every seed failed (HTTP 404)".
  */
-export function formatHttpErrors(count: number): string | null {
+export function formatHttpErrors(count: number, dbPath = 'data/crawl.db'): string | null {
   if (count === 0) return null;
-  return `  ${plural(count, 'page', count.toLocaleString('en-US'))} of those answered with an HTTP error status (4xx or 5xx); crawlite stats lists them by status`;
+  // The command that lists them: stats counts them by status but names no URL (QA 21).
+  const list = `crawlite export --db ${shellWord(dbPath)} --status 4xx,5xx --fields url,status`;
+  return `  ${plural(count, 'page', count.toLocaleString('en-US'))} of those answered with an HTTP error status (4xx or 5xx); list them: ${list}`;
 }
 
 /**
@@ -183,7 +185,7 @@ export function formatWalGrowth(dbPath: string, walBytes: number): string {
 
 export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [], rerunJob: RerunJob | null = null): string {
   const trapLine = s.trapSkips ? formatTrapSkips(s.trapSkips) : null;
-  const httpErrorLine = formatHttpErrors(s.outcome?.httpErrors ?? 0);
+  const httpErrorLine = formatHttpErrors(s.outcome?.httpErrors ?? 0, s.dbPath);
   const errors = Object.entries(s.errorsByCode).sort((a, b) => b[1] - a[1]);
   const lines = [
     '',
