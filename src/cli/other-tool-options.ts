@@ -45,6 +45,7 @@ const OTHER: Readonly<Record<string, OtherOption>> = {
   r: { option: 'max-depth', say: 'no -r: crawl follows links by default (--max-depth bounds it)' },
   recursive: { option: 'max-depth', say: 'no --recursive: crawl follows links by default (--max-depth bounds it)' },
   mirror: { option: 'max-depth', say: 'no --mirror: crawl follows links by default and stores every page in --db' },
+  m: { option: 'max-depth', say: 'no -m (--mirror): crawl follows links by default and stores every page in --db' },
   c: { option: 'db', say: 'no -c: run the same crawl command again on its --db to continue it' },
   continue: { option: 'db', say: 'no --continue: run the same crawl command again on its --db to continue it' },
   'warc-file': { option: 'archive', say: 'for a WARC file: crawl --archive, then crawlite export --format warc --out crawl.warc.gz' },
