@@ -20,6 +20,8 @@ import { CRAWL_NEGATABLE } from './commands/crawl.js';
 import { refuseDashQuery } from './dash-query.js';
 import { joinDashValues, withDashValueHint } from './dash-values.js';
 import { unknownCommandMessage } from './unknown-command.js';
+import { labelOptionUnits } from './help-units.js';
+import { refuseWgetBundles } from './other-tool-options.js';
 
 /** `crawl, stats, ... or report`, from the command table, so a new command cannot be left out (search once was). */
 function listCommandNames(): string {
@@ -117,6 +119,8 @@ async function main(typed: string[]): Promise<void> {
   try {
     // Before yargs, which reads `search -html` as short flags, -h among them (help, exit 0).
     refuseDashQuery(argv);
+    // Before yargs too, which reads wget's -nv as -n -v: the version, exit 0.
+    refuseWgetBundles(argv);
     // With a callback, yargs hands over what it would print itself (--help, --version) instead of
     // printing it with console.log, which drops write errors, and exiting 0: `crawlite --help >
     // /dev/full` succeeded. Written as every command writes stdout, a failure is the same line.
@@ -124,7 +128,8 @@ async function main(typed: string[]): Promise<void> {
     await cli.parseAsync(argv, (_err: unknown, _argv: unknown, output: string) => (shown = output));
     if (shown !== '') {
       const { writeStdout } = await import('../export/stream-backpressure.js');
-      await writeStdout(`${shown}\n`);
+      // --help's type column: [number], [bytes] or [duration] for options read as strings (help-units.ts).
+      await writeStdout(`${labelOptionUnits(shown)}\n`);
     }
   } catch (err) {
     process.exitCode = reportError(err, isDebug);

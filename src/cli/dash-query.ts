@@ -12,6 +12,8 @@ import { searchOptions } from './commands/search.js';
 const GLOBAL_FLAGS = new Set(['debug', 'help', 'version']);
 const SHORT_FLAGS = new Set(['-h', '-v']);
 const VALUE_FLAGS = new Set(Object.entries(searchOptions).filter(([, o]) => o.type === 'string').map(([name]) => name));
+// Search's one-letter names of string options (-n for --limit), each followed by its value.
+const SHORT_VALUE_FLAGS = new Set(Object.values(searchOptions).flatMap((o) => ('alias' in o ? [`-${o.alias}`] : [])));
 const BOOLEAN_FLAGS = new Set(Object.entries(searchOptions).filter(([, o]) => o.type === 'boolean').map(([name]) => name));
 
 /**
@@ -38,6 +40,11 @@ export function refuseDashQuery(args: readonly string[]): void {
       if (!isKnown) return;
       options.push(arg);
       if (VALUE_FLAGS.has(name) && long[2] === undefined && i + 1 < args.length) options.push(args[++i]!);
+      continue;
+    }
+    if (SHORT_VALUE_FLAGS.has(arg)) {
+      options.push(arg);
+      if (i + 1 < args.length) options.push(args[++i]!);
       continue;
     }
     if (SHORT_FLAGS.has(arg)) {

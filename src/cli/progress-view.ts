@@ -9,7 +9,7 @@
  */
 import type { createLogUpdate } from 'log-update';
 import type { CrawlEvent, CrawlOptions, CrawlProgress, CrawlSummary } from '../crawl.js';
-import { createRateMeter, formatStatusBlock, formatStatusLine } from './status-lines.js';
+import { createRateMeter, formatStatusBlock, formatStatusLine, rowsOnScreen } from './status-lines.js';
 import { formatJsonEvent, formatJsonSummary } from './log-json.js';
 import { formatSummary } from './summary.js';
 import { secondsFlag } from '../config/numeric-flag.js';
@@ -88,20 +88,41 @@ export function createProgressView(o: ViewOptions): ProgressView {
 function createTtyView(o: ViewOptions, rate: (p: CrawlProgress) => number | null): ProgressView {
   if (!o.createLogUpdate) throw new TypeError('the tty view needs createLogUpdate');
   const render = o.createLogUpdate(o.stream);
+  const columns = () => o.stream.columns || 80;
   let last: CrawlProgress | null = null;
   let isDone = false;
   let lastRate: number | null = null;
+  /** The block on screen, as drawn ('' when none is): what a narrower terminal may have reflowed. */
+  let drawn = '';
+  // log-update erases as many rows as it drew lines; after the terminal narrowed, the block's lines
+  // may take more rows (rowsOnScreen), which are erased here and log-update told to forget its own.
+  const clear = () => {
+    const rows = rowsOnScreen(drawn, columns());
+    if (rows > drawn.split('\n').length) {
+      o.stream.write(`${'\u001B[2K\u001B[1A'.repeat(rows)}\u001B[2K\u001B[G`);
+      render.done();
+    } else {
+      render.clear();
+    }
+    drawn = '';
+  };
   const draw = () => {
     if (!last || isDone) return;
-    render(formatStatusBlock(last, { maxPages: o.maxPages, recentRate: lastRate, isColor: o.isColor, columns: o.stream.columns || 80 }));
+    const block = formatStatusBlock(last, { maxPages: o.maxPages, recentRate: lastRate, isColor: o.isColor, columns: columns() });
+    if (rowsOnScreen(drawn, columns()) > drawn.split('\n').length) clear();
+    render(block);
+    drawn = block;
   };
+  // Redrawn as soon as the terminal changes size, not at the next progress tick.
+  o.stream.on('resize', draw);
   // A second Ctrl+C calls process.exit(): erase the block on the way out so the shell prompt
   // does not land in the middle of it (log-update itself restores the cursor).
   const erase = () => {
     if (isDone) return;
     isDone = true;
     stopHandlingSuspend();
-    render.clear();
+    o.stream.off('resize', draw);
+    clear();
     render.done();
   };
   process.once('exit', erase);
@@ -112,6 +133,7 @@ function createTtyView(o: ViewOptions, rate: (p: CrawlProgress) => number | null
   // `fg` lines instead (QA). Only here: with no terminal view, Ctrl+Z stops the process as usual.
   const suspend = () => {
     render.done();
+    drawn = '';
     process.kill(process.pid, 'SIGSTOP');
   };
   const resume = () => draw();
@@ -131,7 +153,7 @@ function createTtyView(o: ViewOptions, rate: (p: CrawlProgress) => number | null
       },
     },
     say: (line) => {
-      render.clear();
+      clear();
       o.stream.write(`${line}\n`);
       draw();
     },

@@ -57,8 +57,11 @@ function suggestFor(message: string, line: string, known: string[], words: reado
   if (typed === undefined) return null;
   // `crawlite stats data/x.db`: the database typed as an argument, as sqlite3 takes it.
   if (words.includes(typed) && known.includes('db') && isDbLike(typed)) return `--db ${shellWord(typed)}`;
+  // Another tool's option first: `-D` (wget's --domains) is no typo of --db, `--max-size` none of --max-time.
+  const other = otherToolOption(typed, known);
+  if (other !== null) return other;
   const option = suggestOption(typed, known);
-  return option === null ? otherToolOption(typed, known) : `--${option}`;
+  return option === null ? null : `--${option}`;
 }
 
 /** A word typed alone that names a database: a file that exists, or a name ending .db or .sqlite. */

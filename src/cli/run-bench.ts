@@ -12,6 +12,8 @@ import { openReadOnly, refuseUnwritablePath } from '../store/db.js';
 import { runCrawl } from '../crawl.js';
 import { startSiteServer } from '../bench/serve-site.js';
 import { MAX_PAGE_BYTES, MIN_PAGE_BYTES } from '../bench/site.js';
+import { parseByteSize } from '../config/byte-size.js';
+import { UsageError } from '../errors.js';
 import { saveResult } from '../bench/results.js';
 import { formatBytes, formatProgressLine } from './summary.js';
 import { onInterrupt } from './run-crawl.js';
@@ -28,7 +30,7 @@ export async function runBench(typed: BenchFlags): Promise<number> {
   const flags = { ...typed, db: typed.db ?? 'data/bench.db' };
   checkDbPath(flags.db);
   const pages = optionalInt('--pages', flags.pages, 1, 10_000_000) ?? 1000;
-  const pageBytes = optionalInt('--page-bytes', flags.pageBytes, MIN_PAGE_BYTES, MAX_PAGE_BYTES) ?? 50_000;
+  const pageBytes = pageBytesFlag(flags.pageBytes) ?? 50_000;
   // A job file (--config) supplies every option but the seeds and the db; flags still win.
   // Its reader (yaml) and schema (zod) imported only then, as for a crawl (config/load-job.ts).
   const job = flags.config === undefined ? null : (await import('../config/job-file.js')).readJobFile(flags.config);
@@ -74,6 +76,14 @@ export async function runBench(typed: BenchFlags): Promise<number> {
   if (shortfall === null) return 0;
   process.stderr.write(`${shortfall}\n`);
   return 1;
+}
+
+/** --page-bytes as --max-bytes takes it, plain or with a unit (50000, 50KB): `5KB` was refused as no whole number (QA 21). */
+function pageBytesFlag(value: unknown): number | null {
+  if (value === undefined) return null;
+  const n = parseByteSize(value);
+  if (Number.isFinite(n) && n >= MIN_PAGE_BYTES && n <= MAX_PAGE_BYTES) return n;
+  throw new UsageError('CRAWL_USAGE', `invalid --page-bytes '${String(value)}': expected a size from ${MIN_PAGE_BYTES} to ${MAX_PAGE_BYTES} bytes, plain or with a unit (50000, 50KB)`);
 }
 
 async function runMatrixBench(flags: BenchFlags): Promise<number> {

@@ -88,6 +88,21 @@ function fit(line: string, columns: number): string {
   return out;
 }
 
+/** Visible characters of a line: colour escapes do not count. */
+const visibleLength = (line: string): number => line.replace(/\u001B\[[0-9;]*m/g, '').length;
+
+/**
+ * The rows `block`, drawn fitting an earlier, wider terminal, takes once the terminal is `columns`
+ * wide: a terminal that reflows its lines on resize (tmux, VTE, iTerm2, kitty, Windows Terminal)
+ * splits each line longer than the new width over several rows, and erasing only as many rows as
+ * lines were drawn left the first of them on screen, a stale status line (QA 21).
+ */
+export function rowsOnScreen(block: string, columns: number): number {
+  if (block === '') return 0;
+  const width = Math.max(1, columns);
+  return block.split('\n').reduce((rows, line) => rows + Math.max(1, Math.ceil(visibleLength(line) / width)), 0);
+}
+
 /** The status block for a terminal: two lines, three with a bar when --max-pages bounds the crawl. */
 export function formatStatusBlock(p: CrawlProgress, ctx: StatusContext): string {
   const c = ctx.isColor;

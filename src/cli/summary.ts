@@ -4,9 +4,12 @@ import { shellWord } from '../shell-word.js';
 import type { CrawlProgress, CrawlSummary } from '../crawl.js';
 import type { CrawlDelayNotice, SeedRedirect } from '../types.js';
 import type { SitemapReport } from '../frontier/sitemaps.js';
-import { formatBinaryBytes, formatCount } from '../format-numbers.js';
+import { formatBinaryBytes, formatCount, formatDuration } from '../format-numbers.js';
 import type { RerunJob } from '../config/continue-hint.js';
 import type { RecrawlStats } from '../store/recrawl.js';
+
+// The one duration format (1m05s) of the summary, the status lines, stats and report.
+export { formatDuration };
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -23,21 +26,6 @@ export function formatBytes(n: number): string {
 /** `1 page`, `2 pages`: the count as given (already formatted or not) and the noun agreeing with it. */
 export function plural(n: number, noun: string, shown: string = String(n)): string {
   return `${shown} ${n === 1 ? noun : `${noun}s`}`;
-}
-
-const pad2 = (n: number): string => String(n).padStart(2, '0');
-
-/**
- * 12.3s under a minute, 1m05s under an hour, then 2h05m. The value is rounded to the shown unit
- * before it is split, so 119.6 s reads 2m00s (not 1m60s) and 59.96 s reads 1m00s (not 60.0s).
- */
-export function formatDuration(ms: number): string {
-  const tenths = Math.round(ms / 100);
-  if (tenths < 600) return `${(tenths / 10).toFixed(1)}s`;
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${pad2(seconds % 60)}s`;
-  const minutes = Math.round(ms / 60_000);
-  return `${Math.floor(minutes / 60)}h${pad2(minutes % 60)}m`;
 }
 
 export function formatProgressLine(p: CrawlProgress): string {
@@ -153,9 +141,11 @@ export function formatTrapSkips(counts: NonNullable<CrawlSummary['trapSkips']>):
  * 4xx and 5xx answers are stored as pages, not counted as failures; without this line a run of
  * 404 seeds said "2 pages stored, 0 failed" and then exited 1 with "every seed failed (HTTP 404)".
  */
-export function formatHttpErrors(count: number): string | null {
+export function formatHttpErrors(count: number, dbPath = 'data/crawl.db'): string | null {
   if (count === 0) return null;
-  return `  ${plural(count, 'page', count.toLocaleString('en-US'))} of those answered with an HTTP error status (4xx or 5xx); crawlite stats lists them by status`;
+  // The command that lists them: stats counts them by status but names no URL (QA 21).
+  const list = `crawlite export --db ${shellWord(dbPath)} --status 4xx,5xx --fields url,status`;
+  return `  ${plural(count, 'page', count.toLocaleString('en-US'))} of those answered with an HTTP error status (4xx or 5xx); list them: ${list}`;
 }
 
 /**
@@ -195,7 +185,7 @@ export function formatWalGrowth(dbPath: string, walBytes: number): string {
 
 export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [], rerunJob: RerunJob | null = null): string {
   const trapLine = s.trapSkips ? formatTrapSkips(s.trapSkips) : null;
-  const httpErrorLine = formatHttpErrors(s.outcome?.httpErrors ?? 0);
+  const httpErrorLine = formatHttpErrors(s.outcome?.httpErrors ?? 0, s.dbPath);
   const errors = Object.entries(s.errorsByCode).sort((a, b) => b[1] - a[1]);
   const lines = [
     '',

@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { readSnapshot, type Db } from '../store/db.js';
-import { formatBinaryBytes, formatCount } from '../format-numbers.js';
+import { formatBinaryBytes, formatCount, formatDuration } from '../format-numbers.js';
 import { readRecrawlStats, type RecrawlStats } from '../store/recrawl.js';
 import { LOCK_KEYS, lockState, parseLock } from '../store/writer-lock.js';
 
@@ -258,14 +258,6 @@ export function readStats(dbPath: string): Stats {
 
 // ---- text output ----
 
-
-function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${s}s`;
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h > 0 ? `${h}h ${m}m ${s % 60}s` : `${m}m ${s % 60}s`;
-}
 
 /** Pads each column to its widest cell; `right` marks the columns aligned right (numbers). */
 function alignColumns(rows: string[][], right: readonly boolean[], indent = '  '): string[] {

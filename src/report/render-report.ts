@@ -5,15 +5,10 @@
 import type { ReportData, TopCounts } from './read-report.js';
 import { barChart, columnChart, escapeHtml, timeChart, type Datum } from './svg-charts.js';
 import { depthLabel, depthNote } from './depth-buckets.js';
-import { formatBinaryBytes, formatCount } from '../format-numbers.js';
+import { formatBinaryBytes, formatCount, formatDuration } from '../format-numbers.js';
 
 function duration(ms: number | null): string {
-  if (ms === null) return '–';
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${(ms / 1000).toFixed(1)} s`;
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h > 0 ? `${h} h ${m} min` : `${m} min ${s % 60} s`;
+  return ms === null ? '–' : formatDuration(ms);
 }
 
 const CSS = `

@@ -4,7 +4,7 @@
  * Writer, which serializes every write through it); everything else uses openReadOnly.
  */
 import Database from 'better-sqlite3';
-import { existsSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StoreError, isCrawlError } from '../errors.js';
 import { addMissingColumns } from './add-columns.js';
@@ -433,6 +433,25 @@ export function refuseUnwritablePath(path: string): void {
   const cantOpen = Object.assign(new Error('unable to open database file'), { code: 'SQLITE_CANTOPEN' });
   const why = whyNotWritable(path, cantOpen);
   if (why !== cantOpen.message) throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: ${why}; ${WRITABLE_HINT}`);
+  refuseUncreatable(path);
+}
+
+/**
+ * access(2) allows root everything, so `bench --db /sys/x.db` passed the checks above, served its
+ * site and only then failed in SQLite's open (QA 21): where the file system itself refuses (sysfs,
+ * procfs, a read-only bind mount seen as writable), only making the file tells. A file made here
+ * is removed again; an existing one is opened for writing and left as it is.
+ */
+function refuseUncreatable(path: string): void {
+  const isNew = !existsSync(path);
+  try {
+    closeSync(openSync(path, isNew ? 'wx' : 'r+'));
+  } catch (err) {
+    const failure = err as NodeJS.ErrnoException;
+    const reason = failure.code === 'EACCES' || failure.code === 'EPERM' ? 'permission denied' : (/^[A-Z0-9_]+: ([^,]+)/.exec(failure.message)?.[1] ?? failure.message);
+    throw new StoreError('CRAWL_STORE_OPEN', `cannot open database ${path}: ${isNew ? 'it cannot be created' : 'it cannot be written'} there (${reason}); ${WRITABLE_HINT}`, { cause: err });
+  }
+  if (isNew) unlinkSync(path);
 }
 
 /** Opens an existing database read-only; works while a crawl is writing (WAL). */

@@ -16,6 +16,8 @@ export interface Terminal {
   /** Whether the terminal's cursor is visible (tmux's cursor_flag). */
   isCursorVisible(): boolean;
   sendKeys(...keys: string[]): void;
+  /** Resizes the terminal, as a user dragging its window's edge does: the program gets SIGWINCH. */
+  resize(columns: number, rows: number): void;
   /** Closes the terminal as a user closing its window does: tmux sends the pane's processes SIGHUP. */
   close(): void;
   /** Polls the screen until `pattern` matches; fails after `timeoutMs`. */
@@ -40,6 +42,7 @@ export function openTerminal(t: TestContext, command: string, env: Record<string
     screen,
     isCursorVisible: () => tmux('display-message', '-p', '-t', 'crawl', '#{cursor_flag}').trim() === '1',
     sendKeys: (...keys) => void tmux('send-keys', '-t', 'crawl', ...keys),
+    resize: (columns, rows) => void tmux('resize-window', '-t', 'crawl', '-x', String(columns), '-y', String(rows)),
     close: () => void tmux('kill-session', '-t', 'crawl'),
     waitFor: async (pattern, timeoutMs = 30_000) => {
       const deadline = Date.now() + timeoutMs;

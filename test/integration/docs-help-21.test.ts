@@ -37,6 +37,8 @@ const OTHER_PROGRAMS = new Set([
   '--no-warc-compression',
   '--headless', '--screenshot', '--window-size', '--no-sandbox',
   '--heap-growing-percent', '--seed', '--rounds',
+  // wget's long names, quoted where errors.md explains its two-letter forms (-nv, -np, ...)
+  '--no-verbose', '--no-clobber', '--no-directories', '--no-host-directories',
 ]);
 
 test("every option in each command's --help is documented, and the docs name no option and no command crawlite lacks", async () => {

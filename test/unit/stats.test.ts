@@ -153,7 +153,7 @@ test('formats an aligned text block', (t) => {
       'latest run  #2 running, started 2024-05-01T12:01:40.000Z: 2 pages, 0 failed so far (2 runs in all)',
       'pages       5',
       'urls        11',
-      'crawl time  14s, 0.4 pages/s',
+      'crawl time  14.0s, 0.4 pages/s',
       'bytes       1000 B raw, 640 B on the wire, 45 B stored',
       '',
       'url states',

@@ -21,7 +21,7 @@ export const benchCommand: CommandModule<object, BenchFlags> = {
   builder: (y) =>
     y
       .option('pages', { describe: 'Pages in the generated site', type: 'string', requiresArg: true, defaultDescription: '1000' })
-      .option('page-bytes', { describe: 'Average page size in bytes', type: 'string', requiresArg: true, defaultDescription: '50000' })
+      .option('page-bytes', { describe: 'Average page size, in bytes or with a unit (5KB, 500KB)', type: 'string', requiresArg: true, defaultDescription: '50000' })
       .option('concurrency', { describe: 'Requests in flight', type: 'string', requiresArg: true, defaultDescription: '32' })
       .option('workers', { describe: 'Parse threads (0 = parse on the main thread)', type: 'string', requiresArg: true, defaultDescription: 'CPU cores' })
       .option('config', { describe: 'Job file to crawl the bench site with (its seeds and db are ignored)', type: 'string', requiresArg: true })

@@ -14,7 +14,8 @@ interface SearchFlags {
 /** The search command's options; cli/dash-query.ts reads them too, to tell a -word from an option. */
 export const searchOptions = {
   db: { describe: 'SQLite file to read', type: 'string', default: DEFAULT_DB_PATH, defaultDescription: DEFAULT_DB_PATH, requiresArg: true },
-  limit: { describe: 'Most results', default: 10, type: 'string', requiresArg: true },
+  // -n as head -n takes it: `search x -n 5` read as a query with the word -n (QA 21).
+  limit: { alias: 'n', describe: 'Most results', default: 10, type: 'string', requiresArg: true },
   json: { describe: 'One JSON object per result: rank, url, title, score, snippet', type: 'boolean', default: false },
 } as const satisfies Record<string, Options>;
 
