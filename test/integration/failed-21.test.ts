@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSite, page } from '../helpers/site.js';
-import { assertOneLineError, crawlite } from '../helpers/cli.js';
+import { assertOneLineError, crawlite, whenPages } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
 import { closedPort } from '../helpers/ports.js';
 
@@ -97,4 +97,18 @@ test('export on a file with no pages says what to do next: here, list the URL th
   assert.equal(empty.stderr, `crawlite: no page exported: ${db} holds no pages; its 1 URL that failed is listed, with why, by crawlite export --db ${db} --failed\n`);
   const stats = await crawlite(['stats', '--db', db]);
   assert.match(stats.stdout, new RegExp(`^ {2}list the 1 failed URL: crawlite export --db ${db} --failed --out failed\\.csv$`, 'm'));
+});
+
+test('a crawl stopped by Ctrl+C inside --max-pages is continued with its --max-pages, not "to its end" of an endless site', async (t) => {
+  // An endless chain: each page links the next, answered after 20 ms, so the interrupt lands mid-crawl.
+  const routes: Record<string, string> = {};
+  for (let n = 0; n < 200; n++) routes[`/p${n}`] = page(`p${n}`, [`/p${n + 1}`]);
+  const site = await startSite(routes, { delayMs: 20 });
+  t.after(() => site.close());
+  const db = join(tempDir(t, 'crawlite-failed21-'), 'crawl.db');
+  const stopped = await crawlite(['crawl', site.url('/p0'), '--db', db, '--max-pages', '100', '--no-progress', '--workers', '0', '--concurrency', '1'], {
+    onSpawn: (child) => whenPages(child, db, 3, () => child.kill('SIGINT')),
+  });
+  assert.equal(stopped.code, 130, stopped.stderr);
+  assert.match(stopped.stderr, new RegExp(`^next:\n {2}crawlite crawl --db ${db} --max-pages 100 +# continue the crawl, 100 more URLs at most \\([1-9]\\d* URLs? queued\\)$`, 'm'));
 });
