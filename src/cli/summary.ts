@@ -56,9 +56,9 @@ function nextCommands(dbPath: string, queued: number, resumeArgs: readonly strin
 
 /**
  * Per-run limits are not carried to a run continued without URLs, so it goes on to the end; the
- * same command again (in the --max-time line) would stop at them again. --max-pages is named
- * again: "to its end" of an endless site (a calendar, a search) is never, and the run that was
- * given a page limit was interrupted (Ctrl+C) or ended by another limit before it (QA 21).
+ * same command again (in the --max-time line) would stop at them again. The --max-pages of a run
+ * interrupted before it (Ctrl+C) is named again (`maxPages`): "to its end" of an endless site (a
+ * calendar, a search) is never, and that run was meant to stop at a limit (QA 21).
  */
 function continueRow(db: string, queued: number, resumeArgs: readonly string[], rerunJob: RerunJob | null, maxPages: number | null): [string, string] {
   const left = plural(queued, 'URL', queued.toLocaleString('en-US'));
@@ -221,7 +221,9 @@ export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [
     ...(s.isNothingQueued ? [NOTHING_QUEUED] : []),
     `database: ${escapeControls(s.dbPath)}`,
     'next:',
-    ...nextCommands(s.dbPath, s.queuedAtEnd ?? 0, resumeArgs, rerunJob, maxPages),
+    // Only an interrupted run keeps it: one that reached its --max-pages got what it asked for,
+    // and its continuing command goes on to the end, as it always has.
+    ...nextCommands(s.dbPath, s.queuedAtEnd ?? 0, resumeArgs, rerunJob, s.status === 'interrupted' ? maxPages : null),
     '',
   ];
   return lines.join('\n');
