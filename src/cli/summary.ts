@@ -41,10 +41,10 @@ export function formatProgressLine(p: CrawlProgress): string {
  * (config/resume-options.ts), with `resumeArgs` for what it does not store (header values), or
  * the job again when its file holds those (`rerunJob`).
  */
-function nextCommands(dbPath: string, queued: number, resumeArgs: readonly string[], rerunJob: RerunJob | null): string[] {
+function nextCommands(dbPath: string, queued: number, resumeArgs: readonly string[], rerunJob: RerunJob | null, maxPages: number | null): string[] {
   const db = shellWord(dbPath);
   const rows: Array<[string, string]> = [
-    ...(queued > 0 ? [continueRow(db, queued, resumeArgs, rerunJob)] : []),
+    ...(queued > 0 ? [continueRow(db, queued, resumeArgs, rerunJob, maxPages)] : []),
     [`crawlite stats --db ${db}`, 'counts, errors, bytes'],
     [`crawlite export --db ${db} --format jsonl > pages.jsonl`, 'one JSON object per page'],
     [`crawlite search --db ${db} "<query>"`, 'full-text search'],
@@ -56,14 +56,18 @@ function nextCommands(dbPath: string, queued: number, resumeArgs: readonly strin
 
 /**
  * Per-run limits are not carried to a run continued without URLs, so it goes on to the end; the
- * same command again (in the --max-time line) would stop at them again.
+ * same command again (in the --max-time line) would stop at them again. The --max-pages of a run
+ * interrupted before it (Ctrl+C) is named again (`maxPages`): "to its end" of an endless site (a
+ * calendar, a search) is never, and that run was meant to stop at a limit (QA 21).
  */
-function continueRow(db: string, queued: number, resumeArgs: readonly string[], rerunJob: RerunJob | null): [string, string] {
+function continueRow(db: string, queued: number, resumeArgs: readonly string[], rerunJob: RerunJob | null, maxPages: number | null): [string, string] {
   const left = plural(queued, 'URL', queued.toLocaleString('en-US'));
+  const limit = maxPages === null ? [] : ['--max-pages', String(maxPages)];
   if (rerunJob !== null) {
-    return [['crawlite crawl --config', shellWord(rerunJob.file), '--db', db, ...resumeArgs].join(' '), `continue the crawl: the job again, for the ${rerunJob.holds} in its file (${left} queued)`];
+    return [['crawlite crawl --config', shellWord(rerunJob.file), '--db', db, ...resumeArgs, ...limit].join(' '), `continue the crawl: the job again, for the ${rerunJob.holds} in its file (${left} queued)`];
   }
-  return [['crawlite crawl --db', db, ...resumeArgs].join(' '), `continue the crawl to its end (${left} queued)`];
+  const what = maxPages === null ? 'continue the crawl to its end' : `continue the crawl, ${plural(maxPages, 'more URL', formatCount(maxPages))} at most`;
+  return [['crawlite crawl --db', db, ...resumeArgs, ...limit].join(' '), `${what} (${left} queued)`];
 }
 
 /**
@@ -148,6 +152,18 @@ export function formatHttpErrors(count: number, dbPath = 'data/crawl.db'): strin
   return `  ${plural(count, 'page', count.toLocaleString('en-US'))} of those answered with an HTTP error status (4xx or 5xx); list them: ${list}`;
 }
 
+const PAGE_ERROR_CODE = /^(CRAWL_PARSE_|CRAWL_FETCH_ENCODING$)/;
+
+/**
+ * The failures are counted by code above; this names the command that lists them, URL by URL,
+ * with why and where each was found: only sqlite3 could before (round 21).
+ */
+export function formatFailedList(count: number, dbPath = 'data/crawl.db'): string | null {
+  if (count === 0) return null;
+  const list = `crawlite export --db ${shellWord(dbPath)} --failed --out failed.csv`;
+  return `  ${plural(count, 'URL', formatCount(count))} failed without a response; list them: ${list}`;
+}
+
 /**
  * A run --max-time ended: how long, and what is left. The same command continues for as long
  * again; the next: lines name the one that continues to the end.
@@ -183,9 +199,12 @@ export function formatWalGrowth(dbPath: string, walBytes: number): string {
   return `crawlite: ${dbPath}-wal has grown to ${formatBinaryBytes(walBytes)}: a read held open in another process (sqlite3 inside a transaction, a long export) keeps SQLite from reusing it, and it grows with every page until that read ends`;
 }
 
-export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [], rerunJob: RerunJob | null = null): string {
+export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [], rerunJob: RerunJob | null = null, maxPages: number | null = null): string {
   const trapLine = s.trapSkips ? formatTrapSkips(s.trapSkips) : null;
   const httpErrorLine = formatHttpErrors(s.outcome?.httpErrors ?? 0, s.dbPath);
+  // Parse failures and an unremovable content-encoding are stored pages, counted among the errors.
+  const unanswered = Object.entries(s.errorsByCode).filter(([code]) => !PAGE_ERROR_CODE.test(code)).reduce((sum, [, n]) => sum + n, 0);
+  const failedLine = formatFailedList(unanswered, s.dbPath);
   const errors = Object.entries(s.errorsByCode).sort((a, b) => b[1] - a[1]);
   const lines = [
     '',
@@ -193,6 +212,7 @@ export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [
     // summary of a 1,754-page crawl said "1754 pages stored" under "1,216 URLs queued" (QA).
     `crawl ${s.status}: ${plural(s.pagesStored, 'page', formatCount(s.pagesStored))} stored, ${formatCount(s.failures)} failed, in ${formatDuration(s.elapsedMs)} (${s.pagesPerSecond.toFixed(1)} pages/s)`,
     ...errors.map(([code, n]) => `  ${formatCount(n).padStart(7)}  ${code}`),
+    ...(failedLine ? [failedLine] : []),
     ...(httpErrorLine ? [httpErrorLine] : []),
     ...(trapLine ? [trapLine] : []),
     ...(s.recrawl ? [formatRecrawl(s.recrawl)] : []),
@@ -201,7 +221,9 @@ export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [
     ...(s.isNothingQueued ? [NOTHING_QUEUED] : []),
     `database: ${escapeControls(s.dbPath)}`,
     'next:',
-    ...nextCommands(s.dbPath, s.queuedAtEnd ?? 0, resumeArgs, rerunJob),
+    // Only an interrupted run keeps it: one that reached its --max-pages got what it asked for,
+    // and its continuing command goes on to the end, as it always has.
+    ...nextCommands(s.dbPath, s.queuedAtEnd ?? 0, resumeArgs, rerunJob, s.status === 'interrupted' ? maxPages : null),
     '',
   ];
   return lines.join('\n');

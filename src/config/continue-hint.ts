@@ -36,6 +36,11 @@ export interface ContinueHint {
   /** Placeholders for what the continuing command must be given again (-H "Name: ...", --proxy <url>). */
   args: string[];
   rerunJob: RerunJob | null;
+  /**
+   * The run's --max-pages, which a continued run does not carry: the command names it again, so a
+   * crawl stopped by Ctrl+C inside `--max-pages 100` of an endless site is not continued unbounded.
+   */
+  maxPages: number | null;
 }
 
 /**
@@ -46,7 +51,7 @@ export interface ContinueHint {
  * beside --config are still placeholders (`args`); with none from the file, it is `crawl --db`.
  * `typedHeaders`: the names given with -H.
  */
-export function continueHint(config: Pick<CrawlConfig, 'fetch'>, jobFile: string | null, typedHeaders: readonly string[]): ContinueHint {
+export function continueHint(config: Pick<CrawlConfig, 'fetch' | 'maxPages'>, jobFile: string | null, typedHeaders: readonly string[]): ContinueHint {
   const typed = new Set(typedHeaders.map((name) => name.toLowerCase()));
   const names = Object.keys(config.fetch.headers ?? {});
   const isFileHeader = (name: string) => !typed.has(name.toLowerCase());
@@ -55,9 +60,10 @@ export function continueHint(config: Pick<CrawlConfig, 'fetch'>, jobFile: string
     ...(names.some(isFileHeader) ? ['header values'] : []),
     ...(secretProxy === 'fetch.proxy' ? ['proxy password'] : []),
   ];
-  if (jobFile === null || holds.length === 0) return { args: resumeArgs(config), rerunJob: null };
+  const { maxPages } = config;
+  if (jobFile === null || holds.length === 0) return { args: resumeArgs(config), rerunJob: null, maxPages };
   const args = names.filter((name) => !isFileHeader(name)).flatMap((name) => ['-H', `"${name}: ..."`]);
-  return { args: secretProxy === '--proxy' ? [...args, '--proxy', '<url>'] : args, rerunJob: { file: jobFile, holds: holds.join(' and ') } };
+  return { args: secretProxy === '--proxy' ? [...args, '--proxy', '<url>'] : args, rerunJob: { file: jobFile, holds: holds.join(' and ') }, maxPages };
 }
 
 function hasUserinfo(url: string): boolean {

@@ -120,7 +120,7 @@ function isPlainWarcName(out: string | undefined): boolean {
 }
 
 /** --run naming no run is a typo, not a question whose answer is no pages. */
-function checkRunExists(db: Db, run: unknown): void {
+export function checkRunExists(db: Db, run: unknown): void {
   if (run === undefined) return;
   const id = Number(String(run).trim()); // parseFilter has checked its shape
   const known = db.prepare('SELECT min(id) AS first, max(id) AS last, count(*) AS n FROM runs').get() as { first: number | null; last: number | null; n: number };

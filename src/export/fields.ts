@@ -98,7 +98,7 @@ function splitList(list: string): string[] {
     .filter((s) => s !== '');
 }
 
-function refuseRepeatedName(flag: string, names: readonly string[]): void {
+export function refuseRepeatedName(flag: string, names: readonly string[]): void {
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
   if (repeated === undefined) return;
   const times = names.filter((name) => name === repeated).length;

@@ -66,7 +66,7 @@ function contentTypeCondition(value: unknown, params: PageFilter['params']): str
   return `(${parts.join(' OR ')})`;
 }
 
-function time(flag: string, value: unknown): number {
+export function time(flag: string, value: unknown): number {
   const text = String(value).trim();
   // Only ISO 8601 forms: Date.parse also takes loose strings like "May 1" that mean different things in different places.
   const form = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(text);

@@ -10,6 +10,8 @@
  */
 import type { Db } from '../store/db.js';
 import { escapeControls } from '../errors.js';
+import { formatCount } from '../format-numbers.js';
+import { shellWord } from '../shell-word.js';
 import { MEDIA_TYPE, type FilterFlags, type PageFilter } from './filters.js';
 
 const SAMPLE = 10_000;
@@ -18,7 +20,7 @@ const SHOWN = 4;
 /** Null when some page matches `filter` (a WARC or links export may still write none of it). */
 export function noMatchNote(db: Db, dbPath: string, flags: FilterFlags, filter: PageFilter): string | null {
   if (db.prepare(`SELECT 1 FROM pages p ${filter.sql} LIMIT 1`).get(...filter.params) !== undefined) return null;
-  if (filter.sql === '') return `no page exported: ${escapeControls(dbPath)} holds no pages`;
+  if (filter.sql === '') return `no page exported: ${escapeControls(dbPath)} holds no pages; ${nextStep(db, dbPath)}`;
   const typed = typedFilters(flags);
   if (db.prepare('SELECT 1 FROM pages LIMIT 1').get() === undefined) return `no page matched ${typed} (${escapeControls(dbPath)} holds no pages)`;
   const has = [
@@ -28,6 +30,20 @@ export function noMatchNote(db: Db, dbPath: string, flags: FilterFlags, filter: 
     flags.contentType === undefined ? null : sampled(db, MEDIA_TYPE, ''),
   ].filter((part) => part !== null);
   return has.length === 0 ? `no page matched ${typed}` : `no page matched ${typed} (this database has ${has.join('; ')})`;
+}
+
+/**
+ * What to do about a file with no pages (it said only that, QA 21): see why its URLs failed, fetch
+ * those still queued, or crawl into it.
+ */
+function nextStep(db: Db, dbPath: string): string {
+  const counts = db.prepare("SELECT (SELECT count(*) FROM urls WHERE state = 'failed') AS failed, (SELECT count(*) FROM urls WHERE state = 'queued') AS queued").get() as { failed: number | null; queued: number | null };
+  const db_ = shellWord(dbPath);
+  const failed = counts.failed ?? 0;
+  const queued = counts.queued ?? 0;
+  if (failed > 0) return `${failed === 1 ? 'its 1 URL that failed is' : `its ${formatCount(failed)} URLs that failed are`} listed, with why, by crawlite export --db ${db_} --failed`;
+  if (queued > 0) return `${queued === 1 ? '1 URL is' : `${formatCount(queued)} URLs are`} queued: crawlite crawl --db ${db_} fetches them (crawlite stats says what else it holds)`;
+  return `crawl into it first: crawlite crawl <url> --db ${db_}`;
 }
 
 /** The filters as typed, lists joined: `--status 5xx --content-type text/htm`. */

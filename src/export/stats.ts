@@ -8,6 +8,7 @@ import { readSnapshot, type Db } from '../store/db.js';
 import { formatBinaryBytes, formatCount, formatDuration } from '../format-numbers.js';
 import { readRecrawlStats, type RecrawlStats } from '../store/recrawl.js';
 import { LOCK_KEYS, lockState, parseLock } from '../store/writer-lock.js';
+import { shellWord } from '../shell-word.js';
 
 export const URL_STATES = ['queued', 'fetching', 'done', 'failed', 'skipped', 'redirected'] as const;
 export type UrlState = (typeof URL_STATES)[number];
@@ -314,6 +315,8 @@ export function formatStats(stats: Stats): string {
       stats.errors.map((e) => [e.code, e.source === 'url' ? `url ${e.state ?? ''}` : 'page', formatCount(e.count), clip((e.sampleMessage ?? '').replace(/\s+/g, ' '))]),
       [false, false, true, false],
     ),
+    // One sample per code above; the command that lists every failed URL (round 21).
+    ...(stats.urls.byState.failed > 0 ? [`  list the ${formatCount(stats.urls.byState.failed)} failed URL${stats.urls.byState.failed === 1 ? '' : 's'}: crawlite export --db ${shellWord(stats.dbPath)} --failed --out failed.csv`] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

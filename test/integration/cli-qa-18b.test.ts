@@ -55,7 +55,8 @@ test('export with a filter no page matches (--content-type text/htm, --status, -
   const empty = await crawlite(['export', '--db', db]);
   assert.equal(empty.code, 0, empty.stderr);
   assert.equal(empty.stdout, '');
-  assert.equal(empty.stderr, `crawlite: no page exported: ${db} holds no pages\n`);
+  // With the next step (QA 21): its URLs were stored, so none failed nor is queued.
+  assert.equal(empty.stderr, `crawlite: no page exported: ${db} holds no pages; crawl into it first: crawlite crawl <url> --db ${db}\n`);
   const emptyFiltered = await crawlite(['export', '--db', db, '--status', '200', '--out', join(dir, 'p.jsonl')]);
   assert.equal(emptyFiltered.code, 0, emptyFiltered.stderr);
   assert.equal(emptyFiltered.stderr, `crawlite: no page matched --status 200 (${db} holds no pages)\n`);

@@ -184,6 +184,7 @@ test('formats an aligned text block', (t) => {
       '  CRAWL_FETCH_DNS      url failed   1  getaddrinfo ENOTFOUND nowhere.test',
       '  CRAWL_PARSE_FAILED   page         1  bad markup',
       '  CRAWL_SCOPE_OUT      url skipped  1  https://b.test/ is outside the scope',
+      `  list the 3 failed URLs: crawlite export --db ${stats.dbPath} --failed --out failed.csv`,
       '',
     ].join('\n'),
   );

@@ -4,6 +4,7 @@ import { refuseBinaryToTerminal } from '../binary-to-terminal.js';
 import { formatForOut, refuseUncompressedGz } from '../../export/out-format.js';
 import type { ExportFormat } from '../../export/export.js';
 import { PAGE_FIELDS } from '../../export/fields.js';
+import { FAILED_FIELDS } from '../../export/failed-fields.js';
 
 interface ExportFlags {
   db: string;
@@ -18,11 +19,12 @@ interface ExportFlags {
   since?: string;
   until?: string;
   contentType?: string[];
+  failed?: boolean;
 }
 
 export const exportCommand: CommandModule<object, ExportFlags> = {
   command: 'export',
-  describe: 'Stream the stored pages as JSON Lines, CSV, WARC or link-graph CSV',
+  describe: 'Stream the stored pages as JSON Lines, CSV, WARC or link-graph CSV, or (--failed) the URLs that failed',
   builder: (y) =>
     y
       .option('db', { describe: 'SQLite file to read', type: 'string', default: DEFAULT_DB_PATH, defaultDescription: DEFAULT_DB_PATH, requiresArg: true })
@@ -35,28 +37,28 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
       .option('status', { describe: 'Only these HTTP statuses: codes or classes, e.g. 200 or 2xx,404 (repeatable)', type: 'string', array: true, requiresArg: true })
       .option('since', { describe: 'Only pages fetched at or after this ISO time (UTC unless it gives an offset)', type: 'string', requiresArg: true })
       .option('until', { describe: 'Only pages fetched before this ISO time (UTC unless it gives an offset)', type: 'string', requiresArg: true })
+      .option('failed', { describe: `List the URLs that failed without a response instead of pages (no answer, refused by robots.txt, too large...): ${FAILED_FIELDS.map((f) => f.name).join(', ')}; as jsonl or csv, with --fields, --run, --since and --until (when it failed)`, type: 'boolean' })
       .option('content-type', { describe: 'Only these media types, e.g. text/html or image/* (repeatable)', type: 'string', array: true, requiresArg: true })
       .example('$0 export --format warc --out crawl.warc.gz', 'WARC 1.1, request and response records, gzip per record')
       .example('$0 export --format links --status 2xx > edges.csv', 'The link graph of the 2xx pages as CSV edges')
       .example('$0 export > pages.jsonl', 'Every page as one JSON object per line')
       .example('$0 export --fields url,status,title --out pages.csv', 'Three columns as CSV (the name says the format)')
+      .example('$0 export --failed --out failed.csv', 'Every URL that failed, why, and the page it was found on')
       .example('$0 export --with text | jq -r .text', 'Include the visible text of each page'),
   handler: async (argv) => {
     const fromOut = argv.format === undefined ? formatForOut(argv.out) : null;
     const format = (argv.format as ExportFormat | undefined) ?? fromOut ?? 'jsonl';
+    const opts = {
+      dbPath: argv.db, format, out: argv.out, fields: argv.fields, with: argv.with, isFormatFromOut: fromOut !== null,
+      filter: { run: argv.run, status: argv.status, since: argv.since, until: argv.until, contentType: argv.contentType },
+    };
+    const failed = argv.failed === true ? await import('../../export/failed.js') : null;
+    failed?.refuseWithFailed(opts); // before the WARC checks: `--failed --format warc` is about --failed
     refuseUncompressedGz(format, argv.out);
     refuseBinaryToTerminal(format, argv.out, process.stdout);
     const { exportPages } = await import('../../export/export.js');
     const { readNewerSchema } = await import('../read-newer-schema.js');
-    const { note } = await readNewerSchema(argv.db, () =>
-      exportPages(
-        {
-          dbPath: argv.db, format, out: argv.out, fields: argv.fields, with: argv.with, isFormatFromOut: fromOut !== null,
-          filter: { run: argv.run, status: argv.status, since: argv.since, until: argv.until, contentType: argv.contentType },
-        },
-        process.stdout,
-      ),
-    );
+    const { note } = await readNewerSchema(argv.db, () => (failed !== null ? failed.exportFailed(opts, process.stdout) : exportPages(opts, process.stdout)));
     // Exit 0 and the empty output stand, so a pipe goes on; stdout stays the export's alone.
     if (note !== null) process.stderr.write(`crawlite: ${note}\n`);
   },
