@@ -14,6 +14,11 @@ interface OtherOption {
   say?: string;
 }
 
+const COOKIE = '-H "Cookie: name=value" (sent to the seeds\' origins only)';
+const COOKIE_JAR = 'cookies the servers set are sent back during the run (--cookies, the default) and never saved to a file; to send your own, -H "Cookie: name=value"';
+const BASIC = `-H "Authorization: Basic $(printf %s 'user:pass' | base64)" (sent to the seeds' origins only; a URL's user:pass@ is dropped)`;
+const HEADLESS = 'no browser here: crawl fetches each page over HTTP and parses the HTML as served (no JavaScript is run)';
+
 const OTHER: Readonly<Record<string, OtherOption>> = {
   // Depth: wget --level / -l, Scrapy DEPTH_LIMIT, Crawlee maxCrawlDepth.
   depth: { option: 'max-depth' }, level: { option: 'max-depth' }, l: { option: 'max-depth' },
@@ -85,7 +90,17 @@ const OTHER: Readonly<Record<string, OtherOption>> = {
   loglevel: { option: 'quiet', say: '-q (--quiet) for warnings and errors only, --log-format json for a line per page' },
   'log-level': { option: 'quiet', say: '-q (--quiet) for warnings and errors only, --log-format json for a line per page' },
   'proxy-user': { option: 'proxy', say: '--proxy http://user:pass@host:3128' },
-  'load-cookies': { option: 'header', say: '-H "Cookie: name=value" (sent to the seeds\' origins only)' },
+  'load-cookies': { option: 'header', say: COOKIE },
+  // Round 21b: cookies, credentials and browsers, each answered with what crawlite has.
+  'cookies-file': { option: 'header', say: COOKIE }, cookie: { option: 'header', say: COOKIE }, b: { option: 'header', say: COOKIE },
+  'save-cookies': { option: 'cookies', say: COOKIE_JAR }, 'cookie-jar': { option: 'cookies', say: COOKIE_JAR }, 'keep-session-cookies': { option: 'cookies', say: COOKIE_JAR },
+  'header-file': { option: 'header', say: '-H "Name: value" once per header (repeatable), or a --config job file\'s fetch.headers' },
+  // The seed's user:pass@ is dropped with the rest of a URL's userinfo (normalize-url.ts): a header is the one way.
+  user: { option: 'header', say: BASIC }, password: { option: 'header', say: BASIC }, u: { option: 'header', say: BASIC },
+  'http-user': { option: 'header', say: BASIC }, 'http-password': { option: 'header', say: BASIC }, 'ask-password': { option: 'header', say: BASIC },
+  'proxy-password': { option: 'proxy', say: '--proxy http://user:pass@host:3128' },
+  // Crawlee's --headless (and yargs' reading of --no-headless, --headful).
+  headless: { option: 'max-depth', say: HEADLESS }, headful: { option: 'max-depth', say: HEADLESS },
 };
 
 /**

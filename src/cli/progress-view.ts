@@ -80,7 +80,7 @@ export function createProgressView(o: ViewOptions): ProgressView {
     },
     finish: (summary) => {
       if (!summary || o.mode === 'quiet' || o.isQuiet) return;
-      write(o.mode === 'json' ? formatJsonSummary(summary) : formatSummary(summary, o.continueHint?.args, o.continueHint?.rerunJob, o.continueHint?.maxPages ?? null));
+      write(o.mode === 'json' ? formatJsonSummary(summary) : formatSummary(summary, o.continueHint?.args, o.continueHint?.rerunJob, o.continueHint?.limits));
     },
   };
 }
@@ -160,7 +160,7 @@ function createTtyView(o: ViewOptions, rate: (p: CrawlProgress) => number | null
     finish: (summary) => {
       erase();
       process.off('exit', erase);
-      if (summary) o.stream.write(formatSummary(summary, o.continueHint?.args, o.continueHint?.rerunJob, o.continueHint?.maxPages ?? null));
+      if (summary) o.stream.write(formatSummary(summary, o.continueHint?.args, o.continueHint?.rerunJob, o.continueHint?.limits));
     },
   };
 }

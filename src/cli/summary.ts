@@ -5,7 +5,7 @@ import type { CrawlProgress, CrawlSummary } from '../crawl.js';
 import type { CrawlDelayNotice, SeedRedirect } from '../types.js';
 import type { SitemapReport } from '../frontier/sitemaps.js';
 import { formatBinaryBytes, formatCount, formatDuration } from '../format-numbers.js';
-import type { RerunJob } from '../config/continue-hint.js';
+import { durationWord, limitArgs, sizeWord, type RerunJob, type RunLimits } from '../config/continue-hint.js';
 import type { RecrawlStats } from '../store/recrawl.js';
 
 // The one duration format (1m05s) of the summary, the status lines, stats and report.
@@ -41,10 +41,10 @@ export function formatProgressLine(p: CrawlProgress): string {
  * (config/resume-options.ts), with `resumeArgs` for what it does not store (header values), or
  * the job again when its file holds those (`rerunJob`).
  */
-function nextCommands(dbPath: string, queued: number, resumeArgs: readonly string[], rerunJob: RerunJob | null, maxPages: number | null): string[] {
+function nextCommands(dbPath: string, queued: number, resumeArgs: readonly string[], rerunJob: RerunJob | null, limits: RunLimits, isInterrupted: boolean): string[] {
   const db = shellWord(dbPath);
   const rows: Array<[string, string]> = [
-    ...(queued > 0 ? [continueRow(db, queued, resumeArgs, rerunJob, maxPages)] : []),
+    ...(queued > 0 ? [continueRow(db, queued, resumeArgs, rerunJob, limits, isInterrupted)] : []),
     [`crawlite stats --db ${db}`, 'counts, errors, bytes'],
     [`crawlite export --db ${db} --format jsonl > pages.jsonl`, 'one JSON object per page'],
     [`crawlite search --db ${db} "<query>"`, 'full-text search'],
@@ -55,19 +55,39 @@ function nextCommands(dbPath: string, queued: number, resumeArgs: readonly strin
 }
 
 /**
- * Per-run limits are not carried to a run continued without URLs, so it goes on to the end; the
- * same command again (in the --max-time line) would stop at them again. The --max-pages of a run
- * interrupted before it (Ctrl+C) is named again (`maxPages`): "to its end" of an endless site (a
- * calendar, a search) is never, and that run was meant to stop at a limit (QA 21).
+ * Per-run limits are not carried to a run continued without URLs. The limits of a run
+ * interrupted before them (Ctrl+C) are named again: "to its end" of an endless site (a calendar,
+ * a search) is never, and that run was meant to stop at a limit (QA 21). A run that ended at one
+ * got what it asked for, and its command goes on without: the row says so rather than "to its
+ * end", which an endless site has not (the same command again, in the --max-time line, would stop
+ * at them again).
  */
-function continueRow(db: string, queued: number, resumeArgs: readonly string[], rerunJob: RerunJob | null, maxPages: number | null): [string, string] {
+function continueRow(db: string, queued: number, resumeArgs: readonly string[], rerunJob: RerunJob | null, limits: RunLimits, isInterrupted: boolean): [string, string] {
   const left = plural(queued, 'URL', queued.toLocaleString('en-US'));
-  const limit = maxPages === null ? [] : ['--max-pages', String(maxPages)];
+  const kept = isInterrupted ? limitArgs(limits) : [];
   if (rerunJob !== null) {
-    return [['crawlite crawl --config', shellWord(rerunJob.file), '--db', db, ...resumeArgs, ...limit].join(' '), `continue the crawl: the job again, for the ${rerunJob.holds} in its file (${left} queued)`];
+    return [['crawlite crawl --config', shellWord(rerunJob.file), '--db', db, ...resumeArgs, ...kept].join(' '), `continue the crawl: the job again, for the ${rerunJob.holds} in its file (${left} queued)`];
   }
-  const what = maxPages === null ? 'continue the crawl to its end' : `continue the crawl, ${plural(maxPages, 'more URL', formatCount(maxPages))} at most`;
-  return [['crawlite crawl --db', db, ...resumeArgs, ...limit].join(' '), `${what} (${left} queued)`];
+  return [['crawlite crawl --db', db, ...resumeArgs, ...kept].join(' '), `${continueWhat(limits, isInterrupted)} (${left} queued)`];
+}
+
+function continueWhat(limits: RunLimits, isInterrupted: boolean): string {
+  if (isInterrupted) {
+    const within = [
+      ...(limits.maxPages != null ? [`${plural(limits.maxPages, 'more URL', formatCount(limits.maxPages))} at most`] : []),
+      ...(limits.maxTimeMs != null ? [`for ${durationWord(limits.maxTimeMs)} at most`] : []),
+      ...(limits.maxDbBytes != null ? [`the file ${sizeWord(limits.maxDbBytes)} at most`] : []),
+    ];
+    if (within.length > 0) return `continue the crawl, ${within.join(', ')}`;
+  }
+  const lifted = [
+    ...(limits.maxPages != null ? ['page'] : []),
+    ...(limits.maxTimeMs != null ? ['time'] : []),
+    ...(limits.maxDbBytes != null ? ['size'] : []),
+  ];
+  if (lifted.length === 0) return 'continue the crawl to its end';
+  const names = lifted.length === 1 ? lifted[0] : `${lifted.slice(0, -1).join(', ')} or ${lifted.at(-1)}`;
+  return `continue the crawl with no ${names} limit`;
 }
 
 /**
@@ -121,12 +141,14 @@ export function formatCrawlDelay(n: CrawlDelayNotice): string {
 export const NOTHING_QUEUED = 'nothing left to crawl: no URL is queued in this database; --recrawl fetches its stored pages again';
 
 /** A run that had nothing to do while failed URLs wait: resuming never retries them (store/retry-failed.ts). */
-function formatEarlierFailures(e: NonNullable<CrawlSummary['earlierFailures']>): string {
+function formatEarlierFailures(e: NonNullable<CrawlSummary['earlierFailures']>, dbPath: string): string {
   const one = e.count === 1;
   const code = e.topCode === null ? '' : one ? ` (${e.topCode})` : ` (most often ${e.topCode})`;
+  // Which URLs, and why each failed: export --failed (round 21) lists them.
+  const list = `crawlite export --db ${shellWord(dbPath)} --failed --out failed.csv`;
   return one
-    ? `1 URL failed in an earlier run${code}; --retry-failed queues it again`
-    : `${formatCount(e.count)} URLs failed in earlier runs${code}; --retry-failed queues them again`;
+    ? `1 URL failed in an earlier run${code}; --retry-failed queues it again; list it: ${list}`
+    : `${formatCount(e.count)} URLs failed in earlier runs${code}; --retry-failed queues them again; list them: ${list}`;
 }
 
 /**
@@ -199,7 +221,7 @@ export function formatWalGrowth(dbPath: string, walBytes: number): string {
   return `crawlite: ${dbPath}-wal has grown to ${formatBinaryBytes(walBytes)}: a read held open in another process (sqlite3 inside a transaction, a long export) keeps SQLite from reusing it, and it grows with every page until that read ends`;
 }
 
-export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [], rerunJob: RerunJob | null = null, maxPages: number | null = null): string {
+export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [], rerunJob: RerunJob | null = null, limits: RunLimits = {}): string {
   const trapLine = s.trapSkips ? formatTrapSkips(s.trapSkips) : null;
   const httpErrorLine = formatHttpErrors(s.outcome?.httpErrors ?? 0, s.dbPath);
   // Parse failures and an unremovable content-encoding are stored pages, counted among the errors.
@@ -216,14 +238,12 @@ export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [
     ...(httpErrorLine ? [httpErrorLine] : []),
     ...(trapLine ? [trapLine] : []),
     ...(s.recrawl ? [formatRecrawl(s.recrawl)] : []),
-    ...(s.earlierFailures ? [formatEarlierFailures(s.earlierFailures)] : []),
+    ...(s.earlierFailures ? [formatEarlierFailures(s.earlierFailures, s.dbPath)] : []),
     ...(s.maxTimeReached !== undefined ? [formatMaxTime(s.maxTimeReached.limitMs, s.maxTimeReached.queued)] : []),
     ...(s.isNothingQueued ? [NOTHING_QUEUED] : []),
     `database: ${escapeControls(s.dbPath)}`,
     'next:',
-    // Only an interrupted run keeps it: one that reached its --max-pages got what it asked for,
-    // and its continuing command goes on to the end, as it always has.
-    ...nextCommands(s.dbPath, s.queuedAtEnd ?? 0, resumeArgs, rerunJob, s.status === 'interrupted' ? maxPages : null),
+    ...nextCommands(s.dbPath, s.queuedAtEnd ?? 0, resumeArgs, rerunJob, limits, s.status === 'interrupted'),
     '',
   ];
   return lines.join('\n');

@@ -32,15 +32,53 @@ export interface RerunJob {
   holds: string;
 }
 
+/**
+ * The run's per-run limits, which a continued run does not carry (resume-options.ts): the
+ * command of a run stopped by Ctrl+C names them again, so one stopped inside `--max-pages 100` or
+ * `--max-time 10m` of an endless site is not continued unbounded; that of a run that ended at one
+ * says it has none (QA 21).
+ */
+export interface RunLimits {
+  maxPages?: number | null;
+  maxTimeMs?: number | null;
+  maxDbBytes?: number | null;
+}
+
 export interface ContinueHint {
   /** Placeholders for what the continuing command must be given again (-H "Name: ...", --proxy <url>). */
   args: string[];
   rerunJob: RerunJob | null;
-  /**
-   * The run's --max-pages, which a continued run does not carry: the command names it again, so a
-   * crawl stopped by Ctrl+C inside `--max-pages 100` of an endless site is not continued unbounded.
-   */
-  maxPages: number | null;
+  limits: RunLimits;
+}
+
+/** The flags that give `limits` again, each value as the flag reads it back (10m, 1h30m, 2GB). */
+export function limitArgs(limits: RunLimits): string[] {
+  return [
+    ...(limits.maxPages != null ? ['--max-pages', String(limits.maxPages)] : []),
+    ...(limits.maxTimeMs != null ? ['--max-time', durationWord(limits.maxTimeMs)] : []),
+    ...(limits.maxDbBytes != null ? ['--max-db-size', sizeWord(limits.maxDbBytes)] : []),
+  ];
+}
+
+/** 600000 -> 10m, 5400000 -> 1h30m, 1500 -> 1.5s: the shortest form --max-time reads as the same milliseconds. */
+export function durationWord(ms: number): string {
+  if (ms % 1000 !== 0) return `${ms / 1000}s`;
+  const units: Array<[string, number]> = [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]];
+  let left = ms / 1000;
+  let word = '';
+  for (const [unit, size] of units) {
+    const n = Math.floor(left / size);
+    left -= n * size;
+    if (n > 0) word += `${n}${unit}`;
+  }
+  return word === '' ? '0s' : word;
+}
+
+/** 2147483648 -> 2GB: the largest unit --max-db-size reads (binary) that divides it, else bytes. */
+export function sizeWord(bytes: number): string {
+  const units: Array<[string, number]> = [['TB', 1024 ** 4], ['GB', 1024 ** 3], ['MB', 1024 ** 2], ['KB', 1024]];
+  const unit = units.find(([, size]) => bytes % size === 0);
+  return unit === undefined ? String(bytes) : `${bytes / unit[1]}${unit[0]}`;
 }
 
 /**
@@ -51,7 +89,7 @@ export interface ContinueHint {
  * beside --config are still placeholders (`args`); with none from the file, it is `crawl --db`.
  * `typedHeaders`: the names given with -H.
  */
-export function continueHint(config: Pick<CrawlConfig, 'fetch' | 'maxPages'>, jobFile: string | null, typedHeaders: readonly string[]): ContinueHint {
+export function continueHint(config: Pick<CrawlConfig, 'fetch' | 'maxPages' | 'maxTimeMs' | 'store'>, jobFile: string | null, typedHeaders: readonly string[]): ContinueHint {
   const typed = new Set(typedHeaders.map((name) => name.toLowerCase()));
   const names = Object.keys(config.fetch.headers ?? {});
   const isFileHeader = (name: string) => !typed.has(name.toLowerCase());
@@ -60,10 +98,10 @@ export function continueHint(config: Pick<CrawlConfig, 'fetch' | 'maxPages'>, jo
     ...(names.some(isFileHeader) ? ['header values'] : []),
     ...(secretProxy === 'fetch.proxy' ? ['proxy password'] : []),
   ];
-  const { maxPages } = config;
-  if (jobFile === null || holds.length === 0) return { args: resumeArgs(config), rerunJob: null, maxPages };
+  const limits: RunLimits = { maxPages: config.maxPages, maxTimeMs: config.maxTimeMs, maxDbBytes: config.store.maxDbBytes ?? null };
+  if (jobFile === null || holds.length === 0) return { args: resumeArgs(config), rerunJob: null, limits };
   const args = names.filter((name) => !isFileHeader(name)).flatMap((name) => ['-H', `"${name}: ..."`]);
-  return { args: secretProxy === '--proxy' ? [...args, '--proxy', '<url>'] : args, rerunJob: { file: jobFile, holds: holds.join(' and ') }, maxPages };
+  return { args: secretProxy === '--proxy' ? [...args, '--proxy', '<url>'] : args, rerunJob: { file: jobFile, holds: holds.join(' and ') }, limits };
 }
 
 function hasUserinfo(url: string): boolean {

@@ -24,7 +24,7 @@ test('a slow chain of pages stops at --max-time with the rest queued; the next r
   assert.match(first.stderr, /^crawl done: /m);
   assert.match(first.stderr, /^ {2}stopped taking URLs at --max-time 1\.0s; 1 URL still queued: run the same command for 1\.0s more$/m);
   // The next: lines name the shortest command that continues: no URL, no per-run limit.
-  assert.match(first.stderr, new RegExp(`^next:\n {2}crawlite crawl --db ${db} +# continue the crawl to its end \\(1 URL queued\\)$`, 'm'));
+  assert.match(first.stderr, new RegExp(`^next:\n {2}crawlite crawl --db ${db} +# continue the crawl with no time limit \\(1 URL queued\\)$`, 'm'));
   const [run] = rows<{ status: string }>(db, 'SELECT status FROM runs');
   assert.equal(run?.status, 'done');
   const second = await crawlite(['crawl', site.url('/p0'), '--db', db, '--no-progress', '--ignore-robots', '--max-time', '1']);

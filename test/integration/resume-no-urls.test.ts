@@ -240,7 +240,7 @@ test('a run that sent custom headers is not continued without them; given again 
   const first = await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '1', '-H', 'X-Token: s3cret', '-H', 'Accept-Language: fr', ...QUIET]);
   assert.equal(first.code, 0, first.stderr);
   // The summary's continuing command asks for them, as the refusal below does.
-  assert.match(first.stderr, new RegExp(`^ {2}crawlite crawl --db ${db} -H "X-Token: \\.\\.\\." -H "Accept-Language: \\.\\.\\." +# continue the crawl to its end \\(2 URLs queued\\)$`, 'm'));
+  assert.match(first.stderr, new RegExp(`^ {2}crawlite crawl --db ${db} -H "X-Token: \\.\\.\\." -H "Accept-Language: \\.\\.\\." +# continue the crawl with no page limit \\(2 URLs queued\\)$`, 'm'));
   const hits = site.total();
 
   assertOneLineError(await crawlite(['crawl', '--db', db]), 2,
@@ -261,7 +261,7 @@ test('a resumed job run is recorded under the job\'s name and file again', async
   writeFileSync(job, `name: small-job\nseeds: ["${site.url('/')}"]\nmaxDepth: 1\n`);
   const first = await crawlite(['crawl', '--config', job, '--db', db, '--max-pages', '2', ...QUIET]);
   assert.equal(first.code, 0, first.stderr);
-  assert.match(first.stderr, new RegExp(`^ {2}crawlite crawl --db ${db} +# continue the crawl to its end \\(\\d+ URLs queued\\)$`, 'm'));
+  assert.match(first.stderr, new RegExp(`^ {2}crawlite crawl --db ${db} +# continue the crawl with no page limit \\(\\d+ URLs queued\\)$`, 'm'));
   const resumed = await crawlite(['crawl', '--db', db, ...QUIET]);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stderr, /^crawlite: continuing run 1's crawl \(job small-job\) of /);
@@ -348,7 +348,7 @@ test('the summary of a run cut short names the command that continues it, quoted
   const first = await crawlite(['crawl', site.url('/'), '--db', db, '--max-pages', '3', ...QUIET]);
   assert.equal(first.code, 0, first.stderr);
   const queued = rows<{ n: number }>(db, "SELECT count(*) AS n FROM urls WHERE state = 'queued'")[0]!.n;
-  const row = /^next:\n {2}(crawlite crawl .*?) +# continue the crawl to its end \((\d+) URLs queued\)$/m.exec(first.stderr);
+  const row = /^next:\n {2}(crawlite crawl .*?) +# continue the crawl with no page limit \((\d+) URLs queued\)$/m.exec(first.stderr);
   assert.ok(row, first.stderr);
   assert.equal(row[1], `crawlite crawl --db '${db.replace(/'/g, `'\\''`)}'`);
   assert.equal(Number(row[2]), queued);

@@ -41,7 +41,8 @@ test('server down, then up: the rerun hints at --retry-failed, and --retry-faile
   const idle = await crawlite(['crawl', seed, '--db', db, '--no-progress']);
   assert.equal(idle.code, 0, idle.stderr);
   assert.match(idle.stderr, /crawl done: 0 pages stored, 0 failed/);
-  assert.equal(idle.stderr.split('\n').filter((l) => l === HINT).length, 1, idle.stderr);
+  // and the command that lists it (round 21b: export --failed)
+  assert.equal(idle.stderr.split('\n').filter((l) => l === `${HINT}; list it: crawlite export --db ${db} --failed --out failed.csv`).length, 1, idle.stderr);
   const json = await crawlite(['crawl', seed, '--db', db, '--log-format', 'json']);
   assert.equal(json.code, 0, json.stderr);
   const events = json.stderr.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
