@@ -17,6 +17,9 @@
  * is out waits for it (fetcher.ts) and, its page stored, is not requested: both were fetched
  * (`/r` -> `/docs/` while `/docs/` was being downloaded), a request, a download and a parse for a
  * duplicate. A URL whose page a hop is fetching right now is fetched elsewhere, as above.
+ * A wait that would close a circle (the request's owner waits, itself or through others, on one of
+ * the waiter's: /x -> /x/ -> /x, both fetched at once) is not taken: each sat out half its timeout
+ * for the other, holding a slot of the host, before failing as the loop it is.
  */
 import type { FetchedElsewhere } from './fetch/polite-fetch.js';
 
@@ -25,8 +28,11 @@ const MAX_LANDED = 50_000;
 
 /** Requests in flight by URL, for a redirect hop (fetcher.ts FetcherOptions.inFlight). */
 export interface InFlightRequests {
-  /** Settles once no request for `url` is in flight (its page stored or its failure recorded); null when none is. */
-  whenDone(url: string): Promise<void> | null;
+  /**
+   * Settles once no request for `url` is in flight (its page stored or its failure recorded); null
+   * when none is, or when `owner` (whose fetch would wait) is what that request waits on.
+   */
+  whenDone(url: string, owner?: string): Promise<void> | null;
   /** A redirect hop of `owner`'s fetch is to request `url`: in flight until `owner` is processed. */
   begin(url: string, owner: string): void;
 }
@@ -44,18 +50,39 @@ export function createFetchedElsewhereTracker(maxLanded = MAX_LANDED): FetchedEl
   const arriving = new Map<string, number>();
   const landed = new Set<string>();
   /** URL requested -> how many requests for it are out, and who waits for them. */
-  const requests = new Map<string, { count: number; done: Promise<void>; settle: () => void }>();
+  const requests = new Map<string, { count: number; done: Promise<void>; settle: () => void; owners: string[] }>();
   /** A claimed URL -> the URLs its fetch has requests out for (its own, its hops'). */
   const owned = new Map<string, string[]>();
+  /** A claimed URL -> the URL its fetch's hop is waiting for (whenDone). */
+  const waits = new Map<string, string>();
+  /** Whether a request for `url` waits, through its owners' waits, on one of `owner`'s. */
+  const waitsOn = (url: string, owner: string): boolean => {
+    const seen = new Set<string>();
+    for (let urls = [url]; urls.length > 0;) {
+      const next: string[] = [];
+      for (const u of urls) {
+        for (const o of requests.get(u)?.owners ?? []) {
+          if (o === owner) return true;
+          if (seen.has(o)) continue;
+          seen.add(o);
+          const waited = waits.get(o);
+          if (waited !== undefined) next.push(waited);
+        }
+      }
+      urls = next;
+    }
+    return false;
+  };
   const begin = (url: string, owner: string): void => {
     let r = requests.get(url);
     if (r === undefined) {
       let settle!: () => void;
       const done = new Promise<void>((resolve) => (settle = resolve));
-      r = { count: 0, done, settle };
+      r = { count: 0, done, settle, owners: [] };
       requests.set(url, r);
     }
     r.count += 1;
+    r.owners.push(owner);
     const list = owned.get(owner);
     if (list === undefined) owned.set(owner, [url]);
     else list.push(url);
@@ -64,16 +91,29 @@ export function createFetchedElsewhereTracker(maxLanded = MAX_LANDED): FetchedEl
     const list = owned.get(owner);
     if (list === undefined) return;
     owned.delete(owner);
+    waits.delete(owner);
     for (const url of list) {
       const r = requests.get(url);
       if (r === undefined) continue;
+      const at = r.owners.indexOf(owner);
+      if (at !== -1) r.owners.splice(at, 1);
       if (--r.count > 0) continue;
       requests.delete(url);
       r.settle();
     }
   };
   return {
-    whenDone: (url) => requests.get(url)?.done ?? null,
+    whenDone(url, owner) {
+      const r = requests.get(url);
+      if (r === undefined) return null;
+      if (owner === undefined) return r.done;
+      if (waitsOn(url, owner)) return null;
+      waits.set(owner, url);
+      void r.done.then(() => {
+        if (waits.get(owner) === url) waits.delete(owner);
+      });
+      return r.done;
+    },
     begin,
     endOwned,
     forUrl(url) {

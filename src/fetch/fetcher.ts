@@ -614,8 +614,9 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         if (hopRefusal !== null) return hopRefusal;
         if (isStored !== undefined && opts.inFlight !== undefined) {
           // The target's own request is out (or another URL's hop there): its page is on its way,
-          // and requesting it too fetched it twice. A URL of this chain is this fetch's own.
-          const pending = redirects.some((hop) => hop.url === next) ? null : opts.inFlight.whenDone(next);
+          // and requesting it too fetched it twice. A URL of this chain is this fetch's own; a
+          // request that waits on this fetch is not waited for (whenDone: a loop would wait on itself).
+          const pending = redirects.some((hop) => hop.url === next) ? null : opts.inFlight.whenDone(next, entry.url);
           if (pending !== null) {
             await untilAborted(settledWithin(pending, deadline.remainingMs() / 2), deadline.signal);
             if (isStored(next)) return { entry, storedUrl: next, redirects, fetchedAt, elapsedMs: Math.round(performance.now() - startedAt) };

@@ -19,9 +19,15 @@ const FEED_TYPES = new Set(['application/rss+xml', 'application/atom+xml']);
 const XML_TYPES = new Set(['application/xml', 'text/xml', 'application/rdf+xml']);
 /** How far into a generic XML body its root element is looked for (past a declaration, comments, a stylesheet PI). */
 const SNIFF_BYTES = 1024;
-/** Tags an item's links come from; `[^<>]*` stops at the next `<`, so a failed match costs only its own span. */
-const TAG = /<(\/?)([A-Za-z_][\w:.-]*)([^<>]*)>/g;
-const ATTR = /([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+/**
+ * Tags an item's links come from; `[^<>]*` stops at the next `<`, so a failed match costs only its
+ * own span. The lookaheads keep a name from being given back a character at a time when the rest
+ * fails (a `<` before a long word, a `<link` whose attributes are one long word): each would rescan
+ * the rest, quadratic in the word's length, and 1 MB of it held a parse thread to its timeout. A
+ * name that ends short of a name character could never match anyway, so what matches is the same.
+ */
+const TAG = /<(\/?)([A-Za-z_][\w:.-]*)(?![\w:.-])([^<>]*)>/g;
+const ATTR = /(?<![\w:.-])([\w:.-]+)(?![\w:.-])\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 /** Distinct links looked at per feed, as extract.ts bounds a page's anchors: the set stays small on a 10 MB feed. */
 const MAX_FEED_LINKS = 100_000;
 
