@@ -39,7 +39,9 @@ export function mergeContentLengths(head: string): string | null {
   if (!/^\d+$/.test(length) || values.some((value) => value !== length)) return null;
   const first = at[0]!;
   lines[first] = `Content-Length: ${length}${lines[first]!.endsWith('\r') ? '\r' : ''}`;
-  return lines.filter((_, i) => i === first || !at.includes(i)).join('\n');
+  // A Set, not at.includes(): a head of thousands of Content-Length lines cost their count squared.
+  const dropped = new Set(at);
+  return lines.filter((_, i) => i === first || !dropped.has(i)).join('\n');
 }
 
 /** A head's end: the line break that ends its last line, then the blank line (CRLF or bare LF, mixed). */
