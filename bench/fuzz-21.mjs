@@ -284,7 +284,8 @@ let jobCount = 0;
 const targets = [
   {
     name: 'parse', seeds: htmlSeeds, run(buf) {
-      const type = ['text/html', 'text/html; charset=iso-8859-1', 'text/html; charset=utf-16le', 'text/html; charset=bogus'][buf.length % 4];
+      // Picked by the first byte, not the length: the input doubled (the growth check) keeps its type.
+      const type = ['text/html', 'text/html; charset=iso-8859-1', 'text/html; charset=utf-16le', 'text/html; charset=bogus'][(buf[0] ?? 0) % 4];
       const out = parsePage({ url: PAGE_URL, contentType: type, body: new Uint8Array(buf), isHtml: true, maxLinks: 1000, fields: FIELDS, robotsName: 'crawlite' });
       check(out.ok, `parsePage failed: ${out.code} ${out.message}`);
       checkLinks(out.links, 'parsePage');
@@ -302,14 +303,16 @@ const targets = [
       const direct = extractFeedLinks(new Uint8Array(buf), PAGE_URL, 50);
       checkLinks(direct.links, 'extractFeedLinks');
       check(direct.links.length <= 50 && direct.links.length <= direct.linksFound, 'feed link counts');
-      const out = parsePage({ url: PAGE_URL, contentType: 'application/rss+xml', body: new Uint8Array(buf), isHtml: false, isFeed: true, shouldKeepBody: buf.length % 2 === 0, maxLinks: 50 });
+      const out = parsePage({ url: PAGE_URL, contentType: 'application/rss+xml', body: new Uint8Array(buf), isHtml: false, isFeed: true, shouldKeepBody: (buf[0] ?? 0) % 2 === 0, maxLinks: 50 });
       check(out.ok, `parsePage(feed) failed: ${out.code} ${out.message}`);
       checkLinks(out.links, 'parsePage(feed)');
     },
   },
   {
     name: 'url', seeds: urlSeeds, run(buf) {
-      for (const s of [buf.toString('utf8'), buf.toString('latin1')]) {
+      // Hrefs reach normalizeUrl cut at 8 KB (MAX_HREF_CHARS), a Location within a 256 KB head:
+      // past 64 KB, a linear cost of a few µs a character is no finding.
+      for (const s of [buf.subarray(0, 65536).toString('utf8'), buf.subarray(0, 65536).toString('latin1')]) {
         for (const base of [undefined, PAGE_URL, 'https://[::1]:8443/a/b']) {
           const out = normalizeUrl(s, base);
           if (out === null) continue;
@@ -391,7 +394,10 @@ const targets = [
       } catch (err) {
         expectCode(err);
       }
-      check(total <= buf.length + 64, `reframed ${buf.length} bytes into ${total}`);
+      // A bare LF of a size line or after a chunk's data is written CRLF: one byte more a line.
+      let lfs = 0;
+      for (const b of buf) if (b === 0x0a) lfs++;
+      check(total <= buf.length + 2 * lfs + 64, `reframed ${buf.length} bytes into ${total}`);
     },
   },
   {
@@ -480,7 +486,7 @@ for (const target of targets) {
       const ratio = doubled.ms / Math.max(again.ms, 0.001);
       // Slow but linear (a 4 MB input at a few hundred ns a byte) is not a finding.
       if (again.ms > 20 * SLOW_MS) [kind, detail] = [`slow (over ${20 * SLOW_MS} ms)`, `${input.length} bytes: ${again.ms.toFixed(0)} ms; doubled ${doubled.ms.toFixed(0)} ms`];
-      else if (again.ms > SLOW_MS && ratio > 3) [kind, detail] = [`superlinear (x${ratio.toFixed(1)} when doubled)`, `${input.length} bytes: ${again.ms.toFixed(0)} ms; doubled ${doubled.ms.toFixed(0)} ms`];
+      else if (again.ms > SLOW_MS && ratio > 3) [kind, detail] = [`superlinear`, `${input.length} bytes: ${again.ms.toFixed(0)} ms; doubled ${doubled.ms.toFixed(0)} ms (x${ratio.toFixed(1)})`];
     }
     if (kind === null) continue;
     const key = `${target.name}: ${kind}`;
