@@ -39,7 +39,23 @@ export function mergeContentLengths(head: string): string | null {
   if (!/^\d+$/.test(length) || values.some((value) => value !== length)) return null;
   const first = at[0]!;
   lines[first] = `Content-Length: ${length}${lines[first]!.endsWith('\r') ? '\r' : ''}`;
-  return lines.filter((_, i) => i === first || !at.includes(i)).join('\n');
+  // A Set, not at.includes(): a head of thousands of Content-Length lines cost their count squared.
+  const dropped = new Set(at);
+  return lines.filter((_, i) => i === first || !dropped.has(i)).join('\n');
+}
+
+/**
+ * Where in `bytes` the first HEAD_END of `tail + bytes` ends (a byte offset), or bytes.length when
+ * there is none: found with indexOf over the bytes, without decoding them.
+ */
+function headEndIn(tail: string, bytes: Buffer): number {
+  const edge = HEAD_END.exec(tail + bytes.toString('latin1', 0, 2));
+  if (edge !== null) return Math.max(0, edge.index + edge[0].length - tail.length);
+  for (let lf = bytes.indexOf(0x0a); lf !== -1; lf = bytes.indexOf(0x0a, lf + 1)) {
+    if (bytes[lf + 1] === 0x0a) return lf + 2;
+    if (bytes[lf + 1] === 0x0d && bytes[lf + 2] === 0x0a) return lf + 3;
+  }
+  return bytes.length;
 }
 
 /** A head's end: the line break that ends its last line, then the blank line (CRLF or bare LF, mixed). */
@@ -102,7 +118,24 @@ export function mergeContentLengthsOn(socket: Socket): void {
   /** Blank lines read before the current head, none of them passed on. */
   let blankBytes = 0;
 
-  const take = (bytes: Buffer): boolean => {
+  /**
+   * `bytes` after any interim heads at their start: a loop, not a call per head, and each head's
+   * bytes read once. Calling itself on the rest, and copying and decoding all of the rest for each
+   * head, a server's string of `100 Continue` heads (14 bytes each) cost the main thread their
+   * count squared, and past some 10,000 in one read overflowed the stack (bench/fuzz-21.mjs).
+   */
+  const take = (input: Buffer): boolean => {
+    let bytes = input;
+    for (;;) {
+      const more = takeHead(bytes);
+      if (more === null) return true;
+      if (typeof more === 'boolean') return more;
+      bytes = more;
+    }
+  };
+
+  /** One head's worth of `bytes`: true or false as push() answers, null when all were taken, or the bytes after an interim head. */
+  const takeHead = (bytes: Buffer): boolean | Buffer | null => {
     if (heldBytes === 0) {
       // Blank lines before a status line, which Node's parser skips without any limit: a server
       // sending them without end held the fetch to --timeout, each retry again (undici's path
@@ -115,12 +148,18 @@ export function mergeContentLengthsOn(socket: Socket): void {
         socket.destroy(new FetchError('CRAWL_FETCH_TOO_LARGE', `response too large outside its body: more than ${formatBinaryBytes(MAX_HEADER_BYTES)} of blank lines before its status line`));
         return false;
       }
-      if (at === bytes.length) return true;
+      if (at === bytes.length) return null;
       bytes = bytes.subarray(at);
     }
     blankBytes = 0;
-    const text = bytes.toString('latin1');
-    const match = HEAD_END.exec(tail + text);
+    // Decoded up to the head's end (headEndIn), not the whole read: the rest may be more heads.
+    const cut = headEndIn(tail, bytes);
+    let text = bytes.toString('latin1', 0, cut);
+    let match = HEAD_END.exec(tail + text);
+    if (match === null && cut < bytes.length) {
+      text = bytes.toString('latin1');
+      match = HEAD_END.exec(tail + text);
+    }
     // Only the bytes of the head, and a CR whose next byte has come.
     const bareCr = BARE_CR.exec(match === null ? tail + text : (tail + text).slice(0, match.index));
     if (bareCr !== null) {
@@ -134,9 +173,9 @@ export function mergeContentLengthsOn(socket: Socket): void {
       tail = (tail + text.slice(-2)).slice(-2);
       // Past what a head may be: the parser refuses it as it would have.
       if (heldBytes > MAX_HEADER_BYTES) release(null);
-      return true;
+      return null;
     }
-    const whole = Buffer.concat([...held!, bytes]);
+    const whole = held!.length === 0 ? bytes : Buffer.concat([...held!, bytes]);
     const linesEnd = heldBytes - tail.length + match.index + 1;
     const end = heldBytes - tail.length + match.index + match[0].length;
     const original = whole.toString('latin1', 0, linesEnd);
@@ -149,7 +188,7 @@ export function mergeContentLengthsOn(socket: Socket): void {
       heldBytes = 0;
       tail = '';
       hasLineFeed = false;
-      return end < whole.length ? take(whole.subarray(end)) : true;
+      return end < whole.length ? whole.subarray(end) : null;
     }
     const repaired = repairHeaderLines(head);
     const merged = mergeContentLengths(repaired ?? head) ?? repaired ?? versioned;
