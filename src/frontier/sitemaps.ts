@@ -28,6 +28,7 @@ import { gunzipMembers } from '../fetch/gunzip-members.js';
 import { canonicalRobotsKeys } from '../fetch/robots-keys.js';
 import { WHOLE_LINES, WHOLE_SITEMAP_FILE, type WholeTest } from '../fetch/unframed-body.js';
 import { formatBinaryBytes } from '../format-numbers.js';
+import { MAX_HREF_CHARS } from '../parse/directives.js';
 import type { ErrorCode } from '../errors.js';
 import type { AddedUrls, Discovered, FetchFailure, FetchResult, FrontierEntry, RobotsText } from '../types.js';
 import { normalizeUrl, originKey } from './normalize-url.js';
@@ -89,6 +90,7 @@ export function parseRobotsSitemaps(robotsTxt: string, robotsUrl: string): strin
   const found: string[] = [];
   // `Site-map:` and `Sitemaps:` too, as Google reads them (robots-keys.ts).
   for (const m of canonicalRobotsKeys(robotsTxt).matchAll(/^[ \t]*sitemap[ \t]*:[ \t]*(\S+)/gim)) {
+    if (m[1]!.length > MAX_HREF_CHARS) continue;
     const url = normalizeUrl(m[1]!, robotsUrl);
     if (url !== null) found.push(url);
   }
@@ -389,6 +391,9 @@ export async function addSitemapSeeds(opts: SitemapOptions): Promise<SitemapRepo
     if (cut !== null) report.cut.push({ url: sitemapUrl, message: `${cut}; read to its last whole entry (${parsed.locs.length} ${parsed.locs.length === 1 ? 'entry' : 'entries'})` });
     const found: Discovered[] = [];
     for (const loc of parsed.locs) {
+      // Dropped as an href that long is (directives.ts): junk, and normalizing a 600 KB one held
+      // the crawl's thread for over a second (bench/fuzz-21.mjs), each of a sitemap's many.
+      if (loc.length > MAX_HREF_CHARS) continue;
       const url = normalizeUrl(loc, sitemapUrl);
       if (url === null) continue;
       if (parsed.isIndex) {

@@ -473,3 +473,33 @@ test('sitemap URLs go through the spider-trap checks of the URL alone, not the q
   assert.equal(code(repeated), 'CRAWL_TRAP_REPEATED_SEGMENT');
   assert.deepEqual(variants.map(code), variants.map(() => null), 'ten variants of one path, none capped');
 });
+
+test('--sitemaps: a <loc> or a Sitemap: line longer than 8,192 characters is dropped, as such an href is, and the rest is read', async (t) => {
+  let origin = '';
+  // 40 <loc>s of 200 KB each: normalizing one such URL held the crawl's thread for ~0.5 s
+  // (bench/fuzz-21.mjs), so a sitemap of them stalled the crawl for most of a minute.
+  const huge = () => `${origin}/${'%41a.'.repeat(50_000)}`;
+  const site = await startSite({
+    '/': page('home'),
+    '/robots.txt': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`User-agent: *\nAllow: /\nSitemap: ${origin}/${'x'.repeat(9_000)}.xml\nSitemap: ${origin}/big.xml\n`);
+    },
+    '/big.xml': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(urlset([...Array.from({ length: 40 }, huge), `${origin}/listed`]));
+    },
+    '/listed': page('listed'),
+  });
+  origin = site.origin;
+  t.after(() => site.close());
+
+  const config = testConfig(t, [site.url('/')], { sitemaps: true });
+  await runCrawl(config);
+  const db = new Database(config.dbPath, { readonly: true });
+  t.after(() => db.close());
+  const stored = (db.prepare('SELECT url FROM pages ORDER BY url').all() as Array<{ url: string }>).map((r) => r.url.slice(origin.length));
+  assert.deepEqual(stored, ['/', '/listed']);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM urls WHERE length(url) > 8192').get() as { n: number }).n, 0, 'no row for a URL that long');
+  assert.equal(site.hits.get('/big.xml'), 1);
+  assert.deepEqual([...site.hits.keys()].filter((p) => p.length > 8192), [], 'the long Sitemap: line was not fetched');
+  assert.deepEqual(parseRobotsSitemaps(`Sitemap: https://a.test/${'y'.repeat(8_200)}\nSitemap: https://a.test/s.xml\n`, 'https://a.test/robots.txt'), ['https://a.test/s.xml']);
+});
