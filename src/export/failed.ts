@@ -20,22 +20,14 @@ import { writeJsonl } from './jsonl.js';
 import { prepareExportQuery, type ExportRow } from './rows.js';
 import { refuseRepeatedName } from './fields.js';
 import { time, type FilterFlags } from './filters.js';
-import { checkRunExists, type ExportFormat } from './export.js';
+import { checkRunExists, type ExportOptions } from './export.js';
 import { wholeNumberFlag } from '../config/numeric-flag.js';
 import { FAILED_FIELDS } from './failed-fields.js';
 
 const NAMES = FAILED_FIELDS.map((f) => f.name);
 
-export interface FailedOptions {
-  dbPath: string;
-  format: ExportFormat;
-  out?: string;
-  fields?: string;
-  with?: string;
-  filter?: FilterFlags;
-  /** The format was read from --out's name, not typed. */
-  isFormatFromOut?: boolean;
-}
+/** The same options as a page export: the ones that mean nothing here are refused below. */
+export type FailedOptions = ExportOptions;
 
 /**
  * The options that mean nothing for a URL without a response, each refused in one line saying what
