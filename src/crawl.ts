@@ -375,6 +375,12 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     });
   };
 
+  const seedDownloads = { count: 0, urls: [] as string[] };
+  const noteSeedDownload = (url: string): void => {
+    seedDownloads.count += 1;
+    if (seedDownloads.urls.length < MAX_SEED_DOWNLOADS_NAMED) seedDownloads.urls.push(url);
+  };
+
   const storeOutcome = (fetchedEntry: FrontierEntry, result: FetchResult, outcome: ParseOutcome, prior: PriorPage | null): void => {
     const { body: _body, entry: _entry, ...fetch } = result;
     // A redirect may land on a URL queued or in flight at a shorter distance (a link to /docs on a
@@ -408,6 +414,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       ? parseRefreshUrl(refreshHeader, result.finalUrl)
       : parseRefreshUrl(outcome.metaRefresh, outcome.metaRefreshBase ?? result.finalUrl, outcome.encoding ?? undefined);
     const isOk = isFollowedStatus(result.status);
+    if (isOk && entry.depth === 0 && isAttachment(result.headers['content-disposition'])) noteSeedDownload(entry.url);
     const links = frontier.discover(entry, outcome.links, isOk && !directives.isNofollow);
     // A meta refresh is followed whatever nofollow says (the page itself points there), one level deeper.
     const extraUrls = isOk && refreshUrl !== null ? [frontier.discoverRefresh(entry, refreshUrl)] : [];
@@ -540,6 +547,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     ...(recrawlStats !== null ? { recrawl: recrawlStats } : {}),
     ...(isNothingQueued ? { isNothingQueued: true as const } : {}),
     ...(excludedSeeds ? { excludedSeeds } : {}),
+    ...(seedDownloads.count > 0 ? { seedDownloads } : {}),
     ...(isTimeUp && status === 'done' ? { maxTimeReached: { limitMs: config.maxTimeMs as number, queued: queuedAtEnd } } : {}),
     ...(queuedAtEnd > 0 ? { queuedAtEnd } : {}),
     ...(sitemapReport !== null ? { sitemaps: sitemapReport } : {}),
@@ -597,6 +605,9 @@ function withHeaderMetadata<T extends { canonical: string | null; language: stri
   const language = outcome.language ?? firstLanguage(result.headers['content-language']);
   return canonical === outcome.canonical && language === outcome.language ? outcome : { ...outcome, canonical, language };
 }
+
+/** The summary names at most this many seeds that were downloads; it counts them all. */
+const MAX_SEED_DOWNLOADS_NAMED = 3;
 
 /** The page's error when its body kept a content-coding we cannot remove (see parse() below). */
 function encodingError(result: FetchResult): { code: ErrorCode; message: string } | null {

@@ -44,7 +44,7 @@ import type { FetchResult, FrontierEntry, ParseOutcome, PageRecord } from '../ty
 import type { ErrorCode } from '../errors.js';
 import { prepareSearchRemoval } from '../search/search-index.js';
 import { isRetryableStatus } from '../fetch/retry-policy.js';
-import { boundHeaders } from './stored-headers.js';
+import { patchHeaders } from './stored-headers.js';
 
 export type RecrawlStatus = 'changed' | 'unchanged' | 'gone';
 
@@ -151,9 +151,10 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
     `SELECT u.redirect_to AS redirectTo FROM urls u WHERE u.id = ? AND u.recrawl_id = ? AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.url_id = u.id)`,
   );
   const touchPage = db.prepare(
-    `UPDATE pages SET fetched_at = ?, elapsed_ms = ?, run_id = ?, recrawl_id = ?, recrawl_status = 'unchanged', headers = json_patch(headers, ?)
+    `UPDATE pages SET fetched_at = ?, elapsed_ms = ?, run_id = ?, recrawl_id = ?, recrawl_status = 'unchanged', headers = coalesce(?, headers)
       WHERE url_id = ?`,
   );
+  const selectHeaders = db.prepare<[number], { headers: string | null }>('SELECT headers FROM pages WHERE url_id = ?');
   const markDone = db.prepare(`UPDATE urls SET state = 'done', error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?`);
   const close = db.prepare(
     `UPDATE recrawls SET ended_at = ? WHERE id = ? AND ended_at IS NULL
@@ -207,8 +208,11 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
         if (value !== undefined) refreshed[name] = value;
       }
       writer.enqueue((now) => {
-        // Bounded as a stored page's headers are (stored-headers.ts): a validator can be as long as a head.
-        touchPage.run(result.fetchedAt, Math.round(result.elapsedMs), runId, prior.recrawlId, JSON.stringify(boundHeaders(refreshed)), entry.id);
+        // Merged and bounded as a stored page's headers are (stored-headers.ts): a validator can be
+        // as long as a head, and json_patch in SQL added it to a row already at the bound.
+        const stored = readHeaders(selectHeaders.get(entry.id)?.headers);
+        const headers = stored === null ? null : JSON.stringify(patchHeaders(stored, refreshed));
+        touchPage.run(result.fetchedAt, Math.round(result.elapsedMs), runId, prior.recrawlId, headers, entry.id);
         markDone.run(now, entry.id);
         // The row was fetched and stored again in this run: it counts in the run's pages.
         writer.countPageStored();
@@ -220,6 +224,17 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
       writer.enqueue((now) => close.run(now, recrawlId, recrawlId));
     },
   };
+}
+
+/** A page row's stored headers; null for a value crawlite never writes (a hand-edited row), which is left as it is. */
+function readHeaders(text: string | null | undefined): Record<string, string> | null {
+  try {
+    const value: unknown = JSON.parse(text ?? '{}');
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+    return Object.values(value).every((field) => typeof field === 'string') ? value as Record<string, string> : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A pageless URL's failure that keeps the redirect it answered last time (PAGELESS_RECRAWL_FAILURE). */

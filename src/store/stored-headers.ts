@@ -75,3 +75,18 @@ export function boundHeaders(headers: Record<string, string>): Record<string, st
   out[CUT_KEY] = noted.join('; ');
   return out;
 }
+
+/**
+ * `stored` (a page row's bounded headers) with `refreshed` (a 304's validators) put over it, as
+ * SQLite's json_patch did, and bounded again: each part fit the bound alone, and together they
+ * reached twice it (a 30 KiB ETag over a stored 30 KiB head). What the stored row's note said was
+ * cut stays said, but for the fields `refreshed` replaces, whose note (if any) is the new one.
+ */
+export function patchHeaders(stored: Record<string, string>, refreshed: Record<string, string>): Record<string, string> {
+  const { [CUT_KEY]: earlier, ...rest } = stored;
+  const bounded = boundHeaders({ ...rest, ...refreshed });
+  const notes = (earlier ?? '').split('; ').filter((note) => note !== '' && !(note.slice(0, note.indexOf(':')) in refreshed));
+  if (bounded[CUT_KEY] !== undefined) notes.push(bounded[CUT_KEY]);
+  const { [CUT_KEY]: _, ...out } = bounded;
+  return notes.length === 0 ? out : { ...out, [CUT_KEY]: notes.slice(0, MAX_NOTED_FIELDS + 1).join('; ') };
+}
