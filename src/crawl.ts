@@ -43,6 +43,7 @@ import { isFeed } from './parse/feed-links.js';
 import { isHtmlType, isUnknownType, isUntypedHtml } from './parse/sniff-untyped.js';
 import { startsWithBinarySignature } from './parse/binary-signature.js';
 import { isAttachment } from './parse/content-disposition.js';
+import { createRepeatRuns } from './frontier/repeat-runs.js';
 import { firstLanguage, linkHeaderCanonical } from './parse/header-metadata.js';
 import { createSearchIndexHooks, mergeSearchSegments, spreadSearchMerges, unindexNoindexPages } from './search/search-index.js';
 import { createArchiveHooks } from './store/archive.js';
@@ -375,6 +376,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     });
   };
 
+  const repeatRuns = createRepeatRuns();
   const seedDownloads = { count: 0, urls: [] as string[] };
   const noteSeedDownload = (url: string): void => {
     seedDownloads.count += 1;
@@ -414,6 +416,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       ? parseRefreshUrl(refreshHeader, result.finalUrl)
       : parseRefreshUrl(outcome.metaRefresh, outcome.metaRefreshBase ?? result.finalUrl, outcome.encoding ?? undefined);
     const isOk = isFollowedStatus(result.status);
+    // Only a page that leads somewhere can carry an endless pagination on; nor is a recrawl's page news.
+    const isLeading = isOk && !directives.isNofollow && !prior && (outcome.links.length > 0 || refreshUrl !== null);
+    const repeatRun = isLeading && outcome.repeatKey !== undefined ? repeatRuns.note(outcome.repeatKey) : 0;
     if (isOk && entry.depth === 0 && isAttachment(result.headers['content-disposition'])) noteSeedDownload(entry.url);
     const links = frontier.discover(entry, outcome.links, isOk && !directives.isNofollow);
     // A meta refresh is followed whatever nofollow says (the page itself points there), one level deeper.
@@ -425,7 +430,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     const error = encodingError(result);
     if (error) tracker.countFailure(error.code);
     tracker.countPage(result.wireBytes);
-    writer.storePage({ entry, fetch, parsed, error, directives: { robots: formatDirectives(directives), refreshUrl }, ...recrawled }, links, extraUrls);
+    writer.storePage({
+      entry, fetch, parsed, error, directives: { robots: formatDirectives(directives), refreshUrl }, ...recrawled, ...(repeatRun > 0 ? { repeatRun } : {}),
+    }, links, extraUrls);
     // A recrawl stores a page that now redirects as the redirect; its target is fetched on its own.
     if (!prior) fetchedElsewhere.noteStored(entry.url, result.finalUrl);
   };

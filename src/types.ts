@@ -228,6 +228,12 @@ export interface ParsedPage {
    * absent for non-HTML, a text over 8 K characters, over 2,000 links, or too few words and links.
    */
   copySketch?: CopySketch;
+  /**
+   * The page's URL pattern and its body's hash but for its URL's numbers (frontier/repeat-runs.ts),
+   * taken on the parse thread that holds the body; absent for a URL without a number, non-HTML,
+   * or a body over 512 KiB. Only compared, never stored.
+   */
+  repeatKey?: RepeatKey;
   /** Values of the task's extraction fields, by name; absent when the task had none. */
   fields?: Record<string, FieldValue>;
   /** `<meta name="robots">` and `<meta name="<robotsName>">` contents, joined; parse/directives.ts reads them. */
@@ -248,6 +254,14 @@ export interface ParseFailure {
 }
 
 export type ParseOutcome = ParsedPage | ParseFailure;
+
+/** What a page is compared by for endless paginations (frontier/repeat-runs.ts). */
+export interface RepeatKey {
+  /** The URL with each run of digits read as `#`. */
+  pattern: string;
+  /** The body's hash, numbers near its URL's read as a placeholder. */
+  hash: string;
+}
 
 /** A page's links as three columns, for the trip from a worker to the main thread (parse/link-columns.ts). */
 export interface LinkColumns {
@@ -270,6 +284,11 @@ export interface PageRecord {
   directives?: { robots: string | null; refreshUrl: string | null };
   /** Set when this response re-fetches a stored page in a recrawl (store/recrawl.ts): the row is replaced. */
   recrawl?: { id: number; status: 'changed' | 'unchanged' | 'gone' };
+  /**
+   * Set when the page repeats the pages of its URL pattern before it but for its numbers
+   * (frontier/repeat-runs.ts), to its place in that run: its new links are skipped as a copy's.
+   */
+  repeatRun?: number;
 }
 
 /** A URL discovered on a page, after the scope decision. */
