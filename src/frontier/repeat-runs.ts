@@ -44,7 +44,8 @@ export function repeatKeyOf(url: string, body: Uint8Array): RepeatKey | null {
   if (body.byteLength > MAX_BODY_BYTES) return null;
   const numbers = urlNumbers(url);
   if (numbers.length === 0) return null;
-  return { pattern: url.replace(/\d+/g, '#'), hash: hashBeyondNumbers(body, numbers) };
+  const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+  return { pattern: url.slice(0, pathStart) + url.slice(pathStart).replace(/\d+/g, '#'), hash: hashBeyondNumbers(body, numbers) };
 }
 
 export function createRepeatRuns(runLength = RUN_LENGTH): RepeatRuns {

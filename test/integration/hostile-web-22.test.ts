@@ -100,3 +100,47 @@ test('a seed served as Content-Disposition: attachment: the summary says it was 
   assert.doesNotMatch(plain.stdout + plain.stderr, /download/);
   assert.equal(site.hits.get('/a'), 1);
 });
+
+/** The page in a numbered listing of a site made of endless chains, each page the one before but for its numbers. */
+function chainSite(path: string): Buffer | null {
+  const page = (title: string, body: string, head = ''): Buffer => html(`<!doctype html><html><head>${head}<title>${title}</title></head><body><nav><a href="/">Home</a> <a href="/about">About</a></nav>${body}<footer>(c) Example</footer></body></html>`);
+  const pager = (n: number, href: (k: number) => string): string => [n - 2, n - 1, n + 1, n + 2].filter((k) => k > 0).map((k) => `<a href="${href(k)}">${k}</a>`).join(' ');
+  const u = new URL(path, 'http://x');
+  const n = Number(u.searchParams.get('page') ?? u.searchParams.get('n') ?? /\/page\/(\d+)\/$/.exec(u.pathname)?.[1]);
+  if (path === '/') return page('home', ['/list?page=1', '/blog/page/1/', '/wait?n=1', '/real?page=1', '/data?page=1'].map((p) => `<a href="${p}">${p}</a>`).join(' '));
+  if (path === '/about') return page('about', 'about us');
+  if (u.pathname === '/list') return page(`Results, page ${n}`, `<p>No results on page ${n}.</p>${pager(n, (k) => `?page=${k}`)} <a href="?page=${n + 1}">Next</a>`);
+  if (u.pathname.startsWith('/blog/page/')) return page(`Blog, page ${n}`, `<p>Nothing here.</p>${pager(n, (k) => `/blog/page/${k}/`)} <a href="/blog/page/${n + 1}/">Older posts</a>`);
+  if (u.pathname === '/wait') return page(`Please wait`, `<p>Please wait (${n})</p>`, `<meta http-equiv="refresh" content="0; url=?n=${n + 1}">`);
+  // Real paginations of 30 pages: stories of their own; rows of numbers only, far from the page's.
+  if ((u.pathname === '/real' || u.pathname === '/data') && n > 30) return rawResponse(['Content-Type: text/html'], Buffer.from('<title>Not found</title>'), '404 Not Found');
+  const words = ['harbour', 'lantern', 'meadow', 'quarry', 'orchard', 'glacier', 'thicket', 'estuary'];
+  if (u.pathname === '/real') return page(`Stories, page ${n}`, `<ul>${Array.from({ length: 5 }, (_, i) => `<li>${words[(n * 5 + i) % 8]} and ${words[(n * 3 + i) % 8]} ${'xyzw'[n % 4]}${'abcde'[i]}</li>`).join('')}</ul>${pager(n, (k) => `?page=${k}`)} <a href="?page=${n + 1}">Next</a>`);
+  if (u.pathname === '/data') return page(`Data, page ${n}`, `<table>${Array.from({ length: 20 }, (_, i) => `<tr><td>${1000 + n * 20 + i}</td></tr>`).join('')}</table>${pager(n, (k) => `?page=${k}`)} <a href="?page=${n + 1}">Next</a>`);
+  return null;
+}
+
+test('endless paginations stop after 8 pages in a row the same but for their numbers (?page=N, /page/N/, a <meta refresh> to ?n=N+1): the next page is skipped as CRAWL_TRAP_DUPLICATE_CONTENT, saying why, and counted in the summary; real paginations whose pages differ (stories, rows of numbers) are crawled whole', async (t) => {
+  const site = await startRawSite(t, chainSite);
+  const db = tempDbPath(t);
+  // --max-pages: only so that a broken rule still ends the test; the chains ran to 500 pages (query
+  // variants), the path and the refresh chain without end.
+  const run = await crawlite(['crawl', `${site.origin}/`, '--db', db, '--workers', '1', '--max-pages', '400']);
+  assert.equal(run.code, 0, run.stderr);
+  const urls = [...urlsByPath(db, site.origin)];
+  const fetched = (prefix: string): number => urls.filter(([p, u]) => p.startsWith(prefix) && u.state === 'done').length;
+  for (const prefix of ['/list?', '/blog/page/', '/wait?']) {
+    const n = fetched(prefix);
+    assert.ok(n >= 8 && n <= 12, `${prefix}: ${n} pages fetched`);
+    const skipped = urls.filter(([p, u]) => p.startsWith(prefix) && u.state === 'skipped');
+    assert.ok(skipped.length >= 1, `${prefix}: none skipped`);
+    for (const [p, u] of skipped) {
+      assert.equal(u.error_code, 'CRAWL_TRAP_DUPLICATE_CONTENT', p);
+      assert.match(u.error_message ?? '', /^spider trap: found on the \d+th page in a row of its URL pattern with the same content but for its numbers \(an endless pagination\)$/);
+    }
+  }
+  // Page 30 links 31 and 32 (its pager), which answer 404.
+  assert.equal(fetched('/real?'), 32, 'stories: 30 pages and the two 404s after them');
+  assert.equal(fetched('/data?'), 32, 'rows of numbers: 30 pages and the two 404s after them');
+  assert.match(run.stdout + run.stderr, /URLs skipped as spider traps \(CRAWL_TRAP_DUPLICATE_CONTENT \d+\)/);
+});
