@@ -229,9 +229,9 @@ export interface ParsedPage {
    */
   copySketch?: CopySketch;
   /**
-   * The page's URL pattern and its body's hash but for its URL's numbers (frontier/repeat-runs.ts),
-   * taken on the parse thread that holds the body; absent for a URL without a number, non-HTML,
-   * or a body over 512 KiB. Only compared, never stored.
+   * The page's URL pattern, its body's hash but for its numbers, and those numbers
+   * (frontier/repeat-runs.ts), taken on the parse thread that holds the body; absent for a URL
+   * without a number, non-HTML, a body over 512 KiB or of over 2,000 numbers. Only compared, never stored.
    */
   repeatKey?: RepeatKey;
   /** Values of the task's extraction fields, by name; absent when the task had none. */
@@ -257,10 +257,14 @@ export type ParseOutcome = ParsedPage | ParseFailure;
 
 /** What a page is compared by for endless paginations (frontier/repeat-runs.ts). */
 export interface RepeatKey {
-  /** The URL with each run of digits read as `#`. */
+  /** The URL with each run of digits after its host read as `#`. */
   pattern: string;
-  /** The body's hash, numbers near its URL's read as a placeholder. */
+  /** The body's hash with each of its numbers read as a placeholder. */
   hash: string;
+  /** The body's numbers, in order. */
+  numbers: number[];
+  /** The numbers of the URL after its host, in order. */
+  urlNumbers: number[];
 }
 
 /** A page's links as three columns, for the trip from a worker to the main thread (parse/link-columns.ts). */

@@ -6,30 +6,37 @@
  * path chain ran to --max-pages or --max-time (32,717 pages in 120 s on loopback).
  *
  * A page is a *repeat* when it is the RUN_LENGTH-th (or later) page in a row, in the order pages
- * are stored, of one URL pattern (the URL with each run of digits read as one placeholder) whose
- * body is the same as the one before it but for the numbers near those of its own URL (each
- * within NEAR_NUMBER of a number in the URL: the page number, the pager's window, the next link).
- * A repeat's new links are skipped as a copy's are (store/writer.ts), which ends the chain.
+ * are stored, of one URL pattern (the URL after its host with each run of digits read as one
+ * placeholder) that is the page before it but for numbers that moved with the URL's: its body
+ * with every number read as a placeholder is the same, and each number in it is the one at that
+ * place in the page before, or differs from it by what one of the URL's numbers moved by (page 8
+ * to page 9: by 1). A repeat's new links are skipped as a copy's are (store/writer.ts), which ends
+ * the chain.
  *
  * Real pages of one pattern have items of their own, and one that differs ends the run: a
- * pagination whose pages list different things, a shop's `/p/123` pages, are crawled whole.
- * Numbers far from the URL's are compared as they are, so pages of numeric data (rows 351 to 400
- * on page 8) differ too. Pages of other patterns stored in between do not break a run; pages of
- * the same pattern from another chain do, which errs toward crawling.
+ * pagination whose pages list different things, a shop's `/p/123` pages, are crawled whole; so
+ * are pages of numeric data (rows 1,021 to 1,040 on page 2, 1,041 to 1,060 on page 3: they moved
+ * by 20, the page number by 1). Pages of other patterns stored in between do not break a run;
+ * pages of the same pattern from another chain do, which errs toward crawling. RUN_LENGTH is
+ * long because "the same but for its numbers" is a looser test than the same bytes: a chain of
+ * 16 short pages that say only their number ("page 5", a next link) is crawled whole.
  *
- * Memory: one hash and a count per pattern, for the last MAX_PATTERNS patterns met. Cost: an HTML
- * body of up to MAX_BODY_BYTES whose URL holds a digit is read once more on its parse thread, where
- * its hash is taken (repeatKeyOf); longer ones are never repeats.
+ * Memory: per pattern, a hash and at most MAX_NUMBERS numbers, for the last MAX_PATTERNS patterns
+ * met. The key is taken on the parse thread that holds the body (repeatKeyOf, parse/worker.ts):
+ * an HTML body of up to MAX_BODY_BYTES whose URL holds a digit is read once more there.
  */
 import { createHash } from 'node:crypto';
 import type { RepeatKey } from '../types.js';
 
 /** The page that makes a run this long is a repeat; so is each one after it. */
-export const RUN_LENGTH = 8;
-/** A number in a body is read as a placeholder when it is this close to one of its URL's. */
-const NEAR_NUMBER = 10;
-const MAX_PATTERNS = 2048;
+export const RUN_LENGTH = 20;
+const MAX_PATTERNS = 512;
 const MAX_BODY_BYTES = 512 * 1024;
+/** A body with more numbers (a table of figures) is never a repeat: its numbers are not kept. */
+const MAX_NUMBERS = 2000;
+/** A run of more digits is no number to compare: read as text. */
+const MAX_DIGITS = 15;
+const DIGITS = /\d+/g;
 
 export interface RepeatRuns {
   /** Notes a stored page by its key; its place in its run when that is RUN_LENGTH or more, else 0. */
@@ -38,48 +45,65 @@ export interface RepeatRuns {
 
 /**
  * A page's key, on a parse thread (parse/worker.ts), which holds the body; null for a URL without
- * a number after its host or a body over MAX_BODY_BYTES.
+ * a number after its host, a body over MAX_BODY_BYTES or with over MAX_NUMBERS numbers.
  */
 export function repeatKeyOf(url: string, body: Uint8Array): RepeatKey | null {
   if (body.byteLength > MAX_BODY_BYTES) return null;
-  const numbers = urlNumbers(url);
-  if (numbers.length === 0) return null;
   const pathStart = url.indexOf('/', url.indexOf('//') + 2);
-  return { pattern: url.slice(0, pathStart) + url.slice(pathStart).replace(/\d+/g, '#'), hash: hashBeyondNumbers(body, numbers) };
+  if (pathStart === -1) return null;
+  const path = url.slice(pathStart);
+  const urlNumbers = numbersOf(path);
+  if (urlNumbers === null || urlNumbers.length === 0) return null;
+  // Latin-1 maps each byte to one character, so any body reads whole; digits are ASCII in UTF-8 too.
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+  const numbers = numbersOf(text);
+  if (numbers === null) return null;
+  const blanked = text.replace(DIGITS, (digits) => (digits.length > MAX_DIGITS ? digits : '#'));
+  return {
+    pattern: url.slice(0, pathStart) + path.replace(DIGITS, '#'),
+    hash: createHash('sha1').update(blanked, 'latin1').digest('hex'),
+    numbers,
+    urlNumbers,
+  };
 }
 
 export function createRepeatRuns(runLength = RUN_LENGTH): RepeatRuns {
-  const runs = new Map<string, { hash: string; count: number }>();
+  const runs = new Map<string, { key: RepeatKey; count: number }>();
   return {
-    note({ pattern, hash }) {
-      const last = runs.get(pattern);
+    note(key) {
+      const last = runs.get(key.pattern);
       // Least recently noted first out: a Map iterates in insertion order, so re-insert on use.
-      if (last !== undefined) runs.delete(pattern);
+      if (last !== undefined) runs.delete(key.pattern);
       else if (runs.size >= MAX_PATTERNS) runs.delete(runs.keys().next().value!);
-      const count = last !== undefined && last.hash === hash ? last.count + 1 : 1;
-      runs.set(pattern, { hash, count });
+      const count = last !== undefined && isMovedCopy(key, last.key) ? last.count + 1 : 1;
+      runs.set(key.pattern, { key, count });
       return count >= runLength ? count : 0;
     },
   };
 }
 
-/** The numbers in a URL after its host (its port is no page's number). */
-function urlNumbers(url: string): number[] {
-  const pathStart = url.indexOf('/', url.indexOf('//') + 2);
-  if (pathStart === -1) return [];
-  const found = url.slice(pathStart).match(/\d+/g);
-  // A run of more than 15 digits is no page number: it could not be compared exactly as a number.
-  return found === null ? [] : found.filter((n) => n.length <= 15).map(Number);
+/** `page` is `before` but for numbers that moved by what one of its URL's numbers moved by. */
+function isMovedCopy(page: RepeatKey, before: RepeatKey): boolean {
+  if (page.hash !== before.hash || page.numbers.length !== before.numbers.length || page.urlNumbers.length !== before.urlNumbers.length) return false;
+  const moves = new Set<number>();
+  for (let i = 0; i < page.urlNumbers.length; i++) {
+    const move = page.urlNumbers[i]! - before.urlNumbers[i]!;
+    if (move !== 0) moves.add(move);
+  }
+  for (let i = 0; i < page.numbers.length; i++) {
+    const move = page.numbers[i]! - before.numbers[i]!;
+    if (move !== 0 && !moves.has(move)) return false;
+  }
+  return true;
 }
 
-/** The body's hash with each number near one of `numbers` read as a placeholder. */
-function hashBeyondNumbers(body: Uint8Array, numbers: number[]): string {
-  // Latin-1 maps each byte to one character, so any body reads whole; digits are ASCII in UTF-8 too.
-  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
-  const blanked = text.replace(/\d+/g, (digits) => {
-    if (digits.length > 15) return digits;
-    const n = Number(digits);
-    return numbers.some((own) => Math.abs(own - n) <= NEAR_NUMBER) ? '#' : digits;
-  });
-  return createHash('sha1').update(blanked, 'latin1').digest('hex');
+/** The numbers in `text` in order (runs of up to MAX_DIGITS digits); null past MAX_NUMBERS. */
+function numbersOf(text: string): number[] | null {
+  const numbers: number[] = [];
+  for (const [digits] of text.matchAll(DIGITS)) {
+    if (digits.length > MAX_DIGITS) continue;
+    if (numbers.length === MAX_NUMBERS) return null;
+    numbers.push(Number(digits));
+  }
+  return numbers;
 }
