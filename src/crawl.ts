@@ -348,7 +348,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       recrawl.keepUnchanged(entry, prior, result);
       return;
     }
-    const outcome = await parse(pool, result, parseOptions);
+    // Before the parse, which takes the body over: its length decides whether a key is taken.
+    const shouldKeyRepeat = !prior && repeatRuns.shouldKey(result.finalUrl, result.body.byteLength);
+    const outcome = await parse(pool, result, shouldKeyRepeat ? { ...parseOptions, shouldKeyRepeat } : parseOptions);
     if (!active.has(entry)) return; // given up on at shutdown and already requeued
     storeOutcome(entry, result, outcome, prior);
   };
@@ -604,6 +606,8 @@ interface ParseOptions {
   shouldStoreNonHtml: boolean;
   fields: Record<string, FieldSpec> | undefined;
   robotsName: string;
+  /** Take the page's key for endless paginations (frontier/repeat-runs.ts shouldKey). */
+  shouldKeyRepeat?: boolean;
 }
 
 /** Canonical and language from the Link and Content-Language headers, where the HTML named none (header-metadata.ts). */
@@ -641,7 +645,10 @@ function parse(pool: ParsePool, result: FetchResult, opts: ParseOptions): Promis
   }
   if (!isHtml && !opts.shouldStoreNonHtml) return Promise.resolve(metadataOnly(result.body));
   if (!isHtml) return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks });
-  return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks, robotsName, ...(fields ? { fields } : {}) });
+  return pool.run({
+    url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks, robotsName,
+    ...(fields ? { fields } : {}), ...(opts.shouldKeyRepeat ? { shouldKeyRepeat: true } : {}),
+  });
 }
 
 /** The earlier of two times, either of which may be unknown (null). */

@@ -138,6 +138,8 @@ export interface ParseTask {
   shouldKeepBody?: boolean;
   /** Most links kept per page; the rest are counted, not returned. */
   maxLinks: number;
+  /** Take the page's repeatKey (frontier/repeat-runs.ts); the crawl asks when it may be a repeat. */
+  shouldKeyRepeat?: boolean;
   /** The job's extraction fields (parse/extract-fields.ts); absent when it has none. */
   fields?: Record<string, FieldSpec>;
   /**

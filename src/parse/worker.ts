@@ -15,7 +15,7 @@ export default function parseTask(task: ParseTask): WireParseOutcome | Movable {
   const parsed = parsePage(task);
   if (!parsed.ok) return parsed;
   // Beside parsePage, whose output the parse golden holds: the body is here, not on the crawl's thread.
-  const repeatKey = task.isHtml ? repeatKeyOf(task.url, task.body) : null;
+  const repeatKey = task.isHtml && task.shouldKeyRepeat ? repeatKeyOf(task.url, task.body) : null;
   const outcome: WireParseOutcome = { ...parsed, links: packLinks(parsed.links), ...(repeatKey ? { repeatKey } : {}) };
   // piscina only moves a top-level Transferable; this wrapper names the buffer to move.
   return Piscina.move({

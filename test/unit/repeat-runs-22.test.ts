@@ -34,3 +34,16 @@ test('no key for a URL without a number after its host (a port is none), a body 
   assert.deepEqual(key?.numbers, [12, 13, 3, 99], 'a run of 16 digits is text');
   assert.deepEqual(key?.urlNumbers, [12, 3]);
 });
+
+test('shouldKey: a key is asked for only when the body is within 64 bytes of the last page of its pattern; one not asked for ends the run', () => {
+  const runs = createRepeatRuns(2);
+  assert.equal(runs.shouldKey('http://x.test/about', 100), false, 'no number');
+  assert.equal(runs.shouldKey('http://x.test/a/1', 1000), false, 'the first of its pattern');
+  assert.equal(runs.shouldKey('http://x.test/a/2', 1064), true);
+  assert.equal(runs.shouldKey('http://x.test/a/3', 5000), false, 'an article of its own length');
+  const note = (n: number): number => runs.note(repeatKeyOf(`http://x.test/a/${n}`, body(`page ${n}`))!);
+  assert.equal(note(4), 0);
+  assert.equal(note(5), 2);
+  assert.equal(runs.shouldKey('http://x.test/a/6', 9000), false);
+  assert.equal(note(7), 0, 'the run ended at the page not keyed');
+});
