@@ -421,7 +421,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     // Only a page that leads somewhere can carry an endless pagination on; nor is a recrawl's page news.
     const isLeading = isOk && !directives.isNofollow && !prior && (outcome.links.length > 0 || refreshUrl !== null);
     const repeatRun = isLeading && outcome.repeatKey !== undefined ? repeatRuns.note(outcome.repeatKey) : 0;
-    if (isOk && entry.depth === 0 && isAttachment(result.headers['content-disposition'])) noteSeedDownload(entry.url);
+    if (isOk && seedRedirects.isSeed(fetchedEntry) && isAttachment(result.headers['content-disposition'])) noteSeedDownload(entry.url);
     const links = frontier.discover(entry, outcome.links, isOk && !directives.isNofollow);
     // A meta refresh is followed whatever nofollow says (the page itself points there), one level deeper.
     const extraUrls = isOk && refreshUrl !== null ? [frontier.discoverRefresh(entry, refreshUrl)] : [];

@@ -82,6 +82,8 @@ test('a seed served as Content-Disposition: attachment: the summary says it was 
     if (path === '/') return rawResponse(['Content-Type: text/html', 'Content-Disposition: attachment; filename="index.html"'], Buffer.from('<title>home</title><a href="/a">a</a>'));
     if (path === '/page') return html('<title>page</title><a href="/a">a</a>');
     if (path === '/a') return html('<title>a</title>');
+    if (path === '/robots.txt') return rawResponse(['Content-Type: text/plain'], Buffer.from(`User-agent: *\nAllow: /\nSitemap: ${site.origin}/sitemap.xml\n`));
+    if (path === '/sitemap.xml') return rawResponse(['Content-Type: application/xml'], Buffer.from(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${site.origin}/</loc></url></urlset>`));
     return null;
   });
   const db = tempDbPath(t);
@@ -95,9 +97,11 @@ test('a seed served as Content-Disposition: attachment: the summary says it was 
   assert.equal(json.code, 0, json.stderr);
   const summary = (json.stdout + json.stderr).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((e) => e.type === 'summary');
   assert.deepEqual(summary?.seedDownloads, { count: 1, urls: [`${site.origin}/`] });
-  const plain = await crawlite(['crawl', `${site.origin}/page`, '--db', tempDbPath(t), '--workers', '1']);
+  // A sitemap's URL is at depth 0 too, but no seed: a download it lists is no news.
+  const plain = await crawlite(['crawl', `${site.origin}/page`, '--db', tempDbPath(t), '--workers', '1', '--sitemaps']);
   assert.equal(plain.code, 0, plain.stderr);
-  assert.doesNotMatch(plain.stdout + plain.stderr, /download/);
+  assert.equal(site.hits.get('/'), 3, 'the download the sitemap lists was fetched');
+  assert.doesNotMatch(plain.stdout + plain.stderr, /was a download|seeds were downloads/);
   assert.equal(site.hits.get('/a'), 1);
 });
 
