@@ -129,6 +129,14 @@ export function createPoliteFetch(opts: PoliteFetchOptions): PoliteFetch {
         isProbeWait = true;
         return Promise.resolve(now() + PROBE_WAIT_MS);
       }
+      // The URL whose 429/503 began the cool-down is back first (the frontier takes by depth and
+      // id, not by due time, so a late wake-up finds it due beside the others): it lets another
+      // URL probe, or its own answer could not tell a busy host from a broken URL and would count.
+      if (schedule.stepAside(host, entry.url) && !signal.aborted) {
+        schedule.cancel(host);
+        isProbeWait = true;
+        return Promise.resolve(now() + PROBE_WAIT_MS);
+      }
       isProbe = schedule.busyState(host) !== null;
       elsewhere?.onStart?.();
       schedule.start(host);
