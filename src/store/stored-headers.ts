@@ -29,11 +29,12 @@ const MAX_NOTED_FIELDS = 20;
 /** A field's name in the note: at most this many of its characters. */
 const MAX_NOTED_NAME_CHARS = 64;
 /**
- * What the note may take of MAX_STORED_CHARS: its key, and per field named a cut name (with its
- * length) and the longest note cutValue writes (`1000000 of 1000000 lines kept, 1023.9 KiB of
- * 1023.9 KiB`), with room to spare, and the closing `and N more fields`.
+ * A field's entry in the note at most: a cut name (with its length) and the longest note cutValue
+ * writes (`1000000 of 1000000 lines kept, 1023.9 KiB of 1023.9 KiB`), with room to spare.
  */
-const NOTE_ROOM = CUT_KEY.length + MAX_NOTED_FIELDS * (MAX_NOTED_NAME_CHARS + 32 + 80) + 40;
+const MAX_NOTE_ENTRY_CHARS = MAX_NOTED_NAME_CHARS + 32 + 80;
+/** What the note may take of MAX_STORED_CHARS: its key, its entries and their `; `, and the closing `and N more fields`. */
+const NOTE_ROOM = CUT_KEY.length + MAX_NOTED_FIELDS * (MAX_NOTE_ENTRY_CHARS + 2) + 40;
 
 /** A name as the note says it: a long one by its start and its length. */
 function notedName(name: string): string {
@@ -60,6 +61,11 @@ function cutValue(value: string, max: number): { value: string; note: string } {
   return { value: value.slice(0, max), note: `cut at ${formatBinaryBytes(max)} of ${formatBinaryBytes(value.length)}` };
 }
 
+/**
+ * `headers` within MAX_STORED_CHARS, as the module comment says. A `crawlite:cut` among them is the
+ * note of a row bounded before (a recrawl's refreshed validators merged into it, store/recrawl.ts):
+ * it is no field, and what it said stays said after this pass's own entries.
+ */
 export function boundHeaders(headers: Record<string, string>): Record<string, string> {
   let total = 0;
   for (const name in headers) total += name.length + headers[name]!.length;
@@ -68,6 +74,7 @@ export function boundHeaders(headers: Record<string, string>): Record<string, st
   const out: Record<string, string> = {};
   total = 0;
   for (const [name, value] of Object.entries(headers)) {
+    if (name === CUT_KEY) continue;
     if (value.length <= MAX_FIELD_CHARS) out[name] = value;
     else {
       const cut = cutValue(value, MAX_FIELD_CHARS);
@@ -86,8 +93,19 @@ export function boundHeaders(headers: Record<string, string>): Record<string, st
       delete out[name];
     }
   }
-  const noted = [...notes].slice(0, MAX_NOTED_FIELDS).map(([name, note]) => `${notedName(name)}: ${note}`);
-  if (notes.size > MAX_NOTED_FIELDS) noted.push(`and ${notes.size - MAX_NOTED_FIELDS} more fields`);
+  const entries = [...notes].map(([name, note]) => `${notedName(name)}: ${note}`);
+  let unnamed = 0;
+  const named = new Set([...notes.keys()].map(notedName));
+  for (const entry of headers[CUT_KEY]?.split('; ') ?? []) {
+    const more = /^and (\d+) more fields$/.exec(entry);
+    if (more !== null) unnamed += Number(more[1]);
+    // Names hold no ';' (RFC 9110 token), so entries split cleanly; one of a row written before
+    // names were cut in the note is cut here.
+    else if (!named.has(entry.slice(0, entry.indexOf(': ')))) entries.push(entry.slice(0, MAX_NOTE_ENTRY_CHARS));
+  }
+  const noted = entries.slice(0, MAX_NOTED_FIELDS);
+  unnamed += entries.length - noted.length;
+  if (unnamed > 0) noted.push(`and ${unnamed} more fields`);
   out[CUT_KEY] = noted.join('; ');
   return out;
 }

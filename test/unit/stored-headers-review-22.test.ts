@@ -22,3 +22,17 @@ test('boundHeaders: twenty noted fields with long names keep the note itself bou
   assert.equal(out['content-type'], 'text/html');
   assert.ok(storedChars(out) <= MAX_STORED_CHARS, String(storedChars(out)));
 });
+
+test('boundHeaders: a row bounded before and bounded again (a recrawl\'s validators merged in) keeps its note once, bounded, however often it is done', () => {
+  const headers: Record<string, string> = { 'content-type': 'text/html' };
+  for (let i = 0; i < 60; i++) headers[`x-${i}`] = 'v'.repeat(2_000);
+  let row = boundHeaders(headers);
+  const first = row[CUT_KEY]!;
+  assert.match(first, /and \d+ more fields$/);
+  for (let run = 0; run < 5; run++) row = boundHeaders({ ...row, etag: `"${run}${'e'.repeat(20_000)}"` });
+  assert.ok(storedChars(row) <= MAX_STORED_CHARS, String(storedChars(row)));
+  assert.equal(row['content-type'], 'text/html');
+  const entries = row[CUT_KEY]!.split('; ');
+  assert.equal(entries.filter((e) => e.startsWith('etag: ')).length, 1, 'the field cut again is named once');
+  assert.ok(entries.length <= 21, String(entries.length));
+});
