@@ -108,12 +108,17 @@ function hasGoodCopy(prior: PriorPage): boolean {
 /** Response headers a 304 may update on the stored page (RFC 9110 §15.4.5). */
 const REFRESHED_HEADERS = ['etag', 'last-modified', 'date', 'expires', 'cache-control'];
 
-/** A row's stored headers (JSON) with `refreshed` put over them; null, leaving the row as it is, when they are no JSON object. */
+/**
+ * A row's stored headers (JSON) with `refreshed` put over them; null, leaving the row's headers as
+ * they are, when they are no JSON object of strings (boundHeaders reads strings; a row it cannot
+ * read keeps what it holds rather than fail the writer's batch).
+ */
 function withRefreshed(stored: unknown, refreshed: Record<string, string>): Record<string, string> | null {
   if (stored === null || stored === undefined) return refreshed;
   try {
     const parsed = JSON.parse(String(stored)) as unknown;
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+    if (!Object.values(parsed).every((v) => typeof v === 'string')) return null;
     return { ...(parsed as Record<string, string>), ...refreshed };
   } catch {
     return null;
