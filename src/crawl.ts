@@ -613,12 +613,14 @@ function parse(pool: ParsePool, result: FetchResult, opts: ParseOptions): Promis
   // one labelled HTML is not when it starts as a PDF, an image or an archive does (binary-signature.ts).
   // A response to be saved, not shown (Content-Disposition: attachment), is a download as in
   // browsers, whatever its type (content-disposition.ts).
-  const isHtml = result.unknownEncoding === undefined && !isAttachment(result.headers['content-disposition'])
+  const isDownload = isAttachment(result.headers['content-disposition']);
+  const isHtml = result.unknownEncoding === undefined && !isDownload
     && ((isHtmlType(type) && !startsWithBinarySignature(result.body))
       || (isUnknownType(type) && isUntypedHtml(result.body)));
   // A feed's items are its links, read on a parse thread as a page is (a 10 MB feed takes about
-  // half a second). A body whose coding we could not remove is no feed we can read.
-  if (!isHtml && result.unknownEncoding === undefined && isFeed(type, result.body)) {
+  // half a second). A body whose coding we could not remove is no feed we can read; one served as
+  // a download (a user's upload) is a download as any type is, its links not followed.
+  if (!isHtml && !isDownload && result.unknownEncoding === undefined && isFeed(type, result.body)) {
     return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, isFeed: true, shouldKeepBody: opts.shouldStoreNonHtml, maxLinks });
   }
   if (!isHtml && !opts.shouldStoreNonHtml) return Promise.resolve(metadataOnly(result.body));

@@ -109,6 +109,23 @@ function hasGoodCopy(prior: PriorPage): boolean {
 const REFRESHED_HEADERS = ['etag', 'last-modified', 'date', 'expires', 'cache-control'];
 
 /**
+ * A row's stored headers (JSON) with `refreshed` put over them; null, leaving the row's headers as
+ * they are, when they are no JSON object of strings (boundHeaders reads strings; a row it cannot
+ * read keeps what it holds rather than fail the writer's batch).
+ */
+function withRefreshed(stored: unknown, refreshed: Record<string, string>): Record<string, string> | null {
+  if (stored === null || stored === undefined) return refreshed;
+  try {
+    const parsed = JSON.parse(String(stored)) as unknown;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+    if (!Object.values(parsed).every((v) => typeof v === 'string')) return null;
+    return { ...(parsed as Record<string, string>), ...refreshed };
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Opens the recrawl state for a run: continues an open recrawl, or starts one when `start` is
  * set and none is open. Writes through `writer` and flushes, so the requeue is durable before the
  * first claim.
@@ -151,9 +168,10 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
     `SELECT u.redirect_to AS redirectTo FROM urls u WHERE u.id = ? AND u.recrawl_id = ? AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.url_id = u.id)`,
   );
   const touchPage = db.prepare(
-    `UPDATE pages SET fetched_at = ?, elapsed_ms = ?, run_id = ?, recrawl_id = ?, recrawl_status = 'unchanged', headers = json_patch(headers, ?)
+    `UPDATE pages SET fetched_at = ?, elapsed_ms = ?, run_id = ?, recrawl_id = ?, recrawl_status = 'unchanged', headers = coalesce(?, headers)
       WHERE url_id = ?`,
   );
+  const readStoredHeaders = db.prepare('SELECT headers FROM pages WHERE url_id = ?').pluck();
   const markDone = db.prepare(`UPDATE urls SET state = 'done', error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?`);
   const close = db.prepare(
     `UPDATE recrawls SET ended_at = ? WHERE id = ? AND ended_at IS NULL
@@ -207,8 +225,11 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
         if (value !== undefined) refreshed[name] = value;
       }
       writer.enqueue((now) => {
-        // Bounded as a stored page's headers are (stored-headers.ts): a validator can be as long as a head.
-        touchPage.run(result.fetchedAt, Math.round(result.elapsedMs), runId, prior.recrawlId, JSON.stringify(boundHeaders(refreshed)), entry.id);
+        // The row's headers with the validators refreshed, bounded as a stored page's are
+        // (stored-headers.ts): a validator can be as long as a head. Bounded whole, not the
+        // validators alone, which json_patch put beside up to 32 KiB already stored.
+        const merged = withRefreshed(readStoredHeaders.get(entry.id), refreshed);
+        touchPage.run(result.fetchedAt, Math.round(result.elapsedMs), runId, prior.recrawlId, merged === null ? null : JSON.stringify(boundHeaders(merged)), entry.id);
         markDone.run(now, entry.id);
         // The row was fetched and stored again in this run: it counts in the run's pages.
         writer.countPageStored();
