@@ -25,7 +25,10 @@ export type PoliteOutcome =
   | { kind: 'redirectedToStored'; redirect: RedirectToStored }
   /** Never requested: robots.txt forbids it, or robots.txt stayed unreachable (its host may be down). */
   | { kind: 'blocked'; code: ErrorCode; message: string }
-  /** Requeue, not before `dueAt`; `isAttempt` when a request was made (a retry). */
+  /**
+   * Requeue, not before `dueAt`; `isAttempt` when the request counts against --retries (a retry).
+   * A free probe of a busy host made a request and counts none.
+   */
   | { kind: 'deferred'; dueAt: number; isAttempt: boolean; code: ErrorCode | null; message: string }
   /** The crawl is stopping: requeue as it was. */
   | { kind: 'aborted' }

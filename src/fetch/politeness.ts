@@ -107,7 +107,10 @@ interface HostState {
   inFlight: number;
   /** When the cool-down being probed began (the hold that set isProbing). */
   busySince: number;
-  /** Probes answered 429/503 since then. */
+  /**
+   * Requests answered 429/503 since then: the one that began it, any already in flight, then the
+   * probes (polite-fetch.ts subtracts the first when it sizes a probe's wait).
+   */
   overloads: number;
   /** A URL answered 429/503 in this cool-down, and whether another one was too. */
   overloadedUrl: string | null;
