@@ -294,6 +294,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     }
     if (fetched.kind === 'aborted') {
       writer.requeue(entry);
+      // Not fetched, so not counted against --max-pages (the summary's continuing command gives
+      // what is left of it); unless shutdown gave it up already, which counted it back then.
+      if (active.has(entry)) frontier.untake();
       return;
     }
     if (fetched.kind === 'deferred') {
