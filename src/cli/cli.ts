@@ -97,7 +97,7 @@ async function main(typed: string[]): Promise<void> {
     .alias('v', 'version')
     // A first-time user's way in: the help listed commands but no command line to start from.
     .example('$0 bench', 'Try it: crawl a generated 1,000-page site on 127.0.0.1 (no internet needed)')
-    .example('$0 crawl https://example.org/ --max-pages 500', 'Crawl a site into data/crawl.db')
+    .example('$0 crawl https://example.org/ --max-pages 50', 'Crawl up to 50 pages of a site into data/crawl.db')
     .example('$0 stats', 'What data/crawl.db holds; then export, search or report it')
     .epilog('Exit codes: 0 done, 1 failed, 2 bad usage, 130 interrupted.\nDocs: README.md, and docs/ for the reference; crawlite <command> --help for each command\'s options')
     .wrap(asksForHelp(argv) ? Math.min(100, process.stdout.columns || 100) : null)

@@ -80,7 +80,10 @@ test('the job run again carries --max-depth typed beside --config: pasted, the c
   assert.equal(countPages(db), 5);
 });
 
-test('help <command> is that command\'s --help; an option before the command is named, with the command it belongs to', async () => {
+test('the top help\'s example fits; help <command> is that command\'s --help; an option before the command is named, with the command it belongs to', async () => {
+  // The top help's crawl example fits its column (`--max-pages 500` wrapped its 500 onto a line of its own).
+  const top = await crawlite(['--help']);
+  assert.match(top.stdout, /^ {2}crawlite crawl https:\/\/example\.org\/ --max-pages 50 +Crawl up to 50 pages/m);
   const help = await crawlite(['help', 'export']);
   assert.equal(help.code, 0, help.stderr);
   assert.match(help.stdout, /^crawlite export\b/m);
