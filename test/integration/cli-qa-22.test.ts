@@ -42,23 +42,23 @@ async function chainSite(t: { after: (fn: () => Promise<void>) => void }, length
   return site;
 }
 
-test('Ctrl+C inside --max-pages 40: the continuing command asks for what is left, and pasted, the crawl ends at 40 pages in all', async (t) => {
-  const site = await chainSite(t, 120);
+test('Ctrl+C inside --max-pages 100: the continuing command asks for what is left, and pasted, the crawl ends at 100 pages in all', async (t) => {
+  const site = await chainSite(t, 200);
   const db = join(tempDir(t, 'crawlite-qa22-'), 'crawl.db');
-  const stopped = await crawlite(['crawl', site.url('/p0'), '--db', db, '--max-pages', '40', ...QUIET], {
+  const stopped = await crawlite(['crawl', site.url('/p0'), '--db', db, '--max-pages', '100', ...QUIET], {
     onSpawn: (child) => whenPages(child, db, 3, () => child.kill('SIGINT')),
   });
   assert.equal(stopped.code, 130, stopped.stderr);
   const stored = countPages(db);
-  const row = /^next:\n {2}(crawlite crawl --db \S+ --max-pages (\d+)) +# continue the crawl, (\d+) more URLs? at most \(the rest of --max-pages 40\) \(/m.exec(stopped.stderr);
+  const row = /^next:\n {2}(crawlite crawl --db \S+ --max-pages (\d+)) +# continue the crawl, (\d+) more URLs? at most \(the rest of --max-pages 100\) \(/m.exec(stopped.stderr);
   assert.ok(row, stopped.stderr);
   // Every URL this run took stored a page; those in flight at the stop went back to the queue.
-  assert.equal(Number(row[2]), 40 - stored, `${stored} stored: ${stopped.stderr}`);
+  assert.equal(Number(row[2]), 100 - stored, `${stored} stored: ${stopped.stderr}`);
   assert.equal(row[3], row[2]);
 
   const pasted = await shell(row[1]!);
   assert.equal(pasted.code, 0, pasted.stderr);
-  assert.equal(countPages(db), 40, 'the 40 pages asked for, not 40 more');
+  assert.equal(countPages(db), 100, 'the 100 pages asked for, not 100 more');
 });
 
 test('the job run again carries --max-depth typed beside --config: pasted, the crawl stays within it', async (t) => {
