@@ -294,6 +294,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     }
     if (fetched.kind === 'aborted') {
       writer.requeue(entry);
+      // Not fetched, so not counted against --max-pages (the summary's continuing command gives
+      // what is left of it); unless shutdown gave it up already, which counted it back then.
+      if (active.has(entry)) frontier.untake();
       return;
     }
     if (fetched.kind === 'deferred') {
@@ -483,7 +486,12 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
         });
     }
     if (stop.signal.aborted) status = storeError ? 'failed' : 'interrupted';
-    await drain(active, nextEvent, STOP_GRACE_MS, (entry) => writer.requeue(entry));
+    // A URL given back unfetched does not count as taken: the summary's continuing command gives a
+    // run stopped by Ctrl+C what is left of its --max-pages, and the next run fetches this one.
+    await drain(active, nextEvent, STOP_GRACE_MS, (entry) => {
+      writer.requeue(entry);
+      frontier.untake();
+    });
     // A run that tried no URL says why when earlier failures are the reason: resuming never
     // fetches a failed URL again, only --retry-failed does. (Nothing tried: nothing buffered.)
     // Not when --max-time ran out before the first URL came due (a --delay, a sitemap read): the
