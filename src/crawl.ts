@@ -295,6 +295,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     }
     if (fetched.kind === 'aborted') {
       writer.requeue(entry);
+      // Not fetched, so not counted against --max-pages (the summary's continuing command gives
+      // what is left of it); unless shutdown gave it up already, which counted it back then.
+      if (active.has(entry)) frontier.untake();
       return;
     }
     if (fetched.kind === 'deferred') {
@@ -499,7 +502,12 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
         });
     }
     if (stop.signal.aborted) status = storeError ? 'failed' : 'interrupted';
-    await drain(active, nextEvent, STOP_GRACE_MS, (entry) => writer.requeue(entry));
+    // A URL given back unfetched does not count as taken: the summary's continuing command gives a
+    // run stopped by Ctrl+C what is left of its --max-pages, and the next run fetches this one.
+    await drain(active, nextEvent, STOP_GRACE_MS, (entry) => {
+      writer.requeue(entry);
+      frontier.untake();
+    });
     // A run that tried no URL says why when earlier failures are the reason: resuming never
     // fetches a failed URL again, only --retry-failed does. (Nothing tried: nothing buffered.)
     // Not when --max-time ran out before the first URL came due (a --delay, a sitemap read): the
@@ -635,12 +643,14 @@ function parse(pool: ParsePool, result: FetchResult, opts: ParseOptions): Promis
   // one labelled HTML is not when it starts as a PDF, an image or an archive does (binary-signature.ts).
   // A response to be saved, not shown (Content-Disposition: attachment), is a download as in
   // browsers, whatever its type (content-disposition.ts).
-  const isHtml = result.unknownEncoding === undefined && !isAttachment(result.headers['content-disposition'])
+  const isDownload = isAttachment(result.headers['content-disposition']);
+  const isHtml = result.unknownEncoding === undefined && !isDownload
     && ((isHtmlType(type) && !startsWithBinarySignature(result.body))
       || (isUnknownType(type) && isUntypedHtml(result.body)));
   // A feed's items are its links, read on a parse thread as a page is (a 10 MB feed takes about
-  // half a second). A body whose coding we could not remove is no feed we can read.
-  if (!isHtml && result.unknownEncoding === undefined && isFeed(type, result.body)) {
+  // half a second). A body whose coding we could not remove is no feed we can read; one served as
+  // a download (a user's upload) is a download as any type is, its links not followed.
+  if (!isHtml && !isDownload && result.unknownEncoding === undefined && isFeed(type, result.body)) {
     return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, isFeed: true, shouldKeepBody: opts.shouldStoreNonHtml, maxLinks });
   }
   if (!isHtml && !opts.shouldStoreNonHtml) return Promise.resolve(metadataOnly(result.body));

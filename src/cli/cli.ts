@@ -20,6 +20,7 @@ import { CRAWL_NEGATABLE } from './commands/crawl.js';
 import { refuseDashQuery } from './dash-query.js';
 import { joinDashValues, withDashValueHint } from './dash-values.js';
 import { unknownCommandMessage } from './unknown-command.js';
+import { helpCommandArgs, noCommandMessage } from './no-command.js';
 import { labelOptionUnits } from './help-units.js';
 import { refuseWgetBundles } from './other-tool-options.js';
 
@@ -71,7 +72,7 @@ function skipHelpCache(cli: object): void {
 
 async function main(typed: string[]): Promise<void> {
   // `--out -x.csv` as `--out=-x.csv`, which yargs reads; everything below sees the joined words.
-  const argv = [...joinDashValues(typed, commands)];
+  const argv = [...joinDashValues(helpCommandArgs(typed, commandNames()), commands)];
   // For every command, before anything is written: `report`'s closing line, an error line, or a
   // table after a bench may meet a stderr or stdout whose reader has gone.
   keepRunningWhenOutputCloses();
@@ -96,7 +97,7 @@ async function main(typed: string[]): Promise<void> {
     .alias('v', 'version')
     // A first-time user's way in: the help listed commands but no command line to start from.
     .example('$0 bench', 'Try it: crawl a generated 1,000-page site on 127.0.0.1 (no internet needed)')
-    .example('$0 crawl https://example.org/ --max-pages 500', 'Crawl a site into data/crawl.db')
+    .example('$0 crawl https://example.org/ --max-pages 50', 'Crawl up to 50 pages of a site into data/crawl.db')
     .example('$0 stats', 'What data/crawl.db holds; then export, search or report it')
     .epilog('Exit codes: 0 done, 1 failed, 2 bad usage, 130 interrupted.\nDocs: README.md, and docs/ for the reference; crawlite <command> --help for each command\'s options')
     .wrap(asksForHelp(argv) ? Math.min(100, process.stdout.columns || 100) : null)
@@ -108,9 +109,14 @@ async function main(typed: string[]): Promise<void> {
       // being run: what a mistyped option is matched against (report-error.ts).
       const described = (usage as unknown as { getDescriptions?: () => Record<string, unknown> }).getDescriptions?.() ?? {};
       const said = err?.message ?? message;
-      const line = unknownCommandMessage(said, argv, commandNames(), listCommandNames()) ?? withDashValueHint(said, argv);
       // The command typed, so the hint names its own --help.
       const command = argv.find((word) => commandNames().includes(word));
+      // An option before the command: yargs asks for a command (`--hepl crawl` reads crawl as its
+      // value) or, strict, names every word unknown (`--max-pages 5 https://...`).
+      const isOptionFirst = said.startsWith('name a command') || (command === undefined && /^Unknown arguments?: /.test(said));
+      const line = unknownCommandMessage(said, argv, commandNames(), listCommandNames())
+        ?? (isOptionFirst ? noCommandMessage(argv, listCommandNames()) : null)
+        ?? withDashValueHint(said, argv);
       // The words typed alone (no option before them), so a stray database path can be told from a flag.
       const words = argv.filter((word, i) => !word.startsWith('-') && (i === 0 || !argv[i - 1]!.startsWith('-') || argv[i - 1]!.includes('=')));
       throw Object.assign(new Error(line), { code: 'CRAWL_USAGE', isYargs: true, knownOptions: Object.keys(described), command, words });

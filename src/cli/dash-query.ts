@@ -47,6 +47,11 @@ export function refuseDashQuery(args: readonly string[]): void {
       if (i + 1 < args.length) options.push(args[++i]!);
       continue;
     }
+    // Its value attached, as yargs reads it and as head takes -n5: `-n5`, `-n=5`.
+    if (SHORT_VALUE_FLAGS.has(arg.slice(0, 2)) && /^(?:\d+|=.*)$/.test(arg.slice(2))) {
+      options.push(arg);
+      continue;
+    }
     if (SHORT_FLAGS.has(arg)) {
       options.push(arg);
       continue;

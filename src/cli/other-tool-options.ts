@@ -119,7 +119,8 @@ const WGET_BUNDLES: Readonly<Record<string, string>> = {
 /** Throws UsageError CRAWL_USAGE for a wget bundle typed before `--` (`args`: the command line without node and the script). */
 export function refuseWgetBundles(args: readonly string[]): void {
   const end = args.indexOf('--');
-  const typed = (end === -1 ? args : args.slice(0, end)).find((a) => WGET_BUNDLES[a] !== undefined);
+  // Own keys only: WGET_BUNDLES['constructor'] is Object's, and `search constructor` was refused.
+  const typed = (end === -1 ? args : args.slice(0, end)).find((a) => Object.hasOwn(WGET_BUNDLES, a));
   if (typed !== undefined) throw new UsageError('CRAWL_USAGE', `unknown option ${typed}: ${WGET_BUNDLES[typed]}`);
 }
 
@@ -150,8 +151,9 @@ const ANY_OTHER: Readonly<Record<string, OtherOption>> = {
  */
 export function otherToolOption(typed: string, known: readonly string[]): string | null {
   // OTHER is crawl's (the one command with --max-depth): stats -o is not a crawl's -o.
-  const own = known.includes('out') ? EXPORT_OTHER[typed] : known.includes('max-depth') ? OTHER[typed] : undefined;
-  const entry = [own, ANY_OTHER[typed]].find((e) => e !== undefined && known.includes(e.option));
+  const ownKey = <T>(table: Readonly<Record<string, T>>): T | undefined => (Object.hasOwn(table, typed) ? table[typed] : undefined);
+  const own = known.includes('out') ? ownKey(EXPORT_OTHER) : known.includes('max-depth') ? ownKey(OTHER) : undefined;
+  const entry = [own, ownKey(ANY_OTHER)].find((e) => e !== undefined && known.includes(e.option));
   if (entry === undefined) return null;
   return entry.say ?? `--${entry.option}`;
 }

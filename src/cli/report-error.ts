@@ -57,6 +57,8 @@ function suggestFor(message: string, line: string, known: string[], words: reado
   if (typed === undefined) return null;
   // `crawlite stats data/x.db`: the database typed as an argument, as sqlite3 takes it.
   if (words.includes(typed) && known.includes('db') && isDbLike(typed)) return `--db ${shellWord(typed)}`;
+  // `crawlite export pages.jsonl`: the file to write typed as an argument, as `> pages.jsonl` names it.
+  if (words.includes(typed) && known.includes('out') && /\.(?:jsonl|ndjson|json|csv|warc|html?)(?:\.gz)?$/i.test(typed)) return `--out ${shellWord(typed)}`;
   // Another tool's option first: `-D` (wget's --domains) is no typo of --db, `--max-size` none of --max-time.
   const other = otherToolOption(typed, known);
   if (other !== null) return other;

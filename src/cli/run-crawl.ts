@@ -11,6 +11,7 @@ import { nothingFetchedError } from './nothing-fetched.js';
 import { formatCrawlDelay, formatRequeueSkipped, formatRetryFailed, formatSeedRedirect, formatSitemaps, formatWalGrowth, formatWalLeft } from './summary.js';
 import { createCrawlNotices } from './crawl-notices.js';
 import { continueHint } from '../config/continue-hint.js';
+import { typedArgs } from '../config/typed-args.js';
 import { checkProxies, describeProxy } from '../fetch/proxy-check.js';
 import { readStdinSeeds } from '../config/seeds-file.js';
 import { recordedOptions } from '../config/recorded-options.js';
@@ -45,7 +46,7 @@ async function crawlWith(
   handOver: () => Promise<void>,
 ): Promise<number> {
   const typedHeaders = (flags.header ?? []).map((h) => String(h).split(':')[0]!.trim());
-  const view = await createViewFromFlags(flags, config.maxPages, continueHint(config, job?.path ?? null, typedHeaders));
+  const view = await createViewFromFlags(flags, config.maxPages, continueHint(config, job?.path ?? null, typedHeaders, job === null ? undefined : typedArgs(flags)));
   const notices = createCrawlNotices(flags, view.say);
   for (const line of warnings) notices.warn(line);
   if (config.fetch.politeness?.ignoreRobots) {

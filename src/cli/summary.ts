@@ -5,7 +5,7 @@ import type { CrawlProgress, CrawlSummary } from '../crawl.js';
 import type { CrawlDelayNotice, SeedRedirect } from '../types.js';
 import type { SitemapReport } from '../frontier/sitemaps.js';
 import { formatBinaryBytes, formatCount, formatDuration } from '../format-numbers.js';
-import { durationWord, limitArgs, sizeWord, type RerunJob, type RunLimits } from '../config/continue-hint.js';
+import { durationWord, limitArgs, remainingLimits, sizeWord, type LimitsUsed, type RerunJob, type RunLimits } from '../config/continue-hint.js';
 import type { RecrawlStats } from '../store/recrawl.js';
 
 // The one duration format (1m05s) of the summary, the status lines, stats and report.
@@ -41,10 +41,10 @@ export function formatProgressLine(p: CrawlProgress): string {
  * (config/resume-options.ts), with `resumeArgs` for what it does not store (header values), or
  * the job again when its file holds those (`rerunJob`).
  */
-function nextCommands(dbPath: string, queued: number, resumeArgs: readonly string[], rerunJob: RerunJob | null, limits: RunLimits, isInterrupted: boolean): string[] {
+function nextCommands(dbPath: string, queued: number, resumeArgs: readonly string[], rerunJob: RerunJob | null, limits: RunLimits, interrupted: LimitsUsed | null): string[] {
   const db = shellWord(dbPath);
   const rows: Array<[string, string]> = [
-    ...(queued > 0 ? [continueRow(db, queued, resumeArgs, rerunJob, limits, isInterrupted)] : []),
+    ...(queued > 0 ? [continueRow(db, queued, resumeArgs, rerunJob, limits, interrupted)] : []),
     [`crawlite stats --db ${db}`, 'counts, errors, bytes'],
     [`crawlite export --db ${db} --format jsonl > pages.jsonl`, 'one JSON object per page'],
     [`crawlite search --db ${db} "<query>"`, 'full-text search'],
@@ -55,28 +55,36 @@ function nextCommands(dbPath: string, queued: number, resumeArgs: readonly strin
 }
 
 /**
- * Per-run limits are not carried to a run continued without URLs. The limits of a run
- * interrupted before them (Ctrl+C) are named again: "to its end" of an endless site (a calendar,
- * a search) is never, and that run was meant to stop at a limit (QA 21). A run that ended at one
- * got what it asked for, and its command goes on without: the row says so rather than "to its
- * end", which an endless site has not (the same command again, in the --max-time line, would stop
- * at them again).
+ * Per-run limits are not carried to a run continued without URLs. A run interrupted before them
+ * (Ctrl+C; `interrupted`: what it had used of them) is given what is left of them: "to its end"
+ * of an endless site (a calendar, a search) is never, and that run was meant to stop at a limit
+ * (QA 21); the whole of them again made 1,000 pages stopped at 600 into 1,600 (QA 22). A run that
+ * ended at one got what it asked for, and its command goes on without: the row says so rather
+ * than "to its end", which an endless site has not (the same command again, in the --max-time
+ * line, would stop at them again). The job again (`rerunJob`) keeps a limit typed away
+ * (--no-max-pages), and is given what is left of the run's limits when it was interrupted.
  */
-function continueRow(db: string, queued: number, resumeArgs: readonly string[], rerunJob: RerunJob | null, limits: RunLimits, isInterrupted: boolean): [string, string] {
+function continueRow(db: string, queued: number, resumeArgs: readonly string[], rerunJob: RerunJob | null, limits: RunLimits, interrupted: LimitsUsed | null): [string, string] {
   const left = plural(queued, 'URL', queued.toLocaleString('en-US'));
-  const kept = isInterrupted ? limitArgs(limits) : [];
+  const rest = interrupted === null ? null : remainingLimits(limits, interrupted);
+  const inside = rest === null || rest.isUsedUp ? null : rest.limits;
   if (rerunJob !== null) {
+    // A typed --no-max-pages stays: without it the file's maxPages would apply again.
+    const kept = inside === null ? rerunJob.lifted : [...limitArgs(inside), ...rerunJob.lifted];
     return [['crawlite crawl --config', shellWord(rerunJob.file), '--db', db, ...resumeArgs, ...kept].join(' '), `continue the crawl: the job again, for the ${rerunJob.holds} in its file (${left} queued)`];
   }
-  return [['crawlite crawl --db', db, ...resumeArgs, ...kept].join(' '), `${continueWhat(limits, isInterrupted)} (${left} queued)`];
+  const kept = inside === null ? [] : limitArgs(inside);
+  return [['crawlite crawl --db', db, ...resumeArgs, ...kept].join(' '), `${continueWhat(limits, inside)} (${left} queued)`];
 }
 
-function continueWhat(limits: RunLimits, isInterrupted: boolean): string {
-  if (isInterrupted) {
+/** `inside`: what is left of `limits` when the run was interrupted before them; null when it ended. */
+function continueWhat(limits: RunLimits, inside: RunLimits | null): string {
+  if (inside !== null) {
+    const restOf = (isWhole: boolean, flag: string, whole: string): string => (isWhole ? '' : ` (the rest of ${flag} ${whole})`);
     const within = [
-      ...(limits.maxPages != null ? [`${plural(limits.maxPages, 'more URL', formatCount(limits.maxPages))} at most`] : []),
-      ...(limits.maxTimeMs != null ? [`for ${durationWord(limits.maxTimeMs)} at most`] : []),
-      ...(limits.maxDbBytes != null ? [`the file ${sizeWord(limits.maxDbBytes)} at most`] : []),
+      ...(inside.maxPages != null ? [`${plural(inside.maxPages, 'more URL', formatCount(inside.maxPages))} at most${restOf(inside.maxPages === limits.maxPages, '--max-pages', formatCount(limits.maxPages!))}`] : []),
+      ...(inside.maxTimeMs != null ? [`for ${durationWord(inside.maxTimeMs)} at most${restOf(inside.maxTimeMs === limits.maxTimeMs, '--max-time', durationWord(limits.maxTimeMs!))}`] : []),
+      ...(inside.maxDbBytes != null ? [`the file ${sizeWord(inside.maxDbBytes)} at most`] : []),
     ];
     if (within.length > 0) return `continue the crawl, ${within.join(', ')}`;
   }
@@ -255,7 +263,7 @@ export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [
     ...(s.isNothingQueued ? [NOTHING_QUEUED] : []),
     `database: ${escapeControls(s.dbPath)}`,
     'next:',
-    ...nextCommands(s.dbPath, s.queuedAtEnd ?? 0, resumeArgs, rerunJob, limits, s.status === 'interrupted'),
+    ...nextCommands(s.dbPath, s.queuedAtEnd ?? 0, resumeArgs, rerunJob, limits, s.status === 'interrupted' ? { taken: s.taken ?? 0, elapsedMs: s.elapsedMs ?? 0 } : null),
     '',
   ];
   return lines.join('\n');

@@ -7,10 +7,14 @@
 /** The line for a mistyped command, or null when yargs' message is about something else. */
 export function unknownCommandMessage(message: string, argv: readonly string[], names: readonly string[], listed: string): string | null {
   // --debug is the only option before a command, and it takes no value.
-  const typed = argv.find((a) => !a.startsWith('-'));
+  const first = argv.find((a) => !a.startsWith('-'));
+  // `crawlite help nope`: the word after help is the command asked about (no-command.ts).
+  const typed = first === 'help' && argv.length === 2 ? argv[1] : first;
   if (typed === undefined || names.includes(typed)) return null;
   const meant = /^Did you mean (\S+)\?$/.exec(message);
   if (meant) return `unknown command "${typed}": did you mean ${meant[1]}?`;
-  if (message === `Unknown argument: ${typed}`) return `unknown command "${typed}": the commands are ${listed}`;
+  // `crawlite frobnicate --x`: yargs lists the word among the unknown options ("x, frobnicate").
+  const unknown = /^Unknown arguments?: (.*)$/.exec(message)?.[1]?.split(', ') ?? [];
+  if (unknown.includes(typed)) return `unknown command "${typed}": the commands are ${listed}`;
   return null;
 }

@@ -4,6 +4,7 @@
  * builds this hint, and only a resume needs that schema (zod) loaded.
  */
 import type { CrawlConfig } from './schema.js';
+import type { TypedArgs } from './typed-args.js';
 
 /**
  * What `crawl --db <file>` must be given, beyond the database, to continue a crawl run with
@@ -30,13 +31,20 @@ export interface RerunJob {
   file: string;
   /** What of the run's is in the file and not in the database: `header values`, `proxy password`. */
   holds: string;
+  /**
+   * --no-max-pages, --no-max-time, --no-max-db-size as typed beside --config, without which the
+   * file's limit would apply again. A typed limit is not carried as typed: a run interrupted before
+   * its limits is given what is left of them, and one that ended at them goes on without the typed
+   * ones, as `crawl --db` does (the file's own apply again).
+   */
+  lifted: string[];
 }
 
 /**
  * The run's per-run limits, which a continued run does not carry (resume-options.ts): the
- * command of a run stopped by Ctrl+C names them again, so one stopped inside `--max-pages 100` or
- * `--max-time 10m` of an endless site is not continued unbounded; that of a run that ended at one
- * says it has none (QA 21).
+ * command of a run stopped by Ctrl+C names what is left of them (remainingLimits), so one stopped
+ * inside `--max-pages 100` or `--max-time 10m` of an endless site is not continued unbounded (QA
+ * 21), nor given the whole of them again (QA 22); that of a run that ended at one says it has none.
  */
 export interface RunLimits {
   maxPages?: number | null;
@@ -58,6 +66,28 @@ export function limitArgs(limits: RunLimits): string[] {
     ...(limits.maxTimeMs != null ? ['--max-time', durationWord(limits.maxTimeMs)] : []),
     ...(limits.maxDbBytes != null ? ['--max-db-size', sizeWord(limits.maxDbBytes)] : []),
   ];
+}
+
+/** What a run interrupted inside its limits had done of them (CrawlSummary's taken and elapsedMs). */
+export interface LimitsUsed {
+  /** URLs handed out and not given back to the queue: what counts against --max-pages. */
+  taken: number;
+  elapsedMs: number;
+}
+
+/**
+ * What is left of `limits` after `used`: --max-pages less the URLs taken, --max-time less the time
+ * run (up to the next whole second, as --max-time is typed); --max-db-size is the file's size, not
+ * the run's, and stays. `isUsedUp`: a page or time limit was reached, the Ctrl+C only cut the
+ * run's last moments short: its continuing command is that of a run that ended at its limit.
+ */
+export function remainingLimits(limits: RunLimits, used: LimitsUsed): { limits: RunLimits; isUsedUp: boolean } {
+  const pages = limits.maxPages == null ? null : limits.maxPages - used.taken;
+  const timeMs = limits.maxTimeMs == null ? null : Math.ceil((limits.maxTimeMs - used.elapsedMs) / 1000) * 1000;
+  return {
+    limits: { maxPages: pages, maxTimeMs: timeMs, maxDbBytes: limits.maxDbBytes ?? null },
+    isUsedUp: (pages !== null && pages <= 0) || (timeMs !== null && timeMs <= 0),
+  };
 }
 
 /** 600000 -> 10m, 5400000 -> 1h30m, 1500 -> 1.5s: the shortest form --max-time reads as the same milliseconds. */
@@ -85,11 +115,17 @@ export function sizeWord(bytes: number): string {
  * The summary's continuing command for a run given a job file: a header value or proxy password
  * from the file is in no stored option, and `crawl --db` would ask for it as a placeholder the
  * user fills from the file. Running the job again gives it as the file says (and the job's
- * per-run limits again: the row does not say "to its end"). Secrets typed on the command line
- * beside --config are still placeholders (`args`); with none from the file, it is `crawl --db`.
- * `typedHeaders`: the names given with -H.
+ * per-run limits again: the row does not say "to its end"), and with the flags typed beside
+ * --config the first time (`carried`, typed-args.ts), which the file does not hold. Secrets typed
+ * there are still placeholders (`args`); with none from the file, it is `crawl --db`, which takes
+ * the typed flags from the run's stored options. `typedHeaders`: the names given with -H.
  */
-export function continueHint(config: Pick<CrawlConfig, 'fetch' | 'maxPages' | 'maxTimeMs' | 'store'>, jobFile: string | null, typedHeaders: readonly string[]): ContinueHint {
+export function continueHint(
+  config: Pick<CrawlConfig, 'fetch' | 'maxPages' | 'maxTimeMs' | 'store'>,
+  jobFile: string | null,
+  typedHeaders: readonly string[],
+  carried: TypedArgs = { args: [], lifted: [] },
+): ContinueHint {
   const typed = new Set(typedHeaders.map((name) => name.toLowerCase()));
   const names = Object.keys(config.fetch.headers ?? {});
   const isFileHeader = (name: string) => !typed.has(name.toLowerCase());
@@ -100,8 +136,9 @@ export function continueHint(config: Pick<CrawlConfig, 'fetch' | 'maxPages' | 'm
   ];
   const limits: RunLimits = { maxPages: config.maxPages, maxTimeMs: config.maxTimeMs, maxDbBytes: config.store.maxDbBytes ?? null };
   if (jobFile === null || holds.length === 0) return { args: resumeArgs(config), rerunJob: null, limits };
-  const args = names.filter((name) => !isFileHeader(name)).flatMap((name) => ['-H', `"${name}: ..."`]);
-  return { args: secretProxy === '--proxy' ? [...args, '--proxy', '<url>'] : args, rerunJob: { file: jobFile, holds: holds.join(' and ') }, limits };
+  const secrets = names.filter((name) => !isFileHeader(name)).flatMap((name) => ['-H', `"${name}: ..."`]);
+  const args = [...carried.args, ...secrets, ...(secretProxy === '--proxy' ? ['--proxy', '<url>'] : [])];
+  return { args, rerunJob: { file: jobFile, holds: holds.join(' and '), lifted: carried.lifted }, limits };
 }
 
 function hasUserinfo(url: string): boolean {

@@ -19,7 +19,7 @@ import { writeCsv } from './csv.js';
 import { writeJsonl } from './jsonl.js';
 import { prepareExportQuery, type ExportRow } from './rows.js';
 import { refuseRepeatedName } from './fields.js';
-import { time, type FilterFlags } from './filters.js';
+import { timeWindow, type FilterFlags } from './filters.js';
 import { checkRunExists, type ExportOptions } from './export.js';
 import { wholeNumberFlag } from '../config/numeric-flag.js';
 import { FAILED_FIELDS } from './failed-fields.js';
@@ -74,11 +74,7 @@ function failedFilter(flags: FilterFlags): FailedFilter {
     sql.push('u.run_id = ?');
     params.push(wholeNumberFlag('--run', flags.run, 1)!);
   }
-  const since = flags.since === undefined ? null : time('--since', flags.since);
-  const until = flags.until === undefined ? null : time('--until', flags.until);
-  if (since !== null && until !== null && since >= until) {
-    throw new UsageError('CRAWL_USAGE', `--since ${String(flags.since).trim()} is not before --until ${String(flags.until).trim()}: no URL can match`);
-  }
+  const { since, until } = timeWindow(flags, 'URL');
   if (since !== null) sql.push('u.updated_at >= ?') && params.push(since);
   if (until !== null) sql.push('u.updated_at < ?') && params.push(until);
   return { sql: sql.map((c) => ` AND ${c}`).join(''), params };

@@ -66,7 +66,7 @@ function contentTypeCondition(value: unknown, params: PageFilter['params']): str
   return `(${parts.join(' OR ')})`;
 }
 
-export function time(flag: string, value: unknown): number {
+function time(flag: string, value: unknown): number {
   const text = String(value).trim();
   // Only ISO 8601 forms: Date.parse also takes loose strings like "May 1" that mean different things in different places.
   const form = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(text);
@@ -81,6 +81,19 @@ export function time(flag: string, value: unknown): number {
   return ms;
 }
 
+/**
+ * --since and --until in ms (null when absent). An empty window is a typo (the two swapped), not a
+ * question whose answer is no `noun` (page, URL).
+ */
+export function timeWindow(flags: FilterFlags, noun: string): { since: number | null; until: number | null } {
+  const since = flags.since === undefined ? null : time('--since', flags.since);
+  const until = flags.until === undefined ? null : time('--until', flags.until);
+  if (since !== null && until !== null && since >= until) {
+    throw new UsageError('CRAWL_USAGE', `--since ${String(flags.since).trim()} is not before --until ${String(flags.until).trim()}: no ${noun} can match`);
+  }
+  return { since, until };
+}
+
 /** Builds the condition; absent flags add nothing. --since is inclusive, --until exclusive. */
 export function parseFilter(flags: FilterFlags): PageFilter {
   const conditions: string[] = [];
@@ -91,12 +104,7 @@ export function parseFilter(flags: FilterFlags): PageFilter {
     params.push(run);
   }
   if (flags.status !== undefined) conditions.push(statusCondition(flags.status, params));
-  const since = flags.since === undefined ? null : time('--since', flags.since);
-  const until = flags.until === undefined ? null : time('--until', flags.until);
-  // An empty window is a typo (the two swapped), not a question whose answer is no pages.
-  if (since !== null && until !== null && since >= until) {
-    throw new UsageError('CRAWL_USAGE', `--since ${String(flags.since).trim()} is not before --until ${String(flags.until).trim()}: no page can match`);
-  }
+  const { since, until } = timeWindow(flags, 'page');
   if (since !== null || until !== null) {
     // The window picks page ids from the pages_fetched index, which SQLite then reads in id order
     // (the order of every export) from a list of ids. As `p.fetched_at >= ? AND p.fetched_at < ?`

@@ -25,7 +25,10 @@ export type PoliteOutcome =
   | { kind: 'redirectedToStored'; redirect: RedirectToStored }
   /** Never requested: robots.txt forbids it, or robots.txt stayed unreachable (its host may be down). */
   | { kind: 'blocked'; code: ErrorCode; message: string }
-  /** Requeue, not before `dueAt`; `isAttempt` when a request was made (a retry). */
+  /**
+   * Requeue, not before `dueAt`; `isAttempt` when the request counts against --retries (a retry).
+   * A free probe of a busy host made a request and counts none.
+   */
   | { kind: 'deferred'; dueAt: number; isAttempt: boolean; code: ErrorCode | null; message: string }
   /** The crawl is stopping: requeue as it was. */
   | { kind: 'aborted' }
@@ -125,6 +128,14 @@ export function createPoliteFetch(opts: PoliteFetchOptions): PoliteFetch {
       }
       // Taken before the host's cool-down, while its probe is out (politeness.ts): it waits.
       if (schedule.isProbeBusy(host) && !signal.aborted) {
+        schedule.cancel(host);
+        isProbeWait = true;
+        return Promise.resolve(now() + PROBE_WAIT_MS);
+      }
+      // The URL whose 429/503 began the cool-down is back first (the frontier takes by depth and
+      // id, not by due time, so a late wake-up finds it due beside the others): it lets another
+      // URL probe, or its own answer could not tell a busy host from a broken URL and would count.
+      if (schedule.stepAside(host, entry.url) && !signal.aborted) {
         schedule.cancel(host);
         isProbeWait = true;
         return Promise.resolve(now() + PROBE_WAIT_MS);

@@ -60,6 +60,13 @@ export interface HostSchedule {
    */
   noteOverload(host: string, url: string): void;
   /**
+   * Whether `url`, about to probe the host, should step aside once: it is the URL that began the
+   * cool-down and no other URL of the host has been answered 429/503 in it. Then another URL of
+   * the host probes first, and its answer tells a busy host from one broken URL. True at most once
+   * per cool-down (a host with no other URL due gets the same URL back after the wait).
+   */
+  stepAside(host: string, url: string): boolean;
+  /**
    * When the host may next start a request: its cool-down and its gap since the last start, but
    * not hop reservations (a taken URL rechecks this inside its slot: a hop may have started since).
    */
@@ -100,11 +107,16 @@ interface HostState {
   inFlight: number;
   /** When the cool-down being probed began (the hold that set isProbing). */
   busySince: number;
-  /** Probes answered 429/503 since then. */
+  /**
+   * Requests answered 429/503 since then: the one that began it, any already in flight, then the
+   * probes (polite-fetch.ts subtracts the first when it sizes a probe's wait).
+   */
   overloads: number;
   /** A URL answered 429/503 in this cool-down, and whether another one was too. */
   overloadedUrl: string | null;
   isManyUrls: boolean;
+  /** The URL that began the cool-down has stepped aside for another probe (stepAside). */
+  hasSteppedAside: boolean;
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
@@ -132,7 +144,7 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
   const get = (host: string): HostState => {
     let s = hosts.get(host);
     if (!s) {
-      s = { lastStartAt: -Infinity, heldUntil: 0, pending: 0, crawlDelayMs: 0, hopsUntil: 0, isProbing: false, inFlight: 0, busySince: 0, overloads: 0, overloadedUrl: null, isManyUrls: false };
+      s = { lastStartAt: -Infinity, heldUntil: 0, pending: 0, crawlDelayMs: 0, hopsUntil: 0, isProbing: false, inFlight: 0, busySince: 0, overloads: 0, overloadedUrl: null, isManyUrls: false, hasSteppedAside: false };
       hosts.set(host, s);
     }
     return s;
@@ -203,6 +215,7 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
         s.overloads = 0;
         s.overloadedUrl = null;
         s.isManyUrls = false;
+        s.hasSteppedAside = false;
       }
       s.isProbing = true;
     },
@@ -218,6 +231,12 @@ export function createHostSchedule(opts: { delayMs: number; maxCrawlDelayMs: num
       if (s === undefined || !s.isProbing) return;
       if (s.overloadedUrl === null) s.overloadedUrl = url;
       else if (s.overloadedUrl !== url) s.isManyUrls = true;
+    },
+    stepAside(host, url) {
+      const s = hosts.get(host);
+      if (s === undefined || !s.isProbing || s.isManyUrls || s.hasSteppedAside || s.overloadedUrl !== url) return false;
+      s.hasSteppedAside = true;
+      return true;
     },
     gapReadyAt(host) {
       const s = hosts.get(host);

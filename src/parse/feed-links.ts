@@ -28,6 +28,8 @@ const SNIFF_BYTES = 1024;
  */
 const TAG = /<(\/?)([A-Za-z_][\w:.-]*)(?![\w:.-])([^<>]*)>/g;
 const ATTR = /(?<![\w:.-])([\w:.-]+)(?![\w:.-])\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+/** XML's white space (its S production). */
+const XML_SPACE = new Set([' ', '\t', '\r', '\n']);
 /** Distinct links looked at per feed, as extract.ts bounds a page's anchors: the set stays small on a 10 MB feed. */
 const MAX_FEED_LINKS = 100_000;
 
@@ -52,9 +54,10 @@ export function extractFeedLinks(body: Uint8Array, feedUrl: string, maxLinks: nu
   const seen = new Set<string>();
   const links: ExtractedLink[] = [];
   const add = (href: string) => {
-    if (href.length > MAX_HREF_CHARS) return;
+    // Past the cap nothing a link could change: no normalizing (~5 µs each) for the rest of a feed.
+    if (href.length > MAX_HREF_CHARS || seen.size >= MAX_FEED_LINKS) return;
     const url = normalizeUrl(decodeXmlText(href), feedUrl);
-    if (url === null || seen.has(url) || seen.size >= MAX_FEED_LINKS) return;
+    if (url === null || seen.has(url)) return;
     seen.add(url);
     if (links.length < maxLinks) links.push({ url, text: '', isNofollow: false });
   };
@@ -70,17 +73,21 @@ export function extractFeedLinks(body: Uint8Array, feedUrl: string, maxLinks: nu
     if (itemDepth === 0 || slash || name !== 'link') continue;
     const attributes = readAttributes(attrs);
     if (attributes.href !== undefined) {
-      const rel = attributes.rel?.trim() ?? 'alternate';
+      // Relation types compare without regard to case (RFC 8288 2.1.1).
+      const rel = attributes.rel?.trim().toLowerCase() ?? 'alternate';
       if (rel === 'alternate' || rel === '') add(attributes.href.trim());
     } else if (!attrs.endsWith('/')) {
       // RSS: the URL is the element's text, perhaps as CDATA. Looked at up to a bounded length,
       // so an unclosed <link> costs no scan to the end of the feed; one with no end in sight (a
       // feed cut short by --max-bytes) names no URL we can trust.
       const after = TAG.lastIndex;
+      // A pretty-printed feed puts the CDATA on a line of its own: blanks before it are layout.
       const window = xml.slice(after, after + MAX_HREF_CHARS + 32);
-      const isCdata = window.startsWith('<![CDATA[');
-      const end = isCdata ? window.indexOf(']]>') : window.indexOf('<');
-      const text = end === -1 ? '' : window.slice(isCdata ? 9 : 0, end).trim();
+      let lead = 0;
+      while (lead < window.length && XML_SPACE.has(window[lead]!)) lead++;
+      const isCdata = window.startsWith('<![CDATA[', lead);
+      const end = isCdata ? window.indexOf(']]>', lead) : window.indexOf('<');
+      const text = end === -1 ? '' : window.slice(isCdata ? lead + 9 : 0, end).trim();
       if (text !== '') add(text);
     }
   }

@@ -114,7 +114,7 @@ export const MERGE_MAX_STEPS = 64;
  * ends with up to ~50 segments, each of which a query looks a word up in: on a 5,000-page bench
  * file (34 segments -> 1), `searchPages` 12.4-12.8 -> 8.8-10.7 ms of CPU a query. Only levels
  * that hold FTS5's `usermerge` (4) segments or more are merged, so an index already merged costs
- * one statement. The merge changes which pages hold which word in no way: the same entries, in
+ * one statement a table. The merge changes which pages hold which word in no way: the same entries, in
  * fewer b-trees. Returns the steps taken.
  */
 export function mergeSearchSegments(db: Db, maxSteps = MERGE_MAX_STEPS): number {

@@ -9,7 +9,7 @@ import { unpackContent } from '../content-frame.js';
 import { StoreError, UsageError } from '../errors.js';
 import { wholeNumberFlag } from '../config/numeric-flag.js';
 import { readSnapshot, searchLayout, type Db } from '../store/db.js';
-import { identifyDb } from '../store/db-identity.js';
+import { identifyDb, READ_A_CRAWL } from '../store/db-identity.js';
 import { parseSearchQuery, type SearchQuery } from './query.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 
@@ -180,7 +180,7 @@ function noIndexError(db: Db, cause?: unknown): StoreError {
   const kind = identifyDb(db);
   if (kind === 'empty' || kind === 'foreign') {
     const why = kind === 'empty' ? 'it has no tables' : "it holds another application's data";
-    return new StoreError('CRAWL_STORE_OPEN', `cannot read ${db.name} as a crawlite database: ${why}`, { cause });
+    return new StoreError('CRAWL_STORE_OPEN', `cannot read ${db.name} as a crawlite database: ${why}; ${READ_A_CRAWL}`, { cause });
   }
   return new StoreError('CRAWL_STORE_OPEN', `${db.name} has no search index (made by an older crawlite)`, { cause });
 }

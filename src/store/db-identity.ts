@@ -31,6 +31,12 @@ export function identifyDb(db: Db): DbKind {
   return db.prepare("SELECT 1 FROM meta WHERE key = 'schema_version'").get() ? 'legacy' : 'foreign';
 }
 
+/**
+ * The way on for a reader given a file that is not a crawl's: the line said what the file was
+ * and stopped there, with the user's own file named (QA 22).
+ */
+export const READ_A_CRAWL = "pass --db the file a crawl wrote (crawlite crawl writes data/crawl.db unless given --db)";
+
 export function foreignDbError(path: string): StoreError {
   return new StoreError(
     'CRAWL_STORE_OPEN',
@@ -48,8 +54,8 @@ export function describeUnreadable(db: Db, err: unknown): string {
   if (!/^no such (table|column)/.test(message)) return message;
   try {
     const kind = identifyDb(db);
-    if (kind === 'empty') return 'it has no tables';
-    if (kind === 'foreign') return "it holds another application's data";
+    if (kind === 'empty') return `it has no tables; ${READ_A_CRAWL}`;
+    if (kind === 'foreign') return `it holds another application's data; ${READ_A_CRAWL}`;
   } catch {
     // The file could not even be identified: SQLite's own message is the best there is.
   }

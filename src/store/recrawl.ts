@@ -44,7 +44,7 @@ import type { FetchResult, FrontierEntry, ParseOutcome, PageRecord } from '../ty
 import type { ErrorCode } from '../errors.js';
 import { prepareSearchRemoval } from '../search/search-index.js';
 import { isRetryableStatus } from '../fetch/retry-policy.js';
-import { patchHeaders } from './stored-headers.js';
+import { boundHeaders } from './stored-headers.js';
 
 export type RecrawlStatus = 'changed' | 'unchanged' | 'gone';
 
@@ -109,6 +109,23 @@ function hasGoodCopy(prior: PriorPage): boolean {
 const REFRESHED_HEADERS = ['etag', 'last-modified', 'date', 'expires', 'cache-control'];
 
 /**
+ * A row's stored headers (JSON) with `refreshed` put over them; null, leaving the row's headers as
+ * they are, when they are no JSON object of strings (boundHeaders reads strings; a row it cannot
+ * read keeps what it holds rather than fail the writer's batch).
+ */
+function withRefreshed(stored: unknown, refreshed: Record<string, string>): Record<string, string> | null {
+  if (stored === null || stored === undefined) return refreshed;
+  try {
+    const parsed = JSON.parse(String(stored)) as unknown;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+    if (!Object.values(parsed).every((v) => typeof v === 'string')) return null;
+    return { ...(parsed as Record<string, string>), ...refreshed };
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Opens the recrawl state for a run: continues an open recrawl, or starts one when `start` is
  * set and none is open. Writes through `writer` and flushes, so the requeue is durable before the
  * first claim.
@@ -154,7 +171,7 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
     `UPDATE pages SET fetched_at = ?, elapsed_ms = ?, run_id = ?, recrawl_id = ?, recrawl_status = 'unchanged', headers = coalesce(?, headers)
       WHERE url_id = ?`,
   );
-  const selectHeaders = db.prepare<[number], { headers: string | null }>('SELECT headers FROM pages WHERE url_id = ?');
+  const readStoredHeaders = db.prepare('SELECT headers FROM pages WHERE url_id = ?').pluck();
   const markDone = db.prepare(`UPDATE urls SET state = 'done', error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?`);
   const close = db.prepare(
     `UPDATE recrawls SET ended_at = ? WHERE id = ? AND ended_at IS NULL
@@ -208,11 +225,11 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
         if (value !== undefined) refreshed[name] = value;
       }
       writer.enqueue((now) => {
-        // Merged and bounded as a stored page's headers are (stored-headers.ts): a validator can be
-        // as long as a head, and json_patch in SQL added it to a row already at the bound.
-        const stored = readHeaders(selectHeaders.get(entry.id)?.headers);
-        const headers = stored === null ? null : JSON.stringify(patchHeaders(stored, refreshed));
-        touchPage.run(result.fetchedAt, Math.round(result.elapsedMs), runId, prior.recrawlId, headers, entry.id);
+        // The row's headers with the validators refreshed, bounded as a stored page's are
+        // (stored-headers.ts): a validator can be as long as a head. Bounded whole, not the
+        // validators alone, which json_patch put beside up to 32 KiB already stored.
+        const merged = withRefreshed(readStoredHeaders.get(entry.id), refreshed);
+        touchPage.run(result.fetchedAt, Math.round(result.elapsedMs), runId, prior.recrawlId, merged === null ? null : JSON.stringify(boundHeaders(merged)), entry.id);
         markDone.run(now, entry.id);
         // The row was fetched and stored again in this run: it counts in the run's pages.
         writer.countPageStored();
@@ -224,17 +241,6 @@ function createRecrawl(db: Db, writer: Writer, id: number | null, queued: number
       writer.enqueue((now) => close.run(now, recrawlId, recrawlId));
     },
   };
-}
-
-/** A page row's stored headers; null for a value crawlite never writes (a hand-edited row), which is left as it is. */
-function readHeaders(text: string | null | undefined): Record<string, string> | null {
-  try {
-    const value: unknown = JSON.parse(text ?? '{}');
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-    return Object.values(value).every((field) => typeof field === 'string') ? value as Record<string, string> : null;
-  } catch {
-    return null;
-  }
 }
 
 /** A pageless URL's failure that keeps the redirect it answered last time (PAGELESS_RECRAWL_FAILURE). */

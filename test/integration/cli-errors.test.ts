@@ -311,7 +311,7 @@ test('export of a SQLite file that is not a crawlite database: every format says
   other.close();
   for (const format of ['jsonl', 'csv', 'links', 'warc']) {
     const run = await crawlite(['export', '--format', format, '--db', file]);
-    assertOneLineError(run, 1, /^crawlite: .*blank\.db is not a crawlite database: it holds another application's data \[CRAWL_STORE_OPEN\]$/);
+    assertOneLineError(run, 1, /^crawlite: .*blank\.db is not a crawlite database: it holds another application's data; pass --db the file a crawl wrote \(.*\) \[CRAWL_STORE_OPEN\]$/);
     assert.equal(run.stdout, '', `${format}: nothing on stdout`);
     assertOneLineError(await crawlite(['export', '--format', format, '--db', file, '--out', join(dir, `out.${format}`)]), 1, /\[CRAWL_STORE_OPEN\]$/);
   }

@@ -86,10 +86,10 @@ test('stats, report, search and export on an empty file or another application\'
   for (const [db, why] of [[empty, 'it has no tables'], [foreign, "it holds another application's data"]] as const) {
     for (const args of [['stats'], ['report', '--out', '-'], ['search', 'x']]) {
       const run = await crawlite([...args, '--db', db]);
-      assertOneLineError(run, 1, new RegExp(`^crawlite: cannot read .*\\.db as a crawlite database: ${why} \\[CRAWL_STORE_OPEN\\]$`));
+      assertOneLineError(run, 1, new RegExp(`^crawlite: cannot read .*\\.db as a crawlite database: ${why}; pass --db the file a crawl wrote \\(.*\\) \\[CRAWL_STORE_OPEN\\]$`));
       assert.equal(run.stdout, '', `${args[0]}: nothing on stdout`);
     }
-    assertOneLineError(await crawlite(['export', '--db', db]), 1, new RegExp(`^crawlite: .*\\.db is not a crawlite database: ${why} \\[CRAWL_STORE_OPEN\\]$`));
+    assertOneLineError(await crawlite(['export', '--db', db]), 1, new RegExp(`^crawlite: .*\\.db is not a crawlite database: ${why}; pass --db the file a crawl wrote \\(.*\\) \\[CRAWL_STORE_OPEN\\]$`));
   }
   assert.deepEqual(readdirSync(dir).sort(), ['empty.db', 'foreign.db'], 'nothing written');
 });

@@ -51,7 +51,7 @@ for (const [name, sql] of Object.entries(APPS)) {
     assertOneLineError(await crawlite(['stats', '--db', path]), 1, /\[CRAWL_STORE_OPEN\]$/);
     assert.equal(hash(path), before, 'stats left the file as it was');
     // QA: search called such a file one "made by an older crawlite".
-    assertOneLineError(await crawlite(['search', '--db', path, 'precious']), 1, /^crawlite: cannot read .*app\.db as a crawlite database: it holds another application's data \[CRAWL_STORE_OPEN\]$/);
+    assertOneLineError(await crawlite(['search', '--db', path, 'precious']), 1, /^crawlite: cannot read .*app\.db as a crawlite database: it holds another application's data; pass --db the file a crawl wrote \(.*\) \[CRAWL_STORE_OPEN\]$/);
     assert.equal(hash(path), before, 'search left the file as it was');
     assert.deepEqual(readdirSync(dirname(path)), ['app.db'], 'no -wal, -shm or journal left beside it');
   });
@@ -80,7 +80,7 @@ test('a new database is stamped with crawlite\'s application_id, and one from an
 test('search of an empty file says it is no crawlite database (QA)', async (t) => {
   const path = join(dirname(tempDbPath(t)), 'empty.db');
   writeFileSync(path, '');
-  assertOneLineError(await crawlite(['search', '--db', path, 'x']), 1, /^crawlite: cannot read .*empty\.db as a crawlite database: it has no tables \[CRAWL_STORE_OPEN\]$/);
+  assertOneLineError(await crawlite(['search', '--db', path, 'x']), 1, /^crawlite: cannot read .*empty\.db as a crawlite database: it has no tables; pass --db the file a crawl wrote \(.*\) \[CRAWL_STORE_OPEN\]$/);
 });
 
 test('a database made by a newer crawlite (a higher schema_version) is refused untouched by a crawl, and still read by stats', async (t) => {

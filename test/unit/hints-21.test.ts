@@ -23,7 +23,7 @@ test('a run interrupted inside --max-pages is continued with it again, the row s
   assert.match(nextLines(formatSummary(summary, [], null, { maxPages: 100 }))[0]!, /^ {2}crawlite crawl --db data\/x\.db --max-pages 100 +# continue the crawl, 100 more URLs at most \(1,234 URLs queued\)$/);
   assert.match(nextLines(formatSummary(summary, [], null, { maxPages: 1 }))[0]!, /# continue the crawl, 1 more URL at most \(1,234 URLs queued\)$/);
   assert.match(nextLines(formatSummary(summary, ['-H', '"Cookie: ..."'], null, { maxPages: 5000 }))[0]!, /^ {2}crawlite crawl --db data\/x\.db -H "Cookie: \.\.\." --max-pages 5000 +# continue the crawl, 5,000 more URLs at most/);
-  assert.match(nextLines(formatSummary(summary, [], { file: 'job.yaml', holds: 'header values' }, { maxPages: 100 }))[0]!, /^ {2}crawlite crawl --config job\.yaml --db data\/x\.db --max-pages 100 +# continue the crawl: the job again/);
+  assert.match(nextLines(formatSummary(summary, [], { file: 'job.yaml', holds: 'header values', lifted: [] }, { maxPages: 100 }))[0]!, /^ {2}crawlite crawl --config job\.yaml --db data\/x\.db --max-pages 100 +# continue the crawl: the job again/);
   assert.match(nextLines(formatSummary(summary))[0]!, /# continue the crawl to its end \(1,234 URLs queued\)$/);
   // A run that reached its --max-pages got what it asked for: the same command, with no limit (round 21b).
   assert.match(nextLines(formatSummary({ ...summary, status: 'done' }, [], null, { maxPages: 100 }))[0]!, /^ {2}crawlite crawl --db data\/x\.db +# continue the crawl with no page limit \(1,234 URLs queued\)$/);

@@ -37,12 +37,13 @@ test('continueHint carries --max-pages, --max-time and --max-db-size, from the f
   assert.deepEqual(continueHint(configFromFlags({ urls: ['https://a.test/'] }), null, []).limits, { maxPages: null, maxTimeMs: null, maxDbBytes: null });
 });
 
-test('a run interrupted inside --max-time is continued with it again; the job-file variant too', () => {
-  assert.match(firstNext(formatSummary(summary, [], null, { maxTimeMs: 600_000 })), /^ {2}crawlite crawl --db data\/x\.db --max-time 10m +# continue the crawl, for 10m at most \(1,234 URLs queued\)$/);
+test('a run interrupted inside --max-time is continued with what is left of it (round 22); the job-file variant too', () => {
+  // The summary ran 1 s (elapsedMs 1000) and took no URL.
+  assert.match(firstNext(formatSummary(summary, [], null, { maxTimeMs: 600_000 })), /^ {2}crawlite crawl --db data\/x\.db --max-time 9m59s +# continue the crawl, for 9m59s at most \(the rest of --max-time 10m\) \(1,234 URLs queued\)$/);
   assert.match(firstNext(formatSummary(summary, [], null, { maxPages: 100, maxTimeMs: 5_400_000, maxDbBytes: 2 * 1024 ** 3 })),
-    /^ {2}crawlite crawl --db data\/x\.db --max-pages 100 --max-time 1h30m --max-db-size 2GB +# continue the crawl, 100 more URLs at most, for 1h30m at most, the file 2GB at most \(1,234 URLs queued\)$/);
-  assert.match(firstNext(formatSummary(summary, ['-H', '"X-Typed: ..."'], { file: 'job.yaml', holds: 'header values' }, { maxTimeMs: 600_000 })),
-    /^ {2}crawlite crawl --config job\.yaml --db data\/x\.db -H "X-Typed: \.\.\." --max-time 10m +# continue the crawl: the job again, for the header values in its file \(1,234 URLs queued\)$/);
+    /^ {2}crawlite crawl --db data\/x\.db --max-pages 100 --max-time 1h29m59s --max-db-size 2GB +# continue the crawl, 100 more URLs at most, for 1h29m59s at most \(the rest of --max-time 1h30m\), the file 2GB at most \(1,234 URLs queued\)$/);
+  assert.match(firstNext(formatSummary(summary, ['-H', '"X-Typed: ..."'], { file: 'job.yaml', holds: 'header values', lifted: [] }, { maxTimeMs: 600_000 })),
+    /^ {2}crawlite crawl --config job\.yaml --db data\/x\.db -H "X-Typed: \.\.\." --max-time 9m59s +# continue the crawl: the job again, for the header values in its file \(1,234 URLs queued\)$/);
 });
 
 test('a run that ended at its limits is told the command has none, not "to its end"; without limits, to its end', () => {

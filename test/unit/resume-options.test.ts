@@ -161,15 +161,15 @@ test('continueHint: secrets a job file holds make the continuing command the job
   const fromFile = (fetch: Record<string, unknown>) => mergeJob(defaultConfig(), { seeds: SEEDS, fetch } as never);
   const job = 'config/x.yaml';
   const fileHeaders = fromFile({ headers: { Authorization: 'Bearer t', 'X-Key': 'k' } });
-  assert.deepEqual(continueHint(configFromFlags({}, fileHeaders), job, []), { args: [], rerunJob: { file: job, holds: 'header values' }, limits: { maxPages: null, maxTimeMs: null, maxDbBytes: null } });
+  assert.deepEqual(continueHint(configFromFlags({}, fileHeaders), job, []), { args: [], rerunJob: { file: job, holds: 'header values', lifted: [] }, limits: { maxPages: null, maxTimeMs: null, maxDbBytes: null } });
   assert.deepEqual(continueHint(configFromFlags({ header: ['X-Typed: v'] }, fileHeaders), job, ['X-Typed']),
-    { args: ['-H', '"X-Typed: ..."'], rerunJob: { file: job, holds: 'header values' }, limits: { maxPages: null, maxTimeMs: null, maxDbBytes: null } }, 'a typed one beside them');
+    { args: ['-H', '"X-Typed: ..."'], rerunJob: { file: job, holds: 'header values', lifted: [] }, limits: { maxPages: null, maxTimeMs: null, maxDbBytes: null } }, 'a typed one beside them');
   assert.deepEqual(continueHint(configFromFlags({ header: ['authorization: u', 'x-key: w'] }, fileHeaders), job, ['authorization', 'x-key']),
     { args: ['-H', '"authorization: ..."', '-H', '"x-key: ..."'], rerunJob: null, limits: { maxPages: null, maxTimeMs: null, maxDbBytes: null } }, 'every file header replaced by a typed one: crawl --db');
   const fileProxy = fromFile({ proxy: 'http://user:pw@proxy.example:3128' });
-  assert.deepEqual(continueHint(configFromFlags({}, fileProxy), job, []), { args: [], rerunJob: { file: job, holds: 'proxy password' }, limits: { maxPages: null, maxTimeMs: null, maxDbBytes: null } });
+  assert.deepEqual(continueHint(configFromFlags({}, fileProxy), job, []), { args: [], rerunJob: { file: job, holds: 'proxy password', lifted: [] }, limits: { maxPages: null, maxTimeMs: null, maxDbBytes: null } });
   assert.deepEqual(continueHint(configFromFlags({ proxy: 'http://u:p@other.example:8080' }, fileHeaders), job, []),
-    { args: ['--proxy', '<url>'], rerunJob: { file: job, holds: 'header values' }, limits: { maxPages: null, maxTimeMs: null, maxDbBytes: null } });
+    { args: ['--proxy', '<url>'], rerunJob: { file: job, holds: 'header values', lifted: [] }, limits: { maxPages: null, maxTimeMs: null, maxDbBytes: null } });
   assert.deepEqual(continueHint(configFromFlags({}, fromFile({ timeoutMs: 5000 })), job, []), { args: [], rerunJob: null, limits: { maxPages: null, maxTimeMs: null, maxDbBytes: null } }, 'no secret: crawl --db');
   const typed = configFromFlags({ urls: SEEDS, header: ['Cookie: a=b'] });
   assert.deepEqual(continueHint(typed, null, ['Cookie']), { args: resumeArgs(typed), rerunJob: null, limits: { maxPages: null, maxTimeMs: null, maxDbBytes: null } }, 'no job file: as before');

@@ -73,7 +73,7 @@ test('the summary of a run that left URLs queued names the command that continue
   assert.match(next({ ...summary, queuedAtEnd: 1, dbPath: "/tmp/it's here.db" })[0]!, /^ {2}crawlite crawl --db '\/tmp\/it'\\''s here\.db' +# continue the crawl to its end \(1 URL queued\)$/);
   assert.match(next({ ...summary, queuedAtEnd: 2 }, ['-H', '"Cookie: ..."'])[0]!, /^ {2}crawlite crawl --db data\/x\.db -H "Cookie: \.\.\." +# continue/);
   assert.match(next(summary)[0]!, /^ {2}crawlite stats --db data\/x\.db /, 'nothing queued: no continuing command');
-  const rerun = (file: string, args: string[] = []) => formatSummary({ ...summary, queuedAtEnd: 2 }, args, { file, holds: 'header values' }).split('next:\n')[1]!.split('\n')[0];
+  const rerun = (file: string, args: string[] = []) => formatSummary({ ...summary, queuedAtEnd: 2 }, args, { file, holds: 'header values', lifted: [] }).split('next:\n')[1]!.split('\n')[0];
   assert.match(rerun('config/x.yaml')!, /^ {2}crawlite crawl --config config\/x\.yaml --db data\/x\.db +# continue the crawl: the job again, for the header values in its file \(2 URLs queued\)$/);
   assert.match(rerun('my job.yaml', ['-H', '"X-Typed: ..."'])!, /^ {2}crawlite crawl --config 'my job\.yaml' --db data\/x\.db -H "X-Typed: \.\.\." +# continue/);
   assert.equal(formatMaxTime(600_000, 1234), '  stopped taking URLs at --max-time 10m00s; 1,234 URLs still queued: run the same command for 10m00s more');
