@@ -80,6 +80,12 @@ export interface CrawlSummary extends CrawlProgress {
   recrawl?: RecrawlStats;
   /** URLs this run recorded as skipped spider traps, by CRAWL_TRAP_* code; present only when there are some. */
   trapSkips?: TrapSkipCounts;
+  /**
+   * Seeds answered with a download (Content-Disposition: attachment): stored, not parsed as HTML,
+   * so no link was followed from them, and a crawl of one such seed ended at one page saying
+   * nothing of why. The count, and the first few URLs; present only when there are some.
+   */
+  seedDownloads?: { count: number; urls: string[] };
   /** --max-time ended the run's taking of URLs, with the URLs left queued; present only then. */
   maxTimeReached?: { limitMs: number; queued: number };
   /** URLs the run left queued (--max-time, --max-pages, Ctrl+C), for the next run; present only when there are some. */

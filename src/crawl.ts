@@ -43,6 +43,7 @@ import { isFeed } from './parse/feed-links.js';
 import { isHtmlType, isUnknownType, isUntypedHtml } from './parse/sniff-untyped.js';
 import { startsWithBinarySignature } from './parse/binary-signature.js';
 import { isAttachment } from './parse/content-disposition.js';
+import { createRepeatRuns } from './frontier/repeat-runs.js';
 import { firstLanguage, linkHeaderCanonical } from './parse/header-metadata.js';
 import { createSearchIndexHooks, mergeSearchSegments, spreadSearchMerges, unindexNoindexPages } from './search/search-index.js';
 import { createArchiveHooks } from './store/archive.js';
@@ -350,7 +351,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       recrawl.keepUnchanged(entry, prior, result);
       return;
     }
-    const outcome = await parse(pool, result, parseOptions);
+    // Before the parse, which takes the body over: its length decides whether a key is taken.
+    const shouldKeyRepeat = !prior && repeatRuns.shouldKey(result.finalUrl, result.body.byteLength);
+    const outcome = await parse(pool, result, shouldKeyRepeat ? { ...parseOptions, shouldKeyRepeat } : parseOptions);
     if (!active.has(entry)) return; // given up on at shutdown and already requeued
     storeOutcome(entry, result, outcome, prior);
   };
@@ -376,6 +379,13 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       type: 'page', url: entry.url, finalUrl: redirect.storedUrl, status, depth: entry.depth, bytes: 0,
       elapsedMs: redirect.elapsedMs, title: null, errorCode: null,
     });
+  };
+
+  const repeatRuns = createRepeatRuns();
+  const seedDownloads = { count: 0, urls: [] as string[] };
+  const noteSeedDownload = (url: string): void => {
+    seedDownloads.count += 1;
+    if (seedDownloads.urls.length < MAX_SEED_DOWNLOADS_NAMED) seedDownloads.urls.push(url);
   };
 
   const storeOutcome = (fetchedEntry: FrontierEntry, result: FetchResult, outcome: ParseOutcome, prior: PriorPage | null): void => {
@@ -411,6 +421,10 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
       ? parseRefreshUrl(refreshHeader, result.finalUrl)
       : parseRefreshUrl(outcome.metaRefresh, outcome.metaRefreshBase ?? result.finalUrl, outcome.encoding ?? undefined);
     const isOk = isFollowedStatus(result.status);
+    // Only a page that leads somewhere can carry an endless pagination on; nor is a recrawl's page news.
+    const isLeading = isOk && !directives.isNofollow && !prior && (outcome.links.length > 0 || refreshUrl !== null);
+    const repeatRun = isLeading && outcome.repeatKey !== undefined ? repeatRuns.note(outcome.repeatKey) : 0;
+    if (isOk && seedRedirects.isSeed(fetchedEntry) && isAttachment(result.headers['content-disposition'])) noteSeedDownload(entry.url);
     const links = frontier.discover(entry, outcome.links, isOk && !directives.isNofollow);
     // A meta refresh is followed whatever nofollow says (the page itself points there), one level deeper.
     const extraUrls = isOk && refreshUrl !== null ? [frontier.discoverRefresh(entry, refreshUrl)] : [];
@@ -421,7 +435,9 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     const error = encodingError(result);
     if (error) tracker.countFailure(error.code);
     tracker.countPage(result.wireBytes);
-    writer.storePage({ entry, fetch, parsed, error, directives: { robots: formatDirectives(directives), refreshUrl }, ...recrawled }, links, extraUrls);
+    writer.storePage({
+      entry, fetch, parsed, error, directives: { robots: formatDirectives(directives), refreshUrl }, ...recrawled, ...(repeatRun > 0 ? { repeatRun } : {}),
+    }, links, extraUrls);
     // A recrawl stores a page that now redirects as the redirect; its target is fetched on its own.
     if (!prior) fetchedElsewhere.noteStored(entry.url, result.finalUrl);
   };
@@ -548,6 +564,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     ...(recrawlStats !== null ? { recrawl: recrawlStats } : {}),
     ...(isNothingQueued ? { isNothingQueued: true as const } : {}),
     ...(excludedSeeds ? { excludedSeeds } : {}),
+    ...(seedDownloads.count > 0 ? { seedDownloads } : {}),
     ...(isTimeUp && status === 'done' ? { maxTimeReached: { limitMs: config.maxTimeMs as number, queued: queuedAtEnd } } : {}),
     ...(queuedAtEnd > 0 ? { queuedAtEnd } : {}),
     ...(sitemapReport !== null ? { sitemaps: sitemapReport } : {}),
@@ -597,6 +614,8 @@ interface ParseOptions {
   shouldStoreNonHtml: boolean;
   fields: Record<string, FieldSpec> | undefined;
   robotsName: string;
+  /** Take the page's key for endless paginations (frontier/repeat-runs.ts shouldKey). */
+  shouldKeyRepeat?: boolean;
 }
 
 /** Canonical and language from the Link and Content-Language headers, where the HTML named none (header-metadata.ts). */
@@ -605,6 +624,9 @@ function withHeaderMetadata<T extends { canonical: string | null; language: stri
   const language = outcome.language ?? firstLanguage(result.headers['content-language']);
   return canonical === outcome.canonical && language === outcome.language ? outcome : { ...outcome, canonical, language };
 }
+
+/** The summary names at most this many seeds that were downloads; it counts them all. */
+const MAX_SEED_DOWNLOADS_NAMED = 3;
 
 /** The page's error when its body kept a content-coding we cannot remove (see parse() below). */
 function encodingError(result: FetchResult): { code: ErrorCode; message: string } | null {
@@ -633,7 +655,10 @@ function parse(pool: ParsePool, result: FetchResult, opts: ParseOptions): Promis
   }
   if (!isHtml && !opts.shouldStoreNonHtml) return Promise.resolve(metadataOnly(result.body));
   if (!isHtml) return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks });
-  return pool.run({ url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks, robotsName, ...(fields ? { fields } : {}) });
+  return pool.run({
+    url: result.finalUrl, contentType: result.contentType, body: result.body, isHtml, maxLinks, robotsName,
+    ...(fields ? { fields } : {}), ...(opts.shouldKeyRepeat ? { shouldKeyRepeat: true } : {}),
+  });
 }
 
 /** The earlier of two times, either of which may be unknown (null). */

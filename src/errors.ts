@@ -92,7 +92,7 @@ const CODE_LABELS: Partial<Record<ErrorCode, string>> = {
   CRAWL_FETCH_TOO_LARGE: 'response headers too large',
   CRAWL_REDIRECT_LIMIT: 'too many redirects',
   CRAWL_REDIRECT_LOOP: 'redirect loop',
-  CRAWL_REDIRECT_INVALID: 'redirect to a non-http(s) URL',
+  CRAWL_REDIRECT_INVALID: 'redirect to a non-http(s) or over-long URL',
   CRAWL_REDIRECT_AMBIGUOUS: 'redirect with different Locations',
   CRAWL_REDIRECT_OUT_OF_SCOPE: 'redirected out of scope',
   CRAWL_ROBOTS_DISALLOWED: 'disallowed by robots.txt',

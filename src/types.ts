@@ -138,6 +138,8 @@ export interface ParseTask {
   shouldKeepBody?: boolean;
   /** Most links kept per page; the rest are counted, not returned. */
   maxLinks: number;
+  /** Take the page's repeatKey (frontier/repeat-runs.ts); the crawl asks when it may be a repeat. */
+  shouldKeyRepeat?: boolean;
   /** The job's extraction fields (parse/extract-fields.ts); absent when it has none. */
   fields?: Record<string, FieldSpec>;
   /**
@@ -228,6 +230,12 @@ export interface ParsedPage {
    * absent for non-HTML, a text over 8 K characters, over 2,000 links, or too few words and links.
    */
   copySketch?: CopySketch;
+  /**
+   * The page's URL pattern, its body's hash but for its numbers, and those numbers
+   * (frontier/repeat-runs.ts), taken on the parse thread that holds the body; absent for a URL
+   * without a number, non-HTML, a body over 512 KiB or of over 2,000 numbers. Only compared, never stored.
+   */
+  repeatKey?: RepeatKey;
   /** Values of the task's extraction fields, by name; absent when the task had none. */
   fields?: Record<string, FieldValue>;
   /** `<meta name="robots">` and `<meta name="<robotsName>">` contents, joined; parse/directives.ts reads them. */
@@ -248,6 +256,18 @@ export interface ParseFailure {
 }
 
 export type ParseOutcome = ParsedPage | ParseFailure;
+
+/** What a page is compared by for endless paginations (frontier/repeat-runs.ts). */
+export interface RepeatKey {
+  /** The URL with each run of digits after its host read as `#`. */
+  pattern: string;
+  /** The body's hash with each of its numbers read as a placeholder. */
+  hash: string;
+  /** The body's numbers, in order. */
+  numbers: number[];
+  /** The numbers of the URL after its host, in order. */
+  urlNumbers: number[];
+}
 
 /** A page's links as three columns, for the trip from a worker to the main thread (parse/link-columns.ts). */
 export interface LinkColumns {
@@ -270,6 +290,11 @@ export interface PageRecord {
   directives?: { robots: string | null; refreshUrl: string | null };
   /** Set when this response re-fetches a stored page in a recrawl (store/recrawl.ts): the row is replaced. */
   recrawl?: { id: number; status: 'changed' | 'unchanged' | 'gone' };
+  /**
+   * Set when the page repeats the pages of its URL pattern before it but for its numbers
+   * (frontier/repeat-runs.ts), to its place in that run: its new links are skipped as a copy's.
+   */
+  repeatRun?: number;
 }
 
 /** A URL discovered on a page, after the scope decision. */

@@ -35,6 +35,7 @@ export function formatJsonSummary(s: CrawlSummary, now = new Date()): string {
     ...(s.isNothingQueued ? { nothingQueued: true } : {}),
     ...(s.excludedSeeds ? { excludedSeeds: s.excludedSeeds.seeds } : {}),
     ...(s.trapSkips ? { trapSkips: s.trapSkips } : {}),
+    ...(s.seedDownloads ? { seedDownloads: s.seedDownloads } : {}),
     ...(s.recrawl ? { recrawl: s.recrawl } : {}),
     ...(s.maxTimeReached ? { maxTimeReached: s.maxTimeReached } : {}),
     ...(s.queuedAtEnd !== undefined ? { queuedAtEnd: s.queuedAtEnd } : {}),

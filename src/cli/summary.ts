@@ -172,6 +172,17 @@ export function formatTrapSkips(counts: NonNullable<CrawlSummary['trapSkips']>):
 }
 
 /**
+ * Seeds that were downloads (Content-Disposition: attachment): kept as files, not parsed, so a
+ * crawl of one ended at one page, its summary saying only "1 page stored" (QA 21).
+ */
+export function formatSeedDownloads(d: NonNullable<CrawlSummary['seedDownloads']>): string {
+  const more = d.count > d.urls.length ? `, and ${formatCount(d.count - d.urls.length)} more` : '';
+  const which = d.count === 1 ? `seed ${escapeControls(d.urls[0] ?? '')} was` : `${formatCount(d.count)} seeds were`;
+  const named = d.count === 1 ? '' : ` (${d.urls.map(escapeControls).join(', ')}${more})`;
+  return `  ${which} a download (Content-Disposition: attachment), not an HTML page: stored, and no link followed from ${d.count === 1 ? 'it' : 'them'}${named}`;
+}
+
+/**
  * 4xx and 5xx answers are stored as pages, not counted as failures; without this line a run of
  * 404 seeds said "2 pages stored, 0 failed" and then exited 1 with "every seed failed (HTTP 404)".
  */
@@ -245,6 +256,7 @@ export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [
     ...(failedLine ? [failedLine] : []),
     ...(httpErrorLine ? [httpErrorLine] : []),
     ...(trapLine ? [trapLine] : []),
+    ...(s.seedDownloads ? [formatSeedDownloads(s.seedDownloads)] : []),
     ...(s.recrawl ? [formatRecrawl(s.recrawl)] : []),
     ...(s.earlierFailures ? [formatEarlierFailures(s.earlierFailures, s.dbPath)] : []),
     ...(s.maxTimeReached !== undefined ? [formatMaxTime(s.maxTimeReached.limitMs, s.maxTimeReached.queued)] : []),

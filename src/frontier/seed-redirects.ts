@@ -33,6 +33,8 @@ export interface SeedRedirectsOptions {
 export interface SeedRedirects {
   /** This run's seeds, normalized. */
   seeds: readonly string[];
+  /** Whether `entry` is one of this run's seeds: depth 0, and not a sitemap's URL (depth 0 too). */
+  isSeed(entry: FrontierEntry): boolean;
   /** The fetcher's checkRedirect: the scope for a link's hops, only --include/--exclude for a seed's. */
   checkRedirect(url: string, from: FrontierEntry): ErrorCode | null;
   /**
@@ -57,6 +59,7 @@ export function createSeedRedirects(opts: SeedRedirectsOptions): SeedRedirects {
   };
   return {
     seeds: [...seeds],
+    isSeed,
     checkRedirect: (url, from) => (isSeed(from) ? patterns?.(url) ?? null : scope(url)),
     noteLanding: (from, finalUrl) => (isSeed(from) ? widen(from.url, finalUrl) : null),
     restore: (seed, target) => widen(seed, target),

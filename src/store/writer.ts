@@ -631,7 +631,11 @@ export class Writer {
     const signature = parsed?.copySignature;
     const isSignatureCopy = isCandidate && signature !== undefined
       && this.#signatureCopies.isCopy(fetch.finalUrl, originKey(fetch.finalUrl), urlId, { signature, tokenSignature: parsed.copyTokenSignature, sketch: parsed.copySketch }, () => this.#chainPages(entry.id));
-    const isDuplicateBody = isByteCopy || isSignatureCopy;
+    // A page that repeats the pages of its URL pattern before it (frontier/repeat-runs.ts): an
+    // endless pagination, whose new links are the trap going on.
+    const isRepeat = isCandidate && record.repeatRun !== undefined;
+    const isDuplicateBody = isByteCopy || isSignatureCopy || isRepeat;
+    const copyMessage = isDuplicateBody && !isByteCopy && !isSignatureCopy ? repeatMessage(record.repeatRun!) : undefined;
     for (const h of this.#hooks) h.beforeInsert?.(urlId, record, now);
     const info = s.insertPage.run(
       urlId, entry.url, fetch.finalUrl, fetch.status, fetch.contentType,
@@ -659,11 +663,12 @@ export class Writer {
     const rows: LinkRow[] = new Array(links.length);
     for (let i = 0; i < links.length; i++) {
       const l = links[i]!;
-      rows[i] = [this.#linkTargetId(l, urlId, now, isDuplicateBody), l.text, l.isInScope ? 1 : 0, l.isNofollow ? 1 : 0];
+      rows[i] = [this.#linkTargetId(l, urlId, now, isDuplicateBody, copyMessage), l.text, l.isInScope ? 1 : 0, l.isNofollow ? 1 : 0];
     }
     this.#insertLinks(pageId, rows);
     for (const d of extraUrls) {
-      this.#insertDiscovered(isDuplicateBody && d.skipCode === null ? { ...d, skipCode: 'CRAWL_TRAP_DUPLICATE_CONTENT' } : d, urlId, now, this.#batchCounts.trapSkips);
+      const isCopied = isDuplicateBody && d.skipCode === null;
+      this.#insertDiscovered(isCopied ? { ...d, skipCode: 'CRAWL_TRAP_DUPLICATE_CONTENT' } : d, urlId, now, this.#batchCounts.trapSkips, isCopied ? copyMessage : undefined);
     }
     if (parsed?.fields) s.setPageFields.run(JSON.stringify(parsed.fields), pageId);
     for (const h of this.#hooks) h.afterInsert?.(Number(pageId), record, now);
@@ -692,7 +697,7 @@ export class Writer {
    * link that would add a new URL to the queue adds it skipped instead; links to URLs that have a
    * row are recorded as from any page. A link skipped for its own reason keeps that reason.
    */
-  #linkTargetId(l: LinkRecord, parentId: number, now: number, isFromDuplicate: boolean): number {
+  #linkTargetId(l: LinkRecord, parentId: number, now: number, isFromDuplicate: boolean, copyMessage?: string): number {
     const cached = this.#urlIds.get(l.url);
     if (cached !== undefined && (cached.isSettled || l.skipCode !== null)) {
       // Pages are claimed shallowest first, so a link shorter than every earlier one to its target
@@ -712,7 +717,8 @@ export class Writer {
     const state = l.skipCode ? 'skipped' : 'queued';
     const insertCode = l.skipCode ?? (isFromDuplicate ? 'CRAWL_TRAP_DUPLICATE_CONTENT' : null);
     const info = s.insertUrl.run(
-      l.url, l.host, l.depth, insertCode ? 'skipped' : 'queued', parentId, insertCode, insertCode ? skipMessage(insertCode) : null, now, now, this.#runId,
+      l.url, l.host, l.depth, insertCode ? 'skipped' : 'queued', parentId, insertCode,
+      insertCode ? (l.skipCode === null ? copyMessage : undefined) ?? skipMessage(insertCode) : null, now, now, this.#runId,
     );
     let id: number;
     let depth = l.depth;
@@ -744,9 +750,9 @@ export class Writer {
 
   /** `trapSkips`: where a new row skipped as a spider trap is counted (the batch's, or a transaction's own). */
   /** True when the URL is new to the database (INSERT OR IGNORE: a known one is left as it is). */
-  #insertDiscovered(d: Discovered, parentId: number | null, now: number, trapSkips: TrapSkipCounts): boolean {
+  #insertDiscovered(d: Discovered, parentId: number | null, now: number, trapSkips: TrapSkipCounts, message?: string): boolean {
     const info = this.#s.insertUrl.run(
-      d.url, d.host, d.depth, d.skipCode ? 'skipped' : 'queued', parentId, d.skipCode, d.skipCode ? skipMessage(d.skipCode) : null, now, now, this.#runId,
+      d.url, d.host, d.depth, d.skipCode ? 'skipped' : 'queued', parentId, d.skipCode, d.skipCode ? message ?? skipMessage(d.skipCode) : null, now, now, this.#runId,
     );
     if (info.changes === 0) return false;
     countTrapSkip(d.skipCode, trapSkips);
@@ -772,6 +778,13 @@ function addTrapSkips(into: TrapSkipCounts, from: TrapSkipCounts): void {
 
 function countTrapSkip(code: ErrorCode | null, into: TrapSkipCounts): void {
   if (code !== null && code.startsWith('CRAWL_TRAP_')) into[code] = (into[code] ?? 0) + 1;
+}
+
+/** Why a repeat's new links were skipped (CRAWL_TRAP_DUPLICATE_CONTENT: a copy of the pages before it). */
+function repeatMessage(place: number): string {
+  const tens = place % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][place % 10] ?? 'th';
+  return `spider trap: found on the ${place}${suffix} page in a row of its URL pattern with the same content but for its numbers (an endless pagination)`;
 }
 
 function skipMessage(code: ErrorCode): string {
