@@ -34,7 +34,9 @@ async function chainSite(t: { after: (fn: () => Promise<void>) => void }, length
   for (let n = 0; n < length; n++) {
     routes[`/p${n}`] = (req, res) => {
       const status = opts.token === undefined || req.headers['x-token'] === opts.token ? 200 : 401;
-      res.writeHead(status, { 'content-type': 'text/html' }).end(page(`p${n}`, [`/p${n + 1}`]));
+      // Its own words, not only its number: pages the same but for their numbers are an endless
+      // pagination, which the crawl stops after 20 (frontier/repeat-runs.ts).
+      res.writeHead(status, { 'content-type': 'text/html' }).end(page(`p${n} ${n.toString(2).replace(/0/g, 'zero ').replace(/1/g, 'one ')}`, [`/p${n + 1}`]));
     };
   }
   const site = await startSite(routes, { delayMs: 20 });
