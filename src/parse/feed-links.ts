@@ -81,7 +81,8 @@ export function extractFeedLinks(body: Uint8Array, feedUrl: string, maxLinks: nu
     if (links.length < maxLinks) links.push({ url, text: '', isNofollow: false });
   };
   const bases: BaseScope[] = [];
-  const baseOf = () => bases[bases.length - 1]?.base ?? feedUrl;
+  // Never bases[-1]: on an empty array that is a named-property lookup, which cost a 1 MB feed ~30 %.
+  const baseOf = () => (bases.length === 0 ? feedUrl : bases[bases.length - 1]!.base);
   let itemDepth = 0;
   // The item being read: whether it gave a link, and its permalink guid or rdf:about for when it gave none.
   let hasItemLink = false;
@@ -94,9 +95,10 @@ export function extractFeedLinks(body: Uint8Array, feedUrl: string, maxLinks: nu
   TAG.lastIndex = 0;
   for (let m = TAG.exec(xml); m !== null; m = TAG.exec(xml)) {
     const [, slash, qualified, attrs] = m as unknown as [string, string, string, string];
-    const name = qualified.slice(qualified.indexOf(':') + 1);
+    const colon = qualified.indexOf(':');
+    const name = colon === -1 ? qualified : qualified.slice(colon + 1);
     const isEmpty = attrs.endsWith('/');
-    const top = bases[bases.length - 1];
+    const top = bases.length === 0 ? undefined : bases[bases.length - 1];
     if (slash) {
       if (top !== undefined && top.name === qualified) {
         if (top.nested > 0) top.nested--;
