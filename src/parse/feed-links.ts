@@ -1,10 +1,9 @@
 /**
  * The pages an RSS or Atom feed lists: each item's `<link>` (RSS 2.0 and 1.0; else its permalink
  * `<guid>` or `rdf:about`) and each entry's `<link href>` whose rel is absent or "alternate" (Atom,
- * RFC 4287 4.2.7). A blog's feed is its
- * own list of its posts, and on some blogs the only link to the older ones (pagination drawn by
- * a script, archives left out of the theme); wget2 reads them so, Google takes a feed as a
- * sitemap. The channel's own `<link>` (the home page) and Atom's `self`, `enclosure` and
+ * RFC 4287 4.2.7). A blog's feed is its own list of its posts, and on some blogs the only link to
+ * the older ones (pagination drawn by a script, archives left out of the theme); wget2 reads them
+ * so, Google takes a feed as a sitemap. The channel's own `<link>` (the home page) and Atom's `self`, `enclosure` and
  * `replies` links are not pages of the list. A feed is kept as any non-HTML body is (its
  * metadata, or with --store-non-html its bytes); these are its links.
  *
