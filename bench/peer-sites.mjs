@@ -9,13 +9,16 @@
 // (test/helpers/real-sites-21.ts): a multilingual site joined by hreflang alternates, a Sphinx site
 // under /en/latest/, a blog whose old posts only its feeds list, a catalog paged by <link rel=next>,
 // image maps and iframes, localhost links on a site crawled as 127.0.0.1, paths in several cases
-// and slashes on a case-sensitive server, a login wall. --set all.
+// and slashes on a case-sensitive server, a login wall. --set 22 (test/helpers/real-sites-22.ts): a
+// frameset site, a manual of <object>/<embed> parts, a menu in a <template> with a <noscript>
+// fallback, an app under <base href="/app/v2/">, a campus image map, markup in capitals, unquoted,
+// with character references in hrefs, a blog listed only by feeds using xml:base, guids and RSS 1.0. --set all.
 // Each crawler runs with its defaults (wget and wget2: --recursive --level=inf --no-parent, robots
 // on), each against a new server on the same port; the servers log every request, so the URL sets
 // compared are what each crawler asked for and got a 2xx for (wget saves those; crawlite stores
 // every response as a page, 4xx included), and the pace each one set (shortest gap, most requests
 // in 1 s, requests inside a 429's or 503's Retry-After) is printed for the polite site (all, with --list).
-// Peers not installed are skipped. Usage: npm run build && node bench/peer-sites.mjs [site..] [--set 19|20|21|all] [--list]
+// Peers not installed are skipped. Usage: npm run build && node bench/peer-sites.mjs [site..] [--set 19|20|21|22|all] [--list]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +27,7 @@ import Database from 'better-sqlite3';
 import { REAL_SITES, startRealSite } from '../dist/test/helpers/real-sites.js';
 import { REAL_SITES_20, startRealSite20 } from '../dist/test/helpers/real-sites-20.js';
 import { REAL_SITES_21, startRealSite21 } from '../dist/test/helpers/real-sites-21.js';
+import { REAL_SITES_22, startRealSite22 } from '../dist/test/helpers/real-sites-22.js';
 import { normalizeUrl } from '../dist/src/frontier/normalize-url.js';
 
 const MAIN = new URL('../dist/src/cli/main.js', import.meta.url).pathname;
@@ -31,10 +35,10 @@ const args = process.argv.slice(2);
 const shouldList = args.includes('--list');
 const setArg = args.find((a) => a.startsWith('--set='))?.slice(6) ?? (args.includes('--set') ? args[args.indexOf('--set') + 1] : '19');
 const names = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--set');
-const set = { 20: REAL_SITES_20, 21: REAL_SITES_21, all: [...REAL_SITES, ...REAL_SITES_20, ...REAL_SITES_21] }[setArg] ?? REAL_SITES;
+const set = { 20: REAL_SITES_20, 21: REAL_SITES_21, 22: REAL_SITES_22, all: [...REAL_SITES, ...REAL_SITES_20, ...REAL_SITES_21, ...REAL_SITES_22] }[setArg] ?? REAL_SITES;
 const sites = names.length ? names : set;
 const start = (name, port) =>
-  REAL_SITES_21.includes(name) ? startRealSite21(name, { port }) : REAL_SITES_20.includes(name) ? startRealSite20(name, { port }) : startRealSite(name, { port });
+  REAL_SITES_22.includes(name) ? startRealSite22(name, { port }) : REAL_SITES_21.includes(name) ? startRealSite21(name, { port }) : REAL_SITES_20.includes(name) ? startRealSite20(name, { port }) : startRealSite(name, { port });
 const PEER_TIMEOUT_MS = 60_000;
 const has = (bin) => spawnSync(bin, ['--version'], { stdio: 'ignore' }).status === 0;
 const hasTime = spawnSync('/usr/bin/time', ['-f', '', 'true'], { stdio: 'ignore' }).status === 0;

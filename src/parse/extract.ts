@@ -35,7 +35,7 @@ export interface ExtractedPage {
   linksFound: number;
   /** Visible text: blocks on their own lines, runs of whitespace collapsed, at most MAX_TEXT_CHARS. */
   text: string;
-  /** Every link's href (and frame's src) as written, in document order, for parse/copy-signature.ts. */
+  /** Every link's href (and frame's and HTML embed's src) as written, in document order, for parse/copy-signature.ts. */
   hrefs: string[];
   /** Contents of every `<meta name="robots">` (or name="crawlite"), joined with ", "; null when none. */
   metaRobots: string | null;
@@ -179,6 +179,17 @@ class PageCollector implements TagSink {
           this.#rawLinks.push({ href: attribs.src, text: collapse(attribs.title ?? '', MAX_ANCHOR_CHARS), isNofollow: false });
         }
         break;
+      case TagKind.Embed: {
+        // An <object data> or <embed src> holding an HTML page shows it as an iframe does (a
+        // nested document; old docs sites and CMSs embed their parts so), and wget follows both.
+        // Most hold a plugin or media (Flash, a PDF, a video): followed only when what they name
+        // is an HTML page as far as the tag tells (isHtmlEmbed), which a fetch would only confirm.
+        const src = tag.name === 'object' ? attribs.data : attribs.src;
+        if (src !== undefined && this.#rawLinks.length < MAX_ANCHORS && attribs.classid === undefined && isHtmlEmbed(src, attribs.type)) {
+          this.#rawLinks.push({ href: src, text: collapse(attribs.title ?? '', MAX_ANCHOR_CHARS), isNofollow: false });
+        }
+        break;
+      }
       case TagKind.Base:
         // An svg <base> is an SVG element, not the document's base (an HTML one in its
         // foreignObject would be; taken as svg here too).
@@ -438,6 +449,29 @@ function isPageLinkRel(attribs: Readonly<Record<string, string>>): boolean {
   if (type && type !== 'text/html' && type !== 'application/xhtml+xml') return false;
   if (tokens.some((t) => PAGE_LINK_RELS.has(t))) return true;
   return tokens.includes('alternate') && (attribs.hreflang ?? '').trim() !== '' && attribs.media === undefined;
+}
+
+/** The paths a server answers with HTML, by their last segment's extension (none, as `/widgets/map/`, too). */
+const HTML_EXTENSIONS = new Set(['html', 'htm', 'xhtml', 'xht', 'shtml', 'php', 'asp', 'aspx', 'jsp', 'cfm']);
+
+/**
+ * Whether an `<object data>` or `<embed src>` names an HTML page: its `type` says so, or it has
+ * none and the URL's path ends in an HTML extension or none. A `type` decides when given, as it
+ * does for a browser choosing a plugin; untyped, the extension is all there is before a fetch
+ * (`movie.swf`, `doc.pdf`, `clip.mp4`, `x.bin` are not pages).
+ */
+function isHtmlEmbed(src: string, type: string | undefined): boolean {
+  if (type !== undefined && type.trim() !== '') {
+    const essence = type.split(';', 1)[0]!.trim().toLowerCase();
+    return essence === 'text/html' || essence === 'application/xhtml+xml';
+  }
+  const s = src.trim();
+  if (s === '' || s.startsWith('#') || /^(?:data|javascript|about):/i.test(s)) return false;
+  const end = s.search(/[?#]/);
+  const path = end === -1 ? s : s.slice(0, end);
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot === -1 || HTML_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
 }
 
 function isSameDocumentRef(href: string): boolean {

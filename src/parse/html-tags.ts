@@ -56,6 +56,8 @@ export const enum TagKind {
   Dialog,
   /** A <frame> counts only inside one; elsewhere browsers drop it. */
   Frameset,
+  /** <object data> and <embed src>: followed when what they show is an HTML page (extract.ts). */
+  Embed,
 }
 
 export interface TagInfo {
@@ -92,7 +94,7 @@ const FLAGGED: ReadonlyArray<readonly [TagFlag, readonly string[]]> = [
     'isindex', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']],
   [TagFlag.Foreign, ['math', 'svg']],
   [TagFlag.Integration, ['mi', 'mo', 'mn', 'ms', 'mtext', 'annotation-xml', 'foreignobject', 'desc', 'title']],
-  [TagFlag.Attributes, ['a', 'area', 'base', 'meta', 'link', 'html', 'frame', 'iframe', 'dialog']],
+  [TagFlag.Attributes, ['a', 'area', 'base', 'meta', 'link', 'html', 'frame', 'iframe', 'dialog', 'object', 'embed']],
   // A <video>, <audio> or <canvas> shows itself, never its fallback ("Your browser does not
   // support..."), and a <datalist>'s options are suggestions, not text: none is in innerText.
   [TagFlag.Hidden, ['script', 'style', 'noscript', 'template', 'svg', 'iframe', 'object', 'noembed', 'noframes',
@@ -127,6 +129,7 @@ const KINDS: ReadonlyArray<readonly [string, TagKind]> = [
   ['html', TagKind.Html], ['title', TagKind.Title], ['head', TagKind.Head], ['svg', TagKind.Svg],
   ['math', TagKind.Math], ['frame', TagKind.Frame], ['iframe', TagKind.Frame],
   ['template', TagKind.Template], ['dialog', TagKind.Dialog], ['frameset', TagKind.Frameset],
+  ['object', TagKind.Embed], ['embed', TagKind.Embed],
   // The UA stylesheet's `white-space: pre` elements: their line breaks are the text's.
   ['pre', TagKind.Pre], ['listing', TagKind.Pre], ['xmp', TagKind.Pre], ['plaintext', TagKind.Pre],
 ];
