@@ -5,7 +5,8 @@ export function formatBinaryBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = n;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  // 1,048,575 B is 1023.999 KiB, which one decimal would print as "1024.0 KiB": take the next unit.
+  while (value >= 1023.95 && unit < units.length - 1) {
     value /= 1024;
     unit++;
   }

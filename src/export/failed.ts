@@ -2,7 +2,8 @@
  * `crawlite export --failed`: the URLs that failed without a stored response (no answer: DNS,
  * refused, reset, timeout, TLS; an answer refused: too large, a redirect loop; never requested:
  * robots.txt), from the urls table, as JSON Lines or CSV with export's --out machinery. Pages
- * that answered 4xx or 5xx are pages (`--status 4xx,5xx`), not these: they have a response.
+ * that answered 4xx or 5xx are pages (`--status 4xx,5xx`), not these: they have a response. A
+ * stored page whose --recrawl failed is listed too (its urls row is failed; its page stays).
  * Before this, they could be listed only with sqlite3, and `stats` showed one sample per code.
  *
  * Read-only and one read transaction, as every export (rows.ts), so it works during a crawl; it

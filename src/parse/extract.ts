@@ -444,7 +444,8 @@ function isPageLinkRel(attribs: Readonly<Record<string, string>>): boolean {
   const rel = attribs.rel;
   if (rel === undefined) return false;
   const tokens = rel.toLowerCase().split(/\s+/);
-  const type = attribs.type?.trim().toLowerCase();
+  // The MIME type's essence: `text/html; charset=utf-8` is HTML, as for an <object> (isHtmlEmbed).
+  const type = attribs.type?.split(';', 1)[0]!.trim().toLowerCase();
   if (type === 'application/rss+xml' || type === 'application/atom+xml') return tokens.includes('alternate');
   if (type && type !== 'text/html' && type !== 'application/xhtml+xml') return false;
   if (tokens.some((t) => PAGE_LINK_RELS.has(t))) return true;

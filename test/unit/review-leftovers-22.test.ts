@@ -1,0 +1,19 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { extractPage } from '../../src/parse/extract.js';
+import { formatBinaryBytes } from '../../src/format-numbers.js';
+
+test('a <link rel="next"> typed with parameters (text/html; charset=utf-8) is an HTML page and followed; a non-HTML type with parameters is not', () => {
+  const page = extractPage(`<head><link rel="next" type="text/html; charset=utf-8" href="/p2">
+    <link rel="alternate" type="application/rss+xml; charset=utf-8" href="/feed/">
+    <link rel="next" type="application/pdf; x=1" href="/p2.pdf"></head><body></body>`, 'https://example.org/', 100);
+  assert.deepEqual(page.links.map((l) => l.url), ['https://example.org/p2', 'https://example.org/feed/']);
+});
+
+test('formatBinaryBytes never prints 1024.0 of a unit: just under a MiB is 1.0 MiB', () => {
+  assert.equal(formatBinaryBytes(1023), '1023 B');
+  assert.equal(formatBinaryBytes(1024), '1.0 KiB');
+  assert.equal(formatBinaryBytes(1_048_575), '1.0 MiB');
+  assert.equal(formatBinaryBytes(1_048_524), '1023.9 KiB');
+  assert.equal(formatBinaryBytes(1024 ** 3 - 1), '1.0 GiB');
+});
