@@ -91,8 +91,20 @@ export function extractFeedLinks(body: Uint8Array, feedUrl: string, maxLinks: nu
     if (!hasItemLink && itemFallback !== null) add(itemFallback, itemBase);
     itemFallback = null;
   };
+  // A comment's markup is no markup (a commented-out item). Found ahead of the scan, each searched
+  // for once, so the scan stays linear however many comments there are.
+  let nextComment = xml.indexOf('<!--');
   TAG.lastIndex = 0;
-  for (let m = TAG.exec(xml); m !== null; m = TAG.exec(xml)) {
+  scan: for (let m = TAG.exec(xml); m !== null; m = TAG.exec(xml)) {
+    while (nextComment !== -1 && nextComment < m.index) {
+      const close = xml.indexOf('-->', nextComment + 4);
+      if (close === -1) break scan; // the rest of the feed is a comment
+      nextComment = xml.indexOf('<!--', close + 3);
+      if (m.index < close + 3) {
+        TAG.lastIndex = close + 3;
+        continue scan;
+      }
+    }
     const [, slash, qualified, attrs] = m as unknown as [string, string, string, string];
     const colon = qualified.indexOf(':');
     const name = colon === -1 ? qualified : qualified.slice(colon + 1);

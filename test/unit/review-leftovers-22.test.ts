@@ -17,3 +17,14 @@ test('formatBinaryBytes never prints 1024.0 of a unit: just under a MiB is 1.0 M
   assert.equal(formatBinaryBytes(1_048_524), '1023.9 KiB');
   assert.equal(formatBinaryBytes(1024 ** 3 - 1), '1.0 GiB');
 });
+
+test('a feed\'s commented-out item gives no link; items around comments, and a tag ending inside one, still do', async () => {
+  const { extractFeedLinks } = await import('../../src/parse/feed-links.js');
+  const feed = `<?xml version="1.0"?><!-- generator --><rss><channel>
+    <item><link>https://example.org/a</link></item>
+    <!-- <item><link>https://example.org/hidden</link></item> -->
+    <item><title>b <!-- x --></title><link>https://example.org/b</link></item>
+    <!-- unclosed <item><link>https://example.org/never</link></item>`;
+  const { links } = extractFeedLinks(new TextEncoder().encode(feed), 'https://example.org/feed.xml', 100);
+  assert.deepEqual(links.map((l) => l.url), ['https://example.org/a', 'https://example.org/b']);
+});
