@@ -98,6 +98,8 @@ test('the top help\'s example fits; help <command> is that command\'s --help; an
     /^crawlite: --max-pages belongs to a command, which comes first: crawlite crawl --max-pages 5 'https:\/\/example\.org\/' \[CRAWL_USAGE\]$/);
   assertOneLineError(await crawlite(['frobnicate', '--x']), 2, /^crawlite: unknown command "frobnicate": the commands are crawl, /);
   assertOneLineError(await crawlite(['help', 'nope']), 2, /^crawlite: unknown command "nope": the commands are crawl, /);
+  // yargs suggests only for a command typed first: after help, the nearest command is named too.
+  assertOneLineError(await crawlite(['help', 'stat']), 2, /^crawlite: unknown command "stat": did you mean stats\? \[CRAWL_USAGE\]$/);
 });
 
 test('a file to write typed as an argument is answered with --out; another application\'s SQLite file with the file to pass', async (t) => {
