@@ -23,7 +23,8 @@ export function formatJsonNotice(line: string, now = new Date()): string {
   return jsonLine({ type: 'notice', time: now.toISOString(), message: line.replace(/^crawlite: /, '') });
 }
 
-export function formatJsonSummary(s: CrawlSummary, now = new Date()): string {
+/** `continueWith`: the command that continues the crawl (summary.ts continueCommand), when URLs are left queued. */
+export function formatJsonSummary(s: CrawlSummary, now = new Date(), continueWith: string | null = null): string {
   return jsonLine({
     type: 'summary', time: now.toISOString(), status: s.status, dbPath: s.dbPath, pagesStored: s.pagesStored,
     failures: s.failures, errorsByCode: s.errorsByCode, httpErrorPages: s.outcome?.httpErrors ?? 0, elapsedMs: Math.round(s.elapsedMs),
@@ -39,6 +40,7 @@ export function formatJsonSummary(s: CrawlSummary, now = new Date()): string {
     ...(s.recrawl ? { recrawl: s.recrawl } : {}),
     ...(s.maxTimeReached ? { maxTimeReached: s.maxTimeReached } : {}),
     ...(s.queuedAtEnd !== undefined ? { queuedAtEnd: s.queuedAtEnd } : {}),
+    ...(continueWith !== null ? { continueCommand: continueWith } : {}),
     // The text modes' `sitemaps:` line, which --log-format json had nowhere (QA): its figures,
     // and each sitemap not read with why (`not read: --max-time reached`, an HTTP 404, ...).
     ...(s.sitemaps ? { sitemaps: jsonSitemaps(s.sitemaps) } : {}),

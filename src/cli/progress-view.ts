@@ -11,7 +11,7 @@ import type { createLogUpdate } from 'log-update';
 import type { CrawlEvent, CrawlOptions, CrawlProgress, CrawlSummary } from '../crawl.js';
 import { createRateMeter, formatStatusBlock, formatStatusLine, rowsOnScreen } from './status-lines.js';
 import { formatJsonEvent, formatJsonSummary } from './log-json.js';
-import { formatSummary } from './summary.js';
+import { continueCommand, formatSummary } from './summary.js';
 import { secondsFlag } from '../config/numeric-flag.js';
 import { shouldColor } from './should-color.js';
 import type { ContinueHint } from '../config/continue-hint.js';
@@ -80,7 +80,10 @@ export function createProgressView(o: ViewOptions): ProgressView {
     },
     finish: (summary) => {
       if (!summary || o.mode === 'quiet' || o.isQuiet) return;
-      write(o.mode === 'json' ? formatJsonSummary(summary) : formatSummary(summary, o.continueHint?.args, o.continueHint?.rerunJob, o.continueHint?.limits));
+      const hint = o.continueHint;
+      write(o.mode === 'json'
+        ? formatJsonSummary(summary, new Date(), continueCommand(summary, hint?.args, hint?.rerunJob, hint?.limits))
+        : formatSummary(summary, hint?.args, hint?.rerunJob, hint?.limits));
     },
   };
 }

@@ -54,6 +54,20 @@ function nextCommands(dbPath: string, queued: number, resumeArgs: readonly strin
   return rows.map(([cmd, what]) => `  ${cmd.padEnd(width)}  # ${what}`);
 }
 
+/** What an interrupted run used of its limits (continueRow); null for a run that ended. */
+function limitsUsed(s: CrawlSummary): LimitsUsed | null {
+  return s.status === 'interrupted' ? { taken: s.taken ?? 0, elapsedMs: s.elapsedMs ?? 0 } : null;
+}
+
+/**
+ * The command that continues the crawl, as the text summary's first next: row gives it; null when
+ * the run left nothing queued. For `--log-format json`, whose summary had only the queued count.
+ */
+export function continueCommand(s: CrawlSummary, resumeArgs: readonly string[] = [], rerunJob: RerunJob | null = null, limits: RunLimits = {}): string | null {
+  const queued = s.queuedAtEnd ?? 0;
+  return queued > 0 ? continueRow(shellWord(s.dbPath), queued, resumeArgs, rerunJob, limits, limitsUsed(s))[0] : null;
+}
+
 /**
  * Per-run limits are not carried to a run continued without URLs. A run interrupted before them
  * (Ctrl+C; `interrupted`: what it had used of them) is given what is left of them: "to its end"
@@ -263,7 +277,7 @@ export function formatSummary(s: CrawlSummary, resumeArgs: readonly string[] = [
     ...(s.isNothingQueued ? [NOTHING_QUEUED] : []),
     `database: ${escapeControls(s.dbPath)}`,
     'next:',
-    ...nextCommands(s.dbPath, s.queuedAtEnd ?? 0, resumeArgs, rerunJob, limits, s.status === 'interrupted' ? { taken: s.taken ?? 0, elapsedMs: s.elapsedMs ?? 0 } : null),
+    ...nextCommands(s.dbPath, s.queuedAtEnd ?? 0, resumeArgs, rerunJob, limits, limitsUsed(s)),
     '',
   ];
   return lines.join('\n');
