@@ -381,7 +381,7 @@ async function crawl(config: CrawlConfig, opts: CrawlOptions): Promise<CrawlSumm
     });
   };
 
-  const repeatRuns = createRepeatRuns();
+  const repeatRuns = createRepeatRuns(config.traps?.maxRepeatRun ?? defaultTrapConfig().maxRepeatRun);
   const seedDownloads = { count: 0, urls: [] as string[] };
   const noteSeedDownload = (url: string): void => {
     seedDownloads.count += 1;

@@ -11,6 +11,7 @@ export const OPTION_UNITS: Readonly<Record<string, 'number' | 'bytes' | 'duratio
   'max-time': 'duration',
   'max-db-size': 'bytes',
   'max-query-variants': 'number',
+  'max-repeat-run': 'number',
   concurrency: 'number',
   'per-host': 'number',
   delay: 'duration',

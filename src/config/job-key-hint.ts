@@ -16,6 +16,7 @@ const RENAMED: Readonly<Record<string, string>> = {
   maxdbsize: 'store.maxDbBytes',
   nofollow: 'scope.followNofollow',
   maxqueryvariants: 'traps.maxQueriesPerPath',
+  maxrepeatrun: 'traps.maxRepeatRun',
   header: 'fetch.headers',
 };
 

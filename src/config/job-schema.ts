@@ -131,6 +131,7 @@ const traps = slice('traps', {
   maxPathDepth: int(1, 10_000),
   maxRepeatedSegment: int(1, 10_000),
   maxQueriesPerPath: int(1, 1_000_000),
+  maxRepeatRun: int(0, 1_000_000),
 });
 
 /** Request headers as a mapping; checked as --header is, and a name given twice (any case) is refused. */

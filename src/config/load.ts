@@ -60,6 +60,8 @@ export interface CrawlFlags {
   cookies?: boolean;
   /** --max-query-variants: traps.maxQueriesPerPath. */
   maxQueryVariants?: unknown;
+  /** --max-repeat-run: traps.maxRepeatRun. */
+  maxRepeatRun?: unknown;
 }
 
 /** 30 days: a longer crawl is better run in parts on the same --db. */
@@ -219,7 +221,11 @@ function politenessFromFlags(flags: CrawlFlags, fromFile: CrawlConfig['fetch']['
 /** The job file's traps (until --max-query-variants, they were dropped here and never applied). */
 function trapsFromFlags(flags: CrawlFlags, fromFile: CrawlConfig['traps']): NonNullable<CrawlConfig['traps']> {
   const base = fromFile ?? defaultTrapConfig();
-  return { ...base, maxQueriesPerPath: optionalInt('--max-query-variants', flags.maxQueryVariants, 1, 1_000_000) ?? base.maxQueriesPerPath };
+  return {
+    ...base,
+    maxQueriesPerPath: optionalInt('--max-query-variants', flags.maxQueryVariants, 1, 1_000_000) ?? base.maxQueriesPerPath,
+    maxRepeatRun: optionalInt('--max-repeat-run', flags.maxRepeatRun, 0, 1_000_000) ?? base.maxRepeatRun ?? defaultTrapConfig().maxRepeatRun,
+  };
 }
 
 function strings(values: unknown[] | undefined): string[] {

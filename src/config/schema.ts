@@ -33,6 +33,12 @@ export interface TrapConfig {
    * from a page of that same path (a calendar, an endless pagination); --max-query-variants. @default 500
    */
   maxQueriesPerPath: number;
+  /**
+   * Pages in a row of one URL pattern, the same but for their numbers (an endless pagination),
+   * after which their new links are not followed (frontier/repeat-runs.ts); 0: no such cap;
+   * --max-repeat-run. Optional: a run stored before it existed has none. @default 100
+   */
+  maxRepeatRun?: number;
 }
 
 export interface FetchConfig {
@@ -213,5 +219,5 @@ export function defaultPolitenessConfig(): PolitenessConfig {
 }
 
 export function defaultTrapConfig(): TrapConfig {
-  return { maxUrlLength: 2048, maxPathDepth: 32, maxRepeatedSegment: 3, maxQueriesPerPath: 500 };
+  return { maxUrlLength: 2048, maxPathDepth: 32, maxRepeatedSegment: 3, maxQueriesPerPath: 500, maxRepeatRun: 100 };
 }

@@ -35,6 +35,7 @@ const CARRIED: ReadonlyArray<[flag: string, key: keyof JobFlags, kind: Kind]> = 
   ['--exclude', 'exclude', 'list'],
   ['--follow-nofollow', 'followNofollow', 'switch'],
   ['--max-query-variants', 'maxQueryVariants', 'value'],
+  ['--max-repeat-run', 'maxRepeatRun', 'value'],
   ['--sitemaps', 'sitemaps', 'switch'],
   ['--concurrency', 'concurrency', 'value'],
   ['--per-host', 'perHost', 'value'],

@@ -17,9 +17,11 @@
  * pagination whose pages list different things, a shop's `/p/123` pages, are crawled whole; so
  * are pages of numeric data (rows 1,021 to 1,040 on page 2, 1,041 to 1,060 on page 3: they moved
  * by 20, the page number by 1). Pages of other patterns stored in between do not break a run;
- * pages of the same pattern from another chain do, which errs toward crawling. RUN_LENGTH is
- * long because "the same but for its numbers" is a looser test than the same bytes: a chain of
- * 16 short pages that say only their number ("page 5", a next link) is crawled whole.
+ * pages of the same pattern from another chain do, which errs toward crawling. RUN_LENGTH
+ * (--max-repeat-run) is long because "the same but for its numbers" is a looser test than the same
+ * bytes: a site generated for a test or a demo can be a chain of pages that say only their number
+ * ("page 5", a next link), which no rule can tell from an endless listing; at 20, generated sites
+ * of 60 such pages in crawlite's own tests stopped at 21.
  *
  * Memory: per pattern, a length, a hash and at most MAX_NUMBERS numbers, for the last
  * MAX_PATTERNS patterns met. The key is taken on the parse thread that holds the body (repeatKeyOf,
@@ -31,7 +33,7 @@ import { createHash } from 'node:crypto';
 import type { RepeatKey } from '../types.js';
 
 /** The page that makes a run this long is a repeat; so is each one after it. */
-export const RUN_LENGTH = 20;
+export const RUN_LENGTH = 100;
 const MAX_PATTERNS = 512;
 /** A moved copy's body is this close in length to the page before (a pager crossing 99 to 100). */
 const LENGTH_SLACK = 64;
@@ -78,11 +80,13 @@ export function repeatKeyOf(url: string, body: Uint8Array): RepeatKey | null {
   };
 }
 
+/** `runLength` 0: no page is ever a repeat (--max-repeat-run 0), and none is keyed. */
 export function createRepeatRuns(runLength = RUN_LENGTH): RepeatRuns {
   const runs = new Map<string, { key: RepeatKey; count: number }>();
   const lengths = new Map<string, number>();
   return {
     shouldKey(url, bodyBytes) {
+      if (runLength === 0) return false;
       const pathStart = url.indexOf('/', url.indexOf('//') + 2);
       if (pathStart === -1 || bodyBytes > MAX_BODY_BYTES || !/\d/.test(url.slice(pathStart))) return false;
       const pattern = url.slice(0, pathStart) + url.slice(pathStart).replace(DIGITS, '#');
@@ -95,6 +99,7 @@ export function createRepeatRuns(runLength = RUN_LENGTH): RepeatRuns {
       return isNear;
     },
     note(key) {
+      if (runLength === 0) return 0;
       const last = runs.get(key.pattern);
       // Least recently noted first out: a Map iterates in insertion order, so re-insert on use.
       if (last !== undefined) runs.delete(key.pattern);

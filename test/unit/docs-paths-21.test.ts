@@ -141,6 +141,7 @@ function schemaDefaults(): Map<string, (cell: string) => boolean> {
     ['--retries', number(p.retries)],
     ['--max-redirects', number(c.fetch.maxRedirects)],
     ['--max-query-variants', number(c.traps!.maxQueriesPerPath)],
+    ['--max-repeat-run', number(c.traps!.maxRepeatRun!)],
     ['--ignore-robots', off(p.ignoreRobots)],
     ['--insecure', off(c.fetch.insecure)],
     ['--follow-nofollow', off(c.scope.followNofollow)],

@@ -8,7 +8,7 @@ const noResults = (n: number): Uint8Array => body(`<title>Page ${n}</title><p>No
 test('a run of pages of one URL pattern, the same but for the numbers near their own, is a repeat from its RUN_LENGTH-th page on', () => {
   const runs = createRepeatRuns();
   const places = Array.from({ length: RUN_LENGTH + 2 }, (_, i) => runs.note(repeatKeyOf(`http://x.test/list?page=${i + 5}`, noResults(i + 5))!));
-  assert.equal(RUN_LENGTH, 20);
+  assert.equal(RUN_LENGTH, 100);
   assert.deepEqual(places, [...Array(RUN_LENGTH - 1).fill(0), RUN_LENGTH, RUN_LENGTH + 1, RUN_LENGTH + 2]);
 });
 
