@@ -119,7 +119,8 @@ test('a body that never ends (the same link-rich HTML streamed forever, chunked 
   assert.equal(pages.get('/l19')?.title, '/l19');
   const failed = rows<{ url: string; error_code: string; error_message: string }>(db, "SELECT url, error_code, error_message FROM urls WHERE state <> 'done' AND state <> 'redirected' ORDER BY url");
   assert.deepEqual(failed.map((f) => [f.url.slice(site.origin.length), f.error_code]), [['/to-data', 'CRAWL_REDIRECT_INVALID'], ['/to-file', 'CRAWL_REDIRECT_INVALID']]);
-  assert.match(failed[0]!.error_message, /^redirect from \S+\/to-data to a non-http\(s\) or invalid URL: data:text\/html;base64,\S+\.\.\. \(\d{5} characters\)$/);
+  // Over 8,192 characters it is refused before it is read as a URL (round 22), its start quoted.
+  assert.match(failed[0]!.error_message, /^redirect from \S+\/to-data not followed: its Location is \d\d,\d{3} characters, over the 8,192 a link may have \(starts "data:text\/html;base64,\S+\.\.\."\)$/);
   assert.ok(failed[0]!.error_message.length < 1_100, 'the data: URL is cut in the message');
   assert.match(failed[1]!.error_message, /to a non-http\(s\) or invalid URL: file:\/\/\/etc\/passwd$/);
   assert.equal(rows(db, "SELECT url FROM urls WHERE url LIKE 'data:%' OR url LIKE 'file:%' OR url LIKE 'http://x.test/%'").length, 0, 'nothing of them is queued');
