@@ -213,14 +213,21 @@ export function describeIssues(issues: z.core.$ZodIssue[]): string {
   return describeIssue(first) + more;
 }
 
+/** The longest unknown key an error line shows whole. */
+const MAX_SHOWN_KEY_CHARS = 80;
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
   if (issue.code === 'unrecognized_keys') {
     const at = path === '' ? '' : `${path}.`;
     const keys = knownKeys(issue.path);
     const known = keys.length > 0 ? ` (known: ${keys.join(', ')})` : '';
-    const hint = issue.path[0] === 'fields' && issue.path.length === 1 ? null : jobKeyHint(String(issue.keys[0]), at, keys);
-    return `${at}${issue.keys[0]}: unknown key${hint ? `; ${hint}` : ''}${known}`;
+    const typed = String(issue.keys[0]);
+    const hint = issue.path[0] === 'fields' && issue.path.length === 1 ? null : jobKeyHint(typed, at, keys);
+    // A key past any name's length is shown by its start, so the line still ends in what is wrong
+    // (the whole message is cut at 1,000 characters: a 400 KB key left only the key).
+    const shown = typed.length > MAX_SHOWN_KEY_CHARS ? `${typed.slice(0, MAX_SHOWN_KEY_CHARS)}... (${typed.length.toLocaleString('en-US')} characters)` : typed;
+    return `${at}${shown}: unknown key${hint ? `; ${hint}` : ''}${known}`;
   }
   if (issue.code === 'invalid_key' && issue.issues[0]) {
     return `${path}: ${issue.issues[0].message}, got ${show(issue.path.at(-1))}`;
