@@ -76,27 +76,32 @@ function parseSource(path: string, source: string): unknown {
 }
 
 function parseYaml(path: string, source: string): unknown {
-  // uniqueKeys (the default) makes a repeated key an error rather than a silent last-one-wins.
-  // merge: YAML 1.2 dropped `<<: *anchor` from the core schema, but users of YAML configs expect
+  // A repeated key is an error rather than a silent last-one-wins, but found here (firstRepeatedKey)
+  // rather than by yaml's uniqueKeys, which compares each key with every earlier one of its
+  // mapping: a 440 KB file of 26,000 keys held the CLI for minutes (bench/fuzz-22.mjs). merge: YAML 1.2 dropped `<<: *anchor` from the core schema, but users of YAML configs expect
   // it (YAML 1.1, docker compose). Merged aliases count toward maxAliasCount like any other, so
   // a bomb built of merge keys is refused as below. logLevel 'error': yaml's warnings went to
   // stderr through process.emitWarning, two lines of Node's around a job's one-line error (a
   // mapping used as a key: "Keys with collection values will be stringified ...").
   let doc: ReturnType<typeof parseDocument>;
   try {
-    doc = parseDocument(source, { merge: true, logLevel: 'error' });
+    doc = parseDocument(source, { merge: true, uniqueKeys: false, logLevel: 'error' });
   } catch (err) {
     throw yamlFailure(path, err); // it collects syntax errors rather than throwing; this is for the rest
   }
   const error = doc.errors[0];
+  // The first problem in the file is the one told, a repeated key or a syntax error (as yaml's own
+  // check, made while reading, did). yaml's "Map keys must be unique" named no key; this does, as
+  // JSON's own check does.
+  const repeated = firstRepeatedKey(doc);
+  if (repeated !== null && (error === undefined || repeated.offset < error.pos[0])) {
+    throw invalid(path, `the key ${JSON.stringify(repeated.name)} appears twice in one object`, source.slice(0, repeated.offset).split('\n').length);
+  }
   if (error) {
     const pos = error.linePos?.[0];
     const where = pos ? `column ${pos.col}: ` : '';
     // yaml appends " at line L, column C:" and a code excerpt; the position is already given.
     // MULTIPLE_DOCS's own message tells a programmer to call YAML.parseAllDocuments() (QA).
-    // yaml's "Map keys must be unique" names no key; JSON's own check does (and so does this now).
-    const key = error.code === 'DUPLICATE_KEY' ? duplicateKeyName(source, error.pos[0]) : null;
-    if (key !== null && pos) throw invalid(path, `the key ${JSON.stringify(key)} appears twice in one object`, pos.line);
     const what = error.code === 'MULTIPLE_DOCS'
       ? 'the file holds more than one document (a second --- line); a job file is one document'
       : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') + (error.code === 'BAD_DQ_ESCAPE' ? DQ_ESCAPE_HINT : '');
@@ -154,19 +159,30 @@ function escapeRegexHint(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The scalar key that starts at `offset` (where yaml reports a repeated one), read again with repeats allowed. */
-function duplicateKeyName(source: string, offset: number): string | null {
-  let name: string | null = null;
-  visit(parseDocument(source, { merge: true, uniqueKeys: false, logLevel: 'error' }), {
-    Pair(_, pair) {
-      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
-        name = String(pair.key.value);
-        return visit.BREAK;
+/**
+ * The first key (in file order) that repeats an earlier one of its mapping, as yaml's uniqueKeys
+ * compares them (scalars by value, a collection key only with itself), in one pass: a Set per
+ * mapping. NaN is no repeat of NaN, as for yaml's `===`.
+ */
+function firstRepeatedKey(doc: ReturnType<typeof parseDocument>): { name: string; offset: number } | null {
+  let first: { name: string; offset: number } | null = null;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (typeof key === 'number' && Number.isNaN(key)) continue;
+        if (!seen.has(key)) {
+          seen.add(key);
+          continue;
+        }
+        const offset = (pair.key as { range?: [number, number, number] } | null)?.range?.[0];
+        if (offset !== undefined && (first === null || offset < first.offset)) first = { name: String(key), offset };
+        break;
       }
-      return undefined;
     },
   });
-  return name;
+  return first;
 }
 
 function yamlFailure(path: string, err: unknown): UsageError {

@@ -15,10 +15,10 @@ import { boundHeaders, CUT_KEY, MAX_STORED_CHARS } from '../../src/store/stored-
 const HANG = { timeout: 30_000 };
 
 /** readJobFile's refusal for a job file of `text`, as { code, message }. */
-function jobRefusal(t: import('node:test').TestContext, text: string): { code: unknown; message: string } {
+function jobRefusal(t: import('node:test').TestContext, text: string, name = text.startsWith('# yaml') ? 'job.yaml' : 'job.json'): { code: unknown; message: string } {
   const dir = mkdtempSync(join(tmpdir(), 'fuzz-22-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'job.json');
+  const path = join(dir, name);
   writeFileSync(path, text);
   try {
     readJobFile(path);
@@ -83,4 +83,22 @@ test('a job file with a 400 KB unknown key is refused at once, its hint not sear
   // The hint itself is what it was for names of the length people type.
   assert.equal(suggestOption('max-pagse', ['max-pages', 'max-depth']), 'max-pages');
   assert.equal(suggestOption(`max-pages${'x'.repeat(100_000)}`, ['max-pages']), null);
+});
+
+test("a YAML job file of many keys in one mapping is read in linear time, a repeated one still refused by name", HANG, (t) => {
+  // Found by the fuzzer (a hang, replayed from its current-job.bin): yaml's uniqueKeys compares
+  // each key with every earlier one of its mapping, so a 440 KB flow mapping of 26,000 keys held
+  // the CLI for minutes; 20,000 distinct keys in a block mapping too.
+  const many = Array.from({ length: 40_000 }, (_, i) => `k${i}: ${i}`).join('\n');
+  const distinct = jobRefusal(t, `seeds: [https://a.example/]\n${many}\n`.replace(/^/, '# yaml\n'));
+  assert.equal(distinct.code, 'CRAWL_CONFIG_INVALID');
+  assert.match(distinct.message, /k0: unknown key/);
+  const repeated = jobRefusal(t, `# yaml\n{"seeds":["https://a.example/"],${'"fetch":"x","ha",'.repeat(26_000)}"z":1}`);
+  assert.match(repeated.message, /:2: the key "fetch" appears twice in one object$/);
+  // The first problem in the file is the one told: a repeat before a syntax error, and after one.
+  assert.match(jobRefusal(t, '# yaml\nseeds: [https://a.example/]\nmaxPages: 1\nmaxPages: 2\nfetch: {a: [}\n').message, /:4: the key "maxPages" appears twice/);
+  assert.match(jobRefusal(t, '# yaml\nseeds: [https://a.example/]\nfetch: {a: [}\nmaxPages: 1\nmaxPages: 2\n').message, /YAML syntax error/);
+  // Nested mappings, and a merge key, as yaml's own check read them.
+  assert.match(jobRefusal(t, '# yaml\nseeds: [https://a.example/]\nfetch:\n  timeoutMs: 1\n  timeoutMs: 2\n').message, /:5: the key "timeoutMs" appears twice/);
+  assert.match(jobRefusal(t, '# yaml\nb: &b {maxPages: 1}\nseeds: [https://a.example/]\n<<: *b\n').message, /b: unknown key/);
 });
