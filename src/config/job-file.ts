@@ -85,7 +85,10 @@ function parseYaml(path: string, source: string): unknown {
   // mapping used as a key: "Keys with collection values will be stringified ...").
   let doc: ReturnType<typeof parseDocument>;
   try {
-    doc = parseDocument(source, { merge: true, uniqueKeys: false, logLevel: 'error' });
+    // prettyErrors off: yaml places every error of the file (line, column, an excerpt) at a cost
+    // that grows with the file, and a broken 880 KB file holds ~150,000 of them (minutes, where
+    // parsing is a second); only the first is told, and it is placed below.
+    doc = parseDocument(source, { merge: true, uniqueKeys: false, logLevel: 'error', prettyErrors: false });
   } catch (err) {
     throw yamlFailure(path, err); // it collects syntax errors rather than throwing; this is for the rest
   }
@@ -95,17 +98,18 @@ function parseYaml(path: string, source: string): unknown {
   // JSON's own check does.
   const repeated = firstRepeatedKey(doc);
   if (repeated !== null && (error === undefined || repeated.offset < error.pos[0])) {
-    throw invalid(path, `the key ${JSON.stringify(repeated.name)} appears twice in one object`, source.slice(0, repeated.offset).split('\n').length);
+    throw invalid(path, `the key ${JSON.stringify(repeated.name)} appears twice in one object`, linePosAt(source, repeated.offset).line);
   }
   if (error) {
-    const pos = error.linePos?.[0];
-    const where = pos ? `column ${pos.col}: ` : '';
-    // yaml appends " at line L, column C:" and a code excerpt; the position is already given.
+    const pos = linePosAt(source, error.pos[0]);
+    const where = `column ${pos.col}: `;
+    // Its first line only, without a position of yaml's own (prettified, it appended " at line L,
+    // column C:" and an excerpt): the position is given before it.
     // MULTIPLE_DOCS's own message tells a programmer to call YAML.parseAllDocuments() (QA).
     const what = error.code === 'MULTIPLE_DOCS'
       ? 'the file holds more than one document (a second --- line); a job file is one document'
       : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') + (error.code === 'BAD_DQ_ESCAPE' ? DQ_ESCAPE_HINT : '');
-    throw invalid(path, `${where}YAML syntax error: ${what}`, pos?.line);
+    throw invalid(path, `${where}YAML syntax error: ${what}`, pos.line);
   }
   const unresolved = unresolvedAlias(doc);
   if (unresolved !== null) {
@@ -157,6 +161,13 @@ function unresolvedAlias(doc: ReturnType<typeof parseDocument>): { name: string;
 /** `.pdf` as the pattern that matches it literally, `\.pdf`. */
 function escapeRegexHint(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Line and column (1-based, in UTF-16 units as yaml counts them) of `offset` in `source`. */
+function linePosAt(source: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  for (let at = source.indexOf('\n'); at !== -1 && at < offset; at = source.indexOf('\n', at + 1)) line++;
+  return { line, col: offset - (source.lastIndexOf('\n', offset - 1) + 1) + 1 };
 }
 
 /**

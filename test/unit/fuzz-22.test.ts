@@ -102,3 +102,16 @@ test("a YAML job file of many keys in one mapping is read in linear time, a repe
   assert.match(jobRefusal(t, '# yaml\nseeds: [https://a.example/]\nfetch:\n  timeoutMs: 1\n  timeoutMs: 2\n').message, /:5: the key "timeoutMs" appears twice/);
   assert.match(jobRefusal(t, '# yaml\nb: &b {maxPages: 1}\nseeds: [https://a.example/]\n<<: *b\n').message, /b: unknown key/);
 });
+
+test('a broken YAML job file of many errors is refused in linear time, its first error placed as before', HANG, (t) => {
+  // Found by the fuzzer (the growth check doubled a 440 KB file: two flow mappings, 150,000
+  // errors): yaml placed every error (line, column, excerpt) at a cost growing with the file, and
+  // only the first is told; 68 KB of it cost 2 s, the 880 KB file minutes.
+  const entries = '"fetch":"x","ha",'.repeat(40_000);
+  const broken = jobRefusal(t, `# yaml\n{"a":1}\n{${entries}"z":1}`);
+  assert.equal(broken.code, 'CRAWL_CONFIG_INVALID');
+  assert.match(broken.message, /job\.yaml:3: column 1: YAML syntax error: /);
+  // Placed as yaml placed it: line and column of the first error, its message's first line.
+  assert.match(jobRefusal(t, '# yaml\nseeds: [https://a.example/]\nfetch:\n  timeoutMs: "\\q"\n').message, /job\.yaml:4: column 15: YAML syntax error: Invalid escape sequence \\q; in double quotes/);
+  assert.match(jobRefusal(t, '# yaml\nseeds: [a]\n---\nseeds: [b]\n').message, /job\.yaml:3: column 1: YAML syntax error: the file holds more than one document/);
+});
