@@ -84,13 +84,19 @@ function parseYaml(path: string, source: string): unknown {
   // stderr through process.emitWarning, two lines of Node's around a job's one-line error (a
   // mapping used as a key: "Keys with collection values will be stringified ...").
   let doc: ReturnType<typeof parseDocument>;
+  // yaml makes an Error per problem, a broken 880 KB file ~150,000 of them, and their stacks (never
+  // read) were a third of its time.
+  const stackTraceLimit = Error.stackTraceLimit;
   try {
+    Error.stackTraceLimit = 0;
     // prettyErrors off: yaml places every error of the file (line, column, an excerpt) at a cost
-    // that grows with the file, and a broken 880 KB file holds ~150,000 of them (minutes, where
-    // parsing is a second); only the first is told, and it is placed below.
+    // that grows with the file (minutes for that file, where parsing is a second); only the
+    // first is told, and it is placed below.
     doc = parseDocument(source, { merge: true, uniqueKeys: false, logLevel: 'error', prettyErrors: false });
   } catch (err) {
     throw yamlFailure(path, err); // it collects syntax errors rather than throwing; this is for the rest
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   const error = doc.errors[0];
   // The first problem in the file is the one told, a repeated key or a syntax error (as yaml's own
