@@ -76,31 +76,46 @@ function parseSource(path: string, source: string): unknown {
 }
 
 function parseYaml(path: string, source: string): unknown {
-  // uniqueKeys (the default) makes a repeated key an error rather than a silent last-one-wins.
-  // merge: YAML 1.2 dropped `<<: *anchor` from the core schema, but users of YAML configs expect
+  // A repeated key is an error rather than a silent last-one-wins, but found here (firstRepeatedKey)
+  // rather than by yaml's uniqueKeys, which compares each key with every earlier one of its
+  // mapping: a 440 KB file of 26,000 keys held the CLI for minutes (bench/fuzz-22.mjs). merge: YAML 1.2 dropped `<<: *anchor` from the core schema, but users of YAML configs expect
   // it (YAML 1.1, docker compose). Merged aliases count toward maxAliasCount like any other, so
   // a bomb built of merge keys is refused as below. logLevel 'error': yaml's warnings went to
   // stderr through process.emitWarning, two lines of Node's around a job's one-line error (a
   // mapping used as a key: "Keys with collection values will be stringified ...").
   let doc: ReturnType<typeof parseDocument>;
+  // yaml makes an Error per problem, a broken 880 KB file ~150,000 of them, and their stacks (never
+  // read) were a third of its time.
+  const stackTraceLimit = Error.stackTraceLimit;
   try {
-    doc = parseDocument(source, { merge: true, logLevel: 'error' });
+    Error.stackTraceLimit = 0;
+    // prettyErrors off: yaml places every error of the file (line, column, an excerpt) at a cost
+    // that grows with the file (minutes for that file, where parsing is a second); only the
+    // first is told, and it is placed below.
+    doc = parseDocument(source, { merge: true, uniqueKeys: false, logLevel: 'error', prettyErrors: false });
   } catch (err) {
     throw yamlFailure(path, err); // it collects syntax errors rather than throwing; this is for the rest
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   const error = doc.errors[0];
+  // The first problem in the file is the one told, a repeated key or a syntax error (as yaml's own
+  // check, made while reading, did). yaml's "Map keys must be unique" named no key; this does, as
+  // JSON's own check does.
+  const repeated = firstRepeatedKey(doc);
+  if (repeated !== null && (error === undefined || repeated.offset < error.pos[0])) {
+    throw invalid(path, `the key ${JSON.stringify(repeated.name)} appears twice in one object`, linePosAt(source, repeated.offset).line);
+  }
   if (error) {
-    const pos = error.linePos?.[0];
-    const where = pos ? `column ${pos.col}: ` : '';
-    // yaml appends " at line L, column C:" and a code excerpt; the position is already given.
+    const pos = linePosAt(source, error.pos[0]);
+    const where = `column ${pos.col}: `;
+    // Its first line only, without a position of yaml's own (prettified, it appended " at line L,
+    // column C:" and an excerpt): the position is given before it.
     // MULTIPLE_DOCS's own message tells a programmer to call YAML.parseAllDocuments() (QA).
-    // yaml's "Map keys must be unique" names no key; JSON's own check does (and so does this now).
-    const key = error.code === 'DUPLICATE_KEY' ? duplicateKeyName(source, error.pos[0]) : null;
-    if (key !== null && pos) throw invalid(path, `the key ${JSON.stringify(key)} appears twice in one object`, pos.line);
     const what = error.code === 'MULTIPLE_DOCS'
       ? 'the file holds more than one document (a second --- line); a job file is one document'
       : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') + (error.code === 'BAD_DQ_ESCAPE' ? DQ_ESCAPE_HINT : '');
-    throw invalid(path, `${where}YAML syntax error: ${what}`, pos?.line);
+    throw invalid(path, `${where}YAML syntax error: ${what}`, pos.line);
   }
   const unresolved = unresolvedAlias(doc);
   if (unresolved !== null) {
@@ -154,19 +169,37 @@ function escapeRegexHint(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The scalar key that starts at `offset` (where yaml reports a repeated one), read again with repeats allowed. */
-function duplicateKeyName(source: string, offset: number): string | null {
-  let name: string | null = null;
-  visit(parseDocument(source, { merge: true, uniqueKeys: false, logLevel: 'error' }), {
-    Pair(_, pair) {
-      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
-        name = String(pair.key.value);
-        return visit.BREAK;
+/** Line and column (1-based, in UTF-16 units as yaml counts them) of `offset` in `source`. */
+function linePosAt(source: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  for (let at = source.indexOf('\n'); at !== -1 && at < offset; at = source.indexOf('\n', at + 1)) line++;
+  return { line, col: offset - (source.lastIndexOf('\n', offset - 1) + 1) + 1 };
+}
+
+/**
+ * The first key (in file order) that repeats an earlier one of its mapping, as yaml's uniqueKeys
+ * compares them (scalars by value, a collection key only with itself), in one pass: a Set per
+ * mapping. NaN is no repeat of NaN, as for yaml's `===`.
+ */
+function firstRepeatedKey(doc: ReturnType<typeof parseDocument>): { name: string; offset: number } | null {
+  let first: { name: string; offset: number } | null = null;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (typeof key === 'number' && Number.isNaN(key)) continue;
+        if (!seen.has(key)) {
+          seen.add(key);
+          continue;
+        }
+        const offset = (pair.key as { range?: [number, number, number] } | null)?.range?.[0];
+        if (offset !== undefined && (first === null || offset < first.offset)) first = { name: String(key), offset };
+        break;
       }
-      return undefined;
     },
   });
-  return name;
+  return first;
 }
 
 function yamlFailure(path: string, err: unknown): UsageError {
@@ -213,14 +246,21 @@ export function describeIssues(issues: z.core.$ZodIssue[]): string {
   return describeIssue(first) + more;
 }
 
+/** The longest unknown key an error line shows whole. */
+const MAX_SHOWN_KEY_CHARS = 80;
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
   if (issue.code === 'unrecognized_keys') {
     const at = path === '' ? '' : `${path}.`;
     const keys = knownKeys(issue.path);
     const known = keys.length > 0 ? ` (known: ${keys.join(', ')})` : '';
-    const hint = issue.path[0] === 'fields' && issue.path.length === 1 ? null : jobKeyHint(String(issue.keys[0]), at, keys);
-    return `${at}${issue.keys[0]}: unknown key${hint ? `; ${hint}` : ''}${known}`;
+    const typed = String(issue.keys[0]);
+    const hint = issue.path[0] === 'fields' && issue.path.length === 1 ? null : jobKeyHint(typed, at, keys);
+    // A key past any name's length is shown by its start, so the line still ends in what is wrong
+    // (the whole message is cut at 1,000 characters: a 400 KB key left only the key).
+    const shown = typed.length > MAX_SHOWN_KEY_CHARS ? `${typed.slice(0, MAX_SHOWN_KEY_CHARS)}... (${typed.length.toLocaleString('en-US')} characters)` : typed;
+    return `${at}${shown}: unknown key${hint ? `; ${hint}` : ''}${known}`;
   }
   if (issue.code === 'invalid_key' && issue.issues[0]) {
     return `${path}: ${issue.issues[0].message}, got ${show(issue.path.at(-1))}`;

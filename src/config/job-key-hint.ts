@@ -10,22 +10,25 @@ import { allKeyPaths } from './job-schema.js';
 /** Letters and digits only, lowercased: max-pages, max_pages and maxpages are maxPages. */
 const loose = (key: string): string => key.toLowerCase().replace(/[-_]/g, '');
 
-/** Flags whose key is named otherwise (loose spelling → key path). */
-const RENAMED: Readonly<Record<string, string>> = {
-  maxbytes: 'fetch.maxBodyBytes',
-  maxdbsize: 'store.maxDbBytes',
-  nofollow: 'scope.followNofollow',
-  maxqueryvariants: 'traps.maxQueriesPerPath',
-  maxrepeatrun: 'traps.maxRepeatRun',
-  header: 'fetch.headers',
-};
+/**
+ * Flags whose key is named otherwise (loose spelling → key path). A Map, not an object literal:
+ * the typed key is the user's, and `constructor` found Object's there (a TypeError, bench/fuzz-22.mjs).
+ */
+const RENAMED: ReadonlyMap<string, string> = new Map([
+  ['maxbytes', 'fetch.maxBodyBytes'],
+  ['maxdbsize', 'store.maxDbBytes'],
+  ['nofollow', 'scope.followNofollow'],
+  ['maxqueryvariants', 'traps.maxQueriesPerPath'],
+  ['maxrepeatrun', 'traps.maxRepeatRun'],
+  ['header', 'fetch.headers'],
+]);
 
 /**
  * `did you mean maxPages?` for a key of the same mapping, `did you mean fetch.politeness.delayMs?`
  * for one that belongs elsewhere; null when nothing is close. `at` is the mapping's path ('' or `fetch.`).
  */
 export function jobKeyHint(typed: string, at: string, siblings: readonly string[]): string | null {
-  const renamed = RENAMED[loose(typed)];
+  const renamed = RENAMED.get(loose(typed));
   if (renamed !== undefined) return `did you mean ${renamed.startsWith(at) && !renamed.slice(at.length).includes('.') ? renamed.slice(at.length) : renamed}?`;
   const same = siblings.find((k) => loose(k) === loose(typed)) ?? suggestOption(loose(typed), siblings);
   if (same !== null) return `did you mean ${same}?`;

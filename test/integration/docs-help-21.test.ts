@@ -40,8 +40,8 @@ const OTHER_PROGRAMS = new Set([
   '--no-warc-compression',
   '--headless', '--screenshot', '--window-size', '--no-sandbox',
   '--heap-growing-percent', '--seed', '--rounds',
-  // bench/fuzz-21.mjs's own, in docs/hostile-web.md
-  '--seconds', '--iterations', '--only',
+  // bench/fuzz-21.mjs's and bench/fuzz-22.mjs's own, in docs/hostile-web.md
+  '--seconds', '--iterations', '--only', '--slow-ms',
   // wget's long names, quoted where errors.md explains its two-letter forms (-nv, -np, ...)
   '--no-verbose', '--no-clobber', '--no-directories', '--no-host-directories',
 ]);
