@@ -32,6 +32,9 @@ const REFUSED: ReadonlyMap<string, string> = new Map([
   ['if-none-match', 'crawlite sends it with --recrawl'],
   ['if-modified-since', 'crawlite sends it with --recrawl'],
   ['proxy-authorization', 'give the proxy\'s credentials in its URL (--proxy http://user:password@host:port)'],
+  // A valid token, but headers are kept in plain objects, where this name sets the prototype: the
+  // header was dropped without a word (fuzz22). No server reads a header of this name.
+  ['__proto__', 'it is no HTTP header, and crawlite keeps headers by name in objects where this name is reserved'],
 ]);
 
 /** What is wrong with one header, as a message that names it but not its value; null when it is fine. */

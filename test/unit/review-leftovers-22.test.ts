@@ -28,3 +28,19 @@ test('a feed\'s commented-out item gives no link; items around comments, and a t
   const { links } = extractFeedLinks(new TextEncoder().encode(feed), 'https://example.org/feed.xml', 100);
   assert.deepEqual(links.map((l) => l.url), ['https://example.org/a', 'https://example.org/b']);
 });
+
+test('a header named __proto__ is refused in one line, from --header and from a job file (it was dropped without a word: the name sets a plain object\'s prototype)', async (t) => {
+  const { parseHeaderFlags } = await import('../../src/config/request-headers.js');
+  const { loadCrawlConfig } = await import('../../src/config/load-job.js');
+  const { writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tempDir } = await import('../helpers/config.js');
+  assert.deepEqual(parseHeaderFlags(['X-A: b', '__proto__: x']), { problem: "invalid --header (the 2nd one): header '__proto__' cannot be set: it is no HTTP header, and crawlite keeps headers by name in objects where this name is reserved" });
+  const dir = tempDir(t, 'crawlite-proto-');
+  for (const [name, text] of [['job.yaml', 'seeds: [https://example.org/]\nfetch: { headers: { __proto__: x, X-A: b } }\n'], ['job.json', '{"seeds": ["https://example.org/"], "fetch": {"headers": {"__proto__": "x"}}}']] as const) {
+    writeFileSync(join(dir, name), text);
+    await assert.rejects(loadCrawlConfig({ config: join(dir, name) }), { code: 'CRAWL_CONFIG_INVALID', message: /fetch\.headers: header '__proto__' cannot be set/ });
+  }
+  writeFileSync(join(dir, 'ok.yaml'), 'seeds: [https://example.org/]\nfetch: { headers: { X-A: b } }\n');
+  assert.deepEqual((await loadCrawlConfig({ config: join(dir, 'ok.yaml') })).config.fetch.headers, { 'X-A': 'b' });
+});
