@@ -49,19 +49,25 @@ const main = Number(call.exec(lines[0])[1]);
 const made = new Map(); // tid -> { by, stack, order }
 let order = 0;
 let signalThread = Infinity;
+const unfinished = new Map(); // tid -> the first half of a clone that strace cut in two
 for (const line of lines) {
   const m = call.exec(line);
   if (!m) continue;
+  const by = Number(m[1]);
   const name = m[2] ?? m[4];
   if (name !== 'clone3' && name !== 'clone') continue;
-  const child = /(?:parent_tid=\[(\d+)\]|= (\d+))\s*$/.exec(line) ?? /parent_tid=\[(\d+)\]/.exec(line);
-  if (!child) continue;
-  const tid = Number(child[1] ?? child[2]);
+  const whole = m[2] ? `${unfinished.get(by) ?? ''}${line}` : line;
+  const child = /= (\d+)\s*$/.exec(whole) ?? /parent_tid=\[(\d+)\]/.exec(whole);
+  if (!child) {
+    unfinished.set(by, line);
+    continue;
+  }
+  unfinished.delete(by);
+  const tid = Number(child[1]);
   if (made.has(tid)) continue;
-  const isThread = line.includes('CLONE_THREAD');
-  const stack = /stack_size=(0x[0-9a-f]+)/.exec(line)?.[1];
-  made.set(tid, { by: Number(m[1]), stack: isThread ? stack : 'process', order: order++ });
-  if (stack === '0x7e80' && Number(m[1]) === main) signalThread = order;
+  const stack = /stack_size=(0x[0-9a-f]+)/.exec(whole)?.[1];
+  made.set(tid, { by, stack: whole.includes('CLONE_THREAD') ? stack : 'process', order: order++ });
+  if (stack === '0x7e80' && by === main) signalThread = order;
 }
 const label = (tid) => {
   if (tid === main) return 'main thread';
@@ -120,7 +126,8 @@ lines.forEach((line, i) => {
 
 process.stdout.write(`syscalls a page over ${crawled} pages, from the first connect() to the last pwrite64() (strace -f)\n`);
 for (const [group, kinds] of [...counts].sort((a, b) => sum(b[1]) - sum(a[1]))) {
-  process.stdout.write(`\n${group} (${threads.get(group).size} thread${threads.get(group).size > 1 ? 's' : ''}): ${(sum(kinds) / crawled).toFixed(1)} a page\n`);
+  const ids = [...threads.get(group)].join(', ');
+  process.stdout.write(`\n${group} (thread${threads.get(group).size > 1 ? 's' : ''} ${ids}): ${(sum(kinds) / crawled).toFixed(1)} a page\n`);
   for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1])) {
     if (n / crawled < 0.05) continue;
     process.stdout.write(`  ${kind.padEnd(34)} ${(n / crawled).toFixed(2)}\n`);
