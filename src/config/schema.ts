@@ -36,7 +36,9 @@ export interface TrapConfig {
   /**
    * Pages in a row of one URL pattern, the same but for their numbers (an endless pagination),
    * after which their new links are not followed (frontier/repeat-runs.ts); 0: no such cap;
-   * --max-repeat-run. Optional: a run stored before it existed has none. @default 100
+   * --max-repeat-run. Off by default: a generated site whose pages say only their number is the
+   * same shape, and crawled whole is what its user expects. Optional: a run stored before it
+   * existed has none. @default 0
    */
   maxRepeatRun?: number;
 }
@@ -219,5 +221,5 @@ export function defaultPolitenessConfig(): PolitenessConfig {
 }
 
 export function defaultTrapConfig(): TrapConfig {
-  return { maxUrlLength: 2048, maxPathDepth: 32, maxRepeatedSegment: 3, maxQueriesPerPath: 500, maxRepeatRun: 100 };
+  return { maxUrlLength: 2048, maxPathDepth: 32, maxRepeatedSegment: 3, maxQueriesPerPath: 500, maxRepeatRun: 0 };
 }

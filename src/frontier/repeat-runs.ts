@@ -17,11 +17,13 @@
  * pagination whose pages list different things, a shop's `/p/123` pages, are crawled whole; so
  * are pages of numeric data (rows 1,021 to 1,040 on page 2, 1,041 to 1,060 on page 3: they moved
  * by 20, the page number by 1). Pages of other patterns stored in between do not break a run;
- * pages of the same pattern from another chain do, which errs toward crawling. RUN_LENGTH
- * (--max-repeat-run) is long because "the same but for its numbers" is a looser test than the same
- * bytes: a site generated for a test or a demo can be a chain of pages that say only their number
- * ("page 5", a next link), which no rule can tell from an endless listing; at 20, generated sites
- * of 60 such pages in crawlite's own tests stopped at 21.
+ * pages of the same pattern from another chain do, which errs toward crawling.
+ *
+ * Off unless --max-repeat-run is given: "the same but for its numbers" is a looser test than the
+ * same bytes, and a site generated for a test, a demo or a benchmark can be a chain of pages that
+ * say only their number ("page 5", a next link), which no rule can tell from an endless listing.
+ * At 20, generated sites of 60 such pages in crawlite's own tests stopped at 21; at 100, one of 120
+ * stopped at 119. A user crawling such a site expects all of it, as wget, Scrapy and Crawlee give.
  *
  * Memory: per pattern, a length, a hash and at most MAX_NUMBERS numbers, for the last
  * MAX_PATTERNS patterns met. The key is taken on the parse thread that holds the body (repeatKeyOf,
@@ -32,7 +34,10 @@
 import { createHash } from 'node:crypto';
 import type { RepeatKey } from '../types.js';
 
-/** The page that makes a run this long is a repeat; so is each one after it. */
+/**
+ * The page that makes a run this long is a repeat; so is each one after it. The crawl's run length
+ * is --max-repeat-run, off (0) unless given; this is the length the docs suggest.
+ */
 export const RUN_LENGTH = 100;
 const MAX_PATTERNS = 512;
 /** A moved copy's body is this close in length to the page before (a pager crossing 99 to 100). */

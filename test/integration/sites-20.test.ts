@@ -36,16 +36,19 @@ test('a phpBB-like forum: sid= stripped, every forum and topic page and post per
   assert.equal(site.log.filter((e) => e.url.includes('/posting.php')).length, 70);
 });
 
-test('a news site: AMP copies (<link rel=amphtml>) not fetched, the sitemap index read only with --sitemaps, endless empty tag pages end after 100 the same but for their numbers', async (t) => {
+test('a news site: AMP copies (<link rel=amphtml>) not fetched, the sitemap index read only with --sitemaps, endless empty tag pages end at the query-variant cap, or after --max-repeat-run 100 the same but for their numbers', async (t) => {
   const stories = Array.from({ length: 20 }, (_, i) => `/news/2026/11/${String(20 - i).padStart(2, '0')}/story-${i + 1}/`);
   const tagPages = (last: number) => ['economy', 'football'].flatMap((tag) => [`/tag/${tag}/`, ...Array.from({ length: last }, (_, i) => `/tag/${tag}/?page=${i + 1}`)]);
   const { db, stored } = await crawlSite(t, 'news');
-  assert.deepEqual(stored, ok(['/', '/section/politics/', '/section/sport/', ...stories.slice(0, 16), ...tagPages(103)]).sort());
-  // Pages 3 on of each tag are empty ("No more stories.") but for their number and Next link: 100
-  // in a row (4 to 103: page 3 is the first of its length, compared from page 4 on; --max-repeat-run) end them
-  // (frontier/repeat-runs.ts). The query-variant cap ended them at 500
-  // (round 21); wget and wget2 went on to the server's page 3000.
-  assert.deepEqual(codes(db), { 'skipped CRAWL_TRAP_DUPLICATE_CONTENT': 2 });
+  assert.deepEqual(stored, ok(['/', '/section/politics/', '/section/sport/', ...stories.slice(0, 16), ...tagPages(500)]).sort());
+  // Pages 3-500 of each tag are empty ("No more stories.") but for their number and Next link:
+  // the cap (--max-query-variants) ends them; wget and wget2 went on to the server's page 3000.
+  assert.deepEqual(codes(db), { 'skipped CRAWL_TRAP_QUERY_VARIANTS': 2 });
+  // With --max-repeat-run 100: 100 in a row (4 to 103: page 3 is the first of its length, compared
+  // from page 4 on) end them sooner (frontier/repeat-runs.ts).
+  const repeats = await crawlSite(t, 'news', ['--max-repeat-run', '100']);
+  assert.deepEqual(repeats.stored, ok(['/', '/section/politics/', '/section/sport/', ...stories.slice(0, 16), ...tagPages(103)]).sort());
+  assert.deepEqual(codes(repeats.db), { 'skipped CRAWL_TRAP_DUPLICATE_CONTENT': 2 });
   assert.equal(rows(db, "SELECT url FROM urls WHERE url LIKE '%/amp/%' OR url LIKE '%sitemap%'").length, 0);
 
   // With --sitemaps: robots.txt's sitemap index, its gzipped sitemap of articles: the 4 stories no page links.

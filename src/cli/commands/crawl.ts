@@ -41,7 +41,7 @@ export const crawlCommand: CommandModule<object, JobFlags & ViewFlags> = {
       .option('max-redirects', { describe: 'Most redirects followed per URL', type: 'string', requiresArg: true, defaultDescription: '10' })
       .option('ignore-robots', { describe: 'Do not fetch or obey robots.txt (announced on stderr; --sitemaps still reads its Sitemap: lines)', type: 'boolean' })
       .option('max-query-variants', { describe: 'Spider-trap cap: most distinct query strings of one path followed from pages of that same path (calendars, endless pagination)', type: 'string', requiresArg: true, defaultDescription: '500' })
-      .option('max-repeat-run', { describe: 'Spider-trap cap: pages in a row of one URL pattern, the same but for their numbers (an endless pagination), after which their links are not followed; 0: none', type: 'string', requiresArg: true, defaultDescription: '100' })
+      .option('max-repeat-run', { describe: 'Spider-trap cap: pages in a row of one URL pattern, the same but for their numbers (an endless pagination), after which their links are not followed (e.g. 100); 0: none', type: 'string', requiresArg: true, defaultDescription: '0' })
       .option('follow-nofollow', { describe: 'Also follow links marked rel="nofollow"', type: 'boolean' })
       .option('store-non-html', { describe: 'Store the bodies of non-HTML responses (PDF, images...), not only their metadata', type: 'boolean' })
       .option('workers', { describe: 'Parse threads (0 = parse on the main thread)', type: 'string', requiresArg: true, defaultDescription: 'CPU cores' })
