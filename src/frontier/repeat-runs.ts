@@ -104,9 +104,12 @@ export function createRepeatRuns(runLength = RUN_LENGTH): RepeatRuns {
       // Least recently noted first out: a Map iterates in insertion order, so re-insert on use.
       if (last !== undefined) runs.delete(key.pattern);
       else if (runs.size >= MAX_PATTERNS) runs.delete(runs.keys().next().value!);
-      const count = last !== undefined && isMovedCopy(key, last.key) ? last.count + 1 : 1;
+      const isCopy = last !== undefined && isMovedCopy(key, last.key);
+      const count = isCopy ? last.count + 1 : 1;
       runs.set(key.pattern, { key, count });
-      return count >= runLength ? count : 0;
+      // A page that begins a run is no copy, whatever the cap (--max-repeat-run 1 took every
+      // keyed page for one).
+      return isCopy && count >= runLength ? count : 0;
     },
   };
 }
