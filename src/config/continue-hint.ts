@@ -142,11 +142,12 @@ export function continueHint(
   return { args, rerunJob: { file: jobFile, holds: holds.join(' and '), lifted: carried.lifted }, limits };
 }
 
-function hasUserinfo(url: string): boolean {
+/** Whether a proxy URL holds credentials, which no command line shown may echo (typed-args.ts too). */
+export function hasUserinfo(url: string): boolean {
   try {
     const parsed = new URL(url);
     return parsed.username !== '' || parsed.password !== '';
   } catch {
-    return true; // unparsable: carriedProxy does not carry it either
+    return true; // unparsable: it is refused before a crawl starts; taken as holding a secret, never echoed
   }
 }

@@ -62,7 +62,7 @@ export interface RepeatRuns {
  */
 export function repeatKeyOf(url: string, body: Uint8Array): RepeatKey | null {
   if (body.byteLength > MAX_BODY_BYTES) return null;
-  const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+  const pathStart = pathStartOf(url);
   if (pathStart === -1) return null;
   const path = url.slice(pathStart);
   const urlNumbers = numbersOf(path);
@@ -73,7 +73,7 @@ export function repeatKeyOf(url: string, body: Uint8Array): RepeatKey | null {
   if (numbers === null) return null;
   const blanked = text.replace(DIGITS, (digits) => (digits.length > MAX_DIGITS ? digits : '#'));
   return {
-    pattern: url.slice(0, pathStart) + path.replace(DIGITS, '#'),
+    pattern: patternOf(url, pathStart),
     hash: createHash('sha1').update(blanked, 'latin1').digest('hex'),
     numbers,
     urlNumbers,
@@ -87,9 +87,9 @@ export function createRepeatRuns(runLength = RUN_LENGTH): RepeatRuns {
   return {
     shouldKey(url, bodyBytes) {
       if (runLength === 0) return false;
-      const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+      const pathStart = pathStartOf(url);
       if (pathStart === -1 || bodyBytes > MAX_BODY_BYTES || !/\d/.test(url.slice(pathStart))) return false;
-      const pattern = url.slice(0, pathStart) + url.slice(pathStart).replace(DIGITS, '#');
+      const pattern = patternOf(url, pathStart);
       const last = lengths.get(pattern);
       if (last !== undefined) lengths.delete(pattern);
       else if (lengths.size >= MAX_PATTERNS) lengths.delete(lengths.keys().next().value!);
@@ -112,6 +112,16 @@ export function createRepeatRuns(runLength = RUN_LENGTH): RepeatRuns {
       return isCopy && count >= runLength ? count : 0;
     },
   };
+}
+
+/** Where a URL's path begins (after its host, whose digits are no page number); -1 for none. */
+function pathStartOf(url: string): number {
+  return url.indexOf('/', url.indexOf('//') + 2);
+}
+
+/** The URL's pattern: after its host, each run of digits one placeholder (`/list?page=#`). */
+function patternOf(url: string, pathStart: number): string {
+  return url.slice(0, pathStart) + url.slice(pathStart).replace(DIGITS, '#');
 }
 
 /** `page` is `before` but for numbers that moved by what one of its URL's numbers moved by. */
