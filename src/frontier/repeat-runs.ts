@@ -52,7 +52,7 @@ export interface RepeatRuns {
    * pattern's run.
    */
   shouldKey(url: string, bodyBytes: number): boolean;
-  /** Notes a stored page by its key; its place in its run when that is RUN_LENGTH or more, else 0. */
+  /** Notes a stored page by its key; its place in its run when it is a moved copy and that place is the run length or more, else 0. */
   note(key: RepeatKey): number;
 }
 
