@@ -77,13 +77,14 @@ export interface LimitsUsed {
 
 /**
  * What is left of `limits` after `used`: --max-pages less the URLs taken, --max-time less the time
- * run (up to the next whole second, as --max-time is typed); --max-db-size is the file's size, not
+ * run (up to the next whole second, as --max-time is typed, and no more than the whole); --max-db-size is the file's size, not
  * the run's, and stays. `isUsedUp`: a page or time limit was reached, the Ctrl+C only cut the
  * run's last moments short: its continuing command is that of a run that ended at its limit.
  */
 export function remainingLimits(limits: RunLimits, used: LimitsUsed): { limits: RunLimits; isUsedUp: boolean } {
   const pages = limits.maxPages == null ? null : limits.maxPages - used.taken;
-  const timeMs = limits.maxTimeMs == null ? null : Math.ceil((limits.maxTimeMs - used.elapsedMs) / 1000) * 1000;
+  // Never more than the whole: rounded up, a --max-time 1.5s stopped at 0.1 s had 2s left.
+  const timeMs = limits.maxTimeMs == null ? null : Math.min(limits.maxTimeMs, Math.ceil((limits.maxTimeMs - used.elapsedMs) / 1000) * 1000);
   return {
     limits: { maxPages: pages, maxTimeMs: timeMs, maxDbBytes: limits.maxDbBytes ?? null },
     isUsedUp: (pages !== null && pages <= 0) || (timeMs !== null && timeMs <= 0),
@@ -141,11 +142,12 @@ export function continueHint(
   return { args, rerunJob: { file: jobFile, holds: holds.join(' and '), lifted: carried.lifted }, limits };
 }
 
-function hasUserinfo(url: string): boolean {
+/** Whether a proxy URL holds credentials, which no command line shown may echo (typed-args.ts too). */
+export function hasUserinfo(url: string): boolean {
   try {
     const parsed = new URL(url);
     return parsed.username !== '' || parsed.password !== '';
   } catch {
-    return true; // unparsable: carriedProxy does not carry it either
+    return true; // unparsable: it is refused before a crawl starts; taken as holding a secret, never echoed
   }
 }

@@ -134,13 +134,13 @@ const traps = slice('traps', {
   maxRepeatRun: int(0, 1_000_000),
 });
 
-/** Request headers as a mapping; checked as --header is, and a name given twice (any case) is refused. */
 /** A `__proto__` key the YAML or JSON reader kept as the mapping's own, which z.record drops without a word. */
 const PROTO_HEADER = z.unknown().superRefine((v, ctx) => {
   if (typeof v !== 'object' || v === null || !Object.hasOwn(v, '__proto__')) return;
   ctx.addIssue({ code: 'custom', message: headerProblem('__proto__', '')!, input: undefined });
 });
 
+/** Request headers as a mapping; checked as --header is, and a name given twice (any case) is refused. */
 const headers = PROTO_HEADER.pipe(z
   .record(z.string(), text('a header value (a string)'), { error: 'expected a mapping of header names to values, e.g. Authorization: "Bearer ..."' })
   .superRefine((map, ctx) => {

@@ -6,6 +6,7 @@
  * `maxPages: 400` (QA 22).
  */
 import { shellWord } from '../shell-word.js';
+import { hasUserinfo } from './continue-hint.js';
 import type { JobFlags } from './load-job.js';
 
 export interface TypedArgs {
@@ -82,13 +83,4 @@ function words(flag: string, value: unknown, kind: Kind): string[] {
     return list.length === 0 ? [negated] : list.flatMap((v) => [flag, shellWord(String(v))]);
   }
   return value === false ? [negated] : [flag, shellWord(String(value))];
-}
-
-function hasUserinfo(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return parsed.username !== '' || parsed.password !== '';
-  } catch {
-    return true; // unparsable: it is refused before a crawl starts; no value to echo
-  }
 }

@@ -57,7 +57,7 @@ export interface RepeatRuns {
    * pattern's run.
    */
   shouldKey(url: string, bodyBytes: number): boolean;
-  /** Notes a stored page by its key; its place in its run when that is RUN_LENGTH or more, else 0. */
+  /** Notes a stored page by its key; its place in its run when it is a moved copy and that place is the run length or more, else 0. */
   note(key: RepeatKey): number;
 }
 
@@ -67,7 +67,7 @@ export interface RepeatRuns {
  */
 export function repeatKeyOf(url: string, body: Uint8Array): RepeatKey | null {
   if (body.byteLength > MAX_BODY_BYTES) return null;
-  const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+  const pathStart = pathStartOf(url);
   if (pathStart === -1) return null;
   const path = url.slice(pathStart);
   const urlNumbers = numbersOf(path);
@@ -78,7 +78,7 @@ export function repeatKeyOf(url: string, body: Uint8Array): RepeatKey | null {
   if (numbers === null) return null;
   const blanked = text.replace(DIGITS, (digits) => (digits.length > MAX_DIGITS ? digits : '#'));
   return {
-    pattern: url.slice(0, pathStart) + path.replace(DIGITS, '#'),
+    pattern: patternOf(url, pathStart),
     hash: createHash('sha1').update(blanked, 'latin1').digest('hex'),
     numbers,
     urlNumbers,
@@ -92,9 +92,9 @@ export function createRepeatRuns(runLength = RUN_LENGTH): RepeatRuns {
   return {
     shouldKey(url, bodyBytes) {
       if (runLength === 0) return false;
-      const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+      const pathStart = pathStartOf(url);
       if (pathStart === -1 || bodyBytes > MAX_BODY_BYTES || !/\d/.test(url.slice(pathStart))) return false;
-      const pattern = url.slice(0, pathStart) + url.slice(pathStart).replace(DIGITS, '#');
+      const pattern = patternOf(url, pathStart);
       const last = lengths.get(pattern);
       if (last !== undefined) lengths.delete(pattern);
       else if (lengths.size >= MAX_PATTERNS) lengths.delete(lengths.keys().next().value!);
@@ -109,11 +109,24 @@ export function createRepeatRuns(runLength = RUN_LENGTH): RepeatRuns {
       // Least recently noted first out: a Map iterates in insertion order, so re-insert on use.
       if (last !== undefined) runs.delete(key.pattern);
       else if (runs.size >= MAX_PATTERNS) runs.delete(runs.keys().next().value!);
-      const count = last !== undefined && isMovedCopy(key, last.key) ? last.count + 1 : 1;
+      const isCopy = last !== undefined && isMovedCopy(key, last.key);
+      const count = isCopy ? last.count + 1 : 1;
       runs.set(key.pattern, { key, count });
-      return count >= runLength ? count : 0;
+      // A page that begins a run is no copy, whatever the cap (--max-repeat-run 1 took every
+      // keyed page for one).
+      return isCopy && count >= runLength ? count : 0;
     },
   };
+}
+
+/** Where a URL's path begins (after its host, whose digits are no page number); -1 for none. */
+function pathStartOf(url: string): number {
+  return url.indexOf('/', url.indexOf('//') + 2);
+}
+
+/** The URL's pattern: after its host, each run of digits one placeholder (`/list?page=#`). */
+function patternOf(url: string, pathStart: number): string {
+  return url.slice(0, pathStart) + url.slice(pathStart).replace(DIGITS, '#');
 }
 
 /** `page` is `before` but for numbers that moved by what one of its URL's numbers moved by. */

@@ -469,7 +469,8 @@ function isHtmlEmbed(src: string, type: string | undefined): boolean {
   const s = src.trim();
   if (s === '' || s.startsWith('#') || /^(?:data|javascript|about):/i.test(s)) return false;
   const end = s.search(/[?#]/);
-  const path = end === -1 ? s : s.slice(0, end);
+  // The path only: a bare origin's host (`https://docs.example.com`) has no extension to read.
+  const path = (end === -1 ? s : s.slice(0, end)).replace(/^(?:[a-z][a-z\d+.-]*:)?\/\/[^/]*/i, '');
   const name = path.slice(path.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
   return dot === -1 || HTML_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());

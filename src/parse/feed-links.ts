@@ -92,14 +92,29 @@ export function extractFeedLinks(body: Uint8Array, feedUrl: string, maxLinks: nu
     itemFallback = null;
   };
   // A comment's markup is no markup (a commented-out item). Found ahead of the scan, each searched
-  // for once, so the scan stays linear however many comments there are.
-  let nextComment = xml.indexOf('<!--');
+  // for once, so the scan stays linear however many comments there are. A `<!--` inside CDATA is
+  // text (a description's HTML cut short in a comment): taken for a comment, it hid every later
+  // item up to the next `-->`, or to the end of the feed.
+  let nextCdata = -1;
+  const commentFrom = (from: number): number => {
+    for (;;) {
+      const start = xml.indexOf('<!--', from);
+      if (start === -1) return -1;
+      if (nextCdata !== -1 && nextCdata < from) nextCdata = xml.indexOf('<![CDATA[', from);
+      if (nextCdata === -1 || nextCdata > start) return start;
+      const end = xml.indexOf(']]>', nextCdata + 9);
+      if (end === -1) return -1; // the rest of the feed is CDATA
+      from = end + 3;
+    }
+  };
+  nextCdata = xml.indexOf('<![CDATA[');
+  let nextComment = commentFrom(0);
   TAG.lastIndex = 0;
   scan: for (let m = TAG.exec(xml); m !== null; m = TAG.exec(xml)) {
     while (nextComment !== -1 && nextComment < m.index) {
       const close = xml.indexOf('-->', nextComment + 4);
       if (close === -1) break scan; // the rest of the feed is a comment
-      nextComment = xml.indexOf('<!--', close + 3);
+      nextComment = commentFrom(close + 3);
       if (m.index < close + 3) {
         TAG.lastIndex = close + 3;
         continue scan;

@@ -632,8 +632,10 @@ export class Writer {
     const isSignatureCopy = isCandidate && signature !== undefined
       && this.#signatureCopies.isCopy(fetch.finalUrl, originKey(fetch.finalUrl), urlId, { signature, tokenSignature: parsed.copyTokenSignature, sketch: parsed.copySketch }, () => this.#chainPages(entry.id));
     // A page that repeats the pages of its URL pattern before it (frontier/repeat-runs.ts): an
-    // endless pagination, whose new links are the trap going on.
-    const isRepeat = isCandidate && record.repeatRun !== undefined;
+    // endless pagination, whose new links are the trap going on. Its content need not be kept:
+    // the run was judged on the parse thread, and "No results" pages marked noindex, follow (as
+    // SEO plugins mark empty archives) ran to --max-pages when only a page with content could be one.
+    const isRepeat = areLinksFollowed && record.recrawl === undefined && record.repeatRun !== undefined;
     const isDuplicateBody = isByteCopy || isSignatureCopy || isRepeat;
     const copyMessage = isDuplicateBody && !isByteCopy && !isSignatureCopy ? repeatMessage(record.repeatRun!) : undefined;
     for (const h of this.#hooks) h.beforeInsert?.(urlId, record, now);
