@@ -29,7 +29,7 @@ const count = (part) => files.filter((f) => f.includes(`${part}/`)).length;
 console.log(
   `run-tests: ${files.length} test file${files.length === 1 ? '' : 's'} (${count('unit')} unit, ${count('integration')} integration) under node --test;`
     + (isWholeSuite ? ' the whole suite takes about 25 min on 2 cores;' : '')
-    + ' each file'\''s results print once it ends, and the last lines count the passes and failures',
+    + " each file's results print once it ends, and the last lines count the passes and failures",
 );
 const result = spawnSync(process.execPath, ['--test', '--test-timeout=180000', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
