@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSite, page } from '../helpers/site.js';
 import { tempDbPath, tempDir } from '../helpers/config.js';
-import { crawlite } from '../helpers/cli.js';
+import { crawlite, MAIN } from '../helpers/cli.js';
 import { timeChart, timeLabel, timeTicks } from '../../src/report/svg-charts.js';
 
 test('the summary says which pages answered 4xx or 5xx: stored ones, not the failed URLs above it', async (t) => {
@@ -81,4 +81,21 @@ test('npm test\'s runner says first what it runs', (t) => {
   assert.match(first, /^run-tests: 1 test file \(0 unit, 0 integration\) under node --test; each file's results print once it ends/);
   assert.doesNotMatch(first, /25 min/, 'the whole-suite time only for the whole suite');
   assert.match(run.stdout, /# pass 1\n/);
+});
+
+test('crawlite bench, the README\'s first command, ends naming how to look at what it stored', async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'my bench.db');
+  const run = await crawlite(['bench', '--pages', '20', '--page-bytes', '5KB', '--workers', '1', '--db', db]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /database +.*my bench\.db\n/);
+  const last = run.stderr.trimEnd().split('\n').at(-1)!;
+  assert.equal(last, `crawlite bench: look at what it stored: crawlite stats --db '${db}' (export, search and report take --db too)`);
+  // The command it names works as printed (the path quoted for the shell).
+  const stats = spawnSync('sh', ['-c', last.replace(/^.*?: look at what it stored: (.*) \(export.*$/, '$1').replace(/^crawlite /, `"${process.execPath}" "${MAIN}" `)], { encoding: 'utf8' });
+  assert.equal(stats.status, 0, stats.stderr);
+  assert.match(stats.stdout, /^pages +20$/m);
+  const json = await crawlite(['bench', '--pages', '20', '--page-bytes', '5KB', '--workers', '1', '--db', db, '--json']);
+  assert.equal(json.code, 0, json.stderr);
+  assert.doesNotMatch(json.stderr, /look at what it stored/, '--json prints nothing else');
 });
