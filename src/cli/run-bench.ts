@@ -22,6 +22,7 @@ import type { CrawlSummary } from '../crawl.js';
 import { benchShortfall } from './bench-shortfall.js';
 import { refuseIgnoredBenchOptions } from './bench-modes.js';
 import { writeStdout } from '../export/stream-backpressure.js';
+import { shellWord } from '../shell-word.js';
 
 export async function runBench(typed: BenchFlags): Promise<number> {
   refuseIgnoredBenchOptions(typed);
@@ -73,7 +74,12 @@ export async function runBench(typed: BenchFlags): Promise<number> {
   if (flags.save) process.stderr.write(`crawlite bench: saved ${saveResult('crawl', result).path}\n`);
   if (summary.status === 'interrupted') return 130;
   const shortfall = benchShortfall(summary, pages, config, job?.path ?? null, flags.db);
-  if (shortfall === null) return 0;
+  if (shortfall === null) {
+    // The README's first command: the figures said where the crawl went, not how to look at it,
+    // and `crawlite stats` next looked for data/crawl.db (QA 22).
+    if (!flags.json) process.stderr.write(`${formatBenchNext(flags.db)}\n`);
+    return 0;
+  }
   process.stderr.write(`${shortfall}\n`);
   return 1;
 }
@@ -156,4 +162,9 @@ function formatBench(r: CrawlSummary & { pages: number; concurrency: number; wor
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return `\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n\n`;
+}
+
+/** What to run on the bench's database, as a crawl's summary names it (export, search, report take --db too). */
+export function formatBenchNext(dbPath: string): string {
+  return `crawlite bench: look at what it stored: crawlite stats --db ${shellWord(dbPath)} (export, search and report take --db too)`;
 }

@@ -204,7 +204,9 @@ export function formatHttpErrors(count: number, dbPath = 'data/crawl.db'): strin
   if (count === 0) return null;
   // The command that lists them: stats counts them by status but names no URL (QA 21).
   const list = `crawlite export --db ${shellWord(dbPath)} --status 4xx,5xx --fields url,status`;
-  return `  ${plural(count, 'page', count.toLocaleString('en-US'))} of those answered with an HTTP error status (4xx or 5xx); list them: ${list}`;
+  // "N pages of those answered", under the line of URLs that failed without a response, read as
+  // N of those failed URLs (QA 22): the pages meant are stored ones.
+  return `  ${plural(count, 'stored page', count.toLocaleString('en-US'))} answered with an HTTP error status (4xx or 5xx); list them: ${list}`;
 }
 
 const PAGE_ERROR_CODE = /^(CRAWL_PARSE_|CRAWL_FETCH_ENCODING$)/;

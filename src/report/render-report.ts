@@ -32,6 +32,8 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eaecf0; vertical-align: top; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.url { word-break: break-all; }
+td.code { white-space: nowrap; }
+td.text { overflow-wrap: anywhere; }
 .empty { color: var(--muted); font-style: italic; }
 `;
 
@@ -39,10 +41,17 @@ function section(title: string, body: string, note = ''): string {
   return `<section><h2>${escapeHtml(title)}</h2>${note ? `<p class="muted">${escapeHtml(note)}</p>` : ''}${body}</section>`;
 }
 
-function table(head: string[], rows: string[][], numeric: boolean[]): string {
+/**
+ * A column's class: `n` right-aligned figures, `url` broken anywhere (a long URL), `text` broken
+ * between words (a long URL in it anywhere), `code` never broken. Taking every first column for
+ * a URL broke the failure table's codes mid-word (`CRAWL_FET / CH_REFUSE / D`, QA 22).
+ */
+type ColumnKind = 'n' | 'url' | 'text' | 'code' | '';
+
+function table(head: string[], rows: string[][], kinds: ColumnKind[]): string {
   if (rows.length === 0) return '<p class="empty">none</p>';
-  const th = head.map((h, i) => `<th${numeric[i] ? ' class="n"' : ''}>${escapeHtml(h)}</th>`).join('');
-  const trs = rows.map((r) => `<tr>${r.map((c, i) => `<td class="${numeric[i] ? 'n' : i === 0 ? 'url' : ''}">${escapeHtml(c)}</td>`).join('')}</tr>`);
+  const th = head.map((h, i) => `<th${kinds[i] === 'n' ? ' class="n"' : ''}>${escapeHtml(h)}</th>`).join('');
+  const trs = rows.map((r) => `<tr>${r.map((c, i) => `<td class="${kinds[i] ?? ''}">${escapeHtml(c)}</td>`).join('')}</tr>`);
   return `<table><thead><tr>${th}</tr></thead><tbody>${trs.join('')}</tbody></table>`;
 }
 
@@ -112,9 +121,9 @@ export function renderReport(d: ReportData): string {
       failureData.length === 0
         ? '<p class="empty">none</p>'
         : barChart(failureData, { label: 'Failed URLs by code' }) +
-          table(['code', 'URLs', 'example'], d.failures.map((f) => [f.code, formatCount(f.count), `${f.sampleUrl} — ${f.sampleMessage}`]), [false, true, false]),
+          table(['code', 'URLs', 'example'], d.failures.map((f) => [f.code, formatCount(f.count), `${f.sampleUrl} — ${f.sampleMessage}`]), ['code', 'n', 'text']),
     ),
-    section('Largest pages', table(['URL', 'size', 'status', 'type'], d.largestPages.map((p) => [p.url, formatBinaryBytes(p.bytes), String(p.status), p.contentType]), [false, true, true, false])),
+    section('Largest pages', table(['URL', 'size', 'status', 'type'], d.largestPages.map((p) => [p.url, formatBinaryBytes(p.bytes), String(p.status), p.contentType]), ['url', 'n', 'n', ''])),
     `</div>`,
   ].join('\n');
   return `<!doctype html>

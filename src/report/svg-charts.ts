@@ -154,11 +154,11 @@ export function timeChart(input: Array<{ at: number; pages: number }>, inputBuck
   });
   area += ` L${left + buckets.length * step},${10 + plotH} Z`;
   const spanS = (buckets.length * bucketMs) / 1000;
-  const xLabels = [0, 0.25, 0.5, 0.75, 1]
-    .map((f) => `<text x="${(left + f * plotW).toFixed(0)}" y="${plotH + 26}" text-anchor="middle">${formatSeconds(f * spanS)}</text>`)
+  const xLabels = timeTicks(spanS)
+    .map((t) => `<text x="${(left + (t / spanS) * plotW).toFixed(0)}" y="${plotH + 26}" text-anchor="middle">${timeLabel(t)}</text>`)
     .join('');
   const body =
-    axes(left, plotH, left + plotW, max, `time since the first page (bucket ${formatSeconds(bucketMs / 1000)})`) +
+    axes(left, plotH, left + plotW, max, `time since the first page (bucket ${timeLabel(bucketMs / 1000)})`) +
     `<path class="area" d="${area}" fill="${PALETTE[0]}" fill-opacity="0.35" stroke="${PALETTE[0]}"/>` +
     `<path class="cumulative" d="${line}" fill="none" stroke="${PALETTE[1]}" stroke-width="2"/>` +
     `<text x="${left + plotW + 6}" y="16" fill="${PALETTE[1]}">${num(total)}</text>` +
@@ -167,10 +167,30 @@ export function timeChart(input: Array<{ at: number; pages: number }>, inputBuck
   return svg(width, height, opts.label, body);
 }
 
-function formatSeconds(s: number): string {
-  if (s < 120) return `${Math.round(s)}s`;
-  if (s < 7200) return `${Math.round(s / 60)}m`;
-  return `${(s / 3600).toFixed(1)}h`;
+/** Steps, in seconds, whose multiples a time axis label names exactly. */
+const TICK_STEPS_S = [0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
+/**
+ * Ticks at multiples of a round step, at most 7. Quarters of the span, each rounded to a whole
+ * second or minute, labelled a 2-second crawl `0s 1s 1s 2s 2s` and put `3m` at 2m30s (QA 22).
+ */
+export function timeTicks(spanS: number): number[] {
+  const step = TICK_STEPS_S.find((s) => spanS / s <= 6) ?? Math.ceil(spanS / 6 / 86400) * 86400;
+  const ticks: number[] = [];
+  for (let i = 0; i * step <= spanS + 1e-9; i++) ticks.push(i * step);
+  return ticks;
+}
+
+/** A tick's time, exactly: `0.25s`, `45s`, `2m30s`, `1h`. */
+export function timeLabel(s: number): string {
+  if (s < 60) return `${Number(s.toFixed(2))}s`;
+  const pad2 = (n: number) => String(n).padStart(2, '0');
+  if (s < 3600) {
+    const sec = Math.round(s % 60);
+    return `${Math.floor(s / 60)}m${sec > 0 ? `${pad2(sec)}s` : ''}`;
+  }
+  const min = Math.round((s % 3600) / 60);
+  return `${Math.floor(s / 3600)}h${min > 0 ? `${pad2(min)}m` : ''}`;
 }
 
 function axes(left: number, plotH: number, right: number, max: number, xLabel: string, xLabelY = plotH + 44): string {

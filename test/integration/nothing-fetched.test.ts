@@ -68,7 +68,7 @@ test('seeds answering 404 and 500: their pages are stored, and the crawl still e
   assert.equal(run.code, 1, run.stderr);
   assertNoStack(run);
   assert.match(run.stderr, /crawl done: 2 pages stored, 0 failed/);
-  assert.match(run.stderr, /\n {2}2 pages of those answered with an HTTP error status \(4xx or 5xx\); list them: crawlite export --db \S+ --status 4xx,5xx --fields url,status\n/);
+  assert.match(run.stderr, /\n {2}2 stored pages answered with an HTTP error status \(4xx or 5xx\); list them: crawlite export --db \S+ --status 4xx,5xx --fields url,status\n/);
   const line = lastLine(run);
   assert.match(line, /^crawlite: no page could be fetched: every seed failed \(.*\) \[CRAWL_NOTHING_FETCHED\]$/);
   assert.ok(line.includes(`${s.url('/missing')}: HTTP 404`), line);

@@ -35,8 +35,8 @@ test('counts agree with their noun: 1 page, 1 error; 0 and 2 pages', () => {
 });
 
 test('stored pages that answered 4xx or 5xx get one summary line; none, no line', () => {
-  assert.equal(formatHttpErrors(1), '  1 page of those answered with an HTTP error status (4xx or 5xx); list them: crawlite export --db data/crawl.db --status 4xx,5xx --fields url,status');
-  assert.equal(formatHttpErrors(1234), '  1,234 pages of those answered with an HTTP error status (4xx or 5xx); list them: crawlite export --db data/crawl.db --status 4xx,5xx --fields url,status');
+  assert.equal(formatHttpErrors(1), '  1 stored page answered with an HTTP error status (4xx or 5xx); list them: crawlite export --db data/crawl.db --status 4xx,5xx --fields url,status');
+  assert.equal(formatHttpErrors(1234), '  1,234 stored pages answered with an HTTP error status (4xx or 5xx); list them: crawlite export --db data/crawl.db --status 4xx,5xx --fields url,status');
   assert.equal(formatHttpErrors(0), null);
 });
 
