@@ -19,13 +19,13 @@ function answer(e: FrontierEntry, status: number): FetchResult {
   } as FetchResult;
 }
 
-// CI (1472 s, a loaded host) woke the scheduler late: the URL whose 429 began the cool-down was
-// due beside the others, the frontier took it first (by depth and id), it probed alone, and its
-// second 429 counted, so with --retries 1 it was stored as a 429 while the others were fetched.
-test('the URL whose 429 began a cool-down steps aside once when it comes back first: another URL probes, and the first URL\'s own probe is then free while the host stays busy', async () => {
-  let status = 429;
+/**
+ * One host through the real politeness rules (--per-host 1, --retries 1, short backoffs), its
+ * answers from `statusOf`; `run` takes a URL when the host's cool-down is over, as the scheduler would.
+ */
+function politeHost(statusOf: (e: FrontierEntry) => number) {
   const requested: string[] = [];
-  const fetcher = { fetchPage: async (e: FrontierEntry) => { requested.push(e.url); return answer(e, status); } } as unknown as Fetcher;
+  const fetcher = { fetchPage: async (e: FrontierEntry) => { requested.push(e.url); return answer(e, statusOf(e)); } } as unknown as Fetcher;
   const robots = { check: async () => ({ kind: 'allow' }) } as unknown as RobotsPolicy;
   const schedule = createHostSchedule({ delayMs: 0, maxCrawlDelayMs: 30_000 });
   const config = { ...defaultPolitenessConfig(), retries: 1, retryBaseMs: 20, retryMaxDelayMs: 40 };
@@ -35,6 +35,15 @@ test('the URL whose 429 began a cool-down steps aside once when it comes back fi
     schedule.take(host);
     return politeFetch(e);
   };
+  return { requested, run };
+}
+
+// CI (1472 s, a loaded host) woke the scheduler late: the URL whose 429 began the cool-down was
+// due beside the others, the frontier took it first (by depth and id), it probed alone, and its
+// second 429 counted, so with --retries 1 it was stored as a 429 while the others were fetched.
+test('the URL whose 429 began a cool-down steps aside once when it comes back first: another URL probes, and the first URL\'s own probe is then free while the host stays busy', async () => {
+  let status = 429;
+  const { requested, run } = politeHost(() => status);
 
   const first = await run(entry('/p0', 0));
   assert.equal(first.kind === 'deferred' && first.isAttempt, true, JSON.stringify(first));
@@ -53,17 +62,7 @@ test('the URL whose 429 began a cool-down steps aside once when it comes back fi
 });
 
 test('a URL broken on its own (503 while the host\'s other URLs answer) steps aside once, then its retries count as any 5xx\'s', async () => {
-  const requested: string[] = [];
-  const fetcher = { fetchPage: async (e: FrontierEntry) => { requested.push(e.url); return answer(e, e.url.endsWith('/bad') ? 503 : 200); } } as unknown as Fetcher;
-  const robots = { check: async () => ({ kind: 'allow' }) } as unknown as RobotsPolicy;
-  const schedule = createHostSchedule({ delayMs: 0, maxCrawlDelayMs: 30_000 });
-  const config = { ...defaultPolitenessConfig(), retries: 1, retryBaseMs: 20, retryMaxDelayMs: 40 };
-  const politeFetch = createPoliteFetch({ fetcher, limits: createHostLimits({ concurrency: 4, perHost: 1 }), schedule, robots, config, signal: new AbortController().signal });
-  const run = async (e: FrontierEntry) => {
-    await sleep(Math.max(0, schedule.heldUntil(host) - Date.now()) + 5);
-    schedule.take(host);
-    return politeFetch(e);
-  };
+  const { requested, run } = politeHost((e) => (e.url.endsWith('/bad') ? 503 : 200));
   assert.equal((await run(entry('/bad', 0))).kind, 'deferred');
   const aside = await run(entry('/bad', 1));
   assert.deepEqual([aside.kind, aside.kind === 'deferred' && aside.isAttempt], ['deferred', false]);
