@@ -16,25 +16,12 @@
 // when there was any.
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import robotsParser from 'robots-parser';
-import { B, mutate, rng } from './fuzz-mutate.mjs';
+import { B, mutate, rng, dist, fuzzOptions, root } from './fuzz-mutate.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
-
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? dflt : args[i + 1];
-};
-const SEED = Number(opt('seed', 21));
-const ITERATIONS = Number(opt('iterations', 1500));
-const SECONDS = Number(opt('seconds', 60));
-const SLOW_MS = Number(opt('slow-ms', 200));
-const ONLY = opt('only', '') ? new Set(opt('only', '').split(',')) : null;
-const OUT = opt('out', join(tmpdir(), 'fuzz-21-findings'));
+const { SEED, ITERATIONS, SECONDS, SLOW_MS, ONLY, OUT } = fuzzOptions(21);
 
 const { parsePage } = await dist('src/parse/parse-page.js');
 const { extractFeedLinks, isFeed } = await dist('src/parse/feed-links.js');

@@ -24,28 +24,15 @@
 // being run to DIR/current-<target>.bin (after a hang, that is the one); exit 1 when any.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import robotsParser from 'robots-parser';
-import { mutate, rng } from './fuzz-mutate.mjs';
+import { mutate, rng, dist, fuzzOptions, root } from './fuzz-mutate.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
-
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? dflt : args[i + 1];
-};
-const SEED = Number(opt('seed', 22));
-const ITERATIONS = Number(opt('iterations', 1500));
-const SECONDS = Number(opt('seconds', 60));
-const SLOW_MS = Number(opt('slow-ms', 200));
-const ONLY = opt('only', '') ? new Set(opt('only', '').split(',')) : null;
-const OUT = opt('out', join(tmpdir(), 'fuzz-22-findings'));
+const { SEED, ITERATIONS, SECONDS, SLOW_MS, ONLY, OUT } = fuzzOptions(22);
 
 const { isAttachment } = await dist('src/parse/content-disposition.js');
 const { boundHeaders, MAX_STORED_CHARS, CUT_KEY, MAX_NOTE_CHARS = 4096 } = await dist('src/store/stored-headers.js');

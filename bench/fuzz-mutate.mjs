@@ -1,6 +1,29 @@
 // The mutations bench/fuzz-21.mjs and bench/fuzz-22.mjs share: a seeded generator (mulberry32),
 // hostile tokens and nestings, and one mutation of an input. One copy, so a new mutation reaches
-// both fuzzers and a replayed seed gives the same inputs in each.
+// both fuzzers and a replayed seed gives the same inputs in each; also their options and loader.
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** A compiled module of the project (run `npm run build` first). */
+export const dist = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
+
+/** The options both fuzzers take; `round` names the default seed and findings folder. */
+export function fuzzOptions(round, argv = process.argv.slice(2)) {
+  const opt = (name, dflt) => {
+    const i = argv.indexOf(`--${name}`);
+    return i === -1 ? dflt : argv[i + 1];
+  };
+  return {
+    SEED: Number(opt('seed', round)),
+    ITERATIONS: Number(opt('iterations', 1500)),
+    SECONDS: Number(opt('seconds', 60)),
+    SLOW_MS: Number(opt('slow-ms', 200)),
+    ONLY: opt('only', '') ? new Set(opt('only', '').split(',')) : null,
+    OUT: opt('out', join(tmpdir(), `fuzz-${round}-findings`)),
+  };
+}
 // Deterministic randomness (mulberry32).
 export function rng(seed) {
   let a = seed >>> 0;
